@@ -1,0 +1,17 @@
+package ai.noether.api;
+
+/**
+ * Base of every exception the framework throws on purpose. Its message always says what went
+ * wrong and how to fix it; subclasses group failures by area (configuration, names, checkpoints).
+ */
+public class NoetherException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public NoetherException(String message) {
+    super(message);
+  }
+
+  public NoetherException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,47 @@
+package ai.noether.api.callback;
+
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.api.model.Model;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a callback sees of the running training: counters, models, metrics, and the few actions it
+ * may take. Valid only during the hook call that received it.
+ */
+public interface TrainingContext {
+
+  /** The stage being trained. */
+  StageId stage();
+
+  /** The stage's directory on the local file system (history, plots, config). */
+  Path stageDir();
+
+  /** The counters after the event that triggered the hook. */
+  TrainingIteration iteration();
+
+  /** Updates the run will make in total, or -1 if unknown. */
+  long totalUpdates();
+
+  /** The models by name, in configuration order; never empty. */
+  Map<String, Model> models();
+
+  /** The learning rate of the most recent update. */
+  double learningRate();
+
+  /** The most recent value of every metric logged so far in this run; never null. */
+  Map<String, Double> metrics();
+
+  /** Logs a metric at the current iteration (it goes to the history and the log). */
+  void logMetric(String key, double value);
+
+  /** Asks the trainer to stop after the current step and write a final checkpoint. */
+  void requestStop(String reason);
+
+  /** True once a stop was requested by a callback, a signal or the trainer. */
+  boolean stopRequested();
+
+  /** Writes model files (e.g. {@code best.*}) now, committed atomically. */
+  ModelCheckpointWriter checkpoints();
+}

@@ -1,0 +1,40 @@
+package ai.noether.api.checkpoint;
+
+/**
+ * Keys that appear inside checkpoint files. They are part of the on-disk contract shared with
+ * Noether (Python): never change a value, add a new constant instead.
+ */
+public final class CheckpointKeys {
+  private CheckpointKeys() {}
+
+  /** The model parameters: parameter path to tensor. */
+  public static final String STATE_DICT = "state_dict";
+  /** The tag the file was written under. */
+  public static final String CHECKPOINT_TAG = "checkpoint_tag";
+  /** The iteration as {@code {epoch, update, sample}}. */
+  public static final String TRAINING_ITERATION = "training_iteration";
+  /** The run the checkpoint belongs to. */
+  public static final String RUN_ID = "run_id";
+  /** The stage the checkpoint belongs to. */
+  public static final String STAGE_NAME = "stage_name";
+  /** The model's architecture configuration. */
+  public static final String MODEL_CONFIG = "model_config";
+  /** User extras (e.g. data-normalisation parameters). */
+  public static final String EXTRAS = "extras";
+  /** Optimizer state by parameter path. */
+  public static final String OPTIMIZER = "optimizer";
+  /** LR schedule state. */
+  public static final String SCHEDULE = "schedule";
+  /** Callback states by callback key. */
+  public static final String CALLBACKS = "callbacks";
+  /** The resolved run configuration. */
+  public static final String CONFIG = "config";
+  /** Epoch counter. */
+  public static final String EPOCH = "epoch";
+  /** Update counter. */
+  public static final String UPDATE = "update";
+  /** Sample counter. */
+  public static final String SAMPLE = "sample";
+  /** Version of the checkpoint layout written by this framework. */
+  public static final String FORMAT_VERSION = "noether_format_version";
+}

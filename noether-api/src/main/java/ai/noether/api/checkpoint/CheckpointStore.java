@@ -1,0 +1,80 @@
+package ai.noether.api.checkpoint;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Durable storage for checkpoints, rooted at one {@code output_dir}. Implementations: the file
+ * system (the default) and S3-compatible object stores.
+ *
+ * <p>Guarantees every implementation gives:
+ *
+ * <ul>
+ *   <li>{@link #commit} is atomic: until it returns, readers see the previous state; after it
+ *       returns, the complete checkpoint. A crash at any instant never leaves a partial checkpoint
+ *       that {@link #list} or {@link #resolve} would return.
+ *   <li>Aliases ({@code latest}, {@code last}) point at a complete checkpoint and never cost a
+ *       second copy of its bytes.
+ *   <li>Deleting one tag never removes files another tag (or another run) still needs.
+ *   <li>A commit that does not fit fails with {@link InsufficientSpaceException} and leaves older
+ *       checkpoints and no temporary files behind.
+ * </ul>
+ *
+ * <p>Implementations are safe for one writer per stage and any number of readers.
+ */
+public interface CheckpointStore extends Closeable {
+
+  /**
+   * Writes {@code files} as the checkpoint {@code tag} of {@code stage}, then points each alias at
+   * it. Replaces an existing checkpoint of the same non-iteration tag (e.g. {@code best.*}).
+   *
+   * @param iteration the training iteration the state is from
+   * @param aliases alias tags to move to this checkpoint once it is durable; possibly empty
+   * @return the committed checkpoint
+   * @throws InsufficientSpaceException if the files do not fit
+   * @throws IOException on other I/O failures; the previous state is intact
+   */
+  StoredCheckpoint commit(
+      StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
+      Set<CheckpointTag> aliases) throws IOException;
+
+  /**
+   * The complete checkpoints of a stage, aliases included, ordered by iteration (oldest first).
+   * Never null, possibly empty.
+   */
+  List<StoredCheckpoint> list(StageId stage) throws IOException;
+
+  /**
+   * The checkpoint a selector designates.
+   *
+   * @throws CheckpointNotFoundException if the run, stage or checkpoint does not exist, or a
+   *     partial selector matches several iterations; the message lists what exists
+   */
+  StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException;
+
+  /** Opens one file of a committed checkpoint for reading; the caller closes the channel. */
+  FileChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException;
+
+  /**
+   * Checks every file of a checkpoint against the checksums recorded at commit.
+   *
+   * @throws CorruptCheckpointException naming the file that does not match
+   */
+  void verify(StoredCheckpoint checkpoint) throws IOException;
+
+  /** Removes one tag; files still referenced by other tags stay. Does nothing if it is absent. */
+  void delete(StageId stage, CheckpointTag tag) throws IOException;
+
+  /** Run ids under {@code output_dir}, sorted; never null. */
+  List<String> runs() throws IOException;
+
+  /**
+   * Stage names of a run, sorted.
+   *
+   * @throws CheckpointNotFoundException if the run does not exist, listing the runs that do
+   */
+  List<String> stages(String runId) throws IOException;
+}

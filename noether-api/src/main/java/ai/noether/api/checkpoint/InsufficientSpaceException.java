@@ -1,0 +1,30 @@
+package ai.noether.api.checkpoint;
+
+import ai.noether.api.NoetherException;
+
+/**
+ * A checkpoint that does not fit on its storage. Thrown before anything is written when the free
+ * space is known to be too small, or after a write failed with "no space left"; in both cases
+ * older checkpoints are untouched and no temporary files remain.
+ */
+public class InsufficientSpaceException extends NoetherException {
+  private static final long serialVersionUID = 1L;
+  private final long neededBytes;
+  private final long availableBytes;
+
+  public InsufficientSpaceException(String message, long neededBytes, long availableBytes, Throwable cause) {
+    super(message, cause);
+    this.neededBytes = neededBytes;
+    this.availableBytes = availableBytes;
+  }
+
+  /** Bytes the checkpoint needs. */
+  public long neededBytes() {
+    return neededBytes;
+  }
+
+  /** Bytes that were free when the check ran, or -1 if unknown. */
+  public long availableBytes() {
+    return availableBytes;
+  }
+}

@@ -1,0 +1,46 @@
+package ai.noether.api.checkpoint;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A complete, committed checkpoint of one stage.
+ *
+ * @param stage the stage it belongs to
+ * @param tag its tag; for an alias ({@code latest}, {@code last}) the alias itself
+ * @param iteration the training iteration its state is from; never null
+ * @param files its files, never empty
+ * @param committedAt when the commit completed
+ */
+public record StoredCheckpoint(
+    StageId stage, CheckpointTag tag, TrainingIteration iteration, List<StoredFile> files, Instant committedAt) {
+
+  public StoredCheckpoint {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(tag, "tag");
+    Objects.requireNonNull(iteration, "iteration");
+    files = List.copyOf(files);
+    Objects.requireNonNull(committedAt, "committedAt");
+  }
+
+  /** The file of this kind for this model (and model info, null for none), if present. */
+  public Optional<StoredFile> file(String modelName, String modelInfo, CheckpointFileKind kind) {
+    return files.stream()
+        .filter(f -> f.name().modelName().equals(modelName)
+            && Objects.equals(f.name().modelInfo(), modelInfo)
+            && f.name().kind() == kind)
+        .findFirst();
+  }
+
+  /** Total bytes of all files. */
+  public long size() {
+    return files.stream().mapToLong(StoredFile::size).sum();
+  }
+
+  /** {@code tag @ iteration}, e.g. {@code latest @ E2_U40_S1280}. */
+  public String describe() {
+    return tag instanceof CheckpointTag.AtIteration ? tag.token() : tag.token() + " @ " + iteration;
+  }
+}

@@ -1,0 +1,2 @@
+/** Model initializers such as {@code previous-run}. */
+package ai.noether.api.init;

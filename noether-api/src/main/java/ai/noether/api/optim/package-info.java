@@ -1,0 +1,2 @@
+/** Optimizers with exportable state, and learning-rate schedules. */
+package ai.noether.api.optim;
