@@ -1,0 +1,34 @@
+package ai.noether.api.train;
+
+import ai.noether.api.data.Dataset;
+import java.util.Map;
+
+/**
+ * The engine's half of an update: forward pass, loss and backward pass on a batch chosen by the
+ * trainer. The trainer owns everything else (data order, counters, optimizer step, schedule,
+ * callbacks, checkpoints), so a user who needs a different loss overrides only this part.
+ */
+public interface TrainingStep extends AutoCloseable {
+
+  /**
+   * Runs forward and backward on the given samples of the training split and leaves the gradients
+   * in the model for the optimizer.
+   *
+   * @param sampleIndices indices into the training dataset, in batch order
+   * @param seed randomness for this update only (dropout, augmentation): derived by the trainer
+   *     from the run seed and the update counter, so a resumed run draws the same numbers
+   * @return the mean loss of the batch
+   */
+  double train(long[] sampleIndices, long seed);
+
+  /**
+   * Evaluates the model on a dataset without changing it.
+   *
+   * @param split the split's name, used in metric keys ({@code loss/valid/total})
+   * @return metrics by key; never null
+   */
+  Map<String, Double> evaluate(Dataset dataset, String split);
+
+  @Override
+  default void close() {}
+}
