@@ -32,6 +32,12 @@ public interface Callback {
   /** After each evaluation, with the metrics it produced. */
   default void afterEvaluation(TrainingContext context, Map<String, Double> metrics) {}
 
+  /**
+   * Whenever metrics are logged (training loss at the log interval, evaluation results, learning
+   * rate), with the values logged at this iteration.
+   */
+  default void onMetricsLogged(TrainingContext context, Map<String, Double> metrics) {}
+
   /** After the last update, before the final checkpoint. */
   default void afterTraining(TrainingContext context) {}
 

@@ -42,6 +42,6 @@ public interface TrainingContext {
   /** True once a stop was requested by a callback, a signal or the trainer. */
   boolean stopRequested();
 
-  /** Writes model files (e.g. {@code best.*}) now, committed atomically. */
-  ModelCheckpointWriter checkpoints();
+  /** Writes checkpoints of this stage (full ones, or model files under a tag of the caller's). */
+  CheckpointWriter checkpoints();
 }

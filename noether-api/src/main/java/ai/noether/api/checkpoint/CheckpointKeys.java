@@ -35,6 +35,14 @@ public final class CheckpointKeys {
   public static final String UPDATE = "update";
   /** Sample counter. */
   public static final String SAMPLE = "sample";
+  /** Batches of the current epoch already trained (position in the epoch's data order). */
+  public static final String BATCH_IN_EPOCH = "batch_in_epoch";
+  /** The run seed every random stream is derived from. */
+  public static final String SEED = "seed";
+  /** The most recent value of every logged metric. */
+  public static final String METRICS = "metrics";
+  /** Where this run came from: resumed runs and checkpoints, oldest first. */
+  public static final String LINEAGE = "lineage";
   /** Version of the checkpoint layout written by this framework. */
   public static final String FORMAT_VERSION = "noether_format_version";
 }

@@ -1,0 +1,35 @@
+package ai.noether.api.callback;
+
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.model.ModelSnapshot;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Lets callbacks write checkpoints of the running stage. Every save snapshots the state on the
+ * calling thread (the only time training waits) and commits in the background; saves and deletes
+ * run in call order, at most one at a time.
+ */
+public interface CheckpointWriter {
+
+  /**
+   * Saves a full, resumable checkpoint at the current iteration: every model (plus the extra model
+   * files callbacks contribute, e.g. EMA), the trainer state and, unless disabled, the optimizer.
+   *
+   * @param includeOptimizer false to skip {@code _optim.th} (the checkpoint then resumes with a
+   *     fresh optimizer state)
+   * @param moveLatest true to point {@code latest} at it once committed
+   * @return completes with the committed checkpoint, or exceptionally with the I/O failure
+   */
+  CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest);
+
+  /**
+   * Writes model files under a tag of the caller's (e.g. {@code best.loss/valid/total}), replacing
+   * an earlier checkpoint of that tag; the files carry the usual metadata.
+   */
+  CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models);
+
+  /** Removes one tag's files once earlier saves completed; other tags are untouched. */
+  CompletableFuture<Void> delete(CheckpointTag tag);
+}

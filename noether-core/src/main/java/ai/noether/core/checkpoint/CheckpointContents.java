@@ -1,0 +1,93 @@
+package ai.noether.core.checkpoint;
+
+import ai.noether.api.checkpoint.CheckpointFile;
+import ai.noether.api.checkpoint.CheckpointFileKind;
+import ai.noether.api.checkpoint.CheckpointFileName;
+import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.api.model.ModelSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lays a snapshot out as Noether's files:
+ *
+ * <ul>
+ *   <li>{@code {model}[_{info}]_cp={tag}_model.th} per model and variant: {@code state_dict} plus
+ *       metadata ({@code checkpoint_tag}, {@code training_iteration}, {@code run_id},
+ *       {@code stage_name}, {@code model_config}, {@code extras});
+ *   <li>{@code {model}_cp={tag}_optim.th} per optimized model: {@code optimizer} and
+ *       {@code schedule} state;
+ *   <li>{@code {first model}_cp={tag}_trainer.th}: counters, data position, callback states, the
+ *       resolved config.
+ * </ul>
+ */
+public final class CheckpointContents {
+  /** Written into every file; raised when the layout of the trees changes incompatibly. */
+  public static final long FORMAT_VERSION = 1;
+
+  private final StageId stage;
+  private final CheckpointEncoder encoder;
+
+  public CheckpointContents(StageId stage, CheckpointEncoder encoder) {
+    this.stage = stage;
+    this.encoder = encoder;
+  }
+
+  /** All files of a resumable checkpoint. */
+  public List<CheckpointFile> resumable(CheckpointTag tag, TrainingSnapshot snapshot) {
+    List<CheckpointFile> files = new ArrayList<>(models(tag, snapshot.iteration(), snapshot.models(),
+        snapshot.modelConfigs(), snapshot.extras()));
+    for (Map.Entry<String, Map<String, Object>> optimizer : snapshot.optimizers().entrySet()) {
+      Map<String, Object> tree = metadata(tag, snapshot.iteration());
+      tree.put(CheckpointKeys.OPTIMIZER, optimizer.getValue());
+      tree.put(CheckpointKeys.SCHEDULE, snapshot.schedules().getOrDefault(optimizer.getKey(), Map.of()));
+      files.add(encoder.encode(CheckpointFileName.of(optimizer.getKey(), tag, CheckpointFileKind.OPTIM), tree));
+    }
+    Map<String, Object> trainer = metadata(tag, snapshot.iteration());
+    trainer.putAll(snapshot.trainer());
+    files.add(encoder.encode(
+        CheckpointFileName.of(snapshot.primaryModelName(), tag, CheckpointFileKind.TRAINER), trainer));
+    return files;
+  }
+
+  /** Model files only (for tags such as {@code best.*}). */
+  public List<CheckpointFile> models(
+      CheckpointTag tag, TrainingIteration iteration, List<ModelSnapshot> models,
+      Map<String, Map<String, Object>> modelConfigs, Map<String, Object> extras) {
+    List<CheckpointFile> files = new ArrayList<>();
+    for (ModelSnapshot model : models) {
+      Map<String, Object> tree = new LinkedHashMap<>();
+      tree.put(CheckpointKeys.STATE_DICT, new LinkedHashMap<>(model.stateDict()));
+      tree.putAll(metadata(tag, iteration));
+      tree.put(CheckpointKeys.MODEL_CONFIG, modelConfigs.getOrDefault(model.modelName(), Map.of()));
+      tree.put(CheckpointKeys.EXTRAS, extras);
+      files.add(encoder.encode(
+          new CheckpointFileName(model.modelName(), model.modelInfo(), tag, CheckpointFileKind.MODEL), tree));
+    }
+    return files;
+  }
+
+  private Map<String, Object> metadata(CheckpointTag tag, TrainingIteration iteration) {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put(CheckpointKeys.CHECKPOINT_TAG, tag.token());
+    tree.put(CheckpointKeys.TRAINING_ITERATION, iterationTree(iteration));
+    tree.put(CheckpointKeys.RUN_ID, stage.runId());
+    tree.put(CheckpointKeys.STAGE_NAME, stage.stageName());
+    tree.put(CheckpointKeys.FORMAT_VERSION, FORMAT_VERSION);
+    return tree;
+  }
+
+  /** {@code {epoch, update, sample}} as stored in files. */
+  public static Map<String, Object> iterationTree(TrainingIteration iteration) {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put(CheckpointKeys.EPOCH, iteration.epoch());
+    tree.put(CheckpointKeys.UPDATE, iteration.update());
+    tree.put(CheckpointKeys.SAMPLE, iteration.sample());
+    return tree;
+  }
+}

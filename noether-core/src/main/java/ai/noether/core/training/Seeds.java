@@ -1,0 +1,35 @@
+package ai.noether.core.training;
+
+/**
+ * Deterministic seeds derived from the run seed and the counters. Every random draw of a run
+ * (data order, dropout, augmentation, initial weights) comes from here, so resuming needs no hidden
+ * generator state: the counters in a checkpoint are enough to continue the same streams.
+ */
+public final class Seeds {
+  private static final long UPDATE_STREAM = 0x0dd5_eed5L;
+  private static final long INIT_STREAM = 0x1a17_5eedL;
+
+  private Seeds() {}
+
+  /** The seed of update number {@code update} (0-based: the update about to run). */
+  public static long forUpdate(long runSeed, long update) {
+    return mix(runSeed, UPDATE_STREAM, update);
+  }
+
+  /** The seed for initialising the weights of model number {@code index}. */
+  public static long forInitialization(long runSeed, int index) {
+    return mix(runSeed, INIT_STREAM, index);
+  }
+
+  /** Mixes values with SplitMix64 finalisers; distinct inputs give independent-looking seeds. */
+  public static long mix(long a, long b, long c) {
+    return splitMix(splitMix(splitMix(a) ^ b) ^ c);
+  }
+
+  private static long splitMix(long z) {
+    z += 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
