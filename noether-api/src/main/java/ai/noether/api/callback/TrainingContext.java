@@ -33,6 +33,12 @@ public interface TrainingContext {
   /** The most recent value of every metric logged so far in this run; never null. */
   Map<String, Double> metrics();
 
+  /**
+   * Evaluates the models' current weights on the validation split without logging the result
+   * (e.g. to evaluate EMA weights swapped in temporarily). Empty when there is no validation split.
+   */
+  Map<String, Double> evaluateValidation();
+
   /** Logs a metric at the current iteration (it goes to the history and the log). */
   void logMetric(String key, double value);
 

@@ -344,6 +344,11 @@ public final class Trainer implements AutoCloseable {
     }
 
     @Override
+    public Map<String, Double> evaluateValidation() {
+      return data.validation().map(v -> step.evaluate(v, VALID)).orElse(Map.of());
+    }
+
+    @Override
     public void logMetric(String key, double value) {
       log(this, Map.of(key, value));
     }
