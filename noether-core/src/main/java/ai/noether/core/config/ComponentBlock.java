@@ -53,4 +53,9 @@ public record ComponentBlock(
   public ConfigException error(String problem) {
     return origins.error(path, path + ": " + problem);
   }
+
+  /** A configuration error about this block's kind, placed where {@code kind:} was written. */
+  public ConfigException kindError(String problem) {
+    return origins.error(ConfigPath.key(path, ConfigKeys.KIND), path + ": " + problem);
+  }
 }
