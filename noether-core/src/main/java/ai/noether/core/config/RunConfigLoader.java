@@ -61,18 +61,20 @@ public final class RunConfigLoader {
   /**
    * Reads {@code file} and applies {@code overrides} ({@code key.path=value}, in order).
    *
+   * @param file resolved against the working directory; messages name it as given
    * @throws ConfigException if the file cannot be read or the configuration is not valid
    */
   public RunConfig load(Path file, List<String> overrides) {
-    if (!Files.exists(file)) {
+    Path resolved = workingDir.resolve(file);
+    if (!Files.exists(resolved)) {
       throw new ConfigException("config file " + file + " does not exist");
     }
-    if (!Files.isRegularFile(file)) {
+    if (!Files.isRegularFile(resolved)) {
       throw new ConfigException("config file " + file + " is not a file");
     }
     String text;
     try {
-      text = Files.readString(file);
+      text = Files.readString(resolved);
     } catch (MalformedInputException e) {
       throw new ConfigException(file + ": not a UTF-8 text file", e);
     } catch (IOException e) {
