@@ -69,8 +69,15 @@ final class MapReader {
   }
 
   ConfigException missing(String key, String hint) {
+    String typo = "";
+    for (String written : map.keySet()) {
+      if (Suggestions.nearest(written, List.of(key)).isPresent()) {
+        typo = "; is '" + written + "' (" + origins.where(keyPath(written)) + ") a misspelling of it?";
+        break;
+      }
+    }
     return origins.error(path, (path.isEmpty() ? "" : path + ": ") + "missing required key '" + key + "'"
-        + (hint.isEmpty() ? "" : " (" + hint + ")"));
+        + (hint.isEmpty() ? "" : " (" + hint + ")") + typo);
   }
 
   ConfigException invalid(String key, String problem) {

@@ -275,6 +275,13 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void aMissingKeyPointsAtAMisspeltOne() {
+    assertThat(error(MINIMAL.replace("batch_size: 4", "batch_sise: 4"))).isEqualTo("run.yaml line 4: trainer: missing"
+        + " required key 'batch_size' (samples per update, e.g. batch_size: 32); is 'batch_sise' (run.yaml line 4) a"
+        + " misspelling of it?");
+  }
+
+  @Test
   void aMissingModelNameNamesTheModelBlock() {
     String message = error(MINIMAL.replace("name: regressor, ", ""));
 
