@@ -22,8 +22,39 @@ public record Interval(Unit unit, long every) {
       throw new IllegalArgumentException("interval unit must not be null");
     }
     if (every <= 0) {
-      throw new IllegalArgumentException("every_n_" + unit.name().toLowerCase() + " must be positive, was " + every);
+      throw new IllegalArgumentException(
+          "every_n_" + unit.name().toLowerCase(java.util.Locale.ROOT) + " must be positive, was " + every);
     }
+  }
+
+  /**
+   * The interval given by the YAML keys {@code every_n_epochs}, {@code every_n_updates},
+   * {@code every_n_samples} and {@code every_n_minutes}, each null when absent.
+   *
+   * @return the interval, or null when all four are absent
+   * @throws IllegalArgumentException naming the keys when more than one is given or a value is not
+   *     positive
+   */
+  public static Interval fromKeys(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
+    Long[] values = {everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes};
+    Interval found = null;
+    for (Unit unit : Unit.values()) {
+      Long v = values[unit.ordinal()];
+      if (v == null) {
+        continue;
+      }
+      if (found != null) {
+        throw new IllegalArgumentException("give only one of " + found.key() + " and " + new Interval(unit, 1).key()
+            + "; an interval has exactly one unit");
+      }
+      found = new Interval(unit, v);
+    }
+    return found;
+  }
+
+  /** The YAML key of this interval's unit, e.g. {@code every_n_updates}. */
+  public String key() {
+    return "every_n_" + unit.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public static Interval epochs(long n) {
@@ -62,6 +93,6 @@ public record Interval(Unit unit, long every) {
   /** The YAML key of this interval, e.g. {@code every_n_updates: 100}. */
   @Override
   public String toString() {
-    return "every_n_" + unit.name().toLowerCase() + ": " + every;
+    return key() + ": " + every;
   }
 }

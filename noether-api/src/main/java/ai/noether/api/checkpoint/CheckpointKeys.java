@@ -41,6 +41,12 @@ public final class CheckpointKeys {
   public static final String SEED = "seed";
   /** The most recent value of every logged metric. */
   public static final String METRICS = "metrics";
+  /** The metric history of the stage up to the checkpoint. */
+  public static final String HISTORY = "history";
+  /** The partial training-loss window since the last log line. */
+  public static final String LOG_WINDOW = "log_window";
+  /** The iteration of the most recent evaluation ({@code E.._U.._S..}), or None. */
+  public static final String LAST_EVALUATED = "last_evaluated";
   /** Where this run came from: resumed runs and checkpoints, oldest first. */
   public static final String LINEAGE = "lineage";
   /** Version of the checkpoint layout written by this framework. */

@@ -35,6 +35,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private final SnapshotSource source;
   private final ExecutorService executor;
   private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+  private volatile StoredCheckpoint lastResumable;
 
   public BackgroundCheckpointWriter(
       CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source) {
@@ -54,8 +55,8 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     awaitInFlight();
     TrainingSnapshot snapshot = source.snapshot(includeOptimizer);
     CheckpointTag tag = CheckpointTag.at(snapshot.iteration());
-    return submit(tag, snapshot.iteration(), moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
-        () -> contents.resumable(tag, snapshot));
+    return remember(submit(tag, snapshot.iteration(), moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
+        () -> contents.resumable(tag, snapshot)));
   }
 
   /**
@@ -65,7 +66,17 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   public synchronized CompletableFuture<StoredCheckpoint> saveResumable(CheckpointTag tag, Set<CheckpointTag> aliases) {
     awaitInFlight();
     TrainingSnapshot snapshot = source.snapshot(true);
-    return submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot));
+    return remember(submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot)));
+  }
+
+  /** The newest resumable checkpoint this writer committed, or null if none yet. */
+  public StoredCheckpoint lastCommitted() {
+    return lastResumable;
+  }
+
+  private CompletableFuture<StoredCheckpoint> remember(CompletableFuture<StoredCheckpoint> save) {
+    save.thenAccept(stored -> lastResumable = stored);
+    return save;
   }
 
   @Override

@@ -22,14 +22,17 @@ import ai.noether.core.checkpoint.CheckpointContents;
 import ai.noether.core.checkpoint.CheckpointEncoder;
 import ai.noether.core.checkpoint.SnapshotSource;
 import ai.noether.core.checkpoint.TrainingSnapshot;
+import ai.noether.core.history.MetricHistory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +41,17 @@ import org.slf4j.LoggerFactory;
  * optimizer with the scheduled learning rate, evaluates, calls callbacks in configuration order and
  * writes checkpoints. Engine-neutral: the engine contributes only the {@link TrainingStep}.
  *
+ * <p>After each update the trainer, in this order: advances the counters, logs the training loss
+ * when the logging interval is due, evaluates when the evaluation interval is due (and at the end),
+ * calls {@code afterUpdate} then (at an epoch end) {@code afterEpoch} on every callback, and finally
+ * commits the resumable checkpoints callbacks asked for. So a checkpoint at an iteration holds the
+ * state after everything that happened at that iteration, and a run resumed from it continues with
+ * the next update exactly as the uninterrupted run did.
+ *
  * <p>Everything the loop needs to continue is either in a checkpoint (counters, position in the
- * epoch, optimizer, schedule, callback states, metrics) or derived from the seed and the counters
- * (data order, per-update seeds), so {@link #restore} followed by {@link #run} continues exactly.
+ * epoch, optimizer, schedule, callback states, metrics, history, the partial logging window) or
+ * derived from the seed and the counters (data order, per-update seeds), so {@link #restore}
+ * followed by {@link #run} continues bit for bit.
  *
  * <p>Not thread-safe: one thread runs the loop; {@link StopRequest} may be set from any thread.
  */
@@ -52,6 +63,10 @@ public final class Trainer implements AutoCloseable {
   public static final String TRAIN_LOSS = "loss/train/total";
   /** Metric key of the learning rate. */
   public static final String LR = "lr";
+  /** Emergency tag reason of a checkpoint written because of a stop signal. */
+  public static final String REASON_SIGNAL = "signal";
+  /** Emergency tag reason of a checkpoint written because training failed. */
+  public static final String REASON_ERROR = "error";
 
   private final StageId stage;
   private final Path stageDir;
@@ -67,17 +82,23 @@ public final class Trainer implements AutoCloseable {
   private final Map<String, Object> config;
   private final List<Object> lineage;
   private final StopRequest stopRequest;
+  private final NonFiniteLossPolicy nonFiniteLoss;
   private final BackgroundCheckpointWriter writer;
+  private final DeferredSaves deferredSaves = new DeferredSaves();
+  private final MetricHistory history;
   private final DataOrder order;
   private final long totalUpdates;
   private final long updatesPerEpoch;
+  private final Context context = new Context();
 
   private TrainingIteration iteration = TrainingIteration.ZERO;
   private long batchInEpoch;
   private double learningRate;
   private final Map<String, Double> metrics = new TreeMap<>();
   private TrainingIteration lastEvaluated;
-  private StoredCheckpoint lastResumable;
+  private final LogWindow window = new LogWindow();
+  /** True while the optimizer changes weights: a failure then leaves no consistent state to save. */
+  private boolean updating;
 
   private Trainer(Builder b) {
     this.stage = Objects.requireNonNull(b.stage, "stage");
@@ -94,6 +115,8 @@ public final class Trainer implements AutoCloseable {
     this.config = b.config;
     this.lineage = new ArrayList<>(b.lineage);
     this.stopRequest = b.stopRequest;
+    this.nonFiniteLoss = b.nonFiniteLoss;
+    this.history = new MetricHistory(b.historyInStageDir ? stageDir.resolve(MetricHistory.FILE_NAME) : null);
     CheckpointContents contents = new CheckpointContents(stage, Objects.requireNonNull(b.encoder, "encoder"));
     this.writer = new BackgroundCheckpointWriter(Objects.requireNonNull(b.store, "store"), stage, contents, new Snapshots());
     long trainSize = data.train().size();
@@ -117,92 +140,134 @@ public final class Trainer implements AutoCloseable {
     return stopRequest;
   }
 
+  /** The metric history of this stage (restored on resume). */
+  public MetricHistory history() {
+    return history;
+  }
+
+  /** Updates this run makes in total. */
+  public long totalUpdates() {
+    return totalUpdates;
+  }
+
   /** Writes checkpoints of this trainer's stage. */
   public CheckpointWriter checkpoints() {
     return writer;
   }
 
   /**
-   * Restores the state saved in a checkpoint's trainer file, optimizer file and schedule state.
-   * Model weights are restored by the caller before (they belong to the model files).
+   * Restores the trainer's part of a checkpoint: counters, position in the epoch, optimizer and
+   * schedule state, callback states, metrics, history, lineage. Model weights are restored by the
+   * caller before. Rewrites {@code history.jsonl} to the checkpoint's history plus a resume marker.
+   *
+   * @throws IllegalArgumentException naming the key when the saved state does not fit
    */
   @SuppressWarnings("unchecked")
-  public void restore(TrainingIteration at, Map<String, Object> trainerTree, Map<String, Object> optimizerState,
-      Map<String, Object> scheduleState) {
-    this.iteration = at;
-    this.batchInEpoch = ((Number) trainerTree.getOrDefault(CheckpointKeys.BATCH_IN_EPOCH, 0L)).longValue();
-    if (optimizerState != null) {
-      optimizer.loadState(optimizerState);
+  public void restore(ResumeState state) {
+    Map<String, Object> tree = state.trainer();
+    this.iteration = state.iteration();
+    this.batchInEpoch = longValue(tree, CheckpointKeys.BATCH_IN_EPOCH, 0);
+    if (batchInEpoch >= updatesPerEpoch) {
+      throw new IllegalArgumentException(
+          "the checkpoint is at batch " + batchInEpoch + " of an epoch, but this run has only " + updatesPerEpoch
+              + " batches per epoch; the batch size or the dataset changed since the checkpoint was written");
     }
-    if (schedule instanceof Stateful stateful && scheduleState != null && !scheduleState.isEmpty()) {
-      stateful.loadState(scheduleState);
+    if (state.optimizer() != null) {
+      optimizer.loadState(state.optimizer());
     }
-    Map<String, Object> callbackStates = (Map<String, Object>) trainerTree.getOrDefault(CheckpointKeys.CALLBACKS, Map.of());
+    if (schedule instanceof Stateful stateful && !state.schedule().isEmpty()) {
+      stateful.loadState(state.schedule());
+    }
+    Map<String, Object> callbackStates = (Map<String, Object>) tree.getOrDefault(CheckpointKeys.CALLBACKS, Map.of());
     for (Map.Entry<String, Callback> c : callbacks.entrySet()) {
-      Object state = callbackStates.get(c.getKey());
-      if (c.getValue() instanceof Stateful stateful && state != null) {
-        stateful.loadState((Map<String, Object>) state);
+      Object saved = callbackStates.get(c.getKey());
+      if (c.getValue() instanceof Stateful stateful && saved != null) {
+        try {
+          stateful.loadState((Map<String, Object>) saved);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("the saved state of callback '" + c.getKey() + "' does not fit it: "
+              + e.getMessage(), e);
+        }
+      } else if (c.getValue() instanceof Stateful) {
+        LOG.info("callback '{}' has no saved state in the checkpoint; it starts fresh", c.getKey());
       }
     }
-    Map<String, Object> savedMetrics = (Map<String, Object>) trainerTree.getOrDefault(CheckpointKeys.METRICS, Map.of());
+    Map<String, Object> savedMetrics = (Map<String, Object>) tree.getOrDefault(CheckpointKeys.METRICS, Map.of());
     metrics.clear();
     savedMetrics.forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
-    List<Object> savedLineage = (List<Object>) trainerTree.getOrDefault(CheckpointKeys.LINEAGE, List.of());
-    List<Object> merged = new ArrayList<>(savedLineage);
+    Object evaluated = tree.get(CheckpointKeys.LAST_EVALUATED);
+    lastEvaluated = evaluated instanceof String s ? TrainingIteration.parse(s) : null;
+    window.loadState((Map<String, Object>) tree.getOrDefault(CheckpointKeys.LOG_WINDOW, Map.of()));
+    Map<String, Object> savedHistory = (Map<String, Object>) tree.get(CheckpointKeys.HISTORY);
+    if (savedHistory != null) {
+      history.loadState(savedHistory);
+    }
+    history.markResume(iteration, state.source());
+    history.rewriteFile();
+    List<Object> merged = new ArrayList<>((List<Object>) tree.getOrDefault(CheckpointKeys.LINEAGE, List.of()));
     merged.addAll(lineage);
     lineage.clear();
     lineage.addAll(merged);
     this.learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
   }
 
-  /** Trains until a limit is reached or a stop is requested, then writes the final checkpoint. */
+  private static long longValue(Map<String, Object> tree, String key, long fallback) {
+    Object v = tree.get(key);
+    return v instanceof Number n ? n.longValue() : fallback;
+  }
+
+  /**
+   * Trains until a limit is reached or a stop is requested, then writes the final checkpoint
+   * ({@code last} and {@code latest}), or on an interruption an emergency checkpoint.
+   *
+   * @throws TrainingFailedException when an update, an evaluation or a callback fails; the
+   *     message names the checkpoint to resume from
+   */
   public TrainingResult run() {
-    Context ctx = new Context();
     LOG.info("training {} for {} updates ({} per epoch, batch size {}) from {}", stage, totalUpdates,
         updatesPerEpoch, settings.batchSize(), iteration);
-    callbacks.values().forEach(c -> c.beforeTraining(ctx));
-    long windowStart = System.nanoTime();
-    long windowSamples = 0;
-    double lossSum = 0;
-    long lossCount = 0;
-    while (!finished() && !stopRequest.isRequested()) {
-      long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
-      learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
-      double loss = step.train(batch, Seeds.forUpdate(seed, iteration.update()));
-      optimizer.step(learningRate);
-      TrainingIteration before = iteration;
-      iteration = iteration.nextUpdate(batch.length);
-      batchInEpoch++;
-      lossSum += loss;
-      lossCount++;
-      windowSamples += batch.length;
-      boolean epochEnded = batchInEpoch >= updatesPerEpoch;
-      if (epochEnded) {
-        iteration = iteration.nextEpoch();
-        batchInEpoch = 0;
+    try {
+      callbacks.values().forEach(c -> c.beforeTraining(context));
+      deferredSaves.commit();
+      while (!finished() && !stopRequest.isRequested()) {
+        trainOneUpdate();
       }
-      if (settings.logging().isDue(before, iteration) || finished()) {
-        double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
-        Map<String, Double> logged = new LinkedHashMap<>();
-        logged.put(TRAIN_LOSS, lossSum / lossCount);
-        logged.put(LR, learningRate);
-        log(ctx, logged);
-        LOG.info("{} | loss {} | lr {} | {} samples/s", iteration, String.format("%.6f", lossSum / lossCount),
-            String.format("%.3e", learningRate), String.format("%.0f", windowSamples / seconds));
-        windowStart = System.nanoTime();
-        windowSamples = 0;
-        lossSum = 0;
-        lossCount = 0;
-      }
-      callbacks.values().forEach(c -> c.afterUpdate(ctx));
-      if (epochEnded) {
-        callbacks.values().forEach(c -> c.afterEpoch(ctx));
-      }
-      if (settings.evaluation() != null && settings.evaluation().isDue(before, iteration)) {
-        evaluate(ctx);
-      }
+      return finish();
+    } catch (RuntimeException e) {
+      throw fail(e);
     }
-    return finish(ctx);
+  }
+
+  private void trainOneUpdate() {
+    long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
+    learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
+    double loss = step.train(batch, Seeds.forUpdate(seed, iteration.update()));
+    if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
+      throw new NonFiniteLossException(loss, iteration);
+    }
+    updating = true;
+    optimizer.step(learningRate);
+    TrainingIteration before = iteration;
+    iteration = iteration.nextUpdate(batch.length);
+    batchInEpoch++;
+    boolean epochEnded = batchInEpoch >= updatesPerEpoch;
+    if (epochEnded) {
+      iteration = iteration.nextEpoch();
+      batchInEpoch = 0;
+    }
+    updating = false;
+    window.add(loss, batch.length);
+    if (settings.logging().isDue(before, iteration) || finished()) {
+      logTrainingWindow();
+    }
+    if (finished() || (settings.evaluation() != null && settings.evaluation().isDue(before, iteration))) {
+      evaluate();
+    }
+    callbacks.values().forEach(c -> c.afterUpdate(context));
+    if (epochEnded) {
+      callbacks.values().forEach(c -> c.afterEpoch(context));
+    }
+    deferredSaves.commit();
   }
 
   private boolean finished() {
@@ -215,39 +280,89 @@ public final class Trainer implements AutoCloseable {
     return iteration.sample() >= settings.maxSamples();
   }
 
-  private void evaluate(Context ctx) {
+  private void logTrainingWindow() {
+    Map<String, Double> logged = new LinkedHashMap<>();
+    logged.put(TRAIN_LOSS, window.meanLoss());
+    logged.put(LR, learningRate);
+    log(logged);
+    LOG.info("{} | loss {} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
+        String.format("%.3e", learningRate), String.format("%.0f", window.samplesPerSecond()));
+    window.reset();
+  }
+
+  private void evaluate() {
     if (data.validation().isEmpty() || iteration.equals(lastEvaluated)) {
       return;
     }
     Dataset valid = data.validation().get();
     Map<String, Double> result = new LinkedHashMap<>(step.evaluate(valid, VALID));
     lastEvaluated = iteration;
-    log(ctx, result);
+    log(result);
     LOG.info("{} | evaluation {}", iteration, format(result));
     schedule.onEvaluation(result);
-    callbacks.values().forEach(c -> c.afterEvaluation(ctx, result));
+    Map<String, Double> view = Collections.unmodifiableMap(result);
+    callbacks.values().forEach(c -> c.afterEvaluation(context, view));
   }
 
-  private void log(Context ctx, Map<String, Double> logged) {
+  private void log(Map<String, Double> logged) {
     metrics.putAll(logged);
-    Map<String, Double> view = java.util.Collections.unmodifiableMap(logged);
-    callbacks.values().forEach(c -> c.onMetricsLogged(ctx, view));
+    history.append(iteration, logged);
+    Map<String, Double> view = Collections.unmodifiableMap(logged);
+    callbacks.values().forEach(c -> c.onMetricsLogged(context, view));
   }
 
-  private TrainingResult finish(Context ctx) {
+  private TrainingResult finish() {
     StopRequest.Stop stop = stopRequest.get();
     StoredCheckpoint last;
     if (stop != null && stop.kind() == StopRequest.Kind.INTERRUPTED) {
       LOG.warn("stopping at {}: {}; writing an emergency checkpoint", iteration, stop.reason());
-      last = writer.saveResumable(CheckpointTag.emergency(iteration, "signal"), Set.of(CheckpointTag.LATEST)).join();
+      last = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SIGNAL), Set.of(CheckpointTag.LATEST)).join();
+      LOG.warn("resume with: noether resume {} --stage {} (or resume_checkpoint: {})", stage.runId(),
+          stage.stageName(), last.tag().token());
     } else {
-      evaluate(ctx);
-      callbacks.values().forEach(c -> c.afterTraining(ctx));
+      if (window.count() > 0) {
+        logTrainingWindow();
+      }
+      evaluate();
+      callbacks.values().forEach(c -> c.afterTraining(context));
+      deferredSaves.commit();
       last = writer.saveResumable(CheckpointTag.at(iteration), Set.of(CheckpointTag.LATEST, CheckpointTag.LAST)).join();
     }
     writer.flush();
     LOG.info("training {} ended at {}; final checkpoint {}", stage, iteration, last.describe());
     return new TrainingResult(iteration, Map.copyOf(metrics), last, stop);
+  }
+
+  /**
+   * Turns a failure into a {@link TrainingFailedException} after saving what can be saved: unless
+   * the failure happened while the optimizer was changing weights, the state is that of a complete
+   * iteration and an emergency checkpoint of it is written.
+   */
+  private TrainingFailedException fail(RuntimeException e) {
+    String where = "training " + stage + " failed at " + iteration + ": " + describe(e);
+    writer.flush();
+    if (updating) {
+      StoredCheckpoint newest = writer.lastCommitted();
+      return new TrainingFailedException(where + "\nThe failure happened while weights were being updated, so no "
+          + "emergency checkpoint was written; resume from " + (newest == null ? "the start" : newest.describe()), e);
+    }
+    try {
+      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_ERROR),
+          Set.of(CheckpointTag.LATEST)).join();
+      LOG.error("{}; wrote emergency checkpoint {}", where, saved.describe());
+      return new TrainingFailedException(where + "\nWrote emergency checkpoint " + saved.describe() + " of the last "
+          + "good state; resume with: noether resume " + stage.runId() + " --stage " + stage.stageName()
+          + " --checkpoint " + saved.tag().token(), e);
+    } catch (RuntimeException saveFailure) {
+      e.addSuppressed(saveFailure);
+      return new TrainingFailedException(where + "\nThe emergency checkpoint could not be written either ("
+          + describe(saveFailure) + ")", e);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   private static String format(Map<String, Double> values) {
@@ -258,7 +373,105 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
-    writer.close();
+    try {
+      writer.close();
+    } finally {
+      history.close();
+    }
+  }
+
+  /** Thrown inside the loop when a loss is NaN or infinite and the policy says to stop. */
+  static final class NonFiniteLossException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NonFiniteLossException(double loss, TrainingIteration at) {
+      super("the loss of update " + (at.update() + 1) + " is " + loss + "; the update was not applied "
+          + "(set trainer.non_finite_loss: ignore to train on regardless)");
+    }
+  }
+
+  /**
+   * Resumable saves that callbacks request during an iteration. They are taken once, after every
+   * hook of the iteration ran, so the checkpoint holds the complete state of that iteration.
+   */
+  private final class DeferredSaves {
+    private final List<CompletableFuture<StoredCheckpoint>> waiting = new ArrayList<>();
+    private boolean includeOptimizer;
+    private boolean moveLatest;
+
+    CompletableFuture<StoredCheckpoint> request(boolean withOptimizer, boolean latest) {
+      CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
+      waiting.add(f);
+      includeOptimizer |= withOptimizer;
+      moveLatest |= latest;
+      return f;
+    }
+
+    void commit() {
+      if (waiting.isEmpty()) {
+        return;
+      }
+      List<CompletableFuture<StoredCheckpoint>> done = List.copyOf(waiting);
+      CompletableFuture<StoredCheckpoint> save = writer.saveResumable(includeOptimizer, moveLatest);
+      waiting.clear();
+      includeOptimizer = false;
+      moveLatest = false;
+      save.whenComplete((stored, error) -> done.forEach(f -> {
+        if (error != null) {
+          f.completeExceptionally(error);
+        } else {
+          f.complete(stored);
+        }
+      }));
+    }
+  }
+
+  /** The training loss and throughput since the last log line; part of the resumable state. */
+  private static final class LogWindow {
+    private double lossSum;
+    private long count;
+    private long samples;
+    private long startNanos = System.nanoTime();
+
+    void add(double loss, long batchSamples) {
+      lossSum += loss;
+      count++;
+      samples += batchSamples;
+    }
+
+    long count() {
+      return count;
+    }
+
+    double meanLoss() {
+      return lossSum / count;
+    }
+
+    double samplesPerSecond() {
+      return samples / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    void reset() {
+      lossSum = 0;
+      count = 0;
+      samples = 0;
+      startNanos = System.nanoTime();
+    }
+
+    Map<String, Object> state() {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("loss_sum", lossSum);
+      s.put("count", count);
+      s.put("samples", samples);
+      return s;
+    }
+
+    void loadState(Map<String, Object> s) {
+      lossSum = s.get("loss_sum") instanceof Number n ? n.doubleValue() : 0;
+      count = s.get("count") instanceof Number n ? n.longValue() : 0;
+      samples = s.get("samples") instanceof Number n ? n.longValue() : 0;
+      startNanos = System.nanoTime();
+    }
   }
 
   /** Captures the trainer's state for the checkpoint writer. */
@@ -267,9 +480,8 @@ public final class Trainer implements AutoCloseable {
     public TrainingSnapshot snapshot(boolean includeOptimizer) {
       List<ModelSnapshot> models = new ArrayList<>();
       models.add(new ModelSnapshot(model.name(), null, model.stateDict()));
-      Context ctx = new Context();
       for (Callback c : callbacks.values()) {
-        models.addAll(c.checkpointModels(ctx));
+        models.addAll(c.checkpointModels(context));
       }
       Map<String, Object> trainer = new LinkedHashMap<>();
       trainer.put(CheckpointKeys.BATCH_IN_EPOCH, batchInEpoch);
@@ -282,6 +494,9 @@ public final class Trainer implements AutoCloseable {
       });
       trainer.put(CheckpointKeys.CALLBACKS, callbackStates);
       trainer.put(CheckpointKeys.METRICS, new LinkedHashMap<String, Object>(metrics));
+      trainer.put(CheckpointKeys.LAST_EVALUATED, lastEvaluated == null ? null : lastEvaluated.toString());
+      trainer.put(CheckpointKeys.LOG_WINDOW, window.state());
+      trainer.put(CheckpointKeys.HISTORY, history.state());
       trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
       trainer.put(CheckpointKeys.CONFIG, config);
       Map<String, Map<String, Object>> optimizers = includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
@@ -308,6 +523,23 @@ public final class Trainer implements AutoCloseable {
 
   /** The callbacks' view of the running trainer. */
   private final class Context implements TrainingContext {
+    private final CheckpointWriter hookWriter = new CheckpointWriter() {
+      @Override
+      public CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
+        return deferredSaves.request(includeOptimizer, moveLatest);
+      }
+
+      @Override
+      public CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
+        return writer.saveModels(tag, models);
+      }
+
+      @Override
+      public CompletableFuture<Void> delete(CheckpointTag tag) {
+        return writer.delete(tag);
+      }
+    };
+
     @Override
     public StageId stage() {
       return stage;
@@ -340,7 +572,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public Map<String, Double> metrics() {
-      return java.util.Collections.unmodifiableMap(metrics);
+      return Collections.unmodifiableMap(metrics);
     }
 
     @Override
@@ -350,7 +582,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void logMetric(String key, double value) {
-      log(this, Map.of(key, value));
+      log(Map.of(key, value));
     }
 
     @Override
@@ -365,7 +597,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public CheckpointWriter checkpoints() {
-      return writer;
+      return hookWriter;
     }
   }
 
@@ -387,6 +619,8 @@ public final class Trainer implements AutoCloseable {
     private Map<String, Object> config = Map.of();
     private List<Object> lineage = List.of();
     private StopRequest stopRequest = new StopRequest();
+    private NonFiniteLossPolicy nonFiniteLoss = NonFiniteLossPolicy.ERROR;
+    private boolean historyInStageDir = true;
 
     public Builder setStage(StageId stage, Path stageDir) {
       this.stage = stage;
@@ -458,6 +692,18 @@ public final class Trainer implements AutoCloseable {
 
     public Builder optStopRequest(StopRequest stopRequest) {
       this.stopRequest = stopRequest;
+      return this;
+    }
+
+    /** What to do with a NaN or infinite loss; {@link NonFiniteLossPolicy#ERROR} by default. */
+    public Builder optNonFiniteLoss(NonFiniteLossPolicy policy) {
+      this.nonFiniteLoss = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** False keeps the history in memory and checkpoints only, without {@code history.jsonl}. */
+    public Builder optHistoryFile(boolean enabled) {
+      this.historyInStageDir = enabled;
       return this;
     }
 

@@ -1,0 +1,95 @@
+package ai.noether.core.signal;
+
+import ai.noether.core.training.StopRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Turns SIGTERM, SIGINT and SIGUSR1 into a {@link StopRequest} of kind
+ * {@link StopRequest.Kind#INTERRUPTED}: the trainer finishes the current update, writes an
+ * emergency checkpoint and returns, and the command line exits with its "interrupted" status.
+ *
+ * <p>Two safety nets keep the exit bounded:
+ *
+ * <ul>
+ *   <li>a second SIGINT (Ctrl+C twice) halts the JVM at once with status {@value #EXIT_FORCED}.
+ *       Nothing is corrupted by this: checkpoints become visible only through an atomic commit, so
+ *       a save cut short leaves the previous checkpoints as they were;
+ *   <li>if the process is still running {@code timeout} after the first signal (an update or a
+ *       save that hangs), it halts with status {@value #EXIT_STOP_TIMEOUT} and says so.
+ * </ul>
+ *
+ * <p><b>Note:</b> uses {@code sun.misc.Signal}, the JDK's only signal API. Installing replaces the
+ * JVM's default handlers (which would run shutdown hooks and exit without a checkpoint); only the
+ * command line installs it, never a library or a test.
+ */
+public final class StopSignals {
+  /** Exit status after a second Ctrl+C: 128 + SIGINT, as shells report it. */
+  public static final int EXIT_FORCED = 130;
+  /** Exit status when the graceful stop took longer than the configured timeout. */
+  public static final int EXIT_STOP_TIMEOUT = 124;
+
+  private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
+  private static final List<String> SIGNALS = List.of("TERM", "INT", "USR1");
+
+  private final StopRequest stop;
+  private final Duration timeout;
+  private final AtomicBoolean received = new AtomicBoolean();
+
+  private StopSignals(StopRequest stop, Duration timeout) {
+    this.stop = stop;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Installs the handlers for this process.
+   *
+   * @param timeout how long a graceful stop may take before the process halts
+   */
+  public static StopSignals install(StopRequest stop, Duration timeout) {
+    StopSignals handlers = new StopSignals(stop, timeout);
+    for (String name : SIGNALS) {
+      try {
+        Signal.handle(new Signal(name), handlers::onSignal);
+      } catch (IllegalArgumentException e) {
+        // The JVM or the OS reserves this signal here (e.g. SIGUSR1 under some debuggers).
+        LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
+      }
+    }
+    return handlers;
+  }
+
+  private void onSignal(Signal signal) {
+    String name = "SIG" + signal.getName();
+    if (!received.compareAndSet(false, true)) {
+      if (signal.getName().equals("INT")) {
+        System.err.println("noether: second interrupt, exiting now; the newest committed checkpoint is intact");
+        Runtime.getRuntime().halt(EXIT_FORCED);
+      }
+      LOG.warn("{} received; already stopping", name);
+      return;
+    }
+    stop.request(StopRequest.Kind.INTERRUPTED, name + " received");
+    LOG.warn("{} received: finishing the current update, then writing an emergency checkpoint "
+        + "(press Ctrl+C again to exit at once)", name);
+    Thread watchdog = new Thread(this::haltAfterTimeout, "noether-stop-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
+  private void haltAfterTimeout() {
+    try {
+      Thread.sleep(timeout.toMillis());
+    } catch (InterruptedException e) {
+      return;
+    }
+    System.err.println("noether: the graceful stop took longer than " + timeout.toSeconds()
+        + " s (trainer.stop_timeout_seconds); exiting without an emergency checkpoint. "
+        + "The newest committed checkpoint is intact.");
+    Runtime.getRuntime().halt(EXIT_STOP_TIMEOUT);
+  }
+}
