@@ -92,8 +92,11 @@ class ConfigBinderTest {
   @Test
   void theRecordsOwnValidationBecomesAConfigErrorWithThePath() {
     assertThat(error(callback("every_n_epochs: 2\nevery_n_updates: 5\nsave_optim: true"), CheckpointConfig.class))
-        .isEqualTo("run.yaml line 9: trainer.callbacks[0]: every_n_epochs and every_n_updates are both set; keep one"
-            + " of them");
+        .isEqualTo("run.yaml line 9: trainer.callbacks[0]: give only one of every_n_epochs and every_n_updates; an"
+            + " interval has exactly one unit");
+    assertThat(error(callback("save_optim: true"), CheckpointConfig.class))
+        .isEqualTo("run.yaml line 9: trainer.callbacks[0]: set one of every_n_epochs, every_n_updates, every_n_samples,"
+            + " every_n_minutes");
     assertThat(error(callback("every_n_epochs: 0\nsave_optim: true"), CheckpointConfig.class))
         .isEqualTo("run.yaml line 9: trainer.callbacks[0]: every_n_epochs must be positive, was 0");
   }
@@ -132,12 +135,14 @@ class ConfigBinderTest {
   record CheckpointConfig(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes,
       Integer keepLast, boolean saveOptim, Target target) {
     CheckpointConfig {
-      Intervals.exactlyOne(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+      if (Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes) == null) {
+        throw new IllegalArgumentException("set one of every_n_epochs, every_n_updates, every_n_samples, every_n_minutes");
+      }
       keepLast = keepLast == null ? 1 : keepLast;
     }
 
     Interval interval() {
-      return Intervals.exactlyOne(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+      return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
     }
   }
 

@@ -17,7 +17,6 @@ import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.train.TrainingStep;
-import ai.noether.core.config.Intervals;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,8 +36,15 @@ public final class TestPlugins {
   public static final class CountingCallbackFactory implements CallbackFactory<CountingCallbackFactory.Config> {
     public record Config(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes, Integer keepLast) {
       public Config {
-        Intervals.exactlyOne(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+        // The parameters, not interval(): the fields are assigned only after this body.
+        if (Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes) == null) {
+          throw new IllegalArgumentException("set one of every_n_epochs, every_n_updates, every_n_samples or every_n_minutes");
+        }
         keepLast = keepLast == null ? 1 : keepLast;
+      }
+
+      public Interval interval() {
+        return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
       }
     }
 
@@ -59,8 +65,7 @@ public final class TestPlugins {
 
     @Override
     public Callback create(Config c, ComponentContext context) {
-      return new CountingCallback(Intervals.exactlyOne(c.everyNEpochs(), c.everyNUpdates(), c.everyNSamples(),
-          c.everyNMinutes()), c.keepLast(), context.path(), context.require(RunInfo.class));
+      return new CountingCallback(c.interval(), c.keepLast(), context.path(), context.require(RunInfo.class));
     }
   }
 
