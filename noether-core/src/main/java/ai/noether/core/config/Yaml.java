@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,10 +27,11 @@ final class Yaml {
   private static final YAMLFactory FACTORY = YAMLFactory.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      // A string such as '50' or '1e-3' must stay a string when the file is read again.
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+      .stringQuotingChecker(new RoundTripQuoting())
       .build();
+  /** Only for {@link RoundTripQuoting}, which runs while {@link #FACTORY} writes. */
+  private static final YAMLFactory PLAIN = new YAMLFactory();
   private static final ObjectMapper WRITER = new ObjectMapper(FACTORY);
 
   private Yaml() {}
@@ -149,5 +151,27 @@ final class Yaml {
       return "syntax error";
     }
     return String.join("; ", message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+  }
+
+  /**
+   * Quotes every string that would not read back as the same string when written plain: besides
+   * Jackson's own cases, {@code 1e-3}, {@code 0x1F}, {@code 1_000}, {@code yes} and the like, which
+   * the parser types as numbers or booleans.
+   */
+  private static final class RoundTripQuoting extends StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || !readsBackAsItself(value);
+    }
+
+    private static boolean readsBackAsItself(String value) {
+      try (JsonParser p = PLAIN.createParser(value)) {
+        return p.nextToken() == JsonToken.VALUE_STRING && value.equals(p.getText()) && p.nextToken() == null;
+      } catch (IOException e) {
+        return false;
+      }
+    }
   }
 }

@@ -214,6 +214,18 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void stringsThatLookLikeOtherScalarsStayStringsInTheResolvedYaml() {
+    RunConfig config = parse("run_id: '0123'\n" + MINIMAL.replace("{kind: synthetic-regression}",
+        "{kind: synthetic-regression, a: 'true', b: '1e-3', c: 'null', d: '', e: 'x: y'}"));
+
+    RunConfig again = parse(config.toYaml());
+
+    assertThat(again.toPlainTree()).isEqualTo(config.toPlainTree());
+    assertThat(again.dataset().settings()).containsExactly(Map.entry("a", "true"), Map.entry("b", "1e-3"),
+        Map.entry("c", "null"), Map.entry("d", ""), Map.entry("e", "x: y"));
+  }
+
+  @Test
   void theResolvedFileLivesInTheStageDirectory() {
     RunConfig config = parse(FULL);
 
