@@ -96,14 +96,6 @@ final class MapReader {
     throw invalid(key, "expected a string, got " + PlainTrees.describe(v));
   }
 
-  String requireString(String key, String hint) {
-    String s = string(key, null);
-    if (s == null) {
-      throw missing(key, hint);
-    }
-    return s;
-  }
-
   /** A checked name (run id, stage name, model name), or {@code fallback} when absent. */
   String name(String key, String fallback, UnaryOperator<String> check) {
     String s = string(key, null);

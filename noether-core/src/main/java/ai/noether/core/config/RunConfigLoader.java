@@ -114,7 +114,6 @@ public final class RunConfigLoader {
     r.rejectUnknown(ROOT, "at the top level");
 
     ResumeConfig resume = resume(r);
-    Map<String, Object> resolved = new LinkedHashMap<>();
     String runId = r.name(RUN_ID, null, Names::requireRunId);
     if (runId == null) {
       runId = runIds.get();
@@ -122,7 +121,7 @@ public final class RunConfigLoader {
     String stageName = r.name(STAGE_NAME, resume == null ? DEFAULT_STAGE_NAME : resume.stage().stageName(),
         Names::requireStageName);
     Path outputDir = outputDir(r);
-    Long seed = r.integer(SEED);
+    long seed = r.integer(SEED) == null ? DEFAULT_SEED : r.integer(SEED);
     DeviceSpec device = device(r);
     ComponentBlock store = r.block(STORE, DEFAULT_STORE_KIND);
     if (store == null) {
@@ -134,10 +133,11 @@ public final class RunConfigLoader {
     OptimizerConfig optimizer = optimizer(r);
     TrainerConfig trainer = trainer(r);
 
+    Map<String, Object> resolved = new LinkedHashMap<>();
     resolved.put(RUN_ID, runId);
     resolved.put(STAGE_NAME, stageName);
     resolved.put(OUTPUT_DIR, outputDir.toString());
-    resolved.put(SEED, seed == null ? DEFAULT_SEED : seed);
+    resolved.put(SEED, seed);
     resolved.put(DEVICE, device.toString());
     if (resume != null) {
       resolved.put(RESUME_RUN_ID, resume.stage().runId());
@@ -153,8 +153,8 @@ public final class RunConfigLoader {
       trainerTree.put(LOG_EVERY_N_UPDATES, DEFAULT_LOGGING.every());
     }
     resolved.put(TRAINER, trainerTree);
-    return new RunConfig(runId, stageName, outputDir, seed == null ? DEFAULT_SEED : seed, device, resume, store,
-        dataset, model, optimizer, trainer, resolved);
+    return new RunConfig(runId, stageName, outputDir, seed, device, resume, store, dataset, model, optimizer, trainer,
+        resolved);
   }
 
   private static ResumeConfig resume(MapReader r) {
