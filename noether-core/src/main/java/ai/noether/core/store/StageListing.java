@@ -19,10 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StageListing {
   private static final Logger LOG = LoggerFactory.getLogger(StageListing.class);
+  private static final int SCAN_ATTEMPTS = 5;
 
   /** Listing order: iteration, then periodic, emergency, best, last, latest, then the token. */
   static final Comparator<StoredCheckpoint> ORDER = Comparator
@@ -102,48 +105,47 @@ final class StageListing {
     return checkpoints.stream().filter(l -> l.checkpoint().tag().equals(tag)).findFirst();
   }
 
-  /** Reads the stage; a missing directory is an empty stage. */
+  /**
+   * Reads the stage; a missing directory is an empty stage.
+   *
+   * <p>Writers create a tag's names only after its manifest, and delete them before it. So the
+   * manifests are listed before and after the names: a name whose tag had a manifest in either
+   * listing is a view, never a manifest-less checkpoint (a half-linked or half-deleted one would
+   * otherwise look like one). If the two listings differ, a tag may have come and gone in between,
+   * and the scan repeats.
+   */
   static StageListing scan(StageDirectory dir, IterationProbe probe) throws IOException {
+    Set<CheckpointTag> before = manifestTags(dir);
+    Map<CheckpointTag, List<Path>> names = names(dir);
+    Set<CheckpointTag> after = manifestTags(dir);
+    for (int attempt = 1; !after.equals(before) && attempt < SCAN_ATTEMPTS; attempt++) {
+      before = after;
+      names = names(dir);
+      after = manifestTags(dir);
+    }
+    Set<CheckpointTag> managed = new HashSet<>(before);
+    managed.addAll(after);
+
     Map<CheckpointTag, CheckpointManifest> manifests = new LinkedHashMap<>();
     Map<CheckpointTag, CorruptCheckpointException> unreadable = new LinkedHashMap<>();
-    if (Files.isDirectory(dir.store())) {
-      for (Path file : entries(dir.store())) {
-        Optional<CheckpointTag> tag = StageDirectory.manifestTag(file.getFileName().toString());
-        if (tag.isEmpty()) {
-          continue;
-        }
-        try {
-          manifests.put(tag.get(), CheckpointManifest.read(file, tag.get()));
-        } catch (NoSuchFileException e) {
-          // deleted by a writer since the directory was read
-        } catch (CorruptCheckpointException e) {
-          LOG.warn("ignoring checkpoint {} of {}: {}", tag.get().token(), dir.stage(), e.getMessage());
-          unreadable.put(tag.get(), e);
-        }
+    for (CheckpointTag tag : after) {
+      try {
+        manifests.put(tag, CheckpointManifest.read(dir.manifest(tag), tag));
+      } catch (NoSuchFileException e) {
+        // deleted by a writer since the directory was read
+      } catch (CorruptCheckpointException e) {
+        LOG.warn("ignoring checkpoint {} of {}: {}", tag.token(), dir.stage(), e.getMessage());
+        unreadable.put(tag, e);
       }
     }
 
     Map<CheckpointTag, List<CheckpointFileName>> namesByTag = new LinkedHashMap<>();
     Map<CheckpointTag, List<Path>> legacy = new TreeMap<>(Comparator.comparing(CheckpointTag::token));
-    if (Files.isDirectory(dir.checkpoints())) {
-      for (Path file : entries(dir.checkpoints())) {
-        String fileName = file.getFileName().toString();
-        if (fileName.startsWith(".") || !CheckpointFileName.looksLikeCheckpointFile(fileName)) {
-          continue;
-        }
-        CheckpointFileName name;
-        try {
-          name = CheckpointFileName.parse(fileName);
-        } catch (InvalidNameException e) {
-          continue;
-        }
-        if (!name.format().equals(fileName) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        namesByTag.computeIfAbsent(name.tag(), t -> new ArrayList<>()).add(name);
-        if (!manifests.containsKey(name.tag()) && !unreadable.containsKey(name.tag())) {
-          legacy.computeIfAbsent(name.tag(), t -> new ArrayList<>()).add(file);
-        }
+    for (Map.Entry<CheckpointTag, List<Path>> e : names.entrySet()) {
+      namesByTag.put(e.getKey(), e.getValue().stream()
+          .map(p -> CheckpointFileName.parse(p.getFileName().toString())).toList());
+      if (!managed.contains(e.getKey())) {
+        legacy.put(e.getKey(), new ArrayList<>(e.getValue()));
       }
     }
 
@@ -240,7 +242,39 @@ final class StageListing {
     }
   }
 
+  private static Set<CheckpointTag> manifestTags(StageDirectory dir) throws IOException {
+    Set<CheckpointTag> tags = new HashSet<>();
+    for (Path file : entries(dir.store())) {
+      StageDirectory.manifestTag(file.getFileName().toString()).ifPresent(tags::add);
+    }
+    return tags;
+  }
+
+  /** The Noether-named regular files in {@code checkpoints/}, by tag. */
+  private static Map<CheckpointTag, List<Path>> names(StageDirectory dir) throws IOException {
+    Map<CheckpointTag, List<Path>> byTag = new LinkedHashMap<>();
+    for (Path file : entries(dir.checkpoints())) {
+      String fileName = file.getFileName().toString();
+      if (fileName.startsWith(".") || !CheckpointFileName.looksLikeCheckpointFile(fileName)) {
+        continue;
+      }
+      CheckpointFileName name;
+      try {
+        name = CheckpointFileName.parse(fileName);
+      } catch (InvalidNameException e) {
+        continue;
+      }
+      if (name.format().equals(fileName) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        byTag.computeIfAbsent(name.tag(), t -> new ArrayList<>()).add(file);
+      }
+    }
+    return byTag;
+  }
+
   private static List<Path> entries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       stream.forEach(out::add);
