@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * with every tag committed atomically through a manifest.
  *
  * <p><b>Commit.</b> Each file is streamed into a fresh, hidden stored copy
- * ({@code checkpoints/.noether/data/}), forced to disk, read back once for its CRC32C; the data
+ * ({@code checkpoints/.noether/data/}), its CRC32C computed on the way, and forced to disk; the data
  * directory is synced; then a manifest per tag (the tag, and each alias) is written under a pending
  * name, forced and renamed into {@code checkpoints/.noether/{tag}.manifest}, and that directory is
  * synced. The rename of the tag's manifest is the commit point: before it the previous state is
@@ -175,17 +175,20 @@ public final class FileCheckpointStore implements CheckpointStore {
   private CheckpointManifest.Entry writeBlob(CheckpointFile file, String blobName, Path blob) throws IOException {
     try (FileChannel channel = FileChannel.open(blob,
         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-      file.writeTo(channel);
+      ChecksummingChannel out = new ChecksummingChannel(channel);
+      file.writeTo(out);
       long written = channel.size();
       if (written != file.size()) {
         throw new IllegalStateException("checkpoint file " + file.name() + " wrote " + written
             + " bytes but declared " + file.size() + "; CheckpointFile.size() must be exact so that free space "
             + "can be checked before writing");
       }
-      // Read back rather than checksum on the fly: writers may use positional writes, transferFrom
-      // or mapped buffers, and this checks what actually reached the file. The bytes are in the page
-      // cache, so this costs memory bandwidth, not disk reads.
-      long crc = Crc32c.of(channel, written);
+      long crc = out.checksumOf(written);
+      if (crc < 0) {
+        // The writer sought back, mapped or transferred: read the finished file once. Its bytes are
+        // in the page cache, so this costs memory bandwidth, not disk reads.
+        crc = Crc32c.of(channel, written);
+      }
       durable.force(channel);
       return new CheckpointManifest.Entry(file.name(), blobName, written, crc);
     }

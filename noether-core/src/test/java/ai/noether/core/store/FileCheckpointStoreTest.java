@@ -91,6 +91,27 @@ class FileCheckpointStoreTest {
   }
 
   @Test
+  void fileWhoseWriterPatchesItsHeaderAfterwardsIsChecksummedAsItEndsUp() throws IOException {
+    BytesFile patched = new BytesFile(CheckpointFileName.of("mlp", CheckpointTag.at(IT1), CheckpointFileKind.MODEL), 5000, 1) {
+      @Override
+      public void writeTo(FileChannel out) throws IOException {
+        out.write(ByteBuffer.allocate(8)); // header placeholder
+        super.writeTo(out);
+        out.truncate(5000);
+        out.write(ByteBuffer.wrap(new byte[] {'P', 'K', 3, 4}), 0); // the header, once the sizes are known
+      }
+    };
+    StoredCheckpoint stored = commit(CheckpointTag.at(IT1), List.of(patched));
+
+    byte[] onDisk = Files.readAllBytes(checkpoints.resolve("mlp_cp=E1_U10_S320_model.th"));
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(onDisk);
+    assertThat(stored.files().get(0).crc32c()).isEqualTo(crc.getValue());
+    assertThat(onDisk).startsWith('P', 'K', 3, 4);
+    store.verify(stored);
+  }
+
+  @Test
   void movingLatestKeepsOlderCheckpointsAndDeletesBytesOnlyWhenNoTagUsesThem() throws IOException {
     commit(CheckpointTag.at(IT1), BytesFile.resumable("mlp", CheckpointTag.at(IT1), 1000, 1), CheckpointTag.LATEST);
     List<BytesFile> second = BytesFile.resumable("mlp", CheckpointTag.at(IT2), 1000, 2);
