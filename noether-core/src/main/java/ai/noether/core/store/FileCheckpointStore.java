@@ -108,10 +108,34 @@ public final class FileCheckpointStore implements CheckpointStore {
     Objects.requireNonNull(stage, "stage");
     requireCommittable(tag, iteration, files, aliases);
     StageDirectory dir = new StageDirectory(outputDir, stage);
-    durable.createDirectories(dir.data());
-    try (StageLock ignored = StageLock.acquire(dir.lockFile())) {
+    return locked(dir, () -> {
       cleanupOnce(dir);
       return commitLocked(dir, tag, iteration, files, new LinkedHashSet<>(aliases));
+    });
+  }
+
+  private interface LockedAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code action} as the stage's only writer, creating the store's directories first. */
+  private <T> T locked(StageDirectory dir, LockedAction<T> action) throws IOException {
+    durable.createDirectories(dir.data());
+    StageLock lock = StageLock.acquire(dir.lockFile());
+    try {
+      return action.run();
+    } catch (Throwable t) {
+      try {
+        lock.close();
+      } catch (IOException | RuntimeException e) {
+        t.addSuppressed(e);
+      }
+      lock = null;
+      throw t;
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
     }
   }
 
@@ -296,8 +320,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(dir.checkpoints())) {
       return;
     }
-    durable.createDirectories(dir.data());
-    try (StageLock ignored = StageLock.acquire(dir.lockFile())) {
+    locked(dir, () -> {
       StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
       // Names first, then the manifest: a crash in between leaves the tag committed with some names
       // missing (repaired by cleanup), never names without a manifest, which would list as a
@@ -313,7 +336,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         durable.syncDirectory(dir.store());
         sweepBlobs(dir, StageListing.scan(dir, IterationProbe.NONE));
       }
-    }
+      return null;
+    });
   }
 
   /**
@@ -328,10 +352,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(dir.checkpoints())) {
       return new CleanupReport(0, 0, 0);
     }
-    durable.createDirectories(dir.data());
-    try (StageLock ignored = StageLock.acquire(dir.lockFile())) {
-      return cleanupLocked(dir);
-    }
+    return locked(dir, () -> cleanupLocked(dir));
   }
 
   private void cleanupOnce(StageDirectory dir) throws IOException {
