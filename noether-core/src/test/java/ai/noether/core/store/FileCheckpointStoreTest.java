@@ -406,6 +406,10 @@ class FileCheckpointStoreTest {
         .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining("ab_upt_cp=E2_U20_S640_optim.th")
         .hasMessageEndingWith("is truncated: it has 10 bytes, 102 were listed");
+
+    store.delete(STAGE, CheckpointTag.at(IT1));
+    assertThat(describe(store.list(STAGE))).containsExactly("latest @ E0_U0_S0", "E2_U20_S640");
+    assertThat(visibleNames()).noneMatch(n -> n.contains("E1_U10_S320"));
   }
 
   @Test
