@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ThFormatTest {
   private static final long[][] SHAPES = {{}, {0}, {0, 3}, {3, 0, 2}, {1}, {7}, {2, 3}, {1, 1, 5}, {2, 3, 4, 5, 1}};
@@ -180,6 +181,34 @@ class ThFormatTest {
     }
     for (ZipDirectory.Record r : directory(file).all()) {
       assertThat(r.dataOffset() % 64).as(r.name()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, 300, 5000})
+  void recordsAtOrPastTheZip64LimitUseZip64FieldsThatTheJdkZipReaderAccepts(long zip64Limit) throws IOException {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      tree.put("t" + i, TestTensors.random(DType.INT16, new long[] {i * 300 + 1}, i));
+    }
+    Path file = dir.resolve("zip64.th");
+    ThArchive archive = ThArchive.of(tree, zip64Limit);
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      archive.writeTo(out);
+    }
+
+    assertThat(Files.size(file)).isEqualTo(archive.size());
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      assertThat(zip.size()).isEqualTo(tree.size() + 3);
+      for (ZipDirectory.Record r : directory(file).all()) {
+        ZipEntry e = zip.getEntry(r.name());
+        assertThat(e.getSize()).isEqualTo(r.size());
+        assertThat(zip.getInputStream(e).readAllBytes()).hasSize((int) r.size());
+      }
+    }
+    Map<String, Object> back = ThReader.read(file);
+    for (String key : tree.keySet()) {
+      assertThat(((HostTensor) back.get(key)).contentEquals((HostTensor) tree.get(key))).as(key).isTrue();
     }
   }
 
