@@ -35,6 +35,57 @@ final class TestTensors {
     return HostTensor.wrap(dtype, shape, filled);
   }
 
+  /** A tensor filled quickly with a position-dependent pattern; for tensors too large for {@link #random}. */
+  static HostTensor pattern(DType dtype, long[] shape) {
+    long elements = 1;
+    for (long d : shape) {
+      elements *= d;
+    }
+    long bytes = elements * dtype.byteSize();
+    java.util.List<ByteBuffer> chunks = new java.util.ArrayList<>();
+    long position = 0;
+    for (long done = 0; done < bytes; done += HostTensor.MAX_CHUNK_BYTES) {
+      ByteBuffer b = ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
+          .order(ByteOrder.LITTLE_ENDIAN);
+      while (b.remaining() >= 8) {
+        b.putLong(position++ * 0x9E3779B97F4A7C15L);
+      }
+      while (b.hasRemaining()) {
+        b.put((byte) position++);
+      }
+      chunks.add(b.flip());
+    }
+    return HostTensor.wrap(dtype, shape, chunks);
+  }
+
+  /** True if both tensors have the same dtype, shape and bytes, however their buffers are split. */
+  static boolean sameBytes(HostTensor a, HostTensor b) {
+    if (a.dtype() != b.dtype() || !java.util.Arrays.equals(a.shape(), b.shape())) {
+      return false;
+    }
+    java.util.Iterator<ByteBuffer> left = a.chunks().iterator();
+    java.util.Iterator<ByteBuffer> right = b.chunks().iterator();
+    ByteBuffer x = left.next();
+    ByteBuffer y = right.next();
+    while (true) {
+      while (!x.hasRemaining() && left.hasNext()) {
+        x = left.next();
+      }
+      while (!y.hasRemaining() && right.hasNext()) {
+        y = right.next();
+      }
+      if (!x.hasRemaining() || !y.hasRemaining()) {
+        return !x.hasRemaining() && !y.hasRemaining();
+      }
+      int n = Math.min(x.remaining(), y.remaining());
+      if (!x.slice(x.position(), n).equals(y.slice(y.position(), n))) {
+        return false;
+      }
+      x.position(x.position() + n);
+      y.position(y.position() + n);
+    }
+  }
+
   /** SHA-256 of the tensor's bytes, hex. */
   static String sha256(HostTensor t) {
     try {
