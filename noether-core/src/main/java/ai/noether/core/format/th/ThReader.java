@@ -1,6 +1,7 @@
 package ai.noether.core.format.th;
 
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.core.format.internal.MappedRegions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -71,13 +72,13 @@ public final class ThReader {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       ZipDirectory dir = ZipDirectory.read(ch, file);
       String prefix = archivePrefix(dir, file);
-      List<ZipDirectory.Record> mapped = new ArrayList<>();
+      List<MappedRegions.Region> mapped = new ArrayList<>();
       for (ZipDirectory.Record r : dir.all()) {
         if (r.name().startsWith(prefix + "data/")) {
-          mapped.add(r);
+          mapped.add(new MappedRegions.Region(r.name(), r.dataOffset(), r.size()));
         }
       }
-      Map<String, List<ByteBuffer>> data = MappedRecords.map(ch, mapped);
+      Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
       byte[] pickle = null;
       for (ZipDirectory.Record r : dir.all()) {
         List<ByteBuffer> bytes = data.get(r.name());
@@ -135,7 +136,7 @@ public final class ThReader {
   }
 
   private static void checkCrc(String file, ZipDirectory.Record r, List<ByteBuffer> bytes) {
-    int crc = MappedRecords.crc(bytes);
+    int crc = MappedRegions.crc(bytes);
     if (crc != r.crc()) {
       throw new CorruptCheckpointException(String.format("%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
           file, r.name(), crc, r.crc()));
