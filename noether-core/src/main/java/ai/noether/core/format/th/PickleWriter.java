@@ -77,6 +77,10 @@ final class PickleWriter {
   }
 
   private void enter(Object container, String where) {
+    if (path.size() >= RestrictedUnpickler.MAX_DEPTH) {
+      throw new IllegalArgumentException(describe(where) + " is nested deeper than " + RestrictedUnpickler.MAX_DEPTH
+          + " levels, more than a checkpoint may hold");
+    }
     if (path.put(container, Boolean.TRUE) != null) {
       throw new IllegalArgumentException(describe(where) + " contains itself; a checkpoint tree must not have cycles");
     }

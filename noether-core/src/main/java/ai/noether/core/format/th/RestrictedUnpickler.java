@@ -58,6 +58,9 @@ final class RestrictedUnpickler {
     }
   }
 
+  /** Deeper trees are refused, so that walking a loaded tree can never overflow the stack. */
+  static final int MAX_DEPTH = 1000;
+
   private final byte[] data;
   private final String file;
   private final String record;
@@ -84,9 +87,16 @@ final class RestrictedUnpickler {
    */
   static Object load(byte[] pickle, String file, String record, StorageResolver storages) {
     RestrictedUnpickler u = new RestrictedUnpickler(pickle, file, record, storages);
-    Object result = u.run();
-    u.checkTree(result, new IdentityHashMap<>(), "the root object");
-    return result;
+    try {
+      Object result = u.run();
+      u.checkTree(result, new IdentityHashMap<>(), "the root object", 0);
+      return result;
+    } catch (CorruptCheckpointException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A safety net: whatever a hostile pickle provokes is reported as a bad file, never leaked.
+      throw u.malformed("unexpected content (" + e + ")");
+    }
   }
 
   private Object run() {
@@ -159,7 +169,7 @@ final class RestrictedUnpickler {
         case SETITEM -> {
           Object value = pop();
           Object key = pop();
-          putAll(dict(peek()), List.of(new Object[] {key, value}));
+          putAll(dict(peek()), Arrays.asList(key, value));
         }
         case SETITEMS -> {
           List<Object> items = popMark();
@@ -303,7 +313,7 @@ final class RestrictedUnpickler {
     long[] out = new long[l.size()];
     for (int i = 0; i < out.length; i++) {
       if (!(l.get(i) instanceof Long v) || v < 0) {
-        throw malformed("tensor " + what + " " + l + " must hold non-negative ints");
+        throw malformed("tensor " + what + " must hold non-negative ints, not " + describe(l.get(i)));
       }
       out[i] = v;
     }
@@ -311,7 +321,10 @@ final class RestrictedUnpickler {
   }
 
   /** Rejects values only the unpickler itself may hold, non-hashable keys and cycles. */
-  private void checkTree(Object v, IdentityHashMap<Object, Boolean> path, String where) {
+  private void checkTree(Object v, IdentityHashMap<Object, Boolean> path, String where, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw malformed("the tree is nested deeper than " + MAX_DEPTH + " levels");
+    }
     if (v instanceof Global || v instanceof Storage) {
       throw malformed(where + " is a bare " + v + "; only containers, numbers, strings and tensors can be loaded");
     }
@@ -321,12 +334,12 @@ final class RestrictedUnpickler {
       }
       if (v instanceof Map<?, ?> m) {
         for (Map.Entry<?, ?> e : m.entrySet()) {
-          checkTree(e.getKey(), path, "a key of " + where);
-          checkTree(e.getValue(), path, "'" + e.getKey() + "'");
+          checkTree(e.getKey(), path, "a key of " + where, depth + 1);
+          checkTree(e.getValue(), path, "'" + e.getKey() + "'", depth + 1);
         }
       } else {
         for (Object item : (List<?>) v) {
-          checkTree(item, path, where);
+          checkTree(item, path, where, depth + 1);
         }
       }
       path.remove(v);
@@ -339,8 +352,7 @@ final class RestrictedUnpickler {
     }
     for (int i = 0; i < items.size(); i += 2) {
       Object key = items.get(i);
-      if (!(key == null || key instanceof String || key instanceof Long || key instanceof Double
-          || key instanceof Boolean || isTuple(key))) {
+      if (!isHashable(key, 0)) {
         throw malformed("dict key " + describe(key) + " is not supported; keys must be strings, numbers,"
             + " booleans, None or tuples");
       }
@@ -366,6 +378,23 @@ final class RestrictedUnpickler {
 
   private static List<Object> tuple(List<Object> items) {
     return new Tuple(items);
+  }
+
+  /** Python's rule: scalars, and tuples of hashable values (never lists or dicts). */
+  private static boolean isHashable(Object key, int depth) {
+    if (key == null || key instanceof String || key instanceof Long || key instanceof Double
+        || key instanceof Boolean) {
+      return true;
+    }
+    if (!(key instanceof Tuple t) || depth > MAX_DEPTH) {
+      return false;
+    }
+    for (Object item : t) {
+      if (!isHashable(item, depth + 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isTuple(Object o) {
@@ -497,9 +526,19 @@ final class RestrictedUnpickler {
     return s;
   }
 
+  /** A short description for error messages; never walks into containers (they may be cyclic). */
   private static String describe(Object o) {
     if (o == null) {
       return "None";
+    }
+    if (o instanceof Tuple t) {
+      return "a tuple of " + t.size();
+    }
+    if (o instanceof List<?> l) {
+      return "a list of " + l.size();
+    }
+    if (o instanceof Map<?, ?> m) {
+      return "a dict of " + m.size();
     }
     String s = String.valueOf(o);
     return o.getClass().getSimpleName() + " " + (s.length() > 60 ? s.substring(0, 60) + "..." : s);

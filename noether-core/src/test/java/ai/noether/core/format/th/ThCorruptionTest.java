@@ -186,7 +186,7 @@ class ThCorruptionTest {
   @ParameterizedTest
   @ValueSource(strings = {"reduce-with-args", "build-on-tensor", "missing-storage", "storage-too-small",
       "view-past-storage", "empty-stack", "unknown-opcode", "truncated", "bare-storage-class", "bytes-value",
-      "self-containing", "two-values", "negative-shape"})
+      "self-containing", "two-values", "negative-shape", "deep-nesting", "list-in-a-key"})
   void malformedPicklesAreReportedAsCorrupt(String kind) throws IOException {
     Pickle p = new Pickle().proto(2);
     Map<String, byte[]> records = new LinkedHashMap<>();
@@ -250,6 +250,20 @@ class ThCorruptionTest {
             .int1(1).op(Opcodes.TUPLE1).op(Opcodes.NEWFALSE).op(Opcodes.NONE).op(Opcodes.TUPLE).op(Opcodes.REDUCE);
         records.put("archive/data/0", floats);
         expected = "must hold non-negative ints";
+      }
+      case "deep-nesting" -> {
+        for (int i = 0; i <= 2000; i++) {
+          p.op(Opcodes.EMPTY_LIST);
+        }
+        for (int i = 0; i < 2000; i++) {
+          p.op(Opcodes.APPEND);
+        }
+        expected = "nested deeper than 1000 levels";
+      }
+      case "list-in-a-key" -> {
+        p.op(Opcodes.EMPTY_DICT).op(Opcodes.EMPTY_LIST).op(Opcodes.BINPUT).op(0).op(Opcodes.BINGET).op(0)
+            .op(Opcodes.APPEND).op(Opcodes.TUPLE1).op(Opcodes.NONE).op(Opcodes.SETITEM);
+        expected = "dict key a tuple of 1 is not supported";
       }
       default -> throw new AssertionError(kind);
     }

@@ -259,6 +259,21 @@ class ThFormatTest {
   }
 
   @Test
+  void aTreeNestedDeeperThanReadersAllowIsRejected() {
+    List<Object> deep = new ArrayList<>();
+    List<Object> current = deep;
+    for (int i = 0; i < 1500; i++) {
+      List<Object> next = new ArrayList<>();
+      current.add(next);
+      current = next;
+    }
+
+    assertThatThrownBy(() -> ThFormat.write(dir.resolve("deep.th"), Map.of("deep", deep)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper than 1000 levels");
+  }
+
+  @Test
   void aBareTensorAsRootCanBeReadWithReadObjectButNotAsADict() throws IOException {
     Path file = dir.resolve("bare.th");
     ThFormat.write(file, Map.of("x", 1));

@@ -108,8 +108,10 @@ class ThTorchInteropTest {
       assertThat(((HostTensor) checkpoint.get("scalar")).toLongArray()).containsExactly(7);
       assertThat(checkpoint.get("epoch")).isEqualTo(3L);
       assertThat(checkpoint.get("lr")).isEqualTo(1e-3);
+      Map<String, Object> single = new java.util.HashMap<>();
+      single.put("only", null);
       assertThat(checkpoint.get("nested")).isEqualTo(Map.of("a", Map.of("b", List.of(1L, 2L), "c", List.of()),
-          "d", Map.of()));
+          "d", Map.of(), "single", single, "one", java.util.Collections.singletonList(null)));
       assertThat(checkpoint.get("int_keys")).isEqualTo(Map.of(0L, "zero", 1L, "one"));
       assertThat(checkpoint.get("size")).isEqualTo(List.of(2L, 3L));
     }

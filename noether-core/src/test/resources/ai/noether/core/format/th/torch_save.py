@@ -31,7 +31,7 @@ checkpoint = {
     "flag": True,
     "nothing": None,
     "history": [1, 2.5, None, "x", [True, False]],
-    "nested": {"a": {"b": (1, 2), "c": []}, "d": {}},
+    "nested": {"a": {"b": (1, 2), "c": []}, "d": {}, "single": {"only": None}, "one": [None]},
     "int_keys": {0: "zero", 1: "one"},
     "bf16": torch.tensor([1.5, -2.0, 3.25], dtype=torch.bfloat16),
     "mask": torch.tensor([[True, False], [False, True]]),
