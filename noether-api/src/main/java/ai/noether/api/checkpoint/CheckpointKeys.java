@@ -49,6 +49,10 @@ public final class CheckpointKeys {
   public static final String LAST_EVALUATED = "last_evaluated";
   /** Where this run came from: resumed runs and checkpoints, oldest first. */
   public static final String LINEAGE = "lineage";
+  /** In a lineage entry: the checksums of the checkpoint files a run resumed from. */
+  public static final String CHECKSUM = "checksum";
+  /** In a lineage entry: when the resume happened (ISO-8601). */
+  public static final String RESUMED_AT = "resumed_at";
   /** Version of the checkpoint layout written by this framework. */
   public static final String FORMAT_VERSION = "noether_format_version";
 
