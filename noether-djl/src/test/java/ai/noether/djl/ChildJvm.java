@@ -23,6 +23,11 @@ public final class ChildJvm {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Dai.djl.offline=true");
+      for (String property : new String[] {"ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads"}) {
+        if (System.getProperty(property) != null) {
+          command.add("-D" + property + "=" + System.getProperty(property));
+        }
+      }
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(mainClass.getName());
