@@ -10,9 +10,14 @@ import ai.noether.api.data.TensorDataset;
  * <ul>
  *   <li>{@link DeviceBatchSource}: the split is copied to the device once and batches are gathered
  *       there with an index (one small host-to-device copy of the indices per batch);
- *   <li>{@link HostBatchSource}: rows are copied from host memory into a batch buffer and the batch
- *       is moved to the device (no device memory for the split).
+ *   <li>{@link HostBatchSource}: rows are copied from host memory into the batch (straight into
+ *       the tensor's memory on the CPU) and moved to the device (no device memory for the split).
  * </ul>
+ *
+ * <p>On the CPU, host gathering measured 1.7 to 2.5 times faster than an index-select on a copy
+ * of the split ({@code BatchGatherBenchmark}) and needs no second copy of the data, so
+ * {@code auto} gathers on the host there and keeps small splits on the device of a GPU, where
+ * an index-select avoids copying every batch's rows from host memory.
  */
 interface BatchSource extends AutoCloseable {
 
@@ -27,7 +32,7 @@ interface BatchSource extends AutoCloseable {
 
   /** How a split's rows reach the device. */
   enum Strategy {
-    /** Keep a copy of the split on the device when it is small enough, else gather on the host. */
+    /** On a GPU, keep a copy of splits up to 512 MiB on the device; otherwise gather on the host. */
     AUTO,
     /** Keep a copy of the split on the device. */
     DEVICE,
@@ -48,7 +53,8 @@ interface BatchSource extends AutoCloseable {
 
     BatchSource open(TensorDataset split, NDManager deviceManager) {
       long bytes = split.features().byteSize() + split.targets().byteSize();
-      boolean device = this == DEVICE || (this == AUTO && bytes <= AUTO_DEVICE_LIMIT_BYTES);
+      boolean gpu = !ai.djl.Device.Type.CPU.equals(deviceManager.getDevice().getDeviceType());
+      boolean device = this == DEVICE || (this == AUTO && gpu && bytes <= AUTO_DEVICE_LIMIT_BYTES);
       return device ? new DeviceBatchSource(split, deviceManager) : new HostBatchSource(split, deviceManager.getDevice());
     }
   }

@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.noether.api.data.TensorDataset;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.djl.tensor.DTypes;
@@ -13,8 +15,9 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * Gathers the rows of a batch from host memory: each row's bytes are copied into a batch buffer,
- * which becomes an NDArray on the device. Nothing of the split lives on the device.
+ * Gathers the rows of a batch from host memory. On the CPU each row's bytes are copied straight
+ * into the memory of a new tensor; for an accelerator they are staged in a reused direct buffer
+ * and copied to the device. Nothing of the split is duplicated.
  */
 final class HostBatchSource implements BatchSource {
   private final Rows features;
@@ -51,6 +54,7 @@ final class HostBatchSource implements BatchSource {
     private final List<ByteBuffer> chunks;
     private final long[] rowShape;
     private final int rowBytes;
+    private ByteBuffer staging;
 
     Rows(HostTensor tensor) {
       this.tensor = tensor;
@@ -61,16 +65,44 @@ final class HostBatchSource implements BatchSource {
     }
 
     NDArray gather(long[] indices, NDManager manager, Device device) {
-      ByteBuffer batch = ByteBuffer.allocateDirect(Math.multiplyExact(indices.length, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < indices.length; i++) {
-        copyRow(indices[i], batch, i * rowBytes);
-      }
       long[] shape = new long[rowShape.length + 1];
       shape[0] = indices.length;
       System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
-      // The array shares the buffer's memory on the CPU; the buffer belongs to this batch only.
-      NDArray array = manager.create(batch, new Shape(shape), DTypes.of(tensor.dtype()));
-      return device.equals(array.getDevice()) ? array : array.toDevice(device, false);
+      DataType type = DTypes.of(tensor.dtype());
+      int bytes = Math.multiplyExact(indices.length, rowBytes);
+      if (bytes > 0 && isCpu(device) && isCpu(manager.getDevice())) {
+        // Rows go straight into the new tensor's memory: no staging buffer, no second copy.
+        NDArray array = manager.create(new Shape(shape), type);
+        if (array instanceof PtNDArray pt) {
+          fill(indices, pt.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
+          return array;
+        }
+        array.close();
+      }
+      if (staging == null || staging.capacity() < bytes) {
+        staging = ByteBuffer.allocateDirect(Math.max(bytes, 1)).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      ByteBuffer batch = staging.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      batch.limit(bytes);
+      fill(indices, batch);
+      // A device array copies the bytes; a CPU array would share them, so it gets its own copy.
+      NDArray created = manager.create(batch, new Shape(shape), type);
+      if (!isCpu(created.getDevice())) {
+        return created;
+      }
+      try (NDArray alias = created) {
+        return alias.duplicate();
+      }
+    }
+
+    private static boolean isCpu(Device device) {
+      return Device.Type.CPU.equals(device.getDeviceType());
+    }
+
+    private void fill(long[] indices, ByteBuffer into) {
+      for (int i = 0; i < indices.length; i++) {
+        copyRow(indices[i], into, i * rowBytes);
+      }
     }
 
     private void copyRow(long row, ByteBuffer into, int at) {

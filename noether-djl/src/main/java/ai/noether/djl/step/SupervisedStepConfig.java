@@ -18,8 +18,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param huberDelta the huber delta, positive
  * @param evalBatchSize samples per evaluation forward pass, positive
  * @param gather {@code device} keeps a copy of each split on the device and gathers rows there,
- *     {@code host} copies rows from host memory for every batch, {@code auto} uses the device for
- *     splits up to 512 MiB
+ *     {@code host} copies rows from host memory for every batch, {@code auto} gathers on the host
+ *     on the CPU and keeps splits up to 512 MiB on the device of a GPU
  */
 public record SupervisedStepConfig(
     @JsonProperty("loss") String loss,
