@@ -1,35 +1,39 @@
 package ai.noether.djl.internal;
 
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
 
 /**
- * Turns PyTorch's autograd recording off for the current thread until {@link #close()}.
+ * Runs code with PyTorch's autograd recording off for the current thread.
  *
  * <p>In-place changes to parameters (optimizer updates, loading a state dict, EMA steps) must not
  * be recorded: PyTorch refuses in-place writes to leaves that require gradients while it records.
  * DJL switches recording off on the thread that loads the engine, but PyTorch's mode is
  * per-thread and starts on, so code that may run on any thread switches it off explicitly.
  */
-public final class GradMode implements AutoCloseable {
-  private final boolean previous;
+public final class GradMode {
+  private GradMode() {}
 
-  private GradMode(boolean previous) {
-    this.previous = previous;
+  /** Runs {@code body} with recording off, then restores the previous mode. */
+  public static void withoutRecording(Runnable body) {
+    withoutRecording(() -> {
+      body.run();
+      return null;
+    });
   }
 
-  /** Disables recording; restore the previous mode with {@link #close()}. */
-  public static GradMode disabled() {
+  /** Returns {@code body}'s result, computed with recording off; restores the previous mode. */
+  public static <T> T withoutRecording(Supplier<T> body) {
     boolean previous = JniUtils.isGradMode();
     if (previous) {
       JniUtils.setGradMode(false);
     }
-    return new GradMode(previous);
-  }
-
-  @Override
-  public void close() {
-    if (previous) {
-      JniUtils.setGradMode(true);
+    try {
+      return body.get();
+    } finally {
+      if (previous) {
+        JniUtils.setGradMode(true);
+      }
     }
   }
 }

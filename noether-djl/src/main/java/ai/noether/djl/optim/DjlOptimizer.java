@@ -195,23 +195,25 @@ public abstract class DjlOptimizer implements Optimizer {
     if (!(learningRate >= 0 && Double.isFinite(learningRate))) {
       throw new IllegalArgumentException(kind + " learning rate must be finite and non-negative, was " + learningRate);
     }
-    try (GradMode noGrad = GradMode.disabled(); NDScope scope = new NDScope()) {
-      List<Slot> active = new ArrayList<>(slots.size());
-      List<NDArray> gradients = new ArrayList<>(slots.size());
-      for (Slot slot : slots) {
-        NDArray g = Gradients.gradientOrNull(slot.weight);
-        if (g != null) {
-          active.add(slot);
-          gradients.add(g);
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        List<Slot> active = new ArrayList<>(slots.size());
+        List<NDArray> gradients = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+          NDArray g = Gradients.gradientOrNull(slot.weight);
+          if (g != null) {
+            active.add(slot);
+            gradients.add(g);
+          }
         }
+        float scale = clipping.apply(gradients);
+        for (int i = 0; i < active.size(); i++) {
+          Slot slot = active.get(i);
+          update(slot, gradients.get(i), scale, learningRate * slot.lrFactor);
+        }
+        scope.suppressNotUsedWarning();
       }
-      float scale = clipping.apply(gradients);
-      for (int i = 0; i < active.size(); i++) {
-        Slot slot = active.get(i);
-        update(slot, gradients.get(i), scale, learningRate * slot.lrFactor);
-      }
-      scope.suppressNotUsedWarning();
-    }
+    });
   }
 
   /**

@@ -144,31 +144,30 @@ public class SupervisedStep implements TrainingStep {
     BatchSource source = dataset == trainSplit ? train
         : evaluationSources.computeIfAbsent(dataset, d -> strategy.open(tensors(d, split), model.manager()));
     long size = dataset.size();
-    double lossSum = 0;
-    long correct = 0;
-    long compared = 0;
-    try (GradMode noGrad = GradMode.disabled()) {
+    double[] lossSum = {0};
+    long[] counts = {0, 0}; // correct, compared
+    GradMode.withoutRecording(() -> {
       for (long from = 0; from < size; from += config.evalBatchSize()) {
         long to = Math.min(size, from + config.evalBatchSize());
         try (NDManager batchManager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
           Batch batch = source.range(from, to, batchManager);
           NDList predictions = forward(batch.inputs(), false);
-          lossSum += loss(predictions, batch.targets()).getFloat() * (double) (to - from);
+          lossSum[0] += loss(predictions, batch.targets()).getFloat() * (double) (to - from);
           if (lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
-            correct += Losses.correctClasses(predictions.head(), batch.targets().head());
-            compared += to - from;
+            counts[0] += Losses.correctClasses(predictions.head(), batch.targets().head());
+            counts[1] += to - from;
           } else if (lossKind == LossKind.SIGMOID_BCE) {
-            correct += Losses.correctBinary(predictions.head(), batch.targets().head());
-            compared += predictions.head().size();
+            counts[0] += Losses.correctBinary(predictions.head(), batch.targets().head());
+            counts[1] += predictions.head().size();
           }
           scope.suppressNotUsedWarning();
         }
       }
-    }
+    });
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put(String.format(LOSS_METRIC, split), size == 0 ? Double.NaN : lossSum / size);
+    metrics.put(String.format(LOSS_METRIC, split), size == 0 ? Double.NaN : lossSum[0] / size);
     if (lossKind.isClassification()) {
-      metrics.put(String.format(ACCURACY_METRIC, split), compared == 0 ? Double.NaN : correct / (double) compared);
+      metrics.put(String.format(ACCURACY_METRIC, split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
     }
     return metrics;
   }

@@ -71,17 +71,17 @@ public final class DjlTensor implements Tensor {
       return;
     }
     HostTransfer.requireSameLayout(other.dtype(), other.shape(), array);
-    try (GradMode noGrad = GradMode.disabled(); NDScope scope = new NDScope()) {
-      array.set(ALL, onThisDevice(other.array));
-      scope.suppressNotUsedWarning();
-    }
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        array.set(ALL, onThisDevice(other.array));
+        scope.suppressNotUsedWarning();
+      }
+    });
   }
 
   @Override
   public DjlTensor duplicate() {
-    try (GradMode noGrad = GradMode.disabled()) {
-      return owning(array.duplicate());
-    }
+    return GradMode.withoutRecording(() -> owning(array.duplicate()));
   }
 
   /**
@@ -107,12 +107,14 @@ public final class DjlTensor implements Tensor {
 
   private void lerpTowards(NDArray target, DType targetType, long[] targetShape, double weight) {
     HostTransfer.requireSameLayout(targetType, targetShape, array);
-    try (GradMode noGrad = GradMode.disabled(); NDScope scope = new NDScope()) {
-      NDArray step = onThisDevice(target).sub(array);
-      step.muli(weight);
-      array.addi(step);
-      scope.suppressNotUsedWarning();
-    }
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        NDArray step = onThisDevice(target).sub(array);
+        step.muli(weight);
+        array.addi(step);
+        scope.suppressNotUsedWarning();
+      }
+    });
   }
 
   private NDArray onThisDevice(NDArray other) {

@@ -105,23 +105,25 @@ public final class HostTransfer {
     }
     DataType type = target.getDataType();
     NDManager manager = target.getManager();
-    try (GradMode noGrad = GradMode.disabled(); NDScope scope = new NDScope()) {
-      List<ByteBuffer> chunks = source.chunks();
-      if (chunks.size() == 1) {
-        target.set(ALL, manager.create(chunks.get(0), target.getShape(), type));
-      } else {
-        NDArray flat = target.reshape(-1);
-        long from = 0;
-        for (ByteBuffer chunk : chunks) {
-          long count = chunk.remaining() / source.dtype().byteSize();
-          if (count > 0) {
-            flat.set(new NDIndex("{}:{}", from, from + count), manager.create(chunk, new Shape(count), type));
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        List<ByteBuffer> chunks = source.chunks();
+        if (chunks.size() == 1) {
+          target.set(ALL, manager.create(chunks.get(0), target.getShape(), type));
+        } else {
+          NDArray flat = target.reshape(-1);
+          long from = 0;
+          for (ByteBuffer chunk : chunks) {
+            long count = chunk.remaining() / source.dtype().byteSize();
+            if (count > 0) {
+              flat.set(new NDIndex("{}:{}", from, from + count), manager.create(chunk, new Shape(count), type));
+            }
+            from += count;
           }
-          from += count;
         }
+        scope.suppressNotUsedWarning();
       }
-      scope.suppressNotUsedWarning();
-    }
+    });
   }
 
   /**

@@ -100,6 +100,28 @@ class DjlTensorTest {
   }
 
   @Test
+  void inPlaceChangesToATrainableParameterWorkFromAnyThread() throws Exception {
+    NDArray weight = manager.create(new float[] {1, 2});
+    weight.setRequiresGradient(true);
+    DjlTensor handle = DjlTensor.view(weight);
+    Throwable[] failure = new Throwable[1];
+    // PyTorch records autograd on new threads, where in-place writes to such leaves are refused.
+    Thread other = new Thread(() -> {
+      try {
+        handle.copyFrom(HostTensor.ofFloats(new long[] {2}, 3, 4));
+        handle.lerpInPlace(DjlTensor.view(manager.create(new float[] {5, 6})), 0.5);
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    });
+    other.start();
+    other.join();
+
+    assertThat(failure[0]).isNull();
+    assertThat(weight.toFloatArray()).containsExactly(4, 5);
+  }
+
+  @Test
   void lerpOnIntegersIsRefused() {
     DjlTensor counts = DjlTensor.view(manager.create(new long[] {1, 2}));
 
