@@ -5,7 +5,11 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.OptimizerFactory;
 
-/** Builds {@code adam} optimizers: Adam with L2 weight decay, as torch.optim.Adam. See {@link AdamConfig} for the YAML. */
+/**
+ * Builds {@code adam} optimizers: Adam with L2 weight decay, as torch.optim.Adam.
+ *
+ * <p>See {@link AdamConfig} for the YAML.
+ */
 public final class AdamOptimizerFactory implements OptimizerFactory<AdamConfig> {
   /** The registered kind. */
   public static final String KIND = "adam";

@@ -5,7 +5,11 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.OptimizerFactory;
 
-/** Builds {@code adamw} optimizers: Adam with decoupled weight decay, as torch.optim.AdamW. See {@link AdamConfig} for the YAML. */
+/**
+ * Builds {@code adamw} optimizers: Adam with decoupled weight decay, as torch.optim.AdamW.
+ *
+ * <p>See {@link AdamConfig} for the YAML.
+ */
 public final class AdamWOptimizerFactory implements OptimizerFactory<AdamConfig> {
   /** The registered kind. */
   public static final String KIND = "adamw";

@@ -5,7 +5,11 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.OptimizerFactory;
 
-/** Builds {@code sgd} optimizers: stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD. See {@link SgdConfig} for the YAML. */
+/**
+ * Builds {@code sgd} optimizers: stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD.
+ *
+ * <p>See {@link SgdConfig} for the YAML.
+ */
 public final class SgdOptimizerFactory implements OptimizerFactory<SgdConfig> {
   /** The registered kind. */
   public static final String KIND = "sgd";
