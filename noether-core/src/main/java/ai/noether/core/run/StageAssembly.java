@@ -3,6 +3,7 @@ package ai.noether.core.run;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
@@ -50,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * checkpoint cannot honour are a {@link ConfigException} listing them; the others are logged), and
  * records where the run came from in its lineage.
  *
+ * <p>The run's {@link StopRequest} is in the context too, for plugins that end a run the way a
+ * signal does (an emergency checkpoint and the "interrupted" exit status), e.g. at a wall-clock
+ * limit.
+ *
  * <p>Closing releases everything in reverse order of creation.
  */
 public final class StageAssembly implements AutoCloseable {
@@ -70,9 +75,8 @@ public final class StageAssembly implements AutoCloseable {
    * Builds the stage and writes its resolved configuration to {@link RunConfig#resolvedFile()}.
    *
    * @param stop the flag that stops training early (signal handlers set it)
-   * @throws ConfigException when a component rejects its configuration or a resume is incompatible
-   * @throws ai.noether.api.checkpoint.CheckpointNotFoundException when the run, stage or
-   *     checkpoint to resume from does not exist (the message lists what does)
+   * @throws ConfigException when a component rejects its configuration, a resume is incompatible,
+   *     or the run, stage or checkpoint to resume from does not exist (the message lists what does)
    */
   public static StageAssembly assemble(RunConfig config, ComponentRegistry registry, StopRequest stop) throws IOException {
     StageAssembly stage = new StageAssembly(config);
@@ -91,14 +95,14 @@ public final class StageAssembly implements AutoCloseable {
 
   private void build(ComponentRegistry registry, StopRequest stop) throws IOException {
     RunContext context = RunContext.forRun(config);
+    context.put(StopRequest.class, stop);
     store = registry.createStore(config.store(), config.outputDir(), context);
     resources.push(store);
     context.put(CheckpointStore.class, store);
     String modelName = config.model().name();
     Optional<ResumeConfig> resume = config.optResume();
     if (resume.isPresent()) {
-      StoredCheckpoint checkpoint = store.resolve(resume.get().stage(), resume.get().checkpoint());
-      resumedFrom = CheckpointReader.forResume(store, checkpoint, modelName);
+      resumedFrom = read(resume.get(), modelName);
       checkCompatible(resumedFrom);
     }
 
@@ -158,6 +162,21 @@ public final class StageAssembly implements AutoCloseable {
       LOG.info("resumed {} from {}", config.stage(), resumedFrom.source());
     }
     config.writeResolved(config.resolvedFile());
+  }
+
+  /**
+   * Reads the checkpoint the resume keys select. A run, stage or checkpoint that does not exist is a
+   * mistake in those keys, so it is reported as a {@link ConfigException} that names them, with the
+   * store's listing of what exists.
+   */
+  private LoadedCheckpoint read(ResumeConfig resume, String modelName) throws IOException {
+    try {
+      StoredCheckpoint checkpoint = store.resolve(resume.stage(), resume.checkpoint());
+      return CheckpointReader.forResume(store, checkpoint, modelName);
+    } catch (CheckpointNotFoundException e) {
+      throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
+          + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

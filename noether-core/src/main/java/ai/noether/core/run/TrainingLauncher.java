@@ -15,11 +15,28 @@ import java.time.Duration;
  * the stage, trains, and prints where the results are.
  */
 public final class TrainingLauncher implements RunLauncher {
+  private final boolean installSignals;
+
+  /** The launcher of the command line. */
+  public TrainingLauncher() {
+    this(true);
+  }
+
+  /**
+   * @param installSignals false to leave the process's signal handling alone: for running the
+   *     command line inside a JVM that is not its own (tests), where nothing may replace the JVM's
+   *     handlers
+   */
+  TrainingLauncher(boolean installSignals) {
+    this.installSignals = installSignals;
+  }
 
   @Override
   public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) throws Exception {
     StopRequest stop = new StopRequest();
-    StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()));
+    if (installSignals) {
+      StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()));
+    }
     try (StageAssembly stage = StageAssembly.assemble(config, registry, stop)) {
       TrainingResult result = stage.trainer().run();
       out.println("run " + config.runId() + ", stage " + config.stageName() + ": "

@@ -1,0 +1,78 @@
+package ai.noether.core.run;
+
+import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.history.MetricHistory;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Exact fingerprints of checkpoint state for bitwise comparisons with readable failures: every leaf
+ * of a tree becomes one entry, path to value, where a tensor is its dtype, shape and a SHA-256 of
+ * its bytes and a floating-point number is its raw IEEE bits. Two trees are bitwise equal exactly
+ * when their fingerprints are equal, and an assertion on the maps names the paths that differ.
+ */
+final class StateTrees {
+  private StateTrees() {}
+
+  /** Every leaf of {@code tree} (maps, lists, tensors, numbers, strings, booleans, nulls) by path. */
+  static Map<String, String> fingerprint(Object tree) {
+    Map<String, String> out = new TreeMap<>();
+    walk("", tree, out);
+    return out;
+  }
+
+  /** The events of a history, one line each, values as raw double bits. */
+  static List<String> events(MetricHistory history) {
+    return history.events().stream().map(e -> {
+      StringBuilder sb = new StringBuilder(e.iteration().toString());
+      e.metrics().forEach((k, v) -> sb.append(' ').append(k).append('=').append(bits(v)));
+      return sb.toString();
+    }).toList();
+  }
+
+  private static void walk(String path, Object value, Map<String, String> out) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        out.put(path, "{}");
+      }
+      map.forEach((k, v) -> walk(path.isEmpty() ? String.valueOf(k) : path + "." + k, v, out));
+    } else if (value instanceof List<?> list) {
+      if (list.isEmpty()) {
+        out.put(path, "[]");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        walk(path + "[" + i + "]", list.get(i), out);
+      }
+    } else if (value instanceof HostTensor t) {
+      out.put(path, t.dtype() + Arrays.toString(t.shape()) + " sha256:" + sha256(t));
+    } else if (value instanceof Double || value instanceof Float) {
+      out.put(path, bits(((Number) value).doubleValue()));
+    } else if (value instanceof Number n) {
+      out.put(path, "int " + n.longValue());
+    } else {
+      out.put(path, value == null ? "None" : value.getClass().getSimpleName() + " " + value);
+    }
+  }
+
+  private static String bits(double v) {
+    return v + "/" + Long.toHexString(Double.doubleToRawLongBits(v));
+  }
+
+  private static String sha256(HostTensor t) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (ByteBuffer b : t.chunks()) {
+        sha.update(b.duplicate());
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
