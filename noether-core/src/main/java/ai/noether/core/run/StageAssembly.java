@@ -66,6 +66,7 @@ public final class StageAssembly implements AutoCloseable {
   private Model model;
   private Trainer trainer;
   private LoadedCheckpoint resumedFrom;
+  private ConfigDiff changes;
 
   private StageAssembly(RunConfig config) {
     this.config = config;
@@ -210,14 +211,21 @@ public final class StageAssembly implements AutoCloseable {
     if (!diff.isEmpty()) {
       LOG.info("resuming from {} with configuration changes:\n{}", checkpoint.source(), diff.describe());
     }
+    changes = diff;
   }
 
+  /**
+   * Where this run came from. The tag is the one the checkpoint was committed under, read from its
+   * trainer file, not the alias it was selected by: {@code latest} moves on with every save, while
+   * {@code E1_U24_S376.signal} keeps naming the same state.
+   */
   private static Map<String, Object> lineageEntry(LoadedCheckpoint from) {
     StoredCheckpoint cp = from.stored();
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put(CheckpointKeys.RUN_ID, cp.stage().runId());
     entry.put(CheckpointKeys.STAGE_NAME, cp.stage().stageName());
-    entry.put(CheckpointKeys.CHECKPOINT_TAG, cp.tag().token());
+    entry.put(CheckpointKeys.CHECKPOINT_TAG,
+        from.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed ? committed : cp.tag().token());
     entry.put(CheckpointKeys.TRAINING_ITERATION, cp.iteration().toString());
     entry.put(CheckpointKeys.CHECKSUM, checksum(cp));
     entry.put(CheckpointKeys.RESUMED_AT, Instant.now().toString());
@@ -254,6 +262,15 @@ public final class StageAssembly implements AutoCloseable {
   /** The checkpoint this stage resumed from, if it did. */
   public Optional<LoadedCheckpoint> resumedFrom() {
     return Optional.ofNullable(resumedFrom);
+  }
+
+  /**
+   * How this stage's configuration differs from the one saved in the checkpoint it resumed from:
+   * only allowed changes (a forbidden one fails the assembly). Empty when the stage started fresh,
+   * resumed with the same configuration, or resumed from a checkpoint that holds no configuration.
+   */
+  public List<ConfigDiff.Change> configChanges() {
+    return changes == null ? List.of() : changes.changes();
   }
 
   @Override

@@ -12,23 +12,28 @@ import java.time.Duration;
 
 /**
  * What {@code noether train} and {@code noether resume} run: installs the stop signals, assembles
- * the stage, trains, and prints where the results are.
+ * the stage, prints where a resumed stage continues from and the configuration changes it accepted,
+ * trains, and prints where the results are.
  */
 public final class TrainingLauncher implements RunLauncher {
   private final boolean installSignals;
 
-  /** The launcher of the command line. */
+  /** The launcher of the command line: SIGTERM, SIGINT and SIGUSR1 stop training with a checkpoint. */
   public TrainingLauncher() {
     this(true);
   }
 
-  /**
-   * @param installSignals false to leave the process's signal handling alone: for running the
-   *     command line inside a JVM that is not its own (tests), where nothing may replace the JVM's
-   *     handlers
-   */
-  TrainingLauncher(boolean installSignals) {
+  private TrainingLauncher(boolean installSignals) {
     this.installSignals = installSignals;
+  }
+
+  /**
+   * A launcher that leaves the process's signal handlers alone, for running the command line inside
+   * a JVM that owns its signal handling (an application that embeds Noether, or a test): there a
+   * signal ends the process the JVM's way, and training continues from the newest checkpoint.
+   */
+  public static TrainingLauncher withoutSignalHandlers() {
+    return new TrainingLauncher(false);
   }
 
   @Override
@@ -38,6 +43,12 @@ public final class TrainingLauncher implements RunLauncher {
       StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()));
     }
     try (StageAssembly stage = StageAssembly.assemble(config, registry, stop)) {
+      if (stage.resumedFrom().isPresent()) {
+        out.println("resuming " + config.stage() + " from " + stage.resumedFrom().get().source()
+            + (stage.configChanges().isEmpty() ? "" : " with configuration changes:"));
+        stage.configChanges().forEach(change -> out.println("    " + change.describe()));
+        out.flush();
+      }
       TrainingResult result = stage.trainer().run();
       out.println("run " + config.runId() + ", stage " + config.stageName() + ": "
           + (result.interrupted() ? "interrupted" : "finished") + " at " + result.iteration());
