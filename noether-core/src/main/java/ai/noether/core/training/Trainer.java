@@ -317,8 +317,7 @@ public final class Trainer implements AutoCloseable {
     if (stop != null && stop.kind() == StopRequest.Kind.INTERRUPTED) {
       LOG.warn("stopping at {}: {}; writing an emergency checkpoint", iteration, stop.reason());
       last = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SIGNAL), Set.of(CheckpointTag.LATEST)).join();
-      LOG.warn("resume with: noether resume {} --stage {} (or resume_checkpoint: {})", stage.runId(),
-          stage.stageName(), last.tag().token());
+      LOG.warn("resume with: {}", resumeCommand(null));
     } else {
       if (window.count() > 0) {
         logTrainingWindow();
@@ -351,13 +350,25 @@ public final class Trainer implements AutoCloseable {
           Set.of(CheckpointTag.LATEST)).join();
       LOG.error("{}; wrote emergency checkpoint {}", where, saved.describe());
       return new TrainingFailedException(where + "\nWrote emergency checkpoint " + saved.describe() + " of the last "
-          + "good state; resume with: noether resume " + stage.runId() + " --stage " + stage.stageName()
-          + " --checkpoint " + saved.tag().token(), e);
+          + "good state; resume with: " + resumeCommand(saved.tag().token()), e);
     } catch (RuntimeException saveFailure) {
       e.addSuppressed(saveFailure);
       return new TrainingFailedException(where + "\nThe emergency checkpoint could not be written either ("
           + describe(saveFailure) + ")", e);
     }
+  }
+
+  /**
+   * The command that continues this stage, ready to paste: the stage directory is
+   * {@code <output_dir>/<run_id>/<stage_name>}, so the output directory is named too.
+   *
+   * @param checkpoint the tag to resume from, or null for the stage's latest checkpoint
+   */
+  private String resumeCommand(String checkpoint) {
+    Path runDir = stageDir.toAbsolutePath().getParent();
+    Path outputDir = runDir == null ? null : runDir.getParent();
+    return "./noether resume " + stage.runId() + " --stage " + stage.stageName()
+        + (outputDir == null ? "" : " --output-dir " + outputDir) + (checkpoint == null ? "" : " --checkpoint " + checkpoint);
   }
 
   private static String describe(Throwable e) {

@@ -17,18 +17,18 @@ import java.util.TreeMap;
  * its bytes and a floating-point number is its raw IEEE bits. Two trees are bitwise equal exactly
  * when their fingerprints are equal, and an assertion on the maps names the paths that differ.
  */
-final class StateTrees {
+public final class StateTrees {
   private StateTrees() {}
 
   /** Every leaf of {@code tree} (maps, lists, tensors, numbers, strings, booleans, nulls) by path. */
-  static Map<String, String> fingerprint(Object tree) {
+  public static Map<String, String> fingerprint(Object tree) {
     Map<String, String> out = new TreeMap<>();
     walk("", tree, out);
     return out;
   }
 
   /** The events of a history, one line each, values as raw double bits. */
-  static List<String> events(MetricHistory history) {
+  public static List<String> events(MetricHistory history) {
     return history.events().stream().map(e -> {
       StringBuilder sb = new StringBuilder(e.iteration().toString());
       e.metrics().forEach((k, v) -> sb.append(' ').append(k).append('=').append(bits(v)));
