@@ -55,20 +55,8 @@ final class StageRuns {
       optimizer.put(CheckpointKeys.OPTIMIZER, last.optimizer());
       optimizer.put(CheckpointKeys.SCHEDULE, last.schedule());
       return new Outcome(result, StateTrees.fingerprint(stage.model().stateDict()), StateTrees.fingerprint(optimizer),
-          StateTrees.fingerprint(comparableTrainerState(last.trainer())), StateTrees.events(stage.trainer().history()),
+          StateTrees.fingerprint(StateTrees.comparableTrainerState(last.trainer())), StateTrees.events(stage.trainer().history()),
           last);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> comparableTrainerState(Map<String, Object> trainer) {
-    Map<String, Object> copy = new LinkedHashMap<>(trainer);
-    copy.remove(CheckpointKeys.CONFIG);
-    copy.remove(CheckpointKeys.LINEAGE);
-    copy.remove(CheckpointKeys.RUN_ID);
-    Map<String, Object> history = new LinkedHashMap<>((Map<String, Object>) copy.get(CheckpointKeys.HISTORY));
-    history.remove("resumes");
-    copy.put(CheckpointKeys.HISTORY, history);
-    return copy;
   }
 }

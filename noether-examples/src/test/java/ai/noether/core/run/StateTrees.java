@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.history.MetricHistory;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +36,22 @@ public final class StateTrees {
       e.metrics().forEach((k, v) -> sb.append(' ').append(k).append('=').append(bits(v)));
       return sb.toString();
     }).toList();
+  }
+
+  /**
+   * The trainer file's tree minus what legitimately differs between two runs that reach the same
+   * state: the run id, the configuration, the lineage and the history's resume markers.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> comparableTrainerState(Map<String, Object> trainer) {
+    Map<String, Object> copy = new LinkedHashMap<>(trainer);
+    copy.remove(CheckpointKeys.CONFIG);
+    copy.remove(CheckpointKeys.LINEAGE);
+    copy.remove(CheckpointKeys.RUN_ID);
+    Map<String, Object> history = new LinkedHashMap<>((Map<String, Object>) copy.get(CheckpointKeys.HISTORY));
+    history.remove("resumes");
+    copy.put(CheckpointKeys.HISTORY, history);
+    return copy;
   }
 
   private static void walk(String path, Object value, Map<String, String> out) {
