@@ -19,7 +19,7 @@ class CallbackDiscoveryTest {
   @Test
   void everyKindIsFoundThroughTheServicesFile() {
     assertThat(factories()).extracting(CallbackFactory::kind)
-        .containsExactlyInAnyOrder("checkpoint", "ema");
+        .containsExactlyInAnyOrder("checkpoint", "ema", "best-checkpoint", "best-metric", "early-stopping", "fixed-stop");
   }
 
   @Test
