@@ -19,7 +19,7 @@ class CallbackDiscoveryTest {
   @Test
   void everyKindIsFoundThroughTheServicesFile() {
     assertThat(factories()).extracting(CallbackFactory::kind)
-        .containsExactlyInAnyOrder("checkpoint", "ema", "best-checkpoint", "best-metric", "early-stopping", "fixed-stop", "history");
+        .containsExactlyInAnyOrder("checkpoint", "ema", "best-checkpoint", "best-metric", "early-stopping", "fixed-stop", "history", "lr-monitor", "progress");
   }
 
   @Test
