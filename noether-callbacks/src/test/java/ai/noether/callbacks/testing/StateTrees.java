@@ -50,4 +50,43 @@ public final class StateTrees {
     }
     throw new IllegalArgumentException("a checkpoint cannot hold " + v.getClass().getName() + ": " + v);
   }
+
+  /**
+   * The first difference between two state trees (path and values), or null when they are equal:
+   * same keys, same numbers, tensors with the same dtype, shape and bytes.
+   */
+  public static String difference(Object a, Object b) {
+    return difference("", a, b);
+  }
+
+  private static String difference(String path, Object a, Object b) {
+    if (a instanceof HostTensor x && b instanceof HostTensor y) {
+      return x.contentEquals(y) ? null : path + ": tensors differ (" + x + " vs " + y + ")";
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (!x.keySet().equals(y.keySet())) {
+        return path + ": keys " + x.keySet() + " vs " + y.keySet();
+      }
+      for (Object k : x.keySet()) {
+        String d = difference(path + "/" + k, x.get(k), y.get(k));
+        if (d != null) {
+          return d;
+        }
+      }
+      return null;
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return path + ": " + x.size() + " vs " + y.size() + " elements";
+      }
+      for (int i = 0; i < x.size(); i++) {
+        String d = difference(path + "[" + i + "]", x.get(i), y.get(i));
+        if (d != null) {
+          return d;
+        }
+      }
+      return null;
+    }
+    return java.util.Objects.equals(a, b) ? null : path + ": " + a + " vs " + b;
+  }
 }
