@@ -1,0 +1,124 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.NoetherException;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.registry.ComponentRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code noether} command line: {@code train}, {@code resume}, {@code config} and
+ * {@code kinds}. See {@code docs/cli.md}.
+ *
+ * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
+ * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
+ * training stopped by a signal after writing a resumable checkpoint.
+ */
+@Command(
+    name = "noether",
+    mixinStandardHelpOptions = true,
+    versionProvider = NoetherCli.Version.class,
+    description = "Trains models with DJL and never loses training progress.",
+    subcommands = {TrainCommand.class, ResumeCommand.class, ConfigCommand.class, KindsCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:failure",
+        "2:invalid usage or configuration",
+        "3:training interrupted by a signal; a resumable checkpoint was written"})
+public final class NoetherCli implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+  public static final int INTERRUPTED = 3;
+
+  private final Supplier<ComponentRegistry> registry;
+  private final RunLauncher launcher;
+  private final Path workingDir;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The command line of the {@code noether} launcher: the class path's plugins and launcher. */
+  public NoetherCli() {
+    this(ComponentRegistry::load, RunLauncher.fromClassPath(), Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * @param registry loads the component registry when a command needs it
+   * @param launcher runs {@code train} and {@code resume}
+   * @param workingDir what relative paths are resolved against
+   */
+  public NoetherCli(Supplier<ComponentRegistry> registry, RunLauncher launcher, Path workingDir) {
+    this.registry = registry;
+    this.launcher = launcher;
+    this.workingDir = workingDir.toAbsolutePath();
+  }
+
+  public static void main(String[] args) {
+    int status = new NoetherCli().execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    System.exit(status);
+  }
+
+  /** Runs one command line, printing to {@code out} and {@code err}; returns the exit status. */
+  public int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(this);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException) {
+        err.println(e.getMessage());
+        return USAGE;
+      }
+      if (e instanceof NoetherException) {
+        err.println(e.getMessage());
+        return FAILURE;
+      }
+      err.println("noether: unexpected failure; please report it with this trace:");
+      e.printStackTrace(err);
+      return FAILURE;
+    });
+    try {
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** {@code noether} alone: shows the usage and fails. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  ComponentRegistry registry() {
+    return registry.get();
+  }
+
+  RunLauncher launcher() {
+    return launcher;
+  }
+
+  Path workingDir() {
+    return workingDir;
+  }
+
+  RunConfigLoader loader() {
+    return new RunConfigLoader(workingDir, ai.noether.core.config.RunIds::next);
+  }
+
+  /** The version of the jar this class came from. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = NoetherCli.class.getPackage().getImplementationVersion();
+      return new String[] {"noether " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.checkpoint.InvalidNameException;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.registry.ComponentRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code noether resume <run_id> [--stage S] [--checkpoint C] [key.path=value ...]}: continues a
+ * stage from one of its checkpoints, in place. It reads the resolved configuration the stage saved
+ * ({@code <output_dir>/<run_id>/<stage>/config.yaml}), sets the resume keys to that stage and
+ * checkpoint, applies the overrides, and launches the run like {@code train}.
+ */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+    description = {"Continues a stage of an earlier run from a checkpoint (default: its latest), with the"
+        + " configuration that stage saved and optional key.path=value overrides.",
+        "The run keeps its run id and stage name; override run_id=... to continue into a new run instead."})
+final class ResumeCommand implements Callable<Integer> {
+  private static final int MAX_LISTED = 20;
+
+  @ParentCommand NoetherCli cli;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to resume")
+  String runId;
+
+  @Option(names = "--stage", paramLabel = "STAGE",
+      description = "the stage to resume; needed only when the run has several")
+  String stage;
+
+  @Option(names = "--checkpoint", paramLabel = "CHECKPOINT",
+      description = "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
+  String checkpoint;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description = "where the runs are (default: ${DEFAULT-VALUE})")
+  Path outputDir;
+
+  @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Path runs = cli.workingDir().resolve(outputDir).normalize();
+    Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
+    if (!Files.isDirectory(runDir)) {
+      throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false));
+    }
+    String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
+    Path file = runDir.resolve(stageName).resolve(RunConfig.RESOLVED_FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("run '" + runId + "' has no stage '" + stageName + "' with a saved configuration ("
+          + file + " is missing); stages there: " + listing(runDir, true));
+    }
+    List<String> arguments = new ArrayList<>();
+    arguments.add("output_dir='" + runs.toString().replace("'", "''") + "'");
+    arguments.add("resume_run_id='" + runId + "'");
+    arguments.add("resume_stage_name='" + stageName + "'");
+    arguments.add("resume_checkpoint=" + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
+    arguments.addAll(overrides);
+    RunConfig run = cli.loader().load(file, arguments);
+    ComponentRegistry registry = cli.registry();
+    registry.validate(run);
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut());
+  }
+
+  private static String checkName(String what, String value, java.util.function.UnaryOperator<String> check) {
+    try {
+      return check.apply(value);
+    } catch (InvalidNameException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  /** The run's one stage with a saved configuration. */
+  private String onlyStage(Path runDir) throws IOException {
+    List<String> stages = stages(runDir);
+    if (stages.size() == 1) {
+      return stages.get(0);
+    }
+    throw new ConfigException(stages.isEmpty()
+        ? "run '" + runId + "' has no stage with a saved configuration (" + RunConfig.RESOLVED_FILE_NAME + ") in " + runDir
+        : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
+  }
+
+  private static List<String> stages(Path runDir) throws IOException {
+    try (Stream<Path> children = Files.list(runDir)) {
+      return children.filter(p -> Files.isRegularFile(p.resolve(RunConfig.RESOLVED_FILE_NAME)))
+          .map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String listing(Path dir, boolean stagesOnly) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return "none (the directory does not exist)";
+    }
+    List<String> names = stagesOnly ? stages(dir) : subdirectories(dir);
+    if (names.size() > MAX_LISTED) {
+      // Run ids sort by creation time: the newest are the likeliest to be meant.
+      return "... (" + (names.size() - MAX_LISTED) + " more), " + String.join(", ", names.subList(names.size() - MAX_LISTED, names.size()));
+    }
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+
+  private static List<String> subdirectories(Path dir) throws IOException {
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}

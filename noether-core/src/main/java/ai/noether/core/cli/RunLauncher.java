@@ -1,0 +1,40 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.NoetherException;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.registry.ComponentRegistry;
+import java.io.PrintWriter;
+import java.util.ServiceLoader;
+
+/**
+ * Turns a bound, validated run configuration into a running training, for {@code noether train}
+ * and {@code noether resume}: builds the components through the registry, resumes when
+ * {@link RunConfig#optResume()} says so, trains, and reports how it ended.
+ *
+ * <p>The command line finds its launcher with {@link ServiceLoader}: the run assembly lists its
+ * implementation in {@code META-INF/services/ai.noether.core.cli.RunLauncher}. Without one,
+ * {@code train} and {@code resume} fail with a message saying so.
+ */
+public interface RunLauncher {
+
+  /**
+   * Runs the training described by {@code config}.
+   *
+   * @param registry the registry {@code config} was validated against
+   * @param out where to print a summary for the user (logging goes through SLF4J)
+   * @return the exit status: {@link NoetherCli#OK} when training reached its limit,
+   *     {@link NoetherCli#INTERRUPTED} when a signal stopped it after a resumable checkpoint
+   * @throws ai.noether.api.ConfigException for problems the user fixes in the configuration (exit 2)
+   * @throws Exception for anything else (exit 1)
+   */
+  int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) throws Exception;
+
+  /** The first launcher listed in a services file, or one that explains that there is none. */
+  static RunLauncher fromClassPath() {
+    return ServiceLoader.load(RunLauncher.class).findFirst().orElse((config, registry, out) -> {
+      throw new NoetherException("training is not available in this build: no run launcher is on the class path"
+          + " (an implementation of " + RunLauncher.class.getName() + " listed in META-INF/services/"
+          + RunLauncher.class.getName() + "). 'noether config' checks a configuration without training.");
+    });
+  }
+}

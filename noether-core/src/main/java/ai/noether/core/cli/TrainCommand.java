@@ -1,0 +1,36 @@
+package ai.noether.core.cli;
+
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.registry.ComponentRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code noether train <config.yaml> [key.path=value ...]}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Trains a run described by a YAML configuration, with optional key.path=value overrides.")
+final class TrainCommand implements Callable<Integer> {
+  @ParentCommand NoetherCli cli;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "the run configuration (YAML)")
+  Path config;
+
+  @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
+      description = "overrides, e.g. trainer.max_updates=50 optimizer.lr=1e-3 trainer.callbacks[0].every_n_epochs=2")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    RunConfig run = cli.loader().load(config, overrides);
+    ComponentRegistry registry = cli.registry();
+    registry.validate(run);
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,68 @@
+package ai.noether.core.config;
+
+import java.util.List;
+
+/**
+ * The keys of a run configuration that the framework itself reads. Configs are written into
+ * checkpoints, so these names are a contract shared with Noether (Python): never rename one.
+ * The keys inside component blocks belong to each component's config type.
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  // The root of a run configuration.
+  public static final String RUN_ID = "run_id";
+  public static final String STAGE_NAME = "stage_name";
+  public static final String OUTPUT_DIR = "output_dir";
+  public static final String SEED = "seed";
+  public static final String DEVICE = "device";
+  public static final String RESUME_RUN_ID = "resume_run_id";
+  public static final String RESUME_STAGE_NAME = "resume_stage_name";
+  public static final String RESUME_CHECKPOINT = "resume_checkpoint";
+  public static final String STORE = "store";
+  public static final String DATASET = "dataset";
+  public static final String MODEL = "model";
+  public static final String OPTIMIZER = "optimizer";
+  public static final String TRAINER = "trainer";
+
+  /** Every component block starts with it: a registered short name or a factory class name. */
+  public static final String KIND = "kind";
+
+  // model
+  public static final String NAME = "name";
+  public static final String INITIALIZERS = "initializers";
+
+  // optimizer
+  public static final String LR = "lr";
+  public static final String SCHEDULE = "schedule";
+
+  // trainer
+  public static final String MAX_EPOCHS = "max_epochs";
+  public static final String MAX_UPDATES = "max_updates";
+  public static final String MAX_SAMPLES = "max_samples";
+  public static final String BATCH_SIZE = "batch_size";
+  public static final String EVAL_EVERY_N_EPOCHS = "eval_every_n_epochs";
+  public static final String EVAL_EVERY_N_UPDATES = "eval_every_n_updates";
+  public static final String EVAL_EVERY_N_SAMPLES = "eval_every_n_samples";
+  public static final String LOG_EVERY_N_EPOCHS = "log_every_n_epochs";
+  public static final String LOG_EVERY_N_UPDATES = "log_every_n_updates";
+  public static final String LOG_EVERY_N_SAMPLES = "log_every_n_samples";
+  public static final String CALLBACKS = "callbacks";
+
+  /** The root keys in the order the resolved configuration is written. */
+  public static final List<String> ROOT = List.of(
+      RUN_ID, STAGE_NAME, OUTPUT_DIR, SEED, DEVICE, RESUME_RUN_ID, RESUME_STAGE_NAME, RESUME_CHECKPOINT,
+      STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
+
+  /** The keys of {@code model} the framework reads; the others are the model's own config. */
+  public static final List<String> MODEL_KEYS = List.of(NAME, KIND, INITIALIZERS);
+
+  /** The keys of {@code optimizer} the framework reads; the others are the optimizer's own config. */
+  public static final List<String> OPTIMIZER_KEYS = List.of(KIND, LR, SCHEDULE);
+
+  /** The keys of {@code trainer} the framework reads; the others configure the training step. */
+  public static final List<String> TRAINER_KEYS = List.of(
+      KIND, MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES, BATCH_SIZE,
+      EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES,
+      LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES, CALLBACKS);
+}

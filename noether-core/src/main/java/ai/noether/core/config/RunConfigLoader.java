@@ -1,0 +1,275 @@
+package ai.noether.core.config;
+
+import static ai.noether.core.config.ConfigKeys.*;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.NoetherException;
+import ai.noether.api.callback.Interval;
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.run.DeviceSpec;
+import ai.noether.core.training.TrainerSettings;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Reads a run configuration: parses the YAML file (recording the line of every key), applies the
+ * command-line overrides ({@link Overrides}), fills in the defaults and binds the root keys. Every
+ * problem is a {@link ConfigException} that names the file, the line and the YAML path.
+ *
+ * <p>Component blocks are checked here only for their {@code kind}; their own keys are checked
+ * when the component registry binds them ({@code ComponentRegistry.validate}).
+ */
+public final class RunConfigLoader {
+  public static final String DEFAULT_STAGE_NAME = "train";
+  public static final String DEFAULT_OUTPUT_DIR = "./runs";
+  public static final long DEFAULT_SEED = 0;
+  public static final String DEFAULT_STORE_KIND = "file";
+  public static final String DEFAULT_TRAINING_STEP_KIND = "supervised";
+  /** Progress is logged every 100 updates unless a {@code log_every_n_*} key says otherwise. */
+  public static final Interval DEFAULT_LOGGING = Interval.updates(100);
+
+  private static final List<String> MAX_KEYS = List.of(MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES);
+  private static final List<String> EVAL_KEYS = List.of(EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES);
+  private static final List<String> LOG_KEYS = List.of(LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES);
+
+  private final Path workingDir;
+  private final Supplier<String> runIds;
+
+  /** Resolves relative paths against the process's working directory; generates ids with {@link RunIds}. */
+  public RunConfigLoader() {
+    this(Path.of("").toAbsolutePath(), RunIds::next);
+  }
+
+  /**
+   * @param workingDir what a relative {@code output_dir} is resolved against
+   * @param runIds supplies the run id when the configuration has none
+   */
+  public RunConfigLoader(Path workingDir, Supplier<String> runIds) {
+    this.workingDir = workingDir.toAbsolutePath();
+    this.runIds = runIds;
+  }
+
+  /**
+   * Reads {@code file} and applies {@code overrides} ({@code key.path=value}, in order).
+   *
+   * @param file resolved against the working directory; messages name it as given
+   * @throws ConfigException if the file cannot be read or the configuration is not valid
+   */
+  public RunConfig load(Path file, List<String> overrides) {
+    Path resolved = workingDir.resolve(file);
+    if (!Files.exists(resolved)) {
+      throw new ConfigException("config file " + file + " does not exist");
+    }
+    if (!Files.isRegularFile(resolved)) {
+      throw new ConfigException("config file " + file + " is not a file");
+    }
+    String text;
+    try {
+      text = Files.readString(resolved);
+    } catch (MalformedInputException e) {
+      throw new ConfigException(file + ": not a UTF-8 text file", e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString(), overrides);
+  }
+
+  /**
+   * Reads a configuration from text.
+   *
+   * @param source the file name used in messages
+   */
+  @SuppressWarnings("unchecked")
+  public RunConfig parse(String yaml, String source, List<String> overrides) {
+    Origins origins = new Origins(source);
+    Object tree;
+    try {
+      tree = Yaml.read(yaml, "", origins::fileLine);
+    } catch (Yaml.Problem e) {
+      throw new ConfigException(source + (e.line > 0 ? " line " + e.line : "") + ": " + e.getMessage());
+    }
+    if (tree == null) {
+      tree = new LinkedHashMap<String, Object>();
+    }
+    if (!(tree instanceof Map<?, ?>)) {
+      throw new ConfigException(source + ": a run configuration is a mapping of keys (run_id: ..., model: ...), not "
+          + PlainTrees.describe(tree));
+    }
+    Map<String, Object> root = (Map<String, Object>) tree;
+    Overrides.apply(root, overrides, origins);
+    return bind(root, origins);
+  }
+
+  private RunConfig bind(Map<String, Object> root, Origins origins) {
+    MapReader r = MapReader.of("", root, origins, "the configuration");
+    r.rejectUnknown(ROOT, "at the top level");
+
+    ResumeConfig resume = resume(r);
+    String runId = r.name(RUN_ID, null, Names::requireRunId);
+    if (runId == null) {
+      runId = runIds.get();
+    }
+    String stageName = r.name(STAGE_NAME, resume == null ? DEFAULT_STAGE_NAME : resume.stage().stageName(),
+        Names::requireStageName);
+    Path outputDir = outputDir(r);
+    long seed = r.integer(SEED) == null ? DEFAULT_SEED : r.integer(SEED);
+    DeviceSpec device = device(r);
+    ComponentBlock store = r.block(STORE, DEFAULT_STORE_KIND);
+    if (store == null) {
+      store = new ComponentBlock(STORE, DEFAULT_STORE_KIND, Map.of(), List.of(KIND), origins);
+    }
+    String datasetHint = "the data to train on, e.g. dataset: {kind: synthetic-regression}";
+    ComponentBlock dataset = r.requireChild(DATASET, datasetHint).asBlock(null, List.of(KIND));
+    ModelConfig model = model(r);
+    OptimizerConfig optimizer = optimizer(r);
+    TrainerConfig trainer = trainer(r);
+
+    Map<String, Object> resolved = new LinkedHashMap<>();
+    resolved.put(RUN_ID, runId);
+    resolved.put(STAGE_NAME, stageName);
+    resolved.put(OUTPUT_DIR, outputDir.toString());
+    resolved.put(SEED, seed);
+    resolved.put(DEVICE, device.toString());
+    if (resume != null) {
+      resolved.put(RESUME_RUN_ID, resume.stage().runId());
+      resolved.put(RESUME_STAGE_NAME, resume.stage().stageName());
+      resolved.put(RESUME_CHECKPOINT, root.get(RESUME_CHECKPOINT));
+    }
+    resolved.put(STORE, withKind(root.get(STORE), store.kind()));
+    resolved.put(DATASET, root.get(DATASET));
+    resolved.put(MODEL, root.get(MODEL));
+    resolved.put(OPTIMIZER, root.get(OPTIMIZER));
+    Map<String, Object> trainerTree = withKind(root.get(TRAINER), trainer.step().kind());
+    if (r.child(TRAINER).oneOf(LOG_KEYS) == null) {
+      trainerTree.put(LOG_EVERY_N_UPDATES, DEFAULT_LOGGING.every());
+    }
+    resolved.put(TRAINER, trainerTree);
+    return new RunConfig(runId, stageName, outputDir, seed, device, resume, store, dataset, model, optimizer, trainer,
+        resolved);
+  }
+
+  private static ResumeConfig resume(MapReader r) {
+    String runId = r.name(RESUME_RUN_ID, null, Names::requireRunId);
+    if (runId == null) {
+      for (String key : List.of(RESUME_STAGE_NAME, RESUME_CHECKPOINT)) {
+        if (r.has(key)) {
+          throw r.invalid(key, "is set but resume_run_id is not; set resume_run_id to the run to resume, or remove "
+              + key);
+        }
+      }
+      return null;
+    }
+    String stageName = r.name(RESUME_STAGE_NAME, DEFAULT_STAGE_NAME, Names::requireStageName);
+    String checkpoint = r.string(RESUME_CHECKPOINT, null);
+    try {
+      return new ResumeConfig(new StageId(runId, stageName), CheckpointSelector.parse(checkpoint));
+    } catch (NoetherException e) {
+      throw r.invalid(RESUME_CHECKPOINT, e.getMessage());
+    }
+  }
+
+  private Path outputDir(MapReader r) {
+    String text = r.string(OUTPUT_DIR, DEFAULT_OUTPUT_DIR);
+    try {
+      return workingDir.resolve(text).normalize();
+    } catch (InvalidPathException e) {
+      throw r.invalid(OUTPUT_DIR, "'" + text + "' is not a valid path: " + e.getReason());
+    }
+  }
+
+  private static DeviceSpec device(MapReader r) {
+    String text = r.string(DEVICE, null);
+    try {
+      return text == null ? DeviceSpec.AUTO : DeviceSpec.parse(text);
+    } catch (NoetherException e) {
+      throw r.invalid(DEVICE, e.getMessage());
+    }
+  }
+
+  private static ModelConfig model(MapReader r) {
+    MapReader m = r.requireChild(MODEL, "the model to train, e.g. model: {name: regressor, kind: mlp}");
+    String name = m.name(NAME, null, Names::requireModelName);
+    if (name == null) {
+      throw m.missing(NAME, "the model name used in checkpoint file names, e.g. name: regressor");
+    }
+    List<ComponentBlock> initializers = m.blocks(INITIALIZERS);
+    return new ModelConfig(name, m.asBlock(null, MODEL_KEYS), initializers);
+  }
+
+  private static OptimizerConfig optimizer(MapReader r) {
+    MapReader o = r.requireChild(OPTIMIZER, "e.g. optimizer: {kind: adamw, lr: 1.0e-3}");
+    Double lr = o.number(LR);
+    if (lr == null) {
+      throw o.missing(LR, "the base learning rate, e.g. lr: 1.0e-3");
+    }
+    if (!(lr > 0) || lr.isInfinite()) {
+      throw o.invalid(LR, "must be a positive number, was " + lr);
+    }
+    ComponentBlock schedule = o.block(SCHEDULE, null);
+    return new OptimizerConfig(o.asBlock(null, OPTIMIZER_KEYS), lr, schedule);
+  }
+
+  private static TrainerConfig trainer(MapReader r) {
+    MapReader t = r.requireChild(TRAINER, "how long to train, e.g. trainer: {max_epochs: 10, batch_size: 32}");
+    String max = t.oneOf(MAX_KEYS);
+    if (max == null) {
+      throw t.origins().error(t.path(), t.path() + ": missing how long to train; set one of max_epochs, max_updates"
+          + " or max_samples");
+    }
+    long limit = t.positive(max);
+    Long batchSize = t.positive(BATCH_SIZE);
+    if (batchSize == null) {
+      throw t.missing(BATCH_SIZE, "samples per update, e.g. batch_size: 32");
+    }
+    if (batchSize > Integer.MAX_VALUE) {
+      throw t.invalid(BATCH_SIZE, "must be at most " + Integer.MAX_VALUE + ", was " + batchSize);
+    }
+    Interval evaluation = interval(t, EVAL_KEYS);
+    Interval logging = interval(t, LOG_KEYS);
+    List<ComponentBlock> callbacks = t.blocks(CALLBACKS);
+    ComponentBlock step = t.asBlock(DEFAULT_TRAINING_STEP_KIND, TRAINER_KEYS);
+    TrainerSettings settings;
+    try {
+      settings = new TrainerSettings(
+          max.equals(MAX_EPOCHS) ? limit : 0, max.equals(MAX_UPDATES) ? limit : 0, max.equals(MAX_SAMPLES) ? limit : 0,
+          batchSize.intValue(), evaluation, logging == null ? DEFAULT_LOGGING : logging);
+    } catch (IllegalArgumentException e) {
+      throw t.origins().error(t.path(), t.path() + ": " + e.getMessage());
+    }
+    return new TrainerConfig(step, settings, callbacks);
+  }
+
+  /** The interval of the one key of {@code keys} (epochs, updates, samples) that is set, or null. */
+  private static Interval interval(MapReader t, List<String> keys) {
+    String key = t.oneOf(keys);
+    if (key == null) {
+      return null;
+    }
+    long every = t.positive(key);
+    Interval.Unit unit = Interval.Unit.values()[keys.indexOf(key)];
+    return new Interval(unit, every);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withKind(Object block, String kind) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    copy.put(KIND, kind);
+    if (block != null) {
+      ((Map<String, Object>) block).forEach((k, v) -> {
+        if (!k.equals(KIND)) {
+          copy.put(k, v);
+        }
+      });
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,36 @@
+package ai.noether.core.config;
+
+import ai.noether.core.training.TrainerSettings;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code trainer} block: how long and how to train, the training step, and the callbacks.
+ *
+ * <pre>{@code
+ * trainer:
+ *   kind: supervised          # the training step; default supervised
+ *   max_epochs: 20            # exactly one of max_epochs, max_updates, max_samples
+ *   batch_size: 32
+ *   eval_every_n_epochs: 1    # optional; at most one eval_every_n_*
+ *   log_every_n_updates: 50   # optional; at most one log_every_n_*
+ *   loss: mse                 # other keys configure the training step
+ *   callbacks:
+ *     - kind: checkpoint
+ *       every_n_epochs: 5
+ * }</pre>
+ *
+ * @param step kind and settings for the {@link ai.noether.api.spi.TrainingStepFactory}; its
+ *     settings are the trainer keys the framework does not read itself; never null
+ * @param settings limits, batch size and intervals for {@link ai.noether.core.training.Trainer};
+ *     never null
+ * @param callbacks blocks for {@link ai.noether.api.spi.CallbackFactory}s; callbacks run in this
+ *     order; never null, possibly empty
+ */
+public record TrainerConfig(ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks) {
+  public TrainerConfig {
+    Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(settings, "settings");
+    callbacks = List.copyOf(callbacks);
+  }
+}

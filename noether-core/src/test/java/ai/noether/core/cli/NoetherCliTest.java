@@ -1,0 +1,277 @@
+package ai.noether.core.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.registry.ComponentRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NoetherCliTest {
+  static final ComponentRegistry REGISTRY = ComponentRegistry.load();
+  static final String RUN = """
+      run_id: run-1
+      store: {kind: test-store}
+      dataset: {kind: test-dataset, samples: 64}
+      model: {name: net, kind: test-model}
+      optimizer: {kind: test-optimizer, lr: 0.1}
+      trainer:
+        kind: test-step
+        max_epochs: 2
+        batch_size: 4
+        callbacks:
+          - kind: test-counting
+            every_n_epochs: 1
+      """;
+
+  @TempDir Path dir;
+  Path config;
+  final RecordingLauncher launcher = new RecordingLauncher();
+
+  @BeforeEach
+  void writeConfig() throws Exception {
+    config = dir.resolve("run.yaml");
+    Files.writeString(config, RUN);
+  }
+
+  Result run(RunLauncher launcher, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = new NoetherCli(() -> REGISTRY, launcher, dir).execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  Result run(String... args) {
+    return run(launcher, args);
+  }
+
+  @Test
+  void kindsListsEveryCategoryWithDescriptionsSourcesAndIgnoredDuplicates() {
+    Result r = run("kinds");
+    String source = REGISTRY.registrations(ai.noether.core.registry.ComponentCategory.CALLBACK).get(0).source();
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.out).contains("""
+        callback (ai.noether.api.spi.CallbackFactory)
+          test-counting   Counts updates (test plugin)  [%1$s]
+          test-injected   (no description)  [%1$s]
+          test-rejecting  (no description)  [%1$s]
+        """.formatted(source));
+    assertThat(r.out).contains("""
+        initializer (ai.noether.api.spi.InitializerFactory)
+          none registered; noether-initializers provides the standard ones
+        """);
+    assertThat(r.out).contains("""
+        ignored (an earlier provider on the class path has the same kind)
+          callback 'test-counting': ai.noether.core.registry.TestPlugins$ShadowingCallbackFactory  [%s]
+        """.formatted(source));
+    assertThat(r.err).isEmpty();
+  }
+
+  @Test
+  void configPrintsTheResolvedConfigurationWithOverridesApplied() {
+    Result r = run("config", "run.yaml", "trainer.max_updates=5", "seed=3");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.err).isEmpty();
+    assertThat(r.out).isEqualTo("""
+        run_id: run-1
+        stage_name: train
+        output_dir: %s
+        seed: 3
+        device: auto
+        store:
+          kind: test-store
+        dataset:
+          kind: test-dataset
+          samples: 64
+        model:
+          name: net
+          kind: test-model
+        optimizer:
+          kind: test-optimizer
+          lr: 0.1
+        trainer:
+          kind: test-step
+          batch_size: 4
+          callbacks:
+            - kind: test-counting
+              every_n_epochs: 1
+          max_updates: 5
+          log_every_n_updates: 100
+        """.formatted(dir.resolve("runs")));
+  }
+
+  @Test
+  void aConfigurationErrorPrintsOnlyTheMessageAndExitsWithTwo() {
+    Result r = run("config", "run.yaml", "trainer.callbacks[0].keep_lst=3");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.out).isEmpty();
+    assertThat(r.err).isEqualTo("command-line argument 'trainer.callbacks[0].keep_lst=3': unknown key"
+        + " 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'? Valid keys of callback 'test-counting': kind,"
+        + " every_n_epochs, every_n_updates, every_n_samples, every_n_minutes, keep_last" + System.lineSeparator());
+  }
+
+  @Test
+  void anUnknownKindInTheFileIsAConfigurationError() throws Exception {
+    Files.writeString(config, RUN.replace("kind: test-counting", "kind: ema"));
+
+    Result r = run("config", "run.yaml");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("run.yaml line 11: trainer.callbacks[0]: unknown callback kind 'ema'.")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void aMissingConfigFileIsAConfigurationError() {
+    Result r = run("config", "missing.yaml");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).isEqualTo("config file missing.yaml does not exist" + System.lineSeparator());
+  }
+
+  @Test
+  void aMissingArgumentIsAUsageError() {
+    Result r = run("config");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).contains("Missing required parameter: 'CONFIG'").contains("Usage: noether config");
+  }
+
+  @Test
+  void noCommandShowsTheUsageAndTheExitCodes() {
+    Result r = run();
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).contains("Usage: noether").contains("train").contains("resume").contains("kinds")
+        .contains("Exit codes:").contains("3   training interrupted by a signal");
+  }
+
+  @Test
+  void trainHandsTheValidatedConfigurationToTheLauncherAndExitsWithItsStatus() {
+    launcher.status = NoetherCli.INTERRUPTED;
+
+    Result r = run("train", "run.yaml", "trainer.max_updates=7");
+
+    assertThat(r.status).isEqualTo(NoetherCli.INTERRUPTED);
+    assertThat(launcher.launched).singleElement().satisfies(c -> {
+      assertThat(c.runId()).isEqualTo("run-1");
+      assertThat(c.trainer().settings().maxUpdates()).isEqualTo(7);
+      assertThat(c.optResume()).isEmpty();
+    });
+  }
+
+  @Test
+  void trainDoesNotLaunchAnInvalidConfiguration() throws Exception {
+    Files.writeString(config, RUN.replace("samples: 64", "samples: many"));
+
+    Result r = run("train", "run.yaml");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).isEqualTo("run.yaml line 3: dataset.samples: expected an integer, got 'many'" + System.lineSeparator());
+    assertThat(launcher.launched).isEmpty();
+  }
+
+  @Test
+  void trainWithoutARunLauncherSaysTrainingIsNotAvailable() {
+    Result r = run(RunLauncher.fromClassPath(), "train", "run.yaml");
+
+    assertThat(r.status).isEqualTo(NoetherCli.FAILURE);
+    assertThat(r.err).startsWith("training is not available in this build: no run launcher is on the class path")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void resumeContinuesAStageWithItsSavedConfigurationAndTheChosenCheckpoint() throws Exception {
+    saveStage("run-1", "train");
+
+    Result r = run("resume", "run-1", "--checkpoint", "E2", "seed=5");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(launcher.launched).singleElement().satisfies(c -> {
+      assertThat(c.runId()).isEqualTo("run-1");
+      assertThat(c.stageName()).isEqualTo("train");
+      assertThat(c.seed()).isEqualTo(5);
+      assertThat(c.outputDir()).isEqualTo(dir.resolve("runs"));
+      assertThat(c.resume().stage()).isEqualTo(new StageId("run-1", "train"));
+      assertThat(c.resume().checkpoint()).isEqualTo(CheckpointSelector.parse("E2"));
+    });
+  }
+
+  @Test
+  void resumeWithoutCheckpointTakesTheLatestEvenIfTheSavedConfigurationResumedFromAnother() throws Exception {
+    saveStage("run-1", "train", "resume_run_id=run-0", "resume_checkpoint=E1");
+
+    run("resume", "run-1");
+
+    assertThat(launcher.launched).singleElement().satisfies(c -> {
+      assertThat(c.resume().stage()).isEqualTo(new StageId("run-1", "train"));
+      assertThat(c.resume().checkpoint()).isEqualTo(CheckpointSelector.parse("latest"));
+    });
+  }
+
+  @Test
+  void resumeOfAnUnknownRunListsTheRunsThere() throws Exception {
+    saveStage("run-1", "train");
+
+    Result r = run("resume", "run-9");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).isEqualTo("there is no run 'run-9' in " + dir.resolve("runs") + "; runs there: run-1"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void resumeOfARunWithSeveralStagesAsksForOne() throws Exception {
+    saveStage("run-1", "pretrain");
+    saveStage("run-1", "finetune");
+
+    Result r = run("resume", "run-1");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).isEqualTo("run 'run-1' has several stages: finetune, pretrain; choose one with --stage"
+        + System.lineSeparator());
+    assertThat(run("resume", "run-1", "--stage", "pretrain").status).isEqualTo(NoetherCli.OK);
+  }
+
+  @Test
+  void resumeRejectsARunIdThatCouldEscapeTheOutputDirectory() {
+    Result r = run("resume", "../etc");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("run id '../etc' starts with '.'");
+  }
+
+  private void saveStage(String runId, String stage, String... overrides) throws Exception {
+    List<String> args = new ArrayList<>(List.of("run_id=" + runId, "stage_name=" + stage));
+    args.addAll(List.of(overrides));
+    RunConfig saved = new RunConfigLoader(dir, () -> "unused").load(config, args);
+    saved.writeResolved(saved.resolvedFile());
+  }
+
+  record Result(int status, String out, String err) {}
+
+  /** Stands in for the run assembly: records what it was asked to launch. */
+  static final class RecordingLauncher implements RunLauncher {
+    final List<RunConfig> launched = new ArrayList<>();
+    int status = NoetherCli.OK;
+
+    @Override
+    public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) {
+      launched.add(config);
+      return status;
+    }
+  }
+}
