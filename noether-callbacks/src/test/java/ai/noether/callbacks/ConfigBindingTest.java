@@ -12,12 +12,11 @@ import ai.noether.callbacks.logging.LrMonitorCallbackConfig;
 import ai.noether.callbacks.metric.MetricMode;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.stopping.FixedStopCallbackConfig;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import ai.noether.api.ConfigException;
+import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.config.ConfigBinder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.HashMap;
 import java.util.List;
@@ -26,21 +25,38 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
- * Binds YAML blocks to the config records the way the framework's binder does (Jackson, snake_case
- * naming, unknown keys rejected), so the keys documented for users are the keys that work.
+ * Binds YAML blocks to the config records with the framework's own binder ({@link ConfigBinder}:
+ * snake_case keys, unknown keys rejected), so the keys documented for users are the keys that work.
  */
 class ConfigBindingTest {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** Binds one {@code - kind: ...} block through the factory of its kind. */
+  @SuppressWarnings("unchecked")
   private static Object bind(String yaml) throws Exception {
-    ObjectNode node = (ObjectNode) YAML.readTree(yaml);
-    String kind = node.remove("kind").asText();
+    Map<String, Object> settings = plain(YAML.readValue(yaml, Map.class));
+    String kind = (String) settings.remove("kind");
     Map<String, CallbackFactory<?>> factories = new HashMap<>();
     ServiceLoader.load(CallbackFactory.class).forEach(f -> factories.put(f.kind(), f));
-    return YAML.treeToValue(node, factories.get(kind).configType());
+    return ConfigBinder.bind(ComponentBlock.of("trainer.callbacks[0]", kind, settings),
+        factories.get(kind).configType(), "callback '" + kind + "'");
+  }
+
+  /** The YAML tree with integers as longs, as the framework's loader produces it. */
+  @SuppressWarnings("unchecked")
+  private static <T> T plain(T tree) {
+    if (tree instanceof Integer i) {
+      return (T) Long.valueOf(i);
+    }
+    if (tree instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      m.forEach((k, v) -> out.put((String) k, plain(v)));
+      return (T) out;
+    }
+    if (tree instanceof List<?> l) {
+      return (T) new java.util.ArrayList<>(l.stream().map(ConfigBindingTest::plain).toList());
+    }
+    return tree;
   }
 
   @Test
@@ -111,8 +127,11 @@ class ConfigBindingTest {
   @Test
   void aValidationErrorReachesTheUserWithTheKeyName() {
     assertThatThrownBy(() -> bind("kind: checkpoint\nevery_n_epochs: 1\nkeep_last: 0\n"))
-        .isInstanceOf(ValueInstantiationException.class).hasRootCauseMessage(
-            "keep_last must be at least 1 (or left out to keep every checkpoint), was 0");
-    assertThatThrownBy(() -> bind("kind: checkpoint\nevery_n_epoch: 1\n")).hasMessageContaining("every_n_epoch");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.callbacks[0]")
+        .hasMessageContaining("keep_last must be at least 1 (or left out to keep every checkpoint), was 0");
+    assertThatThrownBy(() -> bind("kind: checkpoint\nevery_n_epoch: 1\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("every_n_epochs");
+    assertThatThrownBy(() -> bind("kind: ema\ntarget_factors: [0.9, 1.5]\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("target_factors must be numbers in [0, 1)");
   }
 }
