@@ -41,7 +41,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Every resume marker of the history is drawn as a dashed vertical line labelled with the
  * iteration training continued from, so resumed segments are visible. A family whose positive
  * values span more than two decades uses a logarithmic axis. NaN and infinite values are left
- * out of the lines.
+ * out of the lines; a series of more than {@value #MAX_POINTS} values is drawn as the means of
+ * buckets of consecutive values, so long runs render quickly.
  *
  * <p>Works without a display: the class sets {@code java.awt.headless=true} unless the property
  * was set explicitly. Each file is written under a temporary name and renamed, so a viewer never
@@ -60,6 +61,8 @@ public final class HistoryPlots {
   /** Size of every chart in pixels. */
   public static final int WIDTH = 960;
   public static final int HEIGHT = 600;
+  /** Points drawn per series at most; longer series are averaged in buckets of consecutive points. */
+  static final int MAX_POINTS = 2000;
 
   private static final String LOSS = "loss";
   private static final String LR = "lr";
@@ -155,6 +158,12 @@ public final class HistoryPlots {
       if (xs.isEmpty()) {
         continue;
       }
+      if (xs.size() > MAX_POINTS) {
+        // More points than pixels: average consecutive points so drawing stays fast on long runs.
+        int bucket = (xs.size() + MAX_POINTS - 1) / MAX_POINTS;
+        xs = bucketMeans(xs, bucket);
+        ys = bucketMeans(ys, bucket);
+      }
       XYSeries series = chart.addSeries(key, xs, ys);
       series.setMarker(xs.size() <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
       seriesCount++;
@@ -180,6 +189,19 @@ public final class HistoryPlots {
       chart.addAnnotation(new AnnotationText(label, textX, y, false));
     }
     return chart;
+  }
+
+  private static List<Double> bucketMeans(List<Double> values, int bucket) {
+    List<Double> out = new ArrayList<>(values.size() / bucket + 1);
+    for (int i = 0; i < values.size(); i += bucket) {
+      int end = Math.min(values.size(), i + bucket);
+      double sum = 0;
+      for (int j = i; j < end; j++) {
+        sum += values.get(j);
+      }
+      out.add(sum / (end - i));
+    }
+    return out;
   }
 
   private static String title(String family) {

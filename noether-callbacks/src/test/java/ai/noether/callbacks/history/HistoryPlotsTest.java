@@ -130,6 +130,21 @@ class HistoryPlotsTest {
   }
 
   @Test
+  void aLongHistoryIsDrawnFromBucketMeans() throws IOException {
+    Path file = dir.resolve(MetricHistory.FILE_NAME);
+    MetricHistory history = new MetricHistory(file);
+    for (long u = 1; u <= 50_000; u++) {
+      history.append(at(u), Map.of("loss/train/total", 1.0 / Math.sqrt(u)));
+    }
+    history.close();
+
+    List<Path> written = HistoryPlots.render(file, dir.resolve("plots"));
+
+    assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("loss.png");
+    assertThat(distinctColours(image(written.get(0)))).isGreaterThan(16);
+  }
+
+  @Test
   void anEmptyHistoryWritesNothing() throws IOException {
     Path file = Files.writeString(dir.resolve("history.jsonl"), "");
 
