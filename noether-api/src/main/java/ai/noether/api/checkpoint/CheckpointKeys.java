@@ -51,4 +51,24 @@ public final class CheckpointKeys {
   public static final String LINEAGE = "lineage";
   /** Version of the checkpoint layout written by this framework. */
   public static final String FORMAT_VERSION = "noether_format_version";
+
+  // The file store's per-checkpoint manifest (checkpoints/.noether/{tag}.manifest), its commit point.
+  // It also uses CHECKPOINT_TAG, TRAINING_ITERATION, EPOCH, UPDATE and SAMPLE.
+
+  /** Version of the store manifest layout. */
+  public static final String STORE_MANIFEST_VERSION = "noether_store_manifest";
+  /** For an alias manifest ({@code latest}, {@code last}): the tag it was moved to at commit time. */
+  public static final String ALIAS_OF = "alias_of";
+  /** When the commit completed, ISO-8601 UTC. */
+  public static final String COMMITTED_AT = "committed_at";
+  /** The files of a checkpoint in a manifest. */
+  public static final String FILES = "files";
+  /** A file's Noether name in a manifest entry. */
+  public static final String FILE_NAME = "name";
+  /** A file's immutable stored copy (its hard-link source) in a manifest entry. */
+  public static final String FILE_BLOB = "blob";
+  /** A file's size in bytes in a manifest entry. */
+  public static final String FILE_SIZE = "size";
+  /** A file's CRC32C in a manifest entry. */
+  public static final String FILE_CRC32C = "crc32c";
 }

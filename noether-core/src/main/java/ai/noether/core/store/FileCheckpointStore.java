@@ -1,0 +1,703 @@
+package ai.noether.core.store;
+
+import ai.noether.api.checkpoint.CheckpointFile;
+import ai.noether.api.checkpoint.CheckpointFileName;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.InsufficientSpaceException;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StoredFile;
+import ai.noether.api.checkpoint.TrainingIteration;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file-system {@link CheckpointStore}: Noether's layout
+ * {@code <output_dir>/<run_id>/<stage_name>/checkpoints/{model}[_{info}]_cp={tag}_{model|optim|trainer}.th},
+ * with every tag committed atomically through a manifest.
+ *
+ * <p><b>Commit.</b> Each file is streamed into a fresh, hidden stored copy
+ * ({@code checkpoints/.noether/data/}), its CRC32C computed on the way, and forced to disk; the data
+ * directory is synced; then a manifest per tag (the tag, and each alias) is written under a pending
+ * name, forced and renamed into {@code checkpoints/.noether/{tag}.manifest}, and that directory is
+ * synced. The rename of the tag's manifest is the commit point: before it the previous state is
+ * visible, after it the complete checkpoint. Only then are the Noether names in
+ * {@code checkpoints/} pointed at the stored copies, each by creating a hard link under a pending
+ * name and renaming it over the old name. Aliases ({@code latest}, {@code last}) and iteration
+ * files share the same stored bytes: moving {@code latest} writes a manifest and links, never the
+ * data again. Stored copies no manifest references any more are deleted afterwards.
+ *
+ * <p><b>Reading.</b> A tag with a manifest is read only through it, and files are opened through
+ * their stored copies, which are never modified, so a reader never sees a mix of two commits even
+ * while the Noether names are being switched. Tags found only as file names (checkpoints written by
+ * Noether in Python) are listed from their names, without store checksums.
+ *
+ * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per stage:
+ * writes to one stage are serialised by a lock within the JVM and an OS file lock across processes.
+ * Readers take no lock.
+ *
+ * <p><b>Note:</b> the Noether names are hard links, so {@code output_dir} must be on a file system
+ * that supports them (every Linux local and network file system in common use does).
+ */
+public final class FileCheckpointStore implements CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
+  /** Room kept free beyond a checkpoint's bytes: manifests, directory entries, file-system blocks. */
+  static final long SPACE_MARGIN = 256 * 1024;
+  private static final int OPEN_ATTEMPTS = 3;
+
+  private final Path outputDir;
+  private final Durable durable;
+  private final IterationProbe probe;
+  private final Set<Path> cleanedStages = ConcurrentHashMap.newKeySet();
+
+  private FileCheckpointStore(Builder builder) {
+    this.outputDir = builder.outputDir.toAbsolutePath().normalize();
+    this.durable = new Durable(builder.fsync);
+    this.probe = builder.probe;
+  }
+
+  /** A store rooted at {@code outputDir} that forces every commit to disk. */
+  public static FileCheckpointStore open(Path outputDir) {
+    return builder().setOutputDir(outputDir).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The {@code output_dir} this store is rooted at, absolute. */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  @Override
+  public StoredCheckpoint commit(
+      StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
+      Set<CheckpointTag> aliases) throws IOException {
+    Objects.requireNonNull(stage, "stage");
+    requireCommittable(tag, iteration, files, aliases);
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    return locked(dir, () -> {
+      cleanupOnce(dir);
+      return commitLocked(dir, tag, iteration, files, new LinkedHashSet<>(aliases));
+    });
+  }
+
+  private interface LockedAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code action} as the stage's only writer, creating the store's directories first. */
+  private <T> T locked(StageDirectory dir, LockedAction<T> action) throws IOException {
+    durable.createDirectories(dir.data());
+    StageLock lock = StageLock.acquire(dir.lockFile());
+    try {
+      return action.run();
+    } catch (Throwable t) {
+      try {
+        lock.close();
+      } catch (IOException | RuntimeException e) {
+        t.addSuppressed(e);
+      }
+      lock = null;
+      throw t;
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private StoredCheckpoint commitLocked(
+      StageDirectory dir, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
+      Set<CheckpointTag> aliases) throws IOException {
+    long needed = files.stream().mapToLong(CheckpointFile::size).sum();
+    long available = checkSpace(dir, tag, needed);
+    Instant committedAt = Instant.now();
+    String commitId = Long.toHexString(committedAt.toEpochMilli()) + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
+
+    List<Path> pending = new ArrayList<>();
+    CheckpointManifest primary;
+    List<CheckpointManifest> aliasManifests;
+    try {
+      List<CheckpointManifest.Entry> entries = new ArrayList<>();
+      for (CheckpointFile file : files) {
+        String blobName = StageDirectory.blobName(commitId, file.name());
+        Path blob = dir.blob(blobName);
+        pending.add(blob);
+        entries.add(writeBlob(file, blobName, blob));
+      }
+      durable.syncDirectory(dir.data());
+
+      primary = new CheckpointManifest(tag, null, iteration, committedAt, entries);
+      aliasManifests = aliases.stream().map(primary::asAlias).toList();
+      List<CheckpointManifest> all = new ArrayList<>();
+      all.add(primary);
+      all.addAll(aliasManifests);
+      List<Path> temps = new ArrayList<>();
+      for (CheckpointManifest m : all) {
+        Path temp = StageDirectory.pending(dir.manifest(m.tag()));
+        pending.add(temp);
+        durable.writeNew(temp, m.toJson());
+        temps.add(temp);
+      }
+      for (int i = 0; i < all.size(); i++) {
+        Durable.replace(temps.get(i), dir.manifest(all.get(i).tag()));
+        pending.remove(temps.get(i));
+        if (i == 0) {
+          // The commit point has passed: the stored copies belong to the checkpoint now.
+          pending.removeIf(p -> p.getParent().equals(dir.data()));
+        }
+      }
+      durable.syncDirectory(dir.store());
+    } catch (Throwable t) {
+      if (Durable.isNoSpace(t)) {
+        InsufficientSpaceException noSpace = noSpace(dir, tag, needed, available, t);
+        Durable.deleteAll(pending, noSpace);
+        throw noSpace;
+      }
+      Durable.deleteAll(pending, t);
+      throw t;
+    }
+
+    publishNames(dir, tag);
+    return primary.toStored(dir.stage());
+  }
+
+  private CheckpointManifest.Entry writeBlob(CheckpointFile file, String blobName, Path blob) throws IOException {
+    try (FileChannel channel = FileChannel.open(blob,
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      ChecksummingChannel out = new ChecksummingChannel(channel);
+      file.writeTo(out);
+      long written = channel.size();
+      if (written != file.size()) {
+        throw new IllegalStateException("checkpoint file " + file.name() + " wrote " + written
+            + " bytes but declared " + file.size() + "; CheckpointFile.size() must be exact so that free space "
+            + "can be checked before writing");
+      }
+      long crc = out.checksumOf(written);
+      if (crc < 0) {
+        // The writer sought back, mapped or transferred: read the finished file once. Its bytes are
+        // in the page cache, so this costs memory bandwidth, not disk reads.
+        crc = Crc32c.of(channel, written);
+      }
+      durable.force(channel);
+      return new CheckpointManifest.Entry(file.name(), blobName, written, crc);
+    }
+  }
+
+  /**
+   * Points the Noether names at the committed stored copies, removes names their tags no longer
+   * list, and deletes stored copies nothing references. Runs after the commit point; a failure here
+   * leaves the committed state intact and is repaired by the next commit or {@link #cleanup}.
+   */
+  private void publishNames(StageDirectory dir, CheckpointTag committed) {
+    try {
+      StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
+      int changed = linkNames(dir, listing);
+      if (changed > 0) {
+        durable.syncDirectory(dir.checkpoints());
+      }
+      sweepBlobs(dir, listing);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("checkpoint {} of {} is committed, but its file names in {} could not all be updated ({}); "
+          + "the next commit or cleanup repairs them", committed.token(), dir.stage(), dir.checkpoints(), e.toString());
+    }
+  }
+
+  /** Makes every manifest's Noether names hard links of its stored copies; returns how many changed. */
+  private static int linkNames(StageDirectory dir, StageListing listing) throws IOException {
+    int changed = 0;
+    for (CheckpointManifest m : listing.manifests().values()) {
+      Set<CheckpointFileName> wanted = new HashSet<>();
+      for (CheckpointManifest.Entry entry : m.files()) {
+        wanted.add(entry.name());
+        Path name = dir.view(entry.name());
+        Path blob = dir.blob(entry.blob());
+        if (Files.exists(name, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(name, blob)) {
+          continue;
+        }
+        Path temp = StageDirectory.pending(name);
+        try {
+          Files.createLink(temp, blob);
+          Durable.replace(temp, name);
+        } catch (IOException | RuntimeException e) {
+          Durable.deleteAll(List.of(temp), e);
+          throw e;
+        }
+        changed++;
+      }
+      for (CheckpointFileName stale : listing.namesByTag().getOrDefault(m.tag(), List.of())) {
+        if (!wanted.contains(stale)) {
+          Files.deleteIfExists(dir.view(stale));
+          changed++;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Deletes stored copies that no manifest references; returns how many. */
+  private static int sweepBlobs(StageDirectory dir, StageListing listing) throws IOException {
+    if (!listing.unreadable().isEmpty()) {
+      LOG.warn("not deleting unreferenced stored files of {}: the manifests of {} cannot be read", dir.stage(),
+          listing.unreadable().keySet().stream().map(CheckpointTag::token).toList());
+      return 0;
+    }
+    Set<String> referenced = listing.manifests().values().stream()
+        .flatMap(m -> m.files().stream())
+        .map(CheckpointManifest.Entry::blob)
+        .collect(Collectors.toSet());
+    int deleted = 0;
+    for (Path blob : list(dir.data())) {
+      if (!referenced.contains(blob.getFileName().toString()) && Files.deleteIfExists(blob)) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private long checkSpace(StageDirectory dir, CheckpointTag tag, long needed) throws IOException {
+    long available = Files.getFileStore(dir.data()).getUsableSpace();
+    if (needed + SPACE_MARGIN > available) {
+      throw new InsufficientSpaceException(
+          "not enough free space for checkpoint " + tag.token() + " of " + dir.stage() + ": it needs "
+              + ByteSizes.human(needed) + " (plus " + ByteSizes.human(SPACE_MARGIN) + " for metadata) but only "
+              + ByteSizes.human(available) + " are free in " + dir.checkpoints()
+              + ". Nothing was written and earlier checkpoints are intact; free some space or set output_dir "
+              + "to a larger disk.",
+          needed, available, null);
+    }
+    return available;
+  }
+
+  private static InsufficientSpaceException noSpace(
+      StageDirectory dir, CheckpointTag tag, long needed, long available, Throwable cause) {
+    return new InsufficientSpaceException(
+        "the disk filled up while checkpoint " + tag.token() + " of " + dir.stage() + " was written to "
+            + dir.checkpoints() + ": it needs " + ByteSizes.human(needed) + "; " + ByteSizes.human(available)
+            + " were free when the commit started, so something else is using the disk too. Its partial files "
+            + "were removed and earlier checkpoints are intact; free some space or set output_dir to a larger disk.",
+        needed, available, cause);
+  }
+
+  @Override
+  public void delete(StageId stage, CheckpointTag tag) throws IOException {
+    Objects.requireNonNull(tag, "tag");
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    if (!Files.isDirectory(dir.checkpoints())) {
+      return;
+    }
+    locked(dir, () -> {
+      StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
+      // Names first, then the manifest: a crash in between leaves the tag committed with some names
+      // missing (repaired by cleanup), never names without a manifest, which would list as a
+      // manifest-less checkpoint with files missing.
+      int removed = 0;
+      for (CheckpointFileName name : listing.namesByTag().getOrDefault(tag, List.of())) {
+        removed += Files.deleteIfExists(dir.view(name)) ? 1 : 0;
+      }
+      if (removed > 0) {
+        durable.syncDirectory(dir.checkpoints());
+      }
+      if (Files.deleteIfExists(dir.manifest(tag))) {
+        durable.syncDirectory(dir.store());
+        sweepBlobs(dir, StageListing.scan(dir, IterationProbe.NONE));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Repairs what an interrupted writer left in a stage: deletes pending files and stored copies no
+   * manifest references, re-links Noether names to their committed checkpoints and removes names
+   * their tags no longer list. Runs under the stage's writer lock, so every pending file it finds is
+   * left over from a writer that died (a live writer would hold the lock). Every commit does this
+   * once per stage and store instance before writing.
+   */
+  public CleanupReport cleanup(StageId stage) throws IOException {
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    if (!Files.isDirectory(dir.checkpoints())) {
+      return new CleanupReport(0, 0, 0);
+    }
+    return locked(dir, () -> cleanupLocked(dir));
+  }
+
+  private void cleanupOnce(StageDirectory dir) throws IOException {
+    if (!cleanedStages.contains(dir.checkpoints())) {
+      cleanupLocked(dir);
+      cleanedStages.add(dir.checkpoints());
+    }
+  }
+
+  private CleanupReport cleanupLocked(StageDirectory dir) throws IOException {
+    int temporaries = 0;
+    for (Path d : List.of(dir.checkpoints(), dir.store(), dir.data())) {
+      for (Path p : list(d)) {
+        if (StageDirectory.isPending(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          temporaries += Files.deleteIfExists(p) ? 1 : 0;
+        }
+      }
+    }
+    StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
+    int names = linkNames(dir, listing);
+    if (names > 0) {
+      durable.syncDirectory(dir.checkpoints());
+    }
+    int blobs = sweepBlobs(dir, listing);
+    CleanupReport report = new CleanupReport(temporaries, blobs, names);
+    if (!report.isClean()) {
+      LOG.info("cleaned up after an interrupted writer in {}: {} pending files and {} unreferenced stored files "
+          + "deleted, {} file names repaired", dir.checkpoints(), temporaries, blobs, names);
+    }
+    return report;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  @Override
+  public List<StoredCheckpoint> list(StageId stage) throws IOException {
+    return StageListing.scan(new StageDirectory(outputDir, stage), probe).checkpoints().stream()
+        .map(StageListing.Listed::checkpoint)
+        .toList();
+  }
+
+  @Override
+  public StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException {
+    Objects.requireNonNull(selector, "selector");
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    requireStage(dir);
+    StageListing listing = StageListing.scan(dir, probe);
+    List<StageListing.Listed> all = listing.checkpoints();
+    if (selector instanceof CheckpointSelector.Exact exact) {
+      CorruptCheckpointException corrupt = listing.unreadable().get(exact.tag());
+      if (corrupt != null) {
+        throw new CorruptCheckpointException("checkpoint " + exact.tag().token() + " of " + where(dir)
+            + " cannot be read: " + corrupt.getMessage(), corrupt);
+      }
+      Optional<StageListing.Listed> found = listing.find(exact.tag());
+      if (found.isPresent()) {
+        return found.get().checkpoint();
+      }
+      if (exact.tag() instanceof CheckpointTag.AtIteration at && !at.isEmergency()) {
+        // The full form E.._U.._S.. also finds an emergency checkpoint taken at that iteration.
+        Optional<StageListing.Listed> atIteration = preferred(all.stream()
+            .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.AtIteration a && a.iteration().equals(at.iteration()))
+            .toList());
+        if (atIteration.isPresent()) {
+          return atIteration.get().checkpoint();
+        }
+      }
+      if (exact.tag().equals(CheckpointTag.LATEST)) {
+        // Without a latest tag, the newest iteration checkpoint is the latest state.
+        Optional<StageListing.Listed> newest = all.stream()
+            .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.AtIteration)
+            .max(Comparator.comparing(l -> l.checkpoint().iteration()));
+        if (newest.isPresent()) {
+          return preferred(all.stream()
+              .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.AtIteration
+                  && l.checkpoint().iteration().equals(newest.get().checkpoint().iteration()))
+              .toList()).orElseThrow().checkpoint();
+        }
+      }
+      throw new CheckpointNotFoundException("no checkpoint '" + selector + "' in " + where(dir) + ". " + existing(all));
+    }
+    CheckpointSelector.Partial partial = (CheckpointSelector.Partial) selector;
+    Map<TrainingIteration, List<StageListing.Listed>> byIteration = new TreeMap<>();
+    for (StageListing.Listed l : all) {
+      if (partial.matches(l.checkpoint().tag())) {
+        byIteration.computeIfAbsent(l.checkpoint().iteration(), k -> new ArrayList<>()).add(l);
+      }
+    }
+    if (byIteration.size() == 1) {
+      return preferred(byIteration.values().iterator().next()).orElseThrow().checkpoint();
+    }
+    if (byIteration.isEmpty()) {
+      throw new CheckpointNotFoundException("no checkpoint matches '" + selector + "' in " + where(dir) + ". " + existing(all));
+    }
+    throw new CheckpointNotFoundException("'" + selector + "' matches checkpoints at " + byIteration.size()
+        + " different iterations in " + where(dir) + ": "
+        + byIteration.values().stream().map(l -> l.get(0).describe()).collect(Collectors.joining(", "))
+        + ". Select one by its update (U...) or sample (S...) count, or by its full tag.");
+  }
+
+  /** Among checkpoints at one iteration, the periodic one before an emergency one. */
+  private static Optional<StageListing.Listed> preferred(List<StageListing.Listed> candidates) {
+    return candidates.stream().min(Comparator.comparing(StageListing.Listed::checkpoint, StageListing.ORDER));
+  }
+
+  @Override
+  public FileChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
+    requireMember(checkpoint, file);
+    if (!file.hasChecksum()) {
+      return openExisting(dir, checkpoint, dir.view(file.name()));
+    }
+    for (int attempt = 1; ; attempt++) {
+      Path blob = storedCopy(dir, checkpoint, file);
+      try {
+        return FileChannel.open(blob, StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        // A writer replaced the tag and deleted its old copy after we read the manifest: look again.
+        if (attempt == OPEN_ATTEMPTS) {
+          throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
+              + " keeps changing while it is opened; resolve it again");
+        }
+      }
+    }
+  }
+
+  private static FileChannel openExisting(StageDirectory dir, StoredCheckpoint checkpoint, Path path) throws IOException {
+    try {
+      return FileChannel.open(path, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointNotFoundException("file " + path.getFileName() + " of checkpoint " + checkpoint.describe()
+          + " no longer exists in " + dir.checkpoints() + "; it was deleted after the checkpoint was listed");
+    }
+  }
+
+  /** The stored copy of {@code file} as the tag's current manifest records it. */
+  private static Path storedCopy(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    CheckpointManifest manifest;
+    try {
+      manifest = CheckpointManifest.read(dir.manifest(checkpoint.tag()), checkpoint.tag());
+    } catch (NoSuchFileException e) {
+      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
+          + " was deleted after it was resolved");
+    }
+    Optional<CheckpointManifest.Entry> entry = manifest.entry(file.name())
+        .filter(e -> e.size() == file.size() && e.crc32c() == file.crc32c());
+    if (entry.isEmpty()) {
+      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
+          + " was replaced by a newer commit (" + manifest.iteration() + " at " + manifest.committedAt()
+          + ") after it was resolved; resolve it again");
+    }
+    return dir.blob(entry.get().blob());
+  }
+
+  @Override
+  public void verify(StoredCheckpoint checkpoint) throws IOException {
+    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
+    for (StoredFile file : checkpoint.files()) {
+      String what = "file " + file.name() + " of checkpoint " + checkpoint.describe() + " in " + dir.checkpoints();
+      try (FileChannel channel = open(checkpoint, file)) {
+        long size = channel.size();
+        if (size != file.size()) {
+          throw new CorruptCheckpointException(what + " is " + (size < file.size() ? "truncated" : "longer than committed")
+              + ": it has " + size + " bytes, " + file.size() + " were " + (file.hasChecksum() ? "committed" : "listed"));
+        }
+        if (file.hasChecksum()) {
+          long crc = Crc32c.of(channel, size);
+          if (crc != file.crc32c()) {
+            throw new CorruptCheckpointException(what + " is corrupt: its CRC32C is "
+                + String.format("%08x", crc) + " but " + String.format("%08x", file.crc32c())
+                + " was recorded when it was committed");
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<String> runs() throws IOException {
+    return childDirectories(outputDir, Names::requireRunId);
+  }
+
+  @Override
+  public List<String> stages(String runId) throws IOException {
+    Names.requireRunId(runId);
+    Path runDir = outputDir.resolve(runId);
+    if (!Files.isDirectory(runDir)) {
+      throw new CheckpointNotFoundException(unknownRun(runId));
+    }
+    return childDirectories(runDir, Names::requireStageName);
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held between calls: locks and channels live only within one operation.
+  }
+
+  private void requireStage(StageDirectory dir) throws IOException {
+    StageId stage = dir.stage();
+    if (!Files.isDirectory(dir.runDir())) {
+      throw new CheckpointNotFoundException(unknownRun(stage.runId()));
+    }
+    if (!Files.isDirectory(dir.stageDir())) {
+      List<String> stages = stages(stage.runId());
+      throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no stage '" + stage.stageName() + "'; "
+          + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + String.join(", ", stages))
+          + " (in " + dir.runDir() + ")");
+    }
+  }
+
+  private String unknownRun(String runId) throws IOException {
+    if (!Files.isDirectory(outputDir)) {
+      return "run '" + runId + "' does not exist: output_dir " + outputDir + " does not exist";
+    }
+    List<String> runs = runs();
+    return "run '" + runId + "' does not exist in output_dir " + outputDir + "; "
+        + (runs.isEmpty() ? "it has no runs yet" : "runs there: " + String.join(", ", runs));
+  }
+
+  private static String where(StageDirectory dir) {
+    return "run '" + dir.stage().runId() + "' stage '" + dir.stage().stageName() + "' (" + dir.checkpoints() + ")";
+  }
+
+  private static String existing(List<StageListing.Listed> all) {
+    if (all.isEmpty()) {
+      return "It has no checkpoints yet.";
+    }
+    return "Its checkpoints: " + all.stream().map(StageListing.Listed::describe).collect(Collectors.joining(", ")) + ".";
+  }
+
+  private static void requireMember(StoredCheckpoint checkpoint, StoredFile file) {
+    if (!checkpoint.files().contains(file)) {
+      throw new IllegalArgumentException("file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
+    }
+  }
+
+  private static List<String> childDirectories(Path dir, java.util.function.Function<String, String> validName)
+      throws IOException {
+    List<String> names = new ArrayList<>();
+    for (Path p : list(dir)) {
+      String name = p.getFileName().toString();
+      if (Files.isDirectory(p) && isValid(name, validName)) {
+        names.add(name);
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  private static boolean isValid(String name, java.util.function.Function<String, String> validName) {
+    try {
+      validName.apply(name);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(out::add);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    return out;
+  }
+
+  private static void requireCommittable(
+      CheckpointTag tag, TrainingIteration iteration, Collection<CheckpointFile> files, Set<CheckpointTag> aliases) {
+    Objects.requireNonNull(tag, "tag");
+    Objects.requireNonNull(iteration, "iteration");
+    Objects.requireNonNull(files, "files");
+    Objects.requireNonNull(aliases, "aliases");
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint " + tag.token() + " has no files");
+    }
+    if (tag instanceof CheckpointTag.AtIteration at && !at.iteration().equals(iteration)) {
+      throw new IllegalArgumentException("checkpoint tag " + tag.token() + " does not match its iteration " + iteration);
+    }
+    Set<CheckpointFileName> names = new HashSet<>();
+    for (CheckpointFile file : files) {
+      CheckpointFileName name = file.name();
+      if (!name.tag().equals(tag)) {
+        throw new IllegalArgumentException("file " + name + " is named for tag " + name.tag().token()
+            + " but is committed as part of checkpoint " + tag.token());
+      }
+      if (!names.add(name)) {
+        throw new IllegalArgumentException("checkpoint " + tag.token() + " lists file " + name + " twice");
+      }
+      if (file.size() < 0) {
+        throw new IllegalArgumentException("file " + name + " declares a negative size " + file.size());
+      }
+    }
+    for (CheckpointTag alias : aliases) {
+      if (alias.equals(tag)) {
+        throw new IllegalArgumentException("checkpoint " + tag.token() + " lists its own tag as an alias");
+      }
+      if (alias instanceof CheckpointTag.AtIteration) {
+        throw new IllegalArgumentException("iteration tag " + alias.token() + " cannot be an alias of "
+            + tag.token() + "; aliases are latest, last or best.<metric>");
+      }
+    }
+  }
+
+  /** Builds a {@link FileCheckpointStore}. */
+  public static final class Builder {
+    private Path outputDir;
+    private boolean fsync = true;
+    private IterationProbe probe = IterationProbe.NONE;
+
+    private Builder() {}
+
+    /** The root of all runs ({@code output_dir}); required. */
+    public Builder setOutputDir(Path outputDir) {
+      this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
+      return this;
+    }
+
+    /**
+     * Whether commits force files and directories to the device (default true). Without it a commit
+     * is still atomic for a crashed process but may be lost, or left half-visible in file names, on a
+     * power failure or kernel crash.
+     */
+    public Builder optFsync(boolean fsync) {
+      this.fsync = fsync;
+      return this;
+    }
+
+    /** How to find the iteration of Noether-written {@code latest}/{@code best} files; none by default. */
+    public Builder optIterationProbe(IterationProbe probe) {
+      this.probe = Objects.requireNonNull(probe, "probe");
+      return this;
+    }
+
+    /** The store; names what is missing. */
+    public FileCheckpointStore build() {
+      if (outputDir == null) {
+        throw new IllegalStateException("FileCheckpointStore needs an output directory: call setOutputDir");
+      }
+      return new FileCheckpointStore(this);
+    }
+  }
+}
