@@ -1,0 +1,144 @@
+package ai.noether.core.format.th;
+
+import ai.noether.api.tensor.HostTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns PyTorch's (storage, offset, size, stride) description of a tensor into a row-major
+ * {@link HostTensor}. A contiguous tensor is a view of the storage's buffers (no copy); a strided
+ * one (a transposed or sliced view saved as is) is copied into new direct memory, because a
+ * HostTensor is always row-major.
+ */
+final class StridedTensors {
+  private StridedTensors() {}
+
+  /**
+   * The tensor {@code shape}/{@code stride} at element {@code offset} of {@code storage}.
+   *
+   * @throws IllegalArgumentException if it reaches past the end of the storage
+   */
+  static HostTensor view(RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride) {
+    int elementSize = storage.dtype().byteSize();
+    long numel = 1;
+    long lastElement = offset;
+    for (int i = 0; i < shape.length; i++) {
+      numel = Math.multiplyExact(numel, shape[i]);
+      if (shape[i] > 0) {
+        lastElement = Math.addExact(lastElement, Math.multiplyExact(shape[i] - 1, stride[i]));
+      }
+    }
+    if (numel == 0) {
+      return HostTensor.wrap(storage.dtype(), shape, ByteBuffer.allocateDirect(0));
+    }
+    if (lastElement >= storage.numel()) {
+      throw new IllegalArgumentException("tensor of size " + Arrays.toString(shape) + ", stride "
+          + Arrays.toString(stride) + " at offset " + offset + " reaches element " + lastElement + " of "
+          + storage + ", which has only " + storage.numel());
+    }
+    if (isContiguous(shape, stride)) {
+      return HostTensor.wrap(storage.dtype(), shape,
+          slice(storage.chunks(), offset * elementSize, numel * elementSize));
+    }
+    return HostTensor.wrap(storage.dtype(), shape, gather(storage, offset, shape, stride, numel));
+  }
+
+  static boolean isContiguous(long[] shape, long[] stride) {
+    long expected = 1;
+    for (int i = shape.length - 1; i >= 0; i--) {
+      if (shape[i] != 1) {
+        if (stride[i] != expected) {
+          return false;
+        }
+        expected *= shape[i];
+      }
+    }
+    return true;
+  }
+
+  /** Bytes {@code [start, start + length)} of a buffer sequence, as views. */
+  static List<ByteBuffer> slice(List<ByteBuffer> chunks, long start, long length) {
+    List<ByteBuffer> out = new ArrayList<>();
+    long chunkStart = 0;
+    long end = start + length;
+    for (ByteBuffer c : chunks) {
+      long chunkEnd = chunkStart + c.remaining();
+      long from = Math.max(start, chunkStart);
+      long to = Math.min(end, chunkEnd);
+      if (from < to) {
+        out.add(c.slice(c.position() + (int) (from - chunkStart), (int) (to - from)));
+      }
+      chunkStart = chunkEnd;
+    }
+    return out;
+  }
+
+  /** Copies a strided tensor into row-major direct buffers, one innermost run at a time. */
+  private static List<ByteBuffer> gather(RestrictedUnpickler.Storage storage, long offset, long[] shape,
+      long[] stride, long numel) {
+    int elementSize = storage.dtype().byteSize();
+    int dims = shape.length;
+    boolean innerRun = stride[dims - 1] == 1;
+    long runElements = innerRun ? shape[dims - 1] : 1;
+    int outerDims = innerRun ? dims - 1 : dims;
+    Cursor dst = new Cursor(allocate(numel * elementSize));
+    long[] index = new long[outerDims];
+    for (long done = 0; done < numel; done += runElements) {
+      long element = offset;
+      for (int i = 0; i < outerDims; i++) {
+        element += index[i] * stride[i];
+      }
+      dst.copyFrom(storage.chunks(), element * elementSize, runElements * elementSize);
+      for (int i = outerDims - 1; i >= 0; i--) {
+        if (++index[i] < shape[i]) {
+          break;
+        }
+        index[i] = 0;
+      }
+    }
+    List<ByteBuffer> out = new ArrayList<>();
+    for (ByteBuffer b : dst.buffers) {
+      out.add(b.flip());
+    }
+    return out;
+  }
+
+  private static List<ByteBuffer> allocate(long bytes) {
+    List<ByteBuffer> out = new ArrayList<>();
+    for (long done = 0; done < bytes; done += HostTensor.MAX_CHUNK_BYTES) {
+      out.add(ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
+          .order(ByteOrder.LITTLE_ENDIAN));
+    }
+    return out;
+  }
+
+  /** Sequential writer over several buffers. */
+  private static final class Cursor {
+    final List<ByteBuffer> buffers;
+    int current;
+
+    Cursor(List<ByteBuffer> buffers) {
+      this.buffers = buffers;
+    }
+
+    void copyFrom(List<ByteBuffer> source, long sourceOffset, long length) {
+      long remaining = length;
+      long at = sourceOffset;
+      while (remaining > 0) {
+        while (!buffers.get(current).hasRemaining()) {
+          current++;
+        }
+        ByteBuffer out = buffers.get(current);
+        int n = (int) Math.min(remaining, out.remaining());
+        for (ByteBuffer piece : slice(source, at, n)) {
+          out.put(piece);
+        }
+        at += n;
+        remaining -= n;
+      }
+    }
+  }
+}
