@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
-import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -27,11 +26,11 @@ import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.testing.InMemoryStore;
 import ai.noether.callbacks.testing.LinearEngine;
 import ai.noether.callbacks.testing.StateTrees;
+import ai.noether.callbacks.testing.TrainerRuns;
 import ai.noether.core.history.MetricHistory;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
-import ai.noether.core.training.TrainerSettings;
 import ai.noether.core.training.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * like the run that was never interrupted, callbacks included.
  */
 class CallbacksAcrossAResumeTest {
-  private static final StageId STAGE = new StageId("run1", "train");
+  private static final StageId STAGE = TrainerRuns.STAGE;
   /** 64 samples in batches of 8: 8 updates per epoch. */
   private static final int TRAIN_SIZE = 64;
 
@@ -67,33 +66,9 @@ class CallbacksAcrossAResumeTest {
     return callbacks;
   }
 
-  /** Interrupts training (like SIGTERM) after the given update. */
-  private record InterruptAfter(long update, StopRequest stop) implements Callback {
-    @Override
-    public void afterUpdate(TrainingContext context) {
-      if (context.iteration().update() == update) {
-        stop.request(StopRequest.Kind.INTERRUPTED, "test interrupt");
-      }
-    }
-  }
-
   private static Trainer trainer(LinearEngine engine, InMemoryStore store, Path stageDir, long maxEpochs,
       List<Callback> callbacks, StopRequest stop) {
-    Trainer.Builder b = Trainer.builder()
-        .setStage(STAGE, stageDir)
-        .optSeed(3)
-        .setSettings(new TrainerSettings(maxEpochs, 0, 0, 8, Interval.epochs(1), Interval.updates(4)))
-        .setModel(engine.model)
-        .setOptimizer(engine.optimizer(), 0.02)
-        .setStep(engine.step())
-        .setData(engine.data())
-        .setStore(store, InMemoryStore.encoder())
-        .optStopRequest(stop);
-    for (int i = 0; i < callbacks.size(); i++) {
-      Callback c = callbacks.get(i);
-      b.addCallback(c.stateKey() != null ? c.stateKey() : "callback-" + i, c);
-    }
-    return b.build();
+    return TrainerRuns.trainer(engine, store, InMemoryStore.encoder(), stageDir, maxEpochs, callbacks, stop);
   }
 
   /** Loads a checkpoint into a fresh engine's model and a trainer, as {@code noether resume} does. */
@@ -123,7 +98,7 @@ class CallbacksAcrossAResumeTest {
     Path resumedDir = dir.resolve("resumed");
     StopRequest stop = new StopRequest();
     List<Callback> first = new ArrayList<>(callbacks.get());
-    first.add(new InterruptAfter(interruptAfter, stop));
+    first.add(new TrainerRuns.InterruptAfter(interruptAfter, stop));
     try (Trainer t = trainer(new LinearEngine(TRAIN_SIZE), store, resumedDir, maxEpochs, first, stop)) {
       assertThat(t.run().interrupted()).isTrue();
     }
