@@ -28,11 +28,16 @@ public record TrainingSnapshot(
 
   public TrainingSnapshot {
     models = List.copyOf(models);
-    modelConfigs = Map.copyOf(modelConfigs);
-    optimizers = Map.copyOf(optimizers);
-    schedules = Map.copyOf(schedules);
-    trainer = Map.copyOf(trainer);
-    extras = Map.copyOf(extras);
+    modelConfigs = ordered(modelConfigs);
+    optimizers = ordered(optimizers);
+    schedules = ordered(schedules);
+    trainer = ordered(trainer);
+    extras = ordered(extras);
+  }
+
+  /** An unmodifiable copy that keeps the key order, which becomes the order in the files. */
+  private static <V> Map<String, V> ordered(Map<String, V> map) {
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
   }
 
   /** The name of the first model, which also names the trainer file. */

@@ -9,6 +9,7 @@ import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.run.DeviceSpec;
+import ai.noether.core.training.NonFiniteLossPolicy;
 import ai.noether.core.training.TrainerSettings;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -35,6 +36,7 @@ public final class RunConfigLoader {
   public static final String DEFAULT_STORE_KIND = "file";
   public static final String DEFAULT_TRAINING_STEP_KIND = "supervised";
   /** Progress is logged every 100 updates unless a {@code log_every_n_*} key says otherwise. */
+  public static final long DEFAULT_STOP_TIMEOUT_SECONDS = 120;
   public static final Interval DEFAULT_LOGGING = Interval.updates(100);
 
   private static final List<String> MAX_KEYS = List.of(MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES);
@@ -236,6 +238,8 @@ public final class RunConfigLoader {
     Interval evaluation = interval(t, EVAL_KEYS);
     Interval logging = interval(t, LOG_KEYS);
     List<ComponentBlock> callbacks = t.blocks(CALLBACKS);
+    NonFiniteLossPolicy nonFinite = nonFiniteLoss(t);
+    Long stopTimeout = t.positive(STOP_TIMEOUT_SECONDS);
     ComponentBlock step = t.asBlock(DEFAULT_TRAINING_STEP_KIND, TRAINER_KEYS);
     TrainerSettings settings;
     try {
@@ -245,7 +249,18 @@ public final class RunConfigLoader {
     } catch (IllegalArgumentException e) {
       throw t.origins().error(t.path(), t.path() + ": " + e.getMessage());
     }
-    return new TrainerConfig(step, settings, callbacks);
+    return new TrainerConfig(step, settings, callbacks, nonFinite,
+        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout);
+  }
+
+  private static NonFiniteLossPolicy nonFiniteLoss(MapReader t) {
+    String value = t.string(NON_FINITE_LOSS, "error");
+    for (NonFiniteLossPolicy p : NonFiniteLossPolicy.values()) {
+      if (p.name().equalsIgnoreCase(value)) {
+        return p;
+      }
+    }
+    throw t.invalid(NON_FINITE_LOSS, "must be error or ignore, was '" + value + "'");
   }
 
   /** The interval of the one key of {@code keys} (epochs, updates, samples) that is set, or null. */

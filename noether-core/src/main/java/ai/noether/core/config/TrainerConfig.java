@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.core.training.NonFiniteLossPolicy;
 import ai.noether.core.training.TrainerSettings;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.Objects;
  *   batch_size: 32
  *   eval_every_n_epochs: 1    # optional; at most one eval_every_n_*
  *   log_every_n_updates: 50   # optional; at most one log_every_n_*
+ *   non_finite_loss: error    # error (default): stop with an emergency checkpoint; ignore
+ *   stop_timeout_seconds: 120 # how long a graceful stop after a signal may take
  *   loss: mse                 # other keys configure the training step
  *   callbacks:
  *     - kind: checkpoint
@@ -26,11 +29,17 @@ import java.util.Objects;
  *     never null
  * @param callbacks blocks for {@link ai.noether.api.spi.CallbackFactory}s; callbacks run in this
  *     order; never null, possibly empty
+ * @param nonFiniteLoss what a NaN or infinite loss does; never null
+ * @param stopTimeoutSeconds how long the graceful stop after SIGTERM/SIGINT/SIGUSR1 may take
+ *     before the process exits without an emergency checkpoint; positive
  */
-public record TrainerConfig(ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks) {
+public record TrainerConfig(
+    ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
+    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
   public TrainerConfig {
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(nonFiniteLoss, "nonFiniteLoss");
     callbacks = List.copyOf(callbacks);
   }
 }

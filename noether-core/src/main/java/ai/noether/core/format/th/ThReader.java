@@ -48,16 +48,29 @@ public final class ThReader {
    * @throws ForbiddenGlobalException if the file refers to a global a checkpoint may not use
    * @throws IOException if the file cannot be read at all (missing, permissions)
    */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> read(Path path) throws IOException {
-    Object root = readObject(path);
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      return read(ch, path.toString());
+    }
+  }
+
+  /**
+   * Reads a dict-rooted file from an open channel (e.g. one a checkpoint store opened); the
+   * channel stays open. {@code file} names the file in error messages.
+   *
+   * @throws CorruptCheckpointException if the file is damaged or its root is not such a dict
+   * @throws ForbiddenGlobalException if the file refers to a global a checkpoint may not use
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> read(FileChannel ch, String file) throws IOException {
+    Object root = readObject(ch, file);
     if (!(root instanceof Map<?, ?> map)) {
-      throw new CorruptCheckpointException(path + ": the root object is "
+      throw new CorruptCheckpointException(file + ": the root object is "
           + (root == null ? "None" : root.getClass().getSimpleName()) + ", not a dict; use readObject for such files");
     }
     for (Object key : map.keySet()) {
       if (!(key instanceof String)) {
-        throw new CorruptCheckpointException(path + ": the root dict has a key " + key + " that is not a string");
+        throw new CorruptCheckpointException(file + ": the root dict has a key " + key + " that is not a string");
       }
     }
     return (Map<String, Object>) map;
@@ -69,53 +82,57 @@ public final class ThReader {
    * @return the root object; null if the file holds {@code None}
    */
   public static Object readObject(Path path) throws IOException {
-    String file = path.toString();
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ZipDirectory dir = ZipDirectory.read(ch, file);
-      String prefix = archivePrefix(dir, file);
-      List<MappedRegions.Region> mapped = new ArrayList<>();
-      for (ZipDirectory.Record r : dir.all()) {
-        if (r.name().startsWith(prefix + "data/")) {
-          mapped.add(new MappedRegions.Region(r.name(), r.dataOffset(), r.size()));
-        }
-      }
-      Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
-      byte[] pickle = null;
-      for (ZipDirectory.Record r : dir.all()) {
-        List<ByteBuffer> bytes = data.get(r.name());
-        if (bytes == null) {
-          if (r.size() > Integer.MAX_VALUE - 8) {
-            throw new CorruptCheckpointException(file + ": record " + r.name() + " is " + r.size()
-                + " bytes, too large for a metadata record");
-          }
-          ByteBuffer heap = ZipDirectory.readAt(ch, r.dataOffset(), (int) r.size());
-          bytes = List.of(heap);
-          checkCrc(file, r, bytes);
-          if (r.name().equals(prefix + "data.pkl")) {
-            pickle = heap.array();
-          } else if (r.name().equals(prefix + "byteorder")) {
-            checkByteOrder(file, r, heap);
-          }
-        } else {
-          prefetch(bytes);
-          checkCrc(file, r, bytes);
-        }
-      }
-      return RestrictedUnpickler.load(pickle, file, prefix + "data.pkl", (key, dtype, numel) -> {
-        String name = prefix + "data/" + key;
-        List<ByteBuffer> bytes = data.get(name);
-        if (bytes == null) {
-          throw new CorruptCheckpointException(file + ": record " + name + " is missing; the pickle refers to it");
-        }
-        long need = Math.multiplyExact(numel, dtype.byteSize());
-        long have = dir.records().get(name).size();
-        if (have < need) {
-          throw new CorruptCheckpointException(file + ": record " + name + " holds " + have + " bytes but its storage of "
-              + numel + " " + dtype + " needs " + need);
-        }
-        return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
-      });
+      return readObject(ch, path.toString());
     }
+  }
+
+  /** Reads a file whose root may be any supported value from an open channel, which stays open. */
+  public static Object readObject(FileChannel ch, String file) throws IOException {
+    ZipDirectory dir = ZipDirectory.read(ch, file);
+    String prefix = archivePrefix(dir, file);
+    List<MappedRegions.Region> mapped = new ArrayList<>();
+    for (ZipDirectory.Record r : dir.all()) {
+      if (r.name().startsWith(prefix + "data/")) {
+        mapped.add(new MappedRegions.Region(r.name(), r.dataOffset(), r.size()));
+      }
+    }
+    Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
+    byte[] pickle = null;
+    for (ZipDirectory.Record r : dir.all()) {
+      List<ByteBuffer> bytes = data.get(r.name());
+      if (bytes == null) {
+        if (r.size() > Integer.MAX_VALUE - 8) {
+          throw new CorruptCheckpointException(file + ": record " + r.name() + " is " + r.size()
+              + " bytes, too large for a metadata record");
+        }
+        ByteBuffer heap = ZipDirectory.readAt(ch, r.dataOffset(), (int) r.size());
+        bytes = List.of(heap);
+        checkCrc(file, r, bytes);
+        if (r.name().equals(prefix + "data.pkl")) {
+          pickle = heap.array();
+        } else if (r.name().equals(prefix + "byteorder")) {
+          checkByteOrder(file, r, heap);
+        }
+      } else {
+        prefetch(bytes);
+        checkCrc(file, r, bytes);
+      }
+    }
+    return RestrictedUnpickler.load(pickle, file, prefix + "data.pkl", (key, dtype, numel) -> {
+      String name = prefix + "data/" + key;
+      List<ByteBuffer> bytes = data.get(name);
+      if (bytes == null) {
+        throw new CorruptCheckpointException(file + ": record " + name + " is missing; the pickle refers to it");
+      }
+      long need = Math.multiplyExact(numel, dtype.byteSize());
+      long have = dir.records().get(name).size();
+      if (have < need) {
+        throw new CorruptCheckpointException(file + ": record " + name + " holds " + have + " bytes but its storage of "
+            + numel + " " + dtype + " needs " + need);
+      }
+      return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
+    });
   }
 
   private static String archivePrefix(ZipDirectory dir, String file) {

@@ -1,0 +1,34 @@
+package ai.noether.core.resume;
+
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.tensor.HostTensor;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The files of one checkpoint, read for a resume.
+ *
+ * @param stored the checkpoint as its store lists it; never null
+ * @param stateDict the model weights by parameter path; never null
+ * @param trainer the tree of the {@code _trainer.th} file; never null
+ * @param optimizer the optimizer state, or null when the checkpoint was saved without
+ *     {@code _optim.th}
+ * @param schedule the LR schedule state; empty when the schedule keeps none
+ */
+public record LoadedCheckpoint(
+    StoredCheckpoint stored, Map<String, HostTensor> stateDict, Map<String, Object> trainer,
+    Map<String, Object> optimizer, Map<String, Object> schedule) {
+
+  public LoadedCheckpoint {
+    Objects.requireNonNull(stored, "stored");
+    Objects.requireNonNull(stateDict, "stateDict");
+    Objects.requireNonNull(trainer, "trainer");
+    schedule = schedule == null ? Map.of() : schedule;
+  }
+
+  /** {@code run/stage@tag}, e.g. {@code 260315-142233-k3x9/train@E2_U40_S1280}. */
+  public String source() {
+    return stored.stage() + "@" + stored.tag().token()
+        + (stored.tag().token().equals(stored.iteration().toString()) ? "" : " (" + stored.iteration() + ")");
+  }
+}

@@ -1,0 +1,258 @@
+package ai.noether.core.run;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.callback.Callback;
+import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StoredFile;
+import ai.noether.api.data.DataSource;
+import ai.noether.api.init.Initializer;
+import ai.noether.api.model.LoadReport;
+import ai.noether.api.model.Model;
+import ai.noether.api.optim.LrSchedule;
+import ai.noether.api.optim.Optimizer;
+import ai.noether.api.train.TrainingStep;
+import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.config.ResumeConfig;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.format.th.ThFormat;
+import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.registry.RunContext;
+import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.ConfigDiff;
+import ai.noether.core.resume.LoadedCheckpoint;
+import ai.noether.core.resume.ResumeRules;
+import ai.noether.core.training.ResumeState;
+import ai.noether.core.training.StopRequest;
+import ai.noether.core.training.Trainer;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stage built from its configuration, ready to {@link Trainer#run()}. Building creates, in this
+ * order: the checkpoint store, the data, the model, then either the model's initializers (a fresh
+ * start) or the checkpoint's weights (a resume), the optimizer, the schedule, the training step,
+ * the callbacks and the trainer; on a resume it finally restores the trainer's state. Every
+ * component is available to later factories through their {@link RunContext}.
+ *
+ * <p>A resume reads the checkpoint {@code resume_run_id}/{@code resume_stage_name}/
+ * {@code resume_checkpoint} selects, compares its saved configuration with this one (changes the
+ * checkpoint cannot honour are a {@link ConfigException} listing them; the others are logged), and
+ * records where the run came from in its lineage.
+ *
+ * <p>Closing releases everything in reverse order of creation.
+ */
+public final class StageAssembly implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StageAssembly.class);
+
+  private final RunConfig config;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private CheckpointStore store;
+  private Model model;
+  private Trainer trainer;
+  private LoadedCheckpoint resumedFrom;
+
+  private StageAssembly(RunConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Builds the stage and writes its resolved configuration to {@link RunConfig#resolvedFile()}.
+   *
+   * @param stop the flag that stops training early (signal handlers set it)
+   * @throws ConfigException when a component rejects its configuration or a resume is incompatible
+   * @throws ai.noether.api.checkpoint.CheckpointNotFoundException when the run, stage or
+   *     checkpoint to resume from does not exist (the message lists what does)
+   */
+  public static StageAssembly assemble(RunConfig config, ComponentRegistry registry, StopRequest stop) throws IOException {
+    StageAssembly stage = new StageAssembly(config);
+    try {
+      stage.build(registry, stop);
+      return stage;
+    } catch (IOException | RuntimeException e) {
+      try {
+        stage.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private void build(ComponentRegistry registry, StopRequest stop) throws IOException {
+    RunContext context = RunContext.forRun(config);
+    store = registry.createStore(config.store(), config.outputDir(), context);
+    resources.push(store);
+    context.put(CheckpointStore.class, store);
+    String modelName = config.model().name();
+    Optional<ResumeConfig> resume = config.optResume();
+    if (resume.isPresent()) {
+      StoredCheckpoint checkpoint = store.resolve(resume.get().stage(), resume.get().checkpoint());
+      resumedFrom = CheckpointReader.forResume(store, checkpoint, modelName);
+      checkCompatible(resumedFrom);
+    }
+
+    DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
+    context.put(DataSource.class, data);
+    model = registry.createModel(modelName, config.model().block(), context);
+    resources.push(model);
+    context.put(Model.class, model);
+    if (resumedFrom != null) {
+      model.load(resumedFrom.stateDict(), true);
+    } else {
+      for (ComponentBlock block : config.model().initializers()) {
+        Initializer initializer = registry.createInitializer(block, context);
+        LoadReport report = initializer.initialize(model);
+        LOG.info("{} initialised {} of {} weights of '{}'{}", block.path(), report.loaded().size(),
+            model.parameters().size(), modelName, report.isExact() ? "" : ":\n" + report.describe());
+      }
+    }
+
+    Optimizer optimizer = registry.createOptimizer(config.optimizer().block(), model, context);
+    context.put(Optimizer.class, optimizer);
+    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.createSchedule(b, context)).orElse(null);
+    TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
+    resources.push(step);
+
+    Trainer.Builder builder = Trainer.builder()
+        .setStage(config.stage(), config.layout().stageDir())
+        .optSeed(config.seed())
+        .setSettings(config.trainer().settings())
+        .setModel(model)
+        .setOptimizer(optimizer, config.optimizer().lr())
+        .setStep(step)
+        .setData(data)
+        .setStore(store, ThFormat.encoder())
+        .optConfig(config.toPlainTree())
+        .optNonFiniteLoss(config.trainer().nonFiniteLoss())
+        .optStopRequest(stop);
+    if (schedule != null) {
+      builder.optSchedule(schedule);
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (ComponentBlock block : config.trainer().callbacks()) {
+      Callback callback = registry.createCallback(block, context);
+      builder.addCallback(stateKey(callback, block, seen), callback);
+    }
+    if (resumedFrom != null) {
+      builder.optLineage(List.of(lineageEntry(resumedFrom)));
+    }
+    trainer = builder.build();
+    resources.push(trainer);
+    if (resumedFrom != null) {
+      if (resumedFrom.optimizer() == null) {
+        LOG.warn("checkpoint {} was saved without optimizer state; the optimizer starts fresh", resumedFrom.source());
+      }
+      trainer.restore(new ResumeState(resumedFrom.stored().iteration(), resumedFrom.trainer(),
+          resumedFrom.optimizer(), resumedFrom.schedule(), resumedFrom.source()));
+      LOG.info("resumed {} from {}", config.stage(), resumedFrom.source());
+    }
+    config.writeResolved(config.resolvedFile());
+  }
+
+  /**
+   * The key a callback's state is saved under: its own {@link Callback#stateKey()}, else its kind,
+   * with {@code #2}, {@code #3}... for further callbacks of the same kind. Keys do not depend on
+   * the position in the list, so adding another kind of callback before a resume keeps every
+   * state where it was.
+   */
+  private static String stateKey(Callback callback, ComponentBlock block, Map<String, Integer> seen) {
+    if (callback.stateKey() != null) {
+      return callback.stateKey();
+    }
+    int n = seen.merge(block.kind(), 1, Integer::sum);
+    return n == 1 ? block.kind() : block.kind() + "#" + n;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void checkCompatible(LoadedCheckpoint checkpoint) {
+    Object saved = checkpoint.trainer().get(CheckpointKeys.CONFIG);
+    if (!(saved instanceof Map<?, ?>)) {
+      LOG.warn("checkpoint {} holds no configuration; cannot check that this run matches it", checkpoint.source());
+      return;
+    }
+    ConfigDiff diff = ConfigDiff.between((Map<String, ?>) saved, config.toPlainTree(), ResumeRules.DEFAULT);
+    if (!diff.forbidden().isEmpty()) {
+      throw new ConfigException("cannot resume " + config.stage() + " from " + checkpoint.source()
+          + ": the configuration differs from the checkpoint's in ways it cannot honour (✗):\n" + diff.describe()
+          + "\nUndo the ✗ changes, or start a new run whose model is initialised from this checkpoint with a"
+          + " previous-run initializer (docs/initializers.md).");
+    }
+    if (!diff.isEmpty()) {
+      LOG.info("resuming from {} with configuration changes:\n{}", checkpoint.source(), diff.describe());
+    }
+  }
+
+  private static Map<String, Object> lineageEntry(LoadedCheckpoint from) {
+    StoredCheckpoint cp = from.stored();
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put(CheckpointKeys.RUN_ID, cp.stage().runId());
+    entry.put(CheckpointKeys.STAGE_NAME, cp.stage().stageName());
+    entry.put(CheckpointKeys.CHECKPOINT_TAG, cp.tag().token());
+    entry.put(CheckpointKeys.TRAINING_ITERATION, cp.iteration().toString());
+    entry.put(CheckpointKeys.CHECKSUM, checksum(cp));
+    entry.put(CheckpointKeys.RESUMED_AT, Instant.now().toString());
+    return entry;
+  }
+
+  /** CRC32C of the checkpoint's files, combined in file order; identifies the exact bytes resumed. */
+  private static String checksum(StoredCheckpoint cp) {
+    StringBuilder sb = new StringBuilder("crc32c:");
+    for (StoredFile f : cp.files()) {
+      if (!f.hasChecksum()) {
+        return "none (checkpoint without store checksums)";
+      }
+      sb.append(f.name().kind().suffix()).append('=').append(String.format("%08x", f.crc32c())).append(',');
+    }
+    return sb.substring(0, sb.length() - 1);
+  }
+
+  /** The trainer, ready to run. */
+  public Trainer trainer() {
+    return trainer;
+  }
+
+  /** The model being trained. */
+  public Model model() {
+    return model;
+  }
+
+  /** The checkpoint store of the run. */
+  public CheckpointStore store() {
+    return store;
+  }
+
+  /** The checkpoint this stage resumed from, if it did. */
+  public Optional<LoadedCheckpoint> resumedFrom() {
+    return Optional.ofNullable(resumedFrom);
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
