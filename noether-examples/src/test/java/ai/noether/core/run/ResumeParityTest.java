@@ -4,18 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.history.MetricHistory;
 import ai.noether.core.run.StageRuns.Outcome;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Exact resume in one process: a stage interrupted in the middle of an epoch, then built anew from
- * its configuration and checkpoint (registry, store, data, model, optimizer, schedule, step,
- * callbacks, trainer) and trained on, ends with the same weights, optimizer state, trainer state
- * and metric history, bit for bit, as the same stage trained without interruption. The model uses
- * dropout, so the per-update seeds must continue too.
+ * Exact resume in one process: a stage stopped in the middle of an epoch, then built anew from its
+ * configuration and checkpoint (registry, store, data, model, optimizer, schedule, step, callbacks,
+ * trainer) and trained on, ends with the same weights, EMA weights, optimizer and schedule state,
+ * callback states (periodic checkpoints, EMA, best checkpoint, early stopping), metrics and metric
+ * history, bit for bit, as the same stage trained without a break. The model uses dropout, so the
+ * per-update seeds must continue too. Each optimizer is tried, with a stateful schedule for SGD.
  */
 class ResumeParityTest {
   /** 200 samples in batches of 16: 13 updates per epoch, the last one of 8 samples; 52 in all. */
@@ -29,12 +33,20 @@ class ResumeParityTest {
         max_epochs: 4
         batch_size: 16
         loss: mse
-        eval_every_n_updates: 10
+        eval_every_n_updates: 5
         log_every_n_updates: 7
+        callbacks:
+          - {kind: checkpoint, every_n_updates: 8, keep_last: 2}
+          - {kind: ema, target_factors: [0.9, 0.99], evaluate: true}
+          - {kind: best-checkpoint, metric_key: loss/valid/total, tolerances: [2]}
+          - {kind: early-stopping, metric_key: loss/valid/total/ema=0.99, patience: 100}
       """;
-  /** Update 24 is batch 11 of epoch 1, with a partly filled logging window and no evaluation. */
-  static final long K = 24;
-  static final TrainingIteration AT_K = new TrainingIteration(1, 24, 24 * 16 - 8);
+  /** Appends a callback that stops the run after update 33, as a SIGTERM would. */
+  static final String INTERRUPT = "trainer.callbacks[4]={kind: test-interrupt, at_update: 33}";
+  /** Update 33 is batch 7 of epoch 2, between evaluations, with a partly filled logging window. */
+  static final TrainingIteration AT_33 = new TrainingIteration(2, 33, 400 + 7 * 16);
+  /** The periodic checkpoint at update 24, batch 11 of epoch 1. */
+  static final TrainingIteration AT_24 = new TrainingIteration(1, 24, 200 + 11 * 16);
 
   @TempDir Path dir;
 
@@ -53,21 +65,47 @@ class ResumeParityTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"sgd", "adam", "adamw"})
-  void aStageInterruptedMidEpochAndResumedFromItsEmergencyCheckpointEndsBitIdentical(String optimizer) throws Exception {
+  void aStageStoppedMidEpochAndResumedFromItsEmergencyCheckpointEndsBitIdentical(String optimizer) throws Exception {
     String yaml = stage(optimizer);
     String out = "output_dir=" + dir;
     Outcome uninterrupted = StageRuns.train(yaml, out, "run_id=full");
 
-    Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", "trainer.callbacks=[{kind: test-interrupt, at_update: " + K + "}]");
+    Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", INTERRUPT);
     assertThat(interrupted.result().interrupted()).isTrue();
-    assertThat(interrupted.result().finalCheckpoint().tag()).isEqualTo(CheckpointTag.emergency(AT_K, "signal"));
+    assertThat(interrupted.result().finalCheckpoint().tag()).isEqualTo(CheckpointTag.emergency(AT_33, "signal"));
     Outcome resumed = StageRuns.train(yaml, out, "run_id=cut", "resume_run_id=cut", "resume_stage_name=train");
 
+    assertThat(resumed.checkpoint().stored().iteration()).isEqualTo(new TrainingIteration(4, 52, 800));
+    assertSameEnd(resumed, uninterrupted);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sgd", "adam", "adamw"})
+  void aNewRunResumedFromAPeriodicCheckpointOfAFinishedRunEndsBitIdentical(String optimizer) throws Exception {
+    String yaml = stage(optimizer);
+    String out = "output_dir=" + dir;
+    String keepAll = "trainer.callbacks[0].keep_last=";
+    Outcome full = StageRuns.train(yaml, out, "run_id=full", keepAll);
+
+    Outcome resumed = StageRuns.train(yaml, out, "run_id=branch", "resume_run_id=full", "resume_checkpoint=U24", keepAll);
+
+    assertSameEnd(resumed, full);
+    List<String> historyLines = Files.readAllLines(dir.resolve("branch/train").resolve(MetricHistory.FILE_NAME));
+    assertThat(historyLines).as("the new run's history file starts with the history up to U24, then the resume")
+        .filteredOn(line -> line.contains("\"event\":\"resume\""))
+        .containsExactly("{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,"
+            + "\"source\":\"full/train@" + AT_24 + "\"}");
+  }
+
+  private static void assertSameEnd(Outcome resumed, Outcome uninterrupted) {
     assertThat(resumed.result().iteration()).isEqualTo(uninterrupted.result().iteration());
-    assertThat(resumed.weights()).isEqualTo(uninterrupted.weights());
-    assertThat(resumed.optimizer()).isEqualTo(uninterrupted.optimizer());
-    assertThat(resumed.trainer()).isEqualTo(uninterrupted.trainer());
+    assertThat(StateTrees.differences(resumed.weights(), uninterrupted.weights())).as("weights").isEmpty();
+    assertThat(StateTrees.differences(resumed.optimizer(), uninterrupted.optimizer())).as("optimizer").isEmpty();
+    assertThat(StateTrees.differences(resumed.trainer(), uninterrupted.trainer())).as("trainer state").isEmpty();
+    assertThat(resumed.trainer()).as("the callbacks keep state").containsKeys(
+        "callbacks.ema.steps", "callbacks.early-stopping/loss/valid/total/ema=0.99.best",
+        "callbacks.best-checkpoint/loss/valid/total.best", "callbacks.checkpoint/every_n_updates=8.kept[0]");
     assertThat(resumed.history()).isEqualTo(uninterrupted.history());
-    assertThat(resumed.history()).hasSizeGreaterThan(10);
+    assertThat(resumed.history()).hasSizeGreaterThan(20);
   }
 }

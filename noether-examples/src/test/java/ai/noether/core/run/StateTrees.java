@@ -39,6 +39,28 @@ public final class StateTrees {
   }
 
   /**
+   * The entries in which two fingerprints differ, one line each ({@code path: expected != actual},
+   * or missing / unexpected); empty when they are equal. Keeps failure messages short.
+   */
+  public static List<String> differences(Map<String, String> actual, Map<String, String> expected) {
+    List<String> out = new java.util.ArrayList<>();
+    java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+    keys.addAll(actual.keySet());
+    for (String key : keys) {
+      String e = expected.get(key);
+      String a = actual.get(key);
+      if (e == null) {
+        out.add(key + ": unexpected " + a);
+      } else if (a == null) {
+        out.add(key + ": missing, expected " + e);
+      } else if (!e.equals(a)) {
+        out.add(key + ": " + a + " but expected " + e);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The trainer file's tree minus what legitimately differs between two runs that reach the same
    * state: the run id, the configuration, the lineage and the history's resume markers.
    */
