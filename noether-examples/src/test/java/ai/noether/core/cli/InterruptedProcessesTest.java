@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +33,12 @@ class InterruptedProcessesTest {
    * The quickstart (768 updates), with a history line per update so that the tests can follow the
    * progress, and checkpoints every 32 updates so that kills find writes in flight.
    */
-  static final List<String> VARIANT = List.of("trainer.log_every_n_updates=1", "trainer.callbacks=");
+  static final List<String> VARIANT = List.of("trainer.log_every_n_updates=1",
+      "trainer.callbacks[0].every_n_updates=32",
+      "trainer.callbacks[4]={kind: early-stopping, metric_key: loss/valid/total, patience: 100}");
+  /** Kills land at random updates in these windows, one kill per window, every window after the last resume point. */
+  static final int KILLS = 6;
+  static final int WINDOW = 110;
   static final String TOTAL = "E12_U768_S24576";
 
   @TempDir static Path shared;
@@ -62,6 +66,79 @@ class InterruptedProcessesTest {
 
   static Path history(Path runs, String runId) {
     return runs.resolve(runId).resolve("train").resolve("history.jsonl");
+  }
+
+  /**
+   * Six {@code kill -9}s: at random updates (uniform within one window of updates per kill) and,
+   * every other time, at the moment a checkpoint write is seen in flight, which the frozen store
+   * then confirms (a stored copy or a pending file no committed checkpoint references). After each
+   * kill, {@code noether resume} continues from the newest complete checkpoint; the last resume
+   * runs to the end. The seed of the random updates is in every failure message.
+   */
+  @Test
+  void aRunKilledAtRandomUpdatesAndDuringCheckpointWritesIsResumedToTheSameEndBitForBit(@TempDir Path dir)
+      throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    Path runs = dir.resolve("runs");
+    Path history = history(runs, "killed");
+    Path checkpoints = runs.resolve("killed/train/checkpoints");
+    List<String> story = new ArrayList<>();
+    int duringWrites = 0;
+    NoetherProcess p = train(dir, runs, "killed");
+    try {
+      for (int kill = 0; kill < KILLS; kill++) {
+        long from = kill * (long) WINDOW + 40;
+        long target = from + random.nextInt(WINDOW - 40);
+        if (kill % 2 == 1) {
+          p.awaitUpdate(history, from);
+          // Leftovers of the previous kill go at this process's first commit; then wait for its own.
+          awaitStore(p, checkpoints, false);
+          awaitStore(p, checkpoints, true);
+        } else {
+          p.awaitUpdate(history, target);
+          awaitLatest(p, checkpoints);
+        }
+        p.killHard();
+        boolean midWrite = StoreDebris.find(checkpoints).isPresent();
+        duringWrites += midWrite ? 1 : 0;
+        story.add("kill -9 at update " + NoetherProcess.lastUpdate(history) + (midWrite ? " during a checkpoint write ("
+            + StoreDebris.find(checkpoints).get() + ")" : ""));
+        p = resume(dir, runs, "killed");
+      }
+      String context = "seed " + seed + ": " + String.join("; ", story) + "\n" + p.log();
+      assertThat(p.awaitExit()).as(context).isEqualTo(NoetherCli.OK);
+      assertThat(duringWrites).as("kills that landed in a checkpoint write; %s", context).isPositive();
+      assertThat(StoreDebris.find(checkpoints)).as("the resumed writer cleaned up; %s", context).isEmpty();
+      assertThat(FinalState.read(runs, "killed")).as(context).isEqualTo(uninterrupted);
+    } finally {
+      p.close();
+    }
+  }
+
+  /**
+   * Polls the store until a commit or delete is under way ({@code inFlight}) or until none is, or
+   * fails when that does not happen while the process runs.
+   */
+  private static void awaitStore(NoetherProcess p, Path checkpoints, boolean inFlight) throws Exception {
+    long deadline = System.nanoTime() + NoetherProcess.PATIENCE.toNanos();
+    while (StoreDebris.find(checkpoints).isPresent() != inFlight) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the store never became " + (inFlight ? "busy" : "clean") + "\n" + p.log());
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Waits for the first checkpoint, so that a kill leaves something to resume from. */
+  private static void awaitLatest(NoetherProcess p, Path checkpoints) throws Exception {
+    long deadline = System.nanoTime() + NoetherProcess.PATIENCE.toNanos();
+    while (!Files.exists(checkpoints.resolve(".noether/latest.manifest"))) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("no checkpoint was committed\n" + p.log());
+      }
+      Thread.sleep(2);
+    }
   }
 
   @ParameterizedTest(name = "SIG{0}")
