@@ -64,7 +64,8 @@ public final class CheckpointReader {
     String files = checkpoint.files().stream().map(f -> f.name().format()).collect(Collectors.joining(", "));
     return new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + checkpoint.stage()
         + " has no " + kind.suffix() + " file for '" + model + "'" + (kind == CheckpointFileKind.MODEL ? ""
-        : " (model-only checkpoints such as best.* cannot be resumed; resume from latest or an iteration)")
+        : " (model-only checkpoints such as best.* cannot be resumed; resume from latest or an iteration, or start"
+            + " a new run from these weights with a previous-run initializer)")
         + "; its files: " + files);
   }
 

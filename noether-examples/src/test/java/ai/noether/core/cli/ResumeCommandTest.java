@@ -47,6 +47,8 @@ class ResumeCommandTest {
         loss: mse
         eval_every_n_updates: 10
         callbacks:
+          - {kind: checkpoint, every_n_updates: 20}
+          - {kind: best-checkpoint, metric_key: loss/valid/total}
           - {kind: test-interrupt, at_update: 24}
       """;
 
@@ -116,7 +118,8 @@ class ResumeCommandTest {
     assertUsageError(r);
     assertThat(r.err).startsWith("cannot resume from resume_run_id: run-a, resume_stage_name: train, "
         + "resume_checkpoint: U30: no checkpoint matches 'U30' in run 'run-a' stage 'train'");
-    assertThat(r.err).contains("Its checkpoints: E1_U24_S376.signal, E4_U52_S800, last @ E4_U52_S800, latest @ E4_U52_S800.");
+    assertThat(r.err).contains("Its checkpoints: E1_U20_S312, E1_U24_S376.signal, E3_U40_S616, E4_U52_S800, "
+        + "best.loss~valid~total @ E4_U52_S800, last @ E4_U52_S800, latest @ E4_U52_S800.");
   }
 
   @Test
@@ -147,7 +150,8 @@ class ResumeCommandTest {
         .contains("previous-run initializer (docs/initializers.md)");
     assertThat(Files.readString(savedConfig)).as("the saved configuration is left alone").isEqualTo(before);
     assertThat(FileCheckpointStore.open(runs).list(new StageId("run-b", "train")))
-        .extracting(StoredCheckpoint::describe).containsExactly("E1_U24_S376.signal", "latest @ E1_U24_S376");
+        .extracting(StoredCheckpoint::describe)
+        .containsExactly("E1_U20_S312", "best.loss~valid~total @ E1_U20_S312", "E1_U24_S376.signal", "latest @ E1_U24_S376");
   }
 
   @Test
@@ -166,6 +170,40 @@ class ResumeCommandTest {
             trainer.log_every_n_updates: 100 -> 5
         """);
     assertThat(r.out).contains("run longer, stage train: finished at E5_U65_S1000");
+  }
+
+  @Test
+  void aModelOnlyBestCheckpointCannotBeResumedAndTheMessageSaysWhatToDoInstead() {
+    Result r = resume("run-a", "--checkpoint", "best.loss/valid/total");
+
+    assertUsageError(r);
+    assertThat(r.err).contains("has no trainer file for 'net' (model-only checkpoints such as best.* cannot be "
+        + "resumed; resume from latest or an iteration, or start a new run from these weights with a previous-run "
+        + "initializer)");
+  }
+
+  @Test
+  void resumingIntoAnotherStageWritesANewStageDirectoryThatStartsWithTheHistoryUpToTheCheckpoint(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("runs");
+    assertThat(cli(dir, "train", config.toString(), "output_dir=" + out, "run_id=run-c").status)
+        .isEqualTo(NoetherCli.INTERRUPTED);
+    Path train = out.resolve("run-c/train");
+    List<String> trainHistory = Files.readAllLines(train.resolve("history.jsonl"));
+    List<StoredCheckpoint> trainCheckpoints = FileCheckpointStore.open(out).list(new StageId("run-c", "train"));
+
+    Result r = cli(dir, "resume", "run-c", "--output-dir", out.toString(), "stage_name=finetune");
+
+    assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
+    Path finetune = out.resolve("run-c/finetune");
+    assertThat(finetune.resolve("checkpoints/net_cp=last_model.th")).isRegularFile();
+    assertThat(finetune.resolve("config.yaml")).content().contains("stage_name: finetune", "resume_stage_name: train");
+    List<String> history = Files.readAllLines(finetune.resolve("history.jsonl"));
+    assertThat(history.subList(0, trainHistory.size())).isEqualTo(trainHistory);
+    assertThat(history.get(trainHistory.size())).isEqualTo(
+        "{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,\"source\":\"run-c/train@latest (E1_U24_S376)\"}");
+    assertThat(FileCheckpointStore.open(out).list(new StageId("run-c", "train")))
+        .as("the stage resumed from is left as it was").isEqualTo(trainCheckpoints);
   }
 
   @Test
