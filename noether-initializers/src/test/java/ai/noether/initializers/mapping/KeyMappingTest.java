@@ -78,6 +78,17 @@ class KeyMappingTest {
   }
 
   @Test
+  void anEmptyAnchorAddsAPrefixToEveryKey() {
+    KeyMapping mapping = KeyMapping.of(null, List.of(new RenamePattern("^", "decoder.")), List.of("encoder.*"));
+
+    KeyMapping.Result r = mapping.apply(stored("proj.weight", "proj.bias"), model("encoder.w", "decoder.proj.weight",
+        "decoder.proj.bias"));
+
+    assertThat(r.stateDict()).containsOnlyKeys("decoder.proj.weight", "decoder.proj.bias");
+    assertThat(r.keptFresh()).containsExactly("encoder.w");
+  }
+
+  @Test
   void namedGroupsMayBeUsedInTheReplacement() {
     KeyMapping mapping = KeyMapping.of(null,
         List.of(new RenamePattern("^module\\.(?<rest>.*)$", "${rest}")), null);
