@@ -75,4 +75,39 @@ public final class CheckpointKeys {
   public static final String FILE_SIZE = "size";
   /** A file's CRC32C in a manifest entry. */
   public static final String FILE_CRC32C = "crc32c";
+
+  // Inside an optimizer state (named as in PyTorch's optimizer state_dict, but keyed by parameter
+  // path instead of by position).
+
+  /** The kind of optimizer that wrote the state ({@code adamw}). */
+  public static final String OPTIMIZER_KIND = "kind";
+  /** Per-parameter optimizer buffers: parameter path to that parameter's state. */
+  public static final String OPTIMIZER_STATE = "state";
+  /** The parameter groups and their hyperparameters. */
+  public static final String PARAM_GROUPS = "param_groups";
+  /** The parameter paths of one parameter group. */
+  public static final String PARAMS = "params";
+  /** A learning rate (of a parameter group, or a schedule's last value). */
+  public static final String LR = "lr";
+  /** The weight decay of a parameter group. */
+  public static final String WEIGHT_DECAY = "weight_decay";
+  /** Updates applied to one parameter (Adam's bias correction counter). */
+  public static final String STEP = "step";
+  /** Adam's first moment of one parameter. */
+  public static final String EXP_AVG = "exp_avg";
+  /** Adam's second moment of one parameter. */
+  public static final String EXP_AVG_SQ = "exp_avg_sq";
+  /** SGD's momentum buffer of one parameter. */
+  public static final String MOMENTUM_BUFFER = "momentum_buffer";
+
+  // Inside a learning-rate schedule state (reduce-on-plateau).
+
+  /** The best metric value seen so far. */
+  public static final String BEST = "best";
+  /** Evaluations since the last improvement. */
+  public static final String NUM_BAD_EVALUATIONS = "num_bad_evaluations";
+  /** Evaluations left before reductions may happen again. */
+  public static final String COOLDOWN_COUNTER = "cooldown_counter";
+  /** The factor the base learning rate is currently multiplied by. */
+  public static final String LR_SCALE = "lr_scale";
 }

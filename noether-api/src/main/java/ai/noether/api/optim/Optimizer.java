@@ -17,4 +17,14 @@ public interface Optimizer extends Stateful {
    * gradient, then clears the gradients.
    */
   void step(double learningRate);
+
+  /**
+   * The configured base learning rate (the {@code lr} key of the optimizer block), which an
+   * {@link LrSchedule} scales. Every built-in optimizer reports it; the default throws
+   * {@link UnsupportedOperationException} for optimizers that have none.
+   */
+  default double baseLearningRate() {
+    throw new UnsupportedOperationException(
+        "optimizer '" + kind() + "' does not report a base learning rate; give its block an lr key");
+  }
 }

@@ -59,8 +59,12 @@ public final class ConfigKeys {
   /** The keys of {@code model} the framework reads; the others are the model's own config. */
   public static final List<String> MODEL_KEYS = List.of(NAME, KIND, INITIALIZERS);
 
-  /** The keys of {@code optimizer} the framework reads; the others are the optimizer's own config. */
-  public static final List<String> OPTIMIZER_KEYS = List.of(KIND, LR, SCHEDULE);
+  /**
+   * The keys of {@code optimizer} the framework reads and keeps from the optimizer's own config.
+   * {@code lr} is not among them: the framework reads it as the schedule's base rate, and the
+   * optimizer gets it too, as its own setting.
+   */
+  public static final List<String> OPTIMIZER_KEYS = List.of(KIND, SCHEDULE);
 
   /** The keys of {@code trainer} the framework reads; the others configure the training step. */
   public static final List<String> TRAINER_KEYS = List.of(

@@ -1,0 +1,31 @@
+package ai.noether.core.schedule;
+
+import ai.noether.api.optim.LrSchedule;
+import ai.noether.api.spi.ComponentContext;
+import ai.noether.api.spi.LrScheduleFactory;
+
+/** Builds {@code reduce-on-plateau} schedules; see {@link ReduceOnPlateauScheduleConfig} for the YAML. */
+public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<ReduceOnPlateauScheduleConfig> {
+  /** The registered kind. */
+  public static final String KIND = "reduce-on-plateau";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Class<ReduceOnPlateauScheduleConfig> configType() {
+    return ReduceOnPlateauScheduleConfig.class;
+  }
+
+  @Override
+  public String description() {
+    return "reduces the learning rate when a validation metric stops improving";
+  }
+
+  @Override
+  public LrSchedule create(ReduceOnPlateauScheduleConfig config, ComponentContext context) {
+    return new ReduceOnPlateauSchedule(config);
+  }
+}

@@ -1,0 +1,196 @@
+package ai.noether.djl.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.api.model.LoadReport;
+import ai.noether.api.model.Model;
+import ai.noether.api.model.StateDictMismatchException;
+import ai.noether.api.tensor.DType;
+import ai.noether.api.tensor.HostTensor;
+import ai.noether.api.tensor.Tensor;
+import ai.noether.djl.tensor.DTypes;
+import ai.noether.djl.tensor.DjlTensor;
+import ai.noether.djl.tensor.HostTransfer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DJL {@link Block} as a {@link Model}: its parameters by stable dotted path (see
+ * {@link ParameterPaths}), host snapshots of them, and state-dict loading that keeps every
+ * parameter's NDArray (so optimizers and callbacks holding handles keep working).
+ *
+ * <p>The model owns its {@link NDManager}: {@link #close()} frees every array of the model.
+ * Parameter order is the path order fixed at construction and never changes. Not thread-safe:
+ * the training thread uses it.
+ */
+public final class DjlModel implements Model {
+  private static final Logger LOG = LoggerFactory.getLogger(DjlModel.class);
+
+  private final String name;
+  private final Block block;
+  private final NDManager manager;
+  private final LinkedHashMap<String, Parameter> parameters;
+  private final Map<String, Object> config;
+  private final ParameterStore parameterStore;
+  private boolean closed;
+
+  private DjlModel(String name, Block block, NDManager manager, LinkedHashMap<String, Parameter> parameters,
+      Map<String, Object> config) {
+    this.name = Names.requireModelName(name);
+    this.block = Objects.requireNonNull(block, "block");
+    this.manager = Objects.requireNonNull(manager, "manager");
+    this.parameters = parameters;
+    this.config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+    this.parameterStore = new ParameterStore(manager, false);
+  }
+
+  /**
+   * Wraps an initialised block whose arrays live on {@code manager}; the model takes ownership of
+   * the manager.
+   *
+   * @param pathPrefix first path segment of every parameter (e.g. {@code layers}); empty for none
+   * @param config the architecture as plain values, saved as {@code model_config}
+   * @throws IllegalArgumentException if the block is not initialised or two parameters share a path
+   */
+  public static DjlModel of(String name, Block block, NDManager manager, String pathPrefix, Map<String, Object> config) {
+    if (!block.isInitialized()) {
+      throw new IllegalArgumentException("block of model '" + name + "' must be initialised before it is wrapped");
+    }
+    return new DjlModel(name, block, manager, ParameterPaths.of(block, pathPrefix), config);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The wrapped block. */
+  public Block block() {
+    return block;
+  }
+
+  /** The manager that owns the model's arrays; create per-step sub-managers from it. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The device the parameters live on. */
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** The DJL parameters by path, in order; unmodifiable. */
+  public Map<String, Parameter> djlParameters() {
+    return Collections.unmodifiableMap(parameters);
+  }
+
+  /**
+   * Runs the block.
+   *
+   * @param training true while training (dropout active), false for evaluation
+   */
+  public NDList forward(NDList inputs, boolean training) {
+    return block.forward(parameterStore, inputs, training);
+  }
+
+  @Override
+  public Map<String, Tensor> parameters() {
+    return handles(false);
+  }
+
+  @Override
+  public Map<String, Tensor> trainableParameters() {
+    return handles(true);
+  }
+
+  private Map<String, Tensor> handles(boolean trainableOnly) {
+    LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+    parameters.forEach((path, p) -> {
+      if (!trainableOnly || p.requiresGradient()) {
+        out.put(path, DjlTensor.view(p.getArray()));
+      }
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public Map<String, HostTensor> stateDict() {
+    LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+    parameters.forEach((path, p) -> out.put(path, HostTransfer.toHost(p.getArray())));
+    return Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public LoadReport load(Map<String, HostTensor> stateDict, boolean strict) {
+    List<String> loaded = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<LoadReport.Mismatch> mismatched = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+      HostTensor given = stateDict.get(e.getKey());
+      NDArray array = e.getValue().getArray();
+      DType modelType = DTypes.of(array.getDataType());
+      long[] modelShape = array.getShape().getShape();
+      if (given == null) {
+        missing.add(e.getKey());
+      } else if (given.dtype() != modelType || !Arrays.equals(given.shape(), modelShape)) {
+        mismatched.add(new LoadReport.Mismatch(e.getKey(), lower(modelType), modelShape, lower(given.dtype()), given.shape()));
+      } else {
+        loaded.add(e.getKey());
+      }
+    }
+    List<String> unexpected = new ArrayList<>();
+    for (String key : stateDict.keySet()) {
+      if (!parameters.containsKey(key)) {
+        unexpected.add(key);
+      }
+    }
+    LoadReport report = new LoadReport(loaded, missing, unexpected, mismatched);
+    if (strict && !report.isExact()) {
+      throw new StateDictMismatchException(name, report);
+    }
+    for (String key : loaded) {
+      HostTransfer.copyInto(stateDict.get(key), parameters.get(key).getArray());
+    }
+    if (!report.isExact()) {
+      LOG.warn("loaded {} of {} parameters into model '{}' (strict: false):\n{}", loaded.size(), parameters.size(), name,
+          report.describe());
+    }
+    return report;
+  }
+
+  private static String lower(DType type) {
+    return type.name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DjlModel[" + name + ", " + parameters.size() + " tensors on " + device() + "]";
+  }
+}

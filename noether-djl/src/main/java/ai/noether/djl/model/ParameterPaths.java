@@ -1,0 +1,74 @@
+package ai.noether.djl.model;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.util.Pair;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Names the parameters of a DJL block tree with dotted paths the way PyTorch names a module's
+ * {@code state_dict} keys, independent of DJL's per-process parameter ids.
+ *
+ * <p>The rules:
+ *
+ * <ul>
+ *   <li>a path is the prefix, then one segment per block from the root down, then the parameter's
+ *       DJL name ({@code weight}, {@code bias}, ...), joined with dots;
+ *   <li>the children of a {@link SequentialBlock} or {@link ParallelBlock} are numbered from 0 in
+ *       the order they were added, every child counted (also those without parameters, such as
+ *       activations and dropout), as {@code nn.Sequential} numbers its modules;
+ *   <li>other children are named by the name they were added under, without the two-digit ordinal
+ *       DJL puts in front ({@code 01encoder} becomes {@code encoder});
+ *   <li>a block's own parameters come before its children's, as in PyTorch.
+ * </ul>
+ *
+ * <p>So {@code SequentialBlock[Linear, relu, Linear]} with prefix {@code layers} has
+ * {@code layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias}.
+ */
+public final class ParameterPaths {
+  private static final Pattern ORDINAL = Pattern.compile("^\\d{2,}(.+)$");
+
+  private ParameterPaths() {}
+
+  /**
+   * Every parameter of {@code root} by path, in PyTorch's order.
+   *
+   * @param prefix the first segment(s), e.g. {@code layers}; empty for none
+   * @throws IllegalArgumentException if two parameters would get the same path
+   */
+  public static LinkedHashMap<String, Parameter> of(Block root, String prefix) {
+    LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
+    walk(root, prefix == null ? "" : prefix, out);
+    return out;
+  }
+
+  private static void walk(Block block, String prefix, Map<String, Parameter> out) {
+    for (Pair<String, Parameter> p : block.getDirectParameters()) {
+      String path = join(prefix, p.getKey());
+      if (out.putIfAbsent(path, p.getValue()) != null) {
+        throw new IllegalArgumentException("two parameters of the model have the path '" + path + "'");
+      }
+    }
+    boolean numbered = block instanceof SequentialBlock || block instanceof ParallelBlock;
+    int index = 0;
+    for (Pair<String, Block> child : block.getChildren()) {
+      String segment = numbered ? Integer.toString(index) : withoutOrdinal(child.getKey());
+      walk(child.getValue(), join(prefix, segment), out);
+      index++;
+    }
+  }
+
+  private static String withoutOrdinal(String childName) {
+    Matcher m = ORDINAL.matcher(childName);
+    return m.matches() ? m.group(1) : childName;
+  }
+
+  private static String join(String prefix, String segment) {
+    return prefix.isEmpty() ? segment : prefix + "." + segment;
+  }
+}

@@ -1,0 +1,112 @@
+package ai.noether.djl.model.mlp;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.initializer.Initializer;
+import ai.noether.api.run.RunInfo;
+import ai.noether.api.spi.ComponentContext;
+import ai.noether.api.spi.ModelFactory;
+import ai.noether.core.training.Seeds;
+import ai.noether.djl.device.DeviceSelector;
+import ai.noether.djl.model.DjlModel;
+import ai.noether.djl.model.SeededInitialization;
+import java.util.Map;
+
+/**
+ * Builds {@code mlp} models (see {@link MlpConfig} for the YAML).
+ *
+ * <p><b>Parameter paths.</b> The layers form one {@code nn.Sequential} named {@code layers}, with
+ * the modules a PyTorch user would write: for each hidden width a {@code Linear}, the activation,
+ * and a {@code Dropout} only when {@code dropout > 0}; then the output {@code Linear}. Modules are
+ * numbered from 0, every module counted, so {@code hidden_sizes: [64, 32]} gives
+ *
+ * <pre>
+ * dropout 0:   layers.0.{weight,bias}  layers.2.{weight,bias}  layers.4.{weight,bias}
+ * dropout 0.1: layers.0.{weight,bias}  layers.3.{weight,bias}  layers.6.{weight,bias}
+ * </pre>
+ *
+ * exactly the {@code state_dict} keys of
+ * {@code self.layers = nn.Sequential(nn.Linear(i, 64), nn.ReLU(), [nn.Dropout(p),] nn.Linear(64, 32), ...)};
+ * weights are {@code [out, in]} as in PyTorch.
+ *
+ * <p><b>Initialisation.</b> Weights and biases are uniform in {@code [-1/sqrt(in), 1/sqrt(in))},
+ * PyTorch's default for {@code nn.Linear}, drawn from
+ * {@link Seeds#forInitialization(long, int) Seeds.forInitialization(run seed, 0)}: the same config
+ * and seed give bit-identical weights in any process and on any device.
+ */
+public final class MlpModelFactory implements ModelFactory<MlpConfig> {
+  /** The registered kind. */
+  public static final String KIND = "mlp";
+  /** The name of the sequential container, the first segment of every parameter path. */
+  public static final String LAYERS = "layers";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Class<MlpConfig> configType() {
+    return MlpConfig.class;
+  }
+
+  @Override
+  public String description() {
+    return "multi-layer perceptron (Linear, activation, optional dropout) with PyTorch parameter names";
+  }
+
+  @Override
+  public DjlModel create(String name, MlpConfig config, ComponentContext context) {
+    RunInfo run = context.require(RunInfo.class);
+    return build(name, config, DeviceSelector.select(run.device()), Seeds.forInitialization(run.seed(), 0));
+  }
+
+  /**
+   * Builds an MLP on {@code device} with weights drawn from {@code initSeed}.
+   *
+   * @param initSeed usually {@code Seeds.forInitialization(runSeed, modelIndex)}
+   */
+  public static DjlModel build(String name, MlpConfig config, Device device, long initSeed) {
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      SequentialBlock layers = layers(config);
+      // Values are drawn below, in Java; zeros avoid consuming the engine's random stream.
+      layers.setInitializer(Initializer.ZEROS, p -> true);
+      layers.initialize(manager, DataType.FLOAT32, new Shape(1, config.inputSize()));
+      DjlModel model = DjlModel.of(name, layers, manager, LAYERS, config.toMap());
+      initialize(model, initSeed);
+      return model;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static SequentialBlock layers(MlpConfig config) {
+    SequentialBlock layers = new SequentialBlock();
+    for (int width : config.hiddenSizes()) {
+      layers.add(Linear.builder().setUnits(width).build());
+      layers.add(config.activationKind().newBlock());
+      if (config.dropout() > 0) {
+        layers.add(Dropout.builder().optRate(config.dropout().floatValue()).build());
+      }
+    }
+    layers.add(Linear.builder().setUnits(config.outputSize()).build());
+    return layers;
+  }
+
+  private static void initialize(DjlModel model, long initSeed) {
+    for (Map.Entry<String, Parameter> e : model.djlParameters().entrySet()) {
+      String path = e.getKey();
+      String weightPath = path.endsWith(".bias") ? path.substring(0, path.length() - 5) + ".weight" : path;
+      long fanIn = model.djlParameters().get(weightPath).getArray().getShape().get(1);
+      SeededInitialization.uniform(e.getValue().getArray(), 1 / Math.sqrt(fanIn), initSeed, path);
+    }
+  }
+}

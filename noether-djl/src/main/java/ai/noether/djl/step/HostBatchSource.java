@@ -1,0 +1,128 @@
+package ai.noether.djl.step;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.noether.api.data.TensorDataset;
+import ai.noether.api.tensor.HostTensor;
+import ai.noether.djl.tensor.DTypes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * Gathers the rows of a batch from host memory. On the CPU each row's bytes are copied straight
+ * into the memory of a new tensor; for an accelerator they are staged in a reused direct buffer
+ * and copied to the device. Nothing of the split is duplicated.
+ */
+final class HostBatchSource implements BatchSource {
+  private final Rows features;
+  private final Rows targets;
+  private final Device device;
+
+  HostBatchSource(TensorDataset split, Device device) {
+    this.features = new Rows(split.features());
+    this.targets = new Rows(split.targets());
+    this.device = device;
+  }
+
+  @Override
+  public Batch gather(long[] indices, NDManager batchManager) {
+    return new Batch(new NDList(features.gather(indices, batchManager, device)),
+        new NDList(targets.gather(indices, batchManager, device)));
+  }
+
+  @Override
+  public Batch range(long from, long to, NDManager batchManager) {
+    long[] indices = new long[Math.toIntExact(to - from)];
+    for (int i = 0; i < indices.length; i++) {
+      indices[i] = from + i;
+    }
+    return gather(indices, batchManager);
+  }
+
+  @Override
+  public void close() {}
+
+  /** The rows of one host tensor. */
+  private static final class Rows {
+    private final HostTensor tensor;
+    private final List<ByteBuffer> chunks;
+    private final long[] rowShape;
+    private final int rowBytes;
+    private ByteBuffer staging;
+
+    Rows(HostTensor tensor) {
+      this.tensor = tensor;
+      this.chunks = tensor.chunks();
+      long[] shape = tensor.shape();
+      this.rowShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+      this.rowBytes = Math.toIntExact(tensor.byteSize() / Math.max(1, shape[0]));
+    }
+
+    NDArray gather(long[] indices, NDManager manager, Device device) {
+      long[] shape = new long[rowShape.length + 1];
+      shape[0] = indices.length;
+      System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+      DataType type = DTypes.of(tensor.dtype());
+      int bytes = Math.multiplyExact(indices.length, rowBytes);
+      if (bytes > 0 && isCpu(device) && isCpu(manager.getDevice())) {
+        // Rows go straight into the new tensor's memory: no staging buffer, no second copy.
+        NDArray array = manager.create(new Shape(shape), type);
+        if (array instanceof PtNDArray pt) {
+          fill(indices, pt.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
+          return array;
+        }
+        array.close();
+      }
+      if (staging == null || staging.capacity() < bytes) {
+        staging = ByteBuffer.allocateDirect(Math.max(bytes, 1)).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      ByteBuffer batch = staging.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      batch.limit(bytes);
+      fill(indices, batch);
+      // A device array copies the bytes; a CPU array would share them, so it gets its own copy.
+      NDArray created = manager.create(batch, new Shape(shape), type);
+      if (!isCpu(created.getDevice())) {
+        return created;
+      }
+      try (NDArray alias = created) {
+        return alias.duplicate();
+      }
+    }
+
+    private static boolean isCpu(Device device) {
+      return Device.Type.CPU.equals(device.getDeviceType());
+    }
+
+    private void fill(long[] indices, ByteBuffer into) {
+      for (int i = 0; i < indices.length; i++) {
+        copyRow(indices[i], into, i * rowBytes);
+      }
+    }
+
+    private void copyRow(long row, ByteBuffer into, int at) {
+      long offset = row * rowBytes;
+      int written = 0;
+      for (ByteBuffer chunk : chunks) {
+        int size = chunk.remaining();
+        if (offset >= size) {
+          offset -= size;
+          continue;
+        }
+        int n = (int) Math.min(size - offset, rowBytes - written);
+        into.put(at + written, chunk, (int) offset, n);
+        written += n;
+        offset = 0;
+        if (written == rowBytes) {
+          return;
+        }
+      }
+      throw new IndexOutOfBoundsException("row " + row + " is outside a tensor of " + java.util.Arrays.toString(tensor.shape()));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package ai.noether.djl.tensor;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.noether.api.tensor.DType;
+import ai.noether.api.tensor.HostTensor;
+import ai.noether.djl.internal.GradMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Copies between NDArrays and {@link HostTensor}s.
+ *
+ * <p>Copies go from native tensor memory straight into direct buffers (and back) with one
+ * {@code memcpy} on the CPU; no {@code float[]} or other heap copy of the values is ever made, so a
+ * snapshot of a large model costs its size in direct memory and nothing on the Java heap.
+ *
+ * <p><b>Note:</b> DJL's {@code NDArray.set(Buffer)} makes a CPU tensor <em>share</em> the buffer's
+ * memory instead of copying it, and {@code NDManager.create(ByteBuffer, ...)} does the same; this
+ * class never lets a model tensor alias a host buffer, whose memory may be a mapped file that is
+ * about to be unmapped.
+ */
+public final class HostTransfer {
+  private static final NDIndex ALL = new NDIndex("...");
+
+  private HostTransfer() {}
+
+  /** A host snapshot of {@code array}; later changes to the array do not change it. */
+  public static HostTensor toHost(NDArray array) {
+    return toHost(array, HostTensor.MAX_CHUNK_BYTES);
+  }
+
+  /** As {@link #toHost(NDArray)}, splitting the bytes into chunks of at most {@code maxChunkBytes}. */
+  static HostTensor toHost(NDArray array, int maxChunkBytes) {
+    DType dtype = DTypes.of(array.getDataType());
+    long[] shape = array.getShape().getShape();
+    long elements = array.getShape().size();
+    long bytes = Math.multiplyExact(elements, dtype.byteSize());
+    if (bytes <= maxChunkBytes) {
+      ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+      if (bytes > 0) {
+        copyOut(array, out);
+      }
+      out.flip();
+      return HostTensor.wrap(dtype, shape, out);
+    }
+    // Larger than one buffer: copy slices of the flattened tensor, each a whole number of elements.
+    long perChunk = Math.max(1, maxChunkBytes / dtype.byteSize());
+    List<ByteBuffer> chunks = new ArrayList<>();
+    try (NDScope scope = new NDScope()) {
+      NDArray flat = array.reshape(-1);
+      for (long from = 0; from < elements; from += perChunk) {
+        long to = Math.min(elements, from + perChunk);
+        ByteBuffer out = ByteBuffer.allocateDirect((int) ((to - from) * dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        copyOut(flat.get(new NDIndex("{}:{}", from, to)), out);
+        out.flip();
+        chunks.add(out);
+      }
+      scope.suppressNotUsedWarning();
+    }
+    return HostTensor.wrap(dtype, shape, chunks);
+  }
+
+  /**
+   * A new NDArray on {@code manager}'s device holding a copy of {@code host}. It never shares
+   * memory with the host tensor's buffers.
+   */
+  public static NDArray toNDArray(HostTensor host, NDManager manager) {
+    Shape shape = new Shape(host.shape());
+    DataType type = DTypes.of(host.dtype());
+    List<ByteBuffer> chunks = host.chunks();
+    if (chunks.size() == 1 && host.elementCount() > 0) {
+      NDArray created = manager.create(chunks.get(0), shape, type);
+      if (!Device.cpu().equals(created.getDevice())) {
+        return created; // moving to an accelerator already copied the bytes
+      }
+      try (NDArray alias = created) {
+        return alias.duplicate();
+      }
+    }
+    NDArray out = manager.zeros(shape, type);
+    copyInto(host, out);
+    return out;
+  }
+
+  /**
+   * Overwrites {@code target}'s values in place (the NDArray keeps its identity, so optimizer state
+   * and other handles stay valid).
+   *
+   * @throws IllegalArgumentException if dtype or shape differ
+   */
+  public static void copyInto(HostTensor source, NDArray target) {
+    requireSameLayout(source.dtype(), source.shape(), target);
+    if (source.elementCount() == 0) {
+      return;
+    }
+    DataType type = target.getDataType();
+    NDManager manager = target.getManager();
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        List<ByteBuffer> chunks = source.chunks();
+        if (chunks.size() == 1) {
+          target.set(ALL, manager.create(chunks.get(0), target.getShape(), type));
+        } else {
+          NDArray flat = target.reshape(-1);
+          long from = 0;
+          for (ByteBuffer chunk : chunks) {
+            long count = chunk.remaining() / source.dtype().byteSize();
+            if (count > 0) {
+              flat.set(new NDIndex("{}:{}", from, from + count), manager.create(chunk, new Shape(count), type));
+            }
+            from += count;
+          }
+        }
+        scope.suppressNotUsedWarning();
+      }
+    });
+  }
+
+  /**
+   * Checks that an NDArray has the given dtype and shape.
+   *
+   * @throws IllegalArgumentException naming both layouts
+   */
+  static void requireSameLayout(DType dtype, long[] shape, NDArray target) {
+    DType targetType = DTypes.of(target.getDataType());
+    long[] targetShape = target.getShape().getShape();
+    if (dtype != targetType || !Arrays.equals(shape, targetShape)) {
+      throw new IllegalArgumentException("cannot copy " + describe(dtype, shape) + " into a tensor of "
+          + describe(targetType, targetShape));
+    }
+  }
+
+  static String describe(DType dtype, long[] shape) {
+    return dtype.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(shape);
+  }
+
+  private static void copyOut(NDArray source, ByteBuffer target) {
+    // PyTorch hands out a direct view of the tensor's memory (a device-to-host copy on a GPU);
+    // one bulk put copies it into the snapshot.
+    ByteBuffer view = source instanceof PtNDArray pt ? pt.toByteBuffer(true) : source.toByteBuffer();
+    target.put(view.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+  }
+}
