@@ -225,6 +225,15 @@ class PreviousRunInitializerTest {
   }
 
   @Test
+  void aPatternThatMatchesNothingIsLoggedAsALikelyTypo() throws IOException {
+    try (CapturedLogs logs = CapturedLogs.of(StateDictLoader.class)) {
+      initializer("kind: previous-run\nrun_id: r1\nkeys_to_remove: [\"decoder.*\"]").initialize(sameArchitecture());
+
+      assertThat(logs.at("WARN")).containsExactly("model.initializers[0]: keys_to_remove 'decoder.*' matches no stored key");
+    }
+  }
+
+  @Test
   void aStrictMismatchListsMissingUnexpectedAndMismatchedKeysInOneErrorAndCopiesNothing() {
     HostModel model = HostModel.named("mlp").with("encoder.0.weight", 4, 3).with("encoder.0.bias", 4)
         .with("norm.weight", 4).with("head.weight", 5, 4);
