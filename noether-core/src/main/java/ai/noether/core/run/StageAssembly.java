@@ -7,8 +7,6 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
-import ai.noether.api.init.Initializer;
-import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -122,10 +120,8 @@ public final class StageAssembly implements AutoCloseable {
       model.load(resumedFrom.stateDict(), true);
     } else {
       for (ComponentBlock block : config.model().initializers()) {
-        Initializer initializer = registry.createInitializer(block, context);
-        LoadReport report = initializer.initialize(model);
-        LOG.info("{} initialised {} of {} weights of '{}'{}", block.path(), report.loaded().size(),
-            model.parameters().size(), modelName, report.isExact() ? "" : ":\n" + report.describe());
+        // Each initializer logs what it copied and what it kept fresh.
+        registry.createInitializer(block, context).initialize(model);
       }
     }
 
