@@ -1,5 +1,6 @@
 package ai.noether.initializers.mapping;
 
+import ai.noether.api.model.ParameterGlob;
 import ai.noether.api.ConfigException;
 import ai.noether.api.tensor.HostTensor;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  *       keys are neither loaded, nor missing, nor unexpected.
  * </ol>
  *
- * <p>Globs follow {@link KeyGlob}: {@code *} matches any run of characters, dots included, and a
+ * <p>Globs follow {@link ParameterGlob}: {@code *} matches any run of characters, dots included, and a
  * glob must match the whole key. Immutable and thread-safe.
  */
 public final class KeyMapping {
@@ -36,11 +37,11 @@ public final class KeyMapping {
 
   private static final KeyMapping NONE = new KeyMapping(List.of(), List.of(), List.of());
 
-  private final List<KeyGlob> remove;
+  private final List<ParameterGlob> remove;
   private final List<CompiledRename> renames;
-  private final List<KeyGlob> keep;
+  private final List<ParameterGlob> keep;
 
-  private KeyMapping(List<KeyGlob> remove, List<CompiledRename> renames, List<KeyGlob> keep) {
+  private KeyMapping(List<ParameterGlob> remove, List<CompiledRename> renames, List<ParameterGlob> keep) {
     this.remove = remove;
     this.renames = renames;
     this.keep = keep;
@@ -72,13 +73,13 @@ public final class KeyMapping {
         globs(patternsToKeepInitialized, PATTERNS_TO_KEEP_INITIALIZED));
   }
 
-  private static List<KeyGlob> globs(List<String> texts, String key) {
+  private static List<ParameterGlob> globs(List<String> texts, String key) {
     if (texts == null) {
       return List.of();
     }
-    List<KeyGlob> out = new ArrayList<>();
+    List<ParameterGlob> out = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
-      out.add(KeyGlob.parse(texts.get(i), key + "[" + i + "]"));
+      out.add(ParameterGlob.parse(texts.get(i), key + "[" + i + "]"));
     }
     return List.copyOf(out);
   }
@@ -159,7 +160,7 @@ public final class KeyMapping {
     return new Result(mapped, removed, renamed, keptFresh, dropped, unused);
   }
 
-  private static boolean anyMatches(List<KeyGlob> globs, String key, boolean[] used) {
+  private static boolean anyMatches(List<ParameterGlob> globs, String key, boolean[] used) {
     boolean any = false;
     for (int i = 0; i < globs.size(); i++) {
       if (globs.get(i).matches(key)) {

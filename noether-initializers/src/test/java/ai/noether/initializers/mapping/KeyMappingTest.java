@@ -132,7 +132,7 @@ class KeyMappingTest {
   void anEmptyGlobNamesItsKeyAndIndex() {
     assertThatThrownBy(() -> KeyMapping.of(List.of("a.*", " "), null, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("keys_to_remove[1] has an empty pattern; write a key or a glob such as head.*");
+        .hasMessage("keys_to_remove[1] has an empty pattern; write a parameter path or a glob such as head.* or *.bias");
   }
 
   @Test
