@@ -107,7 +107,7 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     TimeBudget.Check check = budget.check(lastUpdateEnd);
     LOG.log(Level.INFO, () -> "time-budget: " + limit + ", " + Durations.format(check.remainingNanos())
         + " left; keeps " + Durations.format(marginNanos) + " free at the end"
-        + (earlierProcesses == 0 ? "" : "; this stage trained for " + Durations.format(lineageWallNanos(lastUpdateEnd))
+        + (earlierProcesses == 0 ? "" : "; this stage trained for " + Durations.format(Math.round(earlierWallSeconds * 1e9))
             + " before, in " + earlierProcesses + " process(es)"));
     if (check.remainingNanos() <= check.marginNanos()) {
       LOG.log(Level.WARNING, () -> "time-budget: no time is left beyond the margin; training makes one update, then"
