@@ -12,8 +12,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code noether} command line: {@code train}, {@code resume}, {@code config} and
- * {@code kinds}. See {@code docs/cli.md}.
+ * The {@code noether} command line: {@code train}, {@code resume}, {@code runs}, {@code config},
+ * {@code kinds}, and the commands other modules add through {@link CommandProvider} (such as
+ * {@code plot}). See {@code docs/cli.md}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
  * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
@@ -24,13 +25,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = NoetherCli.Version.class,
     description = "Trains models with DJL and never loses training progress.",
-    subcommands = {TrainCommand.class, ResumeCommand.class, ConfigCommand.class, KindsCommand.class},
+    subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
         "1:failure",
         "2:invalid usage or configuration",
-        "3:training interrupted by a signal; a resumable checkpoint was written"})
+        "3:training interrupted by a signal; a resumable checkpoint was written",
+        "124:a graceful stop took longer than trainer.stop_timeout_seconds",
+        "130:a second Ctrl+C ended the process at once"})
 public final class NoetherCli implements Callable<Integer> {
   public static final int OK = 0;
   public static final int FAILURE = 1;
@@ -67,6 +70,9 @@ public final class NoetherCli implements Callable<Integer> {
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit status. */
   public int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(this);
+    for (CommandProvider provider : java.util.ServiceLoader.load(CommandProvider.class)) {
+      cl.addSubcommand(provider.newCommand());
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

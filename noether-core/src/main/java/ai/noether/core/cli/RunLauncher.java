@@ -29,12 +29,17 @@ public interface RunLauncher {
    */
   int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) throws Exception;
 
-  /** The first launcher listed in a services file, or one that explains that there is none. */
+  /** The first launcher listed in a services file, or {@link #unavailable()}. */
   static RunLauncher fromClassPath() {
-    return ServiceLoader.load(RunLauncher.class).findFirst().orElse((config, registry, out) -> {
+    return ServiceLoader.load(RunLauncher.class).findFirst().orElseGet(RunLauncher::unavailable);
+  }
+
+  /** A launcher that explains that this build cannot train (no launcher on the class path). */
+  static RunLauncher unavailable() {
+    return (config, registry, out) -> {
       throw new NoetherException("training is not available in this build: no run launcher is on the class path"
           + " (an implementation of " + RunLauncher.class.getName() + " listed in META-INF/services/"
           + RunLauncher.class.getName() + "). 'noether config' checks a configuration without training.");
-    });
+    };
   }
 }

@@ -142,6 +142,9 @@ public final class StageAssembly implements AutoCloseable {
     Map<String, Integer> seen = new HashMap<>();
     for (ComponentBlock block : config.trainer().callbacks()) {
       Callback callback = registry.createCallback(block, context);
+      if (callback instanceof AutoCloseable closeable) {
+        resources.push(closeable);
+      }
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
     if (resumedFrom != null) {

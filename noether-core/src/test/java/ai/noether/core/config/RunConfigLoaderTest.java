@@ -115,7 +115,7 @@ class RunConfigLoaderTest {
 
     assertThat(config.optimizer().lr()).isEqualTo(1.0e-3);
     assertThat(config.optimizer().block().kind()).isEqualTo("adamw");
-    assertThat(config.optimizer().block().settings()).containsExactly(Map.entry("weight_decay", 0.01));
+    assertThat(config.optimizer().block().settings()).containsExactly(Map.entry("lr", 1.0e-3), Map.entry("weight_decay", 0.01));
     assertThat(config.optimizer().schedule().kind()).isEqualTo("warmup-cosine");
     assertThat(config.optimizer().schedule().path()).isEqualTo("optimizer.schedule");
     assertThat(config.optimizer().schedule().settings()).containsExactly(Map.entry("warmup_updates", 100L));

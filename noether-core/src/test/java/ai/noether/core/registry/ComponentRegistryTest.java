@@ -68,7 +68,8 @@ class ComponentRegistryTest {
   void discoversTheFactoriesListedInServicesFilesWithTheirSource() {
     assertThat(REGISTRY.registrations(ComponentCategory.CALLBACK)).extracting(Registration::kind)
         .containsExactly("test-counting", "test-injected", "test-rejecting");
-    assertThat(REGISTRY.registrations(ComponentCategory.SCHEDULE)).singleElement().satisfies(r -> {
+    assertThat(REGISTRY.registrations(ComponentCategory.SCHEDULE)).filteredOn(r -> r.kind().startsWith("test-"))
+        .singleElement().satisfies(r -> {
       assertThat(r.kind()).isEqualTo("test-scaled");
       assertThat(r.description()).isEqualTo("Scales the learning rate (test plugin)");
       assertThat(r.source()).endsWith("target/test-classes");

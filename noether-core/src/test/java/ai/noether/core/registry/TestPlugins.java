@@ -241,7 +241,7 @@ public final class TestPlugins {
   }
 
   public static final class TestOptimizerFactory implements OptimizerFactory<TestOptimizerFactory.Config> {
-    public record Config(Double weightDecay) {}
+    public record Config(double lr, Double weightDecay) {}
 
     @Override
     public String kind() {

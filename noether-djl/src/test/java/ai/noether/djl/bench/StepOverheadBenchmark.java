@@ -105,10 +105,74 @@ public final class StepOverheadBenchmark {
     print("training update (forward, loss, backward, step)", names, rates);
 
     System.out.println();
+    wholeLoop(data, batches, rounds, batchSize);
+    System.out.println();
     optimizerOnly(data, updates * 4, rounds);
     for (Variant v : variants) {
       v.close();
     }
+  }
+
+  /**
+   * The whole loop: DJL's hand-written loop against Noether's {@link ai.noether.core.training.Trainer}
+   * (data order, counters, logging window, history, callback dispatch, iteration-end checkpoint
+   * handling) driving the same step and optimizer. The trainer is timed from its first to its last
+   * update by a callback, so the final checkpoint it writes afterwards is not counted.
+   */
+  private static void wholeLoop(TensorDataset data, long[][] batches, int rounds, int batchSize) throws Exception {
+    int updates = batches.length;
+    double[][] rates = new double[2][rounds];
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("noether-loop-bench");
+    try (DjlLoop djl = new DjlLoop(data)) {
+      for (int r = -1; r < rounds; r++) {
+        double djlSeconds = run(djl, batches, updates);
+        double trainerSeconds = trainerRun(data, dir, r + 1, updates, batchSize);
+        if (r >= 0) {
+          rates[0][r] = updates / djlSeconds;
+          rates[1][r] = updates / trainerSeconds;
+        }
+      }
+    } finally {
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    print("whole training loop, " + updates + " updates", new String[] {
+        "DJL Trainer + DJL Adam (hand-written loop)", "noether Trainer.run() + adamw, gather: auto"}, rates);
+  }
+
+  private static double trainerRun(TensorDataset data, java.nio.file.Path dir, int round, int updates, int batchSize)
+      throws Exception {
+    NoetherStep parts = new NoetherStep("trainer", data, true, "auto");
+    ai.noether.core.store.FileCheckpointStore store = ai.noether.core.store.FileCheckpointStore.open(dir);
+    long[] times = new long[2];
+    ai.noether.api.callback.Callback clock = new ai.noether.api.callback.Callback() {
+      @Override
+      public void beforeTraining(ai.noether.api.callback.TrainingContext context) {
+        times[0] = System.nanoTime();
+      }
+
+      @Override
+      public void afterTraining(ai.noether.api.callback.TrainingContext context) {
+        times[1] = System.nanoTime();
+      }
+    };
+    ai.noether.api.checkpoint.StageId stage = new ai.noether.api.checkpoint.StageId("bench", "round" + round);
+    try (parts; store; ai.noether.core.training.Trainer trainer = ai.noether.core.training.Trainer.builder()
+        .setStage(stage, dir.resolve("bench").resolve(stage.stageName()))
+        .optSeed(7)
+        .setSettings(new ai.noether.core.training.TrainerSettings(0, updates, 0, batchSize, null,
+            ai.noether.api.callback.Interval.updates(100)))
+        .setModel(parts.model)
+        .setOptimizer(parts.optimizer, LR)
+        .setStep(parts.step)
+        .setData(parts.source)
+        .setStore(store, ai.noether.core.format.th.ThFormat.encoder())
+        .addCallback("clock", clock)
+        .build()) {
+      trainer.run();
+    }
+    return (times[1] - times[0]) / 1e9;
   }
 
   /** The optimizer update alone, on gradients left by one backward pass. */
@@ -244,11 +308,12 @@ public final class StepOverheadBenchmark {
     private final DjlModel model;
     private final SupervisedStep step;
     private final Optimizer optimizer;
+    private final DataSource source;
 
     NoetherStep(String name, TensorDataset data, boolean decoupled, String gather) {
       this.name = name;
       model = MlpModelFactory.build("net", MlpConfig.of(INPUTS, HIDDEN, OUTPUTS), Device.cpu(), 1);
-      DataSource source = new DataSource() {
+      source = new DataSource() {
         @Override
         public Dataset train() {
           return data;

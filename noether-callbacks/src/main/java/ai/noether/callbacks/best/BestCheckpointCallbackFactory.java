@@ -1,0 +1,31 @@
+package ai.noether.callbacks.best;
+
+import ai.noether.api.callback.Callback;
+import ai.noether.api.spi.CallbackFactory;
+import ai.noether.api.spi.ComponentContext;
+
+/** {@code kind: best-checkpoint}: see {@link BestCheckpointCallback}. */
+public final class BestCheckpointCallbackFactory implements CallbackFactory<BestCheckpointCallbackConfig> {
+  /** The permanent kind name. */
+  public static final String KIND = "best-checkpoint";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Class<BestCheckpointCallbackConfig> configType() {
+    return BestCheckpointCallbackConfig.class;
+  }
+
+  @Override
+  public String description() {
+    return "saves the model as best.{metric} whenever a metric reaches a new best value";
+  }
+
+  @Override
+  public Callback create(BestCheckpointCallbackConfig config, ComponentContext context) {
+    return new BestCheckpointCallback(config);
+  }
+}

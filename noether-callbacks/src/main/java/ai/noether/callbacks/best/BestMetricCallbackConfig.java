@@ -1,0 +1,52 @@
+package ai.noether.callbacks.best;
+
+import ai.noether.callbacks.metric.MetricMode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * Configuration of {@code kind: best-metric}.
+ *
+ * <pre>{@code
+ * trainer:
+ *   callbacks:
+ *     - kind: best-metric
+ *       source_key: loss/valid/total
+ *       target_keys: [accuracy/valid]   # optional: default every metric logged together with the source
+ *       mode: min                       # optional: inferred from the source key
+ * }</pre>
+ *
+ * @param sourceKey {@code source_key}: the metric whose best value selects the iteration.
+ *     Required
+ * @param targetKeys {@code target_keys}: the metrics to report at that iteration; when absent or
+ *     empty, every other metric logged together with the source (e.g. the other results of the
+ *     same evaluation)
+ * @param mode {@code mode}: {@code min} or {@code max} for the source; inferred from its key when
+ *     absent
+ */
+public record BestMetricCallbackConfig(
+    @JsonProperty("source_key") String sourceKey,
+    @JsonProperty("target_keys") List<String> targetKeys,
+    @JsonProperty("mode") String mode) {
+
+  /**
+   * Validates and fills in defaults.
+   *
+   * @throws IllegalArgumentException naming the key that is missing or invalid
+   */
+  public BestMetricCallbackConfig {
+    if (sourceKey == null || sourceKey.isBlank()) {
+      throw new IllegalArgumentException("source_key is required, e.g. source_key: loss/valid/total");
+    }
+    MetricMode.resolve(mode, sourceKey, "mode");
+    if (targetKeys != null && targetKeys.stream().anyMatch(k -> k == null || k.isBlank())) {
+      throw new IllegalArgumentException("target_keys must list metric keys such as accuracy/valid, found " + targetKeys);
+    }
+    targetKeys = targetKeys == null ? List.of() : List.copyOf(targetKeys);
+  }
+
+  /** The mode of the source metric: configured or inferred. */
+  public MetricMode metricMode() {
+    return MetricMode.resolve(mode, sourceKey, "mode");
+  }
+}

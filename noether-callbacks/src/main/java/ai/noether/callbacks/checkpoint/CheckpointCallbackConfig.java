@@ -1,0 +1,82 @@
+package ai.noether.callbacks.checkpoint;
+
+import ai.noether.api.callback.Interval;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Configuration of {@code kind: checkpoint}, a periodic resumable checkpoint.
+ *
+ * <pre>{@code
+ * trainer:
+ *   callbacks:
+ *     - kind: checkpoint
+ *       every_n_epochs: 5      # or every_n_updates / every_n_samples / every_n_minutes
+ *       save_optim: true       # default true
+ *       save_latest: true      # default true
+ *       keep_last: 2           # default: keep all
+ * }</pre>
+ *
+ * @param everyNEpochs {@code every_n_epochs}: save after every N-th epoch
+ * @param everyNUpdates {@code every_n_updates}: save after every N-th update
+ * @param everyNSamples {@code every_n_samples}: save whenever the sample counter crosses a
+ *     multiple of N
+ * @param everyNMinutes {@code every_n_minutes}: save when N minutes of wall-clock time passed since
+ *     training (re)started or the last save of this callback; exactly one of the four is required
+ * @param saveOptim {@code save_optim}: also write {@code _optim.th} (optimizer and schedule
+ *     state); without it a resume starts with a fresh optimizer. Default true
+ * @param saveLatest {@code save_latest}: point {@code latest} at each checkpoint once it is
+ *     committed. Default true
+ * @param keepLast {@code keep_last}: keep only this callback's N newest periodic checkpoints and
+ *     delete older ones once a newer one is committed; null (the default) keeps all. Never touches
+ *     {@code latest}, {@code last}, {@code best.*}, emergency checkpoints or other callbacks'
+ *     checkpoints
+ */
+public record CheckpointCallbackConfig(
+    @JsonProperty("every_n_epochs") Long everyNEpochs,
+    @JsonProperty("every_n_updates") Long everyNUpdates,
+    @JsonProperty("every_n_samples") Long everyNSamples,
+    @JsonProperty("every_n_minutes") Long everyNMinutes,
+    @JsonProperty("save_optim") Boolean saveOptim,
+    @JsonProperty("save_latest") Boolean saveLatest,
+    @JsonProperty("keep_last") Integer keepLast) {
+
+  /**
+   * Validates and fills in defaults.
+   *
+   * @throws IllegalArgumentException when no interval or more than one is given, or a value is
+   *     out of range; the message names the key
+   */
+  public CheckpointCallbackConfig {
+    Interval interval = Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    if (interval == null) {
+      throw new IllegalArgumentException(
+          "a checkpoint callback needs an interval: one of every_n_epochs, every_n_updates, every_n_samples, every_n_minutes");
+    }
+    if (keepLast != null && keepLast < 1) {
+      throw new IllegalArgumentException(
+          "keep_last must be at least 1 (or left out to keep every checkpoint), was " + keepLast);
+    }
+    saveOptim = saveOptim == null || saveOptim;
+    saveLatest = saveLatest == null || saveLatest;
+  }
+
+  /** A config with defaults: the given interval, optimizer and {@code latest} saved, all kept. */
+  public static CheckpointCallbackConfig every(Interval interval) {
+    return new CheckpointCallbackConfig(
+        interval.unit() == Interval.Unit.EPOCHS ? interval.every() : null,
+        interval.unit() == Interval.Unit.UPDATES ? interval.every() : null,
+        interval.unit() == Interval.Unit.SAMPLES ? interval.every() : null,
+        interval.unit() == Interval.Unit.MINUTES ? interval.every() : null,
+        null, null, null);
+  }
+
+  /** The same config with {@code keep_last}. */
+  public CheckpointCallbackConfig withKeepLast(Integer n) {
+    return new CheckpointCallbackConfig(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes, saveOptim, saveLatest, n);
+  }
+
+  /** The configured interval; never null. */
+  public Interval interval() {
+    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+  }
+}

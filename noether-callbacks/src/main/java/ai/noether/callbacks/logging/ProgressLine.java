@@ -1,0 +1,52 @@
+package ai.noether.callbacks.logging;
+
+import ai.noether.api.checkpoint.TrainingIteration;
+import java.util.Locale;
+
+/** Formats the parts of a progress report; pure functions, so they are tested without a terminal. */
+final class ProgressLine {
+  static final int BAR_WIDTH = 30;
+
+  private ProgressLine() {}
+
+  /**
+   * {@code E3 U450/1000 45% | loss 0.1234 | 12.3 updates/s | ETA 0:00:45}; parts that are unknown
+   * (total, loss, rate) are left out.
+   */
+  static String describe(TrainingIteration it, long totalUpdates, double updatesPerSecond, Double loss) {
+    StringBuilder sb = new StringBuilder();
+    sb.append('E').append(it.epoch()).append(" U").append(it.update());
+    if (totalUpdates > 0) {
+      sb.append('/').append(totalUpdates).append(' ').append(Math.round(100.0 * fraction(it, totalUpdates))).append('%');
+    }
+    if (loss != null) {
+      sb.append(" | loss ").append(String.format(Locale.ROOT, "%.4g", loss));
+    }
+    if (updatesPerSecond > 0 && Double.isFinite(updatesPerSecond)) {
+      sb.append(" | ").append(String.format(Locale.ROOT, updatesPerSecond >= 10 ? "%.0f" : "%.2f", updatesPerSecond))
+          .append(" updates/s");
+      if (totalUpdates > 0) {
+        long remaining = Math.max(0, totalUpdates - it.update());
+        sb.append(" | ETA ").append(duration(remaining / updatesPerSecond));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Done so far, in [0, 1]. */
+  static double fraction(TrainingIteration it, long totalUpdates) {
+    return totalUpdates <= 0 ? 0 : Math.min(1.0, (double) it.update() / totalUpdates);
+  }
+
+  /** {@code [#########---------------------]} for a fraction in [0, 1]. */
+  static String bar(double fraction) {
+    int filled = (int) Math.floor(Math.max(0, Math.min(1, fraction)) * BAR_WIDTH);
+    return "[" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "]";
+  }
+
+  /** {@code H:MM:SS}, e.g. {@code 0:00:45} or {@code 27:03:10}. */
+  static String duration(double seconds) {
+    long s = Math.round(Math.max(0, seconds));
+    return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  }
+}

@@ -1,0 +1,61 @@
+package ai.noether.callbacks.stopping;
+
+import ai.noether.callbacks.metric.MetricMode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Configuration of {@code kind: early-stopping}.
+ *
+ * <pre>{@code
+ * trainer:
+ *   callbacks:
+ *     - kind: early-stopping
+ *       metric_key: loss/valid/total
+ *       patience: 5          # values in a row without improvement before stopping
+ *       min_delta: 0.001     # optional, default 0
+ *       mode: min            # optional: inferred from the key
+ * }</pre>
+ *
+ * @param metricKey {@code metric_key}: the metric to watch, exactly as logged. Required
+ * @param patience {@code patience}: stop once this many values in a row did not improve on the
+ *     best. Required, at least 1
+ * @param minDelta {@code min_delta}: a value improves only if it beats the best by more than this;
+ *     default 0, never negative
+ * @param mode {@code mode}: {@code min} or {@code max}; inferred from the key when absent
+ */
+public record EarlyStoppingCallbackConfig(
+    @JsonProperty("metric_key") String metricKey,
+    @JsonProperty("patience") Integer patience,
+    @JsonProperty("min_delta") Double minDelta,
+    @JsonProperty("mode") String mode) {
+
+  /**
+   * Validates and fills in defaults.
+   *
+   * @throws IllegalArgumentException naming the key that is missing or invalid
+   */
+  public EarlyStoppingCallbackConfig {
+    if (metricKey == null || metricKey.isBlank()) {
+      throw new IllegalArgumentException("metric_key is required, e.g. metric_key: loss/valid/total");
+    }
+    if (patience == null || patience < 1) {
+      throw new IllegalArgumentException("patience must be a whole number of at least 1 (evaluations without improvement), was "
+          + patience);
+    }
+    if (minDelta != null && !(minDelta >= 0 && Double.isFinite(minDelta))) {
+      throw new IllegalArgumentException("min_delta must be zero or a positive number, was " + minDelta);
+    }
+    minDelta = minDelta == null ? 0.0 : minDelta;
+    MetricMode.resolve(mode, metricKey, "mode");
+  }
+
+  /** A config with {@code min_delta: 0} and the inferred mode. */
+  public static EarlyStoppingCallbackConfig of(String metricKey, int patience) {
+    return new EarlyStoppingCallbackConfig(metricKey, patience, null, null);
+  }
+
+  /** The mode: configured or inferred. */
+  public MetricMode metricMode() {
+    return MetricMode.resolve(mode, metricKey, "mode");
+  }
+}

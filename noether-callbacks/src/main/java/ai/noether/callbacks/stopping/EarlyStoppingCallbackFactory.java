@@ -1,0 +1,31 @@
+package ai.noether.callbacks.stopping;
+
+import ai.noether.api.callback.Callback;
+import ai.noether.api.spi.CallbackFactory;
+import ai.noether.api.spi.ComponentContext;
+
+/** {@code kind: early-stopping}: see {@link EarlyStoppingCallback}. */
+public final class EarlyStoppingCallbackFactory implements CallbackFactory<EarlyStoppingCallbackConfig> {
+  /** The permanent kind name. */
+  public static final String KIND = "early-stopping";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Class<EarlyStoppingCallbackConfig> configType() {
+    return EarlyStoppingCallbackConfig.class;
+  }
+
+  @Override
+  public String description() {
+    return "stops training when a metric has not improved for `patience` evaluations";
+  }
+
+  @Override
+  public Callback create(EarlyStoppingCallbackConfig config, ComponentContext context) {
+    return new EarlyStoppingCallback(config);
+  }
+}

@@ -1,0 +1,161 @@
+package ai.noether.callbacks.best;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.model.ModelSnapshot;
+import ai.noether.callbacks.testing.StateTrees;
+import ai.noether.callbacks.testing.TestContext;
+import ai.noether.callbacks.testing.TestModel;
+import ai.noether.callbacks.testing.TestTensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BestCheckpointCallbackTest {
+  @TempDir Path dir;
+
+  private final TestModel model = new TestModel("mlp").with("w", TestTensor.floats(0f));
+
+  /**
+   * Feeds {@code values} as evaluations at updates {@code first, first+1, ...}; before each, the
+   * model's weight is set to the update number so that a saved file tells when it was taken.
+   */
+  private static void evaluate(BestCheckpointCallback callback, TestContext context, TestModel model, String key,
+      int first, double... values) {
+    for (int i = 0; i < values.length; i++) {
+      int update = first + i;
+      model.tensor("w").set((float) update);
+      context.at(0, update, update * 10L);
+      callback.onMetricsLogged(context, Map.of(key, values[i]));
+    }
+  }
+
+  /** The update each save of {@code tag} was taken at, in save order. */
+  private static List<Integer> savedUpdates(TestContext context, CheckpointTag tag) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < context.writer.modelSaveOrder.size(); i++) {
+      if (context.writer.modelSaveOrder.get(i).equals(tag)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private static float savedWeight(TestContext context, CheckpointTag tag) {
+    List<ModelSnapshot> files = context.writer.modelSaves.get(tag);
+    assertThat(files).extracting(ModelSnapshot::modelName).containsExactly("mlp");
+    assertThat(files.get(0).modelInfo()).isNull();
+    return files.get(0).stateDict().get("w").toFloatArray()[0];
+  }
+
+  @Test
+  void aLossIsMinimisedAndEachNewBestReplacesTheBestModelFiles() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
+
+    evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 0.9, 0.7, 0.75);
+
+    CheckpointTag tag = CheckpointTag.best("loss/valid/total");
+    assertThat(tag.token()).isEqualTo("best.loss~valid~total");
+    assertThat(context.writer.modelSaveOrder).containsExactly(tag, tag, tag);
+    assertThat(savedWeight(context, tag)).isEqualTo(4f);
+    assertThat(callback.best()).isEqualTo(0.7);
+    assertThat(context.writer.deletes).isEmpty();
+  }
+
+  @Test
+  void anAccuracyIsMaximised() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("accuracy/valid"));
+
+    evaluate(callback, context, model, "accuracy/valid", 1, 0.5, 0.7, 0.6, 0.8, 0.79);
+
+    assertThat(context.writer.modelSaveOrder).hasSize(3);
+    assertThat(savedWeight(context, CheckpointTag.best("accuracy/valid"))).isEqualTo(4f);
+  }
+
+  @Test
+  void anExplicitModeOverridesTheName() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", "max", null));
+
+    evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 1.2);
+
+    assertThat(savedWeight(context, CheckpointTag.best("loss/valid/total"))).isEqualTo(3f);
+  }
+
+  @Test
+  void nanNeverCountsAsANewBestAndOtherMetricsAreIgnored() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
+
+    evaluate(callback, context, model, "loss/valid/total", 1, Double.NaN, 2.0, Double.NaN);
+    evaluate(callback, context, model, "loss/train/total", 4, 0.1);
+
+    assertThat(context.writer.modelSaveOrder).hasSize(1);
+    assertThat(savedWeight(context, CheckpointTag.best("loss/valid/total"))).isEqualTo(2f);
+  }
+
+  @Test
+  void aToleranceCheckpointFollowsTheBestUntilNValuesInARowFailToImprove() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = new BestCheckpointCallback(
+        new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2, 1)));
+
+    // update:             1    2    3     4    5     6     7
+    evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.7);
+
+    assertThat(callback.toleranceTag(1).token()).isEqualTo("best.loss~valid~total.tolerance1");
+    // One value without improvement (update 3) freezes tolerance 1 at update 2.
+    assertThat(savedWeight(context, callback.toleranceTag(1))).isEqualTo(2f);
+    assertThat(savedUpdates(context, callback.toleranceTag(1))).hasSize(2);
+    // Two in a row (updates 5 and 6) freeze tolerance 2 at update 4.
+    assertThat(savedWeight(context, callback.toleranceTag(2))).isEqualTo(4f);
+    assertThat(savedUpdates(context, callback.toleranceTag(2))).hasSize(3);
+    assertThat(savedWeight(context, callback.bestTag())).isEqualTo(7f);
+    assertThat(context.writer.deletes).isEmpty();
+  }
+
+  @Test
+  void aCallbackRestoredFromTheStateMidRunSavesExactlyWhatTheUninterruptedOneSaves() {
+    BestCheckpointCallbackConfig config = new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1, 3));
+    double[] values = {1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.87, 0.7, 0.71, 0.6};
+    TestContext uninterrupted = new TestContext(dir, model);
+    BestCheckpointCallback a = new BestCheckpointCallback(config);
+    evaluate(a, uninterrupted, model, "loss/valid/total", 1, values);
+
+    TestContext before = new TestContext(dir, model);
+    BestCheckpointCallback b = new BestCheckpointCallback(config);
+    evaluate(b, before, model, "loss/valid/total", 1, java.util.Arrays.copyOfRange(values, 0, 5));
+    Map<String, Object> saved = StateTrees.roundTrip(b.state());
+    TestContext after = new TestContext(dir, model);
+    BestCheckpointCallback c = new BestCheckpointCallback(config);
+    c.loadState(saved);
+    evaluate(c, after, model, "loss/valid/total", 6, java.util.Arrays.copyOfRange(values, 5, values.length));
+
+    List<CheckpointTag> acrossResume = new ArrayList<>(before.writer.modelSaveOrder);
+    acrossResume.addAll(after.writer.modelSaveOrder);
+    assertThat(acrossResume).containsExactlyElementsOf(uninterrupted.writer.modelSaveOrder);
+    for (CheckpointTag tag : after.writer.modelSaves.keySet()) {
+      assertThat(savedWeight(after, tag)).as(tag.token()).isEqualTo(savedWeight(uninterrupted, tag));
+    }
+    assertThat(c.state()).isEqualTo(a.state());
+    assertThat(c.stateKey()).isEqualTo("best-checkpoint/loss/valid/total");
+  }
+
+  @Test
+  void configNamesTheKeyThatIsWrong() {
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig(null, null, null)).hasMessageContaining("metric_key is required");
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", "median", null))
+        .hasMessageContaining("mode must be min or max").hasMessageContaining("median");
+    assertThatThrownBy(() -> BestCheckpointCallbackConfig.of("foo/valid"))
+        .hasMessageContaining("'foo/valid'").hasMessageContaining("mode: min");
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(0)))
+        .hasMessageContaining("tolerances");
+  }
+}

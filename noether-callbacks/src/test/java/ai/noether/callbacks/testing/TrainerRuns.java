@@ -1,0 +1,56 @@
+package ai.noether.callbacks.testing;
+
+import ai.noether.api.callback.Callback;
+import ai.noether.api.callback.Interval;
+import ai.noether.api.callback.TrainingContext;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.core.checkpoint.CheckpointEncoder;
+import ai.noether.core.training.StopRequest;
+import ai.noether.core.training.Trainer;
+import ai.noether.core.training.TrainerSettings;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Builds the real trainer of noether-core around a {@link LinearEngine}, the way a run wires it. */
+public final class TrainerRuns {
+  /** The stage every test run trains. */
+  public static final StageId STAGE = new StageId("run1", "train");
+  /** Samples per update. */
+  public static final int BATCH_SIZE = 8;
+
+  private TrainerRuns() {}
+
+  /**
+   * A trainer for {@code maxEpochs} epochs that evaluates after every epoch and logs every 4
+   * updates; callbacks are registered under their own state key, else under their position.
+   */
+  public static Trainer trainer(LinearEngine engine, CheckpointStore store, CheckpointEncoder encoder, Path stageDir,
+      long maxEpochs, List<Callback> callbacks, StopRequest stop) {
+    Trainer.Builder b = Trainer.builder()
+        .setStage(STAGE, stageDir)
+        .optSeed(3)
+        .setSettings(new TrainerSettings(maxEpochs, 0, 0, BATCH_SIZE, Interval.epochs(1), Interval.updates(4)))
+        .setModel(engine.model)
+        .setOptimizer(engine.optimizer(), 0.02)
+        .setStep(engine.step())
+        .setData(engine.data())
+        .setStore(store, encoder)
+        .optStopRequest(stop);
+    for (int i = 0; i < callbacks.size(); i++) {
+      Callback c = callbacks.get(i);
+      b.addCallback(c.stateKey() != null ? c.stateKey() : "callback-" + i, c);
+    }
+    return b.build();
+  }
+
+  /** Interrupts training (as SIGTERM does) after the given update. */
+  public record InterruptAfter(long update, StopRequest stop) implements Callback {
+    @Override
+    public void afterUpdate(TrainingContext context) {
+      if (context.iteration().update() == update) {
+        stop.request(StopRequest.Kind.INTERRUPTED, "test interrupt");
+      }
+    }
+  }
+}

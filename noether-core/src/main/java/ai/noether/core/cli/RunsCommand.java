@@ -1,0 +1,72 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.store.FileCheckpointStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code noether runs [RUN_ID] [--output-dir DIR]}: the runs under an output directory, or the
+ * stages of one run with their checkpoints (tag, iteration, size), oldest first, as the store sees
+ * them — what {@code resume --checkpoint} and {@code resume_checkpoint} can select.
+ */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+    description = {"Lists the runs in the output directory, or the stages and checkpoints of one run."})
+final class RunsCommand implements Callable<Integer> {
+  @ParentCommand NoetherCli cli;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID", description = "a run to show in detail")
+  String runId;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description = "where the runs are (default: ${DEFAULT-VALUE})")
+  Path outputDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Path root = cli.workingDir().resolve(outputDir).normalize();
+    PrintWriter out = spec.commandLine().getOut();
+    try (CheckpointStore store = FileCheckpointStore.open(root)) {
+      if (runId == null) {
+        List<String> runs = store.runs();
+        if (runs.isEmpty()) {
+          out.println("no runs in " + root);
+        }
+        for (String run : runs) {
+          out.println(run + "  (stages: " + String.join(", ", store.stages(run)) + ")");
+        }
+        return NoetherCli.OK;
+      }
+      Names.requireRunId(runId);
+      for (String stage : store.stages(runId)) {
+        out.println(runId + "/" + stage);
+        List<StoredCheckpoint> checkpoints = store.list(new StageId(runId, stage));
+        if (checkpoints.isEmpty()) {
+          out.println("  no checkpoints");
+        }
+        for (StoredCheckpoint cp : checkpoints) {
+          out.printf("  %-36s %-22s %10s  %s%n", cp.tag().token(), cp.iteration(), megabytes(cp.size()),
+              cp.committedAt());
+        }
+      }
+      return NoetherCli.OK;
+    }
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format("%.1f MB", bytes / 1e6);
+  }
+}
