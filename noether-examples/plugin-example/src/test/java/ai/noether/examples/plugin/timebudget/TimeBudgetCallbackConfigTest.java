@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
-import ai.noether.core.config.RunConfig;
-import ai.noether.core.config.RunConfigLoader;
-import ai.noether.core.registry.ComponentCategory;
-import ai.noether.core.registry.ComponentRegistry;
-import java.nio.file.Path;
+import ai.noether.examples.plugin.testing.CallbackBlocks;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,25 +17,8 @@ import org.junit.jupiter.api.Test;
  * no Jackson), and the validation messages that name the keys.
  */
 class TimeBudgetCallbackConfigTest {
-  private static final ComponentRegistry REGISTRY = ComponentRegistry.load();
-
-  /** Binds the YAML lines of one time-budget block (indented by six spaces) as trainer.callbacks[0]. */
   private static TimeBudgetCallbackConfig bind(String... keys) {
-    StringBuilder yaml = new StringBuilder("""
-        dataset: {kind: synthetic-regression}
-        model: {name: mlp, kind: mlp}
-        optimizer: {kind: adamw, lr: 1.0e-3}
-        trainer:
-          max_epochs: 1
-          batch_size: 8
-          callbacks:
-            - kind: time-budget
-        """);
-    for (String key : keys) {
-      yaml.append("      ").append(key).append('\n');
-    }
-    RunConfig config = new RunConfigLoader(Path.of("/tmp"), () -> "run1").parse(yaml.toString(), "budget.yaml", List.of());
-    return (TimeBudgetCallbackConfig) REGISTRY.bind(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0));
+    return (TimeBudgetCallbackConfig) CallbackBlocks.bind("time-budget", keys);
   }
 
   @Test
@@ -113,7 +91,7 @@ class TimeBudgetCallbackConfigTest {
   @Test
   void aMisspelledKeyIsRejectedWithTheKeysThatExist() {
     assertThatThrownBy(() -> bind("max_minute: 60")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("budget.yaml line 9: unknown key 'trainer.callbacks[0].max_minute'. Did you mean"
+        .hasMessageContaining("callbacks.yaml line 9: unknown key 'trainer.callbacks[0].max_minute'. Did you mean"
             + " 'max_minutes'? Valid keys of callback 'time-budget': kind, max_minutes, deadline, margin_minutes");
   }
 

@@ -5,24 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.noether.api.callback.CheckpointWriter;
-import ai.noether.api.callback.TrainingContext;
-import ai.noether.api.checkpoint.CheckpointTag;
-import ai.noether.api.checkpoint.StageId;
-import ai.noether.api.checkpoint.StoredCheckpoint;
-import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.api.model.Model;
-import ai.noether.api.model.ModelSnapshot;
-import java.nio.file.Path;
+import ai.noether.examples.plugin.testing.RecordingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +24,7 @@ class TimeBudgetCallbackTest {
   void savesOneCheckpointAfterTheFirstUpdateToMeasureHowLongSavesTake() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(1));
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(2));
@@ -59,19 +47,19 @@ class TimeBudgetCallbackTest {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
     TimeBudgetCallback callback = new TimeBudgetCallback(
         TimeBudgetCallbackConfig.ofMinutes(10).withMarginMinutes(1), clock, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(90));
     clock.advance(Duration.ofSeconds(20));
     context.writer.completeAll();
     clock.advance(Duration.ofSeconds(10));
-    callback.afterUpdate(context.next());
-    while (context.stopReason == null && context.iteration.update() < 100) {
+    callback.afterUpdate(context.nextUpdate(32));
+    while (context.stopReason == null && context.iteration().update() < 100) {
       update(callback, context, clock, Duration.ofSeconds(30));
     }
 
-    assertThat(context.iteration.update()).isEqualTo(15);
+    assertThat(context.iteration().update()).isEqualTo(15);
     assertThat(context.stopReason)
         .isEqualTo("time budget: 90.0 s left; next update up to 30.0 s, a save up to 20.0 s, margin 60.0 s");
     assertThat(context.writer.requests).as("the measuring save, then the one at the stop")
@@ -82,7 +70,7 @@ class TimeBudgetCallbackTest {
   void makesOneUpdateEvenWhenTheBudgetWasSpentBeforeTrainingStarted() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(20));
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
 
     callback.beforeTraining(context);
     assertThat(context.stopReason).isNull();
@@ -96,7 +84,7 @@ class TimeBudgetCallbackTest {
   void leavesATrainingAloneThatSomethingElseIsStopping() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(20));
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     context.stoppedElsewhere = true;
     callback.beforeTraining(context);
 
@@ -115,18 +103,18 @@ class TimeBudgetCallbackTest {
     FakeClock clock = new FakeClock(START.minus(Duration.ofMinutes(5)), Duration.ofMinutes(5));
     TimeBudgetCallback callback = new TimeBudgetCallback(
         new TimeBudgetCallbackConfig(null, "2026-03-01T18:00:00+01:00", null), clock, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(50));
     clock.advance(Duration.ofSeconds(10));
     context.writer.completeAll();
-    callback.afterUpdate(context.next());
-    while (context.stopReason == null && context.iteration.update() < 200) {
+    callback.afterUpdate(context.nextUpdate(32));
+    while (context.stopReason == null && context.iteration().update() < 200) {
       update(callback, context, clock, Duration.ofSeconds(60));
     }
 
-    assertThat(context.iteration.update()).isEqualTo(58);
+    assertThat(context.iteration().update()).isEqualTo(58);
     assertThat(context.stopReason)
         .isEqualTo("time budget: 3.0 min left; next update up to 60.0 s, a save up to 10.0 s, margin 2.0 min");
   }
@@ -138,16 +126,16 @@ class TimeBudgetCallbackTest {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
     TimeBudgetCallback callback = new TimeBudgetCallback(
         new TimeBudgetCallbackConfig(null, "2026-03-01T17:30", 0.0), clock, ZoneId.of("Europe/Berlin"));
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofMinutes(1));
     context.writer.completeAll();
-    while (context.stopReason == null && context.iteration.update() < 200) {
+    while (context.stopReason == null && context.iteration().update() < 200) {
       update(callback, context, clock, Duration.ofMinutes(1));
     }
 
-    assertThat(context.iteration.update()).isEqualTo(30);
+    assertThat(context.iteration().update()).isEqualTo(30);
     assertThat(context.stopReason).startsWith("time budget: 0.0 s left;");
   }
 
@@ -166,7 +154,7 @@ class TimeBudgetCallbackTest {
   void theStateCarriesWallTimeProcessesAndTheMeasuredSaveToTheNextProcess() {
     FakeClock first = new FakeClock(START, Duration.ofSeconds(30));
     TimeBudgetCallback before = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), first, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     before.beforeTraining(context);
     update(before, context, first, Duration.ofSeconds(6));
     first.advance(Duration.ofSeconds(4));
@@ -181,7 +169,7 @@ class TimeBudgetCallbackTest {
     FakeClock second = new FakeClock(START.plus(Duration.ofHours(1)), Duration.ofSeconds(20));
     TimeBudgetCallback after = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), second, ZoneOffset.UTC);
     after.loadState(saved);
-    FakeContext resumed = new FakeContext();
+    RecordingContext resumed = new RecordingContext();
     after.beforeTraining(resumed);
     update(after, resumed, second, Duration.ofSeconds(5));
     after.afterTraining(resumed);
@@ -207,7 +195,7 @@ class TimeBudgetCallbackTest {
   void aMeasuringSaveThatFailsIsNotRetriedAtEveryUpdate() {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
-    FakeContext context = new FakeContext();
+    RecordingContext context = new RecordingContext();
     callback.beforeTraining(context);
     update(callback, context, clock, Duration.ofSeconds(1));
 
@@ -221,9 +209,9 @@ class TimeBudgetCallbackTest {
   }
 
   /** Moves the clock by one update's duration, then runs the hook of that update. */
-  private static void update(TimeBudgetCallback callback, FakeContext context, FakeClock clock, Duration took) {
+  private static void update(TimeBudgetCallback callback, RecordingContext context, FakeClock clock, Duration took) {
     clock.advance(took);
-    callback.afterUpdate(context.next());
+    callback.afterUpdate(context.nextUpdate(32));
   }
 
   /** A clock that moves only when told; its monotonic readings start at an arbitrary negative value. */
@@ -255,123 +243,6 @@ class TimeBudgetCallbackTest {
     @Override
     public Instant processStart() {
       return processStart;
-    }
-  }
-
-  /** Records the stop and the metrics a callback asks for; its writer records the saves. */
-  static final class FakeContext implements TrainingContext {
-    final FakeWriter writer = new FakeWriter(this);
-    final Map<String, Double> logged = new LinkedHashMap<>();
-    TrainingIteration iteration = TrainingIteration.ZERO;
-    String stopReason;
-    boolean stoppedElsewhere;
-
-    FakeContext next() {
-      iteration = iteration.nextUpdate(32);
-      return this;
-    }
-
-    @Override
-    public StageId stage() {
-      return new StageId("run1", "train");
-    }
-
-    @Override
-    public Path stageDir() {
-      return Path.of("/runs/run1/train");
-    }
-
-    @Override
-    public TrainingIteration iteration() {
-      return iteration;
-    }
-
-    @Override
-    public long totalUpdates() {
-      return -1;
-    }
-
-    @Override
-    public Map<String, Model> models() {
-      return Map.of();
-    }
-
-    @Override
-    public double learningRate() {
-      return 1e-3;
-    }
-
-    @Override
-    public Map<String, Double> metrics() {
-      return logged;
-    }
-
-    @Override
-    public Map<String, Double> evaluateValidation() {
-      return Map.of();
-    }
-
-    @Override
-    public void logMetric(String key, double value) {
-      logged.put(key, value);
-    }
-
-    @Override
-    public void requestStop(String reason) {
-      if (stopReason == null) {
-        stopReason = reason;
-      }
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stoppedElsewhere || stopReason != null;
-    }
-
-    @Override
-    public CheckpointWriter checkpoints() {
-      return writer;
-    }
-  }
-
-  /** Keeps every save pending until the test completes or fails it. */
-  static final class FakeWriter implements CheckpointWriter {
-    private final FakeContext context;
-    final List<String> requests = new ArrayList<>();
-    private final List<CompletableFuture<StoredCheckpoint>> pending = new ArrayList<>();
-
-    FakeWriter(FakeContext context) {
-      this.context = context;
-    }
-
-    @Override
-    public CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
-      requests.add((includeOptimizer ? "optim" : "no-optim") + (moveLatest ? "+latest" : ""));
-      CompletableFuture<StoredCheckpoint> future = new CompletableFuture<>();
-      pending.add(future);
-      return future;
-    }
-
-    void completeAll() {
-      TrainingIteration at = context.iteration;
-      pending.forEach(f -> f.complete(new StoredCheckpoint(context.stage(), CheckpointTag.at(at), at,
-          List.of(), Instant.EPOCH)));
-      pending.clear();
-    }
-
-    void failAll() {
-      pending.forEach(f -> f.completeExceptionally(new java.io.IOException("No space left on device")));
-      pending.clear();
-    }
-
-    @Override
-    public CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
-      throw new UnsupportedOperationException("the time budget writes resumable checkpoints only");
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(CheckpointTag tag) {
-      throw new UnsupportedOperationException("the time budget deletes nothing");
     }
   }
 }

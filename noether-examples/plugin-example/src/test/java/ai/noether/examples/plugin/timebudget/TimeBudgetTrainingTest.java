@@ -14,6 +14,7 @@ import ai.noether.core.registry.Registration;
 import ai.noether.core.run.StageAssembly;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.TrainingResult;
+import ai.noether.examples.plugin.throughput.ThroughputCallback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -66,7 +67,8 @@ class TimeBudgetTrainingTest {
     ComponentRegistry registry = ComponentRegistry.load();
     RunConfigLoader loader = new RunConfigLoader(dir, () -> "budget-run");
     RunConfig first = loader.load(CONFIG.toAbsolutePath(), List.of("output_dir=" + dir, "trainer.max_epochs=2",
-        "trainer.callbacks[0].max_minutes=0.001", "trainer.callbacks[0].margin_minutes=0"));
+        "trainer.callbacks[0].max_minutes=0.001", "trainer.callbacks[0].margin_minutes=0",
+        "trainer.callbacks[1].every_n_updates=64"));
     registry.validate(first);
 
     TrainingResult stopped = train(first, registry);
@@ -101,7 +103,7 @@ class TimeBudgetTrainingTest {
     assertThat(finished.metrics().get(TimeBudgetCallback.WALL_MINUTES) * 60)
         .as("the metric counts both processes").isGreaterThan((Double) afterStop.get("wall_seconds"));
     assertThat(Files.readString(first.layout().stageDir().resolve("history.jsonl")))
-        .contains(TimeBudgetCallback.WALL_MINUTES);
+        .contains(TimeBudgetCallback.WALL_MINUTES, ThroughputCallback.SAMPLES_PER_SECOND);
   }
 
   private static TrainingResult train(RunConfig config, ComponentRegistry registry) throws IOException {
