@@ -86,8 +86,8 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     } else {
       Instant deadline = config.deadlineIn(localZone).orElseThrow();
       if (!deadline.isAfter(wallNow)) {
-        throw new IllegalArgumentException("deadline " + config.deadline() + " has passed (it is " + wallNow
-            + " now); set a later one, e.g. deadline: " + wallNow.plus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS));
+        throw new IllegalArgumentException("deadline " + config.deadline() + " has passed (it is "
+            + wallNow.truncatedTo(ChronoUnit.SECONDS) + " now); set a later one, e.g. deadline: " + wallNow.plus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS));
       }
       end = now + saturatedNanos(Duration.between(wallNow, deadline));
       this.limit = "until " + deadline;
