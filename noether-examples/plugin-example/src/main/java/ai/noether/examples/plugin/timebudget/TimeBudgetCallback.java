@@ -3,6 +3,7 @@ package ai.noether.examples.plugin.timebudget;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.state.Stateful;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 
 /**
  * Ends training cleanly before a wall-clock limit: after every update it checks whether one more
@@ -149,6 +151,7 @@ public final class TimeBudgetCallback implements Callback, Stateful {
   }
 
   private void save(TrainingContext context, long startedAt) {
+    TrainingIteration at = context.iteration();
     budget.saveStarted(startedAt);
     context.checkpoints().saveResumable(true, true).whenComplete((StoredCheckpoint stored, Throwable error) -> {
       if (error == null) {
@@ -158,10 +161,17 @@ public final class TimeBudgetCallback implements Callback, Stateful {
             + Durations.format(finishedAt - startedAt) + " from request to commit");
       } else {
         budget.saveEnded(startedAt);
-        LOG.log(Level.WARNING, () -> "time-budget: the checkpoint it asked for was not saved (" + error.getMessage()
-            + "); the budget now assumes saves take no time");
+        boolean measured = budget.longestSave().isPresent();
+        LOG.log(Level.WARNING, () -> "time-budget: the checkpoint it asked for at " + at + " was not saved ("
+            + messageOf(error) + ")" + (measured ? "" : "; with no save measured, it counts saves as instant"));
       }
     });
+  }
+
+  private static String messageOf(Throwable error) {
+    // The writer's future fails with a CompletionException around the I/O error.
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
   @Override
