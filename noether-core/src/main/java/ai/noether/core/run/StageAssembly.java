@@ -7,8 +7,6 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
-import ai.noether.api.init.Initializer;
-import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -75,9 +73,18 @@ public final class StageAssembly implements AutoCloseable {
    *     checkpoint to resume from does not exist (the message lists what does)
    */
   public static StageAssembly assemble(RunConfig config, ComponentRegistry registry, StopRequest stop) throws IOException {
+    return assemble(config, registry, stop, List.of());
+  }
+
+  /**
+   * Builds the stage with extra callbacks that are not part of the configuration (they run after
+   * the configured ones and keep no state in checkpoints), e.g. a simulated preemption.
+   */
+  public static StageAssembly assemble(
+      RunConfig config, ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
     StageAssembly stage = new StageAssembly(config);
     try {
-      stage.build(registry, stop);
+      stage.build(registry, stop, extraCallbacks);
       return stage;
     } catch (IOException | RuntimeException e) {
       try {
@@ -89,7 +96,7 @@ public final class StageAssembly implements AutoCloseable {
     }
   }
 
-  private void build(ComponentRegistry registry, StopRequest stop) throws IOException {
+  private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
     RunContext context = RunContext.forRun(config);
     store = registry.createStore(config.store(), config.outputDir(), context);
     resources.push(store);
@@ -100,6 +107,8 @@ public final class StageAssembly implements AutoCloseable {
       StoredCheckpoint checkpoint = store.resolve(resume.get().stage(), resume.get().checkpoint());
       resumedFrom = CheckpointReader.forResume(store, checkpoint, modelName);
       checkCompatible(resumedFrom);
+    } else {
+      refuseToOverwrite();
     }
 
     DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
@@ -111,10 +120,8 @@ public final class StageAssembly implements AutoCloseable {
       model.load(resumedFrom.stateDict(), true);
     } else {
       for (ComponentBlock block : config.model().initializers()) {
-        Initializer initializer = registry.createInitializer(block, context);
-        LoadReport report = initializer.initialize(model);
-        LOG.info("{} initialised {} of {} weights of '{}'{}", block.path(), report.loaded().size(),
-            model.parameters().size(), modelName, report.isExact() ? "" : ":\n" + report.describe());
+        // Each initializer logs what it copied and what it kept fresh.
+        registry.createInitializer(block, context).initialize(model);
       }
     }
 
@@ -147,6 +154,9 @@ public final class StageAssembly implements AutoCloseable {
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
+    for (int i = 0; i < extraCallbacks.size(); i++) {
+      builder.addCallback("launch-option#" + (i + 1), extraCallbacks.get(i));
+    }
     if (resumedFrom != null) {
       builder.optLineage(List.of(lineageEntry(resumedFrom)));
     }
@@ -175,6 +185,23 @@ public final class StageAssembly implements AutoCloseable {
     }
     int n = seen.merge(block.kind(), 1, Integer::sum);
     return n == 1 ? block.kind() : block.kind() + "#" + n;
+  }
+
+  /** A fresh start into a stage that has checkpoints would mix two trainings under one name. */
+  private void refuseToOverwrite() throws IOException {
+    List<StoredCheckpoint> existing;
+    try {
+      existing = store.list(config.stage());
+    } catch (ai.noether.api.checkpoint.CheckpointNotFoundException e) {
+      return;
+    }
+    if (!existing.isEmpty()) {
+      StoredCheckpoint newest = existing.get(existing.size() - 1);
+      throw new ConfigException("stage " + config.stage() + " already has " + existing.size() + " checkpoint(s) (newest: "
+          + newest.describe() + ") in " + config.layout().checkpointDir() + "; a fresh start would mix two trainings."
+          + " Continue it with 'noether resume " + config.runId() + " --stage " + config.stageName()
+          + "' (or resume_run_id: " + config.runId() + "), or start under another run_id or stage_name.");
+    }
   }
 
   @SuppressWarnings("unchecked")
