@@ -127,7 +127,7 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     }
     TimeBudget.Check check = budget.check(now);
     if (!check.anotherUpdateFits()) {
-      stop(context, check, now);
+      stop(context, check);
     } else if (!measuringSaves && !budget.knowsSaves()) {
       measuringSaves = true;
       LOG.log(Level.INFO, () -> "time-budget: saving a checkpoint at " + context.iteration()
@@ -136,12 +136,13 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     }
   }
 
-  private void stop(TrainingContext context, TimeBudget.Check check, long now) {
+  private void stop(TrainingContext context, TimeBudget.Check check) {
     stopping = true;
-    save(context, now);
-    context.requestStop("time budget: " + check.describe());
+    // An interruption, not a finish: the trainer writes an emergency checkpoint at once (no final
+    // evaluation to wait for) and the command line exits with 3, so a job script resubmits the run.
+    context.requestInterrupt("time budget: " + check.describe());
     LOG.log(Level.INFO, () -> "time-budget: stopping at " + context.iteration() + " (" + check.describe()
-        + "); saving a resumable checkpoint. Continue with: ./noether resume " + context.stage().runId()
+        + "); the trainer writes a resumable checkpoint. Continue with: ./noether resume " + context.stage().runId()
         + " --stage " + context.stage().stageName() + " --output-dir " + outputDir(context));
   }
 

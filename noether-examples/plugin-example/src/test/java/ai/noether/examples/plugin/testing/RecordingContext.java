@@ -93,10 +93,21 @@ public final class RecordingContext implements TrainingContext {
     log.add(key + "=" + value);
   }
 
+  /** True when the recorded stop was an interruption (an emergency checkpoint, exit status 3). */
+  public boolean interrupted;
+
   @Override
   public void requestStop(String reason) {
     if (stopReason == null) {
       stopReason = reason;
+    }
+  }
+
+  @Override
+  public void requestInterrupt(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+      interrupted = true;
     }
   }
 

@@ -73,12 +73,12 @@ class TimeBudgetTrainingTest {
 
     TrainingResult stopped = train(first, registry);
 
-    assertThat(stopped.interrupted()).as("a planned stop, not a signal").isFalse();
+    assertThat(stopped.interrupted()).as("an interruption: the command line exits with 3").isTrue();
     assertThat(stopped.stop().reason()).startsWith("time budget: ");
     assertThat(stopped.iteration()).isEqualTo(new TrainingIteration(0, 1, 32));
     Path checkpoints = first.layout().checkpointDir();
     for (String kind : List.of("model", "optim", "trainer")) {
-      assertThat(checkpoints.resolve("mlp_cp=E0_U1_S32_" + kind + ".th")).isRegularFile();
+      assertThat(checkpoints.resolve("mlp_cp=E0_U1_S32.interrupt_" + kind + ".th")).isRegularFile();
       assertThat(checkpoints.resolve("mlp_cp=latest_" + kind + ".th")).isRegularFile();
     }
     Map<String, Object> afterStop = budgetState(checkpoints.resolve("mlp_cp=latest_trainer.th"));
