@@ -113,7 +113,7 @@ class DjlEndToEndTest {
     @Override
     public void afterUpdate(ai.noether.api.callback.TrainingContext context) {
       if (context.iteration().update() == update) {
-        stop.request(StopRequest.Kind.INTERRUPTED, "test interrupt");
+        stop.requestInterrupt("test interrupt", "signal");
       }
     }
   }

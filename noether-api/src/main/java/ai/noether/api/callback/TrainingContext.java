@@ -42,8 +42,19 @@ public interface TrainingContext {
   /** Logs a metric at the current iteration (it goes to the history and the log). */
   void logMetric(String key, double value);
 
-  /** Asks the trainer to stop after the current step and write a final checkpoint. */
+  /**
+   * Asks the trainer to end training after the current step, as finished: it evaluates, runs
+   * {@code afterTraining} and writes the final checkpoint ({@code last}). For early stopping.
+   */
   void requestStop(String reason);
+
+  /**
+   * Asks the trainer to stop after the current step as if the job were preempted: it writes an
+   * emergency checkpoint ({@code E.._U.._S...interrupt}, moved to {@code latest}) that resumes
+   * exactly, skips the end-of-training work, and the command line exits with status 3 so that a
+   * job script resubmits the run. For callbacks that see the job's time or resources run out.
+   */
+  void requestInterrupt(String reason);
 
   /** True once a stop was requested by a callback, a signal or the trainer. */
   boolean stopRequested();

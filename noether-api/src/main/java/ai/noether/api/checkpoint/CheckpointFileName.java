@@ -42,7 +42,22 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
 
   /** The file name. */
   public String format() {
-    return modelName + (modelInfo == null ? "" : "_" + modelInfo) + CP + tag.token() + "_" + kind.suffix() + EXTENSION;
+    return prefix() + CP + tag.token() + "_" + kind.suffix() + EXTENSION;
+  }
+
+  /** The part of the name before {@code _cp=}: {@code {model_name}[_{model_info}]}. */
+  public String prefix() {
+    return prefix(modelName, modelInfo);
+  }
+
+  /**
+   * The part of a file name before {@code _cp=} for this model and model info (null for none).
+   * Comparing prefixes rather than parsed parts also finds files written by Noether in Python whose
+   * model info contains {@code _} (e.g. {@code ema_factor=0.9999}), which {@link #parse} splits
+   * differently.
+   */
+  public static String prefix(String modelName, String modelInfo) {
+    return modelInfo == null ? modelName : modelName + "_" + modelInfo;
   }
 
   /** True if {@code fileName} looks like a checkpoint file (it may still fail to parse). */

@@ -12,4 +12,8 @@ public class CheckpointNotFoundException extends NoetherException {
   public CheckpointNotFoundException(String message) {
     super(message);
   }
+
+  public CheckpointNotFoundException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -25,12 +25,15 @@ public record StoredCheckpoint(
     Objects.requireNonNull(committedAt, "committedAt");
   }
 
-  /** The file of this kind for this model (and model info, null for none), if present. */
+  /**
+   * The file of this kind for this model (and model info, null for none), if present. Files are
+   * matched by their name's {@link CheckpointFileName#prefix() prefix}, so model info written by
+   * Noether in Python with a {@code _} in it ({@code ema_factor=0.9999}) is found too.
+   */
   public Optional<StoredFile> file(String modelName, String modelInfo, CheckpointFileKind kind) {
+    String prefix = CheckpointFileName.prefix(modelName, modelInfo);
     return files.stream()
-        .filter(f -> f.name().modelName().equals(modelName)
-            && Objects.equals(f.name().modelInfo(), modelInfo)
-            && f.name().kind() == kind)
+        .filter(f -> f.name().prefix().equals(prefix) && f.name().kind() == kind)
         .findFirst();
   }
 

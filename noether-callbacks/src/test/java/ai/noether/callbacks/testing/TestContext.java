@@ -147,6 +147,11 @@ public final class TestContext implements TrainingContext {
   }
 
   @Override
+  public void requestInterrupt(String reason) {
+    stopReasons.add("interrupt: " + reason);
+  }
+
+  @Override
   public boolean stopRequested() {
     return !stopReasons.isEmpty();
   }

@@ -49,7 +49,7 @@ public final class TrainerRuns {
     @Override
     public void afterUpdate(TrainingContext context) {
       if (context.iteration().update() == update) {
-        stop.request(StopRequest.Kind.INTERRUPTED, "test interrupt");
+        stop.requestInterrupt("test interrupt", "signal");
       }
     }
   }

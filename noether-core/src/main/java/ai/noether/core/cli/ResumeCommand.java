@@ -36,7 +36,8 @@ final class ResumeCommand implements Callable<Integer> {
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to resume")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID",
+      description = "the run to resume; default: the run started or resumed most recently in the output directory")
   String runId;
 
   @Option(names = "--stage", paramLabel = "STAGE",
@@ -54,9 +55,21 @@ final class ResumeCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--interrupt-at-update", paramLabel = "N",
+      description = "send this process SIGTERM after update N, as for 'train'")
+  long interruptAtUpdate;
+
   @Override
   public Integer call() throws Exception {
     Path runs = cli.workingDir().resolve(outputDir).normalize();
+    if (runId == null) {
+      Path newest = newestStageConfig(runs);
+      runId = newest.getParent().getParent().getFileName().toString();
+      if (stage == null) {
+        stage = newest.getParent().getFileName().toString();
+      }
+      spec.commandLine().getOut().println("resuming the most recent run: " + runId + ", stage " + stage);
+    }
     Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
     if (!Files.isDirectory(runDir)) {
       throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false));
@@ -76,7 +89,28 @@ final class ResumeCommand implements Callable<Integer> {
     RunConfig run = cli.loader().load(file, arguments);
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
-    return cli.launcher().launch(run, registry, spec.commandLine().getOut());
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut(), new LaunchOptions(interruptAtUpdate));
+  }
+
+  /** The saved configuration written last under {@code runs}: the stage started or resumed last. */
+  private static Path newestStageConfig(Path runs) throws IOException {
+    if (!Files.isDirectory(runs)) {
+      throw new ConfigException("there are no runs to resume: " + runs + " does not exist; give --output-dir");
+    }
+    try (Stream<Path> files = Files.find(runs, 3, (p, a) -> a.isRegularFile()
+        && p.getFileName().toString().equals(RunConfig.RESOLVED_FILE_NAME))) {
+      return files.max(java.util.Comparator.comparing(ResumeCommand::modified))
+          .orElseThrow(() -> new ConfigException("there are no runs to resume in " + runs
+              + " (no <run_id>/<stage>/" + RunConfig.RESOLVED_FILE_NAME + ")"));
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p);
+    } catch (IOException e) {
+      return java.nio.file.attribute.FileTime.fromMillis(0);
+    }
   }
 
   private static String checkName(String what, String value, java.util.function.UnaryOperator<String> check) {

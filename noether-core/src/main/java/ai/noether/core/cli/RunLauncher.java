@@ -22,12 +22,13 @@ public interface RunLauncher {
    *
    * @param registry the registry {@code config} was validated against
    * @param out where to print a summary for the user (logging goes through SLF4J)
+   * @param options command-line options that are not part of the configuration
    * @return the exit status: {@link NoetherCli#OK} when training reached its limit,
    *     {@link NoetherCli#INTERRUPTED} when a signal stopped it after a resumable checkpoint
    * @throws ai.noether.api.ConfigException for problems the user fixes in the configuration (exit 2)
    * @throws Exception for anything else (exit 1)
    */
-  int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) throws Exception;
+  int launch(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options) throws Exception;
 
   /** The first launcher listed in a services file, or {@link #unavailable()}. */
   static RunLauncher fromClassPath() {
@@ -36,7 +37,7 @@ public interface RunLauncher {
 
   /** A launcher that explains that this build cannot train (no launcher on the class path). */
   static RunLauncher unavailable() {
-    return (config, registry, out) -> {
+    return (config, registry, out, options) -> {
       throw new NoetherException("training is not available in this build: no run launcher is on the class path"
           + " (an implementation of " + RunLauncher.class.getName() + " listed in META-INF/services/"
           + RunLauncher.class.getName() + "). 'noether config' checks a configuration without training.");

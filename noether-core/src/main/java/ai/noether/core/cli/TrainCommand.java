@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -26,11 +27,17 @@ final class TrainCommand implements Callable<Integer> {
       description = "overrides, e.g. trainer.max_updates=50 optimizer.lr=1e-3 trainer.callbacks[0].every_n_epochs=2")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--interrupt-at-update", paramLabel = "N",
+      description = "send this process SIGTERM after update N, as a scheduler preempting the job would"
+          + " (to watch an emergency checkpoint and a resume)")
+  long interruptAtUpdate;
+
   @Override
   public Integer call() throws Exception {
     RunConfig run = cli.loader().load(config, overrides);
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
-    return cli.launcher().launch(run, registry, spec.commandLine().getOut());
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut(),
+        new LaunchOptions(interruptAtUpdate));
   }
 }

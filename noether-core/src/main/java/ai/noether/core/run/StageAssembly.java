@@ -8,8 +8,6 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
-import ai.noether.api.init.Initializer;
-import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -51,9 +49,6 @@ import org.slf4j.LoggerFactory;
  * checkpoint cannot honour are a {@link ConfigException} listing them; the others are logged), and
  * records where the run came from in its lineage.
  *
- * <p>The run's {@link StopRequest} is in the context too, for plugins that end a run the way a
- * signal does (an emergency checkpoint and the "interrupted" exit status), e.g. at a wall-clock
- * limit.
  *
  * <p>Closing releases everything in reverse order of creation.
  */
@@ -80,9 +75,18 @@ public final class StageAssembly implements AutoCloseable {
    *     or the run, stage or checkpoint to resume from does not exist (the message lists what does)
    */
   public static StageAssembly assemble(RunConfig config, ComponentRegistry registry, StopRequest stop) throws IOException {
+    return assemble(config, registry, stop, List.of());
+  }
+
+  /**
+   * Builds the stage with extra callbacks that are not part of the configuration (they run after
+   * the configured ones and keep no state in checkpoints), e.g. a simulated preemption.
+   */
+  public static StageAssembly assemble(
+      RunConfig config, ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
     StageAssembly stage = new StageAssembly(config);
     try {
-      stage.build(registry, stop);
+      stage.build(registry, stop, extraCallbacks);
       return stage;
     } catch (IOException | RuntimeException e) {
       try {
@@ -94,9 +98,8 @@ public final class StageAssembly implements AutoCloseable {
     }
   }
 
-  private void build(ComponentRegistry registry, StopRequest stop) throws IOException {
+  private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
     RunContext context = RunContext.forRun(config);
-    context.put(StopRequest.class, stop);
     store = registry.createStore(config.store(), config.outputDir(), context);
     resources.push(store);
     context.put(CheckpointStore.class, store);
@@ -105,6 +108,8 @@ public final class StageAssembly implements AutoCloseable {
     if (resume.isPresent()) {
       resumedFrom = read(resume.get(), modelName);
       checkCompatible(resumedFrom);
+    } else {
+      refuseToOverwrite();
     }
 
     DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
@@ -116,10 +121,8 @@ public final class StageAssembly implements AutoCloseable {
       model.load(resumedFrom.stateDict(), true);
     } else {
       for (ComponentBlock block : config.model().initializers()) {
-        Initializer initializer = registry.createInitializer(block, context);
-        LoadReport report = initializer.initialize(model);
-        LOG.info("{} initialised {} of {} weights of '{}'{}", block.path(), report.loaded().size(),
-            model.parameters().size(), modelName, report.isExact() ? "" : ":\n" + report.describe());
+        // Each initializer logs what it copied and what it kept fresh.
+        registry.createInitializer(block, context).initialize(model);
       }
     }
 
@@ -151,6 +154,9 @@ public final class StageAssembly implements AutoCloseable {
         resources.push(closeable);
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
+    }
+    for (int i = 0; i < extraCallbacks.size(); i++) {
+      builder.addCallback("launch-option#" + (i + 1), extraCallbacks.get(i));
     }
     if (resumedFrom != null) {
       builder.optLineage(List.of(lineageEntry(resumedFrom)));
@@ -195,6 +201,23 @@ public final class StageAssembly implements AutoCloseable {
     }
     int n = seen.merge(block.kind(), 1, Integer::sum);
     return n == 1 ? block.kind() : block.kind() + "#" + n;
+  }
+
+  /** A fresh start into a stage that has checkpoints would mix two trainings under one name. */
+  private void refuseToOverwrite() throws IOException {
+    List<StoredCheckpoint> existing;
+    try {
+      existing = store.list(config.stage());
+    } catch (ai.noether.api.checkpoint.CheckpointNotFoundException e) {
+      return;
+    }
+    if (!existing.isEmpty()) {
+      StoredCheckpoint newest = existing.get(existing.size() - 1);
+      throw new ConfigException("stage " + config.stage() + " already has " + existing.size() + " checkpoint(s) (newest: "
+          + newest.describe() + ") in " + config.layout().checkpointDir() + "; a fresh start would mix two trainings."
+          + " Continue it with 'noether resume " + config.runId() + " --stage " + config.stageName()
+          + "' (or resume_run_id: " + config.runId() + "), or start under another run_id or stage_name.");
+    }
   }
 
   @SuppressWarnings("unchecked")

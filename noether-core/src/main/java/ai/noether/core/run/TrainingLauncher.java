@@ -1,14 +1,19 @@
 package ai.noether.core.run;
 
+import ai.noether.api.ConfigException;
+import ai.noether.api.callback.Callback;
+import ai.noether.core.cli.LaunchOptions;
 import ai.noether.core.cli.NoetherCli;
 import ai.noether.core.cli.RunLauncher;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.signal.SimulatedPreemption;
 import ai.noether.core.signal.StopSignals;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.TrainingResult;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What {@code noether train} and {@code noether resume} run: installs the stop signals, assembles
@@ -37,12 +42,19 @@ public final class TrainingLauncher implements RunLauncher {
   }
 
   @Override
-  public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) throws Exception {
+  public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options)
+      throws Exception {
+    if (!installSignals && options.interruptAtUpdate() > 0) {
+      throw new ConfigException("--interrupt-at-update sends the process SIGTERM, which needs the signal handlers of "
+          + "the noether command line; this launcher runs without them");
+    }
     StopRequest stop = new StopRequest();
     if (installSignals) {
       StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()));
     }
-    try (StageAssembly stage = StageAssembly.assemble(config, registry, stop)) {
+    List<Callback> extra = options.interruptAtUpdate() > 0
+        ? List.of(new SimulatedPreemption(options.interruptAtUpdate())) : List.of();
+    try (StageAssembly stage = StageAssembly.assemble(config, registry, stop, extra)) {
       if (stage.resumedFrom().isPresent()) {
         out.println("resuming " + config.stage() + " from " + stage.resumedFrom().get().source()
             + (stage.configChanges().isEmpty() ? "" : " with configuration changes:"));
@@ -56,6 +68,7 @@ public final class TrainingLauncher implements RunLauncher {
       if (result.interrupted()) {
         out.println("continue with: ./noether resume " + config.runId() + " --stage " + config.stageName()
             + " --output-dir " + config.outputDir());
+        out.println("(or just ./noether resume, which picks the most recent run in the output directory)");
         return NoetherCli.INTERRUPTED;
       }
       return NoetherCli.OK;

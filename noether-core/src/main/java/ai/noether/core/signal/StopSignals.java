@@ -1,6 +1,7 @@
 package ai.noether.core.signal;
 
 import ai.noether.core.training.StopRequest;
+import ai.noether.core.training.Trainer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +74,7 @@ public final class StopSignals {
       LOG.warn("{} received; already stopping", name);
       return;
     }
-    stop.request(StopRequest.Kind.INTERRUPTED, name + " received");
+    stop.requestInterrupt(name + " received", Trainer.REASON_SIGNAL);
     LOG.warn("{} received: finishing the current update, then writing an emergency checkpoint "
         + "(press Ctrl+C again to exit at once)", name);
     Thread watchdog = new Thread(this::haltAfterTimeout, "noether-stop-watchdog");

@@ -281,7 +281,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         .map(CheckpointManifest.Entry::blob)
         .collect(Collectors.toSet());
     int deleted = 0;
-    for (Path blob : list(dir.data())) {
+    for (Path blob : StageDirectory.entries(dir.data())) {
       if (!referenced.contains(blob.getFileName().toString()) && Files.deleteIfExists(blob)) {
         deleted++;
       }
@@ -365,7 +365,7 @@ public final class FileCheckpointStore implements CheckpointStore {
   private CleanupReport cleanupLocked(StageDirectory dir) throws IOException {
     int temporaries = 0;
     for (Path d : List.of(dir.checkpoints(), dir.store(), dir.data())) {
-      for (Path p : list(d)) {
+      for (Path p : StageDirectory.entries(d)) {
         if (StageDirectory.isPending(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           temporaries += Files.deleteIfExists(p) ? 1 : 0;
         }
@@ -593,7 +593,7 @@ public final class FileCheckpointStore implements CheckpointStore {
   private static List<String> childDirectories(Path dir, java.util.function.Function<String, String> validName)
       throws IOException {
     List<String> names = new ArrayList<>();
-    for (Path p : list(dir)) {
+    for (Path p : StageDirectory.entries(dir)) {
       String name = p.getFileName().toString();
       if (Files.isDirectory(p) && isValid(name, validName)) {
         names.add(name);
@@ -610,19 +610,6 @@ public final class FileCheckpointStore implements CheckpointStore {
     } catch (RuntimeException e) {
       return false;
     }
-  }
-
-  private static List<Path> list(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      stream.forEach(out::add);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    }
-    return out;
   }
 
   private static void requireCommittable(

@@ -5,7 +5,13 @@ import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -110,5 +116,19 @@ final class StageDirectory {
 
   static boolean isPending(String fileName) {
     return fileName.startsWith(".") && fileName.endsWith(TEMP_SUFFIX);
+  }
+
+  /** The entries of {@code dir} in no particular order; empty if it does not exist (or vanished). */
+  static List<Path> entries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(out::add);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    return out;
   }
 }

@@ -244,7 +244,7 @@ final class StageListing {
 
   private static Set<CheckpointTag> manifestTags(StageDirectory dir) throws IOException {
     Set<CheckpointTag> tags = new HashSet<>();
-    for (Path file : entries(dir.store())) {
+    for (Path file : StageDirectory.entries(dir.store())) {
       StageDirectory.manifestTag(file.getFileName().toString()).ifPresent(tags::add);
     }
     return tags;
@@ -253,7 +253,7 @@ final class StageListing {
   /** The Noether-named regular files in {@code checkpoints/}, by tag. */
   private static Map<CheckpointTag, List<Path>> names(StageDirectory dir) throws IOException {
     Map<CheckpointTag, List<Path>> byTag = new LinkedHashMap<>();
-    for (Path file : entries(dir.checkpoints())) {
+    for (Path file : StageDirectory.entries(dir.checkpoints())) {
       String fileName = file.getFileName().toString();
       if (fileName.startsWith(".") || !CheckpointFileName.looksLikeCheckpointFile(fileName)) {
         continue;
@@ -269,19 +269,6 @@ final class StageListing {
       }
     }
     return byTag;
-  }
-
-  private static List<Path> entries(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      stream.forEach(out::add);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    }
-    return out;
   }
 
   private static int rank(CheckpointTag tag) {

@@ -17,14 +17,29 @@ public final class StopRequest {
     INTERRUPTED
   }
 
-  /** A stop with its reason. */
-  public record Stop(Kind kind, String reason) {}
+  /**
+   * A stop with its reason.
+   *
+   * @param kind finished or interrupted
+   * @param reason what the log and the user see, e.g. {@code SIGTERM received}
+   * @param checkpointReason for an interruption, the lower-case word of the emergency checkpoint's
+   *     tag ({@code signal} in {@code E3_U1234_S39488.signal}); null for a finished run
+   */
+  public record Stop(Kind kind, String reason, String checkpointReason) {}
 
   private final AtomicReference<Stop> stop = new AtomicReference<>();
 
-  /** Requests a stop; returns false if one was already requested. */
-  public boolean request(Kind kind, String reason) {
-    return stop.compareAndSet(null, new Stop(kind, reason));
+  /** Requests a normal end of training; returns false if a stop was already requested. */
+  public boolean requestFinish(String reason) {
+    return stop.compareAndSet(null, new Stop(Kind.FINISHED, reason, null));
+  }
+
+  /**
+   * Requests an interruption with an emergency checkpoint tagged {@code checkpointReason};
+   * returns false if a stop was already requested.
+   */
+  public boolean requestInterrupt(String reason, String checkpointReason) {
+    return stop.compareAndSet(null, new Stop(Kind.INTERRUPTED, reason, checkpointReason));
   }
 
   /** The request, or null. */

@@ -65,6 +65,8 @@ public final class Trainer implements AutoCloseable {
   public static final String LR = "lr";
   /** Emergency tag reason of a checkpoint written because of a stop signal. */
   public static final String REASON_SIGNAL = "signal";
+  /** Emergency tag reason of a checkpoint written because a callback asked for an interruption. */
+  public static final String REASON_INTERRUPT = "interrupt";
   /** Emergency tag reason of a checkpoint written because training failed. */
   public static final String REASON_ERROR = "error";
 
@@ -316,7 +318,8 @@ public final class Trainer implements AutoCloseable {
     StoredCheckpoint last;
     if (stop != null && stop.kind() == StopRequest.Kind.INTERRUPTED) {
       LOG.warn("stopping at {}: {}; writing an emergency checkpoint", iteration, stop.reason());
-      last = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SIGNAL), Set.of(CheckpointTag.LATEST)).join();
+      last = writer.saveResumable(CheckpointTag.emergency(iteration, stop.checkpointReason()),
+          Set.of(CheckpointTag.LATEST)).join();
       LOG.warn("resume with: {}", resumeCommand(null));
     } else {
       if (window.count() > 0) {
@@ -598,7 +601,12 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void requestStop(String reason) {
-      stopRequest.request(StopRequest.Kind.FINISHED, reason);
+      stopRequest.requestFinish(reason);
+    }
+
+    @Override
+    public void requestInterrupt(String reason) {
+      stopRequest.requestInterrupt(reason, REASON_INTERRUPT);
     }
 
     @Override

@@ -256,6 +256,29 @@ class NoetherCliTest {
     assertThat(r.err).startsWith("run id '../etc' starts with '.'");
   }
 
+  @Test
+  void resumeWithoutARunIdTakesTheStageStartedMostRecently() throws Exception {
+    saveStage("run-1", "train");
+    saveStage("run-2", "finetune");
+    Files.setLastModifiedTime(dir.resolve("runs/run-1/train/config.yaml"), java.nio.file.attribute.FileTime.fromMillis(1000));
+
+    Result r = run("resume", "--interrupt-at-update", "9");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.out).contains("resuming the most recent run: run-2, stage finetune");
+    assertThat(launcher.launched).singleElement()
+        .satisfies(c -> assertThat(c.resume().stage()).isEqualTo(new StageId("run-2", "finetune")));
+    assertThat(launcher.options).containsExactly(new LaunchOptions(9));
+  }
+
+  @Test
+  void resumeWithoutARunIdAndNoRunsSaysSo() {
+    Result r = run("resume");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("there are no runs to resume: " + dir.resolve("runs") + " does not exist");
+  }
+
   private void saveStage(String runId, String stage, String... overrides) throws Exception {
     List<String> args = new ArrayList<>(List.of("run_id=" + runId, "stage_name=" + stage));
     args.addAll(List.of(overrides));
@@ -268,11 +291,13 @@ class NoetherCliTest {
   /** Stands in for the run assembly: records what it was asked to launch. */
   static final class RecordingLauncher implements RunLauncher {
     final List<RunConfig> launched = new ArrayList<>();
+    final List<LaunchOptions> options = new ArrayList<>();
     int status = NoetherCli.OK;
 
     @Override
-    public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out) {
+    public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options) {
       launched.add(config);
+      this.options.add(options);
       return status;
     }
   }

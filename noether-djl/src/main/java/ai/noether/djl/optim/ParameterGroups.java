@@ -1,5 +1,6 @@
 package ai.noether.djl.optim;
 
+import ai.noether.api.model.ParameterGlob;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,20 +43,20 @@ public final class ParameterGroups {
    *     listing the parameter paths
    */
   public static ParameterGroups resolve(String kind, List<String> trainablePaths, OptimizerSettings settings) {
-    List<List<Glob>> groupGlobs = new ArrayList<>();
-    for (ParamGroupConfig g : settings.paramGroups()) {
-      groupGlobs.add(g.params().stream().map(Glob::new).toList());
+    List<List<ParameterGlob>> groupGlobs = new ArrayList<>();
+    for (int i = 0; i < settings.paramGroups().size(); i++) {
+      groupGlobs.add(globs(settings.paramGroups().get(i).params(), "param_groups[" + i + "].params"));
     }
-    List<Glob> noDecay = settings.noWeightDecay().stream().map(Glob::new).toList();
+    List<ParameterGlob> noDecay = globs(settings.noWeightDecay(), "no_weight_decay");
     for (int i = 0; i < groupGlobs.size(); i++) {
-      for (Glob glob : groupGlobs.get(i)) {
+      for (ParameterGlob glob : groupGlobs.get(i)) {
         if (trainablePaths.stream().noneMatch(glob::matches)) {
           throw new IllegalArgumentException(kind + " param_groups[" + i + "] pattern '" + glob
               + "' matches no trainable parameter; parameters are " + trainablePaths);
         }
       }
     }
-    for (Glob glob : noDecay) {
+    for (ParameterGlob glob : noDecay) {
       if (trainablePaths.stream().noneMatch(glob::matches)) {
         LOG.info("{} no_weight_decay pattern '{}' matches no parameter of this model", kind, glob);
       }
@@ -95,5 +96,13 @@ public final class ParameterGroups {
   /** All assignments in parameter order. */
   public List<Assignment> all() {
     return List.copyOf(assignments.values());
+  }
+
+  private static List<ParameterGlob> globs(List<String> patterns, String key) {
+    List<ParameterGlob> out = new ArrayList<>();
+    for (int i = 0; i < patterns.size(); i++) {
+      out.add(ParameterGlob.parse(patterns.get(i), key + "[" + i + "]"));
+    }
+    return out;
   }
 }

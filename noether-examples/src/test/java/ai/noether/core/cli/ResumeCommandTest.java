@@ -118,7 +118,7 @@ class ResumeCommandTest {
     assertUsageError(r);
     assertThat(r.err).startsWith("cannot resume from resume_run_id: run-a, resume_stage_name: train, "
         + "resume_checkpoint: U30: no checkpoint matches 'U30' in run 'run-a' stage 'train'");
-    assertThat(r.err).contains("Its checkpoints: E1_U20_S312, E1_U24_S376.signal, E3_U40_S616, E4_U52_S800, "
+    assertThat(r.err).contains("Its checkpoints: E1_U20_S312, E1_U24_S376.interrupt, E3_U40_S616, E4_U52_S800, "
         + "best.loss~valid~total @ E4_U52_S800, last @ E4_U52_S800, latest @ E4_U52_S800.");
   }
 
@@ -151,7 +151,7 @@ class ResumeCommandTest {
     assertThat(Files.readString(savedConfig)).as("the saved configuration is left alone").isEqualTo(before);
     assertThat(FileCheckpointStore.open(runs).list(new StageId("run-b", "train")))
         .extracting(StoredCheckpoint::describe)
-        .containsExactly("E1_U20_S312", "best.loss~valid~total @ E1_U20_S312", "E1_U24_S376.signal", "latest @ E1_U24_S376");
+        .containsExactly("E1_U20_S312", "best.loss~valid~total @ E1_U20_S312", "E1_U24_S376.interrupt", "latest @ E1_U24_S376");
   }
 
   @Test
@@ -210,7 +210,7 @@ class ResumeCommandTest {
   void aResumedStageRecordsInEveryNewCheckpointWhichCheckpointItContinuedFrom() throws Exception {
     FileCheckpointStore store = FileCheckpointStore.open(runs);
     StageId stage = new StageId("run-a", "train");
-    StoredCheckpoint emergency = store.resolve(stage, CheckpointSelector.parse("E1_U24_S376.signal"));
+    StoredCheckpoint emergency = store.resolve(stage, CheckpointSelector.parse("E1_U24_S376.interrupt"));
     StoredCheckpoint last = store.resolve(stage, CheckpointSelector.parse("last"));
 
     List<?> lineage = (List<?>) trainerFile(store, last).get(CheckpointKeys.LINEAGE);
@@ -220,7 +220,7 @@ class ResumeCommandTest {
     assertThat(entry.get(CheckpointKeys.RUN_ID)).isEqualTo("run-a");
     assertThat(entry.get(CheckpointKeys.STAGE_NAME)).isEqualTo("train");
     assertThat(entry.get(CheckpointKeys.CHECKPOINT_TAG)).as("the tag it was committed under, not 'latest'")
-        .isEqualTo("E1_U24_S376.signal");
+        .isEqualTo("E1_U24_S376.interrupt");
     assertThat(entry.get(CheckpointKeys.TRAINING_ITERATION)).isEqualTo("E1_U24_S376");
     assertThat(entry.get(CheckpointKeys.CHECKSUM)).isEqualTo("crc32c:" + emergency.files().stream()
         .map(f -> f.name().kind().suffix() + "=" + String.format("%08x", f.crc32c())).collect(Collectors.joining(",")));

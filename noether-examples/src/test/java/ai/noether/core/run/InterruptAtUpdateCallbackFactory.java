@@ -4,12 +4,13 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
-import ai.noether.core.training.StopRequest;
 
 /**
- * {@code kind: test-interrupt} with {@code at_update: k}: after update {@code k} the run stops the
- * way a SIGTERM stops it (an emergency checkpoint, "interrupted"), but at an exactly known update,
- * so that tests can compare against an uninterrupted run. Found through the test services file.
+ * {@code kind: test-interrupt} with {@code at_update: k}: after update {@code k} the run is
+ * interrupted as if preempted ({@link TrainingContext#requestInterrupt}: an emergency checkpoint
+ * {@code E.._U.._S...interrupt}, "interrupted"), at an exactly known update and without a signal,
+ * so that tests in this JVM can compare against an uninterrupted run. Found through the test
+ * services file.
  */
 public final class InterruptAtUpdateCallbackFactory implements CallbackFactory<InterruptAtUpdateCallbackFactory.Config> {
 
@@ -39,12 +40,11 @@ public final class InterruptAtUpdateCallbackFactory implements CallbackFactory<I
 
   @Override
   public Callback create(Config config, ComponentContext context) {
-    StopRequest stop = context.require(StopRequest.class);
     return new Callback() {
       @Override
       public void afterUpdate(TrainingContext training) {
         if (training.iteration().update() == config.atUpdate()) {
-          stop.request(StopRequest.Kind.INTERRUPTED, "test-interrupt at update " + config.atUpdate());
+          training.requestInterrupt("test-interrupt at update " + config.atUpdate());
         }
       }
     };

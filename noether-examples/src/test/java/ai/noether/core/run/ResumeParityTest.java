@@ -41,7 +41,7 @@ class ResumeParityTest {
           - {kind: best-checkpoint, metric_key: loss/valid/total, tolerances: [2]}
           - {kind: early-stopping, metric_key: loss/valid/total/ema=0.99, patience: 100}
       """;
-  /** Appends a callback that stops the run after update 33, as a SIGTERM would. */
+  /** Appends a callback that interrupts the run after update 33, as a preemption would. */
   static final String INTERRUPT = "trainer.callbacks[4]={kind: test-interrupt, at_update: 33}";
   /** Update 33 is batch 7 of epoch 2, between evaluations, with a partly filled logging window. */
   static final TrainingIteration AT_33 = new TrainingIteration(2, 33, 400 + 7 * 16);
@@ -72,7 +72,7 @@ class ResumeParityTest {
 
     Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", INTERRUPT);
     assertThat(interrupted.result().interrupted()).isTrue();
-    assertThat(interrupted.result().finalCheckpoint().tag()).isEqualTo(CheckpointTag.emergency(AT_33, "signal"));
+    assertThat(interrupted.result().finalCheckpoint().tag()).isEqualTo(CheckpointTag.emergency(AT_33, "interrupt"));
     Outcome resumed = StageRuns.train(yaml, out, "run_id=cut", "resume_run_id=cut", "resume_stage_name=train");
 
     assertThat(resumed.checkpoint().stored().iteration()).isEqualTo(new TrainingIteration(4, 52, 800));

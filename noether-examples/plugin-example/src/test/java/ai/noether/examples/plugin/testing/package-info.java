@@ -1,0 +1,2 @@
+/** Test doubles shared by the plugin's callback tests. */
+package ai.noether.examples.plugin.testing;
