@@ -42,6 +42,17 @@ public interface CheckpointStore extends Closeable {
       Set<CheckpointTag> aliases) throws IOException;
 
   /**
+   * Points aliases ({@code latest}, {@code last}) at a committed checkpoint without writing its
+   * bytes again, atomically per alias.
+   *
+   * @param target the tag the checkpoint was committed under (not an alias)
+   * @return the checkpoint as committed under {@code target}
+   * @throws CheckpointNotFoundException if the stage has no checkpoint committed under
+   *     {@code target}, listing what exists
+   */
+  StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException;
+
+  /**
    * The complete checkpoints of a stage, aliases included, ordered by iteration (oldest first).
    * Never null, possibly empty.
    */

@@ -4,6 +4,7 @@ import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageId;
@@ -62,6 +63,21 @@ public final class InMemoryStore implements CheckpointStore {
       tags.put(alias, new Entry(alias, iteration, renamed));
     }
     return stored(stage, tags.get(tag));
+  }
+
+  @Override
+  public synchronized StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) {
+    Map<CheckpointTag, Entry> tags = stages.getOrDefault(stage, Map.of());
+    Entry e = tags.get(target);
+    if (e == null) {
+      throw new CheckpointNotFoundException("no checkpoint " + target + " in " + stage);
+    }
+    for (CheckpointTag alias : aliases) {
+      Map<CheckpointFileName, Map<String, Object>> renamed = new LinkedHashMap<>();
+      e.files().forEach((name, tree) -> renamed.put(name.withTag(alias), tree));
+      tags.put(alias, new Entry(alias, e.iteration(), renamed));
+    }
+    return stored(stage, e);
   }
 
   private static StoredCheckpoint stored(StageId stage, Entry e) {

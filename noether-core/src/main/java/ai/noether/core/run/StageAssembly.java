@@ -3,6 +3,7 @@ package ai.noether.core.run;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoredCheckpoint;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,8 +172,33 @@ public final class StageAssembly implements AutoCloseable {
       trainer.restore(new ResumeState(resumedFrom.stored().iteration(), resumedFrom.trainer(),
           resumedFrom.optimizer(), resumedFrom.schedule(), resumedFrom.source()));
       LOG.info("resumed {} from {}", config.stage(), resumedFrom.source());
+      pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
+  }
+
+  /**
+   * A stage resumed in place from an older checkpoint continues from there, so {@code latest} must
+   * say so before anything else happens: otherwise a crash before the first new save would leave
+   * {@code latest} on the abandoned continuation, and a plain resume would pick it up.
+   */
+  private void pointLatestAtResumedCheckpoint() throws IOException {
+    StoredCheckpoint from = resumedFrom.stored();
+    if (!from.stage().equals(config.stage())
+        || !(resumedFrom.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed)) {
+      return;
+    }
+    CheckpointTag tag = CheckpointTag.parse(committed);
+    if (!tag.isAlias()) {
+      try {
+        // Cheap when latest is there already: one small manifest, no data.
+        store.alias(config.stage(), tag, Set.of(CheckpointTag.LATEST));
+        LOG.info("latest of {} now points at {}: the stage continues from there", config.stage(), tag.token());
+      } catch (CheckpointNotFoundException e) {
+        // A checkpoint the store did not commit itself (written by Noether in Python).
+        LOG.warn("could not point latest of {} at {}: {}", config.stage(), tag.token(), e.getMessage());
+      }
+    }
   }
 
   /**

@@ -114,6 +114,51 @@ public final class FileCheckpointStore implements CheckpointStore {
     });
   }
 
+  @Override
+  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(target, "target");
+    if (target.isAlias()) {
+      throw new IllegalArgumentException("cannot point aliases at the alias " + target.token()
+          + "; give the tag the checkpoint was committed under");
+    }
+    for (CheckpointTag a : aliases) {
+      if (!a.isAlias()) {
+        throw new IllegalArgumentException(a.token() + " is not an alias; aliases are latest and last");
+      }
+    }
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    return locked(dir, () -> {
+      cleanupOnce(dir);
+      CheckpointManifest primary = StageListing.scan(dir, IterationProbe.NONE).manifests().get(target);
+      if (primary == null || primary.aliasOf() != null) {
+        throw new CheckpointNotFoundException("stage " + stage + " has no checkpoint committed under " + target.token()
+            + "; checkpoints: " + list(stage).stream().map(StoredCheckpoint::describe).toList());
+      }
+      List<Path> pending = new ArrayList<>();
+      try {
+        List<CheckpointManifest> moved = aliases.stream().map(primary::asAlias).toList();
+        List<Path> temps = new ArrayList<>();
+        for (CheckpointManifest m : moved) {
+          Path temp = StageDirectory.pending(dir.manifest(m.tag()));
+          pending.add(temp);
+          temps.add(temp);
+          durable.writeNew(temp, m.toJson());
+        }
+        for (int i = 0; i < moved.size(); i++) {
+          Durable.replace(temps.get(i), dir.manifest(moved.get(i).tag()));
+          pending.remove(temps.get(i));
+        }
+        durable.syncDirectory(dir.store());
+      } catch (Throwable t) {
+        Durable.deleteAll(pending, t);
+        throw t;
+      }
+      publishNames(dir, target);
+      return primary.toStored(stage);
+    });
+  }
+
   private interface LockedAction<T> {
     T run() throws IOException;
   }

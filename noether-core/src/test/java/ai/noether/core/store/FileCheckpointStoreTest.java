@@ -73,6 +73,39 @@ class FileCheckpointStoreTest {
   }
 
   @Test
+  void aliasMovesLatestToAnOlderCheckpointWithoutCopyingBytes() throws IOException {
+    List<BytesFile> older = BytesFile.resumable("mlp", CheckpointTag.at(IT1), 5_000, 1);
+    commit(CheckpointTag.at(IT1), older, CheckpointTag.LATEST);
+    commit(CheckpointTag.at(IT2), BytesFile.resumable("mlp", CheckpointTag.at(IT2), 5_000, 9), CheckpointTag.LATEST);
+
+    StoredCheckpoint target = store.alias(STAGE, CheckpointTag.at(IT1), Set.of(CheckpointTag.LATEST));
+
+    assertThat(target.tag()).isEqualTo(CheckpointTag.at(IT1));
+    StoredCheckpoint latest = store.resolve(STAGE, CheckpointSelector.of(CheckpointTag.LATEST));
+    assertThat(latest.iteration()).isEqualTo(IT1);
+    store.verify(latest);
+    for (BytesFile f : older) {
+      Path latestName = checkpoints.resolve(f.name().withTag(CheckpointTag.LATEST).format());
+      assertThat(Files.isSameFile(latestName, checkpoints.resolve(f.name().format()))).isTrue();
+      assertThat(Files.readAllBytes(latestName)).isEqualTo(f.content());
+    }
+    assertThat(Files.list(checkpoints.resolve(".noether/data")).count()).as("no new stored copies").isEqualTo(6);
+  }
+
+  @Test
+  void aliasOfATagWithoutACheckpointListsWhatExists() throws IOException {
+    commit(CheckpointTag.at(IT1), BytesFile.resumable("mlp", CheckpointTag.at(IT1), 100, 1), CheckpointTag.LATEST);
+
+    assertThatThrownBy(() -> store.alias(STAGE, CheckpointTag.at(IT3), Set.of(CheckpointTag.LATEST)))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessage("stage run1/train has no checkpoint committed under E3_U30_S960; checkpoints: [E1_U10_S320,"
+            + " latest @ E1_U10_S320]");
+    assertThatThrownBy(() -> store.alias(STAGE, CheckpointTag.LATEST, Set.of(CheckpointTag.LAST)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot point aliases at the alias latest; give the tag the checkpoint was committed under");
+  }
+
+  @Test
   void committedCheckpointReportsSizesAndChecksumsOfItsFiles() throws IOException {
     List<BytesFile> files = BytesFile.resumable("mlp", CheckpointTag.at(IT1), 4_321, 1);
     StoredCheckpoint stored = commit(CheckpointTag.at(IT1), files);

@@ -95,6 +95,23 @@ class QuickstartRunTest {
         .hasMessageContaining("Continue it with 'noether resume quick --stage train'");
   }
 
+  @Test
+  void resumingInPlaceFromAnOlderCheckpointMovesLatestThereBeforeTraining() throws Exception {
+    RunConfig config = config();
+    try (StageAssembly stage = StageAssembly.assemble(config, REGISTRY, new StopRequest())) {
+      stage.trainer().run();
+    }
+
+    RunConfig resume = config("resume_run_id=quick", "resume_stage_name=train", "resume_checkpoint=E2");
+    try (StageAssembly stage = StageAssembly.assemble(resume, REGISTRY, new StopRequest())) {
+      StoredCheckpoint latest = stage.store().resolve(config.stage(), CheckpointSelector.parse("latest"));
+      assertThat(latest.iteration().toString()).as("a crash now resumes from here, not from E4")
+          .isEqualTo("E2_U128_S4096");
+      assertThat(stage.store().resolve(config.stage(), CheckpointSelector.parse("last")).iteration().toString())
+          .isEqualTo("E4_U256_S8192");
+    }
+  }
+
   private static TensorDataset validation(RunConfig config) {
     return (TensorDataset) REGISTRY.createDataset(config.dataset(), config.seed(),
         ai.noether.core.registry.RunContext.forRun(config)).validation().orElseThrow();
