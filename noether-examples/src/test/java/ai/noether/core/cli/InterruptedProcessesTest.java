@@ -197,6 +197,33 @@ class InterruptedProcessesTest {
     assertThat(FinalState.read(runs, "twice")).isEqualTo(uninterrupted);
   }
 
+  @Test
+  void aGracefulStopThatHangsEndsAfterTheTimeoutWith124AndLeavesEveryCheckpointIntact(@TempDir Path dir)
+      throws Exception {
+    Path runs = dir.resolve("runs");
+    List<String> args = new ArrayList<>(List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=hung",
+        "trainer.stop_timeout_seconds=2", "trainer.callbacks[5]={kind: test-hang-on-stop}"));
+    args.addAll(VARIANT);
+    try (NoetherProcess p = NoetherProcess.start(dir, dir.resolve("noether.log"), args.toArray(String[]::new))) {
+      p.awaitUpdate(history(runs, "hung"), 100);
+      p.signal("TERM");
+
+      assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(StopSignals.EXIT_STOP_TIMEOUT);
+      assertThat(p.log()).contains("the graceful stop took longer than 2 s (trainer.stop_timeout_seconds);"
+          + " exiting without an emergency checkpoint. The newest committed checkpoint is intact.");
+    }
+    FileCheckpointStore store = FileCheckpointStore.open(runs);
+    List<StoredCheckpoint> listed = store.list(new StageId("hung", "train"));
+    assertThat(listed).isNotEmpty().noneMatch(c -> c.tag() instanceof CheckpointTag.AtIteration at && at.isEmergency());
+    for (StoredCheckpoint checkpoint : listed) {
+      store.verify(checkpoint);
+    }
+    try (NoetherProcess p = resume(dir, runs, "hung")) {
+      assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.OK);
+      assertThat(p.log()).contains("run hung, stage train: finished at " + TOTAL);
+    }
+  }
+
   private static String logOf(NoetherProcess p) {
     try {
       return p.log();
