@@ -176,9 +176,15 @@ class InterruptedProcessesTest {
   @Test
   void aSecondCtrlCExitsAtOnceWith130AndLeavesEveryCheckpointIntact(@TempDir Path dir) throws Exception {
     Path runs = dir.resolve("runs");
-    try (NoetherProcess p = train(dir, runs, "twice")) {
+    // The graceful stop after the first Ctrl+C hangs (as a slow save would), so the second one
+    // always arrives while it is still in progress; otherwise a fast machine finishes it in between.
+    List<String> args = new ArrayList<>(List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=twice",
+        "trainer.callbacks[5]={kind: test-hang-on-stop}"));
+    args.addAll(VARIANT);
+    try (NoetherProcess p = NoetherProcess.start(dir, dir.resolve("noether.log"), args.toArray(String[]::new))) {
       p.awaitUpdate(history(runs, "twice"), 100);
       p.signal("INT");
+      p.awaitLog("SIGINT received");
       p.signal("INT");
 
       assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(StopSignals.EXIT_FORCED);

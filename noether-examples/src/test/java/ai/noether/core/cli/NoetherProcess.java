@@ -115,6 +115,17 @@ final class NoetherProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits until the process's output contains {@code text}. */
+  void awaitLog(String text) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!log().contains(text)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("noether " + what + " did not print '" + text + "'\n" + log());
+      }
+      Thread.sleep(2);
+    }
+  }
+
   String log() throws IOException {
     return Files.readString(log, StandardCharsets.UTF_8);
   }
