@@ -95,6 +95,10 @@ public final class ConfigDiff {
         compare(path.isEmpty() ? key.toString() : path + "." + key, b.get(key), a.get(key), rules, out);
       }
     } else if (before instanceof List<?> b && after instanceof List<?> a) {
+      if (isComponentList(b) && isComponentList(a)) {
+        compareComponents(path, b, a, rules, out);
+        return;
+      }
       for (int i = 0; i < Math.max(b.size(), a.size()); i++) {
         compare(path + "[" + i + "]", i < b.size() ? b.get(i) : null, i < a.size() ? a.get(i) : null, rules, out);
       }
@@ -103,6 +107,44 @@ public final class ConfigDiff {
       out.add(new Change(path, before, after, reason == null ? Verdict.ALLOWED : Verdict.FORBIDDEN,
           reason == null ? "" : reason));
     }
+  }
+
+  /**
+   * Lists of component blocks (callbacks, initializers) are matched by kind and occurrence, the
+   * way callback states are keyed, so inserting a callback is one addition rather than a change of
+   * every block after it. Paths use the position in the new list (the old one for removals).
+   */
+  private static void compareComponents(String path, List<?> before, List<?> after, ResumeRules rules, List<Change> out) {
+    java.util.Map<String, Integer> oldIndex = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int i = 0; i < before.size(); i++) {
+      oldIndex.put(identity(before.get(i), seen), i);
+    }
+    seen.clear();
+    Set<Integer> matched = new java.util.HashSet<>();
+    for (int i = 0; i < after.size(); i++) {
+      Integer j = oldIndex.get(identity(after.get(i), seen));
+      if (j != null) {
+        matched.add(j);
+      }
+      compare(path + "[" + i + "]", j == null ? null : before.get(j), after.get(i), rules, out);
+    }
+    for (int j = 0; j < before.size(); j++) {
+      if (!matched.contains(j)) {
+        compare(path + "[" + j + "]", before.get(j), null, rules, out);
+      }
+    }
+  }
+
+  private static boolean isComponentList(List<?> list) {
+    return list.stream().allMatch(e -> e instanceof Map<?, ?> m && m.get("kind") instanceof String);
+  }
+
+  /** {@code kind}, then {@code kind#2}, {@code kind#3}... for later blocks of the same kind. */
+  private static String identity(Object block, java.util.Map<String, Integer> seen) {
+    String kind = (String) ((Map<?, ?>) block).get("kind");
+    int n = seen.merge(kind, 1, Integer::sum);
+    return n == 1 ? kind : kind + "#" + n;
   }
 
   /** Numbers compare by value, so that {@code 1} and {@code 1.0} or Integer and Long agree. */

@@ -82,4 +82,28 @@ class ConfigDiffTest {
 
     assertThat(ConfigDiff.between(saved, now, ResumeRules.DEFAULT).forbidden()).isEmpty();
   }
+
+  @Test
+  void insertingACallbackIsOneAdditionNotAChangeOfEveryLaterBlock() {
+    Map<String, Object> saved = config(5, List.of(64L), List.of(
+        Map.of("kind", "checkpoint", "every_n_epochs", 1L), Map.of("kind", "ema", "target_factors", List.of(0.999))));
+    Map<String, Object> now = config(5, List.of(64L), List.of(
+        Map.of("kind", "progress"), Map.of("kind", "checkpoint", "every_n_epochs", 2L),
+        Map.of("kind", "ema", "target_factors", List.of(0.999))));
+
+    ConfigDiff diff = ConfigDiff.between(saved, now, ResumeRules.DEFAULT);
+
+    assertThat(diff.changes()).extracting(ConfigDiff.Change::describe).containsExactly(
+        "trainer.callbacks[0]: (added) -> {kind=progress}",
+        "trainer.callbacks[1].every_n_epochs: 1 -> 2");
+  }
+
+  @Test
+  void aRemovedCallbackIsReportedAtItsOldPosition() {
+    Map<String, Object> saved = config(5, List.of(64L), List.of(Map.of("kind", "progress"), Map.of("kind", "ema")));
+    Map<String, Object> now = config(5, List.of(64L), List.of(Map.of("kind", "ema")));
+
+    assertThat(ConfigDiff.between(saved, now, ResumeRules.DEFAULT).changes()).extracting(ConfigDiff.Change::describe)
+        .containsExactly("trainer.callbacks[0]: {kind=progress} -> (removed)");
+  }
 }
