@@ -3,6 +3,7 @@ package ai.noether.djl.step;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import ai.noether.djl.tensor.ScalarTensors;
 import java.util.Arrays;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Arrays;
  * ({@code [N, 1]} against {@code [N]}) are aligned first instead of broadcast into a matrix.
  */
 public final class Losses {
+  // Constants in recorded arithmetic come from ScalarTensors, never from DJL's Number overloads:
+  // those leave backward reading memory the garbage collector may already have freed.
   private Losses() {}
 
   /** Mean of {@code (p - t)^2}. */
@@ -26,8 +29,8 @@ public final class Losses {
   /** Mean of {@code 0.5 d^2} where {@code |d| < delta}, else {@code delta (|d| - delta / 2)}. */
   public static NDArray huber(NDArray predictions, NDArray targets, double delta) {
     NDArray d = predictions.sub(aligned(predictions, targets)).abs();
-    NDArray quadratic = d.square().mul(0.5f);
-    NDArray linear = d.sub((float) (delta / 2)).mul((float) delta);
+    NDArray quadratic = d.square().mul(ScalarTensors.like(d, 0.5));
+    NDArray linear = d.sub(ScalarTensors.like(d, (float) (delta / 2))).mul(ScalarTensors.like(d, (float) delta));
     return NDArrays.where(d.lt((float) delta), quadratic, linear).mean();
   }
 
@@ -48,7 +51,9 @@ public final class Losses {
     if (t.getDataType() != logits.getDataType()) {
       t = t.toType(logits.getDataType(), false);
     }
-    return logits.maximum(0f).sub(logits.mul(t)).add(logits.abs().neg().exp().add(1f).log()).mean();
+    NDArray zero = ScalarTensors.like(logits, 0);
+    NDArray one = ScalarTensors.like(logits, 1);
+    return logits.maximum(zero).sub(logits.mul(t)).add(logits.abs().neg().exp().add(one).log()).mean();
   }
 
   /** The number of samples whose largest logit is the target class. */
