@@ -30,7 +30,7 @@ public final class Losses {
   public static NDArray huber(NDArray predictions, NDArray targets, double delta) {
     NDArray d = predictions.sub(aligned(predictions, targets)).abs();
     NDArray quadratic = d.square().mul(ScalarTensors.like(d, 0.5));
-    NDArray linear = d.sub(ScalarTensors.like(d, (float) (delta / 2))).mul(ScalarTensors.like(d, (float) delta));
+    NDArray linear = d.sub(ScalarTensors.like(d, delta / 2)).mul(ScalarTensors.like(d, delta));
     return NDArrays.where(d.lt((float) delta), quadratic, linear).mean();
   }
 
