@@ -1,5 +1,7 @@
 package ai.noether.api.checkpoint;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -59,6 +61,29 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
   public static String prefix(String modelName, String modelInfo) {
     return modelInfo == null ? modelName : modelName + "_" + modelInfo;
   }
+
+  /**
+   * The spellings of {@code modelInfo} that name the same variant, the given one first. EMA weights
+   * are {@code ema=0.9999} in the files Noether in Python (and this framework) writes, but
+   * {@code ema_factor=0.9999} in Noether's documentation; a user may write either, and files of
+   * either spelling are found. Any other model info has only itself; null has only null.
+   *
+   * @return never empty; unmodifiable
+   */
+  public static List<String> modelInfoSpellings(String modelInfo) {
+    if (modelInfo != null) {
+      if (modelInfo.startsWith(EMA)) {
+        return List.of(modelInfo, EMA_FACTOR + modelInfo.substring(EMA.length()));
+      }
+      if (modelInfo.startsWith(EMA_FACTOR)) {
+        return List.of(modelInfo, EMA + modelInfo.substring(EMA_FACTOR.length()));
+      }
+    }
+    return Collections.singletonList(modelInfo);
+  }
+
+  private static final String EMA = "ema=";
+  private static final String EMA_FACTOR = "ema_factor=";
 
   /** True if {@code fileName} looks like a checkpoint file (it may still fail to parse). */
   public static boolean looksLikeCheckpointFile(String fileName) {

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a user asks for when resuming or initialising: {@code latest}, {@code last},
- * {@code best.<metric>}, a partial iteration {@code E10}, {@code U100} or {@code S200}, a full
+ * {@code best.<metric>}, Noether (Python)'s {@code best_model.<metric>[.tolerance=<n>]}, a partial iteration {@code E10}, {@code U100} or {@code S200}, a full
  * iteration {@code E10_U100_S200} (an exact match; Noether documents it as unsupported, we accept
  * it), or an emergency tag {@code E10_U100_S200.signal}.
  *
@@ -29,8 +29,10 @@ public sealed interface CheckpointSelector permits CheckpointSelector.Exact, Che
       return new Exact(CheckpointTag.parse(t));
     } catch (InvalidNameException e) {
       throw new InvalidNameException(
-          "'" + text + "' selects no checkpoint; use latest, last, best.<metric>, E<epoch>, U<update>, "
-              + "S<sample>, E<epoch>_U<update>_S<sample> or an emergency tag such as E3_U1234_S39488.signal");
+          "'" + text + "' selects no checkpoint; use latest, last, best.<metric>, best_model.<metric>, "
+              + "E<epoch>, U<update>, S<sample>, E<epoch>_U<update>_S<sample> or an emergency tag such as "
+              + "E3_U1234_S39488.signal" + (t.startsWith(CheckpointTag.BestModel.PREFIX)
+                  ? " (" + e.getMessage() + ")" : ""));
     }
   }
 

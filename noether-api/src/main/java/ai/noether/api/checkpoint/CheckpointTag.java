@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,6 +11,8 @@ import java.util.regex.Pattern;
  *   <li>{@link Latest} ({@code latest}): the newest complete checkpoint, moved on every save.
  *   <li>{@link Last} ({@code last}): the state at the end of training.
  *   <li>{@link Best} ({@code best.{metric}}): the model at the best value of a metric so far.
+ *   <li>{@link BestModel} ({@code best_model.{metric}}, {@code best_model.{metric}.tolerance={n}}):
+ *       the same as Noether in Python names it; read and selected, never written by this framework.
  *   <li>{@link AtIteration} ({@code E10_U100_S200}): a periodic checkpoint; with a reason suffix
  *       ({@code E3_U1234_S39488.signal}) an emergency checkpoint written when training was
  *       interrupted. Both are fully resumable.
@@ -20,7 +23,8 @@ import java.util.regex.Pattern;
  * letters, digits and {@code . - +  @} are written as {@code %XX} (UTF-8 bytes, upper-case hex). So
  * {@code best.loss/valid/total} becomes {@code best.loss~valid~total} and the mapping is reversible.
  */
-public sealed interface CheckpointTag permits CheckpointTag.Latest, CheckpointTag.Last, CheckpointTag.Best, CheckpointTag.AtIteration {
+public sealed interface CheckpointTag
+    permits CheckpointTag.Latest, CheckpointTag.Last, CheckpointTag.Best, CheckpointTag.BestModel, CheckpointTag.AtIteration {
 
   /** The newest complete checkpoint. */
   Latest LATEST = new Latest();
@@ -52,8 +56,18 @@ public sealed interface CheckpointTag permits CheckpointTag.Latest, CheckpointTa
   }
 
   /**
+   * A best checkpoint as Noether in Python names it, for a metric key such as
+   * {@code loss/online/total} ({@code best_model.loss.online.total}).
+   */
+  static BestModel bestModel(String metricKey) {
+    return new BestModel(metricKey.replace('/', '.'));
+  }
+
+  /**
    * Parses a token as found in a file name or typed by a user: {@code latest}, {@code last},
-   * {@code best.loss~valid~total} (or the raw {@code best.loss/valid/total}), {@code E1_U2_S3},
+   * {@code best.loss~valid~total} (or the raw {@code best.loss/valid/total}),
+   * {@code best_model.loss.valid.total} (or {@code best_model.loss/valid/total}), the same with
+   * {@code .tolerance=5} (or {@code .tolerance5}) appended, {@code E1_U2_S3},
    * {@code E1_U2_S3.signal}.
    *
    * @throws InvalidNameException listing the valid forms
@@ -72,13 +86,18 @@ public sealed interface CheckpointTag permits CheckpointTag.Latest, CheckpointTa
       String metric = token.substring(5);
       return new Best(metric.indexOf('/') >= 0 ? metric : MetricKeys.decode(metric));
     }
+    if (token.startsWith(BestModel.PREFIX)) {
+      // Noether in Python writes the key's '/' as '.'; a user may type the key as logged.
+      return new BestModel(token.substring(BestModel.PREFIX.length()).replace('/', '.'));
+    }
     Matcher m = AtIteration.PATTERN.matcher(token);
     if (m.matches()) {
       return new AtIteration(TrainingIteration.parse(m.group(1)), m.group(2));
     }
     throw new InvalidNameException(
         "'" + token + "' is not a checkpoint tag; valid forms are latest, last, best.<metric>, "
-            + "E<epoch>_U<update>_S<sample> and E<epoch>_U<update>_S<sample>.<reason>");
+            + "best_model.<metric>[.tolerance=<n>], E<epoch>_U<update>_S<sample> and "
+            + "E<epoch>_U<update>_S<sample>.<reason>");
   }
 
   /** See {@link CheckpointTag#LATEST}. */
@@ -128,6 +147,75 @@ public sealed interface CheckpointTag permits CheckpointTag.Latest, CheckpointTa
     @Override
     public String token() {
       return "best." + MetricKeys.encode(metricKey);
+    }
+
+    @Override
+    public String toString() {
+      return token();
+    }
+  }
+
+  /**
+   * A best checkpoint written by Noether in Python: {@code best_model.{metric}}, where
+   * {@code metric} is the metric key with {@code /} written as {@code .} (so
+   * {@code loss/online/total} is {@code best_model.loss.online.total}), optionally followed by
+   * {@code .tolerance={n}} ({@code .tolerance{n}} in older versions) for the best model under an
+   * early-stopping tolerance of {@code n} evaluations.
+   *
+   * <p>{@code name} is everything after {@code best_model.}, exactly as in the file name: a dotted
+   * metric cannot be mapped back to its key ({@code a.b} may have been {@code a/b} or {@code a.b}),
+   * so the name is kept as written and {@link #token()} reproduces it. Two spellings of one
+   * tolerance are different tags; {@link #sameCheckpointAs} relates them.
+   *
+   * @param name the part after {@code best_model.}; letters, digits and {@code . _ - + = , @ ~ %}
+   */
+  record BestModel(String name) implements CheckpointTag {
+    /** What every token of this kind starts with. */
+    public static final String PREFIX = "best_model.";
+    private static final Pattern TOLERANCE = Pattern.compile("(.+)\\.tolerance=?(\\d{1,18})");
+
+    public BestModel {
+      if (name == null || name.isEmpty()) {
+        throw new InvalidNameException(
+            "best_model checkpoint needs a metric, e.g. best_model.loss.online.total");
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (!(Names.isAlnum(c) || "._-+=,@~%".indexOf(c) >= 0)) {
+          throw new InvalidNameException("checkpoint tag '" + PREFIX + name + "' contains " + Names.describe(c)
+              + " at position " + (PREFIX.length() + i) + "; a best_model tag holds letters, digits and . _ - + = , @ ~ %");
+        }
+      }
+    }
+
+    /** The metric as written in the name, without a tolerance: {@code loss.online.total}. */
+    public String metric() {
+      Matcher m = TOLERANCE.matcher(name);
+      return m.matches() ? m.group(1) : name;
+    }
+
+    /** The early-stopping tolerance this best checkpoint was kept under; empty for the overall best. */
+    public OptionalLong tolerance() {
+      Matcher m = TOLERANCE.matcher(name);
+      return m.matches() ? OptionalLong.of(Long.parseLong(m.group(2))) : OptionalLong.empty();
+    }
+
+    /**
+     * True if {@code other} names the best checkpoint of the same metric and tolerance, also when
+     * one is spelled {@code tolerance5} and the other {@code tolerance=5}.
+     */
+    public boolean sameCheckpointAs(BestModel other) {
+      return metric().equals(other.metric()) && tolerance().equals(other.tolerance());
+    }
+
+    /** The same best checkpoint under an early-stopping tolerance, spelled as Noether in Python does today. */
+    public BestModel withTolerance(long tolerance) {
+      return new BestModel(metric() + ".tolerance=" + tolerance);
+    }
+
+    @Override
+    public String token() {
+      return PREFIX + name;
     }
 
     @Override

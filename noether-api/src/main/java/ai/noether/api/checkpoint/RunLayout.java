@@ -5,8 +5,10 @@ import java.util.Objects;
 
 /**
  * Where a stage's files live on a file system:
- * {@code <output_dir>/<run_id>/<stage_name>/checkpoints/}. Run id and stage name are validated, so
- * every path this type returns lies inside {@code output_dir}.
+ * {@code <output_dir>/<run_id>/<stage_name>/checkpoints/}, or
+ * {@code <output_dir>/<run_id>/checkpoints/} for a run without stages
+ * ({@link StageId#isStageless()}). Run id and stage name are validated, so every path this type
+ * returns lies inside {@code output_dir}.
  */
 public record RunLayout(Path outputDir, StageId stage) {
   /** Name of the checkpoint directory inside a stage directory. */
@@ -26,9 +28,9 @@ public record RunLayout(Path outputDir, StageId stage) {
     return outputDir.resolve(stage.runId());
   }
 
-  /** {@code <output_dir>/<run_id>/<stage_name>}. */
+  /** {@code <output_dir>/<run_id>/<stage_name>}; the run directory itself for a run without stages. */
   public Path stageDir() {
-    return runDir().resolve(stage.stageName());
+    return stage.isStageless() ? runDir() : runDir().resolve(stage.stageName());
   }
 
   /** {@code <output_dir>/<run_id>/<stage_name>/checkpoints}. */

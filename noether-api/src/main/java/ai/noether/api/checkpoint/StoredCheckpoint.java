@@ -28,13 +28,21 @@ public record StoredCheckpoint(
   /**
    * The file of this kind for this model (and model info, null for none), if present. Files are
    * matched by their name's {@link CheckpointFileName#prefix() prefix}, so model info written by
-   * Noether in Python with a {@code _} in it ({@code ema_factor=0.9999}) is found too.
+   * Noether in Python with a {@code _} in it ({@code ema_factor=0.9999}) is found too. EMA model
+   * info matches either spelling, {@code ema=} or {@code ema_factor=} (see
+   * {@link CheckpointFileName#modelInfoSpellings}), the one given first.
    */
   public Optional<StoredFile> file(String modelName, String modelInfo, CheckpointFileKind kind) {
-    String prefix = CheckpointFileName.prefix(modelName, modelInfo);
-    return files.stream()
-        .filter(f -> f.name().prefix().equals(prefix) && f.name().kind() == kind)
-        .findFirst();
+    for (String info : CheckpointFileName.modelInfoSpellings(modelInfo)) {
+      String prefix = CheckpointFileName.prefix(modelName, info);
+      Optional<StoredFile> found = files.stream()
+          .filter(f -> f.name().prefix().equals(prefix) && f.name().kind() == kind)
+          .findFirst();
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Total bytes of all files. */

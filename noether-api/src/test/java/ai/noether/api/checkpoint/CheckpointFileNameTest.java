@@ -108,12 +108,46 @@ class CheckpointFileNameTest {
 
   static CheckpointTag randomTag(SplittableRandom random) {
     TrainingIteration it = new TrainingIteration(random.nextLong(1000), random.nextLong(1L << 40), random.nextLong(Long.MAX_VALUE));
-    return switch (random.nextInt(5)) {
+    return switch (random.nextInt(6)) {
       case 0 -> CheckpointTag.LATEST;
       case 1 -> CheckpointTag.LAST;
       case 2 -> CheckpointTag.at(it);
       case 3 -> CheckpointTag.emergency(it, random.nextBoolean() ? "signal" : "error");
+      case 4 -> new CheckpointTag.BestModel(randomString(random, BEST_MODEL_CHARS, 1 + random.nextInt(30)));
       default -> CheckpointTag.best(MetricKeysTest.randomMetricKey(random));
     };
+  }
+
+  private static final String BEST_MODEL_CHARS = NAME_CHARS + "_+=,@~%";
+
+  private static String randomString(SplittableRandom random, String chars, int length) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      b.append(chars.charAt(random.nextInt(chars.length())));
+    }
+    return b.toString();
+  }
+
+  @Test
+  void parsesTheBestModelFilesNoetherInPythonWrites() {
+    CheckpointFileName best = CheckpointFileName.parse("ab_upt_cp=best_model.loss.online.x_velocity_model.th");
+    CheckpointFileName tolerance = CheckpointFileName.parse("ab_upt_cp=best_model.loss.test.total.tolerance=5_model.th");
+    CheckpointFileName older = CheckpointFileName.parse("ab_upt_cp=best_model.loss.test.total.tolerance5_model.th");
+
+    assertThat(best.modelName()).isEqualTo("ab_upt");
+    assertThat(best.tag()).isEqualTo(CheckpointTag.bestModel("loss/online/x_velocity"));
+    assertThat(best.kind()).isEqualTo(CheckpointFileKind.MODEL);
+    assertThat(tolerance.tag()).isEqualTo(CheckpointTag.bestModel("loss/test/total").withTolerance(5));
+    assertThat(((CheckpointTag.BestModel) older.tag()).sameCheckpointAs((CheckpointTag.BestModel) tolerance.tag()))
+        .isTrue();
+    assertThat(older.format()).isEqualTo("ab_upt_cp=best_model.loss.test.total.tolerance5_model.th");
+  }
+
+  @Test
+  void emaModelInfoHasBothSpellingsTheGivenOneFirst() {
+    assertThat(CheckpointFileName.modelInfoSpellings("ema=0.9999")).containsExactly("ema=0.9999", "ema_factor=0.9999");
+    assertThat(CheckpointFileName.modelInfoSpellings("ema_factor=0.99")).containsExactly("ema_factor=0.99", "ema=0.99");
+    assertThat(CheckpointFileName.modelInfoSpellings("lr=0.1")).containsExactly("lr=0.1");
+    assertThat(CheckpointFileName.modelInfoSpellings(null)).containsExactly((String) null);
   }
 }

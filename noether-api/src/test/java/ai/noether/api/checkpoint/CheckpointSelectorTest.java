@@ -40,8 +40,8 @@ class CheckpointSelectorTest {
   void somethingElseListsTheValidForms() {
     assertThatThrownBy(() -> CheckpointSelector.parse("epoch10"))
         .isInstanceOf(InvalidNameException.class)
-        .hasMessage("'epoch10' selects no checkpoint; use latest, last, best.<metric>, E<epoch>, U<update>, "
-            + "S<sample>, E<epoch>_U<update>_S<sample> or an emergency tag such as E3_U1234_S39488.signal");
+        .hasMessage("'epoch10' selects no checkpoint; use latest, last, best.<metric>, best_model.<metric>, E<epoch>, "
+            + "U<update>, S<sample>, E<epoch>_U<update>_S<sample> or an emergency tag such as E3_U1234_S39488.signal");
   }
 
   /** Property: a tag's own token selects exactly that tag. */

@@ -20,7 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code noether runs [RUN_ID] [--output-dir DIR]}: the runs under an output directory, or the
  * stages of one run with their checkpoints (tag, iteration, size), oldest first, as the store sees
- * them — what {@code resume --checkpoint} and {@code resume_checkpoint} can select.
+ * them — what {@code resume --checkpoint} and {@code resume_checkpoint} can select. A run trained
+ * without a stage (its checkpoints directly in {@code <run_id>/checkpoints/}, as Noether in Python
+ * writes it without {@code stage_name}) shows that stage as {@value #NO_STAGE}.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true,
     description = {"Lists the runs in the output directory, or the stages and checkpoints of one run."})
@@ -46,13 +48,15 @@ final class RunsCommand implements Callable<Integer> {
           out.println("no runs in " + root);
         }
         for (String run : runs) {
-          out.println(run + "  (stages: " + String.join(", ", store.stages(run)) + ")");
+          out.println(run + "  (stages: " + String.join(", ", store.stages(run).stream().map(RunsCommand::label).toList())
+              + ")");
         }
         return NoetherCli.OK;
       }
       Names.requireRunId(runId);
       for (String stage : store.stages(runId)) {
-        out.println(runId + "/" + stage);
+        out.println(stage.isEmpty() ? runId + "  " + NO_STAGE + ": checkpoints directly in " + runId + "/checkpoints"
+            : runId + "/" + stage);
         List<StoredCheckpoint> checkpoints = store.list(new StageId(runId, stage));
         if (checkpoints.isEmpty()) {
           out.println("  no checkpoints");
@@ -64,6 +68,17 @@ final class RunsCommand implements Callable<Integer> {
       }
       return NoetherCli.OK;
     }
+  }
+
+  /**
+   * How a run trained without a stage (Noether in Python without {@code stage_name}) is shown; a
+   * {@code previous-run} initializer selects it by leaving {@code stage_name} out (when it is the
+   * run's only stage) or setting it to {@code ""}.
+   */
+  static final String NO_STAGE = "(no stage)";
+
+  private static String label(String stage) {
+    return stage.isEmpty() ? NO_STAGE : stage;
   }
 
   private static String megabytes(long bytes) {

@@ -588,7 +588,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(runDir)) {
       throw new CheckpointNotFoundException(unknownRun(runId));
     }
-    return childDirectories(runDir, Names::requireStageName);
+    return StageDirectory.stagesOf(runDir);
   }
 
   @Override
@@ -601,10 +601,14 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(dir.runDir())) {
       throw new CheckpointNotFoundException(unknownRun(stage.runId()));
     }
-    if (!Files.isDirectory(dir.stageDir())) {
+    if (!Files.isDirectory(dir.stageDir()) || stage.isStageless() && !Files.isDirectory(dir.checkpoints())) {
       List<String> stages = stages(stage.runId());
+      if (stage.isStageless()) {
+        throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no checkpoints outside its stages ("
+            + dir.checkpoints() + " does not exist); its stages: " + StageDirectory.describeStages(stages));
+      }
       throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no stage '" + stage.stageName() + "'; "
-          + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + String.join(", ", stages))
+          + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + StageDirectory.describeStages(stages))
           + " (in " + dir.runDir() + ")");
     }
   }
@@ -619,7 +623,8 @@ public final class FileCheckpointStore implements CheckpointStore {
   }
 
   private static String where(StageDirectory dir) {
-    return "run '" + dir.stage().runId() + "' stage '" + dir.stage().stageName() + "' (" + dir.checkpoints() + ")";
+    return "run '" + dir.stage().runId() + "' " + (dir.stage().isStageless() ? "without stage"
+        : "stage '" + dir.stage().stageName() + "'") + " (" + dir.checkpoints() + ")";
   }
 
   private static String existing(List<StageListing.Listed> all) {
@@ -698,7 +703,7 @@ public final class FileCheckpointStore implements CheckpointStore {
   public static final class Builder {
     private Path outputDir;
     private boolean fsync = true;
-    private IterationProbe probe = IterationProbe.NONE;
+    private IterationProbe probe = ThIterationProbe.shared();
 
     private Builder() {}
 
@@ -718,7 +723,10 @@ public final class FileCheckpointStore implements CheckpointStore {
       return this;
     }
 
-    /** How to find the iteration of Noether-written {@code latest}/{@code best} files; none by default. */
+    /**
+     * How to find the iteration of Noether-written {@code latest}/{@code last}/best files; by default
+     * {@link ThIterationProbe#shared()}, which reads it from each file's metadata.
+     */
     public Builder optIterationProbe(IterationProbe probe) {
       this.probe = Objects.requireNonNull(probe, "probe");
       return this;

@@ -101,8 +101,25 @@ final class StageListing {
     return namesByTag;
   }
 
+  /**
+   * The checkpoint with this tag. Failing an exact match, a best checkpoint is also found under
+   * Noether (Python)'s spelling: {@code best.loss/valid} finds {@code best_model.loss.valid}, and
+   * {@code best_model.m.tolerance=5} finds {@code best_model.m.tolerance5} and the reverse.
+   */
   Optional<Listed> find(CheckpointTag tag) {
-    return checkpoints.stream().filter(l -> l.checkpoint().tag().equals(tag)).findFirst();
+    Optional<Listed> exact = checkpoints.stream().filter(l -> l.checkpoint().tag().equals(tag)).findFirst();
+    if (exact.isPresent()) {
+      return exact;
+    }
+    CheckpointTag.BestModel wanted = tag instanceof CheckpointTag.Best best
+        ? CheckpointTag.bestModel(best.metricKey())
+        : tag instanceof CheckpointTag.BestModel bestModel ? bestModel : null;
+    if (wanted == null) {
+      return Optional.empty();
+    }
+    return checkpoints.stream()
+        .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.BestModel b && b.sameCheckpointAs(wanted))
+        .findFirst();
   }
 
   /**
@@ -222,16 +239,33 @@ final class StageListing {
     return Optional.empty();
   }
 
+  /**
+   * Asks the probe about the tag's files until one answers: first the trained model's own weights
+   * (no model info), then the trainer file, then the rest. Noether in Python may write a tag's EMA
+   * weights at another interval than the model's, so the model's own file decides.
+   */
   private static Optional<TrainingIteration> probe(IterationProbe probe, List<Path> files) {
-    Path first = files.stream()
-        .filter(p -> p.getFileName().toString().endsWith("_" + CheckpointFileKind.MODEL.suffix() + CheckpointFileName.EXTENSION))
-        .findFirst().orElse(files.get(0));
-    try {
-      return probe.iterationOf(first);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("cannot read the iteration of {}: {}", first, e.toString());
-      return Optional.empty();
+    List<Path> ordered = new ArrayList<>(files);
+    ordered.sort(Comparator.comparingInt(StageListing::probeRank));
+    for (Path file : ordered) {
+      try {
+        Optional<TrainingIteration> found = probe.iterationOf(file);
+        if (found.isPresent()) {
+          return found;
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("cannot read the iteration of {}: {}", file, e.toString());
+      }
     }
+    return Optional.empty();
+  }
+
+  private static int probeRank(Path file) {
+    CheckpointFileName name = CheckpointFileName.parse(file.getFileName().toString());
+    if (name.kind() == CheckpointFileKind.MODEL) {
+      return name.modelInfo() == null ? 0 : 2;
+    }
+    return name.kind() == CheckpointFileKind.TRAINER ? 1 : 3;
   }
 
   private static Optional<Object> fileKey(Path p) {
@@ -275,7 +309,7 @@ final class StageListing {
     if (tag instanceof CheckpointTag.AtIteration at) {
       return at.isEmergency() ? 1 : 0;
     }
-    if (tag instanceof CheckpointTag.Best) {
+    if (tag instanceof CheckpointTag.Best || tag instanceof CheckpointTag.BestModel) {
       return 2;
     }
     return tag instanceof CheckpointTag.Last ? 3 : 4;

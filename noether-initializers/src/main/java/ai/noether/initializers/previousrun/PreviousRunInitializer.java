@@ -80,8 +80,8 @@ public final class PreviousRunInitializer implements Initializer {
       StoredFile file = checkpoint.file(modelName, config.modelInfo(), CheckpointFileKind.MODEL)
           .orElseThrow(() -> noModelFile(checkpoint, modelName));
       weights = CheckpointReader.modelWeights(store, checkpoint, modelName, config.modelInfo());
-      source = "run '" + stage.runId() + "' stage '" + stage.stageName() + "' checkpoint " + checkpoint.describe()
-          + " (" + file.name().format() + ")";
+      source = "run '" + stage.runId() + "' " + (stage.isStageless() ? "(no stage)" : "stage '" + stage.stageName() + "'")
+          + " checkpoint " + checkpoint.describe() + " (" + file.name().format() + ")";
     } catch (CheckpointNotFoundException e) {
       throw new CheckpointNotFoundException(prefix() + e.getMessage(), e);
     } catch (CorruptCheckpointException e) {
@@ -121,7 +121,9 @@ public final class PreviousRunInitializer implements Initializer {
           + " to take weights from");
     }
     throw new CheckpointNotFoundException("run '" + config.runId() + "' has " + stages.size() + " stages" + other
-        + ": " + String.join(", ", stages) + "; choose one with stage_name");
+        + ": " + String.join(", ", stages.stream().map(s -> s.isEmpty() ? "(no stage)" : s).toList())
+        + "; choose one with stage_name" + (stages.contains(StageId.NO_STAGE)
+            ? " (stage_name: \"\" for the checkpoints directly in " + config.runId() + "/checkpoints)" : ""));
   }
 
   private String prefix() {

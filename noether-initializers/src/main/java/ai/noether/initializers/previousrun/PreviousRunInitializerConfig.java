@@ -3,6 +3,7 @@ package ai.noether.initializers.previousrun;
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageId;
 import ai.noether.initializers.mapping.KeyMapping;
 import ai.noether.initializers.mapping.RenamePattern;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import java.util.function.Function;
  *       run_id: 260301-101500-a1b2
  *       model_name: regressor            # default: this model's name
  *       stage_name: pretrain             # default: the run's only stage
- *       checkpoint_tag: best.loss/valid  # default: latest
+ *       checkpoint_tag: best.loss/valid  # default: latest; Noether (Python): best_model.loss.valid
  *       model_info: ema=0.9999           # default: none (the trained weights themselves)
  *       patterns_to_keep_initialized: ["head.*"]
  * }</pre>
@@ -32,12 +33,16 @@ import java.util.function.Function;
  * @param runId the run to take weights from; required
  * @param modelName the model name in that run's file names; null for this model's own name
  * @param stageName the stage of that run; null for its only stage (other than the stage being
- *     trained, when it is the same run)
- * @param checkpointTag {@code latest} (the default), {@code last}, {@code best.<metric>},
- *     {@code E10_U100_S200}, one counter ({@code E10}, {@code U100}, {@code S200}) or an emergency
+ *     trained, when it is the same run); {@code ""} for the checkpoints of a run trained without a
+ *     stage ({@code <run_id>/checkpoints/}, as Noether in Python writes it without a stage name)
+ * @param checkpointTag {@code latest} (the default), {@code last}, {@code best.<metric>}, Noether
+ *     (Python)'s {@code best_model.<metric>} and {@code best_model.<metric>.tolerance=<n>} (the
+ *     metric key with {@code /} or {@code .}; {@code best.<metric>} finds {@code best_model.<metric>}
+ *     too), {@code E10_U100_S200}, one counter ({@code E10}, {@code U100}, {@code S200}) or an emergency
  *     tag ({@code E3_U1234_S39488.signal}); never null after construction
  * @param modelInfo the variant in the file name, e.g. {@code ema=0.9999}; null for the model's
- *     own weights. Noether (Python) writes {@code ema_factor=0.9999}, which is accepted too
+ *     own weights. EMA weights are found under either spelling: Noether (Python) writes
+ *     {@code ema=0.9999} into file names, its documentation says {@code ema_factor=0.9999}
  * @param outputDir where that run lives; null for this run's {@code output_dir}. A relative path
  *     resolves against the working directory
  * @param keysToRemove globs of stored keys to drop before renaming; never null after construction
@@ -76,7 +81,7 @@ public record PreviousRunInitializerConfig(
     if (modelName != null) {
       name("model_name", modelName, Names::requireModelName);
     }
-    if (stageName != null) {
+    if (stageName != null && !stageName.equals(StageId.NO_STAGE)) {
       name("stage_name", stageName, Names::requireStageName);
     }
     checkpointTag = checkpointTag == null ? DEFAULT_CHECKPOINT_TAG : checkpointTag.strip();
