@@ -10,6 +10,7 @@ import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.core.store.NoetherPythonRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RunsCommandTest {
   @TempDir Path dir;
@@ -61,6 +64,30 @@ class RunsCommandTest {
     assertThat(r[0]).isEqualTo("0");
     assertThat(r[1]).contains("run-a/train").containsPattern("E1_U10_S320 +E1_U10_S320")
         .containsPattern("latest +E2_U20_S640");
+  }
+
+  @ParameterizedTest
+  @EnumSource(NoetherPythonRun.Writer.class)
+  void listsRunsWrittenByNoetherInPythonWithTheirStagesAndEveryCheckpointAtItsIteration(NoetherPythonRun.Writer writer)
+      throws Exception {
+    NoetherPythonRun.write(writer, dir.resolve("runs"), "py-flat", null);
+    NoetherPythonRun.write(writer, dir.resolve("runs"), "py-staged", "pretrain");
+
+    String[] overview = run("runs");
+    String[] flat = run("runs", "py-flat");
+
+    assertThat(overview[0]).isEqualTo("0");
+    assertThat(overview[1]).contains("py-flat  (stages: (no stage))").contains("py-staged  (stages: pretrain)");
+    assertThat(flat[0]).isEqualTo("0");
+    assertThat(flat[1]).contains("py-flat  (no stage): checkpoints directly in py-flat/checkpoints")
+        .containsPattern("\\n  E1_U10_S320 +E1_U10_S320 ")
+        .containsPattern("\\n  best_model.loss.online.total.tolerance=5 +E1_U10_S320 ")
+        .containsPattern("\\n  best_model.loss.online.total +E2_U20_S640 ")
+        .containsPattern("\\n  latest +E3_U30_S960 ")
+        .containsPattern("\\n  last +E3_U35_S1120 ")
+        .doesNotContain("E0_U0_S0").doesNotContain("tracker");
+    assertThat(run("runs", "py-staged")[1]).contains("py-staged/pretrain\n")
+        .containsPattern("\\n  latest +E3_U30_S960 ");
   }
 
   @Test
