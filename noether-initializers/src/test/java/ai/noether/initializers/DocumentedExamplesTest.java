@@ -38,7 +38,8 @@ class DocumentedExamplesTest {
     }
 
     assertThat(bound).containsExactly(
-        "previous-run", "checkpoint-file", "checkpoint-file", "checkpoint-file", "previous-run", "checkpoint-file");
+        "previous-run", "previous-run", "checkpoint-file", "checkpoint-file", "checkpoint-file", "previous-run",
+        "checkpoint-file");
   }
 
   /** The blocks under {@code model.initializers} of a whole example, or the items of a list snippet. */
