@@ -111,9 +111,14 @@ final class StageListing {
     if (exact.isPresent()) {
       return exact;
     }
-    CheckpointTag.BestModel wanted = tag instanceof CheckpointTag.Best best
-        ? CheckpointTag.bestModel(best.metricKey())
-        : tag instanceof CheckpointTag.BestModel bestModel ? bestModel : null;
+    CheckpointTag.BestModel wanted;
+    try {
+      wanted = tag instanceof CheckpointTag.Best best
+          ? CheckpointTag.bestModel(best.metricKey())
+          : tag instanceof CheckpointTag.BestModel bestModel ? bestModel : null;
+    } catch (InvalidNameException e) {
+      return Optional.empty(); // a metric key Noether in Python could not have put into a file name
+    }
     if (wanted == null) {
       return Optional.empty();
     }

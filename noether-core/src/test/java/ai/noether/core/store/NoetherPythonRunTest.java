@@ -84,6 +84,9 @@ class NoetherPythonRunTest {
       assertThat(fileNames(best)).as(selector)
           .containsExactly("ab_upt_cp=best_model.loss.online.total.tolerance=5_model.th");
     }
+    assertThatThrownBy(() -> store.resolve(stage, CheckpointSelector.parse("best.loss/online total")))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessageStartingWith("no checkpoint 'best.loss~online%20total' in run 'py-run' stage 'train'");
     assertThatThrownBy(() -> store.resolve(stage, CheckpointSelector.parse("best_model.loss.online.total.tolerance=3")))
         .isInstanceOf(CheckpointNotFoundException.class)
         .hasMessageContaining("no checkpoint 'best_model.loss.online.total.tolerance=3' in run 'py-run' stage 'train'")
