@@ -1,6 +1,8 @@
 package ai.noether.core.resume;
 
 import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.api.tensor.HostTensor;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,16 @@ public record LoadedCheckpoint(
     Objects.requireNonNull(stateDict, "stateDict");
     Objects.requireNonNull(trainer, "trainer");
     schedule = schedule == null ? Map.of() : schedule;
+  }
+
+  /**
+   * The iteration to continue from: the one the store committed, or for a checkpoint written by
+   * Noether (Python) the {@code training_iteration} of its trainer file (the store cannot know the
+   * iteration behind such a {@code latest}).
+   */
+  public TrainingIteration iteration() {
+    return CheckpointLayout.foreignIteration(trainer, stored.stage() + "@" + stored.tag().token())
+        .orElse(stored.iteration());
   }
 
   /** {@code run/stage@tag}, e.g. {@code 260315-142233-k3x9/train@E2_U40_S1280}. */

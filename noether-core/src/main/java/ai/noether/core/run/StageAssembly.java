@@ -169,7 +169,7 @@ public final class StageAssembly implements AutoCloseable {
       if (resumedFrom.optimizer() == null) {
         LOG.warn("checkpoint {} was saved without optimizer state; the optimizer starts fresh", resumedFrom.source());
       }
-      trainer.restore(new ResumeState(resumedFrom.stored().iteration(), resumedFrom.trainer(),
+      trainer.restore(new ResumeState(resumedFrom.iteration(), resumedFrom.trainer(),
           resumedFrom.optimizer(), resumedFrom.schedule(), resumedFrom.source()));
       LOG.info("resumed {} from {}", config.stage(), resumedFrom.source());
       pointLatestAtResumedCheckpoint();
