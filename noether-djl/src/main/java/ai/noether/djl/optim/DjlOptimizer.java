@@ -301,7 +301,6 @@ public abstract class DjlOptimizer implements Optimizer {
       throw new IllegalArgumentException("optimizer state has no '" + CheckpointKeys.OPTIMIZER_STATE + "' map");
     }
     // Validate everything first so that a bad state leaves the optimizer untouched.
-    checkGroups(state.get(CheckpointKeys.PARAM_GROUPS));
     List<String> problems = new ArrayList<>();
     for (Map.Entry<?, ?> e : perParameter.entrySet()) {
       String path = String.valueOf(e.getKey());
@@ -318,6 +317,7 @@ public abstract class DjlOptimizer implements Optimizer {
       throw new IllegalArgumentException("optimizer state does not fit this " + kind + " optimizer:\n  - "
           + String.join("\n  - ", problems) + "\ntrainable parameters: " + slotsByPath.keySet());
     }
+    checkGroups(state.get(CheckpointKeys.PARAM_GROUPS));
     try (NDScope scope = new NDScope()) {
       for (Slot slot : slots) {
         slot.reset();
