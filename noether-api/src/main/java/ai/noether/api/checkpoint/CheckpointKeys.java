@@ -21,7 +21,7 @@ public final class CheckpointKeys {
   public static final String MODEL_CONFIG = "model_config";
   /** User extras (e.g. data-normalisation parameters). */
   public static final String EXTRAS = "extras";
-  /** Optimizer state by parameter path. */
+  /** Optimizer state by parameter path (format 1; format 2 stores PyTorch's layout at the file's root). */
   public static final String OPTIMIZER = "optimizer";
   /** LR schedule state. */
   public static final String SCHEDULE = "schedule";
@@ -76,8 +76,8 @@ public final class CheckpointKeys {
   /** A file's CRC32C in a manifest entry. */
   public static final String FILE_CRC32C = "crc32c";
 
-  // Inside an optimizer state (named as in PyTorch's optimizer state_dict, but keyed by parameter
-  // path instead of by position).
+  // Inside an optimizer state (named as in PyTorch's optimizer state_dict; keyed by parameter path
+  // in memory and in format 1, by PyTorch's parameter index in format-2 files).
 
   /** The kind of optimizer that wrote the state ({@code adamw}). */
   public static final String OPTIMIZER_KIND = "kind";

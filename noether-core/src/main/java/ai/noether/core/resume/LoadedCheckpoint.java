@@ -41,6 +41,6 @@ public record LoadedCheckpoint(
   /** {@code run/stage@tag}, e.g. {@code 260315-142233-k3x9/train@E2_U40_S1280}. */
   public String source() {
     return stored.stage() + "@" + stored.tag().token()
-        + (stored.tag().token().equals(stored.iteration().toString()) ? "" : " (" + stored.iteration() + ")");
+        + (stored.tag().token().equals(iteration().toString()) ? "" : " (" + iteration() + ")");
   }
 }
