@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.TensorDataset;
@@ -112,6 +113,9 @@ class CrossFrameworkResumeTest {
         "resume_run_id=py", "resume_stage_name=train");
     assertThat(javaContinued.result().iteration()).isEqualTo(new TrainingIteration(FIRST + MORE, FIRST + MORE,
         (FIRST + MORE) * 64L));
+    assertThat((List<?>) javaContinued.checkpoint().trainer().get(CheckpointKeys.LINEAGE))
+        .as("the lineage names the iteration inside the Python trainer file")
+        .anySatisfy(e -> assertThat(((Map<?, ?>) e).get(CheckpointKeys.TRAINING_ITERATION)).isEqualTo("E20_U20_S1280"));
     assertClose(javaContinued.checkpoint().stateDict(), ThReader.read(pytorchWeights),
         "Noether (Python) checkpoint continued in Java vs in PyTorch");
 
