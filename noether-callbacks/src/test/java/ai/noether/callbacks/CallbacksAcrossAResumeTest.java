@@ -27,6 +27,7 @@ import ai.noether.callbacks.testing.InMemoryStore;
 import ai.noether.callbacks.testing.LinearEngine;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
+import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.history.MetricHistory;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
@@ -78,7 +79,7 @@ class CallbacksAcrossAResumeTest {
     engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
     Map<String, Object> optim = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.OPTIM);
     trainer.restore(new ResumeState(store.iteration(STAGE, tag), store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.TRAINER),
-        (Map<String, Object>) optim.get(CheckpointKeys.OPTIMIZER), (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
+        CheckpointLayout.optimizerState(optim, "optim"), (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
         STAGE + "@" + tag.token()));
   }
 

@@ -25,6 +25,7 @@ import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.testing.LinearEngine;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
+import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.store.FileCheckpointStore;
@@ -97,7 +98,7 @@ class CallbacksOnDiskTest {
     engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
     Map<String, Object> optim = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.OPTIM)));
     Map<String, Object> trainerTree = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.TRAINER)));
-    trainer.restore(new ResumeState(checkpoint.iteration(), trainerTree, (Map<String, Object>) optim.get(CheckpointKeys.OPTIMIZER),
+    trainer.restore(new ResumeState(checkpoint.iteration(), trainerTree, CheckpointLayout.optimizerState(optim, "optim"),
         (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE), TrainerRuns.STAGE + "@" + tag.token()));
   }
 

@@ -26,6 +26,7 @@ import ai.noether.callbacks.ema.EmaCallbackConfig;
 import ai.noether.callbacks.stopping.EarlyStoppingCallback;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.testing.StateTrees;
+import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.store.FileCheckpointStore;
@@ -165,7 +166,7 @@ class DjlEndToEndTest {
     model.load((Map<String, HostTensor>) weights.get(CheckpointKeys.STATE_DICT), true);
     Map<String, Object> optim = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.OPTIM)));
     Map<String, Object> tree = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.TRAINER)));
-    trainer.restore(new ResumeState(checkpoint.iteration(), tree, (Map<String, Object>) optim.get(CheckpointKeys.OPTIMIZER),
+    trainer.restore(new ResumeState(checkpoint.iteration(), tree, CheckpointLayout.optimizerState(optim, "optim"),
         (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE), layout.stage() + "@" + tag.token()));
   }
 

@@ -21,7 +21,7 @@ public final class CheckpointKeys {
   public static final String MODEL_CONFIG = "model_config";
   /** User extras (e.g. data-normalisation parameters). */
   public static final String EXTRAS = "extras";
-  /** Optimizer state by parameter path. */
+  /** Optimizer state by parameter path (format 1; format 2 stores PyTorch's layout at the file's root). */
   public static final String OPTIMIZER = "optimizer";
   /** LR schedule state. */
   public static final String SCHEDULE = "schedule";
@@ -76,8 +76,8 @@ public final class CheckpointKeys {
   /** A file's CRC32C in a manifest entry. */
   public static final String FILE_CRC32C = "crc32c";
 
-  // Inside an optimizer state (named as in PyTorch's optimizer state_dict, but keyed by parameter
-  // path instead of by position).
+  // Inside an optimizer state (named as in PyTorch's optimizer state_dict; keyed by parameter path
+  // in memory and in format 1, by PyTorch's parameter index in format-2 files).
 
   /** The kind of optimizer that wrote the state ({@code adamw}). */
   public static final String OPTIMIZER_KIND = "kind";
@@ -99,6 +99,47 @@ public final class CheckpointKeys {
   public static final String EXP_AVG_SQ = "exp_avg_sq";
   /** SGD's momentum buffer of one parameter. */
   public static final String MOMENTUM_BUFFER = "momentum_buffer";
+
+  // The optimizer file from format 2 on is PyTorch's optimizer state dict (torch.optim.Optimizer
+  // .state_dict(): STATE keyed by parameter index, PARAM_GROUPS with PARAMS index lists and the
+  // hyper-parameters under torch's names) plus Noether (Python)'s PARAM_IDX_TO_NAME.
+
+  /** In an optimizer file: parameter index to parameter path, as Noether (Python) writes it. */
+  public static final String PARAM_IDX_TO_NAME = "param_idx_to_name";
+  /** In an optimizer file: the optimizer kind that wrote it ({@code adamw}). */
+  public static final String OPTIMIZER_FILE_KIND = "optimizer_kind";
+  /** In a torch parameter group: the group's base learning rate, before any schedule. */
+  public static final String INITIAL_LR = "initial_lr";
+  /** In a torch parameter group (Adam): the two moment decay rates. */
+  public static final String BETAS = "betas";
+  /** In a torch parameter group (Adam): the denominator's epsilon. */
+  public static final String EPS = "eps";
+  /** In a torch parameter group (Adam): AMSGrad on or off. */
+  public static final String AMSGRAD = "amsgrad";
+  /** In a torch parameter group: maximise instead of minimise. */
+  public static final String MAXIMIZE = "maximize";
+  /** In a torch parameter group: the multi-tensor implementation switch (None: torch decides). */
+  public static final String FOREACH = "foreach";
+  /** In a torch parameter group (Adam): CUDA-graph capturable steps. */
+  public static final String CAPTURABLE = "capturable";
+  /** In a torch parameter group: autograd through the step. */
+  public static final String DIFFERENTIABLE = "differentiable";
+  /** In a torch parameter group (Adam): the fused CUDA implementation switch. */
+  public static final String FUSED = "fused";
+  /** In a torch parameter group (SGD): the momentum factor. */
+  public static final String MOMENTUM = "momentum";
+  /** In a torch parameter group (SGD): the momentum's dampening. */
+  public static final String DAMPENING = "dampening";
+  /** In a torch parameter group (SGD): Nesterov momentum. */
+  public static final String NESTEROV = "nesterov";
+
+  // In the trainer file, beside our own keys, for Noether (Python).
+
+  /**
+   * Callback states as a list in callback order, as Noether (Python)'s trainer writes them (ours
+   * are under {@link #CALLBACKS} by state key; this list holds the same states).
+   */
+  public static final String CALLBACK_STATE_DICTS = "callback_state_dicts";
 
   // Inside a learning-rate schedule state (reduce-on-plateau).
 

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param schedules LR schedule state by model name
  * @param trainer the trainer's own state: counters, data position, callback states, config
  * @param extras user extras (normalisation parameters), stored in every model file
+ * @param lrScales by model name, the factor the schedule applied to the base learning rates in the
+ *     most recent update (1 when absent); PyTorch's layout of the optimizer file records it
  */
 public record TrainingSnapshot(
     TrainingIteration iteration,
@@ -24,7 +26,16 @@ public record TrainingSnapshot(
     Map<String, Map<String, Object>> optimizers,
     Map<String, Map<String, Object>> schedules,
     Map<String, Object> trainer,
-    Map<String, Object> extras) {
+    Map<String, Object> extras,
+    Map<String, Double> lrScales) {
+
+  /** A snapshot whose learning rates are the base rates. */
+  public TrainingSnapshot(
+      TrainingIteration iteration, List<ModelSnapshot> models, Map<String, Map<String, Object>> modelConfigs,
+      Map<String, Map<String, Object>> optimizers, Map<String, Map<String, Object>> schedules,
+      Map<String, Object> trainer, Map<String, Object> extras) {
+    this(iteration, models, modelConfigs, optimizers, schedules, trainer, extras, Map.of());
+  }
 
   public TrainingSnapshot {
     models = List.copyOf(models);
@@ -33,6 +44,7 @@ public record TrainingSnapshot(
     schedules = ordered(schedules);
     trainer = ordered(trainer);
     extras = ordered(extras);
+    lrScales = ordered(lrScales);
   }
 
   /** An unmodifiable copy that keeps the key order, which becomes the order in the files. */

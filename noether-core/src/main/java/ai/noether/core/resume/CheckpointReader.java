@@ -8,6 +8,7 @@ import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.format.th.ThReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -31,14 +32,19 @@ public final class CheckpointReader {
    */
   public static LoadedCheckpoint forResume(CheckpointStore store, StoredCheckpoint checkpoint, String modelName)
       throws IOException {
-    Map<String, Object> model = read(store, checkpoint, require(checkpoint, modelName, CheckpointFileKind.MODEL));
-    Map<String, Object> trainer = read(store, checkpoint, require(checkpoint, modelName, CheckpointFileKind.TRAINER));
+    StoredFile modelFile = require(checkpoint, modelName, CheckpointFileKind.MODEL);
+    Map<String, Object> model = read(store, checkpoint, modelFile);
+    CheckpointLayout.version(model, checkpoint.stage() + "/" + modelFile.name().format());
+    StoredFile trainerFile = require(checkpoint, modelName, CheckpointFileKind.TRAINER);
+    Map<String, Object> trainer = read(store, checkpoint, trainerFile);
+    CheckpointLayout.foreignIteration(trainer, checkpoint.stage() + "/" + trainerFile.name().format());
     StoredFile optimFile = checkpoint.file(modelName, null, CheckpointFileKind.OPTIM).orElse(null);
     Map<String, Object> optimizer = null;
     Map<String, Object> schedule = Map.of();
     if (optimFile != null) {
       Map<String, Object> optim = read(store, checkpoint, optimFile);
-      optimizer = subtree(optim, CheckpointKeys.OPTIMIZER, optimFile);
+      // Format 1 keys the state by parameter path; format 2 and Noether (Python) by PyTorch's index.
+      optimizer = CheckpointLayout.optimizerState(optim, checkpoint.stage() + "/" + optimFile.name().format());
       Object s = optim.get(CheckpointKeys.SCHEDULE);
       schedule = s == null ? Map.of() : subtree(optim, CheckpointKeys.SCHEDULE, optimFile);
     }

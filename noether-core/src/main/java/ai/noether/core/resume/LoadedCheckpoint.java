@@ -1,6 +1,8 @@
 package ai.noether.core.resume;
 
 import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.api.tensor.HostTensor;
 import java.util.Map;
 import java.util.Objects;
@@ -26,9 +28,19 @@ public record LoadedCheckpoint(
     schedule = schedule == null ? Map.of() : schedule;
   }
 
+  /**
+   * The iteration to continue from: the one the store committed, or for a checkpoint written by
+   * Noether (Python) the {@code training_iteration} of its trainer file (the store cannot know the
+   * iteration behind such a {@code latest}).
+   */
+  public TrainingIteration iteration() {
+    return CheckpointLayout.foreignIteration(trainer, stored.stage() + "@" + stored.tag().token())
+        .orElse(stored.iteration());
+  }
+
   /** {@code run/stage@tag}, e.g. {@code 260315-142233-k3x9/train@E2_U40_S1280}. */
   public String source() {
     return stored.stage() + "@" + stored.tag().token()
-        + (stored.tag().token().equals(stored.iteration().toString()) ? "" : " (" + stored.iteration() + ")");
+        + (stored.tag().token().equals(iteration().toString()) ? "" : " (" + iteration() + ")");
   }
 }

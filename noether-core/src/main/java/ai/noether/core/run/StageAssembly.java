@@ -169,7 +169,7 @@ public final class StageAssembly implements AutoCloseable {
       if (resumedFrom.optimizer() == null) {
         LOG.warn("checkpoint {} was saved without optimizer state; the optimizer starts fresh", resumedFrom.source());
       }
-      trainer.restore(new ResumeState(resumedFrom.stored().iteration(), resumedFrom.trainer(),
+      trainer.restore(new ResumeState(resumedFrom.iteration(), resumedFrom.trainer(),
           resumedFrom.optimizer(), resumedFrom.schedule(), resumedFrom.source()));
       LOG.info("resumed {} from {}", config.stage(), resumedFrom.source());
       pointLatestAtResumedCheckpoint();
@@ -279,7 +279,7 @@ public final class StageAssembly implements AutoCloseable {
     entry.put(CheckpointKeys.STAGE_NAME, cp.stage().stageName());
     entry.put(CheckpointKeys.CHECKPOINT_TAG,
         from.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed ? committed : cp.tag().token());
-    entry.put(CheckpointKeys.TRAINING_ITERATION, cp.iteration().toString());
+    entry.put(CheckpointKeys.TRAINING_ITERATION, from.iteration().toString());
     entry.put(CheckpointKeys.CHECKSUM, checksum(cp));
     entry.put(CheckpointKeys.RESUMED_AT, Instant.now().toString());
     return entry;

@@ -168,7 +168,20 @@ public final class Trainer implements AutoCloseable {
   public void restore(ResumeState state) {
     Map<String, Object> tree = state.trainer();
     this.iteration = state.iteration();
-    this.batchInEpoch = longValue(tree, CheckpointKeys.BATCH_IN_EPOCH, 0);
+    if (!tree.containsKey(CheckpointKeys.BATCH_IN_EPOCH) && !tree.containsKey(CheckpointKeys.FORMAT_VERSION)) {
+      // Noether (Python) records no position in the epoch: it checkpoints at the start of one.
+      this.batchInEpoch = iteration.update() - iteration.epoch() * updatesPerEpoch;
+      if (batchInEpoch < 0 || batchInEpoch >= updatesPerEpoch) {
+        throw new IllegalArgumentException("the checkpoint (written by Noether (Python)) is at " + iteration
+            + ", which is not a position in this run's epochs of " + updatesPerEpoch + " updates; the batch size or the"
+            + " dataset differs from the run that wrote it");
+      }
+      LOG.info("checkpoint written by Noether (Python): continuing at batch {} of epoch {}; its callback states"
+          + " ({}) belong to Python's callbacks, so the callbacks start fresh", batchInEpoch, iteration.epoch(),
+          CheckpointKeys.CALLBACK_STATE_DICTS);
+    } else {
+      this.batchInEpoch = longValue(tree, CheckpointKeys.BATCH_IN_EPOCH, 0);
+    }
     if (batchInEpoch >= updatesPerEpoch) {
       throw new IllegalArgumentException(
           "the checkpoint is at batch " + batchInEpoch + " of an epoch, but this run has only " + updatesPerEpoch
@@ -516,7 +529,8 @@ public final class Trainer implements AutoCloseable {
       Map<String, Map<String, Object>> optimizers = includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
       Map<String, Map<String, Object>> schedules =
           schedule instanceof Stateful s ? Map.of(model.name(), s.state()) : Map.of();
-      return new TrainingSnapshot(iteration, models, modelConfigs(), optimizers, schedules, trainer, extras());
+      return new TrainingSnapshot(iteration, models, modelConfigs(), optimizers, schedules, trainer, extras(),
+          Map.of(model.name(), baseLr > 0 ? learningRate / baseLr : 1.0));
     }
 
     @Override

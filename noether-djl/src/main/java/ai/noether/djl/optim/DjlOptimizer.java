@@ -3,6 +3,7 @@ package ai.noether.djl.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.Optimizer;
@@ -16,10 +17,12 @@ import ai.noether.djl.tensor.HostTransfer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The machinery every DJL optimizer shares: one {@link Slot} per trainable parameter of a
@@ -31,13 +34,14 @@ import java.util.Objects;
  * <pre>
  * kind:         "adamw"
  * state:        {parameter path: {step: Long, exp_avg: HostTensor, ...}}   (parameters with state only)
- * param_groups: [{params: [paths], lr: ..., weight_decay: ..., ...}]      (for reading; not loaded)
+ * param_groups: [{params: [paths], lr: ..., weight_decay: ..., ...}]      (checked, not loaded)
  * </pre>
  *
  * The buffer names are PyTorch's ({@code exp_avg}, {@code exp_avg_sq}, {@code momentum_buffer});
- * only the keys differ, paths instead of positions. {@link #loadState} replaces the state of every
- * parameter: parameters absent from the loaded state start fresh. Hyperparameters always come from
- * the configuration, so a resumed run may change them.
+ * only the keys differ, paths instead of positions (the checkpoint files store it in PyTorch's own
+ * layout, converted by the core). {@link #loadState} replaces the state of every parameter:
+ * parameters absent from the loaded state start fresh. Hyperparameters always come from the
+ * configuration, so a resumed run may change them; the way the parameters are grouped may not.
  *
  * <p>Not thread-safe: the training thread steps and snapshots it.
  */
@@ -281,6 +285,9 @@ public abstract class DjlOptimizer implements Optimizer {
    * @throws IllegalArgumentException if the state was written by another kind, names a parameter
    *     this optimizer does not train, or holds a buffer of the wrong shape, listing every problem;
    *     nothing is changed then
+   * @throws ConfigException if its {@code param_groups} group the parameters otherwise than this
+   *     optimizer's {@code param_groups} and {@code no_weight_decay} do (as PyTorch refuses groups
+   *     that do not match); nothing is changed then
    */
   @Override
   public final void loadState(Map<String, Object> state) {
@@ -310,6 +317,7 @@ public abstract class DjlOptimizer implements Optimizer {
       throw new IllegalArgumentException("optimizer state does not fit this " + kind + " optimizer:\n  - "
           + String.join("\n  - ", problems) + "\ntrainable parameters: " + slotsByPath.keySet());
     }
+    checkGroups(state.get(CheckpointKeys.PARAM_GROUPS));
     try (NDScope scope = new NDScope()) {
       for (Slot slot : slots) {
         slot.reset();
@@ -329,6 +337,52 @@ public abstract class DjlOptimizer implements Optimizer {
       }
       scope.suppressNotUsedWarning();
     }
+  }
+
+  /**
+   * Refuses saved groups that partition the parameters otherwise than the configuration: the
+   * grouping is what a PyTorch user rebuilds to load the file, and a silent regrouping would change
+   * which parameters decay or get which learning rate. Group order and hyper-parameters may differ.
+   */
+  private void checkGroups(Object savedGroups) {
+    if (!(savedGroups instanceof List<?> list)) {
+      return; // states from before groups were recorded
+    }
+    Set<Set<String>> saved = new LinkedHashSet<>();
+    List<String> savedText = new ArrayList<>();
+    for (Object g : list) {
+      if (!(g instanceof Map<?, ?> group) || !(group.get(CheckpointKeys.PARAMS) instanceof List<?> params)) {
+        throw new IllegalArgumentException("optimizer state: every param_groups entry needs a params list, found " + g);
+      }
+      Set<String> paths = new LinkedHashSet<>();
+      params.forEach(p -> paths.add(String.valueOf(p)));
+      if (!paths.isEmpty()) {
+        saved.add(paths);
+        savedText.add(paths.toString() + describeSettings(group));
+      }
+    }
+    Map<String, Set<String>> configured = new LinkedHashMap<>();
+    for (ParameterGroups.Assignment a : groups.all()) {
+      configured.computeIfAbsent(a.group(), k -> new LinkedHashSet<>()).add(a.path());
+    }
+    if (!saved.equals(new LinkedHashSet<>(configured.values()))) {
+      List<String> configuredText = new ArrayList<>();
+      configured.forEach((name, paths) -> configuredText.add(name + " " + paths));
+      throw new ConfigException("the checkpoint's " + kind + " state groups the parameters otherwise than this"
+          + " configuration's param_groups and no_weight_decay:\n  checkpoint: " + String.join("\n              ", savedText)
+          + "\n  configured: " + String.join("\n              ", configuredText)
+          + "\nConfigure the groups the checkpoint was trained with (their lr and weight_decay may change).");
+    }
+  }
+
+  private static String describeSettings(Map<?, ?> group) {
+    StringBuilder sb = new StringBuilder();
+    for (String key : List.of(CheckpointKeys.LR, CheckpointKeys.WEIGHT_DECAY)) {
+      if (group.get(key) != null) {
+        sb.append(sb.length() == 0 ? " (" : ", ").append(key).append(' ').append(group.get(key));
+      }
+    }
+    return sb.length() == 0 ? "" : sb.append(')').toString();
   }
 
   private void validate(Slot slot, Map<?, ?> entry, List<String> problems) {

@@ -10,9 +10,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.noether.api.ConfigException;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.checkpoint.TorchOptimizerStateDict;
 import ai.noether.djl.TestContext;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.StateDigest;
@@ -57,6 +59,52 @@ class OptimizerStateTest {
       assertThat(StateDigest.of(b.stateDict())).isEqualTo(StateDigest.of(a.stateDict()));
       assertThat(StateDigest.of(tensors(optB.state()))).isEqualTo(StateDigest.of(tensors(optA.state())));
       assertThat(StateDigest.of(fresh.stateDict())).as("without the state the run diverges").isNotEqualTo(StateDigest.of(a.stateDict()));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sgd", "adam", "adamw"})
+  void stateThroughPyTorchsLayoutContinuesBitForBit(String kind) {
+    Function<DjlModel, Optimizer> create = optimizer(kind);
+    try (DjlModel a = model(5); DjlModel b = model(99)) {
+      Optimizer optA = create.apply(a);
+      for (int s = 0; s < 3; s++) {
+        trainStep(a, optA, s);
+      }
+      Map<String, Object> torch = TorchOptimizerStateDict.fromNoether(optA.state(), 0.5);
+      assertThat(List.copyOf(((Map<?, ?>) torch.get("state")).keySet())).as("indexed as torch indexes").isEqualTo(List.of(0L, 1L, 2L, 3L));
+      assertThat(torch.get("param_idx_to_name")).isEqualTo(
+          Map.of(0L, "layers.0.weight", 1L, "layers.0.bias", 2L, "layers.2.weight", 3L, "layers.2.bias"));
+
+      b.load(a.stateDict(), true);
+      Optimizer optB = create.apply(b);
+      optB.loadState(TorchOptimizerStateDict.toNoether(torch, "net_cp=latest_optim.th"));
+      for (int s = 3; s < 7; s++) {
+        trainStep(a, optA, s);
+        trainStep(b, optB, s);
+      }
+      assertThat(StateDigest.of(b.stateDict())).isEqualTo(StateDigest.of(a.stateDict()));
+      assertThat(StateDigest.of(tensors(optB.state()))).isEqualTo(StateDigest.of(tensors(optA.state())));
+    }
+  }
+
+  @Test
+  void stateWhoseGroupsDifferFromTheConfigurationIsRefusedAndNothingChanges() {
+    AdamConfig grouped = new AdamConfig(0.01, null, null, 0.05, null, null, List.of("*.bias"), null);
+    try (DjlModel a = model(5); DjlModel b = model(5)) {
+      Optimizer optA = AdamOptimizer.adamW(a, grouped);
+      trainStep(a, optA, 0);
+      Optimizer optB = AdamOptimizer.adamW(b, AdamConfig.of(0.01));
+      trainStep(b, optB, 0);
+      String before = StateDigest.of(tensors(optB.state()));
+
+      assertThatThrownBy(() -> optB.loadState(optA.state()))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("groups the parameters otherwise than this configuration's param_groups and no_weight_decay")
+          .hasMessageContaining("checkpoint: [layers.0.weight, layers.2.weight]")
+          .hasMessageContaining("[layers.0.bias, layers.2.bias] (lr 0.01, weight_decay 0.0)")
+          .hasMessageContaining("configured: default [layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias]");
+      assertThat(StateDigest.of(tensors(optB.state()))).isEqualTo(before);
     }
   }
 

@@ -97,7 +97,7 @@ class ResumeParityTest {
             + "\"source\":\"full/train@" + AT_24 + "\"}");
   }
 
-  private static void assertSameEnd(Outcome resumed, Outcome uninterrupted) {
+  static void assertSameEnd(Outcome resumed, Outcome uninterrupted) {
     assertThat(resumed.result().iteration()).isEqualTo(uninterrupted.result().iteration());
     assertThat(StateTrees.differences(resumed.weights(), uninterrupted.weights())).as("weights").isEmpty();
     assertThat(StateTrees.differences(resumed.optimizer(), uninterrupted.optimizer())).as("optimizer").isEmpty();
