@@ -1,0 +1,34 @@
+package ai.noether.core.resume;
+
+import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StoredFile;
+import java.util.Objects;
+
+/**
+ * A {@link CorruptCheckpointException} that knows which file of which checkpoint failed, so that a
+ * resume can say which other tags share the damaged bytes and fall back past them. The message
+ * names the file by its absolute path (its store location) and what disagrees.
+ */
+public final class CorruptFileException extends CorruptCheckpointException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient StoredCheckpoint checkpoint;
+  private final transient StoredFile file;
+
+  public CorruptFileException(StoredCheckpoint checkpoint, StoredFile file, String message, Throwable cause) {
+    super(message, cause);
+    this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
+    this.file = Objects.requireNonNull(file, "file");
+  }
+
+  /** The checkpoint the file was read as part of; never null. */
+  public StoredCheckpoint checkpoint() {
+    return checkpoint;
+  }
+
+  /** The file that failed; never null. */
+  public StoredFile file() {
+    return file;
+  }
+}
