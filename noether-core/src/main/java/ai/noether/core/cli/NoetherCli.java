@@ -25,13 +25,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = NoetherCli.Version.class,
     description = "Trains models with DJL and never loses training progress.",
-    subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class},
+    subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class,
+        VerifyCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
         "1:failure",
         "2:invalid usage or configuration",
         "3:training interrupted by a signal; a resumable checkpoint was written",
+        "5:noether verify found a checkpoint, manifest, file name or config.yaml that does not verify",
         "124:a graceful stop took longer than trainer.stop_timeout_seconds",
         "130:a second Ctrl+C ended the process at once"})
 public final class NoetherCli implements Callable<Integer> {

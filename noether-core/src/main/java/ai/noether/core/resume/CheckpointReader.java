@@ -87,6 +87,19 @@ public final class CheckpointReader {
     return read(store, checkpoint, trainerFile);
   }
 
+  /**
+   * Reads every file of {@code checkpoint} completely, as a resume would: sizes and checksums,
+   * every record, and each file's own iteration and tag against the store's record.
+   *
+   * @throws CorruptFileException naming the first file that fails
+   */
+  public static void readAll(CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
+    store.verify(checkpoint);
+    for (StoredFile file : checkpoint.files()) {
+      read(store, checkpoint, file);
+    }
+  }
+
   private static StoredFile require(StoredCheckpoint checkpoint, String modelName, CheckpointFileKind kind) {
     return checkpoint.file(modelName, null, kind).orElseThrow(() -> missing(checkpoint, modelName, kind));
   }
