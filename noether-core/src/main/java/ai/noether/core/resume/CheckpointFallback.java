@@ -78,7 +78,7 @@ public final class CheckpointFallback {
     if (selected != null) {
       damaged.add(selected.tag());
     }
-    if (failure instanceof CorruptFileException file) {
+    if (failure instanceof CorruptFileException file && file.bytesDamaged()) {
       damaged.add(file.checkpoint().tag());
       List<CheckpointTag> sharing = store.sharing(file.checkpoint(), file.file()).stream()
           .filter(t -> !t.equals(file.checkpoint().tag())).toList();

@@ -80,7 +80,7 @@ public final class CheckpointReader {
         } catch (CorruptFileException e) {
           throw e;
         } catch (CorruptCheckpointException e) {
-          throw new CorruptFileException(checkpoint, file, e.getMessage(), e);
+          throw new CorruptFileException(checkpoint, file, true, e.getMessage(), e);
         }
       }
     }
@@ -122,15 +122,20 @@ public final class CheckpointReader {
   static Map<String, Object> read(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file)
       throws IOException {
     String location = store.location(checkpoint, file);
+    Map<String, Object> tree;
     try (FileChannel channel = store.open(checkpoint, file)) {
-      Map<String, Object> tree = ThReader.read(channel, location);
-      FileMetadata.requireConsistent(tree, checkpoint, file, location);
-      return tree;
+      tree = ThReader.read(channel, location);
     } catch (CorruptFileException e) {
       throw e;
     } catch (CorruptCheckpointException e) {
-      throw new CorruptFileException(checkpoint, file, e.getMessage(), e);
+      throw new CorruptFileException(checkpoint, file, true, e.getMessage(), e);
     }
+    try {
+      FileMetadata.requireConsistent(tree, checkpoint, file, location);
+    } catch (CorruptCheckpointException e) {
+      throw new CorruptFileException(checkpoint, file, false, e.getMessage(), e);
+    }
+    return tree;
   }
 
   @SuppressWarnings("unchecked")

@@ -15,11 +15,27 @@ public final class CorruptFileException extends CorruptCheckpointException {
 
   private final transient StoredCheckpoint checkpoint;
   private final transient StoredFile file;
+  private final boolean bytesDamaged;
 
-  public CorruptFileException(StoredCheckpoint checkpoint, StoredFile file, String message, Throwable cause) {
+  /**
+   * @param bytesDamaged true when the file's bytes are not the committed ones (checksum, size, a
+   *     record); false when intact bytes disagree with the store's record of them, which may be
+   *     the damaged part
+   */
+  public CorruptFileException(
+      StoredCheckpoint checkpoint, StoredFile file, boolean bytesDamaged, String message, Throwable cause) {
     super(message, cause);
     this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
     this.file = Objects.requireNonNull(file, "file");
+    this.bytesDamaged = bytesDamaged;
+  }
+
+  /**
+   * True when the file's bytes themselves are damaged, so every tag that shares them is too; false
+   * when only this checkpoint's record disagrees with them.
+   */
+  public boolean bytesDamaged() {
+    return bytesDamaged;
   }
 
   /** The checkpoint the file was read as part of; never null. */
