@@ -13,12 +13,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code noether} command line: {@code train}, {@code resume}, {@code runs}, {@code config},
- * {@code kinds}, and the commands other modules add through {@link CommandProvider} (such as
+ * {@code kinds}, {@code verify}, and the commands other modules add through {@link CommandProvider} (such as
  * {@code plot}). See {@code docs/cli.md}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
  * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
- * training stopped by a signal after writing a resumable checkpoint.
+ * training stopped by a signal after writing a resumable checkpoint, 5 ({@code verify}) something
+ * does not verify.
  */
 @Command(
     name = "noether",
