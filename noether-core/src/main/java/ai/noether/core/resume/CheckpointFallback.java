@@ -48,7 +48,8 @@ public final class CheckpointFallback {
    * @param checkpoint the checkpoint read
    * @param value what the loader returned for it
    * @param fallback when the selected checkpoint failed: the message saying which file failed, why,
-   *     and that this one is used instead; empty when the selected checkpoint verified
+   *     and that this one is used instead, for the caller to show; empty when the selected
+   *     checkpoint verified
    * @param refusal when fallback happened: the error a resume without fallback reports instead
    */
   public record Selected<T>(StoredCheckpoint checkpoint, T value, Optional<String> fallback, Optional<String> refusal) {}
@@ -111,7 +112,6 @@ public final class CheckpointFallback {
       String message = damage + ". Continuing from " + candidate.describe() + ", the newest checkpoint of the stage"
           + " that verifies" + (rejected.isEmpty() ? "" : " (" + String.join(", ", rejected) + " did not)")
           + "; use --no-fallback (resume_fallback: false) to stop instead.";
-      LOG.warn(message);
       return new Selected<>(candidate, value, Optional.of(message), Optional.of(refusal));
     }
     throw new CorruptCheckpointException(damage + ". No other checkpoint of the stage verifies"

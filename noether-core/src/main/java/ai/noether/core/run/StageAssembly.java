@@ -215,8 +215,10 @@ public final class StageAssembly implements AutoCloseable {
    */
   private LoadedCheckpoint read(ResumeConfig resume, String modelName) throws IOException {
     try {
-      return CheckpointFallback.load(store, resume.stage(), resume.checkpoint(), resume.fallback(),
-          checkpoint -> CheckpointReader.forResume(store, checkpoint, modelName)).value();
+      CheckpointFallback.Selected<LoadedCheckpoint> selected = CheckpointFallback.load(store, resume.stage(),
+          resume.checkpoint(), resume.fallback(), checkpoint -> CheckpointReader.forResume(store, checkpoint, modelName));
+      selected.fallback().ifPresent(LOG::warn);
+      return selected.value();
     } catch (CheckpointNotFoundException e) {
       throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
           + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);
