@@ -94,6 +94,26 @@ class TrustedResumeTest {
   }
 
   @Test
+  void theResumeKeysOfAConfigurationFileFallBackTooUnlessResumeFallbackIsFalse() throws Exception {
+    Path runs = copy(dir);
+    flipByteInTheMiddle(checkpoints(runs).resolve("net_cp=latest_model.th"));
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(config, CONFIG);
+    List<String> train = List.of("train", config.toString(), "output_dir=" + runs, "run_id=" + RUN, "resume_run_id=" + RUN,
+        LONGER);
+
+    Result refused = ResumeCommandTest.cli(dir, concat(train, "resume_fallback=false"));
+
+    assertThat(refused.status()).as(refused.err()).isEqualTo(NoetherCli.FAILURE);
+    assertThat(refused.err()).contains("E3_U40_S616 verifies").doesNotContain("\tat ");
+
+    Result r = ResumeCommandTest.cli(dir, concat(train));
+
+    assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
+    assertThat(FinalState.read(runs, RUN)).isEqualTo(fromU40);
+  }
+
+  @Test
   void withoutFallbackADamagedLatestIsAnErrorNamingTheFileTheTagsSharingItAndWhatWouldWork() throws Exception {
     Path runs = copy(dir);
     Path damaged = checkpoints(runs).resolve("net_cp=latest_model.th");
@@ -268,6 +288,12 @@ class TrustedResumeTest {
     Process p = new ProcessBuilder("cp", "-a", trained.toString(), runs.toString()).inheritIO().start();
     assertThat(p.waitFor()).isZero();
     return runs;
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   private static Path checkpoints(Path runs) {
