@@ -57,8 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reading.</b> A tag with a manifest is read only through it, and files are opened through
  * their stored copies, which are never modified, so a reader never sees a mix of two commits even
- * while the Noether names are being switched. Tags found only as file names (checkpoints written by
- * Noether in Python) are listed from their names, without store checksums.
+ * while the Noether names are being switched. Every manifest carries a CRC32C of its own content,
+ * and opening a file checks its size and CRC32C against the manifest, so damaged bytes are refused
+ * by every reader with the file's absolute path. Tags found only as file names (checkpoints
+ * written by Noether in Python) are listed from their names, without store checksums.
  *
  * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per stage:
  * writes to one stage are serialised by a lock within the JVM and an OS file lock across processes.
