@@ -75,6 +75,11 @@ public final class CheckpointKeys {
   public static final String FILE_SIZE = "size";
   /** A file's CRC32C in a manifest entry. */
   public static final String FILE_CRC32C = "crc32c";
+  /**
+   * The manifest's own CRC32C, over its other keys as compact JSON in file order (manifest
+   * version 2 and later).
+   */
+  public static final String MANIFEST_CRC32C = "manifest_crc32c";
 
   // Inside an optimizer state (named as in PyTorch's optimizer state_dict; keyed by parameter path
   // in memory and in format 1, by PyTorch's parameter index in format-2 files).

@@ -66,8 +66,37 @@ public interface CheckpointStore extends Closeable {
    */
   StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException;
 
-  /** Opens one file of a committed checkpoint for reading; the caller closes the channel. */
+  /**
+   * Opens one file of a committed checkpoint for reading; the caller closes the channel. Stores
+   * that record checksums check the file's size and checksum before returning it.
+   *
+   * @throws CorruptCheckpointException naming the file, if its bytes are not the committed ones
+   */
   FileChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException;
+
+  /**
+   * Where a file of a checkpoint is, for messages: an absolute path for a file store, a URL for an
+   * object store. Never null.
+   */
+  default String location(StoredCheckpoint checkpoint, StoredFile file) {
+    return checkpoint.stage() + "/" + file.name().format();
+  }
+
+  /**
+   * The other tags of the stage whose files are the same stored bytes as {@code file} (the aliases
+   * and the tag of one commit), so that a message about damaged bytes can name every tag they
+   * damage. Never null; empty when none or when the store cannot tell.
+   */
+  default List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Repairs what an interrupted writer left in a stage (pending files, file names that mix two
+   * commits), so that the stage is consistent before a new writer starts. The writer of a stage
+   * calls it when it starts; it does nothing for a stage that does not exist. Default: nothing.
+   */
+  default void repair(StageId stage) throws IOException {}
 
   /**
    * Checks every file of a checkpoint against the checksums recorded at commit.

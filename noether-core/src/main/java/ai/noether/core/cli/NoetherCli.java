@@ -13,25 +13,28 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code noether} command line: {@code train}, {@code resume}, {@code runs}, {@code config},
- * {@code kinds}, and the commands other modules add through {@link CommandProvider} (such as
+ * {@code kinds}, {@code verify}, and the commands other modules add through {@link CommandProvider} (such as
  * {@code plot}). See {@code docs/cli.md}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
  * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
- * training stopped by a signal after writing a resumable checkpoint.
+ * training stopped by a signal after writing a resumable checkpoint, 5 ({@code verify}) something
+ * does not verify.
  */
 @Command(
     name = "noether",
     mixinStandardHelpOptions = true,
     versionProvider = NoetherCli.Version.class,
     description = "Trains models with DJL and never loses training progress.",
-    subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class},
+    subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class,
+        VerifyCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
         "1:failure",
         "2:invalid usage or configuration",
         "3:training interrupted by a signal; a resumable checkpoint was written",
+        "5:noether verify found a checkpoint, manifest, file name or config.yaml that does not verify",
         "124:a graceful stop took longer than trainer.stop_timeout_seconds",
         "130:a second Ctrl+C ended the process at once"})
 public final class NoetherCli implements Callable<Integer> {

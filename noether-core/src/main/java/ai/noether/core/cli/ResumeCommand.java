@@ -3,6 +3,7 @@ package ai.noether.core.cli;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.registry.ComponentRegistry;
@@ -21,14 +22,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code noether resume <run_id> [--stage S] [--checkpoint C] [key.path=value ...]}: continues a
- * stage from one of its checkpoints, in place. It reads the resolved configuration the stage saved
- * ({@code <output_dir>/<run_id>/<stage>/config.yaml}), sets the resume keys to that stage and
- * checkpoint, applies the overrides, and launches the run like {@code train}.
+ * {@code noether resume <run_id> [--stage S] [--checkpoint C] [--no-fallback] [key.path=value ...]}:
+ * continues a stage from one of its checkpoints, in place. It takes the configuration that was
+ * running when the checkpoint was written (from its trainer file, see
+ * {@link CheckpointConfiguration}), sets the resume keys to that stage and checkpoint, applies the
+ * overrides, and launches the run like {@code train}. When {@code latest} fails verification it
+ * continues from the newest checkpoint that verifies, unless {@code --no-fallback}.
  */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-    description = {"Continues a stage of an earlier run from a checkpoint (default: its latest), with the"
-        + " configuration that stage saved and optional key.path=value overrides.",
+    description = {"Continues a stage of an earlier run from a checkpoint (default: its latest, or the newest"
+        + " checkpoint that verifies), with the configuration saved in that checkpoint and optional key.path=value"
+        + " overrides.",
         "The run keeps its run id and stage name; override run_id=... to continue into a new run instead."})
 final class ResumeCommand implements Callable<Integer> {
   private static final int MAX_LISTED = 20;
@@ -54,6 +58,11 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
   List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--no-fallback",
+      description = "when latest fails verification, stop with an error instead of continuing from the newest"
+          + " checkpoint that verifies (same as resume_fallback=false)")
+  boolean noFallback;
 
   @Option(names = "--interrupt-at-update", paramLabel = "N",
       description = "send this process SIGTERM after update N, as for 'train'")
@@ -85,8 +94,12 @@ final class ResumeCommand implements Callable<Integer> {
     arguments.add("resume_run_id='" + runId + "'");
     arguments.add("resume_stage_name='" + stageName + "'");
     arguments.add("resume_checkpoint=" + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
+    if (noFallback) {
+      arguments.add("resume_fallback=false");
+    }
     arguments.addAll(overrides);
-    RunConfig run = cli.loader().load(file, arguments);
+    RunConfig run = CheckpointConfiguration.load(cli.loader(), runs, new StageId(runId, stageName), checkpoint,
+        !noFallback, arguments, file, spec.commandLine().getErr());
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
     return cli.launcher().launch(run, registry, spec.commandLine().getOut(), new LaunchOptions(interruptAtUpdate));

@@ -19,6 +19,8 @@ public final class ConfigKeys {
   public static final String RESUME_RUN_ID = "resume_run_id";
   public static final String RESUME_STAGE_NAME = "resume_stage_name";
   public static final String RESUME_CHECKPOINT = "resume_checkpoint";
+  /** Whether a resume from {@code latest} that fails verification continues from an older checkpoint. */
+  public static final String RESUME_FALLBACK = "resume_fallback";
   public static final String STORE = "store";
   public static final String DATASET = "dataset";
   public static final String MODEL = "model";
@@ -54,7 +56,7 @@ public final class ConfigKeys {
   /** The root keys in the order the resolved configuration is written. */
   public static final List<String> ROOT = List.of(
       RUN_ID, STAGE_NAME, OUTPUT_DIR, SEED, DEVICE, RESUME_RUN_ID, RESUME_STAGE_NAME, RESUME_CHECKPOINT,
-      STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
+      RESUME_FALLBACK, STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
 
   /** The keys of {@code model} the framework reads; the others are the model's own config. */
   public static final List<String> MODEL_KEYS = List.of(NAME, KIND, INITIALIZERS);

@@ -109,6 +109,21 @@ final class MapReader {
     }
   }
 
+  /** A boolean, or null when absent. {@code true} and {@code false} as text are accepted too. */
+  Boolean bool(String key) {
+    Object v = map.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s.strip());
+    }
+    throw invalid(key, "expected true or false, got " + PlainTrees.describe(v));
+  }
+
   /** An integer, or null when absent. Quoted digits are accepted; fractions are not. */
   Long integer(String key) {
     Object v = map.get(key);

@@ -86,6 +86,16 @@ public final class RunConfigLoader {
   }
 
   /**
+   * Reads a configuration saved as a plain tree (the {@code config} a checkpoint's trainer file
+   * holds) and applies {@code overrides}, exactly as if the tree had been read from a file.
+   *
+   * @param source what messages name as the file, e.g. the trainer file's path
+   */
+  public RunConfig fromTree(Map<String, Object> tree, String source, List<String> overrides) {
+    return parse(Yaml.write(tree), source, overrides);
+  }
+
+  /**
    * Reads a configuration from text.
    *
    * @param source the file name used in messages
@@ -145,6 +155,9 @@ public final class RunConfigLoader {
       resolved.put(RESUME_RUN_ID, resume.stage().runId());
       resolved.put(RESUME_STAGE_NAME, resume.stage().stageName());
       resolved.put(RESUME_CHECKPOINT, root.get(RESUME_CHECKPOINT));
+      if (root.get(RESUME_FALLBACK) != null) {
+        resolved.put(RESUME_FALLBACK, root.get(RESUME_FALLBACK));
+      }
     }
     resolved.put(STORE, withKind(root.get(STORE), store.kind()));
     resolved.put(DATASET, root.get(DATASET));
@@ -162,7 +175,7 @@ public final class RunConfigLoader {
   private static ResumeConfig resume(MapReader r) {
     String runId = r.name(RESUME_RUN_ID, null, Names::requireRunId);
     if (runId == null) {
-      for (String key : List.of(RESUME_STAGE_NAME, RESUME_CHECKPOINT)) {
+      for (String key : List.of(RESUME_STAGE_NAME, RESUME_CHECKPOINT, RESUME_FALLBACK)) {
         if (r.has(key)) {
           throw r.invalid(key, "is set but resume_run_id is not; set resume_run_id to the run to resume, or remove "
               + key);
@@ -172,8 +185,10 @@ public final class RunConfigLoader {
     }
     String stageName = r.name(RESUME_STAGE_NAME, DEFAULT_STAGE_NAME, Names::requireStageName);
     String checkpoint = r.string(RESUME_CHECKPOINT, null);
+    Boolean fallback = r.bool(RESUME_FALLBACK);
     try {
-      return new ResumeConfig(new StageId(runId, stageName), CheckpointSelector.parse(checkpoint));
+      return new ResumeConfig(new StageId(runId, stageName), CheckpointSelector.parse(checkpoint),
+          fallback == null || fallback);
     } catch (NoetherException e) {
       throw r.invalid(RESUME_CHECKPOINT, e.getMessage());
     }

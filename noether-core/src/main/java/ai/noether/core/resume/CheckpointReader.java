@@ -18,8 +18,11 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the files of a committed checkpoint through its store: the model file of one model, its
- * optimizer file and the trainer file. Every {@code .th} record is checked against its CRC-32 while
- * reading; a damaged file fails with a {@link CorruptCheckpointException} naming file and record.
+ * optimizer file and the trainer file. Each file's size and CRC32C are checked against the store's
+ * record when it is opened, every {@code .th} record against its CRC-32 while reading, and the
+ * file's own {@code training_iteration} and {@code checkpoint_tag} against the store's record
+ * ({@link FileMetadata}); a damaged file fails with a {@link CorruptFileException} naming its
+ * absolute path and what disagrees.
  */
 public final class CheckpointReader {
   private CheckpointReader() {}
@@ -62,6 +65,47 @@ public final class CheckpointReader {
     return stateDict(read(store, checkpoint, file), checkpoint, modelName);
   }
 
+  /**
+   * Checks every file of {@code checkpoint} against its recorded size and checksum and returns the
+   * tree of its trainer file (cross-checked like every read): what a resume needs to know before
+   * the model is built, such as the configuration that was running.
+   *
+   * @throws CheckpointNotFoundException if the checkpoint has no trainer file, naming the files it has
+   * @throws CorruptFileException naming the first file that fails
+   */
+  public static Map<String, Object> verifiedTrainer(CheckpointStore store, StoredCheckpoint checkpoint)
+      throws IOException {
+    StoredFile trainerFile = checkpoint.files().stream()
+        .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
+        .findFirst()
+        .orElseThrow(() -> missing(checkpoint, checkpoint.files().get(0).name().modelName(), CheckpointFileKind.TRAINER));
+    for (StoredFile file : checkpoint.files()) {
+      if (!file.equals(trainerFile)) {
+        try {
+          store.open(checkpoint, file).close(); // opening checks the size and checksum
+        } catch (CorruptFileException e) {
+          throw e;
+        } catch (CorruptCheckpointException e) {
+          throw new CorruptFileException(checkpoint, file, true, e.getMessage(), e);
+        }
+      }
+    }
+    return read(store, checkpoint, trainerFile);
+  }
+
+  /**
+   * Reads every file of {@code checkpoint} completely, as a resume would: sizes and checksums,
+   * every record, and each file's own iteration and tag against the store's record.
+   *
+   * @throws CorruptFileException naming the first file that fails
+   */
+  public static void readAll(CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
+    store.verify(checkpoint);
+    for (StoredFile file : checkpoint.files()) {
+      read(store, checkpoint, file);
+    }
+  }
+
   private static StoredFile require(StoredCheckpoint checkpoint, String modelName, CheckpointFileKind kind) {
     return checkpoint.file(modelName, null, kind).orElseThrow(() -> missing(checkpoint, modelName, kind));
   }
@@ -75,11 +119,29 @@ public final class CheckpointReader {
         + "; its files: " + files);
   }
 
-  private static Map<String, Object> read(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file)
+  /**
+   * Reads one file: the store checks its recorded size and checksum, the {@code .th} reader each
+   * record's CRC-32, then its own metadata is cross-checked with the store's record.
+   *
+   * @throws CorruptFileException naming the file's absolute path and what is wrong
+   */
+  static Map<String, Object> read(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file)
       throws IOException {
+    String location = store.location(checkpoint, file);
+    Map<String, Object> tree;
     try (FileChannel channel = store.open(checkpoint, file)) {
-      return ThReader.read(channel, checkpoint.stage() + "/" + file.name().format());
+      tree = ThReader.read(channel, location);
+    } catch (CorruptFileException e) {
+      throw e;
+    } catch (CorruptCheckpointException e) {
+      throw new CorruptFileException(checkpoint, file, true, e.getMessage(), e);
     }
+    try {
+      FileMetadata.requireConsistent(tree, checkpoint, file, location);
+    } catch (CorruptCheckpointException e) {
+      throw new CorruptFileException(checkpoint, file, false, e.getMessage(), e);
+    }
+    return tree;
   }
 
   @SuppressWarnings("unchecked")

@@ -19,6 +19,7 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
+import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.ConfigDiff;
 import ai.noether.core.resume.LoadedCheckpoint;
@@ -46,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * the callbacks and the trainer; on a resume it finally restores the trainer's state. Every
  * component is available to later factories through their {@link RunContext}.
  *
+ * <p>Before anything else, the store repairs what an interrupted writer left in this stage.
+ *
  * <p>A resume reads the checkpoint {@code resume_run_id}/{@code resume_stage_name}/
- * {@code resume_checkpoint} selects, compares its saved configuration with this one (changes the
+ * {@code resume_checkpoint} selects (or, when {@code latest} fails verification, the newest one
+ * that verifies, see {@link CheckpointFallback}), compares its saved configuration with this one (changes the
  * checkpoint cannot honour are a {@link ConfigException} listing them; the others are logged), and
  * records where the run came from in its lineage.
  *
@@ -105,6 +109,9 @@ public final class StageAssembly implements AutoCloseable {
     store = registry.createStore(config.store(), config.outputDir(), context);
     resources.push(store);
     context.put(CheckpointStore.class, store);
+    // Before anything reads or writes the stage: a writer killed while publishing file names may
+    // have left names of two saves side by side, which a PyTorch user loading by name would mix.
+    store.repair(config.stage());
     String modelName = config.model().name();
     Optional<ResumeConfig> resume = config.optResume();
     if (resume.isPresent()) {
@@ -208,8 +215,10 @@ public final class StageAssembly implements AutoCloseable {
    */
   private LoadedCheckpoint read(ResumeConfig resume, String modelName) throws IOException {
     try {
-      StoredCheckpoint checkpoint = store.resolve(resume.stage(), resume.checkpoint());
-      return CheckpointReader.forResume(store, checkpoint, modelName);
+      CheckpointFallback.Selected<LoadedCheckpoint> selected = CheckpointFallback.load(store, resume.stage(),
+          resume.checkpoint(), resume.fallback(), checkpoint -> CheckpointReader.forResume(store, checkpoint, modelName));
+      selected.fallback().ifPresent(LOG::warn);
+      return selected.value();
     } catch (CheckpointNotFoundException e) {
       throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
           + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);

@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The commit record of one tag: which files it has, where their bytes are stored, their sizes and
@@ -35,11 +39,19 @@ import java.util.Set;
  * <p>On disk it is a small JSON object (keys from {@link CheckpointKeys}):
  *
  * <pre>{@code
- * {"noether_store_manifest":1,"checkpoint_tag":"latest","alias_of":"E2_U20_S640",
+ * {"noether_store_manifest":2,"checkpoint_tag":"latest","alias_of":"E2_U20_S640",
  *  "training_iteration":{"epoch":2,"update":20,"sample":640},"committed_at":"2026-01-01T10:00:00Z",
  *  "files":[{"name":"mlp_cp=latest_model.th","blob":"...mlp_cp=E2_U20_S640_model.th.blob",
- *            "size":1234,"crc32c":305419896}]}
+ *            "size":1234,"crc32c":305419896}],
+ *  "manifest_crc32c":2882396254}
  * }</pre>
+ *
+ * <p>Since version 2 a manifest carries its own checksum, {@code manifest_crc32c}: the CRC32C of
+ * its canonical form, the compact UTF-8 JSON of every other key in file order
+ * ({@link #canonicalBytes}). A flipped bit that keeps the JSON valid ({@code "update": 1000}
+ * becoming {@code 1008}) would otherwise move a resume to other counters without a word. Version-1
+ * manifests, written by earlier releases, are still read; they carry no checksum, which is logged
+ * once per file.
  *
  * @param tag the tag this manifest commits
  * @param aliasOf for an alias, the tag it was moved to; null for a checkpoint committed under its own tag
@@ -49,9 +61,15 @@ import java.util.Set;
  */
 record CheckpointManifest(
     CheckpointTag tag, CheckpointTag aliasOf, TrainingIteration iteration, Instant committedAt, List<Entry> files) {
-  /** Raised when the manifest layout changes incompatibly. */
-  static final int VERSION = 1;
+  /** Raised when the manifest layout changes incompatibly; 2 added {@code manifest_crc32c}. */
+  static final int VERSION = 2;
+  /** The first version, without a checksum of its own: still read. */
+  static final int VERSION_WITHOUT_CHECKSUM = 1;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper CANONICAL = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointManifest.class);
+  /** Version-1 manifests already reported, so that repeated listings log each once. */
+  private static final Set<Path> REPORTED_WITHOUT_CHECKSUM = ConcurrentHashMap.newKeySet();
 
   /**
    * One file of a manifest.
@@ -110,6 +128,7 @@ record CheckpointManifest(
       f.put(CheckpointKeys.FILE_SIZE, e.size());
       f.put(CheckpointKeys.FILE_CRC32C, e.crc32c());
     }
+    root.put(CheckpointKeys.MANIFEST_CRC32C, checksum(root));
     try {
       return JSON.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {
@@ -131,9 +150,9 @@ record CheckpointManifest(
         throw corrupt(file, "it is not a JSON object");
       }
       int version = requireField(file, root, CheckpointKeys.STORE_MANIFEST_VERSION).asInt(-1);
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_WITHOUT_CHECKSUM) {
         throw corrupt(file, "it has manifest version " + root.get(CheckpointKeys.STORE_MANIFEST_VERSION)
-            + ", this store reads version " + VERSION);
+            + ", this store reads versions " + VERSION_WITHOUT_CHECKSUM + " and " + VERSION);
       }
       CheckpointTag tag = CheckpointTag.parse(requireField(file, root, CheckpointKeys.CHECKPOINT_TAG).asText());
       if (!tag.equals(expectedTag)) {
@@ -173,9 +192,55 @@ record CheckpointManifest(
         }
         entries.add(new Entry(name, blob, size, crc));
       }
+      // Checked last, so that a manifest edited by hand is refused for what is wrong in it first.
+      requireOwnChecksum(file, (ObjectNode) root, version);
       return new CheckpointManifest(tag, aliasOf, iteration, committedAt, entries);
     } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException | InvalidNameException e) {
       throw corrupt(file, e.getMessage(), e);
+    }
+  }
+
+  private static void requireOwnChecksum(Path file, ObjectNode root, int version) {
+    JsonNode recorded = root.get(CheckpointKeys.MANIFEST_CRC32C);
+    if (version == VERSION_WITHOUT_CHECKSUM) {
+      if (recorded != null) {
+        throw corrupt(file, "it says manifest version 1, which has no '" + CheckpointKeys.MANIFEST_CRC32C
+            + "', but it has one");
+      }
+      if (REPORTED_WITHOUT_CHECKSUM.add(file.toAbsolutePath())) {
+        LOG.info("checkpoint manifest {} was written by an earlier release (manifest version 1) and carries no checksum"
+            + " of its own; its files' checksums and the iteration inside them are still verified", file);
+      }
+      return;
+    }
+    long expected = requireLong(file, root, CheckpointKeys.MANIFEST_CRC32C);
+    ObjectNode content = root.deepCopy();
+    content.remove(CheckpointKeys.MANIFEST_CRC32C);
+    long actual = checksum(content);
+    if (actual != expected) {
+      throw corrupt(file, "its content does not match its own checksum (CRC32C " + String.format("%08x", actual)
+          + ", recorded " + String.format("%08x", expected) + "): it was changed after it was written, so none of"
+          + " its counters, sizes, checksums or file names can be trusted");
+    }
+  }
+
+  /** CRC32C of {@link #canonicalBytes} of {@code content}. */
+  private static long checksum(ObjectNode content) {
+    CRC32C crc = new CRC32C();
+    crc.update(canonicalBytes(content));
+    return crc.getValue();
+  }
+
+  /**
+   * The bytes a manifest's checksum covers: its keys other than {@code manifest_crc32c}, in file
+   * order, as compact JSON. Whitespace does not count, so the checksum survives re-indentation but
+   * not a changed value, key or order.
+   */
+  static byte[] canonicalBytes(ObjectNode content) {
+    try {
+      return CANONICAL.writeValueAsBytes(content);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a manifest", e);
     }
   }
 

@@ -57,8 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reading.</b> A tag with a manifest is read only through it, and files are opened through
  * their stored copies, which are never modified, so a reader never sees a mix of two commits even
- * while the Noether names are being switched. Tags found only as file names (checkpoints written by
- * Noether in Python) are listed from their names, without store checksums.
+ * while the Noether names are being switched. Every manifest carries a CRC32C of its own content,
+ * and opening a file checks its size and CRC32C against the manifest, so damaged bytes are refused
+ * by every reader with the file's absolute path. Tags found only as file names (checkpoints
+ * written by Noether in Python) are listed from their names, without store checksums.
  *
  * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per stage:
  * writes to one stage are serialised by a lock within the JVM and an OS file lock across processes.
@@ -291,6 +293,14 @@ public final class FileCheckpointStore implements CheckpointStore {
         wanted.add(entry.name());
         Path name = dir.view(entry.name());
         Path blob = dir.blob(entry.blob());
+        if (!Files.exists(blob, LinkOption.NOFOLLOW_LINKS)) {
+          // A damaged manifest (or a stored copy deleted by hand): nothing to link, and the name may
+          // still hold good bytes. Reading the tag reports it; repairing must not stop at it.
+          LOG.warn("not linking {}: its manifest {} lists the stored copy {}, which does not exist", name,
+              dir.manifest(m.tag()), blob);
+          wanted.addAll(listing.namesByTag().getOrDefault(m.tag(), List.of()));
+          continue;
+        }
         if (Files.exists(name, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(name, blob)) {
           continue;
         }
@@ -511,16 +521,63 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!file.hasChecksum()) {
       return openExisting(dir, checkpoint, dir.view(file.name()));
     }
+    FileChannel channel = openStoredCopy(dir, checkpoint, file);
+    try {
+      requireCommittedContent(dir, checkpoint, file, channel);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static FileChannel openStoredCopy(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
+    Path previous = null;
     for (int attempt = 1; ; attempt++) {
       Path blob = storedCopy(dir, checkpoint, file);
       try {
         return FileChannel.open(blob, StandardOpenOption.READ);
       } catch (NoSuchFileException e) {
+        if (blob.equals(previous)) {
+          // The manifest still lists it: not a writer moving on, a stored copy that is gone.
+          throw new CorruptCheckpointException("file " + dir.view(file.name()) + " of checkpoint " + checkpoint.describe()
+              + " cannot be read: its manifest " + dir.manifest(checkpoint.tag()) + " lists the stored copy " + blob
+              + ", which does not exist (the manifest was damaged, or the file was deleted by hand)");
+        }
         // A writer replaced the tag and deleted its old copy after we read the manifest: look again.
+        previous = blob;
         if (attempt == OPEN_ATTEMPTS) {
           throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
               + " keeps changing while it is opened; resolve it again");
         }
+      }
+    }
+  }
+
+  /**
+   * Checks the size and CRC32C of an opened stored copy against what was committed: every read
+   * verifies the bytes, not only {@link #verify}. The pass reads from the page cache that the read
+   * which follows needs anyway.
+   */
+  private static void requireCommittedContent(
+      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) throws IOException {
+    String what = "file " + dir.view(file.name()) + " of checkpoint " + checkpoint.describe();
+    long size = channel.size();
+    if (size != file.size()) {
+      throw new CorruptCheckpointException(what + " is " + (size < file.size() ? "truncated" : "longer than committed")
+          + ": it has " + size + " bytes, " + file.size() + " were " + (file.hasChecksum() ? "committed" : "listed"));
+    }
+    if (file.hasChecksum()) {
+      long crc = Crc32c.of(channel, size);
+      if (crc != file.crc32c()) {
+        throw new CorruptCheckpointException(what + " is corrupt: its CRC32C is "
+            + String.format("%08x", crc) + " but " + String.format("%08x", file.crc32c())
+            + " was recorded when it was committed");
       }
     }
   }
@@ -557,23 +614,53 @@ public final class FileCheckpointStore implements CheckpointStore {
   public void verify(StoredCheckpoint checkpoint) throws IOException {
     StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
     for (StoredFile file : checkpoint.files()) {
-      String what = "file " + file.name() + " of checkpoint " + checkpoint.describe() + " in " + dir.checkpoints();
-      try (FileChannel channel = open(checkpoint, file)) {
-        long size = channel.size();
-        if (size != file.size()) {
-          throw new CorruptCheckpointException(what + " is " + (size < file.size() ? "truncated" : "longer than committed")
-              + ": it has " + size + " bytes, " + file.size() + " were " + (file.hasChecksum() ? "committed" : "listed"));
-        }
-        if (file.hasChecksum()) {
-          long crc = Crc32c.of(channel, size);
-          if (crc != file.crc32c()) {
-            throw new CorruptCheckpointException(what + " is corrupt: its CRC32C is "
-                + String.format("%08x", crc) + " but " + String.format("%08x", file.crc32c())
-                + " was recorded when it was committed");
-          }
-        }
+      try (FileChannel channel = file.hasChecksum()
+          ? openStoredCopy(dir, checkpoint, file) : openExisting(dir, checkpoint, dir.view(file.name()))) {
+        requireCommittedContent(dir, checkpoint, file, channel);
       }
     }
+  }
+
+  /** The absolute path of the file's Noether name, which is what users copy and load. */
+  @Override
+  public String location(StoredCheckpoint checkpoint, StoredFile file) {
+    return new StageDirectory(outputDir, checkpoint.stage()).view(file.name()).toString();
+  }
+
+  /** The other tags whose manifests list the same stored copy (aliases of one commit). */
+  @Override
+  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
+    StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
+    CheckpointManifest own = listing.manifests().get(checkpoint.tag());
+    Optional<CheckpointManifest.Entry> entry = own == null ? Optional.empty() : own.entry(file.name());
+    if (entry.isEmpty()) {
+      return List.of();
+    }
+    String blob = entry.get().blob();
+    return listing.checkpoints().stream()
+        .map(l -> listing.manifests().get(l.checkpoint().tag()))
+        .filter(m -> m != null && !m.tag().equals(checkpoint.tag()))
+        .filter(m -> m.files().stream().anyMatch(e -> e.blob().equals(blob)))
+        .map(CheckpointManifest::tag)
+        .toList();
+  }
+
+  /** Runs {@link #cleanup}: a starting writer repairs pending files and mixed names first. */
+  @Override
+  public void repair(StageId stage) throws IOException {
+    cleanup(stage);
+    cleanedStages.add(new StageDirectory(outputDir, stage).checkpoints());
+  }
+
+  /**
+   * What the store can check in a stage without reading file contents: manifests that cannot be
+   * trusted, and Noether names that are not the bytes their tag's manifest lists (mixed names left
+   * by a writer killed while publishing them, missing names, stored copies that are gone). File
+   * checksums are checked by {@link #verify}.
+   */
+  public StageAudit audit(StageId stage) throws IOException {
+    return StageAudit.of(new StageDirectory(outputDir, stage));
   }
 
   @Override

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class StageListing {
   private static final Logger LOG = LoggerFactory.getLogger(StageListing.class);
   private static final int SCAN_ATTEMPTS = 5;
+  private static final Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Listing order: iteration, then periodic, emergency, best, last, latest, then the token. */
   static final Comparator<StoredCheckpoint> ORDER = Comparator
@@ -156,7 +157,10 @@ final class StageListing {
       } catch (NoSuchFileException e) {
         // deleted by a writer since the directory was read
       } catch (CorruptCheckpointException e) {
-        LOG.warn("ignoring checkpoint {} of {}: {}", tag.token(), dir.stage(), e.getMessage());
+        // Every listing meets it again; say it once per process and damage.
+        if (REPORTED.add(e.getMessage())) {
+          LOG.warn("ignoring checkpoint {} of {}: {}", tag.token(), dir.stage(), e.getMessage());
+        }
         unreadable.put(tag, e);
       }
     }

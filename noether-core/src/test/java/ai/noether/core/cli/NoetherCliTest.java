@@ -2,7 +2,15 @@ package ai.noether.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.noether.api.checkpoint.CheckpointFileKind;
+import ai.noether.api.checkpoint.CheckpointFileName;
+import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.checkpoint.CheckpointContents;
+import ai.noether.core.format.th.ThFormat;
+import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
@@ -12,7 +20,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,6 +236,24 @@ class NoetherCliTest {
   }
 
   @Test
+  void resumeTakesTheConfigurationSavedInTheCheckpointNotTheEditableConfigYaml() throws Exception {
+    saveStage("run-1", "train", "seed=3");
+    Path sideFile = dir.resolve("runs/run-1/train/config.yaml");
+    // still a valid configuration: nothing but the checkpoint can tell that it changed
+    String edited = Files.readString(sideFile).replace("seed: 3", "seed: 4");
+    assertThat(edited).isNotEqualTo(Files.readString(sideFile));
+    Files.writeString(sideFile, edited);
+
+    Result r = run("resume", "run-1", "trainer.max_epochs=3");
+
+    assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
+    assertThat(launcher.launched).singleElement().satisfies(c -> {
+      assertThat(c.seed()).as("the seed the checkpoint was trained with, not config.yaml's").isEqualTo(3);
+      assertThat(c.trainer().settings().maxEpochs()).as("overrides still apply").isEqualTo(3);
+    });
+  }
+
+  @Test
   void resumeOfAnUnknownRunListsTheRunsThere() throws Exception {
     saveStage("run-1", "train");
 
@@ -284,6 +313,18 @@ class NoetherCliTest {
     args.addAll(List.of(overrides));
     RunConfig saved = new RunConfigLoader(dir, () -> "unused").load(config, args);
     saved.writeResolved(saved.resolvedFile());
+    // resume takes its configuration from the checkpoint's trainer file, as a trainer writes it
+    TrainingIteration iteration = new TrainingIteration(2, 20, 640);
+    CheckpointTag tag = CheckpointTag.at(iteration);
+    Map<String, Object> trainer = new LinkedHashMap<>();
+    trainer.put(CheckpointKeys.CHECKPOINT_TAG, tag.token());
+    trainer.put(CheckpointKeys.TRAINING_ITERATION, CheckpointContents.iterationTree(iteration));
+    trainer.put(CheckpointKeys.CONFIG, saved.toPlainTree());
+    try (FileCheckpointStore store = FileCheckpointStore.open(saved.outputDir())) {
+      store.commit(saved.stage(), tag, iteration,
+          List.of(ThFormat.encoder().encode(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), trainer)),
+          Set.of(CheckpointTag.LATEST));
+    }
   }
 
   record Result(int status, String out, String err) {}

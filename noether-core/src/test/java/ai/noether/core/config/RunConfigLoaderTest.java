@@ -263,7 +263,7 @@ class RunConfigLoaderTest {
 
     assertThat(message).isEqualTo("run.yaml line 5: unknown key 'trainr'. Did you mean 'trainer'? Valid keys at the top"
         + " level: run_id, stage_name, output_dir, seed, device, resume_run_id, resume_stage_name, resume_checkpoint,"
-        + " store, dataset, model, optimizer, trainer");
+        + " resume_fallback, store, dataset, model, optimizer, trainer");
   }
 
   @Test

@@ -388,8 +388,8 @@ class FileCheckpointStoreTest {
     StoredCheckpoint latest = store.resolve(STAGE, CheckpointSelector.parse("latest"));
     assertThatThrownBy(() -> store.verify(latest))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessageStartingWith("file mlp_cp=latest_optim.th of checkpoint latest @ E1_U10_S320 in " + checkpoints
-            + " is corrupt: its CRC32C is ")
+        .hasMessageStartingWith("file " + checkpoints.resolve("mlp_cp=latest_optim.th")
+            + " of checkpoint latest @ E1_U10_S320 is corrupt: its CRC32C is ")
         .hasMessageEndingWith("was recorded when it was committed");
   }
 
@@ -402,8 +402,8 @@ class FileCheckpointStoreTest {
 
     assertThatThrownBy(() -> store.verify(store.resolve(STAGE, CheckpointSelector.parse("E1"))))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessage("file mlp_cp=E1_U10_S320_trainer.th of checkpoint E1_U10_S320 in " + checkpoints
-            + " is truncated: it has 4096 bytes, 5000 were committed");
+        .hasMessage("file " + checkpoints.resolve("mlp_cp=E1_U10_S320_trainer.th")
+            + " of checkpoint E1_U10_S320 is truncated: it has 4096 bytes, 5000 were committed");
   }
 
   @Test

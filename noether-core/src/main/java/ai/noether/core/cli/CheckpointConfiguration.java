@@ -1,0 +1,92 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.checkpoint.CheckpointFileKind;
+import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StoredFile;
+import ai.noether.api.ConfigException;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.resume.CheckpointFallback;
+import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.store.FileCheckpointStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration {@code noether resume} continues with: the one that was running when the
+ * checkpoint was written (key {@code config} of its {@code _trainer.th}), never the editable side
+ * file {@code <stage>/config.yaml}, so that a damaged or later-edited side file cannot change the
+ * resumed run, and resuming an older checkpoint does not pick up overrides given after it. The
+ * checkpoint is selected, verified and, for {@code latest}, fallen back from as the resume itself
+ * does ({@link CheckpointFallback}), so the configuration comes from the checkpoint that is used.
+ *
+ * <p>A checkpoint without a saved configuration (written by Noether in Python) resumes with
+ * {@code config.yaml}, and says so.
+ */
+final class CheckpointConfiguration {
+  private CheckpointConfiguration() {}
+
+  /**
+   * @param runs the output directory, absolute
+   * @param checkpoint the selector given, or null for latest
+   * @param arguments the resume keys and the user's overrides, applied in order
+   * @param sideFile {@code <stage>/config.yaml}, used only when the checkpoint holds no configuration
+   */
+  static RunConfig load(
+      RunConfigLoader loader, Path runs, StageId stage, String checkpoint, boolean fallback, List<String> arguments,
+      Path sideFile, PrintWriter err) throws IOException {
+    CheckpointSelector selector;
+    try {
+      selector = CheckpointSelector.parse(checkpoint);
+    } catch (RuntimeException e) {
+      throw new ConfigException("--checkpoint " + checkpoint + ": " + e.getMessage());
+    }
+    CheckpointFallback.Selected<Map<String, Object>> selected;
+    try (CheckpointStore store = FileCheckpointStore.open(runs)) {
+      selected = CheckpointFallback.load(store, stage, selector, fallback,
+          cp -> CheckpointReader.verifiedTrainer(store, cp));
+      selected.fallback().ifPresent(err::println);
+      List<String> all = new ArrayList<>(arguments);
+      if (selected.fallback().isPresent()) {
+        // The resume itself must read the checkpoint the configuration came from.
+        all.add("resume_checkpoint='" + selected.checkpoint().tag().token() + "'");
+      }
+      RunConfig run;
+      Object saved = selected.value().get(CheckpointKeys.CONFIG);
+      if (saved instanceof Map<?, ?> tree) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) tree;
+        run = loader.fromTree(config, "the configuration saved in " + trainerFile(store, selected.checkpoint()), all);
+      } else {
+        err.println("checkpoint " + selected.checkpoint().describe() + " of " + stage + " holds no configuration of its"
+            + " own; resuming with " + sideFile);
+        run = loader.load(sideFile, all);
+      }
+      if (selected.fallback().isPresent() && run.optResume().map(r -> !r.fallback()).orElse(false)) {
+        throw new CorruptCheckpointException(selected.refusal().orElseThrow());
+      }
+      return run;
+    } catch (CheckpointNotFoundException e) {
+      // Worded as the resume keys are, like the same mistake in a configuration file.
+      throw new ConfigException("cannot resume from resume_run_id: " + stage.runId() + ", resume_stage_name: "
+          + stage.stageName() + ", resume_checkpoint: " + selector + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String trainerFile(CheckpointStore store, StoredCheckpoint checkpoint) {
+    Optional<StoredFile> file = checkpoint.files().stream().filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
+        .findFirst();
+    return file.map(f -> store.location(checkpoint, f)).orElse(checkpoint.describe());
+  }
+}

@@ -1,0 +1,195 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.NoetherException;
+import ai.noether.api.checkpoint.CheckpointFileKind;
+import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.InvalidNameException;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.format.th.ThReader;
+import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.ConfigDiff;
+import ai.noether.core.resume.FileMetadata;
+import ai.noether.core.resume.ResumeRules;
+import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.core.store.StageAudit;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code noether verify <run_id> [--stage S] [--output-dir D]}: checks everything of a run's
+ * stages that a resume or a PyTorch user relies on, and reports per checkpoint:
+ *
+ * <ul>
+ *   <li>every manifest (and alias manifest) against its own checksum;
+ *   <li>every checkpoint file against its committed size and CRC32C, every {@code .th} record
+ *       against its CRC-32, and each file's {@code training_iteration} and {@code checkpoint_tag}
+ *       against its manifest;
+ *   <li>every Noether file name against the bytes its manifest lists (names that mix two saves,
+ *       left by a writer killed while publishing them, are reported with the iteration inside);
+ *   <li>{@code config.yaml} against the configuration saved in {@code latest}.
+ * </ul>
+ *
+ * <p>Reads only; takes no lock, so it can run while the stage trains. Exit status {@value #OK}
+ * when everything verifies, {@value #PROBLEMS} when anything does not, 2 for an unknown run or
+ * stage.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {"Checks every checkpoint, manifest and file name of a run's stages (checksums, sizes, the"
+        + " iteration and tag inside each file, names that mix two saves, config.yaml against latest)"
+        + " and reports per checkpoint.",
+        "Exit status 0 when everything verifies, " + VerifyCommand.PROBLEMS + " when something does not."})
+final class VerifyCommand implements Callable<Integer> {
+  static final int OK = 0;
+  /** Something does not verify; the report says what. */
+  static final int PROBLEMS = 5;
+
+  @ParentCommand NoetherCli cli;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to check")
+  String runId;
+
+  @Option(names = "--stage", paramLabel = "STAGE", description = "check only this stage (default: every stage)")
+  String stage;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description = "where the runs are (default: ${DEFAULT-VALUE})")
+  Path outputDir;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Path runs = cli.workingDir().resolve(outputDir).normalize();
+    int problems = 0;
+    try (FileCheckpointStore store = FileCheckpointStore.open(runs)) {
+      List<String> stages;
+      try {
+        Names.requireRunId(runId);
+        stages = store.stages(runId);
+        if (stage != null) {
+          Names.requireStageName(stage);
+          if (!stages.contains(stage)) {
+            throw new ConfigException("run '" + runId + "' has no stage '" + stage + "'; its stages: "
+                + (stages.isEmpty() ? "none" : String.join(", ", stages)) + " (in " + runs.resolve(runId) + ")");
+          }
+          stages = List.of(stage);
+        }
+      } catch (CheckpointNotFoundException | InvalidNameException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+      for (String name : stages) {
+        problems += verifyStage(store, new StageId(runId, name), out);
+      }
+    }
+    out.println(problems == 0 ? "verified: no problems found" : problems + " problem(s) found");
+    return problems == 0 ? OK : PROBLEMS;
+  }
+
+  private int verifyStage(FileCheckpointStore store, StageId id, PrintWriter out) throws IOException {
+    StageAudit audit = store.audit(id);
+    List<StoredCheckpoint> checkpoints = store.list(id);
+    out.println(id + " (" + audit.checkpoints() + "): " + checkpoints.size() + " checkpoint(s)");
+    int problems = 0;
+    for (StoredCheckpoint checkpoint : checkpoints) {
+      try {
+        CheckpointReader.readAll(store, checkpoint);
+        out.println("  ok         " + checkpoint.describe());
+      } catch (NoetherException e) {
+        problems++;
+        out.println("  CORRUPT    " + checkpoint.describe() + ": " + e.getMessage());
+      }
+    }
+    for (Map.Entry<CheckpointTag, String> e : audit.unreadable().entrySet()) {
+      problems++;
+      out.println("  CORRUPT    " + e.getKey().token() + " (not listed): " + e.getValue());
+    }
+    for (StageAudit.NameProblem p : audit.names()) {
+      problems++;
+      out.println("  NAME       " + p.file().getFileName() + " " + p.problem() + inside(p.file()));
+    }
+    if (!audit.names().isEmpty()) {
+      out.println("             (mixed or missing names are repaired by the next train or resume of the stage)");
+    }
+    problems += checkSideConfig(store, id, out);
+    return problems;
+  }
+
+  /** What the file itself records, so that a reader loading by name knows what it would get. */
+  private static String inside(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return "";
+    }
+    try {
+      Map<String, Object> tree = ThReader.read(file);
+      Optional<?> iteration = FileMetadata.iteration(tree, file.toString());
+      return iteration.map(i -> " (its " + CheckpointKeys.TRAINING_ITERATION + " is " + i + ")").orElse("");
+    } catch (IOException | RuntimeException e) {
+      return " (it cannot be read: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Compares {@code config.yaml} with the configuration saved in {@code latest}; returns the problems found. */
+  @SuppressWarnings("unchecked")
+  private int checkSideConfig(FileCheckpointStore store, StageId id, PrintWriter out) throws IOException {
+    Path sideFile = store.outputDir().resolve(id.runId()).resolve(id.stageName()).resolve(RunConfig.RESOLVED_FILE_NAME);
+    if (!Files.isRegularFile(sideFile)) {
+      return 0;
+    }
+    Map<String, Object> saved;
+    StoredCheckpoint latest;
+    try {
+      latest = store.resolve(id, CheckpointSelector.parse("latest"));
+      if (latest.files().stream().noneMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
+        return 0;
+      }
+      Object config = CheckpointReader.verifiedTrainer(store, latest).get(CheckpointKeys.CONFIG);
+      if (!(config instanceof Map<?, ?>)) {
+        return 0;
+      }
+      saved = (Map<String, Object>) config;
+    } catch (CheckpointNotFoundException | CorruptCheckpointException e) {
+      return 0; // no latest to compare with, or already reported above
+    }
+    RunConfigLoader loader = cli.loader();
+    Map<String, Object> side;
+    try {
+      side = loader.load(sideFile, List.of()).toPlainTree();
+    } catch (ConfigException e) {
+      out.println("  CONFIG     " + sideFile + " is not a valid configuration (a resume does not use it; it takes the"
+          + " configuration saved in the checkpoint): " + e.getMessage());
+      return 1;
+    }
+    Map<String, Object> running = loader.fromTree(saved, "latest", List.of()).toPlainTree();
+    // A stage directory may be moved; where it was is not a disagreement.
+    ConfigDiff diff = ConfigDiff.between(running, side, new ResumeRules(List.of("output_dir"), Map.of()));
+    if (diff.isEmpty()) {
+      out.println("  ok         " + RunConfig.RESOLVED_FILE_NAME + " matches the configuration saved in "
+          + latest.describe());
+      return 0;
+    }
+    out.println("  CONFIG     " + sideFile + " differs from the configuration saved in " + latest.describe()
+        + " (a resume uses the saved one):\n" + diff.describe().indent(4).stripTrailing());
+    return 1;
+  }
+}
