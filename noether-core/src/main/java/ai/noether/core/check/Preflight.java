@@ -57,6 +57,10 @@ public final class Preflight {
    */
   public static List<ConfigProblems.Problem> checkComponents(RunConfig config, ComponentRegistry registry,
       DataSource data) {
+    if (data.train().size() == 0) {
+      // Nothing else can be checked against a run of no updates.
+      throw config.dataset().error("the training split is empty; training needs at least one sample");
+    }
     ConfigProblems problems = new ConfigProblems();
     List<ComponentBlock> blocks = new ArrayList<>();
     RunPlan plan = plan(config, registry, data);
@@ -68,9 +72,6 @@ public final class Preflight {
     config.optimizer().optSchedule().ifPresent(b -> check(registry, ComponentCategory.SCHEDULE, b, plan, problems, blocks));
     check(registry, ComponentCategory.TRAINING_STEP, config.trainer().step(), plan, problems, blocks);
     config.trainer().callbacks().forEach(b -> check(registry, ComponentCategory.CALLBACK, b, plan, problems, blocks));
-    if (plan.trainSize() == 0) {
-      problems.at(config.dataset().path()).error(null, "the training split is empty; training needs at least one sample");
-    }
     List<ConfigProblems.Problem> warnings = problems.warnings();
     warnings.forEach(w -> LOG.warn("{}: {}", where(blocks, w.path()), w));
     List<ConfigProblems.Problem> errors = problems.errors();

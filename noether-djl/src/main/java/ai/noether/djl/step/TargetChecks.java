@@ -39,8 +39,7 @@ final class TargetChecks {
       SampleShape o = output.get();
       problems.error("loss", loss + " compares each predicted value with its target, but " + o.origin() + " are "
           + o.dimsText() + " per sample and " + t.origin() + " are " + t + "; make the model predict " + t.elements()
-          + " value" + (t.elements() == 1 ? "" : "s") + " per sample"
-          + (o.dims().size() == 1 && t.elements() > 1 ? "" : "") + ", or change the targets.");
+          + " value" + (t.elements() == 1 ? "" : "s") + " per sample, or change the targets.");
     }
   }
 
