@@ -8,6 +8,8 @@ import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
 import ai.noether.api.model.Model;
+import ai.noether.api.run.DeviceSpec;
+import ai.noether.api.run.RunInfo;
 import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.train.TrainingStep;
@@ -118,6 +120,8 @@ public final class Preflight {
   /**
    * What {@code noether config} checks: both steps, with the data, the model (fresh weights, no
    * initializers) and the training step built and closed again. Writes nothing, creates no store.
+   * Everything is built on the CPU whatever {@code device} says: shapes do not depend on the device,
+   * and a configuration for a GPU can be checked on a machine without one.
    *
    * @return the warnings; never null
    * @throws ConfigException listing the problems
@@ -125,7 +129,8 @@ public final class Preflight {
   public static List<ConfigProblems.Problem> check(RunConfig config, ComponentRegistry registry) {
     Deque<AutoCloseable> built = new ArrayDeque<>();
     try {
-      RunContext context = RunContext.forRun(config);
+      RunInfo onCpu = new RunInfo(config.stage(), config.seed(), DeviceSpec.CPU);
+      RunContext context = new RunContext().put(RunInfo.class, onCpu).put(RunConfig.class, config);
       DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
       if (data instanceof AutoCloseable closeable) {
         built.push(closeable);
