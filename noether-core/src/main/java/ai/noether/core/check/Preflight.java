@@ -18,7 +18,6 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
-import ai.noether.core.training.DataOrder;
 import ai.noether.core.training.TrainerSettings;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *       {@link RunPlan} (the run's length in epochs, updates and samples; the training split's
  *       feature and target shapes; the model's declared output shape). Needs the data source, not
  *       the model. All problems of all blocks are collected and reported together.
- *   <li>{@link #dryRun}: the training step's forward pass and loss on the first batch, without
+ *   <li>{@link #dryRun}: the training step's forward pass and loss on one batch, without
  *       backward, optimizer step or randomness ({@link TrainingStep#dryRun}), which catches what the
  *       components could not check from their configs (a plugin model, an unusual dataset). Runs
  *       only when the first step found no error: its failure would most likely repeat one.
@@ -90,7 +89,7 @@ public final class Preflight {
   }
 
   /**
-   * The dry run: the step's forward pass and loss on the first batch of epoch 0.
+   * The dry run: the step's forward pass and loss on the first {@code trainer.batch_size} samples.
    *
    * @throws ConfigException naming the model and dataset blocks when it fails
    */
@@ -100,7 +99,9 @@ public final class Preflight {
     if (size == 0) {
       return;
     }
-    long[] batch = new DataOrder(config.seed(), size).batch(0, 0, settings.batchSize());
+    // The first samples, not the first shuffled batch: any batch shows the shapes, and a shuffle
+    // would cost a permutation of the whole training split.
+    long[] batch = java.util.stream.LongStream.range(0, Math.min(size, settings.batchSize())).toArray();
     try {
       step.dryRun(batch);
     } catch (ConfigException e) {
