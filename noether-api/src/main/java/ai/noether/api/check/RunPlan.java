@@ -1,5 +1,6 @@
 package ai.noether.api.check;
 
+import ai.noether.api.callback.Interval;
 import ai.noether.api.tensor.HostTensor;
 import java.util.Optional;
 
@@ -60,6 +61,35 @@ public record RunPlan(
     // Sample limits end at the first update that reaches them: whole epochs plus the rest.
     long rest = maxSamples % trainSize;
     return maxSamples / trainSize * perEpoch + (rest + batchSize - 1) / batchSize;
+  }
+
+  /** Epochs completed when the run ends. */
+  public long totalEpochs() {
+    long perEpoch = updatesPerEpoch();
+    return perEpoch == 0 ? 0 : totalUpdates() / perEpoch;
+  }
+
+  /** Samples seen when the run ends: whole epochs, then full batches of the last one. */
+  public long totalSamples() {
+    long perEpoch = updatesPerEpoch();
+    if (perEpoch == 0) {
+      return 0;
+    }
+    long updates = totalUpdates();
+    return updates / perEpoch * trainSize + Math.min(trainSize, updates % perEpoch * batchSize);
+  }
+
+  /**
+   * Whether an interval is due at least once during the run (its counter reaches {@code every});
+   * always true for minutes, which no configuration predicts.
+   */
+  public boolean reaches(Interval interval) {
+    return switch (interval.unit()) {
+      case EPOCHS -> totalEpochs() >= interval.every();
+      case UPDATES -> totalUpdates() >= interval.every();
+      case SAMPLES -> totalSamples() >= interval.every();
+      case MINUTES -> true;
+    };
   }
 
   /** The configured limit as written: {@code trainer.max_epochs: 2}. */

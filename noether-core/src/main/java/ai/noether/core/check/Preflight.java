@@ -1,6 +1,7 @@
 package ai.noether.core.check;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.callback.Interval;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
@@ -73,6 +74,7 @@ public final class Preflight {
     config.optimizer().optSchedule().ifPresent(b -> check(registry, ComponentCategory.SCHEDULE, b, plan, problems, blocks));
     check(registry, ComponentCategory.TRAINING_STEP, config.trainer().step(), plan, problems, blocks);
     config.trainer().callbacks().forEach(b -> check(registry, ComponentCategory.CALLBACK, b, plan, problems, blocks));
+    checkEvaluation(config, plan, problems);
     List<ConfigProblems.Problem> warnings = problems.warnings();
     warnings.forEach(w -> LOG.warn("{}: {}", where(blocks, w.path()), w));
     List<ConfigProblems.Problem> errors = problems.errors();
@@ -147,6 +149,23 @@ public final class Preflight {
       return warnings;
     } finally {
       closeAll(built);
+    }
+  }
+
+  /** The trainer's own settings against the run: evaluations that never happen during training. */
+  private static void checkEvaluation(RunConfig config, RunPlan plan, ConfigProblems problems) {
+    Interval evaluation = config.trainer().settings().evaluation();
+    if (evaluation == null) {
+      return;
+    }
+    ConfigProblems trainer = problems.at(config.trainer().step().path());
+    String key = "eval_" + evaluation.key();
+    if (!plan.hasValidation()) {
+      trainer.warning(key, evaluation.every() + ", but the dataset (dataset.kind: " + config.dataset().kind()
+          + ") has no validation split: nothing is evaluated. Remove " + key + " or add a validation split.");
+    } else if (!plan.reaches(evaluation)) {
+      trainer.warning(key, evaluation.every() + " is longer than the run (" + plan.lengthText() + "): the model is"
+          + " evaluated only at the end.");
     }
   }
 

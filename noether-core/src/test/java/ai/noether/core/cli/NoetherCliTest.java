@@ -140,6 +140,16 @@ class NoetherCliTest {
   }
 
   @Test
+  void configPrintsWarningsAndSucceeds() {
+    Result r = run("config", "run.yaml", "trainer.eval_every_n_epochs=1");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.err).isEqualTo("warning: trainer.eval_every_n_epochs: 1, but the dataset (dataset.kind: test-dataset)"
+        + " has no validation split: nothing is evaluated. Remove eval_every_n_epochs or add a validation split.\n");
+    assertThat(r.out).startsWith("run_id: run-1");
+  }
+
+  @Test
   void configRefusesAnEmptyTrainingSplit() {
     Result r = run("config", "run.yaml", "dataset.samples=0");
 
