@@ -104,8 +104,11 @@ public final class Preflight {
     // The first samples, not the first shuffled batch: any batch shows the shapes, and a shuffle
     // would cost a permutation of the whole training split.
     long[] batch = java.util.stream.LongStream.range(0, Math.min(size, settings.batchSize())).toArray();
+    long start = System.nanoTime();
     try {
       step.dryRun(batch);
+      LOG.info("dry forward pass of model '{}' on {} training samples passed in {} ms", model.name(), batch.length,
+          (System.nanoTime() - start) / 1_000_000);
     } catch (ConfigException e) {
       throw e;
     } catch (RuntimeException e) {

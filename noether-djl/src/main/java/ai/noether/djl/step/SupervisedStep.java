@@ -35,7 +35,8 @@ import java.util.Objects;
  *
  * <p><b>Extending.</b> Override {@link #loss} (and {@link #forward} if the model needs more than
  * the features) in a subclass; batching, seeding, backward, evaluation and memory handling stay as
- * they are. The overridden loss is also the one evaluation reports as {@code loss/{split}/total}.
+ * they are. The overridden loss is also the one evaluation reports as {@code loss/{split}/total},
+ * and the one the dry run before training ({@link #dryRun}) computes.
  *
  * <p>Not thread-safe: the training thread drives it.
  */
