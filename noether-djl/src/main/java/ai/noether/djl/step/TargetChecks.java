@@ -11,9 +11,10 @@ import java.util.Optional;
 /**
  * What the built-in losses need from the targets and the model's prediction, checked before
  * training from the {@link RunPlan}: the value-by-value losses ({@code mse}, {@code l1},
- * {@code huber}, {@code sigmoid-bce}) as many predicted values per sample as targets;
- * {@code softmax-cross-entropy} one whole-number class index per sample, each below the number of
- * classes the model predicts.
+ * {@code huber}, {@code sigmoid-bce}) as many predicted values per sample as targets, and
+ * {@code sigmoid-bce} targets between 0 and 1; {@code softmax-cross-entropy} one whole-number class
+ * index per sample, each below the number of classes the model predicts. Target values are read
+ * from the training split in host memory (one pass, no copy).
  */
 final class TargetChecks {
   private TargetChecks() {}
@@ -35,6 +36,14 @@ final class TargetChecks {
       plan.optTrainTargets().ifPresent(values -> checkClassIndices(loss, values, t, classes, output, problems));
       return;
     }
+    if (loss == LossKind.SIGMOID_BCE) {
+      plan.optTrainTargets().map(TargetChecks::range).ifPresent(range -> {
+        if (!(range[0] >= 0 && range[1] <= 1)) {
+          problems.error("loss", loss + " needs targets between 0 and 1 (probabilities or 0/1 labels), but "
+              + t.origin() + " range from " + range[0] + " to " + range[1] + "; use mse, l1 or huber for such targets.");
+        }
+      });
+    }
     if (output.isPresent() && output.get().elements() != t.elements()) {
       SampleShape o = output.get();
       problems.error("loss", loss + " compares each predicted value with its target, but " + o.origin() + " are "
@@ -53,7 +62,7 @@ final class TargetChecks {
     double min = range[0];
     double max = range[1];
     if (range[2] != 0) {
-      problems.error("loss", loss + " needs whole-number class indices, but " + t.origin() + " hold fractional values"
+      problems.error("loss", loss + " needs whole-number class indices, but " + t.origin() + " hold other values"
           + " (e.g. " + range[3] + "); use sigmoid-bce or a regression loss for such targets.");
       return;
     }

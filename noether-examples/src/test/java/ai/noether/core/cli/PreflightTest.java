@@ -201,7 +201,16 @@ class PreflightTest {
 
     assertConfigError(r);
     assertThat(r.err).contains("trainer.loss: softmax-cross-entropy needs whole-number class indices, but the training"
-        + " targets of dataset (dataset.kind: synthetic-regression) hold fractional values");
+        + " targets of dataset (dataset.kind: synthetic-regression) hold other values (e.g. ");
+  }
+
+  @Test
+  void sigmoidBceTargetsOutsideZeroToOneAreFoundBeforeTraining() {
+    Result r = train("trainer.loss=sigmoid-bce");
+
+    assertConfigError(r);
+    assertThat(r.err).contains("trainer.loss: sigmoid-bce needs targets between 0 and 1 (probabilities or 0/1 labels),"
+        + " but the training targets of dataset (dataset.kind: synthetic-regression) range from ");
   }
 
   @Test
