@@ -1,5 +1,8 @@
 package ai.noether.api.spi;
 
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
+
 /**
  * Base of every factory that {@link java.util.ServiceLoader} discovers. A factory names its kind
  * (the short name written as {@code kind:} in YAML) and its config type; the framework binds the
@@ -26,4 +29,20 @@ public interface ComponentFactory<C> {
   default String description() {
     return "";
   }
+
+  /**
+   * Checks a bound configuration against the run it will be part of, before anything is built or
+   * trained: a warm-up longer than the run, a model whose input does not fit the data. Called by
+   * {@code train}, {@code resume} and {@code noether config} for every configured block; every
+   * problem of every block is collected and reported at once (exit status 2).
+   *
+   * <p>Report problems to {@code problems} (keys relative to this block, values named, what would
+   * be valid) instead of throwing; a factory cannot see other blocks' configs, only what the
+   * {@code plan} says about them. The default finds nothing.
+   *
+   * @param config the bound config, as {@code create} would receive it (null for {@code Void})
+   * @param plan the run's length and the shapes of its data and model output
+   * @param problems where to report, placed at this block's YAML path
+   */
+  default void check(C config, RunPlan plan, ConfigProblems problems) {}
 }

@@ -29,6 +29,19 @@ public interface TrainingStep extends AutoCloseable {
    */
   Map<String, Double> evaluate(Dataset dataset, String split);
 
+  /**
+   * A dry run before training: the forward pass and the loss on the given training samples, to
+   * find a model and data that do not fit each other before anything is trained or saved. It must
+   * leave everything as it was: no backward pass, no recorded gradients, no change to weights or
+   * buffers, no draw from any random generator that training uses, so a run with a dry run trains
+   * bit for bit like one without. The default does nothing.
+   *
+   * @param sampleIndices indices into the training dataset: one batch
+   * @throws RuntimeException (best an {@link IllegalArgumentException}) saying what does not fit;
+   *     the framework reports it as a configuration error naming the model and dataset blocks
+   */
+  default void dryRun(long[] sampleIndices) {}
+
   @Override
   default void close() {}
 }

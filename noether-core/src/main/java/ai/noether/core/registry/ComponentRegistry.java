@@ -177,17 +177,37 @@ public final class ComponentRegistry {
    * Resolves and binds every component block of a run without creating anything, so that a
    * configuration can be checked completely before training starts.
    *
-   * @throws ConfigException for the first block that does not bind
+   * @throws ConfigException for a block that does not bind; when several do not, one exception
+   *     that lists every block's problem, in configuration order
    */
   public void validate(RunConfig config) {
-    bind(ComponentCategory.STORE, config.store());
-    bind(ComponentCategory.DATASET, config.dataset());
-    bind(ComponentCategory.MODEL, config.model().block());
-    config.model().initializers().forEach(b -> bind(ComponentCategory.INITIALIZER, b));
-    bind(ComponentCategory.OPTIMIZER, config.optimizer().block());
-    config.optimizer().optSchedule().ifPresent(b -> bind(ComponentCategory.SCHEDULE, b));
-    bind(ComponentCategory.TRAINING_STEP, config.trainer().step());
-    config.trainer().callbacks().forEach(b -> bind(ComponentCategory.CALLBACK, b));
+    List<ConfigException> problems = new ArrayList<>();
+    tryBind(ComponentCategory.STORE, config.store(), problems);
+    tryBind(ComponentCategory.DATASET, config.dataset(), problems);
+    tryBind(ComponentCategory.MODEL, config.model().block(), problems);
+    config.model().initializers().forEach(b -> tryBind(ComponentCategory.INITIALIZER, b, problems));
+    tryBind(ComponentCategory.OPTIMIZER, config.optimizer().block(), problems);
+    config.optimizer().optSchedule().ifPresent(b -> tryBind(ComponentCategory.SCHEDULE, b, problems));
+    tryBind(ComponentCategory.TRAINING_STEP, config.trainer().step(), problems);
+    config.trainer().callbacks().forEach(b -> tryBind(ComponentCategory.CALLBACK, b, problems));
+    if (problems.size() == 1) {
+      throw problems.get(0);
+    }
+    if (!problems.isEmpty()) {
+      StringBuilder sb = new StringBuilder("the configuration has " + problems.size() + " problems:");
+      problems.forEach(p -> sb.append("\n").append(p.getMessage()));
+      ConfigException all = new ConfigException(sb.toString());
+      problems.forEach(all::addSuppressed);
+      throw all;
+    }
+  }
+
+  private void tryBind(ComponentCategory category, ComponentBlock block, List<ConfigException> problems) {
+    try {
+      bind(category, block);
+    } catch (ConfigException e) {
+      problems.add(e);
+    }
   }
 
   /** Creates the checkpoint store rooted at {@code outputDir}. */

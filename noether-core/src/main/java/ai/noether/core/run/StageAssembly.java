@@ -13,6 +13,7 @@ import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.train.TrainingStep;
+import ai.noether.core.check.Preflight;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ResumeConfig;
 import ai.noether.core.config.RunConfig;
@@ -55,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * checkpoint cannot honour are a {@link ConfigException} listing them; the others are logged), and
  * records where the run came from in its lineage.
  *
+ *
+ * <p>Before anything is written, the configuration is checked against the data
+ * ({@link Preflight#checkComponents}, right after the data source is built) and the training step
+ * makes a dry forward pass on one batch ({@link Preflight#dryRun}); either fails as a
+ * {@link ConfigException} listing the problems.
  *
  * <p>Closing releases everything in reverse order of creation.
  */
@@ -123,6 +129,7 @@ public final class StageAssembly implements AutoCloseable {
 
     DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
     context.put(DataSource.class, data);
+    Preflight.checkComponents(config, registry, data);
     model = registry.createModel(modelName, config.model().block(), context);
     resources.push(model);
     context.put(Model.class, model);
@@ -140,6 +147,7 @@ public final class StageAssembly implements AutoCloseable {
     LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.createSchedule(b, context)).orElse(null);
     TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
     resources.push(step);
+    Preflight.dryRun(config, model, step, data);
 
     Trainer.Builder builder = Trainer.builder()
         .setStage(config.stage(), config.layout().stageDir())

@@ -1,5 +1,7 @@
 package ai.noether.core.schedule;
 
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.LrScheduleFactory;
@@ -22,6 +24,15 @@ public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<R
   @Override
   public String description() {
     return "reduces the learning rate when a validation metric stops improving";
+  }
+
+  /** Without a validation split there are no evaluations to react to: a warning. */
+  @Override
+  public void check(ReduceOnPlateauScheduleConfig config, RunPlan plan, ConfigProblems problems) {
+    if (!plan.hasValidation()) {
+      problems.warning(null, "the dataset has no validation split, so there are no evaluations of '"
+          + config.metricKey() + "' and the learning rate is never reduced");
+    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package ai.noether.core.schedule;
 
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.LrScheduleFactory;
@@ -22,6 +24,16 @@ public final class StepScheduleFactory implements LrScheduleFactory<StepSchedule
   @Override
   public String description() {
     return "multiplies the learning rate by gamma every step_size updates";
+  }
+
+  /** A {@code step_size} that the run never reaches is legal but does nothing: a warning. */
+  @Override
+  public void check(StepScheduleConfig config, RunPlan plan, ConfigProblems problems) {
+    if (config.stepSize() >= plan.totalUpdates()) {
+      problems.warning("step_size", config.stepSize() + " updates: the run (" + plan.lengthText() + ") ends before"
+          + " the first reduction, so the learning rate stays at optimizer.lr. Use a step_size below "
+          + plan.totalUpdates() + " or a constant schedule.");
+    }
   }
 
   @Override

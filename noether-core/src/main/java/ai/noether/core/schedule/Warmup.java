@@ -1,5 +1,8 @@
 package ai.noether.core.schedule;
 
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
+
 /**
  * A linear warmup of {@code W} updates: update {@code u < W} runs at
  * {@code start_factor + (1 - start_factor) * (u + 1) / W} times the base rate, so the first update
@@ -46,6 +49,21 @@ final class Warmup {
           + "use warmup_updates instead");
     }
     return Math.max(1, Math.round(fraction * totalUpdates));
+  }
+
+  /**
+   * Reports a warm-up longer than the run: the run would end before the learning rate reaches
+   * {@code optimizer.lr}. A fraction always fits.
+   *
+   * @param allowed the most warm-up updates the schedule can take in this run
+   * @param why why that is the limit, for the message
+   */
+  void check(RunPlan plan, long allowed, String why, ConfigProblems problems) {
+    if (updates != null && updates > allowed) {
+      problems.error("warmup_updates", updates + " updates of warm-up do not fit the run: " + why
+          + ". Set warmup_updates to at most " + allowed + ", use warmup_fraction (e.g. 0.05 of the run),"
+          + " or train longer.");
+    }
   }
 
   /** The factor of update {@code u} of a warmup of {@code length} updates ({@code u < length}). */

@@ -101,6 +101,8 @@ public final class Trainer implements AutoCloseable {
   private final LogWindow window = new LogWindow();
   /** True while the optimizer changes weights: a failure then leaves no consistent state to save. */
   private boolean updating;
+  /** True once {@link #restore} ran: the stage continues a checkpoint instead of starting fresh. */
+  private boolean restored;
 
   private Trainer(Builder b) {
     this.stage = Objects.requireNonNull(b.stage, "stage");
@@ -167,6 +169,7 @@ public final class Trainer implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public void restore(ResumeState state) {
     Map<String, Object> tree = state.trainer();
+    this.restored = true;
     this.iteration = state.iteration();
     if (!tree.containsKey(CheckpointKeys.BATCH_IN_EPOCH) && !tree.containsKey(CheckpointKeys.FORMAT_VERSION)) {
       // Noether (Python) records no position in the epoch: it checkpoints at the start of one.
@@ -356,6 +359,13 @@ public final class Trainer implements AutoCloseable {
   private TrainingFailedException fail(RuntimeException e) {
     String where = "training " + stage + " failed at " + iteration + ": " + describe(e);
     writer.flush();
+    if (!restored && iteration.equals(TrainingIteration.ZERO) && writer.lastCommitted() == null) {
+      // Nothing was trained: a checkpoint of the initial weights would only block a fresh start
+      // under this run id, and resuming from it would meet the same failure.
+      return new TrainingFailedException(where + "\nIt failed at the first update of a fresh stage, before anything was"
+          + " trained, so no checkpoint was written and there is nothing to resume: fix the cause (the configuration"
+          + " or the data named above) and start the run again with the same command.", e);
+    }
     if (updating) {
       StoredCheckpoint newest = writer.lastCommitted();
       return new TrainingFailedException(where + "\nThe failure happened while weights were being updated, so no "

@@ -135,6 +135,41 @@ class NoetherCliTest {
   }
 
   @Test
+  void configChecksTheComponentsAgainstTheRunBeforeTraining() {
+    Result r = run("config", "run.yaml", "optimizer.schedule={kind: linear-warmup, warmup_updates: 40}",
+        "trainer.max_samples=64");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.out).isEmpty();
+    assertThat(r.err).isEqualTo("""
+        the configuration has a problem (found before training; nothing was trained or written):
+          command-line argument 'optimizer.schedule={kind: linear-warmup, warmup_updates: 40}': \
+        optimizer.schedule.warmup_updates: 40 updates of warm-up do not fit the run: the run is trainer.max_samples: 64 \
+        (16 updates: 16 per epoch, 64 training samples in batches of trainer.batch_size: 4). Set warmup_updates to at \
+        most 16, use warmup_fraction (e.g. 0.05 of the run), or train longer.
+        """);
+  }
+
+  @Test
+  void configPrintsWarningsAndSucceeds() {
+    Result r = run("config", "run.yaml", "trainer.eval_every_n_epochs=1");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.err).isEqualTo("warning: trainer.eval_every_n_epochs: 1, but the dataset (dataset.kind: test-dataset)"
+        + " has no validation split: nothing is evaluated. Remove eval_every_n_epochs or add a validation split.\n");
+    assertThat(r.out).startsWith("run_id: run-1");
+  }
+
+  @Test
+  void configRefusesAnEmptyTrainingSplit() {
+    Result r = run("config", "run.yaml", "dataset.samples=0");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).isEqualTo("run.yaml line 3: dataset: the training split is empty;"
+        + " training needs at least one sample\n");
+  }
+
+  @Test
   void anUnknownKindInTheFileIsAConfigurationError() throws Exception {
     Files.writeString(config, RUN.replace("kind: test-counting", "kind: ema"));
 

@@ -230,6 +230,15 @@ class ComponentRegistryTest {
   }
 
   @Test
+  void validationReportsEveryBlockThatDoesNotBindAtOnce() {
+    String both = RUN.replace("loss: mse", "los: mse").replace("hidden_sizes: [8]", "hidden_sizes: 8");
+
+    assertThat(error(() -> REGISTRY.validate(config(both))))
+        .startsWith("the configuration has 2 problems:\nrun.yaml line 3: model.hidden_sizes: expected a list, got 8\n"
+            + "run.yaml line 12: unknown key 'trainer.los'. Did you mean 'loss'?");
+  }
+
+  @Test
   void aServicesFileNamingAMissingClassFailsNamingTheFileAndClass() throws Exception {
     Path services = dir.resolve("plugin/META-INF/services/ai.noether.api.spi.CallbackFactory");
     Files.createDirectories(services.getParent());

@@ -217,7 +217,19 @@ public final class TestPlugins {
 
     @Override
     public DataSource create(Config config, long seed, ComponentContext context) {
-      throw new UnsupportedOperationException("test plugin: binds its config only");
+      // Only as much as 'noether config' needs to check a run: a size.
+      ai.noether.api.data.Dataset train = config::samples;
+      return new DataSource() {
+        @Override
+        public ai.noether.api.data.Dataset train() {
+          return train;
+        }
+
+        @Override
+        public java.util.Optional<ai.noether.api.data.Dataset> validation() {
+          return java.util.Optional.empty();
+        }
+      };
     }
   }
 
@@ -236,7 +248,7 @@ public final class TestPlugins {
 
     @Override
     public Model create(String name, Config config, ComponentContext context) {
-      throw new UnsupportedOperationException("test plugin: binds its config only");
+      return new EmptyModel(name);
     }
   }
 
@@ -274,7 +286,60 @@ public final class TestPlugins {
 
     @Override
     public TrainingStep create(Config config, Model model, DataSource data, ComponentContext context) {
-      throw new UnsupportedOperationException("test plugin: binds its config only");
+      return new TrainingStep() {
+        @Override
+        public double train(long[] sampleIndices, long seed) {
+          throw new UnsupportedOperationException("test plugin: does not train");
+        }
+
+        @Override
+        public java.util.Map<String, Double> evaluate(ai.noether.api.data.Dataset dataset, String split) {
+          return java.util.Map.of();
+        }
+      };
     }
+  }
+
+  /** A model without parameters: enough for 'noether config' to build it and let the step check it. */
+  static final class EmptyModel implements Model {
+    private final String name;
+
+    EmptyModel(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public java.util.Map<String, ai.noether.api.tensor.Tensor> parameters() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public java.util.Map<String, ai.noether.api.tensor.Tensor> trainableParameters() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public java.util.Map<String, ai.noether.api.tensor.HostTensor> stateDict() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public ai.noether.api.model.LoadReport load(java.util.Map<String, ai.noether.api.tensor.HostTensor> stateDict,
+        boolean strict) {
+      throw new UnsupportedOperationException("test plugin: loads nothing");
+    }
+
+    @Override
+    public java.util.Map<String, Object> config() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public void close() {}
   }
 }

@@ -35,7 +35,8 @@ import java.util.Objects;
  *
  * <p><b>Extending.</b> Override {@link #loss} (and {@link #forward} if the model needs more than
  * the features) in a subclass; batching, seeding, backward, evaluation and memory handling stay as
- * they are. The overridden loss is also the one evaluation reports as {@code loss/{split}/total}.
+ * they are. The overridden loss is also the one evaluation reports as {@code loss/{split}/total},
+ * and the one the dry run before training ({@link #dryRun}) computes.
  *
  * <p>Not thread-safe: the training thread drives it.
  */
@@ -170,6 +171,43 @@ public class SupervisedStep implements TrainingStep {
       metrics.put(String.format(ACCURACY_METRIC, split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
     }
     return metrics;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Gathers the batch, runs {@link #forward} in inference mode (no dropout, so no draw from the
+   * generator) and {@link #loss} without recording gradients; every array it makes is freed.
+   *
+   * @throws IllegalArgumentException naming the model, the batch's shapes and the loss
+   */
+  @Override
+  public void dryRun(long[] sampleIndices) {
+    try (NDManager batchManager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+      Batch batch = train.gather(sampleIndices, batchManager);
+      GradMode.withoutRecording(() -> {
+        NDArray loss;
+        try {
+          loss = loss(forward(batch.inputs(), false), batch.targets());
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("model '" + model.name() + "' on inputs " + batch.inputs().head().getShape()
+              + " with targets " + batch.targets().head().getShape() + " and loss " + lossKind + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage())), e);
+        }
+        if (loss.size() != 1) {
+          throw new IllegalArgumentException("the loss of model '" + model.name() + "' is " + loss.getShape()
+              + ", not a single number; a loss must reduce the batch to a scalar");
+        }
+        loss.getFloat();
+      });
+      scope.suppressNotUsedWarning();
+    }
+  }
+
+  private static String firstLine(String s) {
+    String trimmed = s.strip();
+    int nl = trimmed.indexOf('\n');
+    return nl < 0 ? trimmed : trimmed.substring(0, nl);
   }
 
   private NDArray checkedLoss(Batch batch, boolean training) {

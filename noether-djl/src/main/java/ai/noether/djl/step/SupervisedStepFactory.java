@@ -1,5 +1,7 @@
 package ai.noether.djl.step;
 
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.model.Model;
 import ai.noether.api.spi.ComponentContext;
@@ -40,6 +42,20 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
   @Override
   public String description() {
     return "supervised learning on tensor datasets with a built-in loss (mse, l1, huber, cross-entropy, bce)";
+  }
+
+  /**
+   * The data must be tensors, and the loss must fit the targets and the model's declared output
+   * (see {@link TargetChecks}).
+   */
+  @Override
+  public void check(SupervisedStepConfig config, RunPlan plan, ConfigProblems problems) {
+    if (plan.optFeatures().isEmpty()) {
+      problems.error("kind", kind() + " trains on datasets of tensors (TensorDataset), and the dataset's training split"
+          + " is not one; return a TensorDataset from the dataset factory, or use a training step made for this data.");
+      return;
+    }
+    TargetChecks.check(config.lossKind(), plan, problems);
   }
 
   @Override

@@ -9,6 +9,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.initializer.Initializer;
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
+import ai.noether.api.check.SampleShape;
 import ai.noether.api.run.RunInfo;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
@@ -16,7 +19,9 @@ import ai.noether.core.training.Seeds;
 import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.SeededInitialization;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds {@code mlp} models (see {@link MlpConfig} for the YAML).
@@ -59,6 +64,39 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
   @Override
   public String description() {
     return "multi-layer perceptron (Linear, activation, optional dropout) with PyTorch parameter names";
+  }
+
+  /**
+   * The features must be one floating-point vector of {@code input_size} values per sample; the
+   * output (one vector of {@code output_size} values) is the training step's to check.
+   */
+  @Override
+  public void check(MlpConfig config, RunPlan plan, ConfigProblems problems) {
+    Optional<SampleShape> features = plan.optFeatures();
+    if (features.isEmpty()) {
+      return;
+    }
+    SampleShape f = features.get();
+    if (f.dims().size() != 1) {
+      problems.error("input_size", config.inputSize() + ", but " + f.origin() + " are " + f + " per sample: an mlp takes"
+          + " one vector of input_size values per sample. Flatten the features in the dataset (" + f.elements()
+          + " values), or use a model kind made for that shape.");
+    } else if (f.dims().get(0) != config.inputSize().longValue()) {
+      problems.error("input_size", config.inputSize() + " does not match " + f.origin() + ", which have "
+          + f.dims().get(0) + " values per sample (" + f + "); set input_size: " + f.dims().get(0)
+          + ", or change the dataset.");
+    }
+    if (f.dtype() != null && !f.dtype().isFloatingPoint()) {
+      problems.error(null, "an mlp computes in floating point, but " + f.origin() + " are " + f
+          + "; have the dataset provide float32 features.");
+    }
+  }
+
+  /** One vector of {@code output_size} values per sample. */
+  @Override
+  public Optional<SampleShape> outputShape(MlpConfig config, String path) {
+    return Optional.of(new SampleShape(List.of((long) config.outputSize()), null,
+        "the predictions of the model (" + path + ".kind: " + KIND + ", " + path + ".output_size: " + config.outputSize() + ")"));
   }
 
   @Override
