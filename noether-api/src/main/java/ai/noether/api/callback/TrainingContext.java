@@ -15,8 +15,36 @@ public interface TrainingContext {
   /** The stage being trained. */
   StageId stage();
 
-  /** The stage's directory on the local file system (history, plots, config). */
-  Path stageDir();
+  /**
+   * A directory of this stage on this machine's file system, for files a callback writes and reads
+   * itself (plots, reports, logs, the metric history): {@code <output_dir>/<run_id>/<stage_name>}
+   * when {@code output_dir} is a local directory, as before; a work directory on this machine when
+   * the checkpoints live in a store elsewhere (S3). It is not durable the way checkpoints are: state
+   * that a resume needs belongs in a checkpoint ({@link #checkpoints()}, or the callback's state,
+   * which is saved with every checkpoint), never only here. Created before training starts.
+   */
+  Path workDir();
+
+  /**
+   * Same as {@link #workDir()}.
+   *
+   * @deprecated the stage is not always a local directory (the checkpoint store may be S3); use
+   *     {@link #workDir()} for local files and {@link #checkpoints()} for state that must survive
+   */
+  @Deprecated
+  default Path stageDir() {
+    return workDir();
+  }
+
+  /**
+   * Where the checkpoints go, as {@code output_dir} was given ({@code /data/runs},
+   * {@code s3://bucket/runs}), for messages such as the resume command to run. Default: the parent of
+   * the run's work directory, right for a local {@code output_dir}.
+   */
+  default String outputLocation() {
+    Path run = stage().isStageless() ? workDir() : workDir().getParent();
+    return String.valueOf(run.getParent());
+  }
 
   /** The counters after the event that triggered the hook. */
   TrainingIteration iteration();

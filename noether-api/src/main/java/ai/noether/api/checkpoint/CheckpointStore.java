@@ -2,13 +2,21 @@ package ai.noether.api.checkpoint;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Durable storage for checkpoints, rooted at one {@code output_dir}. Implementations: the file
  * system (the default) and S3-compatible object stores.
+ *
+ * <p>The contract speaks of names and byte channels, never of paths: a checkpoint is written as
+ * {@link CheckpointFile}s that stream into a channel and whose sizes are known up front, and read
+ * back as {@link SeekableByteChannel}s. Which checkpoint a selector ({@code latest}, {@code E10},
+ * {@code best.loss}) designates is decided above the stores, from {@link #contents} alone, so every
+ * store resolves them the same way (in noether-core: {@code CheckpointResolver}).
  *
  * <p>Guarantees every implementation gives:
  *
@@ -59,20 +67,69 @@ public interface CheckpointStore extends Closeable {
   List<StoredCheckpoint> list(StageId stage) throws IOException;
 
   /**
-   * The checkpoint a selector designates.
-   *
-   * @throws CheckpointNotFoundException if the run, stage or checkpoint does not exist, or a
-   *     partial selector matches several iterations; the message lists what exists
+   * One consistent read of a stage: its complete checkpoints (as {@link #list}), the tags whose
+   * iteration the store could not tell, and the tags whose commit record exists but cannot be
+   * trusted. Selector resolution works from this alone. Default: {@link #list}, nothing unknown or
+   * unreadable.
    */
-  StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException;
+  default StageContents contents(StageId stage) throws IOException {
+    return new StageContents(stage, list(stage), Set.of(), Map.of());
+  }
 
   /**
-   * Opens one file of a committed checkpoint for reading; the caller closes the channel. Stores
-   * that record checksums check the file's size and checksum before returning it.
+   * True if the stage was ever written: a run that has it, and (for a run without stages) its
+   * checkpoint area. A stage that exists may have no checkpoints yet.
+   */
+  boolean exists(StageId stage) throws IOException;
+
+  /**
+   * Where this store is, for messages: the absolute {@code output_dir} of a file store, the
+   * {@code s3://bucket/prefix} of an object store. Never null.
+   */
+  String location();
+
+  /**
+   * Where a stage's checkpoints are, for messages: the absolute checkpoint directory of a file store,
+   * an object prefix URL of an object store. Never null.
+   */
+  default String location(StageId stage) {
+    return location() + "/" + stage;
+  }
+
+  /**
+   * Opens one file of a committed checkpoint for reading, positioned at 0; the caller closes the
+   * channel. It is read-only: writes throw {@link java.nio.channels.NonWritableChannelException}.
+   * Stores that record checksums check the file's size and checksum before returning it, or, for a
+   * store that streams ranges, at the latest when the channel has been read to its end.
    *
    * @throws CorruptCheckpointException naming the file, if its bytes are not the committed ones
    */
-  FileChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException;
+  SeekableByteChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException;
+
+  /**
+   * Reads {@code length} bytes of a committed file starting at {@code offset} (a zip's central
+   * directory, a tensor record) into a new buffer. An object store answers it with one ranged read;
+   * the default opens the file and reads the range.
+   *
+   * @throws java.io.EOFException if the range goes past the file's end
+   */
+  default ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length) throws IOException {
+    if (offset < 0 || length < 0 || offset + length > file.size()) {
+      throw new java.io.EOFException("range " + offset + "+" + length + " lies outside "
+          + location(checkpoint, file) + " (" + file.size() + " bytes)");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    try (SeekableByteChannel in = open(checkpoint, file)) {
+      in.position(offset);
+      while (buffer.hasRemaining()) {
+        if (in.read(buffer) < 0) {
+          throw new java.io.EOFException(location(checkpoint, file) + " ended at " + (offset + buffer.position())
+              + " bytes, before the range " + offset + "+" + length);
+        }
+      }
+    }
+    return buffer.flip();
+  }
 
   /**
    * Where a file of a checkpoint is, for messages: an absolute path for a file store, a URL for an

@@ -54,12 +54,12 @@ public final class HistoryPlotCallback implements Callback {
   }
 
   private static List<Path> render(TrainingContext context) {
-    Path history = context.stageDir().resolve(MetricHistory.FILE_NAME);
+    Path history = context.workDir().resolve(MetricHistory.FILE_NAME);
     if (!Files.exists(history)) {
       return List.of();
     }
     try {
-      return HistoryPlots.render(history, context.stageDir().resolve(HistoryPlots.DEFAULT_DIR));
+      return HistoryPlots.render(history, context.workDir().resolve(HistoryPlots.DEFAULT_DIR));
     } catch (IOException | RuntimeException | LinkageError e) {
       LOG.warn("could not render the history plots of {}: {}", history, e.toString());
       return List.of();

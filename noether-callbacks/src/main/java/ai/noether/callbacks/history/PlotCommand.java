@@ -1,5 +1,8 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.ConfigException;
+import ai.noether.api.checkpoint.InvalidNameException;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.core.cli.NoetherCli;
@@ -36,15 +39,24 @@ public final class PlotCommand implements Callable<Integer> {
   String stage;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are (default: ${DEFAULT-VALUE})")
-  Path outputDir;
+      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+          + " (default: ${DEFAULT-VALUE})")
+  String outputDir;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Names.requireRunId(runId);
-    Path runDir = outputDir.toAbsolutePath().normalize().resolve(runId);
+    // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
+    // this machine's work directory for a store elsewhere (see StoreLocation#workDir).
+    StoreLocation location;
+    try {
+      location = StoreLocation.parse(outputDir, Path.of(""));
+    } catch (InvalidNameException e) {
+      throw new ConfigException("--output-dir " + outputDir + ": " + e.getMessage());
+    }
+    Path runDir = location.workDir(Path.of("")).resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether plot: run '" + runId + "' does not exist in " + runDir.getParent() + "; runs there: "
           + describe(subdirectories(runDir.getParent())));

@@ -12,7 +12,8 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.checkpoint.CheckpointEncoder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,7 +41,7 @@ public final class InMemoryStore implements CheckpointStore {
     }
 
     @Override
-    public void writeTo(FileChannel out) {
+    public void writeTo(WritableByteChannel out) {
       throw new UnsupportedOperationException("an in-memory file");
     }
   }
@@ -130,15 +131,25 @@ public final class InMemoryStore implements CheckpointStore {
     return e;
   }
 
-  @Override
+  /** The first checkpoint the selector matches (this store's tests need no fallback rules). */
   public synchronized StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) {
     return list(stage).stream().filter(c -> selector.matches(c.tag())).findFirst()
         .orElseThrow(() -> new AssertionError("nothing matches " + selector));
   }
 
   @Override
-  public FileChannel open(StoredCheckpoint checkpoint, StoredFile file) {
+  public SeekableByteChannel open(StoredCheckpoint checkpoint, StoredFile file) {
     throw new UnsupportedOperationException("an in-memory store has no files");
+  }
+
+  @Override
+  public synchronized boolean exists(StageId stage) {
+    return stages.containsKey(stage);
+  }
+
+  @Override
+  public String location() {
+    return "memory:";
   }
 
   @Override

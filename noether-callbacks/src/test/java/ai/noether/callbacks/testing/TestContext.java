@@ -102,7 +102,7 @@ public final class TestContext implements TrainingContext {
   }
 
   @Override
-  public Path stageDir() {
+  public Path workDir() {
     return stageDir;
   }
 

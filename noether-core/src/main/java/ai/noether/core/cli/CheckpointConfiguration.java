@@ -14,7 +14,7 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
-import ai.noether.core.store.FileCheckpointStore;
+import java.util.function.Supplier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,13 +38,13 @@ final class CheckpointConfiguration {
   private CheckpointConfiguration() {}
 
   /**
-   * @param runs the output directory, absolute
+   * @param stores opens the store of the output directory (the one {@code --output-dir} selects)
    * @param checkpoint the selector given, or null for latest
    * @param arguments the resume keys and the user's overrides, applied in order
    * @param sideFile {@code <stage>/config.yaml}, used only when the checkpoint holds no configuration
    */
   static RunConfig load(
-      RunConfigLoader loader, Path runs, StageId stage, String checkpoint, boolean fallback, List<String> arguments,
+      RunConfigLoader loader, Supplier<CheckpointStore> stores, StageId stage, String checkpoint, boolean fallback, List<String> arguments,
       Path sideFile, PrintWriter err) throws IOException {
     CheckpointSelector selector;
     try {
@@ -53,7 +53,7 @@ final class CheckpointConfiguration {
       throw new ConfigException("--checkpoint " + checkpoint + ": " + e.getMessage());
     }
     CheckpointFallback.Selected<Map<String, Object>> selected;
-    try (CheckpointStore store = FileCheckpointStore.open(runs)) {
+    try (CheckpointStore store = stores.get()) {
       selected = CheckpointFallback.load(store, stage, selector, fallback,
           cp -> CheckpointReader.verifiedTrainer(store, cp));
       selected.fallback().ifPresent(err::println);

@@ -1,5 +1,8 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
@@ -53,8 +56,9 @@ final class ResumeCommand implements Callable<Integer> {
   String checkpoint;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are (default: ${DEFAULT-VALUE})")
-  Path outputDir;
+      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+          + " (default: ${DEFAULT-VALUE})")
+  String outputDir;
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
   List<String> overrides = new ArrayList<>();
@@ -70,7 +74,11 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path runs = cli.workingDir().resolve(outputDir).normalize();
+    StoreLocation location = StoreArguments.location(cli, outputDir);
+    if (!location.isLocal()) {
+      return resumeFromStore(location);
+    }
+    Path runs = location.workDir(cli.workingDir());
     if (runId == null) {
       Path newest = newestStageConfig(runs);
       runId = newest.getParent().getParent().getFileName().toString();
@@ -98,8 +106,52 @@ final class ResumeCommand implements Callable<Integer> {
       arguments.add("resume_fallback=false");
     }
     arguments.addAll(overrides);
-    RunConfig run = CheckpointConfiguration.load(cli.loader(), runs, new StageId(runId, stageName), checkpoint,
-        !noFallback, arguments, file, spec.commandLine().getErr());
+    return launch(location, new StageId(runId, stageName), arguments, file);
+  }
+
+  /**
+   * Resumes from a store that is not a local directory (another machine's checkpoints in a bucket):
+   * everything comes from the store, the configuration from the checkpoint itself, since the local
+   * {@code config.yaml} of the machine that trained is not here.
+   */
+  private int resumeFromStore(StoreLocation location) throws Exception {
+    if (runId == null) {
+      throw new ConfigException("give the RUN_ID to resume from " + location + "; 'noether runs --output-dir "
+          + location + "' lists the runs there");
+    }
+    checkName("run id", runId, Names::requireRunId);
+    String stageName = stage;
+    if (stageName == null) {
+      List<String> stages;
+      try (CheckpointStore store = StoreArguments.open(cli, location)) {
+        stages = store.stages(runId);
+      } catch (CheckpointNotFoundException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+      if (stages.size() != 1) {
+        throw new ConfigException(stages.isEmpty() ? "run '" + runId + "' in " + location + " has no stages"
+            : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
+      }
+      stageName = stages.get(0);
+    }
+    checkName("stage name", stageName, Names::requireStageName);
+    List<String> arguments = new ArrayList<>();
+    arguments.add("output_dir='" + location.toString().replace("'", "''") + "'");
+    arguments.add("resume_run_id='" + runId + "'");
+    arguments.add("resume_stage_name='" + stageName + "'");
+    arguments.add("resume_checkpoint=" + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
+    if (noFallback) {
+      arguments.add("resume_fallback=false");
+    }
+    arguments.addAll(overrides);
+    Path sideFile = location.workDir(cli.workingDir()).resolve(runId).resolve(stageName)
+        .resolve(RunConfig.RESOLVED_FILE_NAME);
+    return launch(location, new StageId(runId, stageName), arguments, sideFile);
+  }
+
+  private int launch(StoreLocation location, StageId stageId, List<String> arguments, Path sideFile) throws Exception {
+    RunConfig run = CheckpointConfiguration.load(cli.loader(), () -> StoreArguments.open(cli, location), stageId,
+        checkpoint, !noFallback, arguments, sideFile, spec.commandLine().getErr());
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
     return cli.launcher().launch(run, registry, spec.commandLine().getOut(), new LaunchOptions(interruptAtUpdate));

@@ -5,7 +5,7 @@ import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.core.config.RunConfigLoader;
-import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.api.checkpoint.StoreLocation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,14 +34,15 @@ final class RunsCommand implements Callable<Integer> {
   String runId;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are (default: ${DEFAULT-VALUE})")
-  Path outputDir;
+      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+          + " (default: ${DEFAULT-VALUE})")
+  String outputDir;
 
   @Override
   public Integer call() throws Exception {
-    Path root = cli.workingDir().resolve(outputDir).normalize();
+    StoreLocation root = StoreArguments.location(cli, outputDir);
     PrintWriter out = spec.commandLine().getOut();
-    try (CheckpointStore store = FileCheckpointStore.open(root)) {
+    try (CheckpointStore store = StoreArguments.open(cli, root)) {
       if (runId == null) {
         List<String> runs = store.runs();
         if (runs.isEmpty()) {

@@ -20,6 +20,10 @@ import ai.noether.core.resume.ConfigDiff;
 import ai.noether.core.resume.FileMetadata;
 import ai.noether.core.resume.ResumeRules;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.core.resume.CheckpointResolver;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.StageContents;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.core.store.StageAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,15 +78,17 @@ final class VerifyCommand implements Callable<Integer> {
   String stage;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are (default: ${DEFAULT-VALUE})")
-  Path outputDir;
+      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+          + " (default: ${DEFAULT-VALUE})")
+  String outputDir;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    Path runs = cli.workingDir().resolve(outputDir).normalize();
+    StoreLocation location = StoreArguments.location(cli, outputDir);
+    Path runs = location.workDir(cli.workingDir());
     int problems = 0;
-    try (FileCheckpointStore store = FileCheckpointStore.open(runs)) {
+    try (CheckpointStore store = StoreArguments.open(cli, location)) {
       List<String> stages;
       try {
         Names.requireRunId(runId);
@@ -91,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
           Names.requireStageName(stage);
           if (!stages.contains(stage)) {
             throw new ConfigException("run '" + runId + "' has no stage '" + stage + "'; its stages: "
-                + (stages.isEmpty() ? "none" : String.join(", ", stages)) + " (in " + runs.resolve(runId) + ")");
+                + (stages.isEmpty() ? "none" : String.join(", ", stages)) + " (in " + store.location() + "/" + runId + ")");
           }
           stages = List.of(stage);
         }
@@ -99,17 +105,20 @@ final class VerifyCommand implements Callable<Integer> {
         throw new ConfigException(e.getMessage(), e);
       }
       for (String name : stages) {
-        problems += verifyStage(store, new StageId(runId, name), out);
+        problems += verifyStage(store, runs, new StageId(runId, name), out);
       }
     }
     out.println(problems == 0 ? "verified: no problems found" : problems + " problem(s) found");
     return problems == 0 ? OK : PROBLEMS;
   }
 
-  private int verifyStage(FileCheckpointStore store, StageId id, PrintWriter out) throws IOException {
-    StageAudit audit = store.audit(id);
-    List<StoredCheckpoint> checkpoints = store.list(id);
-    out.println(id + " (" + audit.checkpoints() + "): " + checkpoints.size() + " checkpoint(s)");
+  private int verifyStage(CheckpointStore store, Path runs, StageId id, PrintWriter out) throws IOException {
+    // What only the file store can tell (names that are not their tag's bytes) comes from its audit;
+    // every store reports the commit records it cannot trust.
+    StageContents contents = store.contents(id);
+    StageAudit audit = store instanceof FileCheckpointStore files ? files.audit(id) : null;
+    List<StoredCheckpoint> checkpoints = contents.checkpoints();
+    out.println(id + " (" + store.location(id) + "): " + checkpoints.size() + " checkpoint(s)");
     int problems = 0;
     for (StoredCheckpoint checkpoint : checkpoints) {
       try {
@@ -120,18 +129,24 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("  CORRUPT    " + checkpoint.describe() + ": " + e.getMessage());
       }
     }
-    for (Map.Entry<CheckpointTag, String> e : audit.unreadable().entrySet()) {
+    Map<CheckpointTag, String> unreadable = new java.util.TreeMap<>(java.util.Comparator.comparing(CheckpointTag::token));
+    contents.unreadable().forEach((tag, e) -> unreadable.put(tag, e.getMessage()));
+    if (audit != null) {
+      unreadable.putAll(audit.unreadable());
+    }
+    for (Map.Entry<CheckpointTag, String> e : unreadable.entrySet()) {
       problems++;
       out.println("  CORRUPT    " + e.getKey().token() + " (not listed): " + e.getValue());
     }
-    for (StageAudit.NameProblem p : audit.names()) {
+    List<StageAudit.NameProblem> names = audit == null ? List.of() : audit.names();
+    for (StageAudit.NameProblem p : names) {
       problems++;
       out.println("  NAME       " + p.file().getFileName() + " " + p.problem() + inside(p.file()));
     }
-    if (!audit.names().isEmpty()) {
+    if (!names.isEmpty()) {
       out.println("             (mixed or missing names are repaired by the next train or resume of the stage)");
     }
-    problems += checkSideConfig(store, id, out);
+    problems += checkSideConfig(store, runs, id, out);
     return problems;
   }
 
@@ -151,15 +166,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** Compares {@code config.yaml} with the configuration saved in {@code latest}; returns the problems found. */
   @SuppressWarnings("unchecked")
-  private int checkSideConfig(FileCheckpointStore store, StageId id, PrintWriter out) throws IOException {
-    Path sideFile = store.outputDir().resolve(id.runId()).resolve(id.stageName()).resolve(RunConfig.RESOLVED_FILE_NAME);
+  private int checkSideConfig(CheckpointStore store, Path runs, StageId id, PrintWriter out) throws IOException {
+    Path sideFile = runs.resolve(id.runId()).resolve(id.stageName()).resolve(RunConfig.RESOLVED_FILE_NAME);
     if (!Files.isRegularFile(sideFile)) {
       return 0;
     }
     Map<String, Object> saved;
     StoredCheckpoint latest;
     try {
-      latest = store.resolve(id, CheckpointSelector.parse("latest"));
+      latest = CheckpointResolver.of(store).resolve(id, CheckpointSelector.parse("latest"));
       if (latest.files().stream().noneMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
         return 0;
       }

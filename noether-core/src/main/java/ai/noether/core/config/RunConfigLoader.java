@@ -6,6 +6,8 @@ import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.InvalidNameException;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.run.DeviceSpec;
@@ -132,12 +134,15 @@ public final class RunConfigLoader {
     }
     String stageName = r.name(STAGE_NAME, resume == null ? DEFAULT_STAGE_NAME : resume.stage().stageName(),
         Names::requireStageName);
-    Path outputDir = outputDir(r);
+    StoreLocation output = output(r);
+    Path outputDir = output.workDir(workingDir);
     long seed = r.integer(SEED) == null ? DEFAULT_SEED : r.integer(SEED);
     DeviceSpec device = device(r);
-    ComponentBlock store = r.block(STORE, DEFAULT_STORE_KIND);
+    // Without a kind, output_dir's scheme chooses the store (file for plain paths).
+    String storeKind = output.isLocal() ? DEFAULT_STORE_KIND : output.scheme();
+    ComponentBlock store = r.block(STORE, storeKind);
     if (store == null) {
-      store = new ComponentBlock(STORE, DEFAULT_STORE_KIND, Map.of(), List.of(KIND), origins);
+      store = new ComponentBlock(STORE, storeKind, Map.of(), List.of(KIND), origins);
     }
     String datasetHint = "the data to train on, e.g. dataset: {kind: synthetic-regression}";
     ComponentBlock dataset = r.requireChild(DATASET, datasetHint).asBlock(null, List.of(KIND));
@@ -148,7 +153,7 @@ public final class RunConfigLoader {
     Map<String, Object> resolved = new LinkedHashMap<>();
     resolved.put(RUN_ID, runId);
     resolved.put(STAGE_NAME, stageName);
-    resolved.put(OUTPUT_DIR, outputDir.toString());
+    resolved.put(OUTPUT_DIR, output.toString());
     resolved.put(SEED, seed);
     resolved.put(DEVICE, device.toString());
     if (resume != null) {
@@ -194,12 +199,12 @@ public final class RunConfigLoader {
     }
   }
 
-  private Path outputDir(MapReader r) {
+  private StoreLocation output(MapReader r) {
     String text = r.string(OUTPUT_DIR, DEFAULT_OUTPUT_DIR);
     try {
-      return workingDir.resolve(text).normalize();
-    } catch (InvalidPathException e) {
-      throw r.invalid(OUTPUT_DIR, "'" + text + "' is not a valid path: " + e.getReason());
+      return StoreLocation.parse(text, workingDir);
+    } catch (InvalidNameException e) {
+      throw r.invalid(OUTPUT_DIR, e.getMessage());
     }
   }
 

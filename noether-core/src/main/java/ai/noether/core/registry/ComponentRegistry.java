@@ -11,6 +11,7 @@ import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.CheckpointStoreFactory;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
@@ -36,6 +37,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,6 +157,16 @@ public final class ComponentRegistry {
     if (registered != null) {
       return registered;
     }
+    if (category == ComponentCategory.STORE && !block.kind().contains(".")) {
+      // A store block without a kind of its own carries the scheme of output_dir as its kind.
+      Optional<Registration> byScheme = StoreSchemes.forScheme(registrations(category), block.kind());
+      if (byScheme.isPresent()) {
+        return byScheme.get();
+      }
+      if (StoreSchemes.MODULES.containsKey(block.kind())) {
+        throw block.kindError(StoreSchemes.unknownScheme(registrations(category), block.kind(), null));
+      }
+    }
     if (block.kind().contains(".")) {
       return byClassName.computeIfAbsent(category.name() + ":" + block.kind(), k -> loadByClassName(category, block));
     }
@@ -183,6 +195,13 @@ public final class ComponentRegistry {
   public void validate(RunConfig config) {
     List<ConfigException> problems = new ArrayList<>();
     tryBind(ComponentCategory.STORE, config.store(), problems);
+    try {
+      requireServes(config.store(), config.output());
+    } catch (ConfigException e) {
+      if (problems.isEmpty()) {
+        problems.add(e);
+      }
+    }
     tryBind(ComponentCategory.DATASET, config.dataset(), problems);
     tryBind(ComponentCategory.MODEL, config.model().block(), problems);
     config.model().initializers().forEach(b -> tryBind(ComponentCategory.INITIALIZER, b, problems));
@@ -210,11 +229,40 @@ public final class ComponentRegistry {
     }
   }
 
-  /** Creates the checkpoint store rooted at {@code outputDir}. */
+  /**
+   * Creates the checkpoint store rooted at {@code location}. The block's kind must serve the
+   * location's scheme ({@link StoreSchemes}).
+   *
+   * @throws ConfigException naming the block when its kind does not serve the scheme, or no store
+   *     serves it (listing the schemes that are served and which module adds more)
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public CheckpointStore createStore(ComponentBlock block, Path outputDir, RunContext context) {
+  public CheckpointStore createStore(ComponentBlock block, StoreLocation location, RunContext context) {
+    requireServes(block, location);
     return create(ComponentCategory.STORE, block, context,
-        (f, config, ctx) -> ((CheckpointStoreFactory) f).create(config, outputDir, ctx));
+        (f, config, ctx) -> ((CheckpointStoreFactory) f).create(config, location, ctx));
+  }
+
+  /**
+   * Creates the store for a location outside a run (the {@code runs}, {@code verify}, {@code plot}
+   * commands given {@code --output-dir}): the factory serving its scheme, with its default config.
+   */
+  public CheckpointStore createStore(StoreLocation location) {
+    Registration registration = StoreSchemes.forScheme(registrations(ComponentCategory.STORE), location.scheme())
+        .orElseThrow(() -> new ConfigException(
+            StoreSchemes.unknownScheme(registrations(ComponentCategory.STORE), location.scheme(), location)));
+    return createStore(ComponentBlock.of("store", registration.kind(), java.util.Map.of()), location, null);
+  }
+
+  /** Fails unless the store the block names serves the location's scheme. */
+  public void requireServes(ComponentBlock block, StoreLocation location) {
+    Registration registration = resolve(ComponentCategory.STORE, block);
+    if (!StoreSchemes.schemes(registration).contains(location.scheme())) {
+      throw block.kindError("store '" + block.kind() + "' serves " + StoreSchemes.schemes(registration).stream()
+          .sorted().map(x -> x + ":").toList() + " locations, but output_dir is " + location + ". Remove the kind "
+          + "to let output_dir's scheme choose the store, or set output_dir to a location it serves. Known schemes: "
+          + StoreSchemes.describe(registrations(ComponentCategory.STORE)) + ".");
+    }
   }
 
   /** Creates the data source; deterministic for a config and seed. */

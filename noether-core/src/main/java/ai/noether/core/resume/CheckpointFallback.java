@@ -68,7 +68,7 @@ public final class CheckpointFallback {
     StoredCheckpoint selected = null;
     CorruptCheckpointException failure;
     try {
-      selected = store.resolve(stage, selector);
+      selected = CheckpointResolver.of(store).resolve(stage, selector);
       return new Selected<>(selected, loader.load(selected), Optional.empty(), Optional.empty());
     } catch (CorruptCheckpointException e) {
       failure = e;

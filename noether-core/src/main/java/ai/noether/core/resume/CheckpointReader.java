@@ -11,6 +11,7 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.format.th.ThReader;
 import java.io.IOException;
+import ai.noether.core.format.internal.ChannelFile;
 import java.nio.channels.FileChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -129,7 +130,7 @@ public final class CheckpointReader {
       throws IOException {
     String location = store.location(checkpoint, file);
     Map<String, Object> tree;
-    try (FileChannel channel = store.open(checkpoint, file)) {
+    try (FileChannel channel = ChannelFile.of(store.open(checkpoint, file))) {
       tree = ThReader.read(channel, location);
     } catch (CorruptFileException e) {
       throw e;

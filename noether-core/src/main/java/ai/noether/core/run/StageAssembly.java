@@ -6,6 +6,7 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
@@ -112,9 +113,10 @@ public final class StageAssembly implements AutoCloseable {
 
   private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
     RunContext context = RunContext.forRun(config);
-    store = registry.createStore(config.store(), config.outputDir(), context);
+    store = registry.createStore(config.store(), config.output(), context);
     resources.push(store);
     context.put(CheckpointStore.class, store);
+    context.put(CheckpointStores.class, registry::createStore);
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
     store.repair(config.stage());
@@ -151,6 +153,7 @@ public final class StageAssembly implements AutoCloseable {
 
     Trainer.Builder builder = Trainer.builder()
         .setStage(config.stage(), config.layout().stageDir())
+        .optOutputLocation(config.output().toString())
         .optSeed(config.seed())
         .setSettings(config.trainer().settings())
         .setModel(model)

@@ -67,7 +67,7 @@ public final class TrainingLauncher implements RunLauncher {
       out.println("checkpoint " + result.finalCheckpoint().describe() + " in " + config.layout().checkpointDir());
       if (result.interrupted()) {
         out.println("continue with: ./noether resume " + config.runId() + " --stage " + config.stageName()
-            + " --output-dir " + config.outputDir());
+            + " --output-dir " + config.output());
         out.println("(or just ./noether resume, which picks the most recent run in the output directory)");
         return NoetherCli.INTERRUPTED;
       }

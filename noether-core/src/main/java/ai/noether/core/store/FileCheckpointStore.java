@@ -11,8 +11,10 @@ import ai.noether.api.checkpoint.InsufficientSpaceException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StageContents;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -450,68 +452,41 @@ public final class FileCheckpointStore implements CheckpointStore {
         .toList();
   }
 
-  @Override
+  /**
+   * The checkpoint a selector designates, resolved by {@link CheckpointResolver} over this store's
+   * {@link #contents}, exactly as for every other store; kept for the callers that hold a file store.
+   */
   public StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException {
-    Objects.requireNonNull(selector, "selector");
-    StageDirectory dir = new StageDirectory(outputDir, stage);
-    requireStage(dir);
-    StageListing listing = StageListing.scan(dir, probe);
-    List<StageListing.Listed> all = listing.checkpoints();
-    if (selector instanceof CheckpointSelector.Exact exact) {
-      CorruptCheckpointException corrupt = listing.unreadable().get(exact.tag());
-      if (corrupt != null) {
-        throw new CorruptCheckpointException("checkpoint " + exact.tag().token() + " of " + where(dir)
-            + " cannot be read: " + corrupt.getMessage(), corrupt);
-      }
-      Optional<StageListing.Listed> found = listing.find(exact.tag());
-      if (found.isPresent()) {
-        return found.get().checkpoint();
-      }
-      if (exact.tag() instanceof CheckpointTag.AtIteration at && !at.isEmergency()) {
-        // The full form E.._U.._S.. also finds an emergency checkpoint taken at that iteration.
-        Optional<StageListing.Listed> atIteration = preferred(all.stream()
-            .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.AtIteration a && a.iteration().equals(at.iteration()))
-            .toList());
-        if (atIteration.isPresent()) {
-          return atIteration.get().checkpoint();
-        }
-      }
-      if (exact.tag().equals(CheckpointTag.LATEST)) {
-        // Without a latest tag, the newest iteration checkpoint is the latest state.
-        Optional<StageListing.Listed> newest = all.stream()
-            .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.AtIteration)
-            .max(Comparator.comparing(l -> l.checkpoint().iteration()));
-        if (newest.isPresent()) {
-          return preferred(all.stream()
-              .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.AtIteration
-                  && l.checkpoint().iteration().equals(newest.get().checkpoint().iteration()))
-              .toList()).orElseThrow().checkpoint();
-        }
-      }
-      throw new CheckpointNotFoundException("no checkpoint '" + selector + "' in " + where(dir) + ". " + existing(all));
-    }
-    CheckpointSelector.Partial partial = (CheckpointSelector.Partial) selector;
-    Map<TrainingIteration, List<StageListing.Listed>> byIteration = new TreeMap<>();
-    for (StageListing.Listed l : all) {
-      if (partial.matches(l.checkpoint().tag())) {
-        byIteration.computeIfAbsent(l.checkpoint().iteration(), k -> new ArrayList<>()).add(l);
-      }
-    }
-    if (byIteration.size() == 1) {
-      return preferred(byIteration.values().iterator().next()).orElseThrow().checkpoint();
-    }
-    if (byIteration.isEmpty()) {
-      throw new CheckpointNotFoundException("no checkpoint matches '" + selector + "' in " + where(dir) + ". " + existing(all));
-    }
-    throw new CheckpointNotFoundException("'" + selector + "' matches checkpoints at " + byIteration.size()
-        + " different iterations in " + where(dir) + ": "
-        + byIteration.values().stream().map(l -> l.get(0).describe()).collect(Collectors.joining(", "))
-        + ". Select one by its update (U...) or sample (S...) count, or by its full tag.");
+    return CheckpointResolver.of(this).resolve(stage, selector);
   }
 
-  /** Among checkpoints at one iteration, the periodic one before an emergency one. */
-  private static Optional<StageListing.Listed> preferred(List<StageListing.Listed> candidates) {
-    return candidates.stream().min(Comparator.comparing(StageListing.Listed::checkpoint, StageListing.ORDER));
+  @Override
+  public StageContents contents(StageId stage) throws IOException {
+    StageListing listing = StageListing.scan(new StageDirectory(outputDir, stage), probe);
+    return new StageContents(stage,
+        listing.checkpoints().stream().map(StageListing.Listed::checkpoint).toList(),
+        listing.checkpoints().stream().filter(l -> !l.iterationKnown()).map(l -> l.checkpoint().tag())
+            .collect(Collectors.toSet()),
+        listing.unreadable());
+  }
+
+  @Override
+  public boolean exists(StageId stage) {
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    return Files.isDirectory(dir.runDir()) && Files.isDirectory(dir.stageDir())
+        && !(stage.isStageless() && !Files.isDirectory(dir.checkpoints()));
+  }
+
+  /** The absolute {@code output_dir}. */
+  @Override
+  public String location() {
+    return outputDir.toString();
+  }
+
+  /** The stage's absolute checkpoint directory. */
+  @Override
+  public String location(StageId stage) {
+    return new StageDirectory(outputDir, stage).checkpoints().toString();
   }
 
   @Override
@@ -683,23 +658,6 @@ public final class FileCheckpointStore implements CheckpointStore {
     // Nothing is held between calls: locks and channels live only within one operation.
   }
 
-  private void requireStage(StageDirectory dir) throws IOException {
-    StageId stage = dir.stage();
-    if (!Files.isDirectory(dir.runDir())) {
-      throw new CheckpointNotFoundException(unknownRun(stage.runId()));
-    }
-    if (!Files.isDirectory(dir.stageDir()) || stage.isStageless() && !Files.isDirectory(dir.checkpoints())) {
-      List<String> stages = stages(stage.runId());
-      if (stage.isStageless()) {
-        throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no checkpoints outside its stages ("
-            + dir.checkpoints() + " does not exist); its stages: " + StageDirectory.describeStages(stages));
-      }
-      throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no stage '" + stage.stageName() + "'; "
-          + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + StageDirectory.describeStages(stages))
-          + " (in " + dir.runDir() + ")");
-    }
-  }
-
   private String unknownRun(String runId) throws IOException {
     if (!Files.isDirectory(outputDir)) {
       return "run '" + runId + "' does not exist: output_dir " + outputDir + " does not exist";
@@ -707,18 +665,6 @@ public final class FileCheckpointStore implements CheckpointStore {
     List<String> runs = runs();
     return "run '" + runId + "' does not exist in output_dir " + outputDir + "; "
         + (runs.isEmpty() ? "it has no runs yet" : "runs there: " + String.join(", ", runs));
-  }
-
-  private static String where(StageDirectory dir) {
-    return "run '" + dir.stage().runId() + "' " + (dir.stage().isStageless() ? "without stage"
-        : "stage '" + dir.stage().stageName() + "'") + " (" + dir.checkpoints() + ")";
-  }
-
-  private static String existing(List<StageListing.Listed> all) {
-    if (all.isEmpty()) {
-      return "It has no checkpoints yet.";
-    }
-    return "Its checkpoints: " + all.stream().map(StageListing.Listed::describe).collect(Collectors.joining(", ")) + ".";
   }
 
   private static void requireMember(StoredCheckpoint checkpoint, StoredFile file) {

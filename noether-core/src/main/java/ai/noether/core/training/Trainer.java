@@ -72,6 +72,7 @@ public final class Trainer implements AutoCloseable {
 
   private final StageId stage;
   private final Path stageDir;
+  private final String outputLocation;
   private final long seed;
   private final TrainerSettings settings;
   private final Model model;
@@ -107,6 +108,7 @@ public final class Trainer implements AutoCloseable {
   private Trainer(Builder b) {
     this.stage = Objects.requireNonNull(b.stage, "stage");
     this.stageDir = Objects.requireNonNull(b.stageDir, "stageDir");
+    this.outputLocation = b.outputLocation;
     this.seed = b.seed;
     this.settings = Objects.requireNonNull(b.settings, "settings");
     this.model = Objects.requireNonNull(b.model, "model");
@@ -392,7 +394,7 @@ public final class Trainer implements AutoCloseable {
    */
   private String resumeCommand(String checkpoint) {
     Path runDir = stageDir.toAbsolutePath().getParent();
-    Path outputDir = runDir == null ? null : runDir.getParent();
+    Object outputDir = outputLocation != null ? outputLocation : runDir == null ? null : runDir.getParent();
     return "./noether resume " + stage.runId() + " --stage " + stage.stageName()
         + (outputDir == null ? "" : " --output-dir " + outputDir) + (checkpoint == null ? "" : " --checkpoint " + checkpoint);
   }
@@ -584,8 +586,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     @Override
-    public Path stageDir() {
+    public Path workDir() {
       return stageDir;
+    }
+
+    @Override
+    public String outputLocation() {
+      return outputLocation != null ? outputLocation : TrainingContext.super.outputLocation();
     }
 
     @Override
@@ -648,6 +655,7 @@ public final class Trainer implements AutoCloseable {
   public static final class Builder {
     private StageId stage;
     private Path stageDir;
+    private String outputLocation;
     private long seed;
     private TrainerSettings settings;
     private Model model;
@@ -668,6 +676,12 @@ public final class Trainer implements AutoCloseable {
     public Builder setStage(StageId stage, Path stageDir) {
       this.stage = stage;
       this.stageDir = stageDir;
+      return this;
+    }
+
+    /** {@code output_dir} as given, for {@link TrainingContext#outputLocation()}; default: from the work directory. */
+    public Builder optOutputLocation(String outputLocation) {
+      this.outputLocation = outputLocation;
       return this;
     }
 

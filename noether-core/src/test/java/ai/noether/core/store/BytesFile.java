@@ -6,7 +6,7 @@ import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointTag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -66,7 +66,7 @@ class BytesFile implements CheckpointFile {
   }
 
   @Override
-  public void writeTo(FileChannel out) throws IOException {
+  public void writeTo(WritableByteChannel out) throws IOException {
     byte[] all = content();
     for (int offset = 0; offset < all.length; offset += CHUNK) {
       beforeChunk(offset);

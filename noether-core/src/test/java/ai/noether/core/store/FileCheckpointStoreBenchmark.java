@@ -9,6 +9,7 @@ import ai.noether.api.checkpoint.TrainingIteration;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -153,7 +154,7 @@ public final class FileCheckpointStoreBenchmark {
     }
 
     @Override
-    public void writeTo(FileChannel out) throws IOException {
+    public void writeTo(WritableByteChannel out) throws IOException {
       ByteBuffer buffer = content.duplicate();
       while (buffer.hasRemaining()) {
         out.write(buffer);

@@ -13,7 +13,7 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,7 +173,7 @@ class FileCheckpointStoreDiskFullTest {
     }
 
     @Override
-    public void writeTo(FileChannel out) throws IOException {
+    public void writeTo(WritableByteChannel out) throws IOException {
       otherWriter.run();
       delegate.writeTo(out);
     }

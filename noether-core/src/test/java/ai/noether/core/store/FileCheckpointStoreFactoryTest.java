@@ -29,7 +29,7 @@ class FileCheckpointStoreFactoryTest {
     assertThat(factory.configType()).isEqualTo(FileCheckpointStoreConfig.class);
 
     FileCheckpointStoreConfig config = new YAMLMapper().readValue("fsync: false\n", FileCheckpointStoreConfig.class);
-    try (CheckpointStore store = ((FileCheckpointStoreFactory) factory).create(config, outputDir, null)) {
+    try (FileCheckpointStore store = (FileCheckpointStore) ((FileCheckpointStoreFactory) factory).create(config, outputDir, null)) {
       StageId stage = new StageId("run1", "train");
       TrainingIteration it = new TrainingIteration(1, 10, 320);
       store.commit(stage, CheckpointTag.at(it), it, List.copyOf(BytesFile.resumable("mlp", CheckpointTag.at(it), 10, 1)),

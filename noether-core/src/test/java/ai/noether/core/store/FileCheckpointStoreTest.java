@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -127,7 +128,8 @@ class FileCheckpointStoreTest {
   void fileWhoseWriterPatchesItsHeaderAfterwardsIsChecksummedAsItEndsUp() throws IOException {
     BytesFile patched = new BytesFile(CheckpointFileName.of("mlp", CheckpointTag.at(IT1), CheckpointFileKind.MODEL), 5000, 1) {
       @Override
-      public void writeTo(FileChannel out) throws IOException {
+      public void writeTo(WritableByteChannel channel) throws IOException {
+        FileChannel out = (FileChannel) channel; // the file store's fast path, which a writer may take
         out.write(ByteBuffer.allocate(8)); // header placeholder
         super.writeTo(out);
         out.truncate(5000);
@@ -678,7 +680,7 @@ class FileCheckpointStoreTest {
     }
 
     @Override
-    public void writeTo(FileChannel out) throws IOException {
+    public void writeTo(WritableByteChannel out) throws IOException {
       out.write(ByteBuffer.wrap(new byte[failAfter]));
       throw failure;
     }

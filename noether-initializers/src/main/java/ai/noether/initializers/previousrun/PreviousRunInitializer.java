@@ -13,7 +13,9 @@ import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.resume.CheckpointReader;
-import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.core.resume.CheckpointResolver;
+import ai.noether.api.checkpoint.CheckpointStores;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.initializers.mapping.StateDictLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,34 +40,42 @@ import java.util.Objects;
 public final class PreviousRunInitializer implements Initializer {
   private final PreviousRunInitializerConfig config;
   private final CheckpointStore runStore;
+  private final CheckpointStores stores;
   private final StageId currentStage;
   private final String where;
 
   /**
    * @param config the bound configuration; never null
    * @param runStore the run's store, used when {@code output_dir} is not set; null only when it is
+   * @param stores opens the store {@code output_dir} names (its scheme chooses it); null only when it
+   *     is not set
    * @param currentStage the stage being trained, left out when choosing the only stage of its own
    *     run; null if unknown
    * @param where the YAML path of the initializer, for messages
    */
   public PreviousRunInitializer(
-      PreviousRunInitializerConfig config, CheckpointStore runStore, StageId currentStage, String where) {
+      PreviousRunInitializerConfig config, CheckpointStore runStore, CheckpointStores stores, StageId currentStage,
+      String where) {
     this.config = Objects.requireNonNull(config, "config");
     if (runStore == null && config.outputDir() == null) {
       throw new IllegalArgumentException("previous-run needs the run's checkpoint store, or output_dir");
     }
+    if (stores == null && config.outputDir() != null) {
+      throw new IllegalArgumentException("previous-run with output_dir needs the stores of the class path");
+    }
     this.runStore = runStore;
+    this.stores = stores;
     this.currentStage = currentStage;
     this.where = Objects.requireNonNull(where, "where");
   }
 
   @Override
   public LoadReport initialize(Model model) throws IOException {
-    Path outputDir = config.outputDirPath();
+    StoreLocation outputDir = config.outputLocation();
     if (outputDir == null) {
       return initialize(model, runStore);
     }
-    try (CheckpointStore store = FileCheckpointStore.open(outputDir)) {
+    try (CheckpointStore store = stores.open(outputDir)) {
       return initialize(model, store);
     }
   }
@@ -76,7 +86,7 @@ public final class PreviousRunInitializer implements Initializer {
     String source;
     try {
       StageId stage = new StageId(config.runId(), stageName(store));
-      StoredCheckpoint checkpoint = store.resolve(stage, config.selector());
+      StoredCheckpoint checkpoint = CheckpointResolver.of(store).resolve(stage, config.selector());
       StoredFile file = checkpoint.file(modelName, config.modelInfo(), CheckpointFileKind.MODEL)
           .orElseThrow(() -> noModelFile(checkpoint, modelName));
       weights = CheckpointReader.modelWeights(store, checkpoint, modelName, config.modelInfo());

@@ -2,6 +2,7 @@ package ai.noether.initializers.previousrun;
 
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.initializers.mapping.KeyMapping;
@@ -92,6 +93,9 @@ public record PreviousRunInitializerConfig(
     if (outputDir != null && outputDir.isBlank()) {
       throw new IllegalArgumentException("output_dir is empty; leave it out to use this run's output_dir");
     }
+    if (outputDir != null) {
+      name("output_dir", outputDir, v -> StoreLocation.parse(v, Path.of("")));
+    }
     keysToRemove = keysToRemove == null ? List.of() : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
     patternsToRename = patternsToRename == null ? List.of()
         : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
@@ -111,9 +115,15 @@ public record PreviousRunInitializerConfig(
     return KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
   }
 
-  /** {@link #outputDir} as an absolute path, if set. */
+  /** {@link #outputDir} as an absolute path, if set and a local directory. */
   public Path outputDirPath() {
-    return outputDir == null ? null : Path.of(outputDir).toAbsolutePath().normalize();
+    StoreLocation location = outputLocation();
+    return location == null ? null : location.localPath().orElse(null);
+  }
+
+  /** {@link #outputDir} as a store location (a directory or a URI such as {@code s3://bucket/runs}), if set. */
+  public StoreLocation outputLocation() {
+    return outputDir == null ? null : StoreLocation.parse(outputDir, Path.of(""));
   }
 
   private static void name(String key, String value, Function<String, ?> check) {

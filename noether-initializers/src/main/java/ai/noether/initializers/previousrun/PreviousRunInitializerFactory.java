@@ -1,6 +1,7 @@
 package ai.noether.initializers.previousrun;
 
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.run.RunInfo;
 import ai.noether.api.spi.ComponentContext;
@@ -33,7 +34,8 @@ public final class PreviousRunInitializerFactory implements InitializerFactory<P
   @Override
   public Initializer create(PreviousRunInitializerConfig config, ComponentContext context) {
     CheckpointStore store = config.outputDir() == null ? context.require(CheckpointStore.class) : null;
+    CheckpointStores stores = config.outputDir() == null ? null : context.require(CheckpointStores.class);
     RunInfo run = context.find(RunInfo.class).orElse(null);
-    return new PreviousRunInitializer(config, store, run == null ? null : run.stage(), context.path());
+    return new PreviousRunInitializer(config, store, stores, run == null ? null : run.stage(), context.path());
   }
 }

@@ -3,7 +3,6 @@ package ai.noether.core.format.internal;
 import ai.noether.api.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +44,7 @@ public final class MappedRegions {
       if (r.size() > WINDOW) {
         List<ByteBuffer> chunks = new ArrayList<>();
         for (long done = 0; done < r.size(); done += WINDOW) {
-          chunks.add(ch.map(FileChannel.MapMode.READ_ONLY, r.offset() + done, Math.min(WINDOW, r.size() - done)));
+          chunks.add(region(ch, r.offset() + done, Math.min(WINDOW, r.size() - done)));
         }
         out.put(r.name(), chunks);
         continue;
@@ -70,10 +69,17 @@ public final class MappedRegions {
     for (Region r : window) {
       end = Math.max(end, r.offset() + r.size());
     }
-    MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, start, end - start);
+    ByteBuffer mapped = region(ch, start, end - start);
     for (Region r : window) {
       out.put(r.name(), List.of(mapped.slice((int) (r.offset() - start), (int) r.size())));
     }
+  }
+
+  /** Maps a region; a {@link ChannelFile} (no file to map) copies it into a direct buffer instead. */
+  private static ByteBuffer region(FileChannel ch, long offset, long size) throws IOException {
+    return ch instanceof ChannelFile view
+        ? view.readRegion(offset, size)
+        : ch.map(FileChannel.MapMode.READ_ONLY, offset, size);
   }
 
   /** CRC-32 of the buffers' remaining bytes, in order. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +88,44 @@ final class ThArchive {
   }
 
   /**
+   * Writes the archive strictly in order into any channel. A {@link FileChannel} takes the fast
+   * path of {@link #writeTo(FileChannel)}; any other channel (an upload) cannot be written back into,
+   * so the CRC-32 of every large record, which its local header carries before the bytes, is
+   * computed first with one extra pass over the tensors in memory.
+   */
+  void writeTo(WritableByteChannel out) throws IOException {
+    if (out instanceof FileChannel file) {
+      writeTo(file);
+      return;
+    }
+    List<ZipLayout.Entry> entries = layout.entries();
+    long written = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      ZipLayout.Entry e = entries.get(i);
+      HostTensor tensor = tensors.get(i);
+      if (!crcKnown[i]) {
+        crcs[i] = crcOf(tensor);
+        crcKnown[i] = true;
+      }
+      written += writeFully(out, layout.localHeader(e, crcs[i]));
+      if (tensor == null) {
+        written += writeFully(out, ByteBuffer.wrap(smallRecords.get(i)));
+      } else {
+        for (ByteBuffer chunk : tensor.chunks()) {
+          written += writeFully(out, chunk);
+        }
+      }
+    }
+    written += writeFully(out, layout.trailer(crcs));
+    if (written != layout.totalSize()) {
+      throw new IllegalStateException("wrote " + written + " bytes but laid out " + layout.totalSize());
+    }
+  }
+
+  /**
    * Writes the archive at the channel's current position and leaves the position at its end.
-   * Tensor bytes go from the tensors' buffers straight to the channel.
+   * Tensor bytes go from the tensors' buffers straight to the channel; the CRC-32 of a large record
+   * is computed while it is written and patched into its local header afterwards (one pass).
    */
   void writeTo(FileChannel out) throws IOException {
     long base = out.position();
@@ -147,9 +184,11 @@ final class ThArchive {
     return (int) crc.getValue();
   }
 
-  private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+  private static long writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
+    long n = b.remaining();
     while (b.hasRemaining()) {
       out.write(b);
     }
+    return n;
   }
 }

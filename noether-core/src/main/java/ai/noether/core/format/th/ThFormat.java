@@ -5,6 +5,7 @@ import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.core.checkpoint.CheckpointEncoder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class ThFormat {
     }
 
     @Override
-    public void writeTo(FileChannel out) throws IOException {
+    public void writeTo(WritableByteChannel out) throws IOException {
       archive.writeTo(out);
     }
 

@@ -147,8 +147,7 @@ public final class TimeBudgetCallback implements Callback, Stateful {
   }
 
   private static Object outputDir(TrainingContext context) {
-    // The stage directory is <output_dir>/<run_id>/<stage_name>.
-    return context.stageDir().getParent().getParent();
+    return context.outputLocation();
   }
 
   private void save(TrainingContext context, long startedAt) {

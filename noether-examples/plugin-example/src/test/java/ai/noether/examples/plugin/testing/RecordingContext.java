@@ -53,7 +53,7 @@ public final class RecordingContext implements TrainingContext {
   }
 
   @Override
-  public Path stageDir() {
+  public Path workDir() {
     return Path.of("/runs/run1/train");
   }
 
