@@ -251,7 +251,7 @@ public final class ComponentRegistry {
     Registration registration = StoreSchemes.forScheme(registrations(ComponentCategory.STORE), location.scheme())
         .orElseThrow(() -> new ConfigException(
             StoreSchemes.unknownScheme(registrations(ComponentCategory.STORE), location.scheme(), location)));
-    return createStore(ComponentBlock.of("store", registration.kind(), java.util.Map.of()), location, null);
+    return createStore(ComponentBlock.of("store", registration.kind(), java.util.Map.of()), location, new RunContext());
   }
 
   /** Fails unless the store the block names serves the location's scheme. */

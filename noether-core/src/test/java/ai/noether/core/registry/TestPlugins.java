@@ -197,7 +197,12 @@ public final class TestPlugins {
     }
 
     @Override
-    public CheckpointStore create(Void config, Path outputDir, ComponentContext context) {
+    public java.util.Set<String> schemes() {
+      return java.util.Set.of("file");
+    }
+
+    @Override
+    public CheckpointStore create(Void config, ai.noether.api.checkpoint.StoreLocation location, ComponentContext context) {
       throw new UnsupportedOperationException("test plugin: binds its config only");
     }
   }

@@ -6,6 +6,7 @@ import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.spi.CheckpointStoreFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -29,7 +30,7 @@ class FileCheckpointStoreFactoryTest {
     assertThat(factory.configType()).isEqualTo(FileCheckpointStoreConfig.class);
 
     FileCheckpointStoreConfig config = new YAMLMapper().readValue("fsync: false\n", FileCheckpointStoreConfig.class);
-    try (FileCheckpointStore store = (FileCheckpointStore) ((FileCheckpointStoreFactory) factory).create(config, outputDir, null)) {
+    try (FileCheckpointStore store = (FileCheckpointStore) ((FileCheckpointStoreFactory) factory).create(config, StoreLocation.of(outputDir), null)) {
       StageId stage = new StageId("run1", "train");
       TrainingIteration it = new TrainingIteration(1, 10, 320);
       store.commit(stage, CheckpointTag.at(it), it, List.copyOf(BytesFile.resumable("mlp", CheckpointTag.at(it), 10, 1)),
