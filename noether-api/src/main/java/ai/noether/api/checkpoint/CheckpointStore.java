@@ -23,7 +23,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@link #commit} is atomic: until it returns, readers see the previous state; after it
  *       returns, the complete checkpoint. A crash at any instant never leaves a partial checkpoint
- *       that {@link #list} or {@link #resolve} would return.
+ *       that {@link #list} or {@link #contents} would return.
  *   <li>Aliases ({@code latest}, {@code last}) point at a complete checkpoint and never cost a
  *       second copy of its bytes.
  *   <li>Deleting one tag never removes files another tag (or another run) still needs.
