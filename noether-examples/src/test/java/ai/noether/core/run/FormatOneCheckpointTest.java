@@ -18,6 +18,8 @@ import ai.noether.core.checkpoint.TrainingSnapshot;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
+import ai.noether.core.format.internal.ChannelFile;
+import ai.noether.core.resume.CheckpointResolver;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.LoadedCheckpoint;
@@ -55,7 +57,7 @@ class FormatOneCheckpointTest {
     Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", ResumeParityTest.INTERRUPT);
 
     RunConfig config = StageRuns.config(yaml, List.of(out, "run_id=old"));
-    try (CheckpointStore store = StageRuns.REGISTRY.createStore(config.store(), config.outputDir(), RunContext.forRun(config))) {
+    try (CheckpointStore store = StageRuns.REGISTRY.createStore(config.store(), config.output(), RunContext.forRun(config))) {
       StoredCheckpoint written = rewriteInFormatOne(store, interrupted.result().finalCheckpoint(), config.stage());
       Map<String, Object> optim = read(store, written, CheckpointFileKind.OPTIM);
       assertThat(optim).containsEntry(CheckpointKeys.FORMAT_VERSION, 1L).containsKey(CheckpointKeys.OPTIMIZER)
@@ -99,7 +101,7 @@ class FormatOneCheckpointTest {
     CheckpointTag tag = CheckpointTag.parse((String) loaded.trainer().get(CheckpointKeys.CHECKPOINT_TAG));
     List<CheckpointFile> files = new CheckpointContents(stage, ThFormat.encoder(), 1).resumable(tag, snapshot);
     store.commit(stage, tag, loaded.iteration(), files, Set.of(CheckpointTag.LATEST));
-    return store.resolve(stage, CheckpointSelector.of(CheckpointTag.LATEST));
+    return CheckpointResolver.of(store).resolve(stage, CheckpointSelector.of(CheckpointTag.LATEST));
   }
 
   /** The groups as format 1 wrote them: the base learning rate, no keys that only PyTorch knows. */
@@ -124,7 +126,7 @@ class FormatOneCheckpointTest {
   }
 
   private static Map<String, Object> read(CheckpointStore store, StoredCheckpoint cp, StoredFile f) throws IOException {
-    try (FileChannel channel = store.open(cp, f)) {
+    try (FileChannel channel = ChannelFile.of(store.open(cp, f))) {
       return ThReader.read(channel, f.name().format());
     }
   }

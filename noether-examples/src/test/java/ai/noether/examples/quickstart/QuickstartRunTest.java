@@ -15,6 +15,7 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.CheckpointResolver;
 import ai.noether.core.run.StageAssembly;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.TrainingResult;
@@ -62,7 +63,7 @@ class QuickstartRunTest {
           .doesNotContain("mlp_cp=E1_U64_S2048_model.th");
     }
     try (StageAssembly fresh = StageAssembly.assemble(config("run_id=fresh"), REGISTRY, new StopRequest())) {
-      StoredCheckpoint latest = fresh.store().resolve(config.stage(), CheckpointSelector.parse("latest"));
+      StoredCheckpoint latest = CheckpointResolver.of(fresh.store()).resolve(config.stage(), CheckpointSelector.parse("latest"));
       fresh.model().load(CheckpointReader.modelWeights(fresh.store(), latest, "mlp", null), true);
       assertThat(predict(fresh.model(), validation(config))).containsExactly(trained);
     }
@@ -104,10 +105,10 @@ class QuickstartRunTest {
 
     RunConfig resume = config("resume_run_id=quick", "resume_stage_name=train", "resume_checkpoint=E2");
     try (StageAssembly stage = StageAssembly.assemble(resume, REGISTRY, new StopRequest())) {
-      StoredCheckpoint latest = stage.store().resolve(config.stage(), CheckpointSelector.parse("latest"));
+      StoredCheckpoint latest = CheckpointResolver.of(stage.store()).resolve(config.stage(), CheckpointSelector.parse("latest"));
       assertThat(latest.iteration().toString()).as("a crash now resumes from here, not from E4")
           .isEqualTo("E2_U128_S4096");
-      assertThat(stage.store().resolve(config.stage(), CheckpointSelector.parse("last")).iteration().toString())
+      assertThat(CheckpointResolver.of(stage.store()).resolve(config.stage(), CheckpointSelector.parse("last")).iteration().toString())
           .isEqualTo("E4_U256_S8192");
     }
   }
