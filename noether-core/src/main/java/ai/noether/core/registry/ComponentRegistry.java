@@ -12,6 +12,7 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.CheckpointStoreFactory;
 import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
@@ -325,6 +326,10 @@ public final class ComponentRegistry {
   public <T> T create(ComponentCategory category, ComponentBlock block, RunContext context, Creation<T> creation) {
     Registration registration = resolve(category, block);
     Object config = ConfigBinder.bind(block, registration.factory().configType(), describe(registration, block));
+    if (context.find(CheckpointStores.class).isEmpty()) {
+      // Components that read another run's output_dir open its store by scheme, through this registry.
+      context.put(CheckpointStores.class, this::createStore);
+    }
     T component;
     try {
       component = creation.create(registration.factory(), config, context.at(block.path()));

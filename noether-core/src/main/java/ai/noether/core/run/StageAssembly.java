@@ -6,7 +6,6 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
-import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
@@ -116,7 +115,6 @@ public final class StageAssembly implements AutoCloseable {
     store = registry.createStore(config.store(), config.output(), context);
     resources.push(store);
     context.put(CheckpointStore.class, store);
-    context.put(CheckpointStores.class, registry::createStore);
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
     store.repair(config.stage());
