@@ -32,6 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "The run keeps its run id and stage name; override run_id=... to continue into a new run instead."})
 final class ResumeCommand implements Callable<Integer> {
   private static final int MAX_LISTED = 20;
+  private static final String AUTO_RESUME_HINT = "start it with the command that started it plus --resume-if-exists"
+      + " (noether train <config.yaml> run_id=<id> --resume-if-exists), which starts fresh while the stage has no"
+      + " checkpoint and resumes from its newest one on every later start";
 
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
@@ -72,10 +75,14 @@ final class ResumeCommand implements Callable<Integer> {
     }
     Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
     if (!Files.isDirectory(runDir)) {
-      throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false));
+      throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false)
+          + ". (A job killed before it wrote anything leaves no run: " + AUTO_RESUME_HINT + ".)");
     }
     String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
     Path file = runDir.resolve(stageName).resolve(RunConfig.RESOLVED_FILE_NAME);
+    if (!Files.isRegularFile(file) && Files.isDirectory(runDir.resolve(stageName))) {
+      throw stoppedBeforeItsFirstFile(stageName);
+    }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("run '" + runId + "' has no stage '" + stageName + "' with a saved configuration ("
           + file + " is missing); stages there: " + listing(runDir, true));
@@ -121,11 +128,25 @@ final class ResumeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A stage directory without a saved configuration: the process was killed before it wrote its
+   * first file (the writer lease and the checkpoint directory come first).
+   */
+  private ConfigException stoppedBeforeItsFirstFile(String stageName) {
+    return new ConfigException("run '" + runId + "' stage '" + stageName + "' was stopped before it saved its"
+        + " configuration or any checkpoint, so there is nothing to resume; "
+        + AUTO_RESUME_HINT.replace("<id>", runId) + ".");
+  }
+
   /** The run's one stage with a saved configuration. */
   private String onlyStage(Path runDir) throws IOException {
     List<String> stages = stages(runDir);
     if (stages.size() == 1) {
       return stages.get(0);
+    }
+    List<String> started = subdirectories(runDir);
+    if (stages.isEmpty() && started.size() == 1) {
+      throw stoppedBeforeItsFirstFile(started.get(0));
     }
     throw new ConfigException(stages.isEmpty()
         ? "run '" + runId + "' has no stage with a saved configuration (" + RunConfig.RESOLVED_FILE_NAME + ") in " + runDir

@@ -9,6 +9,8 @@ import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.InsufficientSpaceException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageClaim;
+import ai.noether.api.checkpoint.StageWriter;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
@@ -62,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per stage:
  * writes to one stage are serialised by a lock within the JVM and an OS file lock across processes.
- * Readers take no lock.
+ * Readers take no lock. A training process holds the stage's writer lease ({@link #claim}) for its
+ * whole life on top of that.
  *
  * <p><b>Note:</b> the Noether names are hard links, so {@code output_dir} must be on a file system
  * that supports them (every Linux local and network file system in common use does).
@@ -157,6 +160,20 @@ public final class FileCheckpointStore implements CheckpointStore {
       publishNames(dir, target);
       return primary.toStored(stage);
     });
+  }
+
+  /**
+   * Takes the stage's writer lease, {@code checkpoints/.noether/writer.lease} (creating the
+   * directories): an exclusive OS lock the kernel releases when the process ends, and which this JVM
+   * refuses to take twice. See {@link StageLease}.
+   */
+  @Override
+  public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(writer, "writer");
+    StageDirectory dir = new StageDirectory(outputDir, stage);
+    durable.createDirectories(dir.data());
+    return StageLease.acquire(dir.leaseFile(), stage, writer);
   }
 
   private interface LockedAction<T> {
