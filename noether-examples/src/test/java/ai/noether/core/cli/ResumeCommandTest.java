@@ -99,7 +99,10 @@ class ResumeCommandTest {
     Result r = resume("run-c");
 
     assertUsageError(r);
-    assertThat(r.err).isEqualTo("there is no run 'run-c' in " + runs + "; runs there: run-a, run-b\n");
+    assertThat(r.err).isEqualTo("there is no run 'run-c' in " + runs + "; runs there: run-a, run-b. (A job killed"
+        + " before it wrote anything leaves no run: start it with the command that started it plus --resume-if-exists"
+        + " (noether train <config.yaml> run_id=<id> --resume-if-exists), which starts fresh while the stage has no"
+        + " checkpoint and resumes from its newest one on every later start.)\n");
   }
 
   @Test

@@ -1,0 +1,98 @@
+package ai.noether.core.cli;
+
+import static ai.noether.core.cli.ResumeCommandTest.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.noether.core.cli.ResumeCommandTest.Result;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.config.RunConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code noether train <config> --resume-if-exists} (and {@code resume_if_exists: true}): one
+ * command for the first start and every requeue, and {@code noether resume} of a stage that has
+ * nothing to resume yet pointing at it. The command line runs in this JVM with the real launcher,
+ * minus its signal handlers.
+ */
+class AutoResumeTest {
+
+  @Test
+  void theSameCommandStartsFreshThenResumesFromTheNewestCheckpointAndEndsLikeAnUninterruptedRun(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(config, ResumeCommandTest.CONFIG);
+    Path runs = dir.resolve("runs");
+    String[] command = {"train", config.toString(), "output_dir=" + runs, "run_id=job", "--resume-if-exists"};
+
+    Result first = cli(dir, command);
+    assertThat(first.status()).as(first.err()).isEqualTo(NoetherCli.INTERRUPTED);
+    assertThat(first.out()).doesNotContain("resuming").contains("interrupted at E1_U24_S376");
+
+    Result requeued = cli(dir, command);
+    assertThat(requeued.status()).as(requeued.err()).isEqualTo(NoetherCli.OK);
+    assertThat(requeued.out()).startsWith("resuming job/train from job/train@latest (E1_U24_S376)\n")
+        .contains("run job, stage train: finished at E4_U52_S800");
+    assertThat(runs.resolve("job/train/config.yaml")).content()
+        .contains("resume_run_id: job", "resume_stage_name: train", "resume_checkpoint: latest", "resume_if_exists: true");
+
+    // The key in the file does the same as the flag.
+    Files.writeString(config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", "")
+        + "resume_if_exists: true\n");
+    Result reference = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
+    assertThat(reference.status()).as(reference.err()).isEqualTo(NoetherCli.OK);
+    assertThat(reference.out()).doesNotContain("resuming");
+    assertThat(FinalState.read(runs, "job")).isEqualTo(FinalState.read(runs, "reference"));
+  }
+
+  @Test
+  void withoutAFixedRunIdItIsAConfigurationErrorSayingSo(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(config, ResumeCommandTest.CONFIG);
+
+    Result r = cli(dir, "train", config.toString(), "output_dir=" + dir.resolve("runs"), "--resume-if-exists");
+
+    assertThat(r.status()).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err()).startsWith("command-line argument 'resume_if_exists=true': resume_if_exists: resuming if the run exists (resume_if_exists, train"
+        + " --resume-if-exists) needs a fixed run_id").doesNotContain("Exception");
+    assertThat(dir.resolve("runs")).doesNotExist();
+  }
+
+  @Test
+  void resumingAStageThatWasStoppedBeforeItsFirstFileOrCheckpointPointsAtResumeIfExists(@TempDir Path dir)
+      throws Exception {
+    Path runs = dir.resolve("runs");
+    // Killed after taking the writer lease, before config.yaml: only the directories exist.
+    Files.createDirectories(runs.resolve("early/train/checkpoints/.noether/data"));
+    // Killed after config.yaml, before the first checkpoint.
+    RunConfig saved = new RunConfigLoader(dir, () -> "unused").parse(ResumeCommandTest.CONFIG, "stage.yaml",
+        List.of("output_dir=" + runs, "run_id=later"));
+    saved.writeResolved(saved.resolvedFile());
+    Files.createDirectories(runs.resolve("later/train/checkpoints/.noether/data"));
+
+    Result early = cli(dir, "resume", "early", "--output-dir", runs.toString());
+    assertThat(early.status()).isEqualTo(NoetherCli.USAGE);
+    assertThat(early.err()).isEqualTo("run 'early' stage 'train' was stopped before it saved its configuration or any"
+        + " checkpoint, so there is nothing to resume; start it with the command that started it plus"
+        + " --resume-if-exists (noether train <config.yaml> run_id=early --resume-if-exists), which starts fresh while"
+        + " the stage has no checkpoint and resumes from its newest one on every later start.\n");
+    assertThat(cli(dir, "resume", "early", "--stage", "train", "--output-dir", runs.toString()).err())
+        .isEqualTo(early.err());
+
+    Result later = cli(dir, "resume", "later", "--output-dir", runs.toString());
+    assertThat(later.status()).isEqualTo(NoetherCli.USAGE);
+    assertThat(later.err()).isEqualTo("stage later/train has no checkpoint yet: it was stopped before its first save,"
+        + " so there is nothing to resume. Start it again with the command that started it plus --resume-if-exists"
+        + " (noether train <config.yaml> run_id=later --resume-if-exists), which starts fresh while the stage has no"
+        + " checkpoint and resumes from its newest one on every later start; with the configuration it saved: noether"
+        + " train " + saved.resolvedFile() + " --resume-if-exists.\n");
+
+    // And that command does it.
+    Result started = cli(dir, "train", saved.resolvedFile().toString(), "--resume-if-exists");
+    assertThat(started.status()).as(started.err()).isEqualTo(NoetherCli.INTERRUPTED);
+    assertThat(started.out()).doesNotContain("resuming").contains("run later, stage train: interrupted at E1_U24_S376");
+  }
+}

@@ -1,0 +1,89 @@
+package ai.noether.core.cli;
+
+import static ai.noether.core.cli.ResumeCommandTest.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.core.cli.ResumeCommandTest.Result;
+import ai.noether.core.store.FileCheckpointStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A disk that fills up in the middle of training, for real: the run writes to an 8 MiB tmpfs, and
+ * after update 10 another "job" takes all of it but 128 KB (history lines still fit, a checkpoint
+ * does not). Training must stop after {@code trainer.max_failed_saves} failed saves instead of
+ * training on without checkpoints, exit with status 4 saying how much space a checkpoint needs,
+ * and continue once space is freed. Skipped where mounting is not permitted (it needs root).
+ */
+class FullDiskTest {
+  /** 52 updates; a checkpoint every 2 updates. */
+  static final String CONFIG = ResumeCommandTest.CONFIG
+      .replace("{kind: checkpoint, every_n_updates: 20}", "{kind: checkpoint, every_n_updates: 2}")
+      .replace("- {kind: test-interrupt, at_update: 24}", "- {kind: test-fill-disk, at_update: 10, path: FILLER,"
+          + " leave_free_bytes: 131072}");
+
+  @TempDir Path dir;
+  private Path disk;
+  private boolean mounted;
+
+  @BeforeEach
+  void mountSmallDisk() throws Exception {
+    disk = Files.createDirectories(dir.resolve("disk"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here (needs root): " + output.strip());
+    mounted = true;
+  }
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mounted) {
+      Process umount = new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
+      String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(umount.waitFor()).as("umount %s: %s", disk, output).isZero();
+    }
+  }
+
+  @Test
+  void trainingStopsAfterThreeFailedSavesSaysHowMuchSpaceIsNeededAndContinuesOnceThereIsRoom() throws Exception {
+    Path runs = disk.resolve("runs");
+    Path filler = disk.resolve("other-job.bin");
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(config, CONFIG.replace("FILLER", filler.toString()));
+
+    Result full = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=full");
+
+    assertThat(full.status()).as(full.out() + full.err()).isEqualTo(NoetherCli.SAVES_FAILED);
+    Path checkpoints = runs.resolve("full/train/checkpoints");
+    assertThat(full.err()).matches("(?s)training full/train stopped at E\\d_U1\\d_S\\d+ because the last 3 checkpoint"
+        + " saves failed \\(trainer\\.max_failed_saves: 3\\); the last failure: not enough free space for checkpoint .*"
+        + "\nThe emergency checkpoint could not be written either \\(not enough free space .*\\); the updates since the"
+        + " newest checkpoint, E0_U8_S128, are lost\\. One checkpoint needs \\d+\\.\\d KB and \\d+\\.\\d KB were free:"
+        + " make room for at least \\d+\\.\\d KB \\(\\d+\\.\\d KB more than was free\\) on the disk of "
+        + java.util.regex.Pattern.quote(checkpoints.toString()) + ", better for several checkpoints, or set output_dir to"
+        + " a larger disk\\. Then continue with: \\./noether resume full --stage train --output-dir "
+        + java.util.regex.Pattern.quote(runs.toString()) + "\n")
+        .doesNotContain("\tat ");
+    FileCheckpointStore store = FileCheckpointStore.open(runs);
+    StageId stage = new StageId("full", "train");
+    assertThat(store.resolve(stage, CheckpointSelector.parse("latest")).describe()).isEqualTo("latest @ E0_U8_S128");
+    assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl")))
+        .as("it stopped within a few updates of the third failed save, instead of training to update 52")
+        .isBetween(11L, 19L);
+
+    Files.delete(filler);
+    Result resumed = cli(dir, "resume", "full", "--output-dir", runs.toString());
+    assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
+    assertThat(resumed.out()).startsWith("resuming full/train from full/train@latest (E0_U8_S128)")
+        .contains("finished at E4_U52_S800");
+  }
+}
