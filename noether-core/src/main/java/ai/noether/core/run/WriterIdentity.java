@@ -26,8 +26,31 @@ final class WriterIdentity {
   static StageWriter current() {
     ProcessHandle self = ProcessHandle.current();
     ProcessHandle.Info info = self.info();
-    return new StageWriter(self.pid(), host(), info.startInstant().orElseGet(Instant::now),
-        command(info.arguments().map(List::of).orElse(List.of()), info.command()));
+    List<String> commandLine = commandLine();
+    String shown = commandLine.isEmpty()
+        ? command(info.arguments().map(List::of).orElse(List.of()), info.command())
+        : command(commandLine.subList(1, commandLine.size()), Optional.of(commandLine.get(0)));
+    return new StageWriter(self.pid(), host(), info.startInstant().orElseGet(Instant::now), shown);
+  }
+
+  /**
+   * The command line from {@code /proc/self/cmdline}, executable first; empty where there is none.
+   * {@link ProcessHandle.Info#arguments()} gives none on Linux once the command line is longer than
+   * a page, which a JVM's class path alone usually is.
+   */
+  private static List<String> commandLine() {
+    try {
+      Path cmdline = Path.of("/proc/self/cmdline");
+      if (!Files.isReadable(cmdline)) {
+        return List.of();
+      }
+      String text = new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8);
+      List<String> parts = new ArrayList<>(List.of(text.split("\0")));
+      parts.removeIf(String::isEmpty);
+      return parts;
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
   }
 
   /**

@@ -360,7 +360,7 @@ public final class FileCheckpointStore implements CheckpointStore {
               + ByteSizes.human(available) + " are free in " + dir.checkpoints()
               + ". Nothing was written and earlier checkpoints are intact; free some space or set output_dir "
               + "to a larger disk.",
-          needed, available, null);
+          needed, available, needed + SPACE_MARGIN, null);
     }
     return available;
   }
@@ -372,7 +372,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             + dir.checkpoints() + ": it needs " + ByteSizes.human(needed) + "; " + ByteSizes.human(available)
             + " were free when the commit started, so something else is using the disk too. Its partial files "
             + "were removed and earlier checkpoints are intact; free some space or set output_dir to a larger disk.",
-        needed, available, cause);
+        needed, available, needed + SPACE_MARGIN, cause);
   }
 
   @Override

@@ -13,9 +13,11 @@ final class SaveSpace {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof InsufficientSpaceException space) {
         long needed = space.neededBytes();
+        long required = space.requiredFreeBytes();
         long free = space.availableBytes();
-        return "One checkpoint needs " + human(needed) + (free >= 0 ? " and " + human(free) + " were free" : "")
-            + ": make room for at least " + human(needed) + (free >= 0 && free < needed ? " (" + human(needed - free)
+        return "One checkpoint needs " + human(needed) + (required > needed ? ", and a save starts only with " + human(required)
+            + " free (room for the store's metadata too)" : "") + (free >= 0 ? "; " + human(free) + " were free" : "")
+            + ": make room for at least " + human(required) + (free >= 0 && free < required ? " (" + human(required - free)
             + " more than was free)" : "") + " on the disk of " + checkpoints + ", better for several checkpoints, or set"
             + " output_dir to a larger disk.";
       }

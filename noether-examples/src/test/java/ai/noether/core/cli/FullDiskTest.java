@@ -60,15 +60,17 @@ class FullDiskTest {
     Path config = dir.resolve("stage.yaml");
     Files.writeString(config, CONFIG.replace("FILLER", filler.toString()));
 
-    Result full = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=full");
+    Result full = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=full",
+        "trainer.log_every_n_updates=1");
 
     assertThat(full.status()).as(full.out() + full.err()).isEqualTo(NoetherCli.SAVES_FAILED);
     Path checkpoints = runs.resolve("full/train/checkpoints");
-    assertThat(full.err()).matches("(?s)training full/train stopped at E\\d_U1\\d_S\\d+ because the last 3 checkpoint"
+    assertThat(full.err()).matches("(?s)training full/train stopped at E\\d_U1\\d_S\\d+ because the last \\d checkpoint"
         + " saves failed \\(trainer\\.max_failed_saves: 3\\); the last failure: not enough free space for checkpoint .*"
         + "\nThe emergency checkpoint could not be written either \\(not enough free space .*\\); the updates since the"
-        + " newest checkpoint, E0_U8_S128, are lost\\. One checkpoint needs \\d+\\.\\d KB and \\d+\\.\\d KB were free:"
-        + " make room for at least \\d+\\.\\d KB \\(\\d+\\.\\d KB more than was free\\) on the disk of "
+        + " newest checkpoint, E0_U8_S128, are lost\\. One checkpoint needs \\d+\\.\\d KB, and a save starts only"
+        + " with 28\\d\\.\\d KB free \\(room for the store's metadata too\\); 131\\.1 KB were free: make room for at"
+        + " least 28\\d\\.\\d KB \\(15\\d\\.\\d KB more than was free\\) on the disk of "
         + java.util.regex.Pattern.quote(checkpoints.toString()) + ", better for several checkpoints, or set output_dir to"
         + " a larger disk\\. Then continue with: \\./noether resume full --stage train --output-dir "
         + java.util.regex.Pattern.quote(runs.toString()) + "\n")
