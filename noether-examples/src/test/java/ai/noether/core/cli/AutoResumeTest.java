@@ -38,6 +38,13 @@ class AutoResumeTest {
         .contains("run job, stage train: finished at E4_U52_S800");
     assertThat(runs.resolve("job/train/config.yaml")).content()
         .contains("resume_run_id: job", "resume_stage_name: train", "resume_checkpoint: latest", "resume_if_exists: true");
+    FinalState finished = FinalState.read(runs, "job");
+
+    Result again = cli(dir, command);
+    assertThat(again.status()).as(again.err()).isEqualTo(NoetherCli.OK);
+    assertThat(again.out()).startsWith("resuming job/train from job/train@latest (E4_U52_S800)\n")
+        .contains("run job, stage train: finished at E4_U52_S800");
+    assertThat(FinalState.read(runs, "job")).as("a finished stage has nothing left to train").isEqualTo(finished);
 
     // The key in the file does the same as the flag.
     Files.writeString(config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", "")
