@@ -130,7 +130,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   /**
    * A stage directory without a saved configuration: the process was killed before it wrote its
-   * first file (the writer lease and the checkpoint directory come first).
+   * first file.
    */
   private ConfigException stoppedBeforeItsFirstFile(String stageName) {
     return new ConfigException("run '" + runId + "' stage '" + stageName + "' was stopped before it saved its"
@@ -174,7 +174,9 @@ final class ResumeCommand implements Callable<Integer> {
 
   private static List<String> subdirectories(Path dir) throws IOException {
     try (Stream<Path> children = Files.list(dir)) {
-      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+      // Hidden directories (the stores' own, such as .noether) are not runs or stages.
+      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).sorted().toList();
     }
   }
 }

@@ -233,7 +233,8 @@ public final class StageAssembly implements AutoCloseable {
   /** True when the stage exists but has no checkpoint at all (it was stopped before its first save). */
   private boolean hasNoCheckpoint(ResumeConfig resume) throws IOException {
     try {
-      return store.list(resume.stage()).isEmpty();
+      return store.stages(resume.stage().runId()).contains(resume.stage().stageName())
+          && store.list(resume.stage()).isEmpty();
     } catch (CheckpointNotFoundException e) {
       return false;
     }

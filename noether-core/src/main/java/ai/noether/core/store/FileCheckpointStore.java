@@ -163,17 +163,19 @@ public final class FileCheckpointStore implements CheckpointStore {
   }
 
   /**
-   * Takes the stage's writer lease, {@code checkpoints/.noether/writer.lease} (creating the
-   * directories): an exclusive OS lock the kernel releases when the process ends, and which this JVM
-   * refuses to take twice. See {@link StageLease}.
+   * Takes the stage's writer lease, {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}:
+   * an exclusive OS lock the kernel releases when the process ends, and which this JVM refuses to
+   * take twice. See {@link StageLease}. It lives outside the stage, so that claiming creates no run
+   * directory (a command that fails leaves none behind) and deleting a run's directory while it
+   * trains cannot let a second writer in.
    */
   @Override
   public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(writer, "writer");
-    StageDirectory dir = new StageDirectory(outputDir, stage);
-    durable.createDirectories(dir.data());
-    return StageLease.acquire(dir.leaseFile(), stage, writer);
+    Path file = StageLease.file(outputDir, stage);
+    durable.createDirectories(file.getParent());
+    return StageLease.acquire(file, stage, writer);
   }
 
   private interface LockedAction<T> {

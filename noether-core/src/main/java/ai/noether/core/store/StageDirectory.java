@@ -23,7 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * checkpoints/.noether/{tag}.manifest           one per tag: its files, sizes, CRC32C (the commit point)
  * checkpoints/.noether/data/{commit}.{name}.blob  the bytes, written once, never modified
  * checkpoints/.noether/lock                     the writer lock, held around each write
- * checkpoints/.noether/writer.lease             the writer lease, held by a training process for its life
  * .{name}.{nonce}.tmp                           pending files in either directory
  * </pre>
  */
@@ -69,10 +68,6 @@ final class StageDirectory {
 
   Path lockFile() {
     return store().resolve(LOCK);
-  }
-
-  Path leaseFile() {
-    return store().resolve(StageLease.FILE_NAME);
   }
 
   /** The Noether-named file of a checkpoint. */

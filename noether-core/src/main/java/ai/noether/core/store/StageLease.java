@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The writer lease of one stage: the file store's {@link StageClaim}. It is an exclusive OS lock on
- * {@code checkpoints/.noether/writer.lease}, held from the claim until it is closed or the process
- * ends (the kernel releases it then, so a lease of a killed process never blocks), plus a registry
- * of the leases this JVM holds: OS file locks belong to the whole process, so a second claim from
- * this JVM must be refused before it touches the file. It is a different file from
+ * {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}, held from the claim until it is
+ * closed or the process ends (the kernel releases it then, so a lease of a killed process never
+ * blocks), plus a registry of the leases this JVM holds: OS file locks belong to the whole
+ * process, so a second claim from this JVM must be refused before it touches the file. It is a different file from
  * {@link StageLock}'s, which orders single writes and is taken and released around each of them.
  *
  * <p>The holder writes who it is into the file (process id, host, start time, command line), so
@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * file, which is why this JVM never opens the lease file of a stage it holds.
  */
 final class StageLease implements StageClaim {
-  static final String FILE_NAME = "writer.lease";
+  static final String DIRECTORY = ".noether";
+  static final String LEASES = "leases";
+  static final String SUFFIX = ".lease";
   private static final ConcurrentHashMap<Path, StageLease> HELD = new ConcurrentHashMap<>();
   /** How long a refused claim waits for the holder, which has just taken the lock, to say who it is. */
   private static final long DESCRIBE_PATIENCE_MILLIS = 1000;
@@ -49,6 +51,11 @@ final class StageLease implements StageClaim {
     this.file = file;
     this.stage = stage;
     this.writer = writer;
+  }
+
+  /** {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}; hidden from every run listing. */
+  static Path file(Path outputDir, StageId stage) {
+    return outputDir.resolve(DIRECTORY).resolve(LEASES).resolve(stage.runId()).resolve(stage.stageName() + SUFFIX);
   }
 
   /**

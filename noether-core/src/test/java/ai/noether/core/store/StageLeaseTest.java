@@ -57,11 +57,13 @@ class StageLeaseTest {
   }
 
   @Test
-  void theLeaseFileNamesItsHolderAndIsApartFromTheCommitLock() throws Exception {
+  void theLeaseFileNamesItsHolderAndIsApartFromTheStageAndItsCommitLock() throws Exception {
     FileCheckpointStore store = FileCheckpointStore.open(outputDir);
     Path checkpoints = outputDir.resolve("run1/train/checkpoints");
     try (StageClaim claim = store.claim(STAGE, ME)) {
-      Path lease = checkpoints.resolve(".noether/writer.lease");
+      assertThat(outputDir.resolve("run1")).as("claiming creates no run directory").doesNotExist();
+      assertThat(store.runs()).isEmpty();
+      Path lease = outputDir.resolve(".noether/leases/run1/train.lease");
       assertThat(StageLease.parse(Files.readString(lease))).isEqualTo(ME);
       // The holder still commits: the per-commit lock is another file.
       store.commit(STAGE, ai.noether.api.checkpoint.CheckpointTag.at(IT), IT,
@@ -93,15 +95,15 @@ class StageLeaseTest {
           })
           .hasMessageStartingWith("stage run1/train is being trained by another process (pid " + holder.pid()
               + " on host test-host, started ")
-          .hasMessageContaining("The lease is " + outputDir.resolve("run1/train/checkpoints/.noether/writer.lease"));
+          .hasMessageContaining("The lease is " + outputDir.resolve(".noether/leases/run1/train.lease"));
 
       holder.destroyForcibly();
       assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
       // The file is still there, naming the dead holder; the kernel dropped its lock.
-      assertThat(StageLease.parse(Files.readString(outputDir.resolve("run1/train/checkpoints/.noether/writer.lease")))
+      assertThat(StageLease.parse(Files.readString(outputDir.resolve(".noether/leases/run1/train.lease")))
           .pid()).isEqualTo(holder.pid());
       try (StageClaim claim = store.claim(STAGE, ME)) {
-        assertThat(StageLease.parse(Files.readString(outputDir.resolve("run1/train/checkpoints/.noether/writer.lease"))))
+        assertThat(StageLease.parse(Files.readString(outputDir.resolve(".noether/leases/run1/train.lease"))))
             .isEqualTo(ME);
       }
     } finally {

@@ -72,7 +72,7 @@ class AutoResumeTest {
   void resumingAStageThatWasStoppedBeforeItsFirstFileOrCheckpointPointsAtResumeIfExists(@TempDir Path dir)
       throws Exception {
     Path runs = dir.resolve("runs");
-    // Killed after taking the writer lease, before config.yaml: only the directories exist.
+    // Left by a start killed before config.yaml, e.g. after a first, failed save: only directories.
     Files.createDirectories(runs.resolve("early/train/checkpoints/.noether/data"));
     // Killed after config.yaml, before the first checkpoint.
     RunConfig saved = new RunConfigLoader(dir, () -> "unused").parse(ResumeCommandTest.CONFIG, "stage.yaml",

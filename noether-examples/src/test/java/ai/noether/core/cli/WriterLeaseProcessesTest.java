@@ -83,7 +83,7 @@ class WriterLeaseProcessesTest {
 
       trainer.killHard();
     }
-    assertThat(Files.readString(runs.resolve("busy/train/checkpoints/.noether/writer.lease")))
+    assertThat(Files.readString(runs.resolve(".noether/leases/busy/train.lease")))
         .as("the killed process's lease file is still there").contains("pid: ");
     long epoch = FileCheckpointStore.open(runs).resolve(stage, CheckpointSelector.parse("latest")).iteration().epoch();
     Result resumed = ResumeCommandTest.cli(dir, "resume", "busy", "--output-dir", runs.toString(),
