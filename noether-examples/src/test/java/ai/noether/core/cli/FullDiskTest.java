@@ -128,4 +128,29 @@ class FullDiskTest {
     assertThat(resumed.out()).startsWith("resuming full/train from full/train@latest (E0_U8_S128)")
         .contains("finished at E4_U52_S800");
   }
+
+  @Test
+  void aDiskWithNoRoomLeftEvenForTheHistoryStillStopsOnTheFailedSavesAndNotOnTheHistoryFile() throws Exception {
+    Path runs = disk.resolve("runs");
+    Path filler = disk.resolve("other-job.bin");
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(config, CONFIG.replace("FILLER", filler.toString()).replace("leave_free_bytes: 131072",
+        "leave_free_bytes: 0"));
+
+    // 40 failed saves, 80 updates with a history line each: far more than the last page of
+    // history.jsonl holds, so its appends fail too.
+    Result full = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=full",
+        "trainer.log_every_n_updates=1", "trainer.max_epochs=12", "trainer.max_failed_saves=40");
+
+    assertThat(full.status()).as(full.out() + full.err()).isEqualTo(NoetherCli.SAVES_FAILED);
+    assertThat(full.err()).startsWith("training full/train stopped at E").contains("checkpoint saves failed")
+        .contains("(trainer.max_failed_saves: 40)").contains("make room for at least").doesNotContain("history");
+    assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl")))
+        .as("the history file stopped being written when the disk was full").isLessThan(80);
+
+    Files.delete(filler);
+    Result resumed = cli(dir, "resume", "full", "--output-dir", runs.toString(), "trainer.callbacks[2].at_update=1000");
+    assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
+    assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl"))).isEqualTo(156);
+  }
 }
