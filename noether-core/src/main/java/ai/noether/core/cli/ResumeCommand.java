@@ -76,7 +76,8 @@ final class ResumeCommand implements Callable<Integer> {
     Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
     if (!Files.isDirectory(runDir)) {
       throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false)
-          + ". (A job killed before it wrote anything leaves no run: " + AUTO_RESUME_HINT + ".)");
+          + ". (A job killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id=" + runId
+          + " --resume-if-exists' starts it, and resumes it once it has a checkpoint.)");
     }
     String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
     Path file = runDir.resolve(stageName).resolve(RunConfig.RESOLVED_FILE_NAME);

@@ -6,6 +6,7 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
@@ -29,6 +30,7 @@ import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -241,8 +243,7 @@ public final class StageAssembly implements AutoCloseable {
   }
 
   private String nothingToResume(ResumeConfig resume) {
-    java.nio.file.Path saved = new ai.noether.api.checkpoint.RunLayout(config.outputDir(), resume.stage()).stageDir()
-        .resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path saved = new RunLayout(config.outputDir(), resume.stage()).stageDir().resolve(RunConfig.RESOLVED_FILE_NAME);
     return "stage " + resume.stage() + " has no checkpoint yet: it was stopped before its first save, so there is"
         + " nothing to resume. Start it again with the command that started it plus --resume-if-exists (noether train"
         + " <config.yaml> run_id=" + resume.stage().runId()

@@ -6,6 +6,7 @@ import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -269,23 +270,22 @@ public final class Trainer implements AutoCloseable {
     String why = "training " + stage + " stopped at " + iteration + " because the last " + writer.consecutiveFailures()
         + " checkpoint saves failed (trainer.max_failed_saves: " + maxFailedSaves + "); the last failure: "
         + describe(last);
-    String space = SaveSpace.advice(last, stageDir.resolve(ai.noether.api.checkpoint.RunLayout.CHECKPOINTS));
+    Path checkpoints = stageDir.resolve(RunLayout.CHECKPOINTS);
     try {
       StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SAVES_FAILED),
           Set.of(CheckpointTag.LATEST)).join();
       LOG.error("{}; wrote emergency checkpoint {}", why, saved.describe());
       return new CheckpointSavesFailedException(why + "\nThe emergency checkpoint " + saved.describe() + " of the state at"
-          + " the stop was written after all, so nothing is lost. " + space + " Then continue with: "
-          + resumeCommand(null), true, last);
+          + " the stop was written after all, so nothing is lost. " + SaveSpace.advice(last, checkpoints)
+          + " Then continue with: " + resumeCommand(null), true, last);
     } catch (RuntimeException e) {
       LOG.error("{}; the emergency checkpoint could not be written either: {}", why, describe(e));
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      // The emergency save's own failure is the freshest word on how much space is needed.
+      Throwable cause = writer.lastFailure() != null ? writer.lastFailure() : last;
       CheckpointSavesFailedException failed = new CheckpointSavesFailedException(why + "\nThe emergency checkpoint"
           + " could not be written either (" + describe(e) + "); the updates since "
           + (newest == null ? "the start" : "the newest checkpoint, " + newest.describe() + ",") + " are lost. "
-          + SaveSpace.advice(cause instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : cause,
-              stageDir.resolve(ai.noether.api.checkpoint.RunLayout.CHECKPOINTS))
-          + " Then continue with: " + resumeCommand(null), false, last);
+          + SaveSpace.advice(cause, checkpoints) + " Then continue with: " + resumeCommand(null), false, last);
       failed.addSuppressed(e);
       return failed;
     }

@@ -100,9 +100,8 @@ class ResumeCommandTest {
 
     assertUsageError(r);
     assertThat(r.err).isEqualTo("there is no run 'run-c' in " + runs + "; runs there: run-a, run-b. (A job killed"
-        + " before it wrote anything leaves no run: start it with the command that started it plus --resume-if-exists"
-        + " (noether train <config.yaml> run_id=<id> --resume-if-exists), which starts fresh while the stage has no"
-        + " checkpoint and resumes from its newest one on every later start.)\n");
+        + " before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-c --resume-if-exists' starts"
+        + " it, and resumes it once it has a checkpoint.)\n");
   }
 
   @Test
