@@ -15,15 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A job killed with {@code kill -9} at random early moments (while the JVM starts, before its
+ * A job killed with {@code kill -9} at a random early moment (while the JVM starts, before its
  * writer lease, before {@code config.yaml}, before or during its first checkpoint) is requeued with
- * the very same command, {@code noether train <config> run_id=... --resume-if-exists}, until it
- * finishes; it must end exactly like a run that was never killed.
+ * the very same command, {@code noether train <config> run_id=... --resume-if-exists}; it must
+ * finish, and end exactly like a run that was never killed. Three jobs, each killed once, at random
+ * within one of three windows that cover the time a start takes to its first checkpoint.
  */
 class KilledBeforeItsFirstFileTest {
-  static final int KILLS = 5;
-  /** 4 epochs of 64 updates; a checkpoint every 8 updates, so the first one comes early. */
-  static final List<String> SHORT = List.of("trainer.max_epochs=4", "trainer.log_every_n_updates=1",
+  static final int KILLS = 3;
+  /** 2 epochs of 64 updates; a checkpoint every 8 updates, so the first one comes early. */
+  static final List<String> SHORT = List.of("trainer.max_epochs=2", "trainer.log_every_n_updates=1",
       "trainer.callbacks[0].every_n_updates=8");
   private static final Pattern UPDATE = Pattern.compile("\"update\":(\\d+)");
 
@@ -35,32 +36,55 @@ class KilledBeforeItsFirstFileTest {
   }
 
   @Test
-  void theSameCommandFinishesWhateverStateAnEarlyKillLeft(@TempDir Path dir) throws Exception {
+  void theSameCommandFinishesWhateverStateAnEarlyKillLeftAndEndsLikeAnUnkilledRun(@TempDir Path dir) throws Exception {
     Path runs = dir.resolve("runs");
+    // How long a start takes here to its first checkpoint: the kills land before and around it.
+    long firstCheckpointMillis;
     try (NoetherProcess reference = train(dir, runs, "reference")) {
+      long start = System.nanoTime();
+      while (!hasCheckpoint(runs.resolve("reference/train")) && reference.isAlive()) {
+        Thread.sleep(5);
+      }
+      firstCheckpointMillis = (System.nanoTime() - start) / 1_000_000;
       assertThat(reference.awaitExit()).as(reference.log()).isEqualTo(NoetherCli.OK);
     }
     long seed = System.nanoTime();
     Random random = new Random(seed);
     List<String> story = new ArrayList<>();
-    // The first kills land while the JVM starts or assembles the stage, the later ones around the
-    // first checkpoints: a start takes a few seconds here.
+    int beforeFirstCheckpoint = 0;
+    FinalState expected = FinalState.read(runs, "reference");
+    List<Long> expectedUpdates = updates(runs.resolve("reference/train/history.jsonl"));
     for (int kill = 0; kill < KILLS; kill++) {
-      long delay = random.nextInt(800 * (kill + 1));
-      try (NoetherProcess p = train(dir, runs, "early")) {
+      // One kill per window of the time to the first checkpoint (and a little beyond), at random in it.
+      long window = firstCheckpointMillis * 5 / 4 / KILLS;
+      long delay = kill * window + random.nextLong(window + 1);
+      String runId = "early-" + kill;
+      try (NoetherProcess p = train(dir, runs, runId)) {
         Thread.sleep(delay);
         p.killHard();
       }
-      story.add("kill -9 after " + delay + " ms: " + state(runs.resolve("early/train")));
+      beforeFirstCheckpoint += hasCheckpoint(runs.resolve(runId + "/train")) ? 0 : 1;
+      story.add("kill -9 after " + delay + " ms: " + state(runs.resolve(runId + "/train")));
+      String context = "seed " + seed + ", first checkpoint after " + firstCheckpointMillis + " ms: "
+          + String.join("; ", story);
+      try (NoetherProcess again = train(dir, runs, runId)) {
+        assertThat(again.awaitExit()).as("%s\n%s", context, again.log()).isEqualTo(NoetherCli.OK);
+      }
+      assertThat(FinalState.read(runs, runId)).as(context).isEqualTo(expected);
+      assertThat(updates(runs.resolve(runId + "/train/history.jsonl")))
+          .as("history.jsonl holds each update once, in order; %s", context).isEqualTo(expectedUpdates);
     }
-    String context = "seed " + seed + ": " + String.join("; ", story);
-    try (NoetherProcess last = train(dir, runs, "early")) {
-      assertThat(last.awaitExit()).as("%s\n%s", context, last.log()).isEqualTo(NoetherCli.OK);
+    assertThat(beforeFirstCheckpoint).as("kills before the first checkpoint: %s", story).isPositive();
+  }
+
+  private static boolean hasCheckpoint(Path stageDir) throws Exception {
+    Path checkpoints = stageDir.resolve("checkpoints");
+    if (!Files.isDirectory(checkpoints)) {
+      return false;
     }
-    assertThat(FinalState.read(runs, "early")).as(context).isEqualTo(FinalState.read(runs, "reference"));
-    List<Long> updates = updates(runs.resolve("early/train/history.jsonl"));
-    assertThat(updates).as("history.jsonl holds each update once, in order; %s", context)
-        .isEqualTo(updates(runs.resolve("reference/train/history.jsonl")));
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      return files.anyMatch(p -> p.getFileName().toString().endsWith("_model.th"));
+    }
   }
 
   private static String state(Path stageDir) throws Exception {
@@ -70,9 +94,11 @@ class KilledBeforeItsFirstFileTest {
     if (!Files.exists(stageDir.resolve("config.yaml"))) {
       return "stage directory without config.yaml";
     }
+    if (!hasCheckpoint(stageDir)) {
+      return "config.yaml, no checkpoint";
+    }
     try (Stream<Path> files = Files.list(stageDir.resolve("checkpoints"))) {
-      long checkpoints = files.filter(p -> p.getFileName().toString().endsWith("_model.th")).count();
-      return checkpoints == 0 ? "config.yaml, no checkpoint" : checkpoints + " model files";
+      return files.filter(p -> p.getFileName().toString().endsWith("_model.th")).count() + " model files";
     }
   }
 
