@@ -81,7 +81,7 @@ final class ResumeCommand implements Callable<Integer> {
     }
     String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
     Path file = runDir.resolve(stageName).resolve(RunConfig.RESOLVED_FILE_NAME);
-    if (!Files.isRegularFile(file) && Files.isDirectory(runDir.resolve(stageName))) {
+    if (!Files.isRegularFile(file) && startedWithoutCheckpoint(runDir.resolve(stageName))) {
       throw stoppedBeforeItsFirstFile(stageName);
     }
     if (!Files.isRegularFile(file)) {
@@ -139,6 +139,23 @@ final class ResumeCommand implements Callable<Integer> {
         + AUTO_RESUME_HINT.replace("<id>", runId) + ".");
   }
 
+  /**
+   * A stage directory whose {@code checkpoints/} holds no file (hidden ones aside): not, say, a
+   * stage written by Noether in Python, which has checkpoints but no {@code config.yaml}.
+   */
+  private static boolean startedWithoutCheckpoint(Path stageDir) throws IOException {
+    if (!Files.isDirectory(stageDir)) {
+      return false;
+    }
+    Path checkpoints = stageDir.resolve(ai.noether.api.checkpoint.RunLayout.CHECKPOINTS);
+    if (!Files.isDirectory(checkpoints)) {
+      return true;
+    }
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      return files.noneMatch(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p));
+    }
+  }
+
   /** The run's one stage with a saved configuration. */
   private String onlyStage(Path runDir) throws IOException {
     List<String> stages = stages(runDir);
@@ -146,7 +163,7 @@ final class ResumeCommand implements Callable<Integer> {
       return stages.get(0);
     }
     List<String> started = subdirectories(runDir);
-    if (stages.isEmpty() && started.size() == 1) {
+    if (stages.isEmpty() && started.size() == 1 && startedWithoutCheckpoint(runDir.resolve(started.get(0)))) {
       throw stoppedBeforeItsFirstFile(started.get(0));
     }
     throw new ConfigException(stages.isEmpty()

@@ -89,6 +89,12 @@ class AutoResumeTest {
     assertThat(cli(dir, "resume", "early", "--stage", "train", "--output-dir", runs.toString()).err())
         .isEqualTo(early.err());
 
+    // A stage with checkpoints but no config.yaml (written by Noether in Python) was not stopped early.
+    Files.createDirectories(runs.resolve("python/train/checkpoints"));
+    Files.writeString(runs.resolve("python/train/checkpoints/net_cp=latest_model.th"), "");
+    assertThat(cli(dir, "resume", "python", "--output-dir", runs.toString()).err())
+        .startsWith("run 'python' has no stage with a saved configuration (config.yaml) in ");
+
     Result later = cli(dir, "resume", "later", "--output-dir", runs.toString());
     assertThat(later.status()).isEqualTo(NoetherCli.USAGE);
     assertThat(later.err()).isEqualTo("stage later/train has no checkpoint yet: it was stopped before its first save,"
