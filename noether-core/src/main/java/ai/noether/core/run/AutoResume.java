@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -17,11 +18,14 @@ import org.slf4j.LoggerFactory;
  * writer claim, so no other process can add or remove checkpoints between the look and the start.
  *
  * <ul>
- *   <li>The stage has a checkpoint: it resumes from its {@code latest}, unless the resume keys
- *       already select a checkpoint of this very stage (then that one).
+ *   <li>The stage has a resumable checkpoint: it resumes from its {@code latest}, unless the
+ *       resume keys already select a checkpoint of this very stage (then that one).
  *   <li>It has none, whatever else a killed start left there (a directory, the saved configuration,
  *       a metric history, pending files): the run starts as the rest of the configuration says,
- *       fresh or from the stage the resume keys name.
+ *       fresh or from the stage the resume keys name. Model-only checkpoints (a {@code best.*}
+ *       saved before the first resumable checkpoint) are such leftovers: nothing can continue from
+ *       them, and the new start writes them again, so they are deleted first; otherwise they would
+ *       mix two trainings under one name and make the fresh start refuse the stage.
  * </ul>
  */
 final class AutoResume {
@@ -40,6 +44,16 @@ final class AutoResume {
     } catch (CheckpointNotFoundException e) {
       existing = List.of();
     }
+    List<StoredCheckpoint> resumable = existing.stream().filter(AutoResume::isResumable).toList();
+    if (resumable.isEmpty() && !existing.isEmpty()) {
+      LOG.warn("resume_if_exists: stage {} has only model-only checkpoints ({}), left by a start that was stopped"
+          + " before its first resumable checkpoint; deleting them, this start writes them again", config.stage(),
+          existing.stream().map(StoredCheckpoint::describe).toList());
+      for (StoredCheckpoint c : existing) {
+        store.delete(config.stage(), c.tag());
+      }
+      existing = List.of();
+    }
     if (existing.isEmpty()) {
       LOG.info("resume_if_exists: stage {} has no checkpoint yet; {}", config.stage(),
           config.optResume().map(r -> "starting from " + r.stage() + " as resume_run_id says").orElse("starting fresh"));
@@ -48,8 +62,13 @@ final class AutoResume {
     if (config.optResume().filter(r -> r.stage().equals(config.stage())).isPresent()) {
       return config;
     }
-    LOG.info("resume_if_exists: stage {} has {} checkpoint(s); resuming from its latest", config.stage(),
-        existing.size());
+    LOG.info("resume_if_exists: stage {} has {} resumable checkpoint(s); resuming from its latest", config.stage(),
+        resumable.size());
     return config.withResume(new ResumeConfig(config.stage(), CheckpointSelector.parse("latest")));
+  }
+
+  /** A checkpoint training can continue from: it has a trainer file (counters, callback states). */
+  private static boolean isResumable(StoredCheckpoint checkpoint) {
+    return checkpoint.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER);
   }
 }

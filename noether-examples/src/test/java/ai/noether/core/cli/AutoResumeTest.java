@@ -3,12 +3,24 @@ package ai.noether.core.cli;
 import static ai.noether.core.cli.ResumeCommandTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.noether.api.checkpoint.CheckpointFile;
+import ai.noether.api.checkpoint.CheckpointFileName;
+import ai.noether.api.checkpoint.CheckpointSelector;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.core.cli.ResumeCommandTest.Result;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.store.FileCheckpointStore;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,5 +119,51 @@ class AutoResumeTest {
     Result started = cli(dir, "train", saved.resolvedFile().toString(), "--resume-if-exists");
     assertThat(started.status()).as(started.err()).isEqualTo(NoetherCli.INTERRUPTED);
     assertThat(started.out()).doesNotContain("resuming").contains("run later, stage train: interrupted at E1_U24_S376");
+  }
+
+  @Test
+  void aStageWithOnlyAModelOnlyCheckpointOfAKilledStartStartsFreshAndEndsLikeAnUninterruptedRun(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", ""));
+    Path runs = dir.resolve("runs");
+    Result reference = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
+    assertThat(reference.status()).as(reference.err()).isEqualTo(NoetherCli.OK);
+    // A start killed after its first evaluation saved best.* (model only) but before its first
+    // periodic checkpoint: nothing in the stage can be resumed.
+    FileCheckpointStore store = FileCheckpointStore.open(runs);
+    StoredCheckpoint best = store.resolve(new StageId("reference", "train"), CheckpointSelector.parse("best.loss~valid~total"));
+    List<CheckpointFile> files = new ArrayList<>();
+    for (StoredFile f : best.files()) {
+      byte[] bytes;
+      try (FileChannel channel = store.open(best, f)) {
+        bytes = Channels.newInputStream(channel).readAllBytes();
+      }
+      files.add(new CopiedFile(f.name(), bytes));
+    }
+    StageId job = new StageId("job", "train");
+    store.commit(job, best.tag(), best.iteration(), files, Set.of());
+
+    Result started = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=job", "--resume-if-exists");
+
+    assertThat(started.status()).as(started.err()).isEqualTo(NoetherCli.OK);
+    assertThat(started.out()).doesNotContain("resuming").contains("run job, stage train: finished at E4_U52_S800");
+    assertThat(FinalState.read(runs, "job")).isEqualTo(FinalState.read(runs, "reference"));
+  }
+
+  /** A file of a checkpoint, copied into memory. */
+  private record CopiedFile(CheckpointFileName name, byte[] bytes) implements CheckpointFile {
+    @Override
+    public long size() {
+      return bytes.length;
+    }
+
+    @Override
+    public void writeTo(FileChannel out) throws java.io.IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+    }
   }
 }
