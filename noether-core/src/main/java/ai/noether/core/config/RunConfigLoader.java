@@ -40,6 +40,8 @@ public final class RunConfigLoader {
   /** Progress is logged every 100 updates unless a {@code log_every_n_*} key says otherwise. */
   public static final long DEFAULT_STOP_TIMEOUT_SECONDS = 120;
   public static final Interval DEFAULT_LOGGING = Interval.updates(100);
+  /** Consecutive failed checkpoint saves after which training stops ({@code trainer.max_failed_saves}). */
+  public static final int DEFAULT_MAX_FAILED_SAVES = ai.noether.core.training.Trainer.DEFAULT_MAX_FAILED_SAVES;
 
   private static final List<String> MAX_KEYS = List.of(MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES);
   private static final List<String> EVAL_KEYS = List.of(EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES);
@@ -129,6 +131,12 @@ public final class RunConfigLoader {
 
     ResumeConfig resume = resume(r);
     String runId = r.name(RUN_ID, null, Names::requireRunId);
+    boolean resumeIfExists = r.bool(RESUME_IF_EXISTS, false);
+    if (resumeIfExists && runId == null) {
+      throw r.invalid(RESUME_IF_EXISTS, "resuming if the run exists (resume_if_exists, train --resume-if-exists) needs a"
+          + " fixed run_id: a generated one is new on every start, so there would never be anything to resume. Set"
+          + " run_id in the file or on the command line (run_id=my-run)");
+    }
     if (runId == null) {
       runId = runIds.get();
     }
@@ -163,6 +171,10 @@ public final class RunConfigLoader {
       if (root.get(RESUME_FALLBACK) != null) {
         resolved.put(RESUME_FALLBACK, root.get(RESUME_FALLBACK));
       }
+    }
+    if (resumeIfExists) {
+      // Written only when set, so that the resolved configurations of other runs stay as they were.
+      resolved.put(RESUME_IF_EXISTS, true);
     }
     resolved.put(STORE, withKind(root.get(STORE), store.kind()));
     resolved.put(DATASET, root.get(DATASET));
@@ -260,6 +272,10 @@ public final class RunConfigLoader {
     List<ComponentBlock> callbacks = t.blocks(CALLBACKS);
     NonFiniteLossPolicy nonFinite = nonFiniteLoss(t);
     Long stopTimeout = t.positive(STOP_TIMEOUT_SECONDS);
+    Long maxFailedSaves = t.positive(MAX_FAILED_SAVES);
+    if (maxFailedSaves != null && maxFailedSaves > Integer.MAX_VALUE) {
+      throw t.invalid(MAX_FAILED_SAVES, "must be at most " + Integer.MAX_VALUE + ", was " + maxFailedSaves);
+    }
     ComponentBlock step = t.asBlock(DEFAULT_TRAINING_STEP_KIND, TRAINER_KEYS);
     TrainerSettings settings;
     try {
@@ -270,7 +286,8 @@ public final class RunConfigLoader {
       throw t.origins().error(t.path(), t.path() + ": " + e.getMessage());
     }
     return new TrainerConfig(step, settings, callbacks, nonFinite,
-        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout);
+        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout,
+        maxFailedSaves == null ? DEFAULT_MAX_FAILED_SAVES : maxFailedSaves.intValue());
   }
 
   private static NonFiniteLossPolicy nonFiniteLoss(MapReader t) {

@@ -6,6 +6,7 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
@@ -18,6 +19,7 @@ import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ResumeConfig;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
+import ai.noether.core.history.MetricHistory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.CheckpointFallback;
@@ -29,6 +31,8 @@ import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -67,7 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class StageAssembly implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StageAssembly.class);
 
-  private final RunConfig config;
+  /** The configuration being run; {@code resume_if_exists} may set its resume keys while building. */
+  private RunConfig config;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private CheckpointStore store;
   private Model model;
@@ -111,9 +116,13 @@ public final class StageAssembly implements AutoCloseable {
   }
 
   private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
-    RunContext context = RunContext.forRun(config);
-    store = registry.createStore(config.store(), config.output(), context);
+    store = registry.createStore(config.store(), config.output(), RunContext.forRun(config));
     resources.push(store);
+    // This process is the stage's only writer from here until it ends, before it looks at anything
+    // of the stage: the fresh-start check, the resume and the auto-resume decision cannot race.
+    resources.push(store.claim(config.stage(), WriterIdentity.current()));
+    config = AutoResume.decide(config, store);
+    RunContext context = RunContext.forRun(config);
     context.put(CheckpointStore.class, store);
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
@@ -125,6 +134,9 @@ public final class StageAssembly implements AutoCloseable {
       checkCompatible(resumedFrom);
     } else {
       refuseToOverwrite();
+      // The stage has no checkpoint, so a history there is from a start that was killed before its
+      // first save: it describes no state this run continues.
+      Files.deleteIfExists(config.layout().stageDir().resolve(MetricHistory.FILE_NAME));
     }
 
     DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
@@ -154,6 +166,7 @@ public final class StageAssembly implements AutoCloseable {
         .optOutputLocation(config.output().toString())
         .optSeed(config.seed())
         .setSettings(config.trainer().settings())
+        .optMaxFailedSaves(config.trainer().maxFailedSaves())
         .setModel(model)
         .setOptimizer(optimizer, config.optimizer().lr())
         .setStep(step)
@@ -229,9 +242,34 @@ public final class StageAssembly implements AutoCloseable {
       selected.fallback().ifPresent(LOG::warn);
       return selected.value();
     } catch (CheckpointNotFoundException e) {
+      if (hasNoCheckpoint(resume)) {
+        throw new ConfigException(nothingToResume(resume), e);
+      }
       throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
           + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** True when the stage exists but has no checkpoint at all (it was stopped before its first save). */
+  private boolean hasNoCheckpoint(ResumeConfig resume) throws IOException {
+    try {
+      return store.stages(resume.stage().runId()).contains(resume.stage().stageName())
+          && store.list(resume.stage()).isEmpty();
+    } catch (CheckpointNotFoundException e) {
+      return false;
+    }
+  }
+
+  private String nothingToResume(ResumeConfig resume) {
+    Path saved = new RunLayout(config.outputDir(), resume.stage()).stageDir().resolve(RunConfig.RESOLVED_FILE_NAME);
+    return "stage " + resume.stage() + " has no checkpoint yet: it was stopped before its first save, so there is"
+        + " nothing to resume. Start it again with the command that started it plus --resume-if-exists (noether train"
+        + " <config.yaml> run_id=" + resume.stage().runId()
+        + (resume.stage().stageName().equals(config.stageName()) ? "" : " stage_name=" + resume.stage().stageName())
+        + " --resume-if-exists), which starts fresh while the stage"
+        + " has no checkpoint and resumes from its newest one on every later start"
+        + (Files.isRegularFile(saved) ? "; with the configuration it saved: noether train " + saved + " --resume-if-exists"
+            : "") + ".";
   }
 
   /**

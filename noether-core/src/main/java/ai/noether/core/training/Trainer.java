@@ -6,6 +6,7 @@ import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -69,6 +70,10 @@ public final class Trainer implements AutoCloseable {
   public static final String REASON_INTERRUPT = "interrupt";
   /** Emergency tag reason of a checkpoint written because training failed. */
   public static final String REASON_ERROR = "error";
+  /** Emergency tag reason of a checkpoint written because too many saves in a row had failed. */
+  public static final String REASON_SAVES_FAILED = "saves-failed";
+  /** Checkpoint saves in a row that may fail before training stops, unless the builder says otherwise. */
+  public static final int DEFAULT_MAX_FAILED_SAVES = 3;
 
   private final StageId stage;
   private final Path stageDir;
@@ -86,6 +91,7 @@ public final class Trainer implements AutoCloseable {
   private final List<Object> lineage;
   private final StopRequest stopRequest;
   private final NonFiniteLossPolicy nonFiniteLoss;
+  private final int maxFailedSaves;
   private final BackgroundCheckpointWriter writer;
   private final DeferredSaves deferredSaves = new DeferredSaves();
   private final MetricHistory history;
@@ -122,6 +128,7 @@ public final class Trainer implements AutoCloseable {
     this.lineage = new ArrayList<>(b.lineage);
     this.stopRequest = b.stopRequest;
     this.nonFiniteLoss = b.nonFiniteLoss;
+    this.maxFailedSaves = b.maxFailedSaves;
     this.history = new MetricHistory(b.historyInStageDir ? stageDir.resolve(MetricHistory.FILE_NAME) : null);
     CheckpointContents contents = new CheckpointContents(stage, Objects.requireNonNull(b.encoder, "encoder"));
     this.writer = new BackgroundCheckpointWriter(Objects.requireNonNull(b.store, "store"), stage, contents, new Snapshots());
@@ -242,6 +249,8 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws TrainingFailedException when an update, an evaluation or a callback fails; the
    *     message names the checkpoint to resume from
+   * @throws CheckpointSavesFailedException when the last {@code max_failed_saves} saves all failed
+   *     (a full disk): training stops there instead of going on without checkpoints
    */
   public TrainingResult run() {
     LOG.info("training {} for {} updates ({} per epoch, batch size {}) from {}", stage, totalUpdates,
@@ -249,12 +258,54 @@ public final class Trainer implements AutoCloseable {
     try {
       callbacks.values().forEach(c -> c.beforeTraining(context));
       deferredSaves.commit();
+      boolean savesFailing = false;
       while (!finished() && !stopRequest.isRequested()) {
+        // Saves complete in the background: a failure shows up here one or more updates later.
+        if (writer.consecutiveFailures() >= maxFailedSaves) {
+          savesFailing = true;
+          break;
+        }
         trainOneUpdate();
       }
-      return finish();
+      if (!savesFailing) {
+        return finish();
+      }
     } catch (RuntimeException e) {
       throw fail(e);
+    }
+    throw stopBecauseSavesFail();
+  }
+
+  /**
+   * Stops after {@code max_failed_saves} failed saves in a row: every further update would be work
+   * that no checkpoint protects. Tries once more to save the current state (space may have been
+   * freed, and a save can fail for a reason that passed), then fails with what is needed to go on.
+   */
+  private CheckpointSavesFailedException stopBecauseSavesFail() {
+    writer.flush();
+    Throwable last = writer.lastFailure();
+    StoredCheckpoint newest = writer.lastCommitted();
+    String why = "training " + stage + " stopped at " + iteration + " because the last " + writer.consecutiveFailures()
+        + " checkpoint saves failed (trainer.max_failed_saves: " + maxFailedSaves + "); the last failure: "
+        + describe(last);
+    Path checkpoints = stageDir.resolve(RunLayout.CHECKPOINTS);
+    try {
+      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SAVES_FAILED),
+          Set.of(CheckpointTag.LATEST)).join();
+      LOG.error("{}; wrote emergency checkpoint {}", why, saved.describe());
+      return new CheckpointSavesFailedException(why + "\nThe emergency checkpoint " + saved.describe() + " of the state at"
+          + " the stop was written after all, so nothing is lost. " + SaveSpace.advice(last, checkpoints)
+          + " Then continue with: " + resumeCommand(null), true, last);
+    } catch (RuntimeException e) {
+      LOG.error("{}; the emergency checkpoint could not be written either: {}", why, describe(e));
+      // The emergency save's own failure is the freshest word on how much space is needed.
+      Throwable cause = writer.lastFailure() != null ? writer.lastFailure() : last;
+      CheckpointSavesFailedException failed = new CheckpointSavesFailedException(why + "\nThe emergency checkpoint"
+          + " could not be written either (" + describe(e) + "); the updates since "
+          + (newest == null ? "the start" : "the newest checkpoint, " + newest.describe() + ",") + " are lost. "
+          + SaveSpace.advice(cause, checkpoints) + " Then continue with: " + resumeCommand(null), false, last);
+      failed.addSuppressed(e);
+      return failed;
     }
   }
 
@@ -671,6 +722,7 @@ public final class Trainer implements AutoCloseable {
     private List<Object> lineage = List.of();
     private StopRequest stopRequest = new StopRequest();
     private NonFiniteLossPolicy nonFiniteLoss = NonFiniteLossPolicy.ERROR;
+    private int maxFailedSaves = DEFAULT_MAX_FAILED_SAVES;
     private boolean historyInStageDir = true;
 
     public Builder setStage(StageId stage, Path stageDir) {
@@ -755,6 +807,19 @@ public final class Trainer implements AutoCloseable {
     /** What to do with a NaN or infinite loss; {@link NonFiniteLossPolicy#ERROR} by default. */
     public Builder optNonFiniteLoss(NonFiniteLossPolicy policy) {
       this.nonFiniteLoss = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How many checkpoint saves in a row may fail before training stops with an emergency
+     * checkpoint attempt ({@link CheckpointSavesFailedException}); {@value #DEFAULT_MAX_FAILED_SAVES}
+     * by default.
+     */
+    public Builder optMaxFailedSaves(int maxFailedSaves) {
+      if (maxFailedSaves <= 0) {
+        throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
+      }
+      this.maxFailedSaves = maxFailedSaves;
       return this;
     }
 

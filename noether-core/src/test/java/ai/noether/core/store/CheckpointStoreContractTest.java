@@ -10,7 +10,10 @@ import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.StageBusyException;
+import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StageWriter;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -21,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -221,6 +225,30 @@ public abstract class CheckpointStoreContractTest {
     assertThat(store.contents(STAGE).unreadable()).isEmpty();
     assertThat(store.location()).isNotBlank();
     assertThat(store.location(STAGE)).isNotBlank();
+  }
+
+  // --- one writer per stage ------------------------------------------------------------------
+
+  @Test
+  void aClaimedStageIsRefusedToASecondClaimUntilTheFirstIsClosed() throws IOException {
+    StageWriter first = new StageWriter(4242, "node17", Instant.parse("2026-03-15T14:22:33Z"), "noether train a.yaml");
+    StageWriter second = new StageWriter(4343, "node18", Instant.parse("2026-03-15T15:00:00Z"), "noether train a.yaml");
+    StageClaim claim = store.claim(STAGE, first);
+    try {
+      assertThat(claim.stage()).isEqualTo(STAGE);
+      assertThatThrownBy(() -> store.claim(STAGE, second)).isInstanceOf(StageBusyException.class)
+          .satisfies(e -> assertThat(((StageBusyException) e).stage()).isEqualTo(STAGE));
+      try (StageClaim other = store.claim(new StageId("run1", "finetune"), second)) {
+        assertThat(other.stage()).isEqualTo(new StageId("run1", "finetune"));
+      }
+      assertThat(store.runs()).as("a claim alone makes no run appear").isEmpty();
+    } finally {
+      claim.close();
+    }
+    claim.close(); // closing again does nothing
+    try (StageClaim again = store.claim(STAGE, second)) {
+      assertThat(again.stage()).isEqualTo(STAGE);
+    }
   }
 
   // --- selectors: the same answers from every store --------------------------------------------

@@ -6,7 +6,10 @@ import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.StageBusyException;
+import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StageWriter;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
@@ -40,6 +43,7 @@ import java.util.zip.CRC32C;
  */
 public final class MemoryCheckpointStore implements CheckpointStore {
   private static final Map<String, Map<StageId, Map<CheckpointTag, Commit>>> BUCKETS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<StageId, StageWriter>> CLAIMS = new ConcurrentHashMap<>();
 
   private record Commit(CheckpointTag tag, TrainingIteration iteration, Instant at, Map<CheckpointFileName, byte[]> files,
       Map<CheckpointFileName, Long> crcs) {}
@@ -49,13 +53,44 @@ public final class MemoryCheckpointStore implements CheckpointStore {
 
   public MemoryCheckpointStore(StoreLocation location) {
     this.location = Objects.requireNonNull(location, "location");
-    this.stages = BUCKETS.computeIfAbsent(location.uri().getAuthority() + location.uri().getPath(),
-        k -> new LinkedHashMap<>());
+    this.stages = BUCKETS.computeIfAbsent(bucket(), k -> new LinkedHashMap<>());
   }
 
   /** Forgets every bucket (between tests). */
   public static void clearAll() {
     BUCKETS.clear();
+    CLAIMS.clear();
+  }
+
+  /** One claim per stage and bucket in this JVM (the memory is no more shared than that). */
+  @Override
+  public StageClaim claim(StageId stage, StageWriter writer) {
+    Map<StageId, StageWriter> claims = CLAIMS.computeIfAbsent(bucket(), k -> new ConcurrentHashMap<>());
+    StageWriter holder = claims.putIfAbsent(stage, writer);
+    if (holder != null) {
+      throw new StageBusyException("stage " + stage + " in " + location + " is being written by " + holder.describe(),
+          stage, holder);
+    }
+    return new StageClaim() {
+      private boolean open = true;
+
+      @Override
+      public StageId stage() {
+        return stage;
+      }
+
+      @Override
+      public synchronized void close() {
+        if (open) {
+          open = false;
+          claims.remove(stage, writer);
+        }
+      }
+    };
+  }
+
+  private String bucket() {
+    return location.uri().getAuthority() + location.uri().getPath();
   }
 
   @Override
