@@ -233,7 +233,9 @@ public final class Trainer implements AutoCloseable {
     merged.addAll(lineage);
     lineage.clear();
     lineage.addAll(merged);
-    this.learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
+    // Files written before the rate was saved: the next update's rate is the best guess.
+    this.learningRate = tree.get(CheckpointKeys.LAST_LEARNING_RATE) instanceof Number saved
+        ? saved.doubleValue() : schedule.learningRate(baseLr, iteration.update(), totalUpdates);
   }
 
   private static long longValue(Map<String, Object> tree, String key, long fallback) {
@@ -584,6 +586,7 @@ public final class Trainer implements AutoCloseable {
       trainer.put(CheckpointKeys.METRICS, new LinkedHashMap<String, Object>(metrics));
       trainer.put(CheckpointKeys.LAST_EVALUATED, lastEvaluated == null ? null : lastEvaluated.toString());
       trainer.put(CheckpointKeys.LOG_WINDOW, window.state());
+      trainer.put(CheckpointKeys.LAST_LEARNING_RATE, learningRate);
       trainer.put(CheckpointKeys.HISTORY, history.state());
       trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
       trainer.put(CheckpointKeys.CONFIG, config);
