@@ -103,19 +103,6 @@ final class RestrictedUnpickler {
   }
 
   /**
-   * Reads the object a pickle holds, with the default limits of {@link ThReadLimits#defaults()}
-   * and no tensor data of its own to count towards the copy budget.
-   *
-   * @throws ForbiddenGlobalException if it refers to a global outside the allowed set
-   * @throws CorruptCheckpointException if it is malformed, truncated or holds unsupported values
-   */
-  static Object load(byte[] pickle, String file, String record, StorageResolver storages) {
-    ThReadLimits limits = ThReadLimits.defaults();
-    return load(pickle, file, record, storages, limits.copyBudget(0), limits.explainCopyBudget(0),
-        limits.maxTreeValues());
-  }
-
-  /**
    * Reads the object a pickle holds. Tensors that must be copied (non-contiguous views) may take
    * {@code copyBudget} bytes in all, checked before anything is allocated; the tree may hold
    * {@code maxTreeValues} values when its shared references are followed as a tree.
@@ -522,7 +509,8 @@ final class RestrictedUnpickler {
           if (b.length() > 1) {
             b.append('.');
           }
-          b.append(step);
+          String key = String.valueOf(step);
+          b.append(key.length() > 200 ? key.substring(0, 200) + "..." : key);
         }
       }
       return b.append('\'').toString();

@@ -105,6 +105,23 @@ class HostileInputTest {
       pickle[pickle.length - 1] = (byte) Opcodes.STOP;
       HostileFiles.pickle(f, pickle);
     }, "MARK");
+    // Dict keys that collide: 50,000 tuple keys with one hash; two equal 1 MiB strings met 200,000 times.
+    addValid("50000-tuple-keys-with-one-hash", f -> {
+      HostileFiles.P p = new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).op(Opcodes.MARK);
+      for (int a = 0; a < 50_000; a++) {
+        p.integer(a).integer(1_000_000 - 31L * a).op(Opcodes.TUPLE2).op(Opcodes.NONE); // hash 31*(31+a)+b
+      }
+      HostileFiles.pickle(f, p.op(Opcodes.SETITEMS).stop());
+    });
+    addValid("two-equal-1MiB-string-keys-met-200000-times", f -> {
+      String key = "k".repeat(1 << 20);
+      HostileFiles.P p = new HostileFiles.P().proto(2).string(key).put(0).op(Opcodes.POP).string(key).put(1)
+          .op(Opcodes.POP).op(Opcodes.EMPTY_DICT);
+      for (int i = 0; i < 100_000; i++) {
+        p.get(0).op(Opcodes.NONE).op(Opcodes.SETITEM).get(1).op(Opcodes.NONE).op(Opcodes.SETITEM);
+      }
+      HostileFiles.pickle(f, p.stop());
+    });
     // The zip container.
     add("overlapping-records", "th", HostileFiles::overlappingRecords, "overlap");
     addValid("80MiB-record-the-reader-does-not-need", f -> HostileFiles.withLargeExtraRecord(f, 80L << 20));
