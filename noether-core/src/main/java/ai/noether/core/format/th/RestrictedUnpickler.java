@@ -81,10 +81,12 @@ final class RestrictedUnpickler {
   private final Map<Long, Object> memo = new HashMap<>();
   private final Map<String, Storage> storageCache = new HashMap<>();
   /**
-   * Every string read, by content: equal strings become one instance, so comparing dict keys is
-   * an identity check, however often a hostile pickle makes two long equal strings meet.
+   * Every long string read, by content: equal long strings become one instance, so comparing dict
+   * keys stays an identity check, however often a hostile pickle makes two equal megabyte strings
+   * meet as keys. Comparing short strings is cheap anyway, and they are most of a checkpoint.
    */
-  private final Map<String, String> strings = new HashMap<>();
+  private final Map<String, String> longStrings = new HashMap<>();
+  private static final int INTERN_FROM_BYTES = 64;
   private final long copyBudget;
   private final String copyBudgetExplained;
   private final long maxTreeValues;
@@ -750,7 +752,10 @@ final class RestrictedUnpickler {
           .decode(ByteBuffer.wrap(data, pos, n))
           .toString();
       pos += n;
-      String known = strings.putIfAbsent(s, s);
+      if (n < INTERN_FROM_BYTES) {
+        return s;
+      }
+      String known = longStrings.putIfAbsent(s, s);
       return known != null ? known : s;
     } catch (CharacterCodingException e) {
       throw malformed("a string is not valid UTF-8");
