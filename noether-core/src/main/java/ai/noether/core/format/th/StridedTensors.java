@@ -151,13 +151,20 @@ final class StridedTensors {
     long runElements = innerRun ? shape[dims - 1] : 1;
     int outerDims = innerRun ? dims - 1 : dims;
     Cursor dst = new Cursor(allocate(numel * elementSize));
+    Elements source = innerRun ? null : new Elements(storage.chunks());
     long[] index = new long[outerDims];
     for (long done = 0; done < numel; done += runElements) {
       long element = offset;
       for (int i = 0; i < outerDims; i++) {
         element += index[i] * stride[i];
       }
-      dst.copyFrom(storage.chunks(), element * elementSize, runElements * elementSize);
+      if (source != null) {
+        // One element at a time (an innermost stride other than 1, e.g. 0 from expand()): absolute
+        // reads, not a buffer slice per element, which made such copies several times slower.
+        source.copy(element * elementSize, elementSize, dst.next());
+      } else {
+        dst.copyFrom(storage.chunks(), element * elementSize, runElements * elementSize);
+      }
       for (int i = outerDims - 1; i >= 0; i--) {
         if (++index[i] < shape[i]) {
           break;
@@ -181,6 +188,37 @@ final class StridedTensors {
     return out;
   }
 
+  /** Single elements of buffers that are split at element boundaries, by absolute byte offset. */
+  private static final class Elements {
+    private final ByteBuffer[] chunks;
+    private final long[] starts;
+    private int last;
+
+    Elements(List<ByteBuffer> list) {
+      chunks = new ByteBuffer[list.size()];
+      starts = new long[list.size() + 1];
+      for (int i = 0; i < chunks.length; i++) {
+        chunks[i] = list.get(i).slice().order(ByteOrder.LITTLE_ENDIAN);
+        starts[i + 1] = starts[i] + chunks[i].remaining();
+      }
+    }
+
+    void copy(long at, int elementSize, ByteBuffer out) {
+      if (at < starts[last] || at >= starts[last + 1]) {
+        int i = java.util.Arrays.binarySearch(starts, at);
+        last = i >= 0 ? i : -i - 2;
+      }
+      ByteBuffer c = chunks[last];
+      int p = (int) (at - starts[last]);
+      switch (elementSize) {
+        case 1 -> out.put(c.get(p));
+        case 2 -> out.putShort(c.getShort(p));
+        case 4 -> out.putInt(c.getInt(p));
+        default -> out.putLong(c.getLong(p));
+      }
+    }
+  }
+
   /** Sequential writer over several buffers. */
   private static final class Cursor {
     final List<ByteBuffer> buffers;
@@ -188,6 +226,14 @@ final class StridedTensors {
 
     Cursor(List<ByteBuffer> buffers) {
       this.buffers = buffers;
+    }
+
+    /** The buffer the next bytes go to; buffers are split at element boundaries. */
+    ByteBuffer next() {
+      while (!buffers.get(current).hasRemaining()) {
+        current++;
+      }
+      return buffers.get(current);
     }
 
     void copyFrom(List<ByteBuffer> source, long sourceOffset, long length) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -93,6 +94,36 @@ class ThReadLimitsTest {
     assertThat(z.get(0)).isSameAs(x);
     assertThat(((List<?>) z.get(1)).get(0)).isSameAs(x);
     assertThat(((List<?>) z.get(1)).get(1)).isEqualTo(1L);
+  }
+
+  @Test
+  void expandedTensorsOfEveryDtypeCopyTheRightBytesElementByElement() throws IOException {
+    for (DType dtype : DType.values()) {
+      // storage [e0, e1]; tensor size (2, 3), stride (1, 0): [[e0, e0, e0], [e1, e1, e1]]
+      HostileFiles.P p = new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
+      HostileFiles.tensor(p, TorchTypes.storageClass(dtype).substring("torch.".length()), "0", 2, 0,
+          new long[] {2, 3}, new long[] {1, 0}).op(Opcodes.SETITEM);
+      byte[] storage = new byte[2 * dtype.byteSize()];
+      for (int i = 0; i < storage.length; i++) {
+        storage[i] = (byte) (dtype == DType.BOOL ? i % 2 : 0x11 * (i + 1));
+      }
+      Path file = dir.resolve(dtype + ".th");
+      Map<String, byte[]> records = new LinkedHashMap<>();
+      records.put("archive/data.pkl", p.stop());
+      records.put("archive/data/0", storage);
+      ThCorruptionTest.writeArchive(file, records);
+
+      HostTensor w = (HostTensor) ThReader.read(file).get("w");
+
+      ByteBuffer expected = ByteBuffer.allocate(6 * dtype.byteSize());
+      for (int row = 0; row < 2; row++) {
+        for (int column = 0; column < 3; column++) {
+          expected.put(storage, row * dtype.byteSize(), dtype.byteSize());
+        }
+      }
+      assertThat(w.shape()).as("%s", dtype).containsExactly(2, 3);
+      assertThat(w.buffer()).as("%s", dtype).isEqualTo(expected.flip());
+    }
   }
 
   private static void writeExpanded(Path file, long rows) throws IOException {
