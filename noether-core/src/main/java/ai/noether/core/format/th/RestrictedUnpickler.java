@@ -17,6 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A pickle reader that builds plain values only. It understands the opcodes of protocols 2 to 5
@@ -71,6 +72,8 @@ final class RestrictedUnpickler {
    * strings, ints and small tuples; the bound keeps every key comparison short.
    */
   static final int MAX_KEY_VALUES = 64;
+  /** Keys of one hash code in one dict that may differ in kind from the most common kind. */
+  static final int MAX_SAME_HASH_KEYS = 64;
 
   private final byte[] data;
   private final String file;
@@ -87,6 +90,10 @@ final class RestrictedUnpickler {
    */
   private final Map<String, String> longStrings = new HashMap<>();
   private static final int INTERN_FROM_BYTES = 64;
+  /** The kind of each dict's first key; a dict whose keys are all of one kind needs no counting. */
+  private final Map<Map<Object, Object>, Integer> dictKeyKind = new IdentityHashMap<>();
+  /** For dicts with keys of several kinds: per hash code, how many keys of each kind (see {@link #countKey}). */
+  private final Map<Map<Object, Object>, Map<Integer, int[]>> mixedKeyDicts = new IdentityHashMap<>();
   private final long copyBudget;
   private final String copyBudgetExplained;
   private final long maxTreeValues;
@@ -528,14 +535,59 @@ final class RestrictedUnpickler {
     if (items.size() % 2 != 0) {
       throw malformed("a dict update has an odd number of items");
     }
+    Map<Integer, int[]> groups = mixedKeyDicts.get(m);
     for (int i = 0; i < items.size(); i += 2) {
       Object key = items.get(i);
       if (!isHashable(key)) {
         throw malformed("dict key " + describe(key) + " is not supported; keys must be strings, numbers,"
             + " booleans, None or tuples of those (at most " + MAX_KEY_VALUES + " values)");
       }
+      int before = m.size();
       m.put(key, items.get(i + 1));
+      if (m.size() > before) {
+        if (groups != null) {
+          countKey(groups, key);
+        } else {
+          Integer first = dictKeyKind.putIfAbsent(m, keyKind(key));
+          if (first != null && first != keyKind(key)) {
+            groups = new HashMap<>();
+            mixedKeyDicts.put(m, groups);
+            for (Object k : m.keySet()) {
+              countKey(groups, k);
+            }
+          }
+        }
+      }
     }
+  }
+
+  /**
+   * HashMap keeps keys whose hashes collide in a tree ordered by hash and then by compareTo, which
+   * keys of different kinds (an int and a string, say) lack: inserting a key scans every key of
+   * another kind that has the same hash. Thousands of such keys, easy to forge, would take
+   * quadratic time; so once a dict mixes kinds of keys, at most {@link #MAX_SAME_HASH_KEYS} keys of
+   * one hash may differ in kind from the most common kind of that hash.
+   */
+  private void countKey(Map<Integer, int[]> groups, Object key) {
+    int hash = Objects.hashCode(key);
+    int[] kinds = groups.computeIfAbsent(hash, h -> new int[KEY_KINDS + 1]);
+    kinds[keyKind(key)]++;
+    kinds[KEY_KINDS]++;
+    int most = 0;
+    for (int k = 0; k < KEY_KINDS; k++) {
+      most = Math.max(most, kinds[k]);
+    }
+    if (kinds[KEY_KINDS] - most > MAX_SAME_HASH_KEYS) {
+      throw malformed("a dict holds more than " + MAX_SAME_HASH_KEYS + " keys of different kinds with the same hash"
+          + " code (" + hash + "), such as " + describe(key) + "; keys built to collide, not a checkpoint");
+    }
+  }
+
+  private static final int KEY_KINDS = 6;
+
+  private static int keyKind(Object key) {
+    return key == null ? 0 : key instanceof Boolean ? 1 : key instanceof Long ? 2 : key instanceof Double ? 3
+        : key instanceof String ? 4 : 5;
   }
 
   @SuppressWarnings("unchecked")
