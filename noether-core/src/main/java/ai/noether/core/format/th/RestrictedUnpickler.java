@@ -536,6 +536,7 @@ final class RestrictedUnpickler {
       throw malformed("a dict update has an odd number of items");
     }
     Map<Integer, int[]> groups = mixedKeyDicts.get(m);
+    Integer kind = groups == null ? dictKeyKind.get(m) : null;
     for (int i = 0; i < items.size(); i += 2) {
       Object key = items.get(i);
       if (!isHashable(key)) {
@@ -547,14 +548,14 @@ final class RestrictedUnpickler {
       if (m.size() > before) {
         if (groups != null) {
           countKey(groups, key);
-        } else {
-          Integer first = dictKeyKind.putIfAbsent(m, keyKind(key));
-          if (first != null && first != keyKind(key)) {
-            groups = new HashMap<>();
-            mixedKeyDicts.put(m, groups);
-            for (Object k : m.keySet()) {
-              countKey(groups, k);
-            }
+        } else if (kind == null) {
+          kind = keyKind(key);
+          dictKeyKind.put(m, kind);
+        } else if (kind != keyKind(key)) {
+          groups = new HashMap<>();
+          mixedKeyDicts.put(m, groups);
+          for (Object k : m.keySet()) {
+            countKey(groups, k);
           }
         }
       }
