@@ -126,6 +126,22 @@ class ThReadLimitsTest {
     }
   }
 
+  @Test
+  void aDictMixingKeyKindsStillLoads() throws IOException {
+    Map<Object, Object> mixed = new LinkedHashMap<>();
+    for (long i = 0; i < 300; i++) {
+      mixed.put(i, "int " + i);
+      mixed.put("s" + i, i);
+      mixed.put(i + 0.5, i);
+    }
+    mixed.put(true, "yes");
+    mixed.put(null, "none");
+    Path file = dir.resolve("mixed.th");
+    ThFormat.write(file, Map.of("mixed", mixed));
+
+    assertThat(ThReader.read(file).get("mixed")).isEqualTo(mixed);
+  }
+
   private static void writeExpanded(Path file, long rows) throws IOException {
     HostileFiles.P p = new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
     HostileFiles.tensor(p, "FloatStorage", "0", 4, 0, new long[] {rows, 4}, new long[] {0, 1}).op(Opcodes.SETITEM);
