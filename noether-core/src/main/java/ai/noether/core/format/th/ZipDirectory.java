@@ -34,10 +34,6 @@ final class ZipDirectory {
    * {@code size} is the stored size, the bytes at {@code dataOffset}.
    */
   record Record(String name, long dataOffset, long size, int crc, int method) {
-    Record(String name, long dataOffset, long size, int crc) {
-      this(name, dataOffset, size, crc, 0);
-    }
-
     boolean stored() {
       return method == 0;
     }
