@@ -253,6 +253,7 @@ public final class RunConfigLoader {
     Interval evaluation = interval(t, EVAL_KEYS);
     Interval logging = interval(t, LOG_KEYS);
     List<ComponentBlock> callbacks = t.blocks(CALLBACKS);
+    List<ComponentBlock> loggers = t.blocks(LOGGERS);
     NonFiniteLossPolicy nonFinite = nonFiniteLoss(t);
     Long stopTimeout = t.positive(STOP_TIMEOUT_SECONDS);
     ComponentBlock step = t.asBlock(DEFAULT_TRAINING_STEP_KIND, TRAINER_KEYS);
@@ -265,7 +266,7 @@ public final class RunConfigLoader {
       throw t.origins().error(t.path(), t.path() + ": " + e.getMessage());
     }
     return new TrainerConfig(step, settings, callbacks, nonFinite,
-        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout);
+        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout, loggers);
   }
 
   private static NonFiniteLossPolicy nonFiniteLoss(MapReader t) {

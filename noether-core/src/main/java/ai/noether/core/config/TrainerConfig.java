@@ -21,6 +21,8 @@ import java.util.Objects;
  *   callbacks:
  *     - kind: checkpoint
  *       every_n_epochs: 5
+ *   loggers:                  # experiment loggers (docs/loggers.md)
+ *     - kind: csv
  * }</pre>
  *
  * @param step kind and settings for the {@link ai.noether.api.spi.TrainingStepFactory}; its
@@ -32,14 +34,23 @@ import java.util.Objects;
  * @param nonFiniteLoss what a NaN or infinite loss does; never null
  * @param stopTimeoutSeconds how long the graceful stop after SIGTERM/SIGINT/SIGUSR1 may take
  *     before the process exits without an emergency checkpoint; positive
+ * @param loggers blocks for {@link ai.noether.api.spi.MetricLoggerFactory}s, in the order they
+ *     receive metrics; never null, possibly empty
  */
 public record TrainerConfig(
     ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
-    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
+    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds, List<ComponentBlock> loggers) {
   public TrainerConfig {
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(nonFiniteLoss, "nonFiniteLoss");
     callbacks = List.copyOf(callbacks);
+    loggers = List.copyOf(loggers);
+  }
+
+  /** A trainer block without loggers. */
+  public TrainerConfig(ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
+      NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
+    this(step, settings, callbacks, nonFiniteLoss, stopTimeoutSeconds, List.of());
   }
 }
