@@ -185,7 +185,8 @@ public final class HtmlReport {
       h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW).append("\" y1=\"")
           .append(c(py)).append("\" y2=\"").append(c(py)).append("\"/>")
           .append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(c(py + 4))
-          .append("\" text-anchor=\"end\">").append(tick(t)).append("</text>\n");
+          .append("\" text-anchor=\"end\">").append(log ? String.format(Locale.ROOT, "%.0e", t) : tick(t))
+          .append("</text>\n");
     }
     for (double t : x.ticks()) {
       double px = LEFT + x.fraction(t) * plotW;
