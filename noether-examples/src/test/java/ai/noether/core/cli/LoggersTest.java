@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoggersTest {
   static final Path QUICKSTART = Path.of("configs/quickstart.yaml").toAbsolutePath();
   static final List<String> VARIANT = List.of("trainer.max_epochs=4", "trainer.log_every_n_updates=4",
-      "trainer.callbacks[0].every_n_updates=32", "trainer.log_grad_norm=true",
+      "trainer.callbacks[0].every_n_updates=64", "trainer.log_grad_norm=true",
       "trainer.loggers=[{kind: csv}, {kind: html-report}]");
   /** 4 epochs of 64 updates, a log line every 4 updates, an evaluation per epoch. */
   static final int TRAIN_ROWS = 64;
@@ -55,8 +55,17 @@ class LoggersTest {
     NoetherProcess p = train("killed");
     try {
       Path csv = stageDir("killed").resolve("metrics.csv");
-      // Past the checkpoint at update 96 and well before the one at 128.
-      p.awaitUpdate(stageDir("killed").resolve("history.jsonl"), 104);
+      // Past the checkpoint at update 64 and well before the one at 128.
+      p.awaitUpdate(stageDir("killed").resolve("history.jsonl"), 72);
+      // The checkpoint at 64 is written in the background; kill once it is committed.
+      Path latest = stageDir("killed").resolve("checkpoints/.noether/latest.manifest");
+      long deadline = System.nanoTime() + NoetherProcess.PATIENCE.toNanos();
+      while (!Files.exists(latest)) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("no checkpoint was committed\n" + p.log());
+        }
+        Thread.sleep(2);
+      }
       p.killHard();
       killedCsvBeforeResume = Files.readString(csv);
       resumedAt = FileCheckpointStore.open(runs).resolve(new StageId("killed", "train"), CheckpointSelector.parse("latest"))
@@ -130,6 +139,34 @@ class LoggersTest {
     assertThat(new NoetherCli().execute(new PrintWriter(new StringWriter()), new PrintWriter(missing),
         "report", "kiled", "--output-dir", runs.toString())).isEqualTo(NoetherCli.USAGE);
     assertThat(missing.toString()).contains("run 'kiled' does not exist").contains("killed, reference");
+  }
+
+  /** pandas reads the file as its users expect: float columns, NaN for empty cells, exact values. */
+  @Test
+  void pandasReadsTheCsvWithFloatColumnsAndExactValues() throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    boolean hasPandas = Files.isExecutable(python)
+        && new ProcessBuilder(python.toString(), "-c", "import pandas").start().waitFor() == 0;
+    if (!hasPandas) {
+      System.err.println("LoggersTest: SKIPPED the pandas check: /usr/bin/python3 has no pandas (apt-get install python3-pandas)");
+    }
+    assumeTrue(hasPandas, "no pandas in /usr/bin/python3");
+    Path csv = stageDir("reference").resolve("metrics.csv");
+    String script = String.join("\n",
+        "import sys, pandas as pd",
+        // pandas' default parser may round the 17th digit; round_trip reads Java's digits exactly.
+        "df = pd.read_csv(sys.argv[1], float_precision='round_trip')",
+        "assert all(str(df[c].dtype) == 'float64' for c in df.columns[3:]), df.dtypes",
+        "t = df.dropna(subset=['loss/train/total'])",
+        "v = df.dropna(subset=['loss/valid/total'])",
+        "print(len(df.columns), len(t), len(v), repr(float(t['loss/train/total'].iloc[-1])), int(t['update'].iloc[-1]))");
+    Process p = new ProcessBuilder(python.toString(), "-c", script, csv.toString()).redirectErrorStream(true).start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor()).as(printed).isZero();
+    Map<String, String> lastTrain = rows(Files.readString(csv)).stream().filter(r -> !r.get("loss/train/total").isEmpty())
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(printed).isEqualTo("7 " + TRAIN_ROWS + " " + EVALUATIONS + " "
+        + Double.parseDouble(lastTrain.get("loss/train/total")) + " 256");
   }
 
   /**
