@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>After each update the trainer, in this order: advances the counters, logs the training loss
  * when the logging interval is due, evaluates when the evaluation interval is due (and at the end),
  * calls {@code afterUpdate} then (at an epoch end) {@code afterEpoch} on every callback, and finally
- * commits the resumable checkpoints callbacks asked for. So a checkpoint at an iteration holds the
- * state after everything that happened at that iteration, and a run resumed from it continues with
+ * commits the resumable checkpoints callbacks asked for. Logged metrics go to the history, then
+ * to the callbacks' {@code onMetricsLogged}, then to the experiment loggers
+ * ({@code trainer.loggers}). So a checkpoint at an iteration holds the state after everything that
+ * happened at that iteration, and a run resumed from it continues with
  * the next update exactly as the uninterrupted run did.
  *
  * <p>Everything the loop needs to continue is either in a checkpoint (counters, position in the

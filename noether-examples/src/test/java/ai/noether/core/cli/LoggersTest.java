@@ -135,6 +135,16 @@ class LoggersTest {
     assertThat(out.toString().strip()).isEqualTo(report.toString());
     assertThat(Files.readString(report)).isEqualTo(atEndOfTraining);
 
+    Path elsewhere = dir.resolve("reports");
+    assertThat(new NoetherCli().execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        "report", "killed", "--stage", "train", "--output-dir", runs.toString(), "--to", elsewhere.toString()))
+        .isEqualTo(NoetherCli.OK);
+    assertThat(Files.readString(elsewhere.resolve("train.html"))).isEqualTo(atEndOfTraining);
+    StringWriter noStage = new StringWriter();
+    assertThat(new NoetherCli().execute(new PrintWriter(new StringWriter()), new PrintWriter(noStage),
+        "report", "killed", "--stage", "finetune", "--output-dir", runs.toString())).isEqualTo(NoetherCli.USAGE);
+    assertThat(noStage.toString()).contains("finetune").contains("with a history: train");
+
     StringWriter missing = new StringWriter();
     assertThat(new NoetherCli().execute(new PrintWriter(new StringWriter()), new PrintWriter(missing),
         "report", "kiled", "--output-dir", runs.toString())).isEqualTo(NoetherCli.USAGE);
