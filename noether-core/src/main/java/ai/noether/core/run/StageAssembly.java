@@ -185,6 +185,11 @@ public final class StageAssembly implements AutoCloseable {
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
+    for (ComponentBlock block : config.trainer().loggers()) {
+      ai.noether.api.logger.MetricLogger logger = registry.createLogger(block, context);
+      resources.push(logger);
+      builder.addLogger(block.path(), logger);
+    }
     for (int i = 0; i < extraCallbacks.size(); i++) {
       builder.addCallback("launch-option#" + (i + 1), extraCallbacks.get(i));
     }
