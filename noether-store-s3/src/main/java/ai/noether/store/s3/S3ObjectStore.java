@@ -316,15 +316,18 @@ public final class S3ObjectStore implements AutoCloseable {
 
   /**
    * Every object whose name starts with {@code namePrefix}, in key order; never null. Zero-byte keys
-   * ending in {@code /} (folder markers) are left out.
+   * Keys ending in {@code /} (folder markers and the directories that
+   *     filesystem-backed servers list) are left out.
    */
   public List<StoredObject> list(String namePrefix) {
     String prefix = location.key(namePrefix);
     List<StoredObject> result = new ArrayList<>();
     try {
       for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix)).contents()) {
-        if (o.key().endsWith("/") && o.size() == 0) {
-          continue; // a "folder" marker (consoles, filesystem-backed servers), never an object of ours
+        if (o.key().endsWith("/")) {
+          // A "folder" (S3 consoles create markers, filesystem-backed servers list directories,
+          // sized as the directory is): never a name this layer writes.
+          continue;
         }
         result.add(new StoredObject(o.key(), o.size(), o.eTag(), OptionalLong.empty(), o.lastModified()));
       }
