@@ -13,16 +13,16 @@ import java.util.Locale;
  * identity, container and instance roles), so that no secret lands in a config file or a checkpoint.
  *
  * <pre>{@code
- * output_dir: s3://my-checkpoints/runs
+ * output_dir: s3://my-checkpoints/runs   # the scheme selects the S3 store
  * store:
- *   s3:
- *     endpoint: http://127.0.0.1:9000   # optional: omit for AWS S3
- *     region: us-east-1                 # optional: AWS_REGION / profile, else us-east-1 with an endpoint
- *     path_style: true                  # optional: MinIO, Ceph and S3Proxy need it; default false
- *     part_size_mib: 16                 # optional: multipart part size, 5 to 1024; default 16
- *     upload_parallelism: 4             # optional: parts in flight per upload, 1 to 64; default 4
- *     max_retries: 8                    # optional: retries of a throttled or failed request; default 8
- *     conditional_writes: auto          # optional: auto | native | emulated; default auto
+ *   kind: s3
+ *   endpoint: http://127.0.0.1:9000      # optional: omit for AWS S3
+ *   region: us-east-1                    # optional: AWS_REGION / profile, else us-east-1 with an endpoint
+ *   path_style: true                     # optional: MinIO, Ceph and S3Proxy need it; default false
+ *   part_size_mib: 16                    # optional: multipart part size, 5 to 1024; default 16
+ *   upload_parallelism: 4                # optional: parts in flight per upload, 1 to 64; default 4
+ *   max_retries: 8                       # optional: retries of a throttled or failed request; default 8
+ *   conditional_writes: auto             # optional: auto | native | emulated; default auto
  * }</pre>
  *
  * <p><b>Note:</b> an upload holds at most {@code (upload_parallelism + 1) * part_size_mib} MiB of

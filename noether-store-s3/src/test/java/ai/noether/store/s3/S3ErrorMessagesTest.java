@@ -47,7 +47,7 @@ class S3ErrorMessagesTest {
         .hasMessageContaining("http://127.0.0.1:" + closedPort)
         .hasMessageContaining("bucket " + BUCKET)
         .hasMessageContaining("cannot be reached")
-        .hasMessageContaining("store.s3.endpoint");
+        .hasMessageContaining("store.endpoint");
   }
 
   @Test

@@ -1,7 +1,7 @@
-package ai.noether.store.s3.internal;
+package ai.noether.store.internal;
 
 import ai.noether.api.ConfigException;
-import ai.noether.store.s3.S3StoreConfig;
+import ai.noether.store.S3StoreConfig;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -40,8 +40,8 @@ public final class S3ClientFactory {
     try {
       return new DefaultAwsRegionProviderChain().getRegion();
     } catch (SdkClientException e) {
-      throw new ConfigException("store.s3.region is not set and the AWS SDK found no region (AWS_REGION, "
-          + "~/.aws/config, instance metadata): set store.s3.region to the bucket's region, e.g. eu-west-1", e);
+      throw new ConfigException("store.region is not set and the AWS SDK found no region (AWS_REGION, "
+          + "~/.aws/config, instance metadata): set store.region to the bucket's region, e.g. eu-west-1", e);
     }
   }
 

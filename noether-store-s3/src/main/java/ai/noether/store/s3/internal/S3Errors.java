@@ -1,9 +1,9 @@
-package ai.noether.store.s3.internal;
+package ai.noether.store.internal;
 
-import ai.noether.store.s3.S3ConditionFailedException;
-import ai.noether.store.s3.S3ObjectNotFoundException;
-import ai.noether.store.s3.S3StoreException;
-import ai.noether.store.s3.S3ThrottledException;
+import ai.noether.store.S3ConditionFailedException;
+import ai.noether.store.S3ObjectNotFoundException;
+import ai.noether.store.S3StoreException;
+import ai.noether.store.S3ThrottledException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -45,8 +45,8 @@ public final class S3Errors {
           || "ThrottlingException".equals(code) || "RequestLimitExceeded".equals(code)) {
         return new S3ThrottledException(what + " was throttled by the server (HTTP " + status
             + (code == null ? "" : " " + code) + ") on all " + attempts + " attempts, retried with "
-            + "exponential backoff and jitter. Lower store.s3.upload_parallelism, raise "
-            + "store.s3.max_retries, or ask the server's operator for a higher request rate", e);
+            + "exponential backoff and jitter. Lower store.upload_parallelism, raise "
+            + "store.max_retries, or ask the server's operator for a higher request rate", e);
       }
       if (status == 412 || "PreconditionFailed".equals(code)) {
         return new S3ConditionFailedException(what + " did not happen: its condition no longer holds "
@@ -75,21 +75,21 @@ public final class S3Errors {
       }
       if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
         return new S3StoreException(what + " was sent to the wrong region or address (HTTP " + status
-            + (code == null ? "" : " " + code) + "): set store.s3.region to the bucket's region, or "
-            + "store.s3.path_style: true for MinIO, Ceph and other servers without virtual-host buckets", e);
+            + (code == null ? "" : " " + code) + "): set store.region to the bucket's region, or "
+            + "store.path_style: true for MinIO, Ceph and other servers without virtual-host buckets", e);
       }
       return new S3StoreException(what + " failed with HTTP " + status + (code == null ? "" : " " + code)
           + ": " + firstLine(service.getMessage()), e);
     }
     if (e instanceof SdkClientException && hasCause(e, UnknownHostException.class)) {
-      return new S3StoreException(what + " failed: the host is unknown. Check store.s3.endpoint (e.g. "
+      return new S3StoreException(what + " failed: the host is unknown. Check store.endpoint (e.g. "
           + "http://127.0.0.1:9000) and, with virtual-host addressing, that " + bucket + ".<host> resolves; "
-          + "set store.s3.path_style: true for MinIO, Ceph and S3Proxy", e);
+          + "set store.path_style: true for MinIO, Ceph and S3Proxy", e);
     }
     if (e instanceof SdkClientException && (hasCause(e, ConnectException.class)
         || hasCause(e, NoRouteToHostException.class) || hasCause(e, SocketTimeoutException.class))) {
       return new S3StoreException(what + " failed: the endpoint cannot be reached (" + rootMessage(e)
-          + "). Check store.s3.endpoint and that the server is running and reachable from this machine", e);
+          + "). Check store.endpoint and that the server is running and reachable from this machine", e);
     }
     if (e instanceof SdkClientException && hasCause(e, SSLException.class)) {
       return new S3StoreException(what + " failed in TLS (" + rootMessage(e) + "): use http:// for a "
