@@ -1,10 +1,10 @@
 package ai.noether.store.s3;
 
-import ai.noether.store.S3StoreConfig.ConditionalWrites;
-import ai.noether.store.internal.Crc32c;
-import ai.noether.store.internal.StreamingMultipartUpload;
-import ai.noether.store.internal.S3ClientFactory;
-import ai.noether.store.internal.S3Errors;
+import ai.noether.store.s3.S3StoreConfig.ConditionalWrites;
+import ai.noether.store.s3.internal.Crc32c;
+import ai.noether.store.s3.internal.StreamingMultipartUpload;
+import ai.noether.store.s3.internal.S3ClientFactory;
+import ai.noether.store.s3.internal.S3Errors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

@@ -1,6 +1,6 @@
 package ai.noether.store.s3;
 
-import ai.noether.store.internal.Crc32c;
+import ai.noether.store.s3.internal.Crc32c;
 import java.time.Instant;
 import java.util.OptionalLong;
 

@@ -3,7 +3,7 @@ package ai.noether.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.noether.store.S3StoreConfig.ConditionalWrites;
+import ai.noether.store.s3.S3StoreConfig.ConditionalWrites;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -247,7 +247,7 @@ class S3ObjectStoreTest {
   }
 
   private String startUploadWithoutFinishing(String name) {
-    try (var s3 = ai.noether.store.internal.S3ClientFactory.create(server.config(), S3ProxyServer.credentials())) {
+    try (var s3 = ai.noether.store.s3.internal.S3ClientFactory.create(server.config(), S3ProxyServer.credentials())) {
       return s3.createMultipartUpload(b -> b.bucket(BUCKET).key(store.location().key(name))).uploadId();
     }
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
-import ai.noether.store.S3StoreConfig.ConditionalWrites;
+import ai.noether.store.s3.S3StoreConfig.ConditionalWrites;
 import org.junit.jupiter.api.Test;
 
 class S3StoreConfigTest {

@@ -27,7 +27,7 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * mvn -B -ntp -o -q -pl noether-store-s3 -am test-compile -Dmaven.test.skip.exec=true
  * mvn -B -ntp -o -q -pl noether-store-s3 dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
  * java -Xmx512m -cp noether-store-s3/target/test-classes:noether-store-s3/target/classes:noether-api/target/classes:$(cat /tmp/cp.txt) \
- *     ai.noether.store.S3TransferBenchmark 1024 3
+ *     ai.noether.store.s3.S3TransferBenchmark 1024 3
  * }</pre>
  *
  * Arguments: the file size in MiB (default 1024) and the number of rounds (default 3). The heap is

@@ -1,4 +1,4 @@
-package ai.noether.store.internal;
+package ai.noether.store.s3.internal;
 
 import java.util.Locale;
 

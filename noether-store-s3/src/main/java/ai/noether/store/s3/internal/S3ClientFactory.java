@@ -1,7 +1,7 @@
-package ai.noether.store.internal;
+package ai.noether.store.s3.internal;
 
 import ai.noether.api.ConfigException;
-import ai.noether.store.S3StoreConfig;
+import ai.noether.store.s3.S3StoreConfig;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;

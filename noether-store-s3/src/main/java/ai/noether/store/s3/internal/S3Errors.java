@@ -1,9 +1,9 @@
-package ai.noether.store.internal;
+package ai.noether.store.s3.internal;
 
-import ai.noether.store.S3ConditionFailedException;
-import ai.noether.store.S3ObjectNotFoundException;
-import ai.noether.store.S3StoreException;
-import ai.noether.store.S3ThrottledException;
+import ai.noether.store.s3.S3ConditionFailedException;
+import ai.noether.store.s3.S3ObjectNotFoundException;
+import ai.noether.store.s3.S3StoreException;
+import ai.noether.store.s3.S3ThrottledException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;

@@ -1,7 +1,7 @@
-package ai.noether.store.internal;
+package ai.noether.store.s3.internal;
 
-import ai.noether.store.S3StoreException;
-import ai.noether.store.StoredObject;
+import ai.noether.store.s3.S3StoreException;
+import ai.noether.store.s3.StoredObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;

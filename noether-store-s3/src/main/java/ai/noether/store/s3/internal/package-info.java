@@ -3,4 +3,4 @@
  * upload with its bounded part buffers, CRC32C helpers and the translation of SDK failures into
  * messages that say what to do.
  */
-package ai.noether.store.internal;
+package ai.noether.store.s3.internal;
