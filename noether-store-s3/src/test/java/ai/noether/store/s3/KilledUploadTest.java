@@ -59,4 +59,36 @@ class KilledUploadTest {
       }
     }
   }
+
+  @Test
+  void aFileFourTimesLargerThanTheHeapUploadsWithBoundedPartBuffers() throws Exception {
+    try (S3ProxyServer server = S3ProxyServer.start(serverDir)) {
+      server.createBucket(BUCKET);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      // 256 MiB through a 64 MiB heap: 3 part buffers of 5 MiB fit, a copy of the file would not.
+      Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+          UploadChildMain.class.getName(), server.endpoint(), BUCKET, "run", "big.th", "full", "256")
+          .redirectErrorStream(true).start();
+      String done = null;
+      StringBuilder output = new StringBuilder();
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          output.append(line).append('\n');
+          if (line.startsWith("DONE ")) {
+            done = line.substring(5);
+          }
+        }
+      }
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(child.exitValue()).as(output.toString()).isZero();
+      assertThat(done).as(output.toString()).isNotNull();
+      try (S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "run"), server.config(),
+          S3ProxyServer.credentials())) {
+        StoredObject read = store.read("big.th", java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream()),
+            java.util.OptionalLong.of(Long.parseLong(done)));
+        assertThat(read.size()).isEqualTo(256L << 20);
+      }
+    }
+  }
 }
