@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,8 +88,8 @@ class KilledUploadTest {
       assertThat(done).as(output.toString()).isNotNull();
       try (S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "run"), server.config(),
           S3ProxyServer.credentials())) {
-        StoredObject read = store.read("big.th", java.nio.channels.Channels.newChannel(java.io.OutputStream.nullOutputStream()),
-            java.util.OptionalLong.of(Long.parseLong(done)));
+        StoredObject read = store.read("big.th", Channels.newChannel(OutputStream.nullOutputStream()),
+            OptionalLong.of(Long.parseLong(done)));
         assertThat(read.size()).isEqualTo(256L << 20);
       }
     }
