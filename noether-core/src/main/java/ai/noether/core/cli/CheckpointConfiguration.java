@@ -14,6 +14,7 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.NothingToResume;
 import java.util.function.Supplier;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,6 +79,14 @@ final class CheckpointConfiguration {
       }
       return run;
     } catch (CheckpointNotFoundException e) {
+      // sideFile is <output work dir>/<run_id>/<stage_name>/config.yaml
+      Path runs = sideFile.toAbsolutePath().getParent().getParent().getParent();
+      try (CheckpointStore store = stores.get()) {
+        Optional<ConfigException> nothing = NothingToResume.check(store, runs, stage, stage.stageName(), e);
+        if (nothing.isPresent()) {
+          throw nothing.get();
+        }
+      }
       // Worded as the resume keys are, like the same mistake in a configuration file.
       throw new ConfigException("cannot resume from resume_run_id: " + stage.runId() + ", resume_stage_name: "
           + stage.stageName() + ", resume_checkpoint: " + selector + ": " + e.getMessage(), e);

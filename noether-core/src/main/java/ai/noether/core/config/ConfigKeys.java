@@ -51,6 +51,7 @@ public final class ConfigKeys {
   public static final String LOG_EVERY_N_UPDATES = "log_every_n_updates";
   public static final String LOG_EVERY_N_SAMPLES = "log_every_n_samples";
   public static final String CALLBACKS = "callbacks";
+  public static final String LOGGERS = "loggers";
   public static final String NON_FINITE_LOSS = "non_finite_loss";
   public static final String STOP_TIMEOUT_SECONDS = "stop_timeout_seconds";
   public static final String MAX_FAILED_SAVES = "max_failed_saves";
@@ -74,6 +75,6 @@ public final class ConfigKeys {
   public static final List<String> TRAINER_KEYS = List.of(
       KIND, MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES, BATCH_SIZE,
       EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES,
-      LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES, CALLBACKS, NON_FINITE_LOSS, STOP_TIMEOUT_SECONDS,
-      MAX_FAILED_SAVES);
+      LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES, CALLBACKS, LOGGERS, NON_FINITE_LOSS,
+      STOP_TIMEOUT_SECONDS, MAX_FAILED_SAVES);
 }

@@ -270,6 +270,7 @@ public final class RunConfigLoader {
     Interval evaluation = interval(t, EVAL_KEYS);
     Interval logging = interval(t, LOG_KEYS);
     List<ComponentBlock> callbacks = t.blocks(CALLBACKS);
+    List<ComponentBlock> loggers = t.blocks(LOGGERS);
     NonFiniteLossPolicy nonFinite = nonFiniteLoss(t);
     Long stopTimeout = t.positive(STOP_TIMEOUT_SECONDS);
     Long maxFailedSaves = t.positive(MAX_FAILED_SAVES);
@@ -287,7 +288,7 @@ public final class RunConfigLoader {
     }
     return new TrainerConfig(step, settings, callbacks, nonFinite,
         stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout,
-        maxFailedSaves == null ? DEFAULT_MAX_FAILED_SAVES : maxFailedSaves.intValue());
+        maxFailedSaves == null ? DEFAULT_MAX_FAILED_SAVES : maxFailedSaves.intValue(), loggers);
   }
 
   private static NonFiniteLossPolicy nonFiniteLoss(MapReader t) {

@@ -22,6 +22,8 @@ import java.util.Objects;
  *   callbacks:
  *     - kind: checkpoint
  *       every_n_epochs: 5
+ *   loggers:                  # experiment loggers (docs/loggers.md)
+ *     - kind: csv
  * }</pre>
  *
  * @param step kind and settings for the {@link ai.noether.api.spi.TrainingStepFactory}; its
@@ -35,10 +37,13 @@ import java.util.Objects;
  *     before the process exits without an emergency checkpoint; positive
  * @param maxFailedSaves how many checkpoint saves in a row may fail (a full disk) before training
  *     stops with an emergency checkpoint attempt instead of going on unprotected; positive
+ * @param loggers blocks for {@link ai.noether.api.spi.MetricLoggerFactory}s, in the order they
+ *     receive metrics; never null, possibly empty
  */
 public record TrainerConfig(
     ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
-    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds, int maxFailedSaves) {
+    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds, int maxFailedSaves,
+    List<ComponentBlock> loggers) {
   public TrainerConfig {
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(settings, "settings");
@@ -47,12 +52,14 @@ public record TrainerConfig(
     if (maxFailedSaves <= 0) {
       throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
     }
+    loggers = List.copyOf(loggers);
   }
 
-  /** A trainer block with the default {@code max_failed_saves}. */
+  /** A trainer block with the default {@code max_failed_saves} and no loggers. */
   public TrainerConfig(
       ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
       NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
-    this(step, settings, callbacks, nonFiniteLoss, stopTimeoutSeconds, RunConfigLoader.DEFAULT_MAX_FAILED_SAVES);
+    this(step, settings, callbacks, nonFiniteLoss, stopTimeoutSeconds, RunConfigLoader.DEFAULT_MAX_FAILED_SAVES,
+        List.of());
   }
 }

@@ -6,7 +6,6 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
-import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
@@ -26,6 +25,7 @@ import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.ConfigDiff;
 import ai.noether.core.resume.LoadedCheckpoint;
+import ai.noether.core.resume.NothingToResume;
 import ai.noether.core.resume.ResumeRules;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
@@ -186,6 +186,11 @@ public final class StageAssembly implements AutoCloseable {
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
+    for (ComponentBlock block : config.trainer().loggers()) {
+      ai.noether.api.logger.MetricLogger logger = registry.createLogger(block, context);
+      resources.push(logger);
+      builder.addLogger(block.path(), logger);
+    }
     for (int i = 0; i < extraCallbacks.size(); i++) {
       builder.addCallback("launch-option#" + (i + 1), extraCallbacks.get(i));
     }
@@ -242,34 +247,14 @@ public final class StageAssembly implements AutoCloseable {
       selected.fallback().ifPresent(LOG::warn);
       return selected.value();
     } catch (CheckpointNotFoundException e) {
-      if (hasNoCheckpoint(resume)) {
-        throw new ConfigException(nothingToResume(resume), e);
+      Optional<ConfigException> nothing =
+          NothingToResume.check(store, config.outputDir(), resume.stage(), config.stageName(), e);
+      if (nothing.isPresent()) {
+        throw nothing.get();
       }
       throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
           + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);
     }
-  }
-
-  /** True when the stage exists but has no checkpoint at all (it was stopped before its first save). */
-  private boolean hasNoCheckpoint(ResumeConfig resume) throws IOException {
-    try {
-      return store.stages(resume.stage().runId()).contains(resume.stage().stageName())
-          && store.list(resume.stage()).isEmpty();
-    } catch (CheckpointNotFoundException e) {
-      return false;
-    }
-  }
-
-  private String nothingToResume(ResumeConfig resume) {
-    Path saved = new RunLayout(config.outputDir(), resume.stage()).stageDir().resolve(RunConfig.RESOLVED_FILE_NAME);
-    return "stage " + resume.stage() + " has no checkpoint yet: it was stopped before its first save, so there is"
-        + " nothing to resume. Start it again with the command that started it plus --resume-if-exists (noether train"
-        + " <config.yaml> run_id=" + resume.stage().runId()
-        + (resume.stage().stageName().equals(config.stageName()) ? "" : " stage_name=" + resume.stage().stageName())
-        + " --resume-if-exists), which starts fresh while the stage"
-        + " has no checkpoint and resumes from its newest one on every later start"
-        + (Files.isRegularFile(saved) ? "; with the configuration it saved: noether train " + saved + " --resume-if-exists"
-            : "") + ".";
   }
 
   /**

@@ -12,11 +12,13 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
+import ai.noether.api.logger.MetricLogger;
 import ai.noether.api.model.Model;
 import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.state.Stateful;
+import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.checkpoint.BackgroundCheckpointWriter;
 import ai.noether.core.checkpoint.CheckpointContents;
@@ -45,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>After each update the trainer, in this order: advances the counters, logs the training loss
  * when the logging interval is due, evaluates when the evaluation interval is due (and at the end),
  * calls {@code afterUpdate} then (at an epoch end) {@code afterEpoch} on every callback, and finally
- * commits the resumable checkpoints callbacks asked for. So a checkpoint at an iteration holds the
- * state after everything that happened at that iteration, and a run resumed from it continues with
+ * commits the resumable checkpoints callbacks asked for. Logged metrics go to the history, then
+ * to the callbacks' {@code onMetricsLogged}, then to the experiment loggers
+ * ({@code trainer.loggers}). So a checkpoint at an iteration holds the state after everything that
+ * happened at that iteration, and a run resumed from it continues with
  * the next update exactly as the uninterrupted run did.
  *
  * <p>Everything the loop needs to continue is either in a checkpoint (counters, position in the
@@ -95,6 +99,7 @@ public final class Trainer implements AutoCloseable {
   private final BackgroundCheckpointWriter writer;
   private final DeferredSaves deferredSaves = new DeferredSaves();
   private final MetricHistory history;
+  private final Loggers loggers;
   private final DataOrder order;
   private final long totalUpdates;
   private final long updatesPerEpoch;
@@ -137,6 +142,7 @@ public final class Trainer implements AutoCloseable {
     this.totalUpdates = settings.totalUpdates(trainSize);
     this.updatesPerEpoch = settings.updatesPerEpoch(trainSize);
     this.learningRate = schedule.learningRate(baseLr, 0, totalUpdates);
+    this.loggers = new Loggers(b.loggers, stage, stageDir, totalUpdates, history, b.store, () -> iteration);
   }
 
   public static Builder builder() {
@@ -235,7 +241,9 @@ public final class Trainer implements AutoCloseable {
     merged.addAll(lineage);
     lineage.clear();
     lineage.addAll(merged);
-    this.learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
+    // Files written before the rate was saved: the next update's rate is the best guess.
+    this.learningRate = tree.get(CheckpointKeys.LAST_LEARNING_RATE) instanceof Number saved
+        ? saved.doubleValue() : schedule.learningRate(baseLr, iteration.update(), totalUpdates);
   }
 
   private static long longValue(Map<String, Object> tree, String key, long fallback) {
@@ -256,6 +264,7 @@ public final class Trainer implements AutoCloseable {
     LOG.info("training {} for {} updates ({} per epoch, batch size {}) from {}", stage, totalUpdates,
         updatesPerEpoch, settings.batchSize(), iteration);
     try {
+      loggers.start();
       callbacks.values().forEach(c -> c.beforeTraining(context));
       deferredSaves.commit();
       boolean savesFailing = false;
@@ -312,7 +321,8 @@ public final class Trainer implements AutoCloseable {
   private void trainOneUpdate() {
     long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
-    double loss = step.train(batch, Seeds.forUpdate(seed, iteration.update()));
+    StepResult result = step.trainStep(batch, Seeds.forUpdate(seed, iteration.update()));
+    double loss = result.loss();
     if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
       throw new NonFiniteLossException(loss, iteration);
     }
@@ -327,7 +337,7 @@ public final class Trainer implements AutoCloseable {
       batchInEpoch = 0;
     }
     updating = false;
-    window.add(loss, batch.length);
+    window.add(result, batch.length);
     if (settings.logging().isDue(before, iteration) || finished()) {
       logTrainingWindow();
     }
@@ -354,10 +364,13 @@ public final class Trainer implements AutoCloseable {
   private void logTrainingWindow() {
     Map<String, Double> logged = new LinkedHashMap<>();
     logged.put(TRAIN_LOSS, window.meanLoss());
+    Map<String, Double> stepMetrics = window.meanMetrics();
+    logged.putAll(stepMetrics);
     logged.put(LR, learningRate);
     log(logged);
-    LOG.info("{} | loss {} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
-        String.format("%.3e", learningRate), String.format("%.0f", window.samplesPerSecond()));
+    LOG.info("{} | loss {}{} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
+        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics), String.format("%.3e", learningRate),
+        String.format("%.0f", window.samplesPerSecond()));
     window.reset();
   }
 
@@ -380,6 +393,9 @@ public final class Trainer implements AutoCloseable {
     history.append(iteration, logged);
     Map<String, Double> view = Collections.unmodifiableMap(logged);
     callbacks.values().forEach(c -> c.onMetricsLogged(context, view));
+    if (!logged.isEmpty()) {
+      loggers.log(iteration, Collections.unmodifiableMap(new LinkedHashMap<>(logged)));
+    }
   }
 
   private TrainingResult finish() {
@@ -400,6 +416,7 @@ public final class Trainer implements AutoCloseable {
       last = writer.saveResumable(CheckpointTag.at(iteration), Set.of(CheckpointTag.LATEST, CheckpointTag.LAST)).join();
     }
     writer.flush();
+    loggers.finish();
     LOG.info("training {} ended at {}; final checkpoint {}", stage, iteration, last.describe());
     return new TrainingResult(iteration, Map.copyOf(metrics), last, stop);
   }
@@ -516,17 +533,32 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** The training loss and throughput since the last log line; part of the resumable state. */
+  /**
+   * The training loss, the step's further metrics and throughput since the last log line; part of
+   * the resumable state. A step metric is averaged over the updates that reported it.
+   */
   private static final class LogWindow {
     private double lossSum;
     private long count;
     private long samples;
     private long startNanos = System.nanoTime();
+    private final Map<String, double[]> metricSums = new LinkedHashMap<>();
 
-    void add(double loss, long batchSamples) {
-      lossSum += loss;
+    void add(StepResult result, long batchSamples) {
+      lossSum += result.loss();
       count++;
       samples += batchSamples;
+      result.metrics().forEach((k, v) -> {
+        double[] sumAndCount = metricSums.computeIfAbsent(k, key -> new double[2]);
+        sumAndCount[0] += v;
+        sumAndCount[1]++;
+      });
+    }
+
+    Map<String, Double> meanMetrics() {
+      Map<String, Double> means = new LinkedHashMap<>();
+      metricSums.forEach((k, s) -> means.put(k, s[0] / s[1]));
+      return means;
     }
 
     long count() {
@@ -545,6 +577,7 @@ public final class Trainer implements AutoCloseable {
       lossSum = 0;
       count = 0;
       samples = 0;
+      metricSums.clear();
       startNanos = System.nanoTime();
     }
 
@@ -553,6 +586,12 @@ public final class Trainer implements AutoCloseable {
       s.put("loss_sum", lossSum);
       s.put("count", count);
       s.put("samples", samples);
+      if (!metricSums.isEmpty()) {
+        // Only when a step reports metrics, so checkpoints of loss-only steps stay as they were.
+        Map<String, Object> sums = new LinkedHashMap<>();
+        metricSums.forEach((k, v) -> sums.put(k, List.of(v[0], (long) v[1])));
+        s.put("metric_sums", sums);
+      }
       return s;
     }
 
@@ -560,6 +599,13 @@ public final class Trainer implements AutoCloseable {
       lossSum = s.get("loss_sum") instanceof Number n ? n.doubleValue() : 0;
       count = s.get("count") instanceof Number n ? n.longValue() : 0;
       samples = s.get("samples") instanceof Number n ? n.longValue() : 0;
+      metricSums.clear();
+      if (s.get("metric_sums") instanceof Map<?, ?> sums) {
+        sums.forEach((k, v) -> {
+          List<?> pair = (List<?>) v;
+          metricSums.put((String) k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
+        });
+      }
       startNanos = System.nanoTime();
     }
   }
@@ -586,6 +632,7 @@ public final class Trainer implements AutoCloseable {
       trainer.put(CheckpointKeys.METRICS, new LinkedHashMap<String, Object>(metrics));
       trainer.put(CheckpointKeys.LAST_EVALUATED, lastEvaluated == null ? null : lastEvaluated.toString());
       trainer.put(CheckpointKeys.LOG_WINDOW, window.state());
+      trainer.put(CheckpointKeys.LAST_LEARNING_RATE, learningRate);
       trainer.put(CheckpointKeys.HISTORY, history.state());
       trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
       trainer.put(CheckpointKeys.CONFIG, config);
@@ -716,6 +763,7 @@ public final class Trainer implements AutoCloseable {
     private TrainingStep step;
     private DataSource data;
     private final LinkedHashMap<String, Callback> callbacks = new LinkedHashMap<>();
+    private final LinkedHashMap<String, MetricLogger> loggers = new LinkedHashMap<>();
     private CheckpointStore store;
     private CheckpointEncoder encoder;
     private Map<String, Object> config = Map.of();
@@ -777,6 +825,18 @@ public final class Trainer implements AutoCloseable {
     public Builder addCallback(String key, Callback callback) {
       if (callbacks.putIfAbsent(key, callback) != null) {
         throw new IllegalArgumentException("two callbacks share the state key '" + key + "'");
+      }
+      return this;
+    }
+
+    /**
+     * Adds an experiment logger; loggers receive metrics in the order added.
+     *
+     * @param name how warnings name it, e.g. its YAML path {@code trainer.loggers[0]}
+     */
+    public Builder addLogger(String name, MetricLogger logger) {
+      if (loggers.putIfAbsent(name, Objects.requireNonNull(logger, "logger")) != null) {
+        throw new IllegalArgumentException("two loggers share the name '" + name + "'");
       }
       return this;
     }
