@@ -113,8 +113,8 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       try {
         long start = System.nanoTime();
         StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
-        LOG.info("saved checkpoint {} ({} MB in {} ms)", stored.describe(),
-            String.format("%.1f", stored.size() / 1e6), (System.nanoTime() - start) / 1_000_000);
+        LOG.info("saved checkpoint {} ({} in {} ms)", stored.describe(),
+            ai.noether.core.store.ByteSizes.human(stored.size()), (System.nanoTime() - start) / 1_000_000);
         return stored;
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -30,14 +30,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--interrupt-at-update", paramLabel = "N",
       description = "send this process SIGTERM after update N, as a scheduler preempting the job would"
           + " (to watch an emergency checkpoint and a resume)")
-  long interruptAtUpdate;
+  Long interruptAtUpdate;
 
   @Override
   public Integer call() throws Exception {
+    LaunchOptions options = LaunchOptions.fromCommandLine(interruptAtUpdate);
     RunConfig run = cli.loader().load(config, overrides);
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
-    return cli.launcher().launch(run, registry, spec.commandLine().getOut(),
-        new LaunchOptions(interruptAtUpdate));
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut(), options);
   }
 }

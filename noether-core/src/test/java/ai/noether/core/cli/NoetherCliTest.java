@@ -343,6 +343,64 @@ class NoetherCliTest {
     assertThat(r.err).startsWith("there are no runs to resume: " + dir.resolve("runs") + " does not exist");
   }
 
+  @Test
+  void interruptAtUpdateZeroIsAUsageErrorNotSilentlyIgnored() throws Exception {
+    saveStage("run-1", "train");
+
+    Result train = run("train", config.toString(), "--interrupt-at-update", "0");
+    Result resume = run("resume", "run-1", "--interrupt-at-update", "0");
+
+    for (Result r : List.of(train, resume)) {
+      assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+      assertThat(r.err).startsWith("--interrupt-at-update 0: give the update after which to interrupt, a number of"
+          + " at least 1");
+    }
+    assertThat(launcher.launched).isEmpty();
+  }
+
+  @Test
+  void resumeFromAMissingOutputDirectoryThatWasGivenSaysToCheckIt() {
+    Result given = run("resume", "--output-dir", dir.resolve("missing").toString());
+    Result defaulted = run("resume");
+
+    assertThat(given.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(given.err).isEqualTo("there are no runs to resume: " + dir.resolve("missing") + " does not exist;"
+        + " check the --output-dir you gave" + System.lineSeparator());
+    assertThat(defaulted.err).contains("give --output-dir, the output_dir the run was trained with");
+  }
+
+  @Test
+  void anUnknownRunIsAUsageErrorForRunsAsForResume() throws Exception {
+    saveStage("run-1", "train");
+
+    Result runs = run("runs", "run-9");
+    Result resume = run("resume", "run-9");
+
+    assertThat(runs.status).isEqualTo(NoetherCli.USAGE).isEqualTo(resume.status);
+    assertThat(runs.err).startsWith("run 'run-9' does not exist in output_dir").contains("runs there: run-1")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void resumeListsOnlyRunsNotEveryFolderOfTheOutputDirectory() throws Exception {
+    saveStage("run-1", "train");
+    Files.createDirectories(dir.resolve("runs/some-folder/sub"));
+
+    Result r = run("resume", "run-9");
+
+    assertThat(r.err).endsWith("runs there: run-1" + System.lineSeparator());
+  }
+
+  @Test
+  void checkpointSizesAreShownInUnitsThatFitThem() throws Exception {
+    saveStage("run-1", "train");
+
+    Result r = run("runs", "run-1");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.out).containsPattern("E2_U20_S640 +E2_U20_S640 +[0-9.]+ (bytes|KB) ").doesNotContain("0.0 MB");
+  }
+
   private void saveStage(String runId, String stage, String... overrides) throws Exception {
     List<String> args = new ArrayList<>(List.of("run_id=" + runId, "stage_name=" + stage));
     args.addAll(List.of(overrides));
