@@ -92,7 +92,13 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   public synchronized CompletableFuture<Void> delete(CheckpointTag tag) {
     CompletableFuture<Void> done = inFlight.handle((r, e) -> null).thenRunAsync(() -> {
       try {
+        // Said only when there was something to delete: a tag scheduled before a resume may be
+        // long gone, or belong to the stage this one was resumed from.
+        boolean present = store.list(stage).stream().anyMatch(c -> c.tag().equals(tag));
         store.delete(stage, tag);
+        if (present) {
+          LOG.info("deleted checkpoint {} of {}", tag, stage);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("could not delete checkpoint " + tag + " of " + stage, e);
       }

@@ -66,6 +66,8 @@ public final class NoetherCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Before anything prints: log lines must not land in the middle of a progress bar.
+    StatusLine.install();
     int status = new NoetherCli().execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     System.exit(status);
   }

@@ -99,6 +99,8 @@ public final class Trainer implements AutoCloseable {
   private final Map<String, Double> metrics = new TreeMap<>();
   private TrainingIteration lastEvaluated;
   private final LogWindow window = new LogWindow();
+  /** While callbacks see an evaluation: the metrics its log line shows; else null. */
+  private Map<String, Double> evaluationLine;
   /** True while the optimizer changes weights: a failure then leaves no consistent state to save. */
   private boolean updating;
   /** True once {@link #restore} ran: the stage continues a checkpoint instead of starting fresh. */
@@ -257,6 +259,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void trainOneUpdate() {
+    long started = System.nanoTime();
     long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
     double loss = step.train(batch, Seeds.forUpdate(seed, iteration.update()));
@@ -274,7 +277,7 @@ public final class Trainer implements AutoCloseable {
       batchInEpoch = 0;
     }
     updating = false;
-    window.add(loss, batch.length);
+    window.add(loss, batch.length, System.nanoTime() - started);
     if (settings.logging().isDue(before, iteration) || finished()) {
       logTrainingWindow();
     }
@@ -303,8 +306,9 @@ public final class Trainer implements AutoCloseable {
     logged.put(TRAIN_LOSS, window.meanLoss());
     logged.put(LR, learningRate);
     log(logged);
-    LOG.info("{} | loss {} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
-        String.format("%.3e", learningRate), String.format("%.0f", window.samplesPerSecond()));
+    double rate = window.samplesPerSecond();
+    LOG.info("{} | loss {} | lr {}{}", iteration, MetricFormat.format(window.meanLoss()),
+        MetricFormat.format(learningRate), Double.isNaN(rate) ? "" : " | " + String.format("%.0f", rate) + " samples/s");
     window.reset();
   }
 
@@ -316,13 +320,23 @@ public final class Trainer implements AutoCloseable {
     Map<String, Double> result = new LinkedHashMap<>(step.evaluate(valid, VALID));
     lastEvaluated = iteration;
     log(result);
-    LOG.info("{} | evaluation {}", iteration, format(result));
     schedule.onEvaluation(result);
     Map<String, Double> view = Collections.unmodifiableMap(result);
-    callbacks.values().forEach(c -> c.afterEvaluation(context, view));
+    // What callbacks log while they see the evaluation (the EMA weights' metrics) joins its line.
+    Map<String, Double> line = new LinkedHashMap<>(result);
+    evaluationLine = line;
+    try {
+      callbacks.values().forEach(c -> c.afterEvaluation(context, view));
+    } finally {
+      evaluationLine = null;
+    }
+    LOG.info("{} | evaluation {}", iteration, format(line));
   }
 
   private void log(Map<String, Double> logged) {
+    if (evaluationLine != null) {
+      evaluationLine.putAll(logged);
+    }
     metrics.putAll(logged);
     history.append(iteration, logged);
     Map<String, Double> view = Collections.unmodifiableMap(logged);
@@ -404,7 +418,7 @@ public final class Trainer implements AutoCloseable {
 
   private static String format(Map<String, Double> values) {
     StringBuilder sb = new StringBuilder();
-    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(String.format("%.6f", v)));
+    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(MetricFormat.format(v)));
     return sb.toString();
   }
 
@@ -463,17 +477,25 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** The training loss and throughput since the last log line; part of the resumable state. */
+  /**
+   * The training loss and throughput since the last log line; the loss part is resumable state.
+   * Throughput counts only the time spent in updates of this process: evaluations, checkpoints and
+   * callbacks in between, or samples restored from a checkpoint, would make it jump with the
+   * logging interval and around a resume.
+   */
   private static final class LogWindow {
     private double lossSum;
     private long count;
     private long samples;
-    private long startNanos = System.nanoTime();
+    private long timedSamples;
+    private long busyNanos;
 
-    void add(double loss, long batchSamples) {
+    void add(double loss, long batchSamples, long nanos) {
       lossSum += loss;
       count++;
       samples += batchSamples;
+      timedSamples += batchSamples;
+      busyNanos += nanos;
     }
 
     long count() {
@@ -484,15 +506,17 @@ public final class Trainer implements AutoCloseable {
       return lossSum / count;
     }
 
+    /** Samples per second of update time in this window; NaN when nothing was timed. */
     double samplesPerSecond() {
-      return samples / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+      return timedSamples == 0 || busyNanos <= 0 ? Double.NaN : timedSamples / (busyNanos / 1e9);
     }
 
     void reset() {
       lossSum = 0;
       count = 0;
       samples = 0;
-      startNanos = System.nanoTime();
+      timedSamples = 0;
+      busyNanos = 0;
     }
 
     Map<String, Object> state() {
@@ -507,7 +531,8 @@ public final class Trainer implements AutoCloseable {
       lossSum = s.get("loss_sum") instanceof Number n ? n.doubleValue() : 0;
       count = s.get("count") instanceof Number n ? n.longValue() : 0;
       samples = s.get("samples") instanceof Number n ? n.longValue() : 0;
-      startNanos = System.nanoTime();
+      timedSamples = 0;
+      busyNanos = 0;
     }
   }
 
