@@ -350,7 +350,8 @@ public final class Trainer implements AutoCloseable {
       LOG.warn("stopping at {}: {}; writing an emergency checkpoint", iteration, stop.reason());
       last = writer.saveResumable(CheckpointTag.emergency(iteration, stop.checkpointReason()),
           Set.of(CheckpointTag.LATEST)).join();
-      LOG.warn("resume with: {}", resumeCommand(null));
+      // The command line prints how to continue once; library callers read it from the result.
+      LOG.debug("resume with: {}", resumeCommand(null));
     } else {
       if (window.count() > 0) {
         logTrainingWindow();

@@ -401,6 +401,24 @@ class NoetherCliTest {
     assertThat(r.out).containsPattern("E2_U20_S640 +E2_U20_S640 +[0-9.]+ (bytes|KB) ").doesNotContain("0.0 MB");
   }
 
+  @Test
+  void helpBreaksLinesAtSpacesOnlyNeverInsideAKeyPathOrAnOverride() {
+    List<String> helps = new ArrayList<>();
+    for (String command : List.of("train", "resume", "runs", "verify", "config", "kinds")) {
+      Result r = run(command, "--help");
+      assertThat(r.status).isEqualTo(NoetherCli.OK);
+      helps.add(r.out);
+    }
+    helps.add(run().err);
+    String all = String.join("\n", helps);
+
+    assertThat(all.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+    // BreakIterator allows a break after "key." and "trainer.": picocli's own wrapping split them.
+    assertThat(all).doesNotContainPattern("[A-Za-z_]\\.\\s*\\n\\s*[a-z_]+=")
+        .contains("key.path=value").contains("trainer.callbacks[0].every_n_epochs=2");
+    assertThat(all).containsPattern("\\n {10,}\\S").as("continuation lines stay indented");
+  }
+
   private void saveStage(String runId, String stage, String... overrides) throws Exception {
     List<String> args = new ArrayList<>(List.of("run_id=" + runId, "stage_name=" + stage));
     args.addAll(List.of(overrides));
