@@ -88,6 +88,23 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     return submit(tag, iteration, Set.of(), () -> contents.models(tag, iteration, models, configs, extras));
   }
 
+  /**
+   * A new best checkpoint replaces the previous best of its metric also when that one was saved
+   * under the name older versions wrote ({@code best.nasa%5Fscore~valid} for
+   * {@code best.nasa_score~valid}): otherwise it would stay forever beside the new one.
+   */
+  private void retireOldSpellings(CheckpointTag saved) throws IOException {
+    if (!(saved instanceof CheckpointTag.Best best) || best.isOldSpelling()) {
+      return;
+    }
+    for (StoredCheckpoint c : store.list(stage)) {
+      if (c.tag() instanceof CheckpointTag.Best other && other.sameCheckpointAs(best) && !other.equals(best)) {
+        store.delete(stage, other);
+        LOG.info("deleted {} of {}: replaced by {}, its name as written today", other, stage, best);
+      }
+    }
+  }
+
   @Override
   public synchronized CompletableFuture<Void> delete(CheckpointTag tag) {
     CompletableFuture<Void> done = inFlight.handle((r, e) -> null).thenRunAsync(() -> {
@@ -121,6 +138,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
         StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
         LOG.info("saved checkpoint {} ({} in {} ms)", stored.describe(),
             ai.noether.core.store.ByteSizes.human(stored.size()), (System.nanoTime() - start) / 1_000_000);
+        retireOldSpellings(tag);
         return stored;
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -120,7 +120,7 @@ class CommandOutputTest {
       if (logLine.start() == 0) {
         continue; // before the bar was first drawn
       }
-      String before = screen.substring(Math.max(0, logLine.start() - 3), logLine.start());
+      String before = screen.substring(Math.max(0, logLine.start() - 4), logLine.start());
       assertThat(before).as("before the log line at %d of:%n%s", logLine.start(), screen)
           .matches("(?s).*(\r\u001b\\[K|\n)");
       checked++;
