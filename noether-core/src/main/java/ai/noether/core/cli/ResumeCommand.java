@@ -71,6 +71,11 @@ final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path runs = cli.workingDir().resolve(outputDir).normalize();
+    if (runId != null && runId.indexOf('=') > 0) {
+      // 'resume trainer.max_epochs=8' means the most recent run with an override: a run id has no '='.
+      overrides.add(0, runId);
+      runId = null;
+    }
     if (runId == null) {
       Path newest = newestStageConfig(runs, spec.commandLine().getParseResult().hasMatchedOption("--output-dir"));
       runId = newest.getParent().getParent().getFileName().toString();

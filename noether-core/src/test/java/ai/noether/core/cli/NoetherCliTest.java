@@ -419,6 +419,20 @@ class NoetherCliTest {
     assertThat(all).containsPattern("\\n {10,}\\S").as("continuation lines stay indented");
   }
 
+  @Test
+  void resumeWithOnlyOverridesTakesTheMostRecentRunInsteadOfReadingTheFirstOverrideAsARunId() throws Exception {
+    saveStage("run-1", "train");
+
+    Result r = run("resume", "trainer.max_epochs=3", "seed=7");
+
+    assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
+    assertThat(launcher.launched).singleElement().satisfies(c -> {
+      assertThat(c.runId()).isEqualTo("run-1");
+      assertThat(c.trainer().settings().maxEpochs()).isEqualTo(3);
+      assertThat(c.seed()).isEqualTo(7);
+    });
+  }
+
   private void saveStage(String runId, String stage, String... overrides) throws Exception {
     List<String> args = new ArrayList<>(List.of("run_id=" + runId, "stage_name=" + stage));
     args.addAll(List.of(overrides));
