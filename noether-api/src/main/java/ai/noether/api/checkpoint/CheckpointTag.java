@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  *
  * <p>Metric keys contain {@code /} (e.g. {@code loss/valid/total}), which a file name cannot. In a
  * tag, {@code /} is written as {@code ~}; {@code ~}, {@code %} and every character other than
- * letters, digits and {@code . - +  @} are written as {@code %XX} (UTF-8 bytes, upper-case hex). So
- * {@code best.loss/valid/total} becomes {@code best.loss~valid~total} and the mapping is reversible.
+ * letters, digits and {@code . _ - + @} are written as {@code %XX} (UTF-8 bytes, upper-case hex). So
+ * {@code best.loss/valid/total} becomes {@code best.loss~valid~total}, {@code nasa_score/valid}
+ * becomes {@code best.nasa_score~valid}, and the mapping is reversible (see {@link MetricKeys}).
  */
 public sealed interface CheckpointTag
     permits CheckpointTag.Latest, CheckpointTag.Last, CheckpointTag.Best, CheckpointTag.BestModel, CheckpointTag.AtIteration {
@@ -84,7 +85,7 @@ public sealed interface CheckpointTag
     }
     if (token.startsWith("best.")) {
       String metric = token.substring(5);
-      return new Best(metric.indexOf('/') >= 0 ? metric : MetricKeys.decode(metric));
+      return metric.indexOf('/') >= 0 ? new Best(metric) : new Best(MetricKeys.decode(metric), metric);
     }
     if (token.startsWith(BestModel.PREFIX)) {
       // Noether in Python writes the key's '/' as '.'; a user may type the key as logged.
@@ -136,17 +137,42 @@ public sealed interface CheckpointTag
     }
   }
 
-  /** The best checkpoint for {@code metricKey}, the key exactly as logged (with {@code /}). */
-  record Best(String metricKey) implements CheckpointTag {
+  /**
+   * The best checkpoint for {@code metricKey}, the key exactly as logged (with {@code /}).
+   *
+   * @param spelling null for the file-name form {@link MetricKeys#encode} writes today; otherwise
+   *     another form of the same key read from a name ({@code nasa%5Fscore~valid}, as versions
+   *     before 0.1 wrote {@code _}), kept so that the files of that name are found. Two spellings
+   *     of one key are different tags on disk; {@link #sameCheckpointAs} relates them.
+   */
+  record Best(String metricKey, String spelling) implements CheckpointTag {
     public Best {
       if (metricKey == null || metricKey.isEmpty()) {
         throw new InvalidNameException("best checkpoint needs a metric key, e.g. best.loss/valid/total");
       }
+      if (spelling != null && spelling.equals(MetricKeys.encode(metricKey))) {
+        spelling = null;
+      }
+    }
+
+    /** The best checkpoint of {@code metricKey}, spelled as it is written today. */
+    public Best(String metricKey) {
+      this(metricKey, null);
+    }
+
+    /** True if {@code other} is the best checkpoint of the same metric key, in whichever spelling. */
+    public boolean sameCheckpointAs(Best other) {
+      return metricKey.equals(other.metricKey);
+    }
+
+    /** True when this tag is spelled as names were written before ({@code %5F} for {@code _}). */
+    public boolean isOldSpelling() {
+      return spelling != null;
     }
 
     @Override
     public String token() {
-      return "best." + MetricKeys.encode(metricKey);
+      return "best." + (spelling != null ? spelling : MetricKeys.encode(metricKey));
     }
 
     @Override

@@ -6,6 +6,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * The reversible mapping between metric keys ({@code loss/valid/total}) and the file-name-safe form
  * used in {@code best.{metric}} tags ({@code loss~valid~total}). See {@link CheckpointTag}.
+ *
+ * <p>Letters, digits and {@code . _ - + @} stay as they are, {@code /} becomes {@code ~}, and every
+ * other character (also {@code ~} and {@code %}) becomes {@code %XX}. Versions before 0.1 wrote
+ * {@code _} as {@code %5F} ({@code nasa%5Fscore}); {@link #decode} reads that form too, and
+ * {@link CheckpointTag#parse} keeps such a spelling so that files named that way are still found.
+ * {@code _} is safe inside a tag: a checkpoint file name is split at its first {@code _cp=} and its
+ * last {@code _}, and neither can fall inside the tag.
  */
 public final class MetricKeys {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -19,7 +26,7 @@ public final class MetricKeys {
       char c = (char) (b & 0xFF);
       if (c == '/') {
         out.append('~');
-      } else if (c < 0x80 && (Names.isAlnum(c) || c == '.' || c == '-' || c == '+' || c == '@')) {
+      } else if (c < 0x80 && isLiteral(c)) {
         out.append(c);
       } else {
         out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
@@ -51,7 +58,7 @@ public final class MetricKeys {
         }
         out.write(hi * 16 + lo);
         i += 2;
-      } else if (c < 0x80 && (Names.isAlnum(c) || c == '.' || c == '-' || c == '+' || c == '@')) {
+      } else if (c < 0x80 && isLiteral(c)) {
         out.write(c);
       } else {
         throw new InvalidNameException(
@@ -60,5 +67,10 @@ public final class MetricKeys {
       }
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Characters written as themselves. */
+  private static boolean isLiteral(char c) {
+    return Names.isAlnum(c) || c == '.' || c == '_' || c == '-' || c == '+' || c == '@';
   }
 }

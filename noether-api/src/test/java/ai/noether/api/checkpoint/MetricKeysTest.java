@@ -12,7 +12,8 @@ class MetricKeysTest {
   @Test
   void slashesBecomeTildesAndOtherCharactersAreEscaped() {
     assertThat(MetricKeys.encode("loss/valid/total")).isEqualTo("loss~valid~total");
-    assertThat(MetricKeys.encode("acc@1 top_5")).isEqualTo("acc@1%20top%5F5");
+    assertThat(MetricKeys.encode("acc@1 top_5")).isEqualTo("acc@1%20top_5");
+    assertThat(MetricKeys.encode("nasa_score/valid")).isEqualTo("nasa_score~valid");
     assertThat(MetricKeys.encode("a~b%c")).isEqualTo("a%7Eb%25c");
     assertThat(MetricKeys.decode("loss~valid~total")).isEqualTo("loss/valid/total");
   }
@@ -25,9 +26,20 @@ class MetricKeysTest {
       String key = randomMetricKey(random);
       String encoded = MetricKeys.encode(key);
 
-      assertThat(encoded).as(key).matches("[A-Za-z0-9.+@~%-]+");
+      assertThat(encoded).as(key).matches("[A-Za-z0-9._+@~%-]+");
       assertThat(MetricKeys.decode(encoded)).isEqualTo(key);
     }
+  }
+
+  @Test
+  void theUnderscoreEscapeOlderVersionsWroteStillDecodes() {
+    assertThat(MetricKeys.decode("nasa%5Fscore~valid")).isEqualTo("nasa_score/valid");
+    assertThat(CheckpointTag.parse("best.nasa%5Fscore~valid")).isInstanceOfSatisfying(CheckpointTag.Best.class, b -> {
+      assertThat(b.metricKey()).isEqualTo("nasa_score/valid");
+      assertThat(b.token()).as("the name on disk is kept").isEqualTo("best.nasa%5Fscore~valid");
+      assertThat(b.sameCheckpointAs(CheckpointTag.best("nasa_score/valid"))).isTrue();
+    });
+    assertThat(CheckpointTag.parse("best.nasa_score~valid")).isEqualTo(CheckpointTag.best("nasa_score/valid"));
   }
 
   @Test

@@ -105,7 +105,8 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     for (Model m : context.models().values()) {
       models.add(new ModelSnapshot(m.name(), null, m.stateDict()));
     }
-    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), value, context.iteration(), bestTag());
+    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.core.training.MetricFormat.format(value),
+        context.iteration(), bestTag());
     context.checkpoints().saveModels(bestTag(), models);
     for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {
       if (!t.getValue().frozen) {

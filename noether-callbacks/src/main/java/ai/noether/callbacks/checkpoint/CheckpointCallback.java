@@ -128,7 +128,8 @@ public final class CheckpointCallback implements Callback, Stateful {
 
   private void deleteScheduled(TrainingContext context) {
     for (CheckpointTag tag : pendingDeletion) {
-      LOG.info("deleting periodic checkpoint {} (keep_last: {})", tag, config.keepLast());
+      // The writer says when it deletes a checkpoint that is there; this may name one long gone.
+      LOG.debug("deleting periodic checkpoint {} (keep_last: {})", tag, config.keepLast());
       context.checkpoints().delete(tag);
     }
     pendingDeletion.clear();

@@ -1,11 +1,13 @@
 package ai.noether.callbacks.history;
 
 import ai.noether.api.ConfigException;
-import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.NoetherException;
+import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.core.cli.NoetherCli;
+import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.history.MetricHistory;
 import java.io.IOException;
@@ -47,7 +49,7 @@ public final class PlotCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Names.requireRunId(runId);
+    requireName(runId, Names::requireRunId);
     // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
     // this machine's work directory for a store elsewhere (see StoreLocation#workDir).
     StoreLocation location;
@@ -59,12 +61,12 @@ public final class PlotCommand implements Callable<Integer> {
     Path runDir = location.workDir(Path.of("")).resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether plot: run '" + runId + "' does not exist in " + runDir.getParent() + "; runs there: "
-          + describe(subdirectories(runDir.getParent())));
-      return NoetherCli.FAILURE;
+          + describe(runs(runDir.getParent())));
+      return NoetherCli.USAGE;
     }
     List<String> stages;
     if (stage != null) {
-      Names.requireStageName(stage);
+      requireName(stage, Names::requireStageName);
       stages = List.of(stage);
     } else {
       stages = subdirectories(runDir).stream()
@@ -81,7 +83,7 @@ public final class PlotCommand implements Callable<Integer> {
       if (!Files.isRegularFile(history)) {
         err.println("noether plot: " + history + " does not exist; stages of run '" + runId + "': "
             + describe(subdirectories(runDir)));
-        return NoetherCli.FAILURE;
+        return NoetherCli.USAGE;
       }
       try {
         List<Path> written = HistoryPlots.render(history, stageDir.resolve(HistoryPlots.DEFAULT_DIR));
@@ -103,6 +105,36 @@ public final class PlotCommand implements Callable<Integer> {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
           .filter(n -> !n.startsWith(".")).sorted().toList();
+    }
+  }
+
+  /**
+   * The run directories under {@code outputDir}: those with a stage that has a saved configuration,
+   * a history or checkpoints (or checkpoints directly, as Noether in Python writes a run without a
+   * stage), so that pointing {@code --output-dir} at, say, {@code /tmp} does not list every folder
+   * there as a run.
+   */
+  static List<String> runs(Path outputDir) throws IOException {
+    return subdirectories(outputDir).stream().filter(r -> isRun(outputDir.resolve(r))).toList();
+  }
+
+  private static boolean isRun(Path dir) {
+    if (Files.isDirectory(dir.resolve(RunLayout.CHECKPOINTS))) {
+      return true;
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.anyMatch(s -> Files.isRegularFile(s.resolve(RunConfig.RESOLVED_FILE_NAME))
+          || Files.isRegularFile(s.resolve(MetricHistory.FILE_NAME)) || Files.isDirectory(s.resolve(RunLayout.CHECKPOINTS)));
+    } catch (IOException | RuntimeException e) {
+      return false; // unreadable: not one of ours to list
+    }
+  }
+
+  private static void requireName(String value, java.util.function.UnaryOperator<String> check) {
+    try {
+      check.apply(value);
+    } catch (InvalidNameException e) {
+      throw new ConfigException(e.getMessage(), e);
     }
   }
 

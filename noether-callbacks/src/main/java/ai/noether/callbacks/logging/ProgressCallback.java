@@ -5,9 +5,9 @@ import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.callbacks.internal.IntervalTrigger;
 import ai.noether.core.training.Trainer;
-import java.io.Console;
+import ai.noether.core.cli.StatusLine;
+import ai.noether.core.cli.Terminals;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,7 +29,7 @@ public final class ProgressCallback implements Callback {
   static final long DEFAULT_EVERY_N_UPDATES_UNKNOWN_TOTAL = 100;
 
   private final ProgressCallbackConfig config;
-  private final PrintWriter terminal;
+  private PrintWriter terminal;
   private final Consumer<String> lines;
   private final LongSupplier nanoClock;
   private IntervalTrigger trigger;
@@ -37,9 +37,12 @@ public final class ProgressCallback implements Callback {
   private long startUpdate;
   private long lastDrawNanos;
   private boolean drawn;
+  /** The command line's status line, which log lines clear before they print; null outside it. */
+  private StatusLine status;
 
   public ProgressCallback(ProgressCallbackConfig config) {
-    this(config, interactiveTerminal(), LOG::info, System::nanoTime);
+    this(config, StatusLine.current() != null ? null : interactiveTerminal(), LOG::info, System::nanoTime);
+    this.status = StatusLine.current();
   }
 
   /**
@@ -52,24 +55,19 @@ public final class ProgressCallback implements Callback {
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
   }
 
+  /** Draws on {@code status} (tests; the command line's is found by the public constructor). */
+  ProgressCallback(ProgressCallbackConfig config, StatusLine status, LongSupplier nanoClock) {
+    this(config, null, LOG::info, nanoClock);
+    this.status = Objects.requireNonNull(status, "status");
+  }
+
   /** The console's writer when standard output is an interactive terminal, else null. */
   private static PrintWriter interactiveTerminal() {
-    Console console = System.console();
-    if (console == null) {
-      return null;
-    }
-    try {
-      // From Java 22 on, System.console() may exist without a terminal; isTerminal() tells.
-      Method isTerminal = Console.class.getMethod("isTerminal");
-      if (!(Boolean) isTerminal.invoke(console)) {
-        return null;
-      }
-    } catch (NoSuchMethodException e) {
-      // Java 17 to 21: a console exists only on a terminal.
-    } catch (ReflectiveOperationException e) {
-      return null;
-    }
-    return console.writer();
+    return Terminals.isInteractive() ? System.console().writer() : null;
+  }
+
+  private boolean onTerminal() {
+    return status != null || terminal != null;
   }
 
   @Override
@@ -91,41 +89,50 @@ public final class ProgressCallback implements Callback {
       beforeTraining(context);
     }
     long now = nanoClock.getAsLong();
-    if (terminal != null) {
+    if (onTerminal()) {
       if (!drawn || now - lastDrawNanos >= REDRAW_NANOS) {
         draw(context, now);
       }
     } else if (trigger.poll(context.iteration())) {
-      lines.accept(describe(context, now));
+      // The trainer's own lines say loss, learning rate and throughput: this one adds where training is.
+      lines.accept(ProgressLine.logLine(context.iteration(), context.totalUpdates(), rate(context, now)));
     }
   }
 
   @Override
   public void afterTraining(TrainingContext context) {
     long now = nanoClock.getAsLong();
-    if (terminal != null) {
+    if (status != null) {
+      draw(context, now);
+      status.finish();
+    } else if (terminal != null) {
       draw(context, now);
       terminal.println();
       terminal.flush();
     } else {
-      lines.accept("finished " + describe(context, now));
+      lines.accept(ProgressLine.finishedLine(context.iteration(), context.iteration().update() - startUpdate,
+          (now - startNanos) / 1e9));
     }
   }
 
   private void draw(TrainingContext context, long now) {
     String bar = ProgressLine.bar(ProgressLine.fraction(context.iteration(), context.totalUpdates()));
-    // \r returns to the start of the line; the padding erases what a longer previous line left.
-    terminal.print("\r" + bar + " " + describe(context, now) + "   ");
-    terminal.flush();
+    String text = bar + " " + ProgressLine.describe(context.iteration(), context.totalUpdates(), rate(context, now),
+        context.metrics().get(Trainer.TRAIN_LOSS));
+    if (status != null) {
+      status.show(text);
+    } else {
+      // \r returns to the start of the line; the padding erases what a longer previous line left.
+      terminal.print("\r" + text + "   ");
+      terminal.flush();
+    }
     lastDrawNanos = now;
     drawn = true;
   }
 
-  private String describe(TrainingContext context, long now) {
+  private double rate(TrainingContext context, long now) {
     double seconds = (now - startNanos) / 1e9;
     long done = context.iteration().update() - startUpdate;
-    double rate = seconds > 0 && done > 0 ? done / seconds : 0;
-    return ProgressLine.describe(context.iteration(), context.totalUpdates(), rate,
-        context.metrics().get(Trainer.TRAIN_LOSS));
+    return seconds > 0 && done > 0 ? done / seconds : 0;
   }
 }

@@ -20,7 +20,7 @@ final class ProgressLine {
       sb.append('/').append(totalUpdates).append(' ').append(Math.round(100.0 * fraction(it, totalUpdates))).append('%');
     }
     if (loss != null) {
-      sb.append(" | loss ").append(String.format(Locale.ROOT, "%.4g", loss));
+      sb.append(" | loss ").append(ai.noether.core.training.MetricFormat.format(loss));
     }
     if (updatesPerSecond > 0 && Double.isFinite(updatesPerSecond)) {
       sb.append(" | ").append(String.format(Locale.ROOT, updatesPerSecond >= 10 ? "%.0f" : "%.2f", updatesPerSecond))
@@ -31,6 +31,28 @@ final class ProgressLine {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The log line when no terminal shows a bar: {@code E1_U75_S2400 | 29% of 256 updates | ETA 0:00:03},
+   * the iteration written as the trainer's lines write it, and only what they do not say (the
+   * loss, learning rate and throughput are in the trainer's lines). Unknown parts are left out.
+   */
+  static String logLine(TrainingIteration it, long totalUpdates, double updatesPerSecond) {
+    StringBuilder sb = new StringBuilder(it.toString());
+    if (totalUpdates > 0) {
+      sb.append(" | ").append(Math.round(100.0 * fraction(it, totalUpdates))).append("% of ").append(totalUpdates)
+          .append(" updates");
+      if (updatesPerSecond > 0 && Double.isFinite(updatesPerSecond)) {
+        sb.append(" | ETA ").append(duration(Math.max(0, totalUpdates - it.update()) / updatesPerSecond));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code finished E4_U256_S8192: 256 updates in 0:00:10}. */
+  static String finishedLine(TrainingIteration it, long updates, double seconds) {
+    return "finished " + it + ": " + updates + (updates == 1 ? " update" : " updates") + " in " + duration(seconds);
   }
 
   /** Done so far, in [0, 1]. */

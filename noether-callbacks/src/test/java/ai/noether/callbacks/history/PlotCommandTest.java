@@ -62,20 +62,24 @@ class PlotCommandTest {
   }
 
   @Test
-  void anUnknownRunListsTheRunsThatExist() throws Exception {
+  void anUnknownRunIsAUsageErrorListingTheRunsThatExistAndNoOtherFolders() throws Exception {
     history("run1", "train");
-    Files.createDirectories(outputDir.resolve("run2"));
+    Files.createDirectories(outputDir.resolve("run2/train/checkpoints"));
+    // --output-dir /tmp: folders that are not runs are not listed as runs
+    Files.createDirectories(outputDir.resolve("hsperfdata_me/123"));
+    Files.createDirectories(outputDir.resolve("systemd-private"));
 
-    assertThat(plot("rnu1")).isEqualTo(NoetherCli.FAILURE);
+    assertThat(plot("rnu1")).as("exit code 2, as resume and runs").isEqualTo(NoetherCli.USAGE);
 
-    assertThat(err.toString()).contains("run 'rnu1' does not exist").contains("runs there: run1, run2");
+    assertThat(err.toString()).contains("run 'rnu1' does not exist").endsWith("runs there: run1, run2"
+        + System.lineSeparator());
   }
 
   @Test
   void anUnknownStageListsTheStagesOfTheRun() {
     history("run1", "train");
 
-    assertThat(plot("run1", "--stage", "tune")).isEqualTo(NoetherCli.FAILURE);
+    assertThat(plot("run1", "--stage", "tune")).isEqualTo(NoetherCli.USAGE);
 
     assertThat(err.toString()).contains("history.jsonl does not exist").contains("stages of run 'run1': train");
   }

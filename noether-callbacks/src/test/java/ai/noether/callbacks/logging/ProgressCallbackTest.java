@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.callbacks.testing.TestContext;
+import ai.noether.core.cli.StatusLines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -39,8 +40,42 @@ class ProgressCallbackTest {
     train(callback, new TestContext(dir).totalUpdates(100), 100);
 
     assertThat(lines).hasSize(11);
-    assertThat(lines.get(0)).isEqualTo("E1 U10/100 10% | loss 0.1000 | 10 updates/s | ETA 0:00:09");
-    assertThat(lines.get(10)).startsWith("finished E10 U100/100 100%").endsWith("ETA 0:00:00");
+    assertThat(lines.get(0)).isEqualTo("E1_U10_S160 | 10% of 100 updates | ETA 0:00:09");
+    assertThat(lines.get(10)).isEqualTo("finished E10_U100_S1600: 100 updates in 0:00:10");
+  }
+
+  @Test
+  void logLinesSayOnlyWhatTheTrainersLinesDoNotAndWriteTheIterationAsTheyDo() {
+    List<String> lines = new ArrayList<>();
+    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
+
+    train(callback, new TestContext(dir).totalUpdates(100), 100);
+
+    // The trainer logs "E1_U10_S160 | loss ... | lr ... | ... samples/s": no second loss or speed in another format.
+    assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain("loss").doesNotContain("/s")
+        .doesNotContainPattern("E\\d+ U\\d+"));
+  }
+
+  @Test
+  void onTheCommandLinesStatusLineLogLinesPrintOnAClearedLineAndTheBarComesBackBelowThem() throws Exception {
+    java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+    ai.noether.core.cli.StatusLine status = StatusLines.over(screen);
+    java.io.PrintStream log = new java.io.PrintStream(StatusLines.stream(status, screen), true);
+    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), status, nanos::get);
+    TestContext context = new TestContext(dir).totalUpdates(40);
+
+    callback.beforeTraining(context);
+    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+    context.at(0, 1, 16);
+    callback.afterUpdate(context);
+    log.println("12:00:00.000 INFO  Trainer - E0_U1_S16 | loss 1");
+    callback.afterTraining(context);
+
+    String bar = "[" + "-".repeat(30) + "] E0 U1/40 3% | 10 updates/s | ETA 0:00:04";
+    assertThat(screen.toString()).isEqualTo("\r\u001b[K" + bar
+        + "\r\u001b[K" + "12:00:00.000 INFO  Trainer - E0_U1_S16 | loss 1\n"
+        + "\r\u001b[K" + bar
+        + "\r\u001b[K" + bar + "\n");
   }
 
   @Test
@@ -66,7 +101,7 @@ class ProgressCallbackTest {
     // 40 updates of 100 ms: drawn at update 1, then every 200 ms (updates 3, 5, ..., 39), then at the end.
     assertThat(screen.split("\r", -1)).hasSize(1 + 20 + 1);
     assertThat(screen).contains("[" + "#".repeat(15) + "-".repeat(15) + "] E2 U21/40 53%")
-        .endsWith("[" + "#".repeat(30) + "] E4 U40/40 100% | loss 0.02500 | 10 updates/s | ETA 0:00:00   " + System.lineSeparator());
+        .endsWith("[" + "#".repeat(30) + "] E4 U40/40 100% | loss 0.0250000 | 10 updates/s | ETA 0:00:00   " + System.lineSeparator());
     assertThat(lines).isEmpty();
   }
 
@@ -90,6 +125,6 @@ class ProgressCallbackTest {
       callback.afterUpdate(context);
     }
 
-    assertThat(lines).containsExactly("E5 U110/200 55% | 2.00 updates/s | ETA 0:00:45");
+    assertThat(lines).containsExactly("E5_U110_S1760 | 55% of 200 updates | ETA 0:00:45");
   }
 }

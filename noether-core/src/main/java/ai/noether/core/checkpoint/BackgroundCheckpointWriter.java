@@ -102,11 +102,34 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     return submit(tag, iteration, Set.of(), () -> contents.models(tag, iteration, models, configs, extras));
   }
 
+  /**
+   * A new best checkpoint replaces the previous best of its metric also when that one was saved
+   * under the name older versions wrote ({@code best.nasa%5Fscore~valid} for
+   * {@code best.nasa_score~valid}): otherwise it would stay forever beside the new one.
+   */
+  private void retireOldSpellings(CheckpointTag saved) throws IOException {
+    if (!(saved instanceof CheckpointTag.Best best) || best.isOldSpelling()) {
+      return;
+    }
+    for (StoredCheckpoint c : store.list(stage)) {
+      if (c.tag() instanceof CheckpointTag.Best other && other.sameCheckpointAs(best) && !other.equals(best)) {
+        store.delete(stage, other);
+        LOG.info("deleted {} of {}: replaced by {}, its name as written today", other, stage, best);
+      }
+    }
+  }
+
   @Override
   public synchronized CompletableFuture<Void> delete(CheckpointTag tag) {
     CompletableFuture<Void> done = inFlight.handle((r, e) -> null).thenRunAsync(() -> {
       try {
+        // Said only when there was something to delete: a tag scheduled before a resume may be
+        // long gone, or belong to the stage this one was resumed from.
+        boolean present = store.list(stage).stream().anyMatch(c -> c.tag().equals(tag));
         store.delete(stage, tag);
+        if (present) {
+          LOG.info("deleted checkpoint {} of {}", tag, stage);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("could not delete checkpoint " + tag + " of " + stage, e);
       }
@@ -128,8 +151,9 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
         long start = System.nanoTime();
         StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
         consecutiveFailures.set(0);
-        LOG.info("saved checkpoint {} ({} MB in {} ms)", stored.describe(),
-            String.format("%.1f", stored.size() / 1e6), (System.nanoTime() - start) / 1_000_000);
+        LOG.info("saved checkpoint {} ({} in {} ms)", stored.describe(),
+            ai.noether.core.store.ByteSizes.human(stored.size()), (System.nanoTime() - start) / 1_000_000);
+        retireOldSpellings(tag);
         return stored;
       } catch (IOException e) {
         // Counted here, before the future completes, so that whoever waited for it sees the count.

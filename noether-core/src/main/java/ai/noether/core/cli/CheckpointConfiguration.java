@@ -77,6 +77,9 @@ final class CheckpointConfiguration {
       if (selected.fallback().isPresent() && run.optResume().map(r -> !r.fallback()).orElse(false)) {
         throw new CorruptCheckpointException(selected.refusal().orElseThrow());
       }
+      if (saved instanceof Map<?, ?> tree) {
+        FinishedStage.refuseUnchangedLength(store, stage, selected.checkpoint(), tree, run);
+      }
       return run;
     } catch (CheckpointNotFoundException e) {
       // sideFile is <output work dir>/<run_id>/<stage_name>/config.yaml
@@ -87,9 +90,10 @@ final class CheckpointConfiguration {
           throw nothing.get();
         }
       }
-      // Worded as the resume keys are, like the same mistake in a configuration file.
-      throw new ConfigException("cannot resume from resume_run_id: " + stage.runId() + ", resume_stage_name: "
-          + stage.stageName() + ", resume_checkpoint: " + selector + ": " + e.getMessage(), e);
+      // Worded as the command line was typed; the resume keys are internal to this command.
+      throw new ConfigException("cannot resume run '" + stage.runId() + "' stage '" + stage.stageName()
+          + "' from " + (checkpoint == null ? "its latest checkpoint" : "--checkpoint " + checkpoint) + ": "
+          + e.getMessage(), e);
     }
   }
 

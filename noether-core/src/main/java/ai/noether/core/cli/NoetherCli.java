@@ -72,6 +72,8 @@ public final class NoetherCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Before anything prints: log lines must not land in the middle of a progress bar.
+    StatusLine.install();
     int status = new NoetherCli().execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     System.exit(status);
   }
@@ -82,6 +84,7 @@ public final class NoetherCli implements Callable<Integer> {
     for (CommandProvider provider : java.util.ServiceLoader.load(CommandProvider.class)) {
       cl.addSubcommand(provider.newCommand());
     }
+    HelpLayout.apply(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -132,12 +135,42 @@ public final class NoetherCli implements Callable<Integer> {
     return new RunConfigLoader(workingDir, ai.noether.core.config.RunIds::next);
   }
 
-  /** The version of the jar this class came from. */
+  /**
+   * The version of the jar this class came from (Maven writes it into the jar's
+   * {@code pom.properties}), then what every {@link VersionReporter} on the class path adds: DJL's
+   * and the engine's versions, and Java's.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      java.util.List<String> lines = new java.util.ArrayList<>();
+      lines.add("noether " + noetherVersion());
+      for (VersionReporter reporter : java.util.ServiceLoader.load(VersionReporter.class)) {
+        try {
+          lines.addAll(reporter.versions());
+        } catch (RuntimeException | LinkageError e) {
+          lines.add(reporter.getClass().getSimpleName() + ": unavailable (" + e + ")");
+        }
+      }
+      lines.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+      return lines.toArray(String[]::new);
+    }
+
+    static String noetherVersion() {
       String v = NoetherCli.class.getPackage().getImplementationVersion();
-      return new String[] {"noether " + (v == null ? "(development build)" : v)};
+      if (v == null) {
+        try (java.io.InputStream in = NoetherCli.class.getResourceAsStream(
+            "/META-INF/maven/ai.noether/noether-core/pom.properties")) {
+          if (in != null) {
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            v = p.getProperty("version");
+          }
+        } catch (java.io.IOException e) {
+          // fall through: no version recorded
+        }
+      }
+      return v == null ? "(development build: classes not from a jar)" : v;
     }
   }
 }

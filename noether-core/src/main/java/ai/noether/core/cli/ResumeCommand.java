@@ -73,17 +73,22 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Option(names = "--interrupt-at-update", paramLabel = "N",
       description = "send this process SIGTERM after update N, as for 'train'")
-  long interruptAtUpdate;
+  Long interruptAtUpdate;
 
   @Override
   public Integer call() throws Exception {
+    if (runId != null && runId.indexOf('=') > 0) {
+      // 'resume trainer.max_epochs=8' means the most recent run with an override: a run id has no '='.
+      overrides.add(0, runId);
+      runId = null;
+    }
     StoreLocation location = StoreArguments.location(cli, outputDir);
     if (!location.isLocal()) {
       return resumeFromStore(location);
     }
     Path runs = location.workDir(cli.workingDir());
     if (runId == null) {
-      Path newest = newestStageConfig(runs);
+      Path newest = newestStageConfig(runs, spec.commandLine().getParseResult().hasMatchedOption("--output-dir"));
       runId = newest.getParent().getParent().getFileName().toString();
       if (stage == null) {
         stage = newest.getParent().getFileName().toString();
@@ -162,13 +167,14 @@ final class ResumeCommand implements Callable<Integer> {
         checkpoint, !noFallback, arguments, sideFile, spec.commandLine().getErr());
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
-    return cli.launcher().launch(run, registry, spec.commandLine().getOut(), new LaunchOptions(interruptAtUpdate));
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut(), LaunchOptions.fromCommandLine(interruptAtUpdate));
   }
 
   /** The saved configuration written last under {@code runs}: the stage started or resumed last. */
-  private static Path newestStageConfig(Path runs) throws IOException {
+  private static Path newestStageConfig(Path runs, boolean outputDirGiven) throws IOException {
     if (!Files.isDirectory(runs)) {
-      throw new ConfigException("there are no runs to resume: " + runs + " does not exist; give --output-dir");
+      throw new ConfigException("there are no runs to resume: " + runs + " does not exist; "
+          + (outputDirGiven ? "check the --output-dir you gave" : "give --output-dir, the output_dir the run was trained with"));
     }
     try (Stream<Path> files = Files.find(runs, 3, (p, a) -> a.isRegularFile()
         && p.getFileName().toString().equals(RunConfig.RESOLVED_FILE_NAME))) {
@@ -236,6 +242,14 @@ final class ResumeCommand implements Callable<Integer> {
         : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
   }
 
+  /** The directories under {@code dir}; hidden ones (the stores' own, such as .noether) left out. */
+  private static List<String> subdirectories(Path dir) throws IOException {
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).sorted().toList();
+    }
+  }
+
   private static List<String> stages(Path runDir) throws IOException {
     try (Stream<Path> children = Files.list(runDir)) {
       return children.filter(p -> Files.isRegularFile(p.resolve(RunConfig.RESOLVED_FILE_NAME)))
@@ -247,7 +261,7 @@ final class ResumeCommand implements Callable<Integer> {
     if (!Files.isDirectory(dir)) {
       return "none (the directory does not exist)";
     }
-    List<String> names = stagesOnly ? stages(dir) : subdirectories(dir);
+    List<String> names = stagesOnly ? stages(dir) : runs(dir);
     if (names.size() > MAX_LISTED) {
       // Run ids sort by creation time: the newest are the likeliest to be meant.
       return "... (" + (names.size() - MAX_LISTED) + " more), " + String.join(", ", names.subList(names.size() - MAX_LISTED, names.size()));
@@ -255,11 +269,18 @@ final class ResumeCommand implements Callable<Integer> {
     return names.isEmpty() ? "none" : String.join(", ", names);
   }
 
-  private static List<String> subdirectories(Path dir) throws IOException {
+  /** The directories under {@code dir} with a stage to resume: not every folder of, say, /tmp. */
+  private static List<String> runs(Path dir) throws IOException {
+    List<String> runs = new ArrayList<>();
     try (Stream<Path> children = Files.list(dir)) {
-      // Hidden directories (the stores' own, such as .noether) are not runs or stages.
-      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(name -> !name.startsWith(".")).sorted().toList();
+      // Hidden directories (the stores' own, such as .noether) are not runs.
+      for (Path p : children.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted().toList()) {
+        if (!stages(p).isEmpty()) {
+          runs.add(p.getFileName().toString());
+        }
+      }
     }
+    return runs;
   }
 }

@@ -1,11 +1,15 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.ConfigException;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.core.store.ByteSizes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,8 +58,14 @@ final class RunsCommand implements Callable<Integer> {
         }
         return NoetherCli.OK;
       }
-      Names.requireRunId(runId);
-      for (String stage : store.stages(runId)) {
+      List<String> stages;
+      try {
+        stages = store.stages(Names.requireRunId(runId));
+      } catch (CheckpointNotFoundException | InvalidNameException e) {
+        // A run that is not there is a usage error, as it is for resume, verify and plot.
+        throw new ConfigException(e.getMessage(), e);
+      }
+      for (String stage : stages) {
         out.println(stage.isEmpty() ? runId + "  " + NO_STAGE + ": checkpoints directly in " + runId + "/checkpoints"
             : runId + "/" + stage);
         List<StoredCheckpoint> checkpoints = store.list(new StageId(runId, stage));
@@ -63,7 +73,7 @@ final class RunsCommand implements Callable<Integer> {
           out.println("  no checkpoints");
         }
         for (StoredCheckpoint cp : checkpoints) {
-          out.printf("  %-36s %-22s %10s  %s%n", cp.tag().token(), cp.iteration(), megabytes(cp.size()),
+          out.printf("  %-36s %-22s %10s  %s%n", cp.tag().token(), cp.iteration(), ByteSizes.human(cp.size()),
               cp.committedAt());
         }
       }
@@ -80,9 +90,5 @@ final class RunsCommand implements Callable<Integer> {
 
   private static String label(String stage) {
     return stage.isEmpty() ? NO_STAGE : stage;
-  }
-
-  private static String megabytes(long bytes) {
-    return String.format("%.1f MB", bytes / 1e6);
   }
 }

@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--interrupt-at-update", paramLabel = "N",
       description = "send this process SIGTERM after update N, as a scheduler preempting the job would"
           + " (to watch an emergency checkpoint and a resume)")
-  long interruptAtUpdate;
+  Long interruptAtUpdate;
 
   @Option(names = "--resume-if-exists",
       description = "resume the run's stage from its newest checkpoint when it has one, else start fresh: one"
@@ -40,6 +40,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LaunchOptions options = LaunchOptions.fromCommandLine(interruptAtUpdate);
     List<String> arguments = new ArrayList<>(overrides);
     if (resumeIfExists) {
       arguments.add(ConfigKeys.RESUME_IF_EXISTS + "=true");
@@ -47,7 +48,6 @@ final class TrainCommand implements Callable<Integer> {
     RunConfig run = cli.loader().load(config, arguments);
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
-    return cli.launcher().launch(run, registry, spec.commandLine().getOut(),
-        new LaunchOptions(interruptAtUpdate));
+    return cli.launcher().launch(run, registry, spec.commandLine().getOut(), options);
   }
 }

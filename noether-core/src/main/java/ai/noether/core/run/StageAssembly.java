@@ -130,6 +130,10 @@ public final class StageAssembly implements AutoCloseable {
     String modelName = config.model().name();
     Optional<ResumeConfig> resume = config.optResume();
     if (resume.isPresent()) {
+      if (!resume.get().stage().equals(config.stage())) {
+        // Continuing into another stage starts that stage: it must not bury one that exists.
+        refuseToOverwrite();
+      }
       resumedFrom = read(resume.get(), modelName);
       checkCompatible(resumedFrom);
     } else {
@@ -205,7 +209,8 @@ public final class StageAssembly implements AutoCloseable {
       }
       trainer.restore(new ResumeState(resumedFrom.iteration(), resumedFrom.trainer(),
           resumedFrom.optimizer(), resumedFrom.schedule(), resumedFrom.source()));
-      LOG.info("resumed {} from {}", config.stage(), resumedFrom.source());
+      // The launcher tells the user; a second line saying the same is noise.
+      LOG.debug("resumed {} from {}", config.stage(), resumedFrom.source());
       pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
@@ -282,8 +287,9 @@ public final class StageAssembly implements AutoCloseable {
     if (!existing.isEmpty()) {
       StoredCheckpoint newest = existing.get(existing.size() - 1);
       throw new ConfigException("stage " + config.stage() + " already has " + existing.size() + " checkpoint(s) (newest: "
-          + newest.describe() + ") in " + config.layout().checkpointDir() + "; a fresh start would mix two trainings."
-          + " Continue it with 'noether resume " + config.runId() + " --stage " + config.stageName()
+          + newest.describe() + ") in " + config.layout().checkpointDir() + "; "
+          + config.optResume().map(r -> "continuing " + r.stage() + " into it").orElse("a fresh start")
+          + " would mix two trainings. Continue it with 'noether resume " + config.runId() + " --stage " + config.stageName()
           + "' (or resume_run_id: " + config.runId() + "), or start under another run_id or stage_name.");
     }
   }
@@ -303,7 +309,7 @@ public final class StageAssembly implements AutoCloseable {
           + " previous-run initializer (docs/initializers.md).");
     }
     if (!diff.isEmpty()) {
-      LOG.info("resuming from {} with configuration changes:\n{}", checkpoint.source(), diff.describe());
+      LOG.debug("resuming from {} with configuration changes:\n{}", checkpoint.source(), diff.describe());
     }
     changes = diff;
   }

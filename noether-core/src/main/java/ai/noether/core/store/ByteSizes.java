@@ -3,10 +3,11 @@ package ai.noether.core.store;
 import java.util.Locale;
 
 /** Byte counts for messages: {@code 512 bytes}, {@code 3.4 MB}, {@code 1.25 GB} (decimal units). */
-final class ByteSizes {
+public final class ByteSizes {
   private ByteSizes() {}
 
-  static String human(long bytes) {
+  /** Never null; {@code unknown} for a negative count. */
+  public static String human(long bytes) {
     if (bytes < 0) {
       return "unknown";
     }

@@ -104,13 +104,22 @@ final class StageListing {
 
   /**
    * The checkpoint with this tag. Failing an exact match, a best checkpoint is also found under
-   * Noether (Python)'s spelling: {@code best.loss/valid} finds {@code best_model.loss.valid}, and
+   * the other spelling of its metric ({@code best.nasa%5Fscore} as older versions wrote
+   * {@code best.nasa_score}, and the reverse), and under Noether (Python)'s spelling: {@code best.loss/valid} finds {@code best_model.loss.valid}, and
    * {@code best_model.m.tolerance=5} finds {@code best_model.m.tolerance5} and the reverse.
    */
   Optional<Listed> find(CheckpointTag tag) {
     Optional<Listed> exact = checkpoints.stream().filter(l -> l.checkpoint().tag().equals(tag)).findFirst();
     if (exact.isPresent()) {
       return exact;
+    }
+    if (tag instanceof CheckpointTag.Best best) {
+      // The same metric under the other spelling: best.nasa_score~valid and best.nasa%5Fscore~valid.
+      Optional<Listed> respelled = checkpoints.stream()
+          .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.Best b && b.sameCheckpointAs(best)).findFirst();
+      if (respelled.isPresent()) {
+        return respelled;
+      }
     }
     CheckpointTag.BestModel wanted;
     try {

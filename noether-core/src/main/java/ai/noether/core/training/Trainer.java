@@ -111,6 +111,8 @@ public final class Trainer implements AutoCloseable {
   private final Map<String, Double> metrics = new TreeMap<>();
   private TrainingIteration lastEvaluated;
   private final LogWindow window = new LogWindow();
+  /** While callbacks see an evaluation: the metrics its log line shows; else null. */
+  private Map<String, Double> evaluationLine;
   /** True while the optimizer changes weights: a failure then leaves no consistent state to save. */
   private boolean updating;
   /** True once {@link #restore} ran: the stage continues a checkpoint instead of starting fresh. */
@@ -319,6 +321,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void trainOneUpdate() {
+    long started = System.nanoTime();
     long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
     StepResult result = step.trainStep(batch, Seeds.forUpdate(seed, iteration.update()));
@@ -337,7 +340,7 @@ public final class Trainer implements AutoCloseable {
       batchInEpoch = 0;
     }
     updating = false;
-    window.add(result, batch.length);
+    window.add(result, batch.length, System.nanoTime() - started);
     if (settings.logging().isDue(before, iteration) || finished()) {
       logTrainingWindow();
     }
@@ -368,9 +371,10 @@ public final class Trainer implements AutoCloseable {
     logged.putAll(stepMetrics);
     logged.put(LR, learningRate);
     log(logged);
-    LOG.info("{} | loss {}{} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
-        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics), String.format("%.3e", learningRate),
-        String.format("%.0f", window.samplesPerSecond()));
+    double rate = window.samplesPerSecond();
+    LOG.info("{} | loss {}{} | lr {}{}", iteration, MetricFormat.format(window.meanLoss()),
+        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics), MetricFormat.format(learningRate),
+        Double.isNaN(rate) ? "" : " | " + String.format("%.0f", rate) + " samples/s");
     window.reset();
   }
 
@@ -382,13 +386,23 @@ public final class Trainer implements AutoCloseable {
     Map<String, Double> result = new LinkedHashMap<>(step.evaluate(valid, VALID));
     lastEvaluated = iteration;
     log(result);
-    LOG.info("{} | evaluation {}", iteration, format(result));
     schedule.onEvaluation(result);
     Map<String, Double> view = Collections.unmodifiableMap(result);
-    callbacks.values().forEach(c -> c.afterEvaluation(context, view));
+    // What callbacks log while they see the evaluation (the EMA weights' metrics) joins its line.
+    Map<String, Double> line = new LinkedHashMap<>(result);
+    evaluationLine = line;
+    try {
+      callbacks.values().forEach(c -> c.afterEvaluation(context, view));
+    } finally {
+      evaluationLine = null;
+    }
+    LOG.info("{} | evaluation {}", iteration, format(line));
   }
 
   private void log(Map<String, Double> logged) {
+    if (evaluationLine != null) {
+      evaluationLine.putAll(logged);
+    }
     metrics.putAll(logged);
     history.append(iteration, logged);
     Map<String, Double> view = Collections.unmodifiableMap(logged);
@@ -405,7 +419,8 @@ public final class Trainer implements AutoCloseable {
       LOG.warn("stopping at {}: {}; writing an emergency checkpoint", iteration, stop.reason());
       last = writer.saveResumable(CheckpointTag.emergency(iteration, stop.checkpointReason()),
           Set.of(CheckpointTag.LATEST)).join();
-      LOG.warn("resume with: {}", resumeCommand(null));
+      // The command line prints how to continue once; library callers read it from the result.
+      LOG.debug("resume with: {}", resumeCommand(null));
     } else {
       if (window.count() > 0) {
         logTrainingWindow();
@@ -474,7 +489,7 @@ public final class Trainer implements AutoCloseable {
 
   private static String format(Map<String, Double> values) {
     StringBuilder sb = new StringBuilder();
-    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(String.format("%.6f", v)));
+    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(MetricFormat.format(v)));
     return sb.toString();
   }
 
@@ -534,20 +549,26 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * The training loss, the step's further metrics and throughput since the last log line; part of
-   * the resumable state. A step metric is averaged over the updates that reported it.
+   * The training loss, the step's further metrics and throughput since the last log line; the
+   * loss and metric parts are resumable state. A step metric is averaged over the updates that
+   * reported it. Throughput counts only the time spent in updates of this process: evaluations,
+   * checkpoints and callbacks in between, or samples restored from a checkpoint, would make it jump
+   * with the logging interval and around a resume.
    */
   private static final class LogWindow {
     private double lossSum;
     private long count;
     private long samples;
-    private long startNanos = System.nanoTime();
+    private long timedSamples;
+    private long busyNanos;
     private final Map<String, double[]> metricSums = new LinkedHashMap<>();
 
-    void add(StepResult result, long batchSamples) {
+    void add(StepResult result, long batchSamples, long nanos) {
       lossSum += result.loss();
       count++;
       samples += batchSamples;
+      timedSamples += batchSamples;
+      busyNanos += nanos;
       result.metrics().forEach((k, v) -> {
         double[] sumAndCount = metricSums.computeIfAbsent(k, key -> new double[2]);
         sumAndCount[0] += v;
@@ -569,8 +590,9 @@ public final class Trainer implements AutoCloseable {
       return lossSum / count;
     }
 
+    /** Samples per second of update time in this window; NaN when nothing was timed. */
     double samplesPerSecond() {
-      return samples / Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+      return timedSamples == 0 || busyNanos <= 0 ? Double.NaN : timedSamples / (busyNanos / 1e9);
     }
 
     void reset() {
@@ -578,7 +600,8 @@ public final class Trainer implements AutoCloseable {
       count = 0;
       samples = 0;
       metricSums.clear();
-      startNanos = System.nanoTime();
+      timedSamples = 0;
+      busyNanos = 0;
     }
 
     Map<String, Object> state() {
@@ -606,7 +629,8 @@ public final class Trainer implements AutoCloseable {
           metricSums.put((String) k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
         });
       }
-      startNanos = System.nanoTime();
+      timedSamples = 0;
+      busyNanos = 0;
     }
   }
 

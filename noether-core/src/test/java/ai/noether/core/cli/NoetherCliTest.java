@@ -344,6 +344,96 @@ class NoetherCliTest {
     assertThat(r.err).startsWith("there are no runs to resume: " + dir.resolve("runs") + " does not exist");
   }
 
+  @Test
+  void interruptAtUpdateZeroIsAUsageErrorNotSilentlyIgnored() throws Exception {
+    saveStage("run-1", "train");
+
+    Result train = run("train", config.toString(), "--interrupt-at-update", "0");
+    Result resume = run("resume", "run-1", "--interrupt-at-update", "0");
+
+    for (Result r : List.of(train, resume)) {
+      assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+      assertThat(r.err).startsWith("--interrupt-at-update 0: give the update after which to interrupt, a number of"
+          + " at least 1");
+    }
+    assertThat(launcher.launched).isEmpty();
+  }
+
+  @Test
+  void resumeFromAMissingOutputDirectoryThatWasGivenSaysToCheckIt() {
+    Result given = run("resume", "--output-dir", dir.resolve("missing").toString());
+    Result defaulted = run("resume");
+
+    assertThat(given.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(given.err).isEqualTo("there are no runs to resume: " + dir.resolve("missing") + " does not exist;"
+        + " check the --output-dir you gave" + System.lineSeparator());
+    assertThat(defaulted.err).contains("give --output-dir, the output_dir the run was trained with");
+  }
+
+  @Test
+  void anUnknownRunIsAUsageErrorForRunsAsForResume() throws Exception {
+    saveStage("run-1", "train");
+
+    Result runs = run("runs", "run-9");
+    Result resume = run("resume", "run-9");
+
+    assertThat(runs.status).isEqualTo(NoetherCli.USAGE).isEqualTo(resume.status);
+    assertThat(runs.err).startsWith("run 'run-9' does not exist in output_dir").contains("runs there: run-1")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void resumeListsOnlyRunsNotEveryFolderOfTheOutputDirectory() throws Exception {
+    saveStage("run-1", "train");
+    Files.createDirectories(dir.resolve("runs/some-folder/sub"));
+
+    Result r = run("resume", "run-9");
+
+    assertThat(r.err).endsWith("runs there: run-1" + System.lineSeparator());
+  }
+
+  @Test
+  void checkpointSizesAreShownInUnitsThatFitThem() throws Exception {
+    saveStage("run-1", "train");
+
+    Result r = run("runs", "run-1");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.out).containsPattern("E2_U20_S640 +E2_U20_S640 +[0-9.]+ (bytes|KB) ").doesNotContain("0.0 MB");
+  }
+
+  @Test
+  void helpBreaksLinesAtSpacesOnlyNeverInsideAKeyPathOrAnOverride() {
+    List<String> helps = new ArrayList<>();
+    for (String command : List.of("train", "resume", "runs", "verify", "config", "kinds")) {
+      Result r = run(command, "--help");
+      assertThat(r.status).isEqualTo(NoetherCli.OK);
+      helps.add(r.out);
+    }
+    helps.add(run().err);
+    String all = String.join("\n", helps);
+
+    assertThat(all.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+    // BreakIterator allows a break after "key." and "trainer.": picocli's own wrapping split them.
+    assertThat(all).doesNotContainPattern("[A-Za-z_]\\.\\s*\\n\\s*[a-z_]+=")
+        .contains("key.path=value").contains("trainer.callbacks[0].every_n_epochs=2");
+    assertThat(all).containsPattern("\\n {10,}\\S").as("continuation lines stay indented");
+  }
+
+  @Test
+  void resumeWithOnlyOverridesTakesTheMostRecentRunInsteadOfReadingTheFirstOverrideAsARunId() throws Exception {
+    saveStage("run-1", "train");
+
+    Result r = run("resume", "trainer.max_epochs=3", "seed=7");
+
+    assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
+    assertThat(launcher.launched).singleElement().satisfies(c -> {
+      assertThat(c.runId()).isEqualTo("run-1");
+      assertThat(c.trainer().settings().maxEpochs()).isEqualTo(3);
+      assertThat(c.seed()).isEqualTo(7);
+    });
+  }
+
   private void saveStage(String runId, String stage, String... overrides) throws Exception {
     List<String> args = new ArrayList<>(List.of("run_id=" + runId, "stage_name=" + stage));
     args.addAll(List.of(overrides));

@@ -96,7 +96,7 @@ class RunsCommandTest {
 
     String[] r = run("runs", "run-x");
 
-    assertThat(r[0]).isEqualTo("1");
+    assertThat(r[0]).as("a usage error, as in resume, verify and plot").isEqualTo("2");
     assertThat(r[2]).contains("run 'run-x' does not exist").contains("runs there: run-a");
   }
 }

@@ -118,8 +118,8 @@ class ResumeCommandTest {
     Result r = resume("run-a", "--checkpoint", "U30");
 
     assertUsageError(r);
-    assertThat(r.err).startsWith("cannot resume from resume_run_id: run-a, resume_stage_name: train, "
-        + "resume_checkpoint: U30: no checkpoint matches 'U30' in run 'run-a' stage 'train'");
+    assertThat(r.err).startsWith("cannot resume run 'run-a' stage 'train' from --checkpoint U30: no checkpoint "
+        + "matches 'U30' in run 'run-a' stage 'train'").doesNotContain("resume_checkpoint");
     assertThat(r.err).contains("Its checkpoints: E1_U20_S312, E1_U24_S376.interrupt, E3_U40_S616, E4_U52_S800, "
         + "best.loss~valid~total @ E4_U52_S800, last @ E4_U52_S800, latest @ E4_U52_S800.");
   }
@@ -206,6 +206,32 @@ class ResumeCommandTest {
         "{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,\"source\":\"run-c/train@latest (E1_U24_S376)\"}");
     assertThat(FileCheckpointStore.open(out).list(new StageId("run-c", "train")))
         .as("the stage resumed from is left as it was").isEqualTo(trainCheckpoints);
+
+    List<StoredCheckpoint> finetuneCheckpoints = FileCheckpointStore.open(out).list(new StageId("run-c", "finetune"));
+    Result again = cli(dir, "resume", "run-c", "--stage", "train", "--output-dir", out.toString(), "stage_name=finetune");
+
+    assertUsageError(again);
+    assertThat(again.err).startsWith("stage run-c/finetune already has " + finetuneCheckpoints.size() + " checkpoint(s)")
+        .contains("continuing run-c/train into it would mix two trainings");
+    assertThat(FileCheckpointStore.open(out).list(new StageId("run-c", "finetune")))
+        .as("the existing stage is left as it was").isEqualTo(finetuneCheckpoints);
+    assertThat(Files.readAllLines(finetune.resolve("history.jsonl"))).isEqualTo(history);
+  }
+
+  @Test
+  void resumingAFinishedStageWithoutRaisingItsLengthIsRefusedWithTheLimitToRaise() throws Exception {
+    List<StoredCheckpoint> before = FileCheckpointStore.open(runs).list(new StageId("run-a", "train"));
+
+    Result last = resume("run-a", "--checkpoint", "last");
+    Result latest = resume("run-a");
+
+    for (Result r : List.of(last, latest)) {
+      assertUsageError(r);
+      assertThat(r.err).contains("of run-a/train is where the stage finished training (trainer.max_epochs: 4)")
+          .contains("'noether resume run-a --stage train trainer.max_epochs=8'");
+    }
+    assertThat(FileCheckpointStore.open(runs).list(new StageId("run-a", "train")))
+        .as("the final checkpoint is not rewritten").isEqualTo(before);
   }
 
   @Test

@@ -271,8 +271,9 @@ class TrustedResumeTest {
         + " E4_U52_S800 (its training_iteration is E3_U40_S616)")
         .contains("  NAME       net_cp=latest_trainer.th holds the bytes of E3_U40_S616");
 
-    // A start that fails right after building the store still repairs the names first.
-    Result r = resume(runs, "model.hidden_sizes=[24, 32]");
+    // A start that fails right after building the store still repairs the names first. (The stage
+    // finished: without a longer run the resume would be refused before any store is built.)
+    Result r = resume(runs, "model.hidden_sizes=[24, 32]", "trainer.max_epochs=8");
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.USAGE);
     for (String kind : List.of("model", "optim", "trainer")) {
