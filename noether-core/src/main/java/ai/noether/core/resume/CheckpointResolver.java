@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  *   <li>An exact tag ({@code latest}, {@code last}, {@code best.<metric>}, a full or emergency
  *       iteration tag) finds the checkpoint committed under it. A tag whose commit record is damaged
  *       fails with {@link CorruptCheckpointException} saying so, not "not found".
- *   <li>{@code best.<metric>} also finds Noether (Python)'s {@code best_model.<metric>} spelling and
+ *   <li>{@code best.<metric>} also finds the same metric under the older {@code %5F} spelling of
+ *       {@code _}, and Noether (Python)'s {@code best_model.<metric>} spelling and
  *       the reverse ({@code best.loss/valid} finds {@code best_model.loss.valid}; the two
  *       {@code tolerance} spellings find each other).
  *   <li>A full iteration {@code E.._U.._S..} also finds an emergency checkpoint taken there.
@@ -141,6 +142,14 @@ public final class CheckpointResolver {
     Optional<StoredCheckpoint> exact = checkpoints.stream().filter(c -> c.tag().equals(tag)).findFirst();
     if (exact.isPresent()) {
       return exact;
+    }
+    if (tag instanceof CheckpointTag.Best best) {
+      // The same metric under the other spelling: best.nasa_score~valid and best.nasa%5Fscore~valid.
+      Optional<StoredCheckpoint> respelled = checkpoints.stream()
+          .filter(c -> c.tag() instanceof CheckpointTag.Best b && b.sameCheckpointAs(best)).findFirst();
+      if (respelled.isPresent()) {
+        return respelled;
+      }
     }
     CheckpointTag.BestModel wanted;
     try {
