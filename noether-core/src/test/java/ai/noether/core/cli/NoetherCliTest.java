@@ -135,6 +135,20 @@ class NoetherCliTest {
   }
 
   @Test
+  void configReportsTheProblemsOfTheRootKeysAndOfEveryBlockInOneRound() {
+    Result r = run("config", "run.yaml", "optimizer.lr=-1", "trainer.callbacks[0].keep_lst=3", "model.kind=test-modle");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("the configuration has 3 problems:" + System.lineSeparator()
+        + "command-line argument 'model.kind=test-modle': model: unknown model kind 'test-modle'. Did you mean"
+        + " 'test-model'?");
+    assertThat(r.err).contains(System.lineSeparator() + "command-line argument 'optimizer.lr=-1': optimizer.lr: must be"
+        + " a positive number, was -1.0" + System.lineSeparator());
+    assertThat(r.err).contains(System.lineSeparator() + "command-line argument 'trainer.callbacks[0].keep_lst=3':"
+        + " unknown key 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'?");
+  }
+
+  @Test
   void configChecksTheComponentsAgainstTheRunBeforeTraining() {
     Result r = run("config", "run.yaml", "optimizer.schedule={kind: linear-warmup, warmup_updates: 40}",
         "trainer.max_samples=64");

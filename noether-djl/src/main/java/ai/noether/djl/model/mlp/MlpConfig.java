@@ -27,9 +27,9 @@ import java.util.Map;
  * @param dropout dropout probability after each hidden activation, in {@code [0, 1)}
  */
 public record MlpConfig(
-    @JsonProperty("input_size") Integer inputSize,
+    @JsonProperty(value = "input_size", required = true) Integer inputSize,
     @JsonProperty("hidden_sizes") List<Integer> hiddenSizes,
-    @JsonProperty("output_size") Integer outputSize,
+    @JsonProperty(value = "output_size", required = true) Integer outputSize,
     @JsonProperty("activation") String activation,
     @JsonProperty("dropout") Double dropout) {
 
