@@ -100,6 +100,21 @@ public final class ConfigBinder {
     }
   }
 
+  /**
+   * A bound config as a plain tree of its YAML keys (snake_case), leaving out null values: what
+   * the config holds once its constructor filled in the defaults.
+   *
+   * @return an ordered map in declaration order; empty for null
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> toTree(Object config) {
+    if (config == null) {
+      return new java.util.LinkedHashMap<>();
+    }
+    Map<String, Object> tree = MAPPER.convertValue(config, Map.class);
+    return (Map<String, Object>) PlainTrees.withoutNulls(tree);
+  }
+
   /** The YAML keys of a config record, in declaration order. */
   public static List<String> keysOf(Class<?> recordType) {
     return Arrays.stream(recordType.getRecordComponents()).map(c -> SNAKE_CASE.translate(c.getName())).toList();

@@ -118,9 +118,36 @@ class NoetherCliTest {
           callbacks:
             - kind: test-counting
               every_n_epochs: 1
+              keep_last: 1
           max_updates: 5
           log_every_n_updates: 100
         """.formatted(dir.resolve("runs")));
+  }
+
+  @Test
+  void kindsOfOneKindListsItsKeysWithTypesDefaultsAndDocumentation() {
+    Result r = run("kinds", "test-counting");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.out).contains("test-counting (callback)  [", "  factory " + TestPlugins.CountingCallbackFactory.class.getName()
+        + ", config " + TestPlugins.CountingCallbackFactory.Config.class.getName());
+    assertThat(r.out).contains("""
+          key              type     default   documentation
+          every_n_epochs   integer  -
+          every_n_updates  integer  -
+          every_n_samples  integer  -
+          every_n_minutes  integer  -
+          keep_last        integer  1         how many checkpoints to keep
+        """);
+    assertThat(run("kinds", "test-scaled").out).contains("  factor  number  required");
+  }
+
+  @Test
+  void kindsOfAnUnknownKindSuggestsTheNearestAndExitsWithTwo() {
+    Result r = run("kinds", "test-countng");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("unknown kind 'test-countng'. Did you mean 'test-counting'?");
   }
 
   @Test
