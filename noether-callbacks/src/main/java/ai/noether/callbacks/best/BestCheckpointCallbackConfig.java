@@ -2,6 +2,7 @@ package ai.noether.callbacks.best;
 
 import ai.noether.callbacks.metric.MetricMode;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -29,9 +30,12 @@ import java.util.TreeSet;
  *     Written under {@code best.{metric}.tolerance{N}}. Each N at least 1; default none
  */
 public record BestCheckpointCallbackConfig(
-    @JsonProperty("metric_key") String metricKey,
-    @JsonProperty("mode") String mode,
-    @JsonProperty("tolerances") List<Integer> tolerances) {
+    @JsonPropertyDescription("the metric to watch, exactly as logged, e.g. loss/valid/total")
+    @JsonProperty(value = "metric_key", required = true) String metricKey,
+    @JsonPropertyDescription("min or max; inferred from the metric when absent")
+    @JsonProperty(value = "mode", defaultValue = "inferred") String mode,
+    @JsonPropertyDescription("for each N, also keep the checkpoint early stopping with patience N would stop at")
+    @JsonProperty(value = "tolerances") List<Integer> tolerances) {
 
   /**
    * Validates and fills in defaults.

@@ -77,7 +77,7 @@ public record KindReference(String key, String type, boolean required, String de
     RecordComponent[] components = type.getRecordComponents();
     List<String> names = ConfigBinder.keysOf(type);
     for (int i = 0; i < components.length; i++) {
-      (isRequired(components[i]) ? required : optional).put(names.get(i), sample(components[i].getType()));
+      (isRequired(components[i]) ? required : optional).put(names.get(i), sample(components[i].getGenericType()));
     }
     Map<String, Object> tree = bind(registration, type, required);
     if (tree != null) {
@@ -107,12 +107,18 @@ public record KindReference(String key, String type, boolean required, String de
     }
   }
 
-  private static Object sample(Class<?> type) {
+  private static Object sample(Type generic) {
+    if (generic instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
+        && Collection.class.isAssignableFrom(raw)) {
+      return List.of(sample(p.getActualTypeArguments()[0]));
+    }
+    Class<?> type = generic instanceof Class<?> c ? c : generic instanceof ParameterizedType p
+        && p.getRawType() instanceof Class<?> raw ? raw : Object.class;
+    if (type == double.class || type == float.class || type == Double.class || type == Float.class) {
+      return 0.5; // inside the usual (0, 1) ranges of factors and fractions
+    }
     if (type == boolean.class || type == Boolean.class) {
       return false;
-    }
-    if (type == double.class || type == float.class || type == Double.class || type == Float.class) {
-      return 1.0;
     }
     if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
       return 1L;

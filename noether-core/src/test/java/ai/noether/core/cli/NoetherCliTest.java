@@ -129,8 +129,8 @@ class NoetherCliTest {
     Result r = run("kinds", "test-counting");
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
-    assertThat(r.out).contains("test-counting (callback)  [", "  factory " + TestPlugins.CountingCallbackFactory.class.getName()
-        + ", config " + TestPlugins.CountingCallbackFactory.Config.class.getName());
+    assertThat(r.out).contains("test-counting (callback)  [", "  factory " + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.class.getName()
+        + ", config " + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.Config.class.getName());
     assertThat(r.out).contains("""
           key              type     default   documentation
           every_n_epochs   integer  -
