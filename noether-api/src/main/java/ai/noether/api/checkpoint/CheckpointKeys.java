@@ -45,6 +45,11 @@ public final class CheckpointKeys {
   public static final String HISTORY = "history";
   /** The partial training-loss window since the last log line. */
   public static final String LOG_WINDOW = "log_window";
+  /**
+   * The learning rate of the most recent update, so that a resumed run reports (and saves in the
+   * optimizer file's {@code param_groups}) the same rate as an uninterrupted one.
+   */
+  public static final String LAST_LEARNING_RATE = "last_learning_rate";
   /** The iteration of the most recent evaluation ({@code E.._U.._S..}), or None. */
   public static final String LAST_EVALUATED = "last_evaluated";
   /** Where this run came from: resumed runs and checkpoints, oldest first. */

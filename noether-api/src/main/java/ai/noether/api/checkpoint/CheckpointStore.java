@@ -23,7 +23,9 @@ import java.util.Set;
  *       checkpoints and no temporary files behind.
  * </ul>
  *
- * <p>Implementations are safe for one writer per stage and any number of readers.
+ * <p>Implementations are safe for one writer per stage and any number of readers. A training
+ * process makes sure it is that one writer with {@link #claim}, before it reads or writes anything
+ * of the stage, and holds the claim until it ends.
  */
 public interface CheckpointStore extends Closeable {
 
@@ -107,6 +109,22 @@ public interface CheckpointStore extends Closeable {
 
   /** Removes one tag; files still referenced by other tags stay. Does nothing if it is absent. */
   void delete(StageId stage, CheckpointTag tag) throws IOException;
+
+  /**
+   * Makes {@code writer} the only writer of {@code stage} until the returned claim is closed or the
+   * process ends, however it ends: a claim left by a process that was killed never blocks. At most
+   * one claim of a stage is open at a time across every process that shares the store, and also
+   * within one process. Does not wait: a stage that is claimed already is refused at once.
+   *
+   * <p>{@link #commit} and the other writes do not require a claim; the claim is how training
+   * processes keep out of each other's way, from before they decide between a fresh start and a
+   * resume until they exit.
+   *
+   * @param writer who claims the stage; recorded so that a refused process can name the holder
+   * @return the open claim; close it to give the stage up
+   * @throws StageBusyException if the stage is claimed already; the message names the holder
+   */
+  StageClaim claim(StageId stage, StageWriter writer) throws IOException;
 
   /** Run ids under {@code output_dir}, sorted; never null. */
   List<String> runs() throws IOException;

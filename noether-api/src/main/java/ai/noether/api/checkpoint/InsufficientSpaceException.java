@@ -11,11 +11,27 @@ public class InsufficientSpaceException extends NoetherException {
   private static final long serialVersionUID = 1L;
   private final long neededBytes;
   private final long availableBytes;
+  private final long requiredFreeBytes;
 
   public InsufficientSpaceException(String message, long neededBytes, long availableBytes, Throwable cause) {
+    this(message, neededBytes, availableBytes, neededBytes, cause);
+  }
+
+  /**
+   * @param requiredFreeBytes the free space the store needs before it writes the checkpoint: its
+   *     bytes plus whatever the store keeps for its own metadata; at least {@code neededBytes}
+   */
+  public InsufficientSpaceException(
+      String message, long neededBytes, long availableBytes, long requiredFreeBytes, Throwable cause) {
     super(message, cause);
     this.neededBytes = neededBytes;
     this.availableBytes = availableBytes;
+    this.requiredFreeBytes = Math.max(neededBytes, requiredFreeBytes);
+  }
+
+  /** The free space the store needs before it writes this checkpoint; at least {@link #neededBytes()}. */
+  public long requiredFreeBytes() {
+    return requiredFreeBytes;
   }
 
   /** Bytes the checkpoint needs. */

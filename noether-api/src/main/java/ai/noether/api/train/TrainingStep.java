@@ -22,6 +22,19 @@ public interface TrainingStep extends AutoCloseable {
   double train(long[] sampleIndices, long seed);
 
   /**
+   * Runs one update like {@link #train} and reports the loss together with further metrics of the
+   * update (per-head losses, gradient norms). The trainer calls this method; the default calls
+   * {@link #train} and reports the loss alone, so a step that reports only a loss implements
+   * {@link #train} as before. A step that reports more overrides this method, and its
+   * {@link #train} may return {@code trainStep(sampleIndices, seed).loss()}.
+   *
+   * @return the loss and the metrics; never null
+   */
+  default StepResult trainStep(long[] sampleIndices, long seed) {
+    return StepResult.of(train(sampleIndices, seed));
+  }
+
+  /**
    * Evaluates the model on a dataset without changing it.
    *
    * @param split the split's name, used in metric keys ({@code loss/valid/total})

@@ -7,7 +7,10 @@ import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.StageBusyException;
+import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StageWriter;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -29,6 +32,7 @@ import java.util.TreeSet;
  */
 public final class InMemoryStore implements CheckpointStore {
   private final Map<StageId, Map<CheckpointTag, Entry>> stages = new LinkedHashMap<>();
+  private final java.util.Set<StageId> claimed = new java.util.HashSet<>();
 
   private record Entry(CheckpointTag tag, TrainingIteration iteration, Map<CheckpointFileName, Map<String, Object>> files) {}
 
@@ -147,6 +151,27 @@ public final class InMemoryStore implements CheckpointStore {
   @Override
   public synchronized void delete(StageId stage, CheckpointTag tag) {
     stages.getOrDefault(stage, new LinkedHashMap<>()).remove(tag);
+  }
+
+  /** One claim per stage within this store; it lives in memory only, so no other process shares it. */
+  @Override
+  public synchronized StageClaim claim(StageId stage, StageWriter writer) {
+    if (!claimed.add(stage)) {
+      throw new StageBusyException("stage " + stage + " is claimed already", stage, null);
+    }
+    return new StageClaim() {
+      @Override
+      public StageId stage() {
+        return stage;
+      }
+
+      @Override
+      public void close() {
+        synchronized (InMemoryStore.this) {
+          claimed.remove(stage);
+        }
+      }
+    };
   }
 
   @Override

@@ -74,6 +74,7 @@ public final class Preflight {
     config.optimizer().optSchedule().ifPresent(b -> check(registry, ComponentCategory.SCHEDULE, b, plan, problems, blocks));
     check(registry, ComponentCategory.TRAINING_STEP, config.trainer().step(), plan, problems, blocks);
     config.trainer().callbacks().forEach(b -> check(registry, ComponentCategory.CALLBACK, b, plan, problems, blocks));
+    config.trainer().loggers().forEach(b -> check(registry, ComponentCategory.LOGGER, b, plan, problems, blocks));
     checkEvaluation(config, plan, problems);
     List<ConfigProblems.Problem> warnings = problems.warnings();
     warnings.forEach(w -> LOG.warn("{}: {}", where(blocks, w.path()), w));

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * waits for the previous one, so memory holds at most one snapshot being written.
  *
  * <p>A failed background save is logged and reported through its future; older checkpoints stay
- * intact (the store guarantees it), so training goes on and the next save tries again.
+ * intact (the store guarantees it), so training goes on and the next save tries again. The writer
+ * counts the saves that failed since the last one that succeeded ({@link #consecutiveFailures()}),
+ * so that the trainer can stop before it trains on for long without any checkpoint.
  */
 public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundCheckpointWriter.class);
@@ -36,6 +38,8 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private final ExecutorService executor;
   private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
   private volatile StoredCheckpoint lastResumable;
+  private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile Throwable lastFailure;
 
   public BackgroundCheckpointWriter(
       CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source) {
@@ -67,6 +71,16 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     awaitInFlight();
     TrainingSnapshot snapshot = source.snapshot(true);
     return remember(submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot)));
+  }
+
+  /** Saves that failed since the last save that succeeded (0 after a success); deletes do not count. */
+  public int consecutiveFailures() {
+    return consecutiveFailures.get();
+  }
+
+  /** Why the newest failed save failed (the store's exception), or null if none failed yet. */
+  public Throwable lastFailure() {
+    return lastFailure;
   }
 
   /** The newest resumable checkpoint this writer committed, or null if none yet. */
@@ -113,11 +127,17 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       try {
         long start = System.nanoTime();
         StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
+        consecutiveFailures.set(0);
         LOG.info("saved checkpoint {} ({} MB in {} ms)", stored.describe(),
             String.format("%.1f", stored.size() / 1e6), (System.nanoTime() - start) / 1_000_000);
         return stored;
       } catch (IOException e) {
+        // Counted here, before the future completes, so that whoever waited for it sees the count.
+        countFailure(e);
         throw new UncheckedIOException(e);
+      } catch (RuntimeException | Error e) {
+        countFailure(e);
+        throw e;
       }
     }, executor);
     result.whenComplete((r, e) -> {
@@ -128,6 +148,11 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     });
     inFlight = result;
     return result;
+  }
+
+  private void countFailure(Throwable e) {
+    lastFailure = e;
+    consecutiveFailures.incrementAndGet();
   }
 
   private void awaitInFlight() {

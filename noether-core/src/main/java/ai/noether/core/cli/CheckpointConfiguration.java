@@ -14,6 +14,7 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.NothingToResume;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,6 +79,12 @@ final class CheckpointConfiguration {
       }
       return run;
     } catch (CheckpointNotFoundException e) {
+      try (CheckpointStore store = FileCheckpointStore.open(runs)) {
+        Optional<ConfigException> nothing = NothingToResume.check(store, runs, stage, stage.stageName(), e);
+        if (nothing.isPresent()) {
+          throw nothing.get();
+        }
+      }
       // Worded as the resume keys are, like the same mistake in a configuration file.
       throw new ConfigException("cannot resume from resume_run_id: " + stage.runId() + ", resume_stage_name: "
           + stage.stageName() + ", resume_checkpoint: " + selector + ": " + e.getMessage(), e);

@@ -2,8 +2,10 @@ package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.checkpoint.StageBusyException;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.training.CheckpointSavesFailedException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,8 +20,10 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
  * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
- * training stopped by a signal after writing a resumable checkpoint, 5 ({@code verify}) something
- * does not verify.
+ * training stopped by a signal after writing a resumable checkpoint, {@value #SAVES_FAILED} training
+ * stopped because checkpoints could not be saved ({@code trainer.max_failed_saves} in a row). A
+ * stage another process is training ({@link StageBusyException}) is refused with {@value #USAGE},
+ * like a fresh start into a stage that has checkpoints. 5 ({@code verify}): something does not verify.
  */
 @Command(
     name = "noether",
@@ -34,6 +38,7 @@ import picocli.CommandLine.Command;
         "1:failure",
         "2:invalid usage or configuration",
         "3:training interrupted by a signal; a resumable checkpoint was written",
+        "4:training stopped because checkpoint saves kept failing (a full disk); the message says what is needed",
         "5:noether verify found a checkpoint, manifest, file name or config.yaml that does not verify",
         "124:a graceful stop took longer than trainer.stop_timeout_seconds",
         "130:a second Ctrl+C ended the process at once"})
@@ -42,6 +47,7 @@ public final class NoetherCli implements Callable<Integer> {
   public static final int FAILURE = 1;
   public static final int USAGE = 2;
   public static final int INTERRUPTED = 3;
+  public static final int SAVES_FAILED = 4;
 
   private final Supplier<ComponentRegistry> registry;
   private final RunLauncher launcher;
@@ -79,9 +85,13 @@ public final class NoetherCli implements Callable<Integer> {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException) {
+      if (e instanceof ConfigException || e instanceof StageBusyException) {
         err.println(e.getMessage());
         return USAGE;
+      }
+      if (e instanceof CheckpointSavesFailedException) {
+        err.println(e.getMessage());
+        return SAVES_FAILED;
       }
       if (e instanceof NoetherException) {
         err.println(e.getMessage());

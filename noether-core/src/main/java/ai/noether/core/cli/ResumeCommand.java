@@ -36,6 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "The run keeps its run id and stage name; override run_id=... to continue into a new run instead."})
 final class ResumeCommand implements Callable<Integer> {
   private static final int MAX_LISTED = 20;
+  private static final String AUTO_RESUME_HINT = "start it with the command that started it plus --resume-if-exists"
+      + " (noether train <config.yaml> run_id=<id> --resume-if-exists), which starts fresh while the stage has no"
+      + " checkpoint and resumes from its newest one on every later start";
 
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
@@ -81,10 +84,15 @@ final class ResumeCommand implements Callable<Integer> {
     }
     Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
     if (!Files.isDirectory(runDir)) {
-      throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false));
+      throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false)
+          + ". (A job killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id=" + runId
+          + " --resume-if-exists' starts it, and resumes it once it has a checkpoint.)");
     }
     String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
     Path file = runDir.resolve(stageName).resolve(RunConfig.RESOLVED_FILE_NAME);
+    if (!Files.isRegularFile(file) && startedWithoutCheckpoint(runDir.resolve(stageName))) {
+      throw stoppedBeforeItsFirstFile(stageName);
+    }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("run '" + runId + "' has no stage '" + stageName + "' with a saved configuration ("
           + file + " is missing); stages there: " + listing(runDir, true));
@@ -134,11 +142,42 @@ final class ResumeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A stage directory without a saved configuration: the process was killed before it wrote its
+   * first file.
+   */
+  private ConfigException stoppedBeforeItsFirstFile(String stageName) {
+    return new ConfigException("run '" + runId + "' stage '" + stageName + "' was stopped before it saved its"
+        + " configuration or any checkpoint, so there is nothing to resume; "
+        + AUTO_RESUME_HINT.replace("<id>", runId) + ".");
+  }
+
+  /**
+   * A stage directory whose {@code checkpoints/} holds no file (hidden ones aside): not, say, a
+   * stage written by Noether in Python, which has checkpoints but no {@code config.yaml}.
+   */
+  private static boolean startedWithoutCheckpoint(Path stageDir) throws IOException {
+    if (!Files.isDirectory(stageDir)) {
+      return false;
+    }
+    Path checkpoints = stageDir.resolve(ai.noether.api.checkpoint.RunLayout.CHECKPOINTS);
+    if (!Files.isDirectory(checkpoints)) {
+      return true;
+    }
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      return files.noneMatch(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p));
+    }
+  }
+
   /** The run's one stage with a saved configuration. */
   private String onlyStage(Path runDir) throws IOException {
     List<String> stages = stages(runDir);
     if (stages.size() == 1) {
       return stages.get(0);
+    }
+    List<String> started = subdirectories(runDir);
+    if (stages.isEmpty() && started.size() == 1 && startedWithoutCheckpoint(runDir.resolve(started.get(0)))) {
+      throw stoppedBeforeItsFirstFile(started.get(0));
     }
     throw new ConfigException(stages.isEmpty()
         ? "run '" + runId + "' has no stage with a saved configuration (" + RunConfig.RESOLVED_FILE_NAME + ") in " + runDir
@@ -166,7 +205,9 @@ final class ResumeCommand implements Callable<Integer> {
 
   private static List<String> subdirectories(Path dir) throws IOException {
     try (Stream<Path> children = Files.list(dir)) {
-      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+      // Hidden directories (the stores' own, such as .noether) are not runs or stages.
+      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).sorted().toList();
     }
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.core.config.ConfigKeys;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentRegistry;
 import java.nio.file.Path;
@@ -32,9 +33,18 @@ final class TrainCommand implements Callable<Integer> {
           + " (to watch an emergency checkpoint and a resume)")
   long interruptAtUpdate;
 
+  @Option(names = "--resume-if-exists",
+      description = "resume the run's stage from its newest checkpoint when it has one, else start fresh: one"
+          + " command for the first start and every requeue (the same as resume_if_exists: true; needs a fixed run_id)")
+  boolean resumeIfExists;
+
   @Override
   public Integer call() throws Exception {
-    RunConfig run = cli.loader().load(config, overrides);
+    List<String> arguments = new ArrayList<>(overrides);
+    if (resumeIfExists) {
+      arguments.add(ConfigKeys.RESUME_IF_EXISTS + "=true");
+    }
+    RunConfig run = cli.loader().load(config, arguments);
     ComponentRegistry registry = cli.registry();
     registry.validate(run);
     return cli.launcher().launch(run, registry, spec.commandLine().getOut(),

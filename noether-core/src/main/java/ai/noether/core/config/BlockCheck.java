@@ -17,6 +17,7 @@ public interface BlockCheck {
   String SCHEDULE = "schedule";
   String TRAINING_STEP = "training step";
   String CALLBACK = "callback";
+  String LOGGER = "logger";
 
   /** Checks nothing: blocks are checked later, when the registry binds them. */
   BlockCheck NONE = (role, block) -> { };

@@ -21,6 +21,7 @@ public final class ConfigKeys {
   public static final String RESUME_CHECKPOINT = "resume_checkpoint";
   /** Whether a resume from {@code latest} that fails verification continues from an older checkpoint. */
   public static final String RESUME_FALLBACK = "resume_fallback";
+  public static final String RESUME_IF_EXISTS = "resume_if_exists";
   public static final String STORE = "store";
   public static final String DATASET = "dataset";
   public static final String MODEL = "model";
@@ -50,13 +51,15 @@ public final class ConfigKeys {
   public static final String LOG_EVERY_N_UPDATES = "log_every_n_updates";
   public static final String LOG_EVERY_N_SAMPLES = "log_every_n_samples";
   public static final String CALLBACKS = "callbacks";
+  public static final String LOGGERS = "loggers";
   public static final String NON_FINITE_LOSS = "non_finite_loss";
   public static final String STOP_TIMEOUT_SECONDS = "stop_timeout_seconds";
+  public static final String MAX_FAILED_SAVES = "max_failed_saves";
 
   /** The root keys in the order the resolved configuration is written. */
   public static final List<String> ROOT = List.of(
       RUN_ID, STAGE_NAME, OUTPUT_DIR, SEED, DEVICE, RESUME_RUN_ID, RESUME_STAGE_NAME, RESUME_CHECKPOINT,
-      RESUME_FALLBACK, STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
+      RESUME_FALLBACK, RESUME_IF_EXISTS, STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
 
   /** The keys of {@code model} the framework reads; the others are the model's own config. */
   public static final List<String> MODEL_KEYS = List.of(NAME, KIND, INITIALIZERS);
@@ -72,5 +75,6 @@ public final class ConfigKeys {
   public static final List<String> TRAINER_KEYS = List.of(
       KIND, MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES, BATCH_SIZE,
       EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES,
-      LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES, CALLBACKS, NON_FINITE_LOSS, STOP_TIMEOUT_SECONDS);
+      LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES, CALLBACKS, LOGGERS, NON_FINITE_LOSS,
+      STOP_TIMEOUT_SECONDS, MAX_FAILED_SAVES);
 }

@@ -157,6 +157,21 @@ final class MapReader {
     return v;
   }
 
+  /** A boolean, or {@code fallback} when absent; {@code "true"} and {@code "false"} are accepted too. */
+  boolean bool(String key, boolean fallback) {
+    Object v = map.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s.strip());
+    }
+    throw invalid(key, "expected true or false, got " + PlainTrees.describe(v));
+  }
+
   /** A number, or null when absent. Quoted numbers are accepted. */
   Double number(String key) {
     Object v = map.get(key);

@@ -85,6 +85,39 @@ public record RunConfig(
   }
 
   /**
+   * {@code resume_if_exists}: the stage resumes from its own newest checkpoint when it has one, and
+   * otherwise starts as the rest of the configuration says. Only set together with a fixed
+   * {@code run_id} (the loader checks it).
+   */
+  public boolean resumeIfExists() {
+    return Boolean.TRUE.equals(resolved.get(ConfigKeys.RESUME_IF_EXISTS));
+  }
+
+  /**
+   * This configuration resuming from {@code from} instead: the resume keys of {@link #toPlainTree()}
+   * are set to it, every other key stays.
+   */
+  public RunConfig withResume(ResumeConfig from) {
+    Objects.requireNonNull(from, "from");
+    Map<String, Object> tree = new java.util.LinkedHashMap<>();
+    for (String key : ConfigKeys.ROOT) {
+      switch (key) {
+        case ConfigKeys.RESUME_RUN_ID -> tree.put(key, from.stage().runId());
+        case ConfigKeys.RESUME_STAGE_NAME -> tree.put(key, from.stage().stageName());
+        case ConfigKeys.RESUME_CHECKPOINT -> tree.put(key, from.checkpoint().toString());
+        default -> {
+          if (resolved.containsKey(key)) {
+            tree.put(key, resolved.get(key));
+          }
+        }
+      }
+    }
+    resolved.forEach(tree::putIfAbsent);
+    return new RunConfig(runId, stageName, outputDir, seed, device, from, store, dataset, model, optimizer, trainer,
+        tree);
+  }
+
+  /**
    * The resolved configuration as a plain tree: maps in a stable order, lists, {@code String},
    * {@code Long}, {@code Double} and {@code Boolean}; no nulls. This is what checkpoints save, and
    * reading {@link #toYaml()} back gives the same run.

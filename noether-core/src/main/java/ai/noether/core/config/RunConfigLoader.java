@@ -38,6 +38,8 @@ public final class RunConfigLoader {
   /** Progress is logged every 100 updates unless a {@code log_every_n_*} key says otherwise. */
   public static final long DEFAULT_STOP_TIMEOUT_SECONDS = 120;
   public static final Interval DEFAULT_LOGGING = Interval.updates(100);
+  /** Consecutive failed checkpoint saves after which training stops ({@code trainer.max_failed_saves}). */
+  public static final int DEFAULT_MAX_FAILED_SAVES = ai.noether.core.training.Trainer.DEFAULT_MAX_FAILED_SAVES;
 
   private static final List<String> MAX_KEYS = List.of(MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES);
   private static final List<String> EVAL_KEYS = List.of(EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES);
@@ -143,6 +145,12 @@ public final class RunConfigLoader {
 
     ResumeConfig resume = errors.read(() -> resume(r), null);
     String runId = errors.read(() -> r.name(RUN_ID, null, Names::requireRunId), null);
+    boolean resumeIfExists = errors.read(() -> r.bool(RESUME_IF_EXISTS, false), false);
+    if (resumeIfExists && !r.has(RUN_ID)) {
+      errors.add(r.invalid(RESUME_IF_EXISTS, "resuming if the run exists (resume_if_exists, train --resume-if-exists)"
+          + " needs a fixed run_id: a generated one is new on every start, so there would never be anything to resume."
+          + " Set run_id in the file or on the command line (run_id=my-run)"));
+    }
     if (runId == null) {
       runId = runIds.get();
     }
@@ -177,6 +185,10 @@ public final class RunConfigLoader {
       if (root.get(RESUME_FALLBACK) != null) {
         resolved.put(RESUME_FALLBACK, root.get(RESUME_FALLBACK));
       }
+    }
+    if (resumeIfExists) {
+      // Written only when set, so that the resolved configurations of other runs stay as they were.
+      resolved.put(RESUME_IF_EXISTS, true);
     }
     resolved.put(STORE, withKind(root.get(STORE), store.kind()));
     resolved.put(DATASET, root.get(DATASET));
@@ -293,6 +305,13 @@ public final class RunConfigLoader {
     check(BlockCheck.TRAINING_STEP, step, errors);
     List<ComponentBlock> callbacks = errors.read(() -> t.blocks(CALLBACKS, errors), List.of());
     callbacks.forEach(b -> check(BlockCheck.CALLBACK, b, errors));
+    List<ComponentBlock> loggers = errors.read(() -> t.blocks(LOGGERS, errors), List.of());
+    loggers.forEach(b -> check(BlockCheck.LOGGER, b, errors));
+    Long maxFailedSaves = errors.read(() -> t.positive(MAX_FAILED_SAVES), null);
+    if (maxFailedSaves != null && maxFailedSaves > Integer.MAX_VALUE) {
+      errors.add(t.invalid(MAX_FAILED_SAVES, "must be at most " + Integer.MAX_VALUE + ", was " + maxFailedSaves));
+      return null;
+    }
     if (limit == null || batchSize == null || batchSize <= 0 || batchSize > Integer.MAX_VALUE || step == null) {
       return null;
     }
@@ -306,7 +325,8 @@ public final class RunConfigLoader {
       return null;
     }
     return new TrainerConfig(step, settings, callbacks, nonFinite,
-        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout);
+        stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout,
+        maxFailedSaves == null ? DEFAULT_MAX_FAILED_SAVES : maxFailedSaves.intValue(), loggers);
   }
 
   private void check(String role, ComponentBlock block, ConfigErrors errors) {

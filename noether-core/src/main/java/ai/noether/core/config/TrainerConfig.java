@@ -17,10 +17,13 @@ import java.util.Objects;
  *   log_every_n_updates: 50   # optional; at most one log_every_n_*
  *   non_finite_loss: error    # error (default): stop with an emergency checkpoint; ignore
  *   stop_timeout_seconds: 120 # how long a graceful stop after a signal may take
+ *   max_failed_saves: 3       # consecutive failed checkpoint saves before training stops
  *   loss: mse                 # other keys configure the training step
  *   callbacks:
  *     - kind: checkpoint
  *       every_n_epochs: 5
+ *   loggers:                  # experiment loggers (docs/loggers.md)
+ *     - kind: csv
  * }</pre>
  *
  * @param step kind and settings for the {@link ai.noether.api.spi.TrainingStepFactory}; its
@@ -32,14 +35,31 @@ import java.util.Objects;
  * @param nonFiniteLoss what a NaN or infinite loss does; never null
  * @param stopTimeoutSeconds how long the graceful stop after SIGTERM/SIGINT/SIGUSR1 may take
  *     before the process exits without an emergency checkpoint; positive
+ * @param maxFailedSaves how many checkpoint saves in a row may fail (a full disk) before training
+ *     stops with an emergency checkpoint attempt instead of going on unprotected; positive
+ * @param loggers blocks for {@link ai.noether.api.spi.MetricLoggerFactory}s, in the order they
+ *     receive metrics; never null, possibly empty
  */
 public record TrainerConfig(
     ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
-    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
+    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds, int maxFailedSaves,
+    List<ComponentBlock> loggers) {
   public TrainerConfig {
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(nonFiniteLoss, "nonFiniteLoss");
     callbacks = List.copyOf(callbacks);
+    if (maxFailedSaves <= 0) {
+      throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
+    }
+    loggers = List.copyOf(loggers);
+  }
+
+  /** A trainer block with the default {@code max_failed_saves} and no loggers. */
+  public TrainerConfig(
+      ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
+      NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
+    this(step, settings, callbacks, nonFiniteLoss, stopTimeoutSeconds, RunConfigLoader.DEFAULT_MAX_FAILED_SAVES,
+        List.of());
   }
 }

@@ -25,13 +25,15 @@ import java.util.Objects;
  *
  * <p>The history is part of the trainer state ({@link #state()}), so a checkpoint carries exactly the
  * history up to its iteration. {@code history.jsonl} mirrors it line by line as it grows; it is a
- * convenience for plots and tools, never read back by training. On resume, {@link #loadState} and
+ * convenience for plots and tools, never read back by training, so an append that fails (a full
+ * disk) stops the mirroring until the next rewrite instead of failing training. On resume, {@link #loadState} and
  * {@link #rewriteFile()} replace the file with the checkpoint's history, which removes the values
  * of updates that happened after the checkpoint (a crash, or a resume from an older checkpoint).
  *
  * <p>Not thread-safe: used from the training thread; {@link #state()} may be taken there too.
  */
 public final class MetricHistory implements Stateful {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MetricHistory.class);
   /** File name of the JSON-lines mirror in the stage directory. */
   public static final String FILE_NAME = "history.jsonl";
 
@@ -46,6 +48,8 @@ public final class MetricHistory implements Stateful {
   private final List<Event> events = new ArrayList<>();
   private final List<Resume> resumes = new ArrayList<>();
   private BufferedWriter out;
+  /** True once an append failed (a full disk): the file is left alone until {@link #rewriteFile()}. */
+  private boolean mirrorFailed;
 
   /**
    * A history mirrored to {@code file}; null keeps it in memory only. The file is created or
@@ -134,13 +138,14 @@ public final class MetricHistory implements Stateful {
       }
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      mirrorFailed = false;
     } catch (IOException e) {
       throw new UncheckedIOException("could not rewrite the metric history " + file, e);
     }
   }
 
   private void writeLine(String line) {
-    if (file == null) {
+    if (file == null || mirrorFailed) {
       return;
     }
     try {
@@ -155,7 +160,17 @@ public final class MetricHistory implements Stateful {
       // not this file, is the durable copy.
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("could not append to the metric history " + file, e);
+      // The file is only a mirror: training, and the saves that keep the history, must go on (a full
+      // disk is handled by the failed saves, which can say what to do about it).
+      mirrorFailed = true;
+      try {
+        out.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      out = null;
+      LOG.warn("could not append to the metric history {} ({}); it is not updated for the rest of this run, but every"
+          + " checkpoint keeps the full history and a resume rewrites the file", file, e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import ai.noether.api.spi.CheckpointStoreFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.spi.MetricLoggerFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.spi.TrainingStepFactory;
@@ -21,7 +22,8 @@ public enum ComponentCategory {
   OPTIMIZER(OptimizerFactory.class, "optimizer", "noether-djl"),
   SCHEDULE(LrScheduleFactory.class, "schedule", "noether-core"),
   TRAINING_STEP(TrainingStepFactory.class, "training step", "noether-djl"),
-  CALLBACK(CallbackFactory.class, "callback", "noether-callbacks");
+  CALLBACK(CallbackFactory.class, "callback", "noether-callbacks"),
+  LOGGER(MetricLoggerFactory.class, "logger", "noether-callbacks");
 
   private final Class<?> factoryType;
   private final String noun;

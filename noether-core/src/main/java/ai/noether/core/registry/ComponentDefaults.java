@@ -34,6 +34,7 @@ public final class ComponentDefaults {
     run.optimizer().optSchedule().ifPresent(b -> fill(tree, ComponentCategory.SCHEDULE, b, registry));
     fill(tree, ComponentCategory.TRAINING_STEP, run.trainer().step(), registry);
     run.trainer().callbacks().forEach(b -> fill(tree, ComponentCategory.CALLBACK, b, registry));
+    run.trainer().loggers().forEach(b -> fill(tree, ComponentCategory.LOGGER, b, registry));
     return tree;
   }
 

@@ -6,6 +6,7 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.init.Initializer;
+import ai.noether.api.logger.MetricLogger;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -15,6 +16,7 @@ import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.spi.MetricLoggerFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.spi.TrainingStepFactory;
@@ -192,6 +194,7 @@ public final class ComponentRegistry {
     config.optimizer().optSchedule().ifPresent(b -> tryBind(ComponentCategory.SCHEDULE, b, problems));
     tryBind(ComponentCategory.TRAINING_STEP, config.trainer().step(), problems);
     config.trainer().callbacks().forEach(b -> tryBind(ComponentCategory.CALLBACK, b, problems));
+    config.trainer().loggers().forEach(b -> tryBind(ComponentCategory.LOGGER, b, problems));
     problems.throwIfAny();
   }
 
@@ -264,6 +267,12 @@ public final class ComponentRegistry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Callback createCallback(ComponentBlock block, RunContext context) {
     return create(ComponentCategory.CALLBACK, block, context, (f, config, ctx) -> ((CallbackFactory) f).create(config, ctx));
+  }
+
+  /** Creates an experiment logger. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public MetricLogger createLogger(ComponentBlock block, RunContext context) {
+    return create(ComponentCategory.LOGGER, block, context, (f, config, ctx) -> ((MetricLoggerFactory) f).create(config, ctx));
   }
 
   /** Calls a factory with its bound config; how depends on the factory interface. */

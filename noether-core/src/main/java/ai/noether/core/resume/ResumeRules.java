@@ -17,6 +17,7 @@ public final class ResumeRules {
           // Where the run writes and what it resumes from may differ by design.
           "run_id", "stage_name", "output_dir", "resume_run_id", "resume_stage_name", "resume_checkpoint",
           "resume_fallback",
+          "resume_if_exists",
           // Initializers run only on fresh starts; a resume ignores them.
           "model.initializers", "device", "store"),
       Map.of(

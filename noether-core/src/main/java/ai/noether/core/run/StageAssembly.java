@@ -18,17 +18,21 @@ import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ResumeConfig;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
+import ai.noether.core.history.MetricHistory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.ConfigDiff;
 import ai.noether.core.resume.LoadedCheckpoint;
+import ai.noether.core.resume.NothingToResume;
 import ai.noether.core.resume.ResumeRules;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -67,7 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class StageAssembly implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StageAssembly.class);
 
-  private final RunConfig config;
+  /** The configuration being run; {@code resume_if_exists} may set its resume keys while building. */
+  private RunConfig config;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private CheckpointStore store;
   private Model model;
@@ -111,9 +116,13 @@ public final class StageAssembly implements AutoCloseable {
   }
 
   private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
-    RunContext context = RunContext.forRun(config);
-    store = registry.createStore(config.store(), config.outputDir(), context);
+    store = registry.createStore(config.store(), config.outputDir(), RunContext.forRun(config));
     resources.push(store);
+    // This process is the stage's only writer from here until it ends, before it looks at anything
+    // of the stage: the fresh-start check, the resume and the auto-resume decision cannot race.
+    resources.push(store.claim(config.stage(), WriterIdentity.current()));
+    config = AutoResume.decide(config, store);
+    RunContext context = RunContext.forRun(config);
     context.put(CheckpointStore.class, store);
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
@@ -125,6 +134,9 @@ public final class StageAssembly implements AutoCloseable {
       checkCompatible(resumedFrom);
     } else {
       refuseToOverwrite();
+      // The stage has no checkpoint, so a history there is from a start that was killed before its
+      // first save: it describes no state this run continues.
+      Files.deleteIfExists(config.layout().stageDir().resolve(MetricHistory.FILE_NAME));
     }
 
     DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
@@ -153,6 +165,7 @@ public final class StageAssembly implements AutoCloseable {
         .setStage(config.stage(), config.layout().stageDir())
         .optSeed(config.seed())
         .setSettings(config.trainer().settings())
+        .optMaxFailedSaves(config.trainer().maxFailedSaves())
         .setModel(model)
         .setOptimizer(optimizer, config.optimizer().lr())
         .setStep(step)
@@ -171,6 +184,11 @@ public final class StageAssembly implements AutoCloseable {
         resources.push(closeable);
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
+    }
+    for (ComponentBlock block : config.trainer().loggers()) {
+      ai.noether.api.logger.MetricLogger logger = registry.createLogger(block, context);
+      resources.push(logger);
+      builder.addLogger(block.path(), logger);
     }
     for (int i = 0; i < extraCallbacks.size(); i++) {
       builder.addCallback("launch-option#" + (i + 1), extraCallbacks.get(i));
@@ -228,6 +246,11 @@ public final class StageAssembly implements AutoCloseable {
       selected.fallback().ifPresent(LOG::warn);
       return selected.value();
     } catch (CheckpointNotFoundException e) {
+      Optional<ConfigException> nothing =
+          NothingToResume.check(store, config.outputDir(), resume.stage(), config.stageName(), e);
+      if (nothing.isPresent()) {
+        throw nothing.get();
+      }
       throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
           + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);
     }

@@ -9,6 +9,8 @@ import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.InsufficientSpaceException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.StageClaim;
+import ai.noether.api.checkpoint.StageWriter;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
@@ -64,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per stage:
  * writes to one stage are serialised by a lock within the JVM and an OS file lock across processes.
- * Readers take no lock.
+ * Readers take no lock. A training process holds the stage's writer lease ({@link #claim}) for its
+ * whole life on top of that.
  *
  * <p><b>Note:</b> the Noether names are hard links, so {@code output_dir} must be on a file system
  * that supports them (every Linux local and network file system in common use does).
@@ -159,6 +162,22 @@ public final class FileCheckpointStore implements CheckpointStore {
       publishNames(dir, target);
       return primary.toStored(stage);
     });
+  }
+
+  /**
+   * Takes the stage's writer lease, {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}:
+   * an exclusive OS lock the kernel releases when the process ends, and which this JVM refuses to
+   * take twice. See {@link StageLease}. It lives outside the stage, so that claiming creates no run
+   * directory (a command that fails leaves none behind) and deleting a run's directory while it
+   * trains cannot let a second writer in.
+   */
+  @Override
+  public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(writer, "writer");
+    Path file = StageLease.file(outputDir, stage);
+    durable.createDirectories(file.getParent());
+    return StageLease.acquire(file, stage, writer);
   }
 
   private interface LockedAction<T> {
@@ -353,7 +372,7 @@ public final class FileCheckpointStore implements CheckpointStore {
               + ByteSizes.human(available) + " are free in " + dir.checkpoints()
               + ". Nothing was written and earlier checkpoints are intact; free some space or set output_dir "
               + "to a larger disk.",
-          needed, available, null);
+          needed, available, needed + SPACE_MARGIN, null);
     }
     return available;
   }
@@ -365,7 +384,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             + dir.checkpoints() + ": it needs " + ByteSizes.human(needed) + "; " + ByteSizes.human(available)
             + " were free when the commit started, so something else is using the disk too. Its partial files "
             + "were removed and earlier checkpoints are intact; free some space or set output_dir to a larger disk.",
-        needed, available, cause);
+        needed, available, needed + SPACE_MARGIN, cause);
   }
 
   @Override

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * checkpoints/                                  Noether's names (hard links into .noether/data)
  * checkpoints/.noether/{tag}.manifest           one per tag: its files, sizes, CRC32C (the commit point)
  * checkpoints/.noether/data/{commit}.{name}.blob  the bytes, written once, never modified
- * checkpoints/.noether/lock                     the writer lock
+ * checkpoints/.noether/lock                     the writer lock, held around each write
  * .{name}.{nonce}.tmp                           pending files in either directory
  * </pre>
  */

@@ -6,16 +6,19 @@ import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
+import ai.noether.api.logger.MetricLogger;
 import ai.noether.api.model.Model;
 import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.state.Stateful;
+import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.checkpoint.BackgroundCheckpointWriter;
 import ai.noether.core.checkpoint.CheckpointContents;
@@ -44,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>After each update the trainer, in this order: advances the counters, logs the training loss
  * when the logging interval is due, evaluates when the evaluation interval is due (and at the end),
  * calls {@code afterUpdate} then (at an epoch end) {@code afterEpoch} on every callback, and finally
- * commits the resumable checkpoints callbacks asked for. So a checkpoint at an iteration holds the
- * state after everything that happened at that iteration, and a run resumed from it continues with
+ * commits the resumable checkpoints callbacks asked for. Logged metrics go to the history, then
+ * to the callbacks' {@code onMetricsLogged}, then to the experiment loggers
+ * ({@code trainer.loggers}). So a checkpoint at an iteration holds the state after everything that
+ * happened at that iteration, and a run resumed from it continues with
  * the next update exactly as the uninterrupted run did.
  *
  * <p>Everything the loop needs to continue is either in a checkpoint (counters, position in the
@@ -69,6 +74,10 @@ public final class Trainer implements AutoCloseable {
   public static final String REASON_INTERRUPT = "interrupt";
   /** Emergency tag reason of a checkpoint written because training failed. */
   public static final String REASON_ERROR = "error";
+  /** Emergency tag reason of a checkpoint written because too many saves in a row had failed. */
+  public static final String REASON_SAVES_FAILED = "saves-failed";
+  /** Checkpoint saves in a row that may fail before training stops, unless the builder says otherwise. */
+  public static final int DEFAULT_MAX_FAILED_SAVES = 3;
 
   private final StageId stage;
   private final Path stageDir;
@@ -85,9 +94,11 @@ public final class Trainer implements AutoCloseable {
   private final List<Object> lineage;
   private final StopRequest stopRequest;
   private final NonFiniteLossPolicy nonFiniteLoss;
+  private final int maxFailedSaves;
   private final BackgroundCheckpointWriter writer;
   private final DeferredSaves deferredSaves = new DeferredSaves();
   private final MetricHistory history;
+  private final Loggers loggers;
   private final DataOrder order;
   private final long totalUpdates;
   private final long updatesPerEpoch;
@@ -120,6 +131,7 @@ public final class Trainer implements AutoCloseable {
     this.lineage = new ArrayList<>(b.lineage);
     this.stopRequest = b.stopRequest;
     this.nonFiniteLoss = b.nonFiniteLoss;
+    this.maxFailedSaves = b.maxFailedSaves;
     this.history = new MetricHistory(b.historyInStageDir ? stageDir.resolve(MetricHistory.FILE_NAME) : null);
     CheckpointContents contents = new CheckpointContents(stage, Objects.requireNonNull(b.encoder, "encoder"));
     this.writer = new BackgroundCheckpointWriter(Objects.requireNonNull(b.store, "store"), stage, contents, new Snapshots());
@@ -128,6 +140,7 @@ public final class Trainer implements AutoCloseable {
     this.totalUpdates = settings.totalUpdates(trainSize);
     this.updatesPerEpoch = settings.updatesPerEpoch(trainSize);
     this.learningRate = schedule.learningRate(baseLr, 0, totalUpdates);
+    this.loggers = new Loggers(b.loggers, stage, stageDir, totalUpdates, history, b.store, () -> iteration);
   }
 
   public static Builder builder() {
@@ -226,7 +239,9 @@ public final class Trainer implements AutoCloseable {
     merged.addAll(lineage);
     lineage.clear();
     lineage.addAll(merged);
-    this.learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
+    // Files written before the rate was saved: the next update's rate is the best guess.
+    this.learningRate = tree.get(CheckpointKeys.LAST_LEARNING_RATE) instanceof Number saved
+        ? saved.doubleValue() : schedule.learningRate(baseLr, iteration.update(), totalUpdates);
   }
 
   private static long longValue(Map<String, Object> tree, String key, long fallback) {
@@ -240,26 +255,72 @@ public final class Trainer implements AutoCloseable {
    *
    * @throws TrainingFailedException when an update, an evaluation or a callback fails; the
    *     message names the checkpoint to resume from
+   * @throws CheckpointSavesFailedException when the last {@code max_failed_saves} saves all failed
+   *     (a full disk): training stops there instead of going on without checkpoints
    */
   public TrainingResult run() {
     LOG.info("training {} for {} updates ({} per epoch, batch size {}) from {}", stage, totalUpdates,
         updatesPerEpoch, settings.batchSize(), iteration);
     try {
+      loggers.start();
       callbacks.values().forEach(c -> c.beforeTraining(context));
       deferredSaves.commit();
+      boolean savesFailing = false;
       while (!finished() && !stopRequest.isRequested()) {
+        // Saves complete in the background: a failure shows up here one or more updates later.
+        if (writer.consecutiveFailures() >= maxFailedSaves) {
+          savesFailing = true;
+          break;
+        }
         trainOneUpdate();
       }
-      return finish();
+      if (!savesFailing) {
+        return finish();
+      }
     } catch (RuntimeException e) {
       throw fail(e);
+    }
+    throw stopBecauseSavesFail();
+  }
+
+  /**
+   * Stops after {@code max_failed_saves} failed saves in a row: every further update would be work
+   * that no checkpoint protects. Tries once more to save the current state (space may have been
+   * freed, and a save can fail for a reason that passed), then fails with what is needed to go on.
+   */
+  private CheckpointSavesFailedException stopBecauseSavesFail() {
+    writer.flush();
+    Throwable last = writer.lastFailure();
+    StoredCheckpoint newest = writer.lastCommitted();
+    String why = "training " + stage + " stopped at " + iteration + " because the last " + writer.consecutiveFailures()
+        + " checkpoint saves failed (trainer.max_failed_saves: " + maxFailedSaves + "); the last failure: "
+        + describe(last);
+    Path checkpoints = stageDir.resolve(RunLayout.CHECKPOINTS);
+    try {
+      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SAVES_FAILED),
+          Set.of(CheckpointTag.LATEST)).join();
+      LOG.error("{}; wrote emergency checkpoint {}", why, saved.describe());
+      return new CheckpointSavesFailedException(why + "\nThe emergency checkpoint " + saved.describe() + " of the state at"
+          + " the stop was written after all, so nothing is lost. " + SaveSpace.advice(last, checkpoints)
+          + " Then continue with: " + resumeCommand(null), true, last);
+    } catch (RuntimeException e) {
+      LOG.error("{}; the emergency checkpoint could not be written either: {}", why, describe(e));
+      // The emergency save's own failure is the freshest word on how much space is needed.
+      Throwable cause = writer.lastFailure() != null ? writer.lastFailure() : last;
+      CheckpointSavesFailedException failed = new CheckpointSavesFailedException(why + "\nThe emergency checkpoint"
+          + " could not be written either (" + describe(e) + "); the updates since "
+          + (newest == null ? "the start" : "the newest checkpoint, " + newest.describe() + ",") + " are lost. "
+          + SaveSpace.advice(cause, checkpoints) + " Then continue with: " + resumeCommand(null), false, last);
+      failed.addSuppressed(e);
+      return failed;
     }
   }
 
   private void trainOneUpdate() {
     long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
-    double loss = step.train(batch, Seeds.forUpdate(seed, iteration.update()));
+    StepResult result = step.trainStep(batch, Seeds.forUpdate(seed, iteration.update()));
+    double loss = result.loss();
     if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
       throw new NonFiniteLossException(loss, iteration);
     }
@@ -274,7 +335,7 @@ public final class Trainer implements AutoCloseable {
       batchInEpoch = 0;
     }
     updating = false;
-    window.add(loss, batch.length);
+    window.add(result, batch.length);
     if (settings.logging().isDue(before, iteration) || finished()) {
       logTrainingWindow();
     }
@@ -301,10 +362,13 @@ public final class Trainer implements AutoCloseable {
   private void logTrainingWindow() {
     Map<String, Double> logged = new LinkedHashMap<>();
     logged.put(TRAIN_LOSS, window.meanLoss());
+    Map<String, Double> stepMetrics = window.meanMetrics();
+    logged.putAll(stepMetrics);
     logged.put(LR, learningRate);
     log(logged);
-    LOG.info("{} | loss {} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
-        String.format("%.3e", learningRate), String.format("%.0f", window.samplesPerSecond()));
+    LOG.info("{} | loss {}{} | lr {} | {} samples/s", iteration, String.format("%.6f", window.meanLoss()),
+        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics), String.format("%.3e", learningRate),
+        String.format("%.0f", window.samplesPerSecond()));
     window.reset();
   }
 
@@ -327,6 +391,9 @@ public final class Trainer implements AutoCloseable {
     history.append(iteration, logged);
     Map<String, Double> view = Collections.unmodifiableMap(logged);
     callbacks.values().forEach(c -> c.onMetricsLogged(context, view));
+    if (!logged.isEmpty()) {
+      loggers.log(iteration, Collections.unmodifiableMap(new LinkedHashMap<>(logged)));
+    }
   }
 
   private TrainingResult finish() {
@@ -347,6 +414,7 @@ public final class Trainer implements AutoCloseable {
       last = writer.saveResumable(CheckpointTag.at(iteration), Set.of(CheckpointTag.LATEST, CheckpointTag.LAST)).join();
     }
     writer.flush();
+    loggers.finish();
     LOG.info("training {} ended at {}; final checkpoint {}", stage, iteration, last.describe());
     return new TrainingResult(iteration, Map.copyOf(metrics), last, stop);
   }
@@ -463,17 +531,32 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** The training loss and throughput since the last log line; part of the resumable state. */
+  /**
+   * The training loss, the step's further metrics and throughput since the last log line; part of
+   * the resumable state. A step metric is averaged over the updates that reported it.
+   */
   private static final class LogWindow {
     private double lossSum;
     private long count;
     private long samples;
     private long startNanos = System.nanoTime();
+    private final Map<String, double[]> metricSums = new LinkedHashMap<>();
 
-    void add(double loss, long batchSamples) {
-      lossSum += loss;
+    void add(StepResult result, long batchSamples) {
+      lossSum += result.loss();
       count++;
       samples += batchSamples;
+      result.metrics().forEach((k, v) -> {
+        double[] sumAndCount = metricSums.computeIfAbsent(k, key -> new double[2]);
+        sumAndCount[0] += v;
+        sumAndCount[1]++;
+      });
+    }
+
+    Map<String, Double> meanMetrics() {
+      Map<String, Double> means = new LinkedHashMap<>();
+      metricSums.forEach((k, s) -> means.put(k, s[0] / s[1]));
+      return means;
     }
 
     long count() {
@@ -492,6 +575,7 @@ public final class Trainer implements AutoCloseable {
       lossSum = 0;
       count = 0;
       samples = 0;
+      metricSums.clear();
       startNanos = System.nanoTime();
     }
 
@@ -500,6 +584,12 @@ public final class Trainer implements AutoCloseable {
       s.put("loss_sum", lossSum);
       s.put("count", count);
       s.put("samples", samples);
+      if (!metricSums.isEmpty()) {
+        // Only when a step reports metrics, so checkpoints of loss-only steps stay as they were.
+        Map<String, Object> sums = new LinkedHashMap<>();
+        metricSums.forEach((k, v) -> sums.put(k, List.of(v[0], (long) v[1])));
+        s.put("metric_sums", sums);
+      }
       return s;
     }
 
@@ -507,6 +597,13 @@ public final class Trainer implements AutoCloseable {
       lossSum = s.get("loss_sum") instanceof Number n ? n.doubleValue() : 0;
       count = s.get("count") instanceof Number n ? n.longValue() : 0;
       samples = s.get("samples") instanceof Number n ? n.longValue() : 0;
+      metricSums.clear();
+      if (s.get("metric_sums") instanceof Map<?, ?> sums) {
+        sums.forEach((k, v) -> {
+          List<?> pair = (List<?>) v;
+          metricSums.put((String) k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
+        });
+      }
       startNanos = System.nanoTime();
     }
   }
@@ -533,6 +630,7 @@ public final class Trainer implements AutoCloseable {
       trainer.put(CheckpointKeys.METRICS, new LinkedHashMap<String, Object>(metrics));
       trainer.put(CheckpointKeys.LAST_EVALUATED, lastEvaluated == null ? null : lastEvaluated.toString());
       trainer.put(CheckpointKeys.LOG_WINDOW, window.state());
+      trainer.put(CheckpointKeys.LAST_LEARNING_RATE, learningRate);
       trainer.put(CheckpointKeys.HISTORY, history.state());
       trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
       trainer.put(CheckpointKeys.CONFIG, config);
@@ -666,12 +764,14 @@ public final class Trainer implements AutoCloseable {
     private TrainingStep step;
     private DataSource data;
     private final LinkedHashMap<String, Callback> callbacks = new LinkedHashMap<>();
+    private final LinkedHashMap<String, MetricLogger> loggers = new LinkedHashMap<>();
     private CheckpointStore store;
     private CheckpointEncoder encoder;
     private Map<String, Object> config = Map.of();
     private List<Object> lineage = List.of();
     private StopRequest stopRequest = new StopRequest();
     private NonFiniteLossPolicy nonFiniteLoss = NonFiniteLossPolicy.ERROR;
+    private int maxFailedSaves = DEFAULT_MAX_FAILED_SAVES;
     private boolean historyInStageDir = true;
 
     public Builder setStage(StageId stage, Path stageDir) {
@@ -724,6 +824,18 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an experiment logger; loggers receive metrics in the order added.
+     *
+     * @param name how warnings name it, e.g. its YAML path {@code trainer.loggers[0]}
+     */
+    public Builder addLogger(String name, MetricLogger logger) {
+      if (loggers.putIfAbsent(name, Objects.requireNonNull(logger, "logger")) != null) {
+        throw new IllegalArgumentException("two loggers share the name '" + name + "'");
+      }
+      return this;
+    }
+
     public Builder setStore(CheckpointStore store, CheckpointEncoder encoder) {
       this.store = store;
       this.encoder = encoder;
@@ -750,6 +862,19 @@ public final class Trainer implements AutoCloseable {
     /** What to do with a NaN or infinite loss; {@link NonFiniteLossPolicy#ERROR} by default. */
     public Builder optNonFiniteLoss(NonFiniteLossPolicy policy) {
       this.nonFiniteLoss = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How many checkpoint saves in a row may fail before training stops with an emergency
+     * checkpoint attempt ({@link CheckpointSavesFailedException}); {@value #DEFAULT_MAX_FAILED_SAVES}
+     * by default.
+     */
+    public Builder optMaxFailedSaves(int maxFailedSaves) {
+      if (maxFailedSaves <= 0) {
+        throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
+      }
+      this.maxFailedSaves = maxFailedSaves;
       return this;
     }
 

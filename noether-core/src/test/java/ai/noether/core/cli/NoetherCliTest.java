@@ -336,8 +336,9 @@ class NoetherCliTest {
     Result r = run("resume", "run-9");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).isEqualTo("there is no run 'run-9' in " + dir.resolve("runs") + "; runs there: run-1"
-        + System.lineSeparator());
+    assertThat(r.err).isEqualTo("there is no run 'run-9' in " + dir.resolve("runs") + "; runs there: run-1. (A job"
+        + " killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-9 --resume-if-exists'"
+        + " starts it, and resumes it once it has a checkpoint.)" + System.lineSeparator());
   }
 
   @Test

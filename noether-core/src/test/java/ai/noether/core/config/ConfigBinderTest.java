@@ -130,7 +130,8 @@ class ConfigBinderTest {
     assertThat(message).isEqualTo("run.yaml line 7: unknown key 'trainer.los'. Did you mean 'loss'? Valid keys of"
         + " training step 'supervised': kind, max_epochs, max_updates, max_samples, batch_size,"
         + " eval_every_n_epochs, eval_every_n_updates, eval_every_n_samples, log_every_n_epochs,"
-        + " log_every_n_updates, log_every_n_samples, callbacks, non_finite_loss, stop_timeout_seconds, loss");
+        + " log_every_n_updates, log_every_n_samples, callbacks, loggers, non_finite_loss, stop_timeout_seconds,"
+        + " max_failed_saves, loss");
   }
 
   @Test

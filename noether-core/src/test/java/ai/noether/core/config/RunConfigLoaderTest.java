@@ -96,7 +96,8 @@ class RunConfigLoaderTest {
         the configuration has 6 problems:
         run.yaml line 2: unknown key 'schedule'. Did you mean 'optimizer.schedule'? (schedule belongs under \
         optimizer) Valid keys at the top level: run_id, stage_name, output_dir, seed, device, resume_run_id, \
-        resume_stage_name, resume_checkpoint, resume_fallback, store, dataset, model, optimizer, trainer
+        resume_stage_name, resume_checkpoint, resume_fallback, resume_if_exists, store, dataset, model, optimizer, \
+        trainer
         run.yaml line 1: seed: expected an integer, got 'abc'
         run.yaml line 4: model: missing required key 'name' (the model name used in checkpoint file names, e.g. \
         name: regressor)
@@ -316,7 +317,7 @@ class RunConfigLoaderTest {
 
     assertThat(message).isEqualTo("run.yaml line 5: unknown key 'trainr'. Did you mean 'trainer'? Valid keys at the top"
         + " level: run_id, stage_name, output_dir, seed, device, resume_run_id, resume_stage_name, resume_checkpoint,"
-        + " resume_fallback, store, dataset, model, optimizer, trainer");
+        + " resume_fallback, resume_if_exists, store, dataset, model, optimizer, trainer");
   }
 
   @Test
@@ -401,6 +402,44 @@ class RunConfigLoaderTest {
   void resumeKeysWithoutResumeRunIdAreRejected() {
     assertThat(error(MINIMAL + "resume_checkpoint: E3\n")).isEqualTo("run.yaml line 5: resume_checkpoint: is set but"
         + " resume_run_id is not; set resume_run_id to the run to resume, or remove resume_checkpoint");
+  }
+
+  @Test
+  void resumeIfExistsWithoutAFixedRunIdIsRejectedSayingWhy() {
+    assertThat(error(MINIMAL + "resume_if_exists: true\n")).isEqualTo("run.yaml line 5: resume_if_exists: resuming"
+        + " if the run exists (resume_if_exists, train --resume-if-exists) needs a fixed run_id: a generated one is new"
+        + " on every start, so there would never be anything to resume. Set run_id in the file or on the command line"
+        + " (run_id=my-run)");
+    assertThat(error(MINIMAL, "resume_if_exists=true")).contains("needs a fixed run_id");
+    assertThat(error(MINIMAL + "run_id: r\nresume_if_exists: yes please\n"))
+        .isEqualTo("run.yaml line 6: resume_if_exists: expected true or false, got 'yes please'");
+  }
+
+  @Test
+  void resumeIfExistsIsRecordedOnlyWhenSetAndWithResumeSetsTheResumeKeysInOrder() {
+    assertThat(parse(MINIMAL + "run_id: r\n").resumeIfExists()).isFalse();
+    assertThat(parse(MINIMAL + "run_id: r\n").toPlainTree()).doesNotContainKey("resume_if_exists");
+    RunConfig config = parse(MINIMAL, "run_id=r", "resume_if_exists=true");
+    assertThat(config.resumeIfExists()).isTrue();
+    assertThat(config.optResume()).isEmpty();
+
+    RunConfig resumed = config.withResume(new ResumeConfig(new StageId("r", "train"), CheckpointSelector.parse("latest")));
+    assertThat(resumed.optResume().orElseThrow().stage()).isEqualTo(new StageId("r", "train"));
+    assertThat(resumed.resumeIfExists()).isTrue();
+    assertThat(List.copyOf(resumed.toPlainTree().keySet())).containsExactly("run_id", "stage_name", "output_dir", "seed",
+        "device", "resume_run_id", "resume_stage_name", "resume_checkpoint", "resume_if_exists", "store", "dataset",
+        "model", "optimizer", "trainer");
+    // What the stage saves reads back as the same resume.
+    RunConfig again = parse(resumed.toYaml());
+    assertThat(again.optResume()).isEqualTo(resumed.optResume());
+    assertThat(again.toPlainTree()).isEqualTo(resumed.toPlainTree());
+  }
+
+  @Test
+  void maxFailedSavesIsThreeByDefaultAndMustBePositive() {
+    assertThat(parse(MINIMAL).trainer().maxFailedSaves()).isEqualTo(3);
+    assertThat(parse(MINIMAL, "trainer.max_failed_saves=7").trainer().maxFailedSaves()).isEqualTo(7);
+    assertThat(error(MINIMAL, "trainer.max_failed_saves=0")).endsWith("trainer.max_failed_saves: must be positive, was 0");
   }
 
   @Test

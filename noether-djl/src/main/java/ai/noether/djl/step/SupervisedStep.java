@@ -11,8 +11,10 @@ import ai.noether.api.NoetherException;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
+import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.djl.internal.GradMode;
+import ai.noether.djl.internal.Gradients;
 import ai.noether.djl.model.DjlModel;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +47,8 @@ public class SupervisedStep implements TrainingStep {
   public static final String LOSS_METRIC = "loss/%s/total";
   /** Metric key of the accuracy for classification losses: {@code accuracy/{split}}. */
   public static final String ACCURACY_METRIC = "accuracy/%s";
+  /** Metric key of the gradients' L2 norm, reported with {@code log_grad_norm: true}. */
+  public static final String GRAD_NORM_METRIC = "grad_norm";
 
   private final DjlModel model;
   private final SupervisedStepConfig config;
@@ -120,6 +124,16 @@ public class SupervisedStep implements TrainingStep {
 
   @Override
   public double train(long[] sampleIndices, long seed) {
+    return trainStep(sampleIndices, seed).loss();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Reports the loss, and with {@code log_grad_norm: true} also {@link #GRAD_NORM_METRIC}.
+   */
+  @Override
+  public StepResult trainStep(long[] sampleIndices, long seed) {
     try (NDManager batchManager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
       Batch batch = train.gather(sampleIndices, batchManager);
       seedRandomness(seed);
@@ -127,9 +141,39 @@ public class SupervisedStep implements TrainingStep {
         NDArray loss = checkedLoss(batch, true);
         collector.backward(loss);
         scope.suppressNotUsedWarning();
-        return loss.getFloat();
+        double value = loss.getFloat();
+        if (!config.logGradNorm()) {
+          return StepResult.of(value);
+        }
+        return new StepResult(value, Map.of(GRAD_NORM_METRIC, gradientNorm()));
       }
     }
+  }
+
+  /**
+   * The L2 norm of all gradients together (the norm of the per-parameter norms), as PyTorch's
+   * {@code clip_grad_norm_} returns it. Reads the gradients only; temporaries belong to the
+   * caller's scope.
+   */
+  private double gradientNorm() {
+    return GradMode.withoutRecording(() -> {
+      double sumOfSquares = 0;
+      NDList norms = new NDList();
+      for (ai.djl.nn.Parameter p : model.djlParameters().values()) {
+        if (!p.requiresGradient() || !p.isInitialized()) {
+          continue;
+        }
+        NDArray g = Gradients.gradientOrNull(p.getArray());
+        if (g != null) {
+          norms.add(g.norm());
+        }
+      }
+      if (!norms.isEmpty()) {
+        NDArray all = ai.djl.ndarray.NDArrays.stack(norms);
+        sumOfSquares = all.mul(all).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+      }
+      return Math.sqrt(sumOfSquares);
+    });
   }
 
   /**

@@ -13,6 +13,8 @@ import ai.noether.api.data.TensorDataset;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.api.train.StepResult;
+import ai.noether.djl.internal.Gradients;
 import ai.noether.core.training.Seeds;
 import ai.noether.djl.ChildJvm;
 import ai.noether.djl.TestContext;
@@ -65,6 +67,43 @@ class SupervisedStepTest {
     String child = ChildJvm.run(DropoutRunMain.class, "12");
 
     assertThat(child.strip()).isEqualTo("digest=" + DropoutRunMain.run(12));
+  }
+
+  @Test
+  void logGradNormReportsTheL2NormOfAllGradientsAndTrainsTheSameWeights() {
+    TensorDataset data = TestData.regression(64, 5, 2, 3);
+    long initSeed = Seeds.forInitialization(DropoutRunMain.RUN_SEED, 0);
+    SupervisedStepConfig withNorm = new SupervisedStepConfig("mse", null, null, null, true);
+    try (DjlModel a = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
+        DjlModel b = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
+        SupervisedStep plain = new SupervisedStep(a, TestData.source(data, null), SupervisedStepConfig.of("mse"));
+        SupervisedStep logging = new SupervisedStep(b, TestData.source(data, null), withNorm)) {
+      Optimizer optA = AdamOptimizer.adamW(a, AdamConfig.of(1e-2));
+      Optimizer optB = AdamOptimizer.adamW(b, AdamConfig.of(1e-2));
+      for (int u = 0; u < 5; u++) {
+        long[] batch = DropoutRunMain.batch(u);
+        StepResult without = plain.trainStep(batch, Seeds.forUpdate(DropoutRunMain.RUN_SEED, u));
+        StepResult with = logging.trainStep(batch, Seeds.forUpdate(DropoutRunMain.RUN_SEED, u));
+
+        double sumOfSquares = 0;
+        for (ai.djl.nn.Parameter p : b.djlParameters().values()) {
+          try (NDArray g = Gradients.gradientOrNull(p.getArray())) {
+            for (float v : g.toFloatArray()) {
+              sumOfSquares += (double) v * v;
+            }
+          }
+        }
+        assertThat(without.metrics()).isEmpty();
+        assertThat(with.metrics()).containsOnlyKeys(SupervisedStep.GRAD_NORM_METRIC);
+        assertThat(with.metrics().get(SupervisedStep.GRAD_NORM_METRIC)).isPositive()
+            .isCloseTo(Math.sqrt(sumOfSquares), within(1e-5 * Math.sqrt(sumOfSquares)));
+        assertThat(with.loss()).isEqualTo(without.loss());
+        optA.step(1e-2);
+        optB.step(1e-2);
+      }
+      assertThat(StateDigest.of(b.stateDict())).as("measuring the norm changes no weight")
+          .isEqualTo(StateDigest.of(a.stateDict()));
+    }
   }
 
   @Test

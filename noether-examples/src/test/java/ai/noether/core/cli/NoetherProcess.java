@@ -111,6 +111,10 @@ final class NoetherProcess implements AutoCloseable {
     return max;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -99,7 +99,9 @@ class ResumeCommandTest {
     Result r = resume("run-c");
 
     assertUsageError(r);
-    assertThat(r.err).isEqualTo("there is no run 'run-c' in " + runs + "; runs there: run-a, run-b\n");
+    assertThat(r.err).isEqualTo("there is no run 'run-c' in " + runs + "; runs there: run-a, run-b. (A job killed"
+        + " before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-c --resume-if-exists' starts"
+        + " it, and resumes it once it has a checkpoint.)\n");
   }
 
   @Test

@@ -70,6 +70,7 @@ class DocumentationExamplesTest {
       "runs", "lists trained runs",
       "verify", "verifies a trained run's checkpoints",
       "plot", "plots a trained run's history",
+      "report", "renders a trained run's history as a report",
       "train noether-examples/configs/plugin-example.yaml", "its kinds come from the plugin example's jar (NOT_RUN)");
 
   /** Placeholders of the docs and what the test writes for them. */

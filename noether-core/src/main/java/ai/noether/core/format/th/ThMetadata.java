@@ -65,6 +65,8 @@ public final class ThMetadata {
         }
       }
       Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, regions);
+      long tensorBytes = regions.stream().mapToLong(MappedRegions.Region::size).sum();
+      ThReadLimits limits = ThReadLimits.defaults();
       Object root = RestrictedUnpickler.load(pickle.array(), file, pickleRecord.name(), (key, dtype, numel) -> {
         String name = prefix + "data/" + key;
         List<ByteBuffer> bytes = data.get(name);
@@ -78,7 +80,7 @@ public final class ThMetadata {
               + " of " + numel + " " + dtype + " needs " + need);
         }
         return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
-      });
+      }, limits.copyBudget(tensorBytes), limits.explainCopyBudget(tensorBytes), limits.maxTreeValues());
       if (!(root instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(String.class::isInstance)) {
         throw new CorruptCheckpointException(file + ": the root object is not a dict with string keys");
       }

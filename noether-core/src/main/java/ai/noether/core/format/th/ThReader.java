@@ -34,11 +34,19 @@ import java.util.Map;
  * copied into row-major direct memory. An OrderedDict's instance attributes (the
  * {@code _metadata} of a module state dict) are dropped.
  *
+ * <p>Reading is bounded in time and memory whatever the file holds (see {@link ThReadLimits}):
+ * shared references are followed once each, copies of non-contiguous tensors are counted against
+ * a budget before anything is allocated, and only the pickle is read into the heap. A TorchScript
+ * archive ({@code torch.jit.save}) is recognised and named as such.
+ *
  * <p><b>Note:</b> the mappings outlive this call and the file's deletion; but if another process
  * truncates the file while its tensors are in use, reading them crashes the JVM (SIGBUS), as with
  * any memory mapping. Checkpoint stores never modify a committed file in place.
  */
 public final class ThReader {
+  /** "little" or "big", with room for a newline. */
+  private static final int MAX_BYTE_ORDER_BYTES = 16;
+
   private ThReader() {}
 
   /**
@@ -49,8 +57,13 @@ public final class ThReader {
    * @throws IOException if the file cannot be read at all (missing, permissions)
    */
   public static Map<String, Object> read(Path path) throws IOException {
+    return read(path, ThReadLimits.defaults());
+  }
+
+  /** As {@link #read(Path)}, within the given limits. */
+  public static Map<String, Object> read(Path path, ThReadLimits limits) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      return read(ch, path.toString());
+      return read(ch, path.toString(), limits);
     }
   }
 
@@ -61,9 +74,14 @@ public final class ThReader {
    * @throws CorruptCheckpointException if the file is damaged or its root is not such a dict
    * @throws ForbiddenGlobalException if the file refers to a global a checkpoint may not use
    */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> read(FileChannel ch, String file) throws IOException {
-    Object root = readObject(ch, file);
+    return read(ch, file, ThReadLimits.defaults());
+  }
+
+  /** As {@link #read(FileChannel, String)}, within the given limits. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> read(FileChannel ch, String file, ThReadLimits limits) throws IOException {
+    Object root = readObject(ch, file, limits);
     if (!(root instanceof Map<?, ?> map)) {
       throw new CorruptCheckpointException(file + ": the root object is "
           + (root == null ? "None" : root.getClass().getSimpleName()) + ", not a dict; use readObject for such files");
@@ -82,19 +100,44 @@ public final class ThReader {
    * @return the root object; null if the file holds {@code None}
    */
   public static Object readObject(Path path) throws IOException {
+    return readObject(path, ThReadLimits.defaults());
+  }
+
+  /** As {@link #readObject(Path)}, within the given limits. */
+  public static Object readObject(Path path, ThReadLimits limits) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      return readObject(ch, path.toString());
+      return readObject(ch, path.toString(), limits);
     }
   }
 
   /** Reads a file whose root may be any supported value from an open channel, which stays open. */
   public static Object readObject(FileChannel ch, String file) throws IOException {
+    return readObject(ch, file, ThReadLimits.defaults());
+  }
+
+  /** As {@link #readObject(FileChannel, String)}, within the given limits. */
+  public static Object readObject(FileChannel ch, String file, ThReadLimits limits) throws IOException {
     ZipDirectory dir = ZipDirectory.read(ch, file);
-    String prefix = archivePrefix(dir, file);
-    List<MappedRegions.Region> mapped = new ArrayList<>();
+    refuseTorchScript(dir, file);
     for (ZipDirectory.Record r : dir.all()) {
-      if (r.name().startsWith(prefix + "data/")) {
+      if (!r.stored()) {
+        throw new CorruptCheckpointException(file + ": record " + r.name() + " is compressed (zip method " + r.method()
+            + "); .th records are stored uncompressed, as torch.save writes them");
+      }
+    }
+    String prefix = archivePrefix(dir, file);
+    String pickleName = prefix + "data.pkl";
+    String byteOrderName = prefix + "byteorder";
+    // Only the pickle (and the byte order) enter the heap; every other record, whatever its size,
+    // is checked through a mapping.
+    List<MappedRegions.Region> mapped = new ArrayList<>();
+    long tensorBytes = 0;
+    for (ZipDirectory.Record r : dir.all()) {
+      if (!r.name().equals(pickleName) && !r.name().equals(byteOrderName)) {
         mapped.add(new MappedRegions.Region(r.name(), r.dataOffset(), r.size()));
+      }
+      if (r.name().startsWith(prefix + "data/")) {
+        tensorBytes += r.size();
       }
     }
     Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
@@ -106,33 +149,59 @@ public final class ThReader {
           throw new CorruptCheckpointException(file + ": record " + r.name() + " is " + r.size()
               + " bytes, too large for a metadata record");
         }
+        if (r.name().equals(byteOrderName) && r.size() > MAX_BYTE_ORDER_BYTES) {
+          throw new CorruptCheckpointException(file + ": record " + r.name() + " is " + r.size()
+              + " bytes; it should say 'little'");
+        }
         ByteBuffer heap = ZipDirectory.readAt(ch, r.dataOffset(), (int) r.size());
         bytes = List.of(heap);
         checkCrc(file, r, bytes);
-        if (r.name().equals(prefix + "data.pkl")) {
+        if (r.name().equals(pickleName)) {
           pickle = heap.array();
-        } else if (r.name().equals(prefix + "byteorder")) {
+        } else {
           checkByteOrder(file, r, heap);
         }
       } else {
-        prefetch(bytes);
+        if (r.name().startsWith(prefix + "data/")) {
+          prefetch(bytes);
+        }
         checkCrc(file, r, bytes);
       }
     }
-    return RestrictedUnpickler.load(pickle, file, prefix + "data.pkl", (key, dtype, numel) -> {
+    return RestrictedUnpickler.load(pickle, file, pickleName, (key, dtype, numel) -> {
       String name = prefix + "data/" + key;
       List<ByteBuffer> bytes = data.get(name);
       if (bytes == null) {
         throw new CorruptCheckpointException(file + ": record " + name + " is missing; the pickle refers to it");
       }
-      long need = Math.multiplyExact(numel, dtype.byteSize());
+      if (numel > Long.MAX_VALUE / dtype.byteSize()) {
+        throw new CorruptCheckpointException(file + ": storage " + key + " declares " + numel + " " + dtype
+            + " elements, more bytes than a 64-bit size holds (a corrupt size)");
+      }
+      long need = numel * dtype.byteSize();
       long have = dir.records().get(name).size();
       if (have < need) {
         throw new CorruptCheckpointException(file + ": record " + name + " holds " + have + " bytes but its storage of "
             + numel + " " + dtype + " needs " + need);
       }
       return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
-    });
+    }, limits.copyBudget(tensorBytes), limits.explainCopyBudget(tensorBytes), limits.maxTreeValues());
+  }
+
+  /**
+   * {@code torch.jit.save} writes a zip much like {@code torch.save}'s, plus the module's code and
+   * constants (its code records compressed): recognise it by those records and say what to do.
+   */
+  private static void refuseTorchScript(ZipDirectory dir, String file) {
+    for (String name : dir.records().keySet()) {
+      int slash = name.indexOf('/');
+      String inside = slash < 0 ? name : name.substring(slash + 1);
+      if (inside.equals("constants.pkl") || inside.startsWith("code/")) {
+        throw new CorruptCheckpointException(file + ": this is a TorchScript archive (torch.jit.save), not a"
+            + " checkpoint or state dict (it has the record " + name + "); save a state_dict with"
+            + " torch.save(model.state_dict()) instead");
+      }
+    }
   }
 
   private static String archivePrefix(ZipDirectory dir, String file) {

@@ -11,20 +11,33 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The records of a stored zip archive, read from its central directory and checked against each
- * local header. Every offset and size is validated against the file before it is used, so a
- * damaged or truncated file fails here with a message naming it, never later with an arbitrary
- * exception.
+ * The records of a zip archive, read from its central directory and checked against each local
+ * header. Every offset and size is validated against the file before it is used, and no two
+ * records may share bytes, so a damaged, truncated or hostile file (a zip bomb of overlapping
+ * records) fails here with a message naming it, never later with an arbitrary exception or after
+ * reading the same bytes over and over. Compressed records are listed (with their method) for the
+ * caller to refuse: which kind of archive it is decides the message.
  */
 final class ZipDirectory {
-  /** One stored record: where its bytes are and the CRC-32 they must have. */
-  record Record(String name, long dataOffset, long size, int crc) {}
+  /**
+   * One record: where its bytes are, the CRC-32 they must have, and its zip method (0: stored);
+   * {@code size} is the stored size, the bytes at {@code dataOffset}.
+   */
+  record Record(String name, long dataOffset, long size, int crc, int method) {
+    boolean stored() {
+      return method == 0;
+    }
+  }
 
   private static final int MAX_END_SEARCH = END_SIZE + MAX_16;
   private static final int FLAG_ENCRYPTED = 1;
@@ -105,6 +118,7 @@ final class ZipDirectory {
     }
     ByteBuffer central = readAt(ch, centralOffset, (int) centralSize);
     Map<String, Record> records = new LinkedHashMap<>();
+    Map<String, Long> headers = new HashMap<>();
     int p = 0;
     for (long i = 0; i < count; i++) {
       if (central.getInt(p) != CENTRAL_HEADER_SIG) {
@@ -140,33 +154,52 @@ final class ZipDirectory {
       if ((flags & FLAG_ENCRYPTED) != 0) {
         throw corrupt(file, "record " + name + " is encrypted; .th records are stored in the clear");
       }
-      if (method != 0) {
-        throw corrupt(file, "record " + name + " is compressed (zip method " + method + "); .th records are"
-            + " stored uncompressed, as torch.save writes them");
-      }
-      if (compressed != size || size < 0 || headerOffset < 0 || headerOffset > centralOffset - LOCAL_HEADER_SIZE) {
+      if ((method == 0 && compressed != size) || size < 0 || compressed < 0 || headerOffset < 0
+          || headerOffset > centralOffset - LOCAL_HEADER_SIZE) {
         throw corrupt(file, "record " + name + " has an impossible size or offset in the zip directory");
       }
-      long dataOffset = checkLocalHeader(ch, file, name, headerOffset, flags, crc, size);
-      if (size > centralOffset - dataOffset) {
-        throw corrupt(file, "record " + name + " runs past the end of the data (" + size + " bytes at offset "
+      long dataOffset = checkLocalHeader(ch, file, name, headerOffset, flags, crc, size, compressed, method);
+      if (compressed > centralOffset - dataOffset) {
+        throw corrupt(file, "record " + name + " runs past the end of the data (" + compressed + " bytes at offset "
             + dataOffset + ")");
       }
-      if (records.put(name, new Record(name, dataOffset, size, crc)) != null) {
+      if (records.put(name, new Record(name, dataOffset, compressed, crc, method)) != null) {
         throw corrupt(file, "record " + name + " appears twice in the zip directory");
       }
+      headers.put(name, headerOffset);
     }
+    checkNoOverlap(file, records, headers);
     return new ZipDirectory(records);
+  }
+
+  /**
+   * Refuses records that share bytes. A writer lays records out one after another; records that
+   * overlap are the building block of zip bombs, where the same bytes are read (and checked) once
+   * per record that covers them.
+   */
+  private static void checkNoOverlap(String file, Map<String, Record> records, Map<String, Long> headers) {
+    List<Record> byOffset = new ArrayList<>(records.values());
+    byOffset.sort(Comparator.comparingLong(r -> headers.get(r.name())));
+    for (int i = 1; i < byOffset.size(); i++) {
+      Record before = byOffset.get(i - 1);
+      Record after = byOffset.get(i);
+      long end = before.dataOffset() + before.size();
+      if (end > headers.get(after.name())) {
+        throw corrupt(file, "records " + before.name() + " and " + after.name() + " overlap (the first runs to byte "
+            + end + ", past the start of the second at byte " + headers.get(after.name()) + "); records of an"
+            + " archive never share bytes");
+      }
+    }
   }
 
   /** Checks a record's local header against its directory entry; returns where its data starts. */
   private static long checkLocalHeader(FileChannel ch, String file, String name, long offset, int flags, int crc,
-      long size) throws IOException {
+      long size, long compressed, int method) throws IOException {
     ByteBuffer h = readAt(ch, offset, LOCAL_HEADER_SIZE);
     int nameLength = h.getShort(26) & MAX_16;
     int extraLength = h.getShort(28) & MAX_16;
     if (h.getInt(0) != LOCAL_HEADER_SIG || nameLength != name.getBytes(StandardCharsets.UTF_8).length
-        || (h.getShort(8) & MAX_16) != 0) {
+        || (h.getShort(8) & MAX_16) != method) {
       throw corrupt(file, "record " + name + " has a damaged local header at offset " + offset);
     }
     ByteBuffer rest = readAt(ch, offset + LOCAL_HEADER_SIZE, nameLength + extraLength);
@@ -180,7 +213,7 @@ final class ZipDirectory {
       long localSize = h.getInt(22) & MAX_32;
       long localCompressed = h.getInt(18) & MAX_32;
       if (h.getInt(14) != crc || (localSize != MAX_32 && localSize != size)
-          || (localCompressed != MAX_32 && localCompressed != size)) {
+          || (localCompressed != MAX_32 && localCompressed != compressed)) {
         throw corrupt(file, "record " + name + " has a local header that disagrees with the zip directory"
             + " (CRC-32 or size)");
       }

@@ -15,6 +15,9 @@
  * layout and directory, the pickle writer and the restricted unpickler, whose set of allowed
  * globals is the security boundary of checkpoint loading. Widening that set is a security
  * decision, not a convenience: an allowed global must never be callable with arbitrary effects.
+ * Reading is also bounded in time and memory for any file ({@link
+ * ai.noether.core.format.th.ThReadLimits}): a new opcode, record kind or value must keep every
+ * step linear in the file and every allocation counted before it is made.
  *
  * <p>The layout written is PyTorch's zip file format version {@value
  * ai.noether.core.format.th.ThFormat#FILE_FORMAT_VERSION}; a change to what is written would be a
