@@ -142,23 +142,6 @@ class DocumentationExamplesTest {
     assertThat(run).isGreaterThan(20);
   }
 
-  @Test
-  void everyWeightsOnlyExampleSaysThatItNeedsTorchTwo() throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (Path page : pages()) {
-      List<String> lines = Files.readAllLines(page);
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).contains("weights_only=True")) {
-          String near = String.join("\n", lines.subList(Math.max(0, i - 6), Math.min(lines.size(), i + 8)));
-          if (!near.matches("(?s).*(torch 2|PyTorch 2|torch >= 2).*")) {
-            missing.add(ROOT.relativize(page) + " line " + (i + 1));
-          }
-        }
-      }
-    }
-    assertThat(missing).as("weights_only=True without the torch 2 caveat close by").isEmpty();
-  }
-
   // A stale example must fail the test: these prove that the checks see one.
 
   @Test
