@@ -59,7 +59,7 @@ class CallbacksAcrossAResumeTest {
     List<Callback> callbacks = new ArrayList<>();
     callbacks.add(new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(2)).withKeepLast(2)));
     callbacks.add(new EmaCallback(new EmaCallbackConfig(List.of(0.9, 0.99), null, true, null)));
-    callbacks.add(new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2))));
+    callbacks.add(new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2), null)));
     callbacks.add(new BestMetricCallback(new BestMetricCallbackConfig("loss/valid/total", null, null)));
     callbacks.add(new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("loss/valid/total", 100)));
     callbacks.add(new LrMonitorCallback(new LrMonitorCallbackConfig(null, 5L, null, null, null)));

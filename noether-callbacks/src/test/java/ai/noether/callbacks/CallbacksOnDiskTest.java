@@ -74,9 +74,13 @@ class CallbacksOnDiskTest {
    * from its files; interrupted after {@code interruptAfter} updates when not null.
    */
   private static TrainingResult train(Path outputDir, CheckpointTag resumeFrom, Long interruptAfter) throws IOException {
+    return train(outputDir, resumeFrom, interruptAfter, callbacks());
+  }
+
+  private static TrainingResult train(Path outputDir, CheckpointTag resumeFrom, Long interruptAfter,
+      List<Callback> callbacks) throws IOException {
     LinearEngine engine = new LinearEngine(TRAIN_SIZE);
     StopRequest stop = new StopRequest();
-    List<Callback> callbacks = callbacks();
     if (interruptAfter != null) {
       callbacks.add(new TrainerRuns.InterruptAfter(interruptAfter, stop));
     }
@@ -177,5 +181,35 @@ class CallbacksOnDiskTest {
     assertThat(checkpointFiles(crashed)).isEqualTo(checkpointFiles(straight));
     assertThat(Files.readString(layout(crashed).stageDir().resolve("history.jsonl")))
         .contains("{\"event\":\"resume\",\"epoch\":4,\"update\":32,\"sample\":256");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void withSaveEmaTheBestCheckpointHoldsTheEmaWeightsOfTheSameEvaluation() throws IOException {
+    Path out = dir.resolve("runs");
+    List<Callback> callbacks = new ArrayList<>();
+    callbacks.add(new EmaCallback(new EmaCallbackConfig(List.of(0.9), null, null, null)));
+    callbacks.add(new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2), true)));
+    callbacks.add(new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("loss/valid/total", 100)));
+    train(out, null, null, callbacks);
+
+    assertThat(checkpointFiles(out)).contains("mlp_cp=best.loss~valid~total_model.th",
+        "mlp_ema=0.9_cp=best.loss~valid~total_model.th", "mlp_ema=0.9_cp=best.loss~valid~total.tolerance2_model.th");
+    Map<String, Object> best = ThReader.read(file(out, "mlp_cp=best.loss~valid~total_model.th"));
+    Map<String, Object> ema = ThReader.read(file(out, "mlp_ema=0.9_cp=best.loss~valid~total_model.th"));
+    assertThat(ema.get(CheckpointKeys.TRAINING_ITERATION)).isEqualTo(best.get(CheckpointKeys.TRAINING_ITERATION));
+    Map<String, HostTensor> emaWeights = (Map<String, HostTensor>) ema.get(CheckpointKeys.STATE_DICT);
+    Map<String, HostTensor> weights = (Map<String, HostTensor>) best.get(CheckpointKeys.STATE_DICT);
+    assertThat(emaWeights).containsOnlyKeys("linear.weight", "linear.bias");
+    assertThat(emaWeights.get("linear.weight").contentEquals(weights.get("linear.weight")))
+        .as("averaged, not the trained weights").isFalse();
+  }
+
+  @Test
+  void withoutSaveEmaTheBestCheckpointHoldsOnlyTheTrainedWeights() throws IOException {
+    Path out = dir.resolve("runs");
+    train(out, null, null);
+
+    assertThat(checkpointFiles(out)).filteredOn(n -> n.contains("best.")).containsExactly("mlp_cp=best.loss~valid~total_model.th");
   }
 }

@@ -100,7 +100,7 @@ class DjlEndToEndTest {
     List<Callback> callbacks = new ArrayList<>();
     callbacks.add(new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(2)).withKeepLast(2)));
     callbacks.add(new EmaCallback(new EmaCallbackConfig(List.of(0.99, 0.9999), null, true, null)));
-    callbacks.add(new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2))));
+    callbacks.add(new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2), null)));
     callbacks.add(new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("loss/valid/total", 50)));
     return callbacks;
   }
@@ -212,7 +212,7 @@ class DjlEndToEndTest {
   void bestCheckpointAndEarlyStoppingContinueAcrossAResume() throws IOException {
     // min_delta makes the validation loss count as stalled after some epochs; patience 2.
     Supplier<List<Callback>> callbacks = () -> List.of(
-        new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1))),
+        new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1), null)),
         new EarlyStoppingCallback(new EarlyStoppingCallbackConfig("loss/valid/total", 2, 0.02, null)));
     Path straight = dir.resolve("straight");
     TrainingResult expected = train(straight, 60, callbacks, null, null);

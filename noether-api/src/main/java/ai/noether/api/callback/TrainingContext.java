@@ -3,7 +3,9 @@ package ai.noether.api.callback;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.model.Model;
+import ai.noether.api.model.ModelSnapshot;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,4 +91,13 @@ public interface TrainingContext {
 
   /** Writes checkpoints of this stage (full ones, or model files under a tag of the caller's). */
   CheckpointWriter checkpoints();
+
+  /**
+   * The extra model files the callbacks would add to a checkpoint written now
+   * ({@link Callback#checkpointModels}, e.g. EMA weights), in callback order; never null, possibly
+   * empty. For callbacks that save models under their own tags.
+   */
+  default List<ModelSnapshot> callbackModels() {
+    return List.of();
+  }
 }

@@ -105,6 +105,9 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     for (Model m : context.models().values()) {
       models.add(new ModelSnapshot(m.name(), null, m.stateDict()));
     }
+    if (config.saveEma()) {
+      models.addAll(context.callbackModels());
+    }
     LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.core.training.MetricFormat.format(value),
         context.iteration(), bestTag());
     context.checkpoints().saveModels(bestTag(), models);

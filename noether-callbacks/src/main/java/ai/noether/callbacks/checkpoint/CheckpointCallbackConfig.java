@@ -2,6 +2,7 @@ package ai.noether.callbacks.checkpoint;
 
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * Configuration of {@code kind: checkpoint}, a periodic resumable checkpoint.
@@ -32,13 +33,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     checkpoints
  */
 public record CheckpointCallbackConfig(
-    @JsonProperty("every_n_epochs") Long everyNEpochs,
-    @JsonProperty("every_n_updates") Long everyNUpdates,
-    @JsonProperty("every_n_samples") Long everyNSamples,
-    @JsonProperty("every_n_minutes") Long everyNMinutes,
-    @JsonProperty("save_optim") Boolean saveOptim,
-    @JsonProperty("save_latest") Boolean saveLatest,
-    @JsonProperty("keep_last") Integer keepLast) {
+    @JsonPropertyDescription("save after every N-th epoch (one of every_n_*)")
+    @JsonProperty(value = "every_n_epochs") Long everyNEpochs,
+    @JsonPropertyDescription("save after every N-th update (one of every_n_*)")
+    @JsonProperty(value = "every_n_updates") Long everyNUpdates,
+    @JsonPropertyDescription("save whenever the sample counter crosses a multiple of N (one of every_n_*)")
+    @JsonProperty(value = "every_n_samples") Long everyNSamples,
+    @JsonPropertyDescription("save when N minutes of wall-clock time passed since the last save (one of every_n_*)")
+    @JsonProperty(value = "every_n_minutes") Long everyNMinutes,
+    @JsonPropertyDescription("also write _optim.th, the optimizer and schedule state a resume needs")
+    @JsonProperty(value = "save_optim") Boolean saveOptim,
+    @JsonPropertyDescription("point latest at each checkpoint once it is complete")
+    @JsonProperty(value = "save_latest") Boolean saveLatest,
+    @JsonPropertyDescription("keep only the N newest periodic checkpoints of this callback; unset keeps all")
+    @JsonProperty(value = "keep_last") Integer keepLast) {
 
   /**
    * Validates and fills in defaults.

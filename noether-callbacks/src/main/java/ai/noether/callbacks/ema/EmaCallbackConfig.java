@@ -1,6 +1,7 @@
 package ai.noether.callbacks.ema;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,10 +29,14 @@ import java.util.List;
  *     anchored to the initial weights; default false
  */
 public record EmaCallbackConfig(
-    @JsonProperty("target_factors") List<Double> targetFactors,
-    @JsonProperty("every_n_updates") Long everyNUpdates,
-    @JsonProperty("evaluate") Boolean evaluate,
-    @JsonProperty("warmup") Boolean warmup) {
+    @JsonPropertyDescription("the decay factors, each in [0, 1); one set of EMA weights per factor")
+    @JsonProperty(value = "target_factors", required = true) List<Double> targetFactors,
+    @JsonPropertyDescription("apply an EMA step after every N-th update")
+    @JsonProperty(value = "every_n_updates") Long everyNUpdates,
+    @JsonPropertyDescription("also evaluate the EMA weights after each evaluation, as <metric>/ema=<factor>")
+    @JsonProperty(value = "evaluate") Boolean evaluate,
+    @JsonPropertyDescription("use min(factor, (1 + n) / (10 + n)) as the factor of the n-th step")
+    @JsonProperty(value = "warmup") Boolean warmup) {
 
   /**
    * Validates and fills in defaults.

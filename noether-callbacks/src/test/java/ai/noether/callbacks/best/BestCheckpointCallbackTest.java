@@ -82,7 +82,7 @@ class BestCheckpointCallbackTest {
   @Test
   void anExplicitModeOverridesTheName() {
     TestContext context = new TestContext(dir, model);
-    BestCheckpointCallback callback = new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", "max", null));
+    BestCheckpointCallback callback = new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", "max", null, null));
 
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 1.2);
 
@@ -105,7 +105,7 @@ class BestCheckpointCallbackTest {
   void aToleranceCheckpointFollowsTheBestUntilNValuesInARowFailToImprove() {
     TestContext context = new TestContext(dir, model);
     BestCheckpointCallback callback = new BestCheckpointCallback(
-        new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2, 1)));
+        new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2, 1), null));
 
     // update:             1    2    3     4    5     6     7
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.7);
@@ -123,7 +123,7 @@ class BestCheckpointCallbackTest {
 
   @Test
   void aCallbackRestoredFromTheStateMidRunSavesExactlyWhatTheUninterruptedOneSaves() {
-    BestCheckpointCallbackConfig config = new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1, 3));
+    BestCheckpointCallbackConfig config = new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1, 3), null);
     double[] values = {1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.87, 0.7, 0.71, 0.6};
     TestContext uninterrupted = new TestContext(dir, model);
     BestCheckpointCallback a = new BestCheckpointCallback(config);
@@ -150,12 +150,12 @@ class BestCheckpointCallbackTest {
 
   @Test
   void configNamesTheKeyThatIsWrong() {
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig(null, null, null)).hasMessageContaining("metric_key is required");
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", "median", null))
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig(null, null, null, null)).hasMessageContaining("metric_key is required");
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", "median", null, null))
         .hasMessageContaining("mode must be min or max").hasMessageContaining("median");
     assertThatThrownBy(() -> BestCheckpointCallbackConfig.of("foo/valid"))
         .hasMessageContaining("'foo/valid'").hasMessageContaining("mode: min");
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(0)))
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(0), null))
         .hasMessageContaining("tolerances");
   }
 }

@@ -3,6 +3,7 @@ package ai.noether.core.cli;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.core.check.Preflight;
 import ai.noether.core.config.RunConfig;
+import ai.noether.core.registry.ComponentDefaults;
 import ai.noether.core.registry.ComponentRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * forward pass on one batch.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
-    description = {"Checks a run configuration and prints it resolved: defaults filled in, overrides applied,"
-        + " a run id generated. Every component block is bound to its factory's config, as 'train' would; then"
+    description = {"Checks a run configuration and prints it resolved: defaults filled in (also those of every"
+        + " component), overrides applied, a run id generated. Every component block is bound to its factory's config, as 'train' would; then"
         + " the data, the model and the training step are built (nothing is written) to check the run's length"
         + " and the data's shapes against the components and to make a dry forward pass on one batch."})
 final class ConfigCommand implements Callable<Integer> {
@@ -51,7 +52,7 @@ final class ConfigCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("warning: " + warning);
       }
     }
-    spec.commandLine().getOut().print(run.toYaml());
+    spec.commandLine().getOut().print(RunConfig.toYaml(ComponentDefaults.resolve(run, registry)));
     return NoetherCli.OK;
   }
 }

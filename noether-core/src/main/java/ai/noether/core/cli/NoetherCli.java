@@ -132,7 +132,7 @@ public final class NoetherCli implements Callable<Integer> {
   }
 
   RunConfigLoader loader() {
-    return new RunConfigLoader(workingDir, ai.noether.core.config.RunIds::next);
+    return new RunConfigLoader(workingDir, ai.noether.core.config.RunIds::next).withBlockCheck(registry().blockCheck());
   }
 
   /**

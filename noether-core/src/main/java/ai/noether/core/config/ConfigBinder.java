@@ -1,6 +1,7 @@
 package ai.noether.core.config;
 
 import ai.noether.api.ConfigException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -99,27 +100,60 @@ public final class ConfigBinder {
     }
   }
 
+  /**
+   * A bound config as a plain tree of its YAML keys (snake_case), leaving out null values: what
+   * the config holds once its constructor filled in the defaults.
+   *
+   * @return an ordered map in declaration order; empty for null
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> toTree(Object config) {
+    if (config == null) {
+      return new java.util.LinkedHashMap<>();
+    }
+    Map<String, Object> tree = MAPPER.convertValue(config, Map.class);
+    return (Map<String, Object>) PlainTrees.withoutNulls(tree);
+  }
+
   /** The YAML keys of a config record, in declaration order. */
   public static List<String> keysOf(Class<?> recordType) {
     return Arrays.stream(recordType.getRecordComponents()).map(c -> SNAKE_CASE.translate(c.getName())).toList();
   }
 
   private static void checkKeys(ComponentBlock block, Class<?> type, String what) {
+    // Every unknown and every missing key of the block at once: a user fixes them in one round.
+    ConfigErrors errors = new ConfigErrors();
     List<String> keys = keysOf(type);
     List<String> valid = new ArrayList<>(block.frameworkKeys());
     valid.addAll(keys);
+    List<String> misspelt = new ArrayList<>();
     for (String key : block.settings().keySet()) {
       if (!keys.contains(key)) {
-        throw MapReader.unknownKey(block.origins(), ConfigPath.key(block.path(), key), key, valid, "of " + what);
+        errors.add(MapReader.unknownKey(block.origins(), ConfigPath.key(block.path(), key), key, valid, "of " + what));
+        Suggestions.nearest(key, valid).ifPresent(misspelt::add);
       }
     }
     RecordComponent[] components = type.getRecordComponents();
     for (int i = 0; i < components.length; i++) {
-      if (components[i].getType().isPrimitive() && block.settings().get(keys.get(i)) == null) {
-        throw block.error("missing required key '" + keys.get(i) + "' (" + expected(components[i].getType())
-            + ") of " + what);
+      // A required key written misspelt is reported once, as the unknown key with its "did you mean".
+      if (required(components[i]) && block.settings().get(keys.get(i)) == null && !misspelt.contains(keys.get(i))) {
+        errors.add(block.error("missing required key '" + keys.get(i) + "' (" + expected(components[i].getType())
+            + ") of " + what));
       }
     }
+    errors.throwIfAny();
+  }
+
+  /**
+   * Whether a record component must be written: a primitive, or one annotated
+   * {@code @JsonProperty(required = true)} (for a reference type the constructor checks itself).
+   */
+  static boolean required(RecordComponent component) {
+    JsonProperty property = component.getAnnotation(JsonProperty.class);
+    if (property == null && component.getAccessor() != null) {
+      property = component.getAccessor().getAnnotation(JsonProperty.class);
+    }
+    return component.getType().isPrimitive() || property != null && property.required();
   }
 
   private static String pathOf(ComponentBlock block, JsonMappingException e) {

@@ -54,17 +54,22 @@ final class MapReader {
     return map.get(key) != null;
   }
 
-  /** Fails on the first key that is not in {@code valid}, suggesting the nearest valid key. */
-  void rejectUnknown(Collection<String> valid, String what) {
+  /** Records every key that is not in {@code valid}, each with the nearest valid key or its right place. */
+  void rejectUnknown(Collection<String> valid, String what, ConfigErrors errors) {
     for (String key : map.keySet()) {
       if (!valid.contains(key)) {
-        throw unknownKey(origins, keyPath(key), key, valid, what);
+        errors.add(unknownKey(origins, keyPath(key), key, valid, what));
       }
     }
   }
 
   static ConfigException unknownKey(Origins origins, String path, String key, Collection<String> valid, String what) {
-    return origins.error(path, "unknown key '" + path + "'." + Suggestions.didYouMean(key, valid)
+    // A key of the framework written at the wrong level is likelier than a typo of a valid one.
+    String suggestion = KeyPlacement.didYouMean(ConfigPath.parent(path), key);
+    if (suggestion.isEmpty()) {
+      suggestion = Suggestions.didYouMean(key, valid);
+    }
+    return origins.error(path, "unknown key '" + path + "'." + suggestion
         + " Valid keys " + what + ": " + String.join(", ", valid));
   }
 
@@ -238,6 +243,24 @@ final class MapReader {
     for (int i = 0; i < list.size(); i++) {
       String item = ConfigPath.index(keyPath(key), i);
       blocks.add(of(item, list.get(i), origins, item).asBlock(null, List.of(ConfigKeys.KIND)));
+    }
+    return blocks;
+  }
+
+  /** As {@link #blocks(String)}, recording the problem of each entry and skipping that entry. */
+  List<ComponentBlock> blocks(String key, ConfigErrors errors) {
+    Object v = map.get(key);
+    if (!(v instanceof List<?> list)) {
+      return blocks(key);
+    }
+    List<ComponentBlock> blocks = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String item = ConfigPath.index(keyPath(key), i);
+      Object entry = list.get(i);
+      ComponentBlock block = errors.read(() -> of(item, entry, origins, item).asBlock(null, List.of(ConfigKeys.KIND)), null);
+      if (block != null) {
+        blocks.add(block);
+      }
     }
     return blocks;
   }

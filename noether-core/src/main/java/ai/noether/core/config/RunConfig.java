@@ -139,6 +139,11 @@ public record RunConfig(
     return Yaml.write(resolved);
   }
 
+  /** A plain tree (e.g. {@link #toPlainTree()} with more values filled in) as a YAML document. */
+  public static String toYaml(Map<String, Object> tree) {
+    return Yaml.write(tree);
+  }
+
   /** {@code <output_dir>/<run_id>/<stage_name>/config.yaml}: where a run keeps its resolved config. */
   public Path resolvedFile() {
     return layout().stageDir().resolve(RESOLVED_FILE_NAME);

@@ -49,6 +49,7 @@ public final class RunConfigLoader {
 
   private final Path workingDir;
   private final Supplier<String> runIds;
+  private final BlockCheck blockCheck;
 
   /** Resolves relative paths against the process's working directory; generates ids with {@link RunIds}. */
   public RunConfigLoader() {
@@ -60,8 +61,21 @@ public final class RunConfigLoader {
    * @param runIds supplies the run id when the configuration has none
    */
   public RunConfigLoader(Path workingDir, Supplier<String> runIds) {
+    this(workingDir, runIds, BlockCheck.NONE);
+  }
+
+  private RunConfigLoader(Path workingDir, Supplier<String> runIds, BlockCheck blockCheck) {
     this.workingDir = workingDir.toAbsolutePath();
     this.runIds = runIds;
+    this.blockCheck = blockCheck;
+  }
+
+  /**
+   * This loader, checking every component block with {@code check} while it reads, so that one
+   * error lists the problems of the root keys and of the blocks together.
+   */
+  public RunConfigLoader withBlockCheck(BlockCheck check) {
+    return new RunConfigLoader(workingDir, runIds, check);
   }
 
   /**
@@ -126,37 +140,42 @@ public final class RunConfigLoader {
   }
 
   private RunConfig bind(Map<String, Object> root, Origins origins) {
+    // Every section is read even after a problem, so that all problems are reported at once.
+    ConfigErrors errors = new ConfigErrors();
     MapReader r = MapReader.of("", root, origins, "the configuration");
-    r.rejectUnknown(ROOT, "at the top level");
+    r.rejectUnknown(ROOT, "at the top level", errors);
 
-    ResumeConfig resume = resume(r);
-    String runId = r.name(RUN_ID, null, Names::requireRunId);
-    boolean resumeIfExists = r.bool(RESUME_IF_EXISTS, false);
-    if (resumeIfExists && runId == null) {
-      throw r.invalid(RESUME_IF_EXISTS, "resuming if the run exists (resume_if_exists, train --resume-if-exists) needs a"
-          + " fixed run_id: a generated one is new on every start, so there would never be anything to resume. Set"
-          + " run_id in the file or on the command line (run_id=my-run)");
+    ResumeConfig resume = errors.read(() -> resume(r), null);
+    String runId = errors.read(() -> r.name(RUN_ID, null, Names::requireRunId), null);
+    boolean resumeIfExists = errors.read(() -> r.bool(RESUME_IF_EXISTS, false), false);
+    if (resumeIfExists && !r.has(RUN_ID)) {
+      errors.add(r.invalid(RESUME_IF_EXISTS, "resuming if the run exists (resume_if_exists, train --resume-if-exists)"
+          + " needs a fixed run_id: a generated one is new on every start, so there would never be anything to resume."
+          + " Set run_id in the file or on the command line (run_id=my-run)"));
     }
     if (runId == null) {
       runId = runIds.get();
     }
-    String stageName = r.name(STAGE_NAME, resume == null ? DEFAULT_STAGE_NAME : resume.stage().stageName(),
-        Names::requireStageName);
-    StoreLocation output = output(r);
-    Path outputDir = output.workDir(workingDir);
-    long seed = r.integer(SEED) == null ? DEFAULT_SEED : r.integer(SEED);
-    DeviceSpec device = device(r);
+    String stageName = errors.read(() -> r.name(STAGE_NAME, resume == null ? DEFAULT_STAGE_NAME
+        : resume.stage().stageName(), Names::requireStageName), DEFAULT_STAGE_NAME);
+    StoreLocation output = errors.read(() -> output(r), null);
+    Path outputDir = output == null ? null : output.workDir(workingDir);
+    long seed = errors.read(() -> r.integer(SEED) == null ? DEFAULT_SEED : r.integer(SEED), DEFAULT_SEED);
+    DeviceSpec device = errors.read(() -> device(r), DeviceSpec.AUTO);
     // Without a kind, output_dir's scheme chooses the store (file for plain paths).
-    String storeKind = output.isLocal() ? DEFAULT_STORE_KIND : output.scheme();
-    ComponentBlock store = r.block(STORE, storeKind);
+    String storeKind = output == null || output.isLocal() ? DEFAULT_STORE_KIND : output.scheme();
+    ComponentBlock store = errors.read(() -> r.block(STORE, storeKind), null);
     if (store == null) {
       store = new ComponentBlock(STORE, storeKind, Map.of(), List.of(KIND), origins);
     }
+    check(BlockCheck.STORE, store, errors);
     String datasetHint = "the data to train on, e.g. dataset: {kind: synthetic-regression}";
-    ComponentBlock dataset = r.requireChild(DATASET, datasetHint).asBlock(null, List.of(KIND));
-    ModelConfig model = model(r);
-    OptimizerConfig optimizer = optimizer(r);
-    TrainerConfig trainer = trainer(r);
+    ComponentBlock dataset = errors.read(() -> r.requireChild(DATASET, datasetHint).asBlock(null, List.of(KIND)), null);
+    check(BlockCheck.DATASET, dataset, errors);
+    ModelConfig model = model(r, errors);
+    OptimizerConfig optimizer = optimizer(r, errors);
+    TrainerConfig trainer = trainer(r, errors);
+    errors.throwIfAny();
 
     Map<String, Object> resolved = new LinkedHashMap<>();
     resolved.put(RUN_ID, runId);
@@ -229,66 +248,96 @@ public final class RunConfigLoader {
     }
   }
 
-  private static ModelConfig model(MapReader r) {
-    MapReader m = r.requireChild(MODEL, "the model to train, e.g. model: {name: regressor, kind: mlp}");
-    String name = m.name(NAME, null, Names::requireModelName);
+  private ModelConfig model(MapReader r, ConfigErrors errors) {
+    MapReader m = errors.read(() -> r.requireChild(MODEL, "the model to train, e.g. model: {name: regressor, kind: mlp}"),
+        null);
+    if (m == null) {
+      return null;
+    }
+    String name = errors.read(() -> m.name(NAME, null, Names::requireModelName), "");
     if (name == null) {
-      throw m.missing(NAME, "the model name used in checkpoint file names, e.g. name: regressor");
+      errors.add(m.missing(NAME, "the model name used in checkpoint file names, e.g. name: regressor"));
     }
-    List<ComponentBlock> initializers = m.blocks(INITIALIZERS);
-    return new ModelConfig(name, m.asBlock(null, MODEL_KEYS), initializers);
+    ComponentBlock block = errors.read(() -> m.asBlock(null, MODEL_KEYS), null);
+    check(BlockCheck.MODEL, block, errors);
+    List<ComponentBlock> initializers = errors.read(() -> m.blocks(INITIALIZERS, errors), List.of());
+    initializers.forEach(b -> check(BlockCheck.INITIALIZER, b, errors));
+    return name == null || name.isEmpty() || block == null ? null : new ModelConfig(name, block, initializers);
   }
 
-  private static OptimizerConfig optimizer(MapReader r) {
-    MapReader o = r.requireChild(OPTIMIZER, "e.g. optimizer: {kind: adamw, lr: 1.0e-3}");
-    Double lr = o.number(LR);
+  private OptimizerConfig optimizer(MapReader r, ConfigErrors errors) {
+    MapReader o = errors.read(() -> r.requireChild(OPTIMIZER, "e.g. optimizer: {kind: adamw, lr: 1.0e-3}"), null);
+    if (o == null) {
+      return null;
+    }
+    Double lr = errors.read(() -> o.number(LR), Double.NaN);
     if (lr == null) {
-      throw o.missing(LR, "the base learning rate, e.g. lr: 1.0e-3");
+      errors.add(o.missing(LR, "the base learning rate, e.g. lr: 1.0e-3"));
+    } else if (!lr.isNaN() && (!(lr > 0) || lr.isInfinite())) {
+      errors.add(o.invalid(LR, "must be a positive number, was " + lr));
     }
-    if (!(lr > 0) || lr.isInfinite()) {
-      throw o.invalid(LR, "must be a positive number, was " + lr);
-    }
-    ComponentBlock schedule = o.block(SCHEDULE, null);
-    return new OptimizerConfig(o.asBlock(null, OPTIMIZER_KEYS), lr, schedule);
+    ComponentBlock block = errors.read(() -> o.asBlock(null, OPTIMIZER_KEYS), null);
+    check(BlockCheck.OPTIMIZER, block, errors);
+    ComponentBlock schedule = errors.read(() -> o.block(SCHEDULE, null), null);
+    check(BlockCheck.SCHEDULE, schedule, errors);
+    return lr == null || !(lr > 0) || lr.isInfinite() || block == null ? null
+        : new OptimizerConfig(block, lr, schedule);
   }
 
-  private static TrainerConfig trainer(MapReader r) {
-    MapReader t = r.requireChild(TRAINER, "how long to train, e.g. trainer: {max_epochs: 10, batch_size: 32}");
-    String max = t.oneOf(MAX_KEYS);
+  private TrainerConfig trainer(MapReader r, ConfigErrors errors) {
+    MapReader t = errors.read(() -> r.requireChild(TRAINER,
+        "how long to train, e.g. trainer: {max_epochs: 10, batch_size: 32}"), null);
+    if (t == null) {
+      return null;
+    }
+    String max = errors.read(() -> t.oneOf(MAX_KEYS), "");
     if (max == null) {
-      throw t.origins().error(t.path(), t.path() + ": missing how long to train; set one of max_epochs, max_updates"
-          + " or max_samples");
+      errors.add(t.origins().error(t.path(), t.path() + ": missing how long to train; set one of max_epochs,"
+          + " max_updates or max_samples"));
     }
-    long limit = t.positive(max);
-    Long batchSize = t.positive(BATCH_SIZE);
+    Long limit = max == null || max.isEmpty() ? null : errors.read(() -> t.positive(max), null);
+    Long batchSize = errors.read(() -> t.positive(BATCH_SIZE), 0L);
     if (batchSize == null) {
-      throw t.missing(BATCH_SIZE, "samples per update, e.g. batch_size: 32");
+      errors.add(t.missing(BATCH_SIZE, "samples per update, e.g. batch_size: 32"));
+    } else if (batchSize > Integer.MAX_VALUE) {
+      errors.add(t.invalid(BATCH_SIZE, "must be at most " + Integer.MAX_VALUE + ", was " + batchSize));
     }
-    if (batchSize > Integer.MAX_VALUE) {
-      throw t.invalid(BATCH_SIZE, "must be at most " + Integer.MAX_VALUE + ", was " + batchSize);
-    }
-    Interval evaluation = interval(t, EVAL_KEYS);
-    Interval logging = interval(t, LOG_KEYS);
-    List<ComponentBlock> callbacks = t.blocks(CALLBACKS);
-    List<ComponentBlock> loggers = t.blocks(LOGGERS);
-    NonFiniteLossPolicy nonFinite = nonFiniteLoss(t);
-    Long stopTimeout = t.positive(STOP_TIMEOUT_SECONDS);
-    Long maxFailedSaves = t.positive(MAX_FAILED_SAVES);
+    Interval evaluation = errors.read(() -> interval(t, EVAL_KEYS), null);
+    Interval logging = errors.read(() -> interval(t, LOG_KEYS), null);
+    NonFiniteLossPolicy nonFinite = errors.read(() -> nonFiniteLoss(t), NonFiniteLossPolicy.ERROR);
+    Long stopTimeout = errors.read(() -> t.positive(STOP_TIMEOUT_SECONDS), null);
+    ComponentBlock step = errors.read(() -> t.asBlock(DEFAULT_TRAINING_STEP_KIND, TRAINER_KEYS), null);
+    check(BlockCheck.TRAINING_STEP, step, errors);
+    List<ComponentBlock> callbacks = errors.read(() -> t.blocks(CALLBACKS, errors), List.of());
+    callbacks.forEach(b -> check(BlockCheck.CALLBACK, b, errors));
+    List<ComponentBlock> loggers = errors.read(() -> t.blocks(LOGGERS, errors), List.of());
+    loggers.forEach(b -> check(BlockCheck.LOGGER, b, errors));
+    Long maxFailedSaves = errors.read(() -> t.positive(MAX_FAILED_SAVES), null);
     if (maxFailedSaves != null && maxFailedSaves > Integer.MAX_VALUE) {
-      throw t.invalid(MAX_FAILED_SAVES, "must be at most " + Integer.MAX_VALUE + ", was " + maxFailedSaves);
+      errors.add(t.invalid(MAX_FAILED_SAVES, "must be at most " + Integer.MAX_VALUE + ", was " + maxFailedSaves));
+      return null;
     }
-    ComponentBlock step = t.asBlock(DEFAULT_TRAINING_STEP_KIND, TRAINER_KEYS);
+    if (limit == null || batchSize == null || batchSize <= 0 || batchSize > Integer.MAX_VALUE || step == null) {
+      return null;
+    }
     TrainerSettings settings;
     try {
       settings = new TrainerSettings(
           max.equals(MAX_EPOCHS) ? limit : 0, max.equals(MAX_UPDATES) ? limit : 0, max.equals(MAX_SAMPLES) ? limit : 0,
           batchSize.intValue(), evaluation, logging == null ? DEFAULT_LOGGING : logging);
     } catch (IllegalArgumentException e) {
-      throw t.origins().error(t.path(), t.path() + ": " + e.getMessage());
+      errors.add(t.origins().error(t.path(), t.path() + ": " + e.getMessage()));
+      return null;
     }
     return new TrainerConfig(step, settings, callbacks, nonFinite,
         stopTimeout == null ? DEFAULT_STOP_TIMEOUT_SECONDS : stopTimeout,
         maxFailedSaves == null ? DEFAULT_MAX_FAILED_SAVES : maxFailedSaves.intValue(), loggers);
+  }
+
+  private void check(String role, ComponentBlock block, ConfigErrors errors) {
+    if (block != null) {
+      errors.run(() -> blockCheck.check(role, block));
+    }
   }
 
   private static NonFiniteLossPolicy nonFiniteLoss(MapReader t) {

@@ -23,7 +23,9 @@ import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.train.TrainingStep;
+import ai.noether.core.config.BlockCheck;
 import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.config.ConfigErrors;
 import ai.noether.core.config.ConfigBinder;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.Suggestions;
@@ -196,7 +198,7 @@ public final class ComponentRegistry {
    *     that lists every block's problem, in configuration order
    */
   public void validate(RunConfig config) {
-    List<ConfigException> problems = new ArrayList<>();
+    ConfigErrors problems = new ConfigErrors();
     tryBind(ComponentCategory.STORE, config.store(), problems);
     try {
       requireServes(config.store(), config.output());
@@ -213,24 +215,27 @@ public final class ComponentRegistry {
     tryBind(ComponentCategory.TRAINING_STEP, config.trainer().step(), problems);
     config.trainer().callbacks().forEach(b -> tryBind(ComponentCategory.CALLBACK, b, problems));
     config.trainer().loggers().forEach(b -> tryBind(ComponentCategory.LOGGER, b, problems));
-    if (problems.size() == 1) {
-      throw problems.get(0);
-    }
-    if (!problems.isEmpty()) {
-      StringBuilder sb = new StringBuilder("the configuration has " + problems.size() + " problems:");
-      problems.forEach(p -> sb.append("\n").append(p.getMessage()));
-      ConfigException all = new ConfigException(sb.toString());
-      problems.forEach(all::addSuppressed);
-      throw all;
-    }
+    problems.throwIfAny();
   }
 
-  private void tryBind(ComponentCategory category, ComponentBlock block, List<ConfigException> problems) {
-    try {
-      bind(category, block);
-    } catch (ConfigException e) {
-      problems.add(e);
-    }
+  /**
+   * The check a {@link ai.noether.core.config.RunConfigLoader} runs on each block it reads: resolve
+   * the kind and bind the settings, as {@link #validate} does.
+   */
+  public BlockCheck blockCheck() {
+    return (role, block) -> {
+      for (ComponentCategory category : ComponentCategory.values()) {
+        if (category.noun().equals(role)) {
+          bind(category, block);
+          return;
+        }
+      }
+      throw new IllegalArgumentException("no component category '" + role + "'");
+    };
+  }
+
+  private void tryBind(ComponentCategory category, ComponentBlock block, ConfigErrors problems) {
+    problems.run(() -> bind(category, block));
   }
 
   /**

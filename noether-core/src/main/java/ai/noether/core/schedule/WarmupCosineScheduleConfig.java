@@ -1,6 +1,7 @@
 package ai.noether.core.schedule;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
  * The {@code warmup-cosine} schedule: a linear warmup to the base rate, then cosine decay over the
@@ -23,12 +24,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param totalUpdates warmup plus decay length; null for the run's length
  */
 public record WarmupCosineScheduleConfig(
-    @JsonProperty("warmup_updates") Long warmupUpdates,
-    @JsonProperty("warmup_fraction") Double warmupFraction,
-    @JsonProperty("start_factor") Double startFactor,
-    @JsonProperty("min_lr") Double minLr,
-    @JsonProperty("end_factor") Double endFactor,
-    @JsonProperty("total_updates") Long totalUpdates) {
+    @JsonPropertyDescription("warm-up length in updates (or warmup_fraction)")
+    @JsonProperty(value = "warmup_updates") Long warmupUpdates,
+    @JsonPropertyDescription("warm-up length as a fraction of the run, in (0, 1) (or warmup_updates)")
+    @JsonProperty(value = "warmup_fraction") Double warmupFraction,
+    @JsonPropertyDescription("the fraction of lr the warm-up starts from")
+    @JsonProperty(value = "start_factor", defaultValue = "0.0") Double startFactor,
+    @JsonPropertyDescription("the absolute rate at the end (or end_factor)")
+    @JsonProperty(value = "min_lr") Double minLr,
+    @JsonPropertyDescription("the rate at the end as a fraction of lr (or min_lr)")
+    @JsonProperty(value = "end_factor", defaultValue = "0.0") Double endFactor,
+    @JsonPropertyDescription("warm-up plus decay length in updates")
+    @JsonProperty(value = "total_updates", defaultValue = "the run's length") Long totalUpdates) {
 
   public WarmupCosineScheduleConfig {
     new Warmup(WarmupCosineScheduleFactory.KIND, warmupUpdates, warmupFraction, startFactor);

@@ -771,6 +771,15 @@ public final class Trainer implements AutoCloseable {
     public CheckpointWriter checkpoints() {
       return hookWriter;
     }
+
+    @Override
+    public List<ModelSnapshot> callbackModels() {
+      List<ModelSnapshot> models = new ArrayList<>();
+      for (Callback c : callbacks.values()) {
+        models.addAll(c.checkpointModels(this));
+      }
+      return models;
+    }
   }
 
   /** Builds a {@link Trainer}; every {@code set*} is required, {@code opt*} has a default. */

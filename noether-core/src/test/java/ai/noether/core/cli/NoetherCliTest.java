@@ -118,9 +118,36 @@ class NoetherCliTest {
           callbacks:
             - kind: test-counting
               every_n_epochs: 1
+              keep_last: 1
           max_updates: 5
           log_every_n_updates: 100
         """.formatted(dir.resolve("runs")));
+  }
+
+  @Test
+  void kindsOfOneKindListsItsKeysWithTypesDefaultsAndDocumentation() {
+    Result r = run("kinds", "test-counting");
+
+    assertThat(r.status).isEqualTo(NoetherCli.OK);
+    assertThat(r.out).contains("test-counting (callback)  [", "  factory " + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.class.getName()
+        + ", config " + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.Config.class.getName());
+    assertThat(r.out).contains("""
+          key              type     default   documentation
+          every_n_epochs   integer  -
+          every_n_updates  integer  -
+          every_n_samples  integer  -
+          every_n_minutes  integer  -
+          keep_last        integer  1         how many checkpoints to keep
+        """);
+    assertThat(run("kinds", "test-scaled").out).contains("  factor  number  required");
+  }
+
+  @Test
+  void kindsOfAnUnknownKindSuggestsTheNearestAndExitsWithTwo() {
+    Result r = run("kinds", "test-countng");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("unknown kind 'test-countng'. Did you mean 'test-counting'?");
   }
 
   @Test
@@ -132,6 +159,20 @@ class NoetherCliTest {
     assertThat(r.err).isEqualTo("command-line argument 'trainer.callbacks[0].keep_lst=3': unknown key"
         + " 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'? Valid keys of callback 'test-counting': kind,"
         + " every_n_epochs, every_n_updates, every_n_samples, every_n_minutes, keep_last" + System.lineSeparator());
+  }
+
+  @Test
+  void configReportsTheProblemsOfTheRootKeysAndOfEveryBlockInOneRound() {
+    Result r = run("config", "run.yaml", "optimizer.lr=-1", "trainer.callbacks[0].keep_lst=3", "model.kind=test-modle");
+
+    assertThat(r.status).isEqualTo(NoetherCli.USAGE);
+    assertThat(r.err).startsWith("the configuration has 3 problems:" + System.lineSeparator()
+        + "command-line argument 'model.kind=test-modle': model: unknown model kind 'test-modle'. Did you mean"
+        + " 'test-model'?");
+    assertThat(r.err).contains(System.lineSeparator() + "command-line argument 'optimizer.lr=-1': optimizer.lr: must be"
+        + " a positive number, was -1.0" + System.lineSeparator());
+    assertThat(r.err).contains(System.lineSeparator() + "command-line argument 'trainer.callbacks[0].keep_lst=3':"
+        + " unknown key 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'?");
   }
 
   @Test
@@ -389,7 +430,7 @@ class NoetherCliTest {
 
     Result r = run("resume", "run-9");
 
-    assertThat(r.err).endsWith("runs there: run-1" + System.lineSeparator());
+    assertThat(r.err).contains("runs there: run-1.").doesNotContain("some-folder");
   }
 
   @Test

@@ -54,6 +54,24 @@ class ConfigBinderTest {
   }
 
   @Test
+  void everyUnknownAndEveryMissingKeyOfABlockIsReportedAtOnce() {
+    assertThat(error(callback("every_n_epochs: 2\nkeep_lsat: 3\ncolour: red"), RequiredConfig.class))
+        .isEqualTo("""
+            the configuration has 4 problems:
+            run.yaml line 11: unknown key 'trainer.callbacks[0].keep_lsat'. Did you mean 'keep_last'? Valid keys of \
+            callback 'checkpoint': kind, every_n_epochs, keep_last, save_optim, name
+            run.yaml line 12: unknown key 'trainer.callbacks[0].colour'. Valid keys of callback 'checkpoint': kind, \
+            every_n_epochs, keep_last, save_optim, name
+            run.yaml line 9: trainer.callbacks[0]: missing required key 'save_optim' (true or false) of callback \
+            'checkpoint'
+            run.yaml line 9: trainer.callbacks[0]: missing required key 'name' (a string) of callback 'checkpoint'""");
+  }
+
+  /** keep_last is misspelt, so it is not reported missing as well; name is required by its annotation. */
+  record RequiredConfig(Long everyNEpochs, @com.fasterxml.jackson.annotation.JsonProperty(required = true) Integer keepLast,
+      boolean saveOptim, @com.fasterxml.jackson.annotation.JsonProperty(required = true) String name) {}
+
+  @Test
   void anUnknownKeyListsTheRecordsKeysWithASuggestion() {
     assertThat(error(callback("every_n_epochs: 2\nsave_optim: true\nkeep_lsat: 3"), CheckpointConfig.class))
         .isEqualTo("run.yaml line 12: unknown key 'trainer.callbacks[0].keep_lsat'. Did you mean 'keep_last'? Valid"

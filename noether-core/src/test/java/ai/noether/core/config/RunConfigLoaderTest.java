@@ -82,6 +82,60 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void everyProblemOfTheRootKeysIsReportedAtOnceInTheOrderWritten() {
+    String yaml = """
+        seed: abc
+        schedule: {kind: warmup-cosine, warmup_updates: 10}
+        dataset: {kind: synthetic-regression}
+        model: {kind: mlp}
+        optimizer: {kind: sgd}
+        trainer: {max_updates: 10, log_every_n_epochs: 1, log_every_n_updates: 5}
+        """;
+
+    assertThat(error(yaml)).isEqualTo("""
+        the configuration has 6 problems:
+        run.yaml line 2: unknown key 'schedule'. Did you mean 'optimizer.schedule'? (schedule belongs under \
+        optimizer) Valid keys at the top level: run_id, stage_name, output_dir, seed, device, resume_run_id, \
+        resume_stage_name, resume_checkpoint, resume_fallback, resume_if_exists, store, dataset, model, optimizer, \
+        trainer
+        run.yaml line 1: seed: expected an integer, got 'abc'
+        run.yaml line 4: model: missing required key 'name' (the model name used in checkpoint file names, e.g. \
+        name: regressor)
+        run.yaml line 5: optimizer: missing required key 'lr' (the base learning rate, e.g. lr: 1.0e-3)
+        run.yaml line 6: trainer: missing required key 'batch_size' (samples per update, e.g. batch_size: 32)
+        run.yaml line 6: trainer.log_every_n_epochs and trainer.log_every_n_updates are both set; keep one of \
+        them (trainer.log_every_n_epochs is at run.yaml line 6)""");
+  }
+
+  @Test
+  void aFrameworkKeyInsideAnotherFrameworkBlockSaysWhereItBelongs() {
+    assertThat(error(MINIMAL + "batch_size: 8\n")).startsWith("run.yaml line 5: unknown key 'batch_size'. Did you mean"
+        + " 'trainer.batch_size'? (batch_size belongs under trainer)");
+    ComponentBlock step = parse(MINIMAL.replace("batch_size: 4}", "batch_size: 4, seed: 3}")).trainer().step();
+    assertThat(org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+            () -> ConfigBinder.bind(step, Void.class, "training step 'supervised'")).getMessage())
+        .startsWith("run.yaml line 4: unknown key 'trainer.seed'. Did you mean 'seed'? (seed belongs at the top level)");
+  }
+
+  @Test
+  void blocksAreCheckedWhileReadingSoTheirProblemsComeWithThoseOfTheRootKeys() {
+    BlockCheck rejectMlp = (role, block) -> {
+      if (block.kind().equals("mlp")) {
+        throw block.error(role + " rejected");
+      }
+    };
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> new RunConfigLoader(workingDir, () -> "id").withBlockCheck(rejectMlp)
+            .parse(MINIMAL.replace("lr: 0.1", "lr: -1"), "run.yaml", List.of()));
+
+    assertThat(e).isInstanceOf(ConfigProblemsException.class);
+    assertThat(e.getMessage()).isEqualTo("""
+        the configuration has 2 problems:
+        run.yaml line 2: model: model rejected
+        run.yaml line 3: optimizer.lr: must be a positive number, was -1.0""");
+  }
+
+  @Test
   void bindsEveryRootKeyOfAFullConfiguration() {
     RunConfig config = parse(FULL);
 

@@ -34,7 +34,8 @@ public final class TestPlugins {
 
   /** {@code kind: test-counting} with an interval and an optional {@code keep_last}. */
   public static final class CountingCallbackFactory implements CallbackFactory<CountingCallbackFactory.Config> {
-    public record Config(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes, Integer keepLast) {
+    public record Config(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes,
+        @com.fasterxml.jackson.annotation.JsonPropertyDescription("how many checkpoints to keep") Integer keepLast) {
       public Config {
         // The parameters, not interval(): the fields are assigned only after this body.
         if (Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes) == null) {

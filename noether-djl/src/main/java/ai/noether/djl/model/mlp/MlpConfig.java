@@ -1,6 +1,7 @@
 package ai.noether.djl.model.mlp;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +28,11 @@ import java.util.Map;
  * @param dropout dropout probability after each hidden activation, in {@code [0, 1)}
  */
 public record MlpConfig(
-    @JsonProperty("input_size") Integer inputSize,
-    @JsonProperty("hidden_sizes") List<Integer> hiddenSizes,
-    @JsonProperty("output_size") Integer outputSize,
-    @JsonProperty("activation") String activation,
-    @JsonProperty("dropout") Double dropout) {
+    @JsonPropertyDescription("features per sample") @JsonProperty(value = "input_size", required = true) Integer inputSize,
+    @JsonPropertyDescription("widths of the hidden layers, in order; [] for a linear model") @JsonProperty("hidden_sizes") List<Integer> hiddenSizes,
+    @JsonPropertyDescription("outputs per sample (classes for classification)") @JsonProperty(value = "output_size", required = true) Integer outputSize,
+    @JsonPropertyDescription("the hidden-layer activation: relu, tanh or gelu") @JsonProperty("activation") String activation,
+    @JsonPropertyDescription("dropout probability after each hidden activation, in [0, 1)") @JsonProperty("dropout") Double dropout) {
 
   public MlpConfig {
     requirePositive("input_size", inputSize);
