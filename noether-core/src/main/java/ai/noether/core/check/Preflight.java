@@ -16,6 +16,7 @@ import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.RunConfig;
+import ai.noether.core.internal.Closeables;
 import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
@@ -152,7 +153,7 @@ public final class Preflight {
       dryRun(config, model, step, data);
       return warnings;
     } finally {
-      closeAll(built);
+      Closeables.closeAll(built);
     }
   }
 
@@ -244,21 +245,5 @@ public final class Preflight {
     return m == null ? e.getClass().getSimpleName() : m.strip();
   }
 
-  private static void closeAll(Deque<AutoCloseable> built) {
-    RuntimeException first = null;
-    while (!built.isEmpty()) {
-      try {
-        built.pop().close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
-  }
+
 }

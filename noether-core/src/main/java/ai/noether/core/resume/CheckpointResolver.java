@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -139,14 +140,22 @@ public final class CheckpointResolver {
    * {@code best_model.m.tolerance=5} finds {@code best_model.m.tolerance5} and the reverse.
    */
   public static Optional<StoredCheckpoint> find(List<StoredCheckpoint> checkpoints, CheckpointTag tag) {
-    Optional<StoredCheckpoint> exact = checkpoints.stream().filter(c -> c.tag().equals(tag)).findFirst();
+    return find(checkpoints, StoredCheckpoint::tag, tag);
+  }
+
+  /**
+   * {@link #find(List, CheckpointTag)} over anything that carries a tag, for listings that keep more
+   * than the checkpoint beside it.
+   */
+  public static <T> Optional<T> find(List<T> items, Function<T, CheckpointTag> tagOf, CheckpointTag tag) {
+    Optional<T> exact = items.stream().filter(c -> tagOf.apply(c).equals(tag)).findFirst();
     if (exact.isPresent()) {
       return exact;
     }
     if (tag instanceof CheckpointTag.Best best) {
       // The same metric under the other spelling: best.nasa_score~valid and best.nasa%5Fscore~valid.
-      Optional<StoredCheckpoint> respelled = checkpoints.stream()
-          .filter(c -> c.tag() instanceof CheckpointTag.Best b && b.sameCheckpointAs(best)).findFirst();
+      Optional<T> respelled = items.stream()
+          .filter(c -> tagOf.apply(c) instanceof CheckpointTag.Best b && b.sameCheckpointAs(best)).findFirst();
       if (respelled.isPresent()) {
         return respelled;
       }
@@ -162,10 +171,11 @@ public final class CheckpointResolver {
     if (wanted == null) {
       return Optional.empty();
     }
-    return checkpoints.stream()
-        .filter(c -> c.tag() instanceof CheckpointTag.BestModel b && b.sameCheckpointAs(wanted))
+    return items.stream()
+        .filter(c -> tagOf.apply(c) instanceof CheckpointTag.BestModel b && b.sameCheckpointAs(wanted))
         .findFirst();
   }
+
 
   /** Stage names as lists show them: a run's own checkpoints (no stage) as {@value #NO_STAGE_LABEL}. */
   public static String describeStages(List<String> stages) {

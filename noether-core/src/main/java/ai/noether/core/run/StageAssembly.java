@@ -19,6 +19,7 @@ import ai.noether.core.config.ResumeConfig;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.history.MetricHistory;
+import ai.noether.core.internal.Closeables;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.CheckpointFallback;
@@ -375,20 +376,6 @@ public final class StageAssembly implements AutoCloseable {
 
   @Override
   public void close() {
-    RuntimeException first = null;
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closeables.closeAll(resources);
   }
 }

@@ -8,6 +8,7 @@ import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -109,33 +110,9 @@ final class StageListing {
    * {@code best_model.m.tolerance=5} finds {@code best_model.m.tolerance5} and the reverse.
    */
   Optional<Listed> find(CheckpointTag tag) {
-    Optional<Listed> exact = checkpoints.stream().filter(l -> l.checkpoint().tag().equals(tag)).findFirst();
-    if (exact.isPresent()) {
-      return exact;
-    }
-    if (tag instanceof CheckpointTag.Best best) {
-      // The same metric under the other spelling: best.nasa_score~valid and best.nasa%5Fscore~valid.
-      Optional<Listed> respelled = checkpoints.stream()
-          .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.Best b && b.sameCheckpointAs(best)).findFirst();
-      if (respelled.isPresent()) {
-        return respelled;
-      }
-    }
-    CheckpointTag.BestModel wanted;
-    try {
-      wanted = tag instanceof CheckpointTag.Best best
-          ? CheckpointTag.bestModel(best.metricKey())
-          : tag instanceof CheckpointTag.BestModel bestModel ? bestModel : null;
-    } catch (InvalidNameException e) {
-      return Optional.empty(); // a metric key Noether in Python could not have put into a file name
-    }
-    if (wanted == null) {
-      return Optional.empty();
-    }
-    return checkpoints.stream()
-        .filter(l -> l.checkpoint().tag() instanceof CheckpointTag.BestModel b && b.sameCheckpointAs(wanted))
-        .findFirst();
+    return CheckpointResolver.find(checkpoints, l -> l.checkpoint().tag(), tag);
   }
+
 
   /**
    * Reads the stage; a missing directory is an empty stage.
