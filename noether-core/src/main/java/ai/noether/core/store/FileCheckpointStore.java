@@ -76,8 +76,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileCheckpointStore implements CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
-  /** Room kept free beyond a checkpoint's bytes: manifests, directory entries, file-system blocks. */
-  static final long SPACE_MARGIN = 256 * 1024;
   private static final int OPEN_ATTEMPTS = 3;
 
   private final Path outputDir;
@@ -211,7 +209,7 @@ public final class FileCheckpointStore implements CheckpointStore {
       StageDirectory dir, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
       Set<CheckpointTag> aliases) throws IOException {
     long needed = files.stream().mapToLong(CheckpointFile::size).sum();
-    long available = checkSpace(dir, tag, needed);
+    long available = StageSpace.require(dir, tag, needed);
     Instant committedAt = Instant.now();
     String commitId = Long.toHexString(committedAt.toEpochMilli()) + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
@@ -252,7 +250,7 @@ public final class FileCheckpointStore implements CheckpointStore {
       durable.syncDirectory(dir.store());
     } catch (Throwable t) {
       if (Durable.isNoSpace(t)) {
-        InsufficientSpaceException noSpace = noSpace(dir, tag, needed, available, t);
+        InsufficientSpaceException noSpace = StageSpace.filledUp(dir, tag, needed, available, t);
         Durable.deleteAll(pending, noSpace);
         throw noSpace;
       }
@@ -363,30 +361,6 @@ public final class FileCheckpointStore implements CheckpointStore {
       }
     }
     return deleted;
-  }
-
-  private long checkSpace(StageDirectory dir, CheckpointTag tag, long needed) throws IOException {
-    long available = Files.getFileStore(dir.data()).getUsableSpace();
-    if (needed + SPACE_MARGIN > available) {
-      throw new InsufficientSpaceException(
-          "not enough free space for checkpoint " + tag.token() + " of " + dir.stage() + ": it needs "
-              + ByteSizes.human(needed) + " (plus " + ByteSizes.human(SPACE_MARGIN) + " for metadata) but only "
-              + ByteSizes.human(available) + " are free in " + dir.checkpoints()
-              + ". Nothing was written and earlier checkpoints are intact; free some space or set output_dir "
-              + "to a larger disk.",
-          needed, available, needed + SPACE_MARGIN, null);
-    }
-    return available;
-  }
-
-  private static InsufficientSpaceException noSpace(
-      StageDirectory dir, CheckpointTag tag, long needed, long available, Throwable cause) {
-    return new InsufficientSpaceException(
-        "the disk filled up while checkpoint " + tag.token() + " of " + dir.stage() + " was written to "
-            + dir.checkpoints() + ": it needs " + ByteSizes.human(needed) + "; " + ByteSizes.human(available)
-            + " were free when the commit started, so something else is using the disk too. Its partial files "
-            + "were removed and earlier checkpoints are intact; free some space or set output_dir to a larger disk.",
-        needed, available, needed + SPACE_MARGIN, cause);
   }
 
   @Override
