@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a {@code dataset:} block provides: a training split, an optional validation split, and
+ * What a {@code dataset:} block provides: a training split, optional validation and test splits, and
  * extras that must travel with the model, such as data-normalisation parameters (a scaler's means
  * and standard deviations), which are saved in every model file.
  */
@@ -15,6 +15,14 @@ public interface DataSource {
 
   /** The validation split, if the source has one. */
   Optional<Dataset> validation();
+
+  /**
+   * The test split, if the source has one: never used for training or model selection, only by
+   * evaluation and prediction after training.
+   */
+  default Optional<Dataset> test() {
+    return Optional.empty();
+  }
 
   /**
    * Plain values (numbers, strings, lists, maps, host tensors) to store as {@code extras} in model
