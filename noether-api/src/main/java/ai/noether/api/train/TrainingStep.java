@@ -1,6 +1,7 @@
 package ai.noether.api.train;
 
 import ai.noether.api.data.Dataset;
+import ai.noether.api.metric.Direction;
 import java.util.Map;
 
 /**
@@ -54,6 +55,16 @@ public interface TrainingStep extends AutoCloseable {
    *     the framework reports it as a configuration error naming the model and dataset blocks
    */
   default void dryRun(long[] sampleIndices) {}
+
+  /**
+   * Whether lower or higher is better for each metric this step reports, by metric name: the first
+   * part of a metric key ({@code rmse} for {@code rmse/valid/rul}, {@code loss} for
+   * {@code loss/valid/total}). Callbacks that select by a metric take its direction from here
+   * unless their configuration gives {@code mode:}. The default declares the loss only.
+   */
+  default Map<String, Direction> metricDirections() {
+    return Map.of("loss", Direction.LOWER_IS_BETTER);
+  }
 
   @Override
   default void close() {}
