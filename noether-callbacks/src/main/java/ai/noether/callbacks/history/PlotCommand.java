@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
     description = {"Draws PNG plots of a run's losses, metrics and learning rate into <stage>/plots/."})
 public final class PlotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @ParentCommand NoetherCli parent;
 
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to plot")
   String runId;
@@ -54,11 +56,11 @@ public final class PlotCommand implements Callable<Integer> {
     // this machine's work directory for a store elsewhere (see StoreLocation#workDir).
     StoreLocation location;
     try {
-      location = StoreLocation.parse(outputDir, Path.of(""));
+      location = StoreLocation.parse(outputDir, workingDir());
     } catch (InvalidNameException e) {
       throw new ConfigException("--output-dir " + outputDir + ": " + e.getMessage());
     }
-    Path runDir = location.workDir(Path.of("")).resolve(runId);
+    Path runDir = location.workDir(workingDir()).resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether plot: run '" + runId + "' does not exist in " + runDir.getParent() + "; runs there: "
           + describe(runs(runDir.getParent())));
@@ -140,5 +142,10 @@ public final class PlotCommand implements Callable<Integer> {
 
   private static String describe(List<String> names) {
     return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+
+  /** Relative paths are resolved against the command line's working directory. */
+  private Path workingDir() {
+    return parent == null ? Path.of("").toAbsolutePath() : parent.workingDir();
   }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
         + " checkpoints, resumes) to <stage>/report.html."})
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @ParentCommand NoetherCli parent;
 
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to report on")
   String runId;
@@ -61,7 +63,7 @@ public final class ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Names.requireRunId(runId);
-    Path root = outputDir.toAbsolutePath().normalize();
+    Path root = workingDir().resolve(outputDir).toAbsolutePath().normalize();
     Path runDir = root.resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether report: run '" + runId + "' does not exist in " + root + "; runs there: "
@@ -93,7 +95,7 @@ public final class ReportCommand implements Callable<Integer> {
         StageId id = new StageId(runId, s);
         RunReport report = read(id, history, store);
         Path file = to == null ? runDir.resolve(s).resolve(HtmlReportLoggerConfig.DEFAULT_FILE_NAME)
-            : to.toAbsolutePath().resolve(s + ".html");
+            : workingDir().resolve(to).toAbsolutePath().resolve(s + ".html");
         HtmlReportLogger.write(report, file);
         out.println(file);
       }
@@ -133,5 +135,10 @@ public final class ReportCommand implements Callable<Integer> {
 
   private static String describe(List<String> names) {
     return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+
+  /** Relative paths are resolved against the command line's working directory. */
+  private Path workingDir() {
+    return parent == null ? Path.of("").toAbsolutePath() : parent.workingDir();
   }
 }

@@ -127,7 +127,12 @@ public final class NoetherCli implements Callable<Integer> {
     return launcher;
   }
 
-  Path workingDir() {
+  /**
+   * What relative paths of a command line are resolved against: the process's working directory,
+   * or the directory a test or an embedding program gave. Commands added through
+   * {@link CommandProvider} read it through their {@code @ParentCommand NoetherCli} field.
+   */
+  public Path workingDir() {
     return workingDir;
   }
 

@@ -36,11 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  *       block at {@code a.b} (appending to a list there). {@code <!-- not-a-config: why -->} skips a
  *       block that is not meant to be read on its own, saying why.
  *   <li><b>Shell</b> commands run in a temporary directory that holds {@code noether-examples/configs}
- *       and {@code my-run.yaml} (the complete example of configuration.md). {@code ./noether}
- *       commands go through the real command line in this JVM; {@code train} and {@code resume}
- *       stop right before the first update (a launcher that runs the checks made before training
- *       and records the run), so a page costs no training time. Every other command is in
- *       {@link #NOT_RUN} with the reason.
+ *       and {@code my-run.yaml} (the complete example of configuration.md), after the runs the pages
+ *       read ({@link #FIXTURE_RUNS}) were trained there for real. {@code ./noether} commands go
+ *       through the real command line in this JVM: {@code runs}, {@code verify}, {@code plot} and
+ *       {@code report} run to the end on those runs; {@code train} and {@code resume} resolve
+ *       their run, stage and checkpoint and stop right before the first update (a launcher that
+ *       runs the checks made before training), so a page costs no training time. Every other
+ *       command is in {@link #NOT_RUN} with the reason.
  * </ul>
  */
 class DocumentationExamplesTest {
@@ -61,20 +63,34 @@ class DocumentationExamplesTest {
 
   /**
    * {@code ./noether} commands that are checked against the command line's options but not run,
-   * with the reason: they read runs and checkpoints that only a full training (about a minute
-   * each) would leave behind; {@code ResumeDocumentationTest}, {@code ResumeCommandTest},
-   * {@code RunsCommandTest} and {@code PlotCommandTest} run these commands on real runs.
+   * with the reason.
    */
   static final Map<String, String> PARSED_ONLY = Map.of(
-      "resume", "continues a trained run's checkpoints",
-      "runs", "lists trained runs",
-      "verify", "verifies a trained run's checkpoints",
-      "plot", "plots a trained run's history",
-      "report", "renders a trained run's history as a report",
-      "train noether-examples/configs/plugin-example.yaml", "its kinds come from the plugin example's jar (NOT_RUN)");
+      "train noether-examples/configs/plugin-example.yaml", "its kinds come from the plugin example's jar (NOT_RUN)",
+      "resume demo trainer.callbacks[0].max_minutes=30", "sets a key of the plugin example's time-budget callback");
+
+  /**
+   * The runs the docs' commands read, trained for real before the commands run: {@code demo} is
+   * the quickstart interrupted at update 300, resumed and interrupted again at update 600, a run
+   * still to be continued (its {@code U512} and {@code E4_U300_S9600.signal} exist, as the pages
+   * say); {@code 260315-142233-k3x9} has a
+   * {@code train} stage of four epochs and a {@code finetune} stage; {@code job-42} was
+   * interrupted early, as the job script of resume.md expects.
+   */
+  static final List<List<String>> FIXTURE_RUNS = List.of(
+      List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=demo", "--interrupt-at-update", "300"),
+      List.of("resume", "demo", "--interrupt-at-update", "600"),
+      List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=260315-142233-k3x9", "trainer.max_epochs=4"),
+      List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=260315-142233-k3x9", "stage_name=finetune"),
+      List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=job-42", "--interrupt-at-update", "3"));
 
   /** Placeholders of the docs and what the test writes for them. */
-  static final Map<String, String> PLACEHOLDERS = Map.of("<run_id>", "260315-142233-k3x9");
+  static final Map<String, String> PLACEHOLDERS = Map.of(
+      "<run_id>", "demo",
+      // Output directories elsewhere on a cluster: the fixtures live under ./runs.
+      "/scratch/runs", "runs",
+      "/data/runs", "runs",
+      "/home/me/runs", "runs");
 
   @TempDir Path work;
 
@@ -106,13 +122,7 @@ class DocumentationExamplesTest {
 
   @Test
   void everyShellCommandOfTheDocsRunsAsWritten() throws IOException {
-    Files.createDirectories(work.resolve("noether-examples/configs"));
-    try (Stream<Path> configs = Files.list(ROOT.resolve("noether-examples/configs"))) {
-      for (Path config : configs.toList()) {
-        Files.copy(config, work.resolve("noether-examples/configs").resolve(config.getFileName()));
-      }
-    }
-    Files.writeString(work.resolve("my-run.yaml"), completeExample());
+    prepareWorkDirectory();
     List<String> failures = new ArrayList<>();
     int run = 0;
     for (DocBlock block : blocks("bash")) {
@@ -153,9 +163,12 @@ class DocumentationExamplesTest {
 
   @Test
   void aStaleShellCommandFails() throws IOException {
-    Files.writeString(work.resolve("my-run.yaml"), completeExample());
+    prepareWorkDirectory();
     assertThat(execute("train", "my-run.yaml", "trainer.max_update=50")).contains("unknown key 'trainer.max_update'");
     assertThat(parse("resume", "demo", "--chekpoint", "E10")).contains("--chekpoint");
+    assertThat(execute("resume", "demo", "--checkpoint", "U9999")).contains("U9999");
+    assertThat(execute("verify", "demo", "--stage", "finetune")).contains("finetune");
+    assertThat(execute("report", "demo", "--stage", "finetune")).contains("finetune");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -247,6 +260,30 @@ class DocumentationExamplesTest {
 
   static boolean sameKind(Map<?, ?> existing, Map<?, ?> fragment) {
     return existing.get("kind") == null || existing.get("kind").equals(fragment.get("kind"));
+  }
+
+  /** The example configurations, {@code my-run.yaml} and the {@link #FIXTURE_RUNS} in the work directory. */
+  void prepareWorkDirectory() throws IOException {
+    Files.createDirectories(work.resolve("noether-examples/configs"));
+    try (Stream<Path> configs = Files.list(ROOT.resolve("noether-examples/configs"))) {
+      for (Path config : configs.toList()) {
+        Files.copy(config, work.resolve("noether-examples/configs").resolve(config.getFileName()));
+      }
+    }
+    Files.writeString(work.resolve("my-run.yaml"), completeExample());
+    trainFixtureRuns();
+  }
+
+  /** Trains the {@link #FIXTURE_RUNS} in the work directory with the real trainer. */
+  void trainFixtureRuns() {
+    for (List<String> command : FIXTURE_RUNS) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int status = new NoetherCli(() -> REGISTRY, RunLauncher.fromClassPath(), work)
+          .execute(new PrintWriter(out), new PrintWriter(err), command.toArray(String[]::new));
+      int expected = command.contains("--interrupt-at-update") ? NoetherCli.INTERRUPTED : NoetherCli.OK;
+      assertThat(status).as("fixture run '%s': %s", String.join(" ", command), err).isEqualTo(expected);
+    }
   }
 
   /** Runs the command line on {@code args} in the work directory; null when it succeeds, else why. */
