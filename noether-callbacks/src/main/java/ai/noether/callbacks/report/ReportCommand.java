@@ -4,14 +4,15 @@ import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.logger.LoggedMetrics;
 import ai.noether.api.logger.ResumePoint;
 import ai.noether.callbacks.history.HistoryFile;
 import ai.noether.core.cli.NoetherCli;
+import ai.noether.core.cli.StoreArguments;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.history.MetricHistory;
-import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,8 +52,8 @@ public final class ReportCommand implements Callable<Integer> {
   String stage;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are (default: ${DEFAULT-VALUE})")
-  Path outputDir;
+      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
+  String outputDir;
 
   @Option(names = "--to", paramLabel = "DIR",
       description = "write <stage>.html files into DIR instead of report.html in each stage directory")
@@ -63,7 +64,10 @@ public final class ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Names.requireRunId(runId);
-    Path root = workingDir().resolve(outputDir).toAbsolutePath().normalize();
+    // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
+    // this machine's work directory for a store elsewhere; checkpoints come from the store itself.
+    StoreLocation location = StoreArguments.location(parent, outputDir);
+    Path root = location.workDir(workingDir()).toAbsolutePath().normalize();
     Path runDir = root.resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether report: run '" + runId + "' does not exist in " + root + "; runs there: "
@@ -83,7 +87,7 @@ public final class ReportCommand implements Callable<Integer> {
         return NoetherCli.USAGE;
       }
     }
-    try (CheckpointStore store = FileCheckpointStore.open(root)) {
+    try (CheckpointStore store = StoreArguments.open(parent, location)) {
       for (String s : stages) {
         Path history = runDir.resolve(s).resolve(MetricHistory.FILE_NAME);
         if (!Files.isRegularFile(history)) {
@@ -139,6 +143,6 @@ public final class ReportCommand implements Callable<Integer> {
 
   /** Relative paths are resolved against the command line's working directory. */
   private Path workingDir() {
-    return parent == null ? Path.of("").toAbsolutePath() : parent.workingDir();
+    return parent.workingDir();
   }
 }
