@@ -1,5 +1,7 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.core.history.HistoryFile;
+import ai.noether.core.history.MetricHistory;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -173,7 +175,7 @@ public final class HistoryPlots {
     }
     boolean logarithmic = allPositive && max / min > 100;
     chart.getStyler().setYAxisLogarithmic(logarithmic);
-    for (HistoryFile.Resume r : history.resumes()) {
+    for (MetricHistory.Resume r : history.resumes()) {
       double x = r.iteration().update();
       if (x < minX || x > maxX) {
         // A marker outside the data would stretch the axis; it belongs to no plotted segment.

@@ -1,4 +1,4 @@
-package ai.noether.callbacks.history;
+package ai.noether.core.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +29,7 @@ class HistoryFileTest {
         new HistoryFile.Point(new TrainingIteration(1, 20, 640), Double.NaN));
     assertThat(history.series("grad").get(0).value()).isEqualTo(Double.NEGATIVE_INFINITY);
     assertThat(history.resumes()).containsExactly(
-        new HistoryFile.Resume(new TrainingIteration(0, 10, 320), "run1/train@E0_U10_S320"));
+        new MetricHistory.Resume(new TrainingIteration(0, 10, 320), "run1/train@E0_U10_S320"));
   }
 
   @Test
