@@ -14,7 +14,8 @@ public final class GuiceMessages {
     for (Message m : messages) {
       String text = m.getMessage().strip();
       int nl = text.indexOf('\n');
-      lines.add((nl < 0 ? text : text.substring(0, nl)).strip());
+      String line = (nl < 0 ? text : text.substring(0, nl)).strip();
+      lines.add(line.endsWith(".") ? line.substring(0, line.length() - 1) : line);
     }
     return String.join("; ", lines);
   }
