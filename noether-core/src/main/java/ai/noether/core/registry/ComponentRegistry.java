@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Discovery.</b> {@link #load} reads the {@code META-INF/services/ai.noether.api.spi.<FactoryInterface>}
  * files of the class path ({@link java.util.ServiceLoader}'s files, format and order; see
  * {@link ServicesFiles} for why it reads them itself), loads the listed classes without
- * instantiating them, and creates each factory through Guice, so a factory may have an
- * {@code @Inject} constructor (with bindings from the modules passed to {@code load}) or a public
- * no-argument one. The first provider of a kind on the class path wins; a later one with the same
+ * instantiating them, and creates each factory through the process injector, which it builds from
+ * the {@link ai.noether.inject.NoetherModule}s listed in the class path's services files and the
+ * modules passed to {@code load} ({@link ExtensionModules}); so a factory may have an
+ * {@code @Inject} constructor or a public no-argument one. The first provider of a kind on the class path wins; a later one with the same
  * kind is ignored with a warning naming both jars ({@link #ignored()}). Where each registration
  * came from is logged at debug level.
  *
@@ -66,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Creation.</b> {@code create*} resolve the kind, bind the block to the factory's config type
  * ({@link ConfigBinder}) and call the factory with a {@link RunContext} whose path is the block's.
+ * The first creation in a run makes the run's injector, a child of the process injector with the
+ * modules' run modules ({@link ai.noether.core.inject.RunInjector}); a component the factory creates
+ * with {@link RunContext#inject} gets the run's services, the bound config and the context injected.
  * An {@link IllegalArgumentException} from the factory becomes a {@link ConfigException} naming
  * the block. {@link #validate} does the resolving and binding for a whole run without creating
  * anything.
