@@ -11,7 +11,8 @@ import java.util.Optional;
  * The services a plugin may ask for are api types: {@link ai.noether.api.run.RunInfo},
  * {@link ai.noether.api.run.RunSeeds}, {@link ai.noether.api.checkpoint.RunLayout},
  * {@link ai.noether.api.checkpoint.CheckpointStore}, {@link ai.noether.api.checkpoint.CheckpointStores},
- * {@link ai.noether.api.checkpoint.ModelWeightsReader}, {@link ai.noether.api.data.DataSource},
+ * {@link ai.noether.api.checkpoint.ModelWeightsReader}, {@link ai.noether.api.checkpoint.TensorFileReader},
+ * {@link ai.noether.api.data.DataSource},
  * {@link ai.noether.api.model.Model} and {@link ai.noether.api.optim.Optimizer}, plus whatever the
  * Guice modules on the class path bind.
  */

@@ -46,10 +46,7 @@ class CoreImportsTest {
           "ai.noether.core.store.FileCheckpointStore", "the report command opens a local output directory",
           "ai.noether.core.training.Trainer", "the training loss key (Trainer.TRAIN_LOSS), not yet in the api's MetricKeys",
           "ai.noether.core.training.MetricFormat", "metric values in log lines are formatted as the trainer's are"),
-      "noether-initializers", Map.of(
-          "ai.noether.core.format.th.ThReader", "the checkpoint-file initializer reads a local PyTorch file",
-          "ai.noether.core.format.safetensors.SafetensorsReader", "the checkpoint-file initializer reads a local"
-              + " safetensors file"),
+      "noether-initializers", Map.of(),
       "noether-examples/plugin-example", Map.of());
 
   private static final Pattern CORE_NAME = Pattern.compile("\\bai\\.noether\\.core\\.(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*");
