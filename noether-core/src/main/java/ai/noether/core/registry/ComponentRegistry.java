@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * instantiating them, and creates each factory through the process injector, which it builds from
  * the {@link ai.noether.inject.NoetherModule}s listed in the class path's services files and the
  * modules passed to {@code load} ({@link ExtensionModules}); so a factory may have an
- * {@code @Inject} constructor or a public no-argument one. The first provider of a kind on the class path wins; a later one with the same
- * kind is ignored with a warning naming both jars ({@link #ignored()}). Where each registration
+ * {@code @Inject} constructor or a public no-argument one. The first provider of a kind on the
+ * class path wins; a later one with the same kind is ignored with a warning naming both jars ({@link #ignored()}). Where each registration
  * came from is logged at debug level.
  *
  * <p><b>Kinds.</b> A block's {@code kind} is a registered short name, or the fully qualified class
