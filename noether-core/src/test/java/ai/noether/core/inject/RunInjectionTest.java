@@ -169,6 +169,31 @@ class RunInjectionTest {
     }
   }
 
+  @Test
+  void modulesWhoseBindingsClashFailNamingTheBindingAndEveryListedModule() throws Exception {
+    Path services = dir.resolve("plugin/META-INF/services/" + NoetherModule.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, SecondMottoModule.class.getName() + "\n");
+
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("plugin").toUri().toURL()},
+        getClass().getClassLoader())) {
+      assertThatThrownBy(() -> ComponentRegistry.load(loader))
+          .isInstanceOf(NoetherException.class)
+          .hasMessageStartingWith("the Guice modules of the class path do not fit together: ")
+          .hasMessageContaining("Motto")
+          .hasMessageContaining(TestModule.class.getName() + " (")
+          .hasMessageContaining(SecondMottoModule.class.getName() + " (");
+    }
+  }
+
+  /** Binds what {@link TestModule} binds already. */
+  public static final class SecondMottoModule implements NoetherModule {
+    @Override
+    public void configure(Binder binder) {
+      binder.bind(Motto.class).toInstance(new Motto("a second one"));
+    }
+  }
+
   /** A module Guice's ServiceLoader-style discovery cannot create. */
   public static final class ModuleWithoutDefaultConstructor implements NoetherModule {
     public ModuleWithoutDefaultConstructor(String required) {}
