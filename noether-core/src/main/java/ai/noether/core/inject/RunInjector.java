@@ -1,5 +1,6 @@
 package ai.noether.core.inject;
 
+import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.data.DataSource;
@@ -65,7 +66,13 @@ public final class RunInjector {
       throw new IllegalStateException("this run already has a " + type.getName());
     }
     if (injector != null && !RUN_SERVICES.contains(type)) {
-      injector = injector.createChildInjector(binder -> bindInstance(binder, type, service));
+      try {
+        injector = injector.createChildInjector(binder -> bindInstance(binder, type, service));
+      } catch (CreationException e) {
+        put.remove(type);
+        throw new IllegalStateException("cannot add a " + type.getName() + " to the run: "
+            + GuiceMessages.of(e.getErrorMessages()) + " (a Guice module of the class path binds that type already)", e);
+      }
     }
   }
 
@@ -78,7 +85,7 @@ public final class RunInjector {
    * Creates the run injector as a child of {@code processInjector}, with the run modules; a run used
    * with a second process injector (a test with two registries) gets a new run injector under it.
    *
-   * @throws ai.noether.api.NoetherException naming the module whose bindings fail
+   * @throws NoetherException with Guice's message when the run modules' bindings fail
    */
   public void attach(Injector processInjector, List<Module> runModules) {
     if (isAttachedTo(processInjector)) {
@@ -89,9 +96,9 @@ public final class RunInjector {
     try {
       injector = processInjector.createChildInjector(modules);
     } catch (CreationException e) {
-      throw new ai.noether.api.NoetherException("cannot create the injector of the run: " + GuiceMessages.of(e.getErrorMessages())
-          + "; a run module may only depend on the run's services (" + names(RUN_SERVICES) + ") and on what the"
-          + " Guice modules bind", e);
+      throw new NoetherException("cannot create the injector of the run: " + GuiceMessages.of(e.getErrorMessages())
+          + "; a run module may depend on the run's services (" + names(RUN_SERVICES) + ") and on what the Guice"
+          + " modules bind, and must not bind what another module or the run binds", e);
     }
     parent = processInjector;
   }
