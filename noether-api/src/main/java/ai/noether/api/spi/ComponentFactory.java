@@ -11,9 +11,13 @@ import ai.noether.api.check.RunPlan;
  * <p>The kind is a contract: it is written into configs and checkpoints. Never rename it; add a new
  * kind instead. Kinds are lower-case words joined by {@code -} ({@code ema}, {@code previous-run}).
  *
- * <p>Factories are instantiated once per run. The framework creates them through Guice, so a factory
- * may declare an {@code @Inject} constructor for framework services; a public no-argument
- * constructor works too, and such a factory reaches services through its {@link ComponentContext}.
+ * <p><b>Creation and injection.</b> The framework creates each factory once, when it loads the
+ * class path's factories, through the process injector: a public no-argument constructor works, and
+ * so does a {@code jakarta.inject.Inject} constructor whose parameters the Guice modules of the class
+ * path bind ({@code ai.noether.inject.NoetherModule}). The run's services are not there yet: a
+ * factory reaches them through the {@link ComponentContext} its {@code create} receives, or has its
+ * component created by the run's injector with {@link ComponentContext#inject}, whose
+ * {@code @Inject} constructor then receives them.
  *
  * @param <C> the config type: usually a record whose components are the YAML keys
  */

@@ -29,7 +29,6 @@ import ai.noether.core.config.ConfigErrors;
 import ai.noether.core.config.ConfigBinder;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.Suggestions;
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import java.lang.reflect.Modifier;
@@ -54,10 +53,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Discovery.</b> {@link #load} reads the {@code META-INF/services/ai.noether.api.spi.<FactoryInterface>}
  * files of the class path ({@link java.util.ServiceLoader}'s files, format and order; see
  * {@link ServicesFiles} for why it reads them itself), loads the listed classes without
- * instantiating them, and creates each factory through Guice, so a factory may have an
- * {@code @Inject} constructor (with bindings from the modules passed to {@code load}) or a public
- * no-argument one. The first provider of a kind on the class path wins; a later one with the same
- * kind is ignored with a warning naming both jars ({@link #ignored()}). Where each registration
+ * instantiating them, and creates each factory through the process injector, which it builds from
+ * the {@link ai.noether.inject.NoetherModule}s listed in the class path's services files and the
+ * modules passed to {@code load} ({@link ExtensionModules}); so a factory may have an
+ * {@code @Inject} constructor or a public no-argument one. The first provider of a kind on the
+ * class path wins; a later one with the same kind is ignored with a warning naming both jars ({@link #ignored()}). Where each registration
  * came from is logged at debug level.
  *
  * <p><b>Kinds.</b> A block's {@code kind} is a registered short name, or the fully qualified class
@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Creation.</b> {@code create*} resolve the kind, bind the block to the factory's config type
  * ({@link ConfigBinder}) and call the factory with a {@link RunContext} whose path is the block's.
+ * The first creation in a run makes the run's injector, a child of the process injector with the
+ * modules' run modules ({@link ai.noether.core.inject.RunInjector}); a component the factory creates
+ * with {@link RunContext#inject} gets the run's services, the bound config and the context injected.
  * An {@link IllegalArgumentException} from the factory becomes a {@link ConfigException} naming
  * the block. {@link #validate} does the resolving and binding for a whole run without creating
  * anything.
@@ -77,14 +80,17 @@ public final class ComponentRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(ComponentRegistry.class);
 
   private final ClassLoader classLoader;
+  /** The process injector: the factories' and, as the parent of each run's injector, the components'. */
   private final Injector injector;
+  private final List<Module> runModules;
   private final Map<ComponentCategory, Map<String, Registration>> byKind = new EnumMap<>(ComponentCategory.class);
   private final List<Registration> ignored = new ArrayList<>();
   private final Map<String, Registration> byClassName = new ConcurrentHashMap<>();
 
-  private ComponentRegistry(ClassLoader classLoader, Injector injector) {
+  private ComponentRegistry(ClassLoader classLoader, Injector injector, List<Module> runModules) {
     this.classLoader = classLoader;
     this.injector = injector;
+    this.runModules = runModules;
   }
 
   /** Loads the factories visible to the thread's context class loader. */
@@ -96,12 +102,15 @@ public final class ComponentRegistry {
   /**
    * Loads the factories visible to {@code classLoader}.
    *
-   * @param modules Guice modules with the bindings factories may {@code @Inject}; possibly none
+   * @param modules Guice modules with the bindings factories may {@code @Inject}, in addition to the
+   *     {@link ai.noether.inject.NoetherModule}s the class path lists ({@link ExtensionModules});
+   *     possibly none
    * @throws NoetherException if a services file names a class that cannot be loaded or a factory
    *     that cannot be created, naming the class and its jar
    */
   public static ComponentRegistry load(ClassLoader classLoader, Module... modules) {
-    ComponentRegistry registry = new ComponentRegistry(classLoader, Guice.createInjector(modules));
+    ExtensionModules extensions = ExtensionModules.discover(classLoader, modules);
+    ComponentRegistry registry = new ComponentRegistry(classLoader, extensions.createInjector(), extensions.run());
     for (ComponentCategory category : ComponentCategory.values()) {
       registry.discover(category);
     }
@@ -344,9 +353,13 @@ public final class ComponentRegistry {
       // Components that read another run's output_dir open its store by scheme, through this registry.
       context.put(CheckpointStores.class, this::createStore);
     }
+    // The run's injector is a child of this registry's: a component created there sees the bindings of
+    // every Guice module of the class path, and of their run modules.
+    context.injector().attach(injector, runModules);
     T component;
     try {
-      component = creation.create(registration.factory(), config, context.at(block.path()));
+      component = creation.create(registration.factory(), config,
+          context.forBlock(block.path(), registration.factory().configType(), config));
     } catch (IllegalArgumentException e) {
       throw block.error(e.getMessage());
     }

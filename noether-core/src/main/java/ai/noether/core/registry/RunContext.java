@@ -2,35 +2,42 @@ package ai.noether.core.registry;
 
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.core.config.RunConfig;
+import ai.noether.core.inject.RunInjector;
 import ai.noether.api.run.RunInfo;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * The {@link ComponentContext} of one run: a typed map of run-scoped services that grows while the
- * run is assembled (the run facts and configuration first, then the checkpoint store, the data,
- * the model...), and the YAML path of the block being built.
+ * The {@link ComponentContext} of one run: a view, at the YAML path of the block being built, of
+ * the run's injector ({@link RunInjector}), a child of the process injector that holds the run's
+ * services as bindings. The run gains services while it is assembled (the run facts and
+ * configuration first, then the checkpoint store, the data, the model...); {@link #put} binds one.
  *
- * <p>A service is found by the type it was put under, or else by the first service (in the order
- * they were put) that is an instance of the requested type. {@link #at(String)} gives a view with
- * another path over the same services, so a service put later is visible to every view.
+ * <p>A service is found by the type it was put under, else by what the Guice modules bind to the
+ * type (the run modules bind {@link ai.noether.api.run.RunSeeds},
+ * {@link ai.noether.api.checkpoint.RunLayout}, {@link ai.noether.api.checkpoint.ModelWeightsReader}),
+ * else as the first service put that is an instance of the requested type. {@link #at(String)}
+ * gives a view with another path over the same run, so a service put later is visible to every
+ * view. {@link #inject} creates a component with its {@code @Inject} constructor.
  *
- * <p>Not thread-safe: a run is assembled on one thread.
+ * <p>The registry creates the run injector the first time it builds a component of the run.
+ * Not thread-safe: a run is assembled on one thread.
  */
 public final class RunContext implements ComponentContext {
-  private final Map<Class<?>, Object> services;
+  private final RunInjector run;
   private final String path;
+  private final Class<?> configType;
+  private final Object config;
 
   /** An empty context at the root path. */
   public RunContext() {
-    this(new LinkedHashMap<>(), "");
+    this(new RunInjector(), "", null, null);
   }
 
-  private RunContext(Map<Class<?>, Object> services, String path) {
-    this.services = services;
+  private RunContext(RunInjector run, String path, Class<?> configType, Object config) {
+    this.run = run;
     this.path = path;
+    this.configType = configType;
+    this.config = config;
   }
 
   /** A context holding the run's {@link RunInfo} and its {@link RunConfig}. */
@@ -45,38 +52,43 @@ public final class RunContext implements ComponentContext {
    * @throws IllegalStateException if the run already has a service of that type
    */
   public <T> RunContext put(Class<T> type, T service) {
-    if (!type.isInstance(service)) {
-      throw new IllegalArgumentException(service + " is not a " + type.getName());
-    }
-    if (services.putIfAbsent(type, service) != null) {
-      throw new IllegalStateException("this run already has a " + type.getName());
-    }
+    run.put(type, service);
     return this;
   }
 
   /** The same services, for the block at {@code path}. */
   public RunContext at(String path) {
-    return new RunContext(services, path);
+    return new RunContext(run, path, null, null);
+  }
+
+  /** The same services, for the block at {@code path} whose bound config {@link #inject} may pass on. */
+  RunContext forBlock(String path, Class<?> configType, Object config) {
+    return new RunContext(run, path, configType, config);
+  }
+
+  /** The run's injector, for the registry to attach to its process injector. */
+  RunInjector injector() {
+    return run;
   }
 
   @Override
   public <T> T require(Class<T> type) {
     return find(type).orElseThrow(() -> new IllegalStateException(
-        (path.isEmpty() ? "" : path + ": ") + "this run has no " + type.getName() + " (yet); it has "
-            + services.keySet().stream().map(Class::getSimpleName).collect(Collectors.joining(", "))));
+        (path.isEmpty() ? "" : path + ": ") + "this run has no " + type.getName() + " (yet); it has " + run.describe()));
   }
 
   @Override
   public <T> Optional<T> find(Class<T> type) {
-    Object exact = services.get(type);
-    if (exact != null) {
-      return Optional.of(type.cast(exact));
-    }
-    return services.values().stream().filter(type::isInstance).findFirst().map(type::cast);
+    return run.find(type);
   }
 
   @Override
   public String path() {
     return path;
+  }
+
+  @Override
+  public <T> T inject(Class<T> type) {
+    return run.create(type, configType, config, this);
   }
 }

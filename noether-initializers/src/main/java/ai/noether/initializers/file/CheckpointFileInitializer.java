@@ -3,6 +3,7 @@ package ai.noether.initializers.file;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.TensorFileReader;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
@@ -25,14 +26,17 @@ import java.util.Objects;
  */
 public final class CheckpointFileInitializer implements Initializer {
   private final CheckpointFileInitializerConfig config;
+  private final TensorFileReader reader;
   private final String where;
 
   /**
    * @param config the bound configuration; never null
+   * @param reader reads the file's formats (the run's {@link TensorFileReader})
    * @param where the YAML path of the initializer, for messages
    */
-  public CheckpointFileInitializer(CheckpointFileInitializerConfig config, String where) {
+  public CheckpointFileInitializer(CheckpointFileInitializerConfig config, TensorFileReader reader, String where) {
     this.config = Objects.requireNonNull(config, "config");
+    this.reader = Objects.requireNonNull(reader, "reader");
     this.where = Objects.requireNonNull(where, "where");
   }
 
@@ -49,7 +53,7 @@ public final class CheckpointFileInitializer implements Initializer {
       if (Files.isDirectory(path)) {
         throw new CheckpointNotFoundException(path + " is a directory; path names one weights file");
       }
-      weights = StateDictFiles.read(path, config.stateDictKey());
+      weights = StateDictFiles.read(reader, path, config.stateDictKey());
     } catch (CheckpointNotFoundException e) {
       throw new CheckpointNotFoundException(prefix() + e.getMessage(), e);
     } catch (CorruptCheckpointException e) {

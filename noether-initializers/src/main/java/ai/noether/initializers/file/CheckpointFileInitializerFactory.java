@@ -1,5 +1,6 @@
 package ai.noether.initializers.file;
 
+import ai.noether.api.checkpoint.TensorFileReader;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.InitializerFactory;
@@ -29,6 +30,6 @@ public final class CheckpointFileInitializerFactory implements InitializerFactor
 
   @Override
   public Initializer create(CheckpointFileInitializerConfig config, ComponentContext context) {
-    return new CheckpointFileInitializer(config, context.path());
+    return new CheckpointFileInitializer(config, context.require(TensorFileReader.class), context.path());
   }
 }

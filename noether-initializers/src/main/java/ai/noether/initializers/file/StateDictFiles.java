@@ -3,9 +3,8 @@ package ai.noether.initializers.file;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.TensorFileReader;
 import ai.noether.api.tensor.HostTensor;
-import ai.noether.core.format.safetensors.SafetensorsReader;
-import ai.noether.core.format.th.ThReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,12 +21,12 @@ import java.util.Map;
  * never by the file name:
  *
  * <ul>
- *   <li>a zip archive ({@code PK\3\4}): PyTorch's serialization, read by {@link ThReader}. That is
+ *   <li>a zip archive ({@code PK\3\4}): PyTorch's serialization, read by {@link TensorFileReader#readTorch}. That is
  *       a Noether {@code _model.th} file (weights under {@code state_dict}), a state dict saved with
  *       {@code torch.save(model.state_dict(), path)} (the root is the state dict), or a training
  *       checkpoint dict that holds one under some key ({@code model_state_dict}, {@code state_dict});
  *   <li>an 8-byte little-endian length followed by a JSON header: safetensors, read by
- *       {@link SafetensorsReader}.
+ *       {@link TensorFileReader#readSafetensors}.
  * </ul>
  *
  * <p>Tensors are memory mappings of the file; nothing runs code from the file.
@@ -90,16 +89,17 @@ public final class StateDictFiles {
    *     safetensors file, or the root is no state dict and no key was given; listing the keys there are
    * @throws CorruptCheckpointException if the file is damaged or neither format
    */
-  public static Map<String, HostTensor> read(Path path, String stateDictKey) throws IOException {
+  public static Map<String, HostTensor> read(TensorFileReader reader, Path path, String stateDictKey)
+      throws IOException {
     Format format = detect(path);
     if (format == Format.SAFETENSORS) {
       if (stateDictKey != null) {
         throw new ConfigException("state_dict_key '" + stateDictKey + "' is set, but " + path + " is a safetensors file,"
             + " whose tensors are the state dict; leave state_dict_key out");
       }
-      return SafetensorsReader.read(path).tensors();
+      return reader.readSafetensors(path);
     }
-    Object root = ThReader.readObject(path);
+    Object root = reader.readTorch(path);
     if (!(root instanceof Map<?, ?> map)) {
       throw new ConfigException(path + " holds " + describe(root) + ", not a state dict (a dict of tensors)");
     }

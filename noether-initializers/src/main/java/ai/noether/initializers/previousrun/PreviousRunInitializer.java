@@ -12,9 +12,8 @@ import ai.noether.api.init.Initializer;
 import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
 import ai.noether.api.tensor.HostTensor;
-import ai.noether.core.resume.CheckpointReader;
-import ai.noether.core.resume.CheckpointResolver;
 import ai.noether.api.checkpoint.CheckpointStores;
+import ai.noether.api.checkpoint.ModelWeightsReader;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.initializers.mapping.StateDictLoader;
 import java.io.IOException;
@@ -41,6 +40,7 @@ public final class PreviousRunInitializer implements Initializer {
   private final PreviousRunInitializerConfig config;
   private final CheckpointStore runStore;
   private final CheckpointStores stores;
+  private final ModelWeightsReader reader;
   private final StageId currentStage;
   private final String where;
 
@@ -49,13 +49,14 @@ public final class PreviousRunInitializer implements Initializer {
    * @param runStore the run's store, used when {@code output_dir} is not set; null only when it is
    * @param stores opens the store {@code output_dir} names (its scheme chooses it); null only when it
    *     is not set
+   * @param reader resolves the checkpoint and reads its model file, with the framework's checks
    * @param currentStage the stage being trained, left out when choosing the only stage of its own
    *     run; null if unknown
    * @param where the YAML path of the initializer, for messages
    */
   public PreviousRunInitializer(
-      PreviousRunInitializerConfig config, CheckpointStore runStore, CheckpointStores stores, StageId currentStage,
-      String where) {
+      PreviousRunInitializerConfig config, CheckpointStore runStore, CheckpointStores stores, ModelWeightsReader reader,
+      StageId currentStage, String where) {
     this.config = Objects.requireNonNull(config, "config");
     if (runStore == null && config.outputDir() == null) {
       throw new IllegalArgumentException("previous-run needs the run's checkpoint store, or output_dir");
@@ -65,6 +66,7 @@ public final class PreviousRunInitializer implements Initializer {
     }
     this.runStore = runStore;
     this.stores = stores;
+    this.reader = Objects.requireNonNull(reader, "reader");
     this.currentStage = currentStage;
     this.where = Objects.requireNonNull(where, "where");
   }
@@ -86,10 +88,10 @@ public final class PreviousRunInitializer implements Initializer {
     String source;
     try {
       StageId stage = new StageId(config.runId(), stageName(store));
-      StoredCheckpoint checkpoint = CheckpointResolver.of(store).resolve(stage, config.selector());
+      StoredCheckpoint checkpoint = reader.resolve(store, stage, config.selector());
       StoredFile file = checkpoint.file(modelName, config.modelInfo(), CheckpointFileKind.MODEL)
           .orElseThrow(() -> noModelFile(checkpoint, modelName));
-      weights = CheckpointReader.modelWeights(store, checkpoint, modelName, config.modelInfo());
+      weights = reader.read(store, checkpoint, modelName, config.modelInfo());
       source = "run '" + stage.runId() + "' " + (stage.isStageless() ? "(no stage)" : "stage '" + stage.stageName() + "'")
           + " checkpoint " + checkpoint.describe() + " (" + file.name().format() + ")";
     } catch (CheckpointNotFoundException e) {

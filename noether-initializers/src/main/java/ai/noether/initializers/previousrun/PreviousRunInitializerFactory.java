@@ -2,6 +2,7 @@ package ai.noether.initializers.previousrun;
 
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointStores;
+import ai.noether.api.checkpoint.ModelWeightsReader;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.run.RunInfo;
 import ai.noether.api.spi.ComponentContext;
@@ -36,6 +37,7 @@ public final class PreviousRunInitializerFactory implements InitializerFactory<P
     CheckpointStore store = config.outputDir() == null ? context.require(CheckpointStore.class) : null;
     CheckpointStores stores = config.outputDir() == null ? null : context.require(CheckpointStores.class);
     RunInfo run = context.find(RunInfo.class).orElse(null);
-    return new PreviousRunInitializer(config, store, stores, run == null ? null : run.stage(), context.path());
+    return new PreviousRunInitializer(config, store, stores, context.require(ModelWeightsReader.class),
+        run == null ? null : run.stage(), context.path());
   }
 }
