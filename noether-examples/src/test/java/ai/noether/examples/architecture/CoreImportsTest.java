@@ -35,17 +35,18 @@ class CoreImportsTest {
               + "parameter path (SeededInitialization); factories could take RunSeeds, the mix has no api form yet",
           "ai.noether.core.cli.VersionReporter", "the engine reports its version to 'noether --version', a command-line"
               + " extension point"),
-      "noether-callbacks", Map.of(
-          "ai.noether.core.cli.CommandProvider", "the plot and report commands plug into the command line",
-          "ai.noether.core.cli.NoetherCli", "the plot and report commands use its exit codes",
-          "ai.noether.core.cli.StatusLine", "the progress bar draws on the command line's status line",
-          "ai.noether.core.cli.Terminals", "the progress bar asks whether the output is a terminal",
-          "ai.noether.core.config.RunConfig", "the plot command finds stages by their resolved config file",
-          "ai.noether.core.config.RunConfigLoader", "the plot and report commands read a stage's resolved config",
-          "ai.noether.core.history.MetricHistory", "the history file has one owner in core; an api reader is to come",
-          "ai.noether.core.store.FileCheckpointStore", "the report command opens a local output directory",
-          "ai.noether.core.training.Trainer", "the training loss key (Trainer.TRAIN_LOSS), not yet in the api's MetricKeys",
-          "ai.noether.core.training.MetricFormat", "metric values in log lines are formatted as the trainer's are"),
+      "noether-callbacks", Map.ofEntries(
+          Map.entry("ai.noether.core.cli.CommandProvider", "the plot and report commands plug into the command line"),
+          Map.entry("ai.noether.core.cli.NoetherCli", "the plot and report commands use its exit codes and working directory"),
+          Map.entry("ai.noether.core.cli.StoreArguments", "the report command opens the store its --output-dir names"),
+          Map.entry("ai.noether.core.cli.StatusLine", "the progress bar draws on the command line's status line"),
+          Map.entry("ai.noether.core.cli.Terminals", "the progress bar asks whether the output is a terminal"),
+          Map.entry("ai.noether.core.config.RunConfig", "the plot command finds stages by their resolved config file"),
+          Map.entry("ai.noether.core.config.RunConfigLoader", "the plot and report commands read a stage's resolved config"),
+          Map.entry("ai.noether.core.history.MetricHistory", "the history file has one owner in core; an api reader is to come"),
+          Map.entry("ai.noether.core.history.HistoryFile", "core's one reader of history.jsonl, for plots and reports"),
+          Map.entry("ai.noether.core.training.Trainer", "the training loss key (Trainer.TRAIN_LOSS), not yet in the api's MetricKeys"),
+          Map.entry("ai.noether.core.training.MetricFormat", "metric values in log lines are formatted as the trainer's are")),
       "noether-initializers", Map.of(),
       "noether-examples/plugin-example", Map.of());
 
