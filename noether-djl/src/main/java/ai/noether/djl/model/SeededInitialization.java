@@ -19,6 +19,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Initial weights from the run seed.
@@ -46,6 +47,23 @@ public final class SeededInitialization {
    * @param path the parameter's path, which selects its stream
    */
   public static void uniform(NDArray parameter, double bound, long initSeed, String path) {
+    fill(parameter, path, initSeed, random -> (2 * random.nextDouble() - 1) * bound);
+  }
+
+  /**
+   * Overwrites a float32 parameter with normally distributed values of mean 0 and standard
+   * deviation {@code std} (Box-Muller over the parameter's stream, {@link SplittableRandom}).
+   */
+  public static void normal(NDArray parameter, double std, long initSeed, String path) {
+    fill(parameter, path, initSeed, random -> {
+      double u1 = 1 - random.nextDouble();
+      double u2 = random.nextDouble();
+      // StrictMath: the same bits on every JVM and CPU (Math may use intrinsics that differ).
+      return (float) (std * StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2));
+    });
+  }
+
+  private static void fill(NDArray parameter, String path, long initSeed, ToDoubleFunction<SplittableRandom> draw) {
     if (parameter.getDataType() != DataType.FLOAT32) {
       throw new IllegalArgumentException("parameter " + path + " is " + parameter.getDataType() + "; only float32 is supported");
     }
@@ -55,7 +73,7 @@ public final class SeededInitialization {
     FloatBuffer values = bytes.asFloatBuffer();
     SplittableRandom random = new SplittableRandom(Seeds.mix(initSeed, stableHash(path), 0));
     for (int i = 0; i < count; i++) {
-      values.put((float) ((2 * random.nextDouble() - 1) * bound));
+      values.put((float) draw.applyAsDouble(random));
     }
     HostTransfer.copyInto(HostTensor.wrap(DType.FLOAT32, shape, bytes), parameter);
   }
