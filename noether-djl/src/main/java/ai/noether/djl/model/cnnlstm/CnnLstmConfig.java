@@ -47,7 +47,7 @@ public record CnnLstmConfig(
     @JsonPropertyDescription("[window_length, features] of one sample") @JsonProperty(value = "input_shape", required = true) List<Long> inputShape,
     @JsonPropertyDescription("the 1-D convolutional layers (channels, kernel_sizes, padding, batch_norm, activation, dropout); leave out for none") Conv conv,
     @JsonPropertyDescription("the LSTM (hidden_size, num_layers, dropout)") @JsonProperty(value = "lstm", required = true) Lstm lstm,
-    @JsonPropertyDescription("the LSTM output the heads see: last (the last time step) or mean (over time)") String pooling,
+    @JsonPropertyDescription("the LSTM output the heads see: last (the last time step) or mean (over time)") @JsonProperty(value = "pooling", defaultValue = "last") String pooling,
     @JsonPropertyDescription("the heads by name, each an MLP (hidden_sizes, output_size, activation, dropout)") @JsonProperty(value = "heads", required = true) Map<String, Head> heads) {
 
   private static final Pattern HEAD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
