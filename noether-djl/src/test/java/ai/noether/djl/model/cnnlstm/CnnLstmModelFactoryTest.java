@@ -85,6 +85,8 @@ class CnnLstmModelFactoryTest {
       assertThat(out.get(1).getName()).isEqualTo("health");
       assertThat(out.get(1).getShape().getShape()).containsExactly(4, 3);
       out.close();
+      // Evaluation passes are not training batches: PyTorch counts only the latter.
+      assertThat(model.stateDict().get("conv.1.num_batches_tracked").toLongArray()).containsExactly(0);
     }
   }
 
