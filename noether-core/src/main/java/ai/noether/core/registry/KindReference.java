@@ -195,7 +195,14 @@ public record KindReference(String key, String type, boolean required, String de
       case "number" -> "numbers";
       case "boolean" -> "booleans";
       case "string" -> "strings";
-      default -> type.startsWith("one of") ? "values (" + type + ")" : type + "s";
+      default -> {
+        if (type.startsWith("one of")) {
+          yield "values (" + type + ")";
+        }
+        // "list of integers" -> "lists of integers", "mapping (a, b)" -> "mappings (a, b)"
+        int space = type.indexOf(' ');
+        yield space < 0 ? type + "s" : type.substring(0, space) + "s" + type.substring(space);
+      }
     };
   }
 }

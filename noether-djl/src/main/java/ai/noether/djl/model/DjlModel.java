@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.util.Pair;
 import ai.djl.training.ParameterStore;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.model.LoadReport;
@@ -20,6 +22,7 @@ import ai.noether.djl.tensor.HostTransfer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@link ParameterPaths}), host snapshots of them, and state-dict loading that keeps every
  * parameter's NDArray (so optimizers and callbacks holding handles keep working).
  *
+ * <p><b>Buffers.</b> Besides DJL's parameters the state dict holds, for every {@link BatchNorm},
+ * PyTorch's {@code num_batches_tracked}: an int64 scalar counting the batches the layer saw in
+ * training mode, after its {@code running_var} as in PyTorch. DJL has no such counter; the model
+ * counts each time the layer reads its running mean in a training forward pass (once per batch).
+ * Buffers are in {@link #parameters()} and {@link #stateDict()}, never in
+ * {@link #trainableParameters()} or {@link #djlParameters()}.
+ *
  * <p>The model owns its {@link NDManager}: {@link #close()} frees every array of the model.
  * Parameter order is the path order fixed at construction and never changes. Not thread-safe:
  * the training thread uses it.
@@ -44,18 +54,48 @@ public final class DjlModel implements Model {
   private final Block block;
   private final NDManager manager;
   private final LinkedHashMap<String, Parameter> parameters;
+  private final LinkedHashMap<String, NDArray> buffers;
+  /** Every path of the state dict in order: parameters and buffers. */
+  private final List<String> paths;
   private final Map<String, Object> config;
   private final ParameterStore parameterStore;
   private boolean closed;
 
-  private DjlModel(String name, Block block, NDManager manager, LinkedHashMap<String, Parameter> parameters,
-      Map<String, Object> config) {
+  private DjlModel(String name, Block block, NDManager manager, String pathPrefix, Map<String, Object> config) {
     this.name = Names.requireModelName(name);
     this.block = Objects.requireNonNull(block, "block");
     this.manager = Objects.requireNonNull(manager, "manager");
-    this.parameters = parameters;
+    this.parameters = ParameterPaths.of(block, pathPrefix);
     this.config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
-    this.parameterStore = new ParameterStore(manager, false);
+    this.buffers = new LinkedHashMap<>();
+    Map<String, NDArray> countersByParameterId = new HashMap<>();
+    Map<String, String> counterAfter = new HashMap<>();
+    ParameterPaths.blocks(block, pathPrefix).forEach((blockPath, b) -> {
+      if (b instanceof BatchNorm) {
+        for (Pair<String, Parameter> p : b.getDirectParameters()) {
+          if (p.getValue().getType() == Parameter.Type.RUNNING_MEAN) {
+            String path = ParameterPaths.join(blockPath, TorchNames.NUM_BATCHES_TRACKED);
+            if (parameters.containsKey(path) || buffers.containsKey(path)) {
+              throw new IllegalArgumentException("two tensors of the model have the path '" + path + "'");
+            }
+            NDArray counter = manager.create(0L);
+            buffers.put(path, counter);
+            countersByParameterId.put(p.getValue().getId(), counter);
+            counterAfter.put(ParameterPaths.join(blockPath, "running_var"), path);
+          }
+        }
+      }
+    });
+    List<String> order = new ArrayList<>();
+    for (String path : parameters.keySet()) {
+      order.add(path);
+      if (counterAfter.containsKey(path)) {
+        order.add(counterAfter.remove(path));
+      }
+    }
+    order.addAll(counterAfter.values());
+    this.paths = List.copyOf(order);
+    this.parameterStore = new CountingParameterStore(manager, countersByParameterId);
   }
 
   /**
@@ -70,7 +110,7 @@ public final class DjlModel implements Model {
     if (!block.isInitialized()) {
       throw new IllegalArgumentException("block of model '" + name + "' must be initialised before it is wrapped");
     }
-    return new DjlModel(name, block, manager, ParameterPaths.of(block, pathPrefix), config);
+    return new DjlModel(name, block, manager, pathPrefix, config);
   }
 
   @Override
@@ -117,20 +157,33 @@ public final class DjlModel implements Model {
     return handles(true);
   }
 
+  /** The buffers ({@code num_batches_tracked} of each batch norm) by path, in order; unmodifiable. */
+  public Map<String, NDArray> buffers() {
+    return Collections.unmodifiableMap(buffers);
+  }
+
   private Map<String, Tensor> handles(boolean trainableOnly) {
     LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-    parameters.forEach((path, p) -> {
-      if (!trainableOnly || p.requiresGradient()) {
-        out.put(path, DjlTensor.view(p.getArray()));
+    for (String path : paths) {
+      Parameter p = parameters.get(path);
+      if (p == null ? !trainableOnly : !trainableOnly || p.requiresGradient()) {
+        out.put(path, DjlTensor.view(array(path)));
       }
-    });
+    }
     return Collections.unmodifiableMap(out);
+  }
+
+  private NDArray array(String path) {
+    Parameter p = parameters.get(path);
+    return p != null ? p.getArray() : buffers.get(path);
   }
 
   @Override
   public Map<String, HostTensor> stateDict() {
     LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
-    parameters.forEach((path, p) -> out.put(path, HostTransfer.toHost(p.getArray())));
+    for (String path : paths) {
+      out.put(path, HostTransfer.toHost(array(path)));
+    }
     return Collections.unmodifiableMap(out);
   }
 
@@ -139,22 +192,22 @@ public final class DjlModel implements Model {
     List<String> loaded = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     List<LoadReport.Mismatch> mismatched = new ArrayList<>();
-    for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-      HostTensor given = stateDict.get(e.getKey());
-      NDArray array = e.getValue().getArray();
+    for (String path : paths) {
+      HostTensor given = stateDict.get(path);
+      NDArray array = array(path);
       DType modelType = DTypes.of(array.getDataType());
       long[] modelShape = array.getShape().getShape();
       if (given == null) {
-        missing.add(e.getKey());
+        missing.add(path);
       } else if (given.dtype() != modelType || !Arrays.equals(given.shape(), modelShape)) {
-        mismatched.add(new LoadReport.Mismatch(e.getKey(), lower(modelType), modelShape, lower(given.dtype()), given.shape()));
+        mismatched.add(new LoadReport.Mismatch(path, lower(modelType), modelShape, lower(given.dtype()), given.shape()));
       } else {
-        loaded.add(e.getKey());
+        loaded.add(path);
       }
     }
     List<String> unexpected = new ArrayList<>();
     for (String key : stateDict.keySet()) {
-      if (!parameters.containsKey(key)) {
+      if (!parameters.containsKey(key) && !buffers.containsKey(key)) {
         unexpected.add(key);
       }
     }
@@ -163,10 +216,10 @@ public final class DjlModel implements Model {
       throw new StateDictMismatchException(name, report);
     }
     for (String key : loaded) {
-      HostTransfer.copyInto(stateDict.get(key), parameters.get(key).getArray());
+      HostTransfer.copyInto(stateDict.get(key), array(key));
     }
     if (!report.isExact()) {
-      LOG.warn("loaded {} of {} parameters into model '{}' (strict: false):\n{}", loaded.size(), parameters.size(), name,
+      LOG.warn("loaded {} of {} tensors into model '{}' (strict: false):\n{}", loaded.size(), paths.size(), name,
           report.describe());
     }
     return report;
@@ -191,6 +244,30 @@ public final class DjlModel implements Model {
 
   @Override
   public String toString() {
-    return "DjlModel[" + name + ", " + parameters.size() + " tensors on " + device() + "]";
+    return "DjlModel[" + name + ", " + paths.size() + " tensors on " + device() + "]";
+  }
+
+  /**
+   * Counts training batches for {@code num_batches_tracked}: a batch norm reads its running mean
+   * exactly once per forward pass, so each read in training mode is one batch.
+   */
+  private static final class CountingParameterStore extends ParameterStore {
+    private final Map<String, NDArray> countersByParameterId;
+
+    CountingParameterStore(NDManager manager, Map<String, NDArray> countersByParameterId) {
+      super(manager, false);
+      this.countersByParameterId = countersByParameterId;
+    }
+
+    @Override
+    public NDArray getValue(Parameter parameter, Device device, boolean training) {
+      if (training && parameter != null) {
+        NDArray counter = countersByParameterId.get(parameter.getId());
+        if (counter != null) {
+          counter.addi(1L);
+        }
+      }
+      return super.getValue(parameter, device, training);
+    }
   }
 }

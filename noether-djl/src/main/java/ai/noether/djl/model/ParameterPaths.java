@@ -18,13 +18,16 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>a path is the prefix, then one segment per block from the root down, then the parameter's
- *       DJL name ({@code weight}, {@code bias}, ...), joined with dots;
+ *       name ({@code weight}, {@code bias}, ...), joined with dots;
  *   <li>the children of a {@link SequentialBlock} or {@link ParallelBlock} are numbered from 0 in
  *       the order they were added, every child counted (also those without parameters, such as
  *       activations and dropout), as {@code nn.Sequential} numbers its modules;
  *   <li>other children are named by the name they were added under, without the two-digit ordinal
  *       DJL puts in front ({@code 01encoder} becomes {@code encoder});
- *   <li>a block's own parameters come before its children's, as in PyTorch.
+ *   <li>a block's own parameters come before its children's, as in PyTorch;
+ *   <li>the parameters of DJL's standard layers take PyTorch's names ({@link TorchNames}):
+ *       an LSTM's {@code l_0_i2h_WEIGHT} is {@code weight_ih_l0}, a batch norm's {@code gamma} is
+ *       {@code weight}.
  * </ul>
  *
  * <p>So {@code SequentialBlock[Linear, relu, Linear]} with prefix {@code layers} has
@@ -47,9 +50,36 @@ public final class ParameterPaths {
     return out;
   }
 
+  /**
+   * Every block of the tree by path, parents before children; the root under {@code prefix}
+   * (empty for none). Paths are those of {@link #of}: a block's parameters are its path, a dot and
+   * the parameter's name.
+   */
+  public static LinkedHashMap<String, Block> blocks(Block root, String prefix) {
+    LinkedHashMap<String, Block> out = new LinkedHashMap<>();
+    walkBlocks(root, prefix == null ? "" : prefix, out);
+    return out;
+  }
+
+  /** The path of a parameter named {@code name} (DJL's or PyTorch's) of the block at {@code blockPath}. */
+  public static String join(String blockPath, String name) {
+    return blockPath.isEmpty() ? name : blockPath + "." + name;
+  }
+
+  private static void walkBlocks(Block block, String prefix, Map<String, Block> out) {
+    out.put(prefix, block);
+    boolean numbered = block instanceof SequentialBlock || block instanceof ParallelBlock;
+    int index = 0;
+    for (Pair<String, Block> child : block.getChildren()) {
+      String segment = numbered ? Integer.toString(index) : withoutOrdinal(child.getKey());
+      walkBlocks(child.getValue(), join(prefix, segment), out);
+      index++;
+    }
+  }
+
   private static void walk(Block block, String prefix, Map<String, Parameter> out) {
     for (Pair<String, Parameter> p : block.getDirectParameters()) {
-      String path = join(prefix, p.getKey());
+      String path = join(prefix, TorchNames.of(block, p.getKey()));
       if (out.putIfAbsent(path, p.getValue()) != null) {
         throw new IllegalArgumentException("two parameters of the model have the path '" + path + "'");
       }
@@ -68,7 +98,4 @@ public final class ParameterPaths {
     return m.matches() ? m.group(1) : childName;
   }
 
-  private static String join(String prefix, String segment) {
-    return prefix.isEmpty() ? segment : prefix + "." + segment;
-  }
 }

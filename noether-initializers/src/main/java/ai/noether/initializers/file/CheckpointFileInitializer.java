@@ -62,7 +62,7 @@ public final class CheckpointFileInitializer implements Initializer {
       throw new ConfigException(prefix() + e.getMessage(), e);
     }
     String source = "file " + path + (config.stateDictKey() == null ? "" : " [" + config.stateDictKey() + "]");
-    return StateDictLoader.load(model, weights, config.keyMapping(), config.strict(), where, source);
+    return StateDictLoader.load(model, weights, config.keyMapping(), config.strict(), config.castDtypes(), where, source);
   }
 
   private String prefix() {

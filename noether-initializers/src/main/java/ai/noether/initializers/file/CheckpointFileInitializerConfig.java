@@ -34,6 +34,9 @@ import java.util.List;
  *     after construction
  * @param strict when true (the default), any missing, unexpected or differently shaped key fails
  *     before anything is copied; when false the matching keys are copied and the rest logged
+ * @param castDtypes when true, float16 and bfloat16 weights load into float32 parameters, converted
+ *     exactly ({@link ai.noether.initializers.mapping.DTypeCast}); when false (the default) they are
+ *     mismatches, as any other difference of type
  */
 public record CheckpointFileInitializerConfig(
     String path,
@@ -41,7 +44,8 @@ public record CheckpointFileInitializerConfig(
     List<String> keysToRemove,
     List<RenamePattern> patternsToRename,
     List<String> patternsToKeepInitialized,
-    Boolean strict) {
+    Boolean strict,
+    Boolean castDtypes) {
 
   /**
    * Applies the defaults and checks every value.
@@ -62,6 +66,13 @@ public record CheckpointFileInitializerConfig(
         : List.copyOf(nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
     KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
     strict = strict == null ? Boolean.TRUE : strict;
+    castDtypes = castDtypes == null ? Boolean.FALSE : castDtypes;
+  }
+
+  /** Without {@code cast_dtypes} (false). */
+  public CheckpointFileInitializerConfig(String path, String stateDictKey, List<String> keysToRemove, List<RenamePattern> patternsToRename,
+      List<String> patternsToKeepInitialized, Boolean strict) {
+    this(path, stateDictKey, keysToRemove, patternsToRename, patternsToKeepInitialized, strict, null);
   }
 
   /** {@link #path} resolved against the working directory. */

@@ -48,6 +48,17 @@ public final class StateDictLoader {
    */
   public static LoadReport load(
       Model model, Map<String, HostTensor> stored, KeyMapping mapping, boolean strict, String where, String source) {
+    return load(model, stored, mapping, strict, false, where, source);
+  }
+
+  /**
+   * As {@link #load(Model, Map, KeyMapping, boolean, String, String)}; with {@code castDtypes},
+   * float16 and bfloat16 tensors whose model parameter is float32 are converted first
+   * ({@link DTypeCast}). Without it such tensors are mismatches whose message names
+   * {@code cast_dtypes: true}.
+   */
+  public static LoadReport load(Model model, Map<String, HostTensor> stored, KeyMapping mapping, boolean strict,
+      boolean castDtypes, String where, String source) {
     Map<String, Tensor> parameters = model.parameters();
     KeyMapping.Result mapped;
     try {
@@ -59,7 +70,9 @@ public final class StateDictLoader {
       LOG.warn("{}: {}", where, line);
     }
 
-    Map<String, HostTensor> toLoad = new LinkedHashMap<>(mapped.stateDict());
+    List<String> casts = new ArrayList<>();
+    Map<String, HostTensor> toLoad = castDtypes ? DTypeCast.toModelTypes(mapped.stateDict(), parameters, casts)
+        : new LinkedHashMap<>(mapped.stateDict());
     for (String key : mapped.keptFresh()) {
       toLoad.put(key, parameters.get(key).toHost());
     }
@@ -70,19 +83,39 @@ public final class StateDictLoader {
     try {
       report = withoutKept(model.load(toLoad, strict), kept);
     } catch (StateDictMismatchException e) {
-      throw new StateDictMismatchException(model.name(), withoutKept(e.report(), kept), detail);
+      LoadReport r = withoutKept(e.report(), kept);
+      throw new StateDictMismatchException(model.name(), r, detail + castHint(r, castDtypes));
     }
     if (report.loaded().isEmpty() && parameters.size() > kept.size()) {
-      throw new StateDictMismatchException(model.name(), report, detail + "; not a single key could be copied");
+      throw new StateDictMismatchException(model.name(), report, detail + "; not a single key could be copied"
+          + castHint(report, castDtypes));
+    }
+    if (!casts.isEmpty()) {
+      LOG.info("{}: cast {} float16/bfloat16 weights to float32 (cast_dtypes: true): {}", where, casts.size(), names(casts));
     }
 
     LOG.info("{}: copied {} of {} weights into '{}' from {}{}; copied: {}{}", where, report.loaded().size(),
         parameters.size(), model.name(), source, summary.isEmpty() ? "" : ", " + summary, names(report.loaded()),
         kept.isEmpty() ? "" : "; kept fresh: " + names(mapped.keptFresh()));
     if (!report.isExact()) {
-      LOG.warn("{}: strict: false, so these keys were skipped:\n{}", where, report.describe());
+      LOG.warn("{}: strict: false, so these keys were skipped:\n{}{}", where, report.describe(), castHint(report, castDtypes));
     }
     return report;
+  }
+
+  /** Where float16/bfloat16 weights meet a float32 model without {@code cast_dtypes}: how to allow the cast. */
+  private static String castHint(LoadReport report, boolean castDtypes) {
+    if (castDtypes) {
+      return "";
+    }
+    for (LoadReport.Mismatch m : report.mismatched()) {
+      if (m.modelDtype().equals("float32") && (m.stateDictDtype().equals("float16") || m.stateDictDtype().equals("bfloat16"))
+          && java.util.Arrays.equals(m.modelShape(), m.stateDictShape())) {
+        return "; the stored weights are " + m.stateDictDtype() + " and the model float32: set " + DTypeCast.CAST_DTYPES
+            + ": true on the initializer to convert them (exactly, float16 and bfloat16 widen to float32 without rounding)";
+      }
+    }
+    return "";
   }
 
   private static LoadReport withoutKept(LoadReport report, Set<String> kept) {

@@ -99,7 +99,7 @@ public final class PreviousRunInitializer implements Initializer {
     } catch (CorruptCheckpointException e) {
       throw new CorruptCheckpointException(prefix() + e.getMessage(), e);
     }
-    return StateDictLoader.load(model, weights, config.keyMapping(), config.strict(), where, source);
+    return StateDictLoader.load(model, weights, config.keyMapping(), config.strict(), config.castDtypes(), where, source);
   }
 
   private CheckpointNotFoundException noModelFile(StoredCheckpoint checkpoint, String modelName) {

@@ -53,6 +53,9 @@ import java.util.function.Function;
  *     head); never null after construction
  * @param strict when true (the default), any missing, unexpected or differently shaped key fails
  *     before anything is copied; when false the matching keys are copied and the rest logged
+ * @param castDtypes when true, float16 and bfloat16 weights load into float32 parameters, converted
+ *     exactly ({@link ai.noether.initializers.mapping.DTypeCast}); when false (the default) they are
+ *     mismatches, as any other difference of type
  */
 public record PreviousRunInitializerConfig(
     String runId,
@@ -64,7 +67,8 @@ public record PreviousRunInitializerConfig(
     List<String> keysToRemove,
     List<RenamePattern> patternsToRename,
     List<String> patternsToKeepInitialized,
-    Boolean strict) {
+    Boolean strict,
+    Boolean castDtypes) {
 
   /** The default of {@code checkpoint_tag}. */
   public static final String DEFAULT_CHECKPOINT_TAG = "latest";
@@ -103,6 +107,15 @@ public record PreviousRunInitializerConfig(
         : List.copyOf(nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
     KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
     strict = strict == null ? Boolean.TRUE : strict;
+    castDtypes = castDtypes == null ? Boolean.FALSE : castDtypes;
+  }
+
+  /** Without {@code cast_dtypes} (false). */
+  public PreviousRunInitializerConfig(String runId, String modelName, String stageName, String checkpointTag, String modelInfo,
+      String outputDir, List<String> keysToRemove, List<RenamePattern> patternsToRename,
+      List<String> patternsToKeepInitialized, Boolean strict) {
+    this(runId, modelName, stageName, checkpointTag, modelInfo, outputDir, keysToRemove, patternsToRename,
+        patternsToKeepInitialized, strict, null);
   }
 
   /** The checkpoint {@link #checkpointTag} selects. */

@@ -21,7 +21,7 @@ public enum MlpActivation {
   }
 
   /** A new parameterless DJL block applying this activation. */
-  Block newBlock() {
+  public Block newBlock() {
     switch (this) {
       case RELU:
         return Activation.reluBlock();
