@@ -34,7 +34,10 @@ class CoreImportsTest {
           "ai.noether.core.training.Seeds", "per-parameter initial weights mix the run's init seed with a hash of the "
               + "parameter path (SeededInitialization); factories could take RunSeeds, the mix has no api form yet",
           "ai.noether.core.cli.VersionReporter", "the engine reports its version to 'noether --version', a command-line"
-              + " extension point"),
+              + " extension point",
+          "ai.noether.core.config.ConfigBinder", "the block kind binds its YAML arguments to a user's record and saves"
+              + " model_config as plain values; config binding has no api form yet",
+          "ai.noether.core.config.ComponentBlock", "the block kind reads its arguments block as the registry does"),
       "noether-callbacks", Map.ofEntries(
           Map.entry("ai.noether.core.cli.CommandProvider", "the plot and report commands plug into the command line"),
           Map.entry("ai.noether.core.cli.NoetherCli", "the plot and report commands use its exit codes and working directory"),
