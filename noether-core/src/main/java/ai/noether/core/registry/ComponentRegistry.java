@@ -7,6 +7,7 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.logger.MetricLogger;
+import ai.noether.api.metric.Metric;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -18,6 +19,7 @@ import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.spi.MetricFactory;
 import ai.noether.api.spi.MetricLoggerFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
@@ -322,6 +324,12 @@ public final class ComponentRegistry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public MetricLogger createLogger(ComponentBlock block, RunContext context) {
     return create(ComponentCategory.LOGGER, block, context, (f, config, ctx) -> ((MetricLoggerFactory) f).create(config, ctx));
+  }
+
+  /** Creates a metric (an entry of a training step's {@code metrics:} list). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Metric createMetric(ComponentBlock block, RunContext context) {
+    return create(ComponentCategory.METRIC, block, context, (f, config, ctx) -> ((MetricFactory) f).create(config, ctx));
   }
 
   /** Calls a factory with its bound config; how depends on the factory interface. */
