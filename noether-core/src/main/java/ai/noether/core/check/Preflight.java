@@ -226,7 +226,8 @@ public final class Preflight {
       LOG.debug("model factory of {} does not declare its output shape: {}", modelBlock.path(), e.toString());
     }
     return new RunPlan(s.maxEpochs(), s.maxUpdates(), s.maxSamples(), s.batchSize(), train.size(),
-        data.validation().isPresent(), features, targets, tensors == null ? null : tensors.targets(), output);
+        data.validation().isPresent(), features, targets, tensors == null ? null : tensors.targets(), output)
+        .withAccumulateGradBatches(s.accumulateGradBatches());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

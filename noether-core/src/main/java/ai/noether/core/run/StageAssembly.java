@@ -161,6 +161,11 @@ public final class StageAssembly implements AutoCloseable {
 
     Optimizer optimizer = registry.createOptimizer(config.optimizer().block(), model, context);
     context.put(Optimizer.class, optimizer);
+    if (config.trainer().settings().accumulateGradBatches() > 1 && !optimizer.accumulatesGradients()) {
+      throw config.optimizer().block().error("optimizer '" + optimizer.kind() + "' cannot accumulate gradients, but"
+          + " trainer.accumulate_grad_batches is " + config.trainer().settings().accumulateGradBatches()
+          + "; use an optimizer that can (sgd, adam, adamw) or set trainer.accumulate_grad_batches: 1");
+    }
     TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
     resources.push(step);
     // Schedules and callbacks that select by a metric take its direction from the step.
