@@ -113,10 +113,14 @@ public final class ComponentRegistry {
   private void discover(ComponentCategory category) {
     Map<String, Registration> kinds = new LinkedHashMap<>();
     byKind.put(category, kinds);
-    for (ServicesFiles.Listed listed : ServicesFiles.read(classLoader, category.factoryType())) {
+    List<ServicesFiles.Listed> listedClasses = new ArrayList<>(ServicesFiles.read(classLoader, category.factoryType()));
+    // Components that declare their kind (@Kind) are listed under their own interface, without a factory.
+    listedClasses.addAll(ServicesFiles.read(classLoader, DeclaredComponents.componentType(category)));
+    for (ServicesFiles.Listed listed : listedClasses) {
       Class<?> type = listed.type();
       String source = listed.source();
-      ComponentFactory<?> factory = instantiate(type, category, source);
+      ComponentFactory<?> factory = category.factoryType().isAssignableFrom(type) ? instantiate(type, category, source)
+          : DeclaredComponents.factoryFor(category, type, null, source);
       String kind = factory.kind();
       if (kind == null || kind.isBlank() || kind.contains(".")) {
         throw new NoetherException(type.getName() + " (" + source + ") declares the kind '" + kind
@@ -377,6 +381,15 @@ public final class ComponentRegistry {
       }
     }
     String factoryName = category.factoryType().getSimpleName();
+    if (!category.factoryType().isAssignableFrom(type) && DeclaredComponents.componentType(category).isAssignableFrom(type)
+        && !type.isInterface() && !Modifier.isAbstract(type.getModifiers())) {
+      // A component class named by its class name: its factory is built from its constructor.
+      String source = sourceOf(type);
+      ComponentFactory<?> factory = DeclaredComponents.factoryFor(category, type,
+          type.isAnnotationPresent(ai.noether.api.spi.Kind.class) ? null : block.kind(), source);
+      LOG.debug("built the {} factory of {} from its constructor ({})", category.noun(), type.getName(), location(type));
+      return new Registration(factory.kind(), category, factory, source);
+    }
     if (!category.factoryType().isAssignableFrom(type)) {
       throw block.kindError("kind '" + block.kind() + "' names a class that is not " + article(factoryName) + factoryName
           + "; a kind given as a class name must name a factory class (implementing "
