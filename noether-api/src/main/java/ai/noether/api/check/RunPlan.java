@@ -167,7 +167,9 @@ public record RunPlan(
       return limitText();
     }
     return limitText() + " (" + totalUpdates() + " updates: " + updatesPerEpoch() + " per epoch, " + trainSize
-        + " training samples in batches of trainer.batch_size: " + batchSize + ")";
+        + " training samples in batches of trainer.batch_size: " + batchSize
+        + (accumulateGradBatches > 1 ? ", trainer.accumulate_grad_batches: " + accumulateGradBatches + " per update" : "")
+        + ")";
   }
 
   /** The features shape, if the training split says. */
