@@ -275,6 +275,9 @@ public final class Trainer implements AutoCloseable {
   /**
    * Checks that the checkpoint's position fits this run's accumulation windows, and loads the
    * gradients a checkpoint taken inside a window summed so far.
+   *
+   * @throws ai.noether.api.ConfigException when it was taken inside a window and this run's
+   *     {@code accumulate_grad_batches} puts it elsewhere, naming the value to resume with
    */
   @SuppressWarnings("unchecked")
   private void restoreAccumulation(Map<String, Object> tree) {
@@ -284,7 +287,7 @@ public final class Trainer implements AutoCloseable {
     }
     if (saved != windowPosition()) {
       Object written = tree.get(CheckpointKeys.ACCUMULATE_GRAD_BATCHES);
-      throw new IllegalArgumentException("the checkpoint is at batch " + batchInEpoch + " of an epoch, "
+      throw new ai.noether.api.ConfigException("the checkpoint is at batch " + batchInEpoch + " of an epoch, "
           + (saved == 0 ? "at an update boundary" : "after " + saved + " batches of a gradient-accumulation window")
           + ", which is " + (windowPosition() == 0 ? "a boundary" : "inside a window") + " with this run's"
           + " trainer.accumulate_grad_batches: " + accumulate + "; resume with the value the checkpoint was written"
@@ -292,7 +295,7 @@ public final class Trainer implements AutoCloseable {
     }
     Object gradients = tree.get(CheckpointKeys.ACCUMULATED_GRADIENTS);
     if (!(gradients instanceof Map<?, ?>)) {
-      throw new IllegalArgumentException("the checkpoint was taken inside a gradient-accumulation window but holds no '"
+      throw new ai.noether.api.NoetherException("the checkpoint was taken inside a gradient-accumulation window but holds no '"
           + CheckpointKeys.ACCUMULATED_GRADIENTS + "'");
     }
     optimizer.loadGradients((Map<String, ai.noether.api.tensor.HostTensor>) gradients);

@@ -228,7 +228,7 @@ class GradientAccumulationTest {
     train(dir, adamW(3), 2, false, 7);
 
     assertThatThrownBy(() -> train(dir, adamW(4), 2, true, null))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ai.noether.api.ConfigException.class)
         .hasMessageContaining("after 1 batches of a gradient-accumulation window")
         .hasMessageContaining("trainer.accumulate_grad_batches: 4")
         .hasMessageContaining("(accumulate_grad_batches: 3)");
