@@ -205,4 +205,30 @@ class CallbacksAcrossAResumeTest {
     assertThat(runs.resumedDir().resolve("plots")).isDirectoryContaining("glob:**/loss.png")
         .isDirectoryContaining("glob:**/lr.png").isDirectoryContaining("glob:**/accuracy.png");
   }
+
+  @Test
+  void topKBestCheckpointsSurviveAResumeAndLeaveOtherTagsAlone() {
+    Supplier<List<Callback>> callbacks = () -> List.of(
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(2))),
+        new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, 2)));
+    Runs runs = runBothWays(6, 21, callbacks);
+
+    java.util.Set<String> resumedTags = new java.util.TreeSet<>(runs.resumedStore().tokens(STAGE));
+    // The interruption's emergency checkpoint is the resumed run's own, and top-k deletes never touch it.
+    assertThat(resumedTags.remove("E2_U21_S168.signal")).isTrue();
+    assertThat(resumedTags).as("tags on disk")
+        .isEqualTo(runs.straightStore().tokens(STAGE))
+        .contains("best.loss~valid~total", "E2_U16_S128", "E4_U32_S256", "E6_U48_S384")
+        .filteredOn(t -> t.startsWith("best.loss~valid~total.E")).hasSize(2);
+    for (String token : runs.straightStore().tokens(STAGE)) {
+      if (token.startsWith("best.")) {
+        CheckpointTag tag = CheckpointTag.parse(token);
+        assertThat(StateTrees.difference(runs.resumedStore().tree(STAGE, tag, "mlp", null, CheckpointFileKind.MODEL),
+            runs.straightStore().tree(STAGE, tag, "mlp", null, CheckpointFileKind.MODEL))).as(token).isNull();
+      }
+    }
+    String key = "best-checkpoint/loss/valid/total";
+    assertThat(StateTrees.difference(callbackState(runs.resumedStore(), key), callbackState(runs.straightStore(), key)))
+        .isNull();
+  }
 }

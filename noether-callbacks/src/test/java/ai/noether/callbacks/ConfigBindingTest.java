@@ -3,16 +3,16 @@ package ai.noether.callbacks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Interval;
+import ai.noether.api.metric.Direction;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.callbacks.best.BestCheckpointCallbackConfig;
 import ai.noether.callbacks.checkpoint.CheckpointCallbackConfig;
 import ai.noether.callbacks.ema.EmaCallbackConfig;
 import ai.noether.callbacks.logging.LrMonitorCallbackConfig;
-import ai.noether.callbacks.metric.MetricMode;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.stopping.FixedStopCallbackConfig;
-import ai.noether.api.ConfigException;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigBinder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,13 +111,14 @@ class ConfigBindingTest {
   @Test
   void snakeCaseKeysFillTheRecords() throws Exception {
     BestCheckpointCallbackConfig best = (BestCheckpointCallbackConfig) bind(
-        "kind: best-checkpoint\nmetric_key: accuracy/valid\ntolerances: [10, 3]\n");
-    assertThat(best.metricMode()).isEqualTo(MetricMode.MAX);
+        "kind: best-checkpoint\nmetric_key: accuracy/valid\ntolerances: [10, 3]\nsave_top_k: 3\n");
+    assertThat(best.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER))).isEqualTo(Direction.HIGHER_IS_BETTER);
+    assertThat(best.saveTopK()).isEqualTo(3);
     assertThat(best.tolerances()).isEqualTo(List.of(3, 10));
 
     EarlyStoppingCallbackConfig stopping = (EarlyStoppingCallbackConfig) bind(
         "kind: early-stopping\nmetric_key: loss/valid/total\npatience: 5\nmode: MAX\n");
-    assertThat(stopping.metricMode()).isEqualTo(MetricMode.MAX);
+    assertThat(stopping.direction(Map.of("loss", Direction.LOWER_IS_BETTER))).isEqualTo(Direction.HIGHER_IS_BETTER);
     assertThat(stopping.minDelta()).isZero();
 
     FixedStopCallbackConfig fixed = (FixedStopCallbackConfig) bind("kind: fixed-stop\nat_sample: 5000\n");

@@ -6,6 +6,7 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigBinder;
+import ai.noether.core.registry.RunContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class DocumentedExampleTest {
       CallbackFactory factory = factories.get(kind);
       Object config = ConfigBinder.bind(ComponentBlock.of("trainer.callbacks[" + i + "]", kind, settings),
           factory.configType(), "callback '" + kind + "'");
-      Callback callback = factory.create(config, null);
+      Callback callback = factory.create(config, new RunContext());
       assertThat(callback).as(kind).isNotNull();
       built.add(kind);
     }

@@ -1,7 +1,10 @@
 package ai.noether.api.check;
 
 import ai.noether.api.callback.Interval;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.tensor.HostTensor;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,23 +30,75 @@ import java.util.Optional;
  *     (class indices against the number of classes); null as for {@code features}
  * @param modelOutput one sample's prediction as the model factory declares it
  *     ({@link ai.noether.api.spi.ModelFactory#outputShape}); null when it does not
+ * @param accumulateGradBatches {@code trainer.accumulate_grad_batches}: batches whose gradients
+ *     make one update; at least 1
+ * @param metricDirections the training step's {@link ai.noether.api.train.TrainingStep#metricDirections},
+ *     or null while the step is not built yet (the first round of checks): a component checks the
+ *     directions of the metrics it watches only when they are known
  */
 public record RunPlan(
     long maxEpochs, long maxUpdates, long maxSamples, int batchSize, long trainSize, boolean hasValidation,
-    SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput) {
+    SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput,
+    int accumulateGradBatches, Map<String, Direction> metricDirections) {
 
   public RunPlan {
     int limits = (maxEpochs > 0 ? 1 : 0) + (maxUpdates > 0 ? 1 : 0) + (maxSamples > 0 ? 1 : 0);
-    if (limits != 1 || batchSize <= 0 || trainSize < 0) {
-      throw new IllegalArgumentException("a run plan needs exactly one positive limit, a positive batch size and a"
-          + " training size; got max_epochs=" + maxEpochs + ", max_updates=" + maxUpdates + ", max_samples="
-          + maxSamples + ", batch_size=" + batchSize + ", training samples=" + trainSize);
+    if (limits != 1 || batchSize <= 0 || trainSize < 0 || accumulateGradBatches <= 0) {
+      throw new IllegalArgumentException("a run plan needs exactly one positive limit, a positive batch size, a"
+          + " training size and at least one batch per update; got max_epochs=" + maxEpochs + ", max_updates="
+          + maxUpdates + ", max_samples=" + maxSamples + ", batch_size=" + batchSize + ", training samples=" + trainSize
+          + ", accumulate_grad_batches=" + accumulateGradBatches);
+    }
+    metricDirections = metricDirections == null ? null : Map.copyOf(metricDirections);
+  }
+
+  /** A plan of one batch per update whose metric directions are not known yet. */
+  public RunPlan(
+      long maxEpochs, long maxUpdates, long maxSamples, int batchSize, long trainSize, boolean hasValidation,
+      SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput) {
+    this(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets, trainTargets,
+        modelOutput, 1, null);
+  }
+
+  /** This plan with the training step's metric directions known. */
+  public RunPlan withMetricDirections(Map<String, Direction> directions) {
+    return new RunPlan(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets,
+        trainTargets, modelOutput, accumulateGradBatches, directions);
+  }
+
+  /** This plan with {@code accumulateGradBatches} batches per update. */
+  public RunPlan withAccumulateGradBatches(int batches) {
+    return new RunPlan(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets,
+        trainTargets, modelOutput, batches, metricDirections);
+  }
+
+  /**
+   * Checks the direction of a metric a component selects by: reports an error at
+   * {@code metricKeyKey} when {@code mode} is absent and the step declares nothing for the metric.
+   * Does nothing while the directions are not known ({@link #metricDirections()} null) or when a
+   * mode is given (its value is checked when the config is bound).
+   */
+  public void checkDirection(String mode, String metricKey, String modeKey, String metricKeyKey,
+      ConfigProblems problems) {
+    if (mode != null || metricKey == null || metricDirections == null) {
+      return;
+    }
+    if (MetricDirections.declared(metricKey, metricDirections).isEmpty()) {
+      problems.error(metricKeyKey, MetricDirections.undeclared(metricKey, metricDirections, modeKey));
     }
   }
 
-  /** Updates in one epoch: the training split in batches, the last one possibly smaller. */
-  public long updatesPerEpoch() {
+  /** Batches in one epoch: the training split in batches, the last one possibly smaller. */
+  public long batchesPerEpoch() {
     return trainSize == 0 ? 0 : (trainSize + batchSize - 1) / batchSize;
+  }
+
+  /**
+   * Updates in one epoch: one per {@code accumulate_grad_batches} batches, the last one of an epoch
+   * possibly over fewer.
+   */
+  public long updatesPerEpoch() {
+    return (batchesPerEpoch() + accumulateGradBatches - 1) / accumulateGradBatches;
   }
 
   /** The update count at which training ends. */
@@ -60,7 +115,8 @@ public record RunPlan(
     }
     // Sample limits end at the first update that reaches them: whole epochs plus the rest.
     long rest = maxSamples % trainSize;
-    return maxSamples / trainSize * perEpoch + (rest + batchSize - 1) / batchSize;
+    long restBatches = (rest + batchSize - 1) / batchSize;
+    return maxSamples / trainSize * perEpoch + (restBatches + accumulateGradBatches - 1) / accumulateGradBatches;
   }
 
   /** Epochs completed when the run ends. */
@@ -76,7 +132,8 @@ public record RunPlan(
       return 0;
     }
     long updates = totalUpdates();
-    return updates / perEpoch * trainSize + Math.min(trainSize, updates % perEpoch * batchSize);
+    return updates / perEpoch * trainSize
+        + Math.min(trainSize, updates % perEpoch * accumulateGradBatches * batchSize);
   }
 
   /**
@@ -110,7 +167,9 @@ public record RunPlan(
       return limitText();
     }
     return limitText() + " (" + totalUpdates() + " updates: " + updatesPerEpoch() + " per epoch, " + trainSize
-        + " training samples in batches of trainer.batch_size: " + batchSize + ")";
+        + " training samples in batches of trainer.batch_size: " + batchSize
+        + (accumulateGradBatches > 1 ? ", trainer.accumulate_grad_batches: " + accumulateGradBatches + " per update" : "")
+        + ")";
   }
 
   /** The features shape, if the training split says. */

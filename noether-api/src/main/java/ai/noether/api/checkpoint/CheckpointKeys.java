@@ -37,6 +37,15 @@ public final class CheckpointKeys {
   public static final String SAMPLE = "sample";
   /** Batches of the current epoch already trained (position in the epoch's data order). */
   public static final String BATCH_IN_EPOCH = "batch_in_epoch";
+  /**
+   * In a checkpoint taken inside a gradient-accumulation window: the batches of the window whose
+   * gradients are summed so far (absent at an update boundary).
+   */
+  public static final String ACCUMULATED_BATCHES = "accumulated_batches";
+  /** With {@link #ACCUMULATED_BATCHES}: the summed gradients by parameter path. */
+  public static final String ACCUMULATED_GRADIENTS = "accumulated_gradients";
+  /** With {@link #ACCUMULATED_BATCHES}: {@code trainer.accumulate_grad_batches} of the run that wrote it. */
+  public static final String ACCUMULATE_GRAD_BATCHES = "accumulate_grad_batches";
   /** The run seed every random stream is derived from. */
   public static final String SEED = "seed";
   /** The most recent value of every logged metric. */

@@ -35,6 +35,35 @@ class RunPlanTest {
   }
 
   @Test
+  void withAccumulationAnUpdateIsThatManyBatchesAndAnEpochsLastUpdateTheRest() {
+    RunPlan plan = run(0, 0, 250).withAccumulateGradBatches(3);
+
+    assertThat(plan.batchesPerEpoch()).isEqualTo(13);
+    assertThat(plan.updatesPerEpoch()).as("3 + 3 + 3 + 3 + 1 batches").isEqualTo(5);
+    assertThat(plan.totalUpdates()).as("2 epochs, then 50 samples in 7 batches, in 3 updates").isEqualTo(13);
+    assertThat(plan.totalSamples()).as("the third update of the last epoch ends after 9 batches").isEqualTo(272);
+    assertThat(plan.lengthText()).isEqualTo("trainer.max_samples: 250 (13 updates: 5 per epoch, 100 training samples"
+        + " in batches of trainer.batch_size: 8, trainer.accumulate_grad_batches: 3 per update)");
+  }
+
+  @Test
+  void aMetricDirectionIsCheckedOnceTheStepsDeclarationsAreKnown() {
+    ConfigProblems unknownYet = new ConfigProblems();
+    run(1, 0, 0).checkDirection(null, "nasa_score/valid/rul", "mode", "metric_key", unknownYet);
+    assertThat(unknownYet.errors()).isEmpty();
+
+    RunPlan known = run(1, 0, 0).withMetricDirections(java.util.Map.of("loss", ai.noether.api.metric.Direction.LOWER_IS_BETTER));
+    ConfigProblems problems = new ConfigProblems();
+    known.checkDirection(null, "nasa_score/valid/rul", "mode", "metric_key", problems);
+    known.checkDirection("min", "nasa_score/valid/rul", "mode", "metric_key", problems);
+    known.checkDirection(null, "loss/valid/total", "mode", "metric_key", problems);
+    assertThat(problems.errors()).hasSize(1);
+    assertThat(problems.errors().get(0).path()).isEqualTo("metric_key");
+    assertThat(problems.errors().get(0).message()).startsWith("'nasa_score/valid/rul': it is not known whether lower or"
+        + " higher is better for 'nasa_score': the training step declares directions for {loss: min} only.");
+  }
+
+  @Test
   void anUpdateLimitIsItsOwnLength() {
     RunPlan plan = run(0, 20, 0);
 

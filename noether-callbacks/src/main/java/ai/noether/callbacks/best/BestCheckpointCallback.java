@@ -3,6 +3,9 @@ package ai.noether.callbacks.best;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.model.Model;
 import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.state.Stateful;
@@ -28,10 +31,19 @@ import org.slf4j.LoggerFactory;
  * from then on it is frozen. It is the checkpoint early stopping with {@code patience: N} would have
  * ended with, so one run shows what several patiences would have given.
  *
- * <p><b>Resume.</b> The best value, its iteration, the count of values since, and the tolerance
- * checkpoints' status are this callback's state (key {@code best-checkpoint/<metric_key>}), so a
- * resumed run keeps comparing against the best of the whole stage. It writes and replaces only its
- * own tags; it never deletes anything.
+ * <p><b>Top k.</b> With {@code save_top_k: k > 1} it also keeps the model files of the k best values
+ * so far, each under {@code best.{metric}.E{epoch}_U{update}_S{sample}} (the iteration it was seen
+ * at). A value enters when fewer than k are kept or it beats the worst kept one; the one that drops
+ * out has its tag deleted. Ties keep the earlier value.
+ *
+ * <p><b>Resume.</b> The best value, its iteration, the count of values since, the tolerance
+ * checkpoints' status and the kept top-k values with their iterations are this callback's state
+ * (key {@code best-checkpoint/<metric_key>}), so a resumed run keeps comparing against the best of
+ * the whole stage and deletes exactly the top-k tags it would have deleted. It writes and replaces
+ * only its own tags, and deletes only top-k tags its state keeps: tags of other callbacks and
+ * periodic checkpoints are never touched (the store deletes one tag's names only, even when another
+ * tag shares its files). Resuming from a checkpoint older than the newest top-k save leaves the
+ * top-k tags written after it on disk, as they were.
  *
  * <p>Not thread-safe: used on the training thread.
  */
@@ -41,27 +53,51 @@ public final class BestCheckpointCallback implements Callback, Stateful {
   public static final String STATE_KEY_PREFIX = "best-checkpoint/";
   static final String TOLERANCES = "tolerances";
   static final String FROZEN = "frozen";
+  static final String TOP_K = "top_k";
+  static final String VALUE = "value";
+  static final String ITERATION = "iteration";
 
   private final BestCheckpointCallbackConfig config;
   private final BestTracker tracker;
   /** Per tolerance: the tracker of the values it kept (its best), and whether it is frozen. */
   private final Map<Integer, Tolerance> tolerances = new LinkedHashMap<>();
+  private final Direction direction;
+  /** With save_top_k above 1: the kept values, best first. */
+  private final List<Kept> topK = new ArrayList<>();
+
+  /** A top-k checkpoint: its value and the iteration it was seen (and saved) at. */
+  private record Kept(double value, TrainingIteration iteration) {}
 
   private static final class Tolerance {
     final BestTracker kept;
     boolean frozen;
 
-    Tolerance(BestCheckpointCallbackConfig config) {
-      kept = new BestTracker(config.metricMode(), 0);
+    Tolerance(Direction direction) {
+      kept = new BestTracker(direction, 0);
     }
   }
 
-  public BestCheckpointCallback(BestCheckpointCallbackConfig config) {
+  /**
+   * A callback selecting in {@code direction}.
+   *
+   * @param direction whether lower or higher values of the metric are better
+   */
+  public BestCheckpointCallback(BestCheckpointCallbackConfig config, Direction direction) {
     this.config = Objects.requireNonNull(config, "config");
-    this.tracker = new BestTracker(config.metricMode(), 0);
+    this.direction = Objects.requireNonNull(direction, "direction");
+    this.tracker = new BestTracker(direction, 0);
     for (int n : config.tolerances()) {
-      tolerances.put(n, new Tolerance(config));
+      tolerances.put(n, new Tolerance(direction));
     }
+  }
+
+  /**
+   * A callback in the configured {@code mode}, or for a loss (what every step declares).
+   *
+   * @throws IllegalArgumentException when neither tells the direction
+   */
+  public BestCheckpointCallback(BestCheckpointCallbackConfig config) {
+    this(config, config.direction(MetricDirections.DEFAULT));
   }
 
   /** The tag of the best checkpoint: {@code best.{metric}}. */
@@ -72,6 +108,16 @@ public final class BestCheckpointCallback implements Callback, Stateful {
   /** The tag of the tolerance-N checkpoint: {@code best.{metric}.tolerance{N}}. */
   public CheckpointTag toleranceTag(int n) {
     return CheckpointTag.best(config.metricKey() + ".tolerance" + n);
+  }
+
+  /** The tag of a top-k checkpoint: {@code best.{metric}.E{epoch}_U{update}_S{sample}}. */
+  public CheckpointTag topKTag(TrainingIteration at) {
+    return CheckpointTag.best(config.metricKey() + "." + at);
+  }
+
+  /** The iterations of the kept top-k checkpoints, best first; empty unless save_top_k is above 1. */
+  public List<TrainingIteration> topK() {
+    return topK.stream().map(Kept::iteration).toList();
   }
 
   /** The best value so far, or null before the first one. */
@@ -91,6 +137,9 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     if (value == null) {
       return;
     }
+    if (config.saveTopK() > 1) {
+      keepTopK(context, value);
+    }
     if (!tracker.observe(value, context.iteration())) {
       for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {
         if (!t.getValue().frozen && tracker.sinceBest() >= t.getKey()) {
@@ -101,13 +150,7 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       }
       return;
     }
-    List<ModelSnapshot> models = new ArrayList<>();
-    for (Model m : context.models().values()) {
-      models.add(new ModelSnapshot(m.name(), null, m.stateDict()));
-    }
-    if (config.saveEma()) {
-      models.addAll(context.callbackModels());
-    }
+    List<ModelSnapshot> models = models(context);
     LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.core.training.MetricFormat.format(value),
         context.iteration(), bestTag());
     context.checkpoints().saveModels(bestTag(), models);
@@ -119,9 +162,45 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     }
   }
 
+  private List<ModelSnapshot> models(TrainingContext context) {
+    List<ModelSnapshot> models = new ArrayList<>();
+    for (Model m : context.models().values()) {
+      models.add(new ModelSnapshot(m.name(), null, m.stateDict()));
+    }
+    if (config.saveEma()) {
+      models.addAll(context.callbackModels());
+    }
+    return models;
+  }
+
+  /** Saves the value's models under its top-k tag if it is among the k best; deletes what drops out. */
+  private void keepTopK(TrainingContext context, double value) {
+    TrainingIteration at = context.iteration();
+    // The same iteration twice (a metric logged again) is one checkpoint: its tag would be shared.
+    topK.removeIf(k -> k.iteration().equals(at));
+    boolean enters = !Double.isNaN(value)
+        && (topK.size() < config.saveTopK() || direction.isImprovement(value, topK.get(topK.size() - 1).value(), 0));
+    if (enters) {
+      int position = 0;
+      while (position < topK.size() && !direction.isImprovement(value, topK.get(position).value(), 0)) {
+        position++;
+      }
+      topK.add(position, new Kept(value, at));
+      context.checkpoints().saveModels(topKTag(at), models(context));
+    }
+    while (topK.size() > config.saveTopK()) {
+      Kept out = topK.remove(topK.size() - 1);
+      LOG.info("{} = {} at {} dropped out of the {} best; deleting {}", config.metricKey(), out.value(), out.iteration(),
+          config.saveTopK(), topKTag(out.iteration()));
+      context.checkpoints().delete(topKTag(out.iteration()));
+    }
+  }
+
   /**
    * {@code best}, {@code best_iteration}, {@code since_best} and {@code tolerances}: per N (as a
-   * string key) the kept {@code best}, {@code best_iteration} and {@code frozen}.
+   * string key) the kept {@code best}, {@code best_iteration} and {@code frozen}; with
+   * {@code save_top_k} above 1 also {@code top_k}: the kept {@code value} and {@code iteration}
+   * pairs, best first.
    */
   @Override
   public Map<String, Object> state() {
@@ -133,6 +212,16 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       t.put(Integer.toString(n), entry);
     });
     s.put(TOLERANCES, t);
+    if (config.saveTopK() > 1) {
+      List<Object> kept = new ArrayList<>();
+      for (Kept k : topK) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put(VALUE, k.value());
+        entry.put(ITERATION, k.iteration().toString());
+        kept.add(entry);
+      }
+      s.put(TOP_K, kept);
+    }
     return s;
   }
 
@@ -141,6 +230,7 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     Map<String, Object> saved = StateValues.requireMap(state, TOLERANCES);
     BestTracker loaded = new BestTracker(tracker.mode(), 0);
     loaded.loadState(state);
+    List<Kept> loadedTopK = loadTopK(state);
     Map<Integer, Map<String, Object>> savedTolerances = new LinkedHashMap<>();
     for (Integer n : tolerances.keySet()) {
       if (saved.containsKey(n.toString())) {
@@ -149,6 +239,8 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       }
     }
     tracker.loadState(state);
+    topK.clear();
+    topK.addAll(loadedTopK);
     for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {
       Map<String, Object> entry = savedTolerances.get(t.getKey());
       if (entry == null) {
@@ -160,5 +252,31 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       t.getValue().kept.loadState(entry);
       t.getValue().frozen = StateValues.requireBoolean(entry, FROZEN);
     }
+  }
+
+  /** The saved top-k entries; none when the checkpoint has none (save_top_k was 1, or is new). */
+  private List<Kept> loadTopK(Map<String, Object> state) {
+    List<Kept> loaded = new ArrayList<>();
+    if (config.saveTopK() <= 1 || !state.containsKey(TOP_K)) {
+      if (config.saveTopK() > 1) {
+        LOG.info("save_top_k of {} is new since the checkpoint; the top {} start with the next value", config.metricKey(),
+            config.saveTopK());
+      }
+      return loaded;
+    }
+    for (Object o : StateValues.requireList(state, TOP_K)) {
+      if (!(o instanceof Map<?, ?>)) {
+        throw new IllegalArgumentException("state key '" + TOP_K + "' must list maps of value and iteration, found " + o);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> entry = (Map<String, Object>) o;
+      Double value = StateValues.optionalDouble(entry, VALUE);
+      String iteration = StateValues.optionalString(entry, ITERATION);
+      if (value == null || iteration == null) {
+        throw new IllegalArgumentException("state key '" + TOP_K + "' has an entry without value or iteration: " + entry);
+      }
+      loaded.add(new Kept(value, TrainingIteration.parse(iteration)));
+    }
+    return loaded;
   }
 }

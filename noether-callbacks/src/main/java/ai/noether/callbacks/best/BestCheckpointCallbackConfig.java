@@ -1,10 +1,12 @@
 package ai.noether.callbacks.best;
 
-import ai.noether.callbacks.metric.MetricMode;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -15,7 +17,8 @@ import java.util.TreeSet;
  *   callbacks:
  *     - kind: best-checkpoint
  *       metric_key: loss/valid/total
- *       mode: min              # optional: inferred from the key (loss/error/mse/... min, accuracy/f1/auc/... max)
+ *       mode: min              # optional: as the training step declares the metric (loss: min)
+ *       save_top_k: 3          # optional: also keep the 3 best checkpoints, each under its iteration
  *       tolerances: [3, 10]    # optional
  *       save_ema: true         # optional: the EMA weights under the best tag too
  * }</pre>
@@ -23,8 +26,9 @@ import java.util.TreeSet;
  * @param metricKey {@code metric_key}: the metric to watch, exactly as logged (e.g.
  *     {@code loss/valid/total}, {@code accuracy/valid}, {@code loss/valid/total/ema=0.9999}).
  *     Required
- * @param mode {@code mode}: {@code min} or {@code max}; when absent it is inferred from the
- *     words of the metric key, and a key whose words do not tell is an error
+ * @param mode {@code mode}: {@code min} (lower is better) or {@code max}; when absent, the
+ *     direction the training step declares for the metric's name (the first part of the key:
+ *     {@code loss} for {@code loss/valid/total}); a metric with neither is a configuration error
  * @param tolerances {@code tolerances}: for each N, also keep the checkpoint early stopping with
  *     {@code patience: N} would have ended with: it follows the best checkpoint until, for the
  *     first time, N values in a row failed to improve on the best, and is frozen from then on.
@@ -33,6 +37,10 @@ import java.util.TreeSet;
  *     checkpoint (the {@code ema} callback's {@code {model}_ema={factor}} weights, as of the
  *     evaluation that set the new best) under the best and tolerance tags, so that an initializer
  *     can take the EMA weights of the best checkpoint; default false
+ * @param saveTopK {@code save_top_k}: how many of the best checkpoints to keep. 1 (default) keeps
+ *     {@code best.{metric}} alone; k &gt; 1 also keeps the k best values' model files, each under
+ *     {@code best.{metric}.E{epoch}_U{update}_S{sample}}, deleting the one that drops out of the k
+ *     best (only tags this callback wrote and still keeps). At least 1
  */
 public record BestCheckpointCallbackConfig(
     @JsonPropertyDescription("the metric to watch, exactly as logged, e.g. loss/valid/total")
@@ -43,7 +51,9 @@ public record BestCheckpointCallbackConfig(
     @JsonProperty(value = "tolerances") List<Integer> tolerances,
     @JsonPropertyDescription("also save the extra model files other callbacks add to checkpoints (the EMA weights)"
         + " under the best tag")
-    @JsonProperty(value = "save_ema") Boolean saveEma) {
+    @JsonProperty(value = "save_ema") Boolean saveEma,
+    @JsonPropertyDescription("how many of the best checkpoints to keep (default 1: best.{metric} alone)")
+    @JsonProperty(value = "save_top_k") Integer saveTopK) {
 
   /**
    * Validates and fills in defaults.
@@ -54,7 +64,9 @@ public record BestCheckpointCallbackConfig(
     if (metricKey == null || metricKey.isBlank()) {
       throw new IllegalArgumentException("metric_key is required, e.g. metric_key: loss/valid/total");
     }
-    MetricMode.resolve(mode, metricKey, "mode");
+    if (mode != null) {
+      Direction.parse(mode, "mode");
+    }
     List<Integer> checked = new ArrayList<>();
     for (Integer t : tolerances == null ? List.<Integer>of() : tolerances) {
       if (t == null || t < 1) {
@@ -64,15 +76,28 @@ public record BestCheckpointCallbackConfig(
     }
     tolerances = List.copyOf(new TreeSet<>(checked));
     saveEma = saveEma != null && saveEma;
+    if (saveTopK != null && saveTopK < 1) {
+      throw new IllegalArgumentException("save_top_k must be a whole number of at least 1, was " + saveTopK);
+    }
+    saveTopK = saveTopK == null ? 1 : saveTopK;
   }
 
-  /** A config watching {@code metricKey} with the inferred mode and no tolerances. */
+  /** The config as it was before {@code save_top_k}: one best checkpoint. */
+  public BestCheckpointCallbackConfig(String metricKey, String mode, List<Integer> tolerances, Boolean saveEma) {
+    this(metricKey, mode, tolerances, saveEma, null);
+  }
+
+  /** A config watching {@code metricKey} in the step's direction, with no tolerances. */
   public static BestCheckpointCallbackConfig of(String metricKey) {
     return new BestCheckpointCallbackConfig(metricKey, null, null, null);
   }
 
-  /** The mode: the configured one, or the one the metric key's words imply. */
-  public MetricMode metricMode() {
-    return MetricMode.resolve(mode, metricKey, "mode");
+  /**
+   * The direction: the configured {@code mode}, or what the training step declares.
+   *
+   * @throws IllegalArgumentException when neither tells, saying how to fix it
+   */
+  public Direction direction(Map<String, Direction> declared) {
+    return MetricDirections.resolve(mode, metricKey, declared, "mode", "metric_key");
   }
 }

@@ -1,8 +1,11 @@
 package ai.noether.callbacks.best;
 
 import ai.noether.api.callback.Callback;
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
+import ai.noether.callbacks.metric.Directions;
 
 /** {@code kind: best-checkpoint}: see {@link BestCheckpointCallback}. */
 public final class BestCheckpointCallbackFactory implements CallbackFactory<BestCheckpointCallbackConfig> {
@@ -26,6 +29,12 @@ public final class BestCheckpointCallbackFactory implements CallbackFactory<Best
 
   @Override
   public Callback create(BestCheckpointCallbackConfig config, ComponentContext context) {
-    return new BestCheckpointCallback(config);
+    return new BestCheckpointCallback(config, config.direction(Directions.declaredBy(context)));
+  }
+
+  /** A watched metric whose direction neither {@code mode} nor the training step gives is an error. */
+  @Override
+  public void check(BestCheckpointCallbackConfig config, RunPlan plan, ConfigProblems problems) {
+    plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);
   }
 }

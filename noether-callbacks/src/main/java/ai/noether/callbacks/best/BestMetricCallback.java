@@ -2,6 +2,8 @@ package ai.noether.callbacks.best;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.state.Stateful;
 import ai.noether.callbacks.internal.StateValues;
 import ai.noether.callbacks.metric.BestTracker;
@@ -36,9 +38,23 @@ public final class BestMetricCallback implements Callback, Stateful {
   private final Map<String, Double> atBest = new LinkedHashMap<>();
   private boolean logging;
 
-  public BestMetricCallback(BestMetricCallbackConfig config) {
+  /**
+   * A callback selecting in {@code direction}.
+   *
+   * @param direction whether lower or higher values of the source are better
+   */
+  public BestMetricCallback(BestMetricCallbackConfig config, Direction direction) {
     this.config = Objects.requireNonNull(config, "config");
-    this.tracker = new BestTracker(config.metricMode(), 0);
+    this.tracker = new BestTracker(direction, 0);
+  }
+
+  /**
+   * A callback in the configured {@code mode}, or for a loss (what every step declares).
+   *
+   * @throws IllegalArgumentException when neither tells the direction
+   */
+  public BestMetricCallback(BestMetricCallbackConfig config) {
+    this(config, config.direction(MetricDirections.DEFAULT));
   }
 
   /** The key a target is logged under: {@code <target>/at_best/<source>}. */

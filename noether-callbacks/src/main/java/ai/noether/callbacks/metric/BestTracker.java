@@ -1,6 +1,7 @@
 package ai.noether.callbacks.metric;
 
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.api.metric.Direction;
 import ai.noether.callbacks.internal.StateValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class BestTracker {
   private static final String BEST_ITERATION = "best_iteration";
   private static final String SINCE_BEST = "since_best";
 
-  private final MetricMode mode;
+  private final Direction mode;
   private final double minDelta;
   private Double best;
   private TrainingIteration bestIteration;
@@ -28,7 +29,7 @@ public final class BestTracker {
    * @param mode which direction is better
    * @param minDelta how much a value must beat the best by to count as an improvement; 0 for any
    */
-  public BestTracker(MetricMode mode, double minDelta) {
+  public BestTracker(Direction mode, double minDelta) {
     this.mode = Objects.requireNonNull(mode, "mode");
     if (!(minDelta >= 0)) {
       throw new IllegalArgumentException("min_delta must be zero or positive, was " + minDelta);
@@ -51,7 +52,7 @@ public final class BestTracker {
     return false;
   }
 
-  public MetricMode mode() {
+  public Direction mode() {
     return mode;
   }
 

@@ -2,6 +2,8 @@ package ai.noether.callbacks.stopping;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.state.Stateful;
 import ai.noether.callbacks.metric.BestTracker;
 import java.util.Map;
@@ -29,9 +31,23 @@ public final class EarlyStoppingCallback implements Callback, Stateful {
   private final EarlyStoppingCallbackConfig config;
   private final BestTracker tracker;
 
-  public EarlyStoppingCallback(EarlyStoppingCallbackConfig config) {
+  /**
+   * A callback watching in {@code direction}.
+   *
+   * @param direction whether lower or higher values of the metric are better
+   */
+  public EarlyStoppingCallback(EarlyStoppingCallbackConfig config, Direction direction) {
     this.config = Objects.requireNonNull(config, "config");
-    this.tracker = new BestTracker(config.metricMode(), config.minDelta());
+    this.tracker = new BestTracker(direction, config.minDelta());
+  }
+
+  /**
+   * A callback in the configured {@code mode}, or for a loss (what every step declares).
+   *
+   * @throws IllegalArgumentException when neither tells the direction
+   */
+  public EarlyStoppingCallback(EarlyStoppingCallbackConfig config) {
+    this(config, config.direction(MetricDirections.DEFAULT));
   }
 
   /** {@code early-stopping/<metric_key>}. */

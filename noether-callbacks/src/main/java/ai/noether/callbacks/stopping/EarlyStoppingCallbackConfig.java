@@ -1,6 +1,8 @@
 package ai.noether.callbacks.stopping;
 
-import ai.noether.callbacks.metric.MetricMode;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
+import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -13,7 +15,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *       metric_key: loss/valid/total
  *       patience: 5          # values in a row without improvement before stopping
  *       min_delta: 0.001     # optional, default 0
- *       mode: min            # optional: inferred from the key
+ *       mode: min            # optional: as the training step declares the metric
  * }</pre>
  *
  * @param metricKey {@code metric_key}: the metric to watch, exactly as logged. Required
@@ -21,7 +23,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     best. Required, at least 1
  * @param minDelta {@code min_delta}: a value improves only if it beats the best by more than this;
  *     default 0, never negative
- * @param mode {@code mode}: {@code min} or {@code max}; inferred from the key when absent
+ * @param mode {@code mode}: {@code min} or {@code max}; when absent, the direction the training
+ *     step declares for the metric's name; a metric with neither is a configuration error
  */
 public record EarlyStoppingCallbackConfig(
     @JsonProperty("metric_key") String metricKey,
@@ -46,16 +49,22 @@ public record EarlyStoppingCallbackConfig(
       throw new IllegalArgumentException("min_delta must be zero or a positive number, was " + minDelta);
     }
     minDelta = minDelta == null ? 0.0 : minDelta;
-    MetricMode.resolve(mode, metricKey, "mode");
+    if (mode != null) {
+      Direction.parse(mode, "mode");
+    }
   }
 
-  /** A config with {@code min_delta: 0} and the inferred mode. */
+  /** A config with {@code min_delta: 0}, in the step's direction. */
   public static EarlyStoppingCallbackConfig of(String metricKey, int patience) {
     return new EarlyStoppingCallbackConfig(metricKey, patience, null, null);
   }
 
-  /** The mode: configured or inferred. */
-  public MetricMode metricMode() {
-    return MetricMode.resolve(mode, metricKey, "mode");
+  /**
+   * The direction: the configured {@code mode}, or what the training step declares.
+   *
+   * @throws IllegalArgumentException when neither tells, saying how to fix it
+   */
+  public Direction direction(Map<String, Direction> declared) {
+    return MetricDirections.resolve(mode, metricKey, declared, "mode", "metric_key");
   }
 }

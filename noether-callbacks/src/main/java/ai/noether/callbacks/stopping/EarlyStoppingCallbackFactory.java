@@ -1,8 +1,11 @@
 package ai.noether.callbacks.stopping;
 
 import ai.noether.api.callback.Callback;
+import ai.noether.api.check.ConfigProblems;
+import ai.noether.api.check.RunPlan;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
+import ai.noether.callbacks.metric.Directions;
 
 /** {@code kind: early-stopping}: see {@link EarlyStoppingCallback}. */
 public final class EarlyStoppingCallbackFactory implements CallbackFactory<EarlyStoppingCallbackConfig> {
@@ -26,6 +29,12 @@ public final class EarlyStoppingCallbackFactory implements CallbackFactory<Early
 
   @Override
   public Callback create(EarlyStoppingCallbackConfig config, ComponentContext context) {
-    return new EarlyStoppingCallback(config);
+    return new EarlyStoppingCallback(config, config.direction(Directions.declaredBy(context)));
+  }
+
+  /** A watched metric whose direction neither {@code mode} nor the training step gives is an error. */
+  @Override
+  public void check(EarlyStoppingCallbackConfig config, RunPlan plan, ConfigProblems problems) {
+    plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);
   }
 }

@@ -3,12 +3,21 @@ package ai.noether.callbacks.best;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.api.data.Dataset;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.model.ModelSnapshot;
+import ai.noether.api.train.TrainingStep;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TestContext;
 import ai.noether.callbacks.testing.TestModel;
 import ai.noether.callbacks.testing.TestTensor;
+import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.registry.RunContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +78,11 @@ class BestCheckpointCallbackTest {
   }
 
   @Test
-  void anAccuracyIsMaximised() {
+  void anAccuracyIsMaximisedAsTheStepDeclaresIt() {
     TestContext context = new TestContext(dir, model);
-    BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("accuracy/valid"));
+    BestCheckpointCallbackConfig config = BestCheckpointCallbackConfig.of("accuracy/valid");
+    BestCheckpointCallback callback =
+        new BestCheckpointCallback(config, config.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER)));
 
     evaluate(callback, context, model, "accuracy/valid", 1, 0.5, 0.7, 0.6, 0.8, 0.79);
 
@@ -153,9 +164,119 @@ class BestCheckpointCallbackTest {
     assertThatThrownBy(() -> new BestCheckpointCallbackConfig(null, null, null, null)).hasMessageContaining("metric_key is required");
     assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", "median", null, null))
         .hasMessageContaining("mode must be min or max").hasMessageContaining("median");
-    assertThatThrownBy(() -> BestCheckpointCallbackConfig.of("foo/valid"))
+    assertThatThrownBy(() -> BestCheckpointCallbackConfig.of("foo/valid").direction(MetricDirections.DEFAULT))
         .hasMessageContaining("'foo/valid'").hasMessageContaining("mode: min");
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, 0))
+        .hasMessageContaining("save_top_k must be a whole number of at least 1, was 0");
     assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(0), null))
         .hasMessageContaining("tolerances");
+  }
+
+  private static final ComponentRegistry REGISTRY = ComponentRegistry.load();
+
+  /** A best-checkpoint callback built as a run builds it, with a step that declares {@code declared}. */
+  private static BestCheckpointCallback viaRegistry(Map<String, Object> settings, Map<String, Direction> declared) {
+    RunContext context = new RunContext().put(TrainingStep.class, new DeclaringStep(declared));
+    return (BestCheckpointCallback) REGISTRY.createCallback(
+        ComponentBlock.of("trainer.callbacks[0]", "best-checkpoint", settings), context);
+  }
+
+  @Test
+  void aLowerIsBetterNasaScoreKeepsTheLowestScoringModel() {
+    // The name says "score"; inferring from it used to keep the worst model (80 at update 3).
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = viaRegistry(Map.of("metric_key", "nasa_score/valid/rul"),
+        Map.of("loss", Direction.LOWER_IS_BETTER, "nasa_score", Direction.LOWER_IS_BETTER));
+
+    evaluate(callback, context, model, "nasa_score/valid/rul", 1, 50, 30, 80, 20, 25);
+
+    assertThat(callback.best()).isEqualTo(20);
+    assertThat(savedWeight(context, CheckpointTag.best("nasa_score/valid/rul"))).isEqualTo(4f);
+  }
+
+  @Test
+  void anExplicitModeWinsOverTheStepsDeclaration() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = viaRegistry(Map.of("metric_key", "nasa_score/valid/rul", "mode", "max"),
+        Map.of("nasa_score", Direction.LOWER_IS_BETTER));
+
+    evaluate(callback, context, model, "nasa_score/valid/rul", 1, 50, 30, 80, 20);
+
+    assertThat(savedWeight(context, CheckpointTag.best("nasa_score/valid/rul"))).isEqualTo(3f);
+  }
+
+  @Test
+  void aMetricWithoutModeOrDeclarationIsAConfigErrorSayingHowToFixIt() {
+    assertThatThrownBy(() -> viaRegistry(Map.of("metric_key", "nasa_score/valid/rul"), MetricDirections.DEFAULT))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trainer.callbacks[0]")
+        .hasMessageContaining("metric_key 'nasa_score/valid/rul'")
+        .hasMessageContaining("{loss: min}")
+        .hasMessageContaining("Set mode: min (lower is better) or mode: max (higher is better)");
+  }
+
+  private static BestCheckpointCallback topK(int k) {
+    return new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, k));
+  }
+
+  private static CheckpointTag top(int update) {
+    return CheckpointTag.best("loss/valid/total." + new TrainingIteration(0, update, update * 10L));
+  }
+
+  @Test
+  void saveTopKKeepsTheKBestAndDeletesOnlyTheTagsThatDropOut() {
+    TestContext context = new TestContext(dir, model);
+    BestCheckpointCallback callback = topK(2);
+
+    evaluate(callback, context, model, "loss/valid/total", 1, 5, 3, 4, 1, 2, 9);
+
+    assertThat(context.writer.deletes).containsExactly(top(1), top(3), top(2));
+    assertThat(callback.topK()).containsExactly(new TrainingIteration(0, 4, 40), new TrainingIteration(0, 5, 50));
+    assertThat(savedWeight(context, top(4))).isEqualTo(4f);
+    assertThat(savedWeight(context, top(5))).isEqualTo(5f);
+    assertThat(savedWeight(context, CheckpointTag.best("loss/valid/total"))).isEqualTo(4f);
+    assertThat(context.writer.modelSaves).doesNotContainKey(top(6));
+    assertThat(top(4).token()).isEqualTo("best.loss~valid~total.E0_U4_S40");
+  }
+
+  @Test
+  void saveTopKContinuesAcrossAResumeAsIfUninterrupted() {
+    double[] values = {5, 3, 4, 1, 2, 0.5, 6, 0.7};
+    TestContext straight = new TestContext(dir, model);
+    BestCheckpointCallback a = topK(3);
+    evaluate(a, straight, model, "loss/valid/total", 1, values);
+
+    TestContext before = new TestContext(dir, model);
+    BestCheckpointCallback b = topK(3);
+    evaluate(b, before, model, "loss/valid/total", 1, java.util.Arrays.copyOfRange(values, 0, 4));
+    Map<String, Object> saved = StateTrees.roundTrip(b.state());
+    BestCheckpointCallback c = topK(3);
+    c.loadState(saved);
+    TestContext after = new TestContext(dir, model);
+    evaluate(c, after, model, "loss/valid/total", 5, java.util.Arrays.copyOfRange(values, 4, values.length));
+
+    List<CheckpointTag> deletes = new ArrayList<>(before.writer.deletes);
+    deletes.addAll(after.writer.deletes);
+    assertThat(deletes).isEqualTo(straight.writer.deletes);
+    assertThat(c.topK()).isEqualTo(a.topK());
+    assertThat(c.state()).isEqualTo(a.state());
+  }
+
+  /** A step that only declares metric directions. */
+  private record DeclaringStep(Map<String, Direction> declared) implements TrainingStep {
+    @Override
+    public double train(long[] sampleIndices, long seed) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, Double> evaluate(Dataset dataset, String split) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, Direction> metricDirections() {
+      return declared;
+    }
   }
 }

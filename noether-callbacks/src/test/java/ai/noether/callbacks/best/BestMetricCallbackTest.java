@@ -3,6 +3,8 @@ package ai.noether.callbacks.best;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TestContext;
 import java.nio.file.Path;
@@ -42,7 +44,8 @@ class BestMetricCallbackTest {
   void configuredTargetsAreReadFromTheLatestValues() {
     TestContext context = new TestContext(dir);
     BestMetricCallback callback = new BestMetricCallback(
-        new BestMetricCallbackConfig("accuracy/valid", List.of("loss/train/total", "missing/key"), null));
+        new BestMetricCallbackConfig("accuracy/valid", List.of("loss/train/total", "missing/key"), null),
+        Direction.HIGHER_IS_BETTER);
     context.listeners.add(callback);
 
     context.log(Map.of("loss/train/total", 0.3));
@@ -76,6 +79,7 @@ class BestMetricCallbackTest {
   @Test
   void configNeedsASourceKey() {
     assertThatThrownBy(() -> new BestMetricCallbackConfig(" ", null, null)).hasMessageContaining("source_key");
-    assertThatThrownBy(() -> new BestMetricCallbackConfig("throughput", null, null)).hasMessageContaining("mode");
+    assertThatThrownBy(() -> new BestMetricCallbackConfig("throughput", null, null).direction(MetricDirections.DEFAULT))
+        .hasMessageContaining("source_key 'throughput'").hasMessageContaining("mode: max");
   }
 }

@@ -3,6 +3,7 @@ package ai.noether.callbacks.stopping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.metric.Direction;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TestContext;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ class EarlyStoppingCallbackTest {
   @Test
   void anAccuracyMustRise() {
     TestContext context = new TestContext(dir);
-    EarlyStoppingCallback callback = new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("accuracy/valid", 1));
+    EarlyStoppingCallback callback =
+        new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("accuracy/valid", 1), Direction.HIGHER_IS_BETTER);
 
     assertThat(feedUntilStop(callback, context, "accuracy/valid", 0.5, 0.6, 0.7, 0.65, 0.9)).isEqualTo(4);
   }

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *       {@link RunPlan} (the run's length in epochs, updates and samples; the training split's
  *       feature and target shapes; the model's declared output shape). Needs the data source, not
  *       the model. All problems of all blocks are collected and reported together.
+ *   <li>{@link #checkMetricDirections}: once the training step is built, the checks again with its
+ *       {@link TrainingStep#metricDirections} in the plan, so that a callback or schedule that
+ *       selects by a metric whose direction neither its {@code mode:} nor the step gives is
+ *       reported before training.
  *   <li>{@link #dryRun}: the training step's forward pass and loss on one batch, without
  *       backward, optimizer step or randomness ({@link TrainingStep#dryRun}), which catches what the
  *       components could not check from their configs (a plugin model, an unusual dataset). Runs
@@ -79,6 +83,28 @@ public final class Preflight {
     checkEvaluation(config, plan, problems);
     List<ConfigProblems.Problem> warnings = problems.warnings();
     warnings.forEach(w -> LOG.warn("{}: {}", where(blocks, w.path()), w));
+    throwIfErrors(problems, blocks);
+    return warnings;
+  }
+
+  /**
+   * The checks of the blocks that select by a metric (the schedule and the callbacks) again, now
+   * with the training step's metric directions in the plan. Runs after {@link #checkComponents}
+   * passed, so it reports only what the directions add; its warnings were logged already.
+   *
+   * @throws ConfigException listing every metric whose direction is unknown
+   */
+  public static void checkMetricDirections(RunConfig config, ComponentRegistry registry, DataSource data,
+      TrainingStep step) {
+    ConfigProblems problems = new ConfigProblems();
+    List<ComponentBlock> blocks = new ArrayList<>();
+    RunPlan plan = plan(config, registry, data).withMetricDirections(step.metricDirections());
+    config.optimizer().optSchedule().ifPresent(b -> check(registry, ComponentCategory.SCHEDULE, b, plan, problems, blocks));
+    config.trainer().callbacks().forEach(b -> check(registry, ComponentCategory.CALLBACK, b, plan, problems, blocks));
+    throwIfErrors(problems, blocks);
+  }
+
+  private static void throwIfErrors(ConfigProblems problems, List<ComponentBlock> blocks) {
     List<ConfigProblems.Problem> errors = problems.errors();
     if (!errors.isEmpty()) {
       StringBuilder sb = new StringBuilder();
@@ -89,7 +115,6 @@ public final class Preflight {
       }
       throw new ConfigException(sb.toString());
     }
-    return warnings;
   }
 
   /**
@@ -150,6 +175,7 @@ public final class Preflight {
       context.put(Model.class, model);
       TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
       built.push(step);
+      checkMetricDirections(config, registry, data, step);
       dryRun(config, model, step, data);
       return warnings;
     } finally {
@@ -200,7 +226,8 @@ public final class Preflight {
       LOG.debug("model factory of {} does not declare its output shape: {}", modelBlock.path(), e.toString());
     }
     return new RunPlan(s.maxEpochs(), s.maxUpdates(), s.maxSamples(), s.batchSize(), train.size(),
-        data.validation().isPresent(), features, targets, tensors == null ? null : tensors.targets(), output);
+        data.validation().isPresent(), features, targets, tensors == null ? null : tensors.targets(), output)
+        .withAccumulateGradBatches(s.accumulateGradBatches());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

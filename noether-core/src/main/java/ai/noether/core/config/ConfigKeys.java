@@ -55,6 +55,8 @@ public final class ConfigKeys {
   public static final String NON_FINITE_LOSS = "non_finite_loss";
   public static final String STOP_TIMEOUT_SECONDS = "stop_timeout_seconds";
   public static final String MAX_FAILED_SAVES = "max_failed_saves";
+  /** Batches whose gradients are summed (and averaged) into one optimizer update. */
+  public static final String ACCUMULATE_GRAD_BATCHES = "accumulate_grad_batches";
 
   /** The root keys in the order the resolved configuration is written. */
   public static final List<String> ROOT = List.of(
@@ -76,5 +78,5 @@ public final class ConfigKeys {
       KIND, MAX_EPOCHS, MAX_UPDATES, MAX_SAMPLES, BATCH_SIZE,
       EVAL_EVERY_N_EPOCHS, EVAL_EVERY_N_UPDATES, EVAL_EVERY_N_SAMPLES,
       LOG_EVERY_N_EPOCHS, LOG_EVERY_N_UPDATES, LOG_EVERY_N_SAMPLES, CALLBACKS, LOGGERS, NON_FINITE_LOSS,
-      STOP_TIMEOUT_SECONDS, MAX_FAILED_SAVES);
+      STOP_TIMEOUT_SECONDS, MAX_FAILED_SAVES, ACCUMULATE_GRAD_BATCHES);
 }

@@ -317,6 +317,11 @@ public final class RunConfigLoader {
       errors.add(t.invalid(MAX_FAILED_SAVES, "must be at most " + Integer.MAX_VALUE + ", was " + maxFailedSaves));
       return null;
     }
+    Long accumulate = errors.read(() -> t.positive(ACCUMULATE_GRAD_BATCHES), null);
+    if (accumulate != null && accumulate > Integer.MAX_VALUE) {
+      errors.add(t.invalid(ACCUMULATE_GRAD_BATCHES, "must be at most " + Integer.MAX_VALUE + ", was " + accumulate));
+      return null;
+    }
     if (limit == null || batchSize == null || batchSize <= 0 || batchSize > Integer.MAX_VALUE || step == null) {
       return null;
     }
@@ -324,7 +329,8 @@ public final class RunConfigLoader {
     try {
       settings = new TrainerSettings(
           max.equals(MAX_EPOCHS) ? limit : 0, max.equals(MAX_UPDATES) ? limit : 0, max.equals(MAX_SAMPLES) ? limit : 0,
-          batchSize.intValue(), evaluation, logging == null ? DEFAULT_LOGGING : logging);
+          batchSize.intValue(), evaluation, logging == null ? DEFAULT_LOGGING : logging,
+          accumulate == null ? 1 : accumulate.intValue());
     } catch (IllegalArgumentException e) {
       errors.add(t.origins().error(t.path(), t.path() + ": " + e.getMessage()));
       return null;

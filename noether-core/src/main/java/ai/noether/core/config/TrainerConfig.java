@@ -18,6 +18,7 @@ import java.util.Objects;
  *   non_finite_loss: error    # error (default): stop with an emergency checkpoint; ignore
  *   stop_timeout_seconds: 120 # how long a graceful stop after a signal may take
  *   max_failed_saves: 3       # consecutive failed checkpoint saves before training stops
+ *   accumulate_grad_batches: 4 # batches whose mean gradient makes one update (default 1)
  *   loss: mse                 # other keys configure the training step
  *   callbacks:
  *     - kind: checkpoint

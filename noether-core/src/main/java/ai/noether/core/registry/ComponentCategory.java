@@ -5,6 +5,7 @@ import ai.noether.api.spi.CheckpointStoreFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.spi.MetricFactory;
 import ai.noether.api.spi.MetricLoggerFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
@@ -23,7 +24,9 @@ public enum ComponentCategory {
   SCHEDULE(LrScheduleFactory.class, "schedule", "noether-core"),
   TRAINING_STEP(TrainingStepFactory.class, "training step", "noether-djl"),
   CALLBACK(CallbackFactory.class, "callback", "noether-callbacks"),
-  LOGGER(MetricLoggerFactory.class, "logger", "noether-callbacks");
+  LOGGER(MetricLoggerFactory.class, "logger", "noether-callbacks"),
+  /** Metrics a training step evaluates (the entries of its {@code metrics:} list). */
+  METRIC(MetricFactory.class, "metric", "noether-core");
 
   private final Class<?> factoryType;
   private final String noun;

@@ -7,6 +7,7 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.logger.MetricLogger;
+import ai.noether.api.metric.Metric;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -18,6 +19,7 @@ import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.spi.MetricFactory;
 import ai.noether.api.spi.MetricLoggerFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
@@ -120,10 +122,14 @@ public final class ComponentRegistry {
   private void discover(ComponentCategory category) {
     Map<String, Registration> kinds = new LinkedHashMap<>();
     byKind.put(category, kinds);
-    for (ServicesFiles.Listed listed : ServicesFiles.read(classLoader, category.factoryType())) {
+    List<ServicesFiles.Listed> listedClasses = new ArrayList<>(ServicesFiles.read(classLoader, category.factoryType()));
+    // Components that declare their kind (@Kind) are listed under their own interface, without a factory.
+    listedClasses.addAll(ServicesFiles.read(classLoader, DeclaredComponents.componentType(category)));
+    for (ServicesFiles.Listed listed : listedClasses) {
       Class<?> type = listed.type();
       String source = listed.source();
-      ComponentFactory<?> factory = instantiate(type, category, source);
+      ComponentFactory<?> factory = category.factoryType().isAssignableFrom(type) ? instantiate(type, category, source)
+          : DeclaredComponents.factoryFor(category, type, null, source);
       String kind = factory.kind();
       if (kind == null || kind.isBlank() || kind.contains(".")) {
         throw new NoetherException(type.getName() + " (" + source + ") declares the kind '" + kind
@@ -333,6 +339,12 @@ public final class ComponentRegistry {
     return create(ComponentCategory.LOGGER, block, context, (f, config, ctx) -> ((MetricLoggerFactory) f).create(config, ctx));
   }
 
+  /** Creates a metric (an entry of a training step's {@code metrics:} list). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Metric createMetric(ComponentBlock block, RunContext context) {
+    return create(ComponentCategory.METRIC, block, context, (f, config, ctx) -> ((MetricFactory) f).create(config, ctx));
+  }
+
   /** Calls a factory with its bound config; how depends on the factory interface. */
   @FunctionalInterface
   public interface Creation<T> {
@@ -382,6 +394,15 @@ public final class ComponentRegistry {
       }
     }
     String factoryName = category.factoryType().getSimpleName();
+    if (!category.factoryType().isAssignableFrom(type) && DeclaredComponents.componentType(category).isAssignableFrom(type)
+        && !type.isInterface() && !Modifier.isAbstract(type.getModifiers())) {
+      // A component class named by its class name: its factory is built from its constructor.
+      String source = sourceOf(type);
+      ComponentFactory<?> factory = DeclaredComponents.factoryFor(category, type,
+          type.isAnnotationPresent(ai.noether.api.spi.Kind.class) ? null : block.kind(), source);
+      LOG.debug("built the {} factory of {} from its constructor ({})", category.noun(), type.getName(), location(type));
+      return new Registration(factory.kind(), category, factory, source);
+    }
     if (!category.factoryType().isAssignableFrom(type)) {
       throw block.kindError("kind '" + block.kind() + "' names a class that is not " + article(factoryName) + factoryName
           + "; a kind given as a class name must name a factory class (implementing "

@@ -26,8 +26,9 @@ public record Registration(String kind, ComponentCategory category, ComponentFac
     return d == null ? "" : d.strip();
   }
 
-  /** The factory class name. */
+  /** The factory class name; for a component that declares its kind, the component class name. */
   public String className() {
-    return factory.getClass().getName();
+    return factory instanceof DeclaredComponents.Declared declared ? declared.componentClass().getName()
+        : factory.getClass().getName();
   }
 }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A stage built from its configuration, ready to {@link Trainer#run()}. Building creates, in this
  * order: the checkpoint store, the data, the model, then either the model's initializers (a fresh
- * start) or the checkpoint's weights (a resume), the optimizer, the schedule, the training step,
+ * start) or the checkpoint's weights (a resume), the optimizer, the training step, the schedule,
  * the callbacks and the trainer; on a resume it finally restores the trainer's state. Every
  * component is available to later factories through their {@link RunContext}.
  *
@@ -161,9 +161,17 @@ public final class StageAssembly implements AutoCloseable {
 
     Optimizer optimizer = registry.createOptimizer(config.optimizer().block(), model, context);
     context.put(Optimizer.class, optimizer);
-    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.createSchedule(b, context)).orElse(null);
+    if (config.trainer().settings().accumulateGradBatches() > 1 && !optimizer.accumulatesGradients()) {
+      throw config.optimizer().block().error("optimizer '" + optimizer.kind() + "' cannot accumulate gradients, but"
+          + " trainer.accumulate_grad_batches is " + config.trainer().settings().accumulateGradBatches()
+          + "; use an optimizer that can (sgd, adam, adamw) or set trainer.accumulate_grad_batches: 1");
+    }
     TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
     resources.push(step);
+    // Schedules and callbacks that select by a metric take its direction from the step.
+    context.put(TrainingStep.class, step);
+    Preflight.checkMetricDirections(config, registry, data, step);
+    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.createSchedule(b, context)).orElse(null);
     Preflight.dryRun(config, model, step, data);
 
     Trainer.Builder builder = Trainer.builder()

@@ -2,6 +2,8 @@ package ai.noether.core.schedule;
 
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointKeys;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.state.Stateful;
 import java.util.LinkedHashMap;
@@ -41,9 +43,25 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
   private double lrScale = 1;
   private double lastBaseLr = Double.NaN;
 
+  /**
+   * A schedule watching its metric in the configured {@code mode}, or for a loss (what every step
+   * declares).
+   *
+   * @throws IllegalArgumentException when neither tells the direction
+   */
   public ReduceOnPlateauSchedule(ReduceOnPlateauScheduleConfig config) {
+    this(config, MetricDirections.resolve(config.mode(), config.metricKey(), MetricDirections.DEFAULT, "mode",
+        "metric_key"));
+  }
+
+  /**
+   * A schedule watching its metric in {@code direction}.
+   *
+   * @param direction whether lower or higher values of the metric are better
+   */
+  public ReduceOnPlateauSchedule(ReduceOnPlateauScheduleConfig config, Direction direction) {
     this.config = config;
-    this.minimise = config.mode().equals("min");
+    this.minimise = direction == Direction.LOWER_IS_BETTER;
     this.best = minimise ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
   }
 

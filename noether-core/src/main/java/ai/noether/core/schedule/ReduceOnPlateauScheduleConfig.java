@@ -12,7 +12,7 @@ import java.util.Locale;
  * schedule:
  *   kind: reduce-on-plateau
  *   metric_key: loss/valid/total   # the evaluation metric to watch (default)
- *   mode: min                      # min: lower is better; max: higher is better (default min)
+ *   mode: min                      # min: lower is better; max: higher is better (default: as the step declares)
  *   factor: 0.5                    # reduction factor, in (0, 1) (default 0.1)
  *   patience: 5                    # evaluations without improvement tolerated (default 10)
  *   threshold: 1.0e-4              # least change that counts as improvement (default 1e-4)
@@ -22,7 +22,9 @@ import java.util.Locale;
  * }</pre>
  *
  * @param metricKey the metric to watch; null for {@code loss/valid/total}
- * @param mode {@code min} or {@code max}; null for {@code min}
+ * @param mode {@code min} or {@code max}; null for the direction the training step declares for
+ *     the metric's name ({@code loss} is lower-is-better); a metric with neither is a
+ *     configuration error
  * @param factor reduction factor in (0, 1); null for 0.1
  * @param patience evaluations without improvement before reducing; null for 10
  * @param threshold least significant improvement; null for 1e-4
@@ -42,7 +44,7 @@ public record ReduceOnPlateauScheduleConfig(
 
   public ReduceOnPlateauScheduleConfig {
     metricKey = metricKey == null ? "loss/valid/total" : metricKey;
-    mode = oneOf("mode", mode == null ? "min" : mode, "min", "max");
+    mode = mode == null ? null : oneOf("mode", mode, "min", "max");
     thresholdMode = oneOf("threshold_mode", thresholdMode == null ? "rel" : thresholdMode, "rel", "abs");
     factor = factor == null ? 0.1 : factor;
     if (!(factor > 0 && factor < 1)) {

@@ -2,9 +2,13 @@ package ai.noether.core.schedule;
 
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.train.TrainingStep;
+import java.util.Map;
 
 /** Builds {@code reduce-on-plateau} schedules; see {@link ReduceOnPlateauScheduleConfig} for the YAML. */
 public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<ReduceOnPlateauScheduleConfig> {
@@ -29,6 +33,7 @@ public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<R
   /** Without a validation split there are no evaluations to react to: a warning. */
   @Override
   public void check(ReduceOnPlateauScheduleConfig config, RunPlan plan, ConfigProblems problems) {
+    plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);
     if (!plan.hasValidation()) {
       problems.warning(null, "the dataset has no validation split, so there are no evaluations of '"
           + config.metricKey() + "' and the learning rate is never reduced");
@@ -37,6 +42,9 @@ public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<R
 
   @Override
   public LrSchedule create(ReduceOnPlateauScheduleConfig config, ComponentContext context) {
-    return new ReduceOnPlateauSchedule(config);
+    Map<String, Direction> declared =
+        context.find(TrainingStep.class).map(TrainingStep::metricDirections).orElse(MetricDirections.DEFAULT);
+    return new ReduceOnPlateauSchedule(config,
+        MetricDirections.resolve(config.mode(), config.metricKey(), declared, "mode", "metric_key"));
   }
 }

@@ -58,6 +58,16 @@ import org.slf4j.LoggerFactory;
  * derived from the seed and the counters (data order, per-update seeds), so {@link #restore}
  * followed by {@link #run} continues bit for bit.
  *
+ * <p><b>Gradient accumulation.</b> With {@code accumulate_grad_batches: N} an update is one
+ * optimizer step over the mean gradient of N batches (fewer for an epoch's last update): the step
+ * runs forward and backward on each batch, gradients add up, and the optimizer divides them by the
+ * number of batches before it steps. The update counter, the schedule and every
+ * {@code every_n_updates} interval count optimizer steps; the sample counter counts the samples of
+ * every batch as it is trained; {@code batch_in_epoch} counts batches. Metrics, evaluations,
+ * callbacks and periodic checkpoints happen at update boundaries only; a stop (a signal, an
+ * interruption) is honoured between batches, and its emergency checkpoint holds the gradients
+ * summed so far, so a resume continues the window bit for bit.
+ *
  * <p>Not thread-safe: one thread runs the loop; {@link StopRequest} may be set from any thread.
  */
 public final class Trainer implements AutoCloseable {
@@ -103,6 +113,8 @@ public final class Trainer implements AutoCloseable {
   private final DataOrder order;
   private final long totalUpdates;
   private final long updatesPerEpoch;
+  private final long batchesPerEpoch;
+  private final int accumulate;
   private final Context context = new Context();
 
   private TrainingIteration iteration = TrainingIteration.ZERO;
@@ -115,6 +127,11 @@ public final class Trainer implements AutoCloseable {
   private Map<String, Double> evaluationLine;
   /** True while the optimizer changes weights: a failure then leaves no consistent state to save. */
   private boolean updating;
+  /**
+   * True while a batch inside an accumulation window runs: a failure then may have added part of
+   * its gradients to the window's, so no consistent state is left to save.
+   */
+  private boolean accumulating;
   /** True once {@link #restore} ran: the stage continues a checkpoint instead of starting fresh. */
   private boolean restored;
 
@@ -143,6 +160,12 @@ public final class Trainer implements AutoCloseable {
     this.order = new DataOrder(seed, trainSize);
     this.totalUpdates = settings.totalUpdates(trainSize);
     this.updatesPerEpoch = settings.updatesPerEpoch(trainSize);
+    this.batchesPerEpoch = settings.batchesPerEpoch(trainSize);
+    this.accumulate = settings.accumulateGradBatches();
+    if (accumulate > 1 && !optimizer.accumulatesGradients()) {
+      throw new IllegalArgumentException("optimizer '" + optimizer.kind() + "' cannot accumulate gradients; set"
+          + " trainer.accumulate_grad_batches: 1");
+    }
     this.learningRate = schedule.learningRate(baseLr, 0, totalUpdates);
     this.loggers = new Loggers(b.loggers, stage, stageDir, totalUpdates, history, b.store, () -> iteration);
   }
@@ -190,8 +213,8 @@ public final class Trainer implements AutoCloseable {
     this.iteration = state.iteration();
     if (!tree.containsKey(CheckpointKeys.BATCH_IN_EPOCH) && !tree.containsKey(CheckpointKeys.FORMAT_VERSION)) {
       // Noether (Python) records no position in the epoch: it checkpoints at the start of one.
-      this.batchInEpoch = iteration.update() - iteration.epoch() * updatesPerEpoch;
-      if (batchInEpoch < 0 || batchInEpoch >= updatesPerEpoch) {
+      this.batchInEpoch = (iteration.update() - iteration.epoch() * updatesPerEpoch) * accumulate;
+      if (batchInEpoch < 0 || batchInEpoch >= batchesPerEpoch) {
         throw new IllegalArgumentException("the checkpoint (written by Noether (Python)) is at " + iteration
             + ", which is not a position in this run's epochs of " + updatesPerEpoch + " updates; the batch size or the"
             + " dataset differs from the run that wrote it");
@@ -202,11 +225,12 @@ public final class Trainer implements AutoCloseable {
     } else {
       this.batchInEpoch = longValue(tree, CheckpointKeys.BATCH_IN_EPOCH, 0);
     }
-    if (batchInEpoch >= updatesPerEpoch) {
+    if (batchInEpoch >= batchesPerEpoch) {
       throw new IllegalArgumentException(
-          "the checkpoint is at batch " + batchInEpoch + " of an epoch, but this run has only " + updatesPerEpoch
+          "the checkpoint is at batch " + batchInEpoch + " of an epoch, but this run has only " + batchesPerEpoch
               + " batches per epoch; the batch size or the dataset changed since the checkpoint was written");
     }
+    restoreAccumulation(tree);
     if (state.optimizer() != null) {
       optimizer.loadState(state.optimizer());
     }
@@ -248,6 +272,41 @@ public final class Trainer implements AutoCloseable {
         ? saved.doubleValue() : schedule.learningRate(baseLr, iteration.update(), totalUpdates);
   }
 
+  /**
+   * Checks that the checkpoint's position fits this run's accumulation windows, and loads the
+   * gradients a checkpoint taken inside a window summed so far.
+   *
+   * @throws ai.noether.api.ConfigException when it was taken inside a window and this run's
+   *     {@code accumulate_grad_batches} puts it elsewhere, naming the value to resume with
+   */
+  @SuppressWarnings("unchecked")
+  private void restoreAccumulation(Map<String, Object> tree) {
+    long saved = longValue(tree, CheckpointKeys.ACCUMULATED_BATCHES, 0);
+    if (saved == windowPosition() && saved == 0) {
+      return;
+    }
+    if (saved != windowPosition()) {
+      Object written = tree.get(CheckpointKeys.ACCUMULATE_GRAD_BATCHES);
+      throw new ai.noether.api.ConfigException("the checkpoint is at batch " + batchInEpoch + " of an epoch, "
+          + (saved == 0 ? "at an update boundary" : "after " + saved + " batches of a gradient-accumulation window")
+          + ", which is " + (windowPosition() == 0 ? "a boundary" : "inside a window") + " with this run's"
+          + " trainer.accumulate_grad_batches: " + accumulate + "; resume with the value the checkpoint was written"
+          + " with" + (written == null ? "" : " (accumulate_grad_batches: " + written + ")"));
+    }
+    Object gradients = tree.get(CheckpointKeys.ACCUMULATED_GRADIENTS);
+    if (!(gradients instanceof Map<?, ?>)) {
+      throw new ai.noether.api.NoetherException("the checkpoint was taken inside a gradient-accumulation window but holds no '"
+          + CheckpointKeys.ACCUMULATED_GRADIENTS + "'");
+    }
+    optimizer.loadGradients((Map<String, ai.noether.api.tensor.HostTensor>) gradients);
+    LOG.info("continuing a gradient-accumulation window after {} of its batches", saved);
+  }
+
+  /** Batches of the current accumulation window trained so far; windows start with each epoch. */
+  private int windowPosition() {
+    return (int) (batchInEpoch % accumulate);
+  }
+
   private static long longValue(Map<String, Object> tree, String key, long fallback) {
     Object v = tree.get(key);
     return v instanceof Number n ? n.longValue() : fallback;
@@ -276,7 +335,7 @@ public final class Trainer implements AutoCloseable {
           savesFailing = true;
           break;
         }
-        trainOneUpdate();
+        trainOneBatch();
       }
       if (!savesFailing) {
         return finish();
@@ -320,21 +379,38 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private void trainOneUpdate() {
+  /**
+   * Trains one batch; when it ends an accumulation window (always, without accumulation), steps the
+   * optimizer and does everything that follows an update.
+   */
+  private void trainOneBatch() {
     long started = System.nanoTime();
     long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
-    StepResult result = step.trainStep(batch, Seeds.forUpdate(seed, iteration.update()));
+    int position = windowPosition();
+    accumulating = position > 0;
+    StepResult result = step.trainStep(batch, Seeds.forBatch(seed, iteration.update(), position));
     double loss = result.loss();
     if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
       throw new NonFiniteLossException(loss, iteration);
     }
+    if (position + 1 < accumulate && batchInEpoch + 1 < batchesPerEpoch) {
+      // Inside a window: the gradients add up; the update happens after its last batch.
+      iteration = new TrainingIteration(iteration.epoch(), iteration.update(), iteration.sample() + batch.length);
+      batchInEpoch++;
+      window.add(result, batch.length, System.nanoTime() - started);
+      accumulating = false;
+      return;
+    }
     updating = true;
-    optimizer.step(learningRate);
-    TrainingIteration before = iteration;
+    accumulating = false;
+    optimizer.step(learningRate, position + 1);
+    // Intervals compare the counters at the start of the window with those after the update.
+    TrainingIteration before = new TrainingIteration(iteration.epoch(), iteration.update(),
+        iteration.sample() - (long) position * settings.batchSize());
     iteration = iteration.nextUpdate(batch.length);
     batchInEpoch++;
-    boolean epochEnded = batchInEpoch >= updatesPerEpoch;
+    boolean epochEnded = batchInEpoch >= batchesPerEpoch;
     if (epochEnded) {
       iteration = iteration.nextEpoch();
       batchInEpoch = 0;
@@ -355,6 +431,9 @@ public final class Trainer implements AutoCloseable {
   }
 
   private boolean finished() {
+    if (windowPosition() > 0) {
+      return false;
+    }
     if (settings.maxUpdates() > 0) {
       return iteration.update() >= settings.maxUpdates();
     }
@@ -455,6 +534,12 @@ public final class Trainer implements AutoCloseable {
       StoredCheckpoint newest = writer.lastCommitted();
       return new TrainingFailedException(where + "\nThe failure happened while weights were being updated, so no "
           + "emergency checkpoint was written; resume from " + (newest == null ? "the start" : newest.describe()), e);
+    }
+    if (accumulating) {
+      StoredCheckpoint newest = writer.lastCommitted();
+      return new TrainingFailedException(where + "\nThe failure happened in batch " + (windowPosition() + 1) + " of a "
+          + "gradient-accumulation window, whose summed gradients it may have changed, so no emergency checkpoint was"
+          + " written; resume from " + (newest == null ? "the start" : newest.describe()), e);
     }
     try {
       StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_ERROR),
@@ -559,6 +644,12 @@ public final class Trainer implements AutoCloseable {
       }
       Map<String, Object> trainer = new LinkedHashMap<>();
       trainer.put(CheckpointKeys.BATCH_IN_EPOCH, batchInEpoch);
+      if (windowPosition() > 0) {
+        // Inside an accumulation window: the gradients summed so far are part of the state.
+        trainer.put(CheckpointKeys.ACCUMULATED_BATCHES, (long) windowPosition());
+        trainer.put(CheckpointKeys.ACCUMULATE_GRAD_BATCHES, (long) accumulate);
+        trainer.put(CheckpointKeys.ACCUMULATED_GRADIENTS, new LinkedHashMap<String, Object>(optimizer.gradients()));
+      }
       trainer.put(CheckpointKeys.SEED, seed);
       Map<String, Object> callbackStates = new LinkedHashMap<>();
       callbacks.forEach((key, c) -> {

@@ -131,7 +131,7 @@ class ConfigBinderTest {
         + " training step 'supervised': kind, max_epochs, max_updates, max_samples, batch_size,"
         + " eval_every_n_epochs, eval_every_n_updates, eval_every_n_samples, log_every_n_epochs,"
         + " log_every_n_updates, log_every_n_samples, callbacks, loggers, non_finite_loss, stop_timeout_seconds,"
-        + " max_failed_saves, loss");
+        + " max_failed_saves, accumulate_grad_batches, loss");
   }
 
   @Test

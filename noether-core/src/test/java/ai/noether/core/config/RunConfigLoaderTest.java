@@ -436,6 +436,17 @@ class RunConfigLoaderTest {
   }
 
   @Test
+  void accumulateGradBatchesIsOneByDefaultAndMustBePositive() {
+    assertThat(parse(MINIMAL).trainer().settings().accumulateGradBatches()).isEqualTo(1);
+    assertThat(parse(MINIMAL, "trainer.accumulate_grad_batches=4").trainer().settings().accumulateGradBatches())
+        .isEqualTo(4);
+    assertThat(parse(MINIMAL, "trainer.accumulate_grad_batches=4").trainer().step().settings())
+        .doesNotContainKey("accumulate_grad_batches");
+    assertThat(error(MINIMAL, "trainer.accumulate_grad_batches=0"))
+        .endsWith("trainer.accumulate_grad_batches: must be positive, was 0");
+  }
+
+  @Test
   void maxFailedSavesIsThreeByDefaultAndMustBePositive() {
     assertThat(parse(MINIMAL).trainer().maxFailedSaves()).isEqualTo(3);
     assertThat(parse(MINIMAL, "trainer.max_failed_saves=7").trainer().maxFailedSaves()).isEqualTo(7);

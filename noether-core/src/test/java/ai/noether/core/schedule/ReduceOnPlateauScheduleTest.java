@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.noether.api.data.Dataset;
+import ai.noether.api.metric.Direction;
+import ai.noether.api.train.TrainingStep;
+import ai.noether.core.registry.RunContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,5 +99,46 @@ class ReduceOnPlateauScheduleTest {
       rates.add(s.learningRate(1.0, 0, -1));
     }
     return rates;
+  }
+
+  private static ReduceOnPlateauSchedule viaFactory(String metricKey, Map<String, Direction> declared) {
+    RunContext context = new RunContext().put(TrainingStep.class, new DeclaringStep(declared));
+    return (ReduceOnPlateauSchedule) new ReduceOnPlateauScheduleFactory().create(
+        new ReduceOnPlateauScheduleConfig(metricKey, null, 0.5, 0L, 0.0, "abs", 0L, null), context);
+  }
+
+  @Test
+  void withoutModeTheDirectionIsTheOneTheStepDeclares() {
+    // Accuracy rising: an improvement every time for max, none for min.
+    ReduceOnPlateauSchedule max = viaFactory("accuracy/valid", Map.of("accuracy", Direction.HIGHER_IS_BETTER));
+    assertThat(run(max, "accuracy/valid", 0.5, 0.6, 0.7)).containsExactly(1.0, 1.0, 1.0);
+    ReduceOnPlateauSchedule min = viaFactory("nasa_score/valid", Map.of("nasa_score", Direction.LOWER_IS_BETTER));
+    assertThat(run(min, "nasa_score/valid", 0.5, 0.6, 0.7)).containsExactly(1.0, 0.5, 0.25);
+  }
+
+  @Test
+  void aMetricTheStepDoesNotDeclareNeedsAMode() {
+    assertThatThrownBy(() -> viaFactory("nasa_score/valid", Map.of("loss", Direction.LOWER_IS_BETTER)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("metric_key 'nasa_score/valid': it is not known whether lower or higher is better")
+        .hasMessageContaining("Set mode: min");
+  }
+
+  /** A step that only declares metric directions. */
+  private record DeclaringStep(Map<String, Direction> declared) implements TrainingStep {
+    @Override
+    public double train(long[] sampleIndices, long seed) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, Double> evaluate(Dataset dataset, String split) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, Direction> metricDirections() {
+      return declared;
+    }
   }
 }

@@ -196,8 +196,22 @@ public abstract class DjlOptimizer implements Optimizer {
    */
   @Override
   public final void step(double learningRate) {
+    step(learningRate, 1);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Divides each gradient by {@code accumulatedBatches} in place, then clips and updates as
+   * {@link #step(double)} does.
+   */
+  @Override
+  public final void step(double learningRate, int accumulatedBatches) {
     if (!(learningRate >= 0 && Double.isFinite(learningRate))) {
       throw new IllegalArgumentException(kind + " learning rate must be finite and non-negative, was " + learningRate);
+    }
+    if (accumulatedBatches < 1) {
+      throw new IllegalArgumentException("accumulated batches must be at least 1, was " + accumulatedBatches);
     }
     GradMode.withoutRecording(() -> {
       try (NDScope scope = new NDScope()) {
@@ -210,10 +224,98 @@ public abstract class DjlOptimizer implements Optimizer {
             gradients.add(g);
           }
         }
+        if (accumulatedBatches > 1) {
+          for (NDArray g : gradients) {
+            g.divi(accumulatedBatches);
+          }
+        }
         float scale = clipping.apply(gradients);
         for (int i = 0; i < active.size(); i++) {
           Slot slot = active.get(i);
           update(slot, gradients.get(i), scale, learningRate * slot.lrFactor);
+        }
+        scope.suppressNotUsedWarning();
+      }
+    });
+  }
+
+  @Override
+  public final boolean accumulatesGradients() {
+    return true;
+  }
+
+  @Override
+  public final Map<String, HostTensor> gradients() {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        for (Slot slot : slots) {
+          NDArray g = Gradients.gradientOrNull(slot.weight);
+          if (g != null) {
+            out.put(slot.path, HostTransfer.toHost(g));
+          }
+        }
+        scope.suppressNotUsedWarning();
+      }
+    });
+    return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A parameter that has no gradient yet (a fresh process) gets one through a backward pass of
+   * the sum of its values, which is then overwritten with the saved values, so the values are
+   * copied bit for bit.
+   */
+  @Override
+  public final void loadGradients(Map<String, HostTensor> gradients) {
+    List<String> problems = new ArrayList<>();
+    gradients.forEach((path, host) -> {
+      Slot slot = slotsByPath.get(path);
+      if (slot == null) {
+        problems.add("'" + path + "' is not a parameter this optimizer trains");
+      } else if (!Arrays.equals(host.shape(), slot.weight.getShape().getShape())
+          || host.dtype() != DTypes.of(slot.weight.getDataType())) {
+        problems.add("the gradient of '" + path + "' is " + describe(host.dtype(), host.shape()) + " but the parameter is "
+            + describe(DTypes.of(slot.weight.getDataType()), slot.weight.getShape().getShape()));
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("saved gradients do not fit this " + kind + " optimizer:\n  - "
+          + String.join("\n  - ", problems) + "\ntrainable parameters: " + slotsByPath.keySet());
+    }
+    List<Slot> without = new ArrayList<>();
+    for (Slot slot : slots) {
+      if (gradients.containsKey(slot.path)) {
+        try (NDArray g = Gradients.gradientOrNull(slot.weight)) {
+          if (g == null) {
+            without.add(slot);
+          }
+        }
+      }
+    }
+    if (!without.isEmpty()) {
+      try (NDScope scope = new NDScope();
+          ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray total = null;
+        for (Slot slot : without) {
+          NDArray sum = slot.weight.sum();
+          total = total == null ? sum : total.add(sum);
+        }
+        collector.backward(total);
+        scope.suppressNotUsedWarning();
+      }
+    }
+    GradMode.withoutRecording(() -> {
+      try (NDScope scope = new NDScope()) {
+        for (Slot slot : slots) {
+          HostTensor host = gradients.get(slot.path);
+          if (host != null) {
+            HostTransfer.copyInto(host, Gradients.gradientOrNull(slot.weight));
+          } else {
+            Gradients.zero(slot.weight);
+          }
         }
         scope.suppressNotUsedWarning();
       }

@@ -11,6 +11,7 @@ import ai.noether.api.NoetherException;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
+import ai.noether.api.metric.Direction;
 import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.djl.internal.GradMode;
@@ -246,6 +247,16 @@ public class SupervisedStep implements TrainingStep {
       });
       scope.suppressNotUsedWarning();
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The loss is lower-is-better, the accuracy classification losses report higher-is-better.
+   */
+  @Override
+  public Map<String, Direction> metricDirections() {
+    return Map.of("loss", Direction.LOWER_IS_BETTER, "accuracy", Direction.HIGHER_IS_BETTER);
   }
 
   private static String firstLine(String s) {
