@@ -42,6 +42,9 @@ import java.util.Locale;
  *     and {@code If-Match} on PUT are used ({@code native}), emulated by a HEAD before the PUT, which is
  *     correct only while one process writes a stage ({@code emulated}), or probed when the store opens
  *     ({@code auto})
+ * @param leaseSeconds {@code lease_seconds}: how long a stage's writer lease lasts without being
+ *     renewed; the holder renews it every third of that, so a writer that was killed on another
+ *     machine blocks the stage at most this long (one on this machine not at all)
  */
 public record S3StoreConfig(
     @JsonProperty("endpoint") String endpoint,
@@ -50,7 +53,8 @@ public record S3StoreConfig(
     @JsonProperty("part_size_mib") Integer partSizeMib,
     @JsonProperty("upload_parallelism") Integer uploadParallelism,
     @JsonProperty("max_retries") Integer maxRetries,
-    @JsonProperty("conditional_writes") ConditionalWrites conditionalWrites) {
+    @JsonProperty("conditional_writes") ConditionalWrites conditionalWrites,
+    @JsonProperty("lease_seconds") Integer leaseSeconds) {
 
   /** S3's smallest part (all parts but the last), in MiB. */
   public static final int MIN_PART_SIZE_MIB = 5;
@@ -95,31 +99,44 @@ public record S3StoreConfig(
     uploadParallelism = inRange("upload_parallelism", uploadParallelism, 4, 1, 64);
     maxRetries = inRange("max_retries", maxRetries, 8, 0, 30);
     conditionalWrites = conditionalWrites == null ? ConditionalWrites.AUTO : conditionalWrites;
+    leaseSeconds = inRange("lease_seconds", leaseSeconds, 60, 5, 3600);
+  }
+
+  /** Every key but {@code lease_seconds}, which gets its default. */
+  public S3StoreConfig(String endpoint, String region, Boolean pathStyle, Integer partSizeMib, Integer uploadParallelism,
+      Integer maxRetries, ConditionalWrites conditionalWrites) {
+    this(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites, null);
   }
 
   /** Every key at its default: AWS S3, the SDK's region and credentials. */
   public static S3StoreConfig defaults() {
-    return new S3StoreConfig(null, null, null, null, null, null, null);
+    return new S3StoreConfig(null, null, null, null, null, null, null, null);
   }
 
   /** The configuration for an S3-compatible server at {@code endpoint} with path-style addressing. */
   public static S3StoreConfig forEndpoint(String endpoint) {
-    return new S3StoreConfig(endpoint, null, true, null, null, null, null);
+    return new S3StoreConfig(endpoint, null, true, null, null, null, null, null);
   }
 
   /** A copy with another part size and upload parallelism. */
   public S3StoreConfig withParts(int partSizeMib, int uploadParallelism) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites);
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites, leaseSeconds);
   }
 
   /** A copy with another retry count. */
   public S3StoreConfig withMaxRetries(int maxRetries) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites);
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites, leaseSeconds);
+  }
+
+  /** A copy with another lease duration. */
+  public S3StoreConfig withLeaseSeconds(int seconds) {
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        seconds);
   }
 
   /** A copy with another conditional-write mode. */
   public S3StoreConfig withConditionalWrites(ConditionalWrites mode) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, mode);
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, mode, leaseSeconds);
   }
 
   /** The part size in bytes. */
