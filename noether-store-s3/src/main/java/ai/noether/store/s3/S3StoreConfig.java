@@ -128,6 +128,32 @@ public record S3StoreConfig(
     return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites, leaseSeconds);
   }
 
+  /** A copy with another endpoint and addressing. */
+  public S3StoreConfig withEndpoint(String endpoint, boolean pathStyle) {
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        leaseSeconds);
+  }
+
+  /**
+   * The endpoint the AWS SDKs' shared configuration names when none is configured: the system
+   * property {@code aws.endpointUrlS3} or {@code aws.endpointUrl}, else the environment variable
+   * {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}. Such an endpoint is addressed
+   * path-style, which S3-compatible servers need and AWS accepts. Commands that open a store from
+   * {@code --output-dir} alone ({@code resume}, {@code runs}, {@code verify}) reach a MinIO this way.
+   */
+  public S3StoreConfig withEndpointFromEnvironment() {
+    if (endpoint != null) {
+      return this;
+    }
+    for (String value : new String[] {System.getProperty("aws.endpointUrlS3"), System.getProperty("aws.endpointUrl"),
+        System.getenv("AWS_ENDPOINT_URL_S3"), System.getenv("AWS_ENDPOINT_URL")}) {
+      if (value != null && !value.isBlank()) {
+        return withEndpoint(value.strip(), true);
+      }
+    }
+    return this;
+  }
+
   /** A copy with another lease duration. */
   public S3StoreConfig withLeaseSeconds(int seconds) {
     return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,

@@ -56,7 +56,7 @@ public final class S3CheckpointStoreFactory implements CheckpointStoreFactory<S3
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    S3StoreConfig c = config == null ? S3StoreConfig.defaults() : config;
+    S3StoreConfig c = (config == null ? S3StoreConfig.defaults() : config).withEndpointFromEnvironment();
     return open(where, c);
   }
 
