@@ -8,12 +8,16 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.store.s3.S3Location;
 import ai.noether.store.s3.S3ObjectStore;
 import ai.noether.store.s3.S3StoreConfig;
+import ai.noether.core.store.FileCheckpointStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * The {@code s3} kind, selected by {@code output_dir: s3://bucket/prefix}: checkpoints in an
- * S3-compatible bucket ({@link S3CheckpointStore}), reached through the standard AWS credential chain.
+ * S3-compatible bucket ({@link S3CheckpointStore}), reached through the standard AWS credential chain;
+ * with {@code cache_dir}, behind a local cache tier ({@link CachedCheckpointStore}) kept in
+ * {@code <cache_dir>/<bucket>/<prefix>}.
  */
 public final class S3CheckpointStoreFactory implements CheckpointStoreFactory<S3StoreConfig> {
   /** The permanent kind name, also the URI scheme. */
@@ -61,8 +65,14 @@ public final class S3CheckpointStoreFactory implements CheckpointStoreFactory<S3
   }
 
   /** The store at {@code location} with {@code config}, credentials from the standard AWS chain. */
-  public static S3CheckpointStore open(S3Location location, S3StoreConfig config) {
-    return new S3CheckpointStore(S3ObjectStore.open(location, config), Duration.ofSeconds(config.leaseSeconds()),
-        null);
+  public static CheckpointStore open(S3Location location, S3StoreConfig config) {
+    S3CheckpointStore bucket = new S3CheckpointStore(S3ObjectStore.open(location, config),
+        Duration.ofSeconds(config.leaseSeconds()), null);
+    if (config.cacheDir() == null) {
+      return bucket;
+    }
+    Path dir = Path.of(config.cacheDir()).toAbsolutePath().normalize()
+        .resolve(location.bucket()).resolve(location.prefix().isEmpty() ? "_" : location.prefix());
+    return new CachedCheckpointStore(FileCheckpointStore.open(dir), bucket);
   }
 }
