@@ -302,8 +302,15 @@ public final class CachedCheckpointStore implements CheckpointStore {
     return out;
   }
 
+  /** Same iteration and the same bytes under the same file names, whatever tag each is listed under. */
   private static boolean sameContent(StoredCheckpoint a, StoredCheckpoint b) {
-    return a.iteration().equals(b.iteration()) && a.files().equals(b.files());
+    return a.iteration().equals(b.iteration()) && untagged(a).equals(untagged(b));
+  }
+
+  private static List<StoredFile> untagged(StoredCheckpoint c) {
+    return c.files().stream()
+        .map(f -> new StoredFile(f.name().withTag(CheckpointTag.LATEST), f.size(), f.crc32c()))
+        .toList();
   }
 
   /** The local copy when the cache holds exactly these bytes, else the bucket's. */
