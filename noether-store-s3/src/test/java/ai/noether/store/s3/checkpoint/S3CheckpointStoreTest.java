@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * after every object call of a commit, repair of what a dead writer left, verified reads of damaged
  * objects, the lease's take-over rules, and the factory as the configuration finds it.
  */
-class S3CheckpointStoreTest {
+public class S3CheckpointStoreTest {
   static final TrainingIteration IT1 = new TrainingIteration(1, 10, 320);
   static final TrainingIteration IT2 = new TrainingIteration(2, 20, 640);
   static final String PREFIX = "team/runs";
@@ -346,7 +346,7 @@ class S3CheckpointStoreTest {
     return ai.noether.store.s3.internal.S3ClientFactory.create(server.config(), S3ProxyServer.credentials());
   }
 
-  static List<CheckpointFile> files(CheckpointTag tag, int modelSize) {
+  public static List<CheckpointFile> files(CheckpointTag tag, int modelSize) {
     List<CheckpointFile> files = new ArrayList<>();
     files.add(new Pattern(CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL), modelSize));
     files.add(new Pattern(CheckpointFileName.of("mlp", tag, CheckpointFileKind.OPTIM), 5000));
