@@ -230,8 +230,24 @@ public final class CachedCheckpointStore implements CheckpointStore {
 
   @Override
   public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
-    // The lease lives in the bucket, where a writer on any machine sees it.
-    return remote.claim(stage, writer);
+    // The lease lives in the bucket, where a writer on any machine sees it. It is given up only once
+    // the uploads queued so far are done, so that the next writer finds the bucket complete.
+    StageClaim lease = remote.claim(stage, writer);
+    return new StageClaim() {
+      @Override
+      public StageId stage() {
+        return stage;
+      }
+
+      @Override
+      public void close() throws IOException {
+        try {
+          flush();
+        } finally {
+          lease.close();
+        }
+      }
+    };
   }
 
   /**
