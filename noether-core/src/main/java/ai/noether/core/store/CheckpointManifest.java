@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * @param committedAt when the commit happened
  * @param files the files, never empty, in commit order
  */
-record CheckpointManifest(
+public record CheckpointManifest(
     CheckpointTag tag, CheckpointTag aliasOf, TrainingIteration iteration, Instant committedAt, List<Entry> files) {
   /** Raised when the manifest layout changes incompatibly; 2 added {@code manifest_crc32c}. */
   static final int VERSION = 2;
@@ -69,7 +69,7 @@ record CheckpointManifest(
   private static final ObjectMapper CANONICAL = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointManifest.class);
   /** Version-1 manifests already reported, so that repeated listings log each once. */
-  private static final Set<Path> REPORTED_WITHOUT_CHECKSUM = ConcurrentHashMap.newKeySet();
+  private static final Set<String> REPORTED_WITHOUT_CHECKSUM = ConcurrentHashMap.newKeySet();
 
   /**
    * One file of a manifest.
@@ -79,36 +79,60 @@ record CheckpointManifest(
    * @param size bytes
    * @param crc32c checksum of all bytes
    */
-  record Entry(CheckpointFileName name, String blob, long size, long crc32c) {
-    StoredFile toStoredFile() {
+  public record Entry(CheckpointFileName name, String blob, long size, long crc32c) {
+    public StoredFile toStoredFile() {
       return new StoredFile(name, size, crc32c);
     }
   }
 
-  CheckpointManifest {
+  public CheckpointManifest {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(iteration, "iteration");
     Objects.requireNonNull(committedAt, "committedAt");
     files = List.copyOf(files);
   }
 
+  /**
+   * The name a store keeps the manifest of {@code tag} under, {@code {tag}.manifest}, in the
+   * stage's {@code checkpoints/.noether/} (a directory of the file store, a key prefix of an object
+   * store: every store lays a stage out the same way).
+   */
+  public static String fileName(CheckpointTag tag) {
+    return tag.token() + StageDirectory.MANIFEST_SUFFIX;
+  }
+
+  /** The tag a manifest's name ({@link #fileName}) stands for; empty for any other name. */
+  public static Optional<CheckpointTag> tagOf(String fileName) {
+    return StageDirectory.manifestTag(fileName);
+  }
+
+  /** The name of the stored bytes of {@code name} in the commit {@code commitId}, {@code {commit}.{name}.blob}. */
+  public static String blobName(String commitId, CheckpointFileName name) {
+    return StageDirectory.blobName(commitId, name);
+  }
+
+  /** True for a name {@link #blobName} can produce (a plain name ending in {@code .blob}). */
+  public static boolean isBlobName(String name) {
+    return StageDirectory.isBlobName(name);
+  }
+
   /** The same files committed under {@code alias}, named for it. */
-  CheckpointManifest asAlias(CheckpointTag alias) {
+  public CheckpointManifest asAlias(CheckpointTag alias) {
     List<Entry> renamed = files.stream()
         .map(e -> new Entry(e.name().withTag(alias), e.blob(), e.size(), e.crc32c()))
         .toList();
     return new CheckpointManifest(alias, tag, iteration, committedAt, renamed);
   }
 
-  Optional<Entry> entry(CheckpointFileName name) {
+  public Optional<Entry> entry(CheckpointFileName name) {
     return files.stream().filter(e -> e.name().equals(name)).findFirst();
   }
 
-  StoredCheckpoint toStored(StageId stage) {
+  public StoredCheckpoint toStored(StageId stage) {
     return new StoredCheckpoint(stage, tag, iteration, files.stream().map(Entry::toStoredFile).toList(), committedAt);
   }
 
-  byte[] toJson() {
+  public byte[] toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put(CheckpointKeys.STORE_MANIFEST_VERSION, VERSION);
     root.put(CheckpointKeys.CHECKPOINT_TAG, tag.token());
@@ -143,7 +167,16 @@ record CheckpointManifest(
    * @throws CorruptCheckpointException naming the file and what is wrong, if it cannot be trusted
    */
   static CheckpointManifest read(Path file, CheckpointTag expectedTag) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+    return parse(Files.readAllBytes(file), file.toAbsolutePath().toString(), expectedTag);
+  }
+
+  /**
+   * Parses and checks the manifest of {@code expectedTag} from its bytes, as every store keeps it (a
+   * file, an object); {@code file} names where the bytes came from in messages.
+   *
+   * @throws CorruptCheckpointException naming {@code file} and what is wrong, if it cannot be trusted
+   */
+  public static CheckpointManifest parse(byte[] bytes, String file, CheckpointTag expectedTag) {
     try {
       JsonNode root = JSON.readTree(bytes);
       if (root == null || !root.isObject()) {
@@ -195,19 +228,19 @@ record CheckpointManifest(
       // Checked last, so that a manifest edited by hand is refused for what is wrong in it first.
       requireOwnChecksum(file, (ObjectNode) root, version);
       return new CheckpointManifest(tag, aliasOf, iteration, committedAt, entries);
-    } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException | InvalidNameException e) {
+    } catch (IOException | DateTimeParseException | IllegalArgumentException | InvalidNameException e) {
       throw corrupt(file, e.getMessage(), e);
     }
   }
 
-  private static void requireOwnChecksum(Path file, ObjectNode root, int version) {
+  private static void requireOwnChecksum(String file, ObjectNode root, int version) {
     JsonNode recorded = root.get(CheckpointKeys.MANIFEST_CRC32C);
     if (version == VERSION_WITHOUT_CHECKSUM) {
       if (recorded != null) {
         throw corrupt(file, "it says manifest version 1, which has no '" + CheckpointKeys.MANIFEST_CRC32C
             + "', but it has one");
       }
-      if (REPORTED_WITHOUT_CHECKSUM.add(file.toAbsolutePath())) {
+      if (REPORTED_WITHOUT_CHECKSUM.add(file)) {
         LOG.info("checkpoint manifest {} was written by an earlier release (manifest version 1) and carries no checksum"
             + " of its own; its files' checksums and the iteration inside them are still verified", file);
       }
@@ -236,7 +269,7 @@ record CheckpointManifest(
    * order, as compact JSON. Whitespace does not count, so the checksum survives re-indentation but
    * not a changed value, key or order.
    */
-  static byte[] canonicalBytes(ObjectNode content) {
+  public static byte[] canonicalBytes(ObjectNode content) {
     try {
       return CANONICAL.writeValueAsBytes(content);
     } catch (JsonProcessingException e) {
@@ -244,7 +277,7 @@ record CheckpointManifest(
     }
   }
 
-  private static JsonNode requireField(Path file, JsonNode node, String key) {
+  private static JsonNode requireField(String file, JsonNode node, String key) {
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       throw corrupt(file, "the key '" + key + "' is missing");
@@ -252,7 +285,7 @@ record CheckpointManifest(
     return value;
   }
 
-  private static long requireLong(Path file, JsonNode node, String key) {
+  private static long requireLong(String file, JsonNode node, String key) {
     JsonNode value = requireField(file, node, key);
     if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
       throw corrupt(file, "'" + key + "' must be a non-negative integer, not " + value);
@@ -260,11 +293,11 @@ record CheckpointManifest(
     return value.asLong();
   }
 
-  private static CorruptCheckpointException corrupt(Path file, String why) {
+  private static CorruptCheckpointException corrupt(String file, String why) {
     return new CorruptCheckpointException("checkpoint manifest " + file + " cannot be trusted: " + why);
   }
 
-  private static CorruptCheckpointException corrupt(Path file, String why, Throwable cause) {
+  private static CorruptCheckpointException corrupt(String file, String why, Throwable cause) {
     return new CorruptCheckpointException("checkpoint manifest " + file + " cannot be trusted: " + why, cause);
   }
 }

@@ -67,7 +67,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       full jitter ({@code max_retries}) before a {@link S3ThrottledException}.
  * </ul>
  */
-public final class S3ObjectStore implements AutoCloseable {
+public final class S3ObjectStore implements ObjectLayer {
   private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
   private static final int READ_BUFFER = 256 * 1024;
   private static final String PROBE_PREFIX = ".noether-probe-";
@@ -123,6 +123,7 @@ public final class S3ObjectStore implements AutoCloseable {
   }
 
   /** The location every name is relative to. */
+  @Override
   public S3Location location() {
     return location;
   }
@@ -145,6 +146,7 @@ public final class S3ObjectStore implements AutoCloseable {
    * @throws IOException from the writer, or when it wrote more or fewer bytes than {@code size}
    * @throws S3StoreException when the server refused or could not be reached
    */
+  @Override
   public StoredObject upload(String name, long size, ObjectWriter writer) throws IOException {
     if (size < 0) {
       throw new IllegalArgumentException("size must be >= 0, was " + size);
@@ -181,6 +183,7 @@ public final class S3ObjectStore implements AutoCloseable {
    *
    * @throws S3ConditionFailedException when an object already has the name; nothing was written
    */
+  @Override
   public StoredObject putIfAbsent(String name, byte[] bytes) {
     String key = location.key(name);
     if (conditionalWrites == ConditionalWrites.NATIVE) {
@@ -202,6 +205,7 @@ public final class S3ObjectStore implements AutoCloseable {
    * @throws S3ConditionFailedException when the object is missing or has another ETag (another writer
    *     moved it); nothing was written
    */
+  @Override
   public StoredObject putIfMatch(String name, byte[] bytes, String expectedEtag) {
     Objects.requireNonNull(expectedEtag, "expectedEtag");
     String key = location.key(name);
@@ -225,6 +229,7 @@ public final class S3ObjectStore implements AutoCloseable {
   }
 
   /** The object's size, ETag and stored checksum, or empty when no object has the name. */
+  @Override
   public Optional<StoredObject> head(String name) {
     return headKey(location.key(name));
   }
@@ -239,6 +244,7 @@ public final class S3ObjectStore implements AutoCloseable {
    * @throws S3StoreException when no checksum is known for the object (a multipart object read without
    *     the checksum from the manifest) or when it is missing or cannot be read
    */
+  @Override
   public StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c) throws IOException {
     String key = location.key(name);
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location.bucket()).key(key))) {
@@ -279,6 +285,7 @@ public final class S3ObjectStore implements AutoCloseable {
   }
 
   /** Reads a whole small object verified against its stored checksum. */
+  @Override
   public byte[] readBytes(String name) throws IOException {
     var out = new java.io.ByteArrayOutputStream();
     read(name, java.nio.channels.Channels.newChannel(out));
@@ -291,6 +298,7 @@ public final class S3ObjectStore implements AutoCloseable {
    *
    * @return the number of bytes read: {@code length}, or fewer where the object ends first
    */
+  @Override
   public long readRange(String name, long offset, long length, WritableByteChannel out) throws IOException {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException("offset and length must be >= 0, were " + offset + ", " + length);
@@ -319,6 +327,7 @@ public final class S3ObjectStore implements AutoCloseable {
    * Keys ending in {@code /} (folder markers and the directories that
    *     filesystem-backed servers list) are left out.
    */
+  @Override
   public List<StoredObject> list(String namePrefix) {
     String prefix = location.key(namePrefix);
     List<StoredObject> result = new ArrayList<>();
@@ -337,7 +346,30 @@ public final class S3ObjectStore implements AutoCloseable {
     return result;
   }
 
+  @Override
+  public List<String> children(String namePrefix) {
+    String prefix = location.key(namePrefix);
+    List<String> result = new ArrayList<>();
+    try {
+      for (var p : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix).delimiter("/"))
+          .commonPrefixes()) {
+        String child = p.prefix().substring(prefix.length());
+        if (child.endsWith("/")) {
+          child = child.substring(0, child.length() - 1);
+        }
+        if (!child.isEmpty() && !result.contains(child)) {
+          result.add(child);
+        }
+      }
+    } catch (SdkException e) {
+      throw errors.translate("listing", prefix, e);
+    }
+    result.sort(null);
+    return result;
+  }
+
   /** Deletes the object if it exists; deleting a missing object is not an error. */
+  @Override
   public void delete(String name) {
     String key = location.key(name);
     try {
@@ -373,7 +405,14 @@ public final class S3ObjectStore implements AutoCloseable {
    * @return how many uploads were aborted
    */
   public int abortUnfinishedUploads(Duration olderThan) {
-    List<UnfinishedUpload> uploads = unfinishedUploads();
+    return abortUnfinishedUploads("", olderThan);
+  }
+
+  /** As {@link #abortUnfinishedUploads(Duration)}, only for keys under {@code namePrefix}. */
+  @Override
+  public int abortUnfinishedUploads(String namePrefix, Duration olderThan) {
+    String keyPrefix = location.key(namePrefix);
+    List<UnfinishedUpload> uploads = unfinishedUploads().stream().filter(u -> u.key().startsWith(keyPrefix)).toList();
     // The cut-off is taken after listing, so that an upload the server reports as started "now"
     // counts as zero seconds old rather than as started in the future.
     Instant cutoff = Instant.now().minus(olderThan);

@@ -42,6 +42,12 @@ import java.util.Locale;
  *     and {@code If-Match} on PUT are used ({@code native}), emulated by a HEAD before the PUT, which is
  *     correct only while one process writes a stage ({@code emulated}), or probed when the store opens
  *     ({@code auto})
+ * @param leaseSeconds {@code lease_seconds}: how long a stage's writer lease lasts without being
+ *     renewed; the holder renews it every third of that, so a writer that was killed on another
+ *     machine blocks the stage at most this long (one on this machine not at all)
+ * @param cacheDir {@code cache_dir}: a local directory for the cache tier, or null for none: saves
+ *     are committed there (as by the file store) and uploaded in the background; reads take the newer
+ *     tier per tag. Relative to the working directory
  */
 public record S3StoreConfig(
     @JsonProperty("endpoint") String endpoint,
@@ -50,7 +56,9 @@ public record S3StoreConfig(
     @JsonProperty("part_size_mib") Integer partSizeMib,
     @JsonProperty("upload_parallelism") Integer uploadParallelism,
     @JsonProperty("max_retries") Integer maxRetries,
-    @JsonProperty("conditional_writes") ConditionalWrites conditionalWrites) {
+    @JsonProperty("conditional_writes") ConditionalWrites conditionalWrites,
+    @JsonProperty("lease_seconds") Integer leaseSeconds,
+    @JsonProperty("cache_dir") String cacheDir) {
 
   /** S3's smallest part (all parts but the last), in MiB. */
   public static final int MIN_PART_SIZE_MIB = 5;
@@ -95,31 +103,82 @@ public record S3StoreConfig(
     uploadParallelism = inRange("upload_parallelism", uploadParallelism, 4, 1, 64);
     maxRetries = inRange("max_retries", maxRetries, 8, 0, 30);
     conditionalWrites = conditionalWrites == null ? ConditionalWrites.AUTO : conditionalWrites;
+    leaseSeconds = inRange("lease_seconds", leaseSeconds, 60, 5, 3600);
+    if (cacheDir != null && cacheDir.isBlank()) {
+      cacheDir = null;
+    }
+  }
+
+  /** Every key but {@code lease_seconds} and {@code cache_dir}, which get their defaults. */
+  public S3StoreConfig(String endpoint, String region, Boolean pathStyle, Integer partSizeMib, Integer uploadParallelism,
+      Integer maxRetries, ConditionalWrites conditionalWrites) {
+    this(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites, null, null);
   }
 
   /** Every key at its default: AWS S3, the SDK's region and credentials. */
   public static S3StoreConfig defaults() {
-    return new S3StoreConfig(null, null, null, null, null, null, null);
+    return new S3StoreConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** The configuration for an S3-compatible server at {@code endpoint} with path-style addressing. */
   public static S3StoreConfig forEndpoint(String endpoint) {
-    return new S3StoreConfig(endpoint, null, true, null, null, null, null);
+    return new S3StoreConfig(endpoint, null, true, null, null, null, null, null, null);
   }
 
   /** A copy with another part size and upload parallelism. */
   public S3StoreConfig withParts(int partSizeMib, int uploadParallelism) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites);
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        leaseSeconds, cacheDir);
   }
 
   /** A copy with another retry count. */
   public S3StoreConfig withMaxRetries(int maxRetries) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites);
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        leaseSeconds, cacheDir);
+  }
+
+  /** A copy with another endpoint and addressing. */
+  public S3StoreConfig withEndpoint(String endpoint, boolean pathStyle) {
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        leaseSeconds, cacheDir);
+  }
+
+  /**
+   * The endpoint the AWS SDKs' shared configuration names when none is configured: the system
+   * property {@code aws.endpointUrlS3} or {@code aws.endpointUrl}, else the environment variable
+   * {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}. Such an endpoint is addressed
+   * path-style, which S3-compatible servers need and AWS accepts. Commands that open a store from
+   * {@code --output-dir} alone ({@code resume}, {@code runs}, {@code verify}) reach a MinIO this way.
+   */
+  public S3StoreConfig withEndpointFromEnvironment() {
+    if (endpoint != null) {
+      return this;
+    }
+    for (String value : new String[] {System.getProperty("aws.endpointUrlS3"), System.getProperty("aws.endpointUrl"),
+        System.getenv("AWS_ENDPOINT_URL_S3"), System.getenv("AWS_ENDPOINT_URL")}) {
+      if (value != null && !value.isBlank()) {
+        return withEndpoint(value.strip(), true);
+      }
+    }
+    return this;
+  }
+
+  /** A copy with a local cache tier in {@code dir} (null: none). */
+  public S3StoreConfig withCacheDir(String dir) {
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        leaseSeconds, dir);
+  }
+
+  /** A copy with another lease duration. */
+  public S3StoreConfig withLeaseSeconds(int seconds) {
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
+        seconds, cacheDir);
   }
 
   /** A copy with another conditional-write mode. */
   public S3StoreConfig withConditionalWrites(ConditionalWrites mode) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, mode);
+    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, mode,
+        leaseSeconds, cacheDir);
   }
 
   /** The part size in bytes. */

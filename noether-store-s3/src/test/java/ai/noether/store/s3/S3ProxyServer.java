@@ -16,9 +16,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * filesystem blobstore under a directory (so that a test can damage an object's bytes at rest), with
  * AWS V2/V4 signatures checked against fixed credentials.
  */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS_KEY = "noether-test";
-  static final String SECRET_KEY = "noether-test-secret";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "noether-test";
+  public static final String SECRET_KEY = "noether-test-secret";
 
   private final S3Proxy proxy;
   private final BlobStoreContext context;
@@ -43,7 +43,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  static S3ProxyServer start(Path baseDir) throws Exception {
+  public static S3ProxyServer start(Path baseDir) throws Exception {
     return new S3ProxyServer(baseDir, false);
   }
 
@@ -51,21 +51,21 @@ final class S3ProxyServer implements AutoCloseable {
    * As {@link #start}, but accepting headers S3Proxy 2.6.0 does not know: the SDK's own multipart
    * client (2.57) sends {@code x-amz-mp-object-size}, which S3Proxy otherwise answers with 501.
    */
-  static S3ProxyServer startLenient(Path baseDir) throws Exception {
+  public static S3ProxyServer startLenient(Path baseDir) throws Exception {
     return new S3ProxyServer(baseDir, true);
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     context.getBlobStore().createContainerInLocation(null, bucket);
   }
 
   /** Where the filesystem blobstore keeps the bytes of {@code key} in {@code bucket}. */
-  Path file(String bucket, String key) {
+  public Path file(String bucket, String key) {
     return baseDir.resolve(bucket).resolve(key);
   }
 
   /** Every blob name in the bucket, the multipart parts S3Proxy stores as hidden blobs included. */
-  java.util.List<String> rawBlobNames(String bucket) {
+  public java.util.List<String> rawBlobNames(String bucket) {
     java.util.List<String> names = new java.util.ArrayList<>();
     var options = org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive();
     for (var meta : context.getBlobStore().list(bucket, options)) {
@@ -74,20 +74,20 @@ final class S3ProxyServer implements AutoCloseable {
     return names;
   }
 
-  int port() {
+  public int port() {
     return proxy.getPort();
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + port();
   }
 
-  static StaticCredentialsProvider credentials() {
+  public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
   }
 
   /** A config for this server: path-style, region us-east-1, small parts so that tests stay small. */
-  S3StoreConfig config() {
+  public S3StoreConfig config() {
     return new S3StoreConfig(endpoint(), "us-east-1", true, 5, 3, 2, null);
   }
 

@@ -24,9 +24,9 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * same part size and parallelism) against S3Proxy on loopback, printed as a table.
  *
  * <pre>{@code
- * mvn -B -ntp -o -q -pl noether-store-s3 -am test-compile -Dmaven.test.skip.exec=true
- * mvn -B -ntp -o -q -pl noether-store-s3 dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
- * java -Xmx512m -cp noether-store-s3/target/test-classes:noether-store-s3/target/classes:noether-api/target/classes:$(cat /tmp/cp.txt) \
+ * mvn -B -ntp -o -q -pl noether-store-s3 -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -Xmx512m -cp noether-store-s3/target/test-classes:noether-store-s3/target/classes:$(cat noether-store-s3/target/cp.txt) \
  *     ai.noether.store.s3.S3TransferBenchmark 1024 3
  * }</pre>
  *

@@ -1,0 +1,433 @@
+package ai.noether.store.s3.checkpoint;
+
+import ai.noether.api.checkpoint.CheckpointFile;
+import ai.noether.api.checkpoint.CheckpointFileName;
+import ai.noether.api.checkpoint.CheckpointNotFoundException;
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.StageClaim;
+import ai.noether.api.checkpoint.StageContents;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StageWriter;
+import ai.noether.api.checkpoint.StoredCheckpoint;
+import ai.noether.api.checkpoint.StoredFile;
+import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.resume.CheckpointResolver;
+import ai.noether.core.store.FileCheckpointStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The S3 store with a local cache tier ({@code cache_dir}): a save lands in a {@link FileCheckpointStore}
+ * on local disk first, with all its guarantees, and is uploaded to the bucket in the background, in
+ * the order saves, aliases and deletes were made. Reads take, per tag, the newer of the two tiers
+ * (the local one on a tie): a resume on the same machine reads from local disk, also a checkpoint
+ * whose upload a crash interrupted; on another machine, with an empty cache, everything comes from
+ * the bucket. Every read is verified by the tier it comes from.
+ *
+ * <p>When the stage's writer starts ({@link #repair}), checkpoints the cache holds and the bucket
+ * lacks (or holds older) are uploaded again, so a crash between a save and its upload loses nothing
+ * that the machine's disk still has. {@link #close} waits for every upload.
+ */
+public final class CachedCheckpointStore implements CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CachedCheckpointStore.class);
+
+  private final FileCheckpointStore local;
+  private final S3CheckpointStore remote;
+  private final ExecutorService uploader;
+  private final AtomicReference<Future<?>> lastUpload = new AtomicReference<>();
+  private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+  /** Tags with an upload, alias move or delete queued for the bucket: the cache is their truth until it ran. */
+  private final Map<StageId, Map<CheckpointTag, Integer>> pending = new HashMap<>();
+
+  public CachedCheckpointStore(FileCheckpointStore local, S3CheckpointStore remote) {
+    this.local = Objects.requireNonNull(local, "local");
+    this.remote = Objects.requireNonNull(remote, "remote");
+    this.uploader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "noether-s3-cache-upload");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The bucket tier. */
+  public S3CheckpointStore remote() {
+    return remote;
+  }
+
+  /** The local tier. */
+  public FileCheckpointStore local() {
+    return local;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing: local first, the bucket in the background
+
+  @Override
+  public StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration,
+      List<CheckpointFile> files, Set<CheckpointTag> aliases) throws IOException {
+    StoredCheckpoint committed = local.commit(stage, tag, iteration, files, aliases);
+    Set<CheckpointTag> moved = new LinkedHashSet<>(aliases);
+    enqueue(stage, tags(tag, moved), "upload of " + committed.describe() + " of " + stage,
+        () -> upload(committed, moved));
+    return committed;
+  }
+
+  @Override
+  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException {
+    StoredCheckpoint primary = local.alias(stage, target, aliases);
+    Set<CheckpointTag> moved = Set.copyOf(aliases);
+    enqueue(stage, moved, "moving " + moved + " of " + stage + " to " + target.token(), () -> {
+      if (remote.list(stage).stream().noneMatch(c -> c.tag().equals(target) && sameContent(c, primary))) {
+        upload(primary, Set.of());
+      }
+      remote.alias(stage, target, moved);
+    });
+    return primary;
+  }
+
+  @Override
+  public void delete(StageId stage, CheckpointTag tag) throws IOException {
+    local.delete(stage, tag);
+    enqueue(stage, Set.of(tag), "deletion of " + tag.token() + " of " + stage, () -> remote.delete(stage, tag));
+  }
+
+  /** Uploads a committed local checkpoint, reading its files back verified from the cache. */
+  private void upload(StoredCheckpoint committed, Set<CheckpointTag> aliases) throws IOException {
+    StoredCheckpoint current;
+    try {
+      current = local.list(committed.stage()).stream().filter(c -> c.tag().equals(committed.tag())).findFirst()
+          .orElse(null);
+    } catch (IOException e) {
+      throw e;
+    }
+    if (current == null || !sameContent(current, committed)) {
+      // Replaced or deleted in the cache before its turn came: the newer state follows in the queue.
+      LOG.debug("not uploading {} of {}: it changed in the cache before its upload", committed.describe(),
+          committed.stage());
+      return;
+    }
+    List<CheckpointFile> files = new ArrayList<>();
+    for (StoredFile f : current.files()) {
+      files.add(new CachedFile(current, f));
+    }
+    remote.commit(committed.stage(), committed.tag(), committed.iteration(), files, aliases);
+  }
+
+  private final class CachedFile implements CheckpointFile {
+    private final StoredCheckpoint checkpoint;
+    private final StoredFile file;
+
+    CachedFile(StoredCheckpoint checkpoint, StoredFile file) {
+      this.checkpoint = checkpoint;
+      this.file = file;
+    }
+
+    @Override
+    public CheckpointFileName name() {
+      return file.name();
+    }
+
+    @Override
+    public long size() {
+      return file.size();
+    }
+
+    @Override
+    public void writeTo(WritableByteChannel out) throws IOException {
+      try (SeekableByteChannel in = local.open(checkpoint, file)) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        while (in.read(buffer.clear()) > 0) {
+          buffer.flip();
+          while (buffer.hasRemaining()) {
+            out.write(buffer);
+          }
+        }
+      }
+    }
+  }
+
+  private interface Upload {
+    void run() throws Exception;
+  }
+
+  private static Set<CheckpointTag> tags(CheckpointTag tag, Set<CheckpointTag> aliases) {
+    Set<CheckpointTag> all = new LinkedHashSet<>(aliases);
+    all.add(tag);
+    return all;
+  }
+
+  private synchronized void enqueue(StageId stage, Set<CheckpointTag> tags, String what, Upload work) {
+    mark(stage, tags, +1);
+    lastUpload.set(uploader.submit(() -> {
+      try {
+        work.run();
+      } catch (Exception | Error e) {
+        lastFailure.set(e);
+        LOG.warn("the {} to {} failed; the checkpoint is safe in the local cache and is uploaded again when the "
+            + "stage's next writer starts: {}", what, remote.location(), e.toString());
+      } finally {
+        mark(stage, tags, -1);
+      }
+      return null;
+    }));
+  }
+
+  private void mark(StageId stage, Set<CheckpointTag> tags, int delta) {
+    synchronized (pending) {
+      Map<CheckpointTag, Integer> counts = pending.computeIfAbsent(stage, s -> new HashMap<>());
+      for (CheckpointTag t : tags) {
+        counts.merge(t, delta, (a, b) -> a + b == 0 ? null : a + b);
+      }
+    }
+  }
+
+  private Set<CheckpointTag> pending(StageId stage) {
+    synchronized (pending) {
+      return Set.copyOf(pending.getOrDefault(stage, Map.of()).keySet());
+    }
+  }
+
+  /** Waits until every upload queued so far has finished (or failed, which is logged). */
+  public void flush() throws IOException {
+    Future<?> last = lastUpload.get();
+    if (last == null) {
+      return;
+    }
+    try {
+      last.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for uploads to " + remote.location());
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** The failure of the most recent upload that failed, if any (tests, status). */
+  public java.util.Optional<Throwable> lastUploadFailure() {
+    return java.util.Optional.ofNullable(lastFailure.get());
+  }
+
+  @Override
+  public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
+    // The lease lives in the bucket, where a writer on any machine sees it. It is given up only once
+    // the uploads queued so far are done, so that the next writer finds the bucket complete.
+    StageClaim lease = remote.claim(stage, writer);
+    return new StageClaim() {
+      @Override
+      public StageId stage() {
+        return stage;
+      }
+
+      @Override
+      public void close() throws IOException {
+        try {
+          flush();
+        } finally {
+          lease.close();
+        }
+      }
+    };
+  }
+
+  /**
+   * Repairs both tiers, then queues the upload of every checkpoint the cache holds newer than the
+   * bucket (a crash came between a save and its upload), aliases after the tags they point at.
+   */
+  @Override
+  public void repair(StageId stage) throws IOException {
+    local.repair(stage);
+    remote.repair(stage);
+    Map<CheckpointTag, StoredCheckpoint> inBucket = byTag(remote.list(stage));
+    List<StoredCheckpoint> cached = local.list(stage);
+    for (StoredCheckpoint c : cached) {
+      StoredCheckpoint b = inBucket.get(c.tag());
+      if (c.tag().isAlias() || !c.files().stream().allMatch(StoredFile::hasChecksum)) {
+        continue;
+      }
+      if (b == null || b.iteration().compareTo(c.iteration()) < 0) {
+        enqueue(stage, Set.of(c.tag()), "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
+            () -> upload(c, Set.of()));
+      }
+    }
+    for (StoredCheckpoint alias : cached) {
+      StoredCheckpoint b = inBucket.get(alias.tag());
+      if (!alias.tag().isAlias() || b != null && b.iteration().compareTo(alias.iteration()) >= 0) {
+        continue;
+      }
+      cached.stream().filter(c -> !c.tag().isAlias() && c.iteration().equals(alias.iteration()) && sameContent(c, alias))
+          .findFirst().ifPresent(target -> enqueue(stage, Set.of(alias.tag()), "moving " + alias.tag().token() + " of " + stage,
+              () -> remote.alias(stage, target.tag(), Set.of(alias.tag()))));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading: the newer tier per tag
+
+  @Override
+  public List<StoredCheckpoint> list(StageId stage) throws IOException {
+    return contents(stage).checkpoints();
+  }
+
+  @Override
+  public StageContents contents(StageId stage) throws IOException {
+    Set<CheckpointTag> queued = pending(stage);
+    StageContents near = local.contents(stage);
+    StageContents far = remote.contents(stage);
+    Map<CheckpointTag, StoredCheckpoint> merged = new LinkedHashMap<>(byTag(far.checkpoints()));
+    merged.keySet().removeAll(queued);
+    for (StoredCheckpoint c : near.checkpoints()) {
+      StoredCheckpoint b = merged.get(c.tag());
+      if (b == null || b.iteration().compareTo(c.iteration()) <= 0) {
+        merged.put(c.tag(), c);
+      }
+    }
+    Map<CheckpointTag, CorruptCheckpointException> unreadable = new HashMap<>(far.unreadable());
+    unreadable.putAll(near.unreadable());
+    merged.keySet().forEach(unreadable::remove);
+    Set<CheckpointTag> unknown = new java.util.HashSet<>(near.iterationUnknown());
+    unknown.retainAll(merged.keySet());
+    List<StoredCheckpoint> out = new ArrayList<>(merged.values());
+    out.sort(CheckpointResolver.ORDER);
+    return new StageContents(stage, out, unknown, unreadable);
+  }
+
+  private static Map<CheckpointTag, StoredCheckpoint> byTag(List<StoredCheckpoint> checkpoints) {
+    Map<CheckpointTag, StoredCheckpoint> out = new LinkedHashMap<>();
+    checkpoints.forEach(c -> out.put(c.tag(), c));
+    return out;
+  }
+
+  /** Same iteration and the same bytes under the same file names, whatever tag each is listed under. */
+  private static boolean sameContent(StoredCheckpoint a, StoredCheckpoint b) {
+    return a.iteration().equals(b.iteration()) && untagged(a).equals(untagged(b));
+  }
+
+  private static List<StoredFile> untagged(StoredCheckpoint c) {
+    return c.files().stream()
+        .map(f -> new StoredFile(f.name().withTag(CheckpointTag.LATEST), f.size(), f.crc32c()))
+        .toList();
+  }
+
+  /** The local copy when the cache holds exactly these bytes, else the bucket's. */
+  @Override
+  public SeekableByteChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    if (inCache(checkpoint)) {
+      try {
+        return local.open(checkpoint, file);
+      } catch (CheckpointNotFoundException replacedMeanwhile) {
+        // fall through to the bucket
+      }
+    }
+    return remote.open(checkpoint, file);
+  }
+
+  @Override
+  public ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length) throws IOException {
+    return inCache(checkpoint) ? local.read(checkpoint, file, offset, length) : remote.read(checkpoint, file, offset, length);
+  }
+
+  @Override
+  public void verify(StoredCheckpoint checkpoint) throws IOException {
+    if (inCache(checkpoint)) {
+      local.verify(checkpoint);
+    } else {
+      remote.verify(checkpoint);
+    }
+  }
+
+  private boolean inCache(StoredCheckpoint checkpoint) throws IOException {
+    return local.list(checkpoint.stage()).stream()
+        .anyMatch(c -> c.tag().equals(checkpoint.tag()) && sameContent(c, checkpoint));
+  }
+
+  @Override
+  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    return inCache(checkpoint) ? local.sharing(checkpoint, file) : remote.sharing(checkpoint, file);
+  }
+
+  @Override
+  public boolean exists(StageId stage) throws IOException {
+    return remote.exists(stage) || local.exists(stage);
+  }
+
+  @Override
+  public String location() {
+    return remote.location();
+  }
+
+  @Override
+  public String location(StageId stage) {
+    return remote.location(stage);
+  }
+
+  @Override
+  public String location(StoredCheckpoint checkpoint, StoredFile file) {
+    return remote.location(checkpoint, file);
+  }
+
+  @Override
+  public List<String> runs() throws IOException {
+    Set<String> runs = new TreeSet<>(remote.runs());
+    runs.addAll(local.runs());
+    return new ArrayList<>(runs);
+  }
+
+  @Override
+  public List<String> stages(String runId) throws IOException {
+    Set<String> stages = new TreeSet<>();
+    CheckpointNotFoundException missing = null;
+    for (CheckpointStore tier : List.of(remote, local)) {
+      try {
+        stages.addAll(tier.stages(runId));
+      } catch (CheckpointNotFoundException e) {
+        missing = missing == null ? e : missing;
+      }
+    }
+    if (stages.isEmpty()) {
+      throw missing != null ? new CheckpointNotFoundException(missing.getMessage().replace(local.location(), location()))
+          : new CheckpointNotFoundException("run '" + runId + "' does not exist in output_dir " + location());
+    }
+    return new ArrayList<>(stages);
+  }
+
+  /** Waits for every queued upload, then closes both tiers. */
+  @Override
+  public void close() throws IOException {
+    try {
+      flush();
+    } finally {
+      uploader.shutdown();
+      try {
+        uploader.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        local.close();
+      } finally {
+        remote.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package ai.noether.store.s3.checkpoint;
+
+import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.core.store.CheckpointStoreContractTest;
+import ai.noether.store.s3.S3Location;
+import ai.noether.store.s3.S3ObjectStore;
+import ai.noether.store.s3.S3ProxyServer;
+import ai.noether.store.s3.S3StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store contract that the file store and the in-memory store pass, run against the S3 store on a
+ * real S3Proxy on loopback: a fresh bucket for every test, small parts so that multipart uploads are
+ * exercised by the larger files.
+ */
+class S3CheckpointStoreContractTest extends CheckpointStoreContractTest {
+  @TempDir static Path serverDir;
+  static S3ProxyServer server;
+  static final AtomicInteger BUCKETS = new AtomicInteger();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = S3ProxyServer.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  protected CheckpointStore newStore() {
+    String bucket = "contract-" + BUCKETS.incrementAndGet();
+    server.createBucket(bucket);
+    S3ObjectStore objects = S3ObjectStore.open(new S3Location(bucket, "team/runs"), server.config()
+        .withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED), S3ProxyServer.credentials());
+    return new S3CheckpointStore(objects, Duration.ofSeconds(30), null);
+  }
+}
