@@ -5,6 +5,7 @@ import ai.noether.api.spi.CheckpointStoreFactory;
 import ai.noether.api.spi.DatasetFactory;
 import ai.noether.api.spi.InitializerFactory;
 import ai.noether.api.spi.LrScheduleFactory;
+import ai.noether.api.spi.MetricFactory;
 import ai.noether.api.spi.MetricLoggerFactory;
 import ai.noether.api.spi.ModelFactory;
 import ai.noether.api.spi.OptimizerFactory;
@@ -21,6 +22,7 @@ public enum ComponentCategory {
   INITIALIZER(InitializerFactory.class, "initializer", "noether-initializers"),
   OPTIMIZER(OptimizerFactory.class, "optimizer", "noether-djl"),
   SCHEDULE(LrScheduleFactory.class, "schedule", "noether-core"),
+  METRIC(MetricFactory.class, "metric", "noether-callbacks"),
   TRAINING_STEP(TrainingStepFactory.class, "training step", "noether-djl"),
   CALLBACK(CallbackFactory.class, "callback", "noether-callbacks"),
   LOGGER(MetricLoggerFactory.class, "logger", "noether-callbacks");

@@ -312,6 +312,17 @@ public final class ComponentRegistry {
         (f, config, ctx) -> ((TrainingStepFactory) f).create(config, model, data, ctx));
   }
 
+  /**
+   * Creates a metric (an entry of a training step's {@code metrics:}); a context that is not a run's
+   * gets an empty {@link RunContext} at its path.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public ai.noether.api.metric.Metric createMetric(ComponentBlock block, ai.noether.api.spi.ComponentContext context) {
+    RunContext run = context instanceof RunContext r ? r : new RunContext();
+    return create(ComponentCategory.METRIC, block, run,
+        (f, config, ctx) -> ((ai.noether.api.spi.MetricFactory) f).create(config, ctx));
+  }
+
   /** Creates a callback. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Callback createCallback(ComponentBlock block, RunContext context) {

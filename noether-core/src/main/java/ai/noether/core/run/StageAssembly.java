@@ -125,6 +125,8 @@ public final class StageAssembly implements AutoCloseable {
     config = AutoResume.decide(config, store);
     RunContext context = RunContext.forRun(config);
     context.put(CheckpointStore.class, store);
+    // Steps resolve the kinds of their metrics through it.
+    context.put(ComponentRegistry.class, registry);
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
     store.repair(config.stage());

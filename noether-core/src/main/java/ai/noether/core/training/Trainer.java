@@ -324,6 +324,7 @@ public final class Trainer implements AutoCloseable {
     long started = System.nanoTime();
     long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
+    announceUpcomingBatches();
     StepResult result = step.trainStep(batch, Seeds.forUpdate(seed, iteration.update()));
     double loss = result.loss();
     if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
@@ -352,6 +353,23 @@ public final class Trainer implements AutoCloseable {
       callbacks.values().forEach(c -> c.afterEpoch(context));
     }
     deferredSaves.commit();
+  }
+
+  /**
+   * Tells the step which samples the next updates train on, so that it can gather them while this
+   * update runs ({@link TrainingStep#prefetch}); the order comes from {@link DataOrder} as always.
+   */
+  private void announceUpcomingBatches() {
+    int depth = step.prefetchDepth();
+    long epoch = iteration.epoch();
+    long position = batchInEpoch;
+    for (int ahead = 1; ahead <= depth && iteration.update() + ahead < totalUpdates; ahead++) {
+      if (++position >= updatesPerEpoch) {
+        position = 0;
+        epoch++;
+      }
+      step.prefetch(order.batch(epoch, position, settings.batchSize()));
+    }
   }
 
   private boolean finished() {
