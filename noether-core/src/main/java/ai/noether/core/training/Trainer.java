@@ -592,6 +592,11 @@ public final class Trainer implements AutoCloseable {
       trainer.put(CheckpointKeys.HISTORY, history.state());
       trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
       trainer.put(CheckpointKeys.CONFIG, config);
+      Object scalerParams = data.extras().get(CheckpointKeys.SCALER_PARAMS);
+      if (scalerParams != null) {
+        // The resume reads them from here, so that a resumed stage scales as the checkpoint's model was trained.
+        trainer.put(CheckpointKeys.SCALER_PARAMS, scalerParams);
+      }
       Map<String, Map<String, Object>> optimizers = includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
       Map<String, Map<String, Object>> schedules =
           schedule instanceof Stateful s ? Map.of(model.name(), s.state()) : Map.of();
