@@ -134,8 +134,8 @@ public final class Scaler {
     }
     double[] x = ScalerFit.values(values);
     long[] condition = conditions == null ? null : ScalerFit.conditionPerRow(field, shape, conditions, conditionField);
-    HostTensor out = HostTensor.allocateDirect(dtype, shape);
-    ByteBuffer target = out.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer target = ByteBuffer.allocateDirect(Math.multiplyExact(x.length, dtype.byteSize()))
+        .order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < x.length; i++) {
       int c = i % channels;
       int row = condition == null ? 0 : p.row(condition[i / channels], field);
@@ -146,7 +146,7 @@ public final class Scaler {
         target.putDouble(scaled);
       }
     }
-    return out;
+    return HostTensor.wrap(dtype, shape, target.flip());
   }
 
   static void requireFloat(String field, DType dtype) {

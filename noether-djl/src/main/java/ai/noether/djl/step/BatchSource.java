@@ -57,10 +57,15 @@ interface BatchSource extends AutoCloseable {
     }
 
     BatchSource open(TensorDataset split, NDManager deviceManager) {
-      return open(split, BatchFields.TENSORS, deviceManager);
+      return open(split, BatchFields.TENSORS, deviceManager, "training");
     }
 
-    BatchSource open(FieldDataset split, BatchFields fields, NDManager deviceManager) {
+    /**
+     * @param splitName the split's name in messages
+     * @throws IllegalArgumentException naming the split and the field it lacks
+     */
+    BatchSource open(FieldDataset split, BatchFields fields, NDManager deviceManager, String splitName) {
+      fields.requireIn(split, splitName);
       long bytes = 0;
       for (String name : fields.all()) {
         Field f = split.field(name);

@@ -28,7 +28,6 @@ final class DeviceBatchSource implements BatchSource {
   }
 
   DeviceBatchSource(FieldDataset split, BatchFields fields, NDManager deviceManager) {
-    fields.requireIn(split, "training");
     this.manager = deviceManager.newSubManager();
     try {
       for (String name : fields.inputs()) {

@@ -34,7 +34,6 @@ final class HostBatchSource implements BatchSource {
   }
 
   HostBatchSource(FieldDataset split, BatchFields fields, Device device) {
-    fields.requireIn(split, "training");
     for (String name : fields.inputs()) {
       inputs.add(rowsOf(split, name));
     }

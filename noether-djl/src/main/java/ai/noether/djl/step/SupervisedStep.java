@@ -127,7 +127,7 @@ public class SupervisedStep implements TrainingStep {
     }
     this.metrics = List.copyOf(perTarget);
     this.trainSplit = data.train();
-    this.train = strategy.open(fieldsOf(trainSplit, "train"), fields, model.manager());
+    this.train = strategy.open(fieldsOf(trainSplit, "train"), fields, model.manager(), "training");
     this.prefetcher = config.prefetchDepth() > 0 ? new Prefetcher(train, model.manager(), config.prefetchDepth()) : null;
   }
 
@@ -352,7 +352,7 @@ public class SupervisedStep implements TrainingStep {
   @Override
   public Map<String, Double> evaluate(Dataset dataset, String split) {
     BatchSource source = dataset == trainSplit ? train
-        : evaluationSources.computeIfAbsent(dataset, d -> strategy.open(fieldsOf(d, split), fields, model.manager()));
+        : evaluationSources.computeIfAbsent(dataset, d -> strategy.open(fieldsOf(d, split), fields, model.manager(), split));
     long size = dataset.size();
     double[] lossSum = {0};
     double[] targetLossSums = new double[targets.size()];

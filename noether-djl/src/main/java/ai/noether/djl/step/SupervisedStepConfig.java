@@ -188,6 +188,11 @@ public record SupervisedStepConfig(
     return new SupervisedStepConfig(loss, huberDelta, evalBatchSize, strategy, logGradNorm, inputs, targets, prefetch);
   }
 
+  /** This config with another {@code eval_batch_size}. */
+  public SupervisedStepConfig withEvalBatchSize(int samples) {
+    return new SupervisedStepConfig(loss, huberDelta, samples, gather, logGradNorm, inputs, targets, prefetch);
+  }
+
   /** This config with named input and target fields. */
   public SupervisedStepConfig withFields(List<String> inputFields, Map<String, TargetConfig> targetFields) {
     return new SupervisedStepConfig(loss, huberDelta, evalBatchSize, gather, logGradNorm, inputFields, targetFields,
