@@ -85,21 +85,30 @@ final class Prefetcher implements AutoCloseable {
   }
 
   /**
-   * The batch of {@code indices} if it was announced next (waiting for its gather to finish), else
-   * null; batches announced before it that were not asked for are dropped.
+   * The batch of {@code indices} if it was announced (waiting for its gather to finish), else null;
+   * batches announced before it, which were not asked for, are dropped. When it was not announced,
+   * the waiting batches stay: they are the next updates' (the first update after a start or a
+   * resume was never announced).
    *
    * @throws RuntimeException the background gather's failure, as it would have been thrown by a
    *     gather on this thread
    */
   Prefetched take(long[] indices) {
-    while (!queue.isEmpty()) {
+    if (queue.stream().noneMatch(p -> Arrays.equals(p.indices, indices))) {
+      if (queue.size() > depth) {
+        // A full queue that holds nothing asked for would block new announcements for good.
+        queue.forEach(Prefetcher::discard);
+        queue.clear();
+      }
+      return null;
+    }
+    while (true) {
       Pending p = queue.poll();
       if (Arrays.equals(p.indices, indices)) {
         return await(p.future);
       }
       discard(p);
     }
-    return null;
   }
 
   private static Prefetched await(Future<Prefetched> future) {

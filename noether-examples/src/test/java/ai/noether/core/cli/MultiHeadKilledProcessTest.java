@@ -15,12 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
  * same stage trained without a kill.
  */
 class MultiHeadKilledProcessTest {
-  private static final int EPOCHS = 30;
+  private static final int EPOCHS = 12;
 
   @Test
   void aTwoHeadRunKilledMidEpochIsResumedToTheSameEndBitForBit(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("two-heads.yaml");
-    // A history line per update, so that the kill can be placed, and 300 updates, so that it lands
+    // A history line per update, so that the kill can be placed, and 120 updates, so that it lands
     // before the end; the shift file never exists.
     Files.writeString(config, TwoHeadStage.yaml(dir.resolve("no-shift")).replace("log_every_n_updates: 3",
         "log_every_n_updates: 1").replace("max_epochs: 3", "max_epochs: " + EPOCHS));
@@ -34,7 +34,7 @@ class MultiHeadKilledProcessTest {
     Path history = runs.resolve("killed/train/history.jsonl");
     try (NoetherProcess p = NoetherProcess.start(dir, dir.resolve("noether.log"), "train", config.toString(),
         "output_dir=" + runs, "run_id=killed")) {
-      p.awaitUpdate(history, 103);
+      p.awaitUpdate(history, 43);
       // A checkpoint is committed (saves are asynchronous), so the kill leaves something to resume from.
       Path latest = runs.resolve("killed/train/checkpoints/.noether/latest.manifest");
       while (!Files.exists(latest) && p.isAlive()) {
