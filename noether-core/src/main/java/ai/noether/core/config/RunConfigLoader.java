@@ -172,7 +172,7 @@ public final class RunConfigLoader {
     String datasetHint = "the data to train on, e.g. dataset: {kind: synthetic-regression}";
     ComponentBlock dataset = errors.read(() -> r.requireChild(DATASET, datasetHint).asBlock(null, DATASET_KEYS), null);
     check(BlockCheck.DATASET, dataset, errors);
-    MapReader scaler = errors.read(() -> r.child(DATASET) == null ? null : r.child(DATASET).child(SCALER), null);
+    MapReader scaler = dataset == null ? null : errors.read(() -> r.child(DATASET).child(SCALER), null);
     if (scaler != null) {
       ScalerConfig.read(scaler, errors);
     }
