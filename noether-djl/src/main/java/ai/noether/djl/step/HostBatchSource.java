@@ -89,6 +89,19 @@ final class HostBatchSource implements BatchSource {
     @Override
     public NDArray gather(long[] indices, NDManager manager, Device device) {
       HostTensor host = split.gather(name, indices);
+      if (host.byteSize() > 0 && Rows.isCpu(device) && Rows.isCpu(manager.getDevice())) {
+        // Copied by Java into the new tensor's memory: no engine operation on this (possibly the
+        // prefetching) thread, whose engine threads are not limited like the training thread's.
+        NDArray array = manager.create(new Shape(host.shape()), DTypes.of(host.dtype()));
+        if (array instanceof PtNDArray pt) {
+          ByteBuffer into = pt.toByteBuffer(true);
+          for (ByteBuffer chunk : host.chunks()) {
+            into.put(chunk.duplicate());
+          }
+          return array;
+        }
+        array.close();
+      }
       return HostTransfer.toNDArray(host, manager);
     }
   }

@@ -41,8 +41,9 @@ import java.util.SplittableRandom;
  * standard-scaled in Java) and an MLP on the flattened window. Rounds alternate between the
  * variants and the median is reported, so that a busy machine slows all of them alike.
  *
- * <p>Arguments (all optional): {@code updates-per-round rounds batch-size hidden-width}. PyTorch
- * runs with one thread unless {@code -Dai.djl.pytorch.num_threads} says otherwise.
+ * <p>Arguments (all optional): {@code updates-per-round rounds batch-size hidden-width}; the depths
+ * compared are {@code -Dprefetch.depths=0,2} (0 is off and the baseline). PyTorch runs with one
+ * thread unless {@code -Dai.djl.pytorch.num_threads} says otherwise.
  */
 public final class PrefetchBenchmark {
   private static final int WINDOW = 30;
@@ -70,7 +71,8 @@ public final class PrefetchBenchmark {
           engine.getEngineName(), engine.getVersion(), System.getProperty("ai.djl.pytorch.num_threads"),
           Runtime.getRuntime().availableProcessors(), SAMPLES, WINDOW, SENSORS, WINDOW * SENSORS, hidden, hidden,
           batchSize, updates, rounds);
-      int[] depths = {0, 2};
+      int[] depths = Arrays.stream(System.getProperty("prefetch.depths", "0,2").split(",")).map(String::strip)
+          .mapToInt(Integer::parseInt).toArray();
       double[][] rates = new double[depths.length][rounds];
       for (int round = -1; round < rounds; round++) {
         for (int v = 0; v < depths.length; v++) {
@@ -89,7 +91,8 @@ public final class PrefetchBenchmark {
         double[] r = rates[v].clone();
         Arrays.sort(r);
         System.out.printf(Locale.ROOT, "%-32s %10.1f %7.2fx  %.1f..%.1f%n",
-            depths[v] == 0 ? "prefetch: false" : "prefetch: " + depths[v] + " (default true)", median(rates[v]),
+            depths[v] == 0 ? "prefetch: false" : "prefetch: " + depths[v] + (depths[v] == 2 ? " (true, default)" : ""),
+            median(rates[v]),
             median(rates[v]) / off, r[0], r[r.length - 1]);
       }
     } finally {
