@@ -6,6 +6,7 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.run.StageRuns.Outcome;
+import ai.noether.examples.pipeline.NamedFieldsDatasetFactory;
 import ai.noether.examples.pipeline.TwoHeadStage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -40,7 +41,12 @@ class MultiHeadResumeParityTest {
       throws Exception {
     String yaml = TwoHeadStage.yaml(dir.resolve("no-shift"));
     String out = "output_dir=" + dir;
+    NamedFieldsDatasetFactory.GATHERS_BY_THREAD.clear();
     Outcome uninterrupted = StageRuns.train(yaml, out, "run_id=full");
+    // The trainer announced the coming batches, and the step gathered them in the background:
+    // all 29 updates after the first, 3 fields each (the scaler reads x and op on the same thread).
+    assertThat(NamedFieldsDatasetFactory.GATHERS_BY_THREAD.get("noether-prefetch")).as("%s",
+        NamedFieldsDatasetFactory.GATHERS_BY_THREAD).isNotNull().hasValueGreaterThanOrEqualTo(29 * 3);
     Outcome unprefetched = StageRuns.train(yaml, out, "run_id=plain", "trainer.prefetch=false");
 
     Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", INTERRUPT);

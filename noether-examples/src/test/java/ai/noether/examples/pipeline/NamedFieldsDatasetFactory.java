@@ -29,6 +29,9 @@ import java.util.SplittableRandom;
  * the same. Found through the test services file.
  */
 public final class NamedFieldsDatasetFactory implements DatasetFactory<NamedFieldsDatasetFactory.Config> {
+  /** Gathers by the name of the thread that made them (without its number), across all instances. */
+  public static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong>
+      GATHERS_BY_THREAD = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param trainSamples training samples
@@ -118,6 +121,8 @@ public final class NamedFieldsDatasetFactory implements DatasetFactory<NamedFiel
 
     @Override
     public HostTensor gather(String field, long[] indices) {
+      GATHERS_BY_THREAD.computeIfAbsent(Thread.currentThread().getName().replaceAll("-\\d+$", ""),
+          k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
       HostTensor v = values.get(field);
       if (v == null) {
         throw new NoSuchElementException("no field '" + field + "'; the fields are " + values.keySet());
