@@ -21,6 +21,8 @@ public final class CheckpointKeys {
   public static final String MODEL_CONFIG = "model_config";
   /** User extras (e.g. data-normalisation parameters). */
   public static final String EXTRAS = "extras";
+  /** The scaler's parameters: an extra of every model file, and a key of the trainer state. */
+  public static final String SCALER_PARAMS = "scaler_params";
   /** Optimizer state by parameter path (format 1; format 2 stores PyTorch's layout at the file's root). */
   public static final String OPTIMIZER = "optimizer";
   /** LR schedule state. */

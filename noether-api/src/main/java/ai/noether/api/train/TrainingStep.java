@@ -36,6 +36,26 @@ public interface TrainingStep extends AutoCloseable {
   }
 
   /**
+   * How many updates ahead the trainer announces the samples it will train on ({@link #prefetch}),
+   * so that a step can prepare batches in the background. The default, 0, announces nothing.
+   */
+  default int prefetchDepth() {
+    return 0;
+  }
+
+  /**
+   * A hint: a coming update will call {@link #trainStep} with these samples, in this order. The
+   * trainer calls it before each update for the following {@link #prefetchDepth()} updates, in the
+   * order they will run (a batch may be announced more than once). A step may start gathering the
+   * batch in the background; it must still train on exactly the samples {@link #trainStep} is
+   * given, announced or not, so that the data order never depends on prefetching. The default
+   * ignores the hint.
+   *
+   * @param sampleIndices indices into the training dataset; the caller does not change them later
+   */
+  default void prefetch(long[] sampleIndices) {}
+
+  /**
    * Evaluates the model on a dataset without changing it.
    *
    * @param split the split's name, used in metric keys ({@code loss/valid/total})

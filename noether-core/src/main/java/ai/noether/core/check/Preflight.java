@@ -204,7 +204,8 @@ public final class Preflight {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static RunPlan plan(RunConfig config, ComponentRegistry registry, DataSource data) {
     TrainerSettings s = config.trainer().settings();
-    Dataset train = data.train();
+    // Scaling keeps shapes and types; the plan describes the dataset as its factory made it.
+    Dataset train = data instanceof ai.noether.core.data.ScaledDataSource scaled ? scaled.unscaled().train() : data.train();
     SampleShape features = null;
     SampleShape targets = null;
     TensorDataset tensors = train instanceof TensorDataset t ? t : null;

@@ -31,6 +31,10 @@ public final class ConfigKeys {
   /** Every component block starts with it: a registered short name or a factory class name. */
   public static final String KIND = "kind";
 
+  // dataset
+  /** The dataset's scaler block ({@link ScalerConfig}). */
+  public static final String SCALER = "scaler";
+
   // model
   public static final String NAME = "name";
   public static final String INITIALIZERS = "initializers";
@@ -62,6 +66,9 @@ public final class ConfigKeys {
   public static final List<String> ROOT = List.of(
       RUN_ID, STAGE_NAME, OUTPUT_DIR, SEED, DEVICE, RESUME_RUN_ID, RESUME_STAGE_NAME, RESUME_CHECKPOINT,
       RESUME_FALLBACK, RESUME_IF_EXISTS, STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
+
+  /** The keys of {@code dataset} the framework reads; the others are the dataset's own config. */
+  public static final List<String> DATASET_KEYS = List.of(KIND, SCALER);
 
   /** The keys of {@code model} the framework reads; the others are the model's own config. */
   public static final List<String> MODEL_KEYS = List.of(NAME, KIND, INITIALIZERS);

@@ -27,6 +27,7 @@ final class KeyPlacement {
     for (String key : List.of(LR, SCHEDULE)) {
       HOME.put(key, OPTIMIZER);
     }
+    HOME.put(SCALER, DATASET);
     for (String key : TRAINER_KEYS) {
       if (!key.equals(KIND)) {
         HOME.put(key, TRAINER);

@@ -191,6 +191,11 @@ final class MapReader {
     throw invalid(key, "expected a number, got " + PlainTrees.describe(v));
   }
 
+  /** The plain value under {@code key}, or null when absent. */
+  Object raw(String key) {
+    return map.get(key);
+  }
+
   /** A reader of the mapping under {@code key}, or null when absent. */
   MapReader child(String key) {
     Object v = map.get(key);

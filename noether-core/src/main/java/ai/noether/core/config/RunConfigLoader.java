@@ -170,8 +170,12 @@ public final class RunConfigLoader {
     }
     check(BlockCheck.STORE, store, errors);
     String datasetHint = "the data to train on, e.g. dataset: {kind: synthetic-regression}";
-    ComponentBlock dataset = errors.read(() -> r.requireChild(DATASET, datasetHint).asBlock(null, List.of(KIND)), null);
+    ComponentBlock dataset = errors.read(() -> r.requireChild(DATASET, datasetHint).asBlock(null, DATASET_KEYS), null);
     check(BlockCheck.DATASET, dataset, errors);
+    MapReader scaler = dataset == null ? null : errors.read(() -> r.child(DATASET).child(SCALER), null);
+    if (scaler != null) {
+      ScalerConfig.read(scaler, errors);
+    }
     ModelConfig model = model(r, errors);
     OptimizerConfig optimizer = optimizer(r, errors);
     TrainerConfig trainer = trainer(r, errors);

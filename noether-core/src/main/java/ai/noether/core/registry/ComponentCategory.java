@@ -17,16 +17,16 @@ import ai.noether.api.spi.TrainingStepFactory;
  */
 public enum ComponentCategory {
   STORE(CheckpointStoreFactory.class, "store", "noether-core"),
-  DATASET(DatasetFactory.class, "dataset", "noether-djl"),
+  DATASET(DatasetFactory.class, "dataset", "noether-core"),
   MODEL(ModelFactory.class, "model", "noether-djl"),
   INITIALIZER(InitializerFactory.class, "initializer", "noether-initializers"),
   OPTIMIZER(OptimizerFactory.class, "optimizer", "noether-djl"),
   SCHEDULE(LrScheduleFactory.class, "schedule", "noether-core"),
+  /** Metrics a training step evaluates (the entries of its {@code metrics:} lists). */
+  METRIC(MetricFactory.class, "metric", "noether-core"),
   TRAINING_STEP(TrainingStepFactory.class, "training step", "noether-djl"),
   CALLBACK(CallbackFactory.class, "callback", "noether-callbacks"),
-  LOGGER(MetricLoggerFactory.class, "logger", "noether-callbacks"),
-  /** Metrics a training step evaluates (the entries of its {@code metrics:} list). */
-  METRIC(MetricFactory.class, "metric", "noether-core");
+  LOGGER(MetricLoggerFactory.class, "logger", "noether-callbacks");
 
   private final Class<?> factoryType;
   private final String noun;

@@ -327,6 +327,17 @@ public final class ComponentRegistry {
         (f, config, ctx) -> ((TrainingStepFactory) f).create(config, model, data, ctx));
   }
 
+  /**
+   * Creates a metric (an entry of a training step's {@code metrics:}); a context that is not a run's
+   * gets an empty {@link RunContext} at its path.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Metric createMetric(ComponentBlock block, ai.noether.api.spi.ComponentContext context) {
+    RunContext run = context instanceof RunContext r ? r : new RunContext();
+    return create(ComponentCategory.METRIC, block, run,
+        (f, config, ctx) -> ((MetricFactory) f).create(config, ctx));
+  }
+
   /** Creates a callback. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Callback createCallback(ComponentBlock block, RunContext context) {
@@ -337,12 +348,6 @@ public final class ComponentRegistry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public MetricLogger createLogger(ComponentBlock block, RunContext context) {
     return create(ComponentCategory.LOGGER, block, context, (f, config, ctx) -> ((MetricLoggerFactory) f).create(config, ctx));
-  }
-
-  /** Creates a metric (an entry of a training step's {@code metrics:} list). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public Metric createMetric(ComponentBlock block, RunContext context) {
-    return create(ComponentCategory.METRIC, block, context, (f, config, ctx) -> ((MetricFactory) f).create(config, ctx));
   }
 
   /** Calls a factory with its bound config; how depends on the factory interface. */

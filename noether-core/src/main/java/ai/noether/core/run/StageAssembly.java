@@ -15,7 +15,10 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.check.Preflight;
 import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.config.ConfigKeys;
 import ai.noether.core.config.ResumeConfig;
+import ai.noether.core.config.ScalerConfig;
+import ai.noether.core.data.ScaledDataSource;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.history.MetricHistory;
@@ -125,6 +128,8 @@ public final class StageAssembly implements AutoCloseable {
     config = AutoResume.decide(config, store);
     RunContext context = RunContext.forRun(config);
     context.put(CheckpointStore.class, store);
+    // Steps resolve the kinds of their metrics through it.
+    context.put(ComponentRegistry.class, registry);
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
     store.repair(config.stage());
@@ -144,7 +149,7 @@ public final class StageAssembly implements AutoCloseable {
       Files.deleteIfExists(config.layout().stageDir().resolve(MetricHistory.FILE_NAME));
     }
 
-    DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
+    DataSource data = scaled(registry.createDataset(config.dataset(), config.seed(), context));
     context.put(DataSource.class, data);
     Preflight.checkComponents(config, registry, data);
     model = registry.createModel(modelName, config.model().block(), context);
@@ -223,6 +228,23 @@ public final class StageAssembly implements AutoCloseable {
       pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
+  }
+
+  /**
+   * The data with {@code dataset.scaler} applied: a fresh stage fits the scaler on the training
+   * split; a resume reuses the parameters the checkpoint saved in its trainer state.
+   */
+  private DataSource scaled(DataSource data) {
+    Optional<ScalerConfig> scaler = ScalerConfig.ofDataset(config.toPlainTree().get(ConfigKeys.DATASET));
+    if (scaler.isEmpty()) {
+      return data;
+    }
+    Object saved = resumedFrom == null ? null : resumedFrom.trainer().get(CheckpointKeys.SCALER_PARAMS);
+    try {
+      return ScaledDataSource.of(data, scaler.get(), saved);
+    } catch (IllegalArgumentException e) {
+      throw config.dataset().error(e.getMessage());
+    }
   }
 
   /**

@@ -13,6 +13,9 @@ public final class DataOrder {
   private final int size;
   private long cachedEpoch = -1;
   private int[] cached;
+  // The epoch before: batches of the next epoch are asked for (prefetching) while this one ends.
+  private long previousEpoch = -1;
+  private int[] previous;
 
   public DataOrder(long seed, long size) {
     if (size <= 0 || size > Integer.MAX_VALUE - 8) {
@@ -38,7 +41,16 @@ public final class DataOrder {
   }
 
   private int[] permutation(long epoch) {
+    if (epoch == previousEpoch) {
+      int[] p = previous;
+      previous = cached;
+      previousEpoch = cachedEpoch;
+      cached = p;
+      cachedEpoch = epoch;
+    }
     if (epoch != cachedEpoch) {
+      previous = cached;
+      previousEpoch = cachedEpoch;
       int[] p = new int[size];
       Arrays.setAll(p, i -> i);
       SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0x5eed_da7aL, epoch));

@@ -389,6 +389,7 @@ public final class Trainer implements AutoCloseable {
     learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
     int position = windowPosition();
     accumulating = position > 0;
+    announceUpcomingBatches();
     StepResult result = step.trainStep(batch, Seeds.forBatch(seed, iteration.update(), position));
     double loss = result.loss();
     if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
@@ -428,6 +429,28 @@ public final class Trainer implements AutoCloseable {
       callbacks.values().forEach(c -> c.afterEpoch(context));
     }
     deferredSaves.commit();
+  }
+
+  /**
+   * Tells the step which samples the next updates train on, so that it can gather them while this
+   * update runs ({@link TrainingStep#prefetch}); the order comes from {@link DataOrder} as always.
+   */
+  private void announceUpcomingBatches() {
+    int depth = step.prefetchDepth();
+    long epoch = iteration.epoch();
+    long position = batchInEpoch;
+    // Batches, not updates: with accumulate_grad_batches an update trains on several of them.
+    long lastEpoch = (totalUpdates - 1) / Math.max(1, updatesPerEpoch);
+    for (int ahead = 1; ahead <= depth; ahead++) {
+      if (++position >= batchesPerEpoch) {
+        position = 0;
+        epoch++;
+      }
+      if (epoch > lastEpoch) {
+        break;
+      }
+      step.prefetch(order.batch(epoch, position, settings.batchSize()));
+    }
   }
 
   private boolean finished() {
@@ -665,6 +688,11 @@ public final class Trainer implements AutoCloseable {
       trainer.put(CheckpointKeys.HISTORY, history.state());
       trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
       trainer.put(CheckpointKeys.CONFIG, config);
+      Object scalerParams = data.extras().get(CheckpointKeys.SCALER_PARAMS);
+      if (scalerParams != null) {
+        // The resume reads them from here, so that a resumed stage scales as the checkpoint's model was trained.
+        trainer.put(CheckpointKeys.SCALER_PARAMS, scalerParams);
+      }
       Map<String, Map<String, Object>> optimizers = includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
       Map<String, Map<String, Object>> schedules =
           schedule instanceof Stateful s ? Map.of(model.name(), s.state()) : Map.of();

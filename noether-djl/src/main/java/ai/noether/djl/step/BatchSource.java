@@ -1,6 +1,8 @@
 package ai.noether.djl.step;
 
 import ai.djl.ndarray.NDManager;
+import ai.noether.api.data.Field;
+import ai.noether.api.data.FieldDataset;
 import ai.noether.api.data.TensorDataset;
 
 /**
@@ -8,8 +10,8 @@ import ai.noether.api.data.TensorDataset;
  * setting:
  *
  * <ul>
- *   <li>{@link DeviceBatchSource}: the split is copied to the device once and batches are gathered
- *       there with an index (one small host-to-device copy of the indices per batch);
+ *   <li>{@link DeviceBatchSource}: the split's fields are copied to the device once and batches are
+ *       gathered there with an index (one small host-to-device copy of the indices per batch);
  *   <li>{@link HostBatchSource}: rows are copied from host memory into the batch (straight into
  *       the tensor's memory on the CPU) and moved to the device (no device memory for the split).
  * </ul>
@@ -18,6 +20,9 @@ import ai.noether.api.data.TensorDataset;
  * of the split ({@code BatchGatherBenchmark}) and needs no second copy of the data, so
  * {@code auto} gathers on the host there and keeps small splits on the device of a GPU, where
  * an index-select avoids copying every batch's rows from host memory.
+ *
+ * <p><b>Threads.</b> {@link #gather} may run on the prefetching thread while the training thread
+ * evaluates; implementations allow concurrent calls.
  */
 interface BatchSource extends AutoCloseable {
 
@@ -52,10 +57,28 @@ interface BatchSource extends AutoCloseable {
     }
 
     BatchSource open(TensorDataset split, NDManager deviceManager) {
-      long bytes = split.features().byteSize() + split.targets().byteSize();
+      return open(split, BatchFields.TENSORS, deviceManager, "training");
+    }
+
+    /**
+     * @param splitName the split's name in messages
+     * @throws IllegalArgumentException naming the split and the field it lacks
+     */
+    BatchSource open(FieldDataset split, BatchFields fields, NDManager deviceManager, String splitName) {
+      fields.requireIn(split, splitName);
+      long bytes = 0;
+      for (String name : fields.all()) {
+        Field f = split.field(name);
+        long perSample = f.dtype().byteSize();
+        for (long d : f.sampleShape()) {
+          perSample = Math.multiplyExact(perSample, d);
+        }
+        bytes = Math.addExact(bytes, Math.multiplyExact(perSample, split.size()));
+      }
       boolean gpu = !ai.djl.Device.Type.CPU.equals(deviceManager.getDevice().getDeviceType());
       boolean device = this == DEVICE || (this == AUTO && gpu && bytes <= AUTO_DEVICE_LIMIT_BYTES);
-      return device ? new DeviceBatchSource(split, deviceManager) : new HostBatchSource(split, deviceManager.getDevice());
+      return device ? new DeviceBatchSource(split, fields, deviceManager)
+          : new HostBatchSource(split, fields, deviceManager.getDevice());
     }
   }
 }

@@ -7,33 +7,62 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.noether.api.data.FieldDataset;
 import ai.noether.api.data.TensorDataset;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.djl.tensor.DTypes;
+import ai.noether.djl.tensor.HostTransfer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gathers the rows of a batch from host memory. On the CPU each row's bytes are copied straight
- * into the memory of a new tensor; for an accelerator they are staged in a reused direct buffer
- * and copied to the device. Nothing of the split is duplicated.
+ * Gathers the rows of a batch from host memory. For a {@link TensorDataset}, on the CPU each row's
+ * bytes are copied straight into the memory of a new tensor; for an accelerator they are staged in
+ * a reused direct buffer and copied to the device. Nothing of the split is duplicated. Any other
+ * {@link FieldDataset} gathers each field itself ({@link FieldDataset#gather}, reading only the
+ * batch's samples) and the result is copied into the batch's tensor.
  */
 final class HostBatchSource implements BatchSource {
-  private final Rows features;
-  private final Rows targets;
+  private final List<FieldRows> inputs = new ArrayList<>();
+  private final List<FieldRows> targets = new ArrayList<>();
   private final Device device;
 
   HostBatchSource(TensorDataset split, Device device) {
-    this.features = new Rows(split.features());
-    this.targets = new Rows(split.targets());
+    this(split, BatchFields.TENSORS, device);
+  }
+
+  HostBatchSource(FieldDataset split, BatchFields fields, Device device) {
+    for (String name : fields.inputs()) {
+      inputs.add(rowsOf(split, name));
+    }
+    for (String name : fields.targets()) {
+      targets.add(rowsOf(split, name));
+    }
     this.device = device;
+  }
+
+  private static FieldRows rowsOf(FieldDataset split, String name) {
+    if (split instanceof TensorDataset t) {
+      return new Rows(name, TensorDataset.FEATURES.equals(name) ? t.features() : t.targets());
+    }
+    return new Gathered(split, name);
   }
 
   @Override
   public Batch gather(long[] indices, NDManager batchManager) {
-    return new Batch(new NDList(features.gather(indices, batchManager, device)),
-        new NDList(targets.gather(indices, batchManager, device)));
+    return new Batch(gatherAll(inputs, indices, batchManager), gatherAll(targets, indices, batchManager));
+  }
+
+  private NDList gatherAll(List<FieldRows> fields, long[] indices, NDManager manager) {
+    NDList out = new NDList(fields.size());
+    for (FieldRows f : fields) {
+      NDArray array = f.gather(indices, manager, device);
+      array.setName(f.name());
+      out.add(array);
+    }
+    return out;
   }
 
   @Override
@@ -48,15 +77,46 @@ final class HostBatchSource implements BatchSource {
   @Override
   public void close() {}
 
+  /** One field's rows. */
+  private interface FieldRows {
+    String name();
+
+    NDArray gather(long[] indices, NDManager manager, Device device);
+  }
+
+  /** A field of any {@link FieldDataset}: the dataset gathers, the result is copied to the device. */
+  private record Gathered(FieldDataset split, String name) implements FieldRows {
+    @Override
+    public NDArray gather(long[] indices, NDManager manager, Device device) {
+      HostTensor host = split.gather(name, indices);
+      if (host.byteSize() > 0 && Rows.isCpu(device) && Rows.isCpu(manager.getDevice())) {
+        // Copied by Java into the new tensor's memory: no engine operation on this (possibly the
+        // prefetching) thread, whose engine threads are not limited like the training thread's.
+        NDArray array = manager.create(new Shape(host.shape()), DTypes.of(host.dtype()));
+        if (array instanceof PtNDArray pt) {
+          ByteBuffer into = pt.toByteBuffer(true);
+          for (ByteBuffer chunk : host.chunks()) {
+            into.put(chunk.duplicate());
+          }
+          return array;
+        }
+        array.close();
+      }
+      return HostTransfer.toNDArray(host, manager);
+    }
+  }
+
   /** The rows of one host tensor. */
-  private static final class Rows {
+  private static final class Rows implements FieldRows {
+    private final String name;
     private final HostTensor tensor;
     private final List<ByteBuffer> chunks;
     private final long[] rowShape;
     private final int rowBytes;
     private ByteBuffer staging;
 
-    Rows(HostTensor tensor) {
+    Rows(String name, HostTensor tensor) {
+      this.name = name;
       this.tensor = tensor;
       this.chunks = tensor.chunks();
       long[] shape = tensor.shape();
@@ -64,7 +124,13 @@ final class HostBatchSource implements BatchSource {
       this.rowBytes = Math.toIntExact(tensor.byteSize() / Math.max(1, shape[0]));
     }
 
-    NDArray gather(long[] indices, NDManager manager, Device device) {
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public NDArray gather(long[] indices, NDManager manager, Device device) {
       long[] shape = new long[rowShape.length + 1];
       shape[0] = indices.length;
       System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
@@ -79,6 +145,12 @@ final class HostBatchSource implements BatchSource {
         }
         array.close();
       }
+      return staged(indices, manager, shape, type, bytes);
+    }
+
+    // The staging buffer is shared: the prefetching thread and the training thread (evaluating the
+    // training split) may both gather.
+    private synchronized NDArray staged(long[] indices, NDManager manager, long[] shape, DataType type, int bytes) {
       if (staging == null || staging.capacity() < bytes) {
         staging = ByteBuffer.allocateDirect(Math.max(bytes, 1)).order(ByteOrder.LITTLE_ENDIAN);
       }

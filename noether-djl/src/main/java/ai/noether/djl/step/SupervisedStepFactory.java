@@ -3,11 +3,19 @@ package ai.noether.djl.step;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.data.DataSource;
+import ai.noether.api.metric.Metric;
 import ai.noether.api.model.Model;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.train.TrainingStep;
+import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.djl.model.DjlModel;
+import ai.noether.djl.step.SupervisedStepConfig.TargetSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Builds {@code supervised} training steps (see {@link SupervisedStepConfig} for the YAML).
@@ -41,7 +49,8 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
 
   @Override
   public String description() {
-    return "supervised learning on tensor datasets with a built-in loss (mse, l1, huber, cross-entropy, bce)";
+    return "supervised learning on named dataset fields, one built-in loss (mse, l1, huber, cross-entropy, bce)"
+        + " and metrics per target";
   }
 
   /**
@@ -50,6 +59,10 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
    */
   @Override
   public void check(SupervisedStepConfig config, RunPlan plan, ConfigProblems problems) {
+    if (!config.usesTensorFields()) {
+      // Named fields are checked against the dataset when the step is built (the plan does not know them).
+      return;
+    }
     if (plan.optFeatures().isEmpty()) {
       problems.error("kind", kind() + " trains on datasets of tensors (TensorDataset), and the dataset's training split"
           + " is not one; return a TensorDataset from the dataset factory, or use a training step made for this data.");
@@ -64,11 +77,58 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
       throw new IllegalArgumentException("training step '" + kind() + "' trains models built by noether-djl (DjlModel); model '"
           + model.name() + "' is a " + model.getClass().getName());
     }
-    return newStep(djl, data, config);
+    Map<String, List<Metric>> metrics = metrics(config, context);
+    return metrics.isEmpty() ? newStep(djl, data, config) : newStep(djl, data, config, metrics);
   }
 
   /** The step to run; override to return a subclass of {@link SupervisedStep}. */
   protected SupervisedStep newStep(DjlModel model, DataSource data, SupervisedStepConfig config) {
     return new SupervisedStep(model, data, config);
+  }
+
+  /**
+   * The step to run when targets have {@code metrics:}; override to return a subclass of
+   * {@link SupervisedStep} that evaluates them.
+   */
+  protected SupervisedStep newStep(DjlModel model, DataSource data, SupervisedStepConfig config,
+      Map<String, List<Metric>> metrics) {
+    return new SupervisedStep(model, data, config, metrics);
+  }
+
+  /**
+   * Each target's metric entries resolved through the registered {@link ai.noether.api.spi.MetricFactory}
+   * kinds: a name ({@code rmse}) or a block ({@code {kind: f1, average: macro}}).
+   */
+  static Map<String, List<Metric>> metrics(SupervisedStepConfig config, ComponentContext context) {
+    Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+    ComponentRegistry registry = null;
+    for (TargetSpec target : config.targetSpecs()) {
+      List<Metric> list = new ArrayList<>();
+      for (int i = 0; i < target.metrics().size(); i++) {
+        String path = context.path() + ".targets." + target.field() + ".metrics[" + i + "]";
+        if (registry == null) {
+          registry = context.find(ComponentRegistry.class).orElseGet(ComponentRegistry::load);
+        }
+        list.add(registry.createMetric(metricBlock(path, target.metrics().get(i)), context));
+      }
+      if (!list.isEmpty()) {
+        metrics.put(target.field(), list);
+      }
+    }
+    return metrics;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ComponentBlock metricBlock(String path, Object entry) {
+    if (entry instanceof String kind && !kind.isBlank()) {
+      return ComponentBlock.of(path, kind, Map.of());
+    }
+    if (entry instanceof Map<?, ?> map && map.get("kind") instanceof String kind) {
+      Map<String, Object> settings = new LinkedHashMap<>((Map<String, Object>) map);
+      settings.remove("kind");
+      return ComponentBlock.of(path, kind, settings);
+    }
+    throw new IllegalArgumentException(path + ": a metric is a kind name (e.g. rmse) or a block with kind:"
+        + " (e.g. {kind: f1}), got " + entry);
   }
 }
