@@ -56,7 +56,7 @@ public final class ArrayDatasets {
   private ArrayFieldDataset split(String split, Map<String, String> fields) {
     List<ArrayFieldDataset.Source> sources = new ArrayList<>();
     fields.forEach((field, source) -> sources.add(new ArrayFieldDataset.Source(field, array(split, field, source),
-        split + "." + field + " " + source, config.dtypes().get(field))));
+        split + "." + field + ": " + source, config.dtypes().get(field))));
     return ArrayFieldDataset.of(sources);
   }
 

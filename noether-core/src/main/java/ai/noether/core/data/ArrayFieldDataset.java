@@ -62,7 +62,7 @@ public final class ArrayFieldDataset implements FieldDataset {
       if (samples >= 0 && shape[0] != samples) {
         StringBuilder all = new StringBuilder();
         for (Source o : sources) {
-          all.append("\n  ").append(o.field()).append(": ").append(o.shownAs()).append(" has ").append(o.array().shape()[0]);
+          all.append("\n  ").append(o.shownAs()).append(" has ").append(o.array().shape()[0]);
         }
         throw new DataFileException("the fields of a split must have the same number of samples (first dimension),"
             + " but field '" + s.field() + "' (" + s.shownAs() + ") has " + shape[0] + " and field '"
