@@ -48,12 +48,12 @@ public record ArraysDatasetConfig(
     @JsonProperty("test") Map<String, String> test,
     @JsonPropertyDescription("fraction of the training samples drawn as validation split, in (0, 1)")
     @JsonProperty("valid_fraction") Double validFraction,
-    @JsonPropertyDescription("seed of the validation draw; default: the run's seed")
-    @JsonProperty("valid_seed") Long validSeed,
-    @JsonPropertyDescription("field name -> dtype the field presents; default: the file's")
-    @JsonProperty("dtypes") Map<String, DType> dtypes,
-    @JsonPropertyDescription("where .npz members are extracted; default: noether-data-cache in the temp directory")
-    @JsonProperty("cache_dir") String cacheDir) {
+    @JsonPropertyDescription("seed of the validation draw")
+    @JsonProperty(value = "valid_seed", defaultValue = "the run's seed") Long validSeed,
+    @JsonPropertyDescription("field name -> dtype the field presents")
+    @JsonProperty(value = "dtypes", defaultValue = "the file's") Map<String, DType> dtypes,
+    @JsonPropertyDescription("where .npz members are extracted")
+    @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache") String cacheDir) {
 
   public ArraysDatasetConfig {
     train = split("train", train);

@@ -65,18 +65,18 @@ public record TableDatasetConfig(
     @JsonProperty("test") String test,
     @JsonPropertyDescription("fraction of the training series (or rows) drawn as validation split, in (0, 1)")
     @JsonProperty("valid_fraction") Double validFraction,
-    @JsonPropertyDescription("seed of the validation draw; default: the run's seed")
-    @JsonProperty("valid_seed") Long validSeed,
+    @JsonPropertyDescription("seed of the validation draw")
+    @JsonProperty(value = "valid_seed", defaultValue = "the run's seed") Long validSeed,
     @JsonPropertyDescription("how values are separated: csv, tsv or whitespace")
-    @JsonProperty("format") TextFormat format,
-    @JsonPropertyDescription("whether the first line names the columns; default true for csv/tsv, false for whitespace")
-    @JsonProperty("header") Boolean header,
+    @JsonProperty(value = "format", defaultValue = "csv") TextFormat format,
+    @JsonPropertyDescription("whether the first line names the columns")
+    @JsonProperty(value = "header", defaultValue = "csv, tsv: true; whitespace: false") Boolean header,
     @JsonPropertyDescription("column names of files without a header; ranges such as s{1..21}")
-    @JsonProperty("columns") List<String> columns,
+    @JsonProperty(value = "columns", defaultValue = "c0, c1, ...") List<String> columns,
     @JsonPropertyDescription("field name -> a column (scalar) or a list of columns (vector)")
     @JsonProperty(value = "fields", required = true) Map<String, Object> fields,
-    @JsonPropertyDescription("field name -> dtype; default float32 (health: int64)")
-    @JsonProperty("dtypes") Map<String, DType> dtypes,
+    @JsonPropertyDescription("field name -> dtype")
+    @JsonProperty(value = "dtypes", defaultValue = "float32; health: int64") Map<String, DType> dtypes,
     @JsonPropertyDescription("the id column whose runs of equal values are the series (units)")
     @JsonProperty("group_by") String groupBy,
     @JsonPropertyDescription("sliding windows over the series: length, stride, padding, rul, health, ...")
@@ -85,8 +85,8 @@ public record TableDatasetConfig(
     @JsonProperty("valid_rul") String validRul,
     @JsonPropertyDescription("one number per test series: its RUL at its last row")
     @JsonProperty("test_rul") String testRul,
-    @JsonPropertyDescription("where parsed files are cached; default: noether-data-cache in the temp directory")
-    @JsonProperty("cache_dir") String cacheDir) {
+    @JsonPropertyDescription("where parsed files are cached")
+    @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache") String cacheDir) {
 
   public TableDatasetConfig {
     if (train == null || train.isBlank()) {

@@ -35,9 +35,9 @@ public record WindowsConfig(
     @JsonPropertyDescription("time steps per window")
     @JsonProperty(value = "length", required = true) int length,
     @JsonPropertyDescription("time steps between the ends of neighbouring windows")
-    @JsonProperty("stride") Integer stride,
+    @JsonProperty(value = "stride", defaultValue = "1") Integer stride,
     @JsonPropertyDescription("a series shorter than length: edge (repeat its first row), zero, or drop it")
-    @JsonProperty("padding") Padding padding,
+    @JsonProperty(value = "padding", defaultValue = "edge") Padding padding,
     @JsonPropertyDescription("fields taken at the window's last time step instead of over the window")
     @JsonProperty("last_row") List<String> lastRow,
     @JsonPropertyDescription("the remaining useful life at the window's last time step: {field, cap}")
@@ -45,9 +45,9 @@ public record WindowsConfig(
     @JsonPropertyDescription("a class from RUL thresholds: {field, thresholds}")
     @JsonProperty("health") HealthConfig health,
     @JsonPropertyDescription("windows of the validation split: all or last (one per series)")
-    @JsonProperty("valid") WindowChoice valid,
+    @JsonProperty(value = "valid", defaultValue = "all") WindowChoice valid,
     @JsonPropertyDescription("windows of the test split: last (one per series) or all")
-    @JsonProperty("test") WindowChoice test) {
+    @JsonProperty(value = "test", defaultValue = "last") WindowChoice test) {
 
   public WindowsConfig {
     if (length < 1) {
@@ -73,7 +73,7 @@ public record WindowsConfig(
    */
   public record RulConfig(
       @JsonPropertyDescription("the field's name")
-      @JsonProperty("field") String field,
+      @JsonProperty(value = "field", defaultValue = "rul") String field,
       @JsonPropertyDescription("the largest RUL value (piecewise-linear target), e.g. 125")
       @JsonProperty("cap") Double cap) {
     public RulConfig {
@@ -95,7 +95,7 @@ public record WindowsConfig(
    */
   public record HealthConfig(
       @JsonPropertyDescription("the field's name")
-      @JsonProperty("field") String field,
+      @JsonProperty(value = "field", defaultValue = "health") String field,
       @JsonPropertyDescription("ascending RUL thresholds; the class counts those the RUL is at or below")
       @JsonProperty(value = "thresholds", required = true) List<Double> thresholds) {
     public HealthConfig {

@@ -163,7 +163,7 @@ public record KindReference(String key, String type, boolean required, String de
       }
       return typeName(raw);
     }
-    if (!(type instanceof Class<?> c)) {
+    if (!(type instanceof Class<?> c) || c == Object.class) {
       return "value";
     }
     if (c == int.class || c == long.class || c == Integer.class || c == Long.class || c == short.class
