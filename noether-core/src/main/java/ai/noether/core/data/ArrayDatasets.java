@@ -15,9 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the splits of {@code kind: arrays} from its configuration; see {@link ArraysDatasetConfig}. */
 public final class ArrayDatasets {
+  private static final Logger LOG = LoggerFactory.getLogger(ArrayDatasets.class);
   private final ArraysDatasetConfig config;
   private final Path baseDir;
   private final DataCache cache;
@@ -50,7 +53,9 @@ public final class ArrayDatasets {
       valid = train.select(drawn[1]);
       train = train.select(drawn[0]);
     }
-    return new FileDataSource(train, valid, test);
+    FileDataSource data = new FileDataSource(train, valid, test);
+    LOG.info("dataset arrays: {}", data.describe());
+    return data;
   }
 
   private ArrayFieldDataset split(String split, Map<String, String> fields) {

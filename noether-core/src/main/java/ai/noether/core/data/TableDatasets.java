@@ -45,9 +45,11 @@ public final class TableDatasets {
     ColumnTable trainTable = read(config.train());
     ColumnTable validTable = config.valid() == null ? null : read(config.valid());
     ColumnTable testTable = config.test() == null ? null : read(config.test());
-    return config.windows() == null
+    FileDataSource data = config.windows() == null
         ? rows(trainTable, validTable, testTable, drawSeed)
         : windows(trainTable, validTable, testTable, drawSeed);
+    LOG.info("dataset table: {}", data.describe());
+    return data;
   }
 
   private ColumnTable read(String file) {
@@ -68,6 +70,11 @@ public final class TableDatasets {
         drawn = drawGroupRows(train, drawSeed);
       } else {
         drawn = ValidationDraw.rows(train.rows(), config.validFraction(), drawSeed);
+        if (drawn[0].size() == 0 || drawn[1].size() == 0) {
+          throw new DataFileException("valid_fraction " + config.validFraction() + " of the " + train.rows() + " rows of "
+              + train.shownAs() + " leaves " + (drawn[1].size() == 0 ? "no validation" : "no training")
+              + " row; change valid_fraction or give a validation file with valid:");
+        }
       }
       trainRows = drawn[0];
       validSplit = new TableRowDataset(train, trainFields, drawn[1]);

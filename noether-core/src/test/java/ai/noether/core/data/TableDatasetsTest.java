@@ -275,6 +275,53 @@ class TableDatasetsTest {
   }
 
   @Test
+  void zeroPaddingLastRowFieldsAndLastWindowsOfTheValidationSplit() throws IOException {
+    Turbofan.write(dir.resolve("train.txt"), 12, 40);
+    Turbofan.write(dir.resolve("valid.txt"), 35, 8);
+    FileDataSource data = open("""
+        format: whitespace
+        columns: %s
+        train: train.txt
+        valid: valid.txt
+        group_by: unit
+        fields:
+          x: ["s{1..3}"]
+          setting: setting1
+          cycle: cycle
+        windows: {length: 10, stride: 3, padding: zero, last_row: [setting, cycle], valid: last, rul: {}}
+        """.formatted(Turbofan.COLUMN_NAMES), 0);
+    FieldDataset train = (FieldDataset) data.train();
+    // unit 1 (12 cycles): ends at 10 (then 13 > 12); unit 2 (40): ends at 10, 13, ..., 40 (11 windows)
+    assertThat(train.size()).isEqualTo(1 + 11);
+    assertThat(train.field("cycle").sampleShape()).isEmpty();
+    assertThat(train.gather("cycle", new long[] {0, 1, 11}).toFloatArray()).containsExactly(10, 10, 40);
+    assertThat(train.gather("setting", new long[] {11}).toFloatArray()).containsExactly((float) Turbofan.value(2, 40, 2));
+    FieldDataset valid = (FieldDataset) data.validation().orElseThrow();
+    assertThat(valid.size()).isEqualTo(2);
+    assertThat(valid.gather("cycle", new long[] {0, 1}).toFloatArray()).containsExactly(35, 8);
+    float[] x = valid.gather("x", new long[] {1}).toFloatArray();
+    // unit 2 of valid.txt has 8 cycles: two zero steps, then cycles 1..8
+    assertThat(x[0]).isZero();
+    assertThat(x[3]).isZero();
+    assertThat(x[6]).isEqualTo((float) Turbofan.value(2, 1, 5));
+    assertThat(valid.gather("rul", new long[] {0, 1}).toFloatArray()).containsExactly(0, 0);
+
+    FileDataSource dropped = open(CMAPSS + "windows: {length: 20, padding: drop}", 0);
+    assertThat(((WindowDataset) dropped.train()).dropped()).extracting(Series::idText).containsExactly("1");
+    assertThat(dropped.train().size()).isEqualTo(21);
+    assertThatThrownBy(() -> open(CMAPSS + "windows: {length: 50, padding: drop}", 0))
+        .hasMessageContaining("the train split has no window: every series is shorter than windows.length 50");
+  }
+
+  @Test
+  void tabSeparatedValuesWithoutAHeaderAcceptNanAndInfinity() throws IOException {
+    Files.writeString(dir.resolve("t.tsv"), "1\tnan\n2\t-Inf\n3\t4e-3\n");
+    FieldDataset train = (FieldDataset) open("format: tsv\nheader: false\ntrain: t.tsv\nfields: {v: [c0, c1]}", 0).train();
+    assertThat(train.gather("v", new long[] {0, 1, 2}).toFloatArray())
+        .containsExactly(1, Float.NaN, 2, Float.NEGATIVE_INFINITY, 3, 4e-3f);
+  }
+
+  @Test
   void columnRangesExpandInOrder() {
     assertThat(ColumnNames.expand(List.of("unit", "s{1..3}", "t{2..0}x"), "columns"))
         .containsExactly("unit", "s1", "s2", "s3", "t2x", "t1x", "t0x");
