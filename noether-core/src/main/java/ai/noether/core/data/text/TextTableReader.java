@@ -17,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -114,7 +113,8 @@ public final class TextTableReader {
         FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
       out.position(HEADER_BYTES);
-      List<String> values = new ArrayList<>();
+      TextFormat.Tokens values = new TextFormat.Tokens();
+      boolean[] valid = new boolean[1];
       int columns = names == null ? -1 : names.size();
       long rows = 0;
       int lineNo = 0;
@@ -129,19 +129,22 @@ public final class TextTableReader {
           headerSkipped = true;
           continue;
         }
-        format.split(line, values);
+        format.tokenize(line, values);
         if (columns < 0) {
-          columns = values.size();
+          columns = values.count;
         }
-        if (values.size() != columns) {
-          throw new DataFileException(shownAs + " line " + lineNo + ": " + values.size() + " values, but "
+        if (values.count != columns) {
+          throw new DataFileException(shownAs + " line " + lineNo + ": " + values.count + " values, but "
               + (names == null ? "the first row has " + columns : "the file has " + columns + " columns ("
                   + abbreviate(names) + ")")
-              + "; every row needs one value per column" + (format == TextFormat.CSV && values.size() > columns
+              + "; every row needs one value per column" + (format == TextFormat.CSV && values.count > columns
                   ? " (a comma inside a number, such as 1,5, splits it in two; write 1.5)" : ""));
         }
         for (int c = 0; c < columns; c++) {
-          double v = number(values.get(c), shownAs, lineNo, c, names);
+          double v = DecimalParser.parse(line, values.start(c), values.end(c), valid);
+          if (!valid[0]) {
+            throw notANumber(line.substring(values.start(c), values.end(c)), shownAs, lineNo, c, names);
+          }
           if (buffer.remaining() < Double.BYTES) {
             drain(buffer, out);
           }
@@ -170,30 +173,10 @@ public final class TextTableReader {
     buffer.clear();
   }
 
-  private static double number(String text, String shownAs, int lineNo, int column, List<String> names) {
-    if (!text.isEmpty()) {
-      char first = text.charAt(0);
-      if (first == '-' || first == '+' || first == '.' || Character.isDigit(first)) {
-        try {
-          return Double.parseDouble(text);
-        } catch (NumberFormatException ignored) {
-          // reported below
-        }
-      }
-      switch (text.toLowerCase(Locale.ROOT)) {
-        case "nan", "+nan", "-nan":
-          return Double.NaN;
-        case "inf", "+inf", "infinity", "+infinity":
-          return Double.POSITIVE_INFINITY;
-        case "-inf", "-infinity":
-          return Double.NEGATIVE_INFINITY;
-        default:
-          break;
-      }
-    }
+  private static DataFileException notANumber(String text, String shownAs, int lineNo, int column, List<String> names) {
     String where = shownAs + " line " + lineNo + ", column " + (column + 1)
         + (names == null ? "" : " (" + names.get(column) + ")");
-    throw new DataFileException(where + ": " + (text.isEmpty() ? "the value is empty" : "'" + text + "' is not a number")
+    return new DataFileException(where + ": " + (text.isEmpty() ? "the value is empty" : "'" + text + "' is not a number")
         + "; every value must be a number such as 42, -0.5 or 1e-3 (nan and inf are accepted)");
   }
 
