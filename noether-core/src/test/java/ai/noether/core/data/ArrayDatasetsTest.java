@@ -118,6 +118,17 @@ class ArrayDatasetsTest {
   }
 
   @Test
+  void halfPrecisionAndIntegerArraysAreConvertedToTheConfiguredDtype() throws IOException {
+    java.nio.ByteBuffer half = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    half.putShort((short) 0x3C00).putShort((short) 0xC100).putShort((short) 0x7BFF).putShort((short) 0x0001).flip();
+    NpyWriter.write(dir.resolve("h.npy"), HostTensor.wrap(DType.FLOAT16, new long[] {4}, half));
+    NpyWriter.write(dir.resolve("i.npy"), HostTensor.ofLongs(new long[] {4}, -3, 1L << 40, 7, 0));
+    FieldDataset train = (FieldDataset) open("train: {h: h.npy, i: i.npy}\ndtypes: {h: float32, i: float64}", 0).train();
+    assertThat(train.gather("h", new long[] {0, 1, 2, 3}).toFloatArray()).containsExactly(1f, -2.5f, 65504f, 0x1p-24f);
+    assertThat(train.gather("i", new long[] {0, 1}).toDoubleArray()).containsExactly(-3, 0x1p40);
+  }
+
+  @Test
   void mismatchedOrMissingArraysAreNamedWithTheirFiles() throws IOException {
     writeFiles();
     assertThatThrownBy(() -> open("train: {x: x.npy, s: d.safetensors#short}", 0)).isInstanceOf(DataFileException.class)

@@ -54,7 +54,9 @@ public final class NpzReader {
         throw new DataFileException(shownAs + " has no array '" + name + "'; its arrays are "
             + String.join(", ", names(path, shownAs)));
       }
-      extracted = cache.derived(path, "npz:" + entryName, "." + name + ".npy", target -> {
+      // The member's name goes into the cache file's name: keep it to characters every file system takes.
+      String suffix = "." + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";
+      extracted = cache.derived(path, "npz:" + entryName, suffix, target -> {
         try (InputStream in = zip.getInputStream(entry)) {
           Files.copy(in, target);
         }
