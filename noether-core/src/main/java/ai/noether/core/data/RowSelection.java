@@ -42,7 +42,8 @@ public abstract class RowSelection {
 
   /** Collects row numbers in direct memory. */
   public static final class Builder {
-    private static final int CHUNK = 1 << 22; // rows per chunk: 32 MiB
+    // Rows per chunk (1 MiB): small splits stay small, large ones grow a chunk at a time.
+    private static final int CHUNK = 1 << 17;
     private final List<LongBuffer> chunks = new ArrayList<>();
     private LongBuffer current;
     private long size;

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A dataset at least twice as large as the Java heap trains: a child JVM with a small {@code -Xmx}
  * opens it through the dataset kinds and reads random batches from all over it, checking every
- * value. Without memory mapping (arrays read onto the heap, or a text file parsed into heap arrays)
+ * value (and, for the array, that a validation split drawn from its rows holds exactly the rows the
+ * seed draws). Without memory mapping (arrays read onto the heap, or a text file parsed into heap arrays)
  * the child fails with an OutOfMemoryError.
  */
 class LargerThanHeapTest {
@@ -123,18 +124,31 @@ class LargerThanHeapTest {
       int batches = 200;
       int batch = 256;
       if (args[0].equals("npy")) {
-        ArraysDatasetConfig config = new ArraysDatasetConfig(java.util.Map.of("x", file.toString()), null, null, null,
-            null, null, args[2]);
-        FieldDataset train = (FieldDataset) ArrayDatasets.open(config, 0, Path.of("")).train();
+        // A validation split drawn from 655,360 rows: its row lists live in direct memory.
+        ArraysDatasetConfig config = new ArraysDatasetConfig(java.util.Map.of("x", file.toString()), null, null, 0.1,
+            5L, null, args[2]);
+        ai.noether.api.data.DataSource data = ArrayDatasets.open(config, 0, Path.of(""));
+        FieldDataset train = (FieldDataset) data.train();
+        FieldDataset valid = (FieldDataset) data.validation().orElseThrow();
+        if (train.size() + valid.size() != NPY_ROWS) {
+          throw new AssertionError(train.size() + " + " + valid.size() + " rows");
+        }
         for (int b = 0; b < batches; b++) {
-          long[] indices = random.longs(batch, 0, train.size()).toArray();
-          ByteBuffer values = train.gather("x", indices).buffer();
+          boolean validating = b % 4 == 3;
+          FieldDataset split = validating ? valid : train;
+          long[] indices = random.longs(batch, 0, split.size()).toArray();
+          ByteBuffer values = split.gather("x", indices).buffer();
           for (int i = 0; i < batch; i++) {
+            int first = values.getInt(i * NPY_COLUMNS * 4);
+            long row = first / NPY_COLUMNS;
+            if (first % NPY_COLUMNS != 0 || ValidationDraw.row(row, 0.1, 5) != validating) {
+              throw new AssertionError("sample " + indices[i] + " of " + (validating ? "valid" : "train") + " is row "
+                  + row + " (first value " + first + ")");
+            }
             for (int j = 0; j < NPY_COLUMNS; j += 7) {
-              int expected = (int) (indices[i] * NPY_COLUMNS + j);
               int actual = values.getInt((i * NPY_COLUMNS + j) * 4);
-              if (actual != expected) {
-                throw new AssertionError("row " + indices[i] + " column " + j + ": " + actual + " != " + expected);
+              if (actual != first + j) {
+                throw new AssertionError("row " + row + " column " + j + ": " + actual + " != " + (first + j));
               }
             }
           }
