@@ -97,12 +97,6 @@ public final class ArrayFieldDataset implements FieldDataset {
     return new ArrayFieldDataset(columns, selection);
   }
 
-  /** The number of rows of the underlying arrays, whatever the selection. */
-  public long rowsInFiles() {
-    Column any = columns.values().iterator().next();
-    return any.rowBytes() == 0 ? rows.size() : any.bytes().size() / any.rowBytes();
-  }
-
   @Override
   public long size() {
     return rows.size();
