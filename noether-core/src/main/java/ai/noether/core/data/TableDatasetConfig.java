@@ -55,6 +55,9 @@ import java.util.Set;
  * @param testRul a file with one number per test series: its RUL at its last row
  * @param cacheDir where parsed files are cached; default {@code noether-data-cache} in the
  *     temporary directory
+ * @param dataDir the directory the split files' relative names are resolved against (itself
+ *     relative to the working directory), so that one configuration reads another copy of the same
+ *     files, such as NASA's originals, with a single override; default the working directory
  */
 public record TableDatasetConfig(
     @JsonPropertyDescription("the training file")
@@ -86,7 +89,9 @@ public record TableDatasetConfig(
     @JsonPropertyDescription("one number per test series: its RUL at its last row")
     @JsonProperty("test_rul") String testRul,
     @JsonPropertyDescription("where parsed files are cached")
-    @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache") String cacheDir) {
+    @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache") String cacheDir,
+    @JsonPropertyDescription("the directory the file names of train, valid, test, valid_rul and test_rul are relative to")
+    @JsonProperty(value = "data_dir", defaultValue = "the working directory") String dataDir) {
 
   public TableDatasetConfig {
     if (train == null || train.isBlank()) {

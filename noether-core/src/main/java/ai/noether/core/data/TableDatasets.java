@@ -27,7 +27,7 @@ public final class TableDatasets {
 
   private TableDatasets(TableDatasetConfig config, Path baseDir) {
     this.config = config;
-    this.baseDir = baseDir;
+    this.baseDir = config.dataDir() == null ? baseDir : baseDir.resolve(config.dataDir());
     this.cache = config.cacheDir() == null ? DataCache.inTempDir() : new DataCache(baseDir.resolve(config.cacheDir()));
   }
 

@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>The rate is {@code base * lr_scale}, where the scale starts at 1 and shrinks with each
- * reduction. The state ({@code best}, {@code num_bad_evaluations}, {@code cooldown_counter},
+ * reduction. With a warm-up ({@code warmup_updates} or {@code warmup_fraction}) the rate first
+ * rises linearly as in {@code linear-warmup}, and evaluations before the warm-up has ended are not
+ * counted: a model still warming up is not on a plateau (as a warm-up followed by PyTorch's
+ * {@code ReduceLROnPlateau} in a {@code SequentialLR}).
+ *
+ * <p>The state ({@code best}, {@code num_bad_evaluations}, {@code cooldown_counter},
  * {@code lr_scale}) is saved in checkpoints, so a resumed run reduces at the same evaluations.
  */
 public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
@@ -42,6 +47,10 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
   private long cooldownCounter;
   private double lrScale = 1;
   private double lastBaseLr = Double.NaN;
+  private final Warmup warmup;
+  /** Updates trained when the rate was last asked for: the warm-up is over once it reaches its length. */
+  private long updatesTrained;
+  private long warmupLength;
 
   /**
    * A schedule watching its metric in the configured {@code mode}, or for a loss (what every step
@@ -63,11 +72,20 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
     this.config = config;
     this.minimise = direction == Direction.LOWER_IS_BETTER;
     this.best = minimise ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    this.warmup = config.hasWarmup() ? new Warmup(ReduceOnPlateauScheduleFactory.KIND, config.warmupUpdates(),
+        config.warmupFraction(), config.startFactor()) : null;
   }
 
   @Override
   public double learningRate(double baseLr, long update, long totalUpdates) {
     lastBaseLr = baseLr;
+    updatesTrained = update + 1;
+    if (warmup != null) {
+      warmupLength = warmup.length(totalUpdates);
+      if (update < warmupLength) {
+        return baseLr * warmup.factor(update, warmupLength);
+      }
+    }
     return Math.max(baseLr * lrScale, config.minLr());
   }
 
@@ -84,6 +102,9 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
       throw new NoetherException("reduce-on-plateau watches metric '" + config.metricKey()
           + "', which the evaluation did not produce; it produced " + new TreeSet<>(metrics.keySet())
           + ". Set metric_key to one of them.");
+    }
+    if (warmup != null && updatesTrained < warmupLength) {
+      return;
     }
     if (isBetter(value)) {
       best = value;

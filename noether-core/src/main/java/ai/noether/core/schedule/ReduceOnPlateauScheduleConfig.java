@@ -19,6 +19,8 @@ import java.util.Locale;
  *   threshold_mode: rel            # rel: relative to the best; abs: absolute (default rel)
  *   cooldown: 2                    # evaluations to wait after a reduction (default 0)
  *   min_lr: 1.0e-6                 # the rate never drops below this (default 0)
+ *   warmup_fraction: 0.25          # optional: a linear warm-up first (or warmup_updates), during
+ *                                  # which evaluations do not count towards a plateau
  * }</pre>
  *
  * @param metricKey the metric to watch; null for {@code loss/valid/total}
@@ -31,6 +33,10 @@ import java.util.Locale;
  * @param thresholdMode {@code rel} or {@code abs}; null for {@code rel}
  * @param cooldown evaluations after a reduction during which bad evaluations are not counted
  * @param minLr lower bound of the rate; null for 0
+ * @param warmupUpdates a linear warm-up of this many updates before plateaus count; null for
+ *     none (or {@code warmupFraction})
+ * @param warmupFraction the warm-up as a fraction of the run, in (0, 1); null for none
+ * @param startFactor the warm-up's starting fraction of the base rate; null for 0
  */
 public record ReduceOnPlateauScheduleConfig(
     @JsonProperty("metric_key") String metricKey,
@@ -40,7 +46,10 @@ public record ReduceOnPlateauScheduleConfig(
     @JsonProperty("threshold") Double threshold,
     @JsonProperty("threshold_mode") String thresholdMode,
     @JsonProperty("cooldown") Long cooldown,
-    @JsonProperty("min_lr") Double minLr) {
+    @JsonProperty("min_lr") Double minLr,
+    @JsonProperty("warmup_updates") Long warmupUpdates,
+    @JsonProperty("warmup_fraction") Double warmupFraction,
+    @JsonProperty("start_factor") Double startFactor) {
 
   public ReduceOnPlateauScheduleConfig {
     metricKey = metricKey == null ? "loss/valid/total" : metricKey;
@@ -56,10 +65,25 @@ public record ReduceOnPlateauScheduleConfig(
     if (!(threshold >= 0)) {
       throw new IllegalArgumentException("reduce-on-plateau threshold must be non-negative, was " + threshold);
     }
+    if (startFactor != null && warmupUpdates == null && warmupFraction == null) {
+      throw new IllegalArgumentException("reduce-on-plateau start_factor is the warm-up's first fraction of the rate;"
+          + " set warmup_updates or warmup_fraction too, or remove it");
+    }
     minLr = minLr == null ? 0.0 : minLr;
     if (!(minLr >= 0)) {
       throw new IllegalArgumentException("reduce-on-plateau min_lr must be non-negative, was " + minLr);
     }
+  }
+
+  /** Without a warm-up. */
+  public ReduceOnPlateauScheduleConfig(String metricKey, String mode, Double factor, Long patience, Double threshold,
+      String thresholdMode, Long cooldown, Double minLr) {
+    this(metricKey, mode, factor, patience, threshold, thresholdMode, cooldown, minLr, null, null, null);
+  }
+
+  /** Whether a warm-up comes first. */
+  public boolean hasWarmup() {
+    return warmupUpdates != null || warmupFraction != null;
   }
 
   /** Defaults watching {@code metricKey}. */

@@ -34,6 +34,10 @@ public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<R
   @Override
   public void check(ReduceOnPlateauScheduleConfig config, RunPlan plan, ConfigProblems problems) {
     plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);
+    if (config.hasWarmup()) {
+      new Warmup(KIND, config.warmupUpdates(), config.warmupFraction(), config.startFactor())
+          .check(plan, plan.totalUpdates(), "the run is " + plan.lengthText(), problems);
+    }
     if (!plan.hasValidation()) {
       problems.warning(null, "the dataset has no validation split, so there are no evaluations of '"
           + config.metricKey() + "' and the learning rate is never reduced");

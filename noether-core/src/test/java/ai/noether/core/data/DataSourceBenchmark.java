@@ -86,7 +86,7 @@ public final class DataSourceBenchmark {
     TableDatasetConfig config = new TableDatasetConfig(text.toString(), null, null, null, null, TextFormat.WHITESPACE,
         null, List.of("unit", "cycle", "setting{1..3}", "s{1..21}"), Map.of("x", List.of("s{1..14}")), null, "unit",
         new WindowsConfig(30, null, null, null, new WindowsConfig.RulConfig(null, 125.0), null, null, null), null, null,
-        dir.resolve("cache").toString());
+        dir.resolve("cache").toString(), null);
     long start = System.nanoTime();
     TableDatasets.open(config, 0, dir);
     double parse = (System.nanoTime() - start) / 1e9;

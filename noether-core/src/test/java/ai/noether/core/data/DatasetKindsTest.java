@@ -43,7 +43,7 @@ class DatasetKindsTest {
     String text = out.toString();
     assertThat(text).contains("table (dataset)");
     for (String key : List.of("train", "valid", "test", "valid_fraction", "valid_seed", "format", "header", "columns",
-        "fields", "dtypes", "group_by", "windows", "valid_rul", "test_rul", "cache_dir")) {
+        "fields", "dtypes", "group_by", "windows", "valid_rul", "test_rul", "cache_dir", "data_dir")) {
       assertThat(text).as("key %s", key).containsPattern("(?m)^  " + key + " ");
     }
     assertThat(text).containsPattern("(?m)^  format +one of csv, tsv, whitespace +csv +how values");

@@ -158,7 +158,7 @@ class LargerThanHeapTest {
             ai.noether.core.data.text.TextFormat.WHITESPACE, null, List.of("unit", "cycle", "c{2..25}"),
             java.util.Map.<String, Object>of("x", List.of("c{2..25}")), null, "unit",
             new WindowsConfig(30, null, null, null, new WindowsConfig.RulConfig(null, 125.0), null, null, null),
-            null, null, args[2]);
+            null, null, args[2], null);
         FieldDataset train = (FieldDataset) TableDatasets.open(config, 0, Path.of("")).train();
         int units = Integer.parseInt(args[3]);
         int cycles = Integer.parseInt(args[4]);

@@ -26,6 +26,31 @@ class ReduceOnPlateauScheduleTest {
   }
 
   @Test
+  void aWarmUpRaisesTheRateLinearlyAndItsEvaluationsDoNotCountTowardsAPlateau() {
+    ReduceOnPlateauSchedule s = new ReduceOnPlateauSchedule(
+        new ReduceOnPlateauScheduleConfig(KEY, "min", 0.5, 0L, 0.0, "abs", 0L, null, 4L, null, null));
+    List<Double> rates = new ArrayList<>();
+    // Ten updates with an evaluation after every second one; the metric never improves after the first.
+    for (long update = 0; update < 10; update++) {
+      rates.add(s.learningRate(1.0, update, 10));
+      if (update % 2 == 1) {
+        s.onEvaluation(Map.of(KEY, 1.0));
+      }
+    }
+    // Warm-up: 1/4, 2/4, 3/4, 4/4. The evaluation after update 1 (two of four warm-up updates) is
+    // ignored; the one after update 3 ends the warm-up and sets the best; those after 5, 7 and 9 are
+    // plateaus, each halving the rate with patience 0.
+    assertThat(rates).containsExactly(0.25, 0.5, 0.75, 1.0, 1.0, 1.0, 0.5, 0.5, 0.25, 0.25);
+    assertThat(s.learningRate(1.0, 10, 10)).isEqualTo(0.125);
+  }
+
+  @Test
+  void aStartFactorWithoutAWarmUpIsNamed() {
+    assertThatThrownBy(() -> new ReduceOnPlateauScheduleConfig(KEY, null, null, null, null, null, null, null, null,
+        null, 0.1)).hasMessageContaining("start_factor").hasMessageContaining("warmup_updates");
+  }
+
+  @Test
   void cooldownIgnoresBadEvaluationsAfterAReduction() {
     ReduceOnPlateauSchedule s = new ReduceOnPlateauSchedule(
         new ReduceOnPlateauScheduleConfig(KEY, "min", 0.5, 0L, 0.0, "abs", 2L, null));
