@@ -119,7 +119,8 @@ public final class NoetherCli implements Callable<Integer> {
     return USAGE;
   }
 
-  ComponentRegistry registry() {
+  /** The component registry; commands from other modules ({@link CommandProvider}) use it too. */
+  public ComponentRegistry registry() {
     return registry.get();
   }
 
@@ -127,7 +128,8 @@ public final class NoetherCli implements Callable<Integer> {
     return launcher;
   }
 
-  Path workingDir() {
+  /** What relative paths on the command line are resolved against. */
+  public Path workingDir() {
     return workingDir;
   }
 
