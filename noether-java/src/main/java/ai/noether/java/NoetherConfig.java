@@ -87,6 +87,17 @@ public final class NoetherConfig {
   }
 
   /**
+   * Trains on data built in code: sets {@code dataset} to the {@code in-memory} kind under
+   * {@code name} and registers {@code source} under that name in this JVM (a later registration of
+   * the name replaces it). Resuming such a run works from Java with the same name and data; the
+   * command line, another process, cannot see them.
+   */
+  public NoetherConfig dataset(String name, ai.noether.api.data.DataSource source) {
+    ai.noether.java.data.InMemoryDatasets.register(name, source);
+    return set("dataset", Map.of("kind", ai.noether.java.data.InMemoryDatasetFactory.KIND, "name", name));
+  }
+
+  /**
    * Adds an override in the command line's form, {@code key.path=value}
    * ({@code trainer.callbacks[0].every_n_epochs=2}); overrides apply in the order given, after
    * everything else.
