@@ -71,6 +71,9 @@ class DocumentationExamplesTest {
       "verify", "verifies a trained run's checkpoints",
       "plot", "plots a trained run's history",
       "report", "renders a trained run's history as a report",
+      "predict", "reads a trained run's checkpoints (JavaApiTest runs it)",
+      "evaluate", "reads a trained run's checkpoints (JavaApiTest runs it)",
+      "inspect", "reads a trained run's checkpoint files (JavaApiTest and InspectCommandTest run it)",
       "train noether-examples/configs/plugin-example.yaml", "its kinds come from the plugin example's jar (NOT_RUN)");
 
   /** Placeholders of the docs and what the test writes for them. */
