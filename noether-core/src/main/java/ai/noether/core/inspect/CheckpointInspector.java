@@ -231,7 +231,7 @@ public final class CheckpointInspector {
     } else if (value instanceof List<?> list) {
       if (list.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof List<?> || v instanceof HostTensor)
           && (full || list.size() <= 8)) {
-        out.println(indent + key + ": " + list.stream().map(CheckpointInspector::scalar).toList());
+        out.printf("%s%-22s %s%n", indent, key + ":", list.stream().map(CheckpointInspector::scalar).toList());
         return;
       }
       out.println(indent + key + ": list of " + list.size());

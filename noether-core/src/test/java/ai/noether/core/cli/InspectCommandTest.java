@@ -67,7 +67,7 @@ class InspectCommandTest {
         .containsPattern("layers.0.bias: +float32 \\[4]")
         .contains("scaler_params:")
         .containsPattern("mean: +float64 \\[3]")
-        .contains("hidden_sizes: [4]");
+        .containsPattern("hidden_sizes: +\\[4]");
   }
 
   @Test
