@@ -158,11 +158,11 @@ public final class CheckpointInspector {
    */
   public void print(PrintWriter out, boolean full) {
     out.println(file.toAbsolutePath() + "  (" + ByteSizes.human(size) + ")");
-    out.println("file:                   " + describeRole());
+    out.printf("%-24s %s%n", "file:", describeRole());
     for (String key : List.of(CheckpointKeys.CHECKPOINT_TAG, CheckpointKeys.TRAINING_ITERATION, CheckpointKeys.RUN_ID,
         CheckpointKeys.STAGE_NAME, CheckpointKeys.FORMAT_VERSION)) {
       if (tree.containsKey(key)) {
-        out.printf("%-23s %s%n", key + ":", key.equals(CheckpointKeys.TRAINING_ITERATION)
+        out.printf("%-24s %s%n", key + ":", key.equals(CheckpointKeys.TRAINING_ITERATION)
             ? iteration(tree.get(key)) : scalar(tree.get(key)));
       }
     }
@@ -212,7 +212,7 @@ public final class CheckpointInspector {
 
   private void render(PrintWriter out, String indent, String key, Object value, boolean full) {
     if (value instanceof HostTensor t) {
-      out.printf("%s%-22s %s%n", indent, key + ":", tensor(t));
+      out.printf("%s%-24s %s%n", indent, key + ":", tensor(t));
     } else if (value instanceof Map<?, ?> map) {
       if (map.isEmpty()) {
         out.println(indent + key + ": {}");
@@ -223,7 +223,7 @@ public final class CheckpointInspector {
       int width = map.keySet().stream().mapToInt(k -> String.valueOf(k).length()).max().orElse(0) + 1;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (e.getValue() instanceof HostTensor t) {
-          out.printf("%s  %-" + Math.max(width, 22) + "s %s%n", indent, e.getKey() + ":", tensor(t));
+          out.printf("%s  %-" + Math.max(width, 24) + "s %s%n", indent, e.getKey() + ":", tensor(t));
         } else {
           render(out, indent + "  ", String.valueOf(e.getKey()), e.getValue(), full);
         }
@@ -231,7 +231,7 @@ public final class CheckpointInspector {
     } else if (value instanceof List<?> list) {
       if (list.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof List<?> || v instanceof HostTensor)
           && (full || list.size() <= 8)) {
-        out.printf("%s%-22s %s%n", indent, key + ":", list.stream().map(CheckpointInspector::scalar).toList());
+        out.printf("%s%-24s %s%n", indent, key + ":", list.stream().map(CheckpointInspector::scalar).toList());
         return;
       }
       out.println(indent + key + ": list of " + list.size());
@@ -243,7 +243,7 @@ public final class CheckpointInspector {
         render(out, indent + "  ", "[" + i + "]", list.get(i), full);
       }
     } else {
-      out.printf("%s%-22s %s%n", indent, key + ":", scalar(value));
+      out.printf("%s%-24s %s%n", indent, key + ":", scalar(value));
     }
   }
 
