@@ -33,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * writes it without {@code stage_name}) shows that stage as {@value #NO_STAGE}.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-    description = {"Lists the runs in the output directory, or the stages and checkpoints of one run."})
+    description = {"Lists the runs in the output directory with each stage's status (running, finished, interrupted,"
+        + " failed), last iteration and duration, or the stages of one run with their status, last metrics and"
+        + " checkpoints."})
 final class RunsCommand implements Callable<Integer> {
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
