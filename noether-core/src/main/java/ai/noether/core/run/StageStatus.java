@@ -30,7 +30,9 @@ import java.util.Optional;
  * was interrupted or failed; its last iteration and metrics; how long it has been going.
  *
  * <ul>
- *   <li>{@link State#RUNNING}: a live process holds the stage's writer lease (file stores only).
+ *   <li>{@link State#RUNNING}: a live process of this machine holds the stage's writer lease (file
+ *       stores only; a holder on another machine cannot be checked, and a stage that looks failed
+ *       says that it may still train there).
  *   <li>{@link State#FINISHED}: its {@code last} checkpoint is its newest state.
  *   <li>{@link State#INTERRUPTED}: its newest checkpoint is an emergency one written on a signal;
  *       {@code noether resume} continues it.
@@ -96,10 +98,9 @@ public record StageStatus(
     Optional<WriterLeases.Holder> holder = outputDir == null ? Optional.empty() : WriterLeases.liveHolder(outputDir, stage);
     State state;
     String detail;
-    if (holder.isPresent()) {
+    if (holder.isPresent() && !holder.get().elsewhere()) {
       state = State.RUNNING;
-      detail = (holder.get().elsewhere() ? "the lease names " : "by ") + holder.get().writer().describe()
-          + (holder.get().elsewhere() ? " (on another machine: cannot check that it still runs)" : "");
+      detail = "by " + holder.get().writer().describe();
       lastActivity = Instant.now();
     } else if (latest.isEmpty()) {
       state = State.FAILED;
@@ -122,6 +123,12 @@ public record StageStatus(
         detail = "stopped without a final or emergency checkpoint (killed or crashed); noether resume continues from "
             + latest.get().describe();
       }
+    }
+    if (state == State.FAILED && holder.isPresent()) {
+      // A lease file outlives its holder, and a process on another machine cannot be looked up from
+      // here: a stage it still trains looks like one that was killed.
+      detail += "; unless " + holder.get().writer().describe() + " still trains it (it last claimed the stage, on"
+          + " another machine: this one cannot check)";
     }
     Duration duration = started.isPresent() && lastActivity != null && !lastActivity.isBefore(started.get())
         ? Duration.between(started.get(), lastActivity) : null;

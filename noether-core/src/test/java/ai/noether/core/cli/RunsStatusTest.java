@@ -85,6 +85,21 @@ class RunsStatusTest {
   }
 
   @Test
+  void aStageWhoseWriterLeaseIsHeldIsRunningAndNamesItsWriterAndNoLongerOnceReleased() throws Exception {
+    commit("live", CheckpointTag.at(U10), U10, Set.of(CheckpointTag.LATEST));
+    ai.noether.api.checkpoint.StageWriter writer = new ai.noether.api.checkpoint.StageWriter(
+        ProcessHandle.current().pid(), "node17", java.time.Instant.now(), "noether train run.yaml");
+    try (FileCheckpointStore store = FileCheckpointStore.open(dir.resolve("runs"));
+        ai.noether.api.checkpoint.StageClaim claim = store.claim(new StageId("live", "train"), writer)) {
+      assertThat(runs("live", "--output-dir", "runs")).contains("status: running at E1_U10_S320")
+          .contains("by pid " + writer.pid() + " on host node17").contains("so far");
+    }
+    // Released: the lease file still names the holder, on a host this one cannot check.
+    assertThat(runs("live", "--output-dir", "runs")).contains("status: failed at E1_U10_S320")
+        .contains("unless pid " + writer.pid() + " on host node17");
+  }
+
+  @Test
   void aStageStoppedByAnErrorOrWithoutAFinalCheckpointHasFailed() throws Exception {
     commit("err", CheckpointTag.at(U10), U10, Set.of(CheckpointTag.LATEST));
     commit("err", CheckpointTag.emergency(U20, "error"), U20, Set.of(CheckpointTag.LATEST));
