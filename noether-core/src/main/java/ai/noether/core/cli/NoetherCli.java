@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code noether} command line: {@code train}, {@code resume}, {@code runs}, {@code config},
- * {@code kinds}, {@code verify}, and the commands other modules add through {@link CommandProvider} (such as
+ * {@code kinds}, {@code verify}, {@code inspect}, and the commands other modules add through {@link CommandProvider} (such as
  * {@code plot}). See {@code docs/cli.md}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
     versionProvider = NoetherCli.Version.class,
     description = "Trains models with DJL and never loses training progress.",
     subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class,
-        VerifyCommand.class},
+        VerifyCommand.class, InspectCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -119,7 +119,8 @@ public final class NoetherCli implements Callable<Integer> {
     return USAGE;
   }
 
-  ComponentRegistry registry() {
+  /** The component registry; commands from other modules ({@link CommandProvider}) use it too. */
+  public ComponentRegistry registry() {
     return registry.get();
   }
 

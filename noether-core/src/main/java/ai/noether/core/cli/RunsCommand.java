@@ -9,7 +9,10 @@ import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.core.run.StageStatus;
 import ai.noether.core.store.ByteSizes;
+import ai.noether.core.training.MetricFormat;
+import java.util.stream.Collectors;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,14 +25,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code noether runs [RUN_ID] [--output-dir DIR]}: the runs under an output directory, or the
- * stages of one run with their checkpoints (tag, iteration, size), oldest first, as the store sees
- * them — what {@code resume --checkpoint} and {@code resume_checkpoint} can select. A run trained
+ * {@code noether runs [RUN_ID] [--output-dir DIR]}: the runs under an output directory with each
+ * stage's {@link StageStatus} (running, finished, interrupted, failed; last iteration; duration), or
+ * the stages of one run with their status, last metrics and checkpoints (tag, iteration, size),
+ * oldest first, as the store sees them — what {@code resume --checkpoint} and {@code resume_checkpoint} can select. A run trained
  * without a stage (its checkpoints directly in {@code <run_id>/checkpoints/}, as Noether in Python
  * writes it without {@code stage_name}) shows that stage as {@value #NO_STAGE}.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true,
-    description = {"Lists the runs in the output directory, or the stages and checkpoints of one run."})
+    description = {"Lists the runs in the output directory with each stage's status (running, finished, interrupted,"
+        + " failed), last iteration and duration, or the stages of one run with their status, last metrics and"
+        + " checkpoints."})
 final class RunsCommand implements Callable<Integer> {
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
@@ -53,8 +59,12 @@ final class RunsCommand implements Callable<Integer> {
           out.println("no runs in " + root);
         }
         for (String run : runs) {
-          out.println(run + "  (stages: " + String.join(", ", store.stages(run).stream().map(RunsCommand::label).toList())
+          List<String> stages = store.stages(run);
+          out.println(run + "  (stages: " + String.join(", ", stages.stream().map(RunsCommand::label).toList())
               + ")");
+          for (String stage : stages) {
+            out.println("  " + label(stage) + ": " + summary(status(store, root, new StageId(run, stage))));
+          }
         }
         return NoetherCli.OK;
       }
@@ -68,6 +78,12 @@ final class RunsCommand implements Callable<Integer> {
       for (String stage : stages) {
         out.println(stage.isEmpty() ? runId + "  " + NO_STAGE + ": checkpoints directly in " + runId + "/checkpoints"
             : runId + "/" + stage);
+        StageStatus status = status(store, root, new StageId(runId, stage));
+        out.println("  status: " + summary(status) + (status.detail().isEmpty() ? "" : "\n    " + status.detail()));
+        if (!status.metrics().isEmpty()) {
+          out.println("  last metrics: " + status.metrics().entrySet().stream()
+              .map(e -> e.getKey() + "=" + MetricFormat.format(e.getValue())).collect(Collectors.joining(", ")));
+        }
         List<StoredCheckpoint> checkpoints = store.list(new StageId(runId, stage));
         if (checkpoints.isEmpty()) {
           out.println("  no checkpoints");
@@ -79,6 +95,19 @@ final class RunsCommand implements Callable<Integer> {
       }
       return NoetherCli.OK;
     }
+  }
+
+  private StageStatus status(CheckpointStore store, StoreLocation root, StageId stage) throws java.io.IOException {
+    Path runDir = root.workDir(cli.workingDir()).resolve(stage.runId());
+    Path stageDir = stage.stageName().isEmpty() ? runDir : runDir.resolve(stage.stageName());
+    return StageStatus.of(store, stage, stageDir, root.localPath().orElse(null));
+  }
+
+  /** {@code finished at E12_U768_S24576 after 0:03:10}. */
+  static String summary(StageStatus status) {
+    return status.state().word() + (status.iteration() == null ? "" : " at " + status.iteration())
+        + (status.duration() == null ? "" : ", " + StageStatus.format(status.duration())
+            + (status.state() == StageStatus.State.RUNNING ? " so far" : ""));
   }
 
   /**

@@ -67,6 +67,42 @@ public final class CheckpointReader {
   }
 
   /**
+   * The whole tree of the model file of {@code modelName} (with {@code modelInfo}, or null for the
+   * model itself): its {@code state_dict}, {@code model_config}, {@code extras} and metadata, read
+   * and cross-checked like every file; for inference, which needs the extras beside the weights.
+   *
+   * @throws CheckpointNotFoundException if the checkpoint has no such model file, naming the files it has
+   */
+  public static Map<String, Object> modelFile(
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo) throws IOException {
+    StoredFile file = checkpoint.file(modelName, modelInfo, CheckpointFileKind.MODEL)
+        .orElseThrow(() -> missing(checkpoint, modelName + (modelInfo == null ? "" : "_" + modelInfo), CheckpointFileKind.MODEL));
+    return read(store, checkpoint, file);
+  }
+
+  /**
+   * The weights of a model file's tree ({@code state_dict}, or the root of a bare PyTorch state
+   * dict), checked to hold tensors only.
+   *
+   * @param where names the file in messages
+   */
+  public static Map<String, HostTensor> stateDict(Map<String, Object> modelFile, String where) {
+    Object weights = modelFile.containsKey(CheckpointKeys.STATE_DICT) ? modelFile.get(CheckpointKeys.STATE_DICT) : modelFile;
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    if (weights instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getValue() instanceof HostTensor t)) {
+          throw new CorruptCheckpointException(where + " holds a " + (e.getValue() == null ? "None"
+              : e.getValue().getClass().getSimpleName()) + " under state_dict key '" + e.getKey() + "'; only tensors belong there");
+        }
+        out.put(String.valueOf(e.getKey()), t);
+      }
+      return out;
+    }
+    throw new CorruptCheckpointException(where + " has no state_dict dict");
+  }
+
+  /**
    * Checks every file of {@code checkpoint} against its recorded size and checksum and returns the
    * tree of its trainer file (cross-checked like every read): what a resume needs to know before
    * the model is built, such as the configuration that was running.

@@ -228,6 +228,7 @@ public final class StageAssembly implements AutoCloseable {
       pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
+    StageClock.markStart(config.resolvedFile().getParent(), resumedFrom == null);
   }
 
   /**

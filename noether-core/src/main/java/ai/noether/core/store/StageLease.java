@@ -53,6 +53,12 @@ final class StageLease implements StageClaim {
     this.writer = writer;
   }
 
+  /** The writer of this JVM that holds the lease in {@code file}, if one does. */
+  static java.util.Optional<StageWriter> heldHere(Path file) {
+    StageLease held = HELD.get(file.toAbsolutePath().normalize());
+    return held == null ? java.util.Optional.empty() : java.util.Optional.of(held.writer);
+  }
+
   /** {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}; hidden from every run listing. */
   static Path file(Path outputDir, StageId stage) {
     return outputDir.resolve(DIRECTORY).resolve(LEASES).resolve(stage.runId()).resolve(stage.stageName() + SUFFIX);

@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 final class SyntheticRegression implements DataSource {
   private final TensorDataset train;
   private final TensorDataset valid;
+  private final TensorDataset test;
   private final Map<String, Object> extras;
 
   SyntheticRegression(SyntheticRegressionConfig config) {
@@ -45,6 +46,9 @@ final class SyntheticRegression implements DataSource {
     fitScaler(trainX, mean, std);
     this.train = dataset(trainX, trainY, mean, std);
     this.valid = config.validSamples() == 0 ? null : dataset(validX, validY, mean, std);
+    // Drawn last, so that a test split leaves the training and validation data as they were.
+    float[][] testX = features(random, config.testSamples(), d);
+    this.test = config.testSamples() == 0 ? null : dataset(testX, targets(random, testX, directions, config.noise()), mean, std);
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("feature_mean", HostTensor.ofFloats(new long[] {d}, mean));
     e.put("feature_std", HostTensor.ofFloats(new long[] {d}, std));
@@ -59,6 +63,11 @@ final class SyntheticRegression implements DataSource {
   @Override
   public Optional<Dataset> validation() {
     return Optional.ofNullable(valid);
+  }
+
+  @Override
+  public Optional<Dataset> test() {
+    return Optional.ofNullable(test);
   }
 
   @Override

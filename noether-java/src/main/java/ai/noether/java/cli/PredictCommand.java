@@ -1,0 +1,131 @@
+package ai.noether.java.cli;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.data.Field;
+import ai.noether.api.data.FieldDataset;
+import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.cli.NoetherCli;
+import ai.noether.java.LoadedModel;
+import ai.noether.java.ModelCheckpoint;
+import ai.noether.java.Noether;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code noether predict RUN_ID [--stage S] [--checkpoint C] [--model-info I] (--split SPLIT | --input FILE)
+ * --output FILE}: loads the checkpoint's model (see {@link Noether#load}) and writes its predictions
+ * for every sample of a split of the run's dataset, or of a CSV file of features, as CSV or JSON lines
+ * ({@link PredictionWriter}). With {@code --split}, the split's other small fields (its targets)
+ * are written beside the predictions.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = {"Writes a checkpoint's predictions for a split of the run's dataset or for a CSV file of features,"
+        + " as CSV or JSON lines (.jsonl)."})
+public final class PredictCommand implements Callable<Integer> {
+  /** Fields with at most this many values per sample are written beside the predictions. */
+  static final int MAX_EXTRA_VALUES = 16;
+
+  @ParentCommand NoetherCli cli;
+  @Spec CommandSpec spec;
+  @Mixin CheckpointOptions checkpoint;
+
+  @Option(names = "--model-info", paramLabel = "I",
+      description = "the variant of the weights, e.g. ema=0.999 for the EMA weights (default: the trained weights)")
+  String modelInfo;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--split", paramLabel = "SPLIT", description = "train, valid or test: a split of the run's dataset")
+    String split;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "a CSV file of feature values, one sample per row")
+    Path file;
+  }
+
+  @Option(names = "--output", paramLabel = "FILE", required = true,
+      description = "where to write the predictions: CSV, or JSON lines when the name ends in .jsonl")
+  Path output;
+
+  @Option(names = "--input-field", paramLabel = "NAME", defaultValue = "features",
+      description = "with --split: the dataset field the model takes (default: ${DEFAULT-VALUE})")
+  String inputField;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1024",
+      description = "samples per forward pass (default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Override
+  public Integer call() throws IOException {
+    if (batchSize <= 0) {
+      throw new ConfigException("--batch-size must be positive, was " + batchSize);
+    }
+    Noether noether = Noether.create(cli.registry(), cli.workingDir());
+    ModelCheckpoint selection = checkpoint.selection(modelInfo);
+    Path target = cli.workingDir().resolve(output);
+    FieldDataset dataset = input.split == null ? null : noether.dataset(selection, input.split);
+    if (dataset != null) {
+      dataset.field(inputField); // names the fields there are when it is not one
+    }
+    HostTensor features = input.file == null ? null : FeatureFiles.readCsv(cli.workingDir().resolve(input.file));
+    try (LoadedModel model = noether.load(selection); PredictionWriter writer = new PredictionWriter(target)) {
+      if (dataset != null) {
+        Noether.predict(model, dataset, inputField, batchSize, (first, inputs, predictions) -> {
+          Map<String, HostTensor> extra = new LinkedHashMap<>();
+          long[] indices = new long[(int) inputs.shape()[0]];
+          for (int i = 0; i < indices.length; i++) {
+            indices[i] = first + i;
+          }
+          for (Field f : dataset.fields()) {
+            if (!f.name().equals(inputField) && values(f) <= MAX_EXTRA_VALUES && !predictions.containsKey(f.name())) {
+              extra.put(f.name(), dataset.gather(f.name(), indices));
+            }
+          }
+          write(writer, first, predictions, extra);
+        });
+      } else {
+        long rows = features.shape()[0];
+        long width = features.shape()[1];
+        float[] all = features.toFloatArray();
+        for (long from = 0; from < rows; from += batchSize) {
+          int n = (int) Math.min(batchSize, rows - from);
+          float[] part = java.util.Arrays.copyOfRange(all, (int) (from * width), (int) ((from + n) * width));
+          HostTensor batch = HostTensor.ofFloats(new long[] {n, width}, part);
+          write(writer, from, model.predictAll(Map.of(inputField, batch)), Map.of());
+        }
+      }
+      spec.commandLine().getOut().println("wrote " + writer.rows() + " predictions of " + model.source()
+          + (model.modelInfo() == null ? "" : " (" + model.modelInfo() + ")") + " on "
+          + (input.split != null ? "the " + input.split + " split" : input.file) + " to " + target);
+    }
+    return NoetherCli.OK;
+  }
+
+  private static void write(PredictionWriter writer, long first, Map<String, HostTensor> p, Map<String, HostTensor> extra) {
+    try {
+      writer.write(first, p, extra);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long values(Field f) {
+    long n = 1;
+    for (long d : f.sampleShape()) {
+      n *= d;
+    }
+    return n;
+  }
+}
