@@ -8,6 +8,7 @@ import ai.noether.api.data.DataSource;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.logger.MetricLogger;
 import ai.noether.api.metric.Metric;
+import ai.noether.api.metric.MetricProvider;
 import ai.noether.api.model.Model;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
@@ -348,6 +349,28 @@ public final class ComponentRegistry {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public MetricLogger createLogger(ComponentBlock block, RunContext context) {
     return create(ComponentCategory.LOGGER, block, context, (f, config, ctx) -> ((MetricLoggerFactory) f).create(config, ctx));
+  }
+
+  /**
+   * This registry as the api's {@link MetricProvider}: an entry is a kind name or a mapping with
+   * {@code kind:}.
+   */
+  public MetricProvider metricProvider() {
+    return (path, entry, context) -> createMetric(metricBlock(path, entry), context);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ComponentBlock metricBlock(String path, Object entry) {
+    if (entry instanceof String kind && !kind.isBlank()) {
+      return ComponentBlock.of(path, kind, Map.of());
+    }
+    if (entry instanceof Map<?, ?> map && map.get("kind") instanceof String kind) {
+      Map<String, Object> settings = new LinkedHashMap<>((Map<String, Object>) map);
+      settings.remove("kind");
+      return ComponentBlock.of(path, kind, settings);
+    }
+    throw new IllegalArgumentException(path + ": a metric is a kind name (e.g. rmse) or a block with kind:"
+        + " (e.g. {kind: f1}), got " + entry);
   }
 
   /** Calls a factory with its bound config; how depends on the factory interface. */

@@ -130,6 +130,7 @@ public final class StageAssembly implements AutoCloseable {
     context.put(CheckpointStore.class, store);
     // Steps resolve the kinds of their metrics through it.
     context.put(ComponentRegistry.class, registry);
+    context.put(ai.noether.api.metric.MetricProvider.class, registry.metricProvider());
     // Before anything reads or writes the stage: a writer killed while publishing file names may
     // have left names of two saves side by side, which a PyTorch user loading by name would mix.
     store.repair(config.stage());

@@ -4,18 +4,18 @@ import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.metric.Metric;
+import ai.noether.api.metric.MetricProvider;
 import ai.noether.api.model.Model;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.train.TrainingStep;
-import ai.noether.core.config.ComponentBlock;
-import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.step.SupervisedStepConfig.TargetSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Builds {@code supervised} training steps (see {@link SupervisedStepConfig} for the YAML).
@@ -101,15 +101,15 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
    */
   static Map<String, List<Metric>> metrics(SupervisedStepConfig config, ComponentContext context) {
     Map<String, List<Metric>> metrics = new LinkedHashMap<>();
-    ComponentRegistry registry = null;
+    MetricProvider provider = null;
     for (TargetSpec target : config.targetSpecs()) {
       List<Metric> list = new ArrayList<>();
       for (int i = 0; i < target.metrics().size(); i++) {
         String path = context.path() + ".targets." + target.field() + ".metrics[" + i + "]";
-        if (registry == null) {
-          registry = context.find(ComponentRegistry.class).orElseGet(ComponentRegistry::load);
+        if (provider == null) {
+          provider = context.find(MetricProvider.class).orElseGet(SupervisedStepFactory::registeredMetrics);
         }
-        list.add(registry.createMetric(metricBlock(path, target.metrics().get(i)), context));
+        list.add(provider.create(path, target.metrics().get(i), context));
       }
       if (!list.isEmpty()) {
         metrics.put(target.field(), list);
@@ -118,17 +118,9 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
     return metrics;
   }
 
-  @SuppressWarnings("unchecked")
-  private static ComponentBlock metricBlock(String path, Object entry) {
-    if (entry instanceof String kind && !kind.isBlank()) {
-      return ComponentBlock.of(path, kind, Map.of());
-    }
-    if (entry instanceof Map<?, ?> map && map.get("kind") instanceof String kind) {
-      Map<String, Object> settings = new LinkedHashMap<>((Map<String, Object>) map);
-      settings.remove("kind");
-      return ComponentBlock.of(path, kind, settings);
-    }
-    throw new IllegalArgumentException(path + ": a metric is a kind name (e.g. rmse) or a block with kind:"
-        + " (e.g. {kind: f1}), got " + entry);
+  private static MetricProvider registeredMetrics() {
+    return ServiceLoader.load(MetricProvider.class).findFirst().orElseThrow(() -> new IllegalStateException(
+        "no metric kinds on the class path: noether-core lists them through META-INF/services/"
+            + MetricProvider.class.getName()));
   }
 }

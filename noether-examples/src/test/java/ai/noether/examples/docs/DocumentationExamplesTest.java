@@ -271,6 +271,9 @@ class DocumentationExamplesTest {
       }
     }
     Files.writeString(work.resolve("my-run.yaml"), completeExample());
+    // The features of cli.md's "predict --input features.csv": rows of the quickstart's 8 inputs.
+    Files.writeString(work.resolve("features.csv"), "x0,x1,x2,x3,x4,x5,x6,x7\n0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8\n"
+        + "-1,0,1,0,-1,0,1,0\n");
     trainFixtureRuns();
   }
 
