@@ -71,7 +71,8 @@ class MetricDirectionPreflightTest {
     Files.writeString(p.config, UNDECLARED
         .replace("metric_key: nasa_score/valid/rul", "metric_key: nasa_score/valid/rul\n      mode: min")
         .replace("patience: 3", "patience: 3\n      mode: min")
-        .replace("metric_key: f1/valid}", "metric_key: accuracy/valid}"));
+        // The step declares loss (an mse step reports no accuracy, so it does not declare one).
+        .replace("metric_key: f1/valid}", "metric_key: loss/valid/total}"));
 
     PreflightTest.Result r = p.checkConfig();
 
