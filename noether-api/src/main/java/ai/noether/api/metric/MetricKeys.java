@@ -13,6 +13,10 @@ public final class MetricKeys {
   public static final String TEST = "test";
   /** The target part of the weighted sum of all heads' losses. */
   public static final String TOTAL = "total";
+  /** The learning rate in force, logged with the training loss. */
+  public static final String LEARNING_RATE = "lr";
+  /** The L2 norm of all gradients of an update ({@code log_grad_norm: true}). */
+  public static final String GRAD_NORM = "grad_norm";
 
   private MetricKeys() {}
 
@@ -24,6 +28,11 @@ public final class MetricKeys {
   /** One head's loss on a split: {@code loss/{split}/{target}}. */
   public static String loss(String split, String target) {
     return "loss/" + split + "/" + target;
+  }
+
+  /** The accuracy of a single-target classification step on a split: {@code accuracy/{split}}. */
+  public static String accuracy(String split) {
+    return "accuracy/" + split;
   }
 
   /** A metric of one head on a split: {@code {metric}/{split}/{target}}. */

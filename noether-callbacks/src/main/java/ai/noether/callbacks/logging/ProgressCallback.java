@@ -3,8 +3,8 @@ package ai.noether.callbacks.logging;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
+import ai.noether.api.metric.MetricKeys;
 import ai.noether.callbacks.internal.IntervalTrigger;
-import ai.noether.core.training.Trainer;
 import ai.noether.core.cli.StatusLine;
 import ai.noether.core.cli.Terminals;
 import java.io.PrintWriter;
@@ -118,7 +118,7 @@ public final class ProgressCallback implements Callback {
   private void draw(TrainingContext context, long now) {
     String bar = ProgressLine.bar(ProgressLine.fraction(context.iteration(), context.totalUpdates()));
     String text = bar + " " + ProgressLine.describe(context.iteration(), context.totalUpdates(), rate(context, now),
-        context.metrics().get(Trainer.TRAIN_LOSS));
+        context.metrics().get(MetricKeys.totalLoss(MetricKeys.TRAIN)));
     if (status != null) {
       status.show(text);
     } else {

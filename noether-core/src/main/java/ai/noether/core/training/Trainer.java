@@ -13,6 +13,7 @@ import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.logger.MetricLogger;
+import ai.noether.api.metric.MetricKeys;
 import ai.noether.api.model.Model;
 import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.optim.LrSchedule;
@@ -75,9 +76,9 @@ public final class Trainer implements AutoCloseable {
   /** The split name used in validation metric keys ({@code loss/valid/total}). */
   public static final String VALID = "valid";
   /** Metric key of the training loss averaged over the log interval. */
-  public static final String TRAIN_LOSS = "loss/train/total";
+  public static final String TRAIN_LOSS = MetricKeys.totalLoss(MetricKeys.TRAIN);
   /** Metric key of the learning rate. */
-  public static final String LR = "lr";
+  public static final String LR = MetricKeys.LEARNING_RATE;
   /** Emergency tag reason of a checkpoint written because of a stop signal. */
   public static final String REASON_SIGNAL = "signal";
   /** Emergency tag reason of a checkpoint written because a callback asked for an interruption. */

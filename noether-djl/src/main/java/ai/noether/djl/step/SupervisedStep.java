@@ -68,12 +68,8 @@ import java.util.stream.Collectors;
  * <p>Not thread-safe: the training thread drives it.
  */
 public class SupervisedStep implements TrainingStep {
-  /** Metric key prefix of the loss: {@code loss/{split}/total}. */
-  public static final String LOSS_METRIC = "loss/%s/total";
-  /** Metric key of the accuracy for classification losses: {@code accuracy/{split}}. */
-  public static final String ACCURACY_METRIC = "accuracy/%s";
   /** Metric key of the gradients' L2 norm, reported with {@code log_grad_norm: true}. */
-  public static final String GRAD_NORM_METRIC = "grad_norm";
+  public static final String GRAD_NORM_METRIC = MetricKeys.GRAD_NORM;
 
   private final DjlModel model;
   private final SupervisedStepConfig config;
@@ -397,14 +393,14 @@ public class SupervisedStep implements TrainingStep {
       }
     });
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put(String.format(LOSS_METRIC, split), size == 0 ? Double.NaN : lossSum[0] / size);
+    metrics.put(MetricKeys.totalLoss(split), size == 0 ? Double.NaN : lossSum[0] / size);
     if (targets.size() > 1 && (targetLossesSeen[0] || size == 0)) {
       for (int t = 0; t < targets.size(); t++) {
         metrics.put(MetricKeys.loss(split, targets.get(t).field()), size == 0 ? Double.NaN : targetLossSums[t] / size);
       }
     }
     if (config.usesTensorFields() && lossKind.isClassification()) {
-      metrics.put(String.format(ACCURACY_METRIC, split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
+      metrics.put(MetricKeys.accuracy(split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
     }
     for (int t = 0; t < targets.size(); t++) {
       for (int m = 0; m < accumulators.get(t).size(); m++) {

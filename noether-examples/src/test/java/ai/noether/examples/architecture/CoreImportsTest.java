@@ -48,7 +48,6 @@ class CoreImportsTest {
           Map.entry("ai.noether.core.config.RunConfigLoader", "the plot and report commands read a stage's resolved config"),
           Map.entry("ai.noether.core.history.MetricHistory", "the history file has one owner in core; an api reader is to come"),
           Map.entry("ai.noether.core.history.HistoryFile", "core's one reader of history.jsonl, for plots and reports"),
-          Map.entry("ai.noether.core.training.Trainer", "the training loss key (Trainer.TRAIN_LOSS), not yet in the api's MetricKeys"),
           Map.entry("ai.noether.core.training.MetricFormat", "metric values in log lines are formatted as the trainer's are")),
       "noether-initializers", Map.of(),
       "noether-examples/plugin-example", Map.of());
