@@ -127,10 +127,17 @@ public final class DjlModel implements Model {
     return Collections.unmodifiableMap(out);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p><b>Note:</b> while the checkpoint writer takes a snapshot on this thread, the copies go into
+   * its reused staging buffers ({@link HostTransfer#toStagedHost}) and are valid until its next
+   * snapshot; the writer alone calls it then.
+   */
   @Override
   public Map<String, HostTensor> stateDict() {
     LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
-    parameters.forEach((path, p) -> out.put(path, HostTransfer.toHost(p.getArray())));
+    parameters.forEach((path, p) -> out.put(path, HostTransfer.toStagedHost(p.getArray())));
     return Collections.unmodifiableMap(out);
   }
 
