@@ -45,7 +45,9 @@ import ai.noether.djl.optim.AdamOptimizer;
 import ai.noether.djl.step.SupervisedStep;
 import ai.noether.djl.step.SupervisedStepConfig;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -238,6 +240,91 @@ class AsyncSavesTest {
     assertSameFinalState(resumed, straight);
   }
 
+  /**
+   * A child process trains with a save after every update on a slow disk, so that a background
+   * save is nearly always in flight; it is killed with {@code kill -9} once a save is seen half
+   * written. Training resumed from {@code latest} ends bit for bit where the uninterrupted run did.
+   */
+  @Test
+  void aProcessKilledWhileABackgroundSaveIsInFlightResumesFromLatestBitForBit() throws Exception {
+    Path straight = dir.resolve("straight");
+    train(straight, 36, 0, null, 0, 0);
+    Path killed = dir.resolve("killed");
+    Path checkpoints = RunLayout.of(killed, "run1", "train").checkpointDir();
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+        "-Dai.djl.pytorch.num_interop_threads=1", Child.class.getName(), killed.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    String inFlight = null;
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (inFlight == null) {
+        if (!child.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("no save was seen in flight\n" + Files.readString(dir.resolve("child.log")));
+        }
+        // After some committed saves, so that latest exists; then at a half-written file.
+        if (Files.exists(checkpoints.resolve(".noether/latest.manifest")) && Files.isDirectory(checkpoints)) {
+          inFlight = halfWritten(checkpoints);
+        }
+        Thread.sleep(5);
+      }
+      child.destroyForcibly(); // SIGKILL
+      assertThat(child.waitFor()).isEqualTo(137);
+    } finally {
+      child.destroyForcibly();
+    }
+
+    train(killed, 36, 0, CheckpointTag.LATEST, 0, 0);
+    assertSameFinalState(killed, straight);
+    assertThat(halfWritten(checkpoints)).as("the resumed writer cleared what the kill cut short (%s)", inFlight).isNull();
+  }
+
+  /**
+   * A stored copy the writer has started to fill and no manifest names yet (a commit in flight), or
+   * null.
+   */
+  private static String halfWritten(Path checkpoints) throws IOException {
+    Path store = checkpoints.resolve(".noether");
+    Path data = store.resolve("data");
+    if (!Files.isDirectory(data)) {
+      return null;
+    }
+    StringBuilder manifests = new StringBuilder();
+    try (var names = Files.list(store)) {
+      for (Path m : names.filter(p -> p.getFileName().toString().endsWith(".manifest")).toList()) {
+        try {
+          manifests.append(Files.readString(m));
+        } catch (IOException e) {
+          return null; // replaced while read: a commit is completing; look again
+        }
+      }
+    }
+    try (var blobs = Files.list(data)) {
+      for (Path blob : blobs.toList()) {
+        String name = blob.getFileName().toString();
+        if (manifests.indexOf(name) < 0 && sizeOf(blob) > 0) {
+          return name;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0; // committed or cleaned up meanwhile
+    }
+  }
+
+  /** The process the kill test kills: trains to 36 updates, saving after each one on a slow disk. */
+  static final class Child {
+    public static void main(String[] args) throws IOException {
+      train(Path.of(args[0]), 36, 1, null, 150, 0);
+    }
+  }
+
   @Test
   void theFinalCheckpointAtAnUpdateAPeriodicSaveAlreadyWroteIsAnAliasNotASecondWrite() throws IOException {
     Path out = dir.resolve("aligned");
@@ -256,6 +343,54 @@ class AsyncSavesTest {
     assertThat(unaligned.store().aliases.get()).isZero();
   }
 
+  /**
+   * A file that stops for a while halfway through being written (a slow disk): a save is then in
+   * flight, with a partly written pending file, for that long.
+   */
+  record HalfwayPause(CheckpointFile file, long pauseMs) implements CheckpointFile {
+    @Override
+    public CheckpointFileName name() {
+      return file.name();
+    }
+
+    @Override
+    public long size() {
+      return file.size();
+    }
+
+    @Override
+    public void writeTo(WritableByteChannel out) throws IOException {
+      long half = file.size() / 2;
+      long[] written = {0};
+      file.writeTo(new WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+          int n = out.write(src);
+          if (written[0] < half && written[0] + n >= half) {
+            try {
+              Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new java.io.InterruptedIOException("interrupted");
+            }
+          }
+          written[0] += n;
+          return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return out.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      });
+    }
+  }
+
   /** A file store that counts commits and aliases, and can make each commit slow. */
   static final class CountingStore implements CheckpointStore {
     final FileCheckpointStore delegate;
@@ -272,12 +407,8 @@ class AsyncSavesTest {
     public StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
         Set<CheckpointTag> aliasTags) throws IOException {
       commits.incrementAndGet();
-      try {
-        Thread.sleep(commitDelayMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return delegate.commit(stage, tag, iteration, files, aliasTags);
+      List<CheckpointFile> slow = files.stream().<CheckpointFile>map(f -> new HalfwayPause(f, commitDelayMs)).toList();
+      return delegate.commit(stage, tag, iteration, commitDelayMs > 0 ? slow : files, aliasTags);
     }
 
     @Override
