@@ -33,8 +33,12 @@ final class ReadAhead implements AutoCloseable {
   });
   private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
-  /** Where a record's bytes are in the file. */
-  record Range(long offset, long size) {}
+  /**
+   * Where a record's bytes are in the file, and its mapping.
+   *
+   * @param mapped the record's mapped buffers, to skip reading what the page cache already holds
+   */
+  record Range(long offset, long size, List<ByteBuffer> mapped) {}
 
   private final FileChannel channel;
   private final List<Range> records;
@@ -73,6 +77,9 @@ final class ReadAhead implements AutoCloseable {
     }
     Range r = records.get(index);
     return LOADER.submit(() -> {
+      if (resident(r)) {
+        return; // a warm read (or the store's verified open just read it): nothing to wait for
+      }
       ByteBuffer scratch = SCRATCH.get();
       long position = r.offset();
       long end = r.offset() + r.size();
@@ -90,6 +97,16 @@ final class ReadAhead implements AutoCloseable {
         position += n;
       }
     });
+  }
+
+  /** True when the page cache holds the whole record ({@code mincore}), so reading it ahead would only copy. */
+  private static boolean resident(Range r) {
+    for (ByteBuffer b : r.mapped()) {
+      if (!(b instanceof java.nio.MappedByteBuffer m) || !m.isLoaded()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

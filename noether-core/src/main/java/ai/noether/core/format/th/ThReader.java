@@ -143,7 +143,7 @@ public final class ThReader {
     List<ReadAhead.Range> tensorRecords = new ArrayList<>();
     for (ZipDirectory.Record r : dir.all()) {
       if (data.containsKey(r.name()) && r.name().startsWith(prefix + "data/")) {
-        tensorRecords.add(new ReadAhead.Range(r.dataOffset(), r.size()));
+        tensorRecords.add(new ReadAhead.Range(r.dataOffset(), r.size(), data.get(r.name())));
       }
     }
     try (ReadAhead ahead = new ReadAhead(ch, tensorRecords)) {
