@@ -10,6 +10,7 @@ import ai.noether.api.model.ModelSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +56,8 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private final StagingBuffers staging = new StagingBuffers();
   /** The newest committed resumable checkpoint that holds the optimizer; null if none. */
   private volatile StoredCheckpoint lastComplete;
+  /** The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged. */
+  private volatile Map<String, Object> lastCompleteTrainer;
   private volatile SaveTimings lastTimings = SaveTimings.NONE;
   private long waitNanos;
   private long snapshotNanos;
@@ -78,7 +81,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     TrainingSnapshot snapshot = stagedSnapshot(includeOptimizer);
     CheckpointTag tag = CheckpointTag.at(snapshot.iteration());
     return remember(committed -> submit(tag, snapshot.iteration(), moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
-        () -> contents.resumable(tag, snapshot), committed), includeOptimizer);
+        () -> contents.resumable(tag, snapshot), committed), includeOptimizer ? snapshot : null);
   }
 
   /**
@@ -88,13 +91,16 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   public synchronized CompletableFuture<StoredCheckpoint> saveResumable(CheckpointTag tag, Set<CheckpointTag> aliases) {
     awaitPrevious(tag);
     StoredCheckpoint committed = lastComplete;
+    Map<String, Object> committedTrainer = lastCompleteTrainer;
+    TrainingSnapshot snapshot = stagedSnapshot(true);
+    // Same counters: weights and optimizer are unchanged (only an update changes them); the rest
+    // (callback states, history) may have moved since, e.g. retention at the end of training.
     if (!aliases.isEmpty() && committed != null && committed.tag().equals(tag)
-        && committed.iteration().equals(source.iteration())) {
+        && committed.iteration().equals(snapshot.iteration()) && StateEquality.same(committedTrainer, snapshot.trainer())) {
       return aliasCommitted(committed, aliases);
     }
-    TrainingSnapshot snapshot = stagedSnapshot(true);
     return remember(done -> submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot), done),
-        true);
+        snapshot);
   }
 
   /**
@@ -176,13 +182,14 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
    */
   private CompletableFuture<StoredCheckpoint> remember(
       java.util.function.Function<java.util.function.Consumer<StoredCheckpoint>, CompletableFuture<StoredCheckpoint>> save,
-      boolean withOptimizer) {
+      TrainingSnapshot withOptimizer) {
     long waited = waitNanos;
     long copied = snapshotNanos;
     long submitted = System.nanoTime();
     return save.apply(stored -> {
       lastResumable = stored;
-      lastComplete = withOptimizer ? stored : null;
+      lastComplete = withOptimizer != null ? stored : null;
+      lastCompleteTrainer = withOptimizer != null ? withOptimizer.trainer() : null;
       lastTimings = new SaveTimings(waited, copied, System.nanoTime() - submitted);
     });
   }
