@@ -10,6 +10,7 @@ import ai.noether.api.model.ModelSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +23,16 @@ import org.slf4j.LoggerFactory;
  * Writes checkpoints on one background thread. The training thread only takes the host snapshot;
  * encoding and the durable commit happen behind it. At most one save is in flight: a new save first
  * waits for the previous one, so memory holds at most one snapshot being written.
+ *
+ * <p>The snapshot is copied into {@link StagingBuffers} that the writer allocates at the first save
+ * and reuses at every later one (the previous save has finished with them by then), so memory does
+ * not grow with the number of saves. A save requested while the previous one is still being written
+ * waits for it; the wait is logged, since it is training time lost to a disk slower than the save
+ * interval.
+ *
+ * <p>A resumable save under an iteration tag that this writer has already committed, with the
+ * optimizer, at the same iteration (the final checkpoint when a periodic one fell on the last
+ * update) writes no bytes: it points its aliases at the committed checkpoint.
  *
  * <p>A failed background save is logged and reported through its future; older checkpoints stay
  * intact (the store guarantees it), so training goes on and the next save tries again. The writer
@@ -37,9 +48,19 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private final SnapshotSource source;
   private final ExecutorService executor;
   private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+  /** The newest save (not delete): the one whose staging buffers a new snapshot would overwrite. */
+  private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
   private volatile StoredCheckpoint lastResumable;
   private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Throwable lastFailure;
+  private final StagingBuffers staging = new StagingBuffers();
+  /** The newest committed resumable checkpoint that holds the optimizer; null if none. */
+  private volatile StoredCheckpoint lastComplete;
+  /** The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged. */
+  private volatile Map<String, Object> lastCompleteTrainer;
+  private volatile SaveTimings lastTimings = SaveTimings.NONE;
+  private long waitNanos;
+  private long snapshotNanos;
 
   public BackgroundCheckpointWriter(
       CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source) {
@@ -56,11 +77,11 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
 
   @Override
   public synchronized CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
-    awaitInFlight();
-    TrainingSnapshot snapshot = source.snapshot(includeOptimizer);
+    awaitPrevious(CheckpointTag.at(source.iteration()));
+    TrainingSnapshot snapshot = stagedSnapshot(includeOptimizer);
     CheckpointTag tag = CheckpointTag.at(snapshot.iteration());
-    return remember(submit(tag, snapshot.iteration(), moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
-        () -> contents.resumable(tag, snapshot)));
+    return remember(committed -> submit(tag, snapshot.iteration(), moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
+        () -> contents.resumable(tag, snapshot), committed), includeOptimizer ? snapshot : null);
   }
 
   /**
@@ -68,9 +89,76 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
    * {@code last}) and the given aliases.
    */
   public synchronized CompletableFuture<StoredCheckpoint> saveResumable(CheckpointTag tag, Set<CheckpointTag> aliases) {
-    awaitInFlight();
-    TrainingSnapshot snapshot = source.snapshot(true);
-    return remember(submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot)));
+    awaitPrevious(tag);
+    StoredCheckpoint committed = lastComplete;
+    Map<String, Object> committedTrainer = lastCompleteTrainer;
+    TrainingSnapshot snapshot = stagedSnapshot(true);
+    // Same counters: weights and optimizer are unchanged (only an update changes them); the rest
+    // (callback states, history) may have moved since, e.g. retention at the end of training.
+    if (!aliases.isEmpty() && committed != null && committed.tag().equals(tag)
+        && committed.iteration().equals(snapshot.iteration()) && StateEquality.same(committedTrainer, snapshot.trainer())) {
+      return aliasCommitted(committed, aliases);
+    }
+    return remember(done -> submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot), done),
+        snapshot);
+  }
+
+  /**
+   * Nothing has changed the weights or the optimizer since {@code committed} was written at this
+   * very iteration (only an update does, and it advances the counters): writing the same bytes
+   * again would cost a full save for nothing.
+   */
+  private CompletableFuture<StoredCheckpoint> aliasCommitted(StoredCheckpoint committed, Set<CheckpointTag> aliases) {
+    LOG.info("checkpoint {} is already committed at this iteration; pointing {} at it instead of writing {} again",
+        committed.describe(), aliases.stream().map(CheckpointTag::token).sorted().toList(),
+        ai.noether.core.store.ByteSizes.human(committed.size()));
+    CompletableFuture<StoredCheckpoint> result = CompletableFuture.supplyAsync(() -> {
+      try {
+        StoredCheckpoint stored = store.alias(stage, committed.tag(), aliases);
+        consecutiveFailures.set(0);
+        LOG.info("saved checkpoint {} as {} (no bytes written)", stored.describe(),
+            aliases.stream().map(CheckpointTag::token).sorted().toList());
+        return stored;
+      } catch (IOException e) {
+        countFailure(e);
+        throw new UncheckedIOException(e);
+      } catch (RuntimeException | Error e) {
+        countFailure(e);
+        throw e;
+      }
+    }, executor);
+    result.whenComplete((r, e) -> {
+      if (e != null) {
+        LOG.error("{} were not pointed at checkpoint {}; earlier checkpoints are intact: {}", aliases,
+            committed.describe(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      }
+    });
+    inFlight = result;
+    lastSave = result;
+    return result;
+  }
+
+  /** The snapshot, copied into the staging buffers; the previous save has finished with them. */
+  private TrainingSnapshot stagedSnapshot(boolean includeOptimizer) {
+    long start = System.nanoTime();
+    try (StagingBuffers.Scope scope = staging.open()) {
+      return source.snapshot(includeOptimizer);
+    } finally {
+      snapshotNanos = System.nanoTime() - start;
+    }
+  }
+
+  /** The buffers snapshots are staged in (for tests and benchmarks: allocations, capacity). */
+  public StagingBuffers staging() {
+    return staging;
+  }
+
+  /**
+   * How long the newest resumable save blocked the training thread and how long it took in the
+   * background; {@link SaveTimings#NONE} before the first save completes.
+   */
+  public SaveTimings lastTimings() {
+    return lastTimings;
   }
 
   /** Saves that failed since the last save that succeeded (0 after a success); deletes do not count. */
@@ -88,18 +176,31 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     return lastResumable;
   }
 
-  private CompletableFuture<StoredCheckpoint> remember(CompletableFuture<StoredCheckpoint> save) {
-    save.thenAccept(stored -> lastResumable = stored);
-    return save;
+  /**
+   * Marks a resumable save: once committed (and before its future completes, so that the next
+   * save sees it) it becomes {@link #lastCommitted()}, and the one to alias at the same iteration.
+   */
+  private CompletableFuture<StoredCheckpoint> remember(
+      java.util.function.Function<java.util.function.Consumer<StoredCheckpoint>, CompletableFuture<StoredCheckpoint>> save,
+      TrainingSnapshot withOptimizer) {
+    long waited = waitNanos;
+    long copied = snapshotNanos;
+    long submitted = System.nanoTime();
+    return save.apply(stored -> {
+      lastResumable = stored;
+      lastComplete = withOptimizer != null ? stored : null;
+      lastCompleteTrainer = withOptimizer != null ? withOptimizer.trainer() : null;
+      lastTimings = new SaveTimings(waited, copied, System.nanoTime() - submitted);
+    });
   }
 
   @Override
   public synchronized CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
-    awaitInFlight();
+    awaitPrevious(tag);
     TrainingIteration iteration = source.iteration();
     var configs = source.modelConfigs();
     var extras = source.extras();
-    return submit(tag, iteration, Set.of(), () -> contents.models(tag, iteration, models, configs, extras));
+    return submit(tag, iteration, Set.of(), () -> contents.models(tag, iteration, models, configs, extras), c -> { });
   }
 
   /**
@@ -121,6 +222,10 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
 
   @Override
   public synchronized CompletableFuture<Void> delete(CheckpointTag tag) {
+    StoredCheckpoint complete = lastComplete;
+    if (complete != null && complete.tag().equals(tag)) {
+      lastComplete = null; // gone by the time a later save would alias it
+    }
     CompletableFuture<Void> done = inFlight.handle((r, e) -> null).thenRunAsync(() -> {
       try {
         // Said only when there was something to delete: a tag scheduled before a resume may be
@@ -145,11 +250,13 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
 
   private CompletableFuture<StoredCheckpoint> submit(
       CheckpointTag tag, TrainingIteration iteration, Set<CheckpointTag> aliases,
-      java.util.function.Supplier<List<ai.noether.api.checkpoint.CheckpointFile>> files) {
+      java.util.function.Supplier<List<ai.noether.api.checkpoint.CheckpointFile>> files,
+      java.util.function.Consumer<StoredCheckpoint> committed) {
     CompletableFuture<StoredCheckpoint> result = CompletableFuture.supplyAsync(() -> {
       try {
         long start = System.nanoTime();
         StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
+        committed.accept(stored);
         consecutiveFailures.set(0);
         LOG.info("saved checkpoint {} ({} in {} ms)", stored.describe(),
             ai.noether.core.store.ByteSizes.human(stored.size()), (System.nanoTime() - start) / 1_000_000);
@@ -171,12 +278,36 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       }
     });
     inFlight = result;
+    lastSave = result;
     return result;
   }
 
   private void countFailure(Throwable e) {
     lastFailure = e;
     consecutiveFailures.incrementAndGet();
+  }
+
+  /**
+   * Waits for the save in flight, if any: at most one is, so that one set of staging buffers
+   * suffices and a disk slower than the saves cannot pile snapshots up in memory.
+   */
+  private void awaitPrevious(CheckpointTag next) {
+    long start = System.nanoTime();
+    // Only the previous save: a delete queued since (retention) runs before the new save on the
+    // writer's one thread anyway, and waiting for it here would add its time to the stall.
+    boolean busy = !lastSave.isDone();
+    try {
+      lastSave.handle((r, e) -> null).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // handle() never completes exceptionally
+    }
+    waitNanos = System.nanoTime() - start;
+    if (busy) {
+      LOG.info("checkpoint {} waited {} ms for the previous save to finish (one save at a time; training was blocked"
+          + " meanwhile: saves come faster than the disk writes them)", next.token(), waitNanos / 1_000_000);
+    }
   }
 
   private void awaitInFlight() {

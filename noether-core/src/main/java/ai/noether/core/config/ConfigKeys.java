@@ -16,6 +16,8 @@ public final class ConfigKeys {
   public static final String OUTPUT_DIR = "output_dir";
   public static final String SEED = "seed";
   public static final String DEVICE = "device";
+  /** The engine's process-wide settings ({@link EngineConfig}). */
+  public static final String ENGINE = "engine";
   public static final String RESUME_RUN_ID = "resume_run_id";
   public static final String RESUME_STAGE_NAME = "resume_stage_name";
   public static final String RESUME_CHECKPOINT = "resume_checkpoint";
@@ -34,6 +36,9 @@ public final class ConfigKeys {
   // dataset
   /** The dataset's scaler block ({@link ScalerConfig}). */
   public static final String SCALER = "scaler";
+  // engine
+  public static final String THREADS = "threads";
+  public static final String INTEROP_THREADS = "interop_threads";
 
   // model
   public static final String NAME = "name";
@@ -64,11 +69,13 @@ public final class ConfigKeys {
 
   /** The root keys in the order the resolved configuration is written. */
   public static final List<String> ROOT = List.of(
-      RUN_ID, STAGE_NAME, OUTPUT_DIR, SEED, DEVICE, RESUME_RUN_ID, RESUME_STAGE_NAME, RESUME_CHECKPOINT,
+      RUN_ID, STAGE_NAME, OUTPUT_DIR, SEED, DEVICE, ENGINE, RESUME_RUN_ID, RESUME_STAGE_NAME, RESUME_CHECKPOINT,
       RESUME_FALLBACK, RESUME_IF_EXISTS, STORE, DATASET, MODEL, OPTIMIZER, TRAINER);
 
   /** The keys of {@code dataset} the framework reads; the others are the dataset's own config. */
   public static final List<String> DATASET_KEYS = List.of(KIND, SCALER);
+  /** The keys of {@code engine}. */
+  public static final List<String> ENGINE_KEYS = List.of(THREADS, INTEROP_THREADS);
 
   /** The keys of {@code model} the framework reads; the others are the model's own config. */
   public static final List<String> MODEL_KEYS = List.of(NAME, KIND, INITIALIZERS);

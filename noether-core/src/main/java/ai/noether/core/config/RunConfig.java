@@ -87,6 +87,25 @@ public record RunConfig(
     return new RunInfo(stage(), seed, device);
   }
 
+  /**
+   * The {@code engine} block (thread counts); {@link EngineConfig#DEFAULT} when the configuration
+   * has none. The loader has validated it.
+   */
+  public EngineConfig engine() {
+    if (!(resolved.get(ConfigKeys.ENGINE) instanceof Map<?, ?> block)) {
+      return EngineConfig.DEFAULT;
+    }
+    return new EngineConfig(count(block.get(ConfigKeys.THREADS)), count(block.get(ConfigKeys.INTEROP_THREADS)));
+  }
+
+  private static Integer count(Object value) {
+    if (value == null) {
+      return null;
+    }
+    long n = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().strip());
+    return (int) Math.min(n, 4096);
+  }
+
   /** What to resume from, if this run continues an earlier one. */
   public Optional<ResumeConfig> optResume() {
     return Optional.ofNullable(resume);

@@ -162,6 +162,7 @@ public final class RunConfigLoader {
     Path outputDir = output == null ? null : output.workDir(workingDir);
     long seed = errors.read(() -> r.integer(SEED) == null ? DEFAULT_SEED : r.integer(SEED), DEFAULT_SEED);
     DeviceSpec device = errors.read(() -> device(r), DeviceSpec.AUTO);
+    errors.read(() -> engine(r), EngineConfig.DEFAULT);
     // Without a kind, output_dir's scheme chooses the store (file for plain paths).
     String storeKind = output == null || output.isLocal() ? DEFAULT_STORE_KIND : output.scheme();
     ComponentBlock store = errors.read(() -> r.block(STORE, storeKind), null);
@@ -187,6 +188,10 @@ public final class RunConfigLoader {
     resolved.put(OUTPUT_DIR, output.toString());
     resolved.put(SEED, seed);
     resolved.put(DEVICE, device.toString());
+    if (root.get(ENGINE) != null) {
+      // Written only when set: the defaults depend on the machine, not on the run.
+      resolved.put(ENGINE, root.get(ENGINE));
+    }
     if (resume != null) {
       resolved.put(RESUME_RUN_ID, resume.stage().runId());
       resolved.put(RESUME_STAGE_NAME, resume.stage().stageName());
@@ -250,6 +255,21 @@ public final class RunConfigLoader {
     } catch (NoetherException e) {
       throw r.invalid(DEVICE, e.getMessage());
     }
+  }
+
+  /** The {@code engine} block; {@link EngineConfig#DEFAULT} when absent. */
+  static EngineConfig engine(MapReader r) {
+    MapReader e = r.child(ENGINE);
+    if (e == null) {
+      return EngineConfig.DEFAULT;
+    }
+    ConfigErrors errors = new ConfigErrors();
+    e.rejectUnknown(ENGINE_KEYS, "in engine", errors);
+    errors.throwIfAny();
+    Long threads = e.positive(THREADS);
+    Long interop = e.positive(INTEROP_THREADS);
+    return new EngineConfig(threads == null ? null : Math.toIntExact(Math.min(threads, 4096)),
+        interop == null ? null : Math.toIntExact(Math.min(interop, 4096)));
   }
 
   private ModelConfig model(MapReader r, ConfigErrors errors) {

@@ -48,6 +48,8 @@ public final class TrainingLauncher implements RunLauncher {
       throw new ConfigException("--interrupt-at-update sends the process SIGTERM, which needs the signal handlers of "
           + "the noether command line; this launcher runs without them");
     }
+    // Before any component starts the engine: PyTorch fixes its inter-op pool at the first use.
+    ai.noether.core.engine.EngineThreads.applyAll(config.engine());
     StopRequest stop = new StopRequest();
     if (installSignals) {
       StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()));

@@ -95,8 +95,8 @@ class RunConfigLoaderTest {
     assertThat(error(yaml)).isEqualTo("""
         the configuration has 6 problems:
         run.yaml line 2: unknown key 'schedule'. Did you mean 'optimizer.schedule'? (schedule belongs under \
-        optimizer) Valid keys at the top level: run_id, stage_name, output_dir, seed, device, resume_run_id, \
-        resume_stage_name, resume_checkpoint, resume_fallback, resume_if_exists, store, dataset, model, optimizer, \
+        optimizer) Valid keys at the top level: run_id, stage_name, output_dir, seed, device, engine, \
+        resume_run_id, resume_stage_name, resume_checkpoint, resume_fallback, resume_if_exists, store, dataset, model, optimizer, \
         trainer
         run.yaml line 1: seed: expected an integer, got 'abc'
         run.yaml line 4: model: missing required key 'name' (the model name used in checkpoint file names, e.g. \
@@ -316,7 +316,7 @@ class RunConfigLoaderTest {
     String message = error(MINIMAL + "trainr:\n  max_epochs: 3\n");
 
     assertThat(message).isEqualTo("run.yaml line 5: unknown key 'trainr'. Did you mean 'trainer'? Valid keys at the top"
-        + " level: run_id, stage_name, output_dir, seed, device, resume_run_id, resume_stage_name, resume_checkpoint,"
+        + " level: run_id, stage_name, output_dir, seed, device, engine, resume_run_id, resume_stage_name, resume_checkpoint,"
         + " resume_fallback, resume_if_exists, store, dataset, model, optimizer, trainer");
   }
 
@@ -463,6 +463,36 @@ class RunConfigLoaderTest {
   void aRunIdThatCouldEscapeTheOutputDirectoryIsRejected() {
     assertThat(error("run_id: ../other\n" + MINIMAL))
         .isEqualTo("run.yaml line 1: run_id: run id '../other' starts with '.'; it must start with a letter or digit");
+  }
+
+  @Test
+  void engineThreadsComeFromTheEngineBlockOrTheCommandLineElseFromTheCores() {
+    RunConfig plain = parse(MINIMAL);
+    assertThat(plain.engine()).isEqualTo(EngineConfig.DEFAULT);
+    assertThat(plain.toPlainTree()).as("machine-dependent defaults are not written").doesNotContainKey("engine");
+    assertThat(plain.engine().threadsOn(16)).isEqualTo(15);
+    assertThat(plain.engine().threadsOn(1)).isEqualTo(1);
+    assertThat(plain.engine().interopThreadsOn(16)).isEqualTo(1);
+
+    RunConfig written = parse("engine: {threads: 6, interop_threads: 2}\n" + MINIMAL);
+    assertThat(written.engine()).isEqualTo(new EngineConfig(6, 2));
+    assertThat(written.engine().threadsOn(64)).isEqualTo(6);
+    assertThat(List.copyOf(written.toPlainTree().keySet())).containsSequence("device", "engine");
+    assertThat(parse(written.toYaml()).engine()).as("read back from the resolved file").isEqualTo(new EngineConfig(6, 2));
+
+    assertThat(parse(MINIMAL, "engine.threads=3").engine()).isEqualTo(new EngineConfig(3, null));
+    assertThat(parse(MINIMAL, "engine.interop_threads=4").engine()).isEqualTo(new EngineConfig(null, 4));
+  }
+
+  @Test
+  void badEngineSettingsNameTheKeyAndWhatIsValid() {
+    assertThat(error(MINIMAL, "engine.threads=0")).endsWith("engine.threads: must be positive, was 0");
+    assertThat(error(MINIMAL, "engine.interop_threads=many"))
+        .endsWith("engine.interop_threads: expected an integer, got 'many'");
+    assertThat(error("engine: {thread: 4}\n" + MINIMAL))
+        .contains("unknown key 'engine.thread'. Did you mean 'threads'?")
+        .endsWith("Valid keys in engine: threads, interop_threads");
+    assertThat(error("engine: 4\n" + MINIMAL)).startsWith("run.yaml line 1: engine");
   }
 
   @Test

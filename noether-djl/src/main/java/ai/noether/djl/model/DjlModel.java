@@ -178,11 +178,18 @@ public final class DjlModel implements Model {
     return p != null ? p.getArray() : buffers.get(path);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p><b>Note:</b> while the checkpoint writer takes a snapshot on this thread, the copies go into
+   * its reused staging buffers ({@link HostTransfer#toStagedHost}) and are valid until its next
+   * snapshot; the writer alone calls it then.
+   */
   @Override
   public Map<String, HostTensor> stateDict() {
     LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
     for (String path : paths) {
-      out.put(path, HostTransfer.toHost(array(path)));
+      out.put(path, HostTransfer.toStagedHost(array(path)));
     }
     return Collections.unmodifiableMap(out);
   }

@@ -353,7 +353,8 @@ public abstract class DjlOptimizer implements Optimizer {
       if (countsSteps()) {
         s.put(CheckpointKeys.STEP, slot.step);
       }
-      slot.buffers.forEach((name, array) -> s.put(name, HostTransfer.toHost(array)));
+      // Staged when the checkpoint writer takes a snapshot: the copy is written once and dropped.
+      slot.buffers.forEach((name, array) -> s.put(name, HostTransfer.toStagedHost(array)));
       perParameter.put(slot.path, s);
     }
     Map<String, Object> out = new LinkedHashMap<>();

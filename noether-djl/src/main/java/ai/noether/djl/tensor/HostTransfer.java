@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.checkpoint.StagingBuffers;
 import ai.noether.djl.internal.GradMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,14 +40,28 @@ public final class HostTransfer {
     return toHost(array, HostTensor.MAX_CHUNK_BYTES);
   }
 
+  /**
+   * As {@link #toHost(NDArray)}, into the checkpoint writer's staging buffers when it is taking a
+   * snapshot on this thread ({@link StagingBuffers}), else into new direct memory. For state that is
+   * written once and dropped: a staged copy is overwritten by the next snapshot, so a component
+   * that keeps its copy must use {@link #toHost(NDArray)}.
+   */
+  public static HostTensor toStagedHost(NDArray array) {
+    return toHost(array, HostTensor.MAX_CHUNK_BYTES, StagingBuffers::allocate);
+  }
+
   /** As {@link #toHost(NDArray)}, splitting the bytes into chunks of at most {@code maxChunkBytes}. */
   static HostTensor toHost(NDArray array, int maxChunkBytes) {
+    return toHost(array, maxChunkBytes, ByteBuffer::allocateDirect);
+  }
+
+  private static HostTensor toHost(NDArray array, int maxChunkBytes, java.util.function.IntFunction<ByteBuffer> allocator) {
     DType dtype = DTypes.of(array.getDataType());
     long[] shape = array.getShape().getShape();
     long elements = array.getShape().size();
     long bytes = Math.multiplyExact(elements, dtype.byteSize());
     if (bytes <= maxChunkBytes) {
-      ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer out = allocator.apply((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
       if (bytes > 0) {
         copyOut(array, out);
       }
@@ -60,7 +75,7 @@ public final class HostTransfer {
       NDArray flat = array.reshape(-1);
       for (long from = 0; from < elements; from += perChunk) {
         long to = Math.min(elements, from + perChunk);
-        ByteBuffer out = ByteBuffer.allocateDirect((int) ((to - from) * dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = allocator.apply((int) ((to - from) * dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
         copyOut(flat.get(new NDIndex("{}:{}", from, to)), out);
         out.flip();
         chunks.add(out);

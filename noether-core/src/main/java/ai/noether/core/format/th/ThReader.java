@@ -4,7 +4,6 @@ import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.core.format.internal.MappedRegions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -141,6 +140,21 @@ public final class ThReader {
       }
     }
     Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
+    List<ReadAhead.Range> tensorRecords = new ArrayList<>();
+    for (ZipDirectory.Record r : dir.all()) {
+      if (data.containsKey(r.name()) && r.name().startsWith(prefix + "data/")) {
+        tensorRecords.add(new ReadAhead.Range(r.dataOffset(), r.size(), data.get(r.name())));
+      }
+    }
+    try (ReadAhead ahead = new ReadAhead(ch, tensorRecords)) {
+      return readRecords(ch, file, limits, dir, prefix, data, tensorBytes, ahead);
+    }
+  }
+
+  private static Object readRecords(FileChannel ch, String file, ThReadLimits limits, ZipDirectory dir, String prefix,
+      Map<String, List<ByteBuffer>> data, long tensorBytes, ReadAhead ahead) throws IOException {
+    String pickleName = prefix + "data.pkl";
+    String byteOrderName = prefix + "byteorder";
     byte[] pickle = null;
     for (ZipDirectory.Record r : dir.all()) {
       List<ByteBuffer> bytes = data.get(r.name());
@@ -163,7 +177,8 @@ public final class ThReader {
         }
       } else {
         if (r.name().startsWith(prefix + "data/")) {
-          prefetch(bytes);
+          // Read from disk (on the read-ahead thread) while the previous record's CRC was checked.
+          ahead.awaitNext();
         }
         checkCrc(file, r, bytes);
       }
@@ -221,19 +236,6 @@ public final class ThReader {
           + " not one torch.save wrote");
     }
     return prefix;
-  }
-
-  /**
-   * Asks the kernel to read a mapped record ahead in large requests ({@code madvise(WILLNEED)}
-   * inside {@link MappedByteBuffer#load}); without it, the CRC pass would fault the pages in with
-   * little read-ahead and a cold read would be slower than a plain {@code read}.
-   */
-  private static void prefetch(List<ByteBuffer> bytes) {
-    for (ByteBuffer b : bytes) {
-      if (b instanceof MappedByteBuffer m) {
-        m.load();
-      }
-    }
   }
 
   private static void checkCrc(String file, ZipDirectory.Record r, List<ByteBuffer> bytes) {
