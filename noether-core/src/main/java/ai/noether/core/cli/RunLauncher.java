@@ -4,16 +4,14 @@ import ai.noether.api.NoetherException;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentRegistry;
 import java.io.PrintWriter;
-import java.util.ServiceLoader;
 
 /**
  * Turns a bound, validated run configuration into a running training, for {@code noether train}
  * and {@code noether resume}: builds the components through the registry, resumes when
  * {@link RunConfig#optResume()} says so, trains, and reports how it ended.
  *
- * <p>The command line finds its launcher with {@link ServiceLoader}: the run assembly lists its
- * implementation in {@code META-INF/services/ai.noether.core.cli.RunLauncher}. Without one,
- * {@code train} and {@code resume} fail with a message saying so.
+ * <p>The command line trains with {@link TrainingLauncher}; tests and tools pass another (one that
+ * only checks, or {@link #unavailable()}).
  */
 public interface RunLauncher {
 
@@ -30,17 +28,16 @@ public interface RunLauncher {
    */
   int launch(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options) throws Exception;
 
-  /** The first launcher listed in a services file, or {@link #unavailable()}. */
+  /** The launcher that trains: {@link TrainingLauncher}, with the command line's stop signals. */
   static RunLauncher fromClassPath() {
-    return ServiceLoader.load(RunLauncher.class).findFirst().orElseGet(RunLauncher::unavailable);
+    return new TrainingLauncher();
   }
 
   /** A launcher that explains that this build cannot train (no launcher on the class path). */
   static RunLauncher unavailable() {
     return (config, registry, out, options) -> {
-      throw new NoetherException("training is not available in this build: no run launcher is on the class path"
-          + " (an implementation of " + RunLauncher.class.getName() + " listed in META-INF/services/"
-          + RunLauncher.class.getName() + "). 'noether config' checks a configuration without training.");
+      throw new NoetherException("training is not available here: this command line was built without a run"
+          + " launcher. 'noether config' checks a configuration without training.");
     };
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.core.registry.ComponentRegistry;
-import ai.noether.core.run.TrainingLauncher;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
 import java.io.PrintWriter;

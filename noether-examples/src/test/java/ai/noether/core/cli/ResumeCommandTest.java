@@ -10,7 +10,6 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.registry.ComponentRegistry;
-import ai.noether.core.run.TrainingLauncher;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;

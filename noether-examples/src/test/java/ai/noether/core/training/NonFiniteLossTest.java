@@ -10,7 +10,7 @@ import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.LoadedCheckpoint;
 import ai.noether.core.run.StateTrees;
-import ai.noether.core.run.TrainingLauncher;
+import ai.noether.core.cli.TrainingLauncher;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;

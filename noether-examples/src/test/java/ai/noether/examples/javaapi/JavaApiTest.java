@@ -9,7 +9,7 @@ import ai.noether.api.data.FieldDataset;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.cli.NoetherCli;
 import ai.noether.core.registry.ComponentRegistry;
-import ai.noether.core.run.TrainingLauncher;
+import ai.noether.core.cli.TrainingLauncher;
 import ai.noether.java.Evaluation;
 import ai.noether.java.LoadedModel;
 import ai.noether.java.ModelCheckpoint;

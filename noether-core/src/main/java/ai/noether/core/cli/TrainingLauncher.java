@@ -1,12 +1,10 @@
-package ai.noether.core.run;
+package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
-import ai.noether.core.cli.LaunchOptions;
-import ai.noether.core.cli.NoetherCli;
-import ai.noether.core.cli.RunLauncher;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.run.StageAssembly;
 import ai.noether.core.signal.SimulatedPreemption;
 import ai.noether.core.signal.StopSignals;
 import ai.noether.core.training.StopRequest;
@@ -17,8 +15,11 @@ import java.util.List;
 
 /**
  * What {@code noether train} and {@code noether resume} run: installs the stop signals, assembles
- * the stage, prints where a resumed stage continues from and the configuration changes it accepted,
- * trains, and prints where the results are.
+ * the stage ({@link StageAssembly}), prints where a resumed stage continues from and the
+ * configuration changes it accepted, trains, and prints where the results are.
+ *
+ * <p>It belongs to the command line, which depends on the run assembly and not the other way
+ * round: {@code ai.noether.core.run} knows nothing of commands, options or exit codes.
  */
 public final class TrainingLauncher implements RunLauncher {
   private final boolean installSignals;
