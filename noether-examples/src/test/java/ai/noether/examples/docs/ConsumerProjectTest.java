@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerProjectTest {
   static final Path ROOT = DocumentationExamplesTest.ROOT.toAbsolutePath().normalize();
   /** Our artifacts a consumer of the starter needs, by module directory (= artifact id). */
-  static final List<String> JARS = List.of("noether-api", "noether-core", "noether-djl", "noether-callbacks",
+  static final List<String> JARS = List.of("noether-api", "noether-inject", "noether-core", "noether-djl",
+      "noether-callbacks",
       "noether-initializers", "noether-java", "noether-starter-cpu");
 
   @Test
