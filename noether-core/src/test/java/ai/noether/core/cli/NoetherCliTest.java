@@ -278,7 +278,7 @@ class NoetherCliTest {
     Result r = run(RunLauncher.unavailable(), "train", "run.yaml");
 
     assertThat(r.status).isEqualTo(NoetherCli.FAILURE);
-    assertThat(r.err).startsWith("training is not available in this build: no run launcher is on the class path")
+    assertThat(r.err).startsWith("training is not available here: this command line was built without a run launcher")
         .doesNotContain("\tat ");
   }
 
