@@ -52,9 +52,19 @@ public final class TrainingLauncher implements RunLauncher {
     // Before any component starts the engine: PyTorch fixes its inter-op pool at the first use.
     ai.noether.core.engine.EngineThreads.applyAll(config.engine());
     StopRequest stop = new StopRequest();
-    if (installSignals) {
-      StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()));
+    StopSignals signals = installSignals
+        ? StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds())) : null;
+    try {
+      return train(config, registry, out, options, stop);
+    } finally {
+      if (signals != null) {
+        signals.close();
+      }
     }
+  }
+
+  private int train(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options,
+      StopRequest stop) throws Exception {
     List<Callback> extra = options.interruptAtUpdate() > 0
         ? List.of(new SimulatedPreemption(options.interruptAtUpdate())) : List.of();
     try (StageAssembly stage = StageAssembly.assemble(config, registry, stop, extra)) {

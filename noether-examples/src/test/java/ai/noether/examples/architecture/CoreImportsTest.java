@@ -37,7 +37,11 @@ class CoreImportsTest {
               + " extension point",
           "ai.noether.core.config.ConfigBinder", "the block kind binds its YAML arguments to a user's record and saves"
               + " model_config as plain values; config binding has no api form yet",
-          "ai.noether.core.config.ComponentBlock", "the block kind reads its arguments block as the registry does"),
+          "ai.noether.core.config.ComponentBlock", "the block kind reads its arguments block as the registry does",
+          "ai.noether.core.config.EngineConfig", "the engine applies the run's engine block (threads) before it starts",
+          "ai.noether.core.engine.EngineThreads", "the extension point through which the engine sets its thread pools",
+          "ai.noether.core.checkpoint.StagingBuffers", "device-to-host copies of a save land in the checkpoint"
+              + " writer's reused staging buffers"),
       "noether-callbacks", Map.ofEntries(
           Map.entry("ai.noether.core.cli.CommandProvider", "the plot and report commands plug into the command line"),
           Map.entry("ai.noether.core.cli.NoetherCli", "the plot and report commands use its exit codes and working directory"),
