@@ -59,7 +59,7 @@ class ScaledInferenceTest {
         targets: {y: {loss: mse}}
         callbacks:
           - {kind: checkpoint, every_n_epochs: 1}
-          - {kind: ema, target_factors: [0.9]}
+          - {kind: ema, target_factors: [0.9], evaluate: true}
       """;
 
   @TempDir static Path dir;
@@ -76,18 +76,30 @@ class ScaledInferenceTest {
       noether.train(NoetherConfig.fromYaml(YAML.replace("DATA", data.toString()))
           .set("output_dir", dir.resolve("runs").toString()).set("run_id", run));
     }
+    Path data = Files.createDirectories(dir.resolve("conditioned-data"));
+    writeSplit(data.resolve("train.csv"), 96, 4);
+    writeSplit(data.resolve("valid.csv"), 32, 5);
+    writeSplit(data.resolve("test.csv"), 24, 6);
+    noether.train(NoetherConfig.fromYaml(YAML.replace("DATA", data.toString())
+            .replace("fields: {x: [a, b, c], y: [y]}", "fields: {x: [a, b, c], op: op, y: [y]}")
+            .replace("scaler: {kind: standard, fields: [x]}", "scaler: {kind: standard, fields: [x], condition_field: op}"))
+        .set("output_dir", dir.resolve("runs").toString()).set("run_id", "conditioned"));
   }
 
-  /** Features a ~ N(100, 20), b ~ N(-5, 0.1), c ~ N(0, 1000); y depends on each standardised one. */
+  /**
+   * Features a ~ N(100, 20), b ~ N(-5, 0.1), c ~ N(0, 1000), a shifted by 300 in operating condition
+   * {@code op} 1; y depends on each standardised one.
+   */
   static void writeSplit(Path file, int n, long seed) throws Exception {
     Random random = new Random(seed);
-    StringBuilder csv = new StringBuilder("a,b,c,y\n");
+    StringBuilder csv = new StringBuilder("a,b,c,op,y\n");
     for (int i = 0; i < n; i++) {
-      double a = 100 + 20 * random.nextGaussian();
+      int op = i % 2;
+      double a = 100 + 300 * op + 20 * random.nextGaussian();
       double b = -5 + 0.1 * random.nextGaussian();
       double c = 1000 * random.nextGaussian();
-      double y = (a - 100) / 20 - 2 * (b + 5) / 0.1 + 0.5 * c / 1000 + 0.05 * random.nextGaussian();
-      csv.append(String.format(Locale.ROOT, "%.4f,%.5f,%.2f,%.5f%n", a, b, c, y));
+      double y = (a - 100 - 300 * op) / 20 - 2 * (b + 5) / 0.1 + 0.5 * c / 1000 + 0.05 * random.nextGaussian();
+      csv.append(String.format(Locale.ROOT, "%.4f,%.5f,%.2f,%d,%.5f%n", a, b, c, op, y));
     }
     Files.writeString(file, csv);
   }
@@ -162,7 +174,7 @@ class ScaledInferenceTest {
     Path data = dir.resolve("scaled-data");
     float[][] raw = features(data.resolve("test.csv"));
     Files.writeString(dir.resolve("x.csv"), String.join("\n", Files.readAllLines(data.resolve("test.csv")).stream()
-        .map(l -> l.substring(0, l.lastIndexOf(','))).toList()) + "\n");
+        .map(l -> String.join(",", List.of(l.split(",")).subList(0, 3))).toList()) + "\n");
 
     String[] file = cli("predict", "scaled", "--output-dir", "runs", "--checkpoint", "last", "--input", "x.csv",
         "--output", "from-file.csv");
@@ -199,17 +211,24 @@ class ScaledInferenceTest {
   }
 
   @Test
-  void evaluateGivesTheValidationLossTheTrainingLoggedForTheSameCheckpoint() throws Exception {
+  void evaluateGivesTheValidationLossesTheTrainingLoggedForTheSameCheckpointWithAndWithoutEma() throws Exception {
     ModelCheckpoint e2 = ModelCheckpoint.of(dir.resolve("runs"), "scaled").checkpoint("E2");
-    double logged = loggedValidLoss("scaled", "E2_U12_S192");
+    double logged = logged("scaled", "E2_U12_S192", "loss/valid/total");
+    double loggedEma = logged("scaled", "E2_U12_S192", "loss/valid/total/ema=0.9");
 
-    double evaluated = noether.evaluate(e2, "valid").get("loss/valid/total");
-    String[] r = cli("evaluate", "scaled", "--output-dir", "runs", "--checkpoint", "E2", "--split", "valid",
-        "--model-info", "weights");
+    Map<String, Map<String, Double>> evaluated = noether.evaluate(e2, "valid", List.of("", "ema=0.9")).metrics();
+    String[] r = cli("evaluate", "scaled", "--output-dir", "runs", "--checkpoint", "E2", "--split", "valid");
 
-    assertThat(evaluated).isCloseTo(logged, within(1e-5));
+    assertThat(evaluated.get("").get("loss/valid/total")).isCloseTo(logged, within(1e-5));
+    assertThat(evaluated.get("ema=0.9").get("loss/valid/total")).isCloseTo(loggedEma, within(1e-5));
+    assertThat(logged).isNotCloseTo(loggedEma, within(1e-6));
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    assertThat(r[1]).containsPattern("loss/valid/total +" + String.format(Locale.ROOT, "%.6g", evaluated).replace(".", "\\."));
+    assertThat(r[1]).containsPattern("loss/valid/total +" + format(evaluated.get("").get("loss/valid/total")) + " +"
+        + format(evaluated.get("ema=0.9").get("loss/valid/total")));
+  }
+
+  static String format(double value) {
+    return String.format(Locale.ROOT, "%.6g", value).replace(".", "\\.");
   }
 
   @Test
@@ -218,14 +237,14 @@ class ScaledInferenceTest {
     ModelCheckpoint last = ModelCheckpoint.of(dir.resolve("runs"), "changing").checkpoint("last");
     String[] before = cli("predict", "changing", "--output-dir", "runs", "--split", "test", "--output", "before.csv");
     assertThat(before[0]).as(before[2]).isEqualTo("0");
-    double logged = loggedValidLoss("changing", "E3_U18_S288");
+    double logged = logged("changing", "E3_U18_S288", "loss/valid/total");
     // Other training data: shifted and stretched, so a refitted scaler would have other parameters.
     List<String> lines = Files.readAllLines(data.resolve("train.csv"));
     StringBuilder changed = new StringBuilder(lines.get(0)).append('\n');
     for (String line : lines.subList(1, lines.size())) {
       String[] c = line.split(",");
-      changed.append(String.format(Locale.ROOT, "%.4f,%.5f,%.2f,%s%n", 3 * Double.parseDouble(c[0]) + 50,
-          Double.parseDouble(c[1]) * 2, Double.parseDouble(c[2]) + 4000, c[3]));
+      changed.append(String.format(Locale.ROOT, "%.4f,%.5f,%.2f,%s,%s%n", 3 * Double.parseDouble(c[0]) + 50,
+          Double.parseDouble(c[1]) * 2, Double.parseDouble(c[2]) + 4000, c[3], c[4]));
     }
     Files.writeString(data.resolve("train.csv"), changed);
 
@@ -241,6 +260,35 @@ class ScaledInferenceTest {
       for (int i = 0; i < byHand.length; i++) {
         assertThat((double) written.get(i)).as("row " + i).isCloseTo(byHand[i], within(1e-4));
       }
+    }
+  }
+
+  @Test
+  void aScalerPerOperatingConditionScalesJavaInputsWithTheirConditionsAndAnInputFileSaysWhatItNeeds() throws Exception {
+    Path test = dir.resolve("conditioned-data/test.csv");
+    float[][] raw = features(test);
+    float[] op = new float[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      op[i] = Float.parseFloat(Files.readAllLines(test).get(i + 1).split(",")[3]);
+    }
+    Files.writeString(dir.resolve("xc.csv"), "1,2,3\n");
+
+    String[] split = cli("predict", "conditioned", "--output-dir", "runs", "--split", "test", "--output", "cond.csv");
+    String[] file = cli("predict", "conditioned", "--output-dir", "runs", "--input", "xc.csv", "--output", "c.csv");
+
+    assertThat(split[0]).as(split[2]).isEqualTo("0");
+    assertThat(file[0]).isEqualTo("2");
+    assertThat(file[2]).contains("the checkpoint's scaler normalises 'x' per operating condition (condition_field 'op'),"
+        + " which --input files do not carry").contains("--no-scaling").doesNotContain("\tat ");
+    try (LoadedModel model = noether.load(ModelCheckpoint.of(dir.resolve("runs"), "conditioned"))) {
+      HostTensor x = HostTensor.ofFloats(new long[] {raw.length, 3}, flatten(raw));
+      HostTensor predicted = model.predict(x, HostTensor.ofFloats(new long[] {raw.length}, op));
+      List<Float> written = column(dir.resolve("cond.csv"), 1);
+      for (int i = 0; i < raw.length; i++) {
+        assertThat(written.get(i)).as("row " + i).isCloseTo(predicted.toFloatArray()[i], within(1e-4f));
+      }
+      assertThatThrownBy(() -> model.predict(x)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("condition_field 'op'").hasMessageContaining("predict(input, conditions)");
     }
   }
 
@@ -270,18 +318,18 @@ class ScaledInferenceTest {
     }
   }
 
-  /** loss/valid/total as the training logged it in history.jsonl at {@code iteration}. */
-  static double loggedValidLoss(String run, String iteration) throws Exception {
+  /** A metric as the training logged it in history.jsonl at {@code iteration}. */
+  static double logged(String run, String iteration, String key) throws Exception {
     ObjectMapper json = new ObjectMapper();
     Double found = null;
     for (String line : Files.readAllLines(dir.resolve("runs").resolve(run).resolve("train/history.jsonl"))) {
       JsonNode node = json.readTree(line);
       String at = "E" + node.path("epoch").asLong() + "_U" + node.path("update").asLong() + "_S" + node.path("sample").asLong();
-      if (at.equals(iteration) && node.path("metrics").has("loss/valid/total")) {
-        found = node.path("metrics").get("loss/valid/total").asDouble();
+      if (at.equals(iteration) && node.path("metrics").has(key)) {
+        found = node.path("metrics").get(key).asDouble();
       }
     }
-    assertThat(found).as("loss/valid/total at " + iteration + " in the history").isNotNull();
+    assertThat(found).as(key + " at " + iteration + " in the history").isNotNull();
     return found;
   }
 
