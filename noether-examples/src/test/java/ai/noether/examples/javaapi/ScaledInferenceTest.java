@@ -221,6 +221,8 @@ class ScaledInferenceTest {
 
     assertThat(evaluated.get("").get("loss/valid/total")).isCloseTo(logged, within(1e-5));
     assertThat(evaluated.get("ema=0.9").get("loss/valid/total")).isCloseTo(loggedEma, within(1e-5));
+    assertThat(noether.evaluate(e2.modelInfo("ema=0.9"), "valid").get("loss/valid/total"))
+        .as("the EMA model file alone carries the scaler too").isCloseTo(loggedEma, within(1e-5));
     assertThat(logged).isNotCloseTo(loggedEma, within(1e-6));
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1]).containsPattern("loss/valid/total +" + format(evaluated.get("").get("loss/valid/total")) + " +"
@@ -308,6 +310,7 @@ class ScaledInferenceTest {
     assertThat(noScalingSplit[2]).contains("--no-scaling applies to --input files");
     assertThat(field[0]).as(field[2]).isEqualTo("2");
     assertThat(field[2]).contains("--input-field features: the test split has no such field; its fields are x, y");
+    assertThat(dir.resolve("p.csv")).as("no output file is left behind by a mistake").doesNotExist();
     try (LoadedModel model = noether.load(ModelCheckpoint.of(dir.resolve("runs"), "scaled"))) {
       HostTensor rows = HostTensor.ofFloats(new long[] {1, 3}, 100f, -5f, 0f);
       assertThatThrownBy(() -> model.predictAll(Map.of("features", rows)))
