@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.cli.NoetherCli;
+import ai.noether.core.cli.RunLauncher;
 import ai.noether.core.registry.ComponentRegistry;
-import ai.noether.core.run.TrainingLauncher;
 import ai.noether.java.LoadedModel;
 import ai.noether.java.ModelCheckpoint;
 import ai.noether.java.Noether;
@@ -116,7 +116,7 @@ class ScaledInferenceTest {
   static String[] cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> REGISTRY, TrainingLauncher.withoutSignalHandlers(), dir)
+    int status = new NoetherCli(() -> REGISTRY, RunLauncher.unavailable(), dir)
         .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new String[] {Integer.toString(status), out.toString(), err.toString()};
   }
