@@ -7,6 +7,7 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.model.Model;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.data.Scaler;
 import ai.noether.djl.internal.GradMode;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.tensor.HostTransfer;
@@ -24,8 +25,10 @@ import java.util.Optional;
  * dtype must match), its {@code extras} (such as {@code scaler_params}) and where it came from.
  *
  * <p>{@link #predict} runs the forward pass in inference mode (no dropout, no gradients) on inputs
- * prepared as the training data was; the data-normalisation parameters the training saved are in
- * {@link #scalerParams()}.
+ * as the dataset gives them: when the run had a scaler ({@code dataset.scaler}), the input fields it
+ * covers are first normalised per channel with the parameters the training saved
+ * ({@link #scalerParams()}; never refitted). {@link #predictRaw} and {@link #predictAllRaw} take
+ * inputs already scaled.
  *
  * <p>Not thread-safe: one forward pass at a time. Closing frees the model's engine memory.
  */
@@ -42,6 +45,8 @@ public final class LoadedModel implements AutoCloseable {
   private final String modelInfo;
   private final Map<String, Object> extras;
   private final Map<String, Object> config;
+  private final Scaler scaler;
+  private final List<String> inputFields;
 
   LoadedModel(Model model, String source, String tag, String iteration, String modelInfo, Map<String, Object> extras,
       Map<String, Object> config) {
@@ -52,6 +57,8 @@ public final class LoadedModel implements AutoCloseable {
     this.modelInfo = modelInfo;
     this.extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras));
     this.config = config;
+    this.scaler = InputScaling.scalerOf(this.extras, source);
+    this.inputFields = InputScaling.inputFields(config);
   }
 
   /** The model itself (name, parameters by path, state dict). */
@@ -93,6 +100,46 @@ public final class LoadedModel implements AutoCloseable {
     return extras.get(SCALER_PARAMS) instanceof Map<?, ?> m ? Optional.of((Map<String, Object>) m) : Optional.empty();
   }
 
+  /**
+   * The fields the model takes, in order: the training step's {@code inputs:} when the
+   * configuration has them, else {@code [features]} (the field of an in-memory {@code TensorDataset}).
+   */
+  public List<String> inputFields() {
+    return inputFields;
+  }
+
+  /**
+   * The scaler the training applied, rebuilt from {@link #scalerParams()}; empty when the run had
+   * none. {@code scaler().get().conditionField()} names the field it needs per sample when its
+   * parameters are per operating condition.
+   */
+  public Optional<Scaler> scaler() {
+    return Optional.ofNullable(scaler);
+  }
+
+  /**
+   * The per-sample shape of the first input as the model's configuration states it
+   * ({@code model.input_shape}, or {@code [model.input_size]}); empty when the model kind's
+   * configuration does not say.
+   */
+  public Optional<long[]> inputShape() {
+    return InputScaling.inputShape(config);
+  }
+
+  /**
+   * {@code inputs} (by field name, {@code [batch, ...]}) normalised as the training normalised them:
+   * each field the saved scaler covers is scaled per channel with the saved parameters; the others
+   * are returned as they are.
+   *
+   * @param conditions each sample's (or time step's) operating condition, when the scaler's
+   *     parameters are per condition ({@code condition_field}); else null
+   * @throws IllegalArgumentException naming the field when a shape does not fit the parameters, a
+   *     needed condition is missing or has no parameters
+   */
+  public Map<String, HostTensor> scale(Map<String, HostTensor> inputs, HostTensor conditions) {
+    return InputScaling.scale(scaler, inputFields, inputs, conditions);
+  }
+
   /** The run configuration the model was trained with, as a plain tree; never null. */
   public Map<String, Object> config() {
     return config;
@@ -108,6 +155,23 @@ public final class LoadedModel implements AutoCloseable {
    *     tensors the caller owns
    */
   public Map<String, HostTensor> predictAll(Map<String, HostTensor> inputs) {
+    return predictAll(inputs, null);
+  }
+
+  /**
+   * As {@link #predictAll(Map)}, for a scaler whose parameters are per operating condition:
+   * {@code conditions} holds each sample's condition ({@code [batch]}), or each time step's
+   * ({@code [batch, steps]}).
+   */
+  public Map<String, HostTensor> predictAll(Map<String, HostTensor> inputs, HostTensor conditions) {
+    return predictAllRaw(scale(inputs, conditions));
+  }
+
+  /**
+   * The forward pass on inputs that are already prepared as the model takes them (scaled by the
+   * caller, or read from {@link Noether#dataset}, which scales): no scaling is applied.
+   */
+  public Map<String, HostTensor> predictAllRaw(Map<String, HostTensor> inputs) {
     DjlModel djl = djlModel();
     return GradMode.withoutRecording(() -> {
       try (NDManager manager = djl.manager().newSubManager()) {
@@ -137,21 +201,45 @@ public final class LoadedModel implements AutoCloseable {
     });
   }
 
-  /** The forward pass on one input of shape {@code [batch, ...]}; the first head's predictions. */
+  /**
+   * The forward pass on one input of shape {@code [batch, ...]}, the first of {@link #inputFields()},
+   * scaled first when the run had a scaler; the first head's predictions.
+   */
   public HostTensor predict(HostTensor input) {
-    return predictAll(Map.of("features", input)).values().iterator().next();
+    return predict(input, null);
+  }
+
+  /** As {@link #predict(HostTensor)}, with each sample's operating conditions for a per-condition scaler. */
+  public HostTensor predict(HostTensor input, HostTensor conditions) {
+    return first(predictAll(Map.of(inputFields.get(0), input), conditions));
+  }
+
+  /** As {@link #predict(HostTensor)} on an input already scaled: the forward pass only. */
+  public HostTensor predictRaw(HostTensor input) {
+    return first(predictAllRaw(Map.of(inputFields.get(0), input)));
+  }
+
+  private static HostTensor first(Map<String, HostTensor> predictions) {
+    return predictions.values().iterator().next();
   }
 
   /**
-   * The forward pass on rows of features ({@code [batch][features]}, float32); the first head's
-   * predictions, one row per input row.
+   * The forward pass on rows of features ({@code [batch][features]}, float32) of the first input
+   * field, scaled first when the run had a scaler; the first head's predictions, one row per input
+   * row.
    *
    * @throws IllegalArgumentException if the rows differ in length, or the model rejects them
    */
   public float[][] predict(float[][] rows) {
-    if (rows.length == 0) {
-      return new float[0][];
-    }
+    return rows.length == 0 ? new float[0][] : rows(predict(tensor(rows)));
+  }
+
+  /** As {@link #predict(float[][])} on rows already scaled: the forward pass only. */
+  public float[][] predictRaw(float[][] rows) {
+    return rows.length == 0 ? new float[0][] : rows(predictRaw(tensor(rows)));
+  }
+
+  private static HostTensor tensor(float[][] rows) {
     int width = rows[0].length;
     float[] flat = new float[rows.length * width];
     for (int i = 0; i < rows.length; i++) {
@@ -160,8 +248,7 @@ public final class LoadedModel implements AutoCloseable {
       }
       System.arraycopy(rows[i], 0, flat, i * width, width);
     }
-    HostTensor out = predict(HostTensor.ofFloats(new long[] {rows.length, width}, flat));
-    return rows(out);
+    return HostTensor.ofFloats(new long[] {rows.length, width}, flat);
   }
 
   /** A prediction tensor {@code [batch, ...]} as rows of float values (each row flattened). */

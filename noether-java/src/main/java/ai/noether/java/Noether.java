@@ -184,7 +184,8 @@ public final class Noether {
 
   /**
    * Evaluates the checkpoint's weights on a split of the configured dataset with the configured
-   * training step's metrics ({@code loss/test/total}, ...), once per variant.
+   * training step's metrics ({@code loss/test/total}, ...), once per variant. The split is scaled
+   * as in training, with the checkpoint's saved {@code scaler_params} (see {@link #dataset}).
    *
    * @param split {@code train}, {@code valid} or {@code test}
    * @param variants the variants to evaluate ({@code ""} for the trained weights,
@@ -202,11 +203,13 @@ public final class Noether {
         }
       }
       RunContext context = RunContext.forRun(found.run());
-      DataSource data = registry.createDataset(found.run().dataset(), found.run().seed(), context);
+      Map<String, Object> firstFile = found.modelFiles().read(wanted.get(0));
+      DataSource data = InputScaling.prepared(registry.createDataset(found.run().dataset(), found.run().seed(), context),
+          found.configTree(), firstFile, found.source());
       context.put(DataSource.class, data);
       Dataset dataset = split(data, split, found.run());
       Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-      try (LoadedModel model = build(found, found.modelFiles().read(wanted.get(0)), wanted.get(0), context);
+      try (LoadedModel model = build(found, firstFile, wanted.get(0), context);
           TrainingStep step = registry.createTrainingStep(found.run().trainer().step(), model.model(), data,
               context.put(Model.class, model.model()))) {
         for (String v : wanted) {
@@ -228,7 +231,10 @@ public final class Noether {
   }
 
   /**
-   * The configured dataset's split of the run a checkpoint belongs to, for predictions on it.
+   * The configured dataset's split of the run a checkpoint belongs to, for predictions on it,
+   * prepared as in training: when the run had a {@code dataset.scaler}, its fields are scaled with
+   * the parameters saved in the checkpoint's model file (never refitted, even when the data have
+   * changed since), so its batches go to {@link LoadedModel#predictAllRaw}.
    *
    * @throws ConfigException if there is no such split or it has no named fields
    */
@@ -236,7 +242,9 @@ public final class Noether {
     try {
       CheckpointLocator.Located found = CheckpointLocator.locate(checkpoint, registry, workingDir);
       RunContext context = RunContext.forRun(found.run());
-      DataSource data = registry.createDataset(found.run().dataset(), found.run().seed(), context);
+      DataSource data = InputScaling.prepared(registry.createDataset(found.run().dataset(), found.run().seed(), context),
+          found.configTree(), found.modelFiles().read(found.modelFiles().variants().contains(variant(checkpoint))
+              ? variant(checkpoint) : found.modelFiles().variants().get(0)), found.source());
       if (split(data, split, found.run()) instanceof FieldDataset fields) {
         return fields;
       }
@@ -248,7 +256,8 @@ public final class Noether {
   }
 
   /**
-   * Predicts every sample of a dataset split, in batches, and hands each batch to {@code sink}.
+   * Predicts every sample of a dataset split as {@link #dataset} returns it (already scaled), in
+   * batches, and hands each batch to {@code sink}.
    *
    * @param inputField the field the model takes ({@code features} for a {@code TensorDataset})
    * @param batchSize samples per forward pass
@@ -263,7 +272,7 @@ public final class Noether {
         indices[i] = from + i;
       }
       HostTensor input = dataset.gather(inputField, indices);
-      sink.accept(from, input, model.predictAll(Map.of(inputField, input)));
+      sink.accept(from, input, model.predictAllRaw(Map.of(inputField, input)));
     }
   }
 
