@@ -95,12 +95,13 @@ final class ThrottlingProxy implements AutoCloseable {
     }
     byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
         + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+    // Counted before the answer leaves: the client may act on it (and the test read the count) at once.
+    throttled.incrementAndGet();
     OutputStream out = client.getOutputStream();
     out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
         + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
-    throttled.incrementAndGet();
     client.shutdownOutput();
   }
 
