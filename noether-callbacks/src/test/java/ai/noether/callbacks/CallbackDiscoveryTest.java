@@ -19,7 +19,8 @@ class CallbackDiscoveryTest {
   @Test
   void everyKindIsFoundThroughTheServicesFile() {
     assertThat(factories()).extracting(CallbackFactory::kind)
-        .containsExactlyInAnyOrder("checkpoint", "ema", "best-checkpoint", "best-metric", "early-stopping", "fixed-stop", "history", "lr-monitor", "progress");
+        .containsExactlyInAnyOrder("checkpoint", "ema", "best-checkpoint", "best-metric", "early-stopping", "fixed-stop", "history", "lr-monitor", "progress",
+            "test-evaluation");
   }
 
   @Test

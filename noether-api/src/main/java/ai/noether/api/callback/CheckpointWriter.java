@@ -32,4 +32,11 @@ public interface CheckpointWriter {
 
   /** Removes one tag's files once earlier saves completed; other tags are untouched. */
   CompletableFuture<Void> delete(CheckpointTag tag);
+
+  /**
+   * Waits until the saves and deletes requested so far are in the store (resumable saves requested
+   * in the current hook are taken after it and are not waited for), so that a callback can read a
+   * checkpoint another callback just wrote. Default: nothing to wait for.
+   */
+  default void flush() {}
 }

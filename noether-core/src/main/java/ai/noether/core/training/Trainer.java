@@ -734,6 +734,11 @@ public final class Trainer implements AutoCloseable {
       public CompletableFuture<Void> delete(CheckpointTag tag) {
         return writer.delete(tag);
       }
+
+      @Override
+      public void flush() {
+        writer.flush();
+      }
     };
 
     @Override

@@ -9,6 +9,7 @@ import ai.noether.core.cli.RunLauncher;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.examples.turbofan.TurbofanFleet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -82,7 +83,11 @@ class DocumentationExamplesTest {
       List.of("resume", "demo", "--interrupt-at-update", "600"),
       List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=260315-142233-k3x9", "trainer.max_epochs=4"),
       List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=260315-142233-k3x9", "stage_name=finetune"),
-      List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=job-42", "--interrupt-at-update", "3"));
+      List.of("train", "noether-examples/configs/quickstart.yaml", "run_id=job-42", "--interrupt-at-update", "3"),
+      // The turbofan example's run (docs/examples/turbofan-rul.md) on a small fleet: interrupted in its
+      // second epoch, after the first evaluation wrote best.rmse~valid~rul with its EMA weights.
+      List.of("train", "noether-examples/configs/turbofan-rul.yaml", "run_id=fd001", "trainer.max_epochs=3",
+          "--interrupt-at-update", "3"));
 
   /** Placeholders of the docs and what the test writes for them. */
   static final Map<String, String> PLACEHOLDERS = Map.of(
@@ -179,6 +184,9 @@ class DocumentationExamplesTest {
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
     }
+    try (Stream<Path> examples = Files.list(ROOT.resolve("docs/examples"))) {
+      examples.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
     return pages;
   }
 
@@ -270,10 +278,18 @@ class DocumentationExamplesTest {
         Files.copy(config, work.resolve("noether-examples/configs").resolve(config.getFileName()));
       }
     }
+    // A table dataset resolves data_dir against the process's working directory, which in this JVM
+    // is the module's, not the work directory the commands run in: the copy names it in full.
+    Path turbofan = work.resolve("noether-examples/configs/turbofan-rul.yaml");
+    String yaml = Files.readString(turbofan);
+    assertThat(yaml).contains("data_dir: data/turbofan");
+    Files.writeString(turbofan, yaml.replace("data_dir: data/turbofan", "data_dir: " + work.resolve("data/turbofan")));
     Files.writeString(work.resolve("my-run.yaml"), completeExample());
     // The features of cli.md's "predict --input features.csv": rows of the quickstart's 8 inputs.
     Files.writeString(work.resolve("features.csv"), "x0,x1,x2,x3,x4,x5,x6,x7\n0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8\n"
         + "-1,0,1,0,-1,0,1,0\n");
+    // The turbofan fixture's data, small: 8 training engines (a few updates per epoch), 5 test engines.
+    new TurbofanFleet(new TurbofanFleet.Settings("FD001", 8, 5, 1, 128, 170, 42)).write(work.resolve("data/turbofan"));
     trainFixtureRuns();
   }
 
