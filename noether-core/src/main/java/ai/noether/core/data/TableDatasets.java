@@ -115,23 +115,52 @@ public final class TableDatasets {
       }
       trainSeries = keep;
     }
-    Dataset trainSplit = windowSplit("train", train, trainSeries, null, false, targets);
+    Dataset trainSplit = windowSplit("train", train, trainSeries, new double[trainSeries.size()], false, targets);
     Dataset validSplit = null;
     if (valid != null) {
-      validSplit = windowSplit("valid", valid, series(valid), config.validRul(), w.valid() == WindowChoice.LAST, targets);
+      List<Series> series = series(valid);
+      double[] offsets = config.validRul() == null ? new double[series.size()] : rulAtEnd(config.validRul(), "valid", valid, series);
+      validSplit = validWindows(valid, series, offsets, w, drawSeed, targets);
     } else if (validSeries != null) {
-      validSplit = windowSplit("valid", train, validSeries, null, w.valid() == WindowChoice.LAST, targets);
+      validSplit = validWindows(train, validSeries, new double[validSeries.size()], w, drawSeed, targets);
     }
-    Dataset testSplit = test == null ? null
-        : windowSplit("test", test, series(test), config.testRul(), w.test() == WindowChoice.LAST, targets);
+    Dataset testSplit = null;
+    if (test != null) {
+      List<Series> series = series(test);
+      double[] offsets = config.testRul() == null ? new double[series.size()] : rulAtEnd(config.testRul(), "test", test, series);
+      testSplit = windowSplit("test", test, series, offsets, w.test() == WindowChoice.LAST, targets);
+    }
     return new FileDataSource(trainSplit, validSplit, testSplit);
+  }
+
+  /** The validation windows; with {@code valid: cut}, each series cut at a seeded point first. */
+  private WindowDataset validWindows(ColumnTable table, List<Series> series, double[] offsets, WindowsConfig w,
+      long drawSeed, WindowTargets targets) {
+    if (w.valid() != WindowChoice.CUT) {
+      return windowSplit("valid", table, series, offsets, w.valid() == WindowChoice.LAST, targets);
+    }
+    // One stream per series from the draw's seed: the same seed cuts the same engines the same way.
+    java.util.SplittableRandom random = new java.util.SplittableRandom(drawSeed ^ 0x6375745365656421L);
+    List<Series> cut = new ArrayList<>(series.size());
+    double[] cutOffsets = new double[series.size()];
+    for (int s = 0; s < series.size(); s++) {
+      Series whole = series.get(s);
+      java.util.SplittableRandom own = random.split();
+      // Keep at least one window's length (or the whole series when shorter) and drop at least the last row.
+      long earliest = Math.min(w.length(), Math.max(1, whole.rows() - 1));
+      long latest = Math.max(earliest, whole.rows() - 1);
+      long rows = earliest + own.nextLong(latest - earliest + 1);
+      cut.add(new Series(whole.id(), whole.firstRow(), rows));
+      cutOffsets[s] = offsets[s] + (whole.rows() - rows);
+    }
+    return windowSplit("valid", table, cut, cutOffsets, true, targets);
   }
 
   private List<Series> series(ColumnTable table) {
     return Series.of(table, config.groupBy() == null ? -1 : table.column(config.groupBy(), "group_by"));
   }
 
-  private WindowDataset windowSplit(String split, ColumnTable table, List<Series> series, String rulFile,
+  private WindowDataset windowSplit(String split, ColumnTable table, List<Series> series, double[] offsets,
       boolean lastOnly, WindowTargets targets) {
     WindowsConfig w = config.windows();
     List<ColumnField> windowFields = fields(table, w.lastRow());
@@ -139,7 +168,6 @@ public final class TableDatasets {
     for (String name : w.lastRow()) {
       lastRowFields.add(field(table, name));
     }
-    double[] offsets = rulFile == null ? new double[series.size()] : rulAtEnd(rulFile, split, table, series);
     WindowDataset windows = new WindowDataset(table, series, offsets, w.length(), w.stride(), w.padding(), lastOnly,
         windowFields, lastRowFields, targets);
     if (windows.size() == 0) {

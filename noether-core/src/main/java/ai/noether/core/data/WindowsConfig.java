@@ -18,7 +18,7 @@ import java.util.List;
  *   last_row: [label]       # fields taken at the window's last time step instead of over the window
  *   rul: {field: rul, cap: 125}
  *   health: {field: health, thresholds: [15, 50]}
- *   valid: all              # windows of the validation split: all (default) or last
+ *   valid: all              # windows of the validation split: all (default), last or cut
  *   test: last              # windows of the test split: last (default) or all
  * }</pre>
  *
@@ -28,7 +28,8 @@ import java.util.List;
  * @param lastRow fields (of {@code fields}) taken at the window's last time step; default none
  * @param rul the remaining-useful-life target; default none
  * @param health the health-class target; default none
- * @param valid the windows of the validation split; default {@code all}
+ * @param valid the windows of the validation split; default {@code all}; {@code cut}: one window per
+ *     series ending at a seeded point before its end, as test series are cut
  * @param test the windows of the test split; default {@code last}, one per series
  */
 public record WindowsConfig(
@@ -44,7 +45,7 @@ public record WindowsConfig(
     @JsonProperty("rul") RulConfig rul,
     @JsonPropertyDescription("a class from RUL thresholds: {field, thresholds}")
     @JsonProperty("health") HealthConfig health,
-    @JsonPropertyDescription("windows of the validation split: all or last (one per series)")
+    @JsonPropertyDescription("windows of the validation split: all, last (one per series) or cut (one per series, cut before its end by the seed)")
     @JsonProperty(value = "valid", defaultValue = "all") WindowChoice valid,
     @JsonPropertyDescription("windows of the test split: last (one per series) or all")
     @JsonProperty(value = "test", defaultValue = "last") WindowChoice test) {
@@ -61,6 +62,10 @@ public record WindowsConfig(
     lastRow = lastRow == null ? List.of() : List.copyOf(lastRow);
     valid = valid == null ? WindowChoice.ALL : valid;
     test = test == null ? WindowChoice.LAST : test;
+    if (test == WindowChoice.CUT) {
+      throw new IllegalArgumentException("windows.test: cut is for a validation split drawn from run-to-failure series;"
+          + " test series are already cut (their RUL comes from test_rul): use last or all");
+    }
   }
 
   /**

@@ -150,6 +150,33 @@ class TableDatasetsTest {
         .validation().orElseThrow())).isEqualTo(validUnits);
   }
 
+  @Test
+  void cutValidationUnitsEndBeforeFailureAtSeededPointsWithTheirRul() throws IOException {
+    int[] cycles = new int[20];
+    java.util.Arrays.fill(cycles, 80);
+    Turbofan.write(dir.resolve("train.txt"), cycles);
+    String yaml = CMAPSS + "valid_fraction: 0.5\nwindows: {length: 30, rul: {}, valid: cut}\n";
+    FileDataSource a = open(yaml, 3);
+    FieldDataset valid = (FieldDataset) a.validation().orElseThrow();
+    assertThat(valid.size()).as("one window per validation unit").isEqualTo(10);
+    long[] all = java.util.stream.LongStream.range(0, 10).toArray();
+    float[] rul = valid.gather("rul", all).toFloatArray();
+    Set<Float> distinct = new HashSet<>();
+    for (int i = 0; i < rul.length; i++) {
+      // cut at least one cycle before failure, keeping at least a window: RUL in [1, 80 - 30]
+      assertThat(rul[i]).isBetween(1f, 50f);
+      distinct.add(rul[i]);
+      Series unit = ((WindowDataset) valid).series().get(i);
+      assertThat(unit.rows()).as("the unit is cut where its RUL says").isEqualTo(80 - (long) rul[i]);
+    }
+    assertThat(distinct).as("engines are cut at different points").hasSizeGreaterThan(3);
+    assertThat(((FieldDataset) open(yaml, 3).validation().orElseThrow()).gather("rul", all).toFloatArray())
+        .as("the same seed cuts the same way").containsExactly(rul);
+    assertThat(a.train().size()).as("training units stay whole").isEqualTo(10 * 51);
+    assertThatThrownBy(() -> config(CMAPSS + "windows: {length: 30, test: cut}"))
+        .hasMessageContaining("windows.test: cut is for a validation split");
+  }
+
   private static Set<Long> units(WindowDataset windows) {
     Set<Long> out = new HashSet<>();
     for (Series s : windows.series()) {
