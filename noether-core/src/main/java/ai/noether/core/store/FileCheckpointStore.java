@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -111,7 +110,7 @@ public final class FileCheckpointStore implements CheckpointStore {
       StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
       Set<CheckpointTag> aliases) throws IOException {
     Objects.requireNonNull(stage, "stage");
-    requireCommittable(tag, iteration, files, aliases);
+    CommitRules.requireCommittable(tag, iteration, files, aliases);
     StageDirectory dir = new StageDirectory(outputDir, stage);
     return locked(dir, () -> {
       cleanupOnce(dir);
@@ -685,43 +684,6 @@ public final class FileCheckpointStore implements CheckpointStore {
       return true;
     } catch (RuntimeException e) {
       return false;
-    }
-  }
-
-  private static void requireCommittable(
-      CheckpointTag tag, TrainingIteration iteration, Collection<CheckpointFile> files, Set<CheckpointTag> aliases) {
-    Objects.requireNonNull(tag, "tag");
-    Objects.requireNonNull(iteration, "iteration");
-    Objects.requireNonNull(files, "files");
-    Objects.requireNonNull(aliases, "aliases");
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("checkpoint " + tag.token() + " has no files");
-    }
-    if (tag instanceof CheckpointTag.AtIteration at && !at.iteration().equals(iteration)) {
-      throw new IllegalArgumentException("checkpoint tag " + tag.token() + " does not match its iteration " + iteration);
-    }
-    Set<CheckpointFileName> names = new HashSet<>();
-    for (CheckpointFile file : files) {
-      CheckpointFileName name = file.name();
-      if (!name.tag().equals(tag)) {
-        throw new IllegalArgumentException("file " + name + " is named for tag " + name.tag().token()
-            + " but is committed as part of checkpoint " + tag.token());
-      }
-      if (!names.add(name)) {
-        throw new IllegalArgumentException("checkpoint " + tag.token() + " lists file " + name + " twice");
-      }
-      if (file.size() < 0) {
-        throw new IllegalArgumentException("file " + name + " declares a negative size " + file.size());
-      }
-    }
-    for (CheckpointTag alias : aliases) {
-      if (alias.equals(tag)) {
-        throw new IllegalArgumentException("checkpoint " + tag.token() + " lists its own tag as an alias");
-      }
-      if (alias instanceof CheckpointTag.AtIteration) {
-        throw new IllegalArgumentException("iteration tag " + alias.token() + " cannot be an alias of "
-            + tag.token() + "; aliases are latest, last or best.<metric>");
-      }
     }
   }
 

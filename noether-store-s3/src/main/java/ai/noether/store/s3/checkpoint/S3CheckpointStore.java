@@ -16,6 +16,7 @@ import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.resume.CheckpointResolver;
 import ai.noether.core.store.CheckpointManifest;
+import ai.noether.core.store.CommitRules;
 import ai.noether.store.s3.ObjectLayer;
 import ai.noether.store.s3.S3ChecksumMismatchException;
 import ai.noether.store.s3.S3ObjectNotFoundException;

@@ -1,4 +1,4 @@
-package ai.noether.store.s3.checkpoint;
+package ai.noether.core.store;
 
 import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointFileName;
@@ -9,11 +9,20 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 
-/** What a commit must satisfy before anything is uploaded, with the file store's messages. */
-final class CommitRules {
+/**
+ * What every store requires of a commit before it writes anything: files named for the committed
+ * tag, each once, with sizes that make sense, and aliases that are not iteration tags. One owner, so
+ * that every store refuses the same mistakes with the same messages.
+ */
+public final class CommitRules {
   private CommitRules() {}
 
-  static void requireCommittable(
+  /**
+   * Checks a commit's arguments.
+   *
+   * @throws IllegalArgumentException naming the tag, file or alias that does not fit
+   */
+  public static void requireCommittable(
       CheckpointTag tag, TrainingIteration iteration, Collection<CheckpointFile> files, Set<CheckpointTag> aliases) {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(iteration, "iteration");
