@@ -6,7 +6,6 @@ import ai.noether.callbacks.internal.IntervalTrigger;
 import ai.noether.api.logger.HistoryPlotter;
 import ai.noether.api.logger.StageHistory;
 import ai.noether.api.spi.FrameworkServices;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class HistoryPlotCallback implements Callback {
     this(config, FrameworkServices.get(HistoryPlotter.class));
   }
 
-  @Inject
+  /** Draws with {@code plotter}. */
   public HistoryPlotCallback(HistoryPlotCallbackConfig config, HistoryPlotter plotter) {
     Objects.requireNonNull(config, "config");
     this.trigger = config.interval() == null ? null : IntervalTrigger.of(config.interval());

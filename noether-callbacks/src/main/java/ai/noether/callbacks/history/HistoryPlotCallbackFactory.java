@@ -26,6 +26,6 @@ public final class HistoryPlotCallbackFactory implements CallbackFactory<History
 
   @Override
   public Callback create(HistoryPlotCallbackConfig config, ComponentContext context) {
-    return context.inject(HistoryPlotCallback.class);
+    return new HistoryPlotCallback(config);
   }
 }

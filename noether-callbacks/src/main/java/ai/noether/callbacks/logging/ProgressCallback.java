@@ -7,7 +7,6 @@ import ai.noether.api.metric.MetricKeys;
 import ai.noether.callbacks.internal.IntervalTrigger;
 import ai.noether.api.logger.Terminal;
 import ai.noether.api.spi.FrameworkServices;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,6 @@ public final class ProgressCallback implements Callback {
   }
 
   /** Draws on {@code terminal}'s status line when it has one, else on its console when it is interactive. */
-  @Inject
   public ProgressCallback(ProgressCallbackConfig config, Terminal terminal) {
     this(config, terminal.statusLine().isPresent() ? null : interactiveTerminal(terminal), LOG::info, System::nanoTime);
     this.status = terminal.statusLine().orElse(null);

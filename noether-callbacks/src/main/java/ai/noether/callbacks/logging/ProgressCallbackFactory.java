@@ -26,6 +26,6 @@ public final class ProgressCallbackFactory implements CallbackFactory<ProgressCa
 
   @Override
   public Callback create(ProgressCallbackConfig config, ComponentContext context) {
-    return context.inject(ProgressCallback.class);
+    return new ProgressCallback(config);
   }
 }
