@@ -348,10 +348,7 @@ public final class CheckpointSaveBenchmark {
               SupervisedStep step = new SupervisedStep(model, source(data), SupervisedStepConfig.of("mse"))) {
             Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
             if (temperature.equals("cold")) {
-              for (Path f : files) {
-                evict(f);
-              }
-              evictStored(layout);
+              ResumeBenchmark.evict(layout, files);
             }
             long t0 = System.nanoTime();
             StoredCheckpoint c = store.list(layout.stage()).stream().filter(s -> s.tag().equals(checkpoint.tag()))
@@ -362,7 +359,7 @@ public final class CheckpointSaveBenchmark {
             seconds.computeIfAbsent("resume_" + temperature + "_s", k -> new ArrayList<>())
                 .add((System.nanoTime() - t0) / 1e9);
           }
-          Double torch = torchLoad(files, temperature.equals("cold"));
+          Double torch = torchLoad(layout, files, temperature.equals("cold"));
           if (torch != null) {
             seconds.computeIfAbsent("torch_" + temperature + "_s", k -> new ArrayList<>()).add(torch);
           }
@@ -374,7 +371,7 @@ public final class CheckpointSaveBenchmark {
   }
 
   /** Seconds {@code torch.load} of the files takes in {@code /usr/bin/python3}; null without it. */
-  private static Double torchLoad(List<Path> files, boolean cold) throws IOException, InterruptedException {
+  private static Double torchLoad(RunLayout layout, List<Path> files, boolean cold) throws IOException, InterruptedException {
     Path python = Path.of("/usr/bin/python3");
     if (!Files.isExecutable(python)) {
       return null;
@@ -385,9 +382,8 @@ public final class CheckpointSaveBenchmark {
         + "    torch.load(f)\n"
         + "print(time.time() - t)\n";
     if (cold) {
-      for (Path f : files) {
-        evict(f);
-      }
+      // Our mappings of the files are released first: the kernel keeps mapped pages in the cache.
+      ResumeBenchmark.evict(layout, files);
     }
     List<String> command = new ArrayList<>(List.of(python.toString(), "-c", script));
     files.forEach(f -> command.add(f.toString()));
@@ -409,20 +405,6 @@ public final class CheckpointSaveBenchmark {
     double s = (System.nanoTime() - t0) / 1e9;
     Files.delete(target);
     return s * bytes / (blocks * (16.0 * (1 << 20)));
-  }
-
-  /** Drops every stored copy of the stage's checkpoints from the page cache. */
-  private static void evictStored(RunLayout layout) throws IOException, InterruptedException {
-    try (Stream<Path> walk = Files.walk(layout.checkpointDir())) {
-      for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        evict(p);
-      }
-    }
-  }
-
-  private static void evict(Path file) throws IOException, InterruptedException {
-    // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page cache.
-    run("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
   }
 
   private static void run(String... command) throws IOException, InterruptedException {

@@ -113,7 +113,7 @@ public final class ResumeBenchmark {
               evict(layout, files);
             }
             long t0 = System.nanoTime();
-            resume(store, layout, checkpoint, model, optimizer, temperature.equals("warm") ? times : null);
+            resume(store, layout, checkpoint, model, optimizer, temperature, times);
             add(times, "resume " + temperature, t0);
           }
           if (temperature.equals("cold")) {
@@ -152,24 +152,21 @@ public final class ResumeBenchmark {
     }
   }
 
-  /** Noether's resume of the checkpoint into the model and optimizer; with {@code phases}, timed per phase. */
+  /** Noether's resume of the checkpoint into the model and optimizer, timed per phase. */
   private static void resume(FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint, DjlModel model,
-      Optimizer optimizer, Map<String, List<Double>> phases) throws IOException {
+      Optimizer optimizer, String temperature, Map<String, List<Double>> phases) throws IOException {
     long t0 = System.nanoTime();
-    LoadedCheckpoint loaded = CheckpointReader.forResume(store, find(store, layout, checkpoint), "mlp");
-    if (phases != null) {
-      add(phases, "  warm: read (verified open + .th, 3 files)", t0);
-    }
+    StoredCheckpoint found = find(store, layout, checkpoint);
+    add(phases, "  " + temperature + ": list", t0);
+    t0 = System.nanoTime();
+    LoadedCheckpoint loaded = CheckpointReader.forResume(store, found, "mlp");
+    add(phases, "  " + temperature + ": read (verified open + .th, 3 files)", t0);
     t0 = System.nanoTime();
     model.load(loaded.stateDict(), true);
-    if (phases != null) {
-      add(phases, "  warm: model.load", t0);
-    }
+    add(phases, "  " + temperature + ": model.load", t0);
     t0 = System.nanoTime();
     optimizer.loadState(loaded.optimizer());
-    if (phases != null) {
-      add(phases, "  warm: optimizer.loadState", t0);
-    }
+    add(phases, "  " + temperature + ": optimizer.loadState", t0);
   }
 
   private static StoredCheckpoint find(FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint)
@@ -227,18 +224,50 @@ public final class ResumeBenchmark {
     }
   }
 
-  private static void evict(RunLayout layout, List<Path> files) throws IOException, InterruptedException {
+  /**
+   * Drops the files from the page cache and checks that they are gone ({@code fincore}). The kernel
+   * keeps pages that a process still maps, so the mappings of earlier reads are released first:
+   * without that, a "cold" read right after one of ours would find the files in memory.
+   */
+  static void evict(RunLayout layout, List<Path> files) throws IOException, InterruptedException {
     List<Path> all = new ArrayList<>(files);
     try (Stream<Path> walk = Files.walk(layout.checkpointDir())) {
       walk.filter(Files::isRegularFile).forEach(all::add);
     }
-    for (Path p : all) {
-      // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page cache.
-      Process proc = new ProcessBuilder("dd", "if=" + p, "iflag=nocache", "count=0", "status=none").inheritIO().start();
-      if (proc.waitFor() != 0) {
-        throw new IOException("dd could not evict " + p);
+    long resident = 0;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      System.gc(); // unreachable mappings are unmapped by their cleaners after a collection
+      Thread.sleep(50);
+      for (Path p : all) {
+        // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page cache.
+        Process proc = new ProcessBuilder("dd", "if=" + p, "iflag=nocache", "count=0", "status=none").inheritIO().start();
+        if (proc.waitFor() != 0) {
+          throw new IOException("dd could not evict " + p);
+        }
+      }
+      resident = resident(all);
+      if (resident == 0) {
+        return;
       }
     }
+    System.out.println("warning: " + resident + " bytes of the checkpoint stay in the page cache; cold is not cold");
+  }
+
+  /** Bytes of the files in the page cache, from {@code fincore}; 0 where it is missing. */
+  static long resident(List<Path> files) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--output", "RES"));
+    files.forEach(f -> command.add(f.toString()));
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      return 0;
+    }
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      return 0;
+    }
+    return said.lines().map(String::trim).filter(l -> l.matches("\\d+")).mapToLong(Long::parseLong).sum();
   }
 
   private static TensorDataset data(int samples) {
