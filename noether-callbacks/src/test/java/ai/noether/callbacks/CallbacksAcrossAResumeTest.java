@@ -24,7 +24,7 @@ import ai.noether.callbacks.logging.LrMonitorCallbackConfig;
 import ai.noether.callbacks.stopping.EarlyStoppingCallback;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.testing.InMemoryStore;
-import ai.noether.callbacks.testing.LinearEngine;
+import ai.noether.testkit.LinearEngine;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
 import ai.noether.core.checkpoint.CheckpointLayout;

@@ -18,7 +18,7 @@ import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.callbacks.report.HtmlReportLogger;
 import ai.noether.callbacks.testing.InMemoryStore;
-import ai.noether.callbacks.testing.LinearEngine;
+import ai.noether.testkit.LinearEngine;
 import ai.noether.callbacks.testing.TrainerRuns;
 import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.history.MetricHistory;
