@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.testkit.RecordingTrainingContext;
 import ai.noether.core.history.MetricHistory;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package ai.noether.callbacks.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.testkit.RecordingTrainingContext;
 import ai.noether.core.cli.StatusLines;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

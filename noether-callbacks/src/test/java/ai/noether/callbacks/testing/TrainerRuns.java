@@ -6,10 +6,10 @@ import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.checkpoint.CheckpointEncoder;
-import ai.noether.testkit.LinearEngine;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import ai.noether.core.training.TrainerSettings;
+import ai.noether.testkit.LinearEngine;
 import java.nio.file.Path;
 import java.util.List;
 
