@@ -53,11 +53,12 @@ import org.slf4j.LoggerFactory;
  * interruption) is honoured between batches, and its emergency checkpoint holds the gradients
  * summed so far, so a resume continues the window bit for bit.
  *
- * <p>The loop is this class; what it mixes in lives beside it: the callbacks' view
- * ({@link CallbackContext}), the saves they defer to the end of an iteration ({@link DeferredSaves}),
- * snapshots for the writer ({@link TrainerSnapshots}), restoring ({@link TrainerRestore}), logging and
- * evaluation ({@link MetricLog}) and failures ({@link TrainingFailures}). The trainer file's layout
- * belongs to {@link ai.noether.core.checkpoint.TrainerStateFile}.
+ * <p>The loop is this class; what it calls lives beside it, package-private: the callbacks' view
+ * ({@code CallbackContext}), the saves they defer to the end of an iteration ({@code DeferredSaves}),
+ * snapshots for the writer ({@code TrainerSnapshots}), restoring ({@code TrainerRestore}), log lines
+ * and evaluations ({@code MetricLog}), failures ({@code TrainingFailures}) and the batches of the
+ * run ({@code BatchPlan}). The trainer file's layout belongs to
+ * {@link ai.noether.core.checkpoint.TrainerStateFile}.
  *
  * <p>Not thread-safe: one thread runs the loop; {@link StopRequest} may be set from any thread.
  */
@@ -90,7 +91,6 @@ public final class Trainer implements AutoCloseable {
   private final List<Callback> callbacks;
   private final StopRequest stopRequest;
   private final NonFiniteLossPolicy nonFiniteLoss;
-  private final int maxFailedSaves;
   private final BackgroundCheckpointWriter writer;
   private final DeferredSaves deferredSaves;
   private final MetricHistory history;
@@ -124,7 +124,6 @@ public final class Trainer implements AutoCloseable {
     List<Object> lineage = new ArrayList<>(b.lineage);
     this.stopRequest = b.stopRequest;
     this.nonFiniteLoss = b.nonFiniteLoss;
-    this.maxFailedSaves = b.maxFailedSaves;
     this.history = new MetricHistory(b.historyInStageDir ? b.stageDir.resolve(MetricHistory.FILE_NAME) : null);
     this.plan = new BatchPlan(seed, settings, data.train().size());
     long totalUpdates = plan.totalUpdates;
@@ -148,7 +147,7 @@ public final class Trainer implements AutoCloseable {
     snapshots.attach(context);
     this.restorer = new TrainerRestore(progress, optimizer, schedule, baseLr, byKey, history, lineage, plan);
     this.resumeCommand = new ResumeCommandLine(stage, b.stageDir, b.outputLocation);
-    this.failures = new TrainingFailures(stage, b.stageDir, writer, progress, maxFailedSaves, resumeCommand);
+    this.failures = new TrainingFailures(stage, b.stageDir, writer, progress, b.maxFailedSaves, resumeCommand);
   }
 
   public static Builder builder() {
@@ -213,7 +212,7 @@ public final class Trainer implements AutoCloseable {
       boolean savesFailing = false;
       while (!plan.finished(progress) && !stopRequest.isRequested()) {
         // Saves complete in the background: a failure shows up here one or more updates later.
-        if (writer.consecutiveFailures() >= maxFailedSaves) {
+        if (failures.tooManySavesFailed()) {
           savesFailing = true;
           break;
         }

@@ -48,6 +48,11 @@ final class TrainingFailures {
     this.resumeCommand = resumeCommand;
   }
 
+  /** True when the last {@code max_failed_saves} saves all failed: training must not go on unprotected. */
+  boolean tooManySavesFailed() {
+    return writer.consecutiveFailures() >= maxFailedSaves;
+  }
+
   /**
    * Turns a failure into a {@link TrainingFailedException} after saving what can be saved: unless
    * the failure left a half-changed state ({@code phase}), the state is that of a complete
