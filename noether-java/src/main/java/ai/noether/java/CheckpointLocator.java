@@ -15,6 +15,7 @@ import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.core.config.RunConfig;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.inspect.CheckpointInspector;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds what a {@link ModelCheckpoint} designates: the configuration the model was trained with
@@ -158,9 +160,12 @@ final class CheckpointLocator {
       // no latest: the side file below
     }
     for (StoredCheckpoint c : candidates) {
-      if (c.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)
-          && CheckpointReader.verifiedTrainer(store, c).get(CheckpointKeys.CONFIG) instanceof Map<?, ?> tree) {
-        return (Map<String, Object>) tree;
+      if (c.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
+        Optional<Map<String, Object>> saved =
+            TrainerStateFile.read(CheckpointReader.verifiedTrainer(store, c), c.stage() + "@" + c.describe()).config();
+        if (saved.isPresent()) {
+          return saved.get();
+        }
       }
     }
     Path side = location.workDir(workingDir).resolve(stage.runId()).resolve(stage.stageName())
@@ -189,10 +194,10 @@ final class CheckpointLocator {
     String configSource = null;
     if (name != null) {
       Path trainer = file.resolveSibling(CheckpointFileName.of(name.modelName(), name.tag(), CheckpointFileKind.TRAINER).format());
-      if (Files.isRegularFile(trainer) && ThReader.read(trainer).get(CheckpointKeys.CONFIG) instanceof Map<?, ?> c) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> saved = (Map<String, Object>) c;
-        configTree = saved;
+      Optional<Map<String, Object>> saved = Files.isRegularFile(trainer)
+          ? TrainerStateFile.read(ThReader.read(trainer), trainer.toString()).config() : Optional.empty();
+      if (saved.isPresent()) {
+        configTree = saved.get();
         configSource = trainer.toString();
       }
     }

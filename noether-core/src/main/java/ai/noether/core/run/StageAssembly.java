@@ -2,7 +2,6 @@ package ai.noether.core.run;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
-import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -14,6 +13,7 @@ import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.check.Preflight;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigKeys;
 import ai.noether.core.config.ResumeConfig;
@@ -41,7 +41,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,7 +240,7 @@ public final class StageAssembly implements AutoCloseable {
     if (scaler.isEmpty()) {
       return data;
     }
-    Object saved = resumedFrom == null ? null : resumedFrom.trainer().get(CheckpointKeys.SCALER_PARAMS);
+    Object saved = resumedFrom == null ? null : savedState(resumedFrom).scalerParams();
     try {
       return ScaledDataSource.of(data, scaler.get(), saved);
     } catch (IllegalArgumentException e) {
@@ -256,11 +255,11 @@ public final class StageAssembly implements AutoCloseable {
    */
   private void pointLatestAtResumedCheckpoint() throws IOException {
     StoredCheckpoint from = resumedFrom.stored();
-    if (!from.stage().equals(config.stage())
-        || !(resumedFrom.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed)) {
+    Optional<String> committed = savedState(resumedFrom).checkpointTag();
+    if (!from.stage().equals(config.stage()) || committed.isEmpty()) {
       return;
     }
-    CheckpointTag tag = CheckpointTag.parse(committed);
+    CheckpointTag tag = CheckpointTag.parse(committed.get());
     if (!tag.isAlias()) {
       try {
         // Cheap when latest is there already: one small manifest, no data.
@@ -327,14 +326,13 @@ public final class StageAssembly implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void checkCompatible(LoadedCheckpoint checkpoint) {
-    Object saved = checkpoint.trainer().get(CheckpointKeys.CONFIG);
-    if (!(saved instanceof Map<?, ?>)) {
+    Optional<Map<String, Object>> saved = savedState(checkpoint).config();
+    if (saved.isEmpty()) {
       LOG.warn("checkpoint {} holds no configuration; cannot check that this run matches it", checkpoint.source());
       return;
     }
-    ConfigDiff diff = ConfigDiff.between((Map<String, ?>) saved, config.toPlainTree(), ResumeRules.DEFAULT);
+    ConfigDiff diff = ConfigDiff.between(saved.get(), config.toPlainTree(), ResumeRules.DEFAULT);
     if (!diff.forbidden().isEmpty()) {
       throw new ConfigException("cannot resume " + config.stage() + " from " + checkpoint.source()
           + ": the configuration differs from the checkpoint's in ways it cannot honour (✗):\n" + diff.describe()
@@ -354,15 +352,13 @@ public final class StageAssembly implements AutoCloseable {
    */
   private static Map<String, Object> lineageEntry(LoadedCheckpoint from) {
     StoredCheckpoint cp = from.stored();
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put(CheckpointKeys.RUN_ID, cp.stage().runId());
-    entry.put(CheckpointKeys.STAGE_NAME, cp.stage().stageName());
-    entry.put(CheckpointKeys.CHECKPOINT_TAG,
-        from.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed ? committed : cp.tag().token());
-    entry.put(CheckpointKeys.TRAINING_ITERATION, from.iteration().toString());
-    entry.put(CheckpointKeys.CHECKSUM, checksum(cp));
-    entry.put(CheckpointKeys.RESUMED_AT, Instant.now().toString());
-    return entry;
+    return TrainerStateFile.lineageEntry(cp.stage(), savedState(from).checkpointTag().orElse(cp.tag().token()),
+        from.iteration(), checksum(cp), Instant.now());
+  }
+
+  /** The trainer file of the checkpoint resumed from; its format version was checked when it was read. */
+  private static TrainerStateFile savedState(LoadedCheckpoint checkpoint) {
+    return TrainerStateFile.read(checkpoint.trainer(), checkpoint.source());
   }
 
   /** CRC32C of the checkpoint's files, combined in file order; identifies the exact bytes resumed. */
