@@ -3,7 +3,7 @@ package ai.noether.callbacks.history;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.callbacks.internal.IntervalTrigger;
-import ai.noether.core.history.MetricHistory;
+import ai.noether.api.checkpoint.RunLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ public final class HistoryPlotCallback implements Callback {
   }
 
   private static List<Path> render(TrainingContext context) {
-    Path history = context.workDir().resolve(MetricHistory.FILE_NAME);
+    Path history = RunLayout.historyFileIn(context.workDir());
     if (!Files.exists(history)) {
       return List.of();
     }

@@ -59,7 +59,7 @@ public final class HistoryPlots {
   }
 
   /** The folder under the stage directory that {@code kind: history} writes to. */
-  public static final String DEFAULT_DIR = "plots";
+  public static final String DEFAULT_DIR = ai.noether.api.checkpoint.RunLayout.PLOTS_DIR;
   /** Size of every chart in pixels. */
   public static final int WIDTH = 960;
   public static final int HEIGHT = 600;

@@ -3,6 +3,7 @@ package ai.noether.callbacks.report;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
@@ -12,14 +13,13 @@ import ai.noether.core.cli.NoetherCli;
 import ai.noether.core.cli.StoreArguments;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.history.HistoryFile;
-import ai.noether.core.history.MetricHistory;
+import ai.noether.core.layout.RunDirectories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,7 +71,7 @@ public final class ReportCommand implements Callable<Integer> {
     Path runDir = root.resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether report: run '" + runId + "' does not exist in " + root + "; runs there: "
-          + describe(subdirectories(root)));
+          + describe(RunDirectories.subdirectories(root)));
       return NoetherCli.USAGE;
     }
     List<String> stages;
@@ -79,21 +79,19 @@ public final class ReportCommand implements Callable<Integer> {
       Names.requireStageName(stage);
       stages = List.of(stage);
     } else {
-      stages = subdirectories(runDir).stream()
-          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(MetricHistory.FILE_NAME))).toList();
+      stages = RunDirectories.stagesWith(runDir, RunLayout.HISTORY_FILE);
       if (stages.isEmpty()) {
-        err.println("noether report: no stage of run '" + runId + "' has a " + MetricHistory.FILE_NAME
-            + " yet; it appears once training has logged a metric. Stages: " + describe(subdirectories(runDir)));
+        err.println("noether report: no stage of run '" + runId + "' has a " + RunLayout.HISTORY_FILE
+            + " yet; it appears once training has logged a metric. Stages: " + describe(RunDirectories.subdirectories(runDir)));
         return NoetherCli.USAGE;
       }
     }
     try (CheckpointStore store = StoreArguments.open(parent, location)) {
       for (String s : stages) {
-        Path history = runDir.resolve(s).resolve(MetricHistory.FILE_NAME);
+        Path history = RunLayout.historyFileIn(runDir.resolve(s));
         if (!Files.isRegularFile(history)) {
           err.println("noether report: " + history + " does not exist; stages of run '" + runId + "' with a history: "
-              + describe(subdirectories(runDir).stream()
-                  .filter(d -> Files.isRegularFile(runDir.resolve(d).resolve(MetricHistory.FILE_NAME))).toList()));
+              + describe(RunDirectories.stagesWith(runDir, RunLayout.HISTORY_FILE)));
           return NoetherCli.USAGE;
         }
         StageId id = new StageId(runId, s);
@@ -125,16 +123,6 @@ public final class ReportCommand implements Callable<Integer> {
         file.events().stream().map(e -> new LoggedMetrics(e.iteration(), e.metrics())).toList(),
         file.resumes().stream().map(r -> new ResumePoint(r.iteration(), r.source())).toList(),
         checkpoints);
-  }
-
-  private static List<String> subdirectories(Path dir) throws IOException {
-    if (dir == null || !Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith(".")).sorted().toList();
-    }
   }
 
   private static String describe(List<String> names) {

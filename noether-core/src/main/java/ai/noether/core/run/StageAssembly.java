@@ -21,7 +21,6 @@ import ai.noether.core.config.ScalerConfig;
 import ai.noether.core.data.ScaledDataSource;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.internal.Closeables;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
@@ -147,7 +146,7 @@ public final class StageAssembly implements AutoCloseable {
       refuseToOverwrite();
       // The stage has no checkpoint, so a history there is from a start that was killed before its
       // first save: it describes no state this run continues.
-      Files.deleteIfExists(config.layout().stageDir().resolve(MetricHistory.FILE_NAME));
+      Files.deleteIfExists(config.layout().historyFile());
     }
 
     DataSource data = scaled(registry.createDataset(config.dataset(), config.seed(), context));
@@ -229,7 +228,7 @@ public final class StageAssembly implements AutoCloseable {
       pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
-    StageClock.markStart(config.resolvedFile().getParent(), resumedFrom == null);
+    StageClock.markStart(config.layout().stageDir(), resumedFrom == null);
   }
 
   /**

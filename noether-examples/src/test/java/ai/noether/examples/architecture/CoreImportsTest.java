@@ -48,7 +48,8 @@ class CoreImportsTest {
           Map.entry("ai.noether.core.cli.StoreArguments", "the report command opens the store its --output-dir names"),
           Map.entry("ai.noether.core.cli.StatusLine", "the progress bar draws on the command line's status line"),
           Map.entry("ai.noether.core.cli.Terminals", "the progress bar asks whether the output is a terminal"),
-          Map.entry("ai.noether.core.config.RunConfig", "the plot command finds stages by their resolved config file"),
+          Map.entry("ai.noether.core.layout.RunDirectories", "the plot and report commands find a run's stages with"
+              + " core's one listing of the local run tree"),
           Map.entry("ai.noether.core.config.RunConfigLoader", "the plot and report commands read a stage's resolved config"),
           Map.entry("ai.noether.core.history.MetricHistory", "the history file has one owner in core; an api reader is to come"),
           Map.entry("ai.noether.core.history.HistoryFile", "core's one reader of history.jsonl, for plots and reports"),
