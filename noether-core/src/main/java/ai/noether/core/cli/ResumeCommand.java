@@ -9,8 +9,8 @@ import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.config.RunConfig;
-import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.registry.ComponentRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -224,18 +224,13 @@ final class ResumeCommand implements Callable<Integer> {
     if (stages.size() == 1) {
       return stages.get(0);
     }
-    List<String> started = subdirectories(runDir);
+    List<String> started = RunDirectories.subdirectories(runDir);
     if (stages.isEmpty() && started.size() == 1 && startedWithoutCheckpoint(runDir.resolve(started.get(0)))) {
       throw stoppedBeforeItsFirstFile(started.get(0));
     }
     throw new ConfigException(stages.isEmpty()
         ? "run '" + runId + "' has no stage with a saved configuration (" + RunLayout.RESOLVED_CONFIG_FILE + ") in " + runDir
         : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
-  }
-
-  /** The directories under {@code dir}; hidden ones (the stores' own, such as .noether) left out. */
-  private static List<String> subdirectories(Path dir) throws IOException {
-    return RunDirectories.subdirectories(dir);
   }
 
   /** The stages of a run that {@code resume} can continue: those with a saved configuration. */

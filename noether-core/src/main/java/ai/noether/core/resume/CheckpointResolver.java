@@ -1,6 +1,5 @@
 package ai.noether.core.resume;
 
-import ai.noether.core.layout.RunDirectories;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -11,6 +10,7 @@ import ai.noether.api.checkpoint.StageContents;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.layout.RunDirectories;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;

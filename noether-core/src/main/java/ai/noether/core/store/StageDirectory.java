@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The paths of one stage in the file store:
+ * The file store's own paths inside one stage's {@code checkpoints/} (the stage's directories
+ * themselves are {@link RunLayout}'s, which this class asks):
  *
  * <pre>
  * checkpoints/                                  Noether's names (hard links into .noether/data)

@@ -1,6 +1,5 @@
 package ai.noether.core.store;
 
-import ai.noether.core.layout.RunDirectories;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -9,6 +8,7 @@ import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
