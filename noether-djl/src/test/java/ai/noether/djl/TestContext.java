@@ -3,7 +3,9 @@ package ai.noether.djl;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.run.DeviceSpec;
 import ai.noether.api.run.RunInfo;
+import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
+import ai.noether.core.training.DerivedRunSeeds;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,10 +19,11 @@ public final class TestContext implements ComponentContext {
     this.path = path;
   }
 
-  /** A context whose run has the given seed and runs on the CPU. */
+  /** A context whose run has the given seed (and the framework's seeds derived from it) and runs on the CPU. */
   public static TestContext withSeed(long seed) {
     TestContext c = new TestContext("test");
     c.services.put(RunInfo.class, new RunInfo(new StageId("test-run", "train"), seed, DeviceSpec.CPU));
+    c.services.put(RunSeeds.class, new DerivedRunSeeds(seed));
     return c;
   }
 

@@ -1,4 +1,4 @@
-package ai.noether.callbacks.history;
+package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.StoreLocation;
@@ -6,8 +6,8 @@ import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
-import ai.noether.core.cli.NoetherCli;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.history.HistoryPlots;
 import ai.noether.core.layout.RunDirectories;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,5 @@
-package ai.noether.callbacks.history;
+package ai.noether.core.history;
 
-import ai.noether.core.history.HistoryFile;
-import ai.noether.core.history.MetricHistory;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

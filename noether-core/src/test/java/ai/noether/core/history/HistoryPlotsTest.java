@@ -1,9 +1,8 @@
-package ai.noether.callbacks.history;
+package ai.noether.core.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.history.MetricHistory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package ai.noether.core.config;
+package ai.noether.api.run;
 
 /**
  * The {@code engine} block: how many threads the engine computes with.

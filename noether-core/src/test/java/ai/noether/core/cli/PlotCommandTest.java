@@ -1,9 +1,9 @@
-package ai.noether.callbacks.history;
+package ai.noether.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.cli.NoetherCli;
+import ai.noether.core.history.HistoryPlots;
 import ai.noether.core.history.MetricHistory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code noether plot}, found by the real command line through its services file. */
+/** {@code noether plot}, a built-in command of the real command line. */
 class PlotCommandTest {
   @TempDir Path outputDir;
   private final StringWriter out = new StringWriter();
