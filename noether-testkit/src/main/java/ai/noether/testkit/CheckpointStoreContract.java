@@ -1,4 +1,4 @@
-package ai.noether.core.store;
+package ai.noether.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,16 +33,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link CheckpointStore} promises, as one suite that any store runs by extending it and
- * saying how to make a fresh, empty store: {@code class S3CheckpointStoreContractTest extends
- * CheckpointStoreContractTest { protected CheckpointStore newStore() { ... } }}. It is published in
- * noether-core's test jar ({@code <type>test-jar</type>}) so that store modules depend on it.
+ * What every {@link CheckpointStore} promises, as one JUnit 5 suite that any store runs by extending
+ * it and saying how to make a fresh, empty store: {@code class S3CheckpointStoreContractTest extends
+ * CheckpointStoreContract { protected CheckpointStore newStore() { ... } }}. Noether's file store,
+ * its in-memory test store, the S3 store and the S3 store behind its cache all run it; a store
+ * plugin's tests depend on noether-testkit (test scope) and do the same.
  *
  * <p>Files are written only through {@link WritableByteChannel}s, strictly in order, and read back
  * only through the contract's channels; selectors are resolved by {@link CheckpointResolver} over
  * the store's listing, so a store passes the selector rules by listing correctly.
  */
-public abstract class CheckpointStoreContractTest {
+public abstract class CheckpointStoreContract {
   protected static final StageId STAGE = new StageId("run1", "train");
   protected static final TrainingIteration IT1 = new TrainingIteration(1, 10, 320);
   protected static final TrainingIteration IT2 = new TrainingIteration(2, 20, 640);

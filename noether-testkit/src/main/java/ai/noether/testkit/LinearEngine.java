@@ -1,4 +1,4 @@
-package ai.noether.callbacks.testing;
+package ai.noether.testkit;
 
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;

@@ -1,4 +1,4 @@
-package ai.noether.callbacks.testing;
+package ai.noether.testkit;
 
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;

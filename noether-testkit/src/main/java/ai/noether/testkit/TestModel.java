@@ -1,4 +1,4 @@
-package ai.noether.callbacks.testing;
+package ai.noether.testkit;
 
 import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;

@@ -1,11 +1,12 @@
-package ai.noether.core.store;
+package ai.noether.testkit;
 
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.core.store.FileCheckpointStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract, run against the file store. */
-class FileCheckpointStoreContractTest extends CheckpointStoreContractTest {
+class FileCheckpointStoreContractTest extends CheckpointStoreContract {
   @TempDir Path outputDir;
 
   @Override
