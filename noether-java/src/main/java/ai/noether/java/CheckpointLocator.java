@@ -1,5 +1,6 @@
 package ai.noether.java;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
@@ -86,7 +87,7 @@ final class CheckpointLocator {
       if (stageName == null) {
         if (stages.size() != 1) {
           throw new ConfigException("run '" + cp.runId() + "' has " + (stages.isEmpty() ? "no stages"
-              : stages.size() + " stages: " + CheckpointResolver.describeStages(stages)) + "; choose one with --stage");
+              : stages.size() + " stages: " + ai.noether.core.layout.RunDirectories.describeStages(stages)) + "; choose one with --stage");
         }
         stageName = stages.get(0);
       }
@@ -168,8 +169,7 @@ final class CheckpointLocator {
         }
       }
     }
-    Path side = location.workDir(workingDir).resolve(stage.runId()).resolve(stage.stageName())
-        .resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path side = new RunLayout(location.workDir(workingDir), stage).resolvedConfigFile();
     if (Files.isRegularFile(side)) {
       return readYaml(side);
     }
@@ -201,7 +201,8 @@ final class CheckpointLocator {
         configSource = trainer.toString();
       }
     }
-    Path side = file.toAbsolutePath().getParent().resolveSibling(RunConfig.RESOLVED_FILE_NAME);
+    Path side = RunLayout.resolvedConfigFileIn(
+        java.util.Objects.requireNonNullElse(RunLayout.stageDirOfCheckpointFile(file), Path.of("")));
     if (configTree == null && Files.isRegularFile(side)) {
       configTree = readYaml(side);
       configSource = side.toString();

@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointFileKind;
@@ -13,7 +14,6 @@ import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.UnsupportedCheckpointFormatException;
-import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.format.th.ThReader;
@@ -168,7 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   /** Compares {@code config.yaml} with the configuration saved in {@code latest}; returns the problems found. */
   private int checkSideConfig(CheckpointStore store, Path runs, StageId id, PrintWriter out) throws IOException {
-    Path sideFile = runs.resolve(id.runId()).resolve(id.stageName()).resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path sideFile = new RunLayout(runs, id).resolvedConfigFile();
     if (!Files.isRegularFile(sideFile)) {
       return 0;
     }
@@ -203,7 +203,7 @@ final class VerifyCommand implements Callable<Integer> {
     // A stage directory may be moved; where it was is not a disagreement.
     ConfigDiff diff = ConfigDiff.between(running, side, new ResumeRules(List.of("output_dir"), Map.of()));
     if (diff.isEmpty()) {
-      out.println("  ok         " + RunConfig.RESOLVED_FILE_NAME + " matches the configuration saved in "
+      out.println("  ok         " + RunLayout.RESOLVED_CONFIG_FILE + " matches the configuration saved in "
           + latest.describe());
       return 0;
     }

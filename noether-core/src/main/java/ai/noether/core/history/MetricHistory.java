@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import ai.noether.api.checkpoint.RunLayout;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -34,8 +35,6 @@ import java.util.Objects;
  */
 public final class MetricHistory implements Stateful {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MetricHistory.class);
-  /** File name of the JSON-lines mirror in the stage directory. */
-  public static final String FILE_NAME = ai.noether.api.logger.StageHistory.FILE_NAME;
 
   private static final String ITERATIONS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_ITERATIONS;
   private static final String COUNTS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_COUNTS;

@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -21,7 +22,6 @@ import ai.noether.core.config.ScalerConfig;
 import ai.noether.core.data.ScaledDataSource;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.internal.Closeables;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
@@ -119,7 +119,7 @@ public final class StageAssembly implements AutoCloseable {
   }
 
   private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
-    store = registry.createStore(config.store(), config.output(), RunContext.forRun(config));
+    store = registry.create(ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config));
     resources.push(store);
     // This process is the stage's only writer from here until it ends, before it looks at anything
     // of the stage: the fresh-start check, the resume and the auto-resume decision cannot race.
@@ -146,13 +146,13 @@ public final class StageAssembly implements AutoCloseable {
       refuseToOverwrite();
       // The stage has no checkpoint, so a history there is from a start that was killed before its
       // first save: it describes no state this run continues.
-      Files.deleteIfExists(config.layout().stageDir().resolve(MetricHistory.FILE_NAME));
+      Files.deleteIfExists(config.layout().historyFile());
     }
 
-    DataSource data = scaled(registry.createDataset(config.dataset(), config.seed(), context));
+    DataSource data = scaled(registry.create(ComponentCategory.DATASET, config.dataset(), config.seed(), context));
     context.put(DataSource.class, data);
     Preflight.checkComponents(config, registry, data);
-    model = registry.createModel(modelName, config.model().block(), context);
+    model = registry.create(ComponentCategory.MODEL, config.model().block(), modelName, context);
     resources.push(model);
     context.put(Model.class, model);
     if (resumedFrom != null) {
@@ -160,23 +160,24 @@ public final class StageAssembly implements AutoCloseable {
     } else {
       for (ComponentBlock block : config.model().initializers()) {
         // Each initializer logs what it copied and what it kept fresh.
-        registry.createInitializer(block, context).initialize(model);
+        registry.create(ComponentCategory.INITIALIZER, block, context).initialize(model);
       }
     }
 
-    Optimizer optimizer = registry.createOptimizer(config.optimizer().block(), model, context);
+    Optimizer optimizer = registry.create(ComponentCategory.OPTIMIZER, config.optimizer().block(), model, context);
     context.put(Optimizer.class, optimizer);
     if (config.trainer().settings().accumulateGradBatches() > 1 && !optimizer.accumulatesGradients()) {
       throw config.optimizer().block().error("optimizer '" + optimizer.kind() + "' cannot accumulate gradients, but"
           + " trainer.accumulate_grad_batches is " + config.trainer().settings().accumulateGradBatches()
           + "; use an optimizer that can (sgd, adam, adamw) or set trainer.accumulate_grad_batches: 1");
     }
-    TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
+    TrainingStep step = registry.create(ComponentCategory.TRAINING_STEP, config.trainer().step(),
+        new ComponentCategory.ModelAndData(model, data), context);
     resources.push(step);
     // Schedules and callbacks that select by a metric take its direction from the step.
     context.put(TrainingStep.class, step);
     Preflight.checkMetricDirections(config, registry, data, step);
-    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.createSchedule(b, context)).orElse(null);
+    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.create(ComponentCategory.SCHEDULE, b, context)).orElse(null);
     Preflight.dryRun(config, model, step, data);
 
     Trainer.Builder builder = Trainer.builder()
@@ -198,14 +199,14 @@ public final class StageAssembly implements AutoCloseable {
     }
     Map<String, Integer> seen = new HashMap<>();
     for (ComponentBlock block : config.trainer().callbacks()) {
-      Callback callback = registry.createCallback(block, context);
+      Callback callback = registry.create(ComponentCategory.CALLBACK, block, context);
       if (callback instanceof AutoCloseable closeable) {
         resources.push(closeable);
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
     for (ComponentBlock block : config.trainer().loggers()) {
-      ai.noether.api.logger.MetricLogger logger = registry.createLogger(block, context);
+      ai.noether.api.logger.MetricLogger logger = registry.create(ComponentCategory.LOGGER, block, context);
       resources.push(logger);
       builder.addLogger(block.path(), logger);
     }
@@ -228,7 +229,7 @@ public final class StageAssembly implements AutoCloseable {
       pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
-    StageClock.markStart(config.resolvedFile().getParent(), resumedFrom == null);
+    StageClock.markStart(config.layout().stageDir(), resumedFrom == null);
   }
 
   /**

@@ -4,6 +4,7 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
+import ai.noether.api.metric.MetricFormat;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.history.MetricHistory;

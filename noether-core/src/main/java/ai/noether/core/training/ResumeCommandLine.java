@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import java.nio.file.Path;
 
@@ -21,8 +22,7 @@ final class ResumeCommandLine {
 
   /** @param checkpoint the tag to resume from, or null for the stage's latest checkpoint */
   String forCheckpoint(String checkpoint) {
-    Path runDir = stageDir.toAbsolutePath().getParent();
-    Object outputDir = outputLocation != null ? outputLocation : runDir == null ? null : runDir.getParent();
+    Object outputDir = outputLocation != null ? outputLocation : RunLayout.outputDirOfStageDir(stageDir);
     return "./noether resume " + stage.runId() + " --stage " + stage.stageName()
         + (outputDir == null ? "" : " --output-dir " + outputDir) + (checkpoint == null ? "" : " --checkpoint " + checkpoint);
   }

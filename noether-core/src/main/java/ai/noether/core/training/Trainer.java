@@ -3,6 +3,7 @@ package ai.noether.core.training;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.CheckpointWriter;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -124,7 +125,7 @@ public final class Trainer implements AutoCloseable {
     List<Object> lineage = new ArrayList<>(b.lineage);
     this.stopRequest = b.stopRequest;
     this.nonFiniteLoss = b.nonFiniteLoss;
-    this.history = new MetricHistory(b.historyInStageDir ? b.stageDir.resolve(MetricHistory.FILE_NAME) : null);
+    this.history = new MetricHistory(b.historyInStageDir ? RunLayout.historyFileIn(b.stageDir) : null);
     this.plan = new BatchPlan(seed, settings, data.train().size());
     long totalUpdates = plan.totalUpdates;
     this.progress = new TrainingProgress(settings.accumulateGradBatches());
