@@ -731,6 +731,17 @@ public final class Trainer implements AutoCloseable {
       }
 
       @Override
+      public CompletableFuture<StoredCheckpoint> saveModels(
+          CheckpointTag tag, java.util.function.Supplier<List<ModelSnapshot>> models) {
+        return writer.saveModels(tag, models);
+      }
+
+      @Override
+      public void prepare(boolean includeOptimizer) {
+        writer.prepare(includeOptimizer);
+      }
+
+      @Override
       public CompletableFuture<Void> delete(CheckpointTag tag) {
         return writer.delete(tag);
       }
