@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * update happens at the first of the two hooks, so an evaluation of the EMA weights at update U
  * sees the average including U. Each update is averaged at most once.
  *
+ * <p><b>Memory.</b> The host copies of the shadows that checkpoints write are refreshed in place,
+ * in buffers this callback allocates at the first save: saving EMA weights a thousand times takes
+ * the memory of saving them once. Before it overwrites them it waits for the saves still writing
+ * them ({@code CheckpointWriter.flush}); at a periodic save the writer has already waited for the
+ * previous save, so this costs at most the deletions queued behind it.
+ *
  * <p>Not thread-safe: used on the training thread. Owns the shadow tensors: they are released at
  * the end of training (after a host copy is taken for the final checkpoint) or by {@link #close()}.
  */

@@ -61,6 +61,8 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private volatile SaveTimings lastTimings = SaveTimings.NONE;
   private long waitNanos;
   private long snapshotNanos;
+  private boolean prepared;
+  private boolean resumableTaken;
 
   public BackgroundCheckpointWriter(
       CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source) {
@@ -148,17 +150,20 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   /**
    * Allocates the staging buffers and faults their pages in now, by taking a snapshot into them that
    * is thrown away, so that the first save's stall is only its copy, into memory that is already
-   * resident. Does nothing once a save has sized the pool. The memory is what the first save would
-   * allocate anyway; it is taken earlier, on purpose.
+   * resident. Does something once, and only before the first resumable save. The memory is what the
+   * first save would allocate anyway; it is taken earlier, on purpose, and counted from then on.
    *
    * @param includeOptimizer whether the saves to come include the optimizer (its state is staged
    *     too); an optimizer that creates its state at its first update has none to size before it
    */
   @Override
   public synchronized void prepare(boolean includeOptimizer) {
-    if (staging.snapshots() > 0 || staging.allocations() > 0) {
+    // Once: a resumable save has sized the pool already, or an earlier call did. (A best-checkpoint
+    // save before it sized it for the models alone: the optimizer's share is still to come.)
+    if (prepared || resumableTaken) {
       return;
     }
+    prepared = true;
     awaitPrevious(null);
     long start = System.nanoTime();
     try (StagingBuffers.Scope scope = staging.reserve()) {
@@ -170,6 +175,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
 
   /** The snapshot, copied into the staging buffers; the previous save has finished with them. */
   private TrainingSnapshot stagedSnapshot(boolean includeOptimizer) {
+    resumableTaken = true;
     long start = System.nanoTime();
     try (StagingBuffers.Scope scope = staging.open()) {
       return source.snapshot(includeOptimizer);
