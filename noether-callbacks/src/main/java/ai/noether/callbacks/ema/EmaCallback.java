@@ -301,7 +301,8 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     if (hostVersion != version) {
       if (hostCopy != null && checkpoints != null) {
         // A save may still be writing the previous copy from the buffers about to be overwritten.
-        // At a resumable save the writer has already waited for the previous one: this costs nothing.
+        // At a resumable save the writer has already waited for the previous one: this waits at most
+        // for the deletions queued behind it.
         checkpoints.flush();
       }
       Map<String, Map<String, Map<String, HostTensor>>> copy = new LinkedHashMap<>();
