@@ -9,7 +9,9 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.CheckpointLayout;
+import ai.noether.core.format.th.ThReadLimits;
 import ai.noether.core.format.th.ThReader;
+import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
 import ai.noether.core.format.internal.ChannelFile;
 import java.nio.channels.FileChannel;
@@ -166,8 +168,10 @@ public final class CheckpointReader {
       throws IOException {
     String location = store.location(checkpoint, file);
     Map<String, Object> tree;
-    try (FileChannel channel = ChannelFile.of(store.open(checkpoint, file))) {
-      tree = ThReader.read(channel, location);
+    try {
+      tree = store instanceof FileCheckpointStore files && file.hasChecksum()
+          ? readInOnePass(files, checkpoint, file, location)
+          : readOpened(store, checkpoint, file, location);
     } catch (CorruptFileException e) {
       throw e;
     } catch (CorruptCheckpointException e) {
@@ -179,6 +183,43 @@ public final class CheckpointReader {
       throw new CorruptFileException(checkpoint, file, false, e.getMessage(), e);
     }
     return tree;
+  }
+
+  private static Map<String, Object> readOpened(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file,
+      String location) throws IOException {
+    try (FileChannel channel = ChannelFile.of(store.open(checkpoint, file))) {
+      return ThReader.read(channel, location);
+    }
+  }
+
+  /**
+   * Reads a file of the file store with its CRC32C folded into the pass that checks the records'
+   * CRC-32s, instead of a pass of its own when the file is opened: each byte is read once. Nothing
+   * of the file is decoded before the whole file's checksum matched. When the read fails first (a
+   * damaged directory or record), the store's check runs on its own, so that damaged bytes are
+   * reported exactly as an open through the store reports them.
+   */
+  private static Map<String, Object> readInOnePass(FileCheckpointStore store, StoredCheckpoint checkpoint,
+      StoredFile file, String location) throws IOException {
+    try (FileCheckpointStore.DeferredCheck opened = store.openDeferred(checkpoint, file)) {
+      boolean[] checked = new boolean[1];
+      try {
+        return ThReader.read(opened.channel(), location, ThReadLimits.defaults(), crc -> {
+          checked[0] = true;
+          opened.requireCrc32c(crc);
+        });
+      } catch (IOException | RuntimeException e) {
+        if (!checked[0]) {
+          try {
+            opened.requireCommittedContent();
+          } catch (CorruptCheckpointException damaged) {
+            damaged.addSuppressed(e);
+            throw damaged;
+          }
+        }
+        throw e;
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

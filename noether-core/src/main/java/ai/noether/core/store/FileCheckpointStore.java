@@ -533,19 +533,108 @@ public final class FileCheckpointStore implements CheckpointStore {
    */
   private static void requireCommittedContent(
       StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) throws IOException {
-    String what = "file " + dir.view(file.name()) + " of checkpoint " + checkpoint.describe();
+    long size = requireCommittedSize(dir, checkpoint, file, channel);
+    if (file.hasChecksum()) {
+      requireCommittedCrc(dir, checkpoint, file, Crc32c.of(channel, size));
+    }
+  }
+
+  private static long requireCommittedSize(
+      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) throws IOException {
     long size = channel.size();
     if (size != file.size()) {
-      throw new CorruptCheckpointException(what + " is " + (size < file.size() ? "truncated" : "longer than committed")
-          + ": it has " + size + " bytes, " + file.size() + " were " + (file.hasChecksum() ? "committed" : "listed"));
+      throw new CorruptCheckpointException(describe(dir, checkpoint, file) + " is "
+          + (size < file.size() ? "truncated" : "longer than committed") + ": it has " + size + " bytes, " + file.size()
+          + " were " + (file.hasChecksum() ? "committed" : "listed"));
     }
-    if (file.hasChecksum()) {
-      long crc = Crc32c.of(channel, size);
-      if (crc != file.crc32c()) {
-        throw new CorruptCheckpointException(what + " is corrupt: its CRC32C is "
-            + String.format("%08x", crc) + " but " + String.format("%08x", file.crc32c())
-            + " was recorded when it was committed");
+    return size;
+  }
+
+  private static void requireCommittedCrc(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, long crc) {
+    if (crc != file.crc32c()) {
+      throw new CorruptCheckpointException(describe(dir, checkpoint, file) + " is corrupt: its CRC32C is "
+          + String.format("%08x", crc) + " but " + String.format("%08x", file.crc32c())
+          + " was recorded when it was committed");
+    }
+  }
+
+  private static String describe(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) {
+    return "file " + dir.view(file.name()) + " of checkpoint " + checkpoint.describe();
+  }
+
+  /**
+   * Opens a file for a reader that computes the file's CRC32C itself, in the same pass over the
+   * bytes as its own checks, instead of the separate pass {@link #open} makes before handing the
+   * channel out: a resume then reads every byte once. The size is checked here; the reader must
+   * pass the CRC32C of every byte to {@link DeferredCheck#requireCrc32c} before it uses anything it
+   * read, and on any failure of its own call {@link DeferredCheck#requireCommittedContent}, so that
+   * damaged bytes are reported as {@link #open} reports them.
+   *
+   * @throws CorruptCheckpointException if the file's size is not the committed one
+   */
+  public DeferredCheck openDeferred(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
+    requireMember(checkpoint, file);
+    FileChannel channel = file.hasChecksum()
+        ? openStoredCopy(dir, checkpoint, file) : openExisting(dir, checkpoint, dir.view(file.name()));
+    try {
+      requireCommittedSize(dir, checkpoint, file, channel);
+      return new DeferredCheck(dir, checkpoint, file, channel);
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
       }
+      throw e;
+    }
+  }
+
+  /** A file opened by {@link #openDeferred}: its size checked, its CRC32C still to check. */
+  public static final class DeferredCheck implements java.io.Closeable {
+    private final StageDirectory dir;
+    private final StoredCheckpoint checkpoint;
+    private final StoredFile file;
+    private final FileChannel channel;
+
+    private DeferredCheck(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) {
+      this.dir = dir;
+      this.checkpoint = checkpoint;
+      this.file = file;
+      this.channel = channel;
+    }
+
+    /** The open file; its bytes are not verified until {@link #requireCrc32c} accepted their checksum. */
+    public FileChannel channel() {
+      return channel;
+    }
+
+    /**
+     * Accepts the CRC32C the reader computed over every byte of the file.
+     *
+     * @throws CorruptCheckpointException with the message {@link #open} gives, if it is not the
+     *     committed one (nothing is checked for a file listed without a checksum)
+     */
+    public void requireCrc32c(long crc32c) {
+      if (file.hasChecksum()) {
+        requireCommittedCrc(dir, checkpoint, file, crc32c);
+      }
+    }
+
+    /**
+     * The check {@link #open} makes, in a pass of its own: for a reader that failed before it had
+     * read every byte, so that damaged bytes are named as such rather than by the symptom the
+     * reader saw first.
+     *
+     * @throws CorruptCheckpointException if the bytes are not the committed ones
+     */
+    public void requireCommittedContent() throws IOException {
+      FileCheckpointStore.requireCommittedContent(dir, checkpoint, file, channel);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
     }
   }
 

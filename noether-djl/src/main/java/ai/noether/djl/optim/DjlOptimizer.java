@@ -1,6 +1,7 @@
 package ai.noether.djl.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.noether.api.ConfigException;
@@ -422,21 +423,32 @@ public abstract class DjlOptimizer implements Optimizer {
     }
     checkGroups(state.get(CheckpointKeys.PARAM_GROUPS));
     try (NDScope scope = new NDScope()) {
+      List<Slot> targets = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<HostTensor> hosts = new ArrayList<>();
+      List<NDManager> managers = new ArrayList<>();
+      for (Slot slot : slots) {
+        Map<?, ?> entry = (Map<?, ?>) perParameter.get(slot.path);
+        for (String name : entry == null ? List.<String>of() : bufferNames()) {
+          if (entry.get(name) instanceof HostTensor host) {
+            targets.add(slot);
+            names.add(name);
+            hosts.add(host);
+            managers.add(slot.weight.getManager());
+          }
+        }
+      }
+      // All copies first (on several threads): a failure there leaves the optimizer as it was.
+      List<NDArray> arrays = HostTransfer.toNDArrays(hosts, managers);
       for (Slot slot : slots) {
         slot.reset();
         Map<?, ?> entry = (Map<?, ?>) perParameter.get(slot.path);
-        if (entry == null) {
-          continue;
-        }
-        if (countsSteps()) {
+        if (entry != null && countsSteps()) {
           slot.step = ((Number) entry.get(CheckpointKeys.STEP)).longValue();
         }
-        for (String name : bufferNames()) {
-          HostTensor host = (HostTensor) entry.get(name);
-          if (host != null) {
-            slot.putBuffer(name, HostTransfer.toNDArray(host, slot.weight.getManager()));
-          }
-        }
+      }
+      for (int i = 0; i < arrays.size(); i++) {
+        targets.get(i).putBuffer(names.get(i), arrays.get(i));
       }
       scope.suppressNotUsedWarning();
     }

@@ -17,6 +17,10 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Copies between NDArrays and {@link HostTensor}s.
@@ -32,6 +36,8 @@ import java.util.List;
  */
 public final class HostTransfer {
   private static final NDIndex ALL = new NDIndex("...");
+  /** Below this, threads cost more than they save. */
+  private static final long PARALLEL_BYTES = 16L << 20;
 
   private HostTransfer() {}
 
@@ -132,6 +138,105 @@ public final class HostTransfer {
     NDArray out = manager.zeros(shape, type);
     copyInto(host, out);
     return out;
+  }
+
+  /**
+   * {@link #toNDArray} of each tensor (on the manager of the same index), on up to as many threads
+   * as there are cores. Restoring an optimizer's state fills memory that is new to the process, and
+   * the first touch of each of its pages (the kernel's page fault, which zeroes it) costs more than
+   * the copy itself; threads share that out where PyTorch, with one intra-op thread, copies on one.
+   * If one copy fails, the arrays already made are closed.
+   *
+   * @return the arrays in the order of {@code hosts}
+   */
+  public static List<NDArray> toNDArrays(List<HostTensor> hosts, List<NDManager> managers) {
+    if (hosts.size() != managers.size()) {
+      throw new IllegalArgumentException(hosts.size() + " tensors but " + managers.size() + " managers");
+    }
+    long bytes = hosts.stream().mapToLong(HostTensor::byteSize).sum();
+    int threads = (int) Math.min(Runtime.getRuntime().availableProcessors(), hosts.size());
+    if (threads <= 1 || bytes < PARALLEL_BYTES) {
+      List<NDArray> out = new ArrayList<>();
+      try {
+        for (int i = 0; i < hosts.size(); i++) {
+          out.add(toNDArray(hosts.get(i), managers.get(i)));
+        }
+      } catch (RuntimeException | Error e) {
+        out.forEach(NDArray::close);
+        throw e;
+      }
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "noether-restore-copy");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<NDArray>> futures = new ArrayList<>();
+    try {
+      // Largest first, so that the threads finish together.
+      Integer[] order = new Integer[hosts.size()];
+      Arrays.setAll(order, i -> i);
+      Arrays.sort(order, (a, b) -> Long.compare(hosts.get(b).byteSize(), hosts.get(a).byteSize()));
+      @SuppressWarnings("unchecked")
+      Future<NDArray>[] byIndex = new Future[hosts.size()];
+      for (int i : order) {
+        byIndex[i] = pool.submit(() -> toNDArray(hosts.get(i), managers.get(i)));
+      }
+      futures.addAll(Arrays.asList(byIndex));
+      List<NDArray> out = new ArrayList<>();
+      Throwable failure = null;
+      for (Future<NDArray> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure != null) {
+        pool.shutdownNow();
+        awaitQuietly(futures);
+        closeDone(futures);
+        if (failure instanceof RuntimeException r) {
+          throw r;
+        }
+        if (failure instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException("interrupted while restoring tensors", failure);
+      }
+      return out;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void awaitQuietly(List<Future<NDArray>> futures) {
+    for (Future<NDArray> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+        // reported by the caller's first failure
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void closeDone(List<Future<NDArray>> futures) {
+    for (Future<NDArray> f : futures) {
+      if (f.isDone() && !f.isCancelled()) {
+        try {
+          f.get().close();
+        } catch (ExecutionException | InterruptedException e) {
+          // nothing was made
+        }
+      }
+    }
   }
 
   /**

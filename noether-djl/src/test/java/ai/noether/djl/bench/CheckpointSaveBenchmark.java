@@ -6,22 +6,20 @@ import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
-import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
-import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.BackgroundCheckpointWriter;
-import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.checkpoint.SaveTimings;
 import ai.noether.core.checkpoint.StagingBuffers;
 import ai.noether.core.format.th.ThFormat;
-import ai.noether.core.format.th.ThReader;
+import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.LoadedCheckpoint;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.core.training.Seeds;
 import ai.noether.core.training.Trainer;
@@ -34,7 +32,6 @@ import ai.noether.djl.optim.AdamOptimizer;
 import ai.noether.djl.step.SupervisedStep;
 import ai.noether.djl.step.SupervisedStepConfig;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,12 +81,14 @@ import java.util.stream.Stream;
  * <p>System properties: {@code bench.sizes} (GiB, default {@code 0.5,1,2}), {@code bench.threads}
  * (PyTorch threads, default {@code 1,2}), {@code bench.copy_threads} (threads copying a snapshot,
  * e.g. {@code 1,2}; default: the writer's default), {@code bench.prepare} ({@code false} to skip
- * staging the state before the first save), {@code bench.every} (seconds between saves, default
- * 10), {@code bench.seconds} (training seconds per measurement, default 60), {@code bench.saves}
- * (K, default 100 up to 0.6 GiB, else 20), {@code bench.sync} (synchronous saves timed, default 3),
- * {@code bench.dir} (default: the temp directory). {@code bench.quick=true} sets PyTorch threads 1,
- * 30 s per measurement, K = 10/5/3 and 2 synchronous saves, for about 10 minutes on an idle 2-core
- * machine for all three sizes.
+ * staging the state before the first save), {@code bench.phases} (default
+ * {@code plain,saving,many,resume}), {@code bench.every} (seconds between saves, default 10),
+ * {@code bench.seconds} (training seconds per measurement, default 60), {@code bench.saves} (K,
+ * default 100 up to 0.6 GiB, else 20), {@code bench.sync} (synchronous saves timed, default 3),
+ * {@code bench.resume_rounds} (alternating rounds of resume and torch.load, cold and warm; medians;
+ * default 3), {@code bench.dir} (default: the temp directory). {@code bench.quick=true} sets
+ * PyTorch threads 1, 30 s per measurement, K = 10/5/3 and 2 synchronous saves, for about 10 minutes
+ * on an idle 2-core machine for all three sizes.
  */
 public final class CheckpointSaveBenchmark {
   private static final int WIDTH = 4096;
@@ -157,7 +156,8 @@ public final class CheckpointSaveBenchmark {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
         "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1"));
-    for (String p : List.of("bench.every", "bench.seconds", "bench.saves", "bench.sync", "bench.quick", "bench.prepare")) {
+    for (String p : List.of("bench.every", "bench.seconds", "bench.saves", "bench.sync", "bench.quick", "bench.prepare",
+        "bench.resume_rounds")) {
       if (System.getProperty(p) != null) {
         command.add("-D" + p + "=" + System.getProperty(p));
       }
@@ -426,67 +426,82 @@ public final class CheckpointSaveBenchmark {
     return m;
   }
 
-  /** Times reading the checkpoint into a fresh model and optimizer, and torch.load of the same files. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Times reading the checkpoint into a fresh model and optimizer as a resume does
+   * ({@link CheckpointReader#forResume}: the store's verified open, the {@code .th} read, then the
+   * loads), and torch.load of the same files: in alternating rounds, cold and warm, medians.
+   */
   private static void resume(RunLayout layout, StoredCheckpoint checkpoint, MlpConfig mlp, Map<String, String> out)
       throws Exception {
     List<Path> files = new ArrayList<>();
     for (CheckpointFileKind kind : List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
       files.add(layout.checkpointFile(CheckpointFileName.of("mlp", checkpoint.tag(), kind)));
     }
+    int rounds = Integer.parseInt(System.getProperty("bench.resume_rounds", "3"));
+    Map<String, List<Double>> seconds = new LinkedHashMap<>();
     TensorDataset data = data(16);
-    try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
-        SupervisedStep step = new SupervisedStep(model, source(data), SupervisedStepConfig.of("mse"));
-        FileCheckpointStore store = FileCheckpointStore.open(layout.outputDir())) {
-      Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
-      for (String temperature : List.of("cold", "warm")) {
-        if (temperature.equals("cold")) {
-          for (Path f : files) {
-            evict(f);
+    try (FileCheckpointStore store = FileCheckpointStore.open(layout.outputDir())) {
+      for (int round = 0; round < rounds; round++) {
+        for (String temperature : List.of("cold", "warm")) {
+          seconds.computeIfAbsent("resume_" + temperature + "_s", k -> new ArrayList<>())
+              .add(resumeOnce(store, layout, checkpoint, mlp, data, files, temperature.equals("cold")));
+          Double torch = torchLoad(layout, files, temperature.equals("cold"));
+          if (torch != null) {
+            seconds.computeIfAbsent("torch_" + temperature + "_s", k -> new ArrayList<>()).add(torch);
           }
-          evictStored(layout);
         }
-        long t0 = System.nanoTime();
-        StoredCheckpoint c = store.list(layout.stage()).stream().filter(s -> s.tag().equals(checkpoint.tag()))
-            .findFirst().orElseThrow();
-        Map<String, Object> weights = read(store, c, CheckpointFileKind.MODEL);
-        model.load((Map<String, HostTensor>) weights.get(CheckpointKeys.STATE_DICT), true);
-        Map<String, Object> optim = read(store, c, CheckpointFileKind.OPTIM);
-        optimizer.loadState(CheckpointLayout.optimizerState(optim, "optim"));
-        read(store, c, CheckpointFileKind.TRAINER);
-        out.put("resume_" + temperature + "_s", f((System.nanoTime() - t0) / 1e9));
       }
     }
-    Path python = Path.of("/usr/bin/python3");
-    if (Files.isExecutable(python)) {
-      String script = "import sys, time, torch\n"
-          + "t = time.time()\n"
-          + "for f in sys.argv[1:]:\n"
-          + "    torch.load(f)\n"
-          + "print(time.time() - t)\n";
-      for (String temperature : List.of("cold", "warm")) {
-        if (temperature.equals("cold")) {
-          for (Path f : files) {
-            evict(f);
-          }
-        }
-        List<String> command = new ArrayList<>(List.of(python.toString(), "-c", script));
-        files.forEach(f -> command.add(f.toString()));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() == 0 && !said.isEmpty()) {
-          out.put("torch_" + temperature + "_s", f(Double.parseDouble(said.lines().reduce((a, b) -> b).orElseThrow())));
-        }
+    seconds.forEach((k, v) -> out.put(k, f(median(v))));
+    out.put("resume_rounds", Integer.toString(rounds));
+  }
+
+  /**
+   * Seconds a resume into a fresh model and optimizer takes. A method of its own, so that nothing of
+   * what it read stays referenced from the caller's frame: the files' mappings must be released
+   * before the next eviction (the kernel keeps mapped pages in the cache).
+   */
+  private static double resumeOnce(FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint,
+      MlpConfig mlp, TensorDataset data, List<Path> files, boolean cold) throws Exception {
+    try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
+        SupervisedStep step = new SupervisedStep(model, source(data), SupervisedStepConfig.of("mse"))) {
+      Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
+      if (cold) {
+        ResumeBenchmark.evict(layout, files);
       }
+      long t0 = System.nanoTime();
+      StoredCheckpoint c = store.list(layout.stage()).stream().filter(s -> s.tag().equals(checkpoint.tag()))
+          .findFirst().orElseThrow();
+      LoadedCheckpoint loaded = CheckpointReader.forResume(store, c, "mlp");
+      model.load(loaded.stateDict(), true);
+      optimizer.loadState(loaded.optimizer());
+      return (System.nanoTime() - t0) / 1e9;
     }
   }
 
-  private static Map<String, Object> read(FileCheckpointStore store, StoredCheckpoint c, CheckpointFileKind kind)
-      throws IOException {
-    StoredFile file = c.file("mlp", null, kind).orElseThrow();
-    try (FileChannel channel = store.open(c, file)) {
-      return ThReader.read(channel, file.name().format());
+  /** Seconds {@code torch.load} of the files takes in {@code /usr/bin/python3}; null without it. */
+  private static Double torchLoad(RunLayout layout, List<Path> files, boolean cold) throws IOException, InterruptedException {
+    Path python = Path.of("/usr/bin/python3");
+    if (!Files.isExecutable(python)) {
+      return null;
     }
+    String script = "import sys, time, torch\n"
+        + "t = time.time()\n"
+        + "for f in sys.argv[1:]:\n"
+        + "    torch.load(f)\n"
+        + "print(time.time() - t)\n";
+    if (cold) {
+      // Our mappings of the files are released first: the kernel keeps mapped pages in the cache.
+      ResumeBenchmark.evict(layout, files);
+    }
+    List<String> command = new ArrayList<>(List.of(python.toString(), "-c", script));
+    files.forEach(f -> command.add(f.toString()));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0 || said.isEmpty()) {
+      return null;
+    }
+    return Double.parseDouble(said.lines().reduce((a, b) -> b).orElseThrow());
   }
 
   /** Seconds {@code dd} takes to write {@code bytes} of zeros with {@code conv=fsync}. */
@@ -499,20 +514,6 @@ public final class CheckpointSaveBenchmark {
     double s = (System.nanoTime() - t0) / 1e9;
     Files.delete(target);
     return s * bytes / (blocks * (16.0 * (1 << 20)));
-  }
-
-  /** Drops every stored copy of the stage's checkpoints from the page cache. */
-  private static void evictStored(RunLayout layout) throws IOException, InterruptedException {
-    try (Stream<Path> walk = Files.walk(layout.checkpointDir())) {
-      for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        evict(p);
-      }
-    }
-  }
-
-  private static void evict(Path file) throws IOException, InterruptedException {
-    // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page cache.
-    run("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
   }
 
   private static void run(String... command) throws IOException, InterruptedException {

@@ -183,4 +183,38 @@ class HostTransferTest {
     b.asFloatBuffer().put(values);
     return b;
   }
+
+  @Test
+  void manyLargeTensorsAreCopiedOnSeveralThreadsIntoArraysOfTheirOwnInTheGivenOrder() {
+    // 24 MiB in all: above the size at which the copies are shared out between threads.
+    List<HostTensor> hosts = new java.util.ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      float[] values = new float[(t + 1) << 18];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = t * 1000f + i;
+      }
+      hosts.add(HostTensor.ofFloats(new long[] {values.length}, values));
+    }
+
+    List<NDArray> arrays = HostTransfer.toNDArrays(hosts, java.util.Collections.nCopies(hosts.size(), manager));
+
+    assertThat(arrays).hasSize(hosts.size());
+    for (int t = 0; t < hosts.size(); t++) {
+      assertThat(arrays.get(t).getManager()).isSameAs(manager);
+      assertThat(HostTransfer.toHost(arrays.get(t)).contentEquals(hosts.get(t))).as("tensor " + t).isTrue();
+    }
+  }
+
+  @Test
+  void aCopyThatFailsClosesTheArraysAlreadyMadeAndReportsTheFailure() {
+    List<HostTensor> hosts = List.of(HostTensor.ofFloats(new long[] {1 << 22}, new float[1 << 22]),
+        HostTensor.ofFloats(new long[] {1 << 22}, new float[1 << 22]));
+    NDManager closed = NDManager.newBaseManager(Device.cpu());
+    closed.close();
+    long before = manager.getManagedArrays().size();
+
+    assertThatThrownBy(() -> HostTransfer.toNDArrays(hosts, List.of(manager, closed)))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(manager.getManagedArrays()).as("nothing is left attached").hasSize((int) before);
+  }
 }

@@ -78,7 +78,7 @@ final class ReadAhead implements AutoCloseable {
     Range r = records.get(index);
     return LOADER.submit(() -> {
       if (resident(r)) {
-        return; // a warm read (or the store's verified open just read it): nothing to wait for
+        return; // a warm read: nothing to wait for
       }
       ByteBuffer scratch = SCRATCH.get();
       long position = r.offset();

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Reads {@code .th} files: those {@link ThFormat} writes, and those {@code torch.save} writes
@@ -78,9 +80,23 @@ public final class ThReader {
   }
 
   /** As {@link #read(FileChannel, String)}, within the given limits. */
-  @SuppressWarnings("unchecked")
   public static Map<String, Object> read(FileChannel ch, String file, ThReadLimits limits) throws IOException {
-    Object root = readObject(ch, file, limits);
+    return read(ch, file, limits, null);
+  }
+
+  /**
+   * As {@link #read(FileChannel, String, ThReadLimits)}, also computing the CRC32C of the whole
+   * file (every byte up to {@code ch.size()}) in the same pass as the records' CRC-32s, for a
+   * checkpoint store that recorded it: {@code fileCrc32c} gets it after every record was checked
+   * and before anything of the file is decoded, and refuses the file by throwing. The bytes are read
+   * once instead of once per checksum.
+   *
+   * @param fileCrc32c receives the file's CRC32C; null to compute none
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> read(FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
+      throws IOException {
+    Object root = readObject(ch, file, limits, fileCrc32c);
     if (!(root instanceof Map<?, ?> map)) {
       throw new CorruptCheckpointException(file + ": the root object is "
           + (root == null ? "None" : root.getClass().getSimpleName()) + ", not a dict; use readObject for such files");
@@ -116,6 +132,11 @@ public final class ThReader {
 
   /** As {@link #readObject(FileChannel, String)}, within the given limits. */
   public static Object readObject(FileChannel ch, String file, ThReadLimits limits) throws IOException {
+    return readObject(ch, file, limits, null);
+  }
+
+  private static Object readObject(FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
+      throws IOException {
     ZipDirectory dir = ZipDirectory.read(ch, file);
     refuseTorchScript(dir, file);
     for (ZipDirectory.Record r : dir.all()) {
@@ -140,23 +161,31 @@ public final class ThReader {
       }
     }
     Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
+    // With the file's checksum to fold in, records are checked in file order; else in the directory's.
+    List<ZipDirectory.Record> order = new ArrayList<>(dir.all());
+    WholeFileCrc whole = null;
+    if (fileCrc32c != null) {
+      order.sort(Comparator.comparingLong(ZipDirectory.Record::dataOffset));
+      whole = new WholeFileCrc(ch);
+    }
     List<ReadAhead.Range> tensorRecords = new ArrayList<>();
-    for (ZipDirectory.Record r : dir.all()) {
+    for (ZipDirectory.Record r : order) {
       if (data.containsKey(r.name()) && r.name().startsWith(prefix + "data/")) {
         tensorRecords.add(new ReadAhead.Range(r.dataOffset(), r.size(), data.get(r.name())));
       }
     }
     try (ReadAhead ahead = new ReadAhead(ch, tensorRecords)) {
-      return readRecords(ch, file, limits, dir, prefix, data, tensorBytes, ahead);
+      return readRecords(ch, file, limits, dir, order, prefix, data, tensorBytes, ahead, whole, fileCrc32c);
     }
   }
 
-  private static Object readRecords(FileChannel ch, String file, ThReadLimits limits, ZipDirectory dir, String prefix,
-      Map<String, List<ByteBuffer>> data, long tensorBytes, ReadAhead ahead) throws IOException {
+  private static Object readRecords(FileChannel ch, String file, ThReadLimits limits, ZipDirectory dir,
+      List<ZipDirectory.Record> order, String prefix, Map<String, List<ByteBuffer>> data, long tensorBytes,
+      ReadAhead ahead, WholeFileCrc whole, LongConsumer fileCrc32c) throws IOException {
     String pickleName = prefix + "data.pkl";
     String byteOrderName = prefix + "byteorder";
     byte[] pickle = null;
-    for (ZipDirectory.Record r : dir.all()) {
+    for (ZipDirectory.Record r : order) {
       List<ByteBuffer> bytes = data.get(r.name());
       if (bytes == null) {
         if (r.size() > Integer.MAX_VALUE - 8) {
@@ -169,7 +198,7 @@ public final class ThReader {
         }
         ByteBuffer heap = ZipDirectory.readAt(ch, r.dataOffset(), (int) r.size());
         bytes = List.of(heap);
-        checkCrc(file, r, bytes);
+        checkCrc(file, r, bytes, whole);
         if (r.name().equals(pickleName)) {
           pickle = heap.array();
         } else {
@@ -180,8 +209,11 @@ public final class ThReader {
           // Read from disk (on the read-ahead thread) while the previous record's CRC was checked.
           ahead.awaitNext();
         }
-        checkCrc(file, r, bytes);
+        checkCrc(file, r, bytes, whole);
       }
+    }
+    if (whole != null) {
+      fileCrc32c.accept(whole.finish(ch.size()));
     }
     return RestrictedUnpickler.load(pickle, file, pickleName, (key, dtype, numel) -> {
       String name = prefix + "data/" + key;
@@ -238,8 +270,9 @@ public final class ThReader {
     return prefix;
   }
 
-  private static void checkCrc(String file, ZipDirectory.Record r, List<ByteBuffer> bytes) {
-    int crc = MappedRegions.crc(bytes);
+  private static void checkCrc(String file, ZipDirectory.Record r, List<ByteBuffer> bytes, WholeFileCrc whole)
+      throws IOException {
+    int crc = whole == null ? MappedRegions.crc(bytes) : whole.record(r.dataOffset(), bytes);
     if (crc != r.crc()) {
       throw new CorruptCheckpointException(String.format("%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
           file, r.name(), crc, r.crc()));
