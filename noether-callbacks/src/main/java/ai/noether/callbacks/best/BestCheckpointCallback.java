@@ -150,7 +150,7 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       }
       return;
     }
-    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.core.training.MetricFormat.format(value),
+    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.api.metric.MetricFormat.format(value),
         context.iteration(), bestTag());
     // Taken by the writer once the previous save is done, into the memory it reuses from save to
     // save; the tolerance tags write the same copies (no new snapshot in between overwrites them).

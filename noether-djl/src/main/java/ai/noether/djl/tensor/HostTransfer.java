@@ -10,7 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
-import ai.noether.core.checkpoint.StagingBuffers;
+import ai.noether.api.tensor.SnapshotBuffers;
+import ai.noether.api.spi.FrameworkServices;
 import ai.noether.djl.internal.GradMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +37,8 @@ import java.util.concurrent.Future;
  */
 public final class HostTransfer {
   private static final NDIndex ALL = new NDIndex("...");
+  /** The checkpoint writer's staging pool while it takes a snapshot on this thread; plain direct memory without the framework. */
+  private static final SnapshotBuffers STAGING = FrameworkServices.find(SnapshotBuffers.class).orElse(SnapshotBuffers.DIRECT);
   /** Below this, threads cost more than they save. */
   private static final long PARALLEL_BYTES = 16L << 20;
 
@@ -48,19 +51,19 @@ public final class HostTransfer {
 
   /**
    * As {@link #toHost(NDArray)}, into the checkpoint writer's staging buffers when it is taking a
-   * snapshot on this thread ({@link StagingBuffers}), else into new direct memory. For state that is
+   * snapshot on this thread ({@link SnapshotBuffers}), else into new direct memory. For state that is
    * written once and dropped: a staged copy is overwritten by the next snapshot, so a component
    * that keeps its copy must use {@link #toHost(NDArray)}.
    */
   public static HostTensor toStagedHost(NDArray array) {
-    return toHost(array, HostTensor.MAX_CHUNK_BYTES, StagingBuffers::allocate, true);
+    return toHost(array, HostTensor.MAX_CHUNK_BYTES, STAGING::allocate, true);
   }
 
   /**
    * Copies {@code array}'s values as little-endian bytes into {@code target} at its position and
    * advances it past them. While the checkpoint writer takes a snapshot on this thread, the bytes of
    * a CPU tensor land when the snapshot is complete, copied in parallel with the rest of it
-   * ({@link StagingBuffers#copy}); the tensor must not change until then, which holds for a
+   * ({@link SnapshotBuffers#copy}); the tensor must not change until then, which holds for a
    * snapshot (training waits for it).
    *
    * @throws IllegalArgumentException if the tensor has more bytes than {@code target} has room
@@ -296,7 +299,7 @@ public final class HostTransfer {
       // PyTorch hands out a direct view of a CPU tensor's own memory (no copy); the staging pool
       // copies it with the rest of the snapshot, in parallel. (A non-contiguous tensor's view is of
       // a contiguous copy attached to the tensor's manager, which outlives the snapshot.)
-      StagingBuffers.copy(pt.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN), target);
+      STAGING.copy(pt.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN), target);
       return;
     }
     // On a GPU toByteBuffer first copies the tensor to a host tensor of PyTorch's (the
