@@ -5,6 +5,7 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.model.ModelSnapshot;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Lets callbacks write checkpoints of the running stage. Every save snapshots the state on the
@@ -29,6 +30,25 @@ public interface CheckpointWriter {
    * an earlier checkpoint of that tag; the files carry the usual metadata.
    */
   CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models);
+
+  /**
+   * As {@link #saveModels(CheckpointTag, List)}, with the models taken by {@code models} on the
+   * calling thread once the previous save has finished, so that the writer can copy them into the
+   * memory it reuses from save to save instead of new memory per save. {@code models} is called
+   * exactly once, before this method returns. Default: takes them at once.
+   */
+  default CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
+    return saveModels(tag, models.get());
+  }
+
+  /**
+   * Allocates, before the first save, the memory resumable saves copy the state into, so that the
+   * first save does not pay for it while training waits. Call it once the state has its final shape
+   * (after the first update: optimizers create their state then). Default: nothing.
+   *
+   * @param includeOptimizer whether the saves to come include the optimizer
+   */
+  default void prepare(boolean includeOptimizer) {}
 
   /** Removes one tag's files once earlier saves completed; other tags are untouched. */
   CompletableFuture<Void> delete(CheckpointTag tag);

@@ -26,4 +26,17 @@ public interface SnapshotBuffers {
    * order is the caller's to set.
    */
   ByteBuffer allocate(int bytes);
+
+  /**
+   * Copies {@code from}'s remaining bytes into {@code to} at its position and advances {@code to}'s
+   * position past them now; {@code from}'s position does not move. While the framework takes a
+   * snapshot on this thread the bytes may land only when the snapshot is complete (its copies are
+   * made together, on several threads), so {@code from}'s memory must stay valid and unchanged until
+   * then: pass views of the tensors being snapshotted, never of temporaries. Default: at once.
+   *
+   * @throws java.nio.BufferOverflowException if {@code to} has less room than {@code from} has bytes
+   */
+  default void copy(ByteBuffer from, ByteBuffer to) {
+    to.put(from.duplicate());
+  }
 }

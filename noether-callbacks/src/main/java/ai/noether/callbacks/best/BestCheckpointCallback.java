@@ -150,14 +150,19 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       }
       return;
     }
-    List<ModelSnapshot> models = models(context);
     LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.api.metric.MetricFormat.format(value),
         context.iteration(), bestTag());
-    context.checkpoints().saveModels(bestTag(), models);
+    // Taken by the writer once the previous save is done, into the memory it reuses from save to
+    // save; the tolerance tags write the same copies (no new snapshot in between overwrites them).
+    List<List<ModelSnapshot>> taken = new ArrayList<>(1);
+    context.checkpoints().saveModels(bestTag(), () -> {
+      taken.add(models(context));
+      return taken.get(0);
+    });
     for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {
       if (!t.getValue().frozen) {
         t.getValue().kept.observe(value, context.iteration());
-        context.checkpoints().saveModels(toleranceTag(t.getKey()), models);
+        context.checkpoints().saveModels(toleranceTag(t.getKey()), taken.get(0));
       }
     }
   }
@@ -186,7 +191,7 @@ public final class BestCheckpointCallback implements Callback, Stateful {
         position++;
       }
       topK.add(position, new Kept(value, at));
-      context.checkpoints().saveModels(topKTag(at), models(context));
+      context.checkpoints().saveModels(topKTag(at), () -> models(context));
     }
     while (topK.size() > config.saveTopK()) {
       Kept out = topK.remove(topK.size() - 1);

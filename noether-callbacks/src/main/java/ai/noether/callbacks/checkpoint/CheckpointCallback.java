@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * iteration, after every callback ran, so the checkpoint holds the complete state of that
  * iteration (including this callback's list of written tags).
  *
+ * <p><b>Memory.</b> After the first update of a run (or of a resumed run), unless a save is due
+ * then, the callback asks the writer to allocate the memory saves copy the state into
+ * ({@code CheckpointWriter.prepare}): the first periodic save then blocks training only for its copy.
+ *
  * <p><b>Retention.</b> The callback remembers, in order, the tags it wrote. When a save pushes the
  * count above N, the oldest tags are scheduled for deletion, and deleted only once every save of
  * this callback that is still being written has committed; a save that fails is forgotten and the
@@ -50,6 +54,8 @@ public final class CheckpointCallback implements Callback, Stateful {
   private final List<CheckpointTag> pendingDeletion = new ArrayList<>();
   /** Saves requested and not yet seen to finish, oldest first; not state (see the class doc). */
   private final List<Save> inFlight = new ArrayList<>();
+  /** Whether the staging memory was prepared (or a save sized it); not state: each process prepares. */
+  private boolean prepared;
 
   private record Save(CheckpointTag tag, CompletableFuture<StoredCheckpoint> future) {}
 
@@ -81,8 +87,15 @@ public final class CheckpointCallback implements Callback, Stateful {
   public void afterUpdate(TrainingContext context) {
     settleFinishedSaves(context);
     if (!trigger.poll(context.iteration())) {
+      if (!prepared) {
+        // After the first update the state has its final shape (the optimizer creates its state
+        // then): stage it now, so that the first periodic save does not allocate while training waits.
+        context.checkpoints().prepare(config.saveOptim());
+      }
+      prepared = true;
       return;
     }
+    prepared = true;
     CheckpointTag tag = CheckpointTag.at(context.iteration());
     CompletableFuture<StoredCheckpoint> future = context.checkpoints().saveResumable(config.saveOptim(), config.saveLatest());
     inFlight.add(new Save(tag, future));

@@ -1,6 +1,7 @@
 package ai.noether.callbacks.ema;
 
 import ai.noether.api.callback.Callback;
+import ai.noether.api.callback.CheckpointWriter;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.model.Model;
 import ai.noether.api.model.ModelSnapshot;
@@ -9,7 +10,9 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.tensor.Tensor;
 import ai.noether.callbacks.internal.StateValues;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * update happens at the first of the two hooks, so an evaluation of the EMA weights at update U
  * sees the average including U. Each update is averaged at most once.
  *
+ * <p><b>Memory.</b> The host copies of the shadows that checkpoints write are refreshed in place,
+ * in buffers this callback allocates at the first save: saving EMA weights a thousand times takes
+ * the memory of saving them once. Before it overwrites them it waits for the saves still writing
+ * them ({@code CheckpointWriter.flush}); at a periodic save the writer has already waited for the
+ * previous save, so this costs at most the deletions queued behind it.
+ *
  * <p>Not thread-safe: used on the training thread. Owns the shadow tensors: they are released at
  * the end of training (after a host copy is taken for the final checkpoint) or by {@link #close()}.
  */
@@ -75,6 +84,14 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   private long version;
   private long hostVersion = -1;
   private Map<String, Map<String, Map<String, HostTensor>>> hostCopy;
+  /**
+   * The host memory {@link #hostCopy} lives in, by model, info and path: refreshed in place from
+   * save to save, so that saving EMA weights a thousand times allocates what saving them once does.
+   */
+  private final Map<List<String>, ByteBuffer> hostBuffers = new HashMap<>();
+  private long hostAllocations;
+  /** The run's checkpoints, to wait for a save still writing {@link #hostBuffers}; null before training. */
+  private CheckpointWriter checkpoints;
 
   public EmaCallback(EmaCallbackConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -104,6 +121,7 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   /** Creates the shadows: from the restored state after a resume, else from the current weights. */
   @Override
   public void beforeTraining(TrainingContext context) {
+    checkpoints = context.checkpoints();
     if (!shadows.isEmpty()) {
       return;
     }
@@ -281,13 +299,20 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
       return restored != null ? restored : Map.of();
     }
     if (hostVersion != version) {
+      if (hostCopy != null && checkpoints != null) {
+        // A save may still be writing the previous copy from the buffers about to be overwritten.
+        // At a resumable save the writer has already waited for the previous one: this waits at most
+        // for the deletions queued behind it.
+        checkpoints.flush();
+      }
       Map<String, Map<String, Map<String, HostTensor>>> copy = new LinkedHashMap<>();
       shadows.forEach((model, perFactor) -> {
         Map<String, Map<String, HostTensor>> byInfo = new LinkedHashMap<>();
         for (int i = 0; i < infos.size(); i++) {
+          String info = infos.get(i);
           Map<String, HostTensor> dict = new LinkedHashMap<>();
-          perFactor.get(i).forEach((path, t) -> dict.put(path, t.toHost()));
-          byInfo.put(infos.get(i), dict);
+          perFactor.get(i).forEach((path, t) -> dict.put(path, refreshHostCopy(List.of(model, info, path), t)));
+          byInfo.put(info, dict);
         }
         copy.put(model, byInfo);
       });
@@ -295,6 +320,32 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
       hostVersion = version;
     }
     return hostCopy;
+  }
+
+  /** {@code t}'s values in the host buffer kept for {@code key}, allocated at the first call (and on a shape change). */
+  private HostTensor refreshHostCopy(List<String> key, Tensor t) {
+    long elements = 1;
+    for (long d : t.shape()) {
+      elements = Math.multiplyExact(elements, d);
+    }
+    long bytes = Math.multiplyExact(elements, t.dtype().byteSize());
+    if (bytes > HostTensor.MAX_CHUNK_BYTES) {
+      hostAllocations++;
+      return t.toHost(); // more than one buffer holds: not worth a special case for a rare size
+    }
+    ByteBuffer buffer = hostBuffers.get(key);
+    if (buffer == null || buffer.capacity() != bytes) {
+      buffer = ByteBuffer.allocateDirect((int) bytes);
+      hostBuffers.put(key, buffer);
+      hostAllocations++;
+    }
+    t.copyTo(buffer.duplicate().clear());
+    return HostTensor.wrap(t.dtype(), t.shape(), buffer.duplicate().clear());
+  }
+
+  /** How many host buffers the copies of the shadows allocated so far (tests: constant across saves). */
+  long hostAllocations() {
+    return hostAllocations;
   }
 
   /**

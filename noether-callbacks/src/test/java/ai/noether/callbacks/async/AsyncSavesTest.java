@@ -28,6 +28,7 @@ import ai.noether.callbacks.checkpoint.CheckpointCallback;
 import ai.noether.callbacks.checkpoint.CheckpointCallbackConfig;
 import ai.noether.core.checkpoint.BackgroundCheckpointWriter;
 import ai.noether.core.checkpoint.CheckpointLayout;
+import ai.noether.core.checkpoint.StagingBuffers;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.store.FileCheckpointStore;
@@ -103,7 +104,7 @@ class AsyncSavesTest {
 
   /** What a run did, besides its files. */
   record Run(TrainingResult result, CountingStore store, List<Long> allocationsPerUpdate, long stagedBytes,
-      long snapshots) {}
+      long snapshots, List<Long> snapshotsPerUpdate, int copyThreads) {}
 
   /**
    * Trains from scratch (or from {@code resumeFrom}) to {@code maxUpdates}, with a checkpoint every
@@ -117,6 +118,7 @@ class AsyncSavesTest {
     RunLayout layout = RunLayout.of(outputDir, "run1", "train");
     StopRequest stop = new StopRequest();
     List<Long> allocations = new ArrayList<>();
+    List<Long> snapshots = new ArrayList<>();
     Trainer[] running = new Trainer[1];
     try (DjlModel model = MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(SEED, 0));
         SupervisedStep step = new SupervisedStep(model, DATA, SupervisedStepConfig.of("mse"));
@@ -139,6 +141,7 @@ class AsyncSavesTest {
         @Override
         public void afterUpdate(TrainingContext context) {
           allocations.add(writer(running[0]).staging().allocations());
+          snapshots.add(writer(running[0]).staging().snapshots());
           if (context.iteration().update() == interruptAfter) {
             stop.requestInterrupt("test interrupt", "signal");
           }
@@ -151,7 +154,8 @@ class AsyncSavesTest {
         }
         TrainingResult result = trainer.run();
         BackgroundCheckpointWriter writer = writer(trainer);
-        return new Run(result, store, allocations, writer.staging().capacityBytes(), writer.staging().snapshots());
+        return new Run(result, store, allocations, writer.staging().capacityBytes(), writer.staging().snapshots(),
+            snapshots, writer.staging().copyThreads());
       }
     }
   }
@@ -202,6 +206,51 @@ class AsyncSavesTest {
     assertThat(allocations.get(allocations.size() - 1)).as("allocations after 60 saves").isEqualTo(allocations.get(1));
     // Sized once: the weights and AdamW's two moments, nothing more.
     assertThat(run.stagedBytes()).isEqualTo(3 * modelBytes());
+  }
+
+  @Test
+  void theStagingBuffersAreAllocatedAfterTheFirstUpdateBeforeTheFirstPeriodicSave() throws IOException {
+    Run run = train(dir.resolve("every-5"), 12, 5, null, 0, 0);
+
+    assertThat(run.snapshotsPerUpdate().get(0)).as("no save yet after update 1").isZero();
+    assertThat(run.allocationsPerUpdate().get(0)).as("allocated after update 1").isPositive();
+    // The saves at updates 5 and 10 and the final one allocate nothing: the pool was sized before them.
+    assertThat(run.allocationsPerUpdate()).containsOnly(run.allocationsPerUpdate().get(0));
+    assertThat(run.stagedBytes()).as("the weights and AdamW's two moments").isEqualTo(3 * modelBytes());
+    assertThat(run.snapshots()).as("two periodic saves and the final one").isEqualTo(3);
+  }
+
+  @Test
+  void snapshotsCopiedWithSeveralThreadsWriteTheSameFilesAsWithOne() throws IOException {
+    Path one = dir.resolve("one");
+    Path four = dir.resolve("four");
+    assertThat(trainWithCopyThreads(one, 1).copyThreads()).isEqualTo(1);
+    assertThat(trainWithCopyThreads(four, 4).copyThreads()).isEqualTo(4);
+
+    Path checkpoints = RunLayout.of(one, "run1", "train").checkpointDir();
+    List<String> names;
+    try (var files = Files.list(checkpoints)) {
+      names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_model.th") || n.endsWith("_optim.th"))
+          .sorted().toList();
+    }
+    assertThat(names).as("periodic checkpoints and the final one").hasSizeGreaterThanOrEqualTo(8);
+    for (String name : names) {
+      assertThat(Files.mismatch(file(four, name), file(one, name))).as("%s byte for byte", name).isEqualTo(-1L);
+    }
+  }
+
+  private static Run trainWithCopyThreads(Path outputDir, int threads) throws IOException {
+    String before = System.getProperty(StagingBuffers.COPY_THREADS_PROPERTY);
+    System.setProperty(StagingBuffers.COPY_THREADS_PROPERTY, Integer.toString(threads));
+    try {
+      return train(outputDir, 12, 3, null, 0, 0);
+    } finally {
+      if (before == null) {
+        System.clearProperty(StagingBuffers.COPY_THREADS_PROPERTY);
+      } else {
+        System.setProperty(StagingBuffers.COPY_THREADS_PROPERTY, before);
+      }
+    }
   }
 
   @Test

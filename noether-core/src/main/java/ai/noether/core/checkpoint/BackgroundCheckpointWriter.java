@@ -53,7 +53,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private volatile StoredCheckpoint lastResumable;
   private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Throwable lastFailure;
-  private final StagingBuffers staging = new StagingBuffers();
+  private final StagingBuffers staging;
   /** The newest committed resumable checkpoint that holds the optimizer; null if none. */
   private volatile StoredCheckpoint lastComplete;
   /** The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged. */
@@ -61,9 +61,18 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private volatile SaveTimings lastTimings = SaveTimings.NONE;
   private long waitNanos;
   private long snapshotNanos;
+  private boolean prepared;
+  private boolean resumableTaken;
 
   public BackgroundCheckpointWriter(
       CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source) {
+    this(store, stage, contents, source, new StagingBuffers());
+  }
+
+  /** With the staging pool snapshots are copied into (tests compare copy thread counts). */
+  public BackgroundCheckpointWriter(
+      CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source, StagingBuffers staging) {
+    this.staging = java.util.Objects.requireNonNull(staging, "staging");
     this.store = store;
     this.stage = stage;
     this.contents = contents;
@@ -138,8 +147,35 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     return result;
   }
 
+  /**
+   * Allocates the staging buffers and faults their pages in now, by taking a snapshot into them that
+   * is thrown away, so that the first save's stall is only its copy, into memory that is already
+   * resident. Does something once, and only before the first resumable save. The memory is what the
+   * first save would allocate anyway; it is taken earlier, on purpose, and counted from then on.
+   *
+   * @param includeOptimizer whether the saves to come include the optimizer (its state is staged
+   *     too); an optimizer that creates its state at its first update has none to size before it
+   */
+  @Override
+  public synchronized void prepare(boolean includeOptimizer) {
+    // Once: a resumable save has sized the pool already, or an earlier call did. (A best-checkpoint
+    // save before it sized it for the models alone: the optimizer's share is still to come.)
+    if (prepared || resumableTaken) {
+      return;
+    }
+    prepared = true;
+    awaitPrevious(null);
+    long start = System.nanoTime();
+    try (StagingBuffers.Scope scope = staging.reserve()) {
+      source.snapshot(includeOptimizer);
+    }
+    LOG.info("staged {} for checkpoint snapshots in {} ms, before the first save", ai.noether.core.store.ByteSizes.human(
+        staging.capacityBytes()), (System.nanoTime() - start) / 1_000_000);
+  }
+
   /** The snapshot, copied into the staging buffers; the previous save has finished with them. */
   private TrainingSnapshot stagedSnapshot(boolean includeOptimizer) {
+    resumableTaken = true;
     long start = System.nanoTime();
     try (StagingBuffers.Scope scope = staging.open()) {
       return source.snapshot(includeOptimizer);
@@ -192,6 +228,22 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       lastCompleteTrainer = withOptimizer != null ? withOptimizer.trainer() : null;
       lastTimings = new SaveTimings(waited, copied, System.nanoTime() - submitted);
     });
+  }
+
+  /**
+   * As {@link #saveModels(CheckpointTag, List)}, taking the models' host copies only after the
+   * previous save finished, into the staging buffers that resumable saves reuse: a callback that
+   * saves models (best checkpoints) allocates nothing from its second save on.
+   */
+  @Override
+  public synchronized CompletableFuture<StoredCheckpoint> saveModels(
+      CheckpointTag tag, java.util.function.Supplier<List<ModelSnapshot>> models) {
+    awaitPrevious(tag);
+    List<ModelSnapshot> taken;
+    try (StagingBuffers.Scope scope = staging.open()) {
+      taken = models.get();
+    }
+    return saveModels(tag, taken);
   }
 
   @Override
@@ -304,7 +356,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       // handle() never completes exceptionally
     }
     waitNanos = System.nanoTime() - start;
-    if (busy) {
+    if (busy && next != null) {
       LOG.info("checkpoint {} waited {} ms for the previous save to finish (one save at a time; training was blocked"
           + " meanwhile: saves come faster than the disk writes them)", next.token(), waitNanos / 1_000_000);
     }
@@ -323,6 +375,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   @Override
   public void close() {
     flush();
+    staging.close();
     executor.shutdown();
     try {
       executor.awaitTermination(1, TimeUnit.MINUTES);

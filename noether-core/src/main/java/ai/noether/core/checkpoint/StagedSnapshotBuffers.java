@@ -14,4 +14,9 @@ public final class StagedSnapshotBuffers implements SnapshotBuffers {
   public ByteBuffer allocate(int bytes) {
     return StagingBuffers.allocate(bytes);
   }
+
+  @Override
+  public void copy(ByteBuffer from, ByteBuffer to) {
+    StagingBuffers.copy(from, to);
+  }
 }

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +69,17 @@ final class CallbackContext implements TrainingContext {
       @Override
       public CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
         return writer.saveModels(tag, models);
+      }
+
+      @Override
+      public CompletableFuture<StoredCheckpoint> saveModels(
+          CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
+        return writer.saveModels(tag, models);
+      }
+
+      @Override
+      public void prepare(boolean includeOptimizer) {
+        writer.prepare(includeOptimizer);
       }
 
       @Override

@@ -60,6 +60,11 @@ public final class DjlTensor implements Tensor {
   }
 
   @Override
+  public void copyTo(java.nio.ByteBuffer target) {
+    HostTransfer.copyTo(array, target);
+  }
+
+  @Override
   public void copyFrom(HostTensor source) {
     HostTransfer.copyInto(source, array);
   }

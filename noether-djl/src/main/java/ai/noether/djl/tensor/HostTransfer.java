@@ -56,15 +56,40 @@ public final class HostTransfer {
    * that keeps its copy must use {@link #toHost(NDArray)}.
    */
   public static HostTensor toStagedHost(NDArray array) {
-    return toHost(array, HostTensor.MAX_CHUNK_BYTES, STAGING::allocate);
+    return toHost(array, HostTensor.MAX_CHUNK_BYTES, STAGING::allocate, true);
+  }
+
+  /**
+   * Copies {@code array}'s values as little-endian bytes into {@code target} at its position and
+   * advances it past them. While the checkpoint writer takes a snapshot on this thread, the bytes of
+   * a CPU tensor land when the snapshot is complete, copied in parallel with the rest of it
+   * ({@link SnapshotBuffers#copy}); the tensor must not change until then, which holds for a
+   * snapshot (training waits for it).
+   *
+   * @throws IllegalArgumentException if the tensor has more bytes than {@code target} has room
+   */
+  public static void copyTo(NDArray array, ByteBuffer target) {
+    long bytes = Math.multiplyExact(array.getShape().size(), DTypes.of(array.getDataType()).byteSize());
+    if (bytes > target.remaining()) {
+      throw new IllegalArgumentException("cannot copy " + describe(DTypes.of(array.getDataType()),
+          array.getShape().getShape()) + " (" + bytes + " bytes) into a buffer with room for " + target.remaining());
+    }
+    if (bytes > 0) {
+      copyOut(array, target, true);
+    }
   }
 
   /** As {@link #toHost(NDArray)}, splitting the bytes into chunks of at most {@code maxChunkBytes}. */
   static HostTensor toHost(NDArray array, int maxChunkBytes) {
-    return toHost(array, maxChunkBytes, ByteBuffer::allocateDirect);
+    return toHost(array, maxChunkBytes, ByteBuffer::allocateDirect, false);
   }
 
-  private static HostTensor toHost(NDArray array, int maxChunkBytes, java.util.function.IntFunction<ByteBuffer> allocator) {
+  /**
+   * @param deferred true when the copy of a whole CPU tensor may land when the staging pool open on
+   *     this thread closes (its source is the tensor's own memory, valid until then)
+   */
+  private static HostTensor toHost(
+      NDArray array, int maxChunkBytes, java.util.function.IntFunction<ByteBuffer> allocator, boolean deferred) {
     DType dtype = DTypes.of(array.getDataType());
     long[] shape = array.getShape().getShape();
     long elements = array.getShape().size();
@@ -72,7 +97,7 @@ public final class HostTransfer {
     if (bytes <= maxChunkBytes) {
       ByteBuffer out = allocator.apply((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
       if (bytes > 0) {
-        copyOut(array, out);
+        copyOut(array, out, deferred);
       }
       out.flip();
       return HostTensor.wrap(dtype, shape, out);
@@ -85,7 +110,9 @@ public final class HostTransfer {
       for (long from = 0; from < elements; from += perChunk) {
         long to = Math.min(elements, from + perChunk);
         ByteBuffer out = allocator.apply((int) ((to - from) * dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
-        copyOut(flat.get(new NDIndex("{}:{}", from, to)), out);
+        // Now, not deferred: the slices (and a reshaped copy of a non-contiguous tensor) are
+        // temporaries of this scope, freed when it closes.
+        copyOut(flat.get(new NDIndex("{}:{}", from, to)), out, false);
         out.flip();
         chunks.add(out);
       }
@@ -267,10 +294,21 @@ public final class HostTransfer {
     return dtype.name().toLowerCase(java.util.Locale.ROOT) + Arrays.toString(shape);
   }
 
-  private static void copyOut(NDArray source, ByteBuffer target) {
-    // PyTorch hands out a direct view of the tensor's memory (a device-to-host copy on a GPU);
-    // one bulk put copies it into the snapshot.
-    ByteBuffer view = source instanceof PtNDArray pt ? pt.toByteBuffer(true) : source.toByteBuffer();
-    target.put(view.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+  private static void copyOut(NDArray source, ByteBuffer target, boolean deferred) {
+    if (deferred && source instanceof PtNDArray pt && Device.cpu().equals(pt.getDevice())) {
+      // PyTorch hands out a direct view of a CPU tensor's own memory (no copy); the staging pool
+      // copies it with the rest of the snapshot, in parallel. (A non-contiguous tensor's view is of
+      // a contiguous copy attached to the tensor's manager, which outlives the snapshot.)
+      STAGING.copy(pt.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN), target);
+      return;
+    }
+    // On a GPU toByteBuffer first copies the tensor to a host tensor of PyTorch's (the
+    // device-to-host copy); the scope frees that host tensor once its bytes are in the target,
+    // instead of leaving it attached to the model's manager until the end of training.
+    try (NDScope scope = new NDScope()) {
+      ByteBuffer view = source instanceof PtNDArray pt ? pt.toByteBuffer(true) : source.toByteBuffer();
+      target.put(view.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+      scope.suppressNotUsedWarning();
+    }
   }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.checkpoint.StagingBuffers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -40,6 +41,53 @@ class HostTransferTest {
     assertThat(host.shape()).containsExactly(2, 3);
     assertThat(host.buffer().isDirect()).isTrue();
     assertThat(host.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
+  }
+
+  @Test
+  void stagedSnapshotsCopiedByFourThreadsHoldTheValuesOfContiguousAndTransposedTensors() {
+    NDArray plain = manager.arange(0f, 24f).reshape(4, 6);
+    NDArray transposed = manager.arange(0f, 24f).reshape(4, 6).transpose();
+    float[] expectedTransposed = transposed.duplicate().toFloatArray();
+    ByteBuffer kept = ByteBuffer.allocateDirect(24 * 4);
+    HostTensor a;
+    HostTensor b;
+    try (StagingBuffers pool = new StagingBuffers(4)) {
+      try (StagingBuffers.Scope scope = pool.open()) {
+        a = HostTransfer.toStagedHost(plain);
+        b = HostTransfer.toStagedHost(transposed);
+        HostTransfer.copyTo(plain, kept);
+      }
+      // Training goes on: the snapshot does not follow.
+      plain.addi(100f);
+      assertThat(pool.allocations()).isEqualTo(2);
+    }
+    assertThat(a.toFloatArray()).containsExactly(manager.arange(0f, 24f).toFloatArray());
+    assertThat(b.shape()).containsExactly(6, 4);
+    assertThat(b.toFloatArray()).containsExactly(expectedTransposed);
+    assertThat(kept.position()).isEqualTo(96);
+    assertThat(HostTensor.wrap(DType.FLOAT32, new long[] {24}, kept.flip()).toFloatArray())
+        .containsExactly(manager.arange(0f, 24f).toFloatArray());
+  }
+
+  @Test
+  void copyToRefusesABufferTooSmallNamingTheTensor() {
+    NDArray array = manager.zeros(new Shape(2, 3));
+    assertThatThrownBy(() -> HostTransfer.copyTo(array, ByteBuffer.allocateDirect(20)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float32[2, 3]").hasMessageContaining("20");
+  }
+
+  @Test
+  void aSnapshotOfATensorThatNeedsATemporaryHostCopyFreesIt() {
+    // A non-contiguous tensor (like a GPU tensor) is first copied into a host tensor of PyTorch's:
+    // it is freed once its bytes are in the snapshot, not kept until the model's manager closes.
+    try (NDManager owner = manager.newSubManager()) {
+      NDArray transposed = owner.arange(0f, 6f).reshape(2, 3).transpose();
+      int before = owner.getManagedArrays().size();
+      for (int i = 0; i < 5; i++) {
+        HostTransfer.toHost(transposed);
+      }
+      assertThat(owner.getManagedArrays()).hasSize(before);
+    }
   }
 
   @Test
