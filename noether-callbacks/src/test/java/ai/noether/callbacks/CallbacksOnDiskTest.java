@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
-import ai.noether.api.checkpoint.CheckpointFileKind;
-import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointKeys;
-import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.RunLayout;
-import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.callbacks.best.BestCheckpointCallback;
 import ai.noether.callbacks.best.BestCheckpointCallbackConfig;
@@ -22,17 +18,11 @@ import ai.noether.callbacks.history.HistoryPlotCallback;
 import ai.noether.callbacks.history.HistoryPlotCallbackConfig;
 import ai.noether.callbacks.stopping.EarlyStoppingCallback;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
-import ai.noether.callbacks.testing.LinearEngine;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
-import ai.noether.core.checkpoint.CheckpointLayout;
-import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
-import ai.noether.core.store.FileCheckpointStore;
-import ai.noether.core.training.ResumeState;
-import ai.noether.core.training.StopRequest;
-import ai.noether.core.training.Trainer;
 import ai.noether.core.training.TrainingResult;
+import ai.noether.testkit.TinyRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,31 +69,16 @@ class CallbacksOnDiskTest {
 
   private static TrainingResult train(Path outputDir, CheckpointTag resumeFrom, Long interruptAfter,
       List<Callback> callbacks) throws IOException {
-    LinearEngine engine = new LinearEngine(TRAIN_SIZE);
-    StopRequest stop = new StopRequest();
+    TinyRun.Builder run = TinyRun.in(outputDir).runId(TrainerRuns.STAGE.runId()).stageName(TrainerRuns.STAGE.stageName())
+        .trainSize(TRAIN_SIZE).batchSize(TrainerRuns.BATCH_SIZE).epochs(EPOCHS).resumeFrom(resumeFrom);
+    for (int i = 0; i < callbacks.size(); i++) {
+      Callback c = callbacks.get(i);
+      run.callback(c.stateKey() != null ? c.stateKey() : "callback-" + i, c);
+    }
     if (interruptAfter != null) {
-      callbacks.add(new TrainerRuns.InterruptAfter(interruptAfter, stop));
+      run.interruptAfterUpdate(interruptAfter);
     }
-    try (FileCheckpointStore store = FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build();
-        Trainer trainer = TrainerRuns.trainer(engine, store, ThFormat.encoder(), layout(outputDir).stageDir(), EPOCHS,
-            callbacks, stop)) {
-      if (resumeFrom != null) {
-        restore(trainer, engine, store, layout(outputDir), resumeFrom);
-      }
-      return trainer.run();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void restore(Trainer trainer, LinearEngine engine, FileCheckpointStore store, RunLayout layout,
-      CheckpointTag tag) throws IOException {
-    StoredCheckpoint checkpoint = store.resolve(TrainerRuns.STAGE, CheckpointSelector.of(tag));
-    Map<String, Object> model = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL)));
-    engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
-    Map<String, Object> optim = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.OPTIM)));
-    Map<String, Object> trainerTree = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.TRAINER)));
-    trainer.restore(new ResumeState(checkpoint.iteration(), trainerTree, CheckpointLayout.optimizerState(optim, "optim"),
-        (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE), TrainerRuns.STAGE + "@" + tag.token()));
+    return run.run().result();
   }
 
   private static Set<String> checkpointFiles(Path outputDir) throws IOException {

@@ -6,57 +6,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.metric.Direction;
-import ai.noether.api.spi.CallbackFactory;
 import ai.noether.callbacks.best.BestCheckpointCallbackConfig;
 import ai.noether.callbacks.checkpoint.CheckpointCallbackConfig;
 import ai.noether.callbacks.ema.EmaCallbackConfig;
 import ai.noether.callbacks.logging.LrMonitorCallbackConfig;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.stopping.FixedStopCallbackConfig;
-import ai.noether.core.config.ComponentBlock;
-import ai.noether.core.config.ConfigBinder;
+import ai.noether.testkit.ConfigBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
- * Binds YAML blocks to the config records with the framework's own binder ({@link ConfigBinder}:
- * snake_case keys, unknown keys rejected), so the keys documented for users are the keys that work.
+ * Binds YAML blocks to the config records with the framework's own loader and binder (through the
+ * testkit's {@link ConfigBinding}: snake_case keys, unknown keys rejected), so the keys documented
+ * for users are the keys that work.
  */
 class ConfigBindingTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** Binds one {@code - kind: ...} block through the factory of its kind. */
-  @SuppressWarnings("unchecked")
-  private static Object bind(String yaml) throws Exception {
-    Map<String, Object> settings = plain(YAML.readValue(yaml, Map.class));
-    String kind = (String) settings.remove("kind");
-    Map<String, CallbackFactory<?>> factories = new HashMap<>();
-    ServiceLoader.load(CallbackFactory.class).forEach(f -> factories.put(f.kind(), f));
-    return ConfigBinder.bind(ComponentBlock.of("trainer.callbacks[0]", kind, settings),
-        factories.get(kind).configType(), "callback '" + kind + "'");
-  }
-
-  /** The YAML tree with integers as longs, as the framework's loader produces it. */
-  @SuppressWarnings("unchecked")
-  private static <T> T plain(T tree) {
-    if (tree instanceof Integer i) {
-      return (T) Long.valueOf(i);
-    }
-    if (tree instanceof Map<?, ?> m) {
-      Map<String, Object> out = new java.util.LinkedHashMap<>();
-      m.forEach((k, v) -> out.put((String) k, plain(v)));
-      return (T) out;
-    }
-    if (tree instanceof List<?> l) {
-      return (T) new java.util.ArrayList<>(l.stream().map(ConfigBindingTest::plain).toList());
-    }
-    return tree;
+  /**
+   * Binds one block ({@code kind: ...} first, then its keys) as {@code trainer.callbacks[0]} of a
+   * configuration file, through the loader and the registry, as a run binds it.
+   */
+  private static Object bind(String yaml) {
+    List<String> lines = new ArrayList<>(List.of(yaml.replaceFirst("^---\\s*\n", "").strip().split("\n")));
+    String kind = lines.remove(0);
+    assertThat(kind).startsWith("kind: ");
+    return ConfigBinding.callback(kind.substring("kind: ".length()), lines.toArray(String[]::new));
   }
 
   @Test

@@ -27,4 +27,23 @@ public interface RunSeeds {
    * Distinct arguments give independent-looking seeds.
    */
   long derive(long stream, long index);
+
+  /**
+   * Mixes three values into a seed with SplitMix64's finaliser: distinct inputs give
+   * independent-looking seeds. Every seed above is built from it; a plugin mixes further streams from
+   * one of them (an engine's per-parameter streams: {@code mix(forInitialization(0), hash(path), 0)}).
+   *
+   * <p><b>Note:</b> the function is fixed forever: initial weights and the random draws of every run
+   * depend on it, and a resumed run must draw what the uninterrupted one would have.
+   */
+  static long mix(long a, long b, long c) {
+    return splitMix(splitMix(splitMix(a) ^ b) ^ c);
+  }
+
+  private static long splitMix(long z) {
+    z += 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
 }

@@ -151,7 +151,7 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       return;
     }
     List<ModelSnapshot> models = models(context);
-    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.core.training.MetricFormat.format(value),
+    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.api.metric.MetricFormat.format(value),
         context.iteration(), bestTag());
     context.checkpoints().saveModels(bestTag(), models);
     for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {

@@ -3,9 +3,10 @@ package ai.noether.callbacks.history;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.callbacks.internal.IntervalTrigger;
-import ai.noether.core.history.MetricHistory;
+import ai.noether.api.logger.HistoryPlotter;
+import ai.noether.api.logger.StageHistory;
+import ai.noether.api.spi.FrameworkServices;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renders {@link HistoryPlots} from the stage's {@code history.jsonl} into
- * {@code <stage_dir>/plots/} at the end of training and, if configured, at an interval. The
+ * Renders the framework's {@link HistoryPlotter} plots (those of {@code noether plot}) from the
+ * stage's {@code history.jsonl} into {@code <stage_dir>/plots/} at the end of training and, if configured, at an interval. The
  * trainer rewrites the history on resume, so plots of a resumed stage cover the whole stage with
  * the resume points marked.
  *
@@ -25,10 +26,18 @@ public final class HistoryPlotCallback implements Callback {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryPlotCallback.class);
 
   private final IntervalTrigger trigger;
+  private final HistoryPlotter plotter;
 
+  /** Draws with the framework's plotter ({@link FrameworkServices}). */
   public HistoryPlotCallback(HistoryPlotCallbackConfig config) {
+    this(config, FrameworkServices.get(HistoryPlotter.class));
+  }
+
+  /** Draws with {@code plotter}. */
+  public HistoryPlotCallback(HistoryPlotCallbackConfig config, HistoryPlotter plotter) {
     Objects.requireNonNull(config, "config");
     this.trigger = config.interval() == null ? null : IntervalTrigger.of(config.interval());
+    this.plotter = Objects.requireNonNull(plotter, "plotter");
   }
 
   @Override
@@ -53,15 +62,12 @@ public final class HistoryPlotCallback implements Callback {
     }
   }
 
-  private static List<Path> render(TrainingContext context) {
-    Path history = context.workDir().resolve(MetricHistory.FILE_NAME);
-    if (!Files.exists(history)) {
-      return List.of();
-    }
+  private List<Path> render(TrainingContext context) {
     try {
-      return HistoryPlots.render(history, context.workDir().resolve(HistoryPlots.DEFAULT_DIR));
+      return plotter.render(context.workDir());
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.warn("could not render the history plots of {}: {}", history, e.toString());
+      LOG.warn("could not render the history plots of {}: {}", context.workDir().resolve(StageHistory.FILE_NAME),
+          e.toString());
       return List.of();
     }
   }

@@ -1,8 +1,8 @@
 /**
- * Plots of a stage's metric history: {@link ai.noether.core.history.HistoryFile} (core's one reader
- * of it) reads the {@code history.jsonl} the trainer keeps in the stage directory,
- * {@link ai.noether.callbacks.history.HistoryPlots} renders it as PNG charts (headless), and
- * {@code kind: history} ({@link ai.noether.callbacks.history.HistoryPlotCallback}) renders them at
- * the end of training and optionally every N epochs, updates, samples or minutes.
+ * {@code kind: history} ({@link ai.noether.callbacks.history.HistoryPlotCallback}): renders the
+ * plots of a stage's metric history at the end of training and optionally every N epochs, updates,
+ * samples or minutes, through the api's {@link ai.noether.api.logger.HistoryPlotter} (core draws
+ * them as {@code noether plot} does, from the {@code history.jsonl} the trainer keeps in the stage
+ * directory).
  */
 package ai.noether.callbacks.history;

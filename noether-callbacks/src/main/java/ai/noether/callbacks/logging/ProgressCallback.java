@@ -5,8 +5,8 @@ import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.metric.MetricKeys;
 import ai.noether.callbacks.internal.IntervalTrigger;
-import ai.noether.core.cli.StatusLine;
-import ai.noether.core.cli.Terminals;
+import ai.noether.api.logger.Terminal;
+import ai.noether.api.spi.FrameworkServices;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +38,17 @@ public final class ProgressCallback implements Callback {
   private long lastDrawNanos;
   private boolean drawn;
   /** The command line's status line, which log lines clear before they print; null outside it. */
-  private StatusLine status;
+  private Terminal.Status status;
 
+  /** Draws on the terminal of this process ({@link FrameworkServices}'s {@link Terminal}). */
   public ProgressCallback(ProgressCallbackConfig config) {
-    this(config, StatusLine.current() != null ? null : interactiveTerminal(), LOG::info, System::nanoTime);
-    this.status = StatusLine.current();
+    this(config, FrameworkServices.find(Terminal.class).orElse(NO_TERMINAL));
+  }
+
+  /** Draws on {@code terminal}'s status line when it has one, else on its console when it is interactive. */
+  public ProgressCallback(ProgressCallbackConfig config, Terminal terminal) {
+    this(config, terminal.statusLine().isPresent() ? null : interactiveTerminal(terminal), LOG::info, System::nanoTime);
+    this.status = terminal.statusLine().orElse(null);
   }
 
   /**
@@ -56,15 +62,28 @@ public final class ProgressCallback implements Callback {
   }
 
   /** Draws on {@code status} (tests; the command line's is found by the public constructor). */
-  ProgressCallback(ProgressCallbackConfig config, StatusLine status, LongSupplier nanoClock) {
+  ProgressCallback(ProgressCallbackConfig config, Terminal.Status status, LongSupplier nanoClock) {
     this(config, null, LOG::info, nanoClock);
     this.status = Objects.requireNonNull(status, "status");
   }
 
   /** The console's writer when standard output is an interactive terminal, else null. */
-  private static PrintWriter interactiveTerminal() {
-    return Terminals.isInteractive() ? System.console().writer() : null;
+  private static PrintWriter interactiveTerminal(Terminal terminal) {
+    return terminal.isInteractive() ? System.console().writer() : null;
   }
+
+  /** Without the framework on the class path: no terminal to draw on, log lines only. */
+  private static final Terminal NO_TERMINAL = new Terminal() {
+    @Override
+    public boolean isInteractive() {
+      return false;
+    }
+
+    @Override
+    public java.util.Optional<Status> statusLine() {
+      return java.util.Optional.empty();
+    }
+  };
 
   private boolean onTerminal() {
     return status != null || terminal != null;

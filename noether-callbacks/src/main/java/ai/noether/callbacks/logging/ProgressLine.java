@@ -20,7 +20,7 @@ final class ProgressLine {
       sb.append('/').append(totalUpdates).append(' ').append(Math.round(100.0 * fraction(it, totalUpdates))).append('%');
     }
     if (loss != null) {
-      sb.append(" | loss ").append(ai.noether.core.training.MetricFormat.format(loss));
+      sb.append(" | loss ").append(ai.noether.api.metric.MetricFormat.format(loss));
     }
     if (updatesPerSecond > 0 && Double.isFinite(updatesPerSecond)) {
       sb.append(" | ").append(String.format(Locale.ROOT, updatesPerSecond >= 10 ? "%.0f" : "%.2f", updatesPerSecond))

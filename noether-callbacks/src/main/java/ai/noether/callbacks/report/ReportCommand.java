@@ -6,25 +6,22 @@ import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
-import ai.noether.api.logger.LoggedMetrics;
-import ai.noether.api.logger.ResumePoint;
-import ai.noether.core.cli.NoetherCli;
-import ai.noether.core.cli.StoreArguments;
-import ai.noether.core.config.RunConfigLoader;
-import ai.noether.core.history.HistoryFile;
-import ai.noether.core.history.MetricHistory;
+import ai.noether.api.cli.CommandContext;
+import ai.noether.api.cli.ExitCodes;
+import ai.noether.api.logger.HistoryReader;
+import ai.noether.api.logger.StageHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,7 +40,8 @@ import picocli.CommandLine.Spec;
         + " checkpoints, resumes) to <stage>/report.html."})
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand NoetherCli parent;
+  private final CommandContext cli;
+  private final HistoryReader historyReader;
 
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to report on")
   String runId;
@@ -51,13 +49,22 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--stage", paramLabel = "STAGE", description = "report only this stage")
   String stage;
 
-  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = CommandContext.DEFAULT_OUTPUT_DIR,
       description = "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
   String outputDir;
 
   @Option(names = "--to", paramLabel = "DIR",
       description = "write <stage>.html files into DIR instead of report.html in each stage directory")
   Path to;
+
+  /**
+   * @param cli the command line's working directory and stores
+   * @param historyReader reads each stage's {@code history.jsonl}
+   */
+  public ReportCommand(CommandContext cli, HistoryReader historyReader) {
+    this.cli = Objects.requireNonNull(cli, "cli");
+    this.historyReader = Objects.requireNonNull(historyReader, "historyReader");
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -66,13 +73,13 @@ public final class ReportCommand implements Callable<Integer> {
     Names.requireRunId(runId);
     // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
     // this machine's work directory for a store elsewhere; checkpoints come from the store itself.
-    StoreLocation location = StoreArguments.location(parent, outputDir);
+    StoreLocation location = cli.storeLocation(outputDir);
     Path root = location.workDir(workingDir()).toAbsolutePath().normalize();
     Path runDir = root.resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println("noether report: run '" + runId + "' does not exist in " + root + "; runs there: "
           + describe(subdirectories(root)));
-      return NoetherCli.USAGE;
+      return ExitCodes.USAGE;
     }
     List<String> stages;
     if (stage != null) {
@@ -80,38 +87,38 @@ public final class ReportCommand implements Callable<Integer> {
       stages = List.of(stage);
     } else {
       stages = subdirectories(runDir).stream()
-          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(MetricHistory.FILE_NAME))).toList();
+          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(StageHistory.FILE_NAME))).toList();
       if (stages.isEmpty()) {
-        err.println("noether report: no stage of run '" + runId + "' has a " + MetricHistory.FILE_NAME
+        err.println("noether report: no stage of run '" + runId + "' has a " + StageHistory.FILE_NAME
             + " yet; it appears once training has logged a metric. Stages: " + describe(subdirectories(runDir)));
-        return NoetherCli.USAGE;
+        return ExitCodes.USAGE;
       }
     }
-    try (CheckpointStore store = StoreArguments.open(parent, location)) {
+    try (CheckpointStore store = cli.openStore(location)) {
       for (String s : stages) {
-        Path history = runDir.resolve(s).resolve(MetricHistory.FILE_NAME);
+        Path history = runDir.resolve(s).resolve(StageHistory.FILE_NAME);
         if (!Files.isRegularFile(history)) {
           err.println("noether report: " + history + " does not exist; stages of run '" + runId + "' with a history: "
               + describe(subdirectories(runDir).stream()
-                  .filter(d -> Files.isRegularFile(runDir.resolve(d).resolve(MetricHistory.FILE_NAME))).toList()));
-          return NoetherCli.USAGE;
+                  .filter(d -> Files.isRegularFile(runDir.resolve(d).resolve(StageHistory.FILE_NAME))).toList()));
+          return ExitCodes.USAGE;
         }
         StageId id = new StageId(runId, s);
-        RunReport report = read(id, history, store);
+        RunReport report = read(id, history, store, historyReader);
         Path file = to == null ? runDir.resolve(s).resolve(HtmlReportLoggerConfig.DEFAULT_FILE_NAME)
             : workingDir().resolve(to).toAbsolutePath().resolve(s + ".html");
         HtmlReportLogger.write(report, file);
         out.println(file);
       }
     }
-    return NoetherCli.OK;
+    return ExitCodes.OK;
   }
 
   /** The report of a stage from its history file and the store's listing. */
-  static RunReport read(StageId stage, Path history, CheckpointStore store) throws IOException {
-    HistoryFile file;
+  static RunReport read(StageId stage, Path history, CheckpointStore store, HistoryReader reader) throws IOException {
+    StageHistory file;
     try {
-      file = HistoryFile.read(history);
+      file = reader.read(history);
     } catch (IllegalArgumentException e) {
       throw new IOException("noether report: " + e.getMessage(), e);
     }
@@ -121,10 +128,7 @@ public final class ReportCommand implements Callable<Integer> {
     } catch (CheckpointNotFoundException e) {
       checkpoints = List.of();
     }
-    return new RunReport(stage,
-        file.events().stream().map(e -> new LoggedMetrics(e.iteration(), e.metrics())).toList(),
-        file.resumes().stream().map(r -> new ResumePoint(r.iteration(), r.source())).toList(),
-        checkpoints);
+    return new RunReport(stage, file.metrics(), file.resumes(), checkpoints);
   }
 
   private static List<String> subdirectories(Path dir) throws IOException {
@@ -143,6 +147,6 @@ public final class ReportCommand implements Callable<Integer> {
 
   /** Relative paths are resolved against the command line's working directory. */
   private Path workingDir() {
-    return parent.workingDir();
+    return cli.workingDir();
   }
 }

@@ -11,7 +11,7 @@ import ai.noether.api.data.Dataset;
 import ai.noether.api.model.Model;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.train.TrainingStep;
-import ai.noether.core.training.MetricFormat;
+import ai.noether.api.metric.MetricFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

@@ -12,12 +12,12 @@ import ai.noether.api.metric.MetricDirections;
 import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.callbacks.testing.StateTrees;
-import ai.noether.callbacks.testing.TestContext;
-import ai.noether.callbacks.testing.TestModel;
-import ai.noether.callbacks.testing.TestTensor;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
+import ai.noether.testkit.RecordingTrainingContext;
+import ai.noether.testkit.TestModel;
+import ai.noether.testkit.TestTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ class BestCheckpointCallbackTest {
    * Feeds {@code values} as evaluations at updates {@code first, first+1, ...}; before each, the
    * model's weight is set to the update number so that a saved file tells when it was taken.
    */
-  private static void evaluate(BestCheckpointCallback callback, TestContext context, TestModel model, String key,
+  private static void evaluate(BestCheckpointCallback callback, RecordingTrainingContext context, TestModel model, String key,
       int first, double... values) {
     for (int i = 0; i < values.length; i++) {
       int update = first + i;
@@ -45,18 +45,18 @@ class BestCheckpointCallbackTest {
   }
 
   /** The update each save of {@code tag} was taken at, in save order. */
-  private static List<Integer> savedUpdates(TestContext context, CheckpointTag tag) {
+  private static List<Integer> savedUpdates(RecordingTrainingContext context, CheckpointTag tag) {
     List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < context.writer.modelSaveOrder.size(); i++) {
-      if (context.writer.modelSaveOrder.get(i).equals(tag)) {
+    for (int i = 0; i < context.writer().modelSaveOrder().size(); i++) {
+      if (context.writer().modelSaveOrder().get(i).equals(tag)) {
         out.add(i);
       }
     }
     return out;
   }
 
-  private static float savedWeight(TestContext context, CheckpointTag tag) {
-    List<ModelSnapshot> files = context.writer.modelSaves.get(tag);
+  private static float savedWeight(RecordingTrainingContext context, CheckpointTag tag) {
+    List<ModelSnapshot> files = context.writer().modelSaves().get(tag);
     assertThat(files).extracting(ModelSnapshot::modelName).containsExactly("mlp");
     assertThat(files.get(0).modelInfo()).isNull();
     return files.get(0).stateDict().get("w").toFloatArray()[0];
@@ -64,35 +64,35 @@ class BestCheckpointCallbackTest {
 
   @Test
   void aLossIsMinimisedAndEachNewBestReplacesTheBestModelFiles() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
 
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 0.9, 0.7, 0.75);
 
     CheckpointTag tag = CheckpointTag.best("loss/valid/total");
     assertThat(tag.token()).isEqualTo("best.loss~valid~total");
-    assertThat(context.writer.modelSaveOrder).containsExactly(tag, tag, tag);
+    assertThat(context.writer().modelSaveOrder()).containsExactly(tag, tag, tag);
     assertThat(savedWeight(context, tag)).isEqualTo(4f);
     assertThat(callback.best()).isEqualTo(0.7);
-    assertThat(context.writer.deletes).isEmpty();
+    assertThat(context.writer().deletes()).isEmpty();
   }
 
   @Test
   void anAccuracyIsMaximisedAsTheStepDeclaresIt() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallbackConfig config = BestCheckpointCallbackConfig.of("accuracy/valid");
     BestCheckpointCallback callback =
         new BestCheckpointCallback(config, config.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER)));
 
     evaluate(callback, context, model, "accuracy/valid", 1, 0.5, 0.7, 0.6, 0.8, 0.79);
 
-    assertThat(context.writer.modelSaveOrder).hasSize(3);
+    assertThat(context.writer().modelSaveOrder()).hasSize(3);
     assertThat(savedWeight(context, CheckpointTag.best("accuracy/valid"))).isEqualTo(4f);
   }
 
   @Test
   void anExplicitModeOverridesTheName() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", "max", null, null));
 
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 1.2);
@@ -102,19 +102,19 @@ class BestCheckpointCallbackTest {
 
   @Test
   void nanNeverCountsAsANewBestAndOtherMetricsAreIgnored() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
 
     evaluate(callback, context, model, "loss/valid/total", 1, Double.NaN, 2.0, Double.NaN);
     evaluate(callback, context, model, "loss/train/total", 4, 0.1);
 
-    assertThat(context.writer.modelSaveOrder).hasSize(1);
+    assertThat(context.writer().modelSaveOrder()).hasSize(1);
     assertThat(savedWeight(context, CheckpointTag.best("loss/valid/total"))).isEqualTo(2f);
   }
 
   @Test
   void aToleranceCheckpointFollowsTheBestUntilNValuesInARowFailToImprove() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = new BestCheckpointCallback(
         new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2, 1), null));
 
@@ -129,30 +129,30 @@ class BestCheckpointCallbackTest {
     assertThat(savedWeight(context, callback.toleranceTag(2))).isEqualTo(4f);
     assertThat(savedUpdates(context, callback.toleranceTag(2))).hasSize(3);
     assertThat(savedWeight(context, callback.bestTag())).isEqualTo(7f);
-    assertThat(context.writer.deletes).isEmpty();
+    assertThat(context.writer().deletes()).isEmpty();
   }
 
   @Test
   void aCallbackRestoredFromTheStateMidRunSavesExactlyWhatTheUninterruptedOneSaves() {
     BestCheckpointCallbackConfig config = new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1, 3), null);
     double[] values = {1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.87, 0.7, 0.71, 0.6};
-    TestContext uninterrupted = new TestContext(dir, model);
+    RecordingTrainingContext uninterrupted = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback a = new BestCheckpointCallback(config);
     evaluate(a, uninterrupted, model, "loss/valid/total", 1, values);
 
-    TestContext before = new TestContext(dir, model);
+    RecordingTrainingContext before = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback b = new BestCheckpointCallback(config);
     evaluate(b, before, model, "loss/valid/total", 1, java.util.Arrays.copyOfRange(values, 0, 5));
     Map<String, Object> saved = StateTrees.roundTrip(b.state());
-    TestContext after = new TestContext(dir, model);
+    RecordingTrainingContext after = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback c = new BestCheckpointCallback(config);
     c.loadState(saved);
     evaluate(c, after, model, "loss/valid/total", 6, java.util.Arrays.copyOfRange(values, 5, values.length));
 
-    List<CheckpointTag> acrossResume = new ArrayList<>(before.writer.modelSaveOrder);
-    acrossResume.addAll(after.writer.modelSaveOrder);
-    assertThat(acrossResume).containsExactlyElementsOf(uninterrupted.writer.modelSaveOrder);
-    for (CheckpointTag tag : after.writer.modelSaves.keySet()) {
+    List<CheckpointTag> acrossResume = new ArrayList<>(before.writer().modelSaveOrder());
+    acrossResume.addAll(after.writer().modelSaveOrder());
+    assertThat(acrossResume).containsExactlyElementsOf(uninterrupted.writer().modelSaveOrder());
+    for (CheckpointTag tag : after.writer().modelSaves().keySet()) {
       assertThat(savedWeight(after, tag)).as(tag.token()).isEqualTo(savedWeight(uninterrupted, tag));
     }
     assertThat(c.state()).isEqualTo(a.state());
@@ -184,7 +184,7 @@ class BestCheckpointCallbackTest {
   @Test
   void aLowerIsBetterNasaScoreKeepsTheLowestScoringModel() {
     // The name says "score"; inferring from it used to keep the worst model (80 at update 3).
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = viaRegistry(Map.of("metric_key", "nasa_score/valid/rul"),
         Map.of("loss", Direction.LOWER_IS_BETTER, "nasa_score", Direction.LOWER_IS_BETTER));
 
@@ -196,7 +196,7 @@ class BestCheckpointCallbackTest {
 
   @Test
   void anExplicitModeWinsOverTheStepsDeclaration() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = viaRegistry(Map.of("metric_key", "nasa_score/valid/rul", "mode", "max"),
         Map.of("nasa_score", Direction.LOWER_IS_BETTER));
 
@@ -225,39 +225,39 @@ class BestCheckpointCallbackTest {
 
   @Test
   void saveTopKKeepsTheKBestAndDeletesOnlyTheTagsThatDropOut() {
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback callback = topK(2);
 
     evaluate(callback, context, model, "loss/valid/total", 1, 5, 3, 4, 1, 2, 9);
 
-    assertThat(context.writer.deletes).containsExactly(top(1), top(3), top(2));
+    assertThat(context.writer().deletes()).containsExactly(top(1), top(3), top(2));
     assertThat(callback.topK()).containsExactly(new TrainingIteration(0, 4, 40), new TrainingIteration(0, 5, 50));
     assertThat(savedWeight(context, top(4))).isEqualTo(4f);
     assertThat(savedWeight(context, top(5))).isEqualTo(5f);
     assertThat(savedWeight(context, CheckpointTag.best("loss/valid/total"))).isEqualTo(4f);
-    assertThat(context.writer.modelSaves).doesNotContainKey(top(6));
+    assertThat(context.writer().modelSaves()).doesNotContainKey(top(6));
     assertThat(top(4).token()).isEqualTo("best.loss~valid~total.E0_U4_S40");
   }
 
   @Test
   void saveTopKContinuesAcrossAResumeAsIfUninterrupted() {
     double[] values = {5, 3, 4, 1, 2, 0.5, 6, 0.7};
-    TestContext straight = new TestContext(dir, model);
+    RecordingTrainingContext straight = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback a = topK(3);
     evaluate(a, straight, model, "loss/valid/total", 1, values);
 
-    TestContext before = new TestContext(dir, model);
+    RecordingTrainingContext before = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback b = topK(3);
     evaluate(b, before, model, "loss/valid/total", 1, java.util.Arrays.copyOfRange(values, 0, 4));
     Map<String, Object> saved = StateTrees.roundTrip(b.state());
     BestCheckpointCallback c = topK(3);
     c.loadState(saved);
-    TestContext after = new TestContext(dir, model);
+    RecordingTrainingContext after = RecordingTrainingContext.of(dir, model);
     evaluate(c, after, model, "loss/valid/total", 5, java.util.Arrays.copyOfRange(values, 4, values.length));
 
-    List<CheckpointTag> deletes = new ArrayList<>(before.writer.deletes);
-    deletes.addAll(after.writer.deletes);
-    assertThat(deletes).isEqualTo(straight.writer.deletes);
+    List<CheckpointTag> deletes = new ArrayList<>(before.writer().deletes());
+    deletes.addAll(after.writer().deletes());
+    assertThat(deletes).isEqualTo(straight.writer().deletes());
     assertThat(c.topK()).isEqualTo(a.topK());
     assertThat(c.state()).isEqualTo(a.state());
   }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
 import ai.noether.callbacks.testing.StateTrees;
-import ai.noether.callbacks.testing.TestContext;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +26,9 @@ class BestMetricCallbackTest {
 
   @Test
   void logsEachOtherMetricAsItWasWhenTheSourceWasBest() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     BestMetricCallback callback = new BestMetricCallback(new BestMetricCallbackConfig("loss/valid/total", null, null));
-    context.listeners.add(callback);
+    context.addListener(callback);
 
     context.log(evaluation(0.5, 0.80));
     context.log(evaluation(0.6, 0.90));
@@ -42,11 +42,11 @@ class BestMetricCallbackTest {
 
   @Test
   void configuredTargetsAreReadFromTheLatestValues() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     BestMetricCallback callback = new BestMetricCallback(
         new BestMetricCallbackConfig("accuracy/valid", List.of("loss/train/total", "missing/key"), null),
         Direction.HIGHER_IS_BETTER);
-    context.listeners.add(callback);
+    context.addListener(callback);
 
     context.log(Map.of("loss/train/total", 0.3));
     context.log(evaluation(0.5, 0.9));
@@ -59,16 +59,16 @@ class BestMetricCallbackTest {
   @Test
   void aCallbackRestoredFromTheStateReportsTheBestOfTheWholeRun() {
     BestMetricCallbackConfig config = new BestMetricCallbackConfig("loss/valid/total", null, null);
-    TestContext first = new TestContext(dir);
+    RecordingTrainingContext first = RecordingTrainingContext.of(dir);
     BestMetricCallback a = new BestMetricCallback(config);
-    first.listeners.add(a);
+    first.addListener(a);
     first.log(evaluation(0.5, 0.80));
     first.log(evaluation(0.6, 0.90));
 
-    TestContext resumed = new TestContext(dir);
+    RecordingTrainingContext resumed = RecordingTrainingContext.of(dir);
     BestMetricCallback b = new BestMetricCallback(config);
     b.loadState(StateTrees.roundTrip(a.state()));
-    resumed.listeners.add(b);
+    resumed.addListener(b);
     resumed.log(evaluation(0.7, 0.95));
 
     assertThat(resumed.metrics()).containsEntry("accuracy/valid/at_best/loss/valid/total", 0.80);

@@ -7,9 +7,9 @@ import ai.noether.api.callback.Interval;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.callbacks.testing.StateTrees;
-import ai.noether.callbacks.testing.TestContext;
-import ai.noether.callbacks.testing.TestModel;
-import ai.noether.callbacks.testing.TestTensor;
+import ai.noether.testkit.RecordingTrainingContext;
+import ai.noether.testkit.TestModel;
+import ai.noether.testkit.TestTensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +24,8 @@ class CheckpointCallbackTest {
 
   @TempDir Path dir;
 
-  private TestContext context() {
-    return new TestContext(dir, new TestModel("mlp").with("w", TestTensor.floats(1f)));
+  private RecordingTrainingContext context() {
+    return RecordingTrainingContext.of(dir, new TestModel("mlp").with("w", TestTensor.floats(1f)));
   }
 
   private static TrainingIteration after(long update) {
@@ -33,7 +33,7 @@ class CheckpointCallbackTest {
   }
 
   /** Runs updates {@code from+1..to}, calling afterUpdate as the trainer does. */
-  private static void train(CheckpointCallback callback, TestContext context, long from, long to) {
+  private static void train(CheckpointCallback callback, RecordingTrainingContext context, long from, long to) {
     for (long u = from + 1; u <= to; u++) {
       context.at(after(u));
       callback.afterUpdate(context);
@@ -46,46 +46,46 @@ class CheckpointCallbackTest {
 
   @Test
   void savesAResumableCheckpointAtEveryNthEpochWithOptimizerAndLatest() {
-    TestContext context = context();
+    RecordingTrainingContext context = context();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(2)));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 20);
 
-    assertThat(context.writer.resumableSaves).containsExactly(after(8), after(16));
-    assertThat(context.writer.optimizerFlags).containsOnly(true);
-    assertThat(context.writer.latestFlags).containsOnly(true);
+    assertThat(context.writer().resumableSaves()).containsExactly(after(8), after(16));
+    assertThat(context.writer().optimizerFlags()).containsOnly(true);
+    assertThat(context.writer().latestFlags()).containsOnly(true);
   }
 
   @Test
   void saveOptimAndSaveLatestCanBeTurnedOff() {
-    TestContext context = context();
+    RecordingTrainingContext context = context();
     CheckpointCallback callback = new CheckpointCallback(new CheckpointCallbackConfig(null, 5L, null, null, false, false, null));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 10);
 
-    assertThat(context.writer.resumableSaves).containsExactly(after(5), after(10));
-    assertThat(context.writer.optimizerFlags).containsOnly(false);
-    assertThat(context.writer.latestFlags).containsOnly(false);
+    assertThat(context.writer().resumableSaves()).containsExactly(after(5), after(10));
+    assertThat(context.writer().optimizerFlags()).containsOnly(false);
+    assertThat(context.writer().latestFlags()).containsOnly(false);
   }
 
   @Test
   void aSampleIntervalFiresWhenTheSampleCounterCrossesAMultiple() {
-    TestContext context = context();
+    RecordingTrainingContext context = context();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.samples(20)));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 8);
 
     // Samples after each update: 8 16 24 32 40 48 56 64; 20, 40 and 60 are crossed at 24, 40 and 64.
-    assertThat(context.writer.resumableSaves).containsExactly(after(3), after(5), after(8));
+    assertThat(context.writer().resumableSaves()).containsExactly(after(3), after(5), after(8));
   }
 
   @Test
   void aMinuteIntervalFiresOnTheClock() {
     AtomicLong nanos = new AtomicLong();
-    TestContext context = context();
+    RecordingTrainingContext context = context();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.minutes(10)), nanos::get);
     callback.beforeTraining(context);
 
@@ -95,96 +95,96 @@ class CheckpointCallbackTest {
       callback.afterUpdate(context);
     }
 
-    assertThat(context.writer.resumableSaves).containsExactly(after(10), after(20), after(30));
+    assertThat(context.writer().resumableSaves()).containsExactly(after(10), after(20), after(30));
   }
 
   @Test
   void keepLastDeletesOnlyThisCallbacksOlderPeriodicCheckpoints() {
-    TestContext context = context();
+    RecordingTrainingContext context = context();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(2)).withKeepLast(2));
-    context.writer.saveModels(CheckpointTag.best("loss/valid/total"), List.of());
-    context.writer.onDisk.add(CheckpointTag.emergency(after(3), "signal"));
-    context.writer.onDisk.add(CheckpointTag.LATEST);
+    context.writer().saveModels(CheckpointTag.best("loss/valid/total"), List.of());
+    context.writer().existing(CheckpointTag.emergency(after(3), "signal"));
+    context.writer().existing(CheckpointTag.LATEST);
     callback.beforeTraining(context);
 
     train(callback, context, 0, 10);
     callback.afterTraining(context);
 
-    assertThat(context.writer.deletes).containsExactly(tagAfter(2), tagAfter(4), tagAfter(6));
-    assertThat(context.writer.onDisk).containsExactlyInAnyOrder(CheckpointTag.best("loss/valid/total"),
+    assertThat(context.writer().deletes()).containsExactly(tagAfter(2), tagAfter(4), tagAfter(6));
+    assertThat(context.writer().onDisk()).containsExactlyInAnyOrder(CheckpointTag.best("loss/valid/total"),
         CheckpointTag.emergency(after(3), "signal"), CheckpointTag.LATEST, tagAfter(8), tagAfter(10));
     assertThat(callback.keptCheckpoints()).containsExactly(tagAfter(8), tagAfter(10));
   }
 
   @Test
   void olderCheckpointsAreDeletedOnlyAfterTheNewerOneIsCommitted() {
-    TestContext context = context();
-    context.writer.holdSaves();
+    RecordingTrainingContext context = context();
+    context.writer().holdSaves();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(1)).withKeepLast(1));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 1);
-    context.writer.completeOldest();
+    context.writer().completeOldest();
     train(callback, context, 1, 2);
     train(callback, context, 2, 3);
 
-    assertThat(context.writer.deletes).as("U2 is still being written").isEmpty();
+    assertThat(context.writer().deletes()).as("U2 is still being written").isEmpty();
 
-    context.writer.completeOldest();
-    context.writer.completeOldest();
+    context.writer().completeOldest();
+    context.writer().completeOldest();
     train(callback, context, 3, 4);
 
-    assertThat(context.writer.deletes).containsExactly(tagAfter(1), tagAfter(2));
+    assertThat(context.writer().deletes()).containsExactly(tagAfter(1), tagAfter(2));
   }
 
   @Test
   void aFailedSaveIsForgottenAndTheOlderCheckpointIsKeptInItsPlace() {
-    TestContext context = context();
-    context.writer.holdSaves();
+    RecordingTrainingContext context = context();
+    context.writer().holdSaves();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(1)).withKeepLast(1));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 1);
-    context.writer.completeOldest();
+    context.writer().completeOldest();
     train(callback, context, 1, 2);
-    context.writer.failOldest();
+    context.writer().failOldest();
     context.at(after(2));
     callback.afterTraining(context);
 
-    assertThat(context.writer.deletes).isEmpty();
+    assertThat(context.writer().deletes()).isEmpty();
     assertThat(callback.keptCheckpoints()).containsExactly(tagAfter(1));
   }
 
   @Test
   void retentionContinuesAfterARestoreFromTheState() {
     CheckpointCallbackConfig config = CheckpointCallbackConfig.every(Interval.updates(2)).withKeepLast(2);
-    TestContext uninterrupted = context();
+    RecordingTrainingContext uninterrupted = context();
     CheckpointCallback a = new CheckpointCallback(config);
     a.beforeTraining(uninterrupted);
     train(a, uninterrupted, 0, 16);
 
-    TestContext first = context();
+    RecordingTrainingContext first = context();
     CheckpointCallback b = new CheckpointCallback(config);
     b.beforeTraining(first);
     train(b, first, 0, 7);
     Map<String, Object> saved = StateTrees.roundTrip(b.state());
 
-    TestContext resumed = context().at(after(7));
+    RecordingTrainingContext resumed = context().at(after(7));
     CheckpointCallback c = new CheckpointCallback(config);
     c.loadState(saved);
     c.beforeTraining(resumed);
     train(c, resumed, 7, 16);
 
-    List<CheckpointTag> deletedAcrossTheResume = new java.util.ArrayList<>(first.writer.deletes);
-    deletedAcrossTheResume.addAll(resumed.writer.deletes);
-    assertThat(deletedAcrossTheResume).containsExactlyElementsOf(uninterrupted.writer.deletes);
+    List<CheckpointTag> deletedAcrossTheResume = new java.util.ArrayList<>(first.writer().deletes());
+    deletedAcrossTheResume.addAll(resumed.writer().deletes());
+    assertThat(deletedAcrossTheResume).containsExactlyElementsOf(uninterrupted.writer().deletes());
     assertThat(c.keptCheckpoints()).containsExactly(tagAfter(14), tagAfter(16));
     assertThat(c.state()).isEqualTo(a.state());
   }
 
   @Test
   void theStateListsTheKeptTagsAndUsesAStableKey() {
-    TestContext context = context();
+    RecordingTrainingContext context = context();
     CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(1)).withKeepLast(3));
     callback.beforeTraining(context);
     train(callback, context, 0, 8);

@@ -10,9 +10,9 @@ import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.callbacks.testing.StateTrees;
-import ai.noether.callbacks.testing.TestContext;
-import ai.noether.callbacks.testing.TestModel;
-import ai.noether.callbacks.testing.TestTensor;
+import ai.noether.testkit.RecordingTrainingContext;
+import ai.noether.testkit.TestModel;
+import ai.noether.testkit.TestTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ class EmaCallbackTest {
   }
 
   /** Drives {@code ema} through updates {@code from+1..to} of {@link #weightsAfter}. */
-  private static void train(EmaCallback ema, TestContext context, TestModel model, float[][] weights, int from, int to) {
+  private static void train(EmaCallback ema, RecordingTrainingContext context, TestModel model, float[][] weights, int from, int to) {
     for (int u = from + 1; u <= to; u++) {
       model.tensor("layer.weight").set(weights[u]);
       model.tensor("norm.num_batches_tracked").set((long) u);
@@ -55,7 +55,7 @@ class EmaCallbackTest {
     }
   }
 
-  private static float[] shadow(EmaCallback ema, TestContext context, String info, String path) {
+  private static float[] shadow(EmaCallback ema, RecordingTrainingContext context, String info, String path) {
     return ema.checkpointModels(context).stream().filter(s -> s.modelInfo().equals(info)).findFirst().orElseThrow()
         .stateDict().get(path).toFloatArray();
   }
@@ -63,7 +63,7 @@ class EmaCallbackTest {
   @Test
   void shadowWeightsFollowTheExponentialMovingAverageOfEachFactor() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.9, 0.99));
     float[][] w = weightsAfter(50);
     ema.beforeTraining(context);
@@ -86,7 +86,7 @@ class EmaCallbackTest {
   @Test
   void integerBuffersAreCopiedRatherThanAveraged() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.999));
     ema.beforeTraining(context);
     train(ema, context, model, weightsAfter(7), 0, 7);
@@ -98,7 +98,7 @@ class EmaCallbackTest {
   @Test
   void everyNUpdatesAveragesOnlyAtMultiplesOfN() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(new EmaCallbackConfig(List.of(0.5), 3L, null, null));
     float[][] w = weightsAfter(7);
     ema.beforeTraining(context);
@@ -115,7 +115,7 @@ class EmaCallbackTest {
   @Test
   void warmupUsesTheSmallerOfFactorAndOnePlusStepsOverTenPlusSteps() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(new EmaCallbackConfig(List.of(0.9999), null, null, true));
     float[][] w = weightsAfter(30);
     ema.beforeTraining(context);
@@ -133,7 +133,7 @@ class EmaCallbackTest {
   @Test
   void checkpointModelsNameEachFactorWithItsShortestDecimal() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.999, 0.9999));
     ema.beforeTraining(context);
 
@@ -155,7 +155,7 @@ class EmaCallbackTest {
   void aCallbackRestoredFromTheStateContinuesBitForBit() {
     float[][] w = weightsAfter(40);
     TestModel modelA = mlp();
-    TestContext contextA = new TestContext(dir, modelA);
+    RecordingTrainingContext contextA = RecordingTrainingContext.of(dir, modelA);
     EmaCallback a = new EmaCallback(new EmaCallbackConfig(List.of(0.9, 0.999), null, null, true));
     a.beforeTraining(contextA);
     train(a, contextA, modelA, w, 0, 17);
@@ -165,7 +165,7 @@ class EmaCallbackTest {
     TestModel modelB = mlp();
     modelB.tensor("layer.weight").set(w[17]);
     modelB.tensor("norm.num_batches_tracked").set(17L);
-    TestContext contextB = new TestContext(dir, modelB).at(contextA.iteration());
+    RecordingTrainingContext contextB = RecordingTrainingContext.of(dir, modelB).at(contextA.iteration());
     EmaCallback b = new EmaCallback(new EmaCallbackConfig(List.of(0.9, 0.999), null, null, true));
     b.loadState(saved);
     b.beforeTraining(contextB);
@@ -188,7 +188,7 @@ class EmaCallbackTest {
   @Test
   void theStateHoldsTheShadowWeightsByModelFactorAndPath() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.9999));
     ema.beforeTraining(context);
 
@@ -206,7 +206,7 @@ class EmaCallbackTest {
   void evaluatingTheEmaWeightsLogsThemBesideTheTrainingWeightsAndRestoresTheModel() {
     TestModel model = mlp();
     // "Validation loss" = the first weight, so the logged value shows which weights were evaluated.
-    TestContext context = new TestContext(dir, model)
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model)
         .validation(c -> Map.of("loss/valid/total", (double) model.tensor("layer.weight").floatValues()[0]));
     EmaCallback ema = new EmaCallback(new EmaCallbackConfig(List.of(0.5), null, true, null));
     ema.beforeTraining(context);
@@ -226,7 +226,7 @@ class EmaCallbackTest {
   @Test
   void afterTrainingReleasesTheShadowTensorsButKeepsThemForTheFinalCheckpoint() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.9));
     ema.beforeTraining(context);
     train(ema, context, model, weightsAfter(3), 0, 3);
@@ -241,7 +241,7 @@ class EmaCallbackTest {
   @Test
   void aSavedStateForAnotherArchitectureIsRejectedNamingTheParameters() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.9));
     ema.beforeTraining(context);
     Map<String, Object> saved = StateTrees.roundTrip(ema.state());
@@ -250,7 +250,7 @@ class EmaCallbackTest {
     EmaCallback restored = new EmaCallback(EmaCallbackConfig.of(0.9));
     restored.loadState(saved);
 
-    assertThatThrownBy(() -> restored.beforeTraining(new TestContext(dir, other)))
+    assertThatThrownBy(() -> restored.beforeTraining(RecordingTrainingContext.of(dir, other)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ema=0.9")
         .hasMessageContaining("missing [head.weight]")
@@ -260,7 +260,7 @@ class EmaCallbackTest {
   @Test
   void aFactorAddedSinceTheCheckpointStartsFromTheCurrentWeights() {
     TestModel model = mlp();
-    TestContext context = new TestContext(dir, model);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.9));
     ema.beforeTraining(context);
     train(ema, context, model, weightsAfter(5), 0, 5);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.callbacks.testing.TestContext;
 import ai.noether.core.history.MetricHistory;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ class HistoryPlotCallbackTest {
     logLoss(history, 1);
     logLoss(history, 2);
     HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
-    TestContext context = new TestContext(stageDir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
 
     callback.beforeTraining(context);
     context.at(0, 2, 16);
@@ -42,7 +42,7 @@ class HistoryPlotCallbackTest {
   void anIntervalAlsoRendersDuringTraining() {
     MetricHistory history = new MetricHistory(stageDir.resolve(MetricHistory.FILE_NAME));
     HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, 2L, null, null));
-    TestContext context = new TestContext(stageDir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
     callback.beforeTraining(context);
 
     logLoss(history, 1);
@@ -62,7 +62,7 @@ class HistoryPlotCallbackTest {
     Files.writeString(stageDir.resolve(MetricHistory.FILE_NAME), "not json\n{}\n");
     HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
 
-    callback.afterTraining(new TestContext(stageDir));
+    callback.afterTraining(RecordingTrainingContext.of(stageDir));
 
     assertThat(stageDir.resolve("plots")).doesNotExist();
   }

@@ -3,7 +3,7 @@ package ai.noether.callbacks.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.noether.callbacks.testing.TestContext;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ class LrMonitorCallbackTest {
 
   @Test
   void logsTheLearningRateOfTheLatestUpdateAtItsInterval() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     LrMonitorCallback callback = new LrMonitorCallback(new LrMonitorCallbackConfig(null, 3L, null, null, null));
     callback.beforeTraining(context);
 
@@ -39,7 +39,7 @@ class LrMonitorCallbackTest {
 
   @Test
   void aCustomKeyIsUsed() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     LrMonitorCallback callback = new LrMonitorCallback(new LrMonitorCallbackConfig(null, 1L, null, null, "lr"));
     callback.beforeTraining(context);
     context.at(0, 1, 4).learningRate(0.5);

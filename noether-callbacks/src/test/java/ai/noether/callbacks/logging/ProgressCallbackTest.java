@@ -3,8 +3,8 @@ package ai.noether.callbacks.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.callbacks.testing.TestContext;
 import ai.noether.core.cli.StatusLines;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class ProgressCallbackTest {
   private final AtomicLong nanos = new AtomicLong();
 
   /** Runs updates 1..n, each taking 100 ms on the fake clock, with a falling training loss. */
-  private void train(ProgressCallback callback, TestContext context, int n) {
+  private void train(ProgressCallback callback, RecordingTrainingContext context, int n) {
     callback.beforeTraining(context);
     for (long u = 1; u <= n; u++) {
       nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
@@ -37,7 +37,7 @@ class ProgressCallbackTest {
     List<String> lines = new ArrayList<>();
     ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
 
-    train(callback, new TestContext(dir).totalUpdates(100), 100);
+    train(callback, RecordingTrainingContext.of(dir).totalUpdates(100), 100);
 
     assertThat(lines).hasSize(11);
     assertThat(lines.get(0)).isEqualTo("E1_U10_S160 | 10% of 100 updates | ETA 0:00:09");
@@ -49,7 +49,7 @@ class ProgressCallbackTest {
     List<String> lines = new ArrayList<>();
     ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
 
-    train(callback, new TestContext(dir).totalUpdates(100), 100);
+    train(callback, RecordingTrainingContext.of(dir).totalUpdates(100), 100);
 
     // The trainer logs "E1_U10_S160 | loss ... | lr ... | ... samples/s": no second loss or speed in another format.
     assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain("loss").doesNotContain("/s")
@@ -62,7 +62,7 @@ class ProgressCallbackTest {
     ai.noether.core.cli.StatusLine status = StatusLines.over(screen);
     java.io.PrintStream log = new java.io.PrintStream(StatusLines.stream(status, screen), true);
     ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), status, nanos::get);
-    TestContext context = new TestContext(dir).totalUpdates(40);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir).totalUpdates(40);
 
     callback.beforeTraining(context);
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
@@ -83,7 +83,7 @@ class ProgressCallbackTest {
     List<String> lines = new ArrayList<>();
     ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, 25L, null, null), null, lines::add, nanos::get);
 
-    train(callback, new TestContext(dir).totalUpdates(100), 100);
+    train(callback, RecordingTrainingContext.of(dir).totalUpdates(100), 100);
 
     assertThat(lines).hasSize(5);
   }
@@ -95,7 +95,7 @@ class ProgressCallbackTest {
     ProgressCallback callback = new ProgressCallback(
         new ProgressCallbackConfig(null, null, null, null), new PrintWriter(out), lines::add, nanos::get);
 
-    train(callback, new TestContext(dir).totalUpdates(40), 40);
+    train(callback, RecordingTrainingContext.of(dir).totalUpdates(40), 40);
 
     String screen = out.toString();
     // 40 updates of 100 ms: drawn at update 1, then every 200 ms (updates 3, 5, ..., 39), then at the end.
@@ -116,7 +116,7 @@ class ProgressCallbackTest {
   void theSpeedCountsOnlyUpdatesOfThisProcessAfterAResume() {
     List<String> lines = new ArrayList<>();
     ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, 10L, null, null), null, lines::add, nanos::get);
-    TestContext context = new TestContext(dir).totalUpdates(200).at(5, 100, 1600);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir).totalUpdates(200).at(5, 100, 1600);
     callback.beforeTraining(context);
 
     for (long u = 101; u <= 110; u++) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.metric.Direction;
 import ai.noether.callbacks.testing.StateTrees;
-import ai.noether.callbacks.testing.TestContext;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class EarlyStoppingCallbackTest {
   @TempDir Path dir;
 
   /** Feeds values until a stop is requested; returns how many were fed. */
-  private static int feedUntilStop(EarlyStoppingCallback callback, TestContext context, String key, double... values) {
+  private static int feedUntilStop(EarlyStoppingCallback callback, RecordingTrainingContext context, String key, double... values) {
     for (int i = 0; i < values.length; i++) {
       context.at(0, i + 1, (i + 1) * 10L);
       callback.onMetricsLogged(context, Map.of(key, values[i]));
@@ -28,7 +28,7 @@ class EarlyStoppingCallbackTest {
 
   @Test
   void stopsAfterPatienceEvaluationsWithoutImprovement() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     EarlyStoppingCallback callback = new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("loss/valid/total", 2));
 
     int fed = feedUntilStop(callback, context, "loss/valid/total", 1.0, 0.9, 0.95, 0.8, 0.85, 0.81, 0.5);
@@ -40,7 +40,7 @@ class EarlyStoppingCallbackTest {
 
   @Test
   void anImprovementSmallerThanMinDeltaDoesNotCount() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     EarlyStoppingCallback callback = new EarlyStoppingCallback(new EarlyStoppingCallbackConfig("loss/valid/total", 2, 0.1, null));
 
     int fed = feedUntilStop(callback, context, "loss/valid/total", 1.0, 0.95, 0.91, 0.5);
@@ -51,7 +51,7 @@ class EarlyStoppingCallbackTest {
 
   @Test
   void anAccuracyMustRise() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     EarlyStoppingCallback callback =
         new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("accuracy/valid", 1), Direction.HIGHER_IS_BETTER);
 
@@ -62,13 +62,13 @@ class EarlyStoppingCallbackTest {
   void aCallbackRestoredFromTheStateStopsAtTheSameEvaluation() {
     double[] values = {1.0, 0.9, 0.95, 0.96, 0.8, 0.85, 0.86, 0.87, 0.7};
     EarlyStoppingCallbackConfig config = EarlyStoppingCallbackConfig.of("loss/valid/total", 3);
-    int uninterrupted = feedUntilStop(new EarlyStoppingCallback(config), new TestContext(dir), "loss/valid/total", values);
+    int uninterrupted = feedUntilStop(new EarlyStoppingCallback(config), RecordingTrainingContext.of(dir), "loss/valid/total", values);
 
     EarlyStoppingCallback first = new EarlyStoppingCallback(config);
-    int firstPart = feedUntilStop(first, new TestContext(dir), "loss/valid/total", java.util.Arrays.copyOfRange(values, 0, 6));
+    int firstPart = feedUntilStop(first, RecordingTrainingContext.of(dir), "loss/valid/total", java.util.Arrays.copyOfRange(values, 0, 6));
     EarlyStoppingCallback resumed = new EarlyStoppingCallback(config);
     resumed.loadState(StateTrees.roundTrip(first.state()));
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     resumed.beforeTraining(context);
     int secondPart = feedUntilStop(resumed, context, "loss/valid/total", java.util.Arrays.copyOfRange(values, 6, values.length));
 
@@ -81,11 +81,11 @@ class EarlyStoppingCallbackTest {
   void resumingAfterTheStopWithTheSamePatienceStopsAtOnce() {
     EarlyStoppingCallbackConfig config = EarlyStoppingCallbackConfig.of("loss/valid/total", 1);
     EarlyStoppingCallback first = new EarlyStoppingCallback(config);
-    feedUntilStop(first, new TestContext(dir), "loss/valid/total", 1.0, 2.0);
+    feedUntilStop(first, RecordingTrainingContext.of(dir), "loss/valid/total", 1.0, 2.0);
 
     EarlyStoppingCallback resumed = new EarlyStoppingCallback(config);
     resumed.loadState(StateTrees.roundTrip(first.state()));
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     resumed.beforeTraining(context);
 
     assertThat(context.stopRequested()).isTrue();

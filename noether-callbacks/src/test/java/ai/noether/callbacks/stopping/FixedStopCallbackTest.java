@@ -3,7 +3,7 @@ package ai.noether.callbacks.stopping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.noether.callbacks.testing.TestContext;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +12,7 @@ class FixedStopCallbackTest {
   @TempDir Path dir;
 
   /** Runs up to 100 updates of 8 samples, 5 updates per epoch; returns the update that stopped. */
-  private static long updatesUntilStop(FixedStopCallback callback, TestContext context) {
+  private static long updatesUntilStop(FixedStopCallback callback, RecordingTrainingContext context) {
     callback.beforeTraining(context);
     for (long u = context.iteration().update() + 1; u <= 100 && !context.stopRequested(); u++) {
       context.at(u / 5, u, u * 8);
@@ -23,17 +23,17 @@ class FixedStopCallbackTest {
 
   @Test
   void stopsWhenTheConfiguredCounterIsReached() {
-    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, 7L, null)), new TestContext(dir)))
+    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, 7L, null)), RecordingTrainingContext.of(dir)))
         .isEqualTo(7);
-    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(3L, null, null)), new TestContext(dir)))
+    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(3L, null, null)), RecordingTrainingContext.of(dir)))
         .isEqualTo(15);
-    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, null, 60L)), new TestContext(dir)))
+    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, null, 60L)), RecordingTrainingContext.of(dir)))
         .as("the first update with at least 60 samples").isEqualTo(8);
   }
 
   @Test
   void theReasonNamesTheKey() {
-    TestContext context = new TestContext(dir);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, 7L, null)), context);
 
     assertThat(context.stopReasons()).containsExactly("fixed-stop reached at_update: 7 at E1_U7_S56");
@@ -41,7 +41,7 @@ class FixedStopCallbackTest {
 
   @Test
   void aRunResumedAtTheLimitStopsBeforeItsFirstUpdate() {
-    TestContext context = new TestContext(dir).at(2, 10, 80);
+    RecordingTrainingContext context = RecordingTrainingContext.of(dir).at(2, 10, 80);
     FixedStopCallback callback = new FixedStopCallback(new FixedStopCallbackConfig(null, 10L, null));
 
     callback.beforeTraining(context);

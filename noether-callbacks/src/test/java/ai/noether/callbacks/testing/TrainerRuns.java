@@ -9,6 +9,7 @@ import ai.noether.core.checkpoint.CheckpointEncoder;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import ai.noether.core.training.TrainerSettings;
+import ai.noether.testkit.LinearEngine;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -2,7 +2,13 @@ package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StageBusyException;
+import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.api.cli.CommandContext;
+import ai.noether.api.cli.CommandProvider;
+import ai.noether.api.cli.ExitCodes;
+import ai.noether.api.spi.VersionReporter;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.training.CheckpointSavesFailedException;
@@ -15,8 +21,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code noether} command line: {@code train}, {@code resume}, {@code runs}, {@code config},
- * {@code kinds}, {@code verify}, {@code inspect}, and the commands other modules add through {@link CommandProvider} (such as
- * {@code plot}). See {@code docs/cli.md}.
+ * {@code kinds}, {@code verify}, {@code inspect}, {@code plot}, and the commands other modules add through
+ * {@link CommandProvider} (such as {@code report}), to which this is their {@link CommandContext}. See {@code docs/cli.md}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
  * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
@@ -31,7 +37,7 @@ import picocli.CommandLine.Command;
     versionProvider = NoetherCli.Version.class,
     description = "Trains models with DJL and never loses training progress.",
     subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class,
-        VerifyCommand.class, InspectCommand.class},
+        VerifyCommand.class, InspectCommand.class, PlotCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
@@ -42,12 +48,12 @@ import picocli.CommandLine.Command;
         "5:noether verify found a checkpoint, manifest, file name or config.yaml that does not verify",
         "124:a graceful stop took longer than trainer.stop_timeout_seconds",
         "130:a second Ctrl+C ended the process at once"})
-public final class NoetherCli implements Callable<Integer> {
-  public static final int OK = 0;
-  public static final int FAILURE = 1;
-  public static final int USAGE = 2;
-  public static final int INTERRUPTED = 3;
-  public static final int SAVES_FAILED = 4;
+public final class NoetherCli implements Callable<Integer>, CommandContext {
+  public static final int OK = ExitCodes.OK;
+  public static final int FAILURE = ExitCodes.FAILURE;
+  public static final int USAGE = ExitCodes.USAGE;
+  public static final int INTERRUPTED = ExitCodes.INTERRUPTED;
+  public static final int SAVES_FAILED = ExitCodes.SAVES_FAILED;
 
   private final Supplier<ComponentRegistry> registry;
   private final RunLauncher launcher;
@@ -80,10 +86,7 @@ public final class NoetherCli implements Callable<Integer> {
 
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit status. */
   public int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(this);
-    for (CommandProvider provider : java.util.ServiceLoader.load(CommandProvider.class)) {
-      cl.addSubcommand(provider.newCommand());
-    }
+    CommandLine cl = commandLine();
     HelpLayout.apply(cl);
     cl.setOut(out);
     cl.setErr(err);
@@ -112,6 +115,18 @@ public final class NoetherCli implements Callable<Integer> {
     }
   }
 
+  /**
+   * This command line's picocli model: the built-in commands, then those of every
+   * {@link CommandProvider} on the class path, which get this as their {@link CommandContext}.
+   */
+  public CommandLine commandLine() {
+    CommandLine cl = new CommandLine(this);
+    for (CommandProvider provider : java.util.ServiceLoader.load(CommandProvider.class)) {
+      cl.addSubcommand(provider.newCommand(this));
+    }
+    return cl;
+  }
+
   /** {@code noether} alone: shows the usage and fails. */
   @Override
   public Integer call() {
@@ -119,7 +134,7 @@ public final class NoetherCli implements Callable<Integer> {
     return USAGE;
   }
 
-  /** The component registry; commands from other modules ({@link CommandProvider}) use it too. */
+  /** The component registry. */
   public ComponentRegistry registry() {
     return registry.get();
   }
@@ -130,11 +145,21 @@ public final class NoetherCli implements Callable<Integer> {
 
   /**
    * What relative paths of a command line are resolved against: the process's working directory,
-   * or the directory a test or an embedding program gave. Commands added through
-   * {@link CommandProvider} read it through their {@code @ParentCommand NoetherCli} field.
+   * or the directory a test or an embedding program gave.
    */
+  @Override
   public Path workingDir() {
     return workingDir;
+  }
+
+  @Override
+  public StoreLocation storeLocation(String outputDir) {
+    return StoreArguments.location(this, outputDir);
+  }
+
+  @Override
+  public CheckpointStore openStore(StoreLocation location) {
+    return StoreArguments.open(this, location);
   }
 
   RunConfigLoader loader() {

@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.logger.Terminal;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * terminal; logging frameworks that write through {@code System.out} at each event (logback's
  * console appender does) go through it too. Thread-safe.
  */
-public final class StatusLine {
+public final class StatusLine implements Terminal.Status {
   /** Carriage return, then ANSI "erase to the end of the line". */
   static final String CLEAR = "\r\u001b[K";
   private static volatile StatusLine installed;
@@ -60,6 +61,7 @@ public final class StatusLine {
   }
 
   /** Shows {@code text} as the status line, replacing the one shown. */
+  @Override
   public synchronized void show(String text) {
     shown = text;
     if (!midLine) {
@@ -68,6 +70,7 @@ public final class StatusLine {
   }
 
   /** Leaves the status line where it is, as ordinary output, and shows none from now on. */
+  @Override
   public synchronized void finish() {
     if (shown != null && !midLine) {
       emit("\n");

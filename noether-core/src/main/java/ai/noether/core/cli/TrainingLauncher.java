@@ -51,7 +51,7 @@ public final class TrainingLauncher implements RunLauncher {
           + "the noether command line; this launcher runs without them");
     }
     // Before any component starts the engine: PyTorch fixes its inter-op pool at the first use.
-    ai.noether.core.engine.EngineThreads.applyAll(config.engine());
+    ai.noether.core.engine.EngineSettings.applyAll(config.engine());
     StopRequest stop = new StopRequest();
     StopSignals signals = installSignals
         ? StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds())) : null;

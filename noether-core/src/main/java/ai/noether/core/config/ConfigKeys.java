@@ -16,7 +16,7 @@ public final class ConfigKeys {
   public static final String OUTPUT_DIR = "output_dir";
   public static final String SEED = "seed";
   public static final String DEVICE = "device";
-  /** The engine's process-wide settings ({@link EngineConfig}). */
+  /** The engine's process-wide settings ({@link ai.noether.api.run.EngineConfig}). */
   public static final String ENGINE = "engine";
   public static final String RESUME_RUN_ID = "resume_run_id";
   public static final String RESUME_STAGE_NAME = "resume_stage_name";

@@ -4,6 +4,7 @@ import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.run.DeviceSpec;
+import ai.noether.api.run.EngineConfig;
 import ai.noether.api.run.RunInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;

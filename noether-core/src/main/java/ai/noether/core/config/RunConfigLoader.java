@@ -11,6 +11,7 @@ import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.run.DeviceSpec;
+import ai.noether.api.run.EngineConfig;
 import ai.noether.core.training.NonFiniteLossPolicy;
 import ai.noether.core.training.TrainerSettings;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import java.util.function.Supplier;
  */
 public final class RunConfigLoader {
   public static final String DEFAULT_STAGE_NAME = "train";
-  public static final String DEFAULT_OUTPUT_DIR = "./runs";
+  public static final String DEFAULT_OUTPUT_DIR = ai.noether.api.cli.CommandContext.DEFAULT_OUTPUT_DIR;
   public static final long DEFAULT_SEED = 0;
   public static final String DEFAULT_STORE_KIND = "file";
   public static final String DEFAULT_TRAINING_STEP_KIND = "supervised";

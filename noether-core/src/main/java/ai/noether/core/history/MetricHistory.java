@@ -35,7 +35,7 @@ import java.util.Objects;
 public final class MetricHistory implements Stateful {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MetricHistory.class);
   /** File name of the JSON-lines mirror in the stage directory. */
-  public static final String FILE_NAME = "history.jsonl";
+  public static final String FILE_NAME = ai.noether.api.logger.StageHistory.FILE_NAME;
 
   private static final String ITERATIONS = "iterations";
   private static final String COUNTS = "counts";

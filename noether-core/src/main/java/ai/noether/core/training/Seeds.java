@@ -1,5 +1,7 @@
 package ai.noether.core.training;
 
+import ai.noether.api.run.RunSeeds;
+
 /**
  * Deterministic seeds derived from the run seed and the counters. Every random draw of a run
  * (data order, dropout, augmentation, initial weights) comes from here, so resuming needs no hidden
@@ -31,15 +33,8 @@ public final class Seeds {
     return mix(runSeed, INIT_STREAM, index);
   }
 
-  /** Mixes values with SplitMix64 finalisers; distinct inputs give independent-looking seeds. */
+  /** {@link RunSeeds#mix}: SplitMix64 finalisers; distinct inputs give independent-looking seeds. */
   public static long mix(long a, long b, long c) {
-    return splitMix(splitMix(splitMix(a) ^ b) ^ c);
-  }
-
-  private static long splitMix(long z) {
-    z += 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return RunSeeds.mix(a, b, c);
   }
 }

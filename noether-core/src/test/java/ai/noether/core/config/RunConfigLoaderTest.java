@@ -3,6 +3,7 @@ package ai.noether.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.run.EngineConfig;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.checkpoint.CheckpointSelector;

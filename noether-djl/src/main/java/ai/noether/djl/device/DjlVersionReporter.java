@@ -1,7 +1,7 @@
 package ai.noether.djl.device;
 
 import ai.djl.engine.Engine;
-import ai.noether.core.cli.VersionReporter;
+import ai.noether.api.spi.VersionReporter;
 import java.util.List;
 
 /** {@code noether --version}: DJL's version and the default engine's, as training would load it. */

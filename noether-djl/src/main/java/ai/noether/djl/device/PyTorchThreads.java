@@ -2,8 +2,8 @@ package ai.noether.djl.device;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.noether.core.config.EngineConfig;
-import ai.noether.core.engine.EngineThreads;
+import ai.noether.api.run.EngineConfig;
+import ai.noether.api.spi.EngineThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

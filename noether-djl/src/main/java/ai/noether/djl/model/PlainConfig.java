@@ -1,6 +1,7 @@
 package ai.noether.djl.model;
 
-import ai.noether.core.config.ConfigBinder;
+import ai.noether.api.spi.ConfigBinding;
+import ai.noether.api.spi.FrameworkServices;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class PlainConfig {
   public static Map<String, Object> of(String kind, Object config) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("kind", kind);
-    ConfigBinder.toTree(config).forEach((k, v) -> out.put(k, widened(v)));
+    FrameworkServices.get(ConfigBinding.class).toPlainTree(config).forEach((k, v) -> out.put(k, widened(v)));
     return out;
   }
 

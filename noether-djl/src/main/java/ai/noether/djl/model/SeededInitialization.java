@@ -9,9 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
+import ai.noether.api.run.RunSeeds;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
-import ai.noether.core.training.Seeds;
 import ai.noether.djl.tensor.HostTransfer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,7 +43,7 @@ public final class SeededInitialization {
   /**
    * Overwrites a float32 parameter with values uniform in {@code [-bound, bound)}.
    *
-   * @param initSeed the model's seed ({@link Seeds#forInitialization})
+   * @param initSeed the model's seed ({@link RunSeeds#forInitialization})
    * @param path the parameter's path, which selects its stream
    */
   public static void uniform(NDArray parameter, double bound, long initSeed, String path) {
@@ -71,7 +71,7 @@ public final class SeededInitialization {
     int count = Math.toIntExact(parameter.getShape().size());
     ByteBuffer bytes = ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer values = bytes.asFloatBuffer();
-    SplittableRandom random = new SplittableRandom(Seeds.mix(initSeed, stableHash(path), 0));
+    SplittableRandom random = new SplittableRandom(RunSeeds.mix(initSeed, stableHash(path), 0));
     for (int i = 0; i < count; i++) {
       values.put((float) draw.applyAsDouble(random));
     }
@@ -84,14 +84,14 @@ public final class SeededInitialization {
    * Parameters already initialised and parameters without an initializer are left alone.
    *
    * @param prefix the path prefix the block is wrapped with ({@link DjlModel#of})
-   * @param initSeed the model's seed ({@link Seeds#forInitialization})
+   * @param initSeed the model's seed ({@link RunSeeds#forInitialization})
    */
   public static void seedInitializers(Block block, String prefix, long initSeed) {
     for (Map.Entry<String, Parameter> e : ParameterPaths.of(block, prefix).entrySet()) {
       Parameter p = e.getValue();
       Initializer own = p.getInitializer();
       if (!p.isInitialized() && own != null && !(own instanceof Seeded)) {
-        p.setInitializer(new Seeded(own, Seeds.mix(initSeed, stableHash(e.getKey()), 1)));
+        p.setInitializer(new Seeded(own, RunSeeds.mix(initSeed, stableHash(e.getKey()), 1)));
       }
     }
   }

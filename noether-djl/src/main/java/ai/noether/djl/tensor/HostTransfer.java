@@ -10,7 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
-import ai.noether.core.checkpoint.StagingBuffers;
+import ai.noether.api.tensor.SnapshotBuffers;
+import ai.noether.api.spi.FrameworkServices;
 import ai.noether.djl.internal.GradMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +37,8 @@ import java.util.concurrent.Future;
  */
 public final class HostTransfer {
   private static final NDIndex ALL = new NDIndex("...");
+  /** The checkpoint writer's staging pool while it takes a snapshot on this thread; plain direct memory without the framework. */
+  private static final SnapshotBuffers STAGING = FrameworkServices.find(SnapshotBuffers.class).orElse(SnapshotBuffers.DIRECT);
   /** Below this, threads cost more than they save. */
   private static final long PARALLEL_BYTES = 16L << 20;
 
@@ -48,12 +51,12 @@ public final class HostTransfer {
 
   /**
    * As {@link #toHost(NDArray)}, into the checkpoint writer's staging buffers when it is taking a
-   * snapshot on this thread ({@link StagingBuffers}), else into new direct memory. For state that is
+   * snapshot on this thread ({@link SnapshotBuffers}), else into new direct memory. For state that is
    * written once and dropped: a staged copy is overwritten by the next snapshot, so a component
    * that keeps its copy must use {@link #toHost(NDArray)}.
    */
   public static HostTensor toStagedHost(NDArray array) {
-    return toHost(array, HostTensor.MAX_CHUNK_BYTES, StagingBuffers::allocate);
+    return toHost(array, HostTensor.MAX_CHUNK_BYTES, STAGING::allocate);
   }
 
   /** As {@link #toHost(NDArray)}, splitting the bytes into chunks of at most {@code maxChunkBytes}. */

@@ -3,8 +3,8 @@ package ai.noether.djl.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.pytorch.jni.JniUtils;
-import ai.noether.core.config.EngineConfig;
-import ai.noether.core.engine.EngineThreads;
+import ai.noether.api.run.EngineConfig;
+import ai.noether.api.spi.EngineThreads;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -15,20 +15,20 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.TorchOptimizerStateDict;
-import ai.noether.djl.TestContext;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.StateDigest;
 import ai.noether.djl.model.mlp.MlpConfig;
 import ai.noether.djl.model.mlp.MlpModelFactory;
+import ai.noether.testkit.TestComponentContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class OptimizerStateTest {
   private static final MlpConfig CONFIG = MlpConfig.of(4, List.of(6), 2);
@@ -192,7 +192,7 @@ class OptimizerStateTest {
   @SuppressWarnings("unchecked")
   private static <C> Optimizer create(OptimizerFactory<C> factory, DjlModel model) {
     Object config = factory.configType() == SgdConfig.class ? SgdConfig.of(0.25) : AdamConfig.of(0.25);
-    return factory.create((C) config, model, TestContext.empty());
+    return factory.create((C) config, model, TestComponentContext.empty());
   }
 
   static Function<DjlModel, Optimizer> optimizer(String kind) {

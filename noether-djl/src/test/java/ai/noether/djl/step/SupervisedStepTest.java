@@ -14,10 +14,9 @@ import ai.noether.api.optim.Optimizer;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.train.StepResult;
-import ai.noether.djl.internal.Gradients;
 import ai.noether.core.training.Seeds;
 import ai.noether.djl.ChildJvm;
-import ai.noether.djl.TestContext;
+import ai.noether.djl.internal.Gradients;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.StateDigest;
 import ai.noether.djl.model.mlp.MlpConfig;
@@ -25,6 +24,7 @@ import ai.noether.djl.model.mlp.MlpModelFactory;
 import ai.noether.djl.optim.AdamConfig;
 import ai.noether.djl.optim.AdamOptimizer;
 import ai.noether.djl.tensor.HostTransfer;
+import ai.noether.testkit.TestComponentContext;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -285,7 +285,7 @@ class SupervisedStepTest {
   void theFactoryBuildsAStepForADjlModel() {
     TensorDataset data = TestData.regression(8, 3, 1, 4);
     try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(3, List.of(), 1), Device.cpu(), 2);
-        var step = new SupervisedStepFactory().create(SupervisedStepConfig.of("l1"), model, TestData.source(data, data), TestContext.empty())) {
+        var step = new SupervisedStepFactory().create(SupervisedStepConfig.of("l1"), model, TestData.source(data, data), TestComponentContext.empty())) {
       assertThat(step.evaluate(data, "valid")).containsOnlyKeys("loss/valid/total");
     }
   }

@@ -1,13 +1,14 @@
 package ai.noether.examples.turbofan;
 
-import ai.noether.core.cli.NoetherCli;
+import ai.noether.api.cli.CommandContext;
+import ai.noether.api.cli.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
         + " test_FD001.txt, RUL_FD001.txt) for the turbofan RUL example."})
 public final class TurbofanDataCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand NoetherCli parent;
+  private final CommandContext cli;
 
   @Option(names = "--to", paramLabel = "DIR", defaultValue = "data/turbofan",
       description = "the directory to write into (default: ${DEFAULT-VALUE})")
@@ -53,6 +54,11 @@ public final class TurbofanDataCommand implements Callable<Integer> {
       description = "the same seed writes the same files (default: ${DEFAULT-VALUE})")
   long seed;
 
+  /** @param cli the command line, whose working directory a relative {@code --to} is resolved against */
+  public TurbofanDataCommand(CommandContext cli) {
+    this.cli = Objects.requireNonNull(cli, "cli");
+  }
+
   @Override
   public Integer call() throws IOException {
     TurbofanFleet.Settings settings;
@@ -60,12 +66,12 @@ public final class TurbofanDataCommand implements Callable<Integer> {
       settings = new TurbofanFleet.Settings(name, trainUnits, testUnits, conditions, minLife, maxLife, seed);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("noether turbofan-data: " + e.getMessage());
-      return NoetherCli.USAGE;
+      return ExitCodes.USAGE;
     }
-    Path dir = parent == null ? to.toAbsolutePath() : parent.workingDir().resolve(to);
+    Path dir = cli.workingDir().resolve(to);
     for (Path file : new TurbofanFleet(settings).write(dir)) {
       spec.commandLine().getOut().println(file);
     }
-    return NoetherCli.OK;
+    return ExitCodes.OK;
   }
 }

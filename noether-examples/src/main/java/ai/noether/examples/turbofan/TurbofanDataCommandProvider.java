@@ -1,11 +1,12 @@
 package ai.noether.examples.turbofan;
 
-import ai.noether.core.cli.CommandProvider;
+import ai.noether.api.cli.CommandContext;
+import ai.noether.api.cli.CommandProvider;
 
 /** Adds {@code noether turbofan-data} (see {@link TurbofanDataCommand}) to the command line. */
 public final class TurbofanDataCommandProvider implements CommandProvider {
   @Override
-  public Object newCommand() {
-    return new TurbofanDataCommand();
+  public Object newCommand(CommandContext context) {
+    return new TurbofanDataCommand(context);
   }
 }

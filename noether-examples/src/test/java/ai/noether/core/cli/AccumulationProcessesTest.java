@@ -6,6 +6,7 @@ import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

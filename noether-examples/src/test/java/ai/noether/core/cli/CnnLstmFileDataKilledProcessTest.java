@@ -3,6 +3,7 @@ package ai.noether.core.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.examples.pipeline.CnnLstmFileStage;
+import ai.noether.testkit.NoetherProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

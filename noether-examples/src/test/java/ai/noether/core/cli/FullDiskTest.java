@@ -7,6 +7,7 @@ import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.cli.ResumeCommandTest.Result;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.core.signal.StopSignals;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package ai.noether.core.cli;
 import static ai.noether.core.cli.InterruptedProcessesTest.QUICKSTART;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.noether.testkit.NoetherProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

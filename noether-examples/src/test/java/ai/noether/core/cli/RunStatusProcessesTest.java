@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.cli.ResumeCommandTest.Result;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

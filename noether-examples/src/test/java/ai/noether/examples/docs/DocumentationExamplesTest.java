@@ -322,11 +322,7 @@ class DocumentationExamplesTest {
   /** Parses {@code args} with the command line's options; null when they parse, else why. */
   static String parse(String... args) {
     try {
-      picocli.CommandLine cl = new picocli.CommandLine(new NoetherCli(() -> REGISTRY, RunLauncher.unavailable(), Path.of("")));
-      for (ai.noether.core.cli.CommandProvider provider : java.util.ServiceLoader.load(ai.noether.core.cli.CommandProvider.class)) {
-        cl.addSubcommand(provider.newCommand());
-      }
-      cl.parseArgs(args);
+      new NoetherCli(() -> REGISTRY, RunLauncher.unavailable(), Path.of("")).commandLine().parseArgs(args);
       return null;
     } catch (picocli.CommandLine.ParameterException e) {
       return e.getMessage();

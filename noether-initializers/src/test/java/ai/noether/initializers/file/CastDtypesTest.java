@@ -8,7 +8,7 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.initializers.HostModel;
 import ai.noether.initializers.InitializerYaml;
-import ai.noether.initializers.PythonTorch;
+import ai.noether.testkit.PythonTorch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +23,7 @@ class CastDtypesTest {
 
   @BeforeAll
   static void writeFiles() {
-    PythonTorch.assumeAvailable();
+    PythonTorch.assumeAvailable("numpy");
     PythonTorch.runScript(CastDtypesTest.class, "write_half_weights.py", torchDir, torchDir.toString());
   }
 

@@ -14,7 +14,7 @@ import ai.noether.core.format.safetensors.SafetensorsWriter;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.initializers.HostModel;
 import ai.noether.initializers.InitializerYaml;
-import ai.noether.initializers.PythonTorch;
+import ai.noether.testkit.PythonTorch;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class CheckpointFileInitializerTest {
 
   /** Runs write_state_dicts.py once: the same trained weights as .pt, training dict, legacy .pt and safetensors. */
   static synchronized Map<String, float[]> torchFiles() throws IOException {
-    PythonTorch.assumeAvailable();
+    PythonTorch.assumeAvailable("numpy");
     if (torchValues == null) {
       String json = PythonTorch.runScript(CheckpointFileInitializerTest.class, "write_state_dicts.py", torchDir,
           torchDir.toString());

@@ -14,8 +14,8 @@ import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.initializers.CapturedLogs;
 import ai.noether.initializers.HostModel;
 import ai.noether.initializers.InitializerYaml;
-import ai.noether.initializers.PythonTorch;
 import ai.noether.initializers.mapping.StateDictLoader;
+import ai.noether.testkit.PythonTorch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class NoetherPythonRunInitializerTest {
 
   private void write(boolean pytorch, String runId, String stage) throws IOException {
     if (pytorch) {
-      PythonTorch.assumeAvailable();
+      PythonTorch.assumeAvailable("numpy");
       Path scripts = Files.createTempDirectory(outputDir, ".scripts");
       if (stage == null) {
         PythonTorch.runScript(getClass(), "noether_python_mlp_run.py", scripts, outputDir.toString(), runId);

@@ -2,8 +2,8 @@ package ai.noether.djl.model.block;
 
 import ai.djl.nn.Block;
 import ai.noether.api.ConfigException;
-import ai.noether.core.config.ComponentBlock;
-import ai.noether.core.config.ConfigBinder;
+import ai.noether.api.spi.ConfigBinding;
+import ai.noether.api.spi.FrameworkServices;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -187,7 +187,7 @@ final class BlockConstruction {
   private static Object bind(Map<?, ?> map, Class<?> type, String path) {
     Map<String, Object> settings = new LinkedHashMap<>();
     map.forEach((k, v) -> settings.put(String.valueOf(k), v));
-    return ConfigBinder.bind(ComponentBlock.of(path + ".arguments", "arguments", settings), type,
+    return FrameworkServices.get(ConfigBinding.class).bind(path + ".arguments", settings, type,
         "the arguments of " + path);
   }
 

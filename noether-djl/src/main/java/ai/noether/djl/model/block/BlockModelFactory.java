@@ -10,9 +10,9 @@ import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
 import ai.noether.api.run.RunInfo;
+import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
-import ai.noether.core.training.Seeds;
 import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.PlainConfig;
@@ -30,7 +30,7 @@ import java.util.Optional;
  * parameters take the paths of {@link ai.noether.djl.model.ParameterPaths} from the block itself
  * (no prefix: the root's children are the first segment) with PyTorch's names for DJL's standard
  * layers, and its initial weights come from
- * {@link Seeds#forInitialization(long, int) Seeds.forInitialization(run seed, 0)}, one stream per
+ * {@link RunSeeds#forInitialization(int) RunSeeds.forInitialization(0)}, one stream per
  * parameter, whatever initializers it uses ({@link SeededInitialization#seedInitializers}).
  */
 public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
@@ -76,7 +76,8 @@ public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
   public DjlModel create(String name, BlockModelConfig config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
     Block block = BlockConstruction.resolve(config, context.path()).get();
-    return build(name, block, config, DeviceSelector.select(run.device()), Seeds.forInitialization(run.seed(), 0));
+    return build(name, block, config, DeviceSelector.select(run.device()),
+        context.require(RunSeeds.class).forInitialization(0));
   }
 
   /**

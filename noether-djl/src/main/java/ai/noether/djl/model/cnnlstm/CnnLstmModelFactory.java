@@ -10,9 +10,9 @@ import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
 import ai.noether.api.run.RunInfo;
+import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
-import ai.noether.core.training.Seeds;
 import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.PlainConfig;
@@ -49,7 +49,7 @@ import java.util.Optional;
  *
  * <p><b>Initial weights</b> follow PyTorch's defaults for these layers
  * ({@link TorchDefaultInitialization}), drawn from
- * {@link Seeds#forInitialization(long, int) Seeds.forInitialization(run seed, 0)}.
+ * {@link RunSeeds#forInitialization(int) RunSeeds.forInitialization(0)}.
  */
 public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
   /** The registered kind. */
@@ -104,7 +104,8 @@ public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
   @Override
   public DjlModel create(String name, CnnLstmConfig config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
-    return build(name, config, DeviceSelector.select(run.device()), Seeds.forInitialization(run.seed(), 0));
+    return build(name, config, DeviceSelector.select(run.device()),
+        context.require(RunSeeds.class).forInitialization(0));
   }
 
   /** Builds the model on {@code device} with weights drawn from {@code initSeed}. */

@@ -13,9 +13,9 @@ import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
 import ai.noether.api.run.RunInfo;
+import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
-import ai.noether.core.training.Seeds;
 import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.SeededInitialization;
@@ -42,7 +42,7 @@ import java.util.Optional;
  *
  * <p><b>Initialisation.</b> Weights and biases are uniform in {@code [-1/sqrt(in), 1/sqrt(in))},
  * PyTorch's default for {@code nn.Linear}, drawn from
- * {@link Seeds#forInitialization(long, int) Seeds.forInitialization(run seed, 0)}: the same config
+ * {@link RunSeeds#forInitialization(int) RunSeeds.forInitialization(0)}: the same config
  * and seed give bit-identical weights in any process and on any device.
  */
 public final class MlpModelFactory implements ModelFactory<MlpConfig> {
@@ -102,13 +102,14 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
   @Override
   public DjlModel create(String name, MlpConfig config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
-    return build(name, config, DeviceSelector.select(run.device()), Seeds.forInitialization(run.seed(), 0));
+    return build(name, config, DeviceSelector.select(run.device()),
+        context.require(RunSeeds.class).forInitialization(0));
   }
 
   /**
    * Builds an MLP on {@code device} with weights drawn from {@code initSeed}.
    *
-   * @param initSeed usually {@code Seeds.forInitialization(runSeed, modelIndex)}
+   * @param initSeed usually {@code RunSeeds.forInitialization(modelIndex)}
    */
   public static DjlModel build(String name, MlpConfig config, Device device, long initSeed) {
     NDManager manager = NDManager.newBaseManager(device);

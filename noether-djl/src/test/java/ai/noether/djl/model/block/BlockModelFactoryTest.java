@@ -14,9 +14,9 @@ import ai.noether.api.tensor.DType;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigBinder;
 import ai.noether.djl.ChildJvm;
-import ai.noether.djl.TestContext;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.StateDigest;
+import ai.noether.testkit.TestComponentContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ class BlockModelFactoryTest {
   }
 
   private static DjlModel create(String yaml, long seed) throws Exception {
-    return new BlockModelFactory().create("net", config(yaml), TestContext.withSeed(seed));
+    return new BlockModelFactory().create("net", config(yaml), TestComponentContext.withSeed(seed));
   }
 
   @Test

@@ -21,10 +21,10 @@ import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.training.Seeds;
 import ai.noether.djl.PyTorch;
-import ai.noether.djl.TestContext;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.StateDigest;
 import ai.noether.djl.tensor.HostTransfer;
+import ai.noether.testkit.TestComponentContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ class CnnLstmModelFactoryTest {
   @Test
   void theSameSeedGivesBitIdenticalWeightsAndTheFactoryUsesTheRunSeed() throws Exception {
     CnnLstmConfig config = config(YAML);
-    try (DjlModel a = new CnnLstmModelFactory().create("net", config, TestContext.withSeed(7));
+    try (DjlModel a = new CnnLstmModelFactory().create("net", config, TestComponentContext.withSeed(7));
         DjlModel b = CnnLstmModelFactory.build("net", config, Device.cpu(), Seeds.forInitialization(7, 0));
         DjlModel c = CnnLstmModelFactory.build("net", config, Device.cpu(), Seeds.forInitialization(8, 0))) {
       assertThat(StateDigest.of(a.stateDict())).isEqualTo(StateDigest.of(b.stateDict()));

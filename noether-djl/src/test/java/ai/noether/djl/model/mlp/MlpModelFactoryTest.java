@@ -14,10 +14,10 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.training.Seeds;
 import ai.noether.djl.ChildJvm;
 import ai.noether.djl.PyTorch;
-import ai.noether.djl.TestContext;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.StateDigest;
 import ai.noether.djl.tensor.HostTransfer;
+import ai.noether.testkit.TestComponentContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class MlpModelFactoryTest {
   @Test
   void theFactoryDrawsTheWeightsFromTheRunSeed() {
     MlpConfig config = MlpConfig.of(3, List.of(5), 2);
-    try (DjlModel fromFactory = new MlpModelFactory().create("net", config, TestContext.withSeed(7));
+    try (DjlModel fromFactory = new MlpModelFactory().create("net", config, TestComponentContext.withSeed(7));
         DjlModel direct = build(config, Seeds.forInitialization(7, 0))) {
       assertThat(fromFactory.name()).isEqualTo("net");
       assertThat(StateDigest.of(fromFactory.stateDict())).isEqualTo(StateDigest.of(direct.stateDict()));

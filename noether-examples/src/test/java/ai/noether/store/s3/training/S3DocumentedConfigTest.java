@@ -10,6 +10,7 @@ import ai.noether.store.s3.S3Location;
 import ai.noether.store.s3.S3ObjectStore;
 import ai.noether.store.s3.S3ProxyServer;
 import ai.noether.store.s3.checkpoint.S3CheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class S3DocumentedConfigTest {
           .replaceAll("(?m)^output_dir: .*$", "");
       Path config = dir.resolve("s3-run.yaml");
       Files.writeString(config, quickstart + "\n" + block.replace("http://127.0.0.1:9000", server.endpoint()));
-      try (TrainingProcess p = TrainingProcess.start(dir.resolve("work"), Map.of(
+      try (NoetherProcess p = S3KilledTrainingTest.start(dir.resolve("work"), Map.of(
           "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY),
           List.of("train", config.toString(), "run_id=documented", "trainer.max_epochs=2"))) {
         assertThat(p.awaitExit()).as("%s", p.log()).isZero();

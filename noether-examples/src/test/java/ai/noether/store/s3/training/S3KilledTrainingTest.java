@@ -16,6 +16,7 @@ import ai.noether.store.s3.S3ProxyServer;
 import ai.noether.store.s3.S3StoreConfig;
 import ai.noether.store.s3.StoredObject;
 import ai.noether.store.s3.checkpoint.S3CheckpointStore;
+import ai.noether.testkit.NoetherProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -68,7 +69,7 @@ class S3KilledTrainingTest {
   static void trainWithoutInterruption() throws Exception {
     server = S3ProxyServer.start(shared.resolve("s3"));
     server.createBucket(BUCKET);
-    try (TrainingProcess p = train(shared.resolve("reference"), "reference")) {
+    try (NoetherProcess p = train(shared.resolve("reference"), "reference")) {
       assertThat(p.awaitExit()).as("%s", p.log()).isZero();
     }
     uninterrupted = finalState("reference");
@@ -104,7 +105,7 @@ class S3KilledTrainingTest {
     Long latestBefore = null;
     try (S3ObjectStore objects = objects(prefix);
         S3CheckpointStore reader = new S3CheckpointStore(objects(prefix), Duration.ofSeconds(60), null)) {
-      TrainingProcess p = train(machine, prefix);
+      NoetherProcess p = train(machine, prefix);
       try {
         for (int kill = 0; kill < kills; kill++) {
           boolean upload = kill % 2 == 1;
@@ -116,7 +117,7 @@ class S3KilledTrainingTest {
           } else {
             long target = (long) kill * window + 1 + random.nextInt(window);
             p.awaitUpdate(history, target);
-            why = "at update " + TrainingProcess.lastUpdate(history);
+            why = "at update " + NoetherProcess.lastUpdate(history);
           }
           p.killHard();
           Optional<String> debris = debris(objects);
@@ -142,7 +143,7 @@ class S3KilledTrainingTest {
           p = train(machine, prefix);
         }
         // The last life on machine A is killed too; machine B finishes from the bucket alone.
-        p.awaitUpdate(history, TrainingProcess.lastUpdate(history) + 1);
+        p.awaitUpdate(history, NoetherProcess.lastUpdate(history) + 1);
         p.killHard();
       } finally {
         p.close();
@@ -150,7 +151,7 @@ class S3KilledTrainingTest {
       String context = "seed " + seed + ": " + String.join("; ", story);
 
       Path machineB = dir.resolve("machine-b");
-      try (TrainingProcess b = TrainingProcess.start(machineB, environment(),
+      try (NoetherProcess b = start(machineB, environment(),
           List.of("resume", "job", "--output-dir", "s3://" + BUCKET + "/" + prefix))) {
         assertThat(b.awaitExit()).as("%s\n%s", context, b.log()).isZero();
         assertThat(b.log()).as(context).contains("finished at " + TOTAL);
@@ -163,8 +164,8 @@ class S3KilledTrainingTest {
   }
 
   /** Waits until an upload of this process is under way; returns what shows it. */
-  private static Optional<String> awaitUpload(TrainingProcess p, S3ObjectStore objects) throws Exception {
-    long deadline = System.nanoTime() + TrainingProcess.PATIENCE.toNanos();
+  private static Optional<String> awaitUpload(NoetherProcess p, S3ObjectStore objects) throws Exception {
+    long deadline = System.nanoTime() + NoetherProcess.PATIENCE.toNanos();
     // What the previous kill left goes at this process's start (repair); then wait for its own upload.
     while (debris(objects).isPresent()) {
       p.requireRunning(deadline, "the repair of what the previous kill left");
@@ -211,11 +212,20 @@ class S3KilledTrainingTest {
     return Optional.empty();
   }
 
-  static TrainingProcess train(Path machine, String prefix) throws IOException {
+  /**
+   * {@code noether args...} in a child JVM on "machine" {@code machine}, with the S3 credentials and
+   * endpoint in its environment as a job on a cluster would have them.
+   */
+  static NoetherProcess start(Path machine, Map<String, String> env, List<String> args) throws IOException {
+    return NoetherProcess.builder(args.toArray(String[]::new)).workingDir(machine).env(env)
+        .jvmOption("-Daws.disableEc2Metadata=true").start();
+  }
+
+  static NoetherProcess train(Path machine, String prefix) throws IOException {
     List<String> args = new ArrayList<>(List.of("train", QUICKSTART.toString(), "output_dir=s3://" + BUCKET + "/" + prefix,
         "run_id=job", "--resume-if-exists"));
     args.addAll(VARIANT);
-    return TrainingProcess.start(machine, environment(), args);
+    return start(machine, environment(), args);
   }
 
   /** Credentials and endpoint as a cluster job gets them: the standard AWS variables. */

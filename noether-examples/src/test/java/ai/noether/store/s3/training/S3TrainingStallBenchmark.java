@@ -1,6 +1,7 @@
 package ai.noether.store.s3.training;
 
 import ai.noether.store.s3.S3ProxyServer;
+import ai.noether.testkit.NoetherProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class S3TrainingStallBenchmark {
           command.add(runs[i][k]);
         }
         long t0 = System.nanoTime();
-        try (TrainingProcess p = TrainingProcess.start(work.resolve("machine-" + i), env, command)) {
+        try (NoetherProcess p = S3KilledTrainingTest.start(work.resolve("machine-" + i), env, command)) {
           int status = p.awaitExit();
           seconds[i] = (System.nanoTime() - t0) / 1e9;
           if (status != 0) {

@@ -1,12 +1,12 @@
 package ai.noether.store.s3.checkpoint;
 
 import ai.noether.api.checkpoint.CheckpointStore;
-import ai.noether.core.store.CheckpointStoreContractTest;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.store.s3.S3Location;
 import ai.noether.store.s3.S3ObjectStore;
 import ai.noether.store.s3.S3ProxyServer;
 import ai.noether.store.s3.S3StoreConfig;
+import ai.noether.testkit.CheckpointStoreContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract against the S3 store behind its local cache tier, uploads still in flight. */
-class CachedCheckpointStoreContractTest extends CheckpointStoreContractTest {
+class CachedCheckpointStoreContractTest extends CheckpointStoreContract {
   @TempDir static Path dir;
   static S3ProxyServer server;
   static final AtomicInteger BUCKETS = new AtomicInteger();

@@ -1,11 +1,11 @@
 package ai.noether.store.s3.checkpoint;
 
 import ai.noether.api.checkpoint.CheckpointStore;
-import ai.noether.core.store.CheckpointStoreContractTest;
 import ai.noether.store.s3.S3Location;
 import ai.noether.store.s3.S3ObjectStore;
 import ai.noether.store.s3.S3ProxyServer;
 import ai.noether.store.s3.S3StoreConfig;
+import ai.noether.testkit.CheckpointStoreContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real S3Proxy on loopback: a fresh bucket for every test, small parts so that multipart uploads are
  * exercised by the larger files.
  */
-class S3CheckpointStoreContractTest extends CheckpointStoreContractTest {
+class S3CheckpointStoreContractTest extends CheckpointStoreContract {
   @TempDir static Path serverDir;
   static S3ProxyServer server;
   static final AtomicInteger BUCKETS = new AtomicInteger();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Interval;
-import ai.noether.examples.plugin.testing.CallbackBlocks;
-import ai.noether.examples.plugin.testing.RecordingContext;
+import ai.noether.testkit.ConfigBinding;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ class ThroughputCallbackTest {
   private static final long MS = 1_000_000L;
 
   private final AtomicLong clock = new AtomicLong(-123 * MS);
-  private final RecordingContext context = new RecordingContext();
+  private final RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
 
   private void updates(ThroughputCallback callback, int n, long millisEach) {
     for (int i = 0; i < n; i++) {
@@ -29,11 +29,11 @@ class ThroughputCallbackTest {
     callback.beforeTraining(context);
 
     updates(callback, 9, 100);
-    assertThat(context.log).isEmpty();
+    assertThat(context.loggedLines()).isEmpty();
     updates(callback, 1, 100);
     updates(callback, 10, 200);
 
-    assertThat(context.log).containsExactly(
+    assertThat(context.loggedLines()).containsExactly(
         "throughput/samples_per_second=320.0", "throughput/updates_per_second=10.0",
         "throughput/samples_per_second=160.0", "throughput/updates_per_second=5.0");
   }
@@ -44,10 +44,10 @@ class ThroughputCallbackTest {
     callback.beforeTraining(context);
 
     updates(callback, 2, 20_000);
-    assertThat(context.log).isEmpty();
+    assertThat(context.loggedLines()).isEmpty();
     updates(callback, 1, 20_000);
 
-    assertThat(context.log).containsExactly("throughput/samples_per_second=1.6", "throughput/updates_per_second=0.05");
+    assertThat(context.loggedLines()).containsExactly("throughput/samples_per_second=1.6", "throughput/updates_per_second=0.05");
   }
 
   @Test
@@ -59,7 +59,7 @@ class ThroughputCallbackTest {
     clock.addAndGet(250 * MS);
     callback.afterUpdate(context.nextUpdate(32).nextEpoch());
 
-    assertThat(context.log).containsExactly("throughput/samples_per_second=128.0", "throughput/updates_per_second=4.0");
+    assertThat(context.loggedLines()).containsExactly("throughput/samples_per_second=128.0", "throughput/updates_per_second=4.0");
   }
 
   @Test
@@ -72,23 +72,23 @@ class ThroughputCallbackTest {
 
     updates(callback, 5, 100);
 
-    assertThat(context.log).as("fires at update 30, as the run that was never interrupted")
+    assertThat(context.loggedLines()).as("fires at update 30, as the run that was never interrupted")
         .containsExactly("throughput/samples_per_second=320.0", "throughput/updates_per_second=10.0");
   }
 
   @Test
   void withoutAnIntervalItLogsEveryHundredUpdates() {
-    assertThat(((ThroughputCallbackConfig) CallbackBlocks.bind("throughput")).interval()).isEqualTo(Interval.updates(100));
-    assertThat(((ThroughputCallbackConfig) CallbackBlocks.bind("throughput", "every_n_minutes: 5")).interval())
+    assertThat(ConfigBinding.callback(ThroughputCallbackConfig.class, "throughput").interval()).isEqualTo(Interval.updates(100));
+    assertThat(ConfigBinding.callback(ThroughputCallbackConfig.class, "throughput", "every_n_minutes: 5").interval())
         .isEqualTo(Interval.minutes(5));
   }
 
   @Test
   void twoIntervalsOrOneThatIsNotPositiveAreRejectedNamingTheKeys() {
-    assertThatThrownBy(() -> CallbackBlocks.bind("throughput", "every_n_epochs: 1", "every_n_updates: 10"))
+    assertThatThrownBy(() -> ConfigBinding.callback("throughput", "every_n_epochs: 1", "every_n_updates: 10"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0]: give only one of every_n_epochs and every_n_updates");
-    assertThatThrownBy(() -> CallbackBlocks.bind("throughput", "every_n_samples: 0"))
+    assertThatThrownBy(() -> ConfigBinding.callback("throughput", "every_n_samples: 0"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0]: every_n_samples must be positive, was 0");
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
-import ai.noether.examples.plugin.testing.CallbackBlocks;
+import ai.noether.testkit.ConfigBinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class TimeBudgetCallbackConfigTest {
   private static TimeBudgetCallbackConfig bind(String... keys) {
-    return (TimeBudgetCallbackConfig) CallbackBlocks.bind("time-budget", keys);
+    return ConfigBinding.callback(TimeBudgetCallbackConfig.class, "time-budget", keys);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.noether.examples.plugin.testing.RecordingContext;
+import ai.noether.testkit.RecordingTrainingContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -24,18 +24,18 @@ class TimeBudgetCallbackTest {
   void savesOneCheckpointAfterTheFirstUpdateToMeasureHowLongSavesTake() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(1));
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(2));
-    assertThat(context.writer.requests).as("one resumable save that moves latest").containsExactly("optim+latest");
+    assertThat(context.writer().requests()).as("one resumable save that moves latest").containsExactly("optim+latest");
 
     update(callback, context, clock, Duration.ofSeconds(2));
-    context.writer.completeAll();
+    context.writer().completeAll();
     update(callback, context, clock, Duration.ofSeconds(2));
 
-    assertThat(context.writer.requests).as("no further save while there is time").hasSize(1);
-    assertThat(context.stopReason).isNull();
+    assertThat(context.writer().requests()).as("no further save while there is time").hasSize(1);
+    assertThat(context.stopReason()).isNull();
   }
 
   @Test
@@ -47,52 +47,52 @@ class TimeBudgetCallbackTest {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
     TimeBudgetCallback callback = new TimeBudgetCallback(
         TimeBudgetCallbackConfig.ofMinutes(10).withMarginMinutes(1), clock, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(90));
     clock.advance(Duration.ofSeconds(20));
-    context.writer.completeAll();
+    context.writer().completeAll();
     clock.advance(Duration.ofSeconds(10));
     callback.afterUpdate(context.nextUpdate(32));
-    while (context.stopReason == null && context.iteration().update() < 100) {
+    while (context.stopReason() == null && context.iteration().update() < 100) {
       update(callback, context, clock, Duration.ofSeconds(30));
     }
 
     assertThat(context.iteration().update()).isEqualTo(15);
-    assertThat(context.stopReason)
+    assertThat(context.stopReason())
         .isEqualTo("time budget: 90.0 s left; next update up to 30.0 s, a save up to 20.0 s, margin 60.0 s");
-    assertThat(context.interrupted).as("the trainer writes the emergency checkpoint").isTrue();
-    assertThat(context.writer.requests).as("only the measuring save").containsExactly("optim+latest");
+    assertThat(context.interrupted()).as("the trainer writes the emergency checkpoint").isTrue();
+    assertThat(context.writer().requests()).as("only the measuring save").containsExactly("optim+latest");
   }
 
   @Test
   void makesOneUpdateEvenWhenTheBudgetWasSpentBeforeTrainingStarted() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(20));
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
 
     callback.beforeTraining(context);
-    assertThat(context.stopReason).isNull();
+    assertThat(context.stopReason()).isNull();
     update(callback, context, clock, Duration.ofSeconds(1));
 
-    assertThat(context.stopReason).startsWith("time budget: -10.0 min left");
-    assertThat(context.interrupted).isTrue();
-    assertThat(context.writer.requests).as("the trainer, not the callback, writes the checkpoint").isEmpty();
+    assertThat(context.stopReason()).startsWith("time budget: -10.0 min left");
+    assertThat(context.interrupted()).isTrue();
+    assertThat(context.writer().requests()).as("the trainer, not the callback, writes the checkpoint").isEmpty();
   }
 
   @Test
   void leavesATrainingAloneThatSomethingElseIsStopping() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(20));
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
-    context.stoppedElsewhere = true;
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
+    context.stopElsewhere();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(1));
 
-    assertThat(context.stopReason).isNull();
-    assertThat(context.writer.requests).isEmpty();
+    assertThat(context.stopReason()).isNull();
+    assertThat(context.writer().requests()).isEmpty();
   }
 
   @Test
@@ -104,19 +104,19 @@ class TimeBudgetCallbackTest {
     FakeClock clock = new FakeClock(START.minus(Duration.ofMinutes(5)), Duration.ofMinutes(5));
     TimeBudgetCallback callback = new TimeBudgetCallback(
         new TimeBudgetCallbackConfig(null, "2026-03-01T18:00:00+01:00", null), clock, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(50));
     clock.advance(Duration.ofSeconds(10));
-    context.writer.completeAll();
+    context.writer().completeAll();
     callback.afterUpdate(context.nextUpdate(32));
-    while (context.stopReason == null && context.iteration().update() < 200) {
+    while (context.stopReason() == null && context.iteration().update() < 200) {
       update(callback, context, clock, Duration.ofSeconds(60));
     }
 
     assertThat(context.iteration().update()).isEqualTo(58);
-    assertThat(context.stopReason)
+    assertThat(context.stopReason())
         .isEqualTo("time budget: 3.0 min left; next update up to 60.0 s, a save up to 10.0 s, margin 2.0 min");
   }
 
@@ -127,17 +127,17 @@ class TimeBudgetCallbackTest {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
     TimeBudgetCallback callback = new TimeBudgetCallback(
         new TimeBudgetCallbackConfig(null, "2026-03-01T17:30", 0.0), clock, ZoneId.of("Europe/Berlin"));
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofMinutes(1));
-    context.writer.completeAll();
-    while (context.stopReason == null && context.iteration().update() < 200) {
+    context.writer().completeAll();
+    while (context.stopReason() == null && context.iteration().update() < 200) {
       update(callback, context, clock, Duration.ofMinutes(1));
     }
 
     assertThat(context.iteration().update()).isEqualTo(30);
-    assertThat(context.stopReason).startsWith("time budget: 0.0 s left;");
+    assertThat(context.stopReason()).startsWith("time budget: 0.0 s left;");
   }
 
   @Test
@@ -155,11 +155,11 @@ class TimeBudgetCallbackTest {
   void theStateCarriesWallTimeProcessesAndTheMeasuredSaveToTheNextProcess() {
     FakeClock first = new FakeClock(START, Duration.ofSeconds(30));
     TimeBudgetCallback before = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), first, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     before.beforeTraining(context);
     update(before, context, first, Duration.ofSeconds(6));
     first.advance(Duration.ofSeconds(4));
-    context.writer.completeAll();
+    context.writer().completeAll();
     for (int i = 0; i < 9; i++) {
       update(before, context, first, Duration.ofSeconds(6));
     }
@@ -170,16 +170,16 @@ class TimeBudgetCallbackTest {
     FakeClock second = new FakeClock(START.plus(Duration.ofHours(1)), Duration.ofSeconds(20));
     TimeBudgetCallback after = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), second, ZoneOffset.UTC);
     after.loadState(saved);
-    RecordingContext resumed = new RecordingContext();
+    RecordingTrainingContext resumed = RecordingTrainingContext.builder().holdSaves().build();
     after.beforeTraining(resumed);
     update(after, resumed, second, Duration.ofSeconds(5));
     after.afterTraining(resumed);
 
-    assertThat(resumed.writer.requests).as("the save time came with the state: nothing to measure").isEmpty();
+    assertThat(resumed.writer().requests()).as("the save time came with the state: nothing to measure").isEmpty();
     assertThat(after.state()).containsExactly(entry("wall_seconds", 94.0 + 25.0), entry("processes", 2L),
         entry("longest_save_seconds", 4.0));
-    assertThat(resumed.logged).containsOnlyKeys(TimeBudgetCallback.WALL_MINUTES);
-    assertThat(resumed.logged.get(TimeBudgetCallback.WALL_MINUTES)).isCloseTo(119.0 / 60, within(1e-9));
+    assertThat(resumed.metrics()).containsOnlyKeys(TimeBudgetCallback.WALL_MINUTES);
+    assertThat(resumed.metrics().get(TimeBudgetCallback.WALL_MINUTES)).isCloseTo(119.0 / 60, within(1e-9));
   }
 
   @Test
@@ -196,21 +196,21 @@ class TimeBudgetCallbackTest {
   void aMeasuringSaveThatFailsIsNotRetriedAtEveryUpdate() {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
     TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
-    RecordingContext context = new RecordingContext();
+    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
     update(callback, context, clock, Duration.ofSeconds(1));
 
-    context.writer.failAll();
+    context.writer().failAll();
     for (int i = 0; i < 5; i++) {
       update(callback, context, clock, Duration.ofSeconds(1));
     }
 
-    assertThat(context.writer.requests).hasSize(1);
+    assertThat(context.writer().requests()).hasSize(1);
     assertThat(callback.state()).containsEntry("longest_save_seconds", null);
   }
 
   /** Moves the clock by one update's duration, then runs the hook of that update. */
-  private static void update(TimeBudgetCallback callback, RecordingContext context, FakeClock clock, Duration took) {
+  private static void update(TimeBudgetCallback callback, RecordingTrainingContext context, FakeClock clock, Duration took) {
     clock.advance(took);
     callback.afterUpdate(context.nextUpdate(32));
   }

@@ -1,0 +1,23 @@
+package ai.noether.api.logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Draws a stage's {@value StageHistory#FILE_NAME} as PNG plots (one per family of metrics, the
+ * learning rate, the resume points marked), as {@code noether plot} does. Implemented by
+ * {@code noether-core}: inject it, or get it through {@link ai.noether.api.spi.FrameworkServices}.
+ */
+public interface HistoryPlotter {
+
+  /**
+   * Renders the history of the stage in {@code stageDir} into its plots folder, replacing plots
+   * drawn before.
+   *
+   * @return the files written, in drawing order; empty when the stage has no history or it holds no
+   *     metrics yet
+   * @throws IOException if the history cannot be read or a plot cannot be written
+   */
+  List<Path> render(Path stageDir) throws IOException;
+}

@@ -1,0 +1,22 @@
+package ai.noether.api.logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Reads a stage's {@value StageHistory#FILE_NAME}, written by the trainer, as it is now (also while
+ * the stage is still training). The framework's one reader of the file; implemented by
+ * {@code noether-core}: inject it, or get it through {@link ai.noether.api.spi.FrameworkServices}.
+ */
+public interface HistoryReader {
+
+  /**
+   * The history in {@code file}. A last line that is cut off (the process died while writing it) is
+   * skipped.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the file and line when any other line is not a history
+   *     entry
+   */
+  StageHistory read(Path file) throws IOException;
+}

@@ -1,0 +1,20 @@
+package ai.noether.api.logger;
+
+import java.util.List;
+
+/**
+ * A stage's metric history as its {@value #FILE_NAME} holds it: every logged group of metrics and
+ * every point where the stage resumed from a checkpoint, each in the order they happened.
+ *
+ * @param metrics the logged metrics in logging order; never null, possibly empty, unmodifiable
+ * @param resumes the resume points in order; never null, possibly empty, unmodifiable
+ */
+public record StageHistory(List<LoggedMetrics> metrics, List<ResumePoint> resumes) {
+  /** The history's file in the stage directory, next to its {@code checkpoints/}. */
+  public static final String FILE_NAME = "history.jsonl";
+
+  public StageHistory {
+    metrics = List.copyOf(metrics);
+    resumes = List.copyOf(resumes);
+  }
+}

@@ -1,0 +1,151 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.ConfigException;
+import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.api.NoetherException;
+import ai.noether.api.checkpoint.InvalidNameException;
+import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
+import ai.noether.core.config.RunConfig;
+import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.history.HistoryPlots;
+import ai.noether.core.history.MetricHistory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code noether plot RUN_ID [--stage S] [--output-dir DIR]}: renders {@link HistoryPlots} from
+ * the {@code history.jsonl} of a run's stages into each stage's {@code plots/} folder and prints
+ * the files written. Without {@code --stage} every stage of the run that has a history is plotted.
+ * Works on a run that is still training (the history is read as it is).
+ */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+    description = {"Draws PNG plots of a run's losses, metrics and learning rate into <stage>/plots/."})
+public final class PlotCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @ParentCommand NoetherCli parent;
+
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to plot")
+  String runId;
+
+  @Option(names = "--stage", paramLabel = "STAGE", description = "plot only this stage")
+  String stage;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+          + " (default: ${DEFAULT-VALUE})")
+  String outputDir;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    requireName(runId, Names::requireRunId);
+    // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
+    // this machine's work directory for a store elsewhere (see StoreLocation#workDir).
+    StoreLocation location;
+    try {
+      location = StoreLocation.parse(outputDir, workingDir());
+    } catch (InvalidNameException e) {
+      throw new ConfigException("--output-dir " + outputDir + ": " + e.getMessage());
+    }
+    Path runDir = location.workDir(workingDir()).resolve(runId);
+    if (!Files.isDirectory(runDir)) {
+      err.println("noether plot: run '" + runId + "' does not exist in " + runDir.getParent() + "; runs there: "
+          + describe(runs(runDir.getParent())));
+      return NoetherCli.USAGE;
+    }
+    List<String> stages;
+    if (stage != null) {
+      requireName(stage, Names::requireStageName);
+      stages = List.of(stage);
+    } else {
+      stages = subdirectories(runDir).stream()
+          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(MetricHistory.FILE_NAME))).toList();
+    }
+    if (stages.isEmpty()) {
+      err.println("noether plot: no stage of run '" + runId + "' has a " + MetricHistory.FILE_NAME
+          + " yet; it appears once training has logged a metric");
+      return NoetherCli.FAILURE;
+    }
+    for (String s : stages) {
+      Path stageDir = runDir.resolve(s);
+      Path history = stageDir.resolve(MetricHistory.FILE_NAME);
+      if (!Files.isRegularFile(history)) {
+        err.println("noether plot: " + history + " does not exist; stages of run '" + runId + "': "
+            + describe(subdirectories(runDir)));
+        return NoetherCli.USAGE;
+      }
+      try {
+        List<Path> written = HistoryPlots.render(history, stageDir.resolve(HistoryPlots.DEFAULT_DIR));
+        if (written.isEmpty()) {
+          out.println(runId + "/" + s + ": no metrics logged yet");
+        }
+        written.forEach(p -> out.println(p));
+      } catch (IllegalArgumentException e) {
+        throw new NoetherException("noether plot: " + e.getMessage(), e);
+      }
+    }
+    return NoetherCli.OK;
+  }
+
+  private static List<String> subdirectories(Path dir) throws IOException {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".")).sorted().toList();
+    }
+  }
+
+  /**
+   * The run directories under {@code outputDir}: those with a stage that has a saved configuration,
+   * a history or checkpoints (or checkpoints directly, as Noether in Python writes a run without a
+   * stage), so that pointing {@code --output-dir} at, say, {@code /tmp} does not list every folder
+   * there as a run.
+   */
+  static List<String> runs(Path outputDir) throws IOException {
+    return subdirectories(outputDir).stream().filter(r -> isRun(outputDir.resolve(r))).toList();
+  }
+
+  private static boolean isRun(Path dir) {
+    if (Files.isDirectory(dir.resolve(RunLayout.CHECKPOINTS))) {
+      return true;
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.anyMatch(s -> Files.isRegularFile(s.resolve(RunConfig.RESOLVED_FILE_NAME))
+          || Files.isRegularFile(s.resolve(MetricHistory.FILE_NAME)) || Files.isDirectory(s.resolve(RunLayout.CHECKPOINTS)));
+    } catch (IOException | RuntimeException e) {
+      return false; // unreadable: not one of ours to list
+    }
+  }
+
+  private static void requireName(String value, java.util.function.UnaryOperator<String> check) {
+    try {
+      check.apply(value);
+    } catch (InvalidNameException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private static String describe(List<String> names) {
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+
+  /** Relative paths are resolved against the command line's working directory. */
+  private Path workingDir() {
+    return parent == null ? Path.of("").toAbsolutePath() : parent.workingDir();
+  }
+}

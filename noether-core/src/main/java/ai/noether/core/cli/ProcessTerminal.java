@@ -1,0 +1,22 @@
+package ai.noether.core.cli;
+
+import ai.noether.api.logger.Terminal;
+import java.util.Optional;
+
+/**
+ * The api's {@link Terminal}: {@link Terminals#isInteractive()} and the {@link StatusLine} the
+ * command line installed. Listed in core's {@code META-INF/services/ai.noether.api.logger.Terminal}
+ * and bound in the process injector. Stateless.
+ */
+public final class ProcessTerminal implements Terminal {
+
+  @Override
+  public boolean isInteractive() {
+    return Terminals.isInteractive();
+  }
+
+  @Override
+  public Optional<Status> statusLine() {
+    return Optional.ofNullable(StatusLine.current());
+  }
+}

@@ -1,0 +1,25 @@
+package ai.noether.core.history;
+
+import ai.noether.api.logger.HistoryPlotter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The api's {@link HistoryPlotter}: {@link HistoryPlots} of the stage's {@code history.jsonl} into
+ * its {@value HistoryPlots#DEFAULT_DIR} folder, as {@code noether plot} draws them. Listed in core's
+ * {@code META-INF/services/ai.noether.api.logger.HistoryPlotter} and bound in the process injector.
+ * Stateless.
+ */
+public final class PngHistoryPlotter implements HistoryPlotter {
+
+  @Override
+  public List<Path> render(Path stageDir) throws IOException {
+    Path history = stageDir.resolve(MetricHistory.FILE_NAME);
+    if (!Files.exists(history)) {
+      return List.of();
+    }
+    return HistoryPlots.render(history, stageDir.resolve(HistoryPlots.DEFAULT_DIR));
+  }
+}

@@ -1,2 +1,0 @@
-/** Test doubles shared by the plugin's callback tests. */
-package ai.noether.examples.plugin.testing;
