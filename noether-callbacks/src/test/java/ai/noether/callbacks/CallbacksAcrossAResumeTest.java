@@ -7,6 +7,7 @@ import ai.noether.api.callback.Interval;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.callbacks.best.BestCheckpointCallback;
@@ -27,7 +28,6 @@ import ai.noether.callbacks.testing.InMemoryStore;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
 import ai.noether.core.checkpoint.CheckpointLayout;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
@@ -200,7 +200,7 @@ class CallbacksAcrossAResumeTest {
   void theHistoryPlotsOfTheResumedStageCoverTheWholeStage() throws IOException {
     Runs runs = runBothWays(6, 21, CallbacksAcrossAResumeTest::allCallbacks);
 
-    assertThat(Files.readString(runs.resumedDir().resolve(MetricHistory.FILE_NAME)))
+    assertThat(Files.readString(runs.resumedDir().resolve(RunLayout.HISTORY_FILE)))
         .contains("{\"event\":\"resume\",\"epoch\":2,\"update\":21,\"sample\":168");
     assertThat(runs.resumedDir().resolve("plots")).isDirectoryContaining("glob:**/loss.png")
         .isDirectoryContaining("glob:**/lr.png").isDirectoryContaining("glob:**/accuracy.png");

@@ -1,5 +1,6 @@
 package ai.noether.initializers;
 
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.init.Initializer;
 import ai.noether.core.config.ComponentBlock;
@@ -51,6 +52,6 @@ public final class InitializerYaml {
     if (store != null) {
       context.put(CheckpointStore.class, store);
     }
-    return REGISTRY.createInitializer(initializer, context);
+    return REGISTRY.create(ComponentCategory.INITIALIZER, initializer, context);
   }
 }

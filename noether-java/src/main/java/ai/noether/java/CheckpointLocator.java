@@ -1,5 +1,6 @@
 package ai.noether.java;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
@@ -15,6 +16,7 @@ import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.core.config.RunConfig;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.inspect.CheckpointInspector;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds what a {@link ModelCheckpoint} designates: the configuration the model was trained with
@@ -84,7 +87,7 @@ final class CheckpointLocator {
       if (stageName == null) {
         if (stages.size() != 1) {
           throw new ConfigException("run '" + cp.runId() + "' has " + (stages.isEmpty() ? "no stages"
-              : stages.size() + " stages: " + CheckpointResolver.describeStages(stages)) + "; choose one with --stage");
+              : stages.size() + " stages: " + ai.noether.core.layout.RunDirectories.describeStages(stages)) + "; choose one with --stage");
         }
         stageName = stages.get(0);
       }
@@ -158,13 +161,15 @@ final class CheckpointLocator {
       // no latest: the side file below
     }
     for (StoredCheckpoint c : candidates) {
-      if (c.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)
-          && CheckpointReader.verifiedTrainer(store, c).get(CheckpointKeys.CONFIG) instanceof Map<?, ?> tree) {
-        return (Map<String, Object>) tree;
+      if (c.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
+        Optional<Map<String, Object>> saved =
+            TrainerStateFile.read(CheckpointReader.verifiedTrainer(store, c), c.stage() + "@" + c.describe()).config();
+        if (saved.isPresent()) {
+          return saved.get();
+        }
       }
     }
-    Path side = location.workDir(workingDir).resolve(stage.runId()).resolve(stage.stageName())
-        .resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path side = new RunLayout(location.workDir(workingDir), stage).resolvedConfigFile();
     if (Files.isRegularFile(side)) {
       return readYaml(side);
     }
@@ -189,14 +194,15 @@ final class CheckpointLocator {
     String configSource = null;
     if (name != null) {
       Path trainer = file.resolveSibling(CheckpointFileName.of(name.modelName(), name.tag(), CheckpointFileKind.TRAINER).format());
-      if (Files.isRegularFile(trainer) && ThReader.read(trainer).get(CheckpointKeys.CONFIG) instanceof Map<?, ?> c) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> saved = (Map<String, Object>) c;
-        configTree = saved;
+      Optional<Map<String, Object>> saved = Files.isRegularFile(trainer)
+          ? TrainerStateFile.read(ThReader.read(trainer), trainer.toString()).config() : Optional.empty();
+      if (saved.isPresent()) {
+        configTree = saved.get();
         configSource = trainer.toString();
       }
     }
-    Path side = file.toAbsolutePath().getParent().resolveSibling(RunConfig.RESOLVED_FILE_NAME);
+    Path side = RunLayout.resolvedConfigFileIn(
+        java.util.Objects.requireNonNullElse(RunLayout.stageDirOfCheckpointFile(file), Path.of("")));
     if (configTree == null && Files.isRegularFile(side)) {
       configTree = readYaml(side);
       configSource = side.toString();

@@ -1,5 +1,6 @@
 package ai.noether.java;
 
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.StoredCheckpoint;
@@ -156,7 +157,7 @@ public final class Noether {
   @SuppressWarnings("unchecked")
   private LoadedModel build(CheckpointLocator.Located found, Map<String, Object> file, String variant, RunContext context) {
     RunConfig run = found.run();
-    Model model = registry.createModel(run.model().name(), run.model().block(), context);
+    Model model = registry.create(ComponentCategory.MODEL, run.model().block(), run.model().name(), context);
     try {
       model.load(CheckpointReader.stateDict(file, found.source()), true);
     } catch (RuntimeException e) {
@@ -204,14 +205,14 @@ public final class Noether {
       }
       RunContext context = RunContext.forRun(found.run());
       Map<String, Object> firstFile = found.modelFiles().read(wanted.get(0));
-      DataSource data = InputScaling.prepared(registry.createDataset(found.run().dataset(), found.run().seed(), context),
+      DataSource data = InputScaling.prepared(registry.create(ComponentCategory.DATASET, found.run().dataset(), found.run().seed(), context),
           found.configTree(), firstFile, found.source());
       context.put(DataSource.class, data);
       Dataset dataset = split(data, split, found.run());
       Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
       try (LoadedModel model = build(found, firstFile, wanted.get(0), context);
-          TrainingStep step = registry.createTrainingStep(found.run().trainer().step(), model.model(), data,
-              context.put(Model.class, model.model()))) {
+          TrainingStep step = registry.create(ComponentCategory.TRAINING_STEP, found.run().trainer().step(),
+        new ComponentCategory.ModelAndData(model.model(), data), context.put(Model.class, model.model()))) {
         for (String v : wanted) {
           if (!v.equals(wanted.get(0))) {
             model.model().load(CheckpointReader.stateDict(found.modelFiles().read(v), found.source() + " (" + v + ")"), true);
@@ -242,7 +243,7 @@ public final class Noether {
     try {
       CheckpointLocator.Located found = CheckpointLocator.locate(checkpoint, registry, workingDir);
       RunContext context = RunContext.forRun(found.run());
-      DataSource data = InputScaling.prepared(registry.createDataset(found.run().dataset(), found.run().seed(), context),
+      DataSource data = InputScaling.prepared(registry.create(ComponentCategory.DATASET, found.run().dataset(), found.run().seed(), context),
           found.configTree(), found.modelFiles().read(found.modelFiles().variants().contains(variant(checkpoint))
               ? variant(checkpoint) : found.modelFiles().variants().get(0)), found.source());
       if (split(data, split, found.run()) instanceof FieldDataset fields) {

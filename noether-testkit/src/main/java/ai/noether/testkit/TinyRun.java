@@ -16,7 +16,6 @@ import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.history.HistoryFile;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
@@ -81,7 +80,7 @@ public final class TinyRun {
     /** The stage's {@code history.jsonl}, read back. */
     public HistoryFile history() {
       try {
-        return HistoryFile.read(stageDir().resolve(MetricHistory.FILE_NAME));
+        return HistoryFile.read(stageDir().resolve(RunLayout.HISTORY_FILE));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

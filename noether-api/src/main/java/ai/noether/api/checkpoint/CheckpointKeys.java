@@ -56,6 +56,17 @@ public final class CheckpointKeys {
   public static final String HISTORY = "history";
   /** The partial training-loss window since the last log line. */
   public static final String LOG_WINDOW = "log_window";
+  /** In the {@link #LOG_WINDOW}: the sum of the training losses since the last log line. */
+  public static final String LOG_WINDOW_LOSS_SUM = "loss_sum";
+  /** In the {@link #LOG_WINDOW}: the batches whose losses are summed. */
+  public static final String LOG_WINDOW_COUNT = "count";
+  /** In the {@link #LOG_WINDOW}: the samples of those batches. */
+  public static final String LOG_WINDOW_SAMPLES = "samples";
+  /**
+   * In the {@link #LOG_WINDOW}, only when the step reports metrics: by metric key, the pair
+   * {@code [sum, batches that reported it]}.
+   */
+  public static final String LOG_WINDOW_METRIC_SUMS = "metric_sums";
   /**
    * The learning rate of the most recent update, so that a resumed run reports (and saves in the
    * optimizer file's {@code param_groups}) the same rate as an uninterrupted one.
@@ -69,6 +80,26 @@ public final class CheckpointKeys {
   public static final String CHECKSUM = "checksum";
   /** In a lineage entry: when the resume happened (ISO-8601). */
   public static final String RESUMED_AT = "resumed_at";
+  // Inside the trainer file's HISTORY (the metric history's own state): one row per logging, the
+  // metric keys once in a table, the values of all rows in one array.
+
+  /** In the {@link #HISTORY}: the iterations of the rows, {@code [rows, 3]} as epoch, update, sample. */
+  public static final String HISTORY_ITERATIONS = "iterations";
+  /** In the {@link #HISTORY}: the number of values of each row. */
+  public static final String HISTORY_COUNTS = "counts";
+  /** In the {@link #HISTORY}: every metric key once, in first-logged order. */
+  public static final String HISTORY_KEY_TABLE = "key_table";
+  /** In the {@link #HISTORY}: the key of each value, as an index into {@link #HISTORY_KEY_TABLE}. */
+  public static final String HISTORY_KEY_IDS = "key_ids";
+  /** In the {@link #HISTORY}: the values of all rows, row after row. */
+  public static final String HISTORY_VALUES = "values";
+  /** In the {@link #HISTORY}: the resumes the history went through, oldest first. */
+  public static final String HISTORY_RESUMES = "resumes";
+  /** In a {@link #HISTORY_RESUMES} entry: the iteration resumed at ({@code E.._U.._S..}). */
+  public static final String HISTORY_RESUME_ITERATION = "iteration";
+  /** In a {@link #HISTORY_RESUMES} entry: the checkpoint resumed from ({@code run/stage@tag}). */
+  public static final String HISTORY_RESUME_SOURCE = "source";
+
   /** Version of the checkpoint layout written by this framework. */
   public static final String FORMAT_VERSION = "noether_format_version";
 

@@ -3,7 +3,7 @@ package ai.noether.api.logger;
 import java.util.List;
 
 /**
- * A stage's metric history as its {@value #FILE_NAME} holds it: every logged group of metrics and
+ * A stage's metric history as its {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE} holds it: every logged group of metrics and
  * every point where the stage resumed from a checkpoint, each in the order they happened.
  *
  * @param metrics the logged metrics in logging order; never null, possibly empty, unmodifiable
@@ -11,7 +11,6 @@ import java.util.List;
  */
 public record StageHistory(List<LoggedMetrics> metrics, List<ResumePoint> resumes) {
   /** The history's file in the stage directory, next to its {@code checkpoints/}. */
-  public static final String FILE_NAME = "history.jsonl";
 
   public StageHistory {
     metrics = List.copyOf(metrics);

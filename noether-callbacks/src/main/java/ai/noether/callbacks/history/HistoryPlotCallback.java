@@ -2,6 +2,7 @@ package ai.noether.callbacks.history;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.callbacks.internal.IntervalTrigger;
 import ai.noether.api.logger.HistoryPlotter;
 import ai.noether.api.logger.StageHistory;
@@ -66,7 +67,7 @@ public final class HistoryPlotCallback implements Callback {
     try {
       return plotter.render(context.workDir());
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.warn("could not render the history plots of {}: {}", context.workDir().resolve(StageHistory.FILE_NAME),
+      LOG.warn("could not render the history plots of {}: {}", context.workDir().resolve(RunLayout.HISTORY_FILE),
           e.toString());
       return List.of();
     }

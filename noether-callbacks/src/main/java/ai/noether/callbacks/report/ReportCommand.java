@@ -3,6 +3,7 @@ package ai.noether.callbacks.report;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
@@ -87,20 +88,20 @@ public final class ReportCommand implements Callable<Integer> {
       stages = List.of(stage);
     } else {
       stages = subdirectories(runDir).stream()
-          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(StageHistory.FILE_NAME))).toList();
+          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(RunLayout.HISTORY_FILE))).toList();
       if (stages.isEmpty()) {
-        err.println("noether report: no stage of run '" + runId + "' has a " + StageHistory.FILE_NAME
+        err.println("noether report: no stage of run '" + runId + "' has a " + RunLayout.HISTORY_FILE
             + " yet; it appears once training has logged a metric. Stages: " + describe(subdirectories(runDir)));
         return ExitCodes.USAGE;
       }
     }
     try (CheckpointStore store = cli.openStore(location)) {
       for (String s : stages) {
-        Path history = runDir.resolve(s).resolve(StageHistory.FILE_NAME);
+        Path history = runDir.resolve(s).resolve(RunLayout.HISTORY_FILE);
         if (!Files.isRegularFile(history)) {
           err.println("noether report: " + history + " does not exist; stages of run '" + runId + "' with a history: "
               + describe(subdirectories(runDir).stream()
-                  .filter(d -> Files.isRegularFile(runDir.resolve(d).resolve(StageHistory.FILE_NAME))).toList()));
+                  .filter(d -> Files.isRegularFile(runDir.resolve(d).resolve(RunLayout.HISTORY_FILE))).toList()));
           return ExitCodes.USAGE;
         }
         StageId id = new StageId(runId, s);

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.best;
 
+import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -177,8 +178,7 @@ class BestCheckpointCallbackTest {
   /** A best-checkpoint callback built as a run builds it, with a step that declares {@code declared}. */
   private static BestCheckpointCallback viaRegistry(Map<String, Object> settings, Map<String, Direction> declared) {
     RunContext context = new RunContext().put(TrainingStep.class, new DeclaringStep(declared));
-    return (BestCheckpointCallback) REGISTRY.createCallback(
-        ComponentBlock.of("trainer.callbacks[0]", "best-checkpoint", settings), context);
+    return (BestCheckpointCallback) REGISTRY.create(ComponentCategory.CALLBACK, ComponentBlock.of("trainer.callbacks[0]", "best-checkpoint", settings), context);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class HistoryPlotCallbackTest {
 
   @Test
   void rendersThePlotsIntoTheStageDirectoryAtTheEndOfTraining() {
-    MetricHistory history = new MetricHistory(stageDir.resolve(MetricHistory.FILE_NAME));
+    MetricHistory history = new MetricHistory(stageDir.resolve(RunLayout.HISTORY_FILE));
     logLoss(history, 1);
     logLoss(history, 2);
     HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
@@ -40,7 +41,7 @@ class HistoryPlotCallbackTest {
 
   @Test
   void anIntervalAlsoRendersDuringTraining() {
-    MetricHistory history = new MetricHistory(stageDir.resolve(MetricHistory.FILE_NAME));
+    MetricHistory history = new MetricHistory(stageDir.resolve(RunLayout.HISTORY_FILE));
     HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, 2L, null, null));
     RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
     callback.beforeTraining(context);
@@ -59,7 +60,7 @@ class HistoryPlotCallbackTest {
 
   @Test
   void aHistoryThatCannotBePlottedDoesNotStopTraining() throws IOException {
-    Files.writeString(stageDir.resolve(MetricHistory.FILE_NAME), "not json\n{}\n");
+    Files.writeString(stageDir.resolve(RunLayout.HISTORY_FILE), "not json\n{}\n");
     HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
 
     callback.afterTraining(RecordingTrainingContext.of(stageDir));

@@ -164,16 +164,17 @@ public final class Preflight {
     try {
       RunInfo onCpu = new RunInfo(config.stage(), config.seed(), DeviceSpec.CPU);
       RunContext context = new RunContext().put(RunInfo.class, onCpu).put(RunConfig.class, config);
-      DataSource data = registry.createDataset(config.dataset(), config.seed(), context);
+      DataSource data = registry.create(ComponentCategory.DATASET, config.dataset(), config.seed(), context);
       if (data instanceof AutoCloseable closeable) {
         built.push(closeable);
       }
       context.put(DataSource.class, data);
       List<ConfigProblems.Problem> warnings = checkComponents(config, registry, data);
-      Model model = registry.createModel(config.model().name(), config.model().block(), context);
+      Model model = registry.create(ComponentCategory.MODEL, config.model().block(), config.model().name(), context);
       built.push(model);
       context.put(Model.class, model);
-      TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
+      TrainingStep step = registry.create(ComponentCategory.TRAINING_STEP, config.trainer().step(),
+        new ComponentCategory.ModelAndData(model, data), context);
       built.push(step);
       checkMetricDirections(config, registry, data, step);
       dryRun(config, model, step, data);
@@ -232,7 +233,7 @@ public final class Preflight {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void check(ComponentRegistry registry, ComponentCategory category, ComponentBlock block, RunPlan plan,
+  private static void check(ComponentRegistry registry, ComponentCategory<?, ?> category, ComponentBlock block, RunPlan plan,
       ConfigProblems problems, List<ComponentBlock> blocks) {
     blocks.add(block);
     ComponentFactory factory = registry.resolve(category, block).factory();

@@ -26,7 +26,7 @@ import java.util.Map;
  *       and the {@code schedule} state;
  *   <li>{@code {first model}_cp={tag}_trainer.th}: counters, data position, callback states (by
  *       key under {@code callbacks}, and as Noether (Python)'s list {@code callback_state_dicts}),
- *       the resolved config.
+ *       the resolved config, laid out by {@link TrainerStateFile}.
  * </ul>
  *
  * <p>Format version 1 (the optimizer state keyed by parameter path under {@code optimizer}, no
@@ -82,12 +82,8 @@ public final class CheckpointContents {
       tree.put(CheckpointKeys.SCHEDULE, snapshot.schedules().getOrDefault(optimizer.getKey(), Map.of()));
       files.add(encoder.encode(CheckpointFileName.of(optimizer.getKey(), tag, CheckpointFileKind.OPTIM), tree));
     }
-    Map<String, Object> trainer = metadata(tag, snapshot.iteration());
-    trainer.putAll(snapshot.trainer());
-    if (writeVersion >= 2 && trainer.get(CheckpointKeys.CALLBACKS) instanceof Map<?, ?> callbacks) {
-      // The same state objects as under callbacks: tensors in them are stored once.
-      trainer.put(CheckpointKeys.CALLBACK_STATE_DICTS, new ArrayList<Object>(callbacks.values()));
-    }
+    Map<String, Object> trainer = TrainerStateFile.fileTree(metadata(tag, snapshot.iteration()), snapshot.trainer(),
+        writeVersion);
     files.add(encoder.encode(
         CheckpointFileName.of(snapshot.primaryModelName(), tag, CheckpointFileKind.TRAINER), trainer));
     return files;

@@ -2,10 +2,8 @@ package ai.noether.core.checkpoint;
 
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
-import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.checkpoint.UnsupportedCheckpointFormatException;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads the layouts of checkpoint files that this build understands, chosen by the file's
@@ -83,25 +81,5 @@ public final class CheckpointLayout {
       return (Map<String, Object>) value;
     }
     return TorchOptimizerStateDict.toNoether(optimFile, file);
-  }
-
-  /**
-   * The iteration a Noether (Python) trainer file records under {@code training_iteration}; empty
-   * for our own files (their iteration is the one the store committed) and for files without it.
-   *
-   * @throws CorruptCheckpointException when the key is there but not {@code {epoch, update, sample}}
-   */
-  public static Optional<TrainingIteration> foreignIteration(Map<String, Object> trainer, String file) {
-    if (!isForeign(trainer, file) || !trainer.containsKey(CheckpointKeys.TRAINING_ITERATION)) {
-      return Optional.empty();
-    }
-    if (trainer.get(CheckpointKeys.TRAINING_ITERATION) instanceof Map<?, ?> it
-        && it.get(CheckpointKeys.EPOCH) instanceof Long epoch && it.get(CheckpointKeys.UPDATE) instanceof Long update
-        && it.get(CheckpointKeys.SAMPLE) instanceof Long sample && epoch >= 0 && update >= 0 && sample >= 0) {
-      return Optional.of(new TrainingIteration(epoch, update, sample));
-    }
-    throw new CorruptCheckpointException(file + ": '" + CheckpointKeys.TRAINING_ITERATION + "' should hold {"
-        + CheckpointKeys.EPOCH + ", " + CheckpointKeys.UPDATE + ", " + CheckpointKeys.SAMPLE
-        + "} as whole numbers >= 0 but holds " + trainer.get(CheckpointKeys.TRAINING_ITERATION));
   }
 }

@@ -1,7 +1,6 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.checkpoint.CheckpointFileKind;
-import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -12,6 +11,7 @@ import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.ConfigException;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.resume.CheckpointFallback;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.NothingToResume;
@@ -64,11 +64,10 @@ final class CheckpointConfiguration {
         all.add("resume_checkpoint='" + selected.checkpoint().tag().token() + "'");
       }
       RunConfig run;
-      Object saved = selected.value().get(CheckpointKeys.CONFIG);
-      if (saved instanceof Map<?, ?> tree) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> config = (Map<String, Object>) tree;
-        run = loader.fromTree(config, "the configuration saved in " + trainerFile(store, selected.checkpoint()), all);
+      String trainerFile = trainerFile(store, selected.checkpoint());
+      Optional<Map<String, Object>> saved = TrainerStateFile.read(selected.value(), trainerFile).config();
+      if (saved.isPresent()) {
+        run = loader.fromTree(saved.get(), "the configuration saved in " + trainerFile, all);
       } else {
         err.println("checkpoint " + selected.checkpoint().describe() + " of " + stage + " holds no configuration of its"
             + " own; resuming with " + sideFile);
@@ -77,8 +76,8 @@ final class CheckpointConfiguration {
       if (selected.fallback().isPresent() && run.optResume().map(r -> !r.fallback()).orElse(false)) {
         throw new CorruptCheckpointException(selected.refusal().orElseThrow());
       }
-      if (saved instanceof Map<?, ?> tree) {
-        FinishedStage.refuseUnchangedLength(store, stage, selected.checkpoint(), tree, run);
+      if (saved.isPresent()) {
+        FinishedStage.refuseUnchangedLength(store, stage, selected.checkpoint(), saved.get(), run);
       }
       return run;
     } catch (CheckpointNotFoundException e) {

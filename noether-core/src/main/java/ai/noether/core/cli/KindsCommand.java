@@ -41,7 +41,7 @@ final class KindsCommand implements Callable<Integer> {
     if (kind != null) {
       return describe(registry, out);
     }
-    for (ComponentCategory category : ComponentCategory.values()) {
+    for (ComponentCategory<?, ?> category : ComponentCategory.values()) {
       List<Registration> registrations = registry.registrations(category);
       out.println(category.noun() + " (" + category.factoryType().getName() + ")");
       if (registrations.isEmpty()) {
@@ -70,7 +70,7 @@ final class KindsCommand implements Callable<Integer> {
   private int describe(ComponentRegistry registry, PrintWriter out) {
     List<Registration> found = new ArrayList<>();
     Set<String> known = new TreeSet<>();
-    for (ComponentCategory category : ComponentCategory.values()) {
+    for (ComponentCategory<?, ?> category : ComponentCategory.values()) {
       for (Registration r : registry.registrations(category)) {
         known.add(r.kind());
         if (r.kind().equals(kind) || r.className().equals(kind)) {

@@ -6,17 +6,15 @@ import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
-import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.history.HistoryPlots;
-import ai.noether.core.history.MetricHistory;
+import ai.noether.core.layout.RunDirectories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,24 +69,23 @@ public final class PlotCommand implements Callable<Integer> {
       requireName(stage, Names::requireStageName);
       stages = List.of(stage);
     } else {
-      stages = subdirectories(runDir).stream()
-          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(MetricHistory.FILE_NAME))).toList();
+      stages = RunDirectories.stagesWith(runDir, RunLayout.HISTORY_FILE);
     }
     if (stages.isEmpty()) {
-      err.println("noether plot: no stage of run '" + runId + "' has a " + MetricHistory.FILE_NAME
+      err.println("noether plot: no stage of run '" + runId + "' has a " + RunLayout.HISTORY_FILE
           + " yet; it appears once training has logged a metric");
       return NoetherCli.FAILURE;
     }
     for (String s : stages) {
       Path stageDir = runDir.resolve(s);
-      Path history = stageDir.resolve(MetricHistory.FILE_NAME);
+      Path history = RunLayout.historyFileIn(stageDir);
       if (!Files.isRegularFile(history)) {
         err.println("noether plot: " + history + " does not exist; stages of run '" + runId + "': "
-            + describe(subdirectories(runDir)));
+            + describe(RunDirectories.subdirectories(runDir)));
         return NoetherCli.USAGE;
       }
       try {
-        List<Path> written = HistoryPlots.render(history, stageDir.resolve(HistoryPlots.DEFAULT_DIR));
+        List<Path> written = HistoryPlots.render(history, RunLayout.plotsDirIn(stageDir));
         if (written.isEmpty()) {
           out.println(runId + "/" + s + ": no metrics logged yet");
         }
@@ -100,16 +97,6 @@ public final class PlotCommand implements Callable<Integer> {
     return NoetherCli.OK;
   }
 
-  private static List<String> subdirectories(Path dir) throws IOException {
-    if (dir == null || !Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith(".")).sorted().toList();
-    }
-  }
-
   /**
    * The run directories under {@code outputDir}: those with a stage that has a saved configuration,
    * a history or checkpoints (or checkpoints directly, as Noether in Python writes a run without a
@@ -117,19 +104,7 @@ public final class PlotCommand implements Callable<Integer> {
    * there as a run.
    */
   static List<String> runs(Path outputDir) throws IOException {
-    return subdirectories(outputDir).stream().filter(r -> isRun(outputDir.resolve(r))).toList();
-  }
-
-  private static boolean isRun(Path dir) {
-    if (Files.isDirectory(dir.resolve(RunLayout.CHECKPOINTS))) {
-      return true;
-    }
-    try (Stream<Path> children = Files.list(dir)) {
-      return children.anyMatch(s -> Files.isRegularFile(s.resolve(RunConfig.RESOLVED_FILE_NAME))
-          || Files.isRegularFile(s.resolve(MetricHistory.FILE_NAME)) || Files.isDirectory(s.resolve(RunLayout.CHECKPOINTS)));
-    } catch (IOException | RuntimeException e) {
-      return false; // unreadable: not one of ours to list
-    }
+    return RunDirectories.runs(outputDir, RunDirectories::looksLikeRun);
   }
 
   private static void requireName(String value, java.util.function.UnaryOperator<String> check) {

@@ -6,9 +6,11 @@ import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.VerifiedReads;
 import java.io.IOException;
@@ -103,7 +105,7 @@ final class ResumeCommand implements Callable<Integer> {
           + " --resume-if-exists' starts it, and resumes it once it has a checkpoint.)");
     }
     String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
-    Path file = runDir.resolve(stageName).resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path file = RunLayout.resolvedConfigFileIn(runDir.resolve(stageName));
     if (!Files.isRegularFile(file) && startedWithoutCheckpoint(runDir.resolve(stageName))) {
       throw stoppedBeforeItsFirstFile(stageName);
     }
@@ -158,8 +160,8 @@ final class ResumeCommand implements Callable<Integer> {
       arguments.add("resume_fallback=false");
     }
     arguments.addAll(overrides);
-    Path sideFile = location.workDir(cli.workingDir()).resolve(runId).resolve(stageName)
-        .resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path sideFile = new RunLayout(location.workDir(cli.workingDir()), new StageId(runId, stageName))
+        .resolvedConfigFile();
     return launch(location, new StageId(runId, stageName), arguments, sideFile);
   }
 
@@ -180,20 +182,9 @@ final class ResumeCommand implements Callable<Integer> {
       throw new ConfigException("there are no runs to resume: " + runs + " does not exist; "
           + (outputDirGiven ? "check the --output-dir you gave" : "give --output-dir, the output_dir the run was trained with"));
     }
-    try (Stream<Path> files = Files.find(runs, 3, (p, a) -> a.isRegularFile()
-        && p.getFileName().toString().equals(RunConfig.RESOLVED_FILE_NAME))) {
-      return files.max(java.util.Comparator.comparing(ResumeCommand::modified))
-          .orElseThrow(() -> new ConfigException("there are no runs to resume in " + runs
-              + " (no <run_id>/<stage>/" + RunConfig.RESOLVED_FILE_NAME + ")"));
-    }
-  }
-
-  private static java.nio.file.attribute.FileTime modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p);
-    } catch (IOException e) {
-      return java.nio.file.attribute.FileTime.fromMillis(0);
-    }
+    return RunDirectories.newest(runs, RunLayout.RESOLVED_CONFIG_FILE)
+        .orElseThrow(() -> new ConfigException("there are no runs to resume in " + runs
+            + " (no <run_id>/<stage>/" + RunLayout.RESOLVED_CONFIG_FILE + ")"));
   }
 
   private static String checkName(String what, String value, java.util.function.UnaryOperator<String> check) {
@@ -222,7 +213,7 @@ final class ResumeCommand implements Callable<Integer> {
     if (!Files.isDirectory(stageDir)) {
       return false;
     }
-    Path checkpoints = stageDir.resolve(ai.noether.api.checkpoint.RunLayout.CHECKPOINTS);
+    Path checkpoints = RunLayout.checkpointDirIn(stageDir);
     if (!Files.isDirectory(checkpoints)) {
       return true;
     }
@@ -237,28 +228,18 @@ final class ResumeCommand implements Callable<Integer> {
     if (stages.size() == 1) {
       return stages.get(0);
     }
-    List<String> started = subdirectories(runDir);
+    List<String> started = RunDirectories.subdirectories(runDir);
     if (stages.isEmpty() && started.size() == 1 && startedWithoutCheckpoint(runDir.resolve(started.get(0)))) {
       throw stoppedBeforeItsFirstFile(started.get(0));
     }
     throw new ConfigException(stages.isEmpty()
-        ? "run '" + runId + "' has no stage with a saved configuration (" + RunConfig.RESOLVED_FILE_NAME + ") in " + runDir
+        ? "run '" + runId + "' has no stage with a saved configuration (" + RunLayout.RESOLVED_CONFIG_FILE + ") in " + runDir
         : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
   }
 
-  /** The directories under {@code dir}; hidden ones (the stores' own, such as .noether) left out. */
-  private static List<String> subdirectories(Path dir) throws IOException {
-    try (Stream<Path> children = Files.list(dir)) {
-      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(name -> !name.startsWith(".")).sorted().toList();
-    }
-  }
-
+  /** The stages of a run that {@code resume} can continue: those with a saved configuration. */
   private static List<String> stages(Path runDir) throws IOException {
-    try (Stream<Path> children = Files.list(runDir)) {
-      return children.filter(p -> Files.isRegularFile(p.resolve(RunConfig.RESOLVED_FILE_NAME)))
-          .map(p -> p.getFileName().toString()).sorted().toList();
-    }
+    return RunDirectories.stagesWith(runDir, RunLayout.RESOLVED_CONFIG_FILE);
   }
 
   private static String listing(Path dir, boolean stagesOnly) throws IOException {
@@ -275,16 +256,6 @@ final class ResumeCommand implements Callable<Integer> {
 
   /** The directories under {@code dir} with a stage to resume: not every folder of, say, /tmp. */
   private static List<String> runs(Path dir) throws IOException {
-    List<String> runs = new ArrayList<>();
-    try (Stream<Path> children = Files.list(dir)) {
-      // Hidden directories (the stores' own, such as .noether) are not runs.
-      for (Path p : children.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted().toList()) {
-        if (!stages(p).isEmpty()) {
-          runs.add(p.getFileName().toString());
-        }
-      }
-    }
-    return runs;
+    return RunDirectories.runs(dir, run -> RunDirectories.hasStageWith(run, RunLayout.RESOLVED_CONFIG_FILE));
   }
 }

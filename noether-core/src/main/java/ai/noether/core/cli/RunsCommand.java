@@ -5,13 +5,15 @@ import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.run.StageStatus;
 import ai.noether.core.store.ByteSizes;
-import ai.noether.core.training.MetricFormat;
+import ai.noether.api.metric.MetricFormat;
 import java.util.stream.Collectors;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * the stages of one run with their status, last metrics and checkpoints (tag, iteration, size),
  * oldest first, as the store sees them — what {@code resume --checkpoint} and {@code resume_checkpoint} can select. A run trained
  * without a stage (its checkpoints directly in {@code <run_id>/checkpoints/}, as Noether in Python
- * writes it without {@code stage_name}) shows that stage as {@value #NO_STAGE}.
+ * writes it without {@code stage_name}) shows that stage as {@value RunDirectories#NO_STAGE_LABEL}.
  */
 @Command(name = "runs", mixinStandardHelpOptions = true,
     description = {"Lists the runs in the output directory with each stage's status (running, finished, interrupted,"
@@ -60,10 +62,10 @@ final class RunsCommand implements Callable<Integer> {
         }
         for (String run : runs) {
           List<String> stages = store.stages(run);
-          out.println(run + "  (stages: " + String.join(", ", stages.stream().map(RunsCommand::label).toList())
+          out.println(run + "  (stages: " + String.join(", ", stages.stream().map(RunDirectories::label).toList())
               + ")");
           for (String stage : stages) {
-            out.println("  " + label(stage) + ": " + summary(status(store, root, new StageId(run, stage))));
+            out.println("  " + RunDirectories.label(stage) + ": " + summary(status(store, root, new StageId(run, stage))));
           }
         }
         return NoetherCli.OK;
@@ -76,7 +78,8 @@ final class RunsCommand implements Callable<Integer> {
         throw new ConfigException(e.getMessage(), e);
       }
       for (String stage : stages) {
-        out.println(stage.isEmpty() ? runId + "  " + NO_STAGE + ": checkpoints directly in " + runId + "/checkpoints"
+        out.println(stage.isEmpty() ? runId + "  " + RunDirectories.NO_STAGE_LABEL + ": checkpoints directly in " + runId + "/"
+            + RunLayout.CHECKPOINTS
             : runId + "/" + stage);
         StageStatus status = status(store, root, new StageId(runId, stage));
         out.println("  status: " + summary(status) + (status.detail().isEmpty() ? "" : "\n    " + status.detail()));
@@ -98,8 +101,7 @@ final class RunsCommand implements Callable<Integer> {
   }
 
   private StageStatus status(CheckpointStore store, StoreLocation root, StageId stage) throws java.io.IOException {
-    Path runDir = root.workDir(cli.workingDir()).resolve(stage.runId());
-    Path stageDir = stage.stageName().isEmpty() ? runDir : runDir.resolve(stage.stageName());
+    Path stageDir = new RunLayout(root.workDir(cli.workingDir()), stage).stageDir();
     return StageStatus.of(store, stage, stageDir, root.localPath().orElse(null));
   }
 
@@ -108,16 +110,5 @@ final class RunsCommand implements Callable<Integer> {
     return status.state().word() + (status.iteration() == null ? "" : " at " + status.iteration())
         + (status.duration() == null ? "" : ", " + StageStatus.format(status.duration())
             + (status.state() == StageStatus.State.RUNNING ? " so far" : ""));
-  }
-
-  /**
-   * How a run trained without a stage (Noether in Python without {@code stage_name}) is shown; a
-   * {@code previous-run} initializer selects it by leaving {@code stage_name} out (when it is the
-   * run's only stage) or setting it to {@code ""}.
-   */
-  static final String NO_STAGE = "(no stage)";
-
-  private static String label(String stage) {
-    return stage.isEmpty() ? NO_STAGE : stage;
   }
 }

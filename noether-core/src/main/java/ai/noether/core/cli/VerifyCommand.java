@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointFileKind;
@@ -12,8 +13,9 @@ import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
-import ai.noether.core.config.RunConfig;
+import ai.noether.api.checkpoint.UnsupportedCheckpointFormatException;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.ConfigDiff;
@@ -165,9 +167,8 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** Compares {@code config.yaml} with the configuration saved in {@code latest}; returns the problems found. */
-  @SuppressWarnings("unchecked")
   private int checkSideConfig(CheckpointStore store, Path runs, StageId id, PrintWriter out) throws IOException {
-    Path sideFile = runs.resolve(id.runId()).resolve(id.stageName()).resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path sideFile = new RunLayout(runs, id).resolvedConfigFile();
     if (!Files.isRegularFile(sideFile)) {
       return 0;
     }
@@ -178,13 +179,16 @@ final class VerifyCommand implements Callable<Integer> {
       if (latest.files().stream().noneMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
         return 0;
       }
-      Object config = CheckpointReader.verifiedTrainer(store, latest).get(CheckpointKeys.CONFIG);
-      if (!(config instanceof Map<?, ?>)) {
+      Optional<Map<String, Object>> config =
+          TrainerStateFile.read(CheckpointReader.verifiedTrainer(store, latest), latest.describe()).config();
+      if (config.isEmpty()) {
         return 0;
       }
-      saved = (Map<String, Object>) config;
-    } catch (CheckpointNotFoundException | CorruptCheckpointException e) {
-      return 0; // no latest to compare with, or already reported above
+      saved = config.get();
+    } catch (CheckpointNotFoundException | CorruptCheckpointException | UnsupportedCheckpointFormatException e) {
+      // No latest to compare with, already reported above, or written by a newer build whose
+      // configuration this one may not understand: verifying integrity does not need it.
+      return 0;
     }
     RunConfigLoader loader = cli.loader();
     Map<String, Object> side;
@@ -199,7 +203,7 @@ final class VerifyCommand implements Callable<Integer> {
     // A stage directory may be moved; where it was is not a disagreement.
     ConfigDiff diff = ConfigDiff.between(running, side, new ResumeRules(List.of("output_dir"), Map.of()));
     if (diff.isEmpty()) {
-      out.println("  ok         " + RunConfig.RESOLVED_FILE_NAME + " matches the configuration saved in "
+      out.println("  ok         " + RunLayout.RESOLVED_CONFIG_FILE + " matches the configuration saved in "
           + latest.describe());
       return 0;
     }

@@ -53,8 +53,6 @@ public record RunConfig(
     TrainerConfig trainer,
     Map<String, Object> resolved) {
 
-  /** The file name of the resolved configuration in a stage directory ({@link #resolvedFile()}). */
-  public static final String RESOLVED_FILE_NAME = "config.yaml";
 
   @SuppressWarnings("unchecked")
   public RunConfig {
@@ -166,7 +164,7 @@ public record RunConfig(
 
   /** {@code <output_dir>/<run_id>/<stage_name>/config.yaml}: where a run keeps its resolved config. */
   public Path resolvedFile() {
-    return layout().stageDir().resolve(RESOLVED_FILE_NAME);
+    return layout().resolvedConfigFile();
   }
 
   /**

@@ -55,9 +55,6 @@ public final class HistoryPlots {
       System.setProperty("java.awt.headless", "true");
     }
   }
-
-  /** The folder under the stage directory that {@code kind: history} writes to. */
-  public static final String DEFAULT_DIR = "plots";
   /** Size of every chart in pixels. */
   public static final int WIDTH = 960;
   public static final int HEIGHT = 600;

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import ai.noether.api.checkpoint.RunLayout;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -34,15 +35,15 @@ import java.util.Objects;
  */
 public final class MetricHistory implements Stateful {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MetricHistory.class);
-  /** File name of the JSON-lines mirror in the stage directory. */
-  public static final String FILE_NAME = ai.noether.api.logger.StageHistory.FILE_NAME;
 
-  private static final String ITERATIONS = "iterations";
-  private static final String COUNTS = "counts";
-  private static final String KEY_TABLE = "key_table";
-  private static final String KEY_IDS = "key_ids";
-  private static final String VALUES = "values";
-  private static final String RESUMES = "resumes";
+  private static final String ITERATIONS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_ITERATIONS;
+  private static final String COUNTS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_COUNTS;
+  private static final String KEY_TABLE = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_KEY_TABLE;
+  private static final String KEY_IDS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_KEY_IDS;
+  private static final String VALUES = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_VALUES;
+  private static final String RESUMES = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUMES;
+  private static final String RESUME_ITERATION = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_ITERATION;
+  private static final String RESUME_SOURCE = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_SOURCE;
 
   private final Path file;
   private final List<Event> events = new ArrayList<>();
@@ -222,8 +223,8 @@ public final class MetricHistory implements Stateful {
     List<Object> resumeList = new ArrayList<>();
     for (Resume r : resumes) {
       Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("iteration", r.iteration().toString());
-      entry.put("source", r.source());
+      entry.put(RESUME_ITERATION, r.iteration().toString());
+      entry.put(RESUME_SOURCE, r.source());
       resumeList.add(entry);
     }
     state.put(RESUMES, resumeList);
@@ -250,7 +251,7 @@ public final class MetricHistory implements Stateful {
       }
       for (Object o : (List<?>) state.getOrDefault(RESUMES, List.of())) {
         Map<?, ?> r = (Map<?, ?>) o;
-        loadedResumes.add(new Resume(TrainingIteration.parse((String) r.get("iteration")), (String) r.get("source")));
+        loadedResumes.add(new Resume(TrainingIteration.parse((String) r.get(RESUME_ITERATION)), (String) r.get(RESUME_SOURCE)));
       }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the saved metric history is malformed: " + e, e);

@@ -1,5 +1,6 @@
 package ai.noether.core.history;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.logger.HistoryPlotter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /**
  * The api's {@link HistoryPlotter}: {@link HistoryPlots} of the stage's {@code history.jsonl} into
- * its {@value HistoryPlots#DEFAULT_DIR} folder, as {@code noether plot} draws them. Listed in core's
+ * its {@value ai.noether.api.checkpoint.RunLayout#PLOTS_DIR} folder, as {@code noether plot} draws them. Listed in core's
  * {@code META-INF/services/ai.noether.api.logger.HistoryPlotter} and bound in the process injector.
  * Stateless.
  */
@@ -16,10 +17,10 @@ public final class PngHistoryPlotter implements HistoryPlotter {
 
   @Override
   public List<Path> render(Path stageDir) throws IOException {
-    Path history = stageDir.resolve(MetricHistory.FILE_NAME);
+    Path history = RunLayout.historyFileIn(stageDir);
     if (!Files.exists(history)) {
       return List.of();
     }
-    return HistoryPlots.render(history, stageDir.resolve(HistoryPlots.DEFAULT_DIR));
+    return HistoryPlots.render(history, RunLayout.plotsDirIn(stageDir));
   }
 }

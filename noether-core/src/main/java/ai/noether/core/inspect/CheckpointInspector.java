@@ -4,6 +4,7 @@ import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.safetensors.SafetensorsContents;
 import ai.noether.core.format.safetensors.SafetensorsReader;
@@ -141,8 +142,7 @@ public final class CheckpointInspector {
         || (tree.containsKey(CheckpointKeys.OPTIMIZER_STATE) && tree.containsKey(CheckpointKeys.PARAM_GROUPS))) {
       return "optimizer";
     }
-    if (tree.containsKey(CheckpointKeys.CALLBACKS) || tree.containsKey(CheckpointKeys.CALLBACK_STATE_DICTS)
-        || tree.containsKey(CheckpointKeys.UPDATE)) {
+    if (TrainerStateFile.looksLikeOne(tree)) {
       return "trainer";
     }
     if (!tree.isEmpty() && tree.values().stream().allMatch(v -> v instanceof HostTensor)) {
@@ -170,8 +170,8 @@ public final class CheckpointInspector {
       if (HEADER_KEYS.contains(e.getKey())) {
         continue;
       }
-      if (e.getKey().equals(CheckpointKeys.CONFIG) && e.getValue() instanceof Map<?, ?> config) {
-        out.println(CheckpointKeys.CONFIG + ":");
+      if (TrainerStateFile.isConfigKey(e.getKey()) && e.getValue() instanceof Map<?, ?> config) {
+        out.println(e.getKey() + ":");
         @SuppressWarnings("unchecked")
         Map<String, Object> c = (Map<String, Object>) config;
         RunConfig.toYaml(c).lines().forEach(line -> out.println("  " + line));

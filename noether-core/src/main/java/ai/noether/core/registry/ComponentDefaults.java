@@ -39,7 +39,7 @@ public final class ComponentDefaults {
   }
 
   @SuppressWarnings("unchecked")
-  private static void fill(Map<String, Object> tree, ComponentCategory category, ComponentBlock block,
+  private static void fill(Map<String, Object> tree, ComponentCategory<?, ?> category, ComponentBlock block,
       ComponentRegistry registry) {
     Object config = registry.bind(category, block);
     if (config == null || !config.getClass().isRecord()) {
@@ -65,7 +65,7 @@ public final class ComponentDefaults {
     });
   }
 
-  private static boolean bindsTo(ComponentRegistry registry, ComponentCategory category, ComponentBlock block,
+  private static boolean bindsTo(ComponentRegistry registry, ComponentCategory<?, ?> category, ComponentBlock block,
       Map<String, Object> settings, Object config) {
     try {
       ComponentBlock filled = new ComponentBlock(block.path(), block.kind(), settings, block.frameworkKeys(),

@@ -30,11 +30,11 @@ final class DeclaredComponents {
   }
 
   /** The interface a category's factories create instances of ({@code Metric} for metrics). */
-  static Class<?> componentType(ComponentCategory category) {
+  static Class<?> componentType(ComponentCategory<?, ?> category) {
     return createMethod(category).getReturnType();
   }
 
-  private static Method createMethod(ComponentCategory category) {
+  private static Method createMethod(ComponentCategory<?, ?> category) {
     for (Method m : category.factoryType().getMethods()) {
       if (m.getName().equals("create") && Modifier.isAbstract(m.getModifiers())) {
         return m;
@@ -50,7 +50,7 @@ final class DeclaredComponents {
    * @throws NoetherException naming the class when it is abstract, has no usable public
    *     constructor, or no kind
    */
-  static ComponentFactory<?> factoryFor(ComponentCategory category, Class<?> type, String kind, String source) {
+  static ComponentFactory<?> factoryFor(ComponentCategory<?, ?> category, Class<?> type, String kind, String source) {
     Kind declared = type.getAnnotation(Kind.class);
     String name = kind != null ? kind : declared == null ? null : declared.value();
     String component = componentType(category).getSimpleName();
@@ -129,7 +129,7 @@ final class DeclaredComponents {
     }
   }
 
-  private static Plan plan(Class<?> type, Class<?>[] arguments, int configPosition, ComponentCategory category,
+  private static Plan plan(Class<?> type, Class<?>[] arguments, int configPosition, ComponentCategory<?, ?> category,
       String source) {
     Plan best = null;
     List<String> rejected = new ArrayList<>();

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param source the jar file name or class directory the factory class was loaded from, for
  *     listings and messages; never null
  */
-public record Registration(String kind, ComponentCategory category, ComponentFactory<?> factory, String source) {
+public record Registration(String kind, ComponentCategory<?, ?> category, ComponentFactory<?> factory, String source) {
   public Registration {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(category, "category");

@@ -9,6 +9,7 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.CheckpointLayout;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.format.th.ThReadLimits;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.store.FileCheckpointStore;
@@ -43,7 +44,7 @@ public final class CheckpointReader {
     CheckpointLayout.version(model, checkpoint.stage() + "/" + modelFile.name().format());
     StoredFile trainerFile = require(checkpoint, modelName, CheckpointFileKind.TRAINER);
     Map<String, Object> trainer = read(store, checkpoint, trainerFile);
-    CheckpointLayout.foreignIteration(trainer, checkpoint.stage() + "/" + trainerFile.name().format());
+    TrainerStateFile.read(trainer, checkpoint.stage() + "/" + trainerFile.name().format()).foreignIteration();
     StoredFile optimFile = checkpoint.file(modelName, null, CheckpointFileKind.OPTIM).orElse(null);
     Map<String, Object> optimizer = null;
     Map<String, Object> schedule = Map.of();

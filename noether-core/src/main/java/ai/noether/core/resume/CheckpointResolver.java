@@ -10,6 +10,7 @@ import ai.noether.api.checkpoint.StageContents;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.layout.RunDirectories;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,9 +53,6 @@ public final class CheckpointResolver {
       .comparing(StoredCheckpoint::iteration)
       .thenComparingInt((StoredCheckpoint c) -> rank(c.tag()))
       .thenComparing(c -> c.tag().token());
-
-  /** How the stage of a run without stages is shown in lists of stages. */
-  public static final String NO_STAGE_LABEL = "(no stage)";
 
   private final CheckpointStore store;
 
@@ -177,11 +175,6 @@ public final class CheckpointResolver {
   }
 
 
-  /** Stage names as lists show them: a run's own checkpoints (no stage) as {@value #NO_STAGE_LABEL}. */
-  public static String describeStages(List<String> stages) {
-    return stages.stream().map(s -> s.isEmpty() ? NO_STAGE_LABEL : s).collect(Collectors.joining(", "));
-  }
-
   private void requireStage(StageId stage) throws IOException {
     if (store.exists(stage)) {
       return;
@@ -189,10 +182,10 @@ public final class CheckpointResolver {
     List<String> stages = store.stages(stage.runId()); // names the runs that exist if this one does not
     if (stage.isStageless()) {
       throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no checkpoints outside its stages ("
-          + store.location(stage) + " does not exist); its stages: " + describeStages(stages));
+          + store.location(stage) + " does not exist); its stages: " + RunDirectories.describeStages(stages));
     }
     throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no stage '" + stage.stageName() + "'; "
-        + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + describeStages(stages))
+        + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + RunDirectories.describeStages(stages))
         + " (in " + store.location() + "/" + stage.runId() + ")");
   }
 

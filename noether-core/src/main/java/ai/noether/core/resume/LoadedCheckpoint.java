@@ -2,7 +2,7 @@ package ai.noether.core.resume;
 
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.checkpoint.CheckpointLayout;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.api.tensor.HostTensor;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +34,7 @@ public record LoadedCheckpoint(
    * iteration behind such a {@code latest}).
    */
   public TrainingIteration iteration() {
-    return CheckpointLayout.foreignIteration(trainer, stored.stage() + "@" + stored.tag().token())
+    return TrainerStateFile.read(trainer, stored.stage() + "@" + stored.tag().token()).foreignIteration()
         .orElse(stored.iteration());
   }
 

@@ -5,7 +5,6 @@ import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
-import ai.noether.core.config.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ public final class NothingToResume {
     } catch (CheckpointNotFoundException e) {
       return Optional.empty();
     }
-    Path saved = new RunLayout(outputDir, stage).stageDir().resolve(RunConfig.RESOLVED_FILE_NAME);
+    Path saved = new RunLayout(outputDir, stage).resolvedConfigFile();
     String message = "stage " + stage + " has no checkpoint yet: it was stopped before its first save, so there is"
         + " nothing to resume. Start it again with the command that started it plus --resume-if-exists (noether train"
         + " <config.yaml> run_id=" + stage.runId()

@@ -1,8 +1,8 @@
 package ai.noether.core.run;
 
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
-import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -14,6 +14,7 @@ import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.check.Preflight;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigKeys;
 import ai.noether.core.config.ResumeConfig;
@@ -21,7 +22,6 @@ import ai.noether.core.config.ScalerConfig;
 import ai.noether.core.data.ScaledDataSource;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.internal.Closeables;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
@@ -41,7 +41,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,7 +119,7 @@ public final class StageAssembly implements AutoCloseable {
   }
 
   private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
-    store = registry.createStore(config.store(), config.output(), RunContext.forRun(config));
+    store = registry.create(ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config));
     resources.push(store);
     // This process is the stage's only writer from here until it ends, before it looks at anything
     // of the stage: the fresh-start check, the resume and the auto-resume decision cannot race.
@@ -147,13 +146,13 @@ public final class StageAssembly implements AutoCloseable {
       refuseToOverwrite();
       // The stage has no checkpoint, so a history there is from a start that was killed before its
       // first save: it describes no state this run continues.
-      Files.deleteIfExists(config.layout().stageDir().resolve(MetricHistory.FILE_NAME));
+      Files.deleteIfExists(config.layout().historyFile());
     }
 
-    DataSource data = scaled(registry.createDataset(config.dataset(), config.seed(), context));
+    DataSource data = scaled(registry.create(ComponentCategory.DATASET, config.dataset(), config.seed(), context));
     context.put(DataSource.class, data);
     Preflight.checkComponents(config, registry, data);
-    model = registry.createModel(modelName, config.model().block(), context);
+    model = registry.create(ComponentCategory.MODEL, config.model().block(), modelName, context);
     resources.push(model);
     context.put(Model.class, model);
     if (resumedFrom != null) {
@@ -161,23 +160,24 @@ public final class StageAssembly implements AutoCloseable {
     } else {
       for (ComponentBlock block : config.model().initializers()) {
         // Each initializer logs what it copied and what it kept fresh.
-        registry.createInitializer(block, context).initialize(model);
+        registry.create(ComponentCategory.INITIALIZER, block, context).initialize(model);
       }
     }
 
-    Optimizer optimizer = registry.createOptimizer(config.optimizer().block(), model, context);
+    Optimizer optimizer = registry.create(ComponentCategory.OPTIMIZER, config.optimizer().block(), model, context);
     context.put(Optimizer.class, optimizer);
     if (config.trainer().settings().accumulateGradBatches() > 1 && !optimizer.accumulatesGradients()) {
       throw config.optimizer().block().error("optimizer '" + optimizer.kind() + "' cannot accumulate gradients, but"
           + " trainer.accumulate_grad_batches is " + config.trainer().settings().accumulateGradBatches()
           + "; use an optimizer that can (sgd, adam, adamw) or set trainer.accumulate_grad_batches: 1");
     }
-    TrainingStep step = registry.createTrainingStep(config.trainer().step(), model, data, context);
+    TrainingStep step = registry.create(ComponentCategory.TRAINING_STEP, config.trainer().step(),
+        new ComponentCategory.ModelAndData(model, data), context);
     resources.push(step);
     // Schedules and callbacks that select by a metric take its direction from the step.
     context.put(TrainingStep.class, step);
     Preflight.checkMetricDirections(config, registry, data, step);
-    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.createSchedule(b, context)).orElse(null);
+    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.create(ComponentCategory.SCHEDULE, b, context)).orElse(null);
     Preflight.dryRun(config, model, step, data);
 
     Trainer.Builder builder = Trainer.builder()
@@ -199,14 +199,14 @@ public final class StageAssembly implements AutoCloseable {
     }
     Map<String, Integer> seen = new HashMap<>();
     for (ComponentBlock block : config.trainer().callbacks()) {
-      Callback callback = registry.createCallback(block, context);
+      Callback callback = registry.create(ComponentCategory.CALLBACK, block, context);
       if (callback instanceof AutoCloseable closeable) {
         resources.push(closeable);
       }
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
     for (ComponentBlock block : config.trainer().loggers()) {
-      ai.noether.api.logger.MetricLogger logger = registry.createLogger(block, context);
+      ai.noether.api.logger.MetricLogger logger = registry.create(ComponentCategory.LOGGER, block, context);
       resources.push(logger);
       builder.addLogger(block.path(), logger);
     }
@@ -229,7 +229,7 @@ public final class StageAssembly implements AutoCloseable {
       pointLatestAtResumedCheckpoint();
     }
     config.writeResolved(config.resolvedFile());
-    StageClock.markStart(config.resolvedFile().getParent(), resumedFrom == null);
+    StageClock.markStart(config.layout().stageDir(), resumedFrom == null);
   }
 
   /**
@@ -241,7 +241,7 @@ public final class StageAssembly implements AutoCloseable {
     if (scaler.isEmpty()) {
       return data;
     }
-    Object saved = resumedFrom == null ? null : resumedFrom.trainer().get(CheckpointKeys.SCALER_PARAMS);
+    Object saved = resumedFrom == null ? null : savedState(resumedFrom).scalerParams();
     try {
       return ScaledDataSource.of(data, scaler.get(), saved);
     } catch (IllegalArgumentException e) {
@@ -256,11 +256,11 @@ public final class StageAssembly implements AutoCloseable {
    */
   private void pointLatestAtResumedCheckpoint() throws IOException {
     StoredCheckpoint from = resumedFrom.stored();
-    if (!from.stage().equals(config.stage())
-        || !(resumedFrom.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed)) {
+    Optional<String> committed = savedState(resumedFrom).checkpointTag();
+    if (!from.stage().equals(config.stage()) || committed.isEmpty()) {
       return;
     }
-    CheckpointTag tag = CheckpointTag.parse(committed);
+    CheckpointTag tag = CheckpointTag.parse(committed.get());
     if (!tag.isAlias()) {
       try {
         // Cheap when latest is there already: one small manifest, no data.
@@ -327,14 +327,13 @@ public final class StageAssembly implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private void checkCompatible(LoadedCheckpoint checkpoint) {
-    Object saved = checkpoint.trainer().get(CheckpointKeys.CONFIG);
-    if (!(saved instanceof Map<?, ?>)) {
+    Optional<Map<String, Object>> saved = savedState(checkpoint).config();
+    if (saved.isEmpty()) {
       LOG.warn("checkpoint {} holds no configuration; cannot check that this run matches it", checkpoint.source());
       return;
     }
-    ConfigDiff diff = ConfigDiff.between((Map<String, ?>) saved, config.toPlainTree(), ResumeRules.DEFAULT);
+    ConfigDiff diff = ConfigDiff.between(saved.get(), config.toPlainTree(), ResumeRules.DEFAULT);
     if (!diff.forbidden().isEmpty()) {
       throw new ConfigException("cannot resume " + config.stage() + " from " + checkpoint.source()
           + ": the configuration differs from the checkpoint's in ways it cannot honour (✗):\n" + diff.describe()
@@ -354,15 +353,13 @@ public final class StageAssembly implements AutoCloseable {
    */
   private static Map<String, Object> lineageEntry(LoadedCheckpoint from) {
     StoredCheckpoint cp = from.stored();
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put(CheckpointKeys.RUN_ID, cp.stage().runId());
-    entry.put(CheckpointKeys.STAGE_NAME, cp.stage().stageName());
-    entry.put(CheckpointKeys.CHECKPOINT_TAG,
-        from.trainer().get(CheckpointKeys.CHECKPOINT_TAG) instanceof String committed ? committed : cp.tag().token());
-    entry.put(CheckpointKeys.TRAINING_ITERATION, from.iteration().toString());
-    entry.put(CheckpointKeys.CHECKSUM, checksum(cp));
-    entry.put(CheckpointKeys.RESUMED_AT, Instant.now().toString());
-    return entry;
+    return TrainerStateFile.lineageEntry(cp.stage(), savedState(from).checkpointTag().orElse(cp.tag().token()),
+        from.iteration(), checksum(cp), Instant.now());
+  }
+
+  /** The trainer file of the checkpoint resumed from; its format version was checked when it was read. */
+  private static TrainerStateFile savedState(LoadedCheckpoint checkpoint) {
+    return TrainerStateFile.read(checkpoint.trainer(), checkpoint.source());
   }
 
   /** CRC32C of the checkpoint's files, combined in file order; identifies the exact bytes resumed. */

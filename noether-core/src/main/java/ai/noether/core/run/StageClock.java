@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.api.checkpoint.RunLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,14 +16,11 @@ import java.util.Optional;
  * none, and its duration is counted from its oldest checkpoint instead.
  */
 public final class StageClock {
-  /** The file in the stage directory. */
-  public static final String FILE_NAME = ".started";
-
   private StageClock() {}
 
   /** Records now as the stage's start: always on a fresh start, on a resume only if nothing is recorded. */
   static void markStart(Path stageDir, boolean fresh) {
-    Path file = stageDir.resolve(FILE_NAME);
+    Path file = RunLayout.startedFileIn(stageDir);
     try {
       if (fresh || !Files.exists(file)) {
         Files.writeString(file, Instant.now() + "\n", StandardCharsets.UTF_8);
@@ -36,7 +34,7 @@ public final class StageClock {
   /** The recorded start of the stage in {@code stageDir}, if there is one. */
   public static Optional<Instant> started(Path stageDir) {
     try {
-      Path file = stageDir.resolve(FILE_NAME);
+      Path file = RunLayout.startedFileIn(stageDir);
       return Files.isRegularFile(file) ? Optional.of(Instant.parse(Files.readString(file).strip())) : Optional.empty();
     } catch (IOException | DateTimeParseException e) {
       return Optional.empty();

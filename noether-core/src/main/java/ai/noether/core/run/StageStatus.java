@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -7,7 +8,6 @@ import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.store.WriterLeases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,7 +81,7 @@ public record StageStatus(
     Optional<StoredCheckpoint> latest = find(checkpoints, CheckpointTag.LATEST)
         .or(() -> newestAtIteration(checkpoints));
     Optional<StoredCheckpoint> last = find(checkpoints, CheckpointTag.LAST);
-    History history = stageDir == null ? History.NONE : History.read(stageDir.resolve(MetricHistory.FILE_NAME));
+    History history = stageDir == null ? History.NONE : History.read(RunLayout.historyFileIn(stageDir));
     TrainingIteration iteration = latest.map(StoredCheckpoint::iteration).orElse(null);
     if (history.last != null && (iteration == null || history.last.compareTo(iteration) > 0)) {
       iteration = history.last;

@@ -16,6 +16,7 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StageContents;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -354,7 +355,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         .map(CheckpointManifest.Entry::blob)
         .collect(Collectors.toSet());
     int deleted = 0;
-    for (Path blob : StageDirectory.entries(dir.data())) {
+    for (Path blob : RunDirectories.entries(dir.data())) {
       if (!referenced.contains(blob.getFileName().toString()) && Files.deleteIfExists(blob)) {
         deleted++;
       }
@@ -414,7 +415,7 @@ public final class FileCheckpointStore implements CheckpointStore {
   private CleanupReport cleanupLocked(StageDirectory dir) throws IOException {
     int temporaries = 0;
     for (Path d : List.of(dir.checkpoints(), dir.store(), dir.data())) {
-      for (Path p : StageDirectory.entries(d)) {
+      for (Path p : RunDirectories.entries(d)) {
         if (StageDirectory.isPending(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           temporaries += Files.deleteIfExists(p) ? 1 : 0;
         }
@@ -721,7 +722,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public List<String> runs() throws IOException {
-    return childDirectories(outputDir, Names::requireRunId);
+    return RunDirectories.runIds(outputDir);
   }
 
   @Override
@@ -731,7 +732,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(runDir)) {
       throw new CheckpointNotFoundException(unknownRun(runId));
     }
-    return StageDirectory.stagesOf(runDir);
+    return RunDirectories.stages(runDir);
   }
 
   @Override
@@ -751,28 +752,6 @@ public final class FileCheckpointStore implements CheckpointStore {
   private static void requireMember(StoredCheckpoint checkpoint, StoredFile file) {
     if (!checkpoint.files().contains(file)) {
       throw new IllegalArgumentException("file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
-    }
-  }
-
-  private static List<String> childDirectories(Path dir, java.util.function.Function<String, String> validName)
-      throws IOException {
-    List<String> names = new ArrayList<>();
-    for (Path p : StageDirectory.entries(dir)) {
-      String name = p.getFileName().toString();
-      if (Files.isDirectory(p) && isValid(name, validName)) {
-        names.add(name);
-      }
-    }
-    names.sort(null);
-    return names;
-  }
-
-  private static boolean isValid(String name, java.util.function.Function<String, String> validName) {
-    try {
-      validName.apply(name);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
     }
   }
 

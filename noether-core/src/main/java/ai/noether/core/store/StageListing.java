@@ -8,6 +8,7 @@ import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -273,7 +274,7 @@ final class StageListing {
 
   private static Set<CheckpointTag> manifestTags(StageDirectory dir) throws IOException {
     Set<CheckpointTag> tags = new HashSet<>();
-    for (Path file : StageDirectory.entries(dir.store())) {
+    for (Path file : RunDirectories.entries(dir.store())) {
       StageDirectory.manifestTag(file.getFileName().toString()).ifPresent(tags::add);
     }
     return tags;
@@ -282,7 +283,7 @@ final class StageListing {
   /** The Noether-named regular files in {@code checkpoints/}, by tag. */
   private static Map<CheckpointTag, List<Path>> names(StageDirectory dir) throws IOException {
     Map<CheckpointTag, List<Path>> byTag = new LinkedHashMap<>();
-    for (Path file : StageDirectory.entries(dir.checkpoints())) {
+    for (Path file : RunDirectories.entries(dir.checkpoints())) {
       String fileName = file.getFileName().toString();
       if (fileName.startsWith(".") || !CheckpointFileName.looksLikeCheckpointFile(fileName)) {
         continue;

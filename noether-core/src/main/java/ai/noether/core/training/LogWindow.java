@@ -1,8 +1,8 @@
 package ai.noether.core.training;
 
 import ai.noether.api.train.StepResult;
+import ai.noether.core.checkpoint.TrainerState;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,31 +61,18 @@ final class LogWindow {
     busyNanos = 0;
   }
 
-  Map<String, Object> state() {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("loss_sum", lossSum);
-    s.put("count", count);
-    s.put("samples", samples);
-    if (!metricSums.isEmpty()) {
-      // Only when a step reports metrics, so checkpoints of loss-only steps stay as they were.
-      Map<String, Object> sums = new LinkedHashMap<>();
-      metricSums.forEach((k, v) -> sums.put(k, List.of(v[0], (long) v[1])));
-      s.put("metric_sums", sums);
-    }
-    return s;
+  /** The sums a checkpoint saves; the {@code double[]} pairs are the live ones, so save them at once. */
+  TrainerState.WindowSums sums() {
+    return new TrainerState.WindowSums(lossSum, count, samples, metricSums);
   }
 
-  void loadState(Map<String, Object> s) {
-    lossSum = s.get("loss_sum") instanceof Number n ? n.doubleValue() : 0;
-    count = s.get("count") instanceof Number n ? n.longValue() : 0;
-    samples = s.get("samples") instanceof Number n ? n.longValue() : 0;
+  /** Continues from saved sums; throughput starts over, it covers this process's updates only. */
+  void load(TrainerState.WindowSums saved) {
+    lossSum = saved.lossSum();
+    count = saved.count();
+    samples = saved.samples();
     metricSums.clear();
-    if (s.get("metric_sums") instanceof Map<?, ?> sums) {
-      sums.forEach((k, v) -> {
-        List<?> pair = (List<?>) v;
-        metricSums.put((String) k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
-      });
-    }
+    saved.metricSums().forEach((k, v) -> metricSums.put(k, v.clone()));
     timedSamples = 0;
     busyNanos = 0;
   }

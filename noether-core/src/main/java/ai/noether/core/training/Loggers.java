@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StageId;
@@ -64,7 +65,7 @@ final class Loggers {
       } catch (RuntimeException e) {
         LOG.warn("logger {} failed in {}: {}; it is not called again in this stage (training goes on, checkpoints and"
             + " {} are not affected)", name, what, e.getMessage() == null ? e.toString() : e.getMessage(),
-            MetricHistory.FILE_NAME, e);
+            RunLayout.HISTORY_FILE, e);
         failed.add(name);
       }
     });

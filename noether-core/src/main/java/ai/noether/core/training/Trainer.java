@@ -2,41 +2,26 @@ package ai.noether.core.training;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.CheckpointWriter;
-import ai.noether.api.callback.TrainingContext;
-import ai.noether.api.checkpoint.CheckpointKeys;
-import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.data.DataSource;
-import ai.noether.api.data.Dataset;
-import ai.noether.api.logger.MetricLogger;
 import ai.noether.api.metric.MetricKeys;
-import ai.noether.api.model.Model;
-import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.optim.LrSchedule;
 import ai.noether.api.optim.Optimizer;
-import ai.noether.api.state.Stateful;
 import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.core.checkpoint.BackgroundCheckpointWriter;
 import ai.noether.core.checkpoint.CheckpointContents;
-import ai.noether.core.checkpoint.CheckpointEncoder;
-import ai.noether.core.checkpoint.SnapshotSource;
-import ai.noether.core.checkpoint.TrainingSnapshot;
 import ai.noether.core.history.MetricHistory;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * interruption) is honoured between batches, and its emergency checkpoint holds the gradients
  * summed so far, so a resume continues the window bit for bit.
  *
+ * <p>The loop is this class; what it calls lives beside it, package-private: the callbacks' view
+ * ({@code CallbackContext}), the saves they defer to the end of an iteration ({@code DeferredSaves}),
+ * snapshots for the writer ({@code TrainerSnapshots}), restoring ({@code TrainerRestore}), log lines
+ * and evaluations ({@code MetricLog}), failures ({@code TrainingFailures}) and the batches of the
+ * run ({@code BatchPlan}). The trainer file's layout belongs to
+ * {@link ai.noether.core.checkpoint.TrainerStateFile}.
+ *
  * <p>Not thread-safe: one thread runs the loop; {@link StopRequest} may be set from any thread.
  */
 public final class Trainer implements AutoCloseable {
@@ -91,84 +83,72 @@ public final class Trainer implements AutoCloseable {
   public static final int DEFAULT_MAX_FAILED_SAVES = 3;
 
   private final StageId stage;
-  private final Path stageDir;
-  private final String outputLocation;
   private final long seed;
   private final TrainerSettings settings;
-  private final Model model;
   private final Optimizer optimizer;
   private final double baseLr;
   private final LrSchedule schedule;
   private final TrainingStep step;
-  private final DataSource data;
-  private final LinkedHashMap<String, Callback> callbacks;
-  private final Map<String, Object> config;
-  private final List<Object> lineage;
+  private final List<Callback> callbacks;
   private final StopRequest stopRequest;
   private final NonFiniteLossPolicy nonFiniteLoss;
-  private final int maxFailedSaves;
   private final BackgroundCheckpointWriter writer;
-  private final DeferredSaves deferredSaves = new DeferredSaves();
+  private final DeferredSaves deferredSaves;
   private final MetricHistory history;
   private final Loggers loggers;
-  private final DataOrder order;
-  private final long totalUpdates;
-  private final long updatesPerEpoch;
-  private final long batchesPerEpoch;
-  private final int accumulate;
-  private final Context context = new Context();
+  private final BatchPlan plan;
+  private final TrainingProgress progress;
+  private final CallbackContext context;
+  private final MetricLog metricLog;
+  private final TrainerRestore restorer;
+  private final TrainingFailures failures;
+  private final ResumeCommandLine resumeCommand;
 
-  private TrainingIteration iteration = TrainingIteration.ZERO;
-  private long batchInEpoch;
-  private double learningRate;
-  private final Map<String, Double> metrics = new TreeMap<>();
-  private TrainingIteration lastEvaluated;
-  private final LogWindow window = new LogWindow();
-  /** While callbacks see an evaluation: the metrics its log line shows; else null. */
-  private Map<String, Double> evaluationLine;
-  /** True while the optimizer changes weights: a failure then leaves no consistent state to save. */
-  private boolean updating;
-  /**
-   * True while a batch inside an accumulation window runs: a failure then may have added part of
-   * its gradients to the window's, so no consistent state is left to save.
-   */
-  private boolean accumulating;
+  /** What a failure now would leave behind. */
+  private TrainingFailures.Phase phase = TrainingFailures.Phase.CONSISTENT;
   /** True once {@link #restore} ran: the stage continues a checkpoint instead of starting fresh. */
   private boolean restored;
 
   private Trainer(Builder b) {
     this.stage = Objects.requireNonNull(b.stage, "stage");
-    this.stageDir = Objects.requireNonNull(b.stageDir, "stageDir");
-    this.outputLocation = b.outputLocation;
+    Objects.requireNonNull(b.stageDir, "stageDir");
     this.seed = b.seed;
     this.settings = Objects.requireNonNull(b.settings, "settings");
-    this.model = Objects.requireNonNull(b.model, "model");
+    Objects.requireNonNull(b.model, "model");
     this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
     this.baseLr = b.baseLr;
     this.schedule = Objects.requireNonNull(b.schedule, "schedule");
     this.step = Objects.requireNonNull(b.step, "step");
-    this.data = Objects.requireNonNull(b.data, "data");
-    this.callbacks = new LinkedHashMap<>(b.callbacks);
-    this.config = b.config;
-    this.lineage = new ArrayList<>(b.lineage);
+    DataSource data = Objects.requireNonNull(b.data, "data");
+    Map<String, Callback> byKey = new LinkedHashMap<>(b.callbacks);
+    this.callbacks = List.copyOf(byKey.values());
+    List<Object> lineage = new ArrayList<>(b.lineage);
     this.stopRequest = b.stopRequest;
     this.nonFiniteLoss = b.nonFiniteLoss;
-    this.maxFailedSaves = b.maxFailedSaves;
-    this.history = new MetricHistory(b.historyInStageDir ? stageDir.resolve(MetricHistory.FILE_NAME) : null);
+    this.history = new MetricHistory(b.historyInStageDir ? RunLayout.historyFileIn(b.stageDir) : null);
+    this.plan = new BatchPlan(seed, settings, data.train().size());
+    long totalUpdates = plan.totalUpdates;
+    this.progress = new TrainingProgress(settings.accumulateGradBatches());
     CheckpointContents contents = new CheckpointContents(stage, Objects.requireNonNull(b.encoder, "encoder"));
-    this.writer = new BackgroundCheckpointWriter(Objects.requireNonNull(b.store, "store"), stage, contents, new Snapshots());
-    long trainSize = data.train().size();
-    this.order = new DataOrder(seed, trainSize);
-    this.totalUpdates = settings.totalUpdates(trainSize);
-    this.updatesPerEpoch = settings.updatesPerEpoch(trainSize);
-    this.batchesPerEpoch = settings.batchesPerEpoch(trainSize);
-    this.accumulate = settings.accumulateGradBatches();
-    if (accumulate > 1 && !optimizer.accumulatesGradients()) {
+    TrainerSnapshots snapshots = new TrainerSnapshots(b.model, optimizer, baseLr, schedule, byKey, progress, seed,
+        history, lineage, b.config, data);
+    this.writer = new BackgroundCheckpointWriter(Objects.requireNonNull(b.store, "store"), stage, contents, snapshots);
+    this.deferredSaves = new DeferredSaves(writer);
+    if (progress.accumulate > 1 && !optimizer.accumulatesGradients()) {
       throw new IllegalArgumentException("optimizer '" + optimizer.kind() + "' cannot accumulate gradients; set"
           + " trainer.accumulate_grad_batches: 1");
     }
-    this.learningRate = schedule.learningRate(baseLr, 0, totalUpdates);
-    this.loggers = new Loggers(b.loggers, stage, stageDir, totalUpdates, history, b.store, () -> iteration);
+    progress.learningRate = schedule.learningRate(baseLr, 0, totalUpdates);
+    this.loggers = new Loggers(b.loggers, stage, b.stageDir, totalUpdates, history, b.store, () -> progress.iteration);
+    this.metricLog = new MetricLog(progress, history, loggers, callbacks, data, step, schedule);
+    this.context = new CallbackContext(stage, b.stageDir, b.outputLocation, totalUpdates, b.model, data, step, progress,
+        stopRequest, callbacks, metricLog::log, writer, deferredSaves);
+    // Both call callbacks, so they need the context; it needs the writer and the log.
+    metricLog.attach(context);
+    snapshots.attach(context);
+    this.restorer = new TrainerRestore(progress, optimizer, schedule, baseLr, byKey, history, lineage, plan);
+    this.resumeCommand = new ResumeCommandLine(stage, b.stageDir, b.outputLocation);
+    this.failures = new TrainingFailures(stage, b.stageDir, writer, progress, b.maxFailedSaves, resumeCommand);
   }
 
   public static Builder builder() {
@@ -177,7 +157,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The counters. */
   public TrainingIteration iteration() {
-    return iteration;
+    return progress.iteration;
   }
 
   /** The stop flag signal handlers set. */
@@ -192,7 +172,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Updates this run makes in total. */
   public long totalUpdates() {
-    return totalUpdates;
+    return plan.totalUpdates;
   }
 
   /** Writes checkpoints of this trainer's stage. */
@@ -206,111 +186,12 @@ public final class Trainer implements AutoCloseable {
    * caller before. Rewrites {@code history.jsonl} to the checkpoint's history plus a resume marker.
    *
    * @throws IllegalArgumentException naming the key when the saved state does not fit
+   * @throws ai.noether.api.checkpoint.UnsupportedCheckpointFormatException when the trainer file
+   *     was written in a newer format than this build reads
    */
-  @SuppressWarnings("unchecked")
   public void restore(ResumeState state) {
-    Map<String, Object> tree = state.trainer();
     this.restored = true;
-    this.iteration = state.iteration();
-    if (!tree.containsKey(CheckpointKeys.BATCH_IN_EPOCH) && !tree.containsKey(CheckpointKeys.FORMAT_VERSION)) {
-      // Noether (Python) records no position in the epoch: it checkpoints at the start of one.
-      this.batchInEpoch = (iteration.update() - iteration.epoch() * updatesPerEpoch) * accumulate;
-      if (batchInEpoch < 0 || batchInEpoch >= batchesPerEpoch) {
-        throw new IllegalArgumentException("the checkpoint (written by Noether (Python)) is at " + iteration
-            + ", which is not a position in this run's epochs of " + updatesPerEpoch + " updates; the batch size or the"
-            + " dataset differs from the run that wrote it");
-      }
-      LOG.info("checkpoint written by Noether (Python): continuing at batch {} of epoch {}; its callback states"
-          + " ({}) belong to Python's callbacks, so the callbacks start fresh", batchInEpoch, iteration.epoch(),
-          CheckpointKeys.CALLBACK_STATE_DICTS);
-    } else {
-      this.batchInEpoch = longValue(tree, CheckpointKeys.BATCH_IN_EPOCH, 0);
-    }
-    if (batchInEpoch >= batchesPerEpoch) {
-      throw new IllegalArgumentException(
-          "the checkpoint is at batch " + batchInEpoch + " of an epoch, but this run has only " + batchesPerEpoch
-              + " batches per epoch; the batch size or the dataset changed since the checkpoint was written");
-    }
-    restoreAccumulation(tree);
-    if (state.optimizer() != null) {
-      optimizer.loadState(state.optimizer());
-    }
-    if (schedule instanceof Stateful stateful && !state.schedule().isEmpty()) {
-      stateful.loadState(state.schedule());
-    }
-    Map<String, Object> callbackStates = (Map<String, Object>) tree.getOrDefault(CheckpointKeys.CALLBACKS, Map.of());
-    for (Map.Entry<String, Callback> c : callbacks.entrySet()) {
-      Object saved = callbackStates.get(c.getKey());
-      if (c.getValue() instanceof Stateful stateful && saved != null) {
-        try {
-          stateful.loadState((Map<String, Object>) saved);
-        } catch (RuntimeException e) {
-          throw new IllegalArgumentException("the saved state of callback '" + c.getKey() + "' does not fit it: "
-              + e.getMessage(), e);
-        }
-      } else if (c.getValue() instanceof Stateful) {
-        LOG.info("callback '{}' has no saved state in the checkpoint; it starts fresh", c.getKey());
-      }
-    }
-    Map<String, Object> savedMetrics = (Map<String, Object>) tree.getOrDefault(CheckpointKeys.METRICS, Map.of());
-    metrics.clear();
-    savedMetrics.forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
-    Object evaluated = tree.get(CheckpointKeys.LAST_EVALUATED);
-    lastEvaluated = evaluated instanceof String s ? TrainingIteration.parse(s) : null;
-    window.loadState((Map<String, Object>) tree.getOrDefault(CheckpointKeys.LOG_WINDOW, Map.of()));
-    Map<String, Object> savedHistory = (Map<String, Object>) tree.get(CheckpointKeys.HISTORY);
-    if (savedHistory != null) {
-      history.loadState(savedHistory);
-    }
-    history.markResume(iteration, state.source());
-    history.rewriteFile();
-    List<Object> merged = new ArrayList<>((List<Object>) tree.getOrDefault(CheckpointKeys.LINEAGE, List.of()));
-    merged.addAll(lineage);
-    lineage.clear();
-    lineage.addAll(merged);
-    // Files written before the rate was saved: the next update's rate is the best guess.
-    this.learningRate = tree.get(CheckpointKeys.LAST_LEARNING_RATE) instanceof Number saved
-        ? saved.doubleValue() : schedule.learningRate(baseLr, iteration.update(), totalUpdates);
-  }
-
-  /**
-   * Checks that the checkpoint's position fits this run's accumulation windows, and loads the
-   * gradients a checkpoint taken inside a window summed so far.
-   *
-   * @throws ai.noether.api.ConfigException when it was taken inside a window and this run's
-   *     {@code accumulate_grad_batches} puts it elsewhere, naming the value to resume with
-   */
-  @SuppressWarnings("unchecked")
-  private void restoreAccumulation(Map<String, Object> tree) {
-    long saved = longValue(tree, CheckpointKeys.ACCUMULATED_BATCHES, 0);
-    if (saved == windowPosition() && saved == 0) {
-      return;
-    }
-    if (saved != windowPosition()) {
-      Object written = tree.get(CheckpointKeys.ACCUMULATE_GRAD_BATCHES);
-      throw new ai.noether.api.ConfigException("the checkpoint is at batch " + batchInEpoch + " of an epoch, "
-          + (saved == 0 ? "at an update boundary" : "after " + saved + " batches of a gradient-accumulation window")
-          + ", which is " + (windowPosition() == 0 ? "a boundary" : "inside a window") + " with this run's"
-          + " trainer.accumulate_grad_batches: " + accumulate + "; resume with the value the checkpoint was written"
-          + " with" + (written == null ? "" : " (accumulate_grad_batches: " + written + ")"));
-    }
-    Object gradients = tree.get(CheckpointKeys.ACCUMULATED_GRADIENTS);
-    if (!(gradients instanceof Map<?, ?>)) {
-      throw new ai.noether.api.NoetherException("the checkpoint was taken inside a gradient-accumulation window but holds no '"
-          + CheckpointKeys.ACCUMULATED_GRADIENTS + "'");
-    }
-    optimizer.loadGradients((Map<String, ai.noether.api.tensor.HostTensor>) gradients);
-    LOG.info("continuing a gradient-accumulation window after {} of its batches", saved);
-  }
-
-  /** Batches of the current accumulation window trained so far; windows start with each epoch. */
-  private int windowPosition() {
-    return (int) (batchInEpoch % accumulate);
-  }
-
-  private static long longValue(Map<String, Object> tree, String key, long fallback) {
-    Object v = tree.get(key);
-    return v instanceof Number n ? n.longValue() : fallback;
+    restorer.restore(state);
   }
 
   /**
@@ -323,16 +204,16 @@ public final class Trainer implements AutoCloseable {
    *     (a full disk): training stops there instead of going on without checkpoints
    */
   public TrainingResult run() {
-    LOG.info("training {} for {} updates ({} per epoch, batch size {}) from {}", stage, totalUpdates,
-        updatesPerEpoch, settings.batchSize(), iteration);
+    LOG.info("training {} for {} updates ({} per epoch, batch size {}) from {}", stage, plan.totalUpdates,
+        plan.updatesPerEpoch, settings.batchSize(), progress.iteration);
     try {
       loggers.start();
-      callbacks.values().forEach(c -> c.beforeTraining(context));
+      callbacks.forEach(c -> c.beforeTraining(context));
       deferredSaves.commit();
       boolean savesFailing = false;
-      while (!finished() && !stopRequest.isRequested()) {
+      while (!plan.finished(progress) && !stopRequest.isRequested()) {
         // Saves complete in the background: a failure shows up here one or more updates later.
-        if (writer.consecutiveFailures() >= maxFailedSaves) {
+        if (failures.tooManySavesFailed()) {
           savesFailing = true;
           break;
         }
@@ -342,42 +223,9 @@ public final class Trainer implements AutoCloseable {
         return finish();
       }
     } catch (RuntimeException e) {
-      throw fail(e);
+      throw failures.fail(e, phase, restored);
     }
-    throw stopBecauseSavesFail();
-  }
-
-  /**
-   * Stops after {@code max_failed_saves} failed saves in a row: every further update would be work
-   * that no checkpoint protects. Tries once more to save the current state (space may have been
-   * freed, and a save can fail for a reason that passed), then fails with what is needed to go on.
-   */
-  private CheckpointSavesFailedException stopBecauseSavesFail() {
-    writer.flush();
-    Throwable last = writer.lastFailure();
-    StoredCheckpoint newest = writer.lastCommitted();
-    String why = "training " + stage + " stopped at " + iteration + " because the last " + writer.consecutiveFailures()
-        + " checkpoint saves failed (trainer.max_failed_saves: " + maxFailedSaves + "); the last failure: "
-        + describe(last);
-    Path checkpoints = stageDir.resolve(RunLayout.CHECKPOINTS);
-    try {
-      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_SAVES_FAILED),
-          Set.of(CheckpointTag.LATEST)).join();
-      LOG.error("{}; wrote emergency checkpoint {}", why, saved.describe());
-      return new CheckpointSavesFailedException(why + "\nThe emergency checkpoint " + saved.describe() + " of the state at"
-          + " the stop was written after all, so nothing is lost. " + SaveSpace.advice(last, checkpoints)
-          + " Then continue with: " + resumeCommand(null), true, last);
-    } catch (RuntimeException e) {
-      LOG.error("{}; the emergency checkpoint could not be written either: {}", why, describe(e));
-      // The emergency save's own failure is the freshest word on how much space is needed.
-      Throwable cause = writer.lastFailure() != null ? writer.lastFailure() : last;
-      CheckpointSavesFailedException failed = new CheckpointSavesFailedException(why + "\nThe emergency checkpoint"
-          + " could not be written either (" + describe(e) + "); the updates since "
-          + (newest == null ? "the start" : "the newest checkpoint, " + newest.describe() + ",") + " are lost. "
-          + SaveSpace.advice(cause, checkpoints) + " Then continue with: " + resumeCommand(null), false, last);
-      failed.addSuppressed(e);
-      return failed;
-    }
+    throw failures.savesFail();
   }
 
   /**
@@ -386,220 +234,75 @@ public final class Trainer implements AutoCloseable {
    */
   private void trainOneBatch() {
     long started = System.nanoTime();
-    long[] batch = order.batch(iteration.epoch(), batchInEpoch, settings.batchSize());
-    learningRate = schedule.learningRate(baseLr, iteration.update(), totalUpdates);
-    int position = windowPosition();
-    accumulating = position > 0;
-    announceUpcomingBatches();
+    TrainingIteration iteration = progress.iteration;
+    long[] batch = plan.batch(iteration.epoch(), progress.batchInEpoch);
+    progress.learningRate = schedule.learningRate(baseLr, iteration.update(), plan.totalUpdates);
+    int position = progress.windowPosition();
+    phase = position > 0 ? TrainingFailures.Phase.INSIDE_WINDOW : TrainingFailures.Phase.CONSISTENT;
+    plan.announceUpcoming(step, progress);
     StepResult result = step.trainStep(batch, Seeds.forBatch(seed, iteration.update(), position));
     double loss = result.loss();
     if (!Double.isFinite(loss) && nonFiniteLoss == NonFiniteLossPolicy.ERROR) {
       throw new NonFiniteLossException(loss, iteration);
     }
-    if (position + 1 < accumulate && batchInEpoch + 1 < batchesPerEpoch) {
+    if (position + 1 < progress.accumulate && progress.batchInEpoch + 1 < plan.batchesPerEpoch) {
       // Inside a window: the gradients add up; the update happens after its last batch.
-      iteration = new TrainingIteration(iteration.epoch(), iteration.update(), iteration.sample() + batch.length);
-      batchInEpoch++;
-      window.add(result, batch.length, System.nanoTime() - started);
-      accumulating = false;
+      progress.iteration = new TrainingIteration(iteration.epoch(), iteration.update(), iteration.sample() + batch.length);
+      progress.batchInEpoch++;
+      progress.window.add(result, batch.length, System.nanoTime() - started);
+      phase = TrainingFailures.Phase.CONSISTENT;
       return;
     }
-    updating = true;
-    accumulating = false;
-    optimizer.step(learningRate, position + 1);
+    phase = TrainingFailures.Phase.UPDATING_WEIGHTS;
+    optimizer.step(progress.learningRate, position + 1);
     // Intervals compare the counters at the start of the window with those after the update.
     TrainingIteration before = new TrainingIteration(iteration.epoch(), iteration.update(),
         iteration.sample() - (long) position * settings.batchSize());
-    iteration = iteration.nextUpdate(batch.length);
-    batchInEpoch++;
-    boolean epochEnded = batchInEpoch >= batchesPerEpoch;
+    progress.iteration = iteration.nextUpdate(batch.length);
+    progress.batchInEpoch++;
+    boolean epochEnded = progress.batchInEpoch >= plan.batchesPerEpoch;
     if (epochEnded) {
-      iteration = iteration.nextEpoch();
-      batchInEpoch = 0;
+      progress.iteration = progress.iteration.nextEpoch();
+      progress.batchInEpoch = 0;
     }
-    updating = false;
-    window.add(result, batch.length, System.nanoTime() - started);
-    if (settings.logging().isDue(before, iteration) || finished()) {
-      logTrainingWindow();
+    phase = TrainingFailures.Phase.CONSISTENT;
+    progress.window.add(result, batch.length, System.nanoTime() - started);
+    if (settings.logging().isDue(before, progress.iteration) || plan.finished(progress)) {
+      metricLog.logTrainingWindow();
     }
-    if (finished() || (settings.evaluation() != null && settings.evaluation().isDue(before, iteration))) {
-      evaluate();
+    if (plan.finished(progress) || (settings.evaluation() != null && settings.evaluation().isDue(before, progress.iteration))) {
+      metricLog.evaluate();
     }
-    callbacks.values().forEach(c -> c.afterUpdate(context));
+    callbacks.forEach(c -> c.afterUpdate(context));
     if (epochEnded) {
-      callbacks.values().forEach(c -> c.afterEpoch(context));
+      callbacks.forEach(c -> c.afterEpoch(context));
     }
     deferredSaves.commit();
-  }
-
-  /**
-   * Tells the step which samples the next updates train on, so that it can gather them while this
-   * update runs ({@link TrainingStep#prefetch}); the order comes from {@link DataOrder} as always.
-   */
-  private void announceUpcomingBatches() {
-    int depth = step.prefetchDepth();
-    long epoch = iteration.epoch();
-    long position = batchInEpoch;
-    // Batches, not updates: with accumulate_grad_batches an update trains on several of them.
-    long lastEpoch = (totalUpdates - 1) / Math.max(1, updatesPerEpoch);
-    for (int ahead = 1; ahead <= depth; ahead++) {
-      if (++position >= batchesPerEpoch) {
-        position = 0;
-        epoch++;
-      }
-      if (epoch > lastEpoch) {
-        break;
-      }
-      step.prefetch(order.batch(epoch, position, settings.batchSize()));
-    }
-  }
-
-  private boolean finished() {
-    if (windowPosition() > 0) {
-      return false;
-    }
-    if (settings.maxUpdates() > 0) {
-      return iteration.update() >= settings.maxUpdates();
-    }
-    if (settings.maxEpochs() > 0) {
-      return iteration.epoch() >= settings.maxEpochs();
-    }
-    return iteration.sample() >= settings.maxSamples();
-  }
-
-  private void logTrainingWindow() {
-    Map<String, Double> logged = new LinkedHashMap<>();
-    logged.put(TRAIN_LOSS, window.meanLoss());
-    Map<String, Double> stepMetrics = window.meanMetrics();
-    logged.putAll(stepMetrics);
-    logged.put(LR, learningRate);
-    log(logged);
-    double rate = window.samplesPerSecond();
-    LOG.info("{} | loss {}{} | lr {}{}", iteration, MetricFormat.format(window.meanLoss()),
-        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics), MetricFormat.format(learningRate),
-        Double.isNaN(rate) ? "" : " | " + String.format("%.0f", rate) + " samples/s");
-    window.reset();
-  }
-
-  private void evaluate() {
-    if (data.validation().isEmpty() || iteration.equals(lastEvaluated)) {
-      return;
-    }
-    Dataset valid = data.validation().get();
-    Map<String, Double> result = new LinkedHashMap<>(step.evaluate(valid, VALID));
-    lastEvaluated = iteration;
-    log(result);
-    schedule.onEvaluation(result);
-    Map<String, Double> view = Collections.unmodifiableMap(result);
-    // What callbacks log while they see the evaluation (the EMA weights' metrics) joins its line.
-    Map<String, Double> line = new LinkedHashMap<>(result);
-    evaluationLine = line;
-    try {
-      callbacks.values().forEach(c -> c.afterEvaluation(context, view));
-    } finally {
-      evaluationLine = null;
-    }
-    LOG.info("{} | evaluation {}", iteration, format(line));
-  }
-
-  private void log(Map<String, Double> logged) {
-    if (evaluationLine != null) {
-      evaluationLine.putAll(logged);
-    }
-    metrics.putAll(logged);
-    history.append(iteration, logged);
-    Map<String, Double> view = Collections.unmodifiableMap(logged);
-    callbacks.values().forEach(c -> c.onMetricsLogged(context, view));
-    if (!logged.isEmpty()) {
-      loggers.log(iteration, Collections.unmodifiableMap(new LinkedHashMap<>(logged)));
-    }
   }
 
   private TrainingResult finish() {
     StopRequest.Stop stop = stopRequest.get();
     StoredCheckpoint last;
+    TrainingIteration iteration = progress.iteration;
     if (stop != null && stop.kind() == StopRequest.Kind.INTERRUPTED) {
       LOG.warn("stopping at {}: {}; writing an emergency checkpoint", iteration, stop.reason());
       last = writer.saveResumable(CheckpointTag.emergency(iteration, stop.checkpointReason()),
           Set.of(CheckpointTag.LATEST)).join();
       // The command line prints how to continue once; library callers read it from the result.
-      LOG.debug("resume with: {}", resumeCommand(null));
+      LOG.debug("resume with: {}", resumeCommand.forCheckpoint(null));
     } else {
-      if (window.count() > 0) {
-        logTrainingWindow();
+      if (progress.window.count() > 0) {
+        metricLog.logTrainingWindow();
       }
-      evaluate();
-      callbacks.values().forEach(c -> c.afterTraining(context));
+      metricLog.evaluate();
+      callbacks.forEach(c -> c.afterTraining(context));
       deferredSaves.commit();
       last = writer.saveResumable(CheckpointTag.at(iteration), Set.of(CheckpointTag.LATEST, CheckpointTag.LAST)).join();
     }
     writer.flush();
     loggers.finish();
     LOG.info("training {} ended at {}; final checkpoint {}", stage, iteration, last.describe());
-    return new TrainingResult(iteration, Map.copyOf(metrics), last, stop);
-  }
-
-  /**
-   * Turns a failure into a {@link TrainingFailedException} after saving what can be saved: unless
-   * the failure happened while the optimizer was changing weights, the state is that of a complete
-   * iteration and an emergency checkpoint of it is written.
-   */
-  private TrainingFailedException fail(RuntimeException e) {
-    String where = "training " + stage + " failed at " + iteration + ": " + describe(e);
-    writer.flush();
-    if (!restored && iteration.equals(TrainingIteration.ZERO) && writer.lastCommitted() == null) {
-      // Nothing was trained: a checkpoint of the initial weights would only block a fresh start
-      // under this run id, and resuming from it would meet the same failure.
-      return new TrainingFailedException(where + "\nIt failed at the first update of a fresh stage, before anything was"
-          + " trained, so no checkpoint was written and there is nothing to resume: fix the cause (the configuration"
-          + " or the data named above) and start the run again with the same command.", e);
-    }
-    if (updating) {
-      StoredCheckpoint newest = writer.lastCommitted();
-      return new TrainingFailedException(where + "\nThe failure happened while weights were being updated, so no "
-          + "emergency checkpoint was written; resume from " + (newest == null ? "the start" : newest.describe()), e);
-    }
-    if (accumulating) {
-      StoredCheckpoint newest = writer.lastCommitted();
-      return new TrainingFailedException(where + "\nThe failure happened in batch " + (windowPosition() + 1) + " of a "
-          + "gradient-accumulation window, whose summed gradients it may have changed, so no emergency checkpoint was"
-          + " written; resume from " + (newest == null ? "the start" : newest.describe()), e);
-    }
-    try {
-      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, REASON_ERROR),
-          Set.of(CheckpointTag.LATEST)).join();
-      LOG.error("{}; wrote emergency checkpoint {}", where, saved.describe());
-      return new TrainingFailedException(where + "\nWrote emergency checkpoint " + saved.describe() + " of the last "
-          + "good state; resume with: " + resumeCommand(saved.tag().token()), e);
-    } catch (RuntimeException saveFailure) {
-      e.addSuppressed(saveFailure);
-      return new TrainingFailedException(where + "\nThe emergency checkpoint could not be written either ("
-          + describe(saveFailure) + ")", e);
-    }
-  }
-
-  /**
-   * The command that continues this stage, ready to paste: the stage directory is
-   * {@code <output_dir>/<run_id>/<stage_name>}, so the output directory is named too.
-   *
-   * @param checkpoint the tag to resume from, or null for the stage's latest checkpoint
-   */
-  private String resumeCommand(String checkpoint) {
-    Path runDir = stageDir.toAbsolutePath().getParent();
-    Object outputDir = outputLocation != null ? outputLocation : runDir == null ? null : runDir.getParent();
-    return "./noether resume " + stage.runId() + " --stage " + stage.stageName()
-        + (outputDir == null ? "" : " --output-dir " + outputDir) + (checkpoint == null ? "" : " --checkpoint " + checkpoint);
-  }
-
-  private static String describe(Throwable e) {
-    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-  }
-
-  private static String format(Map<String, Double> values) {
-    StringBuilder sb = new StringBuilder();
-    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(MetricFormat.format(v)));
-    return sb.toString();
+    return new TrainingResult(iteration, Map.copyOf(progress.metrics), last, stop);
   }
 
   @Override
@@ -611,353 +314,12 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Thrown inside the loop when a loss is NaN or infinite and the policy says to stop. */
-  static final class NonFiniteLossException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NonFiniteLossException(double loss, TrainingIteration at) {
-      super("the loss of update " + (at.update() + 1) + " is " + loss + "; the update was not applied "
-          + "(set trainer.non_finite_loss: ignore to train on regardless)");
-    }
-  }
-
-  /**
-   * Resumable saves that callbacks request during an iteration. They are taken once, after every
-   * hook of the iteration ran, so the checkpoint holds the complete state of that iteration.
-   */
-  private final class DeferredSaves {
-    private final List<CompletableFuture<StoredCheckpoint>> waiting = new ArrayList<>();
-    private boolean includeOptimizer;
-    private boolean moveLatest;
-
-    CompletableFuture<StoredCheckpoint> request(boolean withOptimizer, boolean latest) {
-      CompletableFuture<StoredCheckpoint> f = new CompletableFuture<>();
-      waiting.add(f);
-      includeOptimizer |= withOptimizer;
-      moveLatest |= latest;
-      return f;
-    }
-
-    void commit() {
-      if (waiting.isEmpty()) {
-        return;
-      }
-      List<CompletableFuture<StoredCheckpoint>> done = List.copyOf(waiting);
-      CompletableFuture<StoredCheckpoint> save = writer.saveResumable(includeOptimizer, moveLatest);
-      waiting.clear();
-      includeOptimizer = false;
-      moveLatest = false;
-      save.whenComplete((stored, error) -> done.forEach(f -> {
-        if (error != null) {
-          f.completeExceptionally(error);
-        } else {
-          f.complete(stored);
-        }
-      }));
-    }
-  }
-
-  /** Captures the trainer's state for the checkpoint writer. */
-  private final class Snapshots implements SnapshotSource {
-    @Override
-    public TrainingSnapshot snapshot(boolean includeOptimizer) {
-      List<ModelSnapshot> models = new ArrayList<>();
-      models.add(new ModelSnapshot(model.name(), null, model.stateDict()));
-      for (Callback c : callbacks.values()) {
-        models.addAll(c.checkpointModels(context));
-      }
-      Map<String, Object> trainer = new LinkedHashMap<>();
-      trainer.put(CheckpointKeys.BATCH_IN_EPOCH, batchInEpoch);
-      if (windowPosition() > 0) {
-        // Inside an accumulation window: the gradients summed so far are part of the state.
-        trainer.put(CheckpointKeys.ACCUMULATED_BATCHES, (long) windowPosition());
-        trainer.put(CheckpointKeys.ACCUMULATE_GRAD_BATCHES, (long) accumulate);
-        trainer.put(CheckpointKeys.ACCUMULATED_GRADIENTS, new LinkedHashMap<String, Object>(optimizer.gradients()));
-      }
-      trainer.put(CheckpointKeys.SEED, seed);
-      Map<String, Object> callbackStates = new LinkedHashMap<>();
-      callbacks.forEach((key, c) -> {
-        if (c instanceof Stateful stateful) {
-          callbackStates.put(key, stateful.state());
-        }
-      });
-      trainer.put(CheckpointKeys.CALLBACKS, callbackStates);
-      trainer.put(CheckpointKeys.METRICS, new LinkedHashMap<String, Object>(metrics));
-      trainer.put(CheckpointKeys.LAST_EVALUATED, lastEvaluated == null ? null : lastEvaluated.toString());
-      trainer.put(CheckpointKeys.LOG_WINDOW, window.state());
-      trainer.put(CheckpointKeys.LAST_LEARNING_RATE, learningRate);
-      trainer.put(CheckpointKeys.HISTORY, history.state());
-      trainer.put(CheckpointKeys.LINEAGE, List.copyOf(lineage));
-      trainer.put(CheckpointKeys.CONFIG, config);
-      Object scalerParams = data.extras().get(CheckpointKeys.SCALER_PARAMS);
-      if (scalerParams != null) {
-        // The resume reads them from here, so that a resumed stage scales as the checkpoint's model was trained.
-        trainer.put(CheckpointKeys.SCALER_PARAMS, scalerParams);
-      }
-      Map<String, Map<String, Object>> optimizers = includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
-      Map<String, Map<String, Object>> schedules =
-          schedule instanceof Stateful s ? Map.of(model.name(), s.state()) : Map.of();
-      return new TrainingSnapshot(iteration, models, modelConfigs(), optimizers, schedules, trainer, extras(),
-          Map.of(model.name(), baseLr > 0 ? learningRate / baseLr : 1.0));
-    }
+  /** Builds a {@link Trainer}; the settings are those of {@link TrainerBuilderBase}. */
+  public static final class Builder extends TrainerBuilderBase<Builder> {
+    Builder() {}
 
     @Override
-    public TrainingIteration iteration() {
-      return iteration;
-    }
-
-    @Override
-    public Map<String, Map<String, Object>> modelConfigs() {
-      return Map.of(model.name(), model.config());
-    }
-
-    @Override
-    public Map<String, Object> extras() {
-      return data.extras();
-    }
-  }
-
-  /** The callbacks' view of the running trainer. */
-  private final class Context implements TrainingContext {
-    private final CheckpointWriter hookWriter = new CheckpointWriter() {
-      @Override
-      public CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
-        return deferredSaves.request(includeOptimizer, moveLatest);
-      }
-
-      @Override
-      public CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
-        return writer.saveModels(tag, models);
-      }
-
-      @Override
-      public CompletableFuture<Void> delete(CheckpointTag tag) {
-        return writer.delete(tag);
-      }
-
-      @Override
-      public void flush() {
-        writer.flush();
-      }
-    };
-
-    @Override
-    public StageId stage() {
-      return stage;
-    }
-
-    @Override
-    public Path workDir() {
-      return stageDir;
-    }
-
-    @Override
-    public String outputLocation() {
-      return outputLocation != null ? outputLocation : TrainingContext.super.outputLocation();
-    }
-
-    @Override
-    public TrainingIteration iteration() {
-      return iteration;
-    }
-
-    @Override
-    public long totalUpdates() {
-      return totalUpdates;
-    }
-
-    @Override
-    public Map<String, Model> models() {
-      return Map.of(model.name(), model);
-    }
-
-    @Override
-    public double learningRate() {
-      return learningRate;
-    }
-
-    @Override
-    public Map<String, Double> metrics() {
-      return Collections.unmodifiableMap(metrics);
-    }
-
-    @Override
-    public Map<String, Double> evaluateValidation() {
-      return data.validation().map(v -> step.evaluate(v, VALID)).orElse(Map.of());
-    }
-
-    @Override
-    public void logMetric(String key, double value) {
-      log(Map.of(key, value));
-    }
-
-    @Override
-    public void requestStop(String reason) {
-      stopRequest.requestFinish(reason);
-    }
-
-    @Override
-    public void requestInterrupt(String reason) {
-      stopRequest.requestInterrupt(reason, REASON_INTERRUPT);
-    }
-
-    @Override
-    public boolean stopRequested() {
-      return stopRequest.isRequested();
-    }
-
-    @Override
-    public CheckpointWriter checkpoints() {
-      return hookWriter;
-    }
-
-    @Override
-    public List<ModelSnapshot> callbackModels() {
-      List<ModelSnapshot> models = new ArrayList<>();
-      for (Callback c : callbacks.values()) {
-        models.addAll(c.checkpointModels(this));
-      }
-      return models;
-    }
-  }
-
-  /** Builds a {@link Trainer}; every {@code set*} is required, {@code opt*} has a default. */
-  public static final class Builder {
-    private StageId stage;
-    private Path stageDir;
-    private String outputLocation;
-    private long seed;
-    private TrainerSettings settings;
-    private Model model;
-    private Optimizer optimizer;
-    private double baseLr;
-    private LrSchedule schedule = (lr, u, t) -> lr;
-    private TrainingStep step;
-    private DataSource data;
-    private final LinkedHashMap<String, Callback> callbacks = new LinkedHashMap<>();
-    private final LinkedHashMap<String, MetricLogger> loggers = new LinkedHashMap<>();
-    private CheckpointStore store;
-    private CheckpointEncoder encoder;
-    private Map<String, Object> config = Map.of();
-    private List<Object> lineage = List.of();
-    private StopRequest stopRequest = new StopRequest();
-    private NonFiniteLossPolicy nonFiniteLoss = NonFiniteLossPolicy.ERROR;
-    private int maxFailedSaves = DEFAULT_MAX_FAILED_SAVES;
-    private boolean historyInStageDir = true;
-
-    public Builder setStage(StageId stage, Path stageDir) {
-      this.stage = stage;
-      this.stageDir = stageDir;
-      return this;
-    }
-
-    /** {@code output_dir} as given, for {@link TrainingContext#outputLocation()}; default: from the work directory. */
-    public Builder optOutputLocation(String outputLocation) {
-      this.outputLocation = outputLocation;
-      return this;
-    }
-
-    public Builder optSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    public Builder setSettings(TrainerSettings settings) {
-      this.settings = settings;
-      return this;
-    }
-
-    public Builder setModel(Model model) {
-      this.model = model;
-      return this;
-    }
-
-    public Builder setOptimizer(Optimizer optimizer, double baseLr) {
-      this.optimizer = optimizer;
-      this.baseLr = baseLr;
-      return this;
-    }
-
-    public Builder optSchedule(LrSchedule schedule) {
-      this.schedule = schedule;
-      return this;
-    }
-
-    public Builder setStep(TrainingStep step) {
-      this.step = step;
-      return this;
-    }
-
-    public Builder setData(DataSource data) {
-      this.data = data;
-      return this;
-    }
-
-    /** Adds a callback whose state is saved under {@code key}; callbacks run in the order added. */
-    public Builder addCallback(String key, Callback callback) {
-      if (callbacks.putIfAbsent(key, callback) != null) {
-        throw new IllegalArgumentException("two callbacks share the state key '" + key + "'");
-      }
-      return this;
-    }
-
-    /**
-     * Adds an experiment logger; loggers receive metrics in the order added.
-     *
-     * @param name how warnings name it, e.g. its YAML path {@code trainer.loggers[0]}
-     */
-    public Builder addLogger(String name, MetricLogger logger) {
-      if (loggers.putIfAbsent(name, Objects.requireNonNull(logger, "logger")) != null) {
-        throw new IllegalArgumentException("two loggers share the name '" + name + "'");
-      }
-      return this;
-    }
-
-    public Builder setStore(CheckpointStore store, CheckpointEncoder encoder) {
-      this.store = store;
-      this.encoder = encoder;
-      return this;
-    }
-
-    /** The resolved run configuration, saved in every trainer file. */
-    public Builder optConfig(Map<String, Object> config) {
-      this.config = config;
-      return this;
-    }
-
-    /** Entries describing where this run came from (appended to the saved lineage on restore). */
-    public Builder optLineage(List<Object> lineage) {
-      this.lineage = lineage;
-      return this;
-    }
-
-    public Builder optStopRequest(StopRequest stopRequest) {
-      this.stopRequest = stopRequest;
-      return this;
-    }
-
-    /** What to do with a NaN or infinite loss; {@link NonFiniteLossPolicy#ERROR} by default. */
-    public Builder optNonFiniteLoss(NonFiniteLossPolicy policy) {
-      this.nonFiniteLoss = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /**
-     * How many checkpoint saves in a row may fail before training stops with an emergency
-     * checkpoint attempt ({@link CheckpointSavesFailedException}); {@value #DEFAULT_MAX_FAILED_SAVES}
-     * by default.
-     */
-    public Builder optMaxFailedSaves(int maxFailedSaves) {
-      if (maxFailedSaves <= 0) {
-        throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
-      }
-      this.maxFailedSaves = maxFailedSaves;
-      return this;
-    }
-
-    /** False keeps the history in memory and checkpoints only, without {@code history.jsonl}. */
-    public Builder optHistoryFile(boolean enabled) {
-      this.historyInStageDir = enabled;
+    Builder self() {
       return this;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
-import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.checkpoint.UnsupportedCheckpointFormatException;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
@@ -118,18 +117,6 @@ class CheckpointLayoutTest {
     assertThatThrownBy(() -> CheckpointLayout.optimizerState(halfStep, FILE))
         .isInstanceOf(CorruptCheckpointException.class)
         .hasMessage(FILE + ": state[0].step is 2.5; a step count is a whole number >= 0");
-  }
-
-  @Test
-  void aNoetherPythonTrainerFileGivesItsIterationOursDoNot() {
-    Map<String, Object> python = Map.of("callback_state_dicts", List.of(), "training_iteration",
-        Map.of("epoch", 2L, "update", 20L, "sample", 640L));
-    assertThat(CheckpointLayout.foreignIteration(python, FILE)).contains(new TrainingIteration(2, 20, 640));
-    Map<String, Object> ours = new HashMap<>(python);
-    ours.put(CheckpointKeys.FORMAT_VERSION, 2L);
-    assertThat(CheckpointLayout.foreignIteration(ours, FILE)).isEmpty();
-    assertThatThrownBy(() -> CheckpointLayout.foreignIteration(Map.of("training_iteration", "E2"), FILE))
-        .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining(FILE + ": 'training_iteration' should hold");
   }
 
   @SuppressWarnings("unchecked")

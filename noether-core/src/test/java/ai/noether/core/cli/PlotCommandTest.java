@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -20,7 +21,7 @@ class PlotCommandTest {
   private final StringWriter err = new StringWriter();
 
   private void history(String run, String stage) {
-    MetricHistory history = new MetricHistory(outputDir.resolve(run).resolve(stage).resolve(MetricHistory.FILE_NAME));
+    MetricHistory history = new MetricHistory(outputDir.resolve(run).resolve(stage).resolve(RunLayout.HISTORY_FILE));
     for (long u = 1; u <= 5; u++) {
       history.append(new TrainingIteration(0, u, u * 8), Map.of("loss/train/total", 1.0 / u, "lr", 0.01));
     }

@@ -55,12 +55,20 @@ class ResumeFromStoreTest {
 
   /** What a trainer on the first machine leaves in the store: a checkpoint whose trainer file holds the config. */
   private void trainOnTheFirstMachine() throws Exception {
+    trainOnTheFirstMachine(null);
+  }
+
+  /** @param formatVersion the trainer file's {@code noether_format_version}, or null for none */
+  private void trainOnTheFirstMachine(Long formatVersion) throws Exception {
     RunConfig saved = new RunConfigLoader(trainedOn, () -> "unused").parse(RUN, "run.yaml", List.of());
     TrainingIteration iteration = new TrainingIteration(2, 20, 640);
     CheckpointTag tag = CheckpointTag.at(iteration);
     Map<String, Object> trainer = new LinkedHashMap<>();
     trainer.put(CheckpointKeys.CHECKPOINT_TAG, tag.token());
     trainer.put(CheckpointKeys.TRAINING_ITERATION, CheckpointContents.iterationTree(iteration));
+    if (formatVersion != null) {
+      trainer.put(CheckpointKeys.FORMAT_VERSION, formatVersion);
+    }
     trainer.put(CheckpointKeys.CONFIG, saved.toPlainTree());
     try (var store = NoetherCliTest.REGISTRY.createStore(saved.output())) {
       store.commit(saved.stage(), tag, iteration,
@@ -95,6 +103,29 @@ class ResumeFromStoreTest {
     try (Stream<Path> files = Files.list(otherMachine)) {
       assertThat(files).as("nothing was needed, or written, on this machine").isEmpty();
     }
+  }
+
+  @Test
+  void resumeOfACheckpointWrittenInANewerFormatSaysSoWithoutAStackTrace() throws Exception {
+    trainOnTheFirstMachine(CheckpointContents.FORMAT_VERSION + 1);
+
+    String[] r = run("resume", "run-1", "--output-dir", MEM);
+
+    assertThat(r[0]).isEqualTo(Integer.toString(NoetherCli.FAILURE));
+    assertThat(r[2]).contains("run-1/train/net_cp=latest_trainer.th was written in checkpoint format version 3 by a newer"
+        + " Noether for the JVM; this build reads versions 1 to 2. Resume it with a newer build.")
+        .doesNotContain("unexpected failure").doesNotContain("\tat ai.noether");
+    assertThat(launcher.launched).as("nothing is started from a file this build cannot read").isEmpty();
+  }
+
+  @Test
+  void resumeOfACheckpointOfTheCurrentFormatStarts() throws Exception {
+    trainOnTheFirstMachine(CheckpointContents.FORMAT_VERSION);
+
+    String[] r = run("resume", "run-1", "--output-dir", MEM);
+
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(launcher.launched).hasSize(1);
   }
 
   @Test

@@ -69,7 +69,7 @@ class DatasetKindsTest {
         trainer: {kind: test-step, max_updates: 1, batch_size: 4, loss: mse}
         """.formatted(dir.resolve("train.txt"), dir.resolve("cache"));
     RunConfig run = new RunConfigLoader(dir, () -> "r").parse(yaml, "run.yaml", List.of());
-    DataSource data = REGISTRY.createDataset(run.dataset(), 0, new RunContext());
+    DataSource data = REGISTRY.create(ComponentCategory.DATASET, run.dataset(), 0L, new RunContext());
     assertThat(((FieldDataset) data.train()).size()).isEqualTo(11 + 4);
 
     RunConfig typo = new RunConfigLoader(dir, () -> "r").parse(yaml.replace("group_by", "groupby"), "run.yaml", List.of());

@@ -1,5 +1,6 @@
 package ai.noether.core.history;
 
+import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -31,7 +32,7 @@ class HistoryPlotsTest {
    * the stage was resumed there.
    */
   private static Path history(Path stageDir, Long resumeAt) {
-    Path file = stageDir.resolve(MetricHistory.FILE_NAME);
+    Path file = RunLayout.historyFileIn(stageDir);
     MetricHistory history = new MetricHistory(file);
     for (long u = 10; u <= 200; u += 10) {
       Map<String, Double> train = new LinkedHashMap<>();
@@ -130,7 +131,7 @@ class HistoryPlotsTest {
 
   @Test
   void aLongHistoryIsDrawnFromBucketMeans() throws IOException {
-    Path file = dir.resolve(MetricHistory.FILE_NAME);
+    Path file = RunLayout.historyFileIn(dir);
     MetricHistory history = new MetricHistory(file);
     for (long u = 1; u <= 50_000; u++) {
       history.append(at(u), Map.of("loss/train/total", 1.0 / Math.sqrt(u)));

@@ -1,5 +1,6 @@
 package ai.noether.core.inject;
 
+import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -72,7 +73,7 @@ class RunInjectionTest {
     RunConfig config = config("{kind: " + FACTORY + ", label: seen}");
     RunContext context = withStore(config);
 
-    InjectedCallback callback = (InjectedCallback) REGISTRY.createCallback(config.trainer().callbacks().get(0), context);
+    InjectedCallback callback = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), context);
 
     assertThat(callback.config).isEqualTo(new InjectingConfig("seen"));
     assertThat(callback.run).isEqualTo(config.runInfo());
@@ -94,13 +95,13 @@ class RunInjectionTest {
     RunContext first = RunContext.forRun(config);
     RunContext second = withStore(config);
     RunContext withoutStore = RunContext.forRun(counting);
-    REGISTRY.createCallback(counting.trainer().callbacks().get(0), first);
+    REGISTRY.create(ComponentCategory.CALLBACK, counting.trainer().callbacks().get(0), first);
     first.put(CheckpointStore.class, FileCheckpointStore.builder().setOutputDir(dir).build());
-    REGISTRY.createCallback(counting.trainer().callbacks().get(0), withoutStore);
+    REGISTRY.create(ComponentCategory.CALLBACK, counting.trainer().callbacks().get(0), withoutStore);
 
-    InjectedCallback a = (InjectedCallback) REGISTRY.createCallback(config.trainer().callbacks().get(0), first);
-    InjectedCallback b = (InjectedCallback) REGISTRY.createCallback(config.trainer().callbacks().get(0), first.at("x"));
-    InjectedCallback other = (InjectedCallback) REGISTRY.createCallback(config.trainer().callbacks().get(0), second);
+    InjectedCallback a = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), first);
+    InjectedCallback b = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), first.at("x"));
+    InjectedCallback other = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), second);
 
     assertThat(a.label.text()).startsWith("run-7/warmup #");
     assertThat(b.label).as("a singleton of the run injector").isSameAs(a.label);
@@ -116,7 +117,7 @@ class RunInjectionTest {
   void aServiceTheRunHasNotBuiltYetIsAnErrorNamingTheBlockTheClassAndWhatTheRunHas() {
     RunConfig config = config("{kind: " + FACTORY + ", label: x}");
 
-    assertThatThrownBy(() -> REGISTRY.createCallback(config.trainer().callbacks().get(0), RunContext.forRun(config)))
+    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), RunContext.forRun(config)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("trainer.callbacks[0]: cannot create " + InjectedCallback.class.getName()
             + ": this run has no " + CheckpointStore.class.getName() + " (yet); it has RunInfo, RunConfig");
@@ -138,7 +139,7 @@ class RunInjectionTest {
   void anIllegalArgumentFromAnInjectedConstructorIsAConfigurationErrorNamingTheBlock() {
     RunConfig config = config("{kind: " + FACTORY + ", label: ''}");
 
-    assertThatThrownBy(() -> REGISTRY.createCallback(config.trainer().callbacks().get(0), withStore(config)))
+    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), withStore(config)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0]")
         .hasMessageContaining("label must not be empty");
@@ -148,7 +149,7 @@ class RunInjectionTest {
   void aFactoryWithAPublicNoArgumentConstructorAndNoInjectionKeepsWorking() {
     RunConfig config = config("{kind: test-counting, every_n_updates: 5, keep_last: 3}");
 
-    Callback callback = REGISTRY.createCallback(config.trainer().callbacks().get(0), RunContext.forRun(config));
+    Callback callback = REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), RunContext.forRun(config));
 
     assertThat(callback).isNotNull();
   }

@@ -29,7 +29,7 @@ class StandardMetricsTest {
   private static final double[] T = {12, 20, 30, 45};
 
   private static Metric metric(String kind, Map<String, Object> settings) {
-    return REGISTRY.createMetric(ComponentBlock.of("trainer.metrics[0]", kind, settings), new RunContext());
+    return REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("trainer.metrics[0]", kind, settings), new RunContext());
   }
 
   private static double twoBatches(Metric metric, HostTensor p1, HostTensor t1, HostTensor p2, HostTensor t2) {

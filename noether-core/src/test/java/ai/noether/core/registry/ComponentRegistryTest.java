@@ -89,7 +89,7 @@ class ComponentRegistryTest {
   void createsACallbackFromItsBlockWithTheBoundConfigAndAContextAtTheBlocksPath() {
     RunConfig config = config(RUN);
 
-    Callback callback = REGISTRY.createCallback(config.trainer().callbacks().get(0), RunContext.forRun(config));
+    Callback callback = REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), RunContext.forRun(config));
 
     assertThat(callback).isEqualTo(new CountingCallback(Interval.updates(5), 3, "trainer.callbacks[0]",
         new RunInfo(config.stage(), 0, config.device())));
@@ -99,7 +99,7 @@ class ComponentRegistryTest {
   void createsASchedule() {
     RunConfig config = config(RUN);
 
-    LrSchedule schedule = REGISTRY.createSchedule(config.optimizer().schedule(), RunContext.forRun(config));
+    LrSchedule schedule = REGISTRY.create(ComponentCategory.SCHEDULE, config.optimizer().schedule(), RunContext.forRun(config));
 
     assertThat(schedule.learningRate(0.1, 3, 10)).isEqualTo(0.05);
   }
@@ -111,15 +111,15 @@ class ComponentRegistryTest {
     ComponentRegistry withModule = ComponentRegistry.load(getClass().getClassLoader(),
         binder -> binder.bind(Greeting.class).toInstance(new Greeting("bonjour")));
 
-    assertThat(REGISTRY.createCallback(block, RunContext.forRun(config))).isEqualTo(new GreetingCallback("hello"));
-    assertThat(withModule.createCallback(block, RunContext.forRun(config))).isEqualTo(new GreetingCallback("bonjour"));
+    assertThat(REGISTRY.create(ComponentCategory.CALLBACK, block, RunContext.forRun(config))).isEqualTo(new GreetingCallback("hello"));
+    assertThat(withModule.create(ComponentCategory.CALLBACK, block, RunContext.forRun(config))).isEqualTo(new GreetingCallback("bonjour"));
   }
 
   @Test
   void aKindMayBeTheClassNameOfAFactoryInNoServicesFile() {
     RunConfig config = config(RUN, "trainer.callbacks[0]={kind: ai.noether.core.registry.UnlistedCallbackFactory, label: x}");
 
-    Callback callback = REGISTRY.createCallback(config.trainer().callbacks().get(0), RunContext.forRun(config));
+    Callback callback = REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), RunContext.forRun(config));
 
     assertThat(callback).isEqualTo(new UnlistedCallbackFactory.LabelCallback("x"));
   }
@@ -203,10 +203,10 @@ class ComponentRegistryTest {
   void aMissingRequiredValueNamesThePath() {
     RunConfig config = config(RUN.replace("factor: 0.5", "factr: 0.5"));
 
-    assertThat(error(() -> REGISTRY.createSchedule(config.optimizer().schedule(), RunContext.forRun(config))))
+    assertThat(error(() -> REGISTRY.create(ComponentCategory.SCHEDULE, config.optimizer().schedule(), RunContext.forRun(config))))
         .startsWith("run.yaml line 7: unknown key 'optimizer.schedule.factr'. Did you mean 'factor'?");
     RunConfig without = config(RUN.replace(", factor: 0.5", ""));
-    assertThat(error(() -> REGISTRY.createSchedule(without.optimizer().schedule(), RunContext.forRun(without))))
+    assertThat(error(() -> REGISTRY.create(ComponentCategory.SCHEDULE, without.optimizer().schedule(), RunContext.forRun(without))))
         .isEqualTo("run.yaml line 7: optimizer.schedule: missing required key 'factor' (a number) of schedule 'test-scaled'");
   }
 
@@ -214,7 +214,7 @@ class ComponentRegistryTest {
   void aFactoryRejectingItsConfigGivesAConfigErrorNamingTheBlock() {
     RunConfig config = config(RUN, "trainer.callbacks[1].kind=test-rejecting");
 
-    assertThat(error(() -> REGISTRY.createCallback(config.trainer().callbacks().get(1), RunContext.forRun(config))))
+    assertThat(error(() -> REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(1), RunContext.forRun(config))))
         .isEqualTo("run.yaml line 17: trainer.callbacks[1]: needs a validation split, but the dataset has none");
   }
 

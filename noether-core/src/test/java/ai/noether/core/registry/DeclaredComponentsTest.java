@@ -41,8 +41,7 @@ class DeclaredComponentsTest {
 
   @Test
   void itsSettingsBindToTheConfigRecordItsConstructorTakes() {
-    Metric metric = REGISTRY.createMetric(ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", 1.5)),
-        new RunContext());
+    Metric metric = REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", 1.5)), new RunContext());
     Metric.Accumulator a = metric.newAccumulator();
     a.add(HostTensor.ofFloats(new long[] {4}, 1, 2, 3, 4), HostTensor.ofFloats(new long[] {4}, 1, 4, 3, 0));
 
@@ -52,11 +51,9 @@ class DeclaredComponentsTest {
 
   @Test
   void itsConfigIsValidatedAndUnknownKeysAreNamedLikeAnyFactorys() {
-    assertThatThrownBy(() -> REGISTRY.createMetric(
-        ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", -1)), new RunContext()))
+    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", -1)), new RunContext()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("tolerance must be positive, was -1.0");
-    assertThatThrownBy(() -> REGISTRY.createMetric(
-        ComponentBlock.of("metrics[0]", "within", Map.of("tolerence", 1)), new RunContext()))
+    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of("tolerence", 1)), new RunContext()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("tolerence").hasMessageContaining("tolerance");
   }
 
@@ -76,8 +73,8 @@ class DeclaredComponentsTest {
       }
     };
 
-    TrainingStep step = REGISTRY.createTrainingStep(
-        ComponentBlock.of("trainer", "scaled", Map.of("factor", 3.0)), model, data, new RunContext());
+    TrainingStep step = REGISTRY.create(ComponentCategory.TRAINING_STEP, ComponentBlock.of("trainer", "scaled", Map.of("factor", 3.0)),
+        new ComponentCategory.ModelAndData(model, data), new RunContext());
 
     assertThat(step).isInstanceOf(ScaledStep.class);
     assertThat(((ScaledStep) step).model).isSameAs(model);
@@ -87,8 +84,7 @@ class DeclaredComponentsTest {
   @Test
   void aComponentClassNameIsAKindToo() {
     String className = DeclaredComponentsTest.class.getName() + ".NoteCallback";
-    Callback callback = REGISTRY.createCallback(ComponentBlock.of("trainer.callbacks[0]", className, Map.of()),
-        new RunContext());
+    Callback callback = REGISTRY.create(ComponentCategory.CALLBACK, ComponentBlock.of("trainer.callbacks[0]", className, Map.of()), new RunContext());
 
     assertThat(callback).isInstanceOf(NoteCallback.class);
     assertThat(((NoteCallback) callback).path).isEqualTo("trainer.callbacks[0]");

@@ -31,7 +31,7 @@ class StoreSchemesTest {
       RunConfig run = config("output_dir: " + outputDir);
       assertThat(run.store().kind()).isEqualTo("file");
       assertThat(run.output().localPath()).contains(dir.resolve("runs"));
-      try (CheckpointStore store = REGISTRY.createStore(run.store(), run.output(), RunContext.forRun(run))) {
+      try (CheckpointStore store = REGISTRY.create(ComponentCategory.STORE, run.store(), run.output(), RunContext.forRun(run))) {
         assertThat(store).isInstanceOf(FileCheckpointStore.class);
         assertThat(store.location()).isEqualTo(dir.resolve("runs").toString());
       }
@@ -44,7 +44,7 @@ class StoreSchemesTest {
     assertThat(run.output()).hasToString("mem://bucket/team");
     assertThat(run.outputDir()).isEqualTo(dir.resolve(".noether-work/mem/bucket/team"));
     assertThat(run.toPlainTree().get("output_dir")).isEqualTo("mem://bucket/team");
-    try (CheckpointStore store = REGISTRY.createStore(run.store(), run.output(), RunContext.forRun(run))) {
+    try (CheckpointStore store = REGISTRY.create(ComponentCategory.STORE, run.store(), run.output(), RunContext.forRun(run))) {
       assertThat(store).isInstanceOf(MemoryCheckpointStore.class);
     }
   }

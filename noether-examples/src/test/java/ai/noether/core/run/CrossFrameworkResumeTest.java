@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +68,7 @@ class CrossFrameworkResumeTest {
   void writeTheTrainingData() throws IOException {
     Assumptions.assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed");
     RunConfig config = StageRuns.config(stage(FIRST), List.of("output_dir=" + dir));
-    DataSource source = StageRuns.REGISTRY.createDataset(config.dataset(), config.seed(), RunContext.forRun(config));
+    DataSource source = StageRuns.REGISTRY.create(ComponentCategory.DATASET, config.dataset(), config.seed(), RunContext.forRun(config));
     TensorDataset train = (TensorDataset) source.train();
     data = dir.resolve("data.th");
     Map<String, Object> tree = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package ai.noether.core.run;
 
+import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.CheckpointFile;
@@ -57,7 +58,7 @@ class FormatOneCheckpointTest {
     Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", ResumeParityTest.INTERRUPT);
 
     RunConfig config = StageRuns.config(yaml, List.of(out, "run_id=old"));
-    try (CheckpointStore store = StageRuns.REGISTRY.createStore(config.store(), config.output(), RunContext.forRun(config))) {
+    try (CheckpointStore store = StageRuns.REGISTRY.create(ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config))) {
       StoredCheckpoint written = rewriteInFormatOne(store, interrupted.result().finalCheckpoint(), config.stage());
       Map<String, Object> optim = read(store, written, CheckpointFileKind.OPTIM);
       assertThat(optim).containsEntry(CheckpointKeys.FORMAT_VERSION, 1L).containsKey(CheckpointKeys.OPTIMIZER)

@@ -3,8 +3,8 @@ package ai.noether.core.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.history.MetricHistory;
 import ai.noether.core.run.StageRuns.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ class ResumeParityTest {
     Outcome resumed = StageRuns.train(yaml, out, "run_id=branch", "resume_run_id=full", "resume_checkpoint=U24", keepAll);
 
     assertSameEnd(resumed, full);
-    List<String> historyLines = Files.readAllLines(dir.resolve("branch/train").resolve(MetricHistory.FILE_NAME));
+    List<String> historyLines = Files.readAllLines(dir.resolve("branch/train").resolve(RunLayout.HISTORY_FILE));
     assertThat(historyLines).as("the new run's history file starts with the history up to U24, then the resume")
         .filteredOn(line -> line.contains("\"event\":\"resume\""))
         .containsExactly("{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,"

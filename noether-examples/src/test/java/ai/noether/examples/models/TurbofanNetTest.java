@@ -1,5 +1,6 @@
 package ai.noether.examples.models;
 
+import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDList;
@@ -37,7 +38,7 @@ class TurbofanNetTest {
         "");
     RunConfig config = new RunConfigLoader(dir, () -> "turbofan").parse(yaml, "run.yaml", List.of());
     ComponentRegistry registry = ComponentRegistry.load();
-    try (Model model = registry.createModel("turbofan", config.model().block(), RunContext.forRun(config))) {
+    try (Model model = registry.create(ComponentCategory.MODEL, config.model().block(), "turbofan", RunContext.forRun(config))) {
       assertThat(model.stateDict().keySet()).startsWith("features.0.weight", "features.0.bias", "features.1.weight",
           "features.1.bias", "features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked",
           "lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0",

@@ -1,5 +1,6 @@
 package ai.noether.examples.quickstart;
 
+import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,8 +115,7 @@ class QuickstartRunTest {
   }
 
   private static TensorDataset validation(RunConfig config) {
-    return (TensorDataset) REGISTRY.createDataset(config.dataset(), config.seed(),
-        ai.noether.core.registry.RunContext.forRun(config)).validation().orElseThrow();
+    return (TensorDataset) REGISTRY.create(ComponentCategory.DATASET, config.dataset(), config.seed(), ai.noether.core.registry.RunContext.forRun(config)).validation().orElseThrow();
   }
 
   private static float[] predict(Model model, TensorDataset data) {

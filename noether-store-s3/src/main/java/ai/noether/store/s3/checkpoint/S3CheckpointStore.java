@@ -113,7 +113,7 @@ public final class S3CheckpointStore implements CheckpointStore {
 
   /** {@code run/stage/checkpoints/}, or {@code run/checkpoints/} for a run without stages. */
   static String checkpoints(StageId stage) {
-    return stage.runId() + "/" + (stage.isStageless() ? "" : stage.stageName() + "/") + RunLayout.CHECKPOINTS + "/";
+    return RunLayout.checkpointPrefix(stage);
   }
 
   static String storeDir(StageId stage) {

@@ -1,10 +1,10 @@
 package ai.noether.examples.plugin.inventory;
 
+import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.core.cli.NoetherCli;
-import ai.noether.core.history.MetricHistory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -64,8 +64,8 @@ class CheckpointInventoryPluginJarTest {
     assertThat(kinds.output()).containsPattern("checkpoint-inventory +logs how many checkpoints .*\\[my-noether-plugin\\.jar]");
     assertThat(train.exit()).as(train.output()).isZero();
     Path stage = dir.resolve("runs/inventory-run/train");
-    List<Double> counts = values(stage.resolve(MetricHistory.FILE_NAME), CheckpointInventoryCallback.CHECKPOINTS);
-    List<Double> megabytes = values(stage.resolve(MetricHistory.FILE_NAME), CheckpointInventoryCallback.MEGABYTES);
+    List<Double> counts = values(stage.resolve(RunLayout.HISTORY_FILE), CheckpointInventoryCallback.CHECKPOINTS);
+    List<Double> megabytes = values(stage.resolve(RunLayout.HISTORY_FILE), CheckpointInventoryCallback.MEGABYTES);
     assertThat(counts).as("one count per epoch").hasSize(4);
     assertThat(counts).as("never more than the checkpoints of the epochs before").allSatisfy(c -> assertThat(c).isLessThan(4));
     assertThat(counts).as("counts grow as the periodic checkpoints are committed").isSorted();
