@@ -56,7 +56,7 @@ final class CheckpointConfiguration {
     CheckpointFallback.Selected<Map<String, Object>> selected;
     try (CheckpointStore store = stores.get()) {
       selected = CheckpointFallback.load(store, stage, selector, fallback,
-          cp -> CheckpointReader.verifiedTrainer(store, cp));
+          cp -> CheckpointReader.readForResume(store, cp));
       selected.fallback().ifPresent(err::println);
       List<String> all = new ArrayList<>(arguments);
       if (selected.fallback().isPresent()) {

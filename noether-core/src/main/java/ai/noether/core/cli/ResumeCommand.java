@@ -12,6 +12,7 @@ import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.resume.VerifiedReads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,11 +166,14 @@ final class ResumeCommand implements Callable<Integer> {
   }
 
   private int launch(StoreLocation location, StageId stageId, List<String> arguments, Path sideFile) throws Exception {
-    RunConfig run = CheckpointConfiguration.load(cli.loader(), () -> StoreArguments.open(cli, location), stageId,
-        checkpoint, !noFallback, arguments, sideFile, spec.commandLine().getErr());
-    ComponentRegistry registry = cli.registry();
-    registry.validate(run);
-    return cli.launcher().launch(run, registry, spec.commandLine().getOut(), LaunchOptions.fromCommandLine(interruptAtUpdate));
+    // Choosing the checkpoint reads and verifies all of it; the resume takes those reads over.
+    try (VerifiedReads reads = VerifiedReads.open()) {
+      RunConfig run = CheckpointConfiguration.load(cli.loader(), () -> StoreArguments.open(cli, location), stageId,
+          checkpoint, !noFallback, arguments, sideFile, spec.commandLine().getErr());
+      ComponentRegistry registry = cli.registry();
+      registry.validate(run);
+      return cli.launcher().launch(run, registry, spec.commandLine().getOut(), LaunchOptions.fromCommandLine(interruptAtUpdate));
+    }
   }
 
   /** The saved configuration written last under {@code runs}: the stage started or resumed last. */

@@ -4,6 +4,7 @@ import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.resume.VerifiedReads;
 import ai.noether.core.run.StageAssembly;
 import ai.noether.core.signal.SimulatedPreemption;
 import ai.noether.core.signal.StopSignals;
@@ -68,6 +69,7 @@ public final class TrainingLauncher implements RunLauncher {
     List<Callback> extra = options.interruptAtUpdate() > 0
         ? List.of(new SimulatedPreemption(options.interruptAtUpdate())) : List.of();
     try (StageAssembly stage = StageAssembly.assemble(config, registry, stop, extra)) {
+      VerifiedReads.dropUntaken();
       if (stage.resumedFrom().isPresent()) {
         out.println("resuming " + config.stage() + " from " + stage.resumedFrom().get().source()
             + (stage.configChanges().isEmpty() ? "" : " with configuration changes:"));

@@ -134,6 +134,40 @@ public final class CheckpointReader {
   }
 
   /**
+   * Reads every file of {@code checkpoint} completely, as the resume that follows will, and returns
+   * the tree of its trainer file: what a resume needs to know before the model is built. Inside a
+   * {@link VerifiedReads} scope the trees are kept for that resume, which then reads nothing again;
+   * files are read in the order of {@link #verifiedTrainer}, so the same file is named first when
+   * several are damaged.
+   *
+   * @throws CheckpointNotFoundException if the checkpoint has no trainer file, naming the files it has
+   * @throws CorruptFileException naming the first file that fails
+   */
+  public static Map<String, Object> readForResume(CheckpointStore store, StoredCheckpoint checkpoint)
+      throws IOException {
+    StoredFile trainerFile = checkpoint.files().stream()
+        .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
+        .findFirst()
+        .orElseThrow(() -> missing(checkpoint, checkpoint.files().get(0).name().modelName(), CheckpointFileKind.TRAINER));
+    // Damaged bytes anywhere first, then the trainer file's own record, then the others': the order
+    // in which the checks of verifiedTrainer name a failure.
+    Map<StoredFile, Map.Entry<String, Map<String, Object>>> trees = new LinkedHashMap<>();
+    for (StoredFile file : checkpoint.files()) {
+      if (!file.equals(trainerFile)) {
+        String location = store.location(checkpoint, file);
+        trees.put(file, Map.entry(location, readBytes(store, checkpoint, file, location)));
+      }
+    }
+    Map<String, Object> trainer = read(store, checkpoint, trainerFile);
+    for (Map.Entry<StoredFile, Map.Entry<String, Map<String, Object>>> e : trees.entrySet()) {
+      requireMetadata(e.getValue().getValue(), checkpoint, e.getKey(), e.getValue().getKey());
+    }
+    trees.put(trainerFile, Map.entry(store.location(checkpoint, trainerFile), trainer));
+    VerifiedReads.keep(checkpoint, trees);
+    return trainer;
+  }
+
+  /**
    * Reads every file of {@code checkpoint} completely, as a resume would: sizes and checksums,
    * every record, and each file's own iteration and tag against the store's record.
    *
@@ -168,9 +202,20 @@ public final class CheckpointReader {
   static Map<String, Object> read(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file)
       throws IOException {
     String location = store.location(checkpoint, file);
-    Map<String, Object> tree;
+    Map<String, Object> verified = VerifiedReads.take(location, checkpoint, file);
+    if (verified != null) {
+      return verified; // read and cross-checked by this command already, by this method
+    }
+    Map<String, Object> tree = readBytes(store, checkpoint, file, location);
+    requireMetadata(tree, checkpoint, file, location);
+    return tree;
+  }
+
+  /** Reads one file, checking its bytes (size, checksum, records) but not yet its own metadata. */
+  private static Map<String, Object> readBytes(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file,
+      String location) throws IOException {
     try {
-      tree = store instanceof FileCheckpointStore files && file.hasChecksum()
+      return store instanceof FileCheckpointStore files && file.hasChecksum()
           ? readInOnePass(files, checkpoint, file, location)
           : readOpened(store, checkpoint, file, location);
     } catch (CorruptFileException e) {
@@ -178,12 +223,15 @@ public final class CheckpointReader {
     } catch (CorruptCheckpointException e) {
       throw new CorruptFileException(checkpoint, file, true, e.getMessage(), e);
     }
+  }
+
+  private static void requireMetadata(Map<String, Object> tree, StoredCheckpoint checkpoint, StoredFile file,
+      String location) {
     try {
       FileMetadata.requireConsistent(tree, checkpoint, file, location);
     } catch (CorruptCheckpointException e) {
       throw new CorruptFileException(checkpoint, file, false, e.getMessage(), e);
     }
-    return tree;
   }
 
   private static Map<String, Object> readOpened(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file,
