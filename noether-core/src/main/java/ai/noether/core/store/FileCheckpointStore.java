@@ -680,7 +680,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   private static boolean isValid(String name, java.util.function.Function<String, String> validName) {
     try {
-      validName.apply(name);
+      var unused = validName.apply(name); // called for the exception it throws on an invalid name
       return true;
     } catch (RuntimeException e) {
       return false;
