@@ -11,7 +11,7 @@ public class NoetherException extends RuntimeException {
     super(message);
   }
 
-  public NoetherException(String message, Throwable cause) {
+  public NoetherException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

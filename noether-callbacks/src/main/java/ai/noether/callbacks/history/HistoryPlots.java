@@ -1,5 +1,6 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.history.HistoryFile;
 import ai.noether.core.history.MetricHistory;
 import java.awt.BasicStroke;
@@ -128,7 +129,7 @@ public final class HistoryPlots {
     return out;
   }
 
-  private static XYChart chart(String family, List<String> keys, HistoryFile history) {
+  private static @Nullable XYChart chart(String family, List<String> keys, HistoryFile history) {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title(family))
         .xAxisTitle("update").yAxisTitle(family).theme(Styler.ChartTheme.XChart).build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
