@@ -11,7 +11,17 @@ public class NoetherException extends RuntimeException {
     super(message);
   }
 
-  public NoetherException(String message, Throwable cause) {
+  public NoetherException(String message, @Nullable Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * Never null: every constructor takes the message, and the null check holds callers to a non-null
+   * one, so {@code throw new ConfigException(e.getMessage())} on a caught Noether exception is safe.
+   */
+  @Override
+  public String getMessage() {
+    String message = super.getMessage();
+    return message == null ? getClass().getName() : message;
   }
 }

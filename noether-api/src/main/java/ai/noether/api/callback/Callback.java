@@ -1,5 +1,6 @@
 package ai.noether.api.callback;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.model.ModelSnapshot;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ public interface Callback {
    * The key of this callback's state in checkpoints; stable across runs so that a resume finds it.
    * Null (the default) lets the trainer derive one from the kind and the position in the config.
    */
-  default String stateKey() {
+  default @Nullable String stateKey() {
     return null;
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.api.callback;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 
 /**
@@ -35,7 +36,9 @@ public record Interval(Unit unit, long every) {
    * @throws IllegalArgumentException naming the keys when more than one is given or a value is not
    *     positive
    */
-  public static Interval fromKeys(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
+  public static @Nullable Interval fromKeys(
+      @Nullable Long everyNEpochs, @Nullable Long everyNUpdates, @Nullable Long everyNSamples,
+      @Nullable Long everyNMinutes) {
     Long[] values = {everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes};
     Interval found = null;
     for (Unit unit : Unit.values()) {

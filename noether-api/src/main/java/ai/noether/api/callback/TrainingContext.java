@@ -45,7 +45,7 @@ public interface TrainingContext {
    */
   default String outputLocation() {
     Path run = stage().isStageless() ? workDir() : workDir().getParent();
-    return String.valueOf(run.getParent());
+    return String.valueOf(run == null ? null : run.getParent());
   }
 
   /** The counters after the event that triggered the hook. */

@@ -1,5 +1,6 @@
 package ai.noether.api.check;
 
+import ai.noether.api.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,12 +68,12 @@ public final class ConfigProblems {
    * @param key the key of this block the problem is about (e.g. {@code warmup_updates}), or null or
    *     empty for the block as a whole
    */
-  public void error(String key, String message) {
+  public void error(@Nullable String key, String message) {
     problems.add(new Problem(Severity.ERROR, keyPath(key), message));
   }
 
   /** Reports a warning; {@code key} as for {@link #error}. */
-  public void warning(String key, String message) {
+  public void warning(@Nullable String key, String message) {
     problems.add(new Problem(Severity.WARNING, keyPath(key), message));
   }
 
@@ -91,7 +92,7 @@ public final class ConfigProblems {
     return problems.stream().anyMatch(p -> p.severity() == Severity.ERROR);
   }
 
-  private String keyPath(String key) {
+  private String keyPath(@Nullable String key) {
     if (key == null || key.isEmpty()) {
       return path;
     }

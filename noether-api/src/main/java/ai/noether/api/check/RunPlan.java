@@ -1,5 +1,6 @@
 package ai.noether.api.check;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
@@ -38,8 +39,8 @@ import java.util.Optional;
  */
 public record RunPlan(
     long maxEpochs, long maxUpdates, long maxSamples, int batchSize, long trainSize, boolean hasValidation,
-    SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput,
-    int accumulateGradBatches, Map<String, Direction> metricDirections) {
+    @Nullable SampleShape features, @Nullable SampleShape targets, @Nullable HostTensor trainTargets,
+    @Nullable SampleShape modelOutput, int accumulateGradBatches, @Nullable Map<String, Direction> metricDirections) {
 
   public RunPlan {
     int limits = (maxEpochs > 0 ? 1 : 0) + (maxUpdates > 0 ? 1 : 0) + (maxSamples > 0 ? 1 : 0);
@@ -55,7 +56,8 @@ public record RunPlan(
   /** A plan of one batch per update whose metric directions are not known yet. */
   public RunPlan(
       long maxEpochs, long maxUpdates, long maxSamples, int batchSize, long trainSize, boolean hasValidation,
-      SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput) {
+      @Nullable SampleShape features, @Nullable SampleShape targets, @Nullable HostTensor trainTargets,
+      @Nullable SampleShape modelOutput) {
     this(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets, trainTargets,
         modelOutput, 1, null);
   }

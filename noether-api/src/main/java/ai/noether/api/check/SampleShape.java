@@ -1,5 +1,6 @@
 package ai.noether.api.check;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
  * @param dtype the element type; null when unknown (a model's output before it ran)
  * @param origin where the shape comes from, for messages; never null
  */
-public record SampleShape(List<Long> dims, DType dtype, String origin) {
+public record SampleShape(List<Long> dims, @Nullable DType dtype, String origin) {
   public SampleShape {
     dims = List.copyOf(dims);
     Objects.requireNonNull(origin, "origin");

@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param tag the checkpoint tag; never null
  * @param kind which part of the checkpoint; never null
  */
-public record CheckpointFileName(String modelName, String modelInfo, CheckpointTag tag, CheckpointFileKind kind) {
+public record CheckpointFileName(String modelName, @Nullable String modelInfo, CheckpointTag tag, CheckpointFileKind kind) {
   /** The extension of every checkpoint file. */
   public static final String EXTENSION = ".th";
   private static final String CP = "_cp=";
@@ -58,7 +59,7 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
    * model info contains {@code _} (e.g. {@code ema_factor=0.9999}), which {@link #parse} splits
    * differently.
    */
-  public static String prefix(String modelName, String modelInfo) {
+  public static String prefix(String modelName, @Nullable String modelInfo) {
     return modelInfo == null ? modelName : modelName + "_" + modelInfo;
   }
 
@@ -70,7 +71,7 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
    *
    * @return never empty; unmodifiable
    */
-  public static List<String> modelInfoSpellings(String modelInfo) {
+  public static List<String> modelInfoSpellings(@Nullable String modelInfo) {
     if (modelInfo != null) {
       if (modelInfo.startsWith(EMA)) {
         return List.of(modelInfo, EMA_FACTOR + modelInfo.substring(EMA.length()));

@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,7 +146,7 @@ public sealed interface CheckpointTag
    *     before 0.1 wrote {@code _}), kept so that the files of that name are found. Two spellings
    *     of one key are different tags on disk; {@link #sameCheckpointAs} relates them.
    */
-  record Best(String metricKey, String spelling) implements CheckpointTag {
+  record Best(String metricKey, @Nullable String spelling) implements CheckpointTag {
     public Best {
       if (metricKey == null || metricKey.isEmpty()) {
         throw new InvalidNameException("best checkpoint needs a metric key, e.g. best.loss/valid/total");
@@ -254,7 +255,7 @@ public sealed interface CheckpointTag
    * A checkpoint at an iteration; {@code reason} is null for a periodic checkpoint and a lower-case
    * word ({@code signal}, {@code error}, ...) for an emergency one.
    */
-  record AtIteration(TrainingIteration iteration, String reason) implements CheckpointTag {
+  record AtIteration(TrainingIteration iteration, @Nullable String reason) implements CheckpointTag {
     static final Pattern PATTERN = Pattern.compile("(E\\d+_U\\d+_S\\d+)(?:\\.([a-z][a-z0-9-]*))?");
     private static final Pattern REASON = Pattern.compile("[a-z][a-z0-9-]*");
 

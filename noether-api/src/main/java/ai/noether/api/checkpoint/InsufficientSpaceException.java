@@ -1,6 +1,7 @@
 package ai.noether.api.checkpoint;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 
 /**
  * A checkpoint that does not fit on its storage. Thrown before anything is written when the free
@@ -13,7 +14,7 @@ public class InsufficientSpaceException extends NoetherException {
   private final long availableBytes;
   private final long requiredFreeBytes;
 
-  public InsufficientSpaceException(String message, long neededBytes, long availableBytes, Throwable cause) {
+  public InsufficientSpaceException(String message, long neededBytes, long availableBytes, @Nullable Throwable cause) {
     this(message, neededBytes, availableBytes, neededBytes, cause);
   }
 
@@ -22,7 +23,7 @@ public class InsufficientSpaceException extends NoetherException {
    *     bytes plus whatever the store keeps for its own metadata; at least {@code neededBytes}
    */
   public InsufficientSpaceException(
-      String message, long neededBytes, long availableBytes, long requiredFreeBytes, Throwable cause) {
+      String message, long neededBytes, long availableBytes, long requiredFreeBytes, @Nullable Throwable cause) {
     super(message, cause);
     this.neededBytes = neededBytes;
     this.availableBytes = availableBytes;

@@ -1,5 +1,6 @@
 package ai.noether.api.model;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.tensor.HostTensor;
 import java.util.Collections;
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param modelInfo the variant ({@code ema=0.9999}); null for the model itself
  * @param stateDict parameter path to tensor, in order
  */
-public record ModelSnapshot(String modelName, String modelInfo, Map<String, HostTensor> stateDict) {
+public record ModelSnapshot(String modelName, @Nullable String modelInfo, Map<String, HostTensor> stateDict) {
   public ModelSnapshot {
     Names.requireModelName(modelName);
     if (modelInfo != null) {

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.csv;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.logger.LoggedMetrics;
 import ai.noether.api.logger.LoggerContext;
@@ -51,7 +52,7 @@ public final class CsvLogger implements MetricLogger {
   private final String fileName;
   private Path file;
   private final Set<String> columns = new LinkedHashSet<>();
-  private FileChannel appender;
+  private @Nullable FileChannel appender;
 
   /** A logger writing {@code <stage_dir>/<fileName>}. */
   public CsvLogger(String fileName) {

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.RunLayout;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class HistoryPlotCallback implements Callback {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryPlotCallback.class);
 
-  private final IntervalTrigger trigger;
+  private final @Nullable IntervalTrigger trigger;
   private final HistoryPlotter plotter;
 
   /** Draws with the framework's plotter ({@link FrameworkServices}). */

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -38,7 +39,7 @@ public record HistoryPlotCallbackConfig(
   }
 
   /** The interval of intermediate renders, or null for the end of training only. */
-  public Interval interval() {
+  public @Nullable Interval interval() {
     return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
   }
 }

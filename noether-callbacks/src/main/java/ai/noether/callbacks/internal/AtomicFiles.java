@@ -1,5 +1,6 @@
 package ai.noether.callbacks.internal;
 
+import ai.noether.api.Nullable;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -28,7 +29,7 @@ public final class AtomicFiles {
    * deleted and the target is left as it was.
    */
   public static void replace(Path target, Contents contents) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
+    Path dir = java.util.Objects.requireNonNull(target.toAbsolutePath().getParent(), () -> target + " is not a file");
     Files.createDirectories(dir);
     Path pending = dir.resolve("." + target.getFileName() + ".pending");
     try {

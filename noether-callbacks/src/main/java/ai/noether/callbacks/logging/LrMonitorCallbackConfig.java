@@ -1,5 +1,6 @@
 package ai.noether.callbacks.logging;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -51,6 +52,7 @@ public record LrMonitorCallbackConfig(
 
   /** The interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    // The constructor fills in a default when no key is set.
+    return java.util.Objects.requireNonNull(Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
   }
 }

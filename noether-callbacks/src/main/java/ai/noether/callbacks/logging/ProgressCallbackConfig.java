@@ -1,5 +1,6 @@
 package ai.noether.callbacks.logging;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -38,7 +39,7 @@ public record ProgressCallbackConfig(
   }
 
   /** The configured interval of log lines, or null for the default. */
-  public Interval interval() {
+  public @Nullable Interval interval() {
     return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
   }
 }

@@ -33,6 +33,7 @@ final class ConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "CONFIG", description = "the run configuration (YAML)")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   Path config;
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")

@@ -24,6 +24,7 @@ final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "a checkpoint file (.th or .safetensors)")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   Path file;
 
   @Option(names = "--full", description = "print every entry of long lists (a trainer file's history) instead of"

@@ -1,6 +1,7 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.core.config.Suggestions;
 import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.KindReference;
@@ -32,7 +33,7 @@ final class KindsCommand implements Callable<Integer> {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "KIND",
       description = "a registered kind (e.g. mlp, ema) or a factory class name")
-  String kind;
+  @Nullable String kind;
 
   @Override
   public Integer call() {

@@ -109,7 +109,7 @@ public final class PlotCommand implements Callable<Integer> {
 
   private static void requireName(String value, java.util.function.UnaryOperator<String> check) {
     try {
-      check.apply(value);
+      var unused = check.apply(value); // called for the exception it throws on an invalid name
     } catch (InvalidNameException e) {
       throw new ConfigException(e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoreLocation;
@@ -51,19 +52,20 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID",
       description = "the run to resume; default: the run started or resumed most recently in the output directory")
-  String runId;
+  @Nullable String runId;
 
   @Option(names = "--stage", paramLabel = "STAGE",
       description = "the stage to resume; needed only when the run has several")
-  String stage;
+  @Nullable String stage;
 
   @Option(names = "--checkpoint", paramLabel = "CHECKPOINT",
       description = "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
-  String checkpoint;
+  @Nullable String checkpoint;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
       description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
           + " (default: ${DEFAULT-VALUE})")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   String outputDir;
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
@@ -76,7 +78,7 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Option(names = "--interrupt-at-update", paramLabel = "N",
       description = "send this process SIGTERM after update N, as for 'train'")
-  Long interruptAtUpdate;
+  @Nullable Long interruptAtUpdate;
 
   @Override
   public Integer call() throws Exception {

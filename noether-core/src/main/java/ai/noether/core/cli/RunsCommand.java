@@ -1,6 +1,7 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.InvalidNameException;
@@ -43,11 +44,12 @@ final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID", description = "a run to show in detail")
-  String runId;
+  @Nullable String runId;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
       description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
           + " (default: ${DEFAULT-VALUE})")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   String outputDir;
 
   @Override

@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.config.ConfigKeys;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.registry.ComponentRegistry;
@@ -22,6 +23,7 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "CONFIG", description = "the run configuration (YAML)")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   Path config;
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
@@ -31,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--interrupt-at-update", paramLabel = "N",
       description = "send this process SIGTERM after update N, as a scheduler preempting the job would"
           + " (to watch an emergency checkpoint and a resume)")
-  Long interruptAtUpdate;
+  @Nullable Long interruptAtUpdate;
 
   @Option(names = "--resume-if-exists",
       description = "resume the run's stage from its newest checkpoint when it has one, else start fresh: one"

@@ -3,6 +3,7 @@ package ai.noether.core.cli;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
@@ -74,14 +75,16 @@ final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to check")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   String runId;
 
   @Option(names = "--stage", paramLabel = "STAGE", description = "check only this stage (default: every stage)")
-  String stage;
+  @Nullable String stage;
 
   @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
       description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
           + " (default: ${DEFAULT-VALUE})")
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter or an option with a default
   String outputDir;
 
   @Override

@@ -1,6 +1,7 @@
 package ai.noether.core.config;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.core.config.ConfigPath.Index;
 import ai.noether.core.config.ConfigPath.Key;
 import ai.noether.core.config.ConfigPath.Segment;
@@ -145,7 +146,7 @@ final class Overrides {
   }
 
   /** The exclusive family of a key ({@code max_}, {@code every_n_}, {@code eval_every_n_}...), or null. */
-  static String family(String key) {
+  static @Nullable String family(String key) {
     Matcher every = EVERY.matcher(key);
     if (every.matches()) {
       return every.group(1);

@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public final class Suggestions {
         bestDistance = d;
       }
     }
-    return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
   }
 
   /** {@code " Did you mean 'x'?"} with a leading space, or the empty string. */

@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -59,7 +60,7 @@ final class Yaml {
    * @param rootPath the path the document's root stands at (the empty string for a file)
    * @return the plain tree; null for an empty document
    */
-  static Object read(String text, String rootPath, LineRecorder lines) throws Problem {
+  static @Nullable Object read(String text, String rootPath, LineRecorder lines) throws Problem {
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() == null) {
         return null;
@@ -76,7 +77,7 @@ final class Yaml {
     }
   }
 
-  private static Object readValue(JsonParser p, String path, LineRecorder lines) throws IOException, Problem {
+  private static @Nullable Object readValue(JsonParser p, String path, LineRecorder lines) throws IOException, Problem {
     JsonToken token = p.currentToken();
     switch (token) {
       case START_OBJECT -> {

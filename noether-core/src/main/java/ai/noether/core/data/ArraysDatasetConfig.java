@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -87,7 +88,7 @@ public record ArraysDatasetConfig(
     }
   }
 
-  private static Map<String, String> split(String key, Map<String, String> fields) {
+  private static @Nullable Map<String, String> split(String key, @Nullable Map<String, String> fields) {
     if (fields == null) {
       return null;
     }

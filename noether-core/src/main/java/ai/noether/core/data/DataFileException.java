@@ -1,6 +1,7 @@
 package ai.noether.core.data;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 
 /**
  * A data file named by a dataset block that cannot be used as configured: missing, unreadable, in
@@ -18,7 +19,7 @@ public class DataFileException extends ConfigException {
     super(message);
   }
 
-  public DataFileException(String message, Throwable cause) {
+  public DataFileException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

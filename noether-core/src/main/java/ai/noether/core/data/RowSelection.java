@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
@@ -45,7 +46,7 @@ public abstract class RowSelection {
     // Rows per chunk (1 MiB): small splits stay small, large ones grow a chunk at a time.
     private static final int CHUNK = 1 << 17;
     private final List<LongBuffer> chunks = new ArrayList<>();
-    private LongBuffer current;
+    private @Nullable LongBuffer current;
     private long size;
 
     private Builder() {}

@@ -1,5 +1,6 @@
 package ai.noether.core.history;
 
+import ai.noether.api.Nullable;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -123,7 +124,7 @@ public final class HistoryPlots {
     return out;
   }
 
-  private static XYChart chart(String family, List<String> keys, HistoryFile history) {
+  private static @Nullable XYChart chart(String family, List<String> keys, HistoryFile history) {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title(family))
         .xAxisTitle("update").yAxisTitle(family).theme(Styler.ChartTheme.XChart).build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);

@@ -1,6 +1,7 @@
 package ai.noether.core.inspect;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 
 /**
  * A file given as a checkpoint that is none: not a zip archive, a zip without a pickle, a
@@ -11,7 +12,7 @@ import ai.noether.api.ConfigException;
 public final class NotACheckpointException extends ConfigException {
   private static final long serialVersionUID = 1L;
 
-  public NotACheckpointException(String message, Throwable cause) {
+  public NotACheckpointException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

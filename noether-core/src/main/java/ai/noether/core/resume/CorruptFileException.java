@@ -1,5 +1,6 @@
 package ai.noether.core.resume;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
@@ -23,7 +24,7 @@ public final class CorruptFileException extends CorruptCheckpointException {
    *     the damaged part
    */
   public CorruptFileException(
-      StoredCheckpoint checkpoint, StoredFile file, boolean bytesDamaged, String message, Throwable cause) {
+      StoredCheckpoint checkpoint, StoredFile file, boolean bytesDamaged, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
     this.file = Objects.requireNonNull(file, "file");

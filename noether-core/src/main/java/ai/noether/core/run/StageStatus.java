@@ -1,6 +1,7 @@
 package ai.noether.core.run;
 
 import ai.noether.api.checkpoint.RunLayout;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -70,7 +71,8 @@ public record StageStatus(
    * @param outputDir the local output directory whose leases tell which stages run, or null (an
    *     object store: the running state is then not known)
    */
-  public static StageStatus of(CheckpointStore store, StageId stage, Path stageDir, Path outputDir) throws IOException {
+  public static StageStatus of(CheckpointStore store, StageId stage, Path stageDir, @Nullable Path outputDir)
+      throws IOException {
     List<StoredCheckpoint> listed;
     try {
       listed = store.list(stage);

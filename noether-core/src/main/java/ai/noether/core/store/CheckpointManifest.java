@@ -1,5 +1,6 @@
 package ai.noether.core.store;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -60,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * @param files the files, never empty, in commit order
  */
 public record CheckpointManifest(
-    CheckpointTag tag, CheckpointTag aliasOf, TrainingIteration iteration, Instant committedAt, List<Entry> files) {
+    CheckpointTag tag, @Nullable CheckpointTag aliasOf, TrainingIteration iteration, Instant committedAt, List<Entry> files) {
   /** Raised when the manifest layout changes incompatibly; 2 added {@code manifest_crc32c}. */
   static final int VERSION = 2;
   /** The first version, without a checksum of its own: still read. */

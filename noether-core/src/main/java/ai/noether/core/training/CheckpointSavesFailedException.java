@@ -1,5 +1,7 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
+
 /**
  * Training stopped because {@code trainer.max_failed_saves} checkpoint saves in a row failed (a
  * full disk, a storage that went away), rather than train on with nothing to resume from. The
@@ -11,7 +13,7 @@ public class CheckpointSavesFailedException extends TrainingFailedException {
   private static final long serialVersionUID = 1L;
   private final boolean emergencyCheckpointWritten;
 
-  public CheckpointSavesFailedException(String message, boolean emergencyCheckpointWritten, Throwable cause) {
+  public CheckpointSavesFailedException(String message, boolean emergencyCheckpointWritten, @Nullable Throwable cause) {
     super(message, cause);
     this.emergencyCheckpointWritten = emergencyCheckpointWritten;
   }

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,7 +26,7 @@ public final class StopRequest {
    * @param checkpointReason for an interruption, the lower-case word of the emergency checkpoint's
    *     tag ({@code signal} in {@code E3_U1234_S39488.signal}); null for a finished run
    */
-  public record Stop(Kind kind, String reason, String checkpointReason) {}
+  public record Stop(Kind kind, String reason, @Nullable String checkpointReason) {}
 
   private final AtomicReference<Stop> stop = new AtomicReference<>();
 

@@ -1,6 +1,7 @@
 package ai.noether.djl.data;
 
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.noether.api.Nullable;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import java.util.Objects;
@@ -12,10 +13,10 @@ import java.util.Optional;
  */
 public final class DjlDataSource implements DataSource {
   private final Dataset train;
-  private final Dataset valid;
-  private final Dataset test;
+  private final @Nullable Dataset valid;
+  private final @Nullable Dataset test;
 
-  private DjlDataSource(Dataset train, Dataset valid, Dataset test) {
+  private DjlDataSource(Dataset train, @Nullable Dataset valid, @Nullable Dataset test) {
     this.train = Objects.requireNonNull(train, "train");
     this.valid = valid;
     this.test = test;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
+import ai.noether.api.Nullable;
 import ai.noether.api.data.Field;
 import ai.noether.api.data.FieldDataset;
 import ai.noether.api.tensor.DType;
@@ -61,7 +62,7 @@ public final class DjlFieldDataset implements FieldDataset {
    * @param names one distinct name per array of a record; null for the names described in the class comment
    * @throws IllegalArgumentException if the dataset is empty or the names do not fit its records
    */
-  public static DjlFieldDataset of(RandomAccessDataset dataset, List<String> names) {
+  public static DjlFieldDataset of(RandomAccessDataset dataset, @Nullable List<String> names) {
     Objects.requireNonNull(dataset, "dataset");
     if (dataset.size() == 0) {
       throw new IllegalArgumentException("the DJL dataset " + dataset.getClass().getName() + " is empty; prepare() it"

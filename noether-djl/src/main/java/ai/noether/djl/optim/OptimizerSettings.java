@@ -1,5 +1,6 @@
 package ai.noether.djl.optim;
 
+import ai.noether.api.Nullable;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
  * @param noWeightDecay patterns of parameters that never decay; never null
  * @param paramGroups groups with overrides, in matching order; never null
  */
-public record OptimizerSettings(double lr, double weightDecay, Double clipGradNorm, Double clipGradValue,
+public record OptimizerSettings(double lr, double weightDecay, @Nullable Double clipGradNorm, @Nullable Double clipGradValue,
     List<String> noWeightDecay, List<ParamGroupConfig> paramGroups) {
 
   public OptimizerSettings {

@@ -1,5 +1,6 @@
 package ai.noether.djl.step;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -31,9 +32,9 @@ public record TargetConfig(
     @JsonProperty("loss") @JsonPropertyDescription("the loss kind (default: the step's loss)") String loss,
     @JsonProperty("weight") @JsonPropertyDescription("factor of this loss in the total (default 1.0)") Double weight,
     @JsonProperty("head") @JsonPropertyDescription("name of the model output for this target (default: the target's name)")
-    String head,
+    @Nullable String head,
     @JsonProperty("metrics") @JsonPropertyDescription("metric kinds evaluated per batch, e.g. [rmse, mae]")
-    List<Object> metrics) {
+    @Nullable List<Object> metrics) {
 
   public TargetConfig {
     if (loss != null) {

@@ -141,7 +141,7 @@ public record PreviousRunInitializerConfig(
 
   private static void name(String key, String value, Function<String, ?> check) {
     try {
-      check.apply(value);
+      var unused = check.apply(value); // called for the exception it throws on an invalid name
     } catch (NoetherException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }

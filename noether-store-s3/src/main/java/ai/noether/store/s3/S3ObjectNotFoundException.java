@@ -1,5 +1,7 @@
 package ai.noether.store.s3;
 
+import ai.noether.api.Nullable;
+
 /**
  * No object has the key asked for (HTTP 404 NoSuchKey).
  */
@@ -10,7 +12,7 @@ public class S3ObjectNotFoundException extends S3StoreException {
     super(message);
   }
 
-  public S3ObjectNotFoundException(String message, Throwable cause) {
+  public S3ObjectNotFoundException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,6 +1,7 @@
 package ai.noether.store.s3;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 
 /**
  * A request to the object store failed. The message names the endpoint, bucket and key involved and
@@ -14,7 +15,7 @@ public class S3StoreException extends NoetherException {
     super(message);
   }
 
-  public S3StoreException(String message, Throwable cause) {
+  public S3StoreException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

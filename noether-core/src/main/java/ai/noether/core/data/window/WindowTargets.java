@@ -1,5 +1,6 @@
 package ai.noether.core.data.window;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import java.util.Arrays;
 
@@ -17,7 +18,7 @@ import java.util.Arrays;
  *     or less class 2
  * @param healthType the health field's dtype
  */
-public record WindowTargets(String rulField, double rulCap, DType rulType, String healthField,
+public record WindowTargets(@Nullable String rulField, double rulCap, DType rulType, @Nullable String healthField,
     double[] healthThresholds, DType healthType) {
 
   public static final WindowTargets NONE = new WindowTargets(null, Double.POSITIVE_INFINITY, DType.FLOAT32, null,

@@ -1,5 +1,6 @@
 package ai.noether.examples.plugin.inventory;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 
 /**
@@ -34,6 +35,7 @@ public record CheckpointInventoryCallbackConfig(Long everyNEpochs, Long everyNUp
 
   /** The interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, null);
+    // The constructor fills in a default when no key is set.
+    return java.util.Objects.requireNonNull(Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, null));
   }
 }

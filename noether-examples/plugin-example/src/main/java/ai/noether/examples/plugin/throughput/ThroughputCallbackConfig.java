@@ -1,5 +1,6 @@
 package ai.noether.examples.plugin.throughput;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 
 /**
@@ -43,6 +44,7 @@ public record ThroughputCallbackConfig(Long everyNEpochs, Long everyNUpdates, Lo
 
   /** The interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    // The constructor fills in a default when no key is set.
+    return java.util.Objects.requireNonNull(Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
   }
 }

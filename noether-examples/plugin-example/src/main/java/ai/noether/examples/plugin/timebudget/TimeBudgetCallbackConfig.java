@@ -1,5 +1,6 @@
 package ai.noether.examples.plugin.timebudget;
 
+import ai.noether.api.Nullable;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,8 @@ import java.util.Optional;
  *     happens then (the trainer's final evaluation and checkpoint, the JVM's exit); not negative,
  *     less than {@code max_minutes}. Null (absent) means {@value #DEFAULT_MARGIN_MINUTES}.
  */
-public record TimeBudgetCallbackConfig(Double maxMinutes, String deadline, Double marginMinutes) {
+public record TimeBudgetCallbackConfig(
+    @Nullable Double maxMinutes, @Nullable String deadline, @Nullable Double marginMinutes) {
   /** The margin when {@code margin_minutes} is absent. */
   public static final double DEFAULT_MARGIN_MINUTES = 2.0;
 
