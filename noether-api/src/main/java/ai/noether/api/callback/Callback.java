@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * Code that runs at fixed points of training. Callbacks run in configuration order, on the training
- * thread. A callback with state to keep across a resume also implements
- * {@link ai.noether.api.state.Stateful}; its state is saved in {@code _trainer.th} under
- * {@link #stateKey()}.
+ * thread. A callback with state to keep across a resume also implements {@link
+ * ai.noether.api.state.Stateful}; its state is saved in {@code _trainer.th} under {@link
+ * #stateKey()}.
  */
 public interface Callback {
 

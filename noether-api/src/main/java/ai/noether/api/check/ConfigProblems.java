@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where components report what does not fit in a configuration. Errors stop the run before
- * anything is trained or written; warnings are shown and the run goes on (use them where the
- * configuration is legal but likely not what was meant: a step schedule that never steps).
+ * Where components report what does not fit in a configuration. Errors stop the run before anything
+ * is trained or written; warnings are shown and the run goes on (use them where the configuration
+ * is legal but likely not what was meant: a step schedule that never steps).
  *
- * <p>Each view is placed at a YAML block ({@link #path()}); a key given to {@link #error} or
- * {@link #warning} is relative to it, so a schedule writes {@code error("warmup_updates", ...)} and
- * the user reads {@code optimizer.schedule.warmup_updates: ...}. Messages name the values involved
+ * <p>Each view is placed at a YAML block ({@link #path()}); a key given to {@link #error} or {@link
+ * #warning} is relative to it, so a schedule writes {@code error("warmup_updates", ...)} and the
+ * user reads {@code optimizer.schedule.warmup_updates: ...}. Messages name the values involved
  * (including other blocks' keys, e.g. {@link RunPlan#lengthText()}) and what would be valid.
  *
  * <p>All views made with {@link #at} share one list of problems, in the order they were reported.
@@ -52,7 +52,9 @@ public final class ConfigProblems {
     this.path = path;
   }
 
-  /** A view placed at the block {@code blockPath} (a full path such as {@code optimizer.schedule}). */
+  /**
+   * A view placed at the block {@code blockPath} (a full path such as {@code optimizer.schedule}).
+   */
   public ConfigProblems at(String blockPath) {
     return new ConfigProblems(problems, blockPath);
   }

@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The shape of one sample of something (a dataset's features or targets, a model's prediction):
- * its dimensions without the leading sample dimension, its element type when known, and where it
- * comes from, in the words a message should use ({@code "model.output_size: 3"},
- * {@code "the training features of dataset (kind: synthetic-regression)"}).
+ * The shape of one sample of something (a dataset's features or targets, a model's prediction): its
+ * dimensions without the leading sample dimension, its element type when known, and where it comes
+ * from, in the words a message should use ({@code "model.output_size: 3"}, {@code "the training
+ * features of dataset (kind: synthetic-regression)"}).
  *
  * @param dims dimensions of one sample, without the sample count; never null, empty for a scalar
  * @param dtype the element type; null when unknown (a model's output before it ran)
@@ -48,6 +48,7 @@ public record SampleShape(List<Long> dims, @Nullable DType dtype, String origin)
   /** {@code [8] float32}, or just the dimensions when the type is unknown. */
   @Override
   public String toString() {
-    return dimsText() + (dtype == null ? "" : " " + dtype.name().toLowerCase(java.util.Locale.ROOT));
+    return dimsText()
+        + (dtype == null ? "" : " " + dtype.name().toLowerCase(java.util.Locale.ROOT));
   }
 }

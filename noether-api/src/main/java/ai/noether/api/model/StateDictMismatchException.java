@@ -15,14 +15,19 @@ public class StateDictMismatchException extends NoetherException {
   /**
    * A mismatch found while loading from a described source.
    *
-   * @param source where the state dict came from and how its keys were mapped (e.g.
-   *     {@code model.initializers[0]: run 'r1' stage 'train' checkpoint latest, after renaming 4
-   *     keys}); null for none
+   * @param source where the state dict came from and how its keys were mapped (e.g. {@code
+   *     model.initializers[0]: run 'r1' stage 'train' checkpoint latest, after renaming 4 keys});
+   *     null for none
    */
   public StateDictMismatchException(String modelName, LoadReport report, @Nullable String source) {
-    super("state dict does not match model '" + modelName + "'" + (source == null ? "" : " (" + source + ")")
-        + ":\n" + report.describe()
-        + "\nUse strict: false to load the matching keys only, or rename keys with patterns_to_rename.");
+    super(
+        "state dict does not match model '"
+            + modelName
+            + "'"
+            + (source == null ? "" : " (" + source + ")")
+            + ":\n"
+            + report.describe()
+            + "\nUse strict: false to load the matching keys only, or rename keys with patterns_to_rename.");
     this.report = report;
   }
 

@@ -27,7 +27,8 @@ public record EngineConfig(@Nullable Integer threads, @Nullable Integer interopT
       throw new IllegalArgumentException("engine.threads must be positive, was " + threads);
     }
     if (interopThreads != null && interopThreads <= 0) {
-      throw new IllegalArgumentException("engine.interop_threads must be positive, was " + interopThreads);
+      throw new IllegalArgumentException(
+          "engine.interop_threads must be positive, was " + interopThreads);
     }
   }
 

@@ -48,8 +48,8 @@ public final class IntervalTrigger {
   }
 
   /**
-   * True if the interval is due at {@code now}; a due minute interval restarts its clock. The
-   * first poll without {@link #start} counts from {@code now}.
+   * True if the interval is due at {@code now}; a due minute interval restarts its clock. The first
+   * poll without {@link #start} counts from {@code now}.
    */
   public boolean poll(TrainingIteration now) {
     if (previous == null) {

@@ -1,6 +1,5 @@
 package ai.noether.callbacks.logging;
 
-import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -32,6 +31,7 @@ public record LrMonitorCallbackConfig(
     @JsonProperty("key") String key) {
   /** The metric key used when none is configured. */
   public static final String DEFAULT_KEY = "optim/lr";
+
   /** Updates between two values when no interval is configured. */
   public static final long DEFAULT_EVERY_N_UPDATES = 50;
 
@@ -53,6 +53,7 @@ public record LrMonitorCallbackConfig(
   /** The interval; never null. */
   public Interval interval() {
     // The constructor fills in a default when no key is set.
-    return java.util.Objects.requireNonNull(Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
+    return java.util.Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
   }
 }

@@ -5,8 +5,8 @@ import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Configuration of {@code kind: progress}. On an interactive terminal a progress bar is redrawn
- * in place (at most five times a second); otherwise (a log file, a batch job) a plain log line is
+ * Configuration of {@code kind: progress}. On an interactive terminal a progress bar is redrawn in
+ * place (at most five times a second); otherwise (a log file, a batch job) a plain log line is
  * written at the interval.
  *
  * <pre>{@code

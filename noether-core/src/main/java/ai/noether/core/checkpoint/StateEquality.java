@@ -46,7 +46,9 @@ final class StateEquality {
       return true;
     }
     if (a instanceof HostTensor ta && b instanceof HostTensor tb) {
-      if (ta.dtype() != tb.dtype() || !Arrays.equals(ta.shape(), tb.shape()) || ta.chunks().size() != tb.chunks().size()) {
+      if (ta.dtype() != tb.dtype()
+          || !Arrays.equals(ta.shape(), tb.shape())
+          || ta.chunks().size() != tb.chunks().size()) {
         return false;
       }
       for (int i = 0; i < ta.chunks().size(); i++) {

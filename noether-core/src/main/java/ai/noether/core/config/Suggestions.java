@@ -1,15 +1,14 @@
 package ai.noether.core.config;
 
-import ai.noether.api.Nullable;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * "Did you mean": the candidate nearest to a misspelt key or kind, by edit distance. Case, {@code _}
- * and {@code -} are ignored when comparing, so {@code batchSize} suggests {@code batch_size} and
- * {@code Best_Checkpoint} suggests {@code best-checkpoint}; a prefix counts as one edit, so
- * {@code metric} suggests {@code metric_key}.
+ * "Did you mean": the candidate nearest to a misspelt key or kind, by edit distance. Case, {@code
+ * _} and {@code -} are ignored when comparing, so {@code batchSize} suggests {@code batch_size} and
+ * {@code Best_Checkpoint} suggests {@code best-checkpoint}; a prefix counts as one edit, so {@code
+ * metric} suggests {@code metric_key}.
  */
 public final class Suggestions {
   private Suggestions() {}

@@ -53,7 +53,10 @@ public abstract class RowSelection {
 
     public Builder add(long row) {
       if (current == null || !current.hasRemaining()) {
-        current = ByteBuffer.allocateDirect(CHUNK * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        current =
+            ByteBuffer.allocateDirect(CHUNK * Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         chunks.add(current);
       }
       current.put(row);
@@ -73,7 +76,8 @@ public abstract class RowSelection {
         @Override
         public long row(long index) {
           if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + count + ")");
+            throw new IndexOutOfBoundsException(
+                "sample index " + index + " is outside [0, " + count + ")");
           }
           return done[(int) (index / CHUNK)].get((int) (index % CHUNK));
         }

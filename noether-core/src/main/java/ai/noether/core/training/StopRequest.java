@@ -36,8 +36,8 @@ public final class StopRequest {
   }
 
   /**
-   * Requests an interruption with an emergency checkpoint tagged {@code checkpointReason};
-   * returns false if a stop was already requested.
+   * Requests an interruption with an emergency checkpoint tagged {@code checkpointReason}; returns
+   * false if a stop was already requested.
    */
   public boolean requestInterrupt(String reason, String checkpointReason) {
     return stop.compareAndSet(null, new Stop(Kind.INTERRUPTED, reason, checkpointReason));

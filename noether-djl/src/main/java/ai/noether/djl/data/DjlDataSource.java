@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The splits of a dataset factory built from DJL datasets: what a user's {@code DatasetFactory}
- * returns to train on, say, DJL's basic datasets ({@code return DjlDataSource.of(train, valid, null);}).
+ * returns to train on, say, DJL's basic datasets ({@code return DjlDataSource.of(train, valid,
+ * null);}).
  */
 public final class DjlDataSource implements DataSource {
   private final Dataset train;
@@ -28,8 +29,11 @@ public final class DjlDataSource implements DataSource {
    * @param valid the validation split, or null
    * @param test the test split, or null
    */
-  public static DjlDataSource of(RandomAccessDataset train, RandomAccessDataset valid, RandomAccessDataset test) {
-    return new DjlDataSource(DjlFieldDataset.of(train), valid == null ? null : DjlFieldDataset.of(valid),
+  public static DjlDataSource of(
+      RandomAccessDataset train, RandomAccessDataset valid, RandomAccessDataset test) {
+    return new DjlDataSource(
+        DjlFieldDataset.of(train),
+        valid == null ? null : DjlFieldDataset.of(valid),
         test == null ? null : DjlFieldDataset.of(test));
   }
 

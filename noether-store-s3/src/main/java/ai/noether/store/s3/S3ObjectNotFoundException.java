@@ -2,9 +2,7 @@ package ai.noether.store.s3;
 
 import ai.noether.api.Nullable;
 
-/**
- * No object has the key asked for (HTTP 404 NoSuchKey).
- */
+/** No object has the key asked for (HTTP 404 NoSuchKey). */
 public class S3ObjectNotFoundException extends S3StoreException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,5 @@
 package ai.noether.examples.plugin.inventory;
 
-import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 
 /**
@@ -16,10 +15,11 @@ import ai.noether.api.callback.Interval;
  *
  * @param everyNEpochs {@code every_n_epochs}: count after every N-th epoch
  * @param everyNUpdates {@code every_n_updates}: count after every N-th update
- * @param everyNSamples {@code every_n_samples}: count when the sample counter crosses a multiple of N.
- *     At most one of the three; none means {@code every_n_epochs: 1}
+ * @param everyNSamples {@code every_n_samples}: count when the sample counter crosses a multiple of
+ *     N. At most one of the three; none means {@code every_n_epochs: 1}
  */
-public record CheckpointInventoryCallbackConfig(Long everyNEpochs, Long everyNUpdates, Long everyNSamples) {
+public record CheckpointInventoryCallbackConfig(
+    Long everyNEpochs, Long everyNUpdates, Long everyNSamples) {
 
   /**
    * Fills in the default interval.
@@ -36,6 +36,7 @@ public record CheckpointInventoryCallbackConfig(Long everyNEpochs, Long everyNUp
   /** The interval; never null. */
   public Interval interval() {
     // The constructor fills in a default when no key is set.
-    return java.util.Objects.requireNonNull(Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, null));
+    return java.util.Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, null));
   }
 }

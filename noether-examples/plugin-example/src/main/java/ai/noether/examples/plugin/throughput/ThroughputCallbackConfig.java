@@ -1,6 +1,5 @@
 package ai.noether.examples.plugin.throughput;
 
-import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 
 /**
@@ -16,10 +15,11 @@ import ai.noether.api.callback.Interval;
  * @param everyNEpochs {@code every_n_epochs}: log after every N-th epoch
  * @param everyNUpdates {@code every_n_updates}: log after every N-th update
  * @param everyNSamples {@code every_n_samples}: log when the sample counter crosses a multiple of N
- * @param everyNMinutes {@code every_n_minutes}: log every N minutes of wall-clock time. At most
- *     one of the four; none means {@code every_n_updates: }{@value #DEFAULT_EVERY_N_UPDATES}
+ * @param everyNMinutes {@code every_n_minutes}: log every N minutes of wall-clock time. At most one
+ *     of the four; none means {@code every_n_updates: }{@value #DEFAULT_EVERY_N_UPDATES}
  */
-public record ThroughputCallbackConfig(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
+public record ThroughputCallbackConfig(
+    Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
   /** Updates between two values when no interval is configured. */
   public static final long DEFAULT_EVERY_N_UPDATES = 100;
 
@@ -45,6 +45,7 @@ public record ThroughputCallbackConfig(Long everyNEpochs, Long everyNUpdates, Lo
   /** The interval; never null. */
   public Interval interval() {
     // The constructor fills in a default when no key is set.
-    return java.util.Objects.requireNonNull(Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
+    return java.util.Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
   }
 }
