@@ -16,7 +16,7 @@ public class ConfigException extends NoetherException {
     super(message);
   }
 
-  public ConfigException(String message, Throwable cause) {
+  public ConfigException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -18,8 +18,18 @@ class CallbackDiscoveryTest {
 
   @Test
   void everyKindIsFoundThroughTheServicesFile() {
-    assertThat(factories()).extracting(CallbackFactory::kind)
-        .containsExactlyInAnyOrder("checkpoint", "ema", "best-checkpoint", "best-metric", "early-stopping", "fixed-stop", "history", "lr-monitor", "progress",
+    assertThat(factories())
+        .extracting(CallbackFactory::kind)
+        .containsExactlyInAnyOrder(
+            "checkpoint",
+            "ema",
+            "best-checkpoint",
+            "best-metric",
+            "early-stopping",
+            "fixed-stop",
+            "history",
+            "lr-monitor",
+            "progress",
             "test-evaluation");
   }
 

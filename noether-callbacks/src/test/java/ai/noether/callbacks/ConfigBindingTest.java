@@ -34,7 +34,8 @@ class ConfigBindingTest {
    * configuration file, through the loader and the registry, as a run binds it.
    */
   private static Object bind(String yaml) {
-    List<String> lines = new ArrayList<>(List.of(yaml.replaceFirst("^---\\s*\n", "").strip().split("\n")));
+    List<String> lines =
+        new ArrayList<>(List.of(yaml.replaceFirst("^---\\s*\n", "").strip().split("\n")));
     String kind = lines.remove(0);
     assertThat(kind).startsWith("kind: ");
     return ConfigBinding.callback(kind.substring("kind: ".length()), lines.toArray(String[]::new));
@@ -42,7 +43,9 @@ class ConfigBindingTest {
 
   @Test
   void theDocumentedTrainerBlockBindsEveryCallback() throws Exception {
-    JsonNode callbacks = YAML.readTree("""
+    JsonNode callbacks =
+        YAML.readTree(
+                """
         trainer:
           callbacks:
             - kind: checkpoint
@@ -67,7 +70,9 @@ class ConfigBindingTest {
             - kind: lr-monitor
               every_n_updates: 10
             - kind: progress
-        """).get("trainer").get("callbacks");
+        """)
+            .get("trainer")
+            .get("callbacks");
 
     for (JsonNode block : callbacks) {
       assertThat(bind(YAML.writeValueAsString(block))).as(block.get("kind").asText()).isNotNull();
@@ -76,44 +81,58 @@ class ConfigBindingTest {
 
   @Test
   void everyNKeysWithConsecutiveCapitalsBind() throws Exception {
-    CheckpointCallbackConfig checkpoint = (CheckpointCallbackConfig) bind("kind: checkpoint\nevery_n_updates: 100\nsave_optim: false\n");
+    CheckpointCallbackConfig checkpoint =
+        (CheckpointCallbackConfig)
+            bind("kind: checkpoint\nevery_n_updates: 100\nsave_optim: false\n");
     assertThat(checkpoint.interval()).isEqualTo(Interval.updates(100));
     assertThat(checkpoint.saveOptim()).isFalse();
     assertThat(checkpoint.saveLatest()).isTrue();
 
-    EmaCallbackConfig ema = (EmaCallbackConfig) bind("kind: ema\ntarget_factors: [0.9999]\nevery_n_updates: 4\n");
+    EmaCallbackConfig ema =
+        (EmaCallbackConfig) bind("kind: ema\ntarget_factors: [0.9999]\nevery_n_updates: 4\n");
     assertThat(ema.everyNUpdates()).isEqualTo(4L);
     assertThat(ema.targetFactors()).containsExactly(0.9999);
 
-    LrMonitorCallbackConfig lr = (LrMonitorCallbackConfig) bind("kind: lr-monitor\nevery_n_samples: 640\n");
+    LrMonitorCallbackConfig lr =
+        (LrMonitorCallbackConfig) bind("kind: lr-monitor\nevery_n_samples: 640\n");
     assertThat(lr.interval()).isEqualTo(Interval.samples(640));
   }
 
   @Test
   void snakeCaseKeysFillTheRecords() throws Exception {
-    BestCheckpointCallbackConfig best = (BestCheckpointCallbackConfig) bind(
-        "kind: best-checkpoint\nmetric_key: accuracy/valid\ntolerances: [10, 3]\nsave_top_k: 3\n");
-    assertThat(best.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER))).isEqualTo(Direction.HIGHER_IS_BETTER);
+    BestCheckpointCallbackConfig best =
+        (BestCheckpointCallbackConfig)
+            bind(
+                "kind: best-checkpoint\nmetric_key: accuracy/valid\ntolerances: [10, 3]\nsave_top_k: 3\n");
+    assertThat(best.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER)))
+        .isEqualTo(Direction.HIGHER_IS_BETTER);
     assertThat(best.saveTopK()).isEqualTo(3);
     assertThat(best.tolerances()).isEqualTo(List.of(3, 10));
 
-    EarlyStoppingCallbackConfig stopping = (EarlyStoppingCallbackConfig) bind(
-        "kind: early-stopping\nmetric_key: loss/valid/total\npatience: 5\nmode: MAX\n");
-    assertThat(stopping.direction(Map.of("loss", Direction.LOWER_IS_BETTER))).isEqualTo(Direction.HIGHER_IS_BETTER);
+    EarlyStoppingCallbackConfig stopping =
+        (EarlyStoppingCallbackConfig)
+            bind("kind: early-stopping\nmetric_key: loss/valid/total\npatience: 5\nmode: MAX\n");
+    assertThat(stopping.direction(Map.of("loss", Direction.LOWER_IS_BETTER)))
+        .isEqualTo(Direction.HIGHER_IS_BETTER);
     assertThat(stopping.minDelta()).isZero();
 
-    FixedStopCallbackConfig fixed = (FixedStopCallbackConfig) bind("kind: fixed-stop\nat_sample: 5000\n");
+    FixedStopCallbackConfig fixed =
+        (FixedStopCallbackConfig) bind("kind: fixed-stop\nat_sample: 5000\n");
     assertThat(fixed.atSample()).isEqualTo(5000L);
   }
 
   @Test
   void aValidationErrorReachesTheUserWithTheKeyName() {
     assertThatThrownBy(() -> bind("kind: checkpoint\nevery_n_epochs: 1\nkeep_last: 0\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.callbacks[0]")
-        .hasMessageContaining("keep_last must be at least 1 (or left out to keep every checkpoint), was 0");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trainer.callbacks[0]")
+        .hasMessageContaining(
+            "keep_last must be at least 1 (or left out to keep every checkpoint), was 0");
     assertThatThrownBy(() -> bind("kind: checkpoint\nevery_n_epoch: 1\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("every_n_epochs");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("every_n_epochs");
     assertThatThrownBy(() -> bind("kind: ema\ntarget_factors: [0.9, 1.5]\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("target_factors must be numbers in [0, 1)");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("target_factors must be numbers in [0, 1)");
   }
 }

@@ -45,10 +45,13 @@ class DocumentedExampleTest {
   @Test
   @SuppressWarnings({"unchecked", "rawtypes"})
   void theExampleOfTheCallbacksGuideBuildsEveryCallback() throws IOException {
-    Matcher yaml = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOC));
+    Matcher yaml =
+        Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOC));
     assertThat(yaml.find()).as("a yaml block in %s", DOC).isTrue();
-    Map<String, Object> root = plain(new ObjectMapper(new YAMLFactory()).readValue(yaml.group(1), Map.class));
-    List<Map<String, Object>> blocks = (List<Map<String, Object>>) ((Map<String, Object>) root.get("trainer")).get("callbacks");
+    Map<String, Object> root =
+        plain(new ObjectMapper(new YAMLFactory()).readValue(yaml.group(1), Map.class));
+    List<Map<String, Object>> blocks =
+        (List<Map<String, Object>>) ((Map<String, Object>) root.get("trainer")).get("callbacks");
     Map<String, CallbackFactory> factories = new HashMap<>();
     ServiceLoader.load(CallbackFactory.class).forEach(f -> factories.put(f.kind(), f));
 
@@ -57,13 +60,18 @@ class DocumentedExampleTest {
       Map<String, Object> settings = new LinkedHashMap<>(blocks.get(i));
       String kind = (String) settings.remove("kind");
       CallbackFactory factory = factories.get(kind);
-      Object config = ConfigBinder.bind(ComponentBlock.of("trainer.callbacks[" + i + "]", kind, settings),
-          factory.configType(), "callback '" + kind + "'");
+      Object config =
+          ConfigBinder.bind(
+              ComponentBlock.of("trainer.callbacks[" + i + "]", kind, settings),
+              factory.configType(),
+              "callback '" + kind + "'");
       Callback callback = factory.create(config, new RunContext());
       assertThat(callback).as(kind).isNotNull();
       built.add(kind);
     }
 
-    assertThat(built).containsExactly("checkpoint", "ema", "best-checkpoint", "early-stopping", "history", "progress");
+    assertThat(built)
+        .containsExactly(
+            "checkpoint", "ema", "best-checkpoint", "early-stopping", "history", "progress");
   }
 }

@@ -16,25 +16,35 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
-/** The logger kinds are found through their services file and configured under {@code trainer.loggers}. */
+/**
+ * The logger kinds are found through their services file and configured under {@code
+ * trainer.loggers}.
+ */
 class LoggerDiscoveryTest {
 
   @Test
   void theLoggerKindsAreFoundThroughTheServicesFileAndByTheRegistry() {
     List<MetricLoggerFactory<?>> factories = new ArrayList<>();
-    ServiceLoader.load(MetricLoggerFactory.class).forEach(f -> factories.add((MetricLoggerFactory<?>) f));
-    assertThat(factories).extracting(MetricLoggerFactory::kind).containsExactlyInAnyOrder("csv", "html-report");
+    ServiceLoader.load(MetricLoggerFactory.class)
+        .forEach(f -> factories.add((MetricLoggerFactory<?>) f));
+    assertThat(factories)
+        .extracting(MetricLoggerFactory::kind)
+        .containsExactlyInAnyOrder("csv", "html-report");
     for (MetricLoggerFactory<?> f : factories) {
       assertThat(f.description()).as(f.kind()).isNotBlank();
       assertThat(f.configType().isRecord()).as(f.kind()).isTrue();
     }
-    assertThat(ComponentRegistry.load().registrations(ComponentCategory.LOGGER)).extracting(Registration::kind)
+    assertThat(ComponentRegistry.load().registrations(ComponentCategory.LOGGER))
+        .extracting(Registration::kind)
         .containsExactly("csv", "html-report");
   }
 
   @Test
   void badLoggerBlocksAreReportedTogetherWithTheirPathsAndTheKnownKinds() {
-    RunConfig config = new RunConfigLoader(Path.of("/tmp"), () -> "id").parse("""
+    RunConfig config =
+        new RunConfigLoader(Path.of("/tmp"), () -> "id")
+            .parse(
+                """
         dataset: {kind: synthetic-regression}
         model: {name: regressor, kind: mlp}
         optimizer: {kind: sgd, lr: 0.1}
@@ -45,14 +55,22 @@ class LoggerDiscoveryTest {
             - kind: cvs
             - kind: html-report
               file_name: ../elsewhere.html
-        """, "run.yaml", List.of());
+        """,
+                "run.yaml",
+                List.of());
     assertThat(config.trainer().loggers()).hasSize(2);
 
-    String message = Assertions.assertThrows(ConfigException.class, () -> ComponentRegistry.load().validate(config))
-        .getMessage();
+    String message =
+        Assertions.assertThrows(
+                ConfigException.class, () -> ComponentRegistry.load().validate(config))
+            .getMessage();
 
-    assertThat(message).contains("trainer.loggers[0]").contains("unknown logger kind 'cvs'").contains("'csv'")
+    assertThat(message)
+        .contains("trainer.loggers[0]")
+        .contains("unknown logger kind 'cvs'")
+        .contains("'csv'")
         .contains("html-report")
-        .contains("trainer.loggers[1]").contains("file_name must be a plain file name ending in .html");
+        .contains("trainer.loggers[1]")
+        .contains("file_name must be a plain file name ending in .html");
   }
 }

@@ -17,13 +17,15 @@ public final class ChildJvm {
    *
    * @throws AssertionError if it does not exit with 0 within two minutes, with its output
    */
-  public static String run(Class<?> mainClass, String... args) throws IOException, InterruptedException {
+  public static String run(Class<?> mainClass, String... args)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("child-jvm", ".log");
     try {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Dai.djl.offline=true");
-      for (String property : new String[] {"ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads"}) {
+      for (String property :
+          new String[] {"ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads"}) {
         if (System.getProperty(property) != null) {
           command.add("-D" + property + "=" + System.getProperty(property));
         }
@@ -32,15 +34,20 @@ public final class ChildJvm {
       command.add(System.getProperty("java.class.path"));
       command.add(mainClass.getName());
       command.addAll(List.of(args));
-      Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(out.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(false)
+              .redirectOutput(out.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError(mainClass.getSimpleName() + " did not finish within two minutes");
       }
       String output = Files.readString(out, StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
-        throw new AssertionError(mainClass.getSimpleName() + " exited with " + p.exitValue() + ":\n" + output);
+        throw new AssertionError(
+            mainClass.getSimpleName() + " exited with " + p.exitValue() + ":\n" + output);
       }
       return output;
     } finally {

@@ -17,7 +17,10 @@ public final class PyTorch {
   public static synchronized boolean available() {
     if (available == null) {
       try {
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch").redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder(PYTHON.toString(), "-c", "import torch")
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         available = p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
       } catch (IOException | InterruptedException e) {
@@ -35,7 +38,10 @@ public final class PyTorch {
   public static String run(String script, Path workDir) throws IOException, InterruptedException {
     Path file = workDir.resolve("script.py");
     Files.writeString(file, script, StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder(PYTHON.toString(), file.toString(), workDir.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(PYTHON.toString(), file.toString(), workDir.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new AssertionError("python failed:\n" + output);

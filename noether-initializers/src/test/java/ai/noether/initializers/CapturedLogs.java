@@ -26,7 +26,10 @@ public final class CapturedLogs implements AutoCloseable {
   /** The formatted messages at {@code level}, in order. */
   public List<String> at(String level) {
     Level wanted = Level.toLevel(level);
-    return appender.list.stream().filter(e -> e.getLevel() == wanted).map(ILoggingEvent::getFormattedMessage).toList();
+    return appender.list.stream()
+        .filter(e -> e.getLevel() == wanted)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
   }
 
   @Override

@@ -54,11 +54,20 @@ class FineTuningEndToEndTest {
         %s
         optimizer: {kind: sgd, lr: 0.1}
         trainer: {max_updates: %d, batch_size: 4, loss: mse}
-        """.formatted(runId, outputSize, outputSize == 1 ? "regressor" : "classifier", outputSize, initializers, maxUpdates);
+        """
+        .formatted(
+            runId,
+            outputSize,
+            outputSize == 1 ? "regressor" : "classifier",
+            outputSize,
+            initializers,
+            maxUpdates);
   }
 
   StageAssembly assemble(String yaml) throws IOException {
-    return StageAssembly.assemble(config(yaml.replace("OUT", outputDir.toString())), InitializerYaml.REGISTRY,
+    return StageAssembly.assemble(
+        config(yaml.replace("OUT", outputDir.toString())),
+        InitializerYaml.REGISTRY,
         new StopRequest());
   }
 
@@ -69,7 +78,8 @@ class FineTuningEndToEndTest {
     }
     Map<String, HostTensor> pretrained;
     try (FileCheckpointStore store = FileCheckpointStore.open(outputDir)) {
-      StoredCheckpoint latest = store.resolve(new StageId("pretrain", "train"), CheckpointSelector.parse("latest"));
+      StoredCheckpoint latest =
+          store.resolve(new StageId("pretrain", "train"), CheckpointSelector.parse("latest"));
       pretrained = CheckpointReader.modelWeights(store, latest, "regressor", null);
     }
     Map<String, HostTensor> fresh;
@@ -77,7 +87,8 @@ class FineTuningEndToEndTest {
       fresh = scratch.model().stateDict();
     }
 
-    String initializer = """
+    String initializer =
+        """
           initializers:
             - kind: previous-run
               run_id: pretrain
@@ -87,22 +98,34 @@ class FineTuningEndToEndTest {
     try (StageAssembly finetune = assemble(run("finetune", 4, 2, initializer))) {
       Map<String, HostTensor> initialised = finetune.model().stateDict();
 
-      assertThat(initialised.keySet()).containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight",
-          "layers.2.bias");
+      assertThat(initialised.keySet())
+          .containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias");
       for (String body : List.of("layers.0.weight", "layers.0.bias")) {
-        assertThat(initialised.get(body).toFloatArray()).as(body).containsExactly(pretrained.get(body).toFloatArray());
-        assertThat(initialised.get(body).toFloatArray()).as(body).isNotEqualTo(fresh.get(body).toFloatArray());
+        assertThat(initialised.get(body).toFloatArray())
+            .as(body)
+            .containsExactly(pretrained.get(body).toFloatArray());
+        assertThat(initialised.get(body).toFloatArray())
+            .as(body)
+            .isNotEqualTo(fresh.get(body).toFloatArray());
       }
       for (String head : List.of("layers.2.weight", "layers.2.bias")) {
-        assertThat(initialised.get(head).shape()).as(head).isNotEqualTo(pretrained.get(head).shape());
-        assertThat(initialised.get(head).toFloatArray()).as(head).containsExactly(fresh.get(head).toFloatArray());
+        assertThat(initialised.get(head).shape())
+            .as(head)
+            .isNotEqualTo(pretrained.get(head).shape());
+        assertThat(initialised.get(head).toFloatArray())
+            .as(head)
+            .containsExactly(fresh.get(head).toFloatArray());
       }
 
       finetune.trainer().run();
     }
     try (FileCheckpointStore store = FileCheckpointStore.open(outputDir)) {
       // A new training: its counters start from zero, unlike a resume of the pretraining run.
-      assertThat(store.resolve(new StageId("finetune", "train"), CheckpointSelector.parse("latest")).iteration().update())
+      assertThat(
+              store
+                  .resolve(new StageId("finetune", "train"), CheckpointSelector.parse("latest"))
+                  .iteration()
+                  .update())
           .isEqualTo(2);
     }
   }
@@ -111,7 +134,8 @@ class FineTuningEndToEndTest {
    * {@code kind: test-lines}: {@code samples} rows of three features, drawn from the run seed, and
    * {@code outputs} targets, each a fixed linear function of them.
    */
-  public static final class LinesDatasetFactory implements DatasetFactory<LinesDatasetFactory.Config> {
+  public static final class LinesDatasetFactory
+      implements DatasetFactory<LinesDatasetFactory.Config> {
     /**
      * @param samples rows in the training split; required
      * @param outputs targets per row; required
@@ -142,8 +166,10 @@ class FineTuningEndToEndTest {
           y[i * outputs + k] = (k + 1) * (0.5f * x[i * 3] - 2f * x[i * 3 + 1]) + x[i * 3 + 2];
         }
       }
-      TensorDataset train = new TensorDataset(HostTensor.ofFloats(new long[] {config.samples(), 3}, x),
-          HostTensor.ofFloats(new long[] {config.samples(), outputs}, y));
+      TensorDataset train =
+          new TensorDataset(
+              HostTensor.ofFloats(new long[] {config.samples(), 3}, x),
+              HostTensor.ofFloats(new long[] {config.samples(), outputs}, y));
       return new DataSource() {
         @Override
         public Dataset train() {

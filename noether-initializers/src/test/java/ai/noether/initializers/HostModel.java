@@ -93,13 +93,15 @@ public final class HostModel implements Model {
       if (given == null) {
         missing.add(e.getKey());
       } else if (given.dtype() != own.dtype() || !Arrays.equals(given.shape(), own.shape())) {
-        mismatched.add(new LoadReport.Mismatch(e.getKey(), lower(own.dtype()), own.shape(), lower(given.dtype()),
-            given.shape()));
+        mismatched.add(
+            new LoadReport.Mismatch(
+                e.getKey(), lower(own.dtype()), own.shape(), lower(given.dtype()), given.shape()));
       } else {
         loaded.add(e.getKey());
       }
     }
-    List<String> unexpected = stateDict.keySet().stream().filter(k -> !parameters.containsKey(k)).toList();
+    List<String> unexpected =
+        stateDict.keySet().stream().filter(k -> !parameters.containsKey(k)).toList();
     LoadReport report = new LoadReport(loaded, missing, unexpected, mismatched);
     if (strict && !report.isExact()) {
       throw new StateDictMismatchException(name, report);

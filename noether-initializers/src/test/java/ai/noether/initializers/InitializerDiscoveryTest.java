@@ -34,16 +34,19 @@ class InitializerDiscoveryTest {
         .extracting(Registration::kind)
         .containsExactly("checkpoint-file", "previous-run");
     assertThat(InitializerYaml.REGISTRY.registrations(ComponentCategory.INITIALIZER))
-        .allSatisfy(r -> {
-          assertThat(r.description()).isNotEmpty();
-          assertThat(r.source()).endsWith("noether-initializers/target/classes");
-        });
+        .allSatisfy(
+            r -> {
+              assertThat(r.description()).isNotEmpty();
+              assertThat(r.source()).endsWith("noether-initializers/target/classes");
+            });
     assertThat(InitializerYaml.REGISTRY.ignored()).isEmpty();
   }
 
   @Test
   void blocksOfBothKindsBuildTheirInitializers() {
-    assertThat(InitializerYaml.create(dir, FileCheckpointStore.open(dir), "kind: previous-run\nrun_id: r1"))
+    assertThat(
+            InitializerYaml.create(
+                dir, FileCheckpointStore.open(dir), "kind: previous-run\nrun_id: r1"))
         .isInstanceOf(PreviousRunInitializer.class);
     assertThat(InitializerYaml.create(dir, null, "kind: checkpoint-file\npath: w.pt"))
         .isInstanceOf(CheckpointFileInitializer.class);
@@ -51,8 +54,11 @@ class InitializerDiscoveryTest {
 
   @Test
   void aKindMayAlsoBeTheFactorysClassName() {
-    assertThat(InitializerYaml.create(dir, FileCheckpointStore.open(dir),
-        "kind: ai.noether.initializers.previousrun.PreviousRunInitializerFactory\nrun_id: r1"))
+    assertThat(
+            InitializerYaml.create(
+                dir,
+                FileCheckpointStore.open(dir),
+                "kind: ai.noether.initializers.previousrun.PreviousRunInitializerFactory\nrun_id: r1"))
         .isInstanceOf(PreviousRunInitializer.class);
   }
 
@@ -66,8 +72,12 @@ class InitializerDiscoveryTest {
 
   @Test
   void anUnknownKeyListsTheValidKeysOfTheKind() {
-    assertThatThrownBy(() -> InitializerYaml.create(dir, FileCheckpointStore.open(dir),
-        "kind: previous-run\nrun_id: r1\npatterns_to_keep: ['head.*']"))
+    assertThatThrownBy(
+            () ->
+                InitializerYaml.create(
+                    dir,
+                    FileCheckpointStore.open(dir),
+                    "kind: previous-run\nrun_id: r1\npatterns_to_keep: ['head.*']"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("patterns_to_keep")
         .hasMessageContaining("patterns_to_keep_initialized");
@@ -75,7 +85,12 @@ class InitializerDiscoveryTest {
 
   @Test
   void everyKeyOfPreviousRunBindsFromYaml() {
-    Object bound = InitializerYaml.REGISTRY.bind(ComponentCategory.INITIALIZER, InitializerYaml.runConfig(dir, """
+    Object bound =
+        InitializerYaml.REGISTRY.bind(
+            ComponentCategory.INITIALIZER,
+            InitializerYaml.runConfig(
+                    dir,
+                    """
         kind: previous-run
         run_id: r1
         model_name: mlp
@@ -87,16 +102,34 @@ class InitializerDiscoveryTest {
         patterns_to_rename: [{from: '^net\\.', to: 'layers.'}]
         patterns_to_keep_initialized: ["head.*"]
         strict: false
-        """).model().initializers().get(0));
+        """)
+                .model()
+                .initializers()
+                .get(0));
 
-    assertThat(bound).isEqualTo(new PreviousRunInitializerConfig("r1", "mlp", "pretrain", "best.loss/valid",
-        "ema_factor=0.9999", "/data/runs", List.of("aux.*"), List.of(new RenamePattern("^net\\.", "layers.")),
-        List.of("head.*"), false));
+    assertThat(bound)
+        .isEqualTo(
+            new PreviousRunInitializerConfig(
+                "r1",
+                "mlp",
+                "pretrain",
+                "best.loss/valid",
+                "ema_factor=0.9999",
+                "/data/runs",
+                List.of("aux.*"),
+                List.of(new RenamePattern("^net\\.", "layers.")),
+                List.of("head.*"),
+                false));
   }
 
   @Test
   void everyKeyOfCheckpointFileBindsFromYaml() {
-    Object bound = InitializerYaml.REGISTRY.bind(ComponentCategory.INITIALIZER, InitializerYaml.runConfig(dir, """
+    Object bound =
+        InitializerYaml.REGISTRY.bind(
+            ComponentCategory.INITIALIZER,
+            InitializerYaml.runConfig(
+                    dir,
+                    """
         kind: checkpoint-file
         path: pretrained/model.pt
         state_dict_key: model_state_dict
@@ -104,19 +137,36 @@ class InitializerDiscoveryTest {
         patterns_to_rename: [{from: '^(\\d+)\\.', to: 'layers.$1.'}]
         patterns_to_keep_initialized: ["head.*"]
         strict: false
-        """).model().initializers().get(0));
+        """)
+                .model()
+                .initializers()
+                .get(0));
 
-    assertThat(bound).isEqualTo(new CheckpointFileInitializerConfig("pretrained/model.pt", "model_state_dict",
-        List.of("aux.*"), List.of(new RenamePattern("^(\\d+)\\.", "layers.$1.")), List.of("head.*"), false));
+    assertThat(bound)
+        .isEqualTo(
+            new CheckpointFileInitializerConfig(
+                "pretrained/model.pt",
+                "model_state_dict",
+                List.of("aux.*"),
+                List.of(new RenamePattern("^(\\d+)\\.", "layers.$1.")),
+                List.of("head.*"),
+                false));
   }
 
   @Test
   void omittedKeysTakeTheirDefaults() {
-    PreviousRunInitializerConfig config = (PreviousRunInitializerConfig) InitializerYaml.REGISTRY.bind(
-        ComponentCategory.INITIALIZER, InitializerYaml.runConfig(dir, "kind: previous-run\nrun_id: r1")
-            .model().initializers().get(0));
+    PreviousRunInitializerConfig config =
+        (PreviousRunInitializerConfig)
+            InitializerYaml.REGISTRY.bind(
+                ComponentCategory.INITIALIZER,
+                InitializerYaml.runConfig(dir, "kind: previous-run\nrun_id: r1")
+                    .model()
+                    .initializers()
+                    .get(0));
 
-    assertThat(config).isEqualTo(new PreviousRunInitializerConfig("r1", null, null, "latest", null, null, List.of(),
-        List.of(), List.of(), true));
+    assertThat(config)
+        .isEqualTo(
+            new PreviousRunInitializerConfig(
+                "r1", null, null, "latest", null, null, List.of(), List.of(), List.of(), true));
   }
 }

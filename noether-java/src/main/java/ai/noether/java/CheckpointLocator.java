@@ -1,6 +1,5 @@
 package ai.noether.java;
 
-import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
@@ -11,12 +10,13 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
-import ai.noether.core.config.RunConfig;
 import ai.noether.core.checkpoint.TrainerStateFile;
+import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.inspect.CheckpointInspector;
@@ -35,8 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds what a {@link ModelCheckpoint} designates: the configuration the model was trained with
- * and the model files of the checkpoint (the trained weights and every variant, such as EMA).
+ * Finds what a {@link ModelCheckpoint} designates: the configuration the model was trained with and
+ * the model files of the checkpoint (the trained weights and every variant, such as EMA).
  *
  * <p>A run, stage, tag or variant that does not exist is a {@link ConfigException} that lists what
  * does; a file that is not a checkpoint says so (both exit code 2 on the command line).
@@ -50,10 +50,16 @@ final class CheckpointLocator {
    * @param run the configuration, with the selection's overrides applied
    * @param configTree the saved configuration as a plain tree
    * @param source {@code run/stage@tag} or the file
-   * @param modelFiles model file trees by variant ({@code ""} for the trained weights, {@code ema=0.999}...), read lazily
+   * @param modelFiles model file trees by variant ({@code ""} for the trained weights, {@code
+   *     ema=0.999}...), read lazily
    * @param tag the selected tag's token
    */
-  record Located(RunConfig run, Map<String, Object> configTree, String source, String tag, ModelFiles modelFiles) {}
+  record Located(
+      RunConfig run,
+      Map<String, Object> configTree,
+      String source,
+      String tag,
+      ModelFiles modelFiles) {}
 
   /** Reads the model file of one variant. */
   interface ModelFiles {
@@ -64,12 +70,17 @@ final class CheckpointLocator {
     Map<String, Object> read(String variant) throws IOException;
   }
 
-  static Located locate(ModelCheckpoint cp, ComponentRegistry registry, Path workingDir) throws IOException {
-    RunConfigLoader loader = new RunConfigLoader(workingDir, () -> "inference").withBlockCheck(registry.blockCheck());
-    return cp.file() != null ? fromFile(cp, loader, workingDir) : fromRun(cp, registry, loader, workingDir);
+  static Located locate(ModelCheckpoint cp, ComponentRegistry registry, Path workingDir)
+      throws IOException {
+    RunConfigLoader loader =
+        new RunConfigLoader(workingDir, () -> "inference").withBlockCheck(registry.blockCheck());
+    return cp.file() != null
+        ? fromFile(cp, loader, workingDir)
+        : fromRun(cp, registry, loader, workingDir);
   }
 
-  private static Located fromRun(ModelCheckpoint cp, ComponentRegistry registry, RunConfigLoader loader, Path workingDir)
+  private static Located fromRun(
+      ModelCheckpoint cp, ComponentRegistry registry, RunConfigLoader loader, Path workingDir)
       throws IOException {
     StoreLocation location;
     try {
@@ -88,15 +99,24 @@ final class CheckpointLocator {
       String stageName = cp.stage();
       if (stageName == null) {
         if (stages.size() != 1) {
-          throw new ConfigException("run '" + cp.runId() + "' has " + (stages.isEmpty() ? "no stages"
-              : stages.size() + " stages: " + ai.noether.core.layout.RunDirectories.describeStages(stages)) + "; choose one with --stage");
+          throw new ConfigException(
+              "run '"
+                  + cp.runId()
+                  + "' has "
+                  + (stages.isEmpty()
+                      ? "no stages"
+                      : stages.size()
+                          + " stages: "
+                          + ai.noether.core.layout.RunDirectories.describeStages(stages))
+                  + "; choose one with --stage");
         }
         stageName = stages.get(0);
       }
       StageId stage = new StageId(cp.runId(), stageName);
       StoredCheckpoint checkpoint;
       try {
-        checkpoint = CheckpointResolver.of(store).resolve(stage, CheckpointSelector.parse(cp.checkpoint()));
+        checkpoint =
+            CheckpointResolver.of(store).resolve(stage, CheckpointSelector.parse(cp.checkpoint()));
       } catch (CheckpointNotFoundException | InvalidNameException | IllegalArgumentException e) {
         throw new ConfigException("--checkpoint " + cp.checkpoint() + ": " + e.getMessage(), e);
       }
@@ -110,11 +130,15 @@ final class CheckpointLocator {
       try (VerifiedReads reads = VerifiedReads.open()) {
         SavedConfig saved = savedConfig(store, stage, checkpoint, location, workingDir);
         configTree = saved.tree();
-        run = loader.fromTree(configTree, "the configuration saved with " + stage + "@" + checkpoint.tag().token(),
-            cp.overrides());
+        run =
+            loader.fromTree(
+                configTree,
+                "the configuration saved with " + stage + "@" + checkpoint.tag().token(),
+                cp.overrides());
         modelName = run.model().name();
         for (StoredFile f : checkpoint.files()) {
-          if (f.name().kind() == CheckpointFileKind.MODEL && f.name().modelName().equals(modelName)) {
+          if (f.name().kind() == CheckpointFileKind.MODEL
+              && f.name().modelName().equals(modelName)) {
             String info = f.name().modelInfo() == null ? "" : f.name().modelInfo();
             if (info.isEmpty()) {
               variants.add(0, info);
@@ -125,34 +149,39 @@ final class CheckpointLocator {
         }
         if (saved.readWholeCheckpoint()) {
           for (String v : variants) {
-            alreadyRead.put(v, CheckpointReader.modelFile(store, checkpoint, modelName, v.isEmpty() ? null : v));
+            alreadyRead.put(
+                v,
+                CheckpointReader.modelFile(store, checkpoint, modelName, v.isEmpty() ? null : v));
           }
         }
       }
       requireVariant(cp, variants, checkpoint.describe() + " of " + stage);
       StoredCheckpoint selected = checkpoint;
-      ModelFiles files = new ModelFiles() {
-        @Override
-        public List<String> variants() {
-          return variants;
-        }
+      ModelFiles files =
+          new ModelFiles() {
+            @Override
+            public List<String> variants() {
+              return variants;
+            }
 
-        @Override
-        public Map<String, Object> read(String variant) throws IOException {
-          // Once: a second read of the same variant goes to the store, like a read of one not kept.
-          Map<String, Object> kept;
-          synchronized (alreadyRead) {
-            kept = alreadyRead.remove(variant);
-          }
-          if (kept != null) {
-            return kept;
-          }
-          try (CheckpointStore again = registry.createStore(location)) {
-            return CheckpointReader.modelFile(again, selected, modelName, variant.isEmpty() ? null : variant);
-          }
-        }
-      };
-      return new Located(run, configTree, stage + "@" + checkpoint.tag().token(), checkpoint.tag().token(), files);
+            @Override
+            public Map<String, Object> read(String variant) throws IOException {
+              // Once: a second read of a variant goes to the store, as for one not kept.
+              Map<String, Object> kept;
+              synchronized (alreadyRead) {
+                kept = alreadyRead.remove(variant);
+              }
+              if (kept != null) {
+                return kept;
+              }
+              try (CheckpointStore again = registry.createStore(location)) {
+                return CheckpointReader.modelFile(
+                    again, selected, modelName, variant.isEmpty() ? null : variant);
+              }
+            }
+          };
+      return new Located(
+          run, configTree, stage + "@" + checkpoint.tag().token(), checkpoint.tag().token(), files);
     } finally {
       store.close();
     }
@@ -160,32 +189,50 @@ final class CheckpointLocator {
 
   private static void requireVariant(ModelCheckpoint cp, List<String> variants, String where) {
     String wanted = cp.modelInfo() == null ? "" : cp.modelInfo();
-    boolean found = variants.stream().anyMatch(v -> CheckpointFileName.modelInfoSpellings(wanted.isEmpty() ? null : wanted)
-        .stream().anyMatch(s -> s != null && s.equals(v)) || (wanted.isEmpty() && v.isEmpty()));
+    boolean found =
+        variants.stream()
+            .anyMatch(
+                v ->
+                    CheckpointFileName.modelInfoSpellings(wanted.isEmpty() ? null : wanted).stream()
+                            .anyMatch(s -> s != null && s.equals(v))
+                        || (wanted.isEmpty() && v.isEmpty()));
     if (!found) {
-      throw new ConfigException("checkpoint " + where + " has no model file" + (wanted.isEmpty() ? " of the trained weights"
-          : " for --model-info " + wanted) + "; it has: " + variants.stream().map(v -> v.isEmpty() ? "the trained weights"
-          : "--model-info " + v).toList());
+      throw new ConfigException(
+          "checkpoint "
+              + where
+              + " has no model file"
+              + (wanted.isEmpty() ? " of the trained weights" : " for --model-info " + wanted)
+              + "; it has: "
+              + variants.stream()
+                  .map(v -> v.isEmpty() ? "the trained weights" : "--model-info " + v)
+                  .toList());
     }
   }
 
   /**
-   * The configuration saved in the checkpoint's trainer file; a checkpoint without one (a
-   * {@code best.*} checkpoint holds model files only) takes it from the stage's {@code latest}, then
-   * from the stage's {@code config.yaml}.
-   */
-  /**
    * @param readWholeCheckpoint true when the tree came from the selected checkpoint's own trainer
-   *     file, whose reading read every file of that checkpoint (kept in the open {@link VerifiedReads})
+   *     file, whose reading read every file of that checkpoint (kept in the open {@link
+   *     VerifiedReads})
    */
   private record SavedConfig(Map<String, Object> tree, boolean readWholeCheckpoint) {}
 
+  /**
+   * The configuration saved in the checkpoint's trainer file; a checkpoint without one (a {@code
+   * best.*} checkpoint holds model files only) takes it from the stage's {@code latest}, then from
+   * the stage's {@code config.yaml}.
+   */
   private static SavedConfig savedConfig(
-      CheckpointStore store, StageId stage, StoredCheckpoint checkpoint, StoreLocation location, Path workingDir)
+      CheckpointStore store,
+      StageId stage,
+      StoredCheckpoint checkpoint,
+      StoreLocation location,
+      Path workingDir)
       throws IOException {
     List<StoredCheckpoint> candidates = new ArrayList<>(List.of(checkpoint));
     try {
-      candidates.add(CheckpointResolver.of(store).resolve(stage, CheckpointSelector.parse(CheckpointTag.LATEST.token())));
+      candidates.add(
+          CheckpointResolver.of(store)
+              .resolve(stage, CheckpointSelector.parse(CheckpointTag.LATEST.token())));
     } catch (CheckpointNotFoundException e) {
       // no latest: the side file below
     }
@@ -193,7 +240,9 @@ final class CheckpointLocator {
       if (c.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
         // Every file read and verified once (as verifiedTrainer checks them), kept for the load.
         Optional<Map<String, Object>> saved =
-            TrainerStateFile.read(CheckpointReader.readForResume(store, c), c.stage() + "@" + c.describe()).config();
+            TrainerStateFile.read(
+                    CheckpointReader.readForResume(store, c), c.stage() + "@" + c.describe())
+                .config();
         if (saved.isPresent()) {
           return new SavedConfig(saved.get(), c == checkpoint);
         }
@@ -203,16 +252,29 @@ final class CheckpointLocator {
     if (Files.isRegularFile(side)) {
       return new SavedConfig(readYaml(side), false);
     }
-    throw new ConfigException("checkpoint " + checkpoint.describe() + " of " + stage + " holds no configuration, nor"
-        + " does the stage's latest checkpoint, and " + side + " does not exist: the model kind is unknown");
+    throw new ConfigException(
+        "checkpoint "
+            + checkpoint.describe()
+            + " of "
+            + stage
+            + " holds no configuration, nor"
+            + " does the stage's latest checkpoint, and "
+            + side
+            + " does not exist: the model kind is unknown");
   }
 
-  private static Located fromFile(ModelCheckpoint cp, RunConfigLoader loader, Path workingDir) throws IOException {
+  private static Located fromFile(ModelCheckpoint cp, RunConfigLoader loader, Path workingDir)
+      throws IOException {
     Path file = workingDir.resolve(cp.file());
     Map<String, Object> tree = CheckpointInspector.read(file).tree();
     if (!tree.containsKey(CheckpointKeys.STATE_DICT)) {
-      throw new ConfigException(file + " is not a model file: it has no " + CheckpointKeys.STATE_DICT
-          + " (its keys: " + tree.keySet() + "); give the _model.th file of a checkpoint");
+      throw new ConfigException(
+          file
+              + " is not a model file: it has no "
+              + CheckpointKeys.STATE_DICT
+              + " (its keys: "
+              + tree.keySet()
+              + "); give the _model.th file of a checkpoint");
     }
     CheckpointFileName name;
     try {
@@ -223,45 +285,61 @@ final class CheckpointLocator {
     Map<String, Object> configTree = null;
     String configSource = null;
     if (name != null) {
-      Path trainer = file.resolveSibling(CheckpointFileName.of(name.modelName(), name.tag(), CheckpointFileKind.TRAINER).format());
-      Optional<Map<String, Object>> saved = Files.isRegularFile(trainer)
-          ? TrainerStateFile.read(ThReader.read(trainer), trainer.toString()).config() : Optional.empty();
+      Path trainer =
+          file.resolveSibling(
+              CheckpointFileName.of(name.modelName(), name.tag(), CheckpointFileKind.TRAINER)
+                  .format());
+      Optional<Map<String, Object>> saved =
+          Files.isRegularFile(trainer)
+              ? TrainerStateFile.read(ThReader.read(trainer), trainer.toString()).config()
+              : Optional.empty();
       if (saved.isPresent()) {
         configTree = saved.get();
         configSource = trainer.toString();
       }
     }
-    Path side = RunLayout.resolvedConfigFileIn(
-        java.util.Objects.requireNonNullElse(RunLayout.stageDirOfCheckpointFile(file), Path.of("")));
+    Path side =
+        RunLayout.resolvedConfigFileIn(
+            java.util.Objects.requireNonNullElse(
+                RunLayout.stageDirOfCheckpointFile(file), Path.of("")));
     if (configTree == null && Files.isRegularFile(side)) {
       configTree = readYaml(side);
       configSource = side.toString();
     }
     if (configTree == null) {
-      throw new ConfigException("cannot tell which model " + file + " holds: there is no trainer file of the same"
-          + " checkpoint beside it and no " + side + "; keep the model file in its run's checkpoints directory");
+      throw new ConfigException(
+          "cannot tell which model "
+              + file
+              + " holds: there is no trainer file of the same"
+              + " checkpoint beside it and no "
+              + side
+              + "; keep the model file in its run's checkpoints directory");
     }
     RunConfig run = loader.fromTree(configTree, configSource, cp.overrides());
     String variant = name == null || name.modelInfo() == null ? "" : name.modelInfo();
     Object tag = tree.get(CheckpointKeys.CHECKPOINT_TAG);
     Map<String, Object> single = tree;
-    ModelFiles files = new ModelFiles() {
-      @Override
-      public List<String> variants() {
-        return List.of(variant);
-      }
+    ModelFiles files =
+        new ModelFiles() {
+          @Override
+          public List<String> variants() {
+            return List.of(variant);
+          }
 
-      @Override
-      public Map<String, Object> read(String v) {
-        return single;
-      }
-    };
-    return new Located(run, configTree, file.toString(), tag == null ? null : tag.toString(), files);
+          @Override
+          public Map<String, Object> read(String v) {
+            return single;
+          }
+        };
+    return new Located(
+        run, configTree, file.toString(), tag == null ? null : tag.toString(), files);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> readYaml(Path file) throws IOException {
-    Object tree = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(file.toFile(), Object.class);
+    Object tree =
+        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+            .readValue(file.toFile(), Object.class);
     if (!(tree instanceof Map<?, ?>)) {
       throw new ConfigException(file + ": not a run configuration");
     }

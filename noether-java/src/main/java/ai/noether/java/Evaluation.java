@@ -13,7 +13,8 @@ import java.util.Map;
  * @param metrics metric key to value for each variant evaluated: {@code ""} is the trained weights,
  *     {@code ema=0.999} the EMA weights, in the order evaluated; never null
  */
-public record Evaluation(String source, String split, long samples, Map<String, Map<String, Double>> metrics) {
+public record Evaluation(
+    String source, String split, long samples, Map<String, Map<String, Double>> metrics) {
   public Evaluation {
     Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
     metrics.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));

@@ -20,7 +20,10 @@ import java.util.Optional;
  * training step's {@code inputs:}.
  */
 final class InputScaling {
-  /** The field an in-memory {@code TensorDataset} feeds the model, and the default without {@code inputs:}. */
+  /**
+   * The field an in-memory {@code TensorDataset} feeds the model, and the default without {@code
+   * inputs:}.
+   */
   static final String DEFAULT_INPUT = "features";
 
   private InputScaling() {}
@@ -34,14 +37,18 @@ final class InputScaling {
     try {
       return Scaler.fromParams(params);
     } catch (IllegalArgumentException | ClassCastException e) {
-      throw new ConfigException(source + ": its " + CheckpointKeys.SCALER_PARAMS + " cannot be read: " + e.getMessage(), e);
+      throw new ConfigException(
+          source + ": its " + CheckpointKeys.SCALER_PARAMS + " cannot be read: " + e.getMessage(),
+          e);
     }
   }
 
   /** The training step's {@code inputs:} of a configuration tree, else {@code [features]}. */
   static List<String> inputFields(Map<String, Object> config) {
-    if (config != null && config.get(ConfigKeys.TRAINER) instanceof Map<?, ?> trainer
-        && trainer.get("inputs") instanceof List<?> inputs && !inputs.isEmpty()) {
+    if (config != null
+        && config.get(ConfigKeys.TRAINER) instanceof Map<?, ?> trainer
+        && trainer.get("inputs") instanceof List<?> inputs
+        && !inputs.isEmpty()) {
       List<String> out = new ArrayList<>();
       inputs.forEach(i -> out.add(String.valueOf(i)));
       return List.copyOf(out);
@@ -54,7 +61,8 @@ final class InputScaling {
     if (config == null || !(config.get(ConfigKeys.MODEL) instanceof Map<?, ?> model)) {
       return Optional.empty();
     }
-    if (model.get("input_shape") instanceof List<?> shape && shape.stream().allMatch(d -> d instanceof Number)) {
+    if (model.get("input_shape") instanceof List<?> shape
+        && shape.stream().allMatch(d -> d instanceof Number)) {
       return Optional.of(shape.stream().mapToLong(d -> ((Number) d).longValue()).toArray());
     }
     if (model.get("input_size") instanceof Number size) {
@@ -63,53 +71,80 @@ final class InputScaling {
     return Optional.empty();
   }
 
-  static Map<String, HostTensor> scale(Scaler scaler, List<String> inputFields, Map<String, HostTensor> inputs,
+  static Map<String, HostTensor> scale(
+      Scaler scaler,
+      List<String> inputFields,
+      Map<String, HostTensor> inputs,
       HostTensor conditions) {
     if (scaler == null) {
       return inputs;
     }
     for (String field : inputFields) {
       if (scaler.scales(field) && !inputs.containsKey(field)) {
-        throw new IllegalArgumentException("the model takes the fields " + inputFields + " and the saved scaler"
-            + " normalises '" + field + "', but the inputs given are " + inputs.keySet()
-            + "; name them as the training step's inputs (or use predictAllRaw for inputs you scaled yourself)");
+        throw new IllegalArgumentException(
+            "the model takes the fields "
+                + inputFields
+                + " and the saved scaler"
+                + " normalises '"
+                + field
+                + "', but the inputs given are "
+                + inputs.keySet()
+                + "; name them as the training step's inputs (or use predictAllRaw for inputs you scaled yourself)");
       }
     }
-    boolean needsConditions = inputs.keySet().stream().anyMatch(scaler::scales) && scaler.conditionField() != null;
+    boolean needsConditions =
+        inputs.keySet().stream().anyMatch(scaler::scales) && scaler.conditionField() != null;
     if (needsConditions && conditions == null) {
-      throw new IllegalArgumentException("the saved scaler has parameters per operating condition (condition_field '"
-          + scaler.conditionField() + "'): give each sample's condition, predict(input, conditions) or"
-          + " predictAll(inputs, conditions), or scale the inputs yourself and use predictRaw / predictAllRaw");
+      throw new IllegalArgumentException(
+          "the saved scaler has parameters per operating condition (condition_field '"
+              + scaler.conditionField()
+              + "'): give each sample's condition, predict(input, conditions) or"
+              + " predictAll(inputs, conditions), or scale the inputs yourself and use predictRaw / predictAllRaw");
     }
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    inputs.forEach((field, values) -> out.put(field, scaler.apply(field, values, needsConditions ? conditions : null)));
+    inputs.forEach(
+        (field, values) ->
+            out.put(field, scaler.apply(field, values, needsConditions ? conditions : null)));
     return out;
   }
 
   /**
-   * The run's data as the model saw them in training: when the configuration has a
-   * {@code dataset.scaler}, {@code data} scaled with the parameters the model file saved;
-   * otherwise {@code data} as it is (an in-memory source is registered already prepared).
+   * The run's data as the model saw them in training: when the configuration has a {@code
+   * dataset.scaler}, {@code data} scaled with the parameters the model file saved; otherwise {@code
+   * data} as it is (an in-memory source is registered already prepared).
    *
    * @throws ConfigException when the run had a scaler but the model file holds no parameters
    */
-  static DataSource prepared(DataSource data, Map<String, Object> configTree, Map<String, Object> modelFile,
+  static DataSource prepared(
+      DataSource data,
+      Map<String, Object> configTree,
+      Map<String, Object> modelFile,
       String source) {
     if (ScalerConfig.ofDataset(configTree.get(ConfigKeys.DATASET)).isEmpty()) {
       return data;
     }
-    Object params = modelFile.get(CheckpointKeys.EXTRAS) instanceof Map<?, ?> extras
-        ? extras.get(CheckpointKeys.SCALER_PARAMS) : null;
+    Object params =
+        modelFile.get(CheckpointKeys.EXTRAS) instanceof Map<?, ?> extras
+            ? extras.get(CheckpointKeys.SCALER_PARAMS)
+            : null;
     if (params == null) {
-      throw new ConfigException(source + " was trained with dataset.scaler, but its model file holds no "
-          + CheckpointKeys.SCALER_PARAMS + " in its extras: the data cannot be scaled as in training (refitting would"
-          + " not reproduce it)");
+      throw new ConfigException(
+          source
+              + " was trained with dataset.scaler, but its model file holds no "
+              + CheckpointKeys.SCALER_PARAMS
+              + " in its extras: the data cannot be scaled as in training (refitting would"
+              + " not reproduce it)");
     }
     try {
       return ScaledDataSource.withParams(data, params);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(source + ": its " + CheckpointKeys.SCALER_PARAMS + " do not fit the run's dataset: "
-          + e.getMessage(), e);
+      throw new ConfigException(
+          source
+              + ": its "
+              + CheckpointKeys.SCALER_PARAMS
+              + " do not fit the run's dataset: "
+              + e.getMessage(),
+          e);
     }
   }
 }

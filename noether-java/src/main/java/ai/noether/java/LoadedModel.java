@@ -25,16 +25,17 @@ import java.util.Optional;
  * dtype must match), its {@code extras} (such as {@code scaler_params}) and where it came from.
  *
  * <p>{@link #predict} runs the forward pass in inference mode (no dropout, no gradients) on inputs
- * as the dataset gives them: when the run had a scaler ({@code dataset.scaler}), the input fields it
- * covers are first normalised per channel with the parameters the training saved
- * ({@link #scalerParams()}; never refitted). {@link #predictRaw} and {@link #predictAllRaw} take
- * inputs already scaled.
+ * as the dataset gives them: when the run had a scaler ({@code dataset.scaler}), the input fields
+ * it covers are first normalised per channel with the parameters the training saved ({@link
+ * #scalerParams()}; never refitted). {@link #predictRaw} and {@link #predictAllRaw} take inputs
+ * already scaled.
  *
  * <p>Not thread-safe: one forward pass at a time. Closing frees the model's engine memory.
  */
 public final class LoadedModel implements AutoCloseable {
   /** The name of a single prediction that its model did not name. */
   public static final String DEFAULT_OUTPUT = "output";
+
   /** The extra under which the scaler's parameters travel in every model file. */
   public static final String SCALER_PARAMS = "scaler_params";
 
@@ -48,7 +49,13 @@ public final class LoadedModel implements AutoCloseable {
   private final Scaler scaler;
   private final List<String> inputFields;
 
-  LoadedModel(Model model, String source, String tag, String iteration, String modelInfo, Map<String, Object> extras,
+  LoadedModel(
+      Model model,
+      String source,
+      String tag,
+      String iteration,
+      String modelInfo,
+      Map<String, Object> extras,
       Map<String, Object> config) {
     this.model = Objects.requireNonNull(model, "model");
     this.source = source;
@@ -71,7 +78,10 @@ public final class LoadedModel implements AutoCloseable {
     return source;
   }
 
-  /** The tag the weights were saved under ({@code best.loss~valid~total}, {@code E12_U768_S24576}); null if the file has none. */
+  /**
+   * The tag the weights were saved under ({@code best.loss~valid~total}, {@code E12_U768_S24576});
+   * null if the file has none.
+   */
   public String tag() {
     return tag;
   }
@@ -97,12 +107,15 @@ public final class LoadedModel implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public Optional<Map<String, Object>> scalerParams() {
-    return extras.get(SCALER_PARAMS) instanceof Map<?, ?> m ? Optional.of((Map<String, Object>) m) : Optional.empty();
+    return extras.get(SCALER_PARAMS) instanceof Map<?, ?> m
+        ? Optional.of((Map<String, Object>) m)
+        : Optional.empty();
   }
 
   /**
    * The fields the model takes, in order: the training step's {@code inputs:} when the
-   * configuration has them, else {@code [features]} (the field of an in-memory {@code TensorDataset}).
+   * configuration has them, else {@code [features]} (the field of an in-memory {@code
+   * TensorDataset}).
    */
   public List<String> inputFields() {
     return inputFields;
@@ -118,18 +131,18 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /**
-   * The per-sample shape of the first input as the model's configuration states it
-   * ({@code model.input_shape}, or {@code [model.input_size]}); empty when the model kind's
-   * configuration does not say.
+   * The per-sample shape of the first input as the model's configuration states it ({@code
+   * model.input_shape}, or {@code [model.input_size]}); empty when the model kind's configuration
+   * does not say.
    */
   public Optional<long[]> inputShape() {
     return InputScaling.inputShape(config);
   }
 
   /**
-   * {@code inputs} (by field name, {@code [batch, ...]}) normalised as the training normalised them:
-   * each field the saved scaler covers is scaled per channel with the saved parameters; the others
-   * are returned as they are.
+   * {@code inputs} (by field name, {@code [batch, ...]}) normalised as the training normalised
+   * them: each field the saved scaler covers is scaled per channel with the saved parameters; the
+   * others are returned as they are.
    *
    * @param conditions each sample's (or time step's) operating condition, when the scaler's
    *     parameters are per condition ({@code condition_field}); else null
@@ -150,18 +163,18 @@ public final class LoadedModel implements AutoCloseable {
    * one entry).
    *
    * @param inputs each of shape {@code [batch, ...]}
-   * @return every head's predictions by name (heads the model did not name: {@value #DEFAULT_OUTPUT},
-   *     or {@code output_0}, {@code output_1}... when there are several), in the model's order; host
-   *     tensors the caller owns
+   * @return every head's predictions by name (heads the model did not name: {@value
+   *     #DEFAULT_OUTPUT}, or {@code output_0}, {@code output_1}... when there are several), in the
+   *     model's order; host tensors the caller owns
    */
   public Map<String, HostTensor> predictAll(Map<String, HostTensor> inputs) {
     return predictAll(inputs, null);
   }
 
   /**
-   * As {@link #predictAll(Map)}, for a scaler whose parameters are per operating condition:
-   * {@code conditions} holds each sample's condition ({@code [batch]}), or each time step's
-   * ({@code [batch, steps]}).
+   * As {@link #predictAll(Map)}, for a scaler whose parameters are per operating condition: {@code
+   * conditions} holds each sample's condition ({@code [batch]}), or each time step's ({@code
+   * [batch, steps]}).
    */
   public Map<String, HostTensor> predictAll(Map<String, HostTensor> inputs, HostTensor conditions) {
     return predictAllRaw(scale(inputs, conditions));
@@ -173,43 +186,55 @@ public final class LoadedModel implements AutoCloseable {
    */
   public Map<String, HostTensor> predictAllRaw(Map<String, HostTensor> inputs) {
     DjlModel djl = djlModel();
-    return GradMode.withoutRecording(() -> {
-      try (NDManager manager = djl.manager().newSubManager()) {
-        NDList list = new NDList();
-        for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
-          NDArray array = HostTransfer.toNDArray(e.getValue(), manager);
-          array.setName(e.getKey());
-          list.add(array);
-        }
-        NDList outputs;
-        try {
-          outputs = djl.forward(list, false);
-        } catch (RuntimeException e) {
-          throw new IllegalArgumentException("the forward pass of model '" + model.name() + "' failed on inputs "
-              + describe(inputs) + ": " + e.getMessage(), e);
-        }
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (int i = 0; i < outputs.size(); i++) {
-          NDArray o = outputs.get(i);
-          String name = o.getName() != null && !o.getName().isEmpty() ? o.getName()
-              : outputs.size() == 1 ? DEFAULT_OUTPUT : DEFAULT_OUTPUT + "_" + i;
-          out.put(name, HostTransfer.toHost(o));
-        }
-        outputs.close();
-        return out;
-      }
-    });
+    return GradMode.withoutRecording(
+        () -> {
+          try (NDManager manager = djl.manager().newSubManager()) {
+            NDList list = new NDList();
+            for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
+              NDArray array = HostTransfer.toNDArray(e.getValue(), manager);
+              array.setName(e.getKey());
+              list.add(array);
+            }
+            NDList outputs;
+            try {
+              outputs = djl.forward(list, false);
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(
+                  "the forward pass of model '"
+                      + model.name()
+                      + "' failed on inputs "
+                      + describe(inputs)
+                      + ": "
+                      + e.getMessage(),
+                  e);
+            }
+            Map<String, HostTensor> out = new LinkedHashMap<>();
+            for (int i = 0; i < outputs.size(); i++) {
+              NDArray o = outputs.get(i);
+              String name =
+                  o.getName() != null && !o.getName().isEmpty()
+                      ? o.getName()
+                      : outputs.size() == 1 ? DEFAULT_OUTPUT : DEFAULT_OUTPUT + "_" + i;
+              out.put(name, HostTransfer.toHost(o));
+            }
+            outputs.close();
+            return out;
+          }
+        });
   }
 
   /**
-   * The forward pass on one input of shape {@code [batch, ...]}, the first of {@link #inputFields()},
-   * scaled first when the run had a scaler; the first head's predictions.
+   * The forward pass on one input of shape {@code [batch, ...]}, the first of {@link
+   * #inputFields()}, scaled first when the run had a scaler; the first head's predictions.
    */
   public HostTensor predict(HostTensor input) {
     return predict(input, null);
   }
 
-  /** As {@link #predict(HostTensor)}, with each sample's operating conditions for a per-condition scaler. */
+  /**
+   * As {@link #predict(HostTensor)}, with each sample's operating conditions for a per-condition
+   * scaler.
+   */
   public HostTensor predict(HostTensor input, HostTensor conditions) {
     return first(predictAll(Map.of(inputFields.get(0), input), conditions));
   }
@@ -244,7 +269,8 @@ public final class LoadedModel implements AutoCloseable {
     float[] flat = new float[rows.length * width];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != width) {
-        throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has " + width);
+        throw new IllegalArgumentException(
+            "row " + i + " has " + rows[i].length + " values, row 0 has " + width);
       }
       System.arraycopy(rows[i], 0, flat, i * width, width);
     }
@@ -284,27 +310,42 @@ public final class LoadedModel implements AutoCloseable {
       }
       return f;
     }
-    throw new IllegalArgumentException("predictions of dtype " + t.dtype() + " cannot be read as floats");
+    throw new IllegalArgumentException(
+        "predictions of dtype " + t.dtype() + " cannot be read as floats");
   }
 
   private DjlModel djlModel() {
     if (model instanceof DjlModel djl) {
       return djl;
     }
-    throw new UnsupportedOperationException("model '" + model.name() + "' is a " + model.getClass().getName()
-        + "; predict runs DJL models");
+    throw new UnsupportedOperationException(
+        "model '"
+            + model.name()
+            + "' is a "
+            + model.getClass().getName()
+            + "; predict runs DJL models");
   }
 
   private static String describe(Map<String, HostTensor> inputs) {
     List<String> parts = new ArrayList<>();
-    inputs.forEach((k, v) -> parts.add(k + " " + v.dtype().name().toLowerCase(java.util.Locale.ROOT)
-        + java.util.Arrays.toString(v.shape())));
+    inputs.forEach(
+        (k, v) ->
+            parts.add(
+                k
+                    + " "
+                    + v.dtype().name().toLowerCase(java.util.Locale.ROOT)
+                    + java.util.Arrays.toString(v.shape())));
     return String.join(", ", parts);
   }
 
   static String iterationOf(Object tree) {
     if (tree instanceof Map<?, ?> it && it.get(CheckpointKeys.EPOCH) != null) {
-      return "E" + it.get(CheckpointKeys.EPOCH) + "_U" + it.get(CheckpointKeys.UPDATE) + "_S" + it.get(CheckpointKeys.SAMPLE);
+      return "E"
+          + it.get(CheckpointKeys.EPOCH)
+          + "_U"
+          + it.get(CheckpointKeys.UPDATE)
+          + "_S"
+          + it.get(CheckpointKeys.SAMPLE);
     }
     return null;
   }

@@ -12,9 +12,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #stage}: needed only when the run has several stages.
- *   <li>{@link #checkpoint}: {@code latest} (default), {@code last}, {@code best.<metric>},
- *       {@code E<epoch>}, {@code U<update>}, {@code S<sample>} or a full tag, exactly as
- *       {@code noether resume --checkpoint} takes them.
+ *   <li>{@link #checkpoint}: {@code latest} (default), {@code last}, {@code best.<metric>}, {@code
+ *       E<epoch>}, {@code U<update>}, {@code S<sample>} or a full tag, exactly as {@code noether
+ *       resume --checkpoint} takes them.
  *   <li>{@link #modelInfo}: the variant of the weights, such as {@code ema=0.999} (the EMA shadow
  *       weights); null for the trained weights themselves.
  *   <li>{@link #override}: {@code key.path=value} changes to the saved configuration for inference,
@@ -30,20 +30,36 @@ import java.util.Objects;
  * @param overrides changes to the saved configuration; never null
  */
 public record ModelCheckpoint(
-    String outputDir, String runId, String stage, String checkpoint, String modelInfo, Path file, List<String> overrides) {
+    String outputDir,
+    String runId,
+    String stage,
+    String checkpoint,
+    String modelInfo,
+    Path file,
+    List<String> overrides) {
 
   public ModelCheckpoint {
     checkpoint = checkpoint == null ? "latest" : checkpoint;
     overrides = List.copyOf(overrides);
     if ((file == null) == (runId == null)) {
-      throw new IllegalArgumentException("a checkpoint is either a run (ModelCheckpoint.of) or a file (ModelCheckpoint.file)");
+      throw new IllegalArgumentException(
+          "a checkpoint is either a run (ModelCheckpoint.of) or a file (ModelCheckpoint.file)");
     }
   }
 
-  /** The run {@code runId} under {@code outputDir} (a directory or a store URI such as {@code s3://bucket/runs}). */
+  /**
+   * The run {@code runId} under {@code outputDir} (a directory or a store URI such as {@code
+   * s3://bucket/runs}).
+   */
   public static ModelCheckpoint of(String outputDir, String runId) {
-    return new ModelCheckpoint(Objects.requireNonNull(outputDir, "outputDir"), Objects.requireNonNull(runId, "runId"),
-        null, null, null, null, List.of());
+    return new ModelCheckpoint(
+        Objects.requireNonNull(outputDir, "outputDir"),
+        Objects.requireNonNull(runId, "runId"),
+        null,
+        null,
+        null,
+        null,
+        List.of());
   }
 
   /** The run {@code runId} under the directory {@code outputDir}. */
@@ -57,7 +73,8 @@ public record ModelCheckpoint(
    * stage's {@code config.yaml} one directory up.
    */
   public static ModelCheckpoint file(Path modelFile) {
-    return new ModelCheckpoint(null, null, null, null, null, Objects.requireNonNull(modelFile, "modelFile"), List.of());
+    return new ModelCheckpoint(
+        null, null, null, null, null, Objects.requireNonNull(modelFile, "modelFile"), List.of());
   }
 
   public ModelCheckpoint stage(String stageName) {
@@ -80,7 +97,12 @@ public record ModelCheckpoint(
 
   @Override
   public String toString() {
-    return file != null ? file.toString()
-        : runId + (stage == null ? "" : "/" + stage) + "@" + checkpoint + (modelInfo == null ? "" : " (" + modelInfo + ")");
+    return file != null
+        ? file.toString()
+        : runId
+            + (stage == null ? "" : "/" + stage)
+            + "@"
+            + checkpoint
+            + (modelInfo == null ? "" : " (" + modelInfo + ")");
   }
 }

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A run configuration as code: the same tree of keys a YAML file holds ({@code docs/configuration.md}),
- * built from a file, from YAML text or key by key, plus {@code key.path=value} overrides applied in
- * order after it, as on the command line. Nothing is checked until {@link Noether#train} binds it:
- * then every problem is reported at once, with the key and what would be valid.
+ * A run configuration as code: the same tree of keys a YAML file holds ({@code
+ * docs/configuration.md}), built from a file, from YAML text or key by key, plus {@code
+ * key.path=value} overrides applied in order after it, as on the command line. Nothing is checked
+ * until {@link Noether#train} binds it: then every problem is reported at once, with the key and
+ * what would be valid.
  *
  * <pre>{@code
  * NoetherConfig config = NoetherConfig.create()
@@ -26,7 +27,8 @@ import java.util.Objects;
  * <p>Not thread-safe; each method returns this object for chaining.
  */
 public final class NoetherConfig {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private final Path file;
   private final String yaml;
   private final Map<String, Object> tree;
@@ -67,7 +69,8 @@ public final class NoetherConfig {
       try {
         return override(path + "=" + JSON.writeValueAsString(value));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException("cannot set " + path + " to " + value + ": " + e.getOriginalMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot set " + path + " to " + value + ": " + e.getOriginalMessage(), e);
       }
     }
     String[] parts = path.split("\\.");
@@ -75,8 +78,14 @@ public final class NoetherConfig {
     for (int i = 0; i < parts.length - 1; i++) {
       Object child = node.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
       if (!(child instanceof Map<?, ?>)) {
-        throw new IllegalArgumentException("cannot set " + path + ": " + String.join(".", List.of(parts).subList(0, i + 1))
-            + " holds " + child + ", not a mapping");
+        throw new IllegalArgumentException(
+            "cannot set "
+                + path
+                + ": "
+                + String.join(".", List.of(parts).subList(0, i + 1))
+                + " holds "
+                + child
+                + ", not a mapping");
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> next = (Map<String, Object>) child;
@@ -87,24 +96,26 @@ public final class NoetherConfig {
   }
 
   /**
-   * Trains on data built in code: sets {@code dataset} to the {@code in-memory} kind under
-   * {@code name} and registers {@code source} under that name in this JVM (a later registration of
-   * the name replaces it). Resuming such a run works from Java with the same name and data; the
-   * command line, another process, cannot see them.
+   * Trains on data built in code: sets {@code dataset} to the {@code in-memory} kind under {@code
+   * name} and registers {@code source} under that name in this JVM (a later registration of the
+   * name replaces it). Resuming such a run works from Java with the same name and data; the command
+   * line, another process, cannot see them.
    */
   public NoetherConfig dataset(String name, ai.noether.api.data.DataSource source) {
     ai.noether.java.data.InMemoryDatasets.register(name, source);
-    return set("dataset", Map.of("kind", ai.noether.java.data.InMemoryDatasetFactory.KIND, "name", name));
+    return set(
+        "dataset", Map.of("kind", ai.noether.java.data.InMemoryDatasetFactory.KIND, "name", name));
   }
 
   /**
-   * Adds an override in the command line's form, {@code key.path=value}
-   * ({@code trainer.callbacks[0].every_n_epochs=2}); overrides apply in the order given, after
-   * everything else.
+   * Adds an override in the command line's form, {@code key.path=value} ({@code
+   * trainer.callbacks[0].every_n_epochs=2}); overrides apply in the order given, after everything
+   * else.
    */
   public NoetherConfig override(String keyEqualsValue) {
     if (!Objects.requireNonNull(keyEqualsValue, "keyEqualsValue").contains("=")) {
-      throw new ConfigException("override '" + keyEqualsValue + "' has no '='; write key.path=value");
+      throw new ConfigException(
+          "override '" + keyEqualsValue + "' has no '='; write key.path=value");
     }
     overrides.add(keyEqualsValue);
     return this;

@@ -14,17 +14,24 @@ import java.util.Objects;
  * @param iteration the counters at the end, {@code E{epoch}_U{update}_S{sample}}; never null
  * @param metrics the most recent value of every metric by key ({@code loss/valid/total}); never
  *     null, unmodifiable, in the order they were first reported
- * @param checkpoints the tags of the stage's checkpoints after training, oldest first, as
- *     {@code noether runs} lists them and {@link ModelCheckpoint#checkpoint} selects them
- *     ({@code E12_U768_S24576}, {@code latest}, {@code last}, {@code best.loss~valid~total}); never null
+ * @param checkpoints the tags of the stage's checkpoints after training, oldest first, as {@code
+ *     noether runs} lists them and {@link ModelCheckpoint#checkpoint} selects them ({@code
+ *     E12_U768_S24576}, {@code latest}, {@code last}, {@code best.loss~valid~total}); never null
  * @param finalCheckpoint the tag of the checkpoint written at the end: the final iteration's, which
  *     {@code last} also names, or the emergency checkpoint's
  * @param interrupted true when a stop request ended training with a resumable checkpoint
  * @param earlyStop why training stopped before its limit (early stopping, a time budget), or null
  */
 public record TrainingSummary(
-    String runId, String stageName, Path outputDir, String iteration, Map<String, Double> metrics,
-    List<String> checkpoints, String finalCheckpoint, boolean interrupted, String earlyStop) {
+    String runId,
+    String stageName,
+    Path outputDir,
+    String iteration,
+    Map<String, Double> metrics,
+    List<String> checkpoints,
+    String finalCheckpoint,
+    boolean interrupted,
+    String earlyStop) {
 
   public TrainingSummary {
     Objects.requireNonNull(runId, "runId");

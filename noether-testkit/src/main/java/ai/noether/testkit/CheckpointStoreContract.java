@@ -33,11 +33,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link CheckpointStore} promises, as one JUnit 5 suite that any store runs by extending
- * it and saying how to make a fresh, empty store: {@code class S3CheckpointStoreContractTest extends
- * CheckpointStoreContract { protected CheckpointStore newStore() { ... } }}. Noether's file store,
- * its in-memory test store, the S3 store and the S3 store behind its cache all run it; a store
- * plugin's tests depend on noether-testkit (test scope) and do the same.
+ * What every {@link CheckpointStore} promises, as one JUnit 5 suite that any store runs by
+ * extending it and saying how to make a fresh, empty store: {@code class
+ * S3CheckpointStoreContractTest extends CheckpointStoreContract { protected CheckpointStore
+ * newStore() { ... } }}. Noether's file store, its in-memory test store, the S3 store and the S3
+ * store behind its cache all run it; a store plugin's tests depend on noether-testkit (test scope)
+ * and do the same.
  *
  * <p>Files are written only through {@link WritableByteChannel}s, strictly in order, and read back
  * only through the contract's channels; selectors are resolved by {@link CheckpointResolver} over
@@ -71,7 +72,8 @@ public abstract class CheckpointStoreContract {
 
   @Test
   void committedFilesReadBackByteForByteThroughSeekableChannels() throws IOException {
-    StoredCheckpoint c = commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(CheckpointTag.LATEST), 200_000);
+    StoredCheckpoint c =
+        commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(CheckpointTag.LATEST), 200_000);
     assertThat(c.files()).hasSize(3);
     for (StoredFile f : c.files()) {
       byte[] expected = Content.bytes(f.name(), (int) f.size());
@@ -104,7 +106,8 @@ public abstract class CheckpointStoreContract {
   void readChannelsAreReadOnly() throws IOException {
     StoredCheckpoint c = commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(), 1000);
     try (SeekableByteChannel in = store.open(c, c.files().get(0))) {
-      assertThatThrownBy(() -> in.write(ByteBuffer.wrap(new byte[] {1}))).isInstanceOf(NonWritableChannelException.class);
+      assertThatThrownBy(() -> in.write(ByteBuffer.wrap(new byte[] {1})))
+          .isInstanceOf(NonWritableChannelException.class);
     }
   }
 
@@ -121,8 +124,12 @@ public abstract class CheckpointStoreContract {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(CheckpointTag.LATEST), 5000);
     List<CheckpointFile> files = new ArrayList<>(files(CheckpointTag.at(IT2), 5000));
     files.set(1, new Failing(files.get(1)));
-    assertThatThrownBy(() -> store.commit(STAGE, CheckpointTag.at(IT2), IT2, files, Set.of(CheckpointTag.LATEST)))
-        .isInstanceOf(IOException.class).hasMessageContaining("encoder failed");
+    assertThatThrownBy(
+            () ->
+                store.commit(
+                    STAGE, CheckpointTag.at(IT2), IT2, files, Set.of(CheckpointTag.LATEST)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("encoder failed");
 
     assertThat(tokens(STAGE)).containsExactly("E1_U10_S320", "latest");
     assertThat(resolve("latest").iteration()).isEqualTo(IT1);
@@ -133,7 +140,8 @@ public abstract class CheckpointStoreContract {
     List<CheckpointFile> files = new ArrayList<>(files(CheckpointTag.at(IT1), 5000));
     files.set(0, new ShortWriter(files.get(0)));
     assertThatThrownBy(() -> store.commit(STAGE, CheckpointTag.at(IT1), IT1, files, Set.of()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("declared");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("declared");
     assertThat(store.list(STAGE)).isEmpty();
   }
 
@@ -141,7 +149,8 @@ public abstract class CheckpointStoreContract {
   void aFileNamedForAnotherTagIsRefused() {
     List<CheckpointFile> files = files(CheckpointTag.at(IT2), 10);
     assertThatThrownBy(() -> store.commit(STAGE, CheckpointTag.at(IT1), IT1, files, Set.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(CheckpointTag.at(IT2).token());
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(CheckpointTag.at(IT2).token());
   }
 
   // --- tags, aliases, deletion -----------------------------------------------------------------
@@ -149,7 +158,8 @@ public abstract class CheckpointStoreContract {
   @Test
   void aliasesPointAtTheCommittedCheckpointAndMoveWithoutANewCommit() throws IOException {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(CheckpointTag.LATEST), 100);
-    commit(STAGE, CheckpointTag.at(IT2), IT2, Set.of(CheckpointTag.LATEST, CheckpointTag.LAST), 100);
+    commit(
+        STAGE, CheckpointTag.at(IT2), IT2, Set.of(CheckpointTag.LATEST, CheckpointTag.LAST), 100);
     assertThat(resolve("latest").iteration()).isEqualTo(IT2);
 
     store.alias(STAGE, CheckpointTag.at(IT1), Set.of(CheckpointTag.LATEST));
@@ -166,8 +176,10 @@ public abstract class CheckpointStoreContract {
   @Test
   void aliasingATagThatWasNeverCommittedListsWhatExists() throws IOException {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(), 10);
-    assertThatThrownBy(() -> store.alias(STAGE, CheckpointTag.at(IT3), Set.of(CheckpointTag.LATEST)))
-        .isInstanceOf(CheckpointNotFoundException.class).hasMessageContaining(CheckpointTag.at(IT3).token());
+    assertThatThrownBy(
+            () -> store.alias(STAGE, CheckpointTag.at(IT3), Set.of(CheckpointTag.LATEST)))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessageContaining(CheckpointTag.at(IT3).token());
   }
 
   @Test
@@ -175,7 +187,8 @@ public abstract class CheckpointStoreContract {
     CheckpointTag best = CheckpointTag.best("loss/valid");
     commit(STAGE, best, IT1, Set.of(), 100);
     commit(STAGE, best, IT2, Set.of(), 120);
-    List<StoredCheckpoint> bests = store.list(STAGE).stream().filter(c -> c.tag().equals(best)).toList();
+    List<StoredCheckpoint> bests =
+        store.list(STAGE).stream().filter(c -> c.tag().equals(best)).toList();
     assertThat(bests).singleElement().satisfies(c -> assertThat(c.iteration()).isEqualTo(IT2));
     assertThat(readAll(bests.get(0), bests.get(0).files().get(0))).hasSize(120);
   }
@@ -190,7 +203,8 @@ public abstract class CheckpointStoreContract {
     StoredCheckpoint latest = resolve("latest");
     store.verify(latest);
     assertThat(readAll(latest, latest.files().get(0)))
-        .isEqualTo(Content.bytes(latest.files().get(0).name().withTag(CheckpointTag.at(IT1)), 3000));
+        .isEqualTo(
+            Content.bytes(latest.files().get(0).name().withTag(CheckpointTag.at(IT1)), 3000));
   }
 
   @Test
@@ -200,15 +214,19 @@ public abstract class CheckpointStoreContract {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(), 10);
     commit(other, CheckpointTag.at(IT3), IT3, Set.of(), 10);
 
-    assertThat(store.list(STAGE)).extracting(StoredCheckpoint::iteration).containsExactly(IT1, IT2, IT2);
+    assertThat(store.list(STAGE))
+        .extracting(StoredCheckpoint::iteration)
+        .containsExactly(IT1, IT2, IT2);
     assertThat(tokens(other)).containsExactly("E3_U30_S960");
     assertThat(store.runs()).containsExactly("run1", "run2");
     assertThat(store.stages("run1")).containsExactly("train");
     assertThat(store.exists(STAGE)).isTrue();
     assertThat(store.exists(new StageId("run1", "other"))).isFalse();
     assertThat(store.exists(new StageId("run9", "train"))).isFalse();
-    assertThatThrownBy(() -> store.stages("run9")).isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessageContaining("run9").hasMessageContaining("run1");
+    assertThatThrownBy(() -> store.stages("run9"))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessageContaining("run9")
+        .hasMessageContaining("run1");
   }
 
   @Test
@@ -232,12 +250,17 @@ public abstract class CheckpointStoreContract {
 
   @Test
   void aClaimedStageIsRefusedToASecondClaimUntilTheFirstIsClosed() throws IOException {
-    StageWriter first = new StageWriter(4242, "node17", Instant.parse("2026-03-15T14:22:33Z"), "noether train a.yaml");
-    StageWriter second = new StageWriter(4343, "node18", Instant.parse("2026-03-15T15:00:00Z"), "noether train a.yaml");
+    StageWriter first =
+        new StageWriter(
+            4242, "node17", Instant.parse("2026-03-15T14:22:33Z"), "noether train a.yaml");
+    StageWriter second =
+        new StageWriter(
+            4343, "node18", Instant.parse("2026-03-15T15:00:00Z"), "noether train a.yaml");
     StageClaim claim = store.claim(STAGE, first);
     try {
       assertThat(claim.stage()).isEqualTo(STAGE);
-      assertThatThrownBy(() -> store.claim(STAGE, second)).isInstanceOf(StageBusyException.class)
+      assertThatThrownBy(() -> store.claim(STAGE, second))
+          .isInstanceOf(StageBusyException.class)
           .satisfies(e -> assertThat(((StageBusyException) e).stage()).isEqualTo(STAGE));
       try (StageClaim other = store.claim(new StageId("run1", "finetune"), second)) {
         assertThat(other.stage()).isEqualTo(new StageId("run1", "finetune"));
@@ -271,12 +294,14 @@ public abstract class CheckpointStoreContract {
     assertThat(resolve("S640").tag()).isEqualTo(CheckpointTag.at(IT2));
     assertThat(resolve("E3").tag()).isEqualTo(CheckpointTag.emergency(IT3, "signal"));
     assertThat(resolve("E3_U30_S960").tag()).isEqualTo(CheckpointTag.emergency(IT3, "signal"));
-    assertThat(resolve("E3_U30_S960.signal").tag()).isEqualTo(CheckpointTag.emergency(IT3, "signal"));
+    assertThat(resolve("E3_U30_S960.signal").tag())
+        .isEqualTo(CheckpointTag.emergency(IT3, "signal"));
     assertThat(resolve("E1_U10_S320").tag()).isEqualTo(CheckpointTag.at(IT1));
   }
 
   @Test
-  void withoutALatestTagLatestIsTheNewestIterationAndPeriodicWinsOverEmergency() throws IOException {
+  void withoutALatestTagLatestIsTheNewestIterationAndPeriodicWinsOverEmergency()
+      throws IOException {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(), 10);
     commit(STAGE, CheckpointTag.emergency(IT2, "signal"), IT2, Set.of(), 10);
     commit(STAGE, CheckpointTag.at(IT2), IT2, Set.of(), 10);
@@ -290,28 +315,42 @@ public abstract class CheckpointStoreContract {
     TrainingIteration b = new TrainingIteration(1, 15, 480);
     commit(STAGE, CheckpointTag.at(a), a, Set.of(), 10);
     commit(STAGE, CheckpointTag.at(b), b, Set.of(), 10);
-    assertThatThrownBy(() -> resolve("E1")).isInstanceOf(CheckpointNotFoundException.class)
+    assertThatThrownBy(() -> resolve("E1"))
+        .isInstanceOf(CheckpointNotFoundException.class)
         .hasMessageContaining("matches checkpoints at 2 different iterations")
-        .hasMessageContaining("E1_U10_S320").hasMessageContaining("E1_U15_S480");
+        .hasMessageContaining("E1_U10_S320")
+        .hasMessageContaining("E1_U15_S480");
   }
 
   @Test
   void whatDoesNotExistIsReportedWithWhatDoes() throws IOException {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(), 10);
-    assertThatThrownBy(() -> resolve("E7")).isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessageContaining("no checkpoint matches 'E7'").hasMessageContaining("Its checkpoints: E1_U10_S320.");
-    assertThatThrownBy(() -> resolve("best.accuracy")).isInstanceOf(CheckpointNotFoundException.class)
+    assertThatThrownBy(() -> resolve("E7"))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessageContaining("no checkpoint matches 'E7'")
+        .hasMessageContaining("Its checkpoints: E1_U10_S320.");
+    assertThatThrownBy(() -> resolve("best.accuracy"))
+        .isInstanceOf(CheckpointNotFoundException.class)
         .hasMessageContaining("no checkpoint 'best.accuracy'");
-    assertThatThrownBy(() -> CheckpointResolver.of(store).resolve(new StageId("run1", "other"), CheckpointSelector.parse("latest")))
-        .isInstanceOf(CheckpointNotFoundException.class).hasMessageStartingWith("run 'run1' has no stage 'other'; its stages: train");
-    assertThatThrownBy(() -> CheckpointResolver.of(store).resolve(new StageId("nope", "train"), CheckpointSelector.parse("latest")))
-        .isInstanceOf(CheckpointNotFoundException.class).hasMessageContaining("run 'nope' does not exist");
+    assertThatThrownBy(
+            () ->
+                CheckpointResolver.of(store)
+                    .resolve(new StageId("run1", "other"), CheckpointSelector.parse("latest")))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessageStartingWith("run 'run1' has no stage 'other'; its stages: train");
+    assertThatThrownBy(
+            () ->
+                CheckpointResolver.of(store)
+                    .resolve(new StageId("nope", "train"), CheckpointSelector.parse("latest")))
+        .isInstanceOf(CheckpointNotFoundException.class)
+        .hasMessageContaining("run 'nope' does not exist");
   }
 
   // --- helpers ---------------------------------------------------------------------------------
 
   protected StoredCheckpoint commit(
-      StageId stage, CheckpointTag tag, TrainingIteration it, Set<CheckpointTag> aliases, int size) throws IOException {
+      StageId stage, CheckpointTag tag, TrainingIteration it, Set<CheckpointTag> aliases, int size)
+      throws IOException {
     return store.commit(stage, tag, it, files(tag, size), aliases);
   }
 
@@ -340,13 +379,16 @@ public abstract class CheckpointStoreContract {
   /** A model, optimizer and trainer file of {@code size} bytes each, named for {@code tag}. */
   protected static List<CheckpointFile> files(CheckpointTag tag, int size) {
     List<CheckpointFile> files = new ArrayList<>();
-    for (CheckpointFileKind kind : List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
+    for (CheckpointFileKind kind :
+        List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
       files.add(new Content(CheckpointFileName.of("mlp", tag, kind), size));
     }
     return files;
   }
 
-  /** Deterministic bytes that depend on the file's kind and size (not its tag, so aliases compare). */
+  /**
+   * Deterministic bytes that depend on the file's kind and size (not its tag, so aliases compare).
+   */
   protected record Content(CheckpointFileName name, long size) implements CheckpointFile {
     static byte[] bytes(CheckpointFileName name, int size) {
       byte[] b = new byte[size];

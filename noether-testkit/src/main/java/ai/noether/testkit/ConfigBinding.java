@@ -13,9 +13,9 @@ import java.util.List;
  * Binds a callback's or logger's YAML block to its config record the way a run does: the text goes
  * through the framework's configuration loader (snake_case keys, line numbers, unknown keys with a
  * suggestion) and the registry's binder, which finds the kind through the services files on the
- * class path, so a plugin's tests see exactly what its users will. Errors are the
- * {@link ConfigException}s a run throws; {@link #callbackError} returns the message as
- * {@code noether train} prints it (it then exits with status 2).
+ * class path, so a plugin's tests see exactly what its users will. Errors are the {@link
+ * ConfigException}s a run throws; {@link #callbackError} returns the message as {@code noether
+ * train} prints it (it then exits with status 2).
  *
  * <p>The block sits in a small configuration file {@code callbacks.yaml} (or {@code loggers.yaml})
  * whose block starts with {@code - kind: <kind>} on line 8: the first key given is on line 9, so
@@ -27,7 +27,8 @@ import java.util.List;
  * }</pre>
  */
 public final class ConfigBinding {
-  private static final String HEAD = """
+  private static final String HEAD =
+      """
       dataset: {kind: synthetic-regression}
       model: {name: mlp, kind: mlp}
       optimizer: {kind: adamw, lr: 1.0e-3}
@@ -42,7 +43,8 @@ public final class ConfigBinding {
 
   /**
    * Binds {@code trainer.callbacks[0]}, a block of kind {@code kind} with the given YAML lines
-   * ({@code "max_minutes: 235"}, nested keys indented further), to the config record of its factory.
+   * ({@code "max_minutes: 235"}, nested keys indented further), to the config record of its
+   * factory.
    *
    * @return the bound config (null for a factory whose config type is {@code Void})
    * @throws ConfigException as a run would throw it
@@ -86,18 +88,25 @@ public final class ConfigBinding {
     } catch (ConfigException e) {
       return e.getMessage();
     }
-    throw new AssertionError("the block 'kind: " + kind + "' " + List.of(lines) + " binds without an error");
+    throw new AssertionError(
+        "the block 'kind: " + kind + "' " + List.of(lines) + " binds without an error");
   }
 
-  private static Object bind(String list, ComponentCategory category, String kind, String... lines) {
+  private static Object bind(
+      String list, ComponentCategory category, String kind, String... lines) {
     StringBuilder yaml = new StringBuilder(HEAD);
     yaml.append("  ").append(list).append(":\n");
     yaml.append("    - kind: ").append(kind).append('\n');
     for (String line : lines) {
       yaml.append("      ").append(line.replace("\n", "\n      ")).append('\n');
     }
-    RunConfig config = new RunConfigLoader(Path.of("").toAbsolutePath(), () -> "run1").parse(yaml.toString(), list + ".yaml", List.of());
-    List<ComponentBlock> blocks = category == ComponentCategory.CALLBACK ? config.trainer().callbacks() : config.trainer().loggers();
+    RunConfig config =
+        new RunConfigLoader(Path.of("").toAbsolutePath(), () -> "run1")
+            .parse(yaml.toString(), list + ".yaml", List.of());
+    List<ComponentBlock> blocks =
+        category == ComponentCategory.CALLBACK
+            ? config.trainer().callbacks()
+            : config.trainer().loggers();
     return registry().bind(category, blocks.get(0));
   }
 

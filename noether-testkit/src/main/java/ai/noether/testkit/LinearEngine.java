@@ -20,9 +20,10 @@ public final class LinearEngine {
   public static final int FEATURES = 3;
   private static final float MOMENTUM = 0.9f;
 
-  public final TestModel model = new TestModel("mlp")
-      .with("linear.weight", TestTensor.floats(0.1f, -0.2f, 0.05f))
-      .with("linear.bias", TestTensor.floats(0f));
+  public final TestModel model =
+      new TestModel("mlp")
+          .with("linear.weight", TestTensor.floats(0.1f, -0.2f, 0.05f))
+          .with("linear.bias", TestTensor.floats(0f));
   private final Split train;
   private final Split valid;
   private final Map<String, float[]> gradients = new LinkedHashMap<>();
@@ -129,29 +130,33 @@ public final class LinearEngine {
       @Override
       public void step(double learningRate) {
         float lr = (float) learningRate;
-        gradients.forEach((path, g) -> {
-          float[] buf = momentum.computeIfAbsent(path, p -> new float[g.length]);
-          float[] delta = new float[g.length];
-          for (int i = 0; i < g.length; i++) {
-            buf[i] = MOMENTUM * buf[i] + g[i];
-            delta[i] = -lr * buf[i];
-          }
-          model.tensor(path).addInPlace(delta);
-        });
+        gradients.forEach(
+            (path, g) -> {
+              float[] buf = momentum.computeIfAbsent(path, p -> new float[g.length]);
+              float[] delta = new float[g.length];
+              for (int i = 0; i < g.length; i++) {
+                buf[i] = MOMENTUM * buf[i] + g[i];
+                delta[i] = -lr * buf[i];
+              }
+              model.tensor(path).addInPlace(delta);
+            });
         gradients.clear();
       }
 
       @Override
       public Map<String, Object> state() {
         Map<String, Object> buffers = new LinkedHashMap<>();
-        momentum.forEach((path, buf) -> buffers.put(path, HostTensor.ofFloats(new long[] {buf.length}, buf.clone())));
+        momentum.forEach(
+            (path, buf) ->
+                buffers.put(path, HostTensor.ofFloats(new long[] {buf.length}, buf.clone())));
         return Map.of("momentum", buffers);
       }
 
       @Override
       public void loadState(Map<String, Object> state) {
         momentum.clear();
-        ((Map<?, ?>) state.get("momentum")).forEach((path, t) -> momentum.put((String) path, ((HostTensor) t).toFloatArray()));
+        ((Map<?, ?>) state.get("momentum"))
+            .forEach((path, t) -> momentum.put((String) path, ((HostTensor) t).toFloatArray()));
       }
     };
   }

@@ -31,8 +31,12 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class NoetherProcess implements AutoCloseable {
-  /** How long a process may take to get anywhere: generous, a loaded 2-core CI machine starts PyTorch slowly. */
+  /**
+   * How long a process may take to get anywhere: generous, a loaded 2-core CI machine starts
+   * PyTorch slowly.
+   */
   public static final Duration PATIENCE = Duration.ofMinutes(4);
+
   private static final Pattern UPDATE = Pattern.compile("\"update\":(\\d+)");
   private static final String CLI = "ai.noether.core.cli.NoetherCli";
 
@@ -58,7 +62,8 @@ public final class NoetherProcess implements AutoCloseable {
 
   /** Sends a signal ({@code TERM}, {@code INT}, ...) with {@code kill}. */
   public void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
       throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
     }
@@ -70,23 +75,45 @@ public final class NoetherProcess implements AutoCloseable {
     process.waitFor();
   }
 
-  /** Waits for the exit and returns the status; fails with the log if it takes longer than {@link #PATIENCE}. */
+  /**
+   * Waits for the exit and returns the status; fails with the log if it takes longer than {@link
+   * #PATIENCE}.
+   */
   public int awaitExit() throws IOException, InterruptedException {
     if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("noether " + what + " did not exit within " + PATIENCE + "\n" + log());
+      throw new AssertionError(
+          "noether " + what + " did not exit within " + PATIENCE + "\n" + log());
     }
     return process.exitValue();
   }
 
-  /** Fails with the log when the process has ended, or when {@code deadline} ({@link System#nanoTime}) passed. */
+  /**
+   * Fails with the log when the process has ended, or when {@code deadline} ({@link
+   * System#nanoTime}) passed.
+   */
   public void requireRunning(long deadline, String waitingFor) throws IOException {
     if (!process.isAlive()) {
-      throw new AssertionError("noether " + what + " exited with " + process.exitValue() + " while waiting for "
-          + waitingFor + "\n" + log());
+      throw new AssertionError(
+          "noether "
+              + what
+              + " exited with "
+              + process.exitValue()
+              + " while waiting for "
+              + waitingFor
+              + "\n"
+              + log());
     }
     if (System.nanoTime() > deadline) {
-      throw new AssertionError("noether " + what + " did not get to " + waitingFor + " within " + PATIENCE + "\n" + log());
+      throw new AssertionError(
+          "noether "
+              + what
+              + " did not get to "
+              + waitingFor
+              + " within "
+              + PATIENCE
+              + "\n"
+              + log());
     }
   }
 
@@ -102,7 +129,10 @@ public final class NoetherProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until the process's output contains {@code text}; fails with the log if it ends first or takes too long. */
+  /**
+   * Waits until the process's output contains {@code text}; fails with the log if it ends first or
+   * takes too long.
+   */
   public void awaitLog(String text) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (!log().contains(text)) {
@@ -201,12 +231,19 @@ public final class NoetherProcess implements AutoCloseable {
       command.add(System.getProperty("java.class.path"));
       command.add(CLI);
       command.addAll(args);
-      ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(workingDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().put("OMP_NUM_THREADS", "1");
       builder.environment().putAll(env);
-      Files.writeString(logFile, "$ noether " + String.join(" ", args) + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          logFile,
+          "$ noether " + String.join(" ", args) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       return new NoetherProcess(builder.start(), logFile, String.join(" ", args));
     }
   }

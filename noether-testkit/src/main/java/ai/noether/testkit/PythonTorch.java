@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class PythonTorch {
   /** The interpreter: the one on PATH may lack torch. */
   public static final Path PYTHON = Path.of("/usr/bin/python3");
+
   private static Boolean available;
 
   private PythonTorch() {}
@@ -32,7 +33,9 @@ public final class PythonTorch {
     return available;
   }
 
-  /** Skips the calling test unless {@code /usr/bin/python3} can import torch and every module named. */
+  /**
+   * Skips the calling test unless {@code /usr/bin/python3} can import torch and every module named.
+   */
   public static void assumeAvailable(String... modules) {
     Assumptions.assumeTrue(available(), "/usr/bin/python3 with torch is not installed");
     for (String module : modules) {
@@ -45,14 +48,18 @@ public final class PythonTorch {
     return Files.isExecutable(PYTHON) && run(List.of("-c", "import " + module)).exitCode() == 0;
   }
 
-  /** Runs a script with arguments; fails the test with its output if it exits non-zero; returns stdout. */
+  /**
+   * Runs a script with arguments; fails the test with its output if it exits non-zero; returns
+   * stdout.
+   */
   public static String runScript(Path script, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(script.toString());
     argv.addAll(List.of(args));
     Result r = run(argv);
     if (r.exitCode() != 0) {
-      throw new AssertionError("python " + argv + " exited with " + r.exitCode() + ":\n" + r.stderr() + r.stdout());
+      throw new AssertionError(
+          "python " + argv + " exited with " + r.exitCode() + ":\n" + r.stderr() + r.stdout());
     }
     return r.stdout();
   }
@@ -66,8 +73,8 @@ public final class PythonTorch {
   }
 
   /**
-   * Runs python with arguments and returns its exit code and output, whatever the exit code (-1 when
-   * it could not start); fails the test after 10 minutes.
+   * Runs python with arguments and returns its exit code and output, whatever the exit code (-1
+   * when it could not start); fails the test after 10 minutes.
    */
   public static Result run(List<String> args) {
     List<String> command = new ArrayList<>();
@@ -75,7 +82,8 @@ public final class PythonTorch {
     command.addAll(args);
     try {
       Process p = new ProcessBuilder(command).start();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      CompletableFuture<String> err =
+          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
       String out = readAll(p.getInputStream());
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
@@ -90,11 +98,15 @@ public final class PythonTorch {
     }
   }
 
-  /** Copies a class path resource (a script next to the test class {@code near}) to {@code dir}; returns its path. */
+  /**
+   * Copies a class path resource (a script next to the test class {@code near}) to {@code dir};
+   * returns its path.
+   */
   public static Path script(Class<?> near, String name, Path dir) {
     try (InputStream in = near.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing test resource " + name + " next to " + near.getName());
+        throw new IllegalStateException(
+            "missing test resource " + name + " next to " + near.getName());
       }
       Path target = dir.resolve(name);
       Files.write(target, in.readAllBytes());

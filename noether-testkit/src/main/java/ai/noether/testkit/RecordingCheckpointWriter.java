@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * The {@link CheckpointWriter} of a {@link RecordingTrainingContext}: it writes nothing and records
- * what was asked, in order. It keeps the set of tags whose files would exist ({@link #onDisk()}), so
- * that a test of a retention rule sees what a real stage would hold. A save completes at once, or,
- * when the context was built with {@code holdSaves()}, when the test completes or fails it: a save
- * that fails completes exceptionally with {@code IOException("No space left on device")}.
+ * what was asked, in order. It keeps the set of tags whose files would exist ({@link #onDisk()}),
+ * so that a test of a retention rule sees what a real stage would hold. A save completes at once,
+ * or, when the context was built with {@code holdSaves()}, when the test completes or fails it: a
+ * save that fails completes exceptionally with {@code IOException("No space left on device")}.
  */
 public final class RecordingCheckpointWriter implements CheckpointWriter {
   private final StageId stage;
@@ -39,7 +39,8 @@ public final class RecordingCheckpointWriter implements CheckpointWriter {
   private final Set<CheckpointTag> onDisk = new LinkedHashSet<>();
   private final List<Pending> pending = new ArrayList<>();
 
-  private record Pending(CheckpointTag tag, TrainingIteration iteration, CompletableFuture<StoredCheckpoint> future) {}
+  private record Pending(
+      CheckpointTag tag, TrainingIteration iteration, CompletableFuture<StoredCheckpoint> future) {}
 
   RecordingCheckpointWriter(StageId stage, Supplier<TrainingIteration> iteration, boolean hold) {
     this.stage = stage;
@@ -100,7 +101,10 @@ public final class RecordingCheckpointWriter implements CheckpointWriter {
     return Collections.unmodifiableList(latestFlags);
   }
 
-  /** The resumable saves as {@code optim+latest}, {@code optim}, {@code no-optim+latest} or {@code no-optim}. */
+  /**
+   * The resumable saves as {@code optim+latest}, {@code optim}, {@code no-optim+latest} or {@code
+   * no-optim}.
+   */
   public List<String> requests() {
     return Collections.unmodifiableList(requests);
   }
@@ -136,7 +140,8 @@ public final class RecordingCheckpointWriter implements CheckpointWriter {
   }
 
   @Override
-  public CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
+  public CompletableFuture<StoredCheckpoint> saveResumable(
+      boolean includeOptimizer, boolean moveLatest) {
     TrainingIteration at = iteration.get();
     resumableSaves.add(at);
     optimizerFlags.add(includeOptimizer);
@@ -151,7 +156,8 @@ public final class RecordingCheckpointWriter implements CheckpointWriter {
   }
 
   @Override
-  public CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> snapshots) {
+  public CompletableFuture<StoredCheckpoint> saveModels(
+      CheckpointTag tag, List<ModelSnapshot> snapshots) {
     modelSaves.put(tag, List.copyOf(snapshots));
     modelSaveOrder.add(tag);
     onDisk.add(tag);

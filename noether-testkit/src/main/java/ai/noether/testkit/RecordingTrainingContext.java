@@ -28,9 +28,9 @@ import java.util.function.Function;
  * assertThat(context.writer().requests()).containsExactly("optim+latest");
  * }</pre>
  *
- * <p>Metrics logged through {@link #logMetric} or {@link #log} are passed to the
- * {@linkplain Builder#listener listeners} as the trainer passes them to every callback's
- * {@link Callback#onMetricsLogged}. Not thread-safe, like the hook calls it stands in for.
+ * <p>Metrics logged through {@link #logMetric} or {@link #log} are passed to the {@linkplain
+ * Builder#listener listeners} as the trainer passes them to every callback's {@link
+ * Callback#onMetricsLogged}. Not thread-safe, like the hook calls it stands in for.
  */
 public final class RecordingTrainingContext implements TrainingContext {
   /** The stage of a context built without {@link Builder#stage}. */
@@ -112,8 +112,11 @@ public final class RecordingTrainingContext implements TrainingContext {
     return this;
   }
 
-  /** Sets what {@link #evaluateValidation()} returns; the function sees the models' current weights. */
-  public RecordingTrainingContext validation(Function<RecordingTrainingContext, Map<String, Double>> f) {
+  /**
+   * Sets what {@link #evaluateValidation()} returns; the function sees the models' current weights.
+   */
+  public RecordingTrainingContext validation(
+      Function<RecordingTrainingContext, Map<String, Double>> f) {
     validation = Objects.requireNonNull(f, "validation");
     return this;
   }
@@ -124,7 +127,10 @@ public final class RecordingTrainingContext implements TrainingContext {
     return this;
   }
 
-  /** Adds a callback that sees every metric logged from now on, as the trainer's other callbacks would. */
+  /**
+   * Adds a callback that sees every metric logged from now on, as the trainer's other callbacks
+   * would.
+   */
   public RecordingTrainingContext addListener(Callback listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
@@ -156,7 +162,9 @@ public final class RecordingTrainingContext implements TrainingContext {
     return Collections.unmodifiableList(loggedLines);
   }
 
-  /** The reasons of every stop request in order; those of interrupts start with {@code interrupt: }. */
+  /**
+   * The reasons of every stop request in order; those of interrupts start with {@code interrupt: }.
+   */
   public List<String> stopReasons() {
     return Collections.unmodifiableList(stopReasons);
   }
@@ -166,7 +174,10 @@ public final class RecordingTrainingContext implements TrainingContext {
     return stopReason;
   }
 
-  /** True when the first request was an interrupt (an emergency checkpoint, exit status 3), not a stop. */
+  /**
+   * True when the first request was an interrupt (an emergency checkpoint, exit status 3), not a
+   * stop.
+   */
   public boolean interrupted() {
     return interrupted;
   }
@@ -302,7 +313,9 @@ public final class RecordingTrainingContext implements TrainingContext {
       return this;
     }
 
-    /** What {@link #evaluateValidation()} returns; the function sees the models' current weights. */
+    /**
+     * What {@link #evaluateValidation()} returns; the function sees the models' current weights.
+     */
     public Builder validation(Function<RecordingTrainingContext, Map<String, Double>> validation) {
       this.validation = Objects.requireNonNull(validation, "validation");
       return this;
@@ -315,9 +328,9 @@ public final class RecordingTrainingContext implements TrainingContext {
     }
 
     /**
-     * Keeps saves pending until the test completes or fails them ({@link RecordingCheckpointWriter#completeOldest},
-     * {@link RecordingCheckpointWriter#completeAll}, ...), for callbacks that wait on a save. By default a save
-     * completes as it is asked for.
+     * Keeps saves pending until the test completes or fails them ({@link
+     * RecordingCheckpointWriter#completeOldest}, {@link RecordingCheckpointWriter#completeAll},
+     * ...), for callbacks that wait on a save. By default a save completes as it is asked for.
      */
     public Builder holdSaves() {
       this.holdSaves = true;

@@ -45,13 +45,16 @@ public final class TestComponentContext implements ComponentContext {
 
   /** Adds (or replaces) the service of {@code type}; returns this context. */
   public <T> TestComponentContext with(Class<T> type, T service) {
-    services.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(service, "service")));
+    services.put(
+        Objects.requireNonNull(type, "type"),
+        type.cast(Objects.requireNonNull(service, "service")));
     return this;
   }
 
   @Override
   public <T> T require(Class<T> type) {
-    return find(type).orElseThrow(() -> new IllegalStateException("no " + type.getName() + " in this run"));
+    return find(type)
+        .orElseThrow(() -> new IllegalStateException("no " + type.getName() + " in this run"));
   }
 
   @Override

@@ -42,11 +42,12 @@ public final class TestModel implements Model {
   @Override
   public Map<String, Tensor> trainableParameters() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    tensors.forEach((k, v) -> {
-      if (v.dtype().isFloatingPoint()) {
-        out.put(k, v);
-      }
-    });
+    tensors.forEach(
+        (k, v) -> {
+          if (v.dtype().isFloatingPoint()) {
+            out.put(k, v);
+          }
+        });
     return out;
   }
 
@@ -60,13 +61,14 @@ public final class TestModel implements Model {
   @Override
   public LoadReport load(Map<String, HostTensor> stateDict, boolean strict) {
     List<String> loaded = new ArrayList<>();
-    stateDict.forEach((k, v) -> {
-      TestTensor t = tensors.get(k);
-      if (t != null) {
-        t.copyFrom(v);
-        loaded.add(k);
-      }
-    });
+    stateDict.forEach(
+        (k, v) -> {
+          TestTensor t = tensors.get(k);
+          if (t != null) {
+            t.copyFrom(v);
+            loaded.add(k);
+          }
+        });
     return new LoadReport(loaded, List.of(), List.of(), List.of());
   }
 

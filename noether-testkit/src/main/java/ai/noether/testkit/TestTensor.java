@@ -80,7 +80,9 @@ public final class TestTensor implements Tensor {
   @Override
   public HostTensor toHost() {
     checkOpen();
-    return dtype == DType.FLOAT32 ? HostTensor.ofFloats(shape, floats.clone()) : HostTensor.ofLongs(shape, longs.clone());
+    return dtype == DType.FLOAT32
+        ? HostTensor.ofFloats(shape, floats.clone())
+        : HostTensor.ofLongs(shape, longs.clone());
   }
 
   @Override
@@ -110,7 +112,12 @@ public final class TestTensor implements Tensor {
   @Override
   public Tensor duplicate() {
     checkOpen();
-    return new TestTensor(dtype, shape, floats == null ? null : floats.clone(), longs == null ? null : longs.clone(), true);
+    return new TestTensor(
+        dtype,
+        shape,
+        floats == null ? null : floats.clone(),
+        longs == null ? null : longs.clone(),
+        true);
   }
 
   @Override

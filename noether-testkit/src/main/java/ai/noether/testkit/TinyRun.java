@@ -26,9 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -86,16 +84,21 @@ public final class TinyRun {
       }
     }
 
-    /** The names of the files in the stage's checkpoint directory (hidden ones left out), sorted. */
+    /**
+     * The names of the files in the stage's checkpoint directory (hidden ones left out), sorted.
+     */
     public TreeSet<String> checkpointFiles() {
       try (Stream<Path> files = Files.list(layout.checkpointDir())) {
-        return new TreeSet<>(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
+        return new TreeSet<>(
+            files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
 
-    /** The contents of one of its checkpoint files ({@code _model.th}, {@code _trainer.th}, ...). */
+    /**
+     * The contents of one of its checkpoint files ({@code _model.th}, {@code _trainer.th}, ...).
+     */
     public Map<String, Object> read(CheckpointTag tag, CheckpointFileKind kind) {
       try {
         return ThReader.read(layout.checkpointFile(CheckpointFileName.of(MODEL, tag, kind)));
@@ -188,7 +191,9 @@ public final class TinyRun {
       return callback(stateKey, () -> callback);
     }
 
-    /** As {@link #callback(String, Callback)}, with a new callback for every run of this builder. */
+    /**
+     * As {@link #callback(String, Callback)}, with a new callback for every run of this builder.
+     */
     public Builder callback(String stateKey, Supplier<Callback> callback) {
       if (callbacks.putIfAbsent(Objects.requireNonNull(stateKey, "stateKey"), callback) != null) {
         throw new IllegalArgumentException("two callbacks under the state key '" + stateKey + "'");
@@ -196,13 +201,19 @@ public final class TinyRun {
       return this;
     }
 
-    /** Interrupts training after this update, as SIGTERM does: an emergency checkpoint, then the end. */
+    /**
+     * Interrupts training after this update, as SIGTERM does: an emergency checkpoint, then the
+     * end.
+     */
     public Builder interruptAfterUpdate(long update) {
       this.interruptAfterUpdate = update;
       return this;
     }
 
-    /** Continues the stage from its checkpoint {@code tag} ({@link CheckpointTag#LATEST} after an interrupt). */
+    /**
+     * Continues the stage from its checkpoint {@code tag} ({@link CheckpointTag#LATEST} after an
+     * interrupt).
+     */
     public Builder resumeFrom(CheckpointTag tag) {
       this.resumeFrom = tag;
       return this;
@@ -214,20 +225,22 @@ public final class TinyRun {
       StageId stage = layout.stage();
       LinearEngine engine = new LinearEngine(trainSize);
       StopRequest stop = new StopRequest();
-      Trainer.Builder b = Trainer.builder()
-          .setStage(stage, layout.stageDir())
-          .optSeed(seed)
-          .setSettings(new TrainerSettings(epochs, 0, 0, batchSize, evaluateEvery, logEvery))
-          .setModel(engine.model)
-          .setOptimizer(engine.optimizer(), learningRate)
-          .setStep(engine.step())
-          .setData(engine.data())
-          .optStopRequest(stop);
+      Trainer.Builder b =
+          Trainer.builder()
+              .setStage(stage, layout.stageDir())
+              .optSeed(seed)
+              .setSettings(new TrainerSettings(epochs, 0, 0, batchSize, evaluateEvery, logEvery))
+              .setModel(engine.model)
+              .setOptimizer(engine.optimizer(), learningRate)
+              .setStep(engine.step())
+              .setData(engine.data())
+              .optStopRequest(stop);
       callbacks.forEach((key, callback) -> b.addCallback(key, callback.get()));
       if (interruptAfterUpdate != null) {
         b.addCallback("testkit-interrupt", new InterruptAfter(interruptAfterUpdate, stop));
       }
-      try (FileCheckpointStore store = FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build()) {
+      try (FileCheckpointStore store =
+          FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build()) {
         b.setStore(store, ThFormat.encoder());
         try (Trainer trainer = b.build()) {
           if (resumeFrom != null) {
@@ -239,15 +252,31 @@ public final class TinyRun {
     }
 
     @SuppressWarnings("unchecked")
-    private static void restore(Trainer trainer, LinearEngine engine, FileCheckpointStore store, RunLayout layout,
-        CheckpointTag tag) throws IOException {
+    private static void restore(
+        Trainer trainer,
+        LinearEngine engine,
+        FileCheckpointStore store,
+        RunLayout layout,
+        CheckpointTag tag)
+        throws IOException {
       StoredCheckpoint checkpoint = store.resolve(layout.stage(), CheckpointSelector.of(tag));
-      Map<String, Object> model = ThReader.read(layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.MODEL)));
+      Map<String, Object> model =
+          ThReader.read(
+              layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.MODEL)));
       engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
-      Map<String, Object> optim = ThReader.read(layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.OPTIM)));
-      Map<String, Object> trainerTree = ThReader.read(layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.TRAINER)));
-      trainer.restore(new ResumeState(checkpoint.iteration(), trainerTree, CheckpointLayout.optimizerState(optim, "optim"),
-          (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE), layout.stage() + "@" + tag.token()));
+      Map<String, Object> optim =
+          ThReader.read(
+              layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.OPTIM)));
+      Map<String, Object> trainerTree =
+          ThReader.read(
+              layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.TRAINER)));
+      trainer.restore(
+          new ResumeState(
+              checkpoint.iteration(),
+              trainerTree,
+              CheckpointLayout.optimizerState(optim, "optim"),
+              (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
+              layout.stage() + "@" + tag.token()));
     }
   }
 

@@ -7,12 +7,19 @@ import ai.noether.api.ConfigException;
 import ai.noether.core.registry.TestPlugins.CountingCallbackFactory;
 import org.junit.jupiter.api.Test;
 
-/** Binds the test callback of noether-core's tests ({@code test-counting}) through the real loader and registry. */
+/**
+ * Binds the test callback of noether-core's tests ({@code test-counting}) through the real loader
+ * and registry.
+ */
 class ConfigBindingTest {
   @Test
   void aBlockBindsToItsFactorysConfigRecordWithSnakeCaseKeys() {
-    CountingCallbackFactory.Config config = ConfigBinding.callback(CountingCallbackFactory.Config.class, "test-counting",
-        "every_n_epochs: 2", "keep_last: 3");
+    CountingCallbackFactory.Config config =
+        ConfigBinding.callback(
+            CountingCallbackFactory.Config.class,
+            "test-counting",
+            "every_n_epochs: 2",
+            "keep_last: 3");
     assertThat(config.everyNEpochs()).isEqualTo(2L);
     assertThat(config.keepLast()).isEqualTo(3);
   }
@@ -20,15 +27,20 @@ class ConfigBindingTest {
   @Test
   void errorsAreTheMessagesTheCommandLinePrintsWithFileLineAndKey() {
     assertThat(ConfigBinding.callbackError("test-counting", "every_n_epochs: 2", "keep_lst: 3"))
-        .contains("callbacks.yaml line 10: unknown key 'trainer.callbacks[0].keep_lst'").contains("keep_last");
-    assertThat(ConfigBinding.callbackError("test-countin")).contains("test-countin").contains("test-counting");
+        .contains("callbacks.yaml line 10: unknown key 'trainer.callbacks[0].keep_lst'")
+        .contains("keep_last");
+    assertThat(ConfigBinding.callbackError("test-countin"))
+        .contains("test-countin")
+        .contains("test-counting");
     assertThatThrownBy(() -> ConfigBinding.callback("test-counting", "every_n_epochs: many"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.callbacks[0].every_n_epochs");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("trainer.callbacks[0].every_n_epochs");
   }
 
   @Test
   void askingForTheErrorOfABlockThatBindsFails() {
     assertThatThrownBy(() -> ConfigBinding.callbackError("test-counting", "every_n_epochs: 2"))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("binds without an error");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("binds without an error");
   }
 }

@@ -13,10 +13,15 @@ class NoetherProcessTest {
 
   @Test
   void theCommandLineRunsInAChildJvmWithItsEnvironmentAndItsOutputInTheLog() throws Exception {
-    try (NoetherProcess p = NoetherProcess.builder("kinds", "--no-such-option").workingDir(dir.resolve("work"))
-        .env(Map.of("NOETHER_TESTKIT", "1")).start()) {
+    try (NoetherProcess p =
+        NoetherProcess.builder("kinds", "--no-such-option")
+            .workingDir(dir.resolve("work"))
+            .env(Map.of("NOETHER_TESTKIT", "1"))
+            .start()) {
       assertThat(p.awaitExit()).as("invalid usage").isEqualTo(2);
-      assertThat(p.log()).startsWith("$ noether kinds --no-such-option\n").contains("--no-such-option");
+      assertThat(p.log())
+          .startsWith("$ noether kinds --no-such-option\n")
+          .contains("--no-such-option");
     }
     assertThat(dir.resolve("work/noether.log")).exists();
   }
@@ -25,7 +30,9 @@ class NoetherProcessTest {
   void lastUpdateReadsTheHighestUpdateOfAHistoryAndMinusOneWithoutOne() throws Exception {
     Path history = dir.resolve("history.jsonl");
     assertThat(NoetherProcess.lastUpdate(history)).isEqualTo(-1);
-    Files.writeString(history, "{\"epoch\":0,\"update\":4,\"sample\":32}\n{\"epoch\":1,\"update\":8,\"sample\":64}\n");
+    Files.writeString(
+        history,
+        "{\"epoch\":0,\"update\":4,\"sample\":32}\n{\"epoch\":1,\"update\":8,\"sample\":64}\n");
     assertThat(NoetherProcess.lastUpdate(history)).isEqualTo(8);
   }
 }

@@ -19,8 +19,14 @@ import org.junit.jupiter.api.Test;
 class RecordingTrainingContextTest {
   @Test
   void theTestMovesTheCountersAndTheContextAnswersWhatTheBuilderSet() {
-    RecordingTrainingContext context = RecordingTrainingContext.builder().workDir(Path.of("/data/runs/run1/train"))
-        .models(new TestModel("mlp")).totalUpdates(40).learningRate(0.5).validation(c -> Map.of("loss/valid", 1.5)).build();
+    RecordingTrainingContext context =
+        RecordingTrainingContext.builder()
+            .workDir(Path.of("/data/runs/run1/train"))
+            .models(new TestModel("mlp"))
+            .totalUpdates(40)
+            .learningRate(0.5)
+            .validation(c -> Map.of("loss/valid", 1.5))
+            .build();
     assertThat(context.iteration()).isEqualTo(TrainingIteration.ZERO);
     context.nextUpdate(32).nextUpdate(32).nextEpoch();
     assertThat(context.iteration()).isEqualTo(new TrainingIteration(1, 2, 64));
@@ -37,19 +43,26 @@ class RecordingTrainingContextTest {
   @Test
   void loggedMetricsAreRecordedAndPassedToTheListenersAsTheTrainerDoes() {
     List<Map<String, Double>> seen = new ArrayList<>();
-    Callback listener = new Callback() {
-      @Override
-      public void onMetricsLogged(TrainingContext context, Map<String, Double> metrics) {
-        seen.add(metrics);
-      }
-    };
-    RecordingTrainingContext context = RecordingTrainingContext.builder().listener(listener).build();
+    Callback listener =
+        new Callback() {
+          @Override
+          public void onMetricsLogged(TrainingContext context, Map<String, Double> metrics) {
+            seen.add(metrics);
+          }
+        };
+    RecordingTrainingContext context =
+        RecordingTrainingContext.builder().listener(listener).build();
     context.logMetric("throughput/samples_per_second", 1.5);
     context.log(Map.of("loss/valid/total", 0.25));
-    assertThat(context.loggedLines()).containsExactly("throughput/samples_per_second=1.5", "loss/valid/total=0.25");
-    assertThat(context.loggedValues()).containsExactly(Map.of("throughput/samples_per_second", 1.5), Map.of("loss/valid/total", 0.25));
+    assertThat(context.loggedLines())
+        .containsExactly("throughput/samples_per_second=1.5", "loss/valid/total=0.25");
+    assertThat(context.loggedValues())
+        .containsExactly(
+            Map.of("throughput/samples_per_second", 1.5), Map.of("loss/valid/total", 0.25));
     assertThat(context.metrics()).containsEntry("loss/valid/total", 0.25).hasSize(2);
-    assertThat(seen).containsExactly(Map.of("throughput/samples_per_second", 1.5), Map.of("loss/valid/total", 0.25));
+    assertThat(seen)
+        .containsExactly(
+            Map.of("throughput/samples_per_second", 1.5), Map.of("loss/valid/total", 0.25));
   }
 
   @Test
@@ -61,7 +74,8 @@ class RecordingTrainingContextTest {
     assertThat(context.stopRequested()).isTrue();
     assertThat(context.stopReason()).isEqualTo("time budget spent");
     assertThat(context.interrupted()).isTrue();
-    assertThat(context.stopReasons()).containsExactly("interrupt: time budget spent", "patience ran out");
+    assertThat(context.stopReasons())
+        .containsExactly("interrupt: time budget spent", "patience ran out");
 
     RecordingTrainingContext elsewhere = RecordingTrainingContext.builder().build().stopElsewhere();
     assertThat(elsewhere.stopRequested()).isTrue();
@@ -85,19 +99,26 @@ class RecordingTrainingContextTest {
 
   @Test
   void heldSavesWaitForTheTestAndAFailedOneFailsLikeAFullDisk() {
-    RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build().at(0, 5, 40);
+    RecordingTrainingContext context =
+        RecordingTrainingContext.builder().holdSaves().build().at(0, 5, 40);
     CompletableFuture<StoredCheckpoint> first = context.checkpoints().saveResumable(false, false);
     context.nextUpdate(8);
     CompletableFuture<StoredCheckpoint> second = context.checkpoints().saveResumable(true, false);
     assertThat(first).isNotDone();
     assertThat(context.writer().pendingSaves()).isEqualTo(2);
     context.writer().completeOldest();
-    assertThat(first.join().iteration()).as("committed at the iteration it was asked at").isEqualTo(new TrainingIteration(0, 5, 40));
+    assertThat(first.join().iteration())
+        .as("committed at the iteration it was asked at")
+        .isEqualTo(new TrainingIteration(0, 5, 40));
     context.writer().failAll();
-    assertThatThrownBy(second::get).isInstanceOf(ExecutionException.class).hasMessageContaining("No space left on device");
+    assertThatThrownBy(second::get)
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("No space left on device");
     assertThat(context.writer().requests()).containsExactly("no-optim", "optim");
-    assertThat(context.writer().onDisk()).containsExactly(CheckpointTag.at(new TrainingIteration(0, 5, 40)));
-    assertThatThrownBy(() -> context.writer().completeOldest()).isInstanceOf(IllegalStateException.class)
+    assertThat(context.writer().onDisk())
+        .containsExactly(CheckpointTag.at(new TrainingIteration(0, 5, 40)));
+    assertThatThrownBy(() -> context.writer().completeOldest())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no save is pending");
   }
 }

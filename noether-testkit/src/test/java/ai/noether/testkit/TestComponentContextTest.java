@@ -14,6 +14,7 @@ class TestComponentContextTest {
     assertThat(context.require(String.class)).isEqualTo("greeting");
     assertThat(TestComponentContext.empty().find(RunInfo.class)).isEmpty();
     assertThatThrownBy(() -> TestComponentContext.empty().require(RunInfo.class))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining(RunInfo.class.getName());
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(RunInfo.class.getName());
   }
 }

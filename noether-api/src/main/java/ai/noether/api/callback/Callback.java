@@ -1,14 +1,15 @@
 package ai.noether.api.callback;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.model.ModelSnapshot;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Code that runs at fixed points of training. Callbacks run in configuration order, on the training
- * thread. A callback with state to keep across a resume also implements
- * {@link ai.noether.api.state.Stateful}; its state is saved in {@code _trainer.th} under
- * {@link #stateKey()}.
+ * thread. A callback with state to keep across a resume also implements {@link
+ * ai.noether.api.state.Stateful}; its state is saved in {@code _trainer.th} under {@link
+ * #stateKey()}.
  */
 public interface Callback {
 
@@ -16,7 +17,7 @@ public interface Callback {
    * The key of this callback's state in checkpoints; stable across runs so that a resume finds it.
    * Null (the default) lets the trainer derive one from the kind and the position in the config.
    */
-  default String stateKey() {
+  default @Nullable String stateKey() {
     return null;
   }
 

@@ -37,7 +37,8 @@ public interface CheckpointWriter {
    * memory it reuses from save to save instead of new memory per save. {@code models} is called
    * exactly once, before this method returns. Default: takes them at once.
    */
-  default CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
+  default CompletableFuture<StoredCheckpoint> saveModels(
+      CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
     return saveModels(tag, models.get());
   }
 

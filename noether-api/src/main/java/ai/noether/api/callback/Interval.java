@@ -1,5 +1,6 @@
 package ai.noether.api.callback;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 
 /**
@@ -23,19 +24,26 @@ public record Interval(Unit unit, long every) {
     }
     if (every <= 0) {
       throw new IllegalArgumentException(
-          "every_n_" + unit.name().toLowerCase(java.util.Locale.ROOT) + " must be positive, was " + every);
+          "every_n_"
+              + unit.name().toLowerCase(java.util.Locale.ROOT)
+              + " must be positive, was "
+              + every);
     }
   }
 
   /**
-   * The interval given by the YAML keys {@code every_n_epochs}, {@code every_n_updates},
-   * {@code every_n_samples} and {@code every_n_minutes}, each null when absent.
+   * The interval given by the YAML keys {@code every_n_epochs}, {@code every_n_updates}, {@code
+   * every_n_samples} and {@code every_n_minutes}, each null when absent.
    *
    * @return the interval, or null when all four are absent
    * @throws IllegalArgumentException naming the keys when more than one is given or a value is not
    *     positive
    */
-  public static Interval fromKeys(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
+  public static @Nullable Interval fromKeys(
+      @Nullable Long everyNEpochs,
+      @Nullable Long everyNUpdates,
+      @Nullable Long everyNSamples,
+      @Nullable Long everyNMinutes) {
     Long[] values = {everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes};
     Interval found = null;
     for (Unit unit : Unit.values()) {
@@ -44,8 +52,12 @@ public record Interval(Unit unit, long every) {
         continue;
       }
       if (found != null) {
-        throw new IllegalArgumentException("give only one of " + found.key() + " and " + new Interval(unit, 1).key()
-            + "; an interval has exactly one unit");
+        throw new IllegalArgumentException(
+            "give only one of "
+                + found.key()
+                + " and "
+                + new Interval(unit, 1).key()
+                + "; an interval has exactly one unit");
       }
       found = new Interval(unit, v);
     }
@@ -74,8 +86,8 @@ public record Interval(Unit unit, long every) {
   }
 
   /**
-   * True if a counter-based interval is due after moving from {@code before} to {@code now}.
-   * Always false for {@link Unit#MINUTES}, which the caller checks against a clock.
+   * True if a counter-based interval is due after moving from {@code before} to {@code now}. Always
+   * false for {@link Unit#MINUTES}, which the caller checks against a clock.
    */
   public boolean isDue(TrainingIteration before, TrainingIteration now) {
     return switch (unit) {

@@ -1,16 +1,17 @@
 package ai.noether.api.check;
 
+import ai.noether.api.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where components report what does not fit in a configuration. Errors stop the run before
- * anything is trained or written; warnings are shown and the run goes on (use them where the
- * configuration is legal but likely not what was meant: a step schedule that never steps).
+ * Where components report what does not fit in a configuration. Errors stop the run before anything
+ * is trained or written; warnings are shown and the run goes on (use them where the configuration
+ * is legal but likely not what was meant: a step schedule that never steps).
  *
- * <p>Each view is placed at a YAML block ({@link #path()}); a key given to {@link #error} or
- * {@link #warning} is relative to it, so a schedule writes {@code error("warmup_updates", ...)} and
- * the user reads {@code optimizer.schedule.warmup_updates: ...}. Messages name the values involved
+ * <p>Each view is placed at a YAML block ({@link #path()}); a key given to {@link #error} or {@link
+ * #warning} is relative to it, so a schedule writes {@code error("warmup_updates", ...)} and the
+ * user reads {@code optimizer.schedule.warmup_updates: ...}. Messages name the values involved
  * (including other blocks' keys, e.g. {@link RunPlan#lengthText()}) and what would be valid.
  *
  * <p>All views made with {@link #at} share one list of problems, in the order they were reported.
@@ -51,7 +52,9 @@ public final class ConfigProblems {
     this.path = path;
   }
 
-  /** A view placed at the block {@code blockPath} (a full path such as {@code optimizer.schedule}). */
+  /**
+   * A view placed at the block {@code blockPath} (a full path such as {@code optimizer.schedule}).
+   */
   public ConfigProblems at(String blockPath) {
     return new ConfigProblems(problems, blockPath);
   }
@@ -67,12 +70,12 @@ public final class ConfigProblems {
    * @param key the key of this block the problem is about (e.g. {@code warmup_updates}), or null or
    *     empty for the block as a whole
    */
-  public void error(String key, String message) {
+  public void error(@Nullable String key, String message) {
     problems.add(new Problem(Severity.ERROR, keyPath(key), message));
   }
 
   /** Reports a warning; {@code key} as for {@link #error}. */
-  public void warning(String key, String message) {
+  public void warning(@Nullable String key, String message) {
     problems.add(new Problem(Severity.WARNING, keyPath(key), message));
   }
 
@@ -91,7 +94,7 @@ public final class ConfigProblems {
     return problems.stream().anyMatch(p -> p.severity() == Severity.ERROR);
   }
 
-  private String keyPath(String key) {
+  private String keyPath(@Nullable String key) {
     if (key == null || key.isEmpty()) {
       return path;
     }

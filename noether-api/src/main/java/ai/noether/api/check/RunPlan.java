@@ -1,5 +1,6 @@
 package ai.noether.api.check;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
@@ -10,12 +11,12 @@ import java.util.Optional;
 /**
  * What a run will be, as far as it is known before anything is built: how long it trains (in every
  * unit: the configured limit converted with the training split's size and the batch size), and the
- * shapes of the data and of the model's prediction. Components check their configuration against
- * it in {@link ai.noether.api.spi.ComponentFactory#check}.
+ * shapes of the data and of the model's prediction. Components check their configuration against it
+ * in {@link ai.noether.api.spi.ComponentFactory#check}.
  *
- * <p>Exactly one of {@code maxEpochs}, {@code maxUpdates}, {@code maxSamples} is positive: the limit
- * the user configured. {@link #totalUpdates()} is the run's length in updates whichever was set;
- * the last batch of an epoch may be smaller than the batch size.
+ * <p>Exactly one of {@code maxEpochs}, {@code maxUpdates}, {@code maxSamples} is positive: the
+ * limit the user configured. {@link #totalUpdates()} is the run's length in updates whichever was
+ * set; the last batch of an epoch may be smaller than the batch size.
  *
  * @param maxEpochs {@code trainer.max_epochs}, or 0
  * @param maxUpdates {@code trainer.max_updates}, or 0
@@ -23,68 +24,130 @@ import java.util.Optional;
  * @param batchSize {@code trainer.batch_size}; positive
  * @param trainSize samples in the training split
  * @param hasValidation whether the dataset has a validation split
- * @param features one training sample's features; null when the training split does not say
- *     (it is not a {@link ai.noether.api.data.TensorDataset})
+ * @param features one training sample's features; null when the training split does not say (it is
+ *     not a {@link ai.noether.api.data.TensorDataset})
  * @param targets one training sample's targets; null as for {@code features}
  * @param trainTargets all targets of the training split (host memory), for checks of their values
  *     (class indices against the number of classes); null as for {@code features}
- * @param modelOutput one sample's prediction as the model factory declares it
- *     ({@link ai.noether.api.spi.ModelFactory#outputShape}); null when it does not
+ * @param modelOutput one sample's prediction as the model factory declares it ({@link
+ *     ai.noether.api.spi.ModelFactory#outputShape}); null when it does not
  * @param accumulateGradBatches {@code trainer.accumulate_grad_batches}: batches whose gradients
  *     make one update; at least 1
- * @param metricDirections the training step's {@link ai.noether.api.train.TrainingStep#metricDirections},
- *     or null while the step is not built yet (the first round of checks): a component checks the
- *     directions of the metrics it watches only when they are known
+ * @param metricDirections the training step's {@link
+ *     ai.noether.api.train.TrainingStep#metricDirections}, or null while the step is not built yet
+ *     (the first round of checks): a component checks the directions of the metrics it watches only
+ *     when they are known
  */
 public record RunPlan(
-    long maxEpochs, long maxUpdates, long maxSamples, int batchSize, long trainSize, boolean hasValidation,
-    SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput,
-    int accumulateGradBatches, Map<String, Direction> metricDirections) {
+    long maxEpochs,
+    long maxUpdates,
+    long maxSamples,
+    int batchSize,
+    long trainSize,
+    boolean hasValidation,
+    @Nullable SampleShape features,
+    @Nullable SampleShape targets,
+    @Nullable HostTensor trainTargets,
+    @Nullable SampleShape modelOutput,
+    int accumulateGradBatches,
+    @Nullable Map<String, Direction> metricDirections) {
 
   public RunPlan {
     int limits = (maxEpochs > 0 ? 1 : 0) + (maxUpdates > 0 ? 1 : 0) + (maxSamples > 0 ? 1 : 0);
     if (limits != 1 || batchSize <= 0 || trainSize < 0 || accumulateGradBatches <= 0) {
-      throw new IllegalArgumentException("a run plan needs exactly one positive limit, a positive batch size, a"
-          + " training size and at least one batch per update; got max_epochs=" + maxEpochs + ", max_updates="
-          + maxUpdates + ", max_samples=" + maxSamples + ", batch_size=" + batchSize + ", training samples=" + trainSize
-          + ", accumulate_grad_batches=" + accumulateGradBatches);
+      throw new IllegalArgumentException(
+          "a run plan needs exactly one positive limit, a positive batch size, a"
+              + " training size and at least one batch per update; got max_epochs="
+              + maxEpochs
+              + ", max_updates="
+              + maxUpdates
+              + ", max_samples="
+              + maxSamples
+              + ", batch_size="
+              + batchSize
+              + ", training samples="
+              + trainSize
+              + ", accumulate_grad_batches="
+              + accumulateGradBatches);
     }
     metricDirections = metricDirections == null ? null : Map.copyOf(metricDirections);
   }
 
   /** A plan of one batch per update whose metric directions are not known yet. */
   public RunPlan(
-      long maxEpochs, long maxUpdates, long maxSamples, int batchSize, long trainSize, boolean hasValidation,
-      SampleShape features, SampleShape targets, HostTensor trainTargets, SampleShape modelOutput) {
-    this(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets, trainTargets,
-        modelOutput, 1, null);
+      long maxEpochs,
+      long maxUpdates,
+      long maxSamples,
+      int batchSize,
+      long trainSize,
+      boolean hasValidation,
+      @Nullable SampleShape features,
+      @Nullable SampleShape targets,
+      @Nullable HostTensor trainTargets,
+      @Nullable SampleShape modelOutput) {
+    this(
+        maxEpochs,
+        maxUpdates,
+        maxSamples,
+        batchSize,
+        trainSize,
+        hasValidation,
+        features,
+        targets,
+        trainTargets,
+        modelOutput,
+        1,
+        null);
   }
 
   /** This plan with the training step's metric directions known. */
   public RunPlan withMetricDirections(Map<String, Direction> directions) {
-    return new RunPlan(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets,
-        trainTargets, modelOutput, accumulateGradBatches, directions);
+    return new RunPlan(
+        maxEpochs,
+        maxUpdates,
+        maxSamples,
+        batchSize,
+        trainSize,
+        hasValidation,
+        features,
+        targets,
+        trainTargets,
+        modelOutput,
+        accumulateGradBatches,
+        directions);
   }
 
   /** This plan with {@code accumulateGradBatches} batches per update. */
   public RunPlan withAccumulateGradBatches(int batches) {
-    return new RunPlan(maxEpochs, maxUpdates, maxSamples, batchSize, trainSize, hasValidation, features, targets,
-        trainTargets, modelOutput, batches, metricDirections);
+    return new RunPlan(
+        maxEpochs,
+        maxUpdates,
+        maxSamples,
+        batchSize,
+        trainSize,
+        hasValidation,
+        features,
+        targets,
+        trainTargets,
+        modelOutput,
+        batches,
+        metricDirections);
   }
 
   /**
-   * Checks the direction of a metric a component selects by: reports an error at
-   * {@code metricKeyKey} when {@code mode} is absent and the step declares nothing for the metric.
-   * Does nothing while the directions are not known ({@link #metricDirections()} null) or when a
-   * mode is given (its value is checked when the config is bound).
+   * Checks the direction of a metric a component selects by: reports an error at {@code
+   * metricKeyKey} when {@code mode} is absent and the step declares nothing for the metric. Does
+   * nothing while the directions are not known ({@link #metricDirections()} null) or when a mode is
+   * given (its value is checked when the config is bound).
    */
-  public void checkDirection(String mode, String metricKey, String modeKey, String metricKeyKey,
-      ConfigProblems problems) {
+  public void checkDirection(
+      String mode, String metricKey, String modeKey, String metricKeyKey, ConfigProblems problems) {
     if (mode != null || metricKey == null || metricDirections == null) {
       return;
     }
     if (MetricDirections.declared(metricKey, metricDirections).isEmpty()) {
-      problems.error(metricKeyKey, MetricDirections.undeclared(metricKey, metricDirections, modeKey));
+      problems.error(
+          metricKeyKey, MetricDirections.undeclared(metricKey, metricDirections, modeKey));
     }
   }
 
@@ -116,7 +179,8 @@ public record RunPlan(
     // Sample limits end at the first update that reaches them: whole epochs plus the rest.
     long rest = maxSamples % trainSize;
     long restBatches = (rest + batchSize - 1) / batchSize;
-    return maxSamples / trainSize * perEpoch + (restBatches + accumulateGradBatches - 1) / accumulateGradBatches;
+    return maxSamples / trainSize * perEpoch
+        + (restBatches + accumulateGradBatches - 1) / accumulateGradBatches;
   }
 
   /** Epochs completed when the run ends. */
@@ -154,21 +218,32 @@ public record RunPlan(
     if (maxEpochs > 0) {
       return "trainer.max_epochs: " + maxEpochs;
     }
-    return maxUpdates > 0 ? "trainer.max_updates: " + maxUpdates : "trainer.max_samples: " + maxSamples;
+    return maxUpdates > 0
+        ? "trainer.max_updates: " + maxUpdates
+        : "trainer.max_samples: " + maxSamples;
   }
 
   /**
-   * The run's length for messages, in updates and in the unit configured:
-   * {@code "trainer.max_epochs: 2 (26 updates: 13 per epoch, 200 training samples in batches of
+   * The run's length for messages, in updates and in the unit configured: {@code
+   * "trainer.max_epochs: 2 (26 updates: 13 per epoch, 200 training samples in batches of
    * trainer.batch_size: 16)"}, or {@code "trainer.max_updates: 20"}.
    */
   public String lengthText() {
     if (maxUpdates > 0) {
       return limitText();
     }
-    return limitText() + " (" + totalUpdates() + " updates: " + updatesPerEpoch() + " per epoch, " + trainSize
-        + " training samples in batches of trainer.batch_size: " + batchSize
-        + (accumulateGradBatches > 1 ? ", trainer.accumulate_grad_batches: " + accumulateGradBatches + " per update" : "")
+    return limitText()
+        + " ("
+        + totalUpdates()
+        + " updates: "
+        + updatesPerEpoch()
+        + " per epoch, "
+        + trainSize
+        + " training samples in batches of trainer.batch_size: "
+        + batchSize
+        + (accumulateGradBatches > 1
+            ? ", trainer.accumulate_grad_batches: " + accumulateGradBatches + " per update"
+            : "")
         + ")";
   }
 

@@ -1,21 +1,22 @@
 package ai.noether.api.check;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The shape of one sample of something (a dataset's features or targets, a model's prediction):
- * its dimensions without the leading sample dimension, its element type when known, and where it
- * comes from, in the words a message should use ({@code "model.output_size: 3"},
- * {@code "the training features of dataset (kind: synthetic-regression)"}).
+ * The shape of one sample of something (a dataset's features or targets, a model's prediction): its
+ * dimensions without the leading sample dimension, its element type when known, and where it comes
+ * from, in the words a message should use ({@code "model.output_size: 3"}, {@code "the training
+ * features of dataset (kind: synthetic-regression)"}).
  *
  * @param dims dimensions of one sample, without the sample count; never null, empty for a scalar
  * @param dtype the element type; null when unknown (a model's output before it ran)
  * @param origin where the shape comes from, for messages; never null
  */
-public record SampleShape(List<Long> dims, DType dtype, String origin) {
+public record SampleShape(List<Long> dims, @Nullable DType dtype, String origin) {
   public SampleShape {
     dims = List.copyOf(dims);
     Objects.requireNonNull(origin, "origin");
@@ -47,6 +48,7 @@ public record SampleShape(List<Long> dims, DType dtype, String origin) {
   /** {@code [8] float32}, or just the dimensions when the type is unknown. */
   @Override
   public String toString() {
-    return dimsText() + (dtype == null ? "" : " " + dtype.name().toLowerCase(java.util.Locale.ROOT));
+    return dimsText()
+        + (dtype == null ? "" : " " + dtype.name().toLowerCase(java.util.Locale.ROOT));
   }
 }

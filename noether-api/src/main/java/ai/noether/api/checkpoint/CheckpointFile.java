@@ -18,9 +18,9 @@ public interface CheckpointFile {
 
   /**
    * Writes the content into {@code out}, starting at its current position, strictly in order: every
-   * store can take the bytes as a stream (an object store uploads them part by part). The store owns
-   * the channel: it makes the bytes durable and closes it. May be called again, with a fresh channel,
-   * after a failed attempt.
+   * store can take the bytes as a stream (an object store uploads them part by part). The store
+   * owns the channel: it makes the bytes durable and closes it. May be called again, with a fresh
+   * channel, after a failed attempt.
    *
    * <p><b>Note:</b> a file store hands over a {@link java.nio.channels.FileChannel}; an
    * implementation may test for it and use positional writes, mapping or {@code transferFrom} as a

@@ -1,13 +1,14 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A checkpoint file name in Noether's form
- * {@code {model_name}[_{model_info}]_cp={checkpoint}_{model|optim|trainer}.th}, for example
- * {@code mlp_cp=E10_U100_S200_model.th} or {@code mlp_ema=0.9999_cp=latest_model.th}.
+ * A checkpoint file name in Noether's form {@code
+ * {model_name}[_{model_info}]_cp={checkpoint}_{model|optim|trainer}.th}, for example {@code
+ * mlp_cp=E10_U100_S200_model.th} or {@code mlp_ema=0.9999_cp=latest_model.th}.
  *
  * <p>{@link #format()} and {@link #parse(String)} are inverse: model names cannot contain {@code =}
  * and model info cannot contain {@code _} (see {@link Names}), so the last {@code _} before the
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param tag the checkpoint tag; never null
  * @param kind which part of the checkpoint; never null
  */
-public record CheckpointFileName(String modelName, String modelInfo, CheckpointTag tag, CheckpointFileKind kind) {
+public record CheckpointFileName(
+    String modelName, @Nullable String modelInfo, CheckpointTag tag, CheckpointFileKind kind) {
   /** The extension of every checkpoint file. */
   public static final String EXTENSION = ".th";
+
   private static final String CP = "_cp=";
 
   public CheckpointFileName {
@@ -33,7 +36,8 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
   }
 
   /** A name without model info. */
-  public static CheckpointFileName of(String modelName, CheckpointTag tag, CheckpointFileKind kind) {
+  public static CheckpointFileName of(
+      String modelName, CheckpointTag tag, CheckpointFileKind kind) {
     return new CheckpointFileName(modelName, null, tag, kind);
   }
 
@@ -58,19 +62,19 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
    * model info contains {@code _} (e.g. {@code ema_factor=0.9999}), which {@link #parse} splits
    * differently.
    */
-  public static String prefix(String modelName, String modelInfo) {
+  public static String prefix(String modelName, @Nullable String modelInfo) {
     return modelInfo == null ? modelName : modelName + "_" + modelInfo;
   }
 
   /**
    * The spellings of {@code modelInfo} that name the same variant, the given one first. EMA weights
-   * are {@code ema=0.9999} in the files Noether in Python (and this framework) writes, but
-   * {@code ema_factor=0.9999} in Noether's documentation; a user may write either, and files of
-   * either spelling are found. Any other model info has only itself; null has only null.
+   * are {@code ema=0.9999} in the files Noether in Python (and this framework) writes, but {@code
+   * ema_factor=0.9999} in Noether's documentation; a user may write either, and files of either
+   * spelling are found. Any other model info has only itself; null has only null.
    *
    * @return never empty; unmodifiable
    */
-  public static List<String> modelInfoSpellings(String modelInfo) {
+  public static List<String> modelInfoSpellings(@Nullable String modelInfo) {
     if (modelInfo != null) {
       if (modelInfo.startsWith(EMA)) {
         return List.of(modelInfo, EMA_FACTOR + modelInfo.substring(EMA.length()));
@@ -97,7 +101,8 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
    */
   public static CheckpointFileName parse(String fileName) {
     if (!fileName.endsWith(EXTENSION)) {
-      throw new InvalidNameException("'" + fileName + "' is not a checkpoint file: it must end in " + EXTENSION);
+      throw new InvalidNameException(
+          "'" + fileName + "' is not a checkpoint file: it must end in " + EXTENSION);
     }
     String stem = fileName.substring(0, fileName.length() - EXTENSION.length());
     CheckpointFileKind kind = null;
@@ -110,7 +115,9 @@ public record CheckpointFileName(String modelName, String modelInfo, CheckpointT
     }
     if (kind == null) {
       throw new InvalidNameException(
-          "'" + fileName + "' is not a checkpoint file: it must end in _model.th, _optim.th or _trainer.th");
+          "'"
+              + fileName
+              + "' is not a checkpoint file: it must end in _model.th, _optim.th or _trainer.th");
     }
     int cp = stem.indexOf(CP);
     if (cp < 0) {

@@ -1,6 +1,7 @@
 package ai.noether.api.checkpoint;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 
 /**
  * A run, stage or checkpoint that does not exist (or a selector that matches several). The message
@@ -13,7 +14,7 @@ public class CheckpointNotFoundException extends NoetherException {
     super(message);
   }
 
-  public CheckpointNotFoundException(String message, Throwable cause) {
+  public CheckpointNotFoundException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

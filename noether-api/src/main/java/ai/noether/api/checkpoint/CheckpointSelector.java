@@ -4,15 +4,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a user asks for when resuming or initialising: {@code latest}, {@code last},
- * {@code best.<metric>}, Noether (Python)'s {@code best_model.<metric>[.tolerance=<n>]}, a partial iteration {@code E10}, {@code U100} or {@code S200}, a full
- * iteration {@code E10_U100_S200} (an exact match; Noether documents it as unsupported, we accept
- * it), or an emergency tag {@code E10_U100_S200.signal}.
+ * What a user asks for when resuming or initialising: {@code latest}, {@code last}, {@code
+ * best.<metric>}, Noether (Python)'s {@code best_model.<metric>[.tolerance=<n>]}, a partial
+ * iteration {@code E10}, {@code U100} or {@code S200}, a full iteration {@code E10_U100_S200} (an
+ * exact match; Noether documents it as unsupported, we accept it), or an emergency tag {@code
+ * E10_U100_S200.signal}.
  *
  * <p>A partial selector matches every iteration checkpoint whose counter equals the value; when
  * several distinct iterations match, stores report the ambiguity and list them.
  */
-public sealed interface CheckpointSelector permits CheckpointSelector.Exact, CheckpointSelector.Partial {
+public sealed interface CheckpointSelector
+    permits CheckpointSelector.Exact, CheckpointSelector.Partial {
   Pattern PARTIAL = Pattern.compile("([EUS])(\\d+)");
 
   /** Parses user input; see the type description for the forms. */
@@ -29,10 +31,12 @@ public sealed interface CheckpointSelector permits CheckpointSelector.Exact, Che
       return new Exact(CheckpointTag.parse(t));
     } catch (InvalidNameException e) {
       throw new InvalidNameException(
-          "'" + text + "' selects no checkpoint; use latest, last, best.<metric>, best_model.<metric>, "
+          "'"
+              + text
+              + "' selects no checkpoint; use latest, last, best.<metric>, best_model.<metric>, "
               + "E<epoch>, U<update>, S<sample>, E<epoch>_U<update>_S<sample> or an emergency tag such as "
-              + "E3_U1234_S39488.signal" + (t.startsWith(CheckpointTag.BestModel.PREFIX)
-                  ? " (" + e.getMessage() + ")" : ""));
+              + "E3_U1234_S39488.signal"
+              + (t.startsWith(CheckpointTag.BestModel.PREFIX) ? " (" + e.getMessage() + ")" : ""));
     }
   }
 
@@ -65,11 +69,12 @@ public sealed interface CheckpointSelector permits CheckpointSelector.Exact, Che
         return false;
       }
       TrainingIteration it = at.iteration();
-      long v = switch (counter) {
-        case EPOCH -> it.epoch();
-        case UPDATE -> it.update();
-        case SAMPLE -> it.sample();
-      };
+      long v =
+          switch (counter) {
+            case EPOCH -> it.epoch();
+            case UPDATE -> it.update();
+            case SAMPLE -> it.sample();
+          };
       return v == value;
     }
 

@@ -48,8 +48,12 @@ public interface CheckpointStore extends Closeable {
    * @throws IOException on other I/O failures; the previous state is intact
    */
   StoredCheckpoint commit(
-      StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
-      Set<CheckpointTag> aliases) throws IOException;
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException;
 
   /**
    * Points aliases ({@code latest}, {@code last}) at a committed checkpoint without writing its
@@ -57,10 +61,11 @@ public interface CheckpointStore extends Closeable {
    *
    * @param target the tag the checkpoint was committed under (not an alias)
    * @return the checkpoint as committed under {@code target}
-   * @throws CheckpointNotFoundException if the stage has no checkpoint committed under
-   *     {@code target}, listing what exists
+   * @throws CheckpointNotFoundException if the stage has no checkpoint committed under {@code
+   *     target}, listing what exists
    */
-  StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException;
+  StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases)
+      throws IOException;
 
   /**
    * The complete checkpoints of a stage, aliases included, ordered by iteration (oldest first).
@@ -85,14 +90,14 @@ public interface CheckpointStore extends Closeable {
   boolean exists(StageId stage) throws IOException;
 
   /**
-   * Where this store is, for messages: the absolute {@code output_dir} of a file store, the
-   * {@code s3://bucket/prefix} of an object store. Never null.
+   * Where this store is, for messages: the absolute {@code output_dir} of a file store, the {@code
+   * s3://bucket/prefix} of an object store. Never null.
    */
   String location();
 
   /**
-   * Where a stage's checkpoints are, for messages: the absolute checkpoint directory of a file store,
-   * an object prefix URL of an object store. Never null.
+   * Where a stage's checkpoints are, for messages: the absolute checkpoint directory of a file
+   * store, an object prefix URL of an object store. Never null.
    */
   default String location(StageId stage) {
     return location() + "/" + stage;
@@ -115,18 +120,33 @@ public interface CheckpointStore extends Closeable {
    *
    * @throws java.io.EOFException if the range goes past the file's end
    */
-  default ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length) throws IOException {
+  default ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length)
+      throws IOException {
     if (offset < 0 || length < 0 || offset + length > file.size()) {
-      throw new java.io.EOFException("range " + offset + "+" + length + " lies outside "
-          + location(checkpoint, file) + " (" + file.size() + " bytes)");
+      throw new java.io.EOFException(
+          "range "
+              + offset
+              + "+"
+              + length
+              + " lies outside "
+              + location(checkpoint, file)
+              + " ("
+              + file.size()
+              + " bytes)");
     }
     ByteBuffer buffer = ByteBuffer.allocate(length);
     try (SeekableByteChannel in = open(checkpoint, file)) {
       in.position(offset);
       while (buffer.hasRemaining()) {
         if (in.read(buffer) < 0) {
-          throw new java.io.EOFException(location(checkpoint, file) + " ended at " + (offset + buffer.position())
-              + " bytes, before the range " + offset + "+" + length);
+          throw new java.io.EOFException(
+              location(checkpoint, file)
+                  + " ended at "
+                  + (offset + buffer.position())
+                  + " bytes, before the range "
+                  + offset
+                  + "+"
+                  + length);
         }
       }
     }
@@ -146,7 +166,8 @@ public interface CheckpointStore extends Closeable {
    * and the tag of one commit), so that a message about damaged bytes can name every tag they
    * damage. Never null; empty when none or when the store cannot tell.
    */
-  default List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+  default List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
     return List.of();
   }
 

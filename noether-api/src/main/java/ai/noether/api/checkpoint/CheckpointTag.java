@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,12 +21,16 @@ import java.util.regex.Pattern;
  *
  * <p>Metric keys contain {@code /} (e.g. {@code loss/valid/total}), which a file name cannot. In a
  * tag, {@code /} is written as {@code ~}; {@code ~}, {@code %} and every character other than
- * letters, digits and {@code . _ - + @} are written as {@code %XX} (UTF-8 bytes, upper-case hex). So
- * {@code best.loss/valid/total} becomes {@code best.loss~valid~total}, {@code nasa_score/valid}
+ * letters, digits and {@code . _ - + @} are written as {@code %XX} (UTF-8 bytes, upper-case hex).
+ * So {@code best.loss/valid/total} becomes {@code best.loss~valid~total}, {@code nasa_score/valid}
  * becomes {@code best.nasa_score~valid}, and the mapping is reversible (see {@link MetricKeys}).
  */
 public sealed interface CheckpointTag
-    permits CheckpointTag.Latest, CheckpointTag.Last, CheckpointTag.Best, CheckpointTag.BestModel, CheckpointTag.AtIteration {
+    permits CheckpointTag.Latest,
+        CheckpointTag.Last,
+        CheckpointTag.Best,
+        CheckpointTag.BestModel,
+        CheckpointTag.AtIteration {
 
   /** The newest complete checkpoint. */
   Latest LATEST = new Latest();
@@ -36,7 +41,9 @@ public sealed interface CheckpointTag
   /** The tag as it appears in file names. */
   String token();
 
-  /** True for tags that name another checkpoint rather than own data: {@code latest}, {@code last}. */
+  /**
+   * True for tags that name another checkpoint rather than own data: {@code latest}, {@code last}.
+   */
   default boolean isAlias() {
     return false;
   }
@@ -46,7 +53,10 @@ public sealed interface CheckpointTag
     return new AtIteration(iteration, null);
   }
 
-  /** An emergency checkpoint at {@code iteration}, written because of {@code reason} (e.g. {@code signal}). */
+  /**
+   * An emergency checkpoint at {@code iteration}, written because of {@code reason} (e.g. {@code
+   * signal}).
+   */
   static AtIteration emergency(TrainingIteration iteration, String reason) {
     return new AtIteration(iteration, reason);
   }
@@ -57,19 +67,18 @@ public sealed interface CheckpointTag
   }
 
   /**
-   * A best checkpoint as Noether in Python names it, for a metric key such as
-   * {@code loss/online/total} ({@code best_model.loss.online.total}).
+   * A best checkpoint as Noether in Python names it, for a metric key such as {@code
+   * loss/online/total} ({@code best_model.loss.online.total}).
    */
   static BestModel bestModel(String metricKey) {
     return new BestModel(metricKey.replace('/', '.'));
   }
 
   /**
-   * Parses a token as found in a file name or typed by a user: {@code latest}, {@code last},
-   * {@code best.loss~valid~total} (or the raw {@code best.loss/valid/total}),
-   * {@code best_model.loss.valid.total} (or {@code best_model.loss/valid/total}), the same with
-   * {@code .tolerance=5} (or {@code .tolerance5}) appended, {@code E1_U2_S3},
-   * {@code E1_U2_S3.signal}.
+   * Parses a token as found in a file name or typed by a user: {@code latest}, {@code last}, {@code
+   * best.loss~valid~total} (or the raw {@code best.loss/valid/total}), {@code
+   * best_model.loss.valid.total} (or {@code best_model.loss/valid/total}), the same with {@code
+   * .tolerance=5} (or {@code .tolerance5}) appended, {@code E1_U2_S3}, {@code E1_U2_S3.signal}.
    *
    * @throws InvalidNameException listing the valid forms
    */
@@ -85,7 +94,9 @@ public sealed interface CheckpointTag
     }
     if (token.startsWith("best.")) {
       String metric = token.substring(5);
-      return metric.indexOf('/') >= 0 ? new Best(metric) : new Best(MetricKeys.decode(metric), metric);
+      return metric.indexOf('/') >= 0
+          ? new Best(metric)
+          : new Best(MetricKeys.decode(metric), metric);
     }
     if (token.startsWith(BestModel.PREFIX)) {
       // Noether in Python writes the key's '/' as '.'; a user may type the key as logged.
@@ -96,7 +107,9 @@ public sealed interface CheckpointTag
       return new AtIteration(TrainingIteration.parse(m.group(1)), m.group(2));
     }
     throw new InvalidNameException(
-        "'" + token + "' is not a checkpoint tag; valid forms are latest, last, best.<metric>, "
+        "'"
+            + token
+            + "' is not a checkpoint tag; valid forms are latest, last, best.<metric>, "
             + "best_model.<metric>[.tolerance=<n>], E<epoch>_U<update>_S<sample> and "
             + "E<epoch>_U<update>_S<sample>.<reason>");
   }
@@ -145,10 +158,11 @@ public sealed interface CheckpointTag
    *     before 0.1 wrote {@code _}), kept so that the files of that name are found. Two spellings
    *     of one key are different tags on disk; {@link #sameCheckpointAs} relates them.
    */
-  record Best(String metricKey, String spelling) implements CheckpointTag {
+  record Best(String metricKey, @Nullable String spelling) implements CheckpointTag {
     public Best {
       if (metricKey == null || metricKey.isEmpty()) {
-        throw new InvalidNameException("best checkpoint needs a metric key, e.g. best.loss/valid/total");
+        throw new InvalidNameException(
+            "best checkpoint needs a metric key, e.g. best.loss/valid/total");
       }
       if (spelling != null && spelling.equals(MetricKeys.encode(metricKey))) {
         spelling = null;
@@ -160,7 +174,9 @@ public sealed interface CheckpointTag
       this(metricKey, null);
     }
 
-    /** True if {@code other} is the best checkpoint of the same metric key, in whichever spelling. */
+    /**
+     * True if {@code other} is the best checkpoint of the same metric key, in whichever spelling.
+     */
     public boolean sameCheckpointAs(Best other) {
       return metricKey.equals(other.metricKey);
     }
@@ -182,11 +198,11 @@ public sealed interface CheckpointTag
   }
 
   /**
-   * A best checkpoint written by Noether in Python: {@code best_model.{metric}}, where
-   * {@code metric} is the metric key with {@code /} written as {@code .} (so
-   * {@code loss/online/total} is {@code best_model.loss.online.total}), optionally followed by
-   * {@code .tolerance={n}} ({@code .tolerance{n}} in older versions) for the best model under an
-   * early-stopping tolerance of {@code n} evaluations.
+   * A best checkpoint written by Noether in Python: {@code best_model.{metric}}, where {@code
+   * metric} is the metric key with {@code /} written as {@code .} (so {@code loss/online/total} is
+   * {@code best_model.loss.online.total}), optionally followed by {@code .tolerance={n}} ({@code
+   * .tolerance{n}} in older versions) for the best model under an early-stopping tolerance of
+   * {@code n} evaluations.
    *
    * <p>{@code name} is everything after {@code best_model.}, exactly as in the file name: a dotted
    * metric cannot be mapped back to its key ({@code a.b} may have been {@code a/b} or {@code a.b}),
@@ -198,6 +214,7 @@ public sealed interface CheckpointTag
   record BestModel(String name) implements CheckpointTag {
     /** What every token of this kind starts with. */
     public static final String PREFIX = "best_model.";
+
     private static final Pattern TOLERANCE = Pattern.compile("(.+)\\.tolerance=?(\\d{1,18})");
 
     public BestModel {
@@ -208,8 +225,15 @@ public sealed interface CheckpointTag
       for (int i = 0; i < name.length(); i++) {
         char c = name.charAt(i);
         if (!(Names.isAlnum(c) || "._-+=,@~%".indexOf(c) >= 0)) {
-          throw new InvalidNameException("checkpoint tag '" + PREFIX + name + "' contains " + Names.describe(c)
-              + " at position " + (PREFIX.length() + i) + "; a best_model tag holds letters, digits and . _ - + = , @ ~ %");
+          throw new InvalidNameException(
+              "checkpoint tag '"
+                  + PREFIX
+                  + name
+                  + "' contains "
+                  + Names.describe(c)
+                  + " at position "
+                  + (PREFIX.length() + i)
+                  + "; a best_model tag holds letters, digits and . _ - + = , @ ~ %");
         }
       }
     }
@@ -220,7 +244,9 @@ public sealed interface CheckpointTag
       return m.matches() ? m.group(1) : name;
     }
 
-    /** The early-stopping tolerance this best checkpoint was kept under; empty for the overall best. */
+    /**
+     * The early-stopping tolerance this best checkpoint was kept under; empty for the overall best.
+     */
     public OptionalLong tolerance() {
       Matcher m = TOLERANCE.matcher(name);
       return m.matches() ? OptionalLong.of(Long.parseLong(m.group(2))) : OptionalLong.empty();
@@ -234,7 +260,10 @@ public sealed interface CheckpointTag
       return metric().equals(other.metric()) && tolerance().equals(other.tolerance());
     }
 
-    /** The same best checkpoint under an early-stopping tolerance, spelled as Noether in Python does today. */
+    /**
+     * The same best checkpoint under an early-stopping tolerance, spelled as Noether in Python does
+     * today.
+     */
     public BestModel withTolerance(long tolerance) {
       return new BestModel(metric() + ".tolerance=" + tolerance);
     }
@@ -254,7 +283,8 @@ public sealed interface CheckpointTag
    * A checkpoint at an iteration; {@code reason} is null for a periodic checkpoint and a lower-case
    * word ({@code signal}, {@code error}, ...) for an emergency one.
    */
-  record AtIteration(TrainingIteration iteration, String reason) implements CheckpointTag {
+  record AtIteration(TrainingIteration iteration, @Nullable String reason)
+      implements CheckpointTag {
     static final Pattern PATTERN = Pattern.compile("(E\\d+_U\\d+_S\\d+)(?:\\.([a-z][a-z0-9-]*))?");
     private static final Pattern REASON = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -264,7 +294,9 @@ public sealed interface CheckpointTag
       }
       if (reason != null && !REASON.matcher(reason).matches()) {
         throw new InvalidNameException(
-            "emergency reason '" + reason + "' must be a lower-case word (letters, digits, '-'), e.g. signal");
+            "emergency reason '"
+                + reason
+                + "' must be a lower-case word (letters, digits, '-'), e.g. signal");
       }
     }
 

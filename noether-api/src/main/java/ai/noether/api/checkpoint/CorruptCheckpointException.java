@@ -1,6 +1,7 @@
 package ai.noether.api.checkpoint;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 
 /**
  * A checkpoint file that cannot be trusted: a checksum mismatch, a truncated file, a malformed
@@ -13,7 +14,7 @@ public class CorruptCheckpointException extends NoetherException {
     super(message);
   }
 
-  public CorruptCheckpointException(String message, Throwable cause) {
+  public CorruptCheckpointException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -4,8 +4,8 @@ import ai.noether.api.NoetherException;
 
 /**
  * A run id, stage name, model name, model info, tag or file name that the framework refuses,
- * because it could escape the output directory or make a file name ambiguous. The message names
- * the part and the offending character.
+ * because it could escape the output directory or make a file name ambiguous. The message names the
+ * part and the offending character.
  */
 public class InvalidNameException extends NoetherException {
   private static final long serialVersionUID = 1L;

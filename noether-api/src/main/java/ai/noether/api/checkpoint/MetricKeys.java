@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Letters, digits and {@code . _ - + @} stay as they are, {@code /} becomes {@code ~}, and every
  * other character (also {@code ~} and {@code %}) becomes {@code %XX}. Versions before 0.1 wrote
- * {@code _} as {@code %5F} ({@code nasa%5Fscore}); {@link #decode} reads that form too, and
- * {@link CheckpointTag#parse} keeps such a spelling so that files named that way are still found.
- * {@code _} is safe inside a tag: a checkpoint file name is split at its first {@code _cp=} and its
- * last {@code _}, and neither can fall inside the tag.
+ * {@code _} as {@code %5F} ({@code nasa%5Fscore}); {@link #decode} reads that form too, and {@link
+ * CheckpointTag#parse} keeps such a spelling so that files named that way are still found. {@code
+ * _} is safe inside a tag: a checkpoint file name is split at its first {@code _cp=} and its last
+ * {@code _}, and neither can fall inside the tag.
  */
 public final class MetricKeys {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -54,7 +54,11 @@ public final class MetricKeys {
         int lo = Character.digit(encoded.charAt(i + 2), 16);
         if (hi < 0 || lo < 0) {
           throw new InvalidNameException(
-              "metric '" + encoded + "' has a malformed escape at position " + i + "; expected %XX");
+              "metric '"
+                  + encoded
+                  + "' has a malformed escape at position "
+                  + i
+                  + "; expected %XX");
         }
         out.write(hi * 16 + lo);
         i += 2;
@@ -62,7 +66,12 @@ public final class MetricKeys {
         out.write(c);
       } else {
         throw new InvalidNameException(
-            "metric '" + encoded + "' contains " + Names.describe(c) + " at position " + i
+            "metric '"
+                + encoded
+                + "' contains "
+                + Names.describe(c)
+                + " at position "
+                + i
                 + "; write '/' as '~' and other characters as %XX");
       }
     }

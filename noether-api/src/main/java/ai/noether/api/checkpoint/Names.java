@@ -1,9 +1,9 @@
 package ai.noether.api.checkpoint;
 
 /**
- * Validation of the names that become parts of paths and file names. Every name is checked where
- * it enters the framework (config binding, CLI, file name parsing), so that no name can escape
- * {@code output_dir} or make a checkpoint file name ambiguous.
+ * Validation of the names that become parts of paths and file names. Every name is checked where it
+ * enters the framework (config binding, CLI, file name parsing), so that no name can escape {@code
+ * output_dir} or make a checkpoint file name ambiguous.
  *
  * <ul>
  *   <li>run ids and stage names: letters, digits, {@code . _ -}; must start with a letter or digit
@@ -40,7 +40,12 @@ public final class Names {
       char c = value.charAt(i);
       if (!(isAlnum(c) || c == '.' || c == ',' || c == '=' || c == '+' || c == '-')) {
         throw new InvalidNameException(
-            "model info '" + value + "' contains " + describe(c) + " at position " + i
+            "model info '"
+                + value
+                + "' contains "
+                + describe(c)
+                + " at position "
+                + i
                 + "; allowed are letters, digits and . , = + - (for example ema=0.9999)"
                 + (c == '_' ? "; '_' separates model name and model info, write '-' instead" : ""));
       }
@@ -56,19 +61,35 @@ public final class Names {
     requireNonEmpty(what, value);
     if (value.length() > MAX_LENGTH) {
       throw new InvalidNameException(
-          what + " '" + value.substring(0, 20) + "...' is " + value.length()
-              + " characters long; at most " + MAX_LENGTH + " are allowed");
+          what
+              + " '"
+              + value.substring(0, 20)
+              + "...' is "
+              + value.length()
+              + " characters long; at most "
+              + MAX_LENGTH
+              + " are allowed");
     }
     if (!isAlnum(value.charAt(0))) {
       throw new InvalidNameException(
-          what + " '" + value + "' starts with " + describe(value.charAt(0))
+          what
+              + " '"
+              + value
+              + "' starts with "
+              + describe(value.charAt(0))
               + "; it must start with a letter or digit");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (!(isAlnum(c) || c == '.' || c == '_' || c == '-')) {
         throw new InvalidNameException(
-            what + " '" + value + "' contains " + describe(c) + " at position " + i
+            what
+                + " '"
+                + value
+                + "' contains "
+                + describe(c)
+                + " at position "
+                + i
                 + "; allowed are letters, digits, '.', '_' and '-'");
       }
     }

@@ -26,20 +26,26 @@ import java.util.Set;
 public record RunLayout(Path outputDir, StageId stage) {
   /** Name of the checkpoint directory inside a stage directory. */
   public static final String CHECKPOINTS = "checkpoints";
+
   /** Name of the metric history file in a stage directory. */
   public static final String HISTORY_FILE = "history.jsonl";
+
   /** Name of the resolved configuration file in a stage directory. */
   public static final String RESOLVED_CONFIG_FILE = "config.yaml";
+
   /** Name of the plots directory in a stage directory. */
   public static final String PLOTS_DIR = "plots";
+
   /** Name of the file holding the instant a stage first started, in its stage directory. */
   public static final String STARTED_FILE = ".started";
+
   /**
    * Directories Noether in Python keeps directly in a run trained without a stage, next to its
    * {@code checkpoints/}: its tracker's files and the link to the run it was resumed from. They are
    * not stages.
    */
-  public static final Set<String> STAGELESS_RUN_DIRECTORIES = Set.of(CHECKPOINTS, "tracker", "ancestor");
+  public static final Set<String> STAGELESS_RUN_DIRECTORIES =
+      Set.of(CHECKPOINTS, "tracker", "ancestor");
 
   public RunLayout {
     Objects.requireNonNull(outputDir, "outputDir");
@@ -55,7 +61,9 @@ public record RunLayout(Path outputDir, StageId stage) {
     return runDir(outputDir, stage.runId());
   }
 
-  /** {@code <output_dir>/<run_id>/<stage_name>}; the run directory itself for a run without stages. */
+  /**
+   * {@code <output_dir>/<run_id>/<stage_name>}; the run directory itself for a run without stages.
+   */
   public Path stageDir() {
     return stage.isStageless() ? runDir() : runDir().resolve(stage.stageName());
   }
@@ -90,7 +98,10 @@ public record RunLayout(Path outputDir, StageId stage) {
     return startedFileIn(stageDir());
   }
 
-  /** {@code <output_dir>/<run_id>}, for a run id that is not (yet) known to be valid: resolved as given. */
+  /**
+   * {@code <output_dir>/<run_id>}, for a run id that is not (yet) known to be valid: resolved as
+   * given.
+   */
   public static Path runDir(Path outputDir, String runId) {
     return outputDir.resolve(runId);
   }
@@ -140,10 +151,14 @@ public record RunLayout(Path outputDir, StageId stage) {
 
   /**
    * The relative location of a stage's checkpoints under {@code output_dir}, with {@code /}
-   * separators and a trailing one: {@code <run_id>/<stage_name>/checkpoints/}, or
-   * {@code <run_id>/checkpoints/} for a run without stages. Object stores prefix their keys with it.
+   * separators and a trailing one: {@code <run_id>/<stage_name>/checkpoints/}, or {@code
+   * <run_id>/checkpoints/} for a run without stages. Object stores prefix their keys with it.
    */
   public static String checkpointPrefix(StageId stage) {
-    return stage.runId() + "/" + (stage.isStageless() ? "" : stage.stageName() + "/") + CHECKPOINTS + "/";
+    return stage.runId()
+        + "/"
+        + (stage.isStageless() ? "" : stage.stageName() + "/")
+        + CHECKPOINTS
+        + "/";
   }
 }

@@ -4,10 +4,10 @@ import ai.noether.api.NoetherException;
 import java.util.Optional;
 
 /**
- * A stage that another writer holds ({@link CheckpointStore#claim}): a second training or resume
- * of a stage that is being trained. The message names the holder (process id, host, start time
- * and command line) and how to go on. The command line exits with status 2 on it, as it does when
- * a fresh start would overwrite a stage's checkpoints.
+ * A stage that another writer holds ({@link CheckpointStore#claim}): a second training or resume of
+ * a stage that is being trained. The message names the holder (process id, host, start time and
+ * command line) and how to go on. The command line exits with status 2 on it, as it does when a
+ * fresh start would overwrite a stage's checkpoints.
  */
 public class StageBusyException extends NoetherException {
   private static final long serialVersionUID = 1L;

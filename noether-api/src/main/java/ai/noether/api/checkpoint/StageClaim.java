@@ -4,10 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * The right to write one stage, from {@link CheckpointStore#claim}: while it is open no other
- * claim of the stage can be taken, in this process or any other. Closing it gives the stage up;
- * so does the end of the process, however it ends (a crash, {@code kill -9}), so a claim can never
- * outlive its holder.
+ * The right to write one stage, from {@link CheckpointStore#claim}: while it is open no other claim
+ * of the stage can be taken, in this process or any other. Closing it gives the stage up; so does
+ * the end of the process, however it ends (a crash, {@code kill -9}), so a claim can never outlive
+ * its holder.
  */
 public interface StageClaim extends Closeable {
 

@@ -9,16 +9,18 @@ import java.util.Set;
  * One consistent read of a stage, as a store gives it to selector resolution.
  *
  * @param stage the stage read
- * @param checkpoints its complete checkpoints, aliases included, ordered by iteration (oldest first);
- *     never null, possibly empty
+ * @param checkpoints its complete checkpoints, aliases included, ordered by iteration (oldest
+ *     first); never null, possibly empty
  * @param iterationUnknown tags among {@code checkpoints} whose iteration the store could not tell
- *     (they carry {@link TrainingIteration#ZERO}); e.g. a {@code latest} written by Noether in Python
- *     whose files hold no counters
- * @param unreadable tags whose commit record exists but cannot be trusted, with why; a selector that
- *     names one exactly fails with that reason instead of "not found"
+ *     (they carry {@link TrainingIteration#ZERO}); e.g. a {@code latest} written by Noether in
+ *     Python whose files hold no counters
+ * @param unreadable tags whose commit record exists but cannot be trusted, with why; a selector
+ *     that names one exactly fails with that reason instead of "not found"
  */
 public record StageContents(
-    StageId stage, List<StoredCheckpoint> checkpoints, Set<CheckpointTag> iterationUnknown,
+    StageId stage,
+    List<StoredCheckpoint> checkpoints,
+    Set<CheckpointTag> iterationUnknown,
     Map<CheckpointTag, CorruptCheckpointException> unreadable) {
 
   public StageContents {
@@ -33,6 +35,8 @@ public record StageContents(
     if (c.tag() instanceof CheckpointTag.AtIteration) {
       return c.tag().token();
     }
-    return c.tag().token() + " @ " + (iterationUnknown.contains(c.tag()) ? "unknown iteration" : c.iteration().toString());
+    return c.tag().token()
+        + " @ "
+        + (iterationUnknown.contains(c.tag()) ? "unknown iteration" : c.iteration().toString());
   }
 }

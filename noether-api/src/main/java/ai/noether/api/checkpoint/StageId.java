@@ -5,9 +5,9 @@ package ai.noether.api.checkpoint;
  * validated by {@link Names}.
  *
  * <p>The stage name {@link #NO_STAGE} (empty) stands for a run trained without a stage, as Noether
- * in Python writes it when no {@code stage_name} is set: its checkpoints lie directly in
- * {@code <output_dir>/<run_id>/checkpoints/}. Such stages are read and selected; configurations
- * still need a stage name to train into.
+ * in Python writes it when no {@code stage_name} is set: its checkpoints lie directly in {@code
+ * <output_dir>/<run_id>/checkpoints/}. Such stages are read and selected; configurations still need
+ * a stage name to train into.
  */
 public record StageId(String runId, String stageName) {
   /** The stage name of a run without stages ({@code <run_id>/checkpoints/}). */

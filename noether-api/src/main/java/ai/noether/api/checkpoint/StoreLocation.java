@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * Where a store keeps its runs: the value of {@code output_dir} (or {@code --output-dir}) as a URI
- * whose scheme selects the store. A plain path ({@code runs}, {@code /data/runs}) and a
- * {@code file:} URI ({@code file:/data/runs}, {@code file:///data/runs}) are local directories;
- * any other scheme ({@code s3://bucket/prefix}) names a store served by the factory that declares
- * it ({@link ai.noether.api.spi.CheckpointStoreFactory#schemes}).
+ * whose scheme selects the store. A plain path ({@code runs}, {@code /data/runs}) and a {@code
+ * file:} URI ({@code file:/data/runs}, {@code file:///data/runs}) are local directories; any other
+ * scheme ({@code s3://bucket/prefix}) names a store served by the factory that declares it ({@link
+ * ai.noether.api.spi.CheckpointStoreFactory#schemes}).
  *
  * @param uri absolute; for {@code file} a normalised absolute path
  */
@@ -22,8 +22,12 @@ public record StoreLocation(URI uri) {
   /** The scheme of local directories. */
   public static final String FILE = "file";
 
-  /** A URI scheme: a letter, then letters, digits, {@code + - .}; two characters at least, so {@code C:} is a path. */
-  private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*", Pattern.DOTALL);
+  /**
+   * A URI scheme: a letter, then letters, digits, {@code + - .}; two characters at least, so {@code
+   * C:} is a path.
+   */
+  private static final Pattern SCHEME =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*", Pattern.DOTALL);
 
   public StoreLocation {
     Objects.requireNonNull(uri, "uri");
@@ -41,8 +45,9 @@ public record StoreLocation(URI uri) {
     Objects.requireNonNull(text, "text");
     String t = text.strip();
     if (t.isEmpty()) {
-      throw new InvalidNameException("output_dir is empty; give a directory (runs, /data/runs) or a store URI "
-          + "(file:/data/runs, s3://bucket/prefix)");
+      throw new InvalidNameException(
+          "output_dir is empty; give a directory (runs, /data/runs) or a store URI "
+              + "(file:/data/runs, s3://bucket/prefix)");
     }
     var m = SCHEME.matcher(t);
     if (!m.matches()) {
@@ -53,20 +58,31 @@ public record StoreLocation(URI uri) {
     try {
       uri = new URI(t);
     } catch (URISyntaxException e) {
-      throw new InvalidNameException("'" + text + "' is not a valid store URI: " + e.getReason()
-          + "; write it as scheme://bucket/prefix, e.g. s3://my-bucket/runs");
+      throw new InvalidNameException(
+          "'"
+              + text
+              + "' is not a valid store URI: "
+              + e.getReason()
+              + "; write it as scheme://bucket/prefix, e.g. s3://my-bucket/runs");
     }
     if (scheme.equals(FILE)) {
       String path = uri.getPath();
-      if (path == null || path.isEmpty() || uri.getAuthority() != null && !uri.getAuthority().isEmpty()
-          && !uri.getAuthority().equals("localhost")) {
-        throw new InvalidNameException("'" + text + "' is not a local directory; write file:/abs/path or "
-            + "file:///abs/path (or a plain path)");
+      if (path == null
+          || path.isEmpty()
+          || uri.getAuthority() != null
+              && !uri.getAuthority().isEmpty()
+              && !uri.getAuthority().equals("localhost")) {
+        throw new InvalidNameException(
+            "'"
+                + text
+                + "' is not a local directory; write file:/abs/path or "
+                + "file:///abs/path (or a plain path)");
       }
       return of(path(workingDir, path));
     }
     if (uri.getAuthority() == null || uri.getAuthority().isEmpty()) {
-      throw new InvalidNameException("'" + text + "' names no bucket; write it as " + scheme + "://bucket/prefix");
+      throw new InvalidNameException(
+          "'" + text + "' names no bucket; write it as " + scheme + "://bucket/prefix");
     }
     return new StoreLocation(URI.create(scheme + t.substring(scheme.length())));
   }
@@ -93,14 +109,19 @@ public record StoreLocation(URI uri) {
 
   /**
    * A local directory for what a run keeps next to its checkpoints but regenerates or only needs on
-   * this machine (plots, logs): the directory itself for {@code file:}, else
-   * {@code <workingDir>/.noether-work/<scheme>/<authority>/<path>}.
+   * this machine (plots, logs): the directory itself for {@code file:}, else {@code
+   * <workingDir>/.noether-work/<scheme>/<authority>/<path>}.
    */
   public Path workDir(Path workingDir) {
     if (isLocal()) {
       return localPath().orElseThrow();
     }
-    Path dir = workingDir.toAbsolutePath().resolve(".noether-work").resolve(scheme()).resolve(uri.getAuthority());
+    Path dir =
+        workingDir
+            .toAbsolutePath()
+            .resolve(".noether-work")
+            .resolve(scheme())
+            .resolve(uri.getAuthority());
     for (String part : uri.getPath().split("/")) {
       if (!part.isEmpty() && !part.equals(".") && !part.equals("..")) {
         dir = dir.resolve(part);

@@ -15,7 +15,11 @@ import java.util.Optional;
  * @param committedAt when the commit completed
  */
 public record StoredCheckpoint(
-    StageId stage, CheckpointTag tag, TrainingIteration iteration, List<StoredFile> files, Instant committedAt) {
+    StageId stage,
+    CheckpointTag tag,
+    TrainingIteration iteration,
+    List<StoredFile> files,
+    Instant committedAt) {
 
   public StoredCheckpoint {
     Objects.requireNonNull(stage, "stage");
@@ -29,15 +33,16 @@ public record StoredCheckpoint(
    * The file of this kind for this model (and model info, null for none), if present. Files are
    * matched by their name's {@link CheckpointFileName#prefix() prefix}, so model info written by
    * Noether in Python with a {@code _} in it ({@code ema_factor=0.9999}) is found too. EMA model
-   * info matches either spelling, {@code ema=} or {@code ema_factor=} (see
-   * {@link CheckpointFileName#modelInfoSpellings}), the one given first.
+   * info matches either spelling, {@code ema=} or {@code ema_factor=} (see {@link
+   * CheckpointFileName#modelInfoSpellings}), the one given first.
    */
   public Optional<StoredFile> file(String modelName, String modelInfo, CheckpointFileKind kind) {
     for (String info : CheckpointFileName.modelInfoSpellings(modelInfo)) {
       String prefix = CheckpointFileName.prefix(modelName, info);
-      Optional<StoredFile> found = files.stream()
-          .filter(f -> f.name().prefix().equals(prefix) && f.name().kind() == kind)
-          .findFirst();
+      Optional<StoredFile> found =
+          files.stream()
+              .filter(f -> f.name().prefix().equals(prefix) && f.name().kind() == kind)
+              .findFirst();
       if (found.isPresent()) {
         return found;
       }

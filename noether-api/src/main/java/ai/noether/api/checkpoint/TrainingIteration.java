@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  *
  * <p>Ordered by update, then sample, then epoch: updates grow strictly during training.
  */
-public record TrainingIteration(long epoch, long update, long sample) implements Comparable<TrainingIteration> {
+public record TrainingIteration(long epoch, long update, long sample)
+    implements Comparable<TrainingIteration> {
   private static final Pattern FULL = Pattern.compile("E(\\d+)_U(\\d+)_S(\\d+)");
 
   /** The start of training. */
@@ -18,7 +19,12 @@ public record TrainingIteration(long epoch, long update, long sample) implements
   public TrainingIteration {
     if (epoch < 0 || update < 0 || sample < 0) {
       throw new IllegalArgumentException(
-          "training iteration counters must not be negative: E" + epoch + "_U" + update + "_S" + sample);
+          "training iteration counters must not be negative: E"
+              + epoch
+              + "_U"
+              + update
+              + "_S"
+              + sample);
     }
   }
 
@@ -31,13 +37,16 @@ public record TrainingIteration(long epoch, long update, long sample) implements
     Matcher m = FULL.matcher(text);
     if (!m.matches()) {
       throw new InvalidNameException(
-          "'" + text + "' is not a training iteration; expected E<epoch>_U<update>_S<sample>, e.g. E10_U100_S200");
+          "'"
+              + text
+              + "' is not a training iteration; expected E<epoch>_U<update>_S<sample>, e.g. E10_U100_S200");
     }
     try {
       return new TrainingIteration(
           Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
     } catch (NumberFormatException e) {
-      throw new InvalidNameException("training iteration '" + text + "' has a counter that is too large");
+      throw new InvalidNameException(
+          "training iteration '" + text + "' has a counter that is too large");
     }
   }
 

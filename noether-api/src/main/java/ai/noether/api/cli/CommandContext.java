@@ -4,7 +4,10 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoreLocation;
 import java.nio.file.Path;
 
-/** What the {@code noether} command line gives the commands other jars add ({@link CommandProvider}). */
+/**
+ * What the {@code noether} command line gives the commands other jars add ({@link
+ * CommandProvider}).
+ */
 public interface CommandContext {
 
   /** {@code --output-dir}'s default, as a run's {@code output_dir} defaults to it. */
@@ -28,7 +31,8 @@ public interface CommandContext {
    * The store serving {@code location}, opened with its default settings, exactly as a run with
    * that {@code output_dir} would choose it; the caller closes it.
    *
-   * @throws ai.noether.api.ConfigException if no store on the class path serves the location's scheme
+   * @throws ai.noether.api.ConfigException if no store on the class path serves the location's
+   *     scheme
    */
   CheckpointStore openStore(StoreLocation location);
 }

@@ -2,9 +2,9 @@ package ai.noether.api.cli;
 
 /**
  * Adds a subcommand to {@code noether} from another jar (e.g. {@code report} from
- * noether-callbacks), found with {@link java.util.ServiceLoader} through
- * {@code META-INF/services/ai.noether.api.cli.CommandProvider}. Commands are listed after the
- * built-in ones, in class-path order.
+ * noether-callbacks), found with {@link java.util.ServiceLoader} through {@code
+ * META-INF/services/ai.noether.api.cli.CommandProvider}. Commands are listed after the built-in
+ * ones, in class-path order.
  */
 public interface CommandProvider {
 

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a {@code dataset:} block provides: a training split, optional validation and test splits, and
- * extras that must travel with the model, such as data-normalisation parameters (a scaler's means
- * and standard deviations), which are saved in every model file.
+ * What a {@code dataset:} block provides: a training split, optional validation and test splits,
+ * and extras that must travel with the model, such as data-normalisation parameters (a scaler's
+ * means and standard deviations), which are saved in every model file.
  */
 public interface DataSource {
 

@@ -23,7 +23,8 @@ public record Field(String name, DType dtype, long[] sampleShape) {
     sampleShape = sampleShape.clone();
     for (long d : sampleShape) {
       if (d < 0) {
-        throw new IllegalArgumentException("field '" + name + "' has a negative dimension in " + Arrays.toString(sampleShape));
+        throw new IllegalArgumentException(
+            "field '" + name + "' has a negative dimension in " + Arrays.toString(sampleShape));
       }
     }
   }
@@ -44,7 +45,10 @@ public record Field(String name, DType dtype, long[] sampleShape) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Field f && name.equals(f.name) && dtype == f.dtype && Arrays.equals(sampleShape, f.sampleShape);
+    return o instanceof Field f
+        && name.equals(f.name)
+        && dtype == f.dtype
+        && Arrays.equals(sampleShape, f.sampleShape);
   }
 
   @Override

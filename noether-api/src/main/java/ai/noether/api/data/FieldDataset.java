@@ -24,9 +24,9 @@ public interface FieldDataset extends Dataset {
   List<Field> fields();
 
   /**
-   * The values of one field for the given samples, as a tensor of shape
-   * {@code [indices.length, sampleShape...]} in the order of {@code indices}. The returned tensor
-   * is the caller's: it may be direct memory the caller frees or reuses by dropping it.
+   * The values of one field for the given samples, as a tensor of shape {@code [indices.length,
+   * sampleShape...]} in the order of {@code indices}. The returned tensor is the caller's: it may
+   * be direct memory the caller frees or reuses by dropping it.
    *
    * @param field a field's name
    * @param indices sample indices in {@code [0, size())}; may repeat
@@ -46,7 +46,10 @@ public interface FieldDataset extends Dataset {
         return f;
       }
     }
-    throw new NoSuchElementException("the dataset has no field '" + name + "'; its fields are "
-        + fields().stream().map(Field::name).collect(Collectors.joining(", ")));
+    throw new NoSuchElementException(
+        "the dataset has no field '"
+            + name
+            + "'; its fields are "
+            + fields().stream().map(Field::name).collect(Collectors.joining(", ")));
   }
 }

@@ -8,9 +8,9 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
- * A dataset held in host memory as two tensors whose first dimension is the sample index:
- * {@code features} of shape {@code [N, ...]} and {@code targets} of shape {@code [N, ...]}. Engines
- * gather the rows of a batch from it; dataset factories need no engine to build one.
+ * A dataset held in host memory as two tensors whose first dimension is the sample index: {@code
+ * features} of shape {@code [N, ...]} and {@code targets} of shape {@code [N, ...]}. Engines gather
+ * the rows of a batch from it; dataset factories need no engine to build one.
  *
  * <p>As a {@link FieldDataset} it has two fields, {@value #FEATURES} and {@value #TARGETS}.
  *
@@ -20,6 +20,7 @@ import java.util.Objects;
 public record TensorDataset(HostTensor features, HostTensor targets) implements FieldDataset {
   /** The field name of {@link #features()}. */
   public static final String FEATURES = "features";
+
   /** The field name of {@link #targets()}. */
   public static final String TARGETS = "targets";
 
@@ -30,7 +31,10 @@ public record TensorDataset(HostTensor features, HostTensor targets) implements 
     long[] t = targets.shape();
     if (f.length == 0 || t.length == 0 || f[0] != t[0]) {
       throw new IllegalArgumentException(
-          "features " + java.util.Arrays.toString(f) + " and targets " + java.util.Arrays.toString(t)
+          "features "
+              + java.util.Arrays.toString(f)
+              + " and targets "
+              + java.util.Arrays.toString(t)
               + " must both have the sample count as their first dimension");
     }
   }
@@ -53,7 +57,8 @@ public record TensorDataset(HostTensor features, HostTensor targets) implements 
     } else if (TARGETS.equals(field)) {
       source = targets;
     } else {
-      throw new NoSuchElementException("the dataset has no field '" + field + "'; its fields are " + FEATURES + ", " + TARGETS);
+      throw new NoSuchElementException(
+          "the dataset has no field '" + field + "'; its fields are " + FEATURES + ", " + TARGETS);
     }
     return gatherRows(source, indices);
   }
@@ -72,14 +77,21 @@ public record TensorDataset(HostTensor features, HostTensor targets) implements 
     outShape[0] = indices.length;
     long bytes = Math.multiplyExact(rowBytes, (long) indices.length);
     if (bytes > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException("a batch of " + indices.length + " rows of " + rowBytes
-          + " bytes exceeds " + HostTensor.MAX_CHUNK_BYTES + " bytes; use smaller batches");
+      throw new IllegalArgumentException(
+          "a batch of "
+              + indices.length
+              + " rows of "
+              + rowBytes
+              + " bytes exceeds "
+              + HostTensor.MAX_CHUNK_BYTES
+              + " bytes; use smaller batches");
     }
     List<ByteBuffer> in = source.chunks();
     ByteBuffer target = ByteBuffer.allocateDirect((int) bytes);
     for (long index : indices) {
       if (index < 0 || index >= rows) {
-        throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + rows + ")");
+        throw new IndexOutOfBoundsException(
+            "sample index " + index + " is outside [0, " + rows + ")");
       }
       copy(in, index * rowBytes, rowBytes, target);
     }

@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Draws a stage's {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE} as PNG plots (one per family of metrics, the
- * learning rate, the resume points marked), as {@code noether plot} does. Implemented by
- * {@code noether-core}: inject it, or get it through {@link ai.noether.api.spi.FrameworkServices}.
+ * Draws a stage's {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE} as PNG plots (one per
+ * family of metrics, the learning rate, the resume points marked), as {@code noether plot} does.
+ * Implemented by {@code noether-core}: inject it, or get it through {@link
+ * ai.noether.api.spi.FrameworkServices}.
  */
 public interface HistoryPlotter {
 

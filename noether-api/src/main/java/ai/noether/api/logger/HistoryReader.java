@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads a stage's {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE}, written by the trainer, as it is now (also while
- * the stage is still training). The framework's one reader of the file; implemented by
- * {@code noether-core}: inject it, or get it through {@link ai.noether.api.spi.FrameworkServices}.
+ * Reads a stage's {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE}, written by the
+ * trainer, as it is now (also while the stage is still training). The framework's one reader of the
+ * file; implemented by {@code noether-core}: inject it, or get it through {@link
+ * ai.noether.api.spi.FrameworkServices}.
  */
 public interface HistoryReader {
 

@@ -25,16 +25,16 @@ public interface MetricLogger extends AutoCloseable {
   default void start(LoggerContext context) {}
 
   /**
-   * Values logged together at one iteration (the training window's means and the learning rate,
-   * an evaluation's results, a callback's metric), in logging order.
+   * Values logged together at one iteration (the training window's means and the learning rate, an
+   * evaluation's results, a callback's metric), in logging order.
    *
    * @param metrics metric key to value; never null or empty, unmodifiable
    */
   void log(TrainingIteration iteration, Map<String, Double> metrics);
 
   /**
-   * After the stage's final checkpoint (or its emergency checkpoint, when interrupted) is committed,
-   * so a report can list it. The default does nothing.
+   * After the stage's final checkpoint (or its emergency checkpoint, when interrupted) is
+   * committed, so a report can list it. The default does nothing.
    */
   default void finish(LoggerContext context) {}
 

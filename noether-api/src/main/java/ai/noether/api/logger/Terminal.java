@@ -19,9 +19,9 @@ public interface Terminal {
   Optional<Status> statusLine();
 
   /**
-   * A line at the bottom of a terminal that output scrolls past: whatever else is written to standard
-   * output or error first clears it, is printed on a clean line, and the status line is drawn again
-   * below it. Thread-safe.
+   * A line at the bottom of a terminal that output scrolls past: whatever else is written to
+   * standard output or error first clears it, is printed on a clean line, and the status line is
+   * drawn again below it. Thread-safe.
    */
   interface Status {
     /** Shows {@code text} as the status line, replacing the one shown. */

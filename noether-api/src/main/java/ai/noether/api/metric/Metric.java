@@ -10,8 +10,8 @@ import ai.noether.api.tensor.HostTensor;
  * <p>Metric keys are {@code {name}/{split}/{target}}, for example {@code rmse/valid/rul}; the
  * losses are {@code loss/{split}/{target}} and {@code loss/{split}/total} (see {@link MetricKeys}).
  *
- * <p>Implementations are stateless; all state lives in the accumulators, one per split and head,
- * so a metric may be evaluated on several splits at once.
+ * <p>Implementations are stateless; all state lives in the accumulators, one per split and head, so
+ * a metric may be evaluated on several splits at once.
  */
 public interface Metric {
 
@@ -30,8 +30,8 @@ public interface Metric {
     /**
      * Adds one batch.
      *
-     * @param predictions the head's output for the batch, {@code [batch, ...]}, float32 or
-     *     float64 on the host
+     * @param predictions the head's output for the batch, {@code [batch, ...]}, float32 or float64
+     *     on the host
      * @param targets the target field's values for the same samples, {@code [batch, ...]}
      * @throws IllegalArgumentException naming the metric and the shapes when they do not fit
      */

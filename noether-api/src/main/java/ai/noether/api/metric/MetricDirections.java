@@ -37,20 +37,36 @@ public final class MetricDirections {
    * @throws IllegalArgumentException when {@code mode} is neither min nor max, or when it is absent
    *     and the step declares nothing for the metric; the message says how to fix it
    */
-  public static Direction resolve(String mode, String metricKey, Map<String, Direction> declared, String modeKey,
+  public static Direction resolve(
+      String mode,
+      String metricKey,
+      Map<String, Direction> declared,
+      String modeKey,
       String metricKeyKey) {
     if (mode != null) {
       return Direction.parse(mode, modeKey);
     }
     return declared(metricKey, declared)
-        .orElseThrow(() -> new IllegalArgumentException(metricKeyKey + " " + undeclared(metricKey, declared, modeKey)));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    metricKeyKey + " " + undeclared(metricKey, declared, modeKey)));
   }
 
   /** The message for a metric whose direction nobody gave, starting with the quoted key. */
-  public static String undeclared(String metricKey, Map<String, Direction> declared, String modeKey) {
-    return "'" + metricKey + "': it is not known whether lower or higher is better for '"
-        + metricName(metricKey) + "': the training step declares directions for " + describe(declared)
-        + " only. Set " + modeKey + ": min (lower is better) or " + modeKey + ": max (higher is better), or watch a"
+  public static String undeclared(
+      String metricKey, Map<String, Direction> declared, String modeKey) {
+    return "'"
+        + metricKey
+        + "': it is not known whether lower or higher is better for '"
+        + metricName(metricKey)
+        + "': the training step declares directions for "
+        + describe(declared)
+        + " only. Set "
+        + modeKey
+        + ": min (lower is better) or "
+        + modeKey
+        + ": max (higher is better), or watch a"
         + " metric the step reports";
   }
 

@@ -7,17 +7,21 @@ import java.util.Locale;
 /**
  * How metric values appear in log lines: six significant digits everywhere ({@code 0.294851},
  * {@code 12.3457}, {@code 1.58700e-07}), so that a value logged by one component reads the same as
- * when another logs it, and no line shows seventeen digits next to another's six. Files
- * ({@code history.jsonl}, checkpoints) keep the full value.
+ * when another logs it, and no line shows seventeen digits next to another's six. Files ({@code
+ * history.jsonl}, checkpoints) keep the full value.
  */
 public final class MetricFormat {
   /** Significant digits of every logged metric value. */
   public static final int DIGITS = 6;
+
   private static final MathContext CONTEXT = new MathContext(DIGITS);
 
   private MetricFormat() {}
 
-  /** The value for a log line; {@code NaN}, {@code Infinity} and {@code -Infinity} as Java writes them. */
+  /**
+   * The value for a log line; {@code NaN}, {@code Infinity} and {@code -Infinity} as Java writes
+   * them.
+   */
   public static String format(double value) {
     if (!Double.isFinite(value)) {
       return Double.toString(value);

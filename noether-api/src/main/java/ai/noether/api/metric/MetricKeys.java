@@ -1,20 +1,25 @@
 package ai.noether.api.metric;
 
 /**
- * The standard metric keys, the names every logger, callback and history file uses. A key has up
- * to three parts separated by {@code /}: what is measured, the split, and the target or head.
+ * The standard metric keys, the names every logger, callback and history file uses. A key has up to
+ * three parts separated by {@code /}: what is measured, the split, and the target or head.
  */
 public final class MetricKeys {
   /** The split trained on. */
   public static final String TRAIN = "train";
+
   /** The validation split. */
   public static final String VALID = "valid";
+
   /** The test split. */
   public static final String TEST = "test";
+
   /** The target part of the weighted sum of all heads' losses. */
   public static final String TOTAL = "total";
+
   /** The learning rate in force, logged with the training loss. */
   public static final String LEARNING_RATE = "lr";
+
   /** The L2 norm of all gradients of an update ({@code log_grad_norm: true}). */
   public static final String GRAD_NORM = "grad_norm";
 

@@ -12,7 +12,8 @@ import java.util.List;
  * @param unexpected state dict keys the model does not have
  * @param mismatched keys present on both sides with different shapes or dtypes
  */
-public record LoadReport(List<String> loaded, List<String> missing, List<String> unexpected, List<Mismatch> mismatched) {
+public record LoadReport(
+    List<String> loaded, List<String> missing, List<String> unexpected, List<Mismatch> mismatched) {
 
   public LoadReport {
     loaded = List.copyOf(loaded);
@@ -36,8 +37,13 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
       lines.add("  unexpected keys (in the state dict, not in the model): " + unexpected);
     }
     for (Mismatch m : mismatched) {
-      lines.add("  shape mismatch for " + m.key() + ": model " + m.modelDescription()
-          + ", state dict " + m.stateDictDescription());
+      lines.add(
+          "  shape mismatch for "
+              + m.key()
+              + ": model "
+              + m.modelDescription()
+              + ", state dict "
+              + m.stateDictDescription());
     }
     if (lines.isEmpty()) {
       lines.add("  all " + loaded.size() + " keys match");
@@ -46,7 +52,12 @@ public record LoadReport(List<String> loaded, List<String> missing, List<String>
   }
 
   /** A key whose shape or dtype differs between model and state dict. */
-  public record Mismatch(String key, String modelDtype, long[] modelShape, String stateDictDtype, long[] stateDictShape) {
+  public record Mismatch(
+      String key,
+      String modelDtype,
+      long[] modelShape,
+      String stateDictDtype,
+      long[] stateDictShape) {
     String modelDescription() {
       return modelDtype + Arrays.toString(modelShape);
     }

@@ -3,10 +3,10 @@ package ai.noether.api.model;
 import java.util.regex.Pattern;
 
 /**
- * A glob over parameter paths (state-dict keys), as written in configs: {@code *} matches any run of
- * characters, dots included, {@code ?} one character, every other character itself. The whole path
- * must match: {@code *.bias} matches {@code layers.0.bias}; {@code head.*} matches
- * {@code head.weight} but not {@code heads.weight} or {@code encoder.head.weight}.
+ * A glob over parameter paths (state-dict keys), as written in configs: {@code *} matches any run
+ * of characters, dots included, {@code ?} one character, every other character itself. The whole
+ * path must match: {@code *.bias} matches {@code layers.0.bias}; {@code head.*} matches {@code
+ * head.weight} but not {@code heads.weight} or {@code encoder.head.weight}.
  *
  * <p>One rule for every place a config names parameters (optimizer parameter groups, initializer
  * key patterns), so a pattern means the same everywhere. Immutable.
@@ -28,8 +28,10 @@ public final class ParameterGlob {
    */
   public static ParameterGlob parse(String text, String yamlKey) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException(yamlKey + " has an empty pattern; write a parameter path or a glob such as"
-          + " head.* or *.bias");
+      throw new IllegalArgumentException(
+          yamlKey
+              + " has an empty pattern; write a parameter path or a glob such as"
+              + " head.* or *.bias");
     }
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {

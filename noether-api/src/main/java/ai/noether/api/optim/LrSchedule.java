@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * The learning rate as a function of training progress. Most schedules depend only on the update
- * counter and need no saved state; stateful ones (reduce-on-plateau) also implement
- * {@link ai.noether.api.state.Stateful}.
+ * counter and need no saved state; stateful ones (reduce-on-plateau) also implement {@link
+ * ai.noether.api.state.Stateful}.
  */
 public interface LrSchedule {
 

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Updates a model's trainable parameters from their gradients. Its {@link #state()} holds every
- * per-parameter buffer (moments, step counts) keyed by parameter path, never by engine ids, so
- * that an optimizer restored in another process continues bit for bit.
+ * per-parameter buffer (moments, step counts) keyed by parameter path, never by engine ids, so that
+ * an optimizer restored in another process continues bit for bit.
  */
 public interface Optimizer extends Stateful {
 
@@ -31,8 +31,12 @@ public interface Optimizer extends Stateful {
    */
   default void step(double learningRate, int accumulatedBatches) {
     if (accumulatedBatches != 1) {
-      throw new UnsupportedOperationException("optimizer '" + kind() + "' cannot average gradients accumulated over "
-          + accumulatedBatches + " batches; set trainer.accumulate_grad_batches: 1");
+      throw new UnsupportedOperationException(
+          "optimizer '"
+              + kind()
+              + "' cannot average gradients accumulated over "
+              + accumulatedBatches
+              + " batches; set trainer.accumulate_grad_batches: 1");
     }
     step(learningRate);
   }
@@ -56,8 +60,8 @@ public interface Optimizer extends Stateful {
   }
 
   /**
-   * Sets the gradients of the trainable parameters to saved values (a resume inside an
-   * accumulation window); parameters absent from the map get none, or zero where they have one.
+   * Sets the gradients of the trainable parameters to saved values (a resume inside an accumulation
+   * window); parameters absent from the map get none, or zero where they have one.
    *
    * @throws IllegalArgumentException naming a path this optimizer does not train or a tensor whose
    *     shape or dtype differs from its parameter; nothing is changed then
@@ -68,12 +72,14 @@ public interface Optimizer extends Stateful {
   }
 
   /**
-   * The configured base learning rate (the {@code lr} key of the optimizer block), which an
-   * {@link LrSchedule} scales. Every built-in optimizer reports it; the default throws
-   * {@link UnsupportedOperationException} for optimizers that have none.
+   * The configured base learning rate (the {@code lr} key of the optimizer block), which an {@link
+   * LrSchedule} scales. Every built-in optimizer reports it; the default throws {@link
+   * UnsupportedOperationException} for optimizers that have none.
    */
   default double baseLearningRate() {
     throw new UnsupportedOperationException(
-        "optimizer '" + kind() + "' does not report a base learning rate; give its block an lr key");
+        "optimizer '"
+            + kind()
+            + "' does not report a base learning rate; give its block an lr key");
   }
 }

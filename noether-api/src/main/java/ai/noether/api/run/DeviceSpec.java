@@ -58,7 +58,8 @@ public record DeviceSpec(Kind kind, int index) {
         // falls through to the error below
       }
     }
-    throw new NoetherException("device '" + text + "' is not valid; use auto, cpu, gpu or gpu:N (e.g. gpu:1)");
+    throw new NoetherException(
+        "device '" + text + "' is not valid; use auto, cpu, gpu or gpu:N (e.g. gpu:1)");
   }
 
   /** {@code auto}, {@code cpu} or {@code gpu:N}, as written in YAML. */

@@ -1,5 +1,7 @@
 package ai.noether.api.run;
 
+import ai.noether.api.Nullable;
+
 /**
  * The {@code engine} block: how many threads the engine computes with.
  *
@@ -16,7 +18,7 @@ package ai.noether.api.run;
  *     side; null for the default, 1 (training in DJL runs its operators one after another, so more
  *     would only idle)
  */
-public record EngineConfig(Integer threads, Integer interopThreads) {
+public record EngineConfig(@Nullable Integer threads, @Nullable Integer interopThreads) {
   /** Nothing configured: both counts from the cores available. */
   public static final EngineConfig DEFAULT = new EngineConfig(null, null);
 
@@ -25,7 +27,8 @@ public record EngineConfig(Integer threads, Integer interopThreads) {
       throw new IllegalArgumentException("engine.threads must be positive, was " + threads);
     }
     if (interopThreads != null && interopThreads <= 0) {
-      throw new IllegalArgumentException("engine.interop_threads must be positive, was " + interopThreads);
+      throw new IllegalArgumentException(
+          "engine.interop_threads must be positive, was " + interopThreads);
     }
   }
 

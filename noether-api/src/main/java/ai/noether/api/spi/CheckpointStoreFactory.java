@@ -5,13 +5,14 @@ import ai.noether.api.checkpoint.StoreLocation;
 import java.util.Set;
 
 /**
- * Builds checkpoint stores; listed in {@code META-INF/services/ai.noether.api.spi.CheckpointStoreFactory}.
+ * Builds checkpoint stores; listed in {@code
+ * META-INF/services/ai.noether.api.spi.CheckpointStoreFactory}.
  *
  * <p>The scheme of {@code output_dir} selects the factory: {@code file} (and plain paths) the file
- * store, {@code s3} the factory that declares it in {@link #schemes}. A {@code store:} block may name
- * the kind explicitly; it must then serve the scheme of {@code output_dir}. Store-specific keys
- * ({@code fsync}; for S3 {@code endpoint}, {@code region}, {@code path_style}) go in that block and
- * bind to the factory's config type.
+ * store, {@code s3} the factory that declares it in {@link #schemes}. A {@code store:} block may
+ * name the kind explicitly; it must then serve the scheme of {@code output_dir}. Store-specific
+ * keys ({@code fsync}; for S3 {@code endpoint}, {@code region}, {@code path_style}) go in that
+ * block and bind to the factory's config type.
  */
 public interface CheckpointStoreFactory<C> extends ComponentFactory<C> {
 

@@ -13,10 +13,10 @@ import ai.noether.api.check.RunPlan;
  *
  * <p><b>Creation and injection.</b> The framework creates each factory once, when it loads the
  * class path's factories, through the process injector: a public no-argument constructor works, and
- * so does a {@code jakarta.inject.Inject} constructor whose parameters the Guice modules of the class
- * path bind ({@code ai.noether.inject.NoetherModule}). The run's services are not there yet: a
- * factory reaches them through the {@link ComponentContext} its {@code create} receives, or has its
- * component created by the run's injector with {@link ComponentContext#inject}, whose
+ * so does a {@code jakarta.inject.Inject} constructor whose parameters the Guice modules of the
+ * class path bind ({@code ai.noether.inject.NoetherModule}). The run's services are not there yet:
+ * a factory reaches them through the {@link ComponentContext} its {@code create} receives, or has
+ * its component created by the run's injector with {@link ComponentContext#inject}, whose
  * {@code @Inject} constructor then receives them.
  *
  * @param <C> the config type: usually a record whose components are the YAML keys
@@ -41,8 +41,8 @@ public interface ComponentFactory<C> {
    * problem of every block is collected and reported at once (exit status 2).
    *
    * <p>Report problems to {@code problems} (keys relative to this block, values named, what would
-   * be valid) instead of throwing; a factory cannot see other blocks' configs, only what the
-   * {@code plan} says about them. The default finds nothing.
+   * be valid) instead of throwing; a factory cannot see other blocks' configs, only what the {@code
+   * plan} says about them. The default finds nothing.
    *
    * @param config the bound config, as {@code create} would receive it (null for {@code Void})
    * @param plan the run's length and the shapes of its data and model output

@@ -9,16 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The framework's implementation of an api service, for code that runs outside a component's
  * injection: a model's static builder, an engine's tensor copies, a command. {@code noether-core}
  * lists its implementations in {@code META-INF/services/<api interface name>}; the first one found
- * through {@link ServiceLoader} serves the whole process. The same services are bound in the process
- * injector, so a component with an {@code @Inject} constructor asks for them there instead.
+ * through {@link ServiceLoader} serves the whole process. The same services are bound in the
+ * process injector, so a component with an {@code @Inject} constructor asks for them there instead.
  *
  * <pre>{@code
  * Map<String, Object> saved = FrameworkServices.get(ConfigBinding.class).toPlainTree(config);
  * }</pre>
  *
- * <p>Services served this way: {@link ConfigBinding}, {@link ai.noether.api.tensor.SnapshotBuffers},
- * {@link ai.noether.api.logger.Terminal}, {@link ai.noether.api.logger.HistoryReader} and
- * {@link ai.noether.api.logger.HistoryPlotter}. Thread-safe.
+ * <p>Services served this way: {@link ConfigBinding}, {@link
+ * ai.noether.api.tensor.SnapshotBuffers}, {@link ai.noether.api.logger.Terminal}, {@link
+ * ai.noether.api.logger.HistoryReader} and {@link ai.noether.api.logger.HistoryPlotter}.
+ * Thread-safe.
  */
 public final class FrameworkServices {
   private static final Map<Class<?>, Optional<?>> FOUND = new ConcurrentHashMap<>();
@@ -32,8 +33,13 @@ public final class FrameworkServices {
    *     from the run-time class path
    */
   public static <T> T get(Class<T> type) {
-    return find(type).orElseThrow(() -> new IllegalStateException("no implementation of " + type.getName()
-        + " on the class path: noether-core provides it (add it as a runtime dependency)"));
+    return find(type)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no implementation of "
+                        + type.getName()
+                        + " on the class path: noether-core provides it (add it as a runtime dependency)"));
   }
 
   /** The implementation of {@code type} on the class path, if there is one. */

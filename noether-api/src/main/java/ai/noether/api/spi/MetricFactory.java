@@ -3,8 +3,8 @@ package ai.noether.api.spi;
 import ai.noether.api.metric.Metric;
 
 /**
- * Builds metrics (the entries of a step's {@code metrics:} lists); listed in
- * {@code META-INF/services/ai.noether.api.spi.MetricFactory}.
+ * Builds metrics (the entries of a step's {@code metrics:} lists); listed in {@code
+ * META-INF/services/ai.noether.api.spi.MetricFactory}.
  */
 public interface MetricFactory<C> extends ComponentFactory<C> {
 

@@ -16,8 +16,8 @@ public interface ModelFactory<C> extends ComponentFactory<C> {
 
   /**
    * The shape of one sample's prediction, when the factory knows it from its config alone, so that
-   * the training step can check its loss against the targets before anything is built
-   * ({@link ai.noether.api.check.RunPlan#modelOutput()}). The default does not say.
+   * the training step can check its loss against the targets before anything is built ({@link
+   * ai.noether.api.check.RunPlan#modelOutput()}). The default does not say.
    *
    * @param path the model block's YAML path, to name the keys in {@link SampleShape#origin()}
    */

@@ -5,8 +5,8 @@ import ai.noether.api.model.Model;
 import ai.noether.api.train.TrainingStep;
 
 /**
- * Builds the training step named by {@code trainer.kind}; listed in
- * {@code META-INF/services/ai.noether.api.spi.TrainingStepFactory}.
+ * Builds the training step named by {@code trainer.kind}; listed in {@code
+ * META-INF/services/ai.noether.api.spi.TrainingStepFactory}.
  */
 public interface TrainingStepFactory<C> extends ComponentFactory<C> {
 

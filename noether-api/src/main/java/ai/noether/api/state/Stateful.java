@@ -8,9 +8,9 @@ import java.util.Map;
  *
  * <p>A state is a tree of plain values only, so that it can be written to a {@code .th} file that
  * PyTorch can read and that loading can never run code: {@code Map<String, ?>} (iteration order is
- * preserved), {@code List<?>}, {@code String}, {@code Long}/{@code Integer}, {@code Double}/
- * {@code Float}, {@code Boolean}, {@code null} and {@link ai.noether.api.tensor.HostTensor}.
- * Integers come back as {@code Long} and floating point numbers as {@code Double}.
+ * preserved), {@code List<?>}, {@code String}, {@code Long}/{@code Integer}, {@code Double}/ {@code
+ * Float}, {@code Boolean}, {@code null} and {@link ai.noether.api.tensor.HostTensor}. Integers come
+ * back as {@code Long} and floating point numbers as {@code Double}.
  *
  * <p>Contract: {@code b.loadState(a.state())} makes {@code b} behave exactly like {@code a} from
  * then on, bit for bit.

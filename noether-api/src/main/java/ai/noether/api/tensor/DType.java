@@ -48,7 +48,11 @@ public enum DType {
       }
     }
     throw new IllegalArgumentException(
-        "unknown dtype '" + name + "'; valid: "
-            + Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        "unknown dtype '"
+            + name
+            + "'; valid: "
+            + Arrays.stream(values())
+                .map(v -> v.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
   }
 }

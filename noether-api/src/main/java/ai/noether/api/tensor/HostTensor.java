@@ -10,9 +10,9 @@ import java.util.Objects;
 
 /**
  * A tensor in host memory: dtype, shape and the little-endian element bytes in row-major order.
- * This is what checkpoints store and load. The bytes live in one or more buffers (a single
- * {@link ByteBuffer} cannot exceed 2 GiB), usually direct or memory-mapped so that they move
- * between engine and file without passing through the Java heap.
+ * This is what checkpoints store and load. The bytes live in one or more buffers (a single {@link
+ * ByteBuffer} cannot exceed 2 GiB), usually direct or memory-mapped so that they move between
+ * engine and file without passing through the Java heap.
  *
  * <p>Instances are immutable in structure; the buffers are shared, not copied, so a caller that
  * hands a buffer in must not modify it afterwards. Buffers returned by {@link #chunks()} are
@@ -47,8 +47,15 @@ public final class HostTensor {
     }
     if (actual != expected) {
       throw new IllegalArgumentException(
-          "tensor of " + dtype + " " + Arrays.toString(shape) + " needs " + expected
-              + " bytes but " + actual + " were given");
+          "tensor of "
+              + dtype
+              + " "
+              + Arrays.toString(shape)
+              + " needs "
+              + expected
+              + " bytes but "
+              + actual
+              + " were given");
     }
     this.chunks = Collections.unmodifiableList(copy);
     this.byteSize = expected;
@@ -139,8 +146,8 @@ public final class HostTensor {
   /**
    * The data as one read-only little-endian buffer.
    *
-   * <p><b>Note:</b> copies into a new direct buffer when the tensor spans several chunks, and
-   * fails for tensors over 2 GiB; prefer {@link #chunks()} for streaming.
+   * <p><b>Note:</b> copies into a new direct buffer when the tensor spans several chunks, and fails
+   * for tensors over 2 GiB; prefer {@link #chunks()} for streaming.
    */
   public ByteBuffer buffer() {
     if (chunks.size() == 1) {

@@ -12,9 +12,9 @@ import java.nio.ByteBuffer;
  * dropped (a model's state dict, an optimizer's state), never for a copy a component keeps (an EMA
  * callback's host weights): a staged buffer is overwritten by the next snapshot.
  *
- * <p>Implemented by {@code noether-core}; get it through
- * {@link ai.noether.api.spi.FrameworkServices}. {@link #DIRECT} serves where the framework is not on
- * the class path.
+ * <p>Implemented by {@code noether-core}; get it through {@link
+ * ai.noether.api.spi.FrameworkServices}. {@link #DIRECT} serves where the framework is not on the
+ * class path.
  */
 public interface SnapshotBuffers {
 
@@ -31,10 +31,12 @@ public interface SnapshotBuffers {
    * Copies {@code from}'s remaining bytes into {@code to} at its position and advances {@code to}'s
    * position past them now; {@code from}'s position does not move. While the framework takes a
    * snapshot on this thread the bytes may land only when the snapshot is complete (its copies are
-   * made together, on several threads), so {@code from}'s memory must stay valid and unchanged until
-   * then: pass views of the tensors being snapshotted, never of temporaries. Default: at once.
+   * made together, on several threads), so {@code from}'s memory must stay valid and unchanged
+   * until then: pass views of the tensors being snapshotted, never of temporaries. Default: at
+   * once.
    *
-   * @throws java.nio.BufferOverflowException if {@code to} has less room than {@code from} has bytes
+   * @throws java.nio.BufferOverflowException if {@code to} has less room than {@code from} has
+   *     bytes
    */
   default void copy(ByteBuffer from, ByteBuffer to) {
     to.put(from.duplicate());

@@ -20,10 +20,10 @@ public interface Tensor extends AutoCloseable {
   HostTensor toHost();
 
   /**
-   * Copies the values as little-endian bytes in row-major order into {@code target} at its
-   * position and advances it past them: for a component that keeps a host copy and refreshes it in
-   * place instead of allocating a new one each time. During a checkpoint snapshot the bytes may land
-   * only when the snapshot is complete (engines copy a snapshot with several threads); elsewhere at
+   * Copies the values as little-endian bytes in row-major order into {@code target} at its position
+   * and advances it past them: for a component that keeps a host copy and refreshes it in place
+   * instead of allocating a new one each time. During a checkpoint snapshot the bytes may land only
+   * when the snapshot is complete (engines copy a snapshot with several threads); elsewhere at
    * once. Default: through {@link #toHost()}.
    *
    * @throws IllegalArgumentException if {@code target} has less room than the tensor has bytes
@@ -31,8 +31,11 @@ public interface Tensor extends AutoCloseable {
   default void copyTo(java.nio.ByteBuffer target) {
     HostTensor host = toHost();
     if (host.byteSize() > target.remaining()) {
-      throw new IllegalArgumentException("a tensor of " + host.byteSize() + " bytes does not fit into a buffer with room for "
-          + target.remaining());
+      throw new IllegalArgumentException(
+          "a tensor of "
+              + host.byteSize()
+              + " bytes does not fit into a buffer with room for "
+              + target.remaining());
     }
     for (java.nio.ByteBuffer chunk : host.chunks()) {
       target.put(chunk);

@@ -25,9 +25,9 @@ public interface TrainingStep extends AutoCloseable {
   /**
    * Runs one update like {@link #train} and reports the loss together with further metrics of the
    * update (per-head losses, gradient norms). The trainer calls this method; the default calls
-   * {@link #train} and reports the loss alone, so a step that reports only a loss implements
-   * {@link #train} as before. A step that reports more overrides this method, and its
-   * {@link #train} may return {@code trainStep(sampleIndices, seed).loss()}.
+   * {@link #train} and reports the loss alone, so a step that reports only a loss implements {@link
+   * #train} as before. A step that reports more overrides this method, and its {@link #train} may
+   * return {@code trainStep(sampleIndices, seed).loss()}.
    *
    * @return the loss and the metrics; never null
    */
@@ -64,11 +64,11 @@ public interface TrainingStep extends AutoCloseable {
   Map<String, Double> evaluate(Dataset dataset, String split);
 
   /**
-   * A dry run before training: the forward pass and the loss on the given training samples, to
-   * find a model and data that do not fit each other before anything is trained or saved. It must
-   * leave everything as it was: no backward pass, no recorded gradients, no change to weights or
-   * buffers, no draw from any random generator that training uses, so a run with a dry run trains
-   * bit for bit like one without. The default does nothing.
+   * A dry run before training: the forward pass and the loss on the given training samples, to find
+   * a model and data that do not fit each other before anything is trained or saved. It must leave
+   * everything as it was: no backward pass, no recorded gradients, no change to weights or buffers,
+   * no draw from any random generator that training uses, so a run with a dry run trains bit for
+   * bit like one without. The default does nothing.
    *
    * @param sampleIndices indices into the training dataset: one batch
    * @throws RuntimeException (best an {@link IllegalArgumentException}) saying what does not fit;
@@ -78,9 +78,9 @@ public interface TrainingStep extends AutoCloseable {
 
   /**
    * Whether lower or higher is better for each metric this step reports, by metric name: the first
-   * part of a metric key ({@code rmse} for {@code rmse/valid/rul}, {@code loss} for
-   * {@code loss/valid/total}). Callbacks that select by a metric take its direction from here
-   * unless their configuration gives {@code mode:}. The default declares the loss only.
+   * part of a metric key ({@code rmse} for {@code rmse/valid/rul}, {@code loss} for {@code
+   * loss/valid/total}). Callbacks that select by a metric take its direction from here unless their
+   * configuration gives {@code mode:}. The default declares the loss only.
    */
   default Map<String, Direction> metricDirections() {
     return Map.of("loss", Direction.LOWER_IS_BETTER);

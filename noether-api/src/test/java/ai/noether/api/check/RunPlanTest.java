@@ -30,8 +30,10 @@ class RunPlanTest {
     assertThat(plan.totalUpdates()).as("2 epochs, then 50 samples in 7 batches").isEqualTo(33);
     assertThat(plan.totalEpochs()).isEqualTo(2);
     assertThat(plan.totalSamples()).isEqualTo(256);
-    assertThat(plan.lengthText()).isEqualTo("trainer.max_samples: 250 (33 updates: 13 per epoch, 100 training samples"
-        + " in batches of trainer.batch_size: 8)");
+    assertThat(plan.lengthText())
+        .isEqualTo(
+            "trainer.max_samples: 250 (33 updates: 13 per epoch, 100 training samples"
+                + " in batches of trainer.batch_size: 8)");
   }
 
   @Test
@@ -40,10 +42,16 @@ class RunPlanTest {
 
     assertThat(plan.batchesPerEpoch()).isEqualTo(13);
     assertThat(plan.updatesPerEpoch()).as("3 + 3 + 3 + 3 + 1 batches").isEqualTo(5);
-    assertThat(plan.totalUpdates()).as("2 epochs, then 50 samples in 7 batches, in 3 updates").isEqualTo(13);
-    assertThat(plan.totalSamples()).as("the third update of the last epoch ends after 9 batches").isEqualTo(272);
-    assertThat(plan.lengthText()).isEqualTo("trainer.max_samples: 250 (13 updates: 5 per epoch, 100 training samples"
-        + " in batches of trainer.batch_size: 8, trainer.accumulate_grad_batches: 3 per update)");
+    assertThat(plan.totalUpdates())
+        .as("2 epochs, then 50 samples in 7 batches, in 3 updates")
+        .isEqualTo(13);
+    assertThat(plan.totalSamples())
+        .as("the third update of the last epoch ends after 9 batches")
+        .isEqualTo(272);
+    assertThat(plan.lengthText())
+        .isEqualTo(
+            "trainer.max_samples: 250 (13 updates: 5 per epoch, 100 training samples"
+                + " in batches of trainer.batch_size: 8, trainer.accumulate_grad_batches: 3 per update)");
   }
 
   @Test
@@ -52,15 +60,20 @@ class RunPlanTest {
     run(1, 0, 0).checkDirection(null, "nasa_score/valid/rul", "mode", "metric_key", unknownYet);
     assertThat(unknownYet.errors()).isEmpty();
 
-    RunPlan known = run(1, 0, 0).withMetricDirections(java.util.Map.of("loss", ai.noether.api.metric.Direction.LOWER_IS_BETTER));
+    RunPlan known =
+        run(1, 0, 0)
+            .withMetricDirections(
+                java.util.Map.of("loss", ai.noether.api.metric.Direction.LOWER_IS_BETTER));
     ConfigProblems problems = new ConfigProblems();
     known.checkDirection(null, "nasa_score/valid/rul", "mode", "metric_key", problems);
     known.checkDirection("min", "nasa_score/valid/rul", "mode", "metric_key", problems);
     known.checkDirection(null, "loss/valid/total", "mode", "metric_key", problems);
     assertThat(problems.errors()).hasSize(1);
     assertThat(problems.errors().get(0).path()).isEqualTo("metric_key");
-    assertThat(problems.errors().get(0).message()).startsWith("'nasa_score/valid/rul': it is not known whether lower or"
-        + " higher is better for 'nasa_score': the training step declares directions for {loss: min} only.");
+    assertThat(problems.errors().get(0).message())
+        .startsWith(
+            "'nasa_score/valid/rul': it is not known whether lower or"
+                + " higher is better for 'nasa_score': the training step declares directions for {loss: min} only.");
   }
 
   @Test
@@ -83,12 +96,15 @@ class RunPlanTest {
     assertThat(plan.reaches(Interval.updates(40))).isFalse();
     assertThat(plan.reaches(Interval.samples(300))).isTrue();
     assertThat(plan.reaches(Interval.samples(301))).isFalse();
-    assertThat(plan.reaches(Interval.minutes(100_000))).as("no configuration predicts time").isTrue();
+    assertThat(plan.reaches(Interval.minutes(100_000)))
+        .as("no configuration predicts time")
+        .isTrue();
   }
 
   @Test
   void aPlanNeedsExactlyOneLimit() {
-    assertThatThrownBy(() -> run(1, 1, 0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> run(1, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exactly one positive limit");
   }
 }

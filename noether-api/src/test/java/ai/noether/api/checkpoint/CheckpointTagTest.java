@@ -10,9 +10,12 @@ class CheckpointTagTest {
 
   @Test
   void noetherPythonsBestModelTagsKeepTheirSpellingAndTellMetricAndTolerance() {
-    CheckpointTag.BestModel best = (CheckpointTag.BestModel) CheckpointTag.parse("best_model.loss.online.total");
-    CheckpointTag.BestModel tolerance = (CheckpointTag.BestModel) CheckpointTag.parse("best_model.loss.online.total.tolerance=10");
-    CheckpointTag.BestModel older = (CheckpointTag.BestModel) CheckpointTag.parse("best_model.loss.online.total.tolerance10");
+    CheckpointTag.BestModel best =
+        (CheckpointTag.BestModel) CheckpointTag.parse("best_model.loss.online.total");
+    CheckpointTag.BestModel tolerance =
+        (CheckpointTag.BestModel) CheckpointTag.parse("best_model.loss.online.total.tolerance=10");
+    CheckpointTag.BestModel older =
+        (CheckpointTag.BestModel) CheckpointTag.parse("best_model.loss.online.total.tolerance10");
 
     assertThat(best.metric()).isEqualTo("loss.online.total");
     assertThat(best.tolerance()).isEmpty();
@@ -28,9 +31,12 @@ class CheckpointTagTest {
 
   @Test
   void aBestModelTagMayBeTypedWithTheMetricKeyAsLogged() {
-    assertThat(CheckpointTag.parse("best_model.loss/online/total")).isEqualTo(CheckpointTag.parse("best_model.loss.online.total"));
-    assertThat(CheckpointTag.bestModel("loss/online/total").token()).isEqualTo("best_model.loss.online.total");
-    assertThat(CheckpointTag.bestModel("accuracy").withTolerance(3).token()).isEqualTo("best_model.accuracy.tolerance=3");
+    assertThat(CheckpointTag.parse("best_model.loss/online/total"))
+        .isEqualTo(CheckpointTag.parse("best_model.loss.online.total"));
+    assertThat(CheckpointTag.bestModel("loss/online/total").token())
+        .isEqualTo("best_model.loss.online.total");
+    assertThat(CheckpointTag.bestModel("accuracy").withTolerance(3).token())
+        .isEqualTo("best_model.accuracy.tolerance=3");
   }
 
   @Test
@@ -45,8 +51,9 @@ class CheckpointTagTest {
         .isInstanceOf(InvalidNameException.class)
         .hasMessage("best_model checkpoint needs a metric, e.g. best_model.loss.online.total");
     assertThatThrownBy(() -> CheckpointTag.parse("best_model.loss valid"))
-        .hasMessage("checkpoint tag 'best_model.loss valid' contains whitespace at position 15; a best_model tag holds"
-            + " letters, digits and . _ - + = , @ ~ %");
+        .hasMessage(
+            "checkpoint tag 'best_model.loss valid' contains whitespace at position 15; a best_model tag holds"
+                + " letters, digits and . _ - + = , @ ~ %");
     assertThatThrownBy(() -> CheckpointSelector.parse("best_model.a\\b"))
         .hasMessageContaining("selects no checkpoint")
         .hasMessageContaining("contains a path separator '\\'");

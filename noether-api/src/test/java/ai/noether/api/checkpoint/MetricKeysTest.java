@@ -34,23 +34,31 @@ class MetricKeysTest {
   @Test
   void theUnderscoreEscapeOlderVersionsWroteStillDecodes() {
     assertThat(MetricKeys.decode("nasa%5Fscore~valid")).isEqualTo("nasa_score/valid");
-    assertThat(CheckpointTag.parse("best.nasa%5Fscore~valid")).isInstanceOfSatisfying(CheckpointTag.Best.class, b -> {
-      assertThat(b.metricKey()).isEqualTo("nasa_score/valid");
-      assertThat(b.token()).as("the name on disk is kept").isEqualTo("best.nasa%5Fscore~valid");
-      assertThat(b.sameCheckpointAs(CheckpointTag.best("nasa_score/valid"))).isTrue();
-    });
-    assertThat(CheckpointTag.parse("best.nasa_score~valid")).isEqualTo(CheckpointTag.best("nasa_score/valid"));
+    assertThat(CheckpointTag.parse("best.nasa%5Fscore~valid"))
+        .isInstanceOfSatisfying(
+            CheckpointTag.Best.class,
+            b -> {
+              assertThat(b.metricKey()).isEqualTo("nasa_score/valid");
+              assertThat(b.token())
+                  .as("the name on disk is kept")
+                  .isEqualTo("best.nasa%5Fscore~valid");
+              assertThat(b.sameCheckpointAs(CheckpointTag.best("nasa_score/valid"))).isTrue();
+            });
+    assertThat(CheckpointTag.parse("best.nasa_score~valid"))
+        .isEqualTo(CheckpointTag.best("nasa_score/valid"));
   }
 
   @Test
   void malformedEscapesAreRefusedWithThePosition() {
     assertThatThrownBy(() -> MetricKeys.decode("loss%2"))
-        .isInstanceOf(InvalidNameException.class).hasMessage("metric 'loss%2' ends inside a %XX escape");
+        .isInstanceOf(InvalidNameException.class)
+        .hasMessage("metric 'loss%2' ends inside a %XX escape");
     assertThatThrownBy(() -> MetricKeys.decode("loss%zz1"))
         .hasMessage("metric 'loss%zz1' has a malformed escape at position 4; expected %XX");
     assertThatThrownBy(() -> MetricKeys.decode("a/b"))
-        .hasMessage("metric 'a/b' contains a path separator '/' at position 1; write '/' as '~' and other characters"
-            + " as %XX");
+        .hasMessage(
+            "metric 'a/b' contains a path separator '/' at position 1; write '/' as '~' and other characters"
+                + " as %XX");
   }
 
   static String randomMetricKey(SplittableRandom random) {

@@ -12,10 +12,13 @@ class StoreLocationTest {
   @Test
   void plainPathsAndFileUrisAreLocalDirectories() {
     assertThat(StoreLocation.parse("runs", WD).localPath()).contains(Path.of("/work/dir/runs"));
-    assertThat(StoreLocation.parse("./runs/../out", WD).localPath()).contains(Path.of("/work/dir/out"));
+    assertThat(StoreLocation.parse("./runs/../out", WD).localPath())
+        .contains(Path.of("/work/dir/out"));
     assertThat(StoreLocation.parse("/data/runs", WD).localPath()).contains(Path.of("/data/runs"));
-    assertThat(StoreLocation.parse("file:/data/runs", WD).localPath()).contains(Path.of("/data/runs"));
-    assertThat(StoreLocation.parse("file:///data/runs", WD).localPath()).contains(Path.of("/data/runs"));
+    assertThat(StoreLocation.parse("file:/data/runs", WD).localPath())
+        .contains(Path.of("/data/runs"));
+    assertThat(StoreLocation.parse("file:///data/runs", WD).localPath())
+        .contains(Path.of("/data/runs"));
     assertThat(StoreLocation.parse("FILE:/data/runs", WD).scheme()).isEqualTo("file");
     assertThat(StoreLocation.parse("/data/runs", WD)).hasToString("/data/runs");
   }
@@ -38,13 +41,18 @@ class StoreLocationTest {
 
   @Test
   void badLocationsSayWhatIsValid() {
-    assertThatThrownBy(() -> StoreLocation.parse("s3:bucket", WD)).isInstanceOf(InvalidNameException.class)
-        .hasMessageContaining("names no bucket").hasMessageContaining("s3://bucket/prefix");
-    assertThatThrownBy(() -> StoreLocation.parse("s3://bucket/a b", WD)).isInstanceOf(InvalidNameException.class)
+    assertThatThrownBy(() -> StoreLocation.parse("s3:bucket", WD))
+        .isInstanceOf(InvalidNameException.class)
+        .hasMessageContaining("names no bucket")
+        .hasMessageContaining("s3://bucket/prefix");
+    assertThatThrownBy(() -> StoreLocation.parse("s3://bucket/a b", WD))
+        .isInstanceOf(InvalidNameException.class)
         .hasMessageContaining("not a valid store URI");
-    assertThatThrownBy(() -> StoreLocation.parse("file://host/data", WD)).isInstanceOf(InvalidNameException.class)
+    assertThatThrownBy(() -> StoreLocation.parse("file://host/data", WD))
+        .isInstanceOf(InvalidNameException.class)
         .hasMessageContaining("not a local directory");
-    assertThatThrownBy(() -> StoreLocation.parse(" ", WD)).isInstanceOf(InvalidNameException.class)
+    assertThatThrownBy(() -> StoreLocation.parse(" ", WD))
+        .isInstanceOf(InvalidNameException.class)
         .hasMessageContaining("output_dir is empty");
   }
 }

@@ -32,9 +32,11 @@ class TrainingIterationTest {
   void malformedTextNamesTheExpectedForm() {
     assertThatThrownBy(() -> TrainingIteration.parse("E10_U100"))
         .isInstanceOf(InvalidNameException.class)
-        .hasMessage("'E10_U100' is not a training iteration; expected E<epoch>_U<update>_S<sample>, e.g. E10_U100_S200");
+        .hasMessage(
+            "'E10_U100' is not a training iteration; expected E<epoch>_U<update>_S<sample>, e.g. E10_U100_S200");
     assertThatThrownBy(() -> TrainingIteration.parse("E1_U1_S99999999999999999999"))
-        .hasMessage("training iteration 'E1_U1_S99999999999999999999' has a counter that is too large");
+        .hasMessage(
+            "training iteration 'E1_U1_S99999999999999999999' has a counter that is too large");
     assertThatThrownBy(() -> new TrainingIteration(-1, 0, 0))
         .hasMessage("training iteration counters must not be negative: E-1_U0_S0");
   }

@@ -9,15 +9,17 @@ import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
 class TensorDatasetTest {
-  private final TensorDataset data = new TensorDataset(
-      HostTensor.ofFloats(new long[] {3, 2}, 0, 1, 10, 11, 20, 21),
-      HostTensor.ofLongs(new long[] {3}, 7, 8, 9));
+  private final TensorDataset data =
+      new TensorDataset(
+          HostTensor.ofFloats(new long[] {3, 2}, 0, 1, 10, 11, 20, 21),
+          HostTensor.ofLongs(new long[] {3}, 7, 8, 9));
 
   @Test
   void exposesFeaturesAndTargetsAsNamedFields() {
-    assertThat(data.fields()).containsExactly(
-        new Field("features", DType.FLOAT32, new long[] {2}),
-        new Field("targets", DType.INT64, new long[] {}));
+    assertThat(data.fields())
+        .containsExactly(
+            new Field("features", DType.FLOAT32, new long[] {2}),
+            new Field("targets", DType.INT64, new long[] {}));
     assertThat(data.field("targets").batchShape(5)).containsExactly(5);
   }
 
@@ -33,8 +35,10 @@ class TensorDatasetTest {
   void namesAnUnknownFieldAndAnIndexOutOfRange() {
     assertThatThrownBy(() -> data.gather("rul", new long[] {0}))
         .isInstanceOf(NoSuchElementException.class)
-        .hasMessageContaining("'rul'").hasMessageContaining("features, targets");
+        .hasMessageContaining("'rul'")
+        .hasMessageContaining("features, targets");
     assertThatThrownBy(() -> data.gather("features", new long[] {3}))
-        .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("3");
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessageContaining("3");
   }
 }

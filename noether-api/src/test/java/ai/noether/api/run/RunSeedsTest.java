@@ -8,7 +8,8 @@ class RunSeedsTest {
 
   @Test
   void theMixIsSplitMix64sFinaliserFixedForever() {
-    // Values of the function every run's seeds (and so its initial weights) were drawn with; a change
+    // Values of the function every run's seeds (and so its initial weights) were drawn with; a
+    // change
     // here changes every trained model's weights and breaks bit-identical resumes.
     assertThat(RunSeeds.mix(0, 0, 0)).isEqualTo(2558736989570252433L);
     assertThat(RunSeeds.mix(42, 0x1a17_5eedL, 0)).isEqualTo(-2724486703591911061L);

@@ -30,7 +30,8 @@ class HostTensorTest {
 
     assertThat(t.chunks()).hasSize(2);
     assertThat(t.buffer().remaining()).isEqualTo(16);
-    assertThat(t.contentEquals(HostTensor.wrap(DType.INT32, new long[] {2, 2}, t.buffer()))).isTrue();
+    assertThat(t.contentEquals(HostTensor.wrap(DType.INT32, new long[] {2, 2}, t.buffer())))
+        .isTrue();
   }
 
   @Test
@@ -53,7 +54,8 @@ class HostTensorTest {
   void dtypeNamesParseCaseInsensitivelyAndListTheValidOnes() {
     assertThat(DType.parse("BFloat16")).isEqualTo(DType.BFLOAT16);
     assertThatThrownBy(() -> DType.parse("complex64"))
-        .hasMessage("unknown dtype 'complex64'; valid: float16, bfloat16, float32, float64, int8, uint8, int16, int32,"
-            + " int64, bool");
+        .hasMessage(
+            "unknown dtype 'complex64'; valid: float16, bfloat16, float32, float64, int8, uint8, int16, int32,"
+                + " int64, bool");
   }
 }

@@ -26,15 +26,16 @@ import org.slf4j.LoggerFactory;
  * callback's {@code .../ema=<factor>} metrics too). A value improves on the best when it is
  * strictly smaller ({@code min}) or larger ({@code max}); NaN never does.
  *
- * <p><b>Tolerances.</b> For each configured N, a second checkpoint {@code best.{metric}.tolerance{N}}
- * is written together with the best one until the first time N values in a row fail to improve;
- * from then on it is frozen. It is the checkpoint early stopping with {@code patience: N} would have
- * ended with, so one run shows what several patiences would have given.
+ * <p><b>Tolerances.</b> For each configured N, a second checkpoint {@code
+ * best.{metric}.tolerance{N}} is written together with the best one until the first time N values
+ * in a row fail to improve; from then on it is frozen. It is the checkpoint early stopping with
+ * {@code patience: N} would have ended with, so one run shows what several patiences would have
+ * given.
  *
- * <p><b>Top k.</b> With {@code save_top_k: k > 1} it also keeps the model files of the k best values
- * so far, each under {@code best.{metric}.E{epoch}_U{update}_S{sample}} (the iteration it was seen
- * at). A value enters when fewer than k are kept or it beats the worst kept one; the one that drops
- * out has its tag deleted. Ties keep the earlier value.
+ * <p><b>Top k.</b> With {@code save_top_k: k > 1} it also keeps the model files of the k best
+ * values so far, each under {@code best.{metric}.E{epoch}_U{update}_S{sample}} (the iteration it
+ * was seen at). A value enters when fewer than k are kept or it beats the worst kept one; the one
+ * that drops out has its tag deleted. Ties keep the earlier value.
  *
  * <p><b>Resume.</b> The best value, its iteration, the count of values since, the tolerance
  * checkpoints' status and the kept top-k values with their iterations are this callback's state
@@ -49,8 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class BestCheckpointCallback implements Callback, Stateful {
   private static final Logger LOG = LoggerFactory.getLogger(BestCheckpointCallback.class);
+
   /** The prefix of the state key; the metric key follows. */
   public static final String STATE_KEY_PREFIX = "best-checkpoint/";
+
   static final String TOLERANCES = "tolerances";
   static final String FROZEN = "frozen";
   static final String TOP_K = "top_k";
@@ -59,9 +62,12 @@ public final class BestCheckpointCallback implements Callback, Stateful {
 
   private final BestCheckpointCallbackConfig config;
   private final BestTracker tracker;
+
   /** Per tolerance: the tracker of the values it kept (its best), and whether it is frozen. */
   private final Map<Integer, Tolerance> tolerances = new LinkedHashMap<>();
+
   private final Direction direction;
+
   /** With save_top_k above 1: the kept values, best first. */
   private final List<Kept> topK = new ArrayList<>();
 
@@ -115,7 +121,9 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     return CheckpointTag.best(config.metricKey() + "." + at);
   }
 
-  /** The iterations of the kept top-k checkpoints, best first; empty unless save_top_k is above 1. */
+  /**
+   * The iterations of the kept top-k checkpoints, best first; empty unless save_top_k is above 1.
+   */
   public List<TrainingIteration> topK() {
     return topK.stream().map(Kept::iteration).toList();
   }
@@ -144,21 +152,34 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {
         if (!t.getValue().frozen && tracker.sinceBest() >= t.getKey()) {
           t.getValue().frozen = true;
-          LOG.info("{} did not improve for {} values; {} stays at {} from {}", config.metricKey(), t.getKey(),
-              toleranceTag(t.getKey()), t.getValue().kept.best(), t.getValue().kept.bestIteration());
+          LOG.info(
+              "{} did not improve for {} values; {} stays at {} from {}",
+              config.metricKey(),
+              t.getKey(),
+              toleranceTag(t.getKey()),
+              t.getValue().kept.best(),
+              t.getValue().kept.bestIteration());
         }
       }
       return;
     }
-    LOG.info("new best {} = {} at {}; saving {}", config.metricKey(), ai.noether.api.metric.MetricFormat.format(value),
-        context.iteration(), bestTag());
+    LOG.info(
+        "new best {} = {} at {}; saving {}",
+        config.metricKey(),
+        ai.noether.api.metric.MetricFormat.format(value),
+        context.iteration(),
+        bestTag());
     // Taken by the writer once the previous save is done, into the memory it reuses from save to
     // save; the tolerance tags write the same copies (no new snapshot in between overwrites them).
     List<List<ModelSnapshot>> taken = new ArrayList<>(1);
-    context.checkpoints().saveModels(bestTag(), () -> {
-      taken.add(models(context));
-      return taken.get(0);
-    });
+    context
+        .checkpoints()
+        .saveModels(
+            bestTag(),
+            () -> {
+              taken.add(models(context));
+              return taken.get(0);
+            });
     for (Map.Entry<Integer, Tolerance> t : tolerances.entrySet()) {
       if (!t.getValue().frozen) {
         t.getValue().kept.observe(value, context.iteration());
@@ -178,16 +199,21 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     return models;
   }
 
-  /** Saves the value's models under its top-k tag if it is among the k best; deletes what drops out. */
+  /**
+   * Saves the value's models under its top-k tag if it is among the k best; deletes what drops out.
+   */
   private void keepTopK(TrainingContext context, double value) {
     TrainingIteration at = context.iteration();
     // The same iteration twice (a metric logged again) is one checkpoint: its tag would be shared.
     topK.removeIf(k -> k.iteration().equals(at));
-    boolean enters = !Double.isNaN(value)
-        && (topK.size() < config.saveTopK() || direction.isImprovement(value, topK.get(topK.size() - 1).value(), 0));
+    boolean enters =
+        !Double.isNaN(value)
+            && (topK.size() < config.saveTopK()
+                || direction.isImprovement(value, topK.get(topK.size() - 1).value(), 0));
     if (enters) {
       int position = 0;
-      while (position < topK.size() && !direction.isImprovement(value, topK.get(position).value(), 0)) {
+      while (position < topK.size()
+          && !direction.isImprovement(value, topK.get(position).value(), 0)) {
         position++;
       }
       topK.add(position, new Kept(value, at));
@@ -195,27 +221,33 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     }
     while (topK.size() > config.saveTopK()) {
       Kept out = topK.remove(topK.size() - 1);
-      LOG.info("{} = {} at {} dropped out of the {} best; deleting {}", config.metricKey(), out.value(), out.iteration(),
-          config.saveTopK(), topKTag(out.iteration()));
+      LOG.info(
+          "{} = {} at {} dropped out of the {} best; deleting {}",
+          config.metricKey(),
+          out.value(),
+          out.iteration(),
+          config.saveTopK(),
+          topKTag(out.iteration()));
       context.checkpoints().delete(topKTag(out.iteration()));
     }
   }
 
   /**
    * {@code best}, {@code best_iteration}, {@code since_best} and {@code tolerances}: per N (as a
-   * string key) the kept {@code best}, {@code best_iteration} and {@code frozen}; with
-   * {@code save_top_k} above 1 also {@code top_k}: the kept {@code value} and {@code iteration}
-   * pairs, best first.
+   * string key) the kept {@code best}, {@code best_iteration} and {@code frozen}; with {@code
+   * save_top_k} above 1 also {@code top_k}: the kept {@code value} and {@code iteration} pairs,
+   * best first.
    */
   @Override
   public Map<String, Object> state() {
     Map<String, Object> s = new LinkedHashMap<>(tracker.state());
     Map<String, Object> t = new LinkedHashMap<>();
-    tolerances.forEach((n, tol) -> {
-      Map<String, Object> entry = new LinkedHashMap<>(tol.kept.state());
-      entry.put(FROZEN, tol.frozen);
-      t.put(Integer.toString(n), entry);
-    });
+    tolerances.forEach(
+        (n, tol) -> {
+          Map<String, Object> entry = new LinkedHashMap<>(tol.kept.state());
+          entry.put(FROZEN, tol.frozen);
+          t.put(Integer.toString(n), entry);
+        });
     s.put(TOLERANCES, t);
     if (config.saveTopK() > 1) {
       List<Object> kept = new ArrayList<>();
@@ -250,7 +282,9 @@ public final class BestCheckpointCallback implements Callback, Stateful {
       Map<String, Object> entry = savedTolerances.get(t.getKey());
       if (entry == null) {
         // A tolerance added since the checkpoint has no history to judge; it starts now.
-        LOG.info("tolerance {} of {} is new since the checkpoint; it follows the best from the next improvement on", t.getKey(),
+        LOG.info(
+            "tolerance {} of {} is new since the checkpoint; it follows the best from the next improvement on",
+            t.getKey(),
             config.metricKey());
         continue;
       }
@@ -264,21 +298,25 @@ public final class BestCheckpointCallback implements Callback, Stateful {
     List<Kept> loaded = new ArrayList<>();
     if (config.saveTopK() <= 1 || !state.containsKey(TOP_K)) {
       if (config.saveTopK() > 1) {
-        LOG.info("save_top_k of {} is new since the checkpoint; the top {} start with the next value", config.metricKey(),
+        LOG.info(
+            "save_top_k of {} is new since the checkpoint; the top {} start with the next value",
+            config.metricKey(),
             config.saveTopK());
       }
       return loaded;
     }
     for (Object o : StateValues.requireList(state, TOP_K)) {
       if (!(o instanceof Map<?, ?>)) {
-        throw new IllegalArgumentException("state key '" + TOP_K + "' must list maps of value and iteration, found " + o);
+        throw new IllegalArgumentException(
+            "state key '" + TOP_K + "' must list maps of value and iteration, found " + o);
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> entry = (Map<String, Object>) o;
       Double value = StateValues.optionalDouble(entry, VALUE);
       String iteration = StateValues.optionalString(entry, ITERATION);
       if (value == null || iteration == null) {
-        throw new IllegalArgumentException("state key '" + TOP_K + "' has an entry without value or iteration: " + entry);
+        throw new IllegalArgumentException(
+            "state key '" + TOP_K + "' has an entry without value or iteration: " + entry);
       }
       loaded.add(new Kept(value, TrainingIteration.parse(iteration)));
     }

@@ -23,12 +23,11 @@ import java.util.TreeSet;
  *       save_ema: true         # optional: the EMA weights under the best tag too
  * }</pre>
  *
- * @param metricKey {@code metric_key}: the metric to watch, exactly as logged (e.g.
- *     {@code loss/valid/total}, {@code accuracy/valid}, {@code loss/valid/total/ema=0.9999}).
- *     Required
+ * @param metricKey {@code metric_key}: the metric to watch, exactly as logged (e.g. {@code
+ *     loss/valid/total}, {@code accuracy/valid}, {@code loss/valid/total/ema=0.9999}). Required
  * @param mode {@code mode}: {@code min} (lower is better) or {@code max}; when absent, the
- *     direction the training step declares for the metric's name (the first part of the key:
- *     {@code loss} for {@code loss/valid/total}); a metric with neither is a configuration error
+ *     direction the training step declares for the metric's name (the first part of the key: {@code
+ *     loss} for {@code loss/valid/total}); a metric with neither is a configuration error
  * @param tolerances {@code tolerances}: for each N, also keep the checkpoint early stopping with
  *     {@code patience: N} would have ended with: it follows the best checkpoint until, for the
  *     first time, N values in a row failed to improve on the best, and is frozen from then on.
@@ -44,16 +43,24 @@ import java.util.TreeSet;
  */
 public record BestCheckpointCallbackConfig(
     @JsonPropertyDescription("the metric to watch, exactly as logged, e.g. loss/valid/total")
-    @JsonProperty(value = "metric_key", required = true) String metricKey,
+        @JsonProperty(value = "metric_key", required = true)
+        String metricKey,
     @JsonPropertyDescription("min or max; inferred from the metric when absent")
-    @JsonProperty(value = "mode", defaultValue = "inferred") String mode,
-    @JsonPropertyDescription("for each N, also keep the checkpoint early stopping with patience N would stop at")
-    @JsonProperty(value = "tolerances") List<Integer> tolerances,
-    @JsonPropertyDescription("also save the extra model files other callbacks add to checkpoints (the EMA weights)"
-        + " under the best tag")
-    @JsonProperty(value = "save_ema") Boolean saveEma,
-    @JsonPropertyDescription("how many of the best checkpoints to keep (default 1: best.{metric} alone)")
-    @JsonProperty(value = "save_top_k") Integer saveTopK) {
+        @JsonProperty(value = "mode", defaultValue = "inferred")
+        String mode,
+    @JsonPropertyDescription(
+            "for each N, also keep the checkpoint early stopping with patience N would stop at")
+        @JsonProperty(value = "tolerances")
+        List<Integer> tolerances,
+    @JsonPropertyDescription(
+            "also save the extra model files other callbacks add to checkpoints (the EMA weights)"
+                + " under the best tag")
+        @JsonProperty(value = "save_ema")
+        Boolean saveEma,
+    @JsonPropertyDescription(
+            "how many of the best checkpoints to keep (default 1: best.{metric} alone)")
+        @JsonProperty(value = "save_top_k")
+        Integer saveTopK) {
 
   /**
    * Validates and fills in defaults.
@@ -62,7 +69,8 @@ public record BestCheckpointCallbackConfig(
    */
   public BestCheckpointCallbackConfig {
     if (metricKey == null || metricKey.isBlank()) {
-      throw new IllegalArgumentException("metric_key is required, e.g. metric_key: loss/valid/total");
+      throw new IllegalArgumentException(
+          "metric_key is required, e.g. metric_key: loss/valid/total");
     }
     if (mode != null) {
       Direction.parse(mode, "mode");
@@ -70,20 +78,23 @@ public record BestCheckpointCallbackConfig(
     List<Integer> checked = new ArrayList<>();
     for (Integer t : tolerances == null ? List.<Integer>of() : tolerances) {
       if (t == null || t < 1) {
-        throw new IllegalArgumentException("tolerances must be whole numbers of at least 1, e.g. [3, 10], found " + t);
+        throw new IllegalArgumentException(
+            "tolerances must be whole numbers of at least 1, e.g. [3, 10], found " + t);
       }
       checked.add(t);
     }
     tolerances = List.copyOf(new TreeSet<>(checked));
     saveEma = saveEma != null && saveEma;
     if (saveTopK != null && saveTopK < 1) {
-      throw new IllegalArgumentException("save_top_k must be a whole number of at least 1, was " + saveTopK);
+      throw new IllegalArgumentException(
+          "save_top_k must be a whole number of at least 1, was " + saveTopK);
     }
     saveTopK = saveTopK == null ? 1 : saveTopK;
   }
 
   /** The config as it was before {@code save_top_k}: one best checkpoint. */
-  public BestCheckpointCallbackConfig(String metricKey, String mode, List<Integer> tolerances, Boolean saveEma) {
+  public BestCheckpointCallbackConfig(
+      String metricKey, String mode, List<Integer> tolerances, Boolean saveEma) {
     this(metricKey, mode, tolerances, saveEma, null);
   }
 

@@ -8,7 +8,8 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.callbacks.metric.Directions;
 
 /** {@code kind: best-checkpoint}: see {@link BestCheckpointCallback}. */
-public final class BestCheckpointCallbackFactory implements CallbackFactory<BestCheckpointCallbackConfig> {
+public final class BestCheckpointCallbackFactory
+    implements CallbackFactory<BestCheckpointCallbackConfig> {
   /** The permanent kind name. */
   public static final String KIND = "best-checkpoint";
 
@@ -32,7 +33,9 @@ public final class BestCheckpointCallbackFactory implements CallbackFactory<Best
     return new BestCheckpointCallback(config, config.direction(Directions.declaredBy(context)));
   }
 
-  /** A watched metric whose direction neither {@code mode} nor the training step gives is an error. */
+  /**
+   * A watched metric whose direction neither {@code mode} nor the training step gives is an error.
+   */
   @Override
   public void check(BestCheckpointCallbackConfig config, RunPlan plan, ConfigProblems problems) {
     plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);

@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reports other metrics as they were when a source metric was at its best: each time the source
- * is logged, every target is logged as {@code <target>/at_best/<source>} with its value from the
+ * Reports other metrics as they were when a source metric was at its best: each time the source is
+ * logged, every target is logged as {@code <target>/at_best/<source>} with its value from the
  * iteration of the source's best so far (e.g. {@code accuracy/valid/at_best/loss/valid/total} is
- * the validation accuracy of the evaluation with the lowest validation loss). A target that had
- * no value at that iteration is not logged.
+ * the validation accuracy of the evaluation with the lowest validation loss). A target that had no
+ * value at that iteration is not logged.
  *
- * <p>Targets are read when the source improves: the configured {@code target_keys} from the
- * latest logged values, or by default every other metric logged together with the source.
+ * <p>Targets are read when the source improves: the configured {@code target_keys} from the latest
+ * logged values, or by default every other metric logged together with the source.
  *
  * <p><b>Resume.</b> The source's best value and iteration and the targets' values are this
  * callback's state (key {@code best-metric/<source_key>}).
@@ -29,8 +29,10 @@ import java.util.Objects;
 public final class BestMetricCallback implements Callback, Stateful {
   /** The prefix of the state key; the source key follows. */
   public static final String STATE_KEY_PREFIX = "best-metric/";
+
   /** The word between target and source in the logged keys. */
   public static final String AT_BEST = "/at_best/";
+
   static final String VALUES = "values";
 
   private final BestMetricCallbackConfig config;
@@ -78,14 +80,16 @@ public final class BestMetricCallback implements Callback, Stateful {
     if (tracker.observe(value, context.iteration())) {
       atBest.clear();
       if (config.targetKeys().isEmpty()) {
-        metrics.forEach((k, v) -> {
-          if (!k.equals(config.sourceKey()) && !k.contains(AT_BEST)) {
-            atBest.put(k, v);
-          }
-        });
+        metrics.forEach(
+            (k, v) -> {
+              if (!k.equals(config.sourceKey()) && !k.contains(AT_BEST)) {
+                atBest.put(k, v);
+              }
+            });
       } else {
         for (String target : config.targetKeys()) {
-          Double v = metrics.containsKey(target) ? metrics.get(target) : context.metrics().get(target);
+          Double v =
+              metrics.containsKey(target) ? metrics.get(target) : context.metrics().get(target);
           if (v != null) {
             atBest.put(target, v);
           }
@@ -107,7 +111,9 @@ public final class BestMetricCallback implements Callback, Stateful {
     return Map.copyOf(atBest);
   }
 
-  /** {@code best}, {@code best_iteration}, {@code since_best} and {@code values} (target → value). */
+  /**
+   * {@code best}, {@code best_iteration}, {@code since_best} and {@code values} (target → value).
+   */
   @Override
   public Map<String, Object> state() {
     Map<String, Object> s = new LinkedHashMap<>(tracker.state());
@@ -122,7 +128,8 @@ public final class BestMetricCallback implements Callback, Stateful {
     for (String k : values.keySet()) {
       Double v = StateValues.optionalDouble(values, k);
       if (v == null) {
-        throw new IllegalArgumentException("state key '" + VALUES + "' must map metric keys to numbers, found null for " + k);
+        throw new IllegalArgumentException(
+            "state key '" + VALUES + "' must map metric keys to numbers, found null for " + k);
       }
       loaded.put(k, v);
     }

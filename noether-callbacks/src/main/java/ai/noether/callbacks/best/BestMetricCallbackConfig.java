@@ -18,11 +18,10 @@ import java.util.Map;
  *       mode: min                       # optional: as the training step declares the source
  * }</pre>
  *
- * @param sourceKey {@code source_key}: the metric whose best value selects the iteration.
- *     Required
+ * @param sourceKey {@code source_key}: the metric whose best value selects the iteration. Required
  * @param targetKeys {@code target_keys}: the metrics to report at that iteration; when absent or
- *     empty, every other metric logged together with the source (e.g. the other results of the
- *     same evaluation)
+ *     empty, every other metric logged together with the source (e.g. the other results of the same
+ *     evaluation)
  * @param mode {@code mode}: {@code min} or {@code max} for the source; when absent, the direction
  *     the training step declares for the source's metric name; a metric with neither is a
  *     configuration error
@@ -39,13 +38,15 @@ public record BestMetricCallbackConfig(
    */
   public BestMetricCallbackConfig {
     if (sourceKey == null || sourceKey.isBlank()) {
-      throw new IllegalArgumentException("source_key is required, e.g. source_key: loss/valid/total");
+      throw new IllegalArgumentException(
+          "source_key is required, e.g. source_key: loss/valid/total");
     }
     if (mode != null) {
       Direction.parse(mode, "mode");
     }
     if (targetKeys != null && targetKeys.stream().anyMatch(k -> k == null || k.isBlank())) {
-      throw new IllegalArgumentException("target_keys must list metric keys such as accuracy/valid, found " + targetKeys);
+      throw new IllegalArgumentException(
+          "target_keys must list metric keys such as accuracy/valid, found " + targetKeys);
     }
     targetKeys = targetKeys == null ? List.of() : List.copyOf(targetKeys);
   }

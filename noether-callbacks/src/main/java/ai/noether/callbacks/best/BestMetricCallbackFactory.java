@@ -32,7 +32,9 @@ public final class BestMetricCallbackFactory implements CallbackFactory<BestMetr
     return new BestMetricCallback(config, config.direction(Directions.declaredBy(context)));
   }
 
-  /** A watched metric whose direction neither {@code mode} nor the training step gives is an error. */
+  /**
+   * A watched metric whose direction neither {@code mode} nor the training step gives is an error.
+   */
   @Override
   public void check(BestMetricCallbackConfig config, RunPlan plan, ConfigProblems problems) {
     plan.checkDirection(config.mode(), config.sourceKey(), "mode", "source_key", problems);

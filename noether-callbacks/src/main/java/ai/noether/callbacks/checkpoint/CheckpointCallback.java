@@ -26,25 +26,27 @@ import org.slf4j.LoggerFactory;
  * is due, and with {@code keep_last: N} deletes its own older periodic checkpoints.
  *
  * <p>The save is requested in {@code afterUpdate} and taken by the trainer at the end of the
- * iteration, after every callback ran, so the checkpoint holds the complete state of that
- * iteration (including this callback's list of written tags).
+ * iteration, after every callback ran, so the checkpoint holds the complete state of that iteration
+ * (including this callback's list of written tags).
  *
  * <p><b>Memory.</b> After the first update of a run (or of a resumed run), unless a save is due
- * then, the callback asks the writer to allocate the memory saves copy the state into
- * ({@code CheckpointWriter.prepare}): the first periodic save then blocks training only for its copy.
+ * then, the callback asks the writer to allocate the memory saves copy the state into ({@code
+ * CheckpointWriter.prepare}): the first periodic save then blocks training only for its copy.
  *
  * <p><b>Retention.</b> The callback remembers, in order, the tags it wrote. When a save pushes the
  * count above N, the oldest tags are scheduled for deletion, and deleted only once every save of
  * this callback that is still being written has committed; a save that fails is forgotten and the
  * scheduled tags come back until N committed checkpoints exist again. So at any instant at least
  * the N newest committed checkpoints of this callback are on disk. The lists are this callback's
- * state, so retention continues across a resume. Deleting a tag never removes files that
- * {@code latest} or another tag still references (the store guarantees it).
+ * state, so retention continues across a resume. Deleting a tag never removes files that {@code
+ * latest} or another tag still references (the store guarantees it).
  */
 public final class CheckpointCallback implements Callback, Stateful {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCallback.class);
+
   /** State key of the tags kept, oldest first. */
   static final String KEPT = "kept";
+
   /** State key of the tags waiting to be deleted. */
   static final String PENDING_DELETION = "pending_deletion";
 
@@ -52,9 +54,13 @@ public final class CheckpointCallback implements Callback, Stateful {
   private final IntervalTrigger trigger;
   private final Deque<CheckpointTag> kept = new ArrayDeque<>();
   private final List<CheckpointTag> pendingDeletion = new ArrayList<>();
+
   /** Saves requested and not yet seen to finish, oldest first; not state (see the class doc). */
   private final List<Save> inFlight = new ArrayList<>();
-  /** Whether the staging memory was prepared (or a save sized it); not state: each process prepares. */
+
+  /**
+   * Whether the staging memory was prepared (or a save sized it); not state: each process prepares.
+   */
   private boolean prepared;
 
   private record Save(CheckpointTag tag, CompletableFuture<StoredCheckpoint> future) {}
@@ -89,7 +95,8 @@ public final class CheckpointCallback implements Callback, Stateful {
     if (!trigger.poll(context.iteration())) {
       if (!prepared) {
         // After the first update the state has its final shape (the optimizer creates its state
-        // then): stage it now, so that the first periodic save does not allocate while training waits.
+        // then): stage it now, so that the first periodic save does not allocate while training
+        // waits.
         context.checkpoints().prepare(config.saveOptim());
       }
       prepared = true;
@@ -97,7 +104,8 @@ public final class CheckpointCallback implements Callback, Stateful {
     }
     prepared = true;
     CheckpointTag tag = CheckpointTag.at(context.iteration());
-    CompletableFuture<StoredCheckpoint> future = context.checkpoints().saveResumable(config.saveOptim(), config.saveLatest());
+    CompletableFuture<StoredCheckpoint> future =
+        context.checkpoints().saveResumable(config.saveOptim(), config.saveLatest());
     inFlight.add(new Save(tag, future));
     kept.remove(tag);
     kept.addLast(tag);
@@ -126,7 +134,9 @@ public final class CheckpointCallback implements Callback, Stateful {
     while (!inFlight.isEmpty() && inFlight.get(0).future().isDone()) {
       Save s = inFlight.remove(0);
       if (s.future().isCompletedExceptionally()) {
-        LOG.warn("periodic checkpoint {} was not saved; keeping older checkpoints in its place", s.tag());
+        LOG.warn(
+            "periodic checkpoint {} was not saved; keeping older checkpoints in its place",
+            s.tag());
         kept.remove(s.tag());
       }
     }
@@ -183,7 +193,8 @@ public final class CheckpointCallback implements Callback, Stateful {
     List<CheckpointTag> out = new ArrayList<>();
     for (Object o : StateValues.requireList(state, key)) {
       if (!(o instanceof String token)) {
-        throw new IllegalArgumentException("state key '" + key + "' must list checkpoint tags, found " + o);
+        throw new IllegalArgumentException(
+            "state key '" + key + "' must list checkpoint tags, found " + o);
       }
       CheckpointTag tag;
       try {
@@ -193,7 +204,8 @@ public final class CheckpointCallback implements Callback, Stateful {
       }
       if (!(tag instanceof CheckpointTag.AtIteration at) || at.isEmergency()) {
         // Retention must never delete anything but periodic checkpoints.
-        throw new IllegalArgumentException("state key '" + key + "' may list periodic checkpoints only, found " + token);
+        throw new IllegalArgumentException(
+            "state key '" + key + "' may list periodic checkpoints only, found " + token);
       }
       out.add(tag);
     }

@@ -19,12 +19,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  *
  * @param everyNEpochs {@code every_n_epochs}: save after every N-th epoch
  * @param everyNUpdates {@code every_n_updates}: save after every N-th update
- * @param everyNSamples {@code every_n_samples}: save whenever the sample counter crosses a
- *     multiple of N
+ * @param everyNSamples {@code every_n_samples}: save whenever the sample counter crosses a multiple
+ *     of N
  * @param everyNMinutes {@code every_n_minutes}: save when N minutes of wall-clock time passed since
  *     training (re)started or the last save of this callback; exactly one of the four is required
- * @param saveOptim {@code save_optim}: also write {@code _optim.th} (optimizer and schedule
- *     state); without it a resume starts with a fresh optimizer. Default true
+ * @param saveOptim {@code save_optim}: also write {@code _optim.th} (optimizer and schedule state);
+ *     without it a resume starts with a fresh optimizer. Default true
  * @param saveLatest {@code save_latest}: point {@code latest} at each checkpoint once it is
  *     committed. Default true
  * @param keepLast {@code keep_last}: keep only this callback's N newest periodic checkpoints and
@@ -34,28 +34,40 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 public record CheckpointCallbackConfig(
     @JsonPropertyDescription("save after every N-th epoch (one of every_n_*)")
-    @JsonProperty(value = "every_n_epochs") Long everyNEpochs,
+        @JsonProperty(value = "every_n_epochs")
+        Long everyNEpochs,
     @JsonPropertyDescription("save after every N-th update (one of every_n_*)")
-    @JsonProperty(value = "every_n_updates") Long everyNUpdates,
-    @JsonPropertyDescription("save whenever the sample counter crosses a multiple of N (one of every_n_*)")
-    @JsonProperty(value = "every_n_samples") Long everyNSamples,
-    @JsonPropertyDescription("save when N minutes of wall-clock time passed since the last save (one of every_n_*)")
-    @JsonProperty(value = "every_n_minutes") Long everyNMinutes,
-    @JsonPropertyDescription("also write _optim.th, the optimizer and schedule state a resume needs")
-    @JsonProperty(value = "save_optim") Boolean saveOptim,
+        @JsonProperty(value = "every_n_updates")
+        Long everyNUpdates,
+    @JsonPropertyDescription(
+            "save whenever the sample counter crosses a multiple of N (one of every_n_*)")
+        @JsonProperty(value = "every_n_samples")
+        Long everyNSamples,
+    @JsonPropertyDescription(
+            "save when N minutes of wall-clock time passed since the last save (one of every_n_*)")
+        @JsonProperty(value = "every_n_minutes")
+        Long everyNMinutes,
+    @JsonPropertyDescription(
+            "also write _optim.th, the optimizer and schedule state a resume needs")
+        @JsonProperty(value = "save_optim")
+        Boolean saveOptim,
     @JsonPropertyDescription("point latest at each checkpoint once it is complete")
-    @JsonProperty(value = "save_latest") Boolean saveLatest,
-    @JsonPropertyDescription("keep only the N newest periodic checkpoints of this callback; unset keeps all")
-    @JsonProperty(value = "keep_last") Integer keepLast) {
+        @JsonProperty(value = "save_latest")
+        Boolean saveLatest,
+    @JsonPropertyDescription(
+            "keep only the N newest periodic checkpoints of this callback; unset keeps all")
+        @JsonProperty(value = "keep_last")
+        Integer keepLast) {
 
   /**
    * Validates and fills in defaults.
    *
-   * @throws IllegalArgumentException when no interval or more than one is given, or a value is
-   *     out of range; the message names the key
+   * @throws IllegalArgumentException when no interval or more than one is given, or a value is out
+   *     of range; the message names the key
    */
   public CheckpointCallbackConfig {
-    Interval interval = Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    Interval interval =
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
     if (interval == null) {
       throw new IllegalArgumentException(
           "a checkpoint callback needs an interval: one of every_n_epochs, every_n_updates, every_n_samples, every_n_minutes");
@@ -75,12 +87,15 @@ public record CheckpointCallbackConfig(
         interval.unit() == Interval.Unit.UPDATES ? interval.every() : null,
         interval.unit() == Interval.Unit.SAMPLES ? interval.every() : null,
         interval.unit() == Interval.Unit.MINUTES ? interval.every() : null,
-        null, null, null);
+        null,
+        null,
+        null);
   }
 
   /** The same config with {@code keep_last}. */
   public CheckpointCallbackConfig withKeepLast(Integer n) {
-    return new CheckpointCallbackConfig(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes, saveOptim, saveLatest, n);
+    return new CheckpointCallbackConfig(
+        everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes, saveOptim, saveLatest, n);
   }
 
   /** The configured interval; never null. */

@@ -35,9 +35,13 @@ public final class CheckpointCallbackFactory implements CallbackFactory<Checkpoi
   public void check(CheckpointCallbackConfig config, RunPlan plan, ConfigProblems problems) {
     Interval interval = config.interval();
     if (!plan.reaches(interval)) {
-      problems.warning(interval.key(), interval.every() + " is longer than the run (" + plan.lengthText()
-          + "): no periodic checkpoint is written, only the final one. Use a shorter interval to be able to resume"
-          + " from the middle of the run.");
+      problems.warning(
+          interval.key(),
+          interval.every()
+              + " is longer than the run ("
+              + plan.lengthText()
+              + "): no periodic checkpoint is written, only the final one. Use a shorter interval to be able to resume"
+              + " from the middle of the run.");
     }
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.csv;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.logger.LoggedMetrics;
 import ai.noether.api.logger.LoggerContext;
@@ -22,13 +23,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes a stage's metrics to {@code <stage_dir>/metrics.csv} in the wide layout that
- * {@code pandas.read_csv} and spreadsheets expect: a header {@code epoch,update,sample,<metric>...}
- * and one row per logging event (the values logged together at one iteration; the training
- * window and an evaluation at the same iteration are two rows). A metric's column appears when the
- * metric is first logged; rows without a value for a column leave the cell empty (NaN in pandas).
- * Values are written so that they read back exactly ({@code 0.1234567890123}); NaN and infinities
- * as {@code nan}, {@code inf}, {@code -inf}.
+ * Writes a stage's metrics to {@code <stage_dir>/metrics.csv} in the wide layout that {@code
+ * pandas.read_csv} and spreadsheets expect: a header {@code epoch,update,sample,<metric>...} and
+ * one row per logging event (the values logged together at one iteration; the training window and
+ * an evaluation at the same iteration are two rows). A metric's column appears when the metric is
+ * first logged; rows without a value for a column leave the cell empty (NaN in pandas). Values are
+ * written so that they read back exactly ({@code 0.1234567890123}); NaN and infinities as {@code
+ * nan}, {@code inf}, {@code -inf}.
  *
  * <p><b>Durability.</b> Each row is handed to the operating system as soon as it is logged (one
  * write, no buffer left in the process), so a {@code kill -9} loses nothing that was logged; a
@@ -51,7 +52,7 @@ public final class CsvLogger implements MetricLogger {
   private final String fileName;
   private Path file;
   private final Set<String> columns = new LinkedHashSet<>();
-  private FileChannel appender;
+  private @Nullable FileChannel appender;
 
   /** A logger writing {@code <stage_dir>/<fileName>}. */
   public CsvLogger(String fileName) {
@@ -70,11 +71,13 @@ public final class CsvLogger implements MetricLogger {
     columns.clear();
     List<LoggedMetrics> history = context.history();
     history.forEach(e -> columns.addAll(e.metrics().keySet()));
-    replace(out -> {
-      for (LoggedMetrics e : history) {
-        out.write(row(e.iteration(), e.metrics()));
-      }
-    }, 0);
+    replace(
+        out -> {
+          for (LoggedMetrics e : history) {
+            out.write(row(e.iteration(), e.metrics()));
+          }
+        },
+        0);
   }
 
   @Override
@@ -87,10 +90,12 @@ public final class CsvLogger implements MetricLogger {
     String row = row(iteration, metrics);
     if (columns.size() > before) {
       int added = columns.size() - before;
-      replace(out -> {
-        copyRowsPadded(out, added);
-        out.write(row);
-      }, added);
+      replace(
+          out -> {
+            copyRowsPadded(out, added);
+            out.write(row);
+          },
+          added);
       return;
     }
     try {
@@ -107,14 +112,21 @@ public final class CsvLogger implements MetricLogger {
   private void replace(AtomicFiles.Contents rows, int addedColumns) {
     closeAppender();
     try {
-      AtomicFiles.replace(file, out -> {
-        out.write(header());
-        rows.writeTo(out);
-      });
+      AtomicFiles.replace(
+          file,
+          out -> {
+            out.write(header());
+            rows.writeTo(out);
+          });
       appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file + (addedColumns > 0 ? " with " + addedColumns
-          + " new column(s)" : "") + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "could not write "
+              + file
+              + (addedColumns > 0 ? " with " + addedColumns + " new column(s)" : "")
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -167,7 +179,10 @@ public final class CsvLogger implements MetricLogger {
     return Double.toString(v);
   }
 
-  /** RFC 4180 quoting for keys with commas or quotes; line breaks become spaces, so a line stays a row. */
+  /**
+   * RFC 4180 quoting for keys with commas or quotes; line breaks become spaces, so a line stays a
+   * row.
+   */
   static String quote(String key) {
     String k = key.replace('\n', ' ').replace('\r', ' ');
     if (k.contains(",") || k.contains("\"") || k.startsWith(" ") || k.endsWith(" ")) {

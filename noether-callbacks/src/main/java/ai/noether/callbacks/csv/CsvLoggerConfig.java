@@ -26,10 +26,16 @@ public record CsvLoggerConfig(@JsonProperty("file_name") String fileName) {
    */
   public CsvLoggerConfig {
     fileName = fileName == null ? DEFAULT_FILE_NAME : fileName;
-    if (fileName.isBlank() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")
+    if (fileName.isBlank()
+        || fileName.contains("/")
+        || fileName.contains("\\")
+        || fileName.startsWith(".")
         || !fileName.endsWith(".csv")) {
-      throw new IllegalArgumentException("file_name must be a plain file name ending in .csv (it is written into the"
-          + " stage directory), e.g. metrics.csv; was '" + fileName + "'");
+      throw new IllegalArgumentException(
+          "file_name must be a plain file name ending in .csv (it is written into the"
+              + " stage directory), e.g. metrics.csv; was '"
+              + fileName
+              + "'");
     }
   }
 }

@@ -23,27 +23,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an exponential moving average of every model's weights for each configured factor:
- * after every N-th update, {@code shadow += (1 - factor) * (weight - shadow)}, computed by the
- * engine on the weights' device ({@link Tensor#lerpInPlace}); no Java loop touches the elements.
- * Floating point tensors are averaged; integer buffers (counters) are copied.
+ * Keeps an exponential moving average of every model's weights for each configured factor: after
+ * every N-th update, {@code shadow += (1 - factor) * (weight - shadow)}, computed by the engine on
+ * the weights' device ({@link Tensor#lerpInPlace}); no Java loop touches the elements. Floating
+ * point tensors are averaged; integer buffers (counters) are copied.
  *
- * <p><b>Files.</b> Every resumable checkpoint the trainer writes (periodic, {@code latest},
- * {@code last}, emergency) gets one extra model file per model and factor,
- * {@code {model}_ema={factor}_cp={checkpoint}_model.th}, with the factor written in its shortest
- * plain decimal form ({@code ema=0.9999}, see {@link #modelInfo(double)}).
+ * <p><b>Files.</b> Every resumable checkpoint the trainer writes (periodic, {@code latest}, {@code
+ * last}, emergency) gets one extra model file per model and factor, {@code
+ * {model}_ema={factor}_cp={checkpoint}_model.th}, with the factor written in its shortest plain
+ * decimal form ({@code ema=0.9999}, see {@link #modelInfo(double)}).
  *
- * <p><b>Resume.</b> The shadow weights, the number of EMA steps and the update of the last step
- * are this callback's state (state key {@value #STATE_KEY}); a resumed run continues the averages
- * bit for bit. A factor added to the config since the checkpoint starts from the current weights
- * (with a warning); a factor removed is dropped.
+ * <p><b>Resume.</b> The shadow weights, the number of EMA steps and the update of the last step are
+ * this callback's state (state key {@value #STATE_KEY}); a resumed run continues the averages bit
+ * for bit. A factor added to the config since the checkpoint starts from the current weights (with
+ * a warning); a factor removed is dropped.
  *
  * <p><b>Evaluation.</b> With {@code evaluate: true}, after each evaluation the weights of each
  * factor are copied into the model in turn, the validation split is evaluated, the results are
  * logged as {@code <metric>/ema=<factor>} (e.g. {@code loss/valid/total/ema=0.9999}) and the
- * training weights are copied back exactly. While those metrics are logged the model holds the
- * EMA weights that produced them, so a {@code best-checkpoint} watching
- * {@code loss/valid/total/ema=0.9999} saves the EMA weights.
+ * training weights are copied back exactly. While those metrics are logged the model holds the EMA
+ * weights that produced them, so a {@code best-checkpoint} watching {@code
+ * loss/valid/total/ema=0.9999} saves the EMA weights.
  *
  * <p><b>Order.</b> The trainer evaluates before it calls {@code afterUpdate}; the EMA step of an
  * update happens at the first of the two hooks, so an evaluation of the EMA weights at update U
@@ -60,8 +60,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmaCallback.class);
+
   /** The state key in {@code _trainer.th}. */
   public static final String STATE_KEY = "ema";
+
   /** The model info prefix: {@code ema=0.9999}. */
   public static final String MODEL_INFO_PREFIX = "ema=";
 
@@ -72,25 +74,37 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
 
   private final EmaCallbackConfig config;
   private final List<String> infos = new ArrayList<>();
+
   /** Model name → one shadow state dict per factor (config order); empty until training starts. */
   private final Map<String, List<Map<String, Tensor>>> shadows = new LinkedHashMap<>();
+
   /** Saved shadows (model → model info → state dict) waiting for {@link #beforeTraining}. */
   private Map<String, Map<String, Map<String, HostTensor>>> restored;
+
   /** Copies of the training weights while EMA weights are swapped in; created on first use. */
   private final Map<String, Map<String, Tensor>> backups = new LinkedHashMap<>();
+
   private long steps;
   private long lastStepUpdate = -1;
+
   /** Bumped whenever a shadow changes, so host copies taken at one version can be reused. */
   private long version;
+
   private long hostVersion = -1;
   private Map<String, Map<String, Map<String, HostTensor>>> hostCopy;
+
   /**
    * The host memory {@link #hostCopy} lives in, by model, info and path: refreshed in place from
    * save to save, so that saving EMA weights a thousand times allocates what saving them once does.
    */
   private final Map<List<String>, ByteBuffer> hostBuffers = new HashMap<>();
+
   private long hostAllocations;
-  /** The run's checkpoints, to wait for a save still writing {@link #hostBuffers}; null before training. */
+
+  /**
+   * The run's checkpoints, to wait for a save still writing {@link #hostBuffers}; null before
+   * training.
+   */
   private CheckpointWriter checkpoints;
 
   public EmaCallback(EmaCallbackConfig config) {
@@ -130,13 +144,16 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     }
     for (Model model : context.models().values()) {
       Map<String, Tensor> params = model.parameters();
-      Map<String, Map<String, HostTensor>> saved = restored == null ? null : restored.get(model.name());
+      Map<String, Map<String, HostTensor>> saved =
+          restored == null ? null : restored.get(model.name());
       List<Map<String, Tensor>> perFactor = new ArrayList<>();
       for (String info : infos) {
         Map<String, HostTensor> savedShadow = saved == null ? null : saved.get(info);
         if (restored != null && savedShadow == null) {
-          LOG.warn("the checkpoint has no EMA weights for model '{}' with {}; they start from the current weights",
-              model.name(), info);
+          LOG.warn(
+              "the checkpoint has no EMA weights for model '{}' with {}; they start from the current weights",
+              model.name(),
+              info);
         }
         perFactor.add(createShadow(model.name(), info, params, savedShadow));
       }
@@ -145,7 +162,9 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     if (restored != null) {
       for (String name : restored.keySet()) {
         if (!context.models().containsKey(name)) {
-          LOG.warn("the checkpoint has EMA weights for model '{}', which this run does not have; they are dropped", name);
+          LOG.warn(
+              "the checkpoint has EMA weights for model '{}', which this run does not have; they are dropped",
+              name);
         }
       }
     }
@@ -160,8 +179,15 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
       missing.removeAll(saved.keySet());
       Set<String> unexpected = new LinkedHashSet<>(saved.keySet());
       unexpected.removeAll(params.keySet());
-      throw new IllegalArgumentException("the saved EMA weights (" + info + ") of model '" + modelName
-          + "' do not match the model: missing " + missing + ", unexpected " + unexpected);
+      throw new IllegalArgumentException(
+          "the saved EMA weights ("
+              + info
+              + ") of model '"
+              + modelName
+              + "' do not match the model: missing "
+              + missing
+              + ", unexpected "
+              + unexpected);
     }
     Map<String, Tensor> shadow = new LinkedHashMap<>();
     try {
@@ -172,8 +198,16 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
           try {
             copy.copyFrom(saved.get(p.getKey()));
           } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the saved EMA weights (" + info + ") of model '" + modelName
-                + "' do not fit parameter '" + p.getKey() + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                "the saved EMA weights ("
+                    + info
+                    + ") of model '"
+                    + modelName
+                    + "' do not fit parameter '"
+                    + p.getKey()
+                    + "': "
+                    + e.getMessage(),
+                e);
           }
         }
       }
@@ -277,7 +311,10 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   @Override
   public List<ModelSnapshot> checkpointModels(TrainingContext context) {
     List<ModelSnapshot> out = new ArrayList<>();
-    hostShadows().forEach((model, byInfo) -> byInfo.forEach((info, dict) -> out.add(new ModelSnapshot(model, info, dict))));
+    hostShadows()
+        .forEach(
+            (model, byInfo) ->
+                byInfo.forEach((info, dict) -> out.add(new ModelSnapshot(model, info, dict))));
     return out;
   }
 
@@ -301,28 +338,36 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     if (hostVersion != version) {
       if (hostCopy != null && checkpoints != null) {
         // A save may still be writing the previous copy from the buffers about to be overwritten.
-        // At a resumable save the writer has already waited for the previous one: this waits at most
+        // At a resumable save the writer has already waited for the previous one: this waits at
+        // most
         // for the deletions queued behind it.
         checkpoints.flush();
       }
       Map<String, Map<String, Map<String, HostTensor>>> copy = new LinkedHashMap<>();
-      shadows.forEach((model, perFactor) -> {
-        Map<String, Map<String, HostTensor>> byInfo = new LinkedHashMap<>();
-        for (int i = 0; i < infos.size(); i++) {
-          String info = infos.get(i);
-          Map<String, HostTensor> dict = new LinkedHashMap<>();
-          perFactor.get(i).forEach((path, t) -> dict.put(path, refreshHostCopy(List.of(model, info, path), t)));
-          byInfo.put(info, dict);
-        }
-        copy.put(model, byInfo);
-      });
+      shadows.forEach(
+          (model, perFactor) -> {
+            Map<String, Map<String, HostTensor>> byInfo = new LinkedHashMap<>();
+            for (int i = 0; i < infos.size(); i++) {
+              String info = infos.get(i);
+              Map<String, HostTensor> dict = new LinkedHashMap<>();
+              perFactor
+                  .get(i)
+                  .forEach(
+                      (path, t) -> dict.put(path, refreshHostCopy(List.of(model, info, path), t)));
+              byInfo.put(info, dict);
+            }
+            copy.put(model, byInfo);
+          });
       hostCopy = copy;
       hostVersion = version;
     }
     return hostCopy;
   }
 
-  /** {@code t}'s values in the host buffer kept for {@code key}, allocated at the first call (and on a shape change). */
+  /**
+   * {@code t}'s values in the host buffer kept for {@code key}, allocated at the first call (and on
+   * a shape change).
+   */
   private HostTensor refreshHostCopy(List<String> key, Tensor t) {
     long elements = 1;
     for (long d : t.shape()) {
@@ -343,14 +388,17 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     return HostTensor.wrap(t.dtype(), t.shape(), buffer.duplicate().clear());
   }
 
-  /** How many host buffers the copies of the shadows allocated so far (tests: constant across saves). */
+  /**
+   * How many host buffers the copies of the shadows allocated so far (tests: constant across
+   * saves).
+   */
   long hostAllocations() {
     return hostAllocations;
   }
 
   /**
-   * {@code target_factors} (informational), {@code steps}, {@code last_update} and
-   * {@code shadows}: model name → {@code ema=<factor>} → parameter path → tensor.
+   * {@code target_factors} (informational), {@code steps}, {@code last_update} and {@code shadows}:
+   * model name → {@code ema=<factor>} → parameter path → tensor.
    */
   @Override
   public Map<String, Object> state() {
@@ -359,11 +407,14 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     s.put(STEPS, steps);
     s.put(LAST_UPDATE, lastStepUpdate);
     Map<String, Object> byModel = new LinkedHashMap<>();
-    hostShadows().forEach((model, byInfo) -> {
-      Map<String, Object> infoMap = new LinkedHashMap<>();
-      byInfo.forEach((info, dict) -> infoMap.put(info, new LinkedHashMap<String, Object>(dict)));
-      byModel.put(model, infoMap);
-    });
+    hostShadows()
+        .forEach(
+            (model, byInfo) -> {
+              Map<String, Object> infoMap = new LinkedHashMap<>();
+              byInfo.forEach(
+                  (info, dict) -> infoMap.put(info, new LinkedHashMap<String, Object>(dict)));
+              byModel.put(model, infoMap);
+            });
     s.put(SHADOWS, byModel);
     return s;
   }
@@ -403,7 +454,9 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   }
 
   private void closeTensors() {
-    shadows.values().forEach(perFactor -> perFactor.forEach(dict -> dict.values().forEach(Tensor::close)));
+    shadows
+        .values()
+        .forEach(perFactor -> perFactor.forEach(dict -> dict.values().forEach(Tensor::close)));
     shadows.clear();
     backups.values().forEach(dict -> dict.values().forEach(Tensor::close));
     backups.clear();

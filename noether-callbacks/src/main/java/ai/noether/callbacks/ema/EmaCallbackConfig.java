@@ -21,22 +21,28 @@ import java.util.List;
  *
  * @param targetFactors {@code target_factors}: the decay factors, each in [0, 1), no duplicates;
  *     one shadow copy of the weights per factor. Required, at least one
- * @param everyNUpdates {@code every_n_updates}: apply an EMA step after every N-th update; default 1
- * @param evaluate {@code evaluate}: after each evaluation, evaluate the EMA weights of every
- *     factor too and log the results as {@code <metric>/ema=<factor>}; default false
+ * @param everyNUpdates {@code every_n_updates}: apply an EMA step after every N-th update; default
+ *     1
+ * @param evaluate {@code evaluate}: after each evaluation, evaluate the EMA weights of every factor
+ *     too and log the results as {@code <metric>/ema=<factor>}; default false
  * @param warmup {@code warmup}: use {@code min(factor, (1 + n) / (10 + n))} as the factor of EMA
  *     step {@code n} (counting from 0), so early steps follow the weights closely instead of being
  *     anchored to the initial weights; default false
  */
 public record EmaCallbackConfig(
     @JsonPropertyDescription("the decay factors, each in [0, 1); one set of EMA weights per factor")
-    @JsonProperty(value = "target_factors", required = true) List<Double> targetFactors,
+        @JsonProperty(value = "target_factors", required = true)
+        List<Double> targetFactors,
     @JsonPropertyDescription("apply an EMA step after every N-th update")
-    @JsonProperty(value = "every_n_updates") Long everyNUpdates,
-    @JsonPropertyDescription("also evaluate the EMA weights after each evaluation, as <metric>/ema=<factor>")
-    @JsonProperty(value = "evaluate") Boolean evaluate,
+        @JsonProperty(value = "every_n_updates")
+        Long everyNUpdates,
+    @JsonPropertyDescription(
+            "also evaluate the EMA weights after each evaluation, as <metric>/ema=<factor>")
+        @JsonProperty(value = "evaluate")
+        Boolean evaluate,
     @JsonPropertyDescription("use min(factor, (1 + n) / (10 + n)) as the factor of the n-th step")
-    @JsonProperty(value = "warmup") Boolean warmup) {
+        @JsonProperty(value = "warmup")
+        Boolean warmup) {
 
   /**
    * Validates and fills in defaults.
@@ -45,12 +51,14 @@ public record EmaCallbackConfig(
    */
   public EmaCallbackConfig {
     if (targetFactors == null || targetFactors.isEmpty()) {
-      throw new IllegalArgumentException("target_factors must list at least one factor in [0, 1), e.g. [0.999, 0.9999]");
+      throw new IllegalArgumentException(
+          "target_factors must list at least one factor in [0, 1), e.g. [0.999, 0.9999]");
     }
     List<Double> copy = new ArrayList<>(targetFactors.size());
     for (Double f : targetFactors) {
       if (f == null || !(f >= 0 && f < 1)) {
-        throw new IllegalArgumentException("target_factors must be numbers in [0, 1) such as 0.9999, found " + f);
+        throw new IllegalArgumentException(
+            "target_factors must be numbers in [0, 1) such as 0.9999, found " + f);
       }
       copy.add(f);
     }
@@ -59,7 +67,8 @@ public record EmaCallbackConfig(
     }
     targetFactors = List.copyOf(copy);
     if (everyNUpdates != null && everyNUpdates < 1) {
-      throw new IllegalArgumentException("every_n_updates must be at least 1, was " + everyNUpdates);
+      throw new IllegalArgumentException(
+          "every_n_updates must be at least 1, was " + everyNUpdates);
     }
     everyNUpdates = everyNUpdates == null ? 1L : everyNUpdates;
     evaluate = evaluate != null && evaluate;

@@ -1,12 +1,12 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.RunLayout;
-import ai.noether.callbacks.internal.IntervalTrigger;
 import ai.noether.api.logger.HistoryPlotter;
-import ai.noether.api.logger.StageHistory;
 import ai.noether.api.spi.FrameworkServices;
+import ai.noether.callbacks.internal.IntervalTrigger;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renders the framework's {@link HistoryPlotter} plots (those of {@code noether plot}) from the
- * stage's {@code history.jsonl} into {@code <stage_dir>/plots/} at the end of training and, if configured, at an interval. The
- * trainer rewrites the history on resume, so plots of a resumed stage cover the whole stage with
- * the resume points marked.
+ * stage's {@code history.jsonl} into {@code <stage_dir>/plots/} at the end of training and, if
+ * configured, at an interval. The trainer rewrites the history on resume, so plots of a resumed
+ * stage cover the whole stage with the resume points marked.
  *
  * <p>Plots are a by-product: a failure to render is logged as a warning and never stops training.
  * Stateless.
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class HistoryPlotCallback implements Callback {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryPlotCallback.class);
 
-  private final IntervalTrigger trigger;
+  private final @Nullable IntervalTrigger trigger;
   private final HistoryPlotter plotter;
 
   /** Draws with the framework's plotter ({@link FrameworkServices}). */
@@ -67,7 +67,9 @@ public final class HistoryPlotCallback implements Callback {
     try {
       return plotter.render(context.workDir());
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.warn("could not render the history plots of {}: {}", context.workDir().resolve(RunLayout.HISTORY_FILE),
+      LOG.warn(
+          "could not render the history plots of {}: {}",
+          context.workDir().resolve(RunLayout.HISTORY_FILE),
           e.toString());
       return List.of();
     }

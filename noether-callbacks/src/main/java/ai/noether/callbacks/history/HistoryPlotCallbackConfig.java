@@ -1,12 +1,12 @@
 package ai.noether.callbacks.history;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Configuration of {@code kind: history}: PNG plots of the metric history in
- * {@code <stage_dir>/plots/}, rendered at the end of training and, with an interval, also during
- * training.
+ * Configuration of {@code kind: history}: PNG plots of the metric history in {@code
+ * <stage_dir>/plots/}, rendered at the end of training and, with an interval, also during training.
  *
  * <pre>{@code
  * trainer:
@@ -19,8 +19,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param everyNUpdates {@code every_n_updates}: also render after every N-th update
  * @param everyNSamples {@code every_n_samples}: also render when the sample counter crosses a
  *     multiple of N
- * @param everyNMinutes {@code every_n_minutes}: also render every N minutes of wall-clock time;
- *     at most one of the four; none renders only at the end
+ * @param everyNMinutes {@code every_n_minutes}: also render every N minutes of wall-clock time; at
+ *     most one of the four; none renders only at the end
  */
 public record HistoryPlotCallbackConfig(
     @JsonProperty("every_n_epochs") Long everyNEpochs,
@@ -38,7 +38,7 @@ public record HistoryPlotCallbackConfig(
   }
 
   /** The interval of intermediate renders, or null for the end of training only. */
-  public Interval interval() {
+  public @Nullable Interval interval() {
     return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
   }
 }

@@ -5,7 +5,8 @@ import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
 
 /** {@code kind: history}: see {@link HistoryPlotCallback}. */
-public final class HistoryPlotCallbackFactory implements CallbackFactory<HistoryPlotCallbackConfig> {
+public final class HistoryPlotCallbackFactory
+    implements CallbackFactory<HistoryPlotCallbackConfig> {
   /** The permanent kind name. */
   public static final String KIND = "history";
 

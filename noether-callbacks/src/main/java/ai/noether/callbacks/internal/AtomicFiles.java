@@ -28,18 +28,25 @@ public final class AtomicFiles {
    * deleted and the target is left as it was.
    */
   public static void replace(Path target, Contents contents) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
+    Path dir =
+        java.util.Objects.requireNonNull(
+            target.toAbsolutePath().getParent(), () -> target + " is not a file");
     Files.createDirectories(dir);
     Path pending = dir.resolve("." + target.getFileName() + ".pending");
     try {
-      try (FileChannel channel = FileChannel.open(pending, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
+      try (FileChannel channel =
+              FileChannel.open(
+                  pending,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING);
           Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8)) {
         contents.writeTo(out);
         out.flush();
         channel.force(true);
       }
-      Files.move(pending, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          pending, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       try {
         Files.deleteIfExists(pending);
@@ -51,7 +58,10 @@ public final class AtomicFiles {
     syncDirectory(dir);
   }
 
-  /** Makes a rename in {@code dir} durable; a file system that cannot sync directories is left alone. */
+  /**
+   * Makes a rename in {@code dir} durable; a file system that cannot sync directories is left
+   * alone.
+   */
   private static void syncDirectory(Path dir) {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);

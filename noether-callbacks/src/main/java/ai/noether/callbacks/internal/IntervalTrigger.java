@@ -1,5 +1,6 @@
 package ai.noether.callbacks.internal;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
 public final class IntervalTrigger {
   private final Interval interval;
   private final LongSupplier nanoClock;
-  private TrainingIteration previous;
+  private @Nullable TrainingIteration previous;
   private long lastFiredNanos;
 
   /**
@@ -47,8 +48,8 @@ public final class IntervalTrigger {
   }
 
   /**
-   * True if the interval is due at {@code now}; a due minute interval restarts its clock. The
-   * first poll without {@link #start} counts from {@code now}.
+   * True if the interval is due at {@code now}; a due minute interval restarts its clock. The first
+   * poll without {@link #start} counts from {@code now}.
    */
   public boolean poll(TrainingIteration now) {
     if (previous == null) {

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Typed reads from a saved {@link ai.noether.api.state.Stateful} state. Every failure is an
- * {@link IllegalArgumentException} that names the key and what was expected, which the trainer
- * reports together with the callback's state key.
+ * Typed reads from a saved {@link ai.noether.api.state.Stateful} state. Every failure is an {@link
+ * IllegalArgumentException} that names the key and what was expected, which the trainer reports
+ * together with the callback's state key.
  */
 public final class StateValues {
   private StateValues() {}
@@ -67,7 +67,8 @@ public final class StateValues {
     if (v instanceof Map<?, ?> map) {
       for (Object k : map.keySet()) {
         if (!(k instanceof String)) {
-          throw new IllegalArgumentException("state key '" + key + "' must map strings to values, found key " + k);
+          throw new IllegalArgumentException(
+              "state key '" + key + "' must map strings to values, found key " + k);
         }
       }
       return (Map<String, Object>) map;
@@ -85,8 +86,15 @@ public final class StateValues {
   }
 
   private static IllegalArgumentException wrongType(String key, String expected, Object actual) {
-    return new IllegalArgumentException("state key '" + key + "' must hold " + expected + ", found "
-        + (actual == null ? "nothing" : actual.getClass().getSimpleName() + " " + abbreviate(actual)));
+    return new IllegalArgumentException(
+        "state key '"
+            + key
+            + "' must hold "
+            + expected
+            + ", found "
+            + (actual == null
+                ? "nothing"
+                : actual.getClass().getSimpleName() + " " + abbreviate(actual)));
   }
 
   private static String abbreviate(Object v) {

@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Logs the learning rate of the most recent update under {@code key} (default
- * {@code optim/lr}) whenever its interval is due. Stateless: counter intervals fire at the same
- * iterations after a resume.
+ * Logs the learning rate of the most recent update under {@code key} (default {@code optim/lr})
+ * whenever its interval is due. Stateless: counter intervals fire at the same iterations after a
+ * resume.
  */
 public final class LrMonitorCallback implements Callback {
   private final LrMonitorCallbackConfig config;

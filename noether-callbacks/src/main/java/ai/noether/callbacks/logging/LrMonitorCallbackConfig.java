@@ -31,6 +31,7 @@ public record LrMonitorCallbackConfig(
     @JsonProperty("key") String key) {
   /** The metric key used when none is configured. */
   public static final String DEFAULT_KEY = "optim/lr";
+
   /** Updates between two values when no interval is configured. */
   public static final long DEFAULT_EVERY_N_UPDATES = 50;
 
@@ -51,6 +52,8 @@ public record LrMonitorCallbackConfig(
 
   /** The interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    // The constructor fills in a default when no key is set.
+    return java.util.Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
   }
 }

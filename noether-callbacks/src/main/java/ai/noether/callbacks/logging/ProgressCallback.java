@@ -3,10 +3,10 @@ package ai.noether.callbacks.logging;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
-import ai.noether.api.metric.MetricKeys;
-import ai.noether.callbacks.internal.IntervalTrigger;
 import ai.noether.api.logger.Terminal;
+import ai.noether.api.metric.MetricKeys;
 import ai.noether.api.spi.FrameworkServices;
+import ai.noether.callbacks.internal.IntervalTrigger;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows how far training is: epoch, update out of the total, the latest training loss, updates
- * per second and the estimated time left (from the speed since training (re)started in this
- * process). On an interactive terminal it redraws a progress bar in place; otherwise it writes a
- * log line through SLF4J at its interval, and always one at the end. Stateless.
+ * Shows how far training is: epoch, update out of the total, the latest training loss, updates per
+ * second and the estimated time left (from the speed since training (re)started in this process).
+ * On an interactive terminal it redraws a progress bar in place; otherwise it writes a log line
+ * through SLF4J at its interval, and always one at the end. Stateless.
  */
 public final class ProgressCallback implements Callback {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressCallback.class);
   private static final long REDRAW_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   /** Log lines per run when no interval is configured. */
   static final int DEFAULT_LINES = 10;
+
   static final long DEFAULT_EVERY_N_UPDATES_UNKNOWN_TOTAL = 100;
 
   private final ProgressCallbackConfig config;
@@ -37,6 +39,7 @@ public final class ProgressCallback implements Callback {
   private long startUpdate;
   private long lastDrawNanos;
   private boolean drawn;
+
   /** The command line's status line, which log lines clear before they print; null outside it. */
   private Terminal.Status status;
 
@@ -45,16 +48,27 @@ public final class ProgressCallback implements Callback {
     this(config, FrameworkServices.find(Terminal.class).orElse(NO_TERMINAL));
   }
 
-  /** Draws on {@code terminal}'s status line when it has one, else on its console when it is interactive. */
+  /**
+   * Draws on {@code terminal}'s status line when it has one, else on its console when it is
+   * interactive.
+   */
   public ProgressCallback(ProgressCallbackConfig config, Terminal terminal) {
-    this(config, terminal.statusLine().isPresent() ? null : interactiveTerminal(terminal), LOG::info, System::nanoTime);
+    this(
+        config,
+        terminal.statusLine().isPresent() ? null : interactiveTerminal(terminal),
+        LOG::info,
+        System::nanoTime);
     this.status = terminal.statusLine().orElse(null);
   }
 
   /**
    * @param terminal where to draw the bar, or null to write log lines to {@code lines} instead
    */
-  ProgressCallback(ProgressCallbackConfig config, PrintWriter terminal, Consumer<String> lines, LongSupplier nanoClock) {
+  ProgressCallback(
+      ProgressCallbackConfig config,
+      PrintWriter terminal,
+      Consumer<String> lines,
+      LongSupplier nanoClock) {
     this.config = Objects.requireNonNull(config, "config");
     this.terminal = terminal;
     this.lines = Objects.requireNonNull(lines, "lines");
@@ -73,17 +87,18 @@ public final class ProgressCallback implements Callback {
   }
 
   /** Without the framework on the class path: no terminal to draw on, log lines only. */
-  private static final Terminal NO_TERMINAL = new Terminal() {
-    @Override
-    public boolean isInteractive() {
-      return false;
-    }
+  private static final Terminal NO_TERMINAL =
+      new Terminal() {
+        @Override
+        public boolean isInteractive() {
+          return false;
+        }
 
-    @Override
-    public java.util.Optional<Status> statusLine() {
-      return java.util.Optional.empty();
-    }
-  };
+        @Override
+        public java.util.Optional<Status> statusLine() {
+          return java.util.Optional.empty();
+        }
+      };
 
   private boolean onTerminal() {
     return status != null || terminal != null;
@@ -96,7 +111,11 @@ public final class ProgressCallback implements Callback {
     Interval interval = config.interval();
     if (interval == null) {
       long total = context.totalUpdates();
-      interval = Interval.updates(total > 0 ? Math.max(1, total / DEFAULT_LINES) : DEFAULT_EVERY_N_UPDATES_UNKNOWN_TOTAL);
+      interval =
+          Interval.updates(
+              total > 0
+                  ? Math.max(1, total / DEFAULT_LINES)
+                  : DEFAULT_EVERY_N_UPDATES_UNKNOWN_TOTAL);
     }
     trigger = new IntervalTrigger(interval, nanoClock);
     trigger.start(context.iteration());
@@ -113,8 +132,10 @@ public final class ProgressCallback implements Callback {
         draw(context, now);
       }
     } else if (trigger.poll(context.iteration())) {
-      // The trainer's own lines say loss, learning rate and throughput: this one adds where training is.
-      lines.accept(ProgressLine.logLine(context.iteration(), context.totalUpdates(), rate(context, now)));
+      // The trainer's own lines say loss, learning rate and throughput: this one adds where
+      // training is.
+      lines.accept(
+          ProgressLine.logLine(context.iteration(), context.totalUpdates(), rate(context, now)));
     }
   }
 
@@ -129,15 +150,25 @@ public final class ProgressCallback implements Callback {
       terminal.println();
       terminal.flush();
     } else {
-      lines.accept(ProgressLine.finishedLine(context.iteration(), context.iteration().update() - startUpdate,
-          (now - startNanos) / 1e9));
+      lines.accept(
+          ProgressLine.finishedLine(
+              context.iteration(),
+              context.iteration().update() - startUpdate,
+              (now - startNanos) / 1e9));
     }
   }
 
   private void draw(TrainingContext context, long now) {
-    String bar = ProgressLine.bar(ProgressLine.fraction(context.iteration(), context.totalUpdates()));
-    String text = bar + " " + ProgressLine.describe(context.iteration(), context.totalUpdates(), rate(context, now),
-        context.metrics().get(MetricKeys.totalLoss(MetricKeys.TRAIN)));
+    String bar =
+        ProgressLine.bar(ProgressLine.fraction(context.iteration(), context.totalUpdates()));
+    String text =
+        bar
+            + " "
+            + ProgressLine.describe(
+                context.iteration(),
+                context.totalUpdates(),
+                rate(context, now),
+                context.metrics().get(MetricKeys.totalLoss(MetricKeys.TRAIN)));
     if (status != null) {
       status.show(text);
     } else {

@@ -1,11 +1,12 @@
 package ai.noether.callbacks.logging;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Configuration of {@code kind: progress}. On an interactive terminal a progress bar is redrawn
- * in place (at most five times a second); otherwise (a log file, a batch job) a plain log line is
+ * Configuration of {@code kind: progress}. On an interactive terminal a progress bar is redrawn in
+ * place (at most five times a second); otherwise (a log file, a batch job) a plain log line is
  * written at the interval.
  *
  * <pre>{@code
@@ -38,7 +39,7 @@ public record ProgressCallbackConfig(
   }
 
   /** The configured interval of log lines, or null for the default. */
-  public Interval interval() {
+  public @Nullable Interval interval() {
     return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
   }
 }

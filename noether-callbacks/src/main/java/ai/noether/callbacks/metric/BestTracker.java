@@ -93,7 +93,8 @@ public final class BestTracker {
     try {
       loadedIteration = iteration == null ? null : TrainingIteration.parse(iteration);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("state key '" + BEST_ITERATION + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "state key '" + BEST_ITERATION + "': " + e.getMessage(), e);
     }
     best = loadedBest;
     bestIteration = loadedIteration;

@@ -11,10 +11,14 @@ public final class Directions {
   private Directions() {}
 
   /**
-   * The run's training step's {@link TrainingStep#metricDirections}; {@link MetricDirections#DEFAULT}
-   * (the loss is minimised) when the context has no step, as when a callback is built on its own.
+   * The run's training step's {@link TrainingStep#metricDirections}; {@link
+   * MetricDirections#DEFAULT} (the loss is minimised) when the context has no step, as when a
+   * callback is built on its own.
    */
   public static Map<String, Direction> declaredBy(ComponentContext context) {
-    return context.find(TrainingStep.class).map(TrainingStep::metricDirections).orElse(MetricDirections.DEFAULT);
+    return context
+        .find(TrainingStep.class)
+        .map(TrainingStep::metricDirections)
+        .orElse(MetricDirections.DEFAULT);
   }
 }

@@ -35,9 +35,11 @@ public final class HtmlReport {
   private static final int RIGHT = 16;
   private static final int TOP = 16;
   private static final int BOTTOM = 40;
-  private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-      "#e377c2", "#17becf"};
+  private static final String[] COLORS = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"
+  };
   private static final Set<String> SPLITS = Set.of("train", "valid", "test");
+
   /** The learning rate's metric key (the trainer's). */
   static final String LR = "lr";
 
@@ -48,15 +50,29 @@ public final class HtmlReport {
     StringBuilder h = new StringBuilder(16_384);
     String title = report.stage().runId() + " / " + report.stage().stageName();
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"generator\" content=\"noether\">\n<title>").append(esc(title)).append(" — Noether run report</title>\n")
-        .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        .append("<meta name=\"generator\" content=\"noether\">\n<title>")
+        .append(esc(title))
+        .append(" — Noether run report</title>\n")
+        .append("<style>\n")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n");
     h.append("<h1>").append(esc(title)).append("</h1>\n");
-    TrainingIteration last = report.events().isEmpty() ? null : report.events().get(report.events().size() - 1).iteration();
-    h.append("<p class=\"meta\">run <code>").append(esc(report.stage().runId())).append("</code>, stage <code>")
-        .append(esc(report.stage().stageName())).append("</code>; ")
+    TrainingIteration last =
+        report.events().isEmpty()
+            ? null
+            : report.events().get(report.events().size() - 1).iteration();
+    h.append("<p class=\"meta\">run <code>")
+        .append(esc(report.stage().runId()))
+        .append("</code>, stage <code>")
+        .append(esc(report.stage().stageName()))
+        .append("</code>; ")
         .append(last == null ? "no metrics logged yet" : "last logged at <code>" + last + "</code>")
-        .append("; ").append(report.resumes().size()).append(report.resumes().size() == 1 ? " resume" : " resumes")
-        .append("; ").append(report.checkpoints().size()).append(" checkpoint entries</p>\n");
+        .append("; ")
+        .append(report.resumes().size())
+        .append(report.resumes().size() == 1 ? " resume" : " resumes")
+        .append("; ")
+        .append(report.checkpoints().size())
+        .append(" checkpoint entries</p>\n");
 
     Map<String, List<String>> groups = groups(report.events());
     summary(h, report.events());
@@ -97,7 +113,10 @@ public final class HtmlReport {
     return groups;
   }
 
-  /** {@code loss/train/total} and {@code loss/valid/total} share the group {@code loss/*}{@code /total}. */
+  /**
+   * {@code loss/train/total} and {@code loss/valid/total} share the group {@code loss/*}{@code
+   * /total}.
+   */
   private static String groupOf(String key) {
     String[] parts = key.split("/", -1);
     for (int i = 0; i < parts.length; i++) {
@@ -112,28 +131,46 @@ public final class HtmlReport {
   private static void summary(StringBuilder h, List<LoggedMetrics> events) {
     Map<String, double[]> stats = new LinkedHashMap<>(); // last, min, max, count, non-finite
     for (LoggedMetrics e : events) {
-      e.metrics().forEach((k, v) -> {
-        double[] s = stats.computeIfAbsent(k, x -> new double[] {Double.NaN, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, 0, 0});
-        s[0] = v;
-        s[3]++;
-        if (Double.isFinite(v)) {
-          s[1] = Math.min(s[1], v);
-          s[2] = Math.max(s[2], v);
-        } else {
-          s[4]++;
-        }
-      });
+      e.metrics()
+          .forEach(
+              (k, v) -> {
+                double[] s =
+                    stats.computeIfAbsent(
+                        k,
+                        x ->
+                            new double[] {
+                              Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 0
+                            });
+                s[0] = v;
+                s[3]++;
+                if (Double.isFinite(v)) {
+                  s[1] = Math.min(s[1], v);
+                  s[2] = Math.max(s[2], v);
+                } else {
+                  s[4]++;
+                }
+              });
     }
     if (stats.isEmpty()) {
       return;
     }
-    h.append("<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th>metric</th><th>last</th><th>min</th>")
+    h.append(
+            "<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th>metric</th><th>last</th><th>min</th>")
         .append("<th>max</th><th>values</th></tr></thead>\n<tbody>\n");
-    stats.forEach((k, s) -> h.append("<tr><td><code>").append(esc(k)).append("</code></td><td>").append(num(s[0]))
-        .append("</td><td>").append(s[3] > s[4] ? num(s[1]) : "–").append("</td><td>").append(s[3] > s[4] ? num(s[2]) : "–")
-        .append("</td><td>").append((long) s[3]).append(s[4] > 0 ? " (" + (long) s[4] + " not finite)" : "")
-        .append("</td></tr>\n"));
+    stats.forEach(
+        (k, s) ->
+            h.append("<tr><td><code>")
+                .append(esc(k))
+                .append("</code></td><td>")
+                .append(num(s[0]))
+                .append("</td><td>")
+                .append(s[3] > s[4] ? num(s[1]) : "–")
+                .append("</td><td>")
+                .append(s[3] > s[4] ? num(s[2]) : "–")
+                .append("</td><td>")
+                .append((long) s[3])
+                .append(s[4] > 0 ? " (" + (long) s[4] + " not finite)" : "")
+                .append("</td></tr>\n"));
     h.append("</tbody>\n</table>\n");
   }
 
@@ -160,7 +197,10 @@ public final class HtmlReport {
       }
       series.add(points);
     }
-    h.append("<section class=\"chart\" data-group=\"").append(esc(title)).append("\">\n<h3>").append(esc(title))
+    h.append("<section class=\"chart\" data-group=\"")
+        .append(esc(title))
+        .append("\">\n<h3>")
+        .append(esc(title))
         .append("</h3>\n");
     if (minX > maxX) {
       h.append("<p>No finite values.</p>\n</section>\n");
@@ -175,49 +215,115 @@ public final class HtmlReport {
     Axis y = log ? Axis.log(minY, maxY) : Axis.linear(minY, maxY);
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
-    h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-        .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" role=\"img\" aria-label=\"")
-        .append(esc(title)).append(" by update").append(log ? " (log scale)" : "").append("\">\n");
-    h.append("<rect class=\"plot\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(plotW)
-        .append("\" height=\"").append(plotH).append("\"/>\n");
+    h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(esc(title))
+        .append(" by update")
+        .append(log ? " (log scale)" : "")
+        .append("\">\n");
+    h.append("<rect class=\"plot\" x=\"")
+        .append(LEFT)
+        .append("\" y=\"")
+        .append(TOP)
+        .append("\" width=\"")
+        .append(plotW)
+        .append("\" height=\"")
+        .append(plotH)
+        .append("\"/>\n");
     for (double t : y.ticks()) {
       double py = TOP + plotH - y.fraction(t) * plotH;
-      h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW).append("\" y1=\"")
-          .append(c(py)).append("\" y2=\"").append(c(py)).append("\"/>")
-          .append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(c(py + 4))
-          .append("\" text-anchor=\"end\">").append(log ? String.format(Locale.ROOT, "%.0e", t) : tick(t))
+      h.append("<line class=\"grid\" x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(LEFT + plotW)
+          .append("\" y1=\"")
+          .append(c(py))
+          .append("\" y2=\"")
+          .append(c(py))
+          .append("\"/>")
+          .append("<text class=\"tick\" x=\"")
+          .append(LEFT - 6)
+          .append("\" y=\"")
+          .append(c(py + 4))
+          .append("\" text-anchor=\"end\">")
+          .append(log ? String.format(Locale.ROOT, "%.0e", t) : tick(t))
           .append("</text>\n");
     }
     for (double t : x.ticks()) {
       double px = LEFT + x.fraction(t) * plotW;
-      h.append("<line class=\"grid\" x1=\"").append(c(px)).append("\" x2=\"").append(c(px)).append("\" y1=\"")
-          .append(TOP).append("\" y2=\"").append(TOP + plotH).append("\"/>")
-          .append("<text class=\"tick\" x=\"").append(c(px)).append("\" y=\"").append(TOP + plotH + 16)
-          .append("\" text-anchor=\"middle\">").append(tick(t)).append("</text>\n");
+      h.append("<line class=\"grid\" x1=\"")
+          .append(c(px))
+          .append("\" x2=\"")
+          .append(c(px))
+          .append("\" y1=\"")
+          .append(TOP)
+          .append("\" y2=\"")
+          .append(TOP + plotH)
+          .append("\"/>")
+          .append("<text class=\"tick\" x=\"")
+          .append(c(px))
+          .append("\" y=\"")
+          .append(TOP + plotH + 16)
+          .append("\" text-anchor=\"middle\">")
+          .append(tick(t))
+          .append("</text>\n");
     }
-    h.append("<text class=\"axis\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(HEIGHT - 6)
+    h.append("<text class=\"axis\" x=\"")
+        .append(LEFT + plotW / 2)
+        .append("\" y=\"")
+        .append(HEIGHT - 6)
         .append("\" text-anchor=\"middle\">update</text>\n");
     for (ResumePoint r : report.resumes()) {
       double px = LEFT + x.fraction(r.iteration().update()) * plotW;
-      h.append("<line class=\"resume\" x1=\"").append(c(px)).append("\" x2=\"").append(c(px)).append("\" y1=\"")
-          .append(TOP).append("\" y2=\"").append(TOP + plotH).append("\"><title>resumed at ").append(r.iteration())
-          .append(" from ").append(esc(r.source())).append("</title></line>\n");
+      h.append("<line class=\"resume\" x1=\"")
+          .append(c(px))
+          .append("\" x2=\"")
+          .append(c(px))
+          .append("\" y1=\"")
+          .append(TOP)
+          .append("\" y2=\"")
+          .append(TOP + plotH)
+          .append("\"><title>resumed at ")
+          .append(r.iteration())
+          .append(" from ")
+          .append(esc(r.source()))
+          .append("</title></line>\n");
     }
     for (int i = 0; i < keys.size(); i++) {
       List<double[]> points = series.get(i);
       String color = COLORS[i % COLORS.length];
       StringBuilder d = new StringBuilder();
       for (double[] p : points) {
-        d.append(d.length() == 0 ? "M" : " L").append(c(LEFT + x.fraction(p[0]) * plotW)).append(',')
+        d.append(d.length() == 0 ? "M" : " L")
+            .append(c(LEFT + x.fraction(p[0]) * plotW))
+            .append(',')
             .append(c(TOP + plotH - y.fraction(p[1]) * plotH));
       }
-      h.append("<path class=\"series\" data-key=\"").append(esc(keys.get(i))).append("\" data-points=\"")
-          .append(points.size()).append("\" stroke=\"").append(color).append("\" d=\"").append(d).append("\"/>\n");
+      h.append("<path class=\"series\" data-key=\"")
+          .append(esc(keys.get(i)))
+          .append("\" data-points=\"")
+          .append(points.size())
+          .append("\" stroke=\"")
+          .append(color)
+          .append("\" d=\"")
+          .append(d)
+          .append("\"/>\n");
       if (points.size() <= 60) {
         // Sparse series (an evaluation per epoch) would be invisible as a line of one point.
         for (double[] p : points) {
-          h.append("<circle class=\"point\" fill=\"").append(color).append("\" r=\"2.5\" cx=\"")
-              .append(c(LEFT + x.fraction(p[0]) * plotW)).append("\" cy=\"").append(c(TOP + plotH - y.fraction(p[1]) * plotH))
+          h.append("<circle class=\"point\" fill=\"")
+              .append(color)
+              .append("\" r=\"2.5\" cx=\"")
+              .append(c(LEFT + x.fraction(p[0]) * plotW))
+              .append("\" cy=\"")
+              .append(c(TOP + plotH - y.fraction(p[1]) * plotH))
               .append("\"/>");
         }
         h.append('\n');
@@ -225,8 +331,13 @@ public final class HtmlReport {
     }
     h.append("</svg>\n<ul class=\"legend\">");
     for (int i = 0; i < keys.size(); i++) {
-      h.append("<li><span class=\"swatch\" style=\"background:").append(COLORS[i % COLORS.length]).append("\"></span><code>")
-          .append(esc(keys.get(i))).append("</code> (").append(series.get(i).size()).append(" points)</li>");
+      h.append("<li><span class=\"swatch\" style=\"background:")
+          .append(COLORS[i % COLORS.length])
+          .append("\"></span><code>")
+          .append(esc(keys.get(i)))
+          .append("</code> (")
+          .append(series.get(i).size())
+          .append(" points)</li>");
     }
     if (!report.resumes().isEmpty()) {
       h.append("<li><span class=\"swatch resume-swatch\"></span>resume</li>");
@@ -241,31 +352,51 @@ public final class HtmlReport {
       return;
     }
     long total = 0;
-    h.append("<table class=\"checkpoints\">\n<thead><tr><th>tag</th><th>iteration</th><th>files</th><th>size</th>")
+    h.append(
+            "<table class=\"checkpoints\">\n<thead><tr><th>tag</th><th>iteration</th><th>files</th><th>size</th>")
         .append("<th>committed</th></tr></thead>\n<tbody>\n");
     for (StoredCheckpoint cp : checkpoints) {
       boolean alias = cp.tag().isAlias();
       if (!alias) {
         total += cp.size();
       }
-      h.append("<tr").append(alias ? " class=\"alias\"" : "").append("><td class=\"tag\"><code>").append(esc(cp.tag().token()))
-          .append("</code></td><td><code>").append(cp.iteration()).append("</code></td><td>");
+      h.append("<tr")
+          .append(alias ? " class=\"alias\"" : "")
+          .append("><td class=\"tag\"><code>")
+          .append(esc(cp.tag().token()))
+          .append("</code></td><td><code>")
+          .append(cp.iteration())
+          .append("</code></td><td>");
       for (StoredFile f : cp.files()) {
-        h.append("<code>").append(esc(f.name().toString())).append("</code> ").append(size(f.size())).append("<br>");
+        h.append("<code>")
+            .append(esc(f.name().toString()))
+            .append("</code> ")
+            .append(size(f.size()))
+            .append("<br>");
       }
-      h.append("</td><td title=\"").append(cp.size()).append(" bytes\">").append(size(cp.size()))
-          .append(alias ? " (same files as its iteration)" : "").append("</td><td>").append(esc(cp.committedAt().toString()))
+      h.append("</td><td title=\"")
+          .append(cp.size())
+          .append(" bytes\">")
+          .append(size(cp.size()))
+          .append(alias ? " (same files as its iteration)" : "")
+          .append("</td><td>")
+          .append(esc(cp.committedAt().toString()))
           .append("</td></tr>\n");
     }
-    h.append("</tbody>\n</table>\n<p class=\"meta\">").append(size(total))
-        .append(" in checkpoints (aliases such as <code>").append(CheckpointTag.LATEST.token())
+    h.append("</tbody>\n</table>\n<p class=\"meta\">")
+        .append(size(total))
+        .append(" in checkpoints (aliases such as <code>")
+        .append(CheckpointTag.LATEST.token())
         .append("</code> share their files and are not counted twice).</p>\n");
   }
 
   private static void lineage(StringBuilder h, List<ResumePoint> resumes) {
     h.append("<h2>Lineage</h2>\n<ol class=\"lineage\">\n<li>started fresh</li>\n");
     for (ResumePoint r : resumes) {
-      h.append("<li>resumed at <code>").append(r.iteration()).append("</code> from <code>").append(esc(r.source()))
+      h.append("<li>resumed at <code>")
+          .append(r.iteration())
+          .append("</code> from <code>")
+          .append(esc(r.source()))
           .append("</code></li>\n");
     }
     h.append("</ol>\n");
@@ -290,7 +421,8 @@ public final class HtmlReport {
     if (!Double.isFinite(v)) {
       return Double.toString(v);
     }
-    return String.format(Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 || v == 0 ? "%.6g" : "%.4e", v);
+    return String.format(
+        Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 || v == 0 ? "%.6g" : "%.4e", v);
   }
 
   private static String tick(double v) {
@@ -300,7 +432,9 @@ public final class HtmlReport {
     double a = Math.abs(v);
     if (a >= 1e-3 && a < 1e6) {
       String s = String.format(Locale.ROOT, "%.4g", v);
-      return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+      return s.contains(".") && !s.contains("e")
+          ? s.replaceAll("0+$", "").replaceAll("\\.$", "")
+          : s;
     }
     return String.format(Locale.ROOT, "%.1e", v);
   }
@@ -378,7 +512,8 @@ public final class HtmlReport {
     }
   }
 
-  private static final String CSS = """
+  private static final String CSS =
+      """
       body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:24px auto;max-width:980px;padding:0 16px}
       h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:16px 0 4px}
       code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}

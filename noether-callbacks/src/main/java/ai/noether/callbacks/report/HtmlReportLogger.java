@@ -37,7 +37,8 @@ public final class HtmlReportLogger implements MetricLogger {
   @Override
   public void finish(LoggerContext context) {
     Path file = context.stageDir().resolve(fileName);
-    RunReport report = new RunReport(context.stage(), context.history(), context.resumes(), context.checkpoints());
+    RunReport report =
+        new RunReport(context.stage(), context.history(), context.resumes(), context.checkpoints());
     write(report, file);
     LOG.info("run report: {}", file);
   }
@@ -48,7 +49,8 @@ public final class HtmlReportLogger implements MetricLogger {
     try {
       AtomicFiles.replace(file, out -> out.write(html));
     } catch (IOException e) {
-      throw new UncheckedIOException("could not write the run report " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "could not write the run report " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -3,9 +3,9 @@ package ai.noether.callbacks.report;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Configuration of {@code kind: html-report}: a self-contained HTML page per stage with the
- * metric charts, the learning rate, the checkpoints and the lineage of resumes, written when
- * training ends (also when it is interrupted) and on demand by {@code noether report RUN_ID}.
+ * Configuration of {@code kind: html-report}: a self-contained HTML page per stage with the metric
+ * charts, the learning rate, the checkpoints and the lineage of resumes, written when training ends
+ * (also when it is interrupted) and on demand by {@code noether report RUN_ID}.
  *
  * <pre>{@code
  * trainer:
@@ -28,10 +28,16 @@ public record HtmlReportLoggerConfig(@JsonProperty("file_name") String fileName)
    */
   public HtmlReportLoggerConfig {
     fileName = fileName == null ? DEFAULT_FILE_NAME : fileName;
-    if (fileName.isBlank() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")
+    if (fileName.isBlank()
+        || fileName.contains("/")
+        || fileName.contains("\\")
+        || fileName.startsWith(".")
         || !fileName.endsWith(".html")) {
-      throw new IllegalArgumentException("file_name must be a plain file name ending in .html (it is written into the"
-          + " stage directory), e.g. report.html; was '" + fileName + "'");
+      throw new IllegalArgumentException(
+          "file_name must be a plain file name ending in .html (it is written into the"
+              + " stage directory), e.g. report.html; was '"
+              + fileName
+              + "'");
     }
   }
 }

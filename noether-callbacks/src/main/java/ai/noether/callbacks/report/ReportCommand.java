@@ -26,19 +26,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code noether report RUN_ID [--stage S] [--output-dir DIR] [--to DIR]}: writes the
- * {@link HtmlReport} of a run's stages, from each stage's {@code history.jsonl} and the store's
- * listing of its checkpoints, to {@code <stage>/report.html} (or {@code DIR/<stage>.html} with
- * {@code --to}) and prints the files written. Without {@code --stage}, every stage of the run
- * that has a history. Works on a run that is still training. The page equals the one the
- * {@code html-report} logger writes at the end of training, as long as nothing changed since.
+ * {@code noether report RUN_ID [--stage S] [--output-dir DIR] [--to DIR]}: writes the {@link
+ * HtmlReport} of a run's stages, from each stage's {@code history.jsonl} and the store's listing of
+ * its checkpoints, to {@code <stage>/report.html} (or {@code DIR/<stage>.html} with {@code --to})
+ * and prints the files written. Without {@code --stage}, every stage of the run that has a history.
+ * Works on a run that is still training. The page equals the one the {@code html-report} logger
+ * writes at the end of training, as long as nothing changed since.
  *
- * <p>Exit codes: 0 written; 2 for a run or stage that does not exist or has no history (the
- * message lists what exists); 1 for an unreadable history.
+ * <p>Exit codes: 0 written; 2 for a run or stage that does not exist or has no history (the message
+ * lists what exists); 1 for an unreadable history.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Writes a self-contained HTML report of a run's stages (metric charts, learning rate,"
-        + " checkpoints, resumes) to <stage>/report.html."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes a self-contained HTML report of a run's stages (metric charts, learning rate,"
+          + " checkpoints, resumes) to <stage>/report.html."
+    })
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   private final CommandContext cli;
@@ -50,12 +54,19 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--stage", paramLabel = "STAGE", description = "report only this stage")
   String stage;
 
-  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = CommandContext.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--output-dir",
+      paramLabel = "DIR",
+      defaultValue = CommandContext.DEFAULT_OUTPUT_DIR,
+      description =
+          "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
   String outputDir;
 
-  @Option(names = "--to", paramLabel = "DIR",
-      description = "write <stage>.html files into DIR instead of report.html in each stage directory")
+  @Option(
+      names = "--to",
+      paramLabel = "DIR",
+      description =
+          "write <stage>.html files into DIR instead of report.html in each stage directory")
   Path to;
 
   /**
@@ -78,8 +89,13 @@ public final class ReportCommand implements Callable<Integer> {
     Path root = location.workDir(workingDir()).toAbsolutePath().normalize();
     Path runDir = root.resolve(runId);
     if (!Files.isDirectory(runDir)) {
-      err.println("noether report: run '" + runId + "' does not exist in " + root + "; runs there: "
-          + describe(subdirectories(root)));
+      err.println(
+          "noether report: run '"
+              + runId
+              + "' does not exist in "
+              + root
+              + "; runs there: "
+              + describe(subdirectories(root)));
       return ExitCodes.USAGE;
     }
     List<String> stages;
@@ -87,11 +103,18 @@ public final class ReportCommand implements Callable<Integer> {
       Names.requireStageName(stage);
       stages = List.of(stage);
     } else {
-      stages = subdirectories(runDir).stream()
-          .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(RunLayout.HISTORY_FILE))).toList();
+      stages =
+          subdirectories(runDir).stream()
+              .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(RunLayout.HISTORY_FILE)))
+              .toList();
       if (stages.isEmpty()) {
-        err.println("noether report: no stage of run '" + runId + "' has a " + RunLayout.HISTORY_FILE
-            + " yet; it appears once training has logged a metric. Stages: " + describe(subdirectories(runDir)));
+        err.println(
+            "noether report: no stage of run '"
+                + runId
+                + "' has a "
+                + RunLayout.HISTORY_FILE
+                + " yet; it appears once training has logged a metric. Stages: "
+                + describe(subdirectories(runDir)));
         return ExitCodes.USAGE;
       }
     }
@@ -99,15 +122,27 @@ public final class ReportCommand implements Callable<Integer> {
       for (String s : stages) {
         Path history = runDir.resolve(s).resolve(RunLayout.HISTORY_FILE);
         if (!Files.isRegularFile(history)) {
-          err.println("noether report: " + history + " does not exist; stages of run '" + runId + "' with a history: "
-              + describe(subdirectories(runDir).stream()
-                  .filter(d -> Files.isRegularFile(runDir.resolve(d).resolve(RunLayout.HISTORY_FILE))).toList()));
+          err.println(
+              "noether report: "
+                  + history
+                  + " does not exist; stages of run '"
+                  + runId
+                  + "' with a history: "
+                  + describe(
+                      subdirectories(runDir).stream()
+                          .filter(
+                              d ->
+                                  Files.isRegularFile(
+                                      runDir.resolve(d).resolve(RunLayout.HISTORY_FILE)))
+                          .toList()));
           return ExitCodes.USAGE;
         }
         StageId id = new StageId(runId, s);
         RunReport report = read(id, history, store, historyReader);
-        Path file = to == null ? runDir.resolve(s).resolve(HtmlReportLoggerConfig.DEFAULT_FILE_NAME)
-            : workingDir().resolve(to).toAbsolutePath().resolve(s + ".html");
+        Path file =
+            to == null
+                ? runDir.resolve(s).resolve(HtmlReportLoggerConfig.DEFAULT_FILE_NAME)
+                : workingDir().resolve(to).toAbsolutePath().resolve(s + ".html");
         HtmlReportLogger.write(report, file);
         out.println(file);
       }
@@ -116,7 +151,8 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   /** The report of a stage from its history file and the store's listing. */
-  static RunReport read(StageId stage, Path history, CheckpointStore store, HistoryReader reader) throws IOException {
+  static RunReport read(StageId stage, Path history, CheckpointStore store, HistoryReader reader)
+      throws IOException {
     StageHistory file;
     try {
       file = reader.read(history);
@@ -137,8 +173,12 @@ public final class ReportCommand implements Callable<Integer> {
       return List.of();
     }
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith(".")).sorted().toList();
+      return entries
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 

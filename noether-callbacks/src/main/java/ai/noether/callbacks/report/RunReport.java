@@ -16,7 +16,10 @@ import java.util.Objects;
  * @param resumes where the stage continued from a checkpoint, oldest first; never null
  * @param checkpoints the stage's committed checkpoints as the store lists them; never null
  */
-public record RunReport(StageId stage, List<LoggedMetrics> events, List<ResumePoint> resumes,
+public record RunReport(
+    StageId stage,
+    List<LoggedMetrics> events,
+    List<ResumePoint> resumes,
     List<StoredCheckpoint> checkpoints) {
   public RunReport {
     Objects.requireNonNull(stage, "stage");

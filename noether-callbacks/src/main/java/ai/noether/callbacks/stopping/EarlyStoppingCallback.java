@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops training when the watched metric has not improved for {@code patience} values in a row
- * (it counts each time the metric is logged, usually each evaluation). A value improves when it
- * beats the best by more than {@code min_delta}; NaN never improves.
+ * Stops training when the watched metric has not improved for {@code patience} values in a row (it
+ * counts each time the metric is logged, usually each evaluation). A value improves when it beats
+ * the best by more than {@code min_delta}; NaN never improves.
  *
  * <p><b>Resume.</b> The best value, its iteration and the count since are this callback's state
  * (key {@code early-stopping/<metric_key>}): a resumed run continues counting where the checkpoint
@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EarlyStoppingCallback implements Callback, Stateful {
   private static final Logger LOG = LoggerFactory.getLogger(EarlyStoppingCallback.class);
+
   /** The prefix of the state key; the metric key follows. */
   public static final String STATE_KEY_PREFIX = "early-stopping/";
 
@@ -80,10 +81,18 @@ public final class EarlyStoppingCallback implements Callback, Stateful {
     if (tracker.sinceBest() < config.patience()) {
       return;
     }
-    String reason = "early stopping: " + config.metricKey() + " did not improve"
-        + (config.minDelta() > 0 ? " by more than " + config.minDelta() : "") + " for " + tracker.sinceBest()
-        + " evaluations (patience " + config.patience() + "); best " + tracker.best()
-        + (tracker.bestIteration() == null ? "" : " at " + tracker.bestIteration());
+    String reason =
+        "early stopping: "
+            + config.metricKey()
+            + " did not improve"
+            + (config.minDelta() > 0 ? " by more than " + config.minDelta() : "")
+            + " for "
+            + tracker.sinceBest()
+            + " evaluations (patience "
+            + config.patience()
+            + "); best "
+            + tracker.best()
+            + (tracker.bestIteration() == null ? "" : " at " + tracker.bestIteration());
     if (!context.stopRequested()) {
       LOG.info("{}", reason);
     }

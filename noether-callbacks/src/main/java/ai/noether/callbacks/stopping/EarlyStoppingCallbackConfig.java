@@ -2,8 +2,8 @@ package ai.noether.callbacks.stopping;
 
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
-import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
 /**
  * Configuration of {@code kind: early-stopping}.
@@ -39,14 +39,17 @@ public record EarlyStoppingCallbackConfig(
    */
   public EarlyStoppingCallbackConfig {
     if (metricKey == null || metricKey.isBlank()) {
-      throw new IllegalArgumentException("metric_key is required, e.g. metric_key: loss/valid/total");
+      throw new IllegalArgumentException(
+          "metric_key is required, e.g. metric_key: loss/valid/total");
     }
     if (patience == null || patience < 1) {
-      throw new IllegalArgumentException("patience must be a whole number of at least 1 (evaluations without improvement), was "
-          + patience);
+      throw new IllegalArgumentException(
+          "patience must be a whole number of at least 1 (evaluations without improvement), was "
+              + patience);
     }
     if (minDelta != null && !(minDelta >= 0 && Double.isFinite(minDelta))) {
-      throw new IllegalArgumentException("min_delta must be zero or a positive number, was " + minDelta);
+      throw new IllegalArgumentException(
+          "min_delta must be zero or a positive number, was " + minDelta);
     }
     minDelta = minDelta == null ? 0.0 : minDelta;
     if (mode != null) {

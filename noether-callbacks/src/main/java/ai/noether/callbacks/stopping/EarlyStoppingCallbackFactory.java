@@ -8,7 +8,8 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.callbacks.metric.Directions;
 
 /** {@code kind: early-stopping}: see {@link EarlyStoppingCallback}. */
-public final class EarlyStoppingCallbackFactory implements CallbackFactory<EarlyStoppingCallbackConfig> {
+public final class EarlyStoppingCallbackFactory
+    implements CallbackFactory<EarlyStoppingCallbackConfig> {
   /** The permanent kind name. */
   public static final String KIND = "early-stopping";
 
@@ -32,7 +33,9 @@ public final class EarlyStoppingCallbackFactory implements CallbackFactory<Early
     return new EarlyStoppingCallback(config, config.direction(Directions.declaredBy(context)));
   }
 
-  /** A watched metric whose direction neither {@code mode} nor the training step gives is an error. */
+  /**
+   * A watched metric whose direction neither {@code mode} nor the training step gives is an error.
+   */
   @Override
   public void check(EarlyStoppingCallbackConfig config, RunPlan plan, ConfigProblems problems) {
     plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);

@@ -16,8 +16,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param atEpoch {@code at_epoch}: stop when the epoch counter reaches this value
  * @param atUpdate {@code at_update}: stop when the update counter reaches this value
- * @param atSample {@code at_sample}: stop at the first update at which at least this many
- *     samples were seen; exactly one of the three is required, each at least 1
+ * @param atSample {@code at_sample}: stop at the first update at which at least this many samples
+ *     were seen; exactly one of the three is required, each at least 1
  */
 public record FixedStopCallbackConfig(
     @JsonProperty("at_epoch") Long atEpoch,
@@ -32,7 +32,8 @@ public record FixedStopCallbackConfig(
   public FixedStopCallbackConfig {
     int given = (atEpoch != null ? 1 : 0) + (atUpdate != null ? 1 : 0) + (atSample != null ? 1 : 0);
     if (given != 1) {
-      throw new IllegalArgumentException("fixed-stop needs exactly one of at_epoch, at_update, at_sample; got " + given);
+      throw new IllegalArgumentException(
+          "fixed-stop needs exactly one of at_epoch, at_update, at_sample; got " + given);
     }
     check("at_epoch", atEpoch);
     check("at_update", atUpdate);

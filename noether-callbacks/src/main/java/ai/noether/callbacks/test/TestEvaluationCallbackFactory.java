@@ -9,7 +9,8 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.train.TrainingStep;
 
 /** {@code kind: test-evaluation}: see {@link TestEvaluationCallback}. */
-public final class TestEvaluationCallbackFactory implements CallbackFactory<TestEvaluationCallbackConfig> {
+public final class TestEvaluationCallbackFactory
+    implements CallbackFactory<TestEvaluationCallbackConfig> {
   /** The permanent kind name. */
   public static final String KIND = "test-evaluation";
 
@@ -30,8 +31,12 @@ public final class TestEvaluationCallbackFactory implements CallbackFactory<Test
 
   @Override
   public Callback create(TestEvaluationCallbackConfig config, ComponentContext context) {
-    boolean readsCheckpoints = config.checkpoints().stream().anyMatch(c -> !c.equals(TestEvaluationCallbackConfig.FINAL));
-    return new TestEvaluationCallback(config, context.require(DataSource.class), context.require(TrainingStep.class),
+    boolean readsCheckpoints =
+        config.checkpoints().stream().anyMatch(c -> !c.equals(TestEvaluationCallbackConfig.FINAL));
+    return new TestEvaluationCallback(
+        config,
+        context.require(DataSource.class),
+        context.require(TrainingStep.class),
         readsCheckpoints ? context.require(CheckpointStore.class) : null,
         readsCheckpoints ? context.require(ModelWeightsReader.class) : null);
   }

@@ -70,8 +70,10 @@ import org.junit.jupiter.api.io.TempDir;
 class AsyncSavesTest {
   static final long SEED = 5;
   static final int BATCH = 16;
+
   /** 96 samples in batches of 16: 6 updates per epoch. */
   static final TensorDataset TRAIN = regression(96, 1);
+
   static final MlpConfig MLP = new MlpConfig(4, List.of(32, 32), 2, "gelu", 0.1);
 
   @TempDir Path dir;
@@ -87,24 +89,33 @@ class AsyncSavesTest {
       y[s * 2] = x[s * 4] - 0.5f * x[s * 4 + 1];
       y[s * 2 + 1] = 0.3f * x[s * 4 + 2] * x[s * 4 + 3];
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, 4}, x), HostTensor.ofFloats(new long[] {samples, 2}, y));
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, 4}, x),
+        HostTensor.ofFloats(new long[] {samples, 2}, y));
   }
 
-  static final DataSource DATA = new DataSource() {
-    @Override
-    public Dataset train() {
-      return TRAIN;
-    }
+  static final DataSource DATA =
+      new DataSource() {
+        @Override
+        public Dataset train() {
+          return TRAIN;
+        }
 
-    @Override
-    public Optional<Dataset> validation() {
-      return Optional.empty();
-    }
-  };
+        @Override
+        public Optional<Dataset> validation() {
+          return Optional.empty();
+        }
+      };
 
   /** What a run did, besides its files. */
-  record Run(TrainingResult result, CountingStore store, List<Long> allocationsPerUpdate, long stagedBytes,
-      long snapshots, List<Long> snapshotsPerUpdate, int copyThreads) {}
+  record Run(
+      TrainingResult result,
+      CountingStore store,
+      List<Long> allocationsPerUpdate,
+      long stagedBytes,
+      long snapshots,
+      List<Long> snapshotsPerUpdate,
+      int copyThreads) {}
 
   /**
    * Trains from scratch (or from {@code resumeFrom}) to {@code maxUpdates}, with a checkpoint every
@@ -113,40 +124,55 @@ class AsyncSavesTest {
    * @param commitDelayMs how long each commit sleeps before writing (a slow disk)
    * @param interruptAfter the update after which training is interrupted (as by SIGTERM), or 0
    */
-  static Run train(Path outputDir, long maxUpdates, int every, CheckpointTag resumeFrom, long commitDelayMs,
-      long interruptAfter) throws IOException {
+  static Run train(
+      Path outputDir,
+      long maxUpdates,
+      int every,
+      CheckpointTag resumeFrom,
+      long commitDelayMs,
+      long interruptAfter)
+      throws IOException {
     RunLayout layout = RunLayout.of(outputDir, "run1", "train");
     StopRequest stop = new StopRequest();
     List<Long> allocations = new ArrayList<>();
     List<Long> snapshots = new ArrayList<>();
     Trainer[] running = new Trainer[1];
-    try (DjlModel model = MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(SEED, 0));
+    try (DjlModel model =
+            MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(SEED, 0));
         SupervisedStep step = new SupervisedStep(model, DATA, SupervisedStepConfig.of("mse"));
-        CountingStore store = new CountingStore(
-            FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build(), commitDelayMs)) {
-      Trainer.Builder builder = Trainer.builder()
-          .setStage(layout.stage(), layout.stageDir())
-          .optSeed(SEED)
-          .setSettings(new TrainerSettings(0, maxUpdates, 0, BATCH, null, Interval.updates(1000)))
-          .setModel(model)
-          .setOptimizer(AdamOptimizer.adamW(model, AdamConfig.of(3e-3)), 3e-3)
-          .setStep(step)
-          .setData(DATA)
-          .setStore(store, ThFormat.encoder())
-          .optStopRequest(stop);
+        CountingStore store =
+            new CountingStore(
+                FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build(),
+                commitDelayMs)) {
+      Trainer.Builder builder =
+          Trainer.builder()
+              .setStage(layout.stage(), layout.stageDir())
+              .optSeed(SEED)
+              .setSettings(
+                  new TrainerSettings(0, maxUpdates, 0, BATCH, null, Interval.updates(1000)))
+              .setModel(model)
+              .setOptimizer(AdamOptimizer.adamW(model, AdamConfig.of(3e-3)), 3e-3)
+              .setStep(step)
+              .setData(DATA)
+              .setStore(store, ThFormat.encoder())
+              .optStopRequest(stop);
       if (every > 0) {
-        builder.addCallback("checkpoint", new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(every))));
+        builder.addCallback(
+            "checkpoint",
+            new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(every))));
       }
-      builder.addCallback("probe", new Callback() {
-        @Override
-        public void afterUpdate(TrainingContext context) {
-          allocations.add(writer(running[0]).staging().allocations());
-          snapshots.add(writer(running[0]).staging().snapshots());
-          if (context.iteration().update() == interruptAfter) {
-            stop.requestInterrupt("test interrupt", "signal");
-          }
-        }
-      });
+      builder.addCallback(
+          "probe",
+          new Callback() {
+            @Override
+            public void afterUpdate(TrainingContext context) {
+              allocations.add(writer(running[0]).staging().allocations());
+              snapshots.add(writer(running[0]).staging().snapshots());
+              if (context.iteration().update() == interruptAfter) {
+                stop.requestInterrupt("test interrupt", "signal");
+              }
+            }
+          });
       try (Trainer trainer = builder.build()) {
         running[0] = trainer;
         if (resumeFrom != null) {
@@ -154,8 +180,14 @@ class AsyncSavesTest {
         }
         TrainingResult result = trainer.run();
         BackgroundCheckpointWriter writer = writer(trainer);
-        return new Run(result, store, allocations, writer.staging().capacityBytes(), writer.staging().snapshots(),
-            snapshots, writer.staging().copyThreads());
+        return new Run(
+            result,
+            store,
+            allocations,
+            writer.staging().capacityBytes(),
+            writer.staging().snapshots(),
+            snapshots,
+            writer.staging().copyThreads());
       }
     }
   }
@@ -165,16 +197,29 @@ class AsyncSavesTest {
   }
 
   @SuppressWarnings("unchecked")
-  static void restore(Trainer trainer, DjlModel model, CheckpointStore store, RunLayout layout, CheckpointTag tag)
+  static void restore(
+      Trainer trainer, DjlModel model, CheckpointStore store, RunLayout layout, CheckpointTag tag)
       throws IOException {
-    StoredCheckpoint checkpoint = ((CountingStore) store).delegate.resolve(layout.stage(), CheckpointSelector.of(tag));
+    StoredCheckpoint checkpoint =
+        ((CountingStore) store).delegate.resolve(layout.stage(), CheckpointSelector.of(tag));
     CheckpointTag at = checkpoint.tag();
-    Map<String, Object> weights = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", at, CheckpointFileKind.MODEL)));
+    Map<String, Object> weights =
+        ThReader.read(
+            layout.checkpointFile(CheckpointFileName.of("mlp", at, CheckpointFileKind.MODEL)));
     model.load((Map<String, HostTensor>) weights.get(CheckpointKeys.STATE_DICT), true);
-    Map<String, Object> optim = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", at, CheckpointFileKind.OPTIM)));
-    Map<String, Object> tree = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", at, CheckpointFileKind.TRAINER)));
-    trainer.restore(new ResumeState(checkpoint.iteration(), tree, CheckpointLayout.optimizerState(optim, "optim"),
-        (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE), layout.stage() + "@" + at.token()));
+    Map<String, Object> optim =
+        ThReader.read(
+            layout.checkpointFile(CheckpointFileName.of("mlp", at, CheckpointFileKind.OPTIM)));
+    Map<String, Object> tree =
+        ThReader.read(
+            layout.checkpointFile(CheckpointFileName.of("mlp", at, CheckpointFileKind.TRAINER)));
+    trainer.restore(
+        new ResumeState(
+            checkpoint.iteration(),
+            tree,
+            CheckpointLayout.optimizerState(optim, "optim"),
+            (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
+            layout.stage() + "@" + at.token()));
   }
 
   static Path file(Path outputDir, String name) {
@@ -182,7 +227,8 @@ class AsyncSavesTest {
   }
 
   static long modelBytes() throws IOException {
-    try (DjlModel model = MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(SEED, 0))) {
+    try (DjlModel model =
+        MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(SEED, 0))) {
       return model.stateDict().values().stream().mapToLong(HostTensor::byteSize).sum();
     }
   }
@@ -190,7 +236,8 @@ class AsyncSavesTest {
   static void assertSameFinalState(Path actual, Path expected) throws IOException {
     for (String kind : List.of("model", "optim")) {
       String name = "mlp_cp=last_" + kind + ".th";
-      assertThat(Files.mismatch(file(actual, name), file(expected, name))).as("%s is byte for byte the same", name)
+      assertThat(Files.mismatch(file(actual, name), file(expected, name)))
+          .as("%s is byte for byte the same", name)
           .isEqualTo(-1L);
     }
   }
@@ -199,24 +246,33 @@ class AsyncSavesTest {
   void stagingBuffersAreAllocatedAtTheFirstSavesAndReusedByEveryLaterOne() throws IOException {
     Run run = train(dir.resolve("every-update"), 60, 1, null, 0, 0);
 
-    assertThat(run.snapshots()).as("one snapshot per update, and the final one, compared before it is aliased").isEqualTo(61);
+    assertThat(run.snapshots())
+        .as("one snapshot per update, and the final one, compared before it is aliased")
+        .isEqualTo(61);
     List<Long> allocations = run.allocationsPerUpdate();
-    // The first save (after update 1) allocates the model's and the optimizer's buffers; nothing after it.
+    // The first save (after update 1) allocates the model's and the optimizer's buffers; nothing
+    // after it.
     assertThat(allocations.get(1)).isPositive();
-    assertThat(allocations.get(allocations.size() - 1)).as("allocations after 60 saves").isEqualTo(allocations.get(1));
+    assertThat(allocations.get(allocations.size() - 1))
+        .as("allocations after 60 saves")
+        .isEqualTo(allocations.get(1));
     // Sized once: the weights and AdamW's two moments, nothing more.
     assertThat(run.stagedBytes()).isEqualTo(3 * modelBytes());
   }
 
   @Test
-  void theStagingBuffersAreAllocatedAfterTheFirstUpdateBeforeTheFirstPeriodicSave() throws IOException {
+  void theStagingBuffersAreAllocatedAfterTheFirstUpdateBeforeTheFirstPeriodicSave()
+      throws IOException {
     Run run = train(dir.resolve("every-5"), 12, 5, null, 0, 0);
 
     assertThat(run.snapshotsPerUpdate().get(0)).as("no save yet after update 1").isZero();
     assertThat(run.allocationsPerUpdate().get(0)).as("allocated after update 1").isPositive();
-    // The saves at updates 5 and 10 and the final one allocate nothing: the pool was sized before them.
+    // The saves at updates 5 and 10 and the final one allocate nothing: the pool was sized before
+    // them.
     assertThat(run.allocationsPerUpdate()).containsOnly(run.allocationsPerUpdate().get(0));
-    assertThat(run.stagedBytes()).as("the weights and AdamW's two moments").isEqualTo(3 * modelBytes());
+    assertThat(run.stagedBytes())
+        .as("the weights and AdamW's two moments")
+        .isEqualTo(3 * modelBytes());
     assertThat(run.snapshots()).as("two periodic saves and the final one").isEqualTo(3);
   }
 
@@ -230,12 +286,18 @@ class AsyncSavesTest {
     Path checkpoints = RunLayout.of(one, "run1", "train").checkpointDir();
     List<String> names;
     try (var files = Files.list(checkpoints)) {
-      names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_model.th") || n.endsWith("_optim.th"))
-          .sorted().toList();
+      names =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith("_model.th") || n.endsWith("_optim.th"))
+              .sorted()
+              .toList();
     }
     assertThat(names).as("periodic checkpoints and the final one").hasSizeGreaterThanOrEqualTo(8);
     for (String name : names) {
-      assertThat(Files.mismatch(file(four, name), file(one, name))).as("%s byte for byte", name).isEqualTo(-1L);
+      assertThat(Files.mismatch(file(four, name), file(one, name)))
+          .as("%s byte for byte", name)
+          .isEqualTo(-1L);
     }
   }
 
@@ -254,7 +316,8 @@ class AsyncSavesTest {
   }
 
   @Test
-  void savesFromReusedBuffersResumeBitForBitEvenWhileTheNextSaveOverwritesThem() throws IOException {
+  void savesFromReusedBuffersResumeBitForBitEvenWhileTheNextSaveOverwritesThem()
+      throws IOException {
     Path straight = dir.resolve("straight");
     train(straight, 36, 0, null, 0, 0);
     // A slow disk: every save is still being written while training goes on and the next one waits.
@@ -263,7 +326,8 @@ class AsyncSavesTest {
     assertSameFinalState(saved, straight);
     assertThat(run.store().commits.get()).isEqualTo(18);
 
-    // Each checkpoint holds the state of its own update, not of a later snapshot in the same buffers.
+    // Each checkpoint holds the state of its own update, not of a later snapshot in the same
+    // buffers.
     Path resumed = dir.resolve("resumed");
     for (String kind : List.of("model", "optim", "trainer")) {
       Path target = file(resumed, "mlp_cp=E2_U14_S224_" + kind + ".th");
@@ -275,14 +339,17 @@ class AsyncSavesTest {
   }
 
   @Test
-  void anInterruptWhileASaveIsInFlightWritesTheEmergencyCheckpointAfterItAndResumesBitForBit() throws IOException {
+  void anInterruptWhileASaveIsInFlightWritesTheEmergencyCheckpointAfterItAndResumesBitForBit()
+      throws IOException {
     Path straight = dir.resolve("straight");
     train(straight, 30, 0, null, 0, 0);
     Path resumed = dir.resolve("resumed");
     // The save at update 10 takes 300 ms: the interrupt at update 11 finds it in flight.
     Run interrupted = train(resumed, 30, 10, null, 300, 11);
     assertThat(interrupted.result().interrupted()).isTrue();
-    assertThat(file(resumed, "mlp_cp=E1_U10_S160_model.th")).as("the save in flight completed").exists();
+    assertThat(file(resumed, "mlp_cp=E1_U10_S160_model.th"))
+        .as("the save in flight completed")
+        .exists();
     assertThat(file(resumed, "mlp_cp=E1_U11_S176.signal_model.th")).exists();
 
     train(resumed, 30, 10, CheckpointTag.LATEST, 0, 0);
@@ -290,9 +357,9 @@ class AsyncSavesTest {
   }
 
   /**
-   * A child process trains with a save after every update on a slow disk, so that a background
-   * save is nearly always in flight; it is killed with {@code kill -9} once a save is seen half
-   * written. Training resumed from {@code latest} ends bit for bit where the uninterrupted run did.
+   * A child process trains with a save after every update on a slow disk, so that a background save
+   * is nearly always in flight; it is killed with {@code kill -9} once a save is seen half written.
+   * Training resumed from {@code latest} ends bit for bit where the uninterrupted run did.
    */
   @Test
   void aProcessKilledWhileABackgroundSaveIsInFlightResumesFromLatestBitForBit() throws Exception {
@@ -300,19 +367,30 @@ class AsyncSavesTest {
     train(straight, 36, 0, null, 0, 0);
     Path killed = dir.resolve("killed");
     Path checkpoints = RunLayout.of(killed, "run1", "train").checkpointDir();
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-Dai.djl.pytorch.num_interop_threads=1", Child.class.getName(), killed.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                Child.class.getName(),
+                killed.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
     String inFlight = null;
     try {
       long deadline = System.nanoTime() + 120_000_000_000L;
       while (inFlight == null) {
         if (!child.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("no save was seen in flight\n" + Files.readString(dir.resolve("child.log")));
+          throw new AssertionError(
+              "no save was seen in flight\n" + Files.readString(dir.resolve("child.log")));
         }
         // After some committed saves, so that latest exists; then at a half-written file.
-        if (Files.exists(checkpoints.resolve(".noether/latest.manifest")) && Files.isDirectory(checkpoints)) {
+        if (Files.exists(checkpoints.resolve(".noether/latest.manifest"))
+            && Files.isDirectory(checkpoints)) {
           inFlight = halfWritten(checkpoints);
         }
         Thread.sleep(5);
@@ -325,7 +403,9 @@ class AsyncSavesTest {
 
     train(killed, 36, 0, CheckpointTag.LATEST, 0, 0);
     assertSameFinalState(killed, straight);
-    assertThat(halfWritten(checkpoints)).as("the resumed writer cleared what the kill cut short (%s)", inFlight).isNull();
+    assertThat(halfWritten(checkpoints))
+        .as("the resumed writer cleared what the kill cut short (%s)", inFlight)
+        .isNull();
   }
 
   /**
@@ -367,7 +447,9 @@ class AsyncSavesTest {
     }
   }
 
-  /** The process the kill test kills: trains to 36 updates, saving after each one on a slow disk. */
+  /**
+   * The process the kill test kills: trains to 36 updates, saving after each one on a slow disk.
+   */
   static final class Child {
     public static void main(String[] args) throws IOException {
       train(Path.of(args[0]), 36, 1, null, 150, 0);
@@ -375,16 +457,22 @@ class AsyncSavesTest {
   }
 
   @Test
-  void theFinalCheckpointAtAnUpdateAPeriodicSaveAlreadyWroteIsAnAliasNotASecondWrite() throws IOException {
+  void theFinalCheckpointAtAnUpdateAPeriodicSaveAlreadyWroteIsAnAliasNotASecondWrite()
+      throws IOException {
     Path out = dir.resolve("aligned");
     Run run = train(out, 24, 6, null, 0, 0);
 
-    assertThat(run.store().commits.get()).as("the periodic saves at 6, 12, 18, 24 and nothing more").isEqualTo(4);
+    assertThat(run.store().commits.get())
+        .as("the periodic saves at 6, 12, 18, 24 and nothing more")
+        .isEqualTo(4);
     assertThat(run.store().aliases.get()).isEqualTo(1);
     assertThat(run.result().finalCheckpoint().iteration().update()).isEqualTo(24);
     Path periodic = file(out, "mlp_cp=E4_U24_S384_model.th");
     assertThat(Files.isSameFile(file(out, "mlp_cp=last_model.th"), periodic)).isTrue();
-    assertThat(Files.isSameFile(file(out, "mlp_cp=latest_optim.th"), file(out, "mlp_cp=E4_U24_S384_optim.th"))).isTrue();
+    assertThat(
+            Files.isSameFile(
+                file(out, "mlp_cp=latest_optim.th"), file(out, "mlp_cp=E4_U24_S384_optim.th")))
+        .isTrue();
 
     // Not aligned: the final state is new and written once.
     Run unaligned = train(dir.resolve("unaligned"), 22, 6, null, 0, 0);
@@ -411,32 +499,33 @@ class AsyncSavesTest {
     public void writeTo(WritableByteChannel out) throws IOException {
       long half = file.size() / 2;
       long[] written = {0};
-      file.writeTo(new WritableByteChannel() {
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-          int n = out.write(src);
-          if (written[0] < half && written[0] + n >= half) {
-            try {
-              Thread.sleep(pauseMs);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new java.io.InterruptedIOException("interrupted");
+      file.writeTo(
+          new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+              int n = out.write(src);
+              if (written[0] < half && written[0] + n >= half) {
+                try {
+                  Thread.sleep(pauseMs);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new java.io.InterruptedIOException("interrupted");
+                }
+              }
+              written[0] += n;
+              return n;
             }
-          }
-          written[0] += n;
-          return n;
-        }
 
-        @Override
-        public boolean isOpen() {
-          return out.isOpen();
-        }
+            @Override
+            public boolean isOpen() {
+              return out.isOpen();
+            }
 
-        @Override
-        public void close() throws IOException {
-          out.close();
-        }
-      });
+            @Override
+            public void close() throws IOException {
+              out.close();
+            }
+          });
     }
   }
 
@@ -453,15 +542,22 @@ class AsyncSavesTest {
     }
 
     @Override
-    public StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
-        Set<CheckpointTag> aliasTags) throws IOException {
+    public StoredCheckpoint commit(
+        StageId stage,
+        CheckpointTag tag,
+        TrainingIteration iteration,
+        List<CheckpointFile> files,
+        Set<CheckpointTag> aliasTags)
+        throws IOException {
       commits.incrementAndGet();
-      List<CheckpointFile> slow = files.stream().<CheckpointFile>map(f -> new HalfwayPause(f, commitDelayMs)).toList();
+      List<CheckpointFile> slow =
+          files.stream().<CheckpointFile>map(f -> new HalfwayPause(f, commitDelayMs)).toList();
       return delegate.commit(stage, tag, iteration, commitDelayMs > 0 ? slow : files, aliasTags);
     }
 
     @Override
-    public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliasTags) throws IOException {
+    public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliasTags)
+        throws IOException {
       aliases.incrementAndGet();
       return delegate.alias(stage, target, aliasTags);
     }
@@ -482,7 +578,8 @@ class AsyncSavesTest {
     }
 
     @Override
-    public SeekableByteChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+    public SeekableByteChannel open(StoredCheckpoint checkpoint, StoredFile file)
+        throws IOException {
       return delegate.open(checkpoint, file);
     }
 

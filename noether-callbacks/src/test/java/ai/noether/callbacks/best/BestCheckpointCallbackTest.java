@@ -1,6 +1,5 @@
 package ai.noether.callbacks.best;
 
-import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +13,7 @@ import ai.noether.api.model.ModelSnapshot;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.core.config.ComponentBlock;
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import ai.noether.testkit.RecordingTrainingContext;
@@ -35,8 +35,13 @@ class BestCheckpointCallbackTest {
    * Feeds {@code values} as evaluations at updates {@code first, first+1, ...}; before each, the
    * model's weight is set to the update number so that a saved file tells when it was taken.
    */
-  private static void evaluate(BestCheckpointCallback callback, RecordingTrainingContext context, TestModel model, String key,
-      int first, double... values) {
+  private static void evaluate(
+      BestCheckpointCallback callback,
+      RecordingTrainingContext context,
+      TestModel model,
+      String key,
+      int first,
+      double... values) {
     for (int i = 0; i < values.length; i++) {
       int update = first + i;
       model.tensor("w").set((float) update);
@@ -66,7 +71,8 @@ class BestCheckpointCallbackTest {
   @Test
   void aLossIsMinimisedAndEachNewBestReplacesTheBestModelFiles() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
-    BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
+    BestCheckpointCallback callback =
+        new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
 
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 0.9, 0.7, 0.75);
 
@@ -83,7 +89,8 @@ class BestCheckpointCallbackTest {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallbackConfig config = BestCheckpointCallbackConfig.of("accuracy/valid");
     BestCheckpointCallback callback =
-        new BestCheckpointCallback(config, config.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER)));
+        new BestCheckpointCallback(
+            config, config.direction(Map.of("accuracy", Direction.HIGHER_IS_BETTER)));
 
     evaluate(callback, context, model, "accuracy/valid", 1, 0.5, 0.7, 0.6, 0.8, 0.79);
 
@@ -94,7 +101,9 @@ class BestCheckpointCallbackTest {
   @Test
   void anExplicitModeOverridesTheName() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
-    BestCheckpointCallback callback = new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", "max", null, null));
+    BestCheckpointCallback callback =
+        new BestCheckpointCallback(
+            new BestCheckpointCallbackConfig("loss/valid/total", "max", null, null));
 
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.8, 1.2);
 
@@ -104,7 +113,8 @@ class BestCheckpointCallbackTest {
   @Test
   void nanNeverCountsAsANewBestAndOtherMetricsAreIgnored() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
-    BestCheckpointCallback callback = new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
+    BestCheckpointCallback callback =
+        new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total"));
 
     evaluate(callback, context, model, "loss/valid/total", 1, Double.NaN, 2.0, Double.NaN);
     evaluate(callback, context, model, "loss/train/total", 4, 0.1);
@@ -116,8 +126,9 @@ class BestCheckpointCallbackTest {
   @Test
   void aToleranceCheckpointFollowsTheBestUntilNValuesInARowFailToImprove() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
-    BestCheckpointCallback callback = new BestCheckpointCallback(
-        new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2, 1), null));
+    BestCheckpointCallback callback =
+        new BestCheckpointCallback(
+            new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(2, 1), null));
 
     // update:             1    2    3     4    5     6     7
     evaluate(callback, context, model, "loss/valid/total", 1, 1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.7);
@@ -135,7 +146,8 @@ class BestCheckpointCallbackTest {
 
   @Test
   void aCallbackRestoredFromTheStateMidRunSavesExactlyWhatTheUninterruptedOneSaves() {
-    BestCheckpointCallbackConfig config = new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1, 3), null);
+    BestCheckpointCallbackConfig config =
+        new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(1, 3), null);
     double[] values = {1.0, 0.9, 0.95, 0.8, 0.85, 0.86, 0.87, 0.7, 0.71, 0.6};
     RecordingTrainingContext uninterrupted = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback a = new BestCheckpointCallback(config);
@@ -148,13 +160,21 @@ class BestCheckpointCallbackTest {
     RecordingTrainingContext after = RecordingTrainingContext.of(dir, model);
     BestCheckpointCallback c = new BestCheckpointCallback(config);
     c.loadState(saved);
-    evaluate(c, after, model, "loss/valid/total", 6, java.util.Arrays.copyOfRange(values, 5, values.length));
+    evaluate(
+        c,
+        after,
+        model,
+        "loss/valid/total",
+        6,
+        java.util.Arrays.copyOfRange(values, 5, values.length));
 
     List<CheckpointTag> acrossResume = new ArrayList<>(before.writer().modelSaveOrder());
     acrossResume.addAll(after.writer().modelSaveOrder());
     assertThat(acrossResume).containsExactlyElementsOf(uninterrupted.writer().modelSaveOrder());
     for (CheckpointTag tag : after.writer().modelSaves().keySet()) {
-      assertThat(savedWeight(after, tag)).as(tag.token()).isEqualTo(savedWeight(uninterrupted, tag));
+      assertThat(savedWeight(after, tag))
+          .as(tag.token())
+          .isEqualTo(savedWeight(uninterrupted, tag));
     }
     assertThat(c.state()).isEqualTo(a.state());
     assertThat(c.stateKey()).isEqualTo("best-checkpoint/loss/valid/total");
@@ -162,31 +182,48 @@ class BestCheckpointCallbackTest {
 
   @Test
   void configNamesTheKeyThatIsWrong() {
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig(null, null, null, null)).hasMessageContaining("metric_key is required");
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", "median", null, null))
-        .hasMessageContaining("mode must be min or max").hasMessageContaining("median");
-    assertThatThrownBy(() -> BestCheckpointCallbackConfig.of("foo/valid").direction(MetricDirections.DEFAULT))
-        .hasMessageContaining("'foo/valid'").hasMessageContaining("mode: min");
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, 0))
+    assertThatThrownBy(() -> new BestCheckpointCallbackConfig(null, null, null, null))
+        .hasMessageContaining("metric_key is required");
+    assertThatThrownBy(
+            () -> new BestCheckpointCallbackConfig("loss/valid/total", "median", null, null))
+        .hasMessageContaining("mode must be min or max")
+        .hasMessageContaining("median");
+    assertThatThrownBy(
+            () -> BestCheckpointCallbackConfig.of("foo/valid").direction(MetricDirections.DEFAULT))
+        .hasMessageContaining("'foo/valid'")
+        .hasMessageContaining("mode: min");
+    assertThatThrownBy(
+            () -> new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, 0))
         .hasMessageContaining("save_top_k must be a whole number of at least 1, was 0");
-    assertThatThrownBy(() -> new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(0), null))
+    assertThatThrownBy(
+            () -> new BestCheckpointCallbackConfig("loss/valid/total", null, List.of(0), null))
         .hasMessageContaining("tolerances");
   }
 
   private static final ComponentRegistry REGISTRY = ComponentRegistry.load();
 
-  /** A best-checkpoint callback built as a run builds it, with a step that declares {@code declared}. */
-  private static BestCheckpointCallback viaRegistry(Map<String, Object> settings, Map<String, Direction> declared) {
+  /**
+   * A best-checkpoint callback built as a run builds it, with a step that declares {@code
+   * declared}.
+   */
+  private static BestCheckpointCallback viaRegistry(
+      Map<String, Object> settings, Map<String, Direction> declared) {
     RunContext context = new RunContext().put(TrainingStep.class, new DeclaringStep(declared));
-    return (BestCheckpointCallback) REGISTRY.create(ComponentCategory.CALLBACK, ComponentBlock.of("trainer.callbacks[0]", "best-checkpoint", settings), context);
+    return (BestCheckpointCallback)
+        REGISTRY.create(
+            ComponentCategory.CALLBACK,
+            ComponentBlock.of("trainer.callbacks[0]", "best-checkpoint", settings),
+            context);
   }
 
   @Test
   void aLowerIsBetterNasaScoreKeepsTheLowestScoringModel() {
     // The name says "score"; inferring from it used to keep the worst model (80 at update 3).
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
-    BestCheckpointCallback callback = viaRegistry(Map.of("metric_key", "nasa_score/valid/rul"),
-        Map.of("loss", Direction.LOWER_IS_BETTER, "nasa_score", Direction.LOWER_IS_BETTER));
+    BestCheckpointCallback callback =
+        viaRegistry(
+            Map.of("metric_key", "nasa_score/valid/rul"),
+            Map.of("loss", Direction.LOWER_IS_BETTER, "nasa_score", Direction.LOWER_IS_BETTER));
 
     evaluate(callback, context, model, "nasa_score/valid/rul", 1, 50, 30, 80, 20, 25);
 
@@ -197,8 +234,10 @@ class BestCheckpointCallbackTest {
   @Test
   void anExplicitModeWinsOverTheStepsDeclaration() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir, model);
-    BestCheckpointCallback callback = viaRegistry(Map.of("metric_key", "nasa_score/valid/rul", "mode", "max"),
-        Map.of("nasa_score", Direction.LOWER_IS_BETTER));
+    BestCheckpointCallback callback =
+        viaRegistry(
+            Map.of("metric_key", "nasa_score/valid/rul", "mode", "max"),
+            Map.of("nasa_score", Direction.LOWER_IS_BETTER));
 
     evaluate(callback, context, model, "nasa_score/valid/rul", 1, 50, 30, 80, 20);
 
@@ -207,7 +246,9 @@ class BestCheckpointCallbackTest {
 
   @Test
   void aMetricWithoutModeOrDeclarationIsAConfigErrorSayingHowToFixIt() {
-    assertThatThrownBy(() -> viaRegistry(Map.of("metric_key", "nasa_score/valid/rul"), MetricDirections.DEFAULT))
+    assertThatThrownBy(
+            () ->
+                viaRegistry(Map.of("metric_key", "nasa_score/valid/rul"), MetricDirections.DEFAULT))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0]")
         .hasMessageContaining("metric_key 'nasa_score/valid/rul'")
@@ -216,7 +257,8 @@ class BestCheckpointCallbackTest {
   }
 
   private static BestCheckpointCallback topK(int k) {
-    return new BestCheckpointCallback(new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, k));
+    return new BestCheckpointCallback(
+        new BestCheckpointCallbackConfig("loss/valid/total", null, null, null, k));
   }
 
   private static CheckpointTag top(int update) {
@@ -231,7 +273,8 @@ class BestCheckpointCallbackTest {
     evaluate(callback, context, model, "loss/valid/total", 1, 5, 3, 4, 1, 2, 9);
 
     assertThat(context.writer().deletes()).containsExactly(top(1), top(3), top(2));
-    assertThat(callback.topK()).containsExactly(new TrainingIteration(0, 4, 40), new TrainingIteration(0, 5, 50));
+    assertThat(callback.topK())
+        .containsExactly(new TrainingIteration(0, 4, 40), new TrainingIteration(0, 5, 50));
     assertThat(savedWeight(context, top(4))).isEqualTo(4f);
     assertThat(savedWeight(context, top(5))).isEqualTo(5f);
     assertThat(savedWeight(context, CheckpointTag.best("loss/valid/total"))).isEqualTo(4f);
@@ -253,7 +296,13 @@ class BestCheckpointCallbackTest {
     BestCheckpointCallback c = topK(3);
     c.loadState(saved);
     RecordingTrainingContext after = RecordingTrainingContext.of(dir, model);
-    evaluate(c, after, model, "loss/valid/total", 5, java.util.Arrays.copyOfRange(values, 4, values.length));
+    evaluate(
+        c,
+        after,
+        model,
+        "loss/valid/total",
+        5,
+        java.util.Arrays.copyOfRange(values, 4, values.length));
 
     List<CheckpointTag> deletes = new ArrayList<>(before.writer().deletes());
     deletes.addAll(after.writer().deletes());

@@ -27,7 +27,8 @@ class BestMetricCallbackTest {
   @Test
   void logsEachOtherMetricAsItWasWhenTheSourceWasBest() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir);
-    BestMetricCallback callback = new BestMetricCallback(new BestMetricCallbackConfig("loss/valid/total", null, null));
+    BestMetricCallback callback =
+        new BestMetricCallback(new BestMetricCallbackConfig("loss/valid/total", null, null));
     context.addListener(callback);
 
     context.log(evaluation(0.5, 0.80));
@@ -35,23 +36,29 @@ class BestMetricCallbackTest {
     context.log(evaluation(0.4, 0.85));
 
     String key = "accuracy/valid/at_best/loss/valid/total";
-    assertThat(context.loggedValues()).filteredOn(m -> m.containsKey(key)).extracting(m -> m.get(key))
+    assertThat(context.loggedValues())
+        .filteredOn(m -> m.containsKey(key))
+        .extracting(m -> m.get(key))
         .containsExactly(0.80, 0.80, 0.85);
-    assertThat(context.loggedValues()).noneMatch(m -> m.containsKey("loss/valid/total/at_best/loss/valid/total"));
+    assertThat(context.loggedValues())
+        .noneMatch(m -> m.containsKey("loss/valid/total/at_best/loss/valid/total"));
   }
 
   @Test
   void configuredTargetsAreReadFromTheLatestValues() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir);
-    BestMetricCallback callback = new BestMetricCallback(
-        new BestMetricCallbackConfig("accuracy/valid", List.of("loss/train/total", "missing/key"), null),
-        Direction.HIGHER_IS_BETTER);
+    BestMetricCallback callback =
+        new BestMetricCallback(
+            new BestMetricCallbackConfig(
+                "accuracy/valid", List.of("loss/train/total", "missing/key"), null),
+            Direction.HIGHER_IS_BETTER);
     context.addListener(callback);
 
     context.log(Map.of("loss/train/total", 0.3));
     context.log(evaluation(0.5, 0.9));
 
-    assertThat(context.metrics()).containsEntry("loss/train/total/at_best/accuracy/valid", 0.3)
+    assertThat(context.metrics())
+        .containsEntry("loss/train/total/at_best/accuracy/valid", 0.3)
         .doesNotContainKey("missing/key/at_best/accuracy/valid")
         .doesNotContainKey("loss/valid/total/at_best/accuracy/valid");
   }
@@ -78,8 +85,13 @@ class BestMetricCallbackTest {
 
   @Test
   void configNeedsASourceKey() {
-    assertThatThrownBy(() -> new BestMetricCallbackConfig(" ", null, null)).hasMessageContaining("source_key");
-    assertThatThrownBy(() -> new BestMetricCallbackConfig("throughput", null, null).direction(MetricDirections.DEFAULT))
-        .hasMessageContaining("source_key 'throughput'").hasMessageContaining("mode: max");
+    assertThatThrownBy(() -> new BestMetricCallbackConfig(" ", null, null))
+        .hasMessageContaining("source_key");
+    assertThatThrownBy(
+            () ->
+                new BestMetricCallbackConfig("throughput", null, null)
+                    .direction(MetricDirections.DEFAULT))
+        .hasMessageContaining("source_key 'throughput'")
+        .hasMessageContaining("mode: max");
   }
 }

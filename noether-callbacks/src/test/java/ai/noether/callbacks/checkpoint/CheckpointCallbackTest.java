@@ -33,7 +33,8 @@ class CheckpointCallbackTest {
   }
 
   /** Runs updates {@code from+1..to}, calling afterUpdate as the trainer does. */
-  private static void train(CheckpointCallback callback, RecordingTrainingContext context, long from, long to) {
+  private static void train(
+      CheckpointCallback callback, RecordingTrainingContext context, long from, long to) {
     for (long u = from + 1; u <= to; u++) {
       context.at(after(u));
       callback.afterUpdate(context);
@@ -47,7 +48,8 @@ class CheckpointCallbackTest {
   @Test
   void savesAResumableCheckpointAtEveryNthEpochWithOptimizerAndLatest() {
     RecordingTrainingContext context = context();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(2)));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(2)));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 20);
@@ -60,7 +62,9 @@ class CheckpointCallbackTest {
   @Test
   void saveOptimAndSaveLatestCanBeTurnedOff() {
     RecordingTrainingContext context = context();
-    CheckpointCallback callback = new CheckpointCallback(new CheckpointCallbackConfig(null, 5L, null, null, false, false, null));
+    CheckpointCallback callback =
+        new CheckpointCallback(
+            new CheckpointCallbackConfig(null, 5L, null, null, false, false, null));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 10);
@@ -73,12 +77,14 @@ class CheckpointCallbackTest {
   @Test
   void aSampleIntervalFiresWhenTheSampleCounterCrossesAMultiple() {
     RecordingTrainingContext context = context();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.samples(20)));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.samples(20)));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 8);
 
-    // Samples after each update: 8 16 24 32 40 48 56 64; 20, 40 and 60 are crossed at 24, 40 and 64.
+    // Samples after each update: 8 16 24 32 40 48 56 64; 20, 40 and 60 are crossed at 24, 40 and
+    // 64.
     assertThat(context.writer().resumableSaves()).containsExactly(after(3), after(5), after(8));
   }
 
@@ -86,7 +92,8 @@ class CheckpointCallbackTest {
   void aMinuteIntervalFiresOnTheClock() {
     AtomicLong nanos = new AtomicLong();
     RecordingTrainingContext context = context();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.minutes(10)), nanos::get);
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.minutes(10)), nanos::get);
     callback.beforeTraining(context);
 
     for (long u = 1; u <= 30; u++) {
@@ -101,7 +108,8 @@ class CheckpointCallbackTest {
   @Test
   void keepLastDeletesOnlyThisCallbacksOlderPeriodicCheckpoints() {
     RecordingTrainingContext context = context();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(2)).withKeepLast(2));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(2)).withKeepLast(2));
     context.writer().saveModels(CheckpointTag.best("loss/valid/total"), List.of());
     context.writer().existing(CheckpointTag.emergency(after(3), "signal"));
     context.writer().existing(CheckpointTag.LATEST);
@@ -111,8 +119,13 @@ class CheckpointCallbackTest {
     callback.afterTraining(context);
 
     assertThat(context.writer().deletes()).containsExactly(tagAfter(2), tagAfter(4), tagAfter(6));
-    assertThat(context.writer().onDisk()).containsExactlyInAnyOrder(CheckpointTag.best("loss/valid/total"),
-        CheckpointTag.emergency(after(3), "signal"), CheckpointTag.LATEST, tagAfter(8), tagAfter(10));
+    assertThat(context.writer().onDisk())
+        .containsExactlyInAnyOrder(
+            CheckpointTag.best("loss/valid/total"),
+            CheckpointTag.emergency(after(3), "signal"),
+            CheckpointTag.LATEST,
+            tagAfter(8),
+            tagAfter(10));
     assertThat(callback.keptCheckpoints()).containsExactly(tagAfter(8), tagAfter(10));
   }
 
@@ -120,7 +133,8 @@ class CheckpointCallbackTest {
   void olderCheckpointsAreDeletedOnlyAfterTheNewerOneIsCommitted() {
     RecordingTrainingContext context = context();
     context.writer().holdSaves();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(1)).withKeepLast(1));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(1)).withKeepLast(1));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 1);
@@ -141,7 +155,8 @@ class CheckpointCallbackTest {
   void aFailedSaveIsForgottenAndTheOlderCheckpointIsKeptInItsPlace() {
     RecordingTrainingContext context = context();
     context.writer().holdSaves();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(1)).withKeepLast(1));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(1)).withKeepLast(1));
     callback.beforeTraining(context);
 
     train(callback, context, 0, 1);
@@ -157,7 +172,8 @@ class CheckpointCallbackTest {
 
   @Test
   void retentionContinuesAfterARestoreFromTheState() {
-    CheckpointCallbackConfig config = CheckpointCallbackConfig.every(Interval.updates(2)).withKeepLast(2);
+    CheckpointCallbackConfig config =
+        CheckpointCallbackConfig.every(Interval.updates(2)).withKeepLast(2);
     RecordingTrainingContext uninterrupted = context();
     CheckpointCallback a = new CheckpointCallback(config);
     a.beforeTraining(uninterrupted);
@@ -175,7 +191,8 @@ class CheckpointCallbackTest {
     c.beforeTraining(resumed);
     train(c, resumed, 7, 16);
 
-    List<CheckpointTag> deletedAcrossTheResume = new java.util.ArrayList<>(first.writer().deletes());
+    List<CheckpointTag> deletedAcrossTheResume =
+        new java.util.ArrayList<>(first.writer().deletes());
     deletedAcrossTheResume.addAll(resumed.writer().deletes());
     assertThat(deletedAcrossTheResume).containsExactlyElementsOf(uninterrupted.writer().deletes());
     assertThat(c.keptCheckpoints()).containsExactly(tagAfter(14), tagAfter(16));
@@ -185,36 +202,53 @@ class CheckpointCallbackTest {
   @Test
   void theStateListsTheKeptTagsAndUsesAStableKey() {
     RecordingTrainingContext context = context();
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(1)).withKeepLast(3));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(1)).withKeepLast(3));
     callback.beforeTraining(context);
     train(callback, context, 0, 8);
 
     assertThat(callback.stateKey()).isEqualTo("checkpoint/every_n_epochs=1");
-    assertThat(callback.state()).containsEntry("kept", List.of("E1_U4_S32", "E2_U8_S64"))
+    assertThat(callback.state())
+        .containsEntry("kept", List.of("E1_U4_S32", "E2_U8_S64"))
         .containsEntry("pending_deletion", List.of());
   }
 
   @Test
   void aStateThatListsSomethingOtherThanPeriodicCheckpointsIsRejected() {
-    CheckpointCallback callback = new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(1)));
+    CheckpointCallback callback =
+        new CheckpointCallback(CheckpointCallbackConfig.every(Interval.epochs(1)));
 
-    assertThatThrownBy(() -> callback.loadState(Map.of("kept", List.of("best.loss~valid~total"), "pending_deletion", List.of())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("periodic checkpoints only");
-    assertThatThrownBy(() -> callback.loadState(Map.of("kept", "E1_U4_S32", "pending_deletion", List.of())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'kept'").hasMessageContaining("a list");
+    assertThatThrownBy(
+            () ->
+                callback.loadState(
+                    Map.of(
+                        "kept", List.of("best.loss~valid~total"), "pending_deletion", List.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("periodic checkpoints only");
+    assertThatThrownBy(
+            () -> callback.loadState(Map.of("kept", "E1_U4_S32", "pending_deletion", List.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'kept'")
+        .hasMessageContaining("a list");
   }
 
   @Test
   void configNeedsExactlyOneIntervalAndAPositiveKeepLast() {
     assertThatThrownBy(() -> new CheckpointCallbackConfig(null, null, null, null, null, null, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every_n_epochs, every_n_updates");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("every_n_epochs, every_n_updates");
     assertThatThrownBy(() -> new CheckpointCallbackConfig(1L, 5L, null, null, null, null, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every_n_epochs").hasMessageContaining("every_n_updates");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("every_n_epochs")
+        .hasMessageContaining("every_n_updates");
     assertThatThrownBy(() -> new CheckpointCallbackConfig(1L, null, null, null, null, null, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keep_last");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keep_last");
     assertThatThrownBy(() -> new CheckpointCallbackConfig(null, null, null, -3L, null, null, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every_n_minutes");
-    CheckpointCallbackConfig defaults = new CheckpointCallbackConfig(null, 100L, null, null, null, null, null);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("every_n_minutes");
+    CheckpointCallbackConfig defaults =
+        new CheckpointCallbackConfig(null, 100L, null, null, null, null, null);
     assertThat(defaults.saveOptim()).isTrue();
     assertThat(defaults.saveLatest()).isTrue();
     assertThat(defaults.keepLast()).isNull();

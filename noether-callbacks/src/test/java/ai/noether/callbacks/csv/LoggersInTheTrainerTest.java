@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoggersInTheTrainerTest {
   private static final StageId STAGE = TrainerRuns.STAGE;
+
   /** 64 samples in batches of 8: 8 updates per epoch; logs every 4 updates. */
   private static final int TRAIN_SIZE = 64;
 
@@ -71,18 +72,26 @@ class LoggersInTheTrainerTest {
     };
   }
 
-  private static Trainer trainer(LinearEngine engine, InMemoryStore store, Path stageDir, List<Callback> callbacks,
-      StopRequest stop, List<MetricLogger> loggers) {
-    Trainer.Builder b = Trainer.builder()
-        .setStage(STAGE, stageDir)
-        .optSeed(3)
-        .setSettings(new TrainerSettings(4, 0, 0, TrainerRuns.BATCH_SIZE, Interval.epochs(1), Interval.updates(4)))
-        .setModel(engine.model)
-        .setOptimizer(engine.optimizer(), 0.02)
-        .setStep(withMetrics(engine.step()))
-        .setData(engine.data())
-        .setStore(store, InMemoryStore.encoder())
-        .optStopRequest(stop);
+  private static Trainer trainer(
+      LinearEngine engine,
+      InMemoryStore store,
+      Path stageDir,
+      List<Callback> callbacks,
+      StopRequest stop,
+      List<MetricLogger> loggers) {
+    Trainer.Builder b =
+        Trainer.builder()
+            .setStage(STAGE, stageDir)
+            .optSeed(3)
+            .setSettings(
+                new TrainerSettings(
+                    4, 0, 0, TrainerRuns.BATCH_SIZE, Interval.epochs(1), Interval.updates(4)))
+            .setModel(engine.model)
+            .setOptimizer(engine.optimizer(), 0.02)
+            .setStep(withMetrics(engine.step()))
+            .setData(engine.data())
+            .setStore(store, InMemoryStore.encoder())
+            .optStopRequest(stop);
     for (int i = 0; i < callbacks.size(); i++) {
       b.addCallback("callback-" + i, callbacks.get(i));
     }
@@ -98,17 +107,28 @@ class LoggersInTheTrainerTest {
     Map<String, Object> model = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.MODEL);
     engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
     Map<String, Object> optim = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.OPTIM);
-    trainer.restore(new ResumeState(store.iteration(STAGE, tag), store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.TRAINER),
-        CheckpointLayout.optimizerState(optim, "optim"), (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
-        STAGE + "@" + tag.token()));
+    trainer.restore(
+        new ResumeState(
+            store.iteration(STAGE, tag),
+            store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.TRAINER),
+            CheckpointLayout.optimizerState(optim, "optim"),
+            (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
+            STAGE + "@" + tag.token()));
   }
 
   @Test
-  void stepMetricsAreAveragedOverTheLogIntervalAndSurviveAResumeInTheMiddleOfIt() throws IOException {
+  void stepMetricsAreAveragedOverTheLogIntervalAndSurviveAResumeInTheMiddleOfIt()
+      throws IOException {
     Path straightDir = dir.resolve("straight");
     List<MetricHistory.Event> straight;
-    try (Trainer t = trainer(new LinearEngine(TRAIN_SIZE), new InMemoryStore(), straightDir, List.of(), new StopRequest(),
-        List.of(new CsvLogger("metrics.csv")))) {
+    try (Trainer t =
+        trainer(
+            new LinearEngine(TRAIN_SIZE),
+            new InMemoryStore(),
+            straightDir,
+            List.of(),
+            new StopRequest(),
+            List.of(new CsvLogger("metrics.csv")))) {
       t.run();
       straight = List.copyOf(t.history().events());
     }
@@ -118,54 +138,86 @@ class LoggersInTheTrainerTest {
     InMemoryStore store = new InMemoryStore();
     Path resumedDir = dir.resolve("resumed");
     StopRequest stop = new StopRequest();
-    try (Trainer t = trainer(new LinearEngine(TRAIN_SIZE), store, resumedDir, List.of(new TrainerRuns.InterruptAfter(22, stop)),
-        stop, List.of(new CsvLogger("metrics.csv")))) {
+    try (Trainer t =
+        trainer(
+            new LinearEngine(TRAIN_SIZE),
+            store,
+            resumedDir,
+            List.of(new TrainerRuns.InterruptAfter(22, stop)),
+            stop,
+            List.of(new CsvLogger("metrics.csv")))) {
       assertThat(t.run().interrupted()).isTrue();
     }
     LinearEngine engine = new LinearEngine(TRAIN_SIZE);
-    try (Trainer t = trainer(engine, store, resumedDir, List.of(), new StopRequest(), List.of(new CsvLogger("metrics.csv")))) {
+    try (Trainer t =
+        trainer(
+            engine,
+            store,
+            resumedDir,
+            List.of(),
+            new StopRequest(),
+            List.of(new CsvLogger("metrics.csv")))) {
       restore(t, engine, store);
       t.run();
       assertThat(t.history().events()).isEqualTo(straight);
     }
 
     MetricHistory.Event first = straight.get(0);
-    assertThat(first.metrics()).containsOnlyKeys("loss/train/total", "loss/train/head", "grad_norm", "lr");
-    assertThat(first.metrics().get("loss/train/head")).isCloseTo(first.metrics().get("loss/train/total") / 2,
-        org.assertj.core.api.Assertions.within(1e-12));
-    assertThat(Files.readString(resumedDir.resolve("metrics.csv"))).isEqualTo(Files.readString(straightDir.resolve("metrics.csv")))
-        .startsWith("epoch,update,sample,loss/train/total,loss/train/head,grad_norm,lr,loss/valid/total,accuracy/valid\n");
+    assertThat(first.metrics())
+        .containsOnlyKeys("loss/train/total", "loss/train/head", "grad_norm", "lr");
+    assertThat(first.metrics().get("loss/train/head"))
+        .isCloseTo(
+            first.metrics().get("loss/train/total") / 2,
+            org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(Files.readString(resumedDir.resolve("metrics.csv")))
+        .isEqualTo(Files.readString(straightDir.resolve("metrics.csv")))
+        .startsWith(
+            "epoch,update,sample,loss/train/total,loss/train/head,grad_norm,lr,loss/valid/total,accuracy/valid\n");
   }
 
   @Test
-  void aLoggerThatFailsIsReportedAndDroppedWhileTrainingAndTheOtherLoggersGoOn() throws IOException {
+  void aLoggerThatFailsIsReportedAndDroppedWhileTrainingAndTheOtherLoggersGoOn()
+      throws IOException {
     List<TrainingIteration> failingCalls = new ArrayList<>();
-    MetricLogger failing = new MetricLogger() {
-      @Override
-      public void log(TrainingIteration iteration, Map<String, Double> metrics) {
-        failingCalls.add(iteration);
-        throw new IllegalStateException("disk full");
-      }
-    };
+    MetricLogger failing =
+        new MetricLogger() {
+          @Override
+          public void log(TrainingIteration iteration, Map<String, Double> metrics) {
+            failingCalls.add(iteration);
+            throw new IllegalStateException("disk full");
+          }
+        };
     List<LoggedMetrics> seenAtFinish = new ArrayList<>();
-    MetricLogger recording = new MetricLogger() {
-      @Override
-      public void log(TrainingIteration iteration, Map<String, Double> metrics) {}
+    MetricLogger recording =
+        new MetricLogger() {
+          @Override
+          public void log(TrainingIteration iteration, Map<String, Double> metrics) {}
 
-      @Override
-      public void finish(LoggerContext context) {
-        seenAtFinish.addAll(context.history());
-      }
-    };
+          @Override
+          public void finish(LoggerContext context) {
+            seenAtFinish.addAll(context.history());
+          }
+        };
     Path stageDir = dir.resolve("stage");
-    try (Trainer t = trainer(new LinearEngine(TRAIN_SIZE), new InMemoryStore(), stageDir, List.of(), new StopRequest(),
-        List.of(failing, new CsvLogger("metrics.csv"), recording, new HtmlReportLogger("report.html")))) {
+    try (Trainer t =
+        trainer(
+            new LinearEngine(TRAIN_SIZE),
+            new InMemoryStore(),
+            stageDir,
+            List.of(),
+            new StopRequest(),
+            List.of(
+                failing,
+                new CsvLogger("metrics.csv"),
+                recording,
+                new HtmlReportLogger("report.html")))) {
       assertThat(t.run().iteration().update()).isEqualTo(32);
       assertThat(failingCalls).hasSize(1);
       assertThat(seenAtFinish).hasSize(t.history().events().size());
     }
     assertThat(Files.readAllLines(stageDir.resolve("metrics.csv"))).hasSize(1 + 8 + 4);
-    assertThat(Files.readString(stageDir.resolve("report.html"))).contains("data-key=\"grad_norm\" data-points=\"8\"")
+    assertThat(Files.readString(stageDir.resolve("report.html")))
+        .contains("data-key=\"grad_norm\" data-points=\"8\"")
         .contains("<code>last</code>");
   }
 
@@ -173,7 +225,10 @@ class LoggersInTheTrainerTest {
   void keysWithCommasAreQuotedAndNonFiniteValuesAreWrittenAsPandasReadsThem() throws IOException {
     CsvLogger csv = new CsvLogger("metrics.csv");
     Path stageDir = dir.resolve("unit");
-    csv.start(new FixedContext(stageDir, List.of(new LoggedMetrics(new TrainingIteration(0, 1, 8), Map.of("a", 0.1)))));
+    csv.start(
+        new FixedContext(
+            stageDir,
+            List.of(new LoggedMetrics(new TrainingIteration(0, 1, 8), Map.of("a", 0.1)))));
     csv.log(new TrainingIteration(0, 2, 16), Map.of("a", Double.NaN));
     Map<String, Double> second = new LinkedHashMap<>();
     second.put("b,\"c\"", Double.POSITIVE_INFINITY);
@@ -181,12 +236,14 @@ class LoggersInTheTrainerTest {
     csv.log(new TrainingIteration(0, 3, 24), second);
     csv.close();
 
-    assertThat(Files.readAllLines(stageDir.resolve("metrics.csv"))).containsExactly(
-        "epoch,update,sample,a,\"b,\"\"c\"\"\"",
-        "0,1,8,0.1,",
-        "0,2,16,nan,",
-        "0,3,24,-inf,inf");
-    assertThat(Files.list(stageDir).map(p -> p.getFileName().toString())).containsExactly("metrics.csv");
+    assertThat(Files.readAllLines(stageDir.resolve("metrics.csv")))
+        .containsExactly(
+            "epoch,update,sample,a,\"b,\"\"c\"\"\"",
+            "0,1,8,0.1,",
+            "0,2,16,nan,",
+            "0,3,24,-inf,inf");
+    assertThat(Files.list(stageDir).map(p -> p.getFileName().toString()))
+        .containsExactly("metrics.csv");
   }
 
   private record FixedContext(Path stageDir, List<LoggedMetrics> history) implements LoggerContext {
@@ -197,7 +254,9 @@ class LoggersInTheTrainerTest {
 
     @Override
     public TrainingIteration iteration() {
-      return history.isEmpty() ? TrainingIteration.ZERO : history.get(history.size() - 1).iteration();
+      return history.isEmpty()
+          ? TrainingIteration.ZERO
+          : history.get(history.size() - 1).iteration();
     }
 
     @Override

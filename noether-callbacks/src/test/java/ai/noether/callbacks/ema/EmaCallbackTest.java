@@ -46,7 +46,13 @@ class EmaCallbackTest {
   }
 
   /** Drives {@code ema} through updates {@code from+1..to} of {@link #weightsAfter}. */
-  private static void train(EmaCallback ema, RecordingTrainingContext context, TestModel model, float[][] weights, int from, int to) {
+  private static void train(
+      EmaCallback ema,
+      RecordingTrainingContext context,
+      TestModel model,
+      float[][] weights,
+      int from,
+      int to) {
     for (int u = from + 1; u <= to; u++) {
       model.tensor("layer.weight").set(weights[u]);
       model.tensor("norm.num_batches_tracked").set((long) u);
@@ -55,9 +61,15 @@ class EmaCallbackTest {
     }
   }
 
-  private static float[] shadow(EmaCallback ema, RecordingTrainingContext context, String info, String path) {
-    return ema.checkpointModels(context).stream().filter(s -> s.modelInfo().equals(info)).findFirst().orElseThrow()
-        .stateDict().get(path).toFloatArray();
+  private static float[] shadow(
+      EmaCallback ema, RecordingTrainingContext context, String info, String path) {
+    return ema.checkpointModels(context).stream()
+        .filter(s -> s.modelInfo().equals(info))
+        .findFirst()
+        .orElseThrow()
+        .stateDict()
+        .get(path)
+        .toFloatArray();
   }
 
   @Test
@@ -78,7 +90,9 @@ class EmaCallbackTest {
       }
       float[] actual = shadow(ema, context, EmaCallback.modelInfo(factor), "layer.weight");
       for (int i = 0; i < 3; i++) {
-        assertThat((double) actual[i]).as("factor %s, element %d", factor, i).isCloseTo(expected[i], within(1e-5));
+        assertThat((double) actual[i])
+            .as("factor %s, element %d", factor, i)
+            .isCloseTo(expected[i], within(1e-5));
       }
     }
   }
@@ -91,7 +105,8 @@ class EmaCallbackTest {
     ema.beforeTraining(context);
     train(ema, context, model, weightsAfter(7), 0, 7);
 
-    HostTensor counter = ema.checkpointModels(context).get(0).stateDict().get("norm.num_batches_tracked");
+    HostTensor counter =
+        ema.checkpointModels(context).get(0).stateDict().get("norm.num_batches_tracked");
     assertThat(counter.toLongArray()).containsExactly(7L);
   }
 
@@ -108,7 +123,8 @@ class EmaCallbackTest {
     for (int u : new int[] {3, 6}) {
       expected = 0.5 * expected + 0.5 * w[u][0];
     }
-    assertThat((double) shadow(ema, context, "ema=0.5", "layer.weight")[0]).isCloseTo(expected, within(1e-6));
+    assertThat((double) shadow(ema, context, "ema=0.5", "layer.weight")[0])
+        .isCloseTo(expected, within(1e-6));
     assertThat(ema.state().get(EmaCallback.STEPS)).isEqualTo(2L);
   }
 
@@ -127,7 +143,8 @@ class EmaCallbackTest {
       double decay = Math.min(0.9999, (1.0 + n) / (10.0 + n));
       expected = decay * expected + (1 - decay) * w[u][0];
     }
-    assertThat((double) shadow(ema, context, "ema=0.9999", "layer.weight")[0]).isCloseTo(expected, within(1e-5));
+    assertThat((double) shadow(ema, context, "ema=0.9999", "layer.weight")[0])
+        .isCloseTo(expected, within(1e-5));
   }
 
   @Test
@@ -140,10 +157,17 @@ class EmaCallbackTest {
     List<ModelSnapshot> snapshots = ema.checkpointModels(context);
 
     assertThat(snapshots).extracting(ModelSnapshot::modelName).containsExactly("mlp", "mlp");
-    assertThat(snapshots).extracting(ModelSnapshot::modelInfo).containsExactly("ema=0.999", "ema=0.9999");
-    assertThat(snapshots.get(0).stateDict()).containsOnlyKeys("layer.weight", "layer.bias", "norm.num_batches_tracked");
-    CheckpointTag tag = CheckpointTag.at(new ai.noether.api.checkpoint.TrainingIteration(2, 20, 640));
-    assertThat(new CheckpointFileName("mlp", snapshots.get(1).modelInfo(), tag, CheckpointFileKind.MODEL).format())
+    assertThat(snapshots)
+        .extracting(ModelSnapshot::modelInfo)
+        .containsExactly("ema=0.999", "ema=0.9999");
+    assertThat(snapshots.get(0).stateDict())
+        .containsOnlyKeys("layer.weight", "layer.bias", "norm.num_batches_tracked");
+    CheckpointTag tag =
+        CheckpointTag.at(new ai.noether.api.checkpoint.TrainingIteration(2, 20, 640));
+    assertThat(
+            new CheckpointFileName(
+                    "mlp", snapshots.get(1).modelInfo(), tag, CheckpointFileKind.MODEL)
+                .format())
         .isEqualTo("mlp_ema=0.9999_cp=E2_U20_S640_model.th");
     assertThat(EmaCallback.modelInfo(0.5)).isEqualTo("ema=0.5");
     assertThat(EmaCallback.modelInfo(0.99990)).isEqualTo("ema=0.9999");
@@ -165,7 +189,8 @@ class EmaCallbackTest {
     TestModel modelB = mlp();
     modelB.tensor("layer.weight").set(w[17]);
     modelB.tensor("norm.num_batches_tracked").set(17L);
-    RecordingTrainingContext contextB = RecordingTrainingContext.of(dir, modelB).at(contextA.iteration());
+    RecordingTrainingContext contextB =
+        RecordingTrainingContext.of(dir, modelB).at(contextA.iteration());
     EmaCallback b = new EmaCallback(new EmaCallbackConfig(List.of(0.9, 0.999), null, null, true));
     b.loadState(saved);
     b.beforeTraining(contextB);
@@ -178,11 +203,19 @@ class EmaCallbackTest {
     assertThat(fromB).hasSameSizeAs(fromA);
     for (int i = 0; i < fromA.size(); i++) {
       for (String path : fromA.get(i).stateDict().keySet()) {
-        assertThat(fromB.get(i).stateDict().get(path).contentEquals(fromA.get(i).stateDict().get(path)))
-            .as("%s %s", fromA.get(i).modelInfo(), path).isTrue();
+        assertThat(
+                fromB
+                    .get(i)
+                    .stateDict()
+                    .get(path)
+                    .contentEquals(fromA.get(i).stateDict().get(path)))
+            .as("%s %s", fromA.get(i).modelInfo(), path)
+            .isTrue();
       }
     }
-    assertThat(b.state().get(EmaCallback.STEPS)).isEqualTo(40L).isEqualTo(a.state().get(EmaCallback.STEPS));
+    assertThat(b.state().get(EmaCallback.STEPS))
+        .isEqualTo(40L)
+        .isEqualTo(a.state().get(EmaCallback.STEPS));
   }
 
   @Test
@@ -196,9 +229,12 @@ class EmaCallbackTest {
 
     assertThat(state).containsKeys("target_factors", "steps", "last_update", "shadows");
     @SuppressWarnings("unchecked")
-    Map<String, Map<String, Map<String, Object>>> shadows = (Map<String, Map<String, Map<String, Object>>>) state.get("shadows");
-    assertThat(shadows.get("mlp").get("ema=0.9999").get("layer.weight")).isInstanceOf(HostTensor.class);
-    assertThat(((HostTensor) shadows.get("mlp").get("ema=0.9999").get("layer.weight")).toFloatArray())
+    Map<String, Map<String, Map<String, Object>>> shadows =
+        (Map<String, Map<String, Map<String, Object>>>) state.get("shadows");
+    assertThat(shadows.get("mlp").get("ema=0.9999").get("layer.weight"))
+        .isInstanceOf(HostTensor.class);
+    assertThat(
+            ((HostTensor) shadows.get("mlp").get("ema=0.9999").get("layer.weight")).toFloatArray())
         .containsExactly(0.5f, -1.0f, 2.0f);
   }
 
@@ -206,8 +242,13 @@ class EmaCallbackTest {
   void evaluatingTheEmaWeightsLogsThemBesideTheTrainingWeightsAndRestoresTheModel() {
     TestModel model = mlp();
     // "Validation loss" = the first weight, so the logged value shows which weights were evaluated.
-    RecordingTrainingContext context = RecordingTrainingContext.of(dir, model)
-        .validation(c -> Map.of("loss/valid/total", (double) model.tensor("layer.weight").floatValues()[0]));
+    RecordingTrainingContext context =
+        RecordingTrainingContext.of(dir, model)
+            .validation(
+                c ->
+                    Map.of(
+                        "loss/valid/total",
+                        (double) model.tensor("layer.weight").floatValues()[0]));
     EmaCallback ema = new EmaCallback(new EmaCallbackConfig(List.of(0.5), null, true, null));
     ema.beforeTraining(context);
     model.tensor("layer.weight").set(1.5f, -1.0f, 2.0f);
@@ -270,18 +311,25 @@ class EmaCallbackTest {
     more.loadState(saved);
     more.beforeTraining(context);
 
-    assertThat(shadow(more, context, "ema=0.9", "layer.weight")).containsExactly(shadow(ema, context, "ema=0.9", "layer.weight"));
-    assertThat(shadow(more, context, "ema=0.99", "layer.weight")).containsExactly(model.tensor("layer.weight").floatValues());
+    assertThat(shadow(more, context, "ema=0.9", "layer.weight"))
+        .containsExactly(shadow(ema, context, "ema=0.9", "layer.weight"));
+    assertThat(shadow(more, context, "ema=0.99", "layer.weight"))
+        .containsExactly(model.tensor("layer.weight").floatValues());
   }
 
   @Test
   void configRejectsFactorsOutsideTheUnitInterval() {
-    assertThatThrownBy(() -> EmaCallbackConfig.of(1.0)).hasMessageContaining("target_factors").hasMessageContaining("[0, 1)");
-    assertThatThrownBy(() -> new EmaCallbackConfig(List.of(), null, null, null)).hasMessageContaining("target_factors");
+    assertThatThrownBy(() -> EmaCallbackConfig.of(1.0))
+        .hasMessageContaining("target_factors")
+        .hasMessageContaining("[0, 1)");
+    assertThatThrownBy(() -> new EmaCallbackConfig(List.of(), null, null, null))
+        .hasMessageContaining("target_factors");
     assertThatThrownBy(() -> EmaCallbackConfig.of(0.9, 0.9)).hasMessageContaining("twice");
-    assertThatThrownBy(() -> new EmaCallbackConfig(List.of(0.9), 0L, null, null)).hasMessageContaining("every_n_updates");
+    assertThatThrownBy(() -> new EmaCallbackConfig(List.of(0.9), 0L, null, null))
+        .hasMessageContaining("every_n_updates");
     List<Double> withNull = new ArrayList<>();
     withNull.add(null);
-    assertThatThrownBy(() -> new EmaCallbackConfig(withNull, null, null, null)).hasMessageContaining("target_factors");
+    assertThatThrownBy(() -> new EmaCallbackConfig(withNull, null, null, null))
+        .hasMessageContaining("target_factors");
   }
 }

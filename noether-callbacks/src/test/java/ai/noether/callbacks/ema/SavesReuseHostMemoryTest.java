@@ -61,61 +61,81 @@ class SavesReuseHostMemoryTest {
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) random.nextGaussian();
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, 4}, x), HostTensor.ofFloats(new long[] {samples, 2}, y));
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, 4}, x),
+        HostTensor.ofFloats(new long[] {samples, 2}, y));
   }
 
   @Test
   @SuppressWarnings("unchecked")
-  void emaAndBestCheckpointSavesAllocateAtTheFirstSavesOnlyAndHoldTheirIterationsValues() throws IOException {
+  void emaAndBestCheckpointSavesAllocateAtTheFirstSavesOnlyAndHoldTheirIterationsValues()
+      throws IOException {
     TensorDataset train = data(64);
-    DataSource data = new DataSource() {
-      @Override
-      public Dataset train() {
-        return train;
-      }
+    DataSource data =
+        new DataSource() {
+          @Override
+          public Dataset train() {
+            return train;
+          }
 
-      @Override
-      public Optional<Dataset> validation() {
-        return Optional.empty();
-      }
-    };
+          @Override
+          public Optional<Dataset> validation() {
+            return Optional.empty();
+          }
+        };
     RunLayout layout = RunLayout.of(dir, "run1", "train");
     EmaCallback ema = new EmaCallback(EmaCallbackConfig.of(0.9));
     List<Long> staged = new ArrayList<>();
     List<Long> emaAllocations = new ArrayList<>();
     long[] snapshots = new long[1];
     Trainer[] running = new Trainer[1];
-    try (DjlModel model = MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(3, 0));
+    try (DjlModel model =
+            MlpModelFactory.build("mlp", MLP, Device.cpu(), Seeds.forInitialization(3, 0));
         SupervisedStep step = new SupervisedStep(model, data, SupervisedStepConfig.of("mse"));
-        FileCheckpointStore store = FileCheckpointStore.builder().setOutputDir(dir).optFsync(false).build()) {
-      Trainer.Builder builder = Trainer.builder()
-          .setStage(layout.stage(), layout.stageDir())
-          .optSeed(3)
-          .setSettings(new TrainerSettings(0, 24, 0, 8, null, Interval.updates(1000)))
-          .setModel(model)
-          .setOptimizer(AdamOptimizer.adamW(model, AdamConfig.of(3e-3)), 3e-3)
-          .setStep(step)
-          .setData(data)
-          .setStore(store, ThFormat.encoder())
-          .optHistoryFile(false)
-          .addCallback("ema", ema)
-          .addCallback("checkpoint", new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(4))))
-          // A score that improves at every update: a best checkpoint (with its EMA files, and a
-          // tolerance tag written from the same copies) at every update, between the periodic saves.
-          .addCallback("score", new Callback() {
-            @Override
-            public void afterUpdate(TrainingContext context) {
-              context.logMetric("score", context.iteration().update());
-            }
-          })
-          .addCallback("best", new BestCheckpointCallback(new BestCheckpointCallbackConfig("score", "max", List.of(2), true)))
-          .addCallback("probe", new Callback() {
-            @Override
-            public void afterUpdate(TrainingContext context) {
-              staged.add(((BackgroundCheckpointWriter) running[0].checkpoints()).staging().allocations());
-              emaAllocations.add(ema.hostAllocations());
-            }
-          });
+        FileCheckpointStore store =
+            FileCheckpointStore.builder().setOutputDir(dir).optFsync(false).build()) {
+      Trainer.Builder builder =
+          Trainer.builder()
+              .setStage(layout.stage(), layout.stageDir())
+              .optSeed(3)
+              .setSettings(new TrainerSettings(0, 24, 0, 8, null, Interval.updates(1000)))
+              .setModel(model)
+              .setOptimizer(AdamOptimizer.adamW(model, AdamConfig.of(3e-3)), 3e-3)
+              .setStep(step)
+              .setData(data)
+              .setStore(store, ThFormat.encoder())
+              .optHistoryFile(false)
+              .addCallback("ema", ema)
+              .addCallback(
+                  "checkpoint",
+                  new CheckpointCallback(CheckpointCallbackConfig.every(Interval.updates(4))))
+              // A score that improves at every update: a best checkpoint (with its EMA files, and a
+              // tolerance tag written from the same copies) at every update, between the periodic
+              // saves.
+              .addCallback(
+                  "score",
+                  new Callback() {
+                    @Override
+                    public void afterUpdate(TrainingContext context) {
+                      context.logMetric("score", context.iteration().update());
+                    }
+                  })
+              .addCallback(
+                  "best",
+                  new BestCheckpointCallback(
+                      new BestCheckpointCallbackConfig("score", "max", List.of(2), true)))
+              .addCallback(
+                  "probe",
+                  new Callback() {
+                    @Override
+                    public void afterUpdate(TrainingContext context) {
+                      staged.add(
+                          ((BackgroundCheckpointWriter) running[0].checkpoints())
+                              .staging()
+                              .allocations());
+                      emaAllocations.add(ema.hostAllocations());
+                    }
+                  });
       try (Trainer trainer = builder.build()) {
         running[0] = trainer;
         trainer.run();
@@ -123,13 +143,17 @@ class SavesReuseHostMemoryTest {
       }
     }
 
-    assertThat(snapshots[0]).as("24 best saves and 6 periodic saves copied into the pool, and the final one")
+    assertThat(snapshots[0])
+        .as("24 best saves and 6 periodic saves copied into the pool, and the final one")
         .isEqualTo(31);
     // Update 1: a best save (model + EMA); update 4: the first periodic save adds the optimizer.
     assertThat(staged.get(0)).isPositive();
-    assertThat(staged.get(staged.size() - 1)).as("staging allocations after 24 best and 6 periodic saves")
+    assertThat(staged.get(staged.size() - 1))
+        .as("staging allocations after 24 best and 6 periodic saves")
         .isEqualTo(staged.get(3));
-    assertThat(emaAllocations.get(0)).as("one host buffer per EMA tensor").isEqualTo((MLP.hiddenSizes().size() + 1) * 2L);
+    assertThat(emaAllocations.get(0))
+        .as("one host buffer per EMA tensor")
+        .isEqualTo((MLP.hiddenSizes().size() + 1) * 2L);
     assertThat(emaAllocations.get(emaAllocations.size() - 1)).isEqualTo(emaAllocations.get(0));
 
     // Written from reused memory, each file still holds its own iteration's values: the best
@@ -143,12 +167,15 @@ class SavesReuseHostMemoryTest {
       assertThat(bestDict.keySet()).isEqualTo(lastDict.keySet());
       for (String path : bestDict.keySet()) {
         assertThat(((HostTensor) bestDict.get(path)).contentEquals((HostTensor) lastDict.get(path)))
-            .as("%s %s", suffix, path).isTrue();
+            .as("%s %s", suffix, path)
+            .isTrue();
       }
     }
   }
 
   private static String name(String suffix, String tag) {
-    return suffix.contains("%s") ? "mlp_" + String.format(suffix, tag) : "mlp_cp=" + tag + "_" + suffix;
+    return suffix.contains("%s")
+        ? "mlp_" + String.format(suffix, tag)
+        : "mlp_cp=" + tag + "_" + suffix;
   }
 }

@@ -1,9 +1,9 @@
 package ai.noether.callbacks.history;
 
-import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.history.MetricHistory;
 import ai.noether.testkit.RecordingTrainingContext;
@@ -18,7 +18,8 @@ class HistoryPlotCallbackTest {
   @TempDir Path stageDir;
 
   private void logLoss(MetricHistory history, long update) {
-    history.append(new TrainingIteration(0, update, update * 8), Map.of("loss/train/total", 1.0 / update));
+    history.append(
+        new TrainingIteration(0, update, update * 8), Map.of("loss/train/total", 1.0 / update));
   }
 
   @Test
@@ -26,7 +27,8 @@ class HistoryPlotCallbackTest {
     MetricHistory history = new MetricHistory(stageDir.resolve(RunLayout.HISTORY_FILE));
     logLoss(history, 1);
     logLoss(history, 2);
-    HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
+    HistoryPlotCallback callback =
+        new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
     RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
 
     callback.beforeTraining(context);
@@ -42,7 +44,8 @@ class HistoryPlotCallbackTest {
   @Test
   void anIntervalAlsoRendersDuringTraining() {
     MetricHistory history = new MetricHistory(stageDir.resolve(RunLayout.HISTORY_FILE));
-    HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, 2L, null, null));
+    HistoryPlotCallback callback =
+        new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, 2L, null, null));
     RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
     callback.beforeTraining(context);
 
@@ -61,7 +64,8 @@ class HistoryPlotCallbackTest {
   @Test
   void aHistoryThatCannotBePlottedDoesNotStopTraining() throws IOException {
     Files.writeString(stageDir.resolve(RunLayout.HISTORY_FILE), "not json\n{}\n");
-    HistoryPlotCallback callback = new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
+    HistoryPlotCallback callback =
+        new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
 
     callback.afterTraining(RecordingTrainingContext.of(stageDir));
 
@@ -71,6 +75,7 @@ class HistoryPlotCallbackTest {
   @Test
   void configTakesAtMostOneInterval() {
     assertThatThrownBy(() -> new HistoryPlotCallbackConfig(1L, null, null, 5L))
-        .hasMessageContaining("every_n_epochs").hasMessageContaining("every_n_minutes");
+        .hasMessageContaining("every_n_epochs")
+        .hasMessageContaining("every_n_minutes");
   }
 }

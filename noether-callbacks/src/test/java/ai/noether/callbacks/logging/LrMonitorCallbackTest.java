@@ -16,7 +16,8 @@ class LrMonitorCallbackTest {
   @Test
   void logsTheLearningRateOfTheLatestUpdateAtItsInterval() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir);
-    LrMonitorCallback callback = new LrMonitorCallback(new LrMonitorCallbackConfig(null, 3L, null, null, null));
+    LrMonitorCallback callback =
+        new LrMonitorCallback(new LrMonitorCallbackConfig(null, 3L, null, null, null));
     callback.beforeTraining(context);
 
     for (long u = 1; u <= 7; u++) {
@@ -24,7 +25,8 @@ class LrMonitorCallbackTest {
       callback.afterUpdate(context);
     }
 
-    assertThat(context.loggedValues()).containsExactly(Map.of("optim/lr", 0.1 / 3), Map.of("optim/lr", 0.1 / 6));
+    assertThat(context.loggedValues())
+        .containsExactly(Map.of("optim/lr", 0.1 / 3), Map.of("optim/lr", 0.1 / 6));
   }
 
   @Test
@@ -33,14 +35,17 @@ class LrMonitorCallbackTest {
 
     assertThat(config.interval().every()).isEqualTo(50);
     assertThat(config.key()).isEqualTo("optim/lr");
-    assertThat(new LrMonitorCallbackConfig(2L, null, null, null, "lr").interval().toString()).isEqualTo("every_n_epochs: 2");
-    assertThatThrownBy(() -> new LrMonitorCallbackConfig(null, null, null, null, " ")).hasMessageContaining("key");
+    assertThat(new LrMonitorCallbackConfig(2L, null, null, null, "lr").interval().toString())
+        .isEqualTo("every_n_epochs: 2");
+    assertThatThrownBy(() -> new LrMonitorCallbackConfig(null, null, null, null, " "))
+        .hasMessageContaining("key");
   }
 
   @Test
   void aCustomKeyIsUsed() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir);
-    LrMonitorCallback callback = new LrMonitorCallback(new LrMonitorCallbackConfig(null, 1L, null, null, "lr"));
+    LrMonitorCallback callback =
+        new LrMonitorCallback(new LrMonitorCallbackConfig(null, 1L, null, null, "lr"));
     callback.beforeTraining(context);
     context.at(0, 1, 4).learningRate(0.5);
     callback.afterUpdate(context);

@@ -35,7 +35,9 @@ class ProgressCallbackTest {
   @Test
   void withoutATerminalItLogsATenthOfTheRunAtATimeAndAtTheEnd() {
     List<String> lines = new ArrayList<>();
-    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
+    ProgressCallback callback =
+        new ProgressCallback(
+            new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
 
     train(callback, RecordingTrainingContext.of(dir).totalUpdates(100), 100);
 
@@ -47,21 +49,32 @@ class ProgressCallbackTest {
   @Test
   void logLinesSayOnlyWhatTheTrainersLinesDoNotAndWriteTheIterationAsTheyDo() {
     List<String> lines = new ArrayList<>();
-    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
+    ProgressCallback callback =
+        new ProgressCallback(
+            new ProgressCallbackConfig(null, null, null, null), null, lines::add, nanos::get);
 
     train(callback, RecordingTrainingContext.of(dir).totalUpdates(100), 100);
 
-    // The trainer logs "E1_U10_S160 | loss ... | lr ... | ... samples/s": no second loss or speed in another format.
-    assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain("loss").doesNotContain("/s")
-        .doesNotContainPattern("E\\d+ U\\d+"));
+    // The trainer logs "E1_U10_S160 | loss ... | lr ... | ... samples/s": no second loss or speed
+    // in another format.
+    assertThat(lines)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .doesNotContain("loss")
+                    .doesNotContain("/s")
+                    .doesNotContainPattern("E\\d+ U\\d+"));
   }
 
   @Test
-  void onTheCommandLinesStatusLineLogLinesPrintOnAClearedLineAndTheBarComesBackBelowThem() throws Exception {
+  void onTheCommandLinesStatusLineLogLinesPrintOnAClearedLineAndTheBarComesBackBelowThem()
+      throws Exception {
     java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
     ai.noether.core.cli.StatusLine status = StatusLines.over(screen);
     java.io.PrintStream log = new java.io.PrintStream(StatusLines.stream(status, screen), true);
-    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, null, null, null), status, nanos::get);
+    ProgressCallback callback =
+        new ProgressCallback(
+            new ProgressCallbackConfig(null, null, null, null), status, nanos::get);
     RecordingTrainingContext context = RecordingTrainingContext.of(dir).totalUpdates(40);
 
     callback.beforeTraining(context);
@@ -72,16 +85,25 @@ class ProgressCallbackTest {
     callback.afterTraining(context);
 
     String bar = "[" + "-".repeat(30) + "] E0 U1/40 3% | 10 updates/s | ETA 0:00:04";
-    assertThat(screen.toString()).isEqualTo("\r\u001b[K" + bar
-        + "\r\u001b[K" + "12:00:00.000 INFO  Trainer - E0_U1_S16 | loss 1\n"
-        + "\r\u001b[K" + bar
-        + "\r\u001b[K" + bar + "\n");
+    assertThat(screen.toString())
+        .isEqualTo(
+            "\r\u001b[K"
+                + bar
+                + "\r\u001b[K"
+                + "12:00:00.000 INFO  Trainer - E0_U1_S16 | loss 1\n"
+                + "\r\u001b[K"
+                + bar
+                + "\r\u001b[K"
+                + bar
+                + "\n");
   }
 
   @Test
   void aConfiguredIntervalSetsTheLogLines() {
     List<String> lines = new ArrayList<>();
-    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, 25L, null, null), null, lines::add, nanos::get);
+    ProgressCallback callback =
+        new ProgressCallback(
+            new ProgressCallbackConfig(null, 25L, null, null), null, lines::add, nanos::get);
 
     train(callback, RecordingTrainingContext.of(dir).totalUpdates(100), 100);
 
@@ -92,22 +114,33 @@ class ProgressCallbackTest {
   void onATerminalItRedrawsABarInPlaceAtMostFiveTimesASecond() {
     StringWriter out = new StringWriter();
     List<String> lines = new ArrayList<>();
-    ProgressCallback callback = new ProgressCallback(
-        new ProgressCallbackConfig(null, null, null, null), new PrintWriter(out), lines::add, nanos::get);
+    ProgressCallback callback =
+        new ProgressCallback(
+            new ProgressCallbackConfig(null, null, null, null),
+            new PrintWriter(out),
+            lines::add,
+            nanos::get);
 
     train(callback, RecordingTrainingContext.of(dir).totalUpdates(40), 40);
 
     String screen = out.toString();
-    // 40 updates of 100 ms: drawn at update 1, then every 200 ms (updates 3, 5, ..., 39), then at the end.
+    // 40 updates of 100 ms: drawn at update 1, then every 200 ms (updates 3, 5, ..., 39), then at
+    // the end.
     assertThat(screen.split("\r", -1)).hasSize(1 + 20 + 1);
-    assertThat(screen).contains("[" + "#".repeat(15) + "-".repeat(15) + "] E2 U21/40 53%")
-        .endsWith("[" + "#".repeat(30) + "] E4 U40/40 100% | loss 0.0250000 | 10 updates/s | ETA 0:00:00   " + System.lineSeparator());
+    assertThat(screen)
+        .contains("[" + "#".repeat(15) + "-".repeat(15) + "] E2 U21/40 53%")
+        .endsWith(
+            "["
+                + "#".repeat(30)
+                + "] E4 U40/40 100% | loss 0.0250000 | 10 updates/s | ETA 0:00:00   "
+                + System.lineSeparator());
     assertThat(lines).isEmpty();
   }
 
   @Test
   void partsThatAreUnknownAreLeftOut() {
-    assertThat(ProgressLine.describe(new TrainingIteration(0, 5, 50), -1, 0, null)).isEqualTo("E0 U5");
+    assertThat(ProgressLine.describe(new TrainingIteration(0, 5, 50), -1, 0, null))
+        .isEqualTo("E0 U5");
     assertThat(ProgressLine.duration(3725)).isEqualTo("1:02:05");
     assertThat(ProgressLine.bar(0)).isEqualTo("[" + "-".repeat(30) + "]");
   }
@@ -115,8 +148,11 @@ class ProgressCallbackTest {
   @Test
   void theSpeedCountsOnlyUpdatesOfThisProcessAfterAResume() {
     List<String> lines = new ArrayList<>();
-    ProgressCallback callback = new ProgressCallback(new ProgressCallbackConfig(null, 10L, null, null), null, lines::add, nanos::get);
-    RecordingTrainingContext context = RecordingTrainingContext.of(dir).totalUpdates(200).at(5, 100, 1600);
+    ProgressCallback callback =
+        new ProgressCallback(
+            new ProgressCallbackConfig(null, 10L, null, null), null, lines::add, nanos::get);
+    RecordingTrainingContext context =
+        RecordingTrainingContext.of(dir).totalUpdates(200).at(5, 100, 1600);
     callback.beforeTraining(context);
 
     for (long u = 101; u <= 110; u++) {

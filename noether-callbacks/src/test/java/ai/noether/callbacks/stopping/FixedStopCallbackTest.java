@@ -12,7 +12,8 @@ class FixedStopCallbackTest {
   @TempDir Path dir;
 
   /** Runs up to 100 updates of 8 samples, 5 updates per epoch; returns the update that stopped. */
-  private static long updatesUntilStop(FixedStopCallback callback, RecordingTrainingContext context) {
+  private static long updatesUntilStop(
+      FixedStopCallback callback, RecordingTrainingContext context) {
     callback.beforeTraining(context);
     for (long u = context.iteration().update() + 1; u <= 100 && !context.stopRequested(); u++) {
       context.at(u / 5, u, u * 8);
@@ -23,12 +24,22 @@ class FixedStopCallbackTest {
 
   @Test
   void stopsWhenTheConfiguredCounterIsReached() {
-    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, 7L, null)), RecordingTrainingContext.of(dir)))
+    assertThat(
+            updatesUntilStop(
+                new FixedStopCallback(new FixedStopCallbackConfig(null, 7L, null)),
+                RecordingTrainingContext.of(dir)))
         .isEqualTo(7);
-    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(3L, null, null)), RecordingTrainingContext.of(dir)))
+    assertThat(
+            updatesUntilStop(
+                new FixedStopCallback(new FixedStopCallbackConfig(3L, null, null)),
+                RecordingTrainingContext.of(dir)))
         .isEqualTo(15);
-    assertThat(updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, null, 60L)), RecordingTrainingContext.of(dir)))
-        .as("the first update with at least 60 samples").isEqualTo(8);
+    assertThat(
+            updatesUntilStop(
+                new FixedStopCallback(new FixedStopCallbackConfig(null, null, 60L)),
+                RecordingTrainingContext.of(dir)))
+        .as("the first update with at least 60 samples")
+        .isEqualTo(8);
   }
 
   @Test
@@ -36,13 +47,15 @@ class FixedStopCallbackTest {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir);
     updatesUntilStop(new FixedStopCallback(new FixedStopCallbackConfig(null, 7L, null)), context);
 
-    assertThat(context.stopReasons()).containsExactly("fixed-stop reached at_update: 7 at E1_U7_S56");
+    assertThat(context.stopReasons())
+        .containsExactly("fixed-stop reached at_update: 7 at E1_U7_S56");
   }
 
   @Test
   void aRunResumedAtTheLimitStopsBeforeItsFirstUpdate() {
     RecordingTrainingContext context = RecordingTrainingContext.of(dir).at(2, 10, 80);
-    FixedStopCallback callback = new FixedStopCallback(new FixedStopCallbackConfig(null, 10L, null));
+    FixedStopCallback callback =
+        new FixedStopCallback(new FixedStopCallbackConfig(null, 10L, null));
 
     callback.beforeTraining(context);
 
@@ -51,8 +64,11 @@ class FixedStopCallbackTest {
 
   @Test
   void configNeedsExactlyOnePositiveCounter() {
-    assertThatThrownBy(() -> new FixedStopCallbackConfig(null, null, null)).hasMessageContaining("at_epoch, at_update, at_sample");
-    assertThatThrownBy(() -> new FixedStopCallbackConfig(1L, 2L, null)).hasMessageContaining("exactly one");
-    assertThatThrownBy(() -> new FixedStopCallbackConfig(null, 0L, null)).hasMessageContaining("at_update must be at least 1");
+    assertThatThrownBy(() -> new FixedStopCallbackConfig(null, null, null))
+        .hasMessageContaining("at_epoch, at_update, at_sample");
+    assertThatThrownBy(() -> new FixedStopCallbackConfig(1L, 2L, null))
+        .hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> new FixedStopCallbackConfig(null, 0L, null))
+        .hasMessageContaining("at_update must be at least 1");
   }
 }

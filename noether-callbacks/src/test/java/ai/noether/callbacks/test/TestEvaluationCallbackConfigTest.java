@@ -19,8 +19,9 @@ class TestEvaluationCallbackConfigTest {
 
   @Test
   void takesCheckpointSelectorsAndModelInfos() {
-    TestEvaluationCallbackConfig c = new TestEvaluationCallbackConfig(
-        List.of("best.rmse~valid~rul", " last ", "E10", "final"), List.of("ema=0.99"), "valid");
+    TestEvaluationCallbackConfig c =
+        new TestEvaluationCallbackConfig(
+            List.of("best.rmse~valid~rul", " last ", "E10", "final"), List.of("ema=0.99"), "valid");
     assertThat(c.checkpoints()).containsExactly("best.rmse~valid~rul", "last", "E10", "final");
     assertThat(c.modelInfo()).containsExactly("ema=0.99");
     assertThat(c.split()).isEqualTo("valid");
@@ -29,11 +30,13 @@ class TestEvaluationCallbackConfigTest {
   @Test
   void badValuesNameTheKeyAndWhatIsValid() {
     assertThatThrownBy(() -> new TestEvaluationCallbackConfig(List.of("bestest"), null, null))
-        .hasMessageContaining("checkpoints:").hasMessageContaining("'bestest' selects no checkpoint")
+        .hasMessageContaining("checkpoints:")
+        .hasMessageContaining("'bestest' selects no checkpoint")
         .hasMessageContaining("final");
     assertThatThrownBy(() -> new TestEvaluationCallbackConfig(List.of("last", "last"), null, null))
         .hasMessageContaining("checkpoints lists an entry twice");
-    assertThatThrownBy(() -> new TestEvaluationCallbackConfig(Arrays.asList("last", null), null, null))
+    assertThatThrownBy(
+            () -> new TestEvaluationCallbackConfig(Arrays.asList("last", null), null, null))
         .hasMessageContaining("checkpoints must list");
     assertThatThrownBy(() -> new TestEvaluationCallbackConfig(null, List.of(" "), null))
         .hasMessageContaining("model_info must list");

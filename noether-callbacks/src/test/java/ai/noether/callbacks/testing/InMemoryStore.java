@@ -3,8 +3,8 @@ package ai.noether.callbacks.testing;
 import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
-import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
+import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageBusyException;
@@ -35,10 +35,14 @@ public final class InMemoryStore implements CheckpointStore {
   private final Map<StageId, Map<CheckpointTag, Entry>> stages = new LinkedHashMap<>();
   private final java.util.Set<StageId> claimed = new java.util.HashSet<>();
 
-  private record Entry(CheckpointTag tag, TrainingIteration iteration, Map<CheckpointFileName, Map<String, Object>> files) {}
+  private record Entry(
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      Map<CheckpointFileName, Map<String, Object>> files) {}
 
   /** A file holding a copied tree; it is never written anywhere. */
-  private record TreeFile(CheckpointFileName name, Map<String, Object> tree) implements CheckpointFile {
+  private record TreeFile(CheckpointFileName name, Map<String, Object> tree)
+      implements CheckpointFile {
     @Override
     public long size() {
       return 0;
@@ -56,8 +60,12 @@ public final class InMemoryStore implements CheckpointStore {
   }
 
   @Override
-  public synchronized StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration,
-      List<CheckpointFile> files, Set<CheckpointTag> aliases) {
+  public synchronized StoredCheckpoint commit(
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases) {
     Map<CheckpointFileName, Map<String, Object>> trees = new LinkedHashMap<>();
     files.forEach(f -> trees.put(f.name(), ((TreeFile) f).tree()));
     Map<CheckpointTag, Entry> tags = stages.computeIfAbsent(stage, s -> new LinkedHashMap<>());
@@ -71,7 +79,8 @@ public final class InMemoryStore implements CheckpointStore {
   }
 
   @Override
-  public synchronized StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) {
+  public synchronized StoredCheckpoint alias(
+      StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) {
     Map<CheckpointTag, Entry> tags = stages.getOrDefault(stage, Map.of());
     Entry e = tags.get(target);
     if (e == null) {
@@ -119,10 +128,16 @@ public final class InMemoryStore implements CheckpointStore {
   }
 
   /** The tree of one file. */
-  public synchronized Map<String, Object> tree(StageId stage, CheckpointTag tag, String model, String info, CheckpointFileKind kind) {
-    Map<String, Object> tree = entry(stage, tag).files().get(new CheckpointFileName(model, info, tag, kind));
+  public synchronized Map<String, Object> tree(
+      StageId stage, CheckpointTag tag, String model, String info, CheckpointFileKind kind) {
+    Map<String, Object> tree =
+        entry(stage, tag).files().get(new CheckpointFileName(model, info, tag, kind));
     if (tree == null) {
-      throw new AssertionError("no file " + new CheckpointFileName(model, info, tag, kind) + " in " + fileNames(stage, tag));
+      throw new AssertionError(
+          "no file "
+              + new CheckpointFileName(model, info, tag, kind)
+              + " in "
+              + fileNames(stage, tag));
     }
     return StateTrees.roundTrip(tree);
   }
@@ -137,7 +152,9 @@ public final class InMemoryStore implements CheckpointStore {
 
   /** The first checkpoint the selector matches (this store's tests need no fallback rules). */
   public synchronized StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) {
-    return list(stage).stream().filter(c -> selector.matches(c.tag())).findFirst()
+    return list(stage).stream()
+        .filter(c -> selector.matches(c.tag()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("nothing matches " + selector));
   }
 
@@ -164,7 +181,9 @@ public final class InMemoryStore implements CheckpointStore {
     stages.getOrDefault(stage, new LinkedHashMap<>()).remove(tag);
   }
 
-  /** One claim per stage within this store; it lives in memory only, so no other process shares it. */
+  /**
+   * One claim per stage within this store; it lives in memory only, so no other process shares it.
+   */
   @Override
   public synchronized StageClaim claim(StageId stage, StageWriter writer) {
     if (!claimed.add(stage)) {
@@ -192,7 +211,11 @@ public final class InMemoryStore implements CheckpointStore {
 
   @Override
   public synchronized List<String> stages(String runId) {
-    return stages.keySet().stream().filter(s -> s.runId().equals(runId)).map(StageId::stageName).sorted().toList();
+    return stages.keySet().stream()
+        .filter(s -> s.runId().equals(runId))
+        .map(StageId::stageName)
+        .sorted()
+        .toList();
   }
 
   @Override

@@ -14,8 +14,8 @@ public final class StateTrees {
 
   /**
    * A deep copy with integers as {@code Long}, floating point numbers as {@code Double} and tensor
-   * bytes copied, so the copy shares nothing with the original; fails on any type a checkpoint
-   * file cannot hold.
+   * bytes copied, so the copy shares nothing with the original; fails on any type a checkpoint file
+   * cannot hold.
    */
   @SuppressWarnings("unchecked")
   public static <T> T roundTrip(T tree) {
@@ -23,7 +23,11 @@ public final class StateTrees {
   }
 
   private static Object copy(Object v) {
-    if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double) {
+    if (v == null
+        || v instanceof String
+        || v instanceof Boolean
+        || v instanceof Long
+        || v instanceof Double) {
       return v;
     }
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -48,7 +52,8 @@ public final class StateTrees {
       l.forEach(x -> out.add(copy(x)));
       return out;
     }
-    throw new IllegalArgumentException("a checkpoint cannot hold " + v.getClass().getName() + ": " + v);
+    throw new IllegalArgumentException(
+        "a checkpoint cannot hold " + v.getClass().getName() + ": " + v);
   }
 
   /**

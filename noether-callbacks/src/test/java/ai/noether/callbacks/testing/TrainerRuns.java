@@ -13,10 +13,13 @@ import ai.noether.testkit.LinearEngine;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Builds the real trainer of noether-core around a {@link LinearEngine}, the way a run wires it. */
+/**
+ * Builds the real trainer of noether-core around a {@link LinearEngine}, the way a run wires it.
+ */
 public final class TrainerRuns {
   /** The stage every test run trains. */
   public static final StageId STAGE = new StageId("run1", "train");
+
   /** Samples per update. */
   public static final int BATCH_SIZE = 8;
 
@@ -26,18 +29,27 @@ public final class TrainerRuns {
    * A trainer for {@code maxEpochs} epochs that evaluates after every epoch and logs every 4
    * updates; callbacks are registered under their own state key, else under their position.
    */
-  public static Trainer trainer(LinearEngine engine, CheckpointStore store, CheckpointEncoder encoder, Path stageDir,
-      long maxEpochs, List<Callback> callbacks, StopRequest stop) {
-    Trainer.Builder b = Trainer.builder()
-        .setStage(STAGE, stageDir)
-        .optSeed(3)
-        .setSettings(new TrainerSettings(maxEpochs, 0, 0, BATCH_SIZE, Interval.epochs(1), Interval.updates(4)))
-        .setModel(engine.model)
-        .setOptimizer(engine.optimizer(), 0.02)
-        .setStep(engine.step())
-        .setData(engine.data())
-        .setStore(store, encoder)
-        .optStopRequest(stop);
+  public static Trainer trainer(
+      LinearEngine engine,
+      CheckpointStore store,
+      CheckpointEncoder encoder,
+      Path stageDir,
+      long maxEpochs,
+      List<Callback> callbacks,
+      StopRequest stop) {
+    Trainer.Builder b =
+        Trainer.builder()
+            .setStage(STAGE, stageDir)
+            .optSeed(3)
+            .setSettings(
+                new TrainerSettings(
+                    maxEpochs, 0, 0, BATCH_SIZE, Interval.epochs(1), Interval.updates(4)))
+            .setModel(engine.model)
+            .setOptimizer(engine.optimizer(), 0.02)
+            .setStep(engine.step())
+            .setData(engine.data())
+            .setStore(store, encoder)
+            .optStopRequest(stop);
     for (int i = 0; i < callbacks.size(); i++) {
       Callback c = callbacks.get(i);
       b.addCallback(c.stateKey() != null ? c.stateKey() : "callback-" + i, c);

@@ -3,7 +3,9 @@ package ai.noether.core.cli;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Test access to {@link StatusLine} over a captured screen (its constructor is package-private). */
+/**
+ * Test access to {@link StatusLine} over a captured screen (its constructor is package-private).
+ */
 public final class StatusLines {
   private StatusLines() {}
 

@@ -48,16 +48,24 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private final SnapshotSource source;
   private final ExecutorService executor;
   private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+
   /** The newest save (not delete): the one whose staging buffers a new snapshot would overwrite. */
   private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
+
   private volatile StoredCheckpoint lastResumable;
-  private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile Throwable lastFailure;
   private final StagingBuffers staging;
+
   /** The newest committed resumable checkpoint that holds the optimizer; null if none. */
   private volatile StoredCheckpoint lastComplete;
-  /** The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged. */
+
+  /**
+   * The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged.
+   */
   private volatile Map<String, Object> lastCompleteTrainer;
+
   private volatile SaveTimings lastTimings = SaveTimings.NONE;
   private long waitNanos;
   private long snapshotNanos;
@@ -71,44 +79,65 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
 
   /** With the staging pool snapshots are copied into (tests compare copy thread counts). */
   public BackgroundCheckpointWriter(
-      CheckpointStore store, StageId stage, CheckpointContents contents, SnapshotSource source, StagingBuffers staging) {
+      CheckpointStore store,
+      StageId stage,
+      CheckpointContents contents,
+      SnapshotSource source,
+      StagingBuffers staging) {
     this.staging = java.util.Objects.requireNonNull(staging, "staging");
     this.store = store;
     this.stage = stage;
     this.contents = contents;
     this.source = source;
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "noether-checkpoint-writer");
-      t.setDaemon(false);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "noether-checkpoint-writer");
+              t.setDaemon(false);
+              return t;
+            });
   }
 
   @Override
-  public synchronized CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
+  public synchronized CompletableFuture<StoredCheckpoint> saveResumable(
+      boolean includeOptimizer, boolean moveLatest) {
     awaitPrevious(CheckpointTag.at(source.iteration()));
     TrainingSnapshot snapshot = stagedSnapshot(includeOptimizer);
     CheckpointTag tag = CheckpointTag.at(snapshot.iteration());
-    return remember(committed -> submit(tag, snapshot.iteration(), moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
-        () -> contents.resumable(tag, snapshot), committed), includeOptimizer ? snapshot : null);
+    return remember(
+        committed ->
+            submit(
+                tag,
+                snapshot.iteration(),
+                moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
+                () -> contents.resumable(tag, snapshot),
+                committed),
+        includeOptimizer ? snapshot : null);
   }
 
   /**
    * Saves a resumable checkpoint under an explicit tag (an emergency tag, or the final one with
    * {@code last}) and the given aliases.
    */
-  public synchronized CompletableFuture<StoredCheckpoint> saveResumable(CheckpointTag tag, Set<CheckpointTag> aliases) {
+  public synchronized CompletableFuture<StoredCheckpoint> saveResumable(
+      CheckpointTag tag, Set<CheckpointTag> aliases) {
     awaitPrevious(tag);
     StoredCheckpoint committed = lastComplete;
     Map<String, Object> committedTrainer = lastCompleteTrainer;
     TrainingSnapshot snapshot = stagedSnapshot(true);
     // Same counters: weights and optimizer are unchanged (only an update changes them); the rest
     // (callback states, history) may have moved since, e.g. retention at the end of training.
-    if (!aliases.isEmpty() && committed != null && committed.tag().equals(tag)
-        && committed.iteration().equals(snapshot.iteration()) && StateEquality.same(committedTrainer, snapshot.trainer())) {
+    if (!aliases.isEmpty()
+        && committed != null
+        && committed.tag().equals(tag)
+        && committed.iteration().equals(snapshot.iteration())
+        && StateEquality.same(committedTrainer, snapshot.trainer())) {
       return aliasCommitted(committed, aliases);
     }
-    return remember(done -> submit(tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot), done),
+    return remember(
+        done ->
+            submit(
+                tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot), done),
         snapshot);
   }
 
@@ -117,41 +146,54 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
    * very iteration (only an update does, and it advances the counters): writing the same bytes
    * again would cost a full save for nothing.
    */
-  private CompletableFuture<StoredCheckpoint> aliasCommitted(StoredCheckpoint committed, Set<CheckpointTag> aliases) {
-    LOG.info("checkpoint {} is already committed at this iteration; pointing {} at it instead of writing {} again",
-        committed.describe(), aliases.stream().map(CheckpointTag::token).sorted().toList(),
+  private CompletableFuture<StoredCheckpoint> aliasCommitted(
+      StoredCheckpoint committed, Set<CheckpointTag> aliases) {
+    LOG.info(
+        "checkpoint {} is already committed at this iteration; pointing {} at it instead of writing {} again",
+        committed.describe(),
+        aliases.stream().map(CheckpointTag::token).sorted().toList(),
         ai.noether.core.store.ByteSizes.human(committed.size()));
-    CompletableFuture<StoredCheckpoint> result = CompletableFuture.supplyAsync(() -> {
-      try {
-        StoredCheckpoint stored = store.alias(stage, committed.tag(), aliases);
-        consecutiveFailures.set(0);
-        LOG.info("saved checkpoint {} as {} (no bytes written)", stored.describe(),
-            aliases.stream().map(CheckpointTag::token).sorted().toList());
-        return stored;
-      } catch (IOException e) {
-        countFailure(e);
-        throw new UncheckedIOException(e);
-      } catch (RuntimeException | Error e) {
-        countFailure(e);
-        throw e;
-      }
-    }, executor);
-    result.whenComplete((r, e) -> {
-      if (e != null) {
-        LOG.error("{} were not pointed at checkpoint {}; earlier checkpoints are intact: {}", aliases,
-            committed.describe(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-      }
-    });
+    CompletableFuture<StoredCheckpoint> result =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                StoredCheckpoint stored = store.alias(stage, committed.tag(), aliases);
+                consecutiveFailures.set(0);
+                LOG.info(
+                    "saved checkpoint {} as {} (no bytes written)",
+                    stored.describe(),
+                    aliases.stream().map(CheckpointTag::token).sorted().toList());
+                return stored;
+              } catch (IOException e) {
+                countFailure(e);
+                throw new UncheckedIOException(e);
+              } catch (RuntimeException | Error e) {
+                countFailure(e);
+                throw e;
+              }
+            },
+            executor);
+    result.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            LOG.error(
+                "{} were not pointed at checkpoint {}; earlier checkpoints are intact: {}",
+                aliases,
+                committed.describe(),
+                e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+          }
+        });
     inFlight = result;
     lastSave = result;
     return result;
   }
 
   /**
-   * Allocates the staging buffers and faults their pages in now, by taking a snapshot into them that
-   * is thrown away, so that the first save's stall is only its copy, into memory that is already
-   * resident. Does something once, and only before the first resumable save. The memory is what the
-   * first save would allocate anyway; it is taken earlier, on purpose, and counted from then on.
+   * Allocates the staging buffers and faults their pages in now, by taking a snapshot into them
+   * that is thrown away, so that the first save's stall is only its copy, into memory that is
+   * already resident. Does something once, and only before the first resumable save. The memory is
+   * what the first save would allocate anyway; it is taken earlier, on purpose, and counted from
+   * then on.
    *
    * @param includeOptimizer whether the saves to come include the optimizer (its state is staged
    *     too); an optimizer that creates its state at its first update has none to size before it
@@ -169,8 +211,10 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     try (StagingBuffers.Scope scope = staging.reserve()) {
       source.snapshot(includeOptimizer);
     }
-    LOG.info("staged {} for checkpoint snapshots in {} ms, before the first save", ai.noether.core.store.ByteSizes.human(
-        staging.capacityBytes()), (System.nanoTime() - start) / 1_000_000);
+    LOG.info(
+        "staged {} for checkpoint snapshots in {} ms, before the first save",
+        ai.noether.core.store.ByteSizes.human(staging.capacityBytes()),
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /** The snapshot, copied into the staging buffers; the previous save has finished with them. */
@@ -197,7 +241,9 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     return lastTimings;
   }
 
-  /** Saves that failed since the last save that succeeded (0 after a success); deletes do not count. */
+  /**
+   * Saves that failed since the last save that succeeded (0 after a success); deletes do not count.
+   */
   public int consecutiveFailures() {
     return consecutiveFailures.get();
   }
@@ -213,21 +259,24 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   }
 
   /**
-   * Marks a resumable save: once committed (and before its future completes, so that the next
-   * save sees it) it becomes {@link #lastCommitted()}, and the one to alias at the same iteration.
+   * Marks a resumable save: once committed (and before its future completes, so that the next save
+   * sees it) it becomes {@link #lastCommitted()}, and the one to alias at the same iteration.
    */
   private CompletableFuture<StoredCheckpoint> remember(
-      java.util.function.Function<java.util.function.Consumer<StoredCheckpoint>, CompletableFuture<StoredCheckpoint>> save,
+      java.util.function.Function<
+              java.util.function.Consumer<StoredCheckpoint>, CompletableFuture<StoredCheckpoint>>
+          save,
       TrainingSnapshot withOptimizer) {
     long waited = waitNanos;
     long copied = snapshotNanos;
     long submitted = System.nanoTime();
-    return save.apply(stored -> {
-      lastResumable = stored;
-      lastComplete = withOptimizer != null ? stored : null;
-      lastCompleteTrainer = withOptimizer != null ? withOptimizer.trainer() : null;
-      lastTimings = new SaveTimings(waited, copied, System.nanoTime() - submitted);
-    });
+    return save.apply(
+        stored -> {
+          lastResumable = stored;
+          lastComplete = withOptimizer != null ? stored : null;
+          lastCompleteTrainer = withOptimizer != null ? withOptimizer.trainer() : null;
+          lastTimings = new SaveTimings(waited, copied, System.nanoTime() - submitted);
+        });
   }
 
   /**
@@ -247,25 +296,33 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   }
 
   @Override
-  public synchronized CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
+  public synchronized CompletableFuture<StoredCheckpoint> saveModels(
+      CheckpointTag tag, List<ModelSnapshot> models) {
     awaitPrevious(tag);
     TrainingIteration iteration = source.iteration();
     var configs = source.modelConfigs();
     var extras = source.extras();
-    return submit(tag, iteration, Set.of(), () -> contents.models(tag, iteration, models, configs, extras), c -> { });
+    return submit(
+        tag,
+        iteration,
+        Set.of(),
+        () -> contents.models(tag, iteration, models, configs, extras),
+        c -> {});
   }
 
   /**
    * A new best checkpoint replaces the previous best of its metric also when that one was saved
-   * under the name older versions wrote ({@code best.nasa%5Fscore~valid} for
-   * {@code best.nasa_score~valid}): otherwise it would stay forever beside the new one.
+   * under the name older versions wrote ({@code best.nasa%5Fscore~valid} for {@code
+   * best.nasa_score~valid}): otherwise it would stay forever beside the new one.
    */
   private void retireOldSpellings(CheckpointTag saved) throws IOException {
     if (!(saved instanceof CheckpointTag.Best best) || best.isOldSpelling()) {
       return;
     }
     for (StoredCheckpoint c : store.list(stage)) {
-      if (c.tag() instanceof CheckpointTag.Best other && other.sameCheckpointAs(best) && !other.equals(best)) {
+      if (c.tag() instanceof CheckpointTag.Best other
+          && other.sameCheckpointAs(best)
+          && !other.equals(best)) {
         store.delete(stage, other);
         LOG.info("deleted {} of {}: replaced by {}, its name as written today", other, stage, best);
       }
@@ -278,19 +335,26 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     if (complete != null && complete.tag().equals(tag)) {
       lastComplete = null; // gone by the time a later save would alias it
     }
-    CompletableFuture<Void> done = inFlight.handle((r, e) -> null).thenRunAsync(() -> {
-      try {
-        // Said only when there was something to delete: a tag scheduled before a resume may be
-        // long gone, or belong to the stage this one was resumed from.
-        boolean present = store.list(stage).stream().anyMatch(c -> c.tag().equals(tag));
-        store.delete(stage, tag);
-        if (present) {
-          LOG.info("deleted checkpoint {} of {}", tag, stage);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not delete checkpoint " + tag + " of " + stage, e);
-      }
-    }, executor);
+    CompletableFuture<Void> done =
+        inFlight
+            .handle((r, e) -> null)
+            .thenRunAsync(
+                () -> {
+                  try {
+                    // Said only when there was something to delete: a tag scheduled before a resume
+                    // may be
+                    // long gone, or belong to the stage this one was resumed from.
+                    boolean present = store.list(stage).stream().anyMatch(c -> c.tag().equals(tag));
+                    store.delete(stage, tag);
+                    if (present) {
+                      LOG.info("deleted checkpoint {} of {}", tag, stage);
+                    }
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(
+                        "could not delete checkpoint " + tag + " of " + stage, e);
+                  }
+                },
+                executor);
     inFlight = done;
     return done;
   }
@@ -301,34 +365,46 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   }
 
   private CompletableFuture<StoredCheckpoint> submit(
-      CheckpointTag tag, TrainingIteration iteration, Set<CheckpointTag> aliases,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      Set<CheckpointTag> aliases,
       java.util.function.Supplier<List<ai.noether.api.checkpoint.CheckpointFile>> files,
       java.util.function.Consumer<StoredCheckpoint> committed) {
-    CompletableFuture<StoredCheckpoint> result = CompletableFuture.supplyAsync(() -> {
-      try {
-        long start = System.nanoTime();
-        StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
-        committed.accept(stored);
-        consecutiveFailures.set(0);
-        LOG.info("saved checkpoint {} ({} in {} ms)", stored.describe(),
-            ai.noether.core.store.ByteSizes.human(stored.size()), (System.nanoTime() - start) / 1_000_000);
-        retireOldSpellings(tag);
-        return stored;
-      } catch (IOException e) {
-        // Counted here, before the future completes, so that whoever waited for it sees the count.
-        countFailure(e);
-        throw new UncheckedIOException(e);
-      } catch (RuntimeException | Error e) {
-        countFailure(e);
-        throw e;
-      }
-    }, executor);
-    result.whenComplete((r, e) -> {
-      if (e != null) {
-        LOG.error("checkpoint {} was not saved; earlier checkpoints are intact: {}", tag,
-            e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-      }
-    });
+    CompletableFuture<StoredCheckpoint> result =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                long start = System.nanoTime();
+                StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
+                committed.accept(stored);
+                consecutiveFailures.set(0);
+                LOG.info(
+                    "saved checkpoint {} ({} in {} ms)",
+                    stored.describe(),
+                    ai.noether.core.store.ByteSizes.human(stored.size()),
+                    (System.nanoTime() - start) / 1_000_000);
+                retireOldSpellings(tag);
+                return stored;
+              } catch (IOException e) {
+                // Counted here, before the future completes, so that whoever waited for it sees the
+                // count.
+                countFailure(e);
+                throw new UncheckedIOException(e);
+              } catch (RuntimeException | Error e) {
+                countFailure(e);
+                throw e;
+              }
+            },
+            executor);
+    result.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            LOG.error(
+                "checkpoint {} was not saved; earlier checkpoints are intact: {}",
+                tag,
+                e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+          }
+        });
     inFlight = result;
     lastSave = result;
     return result;
@@ -357,8 +433,11 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     }
     waitNanos = System.nanoTime() - start;
     if (busy && next != null) {
-      LOG.info("checkpoint {} waited {} ms for the previous save to finish (one save at a time; training was blocked"
-          + " meanwhile: saves come faster than the disk writes them)", next.token(), waitNanos / 1_000_000);
+      LOG.info(
+          "checkpoint {} waited {} ms for the previous save to finish (one save at a time; training was blocked"
+              + " meanwhile: saves come faster than the disk writes them)",
+          next.token(),
+          waitNanos / 1_000_000);
     }
   }
 

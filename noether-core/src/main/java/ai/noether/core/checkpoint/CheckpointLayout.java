@@ -6,8 +6,8 @@ import ai.noether.api.checkpoint.UnsupportedCheckpointFormatException;
 import java.util.Map;
 
 /**
- * Reads the layouts of checkpoint files that this build understands, chosen by the file's
- * {@code noether_format_version}:
+ * Reads the layouts of checkpoint files that this build understands, chosen by the file's {@code
+ * noether_format_version}:
  *
  * <ul>
  *   <li><b>1</b> — the optimizer file holds our optimizer state under {@code optimizer}, keyed by
@@ -20,13 +20,16 @@ import java.util.Map;
  *       {@code callback_state_dicts} but none of our keys.
  * </ul>
  *
- * A newer version than this build knows is refused with an error naming the file and the
- * versions, never guessed at.
+ * A newer version than this build knows is refused with an error naming the file and the versions,
+ * never guessed at.
  */
 public final class CheckpointLayout {
   /** The oldest version this build reads. */
   public static final long OLDEST_READABLE = 1;
-  /** What {@link #version} returns for a file without our version key (Noether (Python), PyTorch). */
+
+  /**
+   * What {@link #version} returns for a file without our version key (Noether (Python), PyTorch).
+   */
   public static final long FOREIGN = 0;
 
   private CheckpointLayout() {}
@@ -44,14 +47,27 @@ public final class CheckpointLayout {
     }
     Object v = tree.get(CheckpointKeys.FORMAT_VERSION);
     if (!(v instanceof Long version) || version < OLDEST_READABLE) {
-      throw new UnsupportedCheckpointFormatException(file + " has " + CheckpointKeys.FORMAT_VERSION + " " + v
-          + ", which is not a checkpoint format version; this build reads versions " + OLDEST_READABLE + " to "
-          + CheckpointContents.FORMAT_VERSION);
+      throw new UnsupportedCheckpointFormatException(
+          file
+              + " has "
+              + CheckpointKeys.FORMAT_VERSION
+              + " "
+              + v
+              + ", which is not a checkpoint format version; this build reads versions "
+              + OLDEST_READABLE
+              + " to "
+              + CheckpointContents.FORMAT_VERSION);
     }
     if (version > CheckpointContents.FORMAT_VERSION) {
-      throw new UnsupportedCheckpointFormatException(file + " was written in checkpoint format version " + version
-          + " by a newer Noether for the JVM; this build reads versions " + OLDEST_READABLE + " to "
-          + CheckpointContents.FORMAT_VERSION + ". Resume it with a newer build.");
+      throw new UnsupportedCheckpointFormatException(
+          file
+              + " was written in checkpoint format version "
+              + version
+              + " by a newer Noether for the JVM; this build reads versions "
+              + OLDEST_READABLE
+              + " to "
+              + CheckpointContents.FORMAT_VERSION
+              + ". Resume it with a newer build.");
     }
     return version;
   }
@@ -71,12 +87,18 @@ public final class CheckpointLayout {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> optimizerState(Map<String, Object> optimFile, String file) {
     // Format 2 keeps our layout for an optimizer plugin whose state has no parameter groups.
-    if (version(optimFile, file) == 1 || (version(optimFile, file) > 1
-        && optimFile.containsKey(CheckpointKeys.OPTIMIZER) && !optimFile.containsKey(CheckpointKeys.OPTIMIZER_STATE))) {
+    if (version(optimFile, file) == 1
+        || (version(optimFile, file) > 1
+            && optimFile.containsKey(CheckpointKeys.OPTIMIZER)
+            && !optimFile.containsKey(CheckpointKeys.OPTIMIZER_STATE))) {
       Object value = optimFile.get(CheckpointKeys.OPTIMIZER);
       if (!(value instanceof Map<?, ?>)) {
-        throw new CorruptCheckpointException(file + ": key '" + CheckpointKeys.OPTIMIZER + "' should hold a dict but holds "
-            + (value == null ? "nothing" : value.getClass().getSimpleName()));
+        throw new CorruptCheckpointException(
+            file
+                + ": key '"
+                + CheckpointKeys.OPTIMIZER
+                + "' should hold a dict but holds "
+                + (value == null ? "nothing" : value.getClass().getSimpleName()));
       }
       return (Map<String, Object>) value;
     }

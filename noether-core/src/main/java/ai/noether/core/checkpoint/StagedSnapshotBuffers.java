@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The api's {@link SnapshotBuffers}: {@link StagingBuffers#allocate(int)}, the checkpoint writer's
- * pool while it takes a snapshot on this thread, else fresh direct memory. Listed in core's
- * {@code META-INF/services/ai.noether.api.tensor.SnapshotBuffers}. Stateless.
+ * pool while it takes a snapshot on this thread, else fresh direct memory. Listed in core's {@code
+ * META-INF/services/ai.noether.api.tensor.SnapshotBuffers}. Stateless.
  */
 public final class StagedSnapshotBuffers implements SnapshotBuffers {
 

@@ -18,22 +18,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * save, so that the memory of a run that saves a thousand times is that of one that saves once.
  *
  * <p>The checkpoint writer opens the pool ({@link #open()}) on the training thread around taking a
- * snapshot, after the previous save has finished with the buffers. While it is open,
- * {@link #allocate(int)} on that thread hands out the pool's buffers; everywhere else (and on other
+ * snapshot, after the previous save has finished with the buffers. While it is open, {@link
+ * #allocate(int)} on that thread hands out the pool's buffers; everywhere else (and on other
  * threads) it allocates fresh direct memory as before. Engines call {@link #allocate(int)} only
- * where they copy state that is written once and then dropped (a model's state dict, an
- * optimizer's state), never for copies a component keeps (an EMA callback's cached host weights),
- * because a staged buffer is overwritten by the next snapshot.
+ * where they copy state that is written once and then dropped (a model's state dict, an optimizer's
+ * state), never for copies a component keeps (an EMA callback's cached host weights), because a
+ * staged buffer is overwritten by the next snapshot.
  *
- * <p>A snapshot has the same tensors as the one before in all but the first few saves (an
- * optimizer creates its state at the first update), so each request is served by a free buffer of
- * the smallest sufficient capacity, which is one of exactly the requested size from the second
- * save on: nothing is allocated then. {@link #allocations()} counts what was allocated, which is
- * how the tests show that memory does not grow with the number of saves.
+ * <p>A snapshot has the same tensors as the one before in all but the first few saves (an optimizer
+ * creates its state at the first update), so each request is served by a free buffer of the
+ * smallest sufficient capacity, which is one of exactly the requested size from the second save on:
+ * nothing is allocated then. {@link #allocations()} counts what was allocated, which is how the
+ * tests show that memory does not grow with the number of saves.
  *
  * <p><b>Copies.</b> The copy into the buffers is the only work a save does on the training thread,
- * so it is spread over several threads: while the pool is open, {@link #copy(ByteBuffer, ByteBuffer)}
- * only records what to copy, and closing the scope copies everything, in pieces of
+ * so it is spread over several threads: while the pool is open, {@link #copy(ByteBuffer,
+ * ByteBuffer)} only records what to copy, and closing the scope copies everything, in pieces of
  * {@value #PIECE_BYTES} bytes, with the training thread and up to {@code copyThreads - 1} helper
  * threads (memory bandwidth, not the CPU, bounds a copy: a few threads reach it). The bytes are the
  * same as with one thread; only the order in which pieces land differs.
@@ -48,23 +48,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StagingBuffers implements AutoCloseable {
   private static final ThreadLocal<StagingBuffers> CURRENT = new ThreadLocal<>();
+
   /** Size of one piece of a parallel copy: large enough that handing it out costs nothing. */
   static final int PIECE_BYTES = 4 << 20;
+
   /** The most copy threads a pool uses by default: a few saturate a socket's memory bandwidth. */
   static final int MAX_DEFAULT_COPY_THREADS = 8;
-  /** System property that overrides the default number of copy threads (1: copy on the training thread). */
+
+  /**
+   * System property that overrides the default number of copy threads (1: copy on the training
+   * thread).
+   */
   public static final String COPY_THREADS_PROPERTY = "noether.checkpoint.copy_threads";
 
   /** Every buffer this pool owns, in allocation order. */
   private final List<ByteBuffer> owned = new ArrayList<>();
+
   /** Buffers not yet handed out in the current snapshot, by capacity. */
   private final TreeMap<Integer, ArrayDeque<ByteBuffer>> free = new TreeMap<>();
+
   private long allocations;
   private long capacityBytes;
   private long snapshots;
   private final int copyThreads;
+
   /** Copies recorded while the pool is open, run when its scope closes. */
   private final List<Copy> pending = new ArrayList<>();
+
   private ExecutorService helpers;
 
   private record Copy(ByteBuffer from, ByteBuffer to) {}
@@ -87,8 +97,8 @@ public final class StagingBuffers implements AutoCloseable {
   }
 
   /**
-   * The cores available, at most {@value #MAX_DEFAULT_COPY_THREADS}; the system property
-   * {@value #COPY_THREADS_PROPERTY} overrides it (benchmarks compare 1 with several).
+   * The cores available, at most {@value #MAX_DEFAULT_COPY_THREADS}; the system property {@value
+   * #COPY_THREADS_PROPERTY} overrides it (benchmarks compare 1 with several).
    *
    * @throws IllegalArgumentException if the property is not a whole number of at least 1
    */
@@ -103,10 +113,15 @@ public final class StagingBuffers implements AutoCloseable {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new IllegalArgumentException("system property " + COPY_THREADS_PROPERTY
-          + " must be a whole number of at least 1, was '" + set + "'");
+      throw new IllegalArgumentException(
+          "system property "
+              + COPY_THREADS_PROPERTY
+              + " must be a whole number of at least 1, was '"
+              + set
+              + "'");
     }
-    return Math.max(1, Math.min(MAX_DEFAULT_COPY_THREADS, Runtime.getRuntime().availableProcessors()));
+    return Math.max(
+        1, Math.min(MAX_DEFAULT_COPY_THREADS, Runtime.getRuntime().availableProcessors()));
   }
 
   /** How many threads copy a snapshot into this pool. */
@@ -115,8 +130,8 @@ public final class StagingBuffers implements AutoCloseable {
   }
 
   /**
-   * A buffer of {@code bytes} bytes, little-endian, positioned at zero with its limit at
-   * {@code bytes}: from the pool open on this thread, else freshly allocated direct memory.
+   * A buffer of {@code bytes} bytes, little-endian, positioned at zero with its limit at {@code
+   * bytes}: from the pool open on this thread, else freshly allocated direct memory.
    */
   public static ByteBuffer allocate(int bytes) {
     StagingBuffers pool = CURRENT.get();
@@ -131,7 +146,8 @@ public final class StagingBuffers implements AutoCloseable {
    * and unchanged until then: pass views of the tensors being snapshotted, never of temporaries.
    * Elsewhere the copy happens at once. {@code from}'s position is not moved.
    *
-   * @throws java.nio.BufferOverflowException if {@code to} has less room than {@code from} has bytes
+   * @throws java.nio.BufferOverflowException if {@code to} has less room than {@code from} has
+   *     bytes
    */
   public static void copy(ByteBuffer from, ByteBuffer to) {
     int n = from.remaining();
@@ -153,9 +169,9 @@ public final class StagingBuffers implements AutoCloseable {
   }
 
   /**
-   * Makes every buffer of the pool available again and routes {@link #allocate(int)} on this
-   * thread to the pool until the returned scope is closed. The caller guarantees that nobody reads
-   * the buffers of the previous snapshot any more.
+   * Makes every buffer of the pool available again and routes {@link #allocate(int)} on this thread
+   * to the pool until the returned scope is closed. The caller guarantees that nobody reads the
+   * buffers of the previous snapshot any more.
    *
    * @throws IllegalStateException if a pool is already open on this thread
    */
@@ -167,7 +183,8 @@ public final class StagingBuffers implements AutoCloseable {
 
   private Scope reopen() {
     if (CURRENT.get() != null) {
-      throw new IllegalStateException("a staging pool is already open on thread " + Thread.currentThread().getName());
+      throw new IllegalStateException(
+          "a staging pool is already open on thread " + Thread.currentThread().getName());
     }
     free.clear();
     for (ByteBuffer b : owned) {
@@ -205,11 +222,12 @@ public final class StagingBuffers implements AutoCloseable {
     }
     pending.clear();
     AtomicInteger next = new AtomicInteger();
-    Runnable worker = () -> {
-      for (int i = next.getAndIncrement(); i < pieces.size(); i = next.getAndIncrement()) {
-        pieces.get(i).to().put(pieces.get(i).from());
-      }
-    };
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < pieces.size(); i = next.getAndIncrement()) {
+            pieces.get(i).to().put(pieces.get(i).from());
+          }
+        };
     int helping = Math.min(copyThreads - 1, pieces.size() - 1);
     List<Future<?>> running = new ArrayList<>();
     for (int i = 0; i < helping; i++) {
@@ -223,7 +241,8 @@ public final class StagingBuffers implements AutoCloseable {
           f.get();
           break;
         } catch (InterruptedException e) {
-          // The snapshot must be complete before anyone reads it: finish waiting, then re-interrupt.
+          // The snapshot must be complete before anyone reads it: finish waiting, then
+          // re-interrupt.
           interrupted = true;
         } catch (ExecutionException e) {
           throw new IllegalStateException("copying a checkpoint snapshot failed", e.getCause());
@@ -238,11 +257,14 @@ public final class StagingBuffers implements AutoCloseable {
   private ExecutorService helpers() {
     if (helpers == null) {
       AtomicInteger count = new AtomicInteger();
-      helpers = Executors.newFixedThreadPool(copyThreads - 1, r -> {
-        Thread t = new Thread(r, "noether-staging-copy-" + count.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      helpers =
+          Executors.newFixedThreadPool(
+              copyThreads - 1,
+              r -> {
+                Thread t = new Thread(r, "noether-staging-copy-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
     }
     return helpers;
   }

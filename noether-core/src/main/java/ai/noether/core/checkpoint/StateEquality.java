@@ -1,5 +1,6 @@
 package ai.noether.core.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.HostTensor;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.Objects;
 final class StateEquality {
   private StateEquality() {}
 
-  static boolean same(Object a, Object b) {
+  static boolean same(@Nullable Object a, @Nullable Object b) {
     if (a == b) {
       return true;
     }
@@ -45,7 +46,9 @@ final class StateEquality {
       return true;
     }
     if (a instanceof HostTensor ta && b instanceof HostTensor tb) {
-      if (ta.dtype() != tb.dtype() || !Arrays.equals(ta.shape(), tb.shape()) || ta.chunks().size() != tb.chunks().size()) {
+      if (ta.dtype() != tb.dtype()
+          || !Arrays.equals(ta.shape(), tb.shape())
+          || ta.chunks().size() != tb.chunks().size()) {
         return false;
       }
       for (int i = 0; i < ta.chunks().size(); i++) {

@@ -55,7 +55,8 @@ public record TrainerState(
    * @param accumulateGradBatches {@code trainer.accumulate_grad_batches} of the run
    * @param gradients the summed gradients by parameter path; never null
    */
-  public record Accumulation(long batches, long accumulateGradBatches, Map<String, HostTensor> gradients) {
+  public record Accumulation(
+      long batches, long accumulateGradBatches, Map<String, HostTensor> gradients) {
     public Accumulation {
       Objects.requireNonNull(gradients, "gradients");
     }
@@ -70,7 +71,8 @@ public record TrainerState(
    * @param metricSums by step metric, {@code {sum, batches that reported it}}, in first-reported
    *     order; never null, empty for steps that report the loss only
    */
-  public record WindowSums(double lossSum, long count, long samples, Map<String, double[]> metricSums) {
+  public record WindowSums(
+      double lossSum, long count, long samples, Map<String, double[]> metricSums) {
     /** The sums of a window nothing was added to. */
     public static final WindowSums EMPTY = new WindowSums(0, 0, 0, Map.of());
 

@@ -16,20 +16,20 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The one writer and reader of the {@code _trainer.th} tree: the trainer's counters, data
- * position, callback states, metrics, log window, history, lineage and resolved configuration.
- * Every key it uses is a constant in {@link CheckpointKeys}; no other class names them, so the
- * schema changes in one place (an architecture test checks it).
+ * The one writer and reader of the {@code _trainer.th} tree: the trainer's counters, data position,
+ * callback states, metrics, log window, history, lineage and resolved configuration. Every key it
+ * uses is a constant in {@link CheckpointKeys}; no other class names them, so the schema changes in
+ * one place (an architecture test checks it).
  *
  * <p>The tree starts with the metadata every checkpoint file has ({@link CheckpointContents} lays
- * it out, including {@code noether_format_version}); reading checks that version first
- * ({@link CheckpointLayout#version}): a file written in a newer format than this build reads fails
- * with an {@link UnsupportedCheckpointFormatException} naming the file and both versions, while
- * files without a version (Noether (Python), or written before the version existed) are read with
- * the defaults below.
+ * it out, including {@code noether_format_version}); reading checks that version first ({@link
+ * CheckpointLayout#version}): a file written in a newer format than this build reads fails with an
+ * {@link UnsupportedCheckpointFormatException} naming the file and both versions, while files
+ * without a version (Noether (Python), or written before the version existed) are read with the
+ * defaults below.
  *
- * <p>Reading is lenient where the code before this class was: a missing entry reads as its
- * default (no callback states, no metrics, an empty log window, ...), so files of older builds keep
+ * <p>Reading is lenient where the code before this class was: a missing entry reads as its default
+ * (no callback states, no metrics, an empty log window, ...), so files of older builds keep
  * loading. The nested states of callbacks, schedules and the metric history belong to those
  * components; this class stores them as they come.
  */
@@ -59,32 +59,37 @@ public final class TrainerStateFile {
       // Inside an accumulation window: the gradients summed so far are part of the state.
       tree.put(CheckpointKeys.ACCUMULATED_BATCHES, window.batches());
       tree.put(CheckpointKeys.ACCUMULATE_GRAD_BATCHES, window.accumulateGradBatches());
-      tree.put(CheckpointKeys.ACCUMULATED_GRADIENTS, new LinkedHashMap<String, Object>(window.gradients()));
+      tree.put(
+          CheckpointKeys.ACCUMULATED_GRADIENTS,
+          new LinkedHashMap<String, Object>(window.gradients()));
     }
     tree.put(CheckpointKeys.SEED, state.seed());
     tree.put(CheckpointKeys.CALLBACKS, new LinkedHashMap<>(state.callbacks()));
     tree.put(CheckpointKeys.METRICS, new LinkedHashMap<String, Object>(state.metrics()));
-    tree.put(CheckpointKeys.LAST_EVALUATED, state.lastEvaluated() == null ? null : state.lastEvaluated().toString());
+    tree.put(
+        CheckpointKeys.LAST_EVALUATED,
+        state.lastEvaluated() == null ? null : state.lastEvaluated().toString());
     tree.put(CheckpointKeys.LOG_WINDOW, windowTree(state.logWindow()));
     tree.put(CheckpointKeys.LAST_LEARNING_RATE, state.lastLearningRate());
     tree.put(CheckpointKeys.HISTORY, state.history());
     tree.put(CheckpointKeys.LINEAGE, List.copyOf(state.lineage()));
     tree.put(CheckpointKeys.CONFIG, state.config());
     if (state.scalerParams() != null) {
-      // The resume reads them from here, so that a resumed stage scales as the checkpoint's model was trained.
+      // The resume reads them from here, so that a resumed stage scales as the checkpoint's model
+      // was trained.
       tree.put(CheckpointKeys.SCALER_PARAMS, state.scalerParams());
     }
     return tree;
   }
 
   /**
-   * The whole file: the metadata every checkpoint file starts with, the trainer's part
-   * ({@link #tree}) and, from format 2 on, the callback states again as the list Noether (Python)
-   * reads.
+   * The whole file: the metadata every checkpoint file starts with, the trainer's part ({@link
+   * #tree}) and, from format 2 on, the callback states again as the list Noether (Python) reads.
    *
    * @param writeVersion the format version the metadata names
    */
-  static Map<String, Object> fileTree(Map<String, Object> metadata, Map<String, Object> trainer, long writeVersion) {
+  static Map<String, Object> fileTree(
+      Map<String, Object> metadata, Map<String, Object> trainer, long writeVersion) {
     Map<String, Object> tree = new LinkedHashMap<>(metadata);
     tree.putAll(trainer);
     if (writeVersion >= 2 && tree.get(CheckpointKeys.CALLBACKS) instanceof Map<?, ?> callbacks) {
@@ -146,7 +151,8 @@ public final class TrainerStateFile {
    * checkpoints at the start of one) and none of our keys.
    */
   public boolean writtenByPython() {
-    return !tree.containsKey(CheckpointKeys.BATCH_IN_EPOCH) && !tree.containsKey(CheckpointKeys.FORMAT_VERSION);
+    return !tree.containsKey(CheckpointKeys.BATCH_IN_EPOCH)
+        && !tree.containsKey(CheckpointKeys.FORMAT_VERSION);
   }
 
   /** Batches of the current epoch already trained; 0 when the file does not say. */
@@ -173,8 +179,10 @@ public final class TrainerStateFile {
   public Map<String, HostTensor> accumulatedGradients() {
     Object gradients = tree.get(CheckpointKeys.ACCUMULATED_GRADIENTS);
     if (!(gradients instanceof Map<?, ?>)) {
-      throw new NoetherException("the checkpoint was taken inside a gradient-accumulation window but holds no '"
-          + CheckpointKeys.ACCUMULATED_GRADIENTS + "'");
+      throw new NoetherException(
+          "the checkpoint was taken inside a gradient-accumulation window but holds no '"
+              + CheckpointKeys.ACCUMULATED_GRADIENTS
+              + "'");
     }
     return (Map<String, HostTensor>) gradients;
   }
@@ -197,19 +205,26 @@ public final class TrainerStateFile {
   /** The iteration of the most recent evaluation, if the file records one. */
   public Optional<TrainingIteration> lastEvaluated() {
     return tree.get(CheckpointKeys.LAST_EVALUATED) instanceof String s
-        ? Optional.of(TrainingIteration.parse(s)) : Optional.empty();
+        ? Optional.of(TrainingIteration.parse(s))
+        : Optional.empty();
   }
 
   /** The training-loss window since the last log line; empty when the file has none. */
   @SuppressWarnings("unchecked")
   public TrainerState.WindowSums logWindow() {
-    Map<String, Object> s = (Map<String, Object>) tree.getOrDefault(CheckpointKeys.LOG_WINDOW, Map.of());
+    Map<String, Object> s =
+        (Map<String, Object>) tree.getOrDefault(CheckpointKeys.LOG_WINDOW, Map.of());
     Map<String, double[]> metricSums = new LinkedHashMap<>();
     if (s.get(CheckpointKeys.LOG_WINDOW_METRIC_SUMS) instanceof Map<?, ?> sums) {
-      sums.forEach((k, v) -> {
-        List<?> pair = (List<?>) v;
-        metricSums.put((String) k, new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
-      });
+      sums.forEach(
+          (k, v) -> {
+            List<?> pair = (List<?>) v;
+            metricSums.put(
+                (String) k,
+                new double[] {
+                  ((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()
+                });
+          });
     }
     return new TrainerState.WindowSums(
         s.get(CheckpointKeys.LOG_WINDOW_LOSS_SUM) instanceof Number n ? n.doubleValue() : 0,
@@ -224,7 +239,9 @@ public final class TrainerStateFile {
     return Optional.ofNullable((Map<String, Object>) tree.get(CheckpointKeys.HISTORY));
   }
 
-  /** Where the run that wrote the file came from, oldest first; empty when the file does not say. */
+  /**
+   * Where the run that wrote the file came from, oldest first; empty when the file does not say.
+   */
   @SuppressWarnings("unchecked")
   public List<Object> lineage() {
     return (List<Object>) tree.getOrDefault(CheckpointKeys.LINEAGE, List.of());
@@ -233,7 +250,8 @@ public final class TrainerStateFile {
   /** The learning rate of the most recent update; empty for files written before it was saved. */
   public OptionalDouble lastLearningRate() {
     return tree.get(CheckpointKeys.LAST_LEARNING_RATE) instanceof Number saved
-        ? OptionalDouble.of(saved.doubleValue()) : OptionalDouble.empty();
+        ? OptionalDouble.of(saved.doubleValue())
+        : OptionalDouble.empty();
   }
 
   /** The resolved configuration of the run that wrote the file; empty when it holds none. */
@@ -248,34 +266,52 @@ public final class TrainerStateFile {
 
   /** The tag the checkpoint was committed under, as its metadata records it. */
   public Optional<String> checkpointTag() {
-    return tree.get(CheckpointKeys.CHECKPOINT_TAG) instanceof String tag ? Optional.of(tag) : Optional.empty();
+    return tree.get(CheckpointKeys.CHECKPOINT_TAG) instanceof String tag
+        ? Optional.of(tag)
+        : Optional.empty();
   }
 
   /**
    * The iteration a Noether (Python) trainer file records under {@code training_iteration}; empty
    * for our own files (their iteration is the one the store committed) and for files without it.
    *
-   * @throws CorruptCheckpointException when the key is there but not {@code {epoch, update, sample}}
+   * @throws CorruptCheckpointException when the key is there but not {@code {epoch, update,
+   *     sample}}
    */
   public Optional<TrainingIteration> foreignIteration() {
-    if (!CheckpointLayout.isForeign(tree, file) || !tree.containsKey(CheckpointKeys.TRAINING_ITERATION)) {
+    if (!CheckpointLayout.isForeign(tree, file)
+        || !tree.containsKey(CheckpointKeys.TRAINING_ITERATION)) {
       return Optional.empty();
     }
     if (tree.get(CheckpointKeys.TRAINING_ITERATION) instanceof Map<?, ?> it
-        && it.get(CheckpointKeys.EPOCH) instanceof Long epoch && it.get(CheckpointKeys.UPDATE) instanceof Long update
-        && it.get(CheckpointKeys.SAMPLE) instanceof Long sample && epoch >= 0 && update >= 0 && sample >= 0) {
+        && it.get(CheckpointKeys.EPOCH) instanceof Long epoch
+        && it.get(CheckpointKeys.UPDATE) instanceof Long update
+        && it.get(CheckpointKeys.SAMPLE) instanceof Long sample
+        && epoch >= 0
+        && update >= 0
+        && sample >= 0) {
       return Optional.of(new TrainingIteration(epoch, update, sample));
     }
-    throw new CorruptCheckpointException(file + ": '" + CheckpointKeys.TRAINING_ITERATION + "' should hold {"
-        + CheckpointKeys.EPOCH + ", " + CheckpointKeys.UPDATE + ", " + CheckpointKeys.SAMPLE
-        + "} as whole numbers >= 0 but holds " + tree.get(CheckpointKeys.TRAINING_ITERATION));
+    throw new CorruptCheckpointException(
+        file
+            + ": '"
+            + CheckpointKeys.TRAINING_ITERATION
+            + "' should hold {"
+            + CheckpointKeys.EPOCH
+            + ", "
+            + CheckpointKeys.UPDATE
+            + ", "
+            + CheckpointKeys.SAMPLE
+            + "} as whole numbers >= 0 but holds "
+            + tree.get(CheckpointKeys.TRAINING_ITERATION));
   }
 
   // ---- recognising a file without reading it as one (the inspect command shows any file)
 
   /** True when {@code tree} has the keys only a trainer file has. */
   public static boolean looksLikeOne(Map<String, Object> tree) {
-    return tree.containsKey(CheckpointKeys.CALLBACKS) || tree.containsKey(CheckpointKeys.CALLBACK_STATE_DICTS)
+    return tree.containsKey(CheckpointKeys.CALLBACKS)
+        || tree.containsKey(CheckpointKeys.CALLBACK_STATE_DICTS)
         || tree.containsKey(CheckpointKeys.UPDATE);
   }
 
@@ -287,7 +323,8 @@ public final class TrainerStateFile {
   @SuppressWarnings("unchecked")
   private static Optional<Map<String, Object>> savedConfig(Map<String, Object> tree) {
     return tree.get(CheckpointKeys.CONFIG) instanceof Map<?, ?> config
-        ? Optional.of((Map<String, Object>) config) : Optional.empty();
+        ? Optional.of((Map<String, Object>) config)
+        : Optional.empty();
   }
 
   private long longValue(String key, long fallback) {

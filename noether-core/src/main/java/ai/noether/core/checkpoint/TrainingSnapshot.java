@@ -31,9 +31,13 @@ public record TrainingSnapshot(
 
   /** A snapshot whose learning rates are the base rates. */
   public TrainingSnapshot(
-      TrainingIteration iteration, List<ModelSnapshot> models, Map<String, Map<String, Object>> modelConfigs,
-      Map<String, Map<String, Object>> optimizers, Map<String, Map<String, Object>> schedules,
-      Map<String, Object> trainer, Map<String, Object> extras) {
+      TrainingIteration iteration,
+      List<ModelSnapshot> models,
+      Map<String, Map<String, Object>> modelConfigs,
+      Map<String, Map<String, Object>> optimizers,
+      Map<String, Map<String, Object>> schedules,
+      Map<String, Object> trainer,
+      Map<String, Object> extras) {
     this(iteration, models, modelConfigs, optimizers, schedules, trainer, extras, Map.of());
   }
 

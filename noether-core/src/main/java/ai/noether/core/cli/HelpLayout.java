@@ -7,17 +7,20 @@ import picocli.CommandLine;
 
 /**
  * Wraps {@code --help} at spaces only. Picocli breaks lines where {@link java.text.BreakIterator}
- * allows, which includes after a dot between letters: {@code key.path=value} and
- * {@code trainer.max_updates=50} were split across lines, and a copied override no longer worked.
- * So picocli renders each section unwrapped, and this class wraps it to {@link #WIDTH} columns,
+ * allows, which includes after a dot between letters: {@code key.path=value} and {@code
+ * trainer.max_updates=50} were split across lines, and a copied override no longer worked. So
+ * picocli renders each section unwrapped, and this class wraps it to {@link #WIDTH} columns,
  * continuing a table row under its description column.
  */
 final class HelpLayout {
   static final int WIDTH = 80;
+
   /** Wide enough that picocli never wraps. */
   private static final int UNWRAPPED = 10_000;
+
   /** A table row: the name column, then two or more spaces, then the description. */
   private static final Pattern ROW = Pattern.compile("^(\\s*\\S.*?\\s{2,})\\S");
+
   private static final Pattern SYNOPSIS = Pattern.compile("^(Usage: .*?\\s)[\\[<(A-Z-]");
 
   private HelpLayout() {}

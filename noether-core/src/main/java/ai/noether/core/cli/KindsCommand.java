@@ -1,10 +1,11 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.core.config.Suggestions;
 import ai.noether.core.registry.ComponentCategory;
-import ai.noether.core.registry.KindReference;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.registry.KindReference;
 import ai.noether.core.registry.Registration;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -13,25 +14,34 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code noether kinds}: every registered kind per category, with description and source;
- * {@code noether kinds <kind>}: one kind's keys with their types, defaults and documentation.
+ * {@code noether kinds}: every registered kind per category, with description and source; {@code
+ * noether kinds <kind>}: one kind's keys with their types, defaults and documentation.
  */
-@Command(name = "kinds", mixinStandardHelpOptions = true,
-    description = {"Lists every component kind on the class path, by category, with its description and the jar it"
-        + " comes from.", "With a KIND: that kind's keys, each with its type, its default (or 'required') and its"
-        + " documentation."})
+@Command(
+    name = "kinds",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Lists every component kind on the class path, by category, with its description and the jar it"
+          + " comes from.",
+      "With a KIND: that kind's keys, each with its type, its default (or 'required') and its"
+          + " documentation."
+    })
 final class KindsCommand implements Callable<Integer> {
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "KIND",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "KIND",
       description = "a registered kind (e.g. mlp, ema) or a factory class name")
+  @Nullable
   String kind;
 
   @Override
@@ -45,12 +55,20 @@ final class KindsCommand implements Callable<Integer> {
       List<Registration> registrations = registry.registrations(category);
       out.println(category.noun() + " (" + category.factoryType().getName() + ")");
       if (registrations.isEmpty()) {
-        out.println("  none registered; " + category.standardModule() + " provides the standard ones");
+        out.println(
+            "  none registered; " + category.standardModule() + " provides the standard ones");
       }
       int width = registrations.stream().mapToInt(r -> r.kind().length()).max().orElse(0);
       for (Registration r : registrations) {
-        out.println("  " + r.kind() + " ".repeat(width - r.kind().length()) + "  "
-            + (r.description().isEmpty() ? "(no description)" : r.description()) + "  [" + r.source() + "]");
+        out.println(
+            "  "
+                + r.kind()
+                + " ".repeat(width - r.kind().length())
+                + "  "
+                + (r.description().isEmpty() ? "(no description)" : r.description())
+                + "  ["
+                + r.source()
+                + "]");
       }
       out.println();
     }
@@ -58,11 +76,21 @@ final class KindsCommand implements Callable<Integer> {
     if (!ignored.isEmpty()) {
       out.println("ignored (an earlier provider on the class path has the same kind)");
       for (Registration r : ignored) {
-        out.println("  " + r.category().noun() + " '" + r.kind() + "': " + r.className() + "  [" + r.source() + "]");
+        out.println(
+            "  "
+                + r.category().noun()
+                + " '"
+                + r.kind()
+                + "': "
+                + r.className()
+                + "  ["
+                + r.source()
+                + "]");
       }
       out.println();
     }
-    out.println("A kind is written as 'kind:' in a component block; a factory's fully qualified class name works too.");
+    out.println(
+        "A kind is written as 'kind:' in a component block; a factory's fully qualified class name works too.");
     out.println("'noether kinds <kind>' lists a kind's keys, types, defaults and documentation.");
     return NoetherCli.OK;
   }
@@ -79,8 +107,12 @@ final class KindsCommand implements Callable<Integer> {
       }
     }
     if (found.isEmpty()) {
-      throw new ConfigException("unknown kind '" + kind + "'." + Suggestions.didYouMean(kind, known)
-          + " 'noether kinds' lists every kind on the class path.");
+      throw new ConfigException(
+          "unknown kind '"
+              + kind
+              + "'."
+              + Suggestions.didYouMean(kind, known)
+              + " 'noether kinds' lists every kind on the class path.");
     }
     for (Registration r : found) {
       out.println(r.kind() + " (" + r.category().noun() + ")  [" + r.source() + "]");
@@ -90,20 +122,38 @@ final class KindsCommand implements Callable<Integer> {
       out.println("  factory " + r.className() + ", config " + r.factory().configType().getName());
       List<KindReference> keys = KindReference.of(r);
       if (keys.isEmpty()) {
-        out.println("  keys: none besides kind" + (java.util.Map.class.isAssignableFrom(r.factory().configType())
-            ? " that the framework checks (it takes any mapping)" : ""));
+        out.println(
+            "  keys: none besides kind"
+                + (java.util.Map.class.isAssignableFrom(r.factory().configType())
+                    ? " that the framework checks (it takes any mapping)"
+                    : ""));
         out.println();
         continue;
       }
       int keyWidth = Math.max(3, keys.stream().mapToInt(k -> k.key().length()).max().orElse(0));
       int typeWidth = Math.max(4, keys.stream().mapToInt(k -> k.type().length()).max().orElse(0));
-      int defaultWidth = Math.max(8, keys.stream().mapToInt(k -> defaultText(k).length()).max().orElse(0));
+      int defaultWidth =
+          Math.max(8, keys.stream().mapToInt(k -> defaultText(k).length()).max().orElse(0));
       out.println();
-      out.println("  " + pad("key", keyWidth) + "  " + pad("type", typeWidth) + "  " + pad("default", defaultWidth)
-          + "  documentation");
+      out.println(
+          "  "
+              + pad("key", keyWidth)
+              + "  "
+              + pad("type", typeWidth)
+              + "  "
+              + pad("default", defaultWidth)
+              + "  documentation");
       for (KindReference k : keys) {
-        out.println(("  " + pad(k.key(), keyWidth) + "  " + pad(k.type(), typeWidth) + "  "
-            + pad(defaultText(k), defaultWidth) + "  " + k.doc()).stripTrailing());
+        out.println(
+            ("  "
+                    + pad(k.key(), keyWidth)
+                    + "  "
+                    + pad(k.type(), typeWidth)
+                    + "  "
+                    + pad(defaultText(k), defaultWidth)
+                    + "  "
+                    + k.doc())
+                .stripTrailing());
       }
       out.println();
     }

@@ -1,6 +1,7 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 
 /**
  * Command-line options of {@code train} and {@code resume} that are not part of the run's
@@ -16,21 +17,26 @@ public record LaunchOptions(long interruptAtUpdate) {
   /**
    * The options as given on the command line.
    *
-   * @param interruptAtUpdate the value of {@code --interrupt-at-update}, or null when it was not given
+   * @param interruptAtUpdate the value of {@code --interrupt-at-update}, or null when it was not
+   *     given
    * @throws ConfigException when it is not a positive update number (0 would never interrupt)
    */
-  public static LaunchOptions fromCommandLine(Long interruptAtUpdate) {
+  public static LaunchOptions fromCommandLine(@Nullable Long interruptAtUpdate) {
     if (interruptAtUpdate != null && interruptAtUpdate <= 0) {
-      throw new ConfigException("--interrupt-at-update " + interruptAtUpdate + ": give the update after which to"
-          + " interrupt, a number of at least 1 (update 1 is the first); leave the option out to train without"
-          + " interruption");
+      throw new ConfigException(
+          "--interrupt-at-update "
+              + interruptAtUpdate
+              + ": give the update after which to"
+              + " interrupt, a number of at least 1 (update 1 is the first); leave the option out to train without"
+              + " interruption");
     }
     return new LaunchOptions(interruptAtUpdate == null ? 0 : interruptAtUpdate);
   }
 
   public LaunchOptions {
     if (interruptAtUpdate < 0) {
-      throw new IllegalArgumentException("--interrupt-at-update must not be negative, was " + interruptAtUpdate);
+      throw new IllegalArgumentException(
+          "--interrupt-at-update must not be negative, was " + interruptAtUpdate);
     }
   }
 }

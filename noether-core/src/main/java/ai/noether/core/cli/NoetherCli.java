@@ -21,33 +21,44 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code noether} command line: {@code train}, {@code resume}, {@code runs}, {@code config},
- * {@code kinds}, {@code verify}, {@code inspect}, {@code plot}, and the commands other modules add through
- * {@link CommandProvider} (such as {@code report}), to which this is their {@link CommandContext}. See {@code docs/cli.md}.
+ * {@code kinds}, {@code verify}, {@code inspect}, {@code plot}, and the commands other modules add
+ * through {@link CommandProvider} (such as {@code report}), to which this is their {@link
+ * CommandContext}. See {@code docs/cli.md}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} invalid usage or
  * configuration (the message names the file, line and key; no stack trace), {@value #INTERRUPTED}
- * training stopped by a signal after writing a resumable checkpoint, {@value #SAVES_FAILED} training
- * stopped because checkpoints could not be saved ({@code trainer.max_failed_saves} in a row). A
- * stage another process is training ({@link StageBusyException}) is refused with {@value #USAGE},
- * like a fresh start into a stage that has checkpoints. 5 ({@code verify}): something does not verify.
+ * training stopped by a signal after writing a resumable checkpoint, {@value #SAVES_FAILED}
+ * training stopped because checkpoints could not be saved ({@code trainer.max_failed_saves} in a
+ * row). A stage another process is training ({@link StageBusyException}) is refused with {@value
+ * #USAGE}, like a fresh start into a stage that has checkpoints. 5 ({@code verify}): something does
+ * not verify.
  */
 @Command(
     name = "noether",
     mixinStandardHelpOptions = true,
     versionProvider = NoetherCli.Version.class,
     description = "Trains models with DJL and never loses training progress.",
-    subcommands = {TrainCommand.class, ResumeCommand.class, RunsCommand.class, ConfigCommand.class, KindsCommand.class,
-        VerifyCommand.class, InspectCommand.class, PlotCommand.class},
+    subcommands = {
+      TrainCommand.class,
+      ResumeCommand.class,
+      RunsCommand.class,
+      ConfigCommand.class,
+      KindsCommand.class,
+      VerifyCommand.class,
+      InspectCommand.class,
+      PlotCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:success",
-        "1:failure",
-        "2:invalid usage or configuration",
-        "3:training interrupted by a signal; a resumable checkpoint was written",
-        "4:training stopped because checkpoint saves kept failing (a full disk); the message says what is needed",
-        "5:noether verify found a checkpoint, manifest, file name or config.yaml that does not verify",
-        "124:a graceful stop took longer than trainer.stop_timeout_seconds",
-        "130:a second Ctrl+C ended the process at once"})
+      "0:success",
+      "1:failure",
+      "2:invalid usage or configuration",
+      "3:training interrupted by a signal; a resumable checkpoint was written",
+      "4:training stopped because checkpoint saves kept failing (a full disk); the message says what is needed",
+      "5:noether verify found a checkpoint, manifest, file name or config.yaml that does not verify",
+      "124:a graceful stop took longer than trainer.stop_timeout_seconds",
+      "130:a second Ctrl+C ended the process at once"
+    })
 public final class NoetherCli implements Callable<Integer>, CommandContext {
   public static final int OK = ExitCodes.OK;
   public static final int FAILURE = ExitCodes.FAILURE;
@@ -80,7 +91,9 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
   public static void main(String[] args) {
     // Before anything prints: log lines must not land in the middle of a progress bar.
     StatusLine.install();
-    int status = new NoetherCli().execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    int status =
+        new NoetherCli()
+            .execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     System.exit(status);
   }
 
@@ -90,23 +103,24 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
     HelpLayout.apply(cl);
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException || e instanceof StageBusyException) {
-        err.println(e.getMessage());
-        return USAGE;
-      }
-      if (e instanceof CheckpointSavesFailedException) {
-        err.println(e.getMessage());
-        return SAVES_FAILED;
-      }
-      if (e instanceof NoetherException) {
-        err.println(e.getMessage());
-        return FAILURE;
-      }
-      err.println("noether: unexpected failure; please report it with this trace:");
-      e.printStackTrace(err);
-      return FAILURE;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof ConfigException || e instanceof StageBusyException) {
+            err.println(e.getMessage());
+            return USAGE;
+          }
+          if (e instanceof CheckpointSavesFailedException) {
+            err.println(e.getMessage());
+            return SAVES_FAILED;
+          }
+          if (e instanceof NoetherException) {
+            err.println(e.getMessage());
+            return FAILURE;
+          }
+          err.println("noether: unexpected failure; please report it with this trace:");
+          e.printStackTrace(err);
+          return FAILURE;
+        });
     try {
       return cl.execute(args);
     } finally {
@@ -116,8 +130,8 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
   }
 
   /**
-   * This command line's picocli model: the built-in commands, then those of every
-   * {@link CommandProvider} on the class path, which get this as their {@link CommandContext}.
+   * This command line's picocli model: the built-in commands, then those of every {@link
+   * CommandProvider} on the class path, which get this as their {@link CommandContext}.
    */
   public CommandLine commandLine() {
     CommandLine cl = new CommandLine(this);
@@ -144,8 +158,8 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
   }
 
   /**
-   * What relative paths of a command line are resolved against: the process's working directory,
-   * or the directory a test or an embedding program gave.
+   * What relative paths of a command line are resolved against: the process's working directory, or
+   * the directory a test or an embedding program gave.
    */
   @Override
   public Path workingDir() {
@@ -163,13 +177,14 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
   }
 
   RunConfigLoader loader() {
-    return new RunConfigLoader(workingDir, ai.noether.core.config.RunIds::next).withBlockCheck(registry().blockCheck());
+    return new RunConfigLoader(workingDir, ai.noether.core.config.RunIds::next)
+        .withBlockCheck(registry().blockCheck());
   }
 
   /**
-   * The version of the jar this class came from (Maven writes it into the jar's
-   * {@code pom.properties}), then what every {@link VersionReporter} on the class path adds: DJL's
-   * and the engine's versions, and Java's.
+   * The version of the jar this class came from (Maven writes it into the jar's {@code
+   * pom.properties}), then what every {@link VersionReporter} on the class path adds: DJL's and the
+   * engine's versions, and Java's.
    */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -183,15 +198,21 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
           lines.add(reporter.getClass().getSimpleName() + ": unavailable (" + e + ")");
         }
       }
-      lines.add("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+      lines.add(
+          "Java "
+              + System.getProperty("java.version")
+              + " ("
+              + System.getProperty("java.vm.name")
+              + ")");
       return lines.toArray(String[]::new);
     }
 
     static String noetherVersion() {
       String v = NoetherCli.class.getPackage().getImplementationVersion();
       if (v == null) {
-        try (java.io.InputStream in = NoetherCli.class.getResourceAsStream(
-            "/META-INF/maven/ai.noether/noether-core/pom.properties")) {
+        try (java.io.InputStream in =
+            NoetherCli.class.getResourceAsStream(
+                "/META-INF/maven/ai.noether/noether-core/pom.properties")) {
           if (in != null) {
             java.util.Properties p = new java.util.Properties();
             p.load(in);

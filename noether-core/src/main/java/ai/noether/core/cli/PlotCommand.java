@@ -1,11 +1,11 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
-import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.history.HistoryPlots;
 import ai.noether.core.layout.RunDirectories;
@@ -23,13 +23,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code noether plot RUN_ID [--stage S] [--output-dir DIR]}: renders {@link HistoryPlots} from
- * the {@code history.jsonl} of a run's stages into each stage's {@code plots/} folder and prints
- * the files written. Without {@code --stage} every stage of the run that has a history is plotted.
+ * {@code noether plot RUN_ID [--stage S] [--output-dir DIR]}: renders {@link HistoryPlots} from the
+ * {@code history.jsonl} of a run's stages into each stage's {@code plots/} folder and prints the
+ * files written. Without {@code --stage} every stage of the run that has a history is plotted.
  * Works on a run that is still training (the history is read as it is).
  */
-@Command(name = "plot", mixinStandardHelpOptions = true,
-    description = {"Draws PNG plots of a run's losses, metrics and learning rate into <stage>/plots/."})
+@Command(
+    name = "plot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Draws PNG plots of a run's losses, metrics and learning rate into <stage>/plots/."
+    })
 public final class PlotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand NoetherCli parent;
@@ -40,9 +44,13 @@ public final class PlotCommand implements Callable<Integer> {
   @Option(names = "--stage", paramLabel = "STAGE", description = "plot only this stage")
   String stage;
 
-  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
-          + " (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--output-dir",
+      paramLabel = "DIR",
+      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description =
+          "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+              + " (default: ${DEFAULT-VALUE})")
   String outputDir;
 
   @Override
@@ -60,8 +68,13 @@ public final class PlotCommand implements Callable<Integer> {
     }
     Path runDir = location.workDir(workingDir()).resolve(runId);
     if (!Files.isDirectory(runDir)) {
-      err.println("noether plot: run '" + runId + "' does not exist in " + runDir.getParent() + "; runs there: "
-          + describe(runs(runDir.getParent())));
+      err.println(
+          "noether plot: run '"
+              + runId
+              + "' does not exist in "
+              + runDir.getParent()
+              + "; runs there: "
+              + describe(runs(runDir.getParent())));
       return NoetherCli.USAGE;
     }
     List<String> stages;
@@ -72,16 +85,25 @@ public final class PlotCommand implements Callable<Integer> {
       stages = RunDirectories.stagesWith(runDir, RunLayout.HISTORY_FILE);
     }
     if (stages.isEmpty()) {
-      err.println("noether plot: no stage of run '" + runId + "' has a " + RunLayout.HISTORY_FILE
-          + " yet; it appears once training has logged a metric");
+      err.println(
+          "noether plot: no stage of run '"
+              + runId
+              + "' has a "
+              + RunLayout.HISTORY_FILE
+              + " yet; it appears once training has logged a metric");
       return NoetherCli.FAILURE;
     }
     for (String s : stages) {
       Path stageDir = runDir.resolve(s);
       Path history = RunLayout.historyFileIn(stageDir);
       if (!Files.isRegularFile(history)) {
-        err.println("noether plot: " + history + " does not exist; stages of run '" + runId + "': "
-            + describe(RunDirectories.subdirectories(runDir)));
+        err.println(
+            "noether plot: "
+                + history
+                + " does not exist; stages of run '"
+                + runId
+                + "': "
+                + describe(RunDirectories.subdirectories(runDir)));
         return NoetherCli.USAGE;
       }
       try {
@@ -109,7 +131,7 @@ public final class PlotCommand implements Callable<Integer> {
 
   private static void requireName(String value, java.util.function.UnaryOperator<String> check) {
     try {
-      check.apply(value);
+      var unused = check.apply(value); // called for the exception it throws on an invalid name
     } catch (InvalidNameException e) {
       throw new ConfigException(e.getMessage(), e);
     }

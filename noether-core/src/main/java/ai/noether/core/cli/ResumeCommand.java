@@ -1,13 +1,14 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
-import ai.noether.api.checkpoint.StoreLocation;
-import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.layout.RunDirectories;
@@ -21,67 +22,97 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code noether resume <run_id> [--stage S] [--checkpoint C] [--no-fallback] [key.path=value ...]}:
- * continues a stage from one of its checkpoints, in place. It takes the configuration that was
- * running when the checkpoint was written (from its trainer file, see
- * {@link CheckpointConfiguration}), sets the resume keys to that stage and checkpoint, applies the
+ * {@code noether resume <run_id> [--stage S] [--checkpoint C] [--no-fallback] [key.path=value
+ * ...]}: continues a stage from one of its checkpoints, in place. It takes the configuration that
+ * was running when the checkpoint was written (from its trainer file, see {@link
+ * CheckpointConfiguration}), sets the resume keys to that stage and checkpoint, applies the
  * overrides, and launches the run like {@code train}. When {@code latest} fails verification it
  * continues from the newest checkpoint that verifies, unless {@code --no-fallback}.
  */
-@Command(name = "resume", mixinStandardHelpOptions = true,
-    description = {"Continues a stage of an earlier run from a checkpoint (default: its latest, or the newest"
-        + " checkpoint that verifies), with the configuration saved in that checkpoint and optional key.path=value"
-        + " overrides.",
-        "The run keeps its run id and stage name; override run_id=... to continue into a new run instead."})
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Continues a stage of an earlier run from a checkpoint (default: its latest, or the newest"
+          + " checkpoint that verifies), with the configuration saved in that checkpoint and optional key.path=value"
+          + " overrides.",
+      "The run keeps its run id and stage name; override run_id=... to continue into a new run instead."
+    })
 final class ResumeCommand implements Callable<Integer> {
   private static final int MAX_LISTED = 20;
-  private static final String AUTO_RESUME_HINT = "start it with the command that started it plus --resume-if-exists"
-      + " (noether train <config.yaml> run_id=<id> --resume-if-exists), which starts fresh while the stage has no"
-      + " checkpoint and resumes from its newest one on every later start";
+  private static final String AUTO_RESUME_HINT =
+      "start it with the command that started it plus --resume-if-exists"
+          + " (noether train <config.yaml> run_id=<id> --resume-if-exists), which starts fresh while the stage has no"
+          + " checkpoint and resumes from its newest one on every later start";
 
   @ParentCommand NoetherCli cli;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID",
-      description = "the run to resume; default: the run started or resumed most recently in the output directory")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "RUN_ID",
+      description =
+          "the run to resume; default: the run started or resumed most recently in the output directory")
+  @Nullable
   String runId;
 
-  @Option(names = "--stage", paramLabel = "STAGE",
+  @Option(
+      names = "--stage",
+      paramLabel = "STAGE",
       description = "the stage to resume; needed only when the run has several")
+  @Nullable
   String stage;
 
-  @Option(names = "--checkpoint", paramLabel = "CHECKPOINT",
-      description = "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "CHECKPOINT",
+      description =
+          "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
+  @Nullable
   String checkpoint;
 
-  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix"
-          + " (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--output-dir",
+      paramLabel = "DIR",
+      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description =
+          "where the runs are: a directory or a store URI such as s3://bucket/prefix"
+              + " (default: ${DEFAULT-VALUE})")
+  @SuppressWarnings(
+      "NullAway.Init") // set by picocli before call(): a required parameter or an option with a
+  // default
   String outputDir;
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--no-fallback",
-      description = "when latest fails verification, stop with an error instead of continuing from the newest"
-          + " checkpoint that verifies (same as resume_fallback=false)")
+  @Option(
+      names = "--no-fallback",
+      description =
+          "when latest fails verification, stop with an error instead of continuing from the newest"
+              + " checkpoint that verifies (same as resume_fallback=false)")
   boolean noFallback;
 
-  @Option(names = "--interrupt-at-update", paramLabel = "N",
+  @Option(
+      names = "--interrupt-at-update",
+      paramLabel = "N",
       description = "send this process SIGTERM after update N, as for 'train'")
+  @Nullable
   Long interruptAtUpdate;
 
   @Override
   public Integer call() throws Exception {
     if (runId != null && runId.indexOf('=') > 0) {
-      // 'resume trainer.max_epochs=8' means the most recent run with an override: a run id has no '='.
+      // 'resume trainer.max_epochs=8' means the most recent run with an override: a run id has no
+      // '='.
       overrides.add(0, runId);
       runId = null;
     }
@@ -91,33 +122,54 @@ final class ResumeCommand implements Callable<Integer> {
     }
     Path runs = location.workDir(cli.workingDir());
     if (runId == null) {
-      Path newest = newestStageConfig(runs, spec.commandLine().getParseResult().hasMatchedOption("--output-dir"));
+      Path newest =
+          newestStageConfig(
+              runs, spec.commandLine().getParseResult().hasMatchedOption("--output-dir"));
       runId = newest.getParent().getParent().getFileName().toString();
       if (stage == null) {
         stage = newest.getParent().getFileName().toString();
       }
-      spec.commandLine().getOut().println("resuming the most recent run: " + runId + ", stage " + stage);
+      spec.commandLine()
+          .getOut()
+          .println("resuming the most recent run: " + runId + ", stage " + stage);
     }
     Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
     if (!Files.isDirectory(runDir)) {
-      throw new ConfigException("there is no run '" + runId + "' in " + runs + "; runs there: " + listing(runs, false)
-          + ". (A job killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id=" + runId
-          + " --resume-if-exists' starts it, and resumes it once it has a checkpoint.)");
+      throw new ConfigException(
+          "there is no run '"
+              + runId
+              + "' in "
+              + runs
+              + "; runs there: "
+              + listing(runs, false)
+              + ". (A job killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id="
+              + runId
+              + " --resume-if-exists' starts it, and resumes it once it has a checkpoint.)");
     }
-    String stageName = stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
+    String stageName =
+        stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
     Path file = RunLayout.resolvedConfigFileIn(runDir.resolve(stageName));
     if (!Files.isRegularFile(file) && startedWithoutCheckpoint(runDir.resolve(stageName))) {
       throw stoppedBeforeItsFirstFile(stageName);
     }
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException("run '" + runId + "' has no stage '" + stageName + "' with a saved configuration ("
-          + file + " is missing); stages there: " + listing(runDir, true));
+      throw new ConfigException(
+          "run '"
+              + runId
+              + "' has no stage '"
+              + stageName
+              + "' with a saved configuration ("
+              + file
+              + " is missing); stages there: "
+              + listing(runDir, true));
     }
     List<String> arguments = new ArrayList<>();
     arguments.add("output_dir='" + runs.toString().replace("'", "''") + "'");
     arguments.add("resume_run_id='" + runId + "'");
     arguments.add("resume_stage_name='" + stageName + "'");
-    arguments.add("resume_checkpoint=" + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
+    arguments.add(
+        "resume_checkpoint="
+            + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
     if (noFallback) {
       arguments.add("resume_fallback=false");
     }
@@ -132,8 +184,12 @@ final class ResumeCommand implements Callable<Integer> {
    */
   private int resumeFromStore(StoreLocation location) throws Exception {
     if (runId == null) {
-      throw new ConfigException("give the RUN_ID to resume from " + location + "; 'noether runs --output-dir "
-          + location + "' lists the runs there");
+      throw new ConfigException(
+          "give the RUN_ID to resume from "
+              + location
+              + "; 'noether runs --output-dir "
+              + location
+              + "' lists the runs there");
     }
     checkName("run id", runId, Names::requireRunId);
     String stageName = stage;
@@ -145,8 +201,14 @@ final class ResumeCommand implements Callable<Integer> {
         throw new ConfigException(e.getMessage(), e);
       }
       if (stages.size() != 1) {
-        throw new ConfigException(stages.isEmpty() ? "run '" + runId + "' in " + location + " has no stages"
-            : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
+        throw new ConfigException(
+            stages.isEmpty()
+                ? "run '" + runId + "' in " + location + " has no stages"
+                : "run '"
+                    + runId
+                    + "' has several stages: "
+                    + String.join(", ", stages)
+                    + "; choose one with --stage");
       }
       stageName = stages.get(0);
     }
@@ -155,39 +217,68 @@ final class ResumeCommand implements Callable<Integer> {
     arguments.add("output_dir='" + location.toString().replace("'", "''") + "'");
     arguments.add("resume_run_id='" + runId + "'");
     arguments.add("resume_stage_name='" + stageName + "'");
-    arguments.add("resume_checkpoint=" + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
+    arguments.add(
+        "resume_checkpoint="
+            + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
     if (noFallback) {
       arguments.add("resume_fallback=false");
     }
     arguments.addAll(overrides);
-    Path sideFile = new RunLayout(location.workDir(cli.workingDir()), new StageId(runId, stageName))
-        .resolvedConfigFile();
+    Path sideFile =
+        new RunLayout(location.workDir(cli.workingDir()), new StageId(runId, stageName))
+            .resolvedConfigFile();
     return launch(location, new StageId(runId, stageName), arguments, sideFile);
   }
 
-  private int launch(StoreLocation location, StageId stageId, List<String> arguments, Path sideFile) throws Exception {
+  private int launch(StoreLocation location, StageId stageId, List<String> arguments, Path sideFile)
+      throws Exception {
     // Choosing the checkpoint reads and verifies all of it; the resume takes those reads over.
     try (VerifiedReads reads = VerifiedReads.open()) {
-      RunConfig run = CheckpointConfiguration.load(cli.loader(), () -> StoreArguments.open(cli, location), stageId,
-          checkpoint, !noFallback, arguments, sideFile, spec.commandLine().getErr());
+      RunConfig run =
+          CheckpointConfiguration.load(
+              cli.loader(),
+              () -> StoreArguments.open(cli, location),
+              stageId,
+              checkpoint,
+              !noFallback,
+              arguments,
+              sideFile,
+              spec.commandLine().getErr());
       ComponentRegistry registry = cli.registry();
       registry.validate(run);
-      return cli.launcher().launch(run, registry, spec.commandLine().getOut(), LaunchOptions.fromCommandLine(interruptAtUpdate));
+      return cli.launcher()
+          .launch(
+              run,
+              registry,
+              spec.commandLine().getOut(),
+              LaunchOptions.fromCommandLine(interruptAtUpdate));
     }
   }
 
   /** The saved configuration written last under {@code runs}: the stage started or resumed last. */
   private static Path newestStageConfig(Path runs, boolean outputDirGiven) throws IOException {
     if (!Files.isDirectory(runs)) {
-      throw new ConfigException("there are no runs to resume: " + runs + " does not exist; "
-          + (outputDirGiven ? "check the --output-dir you gave" : "give --output-dir, the output_dir the run was trained with"));
+      throw new ConfigException(
+          "there are no runs to resume: "
+              + runs
+              + " does not exist; "
+              + (outputDirGiven
+                  ? "check the --output-dir you gave"
+                  : "give --output-dir, the output_dir the run was trained with"));
     }
     return RunDirectories.newest(runs, RunLayout.RESOLVED_CONFIG_FILE)
-        .orElseThrow(() -> new ConfigException("there are no runs to resume in " + runs
-            + " (no <run_id>/<stage>/" + RunLayout.RESOLVED_CONFIG_FILE + ")"));
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "there are no runs to resume in "
+                        + runs
+                        + " (no <run_id>/<stage>/"
+                        + RunLayout.RESOLVED_CONFIG_FILE
+                        + ")"));
   }
 
-  private static String checkName(String what, String value, java.util.function.UnaryOperator<String> check) {
+  private static String checkName(
+      String what, String value, java.util.function.UnaryOperator<String> check) {
     try {
       return check.apply(value);
     } catch (InvalidNameException e) {
@@ -200,9 +291,15 @@ final class ResumeCommand implements Callable<Integer> {
    * first file.
    */
   private ConfigException stoppedBeforeItsFirstFile(String stageName) {
-    return new ConfigException("run '" + runId + "' stage '" + stageName + "' was stopped before it saved its"
-        + " configuration or any checkpoint, so there is nothing to resume; "
-        + AUTO_RESUME_HINT.replace("<id>", runId) + ".");
+    return new ConfigException(
+        "run '"
+            + runId
+            + "' stage '"
+            + stageName
+            + "' was stopped before it saved its"
+            + " configuration or any checkpoint, so there is nothing to resume; "
+            + AUTO_RESUME_HINT.replace("<id>", runId)
+            + ".");
   }
 
   /**
@@ -218,7 +315,8 @@ final class ResumeCommand implements Callable<Integer> {
       return true;
     }
     try (Stream<Path> files = Files.list(checkpoints)) {
-      return files.noneMatch(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p));
+      return files.noneMatch(
+          p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p));
     }
   }
 
@@ -229,12 +327,24 @@ final class ResumeCommand implements Callable<Integer> {
       return stages.get(0);
     }
     List<String> started = RunDirectories.subdirectories(runDir);
-    if (stages.isEmpty() && started.size() == 1 && startedWithoutCheckpoint(runDir.resolve(started.get(0)))) {
+    if (stages.isEmpty()
+        && started.size() == 1
+        && startedWithoutCheckpoint(runDir.resolve(started.get(0)))) {
       throw stoppedBeforeItsFirstFile(started.get(0));
     }
-    throw new ConfigException(stages.isEmpty()
-        ? "run '" + runId + "' has no stage with a saved configuration (" + RunLayout.RESOLVED_CONFIG_FILE + ") in " + runDir
-        : "run '" + runId + "' has several stages: " + String.join(", ", stages) + "; choose one with --stage");
+    throw new ConfigException(
+        stages.isEmpty()
+            ? "run '"
+                + runId
+                + "' has no stage with a saved configuration ("
+                + RunLayout.RESOLVED_CONFIG_FILE
+                + ") in "
+                + runDir
+            : "run '"
+                + runId
+                + "' has several stages: "
+                + String.join(", ", stages)
+                + "; choose one with --stage");
   }
 
   /** The stages of a run that {@code resume} can continue: those with a saved configuration. */
@@ -249,13 +359,17 @@ final class ResumeCommand implements Callable<Integer> {
     List<String> names = stagesOnly ? stages(dir) : runs(dir);
     if (names.size() > MAX_LISTED) {
       // Run ids sort by creation time: the newest are the likeliest to be meant.
-      return "... (" + (names.size() - MAX_LISTED) + " more), " + String.join(", ", names.subList(names.size() - MAX_LISTED, names.size()));
+      return "... ("
+          + (names.size() - MAX_LISTED)
+          + " more), "
+          + String.join(", ", names.subList(names.size() - MAX_LISTED, names.size()));
     }
     return names.isEmpty() ? "none" : String.join(", ", names);
   }
 
   /** The directories under {@code dir} with a stage to resume: not every folder of, say, /tmp. */
   private static List<String> runs(Path dir) throws IOException {
-    return RunDirectories.runs(dir, run -> RunDirectories.hasStageWith(run, RunLayout.RESOLVED_CONFIG_FILE));
+    return RunDirectories.runs(
+        dir, run -> RunDirectories.hasStageWith(run, RunLayout.RESOLVED_CONFIG_FILE));
   }
 }

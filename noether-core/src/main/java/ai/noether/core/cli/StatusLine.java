@@ -22,6 +22,7 @@ import java.util.Objects;
 public final class StatusLine implements Terminal.Status {
   /** Carriage return, then ANSI "erase to the end of the line". */
   static final String CLEAR = "\r\u001b[K";
+
   private static volatile StatusLine installed;
 
   private final OutputStream terminal;

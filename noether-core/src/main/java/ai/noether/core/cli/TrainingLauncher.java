@@ -19,13 +19,15 @@ import java.util.List;
  * the stage ({@link StageAssembly}), prints where a resumed stage continues from and the
  * configuration changes it accepted, trains, and prints where the results are.
  *
- * <p>It belongs to the command line, which depends on the run assembly and not the other way
- * round: {@code ai.noether.core.run} knows nothing of commands, options or exit codes.
+ * <p>It belongs to the command line, which depends on the run assembly and not the other way round:
+ * {@code ai.noether.core.run} knows nothing of commands, options or exit codes.
  */
 public final class TrainingLauncher implements RunLauncher {
   private final boolean installSignals;
 
-  /** The launcher of the command line: SIGTERM, SIGINT and SIGUSR1 stop training with a checkpoint. */
+  /**
+   * The launcher of the command line: SIGTERM, SIGINT and SIGUSR1 stop training with a checkpoint.
+   */
   public TrainingLauncher() {
     this(true);
   }
@@ -44,17 +46,21 @@ public final class TrainingLauncher implements RunLauncher {
   }
 
   @Override
-  public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options)
+  public int launch(
+      RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options)
       throws Exception {
     if (!installSignals && options.interruptAtUpdate() > 0) {
-      throw new ConfigException("--interrupt-at-update sends the process SIGTERM, which needs the signal handlers of "
-          + "the noether command line; this launcher runs without them");
+      throw new ConfigException(
+          "--interrupt-at-update sends the process SIGTERM, which needs the signal handlers of "
+              + "the noether command line; this launcher runs without them");
     }
     // Before any component starts the engine: PyTorch fixes its inter-op pool at the first use.
     ai.noether.core.engine.EngineSettings.applyAll(config.engine());
     StopRequest stop = new StopRequest();
-    StopSignals signals = installSignals
-        ? StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds())) : null;
+    StopSignals signals =
+        installSignals
+            ? StopSignals.install(stop, Duration.ofSeconds(config.trainer().stopTimeoutSeconds()))
+            : null;
     try {
       return train(config, registry, out, options, stop);
     } finally {
@@ -64,26 +70,54 @@ public final class TrainingLauncher implements RunLauncher {
     }
   }
 
-  private int train(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options,
-      StopRequest stop) throws Exception {
-    List<Callback> extra = options.interruptAtUpdate() > 0
-        ? List.of(new SimulatedPreemption(options.interruptAtUpdate())) : List.of();
+  private int train(
+      RunConfig config,
+      ComponentRegistry registry,
+      PrintWriter out,
+      LaunchOptions options,
+      StopRequest stop)
+      throws Exception {
+    List<Callback> extra =
+        options.interruptAtUpdate() > 0
+            ? List.of(new SimulatedPreemption(options.interruptAtUpdate()))
+            : List.of();
     try (StageAssembly stage = StageAssembly.assemble(config, registry, stop, extra)) {
       VerifiedReads.dropUntaken();
       if (stage.resumedFrom().isPresent()) {
-        out.println("resuming " + config.stage() + " from " + stage.resumedFrom().get().source()
-            + (stage.configChanges().isEmpty() ? "" : " with configuration changes:"));
+        out.println(
+            "resuming "
+                + config.stage()
+                + " from "
+                + stage.resumedFrom().get().source()
+                + (stage.configChanges().isEmpty() ? "" : " with configuration changes:"));
         stage.configChanges().forEach(change -> out.println("    " + change.describe()));
         out.flush();
       }
       TrainingResult result = stage.trainer().run();
-      out.println("run " + config.runId() + ", stage " + config.stageName() + ": "
-          + (result.interrupted() ? "interrupted" : "finished") + " at " + result.iteration());
-      out.println("checkpoint " + result.finalCheckpoint().describe() + " in " + config.layout().checkpointDir());
+      out.println(
+          "run "
+              + config.runId()
+              + ", stage "
+              + config.stageName()
+              + ": "
+              + (result.interrupted() ? "interrupted" : "finished")
+              + " at "
+              + result.iteration());
+      out.println(
+          "checkpoint "
+              + result.finalCheckpoint().describe()
+              + " in "
+              + config.layout().checkpointDir());
       if (result.interrupted()) {
-        out.println("continue with: ./noether resume " + config.runId() + " --stage " + config.stageName()
-            + " --output-dir " + config.output());
-        out.println("(or just ./noether resume, which picks the most recent run in the output directory)");
+        out.println(
+            "continue with: ./noether resume "
+                + config.runId()
+                + " --stage "
+                + config.stageName()
+                + " --output-dir "
+                + config.output());
+        out.println(
+            "(or just ./noether resume, which picks the most recent run in the output directory)");
         return NoetherCli.INTERRUPTED;
       }
       return NoetherCli.OK;

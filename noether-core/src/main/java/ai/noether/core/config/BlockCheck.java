@@ -2,9 +2,9 @@ package ai.noether.core.config;
 
 /**
  * Checks a component block as soon as the configuration reader finds it, so that the problems of
- * the blocks (their keys, types and values) are reported together with those of the framework's
- * own keys. The component registry provides the real check: it binds the block to its factory's
- * config ({@code ComponentRegistry.blockCheck()}).
+ * the blocks (their keys, types and values) are reported together with those of the framework's own
+ * keys. The component registry provides the real check: it binds the block to its factory's config
+ * ({@code ComponentRegistry.blockCheck()}).
  */
 @FunctionalInterface
 public interface BlockCheck {
@@ -20,7 +20,7 @@ public interface BlockCheck {
   String LOGGER = "logger";
 
   /** Checks nothing: blocks are checked later, when the registry binds them. */
-  BlockCheck NONE = (role, block) -> { };
+  BlockCheck NONE = (role, block) -> {};
 
   /**
    * @param role one of the constants of this interface

@@ -28,31 +28,32 @@ import java.util.Map;
  *
  * <ul>
  *   <li>YAML keys are the snake_case form of the record components: every capital letter starts a
- *       new word ({@code keepLast} is written {@code keep_last}, {@code everyNEpochs}
- *       {@code every_n_epochs}; write acronyms as words, {@code useEma}); nested records, lists, maps, enums (case-insensitive) and
- *       {@code java.nio.file.Path} bind as usual.
+ *       new word ({@code keepLast} is written {@code keep_last}, {@code everyNEpochs} {@code
+ *       every_n_epochs}; write acronyms as words, {@code useEma}); nested records, lists, maps,
+ *       enums (case-insensitive) and {@code java.nio.file.Path} bind as usual.
  *   <li>An unknown key fails, listing the valid keys with a "did you mean".
- *   <li>A record component of primitive type ({@code int}, {@code long}, {@code double},
- *       {@code boolean}) is required; one of a reference type ({@code Integer}, {@code String},
- *       {@code List}) is optional and null when absent, so the canonical constructor can put its
- *       default in.
+ *   <li>A record component of primitive type ({@code int}, {@code long}, {@code double}, {@code
+ *       boolean}) is required; one of a reference type ({@code Integer}, {@code String}, {@code
+ *       List}) is optional and null when absent, so the canonical constructor can put its default
+ *       in.
  *   <li>A value of the wrong type fails ({@code 1.5} for an integer, {@code abc} for a number).
  *   <li>An {@link IllegalArgumentException} from the config's constructor (its own validation)
  *       becomes a {@link ConfigException} with the block's path and place.
  * </ul>
  *
- * <p>The config type may also be {@link Void} (the block takes no keys; binds to null) or a
- * {@link Map} (any keys; binds to the plain tree).
+ * <p>The config type may also be {@link Void} (the block takes no keys; binds to null) or a {@link
+ * Map} (any keys; binds to the plain tree).
  */
 public final class ConfigBinder {
   private static final SnakeCase SNAKE_CASE = new SnakeCase();
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .propertyNamingStrategy(SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .build();
 
   private ConfigBinder() {}
 
@@ -65,7 +66,11 @@ public final class ConfigBinder {
   public static <C> C bind(ComponentBlock block, Class<C> type, String what) {
     if (type == Void.class) {
       for (String key : block.settings().keySet()) {
-        throw MapReader.unknownKey(block.origins(), ConfigPath.key(block.path(), key), key, block.frameworkKeys(),
+        throw MapReader.unknownKey(
+            block.origins(),
+            ConfigPath.key(block.path(), key),
+            key,
+            block.frameworkKeys(),
             "of " + what + " (it takes no settings of its own)");
       }
       return null;
@@ -81,28 +86,43 @@ public final class ConfigBinder {
       boolean topLevel = path.equals(ConfigPath.key(block.path(), e.getPropertyName()));
       List<String> valid = new ArrayList<>(topLevel ? block.frameworkKeys() : List.of());
       e.getKnownPropertyIds().forEach(id -> valid.add(id.toString()));
-      throw MapReader.unknownKey(block.origins(), path, e.getPropertyName(), valid,
+      throw MapReader.unknownKey(
+          block.origins(),
+          path,
+          e.getPropertyName(),
+          valid,
           "of " + (topLevel ? what : ConfigPath.parent(path)));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       String path = pathOf(block, e);
-      String message = cause instanceof NullPointerException
-          ? "a required value is missing (" + cause.getMessage() + ")"
-          : cause.getMessage();
+      String message =
+          cause instanceof NullPointerException
+              ? "a required value is missing (" + cause.getMessage() + ")"
+              : cause.getMessage();
       throw block.origins().error(path, path + ": " + message, cause);
     } catch (MismatchedInputException e) {
       String path = pathOf(block, e);
-      throw block.origins().error(path, path + ": expected " + expected(e.getTargetType()) + ", got "
-          + PlainTrees.describe(valueAt(block.settings(), e.getPath())), e);
+      throw block
+          .origins()
+          .error(
+              path,
+              path
+                  + ": expected "
+                  + expected(e.getTargetType())
+                  + ", got "
+                  + PlainTrees.describe(valueAt(block.settings(), e.getPath())),
+              e);
     } catch (JsonProcessingException e) {
       String path = e instanceof JsonMappingException m ? pathOf(block, m) : block.path();
-      throw block.origins().error(path, path + ": cannot be read as " + what + ": " + e.getOriginalMessage(), e);
+      throw block
+          .origins()
+          .error(path, path + ": cannot be read as " + what + ": " + e.getOriginalMessage(), e);
     }
   }
 
   /**
-   * A bound config as a plain tree of its YAML keys (snake_case), leaving out null values: what
-   * the config holds once its constructor filled in the defaults.
+   * A bound config as a plain tree of its YAML keys (snake_case), leaving out null values: what the
+   * config holds once its constructor filled in the defaults.
    *
    * @return an ordered map in declaration order; empty for null
    */
@@ -117,7 +137,9 @@ public final class ConfigBinder {
 
   /** The YAML keys of a config record, in declaration order. */
   public static List<String> keysOf(Class<?> recordType) {
-    return Arrays.stream(recordType.getRecordComponents()).map(c -> SNAKE_CASE.translate(c.getName())).toList();
+    return Arrays.stream(recordType.getRecordComponents())
+        .map(c -> SNAKE_CASE.translate(c.getName()))
+        .toList();
   }
 
   private static void checkKeys(ComponentBlock block, Class<?> type, String what) {
@@ -129,16 +151,27 @@ public final class ConfigBinder {
     List<String> misspelt = new ArrayList<>();
     for (String key : block.settings().keySet()) {
       if (!keys.contains(key)) {
-        errors.add(MapReader.unknownKey(block.origins(), ConfigPath.key(block.path(), key), key, valid, "of " + what));
+        errors.add(
+            MapReader.unknownKey(
+                block.origins(), ConfigPath.key(block.path(), key), key, valid, "of " + what));
         Suggestions.nearest(key, valid).ifPresent(misspelt::add);
       }
     }
     RecordComponent[] components = type.getRecordComponents();
     for (int i = 0; i < components.length; i++) {
-      // A required key written misspelt is reported once, as the unknown key with its "did you mean".
-      if (required(components[i]) && block.settings().get(keys.get(i)) == null && !misspelt.contains(keys.get(i))) {
-        errors.add(block.error("missing required key '" + keys.get(i) + "' (" + expected(components[i].getType())
-            + ") of " + what));
+      // A required key written misspelt is reported once, as the unknown key with its "did you
+      // mean".
+      if (required(components[i])
+          && block.settings().get(keys.get(i)) == null
+          && !misspelt.contains(keys.get(i))) {
+        errors.add(
+            block.error(
+                "missing required key '"
+                    + keys.get(i)
+                    + "' ("
+                    + expected(components[i].getType())
+                    + ") of "
+                    + what));
       }
     }
     errors.throwIfAny();
@@ -159,7 +192,10 @@ public final class ConfigBinder {
   private static String pathOf(ComponentBlock block, JsonMappingException e) {
     String path = block.path();
     for (JsonMappingException.Reference ref : e.getPath()) {
-      path = ref.getFieldName() != null ? ConfigPath.key(path, ref.getFieldName()) : ConfigPath.index(path, ref.getIndex());
+      path =
+          ref.getFieldName() != null
+              ? ConfigPath.key(path, ref.getFieldName())
+              : ConfigPath.index(path, ref.getIndex());
     }
     return path;
   }
@@ -183,23 +219,41 @@ public final class ConfigBinder {
     if (type == null) {
       return "another type";
     }
-    if (type == int.class || type == long.class || type == short.class || type == byte.class || type == Integer.class
-        || type == Long.class || type == Short.class || type == Byte.class || type == BigInteger.class) {
+    if (type == int.class
+        || type == long.class
+        || type == short.class
+        || type == byte.class
+        || type == Integer.class
+        || type == Long.class
+        || type == Short.class
+        || type == Byte.class
+        || type == BigInteger.class) {
       return "an integer";
     }
-    if (type == double.class || type == float.class || type == Double.class || type == Float.class
-        || type == BigDecimal.class || type == Number.class) {
+    if (type == double.class
+        || type == float.class
+        || type == Double.class
+        || type == Float.class
+        || type == BigDecimal.class
+        || type == Number.class) {
       return "a number";
     }
     if (type == boolean.class || type == Boolean.class) {
       return "true or false";
     }
-    if (type == String.class || type == char.class || type == Character.class || type == java.nio.file.Path.class) {
+    if (type == String.class
+        || type == char.class
+        || type == Character.class
+        || type == java.nio.file.Path.class) {
       return "a string";
     }
     if (type.isEnum()) {
-      return "one of " + String.join(", ",
-          Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toList());
+      return "one of "
+          + String.join(
+              ", ",
+              Arrays.stream(type.getEnumConstants())
+                  .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+                  .toList());
     }
     if (type.isArray() || Collection.class.isAssignableFrom(type)) {
       return "a list";

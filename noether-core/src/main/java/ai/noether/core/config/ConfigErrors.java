@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Collects the problems of a configuration instead of stopping at the first, so that every
- * missing or invalid key is reported at once. Not thread-safe; one per reading.
+ * Collects the problems of a configuration instead of stopping at the first, so that every missing
+ * or invalid key is reported at once. Not thread-safe; one per reading.
  */
 public final class ConfigErrors {
   private final List<ConfigException> problems = new ArrayList<>();
@@ -45,8 +45,8 @@ public final class ConfigErrors {
   }
 
   /**
-   * Throws when a problem was recorded: the problem itself when there is one, else a
-   * {@link ConfigProblemsException} listing all of them.
+   * Throws when a problem was recorded: the problem itself when there is one, else a {@link
+   * ConfigProblemsException} listing all of them.
    */
   public void throwIfAny() {
     if (problems.size() == 1) {

@@ -53,9 +53,13 @@ public final class ConfigPath {
     for (String part : path.split("\\.", -1)) {
       Matcher m = SEGMENT.matcher(part);
       if (!m.matches()) {
-        throw new ConfigException("command-line argument '" + argument + "': '" + path
-            + "' is not a key path; write keys joined by '.', with [N] for list entries,"
-            + " e.g. trainer.callbacks[1].every_n_updates=5");
+        throw new ConfigException(
+            "command-line argument '"
+                + argument
+                + "': '"
+                + path
+                + "' is not a key path; write keys joined by '.', with [N] for list entries,"
+                + " e.g. trainer.callbacks[1].every_n_updates=5");
       }
       segments.add(new Key(m.group(1)));
       Matcher index = INDEX.matcher(m.group(2));
@@ -63,8 +67,12 @@ public final class ConfigPath {
         try {
           segments.add(new Index(Integer.parseInt(index.group(1))));
         } catch (NumberFormatException e) {
-          throw new ConfigException("command-line argument '" + argument + "': list index "
-              + index.group(1) + " is too large");
+          throw new ConfigException(
+              "command-line argument '"
+                  + argument
+                  + "': list index "
+                  + index.group(1)
+                  + " is too large");
         }
       }
     }

@@ -4,9 +4,9 @@ import ai.noether.api.ConfigException;
 import java.util.List;
 
 /**
- * Several problems of one configuration, reported together so that a user fixes them in one
- * round: {@code the configuration has 3 problems:} and one line per problem, in the order they
- * were written. Each problem is also attached as a suppressed exception.
+ * Several problems of one configuration, reported together so that a user fixes them in one round:
+ * {@code the configuration has 3 problems:} and one line per problem, in the order they were
+ * written. Each problem is also attached as a suppressed exception.
  */
 public final class ConfigProblemsException extends ConfigException {
   private static final long serialVersionUID = 1L;

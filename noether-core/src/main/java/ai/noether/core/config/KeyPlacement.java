@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where each key the framework reads belongs, so that a key written at the wrong level gets a
- * "did you mean" for its place: {@code schedule:} at the root belongs under {@code optimizer},
- * {@code seed:} under {@code trainer} belongs at the root.
+ * Where each key the framework reads belongs, so that a key written at the wrong level gets a "did
+ * you mean" for its place: {@code schedule:} at the root belongs under {@code optimizer}, {@code
+ * seed:} under {@code trainer} belongs at the root.
  */
 final class KeyPlacement {
   /** Key → the block it belongs in ("" for the root). */
   private static final Map<String, String> HOME = new LinkedHashMap<>();
+
   private static final List<String> FRAMEWORK_BLOCKS = List.of("", MODEL, OPTIMIZER, TRAINER);
 
   static {
@@ -38,8 +39,8 @@ final class KeyPlacement {
   private KeyPlacement() {}
 
   /**
-   * The full path where {@code key}, found unknown in the block at {@code blockPath}, belongs; empty
-   * when it is not a framework key or belongs there already.
+   * The full path where {@code key}, found unknown in the block at {@code blockPath}, belongs;
+   * empty when it is not a framework key or belongs there already.
    */
   static Optional<String> belongsAt(String blockPath, String key) {
     String home = HOME.get(key);
@@ -52,10 +53,18 @@ final class KeyPlacement {
 
   /** {@code " Did you mean 'optimizer.schedule'? (schedule belongs under optimizer)"}, or "". */
   static String didYouMean(String blockPath, String key) {
-    return belongsAt(blockPath, key).map(at -> {
-      String parent = ConfigPath.parent(at);
-      return " Did you mean '" + at + "'? (" + key + " belongs " + (parent.isEmpty() ? "at the top level" : "under "
-          + parent) + ")";
-    }).orElse("");
+    return belongsAt(blockPath, key)
+        .map(
+            at -> {
+              String parent = ConfigPath.parent(at);
+              return " Did you mean '"
+                  + at
+                  + "'? ("
+                  + key
+                  + " belongs "
+                  + (parent.isEmpty() ? "at the top level" : "under " + parent)
+                  + ")";
+            })
+        .orElse("");
   }
 }

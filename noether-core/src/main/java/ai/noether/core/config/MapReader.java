@@ -32,7 +32,8 @@ final class MapReader {
   @SuppressWarnings("unchecked")
   static MapReader of(String path, Object value, Origins origins, String what) {
     if (!(value instanceof Map<?, ?>)) {
-      throw origins.error(path, what + " must be a mapping of keys, got " + PlainTrees.describe(value));
+      throw origins.error(
+          path, what + " must be a mapping of keys, got " + PlainTrees.describe(value));
     }
     return new MapReader(path, (Map<String, Object>) value, origins);
   }
@@ -54,7 +55,10 @@ final class MapReader {
     return map.get(key) != null;
   }
 
-  /** Records every key that is not in {@code valid}, each with the nearest valid key or its right place. */
+  /**
+   * Records every key that is not in {@code valid}, each with the nearest valid key or its right
+   * place.
+   */
   void rejectUnknown(Collection<String> valid, String what, ConfigErrors errors) {
     for (String key : map.keySet()) {
       if (!valid.contains(key)) {
@@ -63,26 +67,42 @@ final class MapReader {
     }
   }
 
-  static ConfigException unknownKey(Origins origins, String path, String key, Collection<String> valid, String what) {
+  static ConfigException unknownKey(
+      Origins origins, String path, String key, Collection<String> valid, String what) {
     // A key of the framework written at the wrong level is likelier than a typo of a valid one.
     String suggestion = KeyPlacement.didYouMean(ConfigPath.parent(path), key);
     if (suggestion.isEmpty()) {
       suggestion = Suggestions.didYouMean(key, valid);
     }
-    return origins.error(path, "unknown key '" + path + "'." + suggestion
-        + " Valid keys " + what + ": " + String.join(", ", valid));
+    return origins.error(
+        path,
+        "unknown key '"
+            + path
+            + "'."
+            + suggestion
+            + " Valid keys "
+            + what
+            + ": "
+            + String.join(", ", valid));
   }
 
   ConfigException missing(String key, String hint) {
     String typo = "";
     for (String written : map.keySet()) {
       if (Suggestions.nearest(written, List.of(key)).isPresent()) {
-        typo = "; is '" + written + "' (" + origins.where(keyPath(written)) + ") a misspelling of it?";
+        typo =
+            "; is '" + written + "' (" + origins.where(keyPath(written)) + ") a misspelling of it?";
         break;
       }
     }
-    return origins.error(path, (path.isEmpty() ? "" : path + ": ") + "missing required key '" + key + "'"
-        + (hint.isEmpty() ? "" : " (" + hint + ")") + typo);
+    return origins.error(
+        path,
+        (path.isEmpty() ? "" : path + ": ")
+            + "missing required key '"
+            + key
+            + "'"
+            + (hint.isEmpty() ? "" : " (" + hint + ")")
+            + typo);
   }
 
   ConfigException invalid(String key, String problem) {
@@ -123,7 +143,8 @@ final class MapReader {
     if (v instanceof Boolean b) {
       return b;
     }
-    if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+    if (v instanceof String s
+        && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
       return Boolean.parseBoolean(s.strip());
     }
     throw invalid(key, "expected true or false, got " + PlainTrees.describe(v));
@@ -157,7 +178,10 @@ final class MapReader {
     return v;
   }
 
-  /** A boolean, or {@code fallback} when absent; {@code "true"} and {@code "false"} are accepted too. */
+  /**
+   * A boolean, or {@code fallback} when absent; {@code "true"} and {@code "false"} are accepted
+   * too.
+   */
   boolean bool(String key, boolean fallback) {
     Object v = map.get(key);
     if (v == null) {
@@ -166,7 +190,8 @@ final class MapReader {
     if (v instanceof Boolean b) {
       return b;
     }
-    if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+    if (v instanceof String s
+        && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
       return Boolean.parseBoolean(s.strip());
     }
     throw invalid(key, "expected true or false, got " + PlainTrees.describe(v));
@@ -220,8 +245,16 @@ final class MapReader {
     for (String key : keys) {
       if (has(key)) {
         if (found != null) {
-          throw origins.error(keyPath(key), keyPath(found) + " and " + keyPath(key)
-              + " are both set; keep one of them (" + keyPath(found) + " is at " + origins.where(keyPath(found)) + ")");
+          throw origins.error(
+              keyPath(key),
+              keyPath(found)
+                  + " and "
+                  + keyPath(key)
+                  + " are both set; keep one of them ("
+                  + keyPath(found)
+                  + " is at "
+                  + origins.where(keyPath(found))
+                  + ")");
         }
         found = key;
       }
@@ -242,7 +275,8 @@ final class MapReader {
       return List.of();
     }
     if (!(v instanceof List<?> list)) {
-      throw invalid(key, "expected a list of components (- kind: ...), got " + PlainTrees.describe(v));
+      throw invalid(
+          key, "expected a list of components (- kind: ...), got " + PlainTrees.describe(v));
     }
     List<ComponentBlock> blocks = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
@@ -262,7 +296,9 @@ final class MapReader {
     for (int i = 0; i < list.size(); i++) {
       String item = ConfigPath.index(keyPath(key), i);
       Object entry = list.get(i);
-      ComponentBlock block = errors.read(() -> of(item, entry, origins, item).asBlock(null, List.of(ConfigKeys.KIND)), null);
+      ComponentBlock block =
+          errors.read(
+              () -> of(item, entry, origins, item).asBlock(null, List.of(ConfigKeys.KIND)), null);
       if (block != null) {
         blocks.add(block);
       }
@@ -278,10 +314,12 @@ final class MapReader {
   ComponentBlock asBlock(String defaultKind, List<String> frameworkKeys) {
     String kind = string(ConfigKeys.KIND, defaultKind);
     if (kind == null) {
-      throw missing(ConfigKeys.KIND, "a registered kind or a factory class name; 'noether kinds' lists them");
+      throw missing(
+          ConfigKeys.KIND, "a registered kind or a factory class name; 'noether kinds' lists them");
     }
     if (kind.isBlank()) {
-      throw invalid(ConfigKeys.KIND, "must not be empty; 'noether kinds' lists the registered kinds");
+      throw invalid(
+          ConfigKeys.KIND, "must not be empty; 'noether kinds' lists the registered kinds");
     }
     Map<String, Object> settings = new LinkedHashMap<>(map);
     settings.keySet().removeAll(frameworkKeys);

@@ -65,19 +65,23 @@ public final class Origins {
     places.remove(removed);
     forgetBelow(removed);
     Map<String, String> moved = new HashMap<>();
-    places.entrySet().removeIf(e -> {
-      String path = e.getKey();
-      if (!path.startsWith(listPath + "[")) {
-        return false;
-      }
-      int close = path.indexOf(']', listPath.length());
-      int i = Integer.parseInt(path.substring(listPath.length() + 1, close));
-      if (i < index) {
-        return false;
-      }
-      moved.put(ConfigPath.index(listPath, i - 1) + path.substring(close + 1), e.getValue());
-      return true;
-    });
+    places
+        .entrySet()
+        .removeIf(
+            e -> {
+              String path = e.getKey();
+              if (!path.startsWith(listPath + "[")) {
+                return false;
+              }
+              int close = path.indexOf(']', listPath.length());
+              int i = Integer.parseInt(path.substring(listPath.length() + 1, close));
+              if (i < index) {
+                return false;
+              }
+              moved.put(
+                  ConfigPath.index(listPath, i - 1) + path.substring(close + 1), e.getValue());
+              return true;
+            });
     places.putAll(moved);
   }
 

@@ -1,6 +1,7 @@
 package ai.noether.core.config;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.core.config.ConfigPath.Index;
 import ai.noether.core.config.ConfigPath.Key;
 import ai.noether.core.config.ConfigPath.Segment;
@@ -17,23 +18,24 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>The value is read as YAML: {@code 50} is a number, {@code 1e-3} a floating-point number,
- *       {@code true} a boolean, {@code abc} a string, {@code [0.9, 0.99]} a list,
- *       {@code "{kind: ema}"} a mapping. An empty value or {@code null} removes the key (so its
- *       default applies again); on a list entry it removes the entry.
- *   <li>A missing mapping on the way is created; a list index may address an existing entry or
- *       the position just past the end (appending).
+ *       {@code true} a boolean, {@code abc} a string, {@code [0.9, 0.99]} a list, {@code "{kind:
+ *       ema}"} a mapping. An empty value or {@code null} removes the key (so its default applies
+ *       again); on a list entry it removes the entry.
+ *   <li>A missing mapping on the way is created; a list index may address an existing entry or the
+ *       position just past the end (appending).
  *   <li>Keys that exclude each other ({@code max_epochs}, {@code max_updates}, {@code max_samples};
- *       and each family of {@code ..every_n_epochs}, {@code ..every_n_updates},
- *       {@code ..every_n_samples}, {@code ..every_n_minutes} in one block): setting one removes the
- *       others of its family from that block, so {@code trainer.max_updates=50} replaces the
- *       file's {@code max_epochs}. Setting two of one family in the same command line is an error.
+ *       and each family of {@code ..every_n_epochs}, {@code ..every_n_updates}, {@code
+ *       ..every_n_samples}, {@code ..every_n_minutes} in one block): setting one removes the others
+ *       of its family from that block, so {@code trainer.max_updates=50} replaces the file's {@code
+ *       max_epochs}. Setting two of one family in the same command line is an error.
  * </ul>
  *
- * <p>A key the configuration does not know is added here and rejected when the tree is bound,
- * with the same message as an unknown key in the file, naming the argument.
+ * <p>A key the configuration does not know is added here and rejected when the tree is bound, with
+ * the same message as an unknown key in the file, naming the argument.
  */
 final class Overrides {
-  private static final Pattern EVERY = Pattern.compile("(.*every_n_)(epochs|updates|samples|minutes)");
+  private static final Pattern EVERY =
+      Pattern.compile("(.*every_n_)(epochs|updates|samples|minutes)");
   private static final Pattern MAX = Pattern.compile("(max_)(epochs|updates|samples)");
 
   private Overrides() {}
@@ -43,8 +45,10 @@ final class Overrides {
     for (String argument : arguments) {
       int eq = argument.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException("command-line argument '" + argument
-            + "' is not key.path=value (for example trainer.max_updates=50 or optimizer.lr=1e-3)");
+        throw new ConfigException(
+            "command-line argument '"
+                + argument
+                + "' is not key.path=value (for example trainer.max_updates=50 or optimizer.lr=1e-3)");
       }
       List<Segment> segments = ConfigPath.parse(argument.substring(0, eq).strip(), argument);
       String path = pathOf(segments);
@@ -53,12 +57,14 @@ final class Overrides {
       try {
         value = Yaml.read(argument.substring(eq + 1), path, (p, line) -> valuePaths.add(p));
       } catch (Yaml.Problem e) {
-        throw new ConfigException("command-line argument '" + argument + "': the value is " + e.getMessage());
+        throw new ConfigException(
+            "command-line argument '" + argument + "': the value is " + e.getMessage());
       }
       Object container = root;
       String containerPath = "";
       for (int i = 0; i < segments.size() - 1; i++) {
-        container = step(container, containerPath, segments.get(i), segments.get(i + 1), argument, origins);
+        container =
+            step(container, containerPath, segments.get(i), segments.get(i + 1), argument, origins);
         containerPath = append(containerPath, segments.get(i));
       }
       Segment last = segments.get(segments.size() - 1);
@@ -66,7 +72,13 @@ final class Overrides {
         checkFamily(families, containerPath, key.name(), argument);
         set(asMap(container, containerPath, argument), key.name(), value);
       } else {
-        set(asList(container, containerPath, argument), ((Index) last).index(), value, containerPath, argument, origins);
+        set(
+            asList(container, containerPath, argument),
+            ((Index) last).index(),
+            value,
+            containerPath,
+            argument,
+            origins);
       }
       if (value != null) {
         origins.forgetBelow(path);
@@ -78,7 +90,12 @@ final class Overrides {
 
   /** Moves one step down, creating a missing mapping when the step after it is a key. */
   private static Object step(
-      Object container, String containerPath, Segment segment, Segment next, String argument, Origins origins) {
+      Object container,
+      String containerPath,
+      Segment segment,
+      Segment next,
+      String argument,
+      Origins origins) {
     String childPath = append(containerPath, segment);
     Object child;
     if (segment instanceof Key key) {
@@ -86,8 +103,12 @@ final class Overrides {
       child = map.get(key.name());
       if (child == null) {
         if (next instanceof Index) {
-          throw new ConfigException("command-line argument '" + argument + "': " + childPath
-              + " is not set, so it has no entries to address");
+          throw new ConfigException(
+              "command-line argument '"
+                  + argument
+                  + "': "
+                  + childPath
+                  + " is not set, so it has no entries to address");
         }
         child = new LinkedHashMap<String, Object>();
         map.put(key.name(), child);
@@ -116,7 +137,13 @@ final class Overrides {
     }
   }
 
-  private static void set(List<Object> list, int index, Object value, String listPath, String argument, Origins origins) {
+  private static void set(
+      List<Object> list,
+      int index,
+      Object value,
+      String listPath,
+      String argument,
+      Origins origins) {
     if (index > list.size() || (index == list.size() && value == null)) {
       throw outOfRange(argument, listPath, index, list.size(), value != null);
     }
@@ -131,21 +158,33 @@ final class Overrides {
   }
 
   /** Rejects two arguments that set different keys of one exclusive family in one block. */
-  private static void checkFamily(Map<String, String[]> families, String containerPath, String key, String argument) {
+  private static void checkFamily(
+      Map<String, String[]> families, String containerPath, String key, String argument) {
     String family = family(key);
     if (family == null) {
       return;
     }
-    String[] earlier = families.put(containerPath + "\u0000" + family, new String[] {key, argument});
+    String[] earlier =
+        families.put(containerPath + "\u0000" + family, new String[] {key, argument});
     if (earlier != null && !earlier[0].equals(key)) {
-      throw new ConfigException("command-line arguments '" + earlier[1] + "' and '" + argument
-          + "' set " + ConfigPath.key(containerPath, earlier[0]) + " and " + ConfigPath.key(containerPath, key)
-          + ", which exclude each other; keep one");
+      throw new ConfigException(
+          "command-line arguments '"
+              + earlier[1]
+              + "' and '"
+              + argument
+              + "' set "
+              + ConfigPath.key(containerPath, earlier[0])
+              + " and "
+              + ConfigPath.key(containerPath, key)
+              + ", which exclude each other; keep one");
     }
   }
 
-  /** The exclusive family of a key ({@code max_}, {@code every_n_}, {@code eval_every_n_}...), or null. */
-  static String family(String key) {
+  /**
+   * The exclusive family of a key ({@code max_}, {@code every_n_}, {@code eval_every_n_}...), or
+   * null.
+   */
+  static @Nullable String family(String key) {
     Matcher every = EVERY.matcher(key);
     if (every.matches()) {
       return every.group(1);
@@ -159,8 +198,14 @@ final class Overrides {
     if (container instanceof Map<?, ?> map) {
       return (Map<String, Object>) map;
     }
-    throw new ConfigException("command-line argument '" + argument + "': " + path + " is "
-        + PlainTrees.describe(container) + ", not a mapping, so it has no keys to set");
+    throw new ConfigException(
+        "command-line argument '"
+            + argument
+            + "': "
+            + path
+            + " is "
+            + PlainTrees.describe(container)
+            + ", not a mapping, so it has no keys to set");
   }
 
   @SuppressWarnings("unchecked")
@@ -168,22 +213,40 @@ final class Overrides {
     if (container instanceof List<?> list) {
       return (List<Object>) list;
     }
-    throw new ConfigException("command-line argument '" + argument + "': " + path + " is "
-        + PlainTrees.describe(container) + ", not a list, so it has no entries to address");
+    throw new ConfigException(
+        "command-line argument '"
+            + argument
+            + "': "
+            + path
+            + " is "
+            + PlainTrees.describe(container)
+            + ", not a list, so it has no entries to address");
   }
 
-  private static ConfigException outOfRange(String argument, String listPath, int index, int size, boolean canAppend) {
+  private static ConfigException outOfRange(
+      String argument, String listPath, int index, int size, boolean canAppend) {
     String valid = size == 0 ? "" : "valid indices are 0 to " + (size - 1);
     if (canAppend) {
       valid += (valid.isEmpty() ? "" : ", or ") + "[" + size + "] to append";
     }
-    return new ConfigException("command-line argument '" + argument + "': " + listPath + " has " + size
-        + (size == 1 ? " entry" : " entries") + ", so [" + index + "] does not exist"
-        + (valid.isEmpty() ? "" : " (" + valid + ")"));
+    return new ConfigException(
+        "command-line argument '"
+            + argument
+            + "': "
+            + listPath
+            + " has "
+            + size
+            + (size == 1 ? " entry" : " entries")
+            + ", so ["
+            + index
+            + "] does not exist"
+            + (valid.isEmpty() ? "" : " (" + valid + ")"));
   }
 
   private static String append(String path, Segment segment) {
-    return segment instanceof Key key ? ConfigPath.key(path, key.name()) : ConfigPath.index(path, ((Index) segment).index());
+    return segment instanceof Key key
+        ? ConfigPath.key(path, key.name())
+        : ConfigPath.index(path, ((Index) segment).index());
   }
 
   private static String pathOf(List<Segment> segments) {

@@ -29,11 +29,12 @@ final class PlainTrees {
   static Object withoutNulls(Object tree) {
     if (tree instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> {
-        if (v != null) {
-          copy.put((String) k, withoutNulls(v));
-        }
-      });
+      map.forEach(
+          (k, v) -> {
+            if (v != null) {
+              copy.put((String) k, withoutNulls(v));
+            }
+          });
       return copy;
     }
     if (tree instanceof List<?> list) {
@@ -44,7 +45,9 @@ final class PlainTrees {
     return tree;
   }
 
-  /** How a value reads in a message: {@code 'abc'}, {@code 12}, {@code a mapping}, {@code a list}. */
+  /**
+   * How a value reads in a message: {@code 'abc'}, {@code 12}, {@code a mapping}, {@code a list}.
+   */
   static String describe(Object value) {
     if (value instanceof Map<?, ?>) {
       return "a mapping";

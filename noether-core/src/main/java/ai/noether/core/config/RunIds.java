@@ -10,13 +10,14 @@ import java.util.random.RandomGenerator;
  * Generates run ids such as {@code 260315-142233-k3x9}: the creation time in UTC to the second
  * ({@code yyMMdd-HHmmss}), then four base-36 characters.
  *
- * <p>Ids are valid run ids ({@link ai.noether.api.checkpoint.Names}), 18 characters long, and
- * sort by creation time as plain strings: within one JVM strictly (several ids in the same second
- * count up from a random start), across processes to the second. Two processes starting in the same
+ * <p>Ids are valid run ids ({@link ai.noether.api.checkpoint.Names}), 18 characters long, and sort
+ * by creation time as plain strings: within one JVM strictly (several ids in the same second count
+ * up from a random start), across processes to the second. Two processes starting in the same
  * second collide with a probability of about one in 840,000.
  */
 public final class RunIds {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyMMdd-HHmmss").withZone(ZoneOffset.UTC);
   private static final int SUFFIX_LENGTH = 4;
   private static final long SUFFIX_LIMIT = 36L * 36 * 36 * 36;
   private static final RandomGenerator RANDOM = new SecureRandom();
@@ -48,6 +49,9 @@ public final class RunIds {
     lastSecond = second;
     lastSuffix = suffix;
     String digits = Long.toString(suffix, 36);
-    return STAMP.format(Instant.ofEpochSecond(second)) + "-" + "0".repeat(SUFFIX_LENGTH - digits.length()) + digits;
+    return STAMP.format(Instant.ofEpochSecond(second))
+        + "-"
+        + "0".repeat(SUFFIX_LENGTH - digits.length())
+        + digits;
   }
 }

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@code scaler:} block of the {@code dataset}: which fields are normalised and how. The
- * scaler is fitted on the training split only, its parameters travel as {@code scaler_params} in
- * every model file and in the trainer state, and a resume or an inference reuses them instead of
- * fitting again.
+ * The {@code scaler:} block of the {@code dataset}: which fields are normalised and how. The scaler
+ * is fitted on the training split only, its parameters travel as {@code scaler_params} in every
+ * model file and in the trainer state, and a resume or an inference reuses them instead of fitting
+ * again.
  *
  * <pre>{@code
  * dataset:
@@ -37,14 +37,17 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
   public static final String FIELDS = "fields";
   public static final String CONDITION_FIELD = "condition_field";
   public static final String CHUNK_SIZE = "chunk_size";
+
   /** The keys of a {@code scaler:} block, in documentation order. */
   public static final List<String> KEYS = List.of(KIND, FIELDS, CONDITION_FIELD, CHUNK_SIZE);
+
   public static final int DEFAULT_CHUNK_SIZE = 4096;
 
   public ScalerConfig {
     Objects.requireNonNull(kind, "kind");
     if (!kind.equals(STANDARD) && !kind.equals(MIN_MAX)) {
-      throw new IllegalArgumentException("scaler kind '" + kind + "' is not known; valid: " + STANDARD + ", " + MIN_MAX);
+      throw new IllegalArgumentException(
+          "scaler kind '" + kind + "' is not known; valid: " + STANDARD + ", " + MIN_MAX);
     }
     fields = List.copyOf(fields);
     if (fields.isEmpty()) {
@@ -65,7 +68,9 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
     if (!(datasetTree instanceof Map<?, ?> dataset) || dataset.get(ConfigKeys.SCALER) == null) {
       return java.util.Optional.empty();
     }
-    MapReader dataReader = MapReader.of(ConfigKeys.DATASET, datasetTree, new Origins("(the configuration)"), "dataset");
+    MapReader dataReader =
+        MapReader.of(
+            ConfigKeys.DATASET, datasetTree, new Origins("(the configuration)"), "dataset");
     ConfigErrors errors = new ConfigErrors();
     ScalerConfig config = read(dataReader.child(ConfigKeys.SCALER), errors);
     errors.throwIfAny();
@@ -81,7 +86,9 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
     } else if (kind.isEmpty()) {
       kind = null;
     } else if (!kind.equals(STANDARD) && !kind.equals(MIN_MAX)) {
-      errors.add(r.invalid(KIND, "'" + kind + "' is not a scaler kind; valid: " + STANDARD + ", " + MIN_MAX));
+      errors.add(
+          r.invalid(
+              KIND, "'" + kind + "' is not a scaler kind; valid: " + STANDARD + ", " + MIN_MAX));
       kind = null;
     }
     List<String> fields = errors.read(() -> names(r), null);
@@ -94,7 +101,10 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
     if (kind == null || fields == null) {
       return null;
     }
-    return new ScalerConfig(kind.toLowerCase(Locale.ROOT), fields, condition,
+    return new ScalerConfig(
+        kind.toLowerCase(Locale.ROOT),
+        fields,
+        condition,
         chunk == null ? DEFAULT_CHUNK_SIZE : chunk.intValue());
   }
 
@@ -104,7 +114,9 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
       throw r.missing(FIELDS, "the fields to scale, e.g. fields: [x]");
     }
     if (!(v instanceof List<?> list) || list.isEmpty()) {
-      throw r.invalid(FIELDS, "expected a non-empty list of field names, e.g. [x], got " + PlainTrees.describe(v));
+      throw r.invalid(
+          FIELDS,
+          "expected a non-empty list of field names, e.g. [x], got " + PlainTrees.describe(v));
     }
     List<String> names = new ArrayList<>();
     for (Object o : list) {

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * "Did you mean": the candidate nearest to a misspelt key or kind, by edit distance. Case, {@code _}
- * and {@code -} are ignored when comparing, so {@code batchSize} suggests {@code batch_size} and
- * {@code Best_Checkpoint} suggests {@code best-checkpoint}; a prefix counts as one edit, so
- * {@code metric} suggests {@code metric_key}.
+ * "Did you mean": the candidate nearest to a misspelt key or kind, by edit distance. Case, {@code
+ * _} and {@code -} are ignored when comparing, so {@code batchSize} suggests {@code batch_size} and
+ * {@code Best_Checkpoint} suggests {@code best-checkpoint}; a prefix counts as one edit, so {@code
+ * metric} suggests {@code metric_key}.
  */
 public final class Suggestions {
   private Suggestions() {}
@@ -38,7 +38,7 @@ public final class Suggestions {
         bestDistance = d;
       }
     }
-    return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
   }
 
   /** {@code " Did you mean 'x'?"} with a leading space, or the empty string. */

@@ -34,16 +34,20 @@ import java.util.Objects;
  * @param callbacks blocks for {@link ai.noether.api.spi.CallbackFactory}s; callbacks run in this
  *     order; never null, possibly empty
  * @param nonFiniteLoss what a NaN or infinite loss does; never null
- * @param stopTimeoutSeconds how long the graceful stop after SIGTERM/SIGINT/SIGUSR1 may take
- *     before the process exits without an emergency checkpoint; positive
+ * @param stopTimeoutSeconds how long the graceful stop after SIGTERM/SIGINT/SIGUSR1 may take before
+ *     the process exits without an emergency checkpoint; positive
  * @param maxFailedSaves how many checkpoint saves in a row may fail (a full disk) before training
  *     stops with an emergency checkpoint attempt instead of going on unprotected; positive
  * @param loggers blocks for {@link ai.noether.api.spi.MetricLoggerFactory}s, in the order they
  *     receive metrics; never null, possibly empty
  */
 public record TrainerConfig(
-    ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
-    NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds, int maxFailedSaves,
+    ComponentBlock step,
+    TrainerSettings settings,
+    List<ComponentBlock> callbacks,
+    NonFiniteLossPolicy nonFiniteLoss,
+    long stopTimeoutSeconds,
+    int maxFailedSaves,
     List<ComponentBlock> loggers) {
   public TrainerConfig {
     Objects.requireNonNull(step, "step");
@@ -51,16 +55,26 @@ public record TrainerConfig(
     Objects.requireNonNull(nonFiniteLoss, "nonFiniteLoss");
     callbacks = List.copyOf(callbacks);
     if (maxFailedSaves <= 0) {
-      throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
+      throw new IllegalArgumentException(
+          "max_failed_saves must be positive, was " + maxFailedSaves);
     }
     loggers = List.copyOf(loggers);
   }
 
   /** A trainer block with the default {@code max_failed_saves} and no loggers. */
   public TrainerConfig(
-      ComponentBlock step, TrainerSettings settings, List<ComponentBlock> callbacks,
-      NonFiniteLossPolicy nonFiniteLoss, long stopTimeoutSeconds) {
-    this(step, settings, callbacks, nonFiniteLoss, stopTimeoutSeconds, RunConfigLoader.DEFAULT_MAX_FAILED_SAVES,
+      ComponentBlock step,
+      TrainerSettings settings,
+      List<ComponentBlock> callbacks,
+      NonFiniteLossPolicy nonFiniteLoss,
+      long stopTimeoutSeconds) {
+    this(
+        step,
+        settings,
+        callbacks,
+        nonFiniteLoss,
+        stopTimeoutSeconds,
+        RunConfigLoader.DEFAULT_MAX_FAILED_SAVES,
         List.of());
   }
 }

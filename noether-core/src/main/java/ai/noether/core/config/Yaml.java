@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,21 +18,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads YAML into plain trees ({@code Map} in file order, {@code List}, {@code String}, {@code Long},
- * {@code Double}, {@code Boolean}, {@code null}) while recording the line of every key and list
- * entry, and writes plain trees back as YAML. Scalars are typed the way YAML types them:
- * {@code 50} is a number, {@code 1e-3} a floating-point number, {@code true} a boolean,
- * {@code '50'} a string.
+ * Reads YAML into plain trees ({@code Map} in file order, {@code List}, {@code String}, {@code
+ * Long}, {@code Double}, {@code Boolean}, {@code null}) while recording the line of every key and
+ * list entry, and writes plain trees back as YAML. Scalars are typed the way YAML types them:
+ * {@code 50} is a number, {@code 1e-3} a floating-point number, {@code true} a boolean, {@code
+ * '50'} a string.
  */
 final class Yaml {
-  private static final YAMLFactory FACTORY = YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .stringQuotingChecker(new RoundTripQuoting())
-      .build();
+  private static final YAMLFactory FACTORY =
+      YAMLFactory.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+          .stringQuotingChecker(new RoundTripQuoting())
+          .build();
+
   /** Only for {@link RoundTripQuoting}, which runs while {@link #FACTORY} writes. */
   private static final YAMLFactory PLAIN = new YAMLFactory();
+
   private static final ObjectMapper WRITER = new ObjectMapper(FACTORY);
 
   private Yaml() {}
@@ -59,24 +63,27 @@ final class Yaml {
    * @param rootPath the path the document's root stands at (the empty string for a file)
    * @return the plain tree; null for an empty document
    */
-  static Object read(String text, String rootPath, LineRecorder lines) throws Problem {
+  static @Nullable Object read(String text, String rootPath, LineRecorder lines) throws Problem {
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() == null) {
         return null;
       }
       Object value = readValue(p, rootPath, lines);
       if (p.nextToken() != null) {
-        throw new Problem("holds more than one YAML document; keep one", line(p.currentTokenLocation()));
+        throw new Problem(
+            "holds more than one YAML document; keep one", line(p.currentTokenLocation()));
       }
       return value;
     } catch (JsonProcessingException e) {
-      throw new Problem("not valid YAML: " + summary(e.getOriginalMessage()), line(e.getLocation()));
+      throw new Problem(
+          "not valid YAML: " + summary(e.getOriginalMessage()), line(e.getLocation()));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // reading from a String
     }
   }
 
-  private static Object readValue(JsonParser p, String path, LineRecorder lines) throws IOException, Problem {
+  private static @Nullable Object readValue(JsonParser p, String path, LineRecorder lines)
+      throws IOException, Problem {
     JsonToken token = p.currentToken();
     switch (token) {
       case START_OBJECT -> {
@@ -87,8 +94,15 @@ final class Yaml {
           int line = line(p.currentTokenLocation());
           Integer earlier = keyLines.putIfAbsent(key, line);
           if (earlier != null) {
-            throw new Problem("key '" + ConfigPath.key(path, key) + "' appears twice (lines " + earlier + " and "
-                + line + "); keep one", line);
+            throw new Problem(
+                "key '"
+                    + ConfigPath.key(path, key)
+                    + "' appears twice (lines "
+                    + earlier
+                    + " and "
+                    + line
+                    + "); keep one",
+                line);
           }
           lines.record(ConfigPath.key(path, key), line);
           p.nextToken();
@@ -110,7 +124,8 @@ final class Yaml {
       }
       case VALUE_NUMBER_INT -> {
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-          throw new Problem(path + ": " + p.getText() + " is too large for a 64-bit integer",
+          throw new Problem(
+              path + ": " + p.getText() + " is too large for a 64-bit integer",
               line(p.currentTokenLocation()));
         }
         return p.getLongValue();
@@ -124,8 +139,10 @@ final class Yaml {
       case VALUE_NULL -> {
         return null;
       }
-      default -> throw new Problem(path + ": unsupported YAML value (" + p.getText() + ")",
-          line(p.currentTokenLocation()));
+      default ->
+          throw new Problem(
+              path + ": unsupported YAML value (" + p.getText() + ")",
+              line(p.currentTokenLocation()));
     }
   }
 
@@ -150,7 +167,9 @@ final class Yaml {
     if (message == null) {
       return "syntax error";
     }
-    return String.join("; ", message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+    return String.join(
+        "; ",
+        message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
   }
 
   /**
@@ -168,7 +187,9 @@ final class Yaml {
 
     private static boolean readsBackAsItself(String value) {
       try (JsonParser p = PLAIN.createParser(value)) {
-        return p.nextToken() == JsonToken.VALUE_STRING && value.equals(p.getText()) && p.nextToken() == null;
+        return p.nextToken() == JsonToken.VALUE_STRING
+            && value.equals(p.getText())
+            && p.nextToken() == null;
       } catch (IOException e) {
         return false;
       }

@@ -18,7 +18,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the splits of {@code kind: arrays} from its configuration; see {@link ArraysDatasetConfig}. */
+/**
+ * Builds the splits of {@code kind: arrays} from its configuration; see {@link
+ * ArraysDatasetConfig}.
+ */
 public final class ArrayDatasets {
   private static final Logger LOG = LoggerFactory.getLogger(ArrayDatasets.class);
   private final ArraysDatasetConfig config;
@@ -29,7 +32,10 @@ public final class ArrayDatasets {
   private ArrayDatasets(ArraysDatasetConfig config, Path baseDir) {
     this.config = config;
     this.baseDir = baseDir;
-    this.cache = config.cacheDir() == null ? DataCache.inTempDir() : new DataCache(baseDir.resolve(config.cacheDir()));
+    this.cache =
+        config.cacheDir() == null
+            ? DataCache.inTempDir()
+            : new DataCache(baseDir.resolve(config.cacheDir()));
   }
 
   /**
@@ -40,15 +46,21 @@ public final class ArrayDatasets {
   public static FileDataSource open(ArraysDatasetConfig config, long seed, Path baseDir) {
     ArrayDatasets builder = new ArrayDatasets(config, baseDir.toAbsolutePath());
     ArrayFieldDataset train = builder.split("train", config.train());
-    ArrayFieldDataset valid = config.valid() == null ? null : builder.split("valid", config.valid());
+    ArrayFieldDataset valid =
+        config.valid() == null ? null : builder.split("valid", config.valid());
     ArrayFieldDataset test = config.test() == null ? null : builder.split("test", config.test());
     if (config.validFraction() != null) {
       long drawSeed = config.validSeed() == null ? seed : config.validSeed();
       RowSelection[] drawn = ValidationDraw.rows(train.size(), config.validFraction(), drawSeed);
       if (drawn[1].size() == 0 || drawn[0].size() == 0) {
-        throw new DataFileException("valid_fraction " + config.validFraction() + " of the " + train.size()
-            + " training samples leaves " + (drawn[1].size() == 0 ? "no validation" : "no training")
-            + " sample; change valid_fraction or give validation files");
+        throw new DataFileException(
+            "valid_fraction "
+                + config.validFraction()
+                + " of the "
+                + train.size()
+                + " training samples leaves "
+                + (drawn[1].size() == 0 ? "no validation" : "no training")
+                + " sample; change valid_fraction or give validation files");
       }
       valid = train.select(drawn[1]);
       train = train.select(drawn[0]);
@@ -60,8 +72,14 @@ public final class ArrayDatasets {
 
   private ArrayFieldDataset split(String split, Map<String, String> fields) {
     List<ArrayFieldDataset.Source> sources = new ArrayList<>();
-    fields.forEach((field, source) -> sources.add(new ArrayFieldDataset.Source(field, array(split, field, source),
-        split + "." + field + ": " + source, config.dtypes().get(field))));
+    fields.forEach(
+        (field, source) ->
+            sources.add(
+                new ArrayFieldDataset.Source(
+                    field,
+                    array(split, field, source),
+                    split + "." + field + ": " + source,
+                    config.dtypes().get(field))));
     return ArrayFieldDataset.of(sources);
   }
 
@@ -75,7 +93,8 @@ public final class ArrayDatasets {
     String lower = file.toLowerCase(Locale.ROOT);
     if (lower.endsWith(".npy")) {
       if (hash >= 0) {
-        throw new DataFileException(shownAs + " is a .npy file, which holds one array; remove #" + name);
+        throw new DataFileException(
+            shownAs + " is a .npy file, which holds one array; remove #" + name);
       }
       return NpyReader.read(path, shownAs);
     }
@@ -86,13 +105,22 @@ public final class ArrayDatasets {
       SafetensorsContents contents = safetensors(path, shownAs);
       HostTensor tensor = contents.tensors().get(name);
       if (tensor == null) {
-        throw new DataFileException(shownAs + " has no tensor '" + name + "'; its tensors are "
-            + String.join(", ", contents.tensors().keySet()) + " (choose one with " + file + "#<name>)");
+        throw new DataFileException(
+            shownAs
+                + " has no tensor '"
+                + name
+                + "'; its tensors are "
+                + String.join(", ", contents.tensors().keySet())
+                + " (choose one with "
+                + file
+                + "#<name>)");
       }
       return tensor;
     }
-    throw new DataFileException(shownAs + ": unknown file type; supported: .npy, .npz (file.npz#array) and"
-        + " .safetensors (file.safetensors#tensor); text tables are read by kind: table");
+    throw new DataFileException(
+        shownAs
+            + ": unknown file type; supported: .npy, .npz (file.npz#array) and"
+            + " .safetensors (file.safetensors#tensor); text tables are read by kind: table");
   }
 
   private SafetensorsContents safetensors(Path path, String shownAs) {

@@ -16,11 +16,12 @@ import java.util.Objects;
 /**
  * A dataset whose fields are arrays with the sample index as their first dimension, usually
  * memory-mapped from {@code .npy}, {@code .npz} or safetensors files: a batch copies the requested
- * rows, and nothing else of the files is read. A field may present its values in another dtype
- * than the file's (a float64 array as float32); a {@link RowSelection} picks the rows of a split.
+ * rows, and nothing else of the files is read. A field may present its values in another dtype than
+ * the file's (a float64 array as float32); a {@link RowSelection} picks the rows of a split.
  */
 public final class ArrayFieldDataset implements FieldDataset {
-  private record Column(Field field, DType stored, ChunkedBytes bytes, int rowBytes, int rowElements) {}
+  private record Column(
+      Field field, DType stored, ChunkedBytes bytes, int rowBytes, int rowElements) {}
 
   private final Map<String, Column> columns;
   private final List<Field> fields;
@@ -32,7 +33,9 @@ public final class ArrayFieldDataset implements FieldDataset {
     this.rows = rows;
   }
 
-  /** A source array of a field: the array, how messages name it, and the dtype the field presents. */
+  /**
+   * A source array of a field: the array, how messages name it, and the dtype the field presents.
+   */
   public record Source(String field, HostTensor array, String shownAs, DType dtype) {
     public Source {
       Objects.requireNonNull(field, "field");
@@ -56,22 +59,44 @@ public final class ArrayFieldDataset implements FieldDataset {
     for (Source s : sources) {
       long[] shape = s.array().shape();
       if (shape.length == 0) {
-        throw new DataFileException(s.shownAs() + " (field '" + s.field() + "') is a scalar; a field's array needs the"
-            + " sample index as its first dimension");
+        throw new DataFileException(
+            s.shownAs()
+                + " (field '"
+                + s.field()
+                + "') is a scalar; a field's array needs the"
+                + " sample index as its first dimension");
       }
       if (samples >= 0 && shape[0] != samples) {
         StringBuilder all = new StringBuilder();
         for (Source o : sources) {
           all.append("\n  ").append(o.shownAs()).append(" has ").append(o.array().shape()[0]);
         }
-        throw new DataFileException("the fields of a split must have the same number of samples (first dimension),"
-            + " but field '" + s.field() + "' (" + s.shownAs() + ") has " + shape[0] + " and field '"
-            + sources.get(0).field() + "' has " + samples + ":" + all);
+        throw new DataFileException(
+            "the fields of a split must have the same number of samples (first dimension),"
+                + " but field '"
+                + s.field()
+                + "' ("
+                + s.shownAs()
+                + ") has "
+                + shape[0]
+                + " and field '"
+                + sources.get(0).field()
+                + "' has "
+                + samples
+                + ":"
+                + all);
       }
       samples = shape[0];
       if (s.dtype() != s.array().dtype() && !Elements.WRITABLE.contains(s.dtype())) {
-        throw new DataFileException("field '" + s.field() + "' (" + s.shownAs() + "): its values cannot be converted to "
-            + s.dtype().name().toLowerCase(java.util.Locale.ROOT) + "; valid dtypes: " + Elements.names(Elements.WRITABLE));
+        throw new DataFileException(
+            "field '"
+                + s.field()
+                + "' ("
+                + s.shownAs()
+                + "): its values cannot be converted to "
+                + s.dtype().name().toLowerCase(java.util.Locale.ROOT)
+                + "; valid dtypes: "
+                + Elements.names(Elements.WRITABLE));
       }
       if (columns.containsKey(s.field())) {
         throw new IllegalArgumentException("field '" + s.field() + "' is given twice");
@@ -82,12 +107,26 @@ public final class ArrayFieldDataset implements FieldDataset {
         elements = Math.multiplyExact(elements, d);
       }
       long rowBytes = elements * s.array().dtype().byteSize();
-      if (elements * Math.max(s.dtype().byteSize(), s.array().dtype().byteSize()) > HostTensor.MAX_CHUNK_BYTES) {
-        throw new DataFileException("field '" + s.field() + "' (" + s.shownAs() + ") has samples of " + rowBytes
-            + " bytes; one sample may have at most " + HostTensor.MAX_CHUNK_BYTES);
+      if (elements * Math.max(s.dtype().byteSize(), s.array().dtype().byteSize())
+          > HostTensor.MAX_CHUNK_BYTES) {
+        throw new DataFileException(
+            "field '"
+                + s.field()
+                + "' ("
+                + s.shownAs()
+                + ") has samples of "
+                + rowBytes
+                + " bytes; one sample may have at most "
+                + HostTensor.MAX_CHUNK_BYTES);
       }
-      columns.put(s.field(), new Column(new Field(s.field(), s.dtype(), sampleShape), s.array().dtype(),
-          new ChunkedBytes(s.array()), (int) rowBytes, (int) elements));
+      columns.put(
+          s.field(),
+          new Column(
+              new Field(s.field(), s.dtype(), sampleShape),
+              s.array().dtype(),
+              new ChunkedBytes(s.array()),
+              (int) rowBytes,
+              (int) elements));
     }
     return new ArrayFieldDataset(columns, RowSelection.all(samples));
   }
@@ -111,23 +150,36 @@ public final class ArrayFieldDataset implements FieldDataset {
   public HostTensor gather(String field, long[] indices) {
     Column c = columns.get(field);
     if (c == null) {
-      throw new NoSuchElementException("the dataset has no field '" + field + "'; its fields are "
-          + String.join(", ", columns.keySet()));
+      throw new NoSuchElementException(
+          "the dataset has no field '"
+              + field
+              + "'; its fields are "
+              + String.join(", ", columns.keySet()));
     }
     DType out = c.field().dtype();
     long outRowBytes = (long) c.rowElements() * out.byteSize();
     long total = Math.multiplyExact(outRowBytes, (long) indices.length);
     if (total > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException("a batch of " + indices.length + " samples of field '" + field + "' needs "
-          + total + " bytes, more than " + HostTensor.MAX_CHUNK_BYTES + "; use smaller batches");
+      throw new IllegalArgumentException(
+          "a batch of "
+              + indices.length
+              + " samples of field '"
+              + field
+              + "' needs "
+              + total
+              + " bytes, more than "
+              + HostTensor.MAX_CHUNK_BYTES
+              + "; use smaller batches");
     }
     ByteBuffer target = ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
-    ByteBuffer row = out == c.stored() ? null : ByteBuffer.allocate(c.rowBytes()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer row =
+        out == c.stored() ? null : ByteBuffer.allocate(c.rowBytes()).order(ByteOrder.LITTLE_ENDIAN);
     long size = rows.size();
     for (int i = 0; i < indices.length; i++) {
       long index = indices[i];
       if (index < 0 || index >= size) {
-        throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + size + ")");
+        throw new IndexOutOfBoundsException(
+            "sample index " + index + " is outside [0, " + size + ")");
       }
       long offset = rows.row(index) * c.rowBytes();
       int at = (int) (i * outRowBytes);

@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -41,53 +42,73 @@ import java.util.Map;
  */
 public record ArraysDatasetConfig(
     @JsonPropertyDescription("field name -> file (.npy), file.npz#array or file.safetensors#tensor")
-    @JsonProperty(value = "train", required = true) Map<String, String> train,
+        @JsonProperty(value = "train", required = true)
+        Map<String, String> train,
     @JsonPropertyDescription("the validation split's fields, as train (or valid_fraction)")
-    @JsonProperty("valid") Map<String, String> valid,
-    @JsonPropertyDescription("the test split's fields, as train")
-    @JsonProperty("test") Map<String, String> test,
-    @JsonPropertyDescription("fraction of the training samples drawn as validation split, in (0, 1)")
-    @JsonProperty("valid_fraction") Double validFraction,
+        @JsonProperty("valid")
+        Map<String, String> valid,
+    @JsonPropertyDescription("the test split's fields, as train") @JsonProperty("test")
+        Map<String, String> test,
+    @JsonPropertyDescription(
+            "fraction of the training samples drawn as validation split, in (0, 1)")
+        @JsonProperty("valid_fraction")
+        Double validFraction,
     @JsonPropertyDescription("seed of the validation draw")
-    @JsonProperty(value = "valid_seed", defaultValue = "the run's seed") Long validSeed,
+        @JsonProperty(value = "valid_seed", defaultValue = "the run's seed")
+        Long validSeed,
     @JsonPropertyDescription("field name -> dtype the field presents")
-    @JsonProperty(value = "dtypes", defaultValue = "the file's") Map<String, DType> dtypes,
+        @JsonProperty(value = "dtypes", defaultValue = "the file's")
+        Map<String, DType> dtypes,
     @JsonPropertyDescription("where .npz members are extracted")
-    @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache") String cacheDir) {
+        @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache")
+        String cacheDir) {
 
   public ArraysDatasetConfig {
     train = split("train", train);
     if (train == null) {
-      throw new IllegalArgumentException("train must map each field to its file, e.g. train: {x: data/x.npy, y: data/y.npy}");
+      throw new IllegalArgumentException(
+          "train must map each field to its file, e.g. train: {x: data/x.npy, y: data/y.npy}");
     }
     valid = split("valid", valid);
     test = split("test", test);
     if (valid != null && validFraction != null) {
-      throw new IllegalArgumentException("valid and valid_fraction exclude each other: give validation files, or draw a"
-          + " fraction of the training samples");
+      throw new IllegalArgumentException(
+          "valid and valid_fraction exclude each other: give validation files, or draw a"
+              + " fraction of the training samples");
     }
     if (validFraction != null && !(validFraction > 0 && validFraction < 1)) {
-      throw new IllegalArgumentException("valid_fraction must be in (0, 1), e.g. 0.1; was " + validFraction);
+      throw new IllegalArgumentException(
+          "valid_fraction must be in (0, 1), e.g. 0.1; was " + validFraction);
     }
     if (validSeed != null && validFraction == null) {
-      throw new IllegalArgumentException("valid_seed is the seed of valid_fraction's draw; set valid_fraction too");
+      throw new IllegalArgumentException(
+          "valid_seed is the seed of valid_fraction's draw; set valid_fraction too");
     }
     for (Map<String, String> other : new Map[] {valid, test}) {
       if (other != null && !other.keySet().equals(train.keySet())) {
-        throw new IllegalArgumentException("every split needs the same fields; train has " + train.keySet() + ", "
-            + (other == valid ? "valid" : "test") + " has " + other.keySet());
+        throw new IllegalArgumentException(
+            "every split needs the same fields; train has "
+                + train.keySet()
+                + ", "
+                + (other == valid ? "valid" : "test")
+                + " has "
+                + other.keySet());
       }
     }
     dtypes = dtypes == null ? Map.of() : Map.copyOf(dtypes);
     for (String f : dtypes.keySet()) {
       if (!train.containsKey(f)) {
-        throw new IllegalArgumentException("dtypes names '" + f + "', which is not a field; the fields are "
-            + String.join(", ", train.keySet()));
+        throw new IllegalArgumentException(
+            "dtypes names '"
+                + f
+                + "', which is not a field; the fields are "
+                + String.join(", ", train.keySet()));
       }
     }
   }
 
-  private static Map<String, String> split(String key, Map<String, String> fields) {
+  private static @Nullable Map<String, String> split(
+      String key, @Nullable Map<String, String> fields) {
     if (fields == null) {
       return null;
     }
@@ -95,12 +116,14 @@ public record ArraysDatasetConfig(
       throw new IllegalArgumentException(key + " must map at least one field to its file");
     }
     Map<String, String> out = new LinkedHashMap<>();
-    fields.forEach((field, source) -> {
-      if (source == null || source.isBlank() || source.startsWith("#")) {
-        throw new IllegalArgumentException(key + "." + field + " must name a file, e.g. data/" + field + ".npy");
-      }
-      out.put(field, source);
-    });
+    fields.forEach(
+        (field, source) -> {
+          if (source == null || source.isBlank() || source.startsWith("#")) {
+            throw new IllegalArgumentException(
+                key + "." + field + " must name a file, e.g. data/" + field + ".npy");
+          }
+          out.put(field, source);
+        });
     return java.util.Collections.unmodifiableMap(out);
   }
 }

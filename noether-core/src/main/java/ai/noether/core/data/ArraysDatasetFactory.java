@@ -5,7 +5,10 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.DatasetFactory;
 import java.nio.file.Path;
 
-/** The {@code arrays} dataset kind: .npy, .npz and safetensors files per field; see {@link ArraysDatasetConfig}. */
+/**
+ * The {@code arrays} dataset kind: .npy, .npz and safetensors files per field; see {@link
+ * ArraysDatasetConfig}.
+ */
 public final class ArraysDatasetFactory implements DatasetFactory<ArraysDatasetConfig> {
 
   @Override

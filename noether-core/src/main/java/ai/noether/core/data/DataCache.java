@@ -16,12 +16,12 @@ import java.util.UUID;
  * A directory of derived binary files that data sources memory-map instead of holding data on the
  * Java heap: a text table parsed into its numbers, an array extracted from a {@code .npz} archive.
  *
- * <p>A cached file is named after its source file and a hash of the source's absolute path, size and
- * modification time and of how it was derived, so that an edited source (or other parse settings)
- * gets a new file and a resumed run reuses the old one without parsing again. Files are written
- * under a temporary name and renamed into place, so that a crash, or two processes deriving the same
- * file at once, never leave a partial file under the final name. Nothing deletes old files: the
- * directory may be removed whenever no run is reading from it.
+ * <p>A cached file is named after its source file and a hash of the source's absolute path, size
+ * and modification time and of how it was derived, so that an edited source (or other parse
+ * settings) gets a new file and a resumed run reuses the old one without parsing again. Files are
+ * written under a temporary name and renamed into place, so that a crash, or two processes deriving
+ * the same file at once, never leave a partial file under the final name. Nothing deletes old
+ * files: the directory may be removed whenever no run is reading from it.
  */
 public final class DataCache {
   /** Bumped when the layout of a derived file changes, so that old files are not misread. */
@@ -56,10 +56,19 @@ public final class DataCache {
    * @param variant how the file is derived (the parse settings, an archive entry); part of the key
    * @param suffix the derived file's extension, e.g. {@code .f64}
    */
-  public Path derived(Path source, String variant, String suffix, Derivation derivation) throws IOException {
+  public Path derived(Path source, String variant, String suffix, Derivation derivation)
+      throws IOException {
     BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class);
-    String key = source.toAbsolutePath().normalize() + "\0" + attributes.size() + "\0"
-        + attributes.lastModifiedTime().toMillis() + "\0" + variant + "\0" + LAYOUT_VERSION;
+    String key =
+        source.toAbsolutePath().normalize()
+            + "\0"
+            + attributes.size()
+            + "\0"
+            + attributes.lastModifiedTime().toMillis()
+            + "\0"
+            + variant
+            + "\0"
+            + LAYOUT_VERSION;
     String name = source.getFileName() + "-" + hash(key) + suffix;
     Path target = dir.resolve(name);
     if (Files.isRegularFile(target)) {
@@ -70,7 +79,8 @@ public final class DataCache {
     try {
       derivation.writeTo(pending);
       try {
-        Files.move(pending, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            pending, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(pending, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -87,7 +97,8 @@ public final class DataCache {
 
   private static String hash(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 10);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

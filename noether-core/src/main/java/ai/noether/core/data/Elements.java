@@ -14,8 +14,16 @@ import java.util.Set;
  */
 public final class Elements {
   /** The dtypes a field may be converted to; float16 and bfloat16 are read but not written. */
-  public static final Set<DType> WRITABLE = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT8, DType.UINT8, DType.INT16,
-      DType.INT32, DType.INT64, DType.BOOL);
+  public static final Set<DType> WRITABLE =
+      EnumSet.of(
+          DType.FLOAT32,
+          DType.FLOAT64,
+          DType.INT8,
+          DType.UINT8,
+          DType.INT16,
+          DType.INT32,
+          DType.INT64,
+          DType.BOOL);
 
   private Elements() {}
 
@@ -51,7 +59,10 @@ public final class Elements {
     };
   }
 
-  /** Writes {@code v} as a {@code t} at byte offset {@code index}; integers are truncated toward zero. */
+  /**
+   * Writes {@code v} as a {@code t} at byte offset {@code index}; integers are truncated toward
+   * zero.
+   */
   public static void putDouble(ByteBuffer b, int index, DType t, double v) {
     switch (t) {
       case FLOAT32 -> b.putFloat(index, (float) v);
@@ -69,7 +80,9 @@ public final class Elements {
       case INT64 -> b.putLong(index, v);
       case FLOAT32 -> b.putFloat(index, v);
       case FLOAT64 -> b.putDouble(index, v);
-      default -> throw new IllegalArgumentException("values cannot be written as " + t + "; writable: " + names(WRITABLE));
+      default ->
+          throw new IllegalArgumentException(
+              "values cannot be written as " + t + "; writable: " + names(WRITABLE));
     }
   }
 
@@ -78,7 +91,8 @@ public final class Elements {
    * {@code out} (a {@code to} at byte {@code outIndex}). Integers move between integer types
    * without passing through a double, so int64 values stay exact.
    */
-  public static void convert(ByteBuffer in, int inIndex, DType from, ByteBuffer out, int outIndex, DType to, int count) {
+  public static void convert(
+      ByteBuffer in, int inIndex, DType from, ByteBuffer out, int outIndex, DType to, int count) {
     int inStep = from.byteSize();
     int outStep = to.byteSize();
     boolean integral = isInteger(from) && isInteger(to);

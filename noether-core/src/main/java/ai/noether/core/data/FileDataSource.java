@@ -53,7 +53,8 @@ public final class FileDataSource implements DataSource {
     }
     sb.append(" samples");
     if (train instanceof FieldDataset fields) {
-      sb.append("; fields ").append(String.join(", ", fields.fields().stream().map(Field::toString).toList()));
+      sb.append("; fields ")
+          .append(String.join(", ", fields.fields().stream().map(Field::toString).toList()));
     }
     return sb.toString();
   }

@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
@@ -45,14 +46,17 @@ public abstract class RowSelection {
     // Rows per chunk (1 MiB): small splits stay small, large ones grow a chunk at a time.
     private static final int CHUNK = 1 << 17;
     private final List<LongBuffer> chunks = new ArrayList<>();
-    private LongBuffer current;
+    private @Nullable LongBuffer current;
     private long size;
 
     private Builder() {}
 
     public Builder add(long row) {
       if (current == null || !current.hasRemaining()) {
-        current = ByteBuffer.allocateDirect(CHUNK * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        current =
+            ByteBuffer.allocateDirect(CHUNK * Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         chunks.add(current);
       }
       current.put(row);
@@ -72,7 +76,8 @@ public abstract class RowSelection {
         @Override
         public long row(long index) {
           if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + count + ")");
+            throw new IndexOutOfBoundsException(
+                "sample index " + index + " is outside [0, " + count + ")");
           }
           return done[(int) (index / CHUNK)].get((int) (index % CHUNK));
         }

@@ -31,7 +31,10 @@ public final class ScaledDataSource implements DataSource {
     this.source = source;
     this.scaler = scaler;
     this.train = new ScaledFieldDataset(fields(source.train(), "training"), scaler, "training");
-    this.validation = source.validation().map(v -> new ScaledFieldDataset(fields(v, "validation"), scaler, "validation"));
+    this.validation =
+        source
+            .validation()
+            .map(v -> new ScaledFieldDataset(fields(v, "validation"), scaler, "validation"));
     this.test = source.test().map(t -> new ScaledFieldDataset(fields(t, "test"), scaler, "test"));
     Map<String, Object> e = new LinkedHashMap<>(source.extras());
     e.put(CheckpointKeys.SCALER_PARAMS, scaler.toParams());
@@ -48,18 +51,28 @@ public final class ScaledDataSource implements DataSource {
   public static ScaledDataSource of(DataSource source, ScalerConfig config, Object saved) {
     if (saved != null) {
       Scaler scaler = Scaler.fromParams(saved);
-      if (!scaler.fields().equals(new java.util.HashSet<>(config.fields())) || !scaler.kind().equals(config.kind())) {
-        LOG.warn("the checkpoint's scaler ({} of {}) differs from dataset.scaler ({} of {}); the checkpoint's"
-            + " parameters are used, as the model was trained with them", scaler.kind(), scaler.fields(), config.kind(),
+      if (!scaler.fields().equals(new java.util.HashSet<>(config.fields()))
+          || !scaler.kind().equals(config.kind())) {
+        LOG.warn(
+            "the checkpoint's scaler ({} of {}) differs from dataset.scaler ({} of {}); the checkpoint's"
+                + " parameters are used, as the model was trained with them",
+            scaler.kind(),
+            scaler.fields(),
+            config.kind(),
             config.fields());
       }
-      LOG.info("scaling {} with the parameters saved in the checkpoint (not refitted)", scaler.fields());
+      LOG.info(
+          "scaling {} with the parameters saved in the checkpoint (not refitted)", scaler.fields());
       return new ScaledDataSource(source, scaler);
     }
     long started = System.nanoTime();
     Scaler scaler = Scaler.fit(config, fields(source.train(), "training"));
-    LOG.info("fitted a {} scaler of {} on {} training samples in {} ms", config.kind(), config.fields(),
-        source.train().size(), (System.nanoTime() - started) / 1_000_000);
+    LOG.info(
+        "fitted a {} scaler of {} on {} training samples in {} ms",
+        config.kind(),
+        config.fields(),
+        source.train().size(),
+        (System.nanoTime() - started) / 1_000_000);
     return new ScaledDataSource(source, scaler);
   }
 
@@ -72,8 +85,11 @@ public final class ScaledDataSource implements DataSource {
     if (split instanceof FieldDataset f) {
       return f;
     }
-    throw new IllegalArgumentException("dataset.scaler needs datasets with named fields (FieldDataset); the " + name
-        + " split is a " + split.getClass().getName());
+    throw new IllegalArgumentException(
+        "dataset.scaler needs datasets with named fields (FieldDataset); the "
+            + name
+            + " split is a "
+            + split.getClass().getName());
   }
 
   /** The scaler applied. */

@@ -22,10 +22,10 @@ import java.util.Objects;
  * standard deviation ({@code standard}) or its minimum and range ({@code min-max}). A scale of 0 (a
  * constant channel) is taken as 1, as scikit-learn does.
  *
- * <p>The parameters are plain values ({@link #toParams()}): they are saved as
- * {@value CheckpointKeys#SCALER_PARAMS} in every model file's extras and in the trainer state,
- * and {@link #fromParams} rebuilds the same scaler bit for bit (doubles are stored exactly), so a
- * resume and an inference apply what training fitted, never a refit.
+ * <p>The parameters are plain values ({@link #toParams()}): they are saved as {@value
+ * CheckpointKeys#SCALER_PARAMS} in every model file's extras and in the trainer state, and {@link
+ * #fromParams} rebuilds the same scaler bit for bit (doubles are stored exactly), so a resume and
+ * an inference apply what training fitted, never a refit.
  *
  * <p>Immutable and thread-safe.
  */
@@ -51,7 +51,8 @@ public final class Scaler {
    * @param count values per condition the fit saw (per channel each)
    * @param standard whether first and second are mean and standard deviation
    */
-  record FieldParams(long[] conditions, double[][] first, double[][] second, long[] count, boolean standard) {
+  record FieldParams(
+      long[] conditions, double[][] first, double[][] second, long[] count, boolean standard) {
     int channels() {
       return first[0].length;
     }
@@ -68,8 +69,13 @@ public final class Scaler {
       }
       int i = Arrays.binarySearch(conditions, condition);
       if (i < 0) {
-        throw new IllegalArgumentException("the scaler of field '" + field + "' has no parameters for operating condition "
-            + condition + ": the training split had only " + Arrays.toString(conditions));
+        throw new IllegalArgumentException(
+            "the scaler of field '"
+                + field
+                + "' has no parameters for operating condition "
+                + condition
+                + ": the training split had only "
+                + Arrays.toString(conditions));
       }
       return i;
     }
@@ -116,8 +122,8 @@ public final class Scaler {
    *
    * @param conditions the condition field's values for the same samples; null when the scaler has
    *     no condition field
-   * @throws IllegalArgumentException naming the field when shapes do not fit or a condition has
-   *     no parameters
+   * @throws IllegalArgumentException naming the field when shapes do not fit or a condition has no
+   *     parameters
    */
   public HostTensor apply(String field, HostTensor values, HostTensor conditions) {
     FieldParams p = fields.get(field);
@@ -129,13 +135,22 @@ public final class Scaler {
     long[] shape = values.shape();
     int channels = shape.length <= 1 ? 1 : (int) shape[shape.length - 1];
     if (channels != p.channels()) {
-      throw new IllegalArgumentException("the scaler of field '" + field + "' was fitted on " + p.channels()
-          + " channels, but a batch of it is " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          "the scaler of field '"
+              + field
+              + "' was fitted on "
+              + p.channels()
+              + " channels, but a batch of it is "
+              + Arrays.toString(shape));
     }
     double[] x = ScalerFit.values(values);
-    long[] condition = conditions == null ? null : ScalerFit.conditionPerRow(field, shape, conditions, conditionField);
-    ByteBuffer target = ByteBuffer.allocateDirect(Math.multiplyExact(x.length, dtype.byteSize()))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    long[] condition =
+        conditions == null
+            ? null
+            : ScalerFit.conditionPerRow(field, shape, conditions, conditionField);
+    ByteBuffer target =
+        ByteBuffer.allocateDirect(Math.multiplyExact(x.length, dtype.byteSize()))
+            .order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < x.length; i++) {
       int c = i % channels;
       int row = condition == null ? 0 : p.row(condition[i / channels], field);
@@ -151,8 +166,12 @@ public final class Scaler {
 
   static void requireFloat(String field, DType dtype) {
     if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) {
-      throw new IllegalArgumentException("the scaler scales floating-point fields, but field '" + field + "' is "
-          + dtype + "; list only float32 or float64 fields under dataset.scaler.fields");
+      throw new IllegalArgumentException(
+          "the scaler scales floating-point fields, but field '"
+              + field
+              + "' is "
+              + dtype
+              + "; list only float32 or float64 fields under dataset.scaler.fields");
     }
   }
 
@@ -169,18 +188,20 @@ public final class Scaler {
       params.put(CONDITION_FIELD, conditionField);
     }
     Map<String, Object> byField = new LinkedHashMap<>();
-    new java.util.TreeMap<>(fields).forEach((name, p) -> {
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put(CHANNELS, (long) p.channels());
-      boolean clustered = p.conditions.length > 0;
-      if (clustered) {
-        f.put(CONDITIONS, Arrays.stream(p.conditions).boxed().toList());
-      }
-      f.put(p.standard ? "mean" : "min", lists(p.first, clustered));
-      f.put(p.standard ? "std" : "max", lists(p.second, clustered));
-      f.put(COUNT, clustered ? Arrays.stream(p.count).boxed().toList() : p.count[0]);
-      byField.put(name, f);
-    });
+    new java.util.TreeMap<>(fields)
+        .forEach(
+            (name, p) -> {
+              Map<String, Object> f = new LinkedHashMap<>();
+              f.put(CHANNELS, (long) p.channels());
+              boolean clustered = p.conditions.length > 0;
+              if (clustered) {
+                f.put(CONDITIONS, Arrays.stream(p.conditions).boxed().toList());
+              }
+              f.put(p.standard ? "mean" : "min", lists(p.first, clustered));
+              f.put(p.standard ? "std" : "max", lists(p.second, clustered));
+              f.put(COUNT, clustered ? Arrays.stream(p.count).boxed().toList() : p.count[0]);
+              byField.put(name, f);
+            });
     params.put(FIELDS, byField);
     return params;
   }
@@ -202,16 +223,26 @@ public final class Scaler {
   @SuppressWarnings("unchecked")
   public static Scaler fromParams(Object params) {
     if (!(params instanceof Map<?, ?> map)) {
-      throw new IllegalArgumentException(CheckpointKeys.SCALER_PARAMS + " must be a mapping, got " + describe(params));
+      throw new IllegalArgumentException(
+          CheckpointKeys.SCALER_PARAMS + " must be a mapping, got " + describe(params));
     }
     String kind = String.valueOf(map.get(KIND));
     if (!kind.equals(ScalerConfig.STANDARD) && !kind.equals(ScalerConfig.MIN_MAX)) {
-      throw new IllegalArgumentException(CheckpointKeys.SCALER_PARAMS + "." + KIND + " is '" + kind + "'; known: "
-          + ScalerConfig.STANDARD + ", " + ScalerConfig.MIN_MAX);
+      throw new IllegalArgumentException(
+          CheckpointKeys.SCALER_PARAMS
+              + "."
+              + KIND
+              + " is '"
+              + kind
+              + "'; known: "
+              + ScalerConfig.STANDARD
+              + ", "
+              + ScalerConfig.MIN_MAX);
     }
     String condition = map.get(CONDITION_FIELD) instanceof String s ? s : null;
     if (!(map.get(FIELDS) instanceof Map<?, ?> byField)) {
-      throw new IllegalArgumentException(CheckpointKeys.SCALER_PARAMS + "." + FIELDS + " is missing or not a mapping");
+      throw new IllegalArgumentException(
+          CheckpointKeys.SCALER_PARAMS + "." + FIELDS + " is missing or not a mapping");
     }
     boolean standard = kind.equals(ScalerConfig.STANDARD);
     Map<String, FieldParams> fields = new LinkedHashMap<>();
@@ -222,15 +253,28 @@ public final class Scaler {
         throw new IllegalArgumentException(where + " is not a mapping");
       }
       boolean clustered = f.get(CONDITIONS) != null;
-      long[] conditions = clustered ? ((List<Object>) f.get(CONDITIONS)).stream().mapToLong(o -> ((Number) o).longValue())
-          .toArray() : new long[0];
+      long[] conditions =
+          clustered
+              ? ((List<Object>) f.get(CONDITIONS))
+                  .stream().mapToLong(o -> ((Number) o).longValue()).toArray()
+              : new long[0];
       double[][] first = rows(f.get(standard ? "mean" : "min"), clustered, where);
       double[][] second = rows(f.get(standard ? "std" : "max"), clustered, where);
-      long[] count = clustered ? ((List<Object>) f.get(COUNT)).stream().mapToLong(o -> ((Number) o).longValue()).toArray()
-          : new long[] {f.get(COUNT) instanceof Number n ? n.longValue() : 0};
+      long[] count =
+          clustered
+              ? ((List<Object>) f.get(COUNT))
+                  .stream().mapToLong(o -> ((Number) o).longValue()).toArray()
+              : new long[] {f.get(COUNT) instanceof Number n ? n.longValue() : 0};
       if (first.length != second.length || first.length != Math.max(1, conditions.length)) {
-        throw new IllegalArgumentException(where + " has parameter lists for " + first.length + " and " + second.length
-            + " conditions, and " + conditions.length + " condition ids");
+        throw new IllegalArgumentException(
+            where
+                + " has parameter lists for "
+                + first.length
+                + " and "
+                + second.length
+                + " conditions, and "
+                + conditions.length
+                + " condition ids");
       }
       fields.put(name, new FieldParams(conditions, first, second, count, standard));
     }
@@ -245,7 +289,9 @@ public final class Scaler {
     List<Object> rows = clustered ? (List<Object>) list : List.of(list);
     double[][] out = new double[rows.size()][];
     for (int r = 0; r < out.length; r++) {
-      out[r] = ((List<Object>) rows.get(r)).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+      out[r] =
+          ((List<Object>) rows.get(r))
+              .stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
     }
     return out;
   }
@@ -261,8 +307,15 @@ public final class Scaler {
       try {
         f = dataset.field(name);
       } catch (java.util.NoSuchElementException e) {
-        throw new IllegalArgumentException("dataset.scaler: the " + split + " split has no field '" + name + "'; its"
-            + " fields are " + dataset.fields().stream().map(Field::name).toList(), e);
+        throw new IllegalArgumentException(
+            "dataset.scaler: the "
+                + split
+                + " split has no field '"
+                + name
+                + "'; its"
+                + " fields are "
+                + dataset.fields().stream().map(Field::name).toList(),
+            e);
       }
       requireFloat(name, f.dtype());
     }
@@ -270,8 +323,14 @@ public final class Scaler {
       try {
         dataset.field(conditionField);
       } catch (java.util.NoSuchElementException e) {
-        throw new IllegalArgumentException("dataset.scaler.condition_field: the " + split + " split has no field '"
-            + conditionField + "'; its fields are " + dataset.fields().stream().map(Field::name).toList(), e);
+        throw new IllegalArgumentException(
+            "dataset.scaler.condition_field: the "
+                + split
+                + " split has no field '"
+                + conditionField
+                + "'; its fields are "
+                + dataset.fields().stream().map(Field::name).toList(),
+            e);
       }
     }
   }

@@ -15,9 +15,9 @@ import java.util.TreeMap;
 /**
  * Fits a {@link Scaler} in one streaming pass over the training split: {@code chunk_size} samples
  * are gathered at a time, so memory stays bounded whatever the split's size. Means and variances
- * are accumulated with Welford's update in double precision (population variance, as
- * scikit-learn's {@code StandardScaler}); the pass is sequential, so the same data always gives the
- * same parameters bit for bit.
+ * are accumulated with Welford's update in double precision (population variance, as scikit-learn's
+ * {@code StandardScaler}); the pass is sequential, so the same data always gives the same
+ * parameters bit for bit.
  */
 final class ScalerFit {
   private ScalerFit() {}
@@ -30,14 +30,19 @@ final class ScalerFit {
       try {
         field = train.field(name);
       } catch (java.util.NoSuchElementException e) {
-        throw new IllegalArgumentException("dataset.scaler.fields: the training split has no field '" + name
-            + "'; its fields are " + train.fields().stream().map(Field::name).toList(), e);
+        throw new IllegalArgumentException(
+            "dataset.scaler.fields: the training split has no field '"
+                + name
+                + "'; its fields are "
+                + train.fields().stream().map(Field::name).toList(),
+            e);
       }
       Scaler.requireFloat(name, field.dtype());
       long[] sample = field.sampleShape();
       int channels = sample.length == 0 ? 1 : Math.toIntExact(sample[sample.length - 1]);
       if (channels == 0) {
-        throw new IllegalArgumentException("dataset.scaler.fields: field '" + name + "' has no channels " + field);
+        throw new IllegalArgumentException(
+            "dataset.scaler.fields: field '" + name + "' has no channels " + field);
       }
       TreeMap<Long, Accumulator> byCondition = new TreeMap<>();
       long size = train.size();
@@ -48,16 +53,22 @@ final class ScalerFit {
         }
         HostTensor batch = train.gather(name, indices);
         double[] x = values(batch);
-        long[] condition = config.conditionField() == null ? null
-            : conditionPerRow(name, batch.shape(), train.gather(config.conditionField(), indices), config.conditionField());
+        long[] condition =
+            config.conditionField() == null
+                ? null
+                : conditionPerRow(
+                    name,
+                    batch.shape(),
+                    train.gather(config.conditionField(), indices),
+                    config.conditionField());
         for (int i = 0; i < x.length; i++) {
           long key = condition == null ? 0 : condition[i / channels];
           byCondition.computeIfAbsent(key, k -> new Accumulator(channels)).add(i % channels, x[i]);
         }
       }
       if (byCondition.isEmpty()) {
-        throw new IllegalArgumentException("dataset.scaler: the training split has no samples to fit field '" + name
-            + "' on");
+        throw new IllegalArgumentException(
+            "dataset.scaler: the training split has no samples to fit field '" + name + "' on");
       }
       int rows = byCondition.size();
       double[][] first = new double[rows][];
@@ -120,7 +131,8 @@ final class ScalerFit {
   static double[] values(HostTensor t) {
     long n = t.elementCount();
     if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("a batch of " + n + " values is too large to scale; use a smaller chunk_size");
+      throw new IllegalArgumentException(
+          "a batch of " + n + " values is too large to scale; use a smaller chunk_size");
     }
     double[] out = new double[(int) n];
     int i = 0;
@@ -128,16 +140,17 @@ final class ScalerFit {
     for (ByteBuffer chunk : t.chunks()) {
       ByteBuffer b = chunk.duplicate().order(ByteOrder.LITTLE_ENDIAN);
       while (b.remaining() >= type.byteSize() && i < out.length) {
-        out[i++] = switch (type) {
-          case FLOAT32 -> b.getFloat();
-          case FLOAT64 -> b.getDouble();
-          case INT64 -> b.getLong();
-          case INT32 -> b.getInt();
-          case INT16 -> b.getShort();
-          case INT8 -> b.get();
-          case UINT8 -> b.get() & 0xff;
-          default -> throw new IllegalArgumentException("cannot read " + type + " values");
-        };
+        out[i++] =
+            switch (type) {
+              case FLOAT32 -> b.getFloat();
+              case FLOAT64 -> b.getDouble();
+              case INT64 -> b.getLong();
+              case INT32 -> b.getInt();
+              case INT16 -> b.getShort();
+              case INT8 -> b.get();
+              case UINT8 -> b.get() & 0xff;
+              default -> throw new IllegalArgumentException("cannot read " + type + " values");
+            };
       }
     }
     return out;
@@ -147,7 +160,8 @@ final class ScalerFit {
    * The condition cluster of each row (all but the last dimension) of a batch of a scaled field of
    * {@code shape}: the condition field holds one whole number per sample, or one per row.
    */
-  static long[] conditionPerRow(String field, long[] shape, HostTensor conditions, String conditionField) {
+  static long[] conditionPerRow(
+      String field, long[] shape, HostTensor conditions, String conditionField) {
     long samples = shape[0];
     long rowsPerSample = 1;
     for (int d = 1; d < shape.length - 1; d++) {
@@ -155,17 +169,31 @@ final class ScalerFit {
     }
     double[] values = values(conditions);
     long perSample = values.length / Math.max(1, samples);
-    if (samples > 0 && values.length % samples != 0 || perSample != 1 && perSample != rowsPerSample) {
-      throw new IllegalArgumentException("dataset.scaler.condition_field: field '" + conditionField + "' has "
-          + Arrays.toString(Arrays.copyOfRange(conditions.shape(), 1, conditions.shape().length)) + " values per sample;"
-          + " it must have one per sample or one per row of field '" + field + "' (" + rowsPerSample + ")");
+    if (samples > 0 && values.length % samples != 0
+        || perSample != 1 && perSample != rowsPerSample) {
+      throw new IllegalArgumentException(
+          "dataset.scaler.condition_field: field '"
+              + conditionField
+              + "' has "
+              + Arrays.toString(
+                  Arrays.copyOfRange(conditions.shape(), 1, conditions.shape().length))
+              + " values per sample;"
+              + " it must have one per sample or one per row of field '"
+              + field
+              + "' ("
+              + rowsPerSample
+              + ")");
     }
     long[] out = new long[Math.toIntExact(samples * rowsPerSample)];
     for (int r = 0; r < out.length; r++) {
       double v = values[perSample == 1 && rowsPerSample != 1 ? (int) (r / rowsPerSample) : r];
       if (v != Math.rint(v)) {
-        throw new IllegalArgumentException("dataset.scaler.condition_field: field '" + conditionField + "' must hold"
-            + " whole numbers (cluster ids), but holds " + v);
+        throw new IllegalArgumentException(
+            "dataset.scaler.condition_field: field '"
+                + conditionField
+                + "' must hold"
+                + " whole numbers (cluster ids), but holds "
+                + v);
       }
       out[r] = (long) v;
     }

@@ -31,8 +31,8 @@ import java.util.Set;
  *   windows: {length: 30, rul: {cap: 125}, health: {thresholds: [15, 50]}}
  * }</pre>
  *
- * <p>Relative paths are resolved against the working directory of the process (as
- * {@code output_dir}).
+ * <p>Relative paths are resolved against the working directory of the process (as {@code
+ * output_dir}).
  *
  * @param train the training file; required
  * @param valid the validation file; exclusive with {@code valid_fraction}
@@ -45,8 +45,8 @@ import java.util.Set;
  *     false for whitespace
  * @param columns column names for files without a header, with ranges such as {@code s{1..21}};
  *     default {@code c0, c1, ...}
- * @param fields the dataset's fields: a column name (a scalar per row) or a list of names (a vector);
- *     required
+ * @param fields the dataset's fields: a column name (a scalar per row) or a list of names (a
+ *     vector); required
  * @param dtypes the dtype of a field (default float32 for columns and the RUL, int64 for the health
  *     class)
  * @param groupBy the id column whose runs of equal values are the series (units); default none
@@ -60,52 +60,71 @@ import java.util.Set;
  *     files, such as NASA's originals, with a single override; default the working directory
  */
 public record TableDatasetConfig(
-    @JsonPropertyDescription("the training file")
-    @JsonProperty(value = "train", required = true) String train,
-    @JsonPropertyDescription("the validation file (or valid_fraction)")
-    @JsonProperty("valid") String valid,
-    @JsonPropertyDescription("the test file")
-    @JsonProperty("test") String test,
-    @JsonPropertyDescription("fraction of the training series (or rows) drawn as validation split, in (0, 1)")
-    @JsonProperty("valid_fraction") Double validFraction,
+    @JsonPropertyDescription("the training file") @JsonProperty(value = "train", required = true)
+        String train,
+    @JsonPropertyDescription("the validation file (or valid_fraction)") @JsonProperty("valid")
+        String valid,
+    @JsonPropertyDescription("the test file") @JsonProperty("test") String test,
+    @JsonPropertyDescription(
+            "fraction of the training series (or rows) drawn as validation split, in (0, 1)")
+        @JsonProperty("valid_fraction")
+        Double validFraction,
     @JsonPropertyDescription("seed of the validation draw")
-    @JsonProperty(value = "valid_seed", defaultValue = "the run's seed") Long validSeed,
+        @JsonProperty(value = "valid_seed", defaultValue = "the run's seed")
+        Long validSeed,
     @JsonPropertyDescription("how values are separated: csv, tsv or whitespace")
-    @JsonProperty(value = "format", defaultValue = "csv") TextFormat format,
+        @JsonProperty(value = "format", defaultValue = "csv")
+        TextFormat format,
     @JsonPropertyDescription("whether the first line names the columns")
-    @JsonProperty(value = "header", defaultValue = "csv, tsv: true; whitespace: false") Boolean header,
+        @JsonProperty(value = "header", defaultValue = "csv, tsv: true; whitespace: false")
+        Boolean header,
     @JsonPropertyDescription("column names of files without a header; ranges such as s{1..21}")
-    @JsonProperty(value = "columns", defaultValue = "c0, c1, ...") List<String> columns,
+        @JsonProperty(value = "columns", defaultValue = "c0, c1, ...")
+        List<String> columns,
     @JsonPropertyDescription("field name -> a column (scalar) or a list of columns (vector)")
-    @JsonProperty(value = "fields", required = true) Map<String, Object> fields,
+        @JsonProperty(value = "fields", required = true)
+        Map<String, Object> fields,
     @JsonPropertyDescription("field name -> dtype")
-    @JsonProperty(value = "dtypes", defaultValue = "float32; health: int64") Map<String, DType> dtypes,
+        @JsonProperty(value = "dtypes", defaultValue = "float32; health: int64")
+        Map<String, DType> dtypes,
     @JsonPropertyDescription("the id column whose runs of equal values are the series (units)")
-    @JsonProperty("group_by") String groupBy,
-    @JsonPropertyDescription("sliding windows over the series: length, stride, padding, rul, health, ...")
-    @JsonProperty("windows") WindowsConfig windows,
+        @JsonProperty("group_by")
+        String groupBy,
+    @JsonPropertyDescription(
+            "sliding windows over the series: length, stride, padding, rul, health, ...")
+        @JsonProperty("windows")
+        WindowsConfig windows,
     @JsonPropertyDescription("one number per validation series: its RUL at its last row")
-    @JsonProperty("valid_rul") String validRul,
+        @JsonProperty("valid_rul")
+        String validRul,
     @JsonPropertyDescription("one number per test series: its RUL at its last row")
-    @JsonProperty("test_rul") String testRul,
+        @JsonProperty("test_rul")
+        String testRul,
     @JsonPropertyDescription("where parsed files are cached")
-    @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache") String cacheDir,
-    @JsonPropertyDescription("the directory the file names of train, valid, test, valid_rul and test_rul are relative to")
-    @JsonProperty(value = "data_dir", defaultValue = "the working directory") String dataDir) {
+        @JsonProperty(value = "cache_dir", defaultValue = "<tmp>/noether-data-cache")
+        String cacheDir,
+    @JsonPropertyDescription(
+            "the directory the file names of train, valid, test, valid_rul and test_rul are relative to")
+        @JsonProperty(value = "data_dir", defaultValue = "the working directory")
+        String dataDir) {
 
   public TableDatasetConfig {
     if (train == null || train.isBlank()) {
-      throw new IllegalArgumentException("train must name the training file, e.g. train: data/train.csv");
+      throw new IllegalArgumentException(
+          "train must name the training file, e.g. train: data/train.csv");
     }
     if (valid != null && validFraction != null) {
-      throw new IllegalArgumentException("valid and valid_fraction exclude each other: give a validation file, or draw"
-          + " a fraction of the training series");
+      throw new IllegalArgumentException(
+          "valid and valid_fraction exclude each other: give a validation file, or draw"
+              + " a fraction of the training series");
     }
     if (validFraction != null && !(validFraction > 0 && validFraction < 1)) {
-      throw new IllegalArgumentException("valid_fraction must be in (0, 1), e.g. 0.2; was " + validFraction);
+      throw new IllegalArgumentException(
+          "valid_fraction must be in (0, 1), e.g. 0.2; was " + validFraction);
     }
     if (validSeed != null && validFraction == null) {
-      throw new IllegalArgumentException("valid_seed is the seed of valid_fraction's draw; set valid_fraction too");
+      throw new IllegalArgumentException(
+          "valid_seed is the seed of valid_fraction's draw; set valid_fraction too");
     }
     format = format == null ? TextFormat.CSV : format;
     header = header == null ? format.headerByDefault() : header;
@@ -114,12 +133,14 @@ public record TableDatasetConfig(
       Set<String> seen = new HashSet<>();
       for (String c : columns) {
         if (!seen.add(c)) {
-          throw new IllegalArgumentException("columns names '" + c + "' twice; column names must be unique");
+          throw new IllegalArgumentException(
+              "columns names '" + c + "' twice; column names must be unique");
         }
       }
     }
     if (fields == null || fields.isEmpty()) {
-      throw new IllegalArgumentException("fields must name at least one field, e.g. fields: {x: [s1, s2], y: target}");
+      throw new IllegalArgumentException(
+          "fields must name at least one field, e.g. fields: {x: [s1, s2], y: target}");
     }
     Map<String, Object> checked = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : fields.entrySet()) {
@@ -128,12 +149,14 @@ public record TableDatasetConfig(
     fields = java.util.Collections.unmodifiableMap(checked);
     dtypes = dtypes == null ? Map.of() : Map.copyOf(dtypes);
     if (windows == null && (validRul != null || testRul != null)) {
-      throw new IllegalArgumentException("valid_rul and test_rul give each series' RUL at its end, for windows.rul"
-          + " and windows.health; add a windows block or remove them");
+      throw new IllegalArgumentException(
+          "valid_rul and test_rul give each series' RUL at its end, for windows.rul"
+              + " and windows.health; add a windows block or remove them");
     }
     if (validRul != null && valid == null) {
-      throw new IllegalArgumentException("valid_rul belongs to a validation file (valid:); a split drawn with"
-          + " valid_fraction runs to failure like the training file");
+      throw new IllegalArgumentException(
+          "valid_rul belongs to a validation file (valid:); a split drawn with"
+              + " valid_fraction runs to failure like the training file");
     }
     if (testRul != null && test == null) {
       throw new IllegalArgumentException("test_rul belongs to a test file; add test:");
@@ -142,19 +165,28 @@ public record TableDatasetConfig(
       Set<String> names = new HashSet<>(fields.keySet());
       for (String f : windows.lastRow()) {
         if (!fields.containsKey(f)) {
-          throw new IllegalArgumentException("windows.last_row names '" + f + "', which is not one of fields: "
-              + String.join(", ", fields.keySet()));
+          throw new IllegalArgumentException(
+              "windows.last_row names '"
+                  + f
+                  + "', which is not one of fields: "
+                  + String.join(", ", fields.keySet()));
         }
       }
       for (String derived : derivedFields(windows)) {
         if (!names.add(derived)) {
-          throw new IllegalArgumentException("the field '" + derived + "' is both in fields and derived by windows;"
-              + " rename one (windows.rul.field / windows.health.field)");
+          throw new IllegalArgumentException(
+              "the field '"
+                  + derived
+                  + "' is both in fields and derived by windows;"
+                  + " rename one (windows.rul.field / windows.health.field)");
         }
       }
-      if ((validRul != null || testRul != null) && windows.rul() == null && windows.health() == null) {
-        throw new IllegalArgumentException("valid_rul and test_rul are used by windows.rul and windows.health;"
-            + " configure one of them or remove the files");
+      if ((validRul != null || testRul != null)
+          && windows.rul() == null
+          && windows.health() == null) {
+        throw new IllegalArgumentException(
+            "valid_rul and test_rul are used by windows.rul and windows.health;"
+                + " configure one of them or remove the files");
       }
     }
     Set<String> all = new HashSet<>(fields.keySet());
@@ -163,8 +195,11 @@ public record TableDatasetConfig(
     }
     for (String f : dtypes.keySet()) {
       if (!all.contains(f)) {
-        throw new IllegalArgumentException("dtypes names '" + f + "', which is not a field; the fields are "
-            + String.join(", ", all));
+        throw new IllegalArgumentException(
+            "dtypes names '"
+                + f
+                + "', which is not a field; the fields are "
+                + String.join(", ", all));
       }
     }
   }
@@ -197,7 +232,10 @@ public record TableDatasetConfig(
       }
       return List.copyOf(ColumnNames.expand(names, key));
     }
-    throw new IllegalArgumentException(key + " must be a column name (a scalar per row) or a list of column names"
-        + " (a vector), found " + value);
+    throw new IllegalArgumentException(
+        key
+            + " must be a column name (a scalar per row) or a list of column names"
+            + " (a vector), found "
+            + value);
   }
 }

@@ -5,7 +5,9 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.DatasetFactory;
 import java.nio.file.Path;
 
-/** The {@code table} dataset kind: numbers in delimited text files; see {@link TableDatasetConfig}. */
+/**
+ * The {@code table} dataset kind: numbers in delimited text files; see {@link TableDatasetConfig}.
+ */
 public final class TableDatasetFactory implements DatasetFactory<TableDatasetConfig> {
 
   @Override

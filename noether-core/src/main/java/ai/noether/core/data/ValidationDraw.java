@@ -24,8 +24,13 @@ public final class ValidationDraw {
    */
   public static boolean[] groups(int count, double fraction, long seed, String what) {
     if (count < 2) {
-      throw new IllegalArgumentException("valid_fraction needs at least two " + what + " to draw from, and the training"
-          + " file has " + count + "; give a validation file with valid: instead");
+      throw new IllegalArgumentException(
+          "valid_fraction needs at least two "
+              + what
+              + " to draw from, and the training"
+              + " file has "
+              + count
+              + "; give a validation file with valid: instead");
     }
     int take = (int) Math.min(count - 1, Math.max(1, Math.round(fraction * count)));
     int[] order = new int[count];

@@ -28,27 +28,39 @@ import java.util.List;
  * @param lastRow fields (of {@code fields}) taken at the window's last time step; default none
  * @param rul the remaining-useful-life target; default none
  * @param health the health-class target; default none
- * @param valid the windows of the validation split; default {@code all}; {@code cut}: one window per
- *     series ending at a seeded point before its end, as test series are cut
+ * @param valid the windows of the validation split; default {@code all}; {@code cut}: one window
+ *     per series ending at a seeded point before its end, as test series are cut
  * @param test the windows of the test split; default {@code last}, one per series
  */
 public record WindowsConfig(
     @JsonPropertyDescription("time steps per window")
-    @JsonProperty(value = "length", required = true) int length,
+        @JsonProperty(value = "length", required = true)
+        int length,
     @JsonPropertyDescription("time steps between the ends of neighbouring windows")
-    @JsonProperty(value = "stride", defaultValue = "1") Integer stride,
-    @JsonPropertyDescription("a series shorter than length: edge (repeat its first row), zero, or drop it")
-    @JsonProperty(value = "padding", defaultValue = "edge") Padding padding,
-    @JsonPropertyDescription("fields taken at the window's last time step instead of over the window")
-    @JsonProperty("last_row") List<String> lastRow,
-    @JsonPropertyDescription("the remaining useful life at the window's last time step: {field, cap}")
-    @JsonProperty("rul") RulConfig rul,
+        @JsonProperty(value = "stride", defaultValue = "1")
+        Integer stride,
+    @JsonPropertyDescription(
+            "a series shorter than length: edge (repeat its first row), zero, or drop it")
+        @JsonProperty(value = "padding", defaultValue = "edge")
+        Padding padding,
+    @JsonPropertyDescription(
+            "fields taken at the window's last time step instead of over the window")
+        @JsonProperty("last_row")
+        List<String> lastRow,
+    @JsonPropertyDescription(
+            "the remaining useful life at the window's last time step: {field, cap}")
+        @JsonProperty("rul")
+        RulConfig rul,
     @JsonPropertyDescription("a class from RUL thresholds: {field, thresholds}")
-    @JsonProperty("health") HealthConfig health,
-    @JsonPropertyDescription("windows of the validation split: all, last (one per series) or cut (one per series, cut before its end by the seed)")
-    @JsonProperty(value = "valid", defaultValue = "all") WindowChoice valid,
+        @JsonProperty("health")
+        HealthConfig health,
+    @JsonPropertyDescription(
+            "windows of the validation split: all, last (one per series) or cut (one per series, cut before its end by the seed)")
+        @JsonProperty(value = "valid", defaultValue = "all")
+        WindowChoice valid,
     @JsonPropertyDescription("windows of the test split: last (one per series) or all")
-    @JsonProperty(value = "test", defaultValue = "last") WindowChoice test) {
+        @JsonProperty(value = "test", defaultValue = "last")
+        WindowChoice test) {
 
   public WindowsConfig {
     if (length < 1) {
@@ -63,24 +75,27 @@ public record WindowsConfig(
     valid = valid == null ? WindowChoice.ALL : valid;
     test = test == null ? WindowChoice.LAST : test;
     if (test == WindowChoice.CUT) {
-      throw new IllegalArgumentException("windows.test: cut is for a validation split drawn from run-to-failure series;"
-          + " test series are already cut (their RUL comes from test_rul): use last or all");
+      throw new IllegalArgumentException(
+          "windows.test: cut is for a validation split drawn from run-to-failure series;"
+              + " test series are already cut (their RUL comes from test_rul): use last or all");
     }
   }
 
   /**
    * The remaining useful life (RUL) at a window's last time step: the time steps left in its series
-   * (plus the series' RUL at its end, from {@code valid_rul}/{@code test_rul}), capped at
-   * {@code cap} when given.
+   * (plus the series' RUL at its end, from {@code valid_rul}/{@code test_rul}), capped at {@code
+   * cap} when given.
    *
    * @param field the field's name; default {@code rul}
    * @param cap the largest value (piecewise-linear RUL, e.g. 125); default none
    */
   public record RulConfig(
       @JsonPropertyDescription("the field's name")
-      @JsonProperty(value = "field", defaultValue = "rul") String field,
+          @JsonProperty(value = "field", defaultValue = "rul")
+          String field,
       @JsonPropertyDescription("the largest RUL value (piecewise-linear target), e.g. 125")
-      @JsonProperty("cap") Double cap) {
+          @JsonProperty("cap")
+          Double cap) {
     public RulConfig {
       field = field == null ? "rul" : field;
       if (field.isBlank()) {
@@ -100,22 +115,28 @@ public record WindowsConfig(
    */
   public record HealthConfig(
       @JsonPropertyDescription("the field's name")
-      @JsonProperty(value = "field", defaultValue = "health") String field,
-      @JsonPropertyDescription("ascending RUL thresholds; the class counts those the RUL is at or below")
-      @JsonProperty(value = "thresholds", required = true) List<Double> thresholds) {
+          @JsonProperty(value = "field", defaultValue = "health")
+          String field,
+      @JsonPropertyDescription(
+              "ascending RUL thresholds; the class counts those the RUL is at or below")
+          @JsonProperty(value = "thresholds", required = true)
+          List<Double> thresholds) {
     public HealthConfig {
       field = field == null ? "health" : field;
       if (field.isBlank()) {
         throw new IllegalArgumentException("windows.health.field must name the field, e.g. health");
       }
       if (thresholds == null || thresholds.isEmpty()) {
-        throw new IllegalArgumentException("windows.health.thresholds must list at least one RUL value, e.g. [15, 50]");
+        throw new IllegalArgumentException(
+            "windows.health.thresholds must list at least one RUL value, e.g. [15, 50]");
       }
       for (int i = 0; i < thresholds.size(); i++) {
         Double t = thresholds.get(i);
         if (t == null || t.isNaN() || i > 0 && !(t > thresholds.get(i - 1))) {
-          throw new IllegalArgumentException("windows.health.thresholds must be numbers in ascending order, e.g."
-              + " [15, 50]; got " + thresholds);
+          throw new IllegalArgumentException(
+              "windows.health.thresholds must be numbers in ascending order, e.g."
+                  + " [15, 50]; got "
+                  + thresholds);
         }
       }
       thresholds = List.copyOf(thresholds);

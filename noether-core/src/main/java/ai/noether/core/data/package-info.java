@@ -11,11 +11,10 @@
  *
  * <p>Subpackages: {@code text} (the text reader and row datasets), {@code window} (series and
  * windows). The engine-neutral code lives in {@code noether-core} beside the formats it reads
- * (safetensors, NumPy) and the registry that finds its kinds; an engine's step consumes the
- * fields.
+ * (safetensors, NumPy) and the registry that finds its kinds; an engine's step consumes the fields.
  *
- * <p>The scaler ({@code dataset.scaler}) is fitted on the training split only; its parameters travel
- * as {@code scaler_params} in every model file and are reused, never refitted, on resume and at
- * inference ({@link ai.noether.core.data.ScaledDataSource#withParams}).
+ * <p>The scaler ({@code dataset.scaler}) is fitted on the training split only; its parameters
+ * travel as {@code scaler_params} in every model file and are reused, never refitted, on resume and
+ * at inference ({@link ai.noether.core.data.ScaledDataSource#withParams}).
  */
 package ai.noether.core.data;

@@ -9,16 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The contents of a {@code history.jsonl} as {@link MetricHistory} writes it, for the tools that read
- * a stage's history from outside a training (plots, reports, loggers): one JSON
- * object per line, either values logged together at an iteration,
- * {@code {"epoch":1,"update":20,"sample":640,"metrics":{"loss/train/total":0.41,...}}}, or a resume
+ * The contents of a {@code history.jsonl} as {@link MetricHistory} writes it, for the tools that
+ * read a stage's history from outside a training (plots, reports, loggers): one JSON object per
+ * line, either values logged together at an iteration, {@code
+ * {"epoch":1,"update":20,"sample":640,"metrics":{"loss/train/total":0.41,...}}}, or a resume
  * marker, {@code {"event":"resume","epoch":1,"update":20,"sample":640,"source":"run1/train@..."}}.
- * Non-finite values are written as the strings {@code "NaN"}, {@code "Infinity"} and
- * {@code "-Infinity"} and read back as such.
+ * Non-finite values are written as the strings {@code "NaN"}, {@code "Infinity"} and {@code
+ * "-Infinity"} and read back as such.
  *
  * @param events the logged values in file order; never null
  * @param resumes the resume markers in file order; never null
@@ -53,7 +52,8 @@ public record HistoryFile(List<MetricHistory.Event> events, List<MetricHistory.R
             HistoryJson.parse(line, events, resumes);
           } catch (IOException | RuntimeException e) {
             if (next != null) {
-              throw new IllegalArgumentException(file + " line " + number + " is not a history entry: " + e.getMessage(), e);
+              throw new IllegalArgumentException(
+                  file + " line " + number + " is not a history entry: " + e.getMessage(), e);
             }
             // The last line may be cut off by a crash; everything before it is complete.
           }

@@ -32,13 +32,16 @@ final class HistoryJson {
    *
    * @throws IOException or IllegalArgumentException saying what is wrong with the line
    */
-  static void parse(String line, List<MetricHistory.Event> events, List<MetricHistory.Resume> resumes)
+  static void parse(
+      String line, List<MetricHistory.Event> events, List<MetricHistory.Resume> resumes)
       throws IOException {
     JsonNode node = JSON.readTree(line);
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("expected a JSON object");
     }
-    TrainingIteration it = new TrainingIteration(counter(node, "epoch"), counter(node, "update"), counter(node, "sample"));
+    TrainingIteration it =
+        new TrainingIteration(
+            counter(node, "epoch"), counter(node, "update"), counter(node, "sample"));
     JsonNode event = node.get("event");
     if (event != null) {
       if ("resume".equals(event.asText())) {
@@ -107,8 +110,12 @@ final class HistoryJson {
   }
 
   private static StringBuilder iteration(StringBuilder sb, TrainingIteration it) {
-    return sb.append("\"epoch\":").append(it.epoch()).append(",\"update\":").append(it.update())
-        .append(",\"sample\":").append(it.sample());
+    return sb.append("\"epoch\":")
+        .append(it.epoch())
+        .append(",\"update\":")
+        .append(it.update())
+        .append(",\"sample\":")
+        .append(it.sample());
   }
 
   /** JSON has no NaN or infinity; they are written as strings so that the line stays valid JSON. */

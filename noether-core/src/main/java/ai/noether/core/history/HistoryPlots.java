@@ -1,5 +1,6 @@
 package ai.noether.core.history;
 
+import ai.noether.api.Nullable;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -34,19 +35,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *       EMA losses);
  *   <li>{@code lr.png}: the learning rate ({@code lr}, or any key whose last part is {@code lr},
  *       such as {@code optim/lr});
- *   <li>{@code <family>.png} for every other family, named by the key's first part (e.g.
- *       {@code accuracy.png} for {@code accuracy/valid} and {@code accuracy/train}).
+ *   <li>{@code <family>.png} for every other family, named by the key's first part (e.g. {@code
+ *       accuracy.png} for {@code accuracy/valid} and {@code accuracy/train}).
  * </ul>
  *
- * Every resume marker of the history is drawn as a dashed vertical line labelled with the
- * iteration training continued from, so resumed segments are visible. A family whose positive
- * values span more than two decades uses a logarithmic axis. NaN and infinite values are left
- * out of the lines; a series of more than {@value #MAX_POINTS} values is drawn as the means of
- * buckets of consecutive values, so long runs render quickly.
+ * Every resume marker of the history is drawn as a dashed vertical line labelled with the iteration
+ * training continued from, so resumed segments are visible. A family whose positive values span
+ * more than two decades uses a logarithmic axis. NaN and infinite values are left out of the lines;
+ * a series of more than {@value #MAX_POINTS} values is drawn as the means of buckets of consecutive
+ * values, so long runs render quickly.
  *
- * <p>Works without a display: the class sets {@code java.awt.headless=true} unless the property
- * was set explicitly. Each file is written under a temporary name and renamed, so a viewer never
- * sees half a picture.
+ * <p>Works without a display: the class sets {@code java.awt.headless=true} unless the property was
+ * set explicitly. Each file is written under a temporary name and renamed, so a viewer never sees
+ * half a picture.
  */
 public final class HistoryPlots {
   // First of all static initialisation: AWT reads the property once, when it starts.
@@ -55,10 +56,15 @@ public final class HistoryPlots {
       System.setProperty("java.awt.headless", "true");
     }
   }
+
   /** Size of every chart in pixels. */
   public static final int WIDTH = 960;
+
   public static final int HEIGHT = 600;
-  /** Points drawn per series at most; longer series are averaged in buckets of consecutive points. */
+
+  /**
+   * Points drawn per series at most; longer series are averaged in buckets of consecutive points.
+   */
   static final int MAX_POINTS = 2000;
 
   private static final String LOSS = "loss";
@@ -71,8 +77,8 @@ public final class HistoryPlots {
    * Reads {@code historyJsonl} and writes one PNG per family of metrics into {@code outputDir}
    * (created if needed), replacing earlier plots of the same name.
    *
-   * @return the files written, loss first, then the learning rate, then the other families in
-   *     order of first appearance; empty when the history has no values
+   * @return the files written, loss first, then the learning rate, then the other families in order
+   *     of first appearance; empty when the history has no values
    * @throws IOException when the history cannot be read or a plot cannot be written
    * @throws IllegalArgumentException naming the file and line when the history is malformed
    */
@@ -123,14 +129,24 @@ public final class HistoryPlots {
     return out;
   }
 
-  private static XYChart chart(String family, List<String> keys, HistoryFile history) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title(family))
-        .xAxisTitle("update").yAxisTitle(family).theme(Styler.ChartTheme.XChart).build();
+  private static @Nullable XYChart chart(String family, List<String> keys, HistoryFile history) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title(family))
+            .xAxisTitle("update")
+            .yAxisTitle(family)
+            .theme(Styler.ChartTheme.XChart)
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     chart.getStyler().setAnnotationLineColor(RESUME_COLOR);
-    chart.getStyler().setAnnotationLineStroke(
-        new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    chart
+        .getStyler()
+        .setAnnotationLineStroke(
+            new BasicStroke(
+                1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     chart.getStyler().setAnnotationTextFontColor(RESUME_COLOR);
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
@@ -228,7 +244,8 @@ public final class HistoryPlots {
         throw new IOException("this Java runtime has no PNG writer");
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The api's {@link HistoryReader}: {@link HistoryFile#read}, the one reader of {@code history.jsonl}.
- * Listed in core's {@code META-INF/services/ai.noether.api.logger.HistoryReader} and bound in the
- * process injector. Stateless.
+ * The api's {@link HistoryReader}: {@link HistoryFile#read}, the one reader of {@code
+ * history.jsonl}. Listed in core's {@code META-INF/services/ai.noether.api.logger.HistoryReader}
+ * and bound in the process injector. Stateless.
  */
 public final class JsonlHistoryReader implements HistoryReader {
 

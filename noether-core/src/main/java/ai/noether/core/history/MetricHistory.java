@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import ai.noether.api.checkpoint.RunLayout;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -24,32 +23,41 @@ import java.util.Objects;
  * Every metric logged in a stage, in logging order, grouped into events (the values logged together
  * at one iteration), plus markers where the stage was resumed.
  *
- * <p>The history is part of the trainer state ({@link #state()}), so a checkpoint carries exactly the
- * history up to its iteration. {@code history.jsonl} mirrors it line by line as it grows; it is a
- * convenience for plots and tools, never read back by training, so an append that fails (a full
- * disk) stops the mirroring until the next rewrite instead of failing training. On resume, {@link #loadState} and
- * {@link #rewriteFile()} replace the file with the checkpoint's history, which removes the values
- * of updates that happened after the checkpoint (a crash, or a resume from an older checkpoint).
+ * <p>The history is part of the trainer state ({@link #state()}), so a checkpoint carries exactly
+ * the history up to its iteration. {@code history.jsonl} mirrors it line by line as it grows; it is
+ * a convenience for plots and tools, never read back by training, so an append that fails (a full
+ * disk) stops the mirroring until the next rewrite instead of failing training. On resume, {@link
+ * #loadState} and {@link #rewriteFile()} replace the file with the checkpoint's history, which
+ * removes the values of updates that happened after the checkpoint (a crash, or a resume from an
+ * older checkpoint).
  *
  * <p>Not thread-safe: used from the training thread; {@link #state()} may be taken there too.
  */
 public final class MetricHistory implements Stateful {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MetricHistory.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(MetricHistory.class);
 
-  private static final String ITERATIONS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_ITERATIONS;
+  private static final String ITERATIONS =
+      ai.noether.api.checkpoint.CheckpointKeys.HISTORY_ITERATIONS;
   private static final String COUNTS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_COUNTS;
-  private static final String KEY_TABLE = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_KEY_TABLE;
+  private static final String KEY_TABLE =
+      ai.noether.api.checkpoint.CheckpointKeys.HISTORY_KEY_TABLE;
   private static final String KEY_IDS = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_KEY_IDS;
   private static final String VALUES = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_VALUES;
   private static final String RESUMES = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUMES;
-  private static final String RESUME_ITERATION = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_ITERATION;
-  private static final String RESUME_SOURCE = ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_SOURCE;
+  private static final String RESUME_ITERATION =
+      ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_ITERATION;
+  private static final String RESUME_SOURCE =
+      ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_SOURCE;
 
   private final Path file;
   private final List<Event> events = new ArrayList<>();
   private final List<Resume> resumes = new ArrayList<>();
   private BufferedWriter out;
-  /** True once an append failed (a full disk): the file is left alone until {@link #rewriteFile()}. */
+
+  /**
+   * True once an append failed (a full disk): the file is left alone until {@link #rewriteFile()}.
+   */
   private boolean mirrorFailed;
 
   /**
@@ -137,7 +145,10 @@ public final class MetricHistory implements Stateful {
           w.newLine();
         }
       }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       mirrorFailed = false;
     } catch (IOException e) {
@@ -152,8 +163,9 @@ public final class MetricHistory implements Stateful {
     try {
       if (out == null) {
         Files.createDirectories(file.getParent());
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
+        out =
+            Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
       out.write(line);
       out.newLine();
@@ -161,7 +173,8 @@ public final class MetricHistory implements Stateful {
       // not this file, is the durable copy.
       out.flush();
     } catch (IOException e) {
-      // The file is only a mirror: training, and the saves that keep the history, must go on (a full
+      // The file is only a mirror: training, and the saves that keep the history, must go on (a
+      // full
       // disk is handled by the failed saves, which can say what to do about it).
       mirrorFailed = true;
       try {
@@ -170,8 +183,11 @@ public final class MetricHistory implements Stateful {
         e.addSuppressed(suppressed);
       }
       out = null;
-      LOG.warn("could not append to the metric history {} ({}); it is not updated for the rest of this run, but every"
-          + " checkpoint keeps the full history and a resume rewrites the file", file, e.getMessage());
+      LOG.warn(
+          "could not append to the metric history {} ({}); it is not updated for the rest of this run, but every"
+              + " checkpoint keeps the full history and a resume rewrites the file",
+          file,
+          e.getMessage());
     }
   }
 
@@ -207,7 +223,10 @@ public final class MetricHistory implements Stateful {
     ByteBuffer values = direct((long) m * Double.BYTES);
     Map<String, Integer> keyTable = new LinkedHashMap<>();
     for (Event e : events) {
-      iterations.putLong(e.iteration().epoch()).putLong(e.iteration().update()).putLong(e.iteration().sample());
+      iterations
+          .putLong(e.iteration().epoch())
+          .putLong(e.iteration().update())
+          .putLong(e.iteration().sample());
       counts.putLong(e.metrics().size());
       for (Map.Entry<String, Double> kv : e.metrics().entrySet()) {
         keyIds.putLong(keyTable.computeIfAbsent(kv.getKey(), k -> keyTable.size()));
@@ -215,11 +234,17 @@ public final class MetricHistory implements Stateful {
       }
     }
     Map<String, Object> state = new LinkedHashMap<>();
-    state.put(ITERATIONS, HostTensor.wrap(ai.noether.api.tensor.DType.INT64, new long[] {n, 3}, iterations.flip()));
-    state.put(COUNTS, HostTensor.wrap(ai.noether.api.tensor.DType.INT64, new long[] {n}, counts.flip()));
+    state.put(
+        ITERATIONS,
+        HostTensor.wrap(ai.noether.api.tensor.DType.INT64, new long[] {n, 3}, iterations.flip()));
+    state.put(
+        COUNTS, HostTensor.wrap(ai.noether.api.tensor.DType.INT64, new long[] {n}, counts.flip()));
     state.put(KEY_TABLE, new ArrayList<Object>(keyTable.keySet()));
-    state.put(KEY_IDS, HostTensor.wrap(ai.noether.api.tensor.DType.INT64, new long[] {m}, keyIds.flip()));
-    state.put(VALUES, HostTensor.wrap(ai.noether.api.tensor.DType.FLOAT64, new long[] {m}, values.flip()));
+    state.put(
+        KEY_IDS, HostTensor.wrap(ai.noether.api.tensor.DType.INT64, new long[] {m}, keyIds.flip()));
+    state.put(
+        VALUES,
+        HostTensor.wrap(ai.noether.api.tensor.DType.FLOAT64, new long[] {m}, values.flip()));
     List<Object> resumeList = new ArrayList<>();
     for (Resume r : resumes) {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -247,11 +272,15 @@ public final class MetricHistory implements Stateful {
         for (long c = 0; c < cnt[i]; c++, v++) {
           metrics.put((String) keyTable.get((int) ids[v]), vals[v]);
         }
-        loaded.add(new Event(new TrainingIteration(its[3 * i], its[3 * i + 1], its[3 * i + 2]), metrics));
+        loaded.add(
+            new Event(new TrainingIteration(its[3 * i], its[3 * i + 1], its[3 * i + 2]), metrics));
       }
       for (Object o : (List<?>) state.getOrDefault(RESUMES, List.of())) {
         Map<?, ?> r = (Map<?, ?>) o;
-        loadedResumes.add(new Resume(TrainingIteration.parse((String) r.get(RESUME_ITERATION)), (String) r.get(RESUME_SOURCE)));
+        loadedResumes.add(
+            new Resume(
+                TrainingIteration.parse((String) r.get(RESUME_ITERATION)),
+                (String) r.get(RESUME_SOURCE)));
       }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the saved metric history is malformed: " + e, e);

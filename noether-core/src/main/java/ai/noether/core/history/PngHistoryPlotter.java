@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * The api's {@link HistoryPlotter}: {@link HistoryPlots} of the stage's {@code history.jsonl} into
- * its {@value ai.noether.api.checkpoint.RunLayout#PLOTS_DIR} folder, as {@code noether plot} draws them. Listed in core's
- * {@code META-INF/services/ai.noether.api.logger.HistoryPlotter} and bound in the process injector.
- * Stateless.
+ * its {@value ai.noether.api.checkpoint.RunLayout#PLOTS_DIR} folder, as {@code noether plot} draws
+ * them. Listed in core's {@code META-INF/services/ai.noether.api.logger.HistoryPlotter} and bound
+ * in the process injector. Stateless.
  */
 public final class PngHistoryPlotter implements HistoryPlotter {
 

@@ -1,15 +1,15 @@
 package ai.noether.core.inject;
 
 import ai.noether.api.checkpoint.ModelWeightsReader;
+import ai.noether.api.checkpoint.RunLayout;
+import ai.noether.api.checkpoint.TensorFileReader;
 import ai.noether.api.logger.HistoryPlotter;
 import ai.noether.api.logger.HistoryReader;
 import ai.noether.api.logger.Terminal;
-import ai.noether.api.spi.ConfigBinding;
-import ai.noether.api.spi.FrameworkServices;
-import ai.noether.api.checkpoint.RunLayout;
-import ai.noether.api.checkpoint.TensorFileReader;
 import ai.noether.api.run.RunInfo;
 import ai.noether.api.run.RunSeeds;
+import ai.noether.api.spi.ConfigBinding;
+import ai.noether.api.spi.FrameworkServices;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.LocalTensorFileReader;
 import ai.noether.core.resume.StoreModelWeightsReader;
@@ -23,17 +23,18 @@ import java.util.List;
 
 /**
  * The services {@code noether-core} gives plugins, bound to their {@code noether-api} interfaces so
- * that plugins inject them without seeing core: process-wide {@link ConfigBinding},
- * {@link HistoryReader}, {@link HistoryPlotter} and {@link Terminal} (the instances
- * {@link FrameworkServices} serves to code outside injection), and for every run {@link RunSeeds},
- * {@link RunLayout}, {@link ModelWeightsReader} and {@link TensorFileReader}. Listed in core's
- * {@code META-INF/services/ai.noether.inject.NoetherModule}, found like any plugin's module.
+ * that plugins inject them without seeing core: process-wide {@link ConfigBinding}, {@link
+ * HistoryReader}, {@link HistoryPlotter} and {@link Terminal} (the instances {@link
+ * FrameworkServices} serves to code outside injection), and for every run {@link RunSeeds}, {@link
+ * RunLayout}, {@link ModelWeightsReader} and {@link TensorFileReader}. Listed in core's {@code
+ * META-INF/services/ai.noether.inject.NoetherModule}, found like any plugin's module.
  */
 public final class CoreModule implements NoetherModule {
 
   @Override
   public void configure(Binder binder) {
-    for (Class<?> service : List.of(ConfigBinding.class, HistoryReader.class, HistoryPlotter.class, Terminal.class)) {
+    for (Class<?> service :
+        List.of(ConfigBinding.class, HistoryReader.class, HistoryPlotter.class, Terminal.class)) {
       bindFound(binder, service);
     }
   }

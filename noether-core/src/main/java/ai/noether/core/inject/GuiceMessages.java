@@ -8,7 +8,10 @@ import java.util.List;
 public final class GuiceMessages {
   private GuiceMessages() {}
 
-  /** Each message's first line (without Guice's numbering, sources and help links), joined by {@code ; }. */
+  /**
+   * Each message's first line (without Guice's numbering, sources and help links), joined by {@code
+   * ; }.
+   */
   public static String of(Iterable<Message> messages) {
     List<String> lines = new ArrayList<>();
     for (Message m : messages) {

@@ -45,11 +45,22 @@ import java.util.stream.Collectors;
  */
 public final class RunInjector {
   /** The services every run may have, bound from the start of the run injector. */
-  static final List<Class<?>> RUN_SERVICES = List.of(RunInfo.class, RunConfig.class, CheckpointStore.class,
-      CheckpointStores.class, DataSource.class, Model.class, Optimizer.class);
+  static final List<Class<?>> RUN_SERVICES =
+      List.of(
+          RunInfo.class,
+          RunConfig.class,
+          CheckpointStore.class,
+          CheckpointStores.class,
+          DataSource.class,
+          Model.class,
+          Optimizer.class);
 
-  /** Everything put, in the order it was put: what the run has, for listings and lookups by supertype. */
+  /**
+   * Everything put, in the order it was put: what the run has, for listings and lookups by
+   * supertype.
+   */
   private final Map<Class<?>, Object> put = new LinkedHashMap<>();
+
   private Injector parent;
   private Injector injector;
 
@@ -70,8 +81,13 @@ public final class RunInjector {
         injector = injector.createChildInjector(binder -> bindInstance(binder, type, service));
       } catch (CreationException e) {
         put.remove(type);
-        throw new IllegalStateException("cannot add a " + type.getName() + " to the run: "
-            + GuiceMessages.of(e.getErrorMessages()) + " (a Guice module of the class path binds that type already)", e);
+        throw new IllegalStateException(
+            "cannot add a "
+                + type.getName()
+                + " to the run: "
+                + GuiceMessages.of(e.getErrorMessages())
+                + " (a Guice module of the class path binds that type already)",
+            e);
       }
     }
   }
@@ -82,8 +98,9 @@ public final class RunInjector {
   }
 
   /**
-   * Creates the run injector as a child of {@code processInjector}, with the run modules; a run used
-   * with a second process injector (a test with two registries) gets a new run injector under it.
+   * Creates the run injector as a child of {@code processInjector}, with the run modules; a run
+   * used with a second process injector (a test with two registries) gets a new run injector under
+   * it.
    *
    * @throws NoetherException with Guice's message when the run modules' bindings fail
    */
@@ -96,9 +113,14 @@ public final class RunInjector {
     try {
       injector = processInjector.createChildInjector(modules);
     } catch (CreationException e) {
-      throw new NoetherException("cannot create the injector of the run: " + GuiceMessages.of(e.getErrorMessages())
-          + "; a run module may depend on the run's services (" + names(RUN_SERVICES) + ") and on what the Guice"
-          + " modules bind, and must not bind what another module or the run binds", e);
+      throw new NoetherException(
+          "cannot create the injector of the run: "
+              + GuiceMessages.of(e.getErrorMessages())
+              + "; a run module may depend on the run's services ("
+              + names(RUN_SERVICES)
+              + ") and on what the Guice"
+              + " modules bind, and must not bind what another module or the run binds",
+          e);
     }
     parent = processInjector;
   }
@@ -134,9 +156,8 @@ public final class RunInjector {
   }
 
   /**
-   * The service of {@code type}: the one put under that type, else what the injectors bind to it
-   * (a run module's or a process module's binding), else the first one put that is an instance of
-   * it.
+   * The service of {@code type}: the one put under that type, else what the injectors bind to it (a
+   * run module's or a process module's binding), else the first one put that is an instance of it.
    */
   public <T> Optional<T> find(Class<T> type) {
     Object exact = put.get(type);
@@ -149,7 +170,8 @@ public final class RunInjector {
         try {
           return Optional.ofNullable(binding.getProvider().get());
         } catch (ProvisionException e) {
-          // A provided service whose own dependencies are not there yet: the run does not have it (yet).
+          // A provided service whose own dependencies are not there yet: the run does not have it
+          // (yet).
           return Optional.empty();
         }
       }
@@ -173,32 +195,53 @@ public final class RunInjector {
     }
     Injector block;
     try {
-      block = injector.createChildInjector(binder -> {
-        if (config != null && configType != null && configType != Void.class && !configType.getName().startsWith("java.")) {
-          bindInstance(binder, (Class) configType, config);
-        }
-        binder.bind(ComponentContext.class).toInstance(context);
-      });
+      block =
+          injector.createChildInjector(
+              binder -> {
+                if (config != null
+                    && configType != null
+                    && configType != Void.class
+                    && !configType.getName().startsWith("java.")) {
+                  bindInstance(binder, (Class) configType, config);
+                }
+                binder.bind(ComponentContext.class).toInstance(context);
+              });
       return block.getInstance(type);
     } catch (ConfigurationException | CreationException e) {
-      Iterable<Message> messages = e instanceof ConfigurationException c ? c.getErrorMessages()
-          : ((CreationException) e).getErrorMessages();
-      throw new IllegalStateException(prefix(context) + "cannot create " + type.getName() + ": " + GuiceMessages.of(messages)
-          + ". Its @Inject constructor may take the block's config, ComponentContext, the run's services built so far ("
-          + String.join(", ", put.keySet().stream().map(Class::getSimpleName).toList()) + ") and what the Guice modules"
-          + " bind; a class without an @Inject constructor needs a public no-argument one", e);
+      Iterable<Message> messages =
+          e instanceof ConfigurationException c
+              ? c.getErrorMessages()
+              : ((CreationException) e).getErrorMessages();
+      throw new IllegalStateException(
+          prefix(context)
+              + "cannot create "
+              + type.getName()
+              + ": "
+              + GuiceMessages.of(messages)
+              + ". Its @Inject constructor may take the block's config, ComponentContext, the run's services built so far ("
+              + String.join(", ", put.keySet().stream().map(Class::getSimpleName).toList())
+              + ") and what the Guice modules"
+              + " bind; a class without an @Inject constructor needs a public no-argument one",
+          e);
     } catch (ProvisionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IllegalStateException && e.getErrorMessages().size() == 1) {
         // A run service asked for before it was built.
-        throw new IllegalStateException(prefix(context) + "cannot create " + type.getName() + ": " + cause.getMessage(), e);
+        throw new IllegalStateException(
+            prefix(context) + "cannot create " + type.getName() + ": " + cause.getMessage(), e);
       }
       if (cause instanceof RuntimeException runtime && e.getErrorMessages().size() == 1) {
-        // What the constructor threw, unchanged: an IllegalArgumentException is a configuration problem.
+        // What the constructor threw, unchanged: an IllegalArgumentException is a configuration
+        // problem.
         throw runtime;
       }
-      throw new IllegalStateException(prefix(context) + "cannot create " + type.getName() + ": "
-          + GuiceMessages.of(e.getErrorMessages()), e);
+      throw new IllegalStateException(
+          prefix(context)
+              + "cannot create "
+              + type.getName()
+              + ": "
+              + GuiceMessages.of(e.getErrorMessages()),
+          e);
     }
   }
 
@@ -208,7 +251,10 @@ public final class RunInjector {
   }
 
   private String missing(Class<?> type) {
-    return "this run has no " + type.getName() + " (yet); it has " + describe()
+    return "this run has no "
+        + type.getName()
+        + " (yet); it has "
+        + describe()
         + " (a run builds its store, data, model, optimizer, schedule, training step, callbacks and loggers in that"
         + " order, and each sees what was built before it)";
   }

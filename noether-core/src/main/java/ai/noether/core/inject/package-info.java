@@ -5,7 +5,7 @@
  * the run services plugins inject through their {@code noether-api} interfaces.
  *
  * <p>To give plugins a new run service: declare its interface in {@code noether-api}, implement it
- * here or in the package that owns the concept, and bind it in {@code CoreModule.runModule()} (or in
- * the module of the jar that provides it).
+ * here or in the package that owns the concept, and bind it in {@code CoreModule.runModule()} (or
+ * in the module of the jar that provides it).
  */
 package ai.noether.core.inject;

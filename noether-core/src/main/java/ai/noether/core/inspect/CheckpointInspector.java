@@ -30,15 +30,21 @@ import java.util.Set;
  * tensors as {@code dtype [shape]}, numbers and strings as they are, the saved configuration as
  * YAML. Long lists (a trainer file's history) are shortened unless {@code full} is asked for.
  *
- * <p>A file that is not a checkpoint fails with a {@link NotACheckpointException} that says what
- * it is instead (text, a zip without a pickle, TorchScript, PyTorch's pre-1.6 format); a damaged
+ * <p>A file that is not a checkpoint fails with a {@link NotACheckpointException} that says what it
+ * is instead (text, a zip without a pickle, TorchScript, PyTorch's pre-1.6 format); a damaged
  * checkpoint fails with the reader's {@link CorruptCheckpointException} naming the record.
  */
 public final class CheckpointInspector {
   /** Lists longer than this are shortened to their first and last entries. */
   static final int LIST_PREVIEW = 3;
-  private static final Set<String> HEADER_KEYS = Set.of(CheckpointKeys.CHECKPOINT_TAG,
-      CheckpointKeys.TRAINING_ITERATION, CheckpointKeys.RUN_ID, CheckpointKeys.STAGE_NAME, CheckpointKeys.FORMAT_VERSION);
+
+  private static final Set<String> HEADER_KEYS =
+      Set.of(
+          CheckpointKeys.CHECKPOINT_TAG,
+          CheckpointKeys.TRAINING_ITERATION,
+          CheckpointKeys.RUN_ID,
+          CheckpointKeys.STAGE_NAME,
+          CheckpointKeys.FORMAT_VERSION);
 
   private final Path file;
   private final long size;
@@ -57,15 +63,18 @@ public final class CheckpointInspector {
    *
    * @throws ConfigException if the file does not exist or is a directory
    * @throws NotACheckpointException if the file is not a checkpoint at all
-   * @throws CorruptCheckpointException if it is one but damaged (truncated, a record's CRC-32 wrong)
+   * @throws CorruptCheckpointException if it is one but damaged (truncated, a record's CRC-32
+   *     wrong)
    */
   public static CheckpointInspector read(Path file) throws IOException {
     if (!Files.exists(file)) {
       throw new ConfigException(file + " does not exist");
     }
     if (Files.isDirectory(file)) {
-      throw new ConfigException(file + " is a directory; give a checkpoint file such as"
-          + " <run>/<stage>/checkpoints/mlp_cp=latest_model.th");
+      throw new ConfigException(
+          file
+              + " is a directory; give a checkpoint file such as"
+              + " <run>/<stage>/checkpoints/mlp_cp=latest_model.th");
     }
     long size = Files.size(file);
     if (file.getFileName().toString().endsWith(".safetensors")) {
@@ -82,15 +91,20 @@ public final class CheckpointInspector {
       throw new NotACheckpointException(file + " is not a checkpoint: the file is empty", null);
     }
     if (!(head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4)) {
-      throw new NotACheckpointException(file + " is not a checkpoint: " + whatItIs(head)
-          + "; a .th checkpoint is the zip archive that torch.save (PyTorch 1.6 and later) and Noether write", null);
+      throw new NotACheckpointException(
+          file
+              + " is not a checkpoint: "
+              + whatItIs(head)
+              + "; a .th checkpoint is the zip archive that torch.save (PyTorch 1.6 and later) and Noether write",
+          null);
     }
     try {
       return new CheckpointInspector(file, size, ThReader.read(file), "th");
     } catch (CorruptCheckpointException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("TorchScript") || m.contains("has no record <name>/data.pkl")) {
-        throw new NotACheckpointException(file + " is not a checkpoint: " + m.substring(m.indexOf(": ") + 2), e);
+        throw new NotACheckpointException(
+            file + " is not a checkpoint: " + m.substring(m.indexOf(": ") + 2), e);
       }
       throw e;
     }
@@ -115,7 +129,8 @@ public final class CheckpointInspector {
       }
     }
     if (text) {
-      String start = new String(head, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+      String start =
+          new String(head, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
       return "it holds text" + (start.isEmpty() ? "" : " (it starts with \"" + start + "\")");
     }
     StringBuilder hex = new StringBuilder();
@@ -130,7 +145,10 @@ public final class CheckpointInspector {
     return tree;
   }
 
-  /** What the file is, judged by its keys: {@code model}, {@code optimizer}, {@code trainer}, {@code state dict}. */
+  /**
+   * What the file is, judged by its keys: {@code model}, {@code optimizer}, {@code trainer}, {@code
+   * state dict}.
+   */
   public String role() {
     if (format.equals("safetensors")) {
       return "safetensors weights";
@@ -139,7 +157,8 @@ public final class CheckpointInspector {
       return "model";
     }
     if (tree.containsKey(CheckpointKeys.OPTIMIZER)
-        || (tree.containsKey(CheckpointKeys.OPTIMIZER_STATE) && tree.containsKey(CheckpointKeys.PARAM_GROUPS))) {
+        || (tree.containsKey(CheckpointKeys.OPTIMIZER_STATE)
+            && tree.containsKey(CheckpointKeys.PARAM_GROUPS))) {
       return "optimizer";
     }
     if (TrainerStateFile.looksLikeOne(tree)) {
@@ -159,11 +178,20 @@ public final class CheckpointInspector {
   public void print(PrintWriter out, boolean full) {
     out.println(file.toAbsolutePath() + "  (" + ByteSizes.human(size) + ")");
     out.printf("%-24s %s%n", "file:", describeRole());
-    for (String key : List.of(CheckpointKeys.CHECKPOINT_TAG, CheckpointKeys.TRAINING_ITERATION, CheckpointKeys.RUN_ID,
-        CheckpointKeys.STAGE_NAME, CheckpointKeys.FORMAT_VERSION)) {
+    for (String key :
+        List.of(
+            CheckpointKeys.CHECKPOINT_TAG,
+            CheckpointKeys.TRAINING_ITERATION,
+            CheckpointKeys.RUN_ID,
+            CheckpointKeys.STAGE_NAME,
+            CheckpointKeys.FORMAT_VERSION)) {
       if (tree.containsKey(key)) {
-        out.printf("%-24s %s%n", key + ":", key.equals(CheckpointKeys.TRAINING_ITERATION)
-            ? iteration(tree.get(key)) : scalar(tree.get(key)));
+        out.printf(
+            "%-24s %s%n",
+            key + ":",
+            key.equals(CheckpointKeys.TRAINING_ITERATION)
+                ? iteration(tree.get(key))
+                : scalar(tree.get(key)));
       }
     }
     for (Map.Entry<String, Object> e : tree.entrySet()) {
@@ -184,11 +212,15 @@ public final class CheckpointInspector {
   private String describeRole() {
     return switch (role()) {
       case "model" -> "model weights (" + tensorCount(tree.get(CheckpointKeys.STATE_DICT)) + ")";
-      case "optimizer" -> "optimizer state" + (tree.get(CheckpointKeys.OPTIMIZER_FILE_KIND) instanceof String k
-          ? " (" + k + ")" : "");
+      case "optimizer" ->
+          "optimizer state"
+              + (tree.get(CheckpointKeys.OPTIMIZER_FILE_KIND) instanceof String k
+                  ? " (" + k + ")"
+                  : "");
       case "trainer" -> "trainer state (counters, callbacks, metrics, configuration)";
       case "state dict" -> "a bare PyTorch state dict (" + tensorCount(tree) + ")";
-      case "safetensors weights" -> "safetensors weights (" + tensorCount(tree.get(CheckpointKeys.STATE_DICT)) + ")";
+      case "safetensors weights" ->
+          "safetensors weights (" + tensorCount(tree.get(CheckpointKeys.STATE_DICT)) + ")";
       default -> "a .th file of no known checkpoint layout";
     };
   }
@@ -207,7 +239,11 @@ public final class CheckpointInspector {
         bytes += t.byteSize();
       }
     }
-    return n + " tensors, " + String.format(Locale.ROOT, "%,d", elements) + " values, " + ByteSizes.human(bytes);
+    return n
+        + " tensors, "
+        + String.format(Locale.ROOT, "%,d", elements)
+        + " values, "
+        + ByteSizes.human(bytes);
   }
 
   private void render(PrintWriter out, String indent, String key, Object value, boolean full) {
@@ -220,24 +256,31 @@ public final class CheckpointInspector {
       }
       boolean tensors = map.values().stream().allMatch(v -> v instanceof HostTensor);
       out.println(indent + key + ":" + (tensors ? "  " + tensorCount(map) : ""));
-      int width = map.keySet().stream().mapToInt(k -> String.valueOf(k).length()).max().orElse(0) + 1;
+      int width =
+          map.keySet().stream().mapToInt(k -> String.valueOf(k).length()).max().orElse(0) + 1;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (e.getValue() instanceof HostTensor t) {
-          out.printf("%s  %-" + Math.max(width, 24) + "s %s%n", indent, e.getKey() + ":", tensor(t));
+          out.printf(
+              "%s  %-" + Math.max(width, 24) + "s %s%n", indent, e.getKey() + ":", tensor(t));
         } else {
           render(out, indent + "  ", String.valueOf(e.getKey()), e.getValue(), full);
         }
       }
     } else if (value instanceof List<?> list) {
-      if (list.stream().noneMatch(v -> v instanceof Map<?, ?> || v instanceof List<?> || v instanceof HostTensor)
+      if (list.stream()
+              .noneMatch(
+                  v -> v instanceof Map<?, ?> || v instanceof List<?> || v instanceof HostTensor)
           && (full || list.size() <= 8)) {
-        out.printf("%s%-24s %s%n", indent, key + ":", list.stream().map(CheckpointInspector::scalar).toList());
+        out.printf(
+            "%s%-24s %s%n",
+            indent, key + ":", list.stream().map(CheckpointInspector::scalar).toList());
         return;
       }
       out.println(indent + key + ": list of " + list.size());
       for (int i = 0; i < list.size(); i++) {
         if (!full && list.size() > 2 * LIST_PREVIEW && i == LIST_PREVIEW) {
-          out.println(indent + "  ... " + (list.size() - 2 * LIST_PREVIEW) + " more (--full shows them)");
+          out.println(
+              indent + "  ... " + (list.size() - 2 * LIST_PREVIEW) + " more (--full shows them)");
           i = list.size() - LIST_PREVIEW;
         }
         render(out, indent + "  ", "[" + i + "]", list.get(i), full);
@@ -253,7 +296,12 @@ public final class CheckpointInspector {
 
   private static String iteration(Object value) {
     if (value instanceof Map<?, ?> it && it.get(CheckpointKeys.EPOCH) != null) {
-      return "E" + it.get(CheckpointKeys.EPOCH) + "_U" + it.get(CheckpointKeys.UPDATE) + "_S" + it.get(CheckpointKeys.SAMPLE);
+      return "E"
+          + it.get(CheckpointKeys.EPOCH)
+          + "_U"
+          + it.get(CheckpointKeys.UPDATE)
+          + "_S"
+          + it.get(CheckpointKeys.SAMPLE);
     }
     return scalar(value);
   }

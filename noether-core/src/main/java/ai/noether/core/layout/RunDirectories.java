@@ -30,15 +30,17 @@ import java.util.stream.Stream;
 public final class RunDirectories {
   /**
    * How lists show the stage of a run trained without one ({@link StageId#NO_STAGE}, as Noether in
-   * Python writes a run without {@code stage_name}); a {@code previous-run} initializer selects it by
-   * leaving {@code stage_name} out (when it is the run's only stage) or setting it to {@code ""}.
+   * Python writes a run without {@code stage_name}); a {@code previous-run} initializer selects it
+   * by leaving {@code stage_name} out (when it is the run's only stage) or setting it to {@code
+   * ""}.
    */
   public static final String NO_STAGE_LABEL = "(no stage)";
 
   private RunDirectories() {}
 
   /**
-   * The runs a file store holds: the directories of {@code outputDir} whose names are valid run ids.
+   * The runs a file store holds: the directories of {@code outputDir} whose names are valid run
+   * ids.
    */
   public static List<String> runIds(Path outputDir) throws IOException {
     List<String> names = new ArrayList<>();
@@ -56,8 +58,8 @@ public final class RunDirectories {
    * The stages of a run directory as a file store sees them: its stage directories and, if the run
    * holds a {@code checkpoints/} directory itself (Noether in Python without {@code stage_name}),
    * {@link StageId#NO_STAGE} first. In such a run, {@link RunLayout#STAGELESS_RUN_DIRECTORIES} are
-   * that run's own directories, not stages, unless one is a real directory with a
-   * {@code checkpoints/} of its own.
+   * that run's own directories, not stages, unless one is a real directory with a {@code
+   * checkpoints/} of its own.
    */
   public static List<String> stages(Path runDir) throws IOException {
     boolean stageless = Files.isDirectory(RunLayout.checkpointDirIn(runDir));
@@ -67,7 +69,8 @@ public final class RunDirectories {
       if (!Files.isDirectory(p) || !isStageName(name)) {
         continue;
       }
-      if (stageless && RunLayout.STAGELESS_RUN_DIRECTORIES.contains(name)
+      if (stageless
+          && RunLayout.STAGELESS_RUN_DIRECTORIES.contains(name)
           && (Files.isSymbolicLink(p) || !Files.isDirectory(RunLayout.checkpointDirIn(p)))) {
         continue;
       }
@@ -95,8 +98,8 @@ public final class RunDirectories {
 
   /**
    * The stage directories of a run that hold a regular file {@code fileName} of the layout, e.g.
-   * {@link RunLayout#RESOLVED_CONFIG_FILE} (the stages {@code resume} can continue) or
-   * {@link RunLayout#HISTORY_FILE} (the stages {@code plot} can draw).
+   * {@link RunLayout#RESOLVED_CONFIG_FILE} (the stages {@code resume} can continue) or {@link
+   * RunLayout#HISTORY_FILE} (the stages {@code plot} can draw).
    */
   public static List<String> stagesWith(Path runDir, String fileName) throws IOException {
     List<String> stages = new ArrayList<>();
@@ -113,7 +116,9 @@ public final class RunDirectories {
    * command at, say, {@code /tmp} does not list every folder there as a run.
    */
   public static List<String> runs(Path outputDir, Predicate<Path> isRun) throws IOException {
-    return subdirectories(outputDir).stream().filter(r -> isRun.test(outputDir.resolve(r))).toList();
+    return subdirectories(outputDir).stream()
+        .filter(r -> isRun.test(outputDir.resolve(r)))
+        .toList();
   }
 
   /** True if some stage of the run holds the file {@code fileName}; false if it cannot be read. */
@@ -135,8 +140,11 @@ public final class RunDirectories {
       return true;
     }
     try (Stream<Path> children = Files.list(runDir)) {
-      return children.anyMatch(s -> Files.isRegularFile(RunLayout.resolvedConfigFileIn(s))
-          || Files.isRegularFile(RunLayout.historyFileIn(s)) || Files.isDirectory(RunLayout.checkpointDirIn(s)));
+      return children.anyMatch(
+          s ->
+              Files.isRegularFile(RunLayout.resolvedConfigFileIn(s))
+                  || Files.isRegularFile(RunLayout.historyFileIn(s))
+                  || Files.isDirectory(RunLayout.checkpointDirIn(s)));
     } catch (IOException | RuntimeException e) {
       return false; // unreadable: not one of ours to list
     }
@@ -148,8 +156,11 @@ public final class RunDirectories {
    * resumed most recently.
    */
   public static Optional<Path> newest(Path outputDir, String fileName) throws IOException {
-    try (Stream<Path> files = Files.find(outputDir, 3, (p, a) -> a.isRegularFile()
-        && p.getFileName().toString().equals(fileName))) {
+    try (Stream<Path> files =
+        Files.find(
+            outputDir,
+            3,
+            (p, a) -> a.isRegularFile() && p.getFileName().toString().equals(fileName))) {
       return files.max(Comparator.comparing(RunDirectories::modified));
     }
   }
@@ -164,7 +175,10 @@ public final class RunDirectories {
     return stage.isEmpty() ? NO_STAGE_LABEL : stage;
   }
 
-  /** The entries of {@code dir} in no particular order; empty if it is null, does not exist (or vanished). */
+  /**
+   * The entries of {@code dir} in no particular order; empty if it is null, does not exist (or
+   * vanished).
+   */
   public static List<Path> entries(Path dir) throws IOException {
     if (dir == null || !Files.isDirectory(dir)) {
       return List.of();

@@ -6,8 +6,8 @@ import ai.noether.api.tensor.HostTensor;
 import java.util.Objects;
 
 /**
- * {@code accuracy}: the fraction of samples whose predicted class is the true one (see
- * {@link Classes} for how predictions and targets are read). Higher is better.
+ * {@code accuracy}: the fraction of samples whose predicted class is the true one (see {@link
+ * Classes} for how predictions and targets are read). Higher is better.
  */
 public final class AccuracyMetric implements Metric {
   /** The metric's name in keys, and its kind. */

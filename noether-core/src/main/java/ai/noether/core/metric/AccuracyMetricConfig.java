@@ -18,8 +18,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  *     probabilities. Ignored for predictions of two or more classes
  */
 public record AccuracyMetricConfig(
-    @JsonPropertyDescription("binary predictions above it are class 1: 0 for logits (default), 0.5 for probabilities")
-    @JsonProperty("threshold") Double threshold) {
+    @JsonPropertyDescription(
+            "binary predictions above it are class 1: 0 for logits (default), 0.5 for probabilities")
+        @JsonProperty("threshold")
+        Double threshold) {
 
   /**
    * Fills in the default.

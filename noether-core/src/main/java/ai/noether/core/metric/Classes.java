@@ -8,9 +8,9 @@ import ai.noether.api.tensor.HostTensor;
  * <p>Predictions of one value per sample ({@code [n]} or {@code [n, 1]}) are binary: class 1 when
  * the value is above the threshold (0 for logits, 0.5 for probabilities), else class 0; the targets
  * must then be 0 or 1. Predictions of {@code C >= 2} values per sample ({@code [n, C]}, logits or
- * probabilities) name the class with the largest value (the first one on a tie, as
- * {@code torch.argmax}); the targets are class indices in {@code [0, C)}, shaped {@code [n]} or
- * {@code [n, 1]}, of any numeric dtype holding whole numbers.
+ * probabilities) name the class with the largest value (the first one on a tie, as {@code
+ * torch.argmax}); the targets are class indices in {@code [0, C)}, shaped {@code [n]} or {@code [n,
+ * 1]}, of any numeric dtype holding whole numbers.
  *
  * @param predicted the predicted class per sample
  * @param actual the true class per sample
@@ -22,13 +22,29 @@ record Classes(int[] predicted, int[] actual, int classes) {
     long rows = MetricInputs.rows(predictions);
     long perRow = MetricInputs.perRow(predictions);
     if (predictions.shape().length == 0 || predictions.shape().length > 2) {
-      throw new IllegalArgumentException(metric + ": predictions " + MetricInputs.shape(predictions) + " are not [n] or"
-          + " [n, classes]; " + metric + " compares one prediction per sample with a class index");
+      throw new IllegalArgumentException(
+          metric
+              + ": predictions "
+              + MetricInputs.shape(predictions)
+              + " are not [n] or"
+              + " [n, classes]; "
+              + metric
+              + " compares one prediction per sample with a class index");
     }
-    if (MetricInputs.rows(targets) != rows || MetricInputs.perRow(targets) != 1 || targets.shape().length > 2) {
-      throw new IllegalArgumentException(metric + ": targets " + MetricInputs.shape(targets) + " do not fit predictions "
-          + MetricInputs.shape(predictions) + "; the targets must be one class index per sample, [" + rows + "] or ["
-          + rows + ", 1]");
+    if (MetricInputs.rows(targets) != rows
+        || MetricInputs.perRow(targets) != 1
+        || targets.shape().length > 2) {
+      throw new IllegalArgumentException(
+          metric
+              + ": targets "
+              + MetricInputs.shape(targets)
+              + " do not fit predictions "
+              + MetricInputs.shape(predictions)
+              + "; the targets must be one class index per sample, ["
+              + rows
+              + "] or ["
+              + rows
+              + ", 1]");
     }
     double[] p = MetricInputs.values(metric, "predictions", predictions);
     double[] t = MetricInputs.values(metric, "targets", targets);
@@ -52,9 +68,20 @@ record Classes(int[] predicted, int[] actual, int classes) {
       }
       double v = t[i];
       if (v != Math.rint(v) || v < 0 || v >= classes) {
-        throw new IllegalArgumentException(metric + ": target " + v + " of sample " + i + " of the batch is not a class"
-            + " index in [0, " + classes + ")" + (perRow == 1 ? " (binary predictions: one value per sample, so the"
-            + " targets must be 0 or 1)" : " (the predictions have " + classes + " values per sample)"));
+        throw new IllegalArgumentException(
+            metric
+                + ": target "
+                + v
+                + " of sample "
+                + i
+                + " of the batch is not a class"
+                + " index in [0, "
+                + classes
+                + ")"
+                + (perRow == 1
+                    ? " (binary predictions: one value per sample, so the"
+                        + " targets must be 0 or 1)"
+                    : " (the predictions have " + classes + " values per sample)"));
       }
       actual[i] = (int) v;
     }

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * {@code f1}: the harmonic mean of precision and recall, {@code 2 TP / (2 TP + FP + FN)}, counted
- * over the whole split (not averaged over batches). {@code average: binary} scores class 1;
- * {@code average: macro} averages the scores of every class that occurs among the targets or the
+ * over the whole split (not averaged over batches). {@code average: binary} scores class 1; {@code
+ * average: macro} averages the scores of every class that occurs among the targets or the
  * predictions. A class with no true and no predicted sample would divide by zero; its score is 0,
  * as scikit-learn's default. Higher is better. See {@link Classes} for how predictions and targets
  * are read.
@@ -46,9 +46,15 @@ public final class F1Metric implements Metric {
       public void add(HostTensor predictions, HostTensor targets) {
         Classes c = Classes.of(NAME, predictions, targets, config.threshold());
         if (!config.macro() && c.classes() != 2) {
-          throw new IllegalArgumentException(NAME + " with average: binary scores class 1 of two classes, but the"
-              + " predictions " + MetricInputs.shape(predictions) + " have " + c.classes() + " classes; set average:"
-              + " macro for more than two classes");
+          throw new IllegalArgumentException(
+              NAME
+                  + " with average: binary scores class 1 of two classes, but the"
+                  + " predictions "
+                  + MetricInputs.shape(predictions)
+                  + " have "
+                  + c.classes()
+                  + " classes; set average:"
+                  + " macro for more than two classes");
         }
         if (c.classes() > truePositives.length) {
           truePositives = Arrays.copyOf(truePositives, c.classes());

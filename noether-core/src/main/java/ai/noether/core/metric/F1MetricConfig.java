@@ -24,12 +24,16 @@ import java.util.Locale;
  */
 public record F1MetricConfig(
     @JsonPropertyDescription("binary (default): F1 of class 1; macro: the mean F1 over classes")
-    @JsonProperty("average") String average,
-    @JsonPropertyDescription("binary predictions above it are class 1: 0 for logits (default), 0.5 for probabilities")
-    @JsonProperty("threshold") Double threshold) {
+        @JsonProperty("average")
+        String average,
+    @JsonPropertyDescription(
+            "binary predictions above it are class 1: 0 for logits (default), 0.5 for probabilities")
+        @JsonProperty("threshold")
+        Double threshold) {
 
   /** {@code binary}. */
   public static final String BINARY = "binary";
+
   /** {@code macro}. */
   public static final String MACRO = "macro";
 

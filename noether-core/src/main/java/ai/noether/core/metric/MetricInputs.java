@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * Reads the host tensors a metric's accumulator receives: values of any numeric dtype as doubles,
- * and the checks that predictions and targets belong to the same samples. Failures are
- * {@link IllegalArgumentException}s that name the metric and the shapes.
+ * and the checks that predictions and targets belong to the same samples. Failures are {@link
+ * IllegalArgumentException}s that name the metric and the shapes.
  */
 final class MetricInputs {
   private MetricInputs() {}
@@ -18,8 +18,14 @@ final class MetricInputs {
   static double[] values(String metric, String role, HostTensor t) {
     long n = t.elementCount();
     if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(metric + ": the " + role + " batch of " + n + " values is too large for one"
-          + " metric batch; evaluate with a smaller eval batch size");
+      throw new IllegalArgumentException(
+          metric
+              + ": the "
+              + role
+              + " batch of "
+              + n
+              + " values is too large for one"
+              + " metric batch; evaluate with a smaller eval batch size");
     }
     double[] out = new double[(int) n];
     int i = 0;
@@ -91,10 +97,18 @@ final class MetricInputs {
    * ({@code [n]} pairs with {@code [n, 1]}).
    */
   static void requirePaired(String metric, HostTensor predictions, HostTensor targets) {
-    if (rows(predictions) != rows(targets) || predictions.elementCount() != targets.elementCount()) {
-      throw new IllegalArgumentException(metric + ": predictions " + Arrays.toString(predictions.shape()) + " and targets "
-          + Arrays.toString(targets.shape()) + " do not pair up value by value; " + metric + " compares each predicted"
-          + " value with the target value of the same sample (shapes [n] and [n, 1] pair up)");
+    if (rows(predictions) != rows(targets)
+        || predictions.elementCount() != targets.elementCount()) {
+      throw new IllegalArgumentException(
+          metric
+              + ": predictions "
+              + Arrays.toString(predictions.shape())
+              + " and targets "
+              + Arrays.toString(targets.shape())
+              + " do not pair up value by value; "
+              + metric
+              + " compares each predicted"
+              + " value with the target value of the same sample (shapes [n] and [n, 1] pair up)");
     }
   }
 

@@ -16,8 +16,10 @@ import ai.noether.api.metric.Metric;
 public final class NasaScoreMetric implements Metric {
   /** The metric's name in keys, and its kind. */
   public static final String NAME = "nasa_score";
+
   /** The divisor of early predictions' differences. */
   public static final double EARLY = 13;
+
   /** The divisor of late predictions' differences. */
   public static final double LATE = 10;
 

@@ -7,7 +7,8 @@ import ai.noether.core.registry.ComponentRegistry;
 
 /**
  * The {@link MetricProvider} outside a run (a step built by a test or a tool): the metric kinds
- * found on the class path. Listed in {@code META-INF/services/ai.noether.api.metric.MetricProvider}.
+ * found on the class path. Listed in {@code
+ * META-INF/services/ai.noether.api.metric.MetricProvider}.
  */
 public final class RegisteredMetrics implements MetricProvider {
   private MetricProvider registry;

@@ -10,20 +10,22 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The resolved configuration with the defaults of every component filled in: each block is bound
- * to its factory's config, and every key the config holds a value for that the block does not
- * write is added with that value. This is what {@code noether config} prints, so that a user sees
- * every value a run uses (an {@code mlp}'s {@code activation: relu}, a checkpoint's
- * {@code keep_last: 1}).
+ * The resolved configuration with the defaults of every component filled in: each block is bound to
+ * its factory's config, and every key the config holds a value for that the block does not write is
+ * added with that value. This is what {@code noether config} prints, so that a user sees every
+ * value a run uses (an {@code mlp}'s {@code activation: relu}, a checkpoint's {@code keep_last:
+ * 1}).
  *
- * <p>A block is left as written when its filled-in form would not bind to the same config again
- * (a config that derives one key from another, such as a warm-up in updates from a fraction):
- * printed configurations always read back as the same run.
+ * <p>A block is left as written when its filled-in form would not bind to the same config again (a
+ * config that derives one key from another, such as a warm-up in updates from a fraction): printed
+ * configurations always read back as the same run.
  */
 public final class ComponentDefaults {
   private ComponentDefaults() {}
 
-  /** The resolved tree of {@code run} with component defaults; {@code run} must have been validated. */
+  /**
+   * The resolved tree of {@code run} with component defaults; {@code run} must have been validated.
+   */
   public static Map<String, Object> resolve(RunConfig run, ComponentRegistry registry) {
     Map<String, Object> tree = mutableCopy(run.toPlainTree());
     fill(tree, ComponentCategory.STORE, run.store(), registry);
@@ -31,7 +33,9 @@ public final class ComponentDefaults {
     fill(tree, ComponentCategory.MODEL, run.model().block(), registry);
     run.model().initializers().forEach(b -> fill(tree, ComponentCategory.INITIALIZER, b, registry));
     fill(tree, ComponentCategory.OPTIMIZER, run.optimizer().block(), registry);
-    run.optimizer().optSchedule().ifPresent(b -> fill(tree, ComponentCategory.SCHEDULE, b, registry));
+    run.optimizer()
+        .optSchedule()
+        .ifPresent(b -> fill(tree, ComponentCategory.SCHEDULE, b, registry));
     fill(tree, ComponentCategory.TRAINING_STEP, run.trainer().step(), registry);
     run.trainer().callbacks().forEach(b -> fill(tree, ComponentCategory.CALLBACK, b, registry));
     run.trainer().loggers().forEach(b -> fill(tree, ComponentCategory.LOGGER, b, registry));
@@ -39,7 +43,10 @@ public final class ComponentDefaults {
   }
 
   @SuppressWarnings("unchecked")
-  private static void fill(Map<String, Object> tree, ComponentCategory<?, ?> category, ComponentBlock block,
+  private static void fill(
+      Map<String, Object> tree,
+      ComponentCategory<?, ?> category,
+      ComponentBlock block,
       ComponentRegistry registry) {
     Object config = registry.bind(category, block);
     if (config == null || !config.getClass().isRecord()) {
@@ -52,31 +59,41 @@ public final class ComponentDefaults {
     // One key at a time, so that a key derived from another (warmup_updates from warmup_fraction)
     // is left out while the independent defaults of the same block are shown.
     Map<String, Object> settings = new LinkedHashMap<>(block.settings());
-    ConfigBinder.toTree(config).forEach((key, value) -> {
-      if (settings.containsKey(key) || target.containsKey(key)) {
-        return;
-      }
-      Map<String, Object> more = new LinkedHashMap<>(settings);
-      more.put(key, value);
-      if (bindsTo(registry, category, block, more, config)) {
-        settings.put(key, value);
-        target.put(key, value);
-      }
-    });
+    ConfigBinder.toTree(config)
+        .forEach(
+            (key, value) -> {
+              if (settings.containsKey(key) || target.containsKey(key)) {
+                return;
+              }
+              Map<String, Object> more = new LinkedHashMap<>(settings);
+              more.put(key, value);
+              if (bindsTo(registry, category, block, more, config)) {
+                settings.put(key, value);
+                target.put(key, value);
+              }
+            });
   }
 
-  private static boolean bindsTo(ComponentRegistry registry, ComponentCategory<?, ?> category, ComponentBlock block,
-      Map<String, Object> settings, Object config) {
+  private static boolean bindsTo(
+      ComponentRegistry registry,
+      ComponentCategory<?, ?> category,
+      ComponentBlock block,
+      Map<String, Object> settings,
+      Object config) {
     try {
-      ComponentBlock filled = new ComponentBlock(block.path(), block.kind(), settings, block.frameworkKeys(),
-          block.origins());
+      ComponentBlock filled =
+          new ComponentBlock(
+              block.path(), block.kind(), settings, block.frameworkKeys(), block.origins());
       return Objects.equals(registry.bind(category, filled), config);
     } catch (RuntimeException e) {
       return false;
     }
   }
 
-  /** The value at a YAML path such as {@code trainer.callbacks[1]} or {@code optimizer.schedule}; null if absent. */
+  /**
+   * The value at a YAML path such as {@code trainer.callbacks[1]} or {@code optimizer.schedule};
+   * null if absent.
+   */
   private static Object at(Object tree, String path) {
     Object v = tree;
     for (String segment : path.split("\\.")) {

@@ -15,10 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Factories for component classes that declare their kind with {@link Kind} instead of coming
- * with a factory class: the factory implements the category's factory interface, binds the YAML
- * block to the type of the constructor's config parameter and passes the factory method's other
- * arguments to the constructor parameters of their types.
+ * Factories for component classes that declare their kind with {@link Kind} instead of coming with
+ * a factory class: the factory implements the category's factory interface, binds the YAML block to
+ * the type of the constructor's config parameter and passes the factory method's other arguments to
+ * the constructor parameters of their types.
  */
 final class DeclaredComponents {
   private DeclaredComponents() {}
@@ -50,17 +50,33 @@ final class DeclaredComponents {
    * @throws NoetherException naming the class when it is abstract, has no usable public
    *     constructor, or no kind
    */
-  static ComponentFactory<?> factoryFor(ComponentCategory<?, ?> category, Class<?> type, String kind, String source) {
+  static ComponentFactory<?> factoryFor(
+      ComponentCategory<?, ?> category, Class<?> type, String kind, String source) {
     Kind declared = type.getAnnotation(Kind.class);
     String name = kind != null ? kind : declared == null ? null : declared.value();
     String component = componentType(category).getSimpleName();
     if (name == null) {
-      throw new NoetherException(type.getName() + " (" + source + ") is listed as a " + category.noun() + " but declares"
-          + " no kind; annotate it with @" + Kind.class.getName() + "(\"<kind>\")");
+      throw new NoetherException(
+          type.getName()
+              + " ("
+              + source
+              + ") is listed as a "
+              + category.noun()
+              + " but declares"
+              + " no kind; annotate it with @"
+              + Kind.class.getName()
+              + "(\"<kind>\")");
     }
     if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-      throw new NoetherException(type.getName() + " (" + source + ") is abstract; a " + category.noun() + " kind needs a"
-          + " concrete " + component);
+      throw new NoetherException(
+          type.getName()
+              + " ("
+              + source
+              + ") is abstract; a "
+              + category.noun()
+              + " kind needs a"
+              + " concrete "
+              + component);
     }
     Method create = createMethod(category);
     Class<?>[] arguments = create.getParameterTypes();
@@ -73,35 +89,42 @@ final class DeclaredComponents {
     Plan plan = plan(type, arguments, configPosition, category, source);
     String description = declared == null ? "" : declared.description();
     Class<?> factoryType = category.factoryType();
-    InvocationHandler handler = (proxy, method, args) -> {
-      switch (method.getName()) {
-        case "kind":
-          return name;
-        case "configType":
-          return plan.configType();
-        case "description":
-          return description;
-        case "componentClass":
-          return type;
-        case "toString":
-          return "factory of " + type.getName();
-        case "hashCode":
-          return System.identityHashCode(proxy);
-        case "equals":
-          return proxy == args[0];
-        default:
-          break;
-      }
-      if (method.equals(create) || (method.getName().equals("create") && method.getDeclaringClass() == factoryType)) {
-        return plan.create(args);
-      }
-      if (method.isDefault()) {
-        return InvocationHandler.invokeDefault(proxy, method, args);
-      }
-      throw new UnsupportedOperationException(method.toString());
-    };
-    return (ComponentFactory<?>) Proxy.newProxyInstance(type.getClassLoader() != null ? type.getClassLoader()
-        : DeclaredComponents.class.getClassLoader(), new Class<?>[] {factoryType, Declared.class}, handler);
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "kind":
+              return name;
+            case "configType":
+              return plan.configType();
+            case "description":
+              return description;
+            case "componentClass":
+              return type;
+            case "toString":
+              return "factory of " + type.getName();
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            case "equals":
+              return proxy == args[0];
+            default:
+              break;
+          }
+          if (method.equals(create)
+              || (method.getName().equals("create") && method.getDeclaringClass() == factoryType)) {
+            return plan.create(args);
+          }
+          if (method.isDefault()) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+          }
+          throw new UnsupportedOperationException(method.toString());
+        };
+    return (ComponentFactory<?>)
+        Proxy.newProxyInstance(
+            type.getClassLoader() != null
+                ? type.getClassLoader()
+                : DeclaredComponents.class.getClassLoader(),
+            new Class<?>[] {factoryType, Declared.class},
+            handler);
   }
 
   /**
@@ -121,15 +144,21 @@ final class DeclaredComponents {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
         }
-        throw new NoetherException("creating " + constructor.getDeclaringClass().getName() + " failed: " + e.getCause(),
+        throw new NoetherException(
+            "creating " + constructor.getDeclaringClass().getName() + " failed: " + e.getCause(),
             e.getCause());
       } catch (ReflectiveOperationException e) {
-        throw new NoetherException("cannot create " + constructor.getDeclaringClass().getName() + ": " + e, e);
+        throw new NoetherException(
+            "cannot create " + constructor.getDeclaringClass().getName() + ": " + e, e);
       }
     }
   }
 
-  private static Plan plan(Class<?> type, Class<?>[] arguments, int configPosition, ComponentCategory<?, ?> category,
+  private static Plan plan(
+      Class<?> type,
+      Class<?>[] arguments,
+      int configPosition,
+      ComponentCategory<?, ?> category,
       String source) {
     Plan best = null;
     List<String> rejected = new ArrayList<>();
@@ -141,7 +170,9 @@ final class DeclaredComponents {
       for (int i = 0; i < params.length && usable; i++) {
         int from = -1;
         for (int a = 0; a < arguments.length; a++) {
-          if (a != configPosition && arguments[a] != Object.class && params[i].isAssignableFrom(arguments[a])) {
+          if (a != configPosition
+              && arguments[a] != Object.class
+              && params[i].isAssignableFrom(arguments[a])) {
             from = a;
             break;
           }
@@ -168,9 +199,18 @@ final class DeclaredComponents {
           supplied.add(arguments[a].getSimpleName());
         }
       }
-      throw new NoetherException(type.getName() + " (" + source + ") has no public constructor the framework can call"
-          + " for a " + category.noun() + ": it takes at most one config parameter and any of " + supplied
-          + (rejected.isEmpty() ? "; it has no public constructor" : "; found " + String.join(", ", rejected)));
+      throw new NoetherException(
+          type.getName()
+              + " ("
+              + source
+              + ") has no public constructor the framework can call"
+              + " for a "
+              + category.noun()
+              + ": it takes at most one config parameter and any of "
+              + supplied
+              + (rejected.isEmpty()
+                  ? "; it has no public constructor"
+                  : "; found " + String.join(", ", rejected)));
     }
     return best;
   }

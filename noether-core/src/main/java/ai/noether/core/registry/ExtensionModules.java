@@ -15,15 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Guice modules of a process: every {@link NoetherModule} listed in a
- * {@code META-INF/services/ai.noether.inject.NoetherModule} file of the class path (in class-path
- * order, read as {@link ServicesFiles} reads factories), then the modules a caller passes. They make
- * the process injector, which creates the factories; their {@link NoetherModule#runModule() run
+ * The Guice modules of a process: every {@link NoetherModule} listed in a {@code
+ * META-INF/services/ai.noether.inject.NoetherModule} file of the class path (in class-path order,
+ * read as {@link ServicesFiles} reads factories), then the modules a caller passes. They make the
+ * process injector, which creates the factories; their {@link NoetherModule#runModule() run
  * modules} go into each run's injector.
  *
  * @param process the modules of the process injector, discovered ones first
  * @param run the run modules, in the same order
- * @param sources where each discovered module came from ({@code class (jar)}), for messages and logs
+ * @param sources where each discovered module came from ({@code class (jar)}), for messages and
+ *     logs
  */
 record ExtensionModules(List<Module> process, List<Module> run, List<String> sources) {
   private static final Logger LOG = LoggerFactory.getLogger(ExtensionModules.class);
@@ -63,9 +64,12 @@ record ExtensionModules(List<Module> process, List<Module> run, List<String> sou
     try {
       return Guice.createInjector(process);
     } catch (CreationException e) {
-      throw new NoetherException("the Guice modules of the class path do not fit together: "
-          + GuiceMessages.of(e.getErrorMessages()) + ". Modules: "
-          + (sources.isEmpty() ? "none listed" : String.join(", ", sources)), e);
+      throw new NoetherException(
+          "the Guice modules of the class path do not fit together: "
+              + GuiceMessages.of(e.getErrorMessages())
+              + ". Modules: "
+              + (sources.isEmpty() ? "none listed" : String.join(", ", sources)),
+          e);
     }
   }
 
@@ -78,10 +82,19 @@ record ExtensionModules(List<Module> process, List<Module> run, List<String> sou
       }
       return (NoetherModule) constructor.newInstance();
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-      throw new NoetherException("cannot create the Guice module " + type.getName() + " listed in "
-          + listed.servicesFile() + " (" + listed.source() + "): " + cause
-          + "; a NoetherModule needs a public no-argument constructor", cause);
+      Throwable cause =
+          e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+      throw new NoetherException(
+          "cannot create the Guice module "
+              + type.getName()
+              + " listed in "
+              + listed.servicesFile()
+              + " ("
+              + listed.source()
+              + "): "
+              + cause
+              + "; a NoetherModule needs a public no-argument constructor",
+          cause);
     }
   }
 }

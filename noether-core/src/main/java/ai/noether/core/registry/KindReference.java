@@ -17,12 +17,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code noether kinds <kind>} prints about a kind: its keys, each with its YAML type,
- * whether it is required, its default and its documentation, read from the factory's config
- * record.
+ * What {@code noether kinds <kind>} prints about a kind: its keys, each with its YAML type, whether
+ * it is required, its default and its documentation, read from the factory's config record.
  *
  * <ul>
- *   <li><b>Required</b>: a primitive component, or one annotated {@code @JsonProperty(required = true)}.
+ *   <li><b>Required</b>: a primitive component, or one annotated {@code @JsonProperty(required =
+ *       true)}.
  *   <li><b>Default</b>: the value the config's constructor puts in when the key is absent (the
  *       config is bound with only its required keys to find out), else the
  *       {@code @JsonProperty(defaultValue = ...)} the config documents.
@@ -36,9 +36,13 @@ import java.util.Map;
  * @param defaultValue the default as YAML text; empty when none is known
  * @param doc the documentation; empty when the config has none
  */
-public record KindReference(String key, String type, boolean required, String defaultValue, String doc) {
+public record KindReference(
+    String key, String type, boolean required, String defaultValue, String doc) {
 
-  /** The keys of {@code registration}'s config, in declaration order; empty for a config without keys. */
+  /**
+   * The keys of {@code registration}'s config, in declaration order; empty for a config without
+   * keys.
+   */
   public static List<KindReference> of(Registration registration) {
     Class<?> type = registration.factory().configType();
     if (type == null || !type.isRecord()) {
@@ -59,8 +63,13 @@ public record KindReference(String key, String type, boolean required, String de
       } else if (property != null && !property.defaultValue().isEmpty()) {
         defaultValue = property.defaultValue();
       }
-      keys.add(new KindReference(names.get(i), typeName(c.getGenericType()), required, defaultValue,
-          description == null ? "" : description.value()));
+      keys.add(
+          new KindReference(
+              names.get(i),
+              typeName(c.getGenericType()),
+              required,
+              defaultValue,
+              description == null ? "" : description.value()));
     }
     return keys;
   }
@@ -77,7 +86,8 @@ public record KindReference(String key, String type, boolean required, String de
     RecordComponent[] components = type.getRecordComponents();
     List<String> names = ConfigBinder.keysOf(type);
     for (int i = 0; i < components.length; i++) {
-      (isRequired(components[i]) ? required : optional).put(names.get(i), sample(components[i].getGenericType()));
+      (isRequired(components[i]) ? required : optional)
+          .put(names.get(i), sample(components[i].getGenericType()));
     }
     Map<String, Object> tree = bind(registration, type, required);
     if (tree != null) {
@@ -95,11 +105,14 @@ public record KindReference(String key, String type, boolean required, String de
     return Map.of();
   }
 
-  private static Map<String, Object> bind(Registration registration, Class<?> type, Map<String, Object> settings) {
+  private static Map<String, Object> bind(
+      Registration registration, Class<?> type, Map<String, Object> settings) {
     try {
       ComponentBlock block = ComponentBlock.of("(defaults)", registration.kind(), settings);
-      Map<String, Object> tree = ConfigBinder.toTree(ConfigBinder.bind(block, type, registration.category().noun()
-          + " '" + registration.kind() + "'"));
+      Map<String, Object> tree =
+          ConfigBinder.toTree(
+              ConfigBinder.bind(
+                  block, type, registration.category().noun() + " '" + registration.kind() + "'"));
       settings.keySet().forEach(tree::remove);
       return tree;
     } catch (RuntimeException e) {
@@ -108,13 +121,21 @@ public record KindReference(String key, String type, boolean required, String de
   }
 
   private static Object sample(Type generic) {
-    if (generic instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
+    if (generic instanceof ParameterizedType p
+        && p.getRawType() instanceof Class<?> raw
         && Collection.class.isAssignableFrom(raw)) {
       return List.of(sample(p.getActualTypeArguments()[0]));
     }
-    Class<?> type = generic instanceof Class<?> c ? c : generic instanceof ParameterizedType p
-        && p.getRawType() instanceof Class<?> raw ? raw : Object.class;
-    if (type == double.class || type == float.class || type == Double.class || type == Float.class) {
+    Class<?> type =
+        generic instanceof Class<?> c
+            ? c
+            : generic instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
+                ? raw
+                : Object.class;
+    if (type == double.class
+        || type == float.class
+        || type == Double.class
+        || type == Float.class) {
       return 0.5; // inside the usual (0, 1) ranges of factors and fractions
     }
     if (type == boolean.class || type == Boolean.class) {
@@ -134,7 +155,8 @@ public record KindReference(String key, String type, boolean required, String de
     return c.getType().isPrimitive() || property != null && property.required();
   }
 
-  private static <A extends java.lang.annotation.Annotation> A annotation(RecordComponent c, Class<A> type) {
+  private static <A extends java.lang.annotation.Annotation> A annotation(
+      RecordComponent c, Class<A> type) {
     for (AnnotatedElement e : new AnnotatedElement[] {c, c.getAccessor(), field(c)}) {
       A a = e == null ? null : e.getAnnotation(type);
       if (a != null) {
@@ -152,7 +174,10 @@ public record KindReference(String key, String type, boolean required, String de
     }
   }
 
-  /** How a Java type is written in YAML: {@code integer}, {@code list of numbers}, {@code one of min, max}. */
+  /**
+   * How a Java type is written in YAML: {@code integer}, {@code list of numbers}, {@code one of
+   * min, max}.
+   */
   static String typeName(Type type) {
     if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
       if (Collection.class.isAssignableFrom(raw)) {
@@ -166,11 +191,19 @@ public record KindReference(String key, String type, boolean required, String de
     if (!(type instanceof Class<?> c) || type == Object.class) {
       return "value";
     }
-    if (c == int.class || c == long.class || c == Integer.class || c == Long.class || c == short.class
+    if (c == int.class
+        || c == long.class
+        || c == Integer.class
+        || c == Long.class
+        || c == short.class
         || c == Short.class) {
       return "integer";
     }
-    if (c == double.class || c == float.class || c == Double.class || c == Float.class || c == Number.class) {
+    if (c == double.class
+        || c == float.class
+        || c == Double.class
+        || c == Float.class
+        || c == Number.class) {
       return "number";
     }
     if (c == boolean.class || c == Boolean.class) {
@@ -180,8 +213,12 @@ public record KindReference(String key, String type, boolean required, String de
       return "string";
     }
     if (c.isEnum()) {
-      return "one of " + String.join(", ", Arrays.stream(c.getEnumConstants())
-          .map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT)).toList());
+      return "one of "
+          + String.join(
+              ", ",
+              Arrays.stream(c.getEnumConstants())
+                  .map(e -> ((Enum<?>) e).name().toLowerCase(Locale.ROOT))
+                  .toList());
     }
     if (c.isRecord()) {
       return "mapping (" + String.join(", ", ConfigBinder.keysOf(c)) + ")";

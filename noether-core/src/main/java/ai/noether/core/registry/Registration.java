@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param source the jar file name or class directory the factory class was loaded from, for
  *     listings and messages; never null
  */
-public record Registration(String kind, ComponentCategory<?, ?> category, ComponentFactory<?> factory, String source) {
+public record Registration(
+    String kind, ComponentCategory<?, ?> category, ComponentFactory<?> factory, String source) {
   public Registration {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(category, "category");
@@ -28,7 +29,8 @@ public record Registration(String kind, ComponentCategory<?, ?> category, Compon
 
   /** The factory class name; for a component that declares its kind, the component class name. */
   public String className() {
-    return factory instanceof DeclaredComponents.Declared declared ? declared.componentClass().getName()
+    return factory instanceof DeclaredComponents.Declared declared
+        ? declared.componentClass().getName()
         : factory.getClass().getName();
   }
 }

@@ -1,9 +1,9 @@
 package ai.noether.core.registry;
 
+import ai.noether.api.run.RunInfo;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.inject.RunInjector;
-import ai.noether.api.run.RunInfo;
 import java.util.Optional;
 
 /**
@@ -13,14 +13,14 @@ import java.util.Optional;
  * configuration first, then the checkpoint store, the data, the model...); {@link #put} binds one.
  *
  * <p>A service is found by the type it was put under, else by what the Guice modules bind to the
- * type (the run modules bind {@link ai.noether.api.run.RunSeeds},
- * {@link ai.noether.api.checkpoint.RunLayout}, {@link ai.noether.api.checkpoint.ModelWeightsReader}),
- * else as the first service put that is an instance of the requested type. {@link #at(String)}
- * gives a view with another path over the same run, so a service put later is visible to every
- * view. {@link #inject} creates a component with its {@code @Inject} constructor.
+ * type (the run modules bind {@link ai.noether.api.run.RunSeeds}, {@link
+ * ai.noether.api.checkpoint.RunLayout}, {@link ai.noether.api.checkpoint.ModelWeightsReader}), else
+ * as the first service put that is an instance of the requested type. {@link #at(String)} gives a
+ * view with another path over the same run, so a service put later is visible to every view. {@link
+ * #inject} creates a component with its {@code @Inject} constructor.
  *
- * <p>The registry creates the run injector the first time it builds a component of the run.
- * Not thread-safe: a run is assembled on one thread.
+ * <p>The registry creates the run injector the first time it builds a component of the run. Not
+ * thread-safe: a run is assembled on one thread.
  */
 public final class RunContext implements ComponentContext {
   private final RunInjector run;
@@ -61,7 +61,10 @@ public final class RunContext implements ComponentContext {
     return new RunContext(run, path, null, null);
   }
 
-  /** The same services, for the block at {@code path} whose bound config {@link #inject} may pass on. */
+  /**
+   * The same services, for the block at {@code path} whose bound config {@link #inject} may pass
+   * on.
+   */
   RunContext forBlock(String path, Class<?> configType, Object config) {
     return new RunContext(run, path, configType, config);
   }
@@ -73,8 +76,15 @@ public final class RunContext implements ComponentContext {
 
   @Override
   public <T> T require(Class<T> type) {
-    return find(type).orElseThrow(() -> new IllegalStateException(
-        (path.isEmpty() ? "" : path + ": ") + "this run has no " + type.getName() + " (yet); it has " + run.describe()));
+    return find(type)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    (path.isEmpty() ? "" : path + ": ")
+                        + "this run has no "
+                        + type.getName()
+                        + " (yet); it has "
+                        + run.describe()));
   }
 
   @Override

@@ -20,8 +20,8 @@ import java.util.Set;
  * classes without instantiating them.
  *
  * <p><b>Note:</b> the registry does not call {@code ServiceLoader.stream()} because on the class
- * path it refuses, already while listing, every provider without a public no-argument
- * constructor; factories may instead have an {@code @Inject} constructor for Guice.
+ * path it refuses, already while listing, every provider without a public no-argument constructor;
+ * factories may instead have an {@code @Inject} constructor for Guice.
  */
 final class ServicesFiles {
   private ServicesFiles() {}
@@ -49,7 +49,8 @@ final class ServicesFiles {
     try {
       files = loader.getResources(name);
     } catch (IOException e) {
-      throw new NoetherException("cannot list the " + name + " files of the class path: " + e.getMessage(), e);
+      throw new NoetherException(
+          "cannot list the " + name + " files of the class path: " + e.getMessage(), e);
     }
     while (files.hasMoreElements()) {
       URL file = files.nextElement();
@@ -66,7 +67,8 @@ final class ServicesFiles {
   private static List<String> classNames(URL file, String source, String name) {
     List<String> names = new ArrayList<>();
     try (InputStream in = file.openStream();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       int number = 0;
       while ((line = reader.readLine()) != null) {
@@ -77,35 +79,59 @@ final class ServicesFiles {
           continue;
         }
         if (!isClassName(className)) {
-          throw new NoetherException(name + " in " + source + " line " + number + ": '" + className
-              + "' is not a class name; list one fully qualified factory class name per line");
+          throw new NoetherException(
+              name
+                  + " in "
+                  + source
+                  + " line "
+                  + number
+                  + ": '"
+                  + className
+                  + "' is not a class name; list one fully qualified factory class name per line");
         }
         names.add(className);
       }
     } catch (IOException e) {
-      throw new NoetherException("cannot read " + name + " in " + source + ": " + e.getMessage(), e);
+      throw new NoetherException(
+          "cannot read " + name + " in " + source + ": " + e.getMessage(), e);
     }
     return names;
   }
 
-  private static Class<?> load(ClassLoader loader, Class<?> service, String className, String source, String name) {
+  private static Class<?> load(
+      ClassLoader loader, Class<?> service, String className, String source, String name) {
     Class<?> type;
     try {
       type = Class.forName(className, false, loader);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new NoetherException(name + " in " + source + " lists " + className
-          + ", but that class cannot be loaded (" + e + "); is a jar missing from the class path?", e);
+      throw new NoetherException(
+          name
+              + " in "
+              + source
+              + " lists "
+              + className
+              + ", but that class cannot be loaded ("
+              + e
+              + "); is a jar missing from the class path?",
+          e);
     }
     if (!service.isAssignableFrom(type)) {
-      throw new NoetherException(name + " in " + source + " lists " + className + ", which does not implement "
-          + service.getName());
+      throw new NoetherException(
+          name
+              + " in "
+              + source
+              + " lists "
+              + className
+              + ", which does not implement "
+              + service.getName());
     }
     return type;
   }
 
   private static boolean isClassName(String s) {
     for (String part : s.split("\\.", -1)) {
-      if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))
+      if (part.isEmpty()
+          || !Character.isJavaIdentifierStart(part.charAt(0))
           || !part.chars().skip(1).allMatch(Character::isJavaIdentifierPart)) {
         return false;
       }
@@ -113,7 +139,10 @@ final class ServicesFiles {
     return true;
   }
 
-  /** The jar file name ({@code noether-callbacks-0.1.0.jar}) or directory that holds a services file. */
+  /**
+   * The jar file name ({@code noether-callbacks-0.1.0.jar}) or directory that holds a services
+   * file.
+   */
   static String sourceOf(URL file, String name) {
     String path = file.getPath();
     int bang = path.lastIndexOf("!/");

@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * class path serves and, for the stores Noether ships in modules of their own, which module to add.
  */
 public final class StoreSchemes {
-  /** Stores Noether provides outside noether-core, by scheme: the module to put on the class path. */
+  /**
+   * Stores Noether provides outside noether-core, by scheme: the module to put on the class path.
+   */
   public static final Map<String, String> MODULES = Map.of("s3", "noether-store-s3");
 
   private StoreSchemes() {}
@@ -33,12 +35,22 @@ public final class StoreSchemes {
 
   /** "no store serves s3: ... known schemes ...; s3 is provided by noether-store-s3 ...". */
   static String unknownScheme(List<Registration> stores, String scheme, StoreLocation location) {
-    StringBuilder sb = new StringBuilder("no checkpoint store on the class path serves '" + scheme + ":' locations"
-        + (location == null ? "" : " (output_dir " + location + ")") + ".");
+    StringBuilder sb =
+        new StringBuilder(
+            "no checkpoint store on the class path serves '"
+                + scheme
+                + ":' locations"
+                + (location == null ? "" : " (output_dir " + location + ")")
+                + ".");
     String module = MODULES.get(scheme);
     if (module != null) {
-      sb.append(" The ").append(scheme).append(" store is provided by the module ").append(module)
-          .append(": add its jar (ai.noether:").append(module).append(") to the class path.");
+      sb.append(" The ")
+          .append(scheme)
+          .append(" store is provided by the module ")
+          .append(module)
+          .append(": add its jar (ai.noether:")
+          .append(module)
+          .append(") to the class path.");
     }
     sb.append(" Known schemes: ").append(describe(stores)).append('.');
     return sb.toString();
@@ -52,7 +64,8 @@ public final class StoreSchemes {
         known.putIfAbsent(s, s + ": (store '" + r.kind() + "', " + r.source() + ")");
       }
     }
-    MODULES.forEach((s, m) -> known.putIfAbsent(s, s + ": (provided by " + m + ", not on the class path)"));
+    MODULES.forEach(
+        (s, m) -> known.putIfAbsent(s, s + ": (provided by " + m + ", not on the class path)"));
     return String.join(", ", known.values());
   }
 }

@@ -10,11 +10,11 @@ import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.checkpoint.TrainerStateFile;
+import ai.noether.core.format.internal.ChannelFile;
 import ai.noether.core.format.th.ThReadLimits;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
-import ai.noether.core.format.internal.ChannelFile;
 import java.nio.channels.FileChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,35 +37,48 @@ public final class CheckpointReader {
    * @throws CheckpointNotFoundException if the checkpoint lacks the model or trainer file (e.g. a
    *     {@code best.*} checkpoint, which holds weights only), naming the files it has
    */
-  public static LoadedCheckpoint forResume(CheckpointStore store, StoredCheckpoint checkpoint, String modelName)
-      throws IOException {
+  public static LoadedCheckpoint forResume(
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName) throws IOException {
     StoredFile modelFile = require(checkpoint, modelName, CheckpointFileKind.MODEL);
     Map<String, Object> model = read(store, checkpoint, modelFile);
     CheckpointLayout.version(model, checkpoint.stage() + "/" + modelFile.name().format());
     StoredFile trainerFile = require(checkpoint, modelName, CheckpointFileKind.TRAINER);
     Map<String, Object> trainer = read(store, checkpoint, trainerFile);
-    TrainerStateFile.read(trainer, checkpoint.stage() + "/" + trainerFile.name().format()).foreignIteration();
+    TrainerStateFile.read(trainer, checkpoint.stage() + "/" + trainerFile.name().format())
+        .foreignIteration();
     StoredFile optimFile = checkpoint.file(modelName, null, CheckpointFileKind.OPTIM).orElse(null);
     Map<String, Object> optimizer = null;
     Map<String, Object> schedule = Map.of();
     if (optimFile != null) {
       Map<String, Object> optim = read(store, checkpoint, optimFile);
-      // Format 1 keys the state by parameter path; format 2 and Noether (Python) by PyTorch's index.
-      optimizer = CheckpointLayout.optimizerState(optim, checkpoint.stage() + "/" + optimFile.name().format());
+      // Format 1 keys the state by parameter path; format 2 and Noether (Python) by PyTorch's
+      // index.
+      optimizer =
+          CheckpointLayout.optimizerState(
+              optim, checkpoint.stage() + "/" + optimFile.name().format());
       Object s = optim.get(CheckpointKeys.SCHEDULE);
       schedule = s == null ? Map.of() : subtree(optim, CheckpointKeys.SCHEDULE, optimFile);
     }
-    return new LoadedCheckpoint(checkpoint, stateDict(model, checkpoint, modelName), trainer, optimizer, schedule);
+    return new LoadedCheckpoint(
+        checkpoint, stateDict(model, checkpoint, modelName), trainer, optimizer, schedule);
   }
 
   /**
-   * The weights in the model file of {@code modelName} (with {@code modelInfo}, e.g.
-   * {@code ema=0.9999}, or null for the model itself).
+   * The weights in the model file of {@code modelName} (with {@code modelInfo}, e.g. {@code
+   * ema=0.9999}, or null for the model itself).
    */
   public static Map<String, HostTensor> modelWeights(
-      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo) throws IOException {
-    StoredFile file = checkpoint.file(modelName, modelInfo, CheckpointFileKind.MODEL)
-        .orElseThrow(() -> missing(checkpoint, modelName + (modelInfo == null ? "" : "_" + modelInfo), CheckpointFileKind.MODEL));
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo)
+      throws IOException {
+    StoredFile file =
+        checkpoint
+            .file(modelName, modelInfo, CheckpointFileKind.MODEL)
+            .orElseThrow(
+                () ->
+                    missing(
+                        checkpoint,
+                        modelName + (modelInfo == null ? "" : "_" + modelInfo),
+                        CheckpointFileKind.MODEL));
     return stateDict(read(store, checkpoint, file), checkpoint, modelName);
   }
 
@@ -74,12 +87,21 @@ public final class CheckpointReader {
    * model itself): its {@code state_dict}, {@code model_config}, {@code extras} and metadata, read
    * and cross-checked like every file; for inference, which needs the extras beside the weights.
    *
-   * @throws CheckpointNotFoundException if the checkpoint has no such model file, naming the files it has
+   * @throws CheckpointNotFoundException if the checkpoint has no such model file, naming the files
+   *     it has
    */
   public static Map<String, Object> modelFile(
-      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo) throws IOException {
-    StoredFile file = checkpoint.file(modelName, modelInfo, CheckpointFileKind.MODEL)
-        .orElseThrow(() -> missing(checkpoint, modelName + (modelInfo == null ? "" : "_" + modelInfo), CheckpointFileKind.MODEL));
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo)
+      throws IOException {
+    StoredFile file =
+        checkpoint
+            .file(modelName, modelInfo, CheckpointFileKind.MODEL)
+            .orElseThrow(
+                () ->
+                    missing(
+                        checkpoint,
+                        modelName + (modelInfo == null ? "" : "_" + modelInfo),
+                        CheckpointFileKind.MODEL));
     return read(store, checkpoint, file);
   }
 
@@ -90,13 +112,21 @@ public final class CheckpointReader {
    * @param where names the file in messages
    */
   public static Map<String, HostTensor> stateDict(Map<String, Object> modelFile, String where) {
-    Object weights = modelFile.containsKey(CheckpointKeys.STATE_DICT) ? modelFile.get(CheckpointKeys.STATE_DICT) : modelFile;
+    Object weights =
+        modelFile.containsKey(CheckpointKeys.STATE_DICT)
+            ? modelFile.get(CheckpointKeys.STATE_DICT)
+            : modelFile;
     Map<String, HostTensor> out = new LinkedHashMap<>();
     if (weights instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getValue() instanceof HostTensor t)) {
-          throw new CorruptCheckpointException(where + " holds a " + (e.getValue() == null ? "None"
-              : e.getValue().getClass().getSimpleName()) + " under state_dict key '" + e.getKey() + "'; only tensors belong there");
+          throw new CorruptCheckpointException(
+              where
+                  + " holds a "
+                  + (e.getValue() == null ? "None" : e.getValue().getClass().getSimpleName())
+                  + " under state_dict key '"
+                  + e.getKey()
+                  + "'; only tensors belong there");
         }
         out.put(String.valueOf(e.getKey()), t);
       }
@@ -110,15 +140,22 @@ public final class CheckpointReader {
    * tree of its trainer file (cross-checked like every read): what a resume needs to know before
    * the model is built, such as the configuration that was running.
    *
-   * @throws CheckpointNotFoundException if the checkpoint has no trainer file, naming the files it has
+   * @throws CheckpointNotFoundException if the checkpoint has no trainer file, naming the files it
+   *     has
    * @throws CorruptFileException naming the first file that fails
    */
-  public static Map<String, Object> verifiedTrainer(CheckpointStore store, StoredCheckpoint checkpoint)
-      throws IOException {
-    StoredFile trainerFile = checkpoint.files().stream()
-        .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
-        .findFirst()
-        .orElseThrow(() -> missing(checkpoint, checkpoint.files().get(0).name().modelName(), CheckpointFileKind.TRAINER));
+  public static Map<String, Object> verifiedTrainer(
+      CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
+    StoredFile trainerFile =
+        checkpoint.files().stream()
+            .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    missing(
+                        checkpoint,
+                        checkpoint.files().get(0).name().modelName(),
+                        CheckpointFileKind.TRAINER));
     for (StoredFile file : checkpoint.files()) {
       if (!file.equals(trainerFile)) {
         try {
@@ -140,15 +177,22 @@ public final class CheckpointReader {
    * files are read in the order of {@link #verifiedTrainer}, so the same file is named first when
    * several are damaged.
    *
-   * @throws CheckpointNotFoundException if the checkpoint has no trainer file, naming the files it has
+   * @throws CheckpointNotFoundException if the checkpoint has no trainer file, naming the files it
+   *     has
    * @throws CorruptFileException naming the first file that fails
    */
-  public static Map<String, Object> readForResume(CheckpointStore store, StoredCheckpoint checkpoint)
-      throws IOException {
-    StoredFile trainerFile = checkpoint.files().stream()
-        .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
-        .findFirst()
-        .orElseThrow(() -> missing(checkpoint, checkpoint.files().get(0).name().modelName(), CheckpointFileKind.TRAINER));
+  public static Map<String, Object> readForResume(
+      CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
+    StoredFile trainerFile =
+        checkpoint.files().stream()
+            .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    missing(
+                        checkpoint,
+                        checkpoint.files().get(0).name().modelName(),
+                        CheckpointFileKind.TRAINER));
     // Damaged bytes anywhere first, then the trainer file's own record, then the others': the order
     // in which the checks of verifiedTrainer name a failure.
     Map<StoredFile, Map.Entry<String, Map<String, Object>>> trees = new LinkedHashMap<>();
@@ -173,24 +217,41 @@ public final class CheckpointReader {
    *
    * @throws CorruptFileException naming the first file that fails
    */
-  public static void readAll(CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
+  public static void readAll(CheckpointStore store, StoredCheckpoint checkpoint)
+      throws IOException {
     // No store.verify first: opening a file through the store already checks its size and checksum.
     for (StoredFile file : checkpoint.files()) {
       read(store, checkpoint, file);
     }
   }
 
-  private static StoredFile require(StoredCheckpoint checkpoint, String modelName, CheckpointFileKind kind) {
-    return checkpoint.file(modelName, null, kind).orElseThrow(() -> missing(checkpoint, modelName, kind));
+  private static StoredFile require(
+      StoredCheckpoint checkpoint, String modelName, CheckpointFileKind kind) {
+    return checkpoint
+        .file(modelName, null, kind)
+        .orElseThrow(() -> missing(checkpoint, modelName, kind));
   }
 
-  private static CheckpointNotFoundException missing(StoredCheckpoint checkpoint, String model, CheckpointFileKind kind) {
-    String files = checkpoint.files().stream().map(f -> f.name().format()).collect(Collectors.joining(", "));
-    return new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + checkpoint.stage()
-        + " has no " + kind.suffix() + " file for '" + model + "'" + (kind == CheckpointFileKind.MODEL ? ""
-        : " (model-only checkpoints such as best.* cannot be resumed; resume from latest or an iteration, or start"
-            + " a new run from these weights with a previous-run initializer)")
-        + "; its files: " + files);
+  private static CheckpointNotFoundException missing(
+      StoredCheckpoint checkpoint, String model, CheckpointFileKind kind) {
+    String files =
+        checkpoint.files().stream().map(f -> f.name().format()).collect(Collectors.joining(", "));
+    return new CheckpointNotFoundException(
+        "checkpoint "
+            + checkpoint.describe()
+            + " of "
+            + checkpoint.stage()
+            + " has no "
+            + kind.suffix()
+            + " file for '"
+            + model
+            + "'"
+            + (kind == CheckpointFileKind.MODEL
+                ? ""
+                : " (model-only checkpoints such as best.* cannot be resumed; resume from latest or an iteration, or start"
+                    + " a new run from these weights with a previous-run initializer)")
+            + "; its files: "
+            + files);
   }
 
   /**
@@ -199,8 +260,8 @@ public final class CheckpointReader {
    *
    * @throws CorruptFileException naming the file's absolute path and what is wrong
    */
-  static Map<String, Object> read(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file)
-      throws IOException {
+  static Map<String, Object> read(
+      CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file) throws IOException {
     String location = store.location(checkpoint, file);
     Map<String, Object> verified = VerifiedReads.take(location, checkpoint, file);
     if (verified != null) {
@@ -212,8 +273,9 @@ public final class CheckpointReader {
   }
 
   /** Reads one file, checking its bytes (size, checksum, records) but not yet its own metadata. */
-  private static Map<String, Object> readBytes(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file,
-      String location) throws IOException {
+  private static Map<String, Object> readBytes(
+      CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file, String location)
+      throws IOException {
     try {
       return store instanceof FileCheckpointStore files && file.hasChecksum()
           ? readInOnePass(files, checkpoint, file, location)
@@ -225,8 +287,8 @@ public final class CheckpointReader {
     }
   }
 
-  private static void requireMetadata(Map<String, Object> tree, StoredCheckpoint checkpoint, StoredFile file,
-      String location) {
+  private static void requireMetadata(
+      Map<String, Object> tree, StoredCheckpoint checkpoint, StoredFile file, String location) {
     try {
       FileMetadata.requireConsistent(tree, checkpoint, file, location);
     } catch (CorruptCheckpointException e) {
@@ -234,8 +296,9 @@ public final class CheckpointReader {
     }
   }
 
-  private static Map<String, Object> readOpened(CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file,
-      String location) throws IOException {
+  private static Map<String, Object> readOpened(
+      CheckpointStore store, StoredCheckpoint checkpoint, StoredFile file, String location)
+      throws IOException {
     try (FileChannel channel = ChannelFile.of(store.open(checkpoint, file))) {
       return ThReader.read(channel, location);
     }
@@ -248,15 +311,20 @@ public final class CheckpointReader {
    * damaged directory or record), the store's check runs on its own, so that damaged bytes are
    * reported exactly as an open through the store reports them.
    */
-  private static Map<String, Object> readInOnePass(FileCheckpointStore store, StoredCheckpoint checkpoint,
-      StoredFile file, String location) throws IOException {
+  private static Map<String, Object> readInOnePass(
+      FileCheckpointStore store, StoredCheckpoint checkpoint, StoredFile file, String location)
+      throws IOException {
     try (FileCheckpointStore.DeferredCheck opened = store.openDeferred(checkpoint, file)) {
       boolean[] checked = new boolean[1];
       try {
-        return ThReader.read(opened.channel(), location, ThReadLimits.defaults(), crc -> {
-          checked[0] = true;
-          opened.requireCrc32c(crc);
-        });
+        return ThReader.read(
+            opened.channel(),
+            location,
+            ThReadLimits.defaults(),
+            crc -> {
+              checked[0] = true;
+              opened.requireCrc32c(crc);
+            });
       } catch (IOException | RuntimeException e) {
         if (!checked[0]) {
           try {
@@ -272,30 +340,48 @@ public final class CheckpointReader {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> subtree(Map<String, Object> tree, String key, StoredFile file) {
+  private static Map<String, Object> subtree(
+      Map<String, Object> tree, String key, StoredFile file) {
     Object value = tree.get(key);
     if (!(value instanceof Map<?, ?>)) {
-      throw new CorruptCheckpointException(file.name().format() + ": key '" + key + "' should hold a dict but holds "
-          + (value == null ? "nothing" : value.getClass().getSimpleName()));
+      throw new CorruptCheckpointException(
+          file.name().format()
+              + ": key '"
+              + key
+              + "' should hold a dict but holds "
+              + (value == null ? "nothing" : value.getClass().getSimpleName()));
     }
     return (Map<String, Object>) value;
   }
 
-  private static Map<String, HostTensor> stateDict(Map<String, Object> tree, StoredCheckpoint checkpoint, String model) {
+  private static Map<String, HostTensor> stateDict(
+      Map<String, Object> tree, StoredCheckpoint checkpoint, String model) {
     // Our model files hold the weights under state_dict; a bare PyTorch state dict is the root.
-    Object weights = tree.containsKey(CheckpointKeys.STATE_DICT) ? tree.get(CheckpointKeys.STATE_DICT) : tree;
+    Object weights =
+        tree.containsKey(CheckpointKeys.STATE_DICT) ? tree.get(CheckpointKeys.STATE_DICT) : tree;
     if (!(weights instanceof Map<?, ?> map)) {
-      throw new CorruptCheckpointException("the model file of '" + model + "' in " + checkpoint.describe()
-          + " has no state_dict dict");
+      throw new CorruptCheckpointException(
+          "the model file of '"
+              + model
+              + "' in "
+              + checkpoint.describe()
+              + " has no state_dict dict");
     }
     Map<String, HostTensor> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (e.getValue() instanceof HostTensor t) {
         out.put(String.valueOf(e.getKey()), t);
       } else {
-        throw new CorruptCheckpointException("the model file of '" + model + "' in " + checkpoint.describe()
-            + " holds a " + (e.getValue() == null ? "None" : e.getValue().getClass().getSimpleName())
-            + " under state_dict key '" + e.getKey() + "'; only tensors belong there");
+        throw new CorruptCheckpointException(
+            "the model file of '"
+                + model
+                + "' in "
+                + checkpoint.describe()
+                + " holds a "
+                + (e.getValue() == null ? "None" : e.getValue().getClass().getSimpleName())
+                + " under state_dict key '"
+                + e.getKey()
+                + "'; only tensors belong there");
       }
     }
     return out;

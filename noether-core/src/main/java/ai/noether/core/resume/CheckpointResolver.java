@@ -18,26 +18,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The one place that decides which checkpoint a {@link CheckpointSelector} designates, from what a
- * store {@linkplain CheckpointStore#contents lists}, so that {@code latest}, {@code E10} or
- * {@code best.loss} mean the same in every store. Every reader (resume, {@code previous-run},
- * {@code verify}, {@code plot}) resolves through it.
+ * store {@linkplain CheckpointStore#contents lists}, so that {@code latest}, {@code E10} or {@code
+ * best.loss} mean the same in every store. Every reader (resume, {@code previous-run}, {@code
+ * verify}, {@code plot}) resolves through it.
  *
  * <p>Rules, in order:
  *
  * <ul>
  *   <li>An exact tag ({@code latest}, {@code last}, {@code best.<metric>}, a full or emergency
- *       iteration tag) finds the checkpoint committed under it. A tag whose commit record is damaged
- *       fails with {@link CorruptCheckpointException} saying so, not "not found".
+ *       iteration tag) finds the checkpoint committed under it. A tag whose commit record is
+ *       damaged fails with {@link CorruptCheckpointException} saying so, not "not found".
  *   <li>{@code best.<metric>} also finds the same metric under the older {@code %5F} spelling of
- *       {@code _}, and Noether (Python)'s {@code best_model.<metric>} spelling and
- *       the reverse ({@code best.loss/valid} finds {@code best_model.loss.valid}; the two
- *       {@code tolerance} spellings find each other).
+ *       {@code _}, and Noether (Python)'s {@code best_model.<metric>} spelling and the reverse
+ *       ({@code best.loss/valid} finds {@code best_model.loss.valid}; the two {@code tolerance}
+ *       spellings find each other).
  *   <li>A full iteration {@code E.._U.._S..} also finds an emergency checkpoint taken there.
  *   <li>{@code latest} without a {@code latest} tag is the newest iteration checkpoint.
  *   <li>A partial selector {@code E10}/{@code U100}/{@code S200} must match exactly one iteration;
@@ -49,10 +49,10 @@ import java.util.stream.Collectors;
  */
 public final class CheckpointResolver {
   /** Listing order: iteration, then periodic, emergency, best, last, latest, then the token. */
-  public static final Comparator<StoredCheckpoint> ORDER = Comparator
-      .comparing(StoredCheckpoint::iteration)
-      .thenComparingInt((StoredCheckpoint c) -> rank(c.tag()))
-      .thenComparing(c -> c.tag().token());
+  public static final Comparator<StoredCheckpoint> ORDER =
+      Comparator.comparing(StoredCheckpoint::iteration)
+          .thenComparingInt((StoredCheckpoint c) -> rank(c.tag()))
+          .thenComparing(c -> c.tag().token());
 
   private final CheckpointStore store;
 
@@ -68,8 +68,8 @@ public final class CheckpointResolver {
   /**
    * The checkpoint a selector designates.
    *
-   * @throws CheckpointNotFoundException if the run, stage or checkpoint does not exist, or a partial
-   *     selector matches several iterations; the message lists what exists
+   * @throws CheckpointNotFoundException if the run, stage or checkpoint does not exist, or a
+   *     partial selector matches several iterations; the message lists what exists
    * @throws CorruptCheckpointException if the selected tag's commit record cannot be trusted
    */
   public StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException {
@@ -81,8 +81,14 @@ public final class CheckpointResolver {
     if (selector instanceof CheckpointSelector.Exact exact) {
       CorruptCheckpointException corrupt = contents.unreadable().get(exact.tag());
       if (corrupt != null) {
-        throw new CorruptCheckpointException("checkpoint " + exact.tag().token() + " of " + where(stage)
-            + " cannot be read: " + corrupt.getMessage(), corrupt);
+        throw new CorruptCheckpointException(
+            "checkpoint "
+                + exact.tag().token()
+                + " of "
+                + where(stage)
+                + " cannot be read: "
+                + corrupt.getMessage(),
+            corrupt);
       }
       Optional<StoredCheckpoint> found = find(all, exact.tag());
       if (found.isPresent()) {
@@ -90,27 +96,38 @@ public final class CheckpointResolver {
       }
       if (exact.tag() instanceof CheckpointTag.AtIteration at && !at.isEmergency()) {
         // The full form E.._U.._S.. also finds an emergency checkpoint taken at that iteration.
-        Optional<StoredCheckpoint> atIteration = preferred(all.stream()
-            .filter(c -> c.tag() instanceof CheckpointTag.AtIteration a && a.iteration().equals(at.iteration()))
-            .toList());
+        Optional<StoredCheckpoint> atIteration =
+            preferred(
+                all.stream()
+                    .filter(
+                        c ->
+                            c.tag() instanceof CheckpointTag.AtIteration a
+                                && a.iteration().equals(at.iteration()))
+                    .toList());
         if (atIteration.isPresent()) {
           return atIteration.get();
         }
       }
       if (exact.tag().equals(CheckpointTag.LATEST)) {
         // Without a latest tag, the newest iteration checkpoint is the latest state.
-        Optional<TrainingIteration> newest = all.stream()
-            .filter(c -> c.tag() instanceof CheckpointTag.AtIteration)
-            .map(StoredCheckpoint::iteration)
-            .max(Comparator.naturalOrder());
+        Optional<TrainingIteration> newest =
+            all.stream()
+                .filter(c -> c.tag() instanceof CheckpointTag.AtIteration)
+                .map(StoredCheckpoint::iteration)
+                .max(Comparator.naturalOrder());
         if (newest.isPresent()) {
-          return preferred(all.stream()
-              .filter(c -> c.tag() instanceof CheckpointTag.AtIteration && c.iteration().equals(newest.get()))
-              .toList()).orElseThrow();
+          return preferred(
+                  all.stream()
+                      .filter(
+                          c ->
+                              c.tag() instanceof CheckpointTag.AtIteration
+                                  && c.iteration().equals(newest.get()))
+                      .toList())
+              .orElseThrow();
         }
       }
-      throw new CheckpointNotFoundException("no checkpoint '" + selector + "' in " + where(stage) + ". "
-          + existing(contents));
+      throw new CheckpointNotFoundException(
+          "no checkpoint '" + selector + "' in " + where(stage) + ". " + existing(contents));
     }
     CheckpointSelector.Partial partial = (CheckpointSelector.Partial) selector;
     Map<TrainingIteration, List<StoredCheckpoint>> byIteration = new TreeMap<>();
@@ -123,13 +140,26 @@ public final class CheckpointResolver {
       return preferred(byIteration.values().iterator().next()).orElseThrow();
     }
     if (byIteration.isEmpty()) {
-      throw new CheckpointNotFoundException("no checkpoint matches '" + selector + "' in " + where(stage) + ". "
-          + existing(contents));
+      throw new CheckpointNotFoundException(
+          "no checkpoint matches '"
+              + selector
+              + "' in "
+              + where(stage)
+              + ". "
+              + existing(contents));
     }
-    throw new CheckpointNotFoundException("'" + selector + "' matches checkpoints at " + byIteration.size()
-        + " different iterations in " + where(stage) + ": "
-        + byIteration.values().stream().map(l -> contents.describe(l.get(0))).collect(Collectors.joining(", "))
-        + ". Select one by its update (U...) or sample (S...) count, or by its full tag.");
+    throw new CheckpointNotFoundException(
+        "'"
+            + selector
+            + "' matches checkpoints at "
+            + byIteration.size()
+            + " different iterations in "
+            + where(stage)
+            + ": "
+            + byIteration.values().stream()
+                .map(l -> contents.describe(l.get(0)))
+                .collect(Collectors.joining(", "))
+            + ". Select one by its update (U...) or sample (S...) count, or by its full tag.");
   }
 
   /**
@@ -137,32 +167,39 @@ public final class CheckpointResolver {
    * Noether (Python)'s spelling: {@code best.loss/valid} finds {@code best_model.loss.valid}, and
    * {@code best_model.m.tolerance=5} finds {@code best_model.m.tolerance5} and the reverse.
    */
-  public static Optional<StoredCheckpoint> find(List<StoredCheckpoint> checkpoints, CheckpointTag tag) {
+  public static Optional<StoredCheckpoint> find(
+      List<StoredCheckpoint> checkpoints, CheckpointTag tag) {
     return find(checkpoints, StoredCheckpoint::tag, tag);
   }
 
   /**
-   * {@link #find(List, CheckpointTag)} over anything that carries a tag, for listings that keep more
-   * than the checkpoint beside it.
+   * {@link #find(List, CheckpointTag)} over anything that carries a tag, for listings that keep
+   * more than the checkpoint beside it.
    */
-  public static <T> Optional<T> find(List<T> items, Function<T, CheckpointTag> tagOf, CheckpointTag tag) {
+  public static <T> Optional<T> find(
+      List<T> items, Function<T, CheckpointTag> tagOf, CheckpointTag tag) {
     Optional<T> exact = items.stream().filter(c -> tagOf.apply(c).equals(tag)).findFirst();
     if (exact.isPresent()) {
       return exact;
     }
     if (tag instanceof CheckpointTag.Best best) {
-      // The same metric under the other spelling: best.nasa_score~valid and best.nasa%5Fscore~valid.
-      Optional<T> respelled = items.stream()
-          .filter(c -> tagOf.apply(c) instanceof CheckpointTag.Best b && b.sameCheckpointAs(best)).findFirst();
+      // The same metric under the other spelling: best.nasa_score~valid and
+      // best.nasa%5Fscore~valid.
+      Optional<T> respelled =
+          items.stream()
+              .filter(
+                  c -> tagOf.apply(c) instanceof CheckpointTag.Best b && b.sameCheckpointAs(best))
+              .findFirst();
       if (respelled.isPresent()) {
         return respelled;
       }
     }
     CheckpointTag.BestModel wanted;
     try {
-      wanted = tag instanceof CheckpointTag.Best best
-          ? CheckpointTag.bestModel(best.metricKey())
-          : tag instanceof CheckpointTag.BestModel bestModel ? bestModel : null;
+      wanted =
+          tag instanceof CheckpointTag.Best best
+              ? CheckpointTag.bestModel(best.metricKey())
+              : tag instanceof CheckpointTag.BestModel bestModel ? bestModel : null;
     } catch (InvalidNameException e) {
       return Optional.empty(); // a metric key Noether in Python could not have put into a file name
     }
@@ -170,23 +207,40 @@ public final class CheckpointResolver {
       return Optional.empty();
     }
     return items.stream()
-        .filter(c -> tagOf.apply(c) instanceof CheckpointTag.BestModel b && b.sameCheckpointAs(wanted))
+        .filter(
+            c -> tagOf.apply(c) instanceof CheckpointTag.BestModel b && b.sameCheckpointAs(wanted))
         .findFirst();
   }
-
 
   private void requireStage(StageId stage) throws IOException {
     if (store.exists(stage)) {
       return;
     }
-    List<String> stages = store.stages(stage.runId()); // names the runs that exist if this one does not
+    List<String> stages =
+        store.stages(stage.runId()); // names the runs that exist if this one does not
     if (stage.isStageless()) {
-      throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no checkpoints outside its stages ("
-          + store.location(stage) + " does not exist); its stages: " + RunDirectories.describeStages(stages));
+      throw new CheckpointNotFoundException(
+          "run '"
+              + stage.runId()
+              + "' has no checkpoints outside its stages ("
+              + store.location(stage)
+              + " does not exist); its stages: "
+              + RunDirectories.describeStages(stages));
     }
-    throw new CheckpointNotFoundException("run '" + stage.runId() + "' has no stage '" + stage.stageName() + "'; "
-        + (stages.isEmpty() ? "it has no stages yet" : "its stages: " + RunDirectories.describeStages(stages))
-        + " (in " + store.location() + "/" + stage.runId() + ")");
+    throw new CheckpointNotFoundException(
+        "run '"
+            + stage.runId()
+            + "' has no stage '"
+            + stage.stageName()
+            + "'; "
+            + (stages.isEmpty()
+                ? "it has no stages yet"
+                : "its stages: " + RunDirectories.describeStages(stages))
+            + " (in "
+            + store.location()
+            + "/"
+            + stage.runId()
+            + ")");
   }
 
   /** Among checkpoints at one iteration, the periodic one before an emergency one. */
@@ -195,16 +249,22 @@ public final class CheckpointResolver {
   }
 
   private String where(StageId stage) {
-    return "run '" + stage.runId() + "' " + (stage.isStageless() ? "without stage"
-        : "stage '" + stage.stageName() + "'") + " (" + store.location(stage) + ")";
+    return "run '"
+        + stage.runId()
+        + "' "
+        + (stage.isStageless() ? "without stage" : "stage '" + stage.stageName() + "'")
+        + " ("
+        + store.location(stage)
+        + ")";
   }
 
   private static String existing(StageContents contents) {
     if (contents.checkpoints().isEmpty()) {
       return "It has no checkpoints yet.";
     }
-    return "Its checkpoints: " + contents.checkpoints().stream().map(contents::describe)
-        .collect(Collectors.joining(", ")) + ".";
+    return "Its checkpoints: "
+        + contents.checkpoints().stream().map(contents::describe).collect(Collectors.joining(", "))
+        + ".";
   }
 
   private static int rank(CheckpointTag tag) {

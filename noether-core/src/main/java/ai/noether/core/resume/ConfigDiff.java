@@ -12,10 +12,12 @@ import java.util.Set;
  * The differences between the configuration saved in a checkpoint and the configuration of the run
  * that resumes from it, each judged by {@link ResumeRules}: a change the checkpoint cannot honour
  * (another model architecture, dataset, batch size, seed) is {@link Verdict#FORBIDDEN}; a safe one
- * (more epochs, other logging intervals, an added callback) is {@link Verdict#ALLOWED} and reported.
+ * (more epochs, other logging intervals, an added callback) is {@link Verdict#ALLOWED} and
+ * reported.
  *
- * <p>Both configurations are plain trees (maps, lists, scalars) as written into {@code _trainer.th}.
- * Paths are written the way overrides are ({@code trainer.callbacks[1].every_n_updates}).
+ * <p>Both configurations are plain trees (maps, lists, scalars) as written into {@code
+ * _trainer.th}. Paths are written the way overrides are ({@code
+ * trainer.callbacks[1].every_n_updates}).
  */
 public final class ConfigDiff {
 
@@ -37,7 +39,12 @@ public final class ConfigDiff {
   public record Change(String path, Object before, Object after, Verdict verdict, String reason) {
     /** {@code path: before -> after}, with "(added)" / "(removed)" where a side is missing. */
     public String describe() {
-      String text = path + ": " + (before == null ? "(added)" : before) + " -> " + (after == null ? "(removed)" : after);
+      String text =
+          path
+              + ": "
+              + (before == null ? "(added)" : before)
+              + " -> "
+              + (after == null ? "(removed)" : after);
       return reason.isEmpty() ? text : text + "  [" + reason + "]";
     }
   }
@@ -49,7 +56,8 @@ public final class ConfigDiff {
   }
 
   /** The differences from {@code saved} to {@code current}, judged by {@code rules}. */
-  public static ConfigDiff between(Map<String, ?> saved, Map<String, ?> current, ResumeRules rules) {
+  public static ConfigDiff between(
+      Map<String, ?> saved, Map<String, ?> current, ResumeRules rules) {
     List<Change> out = new ArrayList<>();
     compare("", saved, current, rules, out);
     return new ConfigDiff(out);
@@ -76,7 +84,9 @@ public final class ConfigDiff {
     for (Verdict v : List.of(Verdict.FORBIDDEN, Verdict.ALLOWED)) {
       for (Change c : changes) {
         if (c.verdict() == v) {
-          sb.append(sb.length() == 0 ? "" : "\n").append("  ").append(v == Verdict.FORBIDDEN ? "✗ " : "  ")
+          sb.append(sb.length() == 0 ? "" : "\n")
+              .append("  ")
+              .append(v == Verdict.FORBIDDEN ? "✗ " : "  ")
               .append(c.describe());
         }
       }
@@ -84,7 +94,8 @@ public final class ConfigDiff {
     return sb.toString();
   }
 
-  private static void compare(String path, Object before, Object after, ResumeRules rules, List<Change> out) {
+  private static void compare(
+      String path, Object before, Object after, ResumeRules rules, List<Change> out) {
     if (rules.isIgnored(path)) {
       return;
     }
@@ -92,7 +103,8 @@ public final class ConfigDiff {
       Set<Object> keys = new LinkedHashSet<>(b.keySet());
       keys.addAll(a.keySet());
       for (Object key : keys) {
-        compare(path.isEmpty() ? key.toString() : path + "." + key, b.get(key), a.get(key), rules, out);
+        compare(
+            path.isEmpty() ? key.toString() : path + "." + key, b.get(key), a.get(key), rules, out);
       }
     } else if (before instanceof List<?> b && after instanceof List<?> a) {
       if (isComponentList(b) && isComponentList(a)) {
@@ -100,21 +112,32 @@ public final class ConfigDiff {
         return;
       }
       for (int i = 0; i < Math.max(b.size(), a.size()); i++) {
-        compare(path + "[" + i + "]", i < b.size() ? b.get(i) : null, i < a.size() ? a.get(i) : null, rules, out);
+        compare(
+            path + "[" + i + "]",
+            i < b.size() ? b.get(i) : null,
+            i < a.size() ? a.get(i) : null,
+            rules,
+            out);
       }
     } else if (!sameValue(before, after)) {
       String reason = rules.forbiddenReason(path);
-      out.add(new Change(path, before, after, reason == null ? Verdict.ALLOWED : Verdict.FORBIDDEN,
-          reason == null ? "" : reason));
+      out.add(
+          new Change(
+              path,
+              before,
+              after,
+              reason == null ? Verdict.ALLOWED : Verdict.FORBIDDEN,
+              reason == null ? "" : reason));
     }
   }
 
   /**
-   * Lists of component blocks (callbacks, initializers) are matched by kind and occurrence, the
-   * way callback states are keyed, so inserting a callback is one addition rather than a change of
+   * Lists of component blocks (callbacks, initializers) are matched by kind and occurrence, the way
+   * callback states are keyed, so inserting a callback is one addition rather than a change of
    * every block after it. Paths use the position in the new list (the old one for removals).
    */
-  private static void compareComponents(String path, List<?> before, List<?> after, ResumeRules rules, List<Change> out) {
+  private static void compareComponents(
+      String path, List<?> before, List<?> after, ResumeRules rules, List<Change> out) {
     java.util.Map<String, Integer> oldIndex = new java.util.LinkedHashMap<>();
     java.util.Map<String, Integer> seen = new java.util.HashMap<>();
     for (int i = 0; i < before.size(); i++) {

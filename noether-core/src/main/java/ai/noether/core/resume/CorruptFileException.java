@@ -1,5 +1,6 @@
 package ai.noether.core.resume;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
@@ -19,11 +20,15 @@ public final class CorruptFileException extends CorruptCheckpointException {
 
   /**
    * @param bytesDamaged true when the file's bytes are not the committed ones (checksum, size, a
-   *     record); false when intact bytes disagree with the store's record of them, which may be
-   *     the damaged part
+   *     record); false when intact bytes disagree with the store's record of them, which may be the
+   *     damaged part
    */
   public CorruptFileException(
-      StoredCheckpoint checkpoint, StoredFile file, boolean bytesDamaged, String message, Throwable cause) {
+      StoredCheckpoint checkpoint,
+      StoredFile file,
+      boolean bytesDamaged,
+      String message,
+      @Nullable Throwable cause) {
     super(message, cause);
     this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
     this.file = Objects.requireNonNull(file, "file");

@@ -2,8 +2,8 @@ package ai.noether.core.resume;
 
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.checkpoint.TrainerStateFile;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,13 +13,16 @@ import java.util.Objects;
  * @param stored the checkpoint as its store lists it; never null
  * @param stateDict the model weights by parameter path; never null
  * @param trainer the tree of the {@code _trainer.th} file; never null
- * @param optimizer the optimizer state, or null when the checkpoint was saved without
- *     {@code _optim.th}
+ * @param optimizer the optimizer state, or null when the checkpoint was saved without {@code
+ *     _optim.th}
  * @param schedule the LR schedule state; empty when the schedule keeps none
  */
 public record LoadedCheckpoint(
-    StoredCheckpoint stored, Map<String, HostTensor> stateDict, Map<String, Object> trainer,
-    Map<String, Object> optimizer, Map<String, Object> schedule) {
+    StoredCheckpoint stored,
+    Map<String, HostTensor> stateDict,
+    Map<String, Object> trainer,
+    Map<String, Object> optimizer,
+    Map<String, Object> schedule) {
 
   public LoadedCheckpoint {
     Objects.requireNonNull(stored, "stored");
@@ -34,13 +37,16 @@ public record LoadedCheckpoint(
    * iteration behind such a {@code latest}).
    */
   public TrainingIteration iteration() {
-    return TrainerStateFile.read(trainer, stored.stage() + "@" + stored.tag().token()).foreignIteration()
+    return TrainerStateFile.read(trainer, stored.stage() + "@" + stored.tag().token())
+        .foreignIteration()
         .orElse(stored.iteration());
   }
 
   /** {@code run/stage@tag}, e.g. {@code 260315-142233-k3x9/train@E2_U40_S1280}. */
   public String source() {
-    return stored.stage() + "@" + stored.tag().token()
+    return stored.stage()
+        + "@"
+        + stored.tag().token()
         + (stored.tag().token().equals(iteration().toString()) ? "" : " (" + iteration() + ")");
   }
 }

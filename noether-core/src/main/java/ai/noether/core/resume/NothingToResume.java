@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * The answer to a resume of a stage that exists but has no checkpoint: a job stopped before its
- * first save. A resume cannot help there; the same {@code train} command with
- * {@code --resume-if-exists} can, so both the {@code resume} command and a configuration with
- * resume keys point at it with the same words.
+ * first save. A resume cannot help there; the same {@code train} command with {@code
+ * --resume-if-exists} can, so both the {@code resume} command and a configuration with resume keys
+ * point at it with the same words.
  */
 public final class NothingToResume {
   private NothingToResume() {}
@@ -27,23 +27,33 @@ public final class NothingToResume {
    *     when it differs from the stage to resume
    */
   public static Optional<ConfigException> check(
-      CheckpointStore store, Path outputDir, StageId stage, String trainingStage, Throwable cause) throws IOException {
+      CheckpointStore store, Path outputDir, StageId stage, String trainingStage, Throwable cause)
+      throws IOException {
     try {
-      if (!store.stages(stage.runId()).contains(stage.stageName()) || !store.list(stage).isEmpty()) {
+      if (!store.stages(stage.runId()).contains(stage.stageName())
+          || !store.list(stage).isEmpty()) {
         return Optional.empty();
       }
     } catch (CheckpointNotFoundException e) {
       return Optional.empty();
     }
     Path saved = new RunLayout(outputDir, stage).resolvedConfigFile();
-    String message = "stage " + stage + " has no checkpoint yet: it was stopped before its first save, so there is"
-        + " nothing to resume. Start it again with the command that started it plus --resume-if-exists (noether train"
-        + " <config.yaml> run_id=" + stage.runId()
-        + (stage.stageName().equals(trainingStage) ? "" : " stage_name=" + stage.stageName())
-        + " --resume-if-exists), which starts fresh while the stage"
-        + " has no checkpoint and resumes from its newest one on every later start"
-        + (Files.isRegularFile(saved) ? "; with the configuration it saved: noether train " + saved + " --resume-if-exists"
-            : "") + ".";
+    String message =
+        "stage "
+            + stage
+            + " has no checkpoint yet: it was stopped before its first save, so there is"
+            + " nothing to resume. Start it again with the command that started it plus --resume-if-exists (noether train"
+            + " <config.yaml> run_id="
+            + stage.runId()
+            + (stage.stageName().equals(trainingStage) ? "" : " stage_name=" + stage.stageName())
+            + " --resume-if-exists), which starts fresh while the stage"
+            + " has no checkpoint and resumes from its newest one on every later start"
+            + (Files.isRegularFile(saved)
+                ? "; with the configuration it saved: noether train "
+                    + saved
+                    + " --resume-if-exists"
+                : "")
+            + ".";
     return Optional.of(new ConfigException(message, cause));
   }
 }

@@ -6,27 +6,37 @@ import java.util.Map;
 /**
  * Which configuration changes a resume can honour. A change is forbidden when the checkpoint's
  * state would not mean the same thing under the new configuration; everything else is allowed and
- * reported. Paths are matched as prefixes at key boundaries ({@code model} matches
- * {@code model.hidden_sizes[0]} but not {@code model_x}).
+ * reported. Paths are matched as prefixes at key boundaries ({@code model} matches {@code
+ * model.hidden_sizes[0]} but not {@code model_x}).
  */
 public final class ResumeRules {
 
   /** The rules of a training run: see the table in {@code docs/resume.md}. */
-  public static final ResumeRules DEFAULT = new ResumeRules(
-      List.of(
-          // Where the run writes and what it resumes from may differ by design.
-          "run_id", "stage_name", "output_dir", "resume_run_id", "resume_stage_name", "resume_checkpoint",
-          "resume_fallback",
-          "resume_if_exists",
-          // Initializers run only on fresh starts; a resume ignores them.
-          "model.initializers", "device", "store"),
-      Map.of(
-          "model", "the model architecture must match the checkpoint's weights",
-          "dataset", "the checkpoint's position in the data order refers to this dataset",
-          "seed", "data order and dropout after the checkpoint derive from the seed",
-          "trainer.batch_size", "the epoch position and sample counter refer to this batch size",
-          "trainer.kind", "the training step must match the one the checkpoint was trained with",
-          "optimizer.kind", "the saved optimizer state belongs to this optimizer kind"));
+  public static final ResumeRules DEFAULT =
+      new ResumeRules(
+          List.of(
+              // Where the run writes and what it resumes from may differ by design.
+              "run_id",
+              "stage_name",
+              "output_dir",
+              "resume_run_id",
+              "resume_stage_name",
+              "resume_checkpoint",
+              "resume_fallback",
+              "resume_if_exists",
+              // Initializers run only on fresh starts; a resume ignores them.
+              "model.initializers",
+              "device",
+              "store"),
+          Map.of(
+              "model", "the model architecture must match the checkpoint's weights",
+              "dataset", "the checkpoint's position in the data order refers to this dataset",
+              "seed", "data order and dropout after the checkpoint derive from the seed",
+              "trainer.batch_size",
+                  "the epoch position and sample counter refer to this batch size",
+              "trainer.kind",
+                  "the training step must match the one the checkpoint was trained with",
+              "optimizer.kind", "the saved optimizer state belongs to this optimizer kind"));
 
   private final List<String> ignored;
   private final Map<String, String> forbidden;

@@ -16,13 +16,15 @@ import java.util.Map;
 public final class StoreModelWeightsReader implements ModelWeightsReader {
 
   @Override
-  public StoredCheckpoint resolve(CheckpointStore store, StageId stage, CheckpointSelector selector) throws IOException {
+  public StoredCheckpoint resolve(CheckpointStore store, StageId stage, CheckpointSelector selector)
+      throws IOException {
     return CheckpointResolver.of(store).resolve(stage, selector);
   }
 
   @Override
-  public Map<String, HostTensor> read(CheckpointStore store, StoredCheckpoint checkpoint, String modelName,
-      String modelInfo) throws IOException {
+  public Map<String, HostTensor> read(
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo)
+      throws IOException {
     return CheckpointReader.modelWeights(store, checkpoint, modelName, modelInfo);
   }
 }

@@ -7,14 +7,14 @@ import java.util.Map;
 
 /**
  * Checkpoint files already read and verified by an earlier step of the same command, handed on to
- * the load that follows so that it does not read them again: {@code noether resume} reads the
- * whole checkpoint once to choose it (and to fall back from a damaged one) before the model is
- * built, and the resume then takes those trees instead of a second pass over the bytes.
+ * the load that follows so that it does not read them again: {@code noether resume} reads the whole
+ * checkpoint once to choose it (and to fall back from a damaged one) before the model is built, and
+ * the resume then takes those trees instead of a second pass over the bytes.
  *
  * <p>Only inside a scope ({@link #open}) on the thread that opened it, and each file is handed on
- * once: outside a scope, and for a file not kept, every read goes to the store as before. The
- * trees map the files' pages (tensor records) rather than copying them, so keeping them until the
- * load takes them costs little memory of its own.
+ * once: outside a scope, and for a file not kept, every read goes to the store as before. The trees
+ * map the files' pages (tensor records) rather than copying them, so keeping them until the load
+ * takes them costs little memory of its own.
  */
 public final class VerifiedReads implements AutoCloseable {
   private static final ThreadLocal<VerifiedReads> CURRENT = new ThreadLocal<>();
@@ -64,10 +64,13 @@ public final class VerifiedReads implements AutoCloseable {
   }
 
   /** Keeps the trees of a checkpoint whose every file verified; nothing outside a scope. */
-  static void keep(StoredCheckpoint checkpoint, Map<StoredFile, Map.Entry<String, Map<String, Object>>> trees) {
+  static void keep(
+      StoredCheckpoint checkpoint, Map<StoredFile, Map.Entry<String, Map<String, Object>>> trees) {
     VerifiedReads scope = CURRENT.get();
     if (scope != null) {
-      trees.forEach((file, read) -> scope.kept.put(new Key(read.getKey(), checkpoint, file), read.getValue()));
+      trees.forEach(
+          (file, read) ->
+              scope.kept.put(new Key(read.getKey(), checkpoint, file), read.getValue()));
     }
   }
 

@@ -1,11 +1,10 @@
 package ai.noether.core.run;
 
-import ai.noether.core.registry.ComponentCategory;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Callback;
-import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
@@ -18,11 +17,12 @@ import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigKeys;
 import ai.noether.core.config.ResumeConfig;
+import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.ScalerConfig;
 import ai.noether.core.data.ScaledDataSource;
-import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.internal.Closeables;
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.CheckpointFallback;
@@ -36,7 +36,6 @@ import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -57,25 +56,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before anything else, the store repairs what an interrupted writer left in this stage.
  *
- * <p>A resume reads the checkpoint {@code resume_run_id}/{@code resume_stage_name}/
- * {@code resume_checkpoint} selects (or, when {@code latest} fails verification, the newest one
- * that verifies, see {@link CheckpointFallback}), compares its saved configuration with this one (changes the
- * checkpoint cannot honour are a {@link ConfigException} listing them; the others are logged), and
- * records where the run came from in its lineage.
+ * <p>A resume reads the checkpoint {@code resume_run_id}/{@code resume_stage_name}/ {@code
+ * resume_checkpoint} selects (or, when {@code latest} fails verification, the newest one that
+ * verifies, see {@link CheckpointFallback}), compares its saved configuration with this one
+ * (changes the checkpoint cannot honour are a {@link ConfigException} listing them; the others are
+ * logged), and records where the run came from in its lineage.
  *
- *
- * <p>Before anything is written, the configuration is checked against the data
- * ({@link Preflight#checkComponents}, right after the data source is built) and the training step
- * makes a dry forward pass on one batch ({@link Preflight#dryRun}); either fails as a
- * {@link ConfigException} listing the problems.
+ * <p>Before anything is written, the configuration is checked against the data ({@link
+ * Preflight#checkComponents}, right after the data source is built) and the training step makes a
+ * dry forward pass on one batch ({@link Preflight#dryRun}); either fails as a {@link
+ * ConfigException} listing the problems.
  *
  * <p>Closing releases everything in reverse order of creation.
  */
 public final class StageAssembly implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StageAssembly.class);
 
-  /** The configuration being run; {@code resume_if_exists} may set its resume keys while building. */
+  /**
+   * The configuration being run; {@code resume_if_exists} may set its resume keys while building.
+   */
   private RunConfig config;
+
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private CheckpointStore store;
   private Model model;
@@ -94,7 +95,8 @@ public final class StageAssembly implements AutoCloseable {
    * @throws ConfigException when a component rejects its configuration, a resume is incompatible,
    *     or the run, stage or checkpoint to resume from does not exist (the message lists what does)
    */
-  public static StageAssembly assemble(RunConfig config, ComponentRegistry registry, StopRequest stop) throws IOException {
+  public static StageAssembly assemble(
+      RunConfig config, ComponentRegistry registry, StopRequest stop) throws IOException {
     return assemble(config, registry, stop, List.of());
   }
 
@@ -103,7 +105,8 @@ public final class StageAssembly implements AutoCloseable {
    * the configured ones and keep no state in checkpoints), e.g. a simulated preemption.
    */
   public static StageAssembly assemble(
-      RunConfig config, ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
+      RunConfig config, ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks)
+      throws IOException {
     StageAssembly stage = new StageAssembly(config);
     try {
       stage.build(registry, stop, extraCallbacks);
@@ -118,8 +121,11 @@ public final class StageAssembly implements AutoCloseable {
     }
   }
 
-  private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks) throws IOException {
-    store = registry.create(ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config));
+  private void build(ComponentRegistry registry, StopRequest stop, List<Callback> extraCallbacks)
+      throws IOException {
+    store =
+        registry.create(
+            ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config));
     resources.push(store);
     // This process is the stage's only writer from here until it ends, before it looks at anything
     // of the stage: the fresh-start check, the resume and the auto-resume decision cannot race.
@@ -149,7 +155,9 @@ public final class StageAssembly implements AutoCloseable {
       Files.deleteIfExists(config.layout().historyFile());
     }
 
-    DataSource data = scaled(registry.create(ComponentCategory.DATASET, config.dataset(), config.seed(), context));
+    DataSource data =
+        scaled(
+            registry.create(ComponentCategory.DATASET, config.dataset(), config.seed(), context));
     context.put(DataSource.class, data);
     Preflight.checkComponents(config, registry, data);
     model = registry.create(ComponentCategory.MODEL, config.model().block(), modelName, context);
@@ -164,36 +172,55 @@ public final class StageAssembly implements AutoCloseable {
       }
     }
 
-    Optimizer optimizer = registry.create(ComponentCategory.OPTIMIZER, config.optimizer().block(), model, context);
+    Optimizer optimizer =
+        registry.create(ComponentCategory.OPTIMIZER, config.optimizer().block(), model, context);
     context.put(Optimizer.class, optimizer);
-    if (config.trainer().settings().accumulateGradBatches() > 1 && !optimizer.accumulatesGradients()) {
-      throw config.optimizer().block().error("optimizer '" + optimizer.kind() + "' cannot accumulate gradients, but"
-          + " trainer.accumulate_grad_batches is " + config.trainer().settings().accumulateGradBatches()
-          + "; use an optimizer that can (sgd, adam, adamw) or set trainer.accumulate_grad_batches: 1");
+    if (config.trainer().settings().accumulateGradBatches() > 1
+        && !optimizer.accumulatesGradients()) {
+      throw config
+          .optimizer()
+          .block()
+          .error(
+              "optimizer '"
+                  + optimizer.kind()
+                  + "' cannot accumulate gradients, but"
+                  + " trainer.accumulate_grad_batches is "
+                  + config.trainer().settings().accumulateGradBatches()
+                  + "; use an optimizer that can (sgd, adam, adamw) or set trainer.accumulate_grad_batches: 1");
     }
-    TrainingStep step = registry.create(ComponentCategory.TRAINING_STEP, config.trainer().step(),
-        new ComponentCategory.ModelAndData(model, data), context);
+    TrainingStep step =
+        registry.create(
+            ComponentCategory.TRAINING_STEP,
+            config.trainer().step(),
+            new ComponentCategory.ModelAndData(model, data),
+            context);
     resources.push(step);
     // Schedules and callbacks that select by a metric take its direction from the step.
     context.put(TrainingStep.class, step);
     Preflight.checkMetricDirections(config, registry, data, step);
-    LrSchedule schedule = config.optimizer().optSchedule().map(b -> registry.create(ComponentCategory.SCHEDULE, b, context)).orElse(null);
+    LrSchedule schedule =
+        config
+            .optimizer()
+            .optSchedule()
+            .map(b -> registry.create(ComponentCategory.SCHEDULE, b, context))
+            .orElse(null);
     Preflight.dryRun(config, model, step, data);
 
-    Trainer.Builder builder = Trainer.builder()
-        .setStage(config.stage(), config.layout().stageDir())
-        .optOutputLocation(config.output().toString())
-        .optSeed(config.seed())
-        .setSettings(config.trainer().settings())
-        .optMaxFailedSaves(config.trainer().maxFailedSaves())
-        .setModel(model)
-        .setOptimizer(optimizer, config.optimizer().lr())
-        .setStep(step)
-        .setData(data)
-        .setStore(store, ThFormat.encoder())
-        .optConfig(config.toPlainTree())
-        .optNonFiniteLoss(config.trainer().nonFiniteLoss())
-        .optStopRequest(stop);
+    Trainer.Builder builder =
+        Trainer.builder()
+            .setStage(config.stage(), config.layout().stageDir())
+            .optOutputLocation(config.output().toString())
+            .optSeed(config.seed())
+            .setSettings(config.trainer().settings())
+            .optMaxFailedSaves(config.trainer().maxFailedSaves())
+            .setModel(model)
+            .setOptimizer(optimizer, config.optimizer().lr())
+            .setStep(step)
+            .setData(data)
+            .setStore(store, ThFormat.encoder())
+            .optConfig(config.toPlainTree())
+            .optNonFiniteLoss(config.trainer().nonFiniteLoss())
+            .optStopRequest(stop);
     if (schedule != null) {
       builder.optSchedule(schedule);
     }
@@ -206,7 +233,8 @@ public final class StageAssembly implements AutoCloseable {
       builder.addCallback(stateKey(callback, block, seen), callback);
     }
     for (ComponentBlock block : config.trainer().loggers()) {
-      ai.noether.api.logger.MetricLogger logger = registry.create(ComponentCategory.LOGGER, block, context);
+      ai.noether.api.logger.MetricLogger logger =
+          registry.create(ComponentCategory.LOGGER, block, context);
       resources.push(logger);
       builder.addLogger(block.path(), logger);
     }
@@ -220,10 +248,17 @@ public final class StageAssembly implements AutoCloseable {
     resources.push(trainer);
     if (resumedFrom != null) {
       if (resumedFrom.optimizer() == null) {
-        LOG.warn("checkpoint {} was saved without optimizer state; the optimizer starts fresh", resumedFrom.source());
+        LOG.warn(
+            "checkpoint {} was saved without optimizer state; the optimizer starts fresh",
+            resumedFrom.source());
       }
-      trainer.restore(new ResumeState(resumedFrom.iteration(), resumedFrom.trainer(),
-          resumedFrom.optimizer(), resumedFrom.schedule(), resumedFrom.source()));
+      trainer.restore(
+          new ResumeState(
+              resumedFrom.iteration(),
+              resumedFrom.trainer(),
+              resumedFrom.optimizer(),
+              resumedFrom.schedule(),
+              resumedFrom.source()));
       // The launcher tells the user; a second line saying the same is noise.
       LOG.debug("resumed {} from {}", config.stage(), resumedFrom.source());
       pointLatestAtResumedCheckpoint();
@@ -237,7 +272,8 @@ public final class StageAssembly implements AutoCloseable {
    * split; a resume reuses the parameters the checkpoint saved in its trainer state.
    */
   private DataSource scaled(DataSource data) {
-    Optional<ScalerConfig> scaler = ScalerConfig.ofDataset(config.toPlainTree().get(ConfigKeys.DATASET));
+    Optional<ScalerConfig> scaler =
+        ScalerConfig.ofDataset(config.toPlainTree().get(ConfigKeys.DATASET));
     if (scaler.isEmpty()) {
       return data;
     }
@@ -265,23 +301,32 @@ public final class StageAssembly implements AutoCloseable {
       try {
         // Cheap when latest is there already: one small manifest, no data.
         store.alias(config.stage(), tag, Set.of(CheckpointTag.LATEST));
-        LOG.info("latest of {} now points at {}: the stage continues from there", config.stage(), tag.token());
+        LOG.info(
+            "latest of {} now points at {}: the stage continues from there",
+            config.stage(),
+            tag.token());
       } catch (CheckpointNotFoundException e) {
         // A checkpoint the store did not commit itself (written by Noether in Python).
-        LOG.warn("could not point latest of {} at {}: {}", config.stage(), tag.token(), e.getMessage());
+        LOG.warn(
+            "could not point latest of {} at {}: {}", config.stage(), tag.token(), e.getMessage());
       }
     }
   }
 
   /**
-   * Reads the checkpoint the resume keys select. A run, stage or checkpoint that does not exist is a
-   * mistake in those keys, so it is reported as a {@link ConfigException} that names them, with the
-   * store's listing of what exists.
+   * Reads the checkpoint the resume keys select. A run, stage or checkpoint that does not exist is
+   * a mistake in those keys, so it is reported as a {@link ConfigException} that names them, with
+   * the store's listing of what exists.
    */
   private LoadedCheckpoint read(ResumeConfig resume, String modelName) throws IOException {
     try {
-      CheckpointFallback.Selected<LoadedCheckpoint> selected = CheckpointFallback.load(store, resume.stage(),
-          resume.checkpoint(), resume.fallback(), checkpoint -> CheckpointReader.forResume(store, checkpoint, modelName));
+      CheckpointFallback.Selected<LoadedCheckpoint> selected =
+          CheckpointFallback.load(
+              store,
+              resume.stage(),
+              resume.checkpoint(),
+              resume.fallback(),
+              checkpoint -> CheckpointReader.forResume(store, checkpoint, modelName));
       selected.fallback().ifPresent(LOG::warn);
       return selected.value();
     } catch (CheckpointNotFoundException e) {
@@ -290,18 +335,27 @@ public final class StageAssembly implements AutoCloseable {
       if (nothing.isPresent()) {
         throw nothing.get();
       }
-      throw new ConfigException("cannot resume from resume_run_id: " + resume.stage().runId() + ", resume_stage_name: "
-          + resume.stage().stageName() + ", resume_checkpoint: " + resume.checkpoint() + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot resume from resume_run_id: "
+              + resume.stage().runId()
+              + ", resume_stage_name: "
+              + resume.stage().stageName()
+              + ", resume_checkpoint: "
+              + resume.checkpoint()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   /**
    * The key a callback's state is saved under: its own {@link Callback#stateKey()}, else its kind,
    * with {@code #2}, {@code #3}... for further callbacks of the same kind. Keys do not depend on
-   * the position in the list, so adding another kind of callback before a resume keeps every
-   * state where it was.
+   * the position in the list, so adding another kind of callback before a resume keeps every state
+   * where it was.
    */
-  private static String stateKey(Callback callback, ComponentBlock block, Map<String, Integer> seen) {
+  private static String stateKey(
+      Callback callback, ComponentBlock block, Map<String, Integer> seen) {
     if (callback.stateKey() != null) {
       return callback.stateKey();
     }
@@ -319,29 +373,53 @@ public final class StageAssembly implements AutoCloseable {
     }
     if (!existing.isEmpty()) {
       StoredCheckpoint newest = existing.get(existing.size() - 1);
-      throw new ConfigException("stage " + config.stage() + " already has " + existing.size() + " checkpoint(s) (newest: "
-          + newest.describe() + ") in " + config.layout().checkpointDir() + "; "
-          + config.optResume().map(r -> "continuing " + r.stage() + " into it").orElse("a fresh start")
-          + " would mix two trainings. Continue it with 'noether resume " + config.runId() + " --stage " + config.stageName()
-          + "' (or resume_run_id: " + config.runId() + "), or start under another run_id or stage_name.");
+      throw new ConfigException(
+          "stage "
+              + config.stage()
+              + " already has "
+              + existing.size()
+              + " checkpoint(s) (newest: "
+              + newest.describe()
+              + ") in "
+              + config.layout().checkpointDir()
+              + "; "
+              + config
+                  .optResume()
+                  .map(r -> "continuing " + r.stage() + " into it")
+                  .orElse("a fresh start")
+              + " would mix two trainings. Continue it with 'noether resume "
+              + config.runId()
+              + " --stage "
+              + config.stageName()
+              + "' (or resume_run_id: "
+              + config.runId()
+              + "), or start under another run_id or stage_name.");
     }
   }
 
   private void checkCompatible(LoadedCheckpoint checkpoint) {
     Optional<Map<String, Object>> saved = savedState(checkpoint).config();
     if (saved.isEmpty()) {
-      LOG.warn("checkpoint {} holds no configuration; cannot check that this run matches it", checkpoint.source());
+      LOG.warn(
+          "checkpoint {} holds no configuration; cannot check that this run matches it",
+          checkpoint.source());
       return;
     }
     ConfigDiff diff = ConfigDiff.between(saved.get(), config.toPlainTree(), ResumeRules.DEFAULT);
     if (!diff.forbidden().isEmpty()) {
-      throw new ConfigException("cannot resume " + config.stage() + " from " + checkpoint.source()
-          + ": the configuration differs from the checkpoint's in ways it cannot honour (✗):\n" + diff.describe()
-          + "\nUndo the ✗ changes, or start a new run whose model is initialised from this checkpoint with a"
-          + " previous-run initializer (docs/initializers.md).");
+      throw new ConfigException(
+          "cannot resume "
+              + config.stage()
+              + " from "
+              + checkpoint.source()
+              + ": the configuration differs from the checkpoint's in ways it cannot honour (✗):\n"
+              + diff.describe()
+              + "\nUndo the ✗ changes, or start a new run whose model is initialised from this checkpoint with a"
+              + " previous-run initializer (docs/initializers.md).");
     }
     if (!diff.isEmpty()) {
-      LOG.debug("resuming from {} with configuration changes:\n{}", checkpoint.source(), diff.describe());
+      LOG.debug(
+          "resuming from {} with configuration changes:\n{}", checkpoint.source(), diff.describe());
     }
     changes = diff;
   }
@@ -353,23 +431,35 @@ public final class StageAssembly implements AutoCloseable {
    */
   private static Map<String, Object> lineageEntry(LoadedCheckpoint from) {
     StoredCheckpoint cp = from.stored();
-    return TrainerStateFile.lineageEntry(cp.stage(), savedState(from).checkpointTag().orElse(cp.tag().token()),
-        from.iteration(), checksum(cp), Instant.now());
+    return TrainerStateFile.lineageEntry(
+        cp.stage(),
+        savedState(from).checkpointTag().orElse(cp.tag().token()),
+        from.iteration(),
+        checksum(cp),
+        Instant.now());
   }
 
-  /** The trainer file of the checkpoint resumed from; its format version was checked when it was read. */
+  /**
+   * The trainer file of the checkpoint resumed from; its format version was checked when it was
+   * read.
+   */
   private static TrainerStateFile savedState(LoadedCheckpoint checkpoint) {
     return TrainerStateFile.read(checkpoint.trainer(), checkpoint.source());
   }
 
-  /** CRC32C of the checkpoint's files, combined in file order; identifies the exact bytes resumed. */
+  /**
+   * CRC32C of the checkpoint's files, combined in file order; identifies the exact bytes resumed.
+   */
   private static String checksum(StoredCheckpoint cp) {
     StringBuilder sb = new StringBuilder("crc32c:");
     for (StoredFile f : cp.files()) {
       if (!f.hasChecksum()) {
         return "none (checkpoint without store checksums)";
       }
-      sb.append(f.name().kind().suffix()).append('=').append(String.format("%08x", f.crc32c())).append(',');
+      sb.append(f.name().kind().suffix())
+          .append('=')
+          .append(String.format("%08x", f.crc32c()))
+          .append(',');
     }
     return sb.substring(0, sb.length() - 1);
   }

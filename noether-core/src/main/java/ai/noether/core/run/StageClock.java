@@ -18,7 +18,10 @@ import java.util.Optional;
 public final class StageClock {
   private StageClock() {}
 
-  /** Records now as the stage's start: always on a fresh start, on a resume only if nothing is recorded. */
+  /**
+   * Records now as the stage's start: always on a fresh start, on a resume only if nothing is
+   * recorded.
+   */
   static void markStart(Path stageDir, boolean fresh) {
     Path file = RunLayout.startedFileIn(stageDir);
     try {
@@ -27,7 +30,8 @@ public final class StageClock {
       }
     } catch (IOException e) {
       // Only the duration shown by noether runs depends on it; training goes on.
-      org.slf4j.LoggerFactory.getLogger(StageClock.class).debug("could not record the start of {}: {}", stageDir, e.toString());
+      org.slf4j.LoggerFactory.getLogger(StageClock.class)
+          .debug("could not record the start of {}: {}", stageDir, e.toString());
     }
   }
 
@@ -35,7 +39,9 @@ public final class StageClock {
   public static Optional<Instant> started(Path stageDir) {
     try {
       Path file = RunLayout.startedFileIn(stageDir);
-      return Files.isRegularFile(file) ? Optional.of(Instant.parse(Files.readString(file).strip())) : Optional.empty();
+      return Files.isRegularFile(file)
+          ? Optional.of(Instant.parse(Files.readString(file).strip()))
+          : Optional.empty();
     } catch (IOException | DateTimeParseException e) {
       return Optional.empty();
     }

@@ -17,8 +17,8 @@ import java.util.Optional;
 final class WriterIdentity {
   private static final String MAIN_CLASS = "ai.noether.core.cli.NoetherCli";
   private static final int MAX_COMMAND = 500;
-  private static final List<String> CLASS_PATH_OPTIONS = List.of("-cp", "-classpath", "--class-path", "-p",
-      "--module-path");
+  private static final List<String> CLASS_PATH_OPTIONS =
+      List.of("-cp", "-classpath", "--class-path", "-p", "--module-path");
 
   private WriterIdentity() {}
 
@@ -27,9 +27,10 @@ final class WriterIdentity {
     ProcessHandle self = ProcessHandle.current();
     ProcessHandle.Info info = self.info();
     List<String> commandLine = commandLine();
-    String shown = commandLine.isEmpty()
-        ? command(info.arguments().map(List::of).orElse(List.of()), info.command())
-        : command(commandLine.subList(1, commandLine.size()), Optional.of(commandLine.get(0)));
+    String shown =
+        commandLine.isEmpty()
+            ? command(info.arguments().map(List::of).orElse(List.of()), info.command())
+            : command(commandLine.subList(1, commandLine.size()), Optional.of(commandLine.get(0)));
     return new StageWriter(self.pid(), host(), info.startInstant().orElseGet(Instant::now), shown);
   }
 
@@ -44,7 +45,8 @@ final class WriterIdentity {
       if (!Files.isReadable(cmdline)) {
         return List.of();
       }
-      String text = new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8);
+      String text =
+          new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8);
       List<String> parts = new ArrayList<>(List.of(text.split("\0")));
       parts.removeIf(String::isEmpty);
       return parts;

@@ -1,10 +1,10 @@
 package ai.noether.core.schedule;
 
 /**
- * Half a cosine from the base rate down to an end rate over {@code T} updates, as PyTorch's
- * {@code CosineAnnealingLR} (closed form): {@code end + (base - end) * (1 + cos(pi * t / T)) / 2},
- * then {@code end} from {@code t = T} on. The end is absolute ({@code min_lr}) or relative to the
- * base ({@code end_factor}, default 0).
+ * Half a cosine from the base rate down to an end rate over {@code T} updates, as PyTorch's {@code
+ * CosineAnnealingLR} (closed form): {@code end + (base - end) * (1 + cos(pi * t / T)) / 2}, then
+ * {@code end} from {@code t = T} on. The end is absolute ({@code min_lr}) or relative to the base
+ * ({@code end_factor}, default 0).
  */
 final class CosineDecay {
   private final String kind;
@@ -45,8 +45,10 @@ final class CosineDecay {
       return configured;
     }
     if (totalUpdates <= 0) {
-      throw new IllegalStateException(kind + " needs the run's length: set total_updates, or a max_epochs, "
-          + "max_updates or max_samples limit on the trainer");
+      throw new IllegalStateException(
+          kind
+              + " needs the run's length: set total_updates, or a max_epochs, "
+              + "max_updates or max_samples limit on the trainer");
     }
     return totalUpdates;
   }

@@ -36,9 +36,15 @@ public final class CosineScheduleFactory implements LrScheduleFactory<CosineSche
 
   static void warnIfCutShort(long totalUpdates, RunPlan plan, ConfigProblems problems) {
     if (totalUpdates > plan.totalUpdates()) {
-      problems.warning("total_updates", totalUpdates + " is longer than the run (" + plan.lengthText()
-          + "): the decay is cut short after " + plan.totalUpdates() + " updates and never reaches its end rate."
-          + " Leave total_updates out to decay over the whole run.");
+      problems.warning(
+          "total_updates",
+          totalUpdates
+              + " is longer than the run ("
+              + plan.lengthText()
+              + "): the decay is cut short after "
+              + plan.totalUpdates()
+              + " updates and never reaches its end rate."
+              + " Leave total_updates out to decay over the whole run.");
     }
   }
 

@@ -7,7 +7,8 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.LrScheduleFactory;
 
 /** Builds {@code linear-warmup} schedules; see {@link LinearWarmupScheduleConfig} for the YAML. */
-public final class LinearWarmupScheduleFactory implements LrScheduleFactory<LinearWarmupScheduleConfig> {
+public final class LinearWarmupScheduleFactory
+    implements LrScheduleFactory<LinearWarmupScheduleConfig> {
   /** The registered kind. */
   public static final String KIND = "linear-warmup";
 

@@ -13,28 +13,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reduces the learning rate when a metric stops improving, following PyTorch's
- * {@code ReduceLROnPlateau} step by step. After each evaluation:
+ * Reduces the learning rate when a metric stops improving, following PyTorch's {@code
+ * ReduceLROnPlateau} step by step. After each evaluation:
  *
  * <ol>
- *   <li>the value is an improvement if it beats the best so far by more than the threshold
- *       ({@code rel}: {@code best * (1 -/+ threshold)}, {@code abs}: {@code best -/+ threshold});
- *       an improvement becomes the best and resets the count of bad evaluations, anything else
- *       adds one to it;
+ *   <li>the value is an improvement if it beats the best so far by more than the threshold ({@code
+ *       rel}: {@code best * (1 -/+ threshold)}, {@code abs}: {@code best -/+ threshold}); an
+ *       improvement becomes the best and resets the count of bad evaluations, anything else adds
+ *       one to it;
  *   <li>during a cooldown, the cooldown counter drops by one and bad evaluations are forgotten;
- *   <li>when the count exceeds {@code patience}, the rate becomes
- *       {@code max(rate * factor, min_lr)} (unless that changes it by less than 1e-8), the
- *       cooldown starts and the count resets.
+ *   <li>when the count exceeds {@code patience}, the rate becomes {@code max(rate * factor,
+ *       min_lr)} (unless that changes it by less than 1e-8), the cooldown starts and the count
+ *       resets.
  * </ol>
  *
  * <p>The rate is {@code base * lr_scale}, where the scale starts at 1 and shrinks with each
  * reduction. With a warm-up ({@code warmup_updates} or {@code warmup_fraction}) the rate first
  * rises linearly as in {@code linear-warmup}, and evaluations before the warm-up has ended are not
- * counted: a model still warming up is not on a plateau (as a warm-up followed by PyTorch's
- * {@code ReduceLROnPlateau} in a {@code SequentialLR}).
+ * counted: a model still warming up is not on a plateau (as a warm-up followed by PyTorch's {@code
+ * ReduceLROnPlateau} in a {@code SequentialLR}).
  *
- * <p>The state ({@code best}, {@code num_bad_evaluations}, {@code cooldown_counter},
- * {@code lr_scale}) is saved in checkpoints, so a resumed run reduces at the same evaluations.
+ * <p>The state ({@code best}, {@code num_bad_evaluations}, {@code cooldown_counter}, {@code
+ * lr_scale}) is saved in checkpoints, so a resumed run reduces at the same evaluations.
  */
 public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
   private static final Logger LOG = LoggerFactory.getLogger(ReduceOnPlateauSchedule.class);
@@ -48,8 +48,13 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
   private double lrScale = 1;
   private double lastBaseLr = Double.NaN;
   private final Warmup warmup;
-  /** Updates trained when the rate was last asked for: the warm-up is over once it reaches its length. */
+
+  /**
+   * Updates trained when the rate was last asked for: the warm-up is over once it reaches its
+   * length.
+   */
   private long updatesTrained;
+
   private long warmupLength;
 
   /**
@@ -59,8 +64,10 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
    * @throws IllegalArgumentException when neither tells the direction
    */
   public ReduceOnPlateauSchedule(ReduceOnPlateauScheduleConfig config) {
-    this(config, MetricDirections.resolve(config.mode(), config.metricKey(), MetricDirections.DEFAULT, "mode",
-        "metric_key"));
+    this(
+        config,
+        MetricDirections.resolve(
+            config.mode(), config.metricKey(), MetricDirections.DEFAULT, "mode", "metric_key"));
   }
 
   /**
@@ -72,8 +79,14 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
     this.config = config;
     this.minimise = direction == Direction.LOWER_IS_BETTER;
     this.best = minimise ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-    this.warmup = config.hasWarmup() ? new Warmup(ReduceOnPlateauScheduleFactory.KIND, config.warmupUpdates(),
-        config.warmupFraction(), config.startFactor()) : null;
+    this.warmup =
+        config.hasWarmup()
+            ? new Warmup(
+                ReduceOnPlateauScheduleFactory.KIND,
+                config.warmupUpdates(),
+                config.warmupFraction(),
+                config.startFactor())
+            : null;
   }
 
   @Override
@@ -99,9 +112,12 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
   public void onEvaluation(Map<String, Double> metrics) {
     Double value = metrics.get(config.metricKey());
     if (value == null) {
-      throw new NoetherException("reduce-on-plateau watches metric '" + config.metricKey()
-          + "', which the evaluation did not produce; it produced " + new TreeSet<>(metrics.keySet())
-          + ". Set metric_key to one of them.");
+      throw new NoetherException(
+          "reduce-on-plateau watches metric '"
+              + config.metricKey()
+              + "', which the evaluation did not produce; it produced "
+              + new TreeSet<>(metrics.keySet())
+              + ". Set metric_key to one of them.");
     }
     if (warmup != null && updatesTrained < warmupLength) {
       return;
@@ -138,8 +154,13 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
     double reduced = Math.max(old * config.factor(), config.minLr());
     if (old - reduced > EPS) {
       lrScale = reduced == config.minLr() ? config.minLr() / base : lrScale * config.factor();
-      LOG.info("reduce-on-plateau: {} has not improved on {} for {} evaluations; learning rate {} -> {}",
-          config.metricKey(), best, config.patience() + 1, old, reduced);
+      LOG.info(
+          "reduce-on-plateau: {} has not improved on {} for {} evaluations; learning rate {} -> {}",
+          config.metricKey(),
+          best,
+          config.patience() + 1,
+          old,
+          reduced);
     }
   }
 
@@ -172,8 +193,13 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
 
   private static Number number(Map<String, Object> state, String key) {
     if (!(state.get(key) instanceof Number n)) {
-      throw new IllegalArgumentException("reduce-on-plateau state needs a number under '" + key + "', has "
-          + state.get(key) + "; state keys: " + state.keySet());
+      throw new IllegalArgumentException(
+          "reduce-on-plateau state needs a number under '"
+              + key
+              + "', has "
+              + state.get(key)
+              + "; state keys: "
+              + state.keySet());
     }
     return n;
   }

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * The {@code reduce-on-plateau} schedule: multiplies the rate by {@code factor} when a validation
- * metric has not improved for more than {@code patience} evaluations, as PyTorch's
- * {@code ReduceLROnPlateau}.
+ * metric has not improved for more than {@code patience} evaluations, as PyTorch's {@code
+ * ReduceLROnPlateau}.
  *
  * <pre>{@code
  * schedule:
@@ -24,17 +24,17 @@ import java.util.Locale;
  * }</pre>
  *
  * @param metricKey the metric to watch; null for {@code loss/valid/total}
- * @param mode {@code min} or {@code max}; null for the direction the training step declares for
- *     the metric's name ({@code loss} is lower-is-better); a metric with neither is a
- *     configuration error
+ * @param mode {@code min} or {@code max}; null for the direction the training step declares for the
+ *     metric's name ({@code loss} is lower-is-better); a metric with neither is a configuration
+ *     error
  * @param factor reduction factor in (0, 1); null for 0.1
  * @param patience evaluations without improvement before reducing; null for 10
  * @param threshold least significant improvement; null for 1e-4
  * @param thresholdMode {@code rel} or {@code abs}; null for {@code rel}
  * @param cooldown evaluations after a reduction during which bad evaluations are not counted
  * @param minLr lower bound of the rate; null for 0
- * @param warmupUpdates a linear warm-up of this many updates before plateaus count; null for
- *     none (or {@code warmupFraction})
+ * @param warmupUpdates a linear warm-up of this many updates before plateaus count; null for none
+ *     (or {@code warmupFraction})
  * @param warmupFraction the warm-up as a fraction of the run, in (0, 1); null for none
  * @param startFactor the warm-up's starting fraction of the base rate; null for 0
  */
@@ -54,31 +54,54 @@ public record ReduceOnPlateauScheduleConfig(
   public ReduceOnPlateauScheduleConfig {
     metricKey = metricKey == null ? "loss/valid/total" : metricKey;
     mode = mode == null ? null : oneOf("mode", mode, "min", "max");
-    thresholdMode = oneOf("threshold_mode", thresholdMode == null ? "rel" : thresholdMode, "rel", "abs");
+    thresholdMode =
+        oneOf("threshold_mode", thresholdMode == null ? "rel" : thresholdMode, "rel", "abs");
     factor = factor == null ? 0.1 : factor;
     if (!(factor > 0 && factor < 1)) {
-      throw new IllegalArgumentException("reduce-on-plateau factor must be in (0, 1), was " + factor);
+      throw new IllegalArgumentException(
+          "reduce-on-plateau factor must be in (0, 1), was " + factor);
     }
     patience = nonNegative("patience", patience == null ? 10L : patience);
     cooldown = nonNegative("cooldown", cooldown == null ? 0L : cooldown);
     threshold = threshold == null ? 1e-4 : threshold;
     if (!(threshold >= 0)) {
-      throw new IllegalArgumentException("reduce-on-plateau threshold must be non-negative, was " + threshold);
+      throw new IllegalArgumentException(
+          "reduce-on-plateau threshold must be non-negative, was " + threshold);
     }
     if (startFactor != null && warmupUpdates == null && warmupFraction == null) {
-      throw new IllegalArgumentException("reduce-on-plateau start_factor is the warm-up's first fraction of the rate;"
-          + " set warmup_updates or warmup_fraction too, or remove it");
+      throw new IllegalArgumentException(
+          "reduce-on-plateau start_factor is the warm-up's first fraction of the rate;"
+              + " set warmup_updates or warmup_fraction too, or remove it");
     }
     minLr = minLr == null ? 0.0 : minLr;
     if (!(minLr >= 0)) {
-      throw new IllegalArgumentException("reduce-on-plateau min_lr must be non-negative, was " + minLr);
+      throw new IllegalArgumentException(
+          "reduce-on-plateau min_lr must be non-negative, was " + minLr);
     }
   }
 
   /** Without a warm-up. */
-  public ReduceOnPlateauScheduleConfig(String metricKey, String mode, Double factor, Long patience, Double threshold,
-      String thresholdMode, Long cooldown, Double minLr) {
-    this(metricKey, mode, factor, patience, threshold, thresholdMode, cooldown, minLr, null, null, null);
+  public ReduceOnPlateauScheduleConfig(
+      String metricKey,
+      String mode,
+      Double factor,
+      Long patience,
+      Double threshold,
+      String thresholdMode,
+      Long cooldown,
+      Double minLr) {
+    this(
+        metricKey,
+        mode,
+        factor,
+        patience,
+        threshold,
+        thresholdMode,
+        cooldown,
+        minLr,
+        null,
+        null,
+        null);
   }
 
   /** Whether a warm-up comes first. */
@@ -94,14 +117,16 @@ public record ReduceOnPlateauScheduleConfig(
   private static String oneOf(String key, String value, String a, String b) {
     String v = value.strip().toLowerCase(Locale.ROOT);
     if (!v.equals(a) && !v.equals(b)) {
-      throw new IllegalArgumentException("reduce-on-plateau " + key + " must be " + a + " or " + b + ", was '" + value + "'");
+      throw new IllegalArgumentException(
+          "reduce-on-plateau " + key + " must be " + a + " or " + b + ", was '" + value + "'");
     }
     return v;
   }
 
   private static Long nonNegative(String key, Long value) {
     if (value < 0) {
-      throw new IllegalArgumentException("reduce-on-plateau " + key + " must be non-negative, was " + value);
+      throw new IllegalArgumentException(
+          "reduce-on-plateau " + key + " must be non-negative, was " + value);
     }
     return value;
   }

@@ -10,8 +10,12 @@ import ai.noether.api.spi.LrScheduleFactory;
 import ai.noether.api.train.TrainingStep;
 import java.util.Map;
 
-/** Builds {@code reduce-on-plateau} schedules; see {@link ReduceOnPlateauScheduleConfig} for the YAML. */
-public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<ReduceOnPlateauScheduleConfig> {
+/**
+ * Builds {@code reduce-on-plateau} schedules; see {@link ReduceOnPlateauScheduleConfig} for the
+ * YAML.
+ */
+public final class ReduceOnPlateauScheduleFactory
+    implements LrScheduleFactory<ReduceOnPlateauScheduleConfig> {
   /** The registered kind. */
   public static final String KIND = "reduce-on-plateau";
 
@@ -39,16 +43,24 @@ public final class ReduceOnPlateauScheduleFactory implements LrScheduleFactory<R
           .check(plan, plan.totalUpdates(), "the run is " + plan.lengthText(), problems);
     }
     if (!plan.hasValidation()) {
-      problems.warning(null, "the dataset has no validation split, so there are no evaluations of '"
-          + config.metricKey() + "' and the learning rate is never reduced");
+      problems.warning(
+          null,
+          "the dataset has no validation split, so there are no evaluations of '"
+              + config.metricKey()
+              + "' and the learning rate is never reduced");
     }
   }
 
   @Override
   public LrSchedule create(ReduceOnPlateauScheduleConfig config, ComponentContext context) {
     Map<String, Direction> declared =
-        context.find(TrainingStep.class).map(TrainingStep::metricDirections).orElse(MetricDirections.DEFAULT);
-    return new ReduceOnPlateauSchedule(config,
-        MetricDirections.resolve(config.mode(), config.metricKey(), declared, "mode", "metric_key"));
+        context
+            .find(TrainingStep.class)
+            .map(TrainingStep::metricDirections)
+            .orElse(MetricDirections.DEFAULT);
+    return new ReduceOnPlateauSchedule(
+        config,
+        MetricDirections.resolve(
+            config.mode(), config.metricKey(), declared, "mode", "metric_key"));
   }
 }

@@ -2,7 +2,9 @@ package ai.noether.core.schedule;
 
 import ai.noether.api.optim.LrSchedule;
 
-/** As PyTorch's {@code StepLR}: update {@code u} runs at {@code base * gamma^floor(u / step_size)}. */
+/**
+ * As PyTorch's {@code StepLR}: update {@code u} runs at {@code base * gamma^floor(u / step_size)}.
+ */
 public final class StepSchedule implements LrSchedule {
   private final long stepSize;
   private final double gamma;

@@ -16,11 +16,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param stepSize updates between reductions; required, positive
  * @param gamma the factor applied at each reduction; null for 0.1
  */
-public record StepScheduleConfig(@JsonProperty("step_size") Long stepSize, @JsonProperty("gamma") Double gamma) {
+public record StepScheduleConfig(
+    @JsonProperty("step_size") Long stepSize, @JsonProperty("gamma") Double gamma) {
 
   public StepScheduleConfig {
     if (stepSize == null || stepSize <= 0) {
-      throw new IllegalArgumentException("step step_size must be a positive number of updates, was " + stepSize);
+      throw new IllegalArgumentException(
+          "step step_size must be a positive number of updates, was " + stepSize);
     }
     gamma = gamma == null ? 0.1 : gamma;
     if (!(gamma > 0 && gamma <= 1)) {

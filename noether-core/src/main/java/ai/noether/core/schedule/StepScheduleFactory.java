@@ -30,9 +30,15 @@ public final class StepScheduleFactory implements LrScheduleFactory<StepSchedule
   @Override
   public void check(StepScheduleConfig config, RunPlan plan, ConfigProblems problems) {
     if (config.stepSize() >= plan.totalUpdates()) {
-      problems.warning("step_size", config.stepSize() + " updates: the run (" + plan.lengthText() + ") ends before"
-          + " the first reduction, so the learning rate stays at optimizer.lr. Use a step_size below "
-          + plan.totalUpdates() + " or a constant schedule.");
+      problems.warning(
+          "step_size",
+          config.stepSize()
+              + " updates: the run ("
+              + plan.lengthText()
+              + ") ends before"
+              + " the first reduction, so the learning rate stays at optimizer.lr. Use a step_size below "
+              + plan.totalUpdates()
+              + " or a constant schedule.");
     }
   }
 

@@ -4,9 +4,9 @@ import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 
 /**
- * A linear warmup of {@code W} updates: update {@code u < W} runs at
- * {@code start_factor + (1 - start_factor) * (u + 1) / W} times the base rate, so the first update
- * already moves the weights and update {@code W - 1} reaches the full rate.
+ * A linear warmup of {@code W} updates: update {@code u < W} runs at {@code start_factor + (1 -
+ * start_factor) * (u + 1) / W} times the base rate, so the first update already moves the weights
+ * and update {@code W - 1} reaches the full rate.
  *
  * <p>The length is either a number of updates or a fraction of the run's total updates.
  */
@@ -19,17 +19,20 @@ final class Warmup {
   Warmup(String kind, Long updates, Double fraction, Double startFactor) {
     this.kind = kind;
     if ((updates == null) == (fraction == null)) {
-      throw new IllegalArgumentException(kind + " needs exactly one of warmup_updates and warmup_fraction");
+      throw new IllegalArgumentException(
+          kind + " needs exactly one of warmup_updates and warmup_fraction");
     }
     if (updates != null && updates <= 0) {
       throw new IllegalArgumentException(kind + " warmup_updates must be positive, was " + updates);
     }
     if (fraction != null && !(fraction > 0 && fraction < 1)) {
-      throw new IllegalArgumentException(kind + " warmup_fraction must be in (0, 1), was " + fraction);
+      throw new IllegalArgumentException(
+          kind + " warmup_fraction must be in (0, 1), was " + fraction);
     }
     this.startFactor = startFactor == null ? 0.0 : startFactor;
     if (!(this.startFactor >= 0 && this.startFactor <= 1)) {
-      throw new IllegalArgumentException(kind + " start_factor must be in [0, 1], was " + startFactor);
+      throw new IllegalArgumentException(
+          kind + " start_factor must be in [0, 1], was " + startFactor);
     }
     this.updates = updates;
     this.fraction = fraction;
@@ -45,8 +48,10 @@ final class Warmup {
       return updates;
     }
     if (totalUpdates <= 0) {
-      throw new IllegalStateException(kind + " warmup_fraction needs the run's total updates, which are unknown; "
-          + "use warmup_updates instead");
+      throw new IllegalStateException(
+          kind
+              + " warmup_fraction needs the run's total updates, which are unknown; "
+              + "use warmup_updates instead");
     }
     return Math.max(1, Math.round(fraction * totalUpdates));
   }
@@ -60,9 +65,15 @@ final class Warmup {
    */
   void check(RunPlan plan, long allowed, String why, ConfigProblems problems) {
     if (updates != null && updates > allowed) {
-      problems.error("warmup_updates", updates + " updates of warm-up do not fit the run: " + why
-          + ". Set warmup_updates to at most " + allowed + ", use warmup_fraction (e.g. 0.05 of the run),"
-          + " or train longer.");
+      problems.error(
+          "warmup_updates",
+          updates
+              + " updates of warm-up do not fit the run: "
+              + why
+              + ". Set warmup_updates to at most "
+              + allowed
+              + ", use warmup_fraction (e.g. 0.05 of the run),"
+              + " or train longer.");
     }
   }
 

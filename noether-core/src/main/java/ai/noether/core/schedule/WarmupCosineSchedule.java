@@ -4,8 +4,8 @@ import ai.noether.api.optim.LrSchedule;
 
 /**
  * A linear warmup of {@code W} updates (see {@link LinearWarmupSchedule}) followed by cosine decay
- * over the remaining {@code T - W} updates: update {@code u >= W} runs at
- * {@code end + (base - end) * (1 + cos(pi * (u - W) / (T - W))) / 2}.
+ * over the remaining {@code T - W} updates: update {@code u >= W} runs at {@code end + (base - end)
+ * * (1 + cos(pi * (u - W) / (T - W))) / 2}.
  */
 public final class WarmupCosineSchedule implements LrSchedule {
   private final Warmup warmup;
@@ -13,9 +13,14 @@ public final class WarmupCosineSchedule implements LrSchedule {
   private final Long configuredLength;
 
   public WarmupCosineSchedule(WarmupCosineScheduleConfig config) {
-    this.warmup = new Warmup(WarmupCosineScheduleFactory.KIND, config.warmupUpdates(), config.warmupFraction(),
-        config.startFactor());
-    this.decay = new CosineDecay(WarmupCosineScheduleFactory.KIND, config.minLr(), config.endFactor());
+    this.warmup =
+        new Warmup(
+            WarmupCosineScheduleFactory.KIND,
+            config.warmupUpdates(),
+            config.warmupFraction(),
+            config.startFactor());
+    this.decay =
+        new CosineDecay(WarmupCosineScheduleFactory.KIND, config.minLr(), config.endFactor());
     this.configuredLength = config.totalUpdates();
   }
 
@@ -29,8 +34,12 @@ public final class WarmupCosineSchedule implements LrSchedule {
     long total = decay.length(configuredLength, totalUpdates);
     long warm = warmup.length(total);
     if (warm >= total) {
-      throw new IllegalStateException("warmup-cosine warmup of " + warm + " updates leaves nothing of a run of "
-          + total + " updates for the decay; shorten the warmup");
+      throw new IllegalStateException(
+          "warmup-cosine warmup of "
+              + warm
+              + " updates leaves nothing of a run of "
+              + total
+              + " updates for the decay; shorten the warmup");
     }
     if (update < warm) {
       return baseLr * warmup.factor(update, warm);

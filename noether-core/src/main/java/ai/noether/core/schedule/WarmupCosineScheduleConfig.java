@@ -25,25 +25,36 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 public record WarmupCosineScheduleConfig(
     @JsonPropertyDescription("warm-up length in updates (or warmup_fraction)")
-    @JsonProperty(value = "warmup_updates") Long warmupUpdates,
-    @JsonPropertyDescription("warm-up length as a fraction of the run, in (0, 1) (or warmup_updates)")
-    @JsonProperty(value = "warmup_fraction") Double warmupFraction,
+        @JsonProperty(value = "warmup_updates")
+        Long warmupUpdates,
+    @JsonPropertyDescription(
+            "warm-up length as a fraction of the run, in (0, 1) (or warmup_updates)")
+        @JsonProperty(value = "warmup_fraction")
+        Double warmupFraction,
     @JsonPropertyDescription("the fraction of lr the warm-up starts from")
-    @JsonProperty(value = "start_factor", defaultValue = "0.0") Double startFactor,
+        @JsonProperty(value = "start_factor", defaultValue = "0.0")
+        Double startFactor,
     @JsonPropertyDescription("the absolute rate at the end (or end_factor)")
-    @JsonProperty(value = "min_lr") Double minLr,
+        @JsonProperty(value = "min_lr")
+        Double minLr,
     @JsonPropertyDescription("the rate at the end as a fraction of lr (or min_lr)")
-    @JsonProperty(value = "end_factor", defaultValue = "0.0") Double endFactor,
+        @JsonProperty(value = "end_factor", defaultValue = "0.0")
+        Double endFactor,
     @JsonPropertyDescription("warm-up plus decay length in updates")
-    @JsonProperty(value = "total_updates", defaultValue = "the run's length") Long totalUpdates) {
+        @JsonProperty(value = "total_updates", defaultValue = "the run's length")
+        Long totalUpdates) {
 
   public WarmupCosineScheduleConfig {
     new Warmup(WarmupCosineScheduleFactory.KIND, warmupUpdates, warmupFraction, startFactor);
     new CosineDecay(WarmupCosineScheduleFactory.KIND, minLr, endFactor);
     CosineDecay.requirePositive(WarmupCosineScheduleFactory.KIND, "total_updates", totalUpdates);
     if (warmupUpdates != null && totalUpdates != null && warmupUpdates >= totalUpdates) {
-      throw new IllegalArgumentException("warmup-cosine warmup_updates (" + warmupUpdates
-          + ") must be less than total_updates (" + totalUpdates + ")");
+      throw new IllegalArgumentException(
+          "warmup-cosine warmup_updates ("
+              + warmupUpdates
+              + ") must be less than total_updates ("
+              + totalUpdates
+              + ")");
     }
   }
 }

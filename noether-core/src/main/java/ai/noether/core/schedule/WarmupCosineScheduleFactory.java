@@ -7,7 +7,8 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.LrScheduleFactory;
 
 /** Builds {@code warmup-cosine} schedules; see {@link WarmupCosineScheduleConfig} for the YAML. */
-public final class WarmupCosineScheduleFactory implements LrScheduleFactory<WarmupCosineScheduleConfig> {
+public final class WarmupCosineScheduleFactory
+    implements LrScheduleFactory<WarmupCosineScheduleConfig> {
   /** The registered kind. */
   public static final String KIND = "warmup-cosine";
 
@@ -33,11 +34,18 @@ public final class WarmupCosineScheduleFactory implements LrScheduleFactory<Warm
    */
   @Override
   public void check(WarmupCosineScheduleConfig config, RunPlan plan, ConfigProblems problems) {
-    Warmup warmup = new Warmup(KIND, config.warmupUpdates(), config.warmupFraction(), config.startFactor());
+    Warmup warmup =
+        new Warmup(KIND, config.warmupUpdates(), config.warmupFraction(), config.startFactor());
     long run = plan.totalUpdates();
     if (config.totalUpdates() == null) {
-      warmup.check(plan, run - 1, "the run is " + plan.lengthText() + ", and the cosine decay after the warm-up"
-          + " needs at least one of them", problems);
+      warmup.check(
+          plan,
+          run - 1,
+          "the run is "
+              + plan.lengthText()
+              + ", and the cosine decay after the warm-up"
+              + " needs at least one of them",
+          problems);
     } else {
       warmup.check(plan, run, "the run is " + plan.lengthText(), problems);
       CosineScheduleFactory.warnIfCutShort(config.totalUpdates(), plan, problems);

@@ -28,7 +28,8 @@ public final class SimulatedPreemption implements Callback {
   /** Preempts once update {@code atUpdate} (positive) is done. */
   public SimulatedPreemption(long atUpdate) {
     if (atUpdate <= 0) {
-      throw new IllegalArgumentException("the update to interrupt at must be positive, was " + atUpdate);
+      throw new IllegalArgumentException(
+          "the update to interrupt at must be positive, was " + atUpdate);
     }
     this.atUpdate = atUpdate;
   }
@@ -46,18 +47,23 @@ public final class SimulatedPreemption implements Callback {
     }
     sent = true;
     long pid = ProcessHandle.current().pid();
-    LOG.warn("simulating a preemption at update {}: sending SIGTERM to this process ({})", atUpdate, pid);
+    LOG.warn(
+        "simulating a preemption at update {}: sending SIGTERM to this process ({})",
+        atUpdate,
+        pid);
     try {
       Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(pid)).inheritIO().start();
       if (kill.waitFor() != 0) {
-        throw new IllegalStateException("'kill -TERM " + pid + "' failed with status " + kill.exitValue());
+        throw new IllegalStateException(
+            "'kill -TERM " + pid + "' failed with status " + kill.exitValue());
       }
       long deadline = System.currentTimeMillis() + DELIVERY_TIMEOUT_MILLIS;
       while (!context.stopRequested() && System.currentTimeMillis() < deadline) {
         Thread.sleep(5);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("could not run 'kill' to simulate a preemption: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not run 'kill' to simulate a preemption: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -13,9 +13,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Turns SIGTERM, SIGINT and SIGUSR1 into a {@link StopRequest} of kind
- * {@link StopRequest.Kind#INTERRUPTED}: the trainer finishes the current update, writes an
- * emergency checkpoint and returns, and the command line exits with its "interrupted" status.
+ * Turns SIGTERM, SIGINT and SIGUSR1 into a {@link StopRequest} of kind {@link
+ * StopRequest.Kind#INTERRUPTED}: the trainer finishes the current update, writes an emergency
+ * checkpoint and returns, and the command line exits with its "interrupted" status.
  *
  * <p>Two safety nets keep the exit bounded:
  *
@@ -23,13 +23,13 @@ import sun.misc.SignalHandler;
  *   <li>a second SIGINT (Ctrl+C twice) halts the JVM at once with status {@value #EXIT_FORCED}.
  *       Nothing is corrupted by this: checkpoints become visible only through an atomic commit, so
  *       a save cut short leaves the previous checkpoints as they were;
- *   <li>if the process is still running {@code timeout} after the first signal (an update or a
- *       save that hangs), it halts with status {@value #EXIT_STOP_TIMEOUT} and says so.
+ *   <li>if the process is still running {@code timeout} after the first signal (an update or a save
+ *       that hangs), it halts with status {@value #EXIT_STOP_TIMEOUT} and says so.
  * </ul>
  *
  * <p>{@link #close()} ends both when the stage is over: the watchdog of a stop that completed must
- * not halt a JVM that goes on (an application or a test that trains several stages in one
- * process), and the handlers that were there before come back.
+ * not halt a JVM that goes on (an application or a test that trains several stages in one process),
+ * and the handlers that were there before come back.
  *
  * <p><b>Note:</b> uses {@code sun.misc.Signal}, the JDK's only signal API. Installing replaces the
  * JVM's default handlers (which would run shutdown hooks and exit without a checkpoint); only the
@@ -38,6 +38,7 @@ import sun.misc.SignalHandler;
 public final class StopSignals implements AutoCloseable {
   /** Exit status after a second Ctrl+C: 128 + SIGINT, as shells report it. */
   public static final int EXIT_FORCED = 130;
+
   /** Exit status when the graceful stop took longer than the configured timeout. */
   public static final int EXIT_STOP_TIMEOUT = 124;
 
@@ -82,22 +83,28 @@ public final class StopSignals implements AutoCloseable {
     String name = "SIG" + signal.getName();
     if (!received.compareAndSet(false, true)) {
       if (signal.getName().equals("INT")) {
-        System.err.println("noether: second interrupt, exiting now; the newest committed checkpoint is intact");
+        System.err.println(
+            "noether: second interrupt, exiting now; the newest committed checkpoint is intact");
         Runtime.getRuntime().halt(EXIT_FORCED);
       }
       LOG.warn("{} received; already stopping", name);
       return;
     }
     stop.requestInterrupt(name + " received", Trainer.REASON_SIGNAL);
-    LOG.warn("{} received: finishing the current update, then writing an emergency checkpoint "
-        + "(press Ctrl+C again to exit at once)", name);
+    LOG.warn(
+        "{} received: finishing the current update, then writing an emergency checkpoint "
+            + "(press Ctrl+C again to exit at once)",
+        name);
     Thread thread = new Thread(this::haltAfterTimeout, "noether-stop-watchdog");
     thread.setDaemon(true);
     watchdog = thread;
     thread.start();
   }
 
-  /** Ends the watchdog of a stop that completed and puts back the handlers that were installed before. */
+  /**
+   * Ends the watchdog of a stop that completed and puts back the handlers that were installed
+   * before.
+   */
   @Override
   public void close() {
     closed = true;
@@ -105,13 +112,14 @@ public final class StopSignals implements AutoCloseable {
     if (thread != null) {
       thread.interrupt();
     }
-    previous.forEach((signal, handler) -> {
-      try {
-        Signal.handle(signal, handler);
-      } catch (IllegalArgumentException e) {
-        LOG.debug("cannot restore the handler of SIG{}: {}", signal.getName(), e.getMessage());
-      }
-    });
+    previous.forEach(
+        (signal, handler) -> {
+          try {
+            Signal.handle(signal, handler);
+          } catch (IllegalArgumentException e) {
+            LOG.debug("cannot restore the handler of SIG{}: {}", signal.getName(), e.getMessage());
+          }
+        });
   }
 
   private void haltAfterTimeout() {
@@ -123,9 +131,11 @@ public final class StopSignals implements AutoCloseable {
     if (closed) {
       return;
     }
-    System.err.println("noether: the graceful stop took longer than " + timeout.toSeconds()
-        + " s (trainer.stop_timeout_seconds); exiting without an emergency checkpoint. "
-        + "The newest committed checkpoint is intact.");
+    System.err.println(
+        "noether: the graceful stop took longer than "
+            + timeout.toSeconds()
+            + " s (trainer.stop_timeout_seconds); exiting without an emergency checkpoint. "
+            + "The newest committed checkpoint is intact.");
     Runtime.getRuntime().halt(EXIT_STOP_TIMEOUT);
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.core.store;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -47,27 +48,36 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Since version 2 a manifest carries its own checksum, {@code manifest_crc32c}: the CRC32C of
- * its canonical form, the compact UTF-8 JSON of every other key in file order
- * ({@link #canonicalBytes}). A flipped bit that keeps the JSON valid ({@code "update": 1000}
- * becoming {@code 1008}) would otherwise move a resume to other counters without a word. Version-1
+ * its canonical form, the compact UTF-8 JSON of every other key in file order ({@link
+ * #canonicalBytes}). A flipped bit that keeps the JSON valid ({@code "update": 1000} becoming
+ * {@code 1008}) would otherwise move a resume to other counters without a word. Version-1
  * manifests, written by earlier releases, are still read; they carry no checksum, which is logged
  * once per file.
  *
  * @param tag the tag this manifest commits
- * @param aliasOf for an alias, the tag it was moved to; null for a checkpoint committed under its own tag
+ * @param aliasOf for an alias, the tag it was moved to; null for a checkpoint committed under its
+ *     own tag
  * @param iteration the training iteration of the state
  * @param committedAt when the commit happened
  * @param files the files, never empty, in commit order
  */
 public record CheckpointManifest(
-    CheckpointTag tag, CheckpointTag aliasOf, TrainingIteration iteration, Instant committedAt, List<Entry> files) {
+    CheckpointTag tag,
+    @Nullable CheckpointTag aliasOf,
+    TrainingIteration iteration,
+    Instant committedAt,
+    List<Entry> files) {
   /** Raised when the manifest layout changes incompatibly; 2 added {@code manifest_crc32c}. */
   static final int VERSION = 2;
+
   /** The first version, without a checksum of its own: still read. */
   static final int VERSION_WITHOUT_CHECKSUM = 1;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper CANONICAL = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointManifest.class);
+
   /** Version-1 manifests already reported, so that repeated listings log each once. */
   private static final Set<String> REPORTED_WITHOUT_CHECKSUM = ConcurrentHashMap.newKeySet();
 
@@ -106,7 +116,10 @@ public record CheckpointManifest(
     return StageDirectory.manifestTag(fileName);
   }
 
-  /** The name of the stored bytes of {@code name} in the commit {@code commitId}, {@code {commit}.{name}.blob}. */
+  /**
+   * The name of the stored bytes of {@code name} in the commit {@code commitId}, {@code
+   * {commit}.{name}.blob}.
+   */
   public static String blobName(String commitId, CheckpointFileName name) {
     return StageDirectory.blobName(commitId, name);
   }
@@ -118,9 +131,10 @@ public record CheckpointManifest(
 
   /** The same files committed under {@code alias}, named for it. */
   public CheckpointManifest asAlias(CheckpointTag alias) {
-    List<Entry> renamed = files.stream()
-        .map(e -> new Entry(e.name().withTag(alias), e.blob(), e.size(), e.crc32c()))
-        .toList();
+    List<Entry> renamed =
+        files.stream()
+            .map(e -> new Entry(e.name().withTag(alias), e.blob(), e.size(), e.crc32c()))
+            .toList();
     return new CheckpointManifest(alias, tag, iteration, committedAt, renamed);
   }
 
@@ -129,7 +143,8 @@ public record CheckpointManifest(
   }
 
   public StoredCheckpoint toStored(StageId stage) {
-    return new StoredCheckpoint(stage, tag, iteration, files.stream().map(Entry::toStoredFile).toList(), committedAt);
+    return new StoredCheckpoint(
+        stage, tag, iteration, files.stream().map(Entry::toStoredFile).toList(), committedAt);
   }
 
   public byte[] toJson() {
@@ -171,10 +186,11 @@ public record CheckpointManifest(
   }
 
   /**
-   * Parses and checks the manifest of {@code expectedTag} from its bytes, as every store keeps it (a
-   * file, an object); {@code file} names where the bytes came from in messages.
+   * Parses and checks the manifest of {@code expectedTag} from its bytes, as every store keeps it
+   * (a file, an object); {@code file} names where the bytes came from in messages.
    *
-   * @throws CorruptCheckpointException naming {@code file} and what is wrong, if it cannot be trusted
+   * @throws CorruptCheckpointException naming {@code file} and what is wrong, if it cannot be
+   *     trusted
    */
   public static CheckpointManifest parse(byte[] bytes, String file, CheckpointTag expectedTag) {
     try {
@@ -184,21 +200,37 @@ public record CheckpointManifest(
       }
       int version = requireField(file, root, CheckpointKeys.STORE_MANIFEST_VERSION).asInt(-1);
       if (version != VERSION && version != VERSION_WITHOUT_CHECKSUM) {
-        throw corrupt(file, "it has manifest version " + root.get(CheckpointKeys.STORE_MANIFEST_VERSION)
-            + ", this store reads versions " + VERSION_WITHOUT_CHECKSUM + " and " + VERSION);
+        throw corrupt(
+            file,
+            "it has manifest version "
+                + root.get(CheckpointKeys.STORE_MANIFEST_VERSION)
+                + ", this store reads versions "
+                + VERSION_WITHOUT_CHECKSUM
+                + " and "
+                + VERSION);
       }
-      CheckpointTag tag = CheckpointTag.parse(requireField(file, root, CheckpointKeys.CHECKPOINT_TAG).asText());
+      CheckpointTag tag =
+          CheckpointTag.parse(requireField(file, root, CheckpointKeys.CHECKPOINT_TAG).asText());
       if (!tag.equals(expectedTag)) {
-        throw corrupt(file, "it records tag '" + tag.token() + "', its file name says '" + expectedTag.token() + "'");
+        throw corrupt(
+            file,
+            "it records tag '"
+                + tag.token()
+                + "', its file name says '"
+                + expectedTag.token()
+                + "'");
       }
       JsonNode aliasNode = root.get(CheckpointKeys.ALIAS_OF);
-      CheckpointTag aliasOf = aliasNode == null || aliasNode.isNull() ? null : CheckpointTag.parse(aliasNode.asText());
+      CheckpointTag aliasOf =
+          aliasNode == null || aliasNode.isNull() ? null : CheckpointTag.parse(aliasNode.asText());
       JsonNode it = requireField(file, root, CheckpointKeys.TRAINING_ITERATION);
-      TrainingIteration iteration = new TrainingIteration(
-          requireLong(file, it, CheckpointKeys.EPOCH),
-          requireLong(file, it, CheckpointKeys.UPDATE),
-          requireLong(file, it, CheckpointKeys.SAMPLE));
-      Instant committedAt = Instant.parse(requireField(file, root, CheckpointKeys.COMMITTED_AT).asText());
+      TrainingIteration iteration =
+          new TrainingIteration(
+              requireLong(file, it, CheckpointKeys.EPOCH),
+              requireLong(file, it, CheckpointKeys.UPDATE),
+              requireLong(file, it, CheckpointKeys.SAMPLE));
+      Instant committedAt =
+          Instant.parse(requireField(file, root, CheckpointKeys.COMMITTED_AT).asText());
       JsonNode array = requireField(file, root, CheckpointKeys.FILES);
       if (!array.isArray() || array.isEmpty()) {
         throw corrupt(file, "'" + CheckpointKeys.FILES + "' must be a non-empty list");
@@ -206,7 +238,8 @@ public record CheckpointManifest(
       List<Entry> entries = new ArrayList<>();
       Set<CheckpointFileName> seen = new HashSet<>();
       for (JsonNode f : array) {
-        CheckpointFileName name = CheckpointFileName.parse(requireField(file, f, CheckpointKeys.FILE_NAME).asText());
+        CheckpointFileName name =
+            CheckpointFileName.parse(requireField(file, f, CheckpointKeys.FILE_NAME).asText());
         if (!name.tag().equals(tag)) {
           throw corrupt(file, "file '" + name + "' does not belong to tag '" + tag.token() + "'");
         }
@@ -215,8 +248,14 @@ public record CheckpointManifest(
         }
         String blob = requireField(file, f, CheckpointKeys.FILE_BLOB).asText();
         if (!StageDirectory.isBlobName(blob)) {
-          throw corrupt(file, "stored file '" + blob + "' of '" + name + "' is not a plain name ending in "
-              + StageDirectory.BLOB_SUFFIX);
+          throw corrupt(
+              file,
+              "stored file '"
+                  + blob
+                  + "' of '"
+                  + name
+                  + "' is not a plain name ending in "
+                  + StageDirectory.BLOB_SUFFIX);
         }
         long size = requireLong(file, f, CheckpointKeys.FILE_SIZE);
         long crc = requireLong(file, f, CheckpointKeys.FILE_CRC32C);
@@ -228,7 +267,10 @@ public record CheckpointManifest(
       // Checked last, so that a manifest edited by hand is refused for what is wrong in it first.
       requireOwnChecksum(file, (ObjectNode) root, version);
       return new CheckpointManifest(tag, aliasOf, iteration, committedAt, entries);
-    } catch (IOException | DateTimeParseException | IllegalArgumentException | InvalidNameException e) {
+    } catch (IOException
+        | DateTimeParseException
+        | IllegalArgumentException
+        | InvalidNameException e) {
       throw corrupt(file, e.getMessage(), e);
     }
   }
@@ -237,12 +279,17 @@ public record CheckpointManifest(
     JsonNode recorded = root.get(CheckpointKeys.MANIFEST_CRC32C);
     if (version == VERSION_WITHOUT_CHECKSUM) {
       if (recorded != null) {
-        throw corrupt(file, "it says manifest version 1, which has no '" + CheckpointKeys.MANIFEST_CRC32C
-            + "', but it has one");
+        throw corrupt(
+            file,
+            "it says manifest version 1, which has no '"
+                + CheckpointKeys.MANIFEST_CRC32C
+                + "', but it has one");
       }
       if (REPORTED_WITHOUT_CHECKSUM.add(file)) {
-        LOG.info("checkpoint manifest {} was written by an earlier release (manifest version 1) and carries no checksum"
-            + " of its own; its files' checksums and the iteration inside them are still verified", file);
+        LOG.info(
+            "checkpoint manifest {} was written by an earlier release (manifest version 1) and carries no checksum"
+                + " of its own; its files' checksums and the iteration inside them are still verified",
+            file);
       }
       return;
     }
@@ -251,9 +298,14 @@ public record CheckpointManifest(
     content.remove(CheckpointKeys.MANIFEST_CRC32C);
     long actual = checksum(content);
     if (actual != expected) {
-      throw corrupt(file, "its content does not match its own checksum (CRC32C " + String.format("%08x", actual)
-          + ", recorded " + String.format("%08x", expected) + "): it was changed after it was written, so none of"
-          + " its counters, sizes, checksums or file names can be trusted");
+      throw corrupt(
+          file,
+          "its content does not match its own checksum (CRC32C "
+              + String.format("%08x", actual)
+              + ", recorded "
+              + String.format("%08x", expected)
+              + "): it was changed after it was written, so none of"
+              + " its counters, sizes, checksums or file names can be trusted");
     }
   }
 
@@ -294,10 +346,12 @@ public record CheckpointManifest(
   }
 
   private static CorruptCheckpointException corrupt(String file, String why) {
-    return new CorruptCheckpointException("checkpoint manifest " + file + " cannot be trusted: " + why);
+    return new CorruptCheckpointException(
+        "checkpoint manifest " + file + " cannot be trusted: " + why);
   }
 
   private static CorruptCheckpointException corrupt(String file, String why, Throwable cause) {
-    return new CorruptCheckpointException("checkpoint manifest " + file + " cannot be trusted: " + why, cause);
+    return new CorruptCheckpointException(
+        "checkpoint manifest " + file + " cannot be trusted: " + why, cause);
   }
 }

@@ -13,8 +13,8 @@ import java.util.zip.CRC32C;
  * The channel a {@link ai.noether.api.checkpoint.CheckpointFile} writes into: it passes everything
  * to the real file and, while the writes only append, computes the CRC32C of the bytes on the way,
  * so the store need not read the file back. Any write that could change bytes already counted
- * (seeking back, mapping, {@code transferFrom}, truncating) turns that off, and the store then reads
- * the finished file once instead. Closing it closes the file.
+ * (seeking back, mapping, {@code transferFrom}, truncating) turns that off, and the store then
+ * reads the finished file once instead. Closing it closes the file.
  */
 final class ChecksummingChannel extends FileChannel {
   private final FileChannel file;

@@ -5,8 +5,8 @@ package ai.noether.core.store;
  *
  * @param temporaries pending files of interrupted commits that were deleted
  * @param blobs stored copies no manifest referenced any more that were deleted
- * @param names Noether file names that were re-linked to their checkpoint or removed because
- *     their tag no longer lists them
+ * @param names Noether file names that were re-linked to their checkpoint or removed because their
+ *     tag no longer lists them
  */
 public record CleanupReport(int temporaries, int blobs, int names) {
 

@@ -49,7 +49,8 @@ final class Durable {
 
   /** Writes {@code bytes} to a new file and forces it. */
   void writeNew(Path file, byte[] bytes) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -58,7 +59,9 @@ final class Durable {
     }
   }
 
-  /** Renames {@code from} to {@code to} in one step, replacing {@code to} if it exists (rename(2)). */
+  /**
+   * Renames {@code from} to {@code to} in one step, replacing {@code to} if it exists (rename(2)).
+   */
   static void replace(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
   }
@@ -102,9 +105,13 @@ final class Durable {
   /** True if {@code t} or one of its causes reports a full disk or an exhausted quota. */
   static boolean isNoSpace(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      String message = c instanceof FileSystemException fse && fse.getReason() != null
-          ? fse.getReason() : c.getMessage();
-      if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+      String message =
+          c instanceof FileSystemException fse && fse.getReason() != null
+              ? fse.getReason()
+              : c.getMessage();
+      if (message != null
+          && (message.contains("No space left on device")
+              || message.contains("Disk quota exceeded"))) {
         return true;
       }
       if (c.getCause() == c) {

@@ -10,17 +10,16 @@ import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.InsufficientSpaceException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageClaim;
-import ai.noether.api.checkpoint.StageWriter;
-import ai.noether.api.checkpoint.StageId;
-import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StageContents;
+import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StageWriter;
+import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -28,15 +27,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -44,32 +40,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file-system {@link CheckpointStore}: Noether's layout
- * {@code <output_dir>/<run_id>/<stage_name>/checkpoints/{model}[_{info}]_cp={tag}_{model|optim|trainer}.th},
+ * The file-system {@link CheckpointStore}: Noether's layout {@code
+ * <output_dir>/<run_id>/<stage_name>/checkpoints/{model}[_{info}]_cp={tag}_{model|optim|trainer}.th},
  * with every tag committed atomically through a manifest.
  *
- * <p><b>Commit.</b> Each file is streamed into a fresh, hidden stored copy
- * ({@code checkpoints/.noether/data/}), its CRC32C computed on the way, and forced to disk; the data
+ * <p><b>Commit.</b> Each file is streamed into a fresh, hidden stored copy ({@code
+ * checkpoints/.noether/data/}), its CRC32C computed on the way, and forced to disk; the data
  * directory is synced; then a manifest per tag (the tag, and each alias) is written under a pending
  * name, forced and renamed into {@code checkpoints/.noether/{tag}.manifest}, and that directory is
  * synced. The rename of the tag's manifest is the commit point: before it the previous state is
- * visible, after it the complete checkpoint. Only then are the Noether names in
- * {@code checkpoints/} pointed at the stored copies, each by creating a hard link under a pending
- * name and renaming it over the old name. Aliases ({@code latest}, {@code last}) and iteration
- * files share the same stored bytes: moving {@code latest} writes a manifest and links, never the
- * data again. Stored copies no manifest references any more are deleted afterwards.
+ * visible, after it the complete checkpoint. Only then are the Noether names in {@code
+ * checkpoints/} pointed at the stored copies, each by creating a hard link under a pending name and
+ * renaming it over the old name. Aliases ({@code latest}, {@code last}) and iteration files share
+ * the same stored bytes: moving {@code latest} writes a manifest and links, never the data again.
+ * Stored copies no manifest references any more are deleted afterwards.
  *
  * <p><b>Reading.</b> A tag with a manifest is read only through it, and files are opened through
  * their stored copies, which are never modified, so a reader never sees a mix of two commits even
  * while the Noether names are being switched. Every manifest carries a CRC32C of its own content,
  * and opening a file checks its size and CRC32C against the manifest, so damaged bytes are refused
- * by every reader with the file's absolute path. Tags found only as file names (checkpoints
- * written by Noether in Python) are listed from their names, without store checksums.
+ * by every reader with the file's absolute path. Tags found only as file names (checkpoints written
+ * by Noether in Python) are listed from their names, without store checksums.
  *
- * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per stage:
- * writes to one stage are serialised by a lock within the JVM and an OS file lock across processes.
- * Readers take no lock. A training process holds the stage's writer lease ({@link #claim}) for its
- * whole life on top of that.
+ * <p><b>Concurrency.</b> Safe for any number of readers, in any processes, and one writer per
+ * stage: writes to one stage are serialised by a lock within the JVM and an OS file lock across
+ * processes. Readers take no lock. A training process holds the stage's writer lease ({@link
+ * #claim}) for its whole life on top of that.
  *
  * <p><b>Note:</b> the Noether names are hard links, so {@code output_dir} must be on a file system
  * that supports them (every Linux local and network file system in common use does).
@@ -108,68 +104,87 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public StoredCheckpoint commit(
-      StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
-      Set<CheckpointTag> aliases) throws IOException {
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException {
     Objects.requireNonNull(stage, "stage");
     CommitRules.requireCommittable(tag, iteration, files, aliases);
     StageDirectory dir = new StageDirectory(outputDir, stage);
-    return locked(dir, () -> {
-      cleanupOnce(dir);
-      return commitLocked(dir, tag, iteration, files, new LinkedHashSet<>(aliases));
-    });
+    return locked(
+        dir,
+        () -> {
+          cleanupOnce(dir);
+          return commitLocked(dir, tag, iteration, files, new LinkedHashSet<>(aliases));
+        });
   }
 
   @Override
-  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases)
+      throws IOException {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(target, "target");
     if (target.isAlias()) {
-      throw new IllegalArgumentException("cannot point aliases at the alias " + target.token()
-          + "; give the tag the checkpoint was committed under");
+      throw new IllegalArgumentException(
+          "cannot point aliases at the alias "
+              + target.token()
+              + "; give the tag the checkpoint was committed under");
     }
     for (CheckpointTag a : aliases) {
       if (!a.isAlias()) {
-        throw new IllegalArgumentException(a.token() + " is not an alias; aliases are latest and last");
+        throw new IllegalArgumentException(
+            a.token() + " is not an alias; aliases are latest and last");
       }
     }
     StageDirectory dir = new StageDirectory(outputDir, stage);
-    return locked(dir, () -> {
-      cleanupOnce(dir);
-      CheckpointManifest primary = StageListing.scan(dir, IterationProbe.NONE).manifests().get(target);
-      if (primary == null || primary.aliasOf() != null) {
-        throw new CheckpointNotFoundException("stage " + stage + " has no checkpoint committed under " + target.token()
-            + "; checkpoints: " + list(stage).stream().map(StoredCheckpoint::describe).toList());
-      }
-      List<Path> pending = new ArrayList<>();
-      try {
-        List<CheckpointManifest> moved = aliases.stream().map(primary::asAlias).toList();
-        List<Path> temps = new ArrayList<>();
-        for (CheckpointManifest m : moved) {
-          Path temp = StageDirectory.pending(dir.manifest(m.tag()));
-          pending.add(temp);
-          temps.add(temp);
-          durable.writeNew(temp, m.toJson());
-        }
-        for (int i = 0; i < moved.size(); i++) {
-          Durable.replace(temps.get(i), dir.manifest(moved.get(i).tag()));
-          pending.remove(temps.get(i));
-        }
-        durable.syncDirectory(dir.store());
-      } catch (Throwable t) {
-        Durable.deleteAll(pending, t);
-        throw t;
-      }
-      publishNames(dir, target);
-      return primary.toStored(stage);
-    });
+    return locked(
+        dir,
+        () -> {
+          cleanupOnce(dir);
+          CheckpointManifest primary =
+              StageListing.scan(dir, IterationProbe.NONE).manifests().get(target);
+          if (primary == null || primary.aliasOf() != null) {
+            throw new CheckpointNotFoundException(
+                "stage "
+                    + stage
+                    + " has no checkpoint committed under "
+                    + target.token()
+                    + "; checkpoints: "
+                    + list(stage).stream().map(StoredCheckpoint::describe).toList());
+          }
+          List<Path> pending = new ArrayList<>();
+          try {
+            List<CheckpointManifest> moved = aliases.stream().map(primary::asAlias).toList();
+            List<Path> temps = new ArrayList<>();
+            for (CheckpointManifest m : moved) {
+              Path temp = StageDirectory.pending(dir.manifest(m.tag()));
+              pending.add(temp);
+              temps.add(temp);
+              durable.writeNew(temp, m.toJson());
+            }
+            for (int i = 0; i < moved.size(); i++) {
+              Durable.replace(temps.get(i), dir.manifest(moved.get(i).tag()));
+              pending.remove(temps.get(i));
+            }
+            durable.syncDirectory(dir.store());
+          } catch (Throwable t) {
+            Durable.deleteAll(pending, t);
+            throw t;
+          }
+          publishNames(dir, target);
+          return primary.toStored(stage);
+        });
   }
 
   /**
-   * Takes the stage's writer lease, {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}:
-   * an exclusive OS lock the kernel releases when the process ends, and which this JVM refuses to
-   * take twice. See {@link StageLease}. It lives outside the stage, so that claiming creates no run
-   * directory (a command that fails leaves none behind) and deleting a run's directory while it
-   * trains cannot let a second writer in.
+   * Takes the stage's writer lease, {@code
+   * <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}: an exclusive OS lock the kernel
+   * releases when the process ends, and which this JVM refuses to take twice. See {@link
+   * StageLease}. It lives outside the stage, so that claiming creates no run directory (a command
+   * that fails leaves none behind) and deleting a run's directory while it trains cannot let a
+   * second writer in.
    */
   @Override
   public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
@@ -206,13 +221,19 @@ public final class FileCheckpointStore implements CheckpointStore {
   }
 
   private StoredCheckpoint commitLocked(
-      StageDirectory dir, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
-      Set<CheckpointTag> aliases) throws IOException {
+      StageDirectory dir,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException {
     long needed = files.stream().mapToLong(CheckpointFile::size).sum();
     long available = StageSpace.require(dir, tag, needed);
     Instant committedAt = Instant.now();
-    String commitId = Long.toHexString(committedAt.toEpochMilli()) + "-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
+    String commitId =
+        Long.toHexString(committedAt.toEpochMilli())
+            + "-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
 
     List<Path> pending = new ArrayList<>();
     CheckpointManifest primary;
@@ -262,16 +283,27 @@ public final class FileCheckpointStore implements CheckpointStore {
     return primary.toStored(dir.stage());
   }
 
-  private CheckpointManifest.Entry writeBlob(CheckpointFile file, String blobName, Path blob) throws IOException {
-    try (FileChannel channel = FileChannel.open(blob,
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+  private CheckpointManifest.Entry writeBlob(CheckpointFile file, String blobName, Path blob)
+      throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(
+            blob,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.READ)) {
       ChecksummingChannel out = new ChecksummingChannel(channel);
       file.writeTo(out);
       long written = channel.size();
       if (written != file.size()) {
-        throw new IllegalStateException("checkpoint file " + file.name() + " wrote " + written
-            + " bytes but declared " + file.size() + "; CheckpointFile.size() must be exact so that free space "
-            + "can be checked before writing");
+        throw new IllegalStateException(
+            "checkpoint file "
+                + file.name()
+                + " wrote "
+                + written
+                + " bytes but declared "
+                + file.size()
+                + "; CheckpointFile.size() must be exact so that free space "
+                + "can be checked before writing");
       }
       long crc = out.checksumOf(written);
       if (crc < 0) {
@@ -298,12 +330,19 @@ public final class FileCheckpointStore implements CheckpointStore {
       }
       sweepBlobs(dir, listing);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("checkpoint {} of {} is committed, but its file names in {} could not all be updated ({}); "
-          + "the next commit or cleanup repairs them", committed.token(), dir.stage(), dir.checkpoints(), e.toString());
+      LOG.warn(
+          "checkpoint {} of {} is committed, but its file names in {} could not all be updated ({}); "
+              + "the next commit or cleanup repairs them",
+          committed.token(),
+          dir.stage(),
+          dir.checkpoints(),
+          e.toString());
     }
   }
 
-  /** Makes every manifest's Noether names hard links of its stored copies; returns how many changed. */
+  /**
+   * Makes every manifest's Noether names hard links of its stored copies; returns how many changed.
+   */
   private static int linkNames(StageDirectory dir, StageListing listing) throws IOException {
     int changed = 0;
     for (CheckpointManifest m : listing.manifests().values()) {
@@ -313,10 +352,14 @@ public final class FileCheckpointStore implements CheckpointStore {
         Path name = dir.view(entry.name());
         Path blob = dir.blob(entry.blob());
         if (!Files.exists(blob, LinkOption.NOFOLLOW_LINKS)) {
-          // A damaged manifest (or a stored copy deleted by hand): nothing to link, and the name may
+          // A damaged manifest (or a stored copy deleted by hand): nothing to link, and the name
+          // may
           // still hold good bytes. Reading the tag reports it; repairing must not stop at it.
-          LOG.warn("not linking {}: its manifest {} lists the stored copy {}, which does not exist", name,
-              dir.manifest(m.tag()), blob);
+          LOG.warn(
+              "not linking {}: its manifest {} lists the stored copy {}, which does not exist",
+              name,
+              dir.manifest(m.tag()),
+              blob);
           wanted.addAll(listing.namesByTag().getOrDefault(m.tag(), List.of()));
           continue;
         }
@@ -346,14 +389,17 @@ public final class FileCheckpointStore implements CheckpointStore {
   /** Deletes stored copies that no manifest references; returns how many. */
   private static int sweepBlobs(StageDirectory dir, StageListing listing) throws IOException {
     if (!listing.unreadable().isEmpty()) {
-      LOG.warn("not deleting unreferenced stored files of {}: the manifests of {} cannot be read", dir.stage(),
+      LOG.warn(
+          "not deleting unreferenced stored files of {}: the manifests of {} cannot be read",
+          dir.stage(),
           listing.unreadable().keySet().stream().map(CheckpointTag::token).toList());
       return 0;
     }
-    Set<String> referenced = listing.manifests().values().stream()
-        .flatMap(m -> m.files().stream())
-        .map(CheckpointManifest.Entry::blob)
-        .collect(Collectors.toSet());
+    Set<String> referenced =
+        listing.manifests().values().stream()
+            .flatMap(m -> m.files().stream())
+            .map(CheckpointManifest.Entry::blob)
+            .collect(Collectors.toSet());
     int deleted = 0;
     for (Path blob : RunDirectories.entries(dir.data())) {
       if (!referenced.contains(blob.getFileName().toString()) && Files.deleteIfExists(blob)) {
@@ -370,32 +416,35 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(dir.checkpoints())) {
       return;
     }
-    locked(dir, () -> {
-      StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
-      // Names first, then the manifest: a crash in between leaves the tag committed with some names
-      // missing (repaired by cleanup), never names without a manifest, which would list as a
-      // manifest-less checkpoint with files missing.
-      int removed = 0;
-      for (CheckpointFileName name : listing.namesByTag().getOrDefault(tag, List.of())) {
-        removed += Files.deleteIfExists(dir.view(name)) ? 1 : 0;
-      }
-      if (removed > 0) {
-        durable.syncDirectory(dir.checkpoints());
-      }
-      if (Files.deleteIfExists(dir.manifest(tag))) {
-        durable.syncDirectory(dir.store());
-        sweepBlobs(dir, StageListing.scan(dir, IterationProbe.NONE));
-      }
-      return null;
-    });
+    locked(
+        dir,
+        () -> {
+          StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
+          // Names first, then the manifest: a crash in between leaves the tag committed with some
+          // names
+          // missing (repaired by cleanup), never names without a manifest, which would list as a
+          // manifest-less checkpoint with files missing.
+          int removed = 0;
+          for (CheckpointFileName name : listing.namesByTag().getOrDefault(tag, List.of())) {
+            removed += Files.deleteIfExists(dir.view(name)) ? 1 : 0;
+          }
+          if (removed > 0) {
+            durable.syncDirectory(dir.checkpoints());
+          }
+          if (Files.deleteIfExists(dir.manifest(tag))) {
+            durable.syncDirectory(dir.store());
+            sweepBlobs(dir, StageListing.scan(dir, IterationProbe.NONE));
+          }
+          return null;
+        });
   }
 
   /**
    * Repairs what an interrupted writer left in a stage: deletes pending files and stored copies no
    * manifest references, re-links Noether names to their committed checkpoints and removes names
-   * their tags no longer list. Runs under the stage's writer lock, so every pending file it finds is
-   * left over from a writer that died (a live writer would hold the lock). Every commit does this
-   * once per stage and store instance before writing.
+   * their tags no longer list. Runs under the stage's writer lock, so every pending file it finds
+   * is left over from a writer that died (a live writer would hold the lock). Every commit does
+   * this once per stage and store instance before writing.
    */
   public CleanupReport cleanup(StageId stage) throws IOException {
     StageDirectory dir = new StageDirectory(outputDir, stage);
@@ -416,7 +465,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     int temporaries = 0;
     for (Path d : List.of(dir.checkpoints(), dir.store(), dir.data())) {
       for (Path p : RunDirectories.entries(d)) {
-        if (StageDirectory.isPending(p.getFileName().toString()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (StageDirectory.isPending(p.getFileName().toString())
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           temporaries += Files.deleteIfExists(p) ? 1 : 0;
         }
       }
@@ -429,8 +479,13 @@ public final class FileCheckpointStore implements CheckpointStore {
     int blobs = sweepBlobs(dir, listing);
     CleanupReport report = new CleanupReport(temporaries, blobs, names);
     if (!report.isClean()) {
-      LOG.info("cleaned up after an interrupted writer in {}: {} pending files and {} unreferenced stored files "
-          + "deleted, {} file names repaired", dir.checkpoints(), temporaries, blobs, names);
+      LOG.info(
+          "cleaned up after an interrupted writer in {}: {} pending files and {} unreferenced stored files "
+              + "deleted, {} file names repaired",
+          dir.checkpoints(),
+          temporaries,
+          blobs,
+          names);
     }
     return report;
   }
@@ -447,7 +502,8 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   /**
    * The checkpoint a selector designates, resolved by {@link CheckpointResolver} over this store's
-   * {@link #contents}, exactly as for every other store; kept for the callers that hold a file store.
+   * {@link #contents}, exactly as for every other store; kept for the callers that hold a file
+   * store.
    */
   public StoredCheckpoint resolve(StageId stage, CheckpointSelector selector) throws IOException {
     return CheckpointResolver.of(this).resolve(stage, selector);
@@ -456,9 +512,12 @@ public final class FileCheckpointStore implements CheckpointStore {
   @Override
   public StageContents contents(StageId stage) throws IOException {
     StageListing listing = StageListing.scan(new StageDirectory(outputDir, stage), probe);
-    return new StageContents(stage,
+    return new StageContents(
+        stage,
         listing.checkpoints().stream().map(StageListing.Listed::checkpoint).toList(),
-        listing.checkpoints().stream().filter(l -> !l.iterationKnown()).map(l -> l.checkpoint().tag())
+        listing.checkpoints().stream()
+            .filter(l -> !l.iterationKnown())
+            .map(l -> l.checkpoint().tag())
             .collect(Collectors.toSet()),
         listing.unreadable());
   }
@@ -466,7 +525,8 @@ public final class FileCheckpointStore implements CheckpointStore {
   @Override
   public boolean exists(StageId stage) {
     StageDirectory dir = new StageDirectory(outputDir, stage);
-    return Files.isDirectory(dir.runDir()) && Files.isDirectory(dir.stageDir())
+    return Files.isDirectory(dir.runDir())
+        && Files.isDirectory(dir.stageDir())
         && !(stage.isStageless() && !Files.isDirectory(dir.checkpoints()));
   }
 
@@ -503,8 +563,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
   }
 
-  private static FileChannel openStoredCopy(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file)
-      throws IOException {
+  private static FileChannel openStoredCopy(
+      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) throws IOException {
     Path previous = null;
     for (int attempt = 1; ; attempt++) {
       Path blob = storedCopy(dir, checkpoint, file);
@@ -513,15 +573,27 @@ public final class FileCheckpointStore implements CheckpointStore {
       } catch (NoSuchFileException e) {
         if (blob.equals(previous)) {
           // The manifest still lists it: not a writer moving on, a stored copy that is gone.
-          throw new CorruptCheckpointException("file " + dir.view(file.name()) + " of checkpoint " + checkpoint.describe()
-              + " cannot be read: its manifest " + dir.manifest(checkpoint.tag()) + " lists the stored copy " + blob
-              + ", which does not exist (the manifest was damaged, or the file was deleted by hand)");
+          throw new CorruptCheckpointException(
+              "file "
+                  + dir.view(file.name())
+                  + " of checkpoint "
+                  + checkpoint.describe()
+                  + " cannot be read: its manifest "
+                  + dir.manifest(checkpoint.tag())
+                  + " lists the stored copy "
+                  + blob
+                  + ", which does not exist (the manifest was damaged, or the file was deleted by hand)");
         }
-        // A writer replaced the tag and deleted its old copy after we read the manifest: look again.
+        // A writer replaced the tag and deleted its old copy after we read the manifest: look
+        // again.
         previous = blob;
         if (attempt == OPEN_ATTEMPTS) {
-          throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
-              + " keeps changing while it is opened; resolve it again");
+          throw new CheckpointNotFoundException(
+              "checkpoint "
+                  + checkpoint.describe()
+                  + " of "
+                  + dir.stage()
+                  + " keeps changing while it is opened; resolve it again");
         }
       }
     }
@@ -533,7 +605,8 @@ public final class FileCheckpointStore implements CheckpointStore {
    * which follows needs anyway.
    */
   private static void requireCommittedContent(
-      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) throws IOException {
+      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel)
+      throws IOException {
     long size = requireCommittedSize(dir, checkpoint, file, channel);
     if (file.hasChecksum()) {
       requireCommittedCrc(dir, checkpoint, file, Crc32c.of(channel, size));
@@ -541,21 +614,34 @@ public final class FileCheckpointStore implements CheckpointStore {
   }
 
   private static long requireCommittedSize(
-      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) throws IOException {
+      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel)
+      throws IOException {
     long size = channel.size();
     if (size != file.size()) {
-      throw new CorruptCheckpointException(describe(dir, checkpoint, file) + " is "
-          + (size < file.size() ? "truncated" : "longer than committed") + ": it has " + size + " bytes, " + file.size()
-          + " were " + (file.hasChecksum() ? "committed" : "listed"));
+      throw new CorruptCheckpointException(
+          describe(dir, checkpoint, file)
+              + " is "
+              + (size < file.size() ? "truncated" : "longer than committed")
+              + ": it has "
+              + size
+              + " bytes, "
+              + file.size()
+              + " were "
+              + (file.hasChecksum() ? "committed" : "listed"));
     }
     return size;
   }
 
-  private static void requireCommittedCrc(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, long crc) {
+  private static void requireCommittedCrc(
+      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, long crc) {
     if (crc != file.crc32c()) {
-      throw new CorruptCheckpointException(describe(dir, checkpoint, file) + " is corrupt: its CRC32C is "
-          + String.format("%08x", crc) + " but " + String.format("%08x", file.crc32c())
-          + " was recorded when it was committed");
+      throw new CorruptCheckpointException(
+          describe(dir, checkpoint, file)
+              + " is corrupt: its CRC32C is "
+              + String.format("%08x", crc)
+              + " but "
+              + String.format("%08x", file.crc32c())
+              + " was recorded when it was committed");
     }
   }
 
@@ -573,11 +659,14 @@ public final class FileCheckpointStore implements CheckpointStore {
    *
    * @throws CorruptCheckpointException if the file's size is not the committed one
    */
-  public DeferredCheck openDeferred(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+  public DeferredCheck openDeferred(StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
     StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
     requireMember(checkpoint, file);
-    FileChannel channel = file.hasChecksum()
-        ? openStoredCopy(dir, checkpoint, file) : openExisting(dir, checkpoint, dir.view(file.name()));
+    FileChannel channel =
+        file.hasChecksum()
+            ? openStoredCopy(dir, checkpoint, file)
+            : openExisting(dir, checkpoint, dir.view(file.name()));
     try {
       requireCommittedSize(dir, checkpoint, file, channel);
       return new DeferredCheck(dir, checkpoint, file, channel);
@@ -598,14 +687,18 @@ public final class FileCheckpointStore implements CheckpointStore {
     private final StoredFile file;
     private final FileChannel channel;
 
-    private DeferredCheck(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) {
+    private DeferredCheck(
+        StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) {
       this.dir = dir;
       this.checkpoint = checkpoint;
       this.file = file;
       this.channel = channel;
     }
 
-    /** The open file; its bytes are not verified until {@link #requireCrc32c} accepted their checksum. */
+    /**
+     * The open file; its bytes are not verified until {@link #requireCrc32c} accepted their
+     * checksum.
+     */
     public FileChannel channel() {
       return channel;
     }
@@ -639,30 +732,51 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
   }
 
-  private static FileChannel openExisting(StageDirectory dir, StoredCheckpoint checkpoint, Path path) throws IOException {
+  private static FileChannel openExisting(
+      StageDirectory dir, StoredCheckpoint checkpoint, Path path) throws IOException {
     try {
       return FileChannel.open(path, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      throw new CheckpointNotFoundException("file " + path.getFileName() + " of checkpoint " + checkpoint.describe()
-          + " no longer exists in " + dir.checkpoints() + "; it was deleted after the checkpoint was listed");
+      throw new CheckpointNotFoundException(
+          "file "
+              + path.getFileName()
+              + " of checkpoint "
+              + checkpoint.describe()
+              + " no longer exists in "
+              + dir.checkpoints()
+              + "; it was deleted after the checkpoint was listed");
     }
   }
 
   /** The stored copy of {@code file} as the tag's current manifest records it. */
-  private static Path storedCopy(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+  private static Path storedCopy(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
     CheckpointManifest manifest;
     try {
       manifest = CheckpointManifest.read(dir.manifest(checkpoint.tag()), checkpoint.tag());
     } catch (NoSuchFileException e) {
-      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
-          + " was deleted after it was resolved");
+      throw new CheckpointNotFoundException(
+          "checkpoint "
+              + checkpoint.describe()
+              + " of "
+              + dir.stage()
+              + " was deleted after it was resolved");
     }
-    Optional<CheckpointManifest.Entry> entry = manifest.entry(file.name())
-        .filter(e -> e.size() == file.size() && e.crc32c() == file.crc32c());
+    Optional<CheckpointManifest.Entry> entry =
+        manifest
+            .entry(file.name())
+            .filter(e -> e.size() == file.size() && e.crc32c() == file.crc32c());
     if (entry.isEmpty()) {
-      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + dir.stage()
-          + " was replaced by a newer commit (" + manifest.iteration() + " at " + manifest.committedAt()
-          + ") after it was resolved; resolve it again");
+      throw new CheckpointNotFoundException(
+          "checkpoint "
+              + checkpoint.describe()
+              + " of "
+              + dir.stage()
+              + " was replaced by a newer commit ("
+              + manifest.iteration()
+              + " at "
+              + manifest.committedAt()
+              + ") after it was resolved; resolve it again");
     }
     return dir.blob(entry.get().blob());
   }
@@ -671,8 +785,10 @@ public final class FileCheckpointStore implements CheckpointStore {
   public void verify(StoredCheckpoint checkpoint) throws IOException {
     StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
     for (StoredFile file : checkpoint.files()) {
-      try (FileChannel channel = file.hasChecksum()
-          ? openStoredCopy(dir, checkpoint, file) : openExisting(dir, checkpoint, dir.view(file.name()))) {
+      try (FileChannel channel =
+          file.hasChecksum()
+              ? openStoredCopy(dir, checkpoint, file)
+              : openExisting(dir, checkpoint, dir.view(file.name()))) {
         requireCommittedContent(dir, checkpoint, file, channel);
       }
     }
@@ -686,11 +802,13 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   /** The other tags whose manifests list the same stored copy (aliases of one commit). */
   @Override
-  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
     StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
     StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
     CheckpointManifest own = listing.manifests().get(checkpoint.tag());
-    Optional<CheckpointManifest.Entry> entry = own == null ? Optional.empty() : own.entry(file.name());
+    Optional<CheckpointManifest.Entry> entry =
+        own == null ? Optional.empty() : own.entry(file.name());
     if (entry.isEmpty()) {
       return List.of();
     }
@@ -745,13 +863,18 @@ public final class FileCheckpointStore implements CheckpointStore {
       return "run '" + runId + "' does not exist: output_dir " + outputDir + " does not exist";
     }
     List<String> runs = runs();
-    return "run '" + runId + "' does not exist in output_dir " + outputDir + "; "
+    return "run '"
+        + runId
+        + "' does not exist in output_dir "
+        + outputDir
+        + "; "
         + (runs.isEmpty() ? "it has no runs yet" : "runs there: " + String.join(", ", runs));
   }
 
   private static void requireMember(StoredCheckpoint checkpoint, StoredFile file) {
     if (!checkpoint.files().contains(file)) {
-      throw new IllegalArgumentException("file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
+      throw new IllegalArgumentException(
+          "file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
     }
   }
 
@@ -771,8 +894,8 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /**
      * Whether commits force files and directories to the device (default true). Without it a commit
-     * is still atomic for a crashed process but may be lost, or left half-visible in file names, on a
-     * power failure or kernel crash.
+     * is still atomic for a crashed process but may be lost, or left half-visible in file names, on
+     * a power failure or kernel crash.
      */
     public Builder optFsync(boolean fsync) {
       this.fsync = fsync;
@@ -780,8 +903,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * How to find the iteration of Noether-written {@code latest}/{@code last}/best files; by default
-     * {@link ThIterationProbe#shared()}, which reads it from each file's metadata.
+     * How to find the iteration of Noether-written {@code latest}/{@code last}/best files; by
+     * default {@link ThIterationProbe#shared()}, which reads it from each file's metadata.
      */
     public Builder optIterationProbe(IterationProbe probe) {
       this.probe = Objects.requireNonNull(probe, "probe");
@@ -791,7 +914,8 @@ public final class FileCheckpointStore implements CheckpointStore {
     /** The store; names what is missing. */
     public FileCheckpointStore build() {
       if (outputDir == null) {
-        throw new IllegalStateException("FileCheckpointStore needs an output directory: call setOutputDir");
+        throw new IllegalStateException(
+            "FileCheckpointStore needs an output directory: call setOutputDir");
       }
       return new FileCheckpointStore(this);
     }

@@ -1,5 +1,6 @@
 package ai.noether.core.store;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -17,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     it off only for scratch runs on storage where a power failure loses nothing you need: commits
  *     stay atomic when a process dies, but not when the machine does
  */
-public record FileCheckpointStoreConfig(@JsonProperty("fsync") Boolean fsync) {
+public record FileCheckpointStoreConfig(@JsonProperty("fsync") @Nullable Boolean fsync) {
 
   /** The defaults: fsync on. */
   public static FileCheckpointStoreConfig defaults() {

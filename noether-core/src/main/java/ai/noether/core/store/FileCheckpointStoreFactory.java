@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /** The {@code file} kind: checkpoints in Noether's directory layout under {@code output_dir}. */
-public final class FileCheckpointStoreFactory implements CheckpointStoreFactory<FileCheckpointStoreConfig> {
+public final class FileCheckpointStoreFactory
+    implements CheckpointStoreFactory<FileCheckpointStoreConfig> {
   /** The permanent kind name. */
   public static final String KIND = "file";
 
@@ -34,13 +35,19 @@ public final class FileCheckpointStoreFactory implements CheckpointStoreFactory<
   }
 
   @Override
-  public CheckpointStore create(FileCheckpointStoreConfig config, StoreLocation location, ComponentContext context) {
-    Path outputDir = location.localPath().orElseThrow(() -> new IllegalArgumentException(
-        "the file store keeps checkpoints in a local directory, not at " + location));
+  public CheckpointStore create(
+      FileCheckpointStoreConfig config, StoreLocation location, ComponentContext context) {
+    Path outputDir =
+        location
+            .localPath()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the file store keeps checkpoints in a local directory, not at "
+                            + location));
     FileCheckpointStoreConfig c = config == null ? FileCheckpointStoreConfig.defaults() : config;
-    FileCheckpointStore.Builder builder = FileCheckpointStore.builder()
-        .setOutputDir(outputDir)
-        .optFsync(c.fsyncOrDefault());
+    FileCheckpointStore.Builder builder =
+        FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(c.fsyncOrDefault());
     if (context != null) {
       context.find(IterationProbe.class).ifPresent(builder::optIterationProbe);
     }

@@ -6,11 +6,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the training iteration of a checkpoint file written without a store manifest (by Noether
- * in Python), when its name does not say it: {@code latest}, {@code last}, {@code best.*} and
- * {@code best_model.*} files carry the iteration only inside. The store treats file contents as
- * opaque, so a reader of the {@code .th} format plugs in here; {@link ThIterationProbe} is the
- * default.
+ * Finds the training iteration of a checkpoint file written without a store manifest (by Noether in
+ * Python), when its name does not say it: {@code latest}, {@code last}, {@code best.*} and {@code
+ * best_model.*} files carry the iteration only inside. The store treats file contents as opaque, so
+ * a reader of the {@code .th} format plugs in here; {@link ThIterationProbe} is the default.
  */
 @FunctionalInterface
 public interface IterationProbe {

@@ -25,7 +25,10 @@ import java.util.Optional;
  * @param names Noether names that do not hold the bytes their tag's manifest lists, in tag order
  */
 public record StageAudit(
-    StageId stage, Path checkpoints, Map<CheckpointTag, String> unreadable, List<NameProblem> names) {
+    StageId stage,
+    Path checkpoints,
+    Map<CheckpointTag, String> unreadable,
+    List<NameProblem> names) {
 
   public StageAudit {
     unreadable = Map.copyOf(unreadable);
@@ -38,12 +41,17 @@ public record StageAudit(
    * @param tag the tag the name belongs to
    * @param iteration the iteration the tag's manifest records
    * @param file the name, absolute
-   * @param problem what is wrong, in words ({@code is missing}, {@code holds the bytes of E1_U10_S320})
-   * @param holds the iteration whose committed bytes the name holds, if the store knows them;
-   *     empty when the name is missing or holds bytes no manifest lists
+   * @param problem what is wrong, in words ({@code is missing}, {@code holds the bytes of
+   *     E1_U10_S320})
+   * @param holds the iteration whose committed bytes the name holds, if the store knows them; empty
+   *     when the name is missing or holds bytes no manifest lists
    */
   public record NameProblem(
-      CheckpointTag tag, TrainingIteration iteration, Path file, String problem, Optional<TrainingIteration> holds) {}
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      Path file,
+      String problem,
+      Optional<TrainingIteration> holds) {}
 
   /** True if every manifest can be trusted and every name holds its tag's bytes. */
   public boolean isClean() {
@@ -71,12 +79,22 @@ public record StageAudit(
         Path blob = dir.blob(entry.blob());
         Optional<Object> blobKey = fileKey(blob);
         if (blobKey.isEmpty()) {
-          problems.add(new NameProblem(m.tag(), m.iteration(), name, "cannot be checked: its stored copy " + blob
-              + " listed in " + dir.manifest(m.tag()) + " does not exist", Optional.empty()));
+          problems.add(
+              new NameProblem(
+                  m.tag(),
+                  m.iteration(),
+                  name,
+                  "cannot be checked: its stored copy "
+                      + blob
+                      + " listed in "
+                      + dir.manifest(m.tag())
+                      + " does not exist",
+                  Optional.empty()));
           continue;
         }
         if (!Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {
-          problems.add(new NameProblem(m.tag(), m.iteration(), name, "is missing", Optional.empty()));
+          problems.add(
+              new NameProblem(m.tag(), m.iteration(), name, "is missing", Optional.empty()));
           continue;
         }
         Optional<Object> nameKey = fileKey(name);
@@ -85,11 +103,21 @@ public record StageAudit(
         }
         CheckpointManifest other = nameKey.map(byFileKey::get).orElse(null);
         if (other != null) {
-          problems.add(new NameProblem(m.tag(), m.iteration(), name, "holds the bytes of " + describe(other)
-              + " instead of those of " + describe(m), Optional.of(other.iteration())));
+          problems.add(
+              new NameProblem(
+                  m.tag(),
+                  m.iteration(),
+                  name,
+                  "holds the bytes of " + describe(other) + " instead of those of " + describe(m),
+                  Optional.of(other.iteration())));
         } else {
-          problems.add(new NameProblem(m.tag(), m.iteration(), name, "holds bytes that no manifest lists instead of"
-              + " those of " + describe(m), Optional.empty()));
+          problems.add(
+              new NameProblem(
+                  m.tag(),
+                  m.iteration(),
+                  name,
+                  "holds bytes that no manifest lists instead of" + " those of " + describe(m),
+                  Optional.empty()));
         }
       }
     }
@@ -98,13 +126,15 @@ public record StageAudit(
 
   private static String describe(CheckpointManifest m) {
     CheckpointTag committed = m.aliasOf() != null ? m.aliasOf() : m.tag();
-    return committed instanceof CheckpointTag.AtIteration ? committed.token()
+    return committed instanceof CheckpointTag.AtIteration
+        ? committed.token()
         : committed.token() + " @ " + m.iteration();
   }
 
   private static Optional<Object> fileKey(Path p) {
     try {
-      return Optional.ofNullable(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+      return Optional.ofNullable(
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
     } catch (IOException e) {
       return Optional.empty();
     }

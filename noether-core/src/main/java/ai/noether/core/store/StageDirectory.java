@@ -5,7 +5,6 @@ import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -86,8 +85,11 @@ final class StageDirectory {
 
   /** True if {@code name} can be a blob written by this store (no separators, no hidden names). */
   static boolean isBlobName(String name) {
-    return name.endsWith(BLOB_SUFFIX) && !name.startsWith(".") && name.indexOf('/') < 0
-        && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+    return name.endsWith(BLOB_SUFFIX)
+        && !name.startsWith(".")
+        && name.indexOf('/') < 0
+        && name.indexOf('\\') < 0
+        && name.indexOf('\0') < 0;
   }
 
   /** The tag a manifest file name stands for, if it is one. */
@@ -106,8 +108,12 @@ final class StageDirectory {
 
   /** A pending name next to {@code target}; hidden and ignored by every listing. */
   static Path pending(Path target) {
-    return target.resolveSibling("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + TEMP_SUFFIX);
+    return target.resolveSibling(
+        "."
+            + target.getFileName()
+            + "."
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)
+            + TEMP_SUFFIX);
   }
 
   static boolean isPending(String fileName) {

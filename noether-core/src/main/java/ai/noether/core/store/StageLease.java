@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The writer lease of one stage: the file store's {@link StageClaim}. It is an exclusive OS lock on
  * {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}, held from the claim until it is
  * closed or the process ends (the kernel releases it then, so a lease of a killed process never
- * blocks), plus a registry of the leases this JVM holds: OS file locks belong to the whole
- * process, so a second claim from this JVM must be refused before it touches the file. It is a different file from
- * {@link StageLock}'s, which orders single writes and is taken and released around each of them.
+ * blocks), plus a registry of the leases this JVM holds: OS file locks belong to the whole process,
+ * so a second claim from this JVM must be refused before it touches the file. It is a different
+ * file from {@link StageLock}'s, which orders single writes and is taken and released around each
+ * of them.
  *
  * <p>The holder writes who it is into the file (process id, host, start time, command line), so
  * that a refused process can name it; the file is left in place when the lease ends, because
@@ -38,7 +39,10 @@ final class StageLease implements StageClaim {
   static final String LEASES = "leases";
   static final String SUFFIX = ".lease";
   private static final ConcurrentHashMap<Path, StageLease> HELD = new ConcurrentHashMap<>();
-  /** How long a refused claim waits for the holder, which has just taken the lock, to say who it is. */
+
+  /**
+   * How long a refused claim waits for the holder, which has just taken the lock, to say who it is.
+   */
   private static final long DESCRIBE_PATIENCE_MILLIS = 1000;
 
   private final Path file;
@@ -59,9 +63,16 @@ final class StageLease implements StageClaim {
     return held == null ? java.util.Optional.empty() : java.util.Optional.of(held.writer);
   }
 
-  /** {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}; hidden from every run listing. */
+  /**
+   * {@code <output_dir>/.noether/leases/<run_id>/<stage_name>.lease}; hidden from every run
+   * listing.
+   */
   static Path file(Path outputDir, StageId stage) {
-    return outputDir.resolve(DIRECTORY).resolve(LEASES).resolve(stage.runId()).resolve(stage.stageName() + SUFFIX);
+    return outputDir
+        .resolve(DIRECTORY)
+        .resolve(LEASES)
+        .resolve(stage.runId())
+        .resolve(stage.stageName() + SUFFIX);
   }
 
   /**
@@ -86,7 +97,9 @@ final class StageLease implements StageClaim {
   }
 
   private void lockOrRefuse() throws IOException {
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       try {
         lock = channel.tryLock();
@@ -145,14 +158,26 @@ final class StageLease implements StageClaim {
     channel = null;
   }
 
-  private static StageBusyException busy(StageId stage, StageWriter holder, Path file, boolean thisProcess) {
-    String who = holder == null
-        ? "another process (it has just started and has not said who it is yet)"
-        : (thisProcess ? "this process already (" : "another process (") + holder.describe() + ")";
-    return new StageBusyException("stage " + stage + " is being trained by " + who + ". One process at a time may "
-        + "write a stage: wait until that one ends (or stop it), or train under another run_id or stage_name. "
-        + "The lease is " + file + "; the operating system releases it when its holder ends, even when it is killed.",
-        stage, holder);
+  private static StageBusyException busy(
+      StageId stage, StageWriter holder, Path file, boolean thisProcess) {
+    String who =
+        holder == null
+            ? "another process (it has just started and has not said who it is yet)"
+            : (thisProcess ? "this process already (" : "another process (")
+                + holder.describe()
+                + ")";
+    return new StageBusyException(
+        "stage "
+            + stage
+            + " is being trained by "
+            + who
+            + ". One process at a time may "
+            + "write a stage: wait until that one ends (or stop it), or train under another run_id or stage_name. "
+            + "The lease is "
+            + file
+            + "; the operating system releases it when its holder ends, even when it is killed.",
+        stage,
+        holder);
   }
 
   /** The holder's description; retried briefly, since the holder writes it right after locking. */
@@ -187,8 +212,15 @@ final class StageLease implements StageClaim {
   }
 
   static String format(StageWriter writer) {
-    return "pid: " + writer.pid() + "\nhost: " + oneLine(writer.host()) + "\nstarted: " + writer.startedAt()
-        + "\ncommand: " + oneLine(writer.command()) + "\n";
+    return "pid: "
+        + writer.pid()
+        + "\nhost: "
+        + oneLine(writer.host())
+        + "\nstarted: "
+        + writer.startedAt()
+        + "\ncommand: "
+        + oneLine(writer.command())
+        + "\n";
   }
 
   /** The writer a lease file describes, or null when it is empty, partial or not ours. */
@@ -200,11 +232,15 @@ final class StageLease implements StageClaim {
         fields.put(line.substring(0, colon), line.substring(colon + 2));
       }
     }
-    if (!text.endsWith("\n") || !fields.keySet().containsAll(java.util.List.of("pid", "host", "started", "command"))) {
+    if (!text.endsWith("\n")
+        || !fields.keySet().containsAll(java.util.List.of("pid", "host", "started", "command"))) {
       return null;
     }
     try {
-      return new StageWriter(Long.parseLong(fields.get("pid")), fields.get("host"), Instant.parse(fields.get("started")),
+      return new StageWriter(
+          Long.parseLong(fields.get("pid")),
+          fields.get("host"),
+          Instant.parse(fields.get("started")),
           fields.get("command"));
     } catch (NumberFormatException | DateTimeParseException e) {
       return null;

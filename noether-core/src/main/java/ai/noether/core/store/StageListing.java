@@ -11,7 +11,6 @@ import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -45,10 +44,10 @@ final class StageListing {
   private static final Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Listing order: iteration, then periodic, emergency, best, last, latest, then the token. */
-  static final Comparator<StoredCheckpoint> ORDER = Comparator
-      .comparing(StoredCheckpoint::iteration)
-      .thenComparingInt((StoredCheckpoint c) -> rank(c.tag()))
-      .thenComparing(c -> c.tag().token());
+  static final Comparator<StoredCheckpoint> ORDER =
+      Comparator.comparing(StoredCheckpoint::iteration)
+          .thenComparingInt((StoredCheckpoint c) -> rank(c.tag()))
+          .thenComparing(c -> c.tag().token());
 
   /**
    * A checkpoint as listed.
@@ -65,7 +64,9 @@ final class StageListing {
       if (c.tag() instanceof CheckpointTag.AtIteration) {
         return c.tag().token();
       }
-      return c.tag().token() + " @ " + (iterationKnown ? c.iteration().toString() : "unknown iteration");
+      return c.tag().token()
+          + " @ "
+          + (iterationKnown ? c.iteration().toString() : "unknown iteration");
     }
   }
 
@@ -75,7 +76,8 @@ final class StageListing {
   private final Map<CheckpointTag, List<CheckpointFileName>> namesByTag;
 
   private StageListing(
-      List<Listed> checkpoints, Map<CheckpointTag, CheckpointManifest> manifests,
+      List<Listed> checkpoints,
+      Map<CheckpointTag, CheckpointManifest> manifests,
       Map<CheckpointTag, CorruptCheckpointException> unreadable,
       Map<CheckpointTag, List<CheckpointFileName>> namesByTag) {
     this.checkpoints = checkpoints;
@@ -105,15 +107,15 @@ final class StageListing {
   }
 
   /**
-   * The checkpoint with this tag. Failing an exact match, a best checkpoint is also found under
-   * the other spelling of its metric ({@code best.nasa%5Fscore} as older versions wrote
-   * {@code best.nasa_score}, and the reverse), and under Noether (Python)'s spelling: {@code best.loss/valid} finds {@code best_model.loss.valid}, and
-   * {@code best_model.m.tolerance=5} finds {@code best_model.m.tolerance5} and the reverse.
+   * The checkpoint with this tag. Failing an exact match, a best checkpoint is also found under the
+   * other spelling of its metric ({@code best.nasa%5Fscore} as older versions wrote {@code
+   * best.nasa_score}, and the reverse), and under Noether (Python)'s spelling: {@code
+   * best.loss/valid} finds {@code best_model.loss.valid}, and {@code best_model.m.tolerance=5}
+   * finds {@code best_model.m.tolerance5} and the reverse.
    */
   Optional<Listed> find(CheckpointTag tag) {
     return CheckpointResolver.find(checkpoints, l -> l.checkpoint().tag(), tag);
   }
-
 
   /**
    * Reads the stage; a missing directory is an empty stage.
@@ -153,10 +155,14 @@ final class StageListing {
     }
 
     Map<CheckpointTag, List<CheckpointFileName>> namesByTag = new LinkedHashMap<>();
-    Map<CheckpointTag, List<Path>> legacy = new TreeMap<>(Comparator.comparing(CheckpointTag::token));
+    Map<CheckpointTag, List<Path>> legacy =
+        new TreeMap<>(Comparator.comparing(CheckpointTag::token));
     for (Map.Entry<CheckpointTag, List<Path>> e : names.entrySet()) {
-      namesByTag.put(e.getKey(), e.getValue().stream()
-          .map(p -> CheckpointFileName.parse(p.getFileName().toString())).toList());
+      namesByTag.put(
+          e.getKey(),
+          e.getValue().stream()
+              .map(p -> CheckpointFileName.parse(p.getFileName().toString()))
+              .toList());
       if (!managed.contains(e.getKey())) {
         legacy.put(e.getKey(), new ArrayList<>(e.getValue()));
       }
@@ -175,9 +181,13 @@ final class StageListing {
       Instant newest = Instant.EPOCH;
       try {
         for (Path f : files) {
-          BasicFileAttributes attributes = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          stored.add(new StoredFile(CheckpointFileName.parse(f.getFileName().toString()), attributes.size(),
-              StoredFile.NO_CHECKSUM));
+          BasicFileAttributes attributes =
+              Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          stored.add(
+              new StoredFile(
+                  CheckpointFileName.parse(f.getFileName().toString()),
+                  attributes.size(),
+                  StoredFile.NO_CHECKSUM));
           Instant modified = attributes.lastModifiedTime().toInstant();
           newest = modified.isAfter(newest) ? modified : newest;
         }
@@ -191,11 +201,19 @@ final class StageListing {
         if (iterationsByFileKey == null) {
           iterationsByFileKey = iterationsByFileKey(dir, manifests, legacy);
         }
-        iteration = byHardLink(files, iterationsByFileKey).or(() -> probe(probe, files)).orElse(null);
+        iteration =
+            byHardLink(files, iterationsByFileKey).or(() -> probe(probe, files)).orElse(null);
       }
-      listed.add(new Listed(
-          new StoredCheckpoint(dir.stage(), tag, iteration == null ? TrainingIteration.ZERO : iteration, stored, newest),
-          false, iteration != null));
+      listed.add(
+          new Listed(
+              new StoredCheckpoint(
+                  dir.stage(),
+                  tag,
+                  iteration == null ? TrainingIteration.ZERO : iteration,
+                  stored,
+                  newest),
+              false,
+              iteration != null));
     }
     listed.sort(Comparator.comparing(Listed::checkpoint, ORDER));
     return new StageListing(List.copyOf(listed), manifests, unreadable, namesByTag);
@@ -206,7 +224,9 @@ final class StageListing {
    * is a hard link of an iteration file (as this store writes them) has that iteration.
    */
   private static Map<Object, TrainingIteration> iterationsByFileKey(
-      StageDirectory dir, Map<CheckpointTag, CheckpointManifest> manifests, Map<CheckpointTag, List<Path>> legacy) {
+      StageDirectory dir,
+      Map<CheckpointTag, CheckpointManifest> manifests,
+      Map<CheckpointTag, List<Path>> legacy) {
     Map<Object, TrainingIteration> keys = new HashMap<>();
     for (CheckpointManifest m : manifests.values()) {
       if (m.tag() instanceof CheckpointTag.AtIteration) {
@@ -225,7 +245,8 @@ final class StageListing {
     return keys;
   }
 
-  private static Optional<TrainingIteration> byHardLink(List<Path> files, Map<Object, TrainingIteration> keys) {
+  private static Optional<TrainingIteration> byHardLink(
+      List<Path> files, Map<Object, TrainingIteration> keys) {
     for (Path f : files) {
       Optional<TrainingIteration> it = fileKey(f).map(keys::get);
       if (it.isPresent()) {

@@ -10,12 +10,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The writer lock of one stage: an in-process lock (file locks belong to the whole JVM, so two
- * threads must be ordered before either asks the OS) plus an exclusive OS lock on
- * {@code checkpoints/.noether/lock}, which the kernel releases when a writer dies. While it is held
- * no other writer exists, so every pending file found in the stage was left by a crash.
+ * threads must be ordered before either asks the OS) plus an exclusive OS lock on {@code
+ * checkpoints/.noether/lock}, which the kernel releases when a writer dies. While it is held no
+ * other writer exists, so every pending file found in the stage was left by a crash.
  */
 final class StageLock implements AutoCloseable {
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
 
   private final ReentrantLock local;
   private final FileChannel channel;
@@ -29,9 +30,11 @@ final class StageLock implements AutoCloseable {
 
   /** Blocks until this thread is the stage's only writer. */
   static StageLock acquire(Path lockFile) throws IOException {
-    ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new ReentrantLock());
+    ReentrantLock local =
+        IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new ReentrantLock());
     if (local.isHeldByCurrentThread()) {
-      throw new IllegalStateException("the writer lock of " + lockFile.getParent() + " is already held by this thread");
+      throw new IllegalStateException(
+          "the writer lock of " + lockFile.getParent() + " is already held by this thread");
     }
     local.lock();
     FileChannel channel = null;

@@ -1,8 +1,8 @@
 package ai.noether.core.store;
 
+import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.api.NoetherException;
 import ai.noether.core.format.th.ThMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,22 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link IterationProbe} of {@code .th} files: the iteration a file records under
- * {@code training_iteration}, which Noether in Python writes into every model and trainer file as
- * {@code {"epoch": .., "update": .., "sample": ..}} (this framework writes the same). Only the
- * file's metadata is read ({@link ThMetadata}), never its tensors.
+ * The {@link IterationProbe} of {@code .th} files: the iteration a file records under {@code
+ * training_iteration}, which Noether in Python writes into every model and trainer file as {@code
+ * {"epoch": .., "update": .., "sample": ..}} (this framework writes the same). Only the file's
+ * metadata is read ({@link ThMetadata}), never its tensors.
  *
  * <p>Answers are remembered per file, keyed by path, file identity, size and modification time, so
  * listing a stage again reads only files that changed; Noether in Python rewrites {@code latest} in
- * place, which changes size or time. The memory is bounded ({@link #CAPACITY} files, least
- * recently used dropped first). A file that cannot be read, or records no usable iteration, is
- * answered with empty, never an exception: a listing must not fail because one file is odd.
+ * place, which changes size or time. The memory is bounded ({@link #CAPACITY} files, least recently
+ * used dropped first). A file that cannot be read, or records no usable iteration, is answered with
+ * empty, never an exception: a listing must not fail because one file is odd.
  *
  * <p>Thread-safe.
  */
 public final class ThIterationProbe implements IterationProbe {
   /** How many files' answers are remembered. */
   public static final int CAPACITY = 4096;
+
   private static final Logger LOG = LoggerFactory.getLogger(ThIterationProbe.class);
   private static final ThIterationProbe SHARED = new ThIterationProbe();
 
@@ -39,7 +40,8 @@ public final class ThIterationProbe implements IterationProbe {
   private final Map<FileVersion, Optional<TrainingIteration>> answers =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<FileVersion, Optional<TrainingIteration>> eldest) {
+        protected boolean removeEldestEntry(
+            Map.Entry<FileVersion, Optional<TrainingIteration>> eldest) {
           return size() > CAPACITY;
         }
       };
@@ -56,9 +58,13 @@ public final class ThIterationProbe implements IterationProbe {
   @Override
   public Optional<TrainingIteration> iterationOf(Path file) throws IOException {
     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-    FileVersion version = new FileVersion(file.toAbsolutePath().normalize(), attributes.fileKey(), attributes.size(),
-        attributes.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L
-            + attributes.lastModifiedTime().toInstant().getNano());
+    FileVersion version =
+        new FileVersion(
+            file.toAbsolutePath().normalize(),
+            attributes.fileKey(),
+            attributes.size(),
+            attributes.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L
+                + attributes.lastModifiedTime().toInstant().getNano());
     synchronized (answers) {
       Optional<TrainingIteration> known = answers.get(version);
       if (known != null) {
@@ -90,9 +96,9 @@ public final class ThIterationProbe implements IterationProbe {
   }
 
   /**
-   * The iteration a checkpoint's root dict records: {@code training_iteration} as a dict of
-   * {@code epoch}, {@code update} and {@code sample} (ints; Noether in Python may store the epoch as
-   * a float, which counts whole epochs) or as the text {@code E1_U10_S320}. Empty if it is absent or
+   * The iteration a checkpoint's root dict records: {@code training_iteration} as a dict of {@code
+   * epoch}, {@code update} and {@code sample} (ints; Noether in Python may store the epoch as a
+   * float, which counts whole epochs) or as the text {@code E1_U10_S320}. Empty if it is absent or
    * incomplete.
    */
   static Optional<TrainingIteration> iterationIn(Map<String, Object> root) {
@@ -117,8 +123,11 @@ public final class ThIterationProbe implements IterationProbe {
       return Optional.of(l);
     }
     if (value instanceof Double d && d >= 0 && d < 0x1p62) {
-      // Python's str(TrainingIteration) truncates a float epoch; updates and samples are always whole.
-      return truncateFraction || d == Math.floor(d) ? Optional.of((long) Math.floor(d)) : Optional.empty();
+      // Python's str(TrainingIteration) truncates a float epoch; updates and samples are always
+      // whole.
+      return truncateFraction || d == Math.floor(d)
+          ? Optional.of((long) Math.floor(d))
+          : Optional.empty();
     }
     return Optional.empty();
   }

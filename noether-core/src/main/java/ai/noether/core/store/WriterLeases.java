@@ -13,11 +13,11 @@ import java.util.Optional;
  * Who is training a stage of the file store now, for {@code noether runs}: the writer its lease
  * file names, when that process is alive.
  *
- * <p>The lease is never locked here, not even for an instant: a probe that took the lock would
- * make a {@code train} starting at that moment fail as if the stage were busy. Instead the holder
- * the file names is looked up among this machine's processes by id and start time (so a reused
- * process id does not count); a holder on another machine cannot be checked from here and is
- * reported as such.
+ * <p>The lease is never locked here, not even for an instant: a probe that took the lock would make
+ * a {@code train} starting at that moment fail as if the stage were busy. Instead the holder the
+ * file names is looked up among this machine's processes by id and start time (so a reused process
+ * id does not count); a holder on another machine cannot be checked from here and is reported as
+ * such.
  */
 public final class WriterLeases {
   /** How far the start time of a live process may differ from the one the lease records. */
@@ -44,7 +44,8 @@ public final class WriterLeases {
       return Optional.empty();
     }
     // Reading through a new descriptor is safe: this JVM holds no lock on the file (checked above).
-    StageWriter writer = StageLease.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+    StageWriter writer =
+        StageLease.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
     if (writer == null) {
       return Optional.empty();
     }
@@ -54,11 +55,15 @@ public final class WriterLeases {
     if (writer.pid() == ProcessHandle.current().pid()) {
       return Optional.empty(); // this JVM wrote it earlier and released it
     }
-    boolean alive = ProcessHandle.of(writer.pid())
-        .filter(ProcessHandle::isAlive)
-        .flatMap(p -> p.info().startInstant())
-        .map(started -> Duration.between(started, writer.startedAt()).abs().compareTo(START_TOLERANCE) <= 0)
-        .orElse(false);
+    boolean alive =
+        ProcessHandle.of(writer.pid())
+            .filter(ProcessHandle::isAlive)
+            .flatMap(p -> p.info().startInstant())
+            .map(
+                started ->
+                    Duration.between(started, writer.startedAt()).abs().compareTo(START_TOLERANCE)
+                        <= 0)
+            .orElse(false);
     return alive ? Optional.of(new Holder(writer, false)) : Optional.empty();
   }
 
@@ -78,5 +83,4 @@ public final class WriterLeases {
     String env = System.getenv("HOSTNAME");
     return env == null ? "unknown" : env.strip();
   }
-
 }

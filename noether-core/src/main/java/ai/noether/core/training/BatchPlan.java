@@ -10,10 +10,13 @@ import ai.noether.api.train.TrainingStep;
 final class BatchPlan {
   private final DataOrder order;
   private final TrainerSettings settings;
+
   /** Updates the run makes in total. */
   final long totalUpdates;
+
   /** Optimizer steps per epoch (fewer than batches with gradient accumulation). */
   final long updatesPerEpoch;
+
   /** Batches per epoch. */
   final long batchesPerEpoch;
 

@@ -18,8 +18,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The callbacks' view of the running trainer. Resumable saves they ask for are deferred to the end
@@ -46,9 +46,19 @@ final class CallbackContext implements TrainingContext {
    * @param metricLog logs what a callback logs, as the trainer logs its own metrics
    */
   CallbackContext(
-      StageId stage, Path stageDir, String outputLocation, long totalUpdates, Model model, DataSource data,
-      TrainingStep step, TrainingProgress progress, StopRequest stopRequest, Collection<Callback> callbacks,
-      Consumer<Map<String, Double>> metricLog, CheckpointWriter writer, DeferredSaves deferredSaves) {
+      StageId stage,
+      Path stageDir,
+      String outputLocation,
+      long totalUpdates,
+      Model model,
+      DataSource data,
+      TrainingStep step,
+      TrainingProgress progress,
+      StopRequest stopRequest,
+      Collection<Callback> callbacks,
+      Consumer<Map<String, Double>> metricLog,
+      CheckpointWriter writer,
+      DeferredSaves deferredSaves) {
     this.stage = stage;
     this.stageDir = stageDir;
     this.outputLocation = outputLocation;
@@ -60,38 +70,41 @@ final class CallbackContext implements TrainingContext {
     this.stopRequest = stopRequest;
     this.callbacks = callbacks;
     this.metricLog = metricLog;
-    this.hookWriter = new CheckpointWriter() {
-      @Override
-      public CompletableFuture<StoredCheckpoint> saveResumable(boolean includeOptimizer, boolean moveLatest) {
-        return deferredSaves.request(includeOptimizer, moveLatest);
-      }
+    this.hookWriter =
+        new CheckpointWriter() {
+          @Override
+          public CompletableFuture<StoredCheckpoint> saveResumable(
+              boolean includeOptimizer, boolean moveLatest) {
+            return deferredSaves.request(includeOptimizer, moveLatest);
+          }
 
-      @Override
-      public CompletableFuture<StoredCheckpoint> saveModels(CheckpointTag tag, List<ModelSnapshot> models) {
-        return writer.saveModels(tag, models);
-      }
+          @Override
+          public CompletableFuture<StoredCheckpoint> saveModels(
+              CheckpointTag tag, List<ModelSnapshot> models) {
+            return writer.saveModels(tag, models);
+          }
 
-      @Override
-      public CompletableFuture<StoredCheckpoint> saveModels(
-          CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
-        return writer.saveModels(tag, models);
-      }
+          @Override
+          public CompletableFuture<StoredCheckpoint> saveModels(
+              CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
+            return writer.saveModels(tag, models);
+          }
 
-      @Override
-      public void prepare(boolean includeOptimizer) {
-        writer.prepare(includeOptimizer);
-      }
+          @Override
+          public void prepare(boolean includeOptimizer) {
+            writer.prepare(includeOptimizer);
+          }
 
-      @Override
-      public CompletableFuture<Void> delete(CheckpointTag tag) {
-        return writer.delete(tag);
-      }
+          @Override
+          public CompletableFuture<Void> delete(CheckpointTag tag) {
+            return writer.delete(tag);
+          }
 
-      @Override
-      public void flush() {
-        writer.flush();
-      }
-    };
+          @Override
+          public void flush() {
+            writer.flush();
+          }
+        };
   }
 
   @Override

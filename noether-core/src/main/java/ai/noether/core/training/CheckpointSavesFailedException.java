@@ -1,5 +1,7 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
+
 /**
  * Training stopped because {@code trainer.max_failed_saves} checkpoint saves in a row failed (a
  * full disk, a storage that went away), rather than train on with nothing to resume from. The
@@ -11,12 +13,16 @@ public class CheckpointSavesFailedException extends TrainingFailedException {
   private static final long serialVersionUID = 1L;
   private final boolean emergencyCheckpointWritten;
 
-  public CheckpointSavesFailedException(String message, boolean emergencyCheckpointWritten, Throwable cause) {
+  public CheckpointSavesFailedException(
+      String message, boolean emergencyCheckpointWritten, @Nullable Throwable cause) {
     super(message, cause);
     this.emergencyCheckpointWritten = emergencyCheckpointWritten;
   }
 
-  /** True when the state at the stop was saved after all; otherwise the newest earlier checkpoint is the one to resume. */
+  /**
+   * True when the state at the stop was saved after all; otherwise the newest earlier checkpoint is
+   * the one to resume.
+   */
   public boolean emergencyCheckpointWritten() {
     return emergencyCheckpointWritten;
   }

@@ -19,13 +19,16 @@ public final class DataOrder {
 
   public DataOrder(long seed, long size) {
     if (size <= 0 || size > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("training split must hold 1.." + (Integer.MAX_VALUE - 8) + " samples, has " + size);
+      throw new IllegalArgumentException(
+          "training split must hold 1.." + (Integer.MAX_VALUE - 8) + " samples, has " + size);
     }
     this.seed = seed;
     this.size = (int) size;
   }
 
-  /** The sample indices of batch {@code batchInEpoch} of {@code epoch}; the last batch may be short. */
+  /**
+   * The sample indices of batch {@code batchInEpoch} of {@code epoch}; the last batch may be short.
+   */
   public long[] batch(long epoch, long batchInEpoch, int batchSize) {
     int[] order = permutation(epoch);
     long from = batchInEpoch * batchSize;

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Resumable saves that callbacks request during an iteration. They are taken once, after every
- * hook of the iteration ran, so the checkpoint holds the complete state of that iteration; each
- * request completes with that one checkpoint.
+ * Resumable saves that callbacks request during an iteration. They are taken once, after every hook
+ * of the iteration ran, so the checkpoint holds the complete state of that iteration; each request
+ * completes with that one checkpoint.
  */
 final class DeferredSaves {
   private final CheckpointWriter writer;
@@ -40,12 +40,15 @@ final class DeferredSaves {
     waiting.clear();
     includeOptimizer = false;
     moveLatest = false;
-    save.whenComplete((stored, error) -> done.forEach(f -> {
-      if (error != null) {
-        f.completeExceptionally(error);
-      } else {
-        f.complete(stored);
-      }
-    }));
+    save.whenComplete(
+        (stored, error) ->
+            done.forEach(
+                f -> {
+                  if (error != null) {
+                    f.completeExceptionally(error);
+                  } else {
+                    f.complete(stored);
+                  }
+                }));
   }
 }

@@ -6,11 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The training loss, the step's further metrics and throughput since the last log line; the
- * loss and metric parts are resumable state. A step metric is averaged over the updates that
- * reported it. Throughput counts only the time spent in updates of this process: evaluations,
- * checkpoints and callbacks in between, or samples restored from a checkpoint, would make it jump
- * with the logging interval and around a resume.
+ * The training loss, the step's further metrics and throughput since the last log line; the loss
+ * and metric parts are resumable state. A step metric is averaged over the updates that reported
+ * it. Throughput counts only the time spent in updates of this process: evaluations, checkpoints
+ * and callbacks in between, or samples restored from a checkpoint, would make it jump with the
+ * logging interval and around a resume.
  */
 final class LogWindow {
   private double lossSum;
@@ -26,11 +26,14 @@ final class LogWindow {
     samples += batchSamples;
     timedSamples += batchSamples;
     busyNanos += nanos;
-    result.metrics().forEach((k, v) -> {
-      double[] sumAndCount = metricSums.computeIfAbsent(k, key -> new double[2]);
-      sumAndCount[0] += v;
-      sumAndCount[1]++;
-    });
+    result
+        .metrics()
+        .forEach(
+            (k, v) -> {
+              double[] sumAndCount = metricSums.computeIfAbsent(k, key -> new double[2]);
+              sumAndCount[0] += v;
+              sumAndCount[1]++;
+            });
   }
 
   Map<String, Double> meanMetrics() {
@@ -61,7 +64,10 @@ final class LogWindow {
     busyNanos = 0;
   }
 
-  /** The sums a checkpoint saves; the {@code double[]} pairs are the live ones, so save them at once. */
+  /**
+   * The sums a checkpoint saves; the {@code double[]} pairs are the live ones, so save them at
+   * once.
+   */
   TrainerState.WindowSums sums() {
     return new TrainerState.WindowSums(lossSum, count, samples, metricSums);
   }

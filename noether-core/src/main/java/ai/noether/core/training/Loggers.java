@@ -1,8 +1,8 @@
 package ai.noether.core.training;
 
-import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -32,8 +32,14 @@ final class Loggers {
   private final Map<String, MetricLogger> active = new LinkedHashMap<>();
   private final Context context;
 
-  Loggers(Map<String, MetricLogger> loggers, StageId stage, Path stageDir, long totalUpdates, MetricHistory history,
-      CheckpointStore store, Supplier<TrainingIteration> iteration) {
+  Loggers(
+      Map<String, MetricLogger> loggers,
+      StageId stage,
+      Path stageDir,
+      long totalUpdates,
+      MetricHistory history,
+      CheckpointStore store,
+      Supplier<TrainingIteration> iteration) {
     this.active.putAll(loggers);
     this.context = new Context(stage, stageDir, totalUpdates, history, store, iteration);
   }
@@ -59,21 +65,33 @@ final class Loggers {
       return;
     }
     List<String> failed = new ArrayList<>();
-    active.forEach((name, logger) -> {
-      try {
-        call.accept(logger);
-      } catch (RuntimeException e) {
-        LOG.warn("logger {} failed in {}: {}; it is not called again in this stage (training goes on, checkpoints and"
-            + " {} are not affected)", name, what, e.getMessage() == null ? e.toString() : e.getMessage(),
-            RunLayout.HISTORY_FILE, e);
-        failed.add(name);
-      }
-    });
+    active.forEach(
+        (name, logger) -> {
+          try {
+            call.accept(logger);
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "logger {} failed in {}: {}; it is not called again in this stage (training goes on, checkpoints and"
+                    + " {} are not affected)",
+                name,
+                what,
+                e.getMessage() == null ? e.toString() : e.getMessage(),
+                RunLayout.HISTORY_FILE,
+                e);
+            failed.add(name);
+          }
+        });
     failed.forEach(active::remove);
   }
 
-  private record Context(StageId stage, Path stageDir, long totalUpdates, MetricHistory metricHistory,
-      CheckpointStore store, Supplier<TrainingIteration> now) implements LoggerContext {
+  private record Context(
+      StageId stage,
+      Path stageDir,
+      long totalUpdates,
+      MetricHistory metricHistory,
+      CheckpointStore store,
+      Supplier<TrainingIteration> now)
+      implements LoggerContext {
     @Override
     public TrainingIteration iteration() {
       return now.get();
@@ -81,12 +99,16 @@ final class Loggers {
 
     @Override
     public List<LoggedMetrics> history() {
-      return metricHistory.events().stream().map(e -> new LoggedMetrics(e.iteration(), e.metrics())).toList();
+      return metricHistory.events().stream()
+          .map(e -> new LoggedMetrics(e.iteration(), e.metrics()))
+          .toList();
     }
 
     @Override
     public List<ResumePoint> resumes() {
-      return metricHistory.resumes().stream().map(r -> new ResumePoint(r.iteration(), r.source())).toList();
+      return metricHistory.resumes().stream()
+          .map(r -> new ResumePoint(r.iteration(), r.source()))
+          .toList();
     }
 
     @Override

@@ -34,11 +34,18 @@ final class MetricLog {
   private final TrainingStep step;
   private final LrSchedule schedule;
   private TrainingContext context;
+
   /** While callbacks see an evaluation: the metrics its log line shows; else null. */
   private Map<String, Double> evaluationLine;
 
-  MetricLog(TrainingProgress progress, MetricHistory history, Loggers loggers, Collection<Callback> callbacks,
-      DataSource data, TrainingStep step, LrSchedule schedule) {
+  MetricLog(
+      TrainingProgress progress,
+      MetricHistory history,
+      Loggers loggers,
+      Collection<Callback> callbacks,
+      DataSource data,
+      TrainingStep step,
+      LrSchedule schedule) {
     this.progress = progress;
     this.history = history;
     this.loggers = loggers;
@@ -63,13 +70,20 @@ final class MetricLog {
     logged.put(Trainer.LR, progress.learningRate);
     log(logged);
     double rate = window.samplesPerSecond();
-    LOG.info("{} | loss {}{} | lr {}{}", progress.iteration, MetricFormat.format(window.meanLoss()),
-        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics), MetricFormat.format(progress.learningRate),
+    LOG.info(
+        "{} | loss {}{} | lr {}{}",
+        progress.iteration,
+        MetricFormat.format(window.meanLoss()),
+        stepMetrics.isEmpty() ? "" : " | " + format(stepMetrics),
+        MetricFormat.format(progress.learningRate),
         Double.isNaN(rate) ? "" : " | " + String.format("%.0f", rate) + " samples/s");
     window.reset();
   }
 
-  /** Evaluates on the validation split, unless there is none or this iteration was evaluated already. */
+  /**
+   * Evaluates on the validation split, unless there is none or this iteration was evaluated
+   * already.
+   */
   void evaluate() {
     if (data.validation().isEmpty() || progress.iteration.equals(progress.lastEvaluated)) {
       return;
@@ -106,7 +120,12 @@ final class MetricLog {
 
   private static String format(Map<String, Double> values) {
     StringBuilder sb = new StringBuilder();
-    values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(MetricFormat.format(v)));
+    values.forEach(
+        (k, v) ->
+            sb.append(sb.length() == 0 ? "" : ", ")
+                .append(k)
+                .append('=')
+                .append(MetricFormat.format(v)));
     return sb.toString();
   }
 }

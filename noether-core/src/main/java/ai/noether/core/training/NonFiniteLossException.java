@@ -7,7 +7,12 @@ final class NonFiniteLossException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   NonFiniteLossException(double loss, TrainingIteration at) {
-    super("the loss of update " + (at.update() + 1) + " is " + loss + "; the update was not applied "
-        + "(set trainer.non_finite_loss: ignore to train on regardless)");
+    super(
+        "the loss of update "
+            + (at.update() + 1)
+            + " is "
+            + loss
+            + "; the update was not applied "
+            + "(set trainer.non_finite_loss: ignore to train on regardless)");
   }
 }

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The trainer's part of a checkpoint, read back for a resume. Model weights are not here: they
- * are loaded into the model before the trainer is restored.
+ * The trainer's part of a checkpoint, read back for a resume. Model weights are not here: they are
+ * loaded into the model before the trainer is restored.
  *
  * @param iteration the counters the checkpoint was taken at; never null
  * @param trainer the tree of the {@code _trainer.th} file; never null
@@ -17,8 +17,11 @@ import java.util.Objects;
  *     marker; never null
  */
 public record ResumeState(
-    TrainingIteration iteration, Map<String, Object> trainer, Map<String, Object> optimizer,
-    Map<String, Object> schedule, String source) {
+    TrainingIteration iteration,
+    Map<String, Object> trainer,
+    Map<String, Object> optimizer,
+    Map<String, Object> schedule,
+    String source) {
 
   public ResumeState {
     Objects.requireNonNull(iteration, "iteration");

@@ -15,14 +15,28 @@ final class SaveSpace {
         long needed = space.neededBytes();
         long required = space.requiredFreeBytes();
         long free = space.availableBytes();
-        return "One checkpoint needs " + human(needed) + (required > needed ? ", and a save starts only with " + human(required)
-            + " free (room for the store's metadata too)" : "") + (free >= 0 ? "; " + human(free) + " were free" : "")
-            + ": make room for at least " + human(required) + (free >= 0 && free < required ? " (" + human(required - free)
-            + " more than was free)" : "") + " on the disk of " + checkpoints + ", better for several checkpoints, or set"
+        return "One checkpoint needs "
+            + human(needed)
+            + (required > needed
+                ? ", and a save starts only with "
+                    + human(required)
+                    + " free (room for the store's metadata too)"
+                : "")
+            + (free >= 0 ? "; " + human(free) + " were free" : "")
+            + ": make room for at least "
+            + human(required)
+            + (free >= 0 && free < required
+                ? " (" + human(required - free) + " more than was free)"
+                : "")
+            + " on the disk of "
+            + checkpoints
+            + ", better for several checkpoints, or set"
             + " output_dir to a larger disk.";
       }
     }
-    return "Fix what made the saves fail (above), checking that " + checkpoints + " is writable and has room.";
+    return "Fix what made the saves fail (above), checking that "
+        + checkpoints
+        + " is writable and has room.";
   }
 
   private static String human(long bytes) {

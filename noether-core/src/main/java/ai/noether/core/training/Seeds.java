@@ -3,8 +3,8 @@ package ai.noether.core.training;
 import ai.noether.api.run.RunSeeds;
 
 /**
- * Deterministic seeds derived from the run seed and the counters. Every random draw of a run
- * (data order, dropout, augmentation, initial weights) comes from here, so resuming needs no hidden
+ * Deterministic seeds derived from the run seed and the counters. Every random draw of a run (data
+ * order, dropout, augmentation, initial weights) comes from here, so resuming needs no hidden
  * generator state: the counters in a checkpoint are enough to continue the same streams.
  */
 public final class Seeds {
@@ -20,12 +20,14 @@ public final class Seeds {
   }
 
   /**
-   * The seed of batch {@code position} (0-based) of the accumulation window of update
-   * {@code update}: {@link #forUpdate} for the first batch, so a run without accumulation draws
-   * exactly as before, and an independent stream for each further batch.
+   * The seed of batch {@code position} (0-based) of the accumulation window of update {@code
+   * update}: {@link #forUpdate} for the first batch, so a run without accumulation draws exactly as
+   * before, and an independent stream for each further batch.
    */
   public static long forBatch(long runSeed, long update, int position) {
-    return position == 0 ? forUpdate(runSeed, update) : mix(forUpdate(runSeed, update), BATCH_STREAM, position);
+    return position == 0
+        ? forUpdate(runSeed, update)
+        : mix(forUpdate(runSeed, update), BATCH_STREAM, position);
   }
 
   /** The seed for initialising the weights of model number {@code index}. */
@@ -33,7 +35,9 @@ public final class Seeds {
     return mix(runSeed, INIT_STREAM, index);
   }
 
-  /** {@link RunSeeds#mix}: SplitMix64 finalisers; distinct inputs give independent-looking seeds. */
+  /**
+   * {@link RunSeeds#mix}: SplitMix64 finalisers; distinct inputs give independent-looking seeds.
+   */
   public static long mix(long a, long b, long c) {
     return RunSeeds.mix(a, b, c);
   }

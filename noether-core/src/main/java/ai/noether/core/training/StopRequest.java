@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,7 +26,7 @@ public final class StopRequest {
    * @param checkpointReason for an interruption, the lower-case word of the emergency checkpoint's
    *     tag ({@code signal} in {@code E3_U1234_S39488.signal}); null for a finished run
    */
-  public record Stop(Kind kind, String reason, String checkpointReason) {}
+  public record Stop(Kind kind, String reason, @Nullable String checkpointReason) {}
 
   private final AtomicReference<Stop> stop = new AtomicReference<>();
 
@@ -35,8 +36,8 @@ public final class StopRequest {
   }
 
   /**
-   * Requests an interruption with an emergency checkpoint tagged {@code checkpointReason};
-   * returns false if a stop was already requested.
+   * Requests an interruption with an emergency checkpoint tagged {@code checkpointReason}; returns
+   * false if a stop was already requested.
    */
   public boolean requestInterrupt(String reason, String checkpointReason) {
     return stop.compareAndSet(null, new Stop(Kind.INTERRUPTED, reason, checkpointReason));

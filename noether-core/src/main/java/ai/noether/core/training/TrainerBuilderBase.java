@@ -58,7 +58,10 @@ public abstract class TrainerBuilderBase<B extends TrainerBuilderBase<B>> {
     return self();
   }
 
-  /** {@code output_dir} as given, for {@link TrainingContext#outputLocation()}; default: from the work directory. */
+  /**
+   * {@code output_dir} as given, for {@link TrainingContext#outputLocation()}; default: from the
+   * work directory.
+   */
   public B optOutputLocation(String outputLocation) {
     this.outputLocation = outputLocation;
     return self();
@@ -150,13 +153,14 @@ public abstract class TrainerBuilderBase<B extends TrainerBuilderBase<B>> {
   }
 
   /**
-   * How many checkpoint saves in a row may fail before training stops with an emergency
-   * checkpoint attempt ({@link CheckpointSavesFailedException}); {@value Trainer#DEFAULT_MAX_FAILED_SAVES}
-   * by default.
+   * How many checkpoint saves in a row may fail before training stops with an emergency checkpoint
+   * attempt ({@link CheckpointSavesFailedException}); {@value Trainer#DEFAULT_MAX_FAILED_SAVES} by
+   * default.
    */
   public B optMaxFailedSaves(int maxFailedSaves) {
     if (maxFailedSaves <= 0) {
-      throw new IllegalArgumentException("max_failed_saves must be positive, was " + maxFailedSaves);
+      throw new IllegalArgumentException(
+          "max_failed_saves must be positive, was " + maxFailedSaves);
     }
     this.maxFailedSaves = maxFailedSaves;
     return self();

@@ -13,11 +13,16 @@ import java.util.Objects;
  * @param batchSize samples per batch (the last batch of an epoch may be smaller)
  * @param evaluation when to evaluate on the validation split; null for never (except at the end)
  * @param logging when to write a progress line
- * @param accumulateGradBatches batches whose gradients make one update (gradient accumulation);
- *     an epoch's last update may have fewer. At least 1
+ * @param accumulateGradBatches batches whose gradients make one update (gradient accumulation); an
+ *     epoch's last update may have fewer. At least 1
  */
 public record TrainerSettings(
-    long maxEpochs, long maxUpdates, long maxSamples, int batchSize, Interval evaluation, Interval logging,
+    long maxEpochs,
+    long maxUpdates,
+    long maxSamples,
+    int batchSize,
+    Interval evaluation,
+    Interval logging,
     int accumulateGradBatches) {
 
   public TrainerSettings {
@@ -25,20 +30,30 @@ public record TrainerSettings(
     if (limits != 1) {
       throw new IllegalArgumentException(
           "exactly one of max_epochs, max_updates and max_samples must be positive; got max_epochs="
-              + maxEpochs + ", max_updates=" + maxUpdates + ", max_samples=" + maxSamples);
+              + maxEpochs
+              + ", max_updates="
+              + maxUpdates
+              + ", max_samples="
+              + maxSamples);
     }
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch_size must be positive, was " + batchSize);
     }
     Objects.requireNonNull(logging, "logging");
     if (accumulateGradBatches < 1) {
-      throw new IllegalArgumentException("accumulate_grad_batches must be at least 1, was " + accumulateGradBatches);
+      throw new IllegalArgumentException(
+          "accumulate_grad_batches must be at least 1, was " + accumulateGradBatches);
     }
   }
 
   /** Settings with one batch per update. */
   public TrainerSettings(
-      long maxEpochs, long maxUpdates, long maxSamples, int batchSize, Interval evaluation, Interval logging) {
+      long maxEpochs,
+      long maxUpdates,
+      long maxSamples,
+      int batchSize,
+      Interval evaluation,
+      Interval logging) {
     this(maxEpochs, maxUpdates, maxSamples, batchSize, evaluation, logging, 1);
   }
 
@@ -48,8 +63,8 @@ public record TrainerSettings(
   }
 
   /**
-   * Updates per epoch for a training split of {@code trainSize} samples: one per
-   * {@code accumulateGradBatches} batches, the last one of an epoch possibly over fewer.
+   * Updates per epoch for a training split of {@code trainSize} samples: one per {@code
+   * accumulateGradBatches} batches, the last one of an epoch possibly over fewer.
    */
   public long updatesPerEpoch(long trainSize) {
     return (batchesPerEpoch(trainSize) + accumulateGradBatches - 1) / accumulateGradBatches;
@@ -68,6 +83,7 @@ public record TrainerSettings(
     long fullEpochs = maxSamples / trainSize;
     long rest = maxSamples % trainSize;
     long restBatches = (rest + batchSize - 1) / batchSize;
-    return fullEpochs * perEpoch + (restBatches + accumulateGradBatches - 1) / accumulateGradBatches;
+    return fullEpochs * perEpoch
+        + (restBatches + accumulateGradBatches - 1) / accumulateGradBatches;
   }
 }

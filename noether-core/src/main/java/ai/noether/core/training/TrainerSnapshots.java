@@ -44,9 +44,17 @@ final class TrainerSnapshots implements SnapshotSource {
    * @param lineage the run's lineage; read at every snapshot, since a restore extends it
    */
   TrainerSnapshots(
-      Model model, Optimizer optimizer, double baseLr, LrSchedule schedule, Map<String, Callback> callbacks,
-      TrainingProgress progress, long seed, MetricHistory history, List<Object> lineage,
-      Map<String, Object> config, DataSource data) {
+      Model model,
+      Optimizer optimizer,
+      double baseLr,
+      LrSchedule schedule,
+      Map<String, Callback> callbacks,
+      TrainingProgress progress,
+      long seed,
+      MetricHistory history,
+      List<Object> lineage,
+      Map<String, Object> config,
+      DataSource data) {
     this.model = model;
     this.optimizer = optimizer;
     this.baseLr = baseLr;
@@ -60,7 +68,9 @@ final class TrainerSnapshots implements SnapshotSource {
     this.data = data;
   }
 
-  /** The context callbacks receive when asked for their models; set once, before the first snapshot. */
+  /**
+   * The context callbacks receive when asked for their models; set once, before the first snapshot.
+   */
   void attach(TrainingContext context) {
     this.context = context;
   }
@@ -74,26 +84,48 @@ final class TrainerSnapshots implements SnapshotSource {
     }
     // The same order of captures as always: the trainer's state before the optimizer's.
     Map<String, Object> trainer = TrainerStateFile.tree(trainerState());
-    Map<String, Map<String, Object>> optimizers = includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
+    Map<String, Map<String, Object>> optimizers =
+        includeOptimizer ? Map.of(model.name(), optimizer.state()) : Map.of();
     Map<String, Map<String, Object>> schedules =
         schedule instanceof Stateful s ? Map.of(model.name(), s.state()) : Map.of();
-    return new TrainingSnapshot(progress.iteration, models, modelConfigs(), optimizers, schedules, trainer, extras(),
+    return new TrainingSnapshot(
+        progress.iteration,
+        models,
+        modelConfigs(),
+        optimizers,
+        schedules,
+        trainer,
+        extras(),
         Map.of(model.name(), baseLr > 0 ? progress.learningRate / baseLr : 1.0));
   }
 
   private TrainerState trainerState() {
     int position = progress.windowPosition();
-    TrainerState.Accumulation window = position == 0 ? null
-        : new TrainerState.Accumulation(position, progress.accumulate, optimizer.gradients());
+    TrainerState.Accumulation window =
+        position == 0
+            ? null
+            : new TrainerState.Accumulation(position, progress.accumulate, optimizer.gradients());
     Map<String, Object> callbackStates = new LinkedHashMap<>();
-    callbacks.forEach((key, c) -> {
-      if (c instanceof Stateful stateful) {
-        callbackStates.put(key, stateful.state());
-      }
-    });
-    return new TrainerState(progress.batchInEpoch, window, seed, callbackStates, progress.metrics,
-        progress.lastEvaluated, progress.window.sums(), progress.learningRate, history.state(), lineage, config,
-        // The data's extras hold the scaler's parameters when the data is scaled (every model file has them too).
+    callbacks.forEach(
+        (key, c) -> {
+          if (c instanceof Stateful stateful) {
+            callbackStates.put(key, stateful.state());
+          }
+        });
+    return new TrainerState(
+        progress.batchInEpoch,
+        window,
+        seed,
+        callbackStates,
+        progress.metrics,
+        progress.lastEvaluated,
+        progress.window.sums(),
+        progress.learningRate,
+        history.state(),
+        lineage,
+        config,
+        // The data's extras hold the scaler's parameters when the data is scaled (every model file
+        // has them too).
         data.extras().get(CheckpointKeys.SCALER_PARAMS));
   }
 

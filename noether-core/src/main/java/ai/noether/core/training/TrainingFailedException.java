@@ -1,6 +1,7 @@
 package ai.noether.core.training;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 
 /**
  * Training stopped because of an error. The message says at which iteration, why, and which
@@ -10,7 +11,7 @@ import ai.noether.api.NoetherException;
 public class TrainingFailedException extends NoetherException {
   private static final long serialVersionUID = 1L;
 
-  public TrainingFailedException(String message, Throwable cause) {
+  public TrainingFailedException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -21,7 +21,9 @@ final class TrainingFailures {
   // Logged under the trainer's name, as before the loop was split.
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-  /** Where the loop was when it failed: in the middle of what, a failure leaves no consistent state. */
+  /**
+   * Where the loop was when it failed: in the middle of what, a failure leaves no consistent state.
+   */
   enum Phase {
     /** Between iterations, or in a hook: the state is that of a complete iteration. */
     CONSISTENT,
@@ -38,8 +40,13 @@ final class TrainingFailures {
   private final int maxFailedSaves;
   private final ResumeCommandLine resumeCommand;
 
-  TrainingFailures(StageId stage, Path stageDir, BackgroundCheckpointWriter writer, TrainingProgress progress,
-      int maxFailedSaves, ResumeCommandLine resumeCommand) {
+  TrainingFailures(
+      StageId stage,
+      Path stageDir,
+      BackgroundCheckpointWriter writer,
+      TrainingProgress progress,
+      int maxFailedSaves,
+      ResumeCommandLine resumeCommand) {
     this.stage = stage;
     this.stageDir = stageDir;
     this.writer = writer;
@@ -48,7 +55,10 @@ final class TrainingFailures {
     this.resumeCommand = resumeCommand;
   }
 
-  /** True when the last {@code max_failed_saves} saves all failed: training must not go on unprotected. */
+  /**
+   * True when the last {@code max_failed_saves} saves all failed: training must not go on
+   * unprotected.
+   */
   boolean tooManySavesFailed() {
     return writer.consecutiveFailures() >= maxFailedSaves;
   }
@@ -67,31 +77,57 @@ final class TrainingFailures {
     if (!restored && iteration.equals(TrainingIteration.ZERO) && writer.lastCommitted() == null) {
       // Nothing was trained: a checkpoint of the initial weights would only block a fresh start
       // under this run id, and resuming from it would meet the same failure.
-      return new TrainingFailedException(where + "\nIt failed at the first update of a fresh stage, before anything was"
-          + " trained, so no checkpoint was written and there is nothing to resume: fix the cause (the configuration"
-          + " or the data named above) and start the run again with the same command.", e);
+      return new TrainingFailedException(
+          where
+              + "\nIt failed at the first update of a fresh stage, before anything was"
+              + " trained, so no checkpoint was written and there is nothing to resume: fix the cause (the configuration"
+              + " or the data named above) and start the run again with the same command.",
+          e);
     }
     if (phase == Phase.UPDATING_WEIGHTS) {
       StoredCheckpoint newest = writer.lastCommitted();
-      return new TrainingFailedException(where + "\nThe failure happened while weights were being updated, so no "
-          + "emergency checkpoint was written; resume from " + (newest == null ? "the start" : newest.describe()), e);
+      return new TrainingFailedException(
+          where
+              + "\nThe failure happened while weights were being updated, so no "
+              + "emergency checkpoint was written; resume from "
+              + (newest == null ? "the start" : newest.describe()),
+          e);
     }
     if (phase == Phase.INSIDE_WINDOW) {
       StoredCheckpoint newest = writer.lastCommitted();
-      return new TrainingFailedException(where + "\nThe failure happened in batch " + (progress.windowPosition() + 1)
-          + " of a gradient-accumulation window, whose summed gradients it may have changed, so no emergency checkpoint"
-          + " was written; resume from " + (newest == null ? "the start" : newest.describe()), e);
+      return new TrainingFailedException(
+          where
+              + "\nThe failure happened in batch "
+              + (progress.windowPosition() + 1)
+              + " of a gradient-accumulation window, whose summed gradients it may have changed, so no emergency checkpoint"
+              + " was written; resume from "
+              + (newest == null ? "the start" : newest.describe()),
+          e);
     }
     try {
-      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, Trainer.REASON_ERROR),
-          Set.of(CheckpointTag.LATEST)).join();
+      StoredCheckpoint saved =
+          writer
+              .saveResumable(
+                  CheckpointTag.emergency(iteration, Trainer.REASON_ERROR),
+                  Set.of(CheckpointTag.LATEST))
+              .join();
       LOG.error("{}; wrote emergency checkpoint {}", where, saved.describe());
-      return new TrainingFailedException(where + "\nWrote emergency checkpoint " + saved.describe() + " of the last "
-          + "good state; resume with: " + resumeCommand.forCheckpoint(saved.tag().token()), e);
+      return new TrainingFailedException(
+          where
+              + "\nWrote emergency checkpoint "
+              + saved.describe()
+              + " of the last "
+              + "good state; resume with: "
+              + resumeCommand.forCheckpoint(saved.tag().token()),
+          e);
     } catch (RuntimeException saveFailure) {
       e.addSuppressed(saveFailure);
-      return new TrainingFailedException(where + "\nThe emergency checkpoint could not be written either ("
-          + describe(saveFailure) + ")", e);
+      return new TrainingFailedException(
+          where
+              + "\nThe emergency checkpoint could not be written either ("
+              + describe(saveFailure)
+              + ")",
+          e);
     }
   }
 
@@ -105,25 +141,57 @@ final class TrainingFailures {
     TrainingIteration iteration = progress.iteration;
     Throwable last = writer.lastFailure();
     StoredCheckpoint newest = writer.lastCommitted();
-    String why = "training " + stage + " stopped at " + iteration + " because the last " + writer.consecutiveFailures()
-        + " checkpoint saves failed (trainer.max_failed_saves: " + maxFailedSaves + "); the last failure: "
-        + describe(last);
+    String why =
+        "training "
+            + stage
+            + " stopped at "
+            + iteration
+            + " because the last "
+            + writer.consecutiveFailures()
+            + " checkpoint saves failed (trainer.max_failed_saves: "
+            + maxFailedSaves
+            + "); the last failure: "
+            + describe(last);
     Path checkpoints = stageDir.resolve(RunLayout.CHECKPOINTS);
     try {
-      StoredCheckpoint saved = writer.saveResumable(CheckpointTag.emergency(iteration, Trainer.REASON_SAVES_FAILED),
-          Set.of(CheckpointTag.LATEST)).join();
+      StoredCheckpoint saved =
+          writer
+              .saveResumable(
+                  CheckpointTag.emergency(iteration, Trainer.REASON_SAVES_FAILED),
+                  Set.of(CheckpointTag.LATEST))
+              .join();
       LOG.error("{}; wrote emergency checkpoint {}", why, saved.describe());
-      return new CheckpointSavesFailedException(why + "\nThe emergency checkpoint " + saved.describe() + " of the state at"
-          + " the stop was written after all, so nothing is lost. " + SaveSpace.advice(last, checkpoints)
-          + " Then continue with: " + resumeCommand.forCheckpoint(null), true, last);
+      return new CheckpointSavesFailedException(
+          why
+              + "\nThe emergency checkpoint "
+              + saved.describe()
+              + " of the state at"
+              + " the stop was written after all, so nothing is lost. "
+              + SaveSpace.advice(last, checkpoints)
+              + " Then continue with: "
+              + resumeCommand.forCheckpoint(null),
+          true,
+          last);
     } catch (RuntimeException e) {
       LOG.error("{}; the emergency checkpoint could not be written either: {}", why, describe(e));
       // The emergency save's own failure is the freshest word on how much space is needed.
       Throwable cause = writer.lastFailure() != null ? writer.lastFailure() : last;
-      CheckpointSavesFailedException failed = new CheckpointSavesFailedException(why + "\nThe emergency checkpoint"
-          + " could not be written either (" + describe(e) + "); the updates since "
-          + (newest == null ? "the start" : "the newest checkpoint, " + newest.describe() + ",") + " are lost. "
-          + SaveSpace.advice(cause, checkpoints) + " Then continue with: " + resumeCommand.forCheckpoint(null), false, last);
+      CheckpointSavesFailedException failed =
+          new CheckpointSavesFailedException(
+              why
+                  + "\nThe emergency checkpoint"
+                  + " could not be written either ("
+                  + describe(e)
+                  + "); the updates since "
+                  + (newest == null
+                      ? "the start"
+                      : "the newest checkpoint, " + newest.describe() + ",")
+                  + " are lost. "
+                  + SaveSpace.advice(cause, checkpoints)
+                  + " Then continue with: "
+                  + resumeCommand.forCheckpoint(null),
+              false,
+              last);
       failed.addSuppressed(e);
       return failed;
     }

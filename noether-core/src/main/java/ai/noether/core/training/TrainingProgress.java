@@ -12,15 +12,21 @@ import java.util.TreeMap;
 final class TrainingProgress {
   /** Batches per optimizer step ({@code trainer.accumulate_grad_batches}). */
   final int accumulate;
+
   TrainingIteration iteration = TrainingIteration.ZERO;
+
   /** Batches of the current epoch already trained: the position in the epoch's data order. */
   long batchInEpoch;
+
   /** The learning rate of the current (or most recent) update. */
   double learningRate;
+
   /** The most recent value of every logged metric, by key. */
   final Map<String, Double> metrics = new TreeMap<>();
+
   /** The iteration of the most recent evaluation; null before the first. */
   TrainingIteration lastEvaluated;
+
   /** The training losses since the last log line. */
   final LogWindow window = new LogWindow();
 

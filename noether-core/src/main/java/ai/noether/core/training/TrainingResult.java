@@ -13,7 +13,10 @@ import java.util.Map;
  * @param stop the early stop that ended training, or null if it ran to its limit
  */
 public record TrainingResult(
-    TrainingIteration iteration, Map<String, Double> metrics, StoredCheckpoint finalCheckpoint, StopRequest.Stop stop) {
+    TrainingIteration iteration,
+    Map<String, Double> metrics,
+    StoredCheckpoint finalCheckpoint,
+    StopRequest.Stop stop) {
 
   /** True when training was interrupted and should be resumed. */
   public boolean interrupted() {

@@ -19,11 +19,12 @@ class PackageCyclesTest {
   static final Path SOURCES = Path.of("src/main/java/ai/noether/core");
 
   /** A package and the packages it must not name. */
-  static final Map<String, List<String>> FORBIDDEN = Map.of(
-      "run", List.of("ai.noether.core.cli."),
-      "training", List.of("ai.noether.core.cli.", "ai.noether.core.run."),
-      "store", List.of("ai.noether.core.cli.", "ai.noether.core.run."),
-      "checkpoint", List.of("ai.noether.core.cli.", "ai.noether.core.run."));
+  static final Map<String, List<String>> FORBIDDEN =
+      Map.of(
+          "run", List.of("ai.noether.core.cli."),
+          "training", List.of("ai.noether.core.cli.", "ai.noether.core.run."),
+          "store", List.of("ai.noether.core.cli.", "ai.noether.core.run."),
+          "checkpoint", List.of("ai.noether.core.cli.", "ai.noether.core.run."));
 
   @Test
   void noLowerPackageNamesAnUpperOne() throws IOException {
@@ -34,7 +35,8 @@ class PackageCyclesTest {
           for (String line : Files.readAllLines(file)) {
             for (String upper : rule.getValue()) {
               if (line.startsWith("import " + upper) || line.startsWith("import static " + upper)) {
-                violations.add(SOURCES.relativize(file) + " imports " + line.substring(line.indexOf(' ') + 1));
+                violations.add(
+                    SOURCES.relativize(file) + " imports " + line.substring(line.indexOf(' ') + 1));
               }
             }
           }
@@ -47,7 +49,8 @@ class PackageCyclesTest {
   @Test
   void theCheckSeesAViolation() throws IOException {
     // The rule matches what a real import would contain, so the test above can fail.
-    assertThat("import ai.noether.core.cli.NoetherCli;").startsWith("import " + FORBIDDEN.get("run").get(0));
+    assertThat("import ai.noether.core.cli.NoetherCli;")
+        .startsWith("import " + FORBIDDEN.get("run").get(0));
     assertThat(Files.isDirectory(SOURCES.resolve("run"))).isTrue();
   }
 }

@@ -17,25 +17,54 @@ import org.junit.jupiter.api.Test;
  * in any module, that names a key of the trainer file, and the keys' spellings appear only in
  * {@code CheckpointKeys}. A second reader or writer would have to name them, so it fails here.
  *
- * <p>Keys every checkpoint file shares ({@code checkpoint_tag}, {@code training_iteration},
- * {@code noether_format_version}, ...) and {@code scaler_params}, which model files carry in their
- * extras too, are not the trainer file's alone and are not checked. The nested states of
- * callbacks, schedules and the metric history belong to those components.
+ * <p>Keys every checkpoint file shares ({@code checkpoint_tag}, {@code training_iteration}, {@code
+ * noether_format_version}, ...) and {@code scaler_params}, which model files carry in their extras
+ * too, are not the trainer file's alone and are not checked. The nested states of callbacks,
+ * schedules and the metric history belong to those components.
  */
 class TrainerStateOwnerTest {
   static final Path ROOT = Path.of("..");
   static final String OWNER = "TrainerStateFile.java";
 
   /** The keys only the trainer file has (constants of CheckpointKeys). */
-  static final List<String> TRAINER_KEYS = List.of("BATCH_IN_EPOCH", "ACCUMULATED_BATCHES", "ACCUMULATED_GRADIENTS",
-      "ACCUMULATE_GRAD_BATCHES", "SEED", "CALLBACKS", "CALLBACK_STATE_DICTS", "METRICS", "LAST_EVALUATED",
-      "LOG_WINDOW", "LOG_WINDOW_LOSS_SUM", "LOG_WINDOW_COUNT", "LOG_WINDOW_SAMPLES", "LOG_WINDOW_METRIC_SUMS",
-      "LAST_LEARNING_RATE", "HISTORY", "LINEAGE", "CHECKSUM", "RESUMED_AT", "CONFIG");
+  static final List<String> TRAINER_KEYS =
+      List.of(
+          "BATCH_IN_EPOCH",
+          "ACCUMULATED_BATCHES",
+          "ACCUMULATED_GRADIENTS",
+          "ACCUMULATE_GRAD_BATCHES",
+          "SEED",
+          "CALLBACKS",
+          "CALLBACK_STATE_DICTS",
+          "METRICS",
+          "LAST_EVALUATED",
+          "LOG_WINDOW",
+          "LOG_WINDOW_LOSS_SUM",
+          "LOG_WINDOW_COUNT",
+          "LOG_WINDOW_SAMPLES",
+          "LOG_WINDOW_METRIC_SUMS",
+          "LAST_LEARNING_RATE",
+          "HISTORY",
+          "LINEAGE",
+          "CHECKSUM",
+          "RESUMED_AT",
+          "CONFIG");
 
-  /** Spellings of trainer-file keys that mean nothing else in the code (unlike "seed" or "config"). */
-  static final List<String> DISTINCT_SPELLINGS = List.of("batch_in_epoch", "accumulated_batches",
-      "accumulated_gradients", "callback_state_dicts", "last_evaluated", "log_window", "loss_sum", "metric_sums",
-      "last_learning_rate", "resumed_at");
+  /**
+   * Spellings of trainer-file keys that mean nothing else in the code (unlike "seed" or "config").
+   */
+  static final List<String> DISTINCT_SPELLINGS =
+      List.of(
+          "batch_in_epoch",
+          "accumulated_batches",
+          "accumulated_gradients",
+          "callback_state_dicts",
+          "last_evaluated",
+          "log_window",
+          "loss_sum",
+          "metric_sums",
+          "last_learning_rate",
+          "resumed_at");
 
   static final Pattern KEY_REFERENCE =
       Pattern.compile("CheckpointKeys\\s*\\.\\s*(" + String.join("|", TRAINER_KEYS) + ")\\b");
@@ -58,10 +87,14 @@ class TrainerStateOwnerTest {
   @Test
   void theCheckSeesAReferenceAndASpelling() {
     // The rules match what a second reader would contain, so the test above can fail.
-    assertThat(violations("StageAssembly.java", "Object c = tree.get(CheckpointKeys.CONFIG);")).hasSize(1);
-    assertThat(violations("Trainer.java", "tree.put(CheckpointKeys\n        .LOG_WINDOW, window);")).hasSize(1);
+    assertThat(violations("StageAssembly.java", "Object c = tree.get(CheckpointKeys.CONFIG);"))
+        .hasSize(1);
+    assertThat(violations("Trainer.java", "tree.put(CheckpointKeys\n        .LOG_WINDOW, window);"))
+        .hasSize(1);
     assertThat(violations("LogWindow.java", "s.put(\"loss_sum\", lossSum);")).hasSize(1);
-    assertThat(violations("Trainer.java", "tree.get(CheckpointKeys.CONFIG_FILE)")).as("another constant").isEmpty();
+    assertThat(violations("Trainer.java", "tree.get(CheckpointKeys.CONFIG_FILE)"))
+        .as("another constant")
+        .isEmpty();
     assertThat(violations(OWNER, "tree.get(CheckpointKeys.CONFIG);")).isEmpty();
     assertThat(violations("CheckpointKeys.java", "String LOG_WINDOW = \"log_window\";")).isEmpty();
   }
@@ -89,10 +122,11 @@ class TrainerStateOwnerTest {
     assertThat(ROOT.resolve("pom.xml")).as("tests run in a module of the build").exists();
     List<Path> roots;
     try (Stream<Path> dirs = Files.walk(ROOT, 5)) {
-      roots = dirs.filter(Files::isDirectory)
-          .filter(d -> d.endsWith(Path.of("src", "main", "java")))
-          .filter(d -> !d.toString().contains("target"))
-          .toList();
+      roots =
+          dirs.filter(Files::isDirectory)
+              .filter(d -> d.endsWith(Path.of("src", "main", "java")))
+              .filter(d -> !d.toString().contains("target"))
+              .toList();
     }
     assertThat(roots).as("the modules' source folders").hasSizeGreaterThan(5);
     List<Path> sources = new ArrayList<>();

@@ -16,8 +16,16 @@ class StagingBuffersTest {
   private static List<ByteBuffer> sources(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<ByteBuffer> out = new ArrayList<>();
-    for (int size : new int[] {0, 1, 4093, StagingBuffers.PIECE_BYTES - 3, StagingBuffers.PIECE_BYTES + 5,
-        3 * StagingBuffers.PIECE_BYTES + 17, 12_345}) {
+    for (int size :
+        new int[] {
+          0,
+          1,
+          4093,
+          StagingBuffers.PIECE_BYTES - 3,
+          StagingBuffers.PIECE_BYTES + 5,
+          3 * StagingBuffers.PIECE_BYTES + 17,
+          12_345
+        }) {
       ByteBuffer b = ByteBuffer.allocateDirect(size);
       for (int i = 0; i < size; i++) {
         b.put((byte) random.nextInt());
@@ -27,7 +35,9 @@ class StagingBuffersTest {
     return out;
   }
 
-  /** Stages every source as an engine does (allocate, copy, flip) and returns the staged buffers. */
+  /**
+   * Stages every source as an engine does (allocate, copy, flip) and returns the staged buffers.
+   */
   private static List<ByteBuffer> stage(StagingBuffers pool, List<ByteBuffer> sources) {
     List<ByteBuffer> staged = new ArrayList<>();
     try (StagingBuffers.Scope scope = pool.open()) {
@@ -43,7 +53,8 @@ class StagingBuffersTest {
   @Test
   void copiesWithSeveralThreadsGiveTheBytesOfACopyWithOne() {
     List<ByteBuffer> sources = sources(1);
-    try (StagingBuffers one = new StagingBuffers(1); StagingBuffers four = new StagingBuffers(4)) {
+    try (StagingBuffers one = new StagingBuffers(1);
+        StagingBuffers four = new StagingBuffers(4)) {
       List<ByteBuffer> byOne = stage(one, sources);
       List<ByteBuffer> byFour = stage(four, sources);
       for (int i = 0; i < sources.size(); i++) {
@@ -87,7 +98,8 @@ class StagingBuffersTest {
     ByteBuffer to = ByteBuffer.allocateDirect(3);
     StagingBuffers.copy(ByteBuffer.wrap(new byte[] {7, 8, 9}), to);
     assertThat(to.flip()).isEqualTo(ByteBuffer.wrap(new byte[] {7, 8, 9}));
-    assertThatThrownBy(() -> StagingBuffers.copy(ByteBuffer.wrap(new byte[4]), ByteBuffer.allocate(3)))
+    assertThatThrownBy(
+            () -> StagingBuffers.copy(ByteBuffer.wrap(new byte[4]), ByteBuffer.allocate(3)))
         .isInstanceOf(java.nio.BufferOverflowException.class);
   }
 
@@ -117,7 +129,8 @@ class StagingBuffersTest {
     System.setProperty(StagingBuffers.COPY_THREADS_PROPERTY, "many");
     try {
       assertThatThrownBy(StagingBuffers::defaultCopyThreads)
-          .hasMessageContaining(StagingBuffers.COPY_THREADS_PROPERTY).hasMessageContaining("'many'");
+          .hasMessageContaining(StagingBuffers.COPY_THREADS_PROPERTY)
+          .hasMessageContaining("'many'");
     } finally {
       if (before == null) {
         System.clearProperty(StagingBuffers.COPY_THREADS_PROPERTY);
@@ -125,6 +138,7 @@ class StagingBuffersTest {
         System.setProperty(StagingBuffers.COPY_THREADS_PROPERTY, before);
       }
     }
-    assertThat(StagingBuffers.defaultCopyThreads()).isBetween(1, StagingBuffers.MAX_DEFAULT_COPY_THREADS);
+    assertThat(StagingBuffers.defaultCopyThreads())
+        .isBetween(1, StagingBuffers.MAX_DEFAULT_COPY_THREADS);
   }
 }

@@ -38,15 +38,18 @@ class TrainerStateFileTest {
   @TempDir Path dir;
 
   @Test
-  void aFileOfANewerFormatFailsNamingTheFileTheVersionFoundAndTheVersionsThisBuildReads() throws IOException {
+  void aFileOfANewerFormatFailsNamingTheFileTheVersionFoundAndTheVersionsThisBuildReads()
+      throws IOException {
     Map<String, Object> tree = written(2);
     tree.put(CheckpointKeys.FORMAT_VERSION, CheckpointContents.FORMAT_VERSION + 1);
     Path file = onDisk(tree);
 
     assertThatThrownBy(() -> TrainerStateFile.read(ThReader.read(file), file.toString()))
         .isInstanceOf(UnsupportedCheckpointFormatException.class)
-        .hasMessage(file + " was written in checkpoint format version 3 by a newer Noether for the JVM; this build reads"
-            + " versions 1 to 2. Resume it with a newer build.");
+        .hasMessage(
+            file
+                + " was written in checkpoint format version 3 by a newer Noether for the JVM; this build reads"
+                + " versions 1 to 2. Resume it with a newer build.");
   }
 
   @Test
@@ -54,14 +57,19 @@ class TrainerStateFileTest {
     Map<String, Object> read = ThReader.read(onDisk(written(CheckpointContents.FORMAT_VERSION)));
     TrainerStateFile saved = TrainerStateFile.read(read, FILE);
 
-    assertThat(read.get(CheckpointKeys.FORMAT_VERSION)).isEqualTo(CheckpointContents.FORMAT_VERSION);
+    assertThat(read.get(CheckpointKeys.FORMAT_VERSION))
+        .isEqualTo(CheckpointContents.FORMAT_VERSION);
     assertThat(saved.writtenByPython()).isFalse();
     assertThat(saved.batchInEpoch()).isEqualTo(5);
     assertThat(saved.accumulatedBatches()).isEqualTo(1);
     assertThat(saved.accumulateGradBatches()).contains(2L);
     assertThat(saved.accumulatedGradients().get("w").toFloatArray()).containsExactly(0.5f, -1f);
-    assertThat(saved.callbackStates()).containsOnlyKeys("ema").extractingByKey("ema").isEqualTo(Map.of("updates", 3L));
-    assertThat(saved.metrics()).containsExactly(Map.entry("loss/train/total", 0.25), Map.entry("lr", 0.01));
+    assertThat(saved.callbackStates())
+        .containsOnlyKeys("ema")
+        .extractingByKey("ema")
+        .isEqualTo(Map.of("updates", 3L));
+    assertThat(saved.metrics())
+        .containsExactly(Map.entry("loss/train/total", 0.25), Map.entry("lr", 0.01));
     assertThat(saved.lastEvaluated()).contains(new TrainingIteration(1, 10, 80));
     TrainerState.WindowSums window = saved.logWindow();
     assertThat(window.lossSum()).isEqualTo(1.5);
@@ -98,7 +106,8 @@ class TrainerStateFileTest {
     assertThat(saved.lastLearningRate()).isEmpty();
     assertThat(saved.config()).isEmpty();
     assertThat(saved.scalerParams()).isNull();
-    assertThatThrownBy(saved::accumulatedGradients).isInstanceOf(NoetherException.class)
+    assertThatThrownBy(saved::accumulatedGradients)
+        .isInstanceOf(NoetherException.class)
         .hasMessageContaining("holds no 'accumulated_gradients'");
 
     // A file of ours from before the version existed: a position, but no version.
@@ -112,39 +121,79 @@ class TrainerStateFileTest {
   @Test
   void theFileKeepsItsLayoutKeyByKey() {
     // The order of the keys is the order in the file, which PyTorch users see: it must not drift.
-    assertThat(written(2).keySet()).containsExactly("checkpoint_tag", "training_iteration", "run_id", "stage_name",
-        "noether_format_version", "batch_in_epoch", "accumulated_batches", "accumulate_grad_batches",
-        "accumulated_gradients", "seed", "callbacks", "metrics", "last_evaluated", "log_window", "last_learning_rate",
-        "history", "lineage", "config", "scaler_params", "callback_state_dicts");
+    assertThat(written(2).keySet())
+        .containsExactly(
+            "checkpoint_tag",
+            "training_iteration",
+            "run_id",
+            "stage_name",
+            "noether_format_version",
+            "batch_in_epoch",
+            "accumulated_batches",
+            "accumulate_grad_batches",
+            "accumulated_gradients",
+            "seed",
+            "callbacks",
+            "metrics",
+            "last_evaluated",
+            "log_window",
+            "last_learning_rate",
+            "history",
+            "lineage",
+            "config",
+            "scaler_params",
+            "callback_state_dicts");
     @SuppressWarnings("unchecked")
     Map<String, Object> window = (Map<String, Object>) written(2).get("log_window");
     assertThat(window.keySet()).containsExactly("loss_sum", "count", "samples", "metric_sums");
-    assertThat(written(1)).as("format 1 has no list of callback states").doesNotContainKey("callback_state_dicts");
+    assertThat(written(1))
+        .as("format 1 has no list of callback states")
+        .doesNotContainKey("callback_state_dicts");
   }
 
   @Test
   void aNoetherPythonTrainerFileGivesItsIterationOursDoNot() {
-    Map<String, Object> python = Map.of("callback_state_dicts", List.of(), "training_iteration",
-        Map.of("epoch", 2L, "update", 20L, "sample", 640L));
-    assertThat(TrainerStateFile.read(python, FILE).foreignIteration()).contains(new TrainingIteration(2, 20, 640));
+    Map<String, Object> python =
+        Map.of(
+            "callback_state_dicts",
+            List.of(),
+            "training_iteration",
+            Map.of("epoch", 2L, "update", 20L, "sample", 640L));
+    assertThat(TrainerStateFile.read(python, FILE).foreignIteration())
+        .contains(new TrainingIteration(2, 20, 640));
     Map<String, Object> ours = new HashMap<>(python);
     ours.put(CheckpointKeys.FORMAT_VERSION, 2L);
     assertThat(TrainerStateFile.read(ours, FILE).foreignIteration()).isEmpty();
-    assertThatThrownBy(() -> TrainerStateFile.read(Map.of("training_iteration", "E2"), FILE).foreignIteration())
-        .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining(FILE + ": 'training_iteration' should hold");
+    assertThatThrownBy(
+            () ->
+                TrainerStateFile.read(Map.of("training_iteration", "E2"), FILE).foreignIteration())
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining(FILE + ": 'training_iteration' should hold");
   }
 
-  /** The trainer file {@link CheckpointContents} lays out for a state inside an accumulation window. */
+  /**
+   * The trainer file {@link CheckpointContents} lays out for a state inside an accumulation window.
+   */
   private static Map<String, Object> written(long version) {
     Map<String, double[]> metricSums = new LinkedHashMap<>();
     metricSums.put("acc", new double[] {2, 3});
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("loss/train/total", 0.25);
     metrics.put("lr", 0.01);
-    TrainerState state = new TrainerState(5, new TrainerState.Accumulation(1, 2, Map.of("w", tensor(0.5f, -1f))), 3,
-        Map.of("ema", Map.of("updates", 3L)), metrics, new TrainingIteration(1, 10, 80),
-        new TrainerState.WindowSums(1.5, 3, 24, metricSums), 0.01, Map.of("resumes", List.of()),
-        List.of(lineageEntry()), Map.of("seed", 3L), Map.of("kind", "standard"));
+    TrainerState state =
+        new TrainerState(
+            5,
+            new TrainerState.Accumulation(1, 2, Map.of("w", tensor(0.5f, -1f))),
+            3,
+            Map.of("ema", Map.of("updates", 3L)),
+            metrics,
+            new TrainingIteration(1, 10, 80),
+            new TrainerState.WindowSums(1.5, 3, 24, metricSums),
+            0.01,
+            Map.of("resumes", List.of()),
+            List.of(lineageEntry()),
+            Map.of("seed", 3L),
+            Map.of("kind", "standard"));
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put(CheckpointKeys.CHECKPOINT_TAG, CheckpointTag.at(AT).token());
     metadata.put(CheckpointKeys.TRAINING_ITERATION, CheckpointContents.iterationTree(AT));
@@ -155,24 +204,33 @@ class TrainerStateFileTest {
   }
 
   private static Map<String, Object> lineageEntry() {
-    return TrainerStateFile.lineageEntry(new StageId("run-0", "train"), "E1_U8_S64", new TrainingIteration(1, 8, 64),
-        "crc32c:model=00000001", Instant.parse("2026-12-02T11:00:00Z"));
+    return TrainerStateFile.lineageEntry(
+        new StageId("run-0", "train"),
+        "E1_U8_S64",
+        new TrainingIteration(1, 8, 64),
+        "crc32c:model=00000001",
+        Instant.parse("2026-12-02T11:00:00Z"));
   }
 
   private Path onDisk(Map<String, Object> tree) throws IOException {
-    CheckpointFile encoded = ThFormat.encoder().encode(
-        new ai.noether.api.checkpoint.CheckpointFileName("mlp", null, CheckpointTag.at(AT), CheckpointFileKind.TRAINER),
-        tree);
+    CheckpointFile encoded =
+        ThFormat.encoder()
+            .encode(
+                new ai.noether.api.checkpoint.CheckpointFileName(
+                    "mlp", null, CheckpointTag.at(AT), CheckpointFileKind.TRAINER),
+                tree);
     // One file per call: a test may write several.
     Path file = Files.createTempFile(dir, "", "_" + encoded.name().format());
-    try (WritableByteChannel out = Files.newByteChannel(file, java.nio.file.StandardOpenOption.WRITE)) {
+    try (WritableByteChannel out =
+        Files.newByteChannel(file, java.nio.file.StandardOpenOption.WRITE)) {
       encoded.writeTo(out);
     }
     return file;
   }
 
   private static HostTensor tensor(float... values) {
-    ByteBuffer b = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : values) {
       b.putFloat(v);
     }

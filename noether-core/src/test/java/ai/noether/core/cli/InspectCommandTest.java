@@ -26,8 +26,9 @@ class InspectCommandTest {
   private String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
-        .execute(new PrintWriter(out), new PrintWriter(err), args);
+    int status =
+        new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new String[] {Integer.toString(status), out.toString(), err.toString()};
   }
 
@@ -59,7 +60,8 @@ class InspectCommandTest {
     String[] r = run("inspect", file.getFileName().toString());
 
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    assertThat(r[1]).contains("model weights (2 tensors, 16 values, 64 bytes)")
+    assertThat(r[1])
+        .contains("model weights (2 tensors, 16 values, 64 bytes)")
         .containsPattern("checkpoint_tag: +best.loss~valid~total")
         .containsPattern("training_iteration: +E2_U40_S1280")
         .containsPattern("run_id: +r1")
@@ -71,7 +73,8 @@ class InspectCommandTest {
   }
 
   @Test
-  void showsCountersMetricsAndTheConfigurationOfATrainerFileAndShortensLongLists() throws Exception {
+  void showsCountersMetricsAndTheConfigurationOfATrainerFileAndShortensLongLists()
+      throws Exception {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put("epoch", 3L);
     tree.put("update", 60L);
@@ -90,9 +93,13 @@ class InspectCommandTest {
     String[] full = run("inspect", "--full", file.toString());
 
     assertThat(r[0]).isEqualTo("0");
-    assertThat(r[1]).contains("trainer state").containsPattern("loss/valid/total: +0.125")
-        .contains("history: list of 20").contains("... 14 more (--full shows them)")
-        .containsPattern("update: +20").doesNotContain("update: 10\n")
+    assertThat(r[1])
+        .contains("trainer state")
+        .containsPattern("loss/valid/total: +0.125")
+        .contains("history: list of 20")
+        .contains("... 14 more (--full shows them)")
+        .containsPattern("update: +20")
+        .doesNotContain("update: 10\n")
         .contains("config:\n  trainer:\n    max_updates: 60");
     assertThat(full[1]).doesNotContain("more (--full").containsPattern("update: +10\n");
   }
@@ -104,8 +111,10 @@ class InspectCommandTest {
     String[] r = run("inspect", file.toString());
 
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains(file + " is not a checkpoint: it holds text (it starts with \"trainer:\")")
-        .doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r[2])
+        .contains(file + " is not a checkpoint: it holds text (it starts with \"trainer:\")")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   @Test
@@ -113,22 +122,33 @@ class InspectCommandTest {
     Path zip = dir.resolve("data.zip");
     writeZip(zip, Map.of("readme.txt", "hello"));
     Path script = dir.resolve("model.pt");
-    writeZip(script, Map.of("archive/data.pkl", "x", "archive/constants.pkl", "x", "archive/code/__torch__.py", "pass"));
+    writeZip(
+        script,
+        Map.of(
+            "archive/data.pkl",
+            "x",
+            "archive/constants.pkl",
+            "x",
+            "archive/code/__torch__.py",
+            "pass"));
 
     String[] z = run("inspect", zip.toString());
     String[] s = run("inspect", script.toString());
 
     assertThat(z[0]).isEqualTo("2");
-    assertThat(z[2]).contains(zip + " is not a checkpoint: the archive has no record <name>/data.pkl");
+    assertThat(z[2])
+        .contains(zip + " is not a checkpoint: the archive has no record <name>/data.pkl");
     assertThat(s[0]).isEqualTo("2");
-    assertThat(s[2]).contains(script + " is not a checkpoint: this is a TorchScript archive (torch.jit.save)");
+    assertThat(s[2])
+        .contains(script + " is not a checkpoint: this is a TorchScript archive (torch.jit.save)");
   }
 
   @Test
   void aTruncatedCheckpointIsCorruptAndExitsWithFailure() throws Exception {
     Path file = modelFile();
     byte[] bytes = Files.readAllBytes(file);
-    Path cut = Files.write(dir.resolve("cut_model.th"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path cut =
+        Files.write(dir.resolve("cut_model.th"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
     String[] r = run("inspect", cut.toString());
 
@@ -140,15 +160,19 @@ class InspectCommandTest {
   void aMissingFileOrAnEmptyOneIsAUsageError() throws Exception {
     Path empty = Files.createFile(dir.resolve("empty.th"));
 
-    assertThat(run("inspect", "nope.th")).satisfies(r -> {
-      assertThat(r[0]).isEqualTo("2");
-      assertThat(r[2]).contains("nope.th does not exist");
-    });
-    assertThat(run("inspect", empty.toString())[2]).contains("is not a checkpoint: the file is empty");
+    assertThat(run("inspect", "nope.th"))
+        .satisfies(
+            r -> {
+              assertThat(r[0]).isEqualTo("2");
+              assertThat(r[2]).contains("nope.th does not exist");
+            });
+    assertThat(run("inspect", empty.toString())[2])
+        .contains("is not a checkpoint: the file is empty");
   }
 
   private static void writeZip(Path file, Map<String, String> records) throws IOException {
-    try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+    try (OutputStream os = Files.newOutputStream(file);
+        ZipOutputStream zip = new ZipOutputStream(os)) {
       for (Map.Entry<String, String> e : new java.util.TreeMap<>(records).entrySet()) {
         byte[] data = e.getValue().getBytes(StandardCharsets.UTF_8);
         ZipEntry entry = new ZipEntry(e.getKey());

@@ -35,13 +35,19 @@ class LauncherScriptTest {
     Files.writeString(root.resolve("noether-core/src/main/java/A.java"), "class A {}");
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path builds = tmp.resolve("builds.log");
-    // A real mvn package that overlaps another one fails: the second one's clean deletes the first one's jars.
-    script(bin.resolve("mvn"), "#!/usr/bin/env bash\n"
-        + "echo build >> '" + builds + "'\n"
-        + "if [ -e building ]; then echo 'mvn: another build is running in this tree' >&2; exit 1; fi\n"
-        + "touch building; sleep 2; mkdir -p noether-examples/target/dist; rm building\n");
+    // A real mvn package that overlaps another one fails: the second one's clean deletes the first
+    // one's jars.
+    script(
+        bin.resolve("mvn"),
+        "#!/usr/bin/env bash\n"
+            + "echo build >> '"
+            + builds
+            + "'\n"
+            + "if [ -e building ]; then echo 'mvn: another build is running in this tree' >&2; exit 1; fi\n"
+            + "touch building; sleep 2; mkdir -p noether-examples/target/dist; rm building\n");
     Path javaHome = tmp.resolve("jdk");
-    script(Files.createDirectories(javaHome.resolve("bin")).resolve("java"),
+    script(
+        Files.createDirectories(javaHome.resolve("bin")).resolve("java"),
         "#!/usr/bin/env bash\necho \"java ran: ${@: -1}\"\n");
 
     Process first = start(root, bin, javaHome, "one");
@@ -58,8 +64,10 @@ class LauncherScriptTest {
   }
 
   private Process start(Path root, Path bin, Path javaHome, String arg) throws IOException {
-    List<String> command = new ArrayList<>(List.of("bash", root.resolve("noether").toString(), arg));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+    List<String> command =
+        new ArrayList<>(List.of("bash", root.resolve("noether").toString(), arg));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
     builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     builder.environment().put("JAVA_HOME", javaHome.toString());
     return builder.start();

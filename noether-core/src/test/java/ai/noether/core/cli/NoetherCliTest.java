@@ -7,14 +7,14 @@ import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointTag;
+import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.checkpoint.CheckpointContents;
-import ai.noether.core.format.th.ThFormat;
-import ai.noether.core.store.FileCheckpointStore;
-import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
+import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.registry.ComponentRegistry;
+import ai.noether.core.store.FileCheckpointStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NoetherCliTest {
   static final ComponentRegistry REGISTRY = ComponentRegistry.load();
-  static final String RUN = """
+  static final String RUN =
+      """
       run_id: run-1
       store: {kind: test-store}
       dataset: {kind: test-dataset, samples: 64}
@@ -58,7 +59,9 @@ class NoetherCliTest {
   Result run(RunLauncher launcher, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> REGISTRY, launcher, dir).execute(new PrintWriter(out), new PrintWriter(err), args);
+    int status =
+        new NoetherCli(() -> REGISTRY, launcher, dir)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new Result(status, out.toString(), err.toString());
   }
 
@@ -69,23 +72,32 @@ class NoetherCliTest {
   @Test
   void kindsListsEveryCategoryWithDescriptionsSourcesAndIgnoredDuplicates() {
     Result r = run("kinds");
-    String source = REGISTRY.registrations(ai.noether.core.registry.ComponentCategory.CALLBACK).get(0).source();
+    String source =
+        REGISTRY.registrations(ai.noether.core.registry.ComponentCategory.CALLBACK).get(0).source();
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
-    assertThat(r.out).contains("""
+    assertThat(r.out)
+        .contains(
+            """
         callback (ai.noether.api.spi.CallbackFactory)
           test-counting   Counts updates (test plugin)  [%1$s]
           test-injected   (no description)  [%1$s]
           test-rejecting  (no description)  [%1$s]
-        """.formatted(source));
-    assertThat(r.out).contains("""
+        """
+                .formatted(source));
+    assertThat(r.out)
+        .contains(
+            """
         initializer (ai.noether.api.spi.InitializerFactory)
           none registered; noether-initializers provides the standard ones
         """);
-    assertThat(r.out).contains("""
+    assertThat(r.out)
+        .contains(
+            """
         ignored (an earlier provider on the class path has the same kind)
           callback 'test-counting': ai.noether.core.registry.TestPlugins$ShadowingCallbackFactory  [%s]
-        """.formatted(source));
+        """
+                .formatted(source));
     assertThat(r.err).isEmpty();
   }
 
@@ -95,7 +107,9 @@ class NoetherCliTest {
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
     assertThat(r.err).isEmpty();
-    assertThat(r.out).isEqualTo("""
+    assertThat(r.out)
+        .isEqualTo(
+            """
         run_id: run-1
         stage_name: train
         output_dir: %s
@@ -121,7 +135,8 @@ class NoetherCliTest {
               keep_last: 1
           max_updates: 5
           log_every_n_updates: 100
-        """.formatted(dir.resolve("runs")));
+        """
+                .formatted(dir.resolve("runs")));
   }
 
   @Test
@@ -129,9 +144,17 @@ class NoetherCliTest {
     Result r = run("kinds", "test-counting");
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
-    assertThat(r.out).contains("test-counting (callback)  [", "  factory " + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.class.getName()
-        + ", config " + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.Config.class.getName());
-    assertThat(r.out).contains("""
+    assertThat(r.out)
+        .contains(
+            "test-counting (callback)  [",
+            "  factory "
+                + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.class.getName()
+                + ", config "
+                + ai.noether.core.registry.TestPlugins.CountingCallbackFactory.Config.class
+                    .getName());
+    assertThat(r.out)
+        .contains(
+            """
           key              type     default   documentation
           every_n_epochs   integer  -
           every_n_updates  integer  -
@@ -156,33 +179,58 @@ class NoetherCliTest {
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
     assertThat(r.out).isEmpty();
-    assertThat(r.err).isEqualTo("command-line argument 'trainer.callbacks[0].keep_lst=3': unknown key"
-        + " 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'? Valid keys of callback 'test-counting': kind,"
-        + " every_n_epochs, every_n_updates, every_n_samples, every_n_minutes, keep_last" + System.lineSeparator());
+    assertThat(r.err)
+        .isEqualTo(
+            "command-line argument 'trainer.callbacks[0].keep_lst=3': unknown key"
+                + " 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'? Valid keys of callback 'test-counting': kind,"
+                + " every_n_epochs, every_n_updates, every_n_samples, every_n_minutes, keep_last"
+                + System.lineSeparator());
   }
 
   @Test
   void configReportsTheProblemsOfTheRootKeysAndOfEveryBlockInOneRound() {
-    Result r = run("config", "run.yaml", "optimizer.lr=-1", "trainer.callbacks[0].keep_lst=3", "model.kind=test-modle");
+    Result r =
+        run(
+            "config",
+            "run.yaml",
+            "optimizer.lr=-1",
+            "trainer.callbacks[0].keep_lst=3",
+            "model.kind=test-modle");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).startsWith("the configuration has 3 problems:" + System.lineSeparator()
-        + "command-line argument 'model.kind=test-modle': model: unknown model kind 'test-modle'. Did you mean"
-        + " 'test-model'?");
-    assertThat(r.err).contains(System.lineSeparator() + "command-line argument 'optimizer.lr=-1': optimizer.lr: must be"
-        + " a positive number, was -1.0" + System.lineSeparator());
-    assertThat(r.err).contains(System.lineSeparator() + "command-line argument 'trainer.callbacks[0].keep_lst=3':"
-        + " unknown key 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'?");
+    assertThat(r.err)
+        .startsWith(
+            "the configuration has 3 problems:"
+                + System.lineSeparator()
+                + "command-line argument 'model.kind=test-modle': model: unknown model kind 'test-modle'. Did you mean"
+                + " 'test-model'?");
+    assertThat(r.err)
+        .contains(
+            System.lineSeparator()
+                + "command-line argument 'optimizer.lr=-1': optimizer.lr: must be"
+                + " a positive number, was -1.0"
+                + System.lineSeparator());
+    assertThat(r.err)
+        .contains(
+            System.lineSeparator()
+                + "command-line argument 'trainer.callbacks[0].keep_lst=3':"
+                + " unknown key 'trainer.callbacks[0].keep_lst'. Did you mean 'keep_last'?");
   }
 
   @Test
   void configChecksTheComponentsAgainstTheRunBeforeTraining() {
-    Result r = run("config", "run.yaml", "optimizer.schedule={kind: linear-warmup, warmup_updates: 40}",
-        "trainer.max_samples=64");
+    Result r =
+        run(
+            "config",
+            "run.yaml",
+            "optimizer.schedule={kind: linear-warmup, warmup_updates: 40}",
+            "trainer.max_samples=64");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
     assertThat(r.out).isEmpty();
-    assertThat(r.err).isEqualTo("""
+    assertThat(r.err)
+        .isEqualTo(
+            """
         the configuration has a problem (found before training; nothing was trained or written):
           command-line argument 'optimizer.schedule={kind: linear-warmup, warmup_updates: 40}': \
         optimizer.schedule.warmup_updates: 40 updates of warm-up do not fit the run: the run is trainer.max_samples: 64 \
@@ -196,8 +244,10 @@ class NoetherCliTest {
     Result r = run("config", "run.yaml", "trainer.eval_every_n_epochs=1");
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
-    assertThat(r.err).isEqualTo("warning: trainer.eval_every_n_epochs: 1, but the dataset (dataset.kind: test-dataset)"
-        + " has no validation split: nothing is evaluated. Remove eval_every_n_epochs or add a validation split.\n");
+    assertThat(r.err)
+        .isEqualTo(
+            "warning: trainer.eval_every_n_epochs: 1, but the dataset (dataset.kind: test-dataset)"
+                + " has no validation split: nothing is evaluated. Remove eval_every_n_epochs or add a validation split.\n");
     assertThat(r.out).startsWith("run_id: run-1");
   }
 
@@ -206,8 +256,10 @@ class NoetherCliTest {
     Result r = run("config", "run.yaml", "dataset.samples=0");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).isEqualTo("run.yaml line 3: dataset: the training split is empty;"
-        + " training needs at least one sample\n");
+    assertThat(r.err)
+        .isEqualTo(
+            "run.yaml line 3: dataset: the training split is empty;"
+                + " training needs at least one sample\n");
   }
 
   @Test
@@ -217,7 +269,8 @@ class NoetherCliTest {
     Result r = run("config", "run.yaml");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).startsWith("run.yaml line 11: trainer.callbacks[0]: unknown callback kind 'ema'.")
+    assertThat(r.err)
+        .startsWith("run.yaml line 11: trainer.callbacks[0]: unknown callback kind 'ema'.")
         .doesNotContain("\tat ");
   }
 
@@ -234,7 +287,9 @@ class NoetherCliTest {
     Result r = run("config");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).contains("Missing required parameter: 'CONFIG'").contains("Usage: noether config");
+    assertThat(r.err)
+        .contains("Missing required parameter: 'CONFIG'")
+        .contains("Usage: noether config");
   }
 
   @Test
@@ -242,10 +297,16 @@ class NoetherCliTest {
     Result r = run();
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).contains("Usage: noether").contains("train").contains("resume").contains("kinds")
+    assertThat(r.err)
+        .contains("Usage: noether")
+        .contains("train")
+        .contains("resume")
+        .contains("kinds")
         .contains("runs")
-        .contains("Exit codes:").containsPattern("3 +training interrupted by a signal")
-        .containsPattern("124 +a graceful stop took longer").containsPattern("130 +a second Ctrl\\+C");
+        .contains("Exit codes:")
+        .containsPattern("3 +training interrupted by a signal")
+        .containsPattern("124 +a graceful stop took longer")
+        .containsPattern("130 +a second Ctrl\\+C");
   }
 
   @Test
@@ -255,11 +316,14 @@ class NoetherCliTest {
     Result r = run("train", "run.yaml", "trainer.max_updates=7");
 
     assertThat(r.status).isEqualTo(NoetherCli.INTERRUPTED);
-    assertThat(launcher.launched).singleElement().satisfies(c -> {
-      assertThat(c.runId()).isEqualTo("run-1");
-      assertThat(c.trainer().settings().maxUpdates()).isEqualTo(7);
-      assertThat(c.optResume()).isEmpty();
-    });
+    assertThat(launcher.launched)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.runId()).isEqualTo("run-1");
+              assertThat(c.trainer().settings().maxUpdates()).isEqualTo(7);
+              assertThat(c.optResume()).isEmpty();
+            });
   }
 
   @Test
@@ -269,7 +333,10 @@ class NoetherCliTest {
     Result r = run("train", "run.yaml");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).isEqualTo("run.yaml line 3: dataset.samples: expected an integer, got 'many'" + System.lineSeparator());
+    assertThat(r.err)
+        .isEqualTo(
+            "run.yaml line 3: dataset.samples: expected an integer, got 'many'"
+                + System.lineSeparator());
     assertThat(launcher.launched).isEmpty();
   }
 
@@ -278,7 +345,9 @@ class NoetherCliTest {
     Result r = run(RunLauncher.unavailable(), "train", "run.yaml");
 
     assertThat(r.status).isEqualTo(NoetherCli.FAILURE);
-    assertThat(r.err).startsWith("training is not available here: this command line was built without a run launcher")
+    assertThat(r.err)
+        .startsWith(
+            "training is not available here: this command line was built without a run launcher")
         .doesNotContain("\tat ");
   }
 
@@ -289,26 +358,33 @@ class NoetherCliTest {
     Result r = run("resume", "run-1", "--checkpoint", "E2", "seed=5");
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
-    assertThat(launcher.launched).singleElement().satisfies(c -> {
-      assertThat(c.runId()).isEqualTo("run-1");
-      assertThat(c.stageName()).isEqualTo("train");
-      assertThat(c.seed()).isEqualTo(5);
-      assertThat(c.outputDir()).isEqualTo(dir.resolve("runs"));
-      assertThat(c.resume().stage()).isEqualTo(new StageId("run-1", "train"));
-      assertThat(c.resume().checkpoint()).isEqualTo(CheckpointSelector.parse("E2"));
-    });
+    assertThat(launcher.launched)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.runId()).isEqualTo("run-1");
+              assertThat(c.stageName()).isEqualTo("train");
+              assertThat(c.seed()).isEqualTo(5);
+              assertThat(c.outputDir()).isEqualTo(dir.resolve("runs"));
+              assertThat(c.resume().stage()).isEqualTo(new StageId("run-1", "train"));
+              assertThat(c.resume().checkpoint()).isEqualTo(CheckpointSelector.parse("E2"));
+            });
   }
 
   @Test
-  void resumeWithoutCheckpointTakesTheLatestEvenIfTheSavedConfigurationResumedFromAnother() throws Exception {
+  void resumeWithoutCheckpointTakesTheLatestEvenIfTheSavedConfigurationResumedFromAnother()
+      throws Exception {
     saveStage("run-1", "train", "resume_run_id=run-0", "resume_checkpoint=E1");
 
     run("resume", "run-1");
 
-    assertThat(launcher.launched).singleElement().satisfies(c -> {
-      assertThat(c.resume().stage()).isEqualTo(new StageId("run-1", "train"));
-      assertThat(c.resume().checkpoint()).isEqualTo(CheckpointSelector.parse("latest"));
-    });
+    assertThat(launcher.launched)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.resume().stage()).isEqualTo(new StageId("run-1", "train"));
+              assertThat(c.resume().checkpoint()).isEqualTo(CheckpointSelector.parse("latest"));
+            });
   }
 
   @Test
@@ -323,10 +399,17 @@ class NoetherCliTest {
     Result r = run("resume", "run-1", "trainer.max_epochs=3");
 
     assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
-    assertThat(launcher.launched).singleElement().satisfies(c -> {
-      assertThat(c.seed()).as("the seed the checkpoint was trained with, not config.yaml's").isEqualTo(3);
-      assertThat(c.trainer().settings().maxEpochs()).as("overrides still apply").isEqualTo(3);
-    });
+    assertThat(launcher.launched)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.seed())
+                  .as("the seed the checkpoint was trained with, not config.yaml's")
+                  .isEqualTo(3);
+              assertThat(c.trainer().settings().maxEpochs())
+                  .as("overrides still apply")
+                  .isEqualTo(3);
+            });
   }
 
   @Test
@@ -336,9 +419,14 @@ class NoetherCliTest {
     Result r = run("resume", "run-9");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).isEqualTo("there is no run 'run-9' in " + dir.resolve("runs") + "; runs there: run-1. (A job"
-        + " killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-9 --resume-if-exists'"
-        + " starts it, and resumes it once it has a checkpoint.)" + System.lineSeparator());
+    assertThat(r.err)
+        .isEqualTo(
+            "there is no run 'run-9' in "
+                + dir.resolve("runs")
+                + "; runs there: run-1. (A job"
+                + " killed before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-9 --resume-if-exists'"
+                + " starts it, and resumes it once it has a checkpoint.)"
+                + System.lineSeparator());
   }
 
   @Test
@@ -349,8 +437,10 @@ class NoetherCliTest {
     Result r = run("resume", "run-1");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).isEqualTo("run 'run-1' has several stages: finetune, pretrain; choose one with --stage"
-        + System.lineSeparator());
+    assertThat(r.err)
+        .isEqualTo(
+            "run 'run-1' has several stages: finetune, pretrain; choose one with --stage"
+                + System.lineSeparator());
     assertThat(run("resume", "run-1", "--stage", "pretrain").status).isEqualTo(NoetherCli.OK);
   }
 
@@ -366,13 +456,16 @@ class NoetherCliTest {
   void resumeWithoutARunIdTakesTheStageStartedMostRecently() throws Exception {
     saveStage("run-1", "train");
     saveStage("run-2", "finetune");
-    Files.setLastModifiedTime(dir.resolve("runs/run-1/train/config.yaml"), java.nio.file.attribute.FileTime.fromMillis(1000));
+    Files.setLastModifiedTime(
+        dir.resolve("runs/run-1/train/config.yaml"),
+        java.nio.file.attribute.FileTime.fromMillis(1000));
 
     Result r = run("resume", "--interrupt-at-update", "9");
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
     assertThat(r.out).contains("resuming the most recent run: run-2, stage finetune");
-    assertThat(launcher.launched).singleElement()
+    assertThat(launcher.launched)
+        .singleElement()
         .satisfies(c -> assertThat(c.resume().stage()).isEqualTo(new StageId("run-2", "finetune")));
     assertThat(launcher.options).containsExactly(new LaunchOptions(9));
   }
@@ -382,7 +475,8 @@ class NoetherCliTest {
     Result r = run("resume");
 
     assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err).startsWith("there are no runs to resume: " + dir.resolve("runs") + " does not exist");
+    assertThat(r.err)
+        .startsWith("there are no runs to resume: " + dir.resolve("runs") + " does not exist");
   }
 
   @Test
@@ -394,8 +488,10 @@ class NoetherCliTest {
 
     for (Result r : List.of(train, resume)) {
       assertThat(r.status).isEqualTo(NoetherCli.USAGE);
-      assertThat(r.err).startsWith("--interrupt-at-update 0: give the update after which to interrupt, a number of"
-          + " at least 1");
+      assertThat(r.err)
+          .startsWith(
+              "--interrupt-at-update 0: give the update after which to interrupt, a number of"
+                  + " at least 1");
     }
     assertThat(launcher.launched).isEmpty();
   }
@@ -406,9 +502,15 @@ class NoetherCliTest {
     Result defaulted = run("resume");
 
     assertThat(given.status).isEqualTo(NoetherCli.USAGE);
-    assertThat(given.err).isEqualTo("there are no runs to resume: " + dir.resolve("missing") + " does not exist;"
-        + " check the --output-dir you gave" + System.lineSeparator());
-    assertThat(defaulted.err).contains("give --output-dir, the output_dir the run was trained with");
+    assertThat(given.err)
+        .isEqualTo(
+            "there are no runs to resume: "
+                + dir.resolve("missing")
+                + " does not exist;"
+                + " check the --output-dir you gave"
+                + System.lineSeparator());
+    assertThat(defaulted.err)
+        .contains("give --output-dir, the output_dir the run was trained with");
   }
 
   @Test
@@ -419,7 +521,9 @@ class NoetherCliTest {
     Result resume = run("resume", "run-9");
 
     assertThat(runs.status).isEqualTo(NoetherCli.USAGE).isEqualTo(resume.status);
-    assertThat(runs.err).startsWith("run 'run-9' does not exist in output_dir").contains("runs there: run-1")
+    assertThat(runs.err)
+        .startsWith("run 'run-9' does not exist in output_dir")
+        .contains("runs there: run-1")
         .doesNotContain("\tat ");
   }
 
@@ -440,7 +544,9 @@ class NoetherCliTest {
     Result r = run("runs", "run-1");
 
     assertThat(r.status).isEqualTo(NoetherCli.OK);
-    assertThat(r.out).containsPattern("E2_U20_S640 +E2_U20_S640 +[0-9.]+ (bytes|KB) ").doesNotContain("0.0 MB");
+    assertThat(r.out)
+        .containsPattern("E2_U20_S640 +E2_U20_S640 +[0-9.]+ (bytes|KB) ")
+        .doesNotContain("0.0 MB");
   }
 
   @Test
@@ -456,23 +562,29 @@ class NoetherCliTest {
 
     assertThat(all.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
     // BreakIterator allows a break after "key." and "trainer.": picocli's own wrapping split them.
-    assertThat(all).doesNotContainPattern("[A-Za-z_]\\.\\s*\\n\\s*[a-z_]+=")
-        .contains("key.path=value").contains("trainer.callbacks[0].every_n_epochs=2");
+    assertThat(all)
+        .doesNotContainPattern("[A-Za-z_]\\.\\s*\\n\\s*[a-z_]+=")
+        .contains("key.path=value")
+        .contains("trainer.callbacks[0].every_n_epochs=2");
     assertThat(all).containsPattern("\\n {10,}\\S").as("continuation lines stay indented");
   }
 
   @Test
-  void resumeWithOnlyOverridesTakesTheMostRecentRunInsteadOfReadingTheFirstOverrideAsARunId() throws Exception {
+  void resumeWithOnlyOverridesTakesTheMostRecentRunInsteadOfReadingTheFirstOverrideAsARunId()
+      throws Exception {
     saveStage("run-1", "train");
 
     Result r = run("resume", "trainer.max_epochs=3", "seed=7");
 
     assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
-    assertThat(launcher.launched).singleElement().satisfies(c -> {
-      assertThat(c.runId()).isEqualTo("run-1");
-      assertThat(c.trainer().settings().maxEpochs()).isEqualTo(3);
-      assertThat(c.seed()).isEqualTo(7);
-    });
+    assertThat(launcher.launched)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.runId()).isEqualTo("run-1");
+              assertThat(c.trainer().settings().maxEpochs()).isEqualTo(3);
+              assertThat(c.seed()).isEqualTo(7);
+            });
   }
 
   private void saveStage(String runId, String stage, String... overrides) throws Exception {
@@ -488,8 +600,13 @@ class NoetherCliTest {
     trainer.put(CheckpointKeys.TRAINING_ITERATION, CheckpointContents.iterationTree(iteration));
     trainer.put(CheckpointKeys.CONFIG, saved.toPlainTree());
     try (FileCheckpointStore store = FileCheckpointStore.open(saved.outputDir())) {
-      store.commit(saved.stage(), tag, iteration,
-          List.of(ThFormat.encoder().encode(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), trainer)),
+      store.commit(
+          saved.stage(),
+          tag,
+          iteration,
+          List.of(
+              ThFormat.encoder()
+                  .encode(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), trainer)),
           Set.of(CheckpointTag.LATEST));
     }
   }
@@ -503,7 +620,8 @@ class NoetherCliTest {
     int status = NoetherCli.OK;
 
     @Override
-    public int launch(RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options) {
+    public int launch(
+        RunConfig config, ComponentRegistry registry, PrintWriter out, LaunchOptions options) {
       launched.add(config);
       this.options.add(options);
       return status;

@@ -1,10 +1,9 @@
 package ai.noether.core.cli;
 
-import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.history.HistoryPlots;
 import ai.noether.core.history.MetricHistory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,9 +20,11 @@ class PlotCommandTest {
   private final StringWriter err = new StringWriter();
 
   private void history(String run, String stage) {
-    MetricHistory history = new MetricHistory(outputDir.resolve(run).resolve(stage).resolve(RunLayout.HISTORY_FILE));
+    MetricHistory history =
+        new MetricHistory(outputDir.resolve(run).resolve(stage).resolve(RunLayout.HISTORY_FILE));
     for (long u = 1; u <= 5; u++) {
-      history.append(new TrainingIteration(0, u, u * 8), Map.of("loss/train/total", 1.0 / u, "lr", 0.01));
+      history.append(
+          new TrainingIteration(0, u, u * 8), Map.of("loss/train/total", 1.0 / u, "lr", 0.01));
     }
     history.close();
   }
@@ -47,7 +48,8 @@ class PlotCommandTest {
     assertThat(status).as(err.toString()).isEqualTo(NoetherCli.OK);
     for (String stage : new String[] {"train", "finetune"}) {
       assertThat(outputDir.resolve("run1").resolve(stage).resolve("plots/loss.png")).exists();
-      assertThat(out.toString()).contains(outputDir.resolve("run1").resolve(stage).resolve("plots/lr.png").toString());
+      assertThat(out.toString())
+          .contains(outputDir.resolve("run1").resolve(stage).resolve("plots/lr.png").toString());
     }
   }
 
@@ -72,8 +74,9 @@ class PlotCommandTest {
 
     assertThat(plot("rnu1")).as("exit code 2, as resume and runs").isEqualTo(NoetherCli.USAGE);
 
-    assertThat(err.toString()).contains("run 'rnu1' does not exist").endsWith("runs there: run1, run2"
-        + System.lineSeparator());
+    assertThat(err.toString())
+        .contains("run 'rnu1' does not exist")
+        .endsWith("runs there: run1, run2" + System.lineSeparator());
   }
 
   @Test
@@ -82,6 +85,8 @@ class PlotCommandTest {
 
     assertThat(plot("run1", "--stage", "tune")).isEqualTo(NoetherCli.USAGE);
 
-    assertThat(err.toString()).contains("history.jsonl does not exist").contains("stages of run 'run1': train");
+    assertThat(err.toString())
+        .contains("history.jsonl does not exist")
+        .contains("stages of run 'run1': train");
   }
 }

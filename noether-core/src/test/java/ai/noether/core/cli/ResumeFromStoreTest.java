@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code resume --output-dir <uri>} on a machine that has never seen the run: no local
- * {@code config.yaml}, nothing under the working directory; the stage, the checkpoint and the
+ * {@code resume --output-dir <uri>} on a machine that has never seen the run: no local {@code
+ * config.yaml}, nothing under the working directory; the stage, the checkpoint and the
  * configuration all come from the store the URI names.
  */
 class ResumeFromStoreTest {
   private static final String MEM = "mem://resume-test/runs";
-  private static final String RUN = """
+  private static final String RUN =
+      """
       run_id: run-1
       stage_name: train
       output_dir: mem://resume-test/runs
@@ -53,14 +54,20 @@ class ResumeFromStoreTest {
     MemoryCheckpointStore.clearAll();
   }
 
-  /** What a trainer on the first machine leaves in the store: a checkpoint whose trainer file holds the config. */
+  /**
+   * What a trainer on the first machine leaves in the store: a checkpoint whose trainer file holds
+   * the config.
+   */
   private void trainOnTheFirstMachine() throws Exception {
     trainOnTheFirstMachine(null);
   }
 
-  /** @param formatVersion the trainer file's {@code noether_format_version}, or null for none */
+  /**
+   * @param formatVersion the trainer file's {@code noether_format_version}, or null for none
+   */
   private void trainOnTheFirstMachine(Long formatVersion) throws Exception {
-    RunConfig saved = new RunConfigLoader(trainedOn, () -> "unused").parse(RUN, "run.yaml", List.of());
+    RunConfig saved =
+        new RunConfigLoader(trainedOn, () -> "unused").parse(RUN, "run.yaml", List.of());
     TrainingIteration iteration = new TrainingIteration(2, 20, 640);
     CheckpointTag tag = CheckpointTag.at(iteration);
     Map<String, Object> trainer = new LinkedHashMap<>();
@@ -71,8 +78,13 @@ class ResumeFromStoreTest {
     }
     trainer.put(CheckpointKeys.CONFIG, saved.toPlainTree());
     try (var store = NoetherCliTest.REGISTRY.createStore(saved.output())) {
-      store.commit(saved.stage(), tag, iteration,
-          List.of(ThFormat.encoder().encode(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), trainer)),
+      store.commit(
+          saved.stage(),
+          tag,
+          iteration,
+          List.of(
+              ThFormat.encoder()
+                  .encode(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), trainer)),
           Set.of(CheckpointTag.LATEST));
     }
   }
@@ -80,8 +92,9 @@ class ResumeFromStoreTest {
   private String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> NoetherCliTest.REGISTRY, launcher, otherMachine)
-        .execute(new PrintWriter(out), new PrintWriter(err), args);
+    int status =
+        new NoetherCli(() -> NoetherCliTest.REGISTRY, launcher, otherMachine)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new String[] {Integer.toString(status), out.toString(), err.toString()};
   }
 
@@ -92,14 +105,19 @@ class ResumeFromStoreTest {
     String[] r = run("resume", "run-1", "--output-dir", MEM, "trainer.max_epochs=3");
 
     assertThat(r[0]).as(r[2]).isEqualTo("0");
-    assertThat(launcher.launched).singleElement().satisfies(c -> {
-      assertThat(c.output()).hasToString(MEM);
-      assertThat(c.store().kind()).isEqualTo("mem");
-      assertThat(c.seed()).isEqualTo(3);
-      assertThat(c.trainer().settings().maxEpochs()).isEqualTo(3);
-      assertThat(c.optResume()).hasValueSatisfying(resume -> assertThat(resume.stage())
-          .isEqualTo(new StageId("run-1", "train")));
-    });
+    assertThat(launcher.launched)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.output()).hasToString(MEM);
+              assertThat(c.store().kind()).isEqualTo("mem");
+              assertThat(c.seed()).isEqualTo(3);
+              assertThat(c.trainer().settings().maxEpochs()).isEqualTo(3);
+              assertThat(c.optResume())
+                  .hasValueSatisfying(
+                      resume ->
+                          assertThat(resume.stage()).isEqualTo(new StageId("run-1", "train")));
+            });
     try (Stream<Path> files = Files.list(otherMachine)) {
       assertThat(files).as("nothing was needed, or written, on this machine").isEmpty();
     }
@@ -112,10 +130,15 @@ class ResumeFromStoreTest {
     String[] r = run("resume", "run-1", "--output-dir", MEM);
 
     assertThat(r[0]).isEqualTo(Integer.toString(NoetherCli.FAILURE));
-    assertThat(r[2]).contains("run-1/train/net_cp=latest_trainer.th was written in checkpoint format version 3 by a newer"
-        + " Noether for the JVM; this build reads versions 1 to 2. Resume it with a newer build.")
-        .doesNotContain("unexpected failure").doesNotContain("\tat ai.noether");
-    assertThat(launcher.launched).as("nothing is started from a file this build cannot read").isEmpty();
+    assertThat(r[2])
+        .contains(
+            "run-1/train/net_cp=latest_trainer.th was written in checkpoint format version 3 by a newer"
+                + " Noether for the JVM; this build reads versions 1 to 2. Resume it with a newer build.")
+        .doesNotContain("unexpected failure")
+        .doesNotContain("\tat ai.noether");
+    assertThat(launcher.launched)
+        .as("nothing is started from a file this build cannot read")
+        .isEmpty();
   }
 
   @Test

@@ -28,16 +28,22 @@ class RunsCommandTest {
   private String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
-        .execute(new PrintWriter(out), new PrintWriter(err), args);
+    int status =
+        new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new String[] {Integer.toString(status), out.toString(), err.toString()};
   }
 
-  private void commit(String run, String stage, TrainingIteration at, Set<CheckpointTag> aliases) throws Exception {
+  private void commit(String run, String stage, TrainingIteration at, Set<CheckpointTag> aliases)
+      throws Exception {
     try (FileCheckpointStore store = FileCheckpointStore.open(dir.resolve("runs"))) {
       CheckpointTag tag = CheckpointTag.at(at);
-      List<CheckpointFile> files = List.of(ThFormat.encoder().encode(
-          CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL), Map.of("update", at.update())));
+      List<CheckpointFile> files =
+          List.of(
+              ThFormat.encoder()
+                  .encode(
+                      CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL),
+                      Map.of("update", at.update())));
       store.commit(new StageId(run, stage), tag, at, files, aliases);
     }
   }
@@ -51,7 +57,9 @@ class RunsCommandTest {
     String[] r = run("runs");
 
     assertThat(r[0]).isEqualTo("0");
-    assertThat(r[1]).contains("run-a  (stages: train)").contains("run-b  (stages: finetune, train)");
+    assertThat(r[1])
+        .contains("run-a  (stages: train)")
+        .contains("run-b  (stages: finetune, train)");
   }
 
   @Test
@@ -62,14 +70,16 @@ class RunsCommandTest {
     String[] r = run("runs", "run-a");
 
     assertThat(r[0]).isEqualTo("0");
-    assertThat(r[1]).contains("run-a/train").containsPattern("E1_U10_S320 +E1_U10_S320")
+    assertThat(r[1])
+        .contains("run-a/train")
+        .containsPattern("E1_U10_S320 +E1_U10_S320")
         .containsPattern("latest +E2_U20_S640");
   }
 
   @ParameterizedTest
   @EnumSource(NoetherPythonRun.Writer.class)
-  void listsRunsWrittenByNoetherInPythonWithTheirStagesAndEveryCheckpointAtItsIteration(NoetherPythonRun.Writer writer)
-      throws Exception {
+  void listsRunsWrittenByNoetherInPythonWithTheirStagesAndEveryCheckpointAtItsIteration(
+      NoetherPythonRun.Writer writer) throws Exception {
     NoetherPythonRun.write(writer, dir.resolve("runs"), "py-flat", null);
     NoetherPythonRun.write(writer, dir.resolve("runs"), "py-staged", "pretrain");
 
@@ -77,16 +87,21 @@ class RunsCommandTest {
     String[] flat = run("runs", "py-flat");
 
     assertThat(overview[0]).isEqualTo("0");
-    assertThat(overview[1]).contains("py-flat  (stages: (no stage))").contains("py-staged  (stages: pretrain)");
+    assertThat(overview[1])
+        .contains("py-flat  (stages: (no stage))")
+        .contains("py-staged  (stages: pretrain)");
     assertThat(flat[0]).isEqualTo("0");
-    assertThat(flat[1]).contains("py-flat  (no stage): checkpoints directly in py-flat/checkpoints")
+    assertThat(flat[1])
+        .contains("py-flat  (no stage): checkpoints directly in py-flat/checkpoints")
         .containsPattern("\\n  E1_U10_S320 +E1_U10_S320 ")
         .containsPattern("\\n  best_model.loss.online.total.tolerance=5 +E1_U10_S320 ")
         .containsPattern("\\n  best_model.loss.online.total +E2_U20_S640 ")
         .containsPattern("\\n  latest +E3_U30_S960 ")
         .containsPattern("\\n  last +E3_U35_S1120 ")
-        .doesNotContain("E0_U0_S0").doesNotContain("tracker");
-    assertThat(run("runs", "py-staged")[1]).contains("py-staged/pretrain\n")
+        .doesNotContain("E0_U0_S0")
+        .doesNotContain("tracker");
+    assertThat(run("runs", "py-staged")[1])
+        .contains("py-staged/pretrain\n")
         .containsPattern("\\n  latest +E3_U30_S960 ");
   }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class StatusLineTest {
   private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
   private final StatusLine status = new StatusLine(screen, StandardCharsets.UTF_8);
-  private final PrintStream out = new PrintStream(status.stream(screen), true, StandardCharsets.UTF_8);
+  private final PrintStream out =
+      new PrintStream(status.stream(screen), true, StandardCharsets.UTF_8);
 
   @Test
   void outputClearsTheStatusLineFirstAndTheStatusLineIsDrawnAgainBelowIt() {
@@ -20,9 +21,14 @@ class StatusLineTest {
     status.finish();
     out.println("after");
 
-    assertThat(screen.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "\r\u001b[K[##--] 50%" + "\r\u001b[Ka log line\n" + "\r\u001b[K[##--] 50%" + "\r\u001b[K[###-] 75%" + "\n"
-            + "after\n");
+    assertThat(screen.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "\r\u001b[K[##--] 50%"
+                + "\r\u001b[Ka log line\n"
+                + "\r\u001b[K[##--] 50%"
+                + "\r\u001b[K[###-] 75%"
+                + "\n"
+                + "after\n");
   }
 
   @Test
@@ -32,8 +38,8 @@ class StatusLineTest {
     status.show("bar 2");
     out.print("two\n");
 
-    assertThat(screen.toString(StandardCharsets.UTF_8)).isEqualTo("\r\u001b[Kbar" + "\r\u001b[Kone " + "two\n"
-        + "\r\u001b[Kbar 2");
+    assertThat(screen.toString(StandardCharsets.UTF_8))
+        .isEqualTo("\r\u001b[Kbar" + "\r\u001b[Kone " + "two\n" + "\r\u001b[Kbar 2");
   }
 
   @Test

@@ -43,16 +43,24 @@ class StoreUriCommandsTest {
   private String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
-        .execute(new PrintWriter(out), new PrintWriter(err), args);
+    int status =
+        new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new String[] {Integer.toString(status), out.toString(), err.toString()};
   }
 
-  private static StoredCheckpoint commit(ai.noether.api.checkpoint.CheckpointStore store, TrainingIteration at,
-      Set<CheckpointTag> aliases) throws Exception {
+  private static StoredCheckpoint commit(
+      ai.noether.api.checkpoint.CheckpointStore store,
+      TrainingIteration at,
+      Set<CheckpointTag> aliases)
+      throws Exception {
     CheckpointTag tag = CheckpointTag.at(at);
-    List<CheckpointFile> files = List.of(ThFormat.encoder().encode(
-        CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL), Map.of("update", at.update())));
+    List<CheckpointFile> files =
+        List.of(
+            ThFormat.encoder()
+                .encode(
+                    CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL),
+                    Map.of("update", at.update())));
     return store.commit(new StageId("run-a", "train"), tag, at, files, aliases);
   }
 
@@ -71,7 +79,9 @@ class StoreUriCommandsTest {
     assertThat(all[0]).isEqualTo("0");
     assertThat(all[1]).contains("run-a  (stages: train)");
     assertThat(one[0]).isEqualTo("0");
-    assertThat(one[1]).containsPattern("E1_U10_S320 +E1_U10_S320").containsPattern("latest +E2_U20_S640");
+    assertThat(one[1])
+        .containsPattern("E1_U10_S320 +E1_U10_S320")
+        .containsPattern("latest +E2_U20_S640");
   }
 
   @Test
@@ -108,8 +118,11 @@ class StoreUriCommandsTest {
     String[] r = run("runs", "--output-dir", "s3://bucket/runs");
 
     assertThat(r[0]).isNotEqualTo("0");
-    assertThat(r[2]).contains("no checkpoint store on the class path serves 's3:' locations")
-        .contains("noether-store-s3").contains("Known schemes: file:").contains("mem:");
+    assertThat(r[2])
+        .contains("no checkpoint store on the class path serves 's3:' locations")
+        .contains("noether-store-s3")
+        .contains("Known schemes: file:")
+        .contains("mem:");
   }
 
   @Test

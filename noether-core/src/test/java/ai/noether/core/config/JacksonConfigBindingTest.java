@@ -24,16 +24,25 @@ class JacksonConfigBindingTest {
 
   @Test
   void bindsSnakeCaseKeysToARecord() {
-    Layer layer = binding.bind("model.arguments", Map.of("hidden_size", 8, "kernel_sizes", List.of(3, 5)), Layer.class,
-        "the arguments of model");
+    Layer layer =
+        binding.bind(
+            "model.arguments",
+            Map.of("hidden_size", 8, "kernel_sizes", List.of(3, 5)),
+            Layer.class,
+            "the arguments of model");
 
     assertThat(layer).isEqualTo(new Layer(8, null, List.of(3, 5)));
   }
 
   @Test
   void anUnknownKeyNamesThePathAndTheValidKeys() {
-    assertThatThrownBy(() -> binding.bind("model.arguments", Map.of("hidden_size", 8, "hiden", 1), Layer.class,
-        "the arguments of model"))
+    assertThatThrownBy(
+            () ->
+                binding.bind(
+                    "model.arguments",
+                    Map.of("hidden_size", 8, "hiden", 1),
+                    Layer.class,
+                    "the arguments of model"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("model.arguments.hiden")
         .hasMessageContaining("hidden_size");
@@ -41,7 +50,10 @@ class JacksonConfigBindingTest {
 
   @Test
   void theRecordsOwnValidationNamesThePath() {
-    assertThatThrownBy(() -> binding.bind("model.arguments", Map.of("hidden_size", 0), Layer.class, "the arguments"))
+    assertThatThrownBy(
+            () ->
+                binding.bind(
+                    "model.arguments", Map.of("hidden_size", 0), Layer.class, "the arguments"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("model.arguments")
         .hasMessageContaining("hidden_size must be positive, was 0");
@@ -51,7 +63,8 @@ class JacksonConfigBindingTest {
   void aBoundConfigReadsBackAsItsYamlKeysWithoutNulls() {
     Map<String, Object> tree = binding.toPlainTree(new Layer(4, null, List.of(1)));
 
-    assertThat(tree).isEqualTo(new LinkedHashMap<>(Map.of("hidden_size", 4, "kernel_sizes", List.of(1))));
+    assertThat(tree)
+        .isEqualTo(new LinkedHashMap<>(Map.of("hidden_size", 4, "kernel_sizes", List.of(1))));
     assertThat(tree.keySet()).containsExactly("hidden_size", "kernel_sizes");
     assertThat(binding.toPlainTree(null)).isEmpty();
   }

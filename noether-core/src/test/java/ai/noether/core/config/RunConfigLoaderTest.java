@@ -3,13 +3,13 @@ package ai.noether.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.noether.api.run.EngineConfig;
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.run.DeviceSpec;
+import ai.noether.api.run.EngineConfig;
 import ai.noether.core.training.TrainerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunConfigLoaderTest {
-  static final String FULL = """
+  static final String FULL =
+      """
       run_id: quickstart-1
       stage_name: pretrain
       output_dir: out/runs
@@ -64,7 +65,8 @@ class RunConfigLoaderTest {
             metric_key: loss/valid/total
       """;
 
-  static final String MINIMAL = """
+  static final String MINIMAL =
+      """
       dataset: {kind: synthetic-regression}
       model: {name: regressor, kind: mlp}
       optimizer: {kind: sgd, lr: 0.1}
@@ -74,17 +76,21 @@ class RunConfigLoaderTest {
   @TempDir Path workingDir;
 
   RunConfig parse(String yaml, String... overrides) {
-    return new RunConfigLoader(workingDir, () -> "generated-id").parse(yaml, "run.yaml", List.of(overrides));
+    return new RunConfigLoader(workingDir, () -> "generated-id")
+        .parse(yaml, "run.yaml", List.of(overrides));
   }
 
   String error(String yaml, String... overrides) {
-    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> parse(yaml, overrides));
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class, () -> parse(yaml, overrides));
     return e.getMessage();
   }
 
   @Test
   void everyProblemOfTheRootKeysIsReportedAtOnceInTheOrderWritten() {
-    String yaml = """
+    String yaml =
+        """
         seed: abc
         schedule: {kind: warmup-cosine, warmup_updates: 10}
         dataset: {kind: synthetic-regression}
@@ -93,7 +99,9 @@ class RunConfigLoaderTest {
         trainer: {max_updates: 10, log_every_n_epochs: 1, log_every_n_updates: 5}
         """;
 
-    assertThat(error(yaml)).isEqualTo("""
+    assertThat(error(yaml))
+        .isEqualTo(
+            """
         the configuration has 6 problems:
         run.yaml line 2: unknown key 'schedule'. Did you mean 'optimizer.schedule'? (schedule belongs under \
         optimizer) Valid keys at the top level: run_id, stage_name, output_dir, seed, device, engine, \
@@ -110,27 +118,41 @@ class RunConfigLoaderTest {
 
   @Test
   void aFrameworkKeyInsideAnotherFrameworkBlockSaysWhereItBelongs() {
-    assertThat(error(MINIMAL + "batch_size: 8\n")).startsWith("run.yaml line 5: unknown key 'batch_size'. Did you mean"
-        + " 'trainer.batch_size'? (batch_size belongs under trainer)");
-    ComponentBlock step = parse(MINIMAL.replace("batch_size: 4}", "batch_size: 4, seed: 3}")).trainer().step();
-    assertThat(org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-            () -> ConfigBinder.bind(step, Void.class, "training step 'supervised'")).getMessage())
-        .startsWith("run.yaml line 4: unknown key 'trainer.seed'. Did you mean 'seed'? (seed belongs at the top level)");
+    assertThat(error(MINIMAL + "batch_size: 8\n"))
+        .startsWith(
+            "run.yaml line 5: unknown key 'batch_size'. Did you mean"
+                + " 'trainer.batch_size'? (batch_size belongs under trainer)");
+    ComponentBlock step =
+        parse(MINIMAL.replace("batch_size: 4}", "batch_size: 4, seed: 3}")).trainer().step();
+    assertThat(
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    ConfigException.class,
+                    () -> ConfigBinder.bind(step, Void.class, "training step 'supervised'"))
+                .getMessage())
+        .startsWith(
+            "run.yaml line 4: unknown key 'trainer.seed'. Did you mean 'seed'? (seed belongs at the top level)");
   }
 
   @Test
   void blocksAreCheckedWhileReadingSoTheirProblemsComeWithThoseOfTheRootKeys() {
-    BlockCheck rejectMlp = (role, block) -> {
-      if (block.kind().equals("mlp")) {
-        throw block.error(role + " rejected");
-      }
-    };
-    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-        () -> new RunConfigLoader(workingDir, () -> "id").withBlockCheck(rejectMlp)
-            .parse(MINIMAL.replace("lr: 0.1", "lr: -1"), "run.yaml", List.of()));
+    BlockCheck rejectMlp =
+        (role, block) -> {
+          if (block.kind().equals("mlp")) {
+            throw block.error(role + " rejected");
+          }
+        };
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () ->
+                new RunConfigLoader(workingDir, () -> "id")
+                    .withBlockCheck(rejectMlp)
+                    .parse(MINIMAL.replace("lr: 0.1", "lr: -1"), "run.yaml", List.of()));
 
     assertThat(e).isInstanceOf(ConfigProblemsException.class);
-    assertThat(e.getMessage()).isEqualTo("""
+    assertThat(e.getMessage())
+        .isEqualTo(
+            """
         the configuration has 2 problems:
         run.yaml line 2: model: model rejected
         run.yaml line 3: optimizer.lr: must be a positive number, was -1.0""");
@@ -144,13 +166,15 @@ class RunConfigLoaderTest {
     assertThat(config.stageName()).isEqualTo("pretrain");
     assertThat(config.stage()).isEqualTo(new StageId("quickstart-1", "pretrain"));
     assertThat(config.outputDir()).isEqualTo(workingDir.resolve("out/runs"));
-    assertThat(config.layout().stageDir()).isEqualTo(workingDir.resolve("out/runs/quickstart-1/pretrain"));
+    assertThat(config.layout().stageDir())
+        .isEqualTo(workingDir.resolve("out/runs/quickstart-1/pretrain"));
     assertThat(config.seed()).isEqualTo(42);
     assertThat(config.device()).isEqualTo(new DeviceSpec(DeviceSpec.Kind.GPU, 1));
     assertThat(config.optResume()).isEmpty();
     assertThat(config.store().kind()).isEqualTo("file");
     assertThat(config.dataset().kind()).isEqualTo("synthetic-regression");
-    assertThat(config.dataset().settings()).containsExactly(Map.entry("samples", 1024L), Map.entry("features", 8L));
+    assertThat(config.dataset().settings())
+        .containsExactly(Map.entry("samples", 1024L), Map.entry("features", 8L));
   }
 
   @Test
@@ -160,32 +184,46 @@ class RunConfigLoaderTest {
     assertThat(config.model().name()).isEqualTo("regressor");
     assertThat(config.model().block().kind()).isEqualTo("mlp");
     assertThat(config.model().block().path()).isEqualTo("model");
-    assertThat(config.model().block().settings()).containsExactly(Map.entry("hidden_sizes", List.of(64L, 64L)));
-    assertThat(config.model().initializers()).singleElement().satisfies(init -> {
-      assertThat(init.path()).isEqualTo("model.initializers[0]");
-      assertThat(init.kind()).isEqualTo("previous-run");
-      assertThat(init.settings()).containsEntry("run_id", "260301-101500-a1b2").containsEntry("checkpoint_tag", "latest");
-      assertThat(init.where()).isEqualTo("run.yaml line 17");
-    });
+    assertThat(config.model().block().settings())
+        .containsExactly(Map.entry("hidden_sizes", List.of(64L, 64L)));
+    assertThat(config.model().initializers())
+        .singleElement()
+        .satisfies(
+            init -> {
+              assertThat(init.path()).isEqualTo("model.initializers[0]");
+              assertThat(init.kind()).isEqualTo("previous-run");
+              assertThat(init.settings())
+                  .containsEntry("run_id", "260301-101500-a1b2")
+                  .containsEntry("checkpoint_tag", "latest");
+              assertThat(init.where()).isEqualTo("run.yaml line 17");
+            });
 
     assertThat(config.optimizer().lr()).isEqualTo(1.0e-3);
     assertThat(config.optimizer().block().kind()).isEqualTo("adamw");
-    assertThat(config.optimizer().block().settings()).containsExactly(Map.entry("lr", 1.0e-3), Map.entry("weight_decay", 0.01));
+    assertThat(config.optimizer().block().settings())
+        .containsExactly(Map.entry("lr", 1.0e-3), Map.entry("weight_decay", 0.01));
     assertThat(config.optimizer().schedule().kind()).isEqualTo("warmup-cosine");
     assertThat(config.optimizer().schedule().path()).isEqualTo("optimizer.schedule");
-    assertThat(config.optimizer().schedule().settings()).containsExactly(Map.entry("warmup_updates", 100L));
+    assertThat(config.optimizer().schedule().settings())
+        .containsExactly(Map.entry("warmup_updates", 100L));
 
     assertThat(config.trainer().settings())
         .isEqualTo(new TrainerSettings(20, 0, 0, 32, Interval.epochs(1), Interval.updates(50)));
     assertThat(config.trainer().step().kind()).isEqualTo("supervised");
     assertThat(config.trainer().step().settings()).containsExactly(Map.entry("loss", "mse"));
-    assertThat(config.trainer().callbacks()).extracting(ComponentBlock::kind)
+    assertThat(config.trainer().callbacks())
+        .extracting(ComponentBlock::kind)
         .containsExactly("checkpoint", "ema", "best-checkpoint");
-    assertThat(config.trainer().callbacks()).extracting(ComponentBlock::path)
+    assertThat(config.trainer().callbacks())
+        .extracting(ComponentBlock::path)
         .containsExactly("trainer.callbacks[0]", "trainer.callbacks[1]", "trainer.callbacks[2]");
     assertThat(config.trainer().callbacks().get(0).settings())
-        .containsExactly(Map.entry("every_n_epochs", 5L), Map.entry("keep_last", 2L), Map.entry("save_optim", true));
-    assertThat(config.trainer().callbacks().get(1).settings()).containsExactly(Map.entry("target_factors", List.of(0.999)));
+        .containsExactly(
+            Map.entry("every_n_epochs", 5L),
+            Map.entry("keep_last", 2L),
+            Map.entry("save_optim", true));
+    assertThat(config.trainer().callbacks().get(1).settings())
+        .containsExactly(Map.entry("target_factors", List.of(0.999)));
   }
 
   @Test
@@ -217,7 +255,9 @@ class RunConfigLoaderTest {
   void writesTheResolvedConfigurationWithDefaultsAndTheGeneratedRunId() {
     RunConfig config = parse(MINIMAL);
 
-    assertThat(config.toYaml()).isEqualTo("""
+    assertThat(config.toYaml())
+        .isEqualTo(
+            """
         run_id: generated-id
         stage_name: train
         output_dir: %s
@@ -238,7 +278,8 @@ class RunConfigLoaderTest {
           max_updates: 10
           batch_size: 4
           log_every_n_updates: 100
-        """.formatted(workingDir.resolve("runs")));
+        """
+                .formatted(workingDir.resolve("runs")));
   }
 
   @Test
@@ -248,11 +289,22 @@ class RunConfigLoaderTest {
     assertThat(tree).containsEntry("seed", 42L).containsEntry("device", "gpu:1");
     @SuppressWarnings("unchecked")
     Map<String, Object> trainer = (Map<String, Object>) tree.get("trainer");
-    assertThat(trainer.get("callbacks")).isEqualTo(List.of(
-        Map.of("kind", "checkpoint", "every_n_epochs", 5L, "keep_last", 2L, "save_optim", true),
-        Map.of("kind", "ema", "target_factors", List.of(0.999)),
-        Map.of("kind", "best-checkpoint", "metric_key", "loss/valid/total")));
-    assertThatThrownBy(() -> tree.put("seed", 1L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(trainer.get("callbacks"))
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "kind",
+                    "checkpoint",
+                    "every_n_epochs",
+                    5L,
+                    "keep_last",
+                    2L,
+                    "save_optim",
+                    true),
+                Map.of("kind", "ema", "target_factors", List.of(0.999)),
+                Map.of("kind", "best-checkpoint", "metric_key", "loss/valid/total")));
+    assertThatThrownBy(() -> tree.put("seed", 1L))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -270,26 +322,39 @@ class RunConfigLoaderTest {
 
   @Test
   void stringsThatLookLikeOtherScalarsStayStringsInTheResolvedYaml() {
-    RunConfig config = parse("run_id: '0123'\n" + MINIMAL.replace("{kind: synthetic-regression}",
-        "{kind: synthetic-regression, a: 'true', b: '1e-3', c: 'null', d: '', e: 'x: y'}"));
+    RunConfig config =
+        parse(
+            "run_id: '0123'\n"
+                + MINIMAL.replace(
+                    "{kind: synthetic-regression}",
+                    "{kind: synthetic-regression, a: 'true', b: '1e-3', c: 'null', d: '', e: 'x: y'}"));
 
     RunConfig again = parse(config.toYaml());
 
     assertThat(again.toPlainTree()).isEqualTo(config.toPlainTree());
-    assertThat(again.dataset().settings()).containsExactly(Map.entry("a", "true"), Map.entry("b", "1e-3"),
-        Map.entry("c", "null"), Map.entry("d", ""), Map.entry("e", "x: y"));
+    assertThat(again.dataset().settings())
+        .containsExactly(
+            Map.entry("a", "true"),
+            Map.entry("b", "1e-3"),
+            Map.entry("c", "null"),
+            Map.entry("d", ""),
+            Map.entry("e", "x: y"));
   }
 
   @Test
   void theResolvedFileLivesInTheStageDirectory() {
     RunConfig config = parse(FULL);
 
-    assertThat(config.resolvedFile()).isEqualTo(workingDir.resolve("out/runs/quickstart-1/pretrain/config.yaml"));
+    assertThat(config.resolvedFile())
+        .isEqualTo(workingDir.resolve("out/runs/quickstart-1/pretrain/config.yaml"));
   }
 
   @Test
   void bindsTheResumeKeysAndContinuesInTheResumedStageByDefault() {
-    RunConfig config = parse(MINIMAL + """
+    RunConfig config =
+        parse(
+            MINIMAL
+                + """
         resume_run_id: 260301-101500-a1b2
         resume_stage_name: pretrain
         resume_checkpoint: E10
@@ -299,8 +364,10 @@ class RunConfigLoaderTest {
     assertThat(resume.stage()).isEqualTo(new StageId("260301-101500-a1b2", "pretrain"));
     assertThat(resume.checkpoint()).isEqualTo(CheckpointSelector.parse("E10"));
     assertThat(config.stageName()).isEqualTo("pretrain");
-    assertThat(config.toPlainTree()).containsEntry("resume_run_id", "260301-101500-a1b2")
-        .containsEntry("resume_stage_name", "pretrain").containsEntry("resume_checkpoint", "E10");
+    assertThat(config.toPlainTree())
+        .containsEntry("resume_run_id", "260301-101500-a1b2")
+        .containsEntry("resume_stage_name", "pretrain")
+        .containsEntry("resume_checkpoint", "E10");
   }
 
   @Test
@@ -316,16 +383,22 @@ class RunConfigLoaderTest {
   void anUnknownRootKeyNamesTheLineSuggestsAKeyAndListsTheValidOnes() {
     String message = error(MINIMAL + "trainr:\n  max_epochs: 3\n");
 
-    assertThat(message).isEqualTo("run.yaml line 5: unknown key 'trainr'. Did you mean 'trainer'? Valid keys at the top"
-        + " level: run_id, stage_name, output_dir, seed, device, engine, resume_run_id, resume_stage_name, resume_checkpoint,"
-        + " resume_fallback, resume_if_exists, store, dataset, model, optimizer, trainer");
+    assertThat(message)
+        .isEqualTo(
+            "run.yaml line 5: unknown key 'trainr'. Did you mean 'trainer'? Valid keys at the top"
+                + " level: run_id, stage_name, output_dir, seed, device, engine, resume_run_id, resume_stage_name, resume_checkpoint,"
+                + " resume_fallback, resume_if_exists, store, dataset, model, optimizer, trainer");
   }
 
   @Test
   void aValueOfTheWrongTypeNamesItsPathAndLine() {
-    String message = error(MINIMAL.replace("{max_updates: 10, batch_size: 4}", "\n  max_updates: 10\n  batch_size: abc"));
+    String message =
+        error(
+            MINIMAL.replace(
+                "{max_updates: 10, batch_size: 4}", "\n  max_updates: 10\n  batch_size: abc"));
 
-    assertThat(message).isEqualTo("run.yaml line 6: trainer.batch_size: expected an integer, got 'abc'");
+    assertThat(message)
+        .isEqualTo("run.yaml line 6: trainer.batch_size: expected an integer, got 'abc'");
   }
 
   @Test
@@ -343,9 +416,11 @@ class RunConfigLoaderTest {
 
   @Test
   void aMissingKeyPointsAtAMisspeltOne() {
-    assertThat(error(MINIMAL.replace("batch_size: 4", "batch_sise: 4"))).isEqualTo("run.yaml line 4: trainer: missing"
-        + " required key 'batch_size' (samples per update, e.g. batch_size: 32); is 'batch_sise' (run.yaml line 4) a"
-        + " misspelling of it?");
+    assertThat(error(MINIMAL.replace("batch_size: 4", "batch_sise: 4")))
+        .isEqualTo(
+            "run.yaml line 4: trainer: missing"
+                + " required key 'batch_size' (samples per update, e.g. batch_size: 32); is 'batch_sise' (run.yaml line 4) a"
+                + " misspelling of it?");
   }
 
   @Test
@@ -357,7 +432,11 @@ class RunConfigLoaderTest {
 
   @Test
   void aComponentWithoutKindNamesItsPathAndPointsAtTheListOfKinds() {
-    String message = error(MINIMAL.replace("{max_updates: 10, batch_size: 4}", """
+    String message =
+        error(
+            MINIMAL.replace(
+                "{max_updates: 10, batch_size: 4}",
+                """
 
           max_updates: 10
           batch_size: 4
@@ -366,31 +445,46 @@ class RunConfigLoaderTest {
             - every_n_epochs: 1
         """));
 
-    assertThat(message).isEqualTo("run.yaml line 9: trainer.callbacks[1]: missing required key 'kind' (a registered"
-        + " kind or a factory class name; 'noether kinds' lists them)");
+    assertThat(message)
+        .isEqualTo(
+            "run.yaml line 9: trainer.callbacks[1]: missing required key 'kind' (a registered"
+                + " kind or a factory class name; 'noether kinds' lists them)");
   }
 
   @Test
   void twoTrainingLimitsAreRejectedNamingBoth() {
-    String message = error(MINIMAL.replace("{max_updates: 10, batch_size: 4}", "\n  max_epochs: 2\n  max_updates: 10\n  batch_size: 4"));
+    String message =
+        error(
+            MINIMAL.replace(
+                "{max_updates: 10, batch_size: 4}",
+                "\n  max_epochs: 2\n  max_updates: 10\n  batch_size: 4"));
 
-    assertThat(message).isEqualTo("run.yaml line 6: trainer.max_epochs and trainer.max_updates are both set; keep one"
-        + " of them (trainer.max_epochs is at run.yaml line 5)");
+    assertThat(message)
+        .isEqualTo(
+            "run.yaml line 6: trainer.max_epochs and trainer.max_updates are both set; keep one"
+                + " of them (trainer.max_epochs is at run.yaml line 5)");
   }
 
   @Test
   void aTrainerWithoutLimitSaysWhichKeysCanEndTraining() {
     String message = error(MINIMAL.replace("max_updates: 10, ", ""));
 
-    assertThat(message).isEqualTo("run.yaml line 4: trainer: missing how long to train; set one of max_epochs,"
-        + " max_updates or max_samples");
+    assertThat(message)
+        .isEqualTo(
+            "run.yaml line 4: trainer: missing how long to train; set one of max_epochs,"
+                + " max_updates or max_samples");
   }
 
   @Test
   void twoEvaluationIntervalsAreRejectedNamingBoth() {
-    String message = error(MINIMAL.replace("batch_size: 4}", "batch_size: 4, eval_every_n_epochs: 1, eval_every_n_updates: 5}"));
+    String message =
+        error(
+            MINIMAL.replace(
+                "batch_size: 4}",
+                "batch_size: 4, eval_every_n_epochs: 1, eval_every_n_updates: 5}"));
 
-    assertThat(message).contains("trainer.eval_every_n_epochs and trainer.eval_every_n_updates are both set");
+    assertThat(message)
+        .contains("trainer.eval_every_n_epochs and trainer.eval_every_n_updates are both set");
   }
 
   @Test
@@ -401,16 +495,20 @@ class RunConfigLoaderTest {
 
   @Test
   void resumeKeysWithoutResumeRunIdAreRejected() {
-    assertThat(error(MINIMAL + "resume_checkpoint: E3\n")).isEqualTo("run.yaml line 5: resume_checkpoint: is set but"
-        + " resume_run_id is not; set resume_run_id to the run to resume, or remove resume_checkpoint");
+    assertThat(error(MINIMAL + "resume_checkpoint: E3\n"))
+        .isEqualTo(
+            "run.yaml line 5: resume_checkpoint: is set but"
+                + " resume_run_id is not; set resume_run_id to the run to resume, or remove resume_checkpoint");
   }
 
   @Test
   void resumeIfExistsWithoutAFixedRunIdIsRejectedSayingWhy() {
-    assertThat(error(MINIMAL + "resume_if_exists: true\n")).isEqualTo("run.yaml line 5: resume_if_exists: resuming"
-        + " if the run exists (resume_if_exists, train --resume-if-exists) needs a fixed run_id: a generated one is new"
-        + " on every start, so there would never be anything to resume. Set run_id in the file or on the command line"
-        + " (run_id=my-run)");
+    assertThat(error(MINIMAL + "resume_if_exists: true\n"))
+        .isEqualTo(
+            "run.yaml line 5: resume_if_exists: resuming"
+                + " if the run exists (resume_if_exists, train --resume-if-exists) needs a fixed run_id: a generated one is new"
+                + " on every start, so there would never be anything to resume. Set run_id in the file or on the command line"
+                + " (run_id=my-run)");
     assertThat(error(MINIMAL, "resume_if_exists=true")).contains("needs a fixed run_id");
     assertThat(error(MINIMAL + "run_id: r\nresume_if_exists: yes please\n"))
         .isEqualTo("run.yaml line 6: resume_if_exists: expected true or false, got 'yes please'");
@@ -424,12 +522,27 @@ class RunConfigLoaderTest {
     assertThat(config.resumeIfExists()).isTrue();
     assertThat(config.optResume()).isEmpty();
 
-    RunConfig resumed = config.withResume(new ResumeConfig(new StageId("r", "train"), CheckpointSelector.parse("latest")));
+    RunConfig resumed =
+        config.withResume(
+            new ResumeConfig(new StageId("r", "train"), CheckpointSelector.parse("latest")));
     assertThat(resumed.optResume().orElseThrow().stage()).isEqualTo(new StageId("r", "train"));
     assertThat(resumed.resumeIfExists()).isTrue();
-    assertThat(List.copyOf(resumed.toPlainTree().keySet())).containsExactly("run_id", "stage_name", "output_dir", "seed",
-        "device", "resume_run_id", "resume_stage_name", "resume_checkpoint", "resume_if_exists", "store", "dataset",
-        "model", "optimizer", "trainer");
+    assertThat(List.copyOf(resumed.toPlainTree().keySet()))
+        .containsExactly(
+            "run_id",
+            "stage_name",
+            "output_dir",
+            "seed",
+            "device",
+            "resume_run_id",
+            "resume_stage_name",
+            "resume_checkpoint",
+            "resume_if_exists",
+            "store",
+            "dataset",
+            "model",
+            "optimizer",
+            "trainer");
     // What the stage saves reads back as the same resume.
     RunConfig again = parse(resumed.toYaml());
     assertThat(again.optResume()).isEqualTo(resumed.optResume());
@@ -439,7 +552,11 @@ class RunConfigLoaderTest {
   @Test
   void accumulateGradBatchesIsOneByDefaultAndMustBePositive() {
     assertThat(parse(MINIMAL).trainer().settings().accumulateGradBatches()).isEqualTo(1);
-    assertThat(parse(MINIMAL, "trainer.accumulate_grad_batches=4").trainer().settings().accumulateGradBatches())
+    assertThat(
+            parse(MINIMAL, "trainer.accumulate_grad_batches=4")
+                .trainer()
+                .settings()
+                .accumulateGradBatches())
         .isEqualTo(4);
     assertThat(parse(MINIMAL, "trainer.accumulate_grad_batches=4").trainer().step().settings())
         .doesNotContainKey("accumulate_grad_batches");
@@ -450,27 +567,33 @@ class RunConfigLoaderTest {
   @Test
   void maxFailedSavesIsThreeByDefaultAndMustBePositive() {
     assertThat(parse(MINIMAL).trainer().maxFailedSaves()).isEqualTo(3);
-    assertThat(parse(MINIMAL, "trainer.max_failed_saves=7").trainer().maxFailedSaves()).isEqualTo(7);
-    assertThat(error(MINIMAL, "trainer.max_failed_saves=0")).endsWith("trainer.max_failed_saves: must be positive, was 0");
+    assertThat(parse(MINIMAL, "trainer.max_failed_saves=7").trainer().maxFailedSaves())
+        .isEqualTo(7);
+    assertThat(error(MINIMAL, "trainer.max_failed_saves=0"))
+        .endsWith("trainer.max_failed_saves: must be positive, was 0");
   }
 
   @Test
   void aResumeCheckpointThatSelectsNothingIsRejected() {
     assertThat(error(MINIMAL + "resume_run_id: old\nresume_checkpoint: 'E3 U4'\n"))
-        .startsWith("run.yaml line 6: resume_checkpoint: 'E3 U4' selects no checkpoint; use latest, last");
+        .startsWith(
+            "run.yaml line 6: resume_checkpoint: 'E3 U4' selects no checkpoint; use latest, last");
   }
 
   @Test
   void aRunIdThatCouldEscapeTheOutputDirectoryIsRejected() {
     assertThat(error("run_id: ../other\n" + MINIMAL))
-        .isEqualTo("run.yaml line 1: run_id: run id '../other' starts with '.'; it must start with a letter or digit");
+        .isEqualTo(
+            "run.yaml line 1: run_id: run id '../other' starts with '.'; it must start with a letter or digit");
   }
 
   @Test
   void engineThreadsComeFromTheEngineBlockOrTheCommandLineElseFromTheCores() {
     RunConfig plain = parse(MINIMAL);
     assertThat(plain.engine()).isEqualTo(EngineConfig.DEFAULT);
-    assertThat(plain.toPlainTree()).as("machine-dependent defaults are not written").doesNotContainKey("engine");
+    assertThat(plain.toPlainTree())
+        .as("machine-dependent defaults are not written")
+        .doesNotContainKey("engine");
     assertThat(plain.engine().threadsOn(16)).isEqualTo(15);
     assertThat(plain.engine().threadsOn(1)).isEqualTo(1);
     assertThat(plain.engine().interopThreadsOn(16)).isEqualTo(1);
@@ -479,15 +602,19 @@ class RunConfigLoaderTest {
     assertThat(written.engine()).isEqualTo(new EngineConfig(6, 2));
     assertThat(written.engine().threadsOn(64)).isEqualTo(6);
     assertThat(List.copyOf(written.toPlainTree().keySet())).containsSequence("device", "engine");
-    assertThat(parse(written.toYaml()).engine()).as("read back from the resolved file").isEqualTo(new EngineConfig(6, 2));
+    assertThat(parse(written.toYaml()).engine())
+        .as("read back from the resolved file")
+        .isEqualTo(new EngineConfig(6, 2));
 
     assertThat(parse(MINIMAL, "engine.threads=3").engine()).isEqualTo(new EngineConfig(3, null));
-    assertThat(parse(MINIMAL, "engine.interop_threads=4").engine()).isEqualTo(new EngineConfig(null, 4));
+    assertThat(parse(MINIMAL, "engine.interop_threads=4").engine())
+        .isEqualTo(new EngineConfig(null, 4));
   }
 
   @Test
   void badEngineSettingsNameTheKeyAndWhatIsValid() {
-    assertThat(error(MINIMAL, "engine.threads=0")).endsWith("engine.threads: must be positive, was 0");
+    assertThat(error(MINIMAL, "engine.threads=0"))
+        .endsWith("engine.threads: must be positive, was 0");
     assertThat(error(MINIMAL, "engine.interop_threads=many"))
         .endsWith("engine.interop_threads: expected an integer, got 'many'");
     assertThat(error("engine: {thread: 4}\n" + MINIMAL))
@@ -499,7 +626,8 @@ class RunConfigLoaderTest {
   @Test
   void anUnknownDeviceListsTheValidForms() {
     assertThat(error("device: tpu\n" + MINIMAL))
-        .isEqualTo("run.yaml line 1: device: device 'tpu' is not valid; use auto, cpu, gpu or gpu:N (e.g. gpu:1)");
+        .isEqualTo(
+            "run.yaml line 1: device: device 'tpu' is not valid; use auto, cpu, gpu or gpu:N (e.g. gpu:1)");
   }
 
   @Test
@@ -510,14 +638,19 @@ class RunConfigLoaderTest {
 
   @Test
   void aBlockThatIsNotAMappingIsRejected() {
-    assertThat(error(MINIMAL.replace("dataset: {kind: synthetic-regression}", "dataset: synthetic-regression")))
-        .isEqualTo("run.yaml line 1: dataset must be a mapping of keys, got 'synthetic-regression'");
+    assertThat(
+            error(
+                MINIMAL.replace(
+                    "dataset: {kind: synthetic-regression}", "dataset: synthetic-regression")))
+        .isEqualTo(
+            "run.yaml line 1: dataset must be a mapping of keys, got 'synthetic-regression'");
   }
 
   @Test
   void invalidYamlNamesTheFileAndLine() {
     assertThat(error(MINIMAL + "seed: [1, 2\nstage_name: x\n"))
-        .isEqualTo("run.yaml line 6: not valid YAML: while parsing a flow sequence; expected ',' or ']', but got :");
+        .isEqualTo(
+            "run.yaml line 6: not valid YAML: while parsing a flow sequence; expected ',' or ']', but got :");
   }
 
   @Test

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code dataset.scaler} block as the configuration reader sees it. */
 class ScalerConfigTest {
-  static final String RUN = """
+  static final String RUN =
+      """
       dataset:
         kind: synthetic-regression
         scaler: %s
@@ -28,20 +29,26 @@ class ScalerConfigTest {
 
   @Test
   void theScalerIsTheFrameworksKeyAndNotPassedToTheDatasetKind() {
-    RunConfig config = parse(RUN.formatted("{kind: min-max, fields: [features], condition_field: op}"));
+    RunConfig config =
+        parse(RUN.formatted("{kind: min-max, fields: [features], condition_field: op}"));
 
     assertThat(config.dataset().settings()).doesNotContainKey("scaler");
     assertThat(ScalerConfig.ofDataset(config.toPlainTree().get("dataset")))
-        .contains(new ScalerConfig("min-max", List.of("features"), "op", ScalerConfig.DEFAULT_CHUNK_SIZE));
+        .contains(
+            new ScalerConfig(
+                "min-max", List.of("features"), "op", ScalerConfig.DEFAULT_CHUNK_SIZE));
   }
 
   @Test
   void everyProblemOfTheBlockIsNamedWithItsPlace() {
     assertThatThrownBy(() -> parse(RUN.formatted("{kind: zscore, field: [x], chunk_size: 0}")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("run.yaml line 3: unknown key 'dataset.scaler.field'. Did you mean 'fields'?")
-        .hasMessageContaining("dataset.scaler.kind: 'zscore' is not a scaler kind; valid: standard, min-max")
-        .hasMessageContaining("dataset.scaler: missing required key 'fields' (the fields to scale, e.g. fields: [x])")
+        .hasMessageContaining(
+            "run.yaml line 3: unknown key 'dataset.scaler.field'. Did you mean 'fields'?")
+        .hasMessageContaining(
+            "dataset.scaler.kind: 'zscore' is not a scaler kind; valid: standard, min-max")
+        .hasMessageContaining(
+            "dataset.scaler: missing required key 'fields' (the fields to scale, e.g. fields: [x])")
         .hasMessageContaining("dataset.scaler.chunk_size");
   }
 

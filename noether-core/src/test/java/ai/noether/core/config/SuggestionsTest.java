@@ -6,7 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SuggestionsTest {
-  static final List<String> KEYS = List.of("max_epochs", "max_updates", "batch_size", "metric_key", "ema");
+  static final List<String> KEYS =
+      List.of("max_epochs", "max_updates", "batch_size", "metric_key", "ema");
 
   @Test
   void suggestsTheKeyWithTheFewestEdits() {
@@ -18,7 +19,8 @@ class SuggestionsTest {
   @Test
   void ignoresCaseUnderscoresAndDashes() {
     assertThat(Suggestions.nearest("batchSize", KEYS)).hasValue("batch_size");
-    assertThat(Suggestions.nearest("Best_Checkpoint", List.of("checkpoint", "best-checkpoint"))).hasValue("best-checkpoint");
+    assertThat(Suggestions.nearest("Best_Checkpoint", List.of("checkpoint", "best-checkpoint")))
+        .hasValue("best-checkpoint");
   }
 
   @Test

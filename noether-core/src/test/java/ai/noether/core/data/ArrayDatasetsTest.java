@@ -35,7 +35,9 @@ class ArrayDatasetsTest {
   @SuppressWarnings("unchecked")
   static ArraysDatasetConfig config(String yaml) throws IOException {
     Map<String, Object> settings = YAML.readValue(yaml, Map.class);
-    return ConfigBinder.bind(ComponentBlock.of("dataset", "arrays", settings), ArraysDatasetConfig.class,
+    return ConfigBinder.bind(
+        ComponentBlock.of("dataset", "arrays", settings),
+        ArraysDatasetConfig.class,
         "dataset 'arrays'");
   }
 
@@ -67,28 +69,38 @@ class ArrayDatasetsTest {
   @Test
   void fieldsComeFromNpyAndSafetensorsFilesAndPresentTheConfiguredDtype() throws IOException {
     writeFiles();
-    FileDataSource data = open("""
+    FileDataSource data =
+        open(
+            """
         train: {x: x.npy, rul: rul.npy, weights: d.safetensors#w}
         dtypes: {x: float32, rul: float32}
-        """, 0);
+        """,
+            0);
     FieldDataset train = (FieldDataset) data.train();
     assertThat(train.size()).isEqualTo(N);
-    assertThat(train.fields()).containsExactly(new Field("x", DType.FLOAT32, new long[] {3}),
-        new Field("rul", DType.FLOAT32, new long[0]), new Field("weights", DType.FLOAT32, new long[] {2}));
-    assertThat(train.gather("x", new long[] {7, 0, 7}).toFloatArray()).containsExactly(7, 7.5f, -7, 0, .5f, 0, 7, 7.5f, -7);
+    assertThat(train.fields())
+        .containsExactly(
+            new Field("x", DType.FLOAT32, new long[] {3}),
+            new Field("rul", DType.FLOAT32, new long[0]),
+            new Field("weights", DType.FLOAT32, new long[] {2}));
+    assertThat(train.gather("x", new long[] {7, 0, 7}).toFloatArray())
+        .containsExactly(7, 7.5f, -7, 0, .5f, 0, 7, 7.5f, -7);
     assertThat(train.gather("rul", new long[] {499, 3}).toFloatArray()).containsExactly(998, 6);
     assertThat(train.gather("weights", new long[] {42}).toFloatArray()).containsExactly(42, 1);
-    assertThatThrownBy(() -> train.gather("x", new long[] {N})).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThatThrownBy(() -> train.gather("x", new long[] {N}))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessage("sample index 500 is outside [0, 500)");
-    assertThatThrownBy(() -> train.gather("y", new long[] {0})).hasMessage("the dataset has no field 'y'; its fields are"
-        + " x, rul, weights");
+    assertThatThrownBy(() -> train.gather("y", new long[] {0}))
+        .hasMessage("the dataset has no field 'y'; its fields are" + " x, rul, weights");
   }
 
   @Test
   void npzArraysWrittenByNumpyAreFieldsAndAValidationFractionIsDrawnBySeed() throws IOException {
     Assumptions.assumeTrue(PythonTorch.hasModule("numpy"), "/usr/bin/python3 has no numpy");
     Path script = dir.resolve("w.py");
-    Files.writeString(script, """
+    Files.writeString(
+        script,
+        """
         import numpy as np, sys
         n = 2000
         np.savez_compressed(sys.argv[1] + '/train.npz', x=np.arange(n * 4, dtype=np.float32).reshape(n, 4),
@@ -113,33 +125,50 @@ class ArrayDatasetsTest {
       assertThat(validFirst).doesNotContain(tx[4 * i]);
     }
     FieldDataset again = (FieldDataset) open(yaml, 11).validation().orElseThrow();
-    assertThat(again.gather("x", new long[] {0, again.size() - 1}).contentEquals(valid.gather("x",
-        new long[] {0, valid.size() - 1}))).isTrue();
+    assertThat(
+            again
+                .gather("x", new long[] {0, again.size() - 1})
+                .contentEquals(valid.gather("x", new long[] {0, valid.size() - 1})))
+        .isTrue();
   }
 
   @Test
   void halfPrecisionAndIntegerArraysAreConvertedToTheConfiguredDtype() throws IOException {
-    java.nio.ByteBuffer half = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    half.putShort((short) 0x3C00).putShort((short) 0xC100).putShort((short) 0x7BFF).putShort((short) 0x0001).flip();
+    java.nio.ByteBuffer half =
+        java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    half.putShort((short) 0x3C00)
+        .putShort((short) 0xC100)
+        .putShort((short) 0x7BFF)
+        .putShort((short) 0x0001)
+        .flip();
     NpyWriter.write(dir.resolve("h.npy"), HostTensor.wrap(DType.FLOAT16, new long[] {4}, half));
     NpyWriter.write(dir.resolve("i.npy"), HostTensor.ofLongs(new long[] {4}, -3, 1L << 40, 7, 0));
-    FieldDataset train = (FieldDataset) open("train: {h: h.npy, i: i.npy}\ndtypes: {h: float32, i: float64}", 0).train();
-    assertThat(train.gather("h", new long[] {0, 1, 2, 3}).toFloatArray()).containsExactly(1f, -2.5f, 65504f, 0x1p-24f);
+    FieldDataset train =
+        (FieldDataset)
+            open("train: {h: h.npy, i: i.npy}\ndtypes: {h: float32, i: float64}", 0).train();
+    assertThat(train.gather("h", new long[] {0, 1, 2, 3}).toFloatArray())
+        .containsExactly(1f, -2.5f, 65504f, 0x1p-24f);
     assertThat(train.gather("i", new long[] {0, 1}).toDoubleArray()).containsExactly(-3, 0x1p40);
   }
 
   @Test
   void mismatchedOrMissingArraysAreNamedWithTheirFiles() throws IOException {
     writeFiles();
-    assertThatThrownBy(() -> open("train: {x: x.npy, s: d.safetensors#short}", 0)).isInstanceOf(DataFileException.class)
-        .hasMessageStartingWith("the fields of a split must have the same number of samples (first dimension), but"
-            + " field 's' (train.s: d.safetensors#short) has 499 and field 'x' has 500:");
+    assertThatThrownBy(() -> open("train: {x: x.npy, s: d.safetensors#short}", 0))
+        .isInstanceOf(DataFileException.class)
+        .hasMessageStartingWith(
+            "the fields of a split must have the same number of samples (first dimension), but"
+                + " field 's' (train.s: d.safetensors#short) has 499 and field 'x' has 500:");
     assertThatThrownBy(() -> open("train: {x: x.npy, w: d.safetensors#ww}", 0))
-        .hasMessage("train.w: d.safetensors has no tensor 'ww'; its tensors are w, short (choose one with"
-            + " d.safetensors#<name>)");
-    assertThatThrownBy(() -> open("train: {x: missing.npy}", 0)).hasMessage("train.x: missing.npy: no such file");
-    assertThatThrownBy(() -> open("train: {x: x.csv}", 0)).hasMessageContaining("train.x: x.csv: unknown file type;"
-        + " supported: .npy, .npz (file.npz#array) and .safetensors");
+        .hasMessage(
+            "train.w: d.safetensors has no tensor 'ww'; its tensors are w, short (choose one with"
+                + " d.safetensors#<name>)");
+    assertThatThrownBy(() -> open("train: {x: missing.npy}", 0))
+        .hasMessage("train.x: missing.npy: no such file");
+    assertThatThrownBy(() -> open("train: {x: x.csv}", 0))
+        .hasMessageContaining(
+            "train.x: x.csv: unknown file type;"
+                + " supported: .npy, .npz (file.npz#array) and .safetensors");
     assertThatThrownBy(() -> open("train: {x: x.npy}\ntest: {y: x.npy}", 0))
         .hasMessageContaining("every split needs the same fields; train has [x], test has [y]");
     assertThatThrownBy(() -> open("train: {x: x.npy}\ndtypes: {x: bfloat16}", 0))

@@ -30,8 +30,8 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Run: {@code mvn -B -q -ntp -pl noether-core -am -Pbenchmark
- * -Dbenchmark=ai.noether.core.data.DataSourceBenchmark process-test-classes}; optional
- * {@code -Dbench.dir=/path} (default: the temp directory).
+ * -Dbenchmark=ai.noether.core.data.DataSourceBenchmark process-test-classes}; optional {@code
+ * -Dbench.dir=/path} (default: the temp directory).
  */
 public final class DataSourceBenchmark {
   private static final int ROWS = 1 << 20;
@@ -41,19 +41,35 @@ public final class DataSourceBenchmark {
   private DataSourceBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir",
-        System.getProperty("java.io.tmpdir"))), "data-benchmark");
+    Path dir =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
+            "data-benchmark");
     Path npy = dir.resolve("x.npy");
-    ByteBuffer writable = ByteBuffer.allocateDirect(ROWS * COLUMNS * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer writable =
+        ByteBuffer.allocateDirect(ROWS * COLUMNS * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < ROWS * COLUMNS; i++) {
       writable.putFloat(i);
     }
     writable.flip();
     HostTensor inMemory = HostTensor.wrap(DType.FLOAT32, new long[] {ROWS, COLUMNS}, writable);
     NpyWriter.write(npy, inMemory);
-    FieldDataset mapped = (FieldDataset) ArrayDatasets.open(new ArraysDatasetConfig(Map.of("x", npy.toString()), null,
-        null, null, null, null, dir.resolve("cache").toString()), 0, dir).train();
-    TensorDataset tensors = new TensorDataset(inMemory, HostTensor.ofFloats(new long[] {ROWS}, new float[ROWS]));
+    FieldDataset mapped =
+        (FieldDataset)
+            ArrayDatasets.open(
+                    new ArraysDatasetConfig(
+                        Map.of("x", npy.toString()),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        dir.resolve("cache").toString()),
+                    0,
+                    dir)
+                .train();
+    TensorDataset tensors =
+        new TensorDataset(inMemory, HostTensor.ofFloats(new long[] {ROWS}, new float[ROWS]));
     for (int round = 0; round < 2; round++) { // the first round warms up
       double mappedRate = gatherRate(mapped, "x", ROWS);
       double tensorRate = gatherRate(tensors, TensorDataset.FEATURES, ROWS);
@@ -83,10 +99,25 @@ public final class DataSourceBenchmark {
       }
     }
     long size = Files.size(text);
-    TableDatasetConfig config = new TableDatasetConfig(text.toString(), null, null, null, null, TextFormat.WHITESPACE,
-        null, List.of("unit", "cycle", "setting{1..3}", "s{1..21}"), Map.of("x", List.of("s{1..14}")), null, "unit",
-        new WindowsConfig(30, null, null, null, new WindowsConfig.RulConfig(null, 125.0), null, null, null), null, null,
-        dir.resolve("cache").toString(), null);
+    TableDatasetConfig config =
+        new TableDatasetConfig(
+            text.toString(),
+            null,
+            null,
+            null,
+            null,
+            TextFormat.WHITESPACE,
+            null,
+            List.of("unit", "cycle", "setting{1..3}", "s{1..21}"),
+            Map.of("x", List.of("s{1..14}")),
+            null,
+            "unit",
+            new WindowsConfig(
+                30, null, null, null, new WindowsConfig.RulConfig(null, 125.0), null, null, null),
+            null,
+            null,
+            dir.resolve("cache").toString(),
+            null);
     long start = System.nanoTime();
     TableDatasets.open(config, 0, dir);
     double parse = (System.nanoTime() - start) / 1e9;
@@ -95,11 +126,19 @@ public final class DataSourceBenchmark {
     double cached = (System.nanoTime() - start) / 1e9;
     gatherRate(windows, "x", windows.size());
     double windowRate = gatherRate(windows, "x", windows.size());
-    System.out.printf("whitespace text, %d units x %d cycles x 26 columns (%.1f MB):%n", units, cycles, size / 1e6);
-    System.out.printf("  first open (parse to cache)    %8.2f s  %6.1f MB/s%n", parse, size / 1e6 / parse);
-    System.out.printf("  second open (cached)           %8.3f s  (%.0fx faster)%n", cached, parse / cached);
-    System.out.printf("  random batches of %d windows [30, 14]: %,.0f samples/s (%,.0f float32 values/s;"
-        + " %.2f of the in-memory rate per value)%n", BATCH, windowRate, windowRate * 30 * 14,
+    System.out.printf(
+        "whitespace text, %d units x %d cycles x 26 columns (%.1f MB):%n",
+        units, cycles, size / 1e6);
+    System.out.printf(
+        "  first open (parse to cache)    %8.2f s  %6.1f MB/s%n", parse, size / 1e6 / parse);
+    System.out.printf(
+        "  second open (cached)           %8.3f s  (%.0fx faster)%n", cached, parse / cached);
+    System.out.printf(
+        "  random batches of %d windows [30, 14]: %,.0f samples/s (%,.0f float32 values/s;"
+            + " %.2f of the in-memory rate per value)%n",
+        BATCH,
+        windowRate,
+        windowRate * 30 * 14,
         windowRate * 30 * 14 / (gatherRate(tensors, TensorDataset.FEATURES, ROWS) * COLUMNS));
   }
 
@@ -120,5 +159,4 @@ public final class DataSourceBenchmark {
     }
     return samples / ((System.nanoTime() - start) / 1e9);
   }
-
 }

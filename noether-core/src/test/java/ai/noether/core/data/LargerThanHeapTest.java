@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A dataset at least twice as large as the Java heap trains: a child JVM with a small {@code -Xmx}
  * opens it through the dataset kinds and reads random batches from all over it, checking every
  * value (and, for the array, that a validation split drawn from its rows holds exactly the rows the
- * seed draws). Without memory mapping (arrays read onto the heap, or a text file parsed into heap arrays)
- * the child fails with an OutOfMemoryError.
+ * seed draws). Without memory mapping (arrays read onto the heap, or a text file parsed into heap
+ * arrays) the child fails with an OutOfMemoryError.
  */
 class LargerThanHeapTest {
   static final int NPY_COLUMNS = 64;
@@ -38,7 +38,8 @@ class LargerThanHeapTest {
   @Test
   void a160MibNpyFileIsReadInRandomBatchesByAJvmWithA64MibHeap() throws Exception {
     Path file = dir.resolve("big.npy");
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       NpyWriter.writeHeader(ch, DType.INT32, new long[] {NPY_ROWS, NPY_COLUMNS});
       ByteBuffer b = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
       for (long v = 0; v < NPY_ROWS * NPY_COLUMNS; v++) {
@@ -82,8 +83,14 @@ class LargerThanHeapTest {
       }
     }
     assertThat(Files.size(file)).isGreaterThanOrEqualTo(2L * heapMib * 1024 * 1024);
-    Child child = run("-Xmx" + heapMib + "m", "text", file.toString(), dir.resolve("cache").toString(),
-        Integer.toString(units), Integer.toString(cycles));
+    Child child =
+        run(
+            "-Xmx" + heapMib + "m",
+            "text",
+            file.toString(),
+            dir.resolve("cache").toString(),
+            Integer.toString(units),
+            Integer.toString(cycles));
     assertThat(child.exit).as(child.output).isZero();
     assertThat(child.output).contains("read 200 batches of 256 samples");
   }
@@ -104,11 +111,20 @@ class LargerThanHeapTest {
 
   private Child run(String heap, String... args) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), heap, "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Reader.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                heap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Reader.class.getName()));
     command.addAll(List.of(args));
     Path log = dir.resolve("child.log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("the child did not finish in 300 s: " + Files.readString(log));
@@ -125,8 +141,9 @@ class LargerThanHeapTest {
       int batch = 256;
       if (args[0].equals("npy")) {
         // A validation split drawn from 655,360 rows: its row lists live in direct memory.
-        ArraysDatasetConfig config = new ArraysDatasetConfig(java.util.Map.of("x", file.toString()), null, null, 0.1,
-            5L, null, args[2]);
+        ArraysDatasetConfig config =
+            new ArraysDatasetConfig(
+                java.util.Map.of("x", file.toString()), null, null, 0.1, 5L, null, args[2]);
         ai.noether.api.data.DataSource data = ArrayDatasets.open(config, 0, Path.of(""));
         FieldDataset train = (FieldDataset) data.train();
         FieldDataset valid = (FieldDataset) data.validation().orElseThrow();
@@ -142,23 +159,53 @@ class LargerThanHeapTest {
             int first = values.getInt(i * NPY_COLUMNS * 4);
             long row = first / NPY_COLUMNS;
             if (first % NPY_COLUMNS != 0 || ValidationDraw.row(row, 0.1, 5) != validating) {
-              throw new AssertionError("sample " + indices[i] + " of " + (validating ? "valid" : "train") + " is row "
-                  + row + " (first value " + first + ")");
+              throw new AssertionError(
+                  "sample "
+                      + indices[i]
+                      + " of "
+                      + (validating ? "valid" : "train")
+                      + " is row "
+                      + row
+                      + " (first value "
+                      + first
+                      + ")");
             }
             for (int j = 0; j < NPY_COLUMNS; j += 7) {
               int actual = values.getInt((i * NPY_COLUMNS + j) * 4);
               if (actual != first + j) {
-                throw new AssertionError("row " + row + " column " + j + ": " + actual + " != " + (first + j));
+                throw new AssertionError(
+                    "row " + row + " column " + j + ": " + actual + " != " + (first + j));
               }
             }
           }
         }
       } else {
-        TableDatasetConfig config = new TableDatasetConfig(file.toString(), null, null, null, null,
-            ai.noether.core.data.text.TextFormat.WHITESPACE, null, List.of("unit", "cycle", "c{2..25}"),
-            java.util.Map.<String, Object>of("x", List.of("c{2..25}")), null, "unit",
-            new WindowsConfig(30, null, null, null, new WindowsConfig.RulConfig(null, 125.0), null, null, null),
-            null, null, args[2], null);
+        TableDatasetConfig config =
+            new TableDatasetConfig(
+                file.toString(),
+                null,
+                null,
+                null,
+                null,
+                ai.noether.core.data.text.TextFormat.WHITESPACE,
+                null,
+                List.of("unit", "cycle", "c{2..25}"),
+                java.util.Map.<String, Object>of("x", List.of("c{2..25}")),
+                null,
+                "unit",
+                new WindowsConfig(
+                    30,
+                    null,
+                    null,
+                    null,
+                    new WindowsConfig.RulConfig(null, 125.0),
+                    null,
+                    null,
+                    null),
+                null,
+                null,
+                args[2],
+                null);
         FieldDataset train = (FieldDataset) TableDatasets.open(config, 0, Path.of("")).train();
         int units = Integer.parseInt(args[3]);
         int cycles = Integer.parseInt(args[4]);
@@ -176,7 +223,8 @@ class LargerThanHeapTest {
             for (int t = 0; t < 30; t += 29) {
               float expected = (float) textValue(unit, lastCycle - 29 + t, 2);
               if (x[(i * 30 + t) * 24] != expected) {
-                throw new AssertionError("window " + indices[i] + " step " + t + ": " + x[(i * 30 + t) * 24]);
+                throw new AssertionError(
+                    "window " + indices[i] + " step " + t + ": " + x[(i * 30 + t) * 24]);
               }
             }
             if (rul[i] != Math.min(125, cycles - lastCycle)) {
@@ -186,8 +234,16 @@ class LargerThanHeapTest {
         }
       }
       Runtime rt = Runtime.getRuntime();
-      System.out.println("read " + batches + " batches of " + batch + " samples; max heap " + rt.maxMemory() / (1 << 20)
-          + " MiB, " + (rt.totalMemory() - rt.freeMemory()) / (1 << 20) + " MiB used");
+      System.out.println(
+          "read "
+              + batches
+              + " batches of "
+              + batch
+              + " samples; max heap "
+              + rt.maxMemory() / (1 << 20)
+              + " MiB, "
+              + (rt.totalMemory() - rt.freeMemory()) / (1 << 20)
+              + " MiB used");
     }
   }
 }

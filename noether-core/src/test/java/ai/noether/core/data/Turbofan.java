@@ -9,8 +9,8 @@ import java.nio.file.Path;
 /**
  * Writes files laid out as NASA's C-MAPSS turbofan data (unit, cycle, 3 operating settings, 21
  * sensors, separated by spaces, with trailing blanks, no header), with values that tell where they
- * come from: column {@code j} (from 0) of unit {@code u} at cycle {@code c} (from 1) is
- * {@code u * 1000 + c + j / 64}, exact in float32.
+ * come from: column {@code j} (from 0) of unit {@code u} at cycle {@code c} (from 1) is {@code u *
+ * 1000 + c + j / 64}, exact in float32.
  */
 final class Turbofan {
   static final int COLUMNS = 26;

@@ -43,14 +43,18 @@ public final class PythonTorch {
     return Files.isExecutable(PYTHON) && run(List.of("-c", "import " + module)).exitCode == 0;
   }
 
-  /** Runs a script with arguments; fails the test with its stderr if it exits non-zero; returns stdout. */
+  /**
+   * Runs a script with arguments; fails the test with its stderr if it exits non-zero; returns
+   * stdout.
+   */
   public static String runScript(Path script, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(script.toString());
     argv.addAll(List.of(args));
     Result r = run(argv);
     if (r.exitCode != 0) {
-      throw new AssertionError("python " + argv + " exited with " + r.exitCode + ":\n" + r.stderr + r.stdout);
+      throw new AssertionError(
+          "python " + argv + " exited with " + r.exitCode + ":\n" + r.stderr + r.stdout);
     }
     return r.stdout;
   }
@@ -62,7 +66,8 @@ public final class PythonTorch {
     command.addAll(args);
     try {
       Process p = new ProcessBuilder(command).start();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      CompletableFuture<String> err =
+          CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
       String out = readAll(p.getInputStream());
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
@@ -77,11 +82,14 @@ public final class PythonTorch {
     }
   }
 
-  /** Copies a classpath resource (a script next to the test) to {@code dir} and returns its path. */
+  /**
+   * Copies a classpath resource (a script next to the test) to {@code dir} and returns its path.
+   */
   public static Path script(Class<?> near, String name, Path dir) {
     try (InputStream in = near.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing test resource " + name + " next to " + near.getName());
+        throw new IllegalStateException(
+            "missing test resource " + name + " next to " + near.getName());
       }
       Path target = dir.resolve(name);
       Files.write(target, in.readAllBytes());

@@ -1,8 +1,8 @@
 package ai.noether.core.history;
 
-import ai.noether.api.checkpoint.RunLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -27,9 +27,9 @@ class HistoryPlotsTest {
   }
 
   /**
-   * Writes a history.jsonl with the trainer's own writer: training loss and learning rate every
-   * 10 updates, validation loss and accuracy every 50, over 200 updates; with {@code resumeAt}
-   * the stage was resumed there.
+   * Writes a history.jsonl with the trainer's own writer: training loss and learning rate every 10
+   * updates, validation loss and accuracy every 50, over 200 updates; with {@code resumeAt} the
+   * stage was resumed there.
    */
   private static Path history(Path stageDir, Long resumeAt) {
     Path file = RunLayout.historyFileIn(stageDir);
@@ -92,7 +92,9 @@ class HistoryPlotsTest {
 
     List<Path> written = HistoryPlots.render(file, dir.resolve("plots"));
 
-    assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("loss.png", "lr.png", "accuracy.png");
+    assertThat(written)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("loss.png", "lr.png", "accuracy.png");
     for (Path png : written) {
       assertThat(png).exists();
       BufferedImage image = image(png);
@@ -101,7 +103,9 @@ class HistoryPlotsTest {
       assertThat(distinctColours(image)).as("%s colours", png).isGreaterThan(16);
     }
     try (var files = Files.list(dir.resolve("plots"))) {
-      assertThat(files).as("no temporary files are left").allMatch(p -> p.toString().endsWith(".png"));
+      assertThat(files)
+          .as("no temporary files are left")
+          .allMatch(p -> p.toString().endsWith(".png"));
     }
   }
 
@@ -110,12 +114,15 @@ class HistoryPlotsTest {
     Path resumed = Files.createDirectories(dir.resolve("resumed"));
     Path straight = Files.createDirectories(dir.resolve("straight"));
     List<Path> withMarker = HistoryPlots.render(history(resumed, 100L), resumed.resolve("plots"));
-    List<Path> withoutMarker = HistoryPlots.render(history(straight, null), straight.resolve("plots"));
+    List<Path> withoutMarker =
+        HistoryPlots.render(history(straight, null), straight.resolve("plots"));
 
     for (int i = 0; i < withMarker.size(); i++) {
       int marked = redPixels(image(withMarker.get(i)));
       int plain = redPixels(image(withoutMarker.get(i)));
-      assertThat(marked).as("red marker pixels in %s", withMarker.get(i).getFileName()).isGreaterThan(plain + 100);
+      assertThat(marked)
+          .as("red marker pixels in %s", withMarker.get(i).getFileName())
+          .isGreaterThan(plain + 100);
     }
   }
 
@@ -154,12 +161,21 @@ class HistoryPlotsTest {
 
   @Test
   void keysAreGroupedIntoFamilies() {
-    Map<String, List<String>> families = HistoryPlots.families(List.of("accuracy/valid", "lr", "loss/train/total",
-        "optim/lr", "loss/valid/total/ema=0.9999", "accuracy/valid/at_best/loss/valid/total"));
+    Map<String, List<String>> families =
+        HistoryPlots.families(
+            List.of(
+                "accuracy/valid",
+                "lr",
+                "loss/train/total",
+                "optim/lr",
+                "loss/valid/total/ema=0.9999",
+                "accuracy/valid/at_best/loss/valid/total"));
 
-    assertThat(families).containsExactly(
-        Map.entry("loss", List.of("loss/train/total", "loss/valid/total/ema=0.9999")),
-        Map.entry("lr", List.of("lr", "optim/lr")),
-        Map.entry("accuracy", List.of("accuracy/valid", "accuracy/valid/at_best/loss/valid/total")));
+    assertThat(families)
+        .containsExactly(
+            Map.entry("loss", List.of("loss/train/total", "loss/valid/total/ema=0.9999")),
+            Map.entry("lr", List.of("lr", "optim/lr")),
+            Map.entry(
+                "accuracy", List.of("accuracy/valid", "accuracy/valid/at_best/loss/valid/total")));
   }
 }

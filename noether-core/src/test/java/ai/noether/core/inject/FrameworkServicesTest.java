@@ -28,7 +28,8 @@ class FrameworkServicesTest {
   @Test
   void everyApiServiceIsServedByCore() {
     assertThat(FrameworkServices.get(ConfigBinding.class)).isInstanceOf(JacksonConfigBinding.class);
-    assertThat(FrameworkServices.get(SnapshotBuffers.class)).isInstanceOf(StagedSnapshotBuffers.class);
+    assertThat(FrameworkServices.get(SnapshotBuffers.class))
+        .isInstanceOf(StagedSnapshotBuffers.class);
     assertThat(FrameworkServices.get(Terminal.class)).isInstanceOf(ProcessTerminal.class);
     assertThat(FrameworkServices.get(HistoryReader.class)).isInstanceOf(JsonlHistoryReader.class);
     assertThat(FrameworkServices.get(HistoryPlotter.class)).isInstanceOf(PngHistoryPlotter.class);
@@ -37,8 +38,13 @@ class FrameworkServicesTest {
   @Test
   void theProcessInjectorBindsTheSameInstances() {
     Injector injector = Guice.createInjector(new CoreModule());
-    for (Class<?> service : new Class<?>[] {ConfigBinding.class, Terminal.class, HistoryReader.class, HistoryPlotter.class}) {
-      assertThat(injector.getInstance(service)).as(service.getSimpleName()).isSameAs(FrameworkServices.get(service));
+    for (Class<?> service :
+        new Class<?>[] {
+          ConfigBinding.class, Terminal.class, HistoryReader.class, HistoryPlotter.class
+        }) {
+      assertThat(injector.getInstance(service))
+          .as(service.getSimpleName())
+          .isSameAs(FrameworkServices.get(service));
     }
   }
 
@@ -60,7 +66,8 @@ class FrameworkServicesTest {
   void aTypeNobodyImplementsIsAnErrorNamingIt() {
     assertThat(FrameworkServices.find(Runnable.class)).isEmpty();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> FrameworkServices.get(Runnable.class))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("java.lang.Runnable")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("java.lang.Runnable")
         .hasMessageContaining("noether-core");
   }
 }

@@ -1,10 +1,10 @@
 package ai.noether.core.inject;
 
-import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.NoetherException;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.ModelWeightsReader;
@@ -18,12 +18,12 @@ import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.inject.TestModule.Motto;
 import ai.noether.core.inject.TestModule.StageLabel;
 import ai.noether.core.inject.TestModule.StoreLabel;
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.StoreModelWeightsReader;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.core.training.Seeds;
-import ai.noether.api.NoetherException;
 import ai.noether.inject.NoetherModule;
 import com.google.inject.Binder;
 import jakarta.inject.Inject;
@@ -42,12 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunInjectionTest {
   static final ComponentRegistry REGISTRY = ComponentRegistry.load();
-  private static final String FACTORY = RunInjectionTest.class.getName() + ".InjectingCallbackFactory";
+  private static final String FACTORY =
+      RunInjectionTest.class.getName() + ".InjectingCallbackFactory";
 
   @TempDir Path dir;
 
   RunConfig config(String callback) {
-    return new RunConfigLoader(dir, () -> "run-7").parse("""
+    return new RunConfigLoader(dir, () -> "run-7")
+        .parse(
+            """
         seed: 11
         stage_name: warmup
         dataset: {kind: test-dataset, samples: 64}
@@ -60,7 +63,10 @@ class RunInjectionTest {
           loss: mse
           callbacks:
             - %s
-        """.formatted(callback), "run.yaml", List.of());
+        """
+                .formatted(callback),
+            "run.yaml",
+            List.of());
   }
 
   RunContext withStore(RunConfig config) {
@@ -73,18 +79,26 @@ class RunInjectionTest {
     RunConfig config = config("{kind: " + FACTORY + ", label: seen}");
     RunContext context = withStore(config);
 
-    InjectedCallback callback = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), context);
+    InjectedCallback callback =
+        (InjectedCallback)
+            REGISTRY.create(
+                ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), context);
 
     assertThat(callback.config).isEqualTo(new InjectingConfig("seen"));
     assertThat(callback.run).isEqualTo(config.runInfo());
     assertThat(callback.layout).isEqualTo(config.layout());
     assertThat(callback.seeds.runSeed()).isEqualTo(11);
-    assertThat(callback.seeds.forUpdate(5)).as("the trainer's derivation").isEqualTo(Seeds.forUpdate(11, 5));
+    assertThat(callback.seeds.forUpdate(5))
+        .as("the trainer's derivation")
+        .isEqualTo(Seeds.forUpdate(11, 5));
     assertThat(callback.seeds.forInitialization(0)).isEqualTo(Seeds.forInitialization(11, 0));
-    assertThat(callback.seeds.derive(1, 2)).isNotEqualTo(callback.seeds.derive(2, 1)).isNotEqualTo(callback.seeds.derive(1, 3));
+    assertThat(callback.seeds.derive(1, 2))
+        .isNotEqualTo(callback.seeds.derive(2, 1))
+        .isNotEqualTo(callback.seeds.derive(1, 3));
     assertThat(callback.weights).isInstanceOf(StoreModelWeightsReader.class);
     assertThat(callback.context.path()).isEqualTo("trainer.callbacks[0]");
-    assertThat(callback.motto).as("bound by the module's configure, through the factory")
+    assertThat(callback.motto)
+        .as("bound by the module's configure, through the factory")
         .isEqualTo(new Motto("never lose progress"));
   }
 
@@ -97,17 +111,27 @@ class RunInjectionTest {
     RunContext withoutStore = RunContext.forRun(counting);
     REGISTRY.create(ComponentCategory.CALLBACK, counting.trainer().callbacks().get(0), first);
     first.put(CheckpointStore.class, FileCheckpointStore.builder().setOutputDir(dir).build());
-    REGISTRY.create(ComponentCategory.CALLBACK, counting.trainer().callbacks().get(0), withoutStore);
+    REGISTRY.create(
+        ComponentCategory.CALLBACK, counting.trainer().callbacks().get(0), withoutStore);
 
-    InjectedCallback a = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), first);
-    InjectedCallback b = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), first.at("x"));
-    InjectedCallback other = (InjectedCallback) REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), second);
+    InjectedCallback a =
+        (InjectedCallback)
+            REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), first);
+    InjectedCallback b =
+        (InjectedCallback)
+            REGISTRY.create(
+                ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), first.at("x"));
+    InjectedCallback other =
+        (InjectedCallback)
+            REGISTRY.create(
+                ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), second);
 
     assertThat(a.label.text()).startsWith("run-7/warmup #");
     assertThat(b.label).as("a singleton of the run injector").isSameAs(a.label);
     assertThat(first.inject(LabelOnly.class).label).isSameAs(a.label);
     assertThat(other.label).as("another run, another injector").isNotSameAs(a.label);
-    assertThat(a.store).as("the store was put after the run injector was created")
+    assertThat(a.store)
+        .as("the store was put after the run injector was created")
         .isEqualTo(new StoreLabel("FileCheckpointStore"));
     assertThat(first.find(StoreLabel.class)).contains(new StoreLabel("FileCheckpointStore"));
     assertThat(withoutStore.find(StoreLabel.class)).as("no store in that run (yet)").isEmpty();
@@ -117,29 +141,46 @@ class RunInjectionTest {
   void aServiceTheRunHasNotBuiltYetIsAnErrorNamingTheBlockTheClassAndWhatTheRunHas() {
     RunConfig config = config("{kind: " + FACTORY + ", label: x}");
 
-    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), RunContext.forRun(config)))
+    assertThatThrownBy(
+            () ->
+                REGISTRY.create(
+                    ComponentCategory.CALLBACK,
+                    config.trainer().callbacks().get(0),
+                    RunContext.forRun(config)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("trainer.callbacks[0]: cannot create " + InjectedCallback.class.getName()
-            + ": this run has no " + CheckpointStore.class.getName() + " (yet); it has RunInfo, RunConfig");
+        .hasMessageStartingWith(
+            "trainer.callbacks[0]: cannot create "
+                + InjectedCallback.class.getName()
+                + ": this run has no "
+                + CheckpointStore.class.getName()
+                + " (yet); it has RunInfo, RunConfig");
   }
 
   @Test
   void aDependencyNobodyBindsIsAnErrorSayingWhatAConstructorMayAskFor() {
-    RunContext context = RunContext.forRun(config("{kind: " + FACTORY + ", label: x}")).at("model.initializers[0]");
+    RunContext context =
+        RunContext.forRun(config("{kind: " + FACTORY + ", label: x}")).at("model.initializers[0]");
 
     assertThatThrownBy(() -> context.inject(NeedsSomethingUnbound.class))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("model.initializers[0]: cannot create " + NeedsSomethingUnbound.class.getName())
+        .hasMessageContaining(
+            "model.initializers[0]: cannot create " + NeedsSomethingUnbound.class.getName())
         .hasMessageContaining(Runnable.class.getName())
-        .hasMessageContaining("Its @Inject constructor may take the block's config, ComponentContext, the run's services"
-            + " built so far (RunInfo, RunConfig)");
+        .hasMessageContaining(
+            "Its @Inject constructor may take the block's config, ComponentContext, the run's services"
+                + " built so far (RunInfo, RunConfig)");
   }
 
   @Test
   void anIllegalArgumentFromAnInjectedConstructorIsAConfigurationErrorNamingTheBlock() {
     RunConfig config = config("{kind: " + FACTORY + ", label: ''}");
 
-    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), withStore(config)))
+    assertThatThrownBy(
+            () ->
+                REGISTRY.create(
+                    ComponentCategory.CALLBACK,
+                    config.trainer().callbacks().get(0),
+                    withStore(config)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0]")
         .hasMessageContaining("label must not be empty");
@@ -149,7 +190,11 @@ class RunInjectionTest {
   void aFactoryWithAPublicNoArgumentConstructorAndNoInjectionKeepsWorking() {
     RunConfig config = config("{kind: test-counting, every_n_updates: 5, keep_last: 3}");
 
-    Callback callback = REGISTRY.create(ComponentCategory.CALLBACK, config.trainer().callbacks().get(0), RunContext.forRun(config));
+    Callback callback =
+        REGISTRY.create(
+            ComponentCategory.CALLBACK,
+            config.trainer().callbacks().get(0),
+            RunContext.forRun(config));
 
     assertThat(callback).isNotNull();
   }
@@ -160,12 +205,16 @@ class RunInjectionTest {
     Files.createDirectories(services.getParent());
     Files.writeString(services, ModuleWithoutDefaultConstructor.class.getName() + "\n");
 
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("plugin").toUri().toURL()},
-        getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {dir.resolve("plugin").toUri().toURL()}, getClass().getClassLoader())) {
       assertThatThrownBy(() -> ComponentRegistry.load(loader))
           .isInstanceOf(NoetherException.class)
-          .hasMessageStartingWith("cannot create the Guice module " + ModuleWithoutDefaultConstructor.class.getName()
-              + " listed in " + services.toUri().toURL())
+          .hasMessageStartingWith(
+              "cannot create the Guice module "
+                  + ModuleWithoutDefaultConstructor.class.getName()
+                  + " listed in "
+                  + services.toUri().toURL())
           .hasMessageEndingWith("a NoetherModule needs a public no-argument constructor");
     }
   }
@@ -176,8 +225,9 @@ class RunInjectionTest {
     Files.createDirectories(services.getParent());
     Files.writeString(services, SecondMottoModule.class.getName() + "\n");
 
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("plugin").toUri().toURL()},
-        getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {dir.resolve("plugin").toUri().toURL()}, getClass().getClassLoader())) {
       assertThatThrownBy(() -> ComponentRegistry.load(loader))
           .isInstanceOf(NoetherException.class)
           .hasMessageStartingWith("the Guice modules of the class path do not fit together: ")
@@ -246,8 +296,15 @@ class RunInjectionTest {
     Motto motto;
 
     @Inject
-    public InjectedCallback(InjectingConfig config, RunInfo run, RunLayout layout, RunSeeds seeds,
-        ModelWeightsReader weights, ComponentContext context, StageLabel label, StoreLabel store) {
+    public InjectedCallback(
+        InjectingConfig config,
+        RunInfo run,
+        RunLayout layout,
+        RunSeeds seeds,
+        ModelWeightsReader weights,
+        ComponentContext context,
+        StageLabel label,
+        StoreLabel store) {
       if (config.label().isEmpty()) {
         throw new IllegalArgumentException("label must not be empty");
       }

@@ -10,10 +10,11 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
 /**
- * A plugin jar's Guice module, listed in the tests' {@code META-INF/services/ai.noether.inject.NoetherModule}:
- * a process-wide {@link Motto} and two run services, one from the run's facts and one from its store,
- * which a run builds after the run injector exists. It binds types of its own only, so that it
- * changes nothing for the other tests (and for modules that use core's test jar).
+ * A plugin jar's Guice module, listed in the tests' {@code
+ * META-INF/services/ai.noether.inject.NoetherModule}: a process-wide {@link Motto} and two run
+ * services, one from the run's facts and one from its store, which a run builds after the run
+ * injector exists. It binds types of its own only, so that it changes nothing for the other tests
+ * (and for modules that use core's test jar).
  */
 public final class TestModule implements NoetherModule {
 
@@ -37,7 +38,12 @@ public final class TestModule implements NoetherModule {
       @Provides
       @Singleton
       StageLabel stageLabel(RunInfo run) {
-        return new StageLabel(run.stage().runId() + "/" + run.stage().stageName() + " #" + System.identityHashCode(new Object()));
+        return new StageLabel(
+            run.stage().runId()
+                + "/"
+                + run.stage().stageName()
+                + " #"
+                + System.identityHashCode(new Object()));
       }
 
       @Provides

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One output directory with every kind of entry the callers meet, listed by each caller's question:
  * the file store ({@code runs()}, {@code stages()}), {@code resume} (stages with a saved
- * configuration, the stage started last), {@code plot} (what looks like a run, stages with a history).
- * Where a caller had its own listing before, the same question is asked of that code too
+ * configuration, the stage started last), {@code plot} (what looks like a run, stages with a
+ * history). Where a caller had its own listing before, the same question is asked of that code too
  * ({@link Before}) and must give the same answer.
  */
 class RunDirectoriesTest {
@@ -48,7 +48,8 @@ class RunDirectoriesTest {
   void theFileStoreListsEveryRunIdDirectoryAndItsStages() throws IOException {
     assertThat(RunDirectories.runIds(out)).containsExactly("notes", "run-a", "run-b", "run-c");
     assertThat(RunDirectories.stages(out.resolve("run-a"))).containsExactly("finetune", "train");
-    assertThat(RunDirectories.stages(out.resolve("run-b"))).containsExactly(StageId.NO_STAGE, "eval");
+    assertThat(RunDirectories.stages(out.resolve("run-b")))
+        .containsExactly(StageId.NO_STAGE, "eval");
     assertThat(RunDirectories.stages(out.resolve("run-c"))).containsExactly("train");
     assertThat(RunDirectories.stages(out.resolve("missing"))).isEmpty();
   }
@@ -57,14 +58,18 @@ class RunDirectoriesTest {
   void resumeSeesTheStagesWithASavedConfigurationAsItDidBefore() throws IOException {
     for (String run : List.of("run-a", "run-b", "run-c")) {
       Path runDir = out.resolve(run);
-      assertThat(RunDirectories.stagesWith(runDir, RunLayout.RESOLVED_CONFIG_FILE)).as(run)
+      assertThat(RunDirectories.stagesWith(runDir, RunLayout.RESOLVED_CONFIG_FILE))
+          .as(run)
           .isEqualTo(Before.resumeStages(runDir));
-      assertThat(RunDirectories.subdirectories(runDir)).as(run).isEqualTo(Before.subdirectories(runDir));
+      assertThat(RunDirectories.subdirectories(runDir))
+          .as(run)
+          .isEqualTo(Before.subdirectories(runDir));
     }
     assertThat(RunDirectories.stagesWith(out.resolve("run-a"), RunLayout.RESOLVED_CONFIG_FILE))
         .containsExactly("finetune", "train");
-    List<String> resumable = RunDirectories.runs(out,
-        run -> RunDirectories.hasStageWith(run, RunLayout.RESOLVED_CONFIG_FILE));
+    List<String> resumable =
+        RunDirectories.runs(
+            out, run -> RunDirectories.hasStageWith(run, RunLayout.RESOLVED_CONFIG_FILE));
     assertThat(resumable).containsExactly("run-a").isEqualTo(Before.resumeRuns(out));
   }
 
@@ -80,9 +85,12 @@ class RunDirectoriesTest {
   @Test
   void resumeFindsTheStageStartedLast() throws IOException {
     file(out.resolve("run-a/.trash/config.yaml"));
-    Files.setLastModifiedTime(out.resolve("run-a/train/config.yaml"), FileTime.fromMillis(1_000_000));
-    Files.setLastModifiedTime(out.resolve("run-a/finetune/config.yaml"), FileTime.fromMillis(3_000_000));
-    Files.setLastModifiedTime(out.resolve("run-a/.trash/config.yaml"), FileTime.fromMillis(2_000_000));
+    Files.setLastModifiedTime(
+        out.resolve("run-a/train/config.yaml"), FileTime.fromMillis(1_000_000));
+    Files.setLastModifiedTime(
+        out.resolve("run-a/finetune/config.yaml"), FileTime.fromMillis(3_000_000));
+    Files.setLastModifiedTime(
+        out.resolve("run-a/.trash/config.yaml"), FileTime.fromMillis(2_000_000));
 
     assertThat(RunDirectories.newest(out, RunLayout.RESOLVED_CONFIG_FILE))
         .contains(out.resolve("run-a/finetune/config.yaml"));
@@ -91,16 +99,19 @@ class RunDirectoriesTest {
 
   @Test
   void plotAndReportSeeRunsAndHistoriesAsTheyDidBefore() throws IOException {
-    assertThat(RunDirectories.runs(out, RunDirectories::looksLikeRun)).containsExactly("run-a", "run-b")
+    assertThat(RunDirectories.runs(out, RunDirectories::looksLikeRun))
+        .containsExactly("run-a", "run-b")
         .isEqualTo(Before.plotRuns(out));
-    assertThat(RunDirectories.stagesWith(out.resolve("run-a"), RunLayout.HISTORY_FILE)).containsExactly("train");
+    assertThat(RunDirectories.stagesWith(out.resolve("run-a"), RunLayout.HISTORY_FILE))
+        .containsExactly("train");
     assertThat(RunDirectories.subdirectories(out)).isEqualTo(Before.subdirectories(out));
     assertThat(RunDirectories.subdirectories(null)).isEmpty();
   }
 
   @Test
   void listsShowTheStageOfARunWithoutStagesByItsLabel() {
-    assertThat(RunDirectories.describeStages(List.of(StageId.NO_STAGE, "eval"))).isEqualTo("(no stage), eval");
+    assertThat(RunDirectories.describeStages(List.of(StageId.NO_STAGE, "eval")))
+        .isEqualTo("(no stage), eval");
     assertThat(RunDirectories.label("train")).isEqualTo("train");
   }
 
@@ -109,20 +120,30 @@ class RunDirectoriesTest {
     Files.writeString(p, "x");
   }
 
-  /** The listings {@code resume} and {@code plot} had of their own before they asked {@link RunDirectories}. */
+  /**
+   * The listings {@code resume} and {@code plot} had of their own before they asked {@link
+   * RunDirectories}.
+   */
   static final class Before {
     static List<String> resumeStages(Path runDir) throws IOException {
       try (Stream<Path> children = Files.list(runDir)) {
-        return children.filter(p -> Files.isRegularFile(p.resolve("config.yaml")))
-            .map(p -> p.getFileName().toString()).sorted().toList();
+        return children
+            .filter(p -> Files.isRegularFile(p.resolve("config.yaml")))
+            .map(p -> p.getFileName().toString())
+            .sorted()
+            .toList();
       }
     }
 
     static List<String> resumeRuns(Path dir) throws IOException {
       List<String> runs = new ArrayList<>();
       try (Stream<Path> children = Files.list(dir)) {
-        for (Path p : children.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-            .sorted().toList()) {
+        for (Path p :
+            children
+                .filter(Files::isDirectory)
+                .filter(p -> !p.getFileName().toString().startsWith("."))
+                .sorted()
+                .toList()) {
           if (!resumeStages(p).isEmpty()) {
             runs.add(p.getFileName().toString());
           }
@@ -133,8 +154,12 @@ class RunDirectoriesTest {
 
     static List<String> subdirectories(Path dir) throws IOException {
       try (Stream<Path> entries = Files.list(dir)) {
-        return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-            .filter(n -> !n.startsWith(".")).sorted().toList();
+        return entries
+            .filter(Files::isDirectory)
+            .map(p -> p.getFileName().toString())
+            .filter(n -> !n.startsWith("."))
+            .sorted()
+            .toList();
       }
     }
 
@@ -147,8 +172,11 @@ class RunDirectoriesTest {
         return true;
       }
       try (Stream<Path> children = Files.list(dir)) {
-        return children.anyMatch(s -> Files.isRegularFile(s.resolve("config.yaml"))
-            || Files.isRegularFile(s.resolve("history.jsonl")) || Files.isDirectory(s.resolve("checkpoints")));
+        return children.anyMatch(
+            s ->
+                Files.isRegularFile(s.resolve("config.yaml"))
+                    || Files.isRegularFile(s.resolve("history.jsonl"))
+                    || Files.isDirectory(s.resolve("checkpoints")));
       } catch (IOException e) {
         return false;
       }

@@ -19,15 +19,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The typed categories match the api's factory interfaces: one category per factory interface, each
- * typed by what that interface's {@code create} returns and by the one argument it takes besides its
- * config and context (none: {@link Void}), so that the registry's one {@code create} is as typed as
- * the interfaces it calls.
+ * typed by what that interface's {@code create} returns and by the one argument it takes besides
+ * its config and context (none: {@link Void}), so that the registry's one {@code create} is as
+ * typed as the interfaces it calls.
  */
 class ComponentCategoryTest {
   @Test
   void everyFactoryInterfaceOfTheApiHasOneCategory() throws Exception {
     List<Class<?>> factories = new ArrayList<>();
-    try (Stream<Path> files = Files.list(Path.of("../noether-api/src/main/java/ai/noether/api/spi"))) {
+    try (Stream<Path> files =
+        Files.list(Path.of("../noether-api/src/main/java/ai/noether/api/spi"))) {
       for (Path file : files.sorted().toList()) {
         String name = file.getFileName().toString();
         if (name.endsWith("Factory.java") && !name.equals("ComponentFactory.java")) {
@@ -36,7 +37,8 @@ class ComponentCategoryTest {
       }
     }
     assertThat(factories).hasSize(10);
-    assertThat(ComponentCategory.values()).extracting(ComponentCategory::factoryType)
+    assertThat(ComponentCategory.values())
+        .extracting(ComponentCategory::factoryType)
         .containsExactlyInAnyOrderElementsOf(factories);
   }
 
@@ -73,9 +75,21 @@ class ComponentCategoryTest {
 
   @Test
   void categoriesAreListedInTheOrderARunBuildsThem() {
-    assertThat(ComponentCategory.values()).extracting(ComponentCategory::noun).containsExactly("store", "dataset",
-        "model", "initializer", "optimizer", "schedule", "metric", "training step", "callback", "logger");
-    assertThat(ComponentCategory.CALLBACK.servicesFile()).isEqualTo("META-INF/services/ai.noether.api.spi.CallbackFactory");
+    assertThat(ComponentCategory.values())
+        .extracting(ComponentCategory::noun)
+        .containsExactly(
+            "store",
+            "dataset",
+            "model",
+            "initializer",
+            "optimizer",
+            "schedule",
+            "metric",
+            "training step",
+            "callback",
+            "logger");
+    assertThat(ComponentCategory.CALLBACK.servicesFile())
+        .isEqualTo("META-INF/services/ai.noether.api.spi.CallbackFactory");
   }
 
   private static Method createMethod(Class<?> factoryType) {

@@ -19,15 +19,18 @@ class ComponentDefaultsTest {
   @TempDir Path dir;
 
   RunConfig config(String callback) {
-    RunConfig run = new RunConfigLoader(dir, () -> "run-1").parse(ComponentRegistryTest.RUN, "run.yaml",
-        List.of("trainer.callbacks[0]=" + callback));
+    RunConfig run =
+        new RunConfigLoader(dir, () -> "run-1")
+            .parse(
+                ComponentRegistryTest.RUN, "run.yaml", List.of("trainer.callbacks[0]=" + callback));
     REGISTRY.validate(run);
     return run;
   }
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> callback(Map<String, Object> tree) {
-    return (Map<String, Object>) ((List<?>) ((Map<String, Object>) tree.get("trainer")).get("callbacks")).get(0);
+    return (Map<String, Object>)
+        ((List<?>) ((Map<String, Object>) tree.get("trainer")).get("callbacks")).get(0);
   }
 
   @Test
@@ -36,9 +39,14 @@ class ComponentDefaultsTest {
 
     Map<String, Object> resolved = ComponentDefaults.resolve(run, REGISTRY);
 
-    assertThat(callback(resolved)).containsExactly(Map.entry("kind", "test-counting"), Map.entry("every_n_epochs", 2L),
-        Map.entry("keep_last", 1));
-    assertThat(callback(run.toPlainTree())).as("the saved form is unchanged").doesNotContainKey("keep_last");
+    assertThat(callback(resolved))
+        .containsExactly(
+            Map.entry("kind", "test-counting"),
+            Map.entry("every_n_epochs", 2L),
+            Map.entry("keep_last", 1));
+    assertThat(callback(run.toPlainTree()))
+        .as("the saved form is unchanged")
+        .doesNotContainKey("keep_last");
   }
 
   @Test
@@ -47,15 +55,23 @@ class ComponentDefaultsTest {
 
     Map<String, Object> resolved = ComponentDefaults.resolve(run, REGISTRY);
 
-    assertThat(callback(resolved)).as("steps (derived from fraction, exclusive with it) is not printed; label is")
-        .containsExactly(Map.entry("kind", DerivedFactory.class.getName()), Map.entry("fraction", 0.25),
+    assertThat(callback(resolved))
+        .as("steps (derived from fraction, exclusive with it) is not printed; label is")
+        .containsExactly(
+            Map.entry("kind", DerivedFactory.class.getName()),
+            Map.entry("fraction", 0.25),
             Map.entry("label", "none"));
-    RunConfig again = new RunConfigLoader(dir, () -> "run-1").parse(RunConfig.toYaml(resolved), "printed.yaml", List.of());
+    RunConfig again =
+        new RunConfigLoader(dir, () -> "run-1")
+            .parse(RunConfig.toYaml(resolved), "printed.yaml", List.of());
     assertThat(REGISTRY.bind(ComponentCategory.CALLBACK, again.trainer().callbacks().get(0)))
         .isEqualTo(REGISTRY.bind(ComponentCategory.CALLBACK, run.trainer().callbacks().get(0)));
   }
 
-  /** A callback whose config derives {@code steps} from {@code fraction}; the two exclude each other. */
+  /**
+   * A callback whose config derives {@code steps} from {@code fraction}; the two exclude each
+   * other.
+   */
   public static final class DerivedFactory implements CallbackFactory<DerivedFactory.Config> {
     public record Config(Double fraction, Long steps, String label) {
       public Config {

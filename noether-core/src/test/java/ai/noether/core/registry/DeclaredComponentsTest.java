@@ -23,27 +23,36 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A user's own metric and step registered without a factory class: annotated with {@link Kind},
- * listed in the services file of their own interface (this module's test resources), their
- * settings a config record their constructor takes; and a callback named by its class name.
+ * listed in the services file of their own interface (this module's test resources), their settings
+ * a config record their constructor takes; and a callback named by its class name.
  */
 class DeclaredComponentsTest {
   private static final ComponentRegistry REGISTRY = ComponentRegistry.load();
 
   @Test
   void anAnnotatedMetricIsRegisteredUnderItsKindWithItsDescription() {
-    Registration r = REGISTRY.resolve(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of()));
+    Registration r =
+        REGISTRY.resolve(
+            ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of()));
 
     assertThat(r.kind()).isEqualTo("within");
-    assertThat(r.description()).isEqualTo("fraction of predictions within a tolerance of the target");
+    assertThat(r.description())
+        .isEqualTo("fraction of predictions within a tolerance of the target");
     assertThat(r.className()).isEqualTo(WithinMetric.class.getName());
     assertThat(r.factory().configType()).isEqualTo(WithinMetric.Config.class);
   }
 
   @Test
   void itsSettingsBindToTheConfigRecordItsConstructorTakes() {
-    Metric metric = REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", 1.5)), new RunContext());
+    Metric metric =
+        REGISTRY.create(
+            ComponentCategory.METRIC,
+            ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", 1.5)),
+            new RunContext());
     Metric.Accumulator a = metric.newAccumulator();
-    a.add(HostTensor.ofFloats(new long[] {4}, 1, 2, 3, 4), HostTensor.ofFloats(new long[] {4}, 1, 4, 3, 0));
+    a.add(
+        HostTensor.ofFloats(new long[] {4}, 1, 2, 3, 4),
+        HostTensor.ofFloats(new long[] {4}, 1, 4, 3, 0));
 
     assertThat(a.value()).isCloseTo(0.5, within(1e-12));
     assertThat(metric.direction()).isEqualTo(Direction.HIGHER_IS_BETTER);
@@ -51,30 +60,48 @@ class DeclaredComponentsTest {
 
   @Test
   void itsConfigIsValidatedAndUnknownKeysAreNamedLikeAnyFactorys() {
-    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", -1)), new RunContext()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tolerance must be positive, was -1.0");
-    assertThatThrownBy(() -> REGISTRY.create(ComponentCategory.METRIC, ComponentBlock.of("metrics[0]", "within", Map.of("tolerence", 1)), new RunContext()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("tolerence").hasMessageContaining("tolerance");
+    assertThatThrownBy(
+            () ->
+                REGISTRY.create(
+                    ComponentCategory.METRIC,
+                    ComponentBlock.of("metrics[0]", "within", Map.of("tolerance", -1)),
+                    new RunContext()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tolerance must be positive, was -1.0");
+    assertThatThrownBy(
+            () ->
+                REGISTRY.create(
+                    ComponentCategory.METRIC,
+                    ComponentBlock.of("metrics[0]", "within", Map.of("tolerence", 1)),
+                    new RunContext()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tolerence")
+        .hasMessageContaining("tolerance");
   }
 
   @Test
   void aStepGetsItsConfigAndTheModelAndDataItsConstructorAsksFor() {
     Model model = new EmptyModel("net");
     Dataset train = () -> 10;
-    DataSource data = new DataSource() {
-      @Override
-      public Dataset train() {
-        return train;
-      }
+    DataSource data =
+        new DataSource() {
+          @Override
+          public Dataset train() {
+            return train;
+          }
 
-      @Override
-      public java.util.Optional<Dataset> validation() {
-        return java.util.Optional.empty();
-      }
-    };
+          @Override
+          public java.util.Optional<Dataset> validation() {
+            return java.util.Optional.empty();
+          }
+        };
 
-    TrainingStep step = REGISTRY.create(ComponentCategory.TRAINING_STEP, ComponentBlock.of("trainer", "scaled", Map.of("factor", 3.0)),
-        new ComponentCategory.ModelAndData(model, data), new RunContext());
+    TrainingStep step =
+        REGISTRY.create(
+            ComponentCategory.TRAINING_STEP,
+            ComponentBlock.of("trainer", "scaled", Map.of("factor", 3.0)),
+            new ComponentCategory.ModelAndData(model, data),
+            new RunContext());
 
     assertThat(step).isInstanceOf(ScaledStep.class);
     assertThat(((ScaledStep) step).model).isSameAs(model);
@@ -84,7 +111,11 @@ class DeclaredComponentsTest {
   @Test
   void aComponentClassNameIsAKindToo() {
     String className = DeclaredComponentsTest.class.getName() + ".NoteCallback";
-    Callback callback = REGISTRY.create(ComponentCategory.CALLBACK, ComponentBlock.of("trainer.callbacks[0]", className, Map.of()), new RunContext());
+    Callback callback =
+        REGISTRY.create(
+            ComponentCategory.CALLBACK,
+            ComponentBlock.of("trainer.callbacks[0]", className, Map.of()),
+            new RunContext());
 
     assertThat(callback).isInstanceOf(NoteCallback.class);
     assertThat(((NoteCallback) callback).path).isEqualTo("trainer.callbacks[0]");
@@ -92,7 +123,10 @@ class DeclaredComponentsTest {
 
   @Test
   void aComponentWithoutAUsableConstructorIsNamed() {
-    assertThatThrownBy(() -> DeclaredComponents.factoryFor(ComponentCategory.METRIC, Unbuildable.class, "unbuildable", "tests"))
+    assertThatThrownBy(
+            () ->
+                DeclaredComponents.factoryFor(
+                    ComponentCategory.METRIC, Unbuildable.class, "unbuildable", "tests"))
         .isInstanceOf(NoetherException.class)
         .hasMessageContaining(Unbuildable.class.getName())
         .hasMessageContaining("no public constructor the framework can call")

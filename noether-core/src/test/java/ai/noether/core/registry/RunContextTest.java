@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunContextTest {
-  static final RunConfig CONFIG = new RunConfigLoader(Path.of("/tmp"), () -> "run-1")
-      .parse(ComponentRegistryTest.RUN, "run.yaml", List.of());
+  static final RunConfig CONFIG =
+      new RunConfigLoader(Path.of("/tmp"), () -> "run-1")
+          .parse(ComponentRegistryTest.RUN, "run.yaml", List.of());
 
   @Test
   void aRunsContextHoldsItsFactsAndConfiguration() {
@@ -43,7 +44,8 @@ class RunContextTest {
     assertThat(view.find(Runnable.class)).isEmpty();
     assertThatThrownBy(() -> view.require(Runnable.class))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("model.initializers[0]: this run has no java.lang.Runnable (yet); it has RunInfo, RunConfig");
+        .hasMessage(
+            "model.initializers[0]: this run has no java.lang.Runnable (yet); it has RunInfo, RunConfig");
   }
 
   @Test

@@ -20,9 +20,14 @@ class StoreSchemesTest {
   @TempDir Path dir;
 
   private RunConfig config(String yaml) {
-    return new RunConfigLoader(dir, () -> "run-1").parse(yaml + "\ndataset: {kind: test-dataset, samples: 4}\n"
-        + "model: {name: net, kind: test-model}\noptimizer: {kind: test-optimizer, lr: 0.1}\n"
-        + "trainer: {kind: test-step, max_epochs: 1, batch_size: 4}\n", "run.yaml", List.of());
+    return new RunConfigLoader(dir, () -> "run-1")
+        .parse(
+            yaml
+                + "\ndataset: {kind: test-dataset, samples: 4}\n"
+                + "model: {name: net, kind: test-model}\noptimizer: {kind: test-optimizer, lr: 0.1}\n"
+                + "trainer: {kind: test-step, max_epochs: 1, batch_size: 4}\n",
+            "run.yaml",
+            List.of());
   }
 
   @Test
@@ -31,7 +36,9 @@ class StoreSchemesTest {
       RunConfig run = config("output_dir: " + outputDir);
       assertThat(run.store().kind()).isEqualTo("file");
       assertThat(run.output().localPath()).contains(dir.resolve("runs"));
-      try (CheckpointStore store = REGISTRY.create(ComponentCategory.STORE, run.store(), run.output(), RunContext.forRun(run))) {
+      try (CheckpointStore store =
+          REGISTRY.create(
+              ComponentCategory.STORE, run.store(), run.output(), RunContext.forRun(run))) {
         assertThat(store).isInstanceOf(FileCheckpointStore.class);
         assertThat(store.location()).isEqualTo(dir.resolve("runs").toString());
       }
@@ -39,12 +46,15 @@ class StoreSchemesTest {
   }
 
   @Test
-  void anotherSchemeChoosesTheFactoryThatServesItAndKeepsTheRunsFilesInAWorkDirectory() throws Exception {
+  void anotherSchemeChoosesTheFactoryThatServesItAndKeepsTheRunsFilesInAWorkDirectory()
+      throws Exception {
     RunConfig run = config("output_dir: mem://bucket/team");
     assertThat(run.output()).hasToString("mem://bucket/team");
     assertThat(run.outputDir()).isEqualTo(dir.resolve(".noether-work/mem/bucket/team"));
     assertThat(run.toPlainTree().get("output_dir")).isEqualTo("mem://bucket/team");
-    try (CheckpointStore store = REGISTRY.create(ComponentCategory.STORE, run.store(), run.output(), RunContext.forRun(run))) {
+    try (CheckpointStore store =
+        REGISTRY.create(
+            ComponentCategory.STORE, run.store(), run.output(), RunContext.forRun(run))) {
       assertThat(store).isInstanceOf(MemoryCheckpointStore.class);
     }
   }
@@ -52,7 +62,8 @@ class StoreSchemesTest {
   @Test
   void anS3OutputDirWithoutTheS3ModuleIsAConfigErrorNamingTheModuleAndTheKnownSchemes() {
     RunConfig run = config("output_dir: s3://bucket/runs");
-    assertThatThrownBy(() -> REGISTRY.validate(run)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> REGISTRY.validate(run))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("no checkpoint store on the class path serves 's3:' locations")
         .hasMessageContaining("noether-store-s3")
         .hasMessageContaining("Known schemes: file: (store 'file'");
@@ -61,13 +72,17 @@ class StoreSchemesTest {
   @Test
   void aStoreKindThatDoesNotServeTheSchemeIsAConfigError() {
     RunConfig run = config("output_dir: mem://bucket/runs\nstore: {kind: file}");
-    assertThatThrownBy(() -> REGISTRY.validate(run)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("store 'file' serves [file:] locations, but output_dir is mem://bucket/runs");
+    assertThatThrownBy(() -> REGISTRY.validate(run))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "store 'file' serves [file:] locations, but output_dir is mem://bucket/runs");
   }
 
   @Test
   void aBadUriIsAConfigErrorAtOutputDir() {
-    assertThatThrownBy(() -> config("output_dir: 's3:bucket'")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("output_dir").hasMessageContaining("names no bucket");
+    assertThatThrownBy(() -> config("output_dir: 's3:bucket'"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("output_dir")
+        .hasMessageContaining("names no bucket");
   }
 }

@@ -18,7 +18,6 @@ import ai.noether.api.spi.OptimizerFactory;
 import ai.noether.api.spi.TrainingStepFactory;
 import ai.noether.api.train.TrainingStep;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -30,16 +29,24 @@ public final class TestPlugins {
   private TestPlugins() {}
 
   /** What {@link CountingCallbackFactory} builds: its bound config and what its context gave it. */
-  public record CountingCallback(Interval interval, int keepLast, String path, RunInfo run) implements Callback {}
+  public record CountingCallback(Interval interval, int keepLast, String path, RunInfo run)
+      implements Callback {}
 
   /** {@code kind: test-counting} with an interval and an optional {@code keep_last}. */
-  public static final class CountingCallbackFactory implements CallbackFactory<CountingCallbackFactory.Config> {
-    public record Config(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes,
-        @com.fasterxml.jackson.annotation.JsonPropertyDescription("how many checkpoints to keep") Integer keepLast) {
+  public static final class CountingCallbackFactory
+      implements CallbackFactory<CountingCallbackFactory.Config> {
+    public record Config(
+        Long everyNEpochs,
+        Long everyNUpdates,
+        Long everyNSamples,
+        Long everyNMinutes,
+        @com.fasterxml.jackson.annotation.JsonPropertyDescription("how many checkpoints to keep")
+            Integer keepLast) {
       public Config {
         // The parameters, not interval(): the fields are assigned only after this body.
         if (Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes) == null) {
-          throw new IllegalArgumentException("set one of every_n_epochs, every_n_updates, every_n_samples or every_n_minutes");
+          throw new IllegalArgumentException(
+              "set one of every_n_epochs, every_n_updates, every_n_samples or every_n_minutes");
         }
         keepLast = keepLast == null ? 1 : keepLast;
       }
@@ -66,7 +73,8 @@ public final class TestPlugins {
 
     @Override
     public Callback create(Config c, ComponentContext context) {
-      return new CountingCallback(c.interval(), c.keepLast(), context.path(), context.require(RunInfo.class));
+      return new CountingCallback(
+          c.interval(), c.keepLast(), context.path(), context.require(RunInfo.class));
     }
   }
 
@@ -133,7 +141,9 @@ public final class TestPlugins {
     }
   }
 
-  /** {@code kind: test-rejecting}: refuses to build, the way a factory reports a bad combination. */
+  /**
+   * {@code kind: test-rejecting}: refuses to build, the way a factory reports a bad combination.
+   */
   public static final class RejectingCallbackFactory implements CallbackFactory<Void> {
     @Override
     public String kind() {
@@ -151,8 +161,11 @@ public final class TestPlugins {
     }
   }
 
-  /** {@code kind: test-scaled}: a schedule that multiplies the learning rate by a required factor. */
-  public static final class ScaledScheduleFactory implements LrScheduleFactory<ScaledScheduleFactory.Config> {
+  /**
+   * {@code kind: test-scaled}: a schedule that multiplies the learning rate by a required factor.
+   */
+  public static final class ScaledScheduleFactory
+      implements LrScheduleFactory<ScaledScheduleFactory.Config> {
     public record Config(double factor) {
       public Config {
         if (!(factor > 0)) {
@@ -183,8 +196,8 @@ public final class TestPlugins {
   }
 
   /**
-   * The factories below let a whole run configuration bind in tests ({@code noether config});
-   * they are never asked to build, which needs an engine.
+   * The factories below let a whole run configuration bind in tests ({@code noether config}); they
+   * are never asked to build, which needs an engine.
    */
   public static final class TestStoreFactory implements CheckpointStoreFactory<Void> {
     @Override
@@ -203,12 +216,14 @@ public final class TestPlugins {
     }
 
     @Override
-    public CheckpointStore create(Void config, ai.noether.api.checkpoint.StoreLocation location, ComponentContext context) {
+    public CheckpointStore create(
+        Void config, ai.noether.api.checkpoint.StoreLocation location, ComponentContext context) {
       throw new UnsupportedOperationException("test plugin: binds its config only");
     }
   }
 
-  public static final class TestDatasetFactory implements DatasetFactory<TestDatasetFactory.Config> {
+  public static final class TestDatasetFactory
+      implements DatasetFactory<TestDatasetFactory.Config> {
     public record Config(long samples) {}
 
     @Override
@@ -258,7 +273,8 @@ public final class TestPlugins {
     }
   }
 
-  public static final class TestOptimizerFactory implements OptimizerFactory<TestOptimizerFactory.Config> {
+  public static final class TestOptimizerFactory
+      implements OptimizerFactory<TestOptimizerFactory.Config> {
     public record Config(double lr, Double weightDecay) {}
 
     @Override
@@ -291,7 +307,8 @@ public final class TestPlugins {
     }
 
     @Override
-    public TrainingStep create(Config config, Model model, DataSource data, ComponentContext context) {
+    public TrainingStep create(
+        Config config, Model model, DataSource data, ComponentContext context) {
       return new TrainingStep() {
         @Override
         public double train(long[] sampleIndices, long seed) {
@@ -299,14 +316,17 @@ public final class TestPlugins {
         }
 
         @Override
-        public java.util.Map<String, Double> evaluate(ai.noether.api.data.Dataset dataset, String split) {
+        public java.util.Map<String, Double> evaluate(
+            ai.noether.api.data.Dataset dataset, String split) {
           return java.util.Map.of();
         }
       };
     }
   }
 
-  /** A model without parameters: enough for 'noether config' to build it and let the step check it. */
+  /**
+   * A model without parameters: enough for 'noether config' to build it and let the step check it.
+   */
   static final class EmptyModel implements Model {
     private final String name;
 
@@ -335,8 +355,8 @@ public final class TestPlugins {
     }
 
     @Override
-    public ai.noether.api.model.LoadReport load(java.util.Map<String, ai.noether.api.tensor.HostTensor> stateDict,
-        boolean strict) {
+    public ai.noether.api.model.LoadReport load(
+        java.util.Map<String, ai.noether.api.tensor.HostTensor> stateDict, boolean strict) {
       throw new UnsupportedOperationException("test plugin: loads nothing");
     }
 

@@ -4,8 +4,12 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
 
-/** A factory in no services file: reachable only as {@code kind: ai.noether.core.registry.UnlistedCallbackFactory}. */
-public final class UnlistedCallbackFactory implements CallbackFactory<UnlistedCallbackFactory.Config> {
+/**
+ * A factory in no services file: reachable only as {@code kind:
+ * ai.noether.core.registry.UnlistedCallbackFactory}.
+ */
+public final class UnlistedCallbackFactory
+    implements CallbackFactory<UnlistedCallbackFactory.Config> {
   public record Config(String label) {}
 
   /** What this factory builds. */

@@ -26,17 +26,28 @@ class FileMetadataTest {
 
   @Test
   void latestHoldsTheFilesOfTheCheckpointItWasMovedToAtTheSameIteration() {
-    assertThatCode(() -> check(tree("E4_U52_S800", IT), CheckpointTag.LATEST, IT)).doesNotThrowAnyException();
-    assertThatCode(() -> check(tree("E4_U52_S800.signal", IT), CheckpointTag.LATEST, IT)).doesNotThrowAnyException();
-    assertThatCode(() -> check(tree("E4_U52_S800", IT), CheckpointTag.at(IT), IT)).doesNotThrowAnyException();
+    assertThatCode(() -> check(tree("E4_U52_S800", IT), CheckpointTag.LATEST, IT))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check(tree("E4_U52_S800.signal", IT), CheckpointTag.LATEST, IT))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check(tree("E4_U52_S800", IT), CheckpointTag.at(IT), IT))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void anIterationThatDisagreesWithTheStoreNamesTheFileAndBothIterations() {
-    assertThatThrownBy(() -> check(tree("E4_U52_S800", IT), CheckpointTag.LATEST, new TrainingIteration(4, 56, 800)))
+    assertThatThrownBy(
+            () ->
+                check(
+                    tree("E4_U52_S800", IT),
+                    CheckpointTag.LATEST,
+                    new TrainingIteration(4, 56, 800)))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessage("file " + WHERE + " records training_iteration E4_U52_S800, but checkpoint latest of run1/train"
-            + " is recorded by its store at E4_U56_S800; the store's record or the file is damaged");
+        .hasMessage(
+            "file "
+                + WHERE
+                + " records training_iteration E4_U52_S800, but checkpoint latest of run1/train"
+                + " is recorded by its store at E4_U56_S800; the store's record or the file is damaged");
   }
 
   @Test
@@ -45,21 +56,31 @@ class FileMetadataTest {
     // latest pointing at files of another iteration whose counters were made to agree
     assertThatThrownBy(() -> check(tree("E3_U40_S616", IT), CheckpointTag.LATEST, IT))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessageStartingWith("file " + WHERE + " records checkpoint_tag E3_U40_S616, which is not checkpoint"
-            + " latest @ E4_U52_S800 of run1/train it was read as");
+        .hasMessageStartingWith(
+            "file "
+                + WHERE
+                + " records checkpoint_tag E3_U40_S616, which is not checkpoint"
+                + " latest @ E4_U52_S800 of run1/train it was read as");
     assertThatThrownBy(() -> check(tree("best.loss", older), CheckpointTag.at(older), older))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessageContaining("records checkpoint_tag best.loss, which is not checkpoint E3_U40_S616");
+        .hasMessageContaining(
+            "records checkpoint_tag best.loss, which is not checkpoint E3_U40_S616");
   }
 
   private static Map<String, Object> tree(String tag, TrainingIteration iteration) {
-    return Map.of(CheckpointKeys.CHECKPOINT_TAG, tag,
-        CheckpointKeys.TRAINING_ITERATION, CheckpointContents.iterationTree(iteration));
+    return Map.of(
+        CheckpointKeys.CHECKPOINT_TAG,
+        tag,
+        CheckpointKeys.TRAINING_ITERATION,
+        CheckpointContents.iterationTree(iteration));
   }
 
-  private static void check(Map<String, Object> tree, CheckpointTag tag, TrainingIteration recorded) {
-    StoredFile file = new StoredFile(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), 100, 42);
-    StoredCheckpoint checkpoint = new StoredCheckpoint(STAGE, tag, recorded, List.of(file), Instant.EPOCH);
+  private static void check(
+      Map<String, Object> tree, CheckpointTag tag, TrainingIteration recorded) {
+    StoredFile file =
+        new StoredFile(CheckpointFileName.of("net", tag, CheckpointFileKind.TRAINER), 100, 42);
+    StoredCheckpoint checkpoint =
+        new StoredCheckpoint(STAGE, tag, recorded, List.of(file), Instant.EPOCH);
     FileMetadata.requireConsistent(tree, checkpoint, file, WHERE);
   }
 }

@@ -35,9 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A checkpoint read through the file store is checked in one pass: the store's CRC32C of the whole
- * file is computed while the {@code .th} records' CRC-32s are, instead of in a pass of its own
- * when the file is opened. Every byte stays verified (headers and padding no record CRC covers,
- * too), and damaged bytes are reported exactly as the store's own open reports them.
+ * file is computed while the {@code .th} records' CRC-32s are, instead of in a pass of its own when
+ * the file is opened. Every byte stays verified (headers and padding no record CRC covers, too),
+ * and damaged bytes are reported exactly as the store's own open reports them.
  */
 class OnePassReadTest {
   private static final StageId STAGE = new StageId("run1", "train");
@@ -64,8 +64,14 @@ class OnePassReadTest {
     tree.put("state_dict", written);
     tree.put("training_iteration", IT.toString());
     CheckpointFileName name = CheckpointFileName.of("net", TAG, CheckpointFileKind.MODEL);
-    store.commit(STAGE, TAG, IT, List.of(ThFormat.encoder().encode(name, tree)), Set.of(CheckpointTag.LATEST));
-    checkpoint = store.resolve(STAGE, ai.noether.api.checkpoint.CheckpointSelector.parse(TAG.token()));
+    store.commit(
+        STAGE,
+        TAG,
+        IT,
+        List.of(ThFormat.encoder().encode(name, tree)),
+        Set.of(CheckpointTag.LATEST));
+    checkpoint =
+        store.resolve(STAGE, ai.noether.api.checkpoint.CheckpointSelector.parse(TAG.token()));
     modelFile = checkpoint.file("net", null, CheckpointFileKind.MODEL).orElseThrow();
     stored = Path.of(store.location(checkpoint, modelFile));
   }
@@ -74,7 +80,8 @@ class OnePassReadTest {
   void aWarmReadReadsTheFileOnceNotOncePerChecksumAndLoadsTheBytesAsWritten() throws IOException {
     assumeThat(Path.of("/proc/self/io")).as("Linux counts the bytes a process reads").exists();
     long size = Files.size(stored);
-    CheckpointReader.modelWeights(store, checkpoint, "net", null); // classes loaded, file in the page cache
+    CheckpointReader.modelWeights(
+        store, checkpoint, "net", null); // classes loaded, file in the page cache
     Files.readAllBytes(stored);
 
     long before = bytesRead();
@@ -83,19 +90,36 @@ class OnePassReadTest {
 
     // The records are checked through a mapping of the page cache; the store's CRC32C used to read
     // the whole file with read() first. Now only the headers and the pickle are read().
-    assertThat(after - before).as("bytes read() by a warm read of a %d-byte file", size).isLessThan(size / 8);
+    assertThat(after - before)
+        .as("bytes read() by a warm read of a %d-byte file", size)
+        .isLessThan(size / 8);
     assertThat(read.keySet()).containsExactlyInAnyOrderElementsOf(written.keySet());
-    written.forEach((key, tensor) -> assertThat(read.get(key).contentEquals(tensor)).as(key + " bit for bit").isTrue());
+    written.forEach(
+        (key, tensor) ->
+            assertThat(read.get(key).contentEquals(tensor)).as(key + " bit for bit").isTrue());
   }
 
-  /** Where in the file a byte is flipped: each is covered by the file's CRC32C; only some by a record's CRC-32. */
+  /**
+   * Where in the file a byte is flipped: each is covered by the file's CRC32C; only some by a
+   * record's CRC-32.
+   */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"tensor record", "padding in a local header", "pickle", "central directory", "last byte"})
-  void aFlippedByteAnywhereIsRefusedWithTheMessageOfTheStoresOwnCheck(String where) throws IOException {
+  @ValueSource(
+      strings = {
+        "tensor record",
+        "padding in a local header",
+        "pickle",
+        "central directory",
+        "last byte"
+      })
+  void aFlippedByteAnywhereIsRefusedWithTheMessageOfTheStoresOwnCheck(String where)
+      throws IOException {
     long at = offset(where);
     flipByte(stored, at);
     String storeSays = messageOf(() -> store.open(checkpoint, modelFile).close());
-    assertThat(storeSays).startsWith("file " + stored + " of checkpoint " + TAG.token() + " is corrupt: its CRC32C is ");
+    assertThat(storeSays)
+        .startsWith(
+            "file " + stored + " of checkpoint " + TAG.token() + " is corrupt: its CRC32C is ");
 
     assertThatThrownBy(() -> CheckpointReader.modelWeights(store, checkpoint, "net", null))
         .isInstanceOf(CorruptFileException.class)
@@ -121,11 +145,14 @@ class OnePassReadTest {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int nameLength = b.getShort(26) & 0xffff;
     int extraLength = b.getShort(28) & 0xffff;
-    ToLongFunction<String> find = text -> new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(text);
+    ToLongFunction<String> find =
+        text -> new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(text);
     return switch (where) {
       case "tensor record" -> bytes.length / 2;
       case "padding in a local header" -> {
-        assertThat(extraLength).as("the first record's data is aligned by padding").isGreaterThan(4);
+        assertThat(extraLength)
+            .as("the first record's data is aligned by padding")
+            .isGreaterThan(4);
         yield 30 + nameLength + extraLength - 1;
       }
       case "pickle" -> find.applyAsLong("state_dict");

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code noether resume} reads the checkpoint once: choosing it (and falling back from a damaged
- * one) reads and verifies every file, and the resume that follows takes those reads over instead
- * of a second pass. Proven by damaging a file between the two steps: a second pass would refuse it.
+ * one) reads and verifies every file, and the resume that follows takes those reads over instead of
+ * a second pass. Proven by damaging a file between the two steps: a second pass would refuse it.
  */
 class VerifiedReadsTest {
   private static final StageId STAGE = new StageId("run1", "train");
@@ -62,9 +62,15 @@ class VerifiedReadsTest {
     trainer.put(CheckpointKeys.FORMAT_VERSION, (long) CheckpointContents.FORMAT_VERSION);
     trainer.put(CheckpointKeys.TRAINING_ITERATION, IT.toString());
     trainer.put(CheckpointKeys.CONFIG, Map.of("seed", 5L));
-    store.commit(STAGE, TAG, IT, List.of(
-        ThFormat.encoder().encode(CheckpointFileName.of("net", TAG, CheckpointFileKind.MODEL), model),
-        ThFormat.encoder().encode(CheckpointFileName.of("net", TAG, CheckpointFileKind.TRAINER), trainer)),
+    store.commit(
+        STAGE,
+        TAG,
+        IT,
+        List.of(
+            ThFormat.encoder()
+                .encode(CheckpointFileName.of("net", TAG, CheckpointFileKind.MODEL), model),
+            ThFormat.encoder()
+                .encode(CheckpointFileName.of("net", TAG, CheckpointFileKind.TRAINER), trainer)),
         Set.of(CheckpointTag.LATEST));
     checkpoint = latest();
     StoredFile modelFile = checkpoint.file("net", null, CheckpointFileKind.MODEL).orElseThrow();
@@ -86,7 +92,8 @@ class VerifiedReadsTest {
       assertThat(loaded.trainer()).isSameAs(trainer);
       assertThat(reads.size()).as("each read is handed on once").isZero();
       assertThatThrownBy(() -> CheckpointReader.forResume(store, latest(), "net"))
-          .as("taken once: a further read goes to the store").isInstanceOf(CorruptFileException.class);
+          .as("taken once: a further read goes to the store")
+          .isInstanceOf(CorruptFileException.class);
     }
   }
 
@@ -99,7 +106,8 @@ class VerifiedReadsTest {
     flipByteInTheMiddle(modelPath);
 
     assertThatThrownBy(() -> CheckpointReader.forResume(store, latest(), "net"))
-        .isInstanceOf(CorruptFileException.class).hasMessageContaining(modelPath.toString());
+        .isInstanceOf(CorruptFileException.class)
+        .hasMessageContaining(modelPath.toString());
   }
 
   @Test
@@ -121,7 +129,8 @@ class VerifiedReadsTest {
     try (VerifiedReads reads = VerifiedReads.open()) {
       assertThatThrownBy(() -> CheckpointReader.readForResume(store, checkpoint))
           .isInstanceOf(CorruptFileException.class)
-          .hasMessageStartingWith("file " + modelPath + " of checkpoint latest @ " + TAG.token() + " is corrupt");
+          .hasMessageStartingWith(
+              "file " + modelPath + " of checkpoint latest @ " + TAG.token() + " is corrupt");
       assertThat(reads.size()).isZero();
     }
   }

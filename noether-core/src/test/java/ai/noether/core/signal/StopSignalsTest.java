@@ -13,8 +13,8 @@ import sun.misc.Signal;
 
 /**
  * The stop watchdog belongs to one stage: once the stage is over ({@link StopSignals#close()}), a
- * JVM that goes on (an application training several stages, a test run) is never halted by it. In
- * a child JVM, since a failure halts the process.
+ * JVM that goes on (an application training several stages, a test run) is never halted by it. In a
+ * child JVM, since a failure halts the process.
  */
 class StopSignalsTest {
   @Test
@@ -35,14 +35,22 @@ class StopSignalsTest {
   record Result(int exit, String output) {}
 
   private static Result child(String mode) throws Exception {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Child.class.getName(), mode);
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Child.class.getName(),
+            mode);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    return new Result(
+        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  /** Installs the handlers with a 200 ms timeout, raises SIGUSR1, closes (or not), waits a second. */
+  /**
+   * Installs the handlers with a 200 ms timeout, raises SIGUSR1, closes (or not), waits a second.
+   */
   static final class Child {
     public static void main(String[] args) throws Exception {
       StopRequest stop = new StopRequest();

@@ -28,8 +28,12 @@ class BytesFile implements CheckpointFile {
     this.seed = seed;
   }
 
-  /** {@code {model}_cp={tag}_{kind}.th} with {@code size} bytes of content derived from {@code seed}. */
-  static BytesFile of(String model, CheckpointTag tag, CheckpointFileKind kind, long size, long seed) {
+  /**
+   * {@code {model}_cp={tag}_{kind}.th} with {@code size} bytes of content derived from {@code
+   * seed}.
+   */
+  static BytesFile of(
+      String model, CheckpointTag tag, CheckpointFileKind kind, long size, long seed) {
     return new BytesFile(CheckpointFileName.of(model, tag, kind), size, seed);
   }
 

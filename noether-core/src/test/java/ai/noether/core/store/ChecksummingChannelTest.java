@@ -21,7 +21,10 @@ class ChecksummingChannelTest {
     Path file = dir.resolve("f");
     try (ChecksummingChannel out = open(file)) {
       out.write(ByteBuffer.wrap(bytes(1000, 1)));
-      out.write(new ByteBuffer[] {ByteBuffer.wrap(bytes(10, 2)), ByteBuffer.allocateDirect(300).put(bytes(300, 3)).flip()});
+      out.write(
+          new ByteBuffer[] {
+            ByteBuffer.wrap(bytes(10, 2)), ByteBuffer.allocateDirect(300).put(bytes(300, 3)).flip()
+          });
       out.write(ByteBuffer.wrap(bytes(50, 4)), out.size());
       out.position(out.size()); // a positional write leaves the position where it was
       Channels.newOutputStream(out).write(bytes(7, 5));
@@ -61,8 +64,12 @@ class ChecksummingChannelTest {
   }
 
   private static ChecksummingChannel open(Path file) throws IOException {
-    return new ChecksummingChannel(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE));
+    return new ChecksummingChannel(
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE));
   }
 
   private static long crcOf(byte[] bytes) {

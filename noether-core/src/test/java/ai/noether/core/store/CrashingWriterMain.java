@@ -61,7 +61,8 @@ public final class CrashingWriterMain {
     SplittableRandom random = new SplittableRandom(update);
     List<CheckpointFile> files = new ArrayList<>();
     for (CheckpointFileKind kind : CheckpointFileKind.values()) {
-      files.add(BytesFile.of(MODEL, tag, kind, random.nextLong(200_000, 2_500_000), random.nextLong()));
+      files.add(
+          BytesFile.of(MODEL, tag, kind, random.nextLong(200_000, 2_500_000), random.nextLong()));
     }
     return files;
   }

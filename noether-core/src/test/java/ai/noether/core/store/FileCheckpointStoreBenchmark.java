@@ -66,7 +66,9 @@ public final class FileCheckpointStoreBenchmark {
       CheckpointTag tag = CheckpointTag.at(it);
       List<CheckpointFile> files = new ArrayList<>();
       for (CheckpointFileKind kind : CheckpointFileKind.values()) {
-        files.add(new BufferFile(CheckpointFileName.of("bench", tag, kind), contents.get(kind.ordinal())));
+        files.add(
+            new BufferFile(
+                CheckpointFileName.of("bench", tag, kind), contents.get(kind.ordinal())));
       }
       committed[r] = time(() -> store.commit(stage, tag, it, files, Set.of(CheckpointTag.LATEST)));
       if (r > 0) {
@@ -74,14 +76,21 @@ public final class FileCheckpointStoreBenchmark {
         store.delete(stage, CheckpointTag.at(previous));
       }
     }
-    System.out.printf(Locale.ROOT, "checkpoint of %.0f MB in 3 files, %d repetitions, median times on %s%n",
-        total / 1e6, repetitions, Files.getFileStore(dir));
+    System.out.printf(
+        Locale.ROOT,
+        "checkpoint of %.0f MB in 3 files, %d repetitions, median times on %s%n",
+        total / 1e6,
+        repetitions,
+        Files.getFileStore(dir));
     print("plain write + fsync (not atomic)", plain, total, plain);
     print("pending name + fsync + rename", atomic, total, plain);
     print("FileCheckpointStore.commit + latest", committed, total, plain);
   }
 
-  /** Lets the file system finish earlier work (freeing deleted blocks, writeback) before a measurement. */
+  /**
+   * Lets the file system finish earlier work (freeing deleted blocks, writeback) before a
+   * measurement.
+   */
   private static void settle() throws IOException {
     try {
       new ProcessBuilder("sync").inheritIO().start().waitFor();
@@ -102,8 +111,13 @@ public final class FileCheckpointStoreBenchmark {
 
   private static void print(String what, double[] seconds, long bytes, double[] baseline) {
     double median = median(seconds);
-    System.out.printf(Locale.ROOT, "  %-38s %7.3f s  %8.1f MB/s  %5.2fx%n",
-        what, median, bytes / 1e6 / median, median / median(baseline));
+    System.out.printf(
+        Locale.ROOT,
+        "  %-38s %7.3f s  %8.1f MB/s  %5.2fx%n",
+        what,
+        median,
+        bytes / 1e6 / median,
+        median / median(baseline));
   }
 
   private static double median(double[] values) {
@@ -112,13 +126,18 @@ public final class FileCheckpointStoreBenchmark {
     return sorted[sorted.length / 2];
   }
 
-  private static void writePlain(Path dir, List<ByteBuffer> contents, boolean atomic) throws IOException {
+  private static void writePlain(Path dir, List<ByteBuffer> contents, boolean atomic)
+      throws IOException {
     Files.createDirectories(dir);
     for (int i = 0; i < contents.size(); i++) {
       Path target = dir.resolve("file" + i + ".th");
       Path written = atomic ? dir.resolve(".file" + i + ".th.tmp") : target;
-      try (FileChannel out = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel out =
+          FileChannel.open(
+              written,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = contents.get(i).duplicate();
         while (buffer.hasRemaining()) {
           out.write(buffer);

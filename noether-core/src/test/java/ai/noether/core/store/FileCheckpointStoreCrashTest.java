@@ -47,7 +47,8 @@ class FileCheckpointStoreCrashTest {
   }
 
   @Test
-  void killingTheWriterAtRandomMomentsNeverLeavesAPartialCheckpointOrMovesLatestBack() throws Exception {
+  void killingTheWriterAtRandomMomentsNeverLeavesAPartialCheckpointOrMovesLatestBack()
+      throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     FileCheckpointStore reader = FileCheckpointStore.open(outputDir);
@@ -62,7 +63,8 @@ class FileCheckpointStoreCrashTest {
       String ready = lines.poll(60, TimeUnit.SECONDS);
       assertThat(ready).as("first line of the writer process").startsWith("READY ");
       assertThat(Long.parseLong(ready.substring("READY ".length())))
-          .as("the writer continues after latest (seed %d, %s)", seed, history).isEqualTo(newest + 1);
+          .as("the writer continues after latest (seed %d, %s)", seed, history)
+          .isEqualTo(newest + 1);
       if (kill % 2 == 1) {
         // Every other round lets one commit finish first, so that the run makes progress even on a
         // slow machine; the kill then lands anywhere in a later commit or delete.
@@ -82,7 +84,8 @@ class FileCheckpointStoreCrashTest {
       }
       List<StoredCheckpoint> listed = reader.list(STAGE);
       for (StoredCheckpoint c : listed) {
-        assertThat(c.files()).as("files of %s after kill %d (seed %d)", c.describe(), kill, seed)
+        assertThat(c.files())
+            .as("files of %s after kill %d (seed %d)", c.describe(), kill, seed)
             .extracting(f -> f.name().kind())
             .containsExactlyInAnyOrder(CheckpointFileKind.values());
         reader.verify(c);
@@ -100,28 +103,44 @@ class FileCheckpointStoreCrashTest {
       history.add(latest.describe());
     }
 
-    System.out.printf("%d kills, %d of them inside a commit; latest after each kill: %s (seed %d)%n",
+    System.out.printf(
+        "%d kills, %d of them inside a commit; latest after each kill: %s (seed %d)%n",
         KILLS, interruptedCommits, history, seed);
     assertThat(newest).as("the writers made progress").isGreaterThanOrEqualTo(KILLS / 2);
-    assertThat(interruptedCommits).as("kills that hit a commit in the middle (seed %d)", seed).isPositive();
+    assertThat(interruptedCommits)
+        .as("kills that hit a commit in the middle (seed %d)", seed)
+        .isPositive();
 
     CleanupReport afterLastKill = reader.cleanup(STAGE);
     assertThat(reader.cleanup(STAGE).isClean()).isTrue();
     assertThat(hasPendingFiles(checkpoints)).as("left after cleanup: %s", afterLastKill).isFalse();
     StoredCheckpoint latest = reader.resolve(STAGE, CheckpointSelector.parse("latest"));
-    StoredCheckpoint twin = reader.resolve(STAGE, CheckpointSelector.of(CheckpointTag.at(latest.iteration())));
+    StoredCheckpoint twin =
+        reader.resolve(STAGE, CheckpointSelector.of(CheckpointTag.at(latest.iteration())));
     for (CheckpointFileKind kind : CheckpointFileKind.values()) {
-      Path latestName = checkpoints.resolve(latest.file(CrashingWriterMain.MODEL, null, kind).orElseThrow().name().format());
-      Path periodicName = checkpoints.resolve(twin.file(CrashingWriterMain.MODEL, null, kind).orElseThrow().name().format());
+      Path latestName =
+          checkpoints.resolve(
+              latest.file(CrashingWriterMain.MODEL, null, kind).orElseThrow().name().format());
+      Path periodicName =
+          checkpoints.resolve(
+              twin.file(CrashingWriterMain.MODEL, null, kind).orElseThrow().name().format());
       assertThat(Files.isSameFile(latestName, periodicName)).isTrue();
     }
   }
 
   private Process start() throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), CrashingWriterMain.class.getName(),
-        outputDir.toString(), STAGE.runId(), STAGE.stageName())
+    return new ProcessBuilder(
+            java.toString(),
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashingWriterMain.class.getName(),
+            outputDir.toString(),
+            STAGE.runId(),
+            STAGE.stageName())
         .redirectError(outputDir.resolve("child-stderr.log").toFile())
         .start();
   }
@@ -129,15 +148,20 @@ class FileCheckpointStoreCrashTest {
   /** The child's output lines as they arrive; reading them also keeps its pipe from filling. */
   private static BlockingQueue<String> readLines(Process child) {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread drain = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // the child was killed
-      }
-    }, "crash-test-child-output");
+    Thread drain =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // the child was killed
+              }
+            },
+            "crash-test-child-output");
     drain.setDaemon(true);
     drain.start();
     return lines;
@@ -150,20 +174,27 @@ class FileCheckpointStoreCrashTest {
     }
     long referenced;
     try (Stream<Path> manifests = Files.list(checkpoints.resolve(".noether"))) {
-      referenced = manifests.filter(p -> p.toString().endsWith(".manifest"))
-          .flatMap(p -> {
-            try {
-              return Stream.of(Files.readString(p).split("\"blob\"")).skip(1).map(s -> s.split("\"")[1]);
-            } catch (IOException e) {
-              return Stream.empty(); // deleted meanwhile
-            }
-          })
-          .distinct().count();
+      referenced =
+          manifests
+              .filter(p -> p.toString().endsWith(".manifest"))
+              .flatMap(
+                  p -> {
+                    try {
+                      return Stream.of(Files.readString(p).split("\"blob\""))
+                          .skip(1)
+                          .map(s -> s.split("\"")[1]);
+                    } catch (IOException e) {
+                      return Stream.empty(); // deleted meanwhile
+                    }
+                  })
+              .distinct()
+              .count();
     }
     try (Stream<Path> all = Files.walk(checkpoints)) {
       List<Path> files = all.filter(Files::isRegularFile).toList();
       long blobs = files.stream().filter(p -> p.toString().endsWith(".blob")).count();
-      return blobs > referenced || files.stream().anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
+      return blobs > referenced
+          || files.stream().anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
     }
   }
 }

@@ -47,8 +47,10 @@ class FileCheckpointStoreDiskFullTest {
   @BeforeEach
   void mountSmallDisk() throws Exception {
     disk = Files.createDirectories(base.resolve("disk"));
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
-        .redirectErrorStream(true).start();
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int rc = mount.waitFor();
     Assumptions.assumeTrue(rc == 0, "cannot mount a tmpfs here (needs root): " + output.strip());
@@ -60,7 +62,8 @@ class FileCheckpointStoreDiskFullTest {
   @AfterEach
   void unmount() throws Exception {
     if (mounted) {
-      Process umount = new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
+      Process umount =
+          new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
       String output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(umount.waitFor()).as("umount %s: %s", disk, output).isZero();
     }
@@ -72,14 +75,18 @@ class FileCheckpointStoreDiskFullTest {
     Set<String> before = allFiles();
 
     assertThatThrownBy(() -> commit(IT2, 1_500_000))
-        .isInstanceOfSatisfying(InsufficientSpaceException.class, e -> {
-          assertThat(e.neededBytes()).isEqualTo(4_500_000);
-          assertThat(e.availableBytes()).isBetween(2_000_000L, 4_500_000L);
-        })
-        .hasMessageMatching("not enough free space for checkpoint E2_U20_S640 of run1/train: it needs 4\\.5 MB "
-            + "\\(plus 262\\.1 KB for metadata\\) but only \\d\\.\\d MB are free in " + quote(checkpoints)
-            + "\\. Nothing was written and earlier checkpoints are intact; free some space or set output_dir to a "
-            + "larger disk\\.");
+        .isInstanceOfSatisfying(
+            InsufficientSpaceException.class,
+            e -> {
+              assertThat(e.neededBytes()).isEqualTo(4_500_000);
+              assertThat(e.availableBytes()).isBetween(2_000_000L, 4_500_000L);
+            })
+        .hasMessageMatching(
+            "not enough free space for checkpoint E2_U20_S640 of run1/train: it needs 4\\.5 MB "
+                + "\\(plus 262\\.1 KB for metadata\\) but only \\d\\.\\d MB are free in "
+                + quote(checkpoints)
+                + "\\. Nothing was written and earlier checkpoints are intact; free some space or set output_dir to a "
+                + "larger disk\\.");
 
     assertThat(allFiles()).isEqualTo(before);
     assertLatestIsIntactAt(IT1);
@@ -92,18 +99,26 @@ class FileCheckpointStoreDiskFullTest {
     Path otherJob = disk.resolve("other-job.bin");
     // The checkpoint fits when the commit starts; then another writer takes the rest of the disk
     // while the second file is being written, as a concurrent job on a shared disk would.
-    List<CheckpointFile> files = new ArrayList<>(BytesFile.resumable("mlp", CheckpointTag.at(IT2), 600_000, 2));
+    List<CheckpointFile> files =
+        new ArrayList<>(BytesFile.resumable("mlp", CheckpointTag.at(IT2), 600_000, 2));
     files.set(1, new AfterOtherWriter(files.get(1), () -> fill(otherJob)));
 
-    assertThatThrownBy(() -> store.commit(STAGE, CheckpointTag.at(IT2), IT2, files, Set.of(CheckpointTag.LATEST)))
-        .isInstanceOfSatisfying(InsufficientSpaceException.class, e -> {
-          assertThat(e.neededBytes()).isEqualTo(1_800_000);
-          assertThat(e.getCause()).hasMessageContaining("No space left on device");
-        })
-        .hasMessageMatching("the disk filled up while checkpoint E2_U20_S640 of run1/train was written to "
-            + quote(checkpoints) + ": it needs 1\\.8 MB; \\d\\.\\d MB were free when the commit started, so something "
-            + "else is using the disk too\\. Its partial files were removed and earlier checkpoints are intact; "
-            + "free some space or set output_dir to a larger disk\\.");
+    assertThatThrownBy(
+            () ->
+                store.commit(
+                    STAGE, CheckpointTag.at(IT2), IT2, files, Set.of(CheckpointTag.LATEST)))
+        .isInstanceOfSatisfying(
+            InsufficientSpaceException.class,
+            e -> {
+              assertThat(e.neededBytes()).isEqualTo(1_800_000);
+              assertThat(e.getCause()).hasMessageContaining("No space left on device");
+            })
+        .hasMessageMatching(
+            "the disk filled up while checkpoint E2_U20_S640 of run1/train was written to "
+                + quote(checkpoints)
+                + ": it needs 1\\.8 MB; \\d\\.\\d MB were free when the commit started, so something "
+                + "else is using the disk too\\. Its partial files were removed and earlier checkpoints are intact; "
+                + "free some space or set output_dir to a larger disk\\.");
 
     assertThat(allFiles()).isEqualTo(before);
     assertLatestIsIntactAt(IT1);
@@ -115,7 +130,11 @@ class FileCheckpointStoreDiskFullTest {
 
   private void commit(TrainingIteration it, long fileSize) throws IOException {
     CheckpointTag tag = CheckpointTag.at(it);
-    store.commit(STAGE, tag, it, List.copyOf(BytesFile.resumable("mlp", tag, fileSize, it.update())),
+    store.commit(
+        STAGE,
+        tag,
+        it,
+        List.copyOf(BytesFile.resumable("mlp", tag, fileSize, it.update())),
         Set.of(CheckpointTag.LATEST));
   }
 
@@ -130,7 +149,8 @@ class FileCheckpointStoreDiskFullTest {
 
   private Set<String> allFiles() throws IOException {
     try (Stream<Path> files = Files.walk(checkpoints)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .map(p -> checkpoints.relativize(p) + " " + p.toFile().length())
           .collect(Collectors.toCollection(TreeSet::new));
     }

@@ -15,8 +15,13 @@ public final class LeaseHolderMain {
   public static void main(String[] args) throws Exception {
     FileCheckpointStore store = FileCheckpointStore.open(Path.of(args[0]));
     ProcessHandle self = ProcessHandle.current();
-    store.claim(new StageId(args[1], args[2]), new StageWriter(self.pid(), "test-host",
-        self.info().startInstant().orElseGet(Instant::now), "lease-holder " + String.join(" ", args)));
+    store.claim(
+        new StageId(args[1], args[2]),
+        new StageWriter(
+            self.pid(),
+            "test-host",
+            self.info().startInstant().orElseGet(Instant::now),
+            "lease-holder " + String.join(" ", args)));
     System.out.println("CLAIMED");
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

@@ -17,9 +17,9 @@ import java.util.Map;
  * at E1..E3 with optimizer and trainer files, {@code latest} (E3_U30_S960) and {@code last}
  * (E3_U35_S1120) as separate copies, {@code best_model.loss.online.total} (E2_U20_S640) and its
  * {@code .tolerance=5} twin (E1_U10_S320), EMA weights under {@code ema=0.9999}, a tracker
- * directory and a log file; no manifests. Either written by this framework's {@code .th} writer
- * or, through {@code noether_python_run.py}, by real {@code torch.save}. Each model file's weights
- * are filled with its update count (plus 0.5 for EMA weights), so tests can tell which was loaded.
+ * directory and a log file; no manifests. Either written by this framework's {@code .th} writer or,
+ * through {@code noether_python_run.py}, by real {@code torch.save}. Each model file's weights are
+ * filled with its update count (plus 0.5 for EMA weights), so tests can tell which was loaded.
  */
 public final class NoetherPythonRun {
   public static final String MODEL = "ab_upt";
@@ -46,8 +46,10 @@ public final class NoetherPythonRun {
    * Writes run {@code runId} under {@code outputDir}; {@code stage} null for a run without stage
    * ({@code <run>/checkpoints/}). Returns the checkpoint directory.
    */
-  public static Path write(Writer writer, Path outputDir, String runId, String stage) throws IOException {
-    Path runDir = stage == null ? outputDir.resolve(runId) : outputDir.resolve(runId).resolve(stage);
+  public static Path write(Writer writer, Path outputDir, String runId, String stage)
+      throws IOException {
+    Path runDir =
+        stage == null ? outputDir.resolve(runId) : outputDir.resolve(runId).resolve(stage);
     if (writer == Writer.PYTORCH) {
       PythonTorch.assumeAvailable();
       copyTree(pytorchRun(runId, stage), outputDir.resolve(runId));
@@ -64,7 +66,8 @@ public final class NoetherPythonRun {
       trainer(checkpoints, tag, it);
       model(checkpoints, tag, it, runId, true);
     }
-    for (Map.Entry<String, TrainingIteration> alias : Map.of("latest", LATEST, "last", LAST).entrySet()) {
+    for (Map.Entry<String, TrainingIteration> alias :
+        Map.of("latest", LATEST, "last", LAST).entrySet()) {
       model(checkpoints, alias.getKey(), alias.getValue(), runId, false);
       optim(checkpoints, alias.getKey(), alias.getValue());
       trainer(checkpoints, alias.getKey(), alias.getValue());
@@ -76,7 +79,10 @@ public final class NoetherPythonRun {
     return checkpoints;
   }
 
-  /** Runs written by torch.save, by run and stage: starting Python and torch takes seconds, so once per JVM. */
+  /**
+   * Runs written by torch.save, by run and stage: starting Python and torch takes seconds, so once
+   * per JVM.
+   */
   private static final Map<String, Path> PYTORCH_RUNS = new java.util.HashMap<>();
 
   private static synchronized Path pytorchRun(String runId, String stage) throws IOException {
@@ -115,7 +121,8 @@ public final class NoetherPythonRun {
   }
 
   private static Path name(Path checkpoints, String tag, String kind, String info) {
-    return checkpoints.resolve(MODEL + (info == null ? "" : "_" + info) + "_cp=" + tag + "_" + kind + ".th");
+    return checkpoints.resolve(
+        MODEL + (info == null ? "" : "_" + info) + "_cp=" + tag + "_" + kind + ".th");
   }
 
   private static Map<String, Object> iteration(TrainingIteration it) {
@@ -132,7 +139,8 @@ public final class NoetherPythonRun {
     return HostTensor.ofFloats(shape, values);
   }
 
-  private static void model(Path checkpoints, String tag, TrainingIteration it, String runId, boolean ema)
+  private static void model(
+      Path checkpoints, String tag, TrainingIteration it, String runId, boolean ema)
       throws IOException {
     float value = weightValue(it, ema);
     Map<String, Object> stateDict = new LinkedHashMap<>();
@@ -143,7 +151,9 @@ public final class NoetherPythonRun {
     file.put("checkpoint_tag", tag);
     file.put("training_iteration", iteration(it));
     file.put("run_id", runId);
-    file.put("model_config", new LinkedHashMap<>(Map.of("kind", "ab_upt", "name", MODEL, "hidden_dim", 4L)));
+    file.put(
+        "model_config",
+        new LinkedHashMap<>(Map.of("kind", "ab_upt", "name", MODEL, "hidden_dim", 4L)));
     file.put("config_kind", "noether.core.schemas.models.AnchorBranchedUPTConfig");
     if (ema) {
       file.put("ema", 0.9999);
@@ -170,9 +180,12 @@ public final class NoetherPythonRun {
     ThFormat.write(name(checkpoints, tag, "optim", null), file);
   }
 
-  private static void trainer(Path checkpoints, String tag, TrainingIteration it) throws IOException {
+  private static void trainer(Path checkpoints, String tag, TrainingIteration it)
+      throws IOException {
     Map<String, Object> file = new LinkedHashMap<>();
-    file.put("callback_state_dicts", Map.of("BestCheckpointCallback", Map.of("best_metric_value", 0.25)));
+    file.put(
+        "callback_state_dicts",
+        Map.of("BestCheckpointCallback", Map.of("best_metric_value", 0.25)));
     file.put("training_iteration", iteration(it));
     ThFormat.write(name(checkpoints, tag, "trainer", null), file);
   }

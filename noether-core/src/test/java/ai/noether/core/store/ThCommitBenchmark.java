@@ -28,15 +28,17 @@ import java.util.Set;
  *
  * <p>Run: {@code mvn -B -q -ntp -pl noether-core -am -Pbenchmark
  * -Dbenchmark=ai.noether.core.store.ThCommitBenchmark process-test-classes}; system properties
- * {@code bench.dir} (default: the temp directory), {@code bench.mb} (default 512),
- * {@code bench.rounds} (default 5).
+ * {@code bench.dir} (default: the temp directory), {@code bench.mb} (default 512), {@code
+ * bench.rounds} (default 5).
  */
 public final class ThCommitBenchmark {
   private ThCommitBenchmark() {}
 
   public static void main(String[] args) throws IOException {
-    Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
-        "th-commit");
+    Path dir =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
+            "th-commit");
     long mb = Long.getLong("bench.mb", 512);
     int rounds = Integer.getInteger("bench.rounds", 5);
     int tensors = Math.toIntExact(Math.max(1, mb / 64));
@@ -47,7 +49,9 @@ public final class ThCommitBenchmark {
       while (b.hasRemaining()) {
         b.putFloat(random.nextFloat());
       }
-      stateDict.put("layer" + i + ".weight", HostTensor.wrap(DType.FLOAT32, new long[] {16_384, 1_024}, b.flip()));
+      stateDict.put(
+          "layer" + i + ".weight",
+          HostTensor.wrap(DType.FLOAT32, new long[] {16_384, 1_024}, b.flip()));
     }
     Map<String, Object> tree = Map.of("state_dict", stateDict);
     FileCheckpointStore store = FileCheckpointStore.open(dir.resolve("store"));
@@ -57,7 +61,9 @@ public final class ThCommitBenchmark {
     for (int r = 0; r < rounds; r++) {
       TrainingIteration it = new TrainingIteration(r + 1, r + 1, r + 1);
       CheckpointTag tag = CheckpointTag.at(it);
-      CheckpointFile file = ThFormat.encoder().encode(CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL), tree);
+      CheckpointFile file =
+          ThFormat.encoder()
+              .encode(CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL), tree);
       bytes = file.size();
       long t0 = System.nanoTime();
       store.commit(stage, tag, it, List.of(file), Set.of(CheckpointTag.LATEST));
@@ -66,7 +72,8 @@ public final class ThCommitBenchmark {
     }
     Arrays.sort(seconds);
     double median = seconds[rounds / 2];
-    System.out.printf("commit of a %d MB .th file (fsync on), median of %d: %.3f s = %.0f MB/s (all: %s)%n",
+    System.out.printf(
+        "commit of a %d MB .th file (fsync on), median of %d: %.3f s = %.0f MB/s (all: %s)%n",
         bytes / 1_000_000, rounds, median, bytes / 1e6 / median, Arrays.toString(seconds));
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
+import ai.noether.api.Nullable;
 import ai.noether.api.data.Field;
 import ai.noether.api.data.FieldDataset;
 import ai.noether.api.tensor.DType;
@@ -27,9 +28,9 @@ import java.util.Set;
 /**
  * Any DJL {@link RandomAccessDataset} as a {@link FieldDataset}: each array of a record's data and
  * labels is a field. Fields are named after the arrays' names when every array has a distinct one
- * ({@code NDArray.setName}), else {@code data} and {@code label} (one array each), else
- * {@code data0, data1, ..., label0, ...}; or as the caller names them. Shapes and dtypes come from
- * the first record; a record that differs is an error naming the sample and the field.
+ * ({@code NDArray.setName}), else {@code data} and {@code label} (one array each), else {@code
+ * data0, data1, ..., label0, ...}; or as the caller names them. Shapes and dtypes come from the
+ * first record; a record that differs is an error naming the sample and the field.
  *
  * <p><b>Note:</b> DJL datasets make no promise about concurrent {@code get} calls, so gathers are
  * serialised; and each gather calls {@code get} once per sample, for one field, so a batch of
@@ -42,7 +43,8 @@ public final class DjlFieldDataset implements FieldDataset {
   private final List<String> names;
   private final int dataCount;
 
-  private DjlFieldDataset(RandomAccessDataset dataset, List<String> names, List<Field> fields, int dataCount) {
+  private DjlFieldDataset(
+      RandomAccessDataset dataset, List<String> names, List<Field> fields, int dataCount) {
     this.dataset = dataset;
     this.names = names;
     this.fields = fields;
@@ -58,14 +60,18 @@ public final class DjlFieldDataset implements FieldDataset {
    * Wraps {@code dataset} with the given field names: first the record's data arrays in order, then
    * its labels.
    *
-   * @param names one distinct name per array of a record; null for the names described in the class comment
+   * @param names one distinct name per array of a record; null for the names described in the class
+   *     comment
    * @throws IllegalArgumentException if the dataset is empty or the names do not fit its records
    */
-  public static DjlFieldDataset of(RandomAccessDataset dataset, List<String> names) {
+  public static DjlFieldDataset of(RandomAccessDataset dataset, @Nullable List<String> names) {
     Objects.requireNonNull(dataset, "dataset");
     if (dataset.size() == 0) {
-      throw new IllegalArgumentException("the DJL dataset " + dataset.getClass().getName() + " is empty; prepare() it"
-          + " first, or give it samples");
+      throw new IllegalArgumentException(
+          "the DJL dataset "
+              + dataset.getClass().getName()
+              + " is empty; prepare() it"
+              + " first, or give it samples");
     }
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       Record first = record(dataset, manager, 0);
@@ -75,8 +81,15 @@ public final class DjlFieldDataset implements FieldDataset {
       arrays.addAll(labels);
       List<String> chosen = names == null ? defaultNames(data, labels) : List.copyOf(names);
       if (chosen.size() != arrays.size() || new HashSet<>(chosen).size() != chosen.size()) {
-        throw new IllegalArgumentException("the records of " + dataset.getClass().getName() + " have " + data.size()
-            + " data and " + labels.size() + " label arrays; give one distinct name for each, not " + chosen);
+        throw new IllegalArgumentException(
+            "the records of "
+                + dataset.getClass().getName()
+                + " have "
+                + data.size()
+                + " data and "
+                + labels.size()
+                + " label arrays; give one distinct name for each, not "
+                + chosen);
       }
       List<Field> fields = new ArrayList<>();
       for (int i = 0; i < arrays.size(); i++) {
@@ -120,8 +133,14 @@ public final class DjlFieldDataset implements FieldDataset {
     try {
       return dataset.get(manager, index);
     } catch (IOException e) {
-      throw new UncheckedIOException("the DJL dataset " + dataset.getClass().getName() + " could not read sample "
-          + index + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "the DJL dataset "
+              + dataset.getClass().getName()
+              + " could not read sample "
+              + index
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -144,8 +163,8 @@ public final class DjlFieldDataset implements FieldDataset {
   public synchronized HostTensor gather(String field, long[] indices) {
     int at = names.indexOf(field);
     if (at < 0) {
-      throw new NoSuchElementException("the dataset has no field '" + field + "'; its fields are "
-          + String.join(", ", names));
+      throw new NoSuchElementException(
+          "the dataset has no field '" + field + "'; its fields are " + String.join(", ", names));
     }
     Field f = fields.get(at);
     DType dtype = f.dtype();
@@ -156,22 +175,45 @@ public final class DjlFieldDataset implements FieldDataset {
     long sampleBytes = perSample * dtype.byteSize();
     long bytes = Math.multiplyExact(sampleBytes, (long) indices.length);
     if (bytes > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException("a batch of " + indices.length + " samples of field '" + field + "' needs "
-          + bytes + " bytes, more than " + HostTensor.MAX_CHUNK_BYTES + "; use smaller batches");
+      throw new IllegalArgumentException(
+          "a batch of "
+              + indices.length
+              + " samples of field '"
+              + field
+              + "' needs "
+              + bytes
+              + " bytes, more than "
+              + HostTensor.MAX_CHUNK_BYTES
+              + "; use smaller batches");
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     long size = dataset.size();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       for (long index : indices) {
         if (index < 0 || index >= size) {
-          throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + size + ")");
+          throw new IndexOutOfBoundsException(
+              "sample index " + index + " is outside [0, " + size + ")");
         }
         Record r = record(dataset, manager, index);
         NDArray a = at < dataCount ? r.getData().get(at) : r.getLabels().get(at - dataCount);
-        if (DTypes.of(a.getDataType()) != dtype || !Arrays.equals(a.getShape().getShape(), f.sampleShape())) {
-          throw new IllegalStateException("sample " + index + " of " + dataset.getClass().getName() + " has field '"
-              + field + "' of " + DTypes.of(a.getDataType()) + " " + a.getShape() + ", but the first sample's is "
-              + dtype + " " + Arrays.toString(f.sampleShape()) + "; every sample of a field needs the same shape");
+        if (DTypes.of(a.getDataType()) != dtype
+            || !Arrays.equals(a.getShape().getShape(), f.sampleShape())) {
+          throw new IllegalStateException(
+              "sample "
+                  + index
+                  + " of "
+                  + dataset.getClass().getName()
+                  + " has field '"
+                  + field
+                  + "' of "
+                  + DTypes.of(a.getDataType())
+                  + " "
+                  + a.getShape()
+                  + ", but the first sample's is "
+                  + dtype
+                  + " "
+                  + Arrays.toString(f.sampleShape())
+                  + "; every sample of a field needs the same shape");
         }
         out.put(HostTransfer.toHost(a).buffer());
         r.getData().close();

@@ -32,8 +32,13 @@ public final class DeviceSelector {
   public static Device select(DeviceSpec spec) {
     Engine engine = Engine.getInstance();
     Device device = select(spec, engine.getGpuCount());
-    LOG.info("device {} (configured: {}), engine {} {}, DJL {}", device, spec, engine.getEngineName(),
-        engine.getVersion(), Engine.getDjlVersion());
+    LOG.info(
+        "device {} (configured: {}), engine {} {}, DJL {}",
+        device,
+        spec,
+        engine.getEngineName(),
+        engine.getVersion(),
+        Engine.getDjlVersion());
     return device;
   }
 
@@ -51,9 +56,13 @@ public final class DeviceSelector {
         return Device.cpu();
       case GPU:
         if (spec.index() >= gpuCount) {
-          throw new DeviceUnavailableException("device " + spec + " was requested but " + describe(gpuCount)
-              + "; use device: auto (GPU when present, else CPU), cpu"
-              + (gpuCount > 0 ? ", or gpu:0 to gpu:" + (gpuCount - 1) : ""));
+          throw new DeviceUnavailableException(
+              "device "
+                  + spec
+                  + " was requested but "
+                  + describe(gpuCount)
+                  + "; use device: auto (GPU when present, else CPU), cpu"
+                  + (gpuCount > 0 ? ", or gpu:0 to gpu:" + (gpuCount - 1) : ""));
         }
         return Device.gpu(spec.index());
       default:
@@ -65,6 +74,8 @@ public final class DeviceSelector {
     if (gpuCount == 0) {
       return "the engine sees no GPU (no CUDA device, or a CPU-only native library)";
     }
-    return "the engine sees " + gpuCount + (gpuCount == 1 ? " GPU (gpu:0)" : " GPUs (gpu:0 to gpu:" + (gpuCount - 1) + ")");
+    return "the engine sees "
+        + gpuCount
+        + (gpuCount == 1 ? " GPU (gpu:0)" : " GPUs (gpu:0 to gpu:" + (gpuCount - 1) + ")");
   }
 }

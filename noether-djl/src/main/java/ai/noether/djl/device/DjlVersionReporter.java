@@ -9,6 +9,7 @@ public final class DjlVersionReporter implements VersionReporter {
   @Override
   public List<String> versions() {
     Engine engine = Engine.getInstance();
-    return List.of("DJL " + Engine.getDjlVersion(), engine.getEngineName() + " " + engine.getVersion());
+    return List.of(
+        "DJL " + Engine.getDjlVersion(), engine.getEngineName() + " " + engine.getVersion());
   }
 }

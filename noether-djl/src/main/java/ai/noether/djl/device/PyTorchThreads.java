@@ -27,13 +27,18 @@ public final class PyTorchThreads implements EngineThreads {
 
   @Override
   public String apply(EngineConfig config, int cores) {
-    String source = config.threads() != null ? "engine.threads"
-        : positive(System.getProperty(THREADS_PROPERTY)) > 0 ? "-D" + THREADS_PROPERTY : "default: cores - 1";
+    String source =
+        config.threads() != null
+            ? "engine.threads"
+            : positive(System.getProperty(THREADS_PROPERTY)) > 0
+                ? "-D" + THREADS_PROPERTY
+                : "default: cores - 1";
     int threads = count(config.threads(), THREADS_PROPERTY, config.threadsOn(cores));
     int interop = count(config.interopThreads(), INTEROP_PROPERTY, config.interopThreadsOn(cores));
     System.setProperty(THREADS_PROPERTY, Integer.toString(threads));
     System.setProperty(INTEROP_PROPERTY, Integer.toString(interop));
-    Engine engine = Engine.getEngine("PyTorch"); // loads it with the properties above, if not yet loaded
+    Engine engine =
+        Engine.getEngine("PyTorch"); // loads it with the properties above, if not yet loaded
     if (JniUtils.getNumThreads() != threads) {
       JniUtils.setNumThreads(threads);
     }
@@ -41,13 +46,24 @@ public final class PyTorchThreads implements EngineThreads {
       try {
         JniUtils.setNumInteropThreads(interop);
       } catch (RuntimeException e) {
-        LOG.warn("PyTorch keeps {} inter-op threads instead of the {} asked for: it fixes them at its first parallel"
-            + " work, which happened earlier in this process ({})", JniUtils.getNumInteropThreads(), interop,
+        LOG.warn(
+            "PyTorch keeps {} inter-op threads instead of the {} asked for: it fixes them at its first parallel"
+                + " work, which happened earlier in this process ({})",
+            JniUtils.getNumInteropThreads(),
+            interop,
             e.getMessage());
       }
     }
-    return engine.getEngineName() + " " + engine.getVersion() + ": " + JniUtils.getNumThreads() + " intra-op threads ("
-        + source + "), " + JniUtils.getNumInteropThreads() + " inter-op";
+    return engine.getEngineName()
+        + " "
+        + engine.getVersion()
+        + ": "
+        + JniUtils.getNumThreads()
+        + " intra-op threads ("
+        + source
+        + "), "
+        + JniUtils.getNumInteropThreads()
+        + " inter-op";
   }
 
   /** The configured count, else the JVM's property, else the default. */

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.util.Pair;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
@@ -32,20 +32,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A DJL {@link Block} as a {@link Model}: its parameters by stable dotted path (see
- * {@link ParameterPaths}), host snapshots of them, and state-dict loading that keeps every
- * parameter's NDArray (so optimizers and callbacks holding handles keep working).
+ * A DJL {@link Block} as a {@link Model}: its parameters by stable dotted path (see {@link
+ * ParameterPaths}), host snapshots of them, and state-dict loading that keeps every parameter's
+ * NDArray (so optimizers and callbacks holding handles keep working).
  *
  * <p><b>Buffers.</b> Besides DJL's parameters the state dict holds, for every {@link BatchNorm},
  * PyTorch's {@code num_batches_tracked}: an int64 scalar counting the batches the layer saw in
  * training mode, after its {@code running_var} as in PyTorch. DJL has no such counter; the model
  * counts each time the layer reads its running mean in a training forward pass (once per batch).
- * Buffers are in {@link #parameters()} and {@link #stateDict()}, never in
- * {@link #trainableParameters()} or {@link #djlParameters()}.
+ * Buffers are in {@link #parameters()} and {@link #stateDict()}, never in {@link
+ * #trainableParameters()} or {@link #djlParameters()}.
  *
  * <p>The model owns its {@link NDManager}: {@link #close()} frees every array of the model.
- * Parameter order is the path order fixed at construction and never changes. Not thread-safe:
- * the training thread uses it.
+ * Parameter order is the path order fixed at construction and never changes. Not thread-safe: the
+ * training thread uses it.
  */
 public final class DjlModel implements Model {
   private static final Logger LOG = LoggerFactory.getLogger(DjlModel.class);
@@ -55,13 +55,16 @@ public final class DjlModel implements Model {
   private final NDManager manager;
   private final LinkedHashMap<String, Parameter> parameters;
   private final LinkedHashMap<String, NDArray> buffers;
+
   /** Every path of the state dict in order: parameters and buffers. */
   private final List<String> paths;
+
   private final Map<String, Object> config;
   private final ParameterStore parameterStore;
   private boolean closed;
 
-  private DjlModel(String name, Block block, NDManager manager, String pathPrefix, Map<String, Object> config) {
+  private DjlModel(
+      String name, Block block, NDManager manager, String pathPrefix, Map<String, Object> config) {
     this.name = Names.requireModelName(name);
     this.block = Objects.requireNonNull(block, "block");
     this.manager = Objects.requireNonNull(manager, "manager");
@@ -70,22 +73,25 @@ public final class DjlModel implements Model {
     this.buffers = new LinkedHashMap<>();
     Map<String, NDArray> countersByParameterId = new HashMap<>();
     Map<String, String> counterAfter = new HashMap<>();
-    ParameterPaths.blocks(block, pathPrefix).forEach((blockPath, b) -> {
-      if (b instanceof BatchNorm) {
-        for (Pair<String, Parameter> p : b.getDirectParameters()) {
-          if (p.getValue().getType() == Parameter.Type.RUNNING_MEAN) {
-            String path = ParameterPaths.join(blockPath, TorchNames.NUM_BATCHES_TRACKED);
-            if (parameters.containsKey(path) || buffers.containsKey(path)) {
-              throw new IllegalArgumentException("two tensors of the model have the path '" + path + "'");
-            }
-            NDArray counter = manager.create(0L);
-            buffers.put(path, counter);
-            countersByParameterId.put(p.getValue().getId(), counter);
-            counterAfter.put(ParameterPaths.join(blockPath, "running_var"), path);
-          }
-        }
-      }
-    });
+    ParameterPaths.blocks(block, pathPrefix)
+        .forEach(
+            (blockPath, b) -> {
+              if (b instanceof BatchNorm) {
+                for (Pair<String, Parameter> p : b.getDirectParameters()) {
+                  if (p.getValue().getType() == Parameter.Type.RUNNING_MEAN) {
+                    String path = ParameterPaths.join(blockPath, TorchNames.NUM_BATCHES_TRACKED);
+                    if (parameters.containsKey(path) || buffers.containsKey(path)) {
+                      throw new IllegalArgumentException(
+                          "two tensors of the model have the path '" + path + "'");
+                    }
+                    NDArray counter = manager.create(0L);
+                    buffers.put(path, counter);
+                    countersByParameterId.put(p.getValue().getId(), counter);
+                    counterAfter.put(ParameterPaths.join(blockPath, "running_var"), path);
+                  }
+                }
+              }
+            });
     List<String> order = new ArrayList<>();
     for (String path : parameters.keySet()) {
       order.add(path);
@@ -106,9 +112,11 @@ public final class DjlModel implements Model {
    * @param config the architecture as plain values, saved as {@code model_config}
    * @throws IllegalArgumentException if the block is not initialised or two parameters share a path
    */
-  public static DjlModel of(String name, Block block, NDManager manager, String pathPrefix, Map<String, Object> config) {
+  public static DjlModel of(
+      String name, Block block, NDManager manager, String pathPrefix, Map<String, Object> config) {
     if (!block.isInitialized()) {
-      throw new IllegalArgumentException("block of model '" + name + "' must be initialised before it is wrapped");
+      throw new IllegalArgumentException(
+          "block of model '" + name + "' must be initialised before it is wrapped");
     }
     return new DjlModel(name, block, manager, pathPrefix, config);
   }
@@ -157,7 +165,9 @@ public final class DjlModel implements Model {
     return handles(true);
   }
 
-  /** The buffers ({@code num_batches_tracked} of each batch norm) by path, in order; unmodifiable. */
+  /**
+   * The buffers ({@code num_batches_tracked} of each batch norm) by path, in order; unmodifiable.
+   */
   public Map<String, NDArray> buffers() {
     return Collections.unmodifiableMap(buffers);
   }
@@ -207,7 +217,9 @@ public final class DjlModel implements Model {
       if (given == null) {
         missing.add(path);
       } else if (given.dtype() != modelType || !Arrays.equals(given.shape(), modelShape)) {
-        mismatched.add(new LoadReport.Mismatch(path, lower(modelType), modelShape, lower(given.dtype()), given.shape()));
+        mismatched.add(
+            new LoadReport.Mismatch(
+                path, lower(modelType), modelShape, lower(given.dtype()), given.shape()));
       } else {
         loaded.add(path);
       }
@@ -226,7 +238,11 @@ public final class DjlModel implements Model {
       HostTransfer.copyInto(stateDict.get(key), array(key));
     }
     if (!report.isExact()) {
-      LOG.warn("loaded {} of {} tensors into model '{}' (strict: false):\n{}", loaded.size(), paths.size(), name,
+      LOG.warn(
+          "loaded {} of {} tensors into model '{}' (strict: false):\n{}",
+          loaded.size(),
+          paths.size(),
+          name,
           report.describe());
     }
     return report;

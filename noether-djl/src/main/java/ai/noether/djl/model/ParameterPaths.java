@@ -1,8 +1,8 @@
 package ai.noether.djl.model;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
@@ -25,13 +25,13 @@ import java.util.regex.Pattern;
  *   <li>other children are named by the name they were added under, without the two-digit ordinal
  *       DJL puts in front ({@code 01encoder} becomes {@code encoder});
  *   <li>a block's own parameters come before its children's, as in PyTorch;
- *   <li>the parameters of DJL's standard layers take PyTorch's names ({@link TorchNames}):
- *       an LSTM's {@code l_0_i2h_WEIGHT} is {@code weight_ih_l0}, a batch norm's {@code gamma} is
+ *   <li>the parameters of DJL's standard layers take PyTorch's names ({@link TorchNames}): an
+ *       LSTM's {@code l_0_i2h_WEIGHT} is {@code weight_ih_l0}, a batch norm's {@code gamma} is
  *       {@code weight}.
  * </ul>
  *
- * <p>So {@code SequentialBlock[Linear, relu, Linear]} with prefix {@code layers} has
- * {@code layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias}.
+ * <p>So {@code SequentialBlock[Linear, relu, Linear]} with prefix {@code layers} has {@code
+ * layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias}.
  */
 public final class ParameterPaths {
   private static final Pattern ORDINAL = Pattern.compile("^\\d{2,}(.+)$");
@@ -51,9 +51,9 @@ public final class ParameterPaths {
   }
 
   /**
-   * Every block of the tree by path, parents before children; the root under {@code prefix}
-   * (empty for none). Paths are those of {@link #of}: a block's parameters are its path, a dot and
-   * the parameter's name.
+   * Every block of the tree by path, parents before children; the root under {@code prefix} (empty
+   * for none). Paths are those of {@link #of}: a block's parameters are its path, a dot and the
+   * parameter's name.
    */
   public static LinkedHashMap<String, Block> blocks(Block root, String prefix) {
     LinkedHashMap<String, Block> out = new LinkedHashMap<>();
@@ -61,7 +61,10 @@ public final class ParameterPaths {
     return out;
   }
 
-  /** The path of a parameter named {@code name} (DJL's or PyTorch's) of the block at {@code blockPath}. */
+  /**
+   * The path of a parameter named {@code name} (DJL's or PyTorch's) of the block at {@code
+   * blockPath}.
+   */
   public static String join(String blockPath, String name) {
     return blockPath.isEmpty() ? name : blockPath + "." + name;
   }
@@ -81,7 +84,8 @@ public final class ParameterPaths {
     for (Pair<String, Parameter> p : block.getDirectParameters()) {
       String path = join(prefix, TorchNames.of(block, p.getKey()));
       if (out.putIfAbsent(path, p.getValue()) != null) {
-        throw new IllegalArgumentException("two parameters of the model have the path '" + path + "'");
+        throw new IllegalArgumentException(
+            "two parameters of the model have the path '" + path + "'");
       }
     }
     boolean numbered = block instanceof SequentialBlock || block instanceof ParallelBlock;
@@ -97,5 +101,4 @@ public final class ParameterPaths {
     Matcher m = ORDINAL.matcher(childName);
     return m.matches() ? m.group(1) : childName;
   }
-
 }

@@ -18,7 +18,9 @@ public final class PlainConfig {
   public static Map<String, Object> of(String kind, Object config) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("kind", kind);
-    FrameworkServices.get(ConfigBinding.class).toPlainTree(config).forEach((k, v) -> out.put(k, widened(v)));
+    FrameworkServices.get(ConfigBinding.class)
+        .toPlainTree(config)
+        .forEach((k, v) -> out.put(k, widened(v)));
     return out;
   }
 

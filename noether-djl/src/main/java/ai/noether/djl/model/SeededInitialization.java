@@ -55,21 +55,29 @@ public final class SeededInitialization {
    * deviation {@code std} (Box-Muller over the parameter's stream, {@link SplittableRandom}).
    */
   public static void normal(NDArray parameter, double std, long initSeed, String path) {
-    fill(parameter, path, initSeed, random -> {
-      double u1 = 1 - random.nextDouble();
-      double u2 = random.nextDouble();
-      // StrictMath: the same bits on every JVM and CPU (Math may use intrinsics that differ).
-      return (float) (std * StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2));
-    });
+    fill(
+        parameter,
+        path,
+        initSeed,
+        random -> {
+          double u1 = 1 - random.nextDouble();
+          double u2 = random.nextDouble();
+          // StrictMath: the same bits on every JVM and CPU (Math may use intrinsics that differ).
+          return (float)
+              (std * StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2));
+        });
   }
 
-  private static void fill(NDArray parameter, String path, long initSeed, ToDoubleFunction<SplittableRandom> draw) {
+  private static void fill(
+      NDArray parameter, String path, long initSeed, ToDoubleFunction<SplittableRandom> draw) {
     if (parameter.getDataType() != DataType.FLOAT32) {
-      throw new IllegalArgumentException("parameter " + path + " is " + parameter.getDataType() + "; only float32 is supported");
+      throw new IllegalArgumentException(
+          "parameter " + path + " is " + parameter.getDataType() + "; only float32 is supported");
     }
     long[] shape = parameter.getShape().getShape();
     int count = Math.toIntExact(parameter.getShape().size());
-    ByteBuffer bytes = ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer values = bytes.asFloatBuffer();
     SplittableRandom random = new SplittableRandom(RunSeeds.mix(initSeed, stableHash(path), 0));
     for (int i = 0; i < count; i++) {
@@ -100,6 +108,7 @@ public final class SeededInitialization {
   private static final class Seeded implements Initializer {
     /** The engine's generator is global: two models initialised at once must not interleave. */
     private static final Object ENGINE_GENERATOR = new Object();
+
     private final Initializer initializer;
     private final long seed;
 
@@ -116,7 +125,10 @@ public final class SeededInitialization {
         // The CPU's generator, also for a GPU model: CUDA's draws other numbers from the same seed.
         try (NDManager cpu = engine.newBaseManager(Device.cpu())) {
           NDArray values = initializer.initialize(cpu, shape, dataType);
-          NDArray out = values.getDevice().equals(manager.getDevice()) ? values : values.toDevice(manager.getDevice(), true);
+          NDArray out =
+              values.getDevice().equals(manager.getDevice())
+                  ? values
+                  : values.toDevice(manager.getDevice(), true);
           out.attach(manager);
           return out;
         }
@@ -124,7 +136,9 @@ public final class SeededInitialization {
     }
   }
 
-  /** 64-bit FNV-1a of the UTF-8 bytes; defined by its algorithm, so stable across JVMs and releases. */
+  /**
+   * 64-bit FNV-1a of the UTF-8 bytes; defined by its algorithm, so stable across JVMs and releases.
+   */
   static long stableHash(String text) {
     long h = 0xcbf29ce484222325L;
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {

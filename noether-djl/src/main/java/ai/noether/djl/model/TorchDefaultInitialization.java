@@ -11,16 +11,16 @@ import java.util.Map;
 
 /**
  * PyTorch's default initial values for DJL's standard layers, drawn in Java from the model's seed
- * (one stream per parameter path, {@link SeededInitialization#uniform}): what
- * {@code reset_parameters()} of the equivalent {@code torch.nn} module draws from, though not the
- * same numbers.
+ * (one stream per parameter path, {@link SeededInitialization#uniform}): what {@code
+ * reset_parameters()} of the equivalent {@code torch.nn} module draws from, though not the same
+ * numbers.
  *
  * <ul>
- *   <li>{@code Linear} and {@code Conv1d/2d/3d}: weight and bias uniform in
- *       {@code [-1/sqrt(fan_in), 1/sqrt(fan_in))}, {@code fan_in} = input features (times the
- *       kernel size);
- *   <li>{@code LSTM}, {@code GRU}, {@code RNN}: every weight and bias uniform in
- *       {@code [-1/sqrt(hidden_size), 1/sqrt(hidden_size))};
+ *   <li>{@code Linear} and {@code Conv1d/2d/3d}: weight and bias uniform in {@code
+ *       [-1/sqrt(fan_in), 1/sqrt(fan_in))}, {@code fan_in} = input features (times the kernel
+ *       size);
+ *   <li>{@code LSTM}, {@code GRU}, {@code RNN}: every weight and bias uniform in {@code
+ *       [-1/sqrt(hidden_size), 1/sqrt(hidden_size))};
  *   <li>{@code Embedding}: standard normal;
  *   <li>batch and layer norm: weight 1, bias 0, running mean 0, running variance 1, which are DJL's
  *       defaults too, so they are left as DJL made them; so is every parameter of other blocks.
@@ -65,7 +65,12 @@ public final class TorchDefaultInitialization {
 
   /** Gates of a recurrent layer: {@code weight_hh_l0} is {@code [gates * hidden, hidden]}. */
   private static long gates(Map<String, Parameter> parameters, String blockPath) {
-    long[] hh = parameters.get(ParameterPaths.join(blockPath, "weight_hh_l0")).getArray().getShape().getShape();
+    long[] hh =
+        parameters
+            .get(ParameterPaths.join(blockPath, "weight_hh_l0"))
+            .getArray()
+            .getShape()
+            .getShape();
     return hh[0] / hh[1];
   }
 }

@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PyTorch's names for the parameters of DJL's standard layers, so that a state dict moves between
- * a DJL block and the equivalent {@code torch.nn} module without renaming.
+ * PyTorch's names for the parameters of DJL's standard layers, so that a state dict moves between a
+ * DJL block and the equivalent {@code torch.nn} module without renaming.
  *
  * <table>
  *   <caption>DJL name → PyTorch name</caption>
@@ -31,21 +31,34 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>Only names change: with DJL's PyTorch engine the recurrent layers hand their fused weights to
- * PyTorch's own {@code lstm}/{@code gru} operators, so the gate order inside each weight
- * ({@code i, f, g, o} for LSTM, {@code r, z, n} for GRU) and the shapes are PyTorch's already
- * (tests run both against {@code torch.nn}). Parameters of other blocks keep DJL's name.
+ * PyTorch's own {@code lstm}/{@code gru} operators, so the gate order inside each weight ({@code i,
+ * f, g, o} for LSTM, {@code r, z, n} for GRU) and the shapes are PyTorch's already (tests run both
+ * against {@code torch.nn}). Parameters of other blocks keep DJL's name.
  */
 public final class TorchNames {
-  private static final Pattern RECURRENT = Pattern.compile("^([lr])_(\\d+)_(i2h|h2h)_(WEIGHT|BIAS)$");
-  private static final Map<String, String> BATCH_NORM = Map.of(
-      "gamma", "weight", "beta", "bias", "runningMean", "running_mean", "runningVar", "running_var");
+  private static final Pattern RECURRENT =
+      Pattern.compile("^([lr])_(\\d+)_(i2h|h2h)_(WEIGHT|BIAS)$");
+  private static final Map<String, String> BATCH_NORM =
+      Map.of(
+          "gamma",
+          "weight",
+          "beta",
+          "bias",
+          "runningMean",
+          "running_mean",
+          "runningVar",
+          "running_var");
   private static final Map<String, String> LAYER_NORM = Map.of("gamma", "weight", "beta", "bias");
+
   /** The buffer PyTorch's batch norm layers count training batches in. */
   public static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
 
   private TorchNames() {}
 
-  /** PyTorch's name for the parameter {@code djlName} of {@code owner}; DJL's name when there is no mapping. */
+  /**
+   * PyTorch's name for the parameter {@code djlName} of {@code owner}; DJL's name when there is no
+   * mapping.
+   */
   public static String of(Block owner, String djlName) {
     if (owner instanceof RecurrentBlock) {
       Matcher m = RECURRENT.matcher(djlName);

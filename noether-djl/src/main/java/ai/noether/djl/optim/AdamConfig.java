@@ -46,7 +46,8 @@ public record AdamConfig(
     }
     betas = betas == null ? List.of(0.9, 0.999) : List.copyOf(betas);
     if (betas.size() != 2 || betas.stream().anyMatch(b -> !(b >= 0 && b < 1))) {
-      throw new IllegalArgumentException("optimizer betas must be two numbers in [0, 1), was " + betas);
+      throw new IllegalArgumentException(
+          "optimizer betas must be two numbers in [0, 1), was " + betas);
     }
     eps = eps == null ? 1e-8 : eps;
     if (!(eps > 0)) {
@@ -61,12 +62,18 @@ public record AdamConfig(
 
   /** This config with another weight decay. */
   public AdamConfig withWeightDecay(double decay) {
-    return new AdamConfig(lr, betas, eps, decay, clipGradNorm, clipGradValue, noWeightDecay, paramGroups);
+    return new AdamConfig(
+        lr, betas, eps, decay, clipGradNorm, clipGradValue, noWeightDecay, paramGroups);
   }
 
   /** The shared settings, with {@code defaultWeightDecay} when none is configured. */
   OptimizerSettings settings(double defaultWeightDecay) {
-    return new OptimizerSettings(lr, weightDecay == null ? defaultWeightDecay : weightDecay, clipGradNorm, clipGradValue,
-        noWeightDecay, paramGroups);
+    return new OptimizerSettings(
+        lr,
+        weightDecay == null ? defaultWeightDecay : weightDecay,
+        clipGradNorm,
+        clipGradValue,
+        noWeightDecay,
+        paramGroups);
   }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam ({@code adam}) and AdamW ({@code adamw}) as PyTorch's {@code torch.optim.Adam} and
- * {@code torch.optim.AdamW} define them (without amsgrad). For each parameter {@code p} with
- * gradient {@code g} at its update number {@code t} (from 1) and learning rate {@code lr}:
+ * Adam ({@code adam}) and AdamW ({@code adamw}) as PyTorch's {@code torch.optim.Adam} and {@code
+ * torch.optim.AdamW} define them (without amsgrad). For each parameter {@code p} with gradient
+ * {@code g} at its update number {@code t} (from 1) and learning rate {@code lr}:
  *
  * <pre>
  * adam:  g = g + weight_decay * p                       (L2 penalty in the gradient)
@@ -31,7 +31,8 @@ import java.util.Map;
  * ({@code v}), as in PyTorch.
  */
 public final class AdamOptimizer extends DjlOptimizer {
-  private static final List<String> BUFFERS = List.of(CheckpointKeys.EXP_AVG, CheckpointKeys.EXP_AVG_SQ);
+  private static final List<String> BUFFERS =
+      List.of(CheckpointKeys.EXP_AVG, CheckpointKeys.EXP_AVG_SQ);
 
   private final double beta1;
   private final double beta2;
@@ -43,7 +44,13 @@ public final class AdamOptimizer extends DjlOptimizer {
    *
    * @param decoupled true for AdamW (decoupled weight decay), false for Adam (L2 penalty)
    */
-  public AdamOptimizer(String kind, Model model, OptimizerSettings settings, double beta1, double beta2, double eps,
+  public AdamOptimizer(
+      String kind,
+      Model model,
+      OptimizerSettings settings,
+      double beta1,
+      double beta2,
+      double eps,
       boolean decoupled) {
     super(kind, model, settings);
     this.beta1 = beta1;
@@ -54,14 +61,26 @@ public final class AdamOptimizer extends DjlOptimizer {
 
   /** An {@code adam} optimizer (L2 weight decay, default 0). */
   public static AdamOptimizer adam(Model model, AdamConfig config) {
-    return new AdamOptimizer(AdamOptimizerFactory.KIND, model, config.settings(0.0), config.betas().get(0),
-        config.betas().get(1), config.eps(), false);
+    return new AdamOptimizer(
+        AdamOptimizerFactory.KIND,
+        model,
+        config.settings(0.0),
+        config.betas().get(0),
+        config.betas().get(1),
+        config.eps(),
+        false);
   }
 
   /** An {@code adamw} optimizer (decoupled weight decay, default 0.01). */
   public static AdamOptimizer adamW(Model model, AdamConfig config) {
-    return new AdamOptimizer(AdamWOptimizerFactory.KIND, model, config.settings(0.01), config.betas().get(0),
-        config.betas().get(1), config.eps(), true);
+    return new AdamOptimizer(
+        AdamWOptimizerFactory.KIND,
+        model,
+        config.settings(0.01),
+        config.betas().get(0),
+        config.betas().get(1),
+        config.eps(),
+        true);
   }
 
   @Override
@@ -84,8 +103,21 @@ public final class AdamOptimizer extends DjlOptimizer {
       decay = 0;
     }
     // Clip value -1 switches the operator's own (one-sided) clipping off; clipping happened before.
-    weight.getNDArrayInternal().adamUpdate(new NDList(weight, gradient, m, v), new NDList(weight), (float) learningRate,
-        lrBc, decay, gradientScale, -1f, (float) beta1, (float) beta2, epsBc, false, false);
+    weight
+        .getNDArrayInternal()
+        .adamUpdate(
+            new NDList(weight, gradient, m, v),
+            new NDList(weight),
+            (float) learningRate,
+            lrBc,
+            decay,
+            gradientScale,
+            -1f,
+            (float) beta1,
+            (float) beta2,
+            epsBc,
+            false,
+            false);
   }
 
   @Override

@@ -26,9 +26,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The machinery every DJL optimizer shares: one {@link Slot} per trainable parameter of a
- * {@link DjlModel} (with its learning-rate factor, weight decay and buffers), gradient clipping,
- * per-step scoping of temporaries, and the export and import of the state by parameter path.
+ * The machinery every DJL optimizer shares: one {@link Slot} per trainable parameter of a {@link
+ * DjlModel} (with its learning-rate factor, weight decay and buffers), gradient clipping, per-step
+ * scoping of temporaries, and the export and import of the state by parameter path.
  *
  * <p><b>State layout.</b> {@link #state()} returns
  *
@@ -101,8 +101,8 @@ public abstract class DjlOptimizer implements Optimizer {
     }
 
     /**
-     * The buffer, created as zeros like the parameter on first use. It belongs to the slot, not
-     * to the step's scope.
+     * The buffer, created as zeros like the parameter on first use. It belongs to the slot, not to
+     * the step's scope.
      */
     public NDArray bufferOrZeros(String name) {
       NDArray b = buffers.get(name);
@@ -140,22 +140,29 @@ public abstract class DjlOptimizer implements Optimizer {
   /**
    * Sets up slots for the trainable parameters of {@code model}.
    *
-   * @throws IllegalArgumentException if the model is not a {@link DjlModel} or a
-   *     {@code param_groups} pattern matches nothing
+   * @throws IllegalArgumentException if the model is not a {@link DjlModel} or a {@code
+   *     param_groups} pattern matches nothing
    */
   protected DjlOptimizer(String kind, Model model, OptimizerSettings settings) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.settings = Objects.requireNonNull(settings, "settings");
     if (!(model instanceof DjlModel djl)) {
-      throw new IllegalArgumentException("optimizer '" + kind + "' updates models built by noether-djl (DjlModel); model '"
-          + model.name() + "' is a " + model.getClass().getName());
+      throw new IllegalArgumentException(
+          "optimizer '"
+              + kind
+              + "' updates models built by noether-djl (DjlModel); model '"
+              + model.name()
+              + "' is a "
+              + model.getClass().getName());
     }
     List<String> trainable = new ArrayList<>();
-    djl.djlParameters().forEach((path, p) -> {
-      if (p.requiresGradient()) {
-        trainable.add(path);
-      }
-    });
+    djl.djlParameters()
+        .forEach(
+            (path, p) -> {
+              if (p.requiresGradient()) {
+                trainable.add(path);
+              }
+            });
     this.groups = ParameterGroups.resolve(kind, trainable, settings);
     for (String path : trainable) {
       Parameter p = djl.djlParameters().get(path);
@@ -209,35 +216,38 @@ public abstract class DjlOptimizer implements Optimizer {
   @Override
   public final void step(double learningRate, int accumulatedBatches) {
     if (!(learningRate >= 0 && Double.isFinite(learningRate))) {
-      throw new IllegalArgumentException(kind + " learning rate must be finite and non-negative, was " + learningRate);
+      throw new IllegalArgumentException(
+          kind + " learning rate must be finite and non-negative, was " + learningRate);
     }
     if (accumulatedBatches < 1) {
-      throw new IllegalArgumentException("accumulated batches must be at least 1, was " + accumulatedBatches);
+      throw new IllegalArgumentException(
+          "accumulated batches must be at least 1, was " + accumulatedBatches);
     }
-    GradMode.withoutRecording(() -> {
-      try (NDScope scope = new NDScope()) {
-        List<Slot> active = new ArrayList<>(slots.size());
-        List<NDArray> gradients = new ArrayList<>(slots.size());
-        for (Slot slot : slots) {
-          NDArray g = Gradients.gradientOrNull(slot.weight);
-          if (g != null) {
-            active.add(slot);
-            gradients.add(g);
+    GradMode.withoutRecording(
+        () -> {
+          try (NDScope scope = new NDScope()) {
+            List<Slot> active = new ArrayList<>(slots.size());
+            List<NDArray> gradients = new ArrayList<>(slots.size());
+            for (Slot slot : slots) {
+              NDArray g = Gradients.gradientOrNull(slot.weight);
+              if (g != null) {
+                active.add(slot);
+                gradients.add(g);
+              }
+            }
+            if (accumulatedBatches > 1) {
+              for (NDArray g : gradients) {
+                g.divi(accumulatedBatches);
+              }
+            }
+            float scale = clipping.apply(gradients);
+            for (int i = 0; i < active.size(); i++) {
+              Slot slot = active.get(i);
+              update(slot, gradients.get(i), scale, learningRate * slot.lrFactor);
+            }
+            scope.suppressNotUsedWarning();
           }
-        }
-        if (accumulatedBatches > 1) {
-          for (NDArray g : gradients) {
-            g.divi(accumulatedBatches);
-          }
-        }
-        float scale = clipping.apply(gradients);
-        for (int i = 0; i < active.size(); i++) {
-          Slot slot = active.get(i);
-          update(slot, gradients.get(i), scale, learningRate * slot.lrFactor);
-        }
-        scope.suppressNotUsedWarning();
-      }
-    });
+        });
   }
 
   @Override
@@ -248,17 +258,18 @@ public abstract class DjlOptimizer implements Optimizer {
   @Override
   public final Map<String, HostTensor> gradients() {
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    GradMode.withoutRecording(() -> {
-      try (NDScope scope = new NDScope()) {
-        for (Slot slot : slots) {
-          NDArray g = Gradients.gradientOrNull(slot.weight);
-          if (g != null) {
-            out.put(slot.path, HostTransfer.toHost(g));
+    GradMode.withoutRecording(
+        () -> {
+          try (NDScope scope = new NDScope()) {
+            for (Slot slot : slots) {
+              NDArray g = Gradients.gradientOrNull(slot.weight);
+              if (g != null) {
+                out.put(slot.path, HostTransfer.toHost(g));
+              }
+            }
+            scope.suppressNotUsedWarning();
           }
-        }
-        scope.suppressNotUsedWarning();
-      }
-    });
+        });
     return out;
   }
 
@@ -272,19 +283,31 @@ public abstract class DjlOptimizer implements Optimizer {
   @Override
   public final void loadGradients(Map<String, HostTensor> gradients) {
     List<String> problems = new ArrayList<>();
-    gradients.forEach((path, host) -> {
-      Slot slot = slotsByPath.get(path);
-      if (slot == null) {
-        problems.add("'" + path + "' is not a parameter this optimizer trains");
-      } else if (!Arrays.equals(host.shape(), slot.weight.getShape().getShape())
-          || host.dtype() != DTypes.of(slot.weight.getDataType())) {
-        problems.add("the gradient of '" + path + "' is " + describe(host.dtype(), host.shape()) + " but the parameter is "
-            + describe(DTypes.of(slot.weight.getDataType()), slot.weight.getShape().getShape()));
-      }
-    });
+    gradients.forEach(
+        (path, host) -> {
+          Slot slot = slotsByPath.get(path);
+          if (slot == null) {
+            problems.add("'" + path + "' is not a parameter this optimizer trains");
+          } else if (!Arrays.equals(host.shape(), slot.weight.getShape().getShape())
+              || host.dtype() != DTypes.of(slot.weight.getDataType())) {
+            problems.add(
+                "the gradient of '"
+                    + path
+                    + "' is "
+                    + describe(host.dtype(), host.shape())
+                    + " but the parameter is "
+                    + describe(
+                        DTypes.of(slot.weight.getDataType()), slot.weight.getShape().getShape()));
+          }
+        });
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("saved gradients do not fit this " + kind + " optimizer:\n  - "
-          + String.join("\n  - ", problems) + "\ntrainable parameters: " + slotsByPath.keySet());
+      throw new IllegalArgumentException(
+          "saved gradients do not fit this "
+              + kind
+              + " optimizer:\n  - "
+              + String.join("\n  - ", problems)
+              + "\ntrainable parameters: "
+              + slotsByPath.keySet());
     }
     List<Slot> without = new ArrayList<>();
     for (Slot slot : slots) {
@@ -298,7 +321,8 @@ public abstract class DjlOptimizer implements Optimizer {
     }
     if (!without.isEmpty()) {
       try (NDScope scope = new NDScope();
-          ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          ai.djl.training.GradientCollector collector =
+              ai.djl.engine.Engine.getInstance().newGradientCollector()) {
         NDArray total = null;
         for (Slot slot : without) {
           NDArray sum = slot.weight.sum();
@@ -308,31 +332,33 @@ public abstract class DjlOptimizer implements Optimizer {
         scope.suppressNotUsedWarning();
       }
     }
-    GradMode.withoutRecording(() -> {
-      try (NDScope scope = new NDScope()) {
-        for (Slot slot : slots) {
-          HostTensor host = gradients.get(slot.path);
-          if (host != null) {
-            HostTransfer.copyInto(host, Gradients.gradientOrNull(slot.weight));
-          } else {
-            Gradients.zero(slot.weight);
+    GradMode.withoutRecording(
+        () -> {
+          try (NDScope scope = new NDScope()) {
+            for (Slot slot : slots) {
+              HostTensor host = gradients.get(slot.path);
+              if (host != null) {
+                HostTransfer.copyInto(host, Gradients.gradientOrNull(slot.weight));
+              } else {
+                Gradients.zero(slot.weight);
+              }
+            }
+            scope.suppressNotUsedWarning();
           }
-        }
-        scope.suppressNotUsedWarning();
-      }
-    });
+        });
   }
 
   /**
    * Applies one update to one parameter and clears its gradient. Runs with autograd off inside an
-   * {@code NDScope}: arrays created here are freed after the step unless stored with
-   * {@link Slot#putBuffer} or {@link Slot#bufferOrZeros}.
+   * {@code NDScope}: arrays created here are freed after the step unless stored with {@link
+   * Slot#putBuffer} or {@link Slot#bufferOrZeros}.
    *
    * @param gradient the (possibly value-clipped) gradient; may be the parameter's own gradient
    * @param gradientScale factor from norm clipping, to multiply the gradient by (1 for none)
    * @param learningRate this parameter's learning rate for this update
    */
-  protected abstract void update(Slot slot, NDArray gradient, float gradientScale, double learningRate);
+  protected abstract void update(
+      Slot slot, NDArray gradient, float gradientScale, double learningRate);
 
   /** The names of the buffers a parameter's state holds once it has been updated, in order. */
   protected abstract List<String> bufferNames();
@@ -368,14 +394,17 @@ public abstract class DjlOptimizer implements Optimizer {
   private List<Object> describeGroups() {
     Map<String, Map<String, Object>> byGroup = new LinkedHashMap<>();
     for (ParameterGroups.Assignment a : groups.all()) {
-      Map<String, Object> g = byGroup.computeIfAbsent(a.group(), name -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(CheckpointKeys.PARAMS, new ArrayList<Object>());
-        m.put(CheckpointKeys.LR, settings.lr() * a.lrFactor());
-        m.put(CheckpointKeys.WEIGHT_DECAY, a.weightDecay());
-        m.putAll(hyperparameters());
-        return m;
-      });
+      Map<String, Object> g =
+          byGroup.computeIfAbsent(
+              a.group(),
+              name -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put(CheckpointKeys.PARAMS, new ArrayList<Object>());
+                m.put(CheckpointKeys.LR, settings.lr() * a.lrFactor());
+                m.put(CheckpointKeys.WEIGHT_DECAY, a.weightDecay());
+                m.putAll(hyperparameters());
+                return m;
+              });
       @SuppressWarnings("unchecked")
       List<Object> params = (List<Object>) g.get(CheckpointKeys.PARAMS);
       params.add(a.path());
@@ -397,12 +426,17 @@ public abstract class DjlOptimizer implements Optimizer {
   public final void loadState(Map<String, Object> state) {
     Object writtenBy = state.get(CheckpointKeys.OPTIMIZER_KIND);
     if (writtenBy != null && !kind.equals(writtenBy)) {
-      throw new IllegalArgumentException("optimizer state was written by '" + writtenBy + "' but this optimizer is '"
-          + kind + "'; resume with the same optimizer kind, or start the optimizer fresh");
+      throw new IllegalArgumentException(
+          "optimizer state was written by '"
+              + writtenBy
+              + "' but this optimizer is '"
+              + kind
+              + "'; resume with the same optimizer kind, or start the optimizer fresh");
     }
     Object perParameterObject = state.get(CheckpointKeys.OPTIMIZER_STATE);
     if (!(perParameterObject instanceof Map<?, ?> perParameter)) {
-      throw new IllegalArgumentException("optimizer state has no '" + CheckpointKeys.OPTIMIZER_STATE + "' map");
+      throw new IllegalArgumentException(
+          "optimizer state has no '" + CheckpointKeys.OPTIMIZER_STATE + "' map");
     }
     // Validate everything first so that a bad state leaves the optimizer untouched.
     List<String> problems = new ArrayList<>();
@@ -418,8 +452,13 @@ public abstract class DjlOptimizer implements Optimizer {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("optimizer state does not fit this " + kind + " optimizer:\n  - "
-          + String.join("\n  - ", problems) + "\ntrainable parameters: " + slotsByPath.keySet());
+      throw new IllegalArgumentException(
+          "optimizer state does not fit this "
+              + kind
+              + " optimizer:\n  - "
+              + String.join("\n  - ", problems)
+              + "\ntrainable parameters: "
+              + slotsByPath.keySet());
     }
     checkGroups(state.get(CheckpointKeys.PARAM_GROUPS));
     try (NDScope scope = new NDScope()) {
@@ -466,8 +505,10 @@ public abstract class DjlOptimizer implements Optimizer {
     Set<Set<String>> saved = new LinkedHashSet<>();
     List<String> savedText = new ArrayList<>();
     for (Object g : list) {
-      if (!(g instanceof Map<?, ?> group) || !(group.get(CheckpointKeys.PARAMS) instanceof List<?> params)) {
-        throw new IllegalArgumentException("optimizer state: every param_groups entry needs a params list, found " + g);
+      if (!(g instanceof Map<?, ?> group)
+          || !(group.get(CheckpointKeys.PARAMS) instanceof List<?> params)) {
+        throw new IllegalArgumentException(
+            "optimizer state: every param_groups entry needs a params list, found " + g);
       }
       Set<String> paths = new LinkedHashSet<>();
       params.forEach(p -> paths.add(String.valueOf(p)));
@@ -483,10 +524,15 @@ public abstract class DjlOptimizer implements Optimizer {
     if (!saved.equals(new LinkedHashSet<>(configured.values()))) {
       List<String> configuredText = new ArrayList<>();
       configured.forEach((name, paths) -> configuredText.add(name + " " + paths));
-      throw new ConfigException("the checkpoint's " + kind + " state groups the parameters otherwise than this"
-          + " configuration's param_groups and no_weight_decay:\n  checkpoint: " + String.join("\n              ", savedText)
-          + "\n  configured: " + String.join("\n              ", configuredText)
-          + "\nConfigure the groups the checkpoint was trained with (their lr and weight_decay may change).");
+      throw new ConfigException(
+          "the checkpoint's "
+              + kind
+              + " state groups the parameters otherwise than this"
+              + " configuration's param_groups and no_weight_decay:\n  checkpoint: "
+              + String.join("\n              ", savedText)
+              + "\n  configured: "
+              + String.join("\n              ", configuredText)
+              + "\nConfigure the groups the checkpoint was trained with (their lr and weight_decay may change).");
     }
   }
 
@@ -502,12 +548,22 @@ public abstract class DjlOptimizer implements Optimizer {
 
   private void validate(Slot slot, Map<?, ?> entry, List<String> problems) {
     if (countsSteps() && !(entry.get(CheckpointKeys.STEP) instanceof Number)) {
-      problems.add("the entry of '" + slot.path + "' has no step count ('" + CheckpointKeys.STEP + "')");
+      problems.add(
+          "the entry of '" + slot.path + "' has no step count ('" + CheckpointKeys.STEP + "')");
     }
     for (Object key : entry.keySet()) {
-      if (!bufferNames().contains(String.valueOf(key)) && !(countsSteps() && CheckpointKeys.STEP.equals(key))) {
-        problems.add("the entry of '" + slot.path + "' has an unknown key '" + key + "'; " + kind + " keeps "
-            + (countsSteps() ? CheckpointKeys.STEP + ", " : "") + String.join(", ", bufferNames()));
+      if (!bufferNames().contains(String.valueOf(key))
+          && !(countsSteps() && CheckpointKeys.STEP.equals(key))) {
+        problems.add(
+            "the entry of '"
+                + slot.path
+                + "' has an unknown key '"
+                + key
+                + "'; "
+                + kind
+                + " keeps "
+                + (countsSteps() ? CheckpointKeys.STEP + ", " : "")
+                + String.join(", ", bufferNames()));
       }
     }
     long[] shape = slot.weight.getShape().getShape();
@@ -520,8 +576,15 @@ public abstract class DjlOptimizer implements Optimizer {
       if (!(value instanceof HostTensor host)) {
         problems.add("'" + name + "' of '" + slot.path + "' is not a tensor");
       } else if (!Arrays.equals(host.shape(), shape) || host.dtype() != dtype) {
-        problems.add("'" + name + "' of '" + slot.path + "' is " + describe(host.dtype(), host.shape())
-            + " but the parameter is " + describe(dtype, shape));
+        problems.add(
+            "'"
+                + name
+                + "' of '"
+                + slot.path
+                + "' is "
+                + describe(host.dtype(), host.shape())
+                + " but the parameter is "
+                + describe(dtype, shape));
       }
     }
   }

@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDList;
 import java.util.List;
 
 /**
- * Gradient clipping as PyTorch's {@code torch.nn.utils.clip_grad_value_} and
- * {@code clip_grad_norm_} define it, applied before every update:
+ * Gradient clipping as PyTorch's {@code torch.nn.utils.clip_grad_value_} and {@code
+ * clip_grad_norm_} define it, applied before every update:
  *
  * <ol>
  *   <li>{@code clip_grad_value: v} clamps every gradient element into {@code [-v, v]};
  *   <li>{@code clip_grad_norm: n} computes the L2 norm of all gradients together (the norm of the
- *       per-parameter norms) and, when it exceeds {@code n}, scales every gradient by
- *       {@code n / (norm + 1e-6)}.
+ *       per-parameter norms) and, when it exceeds {@code n}, scales every gradient by {@code n /
+ *       (norm + 1e-6)}.
  * </ol>
  */
 final class GradientClipping {

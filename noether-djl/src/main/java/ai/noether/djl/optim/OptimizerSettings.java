@@ -1,5 +1,6 @@
 package ai.noether.djl.optim;
 
+import ai.noether.api.Nullable;
 import java.util.List;
 
 /**
@@ -12,21 +13,29 @@ import java.util.List;
  * @param noWeightDecay patterns of parameters that never decay; never null
  * @param paramGroups groups with overrides, in matching order; never null
  */
-public record OptimizerSettings(double lr, double weightDecay, Double clipGradNorm, Double clipGradValue,
-    List<String> noWeightDecay, List<ParamGroupConfig> paramGroups) {
+public record OptimizerSettings(
+    double lr,
+    double weightDecay,
+    @Nullable Double clipGradNorm,
+    @Nullable Double clipGradValue,
+    List<String> noWeightDecay,
+    List<ParamGroupConfig> paramGroups) {
 
   public OptimizerSettings {
     if (!(lr > 0 && Double.isFinite(lr))) {
       throw new IllegalArgumentException("optimizer lr must be a positive number, was " + lr);
     }
     if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-      throw new IllegalArgumentException("optimizer weight_decay must be finite and non-negative, was " + weightDecay);
+      throw new IllegalArgumentException(
+          "optimizer weight_decay must be finite and non-negative, was " + weightDecay);
     }
     if (clipGradNorm != null && !(clipGradNorm > 0 && Double.isFinite(clipGradNorm))) {
-      throw new IllegalArgumentException("optimizer clip_grad_norm must be a positive number, was " + clipGradNorm);
+      throw new IllegalArgumentException(
+          "optimizer clip_grad_norm must be a positive number, was " + clipGradNorm);
     }
     if (clipGradValue != null && !(clipGradValue > 0 && Double.isFinite(clipGradValue))) {
-      throw new IllegalArgumentException("optimizer clip_grad_value must be a positive number, was " + clipGradValue);
+      throw new IllegalArgumentException(
+          "optimizer clip_grad_value must be a positive number, was " + clipGradValue);
     }
     noWeightDecay = noWeightDecay == null ? List.of() : List.copyOf(noWeightDecay);
     paramGroups = paramGroups == null ? List.of() : List.copyOf(paramGroups);

@@ -26,14 +26,17 @@ public record ParamGroupConfig(
 
   public ParamGroupConfig {
     if (params == null || params.isEmpty()) {
-      throw new IllegalArgumentException("a param_groups entry needs params: a list of parameter path patterns");
+      throw new IllegalArgumentException(
+          "a param_groups entry needs params: a list of parameter path patterns");
     }
     params = List.copyOf(params);
     if (lr != null && !(lr >= 0 && Double.isFinite(lr))) {
-      throw new IllegalArgumentException("param_groups lr must be finite and non-negative, was " + lr);
+      throw new IllegalArgumentException(
+          "param_groups lr must be finite and non-negative, was " + lr);
     }
     if (weightDecay != null && !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-      throw new IllegalArgumentException("param_groups weight_decay must be finite and non-negative, was " + weightDecay);
+      throw new IllegalArgumentException(
+          "param_groups weight_decay must be finite and non-negative, was " + weightDecay);
     }
   }
 }

@@ -42,17 +42,25 @@ public final class ParameterGroups {
    * @throws IllegalArgumentException if a {@code param_groups} pattern matches no parameter,
    *     listing the parameter paths
    */
-  public static ParameterGroups resolve(String kind, List<String> trainablePaths, OptimizerSettings settings) {
+  public static ParameterGroups resolve(
+      String kind, List<String> trainablePaths, OptimizerSettings settings) {
     List<List<ParameterGlob>> groupGlobs = new ArrayList<>();
     for (int i = 0; i < settings.paramGroups().size(); i++) {
-      groupGlobs.add(globs(settings.paramGroups().get(i).params(), "param_groups[" + i + "].params"));
+      groupGlobs.add(
+          globs(settings.paramGroups().get(i).params(), "param_groups[" + i + "].params"));
     }
     List<ParameterGlob> noDecay = globs(settings.noWeightDecay(), "no_weight_decay");
     for (int i = 0; i < groupGlobs.size(); i++) {
       for (ParameterGlob glob : groupGlobs.get(i)) {
         if (trainablePaths.stream().noneMatch(glob::matches)) {
-          throw new IllegalArgumentException(kind + " param_groups[" + i + "] pattern '" + glob
-              + "' matches no trainable parameter; parameters are " + trainablePaths);
+          throw new IllegalArgumentException(
+              kind
+                  + " param_groups["
+                  + i
+                  + "] pattern '"
+                  + glob
+                  + "' matches no trainable parameter; parameters are "
+                  + trainablePaths);
         }
       }
     }

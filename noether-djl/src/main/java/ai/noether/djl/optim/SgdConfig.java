@@ -53,8 +53,12 @@ public record SgdConfig(
       throw new IllegalArgumentException("sgd dampening must be in [0, 1], was " + dampening);
     }
     if (nesterov && (momentum == 0 || dampening != 0)) {
-      throw new IllegalArgumentException("sgd nesterov: true needs momentum > 0 and dampening 0 (momentum "
-          + momentum + ", dampening " + dampening + ")");
+      throw new IllegalArgumentException(
+          "sgd nesterov: true needs momentum > 0 and dampening 0 (momentum "
+              + momentum
+              + ", dampening "
+              + dampening
+              + ")");
     }
   }
 
@@ -69,7 +73,12 @@ public record SgdConfig(
   }
 
   OptimizerSettings settings() {
-    return new OptimizerSettings(lr, weightDecay == null ? 0 : weightDecay, clipGradNorm, clipGradValue, noWeightDecay,
+    return new OptimizerSettings(
+        lr,
+        weightDecay == null ? 0 : weightDecay,
+        clipGradNorm,
+        clipGradValue,
+        noWeightDecay,
         paramGroups);
   }
 }

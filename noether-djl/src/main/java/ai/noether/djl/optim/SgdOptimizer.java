@@ -22,9 +22,9 @@ import java.util.Map;
  * p = p - lr * d
  * </pre>
  *
- * <p>The momentum buffer {@code b} does not include the learning rate (unlike DJL's own SGD), so
- * a schedule that changes the rate behaves as in PyTorch. Without momentum the update is DJL's
- * fused native SGD operator; with momentum, five to seven native in-place operations per parameter.
+ * <p>The momentum buffer {@code b} does not include the learning rate (unlike DJL's own SGD), so a
+ * schedule that changes the rate behaves as in PyTorch. Without momentum the update is DJL's fused
+ * native SGD operator; with momentum, five to seven native in-place operations per parameter.
  *
  * <p>State per parameter: {@code momentum_buffer}, once the parameter has been updated with
  * momentum, as in PyTorch.
@@ -49,8 +49,17 @@ public final class SgdOptimizer extends DjlOptimizer {
     NDArray weight = slot.weight();
     float decay = (float) slot.weightDecay();
     if (momentum == 0) {
-      weight.getNDArrayInternal().sgdUpdate(new NDList(weight, gradient), new NDList(weight), (float) learningRate, decay,
-          gradientScale, -1f, 0f, false);
+      weight
+          .getNDArrayInternal()
+          .sgdUpdate(
+              new NDList(weight, gradient),
+              new NDList(weight),
+              (float) learningRate,
+              decay,
+              gradientScale,
+              -1f,
+              0f,
+              false);
       return;
     }
     NDArray d = gradientScale == 1f ? gradient : gradient.mul(gradientScale);

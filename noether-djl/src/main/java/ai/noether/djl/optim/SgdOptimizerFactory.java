@@ -6,7 +6,8 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.OptimizerFactory;
 
 /**
- * Builds {@code sgd} optimizers: stochastic gradient descent with optional (Nesterov) momentum, as torch.optim.SGD.
+ * Builds {@code sgd} optimizers: stochastic gradient descent with optional (Nesterov) momentum, as
+ * torch.optim.SGD.
  *
  * <p>See {@link SgdConfig} for the YAML.
  */

@@ -7,7 +7,7 @@
  * <p>Kinds: {@code sgd} ({@link ai.noether.djl.optim.SgdOptimizer}), {@code adam} and {@code adamw}
  * ({@link ai.noether.djl.optim.AdamOptimizer}). Every kind shares the learning rate, weight decay,
  * gradient clipping and parameter-group keys ({@link ai.noether.djl.optim.ParameterGroups}). A new
- * optimizer extends {@link ai.noether.djl.optim.DjlOptimizer} and registers a factory in
- * {@code META-INF/services/ai.noether.api.spi.OptimizerFactory}.
+ * optimizer extends {@link ai.noether.djl.optim.DjlOptimizer} and registers a factory in {@code
+ * META-INF/services/ai.noether.api.spi.OptimizerFactory}.
  */
 package ai.noether.djl.optim;

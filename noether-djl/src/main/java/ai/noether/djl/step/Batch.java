@@ -9,8 +9,8 @@ import java.util.NoSuchElementException;
  * carries its field's name ({@link NDArray#getName()}), so a batch is a set of named arrays split
  * into what goes into the model and what the losses compare with.
  *
- * @param inputs the model inputs, in the order of the step's {@code inputs:} (by default the
- *     {@code features} field); first dimension the batch
+ * @param inputs the model inputs, in the order of the step's {@code inputs:} (by default the {@code
+ *     features} field); first dimension the batch
  * @param targets the target fields, in the order of the step's {@code targets:} (by default the
  *     {@code targets} field); first dimension the batch
  */

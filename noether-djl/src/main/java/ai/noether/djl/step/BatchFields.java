@@ -15,7 +15,8 @@ import java.util.NoSuchElementException;
  */
 record BatchFields(List<String> inputs, List<String> targets) {
   /** A {@link TensorDataset}'s two fields, the supervised step's default. */
-  static final BatchFields TENSORS = new BatchFields(List.of(TensorDataset.FEATURES), List.of(TensorDataset.TARGETS));
+  static final BatchFields TENSORS =
+      new BatchFields(List.of(TensorDataset.FEATURES), List.of(TensorDataset.TARGETS));
 
   BatchFields {
     inputs = List.copyOf(inputs);
@@ -43,9 +44,16 @@ record BatchFields(List<String> inputs, List<String> targets) {
       try {
         split.field(name);
       } catch (NoSuchElementException e) {
-        throw new IllegalArgumentException("the " + splitName + " split has no field '" + name + "' (a training step "
-            + (inputs.contains(name) ? "input" : "target") + "); its fields are "
-            + String.join(", ", split.fields().stream().map(f -> f.name()).toList()), e);
+        throw new IllegalArgumentException(
+            "the "
+                + splitName
+                + " split has no field '"
+                + name
+                + "' (a training step "
+                + (inputs.contains(name) ? "input" : "target")
+                + "); its fields are "
+                + String.join(", ", split.fields().stream().map(f -> f.name()).toList()),
+            e);
       }
     }
   }

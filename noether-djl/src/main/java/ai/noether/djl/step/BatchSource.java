@@ -6,20 +6,19 @@ import ai.noether.api.data.FieldDataset;
 import ai.noether.api.data.TensorDataset;
 
 /**
- * Where the rows of a batch come from. Two strategies, chosen by the step's {@code gather}
- * setting:
+ * Where the rows of a batch come from. Two strategies, chosen by the step's {@code gather} setting:
  *
  * <ul>
  *   <li>{@link DeviceBatchSource}: the split's fields are copied to the device once and batches are
  *       gathered there with an index (one small host-to-device copy of the indices per batch);
- *   <li>{@link HostBatchSource}: rows are copied from host memory into the batch (straight into
- *       the tensor's memory on the CPU) and moved to the device (no device memory for the split).
+ *   <li>{@link HostBatchSource}: rows are copied from host memory into the batch (straight into the
+ *       tensor's memory on the CPU) and moved to the device (no device memory for the split).
  * </ul>
  *
- * <p>On the CPU, host gathering measured 1.7 to 2.5 times faster than an index-select on a copy
- * of the split ({@code BatchGatherBenchmark}) and needs no second copy of the data, so
- * {@code auto} gathers on the host there and keeps small splits on the device of a GPU, where
- * an index-select avoids copying every batch's rows from host memory.
+ * <p>On the CPU, host gathering measured 1.7 to 2.5 times faster than an index-select on a copy of
+ * the split ({@code BatchGatherBenchmark}) and needs no second copy of the data, so {@code auto}
+ * gathers on the host there and keeps small splits on the device of a GPU, where an index-select
+ * avoids copying every batch's rows from host memory.
  *
  * <p><b>Threads.</b> {@link #gather} may run on the prefetching thread while the training thread
  * evaluates; implementations allow concurrent calls.
@@ -37,7 +36,9 @@ interface BatchSource extends AutoCloseable {
 
   /** How a split's rows reach the device. */
   enum Strategy {
-    /** On a GPU, keep a copy of splits up to 512 MiB on the device; otherwise gather on the host. */
+    /**
+     * On a GPU, keep a copy of splits up to 512 MiB on the device; otherwise gather on the host.
+     */
     AUTO,
     /** Keep a copy of the split on the device. */
     DEVICE,
@@ -53,7 +54,8 @@ interface BatchSource extends AutoCloseable {
           return s;
         }
       }
-      throw new IllegalArgumentException("gather '" + text + "' is not known; valid: auto, device, host");
+      throw new IllegalArgumentException(
+          "gather '" + text + "' is not known; valid: auto, device, host");
     }
 
     BatchSource open(TensorDataset split, NDManager deviceManager) {
@@ -64,7 +66,8 @@ interface BatchSource extends AutoCloseable {
      * @param splitName the split's name in messages
      * @throws IllegalArgumentException naming the split and the field it lacks
      */
-    BatchSource open(FieldDataset split, BatchFields fields, NDManager deviceManager, String splitName) {
+    BatchSource open(
+        FieldDataset split, BatchFields fields, NDManager deviceManager, String splitName) {
       fields.requireIn(split, splitName);
       long bytes = 0;
       for (String name : fields.all()) {
@@ -77,7 +80,8 @@ interface BatchSource extends AutoCloseable {
       }
       boolean gpu = !ai.djl.Device.Type.CPU.equals(deviceManager.getDevice().getDeviceType());
       boolean device = this == DEVICE || (this == AUTO && gpu && bytes <= AUTO_DEVICE_LIMIT_BYTES);
-      return device ? new DeviceBatchSource(split, fields, deviceManager)
+      return device
+          ? new DeviceBatchSource(split, fields, deviceManager)
           : new HostBatchSource(split, fields, deviceManager.getDevice());
     }
   }

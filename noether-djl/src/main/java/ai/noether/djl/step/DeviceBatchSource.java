@@ -19,6 +19,7 @@ import java.util.List;
 final class DeviceBatchSource implements BatchSource {
   /** Samples per host read while a field is copied to the device. */
   private static final int LOAD_ROWS = 1 << 14;
+
   private final NDManager manager;
   private final List<NDArray> inputs = new ArrayList<>();
   private final List<NDArray> targets = new ArrayList<>();
@@ -45,7 +46,9 @@ final class DeviceBatchSource implements BatchSource {
   private NDArray load(FieldDataset split, String name) {
     NDArray array;
     if (split instanceof TensorDataset t) {
-      array = HostTransfer.toNDArray(TensorDataset.FEATURES.equals(name) ? t.features() : t.targets(), manager);
+      array =
+          HostTransfer.toNDArray(
+              TensorDataset.FEATURES.equals(name) ? t.features() : t.targets(), manager);
     } else {
       // In slices, so that no host buffer holds the whole field.
       long size = split.size();

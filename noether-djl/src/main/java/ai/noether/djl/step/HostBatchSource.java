@@ -52,7 +52,8 @@ final class HostBatchSource implements BatchSource {
 
   @Override
   public Batch gather(long[] indices, NDManager batchManager) {
-    return new Batch(gatherAll(inputs, indices, batchManager), gatherAll(targets, indices, batchManager));
+    return new Batch(
+        gatherAll(inputs, indices, batchManager), gatherAll(targets, indices, batchManager));
   }
 
   private NDList gatherAll(List<FieldRows> fields, long[] indices, NDManager manager) {
@@ -84,7 +85,9 @@ final class HostBatchSource implements BatchSource {
     NDArray gather(long[] indices, NDManager manager, Device device);
   }
 
-  /** A field of any {@link FieldDataset}: the dataset gathers, the result is copied to the device. */
+  /**
+   * A field of any {@link FieldDataset}: the dataset gathers, the result is copied to the device.
+   */
   private record Gathered(FieldDataset split, String name) implements FieldRows {
     @Override
     public NDArray gather(long[] indices, NDManager manager, Device device) {
@@ -150,7 +153,8 @@ final class HostBatchSource implements BatchSource {
 
     // The staging buffer is shared: the prefetching thread and the training thread (evaluating the
     // training split) may both gather.
-    private synchronized NDArray staged(long[] indices, NDManager manager, long[] shape, DataType type, int bytes) {
+    private synchronized NDArray staged(
+        long[] indices, NDManager manager, long[] shape, DataType type, int bytes) {
       if (staging == null || staging.capacity() < bytes) {
         staging = ByteBuffer.allocateDirect(Math.max(bytes, 1)).order(ByteOrder.LITTLE_ENDIAN);
       }
@@ -194,7 +198,8 @@ final class HostBatchSource implements BatchSource {
           return;
         }
       }
-      throw new IndexOutOfBoundsException("row " + row + " is outside a tensor of " + java.util.Arrays.toString(tensor.shape()));
+      throw new IndexOutOfBoundsException(
+          "row " + row + " is outside a tensor of " + java.util.Arrays.toString(tensor.shape()));
     }
   }
 }

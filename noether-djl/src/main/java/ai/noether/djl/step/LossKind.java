@@ -46,8 +46,11 @@ public enum LossKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("loss '" + text + "' is not known; valid: "
-        + Arrays.stream(values()).map(LossKind::yamlName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "loss '"
+            + text
+            + "' is not known; valid: "
+            + Arrays.stream(values()).map(LossKind::yamlName).collect(Collectors.joining(", ")));
   }
 
   @Override

@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * The built-in losses with PyTorch's definitions and mean reduction. Each takes predictions and
- * targets of the same number of samples; shapes that differ only by unit dimensions
- * ({@code [N, 1]} against {@code [N]}) are aligned first instead of broadcast into a matrix.
+ * targets of the same number of samples; shapes that differ only by unit dimensions ({@code [N, 1]}
+ * against {@code [N]}) are aligned first instead of broadcast into a matrix.
  */
 public final class Losses {
   // Constants in recorded arithmetic come from ScalarTensors, never from DJL's Number overloads:
@@ -53,7 +53,11 @@ public final class Losses {
     }
     NDArray zero = ScalarTensors.like(logits, 0);
     NDArray one = ScalarTensors.like(logits, 1);
-    return logits.maximum(zero).sub(logits.mul(t)).add(logits.abs().neg().exp().add(one).log()).mean();
+    return logits
+        .maximum(zero)
+        .sub(logits.mul(t))
+        .add(logits.abs().neg().exp().add(one).log())
+        .mean();
   }
 
   /** The number of samples whose largest logit is the target class. */
@@ -70,8 +74,11 @@ public final class Losses {
   private static NDArray classIndices(NDArray logits, NDArray classes) {
     long samples = logits.getShape().get(0);
     if (classes.getShape().size() != samples) {
-      throw new IllegalArgumentException("softmax-cross-entropy needs one class index per sample: logits "
-          + logits.getShape() + ", targets " + classes.getShape());
+      throw new IllegalArgumentException(
+          "softmax-cross-entropy needs one class index per sample: logits "
+              + logits.getShape()
+              + ", targets "
+              + classes.getShape());
     }
     NDArray flat = classes.reshape(samples);
     return flat.getDataType() == DataType.INT64 ? flat : flat.toType(DataType.INT64, false);
@@ -83,8 +90,12 @@ public final class Losses {
       return targets;
     }
     if (predictions.getShape().size() != targets.getShape().size()) {
-      throw new IllegalArgumentException("predictions " + Arrays.toString(predictions.getShape().getShape())
-          + " and targets " + Arrays.toString(targets.getShape().getShape()) + " do not have the same number of values");
+      throw new IllegalArgumentException(
+          "predictions "
+              + Arrays.toString(predictions.getShape().getShape())
+              + " and targets "
+              + Arrays.toString(targets.getShape().getShape())
+              + " do not have the same number of values");
     }
     return targets.reshape(predictions.getShape());
   }

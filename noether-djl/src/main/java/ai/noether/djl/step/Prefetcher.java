@@ -12,12 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Gathers announced training batches on a background thread while the training thread runs the
- * current update. The trainer announces the samples of the next updates
- * ({@link ai.noether.api.train.TrainingStep#prefetch}); an update takes its batch from here when the
+ * current update. The trainer announces the samples of the next updates ({@link
+ * ai.noether.api.train.TrainingStep#prefetch}); an update takes its batch from here when the
  * samples it is asked for are the ones announced first, and otherwise gathers them itself. So the
  * data an update sees is exactly what it asked for, whatever was announced: prefetching changes
- * when a batch is gathered, never which samples it holds or their order, and a resumed run sees
- * the same batches as an uninterrupted one.
+ * when a batch is gathered, never which samples it holds or their order, and a resumed run sees the
+ * same batches as an uninterrupted one.
  *
  * <p>Each prefetched batch lives in its own sub-manager of the model's manager, which the consumer
  * closes after the update. At most {@code depth} batches wait ahead of the one being consumed.
@@ -57,8 +57,8 @@ final class Prefetcher implements AutoCloseable {
   }
 
   /**
-   * Starts gathering {@code indices} in the background, unless that batch is already waiting or
-   * the queue is full (it is announced again at the next update).
+   * Starts gathering {@code indices} in the background, unless that batch is already waiting or the
+   * queue is full (it is announced again at the next update).
    */
   void announce(long[] indices) {
     for (Pending p : queue) {
@@ -127,7 +127,8 @@ final class Prefetcher implements AutoCloseable {
           if (e.getCause() instanceof Error err) {
             throw err;
           }
-          throw new IllegalStateException("gathering a batch failed: " + e.getCause(), e.getCause());
+          throw new IllegalStateException(
+              "gathering a batch failed: " + e.getCause(), e.getCause());
         }
       }
     } finally {
@@ -144,17 +145,20 @@ final class Prefetcher implements AutoCloseable {
     try {
       await(p.future).close();
     } catch (RuntimeException e) {
-      // A batch nobody asked for failed to gather: the update that needs those samples gathers them.
+      // A batch nobody asked for failed to gather: the update that needs those samples gathers
+      // them.
     }
   }
 
   private ExecutorService executor() {
     if (executor == null) {
-      executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "noether-prefetch-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      executor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "noether-prefetch-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
     }
     return executor;
   }

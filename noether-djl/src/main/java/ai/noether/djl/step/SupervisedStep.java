@@ -40,8 +40,8 @@ import java.util.stream.Collectors;
  * <p><b>Heads.</b> A model with several heads returns an {@link NDList} whose arrays carry the
  * heads' names ({@code NDArray.setName("rul")}); each target takes the prediction named by its
  * {@code head:} (default: the target's own name). When no prediction carries a name, targets take
- * the predictions by position. With more than one target, each target's loss is reported beside
- * the total: {@code loss/train/{target}} per update, {@code loss/{split}/{target}} when evaluating.
+ * the predictions by position. With more than one target, each target's loss is reported beside the
+ * total: {@code loss/train/{target}} per update, {@code loss/{split}/{target}} when evaluating.
  *
  * <p><b>Metrics.</b> A target's {@code metrics:} are evaluated batch by batch in the evaluation
  * pass: each batch's prediction and target values go to the metric's accumulator on the host, and
@@ -51,9 +51,9 @@ import java.util.stream.Collectors;
  * ({@link #prefetch}) are gathered on a background thread while the current update runs; an update
  * always trains on exactly the samples it is given (see {@link Prefetcher}).
  *
- * <p><b>Randomness.</b> Before each training forward pass the engine's generator is seeded from
- * the update's seed (which the trainer derives from the run seed and the update counter), so the
- * same update draws the same dropout masks in any process: a resumed run continues bit for bit.
+ * <p><b>Randomness.</b> Before each training forward pass the engine's generator is seeded from the
+ * update's seed (which the trainer derives from the run seed and the update counter), so the same
+ * update draws the same dropout masks in any process: a resumed run continues bit for bit.
  * Evaluation runs in inference mode (dropout off) and does not touch the generator.
  *
  * <p><b>Memory.</b> Every array an update or an evaluation batch creates is freed before the call
@@ -77,13 +77,18 @@ public class SupervisedStep implements TrainingStep {
   private final BatchSource.Strategy strategy;
   private final BatchFields fields;
   private final List<TargetSpec> targets;
+
   /** Per target, in target order: the metrics evaluated on it. */
   private final List<List<Metric>> metrics;
+
   private final BatchSource train;
   private final Prefetcher prefetcher;
   private final Map<Dataset, BatchSource> evaluationSources = new IdentityHashMap<>();
   private final Dataset trainSplit;
-  /** What the default {@link #loss} computed per target in its last call; null after an override. */
+
+  /**
+   * What the default {@link #loss} computed per target in its last call; null after an override.
+   */
   private Map<String, NDArray> lastTargetLosses;
 
   /**
@@ -104,27 +109,38 @@ public class SupervisedStep implements TrainingStep {
    * @throws IllegalArgumentException if the training split is not a {@link FieldDataset} with the
    *     configured fields
    */
-  public SupervisedStep(DjlModel model, DataSource data, SupervisedStepConfig config, Map<String, List<Metric>> metrics) {
+  public SupervisedStep(
+      DjlModel model,
+      DataSource data,
+      SupervisedStepConfig config,
+      Map<String, List<Metric>> metrics) {
     this.model = Objects.requireNonNull(model, "model");
     this.config = Objects.requireNonNull(config, "config");
     this.lossKind = config.lossKind();
     this.strategy = BatchSource.Strategy.parse(config.gather());
     this.targets = config.targetSpecs();
-    this.fields = new BatchFields(config.inputFields(), targets.stream().map(TargetSpec::field).toList());
+    this.fields =
+        new BatchFields(config.inputFields(), targets.stream().map(TargetSpec::field).toList());
     List<List<Metric>> perTarget = new ArrayList<>();
     for (TargetSpec t : targets) {
       perTarget.add(List.copyOf(metrics.getOrDefault(t.field(), List.of())));
     }
     for (String name : metrics.keySet()) {
       if (!fields.targets().contains(name)) {
-        throw new IllegalArgumentException("metrics are given for '" + name + "', which is not a target; the targets are "
-            + fields.targets());
+        throw new IllegalArgumentException(
+            "metrics are given for '"
+                + name
+                + "', which is not a target; the targets are "
+                + fields.targets());
       }
     }
     this.metrics = List.copyOf(perTarget);
     this.trainSplit = data.train();
     this.train = strategy.open(fieldsOf(trainSplit, "train"), fields, model.manager(), "training");
-    this.prefetcher = config.prefetchDepth() > 0 ? new Prefetcher(train, model.manager(), config.prefetchDepth()) : null;
+    this.prefetcher =
+        config.prefetchDepth() > 0
+            ? new Prefetcher(train, model.manager(), config.prefetchDepth())
+            : null;
   }
 
   /** The model this step trains. */
@@ -147,10 +163,10 @@ public class SupervisedStep implements TrainingStep {
   }
 
   /**
-   * The mean loss of a batch, a scalar. The default applies each target's built-in loss
-   * ({@link Losses}) to the prediction matched to it (by head name, or by position when the
-   * predictions carry no names) and sums the losses times their weights. With the default
-   * targets, that is the configured loss of the first prediction and the {@code targets} field.
+   * The mean loss of a batch, a scalar. The default applies each target's built-in loss ({@link
+   * Losses}) to the prediction matched to it (by head name, or by position when the predictions
+   * carry no names) and sums the losses times their weights. With the default targets, that is the
+   * configured loss of the first prediction and the {@code targets} field.
    *
    * @param targets the target fields, in the order of the configuration's {@code targets}
    */
@@ -166,7 +182,8 @@ public class SupervisedStep implements TrainingStep {
       NDArray value = builtInLoss(target.loss(), prediction(predictions, i), targets.get(i));
       perTarget.put(target.field(), value);
       // A weight of 1 adds no operation, so one target computes exactly what the loss alone does.
-      NDArray weighted = target.weight() == 1.0 ? value : value.mul(ScalarTensors.like(value, target.weight()));
+      NDArray weighted =
+          target.weight() == 1.0 ? value : value.mul(ScalarTensors.like(value, target.weight()));
       total = total == null ? weighted : total.add(weighted);
     }
     lastTargetLosses = perTarget;
@@ -195,13 +212,31 @@ public class SupervisedStep implements TrainingStep {
       }
     }
     if (!names.isEmpty()) {
-      throw new IllegalArgumentException("model '" + model.name() + "' returns heads named " + names + ", none named '"
-          + target.head() + "' for target '" + target.field() + "'; set the target's head: to one of them");
+      throw new IllegalArgumentException(
+          "model '"
+              + model.name()
+              + "' returns heads named "
+              + names
+              + ", none named '"
+              + target.head()
+              + "' for target '"
+              + target.field()
+              + "'; set the target's head: to one of them");
     }
     if (index >= predictions.size()) {
-      throw new IllegalArgumentException("model '" + model.name() + "' returns " + predictions.size() + " unnamed"
-          + " prediction" + (predictions.size() == 1 ? "" : "s") + " for " + targets.size() + " targets " + fields.targets()
-          + "; return one prediction per target in that order, or name the heads (NDArray.setName) and set head:");
+      throw new IllegalArgumentException(
+          "model '"
+              + model.name()
+              + "' returns "
+              + predictions.size()
+              + " unnamed"
+              + " prediction"
+              + (predictions.size() == 1 ? "" : "s")
+              + " for "
+              + targets.size()
+              + " targets "
+              + fields.targets()
+              + "; return one prediction per target in that order, or name the heads (NDArray.setName) and set head:");
     }
     return predictions.get(index);
   }
@@ -244,8 +279,10 @@ public class SupervisedStep implements TrainingStep {
   @Override
   public StepResult trainStep(long[] sampleIndices, long seed) {
     Prefetcher.Prefetched prefetched = prefetcher == null ? null : prefetcher.take(sampleIndices);
-    try (NDManager batchManager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
-      Batch batch = prefetched != null ? prefetched.batch() : train.gather(sampleIndices, batchManager);
+    try (NDManager batchManager = model.manager().newSubManager();
+        NDScope scope = new NDScope()) {
+      Batch batch =
+          prefetched != null ? prefetched.batch() : train.gather(sampleIndices, batchManager);
       seedRandomness(seed);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         lastTargetLosses = null;
@@ -255,8 +292,9 @@ public class SupervisedStep implements TrainingStep {
         double value = loss.getFloat();
         Map<String, Double> reported = new LinkedHashMap<>();
         if (targets.size() > 1 && lastTargetLosses != null) {
-          lastTargetLosses.forEach((target, l) -> reported.put(MetricKeys.loss(MetricKeys.TRAIN, target),
-              (double) l.getFloat()));
+          lastTargetLosses.forEach(
+              (target, l) ->
+                  reported.put(MetricKeys.loss(MetricKeys.TRAIN, target), (double) l.getFloat()));
         }
         if (config.logGradNorm()) {
           reported.put(GRAD_NORM_METRIC, gradientNorm());
@@ -301,7 +339,8 @@ public class SupervisedStep implements TrainingStep {
       for (Metric m : list) {
         Direction before = directions.putIfAbsent(m.name(), m.direction());
         if (before != null && before != m.direction()) {
-          throw new IllegalArgumentException("two metrics named '" + m.name() + "' disagree on their direction");
+          throw new IllegalArgumentException(
+              "two metrics named '" + m.name() + "' disagree on their direction");
         }
       }
     }
@@ -314,41 +353,46 @@ public class SupervisedStep implements TrainingStep {
    * caller's scope.
    */
   private double gradientNorm() {
-    return GradMode.withoutRecording(() -> {
-      double sumOfSquares = 0;
-      NDList norms = new NDList();
-      for (ai.djl.nn.Parameter p : model.djlParameters().values()) {
-        if (!p.requiresGradient() || !p.isInitialized()) {
-          continue;
-        }
-        NDArray g = Gradients.gradientOrNull(p.getArray());
-        if (g != null) {
-          norms.add(g.norm());
-        }
-      }
-      if (!norms.isEmpty()) {
-        NDArray all = ai.djl.ndarray.NDArrays.stack(norms);
-        sumOfSquares = all.mul(all).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-      }
-      return Math.sqrt(sumOfSquares);
-    });
+    return GradMode.withoutRecording(
+        () -> {
+          double sumOfSquares = 0;
+          NDList norms = new NDList();
+          for (ai.djl.nn.Parameter p : model.djlParameters().values()) {
+            if (!p.requiresGradient() || !p.isInitialized()) {
+              continue;
+            }
+            NDArray g = Gradients.gradientOrNull(p.getArray());
+            if (g != null) {
+              norms.add(g.norm());
+            }
+          }
+          if (!norms.isEmpty()) {
+            NDArray all = ai.djl.ndarray.NDArrays.stack(norms);
+            sumOfSquares =
+                all.mul(all).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+          }
+          return Math.sqrt(sumOfSquares);
+        });
   }
 
   /**
    * {@inheritDoc}
    *
    * <p>Reports {@code loss/{split}/total}, the loss averaged over all samples; with several targets
-   * also each target's loss, {@code loss/{split}/{target}}; each target's metrics as
-   * {@code {metric}/{split}/{target}}; and with the default single target and a classification
-   * loss {@code accuracy/{split}}. One pass over the split: metrics accumulate batch by batch.
+   * also each target's loss, {@code loss/{split}/{target}}; each target's metrics as {@code
+   * {metric}/{split}/{target}}; and with the default single target and a classification loss {@code
+   * accuracy/{split}}. One pass over the split: metrics accumulate batch by batch.
    *
    * @throws IllegalArgumentException if {@code dataset} is not a {@link FieldDataset} with the
    *     configured fields
    */
   @Override
   public Map<String, Double> evaluate(Dataset dataset, String split) {
-    BatchSource source = dataset == trainSplit ? train
-        : evaluationSources.computeIfAbsent(dataset, d -> strategy.open(fieldsOf(d, split), fields, model.manager(), split));
+    BatchSource source =
+        dataset == trainSplit
+            ? train
+            : evaluationSources.computeIfAbsent(
+                dataset, d -> strategy.open(fieldsOf(d, split), fields, model.manager(), split));
     long size = dataset.size();
     double[] lossSum = {0};
     double[] targetLossSums = new double[targets.size()];
@@ -358,53 +402,61 @@ public class SupervisedStep implements TrainingStep {
     for (List<Metric> list : metrics) {
       accumulators.add(list.stream().map(Metric::newAccumulator).toList());
     }
-    GradMode.withoutRecording(() -> {
-      for (long from = 0; from < size; from += config.evalBatchSize()) {
-        long to = Math.min(size, from + config.evalBatchSize());
-        try (NDManager batchManager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
-          Batch batch = source.range(from, to, batchManager);
-          NDList predictions = forward(batch.inputs(), false);
-          lastTargetLosses = null;
-          lossSum[0] += loss(predictions, batch.targets()).getFloat() * (double) (to - from);
-          if (targets.size() > 1 && lastTargetLosses != null) {
-            targetLossesSeen[0] = true;
-            for (int t = 0; t < targets.size(); t++) {
-              targetLossSums[t] += lastTargetLosses.get(targets.get(t).field()).getFloat() * (double) (to - from);
-            }
-          }
-          if (config.usesTensorFields() && lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
-            counts[0] += Losses.correctClasses(predictions.head(), batch.targets().head());
-            counts[1] += to - from;
-          } else if (config.usesTensorFields() && lossKind == LossKind.SIGMOID_BCE) {
-            counts[0] += Losses.correctBinary(predictions.head(), batch.targets().head());
-            counts[1] += predictions.head().size();
-          }
-          for (int t = 0; t < targets.size(); t++) {
-            if (!accumulators.get(t).isEmpty()) {
-              var p = HostTransfer.toHost(prediction(predictions, t));
-              var y = HostTransfer.toHost(batch.targets().get(t));
-              for (Metric.Accumulator a : accumulators.get(t)) {
-                a.add(p, y);
+    GradMode.withoutRecording(
+        () -> {
+          for (long from = 0; from < size; from += config.evalBatchSize()) {
+            long to = Math.min(size, from + config.evalBatchSize());
+            try (NDManager batchManager = model.manager().newSubManager();
+                NDScope scope = new NDScope()) {
+              Batch batch = source.range(from, to, batchManager);
+              NDList predictions = forward(batch.inputs(), false);
+              lastTargetLosses = null;
+              lossSum[0] += loss(predictions, batch.targets()).getFloat() * (double) (to - from);
+              if (targets.size() > 1 && lastTargetLosses != null) {
+                targetLossesSeen[0] = true;
+                for (int t = 0; t < targets.size(); t++) {
+                  targetLossSums[t] +=
+                      lastTargetLosses.get(targets.get(t).field()).getFloat()
+                          * (double) (to - from);
+                }
               }
+              if (config.usesTensorFields() && lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
+                counts[0] += Losses.correctClasses(predictions.head(), batch.targets().head());
+                counts[1] += to - from;
+              } else if (config.usesTensorFields() && lossKind == LossKind.SIGMOID_BCE) {
+                counts[0] += Losses.correctBinary(predictions.head(), batch.targets().head());
+                counts[1] += predictions.head().size();
+              }
+              for (int t = 0; t < targets.size(); t++) {
+                if (!accumulators.get(t).isEmpty()) {
+                  var p = HostTransfer.toHost(prediction(predictions, t));
+                  var y = HostTransfer.toHost(batch.targets().get(t));
+                  for (Metric.Accumulator a : accumulators.get(t)) {
+                    a.add(p, y);
+                  }
+                }
+              }
+              scope.suppressNotUsedWarning();
             }
           }
-          scope.suppressNotUsedWarning();
-        }
-      }
-    });
+        });
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(MetricKeys.totalLoss(split), size == 0 ? Double.NaN : lossSum[0] / size);
     if (targets.size() > 1 && (targetLossesSeen[0] || size == 0)) {
       for (int t = 0; t < targets.size(); t++) {
-        metrics.put(MetricKeys.loss(split, targets.get(t).field()), size == 0 ? Double.NaN : targetLossSums[t] / size);
+        metrics.put(
+            MetricKeys.loss(split, targets.get(t).field()),
+            size == 0 ? Double.NaN : targetLossSums[t] / size);
       }
     }
     if (config.usesTensorFields() && lossKind.isClassification()) {
-      metrics.put(MetricKeys.accuracy(split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
+      metrics.put(
+          MetricKeys.accuracy(split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
     }
     for (int t = 0; t < targets.size(); t++) {
       for (int m = 0; m < accumulators.get(t).size(); m++) {
-        metrics.put(MetricKeys.metric(this.metrics.get(t).get(m).name(), split, targets.get(t).field()),
+        metrics.put(
+            MetricKeys.metric(this.metrics.get(t).get(m).name(), split, targets.get(t).field()),
             accumulators.get(t).get(m).value());
       }
     }
@@ -421,23 +473,40 @@ public class SupervisedStep implements TrainingStep {
    */
   @Override
   public void dryRun(long[] sampleIndices) {
-    try (NDManager batchManager = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+    try (NDManager batchManager = model.manager().newSubManager();
+        NDScope scope = new NDScope()) {
       Batch batch = train.gather(sampleIndices, batchManager);
-      GradMode.withoutRecording(() -> {
-        NDArray loss;
-        try {
-          loss = loss(forward(batch.inputs(), false), batch.targets());
-        } catch (RuntimeException e) {
-          throw new IllegalArgumentException("model '" + model.name() + "' on inputs " + batch.inputs().head().getShape()
-              + " with targets " + batch.targets().head().getShape() + " and loss " + lossText() + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage())), e);
-        }
-        if (loss.size() != 1) {
-          throw new IllegalArgumentException("the loss of model '" + model.name() + "' is " + loss.getShape()
-              + ", not a single number; a loss must reduce the batch to a scalar");
-        }
-        loss.getFloat();
-      });
+      GradMode.withoutRecording(
+          () -> {
+            NDArray loss;
+            try {
+              loss = loss(forward(batch.inputs(), false), batch.targets());
+            } catch (RuntimeException e) {
+              throw new IllegalArgumentException(
+                  "model '"
+                      + model.name()
+                      + "' on inputs "
+                      + batch.inputs().head().getShape()
+                      + " with targets "
+                      + batch.targets().head().getShape()
+                      + " and loss "
+                      + lossText()
+                      + ": "
+                      + (e.getMessage() == null
+                          ? e.getClass().getSimpleName()
+                          : firstLine(e.getMessage())),
+                  e);
+            }
+            if (loss.size() != 1) {
+              throw new IllegalArgumentException(
+                  "the loss of model '"
+                      + model.name()
+                      + "' is "
+                      + loss.getShape()
+                      + ", not a single number; a loss must reduce the batch to a scalar");
+            }
+            loss.getFloat();
+          });
       scope.suppressNotUsedWarning();
     }
   }
@@ -452,9 +521,18 @@ public class SupervisedStep implements TrainingStep {
     try {
       return loss(forward(batch.inputs(), training), batch.targets());
     } catch (EngineException | IllegalArgumentException e) {
-      throw new NoetherException("the forward pass or loss of model '" + model.name() + "' failed on a batch of inputs "
-          + batch.inputs().head().getShape() + " and targets " + batch.targets().head().getShape() + " (loss "
-          + lossText() + "): " + e.getMessage(), e);
+      throw new NoetherException(
+          "the forward pass or loss of model '"
+              + model.name()
+              + "' failed on a batch of inputs "
+              + batch.inputs().head().getShape()
+              + " and targets "
+              + batch.targets().head().getShape()
+              + " (loss "
+              + lossText()
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -470,9 +548,13 @@ public class SupervisedStep implements TrainingStep {
     if (dataset instanceof FieldDataset t) {
       return t;
     }
-    throw new IllegalArgumentException("the supervised step trains on TensorDataset splits; the " + split + " split is a "
-        + dataset.getClass().getName() + ". Return a TensorDataset (or any FieldDataset with the fields the step"
-        + " names) from the dataset factory, or write a step for it.");
+    throw new IllegalArgumentException(
+        "the supervised step trains on TensorDataset splits; the "
+            + split
+            + " split is a "
+            + dataset.getClass().getName()
+            + ". Return a TensorDataset (or any FieldDataset with the fields the step"
+            + " names) from the dataset factory, or write a step for it.");
   }
 
   @Override

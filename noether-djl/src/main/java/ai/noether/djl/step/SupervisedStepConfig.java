@@ -45,8 +45,8 @@ import java.util.Map;
  * @param inputs the dataset fields the model gets, in order; null for {@code [features]}
  * @param targets the target fields in order, each with its loss, weight, head and metrics; null for
  *     one target {@code targets} with the step's loss, as before named fields existed
- * @param prefetch {@code true} (gather the next 2 batches in the background), {@code false}, or
- *     how many batches to gather ahead; null for {@code true}
+ * @param prefetch {@code true} (gather the next 2 batches in the background), {@code false}, or how
+ *     many batches to gather ahead; null for {@code true}
  */
 public record SupervisedStepConfig(
     @JsonProperty("loss") String loss,
@@ -54,17 +54,23 @@ public record SupervisedStepConfig(
     @JsonProperty("eval_batch_size") Integer evalBatchSize,
     @JsonProperty("gather") String gather,
     @JsonProperty("log_grad_norm") Boolean logGradNorm,
-    @JsonProperty("inputs") @JsonPropertyDescription("dataset fields fed to the model, in order (default [features])")
-    List<String> inputs,
-    @JsonProperty("targets") @JsonPropertyDescription("target fields, each {loss, weight, head, metrics}"
-        + " (default: the field targets with the step's loss)")
-    Map<String, TargetConfig> targets,
-    @JsonProperty("prefetch") @JsonPropertyDescription("true (2 batches ahead), false, or batches gathered ahead"
-        + " in the background (default true)")
-    Object prefetch) {
+    @JsonProperty("inputs")
+        @JsonPropertyDescription("dataset fields fed to the model, in order (default [features])")
+        List<String> inputs,
+    @JsonProperty("targets")
+        @JsonPropertyDescription(
+            "target fields, each {loss, weight, head, metrics}"
+                + " (default: the field targets with the step's loss)")
+        Map<String, TargetConfig> targets,
+    @JsonProperty("prefetch")
+        @JsonPropertyDescription(
+            "true (2 batches ahead), false, or batches gathered ahead"
+                + " in the background (default true)")
+        Object prefetch) {
 
   /** Batches gathered ahead with {@code prefetch: true} or without the key. */
   public static final int DEFAULT_PREFETCH = 2;
+
   /** The most batches {@code prefetch} may gather ahead. */
   public static final int MAX_PREFETCH = 64;
 
@@ -78,11 +84,15 @@ public record SupervisedStepConfig(
     if (evalBatchSize <= 0) {
       throw new IllegalArgumentException("eval_batch_size must be positive, was " + evalBatchSize);
     }
-    gather = BatchSource.Strategy.parse(gather == null ? "auto" : gather).name().toLowerCase(java.util.Locale.ROOT);
+    gather =
+        BatchSource.Strategy.parse(gather == null ? "auto" : gather)
+            .name()
+            .toLowerCase(java.util.Locale.ROOT);
     logGradNorm = logGradNorm != null && logGradNorm;
     if (inputs != null) {
       if (inputs.isEmpty()) {
-        throw new IllegalArgumentException("inputs must name at least one dataset field, e.g. inputs: [x]");
+        throw new IllegalArgumentException(
+            "inputs must name at least one dataset field, e.g. inputs: [x]");
       }
       for (String name : inputs) {
         if (name == null || name.isBlank()) {
@@ -93,22 +103,27 @@ public record SupervisedStepConfig(
     }
     if (targets != null) {
       if (targets.isEmpty()) {
-        throw new IllegalArgumentException("targets must name at least one dataset field, e.g. targets: {y: {loss: mse}}");
+        throw new IllegalArgumentException(
+            "targets must name at least one dataset field, e.g. targets: {y: {loss: mse}}");
       }
       Map<String, TargetConfig> copy = new LinkedHashMap<>();
-      targets.forEach((name, target) -> copy.put(name, target == null ? new TargetConfig(null, null, null, null) : target));
+      targets.forEach(
+          (name, target) ->
+              copy.put(name, target == null ? new TargetConfig(null, null, null, null) : target));
       targets = java.util.Collections.unmodifiableMap(copy);
     }
     prefetch = prefetchDepth(prefetch);
   }
 
   /** A config without {@code log_grad_norm}, as before it existed. */
-  public SupervisedStepConfig(String loss, Double huberDelta, Integer evalBatchSize, String gather) {
+  public SupervisedStepConfig(
+      String loss, Double huberDelta, Integer evalBatchSize, String gather) {
     this(loss, huberDelta, evalBatchSize, gather, null);
   }
 
   /** A config without named fields and prefetch settings, as before they existed. */
-  public SupervisedStepConfig(String loss, Double huberDelta, Integer evalBatchSize, String gather, Boolean logGradNorm) {
+  public SupervisedStepConfig(
+      String loss, Double huberDelta, Integer evalBatchSize, String gather, Boolean logGradNorm) {
     this(loss, huberDelta, evalBatchSize, gather, logGradNorm, null, null, null);
   }
 
@@ -128,14 +143,19 @@ public record SupervisedStepConfig(
         return 0;
       }
     }
-    if ((value instanceof Integer || value instanceof Long || value instanceof String) && text.matches("\\d{1,9}")) {
+    if ((value instanceof Integer || value instanceof Long || value instanceof String)
+        && text.matches("\\d{1,9}")) {
       int depth = Integer.parseInt(text);
       if (depth <= MAX_PREFETCH) {
         return depth;
       }
     }
-    throw new IllegalArgumentException("prefetch must be true, false or a number of batches from 0 to " + MAX_PREFETCH
-        + " to gather ahead, was '" + value + "'");
+    throw new IllegalArgumentException(
+        "prefetch must be true, false or a number of batches from 0 to "
+            + MAX_PREFETCH
+            + " to gather ahead, was '"
+            + value
+            + "'");
   }
 
   /** Batches gathered ahead in the background; 0 when prefetching is off. */
@@ -143,7 +163,10 @@ public record SupervisedStepConfig(
     return (Integer) prefetch;
   }
 
-  /** True when neither {@code inputs} nor {@code targets} is set: one features and one targets field. */
+  /**
+   * True when neither {@code inputs} nor {@code targets} is set: one features and one targets
+   * field.
+   */
   public boolean usesTensorFields() {
     return inputs == null && targets == null;
   }
@@ -158,12 +181,21 @@ public record SupervisedStepConfig(
    * none, weight 1.0 and head the target's name by default.
    */
   public List<TargetSpec> targetSpecs() {
-    Map<String, TargetConfig> t = targets == null
-        ? Map.of(ai.noether.api.data.TensorDataset.TARGETS, new TargetConfig(null, null, null, null)) : targets;
+    Map<String, TargetConfig> t =
+        targets == null
+            ? Map.of(
+                ai.noether.api.data.TensorDataset.TARGETS, new TargetConfig(null, null, null, null))
+            : targets;
     List<TargetSpec> specs = new ArrayList<>();
-    t.forEach((name, target) -> specs.add(new TargetSpec(name, target.head() == null ? name : target.head(),
-        LossKind.parse(target.loss() == null ? loss : target.loss()), target.weight() == null ? 1.0 : target.weight(),
-        target.metrics())));
+    t.forEach(
+        (name, target) ->
+            specs.add(
+                new TargetSpec(
+                    name,
+                    target.head() == null ? name : target.head(),
+                    LossKind.parse(target.loss() == null ? loss : target.loss()),
+                    target.weight() == null ? 1.0 : target.weight(),
+                    target.metrics())));
     return specs;
   }
 
@@ -176,7 +208,8 @@ public record SupervisedStepConfig(
    * @param weight its factor in the total loss
    * @param metrics its metric entries (kind names or blocks), unresolved
    */
-  public record TargetSpec(String field, String head, LossKind loss, double weight, List<Object> metrics) {}
+  public record TargetSpec(
+      String field, String head, LossKind loss, double weight, List<Object> metrics) {}
 
   /** A config with this loss and defaults for everything else. */
   public static SupervisedStepConfig of(String loss) {
@@ -185,23 +218,27 @@ public record SupervisedStepConfig(
 
   /** This config with another gather strategy ({@code auto}, {@code device} or {@code host}). */
   public SupervisedStepConfig withGather(String strategy) {
-    return new SupervisedStepConfig(loss, huberDelta, evalBatchSize, strategy, logGradNorm, inputs, targets, prefetch);
+    return new SupervisedStepConfig(
+        loss, huberDelta, evalBatchSize, strategy, logGradNorm, inputs, targets, prefetch);
   }
 
   /** This config with another {@code eval_batch_size}. */
   public SupervisedStepConfig withEvalBatchSize(int samples) {
-    return new SupervisedStepConfig(loss, huberDelta, samples, gather, logGradNorm, inputs, targets, prefetch);
+    return new SupervisedStepConfig(
+        loss, huberDelta, samples, gather, logGradNorm, inputs, targets, prefetch);
   }
 
   /** This config with named input and target fields. */
-  public SupervisedStepConfig withFields(List<String> inputFields, Map<String, TargetConfig> targetFields) {
-    return new SupervisedStepConfig(loss, huberDelta, evalBatchSize, gather, logGradNorm, inputFields, targetFields,
-        prefetch);
+  public SupervisedStepConfig withFields(
+      List<String> inputFields, Map<String, TargetConfig> targetFields) {
+    return new SupervisedStepConfig(
+        loss, huberDelta, evalBatchSize, gather, logGradNorm, inputFields, targetFields, prefetch);
   }
 
   /** This config with {@code prefetch} batches gathered ahead (0: off). */
   public SupervisedStepConfig withPrefetch(int depth) {
-    return new SupervisedStepConfig(loss, huberDelta, evalBatchSize, gather, logGradNorm, inputs, targets, depth);
+    return new SupervisedStepConfig(
+        loss, huberDelta, evalBatchSize, gather, logGradNorm, inputs, targets, depth);
   }
 
   /** The parsed loss. */

@@ -60,22 +60,32 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
   @Override
   public void check(SupervisedStepConfig config, RunPlan plan, ConfigProblems problems) {
     if (!config.usesTensorFields()) {
-      // Named fields are checked against the dataset when the step is built (the plan does not know them).
+      // Named fields are checked against the dataset when the step is built (the plan does not know
+      // them).
       return;
     }
     if (plan.optFeatures().isEmpty()) {
-      problems.error("kind", kind() + " trains on datasets of tensors (TensorDataset), and the dataset's training split"
-          + " is not one; return a TensorDataset from the dataset factory, or use a training step made for this data.");
+      problems.error(
+          "kind",
+          kind()
+              + " trains on datasets of tensors (TensorDataset), and the dataset's training split"
+              + " is not one; return a TensorDataset from the dataset factory, or use a training step made for this data.");
       return;
     }
     TargetChecks.check(config.lossKind(), plan, problems);
   }
 
   @Override
-  public final TrainingStep create(SupervisedStepConfig config, Model model, DataSource data, ComponentContext context) {
+  public final TrainingStep create(
+      SupervisedStepConfig config, Model model, DataSource data, ComponentContext context) {
     if (!(model instanceof DjlModel djl)) {
-      throw new IllegalArgumentException("training step '" + kind() + "' trains models built by noether-djl (DjlModel); model '"
-          + model.name() + "' is a " + model.getClass().getName());
+      throw new IllegalArgumentException(
+          "training step '"
+              + kind()
+              + "' trains models built by noether-djl (DjlModel); model '"
+              + model.name()
+              + "' is a "
+              + model.getClass().getName());
     }
     Map<String, List<Metric>> metrics = metrics(config, context);
     return metrics.isEmpty() ? newStep(djl, data, config) : newStep(djl, data, config, metrics);
@@ -87,17 +97,21 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
   }
 
   /**
-   * The step to run when targets have {@code metrics:}; override to return a subclass of
-   * {@link SupervisedStep} that evaluates them.
+   * The step to run when targets have {@code metrics:}; override to return a subclass of {@link
+   * SupervisedStep} that evaluates them.
    */
-  protected SupervisedStep newStep(DjlModel model, DataSource data, SupervisedStepConfig config,
+  protected SupervisedStep newStep(
+      DjlModel model,
+      DataSource data,
+      SupervisedStepConfig config,
       Map<String, List<Metric>> metrics) {
     return new SupervisedStep(model, data, config, metrics);
   }
 
   /**
-   * Each target's metric entries resolved through the registered {@link ai.noether.api.spi.MetricFactory}
-   * kinds: a name ({@code rmse}) or a block ({@code {kind: f1, average: macro}}).
+   * Each target's metric entries resolved through the registered {@link
+   * ai.noether.api.spi.MetricFactory} kinds: a name ({@code rmse}) or a block ({@code {kind: f1,
+   * average: macro}}).
    */
   static Map<String, List<Metric>> metrics(SupervisedStepConfig config, ComponentContext context) {
     Map<String, List<Metric>> metrics = new LinkedHashMap<>();
@@ -107,7 +121,10 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
       for (int i = 0; i < target.metrics().size(); i++) {
         String path = context.path() + ".targets." + target.field() + ".metrics[" + i + "]";
         if (provider == null) {
-          provider = context.find(MetricProvider.class).orElseGet(SupervisedStepFactory::registeredMetrics);
+          provider =
+              context
+                  .find(MetricProvider.class)
+                  .orElseGet(SupervisedStepFactory::registeredMetrics);
         }
         list.add(provider.create(path, target.metrics().get(i), context));
       }
@@ -119,8 +136,12 @@ public class SupervisedStepFactory implements TrainingStepFactory<SupervisedStep
   }
 
   private static MetricProvider registeredMetrics() {
-    return ServiceLoader.load(MetricProvider.class).findFirst().orElseThrow(() -> new IllegalStateException(
-        "no metric kinds on the class path: noether-core lists them through META-INF/services/"
-            + MetricProvider.class.getName()));
+    return ServiceLoader.load(MetricProvider.class)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no metric kinds on the class path: noether-core lists them through META-INF/services/"
+                        + MetricProvider.class.getName()));
   }
 }

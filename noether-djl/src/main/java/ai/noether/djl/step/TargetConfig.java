@@ -1,5 +1,6 @@
 package ai.noether.djl.step;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -28,19 +29,28 @@ import java.util.List;
  *     null or empty for none
  */
 public record TargetConfig(
-    @JsonProperty("loss") @JsonPropertyDescription("the loss kind (default: the step's loss)") String loss,
-    @JsonProperty("weight") @JsonPropertyDescription("factor of this loss in the total (default 1.0)") Double weight,
-    @JsonProperty("head") @JsonPropertyDescription("name of the model output for this target (default: the target's name)")
-    String head,
-    @JsonProperty("metrics") @JsonPropertyDescription("metric kinds evaluated per batch, e.g. [rmse, mae]")
-    List<Object> metrics) {
+    @JsonProperty("loss") @JsonPropertyDescription("the loss kind (default: the step's loss)")
+        String loss,
+    @JsonProperty("weight")
+        @JsonPropertyDescription("factor of this loss in the total (default 1.0)")
+        Double weight,
+    @JsonProperty("head")
+        @JsonPropertyDescription(
+            "name of the model output for this target (default: the target's name)")
+        @Nullable
+        String head,
+    @JsonProperty("metrics")
+        @JsonPropertyDescription("metric kinds evaluated per batch, e.g. [rmse, mae]")
+        @Nullable
+        List<Object> metrics) {
 
   public TargetConfig {
     if (loss != null) {
       loss = LossKind.parse(loss).yamlName();
     }
     if (weight != null && !(weight >= 0 && Double.isFinite(weight))) {
-      throw new IllegalArgumentException("weight must be a finite number of at least 0, was " + weight);
+      throw new IllegalArgumentException(
+          "weight must be a finite number of at least 0, was " + weight);
     }
     if (head != null && head.isBlank()) {
       throw new IllegalArgumentException("head must name a model output, was empty");

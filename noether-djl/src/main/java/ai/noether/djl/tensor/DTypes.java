@@ -36,7 +36,8 @@ public final class DTypes {
       case BOOLEAN:
         return DType.BOOL;
       default:
-        throw new IllegalArgumentException("NDArray data type " + type + " cannot be stored in a checkpoint");
+        throw new IllegalArgumentException(
+            "NDArray data type " + type + " cannot be stored in a checkpoint");
     }
   }
 
@@ -51,8 +52,9 @@ public final class DTypes {
       case FLOAT16:
         return DataType.FLOAT16;
       case BFLOAT16:
-        throw new IllegalArgumentException("bfloat16 tensors cannot be created by DJL's PyTorch engine; "
-            + "convert the tensor to float32 (in PyTorch: tensor.float()) before loading it");
+        throw new IllegalArgumentException(
+            "bfloat16 tensors cannot be created by DJL's PyTorch engine; "
+                + "convert the tensor to float32 (in PyTorch: tensor.float()) before loading it");
       case FLOAT32:
         return DataType.FLOAT32;
       case FLOAT64:
@@ -62,8 +64,9 @@ public final class DTypes {
       case UINT8:
         return DataType.UINT8;
       case INT16:
-        throw new IllegalArgumentException("int16 tensors cannot be created by DJL's PyTorch engine; "
-            + "convert the tensor to int32 (in PyTorch: tensor.int()) before loading it");
+        throw new IllegalArgumentException(
+            "int16 tensors cannot be created by DJL's PyTorch engine; "
+                + "convert the tensor to int32 (in PyTorch: tensor.int()) before loading it");
       case INT32:
         return DataType.INT32;
       case INT64:

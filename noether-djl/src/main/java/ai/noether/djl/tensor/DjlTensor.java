@@ -11,12 +11,12 @@ import java.util.Objects;
 
 /**
  * A {@link Tensor} backed by a DJL {@link NDArray}. Every operation runs natively on the array's
- * device; in-place operations keep the array's identity, so a handle to a model parameter stays
- * the parameter.
+ * device; in-place operations keep the array's identity, so a handle to a model parameter stays the
+ * parameter.
  *
- * <p>A handle is either a <em>view</em> of an array someone else owns (model parameters: closing the
- * handle does nothing) or <em>owning</em> (made by {@link #duplicate()}: closing it frees the array).
- * Not thread-safe, like the NDArray it wraps.
+ * <p>A handle is either a <em>view</em> of an array someone else owns (model parameters: closing
+ * the handle does nothing) or <em>owning</em> (made by {@link #duplicate()}: closing it frees the
+ * array). Not thread-safe, like the NDArray it wraps.
  */
 public final class DjlTensor implements Tensor {
   private static final NDIndex ALL = new NDIndex("...");
@@ -76,12 +76,13 @@ public final class DjlTensor implements Tensor {
       return;
     }
     HostTransfer.requireSameLayout(other.dtype(), other.shape(), array);
-    GradMode.withoutRecording(() -> {
-      try (NDScope scope = new NDScope()) {
-        array.set(ALL, onThisDevice(other.array));
-        scope.suppressNotUsedWarning();
-      }
-    });
+    GradMode.withoutRecording(
+        () -> {
+          try (NDScope scope = new NDScope()) {
+            array.set(ALL, onThisDevice(other.array));
+            scope.suppressNotUsedWarning();
+          }
+        });
   }
 
   @Override
@@ -92,17 +93,22 @@ public final class DjlTensor implements Tensor {
   /**
    * {@inheritDoc}
    *
-   * <p>Runs as three native operations on the array's device ({@code d = target - this},
-   * {@code d *= weight}, {@code this += d}); the temporary is freed before returning.
+   * <p>Runs as three native operations on the array's device ({@code d = target - this}, {@code d
+   * *= weight}, {@code this += d}); the temporary is freed before returning.
    */
   @Override
   public void lerpInPlace(Tensor target, double weight) {
     if (!dtype().isFloatingPoint()) {
-      throw new IllegalArgumentException("lerpInPlace needs a floating point tensor, this one is " + dtype());
+      throw new IllegalArgumentException(
+          "lerpInPlace needs a floating point tensor, this one is " + dtype());
     }
     if (!(target instanceof DjlTensor other)) {
       try (NDScope scope = new NDScope()) {
-        lerpTowards(HostTransfer.toNDArray(target.toHost(), array.getManager()), target.dtype(), target.shape(), weight);
+        lerpTowards(
+            HostTransfer.toNDArray(target.toHost(), array.getManager()),
+            target.dtype(),
+            target.shape(),
+            weight);
         scope.suppressNotUsedWarning();
       }
       return;
@@ -112,18 +118,21 @@ public final class DjlTensor implements Tensor {
 
   private void lerpTowards(NDArray target, DType targetType, long[] targetShape, double weight) {
     HostTransfer.requireSameLayout(targetType, targetShape, array);
-    GradMode.withoutRecording(() -> {
-      try (NDScope scope = new NDScope()) {
-        NDArray step = onThisDevice(target).sub(array);
-        step.muli(weight);
-        array.addi(step);
-        scope.suppressNotUsedWarning();
-      }
-    });
+    GradMode.withoutRecording(
+        () -> {
+          try (NDScope scope = new NDScope()) {
+            NDArray step = onThisDevice(target).sub(array);
+            step.muli(weight);
+            array.addi(step);
+            scope.suppressNotUsedWarning();
+          }
+        });
   }
 
   private NDArray onThisDevice(NDArray other) {
-    return other.getDevice().equals(array.getDevice()) ? other : other.toDevice(array.getDevice(), true);
+    return other.getDevice().equals(array.getDevice())
+        ? other
+        : other.toDevice(array.getDevice(), true);
   }
 
   @Override
@@ -135,6 +144,11 @@ public final class DjlTensor implements Tensor {
 
   @Override
   public String toString() {
-    return "DjlTensor[" + HostTransfer.describe(dtype(), shape()) + " on " + array.getDevice() + (owned ? ", owned" : "") + "]";
+    return "DjlTensor["
+        + HostTransfer.describe(dtype(), shape())
+        + " on "
+        + array.getDevice()
+        + (owned ? ", owned" : "")
+        + "]";
   }
 }

@@ -8,10 +8,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.noether.api.spi.FrameworkServices;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.tensor.SnapshotBuffers;
-import ai.noether.api.spi.FrameworkServices;
 import ai.noether.djl.internal.GradMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,8 +26,8 @@ import java.util.concurrent.Future;
 /**
  * Copies between NDArrays and {@link HostTensor}s.
  *
- * <p>Copies go from native tensor memory straight into direct buffers (and back) with one
- * {@code memcpy} on the CPU; no {@code float[]} or other heap copy of the values is ever made, so a
+ * <p>Copies go from native tensor memory straight into direct buffers (and back) with one {@code
+ * memcpy} on the CPU; no {@code float[]} or other heap copy of the values is ever made, so a
  * snapshot of a large model costs its size in direct memory and nothing on the Java heap.
  *
  * <p><b>Note:</b> DJL's {@code NDArray.set(Buffer)} makes a CPU tensor <em>share</em> the buffer's
@@ -37,8 +37,14 @@ import java.util.concurrent.Future;
  */
 public final class HostTransfer {
   private static final NDIndex ALL = new NDIndex("...");
-  /** The checkpoint writer's staging pool while it takes a snapshot on this thread; plain direct memory without the framework. */
-  private static final SnapshotBuffers STAGING = FrameworkServices.find(SnapshotBuffers.class).orElse(SnapshotBuffers.DIRECT);
+
+  /**
+   * The checkpoint writer's staging pool while it takes a snapshot on this thread; plain direct
+   * memory without the framework.
+   */
+  private static final SnapshotBuffers STAGING =
+      FrameworkServices.find(SnapshotBuffers.class).orElse(SnapshotBuffers.DIRECT);
+
   /** Below this, threads cost more than they save. */
   private static final long PARALLEL_BYTES = 16L << 20;
 
@@ -51,8 +57,8 @@ public final class HostTransfer {
 
   /**
    * As {@link #toHost(NDArray)}, into the checkpoint writer's staging buffers when it is taking a
-   * snapshot on this thread ({@link SnapshotBuffers}), else into new direct memory. For state that is
-   * written once and dropped: a staged copy is overwritten by the next snapshot, so a component
+   * snapshot on this thread ({@link SnapshotBuffers}), else into new direct memory. For state that
+   * is written once and dropped: a staged copy is overwritten by the next snapshot, so a component
    * that keeps its copy must use {@link #toHost(NDArray)}.
    */
   public static HostTensor toStagedHost(NDArray array) {
@@ -61,25 +67,33 @@ public final class HostTransfer {
 
   /**
    * Copies {@code array}'s values as little-endian bytes into {@code target} at its position and
-   * advances it past them. While the checkpoint writer takes a snapshot on this thread, the bytes of
-   * a CPU tensor land when the snapshot is complete, copied in parallel with the rest of it
+   * advances it past them. While the checkpoint writer takes a snapshot on this thread, the bytes
+   * of a CPU tensor land when the snapshot is complete, copied in parallel with the rest of it
    * ({@link SnapshotBuffers#copy}); the tensor must not change until then, which holds for a
    * snapshot (training waits for it).
    *
    * @throws IllegalArgumentException if the tensor has more bytes than {@code target} has room
    */
   public static void copyTo(NDArray array, ByteBuffer target) {
-    long bytes = Math.multiplyExact(array.getShape().size(), DTypes.of(array.getDataType()).byteSize());
+    long bytes =
+        Math.multiplyExact(array.getShape().size(), DTypes.of(array.getDataType()).byteSize());
     if (bytes > target.remaining()) {
-      throw new IllegalArgumentException("cannot copy " + describe(DTypes.of(array.getDataType()),
-          array.getShape().getShape()) + " (" + bytes + " bytes) into a buffer with room for " + target.remaining());
+      throw new IllegalArgumentException(
+          "cannot copy "
+              + describe(DTypes.of(array.getDataType()), array.getShape().getShape())
+              + " ("
+              + bytes
+              + " bytes) into a buffer with room for "
+              + target.remaining());
     }
     if (bytes > 0) {
       copyOut(array, target, true);
     }
   }
 
-  /** As {@link #toHost(NDArray)}, splitting the bytes into chunks of at most {@code maxChunkBytes}. */
+  /**
+   * As {@link #toHost(NDArray)}, splitting the bytes into chunks of at most {@code maxChunkBytes}.
+   */
   static HostTensor toHost(NDArray array, int maxChunkBytes) {
     return toHost(array, maxChunkBytes, ByteBuffer::allocateDirect, false);
   }
@@ -89,7 +103,10 @@ public final class HostTransfer {
    *     this thread closes (its source is the tensor's own memory, valid until then)
    */
   private static HostTensor toHost(
-      NDArray array, int maxChunkBytes, java.util.function.IntFunction<ByteBuffer> allocator, boolean deferred) {
+      NDArray array,
+      int maxChunkBytes,
+      java.util.function.IntFunction<ByteBuffer> allocator,
+      boolean deferred) {
     DType dtype = DTypes.of(array.getDataType());
     long[] shape = array.getShape().getShape();
     long elements = array.getShape().size();
@@ -109,7 +126,8 @@ public final class HostTransfer {
       NDArray flat = array.reshape(-1);
       for (long from = 0; from < elements; from += perChunk) {
         long to = Math.min(elements, from + perChunk);
-        ByteBuffer out = allocator.apply((int) ((to - from) * dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+            allocator.apply((int) ((to - from) * dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
         // Now, not deferred: the slices (and a reshaped copy of a non-contiguous tensor) are
         // temporaries of this scope, freed when it closes.
         copyOut(flat.get(new NDIndex("{}:{}", from, to)), out, false);
@@ -154,7 +172,8 @@ public final class HostTransfer {
    */
   public static List<NDArray> toNDArrays(List<HostTensor> hosts, List<NDManager> managers) {
     if (hosts.size() != managers.size()) {
-      throw new IllegalArgumentException(hosts.size() + " tensors but " + managers.size() + " managers");
+      throw new IllegalArgumentException(
+          hosts.size() + " tensors but " + managers.size() + " managers");
     }
     long bytes = hosts.stream().mapToLong(HostTensor::byteSize).sum();
     int threads = (int) Math.min(Runtime.getRuntime().availableProcessors(), hosts.size());
@@ -170,11 +189,14 @@ public final class HostTransfer {
       }
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "noether-restore-copy");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "noether-restore-copy");
+              t.setDaemon(true);
+              return t;
+            });
     List<Future<NDArray>> futures = new ArrayList<>();
     try {
       // Largest first, so that the threads finish together.
@@ -255,25 +277,28 @@ public final class HostTransfer {
     }
     DataType type = target.getDataType();
     NDManager manager = target.getManager();
-    GradMode.withoutRecording(() -> {
-      try (NDScope scope = new NDScope()) {
-        List<ByteBuffer> chunks = source.chunks();
-        if (chunks.size() == 1) {
-          target.set(ALL, manager.create(chunks.get(0), target.getShape(), type));
-        } else {
-          NDArray flat = target.reshape(-1);
-          long from = 0;
-          for (ByteBuffer chunk : chunks) {
-            long count = chunk.remaining() / source.dtype().byteSize();
-            if (count > 0) {
-              flat.set(new NDIndex("{}:{}", from, from + count), manager.create(chunk, new Shape(count), type));
+    GradMode.withoutRecording(
+        () -> {
+          try (NDScope scope = new NDScope()) {
+            List<ByteBuffer> chunks = source.chunks();
+            if (chunks.size() == 1) {
+              target.set(ALL, manager.create(chunks.get(0), target.getShape(), type));
+            } else {
+              NDArray flat = target.reshape(-1);
+              long from = 0;
+              for (ByteBuffer chunk : chunks) {
+                long count = chunk.remaining() / source.dtype().byteSize();
+                if (count > 0) {
+                  flat.set(
+                      new NDIndex("{}:{}", from, from + count),
+                      manager.create(chunk, new Shape(count), type));
+                }
+                from += count;
+              }
             }
-            from += count;
+            scope.suppressNotUsedWarning();
           }
-        }
-        scope.suppressNotUsedWarning();
-      }
-    });
+        });
   }
 
   /**
@@ -285,8 +310,11 @@ public final class HostTransfer {
     DType targetType = DTypes.of(target.getDataType());
     long[] targetShape = target.getShape().getShape();
     if (dtype != targetType || !Arrays.equals(shape, targetShape)) {
-      throw new IllegalArgumentException("cannot copy " + describe(dtype, shape) + " into a tensor of "
-          + describe(targetType, targetShape));
+      throw new IllegalArgumentException(
+          "cannot copy "
+              + describe(dtype, shape)
+              + " into a tensor of "
+              + describe(targetType, targetShape));
     }
   }
 
@@ -306,7 +334,8 @@ public final class HostTransfer {
     // device-to-host copy); the scope frees that host tensor once its bytes are in the target,
     // instead of leaving it attached to the model's manager until the end of training.
     try (NDScope scope = new NDScope()) {
-      ByteBuffer view = source instanceof PtNDArray pt ? pt.toByteBuffer(true) : source.toByteBuffer();
+      ByteBuffer view =
+          source instanceof PtNDArray pt ? pt.toByteBuffer(true) : source.toByteBuffer();
       target.put(view.duplicate().order(ByteOrder.LITTLE_ENDIAN));
       scope.suppressNotUsedWarning();
     }

@@ -10,10 +10,10 @@ import ai.djl.ndarray.types.DataType;
  * siblings wrap the number in a tensor that <em>shares</em> a Java direct buffer and drop the
  * buffer as soon as the operation returns. When the operation is recorded for backward (its other
  * operand requires a gradient), PyTorch keeps that tensor for the backward pass; if the garbage
- * collector runs before backward, the buffer is freed and backward reads whatever the allocator
- * put there — wrong gradients, at random, only under memory pressure. Use
- * {@code x.mul(ScalarTensors.like(x, 0.5))} instead of {@code x.mul(0.5f)} in losses and forward
- * passes. Code that runs with recording off (optimizer updates, EMA) is not affected.
+ * collector runs before backward, the buffer is freed and backward reads whatever the allocator put
+ * there — wrong gradients, at random, only under memory pressure. Use {@code
+ * x.mul(ScalarTensors.like(x, 0.5))} instead of {@code x.mul(0.5f)} in losses and forward passes.
+ * Code that runs with recording off (optimizer updates, EMA) is not affected.
  */
 public final class ScalarTensors {
   private ScalarTensors() {}

@@ -54,10 +54,9 @@ import java.util.stream.Stream;
  * checkpointing issue sets targets for:
  *
  * <ul>
- *   <li>the training stall per save as the loop sees it (the time the training thread spends in
- *       the save call: waiting for the previous save, then the snapshot copy), against a
- *       synchronous save of the same state (copy, encoding, checksums, fsync) and against the copy
- *       alone;
+ *   <li>the training stall per save as the loop sees it (the time the training thread spends in the
+ *       save call: waiting for the previous save, then the snapshot copy), against a synchronous
+ *       save of the same state (copy, encoding, checksums, fsync) and against the copy alone;
  *   <li>updates per second over the same wall time without saves and with a save every N seconds,
  *       the time each save costs the loop, and from it the overhead at one save every 30 s;
  *   <li>peak resident memory with saves against the peak without saves plus one snapshot;
@@ -81,11 +80,11 @@ import java.util.stream.Stream;
  * <p>System properties: {@code bench.sizes} (GiB, default {@code 0.5,1,2}), {@code bench.threads}
  * (PyTorch threads, default {@code 1,2}), {@code bench.copy_threads} (threads copying a snapshot,
  * e.g. {@code 1,2}; default: the writer's default), {@code bench.prepare} ({@code false} to skip
- * staging the state before the first save), {@code bench.phases} (default
- * {@code plain,saving,many,resume}), {@code bench.every} (seconds between saves, default 10),
- * {@code bench.seconds} (training seconds per measurement, default 60), {@code bench.saves} (K,
- * default 100 up to 0.6 GiB, else 20), {@code bench.sync} (synchronous saves timed, default 3),
- * {@code bench.resume_rounds} (alternating rounds of resume and torch.load, cold and warm; medians;
+ * staging the state before the first save), {@code bench.phases} (default {@code
+ * plain,saving,many,resume}), {@code bench.every} (seconds between saves, default 10), {@code
+ * bench.seconds} (training seconds per measurement, default 60), {@code bench.saves} (K, default
+ * 100 up to 0.6 GiB, else 20), {@code bench.sync} (synchronous saves timed, default 3), {@code
+ * bench.resume_rounds} (alternating rounds of resume and torch.load, cold and warm; medians;
  * default 3), {@code bench.dir} (default: the temp directory). {@code bench.quick=true} sets
  * PyTorch threads 1, 30 s per measurement, K = 10/5/3 and 2 synchronous saves, for about 10 minutes
  * on an idle 2-core machine for all three sizes.
@@ -103,11 +102,13 @@ public final class CheckpointSaveBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(PHASE)) {
-      phase(args[1], Double.parseDouble(args[2]), Path.of(args[3]), args.length > 4 ? args[4] : null);
+      phase(
+          args[1], Double.parseDouble(args[2]), Path.of(args[3]), args.length > 4 ? args[4] : null);
       return;
     }
     List<Double> sizes = list("bench.sizes", "0.5,1,2").stream().map(Double::parseDouble).toList();
-    List<Integer> threads = list("bench.threads", QUICK ? "1" : "1,2").stream().map(Integer::parseInt).toList();
+    List<Integer> threads =
+        list("bench.threads", QUICK ? "1" : "1,2").stream().map(Integer::parseInt).toList();
     List<String> copyThreads = list("bench.copy_threads", "default");
     List<Map<String, String>> rows = new ArrayList<>();
     for (double size : sizes) {
@@ -121,21 +122,27 @@ public final class CheckpointSaveBenchmark {
   }
 
   private static List<String> list(String property, String fallback) {
-    return Arrays.stream(System.getProperty(property, fallback).split(",")).map(String::trim).filter(v -> !v.isEmpty())
+    return Arrays.stream(System.getProperty(property, fallback).split(","))
+        .map(String::trim)
+        .filter(v -> !v.isEmpty())
         .toList();
   }
 
   /** The phases of one size, each in a child JVM, sharing one directory of checkpoints. */
-  private static Map<String, String> oneSize(double size, int threads, String copyThreads) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
-        "save-bench");
+  private static Map<String, String> oneSize(double size, int threads, String copyThreads)
+      throws Exception {
+    Path dir =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
+            "save-bench");
     Map<String, String> out = new LinkedHashMap<>();
     out.put("threads", Integer.toString(threads));
     List<String> phases = list("bench.phases", "plain,saving,many,resume");
     try {
       for (String phase : phases) {
         if (phase.equals("resume") && !out.containsKey("last_tag")) {
-          throw new IllegalArgumentException("bench.phases: resume reads what the saving phase wrote; list saving before it");
+          throw new IllegalArgumentException(
+              "bench.phases: resume reads what the saving phase wrote; list saving before it");
         }
         out.putAll(child(phase, size, threads, copyThreads, dir, out.get("last_tag")));
       }
@@ -151,13 +158,27 @@ public final class CheckpointSaveBenchmark {
   }
 
   /** Runs one phase in a child JVM and reads its result line. */
-  private static Map<String, String> child(String phase, double size, int threads, String copyThreads, Path dir,
-      String arg) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-        "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1"));
-    for (String p : List.of("bench.every", "bench.seconds", "bench.saves", "bench.sync", "bench.quick", "bench.prepare",
-        "bench.resume_rounds")) {
+  private static Map<String, String> child(
+      String phase, double size, int threads, String copyThreads, Path dir, String arg)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=" + threads,
+                "-Dai.djl.pytorch.num_interop_threads=1"));
+    for (String p :
+        List.of(
+            "bench.every",
+            "bench.seconds",
+            "bench.saves",
+            "bench.sync",
+            "bench.quick",
+            "bench.prepare",
+            "bench.resume_rounds")) {
       if (System.getProperty(p) != null) {
         command.add("-D" + p + "=" + System.getProperty(p));
       }
@@ -165,7 +186,13 @@ public final class CheckpointSaveBenchmark {
     if (!copyThreads.equals("default")) {
       command.add("-D" + StagingBuffers.COPY_THREADS_PROPERTY + "=" + copyThreads);
     }
-    command.addAll(List.of(CheckpointSaveBenchmark.class.getName(), PHASE, phase, Double.toString(size), dir.toString()));
+    command.addAll(
+        List.of(
+            CheckpointSaveBenchmark.class.getName(),
+            PHASE,
+            phase,
+            Double.toString(size),
+            dir.toString()));
     if (arg != null) {
       command.add(arg);
     }
@@ -174,7 +201,8 @@ public final class CheckpointSaveBenchmark {
     long start = System.nanoTime();
     Process p = pb.start();
     Map<String, String> result = new LinkedHashMap<>();
-    String label = "  [" + size + " GiB, " + threads + "t, copy " + copyThreads + ", " + phase + "] ";
+    String label =
+        "  [" + size + " GiB, " + threads + "t, copy " + copyThreads + ", " + phase + "] ";
     try (var lines = p.inputReader(StandardCharsets.UTF_8)) {
       String line;
       while ((line = lines.readLine()) != null) {
@@ -183,13 +211,16 @@ public final class CheckpointSaveBenchmark {
             String[] pair = kv.split("=", 2);
             result.put(pair[0], pair[1]);
           }
-        } else if (!line.contains(" INFO ") && !line.contains(" DEBUG ") && !line.contains("CudaUtils")) {
+        } else if (!line.contains(" INFO ")
+            && !line.contains(" DEBUG ")
+            && !line.contains("CudaUtils")) {
           System.out.println(label + line);
         }
       }
     }
     if (p.waitFor() != 0 || result.isEmpty()) {
-      throw new IllegalStateException("phase " + phase + " of " + size + " GiB with " + threads + " threads failed");
+      throw new IllegalStateException(
+          "phase " + phase + " of " + size + " GiB with " + threads + " threads failed");
     }
     System.out.println(label + "done in " + f((System.nanoTime() - start) / 1e9) + " s");
     return result;
@@ -201,7 +232,10 @@ public final class CheckpointSaveBenchmark {
     double every = Double.parseDouble(System.getProperty("bench.every", "10"));
     double seconds = Double.parseDouble(System.getProperty("bench.seconds", QUICK ? "30" : "60"));
     // 100 saves of the larger states would write hundreds of GiB: 20 show the same flat line.
-    String defaultSaves = QUICK ? (sizeGib <= 0.6 ? "10" : sizeGib <= 1.2 ? "5" : "3") : sizeGib <= 0.6 ? "100" : "20";
+    String defaultSaves =
+        QUICK
+            ? (sizeGib <= 0.6 ? "10" : sizeGib <= 1.2 ? "5" : "3")
+            : sizeGib <= 0.6 ? "100" : "20";
     int saves = Integer.parseInt(System.getProperty("bench.saves", defaultSaves));
     int sync = Integer.parseInt(System.getProperty("bench.sync", QUICK ? "2" : "3"));
     // Weights + two AdamW moments = 3 x 4 bytes per parameter; hidden layers of WIDTH x WIDTH.
@@ -251,7 +285,11 @@ public final class CheckpointSaveBenchmark {
         CheckpointTag tag = CheckpointTag.parse(arg);
         StoredCheckpoint checkpoint;
         try (FileCheckpointStore store = FileCheckpointStore.open(layout.outputDir())) {
-          checkpoint = store.list(layout.stage()).stream().filter(c -> c.tag().equals(tag)).findFirst().orElseThrow();
+          checkpoint =
+              store.list(layout.stage()).stream()
+                  .filter(c -> c.tag().equals(tag))
+                  .findFirst()
+                  .orElseThrow();
         }
         resume(layout, checkpoint, mlp, out);
       }
@@ -292,7 +330,8 @@ public final class CheckpointSaveBenchmark {
    * until that many saves are committed. Saves are called on the writer from the loop (the training
    * thread), so their duration there is the stall the loop sees.
    */
-  private static Measured train(Path outputDir, MlpConfig mlp, double seconds, double every, int saves, int sync)
+  private static Measured train(
+      Path outputDir, MlpConfig mlp, double seconds, double every, int saves, int sync)
       throws IOException {
     Measured m = new Measured();
     RunLayout layout = RunLayout.of(outputDir, "bench", "train");
@@ -300,122 +339,136 @@ public final class CheckpointSaveBenchmark {
     DataSource source = source(data);
     Trainer[] running = new Trainer[1];
     boolean prepare = !"false".equals(System.getProperty("bench.prepare"));
-    try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(1, 0));
+    try (DjlModel model =
+            MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(1, 0));
         SupervisedStep step = new SupervisedStep(model, source, SupervisedStepConfig.of("mse"));
         FileCheckpointStore store = FileCheckpointStore.builder().setOutputDir(outputDir).build()) {
       // Counted from the shapes: a snapshot here would put another copy of the weights in memory.
-      m.stateBytes = 3 * 4 * model.djlParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+      m.stateBytes =
+          3 * 4 * model.djlParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
-      Callback probe = new Callback() {
-        final long warmup = 3;
-        long start;
-        long lastSave;
-        SaveTimings seen = SaveTimings.NONE;
-        CheckpointTag previousTag;
-        CheckpointTag pendingDelete;
+      Callback probe =
+          new Callback() {
+            final long warmup = 3;
+            long start;
+            long lastSave;
+            SaveTimings seen = SaveTimings.NONE;
+            CheckpointTag previousTag;
+            CheckpointTag pendingDelete;
 
-        @Override
-        public void afterUpdate(TrainingContext context) {
-          long now = System.nanoTime();
-          long update = context.iteration().update();
-          BackgroundCheckpointWriter writer = (BackgroundCheckpointWriter) running[0].checkpoints();
-          m.copyThreads = writer.staging().copyThreads();
-          if (update == 1 && (every > 0 || saves > 0) && prepare) {
-            // As the checkpoint callback does when periodic saves are configured.
-            long t0 = System.nanoTime();
-            writer.prepare(true);
-            m.prepareSeconds = (System.nanoTime() - t0) / 1e9;
-          }
-          SaveTimings t = writer.lastTimings();
-          if (t != seen) {
-            seen = t;
-            m.timings.add(t);
-            if (m.timings.size() == 1) {
-              m.rssAfterFirstSave = rss("VmRSS");
-              m.allocationsAfterFirst = writer.staging().allocations();
+            @Override
+            public void afterUpdate(TrainingContext context) {
+              long now = System.nanoTime();
+              long update = context.iteration().update();
+              BackgroundCheckpointWriter writer =
+                  (BackgroundCheckpointWriter) running[0].checkpoints();
+              m.copyThreads = writer.staging().copyThreads();
+              if (update == 1 && (every > 0 || saves > 0) && prepare) {
+                // As the checkpoint callback does when periodic saves are configured.
+                long t0 = System.nanoTime();
+                writer.prepare(true);
+                m.prepareSeconds = (System.nanoTime() - t0) / 1e9;
+              }
+              SaveTimings t = writer.lastTimings();
+              if (t != seen) {
+                seen = t;
+                m.timings.add(t);
+                if (m.timings.size() == 1) {
+                  m.rssAfterFirstSave = rss("VmRSS");
+                  m.allocationsAfterFirst = writer.staging().allocations();
+                }
+              }
+              if (saves > 0) {
+                if (m.timings.size() >= saves) {
+                  context.requestStop("enough saves");
+                } else {
+                  save(context, writer);
+                }
+                return;
+              }
+              if (update == warmup) {
+                start = now;
+                lastSave = now;
+                return;
+              }
+              if (update < warmup) {
+                return;
+              }
+              m.updates++;
+              if ((now - start) / 1e9 >= seconds) {
+                m.trainingSeconds = (now - start) / 1e9;
+                if (sync > 0) {
+                  syncSaves(context, writer);
+                }
+                context.requestStop("measured");
+              } else if (every > 0 && (now - lastSave) / 1e9 >= every) {
+                save(context, writer);
+                lastSave = System.nanoTime();
+              }
             }
-          }
-          if (saves > 0) {
-            if (m.timings.size() >= saves) {
-              context.requestStop("enough saves");
-            } else {
-              save(context, writer);
+
+            /** A background save, timed as the loop sees it; two checkpoints stay on disk. */
+            private void save(TrainingContext context, BackgroundCheckpointWriter writer) {
+              CheckpointTag tag = CheckpointTag.at(context.iteration());
+              if (pendingDelete != null) {
+                writer.delete(pendingDelete);
+              }
+              long t0 = System.nanoTime();
+              writer.saveResumable(true, true);
+              m.loopStalls.add((System.nanoTime() - t0) / 1e9);
+              pendingDelete = previousTag;
+              previousTag = tag;
             }
-            return;
-          }
-          if (update == warmup) {
-            start = now;
-            lastSave = now;
-            return;
-          }
-          if (update < warmup) {
-            return;
-          }
-          m.updates++;
-          if ((now - start) / 1e9 >= seconds) {
-            m.trainingSeconds = (now - start) / 1e9;
-            if (sync > 0) {
-              syncSaves(context, writer);
+
+            /**
+             * Saves the same state synchronously: the copy, the encoding, the checksums and fsync,
+             * waited for.
+             */
+            private void syncSaves(TrainingContext context, BackgroundCheckpointWriter writer) {
+              writer.flush();
+              // The window's last save may have finished only now (a large state, slow updates).
+              SaveTimings t = writer.lastTimings();
+              if (t != seen) {
+                seen = t;
+                m.timings.add(t);
+              }
+              for (int i = 0; i < sync; i++) {
+                long t0 = System.nanoTime();
+                writer
+                    .saveResumable(
+                        CheckpointTag.emergency(context.iteration(), "sync" + i), Set.of())
+                    .join();
+                m.syncSaves.add((System.nanoTime() - t0) / 1e9);
+                writer.delete(CheckpointTag.emergency(context.iteration(), "sync" + i)).join();
+              }
             }
-            context.requestStop("measured");
-          } else if (every > 0 && (now - lastSave) / 1e9 >= every) {
-            save(context, writer);
-            lastSave = System.nanoTime();
-          }
-        }
 
-        /** A background save, timed as the loop sees it; two checkpoints stay on disk. */
-        private void save(TrainingContext context, BackgroundCheckpointWriter writer) {
-          CheckpointTag tag = CheckpointTag.at(context.iteration());
-          if (pendingDelete != null) {
-            writer.delete(pendingDelete);
-          }
-          long t0 = System.nanoTime();
-          writer.saveResumable(true, true);
-          m.loopStalls.add((System.nanoTime() - t0) / 1e9);
-          pendingDelete = previousTag;
-          previousTag = tag;
-        }
-
-        /** Saves the same state synchronously: the copy, the encoding, the checksums and fsync, waited for. */
-        private void syncSaves(TrainingContext context, BackgroundCheckpointWriter writer) {
-          writer.flush();
-          // The window's last save may have finished only now (a large state, slow updates).
-          SaveTimings t = writer.lastTimings();
-          if (t != seen) {
-            seen = t;
-            m.timings.add(t);
-          }
-          for (int i = 0; i < sync; i++) {
-            long t0 = System.nanoTime();
-            writer.saveResumable(CheckpointTag.emergency(context.iteration(), "sync" + i), Set.of()).join();
-            m.syncSaves.add((System.nanoTime() - t0) / 1e9);
-            writer.delete(CheckpointTag.emergency(context.iteration(), "sync" + i)).join();
-          }
-        }
-
-        @Override
-        public void afterTraining(TrainingContext context) {
-          BackgroundCheckpointWriter writer = (BackgroundCheckpointWriter) running[0].checkpoints();
-          writer.flush();
-          // Before the final checkpoint, which a run without periodic saves writes too.
-          m.peakBeforeFinal = rss("VmHWM");
-          m.rssAfter = rss("VmRSS");
-          m.allocationsAfter = writer.staging().allocations();
-          m.stagedBytes = writer.staging().capacityBytes();
-        }
-      };
-      Trainer.Builder builder = Trainer.builder()
-          .setStage(layout.stage(), layout.stageDir())
-          .optSeed(1)
-          .setSettings(new TrainerSettings(0, 1_000_000_000L, 0, BATCH, null, Interval.updates(1_000_000_000L)))
-          .setModel(model)
-          .setOptimizer(optimizer, 1e-4)
-          .setStep(step)
-          .setData(source)
-          .setStore(store, ThFormat.encoder())
-          .optHistoryFile(false)
-          .addCallback("bench", probe);
+            @Override
+            public void afterTraining(TrainingContext context) {
+              BackgroundCheckpointWriter writer =
+                  (BackgroundCheckpointWriter) running[0].checkpoints();
+              writer.flush();
+              // Before the final checkpoint, which a run without periodic saves writes too.
+              m.peakBeforeFinal = rss("VmHWM");
+              m.rssAfter = rss("VmRSS");
+              m.allocationsAfter = writer.staging().allocations();
+              m.stagedBytes = writer.staging().capacityBytes();
+            }
+          };
+      Trainer.Builder builder =
+          Trainer.builder()
+              .setStage(layout.stage(), layout.stageDir())
+              .optSeed(1)
+              .setSettings(
+                  new TrainerSettings(
+                      0, 1_000_000_000L, 0, BATCH, null, Interval.updates(1_000_000_000L)))
+              .setModel(model)
+              .setOptimizer(optimizer, 1e-4)
+              .setStep(step)
+              .setData(source)
+              .setStore(store, ThFormat.encoder())
+              .optHistoryFile(false)
+              .addCallback("bench", probe);
       try (Trainer trainer = builder.build()) {
         running[0] = trainer;
         var result = trainer.run();
@@ -427,14 +480,16 @@ public final class CheckpointSaveBenchmark {
   }
 
   /**
-   * Times reading the checkpoint into a fresh model and optimizer as a resume does
-   * ({@link CheckpointReader#forResume}: the store's verified open, the {@code .th} read, then the
-   * loads), and torch.load of the same files: in alternating rounds, cold and warm, medians.
+   * Times reading the checkpoint into a fresh model and optimizer as a resume does ({@link
+   * CheckpointReader#forResume}: the store's verified open, the {@code .th} read, then the loads),
+   * and torch.load of the same files: in alternating rounds, cold and warm, medians.
    */
-  private static void resume(RunLayout layout, StoredCheckpoint checkpoint, MlpConfig mlp, Map<String, String> out)
+  private static void resume(
+      RunLayout layout, StoredCheckpoint checkpoint, MlpConfig mlp, Map<String, String> out)
       throws Exception {
     List<Path> files = new ArrayList<>();
-    for (CheckpointFileKind kind : List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
+    for (CheckpointFileKind kind :
+        List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
       files.add(layout.checkpointFile(CheckpointFileName.of("mlp", checkpoint.tag(), kind)));
     }
     int rounds = Integer.parseInt(System.getProperty("bench.resume_rounds", "3"));
@@ -443,11 +498,16 @@ public final class CheckpointSaveBenchmark {
     try (FileCheckpointStore store = FileCheckpointStore.open(layout.outputDir())) {
       for (int round = 0; round < rounds; round++) {
         for (String temperature : List.of("cold", "warm")) {
-          seconds.computeIfAbsent("resume_" + temperature + "_s", k -> new ArrayList<>())
-              .add(resumeOnce(store, layout, checkpoint, mlp, data, files, temperature.equals("cold")));
+          seconds
+              .computeIfAbsent("resume_" + temperature + "_s", k -> new ArrayList<>())
+              .add(
+                  resumeOnce(
+                      store, layout, checkpoint, mlp, data, files, temperature.equals("cold")));
           Double torch = torchLoad(layout, files, temperature.equals("cold"));
           if (torch != null) {
-            seconds.computeIfAbsent("torch_" + temperature + "_s", k -> new ArrayList<>()).add(torch);
+            seconds
+                .computeIfAbsent("torch_" + temperature + "_s", k -> new ArrayList<>())
+                .add(torch);
           }
         }
       }
@@ -457,21 +517,33 @@ public final class CheckpointSaveBenchmark {
   }
 
   /**
-   * Seconds a resume into a fresh model and optimizer takes. A method of its own, so that nothing of
-   * what it read stays referenced from the caller's frame: the files' mappings must be released
+   * Seconds a resume into a fresh model and optimizer takes. A method of its own, so that nothing
+   * of what it read stays referenced from the caller's frame: the files' mappings must be released
    * before the next eviction (the kernel keeps mapped pages in the cache).
    */
-  private static double resumeOnce(FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint,
-      MlpConfig mlp, TensorDataset data, List<Path> files, boolean cold) throws Exception {
-    try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
-        SupervisedStep step = new SupervisedStep(model, source(data), SupervisedStepConfig.of("mse"))) {
+  private static double resumeOnce(
+      FileCheckpointStore store,
+      RunLayout layout,
+      StoredCheckpoint checkpoint,
+      MlpConfig mlp,
+      TensorDataset data,
+      List<Path> files,
+      boolean cold)
+      throws Exception {
+    try (DjlModel model =
+            MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
+        SupervisedStep step =
+            new SupervisedStep(model, source(data), SupervisedStepConfig.of("mse"))) {
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
       if (cold) {
         ResumeBenchmark.evict(layout, files);
       }
       long t0 = System.nanoTime();
-      StoredCheckpoint c = store.list(layout.stage()).stream().filter(s -> s.tag().equals(checkpoint.tag()))
-          .findFirst().orElseThrow();
+      StoredCheckpoint c =
+          store.list(layout.stage()).stream()
+              .filter(s -> s.tag().equals(checkpoint.tag()))
+              .findFirst()
+              .orElseThrow();
       LoadedCheckpoint loaded = CheckpointReader.forResume(store, c, "mlp");
       model.load(loaded.stateDict(), true);
       optimizer.loadState(loaded.optimizer());
@@ -480,16 +552,18 @@ public final class CheckpointSaveBenchmark {
   }
 
   /** Seconds {@code torch.load} of the files takes in {@code /usr/bin/python3}; null without it. */
-  private static Double torchLoad(RunLayout layout, List<Path> files, boolean cold) throws IOException, InterruptedException {
+  private static Double torchLoad(RunLayout layout, List<Path> files, boolean cold)
+      throws IOException, InterruptedException {
     Path python = Path.of("/usr/bin/python3");
     if (!Files.isExecutable(python)) {
       return null;
     }
-    String script = "import sys, time, torch\n"
-        + "t = time.time()\n"
-        + "for f in sys.argv[1:]:\n"
-        + "    torch.load(f)\n"
-        + "print(time.time() - t)\n";
+    String script =
+        "import sys, time, torch\n"
+            + "t = time.time()\n"
+            + "for f in sys.argv[1:]:\n"
+            + "    torch.load(f)\n"
+            + "print(time.time() - t)\n";
     if (cold) {
       // Our mappings of the files are released first: the kernel keeps mapped pages in the cache.
       ResumeBenchmark.evict(layout, files);
@@ -510,7 +584,14 @@ public final class CheckpointSaveBenchmark {
     long blocks = Math.max(1, bytes / (16 << 20));
     run("sync");
     long t0 = System.nanoTime();
-    run("dd", "if=/dev/zero", "of=" + target, "bs=16M", "count=" + blocks, "conv=fsync", "status=none");
+    run(
+        "dd",
+        "if=/dev/zero",
+        "of=" + target,
+        "bs=16M",
+        "count=" + blocks,
+        "conv=fsync",
+        "status=none");
     double s = (System.nanoTime() - t0) / 1e9;
     Files.delete(target);
     return s * bytes / (blocks * (16.0 * (1 << 20)));
@@ -533,7 +614,8 @@ public final class CheckpointSaveBenchmark {
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) random.nextGaussian();
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, INPUT}, x),
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, INPUT}, x),
         HostTensor.ofFloats(new long[] {samples, OUTPUT}, y));
   }
 
@@ -569,10 +651,15 @@ public final class CheckpointSaveBenchmark {
 
   private static void print(List<Map<String, String>> rows) {
     System.out.println();
-    System.out.println("Checkpoint saves inside training: AdamW, MLP with hidden layers of 4096, batch " + BATCH
-        + ", file store with fsync; each phase in its own JVM");
+    System.out.println(
+        "Checkpoint saves inside training: AdamW, MLP with hidden layers of 4096, batch "
+            + BATCH
+            + ", file store with fsync; each phase in its own JVM");
     System.out.printf(Locale.ROOT, "%-44s", "state (model+AdamW) GiB / torch threads");
-    rows.forEach(r -> System.out.printf(Locale.ROOT, "%14s", get(r, "state_gib") + "/" + get(r, "threads") + "t"));
+    rows.forEach(
+        r ->
+            System.out.printf(
+                Locale.ROOT, "%14s", get(r, "state_gib") + "/" + get(r, "threads") + "t"));
     System.out.println();
     row(rows, "snapshot copy threads", r -> get(r, "copy_threads"));
     row(rows, "stall per save, seen by loop s", r -> get(r, "stall_loop_s"));
@@ -581,37 +668,78 @@ public final class CheckpointSaveBenchmark {
     row(rows, "  first save's stall s", r -> get(r, "first_stall_s"));
     row(rows, "  staged before the first save s", r -> get(r, "prepare_s"));
     row(rows, "synchronous save s", r -> get(r, "sync_s"));
-    row(rows, "TARGET stall / sync save <= 0.10", r -> ratio(get(r, "stall_loop_s"), get(r, "sync_s")));
+    row(
+        rows,
+        "TARGET stall / sync save <= 0.10",
+        r -> ratio(get(r, "stall_loop_s"), get(r, "sync_s")));
     row(rows, "  copy / sync save", r -> ratio(get(r, "copy_s"), get(r, "sync_s")));
     row(rows, "background write s", r -> get(r, "write_s"));
     row(rows, "updates/s, no saves", r -> get(r, "ups_plain"));
     row(rows, "updates/s, saving", r -> get(r, "ups_saving"));
-    row(rows, "  saves in window / every s / window s", r -> get(r, "saves_during") + "/"
-        + get(r, "every_s").replace(".000", "") + "/" + Math.round(Double.parseDouble(get(r, "window_s"))));
-    row(rows, "throughput overhead, measured", r -> pct(1 - num(r, "ups_saving") / num(r, "ups_plain")));
+    row(
+        rows,
+        "  saves in window / every s / window s",
+        r ->
+            get(r, "saves_during")
+                + "/"
+                + get(r, "every_s").replace(".000", "")
+                + "/"
+                + Math.round(Double.parseDouble(get(r, "window_s"))));
+    row(
+        rows,
+        "throughput overhead, measured",
+        r -> pct(1 - num(r, "ups_saving") / num(r, "ups_plain")));
     row(rows, "  loop time lost per save s", r -> f(lostPerSave(r)));
     row(rows, "TARGET overhead at 1 save/30 s <= 3%", r -> pct(lostPerSave(r) / 30));
     row(rows, "peak RSS, no saves GiB", r -> get(r, "rss_peak_plain_gib"));
     row(rows, "peak RSS, saving GiB", r -> get(r, "rss_peak_saving_gib"));
     row(rows, "  staging (one snapshot) GiB", r -> get(r, "staged_gib"));
-    row(rows, "TARGET peak / (no saves + snap) <= 1.10", r -> f(num(r, "rss_peak_saving_gib")
-        / (num(r, "rss_peak_plain_gib") + num(r, "staged_gib"))));
-    row(rows, "  (peak saving - no saves) / snapshot", r -> f((num(r, "rss_peak_saving_gib")
-        - num(r, "rss_peak_plain_gib")) / num(r, "staged_gib")));
+    row(
+        rows,
+        "TARGET peak / (no saves + snap) <= 1.10",
+        r ->
+            f(
+                num(r, "rss_peak_saving_gib")
+                    / (num(r, "rss_peak_plain_gib") + num(r, "staged_gib"))));
+    row(
+        rows,
+        "  (peak saving - no saves) / snapshot",
+        r ->
+            f(
+                (num(r, "rss_peak_saving_gib") - num(r, "rss_peak_plain_gib"))
+                    / num(r, "staged_gib")));
     row(rows, "RSS after 1 save GiB", r -> get(r, "rss_after_1_gib"));
     row(rows, "RSS after K saves GiB", r -> get(r, "rss_after_k_gib"));
     row(rows, "  K", r -> get(r, "k"));
-    row(rows, "TARGET after K / after 1 in 0.95..1.05", r -> ratio(get(r, "rss_after_k_gib"), get(r, "rss_after_1_gib")));
-    row(rows, "  staging allocs 1 -> K", r -> get(r, "staging_allocations_1") + "->" + get(r, "staging_allocations_k"));
+    row(
+        rows,
+        "TARGET after K / after 1 in 0.95..1.05",
+        r -> ratio(get(r, "rss_after_k_gib"), get(r, "rss_after_1_gib")));
+    row(
+        rows,
+        "  staging allocs 1 -> K",
+        r -> get(r, "staging_allocations_1") + "->" + get(r, "staging_allocations_k"));
     row(rows, "resume cold s", r -> get(r, "resume_cold_s"));
     row(rows, "torch.load cold s", r -> get(r, "torch_cold_s"));
     row(rows, "resume warm s", r -> get(r, "resume_warm_s"));
     row(rows, "torch.load warm s", r -> get(r, "torch_warm_s"));
-    row(rows, "TARGET resume speed vs torch >= 1", r -> r.containsKey("torch_cold_s")
-        ? ratio(get(r, "torch_cold_s"), get(r, "resume_cold_s")) + "|" + ratio(get(r, "torch_warm_s"), get(r, "resume_warm_s"))
-        : "-");
-    row(rows, "save MiB/s (background)", r -> f(num(r, "checkpoint_bytes") / 1048576.0 / num(r, "write_s")));
-    row(rows, "dd conv=fsync MiB/s", r -> f(num(r, "checkpoint_bytes") / 1048576.0 / num(r, "dd_s")));
+    row(
+        rows,
+        "TARGET resume speed vs torch >= 1",
+        r ->
+            r.containsKey("torch_cold_s")
+                ? ratio(get(r, "torch_cold_s"), get(r, "resume_cold_s"))
+                    + "|"
+                    + ratio(get(r, "torch_warm_s"), get(r, "resume_warm_s"))
+                : "-");
+    row(
+        rows,
+        "save MiB/s (background)",
+        r -> f(num(r, "checkpoint_bytes") / 1048576.0 / num(r, "write_s")));
+    row(
+        rows,
+        "dd conv=fsync MiB/s",
+        r -> f(num(r, "checkpoint_bytes") / 1048576.0 / num(r, "dd_s")));
     row(rows, "save vs dd", r -> ratio(get(r, "dd_s"), get(r, "write_s")));
   }
 
@@ -637,7 +765,10 @@ public final class CheckpointSaveBenchmark {
     return (num(r, "window_s") - num(r, "updates_saving") / num(r, "ups_plain")) / saves;
   }
 
-  private static void row(List<Map<String, String>> rows, String label, java.util.function.Function<Map<String, String>, String> cell) {
+  private static void row(
+      List<Map<String, String>> rows,
+      String label,
+      java.util.function.Function<Map<String, String>, String> cell) {
     System.out.printf(Locale.ROOT, "%-44s", label);
     rows.forEach(r -> System.out.printf(Locale.ROOT, "%14s", cell.apply(r)));
     System.out.println();

@@ -8,7 +8,6 @@ import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
-import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
@@ -52,8 +51,8 @@ import java.util.stream.Stream;
  * that a machine whose load changes treats both alike): per round, for each state size, Noether's
  * resume (verified open through the store, {@code .th} read, load into a fresh model and AdamW
  * optimizer) and {@code torch.load} of the model, optimizer and trainer files, each cold (the files
- * evicted from the page cache first) and warm. Also times the phases of a resume separately.
- * Prints medians and ratios; asserts nothing.
+ * evicted from the page cache first) and warm. Also times the phases of a resume separately. Prints
+ * medians and ratios; asserts nothing.
  *
  * <pre>
  * mvn -B -q -ntp -pl noether-djl -am test-compile dependency:build-classpath \
@@ -76,11 +75,15 @@ public final class ResumeBenchmark {
   private ResumeBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    List<Double> sizes = Arrays.stream(System.getProperty("bench.sizes", "0.5").split(","))
-        .map(Double::parseDouble).toList();
+    List<Double> sizes =
+        Arrays.stream(System.getProperty("bench.sizes", "0.5").split(","))
+            .map(Double::parseDouble)
+            .toList();
     int rounds = Integer.parseInt(System.getProperty("bench.rounds", "5"));
-    Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
-        "resume-bench");
+    Path dir =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
+            "resume-bench");
     try {
       for (double size : sizes) {
         one(dir.resolve("s" + size), size, rounds);
@@ -98,7 +101,8 @@ public final class ResumeBenchmark {
     RunLayout layout = RunLayout.of(outputDir, "bench", "train");
     StoredCheckpoint checkpoint = train(layout, mlp);
     List<Path> files = new ArrayList<>();
-    for (CheckpointFileKind kind : List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
+    for (CheckpointFileKind kind :
+        List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
       files.add(layout.checkpointFile(CheckpointFileName.of("mlp", checkpoint.tag(), kind)));
     }
     Map<String, List<Double>> times = new LinkedHashMap<>();
@@ -106,8 +110,10 @@ public final class ResumeBenchmark {
       for (int round = 0; round < rounds; round++) {
         for (String temperature : List.of("cold", "warm")) {
           // A resume fills a model and an optimizer that were just built: no optimizer state yet.
-          try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
-              SupervisedStep step = new SupervisedStep(model, source(data(16)), SupervisedStepConfig.of("mse"))) {
+          try (DjlModel model =
+                  MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
+              SupervisedStep step =
+                  new SupervisedStep(model, source(data(16)), SupervisedStepConfig.of("mse"))) {
             Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
             if (temperature.equals("cold")) {
               evict(layout, files);
@@ -141,20 +147,36 @@ public final class ResumeBenchmark {
     for (Path f : files) {
       bytes += Files.size(f);
     }
-    System.out.printf(Locale.ROOT, "%nResume of %.3f GiB (model + AdamW, %d layers of %d), median of %d rounds%n",
-        bytes / GIB, layers, WIDTH, rounds);
-    times.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-44s %8.3f s   (%s)%n", k, median(v), list(v)));
+    System.out.printf(
+        Locale.ROOT,
+        "%nResume of %.3f GiB (model + AdamW, %d layers of %d), median of %d rounds%n",
+        bytes / GIB,
+        layers,
+        WIDTH,
+        rounds);
+    times.forEach(
+        (k, v) -> System.out.printf(Locale.ROOT, "%-44s %8.3f s   (%s)%n", k, median(v), list(v)));
     for (String t : List.of("cold", "warm")) {
       if (times.containsKey("torch.load " + t)) {
-        System.out.printf(Locale.ROOT, "%-44s %8.3f   (torch.load / resume; >= 1: resume is at least as fast)%n",
-            "resume speed vs torch.load, " + t, median(times.get("torch.load " + t)) / median(times.get("resume " + t)));
+        System.out.printf(
+            Locale.ROOT,
+            "%-44s %8.3f   (torch.load / resume; >= 1: resume is at least as fast)%n",
+            "resume speed vs torch.load, " + t,
+            median(times.get("torch.load " + t)) / median(times.get("resume " + t)));
       }
     }
   }
 
   /** Noether's resume of the checkpoint into the model and optimizer, timed per phase. */
-  private static void resume(FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint, DjlModel model,
-      Optimizer optimizer, String temperature, Map<String, List<Double>> phases) throws IOException {
+  private static void resume(
+      FileCheckpointStore store,
+      RunLayout layout,
+      StoredCheckpoint checkpoint,
+      DjlModel model,
+      Optimizer optimizer,
+      String temperature,
+      Map<String, List<Double>> phases)
+      throws IOException {
     long t0 = System.nanoTime();
     StoredCheckpoint found = find(store, layout, checkpoint);
     add(phases, "  " + temperature + ": list", t0);
@@ -169,9 +191,12 @@ public final class ResumeBenchmark {
     add(phases, "  " + temperature + ": optimizer.loadState", t0);
   }
 
-  private static StoredCheckpoint find(FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint)
-      throws IOException {
-    return store.list(layout.stage()).stream().filter(s -> s.tag().equals(checkpoint.tag())).findFirst().orElseThrow();
+  private static StoredCheckpoint find(
+      FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint) throws IOException {
+    return store.list(layout.stage()).stream()
+        .filter(s -> s.tag().equals(checkpoint.tag()))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static void add(Map<String, List<Double>> times, String key, long t0) {
@@ -182,11 +207,12 @@ public final class ResumeBenchmark {
     if (!Files.isExecutable(PYTHON)) {
       return null;
     }
-    String script = "import sys, time, torch\n"
-        + "t = time.time()\n"
-        + "for f in sys.argv[1:]:\n"
-        + "    torch.load(f)\n"
-        + "print(time.time() - t)\n";
+    String script =
+        "import sys, time, torch\n"
+            + "t = time.time()\n"
+            + "for f in sys.argv[1:]:\n"
+            + "    torch.load(f)\n"
+            + "print(time.time() - t)\n";
     List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", script));
     files.forEach(f -> command.add(f.toString()));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -200,24 +226,30 @@ public final class ResumeBenchmark {
   /** Trains one update and writes a final checkpoint (model, AdamW state, trainer). */
   private static StoredCheckpoint train(RunLayout layout, MlpConfig mlp) throws IOException {
     DataSource source = source(data(64));
-    try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(1, 0));
+    try (DjlModel model =
+            MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(1, 0));
         SupervisedStep step = new SupervisedStep(model, source, SupervisedStepConfig.of("mse"));
-        FileCheckpointStore store = FileCheckpointStore.builder().setOutputDir(layout.outputDir()).build()) {
+        FileCheckpointStore store =
+            FileCheckpointStore.builder().setOutputDir(layout.outputDir()).build()) {
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
-      Trainer.Builder builder = Trainer.builder()
-          .setStage(layout.stage(), layout.stageDir())
-          .optSeed(1)
-          .setSettings(new TrainerSettings(0, 2, 0, 8, null, Interval.updates(1_000_000_000L), 1))
-          .setModel(model)
-          .setOptimizer(optimizer, 1e-4)
-          .setStep(step)
-          .setData(source)
-          .setStore(store, ThFormat.encoder())
-          .optHistoryFile(false)
-          .addCallback("noop", new Callback() {
-            @Override
-            public void afterUpdate(TrainingContext context) {}
-          });
+      Trainer.Builder builder =
+          Trainer.builder()
+              .setStage(layout.stage(), layout.stageDir())
+              .optSeed(1)
+              .setSettings(
+                  new TrainerSettings(0, 2, 0, 8, null, Interval.updates(1_000_000_000L), 1))
+              .setModel(model)
+              .setOptimizer(optimizer, 1e-4)
+              .setStep(step)
+              .setData(source)
+              .setStore(store, ThFormat.encoder())
+              .optHistoryFile(false)
+              .addCallback(
+                  "noop",
+                  new Callback() {
+                    @Override
+                    public void afterUpdate(TrainingContext context) {}
+                  });
       try (Trainer trainer = builder.build()) {
         return trainer.run().finalCheckpoint();
       }
@@ -239,8 +271,12 @@ public final class ResumeBenchmark {
       System.gc(); // unreachable mappings are unmapped by their cleaners after a collection
       Thread.sleep(50);
       for (Path p : all) {
-        // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page cache.
-        Process proc = new ProcessBuilder("dd", "if=" + p, "iflag=nocache", "count=0", "status=none").inheritIO().start();
+        // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the
+        // page cache.
+        Process proc =
+            new ProcessBuilder("dd", "if=" + p, "iflag=nocache", "count=0", "status=none")
+                .inheritIO()
+                .start();
         if (proc.waitFor() != 0) {
           throw new IOException("dd could not evict " + p);
         }
@@ -250,12 +286,16 @@ public final class ResumeBenchmark {
         return;
       }
     }
-    System.out.println("warning: " + resident + " bytes of the checkpoint stay in the page cache; cold is not cold");
+    System.out.println(
+        "warning: "
+            + resident
+            + " bytes of the checkpoint stay in the page cache; cold is not cold");
   }
 
   /** Bytes of the files in the page cache, from {@code fincore}; 0 where it is missing. */
   static long resident(List<Path> files) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--output", "RES"));
+    List<String> command =
+        new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--output", "RES"));
     files.forEach(f -> command.add(f.toString()));
     Process p;
     try {
@@ -267,7 +307,11 @@ public final class ResumeBenchmark {
     if (p.waitFor() != 0) {
       return 0;
     }
-    return said.lines().map(String::trim).filter(l -> l.matches("\\d+")).mapToLong(Long::parseLong).sum();
+    return said.lines()
+        .map(String::trim)
+        .filter(l -> l.matches("\\d+"))
+        .mapToLong(Long::parseLong)
+        .sum();
   }
 
   private static TensorDataset data(int samples) {
@@ -280,7 +324,8 @@ public final class ResumeBenchmark {
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) random.nextGaussian();
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, INPUT}, x),
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, INPUT}, x),
         HostTensor.ofFloats(new long[] {samples, OUTPUT}, y));
   }
 
@@ -306,6 +351,7 @@ public final class ResumeBenchmark {
   }
 
   private static String list(List<Double> values) {
-    return String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList());
+    return String.join(
+        " ", values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList());
   }
 }

@@ -36,12 +36,13 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Updates per second of a hand-written DJL training loop (DJL's {@code Trainer} with DJL's
- * {@code Adam}, a {@code GradientCollector}, batches gathered by index from the split on the
- * device) against Noether's {@link SupervisedStep} with Noether's {@code adam} and {@code adamw},
- * on the same MLP and data: first gathering batches the same way as the DJL loop (so that only the
- * framework differs), then with the default {@code gather: auto}; then the optimizer update alone. Rounds alternate between the
- * variants and the median is reported, so that a busy machine slows all of them alike.
+ * Updates per second of a hand-written DJL training loop (DJL's {@code Trainer} with DJL's {@code
+ * Adam}, a {@code GradientCollector}, batches gathered by index from the split on the device)
+ * against Noether's {@link SupervisedStep} with Noether's {@code adam} and {@code adamw}, on the
+ * same MLP and data: first gathering batches the same way as the DJL loop (so that only the
+ * framework differs), then with the default {@code gather: auto}; then the optimizer update alone.
+ * Rounds alternate between the variants and the median is reported, so that a busy machine slows
+ * all of them alike.
  *
  * <p>Arguments (all optional): {@code updates-per-round rounds batch-size}. PyTorch runs with one
  * thread unless {@code -Dai.djl.pytorch.num_threads} says otherwise.
@@ -76,16 +77,30 @@ public final class StepOverheadBenchmark {
     Engine engine = Engine.getInstance();
     TensorDataset data = data();
     DataOrder order = new DataOrder(7, SAMPLES);
-    System.out.printf(Locale.ROOT, "engine %s %s, DJL %s, %s PyTorch thread(s), device cpu%n", engine.getEngineName(),
-        engine.getVersion(), Engine.getDjlVersion(), System.getProperty("ai.djl.pytorch.num_threads"));
-    System.out.printf(Locale.ROOT, "MLP %d -> %s -> %d, batch %d, %d samples, %d updates x %d rounds (median)%n%n",
-        INPUTS, HIDDEN, OUTPUTS, batchSize, SAMPLES, updates, rounds);
+    System.out.printf(
+        Locale.ROOT,
+        "engine %s %s, DJL %s, %s PyTorch thread(s), device cpu%n",
+        engine.getEngineName(),
+        engine.getVersion(),
+        Engine.getDjlVersion(),
+        System.getProperty("ai.djl.pytorch.num_threads"));
+    System.out.printf(
+        Locale.ROOT,
+        "MLP %d -> %s -> %d, batch %d, %d samples, %d updates x %d rounds (median)%n%n",
+        INPUTS,
+        HIDDEN,
+        OUTPUTS,
+        batchSize,
+        SAMPLES,
+        updates,
+        rounds);
 
-    List<Variant> variants = List.of(
-        new DjlLoop(data),
-        new NoetherStep("noether step + adam, gather: device", data, false, "device"),
-        new NoetherStep("noether step + adamw, gather: device", data, true, "device"),
-        new NoetherStep("noether step + adamw, gather: auto (host)", data, true, "auto"));
+    List<Variant> variants =
+        List.of(
+            new DjlLoop(data),
+            new NoetherStep("noether step + adam, gather: device", data, false, "device"),
+            new NoetherStep("noether step + adamw, gather: device", data, true, "device"),
+            new NoetherStep("noether step + adamw, gather: auto (host)", data, true, "auto"));
     double[][] rates = new double[variants.size()][rounds];
     long[][] batches = new long[updates][];
     long perEpoch = SAMPLES / batchSize;
@@ -114,12 +129,14 @@ public final class StepOverheadBenchmark {
   }
 
   /**
-   * The whole loop: DJL's hand-written loop against Noether's {@link ai.noether.core.training.Trainer}
-   * (data order, counters, logging window, history, callback dispatch, iteration-end checkpoint
-   * handling) driving the same step and optimizer. The trainer is timed from its first to its last
-   * update by a callback, so the final checkpoint it writes afterwards is not counted.
+   * The whole loop: DJL's hand-written loop against Noether's {@link
+   * ai.noether.core.training.Trainer} (data order, counters, logging window, history, callback
+   * dispatch, iteration-end checkpoint handling) driving the same step and optimizer. The trainer
+   * is timed from its first to its last update by a callback, so the final checkpoint it writes
+   * afterwards is not counted.
    */
-  private static void wholeLoop(TensorDataset data, long[][] batches, int rounds, int batchSize) throws Exception {
+  private static void wholeLoop(TensorDataset data, long[][] batches, int rounds, int batchSize)
+      throws Exception {
     int updates = batches.length;
     double[][] rates = new double[2][rounds];
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("noether-loop-bench");
@@ -137,39 +154,57 @@ public final class StepOverheadBenchmark {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-    print("whole training loop, " + updates + " updates", new String[] {
-        "DJL Trainer + DJL Adam (hand-written loop)", "noether Trainer.run() + adamw, gather: auto"}, rates);
+    print(
+        "whole training loop, " + updates + " updates",
+        new String[] {
+          "DJL Trainer + DJL Adam (hand-written loop)",
+          "noether Trainer.run() + adamw, gather: auto"
+        },
+        rates);
   }
 
-  private static double trainerRun(TensorDataset data, java.nio.file.Path dir, int round, int updates, int batchSize)
+  private static double trainerRun(
+      TensorDataset data, java.nio.file.Path dir, int round, int updates, int batchSize)
       throws Exception {
     NoetherStep parts = new NoetherStep("trainer", data, true, "auto");
-    ai.noether.core.store.FileCheckpointStore store = ai.noether.core.store.FileCheckpointStore.open(dir);
+    ai.noether.core.store.FileCheckpointStore store =
+        ai.noether.core.store.FileCheckpointStore.open(dir);
     long[] times = new long[2];
-    ai.noether.api.callback.Callback clock = new ai.noether.api.callback.Callback() {
-      @Override
-      public void beforeTraining(ai.noether.api.callback.TrainingContext context) {
-        times[0] = System.nanoTime();
-      }
+    ai.noether.api.callback.Callback clock =
+        new ai.noether.api.callback.Callback() {
+          @Override
+          public void beforeTraining(ai.noether.api.callback.TrainingContext context) {
+            times[0] = System.nanoTime();
+          }
 
-      @Override
-      public void afterTraining(ai.noether.api.callback.TrainingContext context) {
-        times[1] = System.nanoTime();
-      }
-    };
-    ai.noether.api.checkpoint.StageId stage = new ai.noether.api.checkpoint.StageId("bench", "round" + round);
-    try (parts; store; ai.noether.core.training.Trainer trainer = ai.noether.core.training.Trainer.builder()
-        .setStage(stage, dir.resolve("bench").resolve(stage.stageName()))
-        .optSeed(7)
-        .setSettings(new ai.noether.core.training.TrainerSettings(0, updates, 0, batchSize, null,
-            ai.noether.api.callback.Interval.updates(100)))
-        .setModel(parts.model)
-        .setOptimizer(parts.optimizer, LR)
-        .setStep(parts.step)
-        .setData(parts.source)
-        .setStore(store, ai.noether.core.format.th.ThFormat.encoder())
-        .addCallback("clock", clock)
-        .build()) {
+          @Override
+          public void afterTraining(ai.noether.api.callback.TrainingContext context) {
+            times[1] = System.nanoTime();
+          }
+        };
+    ai.noether.api.checkpoint.StageId stage =
+        new ai.noether.api.checkpoint.StageId("bench", "round" + round);
+    try (parts;
+        store;
+        ai.noether.core.training.Trainer trainer =
+            ai.noether.core.training.Trainer.builder()
+                .setStage(stage, dir.resolve("bench").resolve(stage.stageName()))
+                .optSeed(7)
+                .setSettings(
+                    new ai.noether.core.training.TrainerSettings(
+                        0,
+                        updates,
+                        0,
+                        batchSize,
+                        null,
+                        ai.noether.api.callback.Interval.updates(100)))
+                .setModel(parts.model)
+                .setOptimizer(parts.optimizer, LR)
+                .setStep(parts.step)
+                .setData(parts.source)
+                .setStore(store, ai.noether.core.format.th.ThFormat.encoder())
+                .addCallback("clock", clock)
+                .build()) {
       trainer.run();
     }
     return (times[1] - times[0]) / 1e9;
@@ -177,15 +212,20 @@ public final class StepOverheadBenchmark {
 
   /** The optimizer update alone, on gradients left by one backward pass. */
   private static void optimizerOnly(TensorDataset data, int steps, int rounds) {
-    try (DjlLoop djl = new DjlLoop(data); NoetherStep adamw = new NoetherStep("adamw", data, true, "device");
+    try (DjlLoop djl = new DjlLoop(data);
+        NoetherStep adamw = new NoetherStep("adamw", data, true, "device");
         NoetherStep adam = new NoetherStep("adam", data, false, "device")) {
       long[] batch = new long[128];
       Arrays.setAll(batch, i -> i);
       djl.backwardOnly(batch);
       adamw.step.train(batch, 0);
       adam.step.train(batch, 0);
-      Runnable[] updates = {djl.trainer::step, () -> adamw.optimizer.step(LR), () -> adam.optimizer.step(LR)};
-      String[] names = {"DJL Adam (Trainer.step)", "noether adamw (Optimizer.step)", "noether adam (Optimizer.step)"};
+      Runnable[] updates = {
+        djl.trainer::step, () -> adamw.optimizer.step(LR), () -> adam.optimizer.step(LR)
+      };
+      String[] names = {
+        "DJL Adam (Trainer.step)", "noether adamw (Optimizer.step)", "noether adam (Optimizer.step)"
+      };
       double[][] rates = new double[3][rounds];
       for (Runnable u : updates) {
         for (int s = 0; s < 500; s++) {
@@ -208,12 +248,19 @@ public final class StepOverheadBenchmark {
 
   /** One row per variant: median rate, its ratio to the first row's, and the spread over rounds. */
   private static void print(String title, String[] names, double[][] rates) {
-    System.out.printf(Locale.ROOT, "%-46s %11s %8s %16s%n", title, "updates/s", "vs DJL", "rounds min..max");
+    System.out.printf(
+        Locale.ROOT, "%-46s %11s %8s %16s%n", title, "updates/s", "vs DJL", "rounds min..max");
     double baseline = median(rates[0]);
     for (int i = 0; i < names.length; i++) {
       double[] r = rates[i];
-      System.out.printf(Locale.ROOT, "%-46s %11.1f %7.3fx %7.0f..%-7.0f%n", names[i], median(r), median(r) / baseline,
-          Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0));
+      System.out.printf(
+          Locale.ROOT,
+          "%-46s %11.1f %7.3fx %7.0f..%-7.0f%n",
+          names[i],
+          median(r),
+          median(r) / baseline,
+          Arrays.stream(r).min().orElse(0),
+          Arrays.stream(r).max().orElse(0));
     }
   }
 
@@ -241,7 +288,9 @@ public final class StepOverheadBenchmark {
     for (int i = 0; i < y.length; i++) {
       y[i] = (float) random.nextGaussian();
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {SAMPLES, INPUTS}, x), HostTensor.ofFloats(new long[] {SAMPLES, OUTPUTS}, y));
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {SAMPLES, INPUTS}, x),
+        HostTensor.ofFloats(new long[] {SAMPLES, OUTPUTS}, y));
   }
 
   /** The loop a DJL user writes: Trainer, DJL's Adam, GradientCollector, batch by index. */
@@ -260,9 +309,16 @@ public final class StepOverheadBenchmark {
       }
       block.add(Linear.builder().setUnits(OUTPUTS).build());
       model.setBlock(block);
-      ai.djl.training.optimizer.Optimizer adam = ai.djl.training.optimizer.Optimizer.adam()
-          .optLearningRateTracker(Tracker.fixed(LR)).optWeightDecays(0.01f).build();
-      trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam).optDevices(new Device[] {Device.cpu()}));
+      ai.djl.training.optimizer.Optimizer adam =
+          ai.djl.training.optimizer.Optimizer.adam()
+              .optLearningRateTracker(Tracker.fixed(LR))
+              .optWeightDecays(0.01f)
+              .build();
+      trainer =
+          model.newTrainer(
+              new DefaultTrainingConfig(Loss.l2Loss())
+                  .optOptimizer(adam)
+                  .optDevices(new Device[] {Device.cpu()}));
       trainer.initialize(new Shape(1, INPUTS));
       features = HostTransfer.toNDArray(data.features(), model.getNDManager());
       targets = HostTransfer.toNDArray(data.targets(), model.getNDManager());
@@ -313,20 +369,22 @@ public final class StepOverheadBenchmark {
     NoetherStep(String name, TensorDataset data, boolean decoupled, String gather) {
       this.name = name;
       model = MlpModelFactory.build("net", MlpConfig.of(INPUTS, HIDDEN, OUTPUTS), Device.cpu(), 1);
-      source = new DataSource() {
-        @Override
-        public Dataset train() {
-          return data;
-        }
+      source =
+          new DataSource() {
+            @Override
+            public Dataset train() {
+              return data;
+            }
 
-        @Override
-        public Optional<Dataset> validation() {
-          return Optional.empty();
-        }
-      };
+            @Override
+            public Optional<Dataset> validation() {
+              return Optional.empty();
+            }
+          };
       step = new SupervisedStep(model, source, SupervisedStepConfig.of("mse").withGather(gather));
       AdamConfig config = AdamConfig.of(LR).withWeightDecay(0.01);
-      optimizer = decoupled ? AdamOptimizer.adamW(model, config) : AdamOptimizer.adam(model, config);
+      optimizer =
+          decoupled ? AdamOptimizer.adamW(model, config) : AdamOptimizer.adam(model, config);
     }
 
     @Override
@@ -346,5 +404,4 @@ public final class StepOverheadBenchmark {
       model.close();
     }
   }
-
 }

@@ -41,20 +41,30 @@ class DjlFieldDatasetTest {
     }
     NDArray features = manager.create(x, new Shape(10, 3));
     NDArray labels = manager.arange(10L).toType(ai.djl.ndarray.types.DataType.INT64, false);
-    ArrayDataset djl = new ArrayDataset.Builder().setData(features).optLabels(labels).setSampling(4, false).build();
+    ArrayDataset djl =
+        new ArrayDataset.Builder()
+            .setData(features)
+            .optLabels(labels)
+            .setSampling(4, false)
+            .build();
 
     FieldDataset data = DjlFieldDataset.of(djl);
     assertThat(data.size()).isEqualTo(10);
-    assertThat(data.fields()).containsExactly(new Field("data", DType.FLOAT32, new long[] {3}),
-        new Field("label", DType.INT64, new long[0]));
+    assertThat(data.fields())
+        .containsExactly(
+            new Field("data", DType.FLOAT32, new long[] {3}),
+            new Field("label", DType.INT64, new long[0]));
     assertThat(data.gather("data", new long[] {9, 0, 9}).toFloatArray())
         .containsExactly(27, 28, 29, 0, 1, 2, 27, 28, 29);
     assertThat(data.gather("label", new long[] {4, 2}).toLongArray()).containsExactly(4, 2);
-    assertThat(DjlFieldDataset.of(djl, List.of("x", "y")).gather("y", new long[] {7}).toLongArray()).containsExactly(7);
-    assertThatThrownBy(() -> data.gather("data", new long[] {10})).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThat(DjlFieldDataset.of(djl, List.of("x", "y")).gather("y", new long[] {7}).toLongArray())
+        .containsExactly(7);
+    assertThatThrownBy(() -> data.gather("data", new long[] {10}))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessage("sample index 10 is outside [0, 10)");
-    assertThatThrownBy(() -> DjlFieldDataset.of(djl, List.of("x"))).hasMessageContaining("have 1 data and 1 label"
-        + " arrays; give one distinct name for each, not [x]");
+    assertThatThrownBy(() -> DjlFieldDataset.of(djl, List.of("x")))
+        .hasMessageContaining(
+            "have 1 data and 1 label" + " arrays; give one distinct name for each, not [x]");
   }
 
   @Test
@@ -64,8 +74,11 @@ class DjlFieldDatasetTest {
     assertThat(data.field("x").sampleShape()).containsExactly(4, 2);
     assertThat(data.gather("rul", new long[] {0, 4}).toFloatArray()).containsExactly(0, 4);
     assertThat(data.gather("x", new long[] {1}).toFloatArray()).containsOnly(1);
-    assertThatThrownBy(() -> data.gather("x", new long[] {3})).hasMessageContaining("sample 3 of "
-        + Windows.class.getName() + " has field 'x' of FLOAT32 (3, 2), but the first sample's is FLOAT32 [4, 2]");
+    assertThatThrownBy(() -> data.gather("x", new long[] {3}))
+        .hasMessageContaining(
+            "sample 3 of "
+                + Windows.class.getName()
+                + " has field 'x' of FLOAT32 (3, 2), but the first sample's is FLOAT32 [4, 2]");
   }
 
   /** Named arrays; sample {@code ragged} has a shorter window. */

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine block reaches the running PyTorch engine; the JVM's own setting stays when the block is silent. */
+/**
+ * The engine block reaches the running PyTorch engine; the JVM's own setting stays when the block
+ * is silent.
+ */
 class PyTorchThreadsTest {
   private String threadsProperty;
   private String interopProperty;

@@ -20,7 +20,8 @@ class DjlModelTest {
 
   @Test
   void aStateDictLoadedIntoAnotherModelReproducesItBitForBit() {
-    try (DjlModel source = build(1); DjlModel target = build(2)) {
+    try (DjlModel source = build(1);
+        DjlModel target = build(2)) {
       Map<String, HostTensor> saved = source.stateDict();
       assertThat(StateDigest.of(target.stateDict())).isNotEqualTo(StateDigest.of(saved));
 
@@ -56,9 +57,12 @@ class DjlModelTest {
       assertThatThrownBy(() -> model.load(other, true))
           .isInstanceOf(StateDictMismatchException.class)
           .hasMessageContaining("state dict does not match model 'net'")
-          .hasMessageContaining("missing keys (in the model, not in the state dict): [layers.2.bias]")
-          .hasMessageContaining("unexpected keys (in the state dict, not in the model): [head.weight]")
-          .hasMessageContaining("shape mismatch for layers.0.weight: model float32[4, 3], state dict float32[3, 4]")
+          .hasMessageContaining(
+              "missing keys (in the model, not in the state dict): [layers.2.bias]")
+          .hasMessageContaining(
+              "unexpected keys (in the state dict, not in the model): [head.weight]")
+          .hasMessageContaining(
+              "shape mismatch for layers.0.weight: model float32[4, 3], state dict float32[3, 4]")
           .hasMessageContaining("strict: false");
       assertThat(StateDigest.of(model.stateDict())).isEqualTo(before);
     }
@@ -66,7 +70,8 @@ class DjlModelTest {
 
   @Test
   void aNonStrictLoadCopiesTheMatchingKeysAndReportsTheRest() {
-    try (DjlModel model = build(1); DjlModel donor = build(2)) {
+    try (DjlModel model = build(1);
+        DjlModel donor = build(2)) {
       Map<String, HostTensor> other = new LinkedHashMap<>(donor.stateDict());
       other.remove("layers.2.bias");
       other.put("extra", HostTensor.ofFloats(new long[] {1}, 1));
@@ -74,18 +79,22 @@ class DjlModelTest {
 
       LoadReport report = model.load(other, false);
 
-      assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight");
+      assertThat(report.loaded())
+          .containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight");
       assertThat(report.missing()).containsExactly("layers.2.bias");
       assertThat(report.unexpected()).containsExactly("extra");
       assertThat(report.mismatched()).isEmpty();
-      assertThat(model.stateDict().get("layers.0.weight").contentEquals(other.get("layers.0.weight"))).isTrue();
+      assertThat(
+              model.stateDict().get("layers.0.weight").contentEquals(other.get("layers.0.weight")))
+          .isTrue();
       assertThat(model.stateDict().get("layers.2.bias").contentEquals(biasBefore)).isTrue();
     }
   }
 
   @Test
   void parameterHandlesAreLiveAndSurviveALoad() {
-    try (DjlModel model = build(1); DjlModel donor = build(2)) {
+    try (DjlModel model = build(1);
+        DjlModel donor = build(2)) {
       Tensor weight = model.trainableParameters().get("layers.0.weight");
       model.load(donor.stateDict(), true);
 
@@ -100,7 +109,8 @@ class DjlModelTest {
     try (DjlModel model = build(1)) {
       model.djlParameters().get("layers.0.bias").freeze(true);
 
-      assertThat(model.trainableParameters().keySet()).containsExactly("layers.0.weight", "layers.2.weight", "layers.2.bias");
+      assertThat(model.trainableParameters().keySet())
+          .containsExactly("layers.0.weight", "layers.2.weight", "layers.2.bias");
       assertThat(model.parameters().keySet()).hasSize(4);
       assertThat(model.stateDict().keySet()).hasSize(4);
     }

@@ -27,7 +27,10 @@ class SeededInitializationTest {
     StringBuilder here = new StringBuilder();
     for (StandardLayers.Layer layer : StandardLayers.ALL) {
       try (DjlModel model = StandardLayers.build(layer, Device.cpu(), 2024)) {
-        here.append(layer.name()).append('=').append(StateDigest.of(model.stateDict())).append('\n');
+        here.append(layer.name())
+            .append('=')
+            .append(StateDigest.of(model.stateDict()))
+            .append('\n');
       }
     }
     assertThat(child.strip()).isEqualTo(here.toString().strip());
@@ -39,8 +42,11 @@ class SeededInitializationTest {
       if (layer.name().endsWith("norm")) {
         continue; // ones and zeros whatever the seed
       }
-      try (DjlModel a = StandardLayers.build(layer, Device.cpu(), 1); DjlModel b = StandardLayers.build(layer, Device.cpu(), 2)) {
-        assertThat(StateDigest.of(a.stateDict())).as(layer.name()).isNotEqualTo(StateDigest.of(b.stateDict()));
+      try (DjlModel a = StandardLayers.build(layer, Device.cpu(), 1);
+          DjlModel b = StandardLayers.build(layer, Device.cpu(), 2)) {
+        assertThat(StateDigest.of(a.stateDict()))
+            .as(layer.name())
+            .isNotEqualTo(StateDigest.of(b.stateDict()));
       }
     }
   }
@@ -67,8 +73,11 @@ class SeededInitializationTest {
       block.setInitializer(new UniformInitializer(0.3f), p -> p.getName().equals("weight"));
       block.setInitializer(new NormalInitializer(0.1f), p -> p.getName().equals("bias"));
       try (DjlModel model = seeded(block, 5)) {
-        Map<String, String> perParameter = model.stateDict().entrySet().stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> StateDigest.of(Map.of(e.getKey(), e.getValue()))));
+        Map<String, String> perParameter =
+            model.stateDict().entrySet().stream()
+                .collect(
+                    Collectors.toMap(
+                        Map.Entry::getKey, e -> StateDigest.of(Map.of(e.getKey(), e.getValue()))));
         assertThat(model.stateDict().get("layers.0.bias").toFloatArray()).doesNotContain(0f);
         if (layers == 2) {
           twoLayers[0] = perParameter.get("layers.0.weight");

@@ -28,28 +28,75 @@ import java.util.stream.IntStream;
 public final class StandardLayers {
   private StandardLayers() {}
 
-  /** One layer: its DJL block, the input shape, the input type and the equivalent PyTorch module. */
-  public record Layer(String name, Supplier<Block> block, long[] inputShape, DType inputType, String torchModule) {}
+  /**
+   * One layer: its DJL block, the input shape, the input type and the equivalent PyTorch module.
+   */
+  public record Layer(
+      String name, Supplier<Block> block, long[] inputShape, DType inputType, String torchModule) {}
 
-  public static final List<Layer> ALL = List.of(
-      new Layer("linear", () -> Linear.builder().setUnits(5).build(), new long[] {7, 4}, DType.FLOAT32,
-          "nn.Linear(4, 5)"),
-      new Layer("conv1d", () -> Conv1d.builder().setKernelShape(new Shape(3)).setFilters(6).optPadding(new Shape(1)).build(),
-          new long[] {2, 4, 9}, DType.FLOAT32, "nn.Conv1d(4, 6, 3, padding=1)"),
-      new Layer("conv2d", () -> Conv2d.builder().setKernelShape(new Shape(3, 2)).setFilters(5).build(),
-          new long[] {2, 3, 6, 5}, DType.FLOAT32, "nn.Conv2d(3, 5, (3, 2))"),
-      new Layer("lstm", () -> LSTM.builder().setStateSize(8).setNumLayers(2).optBatchFirst(true).build(),
-          new long[] {3, 5, 4}, DType.FLOAT32, "nn.LSTM(4, 8, num_layers=2, batch_first=True)"),
-      new Layer("gru", () -> GRU.builder().setStateSize(6).setNumLayers(2).optBatchFirst(true).build(),
-          new long[] {3, 5, 4}, DType.FLOAT32, "nn.GRU(4, 6, num_layers=2, batch_first=True)"),
-      new Layer("batchnorm", () -> BatchNorm.builder().build(), new long[] {6, 4, 5}, DType.FLOAT32, "nn.BatchNorm1d(4)"),
-      new Layer("layernorm", () -> LayerNorm.builder().build(), new long[] {5, 6}, DType.FLOAT32, "nn.LayerNorm(6)"),
-      new Layer("embedding", StandardLayers::embedding, new long[] {2, 4}, DType.INT64, "nn.Embedding(10, 3)"));
+  public static final List<Layer> ALL =
+      List.of(
+          new Layer(
+              "linear",
+              () -> Linear.builder().setUnits(5).build(),
+              new long[] {7, 4},
+              DType.FLOAT32,
+              "nn.Linear(4, 5)"),
+          new Layer(
+              "conv1d",
+              () ->
+                  Conv1d.builder()
+                      .setKernelShape(new Shape(3))
+                      .setFilters(6)
+                      .optPadding(new Shape(1))
+                      .build(),
+              new long[] {2, 4, 9},
+              DType.FLOAT32,
+              "nn.Conv1d(4, 6, 3, padding=1)"),
+          new Layer(
+              "conv2d",
+              () -> Conv2d.builder().setKernelShape(new Shape(3, 2)).setFilters(5).build(),
+              new long[] {2, 3, 6, 5},
+              DType.FLOAT32,
+              "nn.Conv2d(3, 5, (3, 2))"),
+          new Layer(
+              "lstm",
+              () -> LSTM.builder().setStateSize(8).setNumLayers(2).optBatchFirst(true).build(),
+              new long[] {3, 5, 4},
+              DType.FLOAT32,
+              "nn.LSTM(4, 8, num_layers=2, batch_first=True)"),
+          new Layer(
+              "gru",
+              () -> GRU.builder().setStateSize(6).setNumLayers(2).optBatchFirst(true).build(),
+              new long[] {3, 5, 4},
+              DType.FLOAT32,
+              "nn.GRU(4, 6, num_layers=2, batch_first=True)"),
+          new Layer(
+              "batchnorm",
+              () -> BatchNorm.builder().build(),
+              new long[] {6, 4, 5},
+              DType.FLOAT32,
+              "nn.BatchNorm1d(4)"),
+          new Layer(
+              "layernorm",
+              () -> LayerNorm.builder().build(),
+              new long[] {5, 6},
+              DType.FLOAT32,
+              "nn.LayerNorm(6)"),
+          new Layer(
+              "embedding",
+              StandardLayers::embedding,
+              new long[] {2, 4},
+              DType.INT64,
+              "nn.Embedding(10, 3)"));
 
   private static Block embedding() {
     List<String> words = IntStream.range(0, 10).mapToObj(i -> "w" + i).toList();
-    return TrainableWordEmbedding.builder().setVocabulary(new DefaultVocabulary(words)).setEmbeddingSize(3)
-        .optUseDefault(false).build();
+    return TrainableWordEmbedding.builder()
+        .setVocabulary(new DefaultVocabulary(words))
+        .setEmbeddingSize(3)
+        .optUseDefault(false)
+        .build();
   }
 
   /** The layer's block with DJL's own initializers, seeded, initialised on {@code device}. */

@@ -2,7 +2,10 @@ package ai.noether.djl.model;
 
 import ai.djl.Device;
 
-/** Prints one digest per standard layer built with DJL's default initializers from a seed; run in a child JVM. */
+/**
+ * Prints one digest per standard layer built with DJL's default initializers from a seed; run in a
+ * child JVM.
+ */
 public final class StandardLayersDigestMain {
   private StandardLayersDigestMain() {}
 

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +19,14 @@ public final class StateDigest {
   public static String of(Map<String, HostTensor> stateDict) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      stateDict.forEach((key, t) -> {
-        sha.update((key + t.dtype() + Arrays.toString(t.shape())).getBytes(StandardCharsets.UTF_8));
-        for (ByteBuffer b : t.chunks()) {
-          sha.update(b);
-        }
-      });
+      stateDict.forEach(
+          (key, t) -> {
+            sha.update(
+                (key + t.dtype() + Arrays.toString(t.shape())).getBytes(StandardCharsets.UTF_8));
+            for (ByteBuffer b : t.chunks()) {
+              sha.update(b);
+            }
+          });
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -36,7 +38,8 @@ public final class StateDigest {
    * one, and for each differing tensor the number of differing values and the largest absolute
    * difference. Empty when they are bit-identical.
    */
-  public static String difference(Map<String, HostTensor> expected, Map<String, HostTensor> actual) {
+  public static String difference(
+      Map<String, HostTensor> expected, Map<String, HostTensor> actual) {
     List<String> lines = new ArrayList<>();
     TreeSet<String> keys = new TreeSet<>(expected.keySet());
     keys.addAll(actual.keySet());
@@ -46,7 +49,14 @@ public final class StateDigest {
       if (e == null || a == null) {
         lines.add(key + ": only in " + (e == null ? "actual" : "expected"));
       } else if (!Arrays.equals(e.shape(), a.shape()) || e.dtype() != a.dtype()) {
-        lines.add(key + ": " + e.dtype() + Arrays.toString(e.shape()) + " vs " + a.dtype() + Arrays.toString(a.shape()));
+        lines.add(
+            key
+                + ": "
+                + e.dtype()
+                + Arrays.toString(e.shape())
+                + " vs "
+                + a.dtype()
+                + Arrays.toString(a.shape()));
       } else {
         float[] x = e.toFloatArray();
         float[] y = a.toFloatArray();
@@ -59,7 +69,8 @@ public final class StateDigest {
           }
         }
         if (differing > 0) {
-          lines.add(key + ": " + differing + " of " + x.length + " values differ, by up to " + largest);
+          lines.add(
+              key + ": " + differing + " of " + x.length + " values differ, by up to " + largest);
         }
       }
     }

@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Each of DJL's standard layers against the {@code torch.nn} module it stands for, with real
  * PyTorch: our state dict loads with {@code load_state_dict(strict=True)} into the module and both
- * compute the same outputs (evaluation and training mode) and the same state after a training
- * batch (batch norm statistics and {@code num_batches_tracked}); and PyTorch's state dict loads
- * strictly into the DJL block with the same results.
+ * compute the same outputs (evaluation and training mode) and the same state after a training batch
+ * (batch norm statistics and {@code num_batches_tracked}); and PyTorch's state dict loads strictly
+ * into the DJL block with the same results.
  */
 class TorchLayerEquivalenceTest {
   private static final float TOLERANCE = 2e-5f;
@@ -51,68 +51,108 @@ class TorchLayerEquivalenceTest {
         Map<String, Object> ours = outputs(model, x);
         ThFormat.write(dir.resolve("java_out_" + layer.name() + ".th"), ours);
       }
-      makers.append("    '").append(layer.name()).append("': lambda: ").append(layer.torchModule()).append(",\n");
+      makers
+          .append("    '")
+          .append(layer.name())
+          .append("': lambda: ")
+          .append(layer.torchModule())
+          .append(",\n");
     }
     makers.append("}\n");
-    PyTorch.run(String.join("\n",
-        "import sys, torch, torch.nn as nn",
-        "d = sys.argv[1]",
-        makers.toString(),
-        "def out(m, x):",
-        "    y = m(x)",
-        "    return (y[0] if isinstance(y, tuple) else y).detach().contiguous()",
-        "def outputs(m, x):",
-        "    m.eval()",
-        "    r = {'y': out(m, x)}",
-        "    m.train()",
-        "    r['y_train'] = out(m, x)",
-        "    r['state_after'] = {k: v.detach().clone() for k, v in m.state_dict().items()}",
-        "    return r",
-        "torch.manual_seed(0)",
-        "for name, make in layers.items():",
-        "    j = torch.load(d + '/java_' + name + '.th')",
-        "    m = make()",
-        "    m.load_state_dict(j['state'], strict=True)",
-        "    torch.save(outputs(m, j['x']), d + '/torch_out_' + name + '.th')",
-        "    m = make()",
-        "    with torch.no_grad():",
-        "        for k, v in m.state_dict().items():",
-        "            if k.endswith('num_batches_tracked'):",
-        "                v.fill_(3)",
-        "            elif k.endswith('running_var'):",
-        "                v.uniform_(0.5, 1.5)",
-        "            else:",
-        "                v.uniform_(-0.5, 0.5)",
-        "    state = {k: v.detach().clone() for k, v in m.state_dict().items()}",
-        "    r = outputs(m, j['x'])",
-        "    r['state'] = state",
-        "    torch.save(r, d + '/torch_' + name + '.th')",
-        ""), dir);
+    PyTorch.run(
+        String.join(
+            "\n",
+            "import sys, torch, torch.nn as nn",
+            "d = sys.argv[1]",
+            makers.toString(),
+            "def out(m, x):",
+            "    y = m(x)",
+            "    return (y[0] if isinstance(y, tuple) else y).detach().contiguous()",
+            "def outputs(m, x):",
+            "    m.eval()",
+            "    r = {'y': out(m, x)}",
+            "    m.train()",
+            "    r['y_train'] = out(m, x)",
+            "    r['state_after'] = {k: v.detach().clone() for k, v in m.state_dict().items()}",
+            "    return r",
+            "torch.manual_seed(0)",
+            "for name, make in layers.items():",
+            "    j = torch.load(d + '/java_' + name + '.th')",
+            "    m = make()",
+            "    m.load_state_dict(j['state'], strict=True)",
+            "    torch.save(outputs(m, j['x']), d + '/torch_out_' + name + '.th')",
+            "    m = make()",
+            "    with torch.no_grad():",
+            "        for k, v in m.state_dict().items():",
+            "            if k.endswith('num_batches_tracked'):",
+            "                v.fill_(3)",
+            "            elif k.endswith('running_var'):",
+            "                v.uniform_(0.5, 1.5)",
+            "            else:",
+            "                v.uniform_(-0.5, 0.5)",
+            "    state = {k: v.detach().clone() for k, v in m.state_dict().items()}",
+            "    r = outputs(m, j['x'])",
+            "    r['state'] = state",
+            "    torch.save(r, d + '/torch_' + name + '.th')",
+            ""),
+        dir);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linear", "conv1d", "conv2d", "lstm", "gru", "batchnorm", "layernorm", "embedding"})
+  @ValueSource(
+      strings = {
+        "linear",
+        "conv1d",
+        "conv2d",
+        "lstm",
+        "gru",
+        "batchnorm",
+        "layernorm",
+        "embedding"
+      })
   void ourStateDictLoadsIntoTheTorchModuleAndComputesTheSame(String name) throws Exception {
     Map<String, Object> ours = ThReader.read(dir.resolve("java_out_" + name + ".th"));
     Map<String, Object> theirs = ThReader.read(dir.resolve("torch_out_" + name + ".th"));
-    assertClose(name + " evaluation output", (HostTensor) theirs.get("y"), (HostTensor) ours.get("y"));
-    assertClose(name + " training output", (HostTensor) theirs.get("y_train"), (HostTensor) ours.get("y_train"));
+    assertClose(
+        name + " evaluation output", (HostTensor) theirs.get("y"), (HostTensor) ours.get("y"));
+    assertClose(
+        name + " training output",
+        (HostTensor) theirs.get("y_train"),
+        (HostTensor) ours.get("y_train"));
     assertSameState(name, map(theirs.get("state_after")), map(ours.get("state_after")));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linear", "conv1d", "conv2d", "lstm", "gru", "batchnorm", "layernorm", "embedding"})
-  void theTorchStateDictLoadsStrictlyIntoTheDjlBlockAndComputesTheSame(String name) throws Exception {
-    Layer layer = StandardLayers.ALL.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+  @ValueSource(
+      strings = {
+        "linear",
+        "conv1d",
+        "conv2d",
+        "lstm",
+        "gru",
+        "batchnorm",
+        "layernorm",
+        "embedding"
+      })
+  void theTorchStateDictLoadsStrictlyIntoTheDjlBlockAndComputesTheSame(String name)
+      throws Exception {
+    Layer layer =
+        StandardLayers.ALL.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
     Map<String, Object> theirs = ThReader.read(dir.resolve("torch_" + name + ".th"));
-    Map<String, HostTensor> x = Map.of("x", (HostTensor) ThReader.read(dir.resolve("java_" + name + ".th")).get("x"));
+    Map<String, HostTensor> x =
+        Map.of("x", (HostTensor) ThReader.read(dir.resolve("java_" + name + ".th")).get("x"));
     try (DjlModel model = StandardLayers.build(layer, Device.cpu(), 99)) {
       LoadReport report = model.load(map(theirs.get("state")), true);
       assertThat(report.isExact()).isTrue();
-      assertThat(model.stateDict().keySet()).containsExactlyElementsOf(map(theirs.get("state")).keySet());
+      assertThat(model.stateDict().keySet())
+          .containsExactlyElementsOf(map(theirs.get("state")).keySet());
       Map<String, Object> ours = outputs(model, x.get("x"));
-      assertClose(name + " evaluation output", (HostTensor) theirs.get("y"), (HostTensor) ours.get("y"));
-      assertClose(name + " training output", (HostTensor) theirs.get("y_train"), (HostTensor) ours.get("y_train"));
+      assertClose(
+          name + " evaluation output", (HostTensor) theirs.get("y"), (HostTensor) ours.get("y"));
+      assertClose(
+          name + " training output",
+          (HostTensor) theirs.get("y_train"),
+          (HostTensor) ours.get("y_train"));
       assertSameState(name, map(theirs.get("state_after")), map(ours.get("state_after")));
     }
   }
@@ -146,12 +186,21 @@ class TorchLayerEquivalenceTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, HostTensor> map(Object value) {
-    return ((Map<String, Object>) value).entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> (HostTensor) e.getValue(), (a, b) -> a, LinkedHashMap::new));
+    return ((Map<String, Object>) value)
+        .entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey,
+                    e -> (HostTensor) e.getValue(),
+                    (a, b) -> a,
+                    LinkedHashMap::new));
   }
 
-  private static void assertSameState(String name, Map<String, HostTensor> expected, Map<String, HostTensor> actual) {
-    assertThat(actual.keySet()).as(name + " state keys").containsExactlyElementsOf(expected.keySet());
+  private static void assertSameState(
+      String name, Map<String, HostTensor> expected, Map<String, HostTensor> actual) {
+    assertThat(actual.keySet())
+        .as(name + " state keys")
+        .containsExactlyElementsOf(expected.keySet());
     expected.forEach((key, t) -> assertClose(name + " " + key, t, actual.get(key)));
   }
 

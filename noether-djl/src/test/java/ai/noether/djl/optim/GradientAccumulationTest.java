@@ -55,8 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GradientAccumulationTest {
   private static final long SEED = 7;
+
   /** 96 samples: 12 batches of 8 per epoch. */
   private static final TensorDataset TRAIN = regression(96, 1);
+
   private static final TensorDataset VALID = regression(32, 2);
 
   @TempDir Path dir;
@@ -71,23 +73,27 @@ class GradientAccumulationTest {
       }
       y[s] = x[s * 4] - 0.5f * x[s * 4 + 1] * x[s * 4 + 2] + 0.1f * (float) random.nextGaussian();
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, 4}, x), HostTensor.ofFloats(new long[] {samples, 1}, y));
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, 4}, x),
+        HostTensor.ofFloats(new long[] {samples, 1}, y));
   }
 
-  private static final DataSource DATA = new DataSource() {
-    @Override
-    public Dataset train() {
-      return TRAIN;
-    }
+  private static final DataSource DATA =
+      new DataSource() {
+        @Override
+        public Dataset train() {
+          return TRAIN;
+        }
 
-    @Override
-    public Optional<Dataset> validation() {
-      return Optional.of(VALID);
-    }
-  };
+        @Override
+        public Optional<Dataset> validation() {
+          return Optional.of(VALID);
+        }
+      };
 
   /** What one run is made of. */
-  private record Setup(double dropout, int batchSize, int accumulate, Function<DjlModel, Optimizer> optimizer) {}
+  private record Setup(
+      double dropout, int batchSize, int accumulate, Function<DjlModel, Optimizer> optimizer) {}
 
   private static Setup adamW(int accumulate) {
     return new Setup(0.1, 8, accumulate, m -> AdamOptimizer.adamW(m, AdamConfig.of(3e-3)));
@@ -99,32 +105,46 @@ class GradientAccumulationTest {
 
   /**
    * Builds everything from scratch (as a new process does) and trains for {@code maxEpochs} in
-   * {@code outputDir}, resuming from {@code latest} when asked, interrupting after
-   * {@code interruptAfterBatches} batches of this process when it is not null.
+   * {@code outputDir}, resuming from {@code latest} when asked, interrupting after {@code
+   * interruptAfterBatches} batches of this process when it is not null.
    */
-  private static TrainingResult train(Path outputDir, Setup setup, long maxEpochs, boolean resume,
-      Integer interruptAfterBatches) throws IOException {
+  private static TrainingResult train(
+      Path outputDir, Setup setup, long maxEpochs, boolean resume, Integer interruptAfterBatches)
+      throws IOException {
     RunLayout layout = layout(outputDir);
     StopRequest stop = new StopRequest();
     MlpConfig mlp = new MlpConfig(4, List.of(16), 1, "gelu", setup.dropout());
-    try (DjlModel model = MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(SEED, 0));
-        SupervisedStep supervised = new SupervisedStep(model, DATA, SupervisedStepConfig.of("mse"));
-        FileCheckpointStore store = FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build()) {
+    try (DjlModel model =
+            MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(SEED, 0));
+        SupervisedStep supervised =
+            new SupervisedStep(model, DATA, SupervisedStepConfig.of("mse"));
+        FileCheckpointStore store =
+            FileCheckpointStore.builder().setOutputDir(outputDir).optFsync(false).build()) {
       Optimizer optimizer = setup.optimizer().apply(model);
-      TrainingStep step = interruptAfterBatches == null ? supervised
-          : new InterruptingStep(supervised, interruptAfterBatches, stop);
-      try (Trainer trainer = Trainer.builder()
-          .setStage(layout.stage(), layout.stageDir())
-          .optSeed(SEED)
-          .setSettings(new TrainerSettings(maxEpochs, 0, 0, setup.batchSize(), Interval.epochs(1), Interval.updates(2),
-              setup.accumulate()))
-          .setModel(model)
-          .setOptimizer(optimizer, optimizer.baseLearningRate())
-          .setStep(step)
-          .setData(DATA)
-          .setStore(store, ThFormat.encoder())
-          .optStopRequest(stop)
-          .build()) {
+      TrainingStep step =
+          interruptAfterBatches == null
+              ? supervised
+              : new InterruptingStep(supervised, interruptAfterBatches, stop);
+      try (Trainer trainer =
+          Trainer.builder()
+              .setStage(layout.stage(), layout.stageDir())
+              .optSeed(SEED)
+              .setSettings(
+                  new TrainerSettings(
+                      maxEpochs,
+                      0,
+                      0,
+                      setup.batchSize(),
+                      Interval.epochs(1),
+                      Interval.updates(2),
+                      setup.accumulate()))
+              .setModel(model)
+              .setOptimizer(optimizer, optimizer.baseLearningRate())
+              .setStep(step)
+              .setData(DATA)
+              .setStore(store, ThFormat.encoder())
+              .optStopRequest(stop)
+              .build()) {
         if (resume) {
           restore(trainer, model, store, layout);
         }
@@ -134,33 +154,50 @@ class GradientAccumulationTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static void restore(Trainer trainer, DjlModel model, FileCheckpointStore store, RunLayout layout)
+  private static void restore(
+      Trainer trainer, DjlModel model, FileCheckpointStore store, RunLayout layout)
       throws IOException {
-    StoredCheckpoint checkpoint = store.resolve(layout.stage(), CheckpointSelector.of(CheckpointTag.LATEST));
+    StoredCheckpoint checkpoint =
+        store.resolve(layout.stage(), CheckpointSelector.of(CheckpointTag.LATEST));
     CheckpointTag tag = checkpoint.tag();
-    Map<String, Object> weights = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL)));
+    Map<String, Object> weights =
+        ThReader.read(
+            layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.MODEL)));
     model.load((Map<String, HostTensor>) weights.get(CheckpointKeys.STATE_DICT), true);
-    Map<String, Object> optim = ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.OPTIM)));
-    trainer.restore(new ResumeState(checkpoint.iteration(), trainerTree(layout, tag),
-        CheckpointLayout.optimizerState(optim, "optim"), (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
-        layout.stage() + "@" + tag.token()));
+    Map<String, Object> optim =
+        ThReader.read(
+            layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.OPTIM)));
+    trainer.restore(
+        new ResumeState(
+            checkpoint.iteration(),
+            trainerTree(layout, tag),
+            CheckpointLayout.optimizerState(optim, "optim"),
+            (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
+            layout.stage() + "@" + tag.token()));
   }
 
-  private static Map<String, Object> trainerTree(RunLayout layout, CheckpointTag tag) throws IOException {
-    return ThReader.read(layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.TRAINER)));
+  private static Map<String, Object> trainerTree(RunLayout layout, CheckpointTag tag)
+      throws IOException {
+    return ThReader.read(
+        layout.checkpointFile(CheckpointFileName.of("mlp", tag, CheckpointFileKind.TRAINER)));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, HostTensor> lastWeights(Path outputDir) throws IOException {
-    return (Map<String, HostTensor>) ThReader.read(layout(outputDir).checkpointFile(
-        CheckpointFileName.of("mlp", CheckpointTag.LAST, CheckpointFileKind.MODEL))).get(CheckpointKeys.STATE_DICT);
+    return (Map<String, HostTensor>)
+        ThReader.read(
+                layout(outputDir)
+                    .checkpointFile(
+                        CheckpointFileName.of("mlp", CheckpointTag.LAST, CheckpointFileKind.MODEL)))
+            .get(CheckpointKeys.STATE_DICT);
   }
 
   @Test
   void twoAccumulatedBatchesOfEightUpdateLikeOneBatchOfSixteen() throws IOException {
     // The same samples either way: batches 2k and 2k+1 of 8 are batch k of 16 in the epoch's order.
     Function<DjlModel, Optimizer> sgd = m -> new SgdOptimizer(m, SgdConfig.of(0.1));
-    TrainingResult accumulated = train(dir.resolve("accumulated"), new Setup(0, 8, 2, sgd), 2, false, null);
+    TrainingResult accumulated =
+        train(dir.resolve("accumulated"), new Setup(0, 8, 2, sgd), 2, false, null);
     TrainingResult large = train(dir.resolve("large"), new Setup(0, 16, 1, sgd), 2, false, null);
     TrainingResult small = train(dir.resolve("small"), new Setup(0, 8, 1, sgd), 2, false, null);
 
@@ -168,8 +205,11 @@ class GradientAccumulationTest {
     assertThat(small.iteration()).hasToString("E2_U24_S192");
     Map<String, HostTensor> a = lastWeights(dir.resolve("accumulated"));
     Map<String, HostTensor> b = lastWeights(dir.resolve("large"));
-    assertThat(maxDifference(a, b)).as("mean of two gradients vs gradient of the mean").isLessThan(1e-5);
-    assertThat(maxDifference(a, lastWeights(dir.resolve("small")))).as("the updates differ from unaccumulated ones")
+    assertThat(maxDifference(a, b))
+        .as("mean of two gradients vs gradient of the mean")
+        .isLessThan(1e-5);
+    assertThat(maxDifference(a, lastWeights(dir.resolve("small"))))
+        .as("the updates differ from unaccumulated ones")
         .isGreaterThan(1e-3);
   }
 
@@ -199,7 +239,9 @@ class GradientAccumulationTest {
     assertThat(interrupted.interrupted()).isTrue();
     assertThat(interrupted.iteration()).hasToString("E0_U2_S56");
     Map<String, Object> tree = trainerTree(layout(resumed), interrupted.finalCheckpoint().tag());
-    assertThat(tree).containsEntry(CheckpointKeys.ACCUMULATED_BATCHES, 1L).containsEntry(CheckpointKeys.BATCH_IN_EPOCH, 7L);
+    assertThat(tree)
+        .containsEntry(CheckpointKeys.ACCUMULATED_BATCHES, 1L)
+        .containsEntry(CheckpointKeys.BATCH_IN_EPOCH, 7L);
     assertThat((Map<?, ?>) tree.get(CheckpointKeys.ACCUMULATED_GRADIENTS)).isNotEmpty();
 
     TrainingResult actual = train(resumed, adamW(3), 2, true, null);
@@ -207,10 +249,16 @@ class GradientAccumulationTest {
     assertThat(actual.iteration()).isEqualTo(expected.iteration());
     Map<String, HostTensor> want = lastWeights(straight);
     Map<String, HostTensor> got = lastWeights(resumed);
-    assertThat(StateDigest.of(got)).as(() -> StateDigest.difference(want, got)).isEqualTo(StateDigest.of(want));
+    assertThat(StateDigest.of(got))
+        .as(() -> StateDigest.difference(want, got))
+        .isEqualTo(StateDigest.of(want));
     for (String name : List.of("mlp_cp=last_model.th", "mlp_cp=last_optim.th")) {
-      assertThat(Files.mismatch(layout(resumed).checkpointDir().resolve(name), layout(straight).checkpointDir().resolve(name)))
-          .as("%s byte for byte", name).isEqualTo(-1L);
+      assertThat(
+              Files.mismatch(
+                  layout(resumed).checkpointDir().resolve(name),
+                  layout(straight).checkpointDir().resolve(name)))
+          .as("%s byte for byte", name)
+          .isEqualTo(-1L);
     }
     assertThat(actual.metrics()).isEqualTo(expected.metrics());
   }
@@ -220,7 +268,8 @@ class GradientAccumulationTest {
     TrainingResult interrupted = train(dir, adamW(3), 2, false, 6);
     assertThat(interrupted.iteration()).hasToString("E0_U2_S48");
     assertThat(trainerTree(layout(dir), interrupted.finalCheckpoint().tag()))
-        .doesNotContainKeys(CheckpointKeys.ACCUMULATED_BATCHES, CheckpointKeys.ACCUMULATED_GRADIENTS);
+        .doesNotContainKeys(
+            CheckpointKeys.ACCUMULATED_BATCHES, CheckpointKeys.ACCUMULATED_GRADIENTS);
   }
 
   @Test
@@ -241,7 +290,9 @@ class GradientAccumulationTest {
     assertThat(result.iteration()).hasToString("E1_U3_S96");
   }
 
-  /** Delegates to a step and requests an interruption (as SIGTERM does) after a number of batches. */
+  /**
+   * Delegates to a step and requests an interruption (as SIGTERM does) after a number of batches.
+   */
   private static final class InterruptingStep implements TrainingStep {
     private final TrainingStep delegate;
     private final StopRequest stop;

@@ -20,7 +20,9 @@ class GradientClippingAndGroupsTest {
   void valueClippingClampsEveryGradientElement() {
     try (DjlModel model = model()) {
       float[] w0 = weights(model, W);
-      SgdOptimizer sgd = new SgdOptimizer(model, new SgdConfig(1.0, null, null, null, null, null, 1.0, null, null));
+      SgdOptimizer sgd =
+          new SgdOptimizer(
+              model, new SgdConfig(1.0, null, null, null, null, null, 1.0, null, null));
       TestGradients.set(model, Map.of(W, new float[] {10, -10, 0.5f}, B, new float[] {-0.25f}));
       sgd.step(1.0);
 
@@ -33,7 +35,9 @@ class GradientClippingAndGroupsTest {
     try (DjlModel model = model()) {
       float[] w0 = weights(model, W);
       float[] b0 = weights(model, B);
-      SgdOptimizer sgd = new SgdOptimizer(model, new SgdConfig(1.0, null, null, null, null, 1.0, null, null, null));
+      SgdOptimizer sgd =
+          new SgdOptimizer(
+              model, new SgdConfig(1.0, null, null, null, null, 1.0, null, null, null));
       // Global norm: sqrt(3^2 + 0 + 0 + 4^2) = 5.
       TestGradients.set(model, Map.of(W, new float[] {3, 0, 0}, B, new float[] {4}));
       sgd.step(1.0);
@@ -48,7 +52,9 @@ class GradientClippingAndGroupsTest {
   void gradientsBelowTheMaximumNormAreLeftAlone() {
     try (DjlModel model = model()) {
       float[] w0 = weights(model, W);
-      SgdOptimizer sgd = new SgdOptimizer(model, new SgdConfig(1.0, null, null, null, null, 10.0, null, null, null));
+      SgdOptimizer sgd =
+          new SgdOptimizer(
+              model, new SgdConfig(1.0, null, null, null, null, 10.0, null, null, null));
       TestGradients.set(model, Map.of(W, new float[] {3, 0, 0}, B, new float[] {4}));
       sgd.step(1.0);
 
@@ -80,42 +86,72 @@ class GradientClippingAndGroupsTest {
   @Test
   void aParameterGroupSetsItsOwnLearningRateAndDecay() {
     try (DjlModel model = deepModel()) {
-      SgdConfig config = new SgdConfig(0.1, null, null, null, 0.0, null, null, null,
-          List.of(new ParamGroupConfig(List.of("layers.0.*"), 0.0, null), new ParamGroupConfig(List.of("layers.2.weight"), 0.2, 0.1)));
+      SgdConfig config =
+          new SgdConfig(
+              0.1,
+              null,
+              null,
+              null,
+              0.0,
+              null,
+              null,
+              null,
+              List.of(
+                  new ParamGroupConfig(List.of("layers.0.*"), 0.0, null),
+                  new ParamGroupConfig(List.of("layers.2.weight"), 0.2, 0.1)));
       SgdOptimizer sgd = new SgdOptimizer(model, config);
       float[] first = weights(model, "layers.0.weight");
       float[] second = weights(model, "layers.2.weight");
       float[] bias = weights(model, "layers.2.bias");
-      TestGradients.set(model, Map.of("layers.0.weight", new float[] {1, 1, 1, 1, 1, 1}, "layers.2.weight", new float[] {1, 1},
-          "layers.2.bias", new float[] {1}));
+      TestGradients.set(
+          model,
+          Map.of(
+              "layers.0.weight",
+              new float[] {1, 1, 1, 1, 1, 1},
+              "layers.2.weight",
+              new float[] {1, 1},
+              "layers.2.bias",
+              new float[] {1}));
       // The schedule says 0.05: half the optimizer's lr, so every group runs at half its own rate.
       sgd.step(0.05);
 
       assertThat(weights(model, "layers.0.weight")).containsExactly(first);
       float[] secondAfter = weights(model, "layers.2.weight");
       for (int i = 0; i < 2; i++) {
-        assertThat((double) secondAfter[i]).isCloseTo(second[i] - 0.1 * (1 + 0.1 * second[i]), within(1e-6));
+        assertThat((double) secondAfter[i])
+            .isCloseTo(second[i] - 0.1 * (1 + 0.1 * second[i]), within(1e-6));
       }
-      assertThat((double) weights(model, "layers.2.bias")[0]).isCloseTo(bias[0] - 0.05, within(1e-6));
+      assertThat((double) weights(model, "layers.2.bias")[0])
+          .isCloseTo(bias[0] - 0.05, within(1e-6));
     }
   }
 
   @Test
   void aGroupPatternThatMatchesNothingIsReportedWithTheParameterPaths() {
     try (DjlModel model = model()) {
-      AdamConfig config = new AdamConfig(0.1, null, null, null, null, null, null,
-          List.of(new ParamGroupConfig(List.of("encoder.*"), 0.01, null)));
+      AdamConfig config =
+          new AdamConfig(
+              0.1,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              List.of(new ParamGroupConfig(List.of("encoder.*"), 0.01, null)));
 
       assertThatThrownBy(() -> AdamOptimizer.adam(model, config))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("adam param_groups[0] pattern 'encoder.*' matches no trainable parameter; parameters are "
-              + "[layers.0.weight, layers.0.bias]");
+          .hasMessage(
+              "adam param_groups[0] pattern 'encoder.*' matches no trainable parameter; parameters are "
+                  + "[layers.0.weight, layers.0.bias]");
     }
   }
 
   @Test
   void invalidSettingsNameTheKey() {
-    assertThatThrownBy(() -> SgdConfig.of(-1).settings()).hasMessage("optimizer lr must be a positive number, was -1.0");
+    assertThatThrownBy(() -> SgdConfig.of(-1).settings())
+        .hasMessage("optimizer lr must be a positive number, was -1.0");
     assertThatThrownBy(() -> new SgdConfig(0.1, 0.0, null, true, null, null, null, null, null))
         .hasMessageContaining("nesterov: true needs momentum > 0");
     assertThatThrownBy(() -> new AdamConfig(0.1, List.of(0.9), null, null, null, null, null, null))
@@ -127,7 +163,9 @@ class GradientClippingAndGroupsTest {
   private static void assertChange(DjlModel model, String path, float[] before, double... delta) {
     float[] after = weights(model, path);
     for (int i = 0; i < delta.length; i++) {
-      assertThat((double) after[i] - before[i]).as("%s[%d]", path, i).isCloseTo(delta[i], within(1e-6));
+      assertThat((double) after[i] - before[i])
+          .as("%s[%d]", path, i)
+          .isCloseTo(delta[i], within(1e-6));
     }
   }
 

@@ -35,20 +35,25 @@ class OptimizerFileInPyTorchTest {
   private static final String B = "layers.0.bias";
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "adamw | torch.optim.AdamW(params, lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
-      "adam  | torch.optim.Adam(params, lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
-      "sgd   | torch.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.05)"})
-  void ourOptimizerFileContinuesInTorchOptimAndTorchsStateComesBack(String kind, String torchOptimizer, @TempDir Path dir)
-      throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "adamw | torch.optim.AdamW(params, lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
+        "adam  | torch.optim.Adam(params, lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
+        "sgd   | torch.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.05)"
+      })
+  void ourOptimizerFileContinuesInTorchOptimAndTorchsStateComesBack(
+      String kind, String torchOptimizer, @TempDir Path dir) throws Exception {
     assumeTrue(PyTorch.available(), "/usr/bin/python3 with torch is not installed");
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 5)) {
+    try (DjlModel model =
+        MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 5)) {
       Optimizer ours = create(kind).apply(model);
       for (int s = 0; s < 5; s++) {
         step(model, ours, s);
       }
       ThFormat.write(dir.resolve("weights.th"), model.stateDict());
-      ThFormat.write(dir.resolve("optim.th"), TorchOptimizerStateDict.fromNoether(ours.state(), 1.0));
+      ThFormat.write(
+          dir.resolve("optim.th"), TorchOptimizerStateDict.fromNoether(ours.state(), 1.0));
       for (int s = 5; s < 10; s++) {
         step(model, ours, s);
       }
@@ -59,7 +64,9 @@ class OptimizerFileInPyTorchTest {
       for (String p : List.of(W, B)) {
         assertClose(model.stateDict().get(p), (HostTensor) torchWeights.get(p), p);
       }
-      Map<String, Object> torchState = CheckpointLayout.optimizerState(ThReader.read(dir.resolve("torch_optim.th")), "torch_optim.th");
+      Map<String, Object> torchState =
+          CheckpointLayout.optimizerState(
+              ThReader.read(dir.resolve("torch_optim.th")), "torch_optim.th");
       Map<?, ?> mine = (Map<?, ?>) ours.state().get("state");
       Map<?, ?> theirs = (Map<?, ?>) torchState.get("state");
       assertThat(theirs.keySet()).isEqualTo(mine.keySet());
@@ -96,8 +103,16 @@ class OptimizerFileInPyTorchTest {
     py.append("opt = ").append(torchOptimizer).append('\n');
     py.append("opt.load_state_dict(sd)\n");
     for (int s = 5; s < 10; s++) {
-      py.append("named['").append(W).append("'].grad = torch.tensor([[").append(join(weightGradient(s))).append("]])\n");
-      py.append("named['").append(B).append("'].grad = torch.tensor([").append(0.3f - 0.1f * s).append("], dtype=torch.float32)\n");
+      py.append("named['")
+          .append(W)
+          .append("'].grad = torch.tensor([[")
+          .append(join(weightGradient(s)))
+          .append("]])\n");
+      py.append("named['")
+          .append(B)
+          .append("'].grad = torch.tensor([")
+          .append(0.3f - 0.1f * s)
+          .append("], dtype=torch.float32)\n");
       py.append("for g in opt.param_groups:\n    g['lr'] = ").append(lr(s)).append('\n');
       py.append("opt.step()\n");
     }
@@ -113,25 +128,37 @@ class OptimizerFileInPyTorchTest {
     float[] e = expected.toFloatArray();
     assertThat(a).as(what).hasSameSizeAs(e);
     for (int i = 0; i < a.length; i++) {
-      assertThat(a[i]).as("%s[%d]", what, i).isCloseTo(e[i], within(2e-6f * Math.max(1, Math.abs(e[i]))));
+      assertThat(a[i])
+          .as("%s[%d]", what, i)
+          .isCloseTo(e[i], within(2e-6f * Math.max(1, Math.abs(e[i]))));
     }
   }
 
   private static Function<DjlModel, Optimizer> create(String kind) {
     switch (kind) {
       case "adamw":
-        return m -> AdamOptimizer.adamW(m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
+        return m ->
+            AdamOptimizer.adamW(
+                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
       case "adam":
-        return m -> AdamOptimizer.adam(m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
+        return m ->
+            AdamOptimizer.adam(
+                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
       case "sgd":
-        return m -> new SgdOptimizer(m, new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null));
+        return m ->
+            new SgdOptimizer(m, new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null));
       default:
         throw new IllegalArgumentException(kind);
     }
   }
 
   private static float[] weightGradient(int step) {
-    return new float[] {(float) Math.sin(step + 1), (float) Math.cos(2 * step) * 0.5f, 0.25f - step * 0.05f, (float) (step % 3) - 1};
+    return new float[] {
+      (float) Math.sin(step + 1),
+      (float) Math.cos(2 * step) * 0.5f,
+      0.25f - step * 0.05f,
+      (float) (step % 3) - 1
+    };
   }
 
   private static double lr(int step) {

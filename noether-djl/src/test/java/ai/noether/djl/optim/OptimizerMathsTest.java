@@ -18,50 +18,64 @@ import org.junit.jupiter.api.Test;
  */
 class OptimizerMathsTest {
   private static final String W = "layers.0.weight";
-  private static final float[][] GRADIENTS = {{0.5f, -1.5f, 2.0f}, {-0.25f, 0.75f, 1.0f}, {1.0f, 0.0f, -3.0f}};
+  private static final float[][] GRADIENTS = {
+    {0.5f, -1.5f, 2.0f}, {-0.25f, 0.75f, 1.0f}, {1.0f, 0.0f, -3.0f}
+  };
   private static final double[] LRS = {0.1, 0.05, 0.2};
 
   @Test
   void adamFollowsPyTorchsAdamWithL2WeightDecay() {
     AdamConfig config = new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null);
-    check(model -> AdamOptimizer.adam(model, config), (w, steps) -> adamReference(w, 0.8, 0.95, 1e-3, 0.1, false));
+    check(
+        model -> AdamOptimizer.adam(model, config),
+        (w, steps) -> adamReference(w, 0.8, 0.95, 1e-3, 0.1, false));
   }
 
   @Test
   void adamWFollowsPyTorchsAdamWWithDecoupledWeightDecay() {
     AdamConfig config = new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null);
-    check(model -> AdamOptimizer.adamW(model, config), (w, steps) -> adamReference(w, 0.8, 0.95, 1e-3, 0.1, true));
+    check(
+        model -> AdamOptimizer.adamW(model, config),
+        (w, steps) -> adamReference(w, 0.8, 0.95, 1e-3, 0.1, true));
   }
 
   @Test
   void sgdWithMomentumDampeningAndWeightDecayFollowsPyTorchsSgd() {
     SgdConfig config = new SgdConfig(0.1, 0.9, 0.3, false, 0.05, null, null, null, null);
-    check(model -> new SgdOptimizer(model, config), (w, steps) -> sgdReference(w, 0.9, 0.3, 0.05, false));
+    check(
+        model -> new SgdOptimizer(model, config),
+        (w, steps) -> sgdReference(w, 0.9, 0.3, 0.05, false));
   }
 
   @Test
   void sgdWithNesterovMomentumFollowsPyTorchsSgd() {
     SgdConfig config = new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null);
-    check(model -> new SgdOptimizer(model, config), (w, steps) -> sgdReference(w, 0.9, 0, 0.05, true));
+    check(
+        model -> new SgdOptimizer(model, config),
+        (w, steps) -> sgdReference(w, 0.9, 0, 0.05, true));
   }
 
   @Test
   void plainSgdFollowsPyTorchsSgd() {
     SgdConfig config = new SgdConfig(0.1, null, null, null, 0.05, null, null, null, null);
-    check(model -> new SgdOptimizer(model, config), (w, steps) -> sgdReference(w, 0, 0, 0.05, false));
+    check(
+        model -> new SgdOptimizer(model, config), (w, steps) -> sgdReference(w, 0, 0, 0.05, false));
   }
 
   @Test
   void theAdamMomentsAndStepCountAreThoseOfTheFormulas() {
     try (DjlModel model = model()) {
-      Optimizer adam = AdamOptimizer.adam(model, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, null, null, null, null, null));
+      Optimizer adam =
+          AdamOptimizer.adam(
+              model, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, null, null, null, null, null));
       TestGradients.set(model, Map.of(W, GRADIENTS[0]));
       adam.step(0.1);
       TestGradients.set(model, Map.of(W, GRADIENTS[1]));
       adam.step(0.1);
 
       @SuppressWarnings("unchecked")
-      Map<String, Object> state = (Map<String, Object>) ((Map<String, Object>) adam.state().get("state")).get(W);
+      Map<String, Object> state =
+          (Map<String, Object>) ((Map<String, Object>) adam.state().get("state")).get(W);
       float[] m = ((ai.noether.api.tensor.HostTensor) state.get("exp_avg")).toFloatArray();
       float[] v = ((ai.noether.api.tensor.HostTensor) state.get("exp_avg_sq")).toFloatArray();
       assertThat(state.get("step")).isEqualTo(2L);
@@ -69,7 +83,9 @@ class OptimizerMathsTest {
         double m1 = 0.2 * GRADIENTS[0][i];
         double v1 = 0.05 * GRADIENTS[0][i] * GRADIENTS[0][i];
         assertThat(m[i]).isCloseTo((float) (0.8 * m1 + 0.2 * GRADIENTS[1][i]), within(1e-6f));
-        assertThat(v[i]).isCloseTo((float) (0.95 * v1 + 0.05 * GRADIENTS[1][i] * GRADIENTS[1][i]), within(1e-6f));
+        assertThat(v[i])
+            .isCloseTo(
+                (float) (0.95 * v1 + 0.05 * GRADIENTS[1][i] * GRADIENTS[1][i]), within(1e-6f));
       }
     }
   }
@@ -94,12 +110,15 @@ class OptimizerMathsTest {
       double[] expected = reference.apply(start, GRADIENTS.length);
       float[] actual = model.stateDict().get(W).toFloatArray();
       for (int i = 0; i < actual.length; i++) {
-        assertThat((double) actual[i]).as("weight %d", i).isCloseTo(expected[i], within(2e-6 * Math.max(1, Math.abs(expected[i]))));
+        assertThat((double) actual[i])
+            .as("weight %d", i)
+            .isCloseTo(expected[i], within(2e-6 * Math.max(1, Math.abs(expected[i]))));
       }
     }
   }
 
-  private static double[] adamReference(double[] w, double beta1, double beta2, double eps, double decay, boolean decoupled) {
+  private static double[] adamReference(
+      double[] w, double beta1, double beta2, double eps, double decay, boolean decoupled) {
     double[] p = w.clone();
     double[] m = new double[p.length];
     double[] v = new double[p.length];
@@ -121,7 +140,8 @@ class OptimizerMathsTest {
     return p;
   }
 
-  private static double[] sgdReference(double[] w, double momentum, double dampening, double decay, boolean nesterov) {
+  private static double[] sgdReference(
+      double[] w, double momentum, double dampening, double decay, boolean nesterov) {
     double[] p = w.clone();
     double[] b = new double[p.length];
     for (int t = 1; t <= GRADIENTS.length; t++) {

@@ -37,7 +37,9 @@ class OptimizerStateTest {
   @ValueSource(strings = {"sgd", "adam", "adamw"})
   void anOptimizerRestoredFromAnothersStateContinuesBitForBit(String kind) {
     Function<DjlModel, Optimizer> create = optimizer(kind);
-    try (DjlModel a = model(5); DjlModel b = model(99); DjlModel fresh = model(99)) {
+    try (DjlModel a = model(5);
+        DjlModel b = model(99);
+        DjlModel fresh = model(99)) {
       Optimizer optA = create.apply(a);
       for (int s = 0; s < 3; s++) {
         trainStep(a, optA, s);
@@ -57,8 +59,11 @@ class OptimizerStateTest {
       }
 
       assertThat(StateDigest.of(b.stateDict())).isEqualTo(StateDigest.of(a.stateDict()));
-      assertThat(StateDigest.of(tensors(optB.state()))).isEqualTo(StateDigest.of(tensors(optA.state())));
-      assertThat(StateDigest.of(fresh.stateDict())).as("without the state the run diverges").isNotEqualTo(StateDigest.of(a.stateDict()));
+      assertThat(StateDigest.of(tensors(optB.state())))
+          .isEqualTo(StateDigest.of(tensors(optA.state())));
+      assertThat(StateDigest.of(fresh.stateDict()))
+          .as("without the state the run diverges")
+          .isNotEqualTo(StateDigest.of(a.stateDict()));
     }
   }
 
@@ -66,15 +71,27 @@ class OptimizerStateTest {
   @ValueSource(strings = {"sgd", "adam", "adamw"})
   void stateThroughPyTorchsLayoutContinuesBitForBit(String kind) {
     Function<DjlModel, Optimizer> create = optimizer(kind);
-    try (DjlModel a = model(5); DjlModel b = model(99)) {
+    try (DjlModel a = model(5);
+        DjlModel b = model(99)) {
       Optimizer optA = create.apply(a);
       for (int s = 0; s < 3; s++) {
         trainStep(a, optA, s);
       }
       Map<String, Object> torch = TorchOptimizerStateDict.fromNoether(optA.state(), 0.5);
-      assertThat(List.copyOf(((Map<?, ?>) torch.get("state")).keySet())).as("indexed as torch indexes").isEqualTo(List.of(0L, 1L, 2L, 3L));
-      assertThat(torch.get("param_idx_to_name")).isEqualTo(
-          Map.of(0L, "layers.0.weight", 1L, "layers.0.bias", 2L, "layers.2.weight", 3L, "layers.2.bias"));
+      assertThat(List.copyOf(((Map<?, ?>) torch.get("state")).keySet()))
+          .as("indexed as torch indexes")
+          .isEqualTo(List.of(0L, 1L, 2L, 3L));
+      assertThat(torch.get("param_idx_to_name"))
+          .isEqualTo(
+              Map.of(
+                  0L,
+                  "layers.0.weight",
+                  1L,
+                  "layers.0.bias",
+                  2L,
+                  "layers.2.weight",
+                  3L,
+                  "layers.2.bias"));
 
       b.load(a.stateDict(), true);
       Optimizer optB = create.apply(b);
@@ -84,14 +101,17 @@ class OptimizerStateTest {
         trainStep(b, optB, s);
       }
       assertThat(StateDigest.of(b.stateDict())).isEqualTo(StateDigest.of(a.stateDict()));
-      assertThat(StateDigest.of(tensors(optB.state()))).isEqualTo(StateDigest.of(tensors(optA.state())));
+      assertThat(StateDigest.of(tensors(optB.state())))
+          .isEqualTo(StateDigest.of(tensors(optA.state())));
     }
   }
 
   @Test
   void stateWhoseGroupsDifferFromTheConfigurationIsRefusedAndNothingChanges() {
-    AdamConfig grouped = new AdamConfig(0.01, null, null, 0.05, null, null, List.of("*.bias"), null);
-    try (DjlModel a = model(5); DjlModel b = model(5)) {
+    AdamConfig grouped =
+        new AdamConfig(0.01, null, null, 0.05, null, null, List.of("*.bias"), null);
+    try (DjlModel a = model(5);
+        DjlModel b = model(5)) {
       Optimizer optA = AdamOptimizer.adamW(a, grouped);
       trainStep(a, optA, 0);
       Optimizer optB = AdamOptimizer.adamW(b, AdamConfig.of(0.01));
@@ -100,10 +120,12 @@ class OptimizerStateTest {
 
       assertThatThrownBy(() -> optB.loadState(optA.state()))
           .isInstanceOf(ConfigException.class)
-          .hasMessageContaining("groups the parameters otherwise than this configuration's param_groups and no_weight_decay")
+          .hasMessageContaining(
+              "groups the parameters otherwise than this configuration's param_groups and no_weight_decay")
           .hasMessageContaining("checkpoint: [layers.0.weight, layers.2.weight]")
           .hasMessageContaining("[layers.0.bias, layers.2.bias] (lr 0.01, weight_decay 0.0)")
-          .hasMessageContaining("configured: default [layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias]");
+          .hasMessageContaining(
+              "configured: default [layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias]");
       assertThat(StateDigest.of(tensors(optB.state()))).isEqualTo(before);
     }
   }
@@ -119,9 +141,11 @@ class OptimizerStateTest {
       Map<String, Object> state = adamw.state();
       assertThat(state.get("kind")).isEqualTo("adamw");
       Map<?, ?> perParameter = (Map<?, ?>) state.get("state");
-      assertThat(perParameter.keySet().stream().map(String::valueOf)).containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias");
+      assertThat(perParameter.keySet().stream().map(String::valueOf))
+          .containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias");
       Map<?, ?> weight = (Map<?, ?>) perParameter.get("layers.0.weight");
-      assertThat(weight.keySet().stream().map(String::valueOf)).containsExactly("step", "exp_avg", "exp_avg_sq");
+      assertThat(weight.keySet().stream().map(String::valueOf))
+          .containsExactly("step", "exp_avg", "exp_avg_sq");
       assertThat(weight.get("step")).isEqualTo(2L);
       assertThat(((HostTensor) weight.get("exp_avg")).shape()).containsExactly(6, 4);
       Map<?, ?> group = (Map<?, ?>) ((List<?>) state.get("param_groups")).get(0);
@@ -155,8 +179,11 @@ class OptimizerStateTest {
 
   @Test
   void stateOfAnotherArchitectureIsRefusedNamingTheParameterAndNothingChanges() {
-    try (DjlModel small = model(1); DjlModel wide = MlpModelFactory.build("net", MlpConfig.of(4, List.of(9), 2), Device.cpu(), 1);
-        DjlModel deep = MlpModelFactory.build("net", MlpConfig.of(4, List.of(6, 6), 2), Device.cpu(), 1)) {
+    try (DjlModel small = model(1);
+        DjlModel wide =
+            MlpModelFactory.build("net", MlpConfig.of(4, List.of(9), 2), Device.cpu(), 1);
+        DjlModel deep =
+            MlpModelFactory.build("net", MlpConfig.of(4, List.of(6, 6), 2), Device.cpu(), 1)) {
       Optimizer wideAdam = AdamOptimizer.adam(wide, AdamConfig.of(1e-3));
       trainStep(wide, wideAdam, 0);
       Optimizer deepAdam = AdamOptimizer.adam(deep, AdamConfig.of(1e-3));
@@ -167,11 +194,15 @@ class OptimizerStateTest {
 
       assertThatThrownBy(() -> adam.loadState(wideAdam.state()))
           .hasMessageContaining("optimizer state does not fit this adam optimizer")
-          .hasMessageContaining("'exp_avg' of 'layers.0.weight' is float32[9, 4] but the parameter is float32[6, 4]")
-          .hasMessageContaining("'exp_avg_sq' of 'layers.2.weight' is float32[2, 9] but the parameter is float32[2, 6]");
+          .hasMessageContaining(
+              "'exp_avg' of 'layers.0.weight' is float32[9, 4] but the parameter is float32[6, 4]")
+          .hasMessageContaining(
+              "'exp_avg_sq' of 'layers.2.weight' is float32[2, 9] but the parameter is float32[2, 6]");
       assertThatThrownBy(() -> adam.loadState(deepAdam.state()))
-          .hasMessageContaining("it has an entry for 'layers.4.weight', which this model does not train")
-          .hasMessageContaining("trainable parameters: [layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias]");
+          .hasMessageContaining(
+              "it has an entry for 'layers.4.weight', which this model does not train")
+          .hasMessageContaining(
+              "trainable parameters: [layers.0.weight, layers.0.bias, layers.2.weight, layers.2.bias]");
       assertThat(StateDigest.of(tensors(adam.state()))).isEqualTo(before);
     }
   }
@@ -191,14 +222,16 @@ class OptimizerStateTest {
 
   @SuppressWarnings("unchecked")
   private static <C> Optimizer create(OptimizerFactory<C> factory, DjlModel model) {
-    Object config = factory.configType() == SgdConfig.class ? SgdConfig.of(0.25) : AdamConfig.of(0.25);
+    Object config =
+        factory.configType() == SgdConfig.class ? SgdConfig.of(0.25) : AdamConfig.of(0.25);
     return factory.create((C) config, model, TestComponentContext.empty());
   }
 
   static Function<DjlModel, Optimizer> optimizer(String kind) {
     switch (kind) {
       case "sgd":
-        return m -> new SgdOptimizer(m, new SgdConfig(0.05, 0.9, null, true, 1e-3, null, null, null, null));
+        return m ->
+            new SgdOptimizer(m, new SgdConfig(0.05, 0.9, null, true, 1e-3, null, null, null, null));
       case "adam":
         return m -> AdamOptimizer.adam(m, AdamConfig.of(0.01).withWeightDecay(1e-3));
       case "adamw":
@@ -233,13 +266,20 @@ class OptimizerStateTest {
   /** The tensors of an optimizer state, by "path/buffer". */
   static Map<String, HostTensor> tensors(Map<String, Object> state) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    ((Map<?, ?>) state.get("state")).forEach((path, entry) -> ((Map<?, ?>) entry).forEach((name, value) -> {
-      if (value instanceof HostTensor t) {
-        out.put(path + "/" + name, t);
-      } else {
-        out.put(path + "/" + name, HostTensor.ofLongs(new long[] {}, ((Number) value).longValue()));
-      }
-    }));
+    ((Map<?, ?>) state.get("state"))
+        .forEach(
+            (path, entry) ->
+                ((Map<?, ?>) entry)
+                    .forEach(
+                        (name, value) -> {
+                          if (value instanceof HostTensor t) {
+                            out.put(path + "/" + name, t);
+                          } else {
+                            out.put(
+                                path + "/" + name,
+                                HostTensor.ofLongs(new long[] {}, ((Number) value).longValue()));
+                          }
+                        }));
     return out;
   }
 

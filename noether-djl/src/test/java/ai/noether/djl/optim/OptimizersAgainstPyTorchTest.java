@@ -24,14 +24,19 @@ class OptimizersAgainstPyTorchTest {
   private static final int STEPS = 10;
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "adamw | torch.optim.AdamW([p], lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
-      "adam  | torch.optim.Adam([p], lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
-      "sgd   | torch.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.05)",
-      "sgd-dampened | torch.optim.SGD([p], lr=0.1, momentum=0.5, dampening=0.2, weight_decay=0.05)"})
-  void tenUpdatesMatchTorchOptim(String kind, String torchOptimizer, @TempDir Path dir) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "adamw | torch.optim.AdamW([p], lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
+        "adam  | torch.optim.Adam([p], lr=0.1, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1)",
+        "sgd   | torch.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.05)",
+        "sgd-dampened | torch.optim.SGD([p], lr=0.1, momentum=0.5, dampening=0.2, weight_decay=0.05)"
+      })
+  void tenUpdatesMatchTorchOptim(String kind, String torchOptimizer, @TempDir Path dir)
+      throws Exception {
     assumeTrue(PyTorch.available(), "/usr/bin/python3 with torch is not installed");
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 5)) {
+    try (DjlModel model =
+        MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 5)) {
       float[] initial = model.stateDict().get(W).toFloatArray();
       Optimizer ours = create(kind).apply(model);
       for (int s = 0; s < STEPS; s++) {
@@ -41,18 +46,27 @@ class OptimizersAgainstPyTorchTest {
       float[] theirs = torchResult(torchOptimizer, initial, dir);
       float[] actual = model.stateDict().get(W).toFloatArray();
       for (int i = 0; i < actual.length; i++) {
-        assertThat(actual[i]).as("weight %d", i).isCloseTo(theirs[i], within(2e-6f * Math.max(1, Math.abs(theirs[i]))));
+        assertThat(actual[i])
+            .as("weight %d", i)
+            .isCloseTo(theirs[i], within(2e-6f * Math.max(1, Math.abs(theirs[i]))));
       }
     }
   }
 
-  private static float[] torchResult(String torchOptimizer, float[] initial, Path dir) throws Exception {
+  private static float[] torchResult(String torchOptimizer, float[] initial, Path dir)
+      throws Exception {
     StringBuilder script = new StringBuilder();
     script.append("import torch\n");
-    script.append("p = torch.nn.Parameter(torch.tensor([[").append(join(initial)).append("]], dtype=torch.float32))\n");
+    script
+        .append("p = torch.nn.Parameter(torch.tensor([[")
+        .append(join(initial))
+        .append("]], dtype=torch.float32))\n");
     script.append("opt = ").append(torchOptimizer).append('\n');
     for (int s = 0; s < STEPS; s++) {
-      script.append("p.grad = torch.tensor([[").append(join(gradient(s))).append("]], dtype=torch.float32)\n");
+      script
+          .append("p.grad = torch.tensor([[")
+          .append(join(gradient(s)))
+          .append("]], dtype=torch.float32)\n");
       script.append("for g in opt.param_groups:\n    g['lr'] = ").append(lr(s)).append('\n');
       script.append("opt.step()\n");
     }
@@ -70,20 +84,31 @@ class OptimizersAgainstPyTorchTest {
   private static Function<DjlModel, Optimizer> create(String kind) {
     switch (kind) {
       case "adamw":
-        return m -> AdamOptimizer.adamW(m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
+        return m ->
+            AdamOptimizer.adamW(
+                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
       case "adam":
-        return m -> AdamOptimizer.adam(m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
+        return m ->
+            AdamOptimizer.adam(
+                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
       case "sgd":
-        return m -> new SgdOptimizer(m, new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null));
+        return m ->
+            new SgdOptimizer(m, new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null));
       case "sgd-dampened":
-        return m -> new SgdOptimizer(m, new SgdConfig(0.1, 0.5, 0.2, false, 0.05, null, null, null, null));
+        return m ->
+            new SgdOptimizer(m, new SgdConfig(0.1, 0.5, 0.2, false, 0.05, null, null, null, null));
       default:
         throw new IllegalArgumentException(kind);
     }
   }
 
   private static float[] gradient(int step) {
-    return new float[] {(float) Math.sin(step + 1), (float) Math.cos(2 * step) * 0.5f, 0.25f - step * 0.05f, (float) (step % 3) - 1};
+    return new float[] {
+      (float) Math.sin(step + 1),
+      (float) Math.cos(2 * step) * 0.5f,
+      0.25f - step * 0.05f,
+      (float) (step % 3) - 1
+    };
   }
 
   private static double lr(int step) {

@@ -8,7 +8,9 @@ import ai.djl.training.GradientCollector;
 import ai.noether.djl.model.DjlModel;
 import java.util.Map;
 
-/** Gives parameters chosen gradients: the backward pass of {@code sum(p * g)} is exactly {@code g}. */
+/**
+ * Gives parameters chosen gradients: the backward pass of {@code sum(p * g)} is exactly {@code g}.
+ */
 final class TestGradients {
   private TestGradients() {}
 

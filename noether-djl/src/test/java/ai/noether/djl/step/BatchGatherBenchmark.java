@@ -25,24 +25,41 @@ public final class BatchGatherBenchmark {
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
     Engine engine = Engine.getInstance();
-    System.out.printf(Locale.ROOT, "engine %s %s, %s PyTorch thread(s), device cpu; median of 9 rounds%n%n",
-        engine.getEngineName(), engine.getVersion(), System.getProperty("ai.djl.pytorch.num_threads"));
-    System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "split (float32), batch", "device us/batch", "host us/batch", "host/device");
+    System.out.printf(
+        Locale.ROOT,
+        "engine %s %s, %s PyTorch thread(s), device cpu; median of 9 rounds%n%n",
+        engine.getEngineName(),
+        engine.getVersion(),
+        System.getProperty("ai.djl.pytorch.num_threads"));
+    System.out.printf(
+        Locale.ROOT,
+        "%-34s %14s %14s %10s%n",
+        "split (float32), batch",
+        "device us/batch",
+        "host us/batch",
+        "host/device");
     int[][] shapes = {{8192, 14, 32}, {8192, 64, 128}, {60000, 784, 128}, {100000, 16, 1024}};
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       for (int[] s : shapes) {
         TensorDataset split = data(s[0], s[1]);
-        try (BatchSource device = new DeviceBatchSource(split, manager); BatchSource host = new HostBatchSource(split, Device.cpu())) {
+        try (BatchSource device = new DeviceBatchSource(split, manager);
+            BatchSource host = new HostBatchSource(split, Device.cpu())) {
           double d = microsPerBatch(device, manager, s[0], s[2]);
           double h = microsPerBatch(host, manager, s[0], s[2]);
-          System.out.printf(Locale.ROOT, "%-34s %14.1f %14.1f %9.2fx%n",
-              s[0] + " x " + s[1] + ", batch " + s[2], d, h, h / d);
+          System.out.printf(
+              Locale.ROOT,
+              "%-34s %14.1f %14.1f %9.2fx%n",
+              s[0] + " x " + s[1] + ", batch " + s[2],
+              d,
+              h,
+              h / d);
         }
       }
     }
   }
 
-  private static double microsPerBatch(BatchSource source, NDManager manager, int samples, int batchSize) {
+  private static double microsPerBatch(
+      BatchSource source, NDManager manager, int samples, int batchSize) {
     DataOrder order = new DataOrder(3, samples);
     int batches = Math.max(200, 200_000 / batchSize);
     long[][] indices = new long[batches][];
@@ -53,7 +70,8 @@ public final class BatchGatherBenchmark {
     for (int r = -1; r < rounds.length; r++) {
       long start = System.nanoTime();
       for (int b = 0; b < batches; b++) {
-        try (NDManager batch = manager.newSubManager(); NDScope scope = new NDScope()) {
+        try (NDManager batch = manager.newSubManager();
+            NDScope scope = new NDScope()) {
           Batch rows = source.gather(indices[b], batch);
           rows.inputs().head().getShape();
           scope.suppressNotUsedWarning();
@@ -74,6 +92,8 @@ public final class BatchGatherBenchmark {
       x[i] = (float) random.nextDouble();
     }
     float[] y = new float[samples];
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, features}, x), HostTensor.ofFloats(new long[] {samples}, y));
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, features}, x),
+        HostTensor.ofFloats(new long[] {samples}, y));
   }
 }

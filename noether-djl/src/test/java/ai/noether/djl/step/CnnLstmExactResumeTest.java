@@ -24,10 +24,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact resume of a {@code cnn-lstm} with batch norm (running statistics and
- * {@code num_batches_tracked}) and dropout in the convolutions, between LSTM layers and in the
- * head: stopped mid-epoch, its state moved into freshly built objects and continued, it ends bit
- * for bit where the uninterrupted run ends.
+ * Exact resume of a {@code cnn-lstm} with batch norm (running statistics and {@code
+ * num_batches_tracked}) and dropout in the convolutions, between LSTM layers and in the head:
+ * stopped mid-epoch, its state moved into freshly built objects and continued, it ends bit for bit
+ * where the uninterrupted run ends.
  */
 class CnnLstmExactResumeTest {
   private static final long RUN_SEED = 77;
@@ -36,12 +36,15 @@ class CnnLstmExactResumeTest {
 
   private final TensorDataset train = windows(TestData.regression(64, 12 * 4, 1, 5));
   private final DataSource data = TestData.source(train, null);
-  private final CnnLstmConfig config = config(String.join("\n",
-      "input_shape: [12, 4]",
-      "conv: {channels: [6], kernel_sizes: [3], dropout: 0.2}",
-      "lstm: {hidden_size: 5, num_layers: 2, dropout: 0.2}",
-      "heads: {rul: {hidden_sizes: [4], output_size: 1, dropout: 0.2}}",
-      ""));
+  private final CnnLstmConfig config =
+      config(
+          String.join(
+              "\n",
+              "input_shape: [12, 4]",
+              "conv: {channels: [6], kernel_sizes: [3], dropout: 0.2}",
+              "lstm: {hidden_size: 5, num_layers: 2, dropout: 0.2}",
+              "heads: {rul: {hidden_sizes: [4], output_size: 1, dropout: 0.2}}",
+              ""));
 
   @Test
   void aCnnLstmResumedMidEpochEndsBitIdenticalToAnUninterruptedRun() {
@@ -50,7 +53,8 @@ class CnnLstmExactResumeTest {
       run.train(0, TOTAL);
       uninterrupted = run.model.stateDict();
     }
-    assertThat(uninterrupted.get("conv.1.num_batches_tracked").toLongArray()).containsExactly(TOTAL);
+    assertThat(uninterrupted.get("conv.1.num_batches_tracked").toLongArray())
+        .containsExactly(TOTAL);
 
     Map<String, HostTensor> weights;
     Map<String, Object> optimizerState;
@@ -66,20 +70,26 @@ class CnnLstmExactResumeTest {
       second.train(5, TOTAL);
       resumed = second.model.stateDict();
     }
-    assertThat(StateDigest.of(resumed)).as(() -> StateDigest.difference(uninterrupted, resumed))
+    assertThat(StateDigest.of(resumed))
+        .as(() -> StateDigest.difference(uninterrupted, resumed))
         .isEqualTo(StateDigest.of(uninterrupted));
   }
 
   private static TensorDataset windows(TensorDataset flat) {
     long n = flat.features().shape()[0];
-    return new TensorDataset(HostTensor.wrap(DType.FLOAT32, new long[] {n, 12, 4}, flat.features().buffer()), flat.targets());
+    return new TensorDataset(
+        HostTensor.wrap(DType.FLOAT32, new long[] {n, 12, 4}, flat.features().buffer()),
+        flat.targets());
   }
 
   private static CnnLstmConfig config(String yaml) {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> settings = new YAMLMapper().readValue(yaml, Map.class);
-      return ConfigBinder.bind(ComponentBlock.of("model", CnnLstmModelFactory.KIND, settings), CnnLstmConfig.class, "model");
+      return ConfigBinder.bind(
+          ComponentBlock.of("model", CnnLstmModelFactory.KIND, settings),
+          CnnLstmConfig.class,
+          "model");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -94,7 +104,9 @@ class CnnLstmExactResumeTest {
     Run(long initSeed) {
       model = CnnLstmModelFactory.build("net", config, Device.cpu(), initSeed);
       step = new SupervisedStep(model, data, SupervisedStepConfig.of("mse"));
-      optimizer = AdamOptimizer.adamW(model, new AdamConfig(3e-3, null, null, 0.05, 1.0, null, List.of("*.bias"), null));
+      optimizer =
+          AdamOptimizer.adamW(
+              model, new AdamConfig(3e-3, null, null, 0.05, 1.0, null, List.of("*.bias"), null));
     }
 
     void train(int from, int to) {

@@ -28,8 +28,12 @@ public final class DropoutRunMain {
 
   static String run(int updates) {
     TensorDataset data = TestData.regression(64, 5, 2, 3);
-    try (DjlModel model = MlpModelFactory.build("net", CONFIG, Device.cpu(), Seeds.forInitialization(RUN_SEED, 0));
-        SupervisedStep step = new SupervisedStep(model, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
+    try (DjlModel model =
+            MlpModelFactory.build(
+                "net", CONFIG, Device.cpu(), Seeds.forInitialization(RUN_SEED, 0));
+        SupervisedStep step =
+            new SupervisedStep(
+                model, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-2));
       for (int u = 0; u < updates; u++) {
         step.train(batch(u), Seeds.forUpdate(RUN_SEED, u));

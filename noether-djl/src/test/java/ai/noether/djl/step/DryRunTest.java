@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dry forward pass that runs before training ({@link SupervisedStep#dryRun}) changes nothing a
- * run depends on, so a run with it trains bit for bit like one without, and it reports a model
- * that does not fit its data with the shapes; the static checks of the supervised step and the mlp
- * find the same mistakes from the configuration alone.
+ * run depends on, so a run with it trains bit for bit like one without, and it reports a model that
+ * does not fit its data with the shapes; the static checks of the supervised step and the mlp find
+ * the same mistakes from the configuration alone.
  */
 class DryRunTest {
 
@@ -33,13 +33,20 @@ class DryRunTest {
   void aDryRunLeavesTheWeightsAsTheyWereAndTheRunTrainsBitForBitLikeOneWithout() {
     TensorDataset data = TestData.regression(64, 5, 2, 3);
     long initSeed = Seeds.forInitialization(DropoutRunMain.RUN_SEED, 0);
-    try (DjlModel plain = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
-        DjlModel checked = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
-        SupervisedStep plainStep = new SupervisedStep(plain, TestData.source(data, null), SupervisedStepConfig.of("mse"));
-        SupervisedStep checkedStep = new SupervisedStep(checked, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
+    try (DjlModel plain =
+            MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
+        DjlModel checked =
+            MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
+        SupervisedStep plainStep =
+            new SupervisedStep(plain, TestData.source(data, null), SupervisedStepConfig.of("mse"));
+        SupervisedStep checkedStep =
+            new SupervisedStep(
+                checked, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
       String initial = StateDigest.of(checked.stateDict());
       checkedStep.dryRun(DropoutRunMain.batch(0));
-      assertThat(StateDigest.of(checked.stateDict())).as("weights after the dry run").isEqualTo(initial);
+      assertThat(StateDigest.of(checked.stateDict()))
+          .as("weights after the dry run")
+          .isEqualTo(initial);
 
       Optimizer plainOpt = AdamOptimizer.adamW(plain, AdamConfig.of(1e-2));
       Optimizer checkedOpt = AdamOptimizer.adamW(checked, AdamConfig.of(1e-2));
@@ -65,8 +72,11 @@ class DryRunTest {
   @Test
   void aDryRunReportsAModelThatDoesNotFitItsDataWithTheShapes() {
     TensorDataset data = TestData.regression(32, 5, 1, 3);
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(4, List.of(8), 1), Device.cpu(), 2);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(4, List.of(8), 1), Device.cpu(), 2);
+        SupervisedStep step =
+            new SupervisedStep(
+                model, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
       String initial = StateDigest.of(model.stateDict());
 
       assertThatThrownBy(() -> step.dryRun(new long[] {0, 1, 2, 3, 4, 5, 6, 7}))
@@ -80,42 +90,73 @@ class DryRunTest {
   @Test
   void aDryRunReportsPredictionsThatTheLossCannotCompareWithTheTargets() {
     TensorDataset data = TestData.regression(32, 5, 1, 3);
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(5, List.of(), 3), Device.cpu(), 2);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(data, null), SupervisedStepConfig.of("l1"))) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(5, List.of(), 3), Device.cpu(), 2);
+        SupervisedStep step =
+            new SupervisedStep(model, TestData.source(data, null), SupervisedStepConfig.of("l1"))) {
       assertThatThrownBy(() -> step.dryRun(new long[] {0, 1, 2, 3}))
-          .hasMessage("model 'net' on inputs (4, 5) with targets (4, 1) and loss l1: predictions [4, 3] and targets"
-              + " [4, 1] do not have the same number of values");
+          .hasMessage(
+              "model 'net' on inputs (4, 5) with targets (4, 1) and loss l1: predictions [4, 3] and targets"
+                  + " [4, 1] do not have the same number of values");
     }
   }
 
   @Test
   void classIndicesBeyondTheDeclaredClassesAreAnErrorNamingTheKeysAndTheValidRange() {
     HostTensor targets = HostTensor.ofLongs(new long[] {4}, 0, 3, 1, 2);
-    RunPlan plan = new RunPlan(1, 0, 0, 2, 4, false,
-        new SampleShape(List.of(5L), DType.FLOAT32, "the features"), SampleShape.ofRows(targets.shape(), DType.INT64,
-            "the targets"), targets, new SampleShape(List.of(3L), null, "the model (model.output_size: 3)"));
+    RunPlan plan =
+        new RunPlan(
+            1,
+            0,
+            0,
+            2,
+            4,
+            false,
+            new SampleShape(List.of(5L), DType.FLOAT32, "the features"),
+            SampleShape.ofRows(targets.shape(), DType.INT64, "the targets"),
+            targets,
+            new SampleShape(List.of(3L), null, "the model (model.output_size: 3)"));
     ConfigProblems problems = new ConfigProblems();
 
-    new SupervisedStepFactory().check(SupervisedStepConfig.of("softmax-cross-entropy"), plan, problems.at("trainer"));
+    new SupervisedStepFactory()
+        .check(SupervisedStepConfig.of("softmax-cross-entropy"), plan, problems.at("trainer"));
 
-    assertThat(problems.errors()).extracting(Object::toString).containsExactly("trainer.loss: softmax-cross-entropy:"
-        + " the targets hold class indices up to 3, but the model (model.output_size: 3) give 3 classes (valid indices"
-        + " 0 to 2); make the model predict 4 classes.");
+    assertThat(problems.errors())
+        .extracting(Object::toString)
+        .containsExactly(
+            "trainer.loss: softmax-cross-entropy:"
+                + " the targets hold class indices up to 3, but the model (model.output_size: 3) give 3 classes (valid indices"
+                + " 0 to 2); make the model predict 4 classes.");
   }
 
   @Test
   void anMlpChecksItsInputSizeAgainstTheFeaturesAndDeclaresItsOutput() {
-    RunPlan plan = new RunPlan(1, 0, 0, 2, 4, false,
-        new SampleShape(List.of(3L, 4L), DType.FLOAT32, "the features"), null, null, null);
+    RunPlan plan =
+        new RunPlan(
+            1,
+            0,
+            0,
+            2,
+            4,
+            false,
+            new SampleShape(List.of(3L, 4L), DType.FLOAT32, "the features"),
+            null,
+            null,
+            null);
     ConfigProblems problems = new ConfigProblems();
     MlpModelFactory factory = new MlpModelFactory();
 
     factory.check(MlpConfig.of(12, List.of(), 2), plan, problems.at("model"));
 
-    assertThat(problems.errors()).extracting(Object::toString).containsExactly("model.input_size: 12, but the features"
-        + " are [3, 4] float32 per sample: an mlp takes one vector of input_size values per sample. Flatten the features"
-        + " in the dataset (12 values), or use a model kind made for that shape.");
-    assertThat(factory.outputShape(MlpConfig.of(12, List.of(), 2), "model")).get().extracting(SampleShape::dims)
+    assertThat(problems.errors())
+        .extracting(Object::toString)
+        .containsExactly(
+            "model.input_size: 12, but the features"
+                + " are [3, 4] float32 per sample: an mlp takes one vector of input_size values per sample. Flatten the features"
+                + " in the dataset (12 values), or use a model kind made for that shape.");
+    assertThat(factory.outputShape(MlpConfig.of(12, List.of(), 2), "model"))
+        .get()
+        .extracting(SampleShape::dims)
         .isEqualTo(List.of(2L));
   }
 }

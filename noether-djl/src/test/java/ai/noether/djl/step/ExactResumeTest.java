@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine's half of the exact-resume guarantee: the loop the core trainer runs (seed-derived
- * data order and per-update seeds, scheduled learning rate, step, optimizer) stopped mid-epoch,
- * its model and optimizer state moved into freshly built objects, and continued, ends bit for bit
- * where the uninterrupted run ends, with dropout on.
+ * data order and per-update seeds, scheduled learning rate, step, optimizer) stopped mid-epoch, its
+ * model and optimizer state moved into freshly built objects, and continued, ends bit for bit where
+ * the uninterrupted run ends, with dropout on.
  */
 class ExactResumeTest {
   private static final long RUN_SEED = 2026;
@@ -35,7 +35,8 @@ class ExactResumeTest {
   private static final MlpConfig CONFIG = new MlpConfig(5, List.of(24, 24), 2, "gelu", 0.3);
   private final TensorDataset train = TestData.regression(100, 5, 2, 8);
   private final DataSource data = TestData.source(train, null);
-  private final LrSchedule schedule = new WarmupCosineSchedule(new WarmupCosineScheduleConfig(5L, null, null, null, 0.1, null));
+  private final LrSchedule schedule =
+      new WarmupCosineSchedule(new WarmupCosineScheduleConfig(5L, null, null, null, 0.1, null));
 
   @Test
   void aRunResumedMidEpochFromSavedStateEndsBitIdenticalToAnUninterruptedOne() {
@@ -60,7 +61,8 @@ class ExactResumeTest {
       resumed = second.model.stateDict();
     }
 
-    assertThat(StateDigest.of(resumed)).as(() -> StateDigest.difference(uninterrupted, resumed))
+    assertThat(StateDigest.of(resumed))
+        .as(() -> StateDigest.difference(uninterrupted, resumed))
         .isEqualTo(StateDigest.of(uninterrupted));
   }
 
@@ -73,7 +75,9 @@ class ExactResumeTest {
     Run(long initSeed) {
       model = MlpModelFactory.build("net", CONFIG, Device.cpu(), initSeed);
       step = new SupervisedStep(model, data, SupervisedStepConfig.of("huber"));
-      optimizer = AdamOptimizer.adamW(model, new AdamConfig(3e-3, null, null, 0.05, 1.0, null, List.of("*.bias"), null));
+      optimizer =
+          AdamOptimizer.adamW(
+              model, new AdamConfig(3e-3, null, null, 0.05, 1.0, null, List.of("*.bias"), null));
     }
 
     void train(int from, int to) {

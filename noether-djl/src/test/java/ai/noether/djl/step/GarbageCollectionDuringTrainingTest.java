@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A whole training step — forward through linear layers, activation and dropout, the loss,
- * backward, the optimizer — gives the same weights when the garbage collector runs between
- * forward and backward at every update. Anything on that path that leaves PyTorch holding memory
- * owned by a collected Java object shows up here as different weights.
+ * backward, the optimizer — gives the same weights when the garbage collector runs between forward
+ * and backward at every update. Anything on that path that leaves PyTorch holding memory owned by a
+ * collected Java object shows up here as different weights.
  */
 class GarbageCollectionDuringTrainingTest {
   private static final long RUN_SEED = 31;
@@ -41,26 +41,31 @@ class GarbageCollectionDuringTrainingTest {
     Map<String, HostTensor> quiet = train(loss, false);
     Map<String, HostTensor> collected = train(loss, true);
 
-    assertThat(StateDigest.of(collected)).as(() -> StateDigest.difference(quiet, collected))
+    assertThat(StateDigest.of(collected))
+        .as(() -> StateDigest.difference(quiet, collected))
         .isEqualTo(StateDigest.of(quiet));
   }
 
   private Map<String, HostTensor> train(String loss, boolean collectBeforeBackward) {
     MlpConfig config = new MlpConfig(5, List.of(16, 16), 2, "gelu", 0.25);
-    try (DjlModel model = MlpModelFactory.build("net", config, Device.cpu(), Seeds.forInitialization(RUN_SEED, 0));
-        SupervisedStep step = new SupervisedStep(model, data, SupervisedStepConfig.of(loss)) {
-          @Override
-          protected NDArray loss(NDList predictions, NDList targets) {
-            NDArray value = super.loss(predictions, targets);
-            if (collectBeforeBackward) {
-              collectAndReuseFreedDirectMemory();
-            }
-            return value;
-          }
-        }) {
+    try (DjlModel model =
+            MlpModelFactory.build(
+                "net", config, Device.cpu(), Seeds.forInitialization(RUN_SEED, 0));
+        SupervisedStep step =
+            new SupervisedStep(model, data, SupervisedStepConfig.of(loss)) {
+              @Override
+              protected NDArray loss(NDList predictions, NDList targets) {
+                NDArray value = super.loss(predictions, targets);
+                if (collectBeforeBackward) {
+                  collectAndReuseFreedDirectMemory();
+                }
+                return value;
+              }
+            }) {
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-2));
       for (int u = 0; u < UPDATES; u++) {
-        step.train(new long[] {u, u + 7, u + 13, u + 21, u + 30, u + 41}, Seeds.forUpdate(RUN_SEED, u));
+        step.train(
+            new long[] {u, u + 7, u + 13, u + 21, u + 30, u + 41}, Seeds.forUpdate(RUN_SEED, u));
         optimizer.step(1e-2);
       }
       return model.stateDict();

@@ -72,36 +72,57 @@ class MultiHeadStepTest {
     targets.put("rul", new TargetConfig("mse", null, "remaining", null));
     targets.put("health", TargetConfig.of("softmax-cross-entropy", 1));
     try (DjlModel model = TwoHeadNet.build(INPUTS, CLASSES, 0, 7, true);
-        SupervisedStep step = new SupervisedStep(model, data,
-            SupervisedStepConfig.of("mse").withFields(List.of("x"), targets).withPrefetch(0))) {
+        SupervisedStep step =
+            new SupervisedStep(
+                model,
+                data,
+                SupervisedStepConfig.of("mse").withFields(List.of("x"), targets).withPrefetch(0))) {
       assertThatThrownBy(() -> step.trainStep(batch, 1))
-          .hasMessageContaining("returns heads named [health, rul], none named 'remaining' for target 'rul'");
+          .hasMessageContaining(
+              "returns heads named [health, rul], none named 'remaining' for target 'rul'");
     }
   }
 
   @Test
   void aFieldTheDatasetLacksIsNamedWithTheFieldsThereAre() {
     try (DjlModel model = TwoHeadNet.build(INPUTS, CLASSES, 0, 7, true)) {
-      assertThatThrownBy(() -> new SupervisedStep(model, data,
-          SupervisedStepConfig.of("mse").withFields(List.of("window"), Map.of("rul", TargetConfig.of("mse", 1)))))
+      assertThatThrownBy(
+              () ->
+                  new SupervisedStep(
+                      model,
+                      data,
+                      SupervisedStepConfig.of("mse")
+                          .withFields(List.of("window"), Map.of("rul", TargetConfig.of("mse", 1)))))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("no field 'window' (a training step input); its fields are x, rul, health");
+          .hasMessageContaining(
+              "no field 'window' (a training step input); its fields are x, rul, health");
     }
   }
 
   @Test
   void evaluationReportsEachTargetsLossAndItsMetricsFromOnePass() {
     try (DjlModel model = TwoHeadNet.build(INPUTS, CLASSES, 0, 7, true);
-        SupervisedStep step = new SupervisedStep(model, data, twoHeads(0.5, 0.5).withEvalBatchSize(10),
-            Map.of("rul", List.of(new Rmse())))) {
+        SupervisedStep step =
+            new SupervisedStep(
+                model,
+                data,
+                twoHeads(0.5, 0.5).withEvalBatchSize(10),
+                Map.of("rul", List.of(new Rmse())))) {
       Map<String, Double> metrics = step.evaluate(valid, "valid");
 
-      assertThat(metrics).containsOnlyKeys("loss/valid/total", "loss/valid/rul", "loss/valid/health", "rmse/valid/rul");
+      assertThat(metrics)
+          .containsOnlyKeys(
+              "loss/valid/total", "loss/valid/rul", "loss/valid/health", "rmse/valid/rul");
       assertThat(metrics.get("loss/valid/total"))
-          .isCloseTo(0.5 * metrics.get("loss/valid/rul") + 0.5 * metrics.get("loss/valid/health"), within(1e-5));
-      // RMSE accumulated over four batches (10, 10, 10, 7) is the root of the split's mean squared error.
-      assertThat(metrics.get("rmse/valid/rul")).isCloseTo(Math.sqrt(metrics.get("loss/valid/rul")), within(1e-5));
-      assertThat(step.metricDirections()).containsEntry("rmse", Direction.LOWER_IS_BETTER)
+          .isCloseTo(
+              0.5 * metrics.get("loss/valid/rul") + 0.5 * metrics.get("loss/valid/health"),
+              within(1e-5));
+      // RMSE accumulated over four batches (10, 10, 10, 7) is the root of the split's mean squared
+      // error.
+      assertThat(metrics.get("rmse/valid/rul"))
+          .isCloseTo(Math.sqrt(metrics.get("loss/valid/rul")), within(1e-5));
+      assertThat(step.metricDirections())
+          .containsEntry("rmse", Direction.LOWER_IS_BETTER)
           .containsEntry("loss", Direction.LOWER_IS_BETTER);
     }
   }
@@ -110,17 +131,24 @@ class MultiHeadStepTest {
   void oneTargetWithWeightOneTrainsExactlyAsTheSingleLossDid() {
     // The same data as a TensorDataset (features, targets) and as named fields (x, rul).
     FieldDataset fields = TwoHeadNet.data(64, INPUTS, CLASSES, 1);
-    ai.noether.api.data.TensorDataset tensors = new ai.noether.api.data.TensorDataset(
-        fields.gather("x", range(64)), reshape(fields.gather("rul", range(64))));
+    ai.noether.api.data.TensorDataset tensors =
+        new ai.noether.api.data.TensorDataset(
+            fields.gather("x", range(64)), reshape(fields.gather("rul", range(64))));
     StepResult legacy;
     StepResult named;
     try (DjlModel model = TwoHeadNet.build(INPUTS, CLASSES, 0.3f, 7, false);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(tensors, null), SupervisedStepConfig.of("mse"))) {
+        SupervisedStep step =
+            new SupervisedStep(
+                model, TestData.source(tensors, null), SupervisedStepConfig.of("mse"))) {
       legacy = step.trainStep(batch, 11);
     }
     try (DjlModel model = TwoHeadNet.build(INPUTS, CLASSES, 0.3f, 7, false);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(fields, null),
-            SupervisedStepConfig.of("mse").withFields(List.of("x"), Map.of("rul", TargetConfig.of(null, 1))))) {
+        SupervisedStep step =
+            new SupervisedStep(
+                model,
+                TestData.source(fields, null),
+                SupervisedStepConfig.of("mse")
+                    .withFields(List.of("x"), Map.of("rul", TargetConfig.of(null, 1))))) {
       named = step.trainStep(batch, 11);
     }
     assertThat(named.loss()).isEqualTo(legacy.loss());
@@ -159,10 +187,18 @@ class MultiHeadStepTest {
 
         @Override
         public void add(HostTensor predictions, HostTensor targets) {
-          var p = predictions.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-          var t = targets.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+          var p =
+              predictions
+                  .chunks()
+                  .get(0)
+                  .duplicate()
+                  .order(ByteOrder.LITTLE_ENDIAN)
+                  .asFloatBuffer();
+          var t =
+              targets.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
           if (p.remaining() != t.remaining()) {
-            throw new IllegalArgumentException("rmse: " + p.remaining() + " predictions for " + t.remaining() + " targets");
+            throw new IllegalArgumentException(
+                "rmse: " + p.remaining() + " predictions for " + t.remaining() + " targets");
           }
           while (p.hasRemaining()) {
             double d = p.get() - t.get();

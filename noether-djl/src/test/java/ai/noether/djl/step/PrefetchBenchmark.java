@@ -36,8 +36,8 @@ import java.util.SplittableRandom;
 /**
  * Updates per second of the supervised step with background prefetching off and on, driven as the
  * trainer drives it (the next batches announced before each update, then the update and the
- * optimizer step), on a file-backed dataset of windows such as C-MAPSS's ({@code x} of
- * {@code [30, 14]} float32 per sample, read from a file with one positioned read per sample, then
+ * optimizer step), on a file-backed dataset of windows such as C-MAPSS's ({@code x} of {@code [30,
+ * 14]} float32 per sample, read from a file with one positioned read per sample, then
  * standard-scaled in Java) and an MLP on the flattened window. Rounds alternate between the
  * variants and the median is reported, so that a busy machine slows all of them alike.
  *
@@ -64,15 +64,33 @@ public final class PrefetchBenchmark {
     Engine engine = Engine.getInstance();
     Path file = Files.createTempFile("prefetch-benchmark", ".f32");
     try (WindowFile data = WindowFile.write(file)) {
-      DataSource source = ScaledDataSource.of(sourceOf(data),
-          new ScalerConfig(ScalerConfig.STANDARD, List.of("x"), null, 4096), null);
-      System.out.printf(Locale.ROOT, "engine %s %s, %s PyTorch thread(s), %d cores; %d windows [%d, %d] float32 read"
-          + " from a file and standard-scaled; MLP %d -> %d -> %d -> 1, batch %d, %d updates x %d rounds (median)%n%n",
-          engine.getEngineName(), engine.getVersion(), System.getProperty("ai.djl.pytorch.num_threads"),
-          Runtime.getRuntime().availableProcessors(), SAMPLES, WINDOW, SENSORS, WINDOW * SENSORS, hidden, hidden,
-          batchSize, updates, rounds);
-      int[] depths = Arrays.stream(System.getProperty("prefetch.depths", "0,2").split(",")).map(String::strip)
-          .mapToInt(Integer::parseInt).toArray();
+      DataSource source =
+          ScaledDataSource.of(
+              sourceOf(data),
+              new ScalerConfig(ScalerConfig.STANDARD, List.of("x"), null, 4096),
+              null);
+      System.out.printf(
+          Locale.ROOT,
+          "engine %s %s, %s PyTorch thread(s), %d cores; %d windows [%d, %d] float32 read"
+              + " from a file and standard-scaled; MLP %d -> %d -> %d -> 1, batch %d, %d updates x %d rounds (median)%n%n",
+          engine.getEngineName(),
+          engine.getVersion(),
+          System.getProperty("ai.djl.pytorch.num_threads"),
+          Runtime.getRuntime().availableProcessors(),
+          SAMPLES,
+          WINDOW,
+          SENSORS,
+          WINDOW * SENSORS,
+          hidden,
+          hidden,
+          batchSize,
+          updates,
+          rounds);
+      int[] depths =
+          Arrays.stream(System.getProperty("prefetch.depths", "0,2").split(","))
+              .map(String::strip)
+              .mapToInt(Integer::parseInt)
+              .toArray();
       double[][] rates = new double[depths.length][rounds];
       for (int round = -1; round < rounds; round++) {
         for (int v = 0; v < depths.length; v++) {
@@ -84,29 +102,51 @@ public final class PrefetchBenchmark {
       }
       double gatherMs = gatherMillis((FieldDataset) source.train(), batchSize, updates);
       double off = median(rates[0]);
-      System.out.printf(Locale.ROOT, "gathering and scaling one batch on the host: %.2f ms; one update without"
-          + " prefetching: %.2f ms (the most prefetching can hide is the first)%n%n", gatherMs, 1000 / off);
-      System.out.printf(Locale.ROOT, "%-32s %10s %8s  %s%n", "variant", "updates/s", "vs off", "slowest..fastest");
+      System.out.printf(
+          Locale.ROOT,
+          "gathering and scaling one batch on the host: %.2f ms; one update without"
+              + " prefetching: %.2f ms (the most prefetching can hide is the first)%n%n",
+          gatherMs,
+          1000 / off);
+      System.out.printf(
+          Locale.ROOT,
+          "%-32s %10s %8s  %s%n",
+          "variant",
+          "updates/s",
+          "vs off",
+          "slowest..fastest");
       for (int v = 0; v < depths.length; v++) {
         double[] r = rates[v].clone();
         Arrays.sort(r);
-        System.out.printf(Locale.ROOT, "%-32s %10.1f %7.2fx  %.1f..%.1f%n",
-            depths[v] == 0 ? "prefetch: false" : "prefetch: " + depths[v] + (depths[v] == 2 ? " (true, default)" : ""),
+        System.out.printf(
+            Locale.ROOT,
+            "%-32s %10.1f %7.2fx  %.1f..%.1f%n",
+            depths[v] == 0
+                ? "prefetch: false"
+                : "prefetch: " + depths[v] + (depths[v] == 2 ? " (true, default)" : ""),
             median(rates[v]),
-            median(rates[v]) / off, r[0], r[r.length - 1]);
+            median(rates[v]) / off,
+            r[0],
+            r[r.length - 1]);
       }
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
-  private static double run(DataSource source, int depth, int updates, int batchSize, int hidden, long seed) {
-    SupervisedStepConfig config = SupervisedStepConfig.of("mse")
-        .withFields(List.of("x"), Map.of("y", TargetConfig.of("mse", 1))).withPrefetch(depth).withGather("host");
+  private static double run(
+      DataSource source, int depth, int updates, int batchSize, int hidden, long seed) {
+    SupervisedStepConfig config =
+        SupervisedStepConfig.of("mse")
+            .withFields(List.of("x"), Map.of("y", TargetConfig.of("mse", 1)))
+            .withPrefetch(depth)
+            .withGather("host");
     MlpConfig mlp = new MlpConfig(WINDOW * SENSORS, List.of(hidden, hidden), 1, "relu", 0.0);
     try (DjlModel model = MlpModelFactory.build("net", mlp, Device.cpu(), seed);
         SupervisedStep step = new SupervisedStep(model, flattened(source), config)) {
-      Optimizer optimizer = AdamOptimizer.adamW(model, new AdamConfig(1e-3, null, null, 0.01, null, null, List.of(), null));
+      Optimizer optimizer =
+          AdamOptimizer.adamW(
+              model, new AdamConfig(1e-3, null, null, 0.01, null, null, List.of(), null));
       DataOrder order = new DataOrder(seed, SAMPLES);
       long perEpoch = (SAMPLES + batchSize - 1) / batchSize;
       long started = System.nanoTime();
@@ -115,7 +155,8 @@ public final class PrefetchBenchmark {
           int next = u + ahead;
           step.prefetch(order.batch(next / perEpoch, next % perEpoch, batchSize));
         }
-        step.trainStep(order.batch(u / perEpoch, u % perEpoch, batchSize), Seeds.forUpdate(seed, u));
+        step.trainStep(
+            order.batch(u / perEpoch, u % perEpoch, batchSize), Seeds.forUpdate(seed, u));
         optimizer.step(1e-3);
       }
       return updates / ((System.nanoTime() - started) / 1e9);
@@ -138,23 +179,28 @@ public final class PrefetchBenchmark {
   /** The windows flattened to {@code [420]} for the MLP; a view, no copy of the split. */
   private static DataSource flattened(DataSource source) {
     FieldDataset train = (FieldDataset) source.train();
-    FieldDataset flat = new FieldDataset() {
-      @Override
-      public long size() {
-        return train.size();
-      }
+    FieldDataset flat =
+        new FieldDataset() {
+          @Override
+          public long size() {
+            return train.size();
+          }
 
-      @Override
-      public List<Field> fields() {
-        return List.of(new Field("x", DType.FLOAT32, new long[] {WINDOW * SENSORS}), train.field("y"));
-      }
+          @Override
+          public List<Field> fields() {
+            return List.of(
+                new Field("x", DType.FLOAT32, new long[] {WINDOW * SENSORS}), train.field("y"));
+          }
 
-      @Override
-      public HostTensor gather(String field, long[] indices) {
-        HostTensor t = train.gather(field, indices);
-        return field.equals("x") ? HostTensor.wrap(t.dtype(), new long[] {indices.length, WINDOW * SENSORS}, t.chunks()) : t;
-      }
-    };
+          @Override
+          public HostTensor gather(String field, long[] indices) {
+            HostTensor t = train.gather(field, indices);
+            return field.equals("x")
+                ? HostTensor.wrap(
+                    t.dtype(), new long[] {indices.length, WINDOW * SENSORS}, t.chunks())
+                : t;
+          }
+        };
     return new DataSource() {
       @Override
       public Dataset train() {
@@ -216,7 +262,9 @@ public final class PrefetchBenchmark {
           out.write(row.flip());
         }
       }
-      return new WindowFile(FileChannel.open(file, StandardOpenOption.READ), HostTensor.ofFloats(new long[] {SAMPLES}, y));
+      return new WindowFile(
+          FileChannel.open(file, StandardOpenOption.READ),
+          HostTensor.ofFloats(new long[] {SAMPLES}, y));
     }
 
     @Override
@@ -226,7 +274,9 @@ public final class PrefetchBenchmark {
 
     @Override
     public List<Field> fields() {
-      return List.of(new Field("x", DType.FLOAT32, new long[] {WINDOW, SENSORS}), new Field("y", DType.FLOAT32, new long[0]));
+      return List.of(
+          new Field("x", DType.FLOAT32, new long[] {WINDOW, SENSORS}),
+          new Field("y", DType.FLOAT32, new long[0]));
     }
 
     @Override
@@ -234,7 +284,8 @@ public final class PrefetchBenchmark {
       if (field.equals("y")) {
         return new ai.noether.api.data.TensorDataset(y, y).gather("features", indices);
       }
-      ByteBuffer out = ByteBuffer.allocateDirect(indices.length * ROW_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer out =
+          ByteBuffer.allocateDirect(indices.length * ROW_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       try {
         for (int i = 0; i < indices.length; i++) {
           ByteBuffer row = out.duplicate().position(i * ROW_BYTES).limit((i + 1) * ROW_BYTES);

@@ -2,7 +2,6 @@ package ai.noether.djl.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.noether.api.data.FieldDataset;
 import ai.noether.api.optim.Optimizer;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.training.DataOrder;
@@ -26,14 +25,18 @@ class PrefetchTest {
   private static final int BATCH = 10;
   private static final int TOTAL = 24; // 7 updates per epoch of 64 samples, the last of 4
 
-  private Map<String, HostTensor> train(int prefetch, boolean announceWrongly, TwoHeadNet.Fields data) {
+  private Map<String, HostTensor> train(
+      int prefetch, boolean announceWrongly, TwoHeadNet.Fields data) {
     Map<String, TargetConfig> targets = new LinkedHashMap<>();
     targets.put("rul", TargetConfig.of("mse", 0.5));
     targets.put("health", TargetConfig.of("softmax-cross-entropy", 0.5));
-    SupervisedStepConfig config = SupervisedStepConfig.of("mse").withFields(List.of("x"), targets).withPrefetch(prefetch);
+    SupervisedStepConfig config =
+        SupervisedStepConfig.of("mse").withFields(List.of("x"), targets).withPrefetch(prefetch);
     try (DjlModel model = TwoHeadNet.build(4, 3, 0.3f, 5, true);
         SupervisedStep step = new SupervisedStep(model, TestData.source(data, null), config)) {
-      Optimizer optimizer = AdamOptimizer.adamW(model, new AdamConfig(1e-2, null, null, 0.01, null, null, List.of(), null));
+      Optimizer optimizer =
+          AdamOptimizer.adamW(
+              model, new AdamConfig(1e-2, null, null, 0.01, null, null, List.of(), null));
       DataOrder order = new DataOrder(RUN_SEED, data.size());
       long perEpoch = (data.size() + BATCH - 1) / BATCH;
       for (int u = 0; u < TOTAL; u++) {
@@ -41,7 +44,8 @@ class PrefetchTest {
           int next = announceWrongly ? u + ahead + 1 : u + ahead;
           step.prefetch(order.batch(next / perEpoch, next % perEpoch, BATCH));
         }
-        step.trainStep(order.batch(u / perEpoch, u % perEpoch, BATCH), Seeds.forUpdate(RUN_SEED, u));
+        step.trainStep(
+            order.batch(u / perEpoch, u % perEpoch, BATCH), Seeds.forUpdate(RUN_SEED, u));
         optimizer.step(1e-2);
       }
       return model.stateDict();
@@ -59,11 +63,14 @@ class PrefetchTest {
     Map<String, HostTensor> with = train(2, false, prefetched);
     Map<String, HostTensor> deep = train(5, false, data());
 
-    assertThat(StateDigest.of(with)).as(() -> StateDigest.difference(without, with)).isEqualTo(StateDigest.of(without));
+    assertThat(StateDigest.of(with))
+        .as(() -> StateDigest.difference(without, with))
+        .isEqualTo(StateDigest.of(without));
     assertThat(StateDigest.of(deep)).isEqualTo(StateDigest.of(without));
     // All but the first update's batch were gathered in the background.
     assertThat(prefetched.gathersByThread.get("noether-prefetch")).isEqualTo((TOTAL - 1) * 3);
-    assertThat(prefetched.gathersByThread.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(TOTAL * 3);
+    assertThat(prefetched.gathersByThread.values().stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(TOTAL * 3);
   }
 
   @Test

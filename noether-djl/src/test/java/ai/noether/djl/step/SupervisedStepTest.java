@@ -38,10 +38,15 @@ class SupervisedStepTest {
     long initSeed = Seeds.forInitialization(DropoutRunMain.RUN_SEED, 0);
     try (DjlModel a = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
         DjlModel b = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
-        DjlModel other = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
-        SupervisedStep stepA = new SupervisedStep(a, TestData.source(data, null), SupervisedStepConfig.of("mse"));
-        SupervisedStep stepB = new SupervisedStep(b, TestData.source(data, null), SupervisedStepConfig.of("mse"));
-        SupervisedStep stepOther = new SupervisedStep(other, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
+        DjlModel other =
+            MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
+        SupervisedStep stepA =
+            new SupervisedStep(a, TestData.source(data, null), SupervisedStepConfig.of("mse"));
+        SupervisedStep stepB =
+            new SupervisedStep(b, TestData.source(data, null), SupervisedStepConfig.of("mse"));
+        SupervisedStep stepOther =
+            new SupervisedStep(
+                other, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
       Optimizer optA = AdamOptimizer.adamW(a, AdamConfig.of(1e-2));
       Optimizer optB = AdamOptimizer.adamW(b, AdamConfig.of(1e-2));
       Optimizer optOther = AdamOptimizer.adamW(other, AdamConfig.of(1e-2));
@@ -58,7 +63,9 @@ class SupervisedStepTest {
       }
 
       assertThat(StateDigest.of(b.stateDict())).isEqualTo(StateDigest.of(a.stateDict()));
-      assertThat(StateDigest.of(other.stateDict())).as("other seeds draw other masks").isNotEqualTo(StateDigest.of(a.stateDict()));
+      assertThat(StateDigest.of(other.stateDict()))
+          .as("other seeds draw other masks")
+          .isNotEqualTo(StateDigest.of(a.stateDict()));
     }
   }
 
@@ -76,7 +83,8 @@ class SupervisedStepTest {
     SupervisedStepConfig withNorm = new SupervisedStepConfig("mse", null, null, null, true);
     try (DjlModel a = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
         DjlModel b = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), initSeed);
-        SupervisedStep plain = new SupervisedStep(a, TestData.source(data, null), SupervisedStepConfig.of("mse"));
+        SupervisedStep plain =
+            new SupervisedStep(a, TestData.source(data, null), SupervisedStepConfig.of("mse"));
         SupervisedStep logging = new SupervisedStep(b, TestData.source(data, null), withNorm)) {
       Optimizer optA = AdamOptimizer.adamW(a, AdamConfig.of(1e-2));
       Optimizer optB = AdamOptimizer.adamW(b, AdamConfig.of(1e-2));
@@ -95,13 +103,15 @@ class SupervisedStepTest {
         }
         assertThat(without.metrics()).isEmpty();
         assertThat(with.metrics()).containsOnlyKeys(SupervisedStep.GRAD_NORM_METRIC);
-        assertThat(with.metrics().get(SupervisedStep.GRAD_NORM_METRIC)).isPositive()
+        assertThat(with.metrics().get(SupervisedStep.GRAD_NORM_METRIC))
+            .isPositive()
             .isCloseTo(Math.sqrt(sumOfSquares), within(1e-5 * Math.sqrt(sumOfSquares)));
         assertThat(with.loss()).isEqualTo(without.loss());
         optA.step(1e-2);
         optB.step(1e-2);
       }
-      assertThat(StateDigest.of(b.stateDict())).as("measuring the norm changes no weight")
+      assertThat(StateDigest.of(b.stateDict()))
+          .as("measuring the norm changes no weight")
           .isEqualTo(StateDigest.of(a.stateDict()));
     }
   }
@@ -110,8 +120,11 @@ class SupervisedStepTest {
   void trainingLowersTheValidationLoss() {
     TensorDataset train = TestData.regression(256, 4, 2, 1);
     TensorDataset valid = TestData.regression(64, 4, 2, 2);
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(4, List.of(16), 2), Device.cpu(), 5);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(train, valid), SupervisedStepConfig.of("mse"))) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(4, List.of(16), 2), Device.cpu(), 5);
+        SupervisedStep step =
+            new SupervisedStep(
+                model, TestData.source(train, valid), SupervisedStepConfig.of("mse"))) {
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-2));
       double before = step.evaluate(valid, "valid").get("loss/valid/total");
       for (int u = 0; u < 300; u++) {
@@ -132,14 +145,18 @@ class SupervisedStepTest {
   void evaluationRunsWithoutDropoutAndReportsTheMeanLossOverAllSamples() {
     TensorDataset valid = TestData.regression(50, 5, 2, 9);
     try (DjlModel model = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), 1);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(valid, valid),
-            new SupervisedStepConfig("mse", null, 16, null))) {
+        SupervisedStep step =
+            new SupervisedStep(
+                model,
+                TestData.source(valid, valid),
+                new SupervisedStepConfig("mse", null, 16, null))) {
       Map<String, Double> first = step.evaluate(valid, "valid");
       Map<String, Double> second = step.evaluate(valid, "valid");
 
       NDArray x = HostTransfer.toNDArray(valid.features(), model.manager());
       NDArray y = HostTransfer.toNDArray(valid.targets(), model.manager());
-      double inference = Losses.mse(model.forward(new NDList(x), false).singletonOrThrow(), y).getFloat();
+      double inference =
+          Losses.mse(model.forward(new NDList(x), false).singletonOrThrow(), y).getFloat();
       assertThat(first).containsOnlyKeys("loss/valid/total");
       assertThat(first).isEqualTo(second);
       assertThat(first.get("loss/valid/total")).isCloseTo(inference, within(1e-6));
@@ -151,7 +168,9 @@ class SupervisedStepTest {
     // An identity model: predictions are the features, so the losses can be computed by hand.
     float[] p = {0.5f, -2f, 3f, 0.1f, -0.4f, 1.5f};
     float[] t = {1f, 0f, 0.5f, 0f, 1f, 1f};
-    TensorDataset data = new TensorDataset(HostTensor.ofFloats(new long[] {3, 2}, p), HostTensor.ofFloats(new long[] {3, 2}, t));
+    TensorDataset data =
+        new TensorDataset(
+            HostTensor.ofFloats(new long[] {3, 2}, p), HostTensor.ofFloats(new long[] {3, 2}, t));
     double mse = 0;
     double l1 = 0;
     double huber = 0;
@@ -174,7 +193,10 @@ class SupervisedStepTest {
   void crossEntropyAndAccuracyOfClassIndices() {
     float[] logits = {2f, 1f, 0f, 3f, 1f, 1.5f, -1f, 0f};
     long[] classes = {0, 1, 1, 0};
-    TensorDataset data = new TensorDataset(HostTensor.ofFloats(new long[] {4, 2}, logits), HostTensor.ofLongs(new long[] {4}, classes));
+    TensorDataset data =
+        new TensorDataset(
+            HostTensor.ofFloats(new long[] {4, 2}, logits),
+            HostTensor.ofLongs(new long[] {4}, classes));
     double expected = 0;
     for (int s = 0; s < 4; s++) {
       double a = logits[2 * s];
@@ -191,7 +213,10 @@ class SupervisedStepTest {
 
   @Test
   void binaryAccuracyCountsOutputsOnTheRightSideOfZero() {
-    TensorDataset data = new TensorDataset(HostTensor.ofFloats(new long[] {2, 2}, 1f, -1f, 2f, 3f), HostTensor.ofFloats(new long[] {2, 2}, 1f, 0f, 0f, 1f));
+    TensorDataset data =
+        new TensorDataset(
+            HostTensor.ofFloats(new long[] {2, 2}, 1f, -1f, 2f, 3f),
+            HostTensor.ofFloats(new long[] {2, 2}, 1f, 0f, 0f, 1f));
 
     assertThat(identityMetrics("sigmoid-bce", data).get("accuracy/valid")).isEqualTo(0.75);
   }
@@ -199,12 +224,17 @@ class SupervisedStepTest {
   @Test
   void aSubclassChangesTheLossForTrainingAndEvaluation() {
     TensorDataset data = TestData.regression(32, 3, 1, 4);
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(3, List.of(), 1), Device.cpu(), 2);
-        SupervisedStep plain = new SupervisedStep(model, TestData.source(data, data), SupervisedStepConfig.of("mse"));
-        SupervisedStep doubled = new DoubledLossStep(model, TestData.source(data, data), SupervisedStepConfig.of("mse"))) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(3, List.of(), 1), Device.cpu(), 2);
+        SupervisedStep plain =
+            new SupervisedStep(model, TestData.source(data, data), SupervisedStepConfig.of("mse"));
+        SupervisedStep doubled =
+            new DoubledLossStep(
+                model, TestData.source(data, data), SupervisedStepConfig.of("mse"))) {
       double plainLoss = plain.evaluate(data, "valid").get("loss/valid/total");
 
-      assertThat(doubled.evaluate(data, "valid").get("loss/valid/total")).isCloseTo(2 * plainLoss, within(1e-6));
+      assertThat(doubled.evaluate(data, "valid").get("loss/valid/total"))
+          .isCloseTo(2 * plainLoss, within(1e-6));
       long[] all = new long[32];
       java.util.Arrays.setAll(all, i -> i);
       assertThat(doubled.train(all, 0)).isCloseTo(2 * plainLoss, within(1e-5));
@@ -218,7 +248,11 @@ class SupervisedStepTest {
     String[] strategies = {"device", "host"};
     for (int k = 0; k < 2; k++) {
       try (DjlModel model = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), 4);
-          SupervisedStep step = new SupervisedStep(model, TestData.source(data, null), SupervisedStepConfig.of("mse").withGather(strategies[k]))) {
+          SupervisedStep step =
+              new SupervisedStep(
+                  model,
+                  TestData.source(data, null),
+                  SupervisedStepConfig.of("mse").withGather(strategies[k]))) {
         Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-2));
         for (int u = 0; u < 8; u++) {
           step.train(DropoutRunMain.batch(u), u);
@@ -234,8 +268,14 @@ class SupervisedStepTest {
   void thousandsOfUpdatesAndEvaluationsLeaveNoArrayBehind() {
     TensorDataset data = TestData.regression(128, 5, 2, 3);
     try (DjlModel model = MlpModelFactory.build("net", DropoutRunMain.CONFIG, Device.cpu(), 4);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(data, data), new SupervisedStepConfig("mse", null, 50, null))) {
-      Optimizer optimizer = AdamOptimizer.adamW(model, new AdamConfig(1e-3, null, null, null, 1.0, 10.0, List.of("*.bias"), null));
+        SupervisedStep step =
+            new SupervisedStep(
+                model,
+                TestData.source(data, data),
+                new SupervisedStepConfig("mse", null, 50, null))) {
+      Optimizer optimizer =
+          AdamOptimizer.adamW(
+              model, new AdamConfig(1e-3, null, null, null, 1.0, 10.0, List.of("*.bias"), null));
       step.train(DropoutRunMain.batch(0), 0);
       optimizer.step(1e-3);
       step.evaluate(data, "valid");
@@ -255,37 +295,55 @@ class SupervisedStepTest {
   @Test
   void aBatchThatDoesNotFitTheModelIsReportedWithItsShapes() {
     TensorDataset data = TestData.regression(8, 3, 1, 4);
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 2);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 2);
+        SupervisedStep step =
+            new SupervisedStep(
+                model, TestData.source(data, null), SupervisedStepConfig.of("mse"))) {
       assertThatThrownBy(() -> step.train(new long[] {0, 1}, 0))
           .isInstanceOf(NoetherException.class)
-          .hasMessageContaining("model 'net' failed on a batch of inputs (2, 3) and targets (2, 1) (loss mse)");
+          .hasMessageContaining(
+              "model 'net' failed on a batch of inputs (2, 3) and targets (2, 1) (loss mse)");
     }
   }
 
   @Test
   void splitsThatAreNotTensorDatasetsAreRefused() {
     Dataset sizeOnly = () -> 10;
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 2)) {
-      assertThatThrownBy(() -> new SupervisedStep(model, TestData.source(sizeOnly, null), SupervisedStepConfig.of("mse")))
-          .hasMessageContaining("the supervised step trains on TensorDataset splits; the train split is a");
+    try (DjlModel model =
+        MlpModelFactory.build("net", MlpConfig.of(4, List.of(), 1), Device.cpu(), 2)) {
+      assertThatThrownBy(
+              () ->
+                  new SupervisedStep(
+                      model, TestData.source(sizeOnly, null), SupervisedStepConfig.of("mse")))
+          .hasMessageContaining(
+              "the supervised step trains on TensorDataset splits; the train split is a");
     }
   }
 
   @Test
   void theServiceLoaderFindsTheSupervisedKind() {
     @SuppressWarnings("rawtypes")
-    List<String> kinds = ServiceLoader.load(TrainingStepFactory.class).stream().map(p -> p.get().kind()).toList();
+    List<String> kinds =
+        ServiceLoader.load(TrainingStepFactory.class).stream().map(p -> p.get().kind()).toList();
     assertThat(kinds).contains("supervised");
-    assertThatThrownBy(() -> SupervisedStepConfig.of("hinge")).hasMessage(
-        "loss 'hinge' is not known; valid: mse, l1, huber, softmax-cross-entropy, sigmoid-bce");
+    assertThatThrownBy(() -> SupervisedStepConfig.of("hinge"))
+        .hasMessage(
+            "loss 'hinge' is not known; valid: mse, l1, huber, softmax-cross-entropy, sigmoid-bce");
   }
 
   @Test
   void theFactoryBuildsAStepForADjlModel() {
     TensorDataset data = TestData.regression(8, 3, 1, 4);
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(3, List.of(), 1), Device.cpu(), 2);
-        var step = new SupervisedStepFactory().create(SupervisedStepConfig.of("l1"), model, TestData.source(data, data), TestComponentContext.empty())) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(3, List.of(), 1), Device.cpu(), 2);
+        var step =
+            new SupervisedStepFactory()
+                .create(
+                    SupervisedStepConfig.of("l1"),
+                    model,
+                    TestData.source(data, data),
+                    TestComponentContext.empty())) {
       assertThat(step.evaluate(data, "valid")).containsOnlyKeys("loss/valid/total");
     }
   }
@@ -296,21 +354,30 @@ class SupervisedStepTest {
 
   private static Map<String, Double> identityMetrics(String loss, TensorDataset data) {
     int width = (int) data.features().shape()[1];
-    try (DjlModel model = MlpModelFactory.build("net", MlpConfig.of(width, List.of(), width), Device.cpu(), 2);
-        SupervisedStep step = new SupervisedStep(model, TestData.source(data, data), SupervisedStepConfig.of(loss))) {
+    try (DjlModel model =
+            MlpModelFactory.build("net", MlpConfig.of(width, List.of(), width), Device.cpu(), 2);
+        SupervisedStep step =
+            new SupervisedStep(model, TestData.source(data, data), SupervisedStepConfig.of(loss))) {
       float[] identity = new float[width * width];
       for (int i = 0; i < width; i++) {
         identity[i * width + i] = 1;
       }
-      model.parameters().get("layers.0.weight").copyFrom(HostTensor.ofFloats(new long[] {width, width}, identity));
-      model.parameters().get("layers.0.bias").copyFrom(HostTensor.ofFloats(new long[] {width}, new float[width]));
+      model
+          .parameters()
+          .get("layers.0.weight")
+          .copyFrom(HostTensor.ofFloats(new long[] {width, width}, identity));
+      model
+          .parameters()
+          .get("layers.0.bias")
+          .copyFrom(HostTensor.ofFloats(new long[] {width}, new float[width]));
       return step.evaluate(data, "valid");
     }
   }
 
   /** A user's step: the configured loss, doubled. */
   private static final class DoubledLossStep extends SupervisedStep {
-    DoubledLossStep(DjlModel model, ai.noether.api.data.DataSource data, SupervisedStepConfig config) {
+    DoubledLossStep(
+        DjlModel model, ai.noether.api.data.DataSource data, SupervisedStepConfig config) {
       super(model, data, config);
     }
 

@@ -28,7 +28,9 @@ final class TestData {
         y[s * outputs + o] = (float) (v + 0.01 * random.nextGaussian());
       }
     }
-    return new TensorDataset(HostTensor.ofFloats(new long[] {samples, inputs}, x), HostTensor.ofFloats(new long[] {samples, outputs}, y));
+    return new TensorDataset(
+        HostTensor.ofFloats(new long[] {samples, inputs}, x),
+        HostTensor.ofFloats(new long[] {samples, outputs}, y));
   }
 
   /** A source with these splits. */

@@ -14,7 +14,6 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.initializer.Initializer;
 import ai.noether.api.data.Field;
 import ai.noether.api.data.FieldDataset;
-import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.SeededInitialization;
@@ -24,9 +23,9 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * A small two-head network for step tests (until a built-in kind with named heads exists): a
- * linear trunk with dropout, a one-value {@code rul} head and a {@code classes}-logit
- * {@code health} head, returned health first so that matching by name is what pairs them.
+ * A small two-head network for step tests (until a built-in kind with named heads exists): a linear
+ * trunk with dropout, a one-value {@code rul} head and a {@code classes}-logit {@code health} head,
+ * returned health first so that matching by name is what pairs them.
  */
 final class TwoHeadNet {
   private TwoHeadNet() {}
@@ -36,29 +35,41 @@ final class TwoHeadNet {
    */
   static DjlModel build(int inputs, int classes, float dropout, long seed, boolean named) {
     NDManager manager = NDManager.newBaseManager(Device.cpu());
-    SequentialBlock trunk = new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock());
+    SequentialBlock trunk =
+        new SequentialBlock()
+            .add(Linear.builder().setUnits(16).build())
+            .add(Activation.reluBlock());
     if (dropout > 0) {
       trunk.add(Dropout.builder().optRate(dropout).build());
     }
-    ParallelBlock heads = new ParallelBlock(list -> {
-      NDArray rul = list.get(0).singletonOrThrow();
-      NDArray health = list.get(1).singletonOrThrow();
-      if (!named) {
-        return new NDList(rul, health);
-      }
-      rul.setName("rul");
-      health.setName("health");
-      return new NDList(health, rul);
-    }, List.of(Linear.builder().setUnits(1).build(), Linear.builder().setUnits(classes).build()));
+    ParallelBlock heads =
+        new ParallelBlock(
+            list -> {
+              NDArray rul = list.get(0).singletonOrThrow();
+              NDArray health = list.get(1).singletonOrThrow();
+              if (!named) {
+                return new NDList(rul, health);
+              }
+              rul.setName("rul");
+              health.setName("health");
+              return new NDList(health, rul);
+            },
+            List.of(
+                Linear.builder().setUnits(1).build(), Linear.builder().setUnits(classes).build()));
     SequentialBlock net = new SequentialBlock().add(trunk).add(heads);
     net.setInitializer(Initializer.ZEROS, p -> true);
     net.initialize(manager, DataType.FLOAT32, new Shape(1, inputs));
     DjlModel model = DjlModel.of("net", net, manager, "net", Map.of("inputs", (long) inputs));
-    model.djlParameters().forEach((path, p) -> SeededInitialization.uniform(p.getArray(), 0.4, seed, path));
+    model
+        .djlParameters()
+        .forEach((path, p) -> SeededInitialization.uniform(p.getArray(), 0.4, seed, path));
     return model;
   }
 
-  /** Samples with fields {@code x} [inputs] float32, {@code rul} [] float32, {@code health} [] int64. */
+  /**
+   * Samples with fields {@code x} [inputs] float32, {@code rul} [] float32, {@code health} []
+   * int64.
+   */
   static FieldDataset data(int samples, int inputs, int classes, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] x = new float[samples * inputs];
@@ -73,10 +84,11 @@ final class TwoHeadNet {
       rul[s] = (float) v;
       health[s] = Math.min(classes - 1, Math.max(0, (long) Math.floor(v + classes / 2.0)));
     }
-    return new Fields(List.of(
-        new Named("x", HostTensor.ofFloats(new long[] {samples, inputs}, x)),
-        new Named("rul", HostTensor.ofFloats(new long[] {samples}, rul)),
-        new Named("health", HostTensor.ofLongs(new long[] {samples}, health))));
+    return new Fields(
+        List.of(
+            new Named("x", HostTensor.ofFloats(new long[] {samples, inputs}, x)),
+            new Named("rul", HostTensor.ofFloats(new long[] {samples}, rul)),
+            new Named("health", HostTensor.ofLongs(new long[] {samples}, health))));
   }
 
   record Named(String name, HostTensor values) {}
@@ -87,7 +99,8 @@ final class TwoHeadNet {
    */
   static final class Fields implements FieldDataset {
     private final List<Named> fields;
-    final java.util.concurrent.ConcurrentHashMap<String, Integer> gathersByThread = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.ConcurrentHashMap<String, Integer> gathersByThread =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Fields(List<Named> fields) {
       this.fields = fields;
@@ -100,17 +113,26 @@ final class TwoHeadNet {
 
     @Override
     public List<Field> fields() {
-      return fields.stream().map(f -> new Field(f.name(), f.values().dtype(),
-          java.util.Arrays.copyOfRange(f.values().shape(), 1, f.values().shape().length))).toList();
+      return fields.stream()
+          .map(
+              f ->
+                  new Field(
+                      f.name(),
+                      f.values().dtype(),
+                      java.util.Arrays.copyOfRange(
+                          f.values().shape(), 1, f.values().shape().length)))
+          .toList();
     }
 
     @Override
     public HostTensor gather(String field, long[] indices) {
-      gathersByThread.merge(Thread.currentThread().getName().replaceAll("-\\d+$", ""), 1, Integer::sum);
+      gathersByThread.merge(
+          Thread.currentThread().getName().replaceAll("-\\d+$", ""), 1, Integer::sum);
       for (Named f : fields) {
         if (f.name().equals(field)) {
           // A TensorDataset over this one field gathers its rows.
-          return new ai.noether.api.data.TensorDataset(f.values(), f.values()).gather("features", indices);
+          return new ai.noether.api.data.TensorDataset(f.values(), f.values())
+              .gather("features", indices);
         }
       }
       throw new NoSuchElementException("no field " + field);

@@ -96,7 +96,8 @@ class DjlTensorTest {
     DjlTensor target = DjlTensor.view(manager.zeros(new Shape(2)));
     DjlTensor source = DjlTensor.view(manager.zeros(new Shape(3)));
 
-    assertThatThrownBy(() -> target.copyFrom(source)).hasMessage("cannot copy float32[3] into a tensor of float32[2]");
+    assertThatThrownBy(() -> target.copyFrom(source))
+        .hasMessage("cannot copy float32[3] into a tensor of float32[2]");
   }
 
   @Test
@@ -106,14 +107,16 @@ class DjlTensorTest {
     DjlTensor handle = DjlTensor.view(weight);
     Throwable[] failure = new Throwable[1];
     // PyTorch records autograd on new threads, where in-place writes to such leaves are refused.
-    Thread other = new Thread(() -> {
-      try {
-        handle.copyFrom(HostTensor.ofFloats(new long[] {2}, 3, 4));
-        handle.lerpInPlace(DjlTensor.view(manager.create(new float[] {5, 6})), 0.5);
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    });
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                handle.copyFrom(HostTensor.ofFloats(new long[] {2}, 3, 4));
+                handle.lerpInPlace(DjlTensor.view(manager.create(new float[] {5, 6})), 0.5);
+              } catch (Throwable t) {
+                failure[0] = t;
+              }
+            });
     other.start();
     other.join();
 
@@ -125,7 +128,8 @@ class DjlTensorTest {
   void lerpOnIntegersIsRefused() {
     DjlTensor counts = DjlTensor.view(manager.create(new long[] {1, 2}));
 
-    assertThatThrownBy(() -> counts.lerpInPlace(counts, 0.5)).hasMessageContaining("floating point");
+    assertThatThrownBy(() -> counts.lerpInPlace(counts, 0.5))
+        .hasMessageContaining("floating point");
   }
 
   /** A tensor of another engine: only its host snapshot is usable. */

@@ -73,7 +73,9 @@ class HostTransferTest {
   void copyToRefusesABufferTooSmallNamingTheTensor() {
     NDArray array = manager.zeros(new Shape(2, 3));
     assertThatThrownBy(() -> HostTransfer.copyTo(array, ByteBuffer.allocateDirect(20)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float32[2, 3]").hasMessageContaining("20");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("float32[2, 3]")
+        .hasMessageContaining("20");
   }
 
   @Test
@@ -113,8 +115,9 @@ class HostTransferTest {
   @Test
   void aTensorSpreadOverSeveralBuffersIsCopiedIntoOneArray() {
     NDArray target = manager.zeros(new Shape(2, 3));
-    HostTensor chunked = HostTensor.wrap(DType.FLOAT32, new long[] {2, 3},
-        List.of(floats(1, 2), floats(3, 4, 5), floats(6)));
+    HostTensor chunked =
+        HostTensor.wrap(
+            DType.FLOAT32, new long[] {2, 3}, List.of(floats(1, 2), floats(3, 4, 5), floats(6)));
     HostTransfer.copyInto(chunked, target);
 
     assertThat(target.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
@@ -164,8 +167,10 @@ class HostTransferTest {
     HostTensor empty = HostTensor.allocateDirect(DType.FLOAT32, new long[] {0, 4});
     HostTensor scalar = HostTensor.ofDoubles(new long[] {}, 2.5);
 
-    assertThat(HostTransfer.toHost(HostTransfer.toNDArray(empty, manager)).contentEquals(empty)).isTrue();
-    assertThat(HostTransfer.toHost(HostTransfer.toNDArray(scalar, manager)).contentEquals(scalar)).isTrue();
+    assertThat(HostTransfer.toHost(HostTransfer.toNDArray(empty, manager)).contentEquals(empty))
+        .isTrue();
+    assertThat(HostTransfer.toHost(HostTransfer.toNDArray(scalar, manager)).contentEquals(scalar))
+        .isTrue();
   }
 
   @Test
@@ -196,19 +201,24 @@ class HostTransferTest {
       hosts.add(HostTensor.ofFloats(new long[] {values.length}, values));
     }
 
-    List<NDArray> arrays = HostTransfer.toNDArrays(hosts, java.util.Collections.nCopies(hosts.size(), manager));
+    List<NDArray> arrays =
+        HostTransfer.toNDArrays(hosts, java.util.Collections.nCopies(hosts.size(), manager));
 
     assertThat(arrays).hasSize(hosts.size());
     for (int t = 0; t < hosts.size(); t++) {
       assertThat(arrays.get(t).getManager()).isSameAs(manager);
-      assertThat(HostTransfer.toHost(arrays.get(t)).contentEquals(hosts.get(t))).as("tensor " + t).isTrue();
+      assertThat(HostTransfer.toHost(arrays.get(t)).contentEquals(hosts.get(t)))
+          .as("tensor " + t)
+          .isTrue();
     }
   }
 
   @Test
   void aCopyThatFailsClosesTheArraysAlreadyMadeAndReportsTheFailure() {
-    List<HostTensor> hosts = List.of(HostTensor.ofFloats(new long[] {1 << 22}, new float[1 << 22]),
-        HostTensor.ofFloats(new long[] {1 << 22}, new float[1 << 22]));
+    List<HostTensor> hosts =
+        List.of(
+            HostTensor.ofFloats(new long[] {1 << 22}, new float[1 << 22]),
+            HostTensor.ofFloats(new long[] {1 << 22}, new float[1 << 22]));
     NDManager closed = NDManager.newBaseManager(Device.cpu());
     closed.close();
     long before = manager.getManagedArrays().size();

@@ -10,19 +10,21 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The log level for DJL's CUDA probe ({@code ai.djl.util.cuda.CudaUtils}), defined in
- * {@code logback.xml}: {@code ERROR} when the only PyTorch native library on the class path is a
- * CPU build, {@code WARN} otherwise.
+ * The log level for DJL's CUDA probe ({@code ai.djl.util.cuda.CudaUtils}), defined in {@code
+ * logback.xml}: {@code ERROR} when the only PyTorch native library on the class path is a CPU
+ * build, {@code WARN} otherwise.
  *
  * <p>DJL asks any CUDA runtime it finds on the machine how many GPUs there are, even when the
- * bundled PyTorch is the CPU build that can never use one; on a machine with a CUDA runtime but
- * an older or missing driver every command then warned "Failed to detect GPU count: CUDA driver
+ * bundled PyTorch is the CPU build that can never use one; on a machine with a CUDA runtime but an
+ * older or missing driver every command then warned "Failed to detect GPU count: CUDA driver
  * version is insufficient" twice. With a CPU build that says nothing about the run, so it is
- * hidden; with a CUDA build (or a library DJL downloads) it is a real problem and stays visible.
- * A GPU asked for on a CPU build is still an error of its own ({@code device: gpu}).
+ * hidden; with a CUDA build (or a library DJL downloads) it is a real problem and stays visible. A
+ * GPU asked for on a CPU build is still an error of its own ({@code device: gpu}).
  */
 public final class CudaProbeLogLevel extends PropertyDefinerBase {
-  /** Where each PyTorch native jar describes itself ({@code flavor=cpu}, {@code flavor=cu124}...). */
+  /**
+   * Where each PyTorch native jar describes itself ({@code flavor=cpu}, {@code flavor=cu124}...).
+   */
   static final String NATIVE_PROPERTIES = "native/lib/pytorch.properties";
 
   @Override

@@ -44,26 +44,43 @@ public final class TurbofanNet extends AbstractBlock {
    * @param healthClasses health states to classify
    */
   public TurbofanNet(int channels, int hiddenSize, int healthClasses) {
-    features = addChildBlock("features", new SequentialBlock()
-        .add(Conv1d.builder().setFilters(channels).setKernelShape(new Shape(3)).optPadding(new Shape(1)).build())
-        .add(BatchNorm.builder().build())
-        .add(Activation.reluBlock()));
+    features =
+        addChildBlock(
+            "features",
+            new SequentialBlock()
+                .add(
+                    Conv1d.builder()
+                        .setFilters(channels)
+                        .setKernelShape(new Shape(3))
+                        .optPadding(new Shape(1))
+                        .build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock()));
     lstm = addChildBlock("lstm", LSTM.builder().setStateSize(hiddenSize).setNumLayers(1).build());
-    rul = addChildBlock("rul_head", new SequentialBlock()
-        .add(Linear.builder().setUnits(hiddenSize / 2).build()).add(Activation.reluBlock())
-        .add(Linear.builder().setUnits(1).build()));
-    health = addChildBlock("health_head", new SequentialBlock()
-        .add(Linear.builder().setUnits(hiddenSize / 2).build()).add(Activation.reluBlock())
-        .add(Linear.builder().setUnits(healthClasses).build()));
+    rul =
+        addChildBlock(
+            "rul_head",
+            new SequentialBlock()
+                .add(Linear.builder().setUnits(hiddenSize / 2).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(1).build()));
+    health =
+        addChildBlock(
+            "health_head",
+            new SequentialBlock()
+                .add(Linear.builder().setUnits(hiddenSize / 2).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(healthClasses).build()));
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.head().transpose(0, 2, 1);                         // [batch, features, window]
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.head().transpose(0, 2, 1); // [batch, features, window]
     x = features.forward(ps, new NDList(x), training).head().transpose(0, 2, 1);
     NDArray last = lstm.forward(ps, new NDList(x), training).head().get(":, -1, :");
     NDArray rulOut = rul.forward(ps, new NDList(last), training).head();
-    rulOut.setName("rul");                                                // the step matches targets by name
+    rulOut.setName("rul"); // the step matches targets by name
     NDArray healthOut = health.forward(ps, new NDList(last), training).head();
     healthOut.setName("health");
     return new NDList(rulOut, healthOut);
@@ -73,12 +90,14 @@ public final class TurbofanNet extends AbstractBlock {
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long batch = inputShapes[0].get(0);
     Shape hidden = new Shape(batch, lstm.getOutputShapes(new Shape[] {inputShapes[0]})[0].get(2));
-    return new Shape[] {rul.getOutputShapes(new Shape[] {hidden})[0], health.getOutputShapes(new Shape[] {hidden})[0]};
+    return new Shape[] {
+      rul.getOutputShapes(new Shape[] {hidden})[0], health.getOutputShapes(new Shape[] {hidden})[0]
+    };
   }
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    Shape in = inputShapes[0];                                            // [batch, window, features]
+    Shape in = inputShapes[0]; // [batch, window, features]
     Shape channelsFirst = new Shape(in.get(0), in.get(2), in.get(1));
     features.initialize(manager, dataType, channelsFirst);
     Shape out = features.getOutputShapes(new Shape[] {channelsFirst})[0];

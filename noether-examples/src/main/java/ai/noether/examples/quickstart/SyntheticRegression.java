@@ -14,13 +14,13 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A smooth non-linear regression target of a few features, {@code y = sin(a·x) + 0.5 (b·x)^2 +
- * 0.3 (c·x)} plus Gaussian noise, with {@code a, b, c} and {@code x} drawn from the data seed.
+ * A smooth non-linear regression target of a few features, {@code y = sin(a·x) + 0.5 (b·x)^2 + 0.3
+ * (c·x)} plus Gaussian noise, with {@code a, b, c} and {@code x} drawn from the data seed.
  *
- * <p>The features are standardised with the mean and standard deviation of the training split,
- * the way a scaler is fitted on training data only. Those parameters are what a deployed model
- * needs to prepare its inputs, so they are the data source's {@link #extras()}: every model file
- * holds them under {@code extras} ({@code feature_mean}, {@code feature_std}).
+ * <p>The features are standardised with the mean and standard deviation of the training split, the
+ * way a scaler is fitted on training data only. Those parameters are what a deployed model needs to
+ * prepare its inputs, so they are the data source's {@link #extras()}: every model file holds them
+ * under {@code extras} ({@code feature_mean}, {@code feature_std}).
  */
 final class SyntheticRegression implements DataSource {
   private final TensorDataset train;
@@ -48,7 +48,10 @@ final class SyntheticRegression implements DataSource {
     this.valid = config.validSamples() == 0 ? null : dataset(validX, validY, mean, std);
     // Drawn last, so that a test split leaves the training and validation data as they were.
     float[][] testX = features(random, config.testSamples(), d);
-    this.test = config.testSamples() == 0 ? null : dataset(testX, targets(random, testX, directions, config.noise()), mean, std);
+    this.test =
+        config.testSamples() == 0
+            ? null
+            : dataset(testX, targets(random, testX, directions, config.noise()), mean, std);
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("feature_mean", HostTensor.ofFloats(new long[] {d}, mean));
     e.put("feature_std", HostTensor.ofFloats(new long[] {d}, std));
@@ -86,7 +89,8 @@ final class SyntheticRegression implements DataSource {
     return x;
   }
 
-  private static float[] targets(SplittableRandom random, float[][] x, double[][] dirs, double noise) {
+  private static float[] targets(
+      SplittableRandom random, float[][] x, double[][] dirs, double noise) {
     float[] y = new float[x.length];
     for (int i = 0; i < x.length; i++) {
       double a = 0;
@@ -123,7 +127,8 @@ final class SyntheticRegression implements DataSource {
   private static TensorDataset dataset(float[][] x, float[] y, float[] mean, float[] std) {
     int n = x.length;
     int d = mean.length;
-    ByteBuffer features = ByteBuffer.allocateDirect(n * d * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer features =
+        ByteBuffer.allocateDirect(n * d * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer f = features.asFloatBuffer();
     for (float[] row : x) {
       for (int j = 0; j < d; j++) {

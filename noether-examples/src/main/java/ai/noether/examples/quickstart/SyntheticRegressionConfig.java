@@ -24,7 +24,12 @@ package ai.noether.examples.quickstart;
  *     the same data
  */
 public record SyntheticRegressionConfig(
-    int trainSamples, int validSamples, Integer testSamples, int inputSize, double noise, long dataSeed) {
+    int trainSamples,
+    int validSamples,
+    Integer testSamples,
+    int inputSize,
+    double noise,
+    long dataSeed) {
   public SyntheticRegressionConfig {
     testSamples = testSamples == null ? 0 : testSamples;
     if (testSamples < 0) {
@@ -45,7 +50,8 @@ public record SyntheticRegressionConfig(
   }
 
   /** A configuration without a test split. */
-  public SyntheticRegressionConfig(int trainSamples, int validSamples, int inputSize, double noise, long dataSeed) {
+  public SyntheticRegressionConfig(
+      int trainSamples, int validSamples, int inputSize, double noise, long dataSeed) {
     this(trainSamples, validSamples, 0, inputSize, noise, dataSeed);
   }
 }

@@ -16,40 +16,50 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Gradient accumulation in real training processes: the quickstart with
- * {@code trainer.accumulate_grad_batches: 4}, stopped by SIGTERM until a stop lands inside an
- * accumulation window (its emergency checkpoint then holds the summed gradients), resumed,
- * killed with {@code kill -9}, and resumed to the end, must end bit for bit like the same
- * configuration trained without interruption. The in-process variant of the same check is
- * {@code GradientAccumulationTest} in noether-djl (default build).
+ * Gradient accumulation in real training processes: the quickstart with {@code
+ * trainer.accumulate_grad_batches: 4}, stopped by SIGTERM until a stop lands inside an accumulation
+ * window (its emergency checkpoint then holds the summed gradients), resumed, killed with {@code
+ * kill -9}, and resumed to the end, must end bit for bit like the same configuration trained
+ * without interruption. The in-process variant of the same check is {@code
+ * GradientAccumulationTest} in noether-djl (default build).
  */
 @Tag("slow")
 class AccumulationProcessesTest {
   static final Path QUICKSTART = InterruptedProcessesTest.QUICKSTART;
   static final int ACCUMULATE = 4;
   static final int BATCH = 32;
+
   /** 2048 samples in 64 batches of 32: 16 updates per epoch, 48 in 3 epochs. */
-  static final List<String> VARIANT = List.of("trainer.max_epochs=3", "trainer.accumulate_grad_batches=" + ACCUMULATE,
-      "trainer.log_every_n_updates=1", "trainer.callbacks[0].every_n_updates=8",
-      "trainer.callbacks[4]={kind: early-stopping, metric_key: loss/valid/total, patience: 100}");
+  static final List<String> VARIANT =
+      List.of(
+          "trainer.max_epochs=3",
+          "trainer.accumulate_grad_batches=" + ACCUMULATE,
+          "trainer.log_every_n_updates=1",
+          "trainer.callbacks[0].every_n_updates=8",
+          "trainer.callbacks[4]={kind: early-stopping, metric_key: loss/valid/total, patience: 100}");
 
   static NoetherProcess train(Path dir, Path runs, String runId) throws IOException {
-    List<String> args = new ArrayList<>(List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=" + runId));
+    List<String> args =
+        new ArrayList<>(
+            List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=" + runId));
     args.addAll(VARIANT);
     return NoetherProcess.start(dir, dir.resolve("noether.log"), args.toArray(String[]::new));
   }
 
   static NoetherProcess resume(Path dir, Path runs, String runId) throws IOException {
-    return NoetherProcess.start(dir, dir.resolve("noether.log"), "resume", runId, "--output-dir", runs.toString());
+    return NoetherProcess.start(
+        dir, dir.resolve("noether.log"), "resume", runId, "--output-dir", runs.toString());
   }
 
   static TrainingIteration latest(Path runs, String runId) throws IOException {
-    return FileCheckpointStore.open(runs).resolve(new StageId(runId, "train"), CheckpointSelector.parse("latest"))
+    return FileCheckpointStore.open(runs)
+        .resolve(new StageId(runId, "train"), CheckpointSelector.parse("latest"))
         .iteration();
   }
 
   @Test
-  void stopsInsideAWindowAndAKillAreResumedToTheSameEndBitForBit(@TempDir Path dir) throws Exception {
+  void stopsInsideAWindowAndAKillAreResumedToTheSameEndBitForBit(@TempDir Path dir)
+      throws Exception {
     Path runs = dir.resolve("runs");
     try (NoetherProcess p = train(dir, runs, "reference")) {
       assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.OK);
@@ -70,7 +80,10 @@ class AccumulationProcessesTest {
         assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.INTERRUPTED);
         TrainingIteration at = latest(runs, "stopped");
         insideAWindow = at.sample() % (ACCUMULATE * BATCH) != 0;
-        story.add("SIGTERM at " + at + (insideAWindow ? " (inside a window)" : " (at an update boundary)"));
+        story.add(
+            "SIGTERM at "
+                + at
+                + (insideAWindow ? " (inside a window)" : " (at an update boundary)"));
         p = resume(dir, runs, "stopped");
       }
       assertThat(insideAWindow).as("%s", story).isTrue();

@@ -33,12 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AutoResumeTest {
 
   @Test
-  void theSameCommandStartsFreshThenResumesFromTheNewestCheckpointAndEndsLikeAnUninterruptedRun(@TempDir Path dir)
-      throws Exception {
+  void theSameCommandStartsFreshThenResumesFromTheNewestCheckpointAndEndsLikeAnUninterruptedRun(
+      @TempDir Path dir) throws Exception {
     Path config = dir.resolve("stage.yaml");
     Files.writeString(config, ResumeCommandTest.CONFIG);
     Path runs = dir.resolve("runs");
-    String[] command = {"train", config.toString(), "output_dir=" + runs, "run_id=job", "--resume-if-exists"};
+    String[] command = {
+      "train", config.toString(), "output_dir=" + runs, "run_id=job", "--resume-if-exists"
+    };
 
     Result first = cli(dir, command);
     assertThat(first.status()).as(first.err()).isEqualTo(NoetherCli.INTERRUPTED);
@@ -46,22 +48,34 @@ class AutoResumeTest {
 
     Result requeued = cli(dir, command);
     assertThat(requeued.status()).as(requeued.err()).isEqualTo(NoetherCli.OK);
-    assertThat(requeued.out()).startsWith("resuming job/train from job/train@latest (E1_U24_S376)\n")
+    assertThat(requeued.out())
+        .startsWith("resuming job/train from job/train@latest (E1_U24_S376)\n")
         .contains("run job, stage train: finished at E4_U52_S800");
-    assertThat(runs.resolve("job/train/config.yaml")).content()
-        .contains("resume_run_id: job", "resume_stage_name: train", "resume_checkpoint: latest", "resume_if_exists: true");
+    assertThat(runs.resolve("job/train/config.yaml"))
+        .content()
+        .contains(
+            "resume_run_id: job",
+            "resume_stage_name: train",
+            "resume_checkpoint: latest",
+            "resume_if_exists: true");
     FinalState finished = FinalState.read(runs, "job");
 
     Result again = cli(dir, command);
     assertThat(again.status()).as(again.err()).isEqualTo(NoetherCli.OK);
-    assertThat(again.out()).startsWith("resuming job/train from job/train@latest (E4_U52_S800)\n")
+    assertThat(again.out())
+        .startsWith("resuming job/train from job/train@latest (E4_U52_S800)\n")
         .contains("run job, stage train: finished at E4_U52_S800");
-    assertThat(FinalState.read(runs, "job")).as("a finished stage has nothing left to train").isEqualTo(finished);
+    assertThat(FinalState.read(runs, "job"))
+        .as("a finished stage has nothing left to train")
+        .isEqualTo(finished);
 
     // The key in the file does the same as the flag.
-    Files.writeString(config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", "")
-        + "resume_if_exists: true\n");
-    Result reference = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
+    Files.writeString(
+        config,
+        ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", "")
+            + "resume_if_exists: true\n");
+    Result reference =
+        cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
     assertThat(reference.status()).as(reference.err()).isEqualTo(NoetherCli.OK);
     assertThat(reference.out()).doesNotContain("resuming");
     assertThat(FinalState.read(runs, "job")).isEqualTo(FinalState.read(runs, "reference"));
@@ -72,36 +86,53 @@ class AutoResumeTest {
     Path config = dir.resolve("stage.yaml");
     Files.writeString(config, ResumeCommandTest.CONFIG);
 
-    Result r = cli(dir, "train", config.toString(), "output_dir=" + dir.resolve("runs"), "--resume-if-exists");
+    Result r =
+        cli(
+            dir,
+            "train",
+            config.toString(),
+            "output_dir=" + dir.resolve("runs"),
+            "--resume-if-exists");
 
     assertThat(r.status()).isEqualTo(NoetherCli.USAGE);
-    assertThat(r.err()).startsWith("command-line argument 'resume_if_exists=true': resume_if_exists: resuming if the run exists (resume_if_exists, train"
-        + " --resume-if-exists) needs a fixed run_id").doesNotContain("Exception");
+    assertThat(r.err())
+        .startsWith(
+            "command-line argument 'resume_if_exists=true': resume_if_exists: resuming if the run exists (resume_if_exists, train"
+                + " --resume-if-exists) needs a fixed run_id")
+        .doesNotContain("Exception");
     assertThat(dir.resolve("runs")).doesNotExist();
   }
 
   @Test
-  void resumingAStageThatWasStoppedBeforeItsFirstFileOrCheckpointPointsAtResumeIfExists(@TempDir Path dir)
-      throws Exception {
+  void resumingAStageThatWasStoppedBeforeItsFirstFileOrCheckpointPointsAtResumeIfExists(
+      @TempDir Path dir) throws Exception {
     Path runs = dir.resolve("runs");
     // Left by a start killed before config.yaml, e.g. after a first, failed save: only directories.
     Files.createDirectories(runs.resolve("early/train/checkpoints/.noether/data"));
     // Killed after config.yaml, before the first checkpoint.
-    RunConfig saved = new RunConfigLoader(dir, () -> "unused").parse(ResumeCommandTest.CONFIG, "stage.yaml",
-        List.of("output_dir=" + runs, "run_id=later"));
+    RunConfig saved =
+        new RunConfigLoader(dir, () -> "unused")
+            .parse(
+                ResumeCommandTest.CONFIG,
+                "stage.yaml",
+                List.of("output_dir=" + runs, "run_id=later"));
     saved.writeResolved(saved.resolvedFile());
     Files.createDirectories(runs.resolve("later/train/checkpoints/.noether/data"));
 
     Result early = cli(dir, "resume", "early", "--output-dir", runs.toString());
     assertThat(early.status()).isEqualTo(NoetherCli.USAGE);
-    assertThat(early.err()).isEqualTo("run 'early' stage 'train' was stopped before it saved its configuration or any"
-        + " checkpoint, so there is nothing to resume; start it with the command that started it plus"
-        + " --resume-if-exists (noether train <config.yaml> run_id=early --resume-if-exists), which starts fresh while"
-        + " the stage has no checkpoint and resumes from its newest one on every later start.\n");
-    assertThat(cli(dir, "resume", "early", "--stage", "train", "--output-dir", runs.toString()).err())
+    assertThat(early.err())
+        .isEqualTo(
+            "run 'early' stage 'train' was stopped before it saved its configuration or any"
+                + " checkpoint, so there is nothing to resume; start it with the command that started it plus"
+                + " --resume-if-exists (noether train <config.yaml> run_id=early --resume-if-exists), which starts fresh while"
+                + " the stage has no checkpoint and resumes from its newest one on every later start.\n");
+    assertThat(
+            cli(dir, "resume", "early", "--stage", "train", "--output-dir", runs.toString()).err())
         .isEqualTo(early.err());
 
-    // A stage with checkpoints but no config.yaml (written by Noether in Python) was not stopped early.
+    // A stage with checkpoints but no config.yaml (written by Noether in Python) was not stopped
+    // early.
     Files.createDirectories(runs.resolve("python/train/checkpoints"));
     Files.writeString(runs.resolve("python/train/checkpoints/net_cp=latest_model.th"), "");
     assertThat(cli(dir, "resume", "python", "--output-dir", runs.toString()).err())
@@ -109,30 +140,40 @@ class AutoResumeTest {
 
     Result later = cli(dir, "resume", "later", "--output-dir", runs.toString());
     assertThat(later.status()).isEqualTo(NoetherCli.USAGE);
-    assertThat(later.err()).isEqualTo("stage later/train has no checkpoint yet: it was stopped before its first save,"
-        + " so there is nothing to resume. Start it again with the command that started it plus --resume-if-exists"
-        + " (noether train <config.yaml> run_id=later --resume-if-exists), which starts fresh while the stage has no"
-        + " checkpoint and resumes from its newest one on every later start; with the configuration it saved: noether"
-        + " train " + saved.resolvedFile() + " --resume-if-exists.\n");
+    assertThat(later.err())
+        .isEqualTo(
+            "stage later/train has no checkpoint yet: it was stopped before its first save,"
+                + " so there is nothing to resume. Start it again with the command that started it plus --resume-if-exists"
+                + " (noether train <config.yaml> run_id=later --resume-if-exists), which starts fresh while the stage has no"
+                + " checkpoint and resumes from its newest one on every later start; with the configuration it saved: noether"
+                + " train "
+                + saved.resolvedFile()
+                + " --resume-if-exists.\n");
 
     // And that command does it.
     Result started = cli(dir, "train", saved.resolvedFile().toString(), "--resume-if-exists");
     assertThat(started.status()).as(started.err()).isEqualTo(NoetherCli.INTERRUPTED);
-    assertThat(started.out()).doesNotContain("resuming").contains("run later, stage train: interrupted at E1_U24_S376");
+    assertThat(started.out())
+        .doesNotContain("resuming")
+        .contains("run later, stage train: interrupted at E1_U24_S376");
   }
 
   @Test
-  void aStageWithOnlyAModelOnlyCheckpointOfAKilledStartStartsFreshAndEndsLikeAnUninterruptedRun(@TempDir Path dir)
-      throws Exception {
+  void aStageWithOnlyAModelOnlyCheckpointOfAKilledStartStartsFreshAndEndsLikeAnUninterruptedRun(
+      @TempDir Path dir) throws Exception {
     Path config = dir.resolve("stage.yaml");
-    Files.writeString(config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", ""));
+    Files.writeString(
+        config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", ""));
     Path runs = dir.resolve("runs");
-    Result reference = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
+    Result reference =
+        cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
     assertThat(reference.status()).as(reference.err()).isEqualTo(NoetherCli.OK);
     // A start killed after its first evaluation saved best.* (model only) but before its first
     // periodic checkpoint: nothing in the stage can be resumed.
     FileCheckpointStore store = FileCheckpointStore.open(runs);
-    StoredCheckpoint best = store.resolve(new StageId("reference", "train"), CheckpointSelector.parse("best.loss~valid~total"));
+    StoredCheckpoint best =
+        store.resolve(
+            new StageId("reference", "train"), CheckpointSelector.parse("best.loss~valid~total"));
     List<CheckpointFile> files = new ArrayList<>();
     for (StoredFile f : best.files()) {
       byte[] bytes;
@@ -144,10 +185,19 @@ class AutoResumeTest {
     StageId job = new StageId("job", "train");
     store.commit(job, best.tag(), best.iteration(), files, Set.of());
 
-    Result started = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=job", "--resume-if-exists");
+    Result started =
+        cli(
+            dir,
+            "train",
+            config.toString(),
+            "output_dir=" + runs,
+            "run_id=job",
+            "--resume-if-exists");
 
     assertThat(started.status()).as(started.err()).isEqualTo(NoetherCli.OK);
-    assertThat(started.out()).doesNotContain("resuming").contains("run job, stage train: finished at E4_U52_S800");
+    assertThat(started.out())
+        .doesNotContain("resuming")
+        .contains("run job, stage train: finished at E4_U52_S800");
     assertThat(FinalState.read(runs, "job")).isEqualTo(FinalState.read(runs, "reference"));
   }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * once on a pseudo-terminal ({@code script}) where the progress bar is drawn.
  */
 class CommandOutputTest {
-  private static final String CONFIG = """
+  private static final String CONFIG =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 160, valid_samples: 32, input_size: 4, noise: 0.05, data_seed: 3}
@@ -42,7 +43,10 @@ class CommandOutputTest {
           - {kind: progress, every_n_updates: 10}
       """;
   private static final Path LOGBACK = Path.of("src/main/resources/logback.xml").toAbsolutePath();
-  /** A decimal number such as {@code 0.2948506474494934} (not a time such as {@code 07:06:01.121}). */
+
+  /**
+   * A decimal number such as {@code 0.2948506474494934} (not a time such as {@code 07:06:01.121}).
+   */
   private static final Pattern DECIMAL = Pattern.compile("(?<![\\d:.])\\d+\\.\\d+(?![\\d.])");
 
   @TempDir static Path dir;
@@ -58,7 +62,9 @@ class CommandOutputTest {
 
   @Test
   void aCpuBuildDoesNotPrintDjlsCudaDriverWarnings() {
-    assertThat(trained + resumed).doesNotContain("CudaUtils").doesNotContain("Failed to detect GPU count");
+    assertThat(trained + resumed)
+        .doesNotContain("CudaUtils")
+        .doesNotContain("Failed to detect GPU count");
   }
 
   @Test
@@ -77,19 +83,27 @@ class CommandOutputTest {
 
   @Test
   void theEvaluationLineShowsTheEmaMetricsToo() {
-    assertThat(trained).containsPattern("evaluation loss/valid/total=[0-9.e-]+, loss/valid/total/ema=0.9=[0-9.e-]+");
+    assertThat(trained)
+        .containsPattern(
+            "evaluation loss/valid/total=[0-9.e-]+, loss/valid/total/ema=0.9=[0-9.e-]+");
   }
 
   @Test
   void sizesAreInUnitsThatFitThem() {
-    assertThat(trained).containsPattern("saved checkpoint \\S+ \\(\\d+\\.\\d KB in \\d+ ms\\)").doesNotContain("0.0 MB");
+    assertThat(trained)
+        .containsPattern("saved checkpoint \\S+ \\(\\d+\\.\\d KB in \\d+ ms\\)")
+        .doesNotContain("0.0 MB");
   }
 
   @Test
   void progressLinesDoNotRepeatTheTrainersLossAndSpeedInAnotherFormat() {
     List<String> progress = lines(resumed, "ProgressCallback");
-    assertThat(progress).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotContain("loss").doesNotContain("updates/s"));
-    assertThat(progress).anySatisfy(l -> assertThat(l).containsPattern("E\\d+_U\\d+_S\\d+ \\| \\d+% of 40 updates"));
+    assertThat(progress)
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).doesNotContain("loss").doesNotContain("updates/s"));
+    assertThat(progress)
+        .anySatisfy(
+            l -> assertThat(l).containsPattern("E\\d+_U\\d+_S\\d+ \\| \\d+% of 40 updates"));
   }
 
   @Test
@@ -109,11 +123,13 @@ class CommandOutputTest {
 
   @Test
   void onATerminalLogLinesNeverLandInTheMiddleOfTheProgressBar() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pseudo-terminal");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pseudo-terminal");
     String screen = noether(true, "train", "run.yaml", "run_id=tty");
 
     assertThat(screen).contains("[##############################] E3 U30/30 100%");
-    // Every log line starts on a cleared line: right after "\r\e[K" or a newline, never after bar text.
+    // Every log line starts on a cleared line: right after "\r\e[K" or a newline, never after bar
+    // text.
     Matcher logLine = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARN)").matcher(screen);
     int checked = 0;
     while (logLine.find()) {
@@ -121,31 +137,50 @@ class CommandOutputTest {
         continue; // before the bar was first drawn
       }
       String before = screen.substring(Math.max(0, logLine.start() - 4), logLine.start());
-      assertThat(before).as("before the log line at %d of:%n%s", logLine.start(), screen)
+      assertThat(before)
+          .as("before the log line at %d of:%n%s", logLine.start(), screen)
           .matches("(?s).*(\r\u001b\\[K|\n)");
       checked++;
     }
     assertThat(checked).isGreaterThan(3);
   }
 
-  private static String noether(boolean terminal, String... args) throws IOException, InterruptedException {
-    List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-        "-Dlogback.configurationFile=" + LOGBACK, "-cp", System.getProperty("java.class.path"),
-        NoetherCli.class.getName()));
+  private static String noether(boolean terminal, String... args)
+      throws IOException, InterruptedException {
+    List<String> java =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dlogback.configurationFile=" + LOGBACK,
+                "-cp",
+                System.getProperty("java.class.path"),
+                NoetherCli.class.getName()));
     java.addAll(List.of(args));
     List<String> command = java;
     if (terminal) {
       // script runs the command on a pseudo-terminal and copies what it shows.
-      command = List.of("script", "-qfec", String.join(" ", java.stream().map(CommandOutputTest::quote).toList()),
-          "/dev/null");
+      command =
+          List.of(
+              "script",
+              "-qfec",
+              String.join(" ", java.stream().map(CommandOutputTest::quote).toList()),
+              "/dev/null");
     }
     Path log = Files.createTempFile(dir, "noether", ".log");
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
     if (!p.waitFor(3, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("noether " + String.join(" ", args) + " did not finish:\n" + Files.readString(log));
+      throw new AssertionError(
+          "noether " + String.join(" ", args) + " did not finish:\n" + Files.readString(log));
     }
     return Files.readString(log, StandardCharsets.UTF_8);
   }

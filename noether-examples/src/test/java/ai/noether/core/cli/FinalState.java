@@ -28,22 +28,26 @@ record FinalState(String iteration, Map<String, Map<String, String>> files) {
 
   static FinalState read(Path outputDir, String runId) throws IOException {
     FileCheckpointStore store = FileCheckpointStore.open(outputDir);
-    StoredCheckpoint last = store.resolve(new StageId(runId, "train"), CheckpointSelector.parse("last"));
+    StoredCheckpoint last =
+        store.resolve(new StageId(runId, "train"), CheckpointSelector.parse("last"));
     Map<String, Map<String, String>> files = new TreeMap<>();
     for (StoredFile file : last.files()) {
       Map<String, Object> tree;
       try (FileChannel channel = store.open(last, file)) {
         tree = ThReader.read(channel, file.name().format());
       }
-      Object compared = switch (file.name().kind()) {
-        case MODEL -> tree.get(CheckpointKeys.STATE_DICT);
-        case OPTIM -> withoutRunId(tree);
-        case TRAINER -> StateTrees.comparableTrainerState(tree);
-      };
+      Object compared =
+          switch (file.name().kind()) {
+            case MODEL -> tree.get(CheckpointKeys.STATE_DICT);
+            case OPTIM -> withoutRunId(tree);
+            case TRAINER -> StateTrees.comparableTrainerState(tree);
+          };
       files.put(file.name().format(), StateTrees.fingerprint(compared));
     }
-    if (files.keySet().stream().noneMatch(n -> n.endsWith(CheckpointFileKind.OPTIM.suffix() + ".th"))) {
-      throw new AssertionError("the last checkpoint of " + runId + " has no optimizer file: " + files.keySet());
+    if (files.keySet().stream()
+        .noneMatch(n -> n.endsWith(CheckpointFileKind.OPTIM.suffix() + ".th"))) {
+      throw new AssertionError(
+          "the last checkpoint of " + runId + " has no optimizer file: " + files.keySet());
     }
     return new FinalState(last.iteration().toString(), files);
   }

@@ -24,15 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
  * A disk that fills up in the middle of training, for real: the run writes to an 8 MiB tmpfs, and
  * after update 10 another "job" takes all of it but 128 KB (history lines still fit, a checkpoint
  * does not). Training must stop after {@code trainer.max_failed_saves} failed saves instead of
- * training on without checkpoints, exit with status 4 saying how much space a checkpoint needs,
- * and continue once space is freed. Skipped where mounting is not permitted (it needs root).
+ * training on without checkpoints, exit with status 4 saying how much space a checkpoint needs, and
+ * continue once space is freed. Skipped where mounting is not permitted (it needs root).
  */
 class FullDiskTest {
   /** 52 updates; a checkpoint every 2 updates. */
-  static final String CONFIG = ResumeCommandTest.CONFIG
-      .replace("{kind: checkpoint, every_n_updates: 20}", "{kind: checkpoint, every_n_updates: 2}")
-      .replace("- {kind: test-interrupt, at_update: 24}", "- {kind: test-fill-disk, at_update: 10, path: FILLER,"
-          + " leave_free_bytes: 131072}");
+  static final String CONFIG =
+      ResumeCommandTest.CONFIG
+          .replace(
+              "{kind: checkpoint, every_n_updates: 20}", "{kind: checkpoint, every_n_updates: 2}")
+          .replace(
+              "- {kind: test-interrupt, at_update: 24}",
+              "- {kind: test-fill-disk, at_update: 10, path: FILLER,"
+                  + " leave_free_bytes: 131072}");
 
   @TempDir Path dir;
   private Path disk;
@@ -41,10 +45,13 @@ class FullDiskTest {
   @BeforeEach
   void mountSmallDisk() throws Exception {
     disk = Files.createDirectories(dir.resolve("disk"));
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk.toString())
-        .redirectErrorStream(true).start();
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here (needs root): " + output.strip());
+    Assumptions.assumeTrue(
+        mount.waitFor() == 0, "cannot mount a tmpfs here (needs root): " + output.strip());
     mounted = true;
   }
 
@@ -58,7 +65,8 @@ class FullDiskTest {
     String output = "";
     for (int attempt = 0; attempt < 10; attempt++) {
       System.gc();
-      Process umount = new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
+      Process umount =
+          new ProcessBuilder("umount", disk.toString()).redirectErrorStream(true).start();
       output = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (umount.waitFor() == 0) {
         return;
@@ -94,63 +102,108 @@ class FullDiskTest {
   }
 
   @Test
-  void trainingStopsAfterThreeFailedSavesSaysHowMuchSpaceIsNeededAndContinuesOnceThereIsRoom() throws Exception {
+  void trainingStopsAfterThreeFailedSavesSaysHowMuchSpaceIsNeededAndContinuesOnceThereIsRoom()
+      throws Exception {
     Path runs = disk.resolve("runs");
     Path filler = disk.resolve("other-job.bin");
     Path config = dir.resolve("stage.yaml");
     Files.writeString(config, CONFIG.replace("FILLER", filler.toString()));
 
-    Result full = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=full",
-        "trainer.log_every_n_updates=1");
+    Result full =
+        cli(
+            dir,
+            "train",
+            config.toString(),
+            "output_dir=" + runs,
+            "run_id=full",
+            "trainer.log_every_n_updates=1");
 
     assertThat(full.status()).as(full.out() + full.err()).isEqualTo(NoetherCli.SAVES_FAILED);
     Path checkpoints = runs.resolve("full/train/checkpoints");
-    assertThat(full.err()).matches("(?s)training full/train stopped at E\\d_U1\\d_S\\d+ because the last \\d checkpoint"
-        + " saves failed \\(trainer\\.max_failed_saves: 3\\); the last failure: not enough free space for checkpoint .*"
-        + "\nThe emergency checkpoint could not be written either \\(not enough free space .*\\); the updates since the"
-        + " newest checkpoint, E0_U8_S128, are lost\\. One checkpoint needs \\d+\\.\\d KB, and a save starts only"
-        + " with 28\\d\\.\\d KB free \\(room for the store's metadata too\\); 131\\.1 KB were free: make room for at"
-        + " least 28\\d\\.\\d KB \\(15\\d\\.\\d KB more than was free\\) on the disk of "
-        + java.util.regex.Pattern.quote(checkpoints.toString()) + ", better for several checkpoints, or set output_dir to"
-        + " a larger disk\\. Then continue with: \\./noether resume full --stage train --output-dir "
-        + java.util.regex.Pattern.quote(runs.toString()) + "\n")
+    assertThat(full.err())
+        .matches(
+            "(?s)training full/train stopped at E\\d_U1\\d_S\\d+ because the last \\d checkpoint"
+                + " saves failed \\(trainer\\.max_failed_saves: 3\\); the last failure: not enough free space for checkpoint .*"
+                + "\nThe emergency checkpoint could not be written either \\(not enough free space .*\\); the updates since the"
+                + " newest checkpoint, E0_U8_S128, are lost\\. One checkpoint needs \\d+\\.\\d KB, and a save starts only"
+                + " with 28\\d\\.\\d KB free \\(room for the store's metadata too\\); 131\\.1 KB were free: make room for at"
+                + " least 28\\d\\.\\d KB \\(15\\d\\.\\d KB more than was free\\) on the disk of "
+                + java.util.regex.Pattern.quote(checkpoints.toString())
+                + ", better for several checkpoints, or set output_dir to"
+                + " a larger disk\\. Then continue with: \\./noether resume full --stage train --output-dir "
+                + java.util.regex.Pattern.quote(runs.toString())
+                + "\n")
         .doesNotContain("\tat ");
     FileCheckpointStore store = FileCheckpointStore.open(runs);
     StageId stage = new StageId("full", "train");
-    assertThat(store.resolve(stage, CheckpointSelector.parse("latest")).describe()).isEqualTo("latest @ E0_U8_S128");
+    assertThat(store.resolve(stage, CheckpointSelector.parse("latest")).describe())
+        .isEqualTo("latest @ E0_U8_S128");
     assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl")))
-        .as("it stopped within a few updates of the third failed save, instead of training to update 52")
+        .as(
+            "it stopped within a few updates of the third failed save, instead of training to update 52")
         .isBetween(11L, 19L);
 
     Files.delete(filler);
     // The other job's disk filling stays in the past.
-    Result resumed = cli(dir, "resume", "full", "--output-dir", runs.toString(), "trainer.callbacks[2].at_update=1000");
+    Result resumed =
+        cli(
+            dir,
+            "resume",
+            "full",
+            "--output-dir",
+            runs.toString(),
+            "trainer.callbacks[2].at_update=1000");
     assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
-    assertThat(resumed.out()).startsWith("resuming full/train from full/train@latest (E0_U8_S128)")
+    assertThat(resumed.out())
+        .startsWith("resuming full/train from full/train@latest (E0_U8_S128)")
         .contains("finished at E4_U52_S800");
   }
 
   @Test
-  void aDiskWithNoRoomLeftEvenForTheHistoryStillStopsOnTheFailedSavesAndNotOnTheHistoryFile() throws Exception {
+  void aDiskWithNoRoomLeftEvenForTheHistoryStillStopsOnTheFailedSavesAndNotOnTheHistoryFile()
+      throws Exception {
     Path runs = disk.resolve("runs");
     Path filler = disk.resolve("other-job.bin");
     Path config = dir.resolve("stage.yaml");
-    Files.writeString(config, CONFIG.replace("FILLER", filler.toString()).replace("leave_free_bytes: 131072",
-        "leave_free_bytes: 0"));
+    Files.writeString(
+        config,
+        CONFIG
+            .replace("FILLER", filler.toString())
+            .replace("leave_free_bytes: 131072", "leave_free_bytes: 0"));
 
     // 40 failed saves, 80 updates with a history line each: far more than the last page of
     // history.jsonl holds, so its appends fail too.
-    Result full = cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=full",
-        "trainer.log_every_n_updates=1", "trainer.max_epochs=12", "trainer.max_failed_saves=40");
+    Result full =
+        cli(
+            dir,
+            "train",
+            config.toString(),
+            "output_dir=" + runs,
+            "run_id=full",
+            "trainer.log_every_n_updates=1",
+            "trainer.max_epochs=12",
+            "trainer.max_failed_saves=40");
 
     assertThat(full.status()).as(full.out() + full.err()).isEqualTo(NoetherCli.SAVES_FAILED);
-    assertThat(full.err()).startsWith("training full/train stopped at E").contains("checkpoint saves failed")
-        .contains("(trainer.max_failed_saves: 40)").contains("make room for at least").doesNotContain("history");
+    assertThat(full.err())
+        .startsWith("training full/train stopped at E")
+        .contains("checkpoint saves failed")
+        .contains("(trainer.max_failed_saves: 40)")
+        .contains("make room for at least")
+        .doesNotContain("history");
     assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl")))
-        .as("the history file stopped being written when the disk was full").isLessThan(80);
+        .as("the history file stopped being written when the disk was full")
+        .isLessThan(80);
 
     Files.delete(filler);
-    Result resumed = cli(dir, "resume", "full", "--output-dir", runs.toString(), "trainer.callbacks[2].at_update=1000");
+    Result resumed =
+        cli(
+            dir,
+            "resume",
+            "full",
+            "--output-dir",
+            runs.toString(),
+            "trainer.callbacks[2].at_update=1000");
     assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
     assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl"))).isEqualTo(156);
   }

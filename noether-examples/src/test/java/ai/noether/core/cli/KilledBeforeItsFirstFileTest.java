@@ -24,20 +24,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KilledBeforeItsFirstFileTest {
   static final int KILLS = 3;
+
   /** 2 epochs of 64 updates; a checkpoint every 8 updates, so the first one comes early. */
-  static final List<String> SHORT = List.of("trainer.max_epochs=2", "trainer.log_every_n_updates=1",
-      "trainer.callbacks[0].every_n_updates=8");
+  static final List<String> SHORT =
+      List.of(
+          "trainer.max_epochs=2",
+          "trainer.log_every_n_updates=1",
+          "trainer.callbacks[0].every_n_updates=8");
+
   private static final Pattern UPDATE = Pattern.compile("\"update\":(\\d+)");
 
   static NoetherProcess train(Path dir, Path runs, String runId) throws Exception {
-    List<String> args = new ArrayList<>(List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=" + runId));
+    List<String> args =
+        new ArrayList<>(
+            List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=" + runId));
     args.addAll(SHORT);
     args.add("--resume-if-exists");
     return NoetherProcess.start(dir, dir.resolve(runId + ".log"), args.toArray(String[]::new));
   }
 
   @Test
-  void theSameCommandFinishesWhateverStateAnEarlyKillLeftAndEndsLikeAnUnkilledRun(@TempDir Path dir) throws Exception {
+  void theSameCommandFinishesWhateverStateAnEarlyKillLeftAndEndsLikeAnUnkilledRun(@TempDir Path dir)
+      throws Exception {
     Path runs = dir.resolve("runs");
     // How long a start takes here to its first checkpoint: the kills land before and around it.
     long firstCheckpointMillis;
@@ -56,7 +64,8 @@ class KilledBeforeItsFirstFileTest {
     FinalState expected = FinalState.read(runs, "reference");
     List<Long> expectedUpdates = updates(runs.resolve("reference/train/history.jsonl"));
     for (int kill = 0; kill < KILLS; kill++) {
-      // One kill per window of the time to the first checkpoint (and a little beyond), at random in it.
+      // One kill per window of the time to the first checkpoint (and a little beyond), at random in
+      // it.
       long window = firstCheckpointMillis * 5 / 4 / KILLS;
       long delay = kill * window + random.nextLong(window + 1);
       String runId = "early-" + kill;
@@ -66,16 +75,24 @@ class KilledBeforeItsFirstFileTest {
       }
       beforeFirstCheckpoint += hasCheckpoint(runs.resolve(runId + "/train")) ? 0 : 1;
       story.add("kill -9 after " + delay + " ms: " + state(runs.resolve(runId + "/train")));
-      String context = "seed " + seed + ", first checkpoint after " + firstCheckpointMillis + " ms: "
-          + String.join("; ", story);
+      String context =
+          "seed "
+              + seed
+              + ", first checkpoint after "
+              + firstCheckpointMillis
+              + " ms: "
+              + String.join("; ", story);
       try (NoetherProcess again = train(dir, runs, runId)) {
         assertThat(again.awaitExit()).as("%s\n%s", context, again.log()).isEqualTo(NoetherCli.OK);
       }
       assertThat(FinalState.read(runs, runId)).as(context).isEqualTo(expected);
       assertThat(updates(runs.resolve(runId + "/train/history.jsonl")))
-          .as("history.jsonl holds each update once, in order; %s", context).isEqualTo(expectedUpdates);
+          .as("history.jsonl holds each update once, in order; %s", context)
+          .isEqualTo(expectedUpdates);
     }
-    assertThat(beforeFirstCheckpoint).as("kills before the first checkpoint: %s", story).isPositive();
+    assertThat(beforeFirstCheckpoint)
+        .as("kills before the first checkpoint: %s", story)
+        .isPositive();
   }
 
   private static boolean hasCheckpoint(Path stageDir) throws Exception {
@@ -99,7 +116,8 @@ class KilledBeforeItsFirstFileTest {
       return "config.yaml, no checkpoint";
     }
     try (Stream<Path> files = Files.list(stageDir.resolve("checkpoints"))) {
-      return files.filter(p -> p.getFileName().toString().endsWith("_model.th")).count() + " model files";
+      return files.filter(p -> p.getFileName().toString().endsWith("_model.th")).count()
+          + " model files";
     }
   }
 

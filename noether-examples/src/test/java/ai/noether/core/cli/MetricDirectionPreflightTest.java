@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code noether config}, reported for every block at once before anything is trained or written.
  */
 class MetricDirectionPreflightTest {
-  private static final String UNDECLARED = """
+  private static final String UNDECLARED =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 64, valid_samples: 16, input_size: 6, noise: 0.05, data_seed: 3}
@@ -54,9 +55,11 @@ class MetricDirectionPreflightTest {
 
     for (PreflightTest.Result r : new PreflightTest.Result[] {p.train(), p.checkConfig()}) {
       PreflightTest.assertConfigError(r);
-      assertThat(r.err()).contains("the configuration has 3 problems")
-          .contains("trainer.callbacks[0].metric_key: 'nasa_score/valid/rul': it is not known whether lower or"
-              + " higher is better for 'nasa_score'")
+      assertThat(r.err())
+          .contains("the configuration has 3 problems")
+          .contains(
+              "trainer.callbacks[0].metric_key: 'nasa_score/valid/rul': it is not known whether lower or"
+                  + " higher is better for 'nasa_score'")
           .contains("trainer.callbacks[1].metric_key: 'rmse/valid': it is not known")
           .contains("optimizer.schedule.metric_key: 'f1/valid': it is not known")
           .contains("Set mode: min (lower is better) or mode: max (higher is better)")
@@ -68,11 +71,15 @@ class MetricDirectionPreflightTest {
   @Test
   void anExplicitModeOrTheStepsDeclarationIsEnough() throws Exception {
     PreflightTest p = preflight();
-    Files.writeString(p.config, UNDECLARED
-        .replace("metric_key: nasa_score/valid/rul", "metric_key: nasa_score/valid/rul\n      mode: min")
-        .replace("patience: 3", "patience: 3\n      mode: min")
-        // The step declares loss (an mse step reports no accuracy, so it does not declare one).
-        .replace("metric_key: f1/valid}", "metric_key: loss/valid/total}"));
+    Files.writeString(
+        p.config,
+        UNDECLARED
+            .replace(
+                "metric_key: nasa_score/valid/rul",
+                "metric_key: nasa_score/valid/rul\n      mode: min")
+            .replace("patience: 3", "patience: 3\n      mode: min")
+            // The step declares loss (an mse step reports no accuracy, so it does not declare one).
+            .replace("metric_key: f1/valid}", "metric_key: loss/valid/total}"));
 
     PreflightTest.Result r = p.checkConfig();
 

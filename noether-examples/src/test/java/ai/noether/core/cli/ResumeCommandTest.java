@@ -27,14 +27,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code noether resume} as a user meets it: the messages of every way a resume can be wrong (each
- * listing what exists, exit status 2, no stack trace), the report of allowed configuration
- * changes, and the lineage a resumed stage records. The command line runs in this JVM with the
- * real launcher, minus its signal handlers.
+ * listing what exists, exit status 2, no stack trace), the report of allowed configuration changes,
+ * and the lineage a resumed stage records. The command line runs in this JVM with the real
+ * launcher, minus its signal handlers.
  */
 class ResumeCommandTest {
   static final ComponentRegistry REGISTRY = ComponentRegistry.load();
+
   /** 13 updates per epoch, 52 in all. */
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 200, valid_samples: 48, input_size: 6, noise: 0.05, data_seed: 3}
@@ -55,14 +57,18 @@ class ResumeCommandTest {
   static Path runs;
   static Path config;
 
-  /** {@code run-a}: interrupted at update 24, then resumed to its end; {@code run-b}: only interrupted. */
+  /**
+   * {@code run-a}: interrupted at update 24, then resumed to its end; {@code run-b}: only
+   * interrupted.
+   */
   @BeforeAll
   static void trainTwoRuns() throws Exception {
     runs = shared.resolve("runs");
     config = shared.resolve("stage.yaml");
     Files.writeString(config, CONFIG);
     for (String run : List.of("run-a", "run-b")) {
-      assertThat(cli(shared, "train", config.toString(), "output_dir=" + runs, "run_id=" + run).status)
+      assertThat(
+              cli(shared, "train", config.toString(), "output_dir=" + runs, "run_id=" + run).status)
           .isEqualTo(NoetherCli.INTERRUPTED);
     }
     Result resumed = cli(shared, "resume", "run-a", "--output-dir", runs.toString());
@@ -74,8 +80,9 @@ class ResumeCommandTest {
   static Result cli(Path workingDir, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int status = new NoetherCli(() -> REGISTRY, TrainingLauncher.withoutSignalHandlers(), workingDir)
-        .execute(new PrintWriter(out), new PrintWriter(err), args);
+    int status =
+        new NoetherCli(() -> REGISTRY, TrainingLauncher.withoutSignalHandlers(), workingDir)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
     return new Result(status, out.toString(), err.toString());
   }
 
@@ -98,9 +105,13 @@ class ResumeCommandTest {
     Result r = resume("run-c");
 
     assertUsageError(r);
-    assertThat(r.err).isEqualTo("there is no run 'run-c' in " + runs + "; runs there: run-a, run-b. (A job killed"
-        + " before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-c --resume-if-exists' starts"
-        + " it, and resumes it once it has a checkpoint.)\n");
+    assertThat(r.err)
+        .isEqualTo(
+            "there is no run 'run-c' in "
+                + runs
+                + "; runs there: run-a, run-b. (A job killed"
+                + " before it wrote anything leaves no run: 'noether train <config.yaml> run_id=run-c --resume-if-exists' starts"
+                + " it, and resumes it once it has a checkpoint.)\n");
   }
 
   @Test
@@ -108,7 +119,8 @@ class ResumeCommandTest {
     Result r = resume("run-a", "--stage", "finetune");
 
     assertUsageError(r);
-    assertThat(r.err).startsWith("run 'run-a' has no stage 'finetune' with a saved configuration")
+    assertThat(r.err)
+        .startsWith("run 'run-a' has no stage 'finetune' with a saved configuration")
         .endsWith("; stages there: train\n");
   }
 
@@ -117,10 +129,15 @@ class ResumeCommandTest {
     Result r = resume("run-a", "--checkpoint", "U30");
 
     assertUsageError(r);
-    assertThat(r.err).startsWith("cannot resume run 'run-a' stage 'train' from --checkpoint U30: no checkpoint "
-        + "matches 'U30' in run 'run-a' stage 'train'").doesNotContain("resume_checkpoint");
-    assertThat(r.err).contains("Its checkpoints: E1_U20_S312, E1_U24_S376.interrupt, E3_U40_S616, E4_U52_S800, "
-        + "best.loss~valid~total @ E4_U52_S800, last @ E4_U52_S800, latest @ E4_U52_S800.");
+    assertThat(r.err)
+        .startsWith(
+            "cannot resume run 'run-a' stage 'train' from --checkpoint U30: no checkpoint "
+                + "matches 'U30' in run 'run-a' stage 'train'")
+        .doesNotContain("resume_checkpoint");
+    assertThat(r.err)
+        .contains(
+            "Its checkpoints: E1_U20_S312, E1_U24_S376.interrupt, E3_U40_S616, E4_U52_S800, "
+                + "best.loss~valid~total @ E4_U52_S800, last @ E4_U52_S800, latest @ E4_U52_S800.");
   }
 
   @Test
@@ -128,31 +145,43 @@ class ResumeCommandTest {
     Result r = cli(shared, "train", config.toString(), "output_dir=" + runs, "resume_run_id=run-z");
 
     assertUsageError(r);
-    assertThat(r.err).contains("cannot resume from resume_run_id: run-z, resume_stage_name: train, resume_checkpoint: latest")
+    assertThat(r.err)
+        .contains(
+            "cannot resume from resume_run_id: run-z, resume_stage_name: train, resume_checkpoint: latest")
         .contains("runs there: run-a, run-b");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "model.hidden_sizes=[24, 32] | model.hidden_sizes[1]: 24 -> 32 | the model architecture must match the checkpoint's weights",
-      "trainer.batch_size=8        | trainer.batch_size: 16 -> 8     | the epoch position and sample counter refer to this batch size",
-      "dataset.train_samples=300   | dataset.train_samples: 200 -> 300 | the checkpoint's position in the data order refers to this dataset",
-      "optimizer.kind=adam         | optimizer.kind: adamw -> adam   | the saved optimizer state belongs to this optimizer kind"})
-  void aChangeTheCheckpointCannotHonourIsAnErrorNamingTheKeyAndWhy(String override, String change, String reason)
-      throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "model.hidden_sizes=[24, 32] | model.hidden_sizes[1]: 24 -> 32 | the model architecture must match the checkpoint's weights",
+        "trainer.batch_size=8        | trainer.batch_size: 16 -> 8     | the epoch position and sample counter refer to this batch size",
+        "dataset.train_samples=300   | dataset.train_samples: 200 -> 300 | the checkpoint's position in the data order refers to this dataset",
+        "optimizer.kind=adam         | optimizer.kind: adamw -> adam   | the saved optimizer state belongs to this optimizer kind"
+      })
+  void aChangeTheCheckpointCannotHonourIsAnErrorNamingTheKeyAndWhy(
+      String override, String change, String reason) throws Exception {
     Path savedConfig = runs.resolve("run-b/train/config.yaml");
     String before = Files.readString(savedConfig);
 
     Result r = resume("run-b", override);
 
     assertUsageError(r);
-    assertThat(r.err).startsWith("cannot resume run-b/train from run-b/train@latest (E1_U24_S376)")
+    assertThat(r.err)
+        .startsWith("cannot resume run-b/train from run-b/train@latest (E1_U24_S376)")
         .contains("✗ " + change + "  [" + reason + "]")
         .contains("previous-run initializer (docs/initializers.md)");
-    assertThat(Files.readString(savedConfig)).as("the saved configuration is left alone").isEqualTo(before);
+    assertThat(Files.readString(savedConfig))
+        .as("the saved configuration is left alone")
+        .isEqualTo(before);
     assertThat(FileCheckpointStore.open(runs).list(new StageId("run-b", "train")))
         .extracting(StoredCheckpoint::describe)
-        .containsExactly("E1_U20_S312", "best.loss~valid~total @ E1_U20_S312", "E1_U24_S376.interrupt", "latest @ E1_U24_S376");
+        .containsExactly(
+            "E1_U20_S312",
+            "best.loss~valid~total @ E1_U20_S312",
+            "E1_U24_S376.interrupt",
+            "latest @ E1_U24_S376");
   }
 
   @Test
@@ -161,11 +190,20 @@ class ResumeCommandTest {
     assertThat(cli(dir, "train", config.toString(), "output_dir=" + out, "run_id=longer").status)
         .isEqualTo(NoetherCli.INTERRUPTED);
 
-    Result r = cli(dir, "resume", "longer", "--output-dir", out.toString(), "trainer.max_epochs=5",
-        "trainer.log_every_n_updates=5");
+    Result r =
+        cli(
+            dir,
+            "resume",
+            "longer",
+            "--output-dir",
+            out.toString(),
+            "trainer.max_epochs=5",
+            "trainer.log_every_n_updates=5");
 
     assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
-    assertThat(r.out).startsWith("""
+    assertThat(r.out)
+        .startsWith(
+            """
         resuming longer/train from longer/train@latest (E1_U24_S376) with configuration changes:
             trainer.max_epochs: 4 -> 5
             trainer.log_every_n_updates: 100 -> 5
@@ -178,66 +216,91 @@ class ResumeCommandTest {
     Result r = resume("run-a", "--checkpoint", "best.loss/valid/total");
 
     assertUsageError(r);
-    assertThat(r.err).contains("has no trainer file for 'net' (model-only checkpoints such as best.* cannot be "
-        + "resumed; resume from latest or an iteration, or start a new run from these weights with a previous-run "
-        + "initializer)");
+    assertThat(r.err)
+        .contains(
+            "has no trainer file for 'net' (model-only checkpoints such as best.* cannot be "
+                + "resumed; resume from latest or an iteration, or start a new run from these weights with a previous-run "
+                + "initializer)");
   }
 
   @Test
-  void resumingIntoAnotherStageWritesANewStageDirectoryThatStartsWithTheHistoryUpToTheCheckpoint(@TempDir Path dir)
-      throws Exception {
+  void resumingIntoAnotherStageWritesANewStageDirectoryThatStartsWithTheHistoryUpToTheCheckpoint(
+      @TempDir Path dir) throws Exception {
     Path out = dir.resolve("runs");
     assertThat(cli(dir, "train", config.toString(), "output_dir=" + out, "run_id=run-c").status)
         .isEqualTo(NoetherCli.INTERRUPTED);
     Path train = out.resolve("run-c/train");
     List<String> trainHistory = Files.readAllLines(train.resolve("history.jsonl"));
-    List<StoredCheckpoint> trainCheckpoints = FileCheckpointStore.open(out).list(new StageId("run-c", "train"));
+    List<StoredCheckpoint> trainCheckpoints =
+        FileCheckpointStore.open(out).list(new StageId("run-c", "train"));
 
     Result r = cli(dir, "resume", "run-c", "--output-dir", out.toString(), "stage_name=finetune");
 
     assertThat(r.status).as(r.err).isEqualTo(NoetherCli.OK);
     Path finetune = out.resolve("run-c/finetune");
     assertThat(finetune.resolve("checkpoints/net_cp=last_model.th")).isRegularFile();
-    assertThat(finetune.resolve("config.yaml")).content().contains("stage_name: finetune", "resume_stage_name: train");
+    assertThat(finetune.resolve("config.yaml"))
+        .content()
+        .contains("stage_name: finetune", "resume_stage_name: train");
     List<String> history = Files.readAllLines(finetune.resolve("history.jsonl"));
     assertThat(history.subList(0, trainHistory.size())).isEqualTo(trainHistory);
-    assertThat(history.get(trainHistory.size())).isEqualTo(
-        "{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,\"source\":\"run-c/train@latest (E1_U24_S376)\"}");
+    assertThat(history.get(trainHistory.size()))
+        .isEqualTo(
+            "{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,\"source\":\"run-c/train@latest (E1_U24_S376)\"}");
     assertThat(FileCheckpointStore.open(out).list(new StageId("run-c", "train")))
-        .as("the stage resumed from is left as it was").isEqualTo(trainCheckpoints);
+        .as("the stage resumed from is left as it was")
+        .isEqualTo(trainCheckpoints);
 
-    List<StoredCheckpoint> finetuneCheckpoints = FileCheckpointStore.open(out).list(new StageId("run-c", "finetune"));
-    Result again = cli(dir, "resume", "run-c", "--stage", "train", "--output-dir", out.toString(), "stage_name=finetune");
+    List<StoredCheckpoint> finetuneCheckpoints =
+        FileCheckpointStore.open(out).list(new StageId("run-c", "finetune"));
+    Result again =
+        cli(
+            dir,
+            "resume",
+            "run-c",
+            "--stage",
+            "train",
+            "--output-dir",
+            out.toString(),
+            "stage_name=finetune");
 
     assertUsageError(again);
-    assertThat(again.err).startsWith("stage run-c/finetune already has " + finetuneCheckpoints.size() + " checkpoint(s)")
+    assertThat(again.err)
+        .startsWith(
+            "stage run-c/finetune already has " + finetuneCheckpoints.size() + " checkpoint(s)")
         .contains("continuing run-c/train into it would mix two trainings");
     assertThat(FileCheckpointStore.open(out).list(new StageId("run-c", "finetune")))
-        .as("the existing stage is left as it was").isEqualTo(finetuneCheckpoints);
+        .as("the existing stage is left as it was")
+        .isEqualTo(finetuneCheckpoints);
     assertThat(Files.readAllLines(finetune.resolve("history.jsonl"))).isEqualTo(history);
   }
 
   @Test
-  void resumingAFinishedStageWithoutRaisingItsLengthIsRefusedWithTheLimitToRaise() throws Exception {
-    List<StoredCheckpoint> before = FileCheckpointStore.open(runs).list(new StageId("run-a", "train"));
+  void resumingAFinishedStageWithoutRaisingItsLengthIsRefusedWithTheLimitToRaise()
+      throws Exception {
+    List<StoredCheckpoint> before =
+        FileCheckpointStore.open(runs).list(new StageId("run-a", "train"));
 
     Result last = resume("run-a", "--checkpoint", "last");
     Result latest = resume("run-a");
 
     for (Result r : List.of(last, latest)) {
       assertUsageError(r);
-      assertThat(r.err).contains("of run-a/train is where the stage finished training (trainer.max_epochs: 4)")
+      assertThat(r.err)
+          .contains("of run-a/train is where the stage finished training (trainer.max_epochs: 4)")
           .contains("'noether resume run-a --stage train trainer.max_epochs=8'");
     }
     assertThat(FileCheckpointStore.open(runs).list(new StageId("run-a", "train")))
-        .as("the final checkpoint is not rewritten").isEqualTo(before);
+        .as("the final checkpoint is not rewritten")
+        .isEqualTo(before);
   }
 
   @Test
   void aResumedStageRecordsInEveryNewCheckpointWhichCheckpointItContinuedFrom() throws Exception {
     FileCheckpointStore store = FileCheckpointStore.open(runs);
     StageId stage = new StageId("run-a", "train");
-    StoredCheckpoint emergency = store.resolve(stage, CheckpointSelector.parse("E1_U24_S376.interrupt"));
+    StoredCheckpoint emergency =
+        store.resolve(stage, CheckpointSelector.parse("E1_U24_S376.interrupt"));
     StoredCheckpoint last = store.resolve(stage, CheckpointSelector.parse("last"));
 
     List<?> lineage = (List<?>) trainerFile(store, last).get(CheckpointKeys.LINEAGE);
@@ -246,15 +309,23 @@ class ResumeCommandTest {
     Map<?, ?> entry = (Map<?, ?>) lineage.get(0);
     assertThat(entry.get(CheckpointKeys.RUN_ID)).isEqualTo("run-a");
     assertThat(entry.get(CheckpointKeys.STAGE_NAME)).isEqualTo("train");
-    assertThat(entry.get(CheckpointKeys.CHECKPOINT_TAG)).as("the tag it was committed under, not 'latest'")
+    assertThat(entry.get(CheckpointKeys.CHECKPOINT_TAG))
+        .as("the tag it was committed under, not 'latest'")
         .isEqualTo("E1_U24_S376.interrupt");
     assertThat(entry.get(CheckpointKeys.TRAINING_ITERATION)).isEqualTo("E1_U24_S376");
-    assertThat(entry.get(CheckpointKeys.CHECKSUM)).isEqualTo("crc32c:" + emergency.files().stream()
-        .map(f -> f.name().kind().suffix() + "=" + String.format("%08x", f.crc32c())).collect(Collectors.joining(",")));
-    assertThat(trainerFile(store, emergency).get(CheckpointKeys.LINEAGE)).as("the original run has none").isEqualTo(List.of());
+    assertThat(entry.get(CheckpointKeys.CHECKSUM))
+        .isEqualTo(
+            "crc32c:"
+                + emergency.files().stream()
+                    .map(f -> f.name().kind().suffix() + "=" + String.format("%08x", f.crc32c()))
+                    .collect(Collectors.joining(",")));
+    assertThat(trainerFile(store, emergency).get(CheckpointKeys.LINEAGE))
+        .as("the original run has none")
+        .isEqualTo(List.of());
   }
 
-  private static Map<String, Object> trainerFile(FileCheckpointStore store, StoredCheckpoint checkpoint) throws Exception {
+  private static Map<String, Object> trainerFile(
+      FileCheckpointStore store, StoredCheckpoint checkpoint) throws Exception {
     StoredFile file = checkpoint.file("net", null, CheckpointFileKind.TRAINER).orElseThrow();
     try (FileChannel channel = store.open(checkpoint, file)) {
       return ThReader.read(channel, file.name().format());

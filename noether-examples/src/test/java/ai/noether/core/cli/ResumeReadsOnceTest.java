@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeReadsOnceTest {
   /** About 1 M parameters: 4 MiB of weights and 8 MiB of AdamW state, 2 updates per epoch. */
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 32, valid_samples: 16, input_size: 6, noise: 0.05, data_seed: 3}
@@ -40,7 +41,9 @@ class ResumeReadsOnceTest {
     Path config = dir.resolve("stage.yaml");
     Files.writeString(config, CONFIG);
     Path trainedRuns = dir.resolve("trained");
-    Result trained = ResumeCommandTest.cli(dir, "train", config.toString(), "output_dir=" + trainedRuns, "run_id=once");
+    Result trained =
+        ResumeCommandTest.cli(
+            dir, "train", config.toString(), "output_dir=" + trainedRuns, "run_id=once");
     assertThat(trained.status()).as(trained.err()).isEqualTo(NoetherCli.OK);
     long checkpoint = sizeOfLatest(trainedRuns.resolve("once/train/checkpoints"));
     assertThat(checkpoint).as("model and optimizer state").isGreaterThan(10L << 20);
@@ -49,21 +52,34 @@ class ResumeReadsOnceTest {
     // of its own: the load's single pass, and whatever the training and its saves read.
     Path a = copy(trainedRuns, dir.resolve("a"));
     long before = bytesRead();
-    Result baseline = ResumeCommandTest.cli(dir, "train", config.toString(), "output_dir=" + a, "run_id=once",
-        "resume_run_id=once", "trainer.max_epochs=2");
+    Result baseline =
+        ResumeCommandTest.cli(
+            dir,
+            "train",
+            config.toString(),
+            "output_dir=" + a,
+            "run_id=once",
+            "resume_run_id=once",
+            "trainer.max_epochs=2");
     long oneLoad = bytesRead() - before;
     assertThat(baseline.status()).as(baseline.err()).isEqualTo(NoetherCli.OK);
 
     Path b = copy(trainedRuns, dir.resolve("b"));
     before = bytesRead();
-    Result r = ResumeCommandTest.cli(dir, "resume", "once", "--output-dir", b.toString(), "trainer.max_epochs=2");
+    Result r =
+        ResumeCommandTest.cli(
+            dir, "resume", "once", "--output-dir", b.toString(), "trainer.max_epochs=2");
     long resume = bytesRead() - before;
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
     assertThat(r.out()).contains("resuming once/train from once/train@latest");
     // With a pass of its own to choose the checkpoint, the resume read() about one checkpoint more.
-    assertThat(resume - oneLoad).as("bytes a resume of a %d-byte checkpoint read() (%d) beyond the same continuation"
-        + " through the resume keys (%d)", checkpoint, resume, oneLoad).isLessThan(checkpoint / 4);
+    assertThat(resume - oneLoad)
+        .as(
+            "bytes a resume of a %d-byte checkpoint read() (%d) beyond the same continuation"
+                + " through the resume keys (%d)",
+            checkpoint, resume, oneLoad)
+        .isLessThan(checkpoint / 4);
   }
 
   private static Path copy(Path from, Path to) throws IOException, InterruptedException {
@@ -75,7 +91,8 @@ class ResumeReadsOnceTest {
   private static long sizeOfLatest(Path checkpoints) throws IOException {
     try (Stream<Path> files = Files.list(checkpoints)) {
       long total = 0;
-      for (Path p : files.filter(p -> p.getFileName().toString().startsWith("net_cp=latest_")).toList()) {
+      for (Path p :
+          files.filter(p -> p.getFileName().toString().startsWith("net_cp=latest_")).toList()) {
         total += Files.size(p);
       }
       return total;

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 /**
  * What a file-store commit or delete leaves behind while it is under way, seen from outside: a
  * hidden pending file ({@code .*.tmp}) or a stored copy under {@code .noether/data} that no
- * manifest names. In a live stage this means a write is in flight; in the stage of a killed
- * process it means the kill cut a write short.
+ * manifest names. In a live stage this means a write is in flight; in the stage of a killed process
+ * it means the kill cut a write short.
  */
 final class StoreDebris {
   private StoreDebris() {}

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Trust nothing on disk, as a user of {@code noether resume} and {@code noether verify} meets it:
- * damaged bytes, manifests and names of a real finished run, each found, reported with the
- * absolute path of the file, and resumed past when {@code latest} is damaged, to the same weights
- * as a resume from the checkpoint it falls back to.
+ * damaged bytes, manifests and names of a real finished run, each found, reported with the absolute
+ * path of the file, and resumed past when {@code latest} is damaged, to the same weights as a
+ * resume from the checkpoint it falls back to.
  *
  * <p>One run is trained once ({@code trust}: 52 updates, checkpoints at updates 20, 40 and the
  * final 52, which {@code last} and {@code latest} share); every test damages its own copy, made
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrustedResumeTest {
   /** 13 updates per epoch, 52 in all. */
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 200, valid_samples: 48, input_size: 6, noise: 0.05, data_seed: 3}
@@ -45,13 +46,18 @@ class TrustedResumeTest {
           - {kind: checkpoint, every_n_updates: 20}
           - {kind: best-checkpoint, metric_key: loss/valid/total}
       """;
+
   static final String RUN = "trust";
   static final String LONGER = "trainer.max_epochs=6";
 
   @TempDir static Path shared;
   static Path trained;
-  /** The intact run resumed from U40 to epoch 6: what a fallback from a damaged latest must give. */
+
+  /**
+   * The intact run resumed from U40 to epoch 6: what a fallback from a damaged latest must give.
+   */
   static FinalState fromU40;
+
   /** The intact run resumed from latest to epoch 6. */
   static FinalState fromLatest;
 
@@ -62,12 +68,19 @@ class TrustedResumeTest {
     trained = shared.resolve("trained");
     Path config = shared.resolve("stage.yaml");
     Files.writeString(config, CONFIG);
-    Result r = ResumeCommandTest.cli(shared, "train", config.toString(), "output_dir=" + trained, "run_id=" + RUN);
+    Result r =
+        ResumeCommandTest.cli(
+            shared, "train", config.toString(), "output_dir=" + trained, "run_id=" + RUN);
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
     assertThat(FileCheckpointStore.open(trained).list(new StageId(RUN, "train")))
         .extracting(StoredCheckpoint::describe)
-        .containsExactly("E1_U20_S312", "E3_U40_S616", "E4_U52_S800", "best.loss~valid~total @ E4_U52_S800",
-            "last @ E4_U52_S800", "latest @ E4_U52_S800");
+        .containsExactly(
+            "E1_U20_S312",
+            "E3_U40_S616",
+            "E4_U52_S800",
+            "best.loss~valid~total @ E4_U52_S800",
+            "last @ E4_U52_S800",
+            "latest @ E4_U52_S800");
 
     Path a = copy(shared.resolve("a"));
     assertThat(resume(a, "--checkpoint", "U40", LONGER).status()).isEqualTo(NoetherCli.OK);
@@ -78,7 +91,8 @@ class TrustedResumeTest {
   }
 
   @Test
-  void aFlippedDataByteInLatestFallsBackToTheNewestCheckpointThatVerifiesAndEndsLikeAResumeFromIt() throws Exception {
+  void aFlippedDataByteInLatestFallsBackToTheNewestCheckpointThatVerifiesAndEndsLikeAResumeFromIt()
+      throws Exception {
     Path runs = copy(dir);
     Path damaged = checkpoints(runs).resolve("net_cp=latest_model.th");
     flipByteInTheMiddle(damaged);
@@ -86,9 +100,13 @@ class TrustedResumeTest {
     Result r = resume(runs, LONGER);
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
-    assertThat(r.err()).contains("checkpoint latest @ E4_U52_S800 of trust/train failed verification: file " + damaged
-            + " of checkpoint latest @ E4_U52_S800 is corrupt: its CRC32C is ")
-        .contains("The same damaged bytes are also E4_U52_S800, last (one stored copy under several names)")
+    assertThat(r.err())
+        .contains(
+            "checkpoint latest @ E4_U52_S800 of trust/train failed verification: file "
+                + damaged
+                + " of checkpoint latest @ E4_U52_S800 is corrupt: its CRC32C is ")
+        .contains(
+            "The same damaged bytes are also E4_U52_S800, last (one stored copy under several names)")
         .contains("Continuing from E3_U40_S616, the newest checkpoint of the stage that verifies");
     assertThat(FinalState.read(runs, RUN)).isEqualTo(fromU40);
   }
@@ -99,8 +117,14 @@ class TrustedResumeTest {
     flipByteInTheMiddle(checkpoints(runs).resolve("net_cp=latest_model.th"));
     Path config = dir.resolve("stage.yaml");
     Files.writeString(config, CONFIG);
-    List<String> train = List.of("train", config.toString(), "output_dir=" + runs, "run_id=" + RUN, "resume_run_id=" + RUN,
-        LONGER);
+    List<String> train =
+        List.of(
+            "train",
+            config.toString(),
+            "output_dir=" + runs,
+            "run_id=" + RUN,
+            "resume_run_id=" + RUN,
+            LONGER);
 
     Result refused = ResumeCommandTest.cli(dir, concat(train, "resume_fallback=false"));
 
@@ -114,23 +138,31 @@ class TrustedResumeTest {
   }
 
   @Test
-  void withoutFallbackADamagedLatestIsAnErrorNamingTheFileTheTagsSharingItAndWhatWouldWork() throws Exception {
+  void withoutFallbackADamagedLatestIsAnErrorNamingTheFileTheTagsSharingItAndWhatWouldWork()
+      throws Exception {
     Path runs = copy(dir);
     Path damaged = checkpoints(runs).resolve("net_cp=latest_model.th");
     flipByteInTheMiddle(damaged);
     List<StoredCheckpoint> before = FileCheckpointStore.open(runs).list(new StageId(RUN, "train"));
 
-    for (List<String> noFallback : List.of(List.of("--no-fallback"), List.of("resume_fallback=false"))) {
+    for (List<String> noFallback :
+        List.of(List.of("--no-fallback"), List.of("resume_fallback=false"))) {
       Result r = resume(runs, noFallback.toArray(String[]::new));
 
       assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.FAILURE);
-      assertThat(r.err()).startsWith("checkpoint latest @ E4_U52_S800 of trust/train failed verification: file "
-              + damaged + " of checkpoint latest @ E4_U52_S800 is corrupt")
+      assertThat(r.err())
+          .startsWith(
+              "checkpoint latest @ E4_U52_S800 of trust/train failed verification: file "
+                  + damaged
+                  + " of checkpoint latest @ E4_U52_S800 is corrupt")
           .contains("The same damaged bytes are also E4_U52_S800, last")
           .contains("E3_U40_S616 verifies: resume from it with --checkpoint E3_U40_S616")
-          .doesNotContain("\tat ").doesNotContain("unexpected failure");
+          .doesNotContain("\tat ")
+          .doesNotContain("unexpected failure");
     }
-    assertThat(FileCheckpointStore.open(runs).list(new StageId(RUN, "train"))).as("nothing was trained").isEqualTo(before);
+    assertThat(FileCheckpointStore.open(runs).list(new StageId(RUN, "train")))
+        .as("nothing was trained")
+        .isEqualTo(before);
   }
 
   @Test
@@ -141,8 +173,11 @@ class TrustedResumeTest {
     Result r = resume(runs, "--checkpoint", "E4_U52_S800");
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.FAILURE);
-    assertThat(r.err()).startsWith("checkpoint E4_U52_S800 of trust/train failed verification: file "
-            + checkpoints(runs).resolve("net_cp=E4_U52_S800_model.th") + " of checkpoint E4_U52_S800 is corrupt")
+    assertThat(r.err())
+        .startsWith(
+            "checkpoint E4_U52_S800 of trust/train failed verification: file "
+                + checkpoints(runs).resolve("net_cp=E4_U52_S800_model.th")
+                + " of checkpoint E4_U52_S800 is corrupt")
         .contains("The same damaged bytes are also last, latest")
         .contains("E3_U40_S616 verifies")
         .doesNotContain("\tat ");
@@ -150,7 +185,8 @@ class TrustedResumeTest {
 
   /** Today's code resumes at update 56 with exit 0 and ends with other weights. */
   @Test
-  void aFlippedCounterInTheLatestManifestIsFoundAndTheResumeEndsLikeOneFromTheIntactCheckpoint() throws Exception {
+  void aFlippedCounterInTheLatestManifestIsFoundAndTheResumeEndsLikeOneFromTheIntactCheckpoint()
+      throws Exception {
     Path runs = copy(dir);
     Path manifest = checkpoints(runs).resolve(".noether/latest.manifest");
     flipBit(manifest, "\"update\" : 52", 0x04);
@@ -159,24 +195,34 @@ class TrustedResumeTest {
     Result r = resume(runs, LONGER);
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
-    assertThat(r.err()).contains("checkpoint manifest " + manifest + " cannot be trusted: its content does not match"
-            + " its own checksum")
+    assertThat(r.err())
+        .contains(
+            "checkpoint manifest "
+                + manifest
+                + " cannot be trusted: its content does not match"
+                + " its own checksum")
         .contains("Continuing from E4_U52_S800");
     assertThat(FinalState.read(runs, RUN)).isEqualTo(fromLatest);
   }
 
   @Test
-  void aManifestWithoutItsOwnChecksumWhoseCountersChangedIsCaughtByTheIterationInsideTheFiles() throws Exception {
+  void aManifestWithoutItsOwnChecksumWhoseCountersChangedIsCaughtByTheIterationInsideTheFiles()
+      throws Exception {
     Path runs = copy(dir);
     Path manifest = checkpoints(runs).resolve(".noether/latest.manifest");
-    Files.writeString(manifest, asVersion1(Files.readString(manifest)).replace("\"update\" : 52", "\"update\" : 56"));
+    Files.writeString(
+        manifest,
+        asVersion1(Files.readString(manifest)).replace("\"update\" : 52", "\"update\" : 56"));
 
     Result r = resume(runs, "--no-fallback");
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.FAILURE);
-    assertThat(r.err()).startsWith("checkpoint latest @ E4_U56_S800 of trust/train failed verification: file "
-            + checkpoints(runs).resolve("net_cp=latest_trainer.th") + " records training_iteration E4_U52_S800, but"
-            + " checkpoint latest of trust/train is recorded by its store at E4_U56_S800")
+    assertThat(r.err())
+        .startsWith(
+            "checkpoint latest @ E4_U56_S800 of trust/train failed verification: file "
+                + checkpoints(runs).resolve("net_cp=latest_trainer.th")
+                + " records training_iteration E4_U52_S800, but"
+                + " checkpoint latest of trust/train is recorded by its store at E4_U56_S800")
         .contains("E4_U52_S800 verifies");
   }
 
@@ -193,14 +239,23 @@ class TrustedResumeTest {
     Result refused = resume(runs, "--no-fallback");
 
     assertThat(refused.status()).as(refused.err()).isEqualTo(NoetherCli.FAILURE);
-    assertThat(refused.err()).contains("its manifest " + manifest + " lists the stored copy "
-            + checkpoints(runs).resolve(".noether/data/0-0.gone.blob") + ", which does not exist")
-        .doesNotContain("keeps changing").doesNotContain("\tat ").doesNotContain("unexpected failure");
+    assertThat(refused.err())
+        .contains(
+            "its manifest "
+                + manifest
+                + " lists the stored copy "
+                + checkpoints(runs).resolve(".noether/data/0-0.gone.blob")
+                + ", which does not exist")
+        .doesNotContain("keeps changing")
+        .doesNotContain("\tat ")
+        .doesNotContain("unexpected failure");
 
     Result resumed = resume(runs, "trainer.max_epochs=5");
 
     assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
-    assertThat(resumed.err()).contains("Continuing from E4_U52_S800").doesNotContain("unexpected failure");
+    assertThat(resumed.err())
+        .contains("Continuing from E4_U52_S800")
+        .doesNotContain("unexpected failure");
     assertThat(verify(runs).status()).isEqualTo(VerifyCommand.OK);
   }
 
@@ -211,10 +266,15 @@ class TrustedResumeTest {
     Result r = verify(runs);
 
     assertThat(r.status()).as(r.out() + r.err()).isEqualTo(VerifyCommand.OK);
-    assertThat(r.out()).contains("trust/train (" + checkpoints(runs) + "): 6 checkpoint(s)\n"
-            + "  ok         E1_U20_S312\n  ok         E3_U40_S616\n")
+    assertThat(r.out())
+        .contains(
+            "trust/train ("
+                + checkpoints(runs)
+                + "): 6 checkpoint(s)\n"
+                + "  ok         E1_U20_S312\n  ok         E3_U40_S616\n")
         .contains("  ok         latest @ E4_U52_S800\n")
-        .contains("  ok         config.yaml matches the configuration saved in latest @ E4_U52_S800")
+        .contains(
+            "  ok         config.yaml matches the configuration saved in latest @ E4_U52_S800")
         .endsWith("verified: no problems found\n");
   }
 
@@ -227,12 +287,18 @@ class TrustedResumeTest {
 
     assertThat(r.status()).isEqualTo(VerifyCommand.PROBLEMS);
     for (String tag : List.of("E4_U52_S800", "last", "latest")) {
-      assertThat(r.out()).contains("  CORRUPT    " + (tag.startsWith("E") ? tag : tag + " @ E4_U52_S800") + ": file "
-          + checkpoints(runs).resolve("net_cp=" + tag + "_optim.th") + " of checkpoint ");
+      assertThat(r.out())
+          .contains(
+              "  CORRUPT    "
+                  + (tag.startsWith("E") ? tag : tag + " @ E4_U52_S800")
+                  + ": file "
+                  + checkpoints(runs).resolve("net_cp=" + tag + "_optim.th")
+                  + " of checkpoint ");
     }
     assertThat(r.out()).contains("  ok         E3_U40_S616").endsWith("3 problem(s) found\n");
     assertThat(verify(runs, "--stage", "nope").status()).isEqualTo(NoetherCli.USAGE);
-    assertThat(ResumeCommandTest.cli(dir, "verify", "nope", "--output-dir", runs.toString()).status())
+    assertThat(
+            ResumeCommandTest.cli(dir, "verify", "nope", "--output-dir", runs.toString()).status())
         .isEqualTo(NoetherCli.USAGE);
   }
 
@@ -246,16 +312,25 @@ class TrustedResumeTest {
     Result v = verify(runs);
 
     assertThat(v.status()).isEqualTo(VerifyCommand.PROBLEMS);
-    assertThat(v.out()).contains("  CONFIG     " + sideFile + " differs from the configuration saved in latest @"
-        + " E4_U52_S800 (a resume uses the saved one):").contains("seed: 5 -> 6");
+    assertThat(v.out())
+        .contains(
+            "  CONFIG     "
+                + sideFile
+                + " differs from the configuration saved in latest @"
+                + " E4_U52_S800 (a resume uses the saved one):")
+        .contains("seed: 5 -> 6");
     Result r = resume(runs, LONGER);
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
     assertThat(FinalState.read(runs, RUN)).isEqualTo(fromLatest);
   }
 
-  /** What a writer killed while publishing names leaves: latest's model is the new one, optim and trainer old. */
+  /**
+   * What a writer killed while publishing names leaves: latest's model is the new one, optim and
+   * trainer old.
+   */
   @Test
-  void namesThatMixTwoSavesAreReportedByVerifyAndRepairedWhenTheStageStartsAgain() throws Exception {
+  void namesThatMixTwoSavesAreReportedByVerifyAndRepairedWhenTheStageStartsAgain()
+      throws Exception {
     Path runs = copy(dir);
     Path checkpoints = checkpoints(runs);
     for (String kind : List.of("optim", "trainer")) {
@@ -267,8 +342,10 @@ class TrustedResumeTest {
     Result v = verify(runs);
 
     assertThat(v.status()).isEqualTo(VerifyCommand.PROBLEMS);
-    assertThat(v.out()).contains("  NAME       net_cp=latest_optim.th holds the bytes of E3_U40_S616 instead of those of"
-        + " E4_U52_S800 (its training_iteration is E3_U40_S616)")
+    assertThat(v.out())
+        .contains(
+            "  NAME       net_cp=latest_optim.th holds the bytes of E3_U40_S616 instead of those of"
+                + " E4_U52_S800 (its training_iteration is E3_U40_S616)")
         .contains("  NAME       net_cp=latest_trainer.th holds the bytes of E3_U40_S616");
 
     // A start that fails right after building the store still repairs the names first. (The stage
@@ -277,8 +354,11 @@ class TrustedResumeTest {
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.USAGE);
     for (String kind : List.of("model", "optim", "trainer")) {
-      assertThat(Files.isSameFile(checkpoints.resolve("net_cp=latest_" + kind + ".th"),
-          checkpoints.resolve("net_cp=E4_U52_S800_" + kind + ".th"))).isTrue();
+      assertThat(
+              Files.isSameFile(
+                  checkpoints.resolve("net_cp=latest_" + kind + ".th"),
+                  checkpoints.resolve("net_cp=E4_U52_S800_" + kind + ".th")))
+          .isTrue();
     }
     assertThat(verify(runs).status()).isEqualTo(VerifyCommand.OK);
   }
@@ -286,7 +366,8 @@ class TrustedResumeTest {
   private static Path copy(Path target) throws IOException, InterruptedException {
     Files.createDirectories(target);
     Path runs = target.resolve("runs");
-    Process p = new ProcessBuilder("cp", "-a", trained.toString(), runs.toString()).inheritIO().start();
+    Process p =
+        new ProcessBuilder("cp", "-a", trained.toString(), runs.toString()).inheritIO().start();
     assertThat(p.waitFor()).isZero();
     return runs;
   }

@@ -10,10 +10,13 @@ class VersionTest {
   @Test
   void versionNamesNoetherDjlTheEngineAndJava() {
     StringWriter out = new StringWriter();
-    int status = new NoetherCli().execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
+    int status =
+        new NoetherCli()
+            .execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "--version");
 
     assertThat(status).isEqualTo(NoetherCli.OK);
-    assertThat(out.toString()).startsWith("noether ")
+    assertThat(out.toString())
+        .startsWith("noether ")
         .containsPattern("(?m)^DJL \\d+\\.\\d+\\.\\d+$")
         .containsPattern("(?m)^PyTorch \\d+\\.\\d+\\.\\d+$")
         .contains("Java " + System.getProperty("java.version"));

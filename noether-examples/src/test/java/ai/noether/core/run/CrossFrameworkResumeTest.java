@@ -1,6 +1,5 @@
 package ai.noether.core.run;
 
-import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.run.StageRuns.Outcome;
 import java.io.IOException;
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Training continues across frameworks with real PyTorch ({@code /usr/bin/python3}, skipped without
  * it): a checkpoint of ours goes on in a plain PyTorch script ({@code nn.Module.load_state_dict},
  * {@code torch.optim.AdamW.load_state_dict} on our optimizer file), and a run checkpointed by
- * PyTorch in Noether (Python)'s layout goes on in Java through the ordinary resume path. Each side's
- * continuation of 50 updates is compared with the other's.
+ * PyTorch in Noether (Python)'s layout goes on in Java through the ordinary resume path. Each
+ * side's continuation of 50 updates is compared with the other's.
  *
  * <p>Both sides train full-batch on the same 64 samples (the Java dataset, written to a file the
  * script reads), without dropout, with AdamW in two parameter groups (biases without weight decay).
@@ -50,9 +50,11 @@ class CrossFrameworkResumeTest {
    * (Noether (Python) checkpoint); the test prints the difference of each run.
    */
   static final double TOLERANCE = 1e-5;
+
   static final int FIRST = 20;
   static final int MORE = 50;
-  static final String STAGE = """
+  static final String STAGE =
+      """
       seed: 11
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 64, valid_samples: 16, input_size: 6, noise: 0.05, data_seed: 3}
@@ -68,7 +70,9 @@ class CrossFrameworkResumeTest {
   void writeTheTrainingData() throws IOException {
     Assumptions.assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed");
     RunConfig config = StageRuns.config(stage(FIRST), List.of("output_dir=" + dir));
-    DataSource source = StageRuns.REGISTRY.create(ComponentCategory.DATASET, config.dataset(), config.seed(), RunContext.forRun(config));
+    DataSource source =
+        StageRuns.REGISTRY.create(
+            ComponentCategory.DATASET, config.dataset(), config.seed(), RunContext.forRun(config));
     TensorDataset train = (TensorDataset) source.train();
     data = dir.resolve("data.th");
     Map<String, Object> tree = new LinkedHashMap<>();
@@ -83,48 +87,89 @@ class CrossFrameworkResumeTest {
     String out = "output_dir=" + dir;
     StageRuns.train(stage(FIRST), out, "run_id=java");
     Path checkpoints = dir.resolve("java/train/checkpoints");
-    Outcome javaContinued = StageRuns.train(stage(FIRST + MORE), out, "run_id=java", "stage_name=more",
-        "resume_run_id=java", "resume_stage_name=train");
-    assertThat(javaContinued.checkpoint().stored().iteration()).isEqualTo(new TrainingIteration(FIRST + MORE, FIRST + MORE,
-        (FIRST + MORE) * 64L));
+    Outcome javaContinued =
+        StageRuns.train(
+            stage(FIRST + MORE),
+            out,
+            "run_id=java",
+            "stage_name=more",
+            "resume_run_id=java",
+            "resume_stage_name=train");
+    assertThat(javaContinued.checkpoint().stored().iteration())
+        .isEqualTo(new TrainingIteration(FIRST + MORE, FIRST + MORE, (FIRST + MORE) * 64L));
 
     Path pytorchWeights = dir.resolve("pytorch.th");
-    String log = python(script("continue_in_pytorch.py"), checkpoints.resolve("mlp_cp=latest_model.th").toString(),
-        checkpoints.resolve("mlp_cp=latest_optim.th").toString(), data.toString(), String.valueOf(MORE),
-        pytorchWeights.toString());
+    String log =
+        python(
+            script("continue_in_pytorch.py"),
+            checkpoints.resolve("mlp_cp=latest_model.th").toString(),
+            checkpoints.resolve("mlp_cp=latest_optim.th").toString(),
+            data.toString(),
+            String.valueOf(MORE),
+            pytorchWeights.toString());
     assertThat(log).contains("step 20.0");
 
     Map<String, Object> pytorch = ThReader.read(pytorchWeights);
-    assertClose(javaContinued.checkpoint().stateDict(), pytorch, "Java checkpoint continued in Java vs in PyTorch");
+    assertClose(
+        javaContinued.checkpoint().stateDict(),
+        pytorch,
+        "Java checkpoint continued in Java vs in PyTorch");
     // Both sides really trained on: the weights moved much further than the tolerance.
-    Map<String, Object> atCheckpoint = (Map<String, Object>) ThReader.read(checkpoints.resolve("mlp_cp=latest_model.th"))
-        .get("state_dict");
-    assertThat(maxDifference(javaContinued.checkpoint().stateDict(), atCheckpoint)).isGreaterThan(100 * TOLERANCE);
+    Map<String, Object> atCheckpoint =
+        (Map<String, Object>)
+            ThReader.read(checkpoints.resolve("mlp_cp=latest_model.th")).get("state_dict");
+    assertThat(maxDifference(javaContinued.checkpoint().stateDict(), atCheckpoint))
+        .isGreaterThan(100 * TOLERANCE);
   }
 
   @Test
   void aNoetherPythonRunResumesInJavaLikeInPyTorch() throws Exception {
     Path checkpoints = dir.resolve("py/train/checkpoints");
     Path pytorchWeights = dir.resolve("pytorch.th");
-    python(script("noether_python_run.py"), data.toString(), checkpoints.toString(), String.valueOf(FIRST),
-        String.valueOf(MORE), pytorchWeights.toString());
+    python(
+        script("noether_python_run.py"),
+        data.toString(),
+        checkpoints.toString(),
+        String.valueOf(FIRST),
+        String.valueOf(MORE),
+        pytorchWeights.toString());
 
     String out = "output_dir=" + dir;
-    Outcome javaContinued = StageRuns.train(stage(FIRST + MORE), out, "run_id=py", "stage_name=java",
-        "resume_run_id=py", "resume_stage_name=train");
-    assertThat(javaContinued.result().iteration()).isEqualTo(new TrainingIteration(FIRST + MORE, FIRST + MORE,
-        (FIRST + MORE) * 64L));
+    Outcome javaContinued =
+        StageRuns.train(
+            stage(FIRST + MORE),
+            out,
+            "run_id=py",
+            "stage_name=java",
+            "resume_run_id=py",
+            "resume_stage_name=train");
+    assertThat(javaContinued.result().iteration())
+        .isEqualTo(new TrainingIteration(FIRST + MORE, FIRST + MORE, (FIRST + MORE) * 64L));
     assertThat((List<?>) javaContinued.checkpoint().trainer().get(CheckpointKeys.LINEAGE))
         .as("the lineage names the iteration inside the Python trainer file")
-        .anySatisfy(e -> assertThat(((Map<?, ?>) e).get(CheckpointKeys.TRAINING_ITERATION)).isEqualTo("E20_U20_S1280"));
-    assertClose(javaContinued.checkpoint().stateDict(), ThReader.read(pytorchWeights),
+        .anySatisfy(
+            e ->
+                assertThat(((Map<?, ?>) e).get(CheckpointKeys.TRAINING_ITERATION))
+                    .isEqualTo("E20_U20_S1280"));
+    assertClose(
+        javaContinued.checkpoint().stateDict(),
+        ThReader.read(pytorchWeights),
         "Noether (Python) checkpoint continued in Java vs in PyTorch");
 
-    // The Python run grouped the biases apart (no weight decay); a configuration that does not is refused.
-    assertThatThrownBy(() -> StageRuns.train(stage(FIRST + MORE).replace(", no_weight_decay: ['*.bias']", ""), out,
-        "run_id=py", "stage_name=regrouped", "resume_run_id=py", "resume_stage_name=train"))
+    // The Python run grouped the biases apart (no weight decay); a configuration that does not is
+    // refused.
+    assertThatThrownBy(
+            () ->
+                StageRuns.train(
+                    stage(FIRST + MORE).replace(", no_weight_decay: ['*.bias']", ""),
+                    out,
+                    "run_id=py",
+                    "stage_name=regrouped",
+                    "resume_run_id=py",
+                    "resume_stage_name=train"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("groups the parameters otherwise than this configuration's param_groups and no_weight_decay")
+        .hasMessageContaining(
+            "groups the parameters otherwise than this configuration's param_groups and no_weight_decay")
         .hasMessageContaining("[layers.0.bias, layers.2.bias, layers.4.bias]");
   }
 
@@ -132,7 +177,8 @@ class CrossFrameworkResumeTest {
     return STAGE.formatted(epochs);
   }
 
-  private static void assertClose(Map<String, HostTensor> actual, Map<String, Object> expected, String what) {
+  private static void assertClose(
+      Map<String, HostTensor> actual, Map<String, Object> expected, String what) {
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     double max = 0;
     List<String> far = new ArrayList<>();
@@ -148,8 +194,11 @@ class CrossFrameworkResumeTest {
         }
       }
     }
-    System.out.printf("%s: max absolute weight difference %.3g (tolerance %.0e)%n", what, max, TOLERANCE);
-    assertThat(far).as(what + ": weights further apart than " + TOLERANCE + " (max " + max + ")").isEmpty();
+    System.out.printf(
+        "%s: max absolute weight difference %.3g (tolerance %.0e)%n", what, max, TOLERANCE);
+    assertThat(far)
+        .as(what + ": weights further apart than " + TOLERANCE + " (max " + max + ")")
+        .isEmpty();
   }
 
   /** The largest absolute difference between two state dicts with the same keys. */
@@ -175,7 +224,8 @@ class CrossFrameworkResumeTest {
 
   private static boolean torchAvailable() {
     try {
-      return Files.isExecutable(Path.of("/usr/bin/python3")) && run(List.of("-c", "import torch"))[0].equals("0");
+      return Files.isExecutable(Path.of("/usr/bin/python3"))
+          && run(List.of("-c", "import torch"))[0].equals("0");
     } catch (IOException | RuntimeException e) {
       return false;
     }
@@ -194,13 +244,15 @@ class CrossFrameworkResumeTest {
     List<String> command = new ArrayList<>(List.of("/usr/bin/python3"));
     command.addAll(args);
     Process p = new ProcessBuilder(command).start();
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
-      try {
-        return p.getErrorStream().readAllBytes();
-      } catch (IOException e) {
-        return new byte[0];
-      }
-    });
+    CompletableFuture<byte[]> err =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return p.getErrorStream().readAllBytes();
+              } catch (IOException e) {
+                return new byte[0];
+              }
+            });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -211,6 +263,8 @@ class CrossFrameworkResumeTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return new String[] {String.valueOf(p.exitValue()), out + new String(err.join(), StandardCharsets.UTF_8)};
+    return new String[] {
+      String.valueOf(p.exitValue()), out + new String(err.join(), StandardCharsets.UTF_8)
+    };
   }
 }

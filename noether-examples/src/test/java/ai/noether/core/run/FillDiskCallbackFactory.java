@@ -13,13 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * {@code kind: test-fill-disk} with {@code at_update: k}, {@code path: FILE} and
- * {@code leave_free_bytes: n}: after update {@code k}, another "job" fills the disk of
- * {@code FILE} by writing to it until the file system says "No space left on device", then gives
- * {@code n} bytes back, so that small appends still fit but a checkpoint does not. Found through
- * the test services file.
+ * {@code kind: test-fill-disk} with {@code at_update: k}, {@code path: FILE} and {@code
+ * leave_free_bytes: n}: after update {@code k}, another "job" fills the disk of {@code FILE} by
+ * writing to it until the file system says "No space left on device", then gives {@code n} bytes
+ * back, so that small appends still fit but a checkpoint does not. Found through the test services
+ * file.
  */
-public final class FillDiskCallbackFactory implements CallbackFactory<FillDiskCallbackFactory.Config> {
+public final class FillDiskCallbackFactory
+    implements CallbackFactory<FillDiskCallbackFactory.Config> {
 
   /**
    * @param atUpdate the update after which the disk fills; positive

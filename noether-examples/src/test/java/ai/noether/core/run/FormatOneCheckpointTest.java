@@ -1,6 +1,5 @@
 package ai.noether.core.run;
 
-import ai.noether.core.registry.ComponentCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.checkpoint.CheckpointFile;
@@ -17,12 +16,13 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.CheckpointContents;
 import ai.noether.core.checkpoint.TrainingSnapshot;
 import ai.noether.core.config.RunConfig;
+import ai.noether.core.format.internal.ChannelFile;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
-import ai.noether.core.format.internal.ChannelFile;
-import ai.noether.core.resume.CheckpointResolver;
+import ai.noether.core.registry.ComponentCategory;
 import ai.noether.core.registry.RunContext;
 import ai.noether.core.resume.CheckpointReader;
+import ai.noether.core.resume.CheckpointResolver;
 import ai.noether.core.resume.LoadedCheckpoint;
 import ai.noether.core.run.StageRuns.Outcome;
 import java.io.IOException;
@@ -38,14 +38,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Checkpoints written before format 2 (the optimizer state keyed by parameter path under
- * {@code optimizer}, no {@code callback_state_dicts}) still resume bit for bit. The format-1
- * checkpoint is the emergency checkpoint of an interrupted stage, written again by the format-1
- * writer that {@link CheckpointContents} keeps, and committed through the store as any checkpoint.
+ * Checkpoints written before format 2 (the optimizer state keyed by parameter path under {@code
+ * optimizer}, no {@code callback_state_dicts}) still resume bit for bit. The format-1 checkpoint is
+ * the emergency checkpoint of an interrupted stage, written again by the format-1 writer that
+ * {@link CheckpointContents} keeps, and committed through the store as any checkpoint.
  */
 class FormatOneCheckpointTest {
-  private static final List<String> METADATA = List.of(CheckpointKeys.CHECKPOINT_TAG, CheckpointKeys.TRAINING_ITERATION,
-      CheckpointKeys.RUN_ID, CheckpointKeys.STAGE_NAME, CheckpointKeys.FORMAT_VERSION);
+  private static final List<String> METADATA =
+      List.of(
+          CheckpointKeys.CHECKPOINT_TAG,
+          CheckpointKeys.TRAINING_ITERATION,
+          CheckpointKeys.RUN_ID,
+          CheckpointKeys.STAGE_NAME,
+          CheckpointKeys.FORMAT_VERSION);
 
   @TempDir Path dir;
 
@@ -58,18 +63,29 @@ class FormatOneCheckpointTest {
     Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", ResumeParityTest.INTERRUPT);
 
     RunConfig config = StageRuns.config(yaml, List.of(out, "run_id=old"));
-    try (CheckpointStore store = StageRuns.REGISTRY.create(ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config))) {
-      StoredCheckpoint written = rewriteInFormatOne(store, interrupted.result().finalCheckpoint(), config.stage());
+    try (CheckpointStore store =
+        StageRuns.REGISTRY.create(
+            ComponentCategory.STORE, config.store(), config.output(), RunContext.forRun(config))) {
+      StoredCheckpoint written =
+          rewriteInFormatOne(store, interrupted.result().finalCheckpoint(), config.stage());
       Map<String, Object> optim = read(store, written, CheckpointFileKind.OPTIM);
-      assertThat(optim).containsEntry(CheckpointKeys.FORMAT_VERSION, 1L).containsKey(CheckpointKeys.OPTIMIZER)
+      assertThat(optim)
+          .containsEntry(CheckpointKeys.FORMAT_VERSION, 1L)
+          .containsKey(CheckpointKeys.OPTIMIZER)
           .doesNotContainKeys(CheckpointKeys.OPTIMIZER_STATE, CheckpointKeys.PARAM_IDX_TO_NAME);
-      Map<?, ?> state = (Map<?, ?>) ((Map<?, ?>) optim.get(CheckpointKeys.OPTIMIZER)).get(CheckpointKeys.OPTIMIZER_STATE);
-      assertThat(state.containsKey("layers.0.weight")).as("format 1 keys the state by parameter path").isTrue();
-      assertThat(read(store, written, CheckpointFileKind.TRAINER)).containsEntry(CheckpointKeys.FORMAT_VERSION, 1L)
+      Map<?, ?> state =
+          (Map<?, ?>)
+              ((Map<?, ?>) optim.get(CheckpointKeys.OPTIMIZER)).get(CheckpointKeys.OPTIMIZER_STATE);
+      assertThat(state.containsKey("layers.0.weight"))
+          .as("format 1 keys the state by parameter path")
+          .isTrue();
+      assertThat(read(store, written, CheckpointFileKind.TRAINER))
+          .containsEntry(CheckpointKeys.FORMAT_VERSION, 1L)
           .doesNotContainKey(CheckpointKeys.CALLBACK_STATE_DICTS);
     }
 
-    Outcome resumed = StageRuns.train(yaml, out, "run_id=old", "resume_run_id=old", "resume_stage_name=train");
+    Outcome resumed =
+        StageRuns.train(yaml, out, "run_id=old", "resume_run_id=old", "resume_stage_name=train");
     ResumeParityTest.assertSameEnd(resumed, uninterrupted);
   }
 
@@ -79,8 +95,8 @@ class FormatOneCheckpointTest {
    * in-memory layout that format 1 stored as it is.
    */
   @SuppressWarnings("unchecked")
-  private static StoredCheckpoint rewriteInFormatOne(CheckpointStore store, StoredCheckpoint from, StageId stage)
-      throws IOException {
+  private static StoredCheckpoint rewriteInFormatOne(
+      CheckpointStore store, StoredCheckpoint from, StageId stage) throws IOException {
     LoadedCheckpoint loaded = CheckpointReader.forResume(store, from, "net");
     List<ModelSnapshot> models = new ArrayList<>();
     Map<String, Object> primary = null;
@@ -88,19 +104,29 @@ class FormatOneCheckpointTest {
       if (f.name().kind() == CheckpointFileKind.MODEL) {
         Map<String, Object> tree = read(store, from, f);
         primary = primary == null ? tree : primary;
-        models.add(new ModelSnapshot(f.name().modelName(), f.name().modelInfo(),
-            (Map<String, HostTensor>) (Map<?, ?>) tree.get(CheckpointKeys.STATE_DICT)));
+        models.add(
+            new ModelSnapshot(
+                f.name().modelName(),
+                f.name().modelInfo(),
+                (Map<String, HostTensor>) (Map<?, ?>) tree.get(CheckpointKeys.STATE_DICT)));
       }
     }
     Map<String, Object> trainer = new LinkedHashMap<>(loaded.trainer());
     METADATA.forEach(trainer::remove);
     trainer.remove(CheckpointKeys.CALLBACK_STATE_DICTS);
-    TrainingSnapshot snapshot = new TrainingSnapshot(loaded.iteration(), models,
-        Map.of("net", (Map<String, Object>) primary.get(CheckpointKeys.MODEL_CONFIG)),
-        Map.of("net", formatOneOptimizerState(loaded.optimizer())), Map.of("net", loaded.schedule()), trainer,
-        (Map<String, Object>) primary.get(CheckpointKeys.EXTRAS));
-    CheckpointTag tag = CheckpointTag.parse((String) loaded.trainer().get(CheckpointKeys.CHECKPOINT_TAG));
-    List<CheckpointFile> files = new CheckpointContents(stage, ThFormat.encoder(), 1).resumable(tag, snapshot);
+    TrainingSnapshot snapshot =
+        new TrainingSnapshot(
+            loaded.iteration(),
+            models,
+            Map.of("net", (Map<String, Object>) primary.get(CheckpointKeys.MODEL_CONFIG)),
+            Map.of("net", formatOneOptimizerState(loaded.optimizer())),
+            Map.of("net", loaded.schedule()),
+            trainer,
+            (Map<String, Object>) primary.get(CheckpointKeys.EXTRAS));
+    CheckpointTag tag =
+        CheckpointTag.parse((String) loaded.trainer().get(CheckpointKeys.CHECKPOINT_TAG));
+    List<CheckpointFile> files =
+        new CheckpointContents(stage, ThFormat.encoder(), 1).resumable(tag, snapshot);
     store.commit(stage, tag, loaded.iteration(), files, Set.of(CheckpointTag.LATEST));
     return CheckpointResolver.of(store).resolve(stage, CheckpointSelector.of(CheckpointTag.LATEST));
   }
@@ -113,20 +139,27 @@ class FormatOneCheckpointTest {
     for (Object g : (List<Object>) state.get(CheckpointKeys.PARAM_GROUPS)) {
       Map<String, Object> group = new LinkedHashMap<>((Map<String, Object>) g);
       group.put(CheckpointKeys.LR, group.remove(CheckpointKeys.INITIAL_LR));
-      List.of(CheckpointKeys.AMSGRAD, CheckpointKeys.MAXIMIZE, CheckpointKeys.FOREACH, CheckpointKeys.CAPTURABLE,
-          CheckpointKeys.DIFFERENTIABLE, CheckpointKeys.FUSED).forEach(group::remove);
+      List.of(
+              CheckpointKeys.AMSGRAD,
+              CheckpointKeys.MAXIMIZE,
+              CheckpointKeys.FOREACH,
+              CheckpointKeys.CAPTURABLE,
+              CheckpointKeys.DIFFERENTIABLE,
+              CheckpointKeys.FUSED)
+          .forEach(group::remove);
       groups.add(group);
     }
     out.put(CheckpointKeys.PARAM_GROUPS, groups);
     return out;
   }
 
-  private static Map<String, Object> read(CheckpointStore store, StoredCheckpoint cp, CheckpointFileKind kind)
-      throws IOException {
+  private static Map<String, Object> read(
+      CheckpointStore store, StoredCheckpoint cp, CheckpointFileKind kind) throws IOException {
     return read(store, cp, cp.file("net", null, kind).orElseThrow());
   }
 
-  private static Map<String, Object> read(CheckpointStore store, StoredCheckpoint cp, StoredFile f) throws IOException {
+  private static Map<String, Object> read(CheckpointStore store, StoredCheckpoint cp, StoredFile f)
+      throws IOException {
     try (FileChannel channel = ChannelFile.of(store.open(cp, f))) {
       return ThReader.read(channel, f.name().format());
     }

@@ -7,11 +7,11 @@ import ai.noether.api.spi.ComponentContext;
 
 /**
  * {@code kind: test-hang-on-stop}: once a stop was requested, the next {@code afterUpdate} blocks
- * for ten minutes, like an update or a save that hangs, so that the stop watchdog
- * ({@code trainer.stop_timeout_seconds}) must end the process. Found through the test services
- * file.
+ * for ten minutes, like an update or a save that hangs, so that the stop watchdog ({@code
+ * trainer.stop_timeout_seconds}) must end the process. Found through the test services file.
  */
-public final class HangOnStopCallbackFactory implements CallbackFactory<HangOnStopCallbackFactory.Config> {
+public final class HangOnStopCallbackFactory
+    implements CallbackFactory<HangOnStopCallbackFactory.Config> {
 
   /** No settings. */
   public record Config() {}

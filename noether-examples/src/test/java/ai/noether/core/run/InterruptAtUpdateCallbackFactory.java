@@ -12,9 +12,12 @@ import ai.noether.api.spi.ComponentContext;
  * so that tests in this JVM can compare against an uninterrupted run. Found through the test
  * services file.
  */
-public final class InterruptAtUpdateCallbackFactory implements CallbackFactory<InterruptAtUpdateCallbackFactory.Config> {
+public final class InterruptAtUpdateCallbackFactory
+    implements CallbackFactory<InterruptAtUpdateCallbackFactory.Config> {
 
-  /** @param atUpdate the update count after which the run is interrupted; positive */
+  /**
+   * @param atUpdate the update count after which the run is interrupted; positive
+   */
   public record Config(long atUpdate) {
     public Config {
       if (atUpdate <= 0) {

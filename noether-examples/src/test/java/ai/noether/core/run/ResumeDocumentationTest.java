@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The YAML example of {@code docs/resume.md} does what the page says: after the quickstart run
- * {@code quickstart-1}, it continues that run from epoch 8 in a new stage {@code longer} and
- * trains it to 16 epochs, reporting the longer training as an allowed change.
+ * {@code quickstart-1}, it continues that run from epoch 8 in a new stage {@code longer} and trains
+ * it to 16 epochs, reporting the longer training as an allowed change.
  */
 class ResumeDocumentationTest {
   static final Path DOC = Path.of("..", "docs", "resume.md");
@@ -30,23 +30,31 @@ class ResumeDocumentationTest {
   @TempDir Path dir;
 
   @Test
-  void theDocumentedResumeConfigurationContinuesTheQuickstartFromEpochEightInANewStage() throws Exception {
-    Matcher yaml = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOC));
+  void theDocumentedResumeConfigurationContinuesTheQuickstartFromEpochEightInANewStage()
+      throws Exception {
+    Matcher yaml =
+        Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOC));
     assertThat(yaml.find()).as("a yaml block in %s", DOC).isTrue();
     String out = "output_dir=" + dir;
     StageRuns.train(Files.readString(QUICKSTART), out, "run_id=quickstart-1");
 
     RunConfig config = StageRuns.config(yaml.group(1), List.of(out));
     StageRuns.REGISTRY.validate(config);
-    try (StageAssembly stage = StageAssembly.assemble(config, StageRuns.REGISTRY, new StopRequest())) {
-      assertThat(stage.resumedFrom().orElseThrow().source()).isEqualTo("quickstart-1/train@E8_U512_S16384");
-      assertThat(stage.configChanges()).extracting(ConfigDiff.Change::describe)
+    try (StageAssembly stage =
+        StageAssembly.assemble(config, StageRuns.REGISTRY, new StopRequest())) {
+      assertThat(stage.resumedFrom().orElseThrow().source())
+          .isEqualTo("quickstart-1/train@E8_U512_S16384");
+      assertThat(stage.configChanges())
+          .extracting(ConfigDiff.Change::describe)
           .containsExactly("trainer.max_epochs: 12 -> 16");
       TrainingResult result = stage.trainer().run();
 
       assertThat(result.iteration()).isEqualTo(new TrainingIteration(16, 1024, 32768));
-      List<?> lineage = (List<?>) CheckpointReader.forResume(stage.store(), result.finalCheckpoint(), "mlp").trainer()
-          .get(CheckpointKeys.LINEAGE);
+      List<?> lineage =
+          (List<?>)
+              CheckpointReader.forResume(stage.store(), result.finalCheckpoint(), "mlp")
+                  .trainer()
+                  .get(CheckpointKeys.LINEAGE);
       assertThat(lineage).hasSize(1);
       Map<?, ?> entry = (Map<?, ?>) lineage.get(0);
       assertThat(entry.get(CheckpointKeys.RUN_ID)).isEqualTo("quickstart-1");

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ResumeParityTest {
   /** 200 samples in batches of 16: 13 updates per epoch, the last one of 8 samples; 52 in all. */
-  static final String STAGE = """
+  static final String STAGE =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset: {kind: synthetic-regression, train_samples: 200, valid_samples: 48, input_size: 6, noise: 0.05, data_seed: 3}
@@ -41,70 +42,98 @@ class ResumeParityTest {
           - {kind: best-checkpoint, metric_key: loss/valid/total, tolerances: [2]}
           - {kind: early-stopping, metric_key: loss/valid/total/ema=0.99, patience: 100}
       """;
+
   /** Appends a callback that interrupts the run after update 33, as a preemption would. */
   static final String INTERRUPT = "trainer.callbacks[4]={kind: test-interrupt, at_update: 33}";
+
   /** Update 33 is batch 7 of epoch 2, between evaluations, with a partly filled logging window. */
   static final TrainingIteration AT_33 = new TrainingIteration(2, 33, 400 + 7 * 16);
+
   /** The periodic checkpoint at update 24, batch 11 of epoch 1. */
   static final TrainingIteration AT_24 = new TrainingIteration(1, 24, 200 + 11 * 16);
 
   @TempDir Path dir;
 
   static String stage(String optimizer) {
-    String block = switch (optimizer) {
-      // A schedule with state (reduce-on-plateau), so that its state must come back too.
-      case "sgd" -> "{kind: sgd, lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1.0e-4,"
-          + " schedule: {kind: reduce-on-plateau, patience: 1, factor: 0.5, threshold: 0.2}}";
-      case "adam" -> "{kind: adam, lr: 3.0e-3, schedule: {kind: warmup-cosine, warmup_updates: 8}}";
-      case "adamw" -> "{kind: adamw, lr: 3.0e-3, weight_decay: 0.05, no_weight_decay: ['*.bias'],"
-          + " clip_grad_norm: 1.0, schedule: {kind: warmup-cosine, warmup_updates: 8}}";
-      default -> throw new IllegalArgumentException(optimizer);
-    };
+    String block =
+        switch (optimizer) {
+          // A schedule with state (reduce-on-plateau), so that its state must come back too.
+          case "sgd" ->
+              "{kind: sgd, lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1.0e-4,"
+                  + " schedule: {kind: reduce-on-plateau, patience: 1, factor: 0.5, threshold: 0.2}}";
+          case "adam" ->
+              "{kind: adam, lr: 3.0e-3, schedule: {kind: warmup-cosine, warmup_updates: 8}}";
+          case "adamw" ->
+              "{kind: adamw, lr: 3.0e-3, weight_decay: 0.05, no_weight_decay: ['*.bias'],"
+                  + " clip_grad_norm: 1.0, schedule: {kind: warmup-cosine, warmup_updates: 8}}";
+          default -> throw new IllegalArgumentException(optimizer);
+        };
     return STAGE.formatted(block);
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"sgd", "adam", "adamw"})
-  void aStageStoppedMidEpochAndResumedFromItsEmergencyCheckpointEndsBitIdentical(String optimizer) throws Exception {
+  void aStageStoppedMidEpochAndResumedFromItsEmergencyCheckpointEndsBitIdentical(String optimizer)
+      throws Exception {
     String yaml = stage(optimizer);
     String out = "output_dir=" + dir;
     Outcome uninterrupted = StageRuns.train(yaml, out, "run_id=full");
 
     Outcome interrupted = StageRuns.train(yaml, out, "run_id=cut", INTERRUPT);
     assertThat(interrupted.result().interrupted()).isTrue();
-    assertThat(interrupted.result().finalCheckpoint().tag()).isEqualTo(CheckpointTag.emergency(AT_33, "interrupt"));
-    Outcome resumed = StageRuns.train(yaml, out, "run_id=cut", "resume_run_id=cut", "resume_stage_name=train");
+    assertThat(interrupted.result().finalCheckpoint().tag())
+        .isEqualTo(CheckpointTag.emergency(AT_33, "interrupt"));
+    Outcome resumed =
+        StageRuns.train(yaml, out, "run_id=cut", "resume_run_id=cut", "resume_stage_name=train");
 
-    assertThat(resumed.checkpoint().stored().iteration()).isEqualTo(new TrainingIteration(4, 52, 800));
+    assertThat(resumed.checkpoint().stored().iteration())
+        .isEqualTo(new TrainingIteration(4, 52, 800));
     assertSameEnd(resumed, uninterrupted);
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"sgd", "adam", "adamw"})
-  void aNewRunResumedFromAPeriodicCheckpointOfAFinishedRunEndsBitIdentical(String optimizer) throws Exception {
+  void aNewRunResumedFromAPeriodicCheckpointOfAFinishedRunEndsBitIdentical(String optimizer)
+      throws Exception {
     String yaml = stage(optimizer);
     String out = "output_dir=" + dir;
     String keepAll = "trainer.callbacks[0].keep_last=";
     Outcome full = StageRuns.train(yaml, out, "run_id=full", keepAll);
 
-    Outcome resumed = StageRuns.train(yaml, out, "run_id=branch", "resume_run_id=full", "resume_checkpoint=U24", keepAll);
+    Outcome resumed =
+        StageRuns.train(
+            yaml, out, "run_id=branch", "resume_run_id=full", "resume_checkpoint=U24", keepAll);
 
     assertSameEnd(resumed, full);
-    List<String> historyLines = Files.readAllLines(dir.resolve("branch/train").resolve(RunLayout.HISTORY_FILE));
-    assertThat(historyLines).as("the new run's history file starts with the history up to U24, then the resume")
+    List<String> historyLines =
+        Files.readAllLines(dir.resolve("branch/train").resolve(RunLayout.HISTORY_FILE));
+    assertThat(historyLines)
+        .as("the new run's history file starts with the history up to U24, then the resume")
         .filteredOn(line -> line.contains("\"event\":\"resume\""))
-        .containsExactly("{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,"
-            + "\"source\":\"full/train@" + AT_24 + "\"}");
+        .containsExactly(
+            "{\"event\":\"resume\",\"epoch\":1,\"update\":24,\"sample\":376,"
+                + "\"source\":\"full/train@"
+                + AT_24
+                + "\"}");
   }
 
   static void assertSameEnd(Outcome resumed, Outcome uninterrupted) {
     assertThat(resumed.result().iteration()).isEqualTo(uninterrupted.result().iteration());
-    assertThat(StateTrees.differences(resumed.weights(), uninterrupted.weights())).as("weights").isEmpty();
-    assertThat(StateTrees.differences(resumed.optimizer(), uninterrupted.optimizer())).as("optimizer").isEmpty();
-    assertThat(StateTrees.differences(resumed.trainer(), uninterrupted.trainer())).as("trainer state").isEmpty();
-    assertThat(resumed.trainer()).as("the callbacks keep state").containsKeys(
-        "callbacks.ema.steps", "callbacks.early-stopping/loss/valid/total/ema=0.99.best",
-        "callbacks.best-checkpoint/loss/valid/total.best", "callbacks.checkpoint/every_n_updates=8.kept[0]");
+    assertThat(StateTrees.differences(resumed.weights(), uninterrupted.weights()))
+        .as("weights")
+        .isEmpty();
+    assertThat(StateTrees.differences(resumed.optimizer(), uninterrupted.optimizer()))
+        .as("optimizer")
+        .isEmpty();
+    assertThat(StateTrees.differences(resumed.trainer(), uninterrupted.trainer()))
+        .as("trainer state")
+        .isEmpty();
+    assertThat(resumed.trainer())
+        .as("the callbacks keep state")
+        .containsKeys(
+            "callbacks.ema.steps", "callbacks.early-stopping/loss/valid/total/ema=0.99.best",
+            "callbacks.best-checkpoint/loss/valid/total.best",
+                "callbacks.checkpoint/every_n_updates=8.kept[0]");
     assertThat(resumed.history()).isEqualTo(uninterrupted.history());
     assertThat(resumed.history()).hasSizeGreaterThan(20);
   }

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * Runs stages in this JVM the way {@code noether train} and {@code noether resume} do, each built
- * anew from its configuration (and, for a resume, its checkpoint) through the real registry,
- * store, model, optimizer and trainer, and captures what a bitwise comparison needs.
+ * anew from its configuration (and, for a resume, its checkpoint) through the real registry, store,
+ * model, optimizer and trainer, and captures what a bitwise comparison needs.
  */
 final class StageRuns {
   static final ComponentRegistry REGISTRY = ComponentRegistry.load();
@@ -30,18 +30,23 @@ final class StageRuns {
    * @param result how training ended
    * @param weights the model's weights at the end, read from the live model
    * @param optimizer the optimizer and schedule state in the final checkpoint
-   * @param trainer the trainer file of the final checkpoint, minus what legitimately differs between
-   *     runs (the run id, the configuration, the lineage and the history's resume markers)
+   * @param trainer the trainer file of the final checkpoint, minus what legitimately differs
+   *     between runs (the run id, the configuration, the lineage and the history's resume markers)
    * @param history the metric history's events
    * @param checkpoint the final checkpoint as read back
    */
   record Outcome(
-      TrainingResult result, Map<String, String> weights, Map<String, String> optimizer,
-      Map<String, String> trainer, List<String> history, LoadedCheckpoint checkpoint) {}
+      TrainingResult result,
+      Map<String, String> weights,
+      Map<String, String> optimizer,
+      Map<String, String> trainer,
+      List<String> history,
+      LoadedCheckpoint checkpoint) {}
 
   /** Loads {@code yaml} with {@code overrides} applied, as the command line loads a file. */
   static RunConfig config(String yaml, List<String> overrides) {
-    return new RunConfigLoader(Path.of("").toAbsolutePath(), () -> "generated-run-id").parse(yaml, "test.yaml", overrides);
+    return new RunConfigLoader(Path.of("").toAbsolutePath(), () -> "generated-run-id")
+        .parse(yaml, "test.yaml", overrides);
   }
 
   /** Builds the stage {@code yaml} and {@code overrides} describe and trains it. */
@@ -50,12 +55,18 @@ final class StageRuns {
     REGISTRY.validate(config);
     try (StageAssembly stage = StageAssembly.assemble(config, REGISTRY, new StopRequest())) {
       TrainingResult result = stage.trainer().run();
-      LoadedCheckpoint last = CheckpointReader.forResume(stage.store(), result.finalCheckpoint(), config.model().name());
+      LoadedCheckpoint last =
+          CheckpointReader.forResume(
+              stage.store(), result.finalCheckpoint(), config.model().name());
       Map<String, Object> optimizer = new LinkedHashMap<>();
       optimizer.put(CheckpointKeys.OPTIMIZER, last.optimizer());
       optimizer.put(CheckpointKeys.SCHEDULE, last.schedule());
-      return new Outcome(result, StateTrees.fingerprint(stage.model().stateDict()), StateTrees.fingerprint(optimizer),
-          StateTrees.fingerprint(StateTrees.comparableTrainerState(last.trainer())), StateTrees.events(stage.trainer().history()),
+      return new Outcome(
+          result,
+          StateTrees.fingerprint(stage.model().stateDict()),
+          StateTrees.fingerprint(optimizer),
+          StateTrees.fingerprint(StateTrees.comparableTrainerState(last.trainer())),
+          StateTrees.events(stage.trainer().history()),
           last);
     }
   }

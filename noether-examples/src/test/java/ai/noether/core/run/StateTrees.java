@@ -22,7 +22,9 @@ import java.util.TreeMap;
 public final class StateTrees {
   private StateTrees() {}
 
-  /** Every leaf of {@code tree} (maps, lists, tensors, numbers, strings, booleans, nulls) by path. */
+  /**
+   * Every leaf of {@code tree} (maps, lists, tensors, numbers, strings, booleans, nulls) by path.
+   */
   public static Map<String, String> fingerprint(Object tree) {
     Map<String, String> out = new TreeMap<>();
     walk("", tree, out);
@@ -31,11 +33,14 @@ public final class StateTrees {
 
   /** The events of a history, one line each, values as raw double bits. */
   public static List<String> events(MetricHistory history) {
-    return history.events().stream().map(e -> {
-      StringBuilder sb = new StringBuilder(e.iteration().toString());
-      e.metrics().forEach((k, v) -> sb.append(' ').append(k).append('=').append(bits(v)));
-      return sb.toString();
-    }).toList();
+    return history.events().stream()
+        .map(
+            e -> {
+              StringBuilder sb = new StringBuilder(e.iteration().toString());
+              e.metrics().forEach((k, v) -> sb.append(' ').append(k).append('=').append(bits(v)));
+              return sb.toString();
+            })
+        .toList();
   }
 
   /**
@@ -70,7 +75,8 @@ public final class StateTrees {
     copy.remove(CheckpointKeys.CONFIG);
     copy.remove(CheckpointKeys.LINEAGE);
     copy.remove(CheckpointKeys.RUN_ID);
-    Map<String, Object> history = new LinkedHashMap<>((Map<String, Object>) copy.get(CheckpointKeys.HISTORY));
+    Map<String, Object> history =
+        new LinkedHashMap<>((Map<String, Object>) copy.get(CheckpointKeys.HISTORY));
     history.remove("resumes");
     copy.put(CheckpointKeys.HISTORY, history);
     return copy;

@@ -13,21 +13,26 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plugin modules live on {@code noether-api}: their main sources name no class of
- * {@code noether-core} at all. What they need of the framework reaches them as api interfaces,
- * injected by the run's injector or served by {@code FrameworkServices}. The poms of
- * {@code noether-djl}, {@code noether-callbacks} and {@code noether-initializers} keep core out of
- * the compile scope, so the compiler enforces it too; this test also covers the plugin example and
- * names the offending line.
+ * The plugin modules live on {@code noether-api}: their main sources name no class of {@code
+ * noether-core} at all. What they need of the framework reaches them as api interfaces, injected by
+ * the run's injector or served by {@code FrameworkServices}. The poms of {@code noether-djl},
+ * {@code noether-callbacks} and {@code noether-initializers} keep core out of the compile scope, so
+ * the compiler enforces it too; this test also covers the plugin example and names the offending
+ * line.
  */
 class CoreImportsTest {
   static final Path ROOT = Path.of("..");
 
   /** The modules whose main sources must name no core class. */
-  static final List<String> MODULES = List.of("noether-djl", "noether-callbacks", "noether-initializers",
-      "noether-examples/plugin-example");
+  static final List<String> MODULES =
+      List.of(
+          "noether-djl",
+          "noether-callbacks",
+          "noether-initializers",
+          "noether-examples/plugin-example");
 
-  private static final Pattern CORE_NAME = Pattern.compile("\\bai\\.noether\\.core\\.(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*");
+  private static final Pattern CORE_NAME =
+      Pattern.compile("\\bai\\.noether\\.core\\.(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*");
 
   @Test
   void pluginModulesNameNoCoreClass() throws IOException {
@@ -45,7 +50,7 @@ class CoreImportsTest {
         for (int i = 0; i < lines.size(); i++) {
           String line = lines.get(i).strip();
           if (line.startsWith("*") || line.startsWith("/*") || line.startsWith("//")) {
-            continue;  // javadoc may name core classes for the reader
+            continue; // javadoc may name core classes for the reader
           }
           Matcher m = CORE_NAME.matcher(line);
           while (m.find()) {
@@ -56,20 +61,26 @@ class CoreImportsTest {
     }
 
     assertThat(files).as("java files scanned").isGreaterThan(50);
-    assertThat(named).as("core classes named by plugin modules (use the api interface instead)").isEmpty();
+    assertThat(named)
+        .as("core classes named by plugin modules (use the api interface instead)")
+        .isEmpty();
   }
 
   @Test
   void thePluginModulesPomsKeepCoreOutOfTheCompileScope() throws IOException {
-    Pattern coreDependency = Pattern.compile(
-        "<dependency>\\s*<groupId>ai\\.noether</groupId>\\s*<artifactId>noether-core</artifactId>(.*?)</dependency>",
-        Pattern.DOTALL);
+    Pattern coreDependency =
+        Pattern.compile(
+            "<dependency>\\s*<groupId>ai\\.noether</groupId>\\s*<artifactId>noether-core</artifactId>(.*?)</dependency>",
+            Pattern.DOTALL);
     for (String module : List.of("noether-djl", "noether-callbacks", "noether-initializers")) {
       String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
       Matcher m = coreDependency.matcher(pom);
-      assertThat(m.find()).as(module + "/pom.xml depends on noether-core (it runs the plugin)").isTrue();
-      assertThat(m.group(1)).as(module + "/pom.xml's noether-core dependency").containsPattern(
-          "<scope>(runtime|test)</scope>");
+      assertThat(m.find())
+          .as(module + "/pom.xml depends on noether-core (it runs the plugin)")
+          .isTrue();
+      assertThat(m.group(1))
+          .as(module + "/pom.xml's noether-core dependency")
+          .containsPattern("<scope>(runtime|test)</scope>");
     }
   }
 }

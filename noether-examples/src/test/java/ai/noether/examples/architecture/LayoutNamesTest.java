@@ -27,24 +27,37 @@ class LayoutNamesTest {
   static final String OWNER = "noether-api/src/main/java/ai/noether/api/checkpoint/RunLayout.java";
 
   /** The names of the layout, as {@link RunLayout} defines them. */
-  static final Set<String> NAMES = Set.of(RunLayout.CHECKPOINTS, RunLayout.HISTORY_FILE, RunLayout.RESOLVED_CONFIG_FILE,
-      RunLayout.PLOTS_DIR, RunLayout.STARTED_FILE, "tracker", "ancestor");
+  static final Set<String> NAMES =
+      Set.of(
+          RunLayout.CHECKPOINTS,
+          RunLayout.HISTORY_FILE,
+          RunLayout.RESOLVED_CONFIG_FILE,
+          RunLayout.PLOTS_DIR,
+          RunLayout.STARTED_FILE,
+          "tracker",
+          "ancestor");
 
-  /** A literal that is a layout name or a path built from one, by file, with the reason it is not layout. */
-  static final Map<String, String> ALLOWED = Map.of(
-      "noether-callbacks/src/main/java/ai/noether/callbacks/test/TestEvaluationCallbackConfig.java",
-      "\"checkpoints\" is that callback's YAML key (a list of checkpoint selectors), not a directory",
-      "noether-callbacks/src/main/java/ai/noether/callbacks/history/HistoryPlotCallbackFactory.java",
-      "its description for 'noether kinds' says in prose where the plots go",
-      "noether-examples/plugin-example/src/main/java/ai/noether/examples/plugin/inventory/CheckpointInventoryCallback.java",
-      "\"inventory/checkpoints\" is the metric key the example logs, not a path");
+  /**
+   * A literal that is a layout name or a path built from one, by file, with the reason it is not
+   * layout.
+   */
+  static final Map<String, String> ALLOWED =
+      Map.of(
+          "noether-callbacks/src/main/java/ai/noether/callbacks/test/TestEvaluationCallbackConfig.java",
+          "\"checkpoints\" is that callback's YAML key (a list of checkpoint selectors), not a directory",
+          "noether-callbacks/src/main/java/ai/noether/callbacks/history/HistoryPlotCallbackFactory.java",
+          "its description for 'noether kinds' says in prose where the plots go",
+          "noether-examples/plugin-example/src/main/java/ai/noether/examples/plugin/inventory/CheckpointInventoryCallback.java",
+          "\"inventory/checkpoints\" is the metric key the example logs, not a path");
 
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** True if a string literal's contents name a layout entry or build a path with one. */
   static boolean isLayoutName(String literal) {
     for (String name : NAMES) {
-      if (literal.equals(name) || literal.equals("/" + name) || literal.startsWith(name + "/")
+      if (literal.equals(name)
+          || literal.equals("/" + name)
+          || literal.startsWith(name + "/")
           || literal.endsWith("/" + name)) {
         return true;
       }
@@ -58,9 +71,14 @@ class LayoutNamesTest {
     int files = 0;
     List<Path> roots;
     try (Stream<Path> walk = Files.walk(ROOT, 5)) {
-      roots = walk.filter(p -> p.endsWith(Path.of("src", "main", "java")) && !p.toString().contains("/target/")
-              && !p.toString().contains("/."))
-          .sorted().toList();
+      roots =
+          walk.filter(
+                  p ->
+                      p.endsWith(Path.of("src", "main", "java"))
+                          && !p.toString().contains("/target/")
+                          && !p.toString().contains("/."))
+              .sorted()
+              .toList();
     }
     for (Path sources : roots) {
       List<Path> javaFiles;

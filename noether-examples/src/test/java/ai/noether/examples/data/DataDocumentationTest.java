@@ -72,12 +72,17 @@ class DataDocumentationTest {
     WindowDataset test = (WindowDataset) data.test().orElseThrow();
     assertThat(train.series()).hasSize(6);
     assertThat(valid.series()).hasSize(2);
-    assertThat(Stream.concat(train.series().stream(), valid.series().stream()).mapToLong(s -> s.rows()).summaryStatistics())
-        .returns(43L, s -> s.getMin()).returns(82L, s -> s.getMax());
+    assertThat(
+            Stream.concat(train.series().stream(), valid.series().stream())
+                .mapToLong(s -> s.rows())
+                .summaryStatistics())
+        .returns(43L, s -> s.getMin())
+        .returns(82L, s -> s.getMax());
     assertThat(test.size()).isEqualTo(4);
     assertThat(train.field("x").sampleShape()).containsExactly(30, 7);
     float[] rul = test.gather("rul", new long[] {0, 1, 2, 3}).toFloatArray();
-    List<String> rulFile = Files.readAllLines(ROOT.resolve("noether-examples/data/turbofan/RUL.txt"));
+    List<String> rulFile =
+        Files.readAllLines(ROOT.resolve("noether-examples/data/turbofan/RUL.txt"));
     for (int i = 0; i < 4; i++) {
       assertThat(rul[i]).isEqualTo(Math.min(125f, Float.parseFloat(rulFile.get(i).strip())));
     }
@@ -89,8 +94,11 @@ class DataDocumentationTest {
     settings.put("cache_dir", work.resolve("cache").toString());
     ComponentBlock block = ComponentBlock.of("dataset", kind, settings);
     return switch (kind) {
-      case "table" -> TableDatasets.open(ConfigBinder.bind(block, TableDatasetConfig.class, "table"), 0, work);
-      case "arrays" -> ArrayDatasets.open(ConfigBinder.bind(block, ArraysDatasetConfig.class, "arrays"), 0, work);
+      case "table" ->
+          TableDatasets.open(ConfigBinder.bind(block, TableDatasetConfig.class, "table"), 0, work);
+      case "arrays" ->
+          ArrayDatasets.open(
+              ConfigBinder.bind(block, ArraysDatasetConfig.class, "arrays"), 0, work);
       default -> throw new AssertionError("data.md shows a dataset of kind " + kind);
     };
   }
@@ -105,7 +113,9 @@ class DataDocumentationTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> dataset(String yaml) throws IOException {
     Object tree = YAML.readValue(yaml, Object.class);
-    return tree instanceof Map<?, ?> m && m.get("dataset") instanceof Map<?, ?> d ? (Map<String, Object>) d : null;
+    return tree instanceof Map<?, ?> m && m.get("dataset") instanceof Map<?, ?> d
+        ? (Map<String, Object>) d
+        : null;
   }
 
   /** The text of every yaml block of the page, in order. */
@@ -129,8 +139,16 @@ class DataDocumentationTest {
     for (String name : List.of("houses.csv", "houses-valid.csv")) {
       StringBuilder csv = new StringBuilder("rooms,area,age,district,price\n");
       for (int i = 0; i < 20; i++) {
-        csv.append(2 + i % 4).append(',').append(40 + 7.5 * i).append(',').append(i).append(',').append(i % 3)
-            .append(',').append(1000 * i + 0.5).append('\n');
+        csv.append(2 + i % 4)
+            .append(',')
+            .append(40 + 7.5 * i)
+            .append(',')
+            .append(i)
+            .append(',')
+            .append(i % 3)
+            .append(',')
+            .append(1000 * i + 0.5)
+            .append('\n');
       }
       Files.writeString(dir.resolve(name), csv);
     }

@@ -19,7 +19,7 @@ final class ShellWords {
     String s = script.replace("\\\n", " ");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '\'' ) {
+      if (c == '\'') {
         int end = s.indexOf('\'', i + 1);
         word = (word == null ? new StringBuilder() : word).append(s, i + 1, end);
         i = end;
@@ -39,7 +39,10 @@ final class ShellWords {
         }
       } else if (c == ' ' || c == '\t') {
         word = flush(word, words);
-      } else if (c == '\n' || c == ';' || c == '&' && next(s, i) == '&' || c == '|' && next(s, i) == '|') {
+      } else if (c == '\n'
+          || c == ';'
+          || c == '&' && next(s, i) == '&'
+          || c == '|' && next(s, i) == '|') {
         word = flush(word, words);
         if (c == '&' || c == '|') {
           i++;

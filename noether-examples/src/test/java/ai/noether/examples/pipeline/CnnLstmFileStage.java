@@ -6,18 +6,20 @@ import java.nio.file.Path;
 
 /**
  * The stage of issue 9's resume-parity tests: a {@code cnn-lstm} with batch norm and dropout and
- * two heads (RUL regression and health classes), trained with gradient accumulation and
- * prefetching on windows of a file-backed dataset (a small simulated fleet in NASA's C-MAPSS
- * layout, read by the {@code table} kind) scaled by a fitted scaler.
+ * two heads (RUL regression and health classes), trained with gradient accumulation and prefetching
+ * on windows of a file-backed dataset (a small simulated fleet in NASA's C-MAPSS layout, read by
+ * the {@code table} kind) scaled by a fitted scaler.
  */
 public final class CnnLstmFileStage {
   private CnnLstmFileStage() {}
 
   /** Six training engines (two of them drawn for validation) and two test engines. */
-  public static final TurbofanFleet.Settings FLEET = new TurbofanFleet.Settings("FD001", 6, 2, 1, 48, 60, 3);
+  public static final TurbofanFleet.Settings FLEET =
+      new TurbofanFleet.Settings("FD001", 6, 2, 1, 48, 60, 3);
 
   /** The stage; {@code %s} is the directory of the fleet's files. */
-  static final String YAML = """
+  static final String YAML =
+      """
       seed: 5
       store: {kind: file, fsync: false}
       dataset:

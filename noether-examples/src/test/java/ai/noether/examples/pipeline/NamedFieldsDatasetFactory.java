@@ -21,16 +21,20 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * {@code kind: test-named-fields}: a turbofan-like {@link FieldDataset} (not a
- * {@link TensorDataset}) with fields {@code x} (sensor values, float32 {@code [input_size]}),
- * {@code op} (the operating condition 0, 1 or 2, which shifts the sensors), {@code rul} (float32)
- * and {@code health} (class 0, 1 or 2). While the file {@code shift_file} exists, the number in it
- * is added to every training {@code x}: the training data change while the configuration stays
- * the same. Found through the test services file.
+ * {@code kind: test-named-fields}: a turbofan-like {@link FieldDataset} (not a {@link
+ * TensorDataset}) with fields {@code x} (sensor values, float32 {@code [input_size]}), {@code op}
+ * (the operating condition 0, 1 or 2, which shifts the sensors), {@code rul} (float32) and {@code
+ * health} (class 0, 1 or 2). While the file {@code shift_file} exists, the number in it is added to
+ * every training {@code x}: the training data change while the configuration stays the same. Found
+ * through the test services file.
  */
-public final class NamedFieldsDatasetFactory implements DatasetFactory<NamedFieldsDatasetFactory.Config> {
-  /** Gathers by the name of the thread that made them (without its number), across all instances. */
-  public static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong>
+public final class NamedFieldsDatasetFactory
+    implements DatasetFactory<NamedFieldsDatasetFactory.Config> {
+  /**
+   * Gathers by the name of the thread that made them (without its number), across all instances.
+   */
+  public static final java.util.concurrent.ConcurrentHashMap<
+          String, java.util.concurrent.atomic.AtomicLong>
       GATHERS_BY_THREAD = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
@@ -38,9 +42,11 @@ public final class NamedFieldsDatasetFactory implements DatasetFactory<NamedFiel
    * @param validSamples validation samples
    * @param inputSize sensors per sample
    * @param dataSeed the data's seed
-   * @param shiftFile a file holding a number added to the training sensors while it exists; null for none
+   * @param shiftFile a file holding a number added to the training sensors while it exists; null
+   *     for none
    */
-  public record Config(int trainSamples, int validSamples, int inputSize, long dataSeed, String shiftFile) {}
+  public record Config(
+      int trainSamples, int validSamples, int inputSize, long dataSeed, String shiftFile) {}
 
   @Override
   public String kind() {
@@ -67,8 +73,10 @@ public final class NamedFieldsDatasetFactory implements DatasetFactory<NamedFiel
         throw new UncheckedIOException(e);
       }
     }
-    Fields train = fields(c.trainSamples(), c.inputSize(), new SplittableRandom(c.dataSeed()), shift);
-    Fields valid = fields(c.validSamples(), c.inputSize(), new SplittableRandom(c.dataSeed() + 1), 0);
+    Fields train =
+        fields(c.trainSamples(), c.inputSize(), new SplittableRandom(c.dataSeed()), shift);
+    Fields valid =
+        fields(c.validSamples(), c.inputSize(), new SplittableRandom(c.dataSeed() + 1), 0);
     return new DataSource() {
       @Override
       public Dataset train() {
@@ -115,17 +123,27 @@ public final class NamedFieldsDatasetFactory implements DatasetFactory<NamedFiel
 
     @Override
     public List<Field> fields() {
-      return values.entrySet().stream().map(e -> new Field(e.getKey(), e.getValue().dtype(),
-          Arrays.copyOfRange(e.getValue().shape(), 1, e.getValue().shape().length))).toList();
+      return values.entrySet().stream()
+          .map(
+              e ->
+                  new Field(
+                      e.getKey(),
+                      e.getValue().dtype(),
+                      Arrays.copyOfRange(e.getValue().shape(), 1, e.getValue().shape().length)))
+          .toList();
     }
 
     @Override
     public HostTensor gather(String field, long[] indices) {
-      GATHERS_BY_THREAD.computeIfAbsent(Thread.currentThread().getName().replaceAll("-\\d+$", ""),
-          k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+      GATHERS_BY_THREAD
+          .computeIfAbsent(
+              Thread.currentThread().getName().replaceAll("-\\d+$", ""),
+              k -> new java.util.concurrent.atomic.AtomicLong())
+          .incrementAndGet();
       HostTensor v = values.get(field);
       if (v == null) {
-        throw new NoSuchElementException("no field '" + field + "'; the fields are " + values.keySet());
+        throw new NoSuchElementException(
+            "no field '" + field + "'; the fields are " + values.keySet());
       }
       return new TensorDataset(v, v).gather(TensorDataset.FEATURES, indices);
     }

@@ -43,8 +43,15 @@ public final class TestRmseMetricFactory implements MetricFactory<Void> {
 
           @Override
           public void add(HostTensor predictions, HostTensor targets) {
-            var p = predictions.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            var t = targets.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            var p =
+                predictions
+                    .chunks()
+                    .get(0)
+                    .duplicate()
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
+            var t =
+                targets.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             while (p.hasRemaining()) {
               double d = p.get() - t.get();
               sum += d * d;

@@ -24,9 +24,9 @@ import java.util.Map;
 
 /**
  * {@code kind: test-two-head-mlp}: an mlp trunk with dropout and two named heads, {@code rul} (one
- * value) and {@code health} (logits), returned health first so that only their names pair them
- * with the targets. Stands in for a built-in multi-head kind ({@code cnn-lstm}) until one exists.
- * Found through the test services file.
+ * value) and {@code health} (logits), returned health first so that only their names pair them with
+ * the targets. Stands in for a built-in multi-head kind ({@code cnn-lstm}) until one exists. Found
+ * through the test services file.
  */
 public final class TwoHeadMlpFactory implements ModelFactory<TwoHeadMlpFactory.Config> {
 
@@ -52,24 +52,45 @@ public final class TwoHeadMlpFactory implements ModelFactory<TwoHeadMlpFactory.C
   public Model create(String name, Config c, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
     NDManager manager = NDManager.newBaseManager(DeviceSelector.select(run.device()));
-    SequentialBlock trunk = new SequentialBlock()
-        .add(Linear.builder().setUnits(c.hidden()).build())
-        .add(Activation.reluBlock())
-        .add(Dropout.builder().optRate((float) c.dropout()).build());
-    ParallelBlock heads = new ParallelBlock(list -> {
-      NDArray rul = list.get(0).singletonOrThrow();
-      NDArray health = list.get(1).singletonOrThrow();
-      rul.setName("rul");
-      health.setName("health");
-      return new NDList(health, rul);
-    }, List.of(Linear.builder().setUnits(1).build(), Linear.builder().setUnits(c.classes()).build()));
+    SequentialBlock trunk =
+        new SequentialBlock()
+            .add(Linear.builder().setUnits(c.hidden()).build())
+            .add(Activation.reluBlock())
+            .add(Dropout.builder().optRate((float) c.dropout()).build());
+    ParallelBlock heads =
+        new ParallelBlock(
+            list -> {
+              NDArray rul = list.get(0).singletonOrThrow();
+              NDArray health = list.get(1).singletonOrThrow();
+              rul.setName("rul");
+              health.setName("health");
+              return new NDList(health, rul);
+            },
+            List.of(
+                Linear.builder().setUnits(1).build(),
+                Linear.builder().setUnits(c.classes()).build()));
     SequentialBlock net = new SequentialBlock().add(trunk).add(heads);
     net.setInitializer(Initializer.ZEROS, p -> true);
     net.initialize(manager, DataType.FLOAT32, new Shape(1, c.inputSize()));
-    DjlModel model = DjlModel.of(name, net, manager, "net", Map.of("input_size", (long) c.inputSize(),
-        "hidden", (long) c.hidden(), "classes", (long) c.classes(), "dropout", c.dropout()));
+    DjlModel model =
+        DjlModel.of(
+            name,
+            net,
+            manager,
+            "net",
+            Map.of(
+                "input_size",
+                (long) c.inputSize(),
+                "hidden",
+                (long) c.hidden(),
+                "classes",
+                (long) c.classes(),
+                "dropout",
+                c.dropout()));
     long seed = Seeds.forInitialization(run.seed(), 0);
-    model.djlParameters().forEach((path, p) -> SeededInitialization.uniform(p.getArray(), 0.3, seed, path));
+    model
+        .djlParameters()
+        .forEach((path, p) -> SeededInitialization.uniform(p.getArray(), 0.3, seed, path));
     return model;
   }
 }

@@ -9,14 +9,15 @@ public final class TwoHeadStage {
   private TwoHeadStage() {}
 
   /**
-   * The model block. When a built-in multi-head kind exists, replace it here (for instance
-   * {@code {name: net, kind: cnn-lstm, ...heads: [rul, health]...}}) and every test follows.
+   * The model block. When a built-in multi-head kind exists, replace it here (for instance {@code
+   * {name: net, kind: cnn-lstm, ...heads: [rul, health]...}}) and every test follows.
    */
   public static final String MODEL =
       "{name: net, kind: test-two-head-mlp, input_size: 6, hidden: 24, classes: 3, dropout: 0.2}";
 
   /** The stage; {@code %s} is the shift file of the dataset. */
-  public static final String YAML = """
+  public static final String YAML =
+      """
       seed: 11
       store: {kind: file, fsync: false}
       dataset:
@@ -41,7 +42,8 @@ public final class TwoHeadStage {
         log_every_n_updates: 3
         callbacks:
           - {kind: checkpoint, every_n_updates: 8, keep_last: 2}
-      """.replace("MODEL", MODEL);
+      """
+          .replace("MODEL", MODEL);
 
   /** The stage with {@code shiftFile} as the dataset's shift file (it need not exist). */
   public static String yaml(java.nio.file.Path shiftFile) {

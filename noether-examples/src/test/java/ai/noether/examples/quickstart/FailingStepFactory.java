@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * {@code trainer.kind: test-failing-step}: a plugin step without a dry run whose every update fails
- * as a shape mismatch would, to watch what the trainer does with a failure at the first update of
- * a fresh stage. Found through the test services file.
+ * as a shape mismatch would, to watch what the trainer does with a failure at the first update of a
+ * fresh stage. Found through the test services file.
  */
 public final class FailingStepFactory implements TrainingStepFactory<Void> {
 

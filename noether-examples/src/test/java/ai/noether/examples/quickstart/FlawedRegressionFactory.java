@@ -19,7 +19,8 @@ import java.util.Optional;
  * plays a data file with one bad row that the user repairs before resuming: the configuration stays
  * the same, the data become sound. Found through the test services file.
  */
-public final class FlawedRegressionFactory implements DatasetFactory<FlawedRegressionFactory.Config> {
+public final class FlawedRegressionFactory
+    implements DatasetFactory<FlawedRegressionFactory.Config> {
 
   /**
    * The keys of {@code synthetic-regression} plus the flaw.
@@ -28,7 +29,13 @@ public final class FlawedRegressionFactory implements DatasetFactory<FlawedRegre
    * @param flawFile the file whose existence makes the flaw
    */
   public record Config(
-      int trainSamples, int validSamples, int inputSize, double noise, long dataSeed, int flawedSample, String flawFile) {}
+      int trainSamples,
+      int validSamples,
+      int inputSize,
+      double noise,
+      long dataSeed,
+      int flawedSample,
+      String flawFile) {}
 
   @Override
   public String kind() {
@@ -47,17 +54,22 @@ public final class FlawedRegressionFactory implements DatasetFactory<FlawedRegre
 
   @Override
   public DataSource create(Config c, long seed, ComponentContext context) {
-    SyntheticRegression sound = new SyntheticRegression(
-        new SyntheticRegressionConfig(c.trainSamples(), c.validSamples(), c.inputSize(), c.noise(), c.dataSeed()));
+    SyntheticRegression sound =
+        new SyntheticRegression(
+            new SyntheticRegressionConfig(
+                c.trainSamples(), c.validSamples(), c.inputSize(), c.noise(), c.dataSeed()));
     if (!Files.exists(Path.of(c.flawFile()))) {
       return sound;
     }
     TensorDataset train = (TensorDataset) sound.train();
-    ByteBuffer targets = ByteBuffer.allocateDirect((int) train.targets().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer targets =
+        ByteBuffer.allocateDirect((int) train.targets().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     targets.put(train.targets().buffer()).flip();
     targets.putFloat(c.flawedSample() * Float.BYTES, Float.NaN);
-    TensorDataset flawed = new TensorDataset(train.features(),
-        HostTensor.wrap(train.targets().dtype(), train.targets().shape(), targets));
+    TensorDataset flawed =
+        new TensorDataset(
+            train.features(),
+            HostTensor.wrap(train.targets().dtype(), train.targets().shape(), targets));
     return new DataSource() {
       @Override
       public Dataset train() {

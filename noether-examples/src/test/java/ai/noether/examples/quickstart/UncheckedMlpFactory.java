@@ -17,7 +17,9 @@ import java.util.List;
  */
 public final class UncheckedMlpFactory implements ModelFactory<UncheckedMlpFactory.Config> {
 
-  /** @param inputSize features per sample @param outputSize predictions per sample */
+  /**
+   * @param inputSize features per sample @param outputSize predictions per sample
+   */
   public record Config(int inputSize, int outputSize) {}
 
   @Override
@@ -33,7 +35,10 @@ public final class UncheckedMlpFactory implements ModelFactory<UncheckedMlpFacto
   @Override
   public Model create(String name, Config config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
-    return MlpModelFactory.build(name, MlpConfig.of(config.inputSize(), List.of(8), config.outputSize()),
-        DeviceSelector.select(run.device()), Seeds.forInitialization(run.seed(), 0));
+    return MlpModelFactory.build(
+        name,
+        MlpConfig.of(config.inputSize(), List.of(8), config.outputSize()),
+        DeviceSelector.select(run.device()),
+        Seeds.forInitialization(run.seed(), 0));
   }
 }

@@ -20,9 +20,10 @@ import java.util.Objects;
  * Only weights are taken, whatever else the file holds.
  *
  * <p>Errors name the initializer's YAML path and the file's absolute path: a missing file is a
- * {@link CheckpointNotFoundException}, a damaged or unknown one a {@link CorruptCheckpointException},
- * a {@code state_dict_key} that does not fit the file a {@link ConfigException}, keys that do not
- * fit the model a {@link ai.noether.api.model.StateDictMismatchException} listing every one.
+ * {@link CheckpointNotFoundException}, a damaged or unknown one a {@link
+ * CorruptCheckpointException}, a {@code state_dict_key} that does not fit the file a {@link
+ * ConfigException}, keys that do not fit the model a {@link
+ * ai.noether.api.model.StateDictMismatchException} listing every one.
  */
 public final class CheckpointFileInitializer implements Initializer {
   private final CheckpointFileInitializerConfig config;
@@ -34,7 +35,8 @@ public final class CheckpointFileInitializer implements Initializer {
    * @param reader reads the file's formats (the run's {@link TensorFileReader})
    * @param where the YAML path of the initializer, for messages
    */
-  public CheckpointFileInitializer(CheckpointFileInitializerConfig config, TensorFileReader reader, String where) {
+  public CheckpointFileInitializer(
+      CheckpointFileInitializerConfig config, TensorFileReader reader, String where) {
     this.config = Objects.requireNonNull(config, "config");
     this.reader = Objects.requireNonNull(reader, "reader");
     this.where = Objects.requireNonNull(where, "where");
@@ -46,12 +48,22 @@ public final class CheckpointFileInitializer implements Initializer {
     Map<String, HostTensor> weights;
     try {
       if (!Files.exists(path)) {
-        throw new CheckpointNotFoundException("file " + path + " does not exist"
-            + (Path.of(config.path()).isAbsolute() ? "" : " (path '" + config.path() + "' is relative to the working"
-                + " directory " + Path.of("").toAbsolutePath() + ")"));
+        throw new CheckpointNotFoundException(
+            "file "
+                + path
+                + " does not exist"
+                + (Path.of(config.path()).isAbsolute()
+                    ? ""
+                    : " (path '"
+                        + config.path()
+                        + "' is relative to the working"
+                        + " directory "
+                        + Path.of("").toAbsolutePath()
+                        + ")"));
       }
       if (Files.isDirectory(path)) {
-        throw new CheckpointNotFoundException(path + " is a directory; path names one weights file");
+        throw new CheckpointNotFoundException(
+            path + " is a directory; path names one weights file");
       }
       weights = StateDictFiles.read(reader, path, config.stateDictKey());
     } catch (CheckpointNotFoundException e) {
@@ -61,8 +73,10 @@ public final class CheckpointFileInitializer implements Initializer {
     } catch (ConfigException e) {
       throw new ConfigException(prefix() + e.getMessage(), e);
     }
-    String source = "file " + path + (config.stateDictKey() == null ? "" : " [" + config.stateDictKey() + "]");
-    return StateDictLoader.load(model, weights, config.keyMapping(), config.strict(), config.castDtypes(), where, source);
+    String source =
+        "file " + path + (config.stateDictKey() == null ? "" : " [" + config.stateDictKey() + "]");
+    return StateDictLoader.load(
+        model, weights, config.keyMapping(), config.strict(), config.castDtypes(), where, source);
   }
 
   private String prefix() {

@@ -22,9 +22,9 @@ import java.util.List;
  *         - {from: '^net\.(\d+)\.', to: 'layers.$1.'}
  * }</pre>
  *
- * @param path the file: a Noether {@code _model.th} file, a {@code torch.save}d state dict (or a dict
- *     holding one), or a safetensors file, told apart by content. Relative paths resolve against
- *     the working directory. Required
+ * @param path the file: a Noether {@code _model.th} file, a {@code torch.save}d state dict (or a
+ *     dict holding one), or a safetensors file, told apart by content. Relative paths resolve
+ *     against the working directory. Required
  * @param stateDictKey for PyTorch files, the top-level key whose dict is the state dict (e.g.
  *     {@code model_state_dict}); null to take {@code state_dict} if there is one, else the root
  * @param keysToRemove globs of stored keys to drop before renaming; never null after construction
@@ -35,8 +35,8 @@ import java.util.List;
  * @param strict when true (the default), any missing, unexpected or differently shaped key fails
  *     before anything is copied; when false the matching keys are copied and the rest logged
  * @param castDtypes when true, float16 and bfloat16 weights load into float32 parameters, converted
- *     exactly ({@link ai.noether.initializers.mapping.DTypeCast}); when false (the default) they are
- *     mismatches, as any other difference of type
+ *     exactly ({@link ai.noether.initializers.mapping.DTypeCast}); when false (the default) they
+ *     are mismatches, as any other difference of type
  */
 public record CheckpointFileInitializerConfig(
     String path,
@@ -54,25 +54,47 @@ public record CheckpointFileInitializerConfig(
    */
   public CheckpointFileInitializerConfig {
     if (path == null || path.isBlank()) {
-      throw new IllegalArgumentException("path is required: the weights file, e.g. path: pretrained/model.pt");
+      throw new IllegalArgumentException(
+          "path is required: the weights file, e.g. path: pretrained/model.pt");
     }
     if (stateDictKey != null && stateDictKey.isEmpty()) {
-      throw new IllegalArgumentException("state_dict_key is empty; leave it out to use the file's root or its state_dict");
+      throw new IllegalArgumentException(
+          "state_dict_key is empty; leave it out to use the file's root or its state_dict");
     }
-    keysToRemove = keysToRemove == null ? List.of() : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
-    patternsToRename = patternsToRename == null ? List.of()
-        : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
-    patternsToKeepInitialized = patternsToKeepInitialized == null ? List.of()
-        : List.copyOf(nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
+    keysToRemove =
+        keysToRemove == null
+            ? List.of()
+            : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
+    patternsToRename =
+        patternsToRename == null
+            ? List.of()
+            : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
+    patternsToKeepInitialized =
+        patternsToKeepInitialized == null
+            ? List.of()
+            : List.copyOf(
+                nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
     KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
     strict = strict == null ? Boolean.TRUE : strict;
     castDtypes = castDtypes == null ? Boolean.FALSE : castDtypes;
   }
 
   /** Without {@code cast_dtypes} (false). */
-  public CheckpointFileInitializerConfig(String path, String stateDictKey, List<String> keysToRemove, List<RenamePattern> patternsToRename,
-      List<String> patternsToKeepInitialized, Boolean strict) {
-    this(path, stateDictKey, keysToRemove, patternsToRename, patternsToKeepInitialized, strict, null);
+  public CheckpointFileInitializerConfig(
+      String path,
+      String stateDictKey,
+      List<String> keysToRemove,
+      List<RenamePattern> patternsToRename,
+      List<String> patternsToKeepInitialized,
+      Boolean strict) {
+    this(
+        path,
+        stateDictKey,
+        keysToRemove,
+        patternsToRename,
+        patternsToKeepInitialized,
+        strict,
+        null);
   }
 
   /** {@link #path} resolved against the working directory. */

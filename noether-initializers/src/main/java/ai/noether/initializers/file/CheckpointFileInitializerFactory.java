@@ -6,10 +6,11 @@ import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.InitializerFactory;
 
 /**
- * The {@code checkpoint-file} kind: model weights from one file, a Noether {@code .th} model file, a
- * PyTorch state dict or a safetensors file.
+ * The {@code checkpoint-file} kind: model weights from one file, a Noether {@code .th} model file,
+ * a PyTorch state dict or a safetensors file.
  */
-public final class CheckpointFileInitializerFactory implements InitializerFactory<CheckpointFileInitializerConfig> {
+public final class CheckpointFileInitializerFactory
+    implements InitializerFactory<CheckpointFileInitializerConfig> {
   /** The permanent kind name. */
   public static final String KIND = "checkpoint-file";
 
@@ -30,6 +31,7 @@ public final class CheckpointFileInitializerFactory implements InitializerFactor
 
   @Override
   public Initializer create(CheckpointFileInitializerConfig config, ComponentContext context) {
-    return new CheckpointFileInitializer(config, context.require(TensorFileReader.class), context.path());
+    return new CheckpointFileInitializer(
+        config, context.require(TensorFileReader.class), context.path());
   }
 }

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The opt-in conversion of stored float16 and bfloat16 weights to the float32 of a model
- * ({@code cast_dtypes: true} of the initializers). Both widen exactly: every float16 and bfloat16
- * value is a float32 value, so nothing is rounded. Nothing else is converted: a float64 or integer
- * tensor where the model has float32 stays a mismatch.
+ * The opt-in conversion of stored float16 and bfloat16 weights to the float32 of a model ({@code
+ * cast_dtypes: true} of the initializers). Both widen exactly: every float16 and bfloat16 value is
+ * a float32 value, so nothing is rounded. Nothing else is converted: a float64 or integer tensor
+ * where the model has float32 stays a mismatch.
  */
 public final class DTypeCast {
   /** The config key that allows the conversion. */
@@ -34,31 +34,34 @@ public final class DTypeCast {
    *
    * @return a new map in the same order; {@code casts} receives the keys converted
    */
-  public static Map<String, HostTensor> toModelTypes(Map<String, HostTensor> stored, Map<String, Tensor> model,
-      List<String> casts) {
+  public static Map<String, HostTensor> toModelTypes(
+      Map<String, HostTensor> stored, Map<String, Tensor> model, List<String> casts) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    stored.forEach((key, t) -> {
-      Tensor target = model.get(key);
-      if (target != null && castable(t.dtype(), target.dtype())) {
-        out.put(key, toFloat32(t));
-        casts.add(key);
-      } else {
-        out.put(key, t);
-      }
-    });
+    stored.forEach(
+        (key, t) -> {
+          Tensor target = model.get(key);
+          if (target != null && castable(t.dtype(), target.dtype())) {
+            out.put(key, toFloat32(t));
+            casts.add(key);
+          } else {
+            out.put(key, t);
+          }
+        });
     return out;
   }
 
   /** A float32 copy of a float16 or bfloat16 tensor. */
   public static HostTensor toFloat32(HostTensor t) {
     if (t.dtype() != DType.FLOAT16 && t.dtype() != DType.BFLOAT16) {
-      throw new IllegalArgumentException("only float16 and bfloat16 tensors are cast, not " + t.dtype());
+      throw new IllegalArgumentException(
+          "only float16 and bfloat16 tensors are cast, not " + t.dtype());
     }
     List<ByteBuffer> targets = new ArrayList<>();
     long bytes = Math.multiplyExact(t.elementCount(), (long) Float.BYTES);
     for (long done = 0; done < bytes || targets.isEmpty(); done += HostTensor.MAX_CHUNK_BYTES) {
-      targets.add(ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
-          .order(ByteOrder.LITTLE_ENDIAN));
+      targets.add(
+          ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
+              .order(ByteOrder.LITTLE_ENDIAN));
     }
     int target = 0;
     for (ByteBuffer chunk : t.chunks()) {
@@ -68,7 +71,12 @@ public final class DTypeCast {
           target++;
         }
         short h = halves.get();
-        targets.get(target).putFloat(t.dtype() == DType.BFLOAT16 ? Float.intBitsToFloat((h & 0xffff) << 16) : halfToFloat(h));
+        targets
+            .get(target)
+            .putFloat(
+                t.dtype() == DType.BFLOAT16
+                    ? Float.intBitsToFloat((h & 0xffff) << 16)
+                    : halfToFloat(h));
       }
     }
     targets.forEach(ByteBuffer::flip);
@@ -82,12 +90,15 @@ public final class DTypeCast {
     int exponent = (bits >>> 10) & 0x1f;
     int mantissa = bits & 0x3ff;
     if (exponent == 0) {
-      float magnitude = mantissa * 0x1p-24f; // zero or subnormal: mantissa · 2^-24, exact in float32
+      float magnitude =
+          mantissa * 0x1p-24f; // zero or subnormal: mantissa · 2^-24, exact in float32
       return sign != 0 ? -magnitude : magnitude;
     }
     if (exponent == 31) {
-      // Infinity, or NaN with its payload and the quiet bit set, as PyTorch (and the F16C instructions) convert.
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa == 0 ? 0 : 0x400000) | (mantissa << 13));
+      // Infinity, or NaN with its payload and the quiet bit set, as PyTorch (and the F16C
+      // instructions) convert.
+      return Float.intBitsToFloat(
+          sign | 0x7f800000 | (mantissa == 0 ? 0 : 0x400000) | (mantissa << 13));
     }
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }

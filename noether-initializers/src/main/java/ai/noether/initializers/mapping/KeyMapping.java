@@ -1,7 +1,7 @@
 package ai.noether.initializers.mapping;
 
-import ai.noether.api.model.ParameterGlob;
 import ai.noether.api.ConfigException;
+import ai.noether.api.model.ParameterGlob;
 import ai.noether.api.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,22 +16,25 @@ import java.util.regex.Pattern;
  * order:
  *
  * <ol>
- *   <li><b>remove</b> ({@code keys_to_remove}): stored keys matching any of these globs are dropped;
- *   <li><b>rename</b> ({@code patterns_to_rename}): each remaining key goes through every
- *       {@link RenamePattern} in turn, the output of one feeding the next;
+ *   <li><b>remove</b> ({@code keys_to_remove}): stored keys matching any of these globs are
+ *       dropped;
+ *   <li><b>rename</b> ({@code patterns_to_rename}): each remaining key goes through every {@link
+ *       RenamePattern} in turn, the output of one feeding the next;
  *   <li><b>keep initialized</b> ({@code patterns_to_keep_initialized}): model keys matching any of
  *       these globs keep their fresh values; renamed stored keys matching them are dropped. Such
  *       keys are neither loaded, nor missing, nor unexpected.
  * </ol>
  *
- * <p>Globs follow {@link ParameterGlob}: {@code *} matches any run of characters, dots included, and a
- * glob must match the whole key. Immutable and thread-safe.
+ * <p>Globs follow {@link ParameterGlob}: {@code *} matches any run of characters, dots included,
+ * and a glob must match the whole key. Immutable and thread-safe.
  */
 public final class KeyMapping {
   /** The YAML key of the first step. */
   public static final String KEYS_TO_REMOVE = "keys_to_remove";
+
   /** The YAML key of the second step. */
   public static final String PATTERNS_TO_RENAME = "patterns_to_rename";
+
   /** The YAML key of the third step. */
   public static final String PATTERNS_TO_KEEP_INITIALIZED = "patterns_to_keep_initialized";
 
@@ -41,7 +44,8 @@ public final class KeyMapping {
   private final List<CompiledRename> renames;
   private final List<ParameterGlob> keep;
 
-  private KeyMapping(List<ParameterGlob> remove, List<CompiledRename> renames, List<ParameterGlob> keep) {
+  private KeyMapping(
+      List<ParameterGlob> remove, List<CompiledRename> renames, List<ParameterGlob> keep) {
     this.remove = remove;
     this.renames = renames;
     this.keep = keep;
@@ -58,18 +62,26 @@ public final class KeyMapping {
    * @throws IllegalArgumentException naming the key and entry that is empty
    */
   public static KeyMapping of(
-      List<String> keysToRemove, List<RenamePattern> patternsToRename, List<String> patternsToKeepInitialized) {
+      List<String> keysToRemove,
+      List<RenamePattern> patternsToRename,
+      List<String> patternsToKeepInitialized) {
     List<CompiledRename> renames = new ArrayList<>();
     if (patternsToRename != null) {
       for (int i = 0; i < patternsToRename.size(); i++) {
         RenamePattern p = patternsToRename.get(i);
         if (p == null) {
-          throw new IllegalArgumentException(PATTERNS_TO_RENAME + "[" + i + "] is empty; write {from: <regex>, to: <replacement>}");
+          throw new IllegalArgumentException(
+              PATTERNS_TO_RENAME
+                  + "["
+                  + i
+                  + "] is empty; write {from: <regex>, to: <replacement>}");
         }
         renames.add(new CompiledRename(p, Pattern.compile(p.from())));
       }
     }
-    return new KeyMapping(globs(keysToRemove, KEYS_TO_REMOVE), List.copyOf(renames),
+    return new KeyMapping(
+        globs(keysToRemove, KEYS_TO_REMOVE),
+        List.copyOf(renames),
         globs(patternsToKeepInitialized, PATTERNS_TO_KEEP_INITIALIZED));
   }
 
@@ -122,8 +134,16 @@ public final class KeyMapping {
       }
       String earlier = origin.putIfAbsent(target, key);
       if (earlier != null) {
-        throw new ConfigException(PATTERNS_TO_RENAME + " map both '" + earlier + "' and '" + key + "' to '" + target
-            + "'; change the patterns so that every key gets its own name, or remove one of them with " + KEYS_TO_REMOVE);
+        throw new ConfigException(
+            PATTERNS_TO_RENAME
+                + " map both '"
+                + earlier
+                + "' and '"
+                + key
+                + "' to '"
+                + target
+                + "'; change the patterns so that every key gets its own name, or remove one of them with "
+                + KEYS_TO_REMOVE);
       }
       if (!target.equals(key)) {
         renamed.put(key, target);
@@ -154,7 +174,11 @@ public final class KeyMapping {
     }
     for (int i = 0; i < keep.size(); i++) {
       if (!keepUsed[i]) {
-        unused.add(PATTERNS_TO_KEEP_INITIALIZED + " '" + keep.get(i) + "' matches no key of the model or the state dict");
+        unused.add(
+            PATTERNS_TO_KEEP_INITIALIZED
+                + " '"
+                + keep.get(i)
+                + "' matches no key of the model or the state dict");
       }
     }
     return new Result(mapped, removed, renamed, keptFresh, dropped, unused);
@@ -178,13 +202,17 @@ public final class KeyMapping {
    * @param removed stored keys dropped by {@code keys_to_remove}, in stored order
    * @param renamed stored key to new key, for the keys a pattern changed, in stored order
    * @param keptFresh model keys that keep their fresh values, in model order
-   * @param droppedAsFresh stored keys (after renaming) not loaded because they match
-   *     {@code patterns_to_keep_initialized}
+   * @param droppedAsFresh stored keys (after renaming) not loaded because they match {@code
+   *     patterns_to_keep_initialized}
    * @param unusedPatterns a line for each pattern that matched nothing (likely a typo)
    */
   public record Result(
-      Map<String, HostTensor> stateDict, List<String> removed, Map<String, String> renamed, List<String> keptFresh,
-      List<String> droppedAsFresh, List<String> unusedPatterns) {
+      Map<String, HostTensor> stateDict,
+      List<String> removed,
+      Map<String, String> renamed,
+      List<String> keptFresh,
+      List<String> droppedAsFresh,
+      List<String> unusedPatterns) {
 
     public Result {
       stateDict = Collections.unmodifiableMap(new LinkedHashMap<>(stateDict));
@@ -196,8 +224,8 @@ public final class KeyMapping {
     }
 
     /**
-     * The steps that changed something, for messages: {@code "after removing 2 keys, renaming 4
-     * and keeping 2 fresh"}; empty when none did.
+     * The steps that changed something, for messages: {@code "after removing 2 keys, renaming 4 and
+     * keeping 2 fresh"}; empty when none did.
      */
     public String summary() {
       List<String> steps = new ArrayList<>();

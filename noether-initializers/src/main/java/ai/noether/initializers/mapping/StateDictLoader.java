@@ -21,15 +21,16 @@ import org.slf4j.LoggerFactory;
  * initializer maps keys, checks them and reports what it did.
  *
  * <p>Keys kept fresh are handed to {@link Model#load} with the model's own current values, so that
- * the model checks the remaining keys exactly as it always does (all or nothing in strict mode)
- * and the fresh values stay bit for bit what they were.
+ * the model checks the remaining keys exactly as it always does (all or nothing in strict mode) and
+ * the fresh values stay bit for bit what they were.
  *
- * <p>Every load is logged at INFO: how many weights were copied and kept fresh, with the first
- * few names of each. Patterns that matched nothing are logged at WARN, since they are most likely
+ * <p>Every load is logged at INFO: how many weights were copied and kept fresh, with the first few
+ * names of each. Patterns that matched nothing are logged at WARN, since they are most likely
  * typos.
  */
 public final class StateDictLoader {
   private static final Logger LOG = LoggerFactory.getLogger(StateDictLoader.class);
+
   /** How many key names a log line shows before it abbreviates. */
   static final int NAMES_SHOWN = 5;
 
@@ -47,18 +48,29 @@ public final class StateDictLoader {
    * @throws ConfigException if renaming maps two stored keys to one
    */
   public static LoadReport load(
-      Model model, Map<String, HostTensor> stored, KeyMapping mapping, boolean strict, String where, String source) {
+      Model model,
+      Map<String, HostTensor> stored,
+      KeyMapping mapping,
+      boolean strict,
+      String where,
+      String source) {
     return load(model, stored, mapping, strict, false, where, source);
   }
 
   /**
    * As {@link #load(Model, Map, KeyMapping, boolean, String, String)}; with {@code castDtypes},
-   * float16 and bfloat16 tensors whose model parameter is float32 are converted first
-   * ({@link DTypeCast}). Without it such tensors are mismatches whose message names
-   * {@code cast_dtypes: true}.
+   * float16 and bfloat16 tensors whose model parameter is float32 are converted first ({@link
+   * DTypeCast}). Without it such tensors are mismatches whose message names {@code cast_dtypes:
+   * true}.
    */
-  public static LoadReport load(Model model, Map<String, HostTensor> stored, KeyMapping mapping, boolean strict,
-      boolean castDtypes, String where, String source) {
+  public static LoadReport load(
+      Model model,
+      Map<String, HostTensor> stored,
+      KeyMapping mapping,
+      boolean strict,
+      boolean castDtypes,
+      String where,
+      String source) {
     Map<String, Tensor> parameters = model.parameters();
     KeyMapping.Result mapped;
     try {
@@ -71,8 +83,10 @@ public final class StateDictLoader {
     }
 
     List<String> casts = new ArrayList<>();
-    Map<String, HostTensor> toLoad = castDtypes ? DTypeCast.toModelTypes(mapped.stateDict(), parameters, casts)
-        : new LinkedHashMap<>(mapped.stateDict());
+    Map<String, HostTensor> toLoad =
+        castDtypes
+            ? DTypeCast.toModelTypes(mapped.stateDict(), parameters, casts)
+            : new LinkedHashMap<>(mapped.stateDict());
     for (String key : mapped.keptFresh()) {
       toLoad.put(key, parameters.get(key).toHost());
     }
@@ -87,31 +101,55 @@ public final class StateDictLoader {
       throw new StateDictMismatchException(model.name(), r, detail + castHint(r, castDtypes));
     }
     if (report.loaded().isEmpty() && parameters.size() > kept.size()) {
-      throw new StateDictMismatchException(model.name(), report, detail + "; not a single key could be copied"
-          + castHint(report, castDtypes));
+      throw new StateDictMismatchException(
+          model.name(),
+          report,
+          detail + "; not a single key could be copied" + castHint(report, castDtypes));
     }
     if (!casts.isEmpty()) {
-      LOG.info("{}: cast {} float16/bfloat16 weights to float32 (cast_dtypes: true): {}", where, casts.size(), names(casts));
+      LOG.info(
+          "{}: cast {} float16/bfloat16 weights to float32 (cast_dtypes: true): {}",
+          where,
+          casts.size(),
+          names(casts));
     }
 
-    LOG.info("{}: copied {} of {} weights into '{}' from {}{}; copied: {}{}", where, report.loaded().size(),
-        parameters.size(), model.name(), source, summary.isEmpty() ? "" : ", " + summary, names(report.loaded()),
+    LOG.info(
+        "{}: copied {} of {} weights into '{}' from {}{}; copied: {}{}",
+        where,
+        report.loaded().size(),
+        parameters.size(),
+        model.name(),
+        source,
+        summary.isEmpty() ? "" : ", " + summary,
+        names(report.loaded()),
         kept.isEmpty() ? "" : "; kept fresh: " + names(mapped.keptFresh()));
     if (!report.isExact()) {
-      LOG.warn("{}: strict: false, so these keys were skipped:\n{}{}", where, report.describe(), castHint(report, castDtypes));
+      LOG.warn(
+          "{}: strict: false, so these keys were skipped:\n{}{}",
+          where,
+          report.describe(),
+          castHint(report, castDtypes));
     }
     return report;
   }
 
-  /** Where float16/bfloat16 weights meet a float32 model without {@code cast_dtypes}: how to allow the cast. */
+  /**
+   * Where float16/bfloat16 weights meet a float32 model without {@code cast_dtypes}: how to allow
+   * the cast.
+   */
   private static String castHint(LoadReport report, boolean castDtypes) {
     if (castDtypes) {
       return "";
     }
     for (LoadReport.Mismatch m : report.mismatched()) {
-      if (m.modelDtype().equals("float32") && (m.stateDictDtype().equals("float16") || m.stateDictDtype().equals("bfloat16"))
+      if (m.modelDtype().equals("float32")
+          && (m.stateDictDtype().equals("float16") || m.stateDictDtype().equals("bfloat16"))
           && java.util.Arrays.equals(m.modelShape(), m.stateDictShape())) {
-        return "; the stored weights are " + m.stateDictDtype() + " and the model float32: set " + DTypeCast.CAST_DTYPES
+        return "; the stored weights are "
+            + m.stateDictDtype()
+            + " and the model float32: set "
+            + DTypeCast.CAST_DTYPES
             + ": true on the initializer to convert them (exactly, float16 and bfloat16 widen to float32 without rounding)";
       }
     }
@@ -138,6 +176,9 @@ public final class StateDictLoader {
     if (all.size() <= NAMES_SHOWN) {
       return String.join(", ", all);
     }
-    return String.join(", ", all.subList(0, NAMES_SHOWN)) + " and " + (all.size() - NAMES_SHOWN) + " more";
+    return String.join(", ", all.subList(0, NAMES_SHOWN))
+        + " and "
+        + (all.size() - NAMES_SHOWN)
+        + " more";
   }
 }

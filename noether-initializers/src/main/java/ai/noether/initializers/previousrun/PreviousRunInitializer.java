@@ -4,37 +4,36 @@ import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
+import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.checkpoint.ModelWeightsReader;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.init.Initializer;
 import ai.noether.api.model.LoadReport;
 import ai.noether.api.model.Model;
 import ai.noether.api.tensor.HostTensor;
-import ai.noether.api.checkpoint.CheckpointStores;
-import ai.noether.api.checkpoint.ModelWeightsReader;
-import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.initializers.mapping.StateDictLoader;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Initialises a model with the weights of a checkpoint of an earlier run: the model file
- * {@code <output_dir>/<run_id>/<stage_name>/checkpoints/{model_name}[_{model_info}]_cp={checkpoint}_model.th},
+ * Initialises a model with the weights of a checkpoint of an earlier run: the model file {@code
+ * <output_dir>/<run_id>/<stage_name>/checkpoints/{model_name}[_{model_info}]_cp={checkpoint}_model.th},
  * found through a {@link CheckpointStore} (the run's own, or a file store on {@code output_dir}).
  *
  * <p>Only weights are taken: no optimizer state, no counters, no callback states. The new run
  * starts at epoch 0 with a fresh optimizer; that is the difference from resuming.
  *
  * <p>Errors name the initializer's YAML path. A run, stage, checkpoint or model file that does not
- * exist is a {@link CheckpointNotFoundException} listing what does; a damaged file a
- * {@link CorruptCheckpointException}; keys that do not fit a
- * {@link ai.noether.api.model.StateDictMismatchException} listing every one.
+ * exist is a {@link CheckpointNotFoundException} listing what does; a damaged file a {@link
+ * CorruptCheckpointException}; keys that do not fit a {@link
+ * ai.noether.api.model.StateDictMismatchException} listing every one.
  */
 public final class PreviousRunInitializer implements Initializer {
   private final PreviousRunInitializerConfig config;
@@ -47,22 +46,28 @@ public final class PreviousRunInitializer implements Initializer {
   /**
    * @param config the bound configuration; never null
    * @param runStore the run's store, used when {@code output_dir} is not set; null only when it is
-   * @param stores opens the store {@code output_dir} names (its scheme chooses it); null only when it
-   *     is not set
+   * @param stores opens the store {@code output_dir} names (its scheme chooses it); null only when
+   *     it is not set
    * @param reader resolves the checkpoint and reads its model file, with the framework's checks
    * @param currentStage the stage being trained, left out when choosing the only stage of its own
    *     run; null if unknown
    * @param where the YAML path of the initializer, for messages
    */
   public PreviousRunInitializer(
-      PreviousRunInitializerConfig config, CheckpointStore runStore, CheckpointStores stores, ModelWeightsReader reader,
-      StageId currentStage, String where) {
+      PreviousRunInitializerConfig config,
+      CheckpointStore runStore,
+      CheckpointStores stores,
+      ModelWeightsReader reader,
+      StageId currentStage,
+      String where) {
     this.config = Objects.requireNonNull(config, "config");
     if (runStore == null && config.outputDir() == null) {
-      throw new IllegalArgumentException("previous-run needs the run's checkpoint store, or output_dir");
+      throw new IllegalArgumentException(
+          "previous-run needs the run's checkpoint store, or output_dir");
     }
     if (stores == null && config.outputDir() != null) {
-      throw new IllegalArgumentException("previous-run with output_dir needs the stores of the class path");
+      throw new IllegalArgumentException(
+          "previous-run with output_dir needs the stores of the class path");
     }
     this.runStore = runStore;
     this.stores = stores;
@@ -89,29 +94,51 @@ public final class PreviousRunInitializer implements Initializer {
     try {
       StageId stage = new StageId(config.runId(), stageName(store));
       StoredCheckpoint checkpoint = reader.resolve(store, stage, config.selector());
-      StoredFile file = checkpoint.file(modelName, config.modelInfo(), CheckpointFileKind.MODEL)
-          .orElseThrow(() -> noModelFile(checkpoint, modelName));
+      StoredFile file =
+          checkpoint
+              .file(modelName, config.modelInfo(), CheckpointFileKind.MODEL)
+              .orElseThrow(() -> noModelFile(checkpoint, modelName));
       weights = reader.read(store, checkpoint, modelName, config.modelInfo());
-      source = "run '" + stage.runId() + "' " + (stage.isStageless() ? "(no stage)" : "stage '" + stage.stageName() + "'")
-          + " checkpoint " + checkpoint.describe() + " (" + file.name().format() + ")";
+      source =
+          "run '"
+              + stage.runId()
+              + "' "
+              + (stage.isStageless() ? "(no stage)" : "stage '" + stage.stageName() + "'")
+              + " checkpoint "
+              + checkpoint.describe()
+              + " ("
+              + file.name().format()
+              + ")";
     } catch (CheckpointNotFoundException e) {
       throw new CheckpointNotFoundException(prefix() + e.getMessage(), e);
     } catch (CorruptCheckpointException e) {
       throw new CorruptCheckpointException(prefix() + e.getMessage(), e);
     }
-    return StateDictLoader.load(model, weights, config.keyMapping(), config.strict(), config.castDtypes(), where, source);
+    return StateDictLoader.load(
+        model, weights, config.keyMapping(), config.strict(), config.castDtypes(), where, source);
   }
 
   private CheckpointNotFoundException noModelFile(StoredCheckpoint checkpoint, String modelName) {
-    List<String> models = checkpoint.files().stream()
-        .filter(f -> f.name().kind() == CheckpointFileKind.MODEL)
-        .map(f -> f.name().format())
-        .toList();
-    return new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + checkpoint.stage()
-        + " has no model file for '" + CheckpointFileName.prefix(modelName, config.modelInfo()) + "'"
-        + (config.modelName() == null && models.stream().noneMatch(m -> m.startsWith(modelName + "_")) ? " (model_name defaults to this model's name; set it to the name the weights"
-            + " were saved under)" : "")
-        + "; its model files: " + (models.isEmpty() ? "none" : String.join(", ", models)));
+    List<String> models =
+        checkpoint.files().stream()
+            .filter(f -> f.name().kind() == CheckpointFileKind.MODEL)
+            .map(f -> f.name().format())
+            .toList();
+    return new CheckpointNotFoundException(
+        "checkpoint "
+            + checkpoint.describe()
+            + " of "
+            + checkpoint.stage()
+            + " has no model file for '"
+            + CheckpointFileName.prefix(modelName, config.modelInfo())
+            + "'"
+            + (config.modelName() == null
+                    && models.stream().noneMatch(m -> m.startsWith(modelName + "_"))
+                ? " (model_name defaults to this model's name; set it to the name the weights"
+                    + " were saved under)"
+                : "")
+            + "; its model files: "
+            + (models.isEmpty() ? "none" : String.join(", ", models)));
   }
 
   /** The configured stage, or the run's only one (not counting the stage being trained). */
@@ -127,15 +154,27 @@ public final class PreviousRunInitializer implements Initializer {
     if (stages.size() == 1) {
       return stages.get(0);
     }
-    String other = sameRun ? " other than the stage being trained ('" + currentStage.stageName() + "')" : "";
+    String other =
+        sameRun ? " other than the stage being trained ('" + currentStage.stageName() + "')" : "";
     if (stages.isEmpty()) {
-      throw new CheckpointNotFoundException("run '" + config.runId() + "' has no stage" + other
-          + " to take weights from");
+      throw new CheckpointNotFoundException(
+          "run '" + config.runId() + "' has no stage" + other + " to take weights from");
     }
-    throw new CheckpointNotFoundException("run '" + config.runId() + "' has " + stages.size() + " stages" + other
-        + ": " + String.join(", ", stages.stream().map(s -> s.isEmpty() ? "(no stage)" : s).toList())
-        + "; choose one with stage_name" + (stages.contains(StageId.NO_STAGE)
-            ? " (stage_name: \"\" for the checkpoints directly in " + config.runId() + "/checkpoints)" : ""));
+    throw new CheckpointNotFoundException(
+        "run '"
+            + config.runId()
+            + "' has "
+            + stages.size()
+            + " stages"
+            + other
+            + ": "
+            + String.join(", ", stages.stream().map(s -> s.isEmpty() ? "(no stage)" : s).toList())
+            + "; choose one with stage_name"
+            + (stages.contains(StageId.NO_STAGE)
+                ? " (stage_name: \"\" for the checkpoints directly in "
+                    + config.runId()
+                    + "/checkpoints)"
+                : ""));
   }
 
   private String prefix() {
@@ -144,7 +183,11 @@ public final class PreviousRunInitializer implements Initializer {
 
   @Override
   public String toString() {
-    return "PreviousRunInitializer[" + config.runId() + (config.stageName() == null ? "" : "/" + config.stageName())
-        + "@" + config.checkpointTag() + "]";
+    return "PreviousRunInitializer["
+        + config.runId()
+        + (config.stageName() == null ? "" : "/" + config.stageName())
+        + "@"
+        + config.checkpointTag()
+        + "]";
   }
 }

@@ -2,9 +2,9 @@ package ai.noether.initializers.previousrun;
 
 import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointSelector;
-import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
+import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.initializers.mapping.KeyMapping;
 import ai.noether.initializers.mapping.RenamePattern;
 import java.nio.file.Path;
@@ -38,12 +38,13 @@ import java.util.function.Function;
  *     stage ({@code <run_id>/checkpoints/}, as Noether in Python writes it without a stage name)
  * @param checkpointTag {@code latest} (the default), {@code last}, {@code best.<metric>}, Noether
  *     (Python)'s {@code best_model.<metric>} and {@code best_model.<metric>.tolerance=<n>} (the
- *     metric key with {@code /} or {@code .}; {@code best.<metric>} finds {@code best_model.<metric>}
- *     too), {@code E10_U100_S200}, one counter ({@code E10}, {@code U100}, {@code S200}) or an emergency
- *     tag ({@code E3_U1234_S39488.signal}); never null after construction
- * @param modelInfo the variant in the file name, e.g. {@code ema=0.9999}; null for the model's
- *     own weights. EMA weights are found under either spelling: Noether (Python) writes
- *     {@code ema=0.9999} into file names, its documentation says {@code ema_factor=0.9999}
+ *     metric key with {@code /} or {@code .}; {@code best.<metric>} finds {@code
+ *     best_model.<metric>} too), {@code E10_U100_S200}, one counter ({@code E10}, {@code U100},
+ *     {@code S200}) or an emergency tag ({@code E3_U1234_S39488.signal}); never null after
+ *     construction
+ * @param modelInfo the variant in the file name, e.g. {@code ema=0.9999}; null for the model's own
+ *     weights. EMA weights are found under either spelling: Noether (Python) writes {@code
+ *     ema=0.9999} into file names, its documentation says {@code ema_factor=0.9999}
  * @param outputDir where that run lives; null for this run's {@code output_dir}. A relative path
  *     resolves against the working directory
  * @param keysToRemove globs of stored keys to drop before renaming; never null after construction
@@ -54,8 +55,8 @@ import java.util.function.Function;
  * @param strict when true (the default), any missing, unexpected or differently shaped key fails
  *     before anything is copied; when false the matching keys are copied and the rest logged
  * @param castDtypes when true, float16 and bfloat16 weights load into float32 parameters, converted
- *     exactly ({@link ai.noether.initializers.mapping.DTypeCast}); when false (the default) they are
- *     mismatches, as any other difference of type
+ *     exactly ({@link ai.noether.initializers.mapping.DTypeCast}); when false (the default) they
+ *     are mismatches, as any other difference of type
  */
 public record PreviousRunInitializerConfig(
     String runId,
@@ -80,7 +81,8 @@ public record PreviousRunInitializerConfig(
    */
   public PreviousRunInitializerConfig {
     if (runId == null) {
-      throw new IllegalArgumentException("run_id is required: the id of the run whose weights initialise this model");
+      throw new IllegalArgumentException(
+          "run_id is required: the id of the run whose weights initialise this model");
     }
     name("run_id", runId, Names::requireRunId);
     if (modelName != null) {
@@ -95,27 +97,54 @@ public record PreviousRunInitializerConfig(
       requireModelInfo(modelInfo);
     }
     if (outputDir != null && outputDir.isBlank()) {
-      throw new IllegalArgumentException("output_dir is empty; leave it out to use this run's output_dir");
+      throw new IllegalArgumentException(
+          "output_dir is empty; leave it out to use this run's output_dir");
     }
     if (outputDir != null) {
       name("output_dir", outputDir, v -> StoreLocation.parse(v, Path.of("")));
     }
-    keysToRemove = keysToRemove == null ? List.of() : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
-    patternsToRename = patternsToRename == null ? List.of()
-        : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
-    patternsToKeepInitialized = patternsToKeepInitialized == null ? List.of()
-        : List.copyOf(nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
+    keysToRemove =
+        keysToRemove == null
+            ? List.of()
+            : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
+    patternsToRename =
+        patternsToRename == null
+            ? List.of()
+            : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
+    patternsToKeepInitialized =
+        patternsToKeepInitialized == null
+            ? List.of()
+            : List.copyOf(
+                nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
     KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
     strict = strict == null ? Boolean.TRUE : strict;
     castDtypes = castDtypes == null ? Boolean.FALSE : castDtypes;
   }
 
   /** Without {@code cast_dtypes} (false). */
-  public PreviousRunInitializerConfig(String runId, String modelName, String stageName, String checkpointTag, String modelInfo,
-      String outputDir, List<String> keysToRemove, List<RenamePattern> patternsToRename,
-      List<String> patternsToKeepInitialized, Boolean strict) {
-    this(runId, modelName, stageName, checkpointTag, modelInfo, outputDir, keysToRemove, patternsToRename,
-        patternsToKeepInitialized, strict, null);
+  public PreviousRunInitializerConfig(
+      String runId,
+      String modelName,
+      String stageName,
+      String checkpointTag,
+      String modelInfo,
+      String outputDir,
+      List<String> keysToRemove,
+      List<RenamePattern> patternsToRename,
+      List<String> patternsToKeepInitialized,
+      Boolean strict) {
+    this(
+        runId,
+        modelName,
+        stageName,
+        checkpointTag,
+        modelInfo,
+        outputDir,
+        keysToRemove,
+        patternsToRename,
+        patternsToKeepInitialized,
+        strict,
+        null);
   }
 
   /** The checkpoint {@link #checkpointTag} selects. */
@@ -134,14 +163,17 @@ public record PreviousRunInitializerConfig(
     return location == null ? null : location.localPath().orElse(null);
   }
 
-  /** {@link #outputDir} as a store location (a directory or a URI such as {@code s3://bucket/runs}), if set. */
+  /**
+   * {@link #outputDir} as a store location (a directory or a URI such as {@code s3://bucket/runs}),
+   * if set.
+   */
   public StoreLocation outputLocation() {
     return outputDir == null ? null : StoreLocation.parse(outputDir, Path.of(""));
   }
 
   private static void name(String key, String value, Function<String, ?> check) {
     try {
-      check.apply(value);
+      var unused = check.apply(value); // called for the exception it throws on an invalid name
     } catch (NoetherException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
@@ -155,14 +187,25 @@ public record PreviousRunInitializerConfig(
   private static void requireModelInfo(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".,=+-_".indexOf(c) >= 0;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || ".,=+-_".indexOf(c) >= 0;
       if (!ok) {
-        throw new IllegalArgumentException("model_info '" + value + "' contains '" + c + "' at position " + i
-            + "; allowed are letters, digits and . , = + - _ (for example ema=0.9999)");
+        throw new IllegalArgumentException(
+            "model_info '"
+                + value
+                + "' contains '"
+                + c
+                + "' at position "
+                + i
+                + "; allowed are letters, digits and . , = + - _ (for example ema=0.9999)");
       }
     }
     if (value.indexOf('=') < 0) {
-      throw new IllegalArgumentException("model_info '" + value + "' must have the form key=value, for example ema=0.9999");
+      throw new IllegalArgumentException(
+          "model_info '" + value + "' must have the form key=value, for example ema=0.9999");
     }
   }
 

@@ -10,10 +10,11 @@ import ai.noether.api.spi.InitializerFactory;
 
 /**
  * The {@code previous-run} kind: model weights from a checkpoint of an earlier run (or an earlier
- * stage of this run). Runs are found in the run's own checkpoint store unless the block sets
- * {@code output_dir}.
+ * stage of this run). Runs are found in the run's own checkpoint store unless the block sets {@code
+ * output_dir}.
  */
-public final class PreviousRunInitializerFactory implements InitializerFactory<PreviousRunInitializerConfig> {
+public final class PreviousRunInitializerFactory
+    implements InitializerFactory<PreviousRunInitializerConfig> {
   /** The permanent kind name. */
   public static final String KIND = "previous-run";
 
@@ -34,10 +35,17 @@ public final class PreviousRunInitializerFactory implements InitializerFactory<P
 
   @Override
   public Initializer create(PreviousRunInitializerConfig config, ComponentContext context) {
-    CheckpointStore store = config.outputDir() == null ? context.require(CheckpointStore.class) : null;
-    CheckpointStores stores = config.outputDir() == null ? null : context.require(CheckpointStores.class);
+    CheckpointStore store =
+        config.outputDir() == null ? context.require(CheckpointStore.class) : null;
+    CheckpointStores stores =
+        config.outputDir() == null ? null : context.require(CheckpointStores.class);
     RunInfo run = context.find(RunInfo.class).orElse(null);
-    return new PreviousRunInitializer(config, store, stores, context.require(ModelWeightsReader.class),
-        run == null ? null : run.stage(), context.path());
+    return new PreviousRunInitializer(
+        config,
+        store,
+        stores,
+        context.require(ModelWeightsReader.class),
+        run == null ? null : run.stage(),
+        context.path());
   }
 }

@@ -28,28 +28,38 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointFileInitializerTest {
   /** torch's {@code nn.Sequential(Linear(3, 4), ReLU(), Linear(4, 2))} keys, renamed to ours. */
-  static final String TORCH_TO_OURS = "patterns_to_rename: [{from: '^(\\d+)\\.', to: 'layers.$1.'}]";
+  static final String TORCH_TO_OURS =
+      "patterns_to_rename: [{from: '^(\\d+)\\.', to: 'layers.$1.'}]";
 
   @TempDir static Path torchDir;
   static Map<String, float[]> torchValues;
 
   @TempDir Path dir;
 
-  /** Runs write_state_dicts.py once: the same trained weights as .pt, training dict, legacy .pt and safetensors. */
+  /**
+   * Runs write_state_dicts.py once: the same trained weights as .pt, training dict, legacy .pt and
+   * safetensors.
+   */
   static synchronized Map<String, float[]> torchFiles() throws IOException {
     PythonTorch.assumeAvailable("numpy");
     if (torchValues == null) {
-      String json = PythonTorch.runScript(CheckpointFileInitializerTest.class, "write_state_dicts.py", torchDir,
-          torchDir.toString());
-      Map<String, List<Double>> parsed = new ObjectMapper().readValue(json, new TypeReference<>() {});
+      String json =
+          PythonTorch.runScript(
+              CheckpointFileInitializerTest.class,
+              "write_state_dicts.py",
+              torchDir,
+              torchDir.toString());
+      Map<String, List<Double>> parsed =
+          new ObjectMapper().readValue(json, new TypeReference<>() {});
       Map<String, float[]> values = new LinkedHashMap<>();
-      parsed.forEach((k, list) -> {
-        float[] v = new float[list.size()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = list.get(i).floatValue();
-        }
-        values.put(k, v);
-      });
+      parsed.forEach(
+          (k, list) -> {
+            float[] v = new float[list.size()];
+            for (int i = 0; i < v.length; i++) {
+              v[i] = list.get(i).floatValue();
+            }
+            values.put(k, v);
+          });
       torchValues = values;
     }
     return torchValues;
@@ -57,8 +67,11 @@ class CheckpointFileInitializerTest {
 
   /** Our mlp's layout for torch's model: layers.{0,2}.{weight,bias}. */
   static HostModel mlp() {
-    return HostModel.named("mlp").with("layers.0.weight", 4, 3).with("layers.0.bias", 4)
-        .with("layers.2.weight", 2, 4).with("layers.2.bias", 2);
+    return HostModel.named("mlp")
+        .with("layers.0.weight", 4, 3)
+        .with("layers.0.bias", 4)
+        .with("layers.2.weight", 2, 4)
+        .with("layers.2.bias", 2);
   }
 
   Initializer initializer(String yaml) {
@@ -66,7 +79,8 @@ class CheckpointFileInitializerTest {
   }
 
   static void assertHasTorchWeights(HostModel model, Map<String, float[]> torch) {
-    torch.forEach((key, values) -> assertThat(model.values("layers." + key)).as(key).containsExactly(values));
+    torch.forEach(
+        (key, values) -> assertThat(model.values("layers." + key)).as(key).containsExactly(values));
   }
 
   @Test
@@ -74,10 +88,16 @@ class CheckpointFileInitializerTest {
     Map<String, float[]> torch = torchFiles();
     HostModel model = mlp();
 
-    LoadReport report = initializer("kind: checkpoint-file\npath: " + torchDir.resolve("sequential.pt") + "\n"
-        + TORCH_TO_OURS).initialize(model);
+    LoadReport report =
+        initializer(
+                "kind: checkpoint-file\npath: "
+                    + torchDir.resolve("sequential.pt")
+                    + "\n"
+                    + TORCH_TO_OURS)
+            .initialize(model);
 
-    assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias");
+    assertThat(report.loaded())
+        .containsExactly("layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias");
     assertHasTorchWeights(model, torch);
   }
 
@@ -86,8 +106,12 @@ class CheckpointFileInitializerTest {
     Map<String, float[]> torch = torchFiles();
     HostModel model = mlp();
 
-    initializer("kind: checkpoint-file\npath: " + torchDir.resolve("training.pt") + "\nstate_dict_key: model_state_dict\n"
-        + TORCH_TO_OURS).initialize(model);
+    initializer(
+            "kind: checkpoint-file\npath: "
+                + torchDir.resolve("training.pt")
+                + "\nstate_dict_key: model_state_dict\n"
+                + TORCH_TO_OURS)
+        .initialize(model);
 
     assertHasTorchWeights(model, torch);
   }
@@ -97,12 +121,18 @@ class CheckpointFileInitializerTest {
     torchFiles();
     Path file = torchDir.resolve("training.pt");
 
-    assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file + "\n" + TORCH_TO_OURS).initialize(mlp()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: checkpoint-file\npath: " + file + "\n" + TORCH_TO_OURS)
+                    .initialize(mlp()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): " + file + " is not a plain state dict: its top-level keys"
-            + " are model_state_dict (a dict of 4 entries, all tensors), optimizer_state_dict (a dict of 2 entries),"
-            + " epoch (an int); name the one that holds the weights with state_dict_key, e.g. state_dict_key:"
-            + " model_state_dict");
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): "
+                + file
+                + " is not a plain state dict: its top-level keys"
+                + " are model_state_dict (a dict of 4 entries, all tensors), optimizer_state_dict (a dict of 2 entries),"
+                + " epoch (an int); name the one that holds the weights with state_dict_key, e.g. state_dict_key:"
+                + " model_state_dict");
   }
 
   @Test
@@ -110,18 +140,31 @@ class CheckpointFileInitializerTest {
     torchFiles();
     Path file = torchDir.resolve("training.pt");
 
-    assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file + "\nstate_dict_key: model")
-        .initialize(mlp()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: checkpoint-file\npath: " + file + "\nstate_dict_key: model")
+                    .initialize(mlp()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): state_dict_key 'model' is not in " + file + "; its"
-            + " top-level keys: model_state_dict (a dict of 4 entries, all tensors), optimizer_state_dict (a dict of"
-            + " 2 entries), epoch (an int)");
-    assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file + "\nstate_dict_key: optimizer_state_dict")
-        .initialize(mlp()))
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): state_dict_key 'model' is not in "
+                + file
+                + "; its"
+                + " top-level keys: model_state_dict (a dict of 4 entries, all tensors), optimizer_state_dict (a dict of"
+                + " 2 entries), epoch (an int)");
+    assertThatThrownBy(
+            () ->
+                initializer(
+                        "kind: checkpoint-file\npath: "
+                            + file
+                            + "\nstate_dict_key: optimizer_state_dict")
+                    .initialize(mlp()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): " + file + ": the dict under state_dict_key"
-            + " 'optimizer_state_dict' is not a state dict: its entry 'state' is a dict of 4 entries, not a tensor;"
-            + " a state dict maps parameter names to tensors");
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): "
+                + file
+                + ": the dict under state_dict_key"
+                + " 'optimizer_state_dict' is not a state dict: its entry 'state' is a dict of 4 entries, not a tensor;"
+                + " a state dict maps parameter names to tensors");
   }
 
   @Test
@@ -129,7 +172,11 @@ class CheckpointFileInitializerTest {
     Map<String, float[]> torch = torchFiles();
     HostModel model = mlp();
 
-    initializer("kind: checkpoint-file\npath: " + torchDir.resolve("weights.safetensors") + "\n" + TORCH_TO_OURS)
+    initializer(
+            "kind: checkpoint-file\npath: "
+                + torchDir.resolve("weights.safetensors")
+                + "\n"
+                + TORCH_TO_OURS)
         .initialize(model);
 
     assertHasTorchWeights(model, torch);
@@ -142,15 +189,20 @@ class CheckpointFileInitializerTest {
 
     assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file).initialize(mlp()))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): " + file + " was written by torch.save in the legacy"
-            + " format (torch before 1.6, or _use_new_zipfile_serialization=False), which is not supported; load it in"
-            + " Python and save it again with torch.save(obj, path) from torch 1.6 or later");
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): "
+                + file
+                + " was written by torch.save in the legacy"
+                + " format (torch before 1.6, or _use_new_zipfile_serialization=False), which is not supported; load it in"
+                + " Python and save it again with torch.save(obj, path) from torch 1.6 or later");
   }
 
   @Test
   void aNoetherModelFileLoadsTheWeightsUnderStateDict() throws IOException {
     Map<String, HostTensor> weights = new LinkedHashMap<>();
-    weights.put("layers.0.weight", HostTensor.ofFloats(new long[] {4, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+    weights.put(
+        "layers.0.weight",
+        HostTensor.ofFloats(new long[] {4, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
     weights.put("layers.0.bias", HostTensor.ofFloats(new long[] {4}, -1, -2, -3, -4));
     Path file = dir.resolve("mlp_cp=latest_model.th");
     ThFormat.write(file, Map.of("state_dict", weights, "checkpoint_tag", "latest", "run_id", "r1"));
@@ -158,14 +210,16 @@ class CheckpointFileInitializerTest {
 
     initializer("kind: checkpoint-file\npath: " + file).initialize(model);
 
-    assertThat(model.values("layers.0.weight")).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+    assertThat(model.values("layers.0.weight"))
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
     assertThat(model.values("layers.0.bias")).containsExactly(-1, -2, -3, -4);
   }
 
   @Test
   void aSafetensorsFileIsToldApartByContentNotByName() throws IOException {
     Path file = dir.resolve("weights.bin");
-    SafetensorsWriter.write(file, Map.of("encoder.weight", HostTensor.ofFloats(new long[] {2}, 0.5f, 1.5f)), Map.of());
+    SafetensorsWriter.write(
+        file, Map.of("encoder.weight", HostTensor.ofFloats(new long[] {2}, 0.5f, 1.5f)), Map.of());
     HostModel model = HostModel.named("m").with("encoder.weight", 2);
 
     initializer("kind: checkpoint-file\npath: " + file).initialize(model);
@@ -177,12 +231,22 @@ class CheckpointFileInitializerTest {
   @Test
   void aNewHeadKeepsItsFreshValuesWhileTheBodyIsCopied() throws IOException {
     Map<String, float[]> torch = torchFiles();
-    HostModel model = HostModel.named("mlp").with("layers.0.weight", 4, 3).with("layers.0.bias", 4)
-        .with("layers.2.weight", 7, 4).with("layers.2.bias", 7);
+    HostModel model =
+        HostModel.named("mlp")
+            .with("layers.0.weight", 4, 3)
+            .with("layers.0.bias", 4)
+            .with("layers.2.weight", 7, 4)
+            .with("layers.2.bias", 7);
     Map<String, float[]> fresh = model.allValues();
 
-    LoadReport report = initializer("kind: checkpoint-file\npath: " + torchDir.resolve("sequential.pt") + "\n"
-        + TORCH_TO_OURS + "\npatterns_to_keep_initialized: ['layers.2.*']").initialize(model);
+    LoadReport report =
+        initializer(
+                "kind: checkpoint-file\npath: "
+                    + torchDir.resolve("sequential.pt")
+                    + "\n"
+                    + TORCH_TO_OURS
+                    + "\npatterns_to_keep_initialized: ['layers.2.*']")
+            .initialize(model);
 
     assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias");
     assertThat(report.isExact()).isTrue();
@@ -198,20 +262,31 @@ class CheckpointFileInitializerTest {
 
     assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file).initialize(mlp()))
         .isInstanceOf(StateDictMismatchException.class)
-        .hasMessageStartingWith("state dict does not match model 'mlp' (model.initializers[0]: file " + file + "):\n"
-            + "  missing keys (in the model, not in the state dict): [layers.0.weight, layers.0.bias, layers.2.weight,"
-            + " layers.2.bias]\n"
-            + "  unexpected keys (in the state dict, not in the model): [0.weight, 0.bias, 2.weight, 2.bias]");
+        .hasMessageStartingWith(
+            "state dict does not match model 'mlp' (model.initializers[0]: file "
+                + file
+                + "):\n"
+                + "  missing keys (in the model, not in the state dict): [layers.0.weight, layers.0.bias, layers.2.weight,"
+                + " layers.2.bias]\n"
+                + "  unexpected keys (in the state dict, not in the model): [0.weight, 0.bias, 2.weight, 2.bias]");
   }
 
   @Test
   void aMissingFileIsNamedWithItsAbsolutePath() {
     Path absolute = Path.of("no-such-dir/weights.pt").toAbsolutePath();
 
-    assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: no-such-dir/weights.pt").initialize(mlp()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: checkpoint-file\npath: no-such-dir/weights.pt")
+                    .initialize(mlp()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): file " + absolute + " does not exist (path"
-            + " 'no-such-dir/weights.pt' is relative to the working directory " + Path.of("").toAbsolutePath() + ")");
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): file "
+                + absolute
+                + " does not exist (path"
+                + " 'no-such-dir/weights.pt' is relative to the working directory "
+                + Path.of("").toAbsolutePath()
+                + ")");
   }
 
   @Test
@@ -220,9 +295,12 @@ class CheckpointFileInitializerTest {
 
     assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file).initialize(mlp()))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): " + file + " is neither a PyTorch/Noether file (a zip"
-            + " archive) nor a safetensors file (an 8-byte header length followed by a JSON header); its first bytes"
-            + " are 6e 6f 74 20 77 65 69 67");
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): "
+                + file
+                + " is neither a PyTorch/Noether file (a zip"
+                + " archive) nor a safetensors file (an 8-byte header length followed by a JSON header); its first bytes"
+                + " are 6e 6f 74 20 77 65 69 67");
   }
 
   @Test
@@ -230,17 +308,22 @@ class CheckpointFileInitializerTest {
     Path file = dir.resolve("w.safetensors");
     SafetensorsWriter.write(file, Map.of("w", HostTensor.ofFloats(new long[] {1}, 1f)), Map.of());
 
-    assertThatThrownBy(() -> initializer("kind: checkpoint-file\npath: " + file + "\nstate_dict_key: model")
-        .initialize(HostModel.named("m").with("w", 1)))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: checkpoint-file\npath: " + file + "\nstate_dict_key: model")
+                    .initialize(HostModel.named("m").with("w", 1)))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("model.initializers[0] (checkpoint-file): state_dict_key 'model' is set, but " + file
-            + " is a safetensors file, whose tensors are the state dict; leave state_dict_key out");
+        .hasMessage(
+            "model.initializers[0] (checkpoint-file): state_dict_key 'model' is set, but "
+                + file
+                + " is a safetensors file, whose tensors are the state dict; leave state_dict_key out");
   }
 
   @Test
   void pathIsRequiredWhenTheConfigurationIsBound() {
     assertThatThrownBy(() -> initializer("kind: checkpoint-file\nstate_dict_key: model"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("model.initializers[0]: path is required: the weights file, e.g. path: pretrained/model.pt");
+        .hasMessageContaining(
+            "model.initializers[0]: path is required: the weights file, e.g. path: pretrained/model.pt");
   }
 }

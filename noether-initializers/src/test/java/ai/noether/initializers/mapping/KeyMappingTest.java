@@ -29,17 +29,26 @@ class KeyMappingTest {
 
   @Test
   void removesThenRenamesThenKeepsKeysFresh() {
-    KeyMapping mapping = KeyMapping.of(
-        List.of("aux.*"),
-        List.of(new RenamePattern("^(\\d+)\\.", "layers.$1."), new RenamePattern("^layers\\.2\\.", "head.")),
-        List.of("head.*"));
+    KeyMapping mapping =
+        KeyMapping.of(
+            List.of("aux.*"),
+            List.of(
+                new RenamePattern("^(\\d+)\\.", "layers.$1."),
+                new RenamePattern("^layers\\.2\\.", "head.")),
+            List.of("head.*"));
 
-    KeyMapping.Result r = mapping.apply(stored("0.weight", "0.bias", "aux.weight", "2.weight", "2.bias"),
-        model("layers.0.weight", "layers.0.bias", "head.weight", "head.bias"));
+    KeyMapping.Result r =
+        mapping.apply(
+            stored("0.weight", "0.bias", "aux.weight", "2.weight", "2.bias"),
+            model("layers.0.weight", "layers.0.bias", "head.weight", "head.bias"));
 
     assertThat(r.removed()).containsExactly("aux.weight");
-    assertThat(r.renamed()).containsExactly(entry("0.weight", "layers.0.weight"), entry("0.bias", "layers.0.bias"),
-        entry("2.weight", "head.weight"), entry("2.bias", "head.bias"));
+    assertThat(r.renamed())
+        .containsExactly(
+            entry("0.weight", "layers.0.weight"),
+            entry("0.bias", "layers.0.bias"),
+            entry("2.weight", "head.weight"),
+            entry("2.bias", "head.bias"));
     assertThat(r.stateDict()).containsOnlyKeys("layers.0.weight", "layers.0.bias");
     assertThat(r.stateDict().get("layers.0.bias").toFloatArray()).containsExactly(1f);
     assertThat(r.keptFresh()).containsExactly("head.weight", "head.bias");
@@ -50,9 +59,12 @@ class KeyMappingTest {
 
   @Test
   void removalHappensBeforeRenamingSoItMatchesTheStoredNames() {
-    KeyMapping mapping = KeyMapping.of(List.of("backbone.fc.*"), List.of(new RenamePattern("^backbone\\.", "")), null);
+    KeyMapping mapping =
+        KeyMapping.of(
+            List.of("backbone.fc.*"), List.of(new RenamePattern("^backbone\\.", "")), null);
 
-    KeyMapping.Result r = mapping.apply(stored("backbone.conv.weight", "backbone.fc.weight"), model("conv.weight"));
+    KeyMapping.Result r =
+        mapping.apply(stored("backbone.conv.weight", "backbone.fc.weight"), model("conv.weight"));
 
     assertThat(r.stateDict()).containsOnlyKeys("conv.weight");
     assertThat(r.summary()).isEqualTo("after removing 1 key and renaming 1");
@@ -60,29 +72,42 @@ class KeyMappingTest {
 
   @Test
   void aGlobMatchesTheWholeKeyAndTreatsDotsLiterally() {
-    KeyMapping mapping = KeyMapping.of(List.of("head.*", "*.num_batches_tracked", "bn?.bias"), null, null);
+    KeyMapping mapping =
+        KeyMapping.of(List.of("head.*", "*.num_batches_tracked", "bn?.bias"), null, null);
 
-    KeyMapping.Result r = mapping.apply(
-        stored("head.weight", "heads.weight", "encoder.head.weight", "bn.num_batches_tracked", "bn1.bias", "headxweight"),
-        model());
+    KeyMapping.Result r =
+        mapping.apply(
+            stored(
+                "head.weight",
+                "heads.weight",
+                "encoder.head.weight",
+                "bn.num_batches_tracked",
+                "bn1.bias",
+                "headxweight"),
+            model());
 
     assertThat(r.removed()).containsExactly("head.weight", "bn.num_batches_tracked", "bn1.bias");
-    assertThat(r.stateDict()).containsOnlyKeys("heads.weight", "encoder.head.weight", "headxweight");
+    assertThat(r.stateDict())
+        .containsOnlyKeys("heads.weight", "encoder.head.weight", "headxweight");
   }
 
   @Test
   void aRenameReplacesEveryMatchLikePythonsReSub() {
     KeyMapping mapping = KeyMapping.of(null, List.of(new RenamePattern("_", ".")), null);
 
-    assertThat(mapping.apply(stored("blocks_0_attn_qkv"), model()).stateDict()).containsOnlyKeys("blocks.0.attn.qkv");
+    assertThat(mapping.apply(stored("blocks_0_attn_qkv"), model()).stateDict())
+        .containsOnlyKeys("blocks.0.attn.qkv");
   }
 
   @Test
   void anEmptyAnchorAddsAPrefixToEveryKey() {
-    KeyMapping mapping = KeyMapping.of(null, List.of(new RenamePattern("^", "decoder.")), List.of("encoder.*"));
+    KeyMapping mapping =
+        KeyMapping.of(null, List.of(new RenamePattern("^", "decoder.")), List.of("encoder.*"));
 
-    KeyMapping.Result r = mapping.apply(stored("proj.weight", "proj.bias"), model("encoder.w", "decoder.proj.weight",
-        "decoder.proj.bias"));
+    KeyMapping.Result r =
+        mapping.apply(
+            stored("proj.weight", "proj.bias"),
+            model("encoder.w", "decoder.proj.weight", "decoder.proj.bias"));
 
     assertThat(r.stateDict()).containsOnlyKeys("decoder.proj.weight", "decoder.proj.bias");
     assertThat(r.keptFresh()).containsExactly("encoder.w");
@@ -90,33 +115,40 @@ class KeyMappingTest {
 
   @Test
   void namedGroupsMayBeUsedInTheReplacement() {
-    KeyMapping mapping = KeyMapping.of(null,
-        List.of(new RenamePattern("^module\\.(?<rest>.*)$", "${rest}")), null);
+    KeyMapping mapping =
+        KeyMapping.of(null, List.of(new RenamePattern("^module\\.(?<rest>.*)$", "${rest}")), null);
 
-    assertThat(mapping.apply(stored("module.fc.weight"), model()).stateDict()).containsOnlyKeys("fc.weight");
+    assertThat(mapping.apply(stored("module.fc.weight"), model()).stateDict())
+        .containsOnlyKeys("fc.weight");
   }
 
   @Test
   void twoStoredKeysRenamedToTheSameKeyAreAnError() {
-    KeyMapping mapping = KeyMapping.of(null, List.of(new RenamePattern("^(encoder|backbone)\\.", "")), null);
+    KeyMapping mapping =
+        KeyMapping.of(null, List.of(new RenamePattern("^(encoder|backbone)\\.", "")), null);
 
     assertThatThrownBy(() -> mapping.apply(stored("encoder.w", "backbone.w"), model("w")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("patterns_to_rename map both 'encoder.w' and 'backbone.w' to 'w'; change the patterns so that every"
-            + " key gets its own name, or remove one of them with keys_to_remove");
+        .hasMessage(
+            "patterns_to_rename map both 'encoder.w' and 'backbone.w' to 'w'; change the patterns so that every"
+                + " key gets its own name, or remove one of them with keys_to_remove");
   }
 
   @Test
   void patternsThatMatchNothingAreReportedAsLikelyTypos() {
-    KeyMapping mapping = KeyMapping.of(List.of("decoder.*"), List.of(new RenamePattern("^0\\.", "layers.0.")),
-        List.of("classifier.*"));
+    KeyMapping mapping =
+        KeyMapping.of(
+            List.of("decoder.*"),
+            List.of(new RenamePattern("^0\\.", "layers.0.")),
+            List.of("classifier.*"));
 
     KeyMapping.Result r = mapping.apply(stored("layers.0.weight"), model("layers.0.weight"));
 
-    assertThat(r.unusedPatterns()).containsExactly(
-        "keys_to_remove 'decoder.*' matches no stored key",
-        "patterns_to_rename {from: '^0\\.', to: 'layers.0.'} matches no stored key",
-        "patterns_to_keep_initialized 'classifier.*' matches no key of the model or the state dict");
+    assertThat(r.unusedPatterns())
+        .containsExactly(
+            "keys_to_remove 'decoder.*' matches no stored key",
+            "patterns_to_rename {from: '^0\\.', to: 'layers.0.'} matches no stored key",
+            "patterns_to_keep_initialized 'classifier.*' matches no key of the model or the state dict");
   }
 
   @Test
@@ -132,14 +164,21 @@ class KeyMappingTest {
   void anEmptyGlobNamesItsKeyAndIndex() {
     assertThatThrownBy(() -> KeyMapping.of(List.of("a.*", " "), null, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("keys_to_remove[1] has an empty pattern; write a parameter path or a glob such as head.* or *.bias");
+        .hasMessage(
+            "keys_to_remove[1] has an empty pattern; write a parameter path or a glob such as head.* or *.bias");
   }
 
   @Test
   void summariesNameTheUnitOnTheFirstStepOnly() {
-    assertThat(new KeyMapping.Result(Map.of(), List.of(), Map.of("a", "b"), List.of(), List.of(), List.of()).summary())
+    assertThat(
+            new KeyMapping.Result(
+                    Map.of(), List.of(), Map.of("a", "b"), List.of(), List.of(), List.of())
+                .summary())
         .isEqualTo("after renaming 1 key");
-    assertThat(new KeyMapping.Result(Map.of(), List.of("x", "y"), Map.of(), List.of("h"), List.of(), List.of()).summary())
+    assertThat(
+            new KeyMapping.Result(
+                    Map.of(), List.of("x", "y"), Map.of(), List.of("h"), List.of(), List.of())
+                .summary())
         .isEqualTo("after removing 2 keys and keeping 1 fresh");
   }
 }

@@ -11,7 +11,8 @@ class RenamePatternTest {
   void anInvalidRegularExpressionIsReportedWithItsPosition() {
     assertThatThrownBy(() -> new RenamePattern("^layers.(\\d+", "x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("from '^layers.(\\d+' is not a valid regular expression: Unclosed group near position");
+        .hasMessageStartingWith(
+            "from '^layers.(\\d+' is not a valid regular expression: Unclosed group near position");
   }
 
   @Test
@@ -28,16 +29,19 @@ class RenamePatternTest {
   void pythonStyleGroupReferencesAreRejectedWithTheJavaSpelling() {
     assertThatThrownBy(() -> new RenamePattern("^(\\d+)\\.", "layers.\\1."))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("to 'layers.\\1.' refers to a group as \\1 (Python's syntax); write $1 instead");
+        .hasMessage(
+            "to 'layers.\\1.' refers to a group as \\1 (Python's syntax); write $1 instead");
   }
 
   @Test
   void namedGroupsMustExist() {
     assertThatThrownBy(() -> new RenamePattern("^(?<idx>\\d+)\\.", "layers.${index}."))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("to 'layers.${index}.' refers to a group ${index} that from '^(?<idx>\\d+)\\.' does not define;"
-            + " define it as (?<index>...)");
-    assertThatCode(() -> new RenamePattern("^(?<idx>\\d+)\\.", "layers.${idx}.")).doesNotThrowAnyException();
+        .hasMessage(
+            "to 'layers.${index}.' refers to a group ${index} that from '^(?<idx>\\d+)\\.' does not define;"
+                + " define it as (?<index>...)");
+    assertThatCode(() -> new RenamePattern("^(?<idx>\\d+)\\.", "layers.${idx}."))
+        .doesNotThrowAnyException();
   }
 
   @Test

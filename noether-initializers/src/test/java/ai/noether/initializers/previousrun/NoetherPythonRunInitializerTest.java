@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * weights under {@code ema=}. Each run is written by this framework's {@code .th} writer and, where
  * {@code /usr/bin/python3} has torch, by real {@code torch.save}.
  *
- * <p>Every run: E1 (weights 1), E2 (2), latest = E2 (2), EMA latest (3),
- * {@code best_model.loss.online.total} (6) and its {@code .tolerance=5} twin (7), both at E1.
+ * <p>Every run: E1 (weights 1), E2 (2), latest = E2 (2), EMA latest (3), {@code
+ * best_model.loss.online.total} (6) and its {@code .tolerance=5} twin (7), both at E1.
  */
 class NoetherPythonRunInitializerTest {
   @TempDir Path outputDir;
@@ -44,14 +44,18 @@ class NoetherPythonRunInitializerTest {
       PythonTorch.assumeAvailable("numpy");
       Path scripts = Files.createTempDirectory(outputDir, ".scripts");
       if (stage == null) {
-        PythonTorch.runScript(getClass(), "noether_python_mlp_run.py", scripts, outputDir.toString(), runId);
+        PythonTorch.runScript(
+            getClass(), "noether_python_mlp_run.py", scripts, outputDir.toString(), runId);
       } else {
-        PythonTorch.runScript(getClass(), "noether_python_mlp_run.py", scripts, outputDir.toString(), runId, stage);
+        PythonTorch.runScript(
+            getClass(), "noether_python_mlp_run.py", scripts, outputDir.toString(), runId, stage);
       }
       return;
     }
-    Path checkpoints = Files.createDirectories(
-        (stage == null ? outputDir.resolve(runId) : outputDir.resolve(runId).resolve(stage)).resolve("checkpoints"));
+    Path checkpoints =
+        Files.createDirectories(
+            (stage == null ? outputDir.resolve(runId) : outputDir.resolve(runId).resolve(stage))
+                .resolve("checkpoints"));
     Files.createDirectories(checkpoints.resolveSibling("tracker"));
     TrainingIteration e1 = new TrainingIteration(1, 10, 320);
     TrainingIteration e2 = new TrainingIteration(2, 20, 640);
@@ -74,11 +78,14 @@ class NoetherPythonRunInitializerTest {
     return m;
   }
 
-  private static void model(Path checkpoints, String name, int version, TrainingIteration it, String runId)
+  private static void model(
+      Path checkpoints, String name, int version, TrainingIteration it, String runId)
       throws IOException {
     Map<String, Object> file = new LinkedHashMap<>();
     file.put("state_dict", new LinkedHashMap<>(weights(version)));
-    file.put("checkpoint_tag", name.substring(name.indexOf("_cp=") + 4, name.length() - "_model.th".length()));
+    file.put(
+        "checkpoint_tag",
+        name.substring(name.indexOf("_cp=") + 4, name.length() - "_model.th".length()));
     file.put("training_iteration", iteration(it));
     file.put("run_id", runId);
     file.put("model_config", Map.of("kind", "mlp", "name", "mlp"));
@@ -86,15 +93,20 @@ class NoetherPythonRunInitializerTest {
     ThFormat.write(checkpoints.resolve(name), file);
   }
 
-  private static void trainer(Path checkpoints, String name, TrainingIteration it) throws IOException {
-    ThFormat.write(checkpoints.resolve(name), Map.of("callback_state_dicts", Map.of(), "training_iteration", iteration(it)));
+  private static void trainer(Path checkpoints, String name, TrainingIteration it)
+      throws IOException {
+    ThFormat.write(
+        checkpoints.resolve(name),
+        Map.of("callback_state_dicts", Map.of(), "training_iteration", iteration(it)));
   }
 
   private Initializer initializer(String yaml) {
     return InitializerYaml.create(outputDir, FileCheckpointStore.open(outputDir), yaml);
   }
 
-  /** Loads {@code yaml}'s initializer into a fresh model and returns the log line naming the source. */
+  /**
+   * Loads {@code yaml}'s initializer into a fresh model and returns the log line naming the source.
+   */
   private String load(String yaml, HostModel model) throws IOException {
     try (CapturedLogs logs = CapturedLogs.of(StateDictLoader.class)) {
       initializer(yaml).initialize(model);
@@ -108,20 +120,31 @@ class NoetherPythonRunInitializerTest {
     write(pytorch, "py-run", "train");
 
     HostModel best = sameArchitecture();
-    String log = load("kind: previous-run\nrun_id: py-run\nmodel_name: mlp\ncheckpoint_tag: best_model.loss.online.total", best);
+    String log =
+        load(
+            "kind: previous-run\nrun_id: py-run\nmodel_name: mlp\ncheckpoint_tag: best_model.loss.online.total",
+            best);
     HostModel tolerance = sameArchitecture();
-    load("kind: previous-run\nrun_id: py-run\nmodel_name: mlp\ncheckpoint_tag: best_model.loss.online.total.tolerance=5",
+    load(
+        "kind: previous-run\nrun_id: py-run\nmodel_name: mlp\ncheckpoint_tag: best_model.loss.online.total.tolerance=5",
         tolerance);
 
     assertHasWeights(best, weights(6));
-    assertThat(log).contains("from run 'py-run' stage 'train' checkpoint best_model.loss.online.total @ E1_U10_S320"
-        + " (mlp_cp=best_model.loss.online.total_model.th)");
+    assertThat(log)
+        .contains(
+            "from run 'py-run' stage 'train' checkpoint best_model.loss.online.total @ E1_U10_S320"
+                + " (mlp_cp=best_model.loss.online.total_model.th)");
     assertHasWeights(tolerance, weights(7));
   }
 
   @ParameterizedTest(name = "checkpoint_tag {0} selects version {1}")
-  @CsvSource({"best.loss/online/total, 6", "best_model.loss/online/total, 6", "best_model.loss.online.total.tolerance5, 7",
-      "latest, 2", "E1, 1"})
+  @CsvSource({
+    "best.loss/online/total, 6",
+    "best_model.loss/online/total, 6",
+    "best_model.loss.online.total.tolerance5, 7",
+    "latest, 2",
+    "E1, 1"
+  })
   void everySpellingOfABestTagFindsNoethersFile(String tag, int version) throws IOException {
     write(false, "py-run", "train");
     HostModel model = sameArchitecture();
@@ -139,11 +162,14 @@ class NoetherPythonRunInitializerTest {
     HostModel leftOut = sameArchitecture();
     String log = load("kind: previous-run\nrun_id: py-flat\nmodel_name: mlp", leftOut);
     HostModel empty = sameArchitecture();
-    load("kind: previous-run\nrun_id: py-flat\nmodel_name: mlp\nstage_name: \"\"\ncheckpoint_tag: best_model.loss.online.total",
+    load(
+        "kind: previous-run\nrun_id: py-flat\nmodel_name: mlp\nstage_name: \"\"\ncheckpoint_tag: best_model.loss.online.total",
         empty);
 
     assertHasWeights(leftOut, weights(2));
-    assertThat(log).contains("from run 'py-flat' (no stage) checkpoint latest @ E2_U20_S640 (mlp_cp=latest_model.th)");
+    assertThat(log)
+        .contains(
+            "from run 'py-flat' (no stage) checkpoint latest @ E2_U20_S640 (mlp_cp=latest_model.th)");
     assertHasWeights(empty, weights(6));
   }
 
@@ -152,19 +178,27 @@ class NoetherPythonRunInitializerTest {
     write(false, "py-mixed", null);
     write(false, "py-mixed", "finetune");
 
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: py-mixed\nmodel_name: mlp").initialize(sameArchitecture()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: previous-run\nrun_id: py-mixed\nmodel_name: mlp")
+                    .initialize(sameArchitecture()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessage("model.initializers[0] (previous-run): run 'py-mixed' has 2 stages: (no stage), finetune; choose one"
-            + " with stage_name (stage_name: \"\" for the checkpoints directly in py-mixed/checkpoints)");
+        .hasMessage(
+            "model.initializers[0] (previous-run): run 'py-mixed' has 2 stages: (no stage), finetune; choose one"
+                + " with stage_name (stage_name: \"\" for the checkpoints directly in py-mixed/checkpoints)");
   }
 
   @ParameterizedTest(name = "torch.save: {0}")
   @ValueSource(booleans = {false, true})
-  void emaWeightsAreFoundUnderTheDocumentedAndTheWrittenSpelling(boolean pytorch) throws IOException {
+  void emaWeightsAreFoundUnderTheDocumentedAndTheWrittenSpelling(boolean pytorch)
+      throws IOException {
     write(pytorch, "py-run", "train");
 
     HostModel documented = sameArchitecture();
-    String log = load("kind: previous-run\nrun_id: py-run\nmodel_name: mlp\nmodel_info: ema_factor=0.9999", documented);
+    String log =
+        load(
+            "kind: previous-run\nrun_id: py-run\nmodel_name: mlp\nmodel_info: ema_factor=0.9999",
+            documented);
     HostModel written = sameArchitecture();
     load("kind: previous-run\nrun_id: py-run\nmodel_name: mlp\nmodel_info: ema=0.9999", written);
 

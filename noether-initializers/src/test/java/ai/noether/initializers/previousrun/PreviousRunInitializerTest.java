@@ -48,10 +48,21 @@ class PreviousRunInitializerTest {
   @BeforeEach
   void writeAPretrainingRun() throws IOException {
     store = FileCheckpointStore.open(outputDir);
-    commit(PRETRAIN, CheckpointTag.at(E1), E1, Set.of(), new ModelSnapshot("mlp", null, weights(1)));
-    commit(PRETRAIN, CheckpointTag.best("loss/valid"), E1, Set.of(), new ModelSnapshot("mlp", null, weights(1)));
-    commit(PRETRAIN, CheckpointTag.at(E2), E2, Set.of(CheckpointTag.LATEST),
-        new ModelSnapshot("mlp", null, weights(2)), new ModelSnapshot("mlp", "ema=0.9999", weights(3)));
+    commit(
+        PRETRAIN, CheckpointTag.at(E1), E1, Set.of(), new ModelSnapshot("mlp", null, weights(1)));
+    commit(
+        PRETRAIN,
+        CheckpointTag.best("loss/valid"),
+        E1,
+        Set.of(),
+        new ModelSnapshot("mlp", null, weights(1)));
+    commit(
+        PRETRAIN,
+        CheckpointTag.at(E2),
+        E2,
+        Set.of(CheckpointTag.LATEST),
+        new ModelSnapshot("mlp", null, weights(2)),
+        new ModelSnapshot("mlp", "ema=0.9999", weights(3)));
   }
 
   /** The pretrained model's weights; every value tells which version {@code k} it belongs to. */
@@ -73,22 +84,34 @@ class PreviousRunInitializerTest {
     return HostTensor.ofFloats(shape, v);
   }
 
-  void commit(StageId stage, CheckpointTag tag, TrainingIteration it, Set<CheckpointTag> aliases, ModelSnapshot... models)
+  void commit(
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration it,
+      Set<CheckpointTag> aliases,
+      ModelSnapshot... models)
       throws IOException {
     CheckpointContents contents = new CheckpointContents(stage, ThFormat.encoder());
-    store.commit(stage, tag, it, contents.models(tag, it, List.of(models), Map.of(), Map.of()), aliases);
+    store.commit(
+        stage, tag, it, contents.models(tag, it, List.of(models), Map.of(), Map.of()), aliases);
   }
 
   /** A model with the pretrained model's keys and shapes. */
   static HostModel sameArchitecture() {
-    return HostModel.named("mlp").with("layers.0.weight", 4, 3).with("layers.0.bias", 4)
-        .with("head.weight", 2, 4).with("head.bias", 2);
+    return HostModel.named("mlp")
+        .with("layers.0.weight", 4, 3)
+        .with("layers.0.bias", 4)
+        .with("head.weight", 2, 4)
+        .with("head.bias", 2);
   }
 
   /** The same body with a head for five classes instead of two. */
   static HostModel newHead() {
-    return HostModel.named("classifier").with("layers.0.weight", 4, 3).with("layers.0.bias", 4)
-        .with("head.weight", 5, 4).with("head.bias", 5);
+    return HostModel.named("classifier")
+        .with("layers.0.weight", 4, 3)
+        .with("layers.0.bias", 4)
+        .with("head.weight", 5, 4)
+        .with("head.bias", 5);
   }
 
   Initializer initializer(String yaml) {
@@ -106,7 +129,8 @@ class PreviousRunInitializerTest {
     LoadReport report = initializer("kind: previous-run\nrun_id: r1").initialize(model);
 
     assertHasWeights(model, weights(2));
-    assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias", "head.weight", "head.bias");
+    assertThat(report.loaded())
+        .containsExactly("layers.0.weight", "layers.0.bias", "head.weight", "head.bias");
     assertThat(report.isExact()).isTrue();
   }
 
@@ -114,14 +138,17 @@ class PreviousRunInitializerTest {
   void loadsTheBestCheckpointOfAMetric() throws IOException {
     HostModel model = sameArchitecture();
 
-    initializer("kind: previous-run\nrun_id: r1\nstage_name: pretrain\ncheckpoint_tag: best.loss/valid").initialize(model);
+    initializer(
+            "kind: previous-run\nrun_id: r1\nstage_name: pretrain\ncheckpoint_tag: best.loss/valid")
+        .initialize(model);
 
     assertHasWeights(model, weights(1));
   }
 
   @ParameterizedTest(name = "checkpoint_tag {0} selects version {1}")
   @CsvSource({"E1, 1", "U20, 2", "S320, 1", "E2_U20_S640, 2", "latest, 2"})
-  void selectsACheckpointByEpochUpdateSampleOrFullIteration(String tag, int version) throws IOException {
+  void selectsACheckpointByEpochUpdateSampleOrFullIteration(String tag, int version)
+      throws IOException {
     HostModel model = sameArchitecture();
 
     initializer("kind: previous-run\nrun_id: r1\ncheckpoint_tag: " + tag).initialize(model);
@@ -132,10 +159,16 @@ class PreviousRunInitializerTest {
   @Test
   void loadsAnEmergencyCheckpointByItsTag() throws IOException {
     TrainingIteration at = new TrainingIteration(2, 25, 800);
-    commit(PRETRAIN, CheckpointTag.emergency(at, "signal"), at, Set.of(), new ModelSnapshot("mlp", null, weights(7)));
+    commit(
+        PRETRAIN,
+        CheckpointTag.emergency(at, "signal"),
+        at,
+        Set.of(),
+        new ModelSnapshot("mlp", null, weights(7)));
     HostModel model = sameArchitecture();
 
-    initializer("kind: previous-run\nrun_id: r1\ncheckpoint_tag: E2_U25_S800.signal").initialize(model);
+    initializer("kind: previous-run\nrun_id: r1\ncheckpoint_tag: E2_U25_S800.signal")
+        .initialize(model);
 
     assertHasWeights(model, weights(7));
   }
@@ -151,13 +184,19 @@ class PreviousRunInitializerTest {
 
   @Test
   void loadsModelInfoWithAnUnderscoreAsNoetherInPythonWritesIt() throws IOException {
-    // Noether (Python) keeps no manifest: its files are just there, named ..._ema_factor=0.9999_cp=...
+    // Noether (Python) keeps no manifest: its files are just there, named
+    // ..._ema_factor=0.9999_cp=...
     Path checkpoints = Files.createDirectories(outputDir.resolve("py-run/train/checkpoints"));
-    ThFormat.write(checkpoints.resolve("mlp_cp=E5_U50_S1600_model.th"), Map.of("state_dict", weights(4)));
-    ThFormat.write(checkpoints.resolve("mlp_ema_factor=0.9999_cp=E5_U50_S1600_model.th"), Map.of("state_dict", weights(5)));
+    ThFormat.write(
+        checkpoints.resolve("mlp_cp=E5_U50_S1600_model.th"), Map.of("state_dict", weights(4)));
+    ThFormat.write(
+        checkpoints.resolve("mlp_ema_factor=0.9999_cp=E5_U50_S1600_model.th"),
+        Map.of("state_dict", weights(5)));
     HostModel model = sameArchitecture();
 
-    initializer("kind: previous-run\nrun_id: py-run\ncheckpoint_tag: E5\nmodel_info: ema_factor=0.9999").initialize(model);
+    initializer(
+            "kind: previous-run\nrun_id: py-run\ncheckpoint_tag: E5\nmodel_info: ema_factor=0.9999")
+        .initialize(model);
 
     assertHasWeights(model, weights(5));
   }
@@ -169,90 +208,125 @@ class PreviousRunInitializerTest {
 
     LoadReport report;
     try (CapturedLogs logs = CapturedLogs.of(StateDictLoader.class)) {
-      report = initializer("""
+      report =
+          initializer(
+                  """
           kind: previous-run
           run_id: r1
           model_name: mlp
           model_info: ema=0.9999
           patterns_to_keep_initialized: ["head.*"]
-          """).initialize(model);
+          """)
+              .initialize(model);
 
-      assertThat(logs.at("INFO")).singleElement().asString()
-          .isEqualTo("model.initializers[0]: copied 2 of 4 weights into 'classifier' from run 'r1' stage 'pretrain'"
-              + " checkpoint latest @ E2_U20_S640 (mlp_ema=0.9999_cp=latest_model.th), after keeping 2 keys fresh;"
-              + " copied: layers.0.weight, layers.0.bias; kept fresh: head.weight, head.bias");
+      assertThat(logs.at("INFO"))
+          .singleElement()
+          .asString()
+          .isEqualTo(
+              "model.initializers[0]: copied 2 of 4 weights into 'classifier' from run 'r1' stage 'pretrain'"
+                  + " checkpoint latest @ E2_U20_S640 (mlp_ema=0.9999_cp=latest_model.th), after keeping 2 keys fresh;"
+                  + " copied: layers.0.weight, layers.0.bias; kept fresh: head.weight, head.bias");
     }
 
     assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias");
     assertThat(report.missing()).isEmpty();
     assertThat(report.unexpected()).isEmpty();
     assertThat(report.mismatched()).isEmpty();
-    assertThat(model.values("layers.0.weight")).containsExactly(weights(3).get("layers.0.weight").toFloatArray());
-    assertThat(model.values("layers.0.bias")).containsExactly(weights(3).get("layers.0.bias").toFloatArray());
+    assertThat(model.values("layers.0.weight"))
+        .containsExactly(weights(3).get("layers.0.weight").toFloatArray());
+    assertThat(model.values("layers.0.bias"))
+        .containsExactly(weights(3).get("layers.0.bias").toFloatArray());
     assertThat(model.values("head.weight")).containsExactly(fresh.get("head.weight"));
     assertThat(model.values("head.bias")).containsExactly(fresh.get("head.bias"));
   }
 
   @Test
   void renamesStoredKeysWithPatternsAppliedInOrder() throws IOException {
-    HostModel model = HostModel.named("mlp").with("encoder.block0.weight", 4, 3).with("encoder.block0.bias", 4)
-        .with("classifier.weight", 2, 4).with("classifier.bias", 2);
+    HostModel model =
+        HostModel.named("mlp")
+            .with("encoder.block0.weight", 4, 3)
+            .with("encoder.block0.bias", 4)
+            .with("classifier.weight", 2, 4)
+            .with("classifier.bias", 2);
 
-    LoadReport report = initializer("""
+    LoadReport report =
+        initializer(
+                """
         kind: previous-run
         run_id: r1
         patterns_to_rename:
           - {from: '^layers\\.(\\d+)\\.', to: 'body.block$1.'}
           - {from: '^body\\.', to: 'encoder.'}
           - {from: '^head\\.', to: 'classifier.'}
-        """).initialize(model);
+        """)
+            .initialize(model);
 
-    assertThat(report.loaded()).containsExactly(
-        "encoder.block0.weight", "encoder.block0.bias", "classifier.weight", "classifier.bias");
-    assertThat(model.values("encoder.block0.weight")).containsExactly(weights(2).get("layers.0.weight").toFloatArray());
-    assertThat(model.values("classifier.bias")).containsExactly(weights(2).get("head.bias").toFloatArray());
+    assertThat(report.loaded())
+        .containsExactly(
+            "encoder.block0.weight", "encoder.block0.bias", "classifier.weight", "classifier.bias");
+    assertThat(model.values("encoder.block0.weight"))
+        .containsExactly(weights(2).get("layers.0.weight").toFloatArray());
+    assertThat(model.values("classifier.bias"))
+        .containsExactly(weights(2).get("head.bias").toFloatArray());
   }
 
   @Test
   void removesStoredKeysMatchingAGlobBeforeLoading() throws IOException {
-    HostModel bodyOnly = HostModel.named("mlp").with("layers.0.weight", 4, 3).with("layers.0.bias", 4);
+    HostModel bodyOnly =
+        HostModel.named("mlp").with("layers.0.weight", 4, 3).with("layers.0.bias", 4);
 
-    LoadReport report = initializer("kind: previous-run\nrun_id: r1\nkeys_to_remove: [\"head.*\"]").initialize(bodyOnly);
+    LoadReport report =
+        initializer("kind: previous-run\nrun_id: r1\nkeys_to_remove: [\"head.*\"]")
+            .initialize(bodyOnly);
 
     assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias");
     assertThat(report.isExact()).isTrue();
-    assertThat(bodyOnly.values("layers.0.bias")).containsExactly(weights(2).get("layers.0.bias").toFloatArray());
+    assertThat(bodyOnly.values("layers.0.bias"))
+        .containsExactly(weights(2).get("layers.0.bias").toFloatArray());
   }
 
   @Test
   void aPatternThatMatchesNothingIsLoggedAsALikelyTypo() throws IOException {
     try (CapturedLogs logs = CapturedLogs.of(StateDictLoader.class)) {
-      initializer("kind: previous-run\nrun_id: r1\nkeys_to_remove: [\"decoder.*\"]").initialize(sameArchitecture());
+      initializer("kind: previous-run\nrun_id: r1\nkeys_to_remove: [\"decoder.*\"]")
+          .initialize(sameArchitecture());
 
-      assertThat(logs.at("WARN")).containsExactly("model.initializers[0]: keys_to_remove 'decoder.*' matches no stored key");
+      assertThat(logs.at("WARN"))
+          .containsExactly(
+              "model.initializers[0]: keys_to_remove 'decoder.*' matches no stored key");
     }
   }
 
   @Test
   void aStrictMismatchListsMissingUnexpectedAndMismatchedKeysInOneErrorAndCopiesNothing() {
-    HostModel model = HostModel.named("mlp").with("encoder.0.weight", 4, 3).with("encoder.0.bias", 4)
-        .with("norm.weight", 4).with("head.weight", 5, 4);
+    HostModel model =
+        HostModel.named("mlp")
+            .with("encoder.0.weight", 4, 3)
+            .with("encoder.0.bias", 4)
+            .with("norm.weight", 4)
+            .with("head.weight", 5, 4);
     Map<String, float[]> before = model.allValues();
 
-    assertThatThrownBy(() -> initializer("""
+    assertThatThrownBy(
+            () ->
+                initializer(
+                        """
         kind: previous-run
         run_id: r1
         keys_to_remove: ["layers.0.bias"]
         patterns_to_rename: [{from: '^layers\\.', to: 'encoder.'}]
-        """).initialize(model))
+        """)
+                    .initialize(model))
         .isInstanceOf(StateDictMismatchException.class)
-        .hasMessage("state dict does not match model 'mlp' (model.initializers[0]: run 'r1' stage 'pretrain' checkpoint"
-            + " latest @ E2_U20_S640 (mlp_cp=latest_model.th), after removing 1 key and renaming 1):\n"
-            + "  missing keys (in the model, not in the state dict): [encoder.0.bias, norm.weight]\n"
-            + "  unexpected keys (in the state dict, not in the model): [head.bias]\n"
-            + "  shape mismatch for head.weight: model float32[5, 4], state dict float32[2, 4]\n"
-            + "Use strict: false to load the matching keys only, or rename keys with patterns_to_rename.");
-    assertThat(model.allValues()).allSatisfy((k, v) -> assertThat(v).as(k).containsExactly(before.get(k)));
+        .hasMessage(
+            "state dict does not match model 'mlp' (model.initializers[0]: run 'r1' stage 'pretrain' checkpoint"
+                + " latest @ E2_U20_S640 (mlp_cp=latest_model.th), after removing 1 key and renaming 1):\n"
+                + "  missing keys (in the model, not in the state dict): [encoder.0.bias, norm.weight]\n"
+                + "  unexpected keys (in the state dict, not in the model): [head.bias]\n"
+                + "  shape mismatch for head.weight: model float32[5, 4], state dict float32[2, 4]\n"
+                + "Use strict: false to load the matching keys only, or rename keys with patterns_to_rename.");
+    assertThat(model.allValues())
+        .allSatisfy((k, v) -> assertThat(v).as(k).containsExactly(before.get(k)));
   }
 
   @Test
@@ -260,11 +334,16 @@ class PreviousRunInitializerTest {
     HostModel model = newHead();
     Map<String, float[]> fresh = model.allValues();
 
-    LoadReport report = initializer("kind: previous-run\nrun_id: r1\nmodel_name: mlp\nstrict: false").initialize(model);
+    LoadReport report =
+        initializer("kind: previous-run\nrun_id: r1\nmodel_name: mlp\nstrict: false")
+            .initialize(model);
 
     assertThat(report.loaded()).containsExactly("layers.0.weight", "layers.0.bias");
-    assertThat(report.mismatched()).extracting(LoadReport.Mismatch::key).containsExactly("head.weight", "head.bias");
-    assertThat(model.values("layers.0.weight")).containsExactly(weights(2).get("layers.0.weight").toFloatArray());
+    assertThat(report.mismatched())
+        .extracting(LoadReport.Mismatch::key)
+        .containsExactly("head.weight", "head.bias");
+    assertThat(model.values("layers.0.weight"))
+        .containsExactly(weights(2).get("layers.0.weight").toFloatArray());
     assertThat(model.values("head.weight")).containsExactly(fresh.get("head.weight"));
   }
 
@@ -272,7 +351,8 @@ class PreviousRunInitializerTest {
   void aLenientLoadThatCopiesNothingFails() {
     HostModel model = HostModel.named("mlp").with("other.weight", 3);
 
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\nstrict: false").initialize(model))
+    assertThatThrownBy(
+            () -> initializer("kind: previous-run\nrun_id: r1\nstrict: false").initialize(model))
         .isInstanceOf(StateDictMismatchException.class)
         .hasMessageContaining("not a single key could be copied")
         .hasMessageContaining("missing keys (in the model, not in the state dict): [other.weight]");
@@ -280,36 +360,59 @@ class PreviousRunInitializerTest {
 
   @Test
   void anUnknownRunListsTheRunsThatExist() throws IOException {
-    commit(new StageId("r2", "train"), CheckpointTag.at(E1), E1, Set.of(), new ModelSnapshot("mlp", null, weights(1)));
+    commit(
+        new StageId("r2", "train"),
+        CheckpointTag.at(E1),
+        E1,
+        Set.of(),
+        new ModelSnapshot("mlp", null, weights(1)));
 
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r3").initialize(sameArchitecture()))
+    assertThatThrownBy(
+            () -> initializer("kind: previous-run\nrun_id: r3").initialize(sameArchitecture()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessage("model.initializers[0] (previous-run): run 'r3' does not exist in output_dir " + outputDir
-            + "; runs there: r1, r2");
+        .hasMessage(
+            "model.initializers[0] (previous-run): run 'r3' does not exist in output_dir "
+                + outputDir
+                + "; runs there: r1, r2");
   }
 
   @Test
   void anUnknownStageListsTheStagesOfTheRun() {
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\nstage_name: finetune")
-        .initialize(sameArchitecture()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: previous-run\nrun_id: r1\nstage_name: finetune")
+                    .initialize(sameArchitecture()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessageStartingWith("model.initializers[0] (previous-run): run 'r1' has no stage 'finetune'; its stages: pretrain");
+        .hasMessageStartingWith(
+            "model.initializers[0] (previous-run): run 'r1' has no stage 'finetune'; its stages: pretrain");
   }
 
   @Test
   void withoutStageNameARunWithSeveralStagesListsThem() throws IOException {
-    commit(new StageId("r1", "extra"), CheckpointTag.at(E1), E1, Set.of(), new ModelSnapshot("mlp", null, weights(1)));
+    commit(
+        new StageId("r1", "extra"),
+        CheckpointTag.at(E1),
+        E1,
+        Set.of(),
+        new ModelSnapshot("mlp", null, weights(1)));
 
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1").initialize(sameArchitecture()))
+    assertThatThrownBy(
+            () -> initializer("kind: previous-run\nrun_id: r1").initialize(sameArchitecture()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessage("model.initializers[0] (previous-run): run 'r1' has 2 stages: extra, pretrain; choose one with"
-            + " stage_name");
+        .hasMessage(
+            "model.initializers[0] (previous-run): run 'r1' has 2 stages: extra, pretrain; choose one with"
+                + " stage_name");
   }
 
   @Test
   void withoutStageNameTheStageBeingTrainedDoesNotCountInItsOwnRun() throws IOException {
-    // This run (finetune) already has its stage 'train' directory; its earlier stage is the only candidate.
-    commit(new StageId("finetune", "pretrain"), CheckpointTag.at(E1), E1, Set.of(CheckpointTag.LATEST),
+    // This run (finetune) already has its stage 'train' directory; its earlier stage is the only
+    // candidate.
+    commit(
+        new StageId("finetune", "pretrain"),
+        CheckpointTag.at(E1),
+        E1,
+        Set.of(CheckpointTag.LATEST),
         new ModelSnapshot("mlp", null, weights(6)));
     Files.createDirectories(outputDir.resolve("finetune/train/checkpoints"));
     HostModel model = sameArchitecture();
@@ -321,38 +424,49 @@ class PreviousRunInitializerTest {
 
   @Test
   void anUnknownCheckpointTagListsTheCheckpointsOfTheStage() {
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\ncheckpoint_tag: best.accuracy")
-        .initialize(sameArchitecture()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: previous-run\nrun_id: r1\ncheckpoint_tag: best.accuracy")
+                    .initialize(sameArchitecture()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessageStartingWith("model.initializers[0] (previous-run): no checkpoint 'best.accuracy' in run 'r1' stage"
-            + " 'pretrain'")
-        .hasMessageEndingWith("Its checkpoints: E1_U10_S320, best.loss~valid @ E1_U10_S320, E2_U20_S640,"
-            + " latest @ E2_U20_S640.");
+        .hasMessageStartingWith(
+            "model.initializers[0] (previous-run): no checkpoint 'best.accuracy' in run 'r1' stage"
+                + " 'pretrain'")
+        .hasMessageEndingWith(
+            "Its checkpoints: E1_U10_S320, best.loss~valid @ E1_U10_S320, E2_U20_S640,"
+                + " latest @ E2_U20_S640.");
   }
 
   @Test
   void aMissingModelInfoListsTheFilesOfTheCheckpoint() {
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\nmodel_info: ema=0.99")
-        .initialize(sameArchitecture()))
+    assertThatThrownBy(
+            () ->
+                initializer("kind: previous-run\nrun_id: r1\nmodel_info: ema=0.99")
+                    .initialize(sameArchitecture()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessage("model.initializers[0] (previous-run): checkpoint latest @ E2_U20_S640 of r1/pretrain has no model"
-            + " file for 'mlp_ema=0.99'; its model files: mlp_cp=latest_model.th, mlp_ema=0.9999_cp=latest_model.th");
+        .hasMessage(
+            "model.initializers[0] (previous-run): checkpoint latest @ E2_U20_S640 of r1/pretrain has no model"
+                + " file for 'mlp_ema=0.99'; its model files: mlp_cp=latest_model.th, mlp_ema=0.9999_cp=latest_model.th");
   }
 
   @Test
   void aModelSavedUnderAnotherNameIsFoundWithModelName() {
     assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1").initialize(newHead()))
         .isInstanceOf(CheckpointNotFoundException.class)
-        .hasMessage("model.initializers[0] (previous-run): checkpoint latest @ E2_U20_S640 of r1/pretrain has no model"
-            + " file for 'classifier' (model_name defaults to this model's name; set it to the name the weights were"
-            + " saved under); its model files: mlp_cp=latest_model.th, mlp_ema=0.9999_cp=latest_model.th");
+        .hasMessage(
+            "model.initializers[0] (previous-run): checkpoint latest @ E2_U20_S640 of r1/pretrain has no model"
+                + " file for 'classifier' (model_name defaults to this model's name; set it to the name the weights were"
+                + " saved under); its model files: mlp_cp=latest_model.th, mlp_ema=0.9999_cp=latest_model.th");
   }
 
   @Test
   void outputDirFindsARunOutsideThisRunsOutputDir(@TempDir Path otherOutputDir) throws IOException {
     HostModel model = sameArchitecture();
-    Initializer initializer = InitializerYaml.create(otherOutputDir, FileCheckpointStore.open(otherOutputDir),
-        "kind: previous-run\nrun_id: r1\noutput_dir: " + outputDir);
+    Initializer initializer =
+        InitializerYaml.create(
+            otherOutputDir,
+            FileCheckpointStore.open(otherOutputDir),
+            "kind: previous-run\nrun_id: r1\noutput_dir: " + outputDir);
 
     initializer.initialize(model);
 
@@ -369,15 +483,20 @@ class PreviousRunInitializerTest {
         .hasMessageContaining("model.initializers[0]: run_id: run id '../r1' starts with '.'");
     assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\ncheckpoint_tag: newest"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("checkpoint_tag: 'newest' selects no checkpoint; use latest, last, best.<metric>");
+        .hasMessageContaining(
+            "checkpoint_tag: 'newest' selects no checkpoint; use latest, last, best.<metric>");
     assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\nmodel_info: ema"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("model_info 'ema' must have the form key=value");
     assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\ncheckpoint: latest"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("checkpoint_tag");
-    assertThatThrownBy(() -> initializer("kind: previous-run\nrun_id: r1\npatterns_to_rename: [{from: '(a', to: b}]"))
+    assertThatThrownBy(
+            () ->
+                initializer(
+                    "kind: previous-run\nrun_id: r1\npatterns_to_rename: [{from: '(a', to: b}]"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("model.initializers[0].patterns_to_rename[0]: from '(a' is not a valid regular expression");
+        .hasMessageContaining(
+            "model.initializers[0].patterns_to_rename[0]: from '(a' is not a valid regular expression");
   }
 }

@@ -5,23 +5,39 @@ import ai.noether.java.ModelCheckpoint;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The checkpoint selection {@code predict} and {@code evaluate} share, worded as {@code resume}'s. */
+/**
+ * The checkpoint selection {@code predict} and {@code evaluate} share, worded as {@code resume}'s.
+ */
 final class CheckpointOptions {
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run whose checkpoint to use")
   String runId;
 
-  @Option(names = "--stage", paramLabel = "S", description = "the stage; needed only when the run has several")
+  @Option(
+      names = "--stage",
+      paramLabel = "S",
+      description = "the stage; needed only when the run has several")
   String stage;
 
-  @Option(names = "--checkpoint", paramLabel = "C", defaultValue = "latest",
-      description = "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "C",
+      defaultValue = "latest",
+      description =
+          "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
   String checkpoint;
 
-  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description = "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--output-dir",
+      paramLabel = "DIR",
+      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
+      description =
+          "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
   String outputDir;
 
   ModelCheckpoint selection(String modelInfo) {
-    return ModelCheckpoint.of(outputDir, runId).stage(stage).checkpoint(checkpoint).modelInfo(modelInfo);
+    return ModelCheckpoint.of(outputDir, runId)
+        .stage(stage)
+        .checkpoint(checkpoint)
+        .modelInfo(modelInfo);
   }
 }

@@ -29,11 +29,16 @@ import picocli.CommandLine.Spec;
  * {@code noether evaluate RUN_ID [--stage S] [--checkpoint C] [--model-info I ...] [--split SPLIT]
  * [--output FILE]}: the configured training step's metrics of a checkpoint on a split of the run's
  * dataset, for the trained weights and every other variant the checkpoint holds (the EMA weights),
- * side by side; {@code --model-info} chooses the variants. {@code --output} also writes them as JSON.
+ * side by side; {@code --model-info} chooses the variants. {@code --output} also writes them as
+ * JSON.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Prints (and with --output writes as JSON) a checkpoint's metrics on a split of the run's dataset,"
-        + " for the trained weights and the EMA weights side by side."})
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints (and with --output writes as JSON) a checkpoint's metrics on a split of the run's dataset,"
+          + " for the trained weights and the EMA weights side by side."
+    })
 public final class EvaluateCommand implements Callable<Integer> {
   /** How the trained weights are labelled in the table and the JSON. */
   static final String TRAINED = "weights";
@@ -42,16 +47,25 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CheckpointOptions checkpoint;
 
-  @Option(names = "--model-info", paramLabel = "I",
-      description = "evaluate only these variants (repeatable): 'weights' for the trained weights, ema=0.999 for"
-          + " EMA weights (default: every variant the checkpoint holds)")
+  @Option(
+      names = "--model-info",
+      paramLabel = "I",
+      description =
+          "evaluate only these variants (repeatable): 'weights' for the trained weights, ema=0.999 for"
+              + " EMA weights (default: every variant the checkpoint holds)")
   List<String> modelInfos = new ArrayList<>();
 
-  @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+  @Option(
+      names = "--split",
+      paramLabel = "SPLIT",
+      defaultValue = "test",
       description = "train, valid or test (default: ${DEFAULT-VALUE})")
   String split;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "also write the metrics to this JSON file")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "also write the metrics to this JSON file")
   Path output;
 
   @Override
@@ -64,7 +78,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (variants.isEmpty()) {
       variants.addAll(noether.variants(checkpoint.selection(null)));
     }
-    if (output != null && !Files.isDirectory(cli.workingDir().resolve(output).toAbsolutePath().getParent())) {
+    if (output != null
+        && !Files.isDirectory(cli.workingDir().resolve(output).toAbsolutePath().getParent())) {
       throw new ConfigException("--output " + output + ": its directory does not exist");
     }
     Evaluation evaluation = noether.evaluate(checkpoint.selection(null), split, variants);
@@ -78,15 +93,23 @@ public final class EvaluateCommand implements Callable<Integer> {
       evaluation.metrics().forEach((k, v) -> metrics.put(label(k), v));
       json.put("metrics", metrics);
       Path target = cli.workingDir().resolve(output);
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(target.toFile(), json);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(target.toFile(), json);
       spec.commandLine().getOut().println("wrote " + target);
     }
     return NoetherCli.OK;
   }
 
   static void print(Evaluation evaluation, PrintWriter out) {
-    out.println("evaluation of " + evaluation.source() + " on the " + evaluation.split() + " split ("
-        + evaluation.samples() + " samples)");
+    out.println(
+        "evaluation of "
+            + evaluation.source()
+            + " on the "
+            + evaluation.split()
+            + " split ("
+            + evaluation.samples()
+            + " samples)");
     Set<String> keys = new LinkedHashSet<>();
     evaluation.metrics().values().forEach(m -> keys.addAll(m.keySet()));
     int width = Math.max(8, keys.stream().mapToInt(String::length).max().orElse(0));
@@ -97,7 +120,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       StringBuilder line = new StringBuilder(String.format("  %-" + width + "s", key));
       for (Map<String, Double> m : evaluation.metrics().values()) {
         Double value = m.get(key);
-        line.append(String.format(Locale.ROOT, "  %14s", value == null ? "-" : String.format(Locale.ROOT, "%.6g", value)));
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "  %14s",
+                value == null ? "-" : String.format(Locale.ROOT, "%.6g", value)));
       }
       out.println(line);
     }

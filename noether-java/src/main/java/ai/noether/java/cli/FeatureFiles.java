@@ -15,10 +15,10 @@ import java.util.List;
 
 /**
  * Reads {@code --input FILE}: a NumPy {@code .npy} array {@code [samples, ...]}, or a CSV file of
- * feature columns (comma, semicolon, tab or spaces between values; an optional header row of names),
- * one sample per row, as a float32 tensor. When the model's configuration states its per-sample
- * input shape, the file must fit it; a CSV row of a windowed model ({@code [30, 14]}) holds the
- * window's values time step after time step (420 values).
+ * feature columns (comma, semicolon, tab or spaces between values; an optional header row of
+ * names), one sample per row, as a float32 tensor. When the model's configuration states its
+ * per-sample input shape, the file must fit it; a CSV row of a windowed model ({@code [30, 14]})
+ * holds the window's values time step after time step (420 values).
  */
 final class FeatureFiles {
   private FeatureFiles() {}
@@ -49,16 +49,37 @@ final class FeatureFiles {
       System.arraycopy(sampleShape, 0, reshaped, 1, sampleShape.length);
       return HostTensor.ofFloats(reshaped, values.toFloatArray());
     }
-    String expected = sampleShape.length == 1 ? sampleShape[0] + " values per sample"
-        : "a window " + Arrays.toString(sampleShape) + " per sample (" + size + " values)";
-    String what = npy ? "holds samples of shape " + Arrays.toString(perSample) + " (array " + Arrays.toString(shape) + ")"
-        : "has " + perSample[0] + " values per row";
-    String give = sampleShape.length == 1 ? "a CSV with " + sampleShape[0] + " values per row, or a .npy array [samples, "
-        + sampleShape[0] + "]"
-        : "a .npy array of shape [samples, " + Arrays.toString(sampleShape).replaceAll("[\\[\\]]", "") + "], or a CSV"
-        + " with " + size + " values per row (the " + sampleShape[0] + " steps of a window one after another, "
-        + Arrays.stream(sampleShape, 1, sampleShape.length).reduce(1, Math::multiplyExact) + " values each)";
-    throw new ConfigException("--input " + file + " " + what + ", but the model takes " + expected + ": give " + give);
+    String expected =
+        sampleShape.length == 1
+            ? sampleShape[0] + " values per sample"
+            : "a window " + Arrays.toString(sampleShape) + " per sample (" + size + " values)";
+    String what =
+        npy
+            ? "holds samples of shape "
+                + Arrays.toString(perSample)
+                + " (array "
+                + Arrays.toString(shape)
+                + ")"
+            : "has " + perSample[0] + " values per row";
+    String give =
+        sampleShape.length == 1
+            ? "a CSV with "
+                + sampleShape[0]
+                + " values per row, or a .npy array [samples, "
+                + sampleShape[0]
+                + "]"
+            : "a .npy array of shape [samples, "
+                + Arrays.toString(sampleShape).replaceAll("[\\[\\]]", "")
+                + "], or a CSV"
+                + " with "
+                + size
+                + " values per row (the "
+                + sampleShape[0]
+                + " steps of a window one after another, "
+                + Arrays.stream(sampleShape, 1, sampleShape.length).reduce(1, Math::multiplyExact)
+                + " values each)";
+    throw new ConfigException(
+        "--input " + file + " " + what + ", but the model takes " + expected + ": give " + give);
   }
 
   private static HostTensor npy(Path file) {
@@ -69,7 +90,8 @@ final class FeatureFiles {
       throw new ConfigException(e.getMessage(), e);
     }
     if (t.shape().length == 0) {
-      throw new ConfigException("--input " + file + " holds a single number; an array [samples, ...] is expected");
+      throw new ConfigException(
+          "--input " + file + " holds a single number; an array [samples, ...] is expected");
     }
     if (t.dtype() == DType.FLOAT32) {
       return t;
@@ -82,10 +104,14 @@ final class FeatureFiles {
       }
       return HostTensor.ofFloats(t.shape(), f);
     }
-    throw new ConfigException("--input " + file + " holds " + t.dtype() + " values; float32 or float64 expected");
+    throw new ConfigException(
+        "--input " + file + " holds " + t.dtype() + " values; float32 or float64 expected");
   }
 
-  /** Samples {@code [from, from + n)} of the values {@code values} of a tensor of shape {@code allShape}. */
+  /**
+   * Samples {@code [from, from + n)} of the values {@code values} of a tensor of shape {@code
+   * allShape}.
+   */
   static HostTensor slice(float[] values, long[] allShape, long from, int n) {
     long[] shape = allShape.clone();
     long perSample = 1;
@@ -93,8 +119,10 @@ final class FeatureFiles {
       perSample *= shape[d];
     }
     shape[0] = n;
-    return HostTensor.ofFloats(shape, Arrays.copyOfRange(values, Math.toIntExact(from * perSample),
-        Math.toIntExact((from + n) * perSample)));
+    return HostTensor.ofFloats(
+        shape,
+        Arrays.copyOfRange(
+            values, Math.toIntExact(from * perSample), Math.toIntExact((from + n) * perSample)));
   }
 
   static HostTensor readCsv(Path file) throws IOException {
@@ -119,8 +147,16 @@ final class FeatureFiles {
               header = true;
               break;
             }
-            throw new ConfigException("--input " + file + " line " + lineNumber + " column " + (j + 1) + ": '" + cells[j]
-                + "' is not a number; the file holds one sample per row, feature values only");
+            throw new ConfigException(
+                "--input "
+                    + file
+                    + " line "
+                    + lineNumber
+                    + " column "
+                    + (j + 1)
+                    + ": '"
+                    + cells[j]
+                    + "' is not a number; the file holds one sample per row, feature values only");
           }
         }
         if (header) {
@@ -128,14 +164,23 @@ final class FeatureFiles {
           continue;
         }
         if (width >= 0 && values.length != width) {
-          throw new ConfigException("--input " + file + " line " + lineNumber + " has " + values.length + " values, the"
-              + " rows before it " + width);
+          throw new ConfigException(
+              "--input "
+                  + file
+                  + " line "
+                  + lineNumber
+                  + " has "
+                  + values.length
+                  + " values, the"
+                  + " rows before it "
+                  + width);
         }
         width = values.length;
         rows.add(values);
       }
     } catch (java.nio.charset.MalformedInputException e) {
-      throw new ConfigException("--input " + file + ": not a UTF-8 text file (CSV of feature values expected)", e);
+      throw new ConfigException(
+          "--input " + file + ": not a UTF-8 text file (CSV of feature values expected)", e);
     }
     if (rows.isEmpty()) {
       throw new ConfigException("--input " + file + " holds no rows of values");

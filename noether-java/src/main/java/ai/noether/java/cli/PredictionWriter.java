@@ -18,11 +18,11 @@ import java.util.Map;
 
 /**
  * Writes predictions row by row: CSV (a header, then {@code index} and one column per predicted
- * value: {@code <head>} for one value per sample, {@code <head>_0, <head>_1...} for several, then the
- * same for extra columns such as the split's targets), or JSON lines
- * ({@code {"index": 0, "<head>": [values...], ...}}). The format follows the file's extension
- * ({@code .jsonl}/{@code .json} for JSON lines, anything else CSV). Values are written with
- * {@link Float#toString}, which reads back to the same float.
+ * value: {@code <head>} for one value per sample, {@code <head>_0, <head>_1...} for several, then
+ * the same for extra columns such as the split's targets), or JSON lines ({@code {"index": 0,
+ * "<head>": [values...], ...}}). The format follows the file's extension ({@code .jsonl}/{@code
+ * .json} for JSON lines, anything else CSV). Values are written with {@link Float#toString}, which
+ * reads back to the same float.
  */
 final class PredictionWriter implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,25 +37,28 @@ final class PredictionWriter implements AutoCloseable {
     this.json = name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson");
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
-      throw new ConfigException("--output " + file + ": the directory " + parent + " does not exist");
+      throw new ConfigException(
+          "--output " + file + ": the directory " + parent + " does not exist");
     }
     this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
   }
 
   /** One batch: predictions by head, then extra columns by name (all {@code [batch, ...]}). */
-  void write(long first, Map<String, HostTensor> predictions, Map<String, HostTensor> extra) throws IOException {
+  void write(long first, Map<String, HostTensor> predictions, Map<String, HostTensor> extra)
+      throws IOException {
     Map<String, float[][]> columns = new LinkedHashMap<>();
     predictions.forEach((k, v) -> columns.put(k, LoadedModel.rows(v)));
     extra.forEach((k, v) -> columns.put(k, LoadedModel.rows(v)));
     int n = columns.values().iterator().next().length;
     if (!json && !headerWritten) {
       List<String> header = new ArrayList<>(List.of("index"));
-      columns.forEach((k, v) -> {
-        int width = v.length == 0 ? 1 : v[0].length;
-        for (int j = 0; j < width; j++) {
-          header.add(width == 1 ? k : k + "_" + j);
-        }
-      });
+      columns.forEach(
+          (k, v) -> {
+            int width = v.length == 0 ? 1 : v[0].length;
+            for (int j = 0; j < width; j++) {
+              header.add(width == 1 ? k : k + "_" + j);
+            }
+          });
       out.write(String.join(",", header));
       out.newLine();
       headerWritten = true;

@@ -3,8 +3,8 @@ package ai.noether.java.data;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
- * The configuration of the {@code in-memory} dataset kind, which {@link ai.noether.java.NoetherConfig#dataset}
- * writes for you.
+ * The configuration of the {@code in-memory} dataset kind, which {@link
+ * ai.noether.java.NoetherConfig#dataset} writes for you.
  *
  * <pre>{@code
  * dataset:
@@ -15,11 +15,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param name the name given to {@code NoetherConfig.dataset(name, source)}; required
  */
 public record InMemoryDatasetConfig(
-    @JsonPropertyDescription("the name the data source was registered under with NoetherConfig.dataset(name, source)")
-    String name) {
+    @JsonPropertyDescription(
+            "the name the data source was registered under with NoetherConfig.dataset(name, source)")
+        String name) {
   public InMemoryDatasetConfig {
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("name is required: the name given to NoetherConfig.dataset(name, source)");
+      throw new IllegalArgumentException(
+          "name is required: the name given to NoetherConfig.dataset(name, source)");
     }
   }
 }

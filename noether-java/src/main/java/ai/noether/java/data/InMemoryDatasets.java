@@ -30,10 +30,15 @@ public final class InMemoryDatasets {
   static DataSource require(String name) {
     DataSource source = SOURCES.get(name);
     if (source == null) {
-      throw new ConfigException("dataset.name: no in-memory dataset named '" + name + "' in this process"
-          + (SOURCES.isEmpty() ? "" : " (registered: " + String.join(", ", new TreeSet<>(SOURCES.keySet())) + ")")
-          + "; register it with NoetherConfig.dataset(name, source). In-memory data exist only in the Java process"
-          + " that built them: the noether command line cannot train or resume such a run.");
+      throw new ConfigException(
+          "dataset.name: no in-memory dataset named '"
+              + name
+              + "' in this process"
+              + (SOURCES.isEmpty()
+                  ? ""
+                  : " (registered: " + String.join(", ", new TreeSet<>(SOURCES.keySet())) + ")")
+              + "; register it with NoetherConfig.dataset(name, source). In-memory data exist only in the Java process"
+              + " that built them: the noether command line cannot train or resume such a run.");
     }
     return source;
   }

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The object operations the S3 checkpoint store is built from, as {@link S3ObjectStore} carries them
- * out against a server. Every name is relative to {@link #location()}'s prefix. An interface so that
- * the tests can put a decorator between the store and the server (a fault after the n-th call), never
- * to replace the server.
+ * The object operations the S3 checkpoint store is built from, as {@link S3ObjectStore} carries
+ * them out against a server. Every name is relative to {@link #location()}'s prefix. An interface
+ * so that the tests can put a decorator between the store and the server (a fault after the n-th
+ * call), never to replace the server.
  */
 public interface ObjectLayer extends AutoCloseable {
 
@@ -36,7 +36,8 @@ public interface ObjectLayer extends AutoCloseable {
   Optional<StoredObject> head(String name);
 
   /** See {@link S3ObjectStore#read(String, WritableByteChannel, OptionalLong)}. */
-  StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c) throws IOException;
+  StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c)
+      throws IOException;
 
   /** Reads a whole small object verified against the checksum in its metadata. */
   default byte[] readBytes(String name) throws IOException {

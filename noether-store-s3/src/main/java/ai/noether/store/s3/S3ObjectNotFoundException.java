@@ -1,8 +1,8 @@
 package ai.noether.store.s3;
 
-/**
- * No object has the key asked for (HTTP 404 NoSuchKey).
- */
+import ai.noether.api.Nullable;
+
+/** No object has the key asked for (HTTP 404 NoSuchKey). */
 public class S3ObjectNotFoundException extends S3StoreException {
   private static final long serialVersionUID = 1L;
 
@@ -10,7 +10,7 @@ public class S3ObjectNotFoundException extends S3StoreException {
     super(message);
   }
 
-  public S3ObjectNotFoundException(String message, Throwable cause) {
+  public S3ObjectNotFoundException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

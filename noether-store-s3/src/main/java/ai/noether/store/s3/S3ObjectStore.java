@@ -2,9 +2,9 @@ package ai.noether.store.s3;
 
 import ai.noether.store.s3.S3StoreConfig.ConditionalWrites;
 import ai.noether.store.s3.internal.Crc32c;
-import ai.noether.store.s3.internal.StreamingMultipartUpload;
 import ai.noether.store.s3.internal.S3ClientFactory;
 import ai.noether.store.s3.internal.S3Errors;
+import ai.noether.store.s3.internal.StreamingMultipartUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -47,24 +47,27 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * prefix. Thread-safe; one instance per store, closed with it.
  *
  * <p>What it promises:
+ *
  * <ul>
  *   <li>{@link #upload} streams an object of known size from an {@link ObjectWriter} with bounded
  *       memory ({@code (upload_parallelism + 1) * part_size} at most), uploading parts in parallel;
- *       nothing is visible under the key until every byte is stored, and a failed upload is aborted.
+ *       nothing is visible under the key until every byte is stored, and a failed upload is
+ *       aborted.
  *   <li>Every write computes the CRC32C of the whole object and returns it. Objects up to one part
  *       also carry it in their metadata ({@code x-amz-meta-noether-crc32c}); a multipart object's
- *       checksum is only known once its last byte has gone, after S3 fixed its metadata, so the caller
- *       records it (the checkpoint manifest) and passes it to {@link #read(String, WritableByteChannel,
- *       OptionalLong)}. Whole reads are verified; a read without any known checksum is refused.
- *   <li>{@link #putIfAbsent} (create-only) and {@link #putIfMatch} (compare-and-swap on the ETag) either
- *       write or throw {@link S3ConditionFailedException}. Natively (the server decides atomically, any
- *       number of writers) where the server honours {@code If-None-Match}/{@code If-Match} on PUT;
- *       otherwise emulated by a HEAD and a compare before the PUT, serialised per key in this process:
- *       correct while one process writes these keys (the stage's writer claim), not across processes.
- *       {@link #conditionalWrites()} says which is in force.
+ *       checksum is only known once its last byte has gone, after S3 fixed its metadata, so the
+ *       caller records it (the checkpoint manifest) and passes it to {@link #read(String,
+ *       WritableByteChannel, OptionalLong)}. Whole reads are verified; a read without any known
+ *       checksum is refused.
+ *   <li>{@link #putIfAbsent} (create-only) and {@link #putIfMatch} (compare-and-swap on the ETag)
+ *       either write or throw {@link S3ConditionFailedException}. Natively (the server decides
+ *       atomically, any number of writers) where the server honours {@code If-None-Match}/{@code
+ *       If-Match} on PUT; otherwise emulated by a HEAD and a compare before the PUT, serialised per
+ *       key in this process: correct while one process writes these keys (the stage's writer
+ *       claim), not across processes. {@link #conditionalWrites()} says which is in force.
  *   <li>Failures are {@link S3StoreException}s naming the endpoint, bucket and key and what to do;
- *       throttling (503 SlowDown, 429) and transient errors are retried with exponential backoff and
- *       full jitter ({@code max_retries}) before a {@link S3ThrottledException}.
+ *       throttling (503 SlowDown, 429) and transient errors are retried with exponential backoff
+ *       and full jitter ({@code max_retries}) before a {@link S3ThrottledException}.
  * </ul>
  */
 public final class S3ObjectStore implements ObjectLayer {
@@ -82,23 +85,30 @@ public final class S3ObjectStore implements ObjectLayer {
   private final ConditionalWrites conditionalWrites;
   private volatile IntConsumer partListener = part -> {};
 
-  private S3ObjectStore(S3Location location, S3StoreConfig config, AwsCredentialsProvider credentials) {
+  private S3ObjectStore(
+      S3Location location, S3StoreConfig config, AwsCredentialsProvider credentials) {
     this.location = location;
     this.config = config;
-    this.endpointDescription = config.endpoint() != null ? config.endpoint()
-        : "AWS S3 (region " + S3ClientFactory.region(config) + ")";
+    this.endpointDescription =
+        config.endpoint() != null
+            ? config.endpoint()
+            : "AWS S3 (region " + S3ClientFactory.region(config) + ")";
     this.errors = new S3Errors(endpointDescription, location.bucket(), config.maxRetries() + 1);
     this.s3 = S3ClientFactory.create(config, credentials);
     AtomicInteger threads = new AtomicInteger();
-    this.pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "noether-s3-upload-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "noether-s3-upload-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     try {
       checkBucket();
-      this.conditionalWrites = config.conditionalWrites() == ConditionalWrites.AUTO
-          ? probeConditionalWrites() : config.conditionalWrites();
+      this.conditionalWrites =
+          config.conditionalWrites() == ConditionalWrites.AUTO
+              ? probeConditionalWrites()
+              : config.conditionalWrites();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -109,16 +119,19 @@ public final class S3ObjectStore implements ObjectLayer {
    * Opens the store with credentials from the standard AWS SDK chain, checks that the bucket can be
    * reached and, with {@code conditional_writes: auto}, probes the server's conditional writes.
    *
-   * @throws S3StoreException naming the endpoint and bucket, when it cannot be reached, the bucket is
-   *     missing or the credentials are refused
+   * @throws S3StoreException naming the endpoint and bucket, when it cannot be reached, the bucket
+   *     is missing or the credentials are refused
    */
   public static S3ObjectStore open(S3Location location, S3StoreConfig config) {
     return open(location, config, DefaultCredentialsProvider.builder().build());
   }
 
   /** As {@link #open(S3Location, S3StoreConfig)}, with the given credentials provider. */
-  public static S3ObjectStore open(S3Location location, S3StoreConfig config, AwsCredentialsProvider credentials) {
-    return new S3ObjectStore(Objects.requireNonNull(location, "location"), Objects.requireNonNull(config, "config"),
+  public static S3ObjectStore open(
+      S3Location location, S3StoreConfig config, AwsCredentialsProvider credentials) {
+    return new S3ObjectStore(
+        Objects.requireNonNull(location, "location"),
+        Objects.requireNonNull(config, "config"),
         Objects.requireNonNull(credentials, "credentials"));
   }
 
@@ -128,19 +141,24 @@ public final class S3ObjectStore implements ObjectLayer {
     return location;
   }
 
-  /** How create-only and compare-and-swap puts are carried out: {@code NATIVE} or {@code EMULATED}. */
+  /**
+   * How create-only and compare-and-swap puts are carried out: {@code NATIVE} or {@code EMULATED}.
+   */
   public ConditionalWrites conditionalWrites() {
     return conditionalWrites;
   }
 
-  /** Tells {@code listener} the number of each multipart part once stored (progress reporting, tests). */
+  /**
+   * Tells {@code listener} the number of each multipart part once stored (progress reporting,
+   * tests).
+   */
   public void onPartUploaded(IntConsumer listener) {
     this.partListener = Objects.requireNonNull(listener);
   }
 
   /**
-   * Writes an object of exactly {@code size} bytes that {@code writer} produces: one PUT up to the part
-   * size, a parallel multipart upload above. Replaces an existing object.
+   * Writes an object of exactly {@code size} bytes that {@code writer} produces: one PUT up to the
+   * part size, a parallel multipart upload above. Replaces an existing object.
    *
    * @return the stored object with its ETag and the CRC32C of its bytes
    * @throws IOException from the writer, or when it wrote more or fewer bytes than {@code size}
@@ -159,11 +177,27 @@ public final class S3ObjectStore implements ObjectLayer {
       return put(key, buffer.bytes(key), null, null);
     }
     if (partSize > Integer.MAX_VALUE - 16) {
-      throw new S3StoreException("s3://" + location.bucket() + "/" + key + " (" + size + " bytes) is too large "
-          + "for 10,000 parts of at most 2 GiB each");
+      throw new S3StoreException(
+          "s3://"
+              + location.bucket()
+              + "/"
+              + key
+              + " ("
+              + size
+              + " bytes) is too large "
+              + "for 10,000 parts of at most 2 GiB each");
     }
-    StreamingMultipartUpload upload = StreamingMultipartUpload.start(s3, pool, errors, location.bucket(), key, size,
-        (int) partSize, config.uploadParallelism(), partListener);
+    StreamingMultipartUpload upload =
+        StreamingMultipartUpload.start(
+            s3,
+            pool,
+            errors,
+            location.bucket(),
+            key,
+            size,
+            (int) partSize,
+            config.uploadParallelism(),
+            partListener);
     try {
       writer.writeTo(upload);
       return upload.finish();
@@ -191,8 +225,12 @@ public final class S3ObjectStore implements ObjectLayer {
     }
     synchronized (lockFor(key)) {
       if (headKey(key).isPresent()) {
-        throw new S3ConditionFailedException("create-only write of s3://" + location.bucket() + "/" + key
-            + " did not happen: the object already exists");
+        throw new S3ConditionFailedException(
+            "create-only write of s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " did not happen: the object already exists");
       }
       return put(key, bytes, null, null);
     }
@@ -202,8 +240,8 @@ public final class S3ObjectStore implements ObjectLayer {
    * Replaces a small object only if its current ETag is {@code expectedEtag} (a pointer such as
    * {@code latest}): compare-and-swap.
    *
-   * @throws S3ConditionFailedException when the object is missing or has another ETag (another writer
-   *     moved it); nothing was written
+   * @throws S3ConditionFailedException when the object is missing or has another ETag (another
+   *     writer moved it); nothing was written
    */
   @Override
   public StoredObject putIfMatch(String name, byte[] bytes, String expectedEtag) {
@@ -213,16 +251,27 @@ public final class S3ObjectStore implements ObjectLayer {
       try {
         return put(key, bytes, null, expectedEtag);
       } catch (S3ObjectNotFoundException e) {
-        throw new S3ConditionFailedException("compare-and-swap of s3://" + location.bucket() + "/" + key
-            + " did not happen: the object no longer exists", e);
+        throw new S3ConditionFailedException(
+            "compare-and-swap of s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " did not happen: the object no longer exists",
+            e);
       }
     }
     synchronized (lockFor(key)) {
       Optional<StoredObject> current = headKey(key);
       if (current.isEmpty() || !unquote(current.get().etag()).equals(unquote(expectedEtag))) {
-        throw new S3ConditionFailedException("compare-and-swap of s3://" + location.bucket() + "/" + key
-            + " did not happen: expected ETag " + expectedEtag + " but "
-            + current.map(o -> "found " + o.etag()).orElse("the object does not exist"));
+        throw new S3ConditionFailedException(
+            "compare-and-swap of s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " did not happen: expected ETag "
+                + expectedEtag
+                + " but "
+                + current.map(o -> "found " + o.etag()).orElse("the object does not exist"));
       }
       return put(key, bytes, null, null);
     }
@@ -241,45 +290,80 @@ public final class S3ObjectStore implements ObjectLayer {
    * @return the object as read, with the checksum of the bytes read
    * @throws S3ChecksumMismatchException when the bytes do not match; the bytes already written to
    *     {@code out} must be discarded
-   * @throws S3StoreException when no checksum is known for the object (a multipart object read without
-   *     the checksum from the manifest) or when it is missing or cannot be read
+   * @throws S3StoreException when no checksum is known for the object (a multipart object read
+   *     without the checksum from the manifest) or when it is missing or cannot be read
    */
   @Override
-  public StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c) throws IOException {
+  public StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c)
+      throws IOException {
     String key = location.key(name);
-    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location.bucket()).key(key))) {
+    try (ResponseInputStream<GetObjectResponse> in =
+        s3.getObject(b -> b.bucket(location.bucket()).key(key))) {
       GetObjectResponse response = in.response();
       long stored = Crc32c.parseHex(response.metadata().get(Crc32c.METADATA_KEY));
       if (expectedCrc32c.isPresent() && stored >= 0 && stored != expectedCrc32c.getAsLong()) {
-        throw new S3ChecksumMismatchException("s3://" + location.bucket() + "/" + key + " carries CRC32C "
-            + Crc32c.toHex(stored) + " but " + Crc32c.toHex(expectedCrc32c.getAsLong()) + " was expected: "
-            + "the object was replaced by another one");
+        throw new S3ChecksumMismatchException(
+            "s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " carries CRC32C "
+                + Crc32c.toHex(stored)
+                + " but "
+                + Crc32c.toHex(expectedCrc32c.getAsLong())
+                + " was expected: "
+                + "the object was replaced by another one");
       }
       long expected = expectedCrc32c.isPresent() ? expectedCrc32c.getAsLong() : stored;
       if (expected < 0) {
-        throw new S3StoreException("s3://" + location.bucket() + "/" + key + " has no stored CRC32C (it was "
-            + "written in several parts, or not by Noether), so it cannot be verified: read it with the "
-            + "checksum recorded in its manifest");
+        throw new S3StoreException(
+            "s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " has no stored CRC32C (it was "
+                + "written in several parts, or not by Noether), so it cannot be verified: read it with the "
+                + "checksum recorded in its manifest");
       }
       long[] counted = new long[1];
       long crc = copy(in, out, counted);
       if (counted[0] != response.contentLength()) {
-        throw new S3StoreException("s3://" + location.bucket() + "/" + key + " ended after " + counted[0]
-            + " of " + response.contentLength() + " bytes");
+        throw new S3StoreException(
+            "s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " ended after "
+                + counted[0]
+                + " of "
+                + response.contentLength()
+                + " bytes");
       }
       if (crc != expected) {
-        throw new S3ChecksumMismatchException("s3://" + location.bucket() + "/" + key + " is damaged: its "
-            + counted[0] + " bytes have CRC32C " + Crc32c.toHex(crc) + " but " + Crc32c.toHex(expected)
-            + " was stored when it was written. Do not use it; an older checkpoint may still be intact");
+        throw new S3ChecksumMismatchException(
+            "s3://"
+                + location.bucket()
+                + "/"
+                + key
+                + " is damaged: its "
+                + counted[0]
+                + " bytes have CRC32C "
+                + Crc32c.toHex(crc)
+                + " but "
+                + Crc32c.toHex(expected)
+                + " was stored when it was written. Do not use it; an older checkpoint may still be intact");
       }
-      return new StoredObject(key, counted[0], response.eTag(), OptionalLong.of(crc),
-          response.lastModified());
+      return new StoredObject(
+          key, counted[0], response.eTag(), OptionalLong.of(crc), response.lastModified());
     } catch (SdkException e) {
       throw errors.translate("read", key, e);
     }
   }
 
-  /** Reads a whole object verified against the checksum in its metadata; see {@link #read(String, WritableByteChannel, OptionalLong)}. */
+  /**
+   * Reads a whole object verified against the checksum in its metadata; see {@link #read(String,
+   * WritableByteChannel, OptionalLong)}.
+   */
   public StoredObject read(String name, WritableByteChannel out) throws IOException {
     return read(name, out, OptionalLong.empty());
   }
@@ -293,22 +377,28 @@ public final class S3ObjectStore implements ObjectLayer {
   }
 
   /**
-   * Reads {@code length} bytes from {@code offset} into {@code out}. A range cannot be checked against
-   * the whole object's checksum: verify the whole object once before trusting ranges of it.
+   * Reads {@code length} bytes from {@code offset} into {@code out}. A range cannot be checked
+   * against the whole object's checksum: verify the whole object once before trusting ranges of it.
    *
    * @return the number of bytes read: {@code length}, or fewer where the object ends first
    */
   @Override
-  public long readRange(String name, long offset, long length, WritableByteChannel out) throws IOException {
+  public long readRange(String name, long offset, long length, WritableByteChannel out)
+      throws IOException {
     if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException("offset and length must be >= 0, were " + offset + ", " + length);
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0, were " + offset + ", " + length);
     }
     if (length == 0) {
       return 0;
     }
     String key = location.key(name);
-    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(location.bucket()).key(key)
-        .range("bytes=" + offset + "-" + (offset + length - 1)))) {
+    try (ResponseInputStream<GetObjectResponse> in =
+        s3.getObject(
+            b ->
+                b.bucket(location.bucket())
+                    .key(key)
+                    .range("bytes=" + offset + "-" + (offset + length - 1)))) {
       long[] counted = new long[1];
       copy(in, out, counted);
       return counted[0];
@@ -323,22 +413,24 @@ public final class S3ObjectStore implements ObjectLayer {
   }
 
   /**
-   * Every object whose name starts with {@code namePrefix}, in key order; never null. Zero-byte keys
-   * Keys ending in {@code /} (folder markers and the directories that
-   *     filesystem-backed servers list) are left out.
+   * Every object whose name starts with {@code namePrefix}, in key order; never null. Zero-byte
+   * keys Keys ending in {@code /} (folder markers and the directories that filesystem-backed
+   * servers list) are left out.
    */
   @Override
   public List<StoredObject> list(String namePrefix) {
     String prefix = location.key(namePrefix);
     List<StoredObject> result = new ArrayList<>();
     try {
-      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix)).contents()) {
+      for (S3Object o :
+          s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix)).contents()) {
         if (o.key().endsWith("/")) {
           // A "folder" (S3 consoles create markers, filesystem-backed servers list directories,
           // sized as the directory is): never a name this layer writes.
           continue;
         }
-        result.add(new StoredObject(o.key(), o.size(), o.eTag(), OptionalLong.empty(), o.lastModified()));
+        result.add(
+            new StoredObject(o.key(), o.size(), o.eTag(), OptionalLong.empty(), o.lastModified()));
       }
     } catch (SdkException e) {
       throw errors.translate("listing", prefix, e);
@@ -351,8 +443,9 @@ public final class S3ObjectStore implements ObjectLayer {
     String prefix = location.key(namePrefix);
     List<String> result = new ArrayList<>();
     try {
-      for (var p : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix).delimiter("/"))
-          .commonPrefixes()) {
+      for (var p :
+          s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(prefix).delimiter("/"))
+              .commonPrefixes()) {
         String child = p.prefix().substring(prefix.length());
         if (child.endsWith("/")) {
           child = child.substring(0, child.length() - 1);
@@ -383,9 +476,13 @@ public final class S3ObjectStore implements ObjectLayer {
   public List<UnfinishedUpload> unfinishedUploads() {
     List<UnfinishedUpload> result = new ArrayList<>();
     try {
-      for (MultipartUpload u : s3.listMultipartUploadsPaginator(b -> b.bucket(location.bucket())
-          .prefix(location.prefix())).uploads()) {
-        result.add(new UnfinishedUpload(u.key(), u.uploadId(), u.initiated() == null ? Instant.EPOCH : u.initiated()));
+      for (MultipartUpload u :
+          s3.listMultipartUploadsPaginator(
+                  b -> b.bucket(location.bucket()).prefix(location.prefix()))
+              .uploads()) {
+        result.add(
+            new UnfinishedUpload(
+                u.key(), u.uploadId(), u.initiated() == null ? Instant.EPOCH : u.initiated()));
       }
     } catch (SdkException e) {
       throw errors.translate("listing of unfinished uploads", location.prefix(), e);
@@ -394,13 +491,13 @@ public final class S3ObjectStore implements ObjectLayer {
   }
 
   /**
-   * Aborts the unfinished multipart uploads under this location's prefix started at least
-   * {@code olderThan} ago, which frees their parts. Use an age longer than any upload in progress
-   * (or {@link Duration#ZERO} when this process is the only writer and has none running).
+   * Aborts the unfinished multipart uploads under this location's prefix started at least {@code
+   * olderThan} ago, which frees their parts. Use an age longer than any upload in progress (or
+   * {@link Duration#ZERO} when this process is the only writer and has none running).
    *
-   * <p><b>Note:</b> S3Proxy 2.6.0 reports every upload as started "now"; only an age of zero removes
-   * its uploads. The bucket lifecycle rule {@code AbortIncompleteMultipartUpload} does the same on
-   * the server side and is recommended for AWS.
+   * <p><b>Note:</b> S3Proxy 2.6.0 reports every upload as started "now"; only an age of zero
+   * removes its uploads. The bucket lifecycle rule {@code AbortIncompleteMultipartUpload} does the
+   * same on the server side and is recommended for AWS.
    *
    * @return how many uploads were aborted
    */
@@ -412,7 +509,8 @@ public final class S3ObjectStore implements ObjectLayer {
   @Override
   public int abortUnfinishedUploads(String namePrefix, Duration olderThan) {
     String keyPrefix = location.key(namePrefix);
-    List<UnfinishedUpload> uploads = unfinishedUploads().stream().filter(u -> u.key().startsWith(keyPrefix)).toList();
+    List<UnfinishedUpload> uploads =
+        unfinishedUploads().stream().filter(u -> u.key().startsWith(keyPrefix)).toList();
     // The cut-off is taken after listing, so that an upload the server reports as started "now"
     // counts as zero seconds old rather than as started in the future.
     Instant cutoff = Instant.now().minus(olderThan);
@@ -422,10 +520,15 @@ public final class S3ObjectStore implements ObjectLayer {
         continue;
       }
       try {
-        s3.abortMultipartUpload(b -> b.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()));
+        s3.abortMultipartUpload(
+            b -> b.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()));
         aborted++;
-        LOG.info("Aborted the unfinished upload {} of s3://{}/{} started {}", u.uploadId(), location.bucket(),
-            u.key(), u.initiated());
+        LOG.info(
+            "Aborted the unfinished upload {} of s3://{}/{} started {}",
+            u.uploadId(),
+            location.bucket(),
+            u.key(),
+            u.initiated());
       } catch (S3Exception e) {
         if (e.statusCode() != 404) {
           throw errors.translate("abort of an unfinished upload", u.key(), e);
@@ -447,9 +550,13 @@ public final class S3ObjectStore implements ObjectLayer {
     CRC32C crc = new CRC32C();
     crc.update(bytes);
     long value = crc.getValue();
-    PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(location.bucket()).key(key)
-        .contentLength((long) bytes.length).contentType("application/octet-stream")
-        .metadata(Map.of(Crc32c.METADATA_KEY, Crc32c.toHex(value)));
+    PutObjectRequest.Builder request =
+        PutObjectRequest.builder()
+            .bucket(location.bucket())
+            .key(key)
+            .contentLength((long) bytes.length)
+            .contentType("application/octet-stream")
+            .metadata(Map.of(Crc32c.METADATA_KEY, Crc32c.toHex(value)));
     if (ifNoneMatch != null) {
       request.ifNoneMatch(ifNoneMatch);
     }
@@ -460,8 +567,12 @@ public final class S3ObjectStore implements ObjectLayer {
       var response = s3.putObject(request.build(), RequestBody.fromBytes(bytes));
       return new StoredObject(key, bytes.length, response.eTag(), OptionalLong.of(value), null);
     } catch (SdkException e) {
-      throw errors.translate(ifNoneMatch != null ? "create-only write" : ifMatch != null ? "compare-and-swap" : "write",
-          key, e);
+      throw errors.translate(
+          ifNoneMatch != null
+              ? "create-only write"
+              : ifMatch != null ? "compare-and-swap" : "write",
+          key,
+          e);
     }
   }
 
@@ -469,8 +580,13 @@ public final class S3ObjectStore implements ObjectLayer {
     try {
       HeadObjectResponse h = s3.headObject(b -> b.bucket(location.bucket()).key(key));
       long stored = Crc32c.parseHex(h.metadata().get(Crc32c.METADATA_KEY));
-      return Optional.of(new StoredObject(key, h.contentLength(), h.eTag(),
-          stored < 0 ? OptionalLong.empty() : OptionalLong.of(stored), h.lastModified()));
+      return Optional.of(
+          new StoredObject(
+              key,
+              h.contentLength(),
+              h.eTag(),
+              stored < 0 ? OptionalLong.empty() : OptionalLong.of(stored),
+              h.lastModified()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
@@ -489,9 +605,17 @@ public final class S3ObjectStore implements ObjectLayer {
     } catch (S3Exception e) {
       // HEAD answers carry no error code: name the cases by status.
       if (e.statusCode() == 404) {
-        throw errors.translate("access", null, S3Exception.builder().statusCode(404)
-            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
-                .errorCode("NoSuchBucket").build()).cause(e).build());
+        throw errors.translate(
+            "access",
+            null,
+            S3Exception.builder()
+                .statusCode(404)
+                .awsErrorDetails(
+                    software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("NoSuchBucket")
+                        .build())
+                .cause(e)
+                .build());
       }
       throw errors.translate("access", null, e);
     } catch (SdkException e) {
@@ -506,7 +630,8 @@ public final class S3ObjectStore implements ObjectLayer {
    */
   private ConditionalWrites probeConditionalWrites() {
     String key = location.key(PROBE_PREFIX + UUID.randomUUID());
-    byte[] probe = "noether conditional-write probe".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] probe =
+        "noether conditional-write probe".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     boolean createOnly;
     boolean compareAndSwap;
     try {
@@ -527,16 +652,24 @@ public final class S3ObjectStore implements ObjectLayer {
       try {
         s3.deleteObject(b -> b.bucket(location.bucket()).key(key));
       } catch (SdkException e) {
-        LOG.warn("Could not delete the probe object s3://{}/{}: {}", location.bucket(), key, e.toString());
+        LOG.warn(
+            "Could not delete the probe object s3://{}/{}: {}",
+            location.bucket(),
+            key,
+            e.toString());
       }
     }
     if (createOnly && compareAndSwap) {
-      LOG.info("{} honours If-None-Match and If-Match on PUT: conditional writes are native", endpointDescription);
+      LOG.info(
+          "{} honours If-None-Match and If-Match on PUT: conditional writes are native",
+          endpointDescription);
       return ConditionalWrites.NATIVE;
     }
-    LOG.warn("{} ignores {} on PUT: create-only and compare-and-swap writes are emulated by a HEAD before "
-        + "the PUT, which is safe only while one process writes a stage (the writer claim ensures it)",
-        endpointDescription, createOnly ? "If-Match" : compareAndSwap ? "If-None-Match" : "If-None-Match and If-Match");
+    LOG.warn(
+        "{} ignores {} on PUT: create-only and compare-and-swap writes are emulated by a HEAD before "
+            + "the PUT, which is safe only while one process writes a stage (the writer claim ensures it)",
+        endpointDescription,
+        createOnly ? "If-Match" : compareAndSwap ? "If-None-Match" : "If-None-Match and If-Match");
     return ConditionalWrites.EMULATED;
   }
 
@@ -548,7 +681,8 @@ public final class S3ObjectStore implements ObjectLayer {
     return etag.replace("\"", "");
   }
 
-  private static long copy(InputStream in, WritableByteChannel out, long[] counted) throws IOException {
+  private static long copy(InputStream in, WritableByteChannel out, long[] counted)
+      throws IOException {
     CRC32C crc = new CRC32C();
     byte[] buffer = new byte[READ_BUFFER];
     ByteBuffer wrapped = ByteBuffer.wrap(buffer);
@@ -587,8 +721,12 @@ public final class S3ObjectStore implements ObjectLayer {
       }
       int n = src.remaining();
       if (n > bytes.length - length) {
-        throw new IOException("the writer of " + key + " wrote more than the " + bytes.length
-            + " bytes it announced");
+        throw new IOException(
+            "the writer of "
+                + key
+                + " wrote more than the "
+                + bytes.length
+                + " bytes it announced");
       }
       src.get(bytes, length, n);
       length += n;
@@ -598,7 +736,8 @@ public final class S3ObjectStore implements ObjectLayer {
     byte[] bytes(String key) throws IOException {
       open = false;
       if (length != bytes.length) {
-        throw new IOException("the writer of " + key + " wrote " + length + " bytes but announced " + bytes.length);
+        throw new IOException(
+            "the writer of " + key + " wrote " + length + " bytes but announced " + bytes.length);
       }
       return bytes;
     }

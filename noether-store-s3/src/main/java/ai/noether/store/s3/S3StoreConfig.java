@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * How to talk to an S3-compatible server. Credentials are never part of it: they come from the
  * standard AWS SDK chain (environment {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, the
- * {@code aws.accessKeyId} system properties, {@code ~/.aws/credentials} and {@code AWS_PROFILE}, web
- * identity, container and instance roles), so that no secret lands in a config file or a checkpoint.
+ * {@code aws.accessKeyId} system properties, {@code ~/.aws/credentials} and {@code AWS_PROFILE},
+ * web identity, container and instance roles), so that no secret lands in a config file or a
+ * checkpoint.
  *
  * <pre>{@code
  * output_dir: s3://my-checkpoints/runs   # the scheme selects the S3 store
@@ -28,26 +29,29 @@ import java.util.Locale;
  * <p><b>Note:</b> an upload holds at most {@code (upload_parallelism + 1) * part_size_mib} MiB of
  * part buffers (80 MiB with the defaults), whatever the size of the file.
  *
- * @param endpoint {@code endpoint}: the server's URL ({@code http(s)://host[:port]}); null for AWS S3
+ * @param endpoint {@code endpoint}: the server's URL ({@code http(s)://host[:port]}); null for AWS
+ *     S3
  * @param region {@code region}: the signing region; null for the SDK's region chain
  * @param pathStyle {@code path_style}: {@code true} for {@code http://host/bucket/key} addressing
  *     (MinIO, Ceph, S3Proxy), {@code false} for {@code http://bucket.host/key} (AWS)
- * @param partSizeMib {@code part_size_mib}: the size of each multipart part in MiB; files smaller than
- *     one part are sent in one request. Raised automatically when a file would need more than the
- *     10,000 parts S3 allows
- * @param uploadParallelism {@code upload_parallelism}: how many parts of one file are uploaded at once
+ * @param partSizeMib {@code part_size_mib}: the size of each multipart part in MiB; files smaller
+ *     than one part are sent in one request. Raised automatically when a file would need more than
+ *     the 10,000 parts S3 allows
+ * @param uploadParallelism {@code upload_parallelism}: how many parts of one file are uploaded at
+ *     once
  * @param maxRetries {@code max_retries}: how often a throttled (503 SlowDown, 429) or transiently
- *     failed request is retried, with exponential backoff and full jitter, before the error is reported
+ *     failed request is retried, with exponential backoff and full jitter, before the error is
+ *     reported
  * @param conditionalWrites {@code conditional_writes}: whether the server's {@code If-None-Match}
- *     and {@code If-Match} on PUT are used ({@code native}), emulated by a HEAD before the PUT, which is
- *     correct only while one process writes a stage ({@code emulated}), or probed when the store opens
- *     ({@code auto})
+ *     and {@code If-Match} on PUT are used ({@code native}), emulated by a HEAD before the PUT,
+ *     which is correct only while one process writes a stage ({@code emulated}), or probed when the
+ *     store opens ({@code auto})
  * @param leaseSeconds {@code lease_seconds}: how long a stage's writer lease lasts without being
  *     renewed; the holder renews it every third of that, so a writer that was killed on another
  *     machine blocks the stage at most this long (one on this machine not at all)
  * @param cacheDir {@code cache_dir}: a local directory for the cache tier, or null for none: saves
- *     are committed there (as by the file store) and uploaded in the background; reads take the newer
- *     tier per tag. Relative to the working directory
+ *     are committed there (as by the file store) and uploaded in the background; reads take the
+ *     newer tier per tag. Relative to the working directory
  */
 public record S3StoreConfig(
     @JsonProperty("endpoint") String endpoint,
@@ -62,27 +66,37 @@ public record S3StoreConfig(
 
   /** S3's smallest part (all parts but the last), in MiB. */
   public static final int MIN_PART_SIZE_MIB = 5;
+
   /** The largest part, in MiB: S3 allows 5 GiB, but a part is held in one Java array. */
   public static final int MAX_PART_SIZE_MIB = 1024;
 
   /** How create-only and compare-and-swap puts are carried out. */
   public enum ConditionalWrites {
-    /** Probe the server once when the store opens and use {@link #NATIVE} where it honours the headers. */
-    @JsonProperty("auto") AUTO,
-    /** Send {@code If-None-Match: *} and {@code If-Match: <etag>}; the server decides atomically. */
-    @JsonProperty("native") NATIVE,
+    /**
+     * Probe the server once when the store opens and use {@link #NATIVE} where it honours the
+     * headers.
+     */
+    @JsonProperty("auto")
+    AUTO,
+    /**
+     * Send {@code If-None-Match: *} and {@code If-Match: <etag>}; the server decides atomically.
+     */
+    @JsonProperty("native")
+    NATIVE,
     /**
      * HEAD the key and compare before an unconditional PUT, serialised per key inside this process.
      * Correct only while a single process writes the keys concerned (the stage's writer claim).
      */
-    @JsonProperty("emulated") EMULATED;
+    @JsonProperty("emulated")
+    EMULATED;
 
     /** Parses a config value, case-insensitively. */
     public static ConditionalWrites parse(String value) {
       try {
         return valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (RuntimeException e) {
-        throw new ConfigException("conditional_writes: '" + value + "' is not valid; use auto, native or emulated");
+        throw new ConfigException(
+            "conditional_writes: '" + value + "' is not valid; use auto, native or emulated");
       }
     }
   }
@@ -110,9 +124,24 @@ public record S3StoreConfig(
   }
 
   /** Every key but {@code lease_seconds} and {@code cache_dir}, which get their defaults. */
-  public S3StoreConfig(String endpoint, String region, Boolean pathStyle, Integer partSizeMib, Integer uploadParallelism,
-      Integer maxRetries, ConditionalWrites conditionalWrites) {
-    this(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites, null, null);
+  public S3StoreConfig(
+      String endpoint,
+      String region,
+      Boolean pathStyle,
+      Integer partSizeMib,
+      Integer uploadParallelism,
+      Integer maxRetries,
+      ConditionalWrites conditionalWrites) {
+    this(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        conditionalWrites,
+        null,
+        null);
   }
 
   /** Every key at its default: AWS S3, the SDK's region and credentials. */
@@ -120,27 +149,53 @@ public record S3StoreConfig(
     return new S3StoreConfig(null, null, null, null, null, null, null, null, null);
   }
 
-  /** The configuration for an S3-compatible server at {@code endpoint} with path-style addressing. */
+  /**
+   * The configuration for an S3-compatible server at {@code endpoint} with path-style addressing.
+   */
   public static S3StoreConfig forEndpoint(String endpoint) {
     return new S3StoreConfig(endpoint, null, true, null, null, null, null, null, null);
   }
 
   /** A copy with another part size and upload parallelism. */
   public S3StoreConfig withParts(int partSizeMib, int uploadParallelism) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
-        leaseSeconds, cacheDir);
+    return new S3StoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        conditionalWrites,
+        leaseSeconds,
+        cacheDir);
   }
 
   /** A copy with another retry count. */
   public S3StoreConfig withMaxRetries(int maxRetries) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
-        leaseSeconds, cacheDir);
+    return new S3StoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        conditionalWrites,
+        leaseSeconds,
+        cacheDir);
   }
 
   /** A copy with another endpoint and addressing. */
   public S3StoreConfig withEndpoint(String endpoint, boolean pathStyle) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
-        leaseSeconds, cacheDir);
+    return new S3StoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        conditionalWrites,
+        leaseSeconds,
+        cacheDir);
   }
 
   /**
@@ -148,14 +203,20 @@ public record S3StoreConfig(
    * property {@code aws.endpointUrlS3} or {@code aws.endpointUrl}, else the environment variable
    * {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}. Such an endpoint is addressed
    * path-style, which S3-compatible servers need and AWS accepts. Commands that open a store from
-   * {@code --output-dir} alone ({@code resume}, {@code runs}, {@code verify}) reach a MinIO this way.
+   * {@code --output-dir} alone ({@code resume}, {@code runs}, {@code verify}) reach a MinIO this
+   * way.
    */
   public S3StoreConfig withEndpointFromEnvironment() {
     if (endpoint != null) {
       return this;
     }
-    for (String value : new String[] {System.getProperty("aws.endpointUrlS3"), System.getProperty("aws.endpointUrl"),
-        System.getenv("AWS_ENDPOINT_URL_S3"), System.getenv("AWS_ENDPOINT_URL")}) {
+    for (String value :
+        new String[] {
+          System.getProperty("aws.endpointUrlS3"),
+          System.getProperty("aws.endpointUrl"),
+          System.getenv("AWS_ENDPOINT_URL_S3"),
+          System.getenv("AWS_ENDPOINT_URL")
+        }) {
       if (value != null && !value.isBlank()) {
         return withEndpoint(value.strip(), true);
       }
@@ -165,20 +226,44 @@ public record S3StoreConfig(
 
   /** A copy with a local cache tier in {@code dir} (null: none). */
   public S3StoreConfig withCacheDir(String dir) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
-        leaseSeconds, dir);
+    return new S3StoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        conditionalWrites,
+        leaseSeconds,
+        dir);
   }
 
   /** A copy with another lease duration. */
   public S3StoreConfig withLeaseSeconds(int seconds) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, conditionalWrites,
-        seconds, cacheDir);
+    return new S3StoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        conditionalWrites,
+        seconds,
+        cacheDir);
   }
 
   /** A copy with another conditional-write mode. */
   public S3StoreConfig withConditionalWrites(ConditionalWrites mode) {
-    return new S3StoreConfig(endpoint, region, pathStyle, partSizeMib, uploadParallelism, maxRetries, mode,
-        leaseSeconds, cacheDir);
+    return new S3StoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        partSizeMib,
+        uploadParallelism,
+        maxRetries,
+        mode,
+        leaseSeconds,
+        cacheDir);
   }
 
   /** The part size in bytes. */
@@ -196,18 +281,32 @@ public record S3StoreConfig(
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      throw new ConfigException("endpoint: '" + value + "' is not a URL; write e.g. http://127.0.0.1:9000 "
-          + "or https://s3.example.com", e);
+      throw new ConfigException(
+          "endpoint: '"
+              + value
+              + "' is not a URL; write e.g. http://127.0.0.1:9000 "
+              + "or https://s3.example.com",
+          e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-      throw new ConfigException("endpoint: '" + value + "' must be an http:// or https:// URL with a host, "
-          + "e.g. http://127.0.0.1:9000 or https://s3.example.com (the bucket goes into output_dir: s3://bucket/prefix)");
+      throw new ConfigException(
+          "endpoint: '"
+              + value
+              + "' must be an http:// or https:// URL with a host, "
+              + "e.g. http://127.0.0.1:9000 or https://s3.example.com (the bucket goes into output_dir: s3://bucket/prefix)");
     }
     if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
-      throw new ConfigException("endpoint: '" + value + "' has a path; the endpoint is the server only "
-          + "(e.g. " + scheme + "://" + uri.getRawAuthority() + "), the bucket and prefix go into "
-          + "output_dir: s3://bucket/prefix");
+      throw new ConfigException(
+          "endpoint: '"
+              + value
+              + "' has a path; the endpoint is the server only "
+              + "(e.g. "
+              + scheme
+              + "://"
+              + uri.getRawAuthority()
+              + "), the bucket and prefix go into "
+              + "output_dir: s3://bucket/prefix");
     }
     return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
   }
@@ -217,8 +316,17 @@ public record S3StoreConfig(
       return dflt;
     }
     if (value < min || value > max) {
-      throw new ConfigException(key + ": " + value + " is out of range; use " + min + " to " + max
-          + " (default " + dflt + ")");
+      throw new ConfigException(
+          key
+              + ": "
+              + value
+              + " is out of range; use "
+              + min
+              + " to "
+              + max
+              + " (default "
+              + dflt
+              + ")");
     }
     return value;
   }

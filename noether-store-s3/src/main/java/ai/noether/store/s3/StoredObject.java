@@ -9,14 +9,15 @@ import java.util.OptionalLong;
  *
  * @param key the full key in the bucket, never null
  * @param size the size in bytes
- * @param etag the server's entity tag, quoted as the server sent it; the token for
- *     {@link S3ObjectStore#putIfMatch}; never null
+ * @param etag the server's entity tag, quoted as the server sent it; the token for {@link
+ *     S3ObjectStore#putIfMatch}; never null
  * @param crc32c the CRC32C of the whole object as stored in its metadata or computed while it was
- *     written, empty where neither is known (a listing, or a multipart object read by HEAD: its checksum
- *     belongs in the caller's manifest)
+ *     written, empty where neither is known (a listing, or a multipart object read by HEAD: its
+ *     checksum belongs in the caller's manifest)
  * @param lastModified when the server last wrote it, null where unknown
  */
-public record StoredObject(String key, long size, String etag, OptionalLong crc32c, Instant lastModified) {
+public record StoredObject(
+    String key, long size, String etag, OptionalLong crc32c, Instant lastModified) {
 
   /** The checksum as 8 hex digits, or {@code "-"}. */
   public String crc32cHex() {

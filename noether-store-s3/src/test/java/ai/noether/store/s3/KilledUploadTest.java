@@ -26,10 +26,22 @@ class KilledUploadTest {
     try (S3ProxyServer server = S3ProxyServer.start(serverDir)) {
       server.createBucket(BUCKET);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          UploadChildMain.class.getName(), server.endpoint(), BUCKET, "run", "stage/model.th")
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx256m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  UploadChildMain.class.getName(),
+                  server.endpoint(),
+                  BUCKET,
+                  "run",
+                  "stage/model.th")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         int partsSeen = 0;
         String line;
         while (partsSeen < 2 && (line = out.readLine()) != null) {
@@ -44,20 +56,25 @@ class KilledUploadTest {
       }
       assertThat(child.exitValue()).isEqualTo(137);
 
-      try (S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "run"), server.config(),
-          S3ProxyServer.credentials())) {
+      try (S3ObjectStore store =
+          S3ObjectStore.open(
+              new S3Location(BUCKET, "run"), server.config(), S3ProxyServer.credentials())) {
         assertThat(store.head("stage/model.th")).isEmpty();
         assertThat(store.list("")).isEmpty();
         List<UnfinishedUpload> unfinished = store.unfinishedUploads();
-        assertThat(unfinished).extracting(UnfinishedUpload::key).containsExactly("run/stage/model.th");
+        assertThat(unfinished)
+            .extracting(UnfinishedUpload::key)
+            .containsExactly("run/stage/model.th");
         String uploadId = unfinished.get(0).uploadId();
-        assertThat(server.rawBlobNames(BUCKET)).as("the parts S3Proxy keeps for the upload")
+        assertThat(server.rawBlobNames(BUCKET))
+            .as("the parts S3Proxy keeps for the upload")
             .anySatisfy(name -> assertThat(name).contains(uploadId));
 
         assertThat(store.abortUnfinishedUploads(Duration.ZERO)).isEqualTo(1);
 
         assertThat(store.unfinishedUploads()).isEmpty();
-        assertThat(server.rawBlobNames(BUCKET)).noneSatisfy(name -> assertThat(name).contains(uploadId));
+        assertThat(server.rawBlobNames(BUCKET))
+            .noneSatisfy(name -> assertThat(name).contains(uploadId));
         assertThat(store.head("stage/model.th")).isEmpty();
       }
     }
@@ -69,12 +86,26 @@ class KilledUploadTest {
       server.createBucket(BUCKET);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       // 256 MiB through a 64 MiB heap: 3 part buffers of 5 MiB fit, a copy of the file would not.
-      Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-          UploadChildMain.class.getName(), server.endpoint(), BUCKET, "run", "big.th", "full", "256")
-          .redirectErrorStream(true).start();
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx64m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  UploadChildMain.class.getName(),
+                  server.endpoint(),
+                  BUCKET,
+                  "run",
+                  "big.th",
+                  "full",
+                  "256")
+              .redirectErrorStream(true)
+              .start();
       String done = null;
       StringBuilder output = new StringBuilder();
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = out.readLine()) != null) {
           output.append(line).append('\n');
@@ -86,10 +117,14 @@ class KilledUploadTest {
       assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(child.exitValue()).as(output.toString()).isZero();
       assertThat(done).as(output.toString()).isNotNull();
-      try (S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "run"), server.config(),
-          S3ProxyServer.credentials())) {
-        StoredObject read = store.read("big.th", Channels.newChannel(OutputStream.nullOutputStream()),
-            OptionalLong.of(Long.parseLong(done)));
+      try (S3ObjectStore store =
+          S3ObjectStore.open(
+              new S3Location(BUCKET, "run"), server.config(), S3ProxyServer.credentials())) {
+        StoredObject read =
+            store.read(
+                "big.th",
+                Channels.newChannel(OutputStream.nullOutputStream()),
+                OptionalLong.of(Long.parseLong(done)));
         assertThat(read.size()).isEqualTo(256L << 20);
       }
     }

@@ -27,18 +27,31 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 class NativeConditionalWritesTest {
 
   private static S3ObjectStore open(S3Location location) {
-    return S3ObjectStore.open(location, new S3StoreConfig(System.getenv("NOETHER_S3_TEST_ENDPOINT"),
-        System.getenv().getOrDefault("AWS_REGION", "us-east-1"), true, null, null, null, null));
+    return S3ObjectStore.open(
+        location,
+        new S3StoreConfig(
+            System.getenv("NOETHER_S3_TEST_ENDPOINT"),
+            System.getenv().getOrDefault("AWS_REGION", "us-east-1"),
+            true,
+            null,
+            null,
+            null,
+            null));
   }
 
   @Test
-  void theProbeFindsNativeConditionalWritesAndTwoClientsRacingLeaveExactlyOneWinner() throws Exception {
-    S3Location location = new S3Location(System.getenv("NOETHER_S3_TEST_BUCKET"), "noether-test/" + UUID.randomUUID());
-    try (S3ObjectStore a = open(location); S3ObjectStore b = open(location)) {
+  void theProbeFindsNativeConditionalWritesAndTwoClientsRacingLeaveExactlyOneWinner()
+      throws Exception {
+    S3Location location =
+        new S3Location(
+            System.getenv("NOETHER_S3_TEST_BUCKET"), "noether-test/" + UUID.randomUUID());
+    try (S3ObjectStore a = open(location);
+        S3ObjectStore b = open(location)) {
       assertThat(a.conditionalWrites()).isEqualTo(ConditionalWrites.NATIVE);
 
       a.putIfAbsent("manifest", bytes("a"));
-      assertThatThrownBy(() -> b.putIfAbsent("manifest", bytes("b"))).isInstanceOf(S3ConditionFailedException.class);
+      assertThatThrownBy(() -> b.putIfAbsent("manifest", bytes("b")))
+          .isInstanceOf(S3ConditionFailedException.class);
 
       ExecutorService threads = Executors.newFixedThreadPool(2);
       try {
@@ -47,15 +60,18 @@ class NativeConditionalWritesTest {
           CyclicBarrier barrier = new CyclicBarrier(2);
           List<Future<Boolean>> racers = new ArrayList<>();
           for (S3ObjectStore store : List.of(a, b)) {
-            racers.add(threads.submit((Callable<Boolean>) () -> {
-              barrier.await();
-              try {
-                store.putIfMatch("latest", bytes("moved"), etag);
-                return true;
-              } catch (S3ConditionFailedException lost) {
-                return false;
-              }
-            }));
+            racers.add(
+                threads.submit(
+                    (Callable<Boolean>)
+                        () -> {
+                          barrier.await();
+                          try {
+                            store.putIfMatch("latest", bytes("moved"), etag);
+                            return true;
+                          } catch (S3ConditionFailedException lost) {
+                            return false;
+                          }
+                        }));
           }
           int winners = 0;
           for (Future<Boolean> racer : racers) {

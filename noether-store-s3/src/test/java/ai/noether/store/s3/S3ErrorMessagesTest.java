@@ -41,8 +41,12 @@ class S3ErrorMessagesTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    S3StoreConfig config = new S3StoreConfig("http://127.0.0.1:" + closedPort, "us-east-1", true, null, null, 1, null);
-    assertThatThrownBy(() -> S3ObjectStore.open(new S3Location(BUCKET, "p"), config, S3ProxyServer.credentials()))
+    S3StoreConfig config =
+        new S3StoreConfig("http://127.0.0.1:" + closedPort, "us-east-1", true, null, null, 1, null);
+    assertThatThrownBy(
+            () ->
+                S3ObjectStore.open(
+                    new S3Location(BUCKET, "p"), config, S3ProxyServer.credentials()))
         .isInstanceOf(S3StoreException.class)
         .hasMessageContaining("http://127.0.0.1:" + closedPort)
         .hasMessageContaining("bucket " + BUCKET)
@@ -52,8 +56,12 @@ class S3ErrorMessagesTest {
 
   @Test
   void aMissingBucketIsNamedWithHowToCreateIt() {
-    assertThatThrownBy(() -> S3ObjectStore.open(new S3Location("no-such-bucket", "p"), server.config(),
-        S3ProxyServer.credentials()))
+    assertThatThrownBy(
+            () ->
+                S3ObjectStore.open(
+                    new S3Location("no-such-bucket", "p"),
+                    server.config(),
+                    S3ProxyServer.credentials()))
         .isInstanceOf(S3StoreException.class)
         .hasMessageContaining("bucket no-such-bucket does not exist at " + server.endpoint())
         .hasMessageContaining("aws s3 mb s3://no-such-bucket");
@@ -61,23 +69,32 @@ class S3ErrorMessagesTest {
 
   @Test
   void deniedCredentialsSayWhereCredentialsComeFrom() {
-    var wrong = StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, "wrong-secret"));
-    assertThatThrownBy(() -> S3ObjectStore.open(new S3Location(BUCKET, "p"), server.config(), wrong))
+    var wrong =
+        StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, "wrong-secret"));
+    assertThatThrownBy(
+            () -> S3ObjectStore.open(new S3Location(BUCKET, "p"), server.config(), wrong))
         .isInstanceOf(S3StoreException.class)
         .hasMessageContaining(BUCKET)
         .hasMessageContaining(server.endpoint())
         .hasMessageContaining("was denied (HTTP 403")
         .hasMessageContaining("AWS_ACCESS_KEY_ID");
-    var unknown = StaticCredentialsProvider.create(AwsBasicCredentials.create("nobody", "wrong-secret"));
-    assertThatThrownBy(() -> S3ObjectStore.open(new S3Location(BUCKET, "p"), server.config(), unknown))
-        .isInstanceOf(S3StoreException.class).hasMessageContaining("was denied");
+    var unknown =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("nobody", "wrong-secret"));
+    assertThatThrownBy(
+            () -> S3ObjectStore.open(new S3Location(BUCKET, "p"), server.config(), unknown))
+        .isInstanceOf(S3StoreException.class)
+        .hasMessageContaining("was denied");
   }
 
   @Test
   void throttledRequestsAreRetriedWithBackoffAndSucceed() throws Exception {
     try (ThrottlingProxy proxy = new ThrottlingProxy(server.port());
-        S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "throttled"),
-            new S3StoreConfig(proxy.endpoint(), "us-east-1", true, 5, 2, 4, null), S3ProxyServer.credentials())) {
+        S3ObjectStore store =
+            S3ObjectStore.open(
+                new S3Location(BUCKET, "throttled"),
+                new S3StoreConfig(proxy.endpoint(), "us-east-1", true, 5, 2, 4, null),
+                S3ProxyServer.credentials())) {
       proxy.throttleNext(3);
       store.put("pointer", "E1".getBytes());
       assertThat(proxy.throttled()).isEqualTo(3);
@@ -97,8 +114,11 @@ class S3ErrorMessagesTest {
   @Test
   void throttlingThatOutlastsTheRetriesGivesAClearError() throws Exception {
     try (ThrottlingProxy proxy = new ThrottlingProxy(server.port());
-        S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "throttled"),
-            new S3StoreConfig(proxy.endpoint(), "us-east-1", true, 5, 2, 2, null), S3ProxyServer.credentials())) {
+        S3ObjectStore store =
+            S3ObjectStore.open(
+                new S3Location(BUCKET, "throttled"),
+                new S3StoreConfig(proxy.endpoint(), "us-east-1", true, 5, 2, 2, null),
+                S3ProxyServer.credentials())) {
       proxy.throttleNext(1000);
       assertThatThrownBy(() -> store.put("pointer", "E1".getBytes()))
           .isInstanceOf(S3ThrottledException.class)

@@ -53,8 +53,11 @@ class S3ObjectStoreTest {
 
   @BeforeEach
   void openStore() {
-    store = S3ObjectStore.open(new S3Location(BUCKET, "runs/" + UUID.randomUUID()), server.config(),
-        S3ProxyServer.credentials());
+    store =
+        S3ObjectStore.open(
+            new S3Location(BUCKET, "runs/" + UUID.randomUUID()),
+            server.config(),
+            S3ProxyServer.credentials());
   }
 
   @AfterEach
@@ -68,16 +71,20 @@ class S3ObjectStoreTest {
     StoredObject written = store.upload("a.th", data.length, ch -> ch.write(ByteBuffer.wrap(data)));
 
     assertThat(written.crc32c()).hasValue(crc(data));
-    assertThat(store.head("a.th")).get().satisfies(o -> {
-      assertThat(o.size()).isEqualTo(1000);
-      assertThat(o.crc32c()).hasValue(crc(data));
-      assertThat(o.etag()).isEqualTo(written.etag());
-    });
+    assertThat(store.head("a.th"))
+        .get()
+        .satisfies(
+            o -> {
+              assertThat(o.size()).isEqualTo(1000);
+              assertThat(o.crc32c()).hasValue(crc(data));
+              assertThat(o.etag()).isEqualTo(written.etag());
+            });
     assertThat(store.readBytes("a.th")).isEqualTo(data);
   }
 
   @Test
-  void aLargeObjectIsUploadedInPartsAndReadsBackVerifiedAgainstItsManifestChecksum() throws IOException {
+  void aLargeObjectIsUploadedInPartsAndReadsBackVerifiedAgainstItsManifestChecksum()
+      throws IOException {
     byte[] data = random(12 * MIB + 123, 2);
     List<Integer> parts = Collections.synchronizedList(new ArrayList<>());
     store.onPartUploaded(parts::add);
@@ -101,12 +108,18 @@ class S3ObjectStoreTest {
   @Test
   void aWriterThatWritesTooFewOrTooManyBytesLeavesNoObjectAndNoUnfinishedUpload() {
     byte[] data = random(11 * MIB, 3);
-    assertThatThrownBy(() -> store.upload("short.th", data.length + 1L, ch -> ch.write(ByteBuffer.wrap(data))))
-        .isInstanceOf(IOException.class).hasMessageContaining("wrote " + data.length + " bytes but announced");
-    assertThatThrownBy(() -> store.upload("long.th", data.length - 1L, ch -> ch.write(ByteBuffer.wrap(data))))
-        .isInstanceOf(IOException.class).hasMessageContaining("wrote more than");
-    assertThatThrownBy(() -> store.upload("small.th", 10, ch -> ch.write(ByteBuffer.wrap(new byte[11]))))
-        .isInstanceOf(IOException.class).hasMessageContaining("wrote more than");
+    assertThatThrownBy(
+            () -> store.upload("short.th", data.length + 1L, ch -> ch.write(ByteBuffer.wrap(data))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("wrote " + data.length + " bytes but announced");
+    assertThatThrownBy(
+            () -> store.upload("long.th", data.length - 1L, ch -> ch.write(ByteBuffer.wrap(data))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("wrote more than");
+    assertThatThrownBy(
+            () -> store.upload("small.th", 10, ch -> ch.write(ByteBuffer.wrap(new byte[11]))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("wrote more than");
 
     assertThat(store.list("")).isEmpty();
     assertThat(store.unfinishedUploads()).isEmpty();
@@ -119,11 +132,14 @@ class S3ObjectStoreTest {
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(store.readRange("r.th", 5 * MIB - 7, 100, Channels.newChannel(out))).isEqualTo(100);
-    assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(data, 5 * MIB - 7, 5 * MIB + 93));
+    assertThat(out.toByteArray())
+        .isEqualTo(java.util.Arrays.copyOfRange(data, 5 * MIB - 7, 5 * MIB + 93));
 
     out.reset();
-    assertThat(store.readRange("r.th", data.length - 10, 100, Channels.newChannel(out))).isEqualTo(10);
-    assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 10, data.length));
+    assertThat(store.readRange("r.th", data.length - 10, 100, Channels.newChannel(out)))
+        .isEqualTo(10);
+    assertThat(out.toByteArray())
+        .isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 10, data.length));
   }
 
   @Test
@@ -131,7 +147,8 @@ class S3ObjectStoreTest {
     store.putIfAbsent("manifest.json", bytes("first"));
     assertThatThrownBy(() -> store.putIfAbsent("manifest.json", bytes("second")))
         .isInstanceOf(S3ConditionFailedException.class)
-        .hasMessageContaining(store.location().key("manifest.json")).hasMessageContaining("already exists");
+        .hasMessageContaining(store.location().key("manifest.json"))
+        .hasMessageContaining("already exists");
     assertThat(store.readBytes("manifest.json")).isEqualTo(bytes("first"));
   }
 
@@ -141,9 +158,11 @@ class S3ObjectStoreTest {
     StoredObject second = store.putIfMatch("latest", bytes("E2"), first.etag());
 
     assertThatThrownBy(() -> store.putIfMatch("latest", bytes("E3"), first.etag()))
-        .isInstanceOf(S3ConditionFailedException.class).hasMessageContaining("expected ETag " + first.etag());
+        .isInstanceOf(S3ConditionFailedException.class)
+        .hasMessageContaining("expected ETag " + first.etag());
     assertThatThrownBy(() -> store.putIfMatch("missing", bytes("E3"), first.etag()))
-        .isInstanceOf(S3ConditionFailedException.class).hasMessageContaining("does not exist");
+        .isInstanceOf(S3ConditionFailedException.class)
+        .hasMessageContaining("does not exist");
     assertThat(store.readBytes("latest")).isEqualTo(bytes("E2"));
     assertThat(store.head("latest")).get().extracting(StoredObject::etag).isEqualTo(second.etag());
   }
@@ -158,15 +177,18 @@ class S3ObjectStoreTest {
         List<Future<Boolean>> racers = new ArrayList<>();
         for (int writer = 0; writer < 2; writer++) {
           byte[] value = bytes("round " + round + " writer " + writer);
-          racers.add(threads.submit((Callable<Boolean>) () -> {
-            barrier.await();
-            try {
-              store.putIfMatch("last", value, etag);
-              return true;
-            } catch (S3ConditionFailedException lost) {
-              return false;
-            }
-          }));
+          racers.add(
+              threads.submit(
+                  (Callable<Boolean>)
+                      () -> {
+                        barrier.await();
+                        try {
+                          store.putIfMatch("last", value, etag);
+                          return true;
+                        } catch (S3ConditionFailedException lost) {
+                          return false;
+                        }
+                      }));
         }
         int winners = 0;
         for (Future<Boolean> racer : racers) {
@@ -187,8 +209,11 @@ class S3ObjectStoreTest {
     // What the probe found, shown directly: forced to trust the server, a create-only put
     // overwrites and a compare-and-swap with a wrong ETag succeeds. A server that honours the
     // headers (AWS S3 since 2024, current MinIO) answers 412 to both.
-    try (S3ObjectStore forced = S3ObjectStore.open(store.location(),
-        server.config().withConditionalWrites(ConditionalWrites.NATIVE), S3ProxyServer.credentials())) {
+    try (S3ObjectStore forced =
+        S3ObjectStore.open(
+            store.location(),
+            server.config().withConditionalWrites(ConditionalWrites.NATIVE),
+            S3ProxyServer.credentials())) {
       assertThat(forced.conditionalWrites()).isEqualTo(ConditionalWrites.NATIVE);
       forced.putIfAbsent("m", bytes("one"));
       forced.putIfAbsent("m", bytes("two"));
@@ -203,16 +228,19 @@ class S3ObjectStoreTest {
     store.put("stage/b", bytes("bb"));
     store.put("other/c", bytes("ccc"));
 
-    assertThat(store.list("stage/")).extracting(StoredObject::key)
+    assertThat(store.list("stage/"))
+        .extracting(StoredObject::key)
         .containsExactly(store.location().key("stage/a"), store.location().key("stage/b"));
     assertThat(store.list("stage/")).extracting(StoredObject::size).containsExactly(1L, 2L);
 
     store.delete("stage/a");
     store.delete("stage/never-existed");
-    assertThat(store.list("")).extracting(StoredObject::key)
+    assertThat(store.list(""))
+        .extracting(StoredObject::key)
         .containsExactly(store.location().key("other/c"), store.location().key("stage/b"));
     assertThat(store.head("stage/a")).isEmpty();
-    assertThatThrownBy(() -> store.readBytes("stage/a")).isInstanceOf(S3ObjectNotFoundException.class)
+    assertThatThrownBy(() -> store.readBytes("stage/a"))
+        .isInstanceOf(S3ObjectNotFoundException.class)
         .hasMessageContaining("s3://" + BUCKET + "/" + store.location().key("stage/a"));
   }
 
@@ -221,25 +249,39 @@ class S3ObjectStoreTest {
     byte[] small = random(4000, 5);
     byte[] large = random(11 * MIB, 6);
     store.put("small.th", small);
-    StoredObject big = store.upload("large.th", large.length, ch -> ch.write(ByteBuffer.wrap(large)));
+    StoredObject big =
+        store.upload("large.th", large.length, ch -> ch.write(ByteBuffer.wrap(large)));
 
     flipOneByte(server.file(BUCKET, store.location().key("small.th")), 1234);
     flipOneByte(server.file(BUCKET, store.location().key("large.th")), 7 * MIB + 5);
 
-    assertThatThrownBy(() -> store.readBytes("small.th")).isInstanceOf(S3ChecksumMismatchException.class)
-        .hasMessageContaining("s3://" + BUCKET + "/" + store.location().key("small.th") + " is damaged");
-    assertThatThrownBy(() -> store.read("large.th", Channels.newChannel(new ByteArrayOutputStream()), big.crc32c()))
-        .isInstanceOf(S3ChecksumMismatchException.class).hasMessageContaining("is damaged");
+    assertThatThrownBy(() -> store.readBytes("small.th"))
+        .isInstanceOf(S3ChecksumMismatchException.class)
+        .hasMessageContaining(
+            "s3://" + BUCKET + "/" + store.location().key("small.th") + " is damaged");
+    assertThatThrownBy(
+            () ->
+                store.read(
+                    "large.th", Channels.newChannel(new ByteArrayOutputStream()), big.crc32c()))
+        .isInstanceOf(S3ChecksumMismatchException.class)
+        .hasMessageContaining("is damaged");
     // A checksum that is not the object's (another object under the name) is caught as well.
-    assertThatThrownBy(() -> store.read("small.th", Channels.newChannel(new ByteArrayOutputStream()),
-        OptionalLong.of(crc(small) ^ 1))).isInstanceOf(S3ChecksumMismatchException.class);
+    assertThatThrownBy(
+            () ->
+                store.read(
+                    "small.th",
+                    Channels.newChannel(new ByteArrayOutputStream()),
+                    OptionalLong.of(crc(small) ^ 1)))
+        .isInstanceOf(S3ChecksumMismatchException.class);
   }
 
   @Test
   void cleanupAbortsOnlyUploadsOlderThanTheGivenAge() {
     // S3Proxy 2.6.0 reports every unfinished upload as started "now".
     String uploadId = startUploadWithoutFinishing("left-over.th");
-    assertThat(store.unfinishedUploads()).extracting(UnfinishedUpload::uploadId).containsExactly(uploadId);
+    assertThat(store.unfinishedUploads())
+        .extracting(UnfinishedUpload::uploadId)
+        .containsExactly(uploadId);
 
     assertThat(store.abortUnfinishedUploads(Duration.ofHours(1))).isZero();
     assertThat(store.abortUnfinishedUploads(Duration.ZERO)).isEqualTo(1);
@@ -247,12 +289,16 @@ class S3ObjectStoreTest {
   }
 
   private String startUploadWithoutFinishing(String name) {
-    try (var s3 = ai.noether.store.s3.internal.S3ClientFactory.create(server.config(), S3ProxyServer.credentials())) {
-      return s3.createMultipartUpload(b -> b.bucket(BUCKET).key(store.location().key(name))).uploadId();
+    try (var s3 =
+        ai.noether.store.s3.internal.S3ClientFactory.create(
+            server.config(), S3ProxyServer.credentials())) {
+      return s3.createMultipartUpload(b -> b.bucket(BUCKET).key(store.location().key(name)))
+          .uploadId();
     }
   }
 
-  static void writeInOddChunks(byte[] data, java.nio.channels.WritableByteChannel ch) throws IOException {
+  static void writeInOddChunks(byte[] data, java.nio.channels.WritableByteChannel ch)
+      throws IOException {
     int offset = 0;
     int chunk = 1;
     while (offset < data.length) {

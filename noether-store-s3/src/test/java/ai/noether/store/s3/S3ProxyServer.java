@@ -13,8 +13,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A real S3Proxy 2.6.0 served in-process on 127.0.0.1 at a random port, backed by jclouds'
- * filesystem blobstore under a directory (so that a test can damage an object's bytes at rest), with
- * AWS V2/V4 signatures checked against fixed credentials.
+ * filesystem blobstore under a directory (so that a test can damage an object's bytes at rest),
+ * with AWS V2/V4 signatures checked against fixed credentials.
  */
 public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS_KEY = "noether-test";
@@ -28,11 +28,18 @@ public final class S3ProxyServer implements AutoCloseable {
     this.baseDir = baseDir;
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", baseDir.toString());
-    context = ContextBuilder.newBuilder("filesystem").credentials("unused", "unused").overrides(properties)
-        .build(BlobStoreContext.class);
-    proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .ignoreUnknownHeaders(ignoreUnknownHeaders).build();
+    context =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("unused", "unused")
+            .overrides(properties)
+            .build(BlobStoreContext.class);
+    proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .ignoreUnknownHeaders(ignoreUnknownHeaders)
+            .build();
     proxy.start();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
@@ -86,7 +93,9 @@ public final class S3ProxyServer implements AutoCloseable {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
   }
 
-  /** A config for this server: path-style, region us-east-1, small parts so that tests stay small. */
+  /**
+   * A config for this server: path-style, region us-east-1, small parts so that tests stay small.
+   */
   public S3StoreConfig config() {
     return new S3StoreConfig(endpoint(), "us-east-1", true, 5, 3, 2, null);
   }

@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
 /**
- * Not a test (not run by the build): upload and download throughput of one file through
- * {@link S3ObjectStore} side by side with the AWS SDK's own {@link S3TransferManager} (multipart,
- * same part size and parallelism) against S3Proxy on loopback, printed as a table.
+ * Not a test (not run by the build): upload and download throughput of one file through {@link
+ * S3ObjectStore} side by side with the AWS SDK's own {@link S3TransferManager} (multipart, same
+ * part size and parallelism) against S3Proxy on loopback, printed as a table.
  *
  * <pre>{@code
  * mvn -B -ntp -o -q -pl noether-store-s3 -am test-compile dependency:build-classpath \
@@ -43,21 +43,36 @@ public final class S3TransferBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     long size = sizeMib * 1024L * 1024L;
     Path work = Files.createTempDirectory("noether-s3-bench");
-    try (S3ProxyServer server = S3ProxyServer.startLenient(Files.createDirectories(work.resolve("server")))) {
+    try (S3ProxyServer server =
+        S3ProxyServer.startLenient(Files.createDirectories(work.resolve("server")))) {
       server.createBucket(BUCKET);
       Path source = work.resolve("source.bin");
       writeRandomFile(source, size);
-      S3StoreConfig config = new S3StoreConfig(server.endpoint(), "us-east-1", true, 16, 4, 3,
-          S3StoreConfig.ConditionalWrites.EMULATED);
+      S3StoreConfig config =
+          new S3StoreConfig(
+              server.endpoint(),
+              "us-east-1",
+              true,
+              16,
+              4,
+              3,
+              S3StoreConfig.ConditionalWrites.EMULATED);
       double[][] seconds = new double[4][rounds];
-      try (S3ObjectStore store = S3ObjectStore.open(new S3Location(BUCKET, "noether"), config, S3ProxyServer.credentials());
-          S3AsyncClient async = S3AsyncClient.builder().endpointOverride(URI.create(server.endpoint()))
-              .region(Region.US_EAST_1).forcePathStyle(true).credentialsProvider(S3ProxyServer.credentials())
-              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-              .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-              .multipartEnabled(true)
-              .multipartConfiguration(c -> c.minimumPartSizeInBytes(16L << 20).thresholdInBytes(16L << 20))
-              .build();
+      try (S3ObjectStore store =
+              S3ObjectStore.open(
+                  new S3Location(BUCKET, "noether"), config, S3ProxyServer.credentials());
+          S3AsyncClient async =
+              S3AsyncClient.builder()
+                  .endpointOverride(URI.create(server.endpoint()))
+                  .region(Region.US_EAST_1)
+                  .forcePathStyle(true)
+                  .credentialsProvider(S3ProxyServer.credentials())
+                  .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                  .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                  .multipartEnabled(true)
+                  .multipartConfiguration(
+                      c -> c.minimumPartSizeInBytes(16L << 20).thresholdInBytes(16L << 20))
+                  .build();
           S3TransferManager tm = S3TransferManager.builder().s3Client(async).build()) {
         for (int round = 0; round < rounds; round++) {
           long t0 = System.nanoTime();
@@ -66,39 +81,61 @@ public final class S3TransferBenchmark {
 
           Path back = work.resolve("ours.bin");
           t0 = System.nanoTime();
-          try (FileChannel out = FileChannel.open(back, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+          try (FileChannel out =
+              FileChannel.open(
+                  back,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING)) {
             store.read("file.bin", out, ours.crc32c());
           }
           seconds[1][round] = (System.nanoTime() - t0) / 1e9;
           Files.delete(back);
 
           t0 = System.nanoTime();
-          tm.uploadFile(u -> u.source(source).putObjectRequest(p -> p.bucket(BUCKET).key("sdk/file.bin")))
-              .completionFuture().join();
+          tm.uploadFile(
+                  u -> u.source(source).putObjectRequest(p -> p.bucket(BUCKET).key("sdk/file.bin")))
+              .completionFuture()
+              .join();
           seconds[2][round] = (System.nanoTime() - t0) / 1e9;
 
           Path sdkBack = work.resolve("sdk.bin");
           t0 = System.nanoTime();
-          tm.downloadFile(d -> d.destination(sdkBack).getObjectRequest(g -> g.bucket(BUCKET).key("sdk/file.bin")))
-              .completionFuture().join();
+          tm.downloadFile(
+                  d ->
+                      d.destination(sdkBack)
+                          .getObjectRequest(g -> g.bucket(BUCKET).key("sdk/file.bin")))
+              .completionFuture()
+              .join();
           seconds[3][round] = (System.nanoTime() - t0) / 1e9;
           Files.delete(sdkBack);
           System.err.printf(Locale.ROOT, "round %d done%n", round + 1);
         }
       }
-      System.out.printf(Locale.ROOT, "%n%d MiB over S3Proxy 2.6.0 (filesystem blobstore) on 127.0.0.1, 16 MiB parts, "
-          + "4 in flight, %d rounds, heap max %d MiB, %d cores%n", sizeMib, rounds,
-          Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          Locale.ROOT,
+          "%n%d MiB over S3Proxy 2.6.0 (filesystem blobstore) on 127.0.0.1, 16 MiB parts, "
+              + "4 in flight, %d rounds, heap max %d MiB, %d cores%n",
+          sizeMib,
+          rounds,
+          Runtime.getRuntime().maxMemory() >> 20,
+          Runtime.getRuntime().availableProcessors());
       System.out.printf(Locale.ROOT, "%-36s %12s %12s%n", "transfer", "median s", "MiB/s");
-      String[] names = {"upload   S3ObjectStore (+CRC32C)", "download S3ObjectStore (verified)",
-          "upload   SDK S3TransferManager", "download SDK S3TransferManager"};
+      String[] names = {
+        "upload   S3ObjectStore (+CRC32C)",
+        "download S3ObjectStore (verified)",
+        "upload   SDK S3TransferManager",
+        "download SDK S3TransferManager"
+      };
       for (int i = 0; i < 4; i++) {
         double median = median(seconds[i]);
         System.out.printf(Locale.ROOT, "%-36s %12.2f %12.1f%n", names[i], median, sizeMib / median);
       }
-      System.out.printf(Locale.ROOT, "ratio upload ours/SDK time %.2f, download ours/SDK time %.2f%n",
-          median(seconds[0]) / median(seconds[2]), median(seconds[1]) / median(seconds[3]));
+      System.out.printf(
+          Locale.ROOT,
+          "ratio upload ours/SDK time %.2f, download ours/SDK time %.2f%n",
+          median(seconds[0]) / median(seconds[2]),
+          median(seconds[1]) / median(seconds[3]));
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -107,7 +144,8 @@ public final class S3TransferBenchmark {
   }
 
   /** Writes the file the way a checkpoint writes itself: 1 MiB at a time into the channel. */
-  private static void copyFile(Path source, java.nio.channels.WritableByteChannel channel) throws IOException {
+  private static void copyFile(Path source, java.nio.channels.WritableByteChannel channel)
+      throws IOException {
     try (FileChannel in = FileChannel.open(source)) {
       ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
       while (in.read(buffer.clear()) > 0) {
@@ -122,7 +160,8 @@ public final class S3TransferBenchmark {
   private static void writeRandomFile(Path file, long size) throws IOException {
     SplittableRandom random = new SplittableRandom(42);
     ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       for (long written = 0; written < size; written += buffer.capacity()) {
         buffer.clear();
         while (buffer.remaining() >= 8) {

@@ -71,7 +71,9 @@ final class ThrottlingProxy implements AutoCloseable {
       try (Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
         // One request per connection: the server closes after answering, so the client's next
         // request comes on a new connection and can be throttled in turn.
-        target.getOutputStream().write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
+        target
+            .getOutputStream()
+            .write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
         Thread up = new Thread(() -> pipe(client, target), "throttling-proxy-up");
         up.setDaemon(true);
         up.start();
@@ -93,13 +95,19 @@ final class ThrottlingProxy implements AutoCloseable {
       long length = contentLength(lower);
       in.skipNBytes(length);
     }
-    byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-        + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
-    // Counted before the answer leaves: the client may act on it (and the test read the count) at once.
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                + "<Message>Please reduce your request rate.</Message></Error>")
+            .getBytes(StandardCharsets.UTF_8);
+    // Counted before the answer leaves: the client may act on it (and the test read the count) at
+    // once.
     throttled.incrementAndGet();
     OutputStream out = client.getOutputStream();
-    out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
-        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
     client.shutdownOutput();

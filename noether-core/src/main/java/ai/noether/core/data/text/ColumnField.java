@@ -35,7 +35,8 @@ public record ColumnField(String name, int[] columns, boolean vector, DType dtyp
   }
 
   /** The field built from {@code names} (the columns as configured) of {@code table}. */
-  public static ColumnField of(ColumnTable table, String name, List<String> names, boolean vector, DType dtype) {
+  public static ColumnField of(
+      ColumnTable table, String name, List<String> names, boolean vector, DType dtype) {
     int[] columns = new int[names.size()];
     for (int i = 0; i < columns.length; i++) {
       columns[i] = table.column(names.get(i), "field '" + name + "'");
@@ -53,29 +54,44 @@ public record ColumnField(String name, int[] columns, boolean vector, DType dtyp
     if (dtype.isFloatingPoint()) {
       return;
     }
-    double min = switch (dtype) {
-      case INT8 -> Byte.MIN_VALUE;
-      case UINT8, BOOL -> 0;
-      case INT16 -> Short.MIN_VALUE;
-      case INT32 -> Integer.MIN_VALUE;
-      default -> -0x1p63;
-    };
-    double max = switch (dtype) {
-      case INT8 -> Byte.MAX_VALUE;
-      case UINT8 -> 255;
-      case BOOL -> 1;
-      case INT16 -> Short.MAX_VALUE;
-      case INT32 -> Integer.MAX_VALUE;
-      default -> 0x1p63 - 1024;
-    };
+    double min =
+        switch (dtype) {
+          case INT8 -> Byte.MIN_VALUE;
+          case UINT8, BOOL -> 0;
+          case INT16 -> Short.MIN_VALUE;
+          case INT32 -> Integer.MIN_VALUE;
+          default -> -0x1p63;
+        };
+    double max =
+        switch (dtype) {
+          case INT8 -> Byte.MAX_VALUE;
+          case UINT8 -> 255;
+          case BOOL -> 1;
+          case INT16 -> Short.MAX_VALUE;
+          case INT32 -> Integer.MAX_VALUE;
+          default -> 0x1p63 - 1024;
+        };
     for (long r = 0; r < table.rows(); r++) {
       for (int c : columns) {
         double v = table.value(r, c);
         if (v != Math.rint(v) || v < min || v > max) {
-          throw new ai.noether.core.data.DataFileException(table.shownAs() + ", data row " + (r + 1) + ", column "
-              + table.names().get(c) + ": " + v + " is not a whole number in [" + (long) min + ", " + (long) max
-              + "], but field '" + name + "' is " + dtype.name().toLowerCase(java.util.Locale.ROOT)
-              + "; give the field a floating-point dtype or fix the value");
+          throw new ai.noether.core.data.DataFileException(
+              table.shownAs()
+                  + ", data row "
+                  + (r + 1)
+                  + ", column "
+                  + table.names().get(c)
+                  + ": "
+                  + v
+                  + " is not a whole number in ["
+                  + (long) min
+                  + ", "
+                  + (long) max
+                  + "], but field '"
+                  + name
+                  + "' is "
+                  + dtype.name().toLowerCase(java.util.Locale.ROOT)
+                  + "; give the field a floating-point dtype or fix the value");
         }
       }
     }

@@ -24,7 +24,10 @@ public final class ColumnTable {
     this.shownAs = shownAs;
     this.names = List.copyOf(names);
     this.rows = rows;
-    this.chunks = chunks.stream().map(b -> b.slice().order(ByteOrder.LITTLE_ENDIAN)).toArray(ByteBuffer[]::new);
+    this.chunks =
+        chunks.stream()
+            .map(b -> b.slice().order(ByteOrder.LITTLE_ENDIAN))
+            .toArray(ByteBuffer[]::new);
     // Mappings of a large region are split at multiples of one size from its start (MappedRegions).
     this.chunkBytes = this.chunks.length == 0 ? 1 : Math.max(1, this.chunks[0].capacity());
   }
@@ -63,8 +66,16 @@ public final class ColumnTable {
   public int column(String name, String usedAs) {
     int i = names.indexOf(name);
     if (i < 0) {
-      throw new DataFileException(shownAs + " has no column '" + name + "' (" + usedAs + ")."
-          + Suggestions.didYouMean(name, names) + " Its columns are " + String.join(", ", names));
+      throw new DataFileException(
+          shownAs
+              + " has no column '"
+              + name
+              + "' ("
+              + usedAs
+              + ")."
+              + Suggestions.didYouMean(name, names)
+              + " Its columns are "
+              + String.join(", ", names));
     }
     return i;
   }

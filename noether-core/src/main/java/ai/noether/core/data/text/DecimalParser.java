@@ -1,10 +1,10 @@
 package ai.noether.core.data.text;
 
 /**
- * Parses the numbers of a text table without allocating: plain decimals ({@code -12.5},
- * {@code 518.67}, {@code 7}) of at most 15 significant digits take a fast path that is exact,
- * everything else ({@code 1e-3}, long mantissas, {@code nan}) goes through
- * {@link Double#parseDouble}, so the result is always the double {@code Double.parseDouble} gives.
+ * Parses the numbers of a text table without allocating: plain decimals ({@code -12.5}, {@code
+ * 518.67}, {@code 7}) of at most 15 significant digits take a fast path that is exact, everything
+ * else ({@code 1e-3}, long mantissas, {@code nan}) goes through {@link Double#parseDouble}, so the
+ * result is always the double {@code Double.parseDouble} gives.
  *
  * <p>The fast path is exact because the digits form an integer below 2^53 and the power of ten
  * below 10^23: both are exact doubles, and one IEEE division rounds their quotient correctly
@@ -23,7 +23,9 @@ final class DecimalParser {
 
   private DecimalParser() {}
 
-  /** The number in {@code text[start, end)}, or NaN with {@code valid[0] = false} if it is not one. */
+  /**
+   * The number in {@code text[start, end)}, or NaN with {@code valid[0] = false} if it is not one.
+   */
   static double parse(String text, int start, int end, boolean[] valid) {
     valid[0] = true;
     int i = start;

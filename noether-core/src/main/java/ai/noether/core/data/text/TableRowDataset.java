@@ -43,22 +43,34 @@ public final class TableRowDataset implements FieldDataset {
   public HostTensor gather(String field, long[] indices) {
     ColumnField f = columns.get(field);
     if (f == null) {
-      throw new NoSuchElementException("the dataset has no field '" + field + "'; its fields are "
-          + String.join(", ", columns.keySet()));
+      throw new NoSuchElementException(
+          "the dataset has no field '"
+              + field
+              + "'; its fields are "
+              + String.join(", ", columns.keySet()));
     }
     int[] cols = f.columns();
     int step = f.dtype().byteSize();
     long bytes = Math.multiplyExact((long) indices.length * cols.length, step);
     if (bytes > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException("a batch of " + indices.length + " samples of field '" + field + "' needs "
-          + bytes + " bytes, more than " + HostTensor.MAX_CHUNK_BYTES + "; use smaller batches");
+      throw new IllegalArgumentException(
+          "a batch of "
+              + indices.length
+              + " samples of field '"
+              + field
+              + "' needs "
+              + bytes
+              + " bytes, more than "
+              + HostTensor.MAX_CHUNK_BYTES
+              + "; use smaller batches");
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     long size = rows.size();
     int at = 0;
     for (long index : indices) {
       if (index < 0 || index >= size) {
-        throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + size + ")");
+        throw new IndexOutOfBoundsException(
+            "sample index " + index + " is outside [0, " + size + ")");
       }
       long row = rows.row(index);
       for (int c : cols) {

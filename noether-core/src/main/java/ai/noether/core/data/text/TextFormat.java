@@ -1,6 +1,9 @@
 package ai.noether.core.data.text;
 
-/** How the values of a text table are separated, and whether its first line names the columns by default. */
+/**
+ * How the values of a text table are separated, and whether its first line names the columns by
+ * default.
+ */
 public enum TextFormat {
   /** Comma-separated values; the first line names the columns unless {@code header: false}. */
   CSV(',', true),
@@ -51,7 +54,9 @@ public enum TextFormat {
     while (true) {
       int end = line.indexOf(delimiter, start);
       String value = (end < 0 ? line.substring(start) : line.substring(start, end)).strip();
-      if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
+      if (value.length() >= 2
+          && value.charAt(0) == '"'
+          && value.charAt(value.length() - 1) == '"') {
         value = value.substring(1, value.length() - 1).strip();
       }
       out.add(value);

@@ -20,15 +20,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a delimited text table of numbers into a {@link ColumnTable}: the file is parsed once,
- * line by line, into a float64 cache file (in a {@link DataCache}) that is memory-mapped; the next
- * read of the unchanged file maps the cache without parsing. The parse holds one line at a time, so
- * a file larger than the Java heap is fine.
+ * Reads a delimited text table of numbers into a {@link ColumnTable}: the file is parsed once, line
+ * by line, into a float64 cache file (in a {@link DataCache}) that is memory-mapped; the next read
+ * of the unchanged file maps the cache without parsing. The parse holds one line at a time, so a
+ * file larger than the Java heap is fine.
  *
  * <p>Every problem names the file, the line and the column: a row with too few or too many values,
  * a value that is not a number, an empty value, a repeated column name. Blank lines are skipped.
- * Numbers are written as Java and Python print them; {@code nan}, {@code inf} and {@code -inf}
- * are accepted in any case.
+ * Numbers are written as Java and Python print them; {@code nan}, {@code inf} and {@code -inf} are
+ * accepted in any case.
  */
 public final class TextTableReader {
   private static final byte[] MAGIC = "NTHTBL01".getBytes(StandardCharsets.US_ASCII);
@@ -45,21 +45,35 @@ public final class TextTableReader {
    * @param configuredNames column names for a file without a header; null for {@code c0, c1, ...}
    * @throws DataFileException for a missing file or any content problem
    */
-  public static ColumnTable read(Path path, String shownAs, TextFormat format, boolean header,
-      List<String> configuredNames, DataCache cache) {
+  public static ColumnTable read(
+      Path path,
+      String shownAs,
+      TextFormat format,
+      boolean header,
+      List<String> configuredNames,
+      DataCache cache) {
     if (!Files.isRegularFile(path)) {
-      throw new DataFileException(shownAs + ": no such file" + (Files.exists(path) ? " (it is a directory)" : "")
-          + " (resolved to " + path.toAbsolutePath() + ")");
+      throw new DataFileException(
+          shownAs
+              + ": no such file"
+              + (Files.exists(path) ? " (it is a directory)" : "")
+              + " (resolved to "
+              + path.toAbsolutePath()
+              + ")");
     }
     if (header && configuredNames != null) {
-      throw new DataFileException(shownAs + ": columns are named both by the file's header line and by columns:;"
-          + " remove columns:, or set header: false if the file has no header");
+      throw new DataFileException(
+          shownAs
+              + ": columns are named both by the file's header line and by columns:;"
+              + " remove columns:, or set header: false if the file has no header");
     }
     try {
       List<String> names = header ? headerNames(path, shownAs, format) : configuredNames;
       int expected = names == null ? -1 : names.size();
       String variant = format + "/" + header + "/" + expected;
-      Path cached = cache.derived(path, variant, ".f64", target -> parse(path, shownAs, format, header, names, target));
+      Path cached =
+          cache.derived(
+              path, variant, ".f64", target -> parse(path, shownAs, format, header, names, target));
       return map(cached, shownAs, names);
     } catch (NoSuchFileException e) {
       throw new DataFileException(shownAs + ": no such file");
@@ -70,10 +84,12 @@ public final class TextTableReader {
 
   private static BufferedReader open(Path path) throws IOException {
     // Malformed bytes become U+FFFD and then fail as "not a number" with their line.
-    return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8), 1 << 16);
+    return new BufferedReader(
+        new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8), 1 << 16);
   }
 
-  private static List<String> headerNames(Path path, String shownAs, TextFormat format) throws IOException {
+  private static List<String> headerNames(Path path, String shownAs, TextFormat format)
+      throws IOException {
     try (BufferedReader in = open(path)) {
       int lineNo = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -88,17 +104,30 @@ public final class TextTableReader {
         for (int c = 0; c < names.size(); c++) {
           String name = names.get(c);
           if (name.isEmpty()) {
-            throw new DataFileException(shownAs + " line " + lineNo + ", column " + (c + 1)
-                + ": the header names no column here; name every column, or set header: false and list columns:");
+            throw new DataFileException(
+                shownAs
+                    + " line "
+                    + lineNo
+                    + ", column "
+                    + (c + 1)
+                    + ": the header names no column here; name every column, or set header: false and list columns:");
           }
           if (!seen.add(name)) {
-            throw new DataFileException(shownAs + " line " + lineNo + ", column " + (c + 1) + ": the header names column '"
-                + name + "' twice; column names must be unique");
+            throw new DataFileException(
+                shownAs
+                    + " line "
+                    + lineNo
+                    + ", column "
+                    + (c + 1)
+                    + ": the header names column '"
+                    + name
+                    + "' twice; column names must be unique");
           }
         }
         return names;
       }
-      throw new DataFileException(shownAs + ": the file is empty; a header line and at least one row were expected");
+      throw new DataFileException(
+          shownAs + ": the file is empty; a header line and at least one row were expected");
     }
   }
 
@@ -106,11 +135,16 @@ public final class TextTableReader {
     return lineNo == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
   }
 
-  /** Parses the rows of the file into {@code target}: a header block, then float64 values row by row. */
-  private static void parse(Path path, String shownAs, TextFormat format, boolean header, List<String> names,
-      Path target) throws IOException {
+  /**
+   * Parses the rows of the file into {@code target}: a header block, then float64 values row by
+   * row.
+   */
+  private static void parse(
+      Path path, String shownAs, TextFormat format, boolean header, List<String> names, Path target)
+      throws IOException {
     try (BufferedReader in = open(path);
-        FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel out =
+            FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
       out.position(HEADER_BYTES);
       TextFormat.Tokens values = new TextFormat.Tokens();
@@ -134,16 +168,26 @@ public final class TextTableReader {
           columns = values.count;
         }
         if (values.count != columns) {
-          throw new DataFileException(shownAs + " line " + lineNo + ": " + values.count + " values, but "
-              + (names == null ? "the first row has " + columns : "the file has " + columns + " columns ("
-                  + abbreviate(names) + ")")
-              + "; every row needs one value per column" + (format == TextFormat.CSV && values.count > columns
-                  ? " (a comma inside a number, such as 1,5, splits it in two; write 1.5)" : ""));
+          throw new DataFileException(
+              shownAs
+                  + " line "
+                  + lineNo
+                  + ": "
+                  + values.count
+                  + " values, but "
+                  + (names == null
+                      ? "the first row has " + columns
+                      : "the file has " + columns + " columns (" + abbreviate(names) + ")")
+                  + "; every row needs one value per column"
+                  + (format == TextFormat.CSV && values.count > columns
+                      ? " (a comma inside a number, such as 1,5, splits it in two; write 1.5)"
+                      : ""));
         }
         for (int c = 0; c < columns; c++) {
           double v = DecimalParser.parse(line, values.start(c), values.end(c), valid);
           if (!valid[0]) {
-            throw notANumber(line.substring(values.start(c), values.end(c)), shownAs, lineNo, c, names);
+            throw notANumber(
+                line.substring(values.start(c), values.end(c)), shownAs, lineNo, c, names);
           }
           if (buffer.remaining() < Double.BYTES) {
             drain(buffer, out);
@@ -173,19 +217,30 @@ public final class TextTableReader {
     buffer.clear();
   }
 
-  private static DataFileException notANumber(String text, String shownAs, int lineNo, int column, List<String> names) {
-    String where = shownAs + " line " + lineNo + ", column " + (column + 1)
-        + (names == null ? "" : " (" + names.get(column) + ")");
-    return new DataFileException(where + ": " + (text.isEmpty() ? "the value is empty" : "'" + text + "' is not a number")
-        + "; every value must be a number such as 42, -0.5 or 1e-3 (nan and inf are accepted)");
+  private static DataFileException notANumber(
+      String text, String shownAs, int lineNo, int column, List<String> names) {
+    String where =
+        shownAs
+            + " line "
+            + lineNo
+            + ", column "
+            + (column + 1)
+            + (names == null ? "" : " (" + names.get(column) + ")");
+    return new DataFileException(
+        where
+            + ": "
+            + (text.isEmpty() ? "the value is empty" : "'" + text + "' is not a number")
+            + "; every value must be a number such as 42, -0.5 or 1e-3 (nan and inf are accepted)");
   }
 
   private static String abbreviate(List<String> names) {
-    return names.size() <= 8 ? String.join(", ", names)
+    return names.size() <= 8
+        ? String.join(", ", names)
         : String.join(", ", names.subList(0, 4)) + ", ..., " + names.get(names.size() - 1);
   }
 
-  private static ColumnTable map(Path cached, String shownAs, List<String> names) throws IOException {
+  private static ColumnTable map(Path cached, String shownAs, List<String> names)
+      throws IOException {
     try (FileChannel ch = FileChannel.open(cached, StandardOpenOption.READ)) {
       ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
@@ -194,15 +249,18 @@ public final class TextTableReader {
       head.flip();
       byte[] magic = new byte[MAGIC.length];
       if (head.remaining() < HEADER_BYTES) {
-        throw new DataFileException("the cache file " + cached + " of " + shownAs + " is truncated; delete it");
+        throw new DataFileException(
+            "the cache file " + cached + " of " + shownAs + " is truncated; delete it");
       }
       head.get(magic);
       long rows = head.getLong();
       long columns = head.getLong();
       long bytes = rows * columns * Double.BYTES;
-      if (!java.util.Arrays.equals(magic, MAGIC) || ch.size() != HEADER_BYTES + bytes
+      if (!java.util.Arrays.equals(magic, MAGIC)
+          || ch.size() != HEADER_BYTES + bytes
           || names != null && names.size() != columns) {
-        throw new DataFileException("the cache file " + cached + " of " + shownAs + " does not match it; delete it");
+        throw new DataFileException(
+            "the cache file " + cached + " of " + shownAs + " does not match it; delete it");
       }
       List<String> columnNames = names;
       if (columnNames == null) {
@@ -211,8 +269,9 @@ public final class TextTableReader {
           columnNames.add("c" + c);
         }
       }
-      List<ByteBuffer> chunks = MappedRegions.map(ch, List.of(new MappedRegions.Region("data", HEADER_BYTES, bytes)))
-          .get("data");
+      List<ByteBuffer> chunks =
+          MappedRegions.map(ch, List.of(new MappedRegions.Region("data", HEADER_BYTES, bytes)))
+              .get("data");
       return new ColumnTable(shownAs, columnNames, rows, chunks);
     }
   }

@@ -19,12 +19,14 @@ public record Series(double id, long firstRow, long rows) {
 
   /** The id as messages write it: {@code 7} rather than {@code 7.0}. */
   public String idText() {
-    return id == Math.rint(id) && Math.abs(id) < 1e15 ? Long.toString((long) id) : Double.toString(id);
+    return id == Math.rint(id) && Math.abs(id) < 1e15
+        ? Long.toString((long) id)
+        : Double.toString(id);
   }
 
   /**
-   * The series of {@code table}: runs of equal values of column {@code idColumn} (or the whole table
-   * when it is negative). Holds one record per series, never per row.
+   * The series of {@code table}: runs of equal values of column {@code idColumn} (or the whole
+   * table when it is negative). Holds one record per series, never per row.
    *
    * @throws DataFileException if an id appears again after another id's rows: the rows of a series
    *     must be consecutive (sort the file by id, keeping each series' time order)
@@ -46,10 +48,21 @@ public record Series(double id, long firstRow, long rows) {
       Series s = new Series(current, start, r - start);
       Long earlier = seen.put(current, start);
       if (earlier != null) {
-        throw new DataFileException(table.shownAs() + ", data row " + (start + 1) + ": " + table.names().get(idColumn)
-            + " " + s.idText() + " appears again after other series (its rows began at data row " + (earlier + 1)
-            + "); the rows of each " + table.names().get(idColumn) + " must be consecutive: sort the file by "
-            + table.names().get(idColumn) + ", keeping each series in time order");
+        throw new DataFileException(
+            table.shownAs()
+                + ", data row "
+                + (start + 1)
+                + ": "
+                + table.names().get(idColumn)
+                + " "
+                + s.idText()
+                + " appears again after other series (its rows began at data row "
+                + (earlier + 1)
+                + "); the rows of each "
+                + table.names().get(idColumn)
+                + " must be consecutive: sort the file by "
+                + table.names().get(idColumn)
+                + ", keeping each series in time order");
       }
       out.add(s);
       start = r;

@@ -22,13 +22,13 @@ import java.util.Objects;
  * the stride, or only at each series' last time step ({@link #lastOnly}, as test sets of
  * remaining-useful-life data are evaluated).
  *
- * <p>Fields: each window field has the per-sample shape {@code [length]} (one column) or
- * {@code [length, columns]}; each last-row field holds its columns at the window's last time step;
- * the {@link WindowTargets} (RUL, health class) are computed from the window's position in its
- * series. A series shorter than the window is padded at its start or dropped ({@link Padding}).
+ * <p>Fields: each window field has the per-sample shape {@code [length]} (one column) or {@code
+ * [length, columns]}; each last-row field holds its columns at the window's last time step; the
+ * {@link WindowTargets} (RUL, health class) are computed from the window's position in its series.
+ * A series shorter than the window is padded at its start or dropped ({@link Padding}).
  *
- * <p>The heap holds a few numbers per series, never per row or per window: windows are located by
- * a binary search over the series, and values are read from the memory-mapped table per batch.
+ * <p>The heap holds a few numbers per series, never per row or per window: windows are located by a
+ * binary search over the series, and values are read from the memory-mapped table per batch.
  */
 public final class WindowDataset implements FieldDataset {
   private final ColumnTable table;
@@ -52,14 +52,23 @@ public final class WindowDataset implements FieldDataset {
    *     true RUL of a truncated test series); same length as {@code series}
    * @param lastOnly one window per series, ending at its last time step, instead of all windows
    */
-  public WindowDataset(ColumnTable table, List<Series> series, double[] rulOffsets, int length, int stride,
-      Padding padding, boolean lastOnly, List<ColumnField> windowFields, List<ColumnField> lastRowFields,
+  public WindowDataset(
+      ColumnTable table,
+      List<Series> series,
+      double[] rulOffsets,
+      int length,
+      int stride,
+      Padding padding,
+      boolean lastOnly,
+      List<ColumnField> windowFields,
+      List<ColumnField> lastRowFields,
       WindowTargets targets) {
     if (length < 1 || stride < 1) {
       throw new IllegalArgumentException("window length and stride must be at least 1");
     }
     if (rulOffsets.length != series.size()) {
-      throw new IllegalArgumentException(rulOffsets.length + " RUL offsets for " + series.size() + " series");
+      throw new IllegalArgumentException(
+          rulOffsets.length + " RUL offsets for " + series.size() + " series");
     }
     this.table = table;
     this.length = length;
@@ -135,8 +144,16 @@ public final class WindowDataset implements FieldDataset {
     }
     long bytes = Math.multiplyExact(perSample * indices.length, step);
     if (bytes > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException("a batch of " + indices.length + " samples of field '" + field + "' needs "
-          + bytes + " bytes, more than " + HostTensor.MAX_CHUNK_BYTES + "; use smaller batches");
+      throw new IllegalArgumentException(
+          "a batch of "
+              + indices.length
+              + " samples of field '"
+              + field
+              + "' needs "
+              + bytes
+              + " bytes, more than "
+              + HostTensor.MAX_CHUNK_BYTES
+              + "; use smaller batches");
     }
     ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     ColumnField window = windowFields.get(field);
@@ -152,7 +169,8 @@ public final class WindowDataset implements FieldDataset {
           boolean pad = t < 0;
           long row = series.firstRow() + Math.max(0, t);
           for (int c : cols) {
-            Elements.putDouble(out, at, dtype, pad && padding == Padding.ZERO ? 0 : table.value(row, c));
+            Elements.putDouble(
+                out, at, dtype, pad && padding == Padding.ZERO ? 0 : table.value(row, c));
             at += step;
           }
         }
@@ -181,14 +199,18 @@ public final class WindowDataset implements FieldDataset {
         return f;
       }
     }
-    throw new NoSuchElementException("the dataset has no field '" + name + "'; its fields are "
-        + String.join(", ", fields.stream().map(Field::name).toList()));
+    throw new NoSuchElementException(
+        "the dataset has no field '"
+            + name
+            + "'; its fields are "
+            + String.join(", ", fields.stream().map(Field::name).toList()));
   }
 
   /** The series of window {@code index}: binary search over the first window of each series. */
   private int seriesOf(long index) {
     if (index < 0 || index >= size) {
-      throw new IndexOutOfBoundsException("sample index " + index + " is outside [0, " + size + ")");
+      throw new IndexOutOfBoundsException(
+          "sample index " + index + " is outside [0, " + size + ")");
     }
     int lo = 0;
     int hi = series.length - 1;

@@ -1,5 +1,6 @@
 package ai.noether.core.data.window;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import java.util.Arrays;
 
@@ -12,16 +13,22 @@ import java.util.Arrays;
  * @param rulCap the cap of the RUL field; {@code Double.POSITIVE_INFINITY} for none
  * @param rulType the RUL field's dtype
  * @param healthField the health class field's name; null for none
- * @param healthThresholds ascending RUL thresholds: the class is how many of them the (uncapped) RUL
- *     is at or below, so with {@code [15, 50]} an RUL above 50 is class 0, 16 to 50 class 1, and 15
- *     or less class 2
+ * @param healthThresholds ascending RUL thresholds: the class is how many of them the (uncapped)
+ *     RUL is at or below, so with {@code [15, 50]} an RUL above 50 is class 0, 16 to 50 class 1,
+ *     and 15 or less class 2
  * @param healthType the health field's dtype
  */
-public record WindowTargets(String rulField, double rulCap, DType rulType, String healthField,
-    double[] healthThresholds, DType healthType) {
+public record WindowTargets(
+    @Nullable String rulField,
+    double rulCap,
+    DType rulType,
+    @Nullable String healthField,
+    double[] healthThresholds,
+    DType healthType) {
 
-  public static final WindowTargets NONE = new WindowTargets(null, Double.POSITIVE_INFINITY, DType.FLOAT32, null,
-      new double[0], DType.INT64);
+  public static final WindowTargets NONE =
+      new WindowTargets(
+          null, Double.POSITIVE_INFINITY, DType.FLOAT32, null, new double[0], DType.INT64);
 
   public WindowTargets {
     healthThresholds = healthThresholds.clone();
@@ -47,6 +54,13 @@ public record WindowTargets(String rulField, double rulCap, DType rulType, Strin
 
   @Override
   public String toString() {
-    return "rul " + rulField + " cap " + rulCap + ", health " + healthField + " " + Arrays.toString(healthThresholds);
+    return "rul "
+        + rulField
+        + " cap "
+        + rulCap
+        + ", health "
+        + healthField
+        + " "
+        + Arrays.toString(healthThresholds);
   }
 }

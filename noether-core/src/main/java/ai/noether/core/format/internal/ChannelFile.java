@@ -13,9 +13,9 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A read-only {@link FileChannel} view of any {@link SeekableByteChannel}, so that the format
  * readers, written against file channels for their positional reads and memory mapping, read a file
- * a store opened as a channel (an object store's ranged reads) without spooling it to disk.
- * {@link MappedRegions} copies the regions it would map into direct buffers instead: the memory is
- * the tensors' own, which a read needs anyway.
+ * a store opened as a channel (an object store's ranged reads) without spooling it to disk. {@link
+ * MappedRegions} copies the regions it would map into direct buffers instead: the memory is the
+ * tensors' own, which a read needs anyway.
  */
 public final class ChannelFile extends FileChannel {
   private final SeekableByteChannel channel;
@@ -39,7 +39,8 @@ public final class ChannelFile extends FileChannel {
     while (b.hasRemaining()) {
       int n = read(b, at);
       if (n < 0) {
-        throw new java.io.EOFException("the file ends at " + at + " bytes, inside a region " + offset + "+" + size);
+        throw new java.io.EOFException(
+            "the file ends at " + at + " bytes, inside a region " + offset + "+" + size);
       }
       at += n;
     }
@@ -143,7 +144,8 @@ public final class ChannelFile extends FileChannel {
 
   @Override
   public MappedByteBuffer map(MapMode mode, long position, long size) {
-    throw new UnsupportedOperationException("a store channel cannot be memory-mapped; MappedRegions copies regions");
+    throw new UnsupportedOperationException(
+        "a store channel cannot be memory-mapped; MappedRegions copies regions");
   }
 
   @Override

@@ -32,10 +32,11 @@ public final class MappedRegions {
   /**
    * Maps every region; the caller has checked that they lie inside the file.
    *
-   * @return each region's bytes as read-only buffers in order, by name; never empty (a single
-   *     empty buffer for an empty region)
+   * @return each region's bytes as read-only buffers in order, by name; never empty (a single empty
+   *     buffer for an empty region)
    */
-  public static Map<String, List<ByteBuffer>> map(FileChannel ch, Collection<Region> regions) throws IOException {
+  public static Map<String, List<ByteBuffer>> map(FileChannel ch, Collection<Region> regions)
+      throws IOException {
     List<Region> sorted = new ArrayList<>(regions);
     sorted.sort(Comparator.comparingLong(Region::offset));
     Map<String, List<ByteBuffer>> out = new HashMap<>();
@@ -59,8 +60,8 @@ public final class MappedRegions {
     return out;
   }
 
-  private static void mapWindow(FileChannel ch, List<Region> window, Map<String, List<ByteBuffer>> out)
-      throws IOException {
+  private static void mapWindow(
+      FileChannel ch, List<Region> window, Map<String, List<ByteBuffer>> out) throws IOException {
     if (window.isEmpty()) {
       return;
     }
@@ -75,7 +76,9 @@ public final class MappedRegions {
     }
   }
 
-  /** Maps a region; a {@link ChannelFile} (no file to map) copies it into a direct buffer instead. */
+  /**
+   * Maps a region; a {@link ChannelFile} (no file to map) copies it into a direct buffer instead.
+   */
   private static ByteBuffer region(FileChannel ch, long offset, long size) throws IOException {
     return ch instanceof ChannelFile view
         ? view.readRegion(offset, size)

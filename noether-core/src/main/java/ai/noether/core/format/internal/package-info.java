@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the checkpoint formats (memory mapping of file regions). Not an API: the
- * format packages are the only callers.
+ * Helpers shared by the checkpoint formats (memory mapping of file regions). Not an API: the format
+ * packages are the only callers.
  */
 package ai.noether.core.format.internal;

@@ -21,9 +21,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads NumPy's {@code .npy} files (format versions 1, 2 and 3) as memory-mapped {@link HostTensor}s:
- * the header is parsed and checked against the file, the data stay in the page cache, so an array
- * larger than the Java heap costs no heap.
+ * Reads NumPy's {@code .npy} files (format versions 1, 2 and 3) as memory-mapped {@link
+ * HostTensor}s: the header is parsed and checked against the file, the data stay in the page cache,
+ * so an array larger than the Java heap costs no heap.
  *
  * <p>Supported: little-endian (or single-byte) booleans, signed integers of 1 to 8 bytes, unsigned
  * bytes and floats of 2, 4 and 8 bytes, in C order (or any order for one dimension). Anything else
@@ -67,8 +67,10 @@ public final class NpyReader {
       byte[] magic = new byte[6];
       start.get(magic);
       if (!Arrays.equals(magic, MAGIC)) {
-        throw bad(shownAs, "does not start with the .npy magic bytes \\x93NUMPY; it is not a NumPy array file"
-            + " (write it with numpy.save)");
+        throw bad(
+            shownAs,
+            "does not start with the .npy magic bytes \\x93NUMPY; it is not a NumPy array file"
+                + " (write it with numpy.save)");
       }
       int major = start.get() & 0xff;
       start.get();
@@ -81,22 +83,36 @@ public final class NpyReader {
         headerLength = start.getInt() & 0xffffffffL;
         prefix = 12;
       } else {
-        throw bad(shownAs, "has .npy format version " + major + "; versions 1, 2 and 3 are supported");
+        throw bad(
+            shownAs, "has .npy format version " + major + "; versions 1, 2 and 3 are supported");
       }
       if (prefix + headerLength > fileSize || headerLength > 1_000_000) {
-        throw bad(shownAs, "announces a header of " + headerLength + " bytes, which does not fit a file of " + fileSize
-            + " bytes (the file is truncated)");
+        throw bad(
+            shownAs,
+            "announces a header of "
+                + headerLength
+                + " bytes, which does not fit a file of "
+                + fileSize
+                + " bytes (the file is truncated)");
       }
-      String header = StandardCharsets.ISO_8859_1.decode(readAt(ch, prefix, (int) headerLength)).toString();
+      String header =
+          StandardCharsets.ISO_8859_1.decode(readAt(ch, prefix, (int) headerLength)).toString();
       NpyHeader parsed = parse(shownAs, header);
       long dataStart = prefix + headerLength;
       long bytes = parsed.byteSize();
       if (dataStart + bytes > fileSize) {
-        throw bad(shownAs, "holds " + (fileSize - dataStart) + " bytes of data but its header announces "
-            + parsed.describe() + ", " + bytes + " bytes (the file is truncated)");
+        throw bad(
+            shownAs,
+            "holds "
+                + (fileSize - dataStart)
+                + " bytes of data but its header announces "
+                + parsed.describe()
+                + ", "
+                + bytes
+                + " bytes (the file is truncated)");
       }
-      Map<String, List<ByteBuffer>> mapped = MappedRegions.map(ch,
-          List.of(new MappedRegions.Region("data", dataStart, bytes)));
+      Map<String, List<ByteBuffer>> mapped =
+          MappedRegions.map(ch, List.of(new MappedRegions.Region("data", dataStart, bytes)));
       return HostTensor.wrap(parsed.dtype(), parsed.shape(), mapped.get("data"));
     } catch (NoSuchFileException e) {
       throw new DataFileException(shownAs + ": no such file");
@@ -131,12 +147,16 @@ public final class NpyReader {
         }
         dims.add(n);
       } catch (NumberFormatException e) {
-        throw bad(file, "has a shape (" + shape.group(1) + ") that is not a tuple of non-negative integers");
+        throw bad(
+            file,
+            "has a shape (" + shape.group(1) + ") that is not a tuple of non-negative integers");
       }
     }
     long[] dimensions = dims.stream().mapToLong(Long::longValue).toArray();
     if (fortran.group(1).equals("True") && dimensions.length > 1) {
-      throw bad(file, "is stored in Fortran order; save it in C order (numpy.save(path, numpy.ascontiguousarray(a)))");
+      throw bad(
+          file,
+          "is stored in Fortran order; save it in C order (numpy.save(path, numpy.ascontiguousarray(a)))");
     }
     return new NpyHeader(dtype, dimensions);
   }
@@ -150,12 +170,20 @@ public final class NpyReader {
         return t;
       }
       if (t != null && order == '>') {
-        throw bad(file, "holds big-endian values (descr '" + descr + "'); save it little-endian"
-            + " (a.astype(a.dtype.newbyteorder('<')))");
+        throw bad(
+            file,
+            "holds big-endian values (descr '"
+                + descr
+                + "'); save it little-endian"
+                + " (a.astype(a.dtype.newbyteorder('<')))");
       }
     }
-    throw bad(file, "holds values of NumPy type '" + descr + "', which is not supported; supported: "
-        + String.join(", ", TYPES.keySet().stream().map(k -> "<" + k).toList()));
+    throw bad(
+        file,
+        "holds values of NumPy type '"
+            + descr
+            + "', which is not supported; supported: "
+            + String.join(", ", TYPES.keySet().stream().map(k -> "<" + k).toList()));
   }
 
   private static ByteBuffer readAt(FileChannel ch, long offset, int length) throws IOException {
@@ -178,7 +206,8 @@ public final class NpyReader {
         return (dtype.byteSize() == 1 ? "|" : "<") + e.getKey();
       }
     }
-    throw new IllegalArgumentException(dtype + " has no NumPy type; bfloat16 cannot be written as .npy");
+    throw new IllegalArgumentException(
+        dtype + " has no NumPy type; bfloat16 cannot be written as .npy");
   }
 
   private static DataFileException bad(String file, String what) {

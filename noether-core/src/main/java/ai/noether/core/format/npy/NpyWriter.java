@@ -12,17 +12,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes NumPy {@code .npy} files (format version 1, or 2 for headers over 64 KiB) that
- * {@code numpy.load} reads: the header padded so that the data start at a multiple of 64 bytes, then
- * the little-endian element bytes in C order.
+ * Writes NumPy {@code .npy} files (format version 1, or 2 for headers over 64 KiB) that {@code
+ * numpy.load} reads: the header padded so that the data start at a multiple of 64 bytes, then the
+ * little-endian element bytes in C order.
  */
 public final class NpyWriter {
   private NpyWriter() {}
 
   /** Writes {@code tensor} to {@code path}, replacing it. */
   public static void write(Path path, HostTensor tensor) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       writeHeader(ch, tensor.dtype(), tensor.shape());
       for (ByteBuffer b : tensor.chunks()) {
         while (b.hasRemaining()) {
@@ -33,11 +37,12 @@ public final class NpyWriter {
   }
 
   /**
-   * Writes the header of an array of {@code dtype} and {@code shape}; the caller writes its
-   * {@code product(shape) * dtype.byteSize()} data bytes next, so that arrays of any size can be
-   * streamed out.
+   * Writes the header of an array of {@code dtype} and {@code shape}; the caller writes its {@code
+   * product(shape) * dtype.byteSize()} data bytes next, so that arrays of any size can be streamed
+   * out.
    */
-  public static void writeHeader(WritableByteChannel ch, DType dtype, long[] shape) throws IOException {
+  public static void writeHeader(WritableByteChannel ch, DType dtype, long[] shape)
+      throws IOException {
     StringBuilder dims = new StringBuilder();
     for (long d : shape) {
       dims.append(d).append(", ");
@@ -47,7 +52,12 @@ public final class NpyWriter {
     } else if (shape.length == 1) {
       dims.setLength(dims.length() - 1);
     }
-    String dict = "{'descr': '" + NpyReader.descr(dtype) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    String dict =
+        "{'descr': '"
+            + NpyReader.descr(dtype)
+            + "', 'fortran_order': False, 'shape': ("
+            + dims
+            + "), }";
     int version = dict.length() + 11 > 65535 ? 2 : 1;
     int prefix = version == 1 ? 10 : 12;
     int total = prefix + dict.length() + 1;

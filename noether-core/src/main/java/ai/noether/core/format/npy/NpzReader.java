@@ -16,8 +16,8 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * Reads one array of a NumPy {@code .npz} archive ({@code numpy.savez} or
- * {@code numpy.savez_compressed}). The archive member is extracted once into a {@link DataCache}
+ * Reads one array of a NumPy {@code .npz} archive ({@code numpy.savez} or {@code
+ * numpy.savez_compressed}). The archive member is extracted once into a {@link DataCache}
  * (streamed, compressed or not) and memory-mapped from there, so that an array larger than the heap
  * costs no heap; later reads of the same archive reuse the extracted file.
  */
@@ -51,19 +51,35 @@ public final class NpzReader {
     try (ZipFile zip = open(path, shownAs)) {
       ZipEntry entry = zip.getEntry(entryName);
       if (entry == null) {
-        throw new DataFileException(shownAs + " has no array '" + name + "'; its arrays are "
-            + String.join(", ", names(path, shownAs)));
+        throw new DataFileException(
+            shownAs
+                + " has no array '"
+                + name
+                + "'; its arrays are "
+                + String.join(", ", names(path, shownAs)));
       }
-      // The member's name goes into the cache file's name: keep it to characters every file system takes.
+      // The member's name goes into the cache file's name: keep it to characters every file system
+      // takes.
       String suffix = "." + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";
-      extracted = cache.derived(path, "npz:" + entryName, suffix, target -> {
-        try (InputStream in = zip.getInputStream(entry)) {
-          Files.copy(in, target);
-        }
-      });
+      extracted =
+          cache.derived(
+              path,
+              "npz:" + entryName,
+              suffix,
+              target -> {
+                try (InputStream in = zip.getInputStream(entry)) {
+                  Files.copy(in, target);
+                }
+              });
     } catch (ZipException e) {
-      throw new DataFileException(shownAs + ": array '" + name + "' cannot be extracted (" + e.getMessage()
-          + "); the archive is damaged", e);
+      throw new DataFileException(
+          shownAs
+              + ": array '"
+              + name
+              + "' cannot be extracted ("
+              + e.getMessage()
+              + "); the archive is damaged",
+          e);
     } catch (IOException e) {
       throw new DataFileException(shownAs + ": cannot be read: " + e.getMessage(), e);
     }
@@ -77,8 +93,13 @@ public final class NpzReader {
     try {
       return new ZipFile(path.toFile());
     } catch (ZipException e) {
-      throw new DataFileException(shownAs + ": is not a .npz archive (" + e.getMessage() + "); write it with"
-          + " numpy.savez or numpy.savez_compressed", e);
+      throw new DataFileException(
+          shownAs
+              + ": is not a .npz archive ("
+              + e.getMessage()
+              + "); write it with"
+              + " numpy.savez or numpy.savez_compressed",
+          e);
     } catch (NoSuchFileException e) {
       throw new DataFileException(shownAs + ": no such file", e);
     }

@@ -37,8 +37,10 @@ import java.util.Set;
 public final class SafetensorsReader {
   /** The reference implementation's limit; a larger header is surely damage, not data. */
   static final long MAX_HEADER_BYTES = 100_000_000;
+
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Set<String> TENSOR_FIELDS = Set.of("dtype", "shape", "data_offsets");
 
@@ -61,8 +63,15 @@ public final class SafetensorsReader {
       }
       long headerLength = readAt(ch, 0, 8).getLong();
       if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > fileSize - 8) {
-        throw corrupt(file, "announces a header of " + headerLength + " bytes, which does not fit a file of "
-            + fileSize + " bytes (or exceeds " + MAX_HEADER_BYTES + ")");
+        throw corrupt(
+            file,
+            "announces a header of "
+                + headerLength
+                + " bytes, which does not fit a file of "
+                + fileSize
+                + " bytes (or exceeds "
+                + MAX_HEADER_BYTES
+                + ")");
       }
       ByteBuffer headerBytes = readAt(ch, 8, (int) headerLength);
       if (headerBytes.get(0) != '{') {
@@ -110,7 +119,9 @@ public final class SafetensorsReader {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
-        throw corrupt(file, "has __metadata__ entry '" + e.getKey() + "' that is not a string: " + e.getValue());
+        throw corrupt(
+            file,
+            "has __metadata__ entry '" + e.getKey() + "' that is not a string: " + e.getValue());
       }
       out.put(e.getKey(), e.getValue().asText());
     }
@@ -124,7 +135,9 @@ public final class SafetensorsReader {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!TENSOR_FIELDS.contains(field)) {
-        throw corrupt(file, where + " has an unknown field '" + field + "'; expected dtype, shape, data_offsets");
+        throw corrupt(
+            file,
+            where + " has an unknown field '" + field + "'; expected dtype, shape, data_offsets");
       }
     }
     JsonNode dtypeNode = node.get("dtype");
@@ -133,14 +146,24 @@ public final class SafetensorsReader {
     }
     DType dtype = SafetensorsDTypes.parse(dtypeNode.asText());
     if (dtype == null) {
-      throw corrupt(file, where + " has dtype " + dtypeNode.asText() + ", which is not supported; supported: "
-          + SafetensorsDTypes.supported());
+      throw corrupt(
+          file,
+          where
+              + " has dtype "
+              + dtypeNode.asText()
+              + ", which is not supported; supported: "
+              + SafetensorsDTypes.supported());
     }
     long[] shape = longs(file, where, "shape", node.get("shape"));
     long[] offsets = longs(file, where, "data_offsets", node.get("data_offsets"));
     if (offsets.length != 2 || offsets[0] > offsets[1]) {
-      throw corrupt(file, where + " has data_offsets " + Arrays.toString(offsets) + "; expected [begin, end] with"
-          + " begin <= end");
+      throw corrupt(
+          file,
+          where
+              + " has data_offsets "
+              + Arrays.toString(offsets)
+              + "; expected [begin, end] with"
+              + " begin <= end");
     }
     long bytes;
     try {
@@ -150,11 +173,23 @@ public final class SafetensorsReader {
       }
       bytes = Math.multiplyExact(elements, dtype.byteSize());
     } catch (ArithmeticException e) {
-      throw corrupt(file, where + " has a shape " + Arrays.toString(shape) + " too large to address");
+      throw corrupt(
+          file, where + " has a shape " + Arrays.toString(shape) + " too large to address");
     }
     if (offsets[1] - offsets[0] != bytes) {
-      throw corrupt(file, where + " of " + dtypeNode.asText() + " " + Arrays.toString(shape) + " needs " + bytes
-          + " bytes but its data_offsets " + Arrays.toString(offsets) + " span " + (offsets[1] - offsets[0]));
+      throw corrupt(
+          file,
+          where
+              + " of "
+              + dtypeNode.asText()
+              + " "
+              + Arrays.toString(shape)
+              + " needs "
+              + bytes
+              + " bytes but its data_offsets "
+              + Arrays.toString(offsets)
+              + " span "
+              + (offsets[1] - offsets[0]));
     }
     return new Entry(name, dtype, shape, offsets[0], offsets[1]);
   }
@@ -167,7 +202,8 @@ public final class SafetensorsReader {
     for (int i = 0; i < out.length; i++) {
       JsonNode n = node.get(i);
       if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
-        throw corrupt(file, where + " has " + field + " " + node + "; expected non-negative integers");
+        throw corrupt(
+            file, where + " has " + field + " " + node + "; expected non-negative integers");
       }
       out[i] = n.asLong();
     }
@@ -181,14 +217,27 @@ public final class SafetensorsReader {
     long expected = 0;
     for (Entry e : sorted) {
       if (e.begin != expected) {
-        throw corrupt(file, "tensor '" + e.name + "' starts at byte " + e.begin + " of the data but the previous"
-            + " tensor ends at " + expected + (e.begin < expected ? " (they overlap)" : " (a gap)"));
+        throw corrupt(
+            file,
+            "tensor '"
+                + e.name
+                + "' starts at byte "
+                + e.begin
+                + " of the data but the previous"
+                + " tensor ends at "
+                + expected
+                + (e.begin < expected ? " (they overlap)" : " (a gap)"));
       }
       expected = e.end;
     }
     if (expected != dataSize) {
-      throw corrupt(file, "has " + dataSize + " bytes of tensor data but its tensors cover " + expected
-          + (expected > dataSize ? " (the file is truncated)" : " (trailing bytes)"));
+      throw corrupt(
+          file,
+          "has "
+              + dataSize
+              + " bytes of tensor data but its tensors cover "
+              + expected
+              + (expected > dataSize ? " (the file is truncated)" : " (trailing bytes)"));
     }
   }
 

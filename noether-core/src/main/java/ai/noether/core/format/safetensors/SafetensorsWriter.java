@@ -15,9 +15,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Writes tensors in the safetensors format, the deployment format read by Hugging Face's
- * {@code safetensors} library and many inference servers: an 8-byte little-endian header length,
- * a JSON header naming each tensor's {@code dtype}, {@code shape} and {@code data_offsets} (plus an
+ * Writes tensors in the safetensors format, the deployment format read by Hugging Face's {@code
+ * safetensors} library and many inference servers: an 8-byte little-endian header length, a JSON
+ * header naming each tensor's {@code dtype}, {@code shape} and {@code data_offsets} (plus an
  * optional {@code __metadata__} map of strings), padded with spaces to a multiple of 8 bytes, then
  * the tensors' bytes back to back in the map's iteration order.
  *
@@ -42,9 +42,14 @@ public final class SafetensorsWriter {
       throws IOException {
     byte[] header = header(tensors, metadata);
     long size = 8L + header.length;
-    try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+    try (FileChannel out =
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer length =
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
       writeFully(out, length);
       writeFully(out, ByteBuffer.wrap(header));
       for (HostTensor t : tensors.values()) {
@@ -59,7 +64,8 @@ public final class SafetensorsWriter {
   }
 
   /** The JSON header, padded with spaces so that the data starts at a multiple of 8. */
-  static byte[] header(Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
+  static byte[] header(Map<String, HostTensor> tensors, Map<String, String> metadata)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
       g.writeStartObject();
@@ -67,8 +73,11 @@ public final class SafetensorsWriter {
         g.writeObjectFieldStart(METADATA_KEY);
         for (Map.Entry<String, String> e : metadata.entrySet()) {
           if (e.getKey() == null || e.getValue() == null) {
-            throw new IllegalArgumentException("safetensors metadata must map strings to strings; got "
-                + e.getKey() + " -> " + e.getValue());
+            throw new IllegalArgumentException(
+                "safetensors metadata must map strings to strings; got "
+                    + e.getKey()
+                    + " -> "
+                    + e.getValue());
           }
           g.writeStringField(e.getKey(), e.getValue());
         }
@@ -77,7 +86,8 @@ public final class SafetensorsWriter {
       long offset = 0;
       for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
         if (e.getKey() == null || e.getKey().equals(METADATA_KEY)) {
-          throw new IllegalArgumentException("'" + e.getKey() + "' cannot name a tensor in a safetensors file");
+          throw new IllegalArgumentException(
+              "'" + e.getKey() + "' cannot name a tensor in a safetensors file");
         }
         HostTensor t = e.getValue();
         g.writeObjectFieldStart(e.getKey());

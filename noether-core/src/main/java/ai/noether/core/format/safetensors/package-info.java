@@ -4,8 +4,9 @@
  *
  * <p>{@link ai.noether.core.format.safetensors.SafetensorsWriter} writes a map of tensors and
  * optional string metadata; {@link ai.noether.core.format.safetensors.SafetensorsReader} reads and
- * validates a file into {@link ai.noether.core.format.safetensors.SafetensorsContents}, with tensors
- * memory-mapped. Checkpoints themselves are {@code .th} files (see {@code ai.noether.core.format.th});
- * a state dict moves from one to the other as a {@code Map<String, HostTensor>}.
+ * validates a file into {@link ai.noether.core.format.safetensors.SafetensorsContents}, with
+ * tensors memory-mapped. Checkpoints themselves are {@code .th} files (see {@code
+ * ai.noether.core.format.th}); a state dict moves from one to the other as a {@code Map<String,
+ * HostTensor>}.
  */
 package ai.noether.core.format.safetensors;

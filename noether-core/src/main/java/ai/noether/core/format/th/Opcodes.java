@@ -57,7 +57,8 @@ final class Opcodes {
       case 0x8f, 0x90, 0x91 -> "EMPTY_SET/FROZENSET/ADDITEMS (a set)";
       case 0x92 -> "NEWOBJ_EX";
       case 0x96, 0x97, 0x98 -> "BYTEARRAY8/NEXT_BUFFER/READONLY_BUFFER (an out-of-band buffer)";
-      case 'I', 'L', 'F', 'S', 'V', 'P', 'p', 'g', 'i', 'o' -> "'" + (char) op + "' (a text-protocol opcode)";
+      case 'I', 'L', 'F', 'S', 'V', 'P', 'p', 'g', 'i', 'o' ->
+          "'" + (char) op + "' (a text-protocol opcode)";
       default -> String.format("0x%02x", op);
     };
   }

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a state tree as the protocol-2 pickle that {@code torch.save} produces: maps as
- * {@code dict} (or {@code collections.OrderedDict} for insertion-ordered maps), lists, strings,
- * numbers, booleans, {@code None}, and tensors as {@code torch._utils._rebuild_tensor_v2} calls
- * whose storage is a persistent id {@code ('storage', torch.FloatStorage, key, 'cpu', numel)}.
+ * Writes a state tree as the protocol-2 pickle that {@code torch.save} produces: maps as {@code
+ * dict} (or {@code collections.OrderedDict} for insertion-ordered maps), lists, strings, numbers,
+ * booleans, {@code None}, and tensors as {@code torch._utils._rebuild_tensor_v2} calls whose
+ * storage is a persistent id {@code ('storage', torch.FloatStorage, key, 'cpu', numel)}.
  *
  * <p>Tensor bytes never enter the pickle: each distinct {@link HostTensor} (by identity) becomes
  * one storage, listed in {@link #storages()} in key order {@code "0", "1", ...}.
@@ -30,7 +30,10 @@ final class PickleWriter {
   private final IdentityHashMap<Object, Boolean> path = new IdentityHashMap<>();
   private int memoSize;
 
-  /** Pickles {@code tree}; throws IllegalArgumentException naming the path of a value it cannot store. */
+  /**
+   * Pickles {@code tree}; throws IllegalArgumentException naming the path of a value it cannot
+   * store.
+   */
   static PickleWriter of(Object tree) {
     PickleWriter w = new PickleWriter();
     w.out.put(PROTO).put(2);
@@ -55,7 +58,10 @@ final class PickleWriter {
       string(s);
     } else if (v instanceof Boolean b) {
       out.put(b ? NEWTRUE : NEWFALSE);
-    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Long
+        || v instanceof Integer
+        || v instanceof Short
+        || v instanceof Byte) {
       integer(((Number) v).longValue());
     } else if (v instanceof Double || v instanceof Float) {
       out.put(BINFLOAT).putLongBigEndian(Double.doubleToRawLongBits(((Number) v).doubleValue()));
@@ -70,19 +76,26 @@ final class PickleWriter {
       list(l, where);
       path.remove(l);
     } else {
-      throw new IllegalArgumentException(describe(where) + " holds a " + v.getClass().getName()
-          + ", which a checkpoint cannot store; allowed: Map, List, String, Long, Integer, Double, Float,"
-          + " Boolean, null and HostTensor");
+      throw new IllegalArgumentException(
+          describe(where)
+              + " holds a "
+              + v.getClass().getName()
+              + ", which a checkpoint cannot store; allowed: Map, List, String, Long, Integer, Double, Float,"
+              + " Boolean, null and HostTensor");
     }
   }
 
   private void enter(Object container, String where) {
     if (path.size() >= RestrictedUnpickler.MAX_DEPTH) {
-      throw new IllegalArgumentException(describe(where) + " is nested deeper than " + RestrictedUnpickler.MAX_DEPTH
-          + " levels, more than a checkpoint may hold");
+      throw new IllegalArgumentException(
+          describe(where)
+              + " is nested deeper than "
+              + RestrictedUnpickler.MAX_DEPTH
+              + " levels, more than a checkpoint may hold");
     }
     if (path.put(container, Boolean.TRUE) != null) {
-      throw new IllegalArgumentException(describe(where) + " contains itself; a checkpoint tree must not have cycles");
+      throw new IllegalArgumentException(
+          describe(where) + " contains itself; a checkpoint tree must not have cycles");
     }
   }
 
@@ -99,10 +112,18 @@ final class PickleWriter {
     out.put(MARK);
     for (Map.Entry<?, ?> e : m.entrySet()) {
       Object key = e.getKey();
-      if (!(key == null || key instanceof String || key instanceof Long || key instanceof Integer
-          || key instanceof Double || key instanceof Float || key instanceof Boolean)) {
-        throw new IllegalArgumentException(describe(where) + " has a key of type " + key.getClass().getName()
-            + "; map keys must be String, Long, Integer, Double, Float, Boolean or null");
+      if (!(key == null
+          || key instanceof String
+          || key instanceof Long
+          || key instanceof Integer
+          || key instanceof Double
+          || key instanceof Float
+          || key instanceof Boolean)) {
+        throw new IllegalArgumentException(
+            describe(where)
+                + " has a key of type "
+                + key.getClass().getName()
+                + "; map keys must be String, Long, Integer, Double, Float, Boolean or null");
       }
       value(key, where);
       value(e.getValue(), child(where, String.valueOf(key)));
@@ -204,8 +225,9 @@ final class PickleWriter {
     }
     int dot = qualifiedName.lastIndexOf('.');
     out.put(GLOBAL)
-        .put((qualifiedName.substring(0, dot) + "\n" + qualifiedName.substring(dot + 1) + "\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        .put(
+            (qualifiedName.substring(0, dot) + "\n" + qualifiedName.substring(dot + 1) + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
     int index = memoSize++;
     memoizedGlobals.put(qualifiedName, index);
     if (index < 0x100) {

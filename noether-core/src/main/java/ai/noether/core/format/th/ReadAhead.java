@@ -18,20 +18,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * record {@code i + 1} with large sequential {@code read}s, which brings it into the page cache. A
  * cold read then costs about the disk time alone instead of the disk time plus the CRC time.
  *
- * <p>The background thread uses plain reads into a small buffer rather than touching the mapping:
- * a read of a file that another process truncated returns early, where a touch of the mapping
- * would fault. One record ahead at most, so that a file larger than memory does not evict the
- * records still to be checked. Closing it stops a read-ahead that is no longer wanted (a corrupt
- * record ends the read).
+ * <p>The background thread uses plain reads into a small buffer rather than touching the mapping: a
+ * read of a file that another process truncated returns early, where a touch of the mapping would
+ * fault. One record ahead at most, so that a file larger than memory does not evict the records
+ * still to be checked. Closing it stops a read-ahead that is no longer wanted (a corrupt record
+ * ends the read).
  */
 final class ReadAhead implements AutoCloseable {
   private static final int CHUNK = 4 << 20;
-  private static final ExecutorService LOADER = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "noether-th-read-ahead");
-    t.setDaemon(true);
-    return t;
-  });
-  private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
+  private static final ExecutorService LOADER =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "noether-th-read-ahead");
+            t.setDaemon(true);
+            return t;
+          });
+  private static final ThreadLocal<ByteBuffer> SCRATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
   /**
    * Where a record's bytes are in the file, and its mapping.
@@ -46,7 +49,9 @@ final class ReadAhead implements AutoCloseable {
   private int next;
   private Future<?> loading;
 
-  /** @param records the tensor records in the order they will be checked */
+  /**
+   * @param records the tensor records in the order they will be checked
+   */
   ReadAhead(FileChannel channel, List<Range> records) {
     this.channel = channel;
     this.records = records;
@@ -76,30 +81,34 @@ final class ReadAhead implements AutoCloseable {
       return null;
     }
     Range r = records.get(index);
-    return LOADER.submit(() -> {
-      if (resident(r)) {
-        return; // a warm read: nothing to wait for
-      }
-      ByteBuffer scratch = SCRATCH.get();
-      long position = r.offset();
-      long end = r.offset() + r.size();
-      while (position < end && !closed.get()) {
-        scratch.clear().limit((int) Math.min(CHUNK, end - position));
-        int n;
-        try {
-          n = channel.read(scratch, position);
-        } catch (IOException e) {
-          return;
-        }
-        if (n <= 0) {
-          return;
-        }
-        position += n;
-      }
-    });
+    return LOADER.submit(
+        () -> {
+          if (resident(r)) {
+            return; // a warm read: nothing to wait for
+          }
+          ByteBuffer scratch = SCRATCH.get();
+          long position = r.offset();
+          long end = r.offset() + r.size();
+          while (position < end && !closed.get()) {
+            scratch.clear().limit((int) Math.min(CHUNK, end - position));
+            int n;
+            try {
+              n = channel.read(scratch, position);
+            } catch (IOException e) {
+              return;
+            }
+            if (n <= 0) {
+              return;
+            }
+            position += n;
+          }
+        });
   }
 
-  /** True when the page cache holds the whole record ({@code mincore}), so reading it ahead would only copy. */
+  /**
+   * True when the page cache holds the whole record ({@code mincore}), so reading it ahead would
+   * only copy.
+   */
   private static boolean resident(Range r) {
     for (ByteBuffer b : r.mapped()) {
       if (!(b instanceof java.nio.MappedByteBuffer m) || !m.isLoaded()) {

@@ -5,10 +5,10 @@ import static ai.noether.core.format.th.Opcodes.*;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,15 +22,15 @@ import java.util.Objects;
 /**
  * A pickle reader that builds plain values only. It understands the opcodes of protocols 2 to 5
  * that {@code torch.save} and Python's pickler emit for containers, numbers, strings and tensors,
- * and resolves a global only if it is one of {@link TorchTypes#isAllowed the few} needed to
- * rebuild an {@code OrderedDict}, a tensor or a parameter. It never loads a class or calls a
- * function: an allowed global is a marker that {@code REDUCE} interprets itself; any other global
- * stops the read with a {@link ForbiddenGlobalException} at the {@code GLOBAL} opcode, before
- * anything could be applied to it.
+ * and resolves a global only if it is one of {@link TorchTypes#isAllowed the few} needed to rebuild
+ * an {@code OrderedDict}, a tensor or a parameter. It never loads a class or calls a function: an
+ * allowed global is a marker that {@code REDUCE} interprets itself; any other global stops the read
+ * with a {@link ForbiddenGlobalException} at the {@code GLOBAL} opcode, before anything could be
+ * applied to it.
  *
- * <p>Results: dicts and OrderedDicts become {@link LinkedHashMap}s in file order, lists
- * {@link ArrayList}s, tuples unmodifiable lists, ints {@code Long}, floats {@code Double}, tensors
- * {@link HostTensor}s over the storages the {@link StorageResolver} supplies.
+ * <p>Results: dicts and OrderedDicts become {@link LinkedHashMap}s in file order, lists {@link
+ * ArrayList}s, tuples unmodifiable lists, ints {@code Long}, floats {@code Double}, tensors {@link
+ * HostTensor}s over the storages the {@link StorageResolver} supplies.
  */
 final class RestrictedUnpickler {
 
@@ -61,17 +61,20 @@ final class RestrictedUnpickler {
 
   /** Deeper trees are refused, so that walking a loaded tree can never overflow the stack. */
   static final int MAX_DEPTH = 1000;
+
   /**
    * MARKs open at once. Each container level of a tree opens at most one or two (a tensor's
    * arguments two more), so a tree {@link #MAX_DEPTH} deep stays well below; a pickle of nothing
    * but MARKs would otherwise grow the mark stack with the file.
    */
   static final int MAX_OPEN_MARKS = 2 * MAX_DEPTH + 16;
+
   /**
    * Values a tuple used as a dict key may hold, nested tuples included. Keys in checkpoints are
    * strings, ints and small tuples; the bound keeps every key comparison short.
    */
   static final int MAX_KEY_VALUES = 64;
+
   /** Keys of one hash code in one dict that may differ in kind from the most common kind. */
   static final int MAX_SAME_HASH_KEYS = 64;
 
@@ -83,25 +86,40 @@ final class RestrictedUnpickler {
   private final ArrayDeque<Integer> marks = new ArrayDeque<>();
   private final Map<Long, Object> memo = new HashMap<>();
   private final Map<String, Storage> storageCache = new HashMap<>();
+
   /**
    * Every long string read, by content: equal long strings become one instance, so comparing dict
    * keys stays an identity check, however often a hostile pickle makes two equal megabyte strings
    * meet as keys. Comparing short strings is cheap anyway, and they are most of a checkpoint.
    */
   private final Map<String, String> longStrings = new HashMap<>();
+
   private static final int INTERN_FROM_BYTES = 64;
+
   /** The kind of each dict's first key; a dict whose keys are all of one kind needs no counting. */
   private final Map<Map<Object, Object>, Integer> dictKeyKind = new IdentityHashMap<>();
-  /** For dicts with keys of several kinds: per hash code, how many keys of each kind (see {@link #countKey}). */
-  private final Map<Map<Object, Object>, Map<Integer, int[]>> mixedKeyDicts = new IdentityHashMap<>();
+
+  /**
+   * For dicts with keys of several kinds: per hash code, how many keys of each kind (see {@link
+   * #countKey}).
+   */
+  private final Map<Map<Object, Object>, Map<Integer, int[]>> mixedKeyDicts =
+      new IdentityHashMap<>();
+
   private final long copyBudget;
   private final String copyBudgetExplained;
   private final long maxTreeValues;
   private int pos;
   private int opStart;
 
-  private RestrictedUnpickler(byte[] data, String file, String record, StorageResolver storages, long copyBudget,
-      String copyBudgetExplained, long maxTreeValues) {
+  private RestrictedUnpickler(
+      byte[] data,
+      String file,
+      String record,
+      StorageResolver storages,
+      long copyBudget,
+      String copyBudgetExplained,
+      long maxTreeValues) {
     this.data = data;
     this.file = file;
     this.record = record;
@@ -113,18 +131,25 @@ final class RestrictedUnpickler {
 
   /**
    * Reads the object a pickle holds. Tensors that must be copied (non-contiguous views) may take
-   * {@code copyBudget} bytes in all, checked before anything is allocated; the tree may hold
-   * {@code maxTreeValues} values when its shared references are followed as a tree.
+   * {@code copyBudget} bytes in all, checked before anything is allocated; the tree may hold {@code
+   * maxTreeValues} values when its shared references are followed as a tree.
    *
    * @param copyBudgetExplained how the budget came about, for the error message
    * @throws ForbiddenGlobalException if it refers to a global outside the allowed set
    * @throws CorruptCheckpointException if it is malformed, truncated, holds unsupported values or
    *     passes a limit
    */
-  static Object load(byte[] pickle, String file, String record, StorageResolver storages, long copyBudget,
-      String copyBudgetExplained, long maxTreeValues) {
-    RestrictedUnpickler u = new RestrictedUnpickler(pickle, file, record, storages, copyBudget, copyBudgetExplained,
-        maxTreeValues);
+  static Object load(
+      byte[] pickle,
+      String file,
+      String record,
+      StorageResolver storages,
+      long copyBudget,
+      String copyBudgetExplained,
+      long maxTreeValues) {
+    RestrictedUnpickler u =
+        new RestrictedUnpickler(
+            pickle, file, record, storages, copyBudget, copyBudgetExplained, maxTreeValues);
     try {
       Object result = u.run();
       return u.new GraphCheck().check(result);
@@ -155,14 +180,20 @@ final class RestrictedUnpickler {
         case FRAME -> declared(i64(), "a frame");
         case STOP -> {
           if (stack.size() != 1 || !marks.isEmpty()) {
-            throw malformed("the pickle ends with " + stack.size() + " values on the stack instead of one");
+            throw malformed(
+                "the pickle ends with " + stack.size() + " values on the stack instead of one");
           }
           return stack.get(0);
         }
         case MARK -> {
           if (marks.size() >= MAX_OPEN_MARKS) {
-            throw malformed("more than " + MAX_OPEN_MARKS + " MARKs are open at once; no checkpoint nests that"
-                + " deep (trees deeper than " + MAX_DEPTH + " levels are refused)");
+            throw malformed(
+                "more than "
+                    + MAX_OPEN_MARKS
+                    + " MARKs are open at once; no checkpoint nests that"
+                    + " deep (trees deeper than "
+                    + MAX_DEPTH
+                    + " levels are refused)");
           }
           marks.push(stack.size());
         }
@@ -260,7 +291,8 @@ final class RestrictedUnpickler {
         case MEMOIZE -> memo.put((long) memo.size(), peek());
         case BINGET -> push(memoGet(u8()));
         case LONG_BINGET -> push(memoGet(i32() & 0xFFFFFFFFL));
-        default -> throw malformed("opcode " + Opcodes.name(op) + " is not supported in a checkpoint");
+        default ->
+            throw malformed("opcode " + Opcodes.name(op) + " is not supported in a checkpoint");
       }
     }
   }
@@ -268,14 +300,23 @@ final class RestrictedUnpickler {
   private Object global(String module, String name) {
     String qualified = module + "." + name;
     if (!TorchTypes.isAllowed(qualified)) {
-      throw new ForbiddenGlobalException(file + ": record " + record + " refers to the global '" + qualified
-          + "', which a checkpoint may not use (loading it could run code); nothing was loaded. Allowed globals: "
-          + TorchTypes.ALLOWED + torchScriptHint(qualified), qualified);
+      throw new ForbiddenGlobalException(
+          file
+              + ": record "
+              + record
+              + " refers to the global '"
+              + qualified
+              + "', which a checkpoint may not use (loading it could run code); nothing was loaded. Allowed globals: "
+              + TorchTypes.ALLOWED
+              + torchScriptHint(qualified),
+          qualified);
     }
     return new Global(qualified);
   }
 
-  /** TorchScript pickles name classes under {@code __torch__} and helpers under {@code torch.jit}. */
+  /**
+   * TorchScript pickles name classes under {@code __torch__} and helpers under {@code torch.jit}.
+   */
   private static String torchScriptHint(String qualified) {
     return qualified.startsWith("__torch__.") || qualified.startsWith("torch.jit.")
         ? ". It is a TorchScript name: this looks like a TorchScript archive (torch.jit.save); save a state_dict"
@@ -293,13 +334,15 @@ final class RestrictedUnpickler {
     switch (g.name) {
       case TorchTypes.ORDERED_DICT -> {
         if (!a.isEmpty()) {
-          throw malformed("collections.OrderedDict is rebuilt without arguments, not with " + a.size());
+          throw malformed(
+              "collections.OrderedDict is rebuilt without arguments, not with " + a.size());
         }
         return new LinkedHashMap<>();
       }
       case TorchTypes.REBUILD_TENSOR_V2 -> {
         if (a.size() < 6 || a.size() > 7 || !(a.get(0) instanceof Storage storage)) {
-          throw malformed(g + " needs (storage, offset, size, stride, requires_grad, hooks[, metadata])");
+          throw malformed(
+              g + " needs (storage, offset, size, stride, requires_grad, hooks[, metadata])");
         }
         return tensor(storage, a.get(1), a.get(2), a.get(3));
       }
@@ -320,10 +363,14 @@ final class RestrictedUnpickler {
   }
 
   private Object persistent(Object pid) {
-    if (!(pid instanceof List<?> t) || t.size() != 5 || !"storage".equals(t.get(0))
-        || !(t.get(1) instanceof Global type) || !(t.get(2) instanceof String key)
+    if (!(pid instanceof List<?> t)
+        || t.size() != 5
+        || !"storage".equals(t.get(0))
+        || !(t.get(1) instanceof Global type)
+        || !(t.get(2) instanceof String key)
         || !(t.get(4) instanceof Long numel)) {
-      throw malformed("persistent id " + describe(pid) + " is not ('storage', type, key, location, numel)");
+      throw malformed(
+          "persistent id " + describe(pid) + " is not ('storage', type, key, location, numel)");
     }
     DType dtype = TorchTypes.storageDType(type.name);
     if (dtype == null) {
@@ -332,8 +379,17 @@ final class RestrictedUnpickler {
     Storage cached = storageCache.get(key);
     if (cached != null) {
       if (cached.dtype() != dtype || cached.numel() != numel) {
-        throw malformed("storage " + key + " is used both as " + cached.numel() + " " + cached.dtype() + " and as "
-            + numel + " " + dtype);
+        throw malformed(
+            "storage "
+                + key
+                + " is used both as "
+                + cached.numel()
+                + " "
+                + cached.dtype()
+                + " and as "
+                + numel
+                + " "
+                + dtype);
       }
       return cached;
     }
@@ -349,25 +405,39 @@ final class RestrictedUnpickler {
    * A tensor is only described here; it is checked and built once the tree is complete, when its
    * place in the tree (its name in error messages) is known and before any copy is allocated.
    */
-  private PendingTensor tensor(Storage storage, Object offsetValue, Object sizeValue, Object strideValue) {
+  private PendingTensor tensor(
+      Storage storage, Object offsetValue, Object sizeValue, Object strideValue) {
     if (!(offsetValue instanceof Long offset) || offset < 0) {
-      throw malformed("tensor storage offset " + describe(offsetValue) + " is not a non-negative int");
+      throw malformed(
+          "tensor storage offset " + describe(offsetValue) + " is not a non-negative int");
     }
     long[] shape = longs(sizeValue, "size");
     long[] stride = longs(strideValue, "stride");
     if (shape.length != stride.length) {
-      throw malformed("tensor size " + Arrays.toString(shape) + " and stride " + Arrays.toString(stride)
-          + " differ in length");
+      throw malformed(
+          "tensor size "
+              + Arrays.toString(shape)
+              + " and stride "
+              + Arrays.toString(stride)
+              + " differ in length");
     }
     return new PendingTensor(storage, offset, shape, stride);
   }
 
-  /** A tensor as the pickle describes it, turned into a {@link HostTensor} by {@link GraphCheck}. */
+  /**
+   * A tensor as the pickle describes it, turned into a {@link HostTensor} by {@link GraphCheck}.
+   */
   private record PendingTensor(Storage storage, long offset, long[] shape, long[] stride) {
     @Override
     public String toString() {
-      return "of size " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride) + " at offset " + offset
-          + " of " + storage;
+      return "of size "
+          + Arrays.toString(shape)
+          + ", stride "
+          + Arrays.toString(stride)
+          + " at offset "
+          + offset
+          + " of "
+          + storage;
     }
   }
 
@@ -378,7 +448,8 @@ final class RestrictedUnpickler {
     long[] out = new long[l.size()];
     for (int i = 0; i < out.length; i++) {
       if (!(l.get(i) instanceof Long v) || v < 0) {
-        throw malformed("tensor " + what + " must hold non-negative ints, not " + describe(l.get(i)));
+        throw malformed(
+            "tensor " + what + " must hold non-negative ints, not " + describe(l.get(i)));
       }
       out[i] = v;
     }
@@ -387,18 +458,20 @@ final class RestrictedUnpickler {
 
   /**
    * Checks the loaded object graph and builds its tensors. Shared references (memo GETs) make the
-   * graph a DAG, possibly with cycles: each container is visited once (a visited set), so a
-   * diamond of 40 levels costs 41 visits, not 2^40; a container met again on the current path is
-   * a cycle and is refused. Alongside, it computes how many values each container holds when
-   * followed as a tree, since every consumer of the result walks it as one; a tree of more than
-   * {@code maxTreeValues} values is refused. Then it sums what the non-contiguous tensors would
-   * take to copy, refuses the file if that passes the budget, and only then copies them.
+   * graph a DAG, possibly with cycles: each container is visited once (a visited set), so a diamond
+   * of 40 levels costs 41 visits, not 2^40; a container met again on the current path is a cycle
+   * and is refused. Alongside, it computes how many values each container holds when followed as a
+   * tree, since every consumer of the result walks it as one; a tree of more than {@code
+   * maxTreeValues} values is refused. Then it sums what the non-contiguous tensors would take to
+   * copy, refuses the file if that passes the budget, and only then copies them.
    */
   private final class GraphCheck {
     private final IdentityHashMap<Object, Long> sizes = new IdentityHashMap<>();
     private final IdentityHashMap<Object, Boolean> onPath = new IdentityHashMap<>();
+
     /** Keys and list indices from the root to the value being checked, for messages. */
     private final ArrayList<Object> path = new ArrayList<>();
+
     private final IdentityHashMap<PendingTensor, HostTensor> tensors = new IdentityHashMap<>();
     private final List<Runnable> replacements = new ArrayList<>();
     private String firstTooLarge;
@@ -407,9 +480,13 @@ final class RestrictedUnpickler {
     Object check(Object root) {
       long values = walk(root, 0);
       if (values > maxTreeValues) {
-        throw malformed(firstTooLarge + " holds more than " + maxTreeValues + " values once its shared references"
-            + " are followed, as every reader of the tree follows them; a checkpoint never repeats itself so"
-            + " (a reference bomb)");
+        throw malformed(
+            firstTooLarge
+                + " holds more than "
+                + maxTreeValues
+                + " values once its shared references"
+                + " are followed, as every reader of the tree follows them; a checkpoint never repeats itself so"
+                + " (a reference bomb)");
       }
       for (Map.Entry<PendingTensor, HostTensor> e : tensors.entrySet()) {
         PendingTensor t = e.getKey();
@@ -422,8 +499,12 @@ final class RestrictedUnpickler {
     /** The number of values under {@code v} when walked as a tree, saturating at Long.MAX_VALUE. */
     private long walk(Object v, int depth) {
       if (v instanceof Global || v instanceof Storage) {
-        throw malformed(where() + " is a bare " + v + "; only containers, numbers, strings and tensors can be"
-            + " loaded");
+        throw malformed(
+            where()
+                + " is a bare "
+                + v
+                + "; only containers, numbers, strings and tensors can be"
+                + " loaded");
       }
       if (v instanceof PendingTensor t) {
         plan(t);
@@ -443,7 +524,8 @@ final class RestrictedUnpickler {
         throw malformed("the tree is nested deeper than " + MAX_DEPTH + " levels");
       }
       if (onPath.put(v, Boolean.TRUE) != null) {
-        throw malformed(where() + " contains itself (a reference cycle); a checkpoint tree has none");
+        throw malformed(
+            where() + " contains itself (a reference cycle); a checkpoint tree has none");
       }
       long size = 1;
       if (v instanceof Map<?, ?> m) {
@@ -466,9 +548,10 @@ final class RestrictedUnpickler {
           path.remove(path.size() - 1);
           if (list.get(i) instanceof PendingTensor t) {
             int index = i;
-            replacements.add(v instanceof Tuple tuple
-                ? () -> tuple.replace(index, tensors.get(t))
-                : () -> list(v).set(index, tensors.get(t)));
+            replacements.add(
+                v instanceof Tuple tuple
+                    ? () -> tuple.replace(index, tensors.get(t))
+                    : () -> list(v).set(index, tensors.get(t)));
           }
         }
       }
@@ -490,14 +573,28 @@ final class RestrictedUnpickler {
       try {
         bytes = StridedTensors.copyBytes(t.storage, t.offset, t.shape, t.stride);
       } catch (IllegalArgumentException e) {
-        throw new CorruptCheckpointException(file + ": record " + record + ": " + tensorWhere() + " "
-            + e.getMessage(), e);
+        throw new CorruptCheckpointException(
+            file + ": record " + record + ": " + tensorWhere() + " " + e.getMessage(), e);
       }
       copyBytes = plus(copyBytes, bytes);
       if (copyBytes > copyBudget) {
-        throw new CorruptCheckpointException(file + ": record " + record + ": " + tensorWhere() + " " + t
-            + " is not contiguous and would be copied into " + bytes + " bytes, bringing the copies this file needs to "
-            + copyBytes + " bytes, more than its limit of " + copyBudget + " (" + copyBudgetExplained + ")");
+        throw new CorruptCheckpointException(
+            file
+                + ": record "
+                + record
+                + ": "
+                + tensorWhere()
+                + " "
+                + t
+                + " is not contiguous and would be copied into "
+                + bytes
+                + " bytes, bringing the copies this file needs to "
+                + copyBytes
+                + " bytes, more than its limit of "
+                + copyBudget
+                + " ("
+                + copyBudgetExplained
+                + ")");
       }
     }
 
@@ -505,7 +602,10 @@ final class RestrictedUnpickler {
       return path.isEmpty() ? "the root tensor" : "tensor " + where();
     }
 
-    /** The path to the current value as PickleWriter names it: {@code 'state_dict.0.weight'}, {@code 'x[3]'}. */
+    /**
+     * The path to the current value as PickleWriter names it: {@code 'state_dict.0.weight'}, {@code
+     * 'x[3]'}.
+     */
     private String where() {
       if (path.isEmpty()) {
         return "the root object";
@@ -540,8 +640,13 @@ final class RestrictedUnpickler {
     for (int i = 0; i < items.size(); i += 2) {
       Object key = items.get(i);
       if (!isHashable(key)) {
-        throw malformed("dict key " + describe(key) + " is not supported; keys must be strings, numbers,"
-            + " booleans, None or tuples of those (at most " + MAX_KEY_VALUES + " values)");
+        throw malformed(
+            "dict key "
+                + describe(key)
+                + " is not supported; keys must be strings, numbers,"
+                + " booleans, None or tuples of those (at most "
+                + MAX_KEY_VALUES
+                + " values)");
       }
       int before = m.size();
       m.put(key, items.get(i + 1));
@@ -579,16 +684,26 @@ final class RestrictedUnpickler {
       most = Math.max(most, kinds[k]);
     }
     if (kinds[KEY_KINDS] - most > MAX_SAME_HASH_KEYS) {
-      throw malformed("a dict holds more than " + MAX_SAME_HASH_KEYS + " keys of different kinds with the same hash"
-          + " code (" + hash + "), such as " + describe(key) + "; keys built to collide, not a checkpoint");
+      throw malformed(
+          "a dict holds more than "
+              + MAX_SAME_HASH_KEYS
+              + " keys of different kinds with the same hash"
+              + " code ("
+              + hash
+              + "), such as "
+              + describe(key)
+              + "; keys built to collide, not a checkpoint");
     }
   }
 
   private static final int KEY_KINDS = 6;
 
   private static int keyKind(Object key) {
-    return key == null ? 0 : key instanceof Boolean ? 1 : key instanceof Long ? 2 : key instanceof Double ? 3
-        : key instanceof String ? 4 : 5;
+    return key == null
+        ? 0
+        : key instanceof Boolean
+            ? 1
+            : key instanceof Long ? 2 : key instanceof Double ? 3 : key instanceof String ? 4 : 5;
   }
 
   @SuppressWarnings("unchecked")
@@ -611,13 +726,20 @@ final class RestrictedUnpickler {
     return new Tuple(items);
   }
 
-  /** Python's rule: scalars, and tuples of hashable values (never lists or dicts); tuples kept small. */
+  /**
+   * Python's rule: scalars, and tuples of hashable values (never lists or dicts); tuples kept
+   * small.
+   */
   private static boolean isHashable(Object key) {
     return isScalar(key) || key instanceof Tuple t && t.keyValues > 0;
   }
 
   private static boolean isScalar(Object o) {
-    return o == null || o instanceof String || o instanceof Long || o instanceof Double || o instanceof Boolean;
+    return o == null
+        || o instanceof String
+        || o instanceof Long
+        || o instanceof Double
+        || o instanceof Boolean;
   }
 
   private static boolean isTuple(Object o) {
@@ -626,15 +748,17 @@ final class RestrictedUnpickler {
 
   /**
    * An immutable list that marks a Python tuple while unpickling (REDUCE takes tuples only). A
-   * tuple that can be a dict key knows its size and hash when it is made, and orders itself
-   * against other such tuples: HashMap then keeps keys whose hashes collide in a sorted tree
-   * instead of scanning them, so a file full of colliding tuple keys costs no more than any other.
+   * tuple that can be a dict key knows its size and hash when it is made, and orders itself against
+   * other such tuples: HashMap then keeps keys whose hashes collide in a sorted tree instead of
+   * scanning them, so a file full of colliding tuple keys costs no more than any other.
    */
   private static final class Tuple extends java.util.AbstractList<Object>
       implements java.util.RandomAccess, Comparable<Tuple> {
     private final Object[] items;
+
     /** Values inside, this tuple included, if it may be a dict key; 0 if it may not. */
     final int keyValues;
+
     private final int hash;
 
     Tuple(List<Object> items) {
@@ -676,7 +800,9 @@ final class RestrictedUnpickler {
       items[index] = value;
     }
 
-    /** A total order consistent with equals over key tuples: by item, scalars by type then value. */
+    /**
+     * A total order consistent with equals over key tuples: by item, scalars by type then value.
+     */
     @Override
     public int compareTo(Tuple other) {
       int n = Math.min(items.length, other.items.length);
@@ -712,8 +838,13 @@ final class RestrictedUnpickler {
     }
 
     private static int rank(Object o) {
-      return o == null ? 0 : o instanceof Boolean ? 1 : o instanceof Long ? 2 : o instanceof Double ? 3
-          : o instanceof String ? 4 : o instanceof Tuple ? 5 : 6;
+      return o == null
+          ? 0
+          : o instanceof Boolean
+              ? 1
+              : o instanceof Long
+                  ? 2
+                  : o instanceof Double ? 3 : o instanceof String ? 4 : o instanceof Tuple ? 5 : 6;
     }
   }
 
@@ -776,9 +907,19 @@ final class RestrictedUnpickler {
   private int declared(long n, String what) {
     int left = data.length - pos;
     if (n < 0 || n > left) {
-      throw new CorruptCheckpointException(file + ": record " + record + " is truncated or damaged: " + what
-          + " at byte " + opStart + " declares " + Long.toUnsignedString(n) + " bytes but only " + left
-          + " remain in the pickle");
+      throw new CorruptCheckpointException(
+          file
+              + ": record "
+              + record
+              + " is truncated or damaged: "
+              + what
+              + " at byte "
+              + opStart
+              + " declares "
+              + Long.toUnsignedString(n)
+              + " bytes but only "
+              + left
+              + " remain in the pickle");
     }
     return (int) n;
   }
@@ -800,10 +941,12 @@ final class RestrictedUnpickler {
 
   private String utf8(int n) {
     try {
-      String s = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(data, pos, n))
-          .toString();
+      String s =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(data, pos, n))
+              .toString();
       pos += n;
       if (n < INTERN_FROM_BYTES) {
         return s;
@@ -850,12 +993,24 @@ final class RestrictedUnpickler {
   }
 
   private CorruptCheckpointException malformed(String what) {
-    return new CorruptCheckpointException(file + ": record " + record + " is not a valid checkpoint pickle: " + what
-        + " (at byte " + opStart + ")");
+    return new CorruptCheckpointException(
+        file
+            + ": record "
+            + record
+            + " is not a valid checkpoint pickle: "
+            + what
+            + " (at byte "
+            + opStart
+            + ")");
   }
 
   private CorruptCheckpointException truncated() {
-    return new CorruptCheckpointException(file + ": record " + record + " is truncated: the pickle ends at byte "
-        + data.length + " in the middle of an opcode");
+    return new CorruptCheckpointException(
+        file
+            + ": record "
+            + record
+            + " is truncated: the pickle ends at byte "
+            + data.length
+            + " in the middle of an opcode");
   }
 }

@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns PyTorch's (storage, offset, size, stride) description of a tensor into a row-major
- * {@link HostTensor}. A contiguous tensor is a view of the storage's buffers (no copy); a strided
- * one (a transposed or sliced view saved as is) is copied into new direct memory, because a
- * HostTensor is always row-major.
+ * Turns PyTorch's (storage, offset, size, stride) description of a tensor into a row-major {@link
+ * HostTensor}. A contiguous tensor is a view of the storage's buffers (no copy); a strided one (a
+ * transposed or sliced view saved as is) is copied into new direct memory, because a HostTensor is
+ * always row-major.
  */
 final class StridedTensors {
   private StridedTensors() {}
@@ -25,7 +25,8 @@ final class StridedTensors {
    * @throws IllegalArgumentException if it reaches past the end of the storage, or its size
    *     overflows (a corrupt size)
    */
-  static long copyBytes(RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride) {
+  static long copyBytes(
+      RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride) {
     for (long d : shape) {
       if (d == 0) {
         return 0; // empty, whatever the other dimensions say
@@ -36,8 +37,11 @@ final class StridedTensors {
       numel = multiply(numel, d);
     }
     if (numel < 0) {
-      throw new IllegalArgumentException("of size " + Arrays.toString(shape) + " has more elements than a 64-bit"
-          + " count holds (a corrupt size)");
+      throw new IllegalArgumentException(
+          "of size "
+              + Arrays.toString(shape)
+              + " has more elements than a 64-bit"
+              + " count holds (a corrupt size)");
     }
     if (numel == 0) {
       return 0;
@@ -47,8 +51,14 @@ final class StridedTensors {
       lastElement = add(lastElement, multiply(shape[i] - 1, stride[i]));
     }
     if (lastElement < 0) {
-      throw new IllegalArgumentException("of size " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride)
-          + " at offset " + offset + " addresses elements beyond 2^63 (a corrupt size or stride)");
+      throw new IllegalArgumentException(
+          "of size "
+              + Arrays.toString(shape)
+              + ", stride "
+              + Arrays.toString(stride)
+              + " at offset "
+              + offset
+              + " addresses elements beyond 2^63 (a corrupt size or stride)");
     }
     if (lastElement >= storage.numel()) {
       throw new IllegalArgumentException(reachesPast(storage, offset, shape, stride, lastElement));
@@ -58,8 +68,11 @@ final class StridedTensors {
     }
     long bytes = multiply(numel, storage.dtype().byteSize());
     if (bytes < 0) {
-      throw new IllegalArgumentException("of size " + Arrays.toString(shape) + " has more bytes than a 64-bit size"
-          + " holds (a corrupt size)");
+      throw new IllegalArgumentException(
+          "of size "
+              + Arrays.toString(shape)
+              + " has more bytes than a 64-bit size"
+              + " holds (a corrupt size)");
     }
     return bytes;
   }
@@ -77,10 +90,24 @@ final class StridedTensors {
     return a < 0 || b < 0 || sum < 0 ? -1 : sum;
   }
 
-  private static String reachesPast(RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride,
+  private static String reachesPast(
+      RestrictedUnpickler.Storage storage,
+      long offset,
+      long[] shape,
+      long[] stride,
       long lastElement) {
-    return "of size " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride) + " at offset " + offset
-        + " reaches element " + lastElement + " of " + storage + ", which has only " + storage.numel();
+    return "of size "
+        + Arrays.toString(shape)
+        + ", stride "
+        + Arrays.toString(stride)
+        + " at offset "
+        + offset
+        + " reaches element "
+        + lastElement
+        + " of "
+        + storage
+        + ", which has only "
+        + storage.numel();
   }
 
   /**
@@ -89,7 +116,8 @@ final class StridedTensors {
    *
    * @throws IllegalArgumentException if it reaches past the end of the storage
    */
-  static HostTensor view(RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride) {
+  static HostTensor view(
+      RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride) {
     int elementSize = storage.dtype().byteSize();
     long numel = 1;
     long lastElement = offset;
@@ -106,7 +134,9 @@ final class StridedTensors {
       throw new IllegalArgumentException(reachesPast(storage, offset, shape, stride, lastElement));
     }
     if (isContiguous(shape, stride)) {
-      return HostTensor.wrap(storage.dtype(), shape,
+      return HostTensor.wrap(
+          storage.dtype(),
+          shape,
           slice(storage.chunks(), offset * elementSize, numel * elementSize));
     }
     return HostTensor.wrap(storage.dtype(), shape, gather(storage, offset, shape, stride, numel));
@@ -143,8 +173,8 @@ final class StridedTensors {
   }
 
   /** Copies a strided tensor into row-major direct buffers, one innermost run at a time. */
-  private static List<ByteBuffer> gather(RestrictedUnpickler.Storage storage, long offset, long[] shape,
-      long[] stride, long numel) {
+  private static List<ByteBuffer> gather(
+      RestrictedUnpickler.Storage storage, long offset, long[] shape, long[] stride, long numel) {
     int elementSize = storage.dtype().byteSize();
     int dims = shape.length;
     boolean innerRun = stride[dims - 1] == 1;
@@ -182,8 +212,9 @@ final class StridedTensors {
   private static List<ByteBuffer> allocate(long bytes) {
     List<ByteBuffer> out = new ArrayList<>();
     for (long done = 0; done < bytes; done += HostTensor.MAX_CHUNK_BYTES) {
-      out.add(ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
-          .order(ByteOrder.LITTLE_ENDIAN));
+      out.add(
+          ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
+              .order(ByteOrder.LITTLE_ENDIAN));
     }
     return out;
   }

@@ -13,19 +13,24 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * A state tree laid out as a {@code .th} archive: {@code archive/data.pkl}, {@code archive/byteorder},
- * one record {@code archive/data/<key>} per tensor storage and {@code archive/version}, in that
- * order. The layout (and so the size) is fixed at construction; {@link #writeTo} streams the
- * tensors' own buffers into the channel and computes their CRC-32 on the way.
+ * A state tree laid out as a {@code .th} archive: {@code archive/data.pkl}, {@code
+ * archive/byteorder}, one record {@code archive/data/<key>} per tensor storage and {@code
+ * archive/version}, in that order. The layout (and so the size) is fixed at construction; {@link
+ * #writeTo} streams the tensors' own buffers into the channel and computes their CRC-32 on the way.
  */
 final class ThArchive {
-  /** Below this size a record's CRC is computed before its header is written; above, it is patched in. */
+  /**
+   * Below this size a record's CRC is computed before its header is written; above, it is patched
+   * in.
+   */
   private static final long PRECOMPUTE_CRC_BELOW = 1 << 20;
+
   /** Slice size for CRC-then-write, small enough that the write reads the bytes from cache. */
   private static final int SLICE = 1 << 20;
 
   private final ZipLayout layout;
-  private final List<byte[]> smallRecords; // non-null entries: heap records (pickle, version, byteorder)
+  private final List<byte[]>
+      smallRecords; // non-null entries: heap records (pickle, version, byteorder)
   private final List<HostTensor> tensors; // non-null entries: tensor records
   private final int[] crcs;
   private final boolean[] crcKnown;
@@ -55,7 +60,9 @@ final class ThArchive {
     return of(tree, ZipLayout.MAX_32);
   }
 
-  /** As {@link #of(Map)}, with zip64 fields for every value at or above {@code zip64Limit} (tests). */
+  /**
+   * As {@link #of(Map)}, with zip64 fields for every value at or above {@code zip64Limit} (tests).
+   */
   static ThArchive of(Map<String, ?> tree, long zip64Limit) {
     PickleWriter pickle = PickleWriter.of(tree);
     String prefix = ThFormat.ARCHIVE_NAME + "/";
@@ -64,18 +71,37 @@ final class ThArchive {
     List<byte[]> small = new ArrayList<>();
     List<HostTensor> tensors = new ArrayList<>();
     add(names, sizes, small, tensors, prefix + "data.pkl", pickle.bytes(), null);
-    add(names, sizes, small, tensors, prefix + "byteorder", "little".getBytes(StandardCharsets.US_ASCII), null);
+    add(
+        names,
+        sizes,
+        small,
+        tensors,
+        prefix + "byteorder",
+        "little".getBytes(StandardCharsets.US_ASCII),
+        null);
     List<HostTensor> storages = pickle.storages();
     for (int i = 0; i < storages.size(); i++) {
       add(names, sizes, small, tensors, prefix + "data/" + i, null, storages.get(i));
     }
-    add(names, sizes, small, tensors, prefix + "version",
-        (ThFormat.FILE_FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII), null);
+    add(
+        names,
+        sizes,
+        small,
+        tensors,
+        prefix + "version",
+        (ThFormat.FILE_FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII),
+        null);
     return new ThArchive(new ZipLayout(names, sizes, zip64Limit), small, tensors);
   }
 
-  private static void add(List<String> names, List<Long> sizes, List<byte[]> small, List<HostTensor> tensors,
-      String name, byte[] bytes, HostTensor tensor) {
+  private static void add(
+      List<String> names,
+      List<Long> sizes,
+      List<byte[]> small,
+      List<HostTensor> tensors,
+      String name,
+      byte[] bytes,
+      HostTensor tensor) {
     names.add(name);
     sizes.add(bytes != null ? bytes.length : tensor.byteSize());
     small.add(bytes);
@@ -89,8 +115,8 @@ final class ThArchive {
 
   /**
    * Writes the archive strictly in order into any channel. A {@link FileChannel} takes the fast
-   * path of {@link #writeTo(FileChannel)}; any other channel (an upload) cannot be written back into,
-   * so the CRC-32 of every large record, which its local header carries before the bytes, is
+   * path of {@link #writeTo(FileChannel)}; any other channel (an upload) cannot be written back
+   * into, so the CRC-32 of every large record, which its local header carries before the bytes, is
    * computed first with one extra pass over the tensors in memory.
    */
   void writeTo(WritableByteChannel out) throws IOException {
@@ -118,14 +144,15 @@ final class ThArchive {
     }
     written += writeFully(out, layout.trailer(crcs));
     if (written != layout.totalSize()) {
-      throw new IllegalStateException("wrote " + written + " bytes but laid out " + layout.totalSize());
+      throw new IllegalStateException(
+          "wrote " + written + " bytes but laid out " + layout.totalSize());
     }
   }
 
   /**
-   * Writes the archive at the channel's current position and leaves the position at its end.
-   * Tensor bytes go from the tensors' buffers straight to the channel; the CRC-32 of a large record
-   * is computed while it is written and patched into its local header afterwards (one pass).
+   * Writes the archive at the channel's current position and leaves the position at its end. Tensor
+   * bytes go from the tensors' buffers straight to the channel; the CRC-32 of a large record is
+   * computed while it is written and patched into its local header afterwards (one pass).
    */
   void writeTo(FileChannel out) throws IOException {
     long base = out.position();
@@ -144,7 +171,8 @@ final class ThArchive {
       } else if (patch) {
         crcs[i] = writeWithCrc(out, tensor);
         crcKnown[i] = true;
-        ByteBuffer crc = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(crcs[i]).flip();
+        ByteBuffer crc =
+            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(crcs[i]).flip();
         long at = base + e.headerOffset() + ZipLayout.LOCAL_CRC_OFFSET;
         while (crc.hasRemaining()) {
           at += out.write(crc, at);
@@ -158,7 +186,8 @@ final class ThArchive {
     writeFully(out, layout.trailer(crcs));
     long written = out.position() - base;
     if (written != layout.totalSize()) {
-      throw new IllegalStateException("wrote " + written + " bytes but laid out " + layout.totalSize());
+      throw new IllegalStateException(
+          "wrote " + written + " bytes but laid out " + layout.totalSize());
     }
   }
 

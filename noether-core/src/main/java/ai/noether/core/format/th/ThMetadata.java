@@ -17,9 +17,9 @@ import java.util.Map;
  * best file when a stage is listed, it must cost a few kilobytes per file, not the file's size.
  *
  * <p>Only the zip directory and the {@code data.pkl} record are read, and the pickle's CRC-32 is
- * checked; tensor records are mapped, not read, and their CRC-32s are not checked (that is
- * {@link ThReader}'s job when the weights are loaded). The pickle goes through the same restricted
- * reader as every load, so no file can run code here either.
+ * checked; tensor records are mapped, not read, and their CRC-32s are not checked (that is {@link
+ * ThReader}'s job when the weights are loaded). The pickle goes through the same restricted reader
+ * as every load, so no file can run code here either.
  *
  * <p><b>Note:</b> the tensors in the result are views of the unread mappings; reading them reads
  * the file. A pickle larger than {@link #MAX_PICKLE_BYTES} is refused rather than read.
@@ -36,8 +36,8 @@ public final class ThMetadata {
   /**
    * The root dict of the file, tensors left unread.
    *
-   * @throws CorruptCheckpointException if the archive or its pickle is damaged, the pickle is larger
-   *     than {@link #MAX_PICKLE_BYTES}, or the root is not a dict with string keys
+   * @throws CorruptCheckpointException if the archive or its pickle is damaged, the pickle is
+   *     larger than {@link #MAX_PICKLE_BYTES}, or the root is not a dict with string keys
    * @throws ForbiddenGlobalException if the pickle refers to a global a checkpoint may not use
    * @throws IOException if the file cannot be read at all
    */
@@ -47,16 +47,27 @@ public final class ThMetadata {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       ZipDirectory dir = ZipDirectory.read(ch, file);
       ZipDirectory.Record pickleRecord = pickleRecord(dir, file);
-      String prefix = pickleRecord.name().substring(0, pickleRecord.name().length() - "data.pkl".length());
+      String prefix =
+          pickleRecord.name().substring(0, pickleRecord.name().length() - "data.pkl".length());
       if (pickleRecord.size() > MAX_PICKLE_BYTES) {
-        throw new CorruptCheckpointException(file + ": record " + pickleRecord.name() + " is " + pickleRecord.size()
-            + " bytes; metadata larger than " + MAX_PICKLE_BYTES + " bytes is not read");
+        throw new CorruptCheckpointException(
+            file
+                + ": record "
+                + pickleRecord.name()
+                + " is "
+                + pickleRecord.size()
+                + " bytes; metadata larger than "
+                + MAX_PICKLE_BYTES
+                + " bytes is not read");
       }
-      ByteBuffer pickle = ZipDirectory.readAt(ch, pickleRecord.dataOffset(), (int) pickleRecord.size());
+      ByteBuffer pickle =
+          ZipDirectory.readAt(ch, pickleRecord.dataOffset(), (int) pickleRecord.size());
       int crc = MappedRegions.crc(List.of(pickle));
       if (crc != pickleRecord.crc()) {
-        throw new CorruptCheckpointException(String.format("%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
-            file, pickleRecord.name(), crc, pickleRecord.crc()));
+        throw new CorruptCheckpointException(
+            String.format(
+                "%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
+                file, pickleRecord.name(), crc, pickleRecord.crc()));
       }
       List<MappedRegions.Region> regions = new ArrayList<>();
       for (ZipDirectory.Record r : dir.all()) {
@@ -67,26 +78,50 @@ public final class ThMetadata {
       Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, regions);
       long tensorBytes = regions.stream().mapToLong(MappedRegions.Region::size).sum();
       ThReadLimits limits = ThReadLimits.defaults();
-      Object root = RestrictedUnpickler.load(pickle.array(), file, pickleRecord.name(), (key, dtype, numel) -> {
-        String name = prefix + "data/" + key;
-        List<ByteBuffer> bytes = data.get(name);
-        if (bytes == null) {
-          throw new CorruptCheckpointException(file + ": record " + name + " is missing; the pickle refers to it");
-        }
-        long need = Math.multiplyExact(numel, dtype.byteSize());
-        long have = dir.records().get(name).size();
-        if (have < need) {
-          throw new CorruptCheckpointException(file + ": record " + name + " holds " + have + " bytes but its storage"
-              + " of " + numel + " " + dtype + " needs " + need);
-        }
-        return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
-      }, limits.copyBudget(tensorBytes), limits.explainCopyBudget(tensorBytes), limits.maxTreeValues());
-      if (!(root instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(String.class::isInstance)) {
-        throw new CorruptCheckpointException(file + ": the root object is not a dict with string keys");
+      Object root =
+          RestrictedUnpickler.load(
+              pickle.array(),
+              file,
+              pickleRecord.name(),
+              (key, dtype, numel) -> {
+                String name = prefix + "data/" + key;
+                List<ByteBuffer> bytes = data.get(name);
+                if (bytes == null) {
+                  throw new CorruptCheckpointException(
+                      file + ": record " + name + " is missing; the pickle refers to it");
+                }
+                long need = Math.multiplyExact(numel, dtype.byteSize());
+                long have = dir.records().get(name).size();
+                if (have < need) {
+                  throw new CorruptCheckpointException(
+                      file
+                          + ": record "
+                          + name
+                          + " holds "
+                          + have
+                          + " bytes but its storage"
+                          + " of "
+                          + numel
+                          + " "
+                          + dtype
+                          + " needs "
+                          + need);
+                }
+                return new RestrictedUnpickler.Storage(
+                    key, dtype, numel, StridedTensors.slice(bytes, 0, need));
+              },
+              limits.copyBudget(tensorBytes),
+              limits.explainCopyBudget(tensorBytes),
+              limits.maxTreeValues());
+      if (!(root instanceof Map<?, ?> map)
+          || !map.keySet().stream().allMatch(String.class::isInstance)) {
+        throw new CorruptCheckpointException(
+            file + ": the root object is not a dict with string keys");
       }
       return (Map<String, Object>) map;
     } catch (ArithmeticException e) {
-      throw new CorruptCheckpointException(file + ": a storage declares a size too large to address", e);
+      throw new CorruptCheckpointException(
+          file + ": a storage declares a size too large to address", e);
     }
   }
 
@@ -96,15 +131,17 @@ public final class ThMetadata {
       int slash = r.name().indexOf('/');
       if (slash > 0 && r.name().substring(slash).equals("/data.pkl")) {
         if (found != null) {
-          throw new CorruptCheckpointException(file + ": the archive holds two pickles, " + found.name() + " and "
-              + r.name());
+          throw new CorruptCheckpointException(
+              file + ": the archive holds two pickles, " + found.name() + " and " + r.name());
         }
         found = r;
       }
     }
     if (found == null) {
-      throw new CorruptCheckpointException(file + ": the archive has no record <name>/data.pkl; it is a zip file but"
-          + " not one torch.save wrote");
+      throw new CorruptCheckpointException(
+          file
+              + ": the archive has no record <name>/data.pkl; it is a zip file but"
+              + " not one torch.save wrote");
     }
     return found;
   }

@@ -1,17 +1,17 @@
 package ai.noether.core.format.th;
 
 /**
- * What reading one {@code .th} file may cost beyond the file itself. Every read is bounded: a
- * file from an untrusted source ends in a {@link ai.noether.api.checkpoint.CorruptCheckpointException}
+ * What reading one {@code .th} file may cost beyond the file itself. Every read is bounded: a file
+ * from an untrusted source ends in a {@link ai.noether.api.checkpoint.CorruptCheckpointException}
  * when it would pass a limit, before anything is allocated for it.
  *
  * <ul>
  *   <li>{@code copyAllowanceBytes}: a non-contiguous tensor (a transposed view, or one made with
  *       {@code expand()}, whose stride 0 repeats a few stored bytes over a large shape) is copied
  *       into row-major memory. The copies of one file may take as many bytes as the file has tensor
- *       data, plus this allowance. Default 64 MiB, or the system property
- *       {@value #COPY_ALLOWANCE_PROPERTY} (bytes, or with a suffix {@code k}, {@code m},
- *       {@code g}: {@code -Dnoether.th.copyAllowance=8g}).
+ *       data, plus this allowance. Default 64 MiB, or the system property {@value
+ *       #COPY_ALLOWANCE_PROPERTY} (bytes, or with a suffix {@code k}, {@code m}, {@code g}: {@code
+ *       -Dnoether.th.copyAllowance=8g}).
  *   <li>{@code maxTreeValues}: values in the loaded tree when shared references (Python objects
  *       that appear in several places) are followed as a tree, as every reader of the tree does.
  *       Default ten million: a checkpoint of thousands of tensors holds tens of thousands.
@@ -26,12 +26,14 @@ package ai.noether.core.format.th;
 public record ThReadLimits(long copyAllowanceBytes, long maxTreeValues) {
   /** The system property that sets the default {@code copyAllowanceBytes}. */
   public static final String COPY_ALLOWANCE_PROPERTY = "noether.th.copyAllowance";
+
   public static final long DEFAULT_COPY_ALLOWANCE_BYTES = 64L << 20;
   public static final long DEFAULT_MAX_TREE_VALUES = 10_000_000;
 
   public ThReadLimits {
     if (copyAllowanceBytes < 0) {
-      throw new IllegalArgumentException("copyAllowanceBytes must not be negative: " + copyAllowanceBytes);
+      throw new IllegalArgumentException(
+          "copyAllowanceBytes must not be negative: " + copyAllowanceBytes);
     }
     if (maxTreeValues <= 0) {
       throw new IllegalArgumentException("maxTreeValues must be positive: " + maxTreeValues);
@@ -45,7 +47,8 @@ public record ThReadLimits(long copyAllowanceBytes, long maxTreeValues) {
    */
   public static ThReadLimits defaults() {
     String allowance = System.getProperty(COPY_ALLOWANCE_PROPERTY);
-    return new ThReadLimits(allowance == null ? DEFAULT_COPY_ALLOWANCE_BYTES : parseBytes(allowance),
+    return new ThReadLimits(
+        allowance == null ? DEFAULT_COPY_ALLOWANCE_BYTES : parseBytes(allowance),
         DEFAULT_MAX_TREE_VALUES);
   }
 
@@ -61,13 +64,21 @@ public record ThReadLimits(long copyAllowanceBytes, long maxTreeValues) {
   }
 
   String explainCopyBudget(long tensorDataBytes) {
-    return "the file's " + tensorDataBytes + " bytes of tensor data plus an allowance of " + copyAllowanceBytes
-        + " bytes; if the file is trusted, raise the allowance with -D" + COPY_ALLOWANCE_PROPERTY + "=<bytes>";
+    return "the file's "
+        + tensorDataBytes
+        + " bytes of tensor data plus an allowance of "
+        + copyAllowanceBytes
+        + " bytes; if the file is trusted, raise the allowance with -D"
+        + COPY_ALLOWANCE_PROPERTY
+        + "=<bytes>";
   }
 
   private static long parseBytes(String value) {
     String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-    int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : v.endsWith("t") ? 40 : 0;
+    int shift =
+        v.endsWith("k")
+            ? 10
+            : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : v.endsWith("t") ? 40 : 0;
     try {
       long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
       if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
@@ -75,8 +86,13 @@ public record ThReadLimits(long copyAllowanceBytes, long maxTreeValues) {
       }
       return n << shift;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("-D" + COPY_ALLOWANCE_PROPERTY + "=" + value + " is not a size in bytes;"
-          + " write e.g. 268435456, 256m or 8g");
+      throw new IllegalArgumentException(
+          "-D"
+              + COPY_ALLOWANCE_PROPERTY
+              + "="
+              + value
+              + " is not a size in bytes;"
+              + " write e.g. 268435456, 256m or 8g");
     }
   }
 }

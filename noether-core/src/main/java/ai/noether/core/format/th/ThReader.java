@@ -16,28 +16,27 @@ import java.util.function.LongConsumer;
 
 /**
  * Reads {@code .th} files: those {@link ThFormat} writes, and those {@code torch.save} writes
- * (torch 1.6 and later) when they hold state dicts, nested dicts, lists, tuples, numbers,
- * strings, {@code None} and dense CPU or CUDA tensors of the dtypes in
- * {@link ai.noether.api.tensor.DType}.
+ * (torch 1.6 and later) when they hold state dicts, nested dicts, lists, tuples, numbers, strings,
+ * {@code None} and dense CPU or CUDA tensors of the dtypes in {@link ai.noether.api.tensor.DType}.
  *
  * <p>Loading never runs code: the pickle is read by a restricted reader that accepts only the
  * globals needed to rebuild those values and fails with a {@link ForbiddenGlobalException} naming
- * any other (such as {@code posix.system}). Every record's CRC-32 is checked before its content
- * is used; a damaged, truncated or malformed file fails with a
- * {@link CorruptCheckpointException} naming the file and the record.
+ * any other (such as {@code posix.system}). Every record's CRC-32 is checked before its content is
+ * used; a damaged, truncated or malformed file fails with a {@link CorruptCheckpointException}
+ * naming the file and the record.
  *
- * <p>Results: maps are {@link java.util.LinkedHashMap}s in file order (keys as stored: strings,
- * or Long/Double/Boolean/null/tuple keys from Python code such as optimizer states), lists
- * {@link java.util.ArrayList}s, tuples unmodifiable lists, ints {@code Long}, floats
- * {@code Double}. Tensors are {@link ai.noether.api.tensor.HostTensor}s whose buffers are
- * read-only memory mappings of the file (no copy through the heap); tensors that share a storage
- * in the file share the mapping. A non-contiguous tensor (a transposed view saved as is) is
- * copied into row-major direct memory. An OrderedDict's instance attributes (the
- * {@code _metadata} of a module state dict) are dropped.
+ * <p>Results: maps are {@link java.util.LinkedHashMap}s in file order (keys as stored: strings, or
+ * Long/Double/Boolean/null/tuple keys from Python code such as optimizer states), lists {@link
+ * java.util.ArrayList}s, tuples unmodifiable lists, ints {@code Long}, floats {@code Double}.
+ * Tensors are {@link ai.noether.api.tensor.HostTensor}s whose buffers are read-only memory mappings
+ * of the file (no copy through the heap); tensors that share a storage in the file share the
+ * mapping. A non-contiguous tensor (a transposed view saved as is) is copied into row-major direct
+ * memory. An OrderedDict's instance attributes (the {@code _metadata} of a module state dict) are
+ * dropped.
  *
  * <p>Reading is bounded in time and memory whatever the file holds (see {@link ThReadLimits}):
- * shared references are followed once each, copies of non-contiguous tensors are counted against
- * a budget before anything is allocated, and only the pickle is read into the heap. A TorchScript
+ * shared references are followed once each, copies of non-contiguous tensors are counted against a
+ * budget before anything is allocated, and only the pickle is read into the heap. A TorchScript
  * archive ({@code torch.jit.save}) is recognised and named as such.
  *
  * <p><b>Note:</b> the mappings outlive this call and the file's deletion; but if another process
@@ -69,8 +68,8 @@ public final class ThReader {
   }
 
   /**
-   * Reads a dict-rooted file from an open channel (e.g. one a checkpoint store opened); the
-   * channel stays open. {@code file} names the file in error messages.
+   * Reads a dict-rooted file from an open channel (e.g. one a checkpoint store opened); the channel
+   * stays open. {@code file} names the file in error messages.
    *
    * @throws CorruptCheckpointException if the file is damaged or its root is not such a dict
    * @throws ForbiddenGlobalException if the file refers to a global a checkpoint may not use
@@ -80,7 +79,8 @@ public final class ThReader {
   }
 
   /** As {@link #read(FileChannel, String)}, within the given limits. */
-  public static Map<String, Object> read(FileChannel ch, String file, ThReadLimits limits) throws IOException {
+  public static Map<String, Object> read(FileChannel ch, String file, ThReadLimits limits)
+      throws IOException {
     return read(ch, file, limits, null);
   }
 
@@ -88,22 +88,27 @@ public final class ThReader {
    * As {@link #read(FileChannel, String, ThReadLimits)}, also computing the CRC32C of the whole
    * file (every byte up to {@code ch.size()}) in the same pass as the records' CRC-32s, for a
    * checkpoint store that recorded it: {@code fileCrc32c} gets it after every record was checked
-   * and before anything of the file is decoded, and refuses the file by throwing. The bytes are read
-   * once instead of once per checksum.
+   * and before anything of the file is decoded, and refuses the file by throwing. The bytes are
+   * read once instead of once per checksum.
    *
    * @param fileCrc32c receives the file's CRC32C; null to compute none
    */
   @SuppressWarnings("unchecked")
-  public static Map<String, Object> read(FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
+  public static Map<String, Object> read(
+      FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
       throws IOException {
     Object root = readObject(ch, file, limits, fileCrc32c);
     if (!(root instanceof Map<?, ?> map)) {
-      throw new CorruptCheckpointException(file + ": the root object is "
-          + (root == null ? "None" : root.getClass().getSimpleName()) + ", not a dict; use readObject for such files");
+      throw new CorruptCheckpointException(
+          file
+              + ": the root object is "
+              + (root == null ? "None" : root.getClass().getSimpleName())
+              + ", not a dict; use readObject for such files");
     }
     for (Object key : map.keySet()) {
       if (!(key instanceof String)) {
-        throw new CorruptCheckpointException(file + ": the root dict has a key " + key + " that is not a string");
+        throw new CorruptCheckpointException(
+            file + ": the root dict has a key " + key + " that is not a string");
       }
     }
     return (Map<String, Object>) map;
@@ -131,18 +136,25 @@ public final class ThReader {
   }
 
   /** As {@link #readObject(FileChannel, String)}, within the given limits. */
-  public static Object readObject(FileChannel ch, String file, ThReadLimits limits) throws IOException {
+  public static Object readObject(FileChannel ch, String file, ThReadLimits limits)
+      throws IOException {
     return readObject(ch, file, limits, null);
   }
 
-  private static Object readObject(FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
+  private static Object readObject(
+      FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
       throws IOException {
     ZipDirectory dir = ZipDirectory.read(ch, file);
     refuseTorchScript(dir, file);
     for (ZipDirectory.Record r : dir.all()) {
       if (!r.stored()) {
-        throw new CorruptCheckpointException(file + ": record " + r.name() + " is compressed (zip method " + r.method()
-            + "); .th records are stored uncompressed, as torch.save writes them");
+        throw new CorruptCheckpointException(
+            file
+                + ": record "
+                + r.name()
+                + " is compressed (zip method "
+                + r.method()
+                + "); .th records are stored uncompressed, as torch.save writes them");
       }
     }
     String prefix = archivePrefix(dir, file);
@@ -161,7 +173,8 @@ public final class ThReader {
       }
     }
     Map<String, List<ByteBuffer>> data = MappedRegions.map(ch, mapped);
-    // With the file's checksum to fold in, records are checked in file order; else in the directory's.
+    // With the file's checksum to fold in, records are checked in file order; else in the
+    // directory's.
     List<ZipDirectory.Record> order = new ArrayList<>(dir.all());
     WholeFileCrc whole = null;
     if (fileCrc32c != null) {
@@ -175,13 +188,24 @@ public final class ThReader {
       }
     }
     try (ReadAhead ahead = new ReadAhead(ch, tensorRecords)) {
-      return readRecords(ch, file, limits, dir, order, prefix, data, tensorBytes, ahead, whole, fileCrc32c);
+      return readRecords(
+          ch, file, limits, dir, order, prefix, data, tensorBytes, ahead, whole, fileCrc32c);
     }
   }
 
-  private static Object readRecords(FileChannel ch, String file, ThReadLimits limits, ZipDirectory dir,
-      List<ZipDirectory.Record> order, String prefix, Map<String, List<ByteBuffer>> data, long tensorBytes,
-      ReadAhead ahead, WholeFileCrc whole, LongConsumer fileCrc32c) throws IOException {
+  private static Object readRecords(
+      FileChannel ch,
+      String file,
+      ThReadLimits limits,
+      ZipDirectory dir,
+      List<ZipDirectory.Record> order,
+      String prefix,
+      Map<String, List<ByteBuffer>> data,
+      long tensorBytes,
+      ReadAhead ahead,
+      WholeFileCrc whole,
+      LongConsumer fileCrc32c)
+      throws IOException {
     String pickleName = prefix + "data.pkl";
     String byteOrderName = prefix + "byteorder";
     byte[] pickle = null;
@@ -189,12 +213,17 @@ public final class ThReader {
       List<ByteBuffer> bytes = data.get(r.name());
       if (bytes == null) {
         if (r.size() > Integer.MAX_VALUE - 8) {
-          throw new CorruptCheckpointException(file + ": record " + r.name() + " is " + r.size()
-              + " bytes, too large for a metadata record");
+          throw new CorruptCheckpointException(
+              file
+                  + ": record "
+                  + r.name()
+                  + " is "
+                  + r.size()
+                  + " bytes, too large for a metadata record");
         }
         if (r.name().equals(byteOrderName) && r.size() > MAX_BYTE_ORDER_BYTES) {
-          throw new CorruptCheckpointException(file + ": record " + r.name() + " is " + r.size()
-              + " bytes; it should say 'little'");
+          throw new CorruptCheckpointException(
+              file + ": record " + r.name() + " is " + r.size() + " bytes; it should say 'little'");
         }
         ByteBuffer heap = ZipDirectory.readAt(ch, r.dataOffset(), (int) r.size());
         bytes = List.of(heap);
@@ -215,24 +244,50 @@ public final class ThReader {
     if (whole != null) {
       fileCrc32c.accept(whole.finish(ch.size()));
     }
-    return RestrictedUnpickler.load(pickle, file, pickleName, (key, dtype, numel) -> {
-      String name = prefix + "data/" + key;
-      List<ByteBuffer> bytes = data.get(name);
-      if (bytes == null) {
-        throw new CorruptCheckpointException(file + ": record " + name + " is missing; the pickle refers to it");
-      }
-      if (numel > Long.MAX_VALUE / dtype.byteSize()) {
-        throw new CorruptCheckpointException(file + ": storage " + key + " declares " + numel + " " + dtype
-            + " elements, more bytes than a 64-bit size holds (a corrupt size)");
-      }
-      long need = numel * dtype.byteSize();
-      long have = dir.records().get(name).size();
-      if (have < need) {
-        throw new CorruptCheckpointException(file + ": record " + name + " holds " + have + " bytes but its storage of "
-            + numel + " " + dtype + " needs " + need);
-      }
-      return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
-    }, limits.copyBudget(tensorBytes), limits.explainCopyBudget(tensorBytes), limits.maxTreeValues());
+    return RestrictedUnpickler.load(
+        pickle,
+        file,
+        pickleName,
+        (key, dtype, numel) -> {
+          String name = prefix + "data/" + key;
+          List<ByteBuffer> bytes = data.get(name);
+          if (bytes == null) {
+            throw new CorruptCheckpointException(
+                file + ": record " + name + " is missing; the pickle refers to it");
+          }
+          if (numel > Long.MAX_VALUE / dtype.byteSize()) {
+            throw new CorruptCheckpointException(
+                file
+                    + ": storage "
+                    + key
+                    + " declares "
+                    + numel
+                    + " "
+                    + dtype
+                    + " elements, more bytes than a 64-bit size holds (a corrupt size)");
+          }
+          long need = numel * dtype.byteSize();
+          long have = dir.records().get(name).size();
+          if (have < need) {
+            throw new CorruptCheckpointException(
+                file
+                    + ": record "
+                    + name
+                    + " holds "
+                    + have
+                    + " bytes but its storage of "
+                    + numel
+                    + " "
+                    + dtype
+                    + " needs "
+                    + need);
+          }
+          return new RestrictedUnpickler.Storage(
+              key, dtype, numel, StridedTensors.slice(bytes, 0, need));
+        },
+        limits.copyBudget(tensorBytes),
+        limits.explainCopyBudget(tensorBytes),
+        limits.maxTreeValues());
   }
 
   /**
@@ -244,9 +299,13 @@ public final class ThReader {
       int slash = name.indexOf('/');
       String inside = slash < 0 ? name : name.substring(slash + 1);
       if (inside.equals("constants.pkl") || inside.startsWith("code/")) {
-        throw new CorruptCheckpointException(file + ": this is a TorchScript archive (torch.jit.save), not a"
-            + " checkpoint or state dict (it has the record " + name + "); save a state_dict with"
-            + " torch.save(model.state_dict()) instead");
+        throw new CorruptCheckpointException(
+            file
+                + ": this is a TorchScript archive (torch.jit.save), not a"
+                + " checkpoint or state dict (it has the record "
+                + name
+                + "); save a state_dict with"
+                + " torch.save(model.state_dict()) instead");
       }
     }
   }
@@ -257,33 +316,43 @@ public final class ThReader {
       int slash = name.indexOf('/');
       if (slash > 0 && name.substring(slash).equals("/data.pkl")) {
         if (prefix != null) {
-          throw new CorruptCheckpointException(file + ": the archive holds two pickles, " + prefix + "data.pkl and "
-              + name);
+          throw new CorruptCheckpointException(
+              file + ": the archive holds two pickles, " + prefix + "data.pkl and " + name);
         }
         prefix = name.substring(0, slash + 1);
       }
     }
     if (prefix == null) {
-      throw new CorruptCheckpointException(file + ": the archive has no record <name>/data.pkl; it is a zip file but"
-          + " not one torch.save wrote");
+      throw new CorruptCheckpointException(
+          file
+              + ": the archive has no record <name>/data.pkl; it is a zip file but"
+              + " not one torch.save wrote");
     }
     return prefix;
   }
 
-  private static void checkCrc(String file, ZipDirectory.Record r, List<ByteBuffer> bytes, WholeFileCrc whole)
+  private static void checkCrc(
+      String file, ZipDirectory.Record r, List<ByteBuffer> bytes, WholeFileCrc whole)
       throws IOException {
     int crc = whole == null ? MappedRegions.crc(bytes) : whole.record(r.dataOffset(), bytes);
     if (crc != r.crc()) {
-      throw new CorruptCheckpointException(String.format("%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
-          file, r.name(), crc, r.crc()));
+      throw new CorruptCheckpointException(
+          String.format(
+              "%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
+              file, r.name(), crc, r.crc()));
     }
   }
 
   private static void checkByteOrder(String file, ZipDirectory.Record r, ByteBuffer heap) {
     String order = new String(heap.array(), StandardCharsets.US_ASCII).trim();
     if (!order.equals("little")) {
-      throw new CorruptCheckpointException(file + ": record " + r.name() + " says the tensors are '" + order
-          + "'-endian; only little-endian files can be read");
+      throw new CorruptCheckpointException(
+          file
+              + ": record "
+              + r.name()
+              + " says the tensors are '"
+              + order
+              + "'-endian; only little-endian files can be read");
     }
   }
 }

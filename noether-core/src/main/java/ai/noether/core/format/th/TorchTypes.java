@@ -20,6 +20,7 @@ final class TorchTypes {
 
   /** Storage class per dtype, as {@code torch.save} names it in a persistent id. */
   private static final Map<DType, String> STORAGE_BY_DTYPE = new EnumMap<>(DType.class);
+
   /** Every global the reader accepts, by {@code module.name}; storages map to their dtype. */
   private static final Map<String, DType> STORAGES = new LinkedHashMap<>();
 
@@ -39,8 +40,14 @@ final class TorchTypes {
   }
 
   /** All accepted globals, for error messages. */
-  static final String ALLOWED = String.join(", ",
-      ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER, TORCH_SIZE, String.join(", ", STORAGES.keySet()));
+  static final String ALLOWED =
+      String.join(
+          ", ",
+          ORDERED_DICT,
+          REBUILD_TENSOR_V2,
+          REBUILD_PARAMETER,
+          TORCH_SIZE,
+          String.join(", ", STORAGES.keySet()));
 
   private static void storage(DType dtype, String name) {
     STORAGE_BY_DTYPE.put(dtype, name);

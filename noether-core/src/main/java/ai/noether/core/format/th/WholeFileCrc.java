@@ -10,18 +10,19 @@ import java.util.zip.CRC32C;
 
 /**
  * The CRC32C of a whole file, computed in the pass that checks its records' CRC-32s: the records
- * are handed over in file order, and each block of a record goes through both checksums while it
- * is in the CPU cache, so every byte is read from memory (or disk) once instead of once per
- * checksum. The bytes between records (zip headers, padding, the directory) are read here with
- * positional reads.
+ * are handed over in file order, and each block of a record goes through both checksums while it is
+ * in the CPU cache, so every byte is read from memory (or disk) once instead of once per checksum.
+ * The bytes between records (zip headers, padding, the directory) are read here with positional
+ * reads.
  *
- * <p>Records handed over out of file order (a zip's directory may list them in any order) cannot
- * be folded in; the file's checksum is then computed by a pass of its own at {@link #finish}, so
- * the result is always the checksum of every byte.
+ * <p>Records handed over out of file order (a zip's directory may list them in any order) cannot be
+ * folded in; the file's checksum is then computed by a pass of its own at {@link #finish}, so the
+ * result is always the checksum of every byte.
  */
 final class WholeFileCrc {
   /** Small enough that a block read for the CRC-32 is still in the cache for the CRC32C. */
   private static final int BLOCK = 256 << 10;
+
   private static final int GAP_CHUNK = 1 << 20;
 
   private final FileChannel channel;

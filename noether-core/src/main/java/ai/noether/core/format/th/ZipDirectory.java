@@ -22,11 +22,11 @@ import java.util.Map;
 
 /**
  * The records of a zip archive, read from its central directory and checked against each local
- * header. Every offset and size is validated against the file before it is used, and no two
- * records may share bytes, so a damaged, truncated or hostile file (a zip bomb of overlapping
- * records) fails here with a message naming it, never later with an arbitrary exception or after
- * reading the same bytes over and over. Compressed records are listed (with their method) for the
- * caller to refuse: which kind of archive it is decides the message.
+ * header. Every offset and size is validated against the file before it is used, and no two records
+ * may share bytes, so a damaged, truncated or hostile file (a zip bomb of overlapping records)
+ * fails here with a message naming it, never later with an arbitrary exception or after reading the
+ * same bytes over and over. Compressed records are listed (with their method) for the caller to
+ * refuse: which kind of archive it is decides the message.
  */
 final class ZipDirectory {
   /**
@@ -69,8 +69,11 @@ final class ZipDirectory {
     try {
       return parse(ch, fileSize, file);
     } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
-      throw new CorruptCheckpointException(file + ": the zip directory is malformed (a header runs past its end);"
-          + " the file is truncated or damaged", e);
+      throw new CorruptCheckpointException(
+          file
+              + ": the zip directory is malformed (a header runs past its end);"
+              + " the file is truncated or damaged",
+          e);
     }
   }
 
@@ -79,14 +82,18 @@ final class ZipDirectory {
     ByteBuffer tail = readAt(ch, fileSize - tailLength, tailLength);
     int end = -1;
     for (int i = tailLength - END_SIZE; i >= 0; i--) {
-      if (tail.getInt(i) == END_SIG && (tail.getShort(i + 20) & MAX_16) == tailLength - i - END_SIZE) {
+      if (tail.getInt(i) == END_SIG
+          && (tail.getShort(i + 20) & MAX_16) == tailLength - i - END_SIZE) {
         end = i;
         break;
       }
     }
     if (end < 0) {
-      throw new CorruptCheckpointException(file + ": no zip end record found; the file is truncated or not a"
-          + " .th archive" + legacyHint(ch, fileSize));
+      throw new CorruptCheckpointException(
+          file
+              + ": no zip end record found; the file is truncated or not a"
+              + " .th archive"
+              + legacyHint(ch, fileSize));
     }
     long endOffset = fileSize - tailLength + end;
     long count = tail.getShort(end + 10) & MAX_16;
@@ -97,7 +104,8 @@ final class ZipDirectory {
       ByteBuffer locator = readAt(ch, endOffset - ZIP64_LOCATOR_SIZE, ZIP64_LOCATOR_SIZE);
       if (locator.getInt(0) == ZIP64_LOCATOR_SIG) {
         long zip64EndOffset = locator.getLong(8);
-        if (zip64EndOffset < 0 || zip64EndOffset > endOffset - ZIP64_LOCATOR_SIZE - ZIP64_END_SIZE) {
+        if (zip64EndOffset < 0
+            || zip64EndOffset > endOffset - ZIP64_LOCATOR_SIZE - ZIP64_END_SIZE) {
           throw corrupt(file, "the zip64 end locator points outside the file");
         }
         ByteBuffer zip64End = readAt(ch, zip64EndOffset, ZIP64_END_SIZE);
@@ -110,11 +118,24 @@ final class ZipDirectory {
         centralLimit = zip64EndOffset;
       }
     }
-    if (centralOffset < 0 || centralSize < 0 || centralOffset > centralLimit
-        || centralSize > centralLimit - centralOffset || centralSize > Integer.MAX_VALUE
-        || count < 0 || count > centralSize / CENTRAL_HEADER_SIZE) {
-      throw corrupt(file, "the zip end record is inconsistent (central directory of " + count + " records, "
-          + centralSize + " bytes at offset " + centralOffset + " in a file of " + fileSize + " bytes)");
+    if (centralOffset < 0
+        || centralSize < 0
+        || centralOffset > centralLimit
+        || centralSize > centralLimit - centralOffset
+        || centralSize > Integer.MAX_VALUE
+        || count < 0
+        || count > centralSize / CENTRAL_HEADER_SIZE) {
+      throw corrupt(
+          file,
+          "the zip end record is inconsistent (central directory of "
+              + count
+              + " records, "
+              + centralSize
+              + " bytes at offset "
+              + centralOffset
+              + " in a file of "
+              + fileSize
+              + " bytes)");
     }
     ByteBuffer central = readAt(ch, centralOffset, (int) centralSize);
     Map<String, Record> records = new LinkedHashMap<>();
@@ -138,7 +159,8 @@ final class ZipDirectory {
       if (size == MAX_32 || compressed == MAX_32 || headerOffset == MAX_32) {
         ByteBuffer zip64 = findExtra(central, extra, extraLength, ZIP64_EXTRA_ID);
         if (zip64 == null) {
-          throw corrupt(file, "record " + name + " lacks the zip64 sizes its directory entry announces");
+          throw corrupt(
+              file, "record " + name + " lacks the zip64 sizes its directory entry announces");
         }
         if (size == MAX_32) {
           size = zip64.getLong();
@@ -152,16 +174,29 @@ final class ZipDirectory {
       }
       p = extra + extraLength + commentLength;
       if ((flags & FLAG_ENCRYPTED) != 0) {
-        throw corrupt(file, "record " + name + " is encrypted; .th records are stored in the clear");
+        throw corrupt(
+            file, "record " + name + " is encrypted; .th records are stored in the clear");
       }
-      if ((method == 0 && compressed != size) || size < 0 || compressed < 0 || headerOffset < 0
+      if ((method == 0 && compressed != size)
+          || size < 0
+          || compressed < 0
+          || headerOffset < 0
           || headerOffset > centralOffset - LOCAL_HEADER_SIZE) {
-        throw corrupt(file, "record " + name + " has an impossible size or offset in the zip directory");
+        throw corrupt(
+            file, "record " + name + " has an impossible size or offset in the zip directory");
       }
-      long dataOffset = checkLocalHeader(ch, file, name, headerOffset, flags, crc, size, compressed, method);
+      long dataOffset =
+          checkLocalHeader(ch, file, name, headerOffset, flags, crc, size, compressed, method);
       if (compressed > centralOffset - dataOffset) {
-        throw corrupt(file, "record " + name + " runs past the end of the data (" + compressed + " bytes at offset "
-            + dataOffset + ")");
+        throw corrupt(
+            file,
+            "record "
+                + name
+                + " runs past the end of the data ("
+                + compressed
+                + " bytes at offset "
+                + dataOffset
+                + ")");
       }
       if (records.put(name, new Record(name, dataOffset, compressed, crc, method)) != null) {
         throw corrupt(file, "record " + name + " appears twice in the zip directory");
@@ -177,7 +212,8 @@ final class ZipDirectory {
    * overlap are the building block of zip bombs, where the same bytes are read (and checked) once
    * per record that covers them.
    */
-  private static void checkNoOverlap(String file, Map<String, Record> records, Map<String, Long> headers) {
+  private static void checkNoOverlap(
+      String file, Map<String, Record> records, Map<String, Long> headers) {
     List<Record> byOffset = new ArrayList<>(records.values());
     byOffset.sort(Comparator.comparingLong(r -> headers.get(r.name())));
     for (int i = 1; i < byOffset.size(); i++) {
@@ -185,20 +221,39 @@ final class ZipDirectory {
       Record after = byOffset.get(i);
       long end = before.dataOffset() + before.size();
       if (end > headers.get(after.name())) {
-        throw corrupt(file, "records " + before.name() + " and " + after.name() + " overlap (the first runs to byte "
-            + end + ", past the start of the second at byte " + headers.get(after.name()) + "); records of an"
-            + " archive never share bytes");
+        throw corrupt(
+            file,
+            "records "
+                + before.name()
+                + " and "
+                + after.name()
+                + " overlap (the first runs to byte "
+                + end
+                + ", past the start of the second at byte "
+                + headers.get(after.name())
+                + "); records of an"
+                + " archive never share bytes");
       }
     }
   }
 
   /** Checks a record's local header against its directory entry; returns where its data starts. */
-  private static long checkLocalHeader(FileChannel ch, String file, String name, long offset, int flags, int crc,
-      long size, long compressed, int method) throws IOException {
+  private static long checkLocalHeader(
+      FileChannel ch,
+      String file,
+      String name,
+      long offset,
+      int flags,
+      int crc,
+      long size,
+      long compressed,
+      int method)
+      throws IOException {
     ByteBuffer h = readAt(ch, offset, LOCAL_HEADER_SIZE);
     int nameLength = h.getShort(26) & MAX_16;
     int extraLength = h.getShort(28) & MAX_16;
-    if (h.getInt(0) != LOCAL_HEADER_SIG || nameLength != name.getBytes(StandardCharsets.UTF_8).length
+    if (h.getInt(0) != LOCAL_HEADER_SIG
+        || nameLength != name.getBytes(StandardCharsets.UTF_8).length
         || (h.getShort(8) & MAX_16) != method) {
       throw corrupt(file, "record " + name + " has a damaged local header at offset " + offset);
     }
@@ -206,16 +261,26 @@ final class ZipDirectory {
     byte[] localName = new byte[nameLength];
     rest.get(localName);
     if (!name.equals(new String(localName, StandardCharsets.UTF_8))) {
-      throw corrupt(file, "record " + name + " has a damaged local header at offset " + offset
-          + " (its name differs from the directory's)");
+      throw corrupt(
+          file,
+          "record "
+              + name
+              + " has a damaged local header at offset "
+              + offset
+              + " (its name differs from the directory's)");
     }
     if ((flags & FLAG_DATA_DESCRIPTOR) == 0 && (h.getShort(6) & FLAG_DATA_DESCRIPTOR) == 0) {
       long localSize = h.getInt(22) & MAX_32;
       long localCompressed = h.getInt(18) & MAX_32;
-      if (h.getInt(14) != crc || (localSize != MAX_32 && localSize != size)
+      if (h.getInt(14) != crc
+          || (localSize != MAX_32 && localSize != size)
           || (localCompressed != MAX_32 && localCompressed != compressed)) {
-        throw corrupt(file, "record " + name + " has a local header that disagrees with the zip directory"
-            + " (CRC-32 or size)");
+        throw corrupt(
+            file,
+            "record "
+                + name
+                + " has a local header that disagrees with the zip directory"
+                + " (CRC-32 or size)");
       }
     }
     return offset + LOCAL_HEADER_SIZE + nameLength + extraLength;
@@ -239,7 +304,8 @@ final class ZipDirectory {
 
   private static String name(ByteBuffer b, int at, int length, String file, long index) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .decode(b.slice(at, length))
           .toString();

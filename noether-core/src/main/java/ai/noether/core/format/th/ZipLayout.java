@@ -10,9 +10,9 @@ import java.util.List;
  * Where every byte of a stored (uncompressed) zip archive goes, computed before anything is
  * written, so that the archive's exact size is known up front.
  *
- * <p>Like PyTorch's writer, each record's data starts at a multiple of {@link #ALIGNMENT}: the local
- * header carries an extra field with id {@code "FB"} whose payload is {@code 'Z'} padding. Sizes and
- * offsets that do not fit 32 bits use zip64 extra fields and a zip64 end record.
+ * <p>Like PyTorch's writer, each record's data starts at a multiple of {@link #ALIGNMENT}: the
+ * local header carries an extra field with id {@code "FB"} whose payload is {@code 'Z'} padding.
+ * Sizes and offsets that do not fit 32 bits use zip64 extra fields and a zip64 end record.
  */
 final class ZipLayout {
   static final int ALIGNMENT = 64;
@@ -28,15 +28,24 @@ final class ZipLayout {
   static final int ZIP64_LOCATOR_SIZE = 20;
   static final int ZIP64_EXTRA_ID = 0x0001;
   static final int PADDING_EXTRA_ID = 0x4246; // "FB", little-endian
+
   /** Offset of the CRC-32 field inside a local header. */
   static final int LOCAL_CRC_OFFSET = 14;
+
   static final long MAX_32 = 0xFFFFFFFFL;
   static final int MAX_16 = 0xFFFF;
+
   /** 1980-01-01 00:00 in MS-DOS form: a fixed date keeps files reproducible. */
   private static final int DOS_DATE = (1 << 5) | 1;
 
   /** One record: its name, data size, where its local header and data start. */
-  record Entry(String name, byte[] nameBytes, long size, long headerOffset, long dataOffset, boolean zip64Local) {
+  record Entry(
+      String name,
+      byte[] nameBytes,
+      long size,
+      long headerOffset,
+      long dataOffset,
+      boolean zip64Local) {
     int localHeaderLength() {
       return (int) (dataOffset - headerOffset);
     }
@@ -73,9 +82,16 @@ final class ZipLayout {
     this.entries = List.copyOf(list);
     this.centralOffset = cursor;
     this.centralSize = central;
-    this.zip64End = centralOffset >= zip64Limit || centralSize >= zip64Limit || entries.size() >= MAX_16
-        || entries.stream().anyMatch(e -> e.zip64Local || e.headerOffset >= zip64Limit);
-    this.totalSize = centralOffset + centralSize + (zip64End ? ZIP64_END_SIZE + ZIP64_LOCATOR_SIZE : 0) + END_SIZE;
+    this.zip64End =
+        centralOffset >= zip64Limit
+            || centralSize >= zip64Limit
+            || entries.size() >= MAX_16
+            || entries.stream().anyMatch(e -> e.zip64Local || e.headerOffset >= zip64Limit);
+    this.totalSize =
+        centralOffset
+            + centralSize
+            + (zip64End ? ZIP64_END_SIZE + ZIP64_LOCATOR_SIZE : 0)
+            + END_SIZE;
   }
 
   List<Entry> entries() {

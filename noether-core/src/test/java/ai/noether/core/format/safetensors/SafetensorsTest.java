@@ -43,7 +43,8 @@ class SafetensorsTest {
 
     assertThat(Files.size(file)).isEqualTo(size);
     assertThat(back.metadata()).isEqualTo(Map.of("format", "pt"));
-    assertThat(new ArrayList<>(back.tensors().keySet())).isEqualTo(new ArrayList<>(tensors.keySet()));
+    assertThat(new ArrayList<>(back.tensors().keySet()))
+        .isEqualTo(new ArrayList<>(tensors.keySet()));
     for (String name : tensors.keySet()) {
       HostTensor t = back.tensors().get(name);
       assertThat(t.contentEquals(tensors.get(name))).as(name).isTrue();
@@ -69,8 +70,10 @@ class SafetensorsTest {
     long end = 0;
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       JsonNode info = json.get(e.getKey());
-      assertThat(info.get("dtype").asText()).isEqualTo(SafetensorsDTypes.name(e.getValue().dtype()));
-      assertThat(JSON.convertValue(info.get("shape"), long[].class)).containsExactly(e.getValue().shape());
+      assertThat(info.get("dtype").asText())
+          .isEqualTo(SafetensorsDTypes.name(e.getValue().dtype()));
+      assertThat(JSON.convertValue(info.get("shape"), long[].class))
+          .containsExactly(e.getValue().shape());
       long begin = info.get("data_offsets").get(0).asLong();
       long stop = info.get("data_offsets").get(1).asLong();
       assertThat(begin).isEqualTo(end);
@@ -92,7 +95,8 @@ class SafetensorsTest {
 
     JsonNode seen = JSON.readTree(PythonTorch.runScript(script, "read", file.toString()));
 
-    assertThat(seen.get("metadata")).isEqualTo(JSON.readTree("{\"format\":\"pt\",\"framework\":\"noether\"}"));
+    assertThat(seen.get("metadata"))
+        .isEqualTo(JSON.readTree("{\"format\":\"pt\",\"framework\":\"noether\"}"));
     assertThat(seen.get("tensors")).isEqualTo(describe(tensors));
   }
 
@@ -112,26 +116,28 @@ class SafetensorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "header length too large | HEADER_LENGTH:999999                  | announces a header of 999999 bytes",
-      "not json                | RAW:{\"a\": nope}                      | header that is not valid JSON",
-      "not an object           | RAW:[1, 2]                             | does not start with '{'",
-      "unknown dtype           | {\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}} | tensor 'w' has dtype F8_E4M3, which is not supported",
-      "negative shape          | {\"w\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,4]}} | tensor 'w' has shape [-1]",
-      "size mismatch           | {\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}} | tensor 'w' of F32 [2] needs 8 bytes",
-      "reversed offsets        | {\"w\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[4,0]}} | tensor 'w' has data_offsets [4, 0]",
-      "gap                     | {\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[2,4]}} | tensor 'w' starts at byte 2 of the data but the previous tensor ends at 0 (a gap)",
-      "overlap                 | {\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[2,4]}} | (they overlap)",
-      "trailing bytes          | {\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}} | has 4 bytes of tensor data but its tensors cover 2 (trailing bytes)",
-      "truncated data          | {\"w\":{\"dtype\":\"U8\",\"shape\":[8],\"data_offsets\":[0,8]}} | has 4 bytes of tensor data but its tensors cover 8 (the file is truncated)",
-      "duplicate tensor        | {\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}} | Duplicate field 'w'",
-      "metadata not strings    | {\"__metadata__\":{\"epoch\":3},\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}} | __metadata__ entry 'epoch' that is not a string",
-      "unknown field           | {\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4],\"x\":1}} | tensor 'w' has an unknown field 'x'",
-      "missing shape           | {\"w\":{\"dtype\":\"U8\",\"data_offsets\":[0,4]}} | tensor 'w' has no shape array",
-      "trailing garbage        | RAW:{} x                               | header that is not valid JSON",
-  })
-  void brokenFilesAreRejectedNamingTheFileAndTensor(String description, String header, String message)
-      throws IOException {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "header length too large | HEADER_LENGTH:999999                  | announces a header of 999999 bytes",
+        "not json                | RAW:{\"a\": nope}                      | header that is not valid JSON",
+        "not an object           | RAW:[1, 2]                             | does not start with '{'",
+        "unknown dtype           | {\"w\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}} | tensor 'w' has dtype F8_E4M3, which is not supported",
+        "negative shape          | {\"w\":{\"dtype\":\"U8\",\"shape\":[-1],\"data_offsets\":[0,4]}} | tensor 'w' has shape [-1]",
+        "size mismatch           | {\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}} | tensor 'w' of F32 [2] needs 8 bytes",
+        "reversed offsets        | {\"w\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[4,0]}} | tensor 'w' has data_offsets [4, 0]",
+        "gap                     | {\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[2,4]}} | tensor 'w' starts at byte 2 of the data but the previous tensor ends at 0 (a gap)",
+        "overlap                 | {\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[2,4]}} | (they overlap)",
+        "trailing bytes          | {\"w\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}} | has 4 bytes of tensor data but its tensors cover 2 (trailing bytes)",
+        "truncated data          | {\"w\":{\"dtype\":\"U8\",\"shape\":[8],\"data_offsets\":[0,8]}} | has 4 bytes of tensor data but its tensors cover 8 (the file is truncated)",
+        "duplicate tensor        | {\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}} | Duplicate field 'w'",
+        "metadata not strings    | {\"__metadata__\":{\"epoch\":3},\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}} | __metadata__ entry 'epoch' that is not a string",
+        "unknown field           | {\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4],\"x\":1}} | tensor 'w' has an unknown field 'x'",
+        "missing shape           | {\"w\":{\"dtype\":\"U8\",\"data_offsets\":[0,4]}} | tensor 'w' has no shape array",
+        "trailing garbage        | RAW:{} x                               | header that is not valid JSON",
+      })
+  void brokenFilesAreRejectedNamingTheFileAndTensor(
+      String description, String header, String message) throws IOException {
     Path file = dir.resolve("broken.safetensors");
     byte[] data = {1, 2, 3, 4};
     long length;
@@ -140,10 +146,13 @@ class SafetensorsTest {
       length = Long.parseLong(header.substring("HEADER_LENGTH:".length()));
       text = "{}      ".getBytes(StandardCharsets.UTF_8);
     } else {
-      text = (header.startsWith("RAW:") ? header.substring(4) : header).getBytes(StandardCharsets.UTF_8);
+      text =
+          (header.startsWith("RAW:") ? header.substring(4) : header)
+              .getBytes(StandardCharsets.UTF_8);
       length = text.length;
     }
-    ByteBuffer b = ByteBuffer.allocate(8 + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(length).put(text).put(data);
     Files.write(file, b.array());
 
@@ -166,9 +175,11 @@ class SafetensorsTest {
 
   @Test
   void aTensorNamedLikeTheMetadataKeyCannotBeWritten() {
-    Map<String, HostTensor> tensors = Map.of("__metadata__", HostTensor.ofFloats(new long[] {1}, 1f));
+    Map<String, HostTensor> tensors =
+        Map.of("__metadata__", HostTensor.ofFloats(new long[] {1}, 1f));
 
-    assertThatThrownBy(() -> SafetensorsWriter.write(dir.resolve("x.safetensors"), tensors, Map.of()))
+    assertThatThrownBy(
+            () -> SafetensorsWriter.write(dir.resolve("x.safetensors"), tensors, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'__metadata__' cannot name a tensor");
   }
@@ -184,7 +195,8 @@ class SafetensorsTest {
         while (b.hasRemaining()) {
           b.put((byte) (dtype == DType.BOOL ? random.nextInt(2) : random.nextInt()));
         }
-        tensors.put(dtype.name().toLowerCase() + "/" + shape.length + "d/" + tensors.size(),
+        tensors.put(
+            dtype.name().toLowerCase() + "/" + shape.length + "d/" + tensors.size(),
             HostTensor.wrap(dtype, shape, b.flip()));
       }
     }

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Hand-built hostile files: pickles whose shared references explode when walked as a tree,
- * tensors whose sizes overflow or materialise gigabytes from a few bytes, lengths that point far
- * past the data, overlapping zip records. Each is small (a few hundred bytes unless said).
+ * Hand-built hostile files: pickles whose shared references explode when walked as a tree, tensors
+ * whose sizes overflow or materialise gigabytes from a few bytes, lengths that point far past the
+ * data, overlapping zip records. Each is small (a few hundred bytes unless said).
  */
 final class HostileFiles {
   private HostileFiles() {}
@@ -29,12 +29,21 @@ final class HostileFiles {
   static P listDiamond(P p, int levels) {
     p.op(Opcodes.EMPTY_LIST).put(0);
     for (int i = 1; i <= levels; i++) {
-      p.op(Opcodes.POP).op(Opcodes.EMPTY_LIST).op(Opcodes.MARK).get(i - 1).get(i - 1).op(Opcodes.APPENDS).put(i);
+      p.op(Opcodes.POP)
+          .op(Opcodes.EMPTY_LIST)
+          .op(Opcodes.MARK)
+          .get(i - 1)
+          .get(i - 1)
+          .op(Opcodes.APPENDS)
+          .put(i);
     }
     return p;
   }
 
-  /** Pushes {@code t(levels)} where {@code t0 = (); t(i) = (t(i-1), t(i-1))}. Memo entries 0 to {@code levels}. */
+  /**
+   * Pushes {@code t(levels)} where {@code t0 = (); t(i) = (t(i-1), t(i-1))}. Memo entries 0 to
+   * {@code levels}.
+   */
   static P tupleDiamond(P p, int levels) {
     p.op(Opcodes.EMPTY_TUPLE).put(0);
     for (int i = 1; i <= levels; i++) {
@@ -43,7 +52,9 @@ final class HostileFiles {
     return p;
   }
 
-  /** {'w': {'k0': ..., 'k999': ...}} nested {@code levels} deep, every value the same dict below. */
+  /**
+   * {'w': {'k0': ..., 'k999': ...}} nested {@code levels} deep, every value the same dict below.
+   */
   static byte[] wideBomb(int levels, int width) {
     P p = new P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
     p.op(Opcodes.EMPTY_DICT).string("x").op(Opcodes.NONE).op(Opcodes.SETITEM).put(0);
@@ -57,11 +68,20 @@ final class HostileFiles {
     return p.op(Opcodes.SETITEM).stop();
   }
 
-  /** {@code _rebuild_tensor_v2(storage(key, numel), offset, size, stride, False, OrderedDict())}. */
-  static P tensor(P p, String storageClass, String key, long numel, long offset, long[] size, long[] stride) {
+  /**
+   * {@code _rebuild_tensor_v2(storage(key, numel), offset, size, stride, False, OrderedDict())}.
+   */
+  static P tensor(
+      P p, String storageClass, String key, long numel, long offset, long[] size, long[] stride) {
     p.global("torch._utils", "_rebuild_tensor_v2").op(Opcodes.MARK);
-    p.op(Opcodes.MARK).string("storage").global("torch", storageClass).string(key).string("cpu").integer(numel)
-        .op(Opcodes.TUPLE).op(Opcodes.BINPERSID);
+    p.op(Opcodes.MARK)
+        .string("storage")
+        .global("torch", storageClass)
+        .string(key)
+        .string("cpu")
+        .integer(numel)
+        .op(Opcodes.TUPLE)
+        .op(Opcodes.BINPERSID);
     p.integer(offset);
     p.op(Opcodes.MARK);
     for (long s : size) {
@@ -71,13 +91,18 @@ final class HostileFiles {
     for (long s : stride) {
       p.integer(s);
     }
-    p.op(Opcodes.TUPLE).op(Opcodes.NEWFALSE).global("collections", "OrderedDict").op(Opcodes.EMPTY_TUPLE)
-        .op(Opcodes.REDUCE).op(Opcodes.TUPLE);
+    p.op(Opcodes.TUPLE)
+        .op(Opcodes.NEWFALSE)
+        .global("collections", "OrderedDict")
+        .op(Opcodes.EMPTY_TUPLE)
+        .op(Opcodes.REDUCE)
+        .op(Opcodes.TUPLE);
     return p.op(Opcodes.REDUCE);
   }
 
   /** A file {'w': tensor} over one float storage '0' of {@code storageFloats} elements. */
-  static void oneTensor(Path file, long numel, int storageFloats, long offset, long[] size, long[] stride)
+  static void oneTensor(
+      Path file, long numel, int storageFloats, long offset, long[] size, long[] stride)
       throws IOException {
     P p = new P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
     tensor(p, "FloatStorage", "0", numel, offset, size, stride).op(Opcodes.SETITEM);
@@ -138,7 +163,9 @@ final class HostileFiles {
     Files.write(file, out.toByteArray());
   }
 
-  /** A valid small checkpoint plus a record the reader has no use for, of {@code extraBytes} zeros. */
+  /**
+   * A valid small checkpoint plus a record the reader has no use for, of {@code extraBytes} zeros.
+   */
   static void withLargeExtraRecord(Path file, long extraBytes) throws IOException {
     P p = new P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
     tensor(p, "FloatStorage", "0", 4, 0, new long[] {4}, new long[] {1}).op(Opcodes.SETITEM);
@@ -152,8 +179,12 @@ final class HostileFiles {
     }
     int[] crcs = {crc(pickle), crc(new byte[16]), (int) zeros.getValue()};
     ZipLayout layout = new ZipLayout(names, sizes, ZipLayout.MAX_32);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       out.write(layout.localHeader(layout.entries().get(0), crcs[0]));
       out.write(ByteBuffer.wrap(pickle));
       out.write(layout.localHeader(layout.entries().get(1), crcs[1]));
@@ -166,17 +197,29 @@ final class HostileFiles {
 
   /** What torch.jit.save writes, in miniature: a module pickle, constants and code records. */
   static void torchScriptArchive(Path file) throws IOException {
-    byte[] module = new P().proto(2).global("__torch__", "Net").op(Opcodes.EMPTY_TUPLE).op(Opcodes.NEWOBJ)
-        .op(Opcodes.EMPTY_DICT).op(Opcodes.BUILD).stop();
+    byte[] module =
+        new P()
+            .proto(2)
+            .global("__torch__", "Net")
+            .op(Opcodes.EMPTY_TUPLE)
+            .op(Opcodes.NEWOBJ)
+            .op(Opcodes.EMPTY_DICT)
+            .op(Opcodes.BUILD)
+            .stop();
     Map<String, byte[]> records = new LinkedHashMap<>();
     records.put("archive/data.pkl", module);
-    records.put("archive/code/__torch__.py", "class Net(Module):\n  pass\n".getBytes(StandardCharsets.UTF_8));
+    records.put(
+        "archive/code/__torch__.py",
+        "class Net(Module):\n  pass\n".getBytes(StandardCharsets.UTF_8));
     records.put("archive/constants.pkl", new P().proto(2).op(Opcodes.EMPTY_TUPLE).stop());
     records.put("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
     ThCorruptionTest.writeArchive(file, records);
   }
 
-  /** A safetensors file with this header (padded to 8 bytes) and {@code dataBytes} zero bytes after it. */
+  /**
+   * A safetensors file with this header (padded to 8 bytes) and {@code dataBytes} zero bytes after
+   * it.
+   */
   static void safetensors(Path file, String header, int dataBytes) throws IOException {
     byte[] json = header.getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
@@ -190,27 +233,59 @@ final class HostileFiles {
 
   private static byte[] localHeader(String name, byte[] data) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(ZipLayout.LOCAL_HEADER_SIZE + n.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(ZipLayout.LOCAL_HEADER_SIG).putShort((short) 20).putShort((short) 0).putShort((short) 0)
-        .putShort((short) 0).putShort((short) 0x21).putInt(crc(data)).putInt(data.length).putInt(data.length)
-        .putShort((short) n.length).putShort((short) 0).put(n);
+    ByteBuffer b =
+        ByteBuffer.allocate(ZipLayout.LOCAL_HEADER_SIZE + n.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(ZipLayout.LOCAL_HEADER_SIG)
+        .putShort((short) 20)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0x21)
+        .putInt(crc(data))
+        .putInt(data.length)
+        .putInt(data.length)
+        .putShort((short) n.length)
+        .putShort((short) 0)
+        .put(n);
     return b.array();
   }
 
   private static byte[] centralHeader(String name, byte[] data, long headerOffset) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(ZipLayout.CENTRAL_HEADER_SIZE + n.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(ZipLayout.CENTRAL_HEADER_SIG).putShort((short) 20).putShort((short) 20).putShort((short) 0)
-        .putShort((short) 0).putShort((short) 0).putShort((short) 0x21).putInt(crc(data)).putInt(data.length)
-        .putInt(data.length).putShort((short) n.length).putShort((short) 0).putShort((short) 0).putShort((short) 0)
-        .putShort((short) 0).putInt(0).putInt((int) headerOffset).put(n);
+    ByteBuffer b =
+        ByteBuffer.allocate(ZipLayout.CENTRAL_HEADER_SIZE + n.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(ZipLayout.CENTRAL_HEADER_SIG)
+        .putShort((short) 20)
+        .putShort((short) 20)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0x21)
+        .putInt(crc(data))
+        .putInt(data.length)
+        .putInt(data.length)
+        .putShort((short) n.length)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putInt(0)
+        .putInt((int) headerOffset)
+        .put(n);
     return b.array();
   }
 
   private static byte[] end(int count, int centralSize, long centralOffset) {
     ByteBuffer b = ByteBuffer.allocate(ZipLayout.END_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(ZipLayout.END_SIG).putShort((short) 0).putShort((short) 0).putShort((short) count)
-        .putShort((short) count).putInt(centralSize).putInt((int) centralOffset).putShort((short) 0);
+    b.putInt(ZipLayout.END_SIG)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) count)
+        .putShort((short) count)
+        .putInt(centralSize)
+        .putInt((int) centralOffset)
+        .putShort((short) 0);
     return b.array();
   }
 

@@ -13,7 +13,10 @@ import java.util.Random;
 final class TestTensors {
   private TestTensors() {}
 
-  /** A tensor of {@code dtype} and {@code shape} filled with bytes derived from {@code seed} (bools are 0 or 1). */
+  /**
+   * A tensor of {@code dtype} and {@code shape} filled with bytes derived from {@code seed} (bools
+   * are 0 or 1).
+   */
   static HostTensor random(DType dtype, long[] shape, long seed) {
     HostTensor t = HostTensor.allocateDirect(dtype, shape);
     Random random = new Random(seed);
@@ -35,7 +38,10 @@ final class TestTensors {
     return HostTensor.wrap(dtype, shape, filled);
   }
 
-  /** A tensor filled quickly with a position-dependent pattern; for tensors too large for {@link #random}. */
+  /**
+   * A tensor filled quickly with a position-dependent pattern; for tensors too large for {@link
+   * #random}.
+   */
   static HostTensor pattern(DType dtype, long[] shape) {
     long elements = 1;
     for (long d : shape) {
@@ -45,8 +51,9 @@ final class TestTensors {
     java.util.List<ByteBuffer> chunks = new java.util.ArrayList<>();
     long position = 0;
     for (long done = 0; done < bytes; done += HostTensor.MAX_CHUNK_BYTES) {
-      ByteBuffer b = ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer b =
+          ByteBuffer.allocateDirect((int) Math.min(HostTensor.MAX_CHUNK_BYTES, bytes - done))
+              .order(ByteOrder.LITTLE_ENDIAN);
       while (b.remaining() >= 8) {
         b.putLong(position++ * 0x9E3779B97F4A7C15L);
       }

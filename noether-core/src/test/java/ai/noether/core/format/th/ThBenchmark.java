@@ -19,11 +19,12 @@ import java.util.Map;
  *
  * <p>The state is 1 GiB of float32 in 16 tensors. Each round: {@code dd if=/dev/zero bs=16M
  * count=64 conv=fsync} of the same size, {@code dd} copying the (page-cached) {@code .th} file with
- * {@code conv=fsync} (real data, in case the disk treats zeros specially) and {@link ThFormat#write}
- * (which fsyncs), in rotating order and each after a {@code sync}; {@code torch.save} plus fsync, timed inside Python; then reads with the file evicted from the page cache
- * ({@code posix_fadvise(DONTNEED)}, "cold") and again from the cache ("warm"), for
- * {@link ThReader#read} (which checks every record's CRC-32, so it touches every byte) and for
- * {@code torch.load}. Medians over the rounds are reported.
+ * {@code conv=fsync} (real data, in case the disk treats zeros specially) and {@link
+ * ThFormat#write} (which fsyncs), in rotating order and each after a {@code sync}; {@code
+ * torch.save} plus fsync, timed inside Python; then reads with the file evicted from the page cache
+ * ({@code posix_fadvise(DONTNEED)}, "cold") and again from the cache ("warm"), for {@link
+ * ThReader#read} (which checks every record's CRC-32, so it touches every byte) and for {@code
+ * torch.load}. Medians over the rounds are reported.
  *
  * <p>Run: {@code mvn -B -q -ntp -pl noether-core -am -Pbenchmark
  * -Dbenchmark=ai.noether.core.format.th.ThBenchmark process-test-classes}; optional system
@@ -36,8 +37,10 @@ public final class ThBenchmark {
   private ThBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir",
-        System.getProperty("java.io.tmpdir"))), "th-benchmark");
+    Path dir =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
+            "th-benchmark");
     int rounds = Integer.getInteger("bench.rounds", 5);
     Map<String, Object> state = new LinkedHashMap<>();
     for (int i = 0; i < TENSORS; i++) {
@@ -77,7 +80,13 @@ public final class ThBenchmark {
           } else if (who == 0) {
             Files.deleteIfExists(zeros);
             long start = System.nanoTime();
-            run("dd", "if=/dev/zero", "of=" + zeros, "bs=16M", "count=" + bytes / (16 << 20), "conv=fsync",
+            run(
+                "dd",
+                "if=/dev/zero",
+                "of=" + zeros,
+                "bs=16M",
+                "count=" + bytes / (16 << 20),
+                "conv=fsync",
                 "status=none");
             ddWrite.add(seconds(start));
             Files.delete(zeros);
@@ -102,15 +111,26 @@ public final class ThBenchmark {
         }
 
         if (torch) {
-          JsonNode r = new ObjectMapper().readTree(PythonTorch.runScript(script, source.toString(), theirs.toString()));
+          JsonNode r =
+              new ObjectMapper()
+                  .readTree(PythonTorch.runScript(script, source.toString(), theirs.toString()));
           torchSave.add(r.get("save").asDouble());
           torchCold.add(r.get("load_cold").asDouble());
           torchWarm.add(r.get("load_warm").asDouble());
         }
-        System.out.printf("round %d: dd %.2fs, dd copy %s, write %.2fs, read cold %.2fs warm %.2fs%s%n", round + 1,
-            last(ddWrite), ddCopy.isEmpty() ? "-" : String.format("%.2fs", last(ddCopy)), last(write), last(readCold), last(readWarm),
-            torch ? String.format(", torch.save %.2fs, torch.load cold %.2fs warm %.2fs", last(torchSave),
-                last(torchCold), last(torchWarm)) : "");
+        System.out.printf(
+            "round %d: dd %.2fs, dd copy %s, write %.2fs, read cold %.2fs warm %.2fs%s%n",
+            round + 1,
+            last(ddWrite),
+            ddCopy.isEmpty() ? "-" : String.format("%.2fs", last(ddCopy)),
+            last(write),
+            last(readCold),
+            last(readWarm),
+            torch
+                ? String.format(
+                    ", torch.save %.2fs, torch.load cold %.2fs warm %.2fs",
+                    last(torchSave), last(torchCold), last(torchWarm))
+                : "");
       }
     } finally {
       for (Path p : List.of(ours, zeros, copy, source, theirs)) {
@@ -123,8 +143,9 @@ public final class ThBenchmark {
     }
 
     double gib = bytes / (double) (1L << 30);
-    System.out.printf("%n.th container, %.2f GiB in %d float32 tensors, median of %d rounds, %s%n", gib, TENSORS,
-        rounds, dir.getParent());
+    System.out.printf(
+        "%n.th container, %.2f GiB in %d float32 tensors, median of %d rounds, %s%n",
+        gib, TENSORS, rounds, dir.getParent());
     System.out.printf("%-40s %8s %10s %8s%n", "", "median s", "MiB/s", "best s");
     row("write+fsync  dd if=/dev/zero bs=16M", ddWrite, bytes);
     row("write+fsync  dd copy of the .th file", ddCopy, bytes);
@@ -140,12 +161,19 @@ public final class ThBenchmark {
     if (torch) {
       row("read warm    torch.load", torchWarm, bytes);
     }
-    System.out.printf("%nwrite throughput vs dd (zeros):  %.2fx (target >= 0.85)%n", median(ddWrite) / median(write));
+    System.out.printf(
+        "%nwrite throughput vs dd (zeros):  %.2fx (target >= 0.85)%n",
+        median(ddWrite) / median(write));
     System.out.printf("write throughput vs dd (copy):   %.2fx%n", median(ddCopy) / median(write));
     if (torch) {
-      System.out.printf("write throughput vs torch.save:  %.2fx%n", median(torchSave) / median(write));
-      System.out.printf("read cold speed vs torch.load:   %.2fx (target >= 1)%n", median(torchCold) / median(readCold));
-      System.out.printf("read warm speed vs torch.load:   %.2fx (target >= 1)%n", median(torchWarm) / median(readWarm));
+      System.out.printf(
+          "write throughput vs torch.save:  %.2fx%n", median(torchSave) / median(write));
+      System.out.printf(
+          "read cold speed vs torch.load:   %.2fx (target >= 1)%n",
+          median(torchCold) / median(readCold));
+      System.out.printf(
+          "read warm speed vs torch.load:   %.2fx (target >= 1)%n",
+          median(torchWarm) / median(readWarm));
     } else {
       System.out.println("torch.save/torch.load: skipped, /usr/bin/python3 has no torch");
     }
@@ -166,7 +194,8 @@ public final class ThBenchmark {
   }
 
   private static void evict(Path file) throws IOException, InterruptedException {
-    // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page cache.
+    // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the page
+    // cache.
     run("dd", "if=" + file, "iflag=nocache", "count=0", "status=none");
   }
 
@@ -180,7 +209,8 @@ public final class ThBenchmark {
   private static void row(String label, List<Double> times, long bytes) {
     double seconds = median(times);
     double best = times.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    System.out.printf("%-40s %8.3f %10.0f %8.3f%n", label, seconds, bytes / seconds / (1 << 20), best);
+    System.out.printf(
+        "%-40s %8.3f %10.0f %8.3f%n", label, seconds, bytes / seconds / (1 << 20), best);
   }
 
   private static double seconds(long start) {

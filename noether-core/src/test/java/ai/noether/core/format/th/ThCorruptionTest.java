@@ -54,18 +54,25 @@ class ThCorruptionTest {
       byte[] copy = bytes.clone();
       copy[i] ^= 0x5A;
       Files.write(damaged, copy);
-      Throwable thrown = catchThrowable(() -> ThTorchInteropTest.describe(ThReader.read(damaged), false));
+      Throwable thrown =
+          catchThrowable(() -> ThTorchInteropTest.describe(ThReader.read(damaged), false));
       if (thrown == null) {
         // An undetected flip may only touch bytes that carry no content (dates, padding, versions).
-        assertThat(ThTorchInteropTest.describe(ThReader.read(damaged), false)).as("flip at %d", i).isEqualTo(expected);
-        assertThat(inside(dataRegions, i)).as("flip at %d is in a record's data yet went unnoticed", i).isFalse();
+        assertThat(ThTorchInteropTest.describe(ThReader.read(damaged), false))
+            .as("flip at %d", i)
+            .isEqualTo(expected);
+        assertThat(inside(dataRegions, i))
+            .as("flip at %d is in a record's data yet went unnoticed", i)
+            .isFalse();
       } else {
         assertThat(thrown).as("flip at %d", i).isInstanceOf(CorruptCheckpointException.class);
         assertThat(thrown.getMessage()).as("flip at %d", i).startsWith(damaged.toString() + ": ");
         detected++;
       }
     }
-    assertThat(detected).as("flips detected out of %d", bytes.length).isGreaterThan(bytes.length * 3 / 4);
+    assertThat(detected)
+        .as("flips detected out of %d", bytes.length)
+        .isGreaterThan(bytes.length * 3 / 4);
   }
 
   @Test
@@ -73,7 +80,8 @@ class ThCorruptionTest {
     Path file = dir.resolve("mlp_cp=latest_model.th");
     ThFormat.write(file, smallTree());
     ZipDirectory.Record record = ThFormatTest.directory(file).records().get("archive/data/1");
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ZipDirectory.readAt(ch, record.dataOffset() + 3, 1);
       b.put(0, (byte) (b.get(0) ^ 1));
       ch.write(b, record.dataOffset() + 3);
@@ -81,8 +89,9 @@ class ThCorruptionTest {
 
     assertThatThrownBy(() -> ThReader.read(file))
         .isInstanceOf(CorruptCheckpointException.class)
-        .hasMessageMatching(java.util.regex.Pattern.quote(file.toString())
-            + ": record archive/data/1 is corrupt: CRC-32 0x[0-9a-f]{8}, expected 0x[0-9a-f]{8}");
+        .hasMessageMatching(
+            java.util.regex.Pattern.quote(file.toString())
+                + ": record archive/data/1 is corrupt: CRC-32 0x[0-9a-f]{8}, expected 0x[0-9a-f]{8}");
   }
 
   @Test
@@ -105,7 +114,10 @@ class ThCorruptionTest {
   @Test
   void damageInAFileWithALargeTensorIsDetectedWherever() throws IOException {
     Map<String, Object> tree = new LinkedHashMap<>(smallTree());
-    tree.put("big", TestTensors.random(DType.FLOAT32, new long[] {1 << 20}, 42)); // 4 MiB: CRC patched after data
+    tree.put(
+        "big",
+        TestTensors.random(
+            DType.FLOAT32, new long[] {1 << 20}, 42)); // 4 MiB: CRC patched after data
     Path original = dir.resolve("big.th");
     ThFormat.write(original, tree);
     byte[] bytes = Files.readAllBytes(original);
@@ -126,28 +138,55 @@ class ThCorruptionTest {
         assertThat(flipped).as("flip at %d", i).isInstanceOf(CorruptCheckpointException.class);
       }
       if (flipped != null) {
-        assertThat(flipped).as("flip at %d", i).isInstanceOf(CorruptCheckpointException.class)
+        assertThat(flipped)
+            .as("flip at %d", i)
+            .isInstanceOf(CorruptCheckpointException.class)
             .hasMessageStartingWith(damaged + ": ");
       }
-      assertThat(cut).as("truncated to %d", length).isInstanceOf(CorruptCheckpointException.class)
+      assertThat(cut)
+          .as("truncated to %d", length)
+          .isInstanceOf(CorruptCheckpointException.class)
           .hasMessageStartingWith(damaged + ": ");
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"posix system", "os system", "builtins eval", "subprocess Popen", "torch load",
-      "torch._utils _rebuild_qtensor", "__builtin__ getattr"})
-  void aPickleCallingAForbiddenGlobalIsRefusedNamingItAndRunsNothing(String global) throws IOException {
+  @ValueSource(
+      strings = {
+        "posix system",
+        "os system",
+        "builtins eval",
+        "subprocess Popen",
+        "torch load",
+        "torch._utils _rebuild_qtensor",
+        "__builtin__ getattr"
+      })
+  void aPickleCallingAForbiddenGlobalIsRefusedNamingItAndRunsNothing(String global)
+      throws IOException {
     String[] parts = global.split(" ");
-    byte[] pickle = new Pickle().proto(2).global(parts[0], parts[1])
-        .string("touch " + marker).op(Opcodes.TUPLE1).op(Opcodes.REDUCE).op(Opcodes.STOP).bytes();
+    byte[] pickle =
+        new Pickle()
+            .proto(2)
+            .global(parts[0], parts[1])
+            .string("touch " + marker)
+            .op(Opcodes.TUPLE1)
+            .op(Opcodes.REDUCE)
+            .op(Opcodes.STOP)
+            .bytes();
     Path file = dir.resolve("evil_cp=latest_model.th");
     writeArchive(file, Map.of("archive/data.pkl", pickle));
 
     Throwable thrown = catchThrowable(() -> ThReader.read(file));
 
-    assertThat(thrown).isInstanceOf(ForbiddenGlobalException.class)
-        .hasMessageStartingWith(file + ": record archive/data.pkl refers to the global '" + parts[0] + "." + parts[1] + "'")
+    assertThat(thrown)
+        .isInstanceOf(ForbiddenGlobalException.class)
+        .hasMessageStartingWith(
+            file
+                + ": record archive/data.pkl refers to the global '"
+                + parts[0]
+                + "."
+                + parts[1]
+                + "'")
         .hasMessageContaining("Allowed globals: collections.OrderedDict");
     assertThat(((ForbiddenGlobalException) thrown).global()).isEqualTo(parts[0] + "." + parts[1]);
     assertThat(marker).doesNotExist();
@@ -155,8 +194,17 @@ class ThCorruptionTest {
 
   @Test
   void aProtocol4StackGlobalIsRefusedToo() throws IOException {
-    byte[] pickle = new Pickle().proto(4).shortString("posix").shortString("system").op(Opcodes.STACK_GLOBAL)
-        .shortString("touch " + marker).op(Opcodes.TUPLE1).op(Opcodes.REDUCE).op(Opcodes.STOP).bytes();
+    byte[] pickle =
+        new Pickle()
+            .proto(4)
+            .shortString("posix")
+            .shortString("system")
+            .op(Opcodes.STACK_GLOBAL)
+            .shortString("touch " + marker)
+            .op(Opcodes.TUPLE1)
+            .op(Opcodes.REDUCE)
+            .op(Opcodes.STOP)
+            .bytes();
     Path file = dir.resolve("evil.th");
     writeArchive(file, Map.of("archive/data.pkl", pickle));
 
@@ -168,25 +216,53 @@ class ThCorruptionTest {
 
   @Test
   void theRefusedPayloadIsLiveWhenPythonUnpicklesIt() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(PythonTorch.PYTHON), "no /usr/bin/python3");
-    byte[] pickle = new Pickle().proto(2).global("posix", "system")
-        .string("touch " + marker).op(Opcodes.TUPLE1).op(Opcodes.REDUCE).op(Opcodes.STOP).bytes();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(PythonTorch.PYTHON), "no /usr/bin/python3");
+    byte[] pickle =
+        new Pickle()
+            .proto(2)
+            .global("posix", "system")
+            .string("touch " + marker)
+            .op(Opcodes.TUPLE1)
+            .op(Opcodes.REDUCE)
+            .op(Opcodes.STOP)
+            .bytes();
     Path file = dir.resolve("evil.th");
     writeArchive(file, Map.of("archive/data.pkl", pickle));
     assertThatThrownBy(() -> ThReader.read(file)).isInstanceOf(ForbiddenGlobalException.class);
     assertThat(marker).doesNotExist();
 
-    // The same record through Python's unrestricted pickle runs the command: the test payload is real.
-    PythonTorch.run(List.of("-c", "import pickle, sys, zipfile; pickle.loads(zipfile.ZipFile(sys.argv[1])"
-        + ".read('archive/data.pkl'))", file.toString()));
+    // The same record through Python's unrestricted pickle runs the command: the test payload is
+    // real.
+    PythonTorch.run(
+        List.of(
+            "-c",
+            "import pickle, sys, zipfile; pickle.loads(zipfile.ZipFile(sys.argv[1])"
+                + ".read('archive/data.pkl'))",
+            file.toString()));
 
     assertThat(marker).exists();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reduce-with-args", "build-on-tensor", "missing-storage", "storage-too-small",
-      "view-past-storage", "empty-stack", "unknown-opcode", "truncated", "bare-storage-class", "bytes-value",
-      "self-containing", "two-values", "negative-shape", "deep-nesting", "list-in-a-key"})
+  @ValueSource(
+      strings = {
+        "reduce-with-args",
+        "build-on-tensor",
+        "missing-storage",
+        "storage-too-small",
+        "view-past-storage",
+        "empty-stack",
+        "unknown-opcode",
+        "truncated",
+        "bare-storage-class",
+        "bytes-value",
+        "self-containing",
+        "two-values",
+        "negative-shape",
+        "deep-nesting",
+        "list-in-a-key"
+      })
   void malformedPicklesAreReportedAsCorrupt(String kind) throws IOException {
     Pickle p = new Pickle().proto(2);
     Map<String, byte[]> records = new LinkedHashMap<>();
@@ -194,7 +270,10 @@ class ThCorruptionTest {
     String expected;
     switch (kind) {
       case "reduce-with-args" -> {
-        p.global("collections", "OrderedDict").op(Opcodes.EMPTY_LIST).op(Opcodes.TUPLE1).op(Opcodes.REDUCE);
+        p.global("collections", "OrderedDict")
+            .op(Opcodes.EMPTY_LIST)
+            .op(Opcodes.TUPLE1)
+            .op(Opcodes.REDUCE);
         expected = "OrderedDict is rebuilt without arguments";
       }
       case "build-on-tensor" -> {
@@ -237,7 +316,12 @@ class ThCorruptionTest {
         expected = "BINBYTES (a bytes value)";
       }
       case "self-containing" -> {
-        p.op(Opcodes.EMPTY_LIST).op(Opcodes.BINPUT).op(0).op(Opcodes.BINGET).op(0).op(Opcodes.APPEND);
+        p.op(Opcodes.EMPTY_LIST)
+            .op(Opcodes.BINPUT)
+            .op(0)
+            .op(Opcodes.BINGET)
+            .op(0)
+            .op(Opcodes.APPEND);
         expected = "contains itself";
       }
       case "two-values" -> {
@@ -246,8 +330,20 @@ class ThCorruptionTest {
       }
       case "negative-shape" -> {
         p.global("torch._utils", "_rebuild_tensor_v2").op(Opcodes.MARK);
-        storage(p, "0", 4).int1(0).op(Opcodes.BININT).op(0xff).op(0xff).op(0xff).op(0xff).op(Opcodes.TUPLE1)
-            .int1(1).op(Opcodes.TUPLE1).op(Opcodes.NEWFALSE).op(Opcodes.NONE).op(Opcodes.TUPLE).op(Opcodes.REDUCE);
+        storage(p, "0", 4)
+            .int1(0)
+            .op(Opcodes.BININT)
+            .op(0xff)
+            .op(0xff)
+            .op(0xff)
+            .op(0xff)
+            .op(Opcodes.TUPLE1)
+            .int1(1)
+            .op(Opcodes.TUPLE1)
+            .op(Opcodes.NEWFALSE)
+            .op(Opcodes.NONE)
+            .op(Opcodes.TUPLE)
+            .op(Opcodes.REDUCE);
         records.put("archive/data/0", floats);
         expected = "must hold non-negative ints";
       }
@@ -261,8 +357,16 @@ class ThCorruptionTest {
         expected = "nested deeper than 1000 levels";
       }
       case "list-in-a-key" -> {
-        p.op(Opcodes.EMPTY_DICT).op(Opcodes.EMPTY_LIST).op(Opcodes.BINPUT).op(0).op(Opcodes.BINGET).op(0)
-            .op(Opcodes.APPEND).op(Opcodes.TUPLE1).op(Opcodes.NONE).op(Opcodes.SETITEM);
+        p.op(Opcodes.EMPTY_DICT)
+            .op(Opcodes.EMPTY_LIST)
+            .op(Opcodes.BINPUT)
+            .op(0)
+            .op(Opcodes.BINGET)
+            .op(0)
+            .op(Opcodes.APPEND)
+            .op(Opcodes.TUPLE1)
+            .op(Opcodes.NONE)
+            .op(Opcodes.SETITEM);
         expected = "dict key a tuple of 1 is not supported";
       }
       default -> throw new AssertionError(kind);
@@ -292,7 +396,8 @@ class ThCorruptionTest {
   @Test
   void aZipWithoutAPickleOrWithCompressedRecordsIsRejected() throws IOException {
     Path plain = dir.resolve("plain.zip");
-    try (OutputStream out = Files.newOutputStream(plain); ZipOutputStream zip = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(plain);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
       ZipEntry stored = new ZipEntry("readme.txt");
       stored.setMethod(ZipEntry.STORED);
@@ -304,16 +409,23 @@ class ThCorruptionTest {
       zip.write(hello);
     }
     Path deflated = dir.resolve("deflated.th");
-    try (OutputStream out = Files.newOutputStream(deflated); ZipOutputStream zip = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(deflated);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.putNextEntry(new ZipEntry("archive/data.pkl"));
       zip.write(new Pickle().proto(2).op(Opcodes.NONE).op(Opcodes.STOP).bytes());
     }
 
-    assertThatThrownBy(() -> ThReader.read(plain)).isInstanceOf(CorruptCheckpointException.class)
-        .hasMessage(plain + ": the archive has no record <name>/data.pkl; it is a zip file but not one torch.save wrote");
-    assertThatThrownBy(() -> ThReader.read(deflated)).isInstanceOf(CorruptCheckpointException.class)
-        .hasMessage(deflated + ": record archive/data.pkl is compressed (zip method 8); .th records are stored"
-            + " uncompressed, as torch.save writes them");
+    assertThatThrownBy(() -> ThReader.read(plain))
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessage(
+            plain
+                + ": the archive has no record <name>/data.pkl; it is a zip file but not one torch.save wrote");
+    assertThatThrownBy(() -> ThReader.read(deflated))
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessage(
+            deflated
+                + ": record archive/data.pkl is compressed (zip method 8); .th records are stored"
+                + " uncompressed, as torch.save writes them");
   }
 
   private static Map<String, Object> smallTree() {
@@ -341,20 +453,38 @@ class ThCorruptionTest {
     return regions.stream().anyMatch(r -> position >= r[0] && position < r[1]);
   }
 
-  /** {@code _rebuild_tensor_v2(storage(key, numel), offset, (size,), (1,), False, None)} as a float tensor. */
+  /**
+   * {@code _rebuild_tensor_v2(storage(key, numel), offset, (size,), (1,), False, None)} as a float
+   * tensor.
+   */
   private static Pickle tensor(Pickle p, String key, int numel, int offset, int size) {
     p.global("torch._utils", "_rebuild_tensor_v2").op(Opcodes.MARK);
-    storage(p, key, numel).int1(offset).int1(size).op(Opcodes.TUPLE1).int1(1).op(Opcodes.TUPLE1)
-        .op(Opcodes.NEWFALSE).op(Opcodes.NONE).op(Opcodes.TUPLE);
+    storage(p, key, numel)
+        .int1(offset)
+        .int1(size)
+        .op(Opcodes.TUPLE1)
+        .int1(1)
+        .op(Opcodes.TUPLE1)
+        .op(Opcodes.NEWFALSE)
+        .op(Opcodes.NONE)
+        .op(Opcodes.TUPLE);
     return p.op(Opcodes.REDUCE);
   }
 
   private static Pickle storage(Pickle p, String key, int numel) {
-    return p.op(Opcodes.MARK).string("storage").global("torch", "FloatStorage").string(key).string("cpu")
-        .int1(numel).op(Opcodes.TUPLE).op(Opcodes.BINPERSID);
+    return p.op(Opcodes.MARK)
+        .string("storage")
+        .global("torch", "FloatStorage")
+        .string(key)
+        .string("cpu")
+        .int1(numel)
+        .op(Opcodes.TUPLE)
+        .op(Opcodes.BINPERSID);
   }
 
-  /** Writes a valid stored zip holding exactly these records (correct CRCs), for hand-made pickles. */
+  /**
+   * Writes a valid stored zip holding exactly these records (correct CRCs), for hand-made pickles.
+   */
   static void writeArchive(Path file, Map<String, byte[]> records) throws IOException {
     List<String> names = new ArrayList<>(records.keySet());
     List<Long> sizes = new ArrayList<>();
@@ -367,8 +497,12 @@ class ThCorruptionTest {
       crcs[i] = (int) crc.getValue();
     }
     ZipLayout layout = new ZipLayout(names, sizes, ZipLayout.MAX_32);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       for (int i = 0; i < names.size(); i++) {
         out.write(layout.localHeader(layout.entries().get(i), crcs[i]));
         out.write(ByteBuffer.wrap(records.get(names.get(i))));

@@ -34,7 +34,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ThFormatTest {
-  private static final long[][] SHAPES = {{}, {0}, {0, 3}, {3, 0, 2}, {1}, {7}, {2, 3}, {1, 1, 5}, {2, 3, 4, 5, 1}};
+  private static final long[][] SHAPES = {
+    {}, {0}, {0, 3}, {3, 0, 2}, {1}, {7}, {2, 3}, {1, 1, 5}, {2, 3, 4, 5, 1}
+  };
 
   @TempDir Path dir;
 
@@ -73,8 +75,17 @@ class ThFormatTest {
     tree.put("negative", -3L);
     tree.put("min", Long.MIN_VALUE);
     tree.put("max", Long.MAX_VALUE);
-    tree.put("byte-boundaries", List.of(255L, 256L, 65535L, 65536L, (long) Integer.MAX_VALUE, 1L + Integer.MAX_VALUE,
-        (long) Integer.MIN_VALUE, Integer.MIN_VALUE - 1L));
+    tree.put(
+        "byte-boundaries",
+        List.of(
+            255L,
+            256L,
+            65535L,
+            65536L,
+            (long) Integer.MAX_VALUE,
+            1L + Integer.MAX_VALUE,
+            (long) Integer.MIN_VALUE,
+            Integer.MIN_VALUE - 1L));
     tree.put("double", 0.1);
     tree.put("float", 0.5f);
     tree.put("nan", Double.NaN);
@@ -108,10 +119,12 @@ class ThFormatTest {
     assertThat(back).containsEntry("none", null);
     assertThat(back.get("list")).isEqualTo(Arrays.asList(1L, null, "x", List.of(), Map.of()));
     assertThat(back.get("nested")).isInstanceOf(LinkedHashMap.class);
-    assertThat(new ArrayList<Object>(((Map<?, ?>) back.get("nested")).keySet())).containsExactly("z-last-alphabetically-first", "a");
-    assertThat(back.get("nested")).isEqualTo(Map.of("z-last-alphabetically-first", 1L, "a",
-        List.of(1L, 2.5, "three", true)));
-    assertThat(new ArrayList<Object>(((Map<?, ?>) back.get("plain-map")).keySet())).containsExactly("a", "b");
+    assertThat(new ArrayList<Object>(((Map<?, ?>) back.get("nested")).keySet()))
+        .containsExactly("z-last-alphabetically-first", "a");
+    assertThat(back.get("nested"))
+        .isEqualTo(Map.of("z-last-alphabetically-first", 1L, "a", List.of(1L, 2.5, "three", true)));
+    assertThat(new ArrayList<Object>(((Map<?, ?>) back.get("plain-map")).keySet()))
+        .containsExactly("a", "b");
     assertThat(back.get("int-keys")).isEqualTo(Map.of(3L, "three"));
     assertThat(((HostTensor) back.get("tensor")).toFloatArray()).containsExactly(1f, 2f);
   }
@@ -131,7 +144,8 @@ class ThFormatTest {
 
     Map<?, ?> sd = (Map<?, ?>) back.get("state_dict");
     assertThat(new ArrayList<>(sd.keySet())).isEqualTo(keys);
-    assertThat(((HostTensor) sd.get(keys.get(17))).toFloatArray()).containsExactly((float) keys.get(17).hashCode());
+    assertThat(((HostTensor) sd.get(keys.get(17))).toFloatArray())
+        .containsExactly((float) keys.get(17).hashCode());
   }
 
   @Test
@@ -144,15 +158,19 @@ class ThFormatTest {
     Path file = write(tree);
     Map<String, Object> back = ThReader.read(file);
 
-    assertThat(entryNames(file)).containsExactly("archive/data.pkl", "archive/byteorder", "archive/data/0",
-        "archive/version");
+    assertThat(entryNames(file))
+        .containsExactly(
+            "archive/data.pkl", "archive/byteorder", "archive/data/0", "archive/version");
     assertThat(((HostTensor) back.get("a")).contentEquals(shared)).isTrue();
-    assertThat(((HostTensor) back.get("b")).buffer()).isEqualTo(((HostTensor) back.get("a")).buffer());
+    assertThat(((HostTensor) back.get("b")).buffer())
+        .isEqualTo(((HostTensor) back.get("a")).buffer());
   }
 
   @Test
   void loadedTensorsAreMemoryMappedNotCopied() throws IOException {
-    Map<String, Object> back = ThReader.read(write(Map.of("w", TestTensors.random(DType.FLOAT32, new long[] {64, 64}, 3))));
+    Map<String, Object> back =
+        ThReader.read(
+            write(Map.of("w", TestTensors.random(DType.FLOAT32, new long[] {64, 64}, 3))));
 
     ByteBuffer chunk = ((HostTensor) back.get("w")).chunks().get(0);
     assertThat(chunk.isDirect()).isTrue();
@@ -176,8 +194,10 @@ class ThFormatTest {
         assertThat(e.getMethod()).as(e.getName()).isEqualTo(ZipEntry.STORED);
         zip.getInputStream(e).readAllBytes(); // the JDK checks the CRC-32 too
       }
-      assertThat(new String(zip.getInputStream(zip.getEntry("archive/version")).readAllBytes())).isEqualTo("3\n");
-      assertThat(new String(zip.getInputStream(zip.getEntry("archive/byteorder")).readAllBytes())).isEqualTo("little");
+      assertThat(new String(zip.getInputStream(zip.getEntry("archive/version")).readAllBytes()))
+          .isEqualTo("3\n");
+      assertThat(new String(zip.getInputStream(zip.getEntry("archive/byteorder")).readAllBytes()))
+          .isEqualTo("little");
     }
     for (ZipDirectory.Record r : directory(file).all()) {
       assertThat(r.dataOffset() % 64).as(r.name()).isZero();
@@ -186,14 +206,16 @@ class ThFormatTest {
 
   @ParameterizedTest
   @ValueSource(longs = {0, 300, 5000})
-  void recordsAtOrPastTheZip64LimitUseZip64FieldsThatTheJdkZipReaderAccepts(long zip64Limit) throws IOException {
+  void recordsAtOrPastTheZip64LimitUseZip64FieldsThatTheJdkZipReaderAccepts(long zip64Limit)
+      throws IOException {
     Map<String, Object> tree = new LinkedHashMap<>();
     for (int i = 0; i < 6; i++) {
       tree.put("t" + i, TestTensors.random(DType.INT16, new long[] {i * 300 + 1}, i));
     }
     Path file = dir.resolve("zip64.th");
     ThArchive archive = ThArchive.of(tree, zip64Limit);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       archive.writeTo(out);
     }
 
@@ -208,7 +230,9 @@ class ThFormatTest {
     }
     Map<String, Object> back = ThReader.read(file);
     for (String key : tree.keySet()) {
-      assertThat(((HostTensor) back.get(key)).contentEquals((HostTensor) tree.get(key))).as(key).isTrue();
+      assertThat(((HostTensor) back.get(key)).contentEquals((HostTensor) tree.get(key)))
+          .as(key)
+          .isTrue();
     }
   }
 
@@ -217,11 +241,13 @@ class ThFormatTest {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put("state_dict", Map.of("w", TestTensors.random(DType.BFLOAT16, new long[] {33, 3}, 5)));
     tree.put("checkpoint_tag", "latest");
-    CheckpointFileName name = CheckpointFileName.of("mlp", CheckpointTag.LATEST, CheckpointFileKind.MODEL);
+    CheckpointFileName name =
+        CheckpointFileName.of("mlp", CheckpointTag.LATEST, CheckpointFileKind.MODEL);
     CheckpointFile encoded = ThFormat.encoder().encode(name, tree);
 
     Path file = dir.resolve(name.format());
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       encoded.writeTo(out);
       assertThat(out.position()).isEqualTo(encoded.size());
       out.truncate(0).position(0);
@@ -252,8 +278,12 @@ class ThFormatTest {
     loop.add(loop);
     tree.put("loop", loop);
 
-    assertThatThrownBy(() -> ThFormat.encoder().encode(
-        CheckpointFileName.of("m", CheckpointTag.LATEST, CheckpointFileKind.MODEL), tree))
+    assertThatThrownBy(
+            () ->
+                ThFormat.encoder()
+                    .encode(
+                        CheckpointFileName.of("m", CheckpointTag.LATEST, CheckpointFileKind.MODEL),
+                        tree))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'loop[0]' contains itself");
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tensor over 2 GiB (past the reach of one ByteBuffer and of 32-bit offsets) in a file over
- * 2 GiB, followed by a small tensor whose record starts beyond 2 GiB. Uses about 2.2 GiB of disk,
+ * A tensor over 2 GiB (past the reach of one ByteBuffer and of 32-bit offsets) in a file over 2
+ * GiB, followed by a small tensor whose record starts beyond 2 GiB. Uses about 2.2 GiB of disk,
  * deleted afterwards.
  */
 class ThLargeFileTest {
@@ -58,7 +58,8 @@ class ThLargeFileTest {
     assertThat(TestTensors.sameBytes(big, (HostTensor) tree.get("big"))).isTrue();
     assertThat(((HostTensor) back.get("after")).toFloatArray()).containsExactly(1f, 2f, 3f);
     assertThat(back.get("note")).isEqualTo("written after 2 GiB");
-    assertThat(ThFormatTest.directory(file).records().get("archive/data/1").dataOffset()).isGreaterThan(1L << 31);
+    assertThat(ThFormatTest.directory(file).records().get("archive/data/1").dataOffset())
+        .isGreaterThan(1L << 31);
   }
 
   @Test
@@ -66,7 +67,8 @@ class ThLargeFileTest {
     PythonTorch.assumeAvailable();
     Path describe = PythonTorch.script(getClass(), "describe.py", dir);
 
-    JsonNode loaded = new ObjectMapper().readTree(PythonTorch.runScript(describe, file.toString(), "exact"));
+    JsonNode loaded =
+        new ObjectMapper().readTree(PythonTorch.runScript(describe, file.toString(), "exact"));
 
     assertThat(loaded.get("loader").asText()).isEqualTo("weights_only");
     assertThat(loaded.get("value")).isEqualTo(ThTorchInteropTest.describe(tree, true));

@@ -35,11 +35,13 @@ class ThReadLimitsTest {
         .hasMessageContaining("would be copied into 335544320 bytes")
         .hasMessageContaining("-Dnoether.th.copyAllowance=");
 
-    Map<String, Object> loaded = ThReader.read(file, ThReadLimits.defaults().withCopyAllowanceBytes(512L << 20));
+    Map<String, Object> loaded =
+        ThReader.read(file, ThReadLimits.defaults().withCopyAllowanceBytes(512L << 20));
 
     HostTensor w = (HostTensor) loaded.get("w");
     assertThat(w.shape()).containsExactly(rows, 4);
-    ByteBuffer last = w.chunks().get(w.chunks().size() - 1).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer last =
+        w.chunks().get(w.chunks().size() - 1).duplicate().order(ByteOrder.LITTLE_ENDIAN);
     assertThat(last.getFloat(last.limit() - 16)).isEqualTo(1f);
     assertThat(last.getFloat(last.limit() - 4)).isEqualTo(4f);
   }
@@ -53,11 +55,15 @@ class ThReadLimitsTest {
       System.setProperty(ThReadLimits.COPY_ALLOWANCE_PROPERTY, "1000");
       assertThat(ThReadLimits.defaults().copyAllowanceBytes()).isEqualTo(1000);
       System.setProperty(ThReadLimits.COPY_ALLOWANCE_PROPERTY, "lots");
-      assertThatThrownBy(ThReadLimits::defaults).isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("-Dnoether.th.copyAllowance=lots is not a size in bytes; write e.g. 268435456, 256m or 8g");
+      assertThatThrownBy(ThReadLimits::defaults)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "-Dnoether.th.copyAllowance=lots is not a size in bytes; write e.g. 268435456, 256m or 8g");
       System.clearProperty(ThReadLimits.COPY_ALLOWANCE_PROPERTY);
       assertThat(ThReadLimits.defaults())
-          .isEqualTo(new ThReadLimits(ThReadLimits.DEFAULT_COPY_ALLOWANCE_BYTES, ThReadLimits.DEFAULT_MAX_TREE_VALUES));
+          .isEqualTo(
+              new ThReadLimits(
+                  ThReadLimits.DEFAULT_COPY_ALLOWANCE_BYTES, ThReadLimits.DEFAULT_MAX_TREE_VALUES));
     } finally {
       if (before == null) {
         System.clearProperty(ThReadLimits.COPY_ALLOWANCE_PROPERTY);
@@ -70,13 +76,25 @@ class ThReadLimitsTest {
   @Test
   void sharedContainersAndTiedTensorsStaySharedAfterTheGraphCheck() throws IOException {
     // {'a': l10 (a diamond of 10 levels), 'x': t, 'y': t, 'z': [t, (t, 1)]} with one tensor t
-    HostileFiles.P p = new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).op(Opcodes.MARK).string("a");
+    HostileFiles.P p =
+        new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).op(Opcodes.MARK).string("a");
     HostileFiles.listDiamond(p, 10).string("x");
-    HostileFiles.tensor(p, "FloatStorage", "0", 4, 0, new long[] {2, 2}, new long[] {1, 2}).put(500);
-    p.string("y").get(500).string("z").op(Opcodes.EMPTY_LIST).op(Opcodes.MARK).get(500).get(500).integer(1)
-        .op(Opcodes.TUPLE2).op(Opcodes.APPENDS).op(Opcodes.SETITEMS);
+    HostileFiles.tensor(p, "FloatStorage", "0", 4, 0, new long[] {2, 2}, new long[] {1, 2})
+        .put(500);
+    p.string("y")
+        .get(500)
+        .string("z")
+        .op(Opcodes.EMPTY_LIST)
+        .op(Opcodes.MARK)
+        .get(500)
+        .get(500)
+        .integer(1)
+        .op(Opcodes.TUPLE2)
+        .op(Opcodes.APPENDS)
+        .op(Opcodes.SETITEMS);
     Path file = dir.resolve("shared.th");
-    ThCorruptionTest.writeArchive(file, Map.of("archive/data.pkl", p.stop(), "archive/data/0", floats(1, 2, 3, 4)));
+    ThCorruptionTest.writeArchive(
+        file, Map.of("archive/data.pkl", p.stop(), "archive/data/0", floats(1, 2, 3, 4)));
 
     Map<String, Object> loaded = ThReader.read(file);
 
@@ -88,7 +106,8 @@ class ThReadLimitsTest {
     }
     assertThat(bottom).isEmpty();
     HostTensor x = (HostTensor) loaded.get("x");
-    assertThat(x.toFloatArray()).containsExactly(1f, 3f, 2f, 4f); // the transposed view, copied row-major
+    assertThat(x.toFloatArray())
+        .containsExactly(1f, 3f, 2f, 4f); // the transposed view, copied row-major
     assertThat(loaded.get("y")).isSameAs(x);
     List<?> z = (List<?>) loaded.get("z");
     assertThat(z.get(0)).isSameAs(x);
@@ -101,8 +120,15 @@ class ThReadLimitsTest {
     for (DType dtype : DType.values()) {
       // storage [e0, e1]; tensor size (2, 3), stride (1, 0): [[e0, e0, e0], [e1, e1, e1]]
       HostileFiles.P p = new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
-      HostileFiles.tensor(p, TorchTypes.storageClass(dtype).substring("torch.".length()), "0", 2, 0,
-          new long[] {2, 3}, new long[] {1, 0}).op(Opcodes.SETITEM);
+      HostileFiles.tensor(
+              p,
+              TorchTypes.storageClass(dtype).substring("torch.".length()),
+              "0",
+              2,
+              0,
+              new long[] {2, 3},
+              new long[] {1, 0})
+          .op(Opcodes.SETITEM);
       byte[] storage = new byte[2 * dtype.byteSize()];
       for (int i = 0; i < storage.length; i++) {
         storage[i] = (byte) (dtype == DType.BOOL ? i % 2 : 0x11 * (i + 1));
@@ -144,7 +170,8 @@ class ThReadLimitsTest {
 
   private static void writeExpanded(Path file, long rows) throws IOException {
     HostileFiles.P p = new HostileFiles.P().proto(2).op(Opcodes.EMPTY_DICT).string("w");
-    HostileFiles.tensor(p, "FloatStorage", "0", 4, 0, new long[] {rows, 4}, new long[] {0, 1}).op(Opcodes.SETITEM);
+    HostileFiles.tensor(p, "FloatStorage", "0", 4, 0, new long[] {rows, 4}, new long[] {0, 1})
+        .op(Opcodes.SETITEM);
     Map<String, byte[]> records = new LinkedHashMap<>();
     records.put("archive/data.pkl", p.stop());
     records.put("archive/data/0", floats(1, 2, 3, 4));

@@ -42,12 +42,14 @@ class ThStreamingTest {
 
   @Test
   void aStreamedFileIsTheSameBytesAsAFileWrittenOneAndReadsBackFromAnyChannel() throws IOException {
-    CheckpointFileName name = CheckpointFileName.of("mlp", CheckpointTag.LATEST, CheckpointFileKind.MODEL);
+    CheckpointFileName name =
+        CheckpointFileName.of("mlp", CheckpointTag.LATEST, CheckpointFileKind.MODEL);
     CheckpointFile viaFile = ThFormat.encoder().encode(name, tree());
     CheckpointFile viaStream = ThFormat.encoder().encode(name, tree());
 
     Path file = dir.resolve(name.format());
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       viaFile.writeTo(out);
     }
     ByteArrayOutputStream streamed = new ByteArrayOutputStream();
@@ -64,12 +66,16 @@ class ThStreamingTest {
       back = ThReader.read(in, "streamed");
     }
     Map<String, Object> expected = tree();
-    assertThat(((HostTensor) back.get("big")).contentEquals((HostTensor) expected.get("big"))).isTrue();
-    assertThat(((HostTensor) back.get("small")).contentEquals((HostTensor) expected.get("small"))).isTrue();
+    assertThat(((HostTensor) back.get("big")).contentEquals((HostTensor) expected.get("big")))
+        .isTrue();
+    assertThat(((HostTensor) back.get("small")).contentEquals((HostTensor) expected.get("small")))
+        .isTrue();
     assertThat(back.get("checkpoint_tag")).isEqualTo("latest");
   }
 
-  /** Hides that a channel is a file channel, as an object store's ranged-read channel is not one. */
+  /**
+   * Hides that a channel is a file channel, as an object store's ranged-read channel is not one.
+   */
   private record NotAFile(SeekableByteChannel delegate) implements SeekableByteChannel {
     @Override
     public int read(ByteBuffer dst) throws IOException {

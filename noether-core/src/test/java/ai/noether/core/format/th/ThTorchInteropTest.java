@@ -50,7 +50,8 @@ class ThTorchInteropTest {
   @Test
   void floatsLoadInTorchThroughItsWeightsOnlyAllowList() throws IOException {
     // torch >= 2.0 reads floats with weights_only=True; torch 1.13's weights_only reader lacks the
-    // float opcode for every file, so describe.py then applies torch's allow-list to a standard unpickler.
+    // float opcode for every file, so describe.py then applies torch's allow-list to a standard
+    // unpickler.
     Map<String, Object> tree = everything(true);
     Path file = dir.resolve("mlp_cp=latest_model.th");
     ThFormat.write(file, tree);
@@ -64,7 +65,8 @@ class ThTorchInteropTest {
   void filesWhoseRecordsAllUseZip64FieldsLoadInTorch() throws IOException {
     Map<String, Object> tree = everything(true);
     Path file = dir.resolve("zip64.th");
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ThArchive.of(tree, 0).writeTo(out);
     }
 
@@ -100,9 +102,11 @@ class ThTorchInteropTest {
       Map<String, Object> checkpoint = ThReader.read(dir.resolve("checkpoint_" + protocol + ".th"));
       assertThat(describe(checkpoint, false)).as(protocol).isEqualTo(saved.get("checkpoint"));
       assertThat(((HostTensor) checkpoint.get("view")).toFloatArray()).containsExactly(2f, 3f, 4f);
-      assertThat(((HostTensor) checkpoint.get("transposed")).toDoubleArray()).containsExactly(0, 3, 1, 4, 2, 5);
+      assertThat(((HostTensor) checkpoint.get("transposed")).toDoubleArray())
+          .containsExactly(0, 3, 1, 4, 2, 5);
       assertThat(((HostTensor) checkpoint.get("transposed")).shape()).containsExactly(3, 2);
-      assertThat(((HostTensor) checkpoint.get("strided")).buffer().asIntBuffer().get(6)).isEqualTo(18);
+      assertThat(((HostTensor) checkpoint.get("strided")).buffer().asIntBuffer().get(6))
+          .isEqualTo(18);
       assertThat(((HostTensor) checkpoint.get("bf16")).dtype()).isEqualTo(DType.BFLOAT16);
       assertThat(((HostTensor) checkpoint.get("mask")).dtype()).isEqualTo(DType.BOOL);
       assertThat(((HostTensor) checkpoint.get("scalar")).toLongArray()).containsExactly(7);
@@ -110,21 +114,33 @@ class ThTorchInteropTest {
       assertThat(checkpoint.get("lr")).isEqualTo(1e-3);
       Map<String, Object> single = new java.util.HashMap<>();
       single.put("only", null);
-      assertThat(checkpoint.get("nested")).isEqualTo(Map.of("a", Map.of("b", List.of(1L, 2L), "c", List.of()),
-          "d", Map.of(), "single", single, "one", java.util.Collections.singletonList(null)));
+      assertThat(checkpoint.get("nested"))
+          .isEqualTo(
+              Map.of(
+                  "a",
+                  Map.of("b", List.of(1L, 2L), "c", List.of()),
+                  "d",
+                  Map.of(),
+                  "single",
+                  single,
+                  "one",
+                  java.util.Collections.singletonList(null)));
       assertThat(checkpoint.get("int_keys")).isEqualTo(Map.of(0L, "zero", 1L, "one"));
       assertThat(checkpoint.get("size")).isEqualTo(List.of(2L, 3L));
     }
   }
 
-  /** Every dtype in odd shapes, nested metadata of every allowed type, an ordered and a plain dict. */
+  /**
+   * Every dtype in odd shapes, nested metadata of every allowed type, an ordered and a plain dict.
+   */
   static Map<String, Object> everything(boolean withFloats) {
     Map<String, Object> stateDict = new LinkedHashMap<>();
     long[][] shapes = {{}, {0}, {0, 3}, {5}, {2, 3}, {2, 1, 4}, {3, 2, 2, 2, 2}};
     long seed = 0;
     for (DType dtype : DType.values()) {
       for (long[] shape : shapes) {
-        stateDict.put(dtype.name().toLowerCase() + "." + shape.length + "d." + seed,
+        stateDict.put(
+            dtype.name().toLowerCase() + "." + shape.length + "d." + seed,
             TestTensors.random(dtype, shape, seed++));
       }
     }
@@ -133,7 +149,9 @@ class ThTorchInteropTest {
     tree.put("checkpoint_tag", "E1_U10_S320");
     tree.put("training_iteration", new LinkedHashMap<>(Map.of("epoch", 1L)));
     tree.put("plain", new TreeMap<>(Map.of("b", 2, "a", withFloats ? (Object) 1.5f : (Object) 3)));
-    tree.put("numbers", new ArrayList<>(List.of(0L, 255L, 256L, 65536L, -1L, Long.MAX_VALUE, Long.MIN_VALUE)));
+    tree.put(
+        "numbers",
+        new ArrayList<>(List.of(0L, 255L, 256L, 65536L, -1L, Long.MAX_VALUE, Long.MIN_VALUE)));
     if (withFloats) {
       tree.put("floats", List.of(0.1, -0.0, 1e300, Double.NaN, Double.POSITIVE_INFINITY, 0.25f));
     }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CRC32C that {@link ThReader#read(FileChannel, String, ThReadLimits, java.util.function.LongConsumer)}
- * computes in the records' pass is the checksum of every byte of the file, whoever wrote it, and
- * is handed over before anything is decoded.
+ * The CRC32C that {@link ThReader#read(FileChannel, String, ThReadLimits,
+ * java.util.function.LongConsumer)} computes in the records' pass is the checksum of every byte of
+ * the file, whoever wrote it, and is handed over before anything is decoded.
  */
 class WholeFileCrcTest {
   @TempDir Path dir;
@@ -42,8 +42,13 @@ class WholeFileCrcTest {
   void theChecksumOfAFileTorchSaveWroteIsThatOfEveryByte() throws IOException {
     PythonTorch.assumeAvailable();
     Path file = dir.resolve("torch.pt");
-    PythonTorch.run(List.of("-c", "import torch; torch.save({'w': torch.arange(100000.0), 'n': 3,"
-        + " 'l': [torch.ones(2, 3), 'x']}, '" + file + "')"));
+    PythonTorch.run(
+        List.of(
+            "-c",
+            "import torch; torch.save({'w': torch.arange(100000.0), 'n': 3,"
+                + " 'l': [torch.ones(2, 3), 'x']}, '"
+                + file
+                + "')"));
 
     assertThat(crcFromTheRead(file)).isEqualTo(crcOfEveryByte(file));
   }
@@ -54,9 +59,17 @@ class WholeFileCrcTest {
     ThFormat.write(file, Map.of("a", HostTensor.ofFloats(new long[] {2}, 1, 2)));
 
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      assertThatThrownBy(() -> ThReader.read(ch, file.toString(), ThReadLimits.defaults(), crc -> {
-        throw new CorruptCheckpointException("refused " + Long.toHexString(crc));
-      })).isInstanceOf(CorruptCheckpointException.class).hasMessage("refused " + Long.toHexString(crcOfEveryByte(file)));
+      assertThatThrownBy(
+              () ->
+                  ThReader.read(
+                      ch,
+                      file.toString(),
+                      ThReadLimits.defaults(),
+                      crc -> {
+                        throw new CorruptCheckpointException("refused " + Long.toHexString(crc));
+                      }))
+          .isInstanceOf(CorruptCheckpointException.class)
+          .hasMessage("refused " + Long.toHexString(crcOfEveryByte(file)));
     }
   }
 

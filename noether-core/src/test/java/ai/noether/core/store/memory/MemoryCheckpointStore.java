@@ -36,16 +36,21 @@ import java.util.zip.CRC32C;
 
 /**
  * A second, deliberately different {@link CheckpointStore}: bytes in memory, written through plain
- * {@link WritableByteChannel}s (never a {@code FileChannel}) and read back through
- * {@link SeekableByteChannel}s over byte arrays, so that the contract suite and every reader are
- * exercised on a store that has no files at all, as an object store has none. Buckets live for the
- * JVM ({@code mem://<bucket>}), so a command line run in-process sees what a test committed.
+ * {@link WritableByteChannel}s (never a {@code FileChannel}) and read back through {@link
+ * SeekableByteChannel}s over byte arrays, so that the contract suite and every reader are exercised
+ * on a store that has no files at all, as an object store has none. Buckets live for the JVM
+ * ({@code mem://<bucket>}), so a command line run in-process sees what a test committed.
  */
 public final class MemoryCheckpointStore implements CheckpointStore {
-  private static final Map<String, Map<StageId, Map<CheckpointTag, Commit>>> BUCKETS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<StageId, Map<CheckpointTag, Commit>>> BUCKETS =
+      new ConcurrentHashMap<>();
   private static final Map<String, Map<StageId, StageWriter>> CLAIMS = new ConcurrentHashMap<>();
 
-  private record Commit(CheckpointTag tag, TrainingIteration iteration, Instant at, Map<CheckpointFileName, byte[]> files,
+  private record Commit(
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      Instant at,
+      Map<CheckpointFileName, byte[]> files,
       Map<CheckpointFileName, Long> crcs) {}
 
   private final StoreLocation location;
@@ -65,11 +70,14 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   /** One claim per stage and bucket in this JVM (the memory is no more shared than that). */
   @Override
   public StageClaim claim(StageId stage, StageWriter writer) {
-    Map<StageId, StageWriter> claims = CLAIMS.computeIfAbsent(bucket(), k -> new ConcurrentHashMap<>());
+    Map<StageId, StageWriter> claims =
+        CLAIMS.computeIfAbsent(bucket(), k -> new ConcurrentHashMap<>());
     StageWriter holder = claims.putIfAbsent(stage, writer);
     if (holder != null) {
-      throw new StageBusyException("stage " + stage + " in " + location + " is being written by " + holder.describe(),
-          stage, holder);
+      throw new StageBusyException(
+          "stage " + stage + " in " + location + " is being written by " + holder.describe(),
+          stage,
+          holder);
     }
     return new StageClaim() {
       private boolean open = true;
@@ -94,8 +102,13 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration, List<CheckpointFile> files,
-      Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint commit(
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("checkpoint " + tag.token() + " has no files");
     }
@@ -103,8 +116,13 @@ public final class MemoryCheckpointStore implements CheckpointStore {
     Map<CheckpointFileName, Long> crcs = new LinkedHashMap<>();
     for (CheckpointFile file : files) {
       if (!file.name().tag().equals(tag)) {
-        throw new IllegalArgumentException("file " + file.name() + " is named for tag " + file.name().tag().token()
-            + " but is committed as part of checkpoint " + tag.token());
+        throw new IllegalArgumentException(
+            "file "
+                + file.name()
+                + " is named for tag "
+                + file.name().tag().token()
+                + " but is committed as part of checkpoint "
+                + tag.token());
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(file.size(), 1 << 20));
       try (WritableByteChannel channel = Channels.newChannel(out)) {
@@ -112,8 +130,13 @@ public final class MemoryCheckpointStore implements CheckpointStore {
       }
       byte[] b = out.toByteArray();
       if (b.length != file.size()) {
-        throw new IllegalStateException("checkpoint file " + file.name() + " wrote " + b.length + " bytes but declared "
-            + file.size());
+        throw new IllegalStateException(
+            "checkpoint file "
+                + file.name()
+                + " wrote "
+                + b.length
+                + " bytes but declared "
+                + file.size());
       }
       CRC32C crc = new CRC32C();
       crc.update(b);
@@ -134,19 +157,23 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   private static Commit renamed(Commit c, CheckpointTag alias) {
     Map<CheckpointFileName, byte[]> files = new LinkedHashMap<>();
     Map<CheckpointFileName, Long> crcs = new LinkedHashMap<>();
-    c.files().forEach((n, b) -> {
-      files.put(n.withTag(alias), b); // the same array: an alias costs no copy
-      crcs.put(n.withTag(alias), c.crcs().get(n));
-    });
+    c.files()
+        .forEach(
+            (n, b) -> {
+              files.put(n.withTag(alias), b); // the same array: an alias costs no copy
+              crcs.put(n.withTag(alias), c.crcs().get(n));
+            });
     return new Commit(alias, c.iteration(), c.at(), files, crcs);
   }
 
   @Override
-  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases)
+      throws IOException {
     synchronized (stages) {
       Commit c = stages.getOrDefault(stage, Map.of()).get(target);
       if (c == null) {
-        throw new CheckpointNotFoundException("stage " + stage + " has no checkpoint committed under " + target.token());
+        throw new CheckpointNotFoundException(
+            "stage " + stage + " has no checkpoint committed under " + target.token());
       }
       for (CheckpointTag alias : aliases) {
         stages.get(stage).put(alias, renamed(c, alias));
@@ -191,13 +218,20 @@ public final class MemoryCheckpointStore implements CheckpointStore {
       bytes = c == null ? null : c.files().get(file.name());
     }
     if (bytes == null) {
-      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + checkpoint.stage()
-          + " has no file " + file.name() + " any more");
+      throw new CheckpointNotFoundException(
+          "checkpoint "
+              + checkpoint.describe()
+              + " of "
+              + checkpoint.stage()
+              + " has no file "
+              + file.name()
+              + " any more");
     }
     CRC32C crc = new CRC32C();
     crc.update(bytes);
     if (bytes.length != file.size() || file.hasChecksum() && crc.getValue() != file.crc32c()) {
-      throw new CorruptCheckpointException("file " + location(checkpoint, file) + " is not the committed bytes");
+      throw new CorruptCheckpointException(
+          "file " + location(checkpoint, file) + " is not the committed bytes");
     }
     return new ByteArrayChannel(bytes);
   }
@@ -237,11 +271,21 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   @Override
   public List<String> stages(String runId) {
     synchronized (stages) {
-      List<String> out = new ArrayList<>(new TreeSet<>(stages.keySet().stream().filter(s -> s.runId().equals(runId))
-          .map(StageId::stageName).toList()));
+      List<String> out =
+          new ArrayList<>(
+              new TreeSet<>(
+                  stages.keySet().stream()
+                      .filter(s -> s.runId().equals(runId))
+                      .map(StageId::stageName)
+                      .toList()));
       if (out.isEmpty()) {
-        throw new CheckpointNotFoundException("run '" + runId + "' does not exist in " + location + "; runs there: "
-            + (runs().isEmpty() ? "none" : String.join(", ", runs())));
+        throw new CheckpointNotFoundException(
+            "run '"
+                + runId
+                + "' does not exist in "
+                + location
+                + "; runs there: "
+                + (runs().isEmpty() ? "none" : String.join(", ", runs())));
       }
       return out;
     }

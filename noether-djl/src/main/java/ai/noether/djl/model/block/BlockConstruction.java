@@ -31,11 +31,12 @@ import java.util.stream.Collectors;
  * built.
  */
 final class BlockConstruction {
-  private static final ObjectMapper VALUES = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .build();
+  private static final ObjectMapper VALUES =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .build();
 
   private BlockConstruction() {}
 
@@ -51,8 +52,14 @@ final class BlockConstruction {
       return viaFactory(config, type, path);
     }
     if (!Block.class.isAssignableFrom(type)) {
-      throw new ConfigException(path + ".block_class: " + type.getName() + " is neither a DJL Block (ai.djl.nn.Block) nor a"
-          + " BlockFactory (" + BlockFactory.class.getName() + ")");
+      throw new ConfigException(
+          path
+              + ".block_class: "
+              + type.getName()
+              + " is neither a DJL Block (ai.djl.nn.Block) nor a"
+              + " BlockFactory ("
+              + BlockFactory.class.getName()
+              + ")");
     }
     List<Executable> candidates = candidates(config, type, path);
     Object arguments = config.arguments();
@@ -63,34 +70,57 @@ final class BlockConstruction {
         return () -> invoke(e, values, config, path);
       }
     }
-    String how = config.factoryMethod() == null ? "public constructors of " + type.getName()
-        : "public static methods " + type.getName() + "." + config.factoryMethod();
-    throw new ConfigException(path + ".arguments: " + describe(arguments) + " fit none of the " + how + ": "
-        + (candidates.isEmpty() ? "there are none" : candidates.stream().map(BlockConstruction::signature)
-            .collect(Collectors.joining(", ")))
-        + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")")
-        + ". Give a list with one value per parameter, a mapping for a single record or Map parameter, or no arguments"
-        + " for a constructor without parameters.");
+    String how =
+        config.factoryMethod() == null
+            ? "public constructors of " + type.getName()
+            : "public static methods " + type.getName() + "." + config.factoryMethod();
+    throw new ConfigException(
+        path
+            + ".arguments: "
+            + describe(arguments)
+            + " fit none of the "
+            + how
+            + ": "
+            + (candidates.isEmpty()
+                ? "there are none"
+                : candidates.stream()
+                    .map(BlockConstruction::signature)
+                    .collect(Collectors.joining(", ")))
+            + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")")
+            + ". Give a list with one value per parameter, a mapping for a single record or Map parameter, or no arguments"
+            + " for a constructor without parameters.");
   }
 
   private static Supplier<Block> viaFactory(BlockModelConfig config, Class<?> type, String path) {
     if (config.factoryMethod() != null) {
-      throw new ConfigException(path + ".factory_method: " + type.getName() + " is a BlockFactory, whose newBlock makes the"
-          + " block; leave factory_method out");
+      throw new ConfigException(
+          path
+              + ".factory_method: "
+              + type.getName()
+              + " is a BlockFactory, whose newBlock makes the"
+              + " block; leave factory_method out");
     }
     BlockFactory<?> factory;
     try {
       factory = (BlockFactory<?>) type.getConstructor().newInstance();
     } catch (NoSuchMethodException e) {
-      throw new ConfigException(path + ".block_class: the BlockFactory " + type.getName()
-          + " needs a public constructor without parameters");
+      throw new ConfigException(
+          path
+              + ".block_class: the BlockFactory "
+              + type.getName()
+              + " needs a public constructor without parameters");
     } catch (ReflectiveOperationException e) {
-      throw new ConfigException(path + ".block_class: could not create " + type.getName() + ": " + cause(e), e);
+      throw new ConfigException(
+          path + ".block_class: could not create " + type.getName() + ": " + cause(e), e);
     }
     Object arguments = config.arguments() == null ? Map.of() : config.arguments();
     if (!(arguments instanceof Map<?, ?> map)) {
-      throw new ConfigException(path + ".arguments: a BlockFactory takes a mapping, bound to its argumentsType ("
-          + factory.argumentsType().getName() + "); got " + describe(arguments));
+      throw new ConfigException(
+          path
+              + ".arguments: a BlockFactory takes a mapping, bound to its argumentsType ("
+              + factory.argumentsType().getName()
+              + "); got "
+              + describe(arguments));
     }
     Object bound = bind(map, factory.argumentsType(), path);
     @SuppressWarnings("unchecked")
@@ -100,7 +130,8 @@ final class BlockConstruction {
       try {
         block = f.newBlock(bound);
       } catch (RuntimeException e) {
-        throw new ConfigException(path + ": " + type.getName() + ".newBlock(" + bound + ") failed: " + e, e);
+        throw new ConfigException(
+            path + ": " + type.getName() + ".newBlock(" + bound + ") failed: " + e, e);
       }
       if (block == null) {
         throw new ConfigException(path + ": " + type.getName() + ".newBlock returned null");
@@ -112,11 +143,18 @@ final class BlockConstruction {
   private static Class<?> load(String name, String path) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     try {
-      return Class.forName(name, true, loader != null ? loader : BlockConstruction.class.getClassLoader());
+      return Class.forName(
+          name, true, loader != null ? loader : BlockConstruction.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new ConfigException(path + ".block_class: class '" + name + "' is not on the class path (" + e
-          + "); put the jar that holds it on the class path (NOETHER_CLASSPATH for ./noether) and write its fully"
-          + " qualified name", e);
+      throw new ConfigException(
+          path
+              + ".block_class: class '"
+              + name
+              + "' is not on the class path ("
+              + e
+              + "); put the jar that holds it on the class path (NOETHER_CLASSPATH for ./noether) and write its fully"
+              + " qualified name",
+          e);
     }
   }
 
@@ -124,30 +162,49 @@ final class BlockConstruction {
     List<Executable> out = new ArrayList<>();
     if (config.factoryMethod() != null) {
       for (Method m : type.getMethods()) {
-        if (m.getName().equals(config.factoryMethod()) && Modifier.isStatic(m.getModifiers())
+        if (m.getName().equals(config.factoryMethod())
+            && Modifier.isStatic(m.getModifiers())
             && Block.class.isAssignableFrom(m.getReturnType())) {
           out.add(m);
         }
       }
       if (out.isEmpty()) {
-        throw new ConfigException(path + ".factory_method: " + type.getName() + " has no public static method '"
-            + config.factoryMethod() + "' that returns a Block; its public static methods that do: " + Arrays.stream(
-                type.getMethods()).filter(m -> Modifier.isStatic(m.getModifiers()) && Block.class.isAssignableFrom(
-                    m.getReturnType())).map(BlockConstruction::signature).sorted().toList());
+        throw new ConfigException(
+            path
+                + ".factory_method: "
+                + type.getName()
+                + " has no public static method '"
+                + config.factoryMethod()
+                + "' that returns a Block; its public static methods that do: "
+                + Arrays.stream(type.getMethods())
+                    .filter(
+                        m ->
+                            Modifier.isStatic(m.getModifiers())
+                                && Block.class.isAssignableFrom(m.getReturnType()))
+                    .map(BlockConstruction::signature)
+                    .sorted()
+                    .toList());
       }
       return out;
     }
     if (Modifier.isAbstract(type.getModifiers()) || type.isInterface()) {
-      throw new ConfigException(path + ".block_class: " + type.getName() + " is abstract; name a concrete block, or a"
-          + " factory_method that builds one");
+      throw new ConfigException(
+          path
+              + ".block_class: "
+              + type.getName()
+              + " is abstract; name a concrete block, or a"
+              + " factory_method that builds one");
     }
     out.addAll(Arrays.asList(type.getConstructors()));
     out.sort((a, b) -> Integer.compare(a.getParameterCount(), b.getParameterCount()));
     return out;
   }
 
-  /** The arguments converted for {@code e}, or null (with the reason added) when they do not fit it. */
-  private static Object[] convert(Executable e, Object arguments, String path, List<String> reasons) {
+  /**
+   * The arguments converted for {@code e}, or null (with the reason added) when they do not fit it.
+   */
+  private static Object[] convert(
+      Executable e, Object arguments, String path, List<String> reasons) {
     Type[] types = e.getGenericParameterTypes();
     if (arguments == null) {
       return types.length == 0 ? new Object[0] : null;
@@ -176,8 +233,14 @@ final class BlockConstruction {
           throw new IllegalArgumentException("null for a primitive");
         }
       } catch (IllegalArgumentException ex) {
-        reasons.add(signature(e) + ": arguments[" + i + "] " + describe(values.get(i)) + " is not a "
-            + e.getParameterTypes()[i].getSimpleName());
+        reasons.add(
+            signature(e)
+                + ": arguments["
+                + i
+                + "] "
+                + describe(values.get(i))
+                + " is not a "
+                + e.getParameterTypes()[i].getSimpleName());
         return null;
       }
     }
@@ -187,17 +250,25 @@ final class BlockConstruction {
   private static Object bind(Map<?, ?> map, Class<?> type, String path) {
     Map<String, Object> settings = new LinkedHashMap<>();
     map.forEach((k, v) -> settings.put(String.valueOf(k), v));
-    return FrameworkServices.get(ConfigBinding.class).bind(path + ".arguments", settings, type,
-        "the arguments of " + path);
+    return FrameworkServices.get(ConfigBinding.class)
+        .bind(path + ".arguments", settings, type, "the arguments of " + path);
   }
 
   private static Block invoke(Executable e, Object[] values, BlockModelConfig config, String path) {
     Object block;
     try {
-      block = e instanceof Constructor<?> c ? c.newInstance(values) : ((Method) e).invoke(null, values);
+      block =
+          e instanceof Constructor<?> c ? c.newInstance(values) : ((Method) e).invoke(null, values);
     } catch (InvocationTargetException ex) {
-      throw new ConfigException(path + ": " + signature(e) + " failed with arguments " + describe(config.arguments())
-          + ": " + ex.getCause(), ex.getCause());
+      throw new ConfigException(
+          path
+              + ": "
+              + signature(e)
+              + " failed with arguments "
+              + describe(config.arguments())
+              + ": "
+              + ex.getCause(),
+          ex.getCause());
     } catch (ReflectiveOperationException ex) {
       throw new ConfigException(path + ": could not call " + signature(e) + ": " + cause(ex), ex);
     }
@@ -208,22 +279,34 @@ final class BlockConstruction {
   }
 
   private static boolean isScalar(Class<?> type) {
-    return type.isPrimitive() || type == String.class || Number.class.isAssignableFrom(type) || type == Boolean.class
-        || Collection.class.isAssignableFrom(type) || type.isArray();
+    return type.isPrimitive()
+        || type == String.class
+        || Number.class.isAssignableFrom(type)
+        || type == Boolean.class
+        || Collection.class.isAssignableFrom(type)
+        || type.isArray();
   }
 
   private static String signature(Executable e) {
-    String params = Arrays.stream(e.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", "));
-    return (e instanceof Constructor<?> ? e.getDeclaringClass().getSimpleName() : e.getDeclaringClass().getSimpleName()
-        + "." + e.getName()) + "(" + params + ")";
+    String params =
+        Arrays.stream(e.getParameterTypes())
+            .map(Class::getSimpleName)
+            .collect(Collectors.joining(", "));
+    return (e instanceof Constructor<?>
+            ? e.getDeclaringClass().getSimpleName()
+            : e.getDeclaringClass().getSimpleName() + "." + e.getName())
+        + "("
+        + params
+        + ")";
   }
 
   private static String describe(Object arguments) {
     if (arguments == null) {
       return "no arguments";
     }
-    return arguments instanceof List<?> l ? "the " + l.size() + " arguments " + l : arguments instanceof Map<?, ?>
-        ? "the mapping " + arguments : "the value " + arguments;
+    return arguments instanceof List<?> l
+        ? "the " + l.size() + " arguments " + l
+        : arguments instanceof Map<?, ?> ? "the mapping " + arguments : "the value " + arguments;
   }
 
   private static String cause(Throwable e) {

@@ -17,8 +17,8 @@ import ai.djl.nn.Block;
  * }
  * }</pre>
  *
- * @param <A> the type {@code arguments:} binds to: usually a record, whose components are the
- *     YAML keys in snake_case (bound strictly, as every component config); {@code Map} for any keys
+ * @param <A> the type {@code arguments:} binds to: usually a record, whose components are the YAML
+ *     keys in snake_case (bound strictly, as every component config); {@code Map} for any keys
  */
 public interface BlockFactory<A> {
 

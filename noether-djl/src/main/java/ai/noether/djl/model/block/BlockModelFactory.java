@@ -23,15 +23,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds {@code block} models: any DJL {@link Block} the user provides, by class name (see
- * {@link BlockModelConfig} for the YAML).
+ * Builds {@code block} models: any DJL {@link Block} the user provides, by class name (see {@link
+ * BlockModelConfig} for the YAML).
  *
- * <p>The block is initialised with the declared {@code input_shapes} (batch size 1), its
- * parameters take the paths of {@link ai.noether.djl.model.ParameterPaths} from the block itself
- * (no prefix: the root's children are the first segment) with PyTorch's names for DJL's standard
- * layers, and its initial weights come from
- * {@link RunSeeds#forInitialization(int) RunSeeds.forInitialization(0)}, one stream per
- * parameter, whatever initializers it uses ({@link SeededInitialization#seedInitializers}).
+ * <p>The block is initialised with the declared {@code input_shapes} (batch size 1), its parameters
+ * take the paths of {@link ai.noether.djl.model.ParameterPaths} from the block itself (no prefix:
+ * the root's children are the first segment) with PyTorch's names for DJL's standard layers, and
+ * its initial weights come from {@link RunSeeds#forInitialization(int)
+ * RunSeeds.forInitialization(0)}, one stream per parameter, whatever initializers it uses ({@link
+ * SeededInitialization#seedInitializers}).
  */
 public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
   /** The registered kind. */
@@ -61,14 +61,26 @@ public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
     try {
       BlockConstruction.resolve(config, problems.path());
     } catch (ConfigException e) {
-      problems.error(null, e.getMessage().startsWith(problems.path() + ".")
-          ? e.getMessage().substring(problems.path().length() + 1) : e.getMessage());
+      problems.error(
+          null,
+          e.getMessage().startsWith(problems.path() + ".")
+              ? e.getMessage().substring(problems.path().length() + 1)
+              : e.getMessage());
     }
     Optional<SampleShape> features = plan.optFeatures();
     if (features.isPresent() && !features.get().dims().equals(config.inputShapes().get(0))) {
       SampleShape f = features.get();
-      problems.error("input_shapes", "the first input is declared " + config.inputShapes().get(0) + " but "
-          + f.origin() + " are " + f + " per sample; set input_shapes: [" + f.dimsText() + "]");
+      problems.error(
+          "input_shapes",
+          "the first input is declared "
+              + config.inputShapes().get(0)
+              + " but "
+              + f.origin()
+              + " are "
+              + f
+              + " per sample; set input_shapes: ["
+              + f.dimsText()
+              + "]");
     }
   }
 
@@ -76,7 +88,11 @@ public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
   public DjlModel create(String name, BlockModelConfig config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
     Block block = BlockConstruction.resolve(config, context.path()).get();
-    return build(name, block, config, DeviceSelector.select(run.device()),
+    return build(
+        name,
+        block,
+        config,
+        DeviceSelector.select(run.device()),
         context.require(RunSeeds.class).forInitialization(0));
   }
 
@@ -85,11 +101,13 @@ public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
    * config's input shapes on {@code device}, and with {@code initialization: pytorch} redraws the
    * standard layers with PyTorch's defaults. The model's {@code model_config} is {@code config}.
    */
-  public static DjlModel build(String name, Block block, BlockModelConfig config, Device device, long initSeed) {
+  public static DjlModel build(
+      String name, Block block, BlockModelConfig config, Device device, long initSeed) {
     NDManager manager = NDManager.newBaseManager(device);
     try {
       SeededInitialization.seedInitializers(block, "", initSeed);
-      Shape[] shapes = config.inputShapes().stream().map(BlockModelFactory::withBatch).toArray(Shape[]::new);
+      Shape[] shapes =
+          config.inputShapes().stream().map(BlockModelFactory::withBatch).toArray(Shape[]::new);
       block.initialize(manager, DataType.FLOAT32, shapes);
       Map<String, Object> plain = PlainConfig.of(KIND, config);
       DjlModel model = DjlModel.of(name, block, manager, "", plain);

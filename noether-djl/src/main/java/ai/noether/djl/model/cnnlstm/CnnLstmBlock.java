@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The block of a {@code cnn-lstm} model, built from a {@link CnnLstmConfig}. Input
- * {@code [batch, window_length, features]}; output one array per head, {@code [batch, output_size]},
- * in configuration order, each named after its head ({@link NDArray#getName()}).
+ * The block of a {@code cnn-lstm} model, built from a {@link CnnLstmConfig}. Input {@code [batch,
+ * window_length, features]}; output one array per head, {@code [batch, output_size]}, in
+ * configuration order, each named after its head ({@link NDArray#getName()}).
  *
  * <p>Children (and so parameter paths): {@code conv} (a sequence, absent without convolutions),
  * {@code lstm}, {@code heads} with one sequence per head name.
@@ -40,9 +40,15 @@ public final class CnnLstmBlock extends AbstractBlock {
     super(VERSION);
     this.config = config;
     this.conv = config.conv() == null ? null : addChildBlock("conv", convolutions(config.conv()));
-    this.lstm = addChildBlock("lstm", LSTM.builder().setStateSize(config.lstm().hiddenSize())
-        .setNumLayers(config.lstm().numLayers()).optDropRate(config.lstm().dropout().floatValue())
-        .optBatchFirst(true).build());
+    this.lstm =
+        addChildBlock(
+            "lstm",
+            LSTM.builder()
+                .setStateSize(config.lstm().hiddenSize())
+                .setNumLayers(config.lstm().numLayers())
+                .optDropRate(config.lstm().dropout().floatValue())
+                .optBatchFirst(true)
+                .build());
     this.heads = addChildBlock("heads", new Heads(config.heads()));
   }
 
@@ -50,8 +56,12 @@ public final class CnnLstmBlock extends AbstractBlock {
     SequentialBlock seq = new SequentialBlock();
     MlpActivation activation = MlpActivation.parse(c.activation());
     for (int i = 0; i < c.channels().size(); i++) {
-      seq.add(Conv1d.builder().setFilters(c.channels().get(i)).setKernelShape(new Shape(c.kernelSize(i)))
-          .optPadding(new Shape(c.paddingOf(i))).build());
+      seq.add(
+          Conv1d.builder()
+              .setFilters(c.channels().get(i))
+              .setKernelShape(new Shape(c.kernelSize(i)))
+              .optPadding(new Shape(c.paddingOf(i)))
+              .build());
       if (c.batchNorm()) {
         seq.add(BatchNorm.builder().build());
       }
@@ -78,21 +88,25 @@ public final class CnnLstmBlock extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.head();
     if (conv != null) {
       // [batch, time, features] -> Conv1d's [batch, channels, time] and back
       x = conv.forward(ps, new NDList(x.transpose(0, 2, 1)), training).head().transpose(0, 2, 1);
     }
     NDArray sequence = lstm.forward(ps, new NDList(x), training).head();
-    NDArray pooled = config.pooling().equals("mean") ? sequence.mean(new int[] {1}) : sequence.get(":, -1, :");
+    NDArray pooled =
+        config.pooling().equals("mean") ? sequence.mean(new int[] {1}) : sequence.get(":, -1, :");
     return heads.forward(ps, new NDList(pooled), training);
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long batch = inputShapes[0].get(0);
-    return config.heads().values().stream().map(h -> new Shape(batch, h.outputSize())).toArray(Shape[]::new);
+    return config.heads().values().stream()
+        .map(h -> new Shape(batch, h.outputSize()))
+        .toArray(Shape[]::new);
   }
 
   @Override
@@ -117,14 +131,16 @@ public final class CnnLstmBlock extends AbstractBlock {
 
     Heads(Map<String, CnnLstmConfig.Head> heads) {
       super(VERSION);
-      heads.forEach((name, head) -> {
-        names.add(name);
-        blocks.add(addChildBlock(name, mlp(head)));
-      });
+      heads.forEach(
+          (name, head) -> {
+            names.add(name);
+            blocks.add(addChildBlock(name, mlp(head)));
+          });
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+        ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
       NDList out = new NDList();
       for (int i = 0; i < blocks.size(); i++) {
         NDArray y = blocks.get(i).forward(ps, inputs, training).head();
@@ -140,7 +156,8 @@ public final class CnnLstmBlock extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+        NDManager manager, DataType dataType, Shape... inputShapes) {
       for (Block b : blocks) {
         b.initialize(manager, dataType, inputShapes);
       }

@@ -44,18 +44,34 @@ import java.util.regex.Pattern;
  * @param heads the heads by name, in order; never empty
  */
 public record CnnLstmConfig(
-    @JsonPropertyDescription("[window_length, features] of one sample") @JsonProperty(value = "input_shape", required = true) List<Long> inputShape,
-    @JsonPropertyDescription("the 1-D convolutional layers (channels, kernel_sizes, padding, batch_norm, activation, dropout); leave out for none") Conv conv,
-    @JsonPropertyDescription("the LSTM (hidden_size, num_layers, dropout)") @JsonProperty(value = "lstm", required = true) Lstm lstm,
-    @JsonPropertyDescription("the LSTM output the heads see: last (the last time step) or mean (over time)") @JsonProperty(value = "pooling", defaultValue = "last") String pooling,
-    @JsonPropertyDescription("the heads by name, each an MLP (hidden_sizes, output_size, activation, dropout)") @JsonProperty(value = "heads", required = true) Map<String, Head> heads) {
+    @JsonPropertyDescription("[window_length, features] of one sample")
+        @JsonProperty(value = "input_shape", required = true)
+        List<Long> inputShape,
+    @JsonPropertyDescription(
+            "the 1-D convolutional layers (channels, kernel_sizes, padding, batch_norm, activation, dropout); leave out for none")
+        Conv conv,
+    @JsonPropertyDescription("the LSTM (hidden_size, num_layers, dropout)")
+        @JsonProperty(value = "lstm", required = true)
+        Lstm lstm,
+    @JsonPropertyDescription(
+            "the LSTM output the heads see: last (the last time step) or mean (over time)")
+        @JsonProperty(value = "pooling", defaultValue = "last")
+        String pooling,
+    @JsonPropertyDescription(
+            "the heads by name, each an MLP (hidden_sizes, output_size, activation, dropout)")
+        @JsonProperty(value = "heads", required = true)
+        Map<String, Head> heads) {
 
   private static final Pattern HEAD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public CnnLstmConfig {
-    if (inputShape == null || inputShape.size() != 2 || inputShape.stream().anyMatch(d -> d == null || d <= 0)) {
-      throw new IllegalArgumentException("cnn-lstm input_shape must be [window_length, features], two positive"
-          + " integers, e.g. input_shape: [30, 14]; was " + inputShape);
+    if (inputShape == null
+        || inputShape.size() != 2
+        || inputShape.stream().anyMatch(d -> d == null || d <= 0)) {
+      throw new IllegalArgumentException(
+          "cnn-lstm input_shape must be [window_length, features], two positive"
+              + " integers, e.g. input_shape: [30, 14]; was "
+              + inputShape);
     }
     inputShape = List.copyOf(inputShape);
     if (lstm == null) {
@@ -63,19 +79,26 @@ public record CnnLstmConfig(
     }
     pooling = pooling == null ? "last" : pooling.strip().toLowerCase(Locale.ROOT);
     if (!pooling.equals("last") && !pooling.equals("mean")) {
-      throw new IllegalArgumentException("cnn-lstm pooling '" + pooling + "' is not known; valid: last, mean");
+      throw new IllegalArgumentException(
+          "cnn-lstm pooling '" + pooling + "' is not known; valid: last, mean");
     }
     if (heads == null || heads.isEmpty()) {
-      throw new IllegalArgumentException("cnn-lstm heads must name at least one head, e.g."
-          + " heads: {rul: {output_size: 1}}");
+      throw new IllegalArgumentException(
+          "cnn-lstm heads must name at least one head, e.g." + " heads: {rul: {output_size: 1}}");
     }
     for (Map.Entry<String, Head> h : heads.entrySet()) {
       if (!HEAD_NAME.matcher(h.getKey()).matches()) {
-        throw new IllegalArgumentException("cnn-lstm head name '" + h.getKey() + "' must be a word of letters,"
-            + " digits and _ (it is a parameter path segment, heads." + h.getKey() + ".0.weight)");
+        throw new IllegalArgumentException(
+            "cnn-lstm head name '"
+                + h.getKey()
+                + "' must be a word of letters,"
+                + " digits and _ (it is a parameter path segment, heads."
+                + h.getKey()
+                + ".0.weight)");
       }
       if (h.getValue() == null) {
-        throw new IllegalArgumentException("cnn-lstm heads." + h.getKey() + " needs output_size, e.g. {output_size: 1}");
+        throw new IllegalArgumentException(
+            "cnn-lstm heads." + h.getKey() + " needs output_size, e.g. {output_size: 1}");
       }
     }
     heads = Collections.unmodifiableMap(new LinkedHashMap<>(heads));
@@ -85,9 +108,13 @@ public record CnnLstmConfig(
         length -= conv.kernelSize(i) - 1;
       }
       if (length < 1) {
-        throw new IllegalArgumentException("cnn-lstm conv with padding: valid shortens the window of "
-            + inputShape.get(0) + " time steps to " + length + "; use padding: same, smaller kernel_sizes or a longer"
-            + " window");
+        throw new IllegalArgumentException(
+            "cnn-lstm conv with padding: valid shortens the window of "
+                + inputShape.get(0)
+                + " time steps to "
+                + length
+                + "; use padding: same, smaller kernel_sizes or a longer"
+                + " window");
       }
     }
   }
@@ -115,32 +142,45 @@ public record CnnLstmConfig(
    * @param dropout dropout after each activation, in {@code [0, 1)}; default 0
    */
   public record Conv(
-      @JsonPropertyDescription("output channels of each convolution") @JsonProperty(value = "channels", required = true) List<Integer> channels,
-      @JsonPropertyDescription("kernel size of each convolution, or one for all") List<Integer> kernelSizes,
-      @JsonPropertyDescription("same (length kept; odd kernels) or valid (no padding)") String padding,
+      @JsonPropertyDescription("output channels of each convolution")
+          @JsonProperty(value = "channels", required = true)
+          List<Integer> channels,
+      @JsonPropertyDescription("kernel size of each convolution, or one for all")
+          List<Integer> kernelSizes,
+      @JsonPropertyDescription("same (length kept; odd kernels) or valid (no padding)")
+          String padding,
       @JsonPropertyDescription("a BatchNorm1d after each convolution") Boolean batchNorm,
       @JsonPropertyDescription("relu, tanh or gelu") String activation,
       @JsonPropertyDescription("dropout after each activation, in [0, 1)") Double dropout) {
     public Conv {
       if (channels == null || channels.isEmpty()) {
-        throw new IllegalArgumentException("cnn-lstm conv.channels must list at least one channel count, e.g."
-            + " channels: [32]; leave conv out for no convolution");
+        throw new IllegalArgumentException(
+            "cnn-lstm conv.channels must list at least one channel count, e.g."
+                + " channels: [32]; leave conv out for no convolution");
       }
       channels = positive("conv.channels", channels);
       kernelSizes = kernelSizes == null ? List.of(3) : positive("conv.kernel_sizes", kernelSizes);
       if (kernelSizes.size() != 1 && kernelSizes.size() != channels.size()) {
-        throw new IllegalArgumentException("cnn-lstm conv.kernel_sizes has " + kernelSizes.size() + " entries for "
-            + channels.size() + " convolutions; give one per entry of conv.channels, or one for all");
+        throw new IllegalArgumentException(
+            "cnn-lstm conv.kernel_sizes has "
+                + kernelSizes.size()
+                + " entries for "
+                + channels.size()
+                + " convolutions; give one per entry of conv.channels, or one for all");
       }
       padding = padding == null ? "same" : padding.strip().toLowerCase(Locale.ROOT);
       if (!padding.equals("same") && !padding.equals("valid")) {
-        throw new IllegalArgumentException("cnn-lstm conv.padding '" + padding + "' is not known; valid: same, valid");
+        throw new IllegalArgumentException(
+            "cnn-lstm conv.padding '" + padding + "' is not known; valid: same, valid");
       }
       if (padding.equals("same")) {
         for (int k : kernelSizes) {
           if (k % 2 == 0) {
-            throw new IllegalArgumentException("cnn-lstm conv.padding: same needs odd kernel sizes (the same padding"
-                + " on both sides), got " + k + "; use an odd size or padding: valid");
+            throw new IllegalArgumentException(
+                "cnn-lstm conv.padding: same needs odd kernel sizes (the same padding"
+                    + " on both sides), got "
+                    + k
+                    + "; use an odd size or padding: valid");
           }
         }
       }
@@ -165,19 +205,24 @@ public record CnnLstmConfig(
    *
    * @param hiddenSize features of the hidden state; required
    * @param numLayers stacked layers; default 1
-   * @param dropout dropout between stacked layers (PyTorch's {@code dropout}), in {@code [0, 1)}; default 0
+   * @param dropout dropout between stacked layers (PyTorch's {@code dropout}), in {@code [0, 1)};
+   *     default 0
    */
   public record Lstm(
-      @JsonPropertyDescription("features of the hidden state") @JsonProperty(value = "hidden_size", required = true) Integer hiddenSize,
+      @JsonPropertyDescription("features of the hidden state")
+          @JsonProperty(value = "hidden_size", required = true)
+          Integer hiddenSize,
       @JsonPropertyDescription("stacked LSTM layers") Integer numLayers,
       @JsonPropertyDescription("dropout between stacked layers, in [0, 1)") Double dropout) {
     public Lstm {
       if (hiddenSize == null || hiddenSize <= 0) {
-        throw new IllegalArgumentException("cnn-lstm lstm.hidden_size must be a positive integer, was " + hiddenSize);
+        throw new IllegalArgumentException(
+            "cnn-lstm lstm.hidden_size must be a positive integer, was " + hiddenSize);
       }
       numLayers = numLayers == null ? 1 : numLayers;
       if (numLayers <= 0) {
-        throw new IllegalArgumentException("cnn-lstm lstm.num_layers must be a positive integer, was " + numLayers);
+        throw new IllegalArgumentException(
+            "cnn-lstm lstm.num_layers must be a positive integer, was " + numLayers);
       }
       dropout = checkedDropout("lstm.dropout", dropout);
     }
@@ -194,13 +239,16 @@ public record CnnLstmConfig(
    */
   public record Head(
       @JsonPropertyDescription("widths of the hidden layers") List<Integer> hiddenSizes,
-      @JsonPropertyDescription("outputs of the head (classes for classification)") @JsonProperty(value = "output_size", required = true) Integer outputSize,
+      @JsonPropertyDescription("outputs of the head (classes for classification)")
+          @JsonProperty(value = "output_size", required = true)
+          Integer outputSize,
       @JsonPropertyDescription("relu, tanh or gelu") String activation,
       @JsonPropertyDescription("dropout after each hidden activation, in [0, 1)") Double dropout) {
     public Head {
       hiddenSizes = hiddenSizes == null ? List.of() : positive("head hidden_sizes", hiddenSizes);
       if (outputSize == null || outputSize <= 0) {
-        throw new IllegalArgumentException("cnn-lstm head output_size must be a positive integer, was " + outputSize);
+        throw new IllegalArgumentException(
+            "cnn-lstm head output_size must be a positive integer, was " + outputSize);
       }
       activation = MlpActivation.parse(activation == null ? "relu" : activation).yamlName();
       dropout = checkedDropout("head dropout", dropout);
@@ -212,7 +260,8 @@ public record CnnLstmConfig(
     for (int i = 0; i < values.size(); i++) {
       Integer v = values.get(i);
       if (v == null || v <= 0) {
-        throw new IllegalArgumentException("cnn-lstm " + key + "[" + i + "] must be a positive integer, was " + v);
+        throw new IllegalArgumentException(
+            "cnn-lstm " + key + "[" + i + "] must be a positive integer, was " + v);
       }
       out.add(v);
     }

@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /**
  * Builds {@code cnn-lstm} models (see {@link CnnLstmConfig} for the YAML): the model of a
- * remaining-useful-life regression with a health-state classification beside it, or any
- * sequence model with named heads.
+ * remaining-useful-life regression with a health-state classification beside it, or any sequence
+ * model with named heads.
  *
  * <p><b>Parameter paths</b> are the {@code state_dict} keys of this PyTorch module (inputs batch
  * first, {@code [batch, window_length, features]}):
@@ -47,9 +47,9 @@ import java.util.Optional;
  * that is {@code conv.0.weight}, {@code conv.1.running_mean}, {@code conv.1.num_batches_tracked},
  * {@code lstm.weight_ih_l0}, {@code heads.rul.0.weight}, ...
  *
- * <p><b>Initial weights</b> follow PyTorch's defaults for these layers
- * ({@link TorchDefaultInitialization}), drawn from
- * {@link RunSeeds#forInitialization(int) RunSeeds.forInitialization(0)}.
+ * <p><b>Initial weights</b> follow PyTorch's defaults for these layers ({@link
+ * TorchDefaultInitialization}), drawn from {@link RunSeeds#forInitialization(int)
+ * RunSeeds.forInitialization(0)}.
  */
 public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
   /** The registered kind. */
@@ -79,32 +79,59 @@ public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
     }
     SampleShape f = features.get();
     if (!f.dims().equals(config.inputShape())) {
-      problems.error("input_shape", config.inputShape() + " does not match " + f.origin() + ", which are " + f
-          + " per sample; a cnn-lstm takes [window_length, features] per sample"
-          + (f.dims().size() == 2 ? ": set input_shape: " + f.dimsText() : ": have the dataset cut windows"));
+      problems.error(
+          "input_shape",
+          config.inputShape()
+              + " does not match "
+              + f.origin()
+              + ", which are "
+              + f
+              + " per sample; a cnn-lstm takes [window_length, features] per sample"
+              + (f.dims().size() == 2
+                  ? ": set input_shape: " + f.dimsText()
+                  : ": have the dataset cut windows"));
     }
     if (f.dtype() != null && !f.dtype().isFloatingPoint()) {
-      problems.error(null, "a cnn-lstm computes in floating point, but " + f.origin() + " are " + f
-          + "; have the dataset provide float32 features.");
+      problems.error(
+          null,
+          "a cnn-lstm computes in floating point, but "
+              + f.origin()
+              + " are "
+              + f
+              + "; have the dataset provide float32 features.");
     }
   }
 
-  /** With one head, its {@code output_size} values per sample; with several the step matches them by name. */
+  /**
+   * With one head, its {@code output_size} values per sample; with several the step matches them by
+   * name.
+   */
   @Override
   public Optional<SampleShape> outputShape(CnnLstmConfig config, String path) {
     if (config.heads().size() != 1) {
       return Optional.empty();
     }
     var head = config.heads().entrySet().iterator().next();
-    return Optional.of(new SampleShape(List.of((long) head.getValue().outputSize()), null,
-        "the predictions of the model (" + path + ".heads." + head.getKey() + ".output_size: "
-            + head.getValue().outputSize() + ")"));
+    return Optional.of(
+        new SampleShape(
+            List.of((long) head.getValue().outputSize()),
+            null,
+            "the predictions of the model ("
+                + path
+                + ".heads."
+                + head.getKey()
+                + ".output_size: "
+                + head.getValue().outputSize()
+                + ")"));
   }
 
   @Override
   public DjlModel create(String name, CnnLstmConfig config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
-    return build(name, config, DeviceSelector.select(run.device()),
+    return build(
+        name,
+        config,
+        DeviceSelector.select(run.device()),
         context.require(RunSeeds.class).forInitialization(0));
   }
 
@@ -115,7 +142,8 @@ public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
       CnnLstmBlock block = new CnnLstmBlock(config);
       // Weights are drawn below, in Java; zeros avoid consuming the engine's random stream.
       block.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-      block.initialize(manager, DataType.FLOAT32, new Shape(1, config.windowLength(), config.features()));
+      block.initialize(
+          manager, DataType.FLOAT32, new Shape(1, config.windowLength(), config.features()));
       DjlModel model = DjlModel.of(name, block, manager, "", PlainConfig.of(KIND, config));
       TorchDefaultInitialization.apply(model, "", initSeed);
       return model;

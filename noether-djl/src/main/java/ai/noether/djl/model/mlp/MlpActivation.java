@@ -45,7 +45,12 @@ public enum MlpActivation {
         return a;
       }
     }
-    throw new IllegalArgumentException("mlp activation '" + text + "' is not known; valid: "
-        + Arrays.stream(values()).map(MlpActivation::yamlName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "mlp activation '"
+            + text
+            + "' is not known; valid: "
+            + Arrays.stream(values())
+                .map(MlpActivation::yamlName)
+                .collect(Collectors.joining(", ")));
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.djl.model.mlp;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -22,17 +23,30 @@ import java.util.Map;
  * }</pre>
  *
  * @param inputSize features per sample; required, positive
- * @param hiddenSizes widths of the hidden layers, in order; never null after binding, possibly empty
+ * @param hiddenSizes widths of the hidden layers, in order; never null after binding, possibly
+ *     empty
  * @param outputSize outputs per sample; required, positive
  * @param activation the hidden-layer activation; never null after binding
  * @param dropout dropout probability after each hidden activation, in {@code [0, 1)}
  */
 public record MlpConfig(
-    @JsonPropertyDescription("features per sample") @JsonProperty(value = "input_size", required = true) Integer inputSize,
-    @JsonPropertyDescription("widths of the hidden layers, in order; [] for a linear model") @JsonProperty("hidden_sizes") List<Integer> hiddenSizes,
-    @JsonPropertyDescription("outputs per sample (classes for classification)") @JsonProperty(value = "output_size", required = true) Integer outputSize,
-    @JsonPropertyDescription("the hidden-layer activation: relu, tanh or gelu") @JsonProperty("activation") String activation,
-    @JsonPropertyDescription("dropout probability after each hidden activation, in [0, 1)") @JsonProperty("dropout") Double dropout) {
+    @JsonPropertyDescription("features per sample")
+        @JsonProperty(value = "input_size", required = true)
+        Integer inputSize,
+    @JsonPropertyDescription("widths of the hidden layers, in order; [] for a linear model")
+        @JsonProperty("hidden_sizes")
+        List<Integer> hiddenSizes,
+    @JsonPropertyDescription("outputs per sample (classes for classification)")
+        @JsonProperty(value = "output_size", required = true)
+        Integer outputSize,
+    @JsonPropertyDescription("the hidden-layer activation: relu, tanh or gelu")
+        @JsonProperty("activation")
+        @Nullable
+        String activation,
+    @JsonPropertyDescription("dropout probability after each hidden activation, in [0, 1)")
+        @JsonProperty("dropout")
+        @Nullable
+        Double dropout) {
 
   public MlpConfig {
     requirePositive("input_size", inputSize);
@@ -74,7 +88,8 @@ public record MlpConfig(
 
   private static void requirePositive(String key, Integer value) {
     if (value == null || value <= 0) {
-      throw new IllegalArgumentException("mlp " + key + " must be a positive integer, was " + value);
+      throw new IllegalArgumentException(
+          "mlp " + key + " must be a positive integer, was " + value);
     }
   }
 }

@@ -36,18 +36,19 @@ import java.util.Optional;
  * dropout 0.1: layers.0.{weight,bias}  layers.3.{weight,bias}  layers.6.{weight,bias}
  * </pre>
  *
- * exactly the {@code state_dict} keys of
- * {@code self.layers = nn.Sequential(nn.Linear(i, 64), nn.ReLU(), [nn.Dropout(p),] nn.Linear(64, 32), ...)};
- * weights are {@code [out, in]} as in PyTorch.
+ * exactly the {@code state_dict} keys of {@code self.layers = nn.Sequential(nn.Linear(i, 64),
+ * nn.ReLU(), [nn.Dropout(p),] nn.Linear(64, 32), ...)}; weights are {@code [out, in]} as in
+ * PyTorch.
  *
  * <p><b>Initialisation.</b> Weights and biases are uniform in {@code [-1/sqrt(in), 1/sqrt(in))},
- * PyTorch's default for {@code nn.Linear}, drawn from
- * {@link RunSeeds#forInitialization(int) RunSeeds.forInitialization(0)}: the same config
- * and seed give bit-identical weights in any process and on any device.
+ * PyTorch's default for {@code nn.Linear}, drawn from {@link RunSeeds#forInitialization(int)
+ * RunSeeds.forInitialization(0)}: the same config and seed give bit-identical weights in any
+ * process and on any device.
  */
 public final class MlpModelFactory implements ModelFactory<MlpConfig> {
   /** The registered kind. */
   public static final String KIND = "mlp";
+
   /** The name of the sequential container, the first segment of every parameter path. */
   public static final String LAYERS = "layers";
 
@@ -78,31 +79,67 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
     }
     SampleShape f = features.get();
     if (f.dims().size() != 1) {
-      problems.error("input_size", config.inputSize() + ", but " + f.origin() + " are " + f + " per sample: an mlp takes"
-          + " one vector of input_size values per sample. Flatten the features in the dataset (" + f.elements()
-          + " values), or use a model kind made for that shape.");
+      problems.error(
+          "input_size",
+          config.inputSize()
+              + ", but "
+              + f.origin()
+              + " are "
+              + f
+              + " per sample: an mlp takes"
+              + " one vector of input_size values per sample. Flatten the features in the dataset ("
+              + f.elements()
+              + " values), or use a model kind made for that shape.");
     } else if (f.dims().get(0) != config.inputSize().longValue()) {
-      problems.error("input_size", config.inputSize() + " does not match " + f.origin() + ", which have "
-          + f.dims().get(0) + " values per sample (" + f + "); set input_size: " + f.dims().get(0)
-          + ", or change the dataset.");
+      problems.error(
+          "input_size",
+          config.inputSize()
+              + " does not match "
+              + f.origin()
+              + ", which have "
+              + f.dims().get(0)
+              + " values per sample ("
+              + f
+              + "); set input_size: "
+              + f.dims().get(0)
+              + ", or change the dataset.");
     }
     if (f.dtype() != null && !f.dtype().isFloatingPoint()) {
-      problems.error(null, "an mlp computes in floating point, but " + f.origin() + " are " + f
-          + "; have the dataset provide float32 features.");
+      problems.error(
+          null,
+          "an mlp computes in floating point, but "
+              + f.origin()
+              + " are "
+              + f
+              + "; have the dataset provide float32 features.");
     }
   }
 
   /** One vector of {@code output_size} values per sample. */
   @Override
   public Optional<SampleShape> outputShape(MlpConfig config, String path) {
-    return Optional.of(new SampleShape(List.of((long) config.outputSize()), null,
-        "the predictions of the model (" + path + ".kind: " + KIND + ", " + path + ".output_size: " + config.outputSize() + ")"));
+    return Optional.of(
+        new SampleShape(
+            List.of((long) config.outputSize()),
+            null,
+            "the predictions of the model ("
+                + path
+                + ".kind: "
+                + KIND
+                + ", "
+                + path
+                + ".output_size: "
+                + config.outputSize()
+                + ")"));
   }
 
   @Override
   public DjlModel create(String name, MlpConfig config, ComponentContext context) {
     RunInfo run = context.require(RunInfo.class);
-    return build(name, config, DeviceSelector.select(run.device()),
+    return build(
+        name,
+        config,
+        DeviceSelector.select(run.device()),
         context.require(RunSeeds.class).forInitialization(0));
   }
 
@@ -143,7 +180,8 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
   private static void initialize(DjlModel model, long initSeed) {
     for (Map.Entry<String, Parameter> e : model.djlParameters().entrySet()) {
       String path = e.getKey();
-      String weightPath = path.endsWith(".bias") ? path.substring(0, path.length() - 5) + ".weight" : path;
+      String weightPath =
+          path.endsWith(".bias") ? path.substring(0, path.length() - 5) + ".weight" : path;
       long fanIn = model.djlParameters().get(weightPath).getArray().getShape().get(1);
       SeededInitialization.uniform(e.getValue().getArray(), 1 / Math.sqrt(fanIn), initSeed, path);
     }

@@ -23,7 +23,8 @@ public final class TinyRulNet extends AbstractBlock {
   private final Linear health;
 
   public TinyRulNet(int hiddenSize, int healthClasses) {
-    encoder = addChildBlock("encoder", LSTM.builder().setStateSize(hiddenSize).setNumLayers(1).build());
+    encoder =
+        addChildBlock("encoder", LSTM.builder().setStateSize(hiddenSize).setNumLayers(1).build());
     norm = addChildBlock("norm", BatchNorm.builder().build());
     rul = addChildBlock("rul", Linear.builder().setUnits(1).build());
     health = addChildBlock("health", Linear.builder().setUnits(healthClasses).build());
@@ -51,7 +52,8 @@ public final class TinyRulNet extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray last = encoder.forward(ps, inputs, training).head().get(":, -1, :");
     NDArray features = norm.forward(ps, new NDList(last), training).head();
     NDArray r = rul.forward(ps, new NDList(features), training).head();
@@ -64,7 +66,10 @@ public final class TinyRulNet extends AbstractBlock {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long batch = inputShapes[0].get(0);
-    return new Shape[] {new Shape(batch, 1), new Shape(batch, health.getOutputShapes(new Shape[] {new Shape(batch, 1)})[0].get(1))};
+    return new Shape[] {
+      new Shape(batch, 1),
+      new Shape(batch, health.getOutputShapes(new Shape[] {new Shape(batch, 1)})[0].get(1))
+    };
   }
 
   @Override

@@ -11,7 +11,9 @@ public final class InitialWeightsMain {
 
   public static void main(String[] args) {
     long initSeed = Long.parseLong(args[0]);
-    try (DjlModel model = MlpModelFactory.build("net", new MlpConfig(6, List.of(16, 8), 3, "tanh", 0.2), Device.cpu(), initSeed)) {
+    try (DjlModel model =
+        MlpModelFactory.build(
+            "net", new MlpConfig(6, List.of(16, 8), 3, "tanh", 0.2), Device.cpu(), initSeed)) {
       System.out.println("digest=" + StateDigest.of(model.stateDict()));
     }
   }

@@ -29,36 +29,57 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3DocumentedConfigTest {
   static final Path DOC = Path.of("../docs/checkpoint-store.md");
-  static final Pattern BLOCK = Pattern.compile("<!-- not-a-config:[^>]*S3DocumentedConfigTest[^>]*-->\\s*```yaml\\n(.*?)```",
-      Pattern.DOTALL);
+  static final Pattern BLOCK =
+      Pattern.compile(
+          "<!-- not-a-config:[^>]*S3DocumentedConfigTest[^>]*-->\\s*```yaml\\n(.*?)```",
+          Pattern.DOTALL);
 
   @Test
-  void theDocumentedS3ConfigurationTrainsIntoTheBucketAndEveryCheckpointVerifies(@TempDir Path dir) throws Exception {
+  void theDocumentedS3ConfigurationTrainsIntoTheBucketAndEveryCheckpointVerifies(@TempDir Path dir)
+      throws Exception {
     Matcher m = BLOCK.matcher(Files.readString(DOC, StandardCharsets.UTF_8));
     assertThat(m.find()).as("the S3 block of %s", DOC).isTrue();
     String block = m.group(1);
-    assertThat(block).contains("output_dir: s3://my-checkpoints/team/runs", "endpoint: http://127.0.0.1:9000");
+    assertThat(block)
+        .contains("output_dir: s3://my-checkpoints/team/runs", "endpoint: http://127.0.0.1:9000");
     try (S3ProxyServer server = S3ProxyServer.start(dir.resolve("s3"))) {
       server.createBucket("my-checkpoints");
-      String quickstart = Files.readString(S3KilledTrainingTest.QUICKSTART, StandardCharsets.UTF_8)
-          .replaceAll("(?m)^output_dir: .*$", "");
+      String quickstart =
+          Files.readString(S3KilledTrainingTest.QUICKSTART, StandardCharsets.UTF_8)
+              .replaceAll("(?m)^output_dir: .*$", "");
       Path config = dir.resolve("s3-run.yaml");
-      Files.writeString(config, quickstart + "\n" + block.replace("http://127.0.0.1:9000", server.endpoint()));
-      try (NoetherProcess p = S3KilledTrainingTest.start(dir.resolve("work"), Map.of(
-          "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY),
-          List.of("train", config.toString(), "run_id=documented", "trainer.max_epochs=2"))) {
+      Files.writeString(
+          config, quickstart + "\n" + block.replace("http://127.0.0.1:9000", server.endpoint()));
+      try (NoetherProcess p =
+          S3KilledTrainingTest.start(
+              dir.resolve("work"),
+              Map.of(
+                  "AWS_ACCESS_KEY_ID",
+                  S3ProxyServer.ACCESS_KEY,
+                  "AWS_SECRET_ACCESS_KEY",
+                  S3ProxyServer.SECRET_KEY),
+              List.of("train", config.toString(), "run_id=documented", "trainer.max_epochs=2"))) {
         assertThat(p.awaitExit()).as("%s", p.log()).isZero();
       }
-      try (S3CheckpointStore store = new S3CheckpointStore(S3ObjectStore.open(
-          new S3Location("my-checkpoints", "team/runs"), server.config(), S3ProxyServer.credentials()),
-          Duration.ofSeconds(60), null)) {
+      try (S3CheckpointStore store =
+          new S3CheckpointStore(
+              S3ObjectStore.open(
+                  new S3Location("my-checkpoints", "team/runs"),
+                  server.config(),
+                  S3ProxyServer.credentials()),
+              Duration.ofSeconds(60),
+              null)) {
         StageId stage = new StageId("documented", "train");
         List<StoredCheckpoint> listed = store.list(stage);
         assertThat(listed).extracting(c -> c.tag().token()).contains("latest", "last");
         for (StoredCheckpoint c : listed) {
           store.verify(c);
         }
-        assertThat(CheckpointResolver.of(store).resolve(stage, CheckpointSelector.parse("last")).iteration().epoch())
+        assertThat(
+                CheckpointResolver.of(store)
+                    .resolve(stage, CheckpointSelector.parse("last"))
+                    .iteration()
+                    .epoch())
             .isEqualTo(2);
       }
     }

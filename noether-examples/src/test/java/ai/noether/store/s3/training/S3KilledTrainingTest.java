@@ -40,25 +40,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quickstart trained into {@code s3://} on a real S3Proxy in this JVM, by child processes that
- * are killed with {@code kill -9} at random updates and, every other time, while a checkpoint upload
- * is in flight (a multipart upload started, or data objects not yet listed by a manifest). The same
- * command ({@code train --resume-if-exists}) is started again after each kill, as a requeued job
- * would be. After every kill the bucket alone must resolve {@code latest} to a complete checkpoint
- * whose every file verifies, and {@code latest} never goes back. The run is finished by
- * {@code noether resume} on "another machine": a fresh working directory with no local state, the
- * bucket only. Its final checkpoint (weights, EMA weights, optimizer, trainer state) must equal, bit
- * for bit, the one of the same configuration trained without interruption.
+ * are killed with {@code kill -9} at random updates and, every other time, while a checkpoint
+ * upload is in flight (a multipart upload started, or data objects not yet listed by a manifest).
+ * The same command ({@code train --resume-if-exists}) is started again after each kill, as a
+ * requeued job would be. After every kill the bucket alone must resolve {@code latest} to a
+ * complete checkpoint whose every file verifies, and {@code latest} never goes back. The run is
+ * finished by {@code noether resume} on "another machine": a fresh working directory with no local
+ * state, the bucket only. Its final checkpoint (weights, EMA weights, optimizer, trainer state)
+ * must equal, bit for bit, the one of the same configuration trained without interruption.
  *
  * <p>The model is widened to 1024×1024 hidden units so that the optimizer file (8 MiB) goes up in
  * two 5 MiB parts, and checkpoints every 32 updates keep uploads in flight much of the time.
  */
 class S3KilledTrainingTest {
-  static final Path QUICKSTART = Path.of("../noether-examples/configs/quickstart.yaml").toAbsolutePath().normalize();
+  static final Path QUICKSTART =
+      Path.of("../noether-examples/configs/quickstart.yaml").toAbsolutePath().normalize();
   static final String BUCKET = "checkpoints";
   static final StageId STAGE = new StageId("job", "train");
   static final int EPOCHS = 4;
-  static final List<String> VARIANT = List.of("model.hidden_sizes=[1024, 1024]", "trainer.max_epochs=" + EPOCHS,
-      "trainer.log_every_n_updates=1", "trainer.callbacks[0].every_n_updates=32", "store.part_size_mib=5");
+  static final List<String> VARIANT =
+      List.of(
+          "model.hidden_sizes=[1024, 1024]",
+          "trainer.max_epochs=" + EPOCHS,
+          "trainer.log_every_n_updates=1",
+          "trainer.callbacks[0].every_n_updates=32",
+          "store.part_size_mib=5");
   static final String TOTAL = "E4_U256_S8192";
 
   @TempDir static Path shared;
@@ -84,13 +90,15 @@ class S3KilledTrainingTest {
   }
 
   @Test
-  void threeKillsDuringTrainingAndUploadsThenResumeOnAnotherMachineEndBitForBit(@TempDir Path dir) throws Exception {
+  void threeKillsDuringTrainingAndUploadsThenResumeOnAnotherMachineEndBitForBit(@TempDir Path dir)
+      throws Exception {
     killAndResume(dir, "killed3", 3, EPOCHS * 64 / 4);
   }
 
   @Test
   @Tag("slow")
-  void twentyKillsDuringTrainingAndUploadsThenResumeOnAnotherMachineEndBitForBit(@TempDir Path dir) throws Exception {
+  void twentyKillsDuringTrainingAndUploadsThenResumeOnAnotherMachineEndBitForBit(@TempDir Path dir)
+      throws Exception {
     killAndResume(dir, "killed20", 20, EPOCHS * 64 / 21);
   }
 
@@ -98,13 +106,15 @@ class S3KilledTrainingTest {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path machine = dir.resolve("machine-a");
-    Path history = machine.resolve(".noether-work/s3/" + BUCKET + "/" + prefix + "/job/train/history.jsonl");
+    Path history =
+        machine.resolve(".noether-work/s3/" + BUCKET + "/" + prefix + "/job/train/history.jsonl");
     List<String> story = new ArrayList<>();
     int duringUploads = 0;
     int leftovers = 0;
     Long latestBefore = null;
     try (S3ObjectStore objects = objects(prefix);
-        S3CheckpointStore reader = new S3CheckpointStore(objects(prefix), Duration.ofSeconds(60), null)) {
+        S3CheckpointStore reader =
+            new S3CheckpointStore(objects(prefix), Duration.ofSeconds(60), null)) {
       NoetherProcess p = train(machine, prefix);
       try {
         for (int kill = 0; kill < kills; kill++) {
@@ -132,10 +142,12 @@ class S3KilledTrainingTest {
             reader.verify(c);
           }
           if (!listed.isEmpty()) {
-            StoredCheckpoint latest = CheckpointResolver.of(reader).resolve(STAGE, CheckpointSelector.parse("latest"));
+            StoredCheckpoint latest =
+                CheckpointResolver.of(reader).resolve(STAGE, CheckpointSelector.parse("latest"));
             assertThat(latest.files()).as(context).hasSizeGreaterThanOrEqualTo(3);
             if (latestBefore != null) {
-              assertThat(latest.iteration().update()).as("latest never goes back; %s", context)
+              assertThat(latest.iteration().update())
+                  .as("latest never goes back; %s", context)
                   .isGreaterThanOrEqualTo(latestBefore);
             }
             latestBefore = latest.iteration().update();
@@ -151,22 +163,34 @@ class S3KilledTrainingTest {
       String context = "seed " + seed + ": " + String.join("; ", story);
 
       Path machineB = dir.resolve("machine-b");
-      try (NoetherProcess b = start(machineB, environment(),
-          List.of("resume", "job", "--output-dir", "s3://" + BUCKET + "/" + prefix))) {
+      try (NoetherProcess b =
+          start(
+              machineB,
+              environment(),
+              List.of("resume", "job", "--output-dir", "s3://" + BUCKET + "/" + prefix))) {
         assertThat(b.awaitExit()).as("%s\n%s", context, b.log()).isZero();
         assertThat(b.log()).as(context).contains("finished at " + TOTAL);
       }
       assertThat(debris(objects)).as("the resumed writer cleaned up; %s", context).isEmpty();
       assertThat(finalState(prefix)).as(context).isEqualTo(uninterrupted);
-      System.out.println("S3KilledTrainingTest: " + kills + " kills, " + duringUploads + " while an upload was in flight, "
-          + leftovers + " left objects or uploads that the next writer removed; " + context);
+      System.out.println(
+          "S3KilledTrainingTest: "
+              + kills
+              + " kills, "
+              + duringUploads
+              + " while an upload was in flight, "
+              + leftovers
+              + " left objects or uploads that the next writer removed; "
+              + context);
     }
   }
 
   /** Waits until an upload of this process is under way; returns what shows it. */
-  private static Optional<String> awaitUpload(NoetherProcess p, S3ObjectStore objects) throws Exception {
+  private static Optional<String> awaitUpload(NoetherProcess p, S3ObjectStore objects)
+      throws Exception {
     long deadline = System.nanoTime() + NoetherProcess.PATIENCE.toNanos();
-    // What the previous kill left goes at this process's start (repair); then wait for its own upload.
+    // What the previous kill left goes at this process's start (repair); then wait for its own
+    // upload.
     while (debris(objects).isPresent()) {
       p.requireRunning(deadline, "the repair of what the previous kill left");
       Thread.sleep(5);
@@ -213,40 +237,61 @@ class S3KilledTrainingTest {
   }
 
   /**
-   * {@code noether args...} in a child JVM on "machine" {@code machine}, with the S3 credentials and
-   * endpoint in its environment as a job on a cluster would have them.
+   * {@code noether args...} in a child JVM on "machine" {@code machine}, with the S3 credentials
+   * and endpoint in its environment as a job on a cluster would have them.
    */
-  static NoetherProcess start(Path machine, Map<String, String> env, List<String> args) throws IOException {
-    return NoetherProcess.builder(args.toArray(String[]::new)).workingDir(machine).env(env)
-        .jvmOption("-Daws.disableEc2Metadata=true").start();
+  static NoetherProcess start(Path machine, Map<String, String> env, List<String> args)
+      throws IOException {
+    return NoetherProcess.builder(args.toArray(String[]::new))
+        .workingDir(machine)
+        .env(env)
+        .jvmOption("-Daws.disableEc2Metadata=true")
+        .start();
   }
 
   static NoetherProcess train(Path machine, String prefix) throws IOException {
-    List<String> args = new ArrayList<>(List.of("train", QUICKSTART.toString(), "output_dir=s3://" + BUCKET + "/" + prefix,
-        "run_id=job", "--resume-if-exists"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                QUICKSTART.toString(),
+                "output_dir=s3://" + BUCKET + "/" + prefix,
+                "run_id=job",
+                "--resume-if-exists"));
     args.addAll(VARIANT);
     return start(machine, environment(), args);
   }
 
   /** Credentials and endpoint as a cluster job gets them: the standard AWS variables. */
   static Map<String, String> environment() {
-    return Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
-        "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", server.endpoint());
+    return Map.of(
+        "AWS_ACCESS_KEY_ID",
+        S3ProxyServer.ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY",
+        S3ProxyServer.SECRET_KEY,
+        "AWS_REGION",
+        "us-east-1",
+        "AWS_ENDPOINT_URL_S3",
+        server.endpoint());
   }
 
   static S3ObjectStore objects(String prefix) {
-    return S3ObjectStore.open(new S3Location(BUCKET, prefix), server.config()
-        .withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED), S3ProxyServer.credentials());
+    return S3ObjectStore.open(
+        new S3Location(BUCKET, prefix),
+        server.config().withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED),
+        S3ProxyServer.credentials());
   }
 
   /**
    * The {@code last} checkpoint of the stage read back from the bucket, fingerprinted: every tensor
-   * as dtype, shape and SHA-256 of its bytes, every number as its raw bits; the trainer file without
-   * what differs between runs by design (configuration, lineage, resume markers).
+   * as dtype, shape and SHA-256 of its bytes, every number as its raw bits; the trainer file
+   * without what differs between runs by design (configuration, lineage, resume markers).
    */
   static Map<String, Map<String, String>> finalState(String prefix) throws IOException {
-    try (S3CheckpointStore store = new S3CheckpointStore(objects(prefix), Duration.ofSeconds(60), null)) {
-      StoredCheckpoint last = CheckpointResolver.of(store).resolve(STAGE, CheckpointSelector.parse("last"));
+    try (S3CheckpointStore store =
+        new S3CheckpointStore(objects(prefix), Duration.ofSeconds(60), null)) {
+      StoredCheckpoint last =
+          CheckpointResolver.of(store).resolve(STAGE, CheckpointSelector.parse("last"));
       assertThat(last.iteration().toString()).isEqualTo(TOTAL);
       Map<String, Map<String, String>> files = new TreeMap<>();
       for (StoredFile file : last.files()) {
@@ -254,11 +299,12 @@ class S3KilledTrainingTest {
         try (FileChannel channel = (FileChannel) store.open(last, file)) {
           tree = ThReader.read(channel, file.name().format());
         }
-        Object compared = switch (file.name().kind()) {
-          case MODEL -> tree.get(CheckpointKeys.STATE_DICT);
-          case OPTIM -> without(tree, CheckpointKeys.RUN_ID);
-          case TRAINER -> comparableTrainerState(tree);
-        };
+        Object compared =
+            switch (file.name().kind()) {
+              case MODEL -> tree.get(CheckpointKeys.STATE_DICT);
+              case OPTIM -> without(tree, CheckpointKeys.RUN_ID);
+              case TRAINER -> comparableTrainerState(tree);
+            };
         Map<String, String> leaves = new TreeMap<>();
         walk("", compared, leaves);
         files.put(file.name().format(), leaves);
@@ -269,8 +315,11 @@ class S3KilledTrainingTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> comparableTrainerState(Map<String, Object> trainer) {
-    Map<String, Object> copy = without(trainer, CheckpointKeys.CONFIG, CheckpointKeys.LINEAGE, CheckpointKeys.RUN_ID);
-    copy.put(CheckpointKeys.HISTORY, without((Map<String, Object>) copy.get(CheckpointKeys.HISTORY), "resumes"));
+    Map<String, Object> copy =
+        without(trainer, CheckpointKeys.CONFIG, CheckpointKeys.LINEAGE, CheckpointKeys.RUN_ID);
+    copy.put(
+        CheckpointKeys.HISTORY,
+        without((Map<String, Object>) copy.get(CheckpointKeys.HISTORY), "resumes"));
     return copy;
   }
 

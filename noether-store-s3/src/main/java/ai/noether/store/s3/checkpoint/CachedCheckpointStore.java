@@ -37,12 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The S3 store with a local cache tier ({@code cache_dir}): a save lands in a {@link FileCheckpointStore}
- * on local disk first, with all its guarantees, and is uploaded to the bucket in the background, in
- * the order saves, aliases and deletes were made. Reads take, per tag, the newer of the two tiers
- * (the local one on a tie): a resume on the same machine reads from local disk, also a checkpoint
- * whose upload a crash interrupted; on another machine, with an empty cache, everything comes from
- * the bucket. Every read is verified by the tier it comes from.
+ * The S3 store with a local cache tier ({@code cache_dir}): a save lands in a {@link
+ * FileCheckpointStore} on local disk first, with all its guarantees, and is uploaded to the bucket
+ * in the background, in the order saves, aliases and deletes were made. Reads take, per tag, the
+ * newer of the two tiers (the local one on a tie): a resume on the same machine reads from local
+ * disk, also a checkpoint whose upload a crash interrupted; on another machine, with an empty
+ * cache, everything comes from the bucket. Every read is verified by the tier it comes from.
  *
  * <p>When the stage's writer starts ({@link #repair}), checkpoints the cache holds and the bucket
  * lacks (or holds older) are uploaded again, so a crash between a save and its upload loses nothing
@@ -56,17 +56,23 @@ public final class CachedCheckpointStore implements CheckpointStore {
   private final ExecutorService uploader;
   private final AtomicReference<Future<?>> lastUpload = new AtomicReference<>();
   private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-  /** Tags with an upload, alias move or delete queued for the bucket: the cache is their truth until it ran. */
+
+  /**
+   * Tags with an upload, alias move or delete queued for the bucket: the cache is their truth until
+   * it ran.
+   */
   private final Map<StageId, Map<CheckpointTag, Integer>> pending = new HashMap<>();
 
   public CachedCheckpointStore(FileCheckpointStore local, S3CheckpointStore remote) {
     this.local = Objects.requireNonNull(local, "local");
     this.remote = Objects.requireNonNull(remote, "remote");
-    this.uploader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "noether-s3-cache-upload");
-      t.setDaemon(true);
-      return t;
-    });
+    this.uploader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "noether-s3-cache-upload");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The bucket tier. */
@@ -83,46 +89,70 @@ public final class CachedCheckpointStore implements CheckpointStore {
   // Writing: local first, the bucket in the background
 
   @Override
-  public StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration,
-      List<CheckpointFile> files, Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint commit(
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException {
     StoredCheckpoint committed = local.commit(stage, tag, iteration, files, aliases);
     Set<CheckpointTag> moved = new LinkedHashSet<>(aliases);
-    enqueue(stage, tags(tag, moved), "upload of " + committed.describe() + " of " + stage,
+    enqueue(
+        stage,
+        tags(tag, moved),
+        "upload of " + committed.describe() + " of " + stage,
         () -> upload(committed, moved));
     return committed;
   }
 
   @Override
-  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases)
+      throws IOException {
     StoredCheckpoint primary = local.alias(stage, target, aliases);
     Set<CheckpointTag> moved = Set.copyOf(aliases);
-    enqueue(stage, moved, "moving " + moved + " of " + stage + " to " + target.token(), () -> {
-      if (remote.list(stage).stream().noneMatch(c -> c.tag().equals(target) && sameContent(c, primary))) {
-        upload(primary, Set.of());
-      }
-      remote.alias(stage, target, moved);
-    });
+    enqueue(
+        stage,
+        moved,
+        "moving " + moved + " of " + stage + " to " + target.token(),
+        () -> {
+          if (remote.list(stage).stream()
+              .noneMatch(c -> c.tag().equals(target) && sameContent(c, primary))) {
+            upload(primary, Set.of());
+          }
+          remote.alias(stage, target, moved);
+        });
     return primary;
   }
 
   @Override
   public void delete(StageId stage, CheckpointTag tag) throws IOException {
     local.delete(stage, tag);
-    enqueue(stage, Set.of(tag), "deletion of " + tag.token() + " of " + stage, () -> remote.delete(stage, tag));
+    enqueue(
+        stage,
+        Set.of(tag),
+        "deletion of " + tag.token() + " of " + stage,
+        () -> remote.delete(stage, tag));
   }
 
   /** Uploads a committed local checkpoint, reading its files back verified from the cache. */
   private void upload(StoredCheckpoint committed, Set<CheckpointTag> aliases) throws IOException {
     StoredCheckpoint current;
     try {
-      current = local.list(committed.stage()).stream().filter(c -> c.tag().equals(committed.tag())).findFirst()
-          .orElse(null);
+      current =
+          local.list(committed.stage()).stream()
+              .filter(c -> c.tag().equals(committed.tag()))
+              .findFirst()
+              .orElse(null);
     } catch (IOException e) {
       throw e;
     }
     if (current == null || !sameContent(current, committed)) {
-      // Replaced or deleted in the cache before its turn came: the newer state follows in the queue.
-      LOG.debug("not uploading {} of {}: it changed in the cache before its upload", committed.describe(),
+      // Replaced or deleted in the cache before its turn came: the newer state follows in the
+      // queue.
+      LOG.debug(
+          "not uploading {} of {}: it changed in the cache before its upload",
+          committed.describe(),
           committed.stage());
       return;
     }
@@ -176,20 +206,27 @@ public final class CachedCheckpointStore implements CheckpointStore {
     return all;
   }
 
-  private synchronized void enqueue(StageId stage, Set<CheckpointTag> tags, String what, Upload work) {
+  private synchronized void enqueue(
+      StageId stage, Set<CheckpointTag> tags, String what, Upload work) {
     mark(stage, tags, +1);
-    lastUpload.set(uploader.submit(() -> {
-      try {
-        work.run();
-      } catch (Exception | Error e) {
-        lastFailure.set(e);
-        LOG.warn("the {} to {} failed; the checkpoint is safe in the local cache and is uploaded again when the "
-            + "stage's next writer starts: {}", what, remote.location(), e.toString());
-      } finally {
-        mark(stage, tags, -1);
-      }
-      return null;
-    }));
+    lastUpload.set(
+        uploader.submit(
+            () -> {
+              try {
+                work.run();
+              } catch (Exception | Error e) {
+                lastFailure.set(e);
+                LOG.warn(
+                    "the {} to {} failed; the checkpoint is safe in the local cache and is uploaded again when the "
+                        + "stage's next writer starts: {}",
+                    what,
+                    remote.location(),
+                    e.toString());
+              } finally {
+                mark(stage, tags, -1);
+              }
+              return null;
+            }));
   }
 
   private void mark(StageId stage, Set<CheckpointTag> tags, int delta) {
@@ -217,7 +254,8 @@ public final class CachedCheckpointStore implements CheckpointStore {
       last.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting for uploads to " + remote.location());
+      throw new java.io.InterruptedIOException(
+          "interrupted while waiting for uploads to " + remote.location());
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException(e.getCause());
     }
@@ -230,7 +268,8 @@ public final class CachedCheckpointStore implements CheckpointStore {
 
   @Override
   public StageClaim claim(StageId stage, StageWriter writer) throws IOException {
-    // The lease lives in the bucket, where a writer on any machine sees it. It is given up only once
+    // The lease lives in the bucket, where a writer on any machine sees it. It is given up only
+    // once
     // the uploads queued so far are done, so that the next writer finds the bucket complete.
     StageClaim lease = remote.claim(stage, writer);
     return new StageClaim() {
@@ -266,7 +305,10 @@ public final class CachedCheckpointStore implements CheckpointStore {
         continue;
       }
       if (b == null || b.iteration().compareTo(c.iteration()) < 0) {
-        enqueue(stage, Set.of(c.tag()), "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
+        enqueue(
+            stage,
+            Set.of(c.tag()),
+            "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
             () -> upload(c, Set.of()));
       }
     }
@@ -275,9 +317,20 @@ public final class CachedCheckpointStore implements CheckpointStore {
       if (!alias.tag().isAlias() || b != null && b.iteration().compareTo(alias.iteration()) >= 0) {
         continue;
       }
-      cached.stream().filter(c -> !c.tag().isAlias() && c.iteration().equals(alias.iteration()) && sameContent(c, alias))
-          .findFirst().ifPresent(target -> enqueue(stage, Set.of(alias.tag()), "moving " + alias.tag().token() + " of " + stage,
-              () -> remote.alias(stage, target.tag(), Set.of(alias.tag()))));
+      cached.stream()
+          .filter(
+              c ->
+                  !c.tag().isAlias()
+                      && c.iteration().equals(alias.iteration())
+                      && sameContent(c, alias))
+          .findFirst()
+          .ifPresent(
+              target ->
+                  enqueue(
+                      stage,
+                      Set.of(alias.tag()),
+                      "moving " + alias.tag().token() + " of " + stage,
+                      () -> remote.alias(stage, target.tag(), Set.of(alias.tag()))));
     }
   }
 
@@ -318,7 +371,9 @@ public final class CachedCheckpointStore implements CheckpointStore {
     return out;
   }
 
-  /** Same iteration and the same bytes under the same file names, whatever tag each is listed under. */
+  /**
+   * Same iteration and the same bytes under the same file names, whatever tag each is listed under.
+   */
   private static boolean sameContent(StoredCheckpoint a, StoredCheckpoint b) {
     return a.iteration().equals(b.iteration()) && untagged(a).equals(untagged(b));
   }
@@ -343,8 +398,11 @@ public final class CachedCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length) throws IOException {
-    return inCache(checkpoint) ? local.read(checkpoint, file, offset, length) : remote.read(checkpoint, file, offset, length);
+  public ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length)
+      throws IOException {
+    return inCache(checkpoint)
+        ? local.read(checkpoint, file, offset, length)
+        : remote.read(checkpoint, file, offset, length);
   }
 
   @Override
@@ -362,7 +420,8 @@ public final class CachedCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
     return inCache(checkpoint) ? local.sharing(checkpoint, file) : remote.sharing(checkpoint, file);
   }
 
@@ -405,8 +464,11 @@ public final class CachedCheckpointStore implements CheckpointStore {
       }
     }
     if (stages.isEmpty()) {
-      throw missing != null ? new CheckpointNotFoundException(missing.getMessage().replace(local.location(), location()))
-          : new CheckpointNotFoundException("run '" + runId + "' does not exist in output_dir " + location());
+      throw missing != null
+          ? new CheckpointNotFoundException(
+              missing.getMessage().replace(local.location(), location()))
+          : new CheckpointNotFoundException(
+              "run '" + runId + "' does not exist in output_dir " + location());
     }
     return new ArrayList<>(stages);
   }

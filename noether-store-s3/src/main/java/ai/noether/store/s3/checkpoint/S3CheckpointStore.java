@@ -60,13 +60,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Commit without rename.</b> Every file is uploaded (multipart above one part, its CRC32C
  * computed on the way) as a new data object that nothing refers to yet; then the tag's manifest
- * (the file store's format, version 2 with {@code manifest_crc32c}) is written create-only, or, when
- * the tag exists ({@code best.*} improving, an iteration committed again after a crash), by
+ * (the file store's format, version 2 with {@code manifest_crc32c}) is written create-only, or,
+ * when the tag exists ({@code best.*} improving, an iteration committed again after a crash), by
  * compare-and-swap on the ETag read before: that write is the commit point. Then each alias
- * manifest ({@code latest}, {@code last}) is moved by compare-and-swap, and data objects no manifest
- * lists any more are deleted. A reader trusts only manifests, so at any instant it sees the old
- * state or the complete new checkpoint; a crash leaves at most data objects without a manifest and
- * unfinished multipart uploads, which {@link #repair} removes when the next writer starts.
+ * manifest ({@code latest}, {@code last}) is moved by compare-and-swap, and data objects no
+ * manifest lists any more are deleted. A reader trusts only manifests, so at any instant it sees
+ * the old state or the complete new checkpoint; a crash leaves at most data objects without a
+ * manifest and unfinished multipart uploads, which {@link #repair} removes when the next writer
+ * starts.
  *
  * <p><b>Reading.</b> {@link #open} reads the tag's manifest again, downloads the data object to a
  * temporary local file while computing its CRC32C, compares size and checksum with the manifest,
@@ -88,7 +89,11 @@ public final class S3CheckpointStore implements CheckpointStore {
   private final Path spoolDir;
   private final Map<StageId, Object> stageLocks = new ConcurrentHashMap<>();
   private final Set<StageId> repairedStages = ConcurrentHashMap.newKeySet();
-  /** Data objects read whole and verified by this store: their ranges may be read without a full pass. */
+
+  /**
+   * Data objects read whole and verified by this store: their ranges may be read without a full
+   * pass.
+   */
   private final Set<String> verifiedBlobs = ConcurrentHashMap.newKeySet();
 
   /**
@@ -132,8 +137,13 @@ public final class S3CheckpointStore implements CheckpointStore {
   // Writing
 
   @Override
-  public StoredCheckpoint commit(StageId stage, CheckpointTag tag, TrainingIteration iteration,
-      List<CheckpointFile> files, Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint commit(
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException {
     Objects.requireNonNull(stage, "stage");
     CommitRules.requireCommittable(tag, iteration, files, aliases);
     synchronized (lock(stage)) {
@@ -141,17 +151,33 @@ public final class S3CheckpointStore implements CheckpointStore {
       try {
         return commitLocked(stage, tag, iteration, files, new LinkedHashSet<>(aliases));
       } catch (S3StoreException e) {
-        throw new IOException("checkpoint " + tag.token() + " of " + stage + " was not committed to "
-            + location(stage) + ": " + e.getMessage() + " Earlier checkpoints are intact.", e);
+        throw new IOException(
+            "checkpoint "
+                + tag.token()
+                + " of "
+                + stage
+                + " was not committed to "
+                + location(stage)
+                + ": "
+                + e.getMessage()
+                + " Earlier checkpoints are intact.",
+            e);
       }
     }
   }
 
-  private StoredCheckpoint commitLocked(StageId stage, CheckpointTag tag, TrainingIteration iteration,
-      List<CheckpointFile> files, Set<CheckpointTag> aliases) throws IOException {
+  private StoredCheckpoint commitLocked(
+      StageId stage,
+      CheckpointTag tag,
+      TrainingIteration iteration,
+      List<CheckpointFile> files,
+      Set<CheckpointTag> aliases)
+      throws IOException {
     Instant committedAt = Instant.now();
-    String commitId = Long.toHexString(committedAt.toEpochMilli()) + "-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
+    String commitId =
+        Long.toHexString(committedAt.toEpochMilli())
+            + "-"
+            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
     List<String> uploaded = new ArrayList<>();
     CheckpointManifest primary;
     try {
@@ -159,14 +185,25 @@ public final class S3CheckpointStore implements CheckpointStore {
       for (CheckpointFile file : files) {
         String blob = CheckpointManifest.blobName(commitId, file.name());
         String name = dataDir(stage) + blob;
-        StoredObject stored = objects.upload(name, file.size(), channel -> {
-          ExactSizeChannel exact = new ExactSizeChannel(channel, file);
-          file.writeTo(exact);
-          exact.requireComplete();
-        });
+        StoredObject stored =
+            objects.upload(
+                name,
+                file.size(),
+                channel -> {
+                  ExactSizeChannel exact = new ExactSizeChannel(channel, file);
+                  file.writeTo(exact);
+                  exact.requireComplete();
+                });
         uploaded.add(name);
-        entries.add(new CheckpointManifest.Entry(file.name(), blob, stored.size(),
-            stored.crc32c().orElseThrow(() -> new IllegalStateException("the object layer returned no CRC32C"))));
+        entries.add(
+            new CheckpointManifest.Entry(
+                file.name(),
+                blob,
+                stored.size(),
+                stored
+                    .crc32c()
+                    .orElseThrow(
+                        () -> new IllegalStateException("the object layer returned no CRC32C"))));
       }
       primary = new CheckpointManifest(tag, null, iteration, committedAt, entries);
       writeManifest(stage, primary);
@@ -205,16 +242,20 @@ public final class S3CheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases) throws IOException {
+  public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases)
+      throws IOException {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(target, "target");
     if (target.isAlias()) {
-      throw new IllegalArgumentException("cannot point aliases at the alias " + target.token()
-          + "; give the tag the checkpoint was committed under");
+      throw new IllegalArgumentException(
+          "cannot point aliases at the alias "
+              + target.token()
+              + "; give the tag the checkpoint was committed under");
     }
     for (CheckpointTag a : aliases) {
       if (!a.isAlias()) {
-        throw new IllegalArgumentException(a.token() + " is not an alias; aliases are latest and last");
+        throw new IllegalArgumentException(
+            a.token() + " is not an alias; aliases are latest and last");
       }
     }
     synchronized (lock(stage)) {
@@ -222,16 +263,29 @@ public final class S3CheckpointStore implements CheckpointStore {
       Listing listing = scan(stage);
       CheckpointManifest primary = listing.manifests.get(target);
       if (primary == null || primary.aliasOf() != null) {
-        throw new CheckpointNotFoundException("stage " + stage + " has no checkpoint committed under " + target.token()
-            + "; checkpoints: " + listing.checkpoints().stream().map(StoredCheckpoint::describe).toList());
+        throw new CheckpointNotFoundException(
+            "stage "
+                + stage
+                + " has no checkpoint committed under "
+                + target.token()
+                + "; checkpoints: "
+                + listing.checkpoints().stream().map(StoredCheckpoint::describe).toList());
       }
       try {
         for (CheckpointTag alias : aliases) {
           writeManifest(stage, primary.asAlias(alias));
         }
       } catch (S3StoreException e) {
-        throw new IOException("could not move " + aliases.stream().map(CheckpointTag::token).toList() + " of " + stage
-            + " to " + target.token() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "could not move "
+                + aliases.stream().map(CheckpointTag::token).toList()
+                + " of "
+                + stage
+                + " to "
+                + target.token()
+                + ": "
+                + e.getMessage(),
+            e);
       }
       sweepQuietly(stage, target);
       return primary.toStored(stage);
@@ -285,8 +339,12 @@ public final class S3CheckpointStore implements CheckpointStore {
     int uploads = objects.abortUnfinishedUploads(checkpoints(stage), Duration.ZERO);
     int orphans = sweep(stage);
     if (uploads + orphans > 0) {
-      LOG.info("cleaned up after an interrupted writer in {}: {} unfinished uploads aborted and {} data objects "
-          + "without a manifest deleted", location(stage), uploads, orphans);
+      LOG.info(
+          "cleaned up after an interrupted writer in {}: {} unfinished uploads aborted and {} data objects "
+              + "without a manifest deleted",
+          location(stage),
+          uploads,
+          orphans);
     }
   }
 
@@ -294,8 +352,12 @@ public final class S3CheckpointStore implements CheckpointStore {
     try {
       sweep(stage);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("checkpoint {} of {} is committed, but data objects no longer needed could not all be deleted ({}); "
-          + "the next writer's repair deletes them", committed.token(), stage, e.toString());
+      LOG.warn(
+          "checkpoint {} of {} is committed, but data objects no longer needed could not all be deleted ({}); "
+              + "the next writer's repair deletes them",
+          committed.token(),
+          stage,
+          e.toString());
     }
   }
 
@@ -303,14 +365,17 @@ public final class S3CheckpointStore implements CheckpointStore {
   private int sweep(StageId stage) throws IOException {
     Listing listing = scan(stage);
     if (!listing.unreadable.isEmpty()) {
-      LOG.warn("not deleting unreferenced data objects of {}: the manifests of {} cannot be read", stage,
+      LOG.warn(
+          "not deleting unreferenced data objects of {}: the manifests of {} cannot be read",
+          stage,
           listing.unreadable.keySet().stream().map(CheckpointTag::token).toList());
       return 0;
     }
-    Set<String> referenced = listing.manifests.values().stream()
-        .flatMap(m -> m.files().stream())
-        .map(CheckpointManifest.Entry::blob)
-        .collect(Collectors.toSet());
+    Set<String> referenced =
+        listing.manifests.values().stream()
+            .flatMap(m -> m.files().stream())
+            .map(CheckpointManifest.Entry::blob)
+            .collect(Collectors.toSet());
     int deleted = 0;
     String data = dataDir(stage);
     String dataKey = objects.location().key(data);
@@ -333,8 +398,10 @@ public final class S3CheckpointStore implements CheckpointStore {
   // Reading
 
   /** One read of a stage's manifests. */
-  private record Listing(Map<CheckpointTag, CheckpointManifest> manifests,
-      Map<CheckpointTag, CorruptCheckpointException> unreadable, StageId stage) {
+  private record Listing(
+      Map<CheckpointTag, CheckpointManifest> manifests,
+      Map<CheckpointTag, CorruptCheckpointException> unreadable,
+      StageId stage) {
     List<StoredCheckpoint> checkpoints() {
       List<StoredCheckpoint> out = new ArrayList<>();
       manifests.values().forEach(m -> out.add(m.toStored(stage)));
@@ -374,8 +441,8 @@ public final class S3CheckpointStore implements CheckpointStore {
     try {
       bytes = objects.readBytes(name);
     } catch (S3ChecksumMismatchException e) {
-      throw new CorruptCheckpointException("checkpoint manifest " + objects.url(name) + " cannot be trusted: "
-          + e.getMessage(), e);
+      throw new CorruptCheckpointException(
+          "checkpoint manifest " + objects.url(name) + " cannot be trusted: " + e.getMessage(), e);
     }
     return CheckpointManifest.parse(bytes, objects.url(name), tag);
   }
@@ -395,7 +462,9 @@ public final class S3CheckpointStore implements CheckpointStore {
   public boolean exists(StageId stage) {
     String run = stage.runId() + "/";
     List<String> children = objects.children(run);
-    return stage.isStageless() ? children.contains(RunLayout.CHECKPOINTS) : children.contains(stage.stageName());
+    return stage.isStageless()
+        ? children.contains(RunLayout.CHECKPOINTS)
+        : children.contains(stage.stageName());
   }
 
   /** {@code s3://bucket/prefix}. */
@@ -421,8 +490,10 @@ public final class S3CheckpointStore implements CheckpointStore {
   public SeekableByteChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
     requireMember(checkpoint, file);
     String blob = storedCopy(checkpoint, file);
-    Path spool = spoolDir == null ? Files.createTempFile("noether-s3-", ".th")
-        : Files.createTempFile(Files.createDirectories(spoolDir), "noether-s3-", ".th");
+    Path spool =
+        spoolDir == null
+            ? Files.createTempFile("noether-s3-", ".th")
+            : Files.createTempFile(Files.createDirectories(spoolDir), "noether-s3-", ".th");
     try {
       try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE)) {
         download(checkpoint, file, blob, out);
@@ -437,10 +508,19 @@ public final class S3CheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length) throws IOException {
+  public ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length)
+      throws IOException {
     if (offset < 0 || length < 0 || offset + length > file.size()) {
-      throw new java.io.EOFException("range " + offset + "+" + length + " lies outside "
-          + location(checkpoint, file) + " (" + file.size() + " bytes)");
+      throw new java.io.EOFException(
+          "range "
+              + offset
+              + "+"
+              + length
+              + " lies outside "
+              + location(checkpoint, file)
+              + " ("
+              + file.size()
+              + " bytes)");
     }
     requireMember(checkpoint, file);
     String blob = storedCopy(checkpoint, file);
@@ -450,8 +530,14 @@ public final class S3CheckpointStore implements CheckpointStore {
     var bytes = new java.io.ByteArrayOutputStream(length);
     long n = objects.readRange(blob, offset, length, java.nio.channels.Channels.newChannel(bytes));
     if (n != length) {
-      throw new java.io.EOFException(location(checkpoint, file) + " ended at " + (offset + n)
-          + " bytes, before the range " + offset + "+" + length);
+      throw new java.io.EOFException(
+          location(checkpoint, file)
+              + " ended at "
+              + (offset + n)
+              + " bytes, before the range "
+              + offset
+              + "+"
+              + length);
     }
     return ByteBuffer.wrap(bytes.toByteArray());
   }
@@ -465,26 +551,54 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
   }
 
-  /** Reads the data object whole into {@code out}, checking its size and CRC32C against the manifest. */
-  private void download(StoredCheckpoint checkpoint, StoredFile file, String blob, WritableByteChannel out)
+  /**
+   * Reads the data object whole into {@code out}, checking its size and CRC32C against the
+   * manifest.
+   */
+  private void download(
+      StoredCheckpoint checkpoint, StoredFile file, String blob, WritableByteChannel out)
       throws IOException {
     String what = "file " + location(checkpoint, file) + " of checkpoint " + checkpoint.describe();
     StoredObject read;
     try {
-      read = objects.read(blob, out, file.hasChecksum() ? OptionalLong.of(file.crc32c()) : OptionalLong.empty());
+      read =
+          objects.read(
+              blob,
+              out,
+              file.hasChecksum() ? OptionalLong.of(file.crc32c()) : OptionalLong.empty());
     } catch (S3ChecksumMismatchException e) {
-      throw new CorruptCheckpointException(what + " is corrupt: its stored bytes " + objects.url(blob)
-          + " do not match the CRC32C " + String.format("%08x", file.crc32c()) + " recorded when it was committed ("
-          + e.getMessage() + ")", e);
+      throw new CorruptCheckpointException(
+          what
+              + " is corrupt: its stored bytes "
+              + objects.url(blob)
+              + " do not match the CRC32C "
+              + String.format("%08x", file.crc32c())
+              + " recorded when it was committed ("
+              + e.getMessage()
+              + ")",
+          e);
     } catch (S3ObjectNotFoundException e) {
-      throw new CorruptCheckpointException(what + " cannot be read: its manifest " + objects.url(
-          manifest(checkpoint.stage(), checkpoint.tag())) + " lists the data object " + objects.url(blob)
-          + ", which does not exist (the manifest was damaged, or the object was deleted by hand)", e);
+      throw new CorruptCheckpointException(
+          what
+              + " cannot be read: its manifest "
+              + objects.url(manifest(checkpoint.stage(), checkpoint.tag()))
+              + " lists the data object "
+              + objects.url(blob)
+              + ", which does not exist (the manifest was damaged, or the object was deleted by hand)",
+          e);
     }
     if (read.size() != file.size()) {
-      throw new CorruptCheckpointException(what + " is " + (read.size() < file.size() ? "truncated" : "longer than "
-          + "committed") + ": its data object " + objects.url(blob) + " has " + read.size() + " bytes, " + file.size()
-          + " were committed");
+      throw new CorruptCheckpointException(
+          what
+              + " is "
+              + (read.size() < file.size() ? "truncated" : "longer than " + "committed")
+              + ": its data object "
+              + objects.url(blob)
+              + " has "
+              + read.size()
+              + " bytes, "
+              + file.size()
+              + " were committed");
     }
   }
 
@@ -494,24 +608,39 @@ public final class S3CheckpointStore implements CheckpointStore {
     try {
       manifest = readManifest(checkpoint.stage(), checkpoint.tag());
     } catch (S3ObjectNotFoundException e) {
-      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + checkpoint.stage()
-          + " was deleted after it was resolved");
+      throw new CheckpointNotFoundException(
+          "checkpoint "
+              + checkpoint.describe()
+              + " of "
+              + checkpoint.stage()
+              + " was deleted after it was resolved");
     }
-    Optional<CheckpointManifest.Entry> entry = manifest.entry(file.name())
-        .filter(e -> e.size() == file.size() && e.crc32c() == file.crc32c());
+    Optional<CheckpointManifest.Entry> entry =
+        manifest
+            .entry(file.name())
+            .filter(e -> e.size() == file.size() && e.crc32c() == file.crc32c());
     if (entry.isEmpty()) {
-      throw new CheckpointNotFoundException("checkpoint " + checkpoint.describe() + " of " + checkpoint.stage()
-          + " was replaced by a newer commit (" + manifest.iteration() + " at " + manifest.committedAt()
-          + ") after it was resolved; resolve it again");
+      throw new CheckpointNotFoundException(
+          "checkpoint "
+              + checkpoint.describe()
+              + " of "
+              + checkpoint.stage()
+              + " was replaced by a newer commit ("
+              + manifest.iteration()
+              + " at "
+              + manifest.committedAt()
+              + ") after it was resolved; resolve it again");
     }
     return dataDir(checkpoint.stage()) + entry.get().blob();
   }
 
   @Override
-  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
+  public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file)
+      throws IOException {
     Listing listing = scan(checkpoint.stage());
     CheckpointManifest own = listing.manifests.get(checkpoint.tag());
-    Optional<CheckpointManifest.Entry> entry = own == null ? Optional.empty() : own.entry(file.name());
+    Optional<CheckpointManifest.Entry> entry =
+        own == null ? Optional.empty() : own.entry(file.name());
     if (entry.isEmpty()) {
       return List.of();
     }
@@ -540,12 +669,18 @@ public final class S3CheckpointStore implements CheckpointStore {
     List<String> children = objects.children(runId + "/");
     if (children.isEmpty()) {
       List<String> runs = runs();
-      throw new CheckpointNotFoundException("run '" + runId + "' does not exist in output_dir " + location() + "; "
-          + (runs.isEmpty() ? "it has no runs yet" : "runs there: " + String.join(", ", runs)));
+      throw new CheckpointNotFoundException(
+          "run '"
+              + runId
+              + "' does not exist in output_dir "
+              + location()
+              + "; "
+              + (runs.isEmpty() ? "it has no runs yet" : "runs there: " + String.join(", ", runs)));
     }
     List<String> stages = new ArrayList<>();
-    boolean stageless = children.contains(RunLayout.CHECKPOINTS)
-        && !objects.list(runId + "/" + RunLayout.CHECKPOINTS + "/" + STORE).isEmpty();
+    boolean stageless =
+        children.contains(RunLayout.CHECKPOINTS)
+            && !objects.list(runId + "/" + RunLayout.CHECKPOINTS + "/" + STORE).isEmpty();
     for (String child : children) {
       if (isValid(child, false) && !(stageless && child.equals(RunLayout.CHECKPOINTS))) {
         stages.add(child);
@@ -577,7 +712,8 @@ public final class S3CheckpointStore implements CheckpointStore {
 
   private static void requireMember(StoredCheckpoint checkpoint, StoredFile file) {
     if (!checkpoint.files().contains(file)) {
-      throw new IllegalArgumentException("file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
+      throw new IllegalArgumentException(
+          "file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
     }
   }
 
@@ -595,8 +731,12 @@ public final class S3CheckpointStore implements CheckpointStore {
     @Override
     public int write(ByteBuffer src) throws IOException {
       if (written + src.remaining() > file.size()) {
-        throw new IllegalStateException("checkpoint file " + file.name() + " wrote more than the " + file.size()
-            + " bytes it declared; CheckpointFile.size() must be exact so that the upload can be planned");
+        throw new IllegalStateException(
+            "checkpoint file "
+                + file.name()
+                + " wrote more than the "
+                + file.size()
+                + " bytes it declared; CheckpointFile.size() must be exact so that the upload can be planned");
       }
       int n = out.write(src);
       written += n;
@@ -605,8 +745,14 @@ public final class S3CheckpointStore implements CheckpointStore {
 
     void requireComplete() {
       if (written != file.size()) {
-        throw new IllegalStateException("checkpoint file " + file.name() + " wrote " + written + " bytes but declared "
-            + file.size() + "; CheckpointFile.size() must be exact so that the upload can be planned");
+        throw new IllegalStateException(
+            "checkpoint file "
+                + file.name()
+                + " wrote "
+                + written
+                + " bytes but declared "
+                + file.size()
+                + "; CheckpointFile.size() must be exact so that the upload can be planned");
       }
     }
 

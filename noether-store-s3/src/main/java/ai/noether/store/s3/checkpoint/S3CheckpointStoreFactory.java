@@ -5,18 +5,18 @@ import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.spi.CheckpointStoreFactory;
 import ai.noether.api.spi.ComponentContext;
+import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.store.s3.S3Location;
 import ai.noether.store.s3.S3ObjectStore;
 import ai.noether.store.s3.S3StoreConfig;
-import ai.noether.core.store.FileCheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * The {@code s3} kind, selected by {@code output_dir: s3://bucket/prefix}: checkpoints in an
- * S3-compatible bucket ({@link S3CheckpointStore}), reached through the standard AWS credential chain;
- * with {@code cache_dir}, behind a local cache tier ({@link CachedCheckpointStore}) kept in
+ * S3-compatible bucket ({@link S3CheckpointStore}), reached through the standard AWS credential
+ * chain; with {@code cache_dir}, behind a local cache tier ({@link CachedCheckpointStore}) kept in
  * {@code <cache_dir>/<bucket>/<prefix>}.
  */
 public final class S3CheckpointStoreFactory implements CheckpointStoreFactory<S3StoreConfig> {
@@ -53,26 +53,33 @@ public final class S3CheckpointStoreFactory implements CheckpointStoreFactory<S3
    *     reached, does not exist or refuses the credentials
    */
   @Override
-  public CheckpointStore create(S3StoreConfig config, StoreLocation location, ComponentContext context) {
+  public CheckpointStore create(
+      S3StoreConfig config, StoreLocation location, ComponentContext context) {
     S3Location where;
     try {
       where = S3Location.parse(location.uri().toString());
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    S3StoreConfig c = (config == null ? S3StoreConfig.defaults() : config).withEndpointFromEnvironment();
+    S3StoreConfig c =
+        (config == null ? S3StoreConfig.defaults() : config).withEndpointFromEnvironment();
     return open(where, c);
   }
 
   /** The store at {@code location} with {@code config}, credentials from the standard AWS chain. */
   public static CheckpointStore open(S3Location location, S3StoreConfig config) {
-    S3CheckpointStore bucket = new S3CheckpointStore(S3ObjectStore.open(location, config),
-        Duration.ofSeconds(config.leaseSeconds()), null);
+    S3CheckpointStore bucket =
+        new S3CheckpointStore(
+            S3ObjectStore.open(location, config), Duration.ofSeconds(config.leaseSeconds()), null);
     if (config.cacheDir() == null) {
       return bucket;
     }
-    Path dir = Path.of(config.cacheDir()).toAbsolutePath().normalize()
-        .resolve(location.bucket()).resolve(location.prefix().isEmpty() ? "_" : location.prefix());
+    Path dir =
+        Path.of(config.cacheDir())
+            .toAbsolutePath()
+            .normalize()
+            .resolve(location.bucket())
+            .resolve(location.prefix().isEmpty() ? "_" : location.prefix());
     return new CachedCheckpointStore(FileCheckpointStore.open(dir), bucket);
   }
 }

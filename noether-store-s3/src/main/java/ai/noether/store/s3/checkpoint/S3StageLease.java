@@ -25,22 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stage's writer lease in a bucket: the object {@code .noether/leases/<run_id>/<stage_name>.lease}
- * under the store's prefix, created create-only, that names its holder (pid, host, start time,
- * command line) and when it expires. The holder renews it by compare-and-swap every third of the
- * lease duration; closing the claim deletes it.
+ * A stage's writer lease in a bucket: the object {@code
+ * .noether/leases/<run_id>/<stage_name>.lease} under the store's prefix, created create-only, that
+ * names its holder (pid, host, start time, command line) and when it expires. The holder renews it
+ * by compare-and-swap every third of the lease duration; closing the claim deletes it.
  *
- * <p>An object store cannot release a lease when its holder dies, as an OS file lock is released. So
- * a lease is taken over when it is stale: its expiry has passed (a holder killed on any machine
+ * <p>An object store cannot release a lease when its holder dies, as an OS file lock is released.
+ * So a lease is taken over when it is stale: its expiry has passed (a holder killed on any machine
  * blocks the stage at most {@code lease_seconds}), or its holder ran on this host and that process
  * no longer exists (a holder killed here blocks nothing). Take-overs use compare-and-swap on the
  * stale lease's ETag, so of two processes taking over the same lease one wins.
  *
- * <p><b>Note:</b> expiry compares the holder's clock with the claimant's; clocks that disagree by more
- * than the lease duration make a lease expire early or late. NTP keeps cluster clocks far closer.
+ * <p><b>Note:</b> expiry compares the holder's clock with the claimant's; clocks that disagree by
+ * more than the lease duration make a lease expire early or late. NTP keeps cluster clocks far
+ * closer.
  */
 final class S3StageLease implements StageClaim {
   private static final Logger LOG = LoggerFactory.getLogger(S3StageLease.class);
+
   /** Under the store's prefix, beside the runs; {@code .noether} is never a run id. */
   static final String LEASES = ".noether/leases/";
 
@@ -60,22 +62,27 @@ final class S3StageLease implements StageClaim {
     this.name = name(stage);
     this.writer = writer;
     this.duration = duration;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "noether-s3-lease " + stage);
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "noether-s3-lease " + stage);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The lease object's name for a stage. */
   static String name(StageId stage) {
-    return LEASES + stage.runId() + "/" + (stage.isStageless() ? "_" : stage.stageName()) + ".lease";
+    return LEASES
+        + stage.runId()
+        + "/"
+        + (stage.isStageless() ? "_" : stage.stageName())
+        + ".lease";
   }
 
-  /**
-   * Takes the lease, or refuses with {@link StageBusyException} naming the holder.
-   */
-  static S3StageLease acquire(ObjectLayer objects, StageId stage, StageWriter writer, Duration duration)
+  /** Takes the lease, or refuses with {@link StageBusyException} naming the holder. */
+  static S3StageLease acquire(
+      ObjectLayer objects, StageId stage, StageWriter writer, Duration duration)
       throws IOException {
     S3StageLease lease = new S3StageLease(objects, stage, writer, duration);
     lease.take();
@@ -96,8 +103,11 @@ final class S3StageLease implements StageClaim {
         if (held != null && !held.isStale()) {
           throw busy(held);
         }
-        LOG.warn("taking over the writer lease of {} in {}: {}", stage, objects.location(), held == null
-            ? "it could not be read" : held.staleReason());
+        LOG.warn(
+            "taking over the writer lease of {} in {}: {}",
+            stage,
+            objects.location(),
+            held == null ? "it could not be read" : held.staleReason());
         etag = objects.putIfMatch(name, content(Instant.now()), current.get().etag()).etag();
         return;
       } catch (S3ConditionFailedException raced) {
@@ -122,9 +132,22 @@ final class S3StageLease implements StageClaim {
   }
 
   private byte[] content(Instant renewed) {
-    String text = "pid: " + writer.pid() + "\nhost: " + oneLine(writer.host()) + "\nstarted: " + writer.startedAt()
-        + "\ncommand: " + oneLine(writer.command()) + "\nlease: " + leaseId + "\nrenewed: " + renewed
-        + "\nexpires: " + renewed.plus(duration) + "\n";
+    String text =
+        "pid: "
+            + writer.pid()
+            + "\nhost: "
+            + oneLine(writer.host())
+            + "\nstarted: "
+            + writer.startedAt()
+            + "\ncommand: "
+            + oneLine(writer.command())
+            + "\nlease: "
+            + leaseId
+            + "\nrenewed: "
+            + renewed
+            + "\nexpires: "
+            + renewed.plus(duration)
+            + "\n";
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -135,13 +158,21 @@ final class S3StageLease implements StageClaim {
     try {
       etag = objects.putIfMatch(name, content(Instant.now()), etag).etag();
     } catch (S3ConditionFailedException e) {
-      LOG.error("the writer lease of {} in {} was taken over by another process ({}); this process is no longer "
-          + "the stage's only writer", stage, objects.location(), e.getMessage());
+      LOG.error(
+          "the writer lease of {} in {} was taken over by another process ({}); this process is no longer "
+              + "the stage's only writer",
+          stage,
+          objects.location(),
+          e.getMessage());
       open = false;
       heartbeat.shutdown();
     } catch (RuntimeException e) {
       // A transient failure: the lease lasts three periods, the next renewal may succeed.
-      LOG.warn("could not renew the writer lease of {} in {}: {}", stage, objects.location(), e.toString());
+      LOG.warn(
+          "could not renew the writer lease of {} in {}: {}",
+          stage,
+          objects.location(),
+          e.toString());
     }
   }
 
@@ -166,14 +197,33 @@ final class S3StageLease implements StageClaim {
   }
 
   private StageBusyException busy(Held held) {
-    String who = held == null ? "another process (its lease " + objects.url(name) + " cannot be read yet)"
-        : "another process (" + held.writer.describe() + ")";
-    String expiry = held == null ? "" : " Its lease " + objects.url(name) + " was last renewed at " + held.renewed
-        + " and expires at " + held.expires + " unless renewed; a writer that was killed gives the stage up then"
-        + " (store.lease_seconds), or at once when it ran on this host.";
-    return new StageBusyException("stage " + stage + " in " + objects.location() + " is being trained by " + who
-        + ". One process at a time may write a stage: wait until that one ends (or stop it), or train under another"
-        + " run_id or stage_name." + expiry, stage, held == null ? null : held.writer);
+    String who =
+        held == null
+            ? "another process (its lease " + objects.url(name) + " cannot be read yet)"
+            : "another process (" + held.writer.describe() + ")";
+    String expiry =
+        held == null
+            ? ""
+            : " Its lease "
+                + objects.url(name)
+                + " was last renewed at "
+                + held.renewed
+                + " and expires at "
+                + held.expires
+                + " unless renewed; a writer that was killed gives the stage up then"
+                + " (store.lease_seconds), or at once when it ran on this host.";
+    return new StageBusyException(
+        "stage "
+            + stage
+            + " in "
+            + objects.location()
+            + " is being trained by "
+            + who
+            + ". One process at a time may write a stage: wait until that one ends (or stop it), or train under another"
+            + " run_id or stage_name."
+            + expiry,
+        stage,
+        held == null ? null : held.writer);
   }
 
   private static String oneLine(String s) {
@@ -194,13 +244,20 @@ final class S3StageLease implements StageClaim {
           fields.put(line.substring(0, colon), line.substring(colon + 2));
         }
       }
-      if (!fields.keySet().containsAll(List.of("pid", "host", "started", "command", "renewed", "expires"))) {
+      if (!fields
+          .keySet()
+          .containsAll(List.of("pid", "host", "started", "command", "renewed", "expires"))) {
         return null;
       }
       try {
-        return new Held(new StageWriter(Long.parseLong(fields.get("pid")), fields.get("host"),
-            Instant.parse(fields.get("started")), fields.get("command")),
-            Instant.parse(fields.get("renewed")), Instant.parse(fields.get("expires")));
+        return new Held(
+            new StageWriter(
+                Long.parseLong(fields.get("pid")),
+                fields.get("host"),
+                Instant.parse(fields.get("started")),
+                fields.get("command")),
+            Instant.parse(fields.get("renewed")),
+            Instant.parse(fields.get("expires")));
       } catch (NumberFormatException | DateTimeParseException e) {
         return null;
       }
@@ -214,7 +271,8 @@ final class S3StageLease implements StageClaim {
       if (Instant.now().isAfter(expires)) {
         return "it expired at " + expires + " (" + writer.describe() + ")";
       }
-      if (writer.host().equals(LocalHost.NAME) && writer.pid() != ProcessHandle.current().pid()
+      if (writer.host().equals(LocalHost.NAME)
+          && writer.pid() != ProcessHandle.current().pid()
           && ProcessHandle.of(writer.pid()).map(p -> !p.isAlive()).orElse(true)) {
         return "its holder, " + writer.describe() + ", no longer runs on this host";
       }

@@ -33,14 +33,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * One multipart upload fed through a {@link WritableByteChannel}: bytes fill a part buffer; a full
- * buffer is handed to the executor and uploaded while the writer fills the next. At most
- * {@code parallelism + 1} buffers exist per upload, so the writer blocks (backpressure) rather than
- * memory growing with the file. The CRC32C of the whole object is computed as the bytes pass.
+ * buffer is handed to the executor and uploaded while the writer fills the next. At most {@code
+ * parallelism + 1} buffers exist per upload, so the writer blocks (backpressure) rather than memory
+ * growing with the file. The CRC32C of the whole object is computed as the bytes pass.
  *
- * <p>Nothing is visible under the key until {@link #finish} completes the upload. On any failure the
- * caller calls {@link #abort}, which waits for parts in flight and aborts the upload; a process killed
- * meanwhile leaves an unfinished upload that {@code abortUnfinishedUploads} or the bucket's lifecycle
- * rule removes.
+ * <p>Nothing is visible under the key until {@link #finish} completes the upload. On any failure
+ * the caller calls {@link #abort}, which waits for parts in flight and aborts the upload; a process
+ * killed meanwhile leaves an unfinished upload that {@code abortUnfinishedUploads} or the bucket's
+ * lifecycle rule removes.
  */
 public final class StreamingMultipartUpload implements WritableByteChannel {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingMultipartUpload.class);
@@ -65,8 +65,17 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
   private long written;
   private boolean open = true;
 
-  private StreamingMultipartUpload(S3Client s3, ExecutorService pool, S3Errors errors, String bucket, String key,
-      long size, int partSize, int parallelism, String uploadId, IntConsumer onPartUploaded) {
+  private StreamingMultipartUpload(
+      S3Client s3,
+      ExecutorService pool,
+      S3Errors errors,
+      String bucket,
+      String key,
+      long size,
+      int partSize,
+      int parallelism,
+      String uploadId,
+      IntConsumer onPartUploaded) {
     this.s3 = s3;
     this.pool = pool;
     this.errors = errors;
@@ -85,19 +94,40 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
    *
    * @param onPartUploaded told each part number once it is stored (progress, tests); never null
    */
-  public static StreamingMultipartUpload start(S3Client s3, ExecutorService pool, S3Errors errors, String bucket,
-      String key, long size, int partSize, int parallelism, IntConsumer onPartUploaded) {
+  public static StreamingMultipartUpload start(
+      S3Client s3,
+      ExecutorService pool,
+      S3Errors errors,
+      String bucket,
+      String key,
+      long size,
+      int partSize,
+      int parallelism,
+      IntConsumer onPartUploaded) {
     CreateMultipartUploadResponse created;
     try {
-      created = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/octet-stream"));
+      created =
+          s3.createMultipartUpload(
+              b -> b.bucket(bucket).key(key).contentType("application/octet-stream"));
     } catch (SdkException e) {
       throw errors.translate("start of the multipart upload", key, e);
     }
-    return new StreamingMultipartUpload(s3, pool, errors, bucket, key, size, partSize, parallelism,
-        created.uploadId(), onPartUploaded);
+    return new StreamingMultipartUpload(
+        s3,
+        pool,
+        errors,
+        bucket,
+        key,
+        size,
+        partSize,
+        parallelism,
+        created.uploadId(),
+        onPartUploaded);
   }
 
-  /** The part size that keeps {@code size} within S3's 10,000 parts, at least {@code configured}. */
+  /**
+   * The part size that keeps {@code size} within S3's 10,000 parts, at least {@code configured}.
+   */
   public static long partSizeFor(long size, long configured) {
     long needed = (size + 9_999) / 10_000;
     return Math.max(configured, needed);
@@ -115,8 +145,14 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
     }
     int n = src.remaining();
     if (written + n > size) {
-      throw new IOException("the writer of s3://" + bucket + "/" + key + " wrote more than the "
-          + size + " bytes it announced");
+      throw new IOException(
+          "the writer of s3://"
+              + bucket
+              + "/"
+              + key
+              + " wrote more than the "
+              + size
+              + " bytes it announced");
     }
     crc.update(src.duplicate());
     while (src.hasRemaining()) {
@@ -139,7 +175,10 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
     return open;
   }
 
-  /** Does nothing: the upload ends with {@link #finish} or {@link #abort}, never by a writer's close. */
+  /**
+   * Does nothing: the upload ends with {@link #finish} or {@link #abort}, never by a writer's
+   * close.
+   */
   @Override
   public void close() {}
 
@@ -152,8 +191,15 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
   public StoredObject finish() throws IOException {
     open = false;
     if (written != size) {
-      throw new IOException("the writer of s3://" + bucket + "/" + key + " wrote " + written
-          + " bytes but announced " + size);
+      throw new IOException(
+          "the writer of s3://"
+              + bucket
+              + "/"
+              + key
+              + " wrote "
+              + written
+              + " bytes but announced "
+              + size);
     }
     if (currentLength > 0 || parts.isEmpty()) {
       submitCurrent();
@@ -164,8 +210,14 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
     }
     completed.sort(Comparator.comparing(CompletedPart::partNumber));
     try {
-      var response = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+      var response =
+          s3.completeMultipartUpload(
+              b ->
+                  b.bucket(bucket)
+                      .key(key)
+                      .uploadId(uploadId)
+                      .multipartUpload(
+                          CompletedMultipartUpload.builder().parts(completed).build()));
       return new StoredObject(key, size, response.eTag(), OptionalLong.of(crc.getValue()), null);
     } catch (SdkException e) {
       throw errors.translate("completion of the multipart upload", key, e);
@@ -173,13 +225,14 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
   }
 
   /**
-   * Waits for the parts in flight and aborts the upload, attaching any failure of that to
-   * {@code cause}. Never throws.
+   * Waits for the parts in flight and aborts the upload, attaching any failure of that to {@code
+   * cause}. Never throws.
    */
   public void abort(Throwable cause) {
     open = false;
     failure.compareAndSet(null, cause);
-    // Not cancel(): a cancelled future returns at once while its request may still be running, and a
+    // Not cancel(): a cancelled future returns at once while its request may still be running, and
+    // a
     // part stored after the abort would keep the upload alive on some servers.
     for (Future<CompletedPart> part : parts) {
       try {
@@ -194,8 +247,12 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
     try {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
     } catch (RuntimeException e) {
-      LOG.warn("Could not abort the unfinished upload {} of s3://{}/{}; the next cleanup of unfinished "
-          + "uploads (or the bucket's lifecycle rule) removes it", uploadId, bucket, key);
+      LOG.warn(
+          "Could not abort the unfinished upload {} of s3://{}/{}; the next cleanup of unfinished "
+              + "uploads (or the bucket's lifecycle rule) removes it",
+          uploadId,
+          bucket,
+          key);
       cause.addSuppressed(e);
     }
   }
@@ -229,7 +286,8 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
       throw errors.translate("upload of a part", key, e);
     }
     if (t != null) {
-      throw new S3StoreException("upload of a part of s3://" + bucket + "/" + key + " failed: " + t, t);
+      throw new S3StoreException(
+          "upload of a part of s3://" + bucket + "/" + key + " failed: " + t, t);
     }
   }
 
@@ -239,24 +297,35 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
     int partNumber = parts.size() + 1;
     current = null;
     currentLength = 0;
-    parts.add(pool.submit(() -> {
-      try {
-        // A provider, not RequestBody.fromBytes: no copy of the part, and a retry re-reads the buffer.
-        UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .partNumber(partNumber).contentLength((long) length),
-            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
-                "application/octet-stream"));
-        onPartUploaded.accept(partNumber);
-        return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
-      } catch (Throwable t) {
-        failure.compareAndSet(null, t);
-        throw t;
-      } finally {
-        if (buffer.length == partSize) {
-          free.offer(buffer);
-        }
-      }
-    }));
+    parts.add(
+        pool.submit(
+            () -> {
+              try {
+                // A provider, not RequestBody.fromBytes: no copy of the part, and a retry re-reads
+                // the buffer.
+                UploadPartResponse response =
+                    s3.uploadPart(
+                        b ->
+                            b.bucket(bucket)
+                                .key(key)
+                                .uploadId(uploadId)
+                                .partNumber(partNumber)
+                                .contentLength((long) length),
+                        RequestBody.fromContentProvider(
+                            () -> new ByteArrayInputStream(buffer, 0, length),
+                            length,
+                            "application/octet-stream"));
+                onPartUploaded.accept(partNumber);
+                return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
+              } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+                throw t;
+              } finally {
+                if (buffer.length == partSize) {
+                  free.offer(buffer);
+                }
+              }
+            }));
   }
 
   private CompletedPart await(Future<CompletedPart> part) throws IOException {
@@ -270,7 +339,8 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
       if (t instanceof SdkException sdk) {
         throw errors.translate("upload of a part", key, sdk);
       }
-      throw new S3StoreException("upload of a part of s3://" + bucket + "/" + key + " failed: " + t, t);
+      throw new S3StoreException(
+          "upload of a part of s3://" + bucket + "/" + key + " failed: " + t, t);
     }
   }
 }

@@ -36,9 +36,13 @@ class CachedCheckpointStoreContractTest extends CheckpointStoreContract {
   protected CheckpointStore newStore() {
     String bucket = "cached-" + BUCKETS.incrementAndGet();
     server.createBucket(bucket);
-    S3ObjectStore objects = S3ObjectStore.open(new S3Location(bucket, "runs"), server.config()
-        .withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED), S3ProxyServer.credentials());
-    return new CachedCheckpointStore(FileCheckpointStore.open(dir.resolve("cache-" + bucket)),
+    S3ObjectStore objects =
+        S3ObjectStore.open(
+            new S3Location(bucket, "runs"),
+            server.config().withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED),
+            S3ProxyServer.credentials());
+    return new CachedCheckpointStore(
+        FileCheckpointStore.open(dir.resolve("cache-" + bucket)),
         new S3CheckpointStore(objects, Duration.ofSeconds(30), null));
   }
 }

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local cache tier: saves land on local disk at once and reach the bucket in the background; a
- * machine with an empty cache resumes from the bucket; a bucket that cannot be reached does not fail
- * a save, and what it missed is uploaded when the stage's next writer starts; reads take the newer
- * tier per tag.
+ * machine with an empty cache resumes from the bucket; a bucket that cannot be reached does not
+ * fail a save, and what it missed is uploaded when the stage's next writer starts; reads take the
+ * newer tier per tag.
  */
 class CachedCheckpointStoreTest {
   static final StageId STAGE = new StageId("run1", "train");
@@ -65,8 +65,10 @@ class CachedCheckpointStoreTest {
   }
 
   S3ObjectStore objects() {
-    return S3ObjectStore.open(new S3Location(bucket, "runs"), server.config()
-        .withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED), S3ProxyServer.credentials());
+    return S3ObjectStore.open(
+        new S3Location(bucket, "runs"),
+        server.config().withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED),
+        S3ProxyServer.credentials());
   }
 
   S3CheckpointStore bucketOnly() {
@@ -78,18 +80,27 @@ class CachedCheckpointStoreTest {
   }
 
   @Test
-  void aSaveLandsInTheCacheAndReachesTheBucketWhereAnotherMachineWithAnEmptyCacheResumesFromIt() throws Exception {
+  void aSaveLandsInTheCacheAndReachesTheBucketWhereAnotherMachineWithAnEmptyCacheResumesFromIt()
+      throws Exception {
     byte[] expected;
     try (CachedCheckpointStore a = cached("machine-a")) {
-      StoredCheckpoint c = a.commit(STAGE, CheckpointTag.at(IT1), IT1,
-          S3CheckpointStoreTest.files(CheckpointTag.at(IT1), 6 << 20), Set.of(CheckpointTag.LATEST));
+      StoredCheckpoint c =
+          a.commit(
+              STAGE,
+              CheckpointTag.at(IT1),
+              IT1,
+              S3CheckpointStoreTest.files(CheckpointTag.at(IT1), 6 << 20),
+              Set.of(CheckpointTag.LATEST));
       assertThat(a.local().list(STAGE)).extracting(x -> x.tag().token()).contains("latest");
-      assertThat(Files.exists(dir.resolve("machine-a/run1/train/checkpoints/mlp_cp=latest_model.th"))).isTrue();
+      assertThat(
+              Files.exists(dir.resolve("machine-a/run1/train/checkpoints/mlp_cp=latest_model.th")))
+          .isTrue();
       expected = read(a, resolve(a, "latest"));
       a.flush();
       try (S3CheckpointStore bucketView = bucketOnly()) {
         StoredCheckpoint inBucket = resolve(bucketView, "latest");
-        assertThat(inBucket.files()).extracting(f -> f.size() + "/" + f.crc32c())
+        assertThat(inBucket.files())
+            .extracting(f -> f.size() + "/" + f.crc32c())
             .isEqualTo(c.files().stream().map(f -> f.size() + "/" + f.crc32c()).toList());
         bucketView.verify(inBucket);
       }
@@ -106,22 +117,37 @@ class CachedCheckpointStoreTest {
   @Test
   void aBucketThatCannotBeReachedFailsNoSaveAndTheNextWriterUploadsWhatItMissed() throws Exception {
     FaultyObjectLayer down = new FaultyObjectLayer(objects());
-    try (CachedCheckpointStore a = new CachedCheckpointStore(FileCheckpointStore.open(dir.resolve("machine-a")),
-        new S3CheckpointStore(down, Duration.ofSeconds(30), null))) {
-      a.commit(STAGE, CheckpointTag.at(IT1), IT1, S3CheckpointStoreTest.files(CheckpointTag.at(IT1), 1000),
+    try (CachedCheckpointStore a =
+        new CachedCheckpointStore(
+            FileCheckpointStore.open(dir.resolve("machine-a")),
+            new S3CheckpointStore(down, Duration.ofSeconds(30), null))) {
+      a.commit(
+          STAGE,
+          CheckpointTag.at(IT1),
+          IT1,
+          S3CheckpointStoreTest.files(CheckpointTag.at(IT1), 1000),
           Set.of(CheckpointTag.LATEST));
       a.flush();
       down.failFromCall(1); // the server goes away
-      a.commit(STAGE, CheckpointTag.at(IT2), IT2, S3CheckpointStoreTest.files(CheckpointTag.at(IT2), 1000),
+      a.commit(
+          STAGE,
+          CheckpointTag.at(IT2),
+          IT2,
+          S3CheckpointStoreTest.files(CheckpointTag.at(IT2), 1000),
           Set.of(CheckpointTag.LATEST));
       a.flush();
       assertThat(a.lastUploadFailure()).get().asString().contains("injected fault");
-      assertThat(a.local().list(STAGE)).extracting(c -> c.describe()).contains("latest @ E2_U20_S640");
+      assertThat(a.local().list(STAGE))
+          .extracting(c -> c.describe())
+          .contains("latest @ E2_U20_S640");
     }
     try (S3CheckpointStore bucketView = bucketOnly()) {
-      assertThat(resolve(bucketView, "latest").iteration()).as("the bucket missed E2").isEqualTo(IT1);
+      assertThat(resolve(bucketView, "latest").iteration())
+          .as("the bucket missed E2")
+          .isEqualTo(IT1);
     }
-    // The same machine starts again: the cache holds E2, resume takes it, and the repair uploads it.
+    // The same machine starts again: the cache holds E2, resume takes it, and the repair uploads
+    // it.
     try (CachedCheckpointStore again = cached("machine-a")) {
       assertThat(resolve(again, "latest").iteration()).isEqualTo(IT2);
       again.repair(STAGE);
@@ -138,12 +164,20 @@ class CachedCheckpointStoreTest {
   @Test
   void aStaleCacheGivesWayToTheNewerCheckpointInTheBucket() throws Exception {
     try (CachedCheckpointStore a = cached("machine-a")) {
-      a.commit(STAGE, CheckpointTag.at(IT1), IT1, S3CheckpointStoreTest.files(CheckpointTag.at(IT1), 100),
+      a.commit(
+          STAGE,
+          CheckpointTag.at(IT1),
+          IT1,
+          S3CheckpointStoreTest.files(CheckpointTag.at(IT1), 100),
           Set.of(CheckpointTag.LATEST));
     }
     // Machine b continued the run meanwhile.
     try (CachedCheckpointStore b = cached("machine-b")) {
-      b.commit(STAGE, CheckpointTag.at(IT3), IT3, S3CheckpointStoreTest.files(CheckpointTag.at(IT3), 100),
+      b.commit(
+          STAGE,
+          CheckpointTag.at(IT3),
+          IT3,
+          S3CheckpointStoreTest.files(CheckpointTag.at(IT3), 100),
           Set.of(CheckpointTag.LATEST));
     }
     try (CachedCheckpointStore a = cached("machine-a")) {

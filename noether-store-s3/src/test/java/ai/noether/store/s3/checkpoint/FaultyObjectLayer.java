@@ -84,13 +84,15 @@ final class FaultyObjectLayer implements ObjectLayer {
   }
 
   @Override
-  public StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c) throws IOException {
+  public StoredObject read(String name, WritableByteChannel out, OptionalLong expectedCrc32c)
+      throws IOException {
     call("read " + name);
     return real.read(name, out, expectedCrc32c);
   }
 
   @Override
-  public long readRange(String name, long offset, long length, WritableByteChannel out) throws IOException {
+  public long readRange(String name, long offset, long length, WritableByteChannel out)
+      throws IOException {
     call("readRange " + name);
     return real.readRange(name, offset, length, out);
   }

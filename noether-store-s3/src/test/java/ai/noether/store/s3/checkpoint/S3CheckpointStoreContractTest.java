@@ -14,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store contract that the file store and the in-memory store pass, run against the S3 store on a
- * real S3Proxy on loopback: a fresh bucket for every test, small parts so that multipart uploads are
- * exercised by the larger files.
+ * The store contract that the file store and the in-memory store pass, run against the S3 store on
+ * a real S3Proxy on loopback: a fresh bucket for every test, small parts so that multipart uploads
+ * are exercised by the larger files.
  */
 class S3CheckpointStoreContractTest extends CheckpointStoreContract {
   @TempDir static Path serverDir;
@@ -39,8 +39,11 @@ class S3CheckpointStoreContractTest extends CheckpointStoreContract {
   protected CheckpointStore newStore() {
     String bucket = "contract-" + BUCKETS.incrementAndGet();
     server.createBucket(bucket);
-    S3ObjectStore objects = S3ObjectStore.open(new S3Location(bucket, "team/runs"), server.config()
-        .withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED), S3ProxyServer.credentials());
+    S3ObjectStore objects =
+        S3ObjectStore.open(
+            new S3Location(bucket, "team/runs"),
+            server.config().withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED),
+            S3ProxyServer.credentials());
     return new S3CheckpointStore(objects, Duration.ofSeconds(30), null);
   }
 }

@@ -93,32 +93,44 @@ public class S3CheckpointStoreTest {
   }
 
   S3ObjectStore openObjects() {
-    return S3ObjectStore.open(new S3Location(bucket, PREFIX), server.config()
-        .withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED), S3ProxyServer.credentials());
+    return S3ObjectStore.open(
+        new S3Location(bucket, PREFIX),
+        server.config().withConditionalWrites(S3StoreConfig.ConditionalWrites.EMULATED),
+        S3ProxyServer.credentials());
   }
 
   // --- faults between every step of a commit ---------------------------------------------------
 
   /**
    * For every n, a writer whose object layer fails from its n-th call on commits E2 (6 MiB model
-   * file, so a multipart upload, plus optimizer and trainer files) and moves latest over a stage that
-   * holds E1. After each fault a reader sees E1 with latest at E1, or E2 complete (latest at E1 or
-   * E2), every listed checkpoint verifies; the next writer's repair leaves no data object without a
-   * manifest and no unfinished upload, and its commit of E2 succeeds.
+   * file, so a multipart upload, plus optimizer and trainer files) and moves latest over a stage
+   * that holds E1. After each fault a reader sees E1 with latest at E1, or E2 complete (latest at
+   * E1 or E2), every listed checkpoint verifies; the next writer's repair leaves no data object
+   * without a manifest and no unfinished upload, and its commit of E2 succeeds.
    */
   @Test
-  void aFaultAfterAnyCallOfACommitNeverShowsAHalfCheckpointAndTheNextWriterRepairs() throws Exception {
+  void aFaultAfterAnyCallOfACommitNeverShowsAHalfCheckpointAndTheNextWriterRepairs()
+      throws Exception {
     int faults = 0;
     for (int n = 1; ; n++) {
       StageId stage = new StageId("fault" + n, "train");
-      store.commit(stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 1000), Set.of(CheckpointTag.LATEST));
+      store.commit(
+          stage,
+          CheckpointTag.at(IT1),
+          IT1,
+          files(CheckpointTag.at(IT1), 1000),
+          Set.of(CheckpointTag.LATEST));
       FaultyObjectLayer faulty = new FaultyObjectLayer(objects);
       S3CheckpointStore writer = new S3CheckpointStore(faulty, Duration.ofSeconds(30), null);
       writer.repair(stage);
       faulty.failFromCall(n);
       boolean committed;
       try {
-        writer.commit(stage, CheckpointTag.at(IT2), IT2, files(CheckpointTag.at(IT2), 6 << 20),
+        writer.commit(
+            stage,
+            CheckpointTag.at(IT2),
+            IT2,
+            files(CheckpointTag.at(IT2), 6 << 20),
             Set.of(CheckpointTag.LATEST));
         committed = true;
       } catch (IOException | RuntimeException e) {
@@ -129,10 +141,12 @@ public class S3CheckpointStoreTest {
       String context = "fault from call " + n + ": " + faulty.log();
 
       List<String> seen = describe(store.list(stage));
-      assertThat(seen).as(context).isIn(
-          List.of("E1_U10_S320", "latest @ E1_U10_S320"),
-          List.of("E1_U10_S320", "latest @ E1_U10_S320", "E2_U20_S640"),
-          List.of("E1_U10_S320", "E2_U20_S640", "latest @ E2_U20_S640"));
+      assertThat(seen)
+          .as(context)
+          .isIn(
+              List.of("E1_U10_S320", "latest @ E1_U10_S320"),
+              List.of("E1_U10_S320", "latest @ E1_U10_S320", "E2_U20_S640"),
+              List.of("E1_U10_S320", "E2_U20_S640", "latest @ E2_U20_S640"));
       for (StoredCheckpoint c : store.list(stage)) {
         store.verify(c);
       }
@@ -143,14 +157,21 @@ public class S3CheckpointStoreTest {
         next.repair(stage);
         assertThat(unreferencedBlobs(stage)).as(context).isEmpty();
         assertThat(objects.unfinishedUploads()).as(context).isEmpty();
-        next.commit(stage, CheckpointTag.at(IT2), IT2, files(CheckpointTag.at(IT2), 6 << 20), Set.of(CheckpointTag.LATEST));
+        next.commit(
+            stage,
+            CheckpointTag.at(IT2),
+            IT2,
+            files(CheckpointTag.at(IT2), 6 << 20),
+            Set.of(CheckpointTag.LATEST));
         assertThat(resolve(stage, "latest").iteration()).isEqualTo(IT2);
         assertThat(unreferencedBlobs(stage)).as(context).isEmpty();
       } finally {
         next.close();
       }
       if (committed && faulty.log().stream().noneMatch(l -> l.contains("FAILED"))) {
-        assertThat(faults).as("faults injected before the commit went through untouched").isGreaterThanOrEqualTo(6);
+        assertThat(faults)
+            .as("faults injected before the commit went through untouched")
+            .isGreaterThanOrEqualTo(6);
         return;
       }
     }
@@ -159,15 +180,25 @@ public class S3CheckpointStoreTest {
   @Test
   void repairAbortsUnfinishedUploadsAndDeletesDataObjectsWithoutAManifest() throws Exception {
     StageId stage = new StageId("run1", "train");
-    store.commit(stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 100), Set.of(CheckpointTag.LATEST));
+    store.commit(
+        stage,
+        CheckpointTag.at(IT1),
+        IT1,
+        files(CheckpointTag.at(IT1), 100),
+        Set.of(CheckpointTag.LATEST));
     String data = S3CheckpointStore.dataDir(stage);
     objects.put(data + "0-0.mlp_cp=E2_U20_S640_model.th.blob", new byte[] {1, 2, 3});
     try (S3Client client = client()) {
       String key = objects.location().key(data + "0-1.mlp_cp=E2_U20_S640_optim.th.blob");
       String upload = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-      client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(1), RequestBody.fromBytes(new byte[100]));
+      client.uploadPart(
+          b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(1),
+          RequestBody.fromBytes(new byte[100]));
       // Another stage's upload in flight is not this stage's debris.
-      String otherKey = objects.location().key(S3CheckpointStore.dataDir(new StageId("run2", "train")) + "x.blob");
+      String otherKey =
+          objects
+              .location()
+              .key(S3CheckpointStore.dataDir(new StageId("run2", "train")) + "x.blob");
       String other = client.createMultipartUpload(b -> b.bucket(bucket).key(otherKey)).uploadId();
       assertThat(objects.unfinishedUploads()).hasSize(2);
 
@@ -176,19 +207,31 @@ public class S3CheckpointStoreTest {
       next.close();
 
       assertThat(unreferencedBlobs(stage)).isEmpty();
-      assertThat(objects.unfinishedUploads()).singleElement().satisfies(u -> assertThat(u.uploadId()).isEqualTo(other));
-      assertThat(describe(store.list(stage))).containsExactly("E1_U10_S320", "latest @ E1_U10_S320");
+      assertThat(objects.unfinishedUploads())
+          .singleElement()
+          .satisfies(u -> assertThat(u.uploadId()).isEqualTo(other));
+      assertThat(describe(store.list(stage)))
+          .containsExactly("E1_U10_S320", "latest @ E1_U10_S320");
       store.verify(resolve(stage, "latest"));
     }
   }
 
   @Test
-  void aByteFlippedInADataObjectIsRefusedByOpenAndVerifyNamingTheFileAndTheObject() throws Exception {
+  void aByteFlippedInADataObjectIsRefusedByOpenAndVerifyNamingTheFileAndTheObject()
+      throws Exception {
     StageId stage = new StageId("run1", "train");
-    StoredCheckpoint c = store.commit(stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 5000),
-        Set.of(CheckpointTag.LATEST));
-    StoredObject blob = objects.list(S3CheckpointStore.dataDir(stage)).stream()
-        .filter(o -> o.key().contains("_optim.th")).findFirst().orElseThrow();
+    StoredCheckpoint c =
+        store.commit(
+            stage,
+            CheckpointTag.at(IT1),
+            IT1,
+            files(CheckpointTag.at(IT1), 5000),
+            Set.of(CheckpointTag.LATEST));
+    StoredObject blob =
+        objects.list(S3CheckpointStore.dataDir(stage)).stream()
+            .filter(o -> o.key().contains("_optim.th"))
+            .findFirst()
+            .orElseThrow();
     Path file = server.file(bucket, blob.key());
     byte[] bytes = Files.readAllBytes(file);
     bytes[1234] ^= 0x10;
@@ -196,12 +239,15 @@ public class S3CheckpointStoreTest {
 
     StoredCheckpoint latest = resolve(stage, "latest");
     StoredFile optim = latest.file("mlp", null, CheckpointFileKind.OPTIM).orElseThrow();
-    assertThatThrownBy(() -> store.open(latest, optim)).isInstanceOf(CorruptCheckpointException.class)
-        .hasMessageContaining("s3://" + bucket + "/" + PREFIX + "/run1/train/checkpoints/mlp_cp=latest_optim.th")
+    assertThatThrownBy(() -> store.open(latest, optim))
+        .isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining(
+            "s3://" + bucket + "/" + PREFIX + "/run1/train/checkpoints/mlp_cp=latest_optim.th")
         .hasMessageContaining("of checkpoint latest @ E1_U10_S320 is corrupt")
         .hasMessageContaining(blob.key());
     assertThatThrownBy(() -> store.verify(c)).isInstanceOf(CorruptCheckpointException.class);
-    try (SeekableByteChannel in = store.open(latest, latest.file("mlp", null, CheckpointFileKind.MODEL).orElseThrow())) {
+    try (SeekableByteChannel in =
+        store.open(latest, latest.file("mlp", null, CheckpointFileKind.MODEL).orElseThrow())) {
       assertThat(in.size()).isEqualTo(5000);
     }
     assertThat(store.sharing(latest, optim)).containsExactly(CheckpointTag.at(IT1));
@@ -210,21 +256,32 @@ public class S3CheckpointStoreTest {
   @Test
   void aManifestEditedOnTheServerIsListedAsUnreadableWithTheReason() throws Exception {
     StageId stage = new StageId("run1", "train");
-    store.commit(stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 100), Set.of(CheckpointTag.LATEST));
+    store.commit(
+        stage,
+        CheckpointTag.at(IT1),
+        IT1,
+        files(CheckpointTag.at(IT1), 100),
+        Set.of(CheckpointTag.LATEST));
     String name = S3CheckpointStore.manifest(stage, CheckpointTag.LATEST);
-    String json = new String(objects.readBytes(name), StandardCharsets.UTF_8).replace("\"update\" : 10", "\"update\" : 18");
-    objects.put(name, json.getBytes(StandardCharsets.UTF_8)); // a consistent object, a changed manifest
+    String json =
+        new String(objects.readBytes(name), StandardCharsets.UTF_8)
+            .replace("\"update\" : 10", "\"update\" : 18");
+    objects.put(
+        name, json.getBytes(StandardCharsets.UTF_8)); // a consistent object, a changed manifest
 
     assertThat(describe(store.list(stage))).containsExactly("E1_U10_S320");
     assertThat(store.contents(stage).unreadable()).containsOnlyKeys(CheckpointTag.LATEST);
-    assertThatThrownBy(() -> resolve(stage, "latest")).isInstanceOf(CorruptCheckpointException.class)
+    assertThatThrownBy(() -> resolve(stage, "latest"))
+        .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining("does not match its own checksum");
   }
 
   @Test
   void aRangeOfAVerifiedFileIsReadWithOneRangedRequest() throws Exception {
     StageId stage = new StageId("run1", "train");
-    StoredCheckpoint c = store.commit(stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 9000), Set.of());
+    StoredCheckpoint c =
+        store.commit(
+            stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 9000), Set.of());
     StoredFile f = c.files().get(0);
     ByteBuffer whole = store.read(c, f, 0, 9000);
     FaultyObjectLayer counting = new FaultyObjectLayer(objects);
@@ -232,7 +289,12 @@ public class S3CheckpointStoreTest {
     reader.verify(c);
     counting.failFromCall(Integer.MAX_VALUE);
     ByteBuffer range = reader.read(c, f, 100, 50);
-    assertThat(counting.log()).as("the manifest, then the range").hasSize(2).last().asString().contains("readRange");
+    assertThat(counting.log())
+        .as("the manifest, then the range")
+        .hasSize(2)
+        .last()
+        .asString()
+        .contains("readRange");
     assertThat(range).isEqualTo(whole.slice(100, 50));
   }
 
@@ -243,15 +305,20 @@ public class S3CheckpointStoreTest {
     StageId stage = new StageId("run1", "train");
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    StageWriter dead = new StageWriter(gone.pid(), LocalHost.NAME, Instant.now(), "noether train a.yaml");
+    StageWriter dead =
+        new StageWriter(gone.pid(), LocalHost.NAME, Instant.now(), "noether train a.yaml");
     store.claim(stage, dead); // never closed: the process "was killed"
-    try (StageClaim claim = new S3CheckpointStore(openObjects(), Duration.ofSeconds(30), null)
-        .claim(stage, writer(ProcessHandle.current().pid(), LocalHost.NAME))) {
+    try (StageClaim claim =
+        new S3CheckpointStore(openObjects(), Duration.ofSeconds(30), null)
+            .claim(stage, writer(ProcessHandle.current().pid(), LocalHost.NAME))) {
       assertThat(claim.stage()).isEqualTo(stage);
-      String lease = new String(objects.readBytes(S3StageLease.name(stage)), StandardCharsets.UTF_8);
+      String lease =
+          new String(objects.readBytes(S3StageLease.name(stage)), StandardCharsets.UTF_8);
       assertThat(lease).contains("pid: " + ProcessHandle.current().pid());
     }
-    assertThat(objects.head(S3StageLease.name(stage))).as("closing the claim deletes the lease").isEmpty();
+    assertThat(objects.head(S3StageLease.name(stage)))
+        .as("closing the claim deletes the lease")
+        .isEmpty();
   }
 
   @Test
@@ -260,20 +327,28 @@ public class S3CheckpointStoreTest {
     FaultyObjectLayer holderLink = new FaultyObjectLayer(openObjects());
     S3CheckpointStore shortLeases = new S3CheckpointStore(holderLink, Duration.ofSeconds(5), null);
     shortLeases.claim(stage, writer(4242, "node17"));
-    assertThatThrownBy(() -> store.claim(stage, writer(4343, "node18"))).isInstanceOf(StageBusyException.class)
-        .hasMessageContaining("stage run1/train in s3://" + bucket + "/" + PREFIX + "/ is being trained by another process "
-            + "(pid 4242 on host node17")
+    assertThatThrownBy(() -> store.claim(stage, writer(4343, "node18")))
+        .isInstanceOf(StageBusyException.class)
+        .hasMessageContaining(
+            "stage run1/train in s3://"
+                + bucket
+                + "/"
+                + PREFIX
+                + "/ is being trained by another process "
+                + "(pid 4242 on host node17")
         .hasMessageContaining("command: noether train a.yaml")
         .hasMessageContaining("expires at")
         .hasMessageContaining("store.lease_seconds");
     // Renewed while held: still refused after the first lease period.
     Thread.sleep(6000);
-    assertThatThrownBy(() -> store.claim(stage, writer(4343, "node18"))).isInstanceOf(StageBusyException.class);
+    assertThatThrownBy(() -> store.claim(stage, writer(4343, "node18")))
+        .isInstanceOf(StageBusyException.class);
     // The holder "dies" (its renewals stop, its lease stays): expired, then taken over.
     holderLink.failFromCall(1);
     Thread.sleep(5500);
     try (StageClaim claim = store.claim(stage, writer(4343, "node18"))) {
-      assertThat(new String(objects.readBytes(S3StageLease.name(stage)), StandardCharsets.UTF_8)).contains("pid: 4343");
+      assertThat(new String(objects.readBytes(S3StageLease.name(stage)), StandardCharsets.UTF_8))
+          .contains("pid: 4343");
     }
   }
 
@@ -281,39 +356,59 @@ public class S3CheckpointStoreTest {
 
   @Test
   void theS3KindIsFoundThroughTheServiceLoaderForTheS3SchemeAndBindsItsKeys() throws Exception {
-    CheckpointStoreFactory<?> factory = ServiceLoader.load(CheckpointStoreFactory.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .filter(f -> f.schemes().contains("s3"))
-        .findFirst().orElseThrow();
+    CheckpointStoreFactory<?> factory =
+        ServiceLoader.load(CheckpointStoreFactory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.schemes().contains("s3"))
+            .findFirst()
+            .orElseThrow();
     assertThat(factory).isInstanceOf(S3CheckpointStoreFactory.class);
     assertThat(factory.kind()).isEqualTo("s3");
-    S3StoreConfig config = new YAMLMapper().readValue("endpoint: " + server.endpoint() + "\nregion: us-east-1\n"
-        + "path_style: true\nlease_seconds: 20\nconditional_writes: emulated\n", S3StoreConfig.class);
+    S3StoreConfig config =
+        new YAMLMapper()
+            .readValue(
+                "endpoint: "
+                    + server.endpoint()
+                    + "\nregion: us-east-1\n"
+                    + "path_style: true\nlease_seconds: 20\nconditional_writes: emulated\n",
+                S3StoreConfig.class);
     assertThat(config.leaseSeconds()).isEqualTo(20);
     assertThat(new YAMLMapper().readValue("{}", S3StoreConfig.class).leaseSeconds()).isEqualTo(60);
     System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
-    try (CheckpointStore s3 = ((S3CheckpointStoreFactory) factory).create(config,
-        new StoreLocation(URI.create("s3://" + bucket + "/" + PREFIX)), null)) {
+    try (CheckpointStore s3 =
+        ((S3CheckpointStoreFactory) factory)
+            .create(config, new StoreLocation(URI.create("s3://" + bucket + "/" + PREFIX)), null)) {
       StageId stage = new StageId("run1", "train");
-      s3.commit(stage, CheckpointTag.at(IT1), IT1, files(CheckpointTag.at(IT1), 10), Set.of(CheckpointTag.LATEST));
+      s3.commit(
+          stage,
+          CheckpointTag.at(IT1),
+          IT1,
+          files(CheckpointTag.at(IT1), 10),
+          Set.of(CheckpointTag.LATEST));
       assertThat(s3.location()).isEqualTo("s3://" + bucket + "/" + PREFIX);
-      assertThat(s3.location(stage)).isEqualTo("s3://" + bucket + "/" + PREFIX + "/run1/train/checkpoints");
+      assertThat(s3.location(stage))
+          .isEqualTo("s3://" + bucket + "/" + PREFIX + "/run1/train/checkpoints");
     } finally {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");
     }
     assertThat(store.runs()).containsExactly("run1");
-    assertThat(objects.list("run1/train/checkpoints/.noether/").stream().map(StoredObject::key)
-        .filter(k -> k.endsWith(".manifest")).toList())
-        .containsExactlyInAnyOrder(PREFIX + "/run1/train/checkpoints/.noether/E1_U10_S320.manifest",
+    assertThat(
+            objects.list("run1/train/checkpoints/.noether/").stream()
+                .map(StoredObject::key)
+                .filter(k -> k.endsWith(".manifest"))
+                .toList())
+        .containsExactlyInAnyOrder(
+            PREFIX + "/run1/train/checkpoints/.noether/E1_U10_S320.manifest",
             PREFIX + "/run1/train/checkpoints/.noether/latest.manifest");
   }
 
   // --- helpers --------------------------------------------------------------------------------
 
   static StageWriter writer(long pid, String host) {
-    return new StageWriter(pid, host, Instant.parse("2026-03-15T14:22:33Z"), "noether train a.yaml");
+    return new StageWriter(
+        pid, host, Instant.parse("2026-03-15T14:22:33Z"), "noether train a.yaml");
   }
 
   StoredCheckpoint resolve(StageId stage, String selector) throws IOException {
@@ -328,8 +423,10 @@ public class S3CheckpointStoreTest {
     StringBuilder manifests = new StringBuilder();
     for (StoredObject o : objects.list(S3CheckpointStore.storeDir(stage))) {
       if (o.key().endsWith(".manifest")) {
-        manifests.append(new String(objects.readBytes(o.key().substring(objects.location().prefix().length())),
-            StandardCharsets.UTF_8));
+        manifests.append(
+            new String(
+                objects.readBytes(o.key().substring(objects.location().prefix().length())),
+                StandardCharsets.UTF_8));
       }
     }
     List<String> orphans = new ArrayList<>();
@@ -343,7 +440,8 @@ public class S3CheckpointStoreTest {
   }
 
   S3Client client() {
-    return ai.noether.store.s3.internal.S3ClientFactory.create(server.config(), S3ProxyServer.credentials());
+    return ai.noether.store.s3.internal.S3ClientFactory.create(
+        server.config(), S3ProxyServer.credentials());
   }
 
   public static List<CheckpointFile> files(CheckpointTag tag, int modelSize) {

@@ -6,8 +6,8 @@ import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
-import ai.noether.api.run.RunInfo;
 import ai.noether.api.checkpoint.TrainingIteration;
+import ai.noether.api.run.RunInfo;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.HashMap;
@@ -19,18 +19,19 @@ import java.util.Map;
  * metrics {@value #CHECKPOINTS} and {@value #MEGABYTES}, at an interval: the storage a run costs,
  * next to its loss in the history and the plots.
  *
- * <p>The callback needs the run's checkpoint store and the stage it trains, which a
- * {@link TrainingContext} does not give; it has them injected instead: its {@code @Inject}
- * constructor names them, and the factory creates it with
- * {@link ai.noether.api.spi.ComponentContext#inject}. Counting looks at checkpoints committed under
- * their own tag (aliases such as {@code latest} share their files) and counts each file once.
+ * <p>The callback needs the run's checkpoint store and the stage it trains, which a {@link
+ * TrainingContext} does not give; it has them injected instead: its {@code @Inject} constructor
+ * names them, and the factory creates it with {@link ai.noether.api.spi.ComponentContext#inject}.
+ * Counting looks at checkpoints committed under their own tag (aliases such as {@code latest} share
+ * their files) and counts each file once.
  *
  * <p>A store that cannot be listed costs a warning, never the training.
  */
 public final class CheckpointInventoryCallback implements Callback {
   public static final String CHECKPOINTS = "inventory/checkpoints";
   public static final String MEGABYTES = "inventory/megabytes";
-  private static final System.Logger LOG = System.getLogger(CheckpointInventoryCallback.class.getName());
+  private static final System.Logger LOG =
+      System.getLogger(CheckpointInventoryCallback.class.getName());
 
   private final Interval interval;
   private final RunInfo run;
@@ -43,7 +44,8 @@ public final class CheckpointInventoryCallback implements Callback {
    * @param store the run's checkpoint store
    */
   @Inject
-  public CheckpointInventoryCallback(CheckpointInventoryCallbackConfig config, RunInfo run, CheckpointStore store) {
+  public CheckpointInventoryCallback(
+      CheckpointInventoryCallbackConfig config, RunInfo run, CheckpointStore store) {
     this.interval = config.interval();
     this.run = run;
     this.store = store;
@@ -66,7 +68,9 @@ public final class CheckpointInventoryCallback implements Callback {
     try {
       checkpoints = store.list(run.stage());
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, () -> "checkpoint-inventory: cannot list " + run.stage() + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "checkpoint-inventory: cannot list " + run.stage() + ": " + e);
       return;
     }
     Map<String, Long> sizes = new HashMap<>();

@@ -15,10 +15,11 @@ import ai.noether.api.callback.Interval;
  *
  * @param everyNEpochs {@code every_n_epochs}: count after every N-th epoch
  * @param everyNUpdates {@code every_n_updates}: count after every N-th update
- * @param everyNSamples {@code every_n_samples}: count when the sample counter crosses a multiple of N.
- *     At most one of the three; none means {@code every_n_epochs: 1}
+ * @param everyNSamples {@code every_n_samples}: count when the sample counter crosses a multiple of
+ *     N. At most one of the three; none means {@code every_n_epochs: 1}
  */
-public record CheckpointInventoryCallbackConfig(Long everyNEpochs, Long everyNUpdates, Long everyNSamples) {
+public record CheckpointInventoryCallbackConfig(
+    Long everyNEpochs, Long everyNUpdates, Long everyNSamples) {
 
   /**
    * Fills in the default interval.
@@ -34,6 +35,8 @@ public record CheckpointInventoryCallbackConfig(Long everyNEpochs, Long everyNUp
 
   /** The interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, null);
+    // The constructor fills in a default when no key is set.
+    return java.util.Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, null));
   }
 }

@@ -9,7 +9,8 @@ import ai.noether.api.spi.ComponentContext;
  * callback is created by the run's injector, which gives its {@code @Inject} constructor the bound
  * config, the run's facts and its checkpoint store.
  */
-public final class CheckpointInventoryCallbackFactory implements CallbackFactory<CheckpointInventoryCallbackConfig> {
+public final class CheckpointInventoryCallbackFactory
+    implements CallbackFactory<CheckpointInventoryCallbackConfig> {
 
   @Override
   public String kind() {

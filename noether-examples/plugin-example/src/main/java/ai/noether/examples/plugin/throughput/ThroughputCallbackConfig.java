@@ -15,10 +15,11 @@ import ai.noether.api.callback.Interval;
  * @param everyNEpochs {@code every_n_epochs}: log after every N-th epoch
  * @param everyNUpdates {@code every_n_updates}: log after every N-th update
  * @param everyNSamples {@code every_n_samples}: log when the sample counter crosses a multiple of N
- * @param everyNMinutes {@code every_n_minutes}: log every N minutes of wall-clock time. At most
- *     one of the four; none means {@code every_n_updates: }{@value #DEFAULT_EVERY_N_UPDATES}
+ * @param everyNMinutes {@code every_n_minutes}: log every N minutes of wall-clock time. At most one
+ *     of the four; none means {@code every_n_updates: }{@value #DEFAULT_EVERY_N_UPDATES}
  */
-public record ThroughputCallbackConfig(Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
+public record ThroughputCallbackConfig(
+    Long everyNEpochs, Long everyNUpdates, Long everyNSamples, Long everyNMinutes) {
   /** Updates between two values when no interval is configured. */
   public static final long DEFAULT_EVERY_N_UPDATES = 100;
 
@@ -43,6 +44,8 @@ public record ThroughputCallbackConfig(Long everyNEpochs, Long everyNUpdates, Lo
 
   /** The interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    // The constructor fills in a default when no key is set.
+    return java.util.Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes));
   }
 }

@@ -4,7 +4,10 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
 
-/** The {@code throughput} callback kind; see {@link ThroughputCallback} and {@link ThroughputCallbackConfig}. */
+/**
+ * The {@code throughput} callback kind; see {@link ThroughputCallback} and {@link
+ * ThroughputCallbackConfig}.
+ */
 public final class ThroughputCallbackFactory implements CallbackFactory<ThroughputCallbackConfig> {
 
   @Override

@@ -2,7 +2,10 @@ package ai.noether.examples.plugin.timebudget;
 
 import java.util.Locale;
 
-/** Durations as people read them in a log: {@code 0.4 s}, {@code 12.0 s}, {@code 3.9 min}, {@code 7.5 h}. */
+/**
+ * Durations as people read them in a log: {@code 0.4 s}, {@code 12.0 s}, {@code 3.9 min}, {@code
+ * 7.5 h}.
+ */
 final class Durations {
   private Durations() {}
 

@@ -35,7 +35,8 @@ final class TimeBudget {
    */
   TimeBudget(long endNanos, long marginNanos) {
     if (marginNanos < 0) {
-      throw new IllegalArgumentException("the margin must not be negative, was " + marginNanos + " ns");
+      throw new IllegalArgumentException(
+          "the margin must not be negative, was " + marginNanos + " ns");
     }
     this.endNanos = endNanos;
     this.marginNanos = marginNanos;
@@ -55,7 +56,9 @@ final class TimeBudget {
     longestSave = Math.max(longestSave, nanos);
   }
 
-  /** Notes that a save was requested at {@code startedAt}; until it finishes it counts as running. */
+  /**
+   * Notes that a save was requested at {@code startedAt}; until it finishes it counts as running.
+   */
   synchronized void saveStarted(long startedAt) {
     saveInFlight = true;
     saveInFlightSince = startedAt;
@@ -112,8 +115,13 @@ final class TimeBudget {
 
     /** E.g. {@code 3.9 min left; next update up to 0.4 s, a save up to 12.0 s, margin 2.0 min}. */
     String describe() {
-      return Durations.format(remainingNanos) + " left; next update up to " + Durations.format(updateNanos)
-          + ", a save up to " + Durations.format(saveNanos) + ", margin " + Durations.format(marginNanos);
+      return Durations.format(remainingNanos)
+          + " left; next update up to "
+          + Durations.format(updateNanos)
+          + ", a save up to "
+          + Durations.format(saveNanos)
+          + ", margin "
+          + Durations.format(marginNanos);
     }
   }
 }

@@ -30,28 +30,32 @@ import java.util.concurrent.CompletionException;
  * for how the estimates are formed.
  *
  * <p><b>Per process.</b> The budget belongs to the process: a resumed run gets the full budget
- * again, counted from its own start (or its deadline). What carries over a resume, through
- * {@link Stateful}, is what was learned and what was spent: the longest save measured, the number of
+ * again, counted from its own start (or its deadline). What carries over a resume, through {@link
+ * Stateful}, is what was learned and what was spent: the longest save measured, the number of
  * processes, and the wall-clock time this stage has trained over all of them, which is logged as
  * the metric {@value #WALL_MINUTES} at the end of every process that ends normally or through the
  * budget.
  *
  * <p>A process always makes at least one update before the budget stops it, so a run resumed with
- * too small a budget still moves forward. Only training-thread hooks touch the callback, except
- * for the completion of its saves, which {@link TimeBudget} accepts from any thread.
+ * too small a budget still moves forward. Only training-thread hooks touch the callback, except for
+ * the completion of its saves, which {@link TimeBudget} accepts from any thread.
  */
 public final class TimeBudgetCallback implements Callback, Stateful {
   private static final System.Logger LOG = System.getLogger(TimeBudgetCallback.class.getName());
 
-  /** Metric: minutes of wall-clock time this stage has trained, over every process that resumed it. */
+  /**
+   * Metric: minutes of wall-clock time this stage has trained, over every process that resumed it.
+   */
   public static final String WALL_MINUTES = "time/wall_minutes";
 
   // Keys of the callback's state in _trainer.th (under callbacks.<state key>). Never change them:
   // checkpoints written with them must keep loading.
   /** Wall-clock seconds of the processes up to the checkpoint, this one included. */
   static final String WALL_SECONDS = "wall_seconds";
+
   /** Processes that trained this stage up to the checkpoint, this one included. */
   static final String PROCESSES = "processes";
+
   /** The longest save measured so far, in seconds; None before the first. */
   static final String LONGEST_SAVE_SECONDS = "longest_save_seconds";
 
@@ -84,12 +88,18 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     long end;
     if (config.maxDuration().isPresent()) {
       end = processStartNanos + config.maxDuration().get().toNanos();
-      this.limit = Durations.format(config.maxDuration().get().toNanos()) + " from the start of the process";
+      this.limit =
+          Durations.format(config.maxDuration().get().toNanos()) + " from the start of the process";
     } else {
       Instant deadline = config.deadlineIn(localZone).orElseThrow();
       if (!deadline.isAfter(wallNow)) {
-        throw new IllegalArgumentException("deadline " + config.deadline() + " has passed (it is "
-            + wallNow.truncatedTo(ChronoUnit.SECONDS) + " now); set a later one, e.g. deadline: " + wallNow.plus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS));
+        throw new IllegalArgumentException(
+            "deadline "
+                + config.deadline()
+                + " has passed (it is "
+                + wallNow.truncatedTo(ChronoUnit.SECONDS)
+                + " now); set a later one, e.g. deadline: "
+                + wallNow.plus(Duration.ofHours(4)).truncatedTo(ChronoUnit.SECONDS));
       }
       end = now + saturatedNanos(Duration.between(wallNow, deadline));
       this.limit = "until " + deadline;
@@ -99,21 +109,40 @@ public final class TimeBudgetCallback implements Callback, Stateful {
   }
 
   private static long saturatedNanos(Duration d) {
-    // Far-future deadlines (beyond 292 years) would overflow; the budget is then unlimited in practice.
-    return d.compareTo(Duration.ofDays(365L * 200)) > 0 ? Duration.ofDays(365L * 200).toNanos() : d.toNanos();
+    // Far-future deadlines (beyond 292 years) would overflow; the budget is then unlimited in
+    // practice.
+    return d.compareTo(Duration.ofDays(365L * 200)) > 0
+        ? Duration.ofDays(365L * 200).toNanos()
+        : d.toNanos();
   }
 
   @Override
   public void beforeTraining(TrainingContext context) {
     lastUpdateEnd = clock.nanoTime();
     TimeBudget.Check check = budget.check(lastUpdateEnd);
-    LOG.log(Level.INFO, () -> "time-budget: " + limit + ", " + Durations.format(check.remainingNanos())
-        + " left; keeps " + Durations.format(marginNanos) + " free at the end"
-        + (earlierProcesses == 0 ? "" : "; this stage trained for " + Durations.format(Math.round(earlierWallSeconds * 1e9))
-            + " before, in " + earlierProcesses + " process(es)"));
+    LOG.log(
+        Level.INFO,
+        () ->
+            "time-budget: "
+                + limit
+                + ", "
+                + Durations.format(check.remainingNanos())
+                + " left; keeps "
+                + Durations.format(marginNanos)
+                + " free at the end"
+                + (earlierProcesses == 0
+                    ? ""
+                    : "; this stage trained for "
+                        + Durations.format(Math.round(earlierWallSeconds * 1e9))
+                        + " before, in "
+                        + earlierProcesses
+                        + " process(es)"));
     if (check.remainingNanos() <= check.marginNanos()) {
-      LOG.log(Level.WARNING, () -> "time-budget: no time is left beyond the margin; training makes one update, then"
-          + " stops with a checkpoint");
+      LOG.log(
+          Level.WARNING,
+          () ->
+              "time-budget: no time is left beyond the margin; training makes one update, then"
+                  + " stops with a checkpoint");
     }
   }
 
@@ -130,8 +159,12 @@ public final class TimeBudgetCallback implements Callback, Stateful {
       stop(context, check);
     } else if (!measuringSaves && !budget.knowsSaves()) {
       measuringSaves = true;
-      LOG.log(Level.INFO, () -> "time-budget: saving a checkpoint at " + context.iteration()
-          + " to measure how long a save takes");
+      LOG.log(
+          Level.INFO,
+          () ->
+              "time-budget: saving a checkpoint at "
+                  + context.iteration()
+                  + " to measure how long a save takes");
       save(context, now);
     }
   }
@@ -141,9 +174,19 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     // An interruption, not a finish: the trainer writes an emergency checkpoint at once (no final
     // evaluation to wait for) and the command line exits with 3, so a job script resubmits the run.
     context.requestInterrupt("time budget: " + check.describe());
-    LOG.log(Level.INFO, () -> "time-budget: stopping at " + context.iteration() + " (" + check.describe()
-        + "); the trainer writes a resumable checkpoint. Continue with: ./noether resume " + context.stage().runId()
-        + " --stage " + context.stage().stageName() + " --output-dir " + outputDir(context));
+    LOG.log(
+        Level.INFO,
+        () ->
+            "time-budget: stopping at "
+                + context.iteration()
+                + " ("
+                + check.describe()
+                + "); the trainer writes a resumable checkpoint. Continue with: ./noether resume "
+                + context.stage().runId()
+                + " --stage "
+                + context.stage().stageName()
+                + " --output-dir "
+                + outputDir(context));
   }
 
   private static Object outputDir(TrainingContext context) {
@@ -153,24 +196,44 @@ public final class TimeBudgetCallback implements Callback, Stateful {
   private void save(TrainingContext context, long startedAt) {
     TrainingIteration at = context.iteration();
     budget.saveStarted(startedAt);
-    context.checkpoints().saveResumable(true, true).whenComplete((StoredCheckpoint stored, Throwable error) -> {
-      if (error == null) {
-        long finishedAt = clock.nanoTime();
-        budget.saveFinished(startedAt, finishedAt);
-        LOG.log(Level.DEBUG, () -> "time-budget: checkpoint " + stored.describe() + " took "
-            + Durations.format(finishedAt - startedAt) + " from request to commit");
-      } else {
-        budget.saveEnded(startedAt);
-        boolean measured = budget.longestSave().isPresent();
-        LOG.log(Level.WARNING, () -> "time-budget: the checkpoint it asked for at " + at + " was not saved ("
-            + messageOf(error) + ")" + (measured ? "" : "; with no save measured, it counts saves as instant"));
-      }
-    });
+    context
+        .checkpoints()
+        .saveResumable(true, true)
+        .whenComplete(
+            (StoredCheckpoint stored, Throwable error) -> {
+              if (error == null) {
+                long finishedAt = clock.nanoTime();
+                budget.saveFinished(startedAt, finishedAt);
+                LOG.log(
+                    Level.DEBUG,
+                    () ->
+                        "time-budget: checkpoint "
+                            + stored.describe()
+                            + " took "
+                            + Durations.format(finishedAt - startedAt)
+                            + " from request to commit");
+              } else {
+                budget.saveEnded(startedAt);
+                boolean measured = budget.longestSave().isPresent();
+                LOG.log(
+                    Level.WARNING,
+                    () ->
+                        "time-budget: the checkpoint it asked for at "
+                            + at
+                            + " was not saved ("
+                            + messageOf(error)
+                            + ")"
+                            + (measured
+                                ? ""
+                                : "; with no save measured, it counts saves as instant"));
+              }
+            });
   }
 
   private static String messageOf(Throwable error) {
     // The writer's future fails with a CompletionException around the I/O error.
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
   }
 
@@ -178,8 +241,14 @@ public final class TimeBudgetCallback implements Callback, Stateful {
   public void afterTraining(TrainingContext context) {
     long now = clock.nanoTime();
     context.logMetric(WALL_MINUTES, lineageWallNanos(now) / 60e9);
-    LOG.log(Level.INFO, () -> "time-budget: this stage has trained for " + Durations.format(lineageWallNanos(now))
-        + " of wall-clock time in " + (earlierProcesses + 1) + " process(es)");
+    LOG.log(
+        Level.INFO,
+        () ->
+            "time-budget: this stage has trained for "
+                + Durations.format(lineageWallNanos(now))
+                + " of wall-clock time in "
+                + (earlierProcesses + 1)
+                + " process(es)");
   }
 
   /** Wall-clock time of the earlier processes plus this one until {@code now}. */
@@ -188,9 +257,9 @@ public final class TimeBudgetCallback implements Callback, Stateful {
   }
 
   /**
-   * {@code wall_seconds} (this stage's training time over all processes, up to now),
-   * {@code processes} (this one included) and {@code longest_save_seconds} (None before the first
-   * save was measured).
+   * {@code wall_seconds} (this stage's training time over all processes, up to now), {@code
+   * processes} (this one included) and {@code longest_save_seconds} (None before the first save was
+   * measured).
    */
   @Override
   public Map<String, Object> state() {
@@ -213,12 +282,19 @@ public final class TimeBudgetCallback implements Callback, Stateful {
     double wall = number(state, WALL_SECONDS);
     double processes = number(state, PROCESSES);
     if (wall < 0 || processes < 0) {
-      throw new IllegalArgumentException(WALL_SECONDS + " and " + PROCESSES + " must not be negative, were " + wall
-          + " and " + processes);
+      throw new IllegalArgumentException(
+          WALL_SECONDS
+              + " and "
+              + PROCESSES
+              + " must not be negative, were "
+              + wall
+              + " and "
+              + processes);
     }
     Object save = state.get(LONGEST_SAVE_SECONDS);
     if (save != null && !(save instanceof Number)) {
-      throw new IllegalArgumentException(LONGEST_SAVE_SECONDS + " must be a number or None, was " + save);
+      throw new IllegalArgumentException(
+          LONGEST_SAVE_SECONDS + " must be a number or None, was " + save);
     }
     earlierWallSeconds = wall;
     earlierProcesses = (long) processes;
@@ -229,7 +305,8 @@ public final class TimeBudgetCallback implements Callback, Stateful {
 
   private static double number(Map<String, Object> state, String key) {
     if (!(state.get(key) instanceof Number n)) {
-      throw new IllegalArgumentException("the state has no number under " + key + " (it holds " + state.keySet() + ")");
+      throw new IllegalArgumentException(
+          "the state has no number under " + key + " (it holds " + state.keySet() + ")");
     }
     return n.doubleValue();
   }

@@ -1,5 +1,6 @@
 package ai.noether.examples.plugin.timebudget;
 
+import ai.noether.api.Nullable;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +27,8 @@ import java.util.Optional;
  * <p>or, when the scheduler tells the job when it ends:
  *
  * <pre>{@code
- *     - kind: time-budget
- *       deadline: 2026-03-01T18:00:00+01:00   # ISO-8601; without an offset, the machine's local time
+ * - kind: time-budget
+ *   deadline: 2026-03-01T18:00:00+01:00   # ISO-8601; without an offset, the machine's local time
  * }</pre>
  *
  * <p>YAML keys are the record components in snake_case ({@code maxMinutes} is {@code max_minutes});
@@ -42,7 +43,8 @@ import java.util.Optional;
  *     happens then (the trainer's final evaluation and checkpoint, the JVM's exit); not negative,
  *     less than {@code max_minutes}. Null (absent) means {@value #DEFAULT_MARGIN_MINUTES}.
  */
-public record TimeBudgetCallbackConfig(Double maxMinutes, String deadline, Double marginMinutes) {
+public record TimeBudgetCallbackConfig(
+    @Nullable Double maxMinutes, @Nullable String deadline, @Nullable Double marginMinutes) {
   /** The margin when {@code margin_minutes} is absent. */
   public static final double DEFAULT_MARGIN_MINUTES = 2.0;
 
@@ -53,13 +55,15 @@ public record TimeBudgetCallbackConfig(Double maxMinutes, String deadline, Doubl
    */
   public TimeBudgetCallbackConfig {
     if ((maxMinutes == null) == (deadline == null)) {
-      throw new IllegalArgumentException(maxMinutes == null
-          ? "set max_minutes (minutes from the start of the process, e.g. max_minutes: 235) or deadline"
-              + " (e.g. deadline: 2026-03-01T18:00:00Z)"
-          : "give max_minutes or deadline, not both");
+      throw new IllegalArgumentException(
+          maxMinutes == null
+              ? "set max_minutes (minutes from the start of the process, e.g. max_minutes: 235) or deadline"
+                  + " (e.g. deadline: 2026-03-01T18:00:00Z)"
+              : "give max_minutes or deadline, not both");
     }
     if (maxMinutes != null && (!(maxMinutes > 0) || maxMinutes.isInfinite())) {
-      throw new IllegalArgumentException("max_minutes must be a positive number of minutes, was " + maxMinutes);
+      throw new IllegalArgumentException(
+          "max_minutes must be a positive number of minutes, was " + maxMinutes);
     }
     if (deadline != null) {
       parseDeadline(deadline);
@@ -69,12 +73,17 @@ public record TimeBudgetCallbackConfig(Double maxMinutes, String deadline, Doubl
       marginMinutes = DEFAULT_MARGIN_MINUTES;
     }
     if (!(marginMinutes >= 0) || marginMinutes.isInfinite()) {
-      throw new IllegalArgumentException("margin_minutes must be zero or a positive number of minutes, was "
-          + marginMinutes);
+      throw new IllegalArgumentException(
+          "margin_minutes must be zero or a positive number of minutes, was " + marginMinutes);
     }
     if (maxMinutes != null && marginMinutes >= maxMinutes) {
-      throw new IllegalArgumentException("margin_minutes (" + marginMinutes + (defaultMargin ? ", the default" : "")
-          + ") must be less than max_minutes (" + maxMinutes + "); the margin is kept free at the end of the budget");
+      throw new IllegalArgumentException(
+          "margin_minutes ("
+              + marginMinutes
+              + (defaultMargin ? ", the default" : "")
+              + ") must be less than max_minutes ("
+              + maxMinutes
+              + "); the margin is kept free at the end of the budget");
     }
   }
 
@@ -103,9 +112,10 @@ public record TimeBudgetCallbackConfig(Double maxMinutes, String deadline, Doubl
       return Optional.empty();
     }
     TemporalAccessor parsed = parseDeadline(deadline);
-    return Optional.of(parsed instanceof ZonedDateTime zoned
-        ? zoned.toInstant()
-        : ((LocalDateTime) parsed).atZone(localZone).toInstant());
+    return Optional.of(
+        parsed instanceof ZonedDateTime zoned
+            ? zoned.toInstant()
+            : ((LocalDateTime) parsed).atZone(localZone).toInstant());
   }
 
   /** The margin kept free at the end of the budget. */
@@ -119,11 +129,15 @@ public record TimeBudgetCallbackConfig(Double maxMinutes, String deadline, Doubl
 
   private static TemporalAccessor parseDeadline(String text) {
     try {
-      return DateTimeFormatter.ISO_DATE_TIME.parseBest(text.strip(), ZonedDateTime::from, LocalDateTime::from);
+      return DateTimeFormatter.ISO_DATE_TIME.parseBest(
+          text.strip(), ZonedDateTime::from, LocalDateTime::from);
     } catch (DateTimeException e) {
-      throw new IllegalArgumentException("deadline '" + text + "' is not an ISO-8601 date and time; write e.g."
-          + " 2026-03-01T18:00:00Z, 2026-03-01T18:00:00+01:00 or 2026-03-01T18:00 (the machine's local time)"
-          + " (date -Iseconds prints one)");
+      throw new IllegalArgumentException(
+          "deadline '"
+              + text
+              + "' is not an ISO-8601 date and time; write e.g."
+              + " 2026-03-01T18:00:00Z, 2026-03-01T18:00:00+01:00 or 2026-03-01T18:00 (the machine's local time)"
+              + " (date -Iseconds prints one)");
     }
   }
 }

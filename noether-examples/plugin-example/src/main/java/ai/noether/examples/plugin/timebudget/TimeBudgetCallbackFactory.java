@@ -5,9 +5,9 @@ import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
 
 /**
- * The {@code time-budget} callback kind; see {@link TimeBudgetCallback} and
- * {@link TimeBudgetCallbackConfig}. Listed in
- * {@code META-INF/services/ai.noether.api.spi.CallbackFactory}, which is all it takes to register it.
+ * The {@code time-budget} callback kind; see {@link TimeBudgetCallback} and {@link
+ * TimeBudgetCallbackConfig}. Listed in {@code
+ * META-INF/services/ai.noether.api.spi.CallbackFactory}, which is all it takes to register it.
  */
 public final class TimeBudgetCallbackFactory implements CallbackFactory<TimeBudgetCallbackConfig> {
 
@@ -26,7 +26,9 @@ public final class TimeBudgetCallbackFactory implements CallbackFactory<TimeBudg
     return "stops with a resumable checkpoint before a wall-clock limit (max_minutes or deadline) runs out";
   }
 
-  /** @throws IllegalArgumentException if the deadline has passed (reported as a config error) */
+  /**
+   * @throws IllegalArgumentException if the deadline has passed (reported as a config error)
+   */
   @Override
   public Callback create(TimeBudgetCallbackConfig config, ComponentContext context) {
     return new TimeBudgetCallback(config);

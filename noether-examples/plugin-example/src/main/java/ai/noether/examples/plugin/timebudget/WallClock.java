@@ -16,20 +16,21 @@ interface WallClock {
   Instant processStart();
 
   /** The system's clocks and the JVM's start time. */
-  WallClock SYSTEM = new WallClock() {
-    @Override
-    public Instant now() {
-      return Instant.now();
-    }
+  WallClock SYSTEM =
+      new WallClock() {
+        @Override
+        public Instant now() {
+          return Instant.now();
+        }
 
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
 
-    @Override
-    public Instant processStart() {
-      return Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
-    }
-  };
+        @Override
+        public Instant processStart() {
+          return Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        }
+      };
 }

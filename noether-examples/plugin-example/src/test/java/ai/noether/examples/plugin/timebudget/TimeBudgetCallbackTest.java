@@ -23,12 +23,15 @@ class TimeBudgetCallbackTest {
   @Test
   void savesOneCheckpointAfterTheFirstUpdateToMeasureHowLongSavesTake() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(1));
-    TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
     update(callback, context, clock, Duration.ofSeconds(2));
-    assertThat(context.writer().requests()).as("one resumable save that moves latest").containsExactly("optim+latest");
+    assertThat(context.writer().requests())
+        .as("one resumable save that moves latest")
+        .containsExactly("optim+latest");
 
     update(callback, context, clock, Duration.ofSeconds(2));
     context.writer().completeAll();
@@ -45,8 +48,9 @@ class TimeBudgetCallbackTest {
     // After update 14 (480 s) 120 s are left, enough for 30 + 20 + 60 s; after update 15 (510 s)
     // only 90 s are: it stops there. Counting the warm-up as an update would stop at update 13.
     FakeClock clock = new FakeClock(START, Duration.ZERO);
-    TimeBudgetCallback callback = new TimeBudgetCallback(
-        TimeBudgetCallbackConfig.ofMinutes(10).withMarginMinutes(1), clock, ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(
+            TimeBudgetCallbackConfig.ofMinutes(10).withMarginMinutes(1), clock, ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
@@ -61,15 +65,19 @@ class TimeBudgetCallbackTest {
 
     assertThat(context.iteration().update()).isEqualTo(15);
     assertThat(context.stopReason())
-        .isEqualTo("time budget: 90.0 s left; next update up to 30.0 s, a save up to 20.0 s, margin 60.0 s");
+        .isEqualTo(
+            "time budget: 90.0 s left; next update up to 30.0 s, a save up to 20.0 s, margin 60.0 s");
     assertThat(context.interrupted()).as("the trainer writes the emergency checkpoint").isTrue();
-    assertThat(context.writer().requests()).as("only the measuring save").containsExactly("optim+latest");
+    assertThat(context.writer().requests())
+        .as("only the measuring save")
+        .containsExactly("optim+latest");
   }
 
   @Test
   void makesOneUpdateEvenWhenTheBudgetWasSpentBeforeTrainingStarted() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(20));
-    TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
 
     callback.beforeTraining(context);
@@ -78,13 +86,16 @@ class TimeBudgetCallbackTest {
 
     assertThat(context.stopReason()).startsWith("time budget: -10.0 min left");
     assertThat(context.interrupted()).isTrue();
-    assertThat(context.writer().requests()).as("the trainer, not the callback, writes the checkpoint").isEmpty();
+    assertThat(context.writer().requests())
+        .as("the trainer, not the callback, writes the checkpoint")
+        .isEmpty();
   }
 
   @Test
   void leavesATrainingAloneThatSomethingElseIsStopping() {
     FakeClock clock = new FakeClock(START, Duration.ofMinutes(20));
-    TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(10), clock, ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     context.stopElsewhere();
     callback.beforeTraining(context);
@@ -102,8 +113,11 @@ class TimeBudgetCallbackTest {
     // of 2 min, 190 s must be left after an update: update 57 (3360 s) goes on, update 58
     // (3420 s) stops. Reading the deadline as 18:00Z would stop at update 118.
     FakeClock clock = new FakeClock(START.minus(Duration.ofMinutes(5)), Duration.ofMinutes(5));
-    TimeBudgetCallback callback = new TimeBudgetCallback(
-        new TimeBudgetCallbackConfig(null, "2026-03-01T18:00:00+01:00", null), clock, ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(
+            new TimeBudgetCallbackConfig(null, "2026-03-01T18:00:00+01:00", null),
+            clock,
+            ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
@@ -117,7 +131,8 @@ class TimeBudgetCallbackTest {
 
     assertThat(context.iteration().update()).isEqualTo(58);
     assertThat(context.stopReason())
-        .isEqualTo("time budget: 3.0 min left; next update up to 60.0 s, a save up to 10.0 s, margin 2.0 min");
+        .isEqualTo(
+            "time budget: 3.0 min left; next update up to 60.0 s, a save up to 10.0 s, margin 2.0 min");
   }
 
   @Test
@@ -125,8 +140,11 @@ class TimeBudgetCallbackTest {
     // 17:30 in Berlin (UTC+1 in March) is 16:30Z, 30 min after the clock's 16:00Z: with updates
     // of a minute and no margin, update 30 is the last. Read as 17:30Z it would be update 90.
     FakeClock clock = new FakeClock(START, Duration.ZERO);
-    TimeBudgetCallback callback = new TimeBudgetCallback(
-        new TimeBudgetCallbackConfig(null, "2026-03-01T17:30", 0.0), clock, ZoneId.of("Europe/Berlin"));
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(
+            new TimeBudgetCallbackConfig(null, "2026-03-01T17:30", 0.0),
+            clock,
+            ZoneId.of("Europe/Berlin"));
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
 
@@ -143,18 +161,21 @@ class TimeBudgetCallbackTest {
   @Test
   void aDeadlineThatHasPassedIsRejectedNamingIt() {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
-    TimeBudgetCallbackConfig config = new TimeBudgetCallbackConfig(null, "2026-03-01T15:00:00Z", null);
+    TimeBudgetCallbackConfig config =
+        new TimeBudgetCallbackConfig(null, "2026-03-01T15:00:00Z", null);
 
     assertThatThrownBy(() -> new TimeBudgetCallback(config, clock, ZoneOffset.UTC))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("deadline 2026-03-01T15:00:00Z has passed (it is 2026-03-01T16:00:00Z now); set a later one,"
-            + " e.g. deadline: 2026-03-01T20:00:00Z");
+        .hasMessage(
+            "deadline 2026-03-01T15:00:00Z has passed (it is 2026-03-01T16:00:00Z now); set a later one,"
+                + " e.g. deadline: 2026-03-01T20:00:00Z");
   }
 
   @Test
   void theStateCarriesWallTimeProcessesAndTheMeasuredSaveToTheNextProcess() {
     FakeClock first = new FakeClock(START, Duration.ofSeconds(30));
-    TimeBudgetCallback before = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), first, ZoneOffset.UTC);
+    TimeBudgetCallback before =
+        new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), first, ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     before.beforeTraining(context);
     update(before, context, first, Duration.ofSeconds(6));
@@ -164,28 +185,41 @@ class TimeBudgetCallbackTest {
       update(before, context, first, Duration.ofSeconds(6));
     }
     Map<String, Object> saved = before.state();
-    assertThat(saved).containsExactly(entry("wall_seconds", 94.0), entry("processes", 1L),
-        entry("longest_save_seconds", 4.0));
+    assertThat(saved)
+        .containsExactly(
+            entry("wall_seconds", 94.0),
+            entry("processes", 1L),
+            entry("longest_save_seconds", 4.0));
 
     FakeClock second = new FakeClock(START.plus(Duration.ofHours(1)), Duration.ofSeconds(20));
-    TimeBudgetCallback after = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), second, ZoneOffset.UTC);
+    TimeBudgetCallback after =
+        new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), second, ZoneOffset.UTC);
     after.loadState(saved);
     RecordingTrainingContext resumed = RecordingTrainingContext.builder().holdSaves().build();
     after.beforeTraining(resumed);
     update(after, resumed, second, Duration.ofSeconds(5));
     after.afterTraining(resumed);
 
-    assertThat(resumed.writer().requests()).as("the save time came with the state: nothing to measure").isEmpty();
-    assertThat(after.state()).containsExactly(entry("wall_seconds", 94.0 + 25.0), entry("processes", 2L),
-        entry("longest_save_seconds", 4.0));
+    assertThat(resumed.writer().requests())
+        .as("the save time came with the state: nothing to measure")
+        .isEmpty();
+    assertThat(after.state())
+        .containsExactly(
+            entry("wall_seconds", 94.0 + 25.0),
+            entry("processes", 2L),
+            entry("longest_save_seconds", 4.0));
     assertThat(resumed.metrics()).containsOnlyKeys(TimeBudgetCallback.WALL_MINUTES);
-    assertThat(resumed.metrics().get(TimeBudgetCallback.WALL_MINUTES)).isCloseTo(119.0 / 60, within(1e-9));
+    assertThat(resumed.metrics().get(TimeBudgetCallback.WALL_MINUTES))
+        .isCloseTo(119.0 / 60, within(1e-9));
   }
 
   @Test
   void aStateWithoutWallTimeIsRejectedNamingTheKey() {
-    TimeBudgetCallback callback = new TimeBudgetCallback(
-        TimeBudgetCallbackConfig.ofMinutes(60), new FakeClock(START, Duration.ZERO), ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(
+            TimeBudgetCallbackConfig.ofMinutes(60),
+            new FakeClock(START, Duration.ZERO),
+            ZoneOffset.UTC);
 
     assertThatThrownBy(() -> callback.loadState(Map.of("processes", 1L)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -195,7 +229,8 @@ class TimeBudgetCallbackTest {
   @Test
   void aMeasuringSaveThatFailsIsNotRetriedAtEveryUpdate() {
     FakeClock clock = new FakeClock(START, Duration.ZERO);
-    TimeBudgetCallback callback = new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
+    TimeBudgetCallback callback =
+        new TimeBudgetCallback(TimeBudgetCallbackConfig.ofMinutes(60), clock, ZoneOffset.UTC);
     RecordingTrainingContext context = RecordingTrainingContext.builder().holdSaves().build();
     callback.beforeTraining(context);
     update(callback, context, clock, Duration.ofSeconds(1));
@@ -210,12 +245,18 @@ class TimeBudgetCallbackTest {
   }
 
   /** Moves the clock by one update's duration, then runs the hook of that update. */
-  private static void update(TimeBudgetCallback callback, RecordingTrainingContext context, FakeClock clock, Duration took) {
+  private static void update(
+      TimeBudgetCallback callback,
+      RecordingTrainingContext context,
+      FakeClock clock,
+      Duration took) {
     clock.advance(took);
     callback.afterUpdate(context.nextUpdate(32));
   }
 
-  /** A clock that moves only when told; its monotonic readings start at an arbitrary negative value. */
+  /**
+   * A clock that moves only when told; its monotonic readings start at an arbitrary negative value.
+   */
   static final class FakeClock implements WallClock {
     private final Instant processStart;
     private Instant now;

@@ -51,11 +51,15 @@ class TimeBudgetTest {
     budget.saveTook(3 * S);
     budget.saveStarted(10 * S);
 
-    assertThat(budget.check(11 * S).saveNanos()).as("the earlier measurement is longer").isEqualTo(3 * S);
+    assertThat(budget.check(11 * S).saveNanos())
+        .as("the earlier measurement is longer")
+        .isEqualTo(3 * S);
     assertThat(budget.check(25 * S).saveNanos()).as("running for 15 s already").isEqualTo(15 * S);
 
     budget.saveFinished(10 * S, 30 * S);
-    assertThat(budget.check(90 * S).saveNanos()).as("measured, no longer in flight").isEqualTo(20 * S);
+    assertThat(budget.check(90 * S).saveNanos())
+        .as("measured, no longer in flight")
+        .isEqualTo(20 * S);
   }
 
   @Test
@@ -79,7 +83,9 @@ class TimeBudgetTest {
 
     budget.saveFinished(10 * S, 22 * S);
 
-    assertThat(budget.check(60 * S).saveNanos()).as("the second save has been running for 40 s").isEqualTo(40 * S);
+    assertThat(budget.check(60 * S).saveNanos())
+        .as("the second save has been running for 40 s")
+        .isEqualTo(40 * S);
   }
 
   @Test
@@ -95,7 +101,8 @@ class TimeBudgetTest {
 
   @Test
   void aNegativeMarginIsRejected() {
-    assertThatThrownBy(() -> new TimeBudget(100 * S, -1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new TimeBudget(100 * S, -1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("margin must not be negative");
   }
 }

@@ -38,37 +38,52 @@ import org.junit.jupiter.api.io.TempDir;
 class TimeBudgetTrainingTest {
   /** The example configuration; tests run in the module directory. */
   private static final Path CONFIG = Path.of("../configs/plugin-example.yaml");
+
   private static final String SERVICES = "META-INF/services/" + CallbackFactory.class.getName();
 
   @TempDir Path dir;
 
   @Test
   void theKindIsRegisteredByThisModulesServicesFileAlone() throws IOException {
-    Registration registration = ComponentRegistry.load().registrations(ComponentCategory.CALLBACK).stream()
-        .filter(r -> r.kind().equals("time-budget")).findFirst().orElseThrow();
+    Registration registration =
+        ComponentRegistry.load().registrations(ComponentCategory.CALLBACK).stream()
+            .filter(r -> r.kind().equals("time-budget"))
+            .findFirst()
+            .orElseThrow();
 
     assertThat(registration.className()).isEqualTo(TimeBudgetCallbackFactory.class.getName());
-    assertThat(registration.description()).startsWith("stops with a resumable checkpoint before a wall-clock limit");
+    assertThat(registration.description())
+        .startsWith("stops with a resumable checkpoint before a wall-clock limit");
     List<String> listing = new ArrayList<>();
     for (URL file : Collections.list(getClass().getClassLoader().getResources(SERVICES))) {
       try (InputStream in = file.openStream()) {
-        if (new String(in.readAllBytes(), StandardCharsets.UTF_8).contains(TimeBudgetCallbackFactory.class.getName())) {
+        if (new String(in.readAllBytes(), StandardCharsets.UTF_8)
+            .contains(TimeBudgetCallbackFactory.class.getName())) {
           listing.add(file.getPath());
         }
       }
     }
-    assertThat(listing).as("services files that list the factory")
+    assertThat(listing)
+        .as("services files that list the factory")
         .containsExactly(Path.of("target/classes").toAbsolutePath().resolve(SERVICES).toString());
-    assertThat(registration.source()).isEqualTo(Path.of("target/classes").toAbsolutePath().toString());
+    assertThat(registration.source())
+        .isEqualTo(Path.of("target/classes").toAbsolutePath().toString());
   }
 
   @Test
-  void aSpentBudgetStopsWithAResumableCheckpointFromWhichTrainingContinuesToTheEnd() throws IOException {
+  void aSpentBudgetStopsWithAResumableCheckpointFromWhichTrainingContinuesToTheEnd()
+      throws IOException {
     ComponentRegistry registry = ComponentRegistry.load();
     RunConfigLoader loader = new RunConfigLoader(dir, () -> "budget-run");
-    RunConfig first = loader.load(CONFIG.toAbsolutePath(), List.of("output_dir=" + dir, "trainer.max_epochs=2",
-        "trainer.callbacks[0].max_minutes=0.001", "trainer.callbacks[0].margin_minutes=0",
-        "trainer.callbacks[1].every_n_updates=64"));
+    RunConfig first =
+        loader.load(
+            CONFIG.toAbsolutePath(),
+            List.of(
+                "output_dir=" + dir,
+                "trainer.max_epochs=2",
+                "trainer.callbacks[0].max_minutes=0.001",
+                "trainer.callbacks[0].margin_minutes=0",
+                "trainer.callbacks[1].every_n_updates=64"));
     registry.validate(first);
 
     TrainingResult stopped = train(first, registry);
@@ -86,12 +101,18 @@ class TimeBudgetTrainingTest {
     assertThat((Double) afterStop.get("wall_seconds")).isPositive();
 
     // What `noether resume budget-run` does: the stage's saved configuration plus the resume keys.
-    RunConfig second = loader.load(first.resolvedFile(), List.of("resume_run_id=budget-run",
-        "resume_stage_name=train", "trainer.callbacks[0].max_minutes=600"));
+    RunConfig second =
+        loader.load(
+            first.resolvedFile(),
+            List.of(
+                "resume_run_id=budget-run",
+                "resume_stage_name=train",
+                "trainer.callbacks[0].max_minutes=600"));
     registry.validate(second);
     TrainingResult finished;
     try (StageAssembly stage = StageAssembly.assemble(second, registry, new StopRequest())) {
-      assertThat(stage.resumedFrom().orElseThrow().stored().iteration()).isEqualTo(new TrainingIteration(0, 1, 32));
+      assertThat(stage.resumedFrom().orElseThrow().stored().iteration())
+          .isEqualTo(new TrainingIteration(0, 1, 32));
       finished = stage.trainer().run();
     }
 
@@ -99,14 +120,17 @@ class TimeBudgetTrainingTest {
     assertThat(finished.iteration()).isEqualTo(new TrainingIteration(2, 128, 4096));
     Map<String, Object> atEnd = budgetState(checkpoints.resolve("mlp_cp=last_trainer.th"));
     assertThat(atEnd).containsEntry("processes", 2L);
-    assertThat((Double) atEnd.get("wall_seconds")).isGreaterThan((Double) afterStop.get("wall_seconds"));
+    assertThat((Double) atEnd.get("wall_seconds"))
+        .isGreaterThan((Double) afterStop.get("wall_seconds"));
     assertThat(finished.metrics().get(TimeBudgetCallback.WALL_MINUTES) * 60)
-        .as("the metric counts both processes").isGreaterThan((Double) afterStop.get("wall_seconds"));
+        .as("the metric counts both processes")
+        .isGreaterThan((Double) afterStop.get("wall_seconds"));
     assertThat(Files.readString(first.layout().stageDir().resolve("history.jsonl")))
         .contains(TimeBudgetCallback.WALL_MINUTES, ThroughputCallback.SAMPLES_PER_SECOND);
   }
 
-  private static TrainingResult train(RunConfig config, ComponentRegistry registry) throws IOException {
+  private static TrainingResult train(RunConfig config, ComponentRegistry registry)
+      throws IOException {
     try (StageAssembly stage = StageAssembly.assemble(config, registry, new StopRequest())) {
       return stage.trainer().run();
     }
@@ -114,7 +138,8 @@ class TimeBudgetTrainingTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> budgetState(Path trainerFile) throws IOException {
-    Map<String, Object> callbacks = (Map<String, Object>) ThReader.read(trainerFile).get(CheckpointKeys.CALLBACKS);
+    Map<String, Object> callbacks =
+        (Map<String, Object>) ThReader.read(trainerFile).get(CheckpointKeys.CALLBACKS);
     assertThat(callbacks).containsKey("time-budget");
     return (Map<String, Object>) callbacks.get("time-budget");
   }
