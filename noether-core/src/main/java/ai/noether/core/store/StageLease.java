@@ -158,7 +158,7 @@ final class StageLease implements StageClaim {
     channel = null;
   }
 
-  private static StageBusyException busy(
+  static StageBusyException busy(
       StageId stage, StageWriter holder, Path file, boolean thisProcess) {
     String who =
         holder == null
