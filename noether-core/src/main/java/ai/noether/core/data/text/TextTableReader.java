@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -270,8 +271,10 @@ public final class TextTableReader {
         }
       }
       List<ByteBuffer> chunks =
-          MappedRegions.map(ch, List.of(new MappedRegions.Region("data", HEADER_BYTES, bytes)))
-              .get("data");
+          Objects.requireNonNull(
+              MappedRegions.map(ch, List.of(new MappedRegions.Region("data", HEADER_BYTES, bytes)))
+                  .get("data"),
+              "the mapped region named data");
       return new ColumnTable(shownAs, columnNames, rows, chunks);
     }
   }
