@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -99,7 +100,7 @@ final class CheckpointConfiguration {
       return run;
     } catch (CheckpointNotFoundException e) {
       // sideFile is <output work dir>/<run_id>/<stage_name>/config.yaml
-      Path runs = sideFile.toAbsolutePath().getParent().getParent().getParent();
+      Path runs = ancestor(sideFile.toAbsolutePath(), 3);
       try (CheckpointStore store = stores.get()) {
         Optional<ConfigException> nothing =
             NothingToResume.check(store, runs, stage, stage.stageName(), e);
@@ -127,5 +128,16 @@ final class CheckpointConfiguration {
             .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
             .findFirst();
     return file.map(f -> store.location(checkpoint, f)).orElse(checkpoint.describe());
+  }
+
+  /** The directory {@code levels} above {@code path}. */
+  private static Path ancestor(Path path, int levels) {
+    Path p = path;
+    for (int i = 0; i < levels; i++) {
+      p =
+          Objects.requireNonNull(
+              p.getParent(), path + " lies fewer than " + levels + " directories deep");
+    }
+    return p;
   }
 }
