@@ -1,6 +1,7 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
@@ -50,7 +51,7 @@ final class CheckpointConfiguration {
       RunConfigLoader loader,
       Supplier<CheckpointStore> stores,
       StageId stage,
-      String checkpoint,
+      @Nullable String checkpoint,
       boolean fallback,
       List<String> arguments,
       Path sideFile,
@@ -58,7 +59,7 @@ final class CheckpointConfiguration {
       throws IOException {
     CheckpointSelector selector;
     try {
-      selector = CheckpointSelector.parse(checkpoint);
+      selector = CheckpointSelector.parse(checkpoint == null ? "" : checkpoint); // "": latest
     } catch (RuntimeException e) {
       throw new ConfigException("--checkpoint " + checkpoint + ": " + e.getMessage());
     }
