@@ -1,5 +1,6 @@
 package ai.noether.core.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.CheckpointWriter;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -52,19 +53,19 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   /** The newest save (not delete): the one whose staging buffers a new snapshot would overwrite. */
   private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
 
-  private volatile StoredCheckpoint lastResumable;
+  @Nullable private volatile StoredCheckpoint lastResumable;
   private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures =
       new java.util.concurrent.atomic.AtomicInteger();
-  private volatile Throwable lastFailure;
+  @Nullable private volatile Throwable lastFailure;
   private final StagingBuffers staging;
 
   /** The newest committed resumable checkpoint that holds the optimizer; null if none. */
-  private volatile StoredCheckpoint lastComplete;
+  @Nullable private volatile StoredCheckpoint lastComplete;
 
   /**
    * The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged.
    */
-  private volatile Map<String, Object> lastCompleteTrainer;
+  @Nullable private volatile Map<String, Object> lastCompleteTrainer;
 
   private volatile SaveTimings lastTimings = SaveTimings.NONE;
   private long waitNanos;
@@ -249,11 +250,13 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   }
 
   /** Why the newest failed save failed (the store's exception), or null if none failed yet. */
+  @Nullable
   public Throwable lastFailure() {
     return lastFailure;
   }
 
   /** The newest resumable checkpoint this writer committed, or null if none yet. */
+  @Nullable
   public StoredCheckpoint lastCommitted() {
     return lastResumable;
   }
@@ -266,7 +269,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       java.util.function.Function<
               java.util.function.Consumer<StoredCheckpoint>, CompletableFuture<StoredCheckpoint>>
           save,
-      TrainingSnapshot withOptimizer) {
+      @Nullable TrainingSnapshot withOptimizer) {
     long waited = waitNanos;
     long copied = snapshotNanos;
     long submitted = System.nanoTime();
@@ -419,7 +422,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
    * Waits for the save in flight, if any: at most one is, so that one set of staging buffers
    * suffices and a disk slower than the saves cannot pile snapshots up in memory.
    */
-  private void awaitPrevious(CheckpointTag next) {
+  private void awaitPrevious(@Nullable CheckpointTag next) {
     long start = System.nanoTime();
     // Only the previous save: a delete queued since (retention) runs before the new save on the
     // writer's one thread anyway, and waiting for it here would add its time to the stall.

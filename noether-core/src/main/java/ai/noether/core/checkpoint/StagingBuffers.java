@@ -1,5 +1,6 @@
 package ai.noether.core.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -75,7 +76,7 @@ public final class StagingBuffers implements AutoCloseable {
   /** Copies recorded while the pool is open, run when its scope closes. */
   private final List<Copy> pending = new ArrayList<>();
 
-  private ExecutorService helpers;
+  @Nullable private ExecutorService helpers;
 
   private record Copy(ByteBuffer from, ByteBuffer to) {}
 

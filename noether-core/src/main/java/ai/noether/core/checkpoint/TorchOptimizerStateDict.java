@@ -1,5 +1,6 @@
 package ai.noether.core.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.tensor.HostTensor;
@@ -240,7 +241,7 @@ public final class TorchOptimizerStateDict {
   }
 
   /** The group keys torch 1.13 and 2.x write for this kind that our optimizers leave implicit. */
-  private static Map<String, Object> torchDefaults(Object kind) {
+  private static Map<String, Object> torchDefaults(@Nullable Object kind) {
     Map<String, Object> d = new LinkedHashMap<>();
     if ("adam".equals(kind) || "adamw".equals(kind)) {
       d.put(CheckpointKeys.AMSGRAD, false);
@@ -310,7 +311,7 @@ public final class TorchOptimizerStateDict {
         file, where, "integer parameter indices, not " + (key == null ? "None" : "'" + key + "'"));
   }
 
-  private static <T> T corruptUnless(T value, String file, String key, String expected) {
+  private static <T> T corruptUnless(@Nullable T value, String file, String key, String expected) {
     if (value == null) {
       throw corrupt(file, key, expected);
     }
@@ -321,7 +322,7 @@ public final class TorchOptimizerStateDict {
     return new CorruptCheckpointException(file + ": '" + key + "' should hold " + expected);
   }
 
-  private static Map<?, ?> map(Object value, String key) {
+  private static Map<?, ?> map(@Nullable Object value, String key) {
     if (value instanceof Map<?, ?> m) {
       return m;
     }
@@ -332,7 +333,7 @@ public final class TorchOptimizerStateDict {
             + (value == null ? "missing" : value.getClass().getSimpleName()));
   }
 
-  private static List<?> list(Object value, String key) {
+  private static List<?> list(@Nullable Object value, String key) {
     if (value instanceof List<?> l) {
       return l;
     }

@@ -1,6 +1,7 @@
 package ai.noether.core.checkpoint;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.StageId;
@@ -260,6 +261,7 @@ public final class TrainerStateFile {
   }
 
   /** The data scaler's parameters; null when the data was not scaled. */
+  @Nullable
   public Object scalerParams() {
     return tree.get(CheckpointKeys.SCALER_PARAMS);
   }

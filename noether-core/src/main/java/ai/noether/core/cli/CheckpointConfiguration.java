@@ -1,6 +1,7 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -49,7 +51,7 @@ final class CheckpointConfiguration {
       RunConfigLoader loader,
       Supplier<CheckpointStore> stores,
       StageId stage,
-      String checkpoint,
+      @Nullable String checkpoint,
       boolean fallback,
       List<String> arguments,
       Path sideFile,
@@ -57,7 +59,7 @@ final class CheckpointConfiguration {
       throws IOException {
     CheckpointSelector selector;
     try {
-      selector = CheckpointSelector.parse(checkpoint);
+      selector = CheckpointSelector.parse(checkpoint == null ? "" : checkpoint); // "": latest
     } catch (RuntimeException e) {
       throw new ConfigException("--checkpoint " + checkpoint + ": " + e.getMessage());
     }
@@ -99,7 +101,7 @@ final class CheckpointConfiguration {
       return run;
     } catch (CheckpointNotFoundException e) {
       // sideFile is <output work dir>/<run_id>/<stage_name>/config.yaml
-      Path runs = sideFile.toAbsolutePath().getParent().getParent().getParent();
+      Path runs = ancestor(sideFile.toAbsolutePath(), 3);
       try (CheckpointStore store = stores.get()) {
         Optional<ConfigException> nothing =
             NothingToResume.check(store, runs, stage, stage.stageName(), e);
@@ -127,5 +129,16 @@ final class CheckpointConfiguration {
             .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
             .findFirst();
     return file.map(f -> store.location(checkpoint, f)).orElse(checkpoint.describe());
+  }
+
+  /** The directory {@code levels} above {@code path}. */
+  private static Path ancestor(Path path, int levels) {
+    Path p = path;
+    for (int i = 0; i < levels; i++) {
+      p =
+          Objects.requireNonNull(
+              p.getParent(), path + " lies fewer than " + levels + " directories deep");
+    }
+    return p;
   }
 }

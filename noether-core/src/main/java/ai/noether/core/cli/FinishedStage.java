@@ -1,6 +1,7 @@
 package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageId;
@@ -79,7 +80,7 @@ final class FinishedStage {
     return tree.get(ConfigKeys.TRAINER) instanceof Map<?, ?> m ? m : Map.of();
   }
 
-  private static long number(Object value) {
+  private static long number(@Nullable Object value) {
     if (value instanceof Number n) {
       return n.longValue();
     }

@@ -10,6 +10,7 @@ import ai.noether.core.registry.Registration;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -96,6 +97,7 @@ final class KindsCommand implements Callable<Integer> {
   }
 
   private int describe(ComponentRegistry registry, PrintWriter out) {
+    String kind = Objects.requireNonNull(this.kind, "kind");
     List<Registration> found = new ArrayList<>();
     Set<String> known = new TreeSet<>();
     for (ComponentCategory<?, ?> category : ComponentCategory.values()) {

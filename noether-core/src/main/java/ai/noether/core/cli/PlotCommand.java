@@ -2,6 +2,7 @@ package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
@@ -38,12 +39,15 @@ public final class PlotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand NoetherCli parent;
 
+  @SuppressWarnings("NullAway.Init") // required: picocli sets it before call()
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to plot")
   String runId;
 
   @Option(names = "--stage", paramLabel = "STAGE", description = "plot only this stage")
+  @Nullable
   String stage;
 
+  @SuppressWarnings("NullAway.Init") // has a defaultValue: picocli sets it before call()
   @Option(
       names = "--output-dir",
       paramLabel = "DIR",
@@ -66,15 +70,16 @@ public final class PlotCommand implements Callable<Integer> {
     } catch (InvalidNameException e) {
       throw new ConfigException("--output-dir " + outputDir + ": " + e.getMessage());
     }
-    Path runDir = location.workDir(workingDir()).resolve(runId);
+    Path runsDir = location.workDir(workingDir());
+    Path runDir = runsDir.resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println(
           "noether plot: run '"
               + runId
               + "' does not exist in "
-              + runDir.getParent()
+              + runsDir
               + "; runs there: "
-              + describe(runs(runDir.getParent())));
+              + describe(runs(runsDir)));
       return NoetherCli.USAGE;
     }
     List<String> stages;

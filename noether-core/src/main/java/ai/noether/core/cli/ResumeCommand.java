@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -127,9 +128,12 @@ final class ResumeCommand implements Callable<Integer> {
       Path newest =
           newestStageConfig(
               runs, spec.commandLine().getParseResult().hasMatchedOption("--output-dir"));
-      runId = newest.getParent().getParent().getFileName().toString();
+      // newest is <runs>/<run_id>/<stage_name>/config.yaml
+      Path stageDir = Objects.requireNonNull(newest.getParent(), "stage directory");
+      runId =
+          Objects.requireNonNull(stageDir.getParent(), "run directory").getFileName().toString();
       if (stage == null) {
-        stage = newest.getParent().getFileName().toString();
+        stage = stageDir.getFileName().toString();
       }
       spec.commandLine()
           .getOut()

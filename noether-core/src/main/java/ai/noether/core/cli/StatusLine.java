@@ -1,5 +1,6 @@
 package ai.noether.core.cli;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.logger.Terminal;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -23,11 +24,11 @@ public final class StatusLine implements Terminal.Status {
   /** Carriage return, then ANSI "erase to the end of the line". */
   static final String CLEAR = "\r\u001b[K";
 
-  private static volatile StatusLine installed;
+  @Nullable private static volatile StatusLine installed;
 
   private final OutputStream terminal;
   private final Charset charset;
-  private String shown;
+  @Nullable private String shown;
   private boolean midLine;
 
   /**
@@ -44,6 +45,7 @@ public final class StatusLine implements Terminal.Status {
    *
    * @return the status line, or null when standard output is not a terminal
    */
+  @Nullable
   public static synchronized StatusLine install() {
     if (installed == null && Terminals.isInteractive()) {
       PrintStream out = System.out;
@@ -57,6 +59,7 @@ public final class StatusLine implements Terminal.Status {
   }
 
   /** The status line installed in this process, or null. */
+  @Nullable
   public static StatusLine current() {
     return installed;
   }

@@ -1,6 +1,7 @@
 package ai.noether.core.config;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -63,6 +64,8 @@ public final class ConfigBinder {
    * @param what the component as messages name it, e.g. {@code callback 'ema'}
    * @throws ConfigException naming the file, line, YAML path and what would be valid
    */
+  // Returns null only when C is Void, whose only value is null (NullAway cannot see that).
+  @SuppressWarnings("NullAway")
   public static <C> C bind(ComponentBlock block, Class<C> type, String what) {
     if (type == Void.class) {
       for (String key : block.settings().keySet()) {
@@ -110,7 +113,7 @@ public final class ConfigBinder {
                   + ": expected "
                   + expected(e.getTargetType())
                   + ", got "
-                  + PlainTrees.describe(valueAt(block.settings(), e.getPath())),
+                  + describeValueAt(block.settings(), e.getPath()),
               e);
     } catch (JsonProcessingException e) {
       String path = e instanceof JsonMappingException m ? pathOf(block, m) : block.path();
@@ -200,6 +203,13 @@ public final class ConfigBinder {
     return path;
   }
 
+  /** {@link PlainTrees#describe} of the value at {@code refs}, {@code null} for a missing one. */
+  private static String describeValueAt(Object tree, List<JsonMappingException.Reference> refs) {
+    Object v = valueAt(tree, refs);
+    return v == null ? "null" : PlainTrees.describe(v);
+  }
+
+  @Nullable
   private static Object valueAt(Object tree, List<JsonMappingException.Reference> refs) {
     Object v = tree;
     for (JsonMappingException.Reference ref : refs) {

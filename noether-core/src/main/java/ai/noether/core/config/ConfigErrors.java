@@ -1,6 +1,7 @@
 package ai.noether.core.config;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -37,6 +38,17 @@ public final class ConfigErrors {
     } catch (ConfigException e) {
       add(e);
       return fallback;
+    }
+  }
+
+  /** The value {@code read} returns (null when absent), or null after recording its problem. */
+  @Nullable
+  public <T> T readOrNull(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      add(e);
+      return null;
     }
   }
 

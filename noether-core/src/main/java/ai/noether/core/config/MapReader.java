@@ -2,6 +2,7 @@ package ai.noether.core.config;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -110,7 +111,8 @@ final class MapReader {
   }
 
   /** A string value, or {@code fallback} when absent. Integers are accepted as their digits. */
-  String string(String key, String fallback) {
+  @Nullable
+  String string(String key, @Nullable String fallback) {
     Object v = map.get(key);
     if (v == null) {
       return fallback;
@@ -122,7 +124,8 @@ final class MapReader {
   }
 
   /** A checked name (run id, stage name, model name), or {@code fallback} when absent. */
-  String name(String key, String fallback, UnaryOperator<String> check) {
+  @Nullable
+  String name(String key, @Nullable String fallback, UnaryOperator<String> check) {
     String s = string(key, null);
     if (s == null) {
       return fallback;
@@ -130,11 +133,12 @@ final class MapReader {
     try {
       return check.apply(s);
     } catch (NoetherException | IllegalArgumentException e) {
-      throw invalid(key, e.getMessage());
+      throw invalid(key, String.valueOf(e.getMessage()));
     }
   }
 
   /** A boolean, or null when absent. {@code true} and {@code false} as text are accepted too. */
+  @Nullable
   Boolean bool(String key) {
     Object v = map.get(key);
     if (v == null) {
@@ -151,6 +155,7 @@ final class MapReader {
   }
 
   /** An integer, or null when absent. Quoted digits are accepted; fractions are not. */
+  @Nullable
   Long integer(String key) {
     Object v = map.get(key);
     if (v == null) {
@@ -170,6 +175,7 @@ final class MapReader {
   }
 
   /** A positive integer, or null when absent. */
+  @Nullable
   Long positive(String key) {
     Long v = integer(key);
     if (v != null && v <= 0) {
@@ -198,6 +204,7 @@ final class MapReader {
   }
 
   /** A number, or null when absent. Quoted numbers are accepted. */
+  @Nullable
   Double number(String key) {
     Object v = map.get(key);
     if (v == null) {
@@ -217,11 +224,13 @@ final class MapReader {
   }
 
   /** The plain value under {@code key}, or null when absent. */
+  @Nullable
   Object raw(String key) {
     return map.get(key);
   }
 
   /** A reader of the mapping under {@code key}, or null when absent. */
+  @Nullable
   MapReader child(String key) {
     Object v = map.get(key);
     return v == null ? null : of(keyPath(key), v, origins, keyPath(key));
@@ -240,6 +249,7 @@ final class MapReader {
    *
    * @throws ConfigException naming both keys when two are present
    */
+  @Nullable
   String oneOf(List<String> keys) {
     String found = null;
     for (String key : keys) {
@@ -263,7 +273,8 @@ final class MapReader {
   }
 
   /** The component block under {@code key}, or null when absent. */
-  ComponentBlock block(String key, String defaultKind) {
+  @Nullable
+  ComponentBlock block(String key, @Nullable String defaultKind) {
     MapReader child = child(key);
     return child == null ? null : child.asBlock(defaultKind, List.of(ConfigKeys.KIND));
   }
@@ -297,8 +308,8 @@ final class MapReader {
       String item = ConfigPath.index(keyPath(key), i);
       Object entry = list.get(i);
       ComponentBlock block =
-          errors.read(
-              () -> of(item, entry, origins, item).asBlock(null, List.of(ConfigKeys.KIND)), null);
+          errors.readOrNull(
+              () -> of(item, entry, origins, item).asBlock(null, List.of(ConfigKeys.KIND)));
       if (block != null) {
         blocks.add(block);
       }
@@ -311,7 +322,7 @@ final class MapReader {
    *
    * @param defaultKind the kind when the block has none; null if {@code kind} is required
    */
-  ComponentBlock asBlock(String defaultKind, List<String> frameworkKeys) {
+  ComponentBlock asBlock(@Nullable String defaultKind, List<String> frameworkKeys) {
     String kind = string(ConfigKeys.KIND, defaultKind);
     if (kind == null) {
       throw missing(

@@ -125,7 +125,7 @@ final class Overrides {
     return child;
   }
 
-  private static void set(Map<String, Object> map, String key, Object value) {
+  private static void set(Map<String, Object> map, String key, @Nullable Object value) {
     String family = family(key);
     if (family != null) {
       map.keySet().removeIf(k -> !k.equals(key) && family.equals(family(k)));
@@ -140,7 +140,7 @@ final class Overrides {
   private static void set(
       List<Object> list,
       int index,
-      Object value,
+      @Nullable Object value,
       String listPath,
       String argument,
       Origins origins) {

@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
@@ -101,7 +102,8 @@ public record RunConfig(
         count(block.get(ConfigKeys.THREADS)), count(block.get(ConfigKeys.INTEROP_THREADS)));
   }
 
-  private static Integer count(Object value) {
+  @Nullable
+  private static Integer count(@Nullable Object value) {
     if (value == null) {
       return null;
     }

@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,8 @@ import java.util.Objects;
  *     cluster gets its own parameters. Null for one set of parameters.
  * @param chunkSize samples gathered at a time while fitting, positive
  */
-public record ScalerConfig(String kind, List<String> fields, String conditionField, int chunkSize) {
+public record ScalerConfig(
+    String kind, List<String> fields, @Nullable String conditionField, int chunkSize) {
   public static final String STANDARD = "standard";
   public static final String MIN_MAX = "min-max";
   // The keys of the block.
@@ -64,7 +66,7 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
    *
    * @throws ai.noether.api.ConfigException naming the key and what would be valid
    */
-  public static java.util.Optional<ScalerConfig> ofDataset(Object datasetTree) {
+  public static java.util.Optional<ScalerConfig> ofDataset(@Nullable Object datasetTree) {
     if (!(datasetTree instanceof Map<?, ?> dataset) || dataset.get(ConfigKeys.SCALER) == null) {
       return java.util.Optional.empty();
     }
@@ -72,12 +74,15 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
         MapReader.of(
             ConfigKeys.DATASET, datasetTree, new Origins("(the configuration)"), "dataset");
     ConfigErrors errors = new ConfigErrors();
-    ScalerConfig config = read(dataReader.child(ConfigKeys.SCALER), errors);
+    ScalerConfig config =
+        read(Objects.requireNonNull(dataReader.child(ConfigKeys.SCALER), "checked above"), errors);
     errors.throwIfAny();
-    return java.util.Optional.of(config);
+    // read returns null only after recording a problem, which throwIfAny threw.
+    return java.util.Optional.of(Objects.requireNonNull(config, "scaler"));
   }
 
   /** Reads the block, recording every problem in {@code errors}; null when there was one. */
+  @Nullable
   static ScalerConfig read(MapReader r, ConfigErrors errors) {
     r.rejectUnknown(KEYS, "of a scaler", errors);
     String kind = errors.read(() -> r.string(KIND, null), "");
@@ -91,9 +96,9 @@ public record ScalerConfig(String kind, List<String> fields, String conditionFie
               KIND, "'" + kind + "' is not a scaler kind; valid: " + STANDARD + ", " + MIN_MAX));
       kind = null;
     }
-    List<String> fields = errors.read(() -> names(r), null);
-    String condition = errors.read(() -> r.string(CONDITION_FIELD, null), null);
-    Long chunk = errors.read(() -> r.positive(CHUNK_SIZE), null);
+    List<String> fields = errors.readOrNull(() -> names(r));
+    String condition = errors.readOrNull(() -> r.string(CONDITION_FIELD, null));
+    Long chunk = errors.readOrNull(() -> r.positive(CHUNK_SIZE));
     if (chunk != null && chunk > Integer.MAX_VALUE) {
       errors.add(r.invalid(CHUNK_SIZE, "must be at most " + Integer.MAX_VALUE + ", was " + chunk));
       return null;

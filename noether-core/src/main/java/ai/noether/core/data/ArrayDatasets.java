@@ -1,6 +1,7 @@
 package ai.noether.core.data;
 
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.format.npy.NpyReader;
 import ai.noether.core.format.npy.NpzReader;
@@ -73,13 +74,16 @@ public final class ArrayDatasets {
   private ArrayFieldDataset split(String split, Map<String, String> fields) {
     List<ArrayFieldDataset.Source> sources = new ArrayList<>();
     fields.forEach(
-        (field, source) ->
-            sources.add(
-                new ArrayFieldDataset.Source(
-                    field,
-                    array(split, field, source),
-                    split + "." + field + ": " + source,
-                    config.dtypes().get(field))));
+        (field, source) -> {
+          HostTensor array = array(split, field, source);
+          DType dtype = config.dtypes().get(field);
+          sources.add(
+              new ArrayFieldDataset.Source(
+                  field,
+                  array,
+                  split + "." + field + ": " + source,
+                  dtype == null ? array.dtype() : dtype));
+        });
     return ArrayFieldDataset.of(sources);
   }
 

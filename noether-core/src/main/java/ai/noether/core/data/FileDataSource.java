@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.Field;
@@ -10,15 +11,15 @@ import java.util.Optional;
 /** The splits a file-backed dataset kind built: training, and optionally validation and test. */
 public final class FileDataSource implements DataSource {
   private final Dataset train;
-  private final Dataset valid;
-  private final Dataset test;
+  @Nullable private final Dataset valid;
+  @Nullable private final Dataset test;
 
   /**
    * @param train the training split; never null
    * @param valid the validation split; null when there is none
    * @param test the test split; null when there is none
    */
-  public FileDataSource(Dataset train, Dataset valid, Dataset test) {
+  public FileDataSource(Dataset train, @Nullable Dataset valid, @Nullable Dataset test) {
     this.train = Objects.requireNonNull(train, "train");
     this.valid = valid;
     this.test = test;

@@ -40,8 +40,8 @@ final class ScaledFieldDataset implements FieldDataset {
     if (!scaler.scales(field)) {
       return values;
     }
-    HostTensor conditions =
-        scaler.conditionField() == null ? null : split.gather(scaler.conditionField(), indices);
+    String conditionField = scaler.conditionField();
+    HostTensor conditions = conditionField == null ? null : split.gather(conditionField, indices);
     return scaler.apply(field, values, conditions);
   }
 }

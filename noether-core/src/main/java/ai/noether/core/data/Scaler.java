@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.data.Field;
 import ai.noether.api.data.FieldDataset;
@@ -39,7 +40,7 @@ public final class Scaler {
   static final String COUNT = "count";
 
   private final String kind;
-  private final String conditionField;
+  @Nullable private final String conditionField;
   private final Map<String, FieldParams> fields;
 
   /**
@@ -81,7 +82,7 @@ public final class Scaler {
     }
   }
 
-  Scaler(String kind, String conditionField, Map<String, FieldParams> fields) {
+  Scaler(String kind, @Nullable String conditionField, Map<String, FieldParams> fields) {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.conditionField = conditionField;
     this.fields = Map.copyOf(fields);
@@ -108,6 +109,7 @@ public final class Scaler {
   }
 
   /** The field holding the operating-condition clusters; null when the parameters are global. */
+  @Nullable
   public String conditionField() {
     return conditionField;
   }
@@ -125,7 +127,7 @@ public final class Scaler {
    * @throws IllegalArgumentException naming the field when shapes do not fit or a condition has no
    *     parameters
    */
-  public HostTensor apply(String field, HostTensor values, HostTensor conditions) {
+  public HostTensor apply(String field, HostTensor values, @Nullable HostTensor conditions) {
     FieldParams p = fields.get(field);
     if (p == null) {
       return values;
@@ -145,7 +147,7 @@ public final class Scaler {
     }
     double[] x = ScalerFit.values(values);
     long[] condition =
-        conditions == null
+        conditions == null || conditionField == null
             ? null
             : ScalerFit.conditionPerRow(field, shape, conditions, conditionField);
     ByteBuffer target =
@@ -252,18 +254,17 @@ public final class Scaler {
       if (!(e.getValue() instanceof Map<?, ?> f)) {
         throw new IllegalArgumentException(where + " is not a mapping");
       }
-      boolean clustered = f.get(CONDITIONS) != null;
+      List<Object> conditionIds = (List<Object>) f.get(CONDITIONS);
+      boolean clustered = conditionIds != null;
       long[] conditions =
-          clustered
-              ? ((List<Object>) f.get(CONDITIONS))
-                  .stream().mapToLong(o -> ((Number) o).longValue()).toArray()
+          conditionIds != null
+              ? conditionIds.stream().mapToLong(o -> ((Number) o).longValue()).toArray()
               : new long[0];
       double[][] first = rows(f.get(standard ? "mean" : "min"), clustered, where);
       double[][] second = rows(f.get(standard ? "std" : "max"), clustered, where);
       long[] count =
           clustered
-              ? ((List<Object>) f.get(COUNT))
-                  .stream().mapToLong(o -> ((Number) o).longValue()).toArray()
+              ? counts(f.get(COUNT), where)
               : new long[] {f.get(COUNT) instanceof Number n ? n.longValue() : 0};
       if (first.length != second.length || first.length != Math.max(1, conditions.length)) {
         throw new IllegalArgumentException(
@@ -281,8 +282,15 @@ public final class Scaler {
     return new Scaler(kind, condition, fields);
   }
 
+  private static long[] counts(@Nullable Object value, String where) {
+    if (!(value instanceof List<?> list)) {
+      throw new IllegalArgumentException(where + " lacks its " + COUNT + " list");
+    }
+    return list.stream().mapToLong(o -> ((Number) o).longValue()).toArray();
+  }
+
   @SuppressWarnings("unchecked")
-  private static double[][] rows(Object value, boolean clustered, String where) {
+  private static double[][] rows(@Nullable Object value, boolean clustered, String where) {
     if (!(value instanceof List<?> list)) {
       throw new IllegalArgumentException(where + " lacks its parameter lists");
     }

@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.tensor.DType;
 import ai.noether.core.data.text.ColumnField;
@@ -68,7 +69,7 @@ public final class TableDatasets {
   // ------------------------------------------------------------------------
 
   private FileDataSource rows(
-      ColumnTable train, ColumnTable valid, ColumnTable test, long drawSeed) {
+      ColumnTable train, @Nullable ColumnTable valid, @Nullable ColumnTable test, long drawSeed) {
     List<ColumnField> trainFields = fields(train, List.of());
     RowSelection trainRows = RowSelection.all(train.rows());
     Dataset validSplit = null;
@@ -126,7 +127,7 @@ public final class TableDatasets {
   // ---------------------------------------------------------------------------
 
   private FileDataSource windows(
-      ColumnTable train, ColumnTable valid, ColumnTable test, long drawSeed) {
+      ColumnTable train, @Nullable ColumnTable valid, @Nullable ColumnTable test, long drawSeed) {
     WindowsConfig w = config.windows();
     WindowTargets targets = targets(w);
     List<Series> trainSeries = series(train);
@@ -333,7 +334,8 @@ public final class TableDatasets {
   private ColumnField field(ColumnTable table, String name) {
     Object columns = config.fields().get(name);
     boolean vector = columns instanceof List<?>;
-    List<String> names = vector ? (List<String>) columns : List.of((String) columns);
+    List<String> names =
+        columns instanceof List<?> list ? (List<String>) list : List.of((String) columns);
     ColumnField field = ColumnField.of(table, name, names, vector, dtype(name, DType.FLOAT32));
     field.checkValues(table);
     return field;

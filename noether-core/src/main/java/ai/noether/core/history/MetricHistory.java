@@ -1,5 +1,6 @@
 package ai.noether.core.history;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.state.Stateful;
 import ai.noether.api.tensor.HostTensor;
@@ -50,10 +51,10 @@ public final class MetricHistory implements Stateful {
   private static final String RESUME_SOURCE =
       ai.noether.api.checkpoint.CheckpointKeys.HISTORY_RESUME_SOURCE;
 
-  private final Path file;
+  @Nullable private final Path file;
   private final List<Event> events = new ArrayList<>();
   private final List<Resume> resumes = new ArrayList<>();
-  private BufferedWriter out;
+  @Nullable private BufferedWriter out;
 
   /**
    * True once an append failed (a full disk): the file is left alone until {@link #rewriteFile()}.
@@ -64,7 +65,7 @@ public final class MetricHistory implements Stateful {
    * A history mirrored to {@code file}; null keeps it in memory only. The file is created or
    * appended to on the first event.
    */
-  public MetricHistory(Path file) {
+  public MetricHistory(@Nullable Path file) {
     this.file = file;
   }
 
@@ -161,26 +162,31 @@ public final class MetricHistory implements Stateful {
       return;
     }
     try {
-      if (out == null) {
+      BufferedWriter writer = out;
+      if (writer == null) {
         Files.createDirectories(file.getParent());
-        out =
+        writer =
             Files.newBufferedWriter(
                 file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out = writer;
       }
-      out.write(line);
-      out.newLine();
+      writer.write(line);
+      writer.newLine();
       // Flushed per line so that tools tailing the file see progress; no fsync: the checkpoint,
       // not this file, is the durable copy.
-      out.flush();
+      writer.flush();
     } catch (IOException e) {
       // The file is only a mirror: training, and the saves that keep the history, must go on (a
       // full
       // disk is handled by the failed saves, which can say what to do about it).
       mirrorFailed = true;
-      try {
-        out.close();
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
+      BufferedWriter failed = out;
+      if (failed != null) {
+        try {
+          failed.close();
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
       out = null;
       LOG.warn(
@@ -197,9 +203,10 @@ public final class MetricHistory implements Stateful {
   }
 
   private void closeWriter() {
-    if (out != null) {
+    BufferedWriter writer = out;
+    if (writer != null) {
       try {
-        out.close();
+        writer.close();
       } catch (IOException e) {
         throw new UncheckedIOException("could not close the metric history " + file, e);
       } finally {
@@ -256,16 +263,21 @@ public final class MetricHistory implements Stateful {
     return state;
   }
 
+  /** The value under {@code key}; a missing one is malformed (reported by loadState). */
+  private static Object required(Map<?, ?> map, String key) {
+    return Objects.requireNonNull(map.get(key), key);
+  }
+
   @Override
   public void loadState(Map<String, Object> state) {
     List<Event> loaded = new ArrayList<>();
     List<Resume> loadedResumes = new ArrayList<>();
     try {
-      long[] its = ((HostTensor) state.get(ITERATIONS)).toLongArray();
-      long[] cnt = ((HostTensor) state.get(COUNTS)).toLongArray();
-      List<?> keyTable = (List<?>) state.get(KEY_TABLE);
-      long[] ids = ((HostTensor) state.get(KEY_IDS)).toLongArray();
-      double[] vals = ((HostTensor) state.get(VALUES)).toDoubleArray();
+      long[] its = ((HostTensor) required(state, ITERATIONS)).toLongArray();
+      long[] cnt = ((HostTensor) required(state, COUNTS)).toLongArray();
+      List<?> keyTable = (List<?>) required(state, KEY_TABLE);
+      long[] ids = ((HostTensor) required(state, KEY_IDS)).toLongArray();
+      double[] vals = ((HostTensor) required(state, VALUES)).toDoubleArray();
       int v = 0;
       for (int i = 0; i < cnt.length; i++) {
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -279,8 +291,8 @@ public final class MetricHistory implements Stateful {
         Map<?, ?> r = (Map<?, ?>) o;
         loadedResumes.add(
             new Resume(
-                TrainingIteration.parse((String) r.get(RESUME_ITERATION)),
-                (String) r.get(RESUME_SOURCE)));
+                TrainingIteration.parse((String) required(r, RESUME_ITERATION)),
+                (String) required(r, RESUME_SOURCE)));
       }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the saved metric history is malformed: " + e, e);

@@ -1,6 +1,7 @@
 package ai.noether.core.inject;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.data.DataSource;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -61,8 +63,9 @@ public final class RunInjector {
    */
   private final Map<Class<?>, Object> put = new LinkedHashMap<>();
 
-  private Injector parent;
-  private Injector injector;
+  // Both null until attach.
+  @Nullable private Injector parent;
+  @Nullable private Injector injector;
 
   /**
    * Adds a service under {@code type}.
@@ -188,15 +191,21 @@ public final class RunInjector {
    * @throws IllegalArgumentException what the constructor threw as such (a configuration problem)
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public <T> T create(Class<T> type, Class<?> configType, Object config, ComponentContext context) {
-    if (injector == null) {
+  public <T> T create(
+      Class<T> type,
+      @Nullable Class<?> configType,
+      @Nullable Object config,
+      ComponentContext context) {
+    Injector run = injector;
+    if (run == null) {
       // A context made by hand (a test) and never passed to a registry: only its own services.
       attach(Guice.createInjector(), List.of());
+      run = Objects.requireNonNull(injector, "attach sets the run injector");
     }
     Injector block;
     try {
       block =
-          injector.createChildInjector(
+          run.createChildInjector(
               binder -> {
                 if (config != null
                     && configType != null

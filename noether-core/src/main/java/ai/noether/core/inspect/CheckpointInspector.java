@@ -1,6 +1,7 @@
 package ai.noether.core.inspect;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.tensor.HostTensor;
@@ -225,7 +226,7 @@ public final class CheckpointInspector {
     };
   }
 
-  private static String tensorCount(Object value) {
+  private static String tensorCount(@Nullable Object value) {
     if (!(value instanceof Map<?, ?> map)) {
       return "no tensors";
     }

@@ -26,6 +26,6 @@ public final class AccuracyMetricFactory implements MetricFactory<AccuracyMetric
 
   @Override
   public Metric create(AccuracyMetricConfig config, ComponentContext context) {
-    return new AccuracyMetric(config == null ? new AccuracyMetricConfig(null) : config);
+    return new AccuracyMetric(config == null ? new AccuracyMetricConfig(0.0) : config);
   }
 }

@@ -26,6 +26,6 @@ public final class F1MetricFactory implements MetricFactory<F1MetricConfig> {
 
   @Override
   public Metric create(F1MetricConfig config, ComponentContext context) {
-    return new F1Metric(config == null ? new F1MetricConfig(null, null) : config);
+    return new F1Metric(config == null ? new F1MetricConfig(F1MetricConfig.BINARY, 0.0) : config);
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.core.metric;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.metric.Metric;
 import ai.noether.api.metric.MetricProvider;
 import ai.noether.api.spi.ComponentContext;
@@ -11,13 +12,15 @@ import ai.noether.core.registry.ComponentRegistry;
  * META-INF/services/ai.noether.api.metric.MetricProvider}.
  */
 public final class RegisteredMetrics implements MetricProvider {
-  private MetricProvider registry;
+  @Nullable private MetricProvider registry;
 
   @Override
   public synchronized Metric create(String path, Object entry, ComponentContext context) {
-    if (registry == null) {
-      registry = ComponentRegistry.load().metricProvider();
+    MetricProvider provider = registry;
+    if (provider == null) {
+      provider = ComponentRegistry.load().metricProvider();
+      registry = provider;
     }
-    return registry.create(path, entry, context);
+    return provider.create(path, entry, context);
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.core.registry;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigBinder;
 import ai.noether.core.config.RunConfig;
@@ -94,6 +95,7 @@ public final class ComponentDefaults {
    * The value at a YAML path such as {@code trainer.callbacks[1]} or {@code optimizer.schedule};
    * null if absent.
    */
+  @Nullable
   private static Object at(Object tree, String path) {
     Object v = tree;
     for (String segment : path.split("\\.")) {

@@ -242,6 +242,9 @@ public final class ComponentRegistry {
    *
    * @see #create(ComponentCategory, ComponentBlock, Object, RunContext)
    */
+  // The inputs of a ComponentCategory<T, Void> are Void, whose only value is null (NullAway cannot
+  // see that).
+  @SuppressWarnings("NullAway")
   public <T> T create(
       ComponentCategory<T, Void> category, ComponentBlock block, RunContext context) {
     return create(category, block, null, context);
@@ -285,7 +288,7 @@ public final class ComponentRegistry {
               inputs,
               context.forBlock(block.path(), registration.factory().configType(), config));
     } catch (IllegalArgumentException e) {
-      throw block.error(e.getMessage());
+      throw block.error(String.valueOf(e.getMessage()));
     }
     if (component == null) {
       throw new NoetherException(

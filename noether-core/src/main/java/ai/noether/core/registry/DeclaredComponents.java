@@ -1,6 +1,7 @@
 package ai.noether.core.registry;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.spi.ComponentFactory;
 import ai.noether.api.spi.Kind;
 import java.lang.reflect.Constructor;
@@ -51,7 +52,7 @@ final class DeclaredComponents {
    *     constructor, or no kind
    */
   static ComponentFactory<?> factoryFor(
-      ComponentCategory<?, ?> category, Class<?> type, String kind, String source) {
+      ComponentCategory<?, ?> category, Class<?> type, @Nullable String kind, String source) {
     Kind declared = type.getAnnotation(Kind.class);
     String name = kind != null ? kind : declared == null ? null : declared.value();
     String component = componentType(category).getSimpleName();

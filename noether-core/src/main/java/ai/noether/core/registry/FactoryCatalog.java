@@ -2,6 +2,7 @@ package ai.noether.core.registry;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.spi.ComponentFactory;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.Suggestions;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -44,6 +46,11 @@ final class FactoryCatalog {
   private FactoryCatalog(ClassLoader classLoader, Injector injector) {
     this.classLoader = classLoader;
     this.injector = injector;
+  }
+
+  /** The kinds of {@code category}: discover registered every category. */
+  private Map<String, Registration> kinds(ComponentCategory<?, ?> category) {
+    return Objects.requireNonNull(byKind.get(category), category.noun());
   }
 
   /**
@@ -130,7 +137,7 @@ final class FactoryCatalog {
 
   /** The registered factories of a category, sorted by kind. Never null, possibly empty. */
   List<Registration> registrations(ComponentCategory<?, ?> category) {
-    return byKind.get(category).values().stream()
+    return kinds(category).values().stream()
         .sorted(Comparator.comparing(Registration::kind))
         .toList();
   }
@@ -146,7 +153,7 @@ final class FactoryCatalog {
    * @throws ConfigException naming the block's path, the known kinds and the nearest one
    */
   Registration resolve(ComponentCategory<?, ?> category, ComponentBlock block) {
-    Registration registered = byKind.get(category).get(block.kind());
+    Registration registered = kinds(category).get(block.kind());
     if (registered != null) {
       return registered;
     }
@@ -174,7 +181,7 @@ final class FactoryCatalog {
             + " kind '"
             + block.kind()
             + "'."
-            + Suggestions.didYouMean(block.kind(), byKind.get(category).keySet()));
+            + Suggestions.didYouMean(block.kind(), kinds(category).keySet()));
   }
 
   private Registration loadByClassName(ComponentCategory<?, ?> category, ComponentBlock block) {
@@ -189,7 +196,7 @@ final class FactoryCatalog {
               + block.kind()
               + "': no class of that name is on the classpath.");
     }
-    for (Registration r : byKind.get(category).values()) {
+    for (Registration r : kinds(category).values()) {
       if (r.factory().getClass() == type) {
         return r;
       }
@@ -242,6 +249,7 @@ final class FactoryCatalog {
   /**
    * The class, trying nested-class names too ({@code a.b.Outer.Inner} is {@code a.b.Outer$Inner}).
    */
+  @Nullable
   private Class<?> loadClass(String name) {
     String candidate = name;
     while (true) {
@@ -308,6 +316,7 @@ final class FactoryCatalog {
         : path.substring(path.lastIndexOf('/') + 1);
   }
 
+  @Nullable
   private static URL location(Class<?> type) {
     CodeSource cs = type.getProtectionDomain().getCodeSource();
     return cs == null ? null : cs.getLocation();
@@ -317,7 +326,7 @@ final class FactoryCatalog {
     return s + " ".repeat(Math.max(0, width - s.length()));
   }
 
-  private static String firstLine(String s) {
+  private static String firstLine(@Nullable String s) {
     if (s == null) {
       return "no message";
     }

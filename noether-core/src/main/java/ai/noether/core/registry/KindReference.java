@@ -1,5 +1,6 @@
 package ai.noether.core.registry;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigBinder;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -105,6 +106,7 @@ public record KindReference(
     return Map.of();
   }
 
+  @Nullable
   private static Map<String, Object> bind(
       Registration registration, Class<?> type, Map<String, Object> settings) {
     try {
@@ -155,6 +157,7 @@ public record KindReference(
     return c.getType().isPrimitive() || property != null && property.required();
   }
 
+  @Nullable
   private static <A extends java.lang.annotation.Annotation> A annotation(
       RecordComponent c, Class<A> type) {
     for (AnnotatedElement e : new AnnotatedElement[] {c, c.getAccessor(), field(c)}) {
@@ -166,6 +169,7 @@ public record KindReference(
     return null;
   }
 
+  @Nullable
   private static AnnotatedElement field(RecordComponent c) {
     try {
       return c.getDeclaringRecord().getDeclaredField(c.getName());

@@ -1,5 +1,6 @@
 package ai.noether.core.registry;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.run.RunInfo;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.core.config.RunConfig;
@@ -25,15 +26,16 @@ import java.util.Optional;
 public final class RunContext implements ComponentContext {
   private final RunInjector run;
   private final String path;
-  private final Class<?> configType;
-  private final Object config;
+  @Nullable private final Class<?> configType;
+  @Nullable private final Object config;
 
   /** An empty context at the root path. */
   public RunContext() {
     this(new RunInjector(), "", null, null);
   }
 
-  private RunContext(RunInjector run, String path, Class<?> configType, Object config) {
+  private RunContext(
+      RunInjector run, String path, @Nullable Class<?> configType, @Nullable Object config) {
     this.run = run;
     this.path = path;
     this.configType = configType;
@@ -65,7 +67,7 @@ public final class RunContext implements ComponentContext {
    * The same services, for the block at {@code path} whose bound config {@link #inject} may pass
    * on.
    */
-  RunContext forBlock(String path, Class<?> configType, Object config) {
+  RunContext forBlock(String path, @Nullable Class<?> configType, @Nullable Object config) {
     return new RunContext(run, path, configType, config);
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.core.registry;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.spi.CheckpointStoreFactory;
 import java.util.List;
@@ -34,7 +35,8 @@ public final class StoreSchemes {
   }
 
   /** "no store serves s3: ... known schemes ...; s3 is provided by noether-store-s3 ...". */
-  static String unknownScheme(List<Registration> stores, String scheme, StoreLocation location) {
+  static String unknownScheme(
+      List<Registration> stores, String scheme, @Nullable StoreLocation location) {
     StringBuilder sb =
         new StringBuilder(
             "no checkpoint store on the class path serves '"

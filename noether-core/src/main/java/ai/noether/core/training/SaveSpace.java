@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.InsufficientSpaceException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -9,7 +10,7 @@ final class SaveSpace {
   private SaveSpace() {}
 
   /** A sentence for the end of a message about failed saves; {@code failure} may be null. */
-  static String advice(Throwable failure, Path checkpoints) {
+  static String advice(@Nullable Throwable failure, Path checkpoints) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof InsufficientSpaceException space) {
         long needed = space.neededBytes();

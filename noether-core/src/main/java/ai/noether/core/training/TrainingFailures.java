@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
@@ -198,7 +199,10 @@ final class TrainingFailures {
   }
 
   /** A failure's own message, unwrapped from the future it came through. */
-  static String describe(Throwable e) {
+  static String describe(@Nullable Throwable e) {
+    if (e == null) {
+      return "(not recorded)";
+    }
     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }

@@ -1,5 +1,6 @@
 package ai.noether.core.data.text;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.data.DataCache;
 import ai.noether.core.data.DataFileException;
 import ai.noether.core.format.internal.MappedRegions;
@@ -17,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -50,7 +52,7 @@ public final class TextTableReader {
       String shownAs,
       TextFormat format,
       boolean header,
-      List<String> configuredNames,
+      @Nullable List<String> configuredNames,
       DataCache cache) {
     if (!Files.isRegularFile(path)) {
       throw new DataFileException(
@@ -140,7 +142,12 @@ public final class TextTableReader {
    * row.
    */
   private static void parse(
-      Path path, String shownAs, TextFormat format, boolean header, List<String> names, Path target)
+      Path path,
+      String shownAs,
+      TextFormat format,
+      boolean header,
+      @Nullable List<String> names,
+      Path target)
       throws IOException {
     try (BufferedReader in = open(path);
         FileChannel out =
@@ -218,7 +225,7 @@ public final class TextTableReader {
   }
 
   private static DataFileException notANumber(
-      String text, String shownAs, int lineNo, int column, List<String> names) {
+      String text, String shownAs, int lineNo, int column, @Nullable List<String> names) {
     String where =
         shownAs
             + " line "
@@ -239,7 +246,7 @@ public final class TextTableReader {
         : String.join(", ", names.subList(0, 4)) + ", ..., " + names.get(names.size() - 1);
   }
 
-  private static ColumnTable map(Path cached, String shownAs, List<String> names)
+  private static ColumnTable map(Path cached, String shownAs, @Nullable List<String> names)
       throws IOException {
     try (FileChannel ch = FileChannel.open(cached, StandardOpenOption.READ)) {
       ByteBuffer head = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -270,8 +277,10 @@ public final class TextTableReader {
         }
       }
       List<ByteBuffer> chunks =
-          MappedRegions.map(ch, List.of(new MappedRegions.Region("data", HEADER_BYTES, bytes)))
-              .get("data");
+          Objects.requireNonNull(
+              MappedRegions.map(ch, List.of(new MappedRegions.Region("data", HEADER_BYTES, bytes)))
+                  .get("data"),
+              "the mapped region named data");
       return new ColumnTable(shownAs, columnNames, rows, chunks);
     }
   }
