@@ -1,6 +1,7 @@
 package ai.noether.java;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointKeys;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -56,7 +58,7 @@ final class CheckpointLocator {
       RunConfig run,
       Map<String, Object> configTree,
       String source,
-      String tag,
+      @Nullable String tag,
       ModelFiles modelFiles) {}
 
   /** Reads the model file of one variant. */
@@ -80,9 +82,12 @@ final class CheckpointLocator {
   private static Located fromRun(
       ModelCheckpoint cp, ComponentRegistry registry, RunConfigLoader loader, Path workingDir)
       throws IOException {
+    // a run's checkpoint (not a file's): ModelCheckpoint.of sets both
+    String outputDir = Objects.requireNonNull(cp.outputDir(), "outputDir");
+    String runId = Objects.requireNonNull(cp.runId(), "runId");
     StoreLocation location;
     try {
-      location = StoreLocation.parse(cp.outputDir(), workingDir);
+      location = StoreLocation.parse(outputDir, workingDir);
     } catch (InvalidNameException e) {
       throw new ConfigException("output directory " + cp.outputDir() + ": " + e.getMessage());
     }
@@ -90,7 +95,7 @@ final class CheckpointLocator {
     try {
       List<String> stages;
       try {
-        stages = store.stages(Names.requireRunId(cp.runId()));
+        stages = store.stages(Names.requireRunId(runId));
       } catch (CheckpointNotFoundException | InvalidNameException e) {
         throw new ConfigException(e.getMessage(), e);
       }
@@ -110,7 +115,7 @@ final class CheckpointLocator {
         }
         stageName = stages.get(0);
       }
-      StageId stage = new StageId(cp.runId(), stageName);
+      StageId stage = new StageId(runId, stageName);
       StoredCheckpoint checkpoint;
       try {
         checkpoint =
