@@ -24,10 +24,12 @@ import ai.noether.core.inspect.CheckpointInspector;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.CheckpointReader;
 import ai.noether.core.resume.CheckpointResolver;
+import ai.noether.core.resume.VerifiedReads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,16 @@ final class CheckpointLocator {
       String source,
       @Nullable String tag,
       ModelFiles modelFiles) {}
+
+  // CheckpointReader.modelFile takes a null model info (the trained weights), which its signature
+  // does not declare yet
+  @SuppressWarnings("NullAway")
+  private static Map<String, Object> modelFile(
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String variant)
+      throws IOException {
+    return CheckpointReader.modelFile(
+        store, checkpoint, modelName, variant.isEmpty() ? null : variant);
+  }
 
   /** Reads the model file of one variant. */
   interface ModelFiles {
@@ -123,21 +135,36 @@ final class CheckpointLocator {
       } catch (CheckpointNotFoundException | InvalidNameException | IllegalArgumentException e) {
         throw new ConfigException("--checkpoint " + cp.checkpoint() + ": " + e.getMessage(), e);
       }
-      Map<String, Object> configTree = savedConfig(store, stage, checkpoint, location, workingDir);
-      RunConfig run =
-          loader.fromTree(
-              configTree,
-              "the configuration saved with " + stage + "@" + checkpoint.tag().token(),
-              cp.overrides());
-      String modelName = run.model().name();
+      // Finding the configuration reads and verifies every file of the checkpoint; the model files
+      // the caller loads are taken from those reads (mapped, not copied) instead of read again.
+      Map<String, Map<String, Object>> alreadyRead = new HashMap<>();
+      Map<String, Object> configTree;
+      RunConfig run;
+      String modelName;
       List<String> variants = new ArrayList<>();
-      for (StoredFile f : checkpoint.files()) {
-        if (f.name().kind() == CheckpointFileKind.MODEL && f.name().modelName().equals(modelName)) {
-          String info = f.name().modelInfo() == null ? "" : f.name().modelInfo();
-          if (info.isEmpty()) {
-            variants.add(0, info);
-          } else {
-            variants.add(info);
+      try (VerifiedReads reads = VerifiedReads.open()) {
+        SavedConfig saved = savedConfig(store, stage, checkpoint, location, workingDir);
+        configTree = saved.tree();
+        run =
+            loader.fromTree(
+                configTree,
+                "the configuration saved with " + stage + "@" + checkpoint.tag().token(),
+                cp.overrides());
+        modelName = run.model().name();
+        for (StoredFile f : checkpoint.files()) {
+          if (f.name().kind() == CheckpointFileKind.MODEL
+              && f.name().modelName().equals(modelName)) {
+            String info = f.name().modelInfo() == null ? "" : f.name().modelInfo();
+            if (info.isEmpty()) {
+              variants.add(0, info);
+            } else {
+              variants.add(info);
+            }
+          }
+        }
+        if (saved.readWholeCheckpoint()) {
+          for (String v : variants) {
+            alreadyRead.put(v, modelFile(store, checkpoint, modelName, v));
           }
         }
       }
@@ -152,9 +179,16 @@ final class CheckpointLocator {
 
             @Override
             public Map<String, Object> read(String variant) throws IOException {
+              // Once: a second read of a variant goes to the store, as for one not kept.
+              Map<String, Object> kept;
+              synchronized (alreadyRead) {
+                kept = alreadyRead.remove(variant);
+              }
+              if (kept != null) {
+                return kept;
+              }
               try (CheckpointStore again = registry.createStore(location)) {
-                return CheckpointReader.modelFile(
-                    again, selected, modelName, variant.isEmpty() ? null : variant);
+                return modelFile(again, selected, modelName, variant);
               }
             }
           };
@@ -188,12 +222,18 @@ final class CheckpointLocator {
   }
 
   /**
+   * @param readWholeCheckpoint true when the tree came from the selected checkpoint's own trainer
+   *     file, whose reading read every file of that checkpoint (kept in the open {@link
+   *     VerifiedReads})
+   */
+  private record SavedConfig(Map<String, Object> tree, boolean readWholeCheckpoint) {}
+
+  /**
    * The configuration saved in the checkpoint's trainer file; a checkpoint without one (a {@code
    * best.*} checkpoint holds model files only) takes it from the stage's {@code latest}, then from
    * the stage's {@code config.yaml}.
    */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> savedConfig(
+  private static SavedConfig savedConfig(
       CheckpointStore store,
       StageId stage,
       StoredCheckpoint checkpoint,
@@ -210,18 +250,19 @@ final class CheckpointLocator {
     }
     for (StoredCheckpoint c : candidates) {
       if (c.files().stream().anyMatch(f -> f.name().kind() == CheckpointFileKind.TRAINER)) {
+        // Every file read and verified once (as verifiedTrainer checks them), kept for the load.
         Optional<Map<String, Object>> saved =
             TrainerStateFile.read(
-                    CheckpointReader.verifiedTrainer(store, c), c.stage() + "@" + c.describe())
+                    CheckpointReader.readForResume(store, c), c.stage() + "@" + c.describe())
                 .config();
         if (saved.isPresent()) {
-          return saved.get();
+          return new SavedConfig(saved.get(), c == checkpoint);
         }
       }
     }
     Path side = new RunLayout(location.workDir(workingDir), stage).resolvedConfigFile();
     if (Files.isRegularFile(side)) {
-      return readYaml(side);
+      return new SavedConfig(readYaml(side), false);
     }
     throw new ConfigException(
         "checkpoint "

@@ -141,7 +141,11 @@ public record RunPlan(
    * given (its value is checked when the config is bound).
    */
   public void checkDirection(
-      String mode, String metricKey, String modeKey, String metricKeyKey, ConfigProblems problems) {
+      @Nullable String mode,
+      @Nullable String metricKey,
+      String modeKey,
+      String metricKeyKey,
+      ConfigProblems problems) {
     if (mode != null || metricKey == null || metricDirections == null) {
       return;
     }

@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -135,7 +136,7 @@ public record RunLayout(Path outputDir, StageId stage) {
    * The stage directory of a file in a stage's {@code checkpoints/}: two levels up from the file
    * (null if the path is too short).
    */
-  public static Path stageDirOfCheckpointFile(Path checkpointFile) {
+  public static @Nullable Path stageDirOfCheckpointFile(Path checkpointFile) {
     Path checkpoints = checkpointFile.toAbsolutePath().getParent();
     return checkpoints == null ? null : checkpoints.getParent();
   }
@@ -144,7 +145,7 @@ public record RunLayout(Path outputDir, StageId stage) {
    * The {@code output_dir} of a stage directory {@code <output_dir>/<run_id>/<stage_name>} (null if
    * the path is too short): what a command that continues the stage names.
    */
-  public static Path outputDirOfStageDir(Path stageDir) {
+  public static @Nullable Path outputDirOfStageDir(Path stageDir) {
     Path runDir = stageDir.toAbsolutePath().getParent();
     return runDir == null ? null : runDir.getParent();
   }

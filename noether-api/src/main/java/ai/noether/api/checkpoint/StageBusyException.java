@@ -1,6 +1,7 @@
 package ai.noether.api.checkpoint;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import java.util.Optional;
 
 /**
@@ -12,12 +13,12 @@ import java.util.Optional;
 public class StageBusyException extends NoetherException {
   private static final long serialVersionUID = 1L;
   private final transient StageId stage;
-  private final transient StageWriter holder;
+  private final transient @Nullable StageWriter holder;
 
   /**
    * @param holder the writer that holds the stage, or null when the store could not tell
    */
-  public StageBusyException(String message, StageId stage, StageWriter holder) {
+  public StageBusyException(String message, StageId stage, @Nullable StageWriter holder) {
     super(message);
     this.stage = stage;
     this.holder = holder;

@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,8 @@ public record StoredCheckpoint(
    * info matches either spelling, {@code ema=} or {@code ema_factor=} (see {@link
    * CheckpointFileName#modelInfoSpellings}), the one given first.
    */
-  public Optional<StoredFile> file(String modelName, String modelInfo, CheckpointFileKind kind) {
+  public Optional<StoredFile> file(
+      String modelName, @Nullable String modelInfo, CheckpointFileKind kind) {
     for (String info : CheckpointFileName.modelInfoSpellings(modelInfo)) {
       String prefix = CheckpointFileName.prefix(modelName, info);
       Optional<StoredFile> found =

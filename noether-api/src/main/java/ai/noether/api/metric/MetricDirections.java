@@ -1,5 +1,6 @@
 package ai.noether.api.metric;
 
+import ai.noether.api.Nullable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -38,7 +39,7 @@ public final class MetricDirections {
    *     and the step declares nothing for the metric; the message says how to fix it
    */
   public static Direction resolve(
-      String mode,
+      @Nullable String mode,
       String metricKey,
       Map<String, Direction> declared,
       String modeKey,

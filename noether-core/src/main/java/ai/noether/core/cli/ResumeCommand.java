@@ -14,11 +14,13 @@ import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.VerifiedReads;
+import ai.noether.core.store.WriterLeases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -232,6 +234,10 @@ final class ResumeCommand implements Callable<Integer> {
 
   private int launch(StoreLocation location, StageId stageId, List<String> arguments, Path sideFile)
       throws Exception {
+    Optional<Path> outputDir = location.localPath();
+    if (outputDir.isPresent()) {
+      WriterLeases.refuseIfTrainedHere(outputDir.get(), stageId);
+    }
     // Choosing the checkpoint reads and verifies all of it; the resume takes those reads over.
     try (VerifiedReads reads = VerifiedReads.open()) {
       RunConfig run =

@@ -1,5 +1,6 @@
 package ai.noether.core.data;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
@@ -48,7 +49,8 @@ public final class ScaledDataSource implements DataSource {
    *
    * @throws IllegalArgumentException naming the field or parameter that does not fit
    */
-  public static ScaledDataSource of(DataSource source, ScalerConfig config, Object saved) {
+  public static ScaledDataSource of(
+      DataSource source, ScalerConfig config, @Nullable Object saved) {
     if (saved != null) {
       Scaler scaler = Scaler.fromParams(saved);
       if (!scaler.fields().equals(new java.util.HashSet<>(config.fields()))

@@ -1,5 +1,6 @@
 package ai.noether.core.resume;
 
+import ai.noether.api.Nullable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -36,7 +37,12 @@ public final class ConfigDiff {
    * @param verdict allowed or forbidden
    * @param reason why a forbidden change cannot be honoured; empty for allowed ones
    */
-  public record Change(String path, Object before, Object after, Verdict verdict, String reason) {
+  public record Change(
+      String path,
+      @Nullable Object before,
+      @Nullable Object after,
+      Verdict verdict,
+      String reason) {
     /** {@code path: before -> after}, with "(added)" / "(removed)" where a side is missing. */
     public String describe() {
       String text =
@@ -95,7 +101,11 @@ public final class ConfigDiff {
   }
 
   private static void compare(
-      String path, Object before, Object after, ResumeRules rules, List<Change> out) {
+      String path,
+      @Nullable Object before,
+      @Nullable Object after,
+      ResumeRules rules,
+      List<Change> out) {
     if (rules.isIgnored(path)) {
       return;
     }
@@ -165,13 +175,14 @@ public final class ConfigDiff {
 
   /** {@code kind}, then {@code kind#2}, {@code kind#3}... for later blocks of the same kind. */
   private static String identity(Object block, java.util.Map<String, Integer> seen) {
-    String kind = (String) ((Map<?, ?>) block).get("kind");
+    // isComponentList saw a String kind in every block
+    String kind = (String) Objects.requireNonNull(((Map<?, ?>) block).get("kind"), "kind");
     int n = seen.merge(kind, 1, Integer::sum);
     return n == 1 ? kind : kind + "#" + n;
   }
 
   /** Numbers compare by value, so that {@code 1} and {@code 1.0} or Integer and Long agree. */
-  private static boolean sameValue(Object a, Object b) {
+  private static boolean sameValue(@Nullable Object a, @Nullable Object b) {
     if (a instanceof Number x && b instanceof Number y) {
       return x.doubleValue() == y.doubleValue();
     }

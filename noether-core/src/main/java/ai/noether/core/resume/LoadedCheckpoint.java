@@ -1,5 +1,6 @@
 package ai.noether.core.resume;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.tensor.HostTensor;
@@ -21,8 +22,8 @@ public record LoadedCheckpoint(
     StoredCheckpoint stored,
     Map<String, HostTensor> stateDict,
     Map<String, Object> trainer,
-    Map<String, Object> optimizer,
-    Map<String, Object> schedule) {
+    @Nullable Map<String, Object> optimizer,
+    @Nullable Map<String, Object> schedule) {
 
   public LoadedCheckpoint {
     Objects.requireNonNull(stored, "stored");

@@ -1,5 +1,6 @@
 package ai.noether.core.resume;
 
+import ai.noether.api.Nullable;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +56,7 @@ public final class ResumeRules {
   }
 
   /** The reason a change at {@code path} is forbidden, or null when it is allowed. */
+  @Nullable
   String forbiddenReason(String path) {
     String best = null;
     for (String p : forbidden.keySet()) {

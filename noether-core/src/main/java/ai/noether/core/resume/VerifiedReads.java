@@ -1,5 +1,6 @@
 package ai.noether.core.resume;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import java.util.HashMap;
@@ -75,7 +76,8 @@ public final class VerifiedReads implements AutoCloseable {
   }
 
   /** The tree kept for this file of this checkpoint at this location, once; null if none. */
-  static Map<String, Object> take(String location, StoredCheckpoint checkpoint, StoredFile file) {
+  static @Nullable Map<String, Object> take(
+      String location, StoredCheckpoint checkpoint, StoredFile file) {
     VerifiedReads scope = CURRENT.get();
     return scope == null ? null : scope.kept.remove(new Key(location, checkpoint, file));
   }

@@ -1,6 +1,7 @@
 package ai.noether.core.run;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -42,6 +43,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -78,11 +80,20 @@ public final class StageAssembly implements AutoCloseable {
   private RunConfig config;
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  // store, model and trainer are set by build(), which assemble runs before it hands the
+  // assembly out (it closes and drops one whose build failed)
+  @SuppressWarnings("NullAway.Init")
   private CheckpointStore store;
+
+  @SuppressWarnings("NullAway.Init")
   private Model model;
+
+  @SuppressWarnings("NullAway.Init")
   private Trainer trainer;
-  private LoadedCheckpoint resumedFrom;
-  private ConfigDiff changes;
+
+  private @Nullable LoadedCheckpoint resumedFrom;
+  private @Nullable ConfigDiff changes;
 
   private StageAssembly(RunConfig config) {
     this.config = config;
@@ -261,7 +272,7 @@ public final class StageAssembly implements AutoCloseable {
               resumedFrom.source()));
       // The launcher tells the user; a second line saying the same is noise.
       LOG.debug("resumed {} from {}", config.stage(), resumedFrom.source());
-      pointLatestAtResumedCheckpoint();
+      pointLatestAtResumedCheckpoint(resumedFrom);
     }
     config.writeResolved(config.resolvedFile());
     StageClock.markStart(config.layout().stageDir(), resumedFrom == null);
@@ -281,7 +292,7 @@ public final class StageAssembly implements AutoCloseable {
     try {
       return ScaledDataSource.of(data, scaler.get(), saved);
     } catch (IllegalArgumentException e) {
-      throw config.dataset().error(e.getMessage());
+      throw config.dataset().error(Objects.requireNonNullElse(e.getMessage(), e.toString()));
     }
   }
 
@@ -290,7 +301,7 @@ public final class StageAssembly implements AutoCloseable {
    * say so before anything else happens: otherwise a crash before the first new save would leave
    * {@code latest} on the abandoned continuation, and a plain resume would pick it up.
    */
-  private void pointLatestAtResumedCheckpoint() throws IOException {
+  private void pointLatestAtResumedCheckpoint(LoadedCheckpoint resumedFrom) throws IOException {
     StoredCheckpoint from = resumedFrom.stored();
     Optional<String> committed = savedState(resumedFrom).checkpointTag();
     if (!from.stage().equals(config.stage()) || committed.isEmpty()) {

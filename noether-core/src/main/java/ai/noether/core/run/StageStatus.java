@@ -55,9 +55,9 @@ import java.util.Optional;
 public record StageStatus(
     State state,
     String detail,
-    TrainingIteration iteration,
+    @Nullable TrainingIteration iteration,
     Map<String, Double> metrics,
-    Duration duration) {
+    @Nullable Duration duration) {
 
   /** The states a stage can be in. */
   public enum State {
@@ -83,7 +83,7 @@ public record StageStatus(
    *     object store: the running state is then not known)
    */
   public static StageStatus of(
-      CheckpointStore store, StageId stage, Path stageDir, @Nullable Path outputDir)
+      CheckpointStore store, StageId stage, @Nullable Path stageDir, @Nullable Path outputDir)
       throws IOException {
     List<StoredCheckpoint> listed;
     try {
@@ -233,7 +233,8 @@ public record StageStatus(
   }
 
   /** The last value of each metric and the newest iteration of a {@code history.jsonl}. */
-  private record History(TrainingIteration last, Map<String, Double> metrics, Instant modified) {
+  private record History(
+      @Nullable TrainingIteration last, Map<String, Double> metrics, @Nullable Instant modified) {
     static final History NONE = new History(null, Map.of(), null);
 
     static History read(Path file) {

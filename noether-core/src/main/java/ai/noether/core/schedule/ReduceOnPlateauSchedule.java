@@ -1,6 +1,7 @@
 package ai.noether.core.schedule;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
@@ -47,7 +48,7 @@ public final class ReduceOnPlateauSchedule implements LrSchedule, Stateful {
   private long cooldownCounter;
   private double lrScale = 1;
   private double lastBaseLr = Double.NaN;
-  private final Warmup warmup;
+  private final @Nullable Warmup warmup;
 
   /**
    * Updates trained when the rate was last asked for: the warm-up is over once it reaches its

@@ -1,5 +1,6 @@
 package ai.noether.core.schedule;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Locale;
 
@@ -40,16 +41,16 @@ import java.util.Locale;
  */
 public record ReduceOnPlateauScheduleConfig(
     @JsonProperty("metric_key") String metricKey,
-    @JsonProperty("mode") String mode,
+    @JsonProperty("mode") @Nullable String mode,
     @JsonProperty("factor") Double factor,
     @JsonProperty("patience") Long patience,
     @JsonProperty("threshold") Double threshold,
     @JsonProperty("threshold_mode") String thresholdMode,
     @JsonProperty("cooldown") Long cooldown,
     @JsonProperty("min_lr") Double minLr,
-    @JsonProperty("warmup_updates") Long warmupUpdates,
-    @JsonProperty("warmup_fraction") Double warmupFraction,
-    @JsonProperty("start_factor") Double startFactor) {
+    @JsonProperty("warmup_updates") @Nullable Long warmupUpdates,
+    @JsonProperty("warmup_fraction") @Nullable Double warmupFraction,
+    @JsonProperty("start_factor") @Nullable Double startFactor) {
 
   public ReduceOnPlateauScheduleConfig {
     metricKey = metricKey == null ? "loss/valid/total" : metricKey;
@@ -81,15 +82,18 @@ public record ReduceOnPlateauScheduleConfig(
   }
 
   /** Without a warm-up. */
+  // The canonical constructor replaces a null of every defaulted component with its default (as
+  // for a key missing from the YAML): NullAway cannot see that, so the nulls passed on are allowed.
+  @SuppressWarnings("NullAway")
   public ReduceOnPlateauScheduleConfig(
-      String metricKey,
-      String mode,
-      Double factor,
-      Long patience,
-      Double threshold,
-      String thresholdMode,
-      Long cooldown,
-      Double minLr) {
+      @Nullable String metricKey,
+      @Nullable String mode,
+      @Nullable Double factor,
+      @Nullable Long patience,
+      @Nullable Double threshold,
+      @Nullable String thresholdMode,
+      @Nullable Long cooldown,
+      @Nullable Double minLr) {
     this(
         metricKey,
         mode,
@@ -110,6 +114,8 @@ public record ReduceOnPlateauScheduleConfig(
   }
 
   /** Defaults watching {@code metricKey}. */
+  // As above: null selects each component's default in the canonical constructor.
+  @SuppressWarnings("NullAway")
   public static ReduceOnPlateauScheduleConfig watching(String metricKey) {
     return new ReduceOnPlateauScheduleConfig(metricKey, null, null, null, null, null, null, null);
   }

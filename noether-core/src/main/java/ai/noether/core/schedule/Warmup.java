@@ -1,7 +1,9 @@
 package ai.noether.core.schedule;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
+import java.util.Objects;
 
 /**
  * A linear warmup of {@code W} updates: update {@code u < W} runs at {@code start_factor + (1 -
@@ -11,12 +13,17 @@ import ai.noether.api.check.RunPlan;
  * <p>The length is either a number of updates or a fraction of the run's total updates.
  */
 final class Warmup {
-  private final Long updates;
-  private final Double fraction;
+  // exactly one of updates and fraction is set (the constructor checks)
+  private final @Nullable Long updates;
+  private final @Nullable Double fraction;
   private final double startFactor;
   private final String kind;
 
-  Warmup(String kind, Long updates, Double fraction, Double startFactor) {
+  Warmup(
+      String kind,
+      @Nullable Long updates,
+      @Nullable Double fraction,
+      @Nullable Double startFactor) {
     this.kind = kind;
     if ((updates == null) == (fraction == null)) {
       throw new IllegalArgumentException(
@@ -53,7 +60,7 @@ final class Warmup {
               + " warmup_fraction needs the run's total updates, which are unknown; "
               + "use warmup_updates instead");
     }
-    return Math.max(1, Math.round(fraction * totalUpdates));
+    return Math.max(1, Math.round(Objects.requireNonNull(fraction) * totalUpdates));
   }
 
   /**

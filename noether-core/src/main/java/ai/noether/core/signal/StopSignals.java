@@ -1,5 +1,6 @@
 package ai.noether.core.signal;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public final class StopSignals implements AutoCloseable {
   private final Duration timeout;
   private final AtomicBoolean received = new AtomicBoolean();
   private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-  private volatile Thread watchdog;
+  private volatile @Nullable Thread watchdog;
   private volatile boolean closed;
 
   private StopSignals(StopRequest stop, Duration timeout) {

@@ -271,7 +271,7 @@ public record CheckpointManifest(
         | DateTimeParseException
         | IllegalArgumentException
         | InvalidNameException e) {
-      throw corrupt(file, e.getMessage(), e);
+      throw corrupt(file, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
   }
 

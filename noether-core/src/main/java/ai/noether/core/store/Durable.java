@@ -84,7 +84,10 @@ final class Durable {
         }
         continue; // another writer created it first
       }
-      syncDirectory(p.getParent());
+      Path parent = p.getParent();
+      if (parent != null) { // a file system root has no directory above it to sync
+        syncDirectory(parent);
+      }
     }
   }
 

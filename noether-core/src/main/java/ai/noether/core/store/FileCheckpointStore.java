@@ -1,5 +1,6 @@
 package ai.noether.core.store;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
@@ -80,7 +81,9 @@ public final class FileCheckpointStore implements CheckpointStore {
   private final Set<Path> cleanedStages = ConcurrentHashMap.newKeySet();
 
   private FileCheckpointStore(Builder builder) {
-    this.outputDir = builder.outputDir.toAbsolutePath().normalize();
+    // build() refuses a builder without one
+    this.outputDir =
+        Objects.requireNonNull(builder.outputDir, "outputDir").toAbsolutePath().normalize();
     this.durable = new Durable(builder.fsync);
     this.probe = builder.probe;
   }
@@ -191,12 +194,27 @@ public final class FileCheckpointStore implements CheckpointStore {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(writer, "writer");
     Path file = StageLease.file(outputDir, stage);
-    durable.createDirectories(file.getParent());
+    // a lease file lies three directories below outputDir
+    durable.createDirectories(Objects.requireNonNull(file.getParent(), "lease directory"));
     return StageLease.acquire(file, stage, writer);
   }
 
   private interface LockedAction<T> {
     T run() throws IOException;
+  }
+
+  private interface LockedRun {
+    void run() throws IOException;
+  }
+
+  /** As {@link #locked(StageDirectory, LockedAction)}, for an action with no result. */
+  private void lockedRun(StageDirectory dir, LockedRun action) throws IOException {
+    locked(
+        dir,
+        () -> {
+          action.run();
+          return Boolean.TRUE;
+        });
   }
 
   /** Runs {@code action} as the stage's only writer, creating the store's directories first. */
@@ -265,7 +283,7 @@ public final class FileCheckpointStore implements CheckpointStore {
         pending.remove(temps.get(i));
         if (i == 0) {
           // The commit point has passed: the stored copies belong to the checkpoint now.
-          pending.removeIf(p -> p.getParent().equals(dir.data()));
+          pending.removeIf(p -> dir.data().equals(p.getParent()));
         }
       }
       durable.syncDirectory(dir.store());
@@ -416,7 +434,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     if (!Files.isDirectory(dir.checkpoints())) {
       return;
     }
-    locked(
+    lockedRun(
         dir,
         () -> {
           StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
@@ -435,7 +453,6 @@ public final class FileCheckpointStore implements CheckpointStore {
             durable.syncDirectory(dir.store());
             sweepBlobs(dir, StageListing.scan(dir, IterationProbe.NONE));
           }
-          return null;
         });
   }
 
@@ -880,7 +897,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   /** Builds a {@link FileCheckpointStore}. */
   public static final class Builder {
-    private Path outputDir;
+    private @Nullable Path outputDir;
     private boolean fsync = true;
     private IterationProbe probe = ThIterationProbe.shared();
 

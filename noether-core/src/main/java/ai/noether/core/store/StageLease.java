@@ -1,5 +1,6 @@
 package ai.noether.core.store;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.StageBusyException;
 import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageId;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,8 +50,8 @@ final class StageLease implements StageClaim {
   private final Path file;
   private final StageId stage;
   private final StageWriter writer;
-  private FileChannel channel;
-  private FileLock lock;
+  private @Nullable FileChannel channel;
+  private @Nullable FileLock lock;
 
   private StageLease(Path file, StageId stage, StageWriter writer) {
     this.file = file;
@@ -97,9 +99,10 @@ final class StageLease implements StageClaim {
   }
 
   private void lockOrRefuse() throws IOException {
-    channel =
+    FileChannel channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    this.channel = channel;
     try {
       try {
         lock = channel.tryLock();
@@ -119,7 +122,7 @@ final class StageLease implements StageClaim {
         position += channel.write(buffer, position);
       }
     } catch (IOException | RuntimeException | Error e) {
-      closeChannel(e);
+      closeChannel(channel, e);
       throw e;
     }
   }
@@ -149,17 +152,17 @@ final class StageLease implements StageClaim {
     }
   }
 
-  private void closeChannel(Throwable failure) {
+  private void closeChannel(FileChannel channel, Throwable failure) {
     try {
       channel.close();
     } catch (IOException e) {
       failure.addSuppressed(e);
     }
-    channel = null;
+    this.channel = null;
   }
 
-  private static StageBusyException busy(
-      StageId stage, StageWriter holder, Path file, boolean thisProcess) {
+  static StageBusyException busy(
+      StageId stage, @Nullable StageWriter holder, Path file, boolean thisProcess) {
     String who =
         holder == null
             ? "another process (it has just started and has not said who it is yet)"
@@ -181,7 +184,7 @@ final class StageLease implements StageClaim {
   }
 
   /** The holder's description; retried briefly, since the holder writes it right after locking. */
-  private static StageWriter readHolder(FileChannel channel) throws IOException {
+  private static @Nullable StageWriter readHolder(FileChannel channel) throws IOException {
     long deadline = System.nanoTime() + DESCRIBE_PATIENCE_MILLIS * 1_000_000;
     while (true) {
       StageWriter holder = parse(read(channel));
@@ -224,7 +227,7 @@ final class StageLease implements StageClaim {
   }
 
   /** The writer a lease file describes, or null when it is empty, partial or not ours. */
-  static StageWriter parse(String text) {
+  static @Nullable StageWriter parse(String text) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
       int colon = line.indexOf(": ");
@@ -238,10 +241,11 @@ final class StageLease implements StageClaim {
     }
     try {
       return new StageWriter(
+          // containsAll above saw every key
           Long.parseLong(fields.get("pid")),
-          fields.get("host"),
+          Objects.requireNonNull(fields.get("host")),
           Instant.parse(fields.get("started")),
-          fields.get("command"));
+          Objects.requireNonNull(fields.get("command")));
     } catch (NumberFormatException | DateTimeParseException e) {
       return null;
     }

@@ -1,6 +1,7 @@
 package ai.noether.core.store;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.format.th.ThMetadata;
@@ -118,7 +119,7 @@ public final class ThIterationProbe implements IterationProbe {
     return Optional.of(new TrainingIteration(epoch.get(), update.get(), sample.get()));
   }
 
-  private static Optional<Long> counter(Object value, boolean truncateFraction) {
+  private static Optional<Long> counter(@Nullable Object value, boolean truncateFraction) {
     if (value instanceof Long l && l >= 0) {
       return Optional.of(l);
     }

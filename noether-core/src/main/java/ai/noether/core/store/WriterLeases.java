@@ -1,5 +1,6 @@
 package ai.noether.core.store;
 
+import ai.noether.api.checkpoint.StageBusyException;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StageWriter;
 import java.io.IOException;
@@ -65,6 +66,22 @@ public final class WriterLeases {
                         <= 0)
             .orElse(false);
     return alive ? Optional.of(new Holder(writer, false)) : Optional.empty();
+  }
+
+  /**
+   * Refuses to go on when a live process on this machine trains {@code stage}, with the message a
+   * refused lease gives. {@code resume} asks this before it reads the checkpoint to continue: the
+   * process that trains the stage keeps committing and retiring checkpoints, so reading first would
+   * fail on a checkpoint replaced mid-read instead of naming the process that holds the stage. The
+   * lease itself is still taken, and decides, when training starts.
+   *
+   * @throws StageBusyException if such a process holds the lease
+   */
+  public static void refuseIfTrainedHere(Path outputDir, StageId stage) throws IOException {
+    Optional<Holder> holder = liveHolder(outputDir, stage);
+    if (holder.isPresent() && !holder.get().elsewhere()) {
+      throw StageLease.busy(stage, holder.get().writer(), StageLease.file(outputDir, stage), false);
+    }
   }
 
   /** The host name as the lease's writer records it (the kernel's, without DNS). */

@@ -1,6 +1,8 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -12,10 +14,10 @@ public final class DataOrder {
   private final long seed;
   private final int size;
   private long cachedEpoch = -1;
-  private int[] cached;
+  private @Nullable int[] cached;
   // The epoch before: batches of the next epoch are asked for (prefetching) while this one ends.
   private long previousEpoch = -1;
-  private int[] previous;
+  private @Nullable int[] previous;
 
   public DataOrder(long seed, long size) {
     if (size <= 0 || size > Integer.MAX_VALUE - 8) {
@@ -66,6 +68,7 @@ public final class DataOrder {
       cached = p;
       cachedEpoch = epoch;
     }
-    return cached;
+    // cachedEpoch == epoch here, and cachedEpoch only ever names an epoch whose order is cached
+    return Objects.requireNonNull(cached);
   }
 }

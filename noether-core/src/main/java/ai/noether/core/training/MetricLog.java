@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.data.DataSource;
@@ -33,10 +34,13 @@ final class MetricLog {
   private final DataSource data;
   private final TrainingStep step;
   private final LrSchedule schedule;
+
+  // set by attach(), which the trainer calls before anything is logged
+  @SuppressWarnings("NullAway.Init")
   private TrainingContext context;
 
   /** While callbacks see an evaluation: the metrics its log line shows; else null. */
-  private Map<String, Double> evaluationLine;
+  private @Nullable Map<String, Double> evaluationLine;
 
   MetricLog(
       TrainingProgress progress,

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class ResumeCommandLine {
   /**
    * @param checkpoint the tag to resume from, or null for the stage's latest checkpoint
    */
-  String forCheckpoint(String checkpoint) {
+  String forCheckpoint(@Nullable String checkpoint) {
     Object outputDir =
         outputLocation != null ? outputLocation : RunLayout.outputDirOfStageDir(stageDir);
     return "./noether resume "

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +20,8 @@ import java.util.Objects;
 public record ResumeState(
     TrainingIteration iteration,
     Map<String, Object> trainer,
-    Map<String, Object> optimizer,
-    Map<String, Object> schedule,
+    @Nullable Map<String, Object> optimizer,
+    @Nullable Map<String, Object> schedule,
     String source) {
 
   public ResumeState {

@@ -44,7 +44,7 @@ public final class StopRequest {
   }
 
   /** The request, or null. */
-  public Stop get() {
+  public @Nullable Stop get() {
     return stop.get();
   }
 

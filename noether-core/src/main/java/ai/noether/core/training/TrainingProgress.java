@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,7 @@ final class TrainingProgress {
   final Map<String, Double> metrics = new TreeMap<>();
 
   /** The iteration of the most recent evaluation; null before the first. */
-  TrainingIteration lastEvaluated;
+  @Nullable TrainingIteration lastEvaluated;
 
   /** The training losses since the last log line. */
   final LogWindow window = new LogWindow();

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,7 +114,8 @@ public final class NpyReader {
       }
       Map<String, List<ByteBuffer>> mapped =
           MappedRegions.map(ch, List.of(new MappedRegions.Region("data", dataStart, bytes)));
-      return HostTensor.wrap(parsed.dtype(), parsed.shape(), mapped.get("data"));
+      return HostTensor.wrap(
+          parsed.dtype(), parsed.shape(), Objects.requireNonNull(mapped.get("data"), "data"));
     } catch (NoSuchFileException e) {
       throw new DataFileException(shownAs + ": no such file");
     } catch (IOException e) {

@@ -1,9 +1,11 @@
 package ai.noether.core.format.safetensors;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** The dtype names of the safetensors header ({@code F32}, {@code BF16}, ...). */
 final class SafetensorsDTypes {
@@ -31,11 +33,12 @@ final class SafetensorsDTypes {
   }
 
   static String name(DType dtype) {
-    return NAMES.get(dtype);
+    // Only dtypes a HostTensor can hold reach the writer, and each has a name above.
+    return Objects.requireNonNull(NAMES.get(dtype), () -> "no safetensors name for " + dtype);
   }
 
   /** The dtype for a header name, or null if this framework does not support it. */
-  static DType parse(String name) {
+  static @Nullable DType parse(String name) {
     return TYPES.get(name);
   }
 

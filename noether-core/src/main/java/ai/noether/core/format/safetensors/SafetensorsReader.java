@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -106,7 +107,9 @@ public final class SafetensorsReader {
       Map<String, List<ByteBuffer>> mapped = MappedRegions.map(ch, regions);
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       for (Entry e : entries) {
-        tensors.put(e.name, HostTensor.wrap(e.dtype, e.shape, mapped.get(e.name)));
+        tensors.put(
+            e.name,
+            HostTensor.wrap(e.dtype, e.shape, Objects.requireNonNull(mapped.get(e.name), e.name)));
       }
       return new SafetensorsContents(tensors, metadata);
     }

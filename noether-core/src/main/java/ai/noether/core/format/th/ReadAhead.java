@@ -1,5 +1,6 @@
 package ai.noether.core.format.th;
 
+import ai.noether.api.Nullable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ final class ReadAhead implements AutoCloseable {
   private final List<Range> records;
   private final AtomicBoolean closed = new AtomicBoolean();
   private int next;
-  private Future<?> loading;
+  private @Nullable Future<?> loading;
 
   /**
    * @param records the tensor records in the order they will be checked
@@ -76,7 +77,7 @@ final class ReadAhead implements AutoCloseable {
     }
   }
 
-  private Future<?> submit(int index) {
+  private @Nullable Future<?> submit(int index) {
     if (index >= records.size()) {
       return null;
     }

@@ -2,6 +2,7 @@ package ai.noether.core.format.th;
 
 import static ai.noether.core.format.th.Opcodes.*;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
@@ -474,7 +475,7 @@ final class RestrictedUnpickler {
 
     private final IdentityHashMap<PendingTensor, HostTensor> tensors = new IdentityHashMap<>();
     private final List<Runnable> replacements = new ArrayList<>();
-    private String firstTooLarge;
+    private @Nullable String firstTooLarge;
     private long copyBytes;
 
     Object check(Object root) {
@@ -493,7 +494,12 @@ final class RestrictedUnpickler {
         e.setValue(StridedTensors.view(t.storage, t.offset, t.shape, t.stride));
       }
       replacements.forEach(Runnable::run);
-      return root instanceof PendingTensor t ? tensors.get(t) : root;
+      return root instanceof PendingTensor t ? viewOf(t) : root;
+    }
+
+    /** The view made in {@link #check} for a tensor that {@link #walk} met. */
+    private HostTensor viewOf(PendingTensor t) {
+      return Objects.requireNonNull(tensors.get(t), "a tensor the walk did not meet");
     }
 
     /** The number of values under {@code v} when walked as a tree, saturating at Long.MAX_VALUE. */
@@ -550,7 +556,7 @@ final class RestrictedUnpickler {
             int index = i;
             replacements.add(
                 v instanceof Tuple tuple
-                    ? () -> tuple.replace(index, tensors.get(t))
+                    ? () -> tuple.replace(index, viewOf(t))
                     : () -> list(v).set(index, tensors.get(t)));
           }
         }
@@ -855,7 +861,7 @@ final class RestrictedUnpickler {
     return memo.get(index);
   }
 
-  private void push(Object o) {
+  private void push(@Nullable Object o) {
     stack.add(o);
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.core.format.th;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
@@ -100,10 +102,10 @@ final class ThArchive {
       List<byte[]> small,
       List<HostTensor> tensors,
       String name,
-      byte[] bytes,
-      HostTensor tensor) {
+      @Nullable byte[] bytes,
+      @Nullable HostTensor tensor) {
     names.add(name);
-    sizes.add(bytes != null ? bytes.length : tensor.byteSize());
+    sizes.add(bytes != null ? bytes.length : Objects.requireNonNull(tensor, name).byteSize());
     small.add(bytes);
     tensors.add(tensor);
   }

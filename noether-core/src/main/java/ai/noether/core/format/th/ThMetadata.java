@@ -91,7 +91,8 @@ public final class ThMetadata {
                       file + ": record " + name + " is missing; the pickle refers to it");
                 }
                 long need = Math.multiplyExact(numel, dtype.byteSize());
-                long have = dir.records().get(name).size();
+                ZipDirectory.Record record = dir.records().get(name);
+                long have = record == null ? 0 : record.size();
                 if (have < need) {
                   throw new CorruptCheckpointException(
                       file

@@ -1,5 +1,6 @@
 package ai.noether.core.format.th;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.core.format.internal.MappedRegions;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
@@ -95,7 +97,7 @@ public final class ThReader {
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> read(
-      FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
+      FileChannel ch, String file, ThReadLimits limits, @Nullable LongConsumer fileCrc32c)
       throws IOException {
     Object root = readObject(ch, file, limits, fileCrc32c);
     if (!(root instanceof Map<?, ?> map)) {
@@ -142,7 +144,7 @@ public final class ThReader {
   }
 
   private static Object readObject(
-      FileChannel ch, String file, ThReadLimits limits, LongConsumer fileCrc32c)
+      FileChannel ch, String file, ThReadLimits limits, @Nullable LongConsumer fileCrc32c)
       throws IOException {
     ZipDirectory dir = ZipDirectory.read(ch, file);
     refuseTorchScript(dir, file);
@@ -203,12 +205,12 @@ public final class ThReader {
       Map<String, List<ByteBuffer>> data,
       long tensorBytes,
       ReadAhead ahead,
-      WholeFileCrc whole,
-      LongConsumer fileCrc32c)
+      @Nullable WholeFileCrc whole,
+      @Nullable LongConsumer fileCrc32c)
       throws IOException {
     String pickleName = prefix + "data.pkl";
     String byteOrderName = prefix + "byteorder";
-    byte[] pickle = null;
+    @Nullable byte[] pickle = null;
     for (ZipDirectory.Record r : order) {
       List<ByteBuffer> bytes = data.get(r.name());
       if (bytes == null) {
@@ -241,11 +243,13 @@ public final class ThReader {
         checkCrc(file, r, bytes, whole);
       }
     }
-    if (whole != null) {
+    // whole is made exactly when fileCrc32c is given
+    if (whole != null && fileCrc32c != null) {
       fileCrc32c.accept(whole.finish(ch.size()));
     }
     return RestrictedUnpickler.load(
-        pickle,
+        // archivePrefix found the pickle's record, and the loop above read every record
+        Objects.requireNonNull(pickle, pickleName),
         file,
         pickleName,
         (key, dtype, numel) -> {
@@ -267,7 +271,8 @@ public final class ThReader {
                     + " elements, more bytes than a 64-bit size holds (a corrupt size)");
           }
           long need = numel * dtype.byteSize();
-          long have = dir.records().get(name).size();
+          ZipDirectory.Record record = dir.records().get(name);
+          long have = record == null ? 0 : record.size();
           if (have < need) {
             throw new CorruptCheckpointException(
                 file
@@ -332,7 +337,7 @@ public final class ThReader {
   }
 
   private static void checkCrc(
-      String file, ZipDirectory.Record r, List<ByteBuffer> bytes, WholeFileCrc whole)
+      String file, ZipDirectory.Record r, List<ByteBuffer> bytes, @Nullable WholeFileCrc whole)
       throws IOException {
     int crc = whole == null ? MappedRegions.crc(bytes) : whole.record(r.dataOffset(), bytes);
     if (crc != r.crc()) {

@@ -1,9 +1,11 @@
 package ai.noether.core.format.th;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The PyTorch names this package writes and the closed set of globals its reader accepts. Nothing
@@ -56,11 +58,12 @@ final class TorchTypes {
 
   /** {@code torch.FloatStorage} for float32 and so on; never null. */
   static String storageClass(DType dtype) {
-    return STORAGE_BY_DTYPE.get(dtype);
+    return Objects.requireNonNull(
+        STORAGE_BY_DTYPE.get(dtype), () -> "no torch storage class for " + dtype);
   }
 
   /** The dtype of a storage class, or null if {@code qualifiedName} is not one. */
-  static DType storageDType(String qualifiedName) {
+  static @Nullable DType storageDType(String qualifiedName) {
     return STORAGES.get(qualifiedName);
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.core.format.th;
 
+import ai.noether.api.Nullable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +30,7 @@ final class WholeFileCrc {
   private final CRC32C crc = new CRC32C();
   private long position;
   private boolean inOrder = true;
-  private ByteBuffer scratch;
+  private @Nullable ByteBuffer scratch;
 
   WholeFileCrc(FileChannel channel) {
     this.channel = channel;
@@ -80,8 +81,10 @@ final class WholeFileCrc {
 
   private void readGap(long until) throws IOException {
     while (position < until) {
+      ByteBuffer scratch = this.scratch;
       if (scratch == null) {
         scratch = ByteBuffer.allocateDirect(GAP_CHUNK);
+        this.scratch = scratch;
       }
       scratch.clear().limit((int) Math.min(GAP_CHUNK, until - position));
       int n = channel.read(scratch, position);

@@ -2,6 +2,7 @@ package ai.noether.core.format.th;
 
 import static ai.noether.core.format.th.ZipLayout.*;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The records of a zip archive, read from its central directory and checked against each local
@@ -220,7 +222,8 @@ final class ZipDirectory {
       Record before = byOffset.get(i - 1);
       Record after = byOffset.get(i);
       long end = before.dataOffset() + before.size();
-      if (end > headers.get(after.name())) {
+      long afterHeader = Objects.requireNonNull(headers.get(after.name()), after.name());
+      if (end > afterHeader) {
         throw corrupt(
             file,
             "records "
@@ -230,7 +233,7 @@ final class ZipDirectory {
                 + " overlap (the first runs to byte "
                 + end
                 + ", past the start of the second at byte "
-                + headers.get(after.name())
+                + afterHeader
                 + "); records of an"
                 + " archive never share bytes");
       }
@@ -286,7 +289,7 @@ final class ZipDirectory {
     return offset + LOCAL_HEADER_SIZE + nameLength + extraLength;
   }
 
-  private static ByteBuffer findExtra(ByteBuffer b, int from, int length, int id) {
+  private static @Nullable ByteBuffer findExtra(ByteBuffer b, int from, int length, int id) {
     int p = from;
     while (p + 4 <= from + length) {
       int fieldId = b.getShort(p) & MAX_16;
