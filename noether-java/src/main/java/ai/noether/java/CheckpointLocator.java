@@ -1,6 +1,7 @@
 package ai.noether.java;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointKeys;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -58,8 +60,18 @@ final class CheckpointLocator {
       RunConfig run,
       Map<String, Object> configTree,
       String source,
-      String tag,
+      @Nullable String tag,
       ModelFiles modelFiles) {}
+
+  // CheckpointReader.modelFile takes a null model info (the trained weights), which its signature
+  // does not declare yet
+  @SuppressWarnings("NullAway")
+  private static Map<String, Object> modelFile(
+      CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String variant)
+      throws IOException {
+    return CheckpointReader.modelFile(
+        store, checkpoint, modelName, variant.isEmpty() ? null : variant);
+  }
 
   /** Reads the model file of one variant. */
   interface ModelFiles {
@@ -82,9 +94,12 @@ final class CheckpointLocator {
   private static Located fromRun(
       ModelCheckpoint cp, ComponentRegistry registry, RunConfigLoader loader, Path workingDir)
       throws IOException {
+    // a run's checkpoint (not a file's): ModelCheckpoint.of sets both
+    String outputDir = Objects.requireNonNull(cp.outputDir(), "outputDir");
+    String runId = Objects.requireNonNull(cp.runId(), "runId");
     StoreLocation location;
     try {
-      location = StoreLocation.parse(cp.outputDir(), workingDir);
+      location = StoreLocation.parse(outputDir, workingDir);
     } catch (InvalidNameException e) {
       throw new ConfigException("output directory " + cp.outputDir() + ": " + e.getMessage());
     }
@@ -92,7 +107,7 @@ final class CheckpointLocator {
     try {
       List<String> stages;
       try {
-        stages = store.stages(Names.requireRunId(cp.runId()));
+        stages = store.stages(Names.requireRunId(runId));
       } catch (CheckpointNotFoundException | InvalidNameException e) {
         throw new ConfigException(e.getMessage(), e);
       }
@@ -112,7 +127,7 @@ final class CheckpointLocator {
         }
         stageName = stages.get(0);
       }
-      StageId stage = new StageId(cp.runId(), stageName);
+      StageId stage = new StageId(runId, stageName);
       StoredCheckpoint checkpoint;
       try {
         checkpoint =
@@ -149,9 +164,7 @@ final class CheckpointLocator {
         }
         if (saved.readWholeCheckpoint()) {
           for (String v : variants) {
-            alreadyRead.put(
-                v,
-                CheckpointReader.modelFile(store, checkpoint, modelName, v.isEmpty() ? null : v));
+            alreadyRead.put(v, modelFile(store, checkpoint, modelName, v));
           }
         }
       }
@@ -175,8 +188,7 @@ final class CheckpointLocator {
                 return kept;
               }
               try (CheckpointStore again = registry.createStore(location)) {
-                return CheckpointReader.modelFile(
-                    again, selected, modelName, variant.isEmpty() ? null : variant);
+                return modelFile(again, selected, modelName, variant);
               }
             }
           };

@@ -1,6 +1,7 @@
 package ai.noether.java;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.tensor.HostTensor;
@@ -29,7 +30,7 @@ final class InputScaling {
   private InputScaling() {}
 
   /** The scaler of a model file's extras; null when it has none. */
-  static Scaler scalerOf(Map<String, Object> extras, String source) {
+  static @Nullable Scaler scalerOf(Map<String, Object> extras, String source) {
     Object params = extras.get(CheckpointKeys.SCALER_PARAMS);
     if (params == null) {
       return null;
@@ -72,10 +73,10 @@ final class InputScaling {
   }
 
   static Map<String, HostTensor> scale(
-      Scaler scaler,
+      @Nullable Scaler scaler,
       List<String> inputFields,
       Map<String, HostTensor> inputs,
-      HostTensor conditions) {
+      @Nullable HostTensor conditions) {
     if (scaler == null) {
       return inputs;
     }

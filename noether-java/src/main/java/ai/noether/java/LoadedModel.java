@@ -3,6 +3,7 @@ package ai.noether.java;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.model.Model;
 import ai.noether.api.tensor.DType;
@@ -41,20 +42,20 @@ public final class LoadedModel implements AutoCloseable {
 
   private final Model model;
   private final String source;
-  private final String tag;
-  private final String iteration;
-  private final String modelInfo;
+  private final @Nullable String tag;
+  private final @Nullable String iteration;
+  private final @Nullable String modelInfo;
   private final Map<String, Object> extras;
   private final Map<String, Object> config;
-  private final Scaler scaler;
+  private final @Nullable Scaler scaler;
   private final List<String> inputFields;
 
   LoadedModel(
       Model model,
       String source,
-      String tag,
-      String iteration,
-      String modelInfo,
+      @Nullable String tag,
+      @Nullable String iteration,
+      @Nullable String modelInfo,
       Map<String, Object> extras,
       Map<String, Object> config) {
     this.model = Objects.requireNonNull(model, "model");
@@ -82,17 +83,17 @@ public final class LoadedModel implements AutoCloseable {
    * The tag the weights were saved under ({@code best.loss~valid~total}, {@code E12_U768_S24576});
    * null if the file has none.
    */
-  public String tag() {
+  public @Nullable String tag() {
     return tag;
   }
 
   /** The training iteration of the weights, {@code E.._U.._S..}; null if the file records none. */
-  public String iteration() {
+  public @Nullable String iteration() {
     return iteration;
   }
 
   /** The weights' variant, e.g. {@code ema=0.999}; null for the trained weights themselves. */
-  public String modelInfo() {
+  public @Nullable String modelInfo() {
     return modelInfo;
   }
 
@@ -149,7 +150,8 @@ public final class LoadedModel implements AutoCloseable {
    * @throws IllegalArgumentException naming the field when a shape does not fit the parameters, a
    *     needed condition is missing or has no parameters
    */
-  public Map<String, HostTensor> scale(Map<String, HostTensor> inputs, HostTensor conditions) {
+  public Map<String, HostTensor> scale(
+      Map<String, HostTensor> inputs, @Nullable HostTensor conditions) {
     return InputScaling.scale(scaler, inputFields, inputs, conditions);
   }
 
@@ -176,7 +178,8 @@ public final class LoadedModel implements AutoCloseable {
    * conditions} holds each sample's condition ({@code [batch]}), or each time step's ({@code
    * [batch, steps]}).
    */
-  public Map<String, HostTensor> predictAll(Map<String, HostTensor> inputs, HostTensor conditions) {
+  public Map<String, HostTensor> predictAll(
+      Map<String, HostTensor> inputs, @Nullable HostTensor conditions) {
     return predictAllRaw(scale(inputs, conditions));
   }
 
@@ -235,7 +238,7 @@ public final class LoadedModel implements AutoCloseable {
    * As {@link #predict(HostTensor)}, with each sample's operating conditions for a per-condition
    * scaler.
    */
-  public HostTensor predict(HostTensor input, HostTensor conditions) {
+  public HostTensor predict(HostTensor input, @Nullable HostTensor conditions) {
     return first(predictAll(Map.of(inputFields.get(0), input), conditions));
   }
 
@@ -338,7 +341,7 @@ public final class LoadedModel implements AutoCloseable {
     return String.join(", ", parts);
   }
 
-  static String iterationOf(Object tree) {
+  static @Nullable String iterationOf(@Nullable Object tree) {
     if (tree instanceof Map<?, ?> it && it.get(CheckpointKeys.EPOCH) != null) {
       return "E"
           + it.get(CheckpointKeys.EPOCH)

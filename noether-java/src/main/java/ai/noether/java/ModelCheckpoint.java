@@ -1,5 +1,6 @@
 package ai.noether.java;
 
+import ai.noether.api.Nullable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +31,12 @@ import java.util.Objects;
  * @param overrides changes to the saved configuration; never null
  */
 public record ModelCheckpoint(
-    String outputDir,
-    String runId,
-    String stage,
+    @Nullable String outputDir,
+    @Nullable String runId,
+    @Nullable String stage,
     String checkpoint,
-    String modelInfo,
-    Path file,
+    @Nullable String modelInfo,
+    @Nullable Path file,
     List<String> overrides) {
 
   public ModelCheckpoint {
@@ -56,7 +57,7 @@ public record ModelCheckpoint(
         Objects.requireNonNull(outputDir, "outputDir"),
         Objects.requireNonNull(runId, "runId"),
         null,
-        null,
+        "latest",
         null,
         null,
         List.of());
@@ -74,10 +75,16 @@ public record ModelCheckpoint(
    */
   public static ModelCheckpoint file(Path modelFile) {
     return new ModelCheckpoint(
-        null, null, null, null, null, Objects.requireNonNull(modelFile, "modelFile"), List.of());
+        null,
+        null,
+        null,
+        "latest",
+        null,
+        Objects.requireNonNull(modelFile, "modelFile"),
+        List.of());
   }
 
-  public ModelCheckpoint stage(String stageName) {
+  public ModelCheckpoint stage(@Nullable String stageName) {
     return new ModelCheckpoint(outputDir, runId, stageName, checkpoint, modelInfo, file, overrides);
   }
 
@@ -85,7 +92,7 @@ public record ModelCheckpoint(
     return new ModelCheckpoint(outputDir, runId, stage, selector, modelInfo, file, overrides);
   }
 
-  public ModelCheckpoint modelInfo(String info) {
+  public ModelCheckpoint modelInfo(@Nullable String info) {
     return new ModelCheckpoint(outputDir, runId, stage, checkpoint, info, file, overrides);
   }
 

@@ -1,6 +1,7 @@
 package ai.noether.java;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,12 +30,14 @@ import java.util.Objects;
 public final class NoetherConfig {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
-  private final Path file;
-  private final String yaml;
-  private final Map<String, Object> tree;
+  // exactly one of the three is set
+  private final @Nullable Path file;
+  private final @Nullable String yaml;
+  private final @Nullable Map<String, Object> tree;
   private final List<String> overrides = new ArrayList<>();
 
-  private NoetherConfig(Path file, String yaml, Map<String, Object> tree) {
+  private NoetherConfig(
+      @Nullable Path file, @Nullable String yaml, @Nullable Map<String, Object> tree) {
     this.file = file;
     this.yaml = yaml;
     this.tree = tree;
@@ -121,14 +124,17 @@ public final class NoetherConfig {
     return this;
   }
 
+  @Nullable
   Path file() {
     return file;
   }
 
+  @Nullable
   String yaml() {
     return yaml;
   }
 
+  @Nullable
   Map<String, Object> tree() {
     return tree;
   }

@@ -1,5 +1,6 @@
 package ai.noether.java;
 
+import ai.noether.api.Nullable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,9 @@ public record TrainingSummary(
     String iteration,
     Map<String, Double> metrics,
     List<String> checkpoints,
-    String finalCheckpoint,
+    @Nullable String finalCheckpoint,
     boolean interrupted,
-    String earlyStop) {
+    @Nullable String earlyStop) {
 
   public TrainingSummary {
     Objects.requireNonNull(runId, "runId");

@@ -3,6 +3,7 @@ package ai.noether.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
@@ -354,8 +355,9 @@ public abstract class CheckpointStoreContract {
     return store.commit(stage, tag, it, files(tag, size), aliases);
   }
 
-  protected StoredCheckpoint resolve(String selector) throws IOException {
-    return CheckpointResolver.of(store).resolve(STAGE, CheckpointSelector.parse(selector));
+  protected StoredCheckpoint resolve(@Nullable String selector) throws IOException {
+    return CheckpointResolver.of(store)
+        .resolve(STAGE, CheckpointSelector.parse(selector == null ? "" : selector)); // none: latest
   }
 
   private List<String> tokens(StageId stage) throws IOException {

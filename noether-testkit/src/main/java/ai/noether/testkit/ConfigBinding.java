@@ -1,6 +1,7 @@
 package ai.noether.testkit;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
@@ -37,7 +38,7 @@ public final class ConfigBinding {
         batch_size: 8
       """;
 
-  private static ComponentRegistry registry;
+  private static @Nullable ComponentRegistry registry;
 
   private ConfigBinding() {}
 
@@ -111,9 +112,11 @@ public final class ConfigBinding {
   }
 
   private static synchronized ComponentRegistry registry() {
-    if (registry == null) {
-      registry = ComponentRegistry.load();
+    ComponentRegistry loaded = registry;
+    if (loaded == null) {
+      loaded = ComponentRegistry.load();
+      registry = loaded;
     }
-    return registry;
+    return loaded;
   }
 }

@@ -7,6 +7,7 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.train.TrainingStep;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -155,7 +156,7 @@ public final class LinearEngine {
       @Override
       public void loadState(Map<String, Object> state) {
         momentum.clear();
-        ((Map<?, ?>) state.get("momentum"))
+        ((Map<?, ?>) Objects.requireNonNull(state.get("momentum"), "momentum"))
             .forEach((path, t) -> momentum.put((String) path, ((HostTensor) t).toFloatArray()));
       }
     };

@@ -1,5 +1,6 @@
 package ai.noether.testkit;
 
+import ai.noether.api.Nullable;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -186,7 +187,7 @@ public final class NoetherProcess implements AutoCloseable {
   public static final class Builder {
     private final List<String> args;
     private Path workingDir = Path.of("").toAbsolutePath();
-    private Path log;
+    private @Nullable Path log;
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> jvmOptions = new ArrayList<>();
 

@@ -1,5 +1,6 @@
 package ai.noether.testkit;
 
+import ai.noether.api.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,16 +22,18 @@ public final class PythonTorch {
   /** The interpreter: the one on PATH may lack torch. */
   public static final Path PYTHON = Path.of("/usr/bin/python3");
 
-  private static Boolean available;
+  private static @Nullable Boolean available;
 
   private PythonTorch() {}
 
   /** True if {@code /usr/bin/python3} can import torch. */
   public static synchronized boolean available() {
-    if (available == null) {
-      available = hasModule("torch");
+    Boolean known = available;
+    if (known == null) {
+      known = hasModule("torch");
+      available = known;
     }
-    return available;
+    return known;
   }
 
   /**

@@ -1,5 +1,6 @@
 package ai.noether.testkit;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.StageId;
@@ -46,7 +47,7 @@ public final class RecordingTrainingContext implements TrainingContext {
   private final List<Map<String, Double>> logged = new ArrayList<>();
   private final List<String> loggedLines = new ArrayList<>();
   private final List<String> stopReasons = new ArrayList<>();
-  private String stopReason;
+  private @Nullable String stopReason;
   private boolean interrupted;
   private boolean stoppedElsewhere;
   private TrainingIteration iteration;
@@ -170,7 +171,7 @@ public final class RecordingTrainingContext implements TrainingContext {
   }
 
   /** The reason of the first stop or interrupt requested through this context, or null. */
-  public String stopReason() {
+  public @Nullable String stopReason() {
     return stopReason;
   }
 

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** A model made of {@link TestTensor}s, parameters in insertion order. */
 public final class TestModel implements Model {
@@ -26,7 +27,7 @@ public final class TestModel implements Model {
   }
 
   public TestTensor tensor(String path) {
-    return tensors.get(path);
+    return Objects.requireNonNull(tensors.get(path), () -> "no tensor " + path);
   }
 
   @Override

@@ -1,9 +1,11 @@
 package ai.noether.testkit;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A tensor in Java arrays standing in for an engine tensor: float32 (arithmetic in float, as an
@@ -12,12 +14,14 @@ import java.util.Arrays;
 public final class TestTensor implements Tensor {
   private final DType dtype;
   private final long[] shape;
-  private final float[] floats;
-  private final long[] longs;
+  // Exactly one of the two holds the values, the one of the dtype.
+  private final @Nullable float[] floats;
+  private final @Nullable long[] longs;
   private final boolean owned;
   private boolean closed;
 
-  private TestTensor(DType dtype, long[] shape, float[] floats, long[] longs, boolean owned) {
+  private TestTensor(
+      DType dtype, long[] shape, @Nullable float[] floats, @Nullable long[] longs, boolean owned) {
     this.dtype = dtype;
     this.shape = shape.clone();
     this.floats = floats;
@@ -35,31 +39,40 @@ public final class TestTensor implements Tensor {
     return new TestTensor(DType.INT64, new long[] {values.length}, null, values.clone(), false);
   }
 
+  private float[] floats() {
+    return Objects.requireNonNull(floats, "not a float32 tensor");
+  }
+
+  private long[] longs() {
+    return Objects.requireNonNull(longs, "not an int64 tensor");
+  }
+
   public float[] floatValues() {
-    return floats.clone();
+    return floats().clone();
   }
 
   public long[] longValues() {
-    return longs.clone();
+    return longs().clone();
   }
 
   /** Overwrites the values (what an optimizer step does to a parameter). */
   public void set(float... values) {
     checkOpen();
-    System.arraycopy(values, 0, floats, 0, floats.length);
+    System.arraycopy(values, 0, floats(), 0, floats().length);
   }
 
   /** Overwrites the values of an int64 tensor. */
   public void set(long... values) {
     checkOpen();
-    System.arraycopy(values, 0, longs, 0, longs.length);
+    System.arraycopy(values, 0, longs(), 0, longs().length);
   }
 
   /** Adds {@code delta} elementwise in float (a gradient step). */
   public void addInPlace(float[] delta) {
     checkOpen();
-    for (int i = 0; i < floats.length; i++) {
-      floats[i] += delta[i];
+    float[] values = floats();
+    for (int i = 0; i < values.length; i++) {
+      values[i] += delta[i];
     }
   }
 
@@ -81,8 +94,8 @@ public final class TestTensor implements Tensor {
   public HostTensor toHost() {
     checkOpen();
     return dtype == DType.FLOAT32
-        ? HostTensor.ofFloats(shape, floats.clone())
-        : HostTensor.ofLongs(shape, longs.clone());
+        ? HostTensor.ofFloats(shape, floats().clone())
+        : HostTensor.ofLongs(shape, longs().clone());
   }
 
   @Override
@@ -92,9 +105,9 @@ public final class TestTensor implements Tensor {
       throw new IllegalArgumentException("cannot copy " + source + " into " + this);
     }
     if (dtype == DType.FLOAT32) {
-      System.arraycopy(source.toFloatArray(), 0, floats, 0, floats.length);
+      System.arraycopy(source.toFloatArray(), 0, floats(), 0, floats().length);
     } else {
-      System.arraycopy(source.toLongArray(), 0, longs, 0, longs.length);
+      System.arraycopy(source.toLongArray(), 0, longs(), 0, longs().length);
     }
   }
 
@@ -103,9 +116,9 @@ public final class TestTensor implements Tensor {
     checkOpen();
     TestTensor other = requireCompatible(source);
     if (dtype == DType.FLOAT32) {
-      System.arraycopy(other.floats, 0, floats, 0, floats.length);
+      System.arraycopy(other.floats(), 0, floats(), 0, floats().length);
     } else {
-      System.arraycopy(other.longs, 0, longs, 0, longs.length);
+      System.arraycopy(other.longs(), 0, longs(), 0, longs().length);
     }
   }
 
@@ -128,8 +141,10 @@ public final class TestTensor implements Tensor {
       throw new IllegalArgumentException("lerp needs a floating point tensor, not " + dtype);
     }
     float w = (float) weight;
-    for (int i = 0; i < floats.length; i++) {
-      floats[i] += w * (other.floats[i] - floats[i]);
+    float[] values = floats();
+    float[] others = other.floats();
+    for (int i = 0; i < values.length; i++) {
+      values[i] += w * (others[i] - values[i]);
     }
   }
 

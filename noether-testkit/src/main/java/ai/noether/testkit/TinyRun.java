@@ -1,5 +1,6 @@
 package ai.noether.testkit;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
@@ -121,8 +122,8 @@ public final class TinyRun {
     private Interval evaluateEvery = Interval.epochs(1);
     private Interval logEvery = Interval.updates(4);
     private final Map<String, Supplier<Callback>> callbacks = new LinkedHashMap<>();
-    private Long interruptAfterUpdate;
-    private CheckpointTag resumeFrom;
+    private @Nullable Long interruptAfterUpdate;
+    private @Nullable CheckpointTag resumeFrom;
 
     private Builder(Path outputDir) {
       this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
@@ -263,7 +264,10 @@ public final class TinyRun {
       Map<String, Object> model =
           ThReader.read(
               layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.MODEL)));
-      engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
+      engine.model.load(
+          (Map<String, HostTensor>)
+              Objects.requireNonNull(model.get(CheckpointKeys.STATE_DICT), "state_dict"),
+          true);
       Map<String, Object> optim =
           ThReader.read(
               layout.checkpointFile(CheckpointFileName.of(MODEL, tag, CheckpointFileKind.OPTIM)));
@@ -275,7 +279,8 @@ public final class TinyRun {
               checkpoint.iteration(),
               trainerTree,
               CheckpointLayout.optimizerState(optim, "optim"),
-              (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
+              (Map<String, Object>)
+                  Objects.requireNonNull(optim.get(CheckpointKeys.SCHEDULE), "schedule"),
               layout.stage() + "@" + tag.token()));
     }
   }

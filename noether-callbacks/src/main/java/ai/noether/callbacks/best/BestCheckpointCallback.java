@@ -1,5 +1,6 @@
 package ai.noether.callbacks.best;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointTag;
@@ -129,7 +130,7 @@ public final class BestCheckpointCallback implements Callback, Stateful {
   }
 
   /** The best value so far, or null before the first one. */
-  public Double best() {
+  public @Nullable Double best() {
     return tracker.best();
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.best;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -47,6 +48,7 @@ public record BestCheckpointCallbackConfig(
         String metricKey,
     @JsonPropertyDescription("min or max; inferred from the metric when absent")
         @JsonProperty(value = "mode", defaultValue = "inferred")
+        @Nullable
         String mode,
     @JsonPropertyDescription(
             "for each N, also keep the checkpoint early stopping with patience N would stop at")
@@ -94,13 +96,13 @@ public record BestCheckpointCallbackConfig(
 
   /** The config as it was before {@code save_top_k}: one best checkpoint. */
   public BestCheckpointCallbackConfig(
-      String metricKey, String mode, List<Integer> tolerances, Boolean saveEma) {
-    this(metricKey, mode, tolerances, saveEma, null);
+      String metricKey, @Nullable String mode, List<Integer> tolerances, Boolean saveEma) {
+    this(metricKey, mode, tolerances, saveEma, 1);
   }
 
   /** A config watching {@code metricKey} in the step's direction, with no tolerances. */
   public static BestCheckpointCallbackConfig of(String metricKey) {
-    return new BestCheckpointCallbackConfig(metricKey, null, null, null);
+    return new BestCheckpointCallbackConfig(metricKey, null, List.of(), false);
   }
 
   /**
@@ -108,6 +110,9 @@ public record BestCheckpointCallbackConfig(
    *
    * @throws IllegalArgumentException when neither tells, saying how to fix it
    */
+  // MetricDirections.resolve takes a null mode (none configured: the declared direction), which
+  // its api signature does not declare yet
+  @SuppressWarnings("NullAway")
   public Direction direction(Map<String, Direction> declared) {
     return MetricDirections.resolve(mode, metricKey, declared, "mode", "metric_key");
   }

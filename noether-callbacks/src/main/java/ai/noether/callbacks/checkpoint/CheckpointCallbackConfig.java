@@ -1,8 +1,10 @@
 package ai.noether.callbacks.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Objects;
 
 /**
  * Configuration of {@code kind: checkpoint}, a periodic resumable checkpoint.
@@ -35,17 +37,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record CheckpointCallbackConfig(
     @JsonPropertyDescription("save after every N-th epoch (one of every_n_*)")
         @JsonProperty(value = "every_n_epochs")
+        @Nullable
         Long everyNEpochs,
     @JsonPropertyDescription("save after every N-th update (one of every_n_*)")
         @JsonProperty(value = "every_n_updates")
+        @Nullable
         Long everyNUpdates,
     @JsonPropertyDescription(
             "save whenever the sample counter crosses a multiple of N (one of every_n_*)")
         @JsonProperty(value = "every_n_samples")
+        @Nullable
         Long everyNSamples,
     @JsonPropertyDescription(
             "save when N minutes of wall-clock time passed since the last save (one of every_n_*)")
         @JsonProperty(value = "every_n_minutes")
+        @Nullable
         Long everyNMinutes,
     @JsonPropertyDescription(
             "also write _optim.th, the optimizer and schedule state a resume needs")
@@ -57,6 +63,7 @@ public record CheckpointCallbackConfig(
     @JsonPropertyDescription(
             "keep only the N newest periodic checkpoints of this callback; unset keeps all")
         @JsonProperty(value = "keep_last")
+        @Nullable
         Integer keepLast) {
 
   /**
@@ -87,19 +94,21 @@ public record CheckpointCallbackConfig(
         interval.unit() == Interval.Unit.UPDATES ? interval.every() : null,
         interval.unit() == Interval.Unit.SAMPLES ? interval.every() : null,
         interval.unit() == Interval.Unit.MINUTES ? interval.every() : null,
-        null,
-        null,
+        true,
+        true,
         null);
   }
 
   /** The same config with {@code keep_last}. */
-  public CheckpointCallbackConfig withKeepLast(Integer n) {
+  public CheckpointCallbackConfig withKeepLast(@Nullable Integer n) {
     return new CheckpointCallbackConfig(
         everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes, saveOptim, saveLatest, n);
   }
 
   /** The configured interval; never null. */
   public Interval interval() {
-    return Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes);
+    // the constructor rejects a config without an interval
+    return Objects.requireNonNull(
+        Interval.fromKeys(everyNEpochs, everyNUpdates, everyNSamples, everyNMinutes), "interval");
   }
 }

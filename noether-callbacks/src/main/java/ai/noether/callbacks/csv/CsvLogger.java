@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -50,7 +51,7 @@ public final class CsvLogger implements MetricLogger {
   public static final List<String> ITERATION_COLUMNS = List.of("epoch", "update", "sample");
 
   private final String fileName;
-  private Path file;
+  private @Nullable Path file;
   private final Set<String> columns = new LinkedHashSet<>();
   private @Nullable FileChannel appender;
 
@@ -60,7 +61,7 @@ public final class CsvLogger implements MetricLogger {
   }
 
   /** The file written, once started; null before. */
-  public Path file() {
+  public @Nullable Path file() {
     return file;
   }
 
@@ -82,9 +83,7 @@ public final class CsvLogger implements MetricLogger {
 
   @Override
   public void log(TrainingIteration iteration, Map<String, Double> metrics) {
-    if (file == null) {
-      throw new IllegalStateException("the csv logger was not started");
-    }
+    started();
     int before = columns.size();
     columns.addAll(metrics.keySet());
     String row = row(iteration, metrics);
@@ -101,7 +100,7 @@ public final class CsvLogger implements MetricLogger {
     try {
       ByteBuffer bytes = ByteBuffer.wrap(row.getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) {
-        appender.write(bytes);
+        Objects.requireNonNull(appender, "appender").write(bytes);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not append to " + file + ": " + e.getMessage(), e);
@@ -112,13 +111,14 @@ public final class CsvLogger implements MetricLogger {
   private void replace(AtomicFiles.Contents rows, int addedColumns) {
     closeAppender();
     try {
+      Path target = started();
       AtomicFiles.replace(
-          file,
+          target,
           out -> {
             out.write(header());
             rows.writeTo(out);
           });
-      appender = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      appender = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write "
@@ -132,6 +132,7 @@ public final class CsvLogger implements MetricLogger {
 
   /** The data rows of the current file, each with empty cells for the columns just added. */
   private void copyRowsPadded(Writer out, int added) throws IOException {
+    Path file = started();
     if (!Files.exists(file)) {
       return;
     }
@@ -189,6 +190,14 @@ public final class CsvLogger implements MetricLogger {
       return "\"" + k.replace("\"", "\"\"") + "\"";
     }
     return k;
+  }
+
+  private Path started() {
+    Path started = file;
+    if (started == null) {
+      throw new IllegalStateException("the csv logger was not started");
+    }
+    return started;
   }
 
   /** The columns in file order, iteration columns first. */

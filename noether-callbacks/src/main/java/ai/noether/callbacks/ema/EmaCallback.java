@@ -1,5 +1,6 @@
 package ai.noether.callbacks.ema;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.CheckpointWriter;
 import ai.noether.api.callback.TrainingContext;
@@ -79,7 +80,7 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   private final Map<String, List<Map<String, Tensor>>> shadows = new LinkedHashMap<>();
 
   /** Saved shadows (model → model info → state dict) waiting for {@link #beforeTraining}. */
-  private Map<String, Map<String, Map<String, HostTensor>>> restored;
+  private @Nullable Map<String, Map<String, Map<String, HostTensor>>> restored;
 
   /** Copies of the training weights while EMA weights are swapped in; created on first use. */
   private final Map<String, Map<String, Tensor>> backups = new LinkedHashMap<>();
@@ -91,7 +92,7 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   private long version;
 
   private long hostVersion = -1;
-  private Map<String, Map<String, Map<String, HostTensor>>> hostCopy;
+  private @Nullable Map<String, Map<String, Map<String, HostTensor>>> hostCopy;
 
   /**
    * The host memory {@link #hostCopy} lives in, by model, info and path: refreshed in place from
@@ -105,7 +106,7 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
    * The run's checkpoints, to wait for a save still writing {@link #hostBuffers}; null before
    * training.
    */
-  private CheckpointWriter checkpoints;
+  private @Nullable CheckpointWriter checkpoints;
 
   public EmaCallback(EmaCallbackConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -173,7 +174,10 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   }
 
   private static Map<String, Tensor> createShadow(
-      String modelName, String info, Map<String, Tensor> params, Map<String, HostTensor> saved) {
+      String modelName,
+      String info,
+      Map<String, Tensor> params,
+      @Nullable Map<String, HostTensor> saved) {
     if (saved != null && !saved.keySet().equals(params.keySet())) {
       Set<String> missing = new LinkedHashSet<>(params.keySet());
       missing.removeAll(saved.keySet());
@@ -196,7 +200,8 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
         shadow.put(p.getKey(), copy);
         if (saved != null) {
           try {
-            copy.copyFrom(saved.get(p.getKey()));
+            // the key sets were compared above
+            copy.copyFrom(Objects.requireNonNull(saved.get(p.getKey()), p.getKey()));
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                 "the saved EMA weights ("
@@ -241,11 +246,12 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
       beforeTraining(context);
     }
     for (Map.Entry<String, List<Map<String, Tensor>>> m : shadows.entrySet()) {
-      Map<String, Tensor> params = context.models().get(m.getKey()).parameters();
+      Map<String, Tensor> params = model(context, m.getKey()).parameters();
       for (int i = 0; i < infos.size(); i++) {
         double weight = 1 - factor(i);
         for (Map.Entry<String, Tensor> s : m.getValue().get(i).entrySet()) {
-          Tensor param = params.get(s.getKey());
+          // the shadow was created from these parameters
+          Tensor param = Objects.requireNonNull(params.get(s.getKey()), s.getKey());
           if (param.dtype().isFloatingPoint()) {
             s.getValue().lerpInPlace(param, weight);
           } else {
@@ -271,7 +277,7 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
   private void evaluateShadows(TrainingContext context) {
     Map<String, Map<String, Tensor>> params = new LinkedHashMap<>();
     for (String name : shadows.keySet()) {
-      Map<String, Tensor> p = context.models().get(name).parameters();
+      Map<String, Tensor> p = model(context, name).parameters();
       params.put(name, p);
       Map<String, Tensor> backup = backups.computeIfAbsent(name, n -> new LinkedHashMap<>());
       for (Map.Entry<String, Tensor> e : p.entrySet()) {
@@ -286,7 +292,7 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     try {
       for (int i = 0; i < infos.size(); i++) {
         for (Map.Entry<String, Map<String, Tensor>> m : params.entrySet()) {
-          copyInto(m.getValue(), shadows.get(m.getKey()).get(i));
+          copyInto(m.getValue(), Objects.requireNonNull(shadows.get(m.getKey())).get(i));
         }
         // Copied before logging: logging changes the trainer's metric maps.
         Map<String, Double> result = new LinkedHashMap<>(context.evaluateValidation());
@@ -296,14 +302,19 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
       }
     } finally {
       for (Map.Entry<String, Map<String, Tensor>> m : params.entrySet()) {
-        copyInto(m.getValue(), backups.get(m.getKey()));
+        copyInto(m.getValue(), Objects.requireNonNull(backups.get(m.getKey())));
       }
     }
   }
 
+  /** A model of the run; the shadows were created for the run's models, so it is there. */
+  private static Model model(TrainingContext context, String name) {
+    return Objects.requireNonNull(context.models().get(name), () -> "model '" + name + "'");
+  }
+
   private static void copyInto(Map<String, Tensor> target, Map<String, Tensor> source) {
     for (Map.Entry<String, Tensor> e : target.entrySet()) {
-      e.getValue().copyFrom(source.get(e.getKey()));
+      e.getValue().copyFrom(Objects.requireNonNull(source.get(e.getKey()), e.getKey()));
     }
   }
 
@@ -335,7 +346,8 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
     if (shadows.isEmpty()) {
       return restored != null ? restored : Map.of();
     }
-    if (hostVersion != version) {
+    Map<String, Map<String, Map<String, HostTensor>>> current = hostCopy;
+    if (current == null || hostVersion != version) {
       if (hostCopy != null && checkpoints != null) {
         // A save may still be writing the previous copy from the buffers about to be overwritten.
         // At a resumable save the writer has already waited for the previous one: this waits at
@@ -360,8 +372,9 @@ public final class EmaCallback implements Callback, Stateful, AutoCloseable {
           });
       hostCopy = copy;
       hostVersion = version;
+      current = copy;
     }
-    return hostCopy;
+    return current;
   }
 
   /**

@@ -81,6 +81,6 @@ public record EmaCallbackConfig(
     for (double f : factors) {
       list.add(f);
     }
-    return new EmaCallbackConfig(list, null, null, null);
+    return new EmaCallbackConfig(list, 1L, false, false);
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.internal;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.HostTensor;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class StateValues {
   }
 
   /** The number at {@code key}, or null when the key holds null or is absent. */
-  public static Double optionalDouble(Map<String, Object> state, String key) {
+  public static @Nullable Double optionalDouble(Map<String, Object> state, String key) {
     Object v = state.get(key);
     if (v == null) {
       return null;
@@ -34,7 +35,7 @@ public final class StateValues {
   }
 
   /** The string at {@code key}, or null when the key holds null or is absent. */
-  public static String optionalString(Map<String, Object> state, String key) {
+  public static @Nullable String optionalString(Map<String, Object> state, String key) {
     Object v = state.get(key);
     if (v == null || v instanceof String) {
       return (String) v;
@@ -85,7 +86,8 @@ public final class StateValues {
     throw wrongType(key, "a tensor", v);
   }
 
-  private static IllegalArgumentException wrongType(String key, String expected, Object actual) {
+  private static IllegalArgumentException wrongType(
+      String key, String expected, @Nullable Object actual) {
     return new IllegalArgumentException(
         "state key '"
             + key

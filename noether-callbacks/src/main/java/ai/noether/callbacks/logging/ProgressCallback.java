@@ -1,5 +1,6 @@
 package ai.noether.callbacks.logging;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
@@ -7,6 +8,7 @@ import ai.noether.api.logger.Terminal;
 import ai.noether.api.metric.MetricKeys;
 import ai.noether.api.spi.FrameworkServices;
 import ai.noether.callbacks.internal.IntervalTrigger;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -31,17 +33,17 @@ public final class ProgressCallback implements Callback {
   static final long DEFAULT_EVERY_N_UPDATES_UNKNOWN_TOTAL = 100;
 
   private final ProgressCallbackConfig config;
-  private PrintWriter terminal;
+  private final @Nullable PrintWriter terminal;
   private final Consumer<String> lines;
   private final LongSupplier nanoClock;
-  private IntervalTrigger trigger;
+  private @Nullable IntervalTrigger trigger;
   private long startNanos;
   private long startUpdate;
   private long lastDrawNanos;
   private boolean drawn;
 
   /** The command line's status line, which log lines clear before they print; null outside it. */
-  private Terminal.Status status;
+  private @Nullable Terminal.Status status;
 
   /** Draws on the terminal of this process ({@link FrameworkServices}'s {@link Terminal}). */
   public ProgressCallback(ProgressCallbackConfig config) {
@@ -66,7 +68,7 @@ public final class ProgressCallback implements Callback {
    */
   ProgressCallback(
       ProgressCallbackConfig config,
-      PrintWriter terminal,
+      @Nullable PrintWriter terminal,
       Consumer<String> lines,
       LongSupplier nanoClock) {
     this.config = Objects.requireNonNull(config, "config");
@@ -82,8 +84,9 @@ public final class ProgressCallback implements Callback {
   }
 
   /** The console's writer when standard output is an interactive terminal, else null. */
-  private static PrintWriter interactiveTerminal(Terminal terminal) {
-    return terminal.isInteractive() ? System.console().writer() : null;
+  private static @Nullable PrintWriter interactiveTerminal(Terminal terminal) {
+    Console console = System.console();
+    return terminal.isInteractive() && console != null ? console.writer() : null;
   }
 
   /** Without the framework on the class path: no terminal to draw on, log lines only. */
@@ -106,6 +109,10 @@ public final class ProgressCallback implements Callback {
 
   @Override
   public void beforeTraining(TrainingContext context) {
+    startTrigger(context);
+  }
+
+  private IntervalTrigger startTrigger(TrainingContext context) {
     startNanos = nanoClock.getAsLong();
     startUpdate = context.iteration().update();
     Interval interval = config.interval();
@@ -117,14 +124,17 @@ public final class ProgressCallback implements Callback {
                   ? Math.max(1, total / DEFAULT_LINES)
                   : DEFAULT_EVERY_N_UPDATES_UNKNOWN_TOTAL);
     }
-    trigger = new IntervalTrigger(interval, nanoClock);
-    trigger.start(context.iteration());
+    IntervalTrigger started = new IntervalTrigger(interval, nanoClock);
+    trigger = started;
+    started.start(context.iteration());
+    return started;
   }
 
   @Override
   public void afterUpdate(TrainingContext context) {
+    IntervalTrigger trigger = this.trigger;
     if (trigger == null) {
-      beforeTraining(context);
+      trigger = startTrigger(context);
     }
     long now = nanoClock.getAsLong();
     if (onTerminal()) {
@@ -173,6 +183,8 @@ public final class ProgressCallback implements Callback {
       status.show(text);
     } else {
       // \r returns to the start of the line; the padding erases what a longer previous line left.
+      // draw runs only on a terminal: the status line or this one
+      PrintWriter terminal = Objects.requireNonNull(this.terminal, "terminal");
       terminal.print("\r" + text + "   ");
       terminal.flush();
     }

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.logging;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.util.Locale;
 
@@ -16,7 +17,7 @@ final class ProgressLine {
    * (total, loss, rate) are left out.
    */
   static String describe(
-      TrainingIteration it, long totalUpdates, double updatesPerSecond, Double loss) {
+      TrainingIteration it, long totalUpdates, double updatesPerSecond, @Nullable Double loss) {
     StringBuilder sb = new StringBuilder();
     sb.append('E').append(it.epoch()).append(" U").append(it.update());
     if (totalUpdates > 0) {

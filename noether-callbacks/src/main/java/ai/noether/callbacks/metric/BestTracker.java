@@ -1,5 +1,6 @@
 package ai.noether.callbacks.metric;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.metric.Direction;
 import ai.noether.callbacks.internal.StateValues;
@@ -21,8 +22,8 @@ public final class BestTracker {
 
   private final Direction mode;
   private final double minDelta;
-  private Double best;
-  private TrainingIteration bestIteration;
+  private @Nullable Double best;
+  private @Nullable TrainingIteration bestIteration;
   private long sinceBest;
 
   /**
@@ -42,7 +43,11 @@ public final class BestTracker {
    * of values without improvement restarts at zero).
    */
   public boolean observe(double value, TrainingIteration at) {
-    if (mode.isImprovement(value, best, minDelta)) {
+    Double current = best;
+    // anything but NaN beats an absent best
+    boolean improved =
+        current == null ? !Double.isNaN(value) : mode.isImprovement(value, current, minDelta);
+    if (improved) {
       best = value;
       bestIteration = at;
       sinceBest = 0;
@@ -57,12 +62,12 @@ public final class BestTracker {
   }
 
   /** The best value, or null before the first non-NaN value. */
-  public Double best() {
+  public @Nullable Double best() {
     return best;
   }
 
   /** The iteration of the best value, or null before the first non-NaN value. */
-  public TrainingIteration bestIteration() {
+  public @Nullable TrainingIteration bestIteration() {
     return bestIteration;
   }
 

@@ -1,5 +1,6 @@
 package ai.noether.callbacks.report;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.Names;
@@ -48,12 +49,15 @@ public final class ReportCommand implements Callable<Integer> {
   private final CommandContext cli;
   private final HistoryReader historyReader;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to report on")
   String runId;
 
   @Option(names = "--stage", paramLabel = "STAGE", description = "report only this stage")
+  @Nullable
   String stage;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): an option with a default
   @Option(
       names = "--output-dir",
       paramLabel = "DIR",
@@ -67,6 +71,7 @@ public final class ReportCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "write <stage>.html files into DIR instead of report.html in each stage directory")
+  @Nullable
   Path to;
 
   /**

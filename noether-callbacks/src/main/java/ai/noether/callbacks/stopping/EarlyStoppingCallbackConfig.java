@@ -1,5 +1,6 @@
 package ai.noether.callbacks.stopping;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.metric.Direction;
 import ai.noether.api.metric.MetricDirections;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -30,7 +31,7 @@ public record EarlyStoppingCallbackConfig(
     @JsonProperty("metric_key") String metricKey,
     @JsonProperty("patience") Integer patience,
     @JsonProperty("min_delta") Double minDelta,
-    @JsonProperty("mode") String mode) {
+    @JsonProperty("mode") @Nullable String mode) {
 
   /**
    * Validates and fills in defaults.
@@ -59,7 +60,7 @@ public record EarlyStoppingCallbackConfig(
 
   /** A config with {@code min_delta: 0}, in the step's direction. */
   public static EarlyStoppingCallbackConfig of(String metricKey, int patience) {
-    return new EarlyStoppingCallbackConfig(metricKey, patience, null, null);
+    return new EarlyStoppingCallbackConfig(metricKey, patience, 0.0, null);
   }
 
   /**
@@ -67,6 +68,9 @@ public record EarlyStoppingCallbackConfig(
    *
    * @throws IllegalArgumentException when neither tells, saying how to fix it
    */
+  // MetricDirections.resolve takes a null mode (none configured: the declared direction), which
+  // its api signature does not declare yet
+  @SuppressWarnings("NullAway")
   public Direction direction(Map<String, Direction> declared) {
     return MetricDirections.resolve(mode, metricKey, declared, "mode", "metric_key");
   }

@@ -36,6 +36,9 @@ public final class EarlyStoppingCallbackFactory
   /**
    * A watched metric whose direction neither {@code mode} nor the training step gives is an error.
    */
+  // RunPlan.checkDirection takes a null mode (none configured), which its api signature does not
+  // declare yet
+  @SuppressWarnings("NullAway")
   @Override
   public void check(EarlyStoppingCallbackConfig config, RunPlan plan, ConfigProblems problems) {
     plan.checkDirection(config.mode(), config.metricKey(), "mode", "metric_key", problems);

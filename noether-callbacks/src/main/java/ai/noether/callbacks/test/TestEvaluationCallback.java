@@ -1,5 +1,6 @@
 package ai.noether.callbacks.test;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointSelector;
@@ -54,16 +55,17 @@ public final class TestEvaluationCallback implements Callback {
   private final TestEvaluationCallbackConfig config;
   private final DataSource data;
   private final TrainingStep step;
-  private final CheckpointStore store;
-  private final ModelWeightsReader reader;
+  // null when the config reads no checkpoint (final weights only): the factory passes them then
+  private final @Nullable CheckpointStore store;
+  private final @Nullable ModelWeightsReader reader;
 
   /** A callback reading checkpoints of {@code store} through {@code reader}. */
   public TestEvaluationCallback(
       TestEvaluationCallbackConfig config,
       DataSource data,
       TrainingStep step,
-      CheckpointStore store,
-      ModelWeightsReader reader) {
+      @Nullable CheckpointStore store,
+      @Nullable ModelWeightsReader reader) {
     this.config = Objects.requireNonNull(config, "config");
     this.data = Objects.requireNonNull(data, "data");
     this.step = Objects.requireNonNull(step, "step");
@@ -103,7 +105,9 @@ public final class TestEvaluationCallback implements Callback {
           for (Map.Entry<String, Model> m : models.entrySet()) {
             m.getValue()
                 .load(
-                    stored == null ? trained.get(m.getKey()) : read(stored, m.getKey(), info),
+                    stored == null
+                        ? trainedWeights(trained, m.getKey())
+                        : read(stored, m.getKey(), info),
                     true);
           }
           Map<String, Double> metrics =
@@ -133,15 +137,30 @@ public final class TestEvaluationCallback implements Callback {
       }
     } finally {
       for (Map.Entry<String, Model> m : models.entrySet()) {
-        m.getValue().load(trained.get(m.getKey()), true);
+        m.getValue().load(trainedWeights(trained, m.getKey()), true);
       }
     }
     write(context.workDir().resolve(FILE_NAME), results);
   }
 
+  private static Map<String, HostTensor> trainedWeights(
+      Map<String, Map<String, HostTensor>> trained, String model) {
+    // taken from every model before the loop
+    return Objects.requireNonNull(trained.get(model), model);
+  }
+
+  // Only reached for a checkpoint other than final, for which the factory passes store and reader.
+  private CheckpointStore store() {
+    return Objects.requireNonNull(store, "store");
+  }
+
+  private ModelWeightsReader reader() {
+    return Objects.requireNonNull(reader, "reader");
+  }
+
   private StoredCheckpoint resolve(TrainingContext context, String selector) {
     try {
-      return reader.resolve(store, context.stage(), CheckpointSelector.parse(selector));
+      return reader().resolve(store(), context.stage(), CheckpointSelector.parse(selector));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "test-evaluation: could not read checkpoint " + selector + " of " + context.stage(), e);
@@ -150,7 +169,7 @@ public final class TestEvaluationCallback implements Callback {
 
   private Map<String, HostTensor> read(StoredCheckpoint checkpoint, String model, String info) {
     try {
-      return reader.read(store, checkpoint, model, info);
+      return reader().read(store(), checkpoint, model, info);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "test-evaluation: could not read the model file of "

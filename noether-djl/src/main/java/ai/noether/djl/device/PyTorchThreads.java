@@ -2,6 +2,7 @@ package ai.noether.djl.device;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.noether.api.Nullable;
 import ai.noether.api.run.EngineConfig;
 import ai.noether.api.spi.EngineThreads;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ public final class PyTorchThreads implements EngineThreads {
   }
 
   /** The configured count, else the JVM's property, else the default. */
-  private static int count(Integer configured, String property, int fallback) {
+  private static int count(@Nullable Integer configured, String property, int fallback) {
     if (configured != null) {
       return configured;
     }

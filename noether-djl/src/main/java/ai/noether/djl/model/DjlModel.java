@@ -185,7 +185,7 @@ public final class DjlModel implements Model {
 
   private NDArray array(String path) {
     Parameter p = parameters.get(path);
-    return p != null ? p.getArray() : buffers.get(path);
+    return p != null ? p.getArray() : Objects.requireNonNull(buffers.get(path), path);
   }
 
   /**
@@ -235,7 +235,7 @@ public final class DjlModel implements Model {
       throw new StateDictMismatchException(name, report);
     }
     for (String key : loaded) {
-      HostTransfer.copyInto(stateDict.get(key), array(key));
+      HostTransfer.copyInto(Objects.requireNonNull(stateDict.get(key), key), array(key));
     }
     if (!report.isExact()) {
       LOG.warn(

@@ -8,6 +8,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.RecurrentBlock;
 import ai.djl.util.Pair;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * PyTorch's default initial values for DJL's standard layers, drawn in Java from the model's seed
@@ -41,7 +42,8 @@ public final class TorchDefaultInitialization {
           continue;
         }
         if (block instanceof Linear || block instanceof Convolution) {
-          long fanIn = fanIn(block, parameters.get(ParameterPaths.join(e.getKey(), "weight")));
+          String weight = ParameterPaths.join(e.getKey(), "weight");
+          long fanIn = fanIn(block, Objects.requireNonNull(parameters.get(weight), weight));
           SeededInitialization.uniform(parameter.getArray(), 1 / Math.sqrt(fanIn), initSeed, path);
         } else if (block instanceof RecurrentBlock) {
           long hidden = parameter.getArray().getShape().get(0) / gates(parameters, e.getKey());
@@ -65,12 +67,8 @@ public final class TorchDefaultInitialization {
 
   /** Gates of a recurrent layer: {@code weight_hh_l0} is {@code [gates * hidden, hidden]}. */
   private static long gates(Map<String, Parameter> parameters, String blockPath) {
-    long[] hh =
-        parameters
-            .get(ParameterPaths.join(blockPath, "weight_hh_l0"))
-            .getArray()
-            .getShape()
-            .getShape();
+    String path = ParameterPaths.join(blockPath, "weight_hh_l0");
+    long[] hh = Objects.requireNonNull(parameters.get(path), path).getArray().getShape().getShape();
     return hh[0] / hh[1];
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.djl.optim;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -34,30 +35,33 @@ public record AdamConfig(
     @JsonProperty("lr") Double lr,
     @JsonProperty("betas") List<Double> betas,
     @JsonProperty("eps") Double eps,
-    @JsonProperty("weight_decay") Double weightDecay,
-    @JsonProperty("clip_grad_norm") Double clipGradNorm,
-    @JsonProperty("clip_grad_value") Double clipGradValue,
-    @JsonProperty("no_weight_decay") List<String> noWeightDecay,
-    @JsonProperty("param_groups") List<ParamGroupConfig> paramGroups) {
+    @JsonProperty("weight_decay") @Nullable Double weightDecay,
+    @JsonProperty("clip_grad_norm") @Nullable Double clipGradNorm,
+    @JsonProperty("clip_grad_value") @Nullable Double clipGradValue,
+    @JsonProperty("no_weight_decay") @Nullable List<String> noWeightDecay,
+    @JsonProperty("param_groups") @Nullable List<ParamGroupConfig> paramGroups) {
 
   public AdamConfig {
     if (lr == null) {
       throw new IllegalArgumentException("optimizer lr is required (e.g. lr: 1.0e-3)");
     }
-    betas = betas == null ? List.of(0.9, 0.999) : List.copyOf(betas);
+    betas = betas == null ? DEFAULT_BETAS : List.copyOf(betas);
     if (betas.size() != 2 || betas.stream().anyMatch(b -> !(b >= 0 && b < 1))) {
       throw new IllegalArgumentException(
           "optimizer betas must be two numbers in [0, 1), was " + betas);
     }
-    eps = eps == null ? 1e-8 : eps;
+    eps = eps == null ? DEFAULT_EPS : eps;
     if (!(eps > 0)) {
       throw new IllegalArgumentException("optimizer eps must be positive, was " + eps);
     }
   }
 
+  private static final List<Double> DEFAULT_BETAS = List.of(0.9, 0.999);
+  private static final double DEFAULT_EPS = 1e-8;
+
   /** A config with a learning rate and defaults for everything else. */
   public static AdamConfig of(double lr) {
-    return new AdamConfig(lr, null, null, null, null, null, null, null);
+    return new AdamConfig(lr, DEFAULT_BETAS, DEFAULT_EPS, null, null, null, null, null);
   }
 
   /** This config with another weight decay. */
@@ -73,7 +77,7 @@ public record AdamConfig(
         weightDecay == null ? defaultWeightDecay : weightDecay,
         clipGradNorm,
         clipGradValue,
-        noWeightDecay,
-        paramGroups);
+        noWeightDecay == null ? List.of() : noWeightDecay,
+        paramGroups == null ? List.of() : paramGroups);
   }
 }

@@ -1,5 +1,6 @@
 package ai.noether.djl.optim;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -33,11 +34,11 @@ public record SgdConfig(
     @JsonProperty("momentum") Double momentum,
     @JsonProperty("dampening") Double dampening,
     @JsonProperty("nesterov") Boolean nesterov,
-    @JsonProperty("weight_decay") Double weightDecay,
-    @JsonProperty("clip_grad_norm") Double clipGradNorm,
-    @JsonProperty("clip_grad_value") Double clipGradValue,
-    @JsonProperty("no_weight_decay") List<String> noWeightDecay,
-    @JsonProperty("param_groups") List<ParamGroupConfig> paramGroups) {
+    @JsonProperty("weight_decay") @Nullable Double weightDecay,
+    @JsonProperty("clip_grad_norm") @Nullable Double clipGradNorm,
+    @JsonProperty("clip_grad_value") @Nullable Double clipGradValue,
+    @JsonProperty("no_weight_decay") @Nullable List<String> noWeightDecay,
+    @JsonProperty("param_groups") @Nullable List<ParamGroupConfig> paramGroups) {
 
   public SgdConfig {
     if (lr == null) {
@@ -64,12 +65,12 @@ public record SgdConfig(
 
   /** Plain SGD with a learning rate. */
   public static SgdConfig of(double lr) {
-    return new SgdConfig(lr, null, null, null, null, null, null, null, null);
+    return new SgdConfig(lr, 0.0, 0.0, false, null, null, null, null, null);
   }
 
   /** SGD with momentum. */
   public static SgdConfig withMomentum(double lr, double momentum, boolean nesterov) {
-    return new SgdConfig(lr, momentum, null, nesterov, null, null, null, null, null);
+    return new SgdConfig(lr, momentum, 0.0, nesterov, null, null, null, null, null);
   }
 
   OptimizerSettings settings() {
@@ -78,7 +79,7 @@ public record SgdConfig(
         weightDecay == null ? 0 : weightDecay,
         clipGradNorm,
         clipGradValue,
-        noWeightDecay,
-        paramGroups);
+        noWeightDecay == null ? List.of() : noWeightDecay,
+        paramGroups == null ? List.of() : paramGroups);
   }
 }

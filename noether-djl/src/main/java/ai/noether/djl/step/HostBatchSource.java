@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.noether.api.Nullable;
 import ai.noether.api.data.FieldDataset;
 import ai.noether.api.data.TensorDataset;
 import ai.noether.api.tensor.HostTensor;
@@ -116,7 +117,7 @@ final class HostBatchSource implements BatchSource {
     private final List<ByteBuffer> chunks;
     private final long[] rowShape;
     private final int rowBytes;
-    private ByteBuffer staging;
+    private @Nullable ByteBuffer staging;
 
     Rows(String name, HostTensor tensor) {
       this.name = name;

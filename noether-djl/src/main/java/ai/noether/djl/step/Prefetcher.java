@@ -1,6 +1,7 @@
 package ai.noether.djl.step;
 
 import ai.djl.ndarray.NDManager;
+import ai.noether.api.Nullable;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -30,7 +31,7 @@ final class Prefetcher implements AutoCloseable {
   private final NDManager parent;
   private final int depth;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private ExecutorService executor;
+  private @Nullable ExecutorService executor;
 
   /** A gathered batch and the manager that owns its arrays; closing it frees them. */
   record Prefetched(Batch batch, NDManager manager) implements AutoCloseable {
@@ -93,6 +94,7 @@ final class Prefetcher implements AutoCloseable {
    * @throws RuntimeException the background gather's failure, as it would have been thrown by a
    *     gather on this thread
    */
+  @Nullable
   Prefetched take(long[] indices) {
     if (queue.stream().noneMatch(p -> Arrays.equals(p.indices, indices))) {
       if (queue.size() > depth) {
@@ -151,6 +153,7 @@ final class Prefetcher implements AutoCloseable {
   }
 
   private ExecutorService executor() {
+    ExecutorService executor = this.executor;
     if (executor == null) {
       executor =
           Executors.newSingleThreadExecutor(
@@ -159,6 +162,7 @@ final class Prefetcher implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
+      this.executor = executor;
     }
     return executor;
   }

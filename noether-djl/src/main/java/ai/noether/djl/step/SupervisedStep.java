@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.FieldDataset;
@@ -82,14 +83,14 @@ public class SupervisedStep implements TrainingStep {
   private final List<List<Metric>> metrics;
 
   private final BatchSource train;
-  private final Prefetcher prefetcher;
+  private final @Nullable Prefetcher prefetcher;
   private final Map<Dataset, BatchSource> evaluationSources = new IdentityHashMap<>();
   private final Dataset trainSplit;
 
   /**
    * What the default {@link #loss} computed per target in its last call; null after an override.
    */
-  private Map<String, NDArray> lastTargetLosses;
+  private @Nullable Map<String, NDArray> lastTargetLosses;
 
   /**
    * Creates a step over {@code model} training on {@code data}'s training split, without metrics.
@@ -187,7 +188,8 @@ public class SupervisedStep implements TrainingStep {
       total = total == null ? weighted : total.add(weighted);
     }
     lastTargetLosses = perTarget;
-    return total;
+    // the configuration has at least one target
+    return Objects.requireNonNull(total, "no target");
   }
 
   /**
@@ -416,7 +418,8 @@ public class SupervisedStep implements TrainingStep {
                 targetLossesSeen[0] = true;
                 for (int t = 0; t < targets.size(); t++) {
                   targetLossSums[t] +=
-                      lastTargetLosses.get(targets.get(t).field()).getFloat()
+                      Objects.requireNonNull(lastTargetLosses.get(targets.get(t).field()))
+                              .getFloat()
                           * (double) (to - from);
                 }
               }

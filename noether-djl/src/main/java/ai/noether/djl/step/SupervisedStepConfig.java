@@ -1,5 +1,6 @@
 package ai.noether.djl.step;
 
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The configuration of the {@code supervised} training step.
@@ -54,10 +56,12 @@ public record SupervisedStepConfig(
     @JsonProperty("eval_batch_size") Integer evalBatchSize,
     @JsonProperty("gather") String gather,
     @JsonProperty("log_grad_norm") Boolean logGradNorm,
-    @JsonProperty("inputs")
+    @Nullable
+        @JsonProperty("inputs")
         @JsonPropertyDescription("dataset fields fed to the model, in order (default [features])")
         List<String> inputs,
-    @JsonProperty("targets")
+    @Nullable
+        @JsonProperty("targets")
         @JsonPropertyDescription(
             "target fields, each {loss, weight, head, metrics}"
                 + " (default: the field targets with the step's loss)")
@@ -116,12 +120,20 @@ public record SupervisedStepConfig(
   }
 
   /** A config without {@code log_grad_norm}, as before it existed. */
+  // The canonical constructor replaces a null of every optional component by its default (as it
+  // does for keys a configuration leaves out): NullAway cannot see that these components are
+  // nullable only until then.
+  @SuppressWarnings("NullAway")
   public SupervisedStepConfig(
       String loss, Double huberDelta, Integer evalBatchSize, String gather) {
     this(loss, huberDelta, evalBatchSize, gather, null);
   }
 
   /** A config without named fields and prefetch settings, as before they existed. */
+  // The canonical constructor replaces a null of every optional component by its default (as it
+  // does for keys a configuration leaves out): NullAway cannot see that these components are
+  // nullable only until then.
+  @SuppressWarnings("NullAway")
   public SupervisedStepConfig(
       String loss, Double huberDelta, Integer evalBatchSize, String gather, Boolean logGradNorm) {
     this(loss, huberDelta, evalBatchSize, gather, logGradNorm, null, null, null);
@@ -195,7 +207,7 @@ public record SupervisedStepConfig(
                     target.head() == null ? name : target.head(),
                     LossKind.parse(target.loss() == null ? loss : target.loss()),
                     target.weight() == null ? 1.0 : target.weight(),
-                    target.metrics())));
+                    Objects.requireNonNullElse(target.metrics(), List.of()))));
     return specs;
   }
 
@@ -212,6 +224,10 @@ public record SupervisedStepConfig(
       String field, String head, LossKind loss, double weight, List<Object> metrics) {}
 
   /** A config with this loss and defaults for everything else. */
+  // The canonical constructor replaces a null of every optional component by its default (as it
+  // does for keys a configuration leaves out): NullAway cannot see that these components are
+  // nullable only until then.
+  @SuppressWarnings("NullAway")
   public static SupervisedStepConfig of(String loss) {
     return new SupervisedStepConfig(loss, null, null, null);
   }

@@ -1,5 +1,6 @@
 package ai.noether.djl.step;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
@@ -145,7 +146,7 @@ final class TargetChecks {
    * {min, max, whether any value is fractional or not finite, such a value} of a numeric tensor;
    * null for types it does not read.
    */
-  private static double[] range(HostTensor values) {
+  private static @Nullable double[] range(HostTensor values) {
     DType type = values.dtype();
     if (type != DType.FLOAT32
         && type != DType.FLOAT64

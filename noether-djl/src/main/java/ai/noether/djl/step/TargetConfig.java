@@ -29,10 +29,13 @@ import java.util.List;
  *     null or empty for none
  */
 public record TargetConfig(
-    @JsonProperty("loss") @JsonPropertyDescription("the loss kind (default: the step's loss)")
+    @JsonProperty("loss")
+        @JsonPropertyDescription("the loss kind (default: the step's loss)")
+        @Nullable
         String loss,
     @JsonProperty("weight")
         @JsonPropertyDescription("factor of this loss in the total (default 1.0)")
+        @Nullable
         Double weight,
     @JsonProperty("head")
         @JsonPropertyDescription(

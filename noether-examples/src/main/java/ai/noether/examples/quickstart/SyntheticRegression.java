@@ -1,5 +1,6 @@
 package ai.noether.examples.quickstart;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
@@ -24,8 +25,8 @@ import java.util.SplittableRandom;
  */
 final class SyntheticRegression implements DataSource {
   private final TensorDataset train;
-  private final TensorDataset valid;
-  private final TensorDataset test;
+  private final @Nullable TensorDataset valid;
+  private final @Nullable TensorDataset test;
   private final Map<String, Object> extras;
 
   SyntheticRegression(SyntheticRegressionConfig config) {

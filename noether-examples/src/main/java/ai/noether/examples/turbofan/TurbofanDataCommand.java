@@ -26,6 +26,7 @@ public final class TurbofanDataCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   private final CommandContext cli;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): an option with a default
   @Option(
       names = "--to",
       paramLabel = "DIR",
@@ -33,6 +34,7 @@ public final class TurbofanDataCommand implements Callable<Integer> {
       description = "the directory to write into (default: ${DEFAULT-VALUE})")
   Path to;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): an option with a default
   @Option(
       names = "--name",
       paramLabel = "NAME",

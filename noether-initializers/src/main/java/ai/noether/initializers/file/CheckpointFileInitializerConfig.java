@@ -1,5 +1,6 @@
 package ai.noether.initializers.file;
 
+import ai.noether.api.Nullable;
 import ai.noether.initializers.mapping.KeyMapping;
 import ai.noether.initializers.mapping.RenamePattern;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ import java.util.List;
  */
 public record CheckpointFileInitializerConfig(
     String path,
-    String stateDictKey,
+    @Nullable String stateDictKey,
     List<String> keysToRemove,
     List<RenamePattern> patternsToRename,
     List<String> patternsToKeepInitialized,
@@ -94,7 +95,7 @@ public record CheckpointFileInitializerConfig(
         patternsToRename,
         patternsToKeepInitialized,
         strict,
-        null);
+        false);
   }
 
   /** {@link #path} resolved against the working directory. */

@@ -1,6 +1,7 @@
 package ai.noether.initializers.file;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.TensorFileReader;
@@ -98,7 +99,7 @@ public final class StateDictFiles {
    * @throws CorruptCheckpointException if the file is damaged or neither format
    */
   public static Map<String, HostTensor> read(
-      TensorFileReader reader, Path path, String stateDictKey) throws IOException {
+      TensorFileReader reader, Path path, @Nullable String stateDictKey) throws IOException {
     Format format = detect(path);
     if (format == Format.SAFETENSORS) {
       if (stateDictKey != null) {

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,8 @@ public final class StateDictLoader {
             ? DTypeCast.toModelTypes(mapped.stateDict(), parameters, casts)
             : new LinkedHashMap<>(mapped.stateDict());
     for (String key : mapped.keptFresh()) {
-      toLoad.put(key, parameters.get(key).toHost());
+      // kept fresh: a parameter of the model
+      toLoad.put(key, Objects.requireNonNull(parameters.get(key), key).toHost());
     }
     Set<String> kept = new HashSet<>(mapped.keptFresh());
     String summary = mapped.summary();

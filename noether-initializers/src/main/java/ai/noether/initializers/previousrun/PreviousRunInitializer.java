@@ -1,5 +1,6 @@
 package ai.noether.initializers.previousrun;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
@@ -37,10 +38,10 @@ import java.util.Objects;
  */
 public final class PreviousRunInitializer implements Initializer {
   private final PreviousRunInitializerConfig config;
-  private final CheckpointStore runStore;
-  private final CheckpointStores stores;
+  private final @Nullable CheckpointStore runStore;
+  private final @Nullable CheckpointStores stores;
   private final ModelWeightsReader reader;
-  private final StageId currentStage;
+  private final @Nullable StageId currentStage;
   private final String where;
 
   /**
@@ -55,10 +56,10 @@ public final class PreviousRunInitializer implements Initializer {
    */
   public PreviousRunInitializer(
       PreviousRunInitializerConfig config,
-      CheckpointStore runStore,
-      CheckpointStores stores,
+      @Nullable CheckpointStore runStore,
+      @Nullable CheckpointStores stores,
       ModelWeightsReader reader,
-      StageId currentStage,
+      @Nullable StageId currentStage,
       String where) {
     this.config = Objects.requireNonNull(config, "config");
     if (runStore == null && config.outputDir() == null) {
@@ -80,13 +81,17 @@ public final class PreviousRunInitializer implements Initializer {
   public LoadReport initialize(Model model) throws IOException {
     StoreLocation outputDir = config.outputLocation();
     if (outputDir == null) {
-      return initialize(model, runStore);
+      // the constructor checked: the run's store without output_dir, the stores with it
+      return initialize(model, Objects.requireNonNull(runStore, "runStore"));
     }
-    try (CheckpointStore store = stores.open(outputDir)) {
+    try (CheckpointStore store = Objects.requireNonNull(stores, "stores").open(outputDir)) {
       return initialize(model, store);
     }
   }
 
+  // StoredCheckpoint.file and ModelWeightsReader.read take a null model info (the model's own
+  // weights), which their api signatures do not declare yet
+  @SuppressWarnings("NullAway")
   private LoadReport initialize(Model model, CheckpointStore store) throws IOException {
     String modelName = config.modelName() == null ? model.name() : config.modelName();
     Map<String, HostTensor> weights;
@@ -143,19 +148,23 @@ public final class PreviousRunInitializer implements Initializer {
 
   /** The configured stage, or the run's only one (not counting the stage being trained). */
   private String stageName(CheckpointStore store) throws IOException {
-    if (config.stageName() != null) {
-      return config.stageName();
+    String configured = config.stageName();
+    if (configured != null) {
+      return configured;
     }
     List<String> stages = new ArrayList<>(store.stages(config.runId()));
+    StageId currentStage = this.currentStage;
     boolean sameRun = currentStage != null && currentStage.runId().equals(config.runId());
-    if (sameRun) {
+    if (sameRun && currentStage != null) {
       stages.remove(currentStage.stageName());
     }
     if (stages.size() == 1) {
       return stages.get(0);
     }
     String other =
-        sameRun ? " other than the stage being trained ('" + currentStage.stageName() + "')" : "";
+        sameRun && currentStage != null
+            ? " other than the stage being trained ('" + currentStage.stageName() + "')"
+            : "";
     if (stages.isEmpty()) {
       throw new CheckpointNotFoundException(
           "run '" + config.runId() + "' has no stage" + other + " to take weights from");

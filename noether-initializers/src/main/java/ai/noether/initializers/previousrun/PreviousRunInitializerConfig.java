@@ -1,6 +1,7 @@
 package ai.noether.initializers.previousrun;
 
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageId;
@@ -60,11 +61,11 @@ import java.util.function.Function;
  */
 public record PreviousRunInitializerConfig(
     String runId,
-    String modelName,
-    String stageName,
+    @Nullable String modelName,
+    @Nullable String stageName,
     String checkpointTag,
-    String modelInfo,
-    String outputDir,
+    @Nullable String modelInfo,
+    @Nullable String outputDir,
     List<String> keysToRemove,
     List<RenamePattern> patternsToRename,
     List<String> patternsToKeepInitialized,
@@ -144,7 +145,7 @@ public record PreviousRunInitializerConfig(
         patternsToRename,
         patternsToKeepInitialized,
         strict,
-        null);
+        false);
   }
 
   /** The checkpoint {@link #checkpointTag} selects. */
@@ -158,7 +159,7 @@ public record PreviousRunInitializerConfig(
   }
 
   /** {@link #outputDir} as an absolute path, if set and a local directory. */
-  public Path outputDirPath() {
+  public @Nullable Path outputDirPath() {
     StoreLocation location = outputLocation();
     return location == null ? null : location.localPath().orElse(null);
   }
@@ -167,7 +168,7 @@ public record PreviousRunInitializerConfig(
    * {@link #outputDir} as a store location (a directory or a URI such as {@code s3://bucket/runs}),
    * if set.
    */
-  public StoreLocation outputLocation() {
+  public @Nullable StoreLocation outputLocation() {
     return outputDir == null ? null : StoreLocation.parse(outputDir, Path.of(""));
   }
 

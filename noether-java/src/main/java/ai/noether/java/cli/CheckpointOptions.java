@@ -1,5 +1,6 @@
 package ai.noether.java.cli;
 
+import ai.noether.api.Nullable;
 import ai.noether.core.config.RunConfigLoader;
 import ai.noether.java.ModelCheckpoint;
 import picocli.CommandLine.Option;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Parameters;
  * The checkpoint selection {@code predict} and {@code evaluate} share, worded as {@code resume}'s.
  */
 final class CheckpointOptions {
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run whose checkpoint to use")
   String runId;
 
@@ -16,8 +18,10 @@ final class CheckpointOptions {
       names = "--stage",
       paramLabel = "S",
       description = "the stage; needed only when the run has several")
+  @Nullable
   String stage;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): an option with a default
   @Option(
       names = "--checkpoint",
       paramLabel = "C",
@@ -26,6 +30,7 @@ final class CheckpointOptions {
           "latest (default), last, best.<metric>, E<epoch>, U<update>, S<sample> or a full tag")
   String checkpoint;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): an option with a default
   @Option(
       names = "--output-dir",
       paramLabel = "DIR",
@@ -34,7 +39,7 @@ final class CheckpointOptions {
           "where the runs are: a directory or a store URI such as s3://bucket/prefix (default: ${DEFAULT-VALUE})")
   String outputDir;
 
-  ModelCheckpoint selection(String modelInfo) {
+  ModelCheckpoint selection(@Nullable String modelInfo) {
     return ModelCheckpoint.of(outputDir, runId)
         .stage(stage)
         .checkpoint(checkpoint)

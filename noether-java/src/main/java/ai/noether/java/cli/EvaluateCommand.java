@@ -1,6 +1,7 @@
 package ai.noether.java.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.core.cli.NoetherCli;
 import ai.noether.java.Evaluation;
 import ai.noether.java.Noether;
@@ -55,6 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
               + " EMA weights (default: every variant the checkpoint holds)")
   List<String> modelInfos = new ArrayList<>();
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): an option with a default
   @Option(
       names = "--split",
       paramLabel = "SPLIT",
@@ -66,6 +68,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--output",
       paramLabel = "FILE",
       description = "also write the metrics to this JSON file")
+  @Nullable
   Path output;
 
   @Override
@@ -78,8 +81,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (variants.isEmpty()) {
       variants.addAll(noether.variants(checkpoint.selection(null)));
     }
-    if (output != null
-        && !Files.isDirectory(cli.workingDir().resolve(output).toAbsolutePath().getParent())) {
+    Path parent =
+        output == null ? null : cli.workingDir().resolve(output).toAbsolutePath().getParent();
+    if (output != null && (parent == null || !Files.isDirectory(parent))) {
       throw new ConfigException("--output " + output + ": its directory does not exist");
     }
     Evaluation evaluation = noether.evaluate(checkpoint.selection(null), split, variants);

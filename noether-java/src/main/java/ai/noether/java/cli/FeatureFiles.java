@@ -1,6 +1,7 @@
 package ai.noether.java.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.format.npy.NpyReader;
@@ -28,7 +29,7 @@ final class FeatureFiles {
    *
    * @param sampleShape the model's per-sample input shape; null when unknown (then not checked)
    */
-  static HostTensor read(Path file, long[] sampleShape) throws IOException {
+  static HostTensor read(Path file, @Nullable long[] sampleShape) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("--input " + file + " does not exist");
     }
@@ -87,7 +88,7 @@ final class FeatureFiles {
     try {
       t = NpyReader.read(file, "--input " + file);
     } catch (RuntimeException e) {
-      throw new ConfigException(e.getMessage(), e);
+      throw new ConfigException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
     if (t.shape().length == 0) {
       throw new ConfigException(

@@ -1,6 +1,7 @@
 package ai.noether.java.cli;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.data.Field;
 import ai.noether.api.data.FieldDataset;
 import ai.noether.api.tensor.HostTensor;
@@ -13,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -51,8 +53,10 @@ public final class PredictCommand implements Callable<Integer> {
       paramLabel = "I",
       description =
           "the variant of the weights, e.g. ema=0.999 for the EMA weights (default: the trained weights)")
+  @Nullable
   String modelInfo;
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required group
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
@@ -61,6 +65,7 @@ public final class PredictCommand implements Callable<Integer> {
         names = "--split",
         paramLabel = "SPLIT",
         description = "train, valid or test: a split of the run's dataset")
+    @Nullable
     String split;
 
     @Option(
@@ -68,9 +73,11 @@ public final class PredictCommand implements Callable<Integer> {
         paramLabel = "FILE",
         description =
             "a CSV file of feature values, one sample per row, or a .npy array [samples, ...]")
+    @Nullable
     Path file;
   }
 
+  @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required option
   @Option(
       names = "--output",
       paramLabel = "FILE",
@@ -84,6 +91,7 @@ public final class PredictCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "the field the model takes (default: the first of the training step's inputs, else features)")
+  @Nullable
   String inputField;
 
   @Option(
@@ -176,8 +184,8 @@ public final class PredictCommand implements Callable<Integer> {
   private void predict(
       LoadedModel model,
       String field,
-      FieldDataset dataset,
-      HostTensor features,
+      @Nullable FieldDataset dataset,
+      @Nullable HostTensor features,
       PredictionWriter writer) {
     if (dataset != null) {
       Noether.predict(
@@ -201,7 +209,8 @@ public final class PredictCommand implements Callable<Integer> {
             write(writer, first, predictions, extra);
           });
     } else {
-      long rows = features.shape()[0];
+      // read from --input when there is no dataset split
+      long rows = Objects.requireNonNull(features, "features").shape()[0];
       float[] all = features.toFloatArray();
       for (long from = 0; from < rows; from += batchSize) {
         int n = (int) Math.min(batchSize, rows - from);

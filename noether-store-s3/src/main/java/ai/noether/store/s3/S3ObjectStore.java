@@ -1,5 +1,6 @@
 package ai.noether.store.s3;
 
+import ai.noether.api.Nullable;
 import ai.noether.store.s3.S3StoreConfig.ConditionalWrites;
 import ai.noether.store.s3.internal.Crc32c;
 import ai.noether.store.s3.internal.S3ClientFactory;
@@ -546,7 +547,8 @@ public final class S3ObjectStore implements ObjectLayer {
     s3.close();
   }
 
-  private StoredObject put(String key, byte[] bytes, String ifNoneMatch, String ifMatch) {
+  private StoredObject put(
+      String key, byte[] bytes, @Nullable String ifNoneMatch, @Nullable String ifMatch) {
     CRC32C crc = new CRC32C();
     crc.update(bytes);
     long value = crc.getValue();

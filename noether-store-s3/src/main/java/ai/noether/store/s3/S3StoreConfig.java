@@ -1,6 +1,7 @@
 package ai.noether.store.s3;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -54,15 +55,15 @@ import java.util.Locale;
  *     newer tier per tag. Relative to the working directory
  */
 public record S3StoreConfig(
-    @JsonProperty("endpoint") String endpoint,
-    @JsonProperty("region") String region,
+    @JsonProperty("endpoint") @Nullable String endpoint,
+    @JsonProperty("region") @Nullable String region,
     @JsonProperty("path_style") Boolean pathStyle,
     @JsonProperty("part_size_mib") Integer partSizeMib,
     @JsonProperty("upload_parallelism") Integer uploadParallelism,
     @JsonProperty("max_retries") Integer maxRetries,
     @JsonProperty("conditional_writes") ConditionalWrites conditionalWrites,
     @JsonProperty("lease_seconds") Integer leaseSeconds,
-    @JsonProperty("cache_dir") String cacheDir) {
+    @JsonProperty("cache_dir") @Nullable String cacheDir) {
 
   /** S3's smallest part (all parts but the last), in MiB. */
   public static final int MIN_PART_SIZE_MIB = 5;
@@ -124,9 +125,13 @@ public record S3StoreConfig(
   }
 
   /** Every key but {@code lease_seconds} and {@code cache_dir}, which get their defaults. */
+  // The canonical constructor replaces a null of every optional setting by its default (as it does
+  // for keys a configuration leaves out): NullAway cannot see that these components are nullable
+  // only until then.
+  @SuppressWarnings("NullAway")
   public S3StoreConfig(
-      String endpoint,
-      String region,
+      @Nullable String endpoint,
+      @Nullable String region,
       Boolean pathStyle,
       Integer partSizeMib,
       Integer uploadParallelism,
@@ -145,6 +150,10 @@ public record S3StoreConfig(
   }
 
   /** Every key at its default: AWS S3, the SDK's region and credentials. */
+  // The canonical constructor replaces a null of every optional setting by its default (as it does
+  // for keys a configuration leaves out): NullAway cannot see that these components are nullable
+  // only until then.
+  @SuppressWarnings("NullAway")
   public static S3StoreConfig defaults() {
     return new S3StoreConfig(null, null, null, null, null, null, null, null, null);
   }
@@ -152,6 +161,7 @@ public record S3StoreConfig(
   /**
    * The configuration for an S3-compatible server at {@code endpoint} with path-style addressing.
    */
+  @SuppressWarnings("NullAway") // as above: null means the default
   public static S3StoreConfig forEndpoint(String endpoint) {
     return new S3StoreConfig(endpoint, null, true, null, null, null, null, null, null);
   }
@@ -272,7 +282,7 @@ public record S3StoreConfig(
   }
 
   /** The endpoint as a URI, or null for AWS S3. */
-  public URI endpointUri() {
+  public @Nullable URI endpointUri() {
     return endpoint == null ? null : URI.create(endpoint);
   }
 

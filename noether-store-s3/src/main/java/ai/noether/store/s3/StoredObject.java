@@ -1,5 +1,6 @@
 package ai.noether.store.s3;
 
+import ai.noether.api.Nullable;
 import ai.noether.store.s3.internal.Crc32c;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -17,7 +18,7 @@ import java.util.OptionalLong;
  * @param lastModified when the server last wrote it, null where unknown
  */
 public record StoredObject(
-    String key, long size, String etag, OptionalLong crc32c, Instant lastModified) {
+    String key, long size, String etag, OptionalLong crc32c, @Nullable Instant lastModified) {
 
   /** The checksum as 8 hex digits, or {@code "-"}. */
   public String crc32cHex() {

@@ -2,6 +2,7 @@ package ai.noether.djl.model.block;
 
 import ai.djl.nn.Block;
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.spi.ConfigBinding;
 import ai.noether.api.spi.FrameworkServices;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -203,8 +204,8 @@ final class BlockConstruction {
   /**
    * The arguments converted for {@code e}, or null (with the reason added) when they do not fit it.
    */
-  private static Object[] convert(
-      Executable e, Object arguments, String path, List<String> reasons) {
+  private static @Nullable Object[] convert(
+      Executable e, @Nullable Object arguments, String path, List<String> reasons) {
     Type[] types = e.getGenericParameterTypes();
     if (arguments == null) {
       return types.length == 0 ? new Object[0] : null;

@@ -15,6 +15,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.noether.api.Nullable;
 import ai.noether.djl.model.mlp.MlpActivation;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class CnnLstmBlock extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final CnnLstmConfig config;
-  private final SequentialBlock conv;
+  private final @Nullable SequentialBlock conv;
   private final LSTM lstm;
   private final Heads heads;
 

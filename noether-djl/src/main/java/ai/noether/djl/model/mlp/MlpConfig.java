@@ -1,6 +1,5 @@
 package ai.noether.djl.model.mlp;
 
-import ai.noether.api.Nullable;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
@@ -41,11 +40,9 @@ public record MlpConfig(
         Integer outputSize,
     @JsonPropertyDescription("the hidden-layer activation: relu, tanh or gelu")
         @JsonProperty("activation")
-        @Nullable
         String activation,
     @JsonPropertyDescription("dropout probability after each hidden activation, in [0, 1)")
         @JsonProperty("dropout")
-        @Nullable
         Double dropout) {
 
   public MlpConfig {
@@ -64,7 +61,7 @@ public record MlpConfig(
 
   /** A config with the default activation ({@code relu}) and no dropout. */
   public static MlpConfig of(int inputSize, List<Integer> hiddenSizes, int outputSize) {
-    return new MlpConfig(inputSize, hiddenSizes, outputSize, null, null);
+    return new MlpConfig(inputSize, hiddenSizes, outputSize, "relu", 0.0);
   }
 
   /** The parsed activation. */

@@ -21,6 +21,7 @@ import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.model.SeededInitialization;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -182,7 +183,11 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
       String path = e.getKey();
       String weightPath =
           path.endsWith(".bias") ? path.substring(0, path.length() - 5) + ".weight" : path;
-      long fanIn = model.djlParameters().get(weightPath).getArray().getShape().get(1);
+      long fanIn =
+          Objects.requireNonNull(model.djlParameters().get(weightPath), weightPath)
+              .getArray()
+              .getShape()
+              .get(1);
       SeededInitialization.uniform(e.getValue().getArray(), 1 / Math.sqrt(fanIn), initSeed, path);
     }
   }

@@ -1,5 +1,6 @@
 package ai.noether.store.s3.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -86,7 +87,7 @@ public final class S3CheckpointStore implements CheckpointStore {
 
   private final ObjectLayer objects;
   private final Duration leaseDuration;
-  private final Path spoolDir;
+  private final @Nullable Path spoolDir;
   private final Map<StageId, Object> stageLocks = new ConcurrentHashMap<>();
   private final Set<StageId> repairedStages = ConcurrentHashMap.newKeySet();
 
@@ -102,7 +103,7 @@ public final class S3CheckpointStore implements CheckpointStore {
    * @param leaseDuration how long a writer lease lasts without renewal
    * @param spoolDir where opened files are downloaded to; null for the system's temporary directory
    */
-  public S3CheckpointStore(ObjectLayer objects, Duration leaseDuration, Path spoolDir) {
+  public S3CheckpointStore(ObjectLayer objects, Duration leaseDuration, @Nullable Path spoolDir) {
     this.objects = Objects.requireNonNull(objects, "objects");
     this.leaseDuration = Objects.requireNonNull(leaseDuration, "leaseDuration");
     this.spoolDir = spoolDir;

@@ -1,5 +1,6 @@
 package ai.noether.store.s3.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.StageBusyException;
 import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageId;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -53,7 +55,8 @@ final class S3StageLease implements StageClaim {
   private final Duration duration;
   private final String leaseId = UUID.randomUUID().toString();
   private final ScheduledExecutorService heartbeat;
-  private String etag;
+  // set when the lease is taken, before the heartbeat starts
+  private @Nullable String etag;
   private boolean open = true;
 
   private S3StageLease(ObjectLayer objects, StageId stage, StageWriter writer, Duration duration) {
@@ -120,7 +123,7 @@ final class S3StageLease implements StageClaim {
     throw busy(held);
   }
 
-  private Held read(StoredObject object) throws IOException {
+  private @Nullable Held read(StoredObject object) throws IOException {
     byte[] bytes;
     try {
       bytes = objects.readBytes(name);
@@ -156,7 +159,10 @@ final class S3StageLease implements StageClaim {
       return;
     }
     try {
-      etag = objects.putIfMatch(name, content(Instant.now()), etag).etag();
+      etag =
+          objects
+              .putIfMatch(name, content(Instant.now()), Objects.requireNonNull(etag, "etag"))
+              .etag();
     } catch (S3ConditionFailedException e) {
       LOG.error(
           "the writer lease of {} in {} was taken over by another process ({}); this process is no longer "
@@ -196,7 +202,10 @@ final class S3StageLease implements StageClaim {
     }
   }
 
-  private StageBusyException busy(Held held) {
+  // StageBusyException takes a null holder (documented: the store could not tell), which its api
+  // signature does not declare yet
+  @SuppressWarnings("NullAway")
+  private StageBusyException busy(@Nullable Held held) {
     String who =
         held == null
             ? "another process (its lease " + objects.url(name) + " cannot be read yet)"
@@ -230,13 +239,13 @@ final class S3StageLease implements StageClaim {
     return s.replace('\n', ' ').replace('\r', ' ');
   }
 
-  private static String unquote(String etag) {
+  private static String unquote(@Nullable String etag) {
     return etag == null ? "" : etag.replace("\"", "");
   }
 
   /** What a lease object says. */
   private record Held(StageWriter writer, Instant renewed, Instant expires) {
-    static Held parse(String text) {
+    static @Nullable Held parse(String text) {
       Map<String, String> fields = new LinkedHashMap<>();
       for (String line : text.split("\n")) {
         int colon = line.indexOf(": ");
@@ -253,9 +262,9 @@ final class S3StageLease implements StageClaim {
         return new Held(
             new StageWriter(
                 Long.parseLong(fields.get("pid")),
-                fields.get("host"),
+                Objects.requireNonNull(fields.get("host")),
                 Instant.parse(fields.get("started")),
-                fields.get("command")),
+                Objects.requireNonNull(fields.get("command"))),
             Instant.parse(fields.get("renewed")),
             Instant.parse(fields.get("expires")));
       } catch (NumberFormatException | DateTimeParseException e) {
@@ -267,6 +276,7 @@ final class S3StageLease implements StageClaim {
       return staleReason() != null;
     }
 
+    @Nullable
     String staleReason() {
       if (Instant.now().isAfter(expires)) {
         return "it expired at " + expires + " (" + writer.describe() + ")";

@@ -1,5 +1,6 @@
 package ai.noether.store.s3.internal;
 
+import ai.noether.api.Nullable;
 import java.util.Locale;
 
 /** CRC32C values as they are written into object metadata: 8 lower-case hex digits. */
@@ -15,7 +16,7 @@ public final class Crc32c {
   }
 
   /** Parses 8 hex digits; -1 when {@code hex} is null or not such a value (a foreign object). */
-  public static long parseHex(String hex) {
+  public static long parseHex(@Nullable String hex) {
     if (hex == null || hex.length() != 8) {
       return -1;
     }

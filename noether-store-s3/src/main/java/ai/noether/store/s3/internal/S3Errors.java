@@ -1,5 +1,6 @@
 package ai.noether.store.s3.internal;
 
+import ai.noether.api.Nullable;
 import ai.noether.store.s3.S3ConditionFailedException;
 import ai.noether.store.s3.S3ObjectNotFoundException;
 import ai.noether.store.s3.S3StoreException;
@@ -37,7 +38,7 @@ public final class S3Errors {
   /**
    * The failure of {@code operation} (e.g. "upload") on {@code key} (null for the bucket itself).
    */
-  public S3StoreException translate(String operation, String key, SdkException e) {
+  public S3StoreException translate(String operation, @Nullable String key, SdkException e) {
     String what =
         operation
             + " of "
@@ -191,7 +192,7 @@ public final class S3Errors {
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "(no message)";
     }

@@ -1,5 +1,6 @@
 package ai.noether.store.s3.internal;
 
+import ai.noether.api.Nullable;
 import ai.noether.store.s3.S3StoreException;
 import ai.noether.store.s3.StoredObject;
 import java.io.ByteArrayInputStream;
@@ -60,7 +61,7 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
   private final List<Future<CompletedPart>> parts = new ArrayList<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private int allocated;
-  private byte[] current;
+  private @Nullable byte[] current;
   private int currentLength;
   private long written;
   private boolean open = true;
@@ -156,11 +157,13 @@ public final class StreamingMultipartUpload implements WritableByteChannel {
     }
     crc.update(src.duplicate());
     while (src.hasRemaining()) {
-      if (current == null) {
-        current = takeBuffer();
+      byte[] buffer = current;
+      if (buffer == null) {
+        buffer = takeBuffer();
+        current = buffer;
       }
       int k = Math.min(src.remaining(), partSize - currentLength);
-      src.get(current, currentLength, k);
+      src.get(buffer, currentLength, k);
       currentLength += k;
       if (currentLength == partSize) {
         submitCurrent();

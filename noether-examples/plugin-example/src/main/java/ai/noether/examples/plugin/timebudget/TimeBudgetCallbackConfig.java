@@ -44,7 +44,7 @@ import java.util.Optional;
  *     less than {@code max_minutes}. Null (absent) means {@value #DEFAULT_MARGIN_MINUTES}.
  */
 public record TimeBudgetCallbackConfig(
-    @Nullable Double maxMinutes, @Nullable String deadline, @Nullable Double marginMinutes) {
+    @Nullable Double maxMinutes, @Nullable String deadline, Double marginMinutes) {
   /** The margin when {@code margin_minutes} is absent. */
   public static final double DEFAULT_MARGIN_MINUTES = 2.0;
 
@@ -88,6 +88,9 @@ public record TimeBudgetCallbackConfig(
   }
 
   /** A budget of {@code minutes} from the start of the process, with the default margin. */
+  // The canonical constructor replaces a null margin_minutes by the default (and says so in its
+  // errors): NullAway cannot see that the component is nullable only until then.
+  @SuppressWarnings("NullAway")
   public static TimeBudgetCallbackConfig ofMinutes(double minutes) {
     return new TimeBudgetCallbackConfig(minutes, null, null);
   }
