@@ -146,16 +146,7 @@ public final class CheckpointReader {
    */
   public static Map<String, Object> verifiedTrainer(
       CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
-    StoredFile trainerFile =
-        checkpoint.files().stream()
-            .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    missing(
-                        checkpoint,
-                        checkpoint.files().get(0).name().modelName(),
-                        CheckpointFileKind.TRAINER));
+    StoredFile trainerFile = trainerFileOf(checkpoint);
     for (StoredFile file : checkpoint.files()) {
       if (!file.equals(trainerFile)) {
         try {
@@ -171,6 +162,21 @@ public final class CheckpointReader {
   }
 
   /**
+   * The checkpoint's trainer file; a checkpoint without one is refused, naming the files it has.
+   */
+  private static StoredFile trainerFileOf(StoredCheckpoint checkpoint) {
+    return checkpoint.files().stream()
+        .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                missing(
+                    checkpoint,
+                    checkpoint.files().get(0).name().modelName(),
+                    CheckpointFileKind.TRAINER));
+  }
+
+  /**
    * Reads every file of {@code checkpoint} completely, as the resume that follows will, and returns
    * the tree of its trainer file: what a resume needs to know before the model is built. Inside a
    * {@link VerifiedReads} scope the trees are kept for that resume, which then reads nothing again;
@@ -183,16 +189,7 @@ public final class CheckpointReader {
    */
   public static Map<String, Object> readForResume(
       CheckpointStore store, StoredCheckpoint checkpoint) throws IOException {
-    StoredFile trainerFile =
-        checkpoint.files().stream()
-            .filter(f -> f.name().kind() == CheckpointFileKind.TRAINER)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    missing(
-                        checkpoint,
-                        checkpoint.files().get(0).name().modelName(),
-                        CheckpointFileKind.TRAINER));
+    StoredFile trainerFile = trainerFileOf(checkpoint);
     // Damaged bytes anywhere first, then the trainer file's own record, then the others': the order
     // in which the checks of verifiedTrainer name a failure.
     Map<StoredFile, Map.Entry<String, Map<String, Object>>> trees = new LinkedHashMap<>();
