@@ -1,19 +1,23 @@
 package ai.noether.djl.bench;
 
+import static ai.noether.djl.bench.BenchmarkSupport.checkpointFiles;
+import static ai.noether.djl.bench.BenchmarkSupport.evict;
+import static ai.noether.djl.bench.BenchmarkSupport.find;
+import static ai.noether.djl.bench.BenchmarkSupport.median;
+import static ai.noether.djl.bench.BenchmarkSupport.randomData;
+import static ai.noether.djl.bench.BenchmarkSupport.source;
+import static ai.noether.djl.bench.BenchmarkSupport.torchLoad;
+
 import ai.djl.Device;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
-import ai.noether.api.checkpoint.CheckpointFileKind;
-import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.data.DataSource;
-import ai.noether.api.data.Dataset;
 import ai.noether.api.data.TensorDataset;
 import ai.noether.api.optim.Optimizer;
-import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.checkpoint.BackgroundCheckpointWriter;
 import ai.noether.core.checkpoint.SaveTimings;
 import ai.noether.core.checkpoint.StagingBuffers;
@@ -43,9 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -335,7 +337,7 @@ public final class CheckpointSaveBenchmark {
       throws IOException {
     Measured m = new Measured();
     RunLayout layout = RunLayout.of(outputDir, "bench", "train");
-    TensorDataset data = data(256);
+    TensorDataset data = randomData(256, INPUT, OUTPUT);
     DataSource source = source(data);
     Trainer[] running = new Trainer[1];
     boolean prepare = !"false".equals(System.getProperty("bench.prepare"));
@@ -487,14 +489,10 @@ public final class CheckpointSaveBenchmark {
   private static void resume(
       RunLayout layout, StoredCheckpoint checkpoint, MlpConfig mlp, Map<String, String> out)
       throws Exception {
-    List<Path> files = new ArrayList<>();
-    for (CheckpointFileKind kind :
-        List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
-      files.add(layout.checkpointFile(CheckpointFileName.of("mlp", checkpoint.tag(), kind)));
-    }
+    List<Path> files = checkpointFiles(layout, checkpoint, "mlp");
     int rounds = Integer.parseInt(System.getProperty("bench.resume_rounds", "3"));
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
-    TensorDataset data = data(16);
+    TensorDataset data = randomData(16, INPUT, OUTPUT);
     try (FileCheckpointStore store = FileCheckpointStore.open(layout.outputDir())) {
       for (int round = 0; round < rounds; round++) {
         for (String temperature : List.of("cold", "warm")) {
@@ -536,46 +534,15 @@ public final class CheckpointSaveBenchmark {
             new SupervisedStep(model, source(data), SupervisedStepConfig.of("mse"))) {
       Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
       if (cold) {
-        ResumeBenchmark.evict(layout, files);
+        evict(layout, files);
       }
       long t0 = System.nanoTime();
-      StoredCheckpoint c =
-          store.list(layout.stage()).stream()
-              .filter(s -> s.tag().equals(checkpoint.tag()))
-              .findFirst()
-              .orElseThrow();
-      LoadedCheckpoint loaded = CheckpointReader.forResume(store, c, "mlp");
+      LoadedCheckpoint loaded =
+          CheckpointReader.forResume(store, find(store, layout, checkpoint), "mlp");
       model.load(loaded.stateDict(), true);
       optimizer.loadState(loaded.optimizer());
       return (System.nanoTime() - t0) / 1e9;
     }
-  }
-
-  /** Seconds {@code torch.load} of the files takes in {@code /usr/bin/python3}; null without it. */
-  private static Double torchLoad(RunLayout layout, List<Path> files, boolean cold)
-      throws IOException, InterruptedException {
-    Path python = Path.of("/usr/bin/python3");
-    if (!Files.isExecutable(python)) {
-      return null;
-    }
-    String script =
-        "import sys, time, torch\n"
-            + "t = time.time()\n"
-            + "for f in sys.argv[1:]:\n"
-            + "    torch.load(f)\n"
-            + "print(time.time() - t)\n";
-    if (cold) {
-      // Our mappings of the files are released first: the kernel keeps mapped pages in the cache.
-      ResumeBenchmark.evict(layout, files);
-    }
-    List<String> command = new ArrayList<>(List.of(python.toString(), "-c", script));
-    files.forEach(f -> command.add(f.toString()));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0 || said.isEmpty()) {
-      return null;
-    }
-    return Double.parseDouble(said.lines().reduce((a, b) -> b).orElseThrow());
   }
 
   /** Seconds {@code dd} takes to write {@code bytes} of zeros with {@code conv=fsync}. */
@@ -604,21 +571,6 @@ public final class CheckpointSaveBenchmark {
     }
   }
 
-  private static TensorDataset data(int samples) {
-    SplittableRandom random = new SplittableRandom(3);
-    float[] x = new float[samples * INPUT];
-    float[] y = new float[samples * OUTPUT];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (float) random.nextGaussian();
-    }
-    return new TensorDataset(
-        HostTensor.ofFloats(new long[] {samples, INPUT}, x),
-        HostTensor.ofFloats(new long[] {samples, OUTPUT}, y));
-  }
-
   /** A line of {@code /proc/self/status} in bytes (VmRSS: now, VmHWM: peak). */
   private static long rss(String field) {
     try {
@@ -631,16 +583,6 @@ public final class CheckpointSaveBenchmark {
       // not Linux
     }
     return -1;
-  }
-
-  private static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String f(double v) {
@@ -783,19 +725,5 @@ public final class CheckpointSaveBenchmark {
 
   private static String pct(double v) {
     return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
-
-  private static DataSource source(TensorDataset train) {
-    return new DataSource() {
-      @Override
-      public Dataset train() {
-        return train;
-      }
-
-      @Override
-      public Optional<Dataset> validation() {
-        return Optional.empty();
-      }
-    };
   }
 }

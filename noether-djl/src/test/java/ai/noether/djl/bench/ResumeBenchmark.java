@@ -1,18 +1,21 @@
 package ai.noether.djl.bench;
 
+import static ai.noether.djl.bench.BenchmarkSupport.checkpointFiles;
+import static ai.noether.djl.bench.BenchmarkSupport.evict;
+import static ai.noether.djl.bench.BenchmarkSupport.find;
+import static ai.noether.djl.bench.BenchmarkSupport.median;
+import static ai.noether.djl.bench.BenchmarkSupport.randomData;
+import static ai.noether.djl.bench.BenchmarkSupport.source;
+import static ai.noether.djl.bench.BenchmarkSupport.torchLoad;
+
 import ai.djl.Device;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
-import ai.noether.api.checkpoint.CheckpointFileKind;
-import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.data.DataSource;
-import ai.noether.api.data.Dataset;
-import ai.noether.api.data.TensorDataset;
 import ai.noether.api.optim.Optimizer;
-import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.resume.CheckpointReader;
@@ -30,7 +33,6 @@ import ai.noether.djl.step.SupervisedStep;
 import ai.noether.djl.step.SupervisedStepConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,8 +44,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -70,7 +70,6 @@ public final class ResumeBenchmark {
   private static final int INPUT = 64;
   private static final int OUTPUT = 8;
   private static final double GIB = 1024.0 * 1024 * 1024;
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
 
   private ResumeBenchmark() {}
 
@@ -100,11 +99,7 @@ public final class ResumeBenchmark {
     MlpConfig mlp = new MlpConfig(INPUT, Collections.nCopies(layers, WIDTH), OUTPUT, "relu", 0.0);
     RunLayout layout = RunLayout.of(outputDir, "bench", "train");
     StoredCheckpoint checkpoint = train(layout, mlp);
-    List<Path> files = new ArrayList<>();
-    for (CheckpointFileKind kind :
-        List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
-      files.add(layout.checkpointFile(CheckpointFileName.of("mlp", checkpoint.tag(), kind)));
-    }
+    List<Path> files = checkpointFiles(layout, checkpoint, "mlp");
     Map<String, List<Double>> times = new LinkedHashMap<>();
     try (FileCheckpointStore store = FileCheckpointStore.open(layout.outputDir())) {
       for (int round = 0; round < rounds; round++) {
@@ -113,7 +108,10 @@ public final class ResumeBenchmark {
           try (DjlModel model =
                   MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(2, 0));
               SupervisedStep step =
-                  new SupervisedStep(model, source(data(16)), SupervisedStepConfig.of("mse"))) {
+                  new SupervisedStep(
+                      model,
+                      source(randomData(16, INPUT, OUTPUT)),
+                      SupervisedStepConfig.of("mse"))) {
             Optimizer optimizer = AdamOptimizer.adamW(model, AdamConfig.of(1e-4));
             if (temperature.equals("cold")) {
               evict(layout, files);
@@ -122,10 +120,7 @@ public final class ResumeBenchmark {
             resume(store, layout, checkpoint, model, optimizer, temperature, times);
             add(times, "resume " + temperature, t0);
           }
-          if (temperature.equals("cold")) {
-            evict(layout, files);
-          }
-          Double torch = torchLoad(files);
+          Double torch = torchLoad(layout, files, temperature.equals("cold"));
           if (torch != null) {
             times.computeIfAbsent("torch.load " + temperature, k -> new ArrayList<>()).add(torch);
           }
@@ -191,41 +186,13 @@ public final class ResumeBenchmark {
     add(phases, "  " + temperature + ": optimizer.loadState", t0);
   }
 
-  private static StoredCheckpoint find(
-      FileCheckpointStore store, RunLayout layout, StoredCheckpoint checkpoint) throws IOException {
-    return store.list(layout.stage()).stream()
-        .filter(s -> s.tag().equals(checkpoint.tag()))
-        .findFirst()
-        .orElseThrow();
-  }
-
   private static void add(Map<String, List<Double>> times, String key, long t0) {
     times.computeIfAbsent(key, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
   }
 
-  private static Double torchLoad(List<Path> files) throws IOException, InterruptedException {
-    if (!Files.isExecutable(PYTHON)) {
-      return null;
-    }
-    String script =
-        "import sys, time, torch\n"
-            + "t = time.time()\n"
-            + "for f in sys.argv[1:]:\n"
-            + "    torch.load(f)\n"
-            + "print(time.time() - t)\n";
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", script));
-    files.forEach(f -> command.add(f.toString()));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0 || said.isEmpty()) {
-      return null;
-    }
-    return Double.parseDouble(said.lines().reduce((a, b) -> b).orElseThrow());
-  }
-
   /** Trains one update and writes a final checkpoint (model, AdamW state, trainer). */
   private static StoredCheckpoint train(RunLayout layout, MlpConfig mlp) throws IOException {
-    DataSource source = source(data(64));
+    DataSource source = source(randomData(64, INPUT, OUTPUT));
     try (DjlModel model =
             MlpModelFactory.build("mlp", mlp, Device.cpu(), Seeds.forInitialization(1, 0));
         SupervisedStep step = new SupervisedStep(model, source, SupervisedStepConfig.of("mse"));
@@ -254,100 +221,6 @@ public final class ResumeBenchmark {
         return trainer.run().finalCheckpoint();
       }
     }
-  }
-
-  /**
-   * Drops the files from the page cache and checks that they are gone ({@code fincore}). The kernel
-   * keeps pages that a process still maps, so the mappings of earlier reads are released first:
-   * without that, a "cold" read right after one of ours would find the files in memory.
-   */
-  static void evict(RunLayout layout, List<Path> files) throws IOException, InterruptedException {
-    List<Path> all = new ArrayList<>(files);
-    try (Stream<Path> walk = Files.walk(layout.checkpointDir())) {
-      walk.filter(Files::isRegularFile).forEach(all::add);
-    }
-    long resident = 0;
-    for (int attempt = 0; attempt < 10; attempt++) {
-      System.gc(); // unreachable mappings are unmapped by their cleaners after a collection
-      Thread.sleep(50);
-      for (Path p : all) {
-        // GNU dd with iflag=nocache and count=0 asks the kernel to drop the whole file from the
-        // page cache.
-        Process proc =
-            new ProcessBuilder("dd", "if=" + p, "iflag=nocache", "count=0", "status=none")
-                .inheritIO()
-                .start();
-        if (proc.waitFor() != 0) {
-          throw new IOException("dd could not evict " + p);
-        }
-      }
-      resident = resident(all);
-      if (resident == 0) {
-        return;
-      }
-    }
-    System.out.println(
-        "warning: "
-            + resident
-            + " bytes of the checkpoint stay in the page cache; cold is not cold");
-  }
-
-  /** Bytes of the files in the page cache, from {@code fincore}; 0 where it is missing. */
-  static long resident(List<Path> files) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(List.of("fincore", "--bytes", "--noheadings", "--output", "RES"));
-    files.forEach(f -> command.add(f.toString()));
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return 0;
-    }
-    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      return 0;
-    }
-    return said.lines()
-        .map(String::trim)
-        .filter(l -> l.matches("\\d+"))
-        .mapToLong(Long::parseLong)
-        .sum();
-  }
-
-  private static TensorDataset data(int samples) {
-    SplittableRandom random = new SplittableRandom(3);
-    float[] x = new float[samples * INPUT];
-    float[] y = new float[samples * OUTPUT];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (float) random.nextGaussian();
-    }
-    return new TensorDataset(
-        HostTensor.ofFloats(new long[] {samples, INPUT}, x),
-        HostTensor.ofFloats(new long[] {samples, OUTPUT}, y));
-  }
-
-  private static DataSource source(TensorDataset train) {
-    return new DataSource() {
-      @Override
-      public Dataset train() {
-        return train;
-      }
-
-      @Override
-      public Optional<Dataset> validation() {
-        return Optional.empty();
-      }
-    };
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String list(List<Double> values) {

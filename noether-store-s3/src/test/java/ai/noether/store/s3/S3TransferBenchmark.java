@@ -1,17 +1,16 @@
 package ai.noether.store.s3;
 
-import java.io.IOException;
+import static ai.noether.store.s3.S3BenchmarkSupport.copyFile;
+import static ai.noether.store.s3.S3BenchmarkSupport.deleteTree;
+import static ai.noether.store.s3.S3BenchmarkSupport.median;
+import static ai.noether.store.s3.S3BenchmarkSupport.writeRandomFile;
+
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
@@ -48,15 +47,7 @@ public final class S3TransferBenchmark {
       server.createBucket(BUCKET);
       Path source = work.resolve("source.bin");
       writeRandomFile(source, size);
-      S3StoreConfig config =
-          new S3StoreConfig(
-              server.endpoint(),
-              "us-east-1",
-              true,
-              16,
-              4,
-              3,
-              S3StoreConfig.ConditionalWrites.EMULATED);
+      S3StoreConfig config = S3BenchmarkSupport.config(server.endpoint());
       double[][] seconds = new double[4][rounds];
       try (S3ObjectStore store =
               S3ObjectStore.open(
@@ -137,47 +128,7 @@ public final class S3TransferBenchmark {
           median(seconds[0]) / median(seconds[2]),
           median(seconds[1]) / median(seconds[3]));
     } finally {
-      try (Stream<Path> files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(work);
     }
-  }
-
-  /** Writes the file the way a checkpoint writes itself: 1 MiB at a time into the channel. */
-  private static void copyFile(Path source, java.nio.channels.WritableByteChannel channel)
-      throws IOException {
-    try (FileChannel in = FileChannel.open(source)) {
-      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-      while (in.read(buffer.clear()) > 0) {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-      }
-    }
-  }
-
-  private static void writeRandomFile(Path file, long size) throws IOException {
-    SplittableRandom random = new SplittableRandom(42);
-    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-    try (FileChannel out =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      for (long written = 0; written < size; written += buffer.capacity()) {
-        buffer.clear();
-        while (buffer.remaining() >= 8) {
-          buffer.putLong(random.nextLong());
-        }
-        buffer.flip().limit((int) Math.min(buffer.capacity(), size - written));
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-      }
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 }

@@ -1,5 +1,10 @@
 package ai.noether.store.s3.checkpoint;
 
+import static ai.noether.store.s3.S3BenchmarkSupport.copyFile;
+import static ai.noether.store.s3.S3BenchmarkSupport.deleteTree;
+import static ai.noether.store.s3.S3BenchmarkSupport.median;
+import static ai.noether.store.s3.S3BenchmarkSupport.writeRandomFile;
+
 import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointFileKind;
 import ai.noether.api.checkpoint.CheckpointFileName;
@@ -10,6 +15,7 @@ import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.store.FileCheckpointStore;
+import ai.noether.store.s3.S3BenchmarkSupport;
 import ai.noether.store.s3.S3Location;
 import ai.noether.store.s3.S3ObjectStore;
 import ai.noether.store.s3.S3ProxyServer;
@@ -17,20 +23,14 @@ import ai.noether.store.s3.S3StoreConfig;
 import ai.noether.store.s3.internal.S3ClientFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -69,15 +69,7 @@ public final class S3CheckpointStoreBenchmark {
       server.createBucket(BUCKET);
       Path source = work.resolve("source.bin");
       writeRandomFile(source, size);
-      S3StoreConfig config =
-          new S3StoreConfig(
-              server.endpoint(),
-              "us-east-1",
-              true,
-              16,
-              4,
-              3,
-              S3StoreConfig.ConditionalWrites.EMULATED);
+      S3StoreConfig config = S3BenchmarkSupport.config(server.endpoint());
       String[] names = {
         "commit  S3 store (upload, CRC32C, manifest, latest)",
         "open    S3 store (download, verified)",
@@ -140,9 +132,7 @@ public final class S3CheckpointStoreBenchmark {
           median(seconds[0]) / median(seconds[4]),
           median(seconds[1]) / median(seconds[5]));
     } finally {
-      try (Stream<Path> files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(work);
     }
   }
 
@@ -173,15 +163,7 @@ public final class S3CheckpointStoreBenchmark {
 
           @Override
           public void writeTo(WritableByteChannel out) throws IOException {
-            try (FileChannel in = FileChannel.open(source)) {
-              ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-              while (in.read(buffer.clear()) > 0) {
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                  out.write(buffer);
-                }
-              }
-            }
+            copyFile(source, out);
           }
         };
     store.commit(STAGE, tag, it, List.of(file), Set.of(CheckpointTag.LATEST));
@@ -206,29 +188,5 @@ public final class S3CheckpointStoreBenchmark {
         // read through, as a loader does
       }
     }
-  }
-
-  private static void writeRandomFile(Path file, long size) throws IOException {
-    SplittableRandom random = new SplittableRandom(42);
-    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-    try (FileChannel out =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      for (long written = 0; written < size; written += buffer.capacity()) {
-        buffer.clear();
-        while (buffer.remaining() >= 8) {
-          buffer.putLong(random.nextLong());
-        }
-        buffer.flip().limit((int) Math.min(buffer.capacity(), size - written));
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-      }
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 }
