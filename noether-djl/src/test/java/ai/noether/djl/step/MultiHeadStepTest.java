@@ -7,11 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.FieldDataset;
 import ai.noether.api.metric.Direction;
-import ai.noether.api.metric.Metric;
 import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.train.StepResult;
+import ai.noether.core.metric.RmseMetric;
 import ai.noether.djl.model.DjlModel;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +106,7 @@ class MultiHeadStepTest {
                 model,
                 data,
                 twoHeads(0.5, 0.5).withEvalBatchSize(10),
-                Map.of("rul", List.of(new Rmse())))) {
+                Map.of("rul", List.of(new RmseMetric())))) {
       Map<String, Double> metrics = step.evaluate(valid, "valid");
 
       assertThat(metrics)
@@ -165,53 +164,5 @@ class MultiHeadStepTest {
 
   private static HostTensor reshape(HostTensor t) {
     return HostTensor.wrap(t.dtype(), new long[] {t.shape()[0], 1}, t.chunks());
-  }
-
-  /** Root mean squared error over all values, accumulated batch by batch (test-only). */
-  static final class Rmse implements Metric {
-    @Override
-    public String name() {
-      return "rmse";
-    }
-
-    @Override
-    public Direction direction() {
-      return Direction.LOWER_IS_BETTER;
-    }
-
-    @Override
-    public Accumulator newAccumulator() {
-      return new Accumulator() {
-        double sum;
-        long n;
-
-        @Override
-        public void add(HostTensor predictions, HostTensor targets) {
-          var p =
-              predictions
-                  .chunks()
-                  .get(0)
-                  .duplicate()
-                  .order(ByteOrder.LITTLE_ENDIAN)
-                  .asFloatBuffer();
-          var t =
-              targets.chunks().get(0).duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-          if (p.remaining() != t.remaining()) {
-            throw new IllegalArgumentException(
-                "rmse: " + p.remaining() + " predictions for " + t.remaining() + " targets");
-          }
-          while (p.hasRemaining()) {
-            double d = p.get() - t.get();
-            sum += d * d;
-            n++;
-          }
-        }
-
-        @Override
-        public double value() {
-          return n == 0 ? Double.NaN : Math.sqrt(sum / n);
-        }
-      };
-    }
   }
 }

@@ -39,16 +39,11 @@ class AccumulationProcessesTest {
           "trainer.callbacks[4]={kind: early-stopping, metric_key: loss/valid/total, patience: 100}");
 
   static NoetherProcess train(Path dir, Path runs, String runId) throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of("train", QUICKSTART.toString(), "output_dir=" + runs, "run_id=" + runId));
-    args.addAll(VARIANT);
-    return NoetherProcess.start(dir, dir.resolve("noether.log"), args.toArray(String[]::new));
+    return TrainingProcesses.train(dir, QUICKSTART, runs, runId, VARIANT);
   }
 
   static NoetherProcess resume(Path dir, Path runs, String runId) throws IOException {
-    return NoetherProcess.start(
-        dir, dir.resolve("noether.log"), "resume", runId, "--output-dir", runs.toString());
+    return TrainingProcesses.resume(dir, runs, runId);
   }
 
   static TrainingIteration latest(Path runs, String runId) throws IOException {

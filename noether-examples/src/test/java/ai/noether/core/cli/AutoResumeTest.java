@@ -70,10 +70,7 @@ class AutoResumeTest {
         .isEqualTo(finished);
 
     // The key in the file does the same as the flag.
-    Files.writeString(
-        config,
-        ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", "")
-            + "resume_if_exists: true\n");
+    Files.writeString(config, ResumeCommandTest.UNINTERRUPTED_CONFIG + "resume_if_exists: true\n");
     Result reference =
         cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");
     assertThat(reference.status()).as(reference.err()).isEqualTo(NoetherCli.OK);
@@ -162,8 +159,7 @@ class AutoResumeTest {
   void aStageWithOnlyAModelOnlyCheckpointOfAKilledStartStartsFreshAndEndsLikeAnUninterruptedRun(
       @TempDir Path dir) throws Exception {
     Path config = dir.resolve("stage.yaml");
-    Files.writeString(
-        config, ResumeCommandTest.CONFIG.replace("- {kind: test-interrupt, at_update: 24}", ""));
+    Files.writeString(config, ResumeCommandTest.UNINTERRUPTED_CONFIG);
     Path runs = dir.resolve("runs");
     Result reference =
         cli(dir, "train", config.toString(), "output_dir=" + runs, "run_id=reference");

@@ -24,44 +24,11 @@ class CnnLstmFileDataKilledProcessTest {
         config,
         CnnLstmFileStage.yaml(dir.resolve("fleet")).replace("max_epochs: 4", "max_epochs: 8"));
     Path runs = dir.resolve("runs");
-    try (NoetherProcess p =
-        NoetherProcess.start(
-            dir,
-            dir.resolve("noether.log"),
-            "train",
-            config.toString(),
-            "output_dir=" + runs,
-            "run_id=reference")) {
-      assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.OK);
-    }
-    FinalState uninterrupted = FinalState.read(runs, "reference");
+    FinalState uninterrupted = TrainingProcesses.trainReference(dir, config, runs);
     long total = NoetherProcess.lastUpdate(runs.resolve("reference/train/history.jsonl"));
 
-    Path history = runs.resolve("killed/train/history.jsonl");
-    try (NoetherProcess p =
-        NoetherProcess.start(
-            dir,
-            dir.resolve("noether.log"),
-            "train",
-            config.toString(),
-            "output_dir=" + runs,
-            "run_id=killed")) {
-      p.awaitUpdate(history, total / 2);
-      Path latest = runs.resolve("killed/train/checkpoints/.noether/latest.manifest");
-      while (!Files.exists(latest) && p.isAlive()) {
-        Thread.sleep(1);
-      }
-      p.killHard();
-    }
-    long killedAt = NoetherProcess.lastUpdate(history);
+    long killedAt = TrainingProcesses.trainAndKill(dir, config, runs, total / 2);
     assertThat(killedAt).as("killed before the end").isLessThan(total);
-    try (NoetherProcess p =
-        NoetherProcess.start(
-            dir, dir.resolve("noether.log"), "resume", "killed", "--output-dir", runs.toString())) {
-      assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.OK);
-      assertThat(FinalState.read(runs, "killed"))
-          .as("killed at update %d\n%s", killedAt, p.log())
-          .isEqualTo(uninterrupted);
-    }
+    TrainingProcesses.assertResumesTo(dir, runs, killedAt, uninterrupted);
   }
 }

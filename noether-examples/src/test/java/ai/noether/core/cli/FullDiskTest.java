@@ -8,6 +8,7 @@ import ai.noether.api.checkpoint.StageId;
 import ai.noether.core.cli.ResumeCommandTest.Result;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.testkit.NoetherProcess;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,8 +107,7 @@ class FullDiskTest {
       throws Exception {
     Path runs = disk.resolve("runs");
     Path filler = disk.resolve("other-job.bin");
-    Path config = dir.resolve("stage.yaml");
-    Files.writeString(config, CONFIG.replace("FILLER", filler.toString()));
+    Path config = writeConfig(filler, 131072);
 
     Result full =
         cli(
@@ -145,14 +145,7 @@ class FullDiskTest {
 
     Files.delete(filler);
     // The other job's disk filling stays in the past.
-    Result resumed =
-        cli(
-            dir,
-            "resume",
-            "full",
-            "--output-dir",
-            runs.toString(),
-            "trainer.callbacks[2].at_update=1000");
+    Result resumed = resumeAfterTheDiskFilled(runs);
     assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
     assertThat(resumed.out())
         .startsWith("resuming full/train from full/train@latest (E0_U8_S128)")
@@ -164,12 +157,7 @@ class FullDiskTest {
       throws Exception {
     Path runs = disk.resolve("runs");
     Path filler = disk.resolve("other-job.bin");
-    Path config = dir.resolve("stage.yaml");
-    Files.writeString(
-        config,
-        CONFIG
-            .replace("FILLER", filler.toString())
-            .replace("leave_free_bytes: 131072", "leave_free_bytes: 0"));
+    Path config = writeConfig(filler, 0);
 
     // 40 failed saves, 80 updates with a history line each: far more than the last page of
     // history.jsonl holds, so its appends fail too.
@@ -196,15 +184,30 @@ class FullDiskTest {
         .isLessThan(80);
 
     Files.delete(filler);
-    Result resumed =
-        cli(
-            dir,
-            "resume",
-            "full",
-            "--output-dir",
-            runs.toString(),
-            "trainer.callbacks[2].at_update=1000");
+    Result resumed = resumeAfterTheDiskFilled(runs);
     assertThat(resumed.status()).as(resumed.err()).isEqualTo(NoetherCli.OK);
     assertThat(NoetherProcess.lastUpdate(runs.resolve("full/train/history.jsonl"))).isEqualTo(156);
+  }
+
+  /** The configuration, its disk filled at update 10 by {@code filler} to {@code freeBytes}. */
+  private Path writeConfig(Path filler, long freeBytes) throws IOException {
+    Path config = dir.resolve("stage.yaml");
+    Files.writeString(
+        config,
+        CONFIG
+            .replace("FILLER", filler.toString())
+            .replace("leave_free_bytes: 131072", "leave_free_bytes: " + freeBytes));
+    return config;
+  }
+
+  /** Resumes run {@code full}, the other job's disk filling left in the past. */
+  private Result resumeAfterTheDiskFilled(Path runs) {
+    return cli(
+        dir,
+        "resume",
+        "full",
+        "--output-dir",
+        runs.toString(),
+        "trainer.callbacks[2].at_update=1000");
   }
 }

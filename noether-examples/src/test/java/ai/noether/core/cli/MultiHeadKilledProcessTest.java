@@ -3,7 +3,6 @@ package ai.noether.core.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.examples.pipeline.TwoHeadStage;
-import ai.noether.testkit.NoetherProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -29,45 +28,10 @@ class MultiHeadKilledProcessTest {
             .replace("log_every_n_updates: 3", "log_every_n_updates: 1")
             .replace("max_epochs: 3", "max_epochs: " + EPOCHS));
     Path runs = dir.resolve("runs");
-    try (NoetherProcess p =
-        NoetherProcess.start(
-            dir,
-            dir.resolve("noether.log"),
-            "train",
-            config.toString(),
-            "output_dir=" + runs,
-            "run_id=reference")) {
-      assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.OK);
-    }
-    FinalState uninterrupted = FinalState.read(runs, "reference");
+    FinalState uninterrupted = TrainingProcesses.trainReference(dir, config, runs);
 
-    Path history = runs.resolve("killed/train/history.jsonl");
-    try (NoetherProcess p =
-        NoetherProcess.start(
-            dir,
-            dir.resolve("noether.log"),
-            "train",
-            config.toString(),
-            "output_dir=" + runs,
-            "run_id=killed")) {
-      p.awaitUpdate(history, 43);
-      // A checkpoint is committed (saves are asynchronous), so the kill leaves something to resume
-      // from.
-      Path latest = runs.resolve("killed/train/checkpoints/.noether/latest.manifest");
-      while (!Files.exists(latest) && p.isAlive()) {
-        Thread.sleep(1);
-      }
-      p.killHard();
-    }
-    long killedAt = NoetherProcess.lastUpdate(history);
+    long killedAt = TrainingProcesses.trainAndKill(dir, config, runs, 43);
     assertThat(killedAt).as("killed before the end").isLessThan(EPOCHS * 10L);
-    try (NoetherProcess p =
-        NoetherProcess.start(
-            dir, dir.resolve("noether.log"), "resume", "killed", "--output-dir", runs.toString())) {
-      assertThat(p.awaitExit()).as("%s", p.log()).isEqualTo(NoetherCli.OK);
-      assertThat(FinalState.read(runs, "killed"))
-          .as("killed at update %d\n%s", killedAt, p.log())
-          .isEqualTo(uninterrupted);
-    }
+    TrainingProcesses.assertResumesTo(dir, runs, killedAt, uninterrupted);
   }
 }

@@ -34,8 +34,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ResumeCommandTest {
   static final ComponentRegistry REGISTRY = ComponentRegistry.load();
 
-  /** 13 updates per epoch, 52 in all. */
-  static final String CONFIG =
+  /**
+   * 13 updates per epoch, 52 in all; a checkpoint every 20 updates and one of the best validation
+   * loss.
+   */
+  static final String UNINTERRUPTED_CONFIG =
       """
       seed: 5
       store: {kind: file, fsync: false}
@@ -50,8 +53,11 @@ class ResumeCommandTest {
         callbacks:
           - {kind: checkpoint, every_n_updates: 20}
           - {kind: best-checkpoint, metric_key: loss/valid/total}
-          - {kind: test-interrupt, at_update: 24}
       """;
+
+  /** {@link #UNINTERRUPTED_CONFIG} interrupted at update 24. */
+  static final String CONFIG =
+      UNINTERRUPTED_CONFIG + "    - {kind: test-interrupt, at_update: 24}\n";
 
   @TempDir static Path shared;
   static Path runs;

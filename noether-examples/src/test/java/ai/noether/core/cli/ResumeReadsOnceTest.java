@@ -7,7 +7,6 @@ import ai.noether.core.cli.ResumeCommandTest.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,39 +18,25 @@ import org.junit.jupiter.api.io.TempDir;
  * continuation started through the resume keys of a configuration, which loads in one pass.
  */
 class ResumeReadsOnceTest {
-  /** About 1 M parameters: 4 MiB of weights and 8 MiB of AdamW state, 2 updates per epoch. */
-  static final String CONFIG =
-      """
-      seed: 5
-      store: {kind: file, fsync: false}
-      dataset: {kind: synthetic-regression, train_samples: 32, valid_samples: 16, input_size: 6, noise: 0.05, data_seed: 3}
-      model: {name: net, kind: mlp, input_size: 6, hidden_sizes: [1024, 1024], output_size: 1, activation: gelu}
-      optimizer: {kind: adamw, lr: 1.0e-3}
-      trainer:
-        max_epochs: 1
-        batch_size: 16
-        loss: mse
-      """;
-
   @TempDir Path dir;
 
   @Test
   void aResumeReadsTheCheckpointsBytesOnceNotOnceToChooseItAndOnceToLoadIt() throws Exception {
     assumeThat(Path.of("/proc/self/io")).as("Linux counts the bytes a process reads").exists();
     Path config = dir.resolve("stage.yaml");
-    Files.writeString(config, CONFIG);
+    Files.writeString(config, BytesRead.MEGA_PARAMETER_STAGE);
     Path trainedRuns = dir.resolve("trained");
     Result trained =
         ResumeCommandTest.cli(
             dir, "train", config.toString(), "output_dir=" + trainedRuns, "run_id=once");
     assertThat(trained.status()).as(trained.err()).isEqualTo(NoetherCli.OK);
-    long checkpoint = sizeOfLatest(trainedRuns.resolve("once/train/checkpoints"));
+    long checkpoint = BytesRead.sizeOfLatest(trainedRuns.resolve("once/train/checkpoints"));
     assertThat(checkpoint).as("model and optimizer state").isGreaterThan(10L << 20);
 
     // The same continuation through the resume keys of a configuration, which has no choosing step
     // of its own: the load's single pass, and whatever the training and its saves read.
     Path a = copy(trainedRuns, dir.resolve("a"));
-    long before = bytesRead();
+    long before = BytesRead.sofar();
     Result baseline =
         ResumeCommandTest.cli(
             dir,
@@ -61,15 +46,15 @@ class ResumeReadsOnceTest {
             "run_id=once",
             "resume_run_id=once",
             "trainer.max_epochs=2");
-    long oneLoad = bytesRead() - before;
+    long oneLoad = BytesRead.sofar() - before;
     assertThat(baseline.status()).as(baseline.err()).isEqualTo(NoetherCli.OK);
 
     Path b = copy(trainedRuns, dir.resolve("b"));
-    before = bytesRead();
+    before = BytesRead.sofar();
     Result r =
         ResumeCommandTest.cli(
             dir, "resume", "once", "--output-dir", b.toString(), "trainer.max_epochs=2");
-    long resume = bytesRead() - before;
+    long resume = BytesRead.sofar() - before;
 
     assertThat(r.status()).as(r.err()).isEqualTo(NoetherCli.OK);
     assertThat(r.out()).contains("resuming once/train from once/train@latest");
@@ -86,25 +71,5 @@ class ResumeReadsOnceTest {
     Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
     assertThat(p.waitFor()).isZero();
     return to;
-  }
-
-  private static long sizeOfLatest(Path checkpoints) throws IOException {
-    try (Stream<Path> files = Files.list(checkpoints)) {
-      long total = 0;
-      for (Path p :
-          files.filter(p -> p.getFileName().toString().startsWith("net_cp=latest_")).toList()) {
-        total += Files.size(p);
-      }
-      return total;
-    }
-  }
-
-  private static long bytesRead() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
-      if (line.startsWith("rchar:")) {
-        return Long.parseLong(line.substring(6).trim());
-      }
-    }
-    throw new IllegalStateException("no rchar in /proc/self/io");
   }
 }

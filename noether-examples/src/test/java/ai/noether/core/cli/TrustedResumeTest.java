@@ -30,22 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrustedResumeTest {
   /** 13 updates per epoch, 52 in all. */
-  static final String CONFIG =
-      """
-      seed: 5
-      store: {kind: file, fsync: false}
-      dataset: {kind: synthetic-regression, train_samples: 200, valid_samples: 48, input_size: 6, noise: 0.05, data_seed: 3}
-      model: {name: net, kind: mlp, input_size: 6, hidden_sizes: [24, 24], output_size: 1, activation: gelu, dropout: 0.2}
-      optimizer: {kind: adamw, lr: 3.0e-3, schedule: {kind: warmup-cosine, warmup_updates: 8}}
-      trainer:
-        max_epochs: 4
-        batch_size: 16
-        loss: mse
-        eval_every_n_updates: 10
-        callbacks:
-          - {kind: checkpoint, every_n_updates: 20}
-          - {kind: best-checkpoint, metric_key: loss/valid/total}
-      """;
+  static final String CONFIG = ResumeCommandTest.UNINTERRUPTED_CONFIG;
 
   static final String RUN = "trust";
   static final String LONGER = "trainer.max_epochs=6";

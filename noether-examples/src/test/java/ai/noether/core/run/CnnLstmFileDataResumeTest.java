@@ -38,17 +38,7 @@ class CnnLstmFileDataResumeTest {
     Outcome resumed =
         StageRuns.train(yaml, out, "run_id=cut", "resume_run_id=cut", "resume_stage_name=train");
 
-    assertThat(resumed.result().iteration()).isEqualTo(uninterrupted.result().iteration());
-    assertThat(StateTrees.differences(resumed.weights(), uninterrupted.weights()))
-        .as("weights")
-        .isEmpty();
-    assertThat(StateTrees.differences(resumed.optimizer(), uninterrupted.optimizer()))
-        .as("optimizer")
-        .isEmpty();
-    assertThat(StateTrees.differences(resumed.trainer(), uninterrupted.trainer()))
-        .as("trainer state")
-        .isEmpty();
-    assertThat(resumed.history()).isEqualTo(uninterrupted.history());
+    StageRuns.assertSameEnd(resumed, uninterrupted);
     assertThat(uninterrupted.weights().keySet())
         .as("batch norm buffers are part of the state")
         .anyMatch(k -> k.endsWith("running_mean"))

@@ -61,16 +61,7 @@ class MultiHeadResumeParityTest {
 
     assertThat(resumed.result().iteration()).isEqualTo(new TrainingIteration(3, 30, 480));
     for (Outcome other : List.of(resumed, unprefetched)) {
-      assertThat(StateTrees.differences(other.weights(), uninterrupted.weights()))
-          .as("weights")
-          .isEmpty();
-      assertThat(StateTrees.differences(other.optimizer(), uninterrupted.optimizer()))
-          .as("optimizer")
-          .isEmpty();
-      assertThat(StateTrees.differences(other.trainer(), uninterrupted.trainer()))
-          .as("trainer state")
-          .isEmpty();
-      assertThat(other.history()).isEqualTo(uninterrupted.history());
+      StageRuns.assertSameEnd(other, uninterrupted);
     }
     assertThat(uninterrupted.result().metrics())
         .containsKeys(

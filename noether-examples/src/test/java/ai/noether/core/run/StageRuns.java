@@ -1,5 +1,7 @@
 package ai.noether.core.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.config.RunConfigLoader;
@@ -69,5 +71,23 @@ final class StageRuns {
           StateTrees.events(stage.trainer().history()),
           last);
     }
+  }
+
+  /**
+   * Checks that {@code other} ended where {@code uninterrupted} did, with the same weights,
+   * optimizer and schedule state, trainer state and metric history, bit for bit.
+   */
+  static void assertSameEnd(Outcome other, Outcome uninterrupted) {
+    assertThat(other.result().iteration()).isEqualTo(uninterrupted.result().iteration());
+    assertThat(StateTrees.differences(other.weights(), uninterrupted.weights()))
+        .as("weights")
+        .isEmpty();
+    assertThat(StateTrees.differences(other.optimizer(), uninterrupted.optimizer()))
+        .as("optimizer")
+        .isEmpty();
+    assertThat(StateTrees.differences(other.trainer(), uninterrupted.trainer()))
+        .as("trainer state")
+        .isEmpty();
+    assertThat(other.history()).isEqualTo(uninterrupted.history());
   }
 }

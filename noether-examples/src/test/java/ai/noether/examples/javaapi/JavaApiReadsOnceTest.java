@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.cli.BytesRead;
 import ai.noether.core.format.th.ThReader;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.CheckpointReader;
@@ -13,12 +14,9 @@ import ai.noether.java.LoadedModel;
 import ai.noether.java.ModelCheckpoint;
 import ai.noether.java.Noether;
 import ai.noether.java.NoetherConfig;
-import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,20 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * read()}s ({@code rchar}); the one-pass read maps the files instead.
  */
 class JavaApiReadsOnceTest {
-  /** About 1 M parameters: 4 MiB of weights and 8 MiB of AdamW state. */
-  static final String YAML =
-      """
-      seed: 5
-      store: {kind: file, fsync: false}
-      dataset: {kind: synthetic-regression, train_samples: 32, valid_samples: 16, input_size: 6, noise: 0.05, data_seed: 3}
-      model: {name: net, kind: mlp, input_size: 6, hidden_sizes: [1024, 1024], output_size: 1, activation: gelu}
-      optimizer: {kind: adamw, lr: 1.0e-3}
-      trainer:
-        max_epochs: 1
-        batch_size: 16
-        loss: mse
-      """;
-
   @TempDir Path dir;
 
   @Test
@@ -51,20 +35,20 @@ class JavaApiReadsOnceTest {
     assumeThat(Path.of("/proc/self/io")).as("Linux counts the bytes a process reads").exists();
     Noether noether = Noether.create(ComponentRegistry.load(), dir);
     noether.train(
-        NoetherConfig.fromYaml(YAML)
+        NoetherConfig.fromYaml(BytesRead.MEGA_PARAMETER_STAGE)
             .set("output_dir", dir.resolve("runs").toString())
             .set("run_id", "once"));
     Path checkpoints = dir.resolve("runs/once/train/checkpoints");
-    long checkpoint = sizeOfLatest(checkpoints);
+    long checkpoint = BytesRead.sizeOfLatest(checkpoints);
     assertThat(checkpoint).as("model and optimizer state").isGreaterThan(10L << 20);
     ModelCheckpoint latest = ModelCheckpoint.of(dir.resolve("runs"), "once").checkpoint("latest");
     try (LoadedModel first = noether.load(latest)) {
       assertThat(first.model().stateDict()).isNotEmpty(); // classes loaded before counting
     }
 
-    long before = bytesRead();
+    long before = BytesRead.sofar();
     try (LoadedModel model = noether.load(latest)) {
-      long read = bytesRead() - before;
+      long read = BytesRead.sofar() - before;
       // With a pass of its own to check the files, the load read() the whole checkpoint (and the
       // model file again).
       assertThat(read)
@@ -85,7 +69,7 @@ class JavaApiReadsOnceTest {
   void aDamagedOptimizerFileStillFailsTheLoadOfTheWeightsNamingTheFile() throws Exception {
     Noether noether = Noether.create(ComponentRegistry.load(), dir);
     noether.train(
-        NoetherConfig.fromYaml(YAML)
+        NoetherConfig.fromYaml(BytesRead.MEGA_PARAMETER_STAGE)
             .set("output_dir", dir.resolve("runs").toString())
             .set("run_id", "once"));
     Path optimizer = dir.resolve("runs/once/train/checkpoints/net_cp=latest_optim.th");
@@ -103,25 +87,5 @@ class JavaApiReadsOnceTest {
                 noether.load(ModelCheckpoint.of(dir.resolve("runs"), "once").checkpoint("latest")))
         .isInstanceOf(CorruptCheckpointException.class)
         .hasMessageContaining("net_cp=latest_optim.th");
-  }
-
-  private static long sizeOfLatest(Path checkpoints) throws IOException {
-    try (Stream<Path> files = Files.list(checkpoints)) {
-      long total = 0;
-      for (Path p :
-          files.filter(p -> p.getFileName().toString().startsWith("net_cp=latest_")).toList()) {
-        total += Files.size(p);
-      }
-      return total;
-    }
-  }
-
-  private static long bytesRead() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
-      if (line.startsWith("rchar:")) {
-        return Long.parseLong(line.substring(6).trim());
-      }
-    }
-    throw new IllegalStateException("no rchar in /proc/self/io");
   }
 }
