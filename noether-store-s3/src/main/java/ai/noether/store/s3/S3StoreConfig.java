@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * How to talk to an S3-compatible server. Credentials are never part of it: they come from the
@@ -168,44 +169,25 @@ public record S3StoreConfig(
 
   /** A copy with another part size and upload parallelism. */
   public S3StoreConfig withParts(int partSizeMib, int uploadParallelism) {
-    return new S3StoreConfig(
-        endpoint,
-        region,
-        pathStyle,
-        partSizeMib,
-        uploadParallelism,
-        maxRetries,
-        conditionalWrites,
-        leaseSeconds,
-        cacheDir);
+    return copy(
+        c -> {
+          c.partSizeMib = partSizeMib;
+          c.uploadParallelism = uploadParallelism;
+        });
   }
 
   /** A copy with another retry count. */
   public S3StoreConfig withMaxRetries(int maxRetries) {
-    return new S3StoreConfig(
-        endpoint,
-        region,
-        pathStyle,
-        partSizeMib,
-        uploadParallelism,
-        maxRetries,
-        conditionalWrites,
-        leaseSeconds,
-        cacheDir);
+    return copy(c -> c.maxRetries = maxRetries);
   }
 
   /** A copy with another endpoint and addressing. */
   public S3StoreConfig withEndpoint(String endpoint, boolean pathStyle) {
-    return new S3StoreConfig(
-        endpoint,
-        region,
-        pathStyle,
-        partSizeMib,
-        uploadParallelism,
-        maxRetries,
-        conditionalWrites,
-        leaseSeconds,
-        cacheDir);
+    return copy(
+        c -> {
+          c.endpoint = endpoint;
+          c.pathStyle = pathStyle;
+        });
   }
 
   /**
@@ -236,44 +218,17 @@ public record S3StoreConfig(
 
   /** A copy with a local cache tier in {@code dir} (null: none). */
   public S3StoreConfig withCacheDir(String dir) {
-    return new S3StoreConfig(
-        endpoint,
-        region,
-        pathStyle,
-        partSizeMib,
-        uploadParallelism,
-        maxRetries,
-        conditionalWrites,
-        leaseSeconds,
-        dir);
+    return copy(c -> c.cacheDir = dir);
   }
 
   /** A copy with another lease duration. */
   public S3StoreConfig withLeaseSeconds(int seconds) {
-    return new S3StoreConfig(
-        endpoint,
-        region,
-        pathStyle,
-        partSizeMib,
-        uploadParallelism,
-        maxRetries,
-        conditionalWrites,
-        seconds,
-        cacheDir);
+    return copy(c -> c.leaseSeconds = seconds);
   }
 
   /** A copy with another conditional-write mode. */
   public S3StoreConfig withConditionalWrites(ConditionalWrites mode) {
-    return new S3StoreConfig(
-        endpoint,
-        region,
-        pathStyle,
-        partSizeMib,
-        uploadParallelism,
-        maxRetries,
-        mode,
-        leaseSeconds,
-        cacheDir);
+    return copy(c -> c.conditionalWrites = mode);
   }
 
   /** The part size in bytes. */
@@ -284,6 +239,47 @@ public record S3StoreConfig(
   /** The endpoint as a URI, or null for AWS S3. */
   public @Nullable URI endpointUri() {
     return endpoint == null ? null : URI.create(endpoint);
+  }
+
+  /** A copy of this configuration with {@code change} made to its settings, validated anew. */
+  private S3StoreConfig copy(Consumer<Settings> change) {
+    Settings c = new Settings(this);
+    change.accept(c);
+    return new S3StoreConfig(
+        c.endpoint,
+        c.region,
+        c.pathStyle,
+        c.partSizeMib,
+        c.uploadParallelism,
+        c.maxRetries,
+        c.conditionalWrites,
+        c.leaseSeconds,
+        c.cacheDir);
+  }
+
+  /** The settings of a configuration being copied, one field per component. */
+  private static final class Settings {
+    @Nullable String endpoint;
+    @Nullable String region;
+    boolean pathStyle;
+    int partSizeMib;
+    int uploadParallelism;
+    int maxRetries;
+    ConditionalWrites conditionalWrites;
+    int leaseSeconds;
+    @Nullable String cacheDir;
+
+    Settings(S3StoreConfig config) {
+      endpoint = config.endpoint;
+      region = config.region;
+      pathStyle = config.pathStyle;
+      partSizeMib = config.partSizeMib;
+      uploadParallelism = config.uploadParallelism;
+      maxRetries = config.maxRetries;
+      conditionalWrites = config.conditionalWrites;
+      leaseSeconds = config.leaseSeconds;
+      cacheDir = config.cacheDir;
+    }
   }
 
   private static String validateEndpoint(String value) {
