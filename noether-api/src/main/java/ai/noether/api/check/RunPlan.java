@@ -102,23 +102,15 @@ public record RunPlan(
 
   /** This plan with the training step's metric directions known. */
   public RunPlan withMetricDirections(Map<String, Direction> directions) {
-    return new RunPlan(
-        maxEpochs,
-        maxUpdates,
-        maxSamples,
-        batchSize,
-        trainSize,
-        hasValidation,
-        features,
-        targets,
-        trainTargets,
-        modelOutput,
-        accumulateGradBatches,
-        directions);
+    return with(accumulateGradBatches, directions);
   }
 
   /** This plan with {@code accumulateGradBatches} batches per update. */
   public RunPlan withAccumulateGradBatches(int batches) {
+    return with(batches, metricDirections);
+  }
+
+  private RunPlan with(int batches, @Nullable Map<String, Direction> directions) {
     return new RunPlan(
         maxEpochs,
         maxUpdates,
@@ -131,7 +123,7 @@ public record RunPlan(
         trainTargets,
         modelOutput,
         batches,
-        metricDirections);
+        directions);
   }
 
   /**
