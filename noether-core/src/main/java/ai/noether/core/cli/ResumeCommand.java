@@ -10,7 +10,6 @@ import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.core.config.RunConfig;
-import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.resume.VerifiedReads;
@@ -25,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,17 +82,7 @@ final class ResumeCommand implements Callable<Integer> {
   @Nullable
   String checkpoint;
 
-  @Option(
-      names = "--output-dir",
-      paramLabel = "DIR",
-      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description =
-          "where the runs are: a directory or a store URI such as s3://bucket/prefix"
-              + " (default: ${DEFAULT-VALUE})")
-  @SuppressWarnings(
-      "NullAway.Init") // set by picocli before call(): a required parameter or an option with a
-  // default
-  String outputDir;
+  @Mixin OutputDirOption outputDir;
 
   @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "overrides, as for 'train'")
   List<String> overrides = new ArrayList<>();
@@ -119,7 +109,7 @@ final class ResumeCommand implements Callable<Integer> {
       overrides.add(0, runId);
       runId = null;
     }
-    StoreLocation location = StoreArguments.location(cli, outputDir);
+    StoreLocation location = outputDir.location(cli);
     if (!location.isLocal()) {
       return resumeFromStore(location);
     }
@@ -169,18 +159,11 @@ final class ResumeCommand implements Callable<Integer> {
               + " is missing); stages there: "
               + listing(runDir, true));
     }
-    List<String> arguments = new ArrayList<>();
-    arguments.add("output_dir='" + runs.toString().replace("'", "''") + "'");
-    arguments.add("resume_run_id='" + runId + "'");
-    arguments.add("resume_stage_name='" + stageName + "'");
-    arguments.add(
-        "resume_checkpoint="
-            + (checkpoint == null ? "" : "'" + checkpoint.replace("'", "''") + "'"));
-    if (noFallback) {
-      arguments.add("resume_fallback=false");
-    }
-    arguments.addAll(overrides);
-    return launch(location, new StageId(runId, stageName), arguments, file);
+    return launch(
+        location,
+        new StageId(runId, stageName),
+        resumeArguments(runs.toString(), runId, stageName),
+        file);
   }
 
   /**
@@ -219,8 +202,23 @@ final class ResumeCommand implements Callable<Integer> {
       stageName = stages.get(0);
     }
     checkName("stage name", stageName, Names::requireStageName);
+    Path sideFile =
+        new RunLayout(location.workDir(cli.workingDir()), new StageId(runId, stageName))
+            .resolvedConfigFile();
+    return launch(
+        location,
+        new StageId(runId, stageName),
+        resumeArguments(location.toString(), runId, stageName),
+        sideFile);
+  }
+
+  /**
+   * The overrides that turn the saved configuration into this resume: the output directory, the
+   * resume keys for the stage and checkpoint, then the user's own overrides.
+   */
+  private List<String> resumeArguments(String outputDir, String runId, String stageName) {
     List<String> arguments = new ArrayList<>();
-    arguments.add("output_dir='" + location.toString().replace("'", "''") + "'");
+    arguments.add("output_dir='" + outputDir.replace("'", "''") + "'");
     arguments.add("resume_run_id='" + runId + "'");
     arguments.add("resume_stage_name='" + stageName + "'");
     arguments.add(
@@ -230,10 +228,7 @@ final class ResumeCommand implements Callable<Integer> {
       arguments.add("resume_fallback=false");
     }
     arguments.addAll(overrides);
-    Path sideFile =
-        new RunLayout(location.workDir(cli.workingDir()), new StageId(runId, stageName))
-            .resolvedConfigFile();
-    return launch(location, new StageId(runId, stageName), arguments, sideFile);
+    return arguments;
   }
 
   private int launch(StoreLocation location, StageId stageId, List<String> arguments, Path sideFile)

@@ -11,7 +11,6 @@ import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.metric.MetricFormat;
-import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.layout.RunDirectories;
 import ai.noether.core.run.StageStatus;
 import ai.noether.core.store.ByteSizes;
@@ -21,8 +20,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -56,21 +55,11 @@ final class RunsCommand implements Callable<Integer> {
   @Nullable
   String runId;
 
-  @Option(
-      names = "--output-dir",
-      paramLabel = "DIR",
-      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description =
-          "where the runs are: a directory or a store URI such as s3://bucket/prefix"
-              + " (default: ${DEFAULT-VALUE})")
-  @SuppressWarnings(
-      "NullAway.Init") // set by picocli before call(): a required parameter or an option with a
-  // default
-  String outputDir;
+  @Mixin OutputDirOption outputDir;
 
   @Override
   public Integer call() throws Exception {
-    StoreLocation root = StoreArguments.location(cli, outputDir);
+    StoreLocation root = outputDir.location(cli);
     PrintWriter out = spec.commandLine().getOut();
     try (CheckpointStore store = StoreArguments.open(cli, root)) {
       if (runId == null) {

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,22 +94,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Nullable
   String stage;
 
-  @Option(
-      names = "--output-dir",
-      paramLabel = "DIR",
-      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description =
-          "where the runs are: a directory or a store URI such as s3://bucket/prefix"
-              + " (default: ${DEFAULT-VALUE})")
-  @SuppressWarnings(
-      "NullAway.Init") // set by picocli before call(): a required parameter or an option with a
-  // default
-  String outputDir;
+  @Mixin OutputDirOption outputDir;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    StoreLocation location = StoreArguments.location(cli, outputDir);
+    StoreLocation location = outputDir.location(cli);
     Path runs = location.workDir(cli.workingDir());
     int problems = 0;
     try (CheckpointStore store = StoreArguments.open(cli, location)) {

@@ -6,8 +6,6 @@ import ai.noether.api.tensor.HostTensor;
 import ai.noether.core.format.th.ThFormat;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +22,7 @@ class InspectCommandTest {
   @TempDir Path dir;
 
   private String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
-            .execute(new PrintWriter(out), new PrintWriter(err), args);
-    return new String[] {Integer.toString(status), out.toString(), err.toString()};
+    return NoetherCliTest.runIn(dir, args);
   }
 
   private Path modelFile() throws IOException {

@@ -56,6 +56,19 @@ class NoetherCliTest {
     Files.writeString(config, RUN);
   }
 
+  /**
+   * Runs the command line in {@code dir} with the launcher of the class path, as a test of one
+   * command does: its exit status, standard output and standard error.
+   */
+  static String[] runIn(Path dir, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        new NoetherCli(() -> REGISTRY, RunLauncher.fromClassPath(), dir)
+            .execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new String[] {Integer.toString(status), out.toString(), err.toString()};
+  }
+
   Result run(RunLauncher launcher, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -11,8 +11,6 @@ import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.core.store.NoetherPythonRun;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +24,7 @@ class RunsCommandTest {
   @TempDir Path dir;
 
   private String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
-            .execute(new PrintWriter(out), new PrintWriter(err), args);
-    return new String[] {Integer.toString(status), out.toString(), err.toString()};
+    return NoetherCliTest.runIn(dir, args);
   }
 
   private void commit(String run, String stage, TrainingIteration at, Set<CheckpointTag> aliases)

@@ -13,8 +13,6 @@ import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.format.th.ThFormat;
 import ai.noether.core.store.FileCheckpointStore;
 import ai.noether.core.store.memory.MemoryCheckpointStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,12 +39,7 @@ class StoreUriCommandsTest {
   }
 
   private String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status =
-        new NoetherCli(() -> NoetherCliTest.REGISTRY, RunLauncher.fromClassPath(), dir)
-            .execute(new PrintWriter(out), new PrintWriter(err), args);
-    return new String[] {Integer.toString(status), out.toString(), err.toString()};
+    return NoetherCliTest.runIn(dir, args);
   }
 
   private static StoredCheckpoint commit(
