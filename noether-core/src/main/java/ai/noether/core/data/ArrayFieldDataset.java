@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -150,37 +149,18 @@ public final class ArrayFieldDataset implements FieldDataset {
   public HostTensor gather(String field, long[] indices) {
     Column c = columns.get(field);
     if (c == null) {
-      throw new NoSuchElementException(
-          "the dataset has no field '"
-              + field
-              + "'; its fields are "
-              + String.join(", ", columns.keySet()));
+      throw BatchBuffers.noSuchField(field, columns.keySet());
     }
     DType out = c.field().dtype();
     long outRowBytes = (long) c.rowElements() * out.byteSize();
     long total = Math.multiplyExact(outRowBytes, (long) indices.length);
-    if (total > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException(
-          "a batch of "
-              + indices.length
-              + " samples of field '"
-              + field
-              + "' needs "
-              + total
-              + " bytes, more than "
-              + HostTensor.MAX_CHUNK_BYTES
-              + "; use smaller batches");
-    }
-    ByteBuffer target = ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer target = BatchBuffers.allocate(field, indices.length, total);
     ByteBuffer row =
         out == c.stored() ? null : ByteBuffer.allocate(c.rowBytes()).order(ByteOrder.LITTLE_ENDIAN);
     long size = rows.size();
     for (int i = 0; i < indices.length; i++) {
       long index = indices[i];
-      if (index < 0 || index >= size) {
-        throw new IndexOutOfBoundsException(
-            "sample index " + index + " is outside [0, " + size + ")");
-      }
+      BatchBuffers.checkIndex(index, size);
       long offset = rows.row(index) * c.rowBytes();
       int at = (int) (i * outRowBytes);
       if (c.rowBytes() == 0) {

@@ -75,10 +75,7 @@ public abstract class RowSelection {
 
         @Override
         public long row(long index) {
-          if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException(
-                "sample index " + index + " is outside [0, " + count + ")");
-          }
+          BatchBuffers.checkIndex(index, count);
           return done[(int) (index / CHUNK)].get((int) (index % CHUNK));
         }
       };

@@ -4,16 +4,15 @@ import ai.noether.api.data.Field;
 import ai.noether.api.data.FieldDataset;
 import ai.noether.api.tensor.DType;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.core.data.BatchBuffers;
 import ai.noether.core.data.Elements;
 import ai.noether.core.data.text.ColumnField;
 import ai.noether.core.data.text.ColumnTable;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -143,19 +142,7 @@ public final class WindowDataset implements FieldDataset {
       perSample *= d;
     }
     long bytes = Math.multiplyExact(perSample * indices.length, step);
-    if (bytes > HostTensor.MAX_CHUNK_BYTES) {
-      throw new IllegalArgumentException(
-          "a batch of "
-              + indices.length
-              + " samples of field '"
-              + field
-              + "' needs "
-              + bytes
-              + " bytes, more than "
-              + HostTensor.MAX_CHUNK_BYTES
-              + "; use smaller batches");
-    }
-    ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = BatchBuffers.allocate(field, indices.length, bytes);
     ColumnField window = windowFields.get(field);
     ColumnField last = lastRowFields.get(field);
     int at = 0;
@@ -199,19 +186,12 @@ public final class WindowDataset implements FieldDataset {
         return f;
       }
     }
-    throw new NoSuchElementException(
-        "the dataset has no field '"
-            + name
-            + "'; its fields are "
-            + String.join(", ", fields.stream().map(Field::name).toList()));
+    throw BatchBuffers.noSuchField(name, fields.stream().map(Field::name).toList());
   }
 
   /** The series of window {@code index}: binary search over the first window of each series. */
   private int seriesOf(long index) {
-    if (index < 0 || index >= size) {
-      throw new IndexOutOfBoundsException(
-          "sample index " + index + " is outside [0, " + size + ")");
-    }
+    BatchBuffers.checkIndex(index, size);
     int lo = 0;
     int hi = series.length - 1;
     while (lo < hi) {
