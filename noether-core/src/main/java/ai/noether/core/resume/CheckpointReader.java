@@ -70,16 +70,7 @@ public final class CheckpointReader {
   public static Map<String, HostTensor> modelWeights(
       CheckpointStore store, StoredCheckpoint checkpoint, String modelName, String modelInfo)
       throws IOException {
-    StoredFile file =
-        checkpoint
-            .file(modelName, modelInfo, CheckpointFileKind.MODEL)
-            .orElseThrow(
-                () ->
-                    missing(
-                        checkpoint,
-                        modelName + (modelInfo == null ? "" : "_" + modelInfo),
-                        CheckpointFileKind.MODEL));
-    return stateDict(read(store, checkpoint, file), checkpoint, modelName);
+    return stateDict(modelFile(store, checkpoint, modelName, modelInfo), checkpoint, modelName);
   }
 
   /**
