@@ -62,19 +62,10 @@ public record CheckpointFileInitializerConfig(
       throw new IllegalArgumentException(
           "state_dict_key is empty; leave it out to use the file's root or its state_dict");
     }
-    keysToRemove =
-        keysToRemove == null
-            ? List.of()
-            : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
-    patternsToRename =
-        patternsToRename == null
-            ? List.of()
-            : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
+    keysToRemove = KeyMapping.listOf(keysToRemove, KeyMapping.KEYS_TO_REMOVE);
+    patternsToRename = KeyMapping.listOf(patternsToRename, KeyMapping.PATTERNS_TO_RENAME);
     patternsToKeepInitialized =
-        patternsToKeepInitialized == null
-            ? List.of()
-            : List.copyOf(
-                nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
+        KeyMapping.listOf(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED);
     KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
     strict = strict == null ? Boolean.TRUE : strict;
     castDtypes = castDtypes == null ? Boolean.FALSE : castDtypes;
@@ -106,14 +97,5 @@ public record CheckpointFileInitializerConfig(
   /** The key mapping of the three pattern lists. */
   public KeyMapping keyMapping() {
     return KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
-  }
-
-  private static <T> List<T> nonNull(List<T> values, String key) {
-    for (int i = 0; i < values.size(); i++) {
-      if (values.get(i) == null) {
-        throw new IllegalArgumentException(key + "[" + i + "] is empty");
-      }
-    }
-    return values;
   }
 }

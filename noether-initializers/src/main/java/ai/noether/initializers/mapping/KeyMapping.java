@@ -1,6 +1,7 @@
 package ai.noether.initializers.mapping;
 
 import ai.noether.api.ConfigException;
+import ai.noether.api.Nullable;
 import ai.noether.api.model.ParameterGlob;
 import ai.noether.api.tensor.HostTensor;
 import java.util.ArrayList;
@@ -83,6 +84,24 @@ public final class KeyMapping {
         globs(keysToRemove, KEYS_TO_REMOVE),
         List.copyOf(renames),
         globs(patternsToKeepInitialized, PATTERNS_TO_KEEP_INITIALIZED));
+  }
+
+  /**
+   * One of the three lists as a config keeps it: empty when its key is left out, else an
+   * unmodifiable copy.
+   *
+   * @throws IllegalArgumentException naming {@code key} and the entry that is empty
+   */
+  public static <T> List<T> listOf(@Nullable List<T> values, String key) {
+    if (values == null) {
+      return List.of();
+    }
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null) {
+        throw new IllegalArgumentException(key + "[" + i + "] is empty");
+      }
+    }
+    return List.copyOf(values);
   }
 
   private static List<ParameterGlob> globs(List<String> texts, String key) {

@@ -104,19 +104,10 @@ public record PreviousRunInitializerConfig(
     if (outputDir != null) {
       name("output_dir", outputDir, v -> StoreLocation.parse(v, Path.of("")));
     }
-    keysToRemove =
-        keysToRemove == null
-            ? List.of()
-            : List.copyOf(nonNull(keysToRemove, KeyMapping.KEYS_TO_REMOVE));
-    patternsToRename =
-        patternsToRename == null
-            ? List.of()
-            : List.copyOf(nonNull(patternsToRename, KeyMapping.PATTERNS_TO_RENAME));
+    keysToRemove = KeyMapping.listOf(keysToRemove, KeyMapping.KEYS_TO_REMOVE);
+    patternsToRename = KeyMapping.listOf(patternsToRename, KeyMapping.PATTERNS_TO_RENAME);
     patternsToKeepInitialized =
-        patternsToKeepInitialized == null
-            ? List.of()
-            : List.copyOf(
-                nonNull(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED));
+        KeyMapping.listOf(patternsToKeepInitialized, KeyMapping.PATTERNS_TO_KEEP_INITIALIZED);
     KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
     strict = strict == null ? Boolean.TRUE : strict;
     castDtypes = castDtypes == null ? Boolean.FALSE : castDtypes;
@@ -208,14 +199,5 @@ public record PreviousRunInitializerConfig(
       throw new IllegalArgumentException(
           "model_info '" + value + "' must have the form key=value, for example ema=0.9999");
     }
-  }
-
-  private static <T> List<T> nonNull(List<T> values, String key) {
-    for (int i = 0; i < values.size(); i++) {
-      if (values.get(i) == null) {
-        throw new IllegalArgumentException(key + "[" + i + "] is empty");
-      }
-    }
-    return values;
   }
 }
