@@ -1,5 +1,9 @@
 package ai.noether.djl.optim;
 
+import static ai.noether.djl.optim.TorchOptimCases.create;
+import static ai.noether.djl.optim.TorchOptimCases.join;
+import static ai.noether.djl.optim.TorchOptimCases.lr;
+import static ai.noether.djl.optim.TorchOptimCases.weightGradient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -18,7 +22,6 @@ import ai.noether.djl.model.mlp.MlpModelFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -132,44 +135,5 @@ class OptimizerFileInPyTorchTest {
           .as("%s[%d]", what, i)
           .isCloseTo(e[i], within(2e-6f * Math.max(1, Math.abs(e[i]))));
     }
-  }
-
-  private static Function<DjlModel, Optimizer> create(String kind) {
-    switch (kind) {
-      case "adamw":
-        return m ->
-            AdamOptimizer.adamW(
-                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
-      case "adam":
-        return m ->
-            AdamOptimizer.adam(
-                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
-      case "sgd":
-        return m ->
-            new SgdOptimizer(m, new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null));
-      default:
-        throw new IllegalArgumentException(kind);
-    }
-  }
-
-  private static float[] weightGradient(int step) {
-    return new float[] {
-      (float) Math.sin(step + 1),
-      (float) Math.cos(2 * step) * 0.5f,
-      0.25f - step * 0.05f,
-      (float) (step % 3) - 1
-    };
-  }
-
-  private static double lr(int step) {
-    return 0.1 * (1 + Math.cos(Math.PI * step / 10)) / 2 + 0.01;
-  }
-
-  private static String join(float[] values) {
-    StringBuilder sb = new StringBuilder();
-    for (float v : values) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(Float.toString(v).replace("E", "e"));
-    }
-    return sb.toString();
   }
 }

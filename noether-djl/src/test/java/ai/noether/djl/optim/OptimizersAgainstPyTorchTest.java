@@ -1,5 +1,9 @@
 package ai.noether.djl.optim;
 
+import static ai.noether.djl.optim.TorchOptimCases.create;
+import static ai.noether.djl.optim.TorchOptimCases.join;
+import static ai.noether.djl.optim.TorchOptimCases.lr;
+import static ai.noether.djl.optim.TorchOptimCases.weightGradient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,7 +17,6 @@ import ai.noether.djl.model.mlp.MlpModelFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +43,7 @@ class OptimizersAgainstPyTorchTest {
       float[] initial = model.stateDict().get(W).toFloatArray();
       Optimizer ours = create(kind).apply(model);
       for (int s = 0; s < STEPS; s++) {
-        TestGradients.set(model, Map.of(W, gradient(s)));
+        TestGradients.set(model, Map.of(W, weightGradient(s)));
         ours.step(lr(s));
       }
       float[] theirs = torchResult(torchOptimizer, initial, dir);
@@ -65,7 +68,7 @@ class OptimizersAgainstPyTorchTest {
     for (int s = 0; s < STEPS; s++) {
       script
           .append("p.grad = torch.tensor([[")
-          .append(join(gradient(s)))
+          .append(join(weightGradient(s)))
           .append("]], dtype=torch.float32)\n");
       script.append("for g in opt.param_groups:\n    g['lr'] = ").append(lr(s)).append('\n');
       script.append("opt.step()\n");
@@ -79,47 +82,5 @@ class OptimizersAgainstPyTorchTest {
       values[i] = Float.parseFloat(parts[i]);
     }
     return values;
-  }
-
-  private static Function<DjlModel, Optimizer> create(String kind) {
-    switch (kind) {
-      case "adamw":
-        return m ->
-            AdamOptimizer.adamW(
-                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
-      case "adam":
-        return m ->
-            AdamOptimizer.adam(
-                m, new AdamConfig(0.1, List.of(0.8, 0.95), 1e-3, 0.1, null, null, null, null));
-      case "sgd":
-        return m ->
-            new SgdOptimizer(m, new SgdConfig(0.1, 0.9, null, true, 0.05, null, null, null, null));
-      case "sgd-dampened":
-        return m ->
-            new SgdOptimizer(m, new SgdConfig(0.1, 0.5, 0.2, false, 0.05, null, null, null, null));
-      default:
-        throw new IllegalArgumentException(kind);
-    }
-  }
-
-  private static float[] gradient(int step) {
-    return new float[] {
-      (float) Math.sin(step + 1),
-      (float) Math.cos(2 * step) * 0.5f,
-      0.25f - step * 0.05f,
-      (float) (step % 3) - 1
-    };
-  }
-
-  private static double lr(int step) {
-    return 0.1 * (1 + Math.cos(Math.PI * step / STEPS)) / 2 + 0.01;
-  }
-
-  private static String join(float[] values) {
-    StringBuilder sb = new StringBuilder();
-    for (float v : values) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(Float.toString(v).replace("E", "e"));
-    }
-    return sb.toString();
   }
 }
