@@ -12,7 +12,7 @@ import ai.noether.callbacks.ema.EmaCallbackConfig;
 import ai.noether.callbacks.logging.LrMonitorCallbackConfig;
 import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.stopping.FixedStopCallbackConfig;
-import ai.noether.testkit.ConfigBinding;
+import ai.noether.testkit.YamlBlockBinder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Binds YAML blocks to the config records with the framework's own loader and binder (through the
- * testkit's {@link ConfigBinding}: snake_case keys, unknown keys rejected), so the keys documented
- * for users are the keys that work.
+ * testkit's {@link YamlBlockBinder}: snake_case keys, unknown keys rejected), so the keys
+ * documented for users are the keys that work.
  */
 class ConfigBindingTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -38,7 +38,8 @@ class ConfigBindingTest {
         new ArrayList<>(List.of(yaml.replaceFirst("^---\\s*\n", "").strip().split("\n")));
     String kind = lines.remove(0);
     assertThat(kind).startsWith("kind: ");
-    return ConfigBinding.callback(kind.substring("kind: ".length()), lines.toArray(String[]::new));
+    return YamlBlockBinder.callback(
+        kind.substring("kind: ".length()), lines.toArray(String[]::new));
   }
 
   @Test

@@ -23,11 +23,11 @@ import java.util.List;
  * messages read {@code callbacks.yaml line 9: unknown key 'trainer.callbacks[0].max_minute'...}.
  *
  * <pre>{@code
- * TimeBudgetCallbackConfig c = ConfigBinding.callback(TimeBudgetCallbackConfig.class, "time-budget", "max_minutes: 235");
- * assertThat(ConfigBinding.callbackError("time-budget", "max_minute: 60")).contains("Did you mean 'max_minutes'?");
+ * TimeBudgetCallbackConfig c = YamlBlockBinder.callback(TimeBudgetCallbackConfig.class, "time-budget", "max_minutes: 235");
+ * assertThat(YamlBlockBinder.callbackError("time-budget", "max_minute: 60")).contains("Did you mean 'max_minutes'?");
  * }</pre>
  */
-public final class ConfigBinding {
+public final class YamlBlockBinder {
   private static final String HEAD =
       """
       dataset: {kind: synthetic-regression}
@@ -40,7 +40,7 @@ public final class ConfigBinding {
 
   private static @Nullable ComponentRegistry registry;
 
-  private ConfigBinding() {}
+  private YamlBlockBinder() {}
 
   /**
    * Binds {@code trainer.callbacks[0]}, a block of kind {@code kind} with the given YAML lines

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
  * Binds the test callback of noether-core's tests ({@code test-counting}) through the real loader
  * and registry.
  */
-class ConfigBindingTest {
+class YamlBlockBinderTest {
   @Test
   void aBlockBindsToItsFactorysConfigRecordWithSnakeCaseKeys() {
     CountingCallbackFactory.Config config =
-        ConfigBinding.callback(
+        YamlBlockBinder.callback(
             CountingCallbackFactory.Config.class,
             "test-counting",
             "every_n_epochs: 2",
@@ -26,20 +26,20 @@ class ConfigBindingTest {
 
   @Test
   void errorsAreTheMessagesTheCommandLinePrintsWithFileLineAndKey() {
-    assertThat(ConfigBinding.callbackError("test-counting", "every_n_epochs: 2", "keep_lst: 3"))
+    assertThat(YamlBlockBinder.callbackError("test-counting", "every_n_epochs: 2", "keep_lst: 3"))
         .contains("callbacks.yaml line 10: unknown key 'trainer.callbacks[0].keep_lst'")
         .contains("keep_last");
-    assertThat(ConfigBinding.callbackError("test-countin"))
+    assertThat(YamlBlockBinder.callbackError("test-countin"))
         .contains("test-countin")
         .contains("test-counting");
-    assertThatThrownBy(() -> ConfigBinding.callback("test-counting", "every_n_epochs: many"))
+    assertThatThrownBy(() -> YamlBlockBinder.callback("test-counting", "every_n_epochs: many"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0].every_n_epochs");
   }
 
   @Test
   void askingForTheErrorOfABlockThatBindsFails() {
-    assertThatThrownBy(() -> ConfigBinding.callbackError("test-counting", "every_n_epochs: 2"))
+    assertThatThrownBy(() -> YamlBlockBinder.callbackError("test-counting", "every_n_epochs: 2"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("binds without an error");
   }

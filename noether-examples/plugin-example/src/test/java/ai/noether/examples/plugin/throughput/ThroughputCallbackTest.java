@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.callback.Interval;
-import ai.noether.testkit.ConfigBinding;
 import ai.noether.testkit.RecordingTrainingContext;
+import ai.noether.testkit.YamlBlockBinder;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -89,10 +89,10 @@ class ThroughputCallbackTest {
 
   @Test
   void withoutAnIntervalItLogsEveryHundredUpdates() {
-    assertThat(ConfigBinding.callback(ThroughputCallbackConfig.class, "throughput").interval())
+    assertThat(YamlBlockBinder.callback(ThroughputCallbackConfig.class, "throughput").interval())
         .isEqualTo(Interval.updates(100));
     assertThat(
-            ConfigBinding.callback(
+            YamlBlockBinder.callback(
                     ThroughputCallbackConfig.class, "throughput", "every_n_minutes: 5")
                 .interval())
         .isEqualTo(Interval.minutes(5));
@@ -101,11 +101,12 @@ class ThroughputCallbackTest {
   @Test
   void twoIntervalsOrOneThatIsNotPositiveAreRejectedNamingTheKeys() {
     assertThatThrownBy(
-            () -> ConfigBinding.callback("throughput", "every_n_epochs: 1", "every_n_updates: 10"))
+            () ->
+                YamlBlockBinder.callback("throughput", "every_n_epochs: 1", "every_n_updates: 10"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "trainer.callbacks[0]: give only one of every_n_epochs and every_n_updates");
-    assertThatThrownBy(() -> ConfigBinding.callback("throughput", "every_n_samples: 0"))
+    assertThatThrownBy(() -> YamlBlockBinder.callback("throughput", "every_n_samples: 0"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("trainer.callbacks[0]: every_n_samples must be positive, was 0");
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.ConfigException;
-import ai.noether.testkit.ConfigBinding;
+import ai.noether.testkit.YamlBlockBinder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class TimeBudgetCallbackConfigTest {
   private static TimeBudgetCallbackConfig bind(String... keys) {
-    return ConfigBinding.callback(TimeBudgetCallbackConfig.class, "time-budget", keys);
+    return YamlBlockBinder.callback(TimeBudgetCallbackConfig.class, "time-budget", keys);
   }
 
   @Test
