@@ -70,16 +70,8 @@ final class SvgPlot {
         .append("\"/>\n");
     grid(h);
     for (ResumePoint r : resumes) {
-      double px = px(r.iteration().update());
-      h.append("<line class=\"resume\" x1=\"")
-          .append(coordinate(px))
-          .append("\" x2=\"")
-          .append(coordinate(px))
-          .append("\" y1=\"")
-          .append(TOP)
-          .append("\" y2=\"")
-          .append(TOP + PLOT_HEIGHT)
-          .append("\"><title>resumed at ")
+      verticalLine(h, "resume", px(r.iteration().update()))
+          .append("><title>resumed at ")
           .append(r.iteration())
           .append(" from ")
           .append(escape(r.source()))
@@ -114,15 +106,8 @@ final class SvgPlot {
     }
     for (double t : x.ticks()) {
       double px = px(t);
-      h.append("<line class=\"grid\" x1=\"")
-          .append(coordinate(px))
-          .append("\" x2=\"")
-          .append(coordinate(px))
-          .append("\" y1=\"")
-          .append(TOP)
-          .append("\" y2=\"")
-          .append(TOP + PLOT_HEIGHT)
-          .append("\"/>")
+      verticalLine(h, "grid", px)
+          .append("/>")
           .append("<text class=\"tick\" x=\"")
           .append(coordinate(px))
           .append("\" y=\"")
@@ -167,6 +152,21 @@ final class SvgPlot {
       }
       h.append('\n');
     }
+  }
+
+  /** A {@code <line>} of {@code cssClass} across the plot's height at {@code px}, left open. */
+  private static StringBuilder verticalLine(StringBuilder h, String cssClass, double px) {
+    return h.append("<line class=\"")
+        .append(cssClass)
+        .append("\" x1=\"")
+        .append(coordinate(px))
+        .append("\" x2=\"")
+        .append(coordinate(px))
+        .append("\" y1=\"")
+        .append(TOP)
+        .append("\" y2=\"")
+        .append(TOP + PLOT_HEIGHT)
+        .append('"');
   }
 
   /** The horizontal pixel of an update. */
