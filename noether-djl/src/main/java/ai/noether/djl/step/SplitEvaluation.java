@@ -2,16 +2,20 @@ package ai.noether.djl.step;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.noether.api.Nullable;
 import ai.noether.api.metric.Metric;
 import ai.noether.api.metric.MetricKeys;
 import ai.noether.api.tensor.HostTensor;
+import ai.noether.djl.internal.GradMode;
 import ai.noether.djl.step.SupervisedStepConfig.TargetSpec;
 import ai.noether.djl.tensor.HostTransfer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The sums of one evaluation pass over a split, batch by batch: the loss weighted by batch size,
@@ -19,6 +23,15 @@ import java.util.Objects;
  * the split reports at the end.
  */
 final class SplitEvaluation {
+  /**
+   * What the step computed on one batch.
+   *
+   * @param loss the batch's mean loss, a scalar
+   * @param targetLosses what the built-in loss computed per target; null after an override
+   */
+  record EvaluatedBatch(
+      NDList predictions, NDArray loss, @Nullable Map<String, NDArray> targetLosses) {}
+
   private final List<TargetSpec> targets;
   private final TargetMetrics metrics;
   private final TargetHeads heads;
@@ -48,18 +61,37 @@ final class SplitEvaluation {
   }
 
   /**
-   * Adds one batch of {@code samples} samples.
+   * Evaluates {@code size} samples of {@code source} in batches of {@code batchSize}, without
+   * recording gradients; every array a batch creates is freed before the next.
    *
-   * @param loss the batch's mean loss, a scalar
-   * @param targetLosses what the built-in loss computed per target; null after an override
+   * @param manager the model's manager, parent of each batch's manager
+   * @param evaluate the step's forward pass and loss
    */
-  void add(
-      NDList predictions,
-      NDList targetValues,
-      NDArray loss,
-      @Nullable Map<String, NDArray> targetLosses,
-      long samples) {
-    lossSum += loss.getFloat() * (double) samples;
+  void run(
+      BatchSource source,
+      long size,
+      int batchSize,
+      NDManager manager,
+      Function<Batch, EvaluatedBatch> evaluate) {
+    GradMode.withoutRecording(
+        () -> {
+          for (long from = 0; from < size; from += batchSize) {
+            long to = Math.min(size, from + batchSize);
+            try (NDManager batchManager = manager.newSubManager();
+                NDScope scope = new NDScope()) {
+              Batch batch = source.range(from, to, batchManager);
+              add(evaluate.apply(batch), batch.targets(), to - from);
+              scope.suppressNotUsedWarning();
+            }
+          }
+        });
+  }
+
+  /** Adds one batch of {@code samples} samples. */
+  private void add(EvaluatedBatch evaluated, NDList targetValues, long samples) {
+    NDList predictions = evaluated.predictions();
+    Map<String, NDArray> targetLosses = evaluated.targetLosses();
+    lossSum += evaluated.loss().getFloat() * (double) samples;
     if (targets.size() > 1 && targetLosses != null) {
       targetLossesSeen = true;
       for (int t = 0; t < targets.size(); t++) {

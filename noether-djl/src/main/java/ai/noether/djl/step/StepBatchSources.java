@@ -54,6 +54,18 @@ final class StepBatchSources implements AutoCloseable {
     return prefetcher;
   }
 
+  /** The configured {@code prefetch}: 0 when off. */
+  int prefetchDepth() {
+    return prefetcher == null ? 0 : prefetcher.depth();
+  }
+
+  /** Starts gathering a training batch on the prefetching thread; nothing when off. */
+  void announce(long[] sampleIndices) {
+    if (prefetcher != null) {
+      prefetcher.announce(sampleIndices);
+    }
+  }
+
   /**
    * The source of {@code dataset}, opened on its first evaluation.
    *

@@ -1,13 +1,10 @@
 package ai.noether.djl.step;
 
 import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
-import ai.noether.api.Nullable;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.FieldDataset;
@@ -17,10 +14,8 @@ import ai.noether.api.metric.Metric;
 import ai.noether.api.metric.MetricKeys;
 import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
-import ai.noether.djl.internal.GradMode;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.step.SupervisedStepConfig.TargetSpec;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,11 +68,8 @@ public class SupervisedStep implements TrainingStep {
   private final TargetLosses losses;
   private final TargetMetrics metrics;
   private final StepBatchSources sources;
-
-  /**
-   * What the default {@link #loss} computed per target in its last call; null after an override.
-   */
-  private @Nullable Map<String, NDArray> lastTargetLosses;
+  private final BatchLossChecks checks;
+  private final TrainingUpdate update;
 
   /**
    * Creates a step over {@code model} training on {@code data}'s training split, without metrics.
@@ -114,6 +106,15 @@ public class SupervisedStep implements TrainingStep {
     this.metrics = new TargetMetrics(targets, metrics);
     this.sources =
         new StepBatchSources(data, fields, strategy, model.manager(), config.prefetchDepth());
+    String lossText = config.usesTensorFields() ? lossKind.toString() : losses.describe();
+    this.checks =
+        new BatchLossChecks(
+            model.name(),
+            lossText,
+            (inputs, targets, training) -> loss(forward(inputs, training), targets));
+    this.update =
+        new TrainingUpdate(
+            model, sources, checks, losses, targets.size() > 1, config.logGradNorm());
   }
 
   /** The model this step trains. */
@@ -145,12 +146,10 @@ public class SupervisedStep implements TrainingStep {
    */
   protected NDArray loss(NDList predictions, NDList targets) {
     if (config.usesTensorFields()) {
-      lastTargetLosses = null;
+      losses.forget();
       return losses.builtIn(lossKind, predictions.head(), targets.head());
     }
-    TargetLosses.Breakdown breakdown = losses.of(predictions, targets, heads);
-    lastTargetLosses = breakdown.perTarget();
-    return breakdown.total();
+    return losses.of(predictions, targets, heads).total();
   }
 
   /**
@@ -183,54 +182,19 @@ public class SupervisedStep implements TrainingStep {
    */
   @Override
   public StepResult trainStep(long[] sampleIndices, long seed) {
-    Prefetcher prefetcher = sources.prefetcher();
-    Prefetcher.Prefetched prefetched = prefetcher == null ? null : prefetcher.take(sampleIndices);
-    try (NDManager batchManager = model.manager().newSubManager();
-        NDScope scope = new NDScope()) {
-      Batch batch =
-          prefetched != null
-              ? prefetched.batch()
-              : sources.train().gather(sampleIndices, batchManager);
-      seedRandomness(seed);
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        lastTargetLosses = null;
-        NDArray loss = checkedLoss(batch, true);
-        collector.backward(loss);
-        scope.suppressNotUsedWarning();
-        double value = loss.getFloat();
-        Map<String, Double> reported = new LinkedHashMap<>();
-        Map<String, NDArray> targetLosses = lastTargetLosses;
-        if (targets.size() > 1 && targetLosses != null) {
-          targetLosses.forEach(
-              (target, l) ->
-                  reported.put(MetricKeys.loss(MetricKeys.TRAIN, target), (double) l.getFloat()));
-        }
-        if (config.logGradNorm()) {
-          reported.put(GRAD_NORM_METRIC, GradientNorm.of(model));
-        }
-        return new StepResult(value, reported);
-      }
-    } finally {
-      if (prefetched != null) {
-        prefetched.close();
-      }
-    }
+    return update.run(sampleIndices, seed, this::seedRandomness);
   }
 
   /** {@inheritDoc} The configured {@code prefetch}: 0 when off. */
   @Override
   public int prefetchDepth() {
-    Prefetcher prefetcher = sources.prefetcher();
-    return prefetcher == null ? 0 : prefetcher.depth();
+    return sources.prefetchDepth();
   }
 
   /** {@inheritDoc} Starts gathering the batch on the prefetching thread. */
   @Override
   public void prefetch(long[] sampleIndices) {
-    Prefetcher prefetcher = sources.prefetcher();
-    if (prefetcher != null) {
-      prefetcher.announce(sampleIndices);
-    }
+    sources.announce(sampleIndices);
   }
 
   /**
@@ -263,25 +227,18 @@ public class SupervisedStep implements TrainingStep {
   @Override
   public Map<String, Double> evaluate(Dataset dataset, String split) {
     BatchSource source = sources.forEvaluation(dataset, split);
-    long size = dataset.size();
     SplitEvaluation pass =
         new SplitEvaluation(targets, metrics, heads, reportsAccuracy() ? lossKind : null);
-    GradMode.withoutRecording(
-        () -> {
-          for (long from = 0; from < size; from += config.evalBatchSize()) {
-            long to = Math.min(size, from + config.evalBatchSize());
-            try (NDManager batchManager = model.manager().newSubManager();
-                NDScope scope = new NDScope()) {
-              Batch batch = source.range(from, to, batchManager);
-              NDList predictions = forward(batch.inputs(), false);
-              lastTargetLosses = null;
-              NDArray loss = loss(predictions, batch.targets());
-              pass.add(predictions, batch.targets(), loss, lastTargetLosses, to - from);
-              scope.suppressNotUsedWarning();
-            }
-          }
-        });
+    long size = dataset.size();
+    pass.run(source, size, config.evalBatchSize(), model.manager(), this::evaluateBatch);
     return pass.result(split, size);
+  }
+
+  private SplitEvaluation.EvaluatedBatch evaluateBatch(Batch batch) {
+    NDList predictions = forward(batch.inputs(), false);
+    losses.forget();
+    NDArray loss = loss(predictions, batch.targets());
+    return new SplitEvaluation.EvaluatedBatch(predictions, loss, losses.last());
   }
 
   /**
@@ -296,35 +253,9 @@ public class SupervisedStep implements TrainingStep {
   public void dryRun(long[] sampleIndices) {
     try (NDManager batchManager = model.manager().newSubManager();
         NDScope scope = new NDScope()) {
-      Batch batch = sources.train().gather(sampleIndices, batchManager);
-      GradMode.withoutRecording(
-          () -> {
-            NDArray loss;
-            try {
-              loss = loss(forward(batch.inputs(), false), batch.targets());
-            } catch (RuntimeException e) {
-              throw StepFailures.dryRun(model.name(), batch, lossText(), e);
-            }
-            if (loss.size() != 1) {
-              throw StepFailures.notScalar(model.name(), loss.getShape());
-            }
-            loss.getFloat();
-          });
+      checks.dryRun(sources.train().gather(sampleIndices, batchManager));
       scope.suppressNotUsedWarning();
     }
-  }
-
-  private NDArray checkedLoss(Batch batch, boolean training) {
-    try {
-      return loss(forward(batch.inputs(), training), batch.targets());
-    } catch (EngineException | IllegalArgumentException e) {
-      throw StepFailures.training(model.name(), batch, lossText(), e);
-    }
-  }
-
-  /** The loss as messages name it: {@code mse}, or per target {@code rul: mse, health: ...}. */
-  private String lossText() {
-    return config.usesTensorFields() ? lossKind.toString() : losses.describe();
   }
 
   @Override

@@ -2,6 +2,7 @@ package ai.noether.djl.step;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.noether.api.Nullable;
 import ai.noether.djl.step.SupervisedStepConfig.TargetSpec;
 import ai.noether.djl.tensor.ScalarTensors;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ final class TargetLosses {
 
   private final List<TargetSpec> targets;
   private final double huberDelta;
+  private @Nullable Map<String, NDArray> last;
 
   /**
    * @param targets the targets in configuration order; at least one
@@ -48,8 +50,23 @@ final class TargetLosses {
           target.weight() == 1.0 ? value : value.mul(ScalarTensors.like(value, target.weight()));
       total = total == null ? weighted : total.add(weighted);
     }
+    last = perTarget;
     // the configuration has at least one target
     return new Breakdown(Objects.requireNonNull(total, "no target"), perTarget);
+  }
+
+  /**
+   * Each target's loss from the last call of {@link #of} since {@link #forget}; null when there was
+   * none (a single default target, or a step that overrides the loss).
+   */
+  @Nullable
+  Map<String, NDArray> last() {
+    return last;
+  }
+
+  /** Forgets the last per-target losses, before a batch's loss is computed. */
+  void forget() {
+    last = null;
   }
 
   /** The mean loss of {@code kind} between predictions {@code p} and targets {@code t}. */
