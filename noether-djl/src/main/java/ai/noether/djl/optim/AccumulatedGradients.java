@@ -66,13 +66,7 @@ final class AccumulatedGradients {
           }
         });
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "saved gradients do not fit this "
-              + kind
-              + " optimizer:\n  - "
-              + String.join("\n  - ", problems)
-              + "\ntrainable parameters: "
-              + slots.paths());
+      throw slots.misfit("saved gradients do not fit", kind, problems);
     }
     createMissingGradients(slots, gradients);
     GradMode.withoutRecording(

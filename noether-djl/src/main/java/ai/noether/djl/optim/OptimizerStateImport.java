@@ -73,13 +73,7 @@ final class OptimizerStateImport {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "optimizer state does not fit this "
-              + kind
-              + " optimizer:\n  - "
-              + String.join("\n  - ", problems)
-              + "\ntrainable parameters: "
-              + slots.paths());
+      throw slots.misfit("optimizer state does not fit", kind, problems);
     }
     SavedParamGroups.check(kind, state.get(CheckpointKeys.PARAM_GROUPS), slots.groups());
     replaceState(perParameter);

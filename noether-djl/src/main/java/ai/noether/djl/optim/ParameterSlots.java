@@ -62,6 +62,23 @@ final class ParameterSlots {
     return Collections.unmodifiableSet(byPath.keySet());
   }
 
+  /**
+   * The error for saved values that do not fit these parameters, listing every problem and the
+   * trainable parameters.
+   *
+   * @param what what does not fit, e.g. {@code "saved gradients do not fit"}
+   */
+  IllegalArgumentException misfit(String what, String kind, List<String> problems) {
+    return new IllegalArgumentException(
+        what
+            + " this "
+            + kind
+            + " optimizer:\n  - "
+            + String.join("\n  - ", problems)
+            + "\ntrainable parameters: "
+            + paths());
+  }
+
   /** How each parameter was assigned its learning-rate factor and weight decay. */
   ParameterGroups groups() {
     return groups;
