@@ -127,4 +127,21 @@ public final class CommitRules {
         + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
   }
+
+  /**
+   * The error for a checkpoint file that wrote another number of bytes than it declared.
+   *
+   * @param why what the store needs the exact size for
+   */
+  public static IllegalStateException wrongSize(CheckpointFile file, long written, String why) {
+    return new IllegalStateException(
+        "checkpoint file "
+            + file.name()
+            + " wrote "
+            + written
+            + " bytes but declared "
+            + file.size()
+            + "; CheckpointFile.size() must be exact so that "
+            + why);
+  }
 }

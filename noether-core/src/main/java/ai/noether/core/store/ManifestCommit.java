@@ -151,15 +151,7 @@ final class ManifestCommit {
       file.writeTo(out);
       long written = channel.size();
       if (written != file.size()) {
-        throw new IllegalStateException(
-            "checkpoint file "
-                + file.name()
-                + " wrote "
-                + written
-                + " bytes but declared "
-                + file.size()
-                + "; CheckpointFile.size() must be exact so that free space "
-                + "can be checked before writing");
+        throw CommitRules.wrongSize(file, written, "free space can be checked before writing");
       }
       long crc = out.checksumOf(written);
       if (crc < 0) {

@@ -29,28 +29,17 @@ final class StoredCopyReads {
     if (!file.hasChecksum()) {
       return openExisting(dir, checkpoint, dir.view(file.name()));
     }
-    FileChannel channel = openStoredCopy(dir, checkpoint, file);
-    try {
-      requireCommittedContent(dir, checkpoint, file, channel);
-      return channel;
-    } catch (IOException | RuntimeException e) {
-      closeAfter(channel, e);
-      throw e;
-    }
+    return checked(
+        openStoredCopy(dir, checkpoint, file),
+        c -> requireCommittedContent(dir, checkpoint, file, c));
   }
 
   /** Opens {@code file} with only its size checked; the caller checks the CRC32C. */
   static FileChannel openSizeChecked(
       StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) throws IOException {
     CommittedFiles.requireMember(checkpoint, file);
-    FileChannel channel = openUnchecked(dir, checkpoint, file);
-    try {
-      requireCommittedSize(dir, checkpoint, file, channel);
-      return channel;
-    } catch (IOException | RuntimeException e) {
-      closeAfter(channel, e);
-      throw e;
-    }
+    return checked(
+        openUnchecked(dir, checkpoint, file), c -> requireCommittedSize(dir, checkpoint, file, c));
   }
 
   /** Reads every file of the checkpoint and checks its size and CRC32C. */
@@ -69,11 +58,22 @@ final class StoredCopyReads {
         : openExisting(dir, checkpoint, dir.view(file.name()));
   }
 
-  private static void closeAfter(FileChannel channel, Exception failure) {
+  private interface ChannelCheck {
+    void check(FileChannel channel) throws IOException;
+  }
+
+  /** The channel once {@code check} accepted it; closed when it did not. */
+  private static FileChannel checked(FileChannel channel, ChannelCheck check) throws IOException {
     try {
-      channel.close();
-    } catch (IOException suppressed) {
-      failure.addSuppressed(suppressed);
+      check.check(channel);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 

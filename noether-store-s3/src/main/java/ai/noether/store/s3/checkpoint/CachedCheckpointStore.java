@@ -18,7 +18,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -181,41 +180,23 @@ public final class CachedCheckpointStore implements CheckpointStore {
   public void repair(StageId stage) throws IOException {
     local.repair(stage);
     remote.repair(stage);
-    Map<CheckpointTag, StoredCheckpoint> inBucket = NewerTier.byTag(remote.list(stage));
     List<StoredCheckpoint> cached = local.list(stage);
-    for (StoredCheckpoint c : cached) {
-      StoredCheckpoint b = inBucket.get(c.tag());
-      if (c.tag().isAlias() || !c.files().stream().allMatch(StoredFile::hasChecksum)) {
-        continue;
-      }
-      if (b == null || b.iteration().compareTo(c.iteration()) < 0) {
-        uploads.enqueue(
-            stage,
-            Set.of(c.tag()),
-            "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
-            () -> upload(c, Set.of()));
-      }
+    List<StoredCheckpoint> inBucket = remote.list(stage);
+    for (StoredCheckpoint c : NewerTier.notUploaded(cached, inBucket)) {
+      uploads.enqueue(
+          stage,
+          Set.of(c.tag()),
+          "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
+          () -> upload(c, Set.of()));
     }
-    for (StoredCheckpoint alias : cached) {
-      StoredCheckpoint b = inBucket.get(alias.tag());
-      if (!alias.tag().isAlias() || b != null && b.iteration().compareTo(alias.iteration()) >= 0) {
-        continue;
-      }
-      cached.stream()
-          .filter(
-              c ->
-                  !c.tag().isAlias()
-                      && c.iteration().equals(alias.iteration())
-                      && NewerTier.sameContent(c, alias))
-          .findFirst()
-          .ifPresent(
-              target ->
-                  uploads.enqueue(
-                      stage,
-                      Set.of(alias.tag()),
-                      "moving " + alias.tag().token() + " of " + stage,
-                      () -> remote.alias(stage, target.tag(), Set.of(alias.tag()))));
-    }
+    NewerTier.aliasesNotMoved(cached, inBucket)
+        .forEach(
+            (alias, target) ->
+                uploads.enqueue(
+                    stage,
+                    Set.of(alias),
+                    "moving " + alias.token() + " of " + stage,
+                    () -> remote.alias(stage, target, Set.of(alias))));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package ai.noether.store.s3.checkpoint;
 
 import ai.noether.api.checkpoint.CheckpointFile;
+import ai.noether.core.store.CommitRules;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -33,14 +34,7 @@ final class ExactSizeChannel implements WritableByteChannel {
 
   void requireComplete() {
     if (written != file.size()) {
-      throw new IllegalStateException(
-          "checkpoint file "
-              + file.name()
-              + " wrote "
-              + written
-              + " bytes but declared "
-              + file.size()
-              + "; CheckpointFile.size() must be exact so that the upload can be planned");
+      throw CommitRules.wrongSize(file, written, "the upload can be planned");
     }
   }
 

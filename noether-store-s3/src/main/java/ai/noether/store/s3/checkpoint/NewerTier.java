@@ -65,4 +65,50 @@ final class NewerTier {
         .map(f -> new StoredFile(f.name().withTag(CheckpointTag.LATEST), f.size(), f.crc32c()))
         .toList();
   }
+
+  /**
+   * The checkpoints the cache holds, with checksums, that the bucket lacks or holds older (a crash
+   * came between their save and their upload), in the cache's order; aliases are not among them.
+   */
+  static List<StoredCheckpoint> notUploaded(
+      List<StoredCheckpoint> cached, List<StoredCheckpoint> inBucket) {
+    Map<CheckpointTag, StoredCheckpoint> bucket = byTag(inBucket);
+    List<StoredCheckpoint> out = new ArrayList<>();
+    for (StoredCheckpoint c : cached) {
+      StoredCheckpoint b = bucket.get(c.tag());
+      if (c.tag().isAlias() || !c.files().stream().allMatch(StoredFile::hasChecksum)) {
+        continue;
+      }
+      if (b == null || b.iteration().compareTo(c.iteration()) < 0) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The aliases the cache holds newer than the bucket, each with the tag of the cached checkpoint
+   * it points at (same iteration and bytes), in the cache's order; an alias whose target the cache
+   * no longer holds is left out.
+   */
+  static Map<CheckpointTag, CheckpointTag> aliasesNotMoved(
+      List<StoredCheckpoint> cached, List<StoredCheckpoint> inBucket) {
+    Map<CheckpointTag, StoredCheckpoint> bucket = byTag(inBucket);
+    Map<CheckpointTag, CheckpointTag> out = new LinkedHashMap<>();
+    for (StoredCheckpoint alias : cached) {
+      StoredCheckpoint b = bucket.get(alias.tag());
+      if (!alias.tag().isAlias() || b != null && b.iteration().compareTo(alias.iteration()) >= 0) {
+        continue;
+      }
+      cached.stream()
+          .filter(
+              c ->
+                  !c.tag().isAlias()
+                      && c.iteration().equals(alias.iteration())
+                      && sameContent(c, alias))
+          .findFirst()
+          .ifPresent(target -> out.put(alias.tag(), target.tag()));
+    }
+    return out;
+  }
 }

@@ -95,4 +95,39 @@ class NewerTierTest {
                 checkpoint(CheckpointTag.LATEST, U10, 1), checkpoint(CheckpointTag.LATEST, U10, 2)))
         .isFalse();
   }
+
+  @Test
+  void aRepairUploadsCheckpointsTheBucketLacksOrHoldsOlderButNoAliasesAndNothingWithoutChecksums() {
+    StoredCheckpoint missing = checkpoint(CheckpointTag.at(U20), U20, 2);
+    StoredCheckpoint older = checkpoint(CheckpointTag.at(U10), U20, 3);
+    StoredCheckpoint uploaded = checkpoint(CheckpointTag.at(U10), U10, 1);
+    StoredCheckpoint alias = checkpoint(CheckpointTag.LATEST, U20, 2);
+    StoredCheckpoint python =
+        new StoredCheckpoint(
+            STAGE,
+            CheckpointTag.LAST,
+            U20,
+            List.of(
+                new StoredFile(
+                    CheckpointFileName.of("mlp", CheckpointTag.LAST, CheckpointFileKind.MODEL),
+                    10,
+                    StoredFile.NO_CHECKSUM)),
+            Instant.EPOCH);
+
+    assertThat(NewerTier.notUploaded(List.of(missing, alias, python, older), List.of(uploaded)))
+        .containsExactly(missing, older);
+    assertThat(NewerTier.notUploaded(List.of(uploaded), List.of(uploaded))).isEmpty();
+  }
+
+  @Test
+  void aRepairMovesAliasesTheBucketHoldsOlderOntoTheCachedCheckpointWithTheirBytes() {
+    StoredCheckpoint u20 = checkpoint(CheckpointTag.at(U20), U20, 2);
+    StoredCheckpoint latest = checkpoint(CheckpointTag.LATEST, U20, 2);
+    StoredCheckpoint last = checkpoint(CheckpointTag.LAST, U10, 1);
+    StoredCheckpoint bucketLatest = checkpoint(CheckpointTag.LATEST, U10, 1);
+
+    assertThat(NewerTier.aliasesNotMoved(List.of(u20, latest, last), List.of(bucketLatest)))
+        .containsExactly(Map.entry(CheckpointTag.LATEST, CheckpointTag.at(U20)));
+    assertThat(NewerTier.aliasesNotMoved(List.of(u20, latest), List.of(latest))).isEmpty();
+  }
 }
