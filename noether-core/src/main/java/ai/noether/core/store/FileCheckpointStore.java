@@ -23,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The file-system {@link CheckpointStore}: Noether's layout {@code
@@ -212,9 +210,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public List<StoredCheckpoint> list(StageId stage) throws IOException {
-    return StageListing.scan(dir(stage), probe).checkpoints().stream()
-        .map(StageListing.Listed::checkpoint)
-        .toList();
+    return StageListing.scan(dir(stage), probe).stored();
   }
 
   /**
@@ -228,15 +224,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public StageContents contents(StageId stage) throws IOException {
-    StageListing listing = StageListing.scan(dir(stage), probe);
-    return new StageContents(
-        stage,
-        listing.checkpoints().stream().map(StageListing.Listed::checkpoint).toList(),
-        listing.checkpoints().stream()
-            .filter(l -> !l.iterationKnown())
-            .map(l -> l.checkpoint().tag())
-            .collect(Collectors.toSet()),
-        listing.unreadable());
+    return StageListing.scan(dir(stage), probe).contents(stage);
   }
 
   @Override
@@ -297,13 +285,8 @@ public final class FileCheckpointStore implements CheckpointStore {
   public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file)
       throws IOException {
     StageListing listing = StageListing.scan(dir(checkpoint.stage()), IterationProbe.NONE);
-    Map<CheckpointTag, CheckpointManifest> manifests = listing.manifests();
-    List<CheckpointManifest> inListingOrder =
-        listing.checkpoints().stream()
-            .map(l -> manifests.get(l.checkpoint().tag()))
-            .filter(Objects::nonNull)
-            .toList();
-    return CommittedFiles.sharing(manifests.get(checkpoint.tag()), inListingOrder, file);
+    return CommittedFiles.sharing(
+        listing.manifests().get(checkpoint.tag()), listing.manifestsInOrder(), file);
   }
 
   /**
