@@ -228,6 +228,9 @@ final class CheckpointLocator {
    */
   private record SavedConfig(Map<String, Object> tree, boolean readWholeCheckpoint) {}
 
+  /** A configuration tree and the file it was read from, which its errors name. */
+  private record ConfigFile(Map<String, Object> tree, String source) {}
+
   /**
    * The configuration saved in the checkpoint's trainer file; a checkpoint without one (a {@code
    * best.*} checkpoint holds model files only) takes it from the stage's {@code latest}, then from
@@ -294,8 +297,7 @@ final class CheckpointLocator {
     } catch (RuntimeException e) {
       name = null;
     }
-    Map<String, Object> configTree = null;
-    String configSource = null;
+    ConfigFile found = null;
     if (name != null) {
       Path trainer =
           file.resolveSibling(
@@ -306,19 +308,17 @@ final class CheckpointLocator {
               ? TrainerStateFile.read(ThReader.read(trainer), trainer.toString()).config()
               : Optional.empty();
       if (saved.isPresent()) {
-        configTree = saved.get();
-        configSource = trainer.toString();
+        found = new ConfigFile(saved.get(), trainer.toString());
       }
     }
     Path side =
         RunLayout.resolvedConfigFileIn(
             java.util.Objects.requireNonNullElse(
                 RunLayout.stageDirOfCheckpointFile(file), Path.of("")));
-    if (configTree == null && Files.isRegularFile(side)) {
-      configTree = readYaml(side);
-      configSource = side.toString();
+    if (found == null && Files.isRegularFile(side)) {
+      found = new ConfigFile(readYaml(side), side.toString());
     }
-    if (configTree == null) {
+    if (found == null) {
       throw new ConfigException(
           "cannot tell which model "
               + file
@@ -327,7 +327,8 @@ final class CheckpointLocator {
               + side
               + "; keep the model file in its run's checkpoints directory");
     }
-    RunConfig run = loader.fromTree(configTree, configSource, cp.overrides());
+    Map<String, Object> configTree = found.tree();
+    RunConfig run = loader.fromTree(configTree, found.source(), cp.overrides());
     String variant = name == null || name.modelInfo() == null ? "" : name.modelInfo();
     Object tag = tree.get(CheckpointKeys.CHECKPOINT_TAG);
     Map<String, Object> single = tree;

@@ -143,7 +143,9 @@ public final class Noether {
       return loader.parse(
           config.yaml(), "the YAML text given to Noether.train", config.overrides());
     }
-    return loader.fromTree(config.tree(), "the configuration built in code", config.overrides());
+    Map<String, Object> tree =
+        Objects.requireNonNull(config.tree(), "a NoetherConfig holds a file, YAML text or a tree");
+    return loader.fromTree(tree, "the configuration built in code", config.overrides());
   }
 
   /**

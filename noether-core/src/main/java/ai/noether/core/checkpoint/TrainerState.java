@@ -1,5 +1,6 @@
 package ai.noether.core.checkpoint;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.tensor.HostTensor;
 import java.util.List;
@@ -27,17 +28,17 @@ import java.util.Objects;
  */
 public record TrainerState(
     long batchInEpoch,
-    Accumulation accumulation,
+    @Nullable Accumulation accumulation,
     long seed,
     Map<String, Object> callbacks,
     Map<String, Double> metrics,
-    TrainingIteration lastEvaluated,
+    @Nullable TrainingIteration lastEvaluated,
     WindowSums logWindow,
     double lastLearningRate,
     Map<String, Object> history,
     List<Object> lineage,
     Map<String, Object> config,
-    Object scalerParams) {
+    @Nullable Object scalerParams) {
 
   public TrainerState {
     Objects.requireNonNull(callbacks, "callbacks");

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.CheckpointWriter;
 import ai.noether.api.callback.TrainingContext;
@@ -29,7 +30,7 @@ import java.util.function.Supplier;
 final class CallbackContext implements TrainingContext {
   private final StageId stage;
   private final Path stageDir;
-  private final String outputLocation;
+  private final @Nullable String outputLocation;
   private final long totalUpdates;
   private final Model model;
   private final DataSource data;
@@ -48,7 +49,7 @@ final class CallbackContext implements TrainingContext {
   CallbackContext(
       StageId stage,
       Path stageDir,
-      String outputLocation,
+      @Nullable String outputLocation,
       long totalUpdates,
       Model model,
       DataSource data,

@@ -12,12 +12,12 @@ import java.nio.file.Path;
 final class ResumeCommandLine {
   private final StageId stage;
   private final Path stageDir;
-  private final String outputLocation;
+  private final @Nullable String outputLocation;
 
   /**
    * @param outputLocation {@code output_dir} as given; null to derive it from the stage directory
    */
-  ResumeCommandLine(StageId stage, Path stageDir, String outputLocation) {
+  ResumeCommandLine(StageId stage, Path stageDir, @Nullable String outputLocation) {
     this.stage = stage;
     this.stageDir = stageDir;
     this.outputLocation = outputLocation;

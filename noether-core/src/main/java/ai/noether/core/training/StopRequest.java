@@ -26,7 +26,29 @@ public final class StopRequest {
    * @param checkpointReason for an interruption, the lower-case word of the emergency checkpoint's
    *     tag ({@code signal} in {@code E3_U1234_S39488.signal}); null for a finished run
    */
-  public record Stop(Kind kind, String reason, @Nullable String checkpointReason) {}
+  public record Stop(Kind kind, String reason, @Nullable String checkpointReason) {
+    public Stop {
+      if ((kind == Kind.INTERRUPTED) != (checkpointReason != null)) {
+        throw new IllegalArgumentException(
+            "an interruption, and only an interruption, names its emergency checkpoint's reason: "
+                + kind
+                + " with "
+                + checkpointReason);
+      }
+    }
+
+    /**
+     * The word of the emergency checkpoint's tag.
+     *
+     * @throws IllegalStateException for a finished run, which writes no emergency checkpoint
+     */
+    public String emergencyReason() {
+      if (checkpointReason == null) {
+        throw new IllegalStateException("a " + kind + " stop writes no emergency checkpoint");
+      }
+      return checkpointReason;
+    }
+  }
 
   private final AtomicReference<Stop> stop = new AtomicReference<>();
 

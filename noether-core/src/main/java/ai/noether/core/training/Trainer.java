@@ -339,7 +339,7 @@ public final class Trainer implements AutoCloseable {
       last =
           writer
               .saveResumable(
-                  CheckpointTag.emergency(iteration, stop.checkpointReason()),
+                  CheckpointTag.emergency(iteration, stop.emergencyReason()),
                   Set.of(CheckpointTag.LATEST))
               .join();
       // The command line prints how to continue once; library callers read it from the result.

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -25,21 +26,21 @@ import java.util.Objects;
  * @param <B> the concrete builder
  */
 public abstract class TrainerBuilderBase<B extends TrainerBuilderBase<B>> {
-  StageId stage;
-  Path stageDir;
-  String outputLocation;
+  @Nullable StageId stage;
+  @Nullable Path stageDir;
+  @Nullable String outputLocation;
   long seed;
-  TrainerSettings settings;
-  Model model;
-  Optimizer optimizer;
+  @Nullable TrainerSettings settings;
+  @Nullable Model model;
+  @Nullable Optimizer optimizer;
   double baseLr;
   LrSchedule schedule = (lr, u, t) -> lr;
-  TrainingStep step;
-  DataSource data;
+  @Nullable TrainingStep step;
+  @Nullable DataSource data;
   final LinkedHashMap<String, Callback> callbacks = new LinkedHashMap<>();
   final LinkedHashMap<String, MetricLogger> loggers = new LinkedHashMap<>();
-  CheckpointStore store;
-  CheckpointEncoder encoder;
+  @Nullable CheckpointStore store;
+  @Nullable CheckpointEncoder encoder;
   Map<String, Object> config = Map.of();
   List<Object> lineage = List.of();
   StopRequest stopRequest = new StopRequest();
@@ -47,6 +48,7 @@ public abstract class TrainerBuilderBase<B extends TrainerBuilderBase<B>> {
   int maxFailedSaves = Trainer.DEFAULT_MAX_FAILED_SAVES;
   boolean historyInStageDir = true;
 
+  // Required values stay null until set; Trainer names the first one missing when built.
   TrainerBuilderBase() {}
 
   /** This builder, as its concrete type. */

@@ -64,8 +64,11 @@ final class TrainerRestore {
     if (state.optimizer() != null) {
       optimizer.loadState(state.optimizer());
     }
-    if (schedule instanceof Stateful stateful && !state.schedule().isEmpty()) {
-      stateful.loadState(state.schedule());
+    Map<String, Object> scheduleState = state.schedule();
+    if (schedule instanceof Stateful stateful
+        && scheduleState != null
+        && !scheduleState.isEmpty()) {
+      stateful.loadState(scheduleState);
     }
     Map<String, Object> callbackStates = saved.callbackStates();
     for (Map.Entry<String, Callback> c : callbacks.entrySet()) {

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.CheckpointKeys;
@@ -31,7 +32,7 @@ final class TrainerSnapshots implements SnapshotSource {
   private final double baseLr;
   private final LrSchedule schedule;
   private final Map<String, Callback> callbacks;
-  private TrainingContext context;
+  private @Nullable TrainingContext context;
   private final TrainingProgress progress;
   private final long seed;
   private final MetricHistory history;
@@ -79,8 +80,13 @@ final class TrainerSnapshots implements SnapshotSource {
   public TrainingSnapshot snapshot(boolean includeOptimizer) {
     List<ModelSnapshot> models = new ArrayList<>();
     models.add(new ModelSnapshot(model.name(), null, model.stateDict()));
+    TrainingContext attached = context;
+    if (attached == null) {
+      throw new IllegalStateException(
+          "a snapshot was taken before the trainer attached its context");
+    }
     for (Callback c : callbacks.values()) {
-      models.addAll(c.checkpointModels(context));
+      models.addAll(c.checkpointModels(attached));
     }
     // The same order of captures as always: the trainer's state before the optimizer's.
     Map<String, Object> trainer = TrainerStateFile.tree(trainerState());

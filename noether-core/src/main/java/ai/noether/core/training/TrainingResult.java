@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import java.util.Map;
@@ -16,7 +17,7 @@ public record TrainingResult(
     TrainingIteration iteration,
     Map<String, Double> metrics,
     StoredCheckpoint finalCheckpoint,
-    StopRequest.Stop stop) {
+    @Nullable StopRequest.Stop stop) {
 
   /** True when training was interrupted and should be resumed. */
   public boolean interrupted() {
