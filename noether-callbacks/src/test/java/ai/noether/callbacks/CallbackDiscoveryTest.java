@@ -3,17 +3,22 @@ package ai.noether.callbacks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.spi.CallbackFactory;
-import java.util.ArrayList;
+import ai.noether.core.registry.ComponentCategory;
+import ai.noether.core.registry.ComponentRegistry;
 import java.util.List;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The callback factories listed in the module's services file, as the registry finds them: read
+ * from the services file and created by the process injector (some have {@code @Inject}
+ * constructors, which {@link java.util.ServiceLoader} cannot call).
+ */
 class CallbackDiscoveryTest {
 
   private static List<CallbackFactory<?>> factories() {
-    List<CallbackFactory<?>> out = new ArrayList<>();
-    ServiceLoader.load(CallbackFactory.class).forEach(f -> out.add((CallbackFactory<?>) f));
-    return out;
+    return ComponentRegistry.load().registrations(ComponentCategory.CALLBACK).stream()
+        .<CallbackFactory<?>>map(r -> (CallbackFactory<?>) r.factory())
+        .toList();
   }
 
   @Test

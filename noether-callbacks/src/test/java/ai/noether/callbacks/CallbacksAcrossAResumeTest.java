@@ -28,6 +28,7 @@ import ai.noether.callbacks.testing.InMemoryStore;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
 import ai.noether.core.checkpoint.CheckpointLayout;
+import ai.noether.core.history.PngHistoryPlotter;
 import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
@@ -69,7 +70,9 @@ class CallbacksAcrossAResumeTest {
     callbacks.add(
         new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("loss/valid/total", 100)));
     callbacks.add(new LrMonitorCallback(new LrMonitorCallbackConfig(null, 5L, null, null, null)));
-    callbacks.add(new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null)));
+    callbacks.add(
+        new HistoryPlotCallback(
+            new HistoryPlotCallbackConfig(null, null, null, null), new PngHistoryPlotter()));
     return callbacks;
   }
 

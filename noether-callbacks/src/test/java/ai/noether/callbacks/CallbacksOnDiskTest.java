@@ -21,6 +21,7 @@ import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
 import ai.noether.core.format.th.ThReader;
+import ai.noether.core.history.PngHistoryPlotter;
 import ai.noether.core.training.TrainingResult;
 import ai.noether.testkit.TinyRun;
 import java.io.IOException;
@@ -53,7 +54,9 @@ class CallbacksOnDiskTest {
     callbacks.add(new BestCheckpointCallback(BestCheckpointCallbackConfig.of("loss/valid/total")));
     callbacks.add(
         new EarlyStoppingCallback(EarlyStoppingCallbackConfig.of("loss/valid/total", 100)));
-    callbacks.add(new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null)));
+    callbacks.add(
+        new HistoryPlotCallback(
+            new HistoryPlotCallbackConfig(null, null, null, null), new PngHistoryPlotter()));
     return callbacks;
   }
 

@@ -6,6 +6,8 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.core.config.ComponentBlock;
 import ai.noether.core.config.ConfigBinder;
+import ai.noether.core.registry.ComponentCategory;
+import ai.noether.core.registry.ComponentRegistry;
 import ai.noether.core.registry.RunContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -17,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,10 @@ class DocumentedExampleTest {
     List<Map<String, Object>> blocks =
         (List<Map<String, Object>>) ((Map<String, Object>) root.get("trainer")).get("callbacks");
     Map<String, CallbackFactory> factories = new HashMap<>();
-    ServiceLoader.load(CallbackFactory.class).forEach(f -> factories.put(f.kind(), f));
+    // As a run finds them: the services file's factories, created by the process injector.
+    ComponentRegistry.load()
+        .registrations(ComponentCategory.CALLBACK)
+        .forEach(r -> factories.put(r.kind(), (CallbackFactory) r.factory()));
 
     List<String> built = new ArrayList<>();
     for (int i = 0; i < blocks.size(); i++) {

@@ -122,18 +122,7 @@ public interface CheckpointStore extends Closeable {
    */
   default ByteBuffer read(StoredCheckpoint checkpoint, StoredFile file, long offset, int length)
       throws IOException {
-    if (offset < 0 || length < 0 || offset + length > file.size()) {
-      throw new java.io.EOFException(
-          "range "
-              + offset
-              + "+"
-              + length
-              + " lies outside "
-              + location(checkpoint, file)
-              + " ("
-              + file.size()
-              + " bytes)");
-    }
+    file.requireRange(offset, length, location(checkpoint, file));
     ByteBuffer buffer = ByteBuffer.allocate(length);
     try (SeekableByteChannel in = open(checkpoint, file)) {
       in.position(offset);

@@ -1,5 +1,7 @@
 package ai.noether.api.checkpoint;
 
+import java.io.EOFException;
+
 /**
  * A committed checkpoint file as recorded by its store.
  *
@@ -16,5 +18,20 @@ public record StoredFile(CheckpointFileName name, long size, long crc32c) {
   /** True if the store recorded a CRC32C for this file at commit time. */
   public boolean hasChecksum() {
     return crc32c != NO_CHECKSUM;
+  }
+
+  /**
+   * Checks that {@code length} bytes from {@code offset} lie inside the file, as {@link
+   * CheckpointStore#read} requires of its range.
+   *
+   * @param location where the file is ({@link CheckpointStore#location(StoredCheckpoint,
+   *     StoredFile)}), for the message
+   * @throws EOFException if the range starts before the file or goes past its end
+   */
+  public void requireRange(long offset, int length, String location) throws EOFException {
+    if (offset < 0 || length < 0 || offset + length > size) {
+      throw new EOFException(
+          "range " + offset + "+" + length + " lies outside " + location + " (" + size + " bytes)");
+    }
   }
 }

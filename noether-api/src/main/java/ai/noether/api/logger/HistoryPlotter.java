@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Draws a stage's {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE} as PNG plots (one per
  * family of metrics, the learning rate, the resume points marked), as {@code noether plot} does.
- * Implemented by {@code noether-core}: inject it, or get it through {@link
- * ai.noether.api.spi.FrameworkServices}.
+ * Implemented by {@code noether-core} and bound in the process injector: a factory asks for it
+ * through its {@code @Inject} constructor.
  */
 public interface HistoryPlotter {
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * Reads a stage's {@value ai.noether.api.checkpoint.RunLayout#HISTORY_FILE}, written by the
  * trainer, as it is now (also while the stage is still training). The framework's one reader of the
- * file; implemented by {@code noether-core}: inject it, or get it through {@link
- * ai.noether.api.spi.FrameworkServices}.
+ * file; implemented by {@code noether-core} and bound in the process injector: a factory or a
+ * {@link ai.noether.api.cli.CommandProvider} asks for it through its {@code @Inject} constructor.
  */
 public interface HistoryReader {
 

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * The terminal this process talks to, as the command line set it up: whether there is one, and the
- * status line that a progress bar draws on. Implemented by {@code noether-core}; get it through
- * {@link ai.noether.api.spi.FrameworkServices}. Thread-safe.
+ * status line that a progress bar draws on. Implemented by {@code noether-core} and bound in the
+ * process injector: a factory asks for it through its {@code @Inject} constructor. Thread-safe.
  */
 public interface Terminal {
 

@@ -6,20 +6,20 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The framework's implementation of an api service, for code that runs outside a component's
- * injection: a model's static builder, an engine's tensor copies, a command. {@code noether-core}
- * lists its implementations in {@code META-INF/services/<api interface name>}; the first one found
- * through {@link ServiceLoader} serves the whole process. The same services are bound in the
- * process injector, so a component with an {@code @Inject} constructor asks for them there instead.
+ * The framework's implementation of an api service, for engine code that runs outside any
+ * injection: a model's static block builder, an engine's tensor copies. {@code noether-core} lists
+ * its implementations in {@code META-INF/services/<api interface name>}; the first one found
+ * through {@link ServiceLoader} serves the whole process. Code that the framework creates (a
+ * factory, a component, a {@link ai.noether.api.cli.CommandProvider}) asks the injector instead,
+ * through its {@code @Inject} constructor; the process injector binds the same {@link
+ * ConfigBinding} instance.
  *
  * <pre>{@code
  * Map<String, Object> saved = FrameworkServices.get(ConfigBinding.class).toPlainTree(config);
  * }</pre>
  *
- * <p>Services served this way: {@link ConfigBinding}, {@link
- * ai.noether.api.tensor.SnapshotBuffers}, {@link ai.noether.api.logger.Terminal}, {@link
- * ai.noether.api.logger.HistoryReader} and {@link ai.noether.api.logger.HistoryPlotter}.
- * Thread-safe.
+ * <p>Services served this way: {@link ConfigBinding} and {@link
+ * ai.noether.api.tensor.SnapshotBuffers}. Thread-safe.
  */
 public final class FrameworkServices {
   private static final Map<Class<?>, Optional<?>> FOUND = new ConcurrentHashMap<>();

@@ -5,7 +5,6 @@ import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.logger.HistoryPlotter;
-import ai.noether.api.spi.FrameworkServices;
 import ai.noether.callbacks.internal.IntervalTrigger;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,12 +28,9 @@ public final class HistoryPlotCallback implements Callback {
   private final @Nullable IntervalTrigger trigger;
   private final HistoryPlotter plotter;
 
-  /** Draws with the framework's plotter ({@link FrameworkServices}). */
-  public HistoryPlotCallback(HistoryPlotCallbackConfig config) {
-    this(config, FrameworkServices.get(HistoryPlotter.class));
-  }
-
-  /** Draws with {@code plotter}. */
+  /**
+   * Draws with {@code plotter}: the framework's, which {@link HistoryPlotCallbackFactory} injects.
+   */
   public HistoryPlotCallback(HistoryPlotCallbackConfig config, HistoryPlotter plotter) {
     Objects.requireNonNull(config, "config");
     this.trigger = config.interval() == null ? null : IntervalTrigger.of(config.interval());

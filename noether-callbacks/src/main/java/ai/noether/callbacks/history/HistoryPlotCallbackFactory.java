@@ -1,14 +1,30 @@
 package ai.noether.callbacks.history;
 
 import ai.noether.api.callback.Callback;
+import ai.noether.api.logger.HistoryPlotter;
 import ai.noether.api.spi.CallbackFactory;
 import ai.noether.api.spi.ComponentContext;
+import jakarta.inject.Inject;
+import java.util.Objects;
 
-/** {@code kind: history}: see {@link HistoryPlotCallback}. */
+/**
+ * {@code kind: history}: see {@link HistoryPlotCallback}. The callback draws with the framework's
+ * {@link HistoryPlotter}, which the process injector gives the factory.
+ */
 public final class HistoryPlotCallbackFactory
     implements CallbackFactory<HistoryPlotCallbackConfig> {
   /** The permanent kind name. */
   public static final String KIND = "history";
+
+  private final HistoryPlotter plotter;
+
+  /**
+   * @param plotter draws a stage's history as the charts of {@code noether plot}
+   */
+  @Inject
+  public HistoryPlotCallbackFactory(HistoryPlotter plotter) {
+    this.plotter = Objects.requireNonNull(plotter, "plotter");
+  }
 
   @Override
   public String kind() {
@@ -27,6 +43,6 @@ public final class HistoryPlotCallbackFactory
 
   @Override
   public Callback create(HistoryPlotCallbackConfig config, ComponentContext context) {
-    return new HistoryPlotCallback(config);
+    return new HistoryPlotCallback(config, plotter);
   }
 }

@@ -6,7 +6,6 @@ import ai.noether.api.callback.Interval;
 import ai.noether.api.callback.TrainingContext;
 import ai.noether.api.logger.Terminal;
 import ai.noether.api.metric.MetricKeys;
-import ai.noether.api.spi.FrameworkServices;
 import ai.noether.callbacks.internal.IntervalTrigger;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -45,11 +44,6 @@ public final class ProgressCallback implements Callback {
   /** The command line's status line, which log lines clear before they print; null outside it. */
   private @Nullable Terminal.Status status;
 
-  /** Draws on the terminal of this process ({@link FrameworkServices}'s {@link Terminal}). */
-  public ProgressCallback(ProgressCallbackConfig config) {
-    this(config, FrameworkServices.find(Terminal.class).orElse(NO_TERMINAL));
-  }
-
   /**
    * Draws on {@code terminal}'s status line when it has one, else on its console when it is
    * interactive.
@@ -77,7 +71,10 @@ public final class ProgressCallback implements Callback {
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
   }
 
-  /** Draws on {@code status} (tests; the command line's is found by the public constructor). */
+  /**
+   * Draws on {@code status} (tests; the command line's comes with the public constructor's
+   * terminal).
+   */
   ProgressCallback(ProgressCallbackConfig config, Terminal.Status status, LongSupplier nanoClock) {
     this(config, null, LOG::info, nanoClock);
     this.status = Objects.requireNonNull(status, "status");
@@ -88,20 +85,6 @@ public final class ProgressCallback implements Callback {
     Console console = System.console();
     return terminal.isInteractive() && console != null ? console.writer() : null;
   }
-
-  /** Without the framework on the class path: no terminal to draw on, log lines only. */
-  private static final Terminal NO_TERMINAL =
-      new Terminal() {
-        @Override
-        public boolean isInteractive() {
-          return false;
-        }
-
-        @Override
-        public java.util.Optional<Status> statusLine() {
-          return java.util.Optional.empty();
-        }
-      };
 
   private boolean onTerminal() {
     return status != null || terminal != null;

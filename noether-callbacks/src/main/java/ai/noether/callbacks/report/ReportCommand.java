@@ -5,6 +5,7 @@ import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
+import ai.noether.api.checkpoint.RunListing;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoreLocation;
 import ai.noether.api.checkpoint.StoredCheckpoint;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,6 +48,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   private final CommandContext cli;
   private final HistoryReader historyReader;
+  private final RunListing runListing;
 
   @SuppressWarnings("NullAway.Init") // set by picocli before call(): a required parameter
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "the run to report on")
@@ -77,10 +78,12 @@ public final class ReportCommand implements Callable<Integer> {
   /**
    * @param cli the command line's working directory and stores
    * @param historyReader reads each stage's {@code history.jsonl}
+   * @param runListing lists the runs of the output directory and the stages of a run
    */
-  public ReportCommand(CommandContext cli, HistoryReader historyReader) {
+  public ReportCommand(CommandContext cli, HistoryReader historyReader, RunListing runListing) {
     this.cli = Objects.requireNonNull(cli, "cli");
     this.historyReader = Objects.requireNonNull(historyReader, "historyReader");
+    this.runListing = Objects.requireNonNull(runListing, "runListing");
   }
 
   @Override
@@ -100,7 +103,7 @@ public final class ReportCommand implements Callable<Integer> {
               + "' does not exist in "
               + root
               + "; runs there: "
-              + describe(subdirectories(root)));
+              + describe(runListing.subdirectories(root)));
       return ExitCodes.USAGE;
     }
     List<String> stages;
@@ -108,10 +111,7 @@ public final class ReportCommand implements Callable<Integer> {
       Names.requireStageName(stage);
       stages = List.of(stage);
     } else {
-      stages =
-          subdirectories(runDir).stream()
-              .filter(s -> Files.isRegularFile(runDir.resolve(s).resolve(RunLayout.HISTORY_FILE)))
-              .toList();
+      stages = runListing.stagesWith(runDir, RunLayout.HISTORY_FILE);
       if (stages.isEmpty()) {
         err.println(
             "noether report: no stage of run '"
@@ -119,7 +119,7 @@ public final class ReportCommand implements Callable<Integer> {
                 + "' has a "
                 + RunLayout.HISTORY_FILE
                 + " yet; it appears once training has logged a metric. Stages: "
-                + describe(subdirectories(runDir)));
+                + describe(runListing.subdirectories(runDir)));
         return ExitCodes.USAGE;
       }
     }
@@ -133,13 +133,7 @@ public final class ReportCommand implements Callable<Integer> {
                   + " does not exist; stages of run '"
                   + runId
                   + "' with a history: "
-                  + describe(
-                      subdirectories(runDir).stream()
-                          .filter(
-                              d ->
-                                  Files.isRegularFile(
-                                      runDir.resolve(d).resolve(RunLayout.HISTORY_FILE)))
-                          .toList()));
+                  + describe(runListing.stagesWith(runDir, RunLayout.HISTORY_FILE)));
           return ExitCodes.USAGE;
         }
         StageId id = new StageId(runId, s);
@@ -171,20 +165,6 @@ public final class ReportCommand implements Callable<Integer> {
       checkpoints = List.of();
     }
     return new RunReport(stage, file.metrics(), file.resumes(), checkpoints);
-  }
-
-  private static List<String> subdirectories(Path dir) throws IOException {
-    if (dir == null || !Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries
-          .filter(Files::isDirectory)
-          .map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith("."))
-          .sorted()
-          .toList();
-    }
   }
 
   private static String describe(List<String> names) {

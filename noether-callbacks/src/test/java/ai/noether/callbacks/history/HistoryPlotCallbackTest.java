@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.core.history.MetricHistory;
+import ai.noether.core.history.PngHistoryPlotter;
 import ai.noether.testkit.RecordingTrainingContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ class HistoryPlotCallbackTest {
     logLoss(history, 1);
     logLoss(history, 2);
     HistoryPlotCallback callback =
-        new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
+        new HistoryPlotCallback(
+            new HistoryPlotCallbackConfig(null, null, null, null), new PngHistoryPlotter());
     RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
 
     callback.beforeTraining(context);
@@ -45,7 +47,8 @@ class HistoryPlotCallbackTest {
   void anIntervalAlsoRendersDuringTraining() {
     MetricHistory history = new MetricHistory(stageDir.resolve(RunLayout.HISTORY_FILE));
     HistoryPlotCallback callback =
-        new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, 2L, null, null));
+        new HistoryPlotCallback(
+            new HistoryPlotCallbackConfig(null, 2L, null, null), new PngHistoryPlotter());
     RecordingTrainingContext context = RecordingTrainingContext.of(stageDir);
     callback.beforeTraining(context);
 
@@ -65,7 +68,8 @@ class HistoryPlotCallbackTest {
   void aHistoryThatCannotBePlottedDoesNotStopTraining() throws IOException {
     Files.writeString(stageDir.resolve(RunLayout.HISTORY_FILE), "not json\n{}\n");
     HistoryPlotCallback callback =
-        new HistoryPlotCallback(new HistoryPlotCallbackConfig(null, null, null, null));
+        new HistoryPlotCallback(
+            new HistoryPlotCallbackConfig(null, null, null, null), new PngHistoryPlotter());
 
     callback.afterTraining(RecordingTrainingContext.of(stageDir));
 

@@ -2,21 +2,20 @@ package ai.noether.core.checkpoint;
 
 import ai.noether.api.Nullable;
 import ai.noether.api.callback.CheckpointWriter;
+import ai.noether.api.checkpoint.CheckpointFile;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.TrainingIteration;
 import ai.noether.api.model.ModelSnapshot;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import ai.noether.core.store.ByteSizes;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * intact (the store guarantees it), so training goes on and the next save tries again. The writer
  * counts the saves that failed since the last one that succeeded ({@link #consecutiveFailures()}),
  * so that the trainer can stop before it trains on for long without any checkpoint.
+ *
+ * <p>Its parts: {@link SaveQueue} (the thread, one save in flight, failures counted), {@link
+ * CommittedCheckpoints} (what later saves alias or report) and {@link CheckpointDeleter} (what
+ * retention gives up, older spellings of a best checkpoint).
  */
 public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundCheckpointWriter.class);
@@ -47,27 +50,11 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   private final StageId stage;
   private final CheckpointContents contents;
   private final SnapshotSource source;
-  private final ExecutorService executor;
-  private CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
-
-  /** The newest save (not delete): the one whose staging buffers a new snapshot would overwrite. */
-  private CompletableFuture<?> lastSave = CompletableFuture.completedFuture(null);
-
-  @Nullable private volatile StoredCheckpoint lastResumable;
-  private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures =
-      new java.util.concurrent.atomic.AtomicInteger();
-  @Nullable private volatile Throwable lastFailure;
   private final StagingBuffers staging;
+  private final SaveQueue queue;
+  private final CommittedCheckpoints committed = new CommittedCheckpoints();
+  private final CheckpointDeleter deleter;
 
-  /** The newest committed resumable checkpoint that holds the optimizer; null if none. */
-  @Nullable private volatile StoredCheckpoint lastComplete;
-
-  /**
-   * The trainer part of {@link #lastComplete}'s snapshot (callback states, history): not staged.
-   */
-  @Nullable private volatile Map<String, Object> lastCompleteTrainer;
-
-  private volatile SaveTimings lastTimings = SaveTimings.NONE;
   private long waitNanos;
   private long snapshotNanos;
   private boolean prepared;
@@ -85,18 +72,13 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
       CheckpointContents contents,
       SnapshotSource source,
       StagingBuffers staging) {
-    this.staging = java.util.Objects.requireNonNull(staging, "staging");
+    this.staging = Objects.requireNonNull(staging, "staging");
     this.store = store;
     this.stage = stage;
     this.contents = contents;
     this.source = source;
-    this.executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "noether-checkpoint-writer");
-              t.setDaemon(false);
-              return t;
-            });
+    this.queue = new SaveQueue();
+    this.deleter = new CheckpointDeleter(store, stage);
   }
 
   @Override
@@ -105,15 +87,12 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     awaitPrevious(CheckpointTag.at(source.iteration()));
     TrainingSnapshot snapshot = stagedSnapshot(includeOptimizer);
     CheckpointTag tag = CheckpointTag.at(snapshot.iteration());
-    return remember(
-        committed ->
-            submit(
-                tag,
-                snapshot.iteration(),
-                moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
-                () -> contents.resumable(tag, snapshot),
-                committed),
-        includeOptimizer ? snapshot : null);
+    return submit(
+        tag,
+        snapshot.iteration(),
+        moveLatest ? Set.of(CheckpointTag.LATEST) : Set.of(),
+        () -> contents.resumable(tag, snapshot),
+        committed.onCommit(includeOptimizer ? snapshot : null, waitNanos, snapshotNanos));
   }
 
   /**
@@ -123,70 +102,42 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
   public synchronized CompletableFuture<StoredCheckpoint> saveResumable(
       CheckpointTag tag, Set<CheckpointTag> aliases) {
     awaitPrevious(tag);
-    StoredCheckpoint committed = lastComplete;
-    Map<String, Object> committedTrainer = lastCompleteTrainer;
     TrainingSnapshot snapshot = stagedSnapshot(true);
-    // Same counters: weights and optimizer are unchanged (only an update changes them); the rest
-    // (callback states, history) may have moved since, e.g. retention at the end of training.
-    if (!aliases.isEmpty()
-        && committed != null
-        && committed.tag().equals(tag)
-        && committed.iteration().equals(snapshot.iteration())
-        && StateEquality.same(committedTrainer, snapshot.trainer())) {
-      return aliasCommitted(committed, aliases);
+    StoredCheckpoint same = committed.sameAs(tag, aliases, snapshot);
+    if (same != null) {
+      return aliasCommitted(same, aliases);
     }
-    return remember(
-        done ->
-            submit(
-                tag, snapshot.iteration(), aliases, () -> contents.resumable(tag, snapshot), done),
-        snapshot);
+    return submit(
+        tag,
+        snapshot.iteration(),
+        aliases,
+        () -> contents.resumable(tag, snapshot),
+        committed.onCommit(snapshot, waitNanos, snapshotNanos));
   }
 
   /**
-   * Nothing has changed the weights or the optimizer since {@code committed} was written at this
-   * very iteration (only an update does, and it advances the counters): writing the same bytes
-   * again would cost a full save for nothing.
+   * Nothing has changed the weights or the optimizer since {@code same} was written at this very
+   * iteration (only an update does, and it advances the counters): writing the same bytes again
+   * would cost a full save for nothing.
    */
   private CompletableFuture<StoredCheckpoint> aliasCommitted(
-      StoredCheckpoint committed, Set<CheckpointTag> aliases) {
+      StoredCheckpoint same, Set<CheckpointTag> aliases) {
+    List<String> tokens = aliases.stream().map(CheckpointTag::token).sorted().toList();
     LOG.info(
         "checkpoint {} is already committed at this iteration; pointing {} at it instead of writing {} again",
-        committed.describe(),
-        aliases.stream().map(CheckpointTag::token).sorted().toList(),
-        ai.noether.core.store.ByteSizes.human(committed.size()));
-    CompletableFuture<StoredCheckpoint> result =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                StoredCheckpoint stored = store.alias(stage, committed.tag(), aliases);
-                consecutiveFailures.set(0);
-                LOG.info(
-                    "saved checkpoint {} as {} (no bytes written)",
-                    stored.describe(),
-                    aliases.stream().map(CheckpointTag::token).sorted().toList());
-                return stored;
-              } catch (IOException e) {
-                countFailure(e);
-                throw new UncheckedIOException(e);
-              } catch (RuntimeException | Error e) {
-                countFailure(e);
-                throw e;
-              }
-            },
-            executor);
-    result.whenComplete(
-        (r, e) -> {
-          if (e != null) {
+        same.describe(),
+        tokens,
+        ByteSizes.human(same.size()));
+    return queue.save(
+        () -> store.alias(stage, same.tag(), aliases),
+        (stored, nanos) ->
+            LOG.info("saved checkpoint {} as {} (no bytes written)", stored.describe(), tokens),
+        e ->
             LOG.error(
                 "{} were not pointed at checkpoint {}; earlier checkpoints are intact: {}",
                 aliases,
-                committed.describe(),
-                e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-          }
-        });
-    inFlight = result;
-    lastSave = result;
-    return result;
+                same.describe(),
+                SaveQueue.reason(e)));
   }
 
   /**
@@ -214,7 +165,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     }
     LOG.info(
         "staged {} for checkpoint snapshots in {} ms, before the first save",
-        ai.noether.core.store.ByteSizes.human(staging.capacityBytes()),
+        ByteSizes.human(staging.capacityBytes()),
         (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -239,47 +190,26 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
    * background; {@link SaveTimings#NONE} before the first save completes.
    */
   public SaveTimings lastTimings() {
-    return lastTimings;
+    return committed.lastTimings();
   }
 
   /**
    * Saves that failed since the last save that succeeded (0 after a success); deletes do not count.
    */
   public int consecutiveFailures() {
-    return consecutiveFailures.get();
+    return queue.consecutiveFailures();
   }
 
   /** Why the newest failed save failed (the store's exception), or null if none failed yet. */
   @Nullable
   public Throwable lastFailure() {
-    return lastFailure;
+    return queue.lastFailure();
   }
 
   /** The newest resumable checkpoint this writer committed, or null if none yet. */
   @Nullable
   public StoredCheckpoint lastCommitted() {
-    return lastResumable;
-  }
-
-  /**
-   * Marks a resumable save: once committed (and before its future completes, so that the next save
-   * sees it) it becomes {@link #lastCommitted()}, and the one to alias at the same iteration.
-   */
-  private CompletableFuture<StoredCheckpoint> remember(
-      java.util.function.Function<
-              java.util.function.Consumer<StoredCheckpoint>, CompletableFuture<StoredCheckpoint>>
-          save,
-      @Nullable TrainingSnapshot withOptimizer) {
-    long waited = waitNanos;
-    long copied = snapshotNanos;
-    long submitted = System.nanoTime();
-    return save.apply(
-        stored -> {
-          lastResumable = stored;
-          lastComplete = withOptimizer != null ? stored : null;
-          lastCompleteTrainer = withOptimizer != null ? withOptimizer.trainer() : null;
-          lastTimings = new SaveTimings(waited, copied, System.nanoTime() - submitted);
-        });
+    return committed.lastResumable();
   }
 
   /**
@@ -289,7 +219,7 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
    */
   @Override
   public synchronized CompletableFuture<StoredCheckpoint> saveModels(
-      CheckpointTag tag, java.util.function.Supplier<List<ModelSnapshot>> models) {
+      CheckpointTag tag, Supplier<List<ModelSnapshot>> models) {
     awaitPrevious(tag);
     List<ModelSnapshot> taken;
     try (StagingBuffers.Scope scope = staging.open()) {
@@ -313,128 +243,52 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
         c -> {});
   }
 
-  /**
-   * A new best checkpoint replaces the previous best of its metric also when that one was saved
-   * under the name older versions wrote ({@code best.nasa%5Fscore~valid} for {@code
-   * best.nasa_score~valid}): otherwise it would stay forever beside the new one.
-   */
-  private void retireOldSpellings(CheckpointTag saved) throws IOException {
-    if (!(saved instanceof CheckpointTag.Best best) || best.isOldSpelling()) {
-      return;
-    }
-    for (StoredCheckpoint c : store.list(stage)) {
-      if (c.tag() instanceof CheckpointTag.Best other
-          && other.sameCheckpointAs(best)
-          && !other.equals(best)) {
-        store.delete(stage, other);
-        LOG.info("deleted {} of {}: replaced by {}, its name as written today", other, stage, best);
-      }
-    }
-  }
-
   @Override
   public synchronized CompletableFuture<Void> delete(CheckpointTag tag) {
-    StoredCheckpoint complete = lastComplete;
-    if (complete != null && complete.tag().equals(tag)) {
-      lastComplete = null; // gone by the time a later save would alias it
-    }
-    CompletableFuture<Void> done =
-        inFlight
-            .handle((r, e) -> null)
-            .thenRunAsync(
-                () -> {
-                  try {
-                    // Said only when there was something to delete: a tag scheduled before a resume
-                    // may be
-                    // long gone, or belong to the stage this one was resumed from.
-                    boolean present = store.list(stage).stream().anyMatch(c -> c.tag().equals(tag));
-                    store.delete(stage, tag);
-                    if (present) {
-                      LOG.info("deleted checkpoint {} of {}", tag, stage);
-                    }
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(
-                        "could not delete checkpoint " + tag + " of " + stage, e);
-                  }
-                },
-                executor);
-    inFlight = done;
-    return done;
+    committed.forget(tag); // gone by the time a later save would alias it
+    return queue.afterPending(() -> deleter.delete(tag));
   }
 
   /** Waits until every submitted save and delete has finished. */
   public synchronized void flush() {
-    awaitInFlight();
+    queue.awaitAll();
   }
 
   private CompletableFuture<StoredCheckpoint> submit(
       CheckpointTag tag,
       TrainingIteration iteration,
       Set<CheckpointTag> aliases,
-      java.util.function.Supplier<List<ai.noether.api.checkpoint.CheckpointFile>> files,
-      java.util.function.Consumer<StoredCheckpoint> committed) {
-    CompletableFuture<StoredCheckpoint> result =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                long start = System.nanoTime();
-                StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
-                committed.accept(stored);
-                consecutiveFailures.set(0);
-                LOG.info(
-                    "saved checkpoint {} ({} in {} ms)",
-                    stored.describe(),
-                    ai.noether.core.store.ByteSizes.human(stored.size()),
-                    (System.nanoTime() - start) / 1_000_000);
-                retireOldSpellings(tag);
-                return stored;
-              } catch (IOException e) {
-                // Counted here, before the future completes, so that whoever waited for it sees the
-                // count.
-                countFailure(e);
-                throw new UncheckedIOException(e);
-              } catch (RuntimeException | Error e) {
-                countFailure(e);
-                throw e;
-              }
-            },
-            executor);
-    result.whenComplete(
-        (r, e) -> {
-          if (e != null) {
+      Supplier<List<CheckpointFile>> files,
+      Consumer<StoredCheckpoint> onCommit) {
+    return queue.save(
+        () -> {
+          StoredCheckpoint stored = store.commit(stage, tag, iteration, files.get(), aliases);
+          onCommit.accept(stored);
+          return stored;
+        },
+        (stored, nanos) -> {
+          LOG.info(
+              "saved checkpoint {} ({} in {} ms)",
+              stored.describe(),
+              ByteSizes.human(stored.size()),
+              nanos / 1_000_000);
+          deleter.retireOldSpellings(tag);
+        },
+        e ->
             LOG.error(
                 "checkpoint {} was not saved; earlier checkpoints are intact: {}",
                 tag,
-                e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-          }
-        });
-    inFlight = result;
-    lastSave = result;
-    return result;
-  }
-
-  private void countFailure(Throwable e) {
-    lastFailure = e;
-    consecutiveFailures.incrementAndGet();
+                SaveQueue.reason(e)));
   }
 
   /**
    * Waits for the save in flight, if any: at most one is, so that one set of staging buffers
-   * suffices and a disk slower than the saves cannot pile snapshots up in memory.
+   * suffices and a disk slower than the saves cannot pile snapshots up in memory. The wait is
+   * logged before a save ({@code next}): training was blocked meanwhile.
    */
   private void awaitPrevious(@Nullable CheckpointTag next) {
-    long start = System.nanoTime();
-    // Only the previous save: a delete queued since (retention) runs before the new save on the
-    // writer's one thread anyway, and waiting for it here would add its time to the stall.
-    boolean busy = !lastSave.isDone();
-    try {
-      lastSave.handle((r, e) -> null).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      // handle() never completes exceptionally
-    }
-    waitNanos = System.nanoTime() - start;
+    boolean busy = queue.saving();
+    waitNanos = queue.awaitPreviousSave();
     if (busy && next != null) {
       LOG.info(
           "checkpoint {} waited {} ms for the previous save to finish (one save at a time; training was blocked"
@@ -444,25 +298,10 @@ public final class BackgroundCheckpointWriter implements CheckpointWriter, AutoC
     }
   }
 
-  private void awaitInFlight() {
-    try {
-      inFlight.handle((r, e) -> null).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      // handle() never completes exceptionally
-    }
-  }
-
   @Override
   public void close() {
     flush();
     staging.close();
-    executor.shutdown();
-    try {
-      executor.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    queue.close();
   }
 }

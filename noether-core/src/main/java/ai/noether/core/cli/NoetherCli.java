@@ -2,6 +2,7 @@ package ai.noether.core.cli;
 
 import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
+import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.StageBusyException;
 import ai.noether.api.checkpoint.StoreLocation;
@@ -78,12 +79,13 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
   }
 
   /**
-   * @param registry loads the component registry when a command needs it
+   * @param registry loads the component registry when the command line is built (its process
+   *     injector creates the {@link CommandProvider}s); called once
    * @param launcher runs {@code train} and {@code resume}
    * @param workingDir what relative paths are resolved against
    */
   public NoetherCli(Supplier<ComponentRegistry> registry, RunLauncher launcher, Path workingDir) {
-    this.registry = registry;
+    this.registry = loadedOnce(registry);
     this.launcher = launcher;
     this.workingDir = workingDir.toAbsolutePath();
   }
@@ -99,7 +101,15 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
 
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit status. */
   public int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine();
+    CommandLine cl;
+    try {
+      cl = commandLine();
+    } catch (NoetherException e) {
+      // A plugin whose Guice module, factory or command provider cannot be created.
+      err.println(e.getMessage());
+      err.flush();
+      return FAILURE;
+    }
     HelpLayout.apply(cl);
     cl.setOut(out);
     cl.setErr(err);
@@ -131,14 +141,35 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
 
   /**
    * This command line's picocli model: the built-in commands, then those of every {@link
-   * CommandProvider} on the class path, which get this as their {@link CommandContext}.
+   * CommandProvider} on the class path (in class-path order, created by the registry's process
+   * injector: {@link ComponentRegistry#commandProviders()}), which get this as their {@link
+   * CommandContext}.
+   *
+   * @throws NoetherException naming the plugin when the registry or a provider cannot be created
    */
   public CommandLine commandLine() {
     CommandLine cl = new CommandLine(this);
-    for (CommandProvider provider : java.util.ServiceLoader.load(CommandProvider.class)) {
+    for (CommandProvider provider : registry().commandProviders()) {
       cl.addSubcommand(provider.newCommand(this));
     }
     return cl;
+  }
+
+  /** {@code load}'s registry, loaded on the first call and kept: one command line, one registry. */
+  private static Supplier<ComponentRegistry> loadedOnce(Supplier<ComponentRegistry> load) {
+    return new Supplier<>() {
+      private @Nullable ComponentRegistry loaded;
+
+      @Override
+      public synchronized ComponentRegistry get() {
+        ComponentRegistry r = loaded;
+        if (r == null) {
+          r = java.util.Objects.requireNonNull(load.get(), "the registry supplier returned null");
+          loaded = r;
+        }
+        return r;
+      }
+    };
   }
 
   /** {@code noether} alone: shows the usage and fails. */

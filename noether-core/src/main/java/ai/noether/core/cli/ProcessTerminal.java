@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /**
  * The api's {@link Terminal}: {@link Terminals#isInteractive()} and the {@link StatusLine} the
- * command line installed. Listed in core's {@code META-INF/services/ai.noether.api.logger.Terminal}
- * and bound in the process injector. Stateless.
+ * command line installed. Bound in the process injector by {@code CoreModule}. Stateless.
  */
 public final class ProcessTerminal implements Terminal {
 

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 
 /**
  * The api's {@link HistoryReader}: {@link HistoryFile#read}, the one reader of {@code
- * history.jsonl}. Listed in core's {@code META-INF/services/ai.noether.api.logger.HistoryReader}
- * and bound in the process injector. Stateless.
+ * history.jsonl}. Bound in the process injector by {@code CoreModule}. Stateless.
  */
 public final class JsonlHistoryReader implements HistoryReader {
 

@@ -10,8 +10,7 @@ import java.util.List;
 /**
  * The api's {@link HistoryPlotter}: {@link HistoryPlots} of the stage's {@code history.jsonl} into
  * its {@value ai.noether.api.checkpoint.RunLayout#PLOTS_DIR} folder, as {@code noether plot} draws
- * them. Listed in core's {@code META-INF/services/ai.noether.api.logger.HistoryPlotter} and bound
- * in the process injector. Stateless.
+ * them. Bound in the process injector by {@code CoreModule}. Stateless.
  */
 public final class PngHistoryPlotter implements HistoryPlotter {
 

@@ -2,6 +2,7 @@ package ai.noether.core.inject;
 
 import ai.noether.api.checkpoint.ModelWeightsReader;
 import ai.noether.api.checkpoint.RunLayout;
+import ai.noether.api.checkpoint.RunListing;
 import ai.noether.api.checkpoint.TensorFileReader;
 import ai.noether.api.logger.HistoryPlotter;
 import ai.noether.api.logger.HistoryReader;
@@ -10,8 +11,12 @@ import ai.noether.api.run.RunInfo;
 import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ConfigBinding;
 import ai.noether.api.spi.FrameworkServices;
+import ai.noether.core.cli.ProcessTerminal;
 import ai.noether.core.config.RunConfig;
 import ai.noether.core.format.LocalTensorFileReader;
+import ai.noether.core.history.JsonlHistoryReader;
+import ai.noether.core.history.PngHistoryPlotter;
+import ai.noether.core.layout.LocalRunListing;
 import ai.noether.core.resume.StoreModelWeightsReader;
 import ai.noether.core.training.DerivedRunSeeds;
 import ai.noether.inject.NoetherModule;
@@ -19,28 +24,27 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.Module;
 import com.google.inject.Provides;
-import java.util.List;
+import com.google.inject.Scopes;
 
 /**
  * The services {@code noether-core} gives plugins, bound to their {@code noether-api} interfaces so
- * that plugins inject them without seeing core: process-wide {@link ConfigBinding}, {@link
- * HistoryReader}, {@link HistoryPlotter} and {@link Terminal} (the instances {@link
- * FrameworkServices} serves to code outside injection), and for every run {@link RunSeeds}, {@link
- * RunLayout}, {@link ModelWeightsReader} and {@link TensorFileReader}. Listed in core's {@code
- * META-INF/services/ai.noether.inject.NoetherModule}, found like any plugin's module.
+ * that plugins inject them without seeing core: in the process injector (one instance each) {@link
+ * ConfigBinding} (the instance {@link FrameworkServices} serves to code outside injection), {@link
+ * HistoryReader}, {@link HistoryPlotter}, {@link Terminal} and {@link RunListing}; and for every
+ * run {@link RunSeeds}, {@link RunLayout}, {@link ModelWeightsReader} and {@link TensorFileReader}.
+ * Listed in core's {@code META-INF/services/ai.noether.inject.NoetherModule}, found like any
+ * plugin's module.
  */
 public final class CoreModule implements NoetherModule {
 
   @Override
   public void configure(Binder binder) {
-    for (Class<?> service :
-        List.of(ConfigBinding.class, HistoryReader.class, HistoryPlotter.class, Terminal.class)) {
-      bindFound(binder, service);
-    }
-  }
-
-  private static <T> void bindFound(Binder binder, Class<T> type) {
-    binder.bind(type).toInstance(FrameworkServices.get(type));
+    // The same instance as engine code's outside injection (a model's static builder).
+    binder.bind(ConfigBinding.class).toInstance(FrameworkServices.get(ConfigBinding.class));
+    binder.bind(HistoryReader.class).to(JsonlHistoryReader.class).in(Scopes.SINGLETON);
+    binder.bind(HistoryPlotter.class).to(PngHistoryPlotter.class).in(Scopes.SINGLETON);
+    binder.bind(Terminal.class).to(ProcessTerminal.class).in(Scopes.SINGLETON);
+    binder.bind(RunListing.class).to(LocalRunListing.class).in(Scopes.SINGLETON);
   }
 
   @Override

@@ -5,6 +5,7 @@ import ai.noether.api.NoetherException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointStores;
 import ai.noether.api.checkpoint.StoreLocation;
+import ai.noether.api.cli.CommandProvider;
 import ai.noether.api.metric.MetricProvider;
 import ai.noether.core.config.BlockCheck;
 import ai.noether.core.config.ComponentBlock;
@@ -58,11 +59,14 @@ public final class ComponentRegistry {
 
   private final List<Module> runModules;
   private final FactoryCatalog catalog;
+  private final ClassLoader classLoader;
 
-  private ComponentRegistry(Injector injector, List<Module> runModules, FactoryCatalog catalog) {
+  private ComponentRegistry(
+      Injector injector, List<Module> runModules, FactoryCatalog catalog, ClassLoader classLoader) {
     this.injector = injector;
     this.runModules = runModules;
     this.catalog = catalog;
+    this.classLoader = classLoader;
   }
 
   /** Loads the factories visible to the thread's context class loader. */
@@ -84,7 +88,21 @@ public final class ComponentRegistry {
     ExtensionModules extensions = ExtensionModules.discover(classLoader, modules);
     Injector injector = extensions.createInjector();
     return new ComponentRegistry(
-        injector, extensions.run(), FactoryCatalog.discover(classLoader, injector));
+        injector, extensions.run(), FactoryCatalog.discover(classLoader, injector), classLoader);
+  }
+
+  /**
+   * New instances of the {@link CommandProvider}s listed in the class path's {@code
+   * META-INF/services/ai.noether.api.cli.CommandProvider} files, in class-path order, created by
+   * the process injector: a provider's {@code @Inject} constructor may ask for what the Guice
+   * modules bind (such as the api's {@code HistoryReader} and {@code RunListing}); a provider
+   * without one needs a public no-argument constructor.
+   *
+   * @throws NoetherException naming the provider class and its jar when one cannot be loaded or
+   *     created
+   */
+  public List<CommandProvider> commandProviders() {
+    return CommandProviders.create(classLoader, injector);
   }
 
   /** The registered factories of a category, sorted by kind. Never null, possibly empty. */

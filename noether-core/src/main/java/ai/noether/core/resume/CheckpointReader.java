@@ -13,6 +13,7 @@ import ai.noether.core.checkpoint.TrainerStateFile;
 import ai.noether.core.format.internal.ChannelFile;
 import ai.noether.core.format.th.ThReadLimits;
 import ai.noether.core.format.th.ThReader;
+import ai.noether.core.store.DeferredCrcCheck;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -311,7 +312,7 @@ public final class CheckpointReader {
   private static Map<String, Object> readInOnePass(
       FileCheckpointStore store, StoredCheckpoint checkpoint, StoredFile file, String location)
       throws IOException {
-    try (FileCheckpointStore.DeferredCheck opened = store.openDeferred(checkpoint, file)) {
+    try (DeferredCrcCheck opened = store.openDeferred(checkpoint, file)) {
       boolean[] checked = new boolean[1];
       try {
         return ThReader.read(

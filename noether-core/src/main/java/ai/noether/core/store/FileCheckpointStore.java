@@ -2,13 +2,11 @@ package ai.noether.core.store;
 
 import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFile;
-import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
-import ai.noether.api.checkpoint.InsufficientSpaceException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageContents;
@@ -22,23 +20,11 @@ import ai.noether.core.resume.CheckpointResolver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The file-system {@link CheckpointStore}: Noether's layout {@code
@@ -72,13 +58,11 @@ import org.slf4j.LoggerFactory;
  * that supports them (every Linux local and network file system in common use does).
  */
 public final class FileCheckpointStore implements CheckpointStore {
-  private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
-  private static final int OPEN_ATTEMPTS = 3;
-
   private final Path outputDir;
   private final Durable durable;
   private final IterationProbe probe;
-  private final Set<Path> cleanedStages = ConcurrentHashMap.newKeySet();
+  private final ManifestCommit commits;
+  private final StageCleanup cleanup;
 
   private FileCheckpointStore(Builder builder) {
     // build() refuses a builder without one
@@ -86,6 +70,8 @@ public final class FileCheckpointStore implements CheckpointStore {
         Objects.requireNonNull(builder.outputDir, "outputDir").toAbsolutePath().normalize();
     this.durable = new Durable(builder.fsync);
     this.probe = builder.probe;
+    this.commits = new ManifestCommit(durable);
+    this.cleanup = new StageCleanup(durable);
   }
 
   /** A store rooted at {@code outputDir} that forces every commit to disk. */
@@ -102,6 +88,10 @@ public final class FileCheckpointStore implements CheckpointStore {
     return outputDir;
   }
 
+  private StageDirectory dir(StageId stage) {
+    return new StageDirectory(outputDir, stage);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Writing
 
@@ -115,12 +105,15 @@ public final class FileCheckpointStore implements CheckpointStore {
       throws IOException {
     Objects.requireNonNull(stage, "stage");
     CommitRules.requireCommittable(tag, iteration, files, aliases);
-    StageDirectory dir = new StageDirectory(outputDir, stage);
+    StageDirectory dir = dir(stage);
     return locked(
         dir,
         () -> {
-          cleanupOnce(dir);
-          return commitLocked(dir, tag, iteration, files, new LinkedHashSet<>(aliases));
+          cleanup.once(dir);
+          CheckpointManifest primary =
+              commits.commit(dir, tag, iteration, files, new LinkedHashSet<>(aliases));
+          NoetherNameLinks.publish(dir, tag, durable);
+          return primary.toStored(stage);
         });
   }
 
@@ -128,55 +121,19 @@ public final class FileCheckpointStore implements CheckpointStore {
   public StoredCheckpoint alias(StageId stage, CheckpointTag target, Set<CheckpointTag> aliases)
       throws IOException {
     Objects.requireNonNull(stage, "stage");
-    Objects.requireNonNull(target, "target");
-    if (target.isAlias()) {
-      throw new IllegalArgumentException(
-          "cannot point aliases at the alias "
-              + target.token()
-              + "; give the tag the checkpoint was committed under");
-    }
-    for (CheckpointTag a : aliases) {
-      if (!a.isAlias()) {
-        throw new IllegalArgumentException(
-            a.token() + " is not an alias; aliases are latest and last");
-      }
-    }
-    StageDirectory dir = new StageDirectory(outputDir, stage);
+    CommitRules.requireAliasable(target, aliases);
+    StageDirectory dir = dir(stage);
     return locked(
         dir,
         () -> {
-          cleanupOnce(dir);
+          cleanup.once(dir);
           CheckpointManifest primary =
               StageListing.scan(dir, IterationProbe.NONE).manifests().get(target);
           if (primary == null || primary.aliasOf() != null) {
-            throw new CheckpointNotFoundException(
-                "stage "
-                    + stage
-                    + " has no checkpoint committed under "
-                    + target.token()
-                    + "; checkpoints: "
-                    + list(stage).stream().map(StoredCheckpoint::describe).toList());
+            throw CommitRules.notCommitted(stage, target, list(stage));
           }
-          List<Path> pending = new ArrayList<>();
-          try {
-            List<CheckpointManifest> moved = aliases.stream().map(primary::asAlias).toList();
-            List<Path> temps = new ArrayList<>();
-            for (CheckpointManifest m : moved) {
-              Path temp = StageDirectory.pending(dir.manifest(m.tag()));
-              pending.add(temp);
-              temps.add(temp);
-              durable.writeNew(temp, m.toJson());
-            }
-            for (int i = 0; i < moved.size(); i++) {
-              Durable.replace(temps.get(i), dir.manifest(moved.get(i).tag()));
-              pending.remove(temps.get(i));
-            }
-            durable.syncDirectory(dir.store());
-          } catch (Throwable t) {
-            Durable.deleteAll(pending, t);
-            throw t;
-          }
-          publishNames(dir, target);
+          commits.moveAliases(dir, primary, aliases);
+          NoetherNameLinks.publish(dir, target, durable);
           return primary.toStored(stage);
         });
   }
@@ -199,260 +156,18 @@ public final class FileCheckpointStore implements CheckpointStore {
     return StageLease.acquire(file, stage, writer);
   }
 
-  private interface LockedAction<T> {
-    T run() throws IOException;
-  }
-
-  private interface LockedRun {
-    void run() throws IOException;
-  }
-
-  /** As {@link #locked(StageDirectory, LockedAction)}, for an action with no result. */
-  private void lockedRun(StageDirectory dir, LockedRun action) throws IOException {
-    locked(
-        dir,
-        () -> {
-          action.run();
-          return Boolean.TRUE;
-        });
-  }
-
-  /** Runs {@code action} as the stage's only writer, creating the store's directories first. */
-  private <T> T locked(StageDirectory dir, LockedAction<T> action) throws IOException {
-    durable.createDirectories(dir.data());
-    StageLock lock = StageLock.acquire(dir.lockFile());
-    try {
-      return action.run();
-    } catch (Throwable t) {
-      try {
-        lock.close();
-      } catch (IOException | RuntimeException e) {
-        t.addSuppressed(e);
-      }
-      lock = null;
-      throw t;
-    } finally {
-      if (lock != null) {
-        lock.close();
-      }
-    }
-  }
-
-  private StoredCheckpoint commitLocked(
-      StageDirectory dir,
-      CheckpointTag tag,
-      TrainingIteration iteration,
-      List<CheckpointFile> files,
-      Set<CheckpointTag> aliases)
-      throws IOException {
-    long needed = files.stream().mapToLong(CheckpointFile::size).sum();
-    long available = StageSpace.require(dir, tag, needed);
-    Instant committedAt = Instant.now();
-    String commitId =
-        Long.toHexString(committedAt.toEpochMilli())
-            + "-"
-            + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40);
-
-    List<Path> pending = new ArrayList<>();
-    CheckpointManifest primary;
-    List<CheckpointManifest> aliasManifests;
-    try {
-      List<CheckpointManifest.Entry> entries = new ArrayList<>();
-      for (CheckpointFile file : files) {
-        String blobName = StageDirectory.blobName(commitId, file.name());
-        Path blob = dir.blob(blobName);
-        pending.add(blob);
-        entries.add(writeBlob(file, blobName, blob));
-      }
-      durable.syncDirectory(dir.data());
-
-      primary = new CheckpointManifest(tag, null, iteration, committedAt, entries);
-      aliasManifests = aliases.stream().map(primary::asAlias).toList();
-      List<CheckpointManifest> all = new ArrayList<>();
-      all.add(primary);
-      all.addAll(aliasManifests);
-      List<Path> temps = new ArrayList<>();
-      for (CheckpointManifest m : all) {
-        Path temp = StageDirectory.pending(dir.manifest(m.tag()));
-        pending.add(temp);
-        durable.writeNew(temp, m.toJson());
-        temps.add(temp);
-      }
-      for (int i = 0; i < all.size(); i++) {
-        Durable.replace(temps.get(i), dir.manifest(all.get(i).tag()));
-        pending.remove(temps.get(i));
-        if (i == 0) {
-          // The commit point has passed: the stored copies belong to the checkpoint now.
-          pending.removeIf(p -> dir.data().equals(p.getParent()));
-        }
-      }
-      durable.syncDirectory(dir.store());
-    } catch (Throwable t) {
-      if (Durable.isNoSpace(t)) {
-        InsufficientSpaceException noSpace = StageSpace.filledUp(dir, tag, needed, available, t);
-        Durable.deleteAll(pending, noSpace);
-        throw noSpace;
-      }
-      Durable.deleteAll(pending, t);
-      throw t;
-    }
-
-    publishNames(dir, tag);
-    return primary.toStored(dir.stage());
-  }
-
-  private CheckpointManifest.Entry writeBlob(CheckpointFile file, String blobName, Path blob)
-      throws IOException {
-    try (FileChannel channel =
-        FileChannel.open(
-            blob,
-            StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.READ)) {
-      ChecksummingChannel out = new ChecksummingChannel(channel);
-      file.writeTo(out);
-      long written = channel.size();
-      if (written != file.size()) {
-        throw new IllegalStateException(
-            "checkpoint file "
-                + file.name()
-                + " wrote "
-                + written
-                + " bytes but declared "
-                + file.size()
-                + "; CheckpointFile.size() must be exact so that free space "
-                + "can be checked before writing");
-      }
-      long crc = out.checksumOf(written);
-      if (crc < 0) {
-        // The writer sought back, mapped or transferred: read the finished file once. Its bytes are
-        // in the page cache, so this costs memory bandwidth, not disk reads.
-        crc = Crc32c.of(channel, written);
-      }
-      durable.force(channel);
-      return new CheckpointManifest.Entry(file.name(), blobName, written, crc);
-    }
-  }
-
-  /**
-   * Points the Noether names at the committed stored copies, removes names their tags no longer
-   * list, and deletes stored copies nothing references. Runs after the commit point; a failure here
-   * leaves the committed state intact and is repaired by the next commit or {@link #cleanup}.
-   */
-  private void publishNames(StageDirectory dir, CheckpointTag committed) {
-    try {
-      StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
-      int changed = linkNames(dir, listing);
-      if (changed > 0) {
-        durable.syncDirectory(dir.checkpoints());
-      }
-      sweepBlobs(dir, listing);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "checkpoint {} of {} is committed, but its file names in {} could not all be updated ({}); "
-              + "the next commit or cleanup repairs them",
-          committed.token(),
-          dir.stage(),
-          dir.checkpoints(),
-          e.toString());
-    }
-  }
-
-  /**
-   * Makes every manifest's Noether names hard links of its stored copies; returns how many changed.
-   */
-  private static int linkNames(StageDirectory dir, StageListing listing) throws IOException {
-    int changed = 0;
-    for (CheckpointManifest m : listing.manifests().values()) {
-      Set<CheckpointFileName> wanted = new HashSet<>();
-      for (CheckpointManifest.Entry entry : m.files()) {
-        wanted.add(entry.name());
-        Path name = dir.view(entry.name());
-        Path blob = dir.blob(entry.blob());
-        if (!Files.exists(blob, LinkOption.NOFOLLOW_LINKS)) {
-          // A damaged manifest (or a stored copy deleted by hand): nothing to link, and the name
-          // may
-          // still hold good bytes. Reading the tag reports it; repairing must not stop at it.
-          LOG.warn(
-              "not linking {}: its manifest {} lists the stored copy {}, which does not exist",
-              name,
-              dir.manifest(m.tag()),
-              blob);
-          wanted.addAll(listing.namesByTag().getOrDefault(m.tag(), List.of()));
-          continue;
-        }
-        if (Files.exists(name, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(name, blob)) {
-          continue;
-        }
-        Path temp = StageDirectory.pending(name);
-        try {
-          Files.createLink(temp, blob);
-          Durable.replace(temp, name);
-        } catch (IOException | RuntimeException e) {
-          Durable.deleteAll(List.of(temp), e);
-          throw e;
-        }
-        changed++;
-      }
-      for (CheckpointFileName stale : listing.namesByTag().getOrDefault(m.tag(), List.of())) {
-        if (!wanted.contains(stale)) {
-          Files.deleteIfExists(dir.view(stale));
-          changed++;
-        }
-      }
-    }
-    return changed;
-  }
-
-  /** Deletes stored copies that no manifest references; returns how many. */
-  private static int sweepBlobs(StageDirectory dir, StageListing listing) throws IOException {
-    if (!listing.unreadable().isEmpty()) {
-      LOG.warn(
-          "not deleting unreferenced stored files of {}: the manifests of {} cannot be read",
-          dir.stage(),
-          listing.unreadable().keySet().stream().map(CheckpointTag::token).toList());
-      return 0;
-    }
-    Set<String> referenced =
-        listing.manifests().values().stream()
-            .flatMap(m -> m.files().stream())
-            .map(CheckpointManifest.Entry::blob)
-            .collect(Collectors.toSet());
-    int deleted = 0;
-    for (Path blob : RunDirectories.entries(dir.data())) {
-      if (!referenced.contains(blob.getFileName().toString()) && Files.deleteIfExists(blob)) {
-        deleted++;
-      }
-    }
-    return deleted;
-  }
-
   @Override
   public void delete(StageId stage, CheckpointTag tag) throws IOException {
     Objects.requireNonNull(tag, "tag");
-    StageDirectory dir = new StageDirectory(outputDir, stage);
+    StageDirectory dir = dir(stage);
     if (!Files.isDirectory(dir.checkpoints())) {
       return;
     }
-    lockedRun(
+    locked(
         dir,
         () -> {
-          StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
-          // Names first, then the manifest: a crash in between leaves the tag committed with some
-          // names
-          // missing (repaired by cleanup), never names without a manifest, which would list as a
-          // manifest-less checkpoint with files missing.
-          int removed = 0;
-          for (CheckpointFileName name : listing.namesByTag().getOrDefault(tag, List.of())) {
-            removed += Files.deleteIfExists(dir.view(name)) ? 1 : 0;
-          }
-          if (removed > 0) {
-            durable.syncDirectory(dir.checkpoints());
-          }
-          if (Files.deleteIfExists(dir.manifest(tag))) {
-            durable.syncDirectory(dir.store());
-            sweepBlobs(dir, StageListing.scan(dir, IterationProbe.NONE));
-          }
+          commits.delete(dir, tag);
+          return Boolean.TRUE;
         });
   }
 
@@ -464,47 +179,30 @@ public final class FileCheckpointStore implements CheckpointStore {
    * this once per stage and store instance before writing.
    */
   public CleanupReport cleanup(StageId stage) throws IOException {
-    StageDirectory dir = new StageDirectory(outputDir, stage);
+    StageDirectory dir = dir(stage);
     if (!Files.isDirectory(dir.checkpoints())) {
       return new CleanupReport(0, 0, 0);
     }
-    return locked(dir, () -> cleanupLocked(dir));
+    return locked(dir, () -> cleanup.run(dir));
   }
 
-  private void cleanupOnce(StageDirectory dir) throws IOException {
-    if (!cleanedStages.contains(dir.checkpoints())) {
-      cleanupLocked(dir);
-      cleanedStages.add(dir.checkpoints());
-    }
+  /** Runs {@link #cleanup}: a starting writer repairs pending files and mixed names first. */
+  @Override
+  public void repair(StageId stage) throws IOException {
+    cleanup(stage);
+    cleanup.markCleaned(dir(stage));
   }
 
-  private CleanupReport cleanupLocked(StageDirectory dir) throws IOException {
-    int temporaries = 0;
-    for (Path d : List.of(dir.checkpoints(), dir.store(), dir.data())) {
-      for (Path p : RunDirectories.entries(d)) {
-        if (StageDirectory.isPending(p.getFileName().toString())
-            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          temporaries += Files.deleteIfExists(p) ? 1 : 0;
-        }
-      }
+  private interface LockedAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code action} as the stage's only writer, creating the store's directories first. */
+  private <T> T locked(StageDirectory dir, LockedAction<T> action) throws IOException {
+    durable.createDirectories(dir.data());
+    try (StageLock lock = StageLock.acquire(dir.lockFile())) {
+      return action.run();
     }
-    StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
-    int names = linkNames(dir, listing);
-    if (names > 0) {
-      durable.syncDirectory(dir.checkpoints());
-    }
-    int blobs = sweepBlobs(dir, listing);
-    CleanupReport report = new CleanupReport(temporaries, blobs, names);
-    if (!report.isClean()) {
-      LOG.info(
-          "cleaned up after an interrupted writer in {}: {} pending files and {} unreferenced stored files "
-              + "deleted, {} file names repaired",
-          dir.checkpoints(),
-          temporaries,
-          blobs,
-          names);
-    }
-    return report;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -512,9 +210,7 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public List<StoredCheckpoint> list(StageId stage) throws IOException {
-    return StageListing.scan(new StageDirectory(outputDir, stage), probe).checkpoints().stream()
-        .map(StageListing.Listed::checkpoint)
-        .toList();
+    return StageListing.scan(dir(stage), probe).stored();
   }
 
   /**
@@ -528,20 +224,12 @@ public final class FileCheckpointStore implements CheckpointStore {
 
   @Override
   public StageContents contents(StageId stage) throws IOException {
-    StageListing listing = StageListing.scan(new StageDirectory(outputDir, stage), probe);
-    return new StageContents(
-        stage,
-        listing.checkpoints().stream().map(StageListing.Listed::checkpoint).toList(),
-        listing.checkpoints().stream()
-            .filter(l -> !l.iterationKnown())
-            .map(l -> l.checkpoint().tag())
-            .collect(Collectors.toSet()),
-        listing.unreadable());
+    return StageListing.scan(dir(stage), probe).contents(stage);
   }
 
   @Override
   public boolean exists(StageId stage) {
-    StageDirectory dir = new StageDirectory(outputDir, stage);
+    StageDirectory dir = dir(stage);
     return Files.isDirectory(dir.runDir())
         && Files.isDirectory(dir.stageDir())
         && !(stage.isStageless() && !Files.isDirectory(dir.checkpoints()));
@@ -556,293 +244,49 @@ public final class FileCheckpointStore implements CheckpointStore {
   /** The stage's absolute checkpoint directory. */
   @Override
   public String location(StageId stage) {
-    return new StageDirectory(outputDir, stage).checkpoints().toString();
+    return dir(stage).checkpoints().toString();
+  }
+
+  /** The absolute path of the file's Noether name, which is what users copy and load. */
+  @Override
+  public String location(StoredCheckpoint checkpoint, StoredFile file) {
+    return dir(checkpoint.stage()).view(file.name()).toString();
   }
 
   @Override
   public FileChannel open(StoredCheckpoint checkpoint, StoredFile file) throws IOException {
-    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
-    requireMember(checkpoint, file);
-    if (!file.hasChecksum()) {
-      return openExisting(dir, checkpoint, dir.view(file.name()));
-    }
-    FileChannel channel = openStoredCopy(dir, checkpoint, file);
-    try {
-      requireCommittedContent(dir, checkpoint, file, channel);
-      return channel;
-    } catch (IOException | RuntimeException e) {
-      try {
-        channel.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  private static FileChannel openStoredCopy(
-      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) throws IOException {
-    Path previous = null;
-    for (int attempt = 1; ; attempt++) {
-      Path blob = storedCopy(dir, checkpoint, file);
-      try {
-        return FileChannel.open(blob, StandardOpenOption.READ);
-      } catch (NoSuchFileException e) {
-        if (blob.equals(previous)) {
-          // The manifest still lists it: not a writer moving on, a stored copy that is gone.
-          throw new CorruptCheckpointException(
-              "file "
-                  + dir.view(file.name())
-                  + " of checkpoint "
-                  + checkpoint.describe()
-                  + " cannot be read: its manifest "
-                  + dir.manifest(checkpoint.tag())
-                  + " lists the stored copy "
-                  + blob
-                  + ", which does not exist (the manifest was damaged, or the file was deleted by hand)");
-        }
-        // A writer replaced the tag and deleted its old copy after we read the manifest: look
-        // again.
-        previous = blob;
-        if (attempt == OPEN_ATTEMPTS) {
-          throw new CheckpointNotFoundException(
-              "checkpoint "
-                  + checkpoint.describe()
-                  + " of "
-                  + dir.stage()
-                  + " keeps changing while it is opened; resolve it again");
-        }
-      }
-    }
-  }
-
-  /**
-   * Checks the size and CRC32C of an opened stored copy against what was committed: every read
-   * verifies the bytes, not only {@link #verify}. The pass reads from the page cache that the read
-   * which follows needs anyway.
-   */
-  private static void requireCommittedContent(
-      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel)
-      throws IOException {
-    long size = requireCommittedSize(dir, checkpoint, file, channel);
-    if (file.hasChecksum()) {
-      requireCommittedCrc(dir, checkpoint, file, Crc32c.of(channel, size));
-    }
-  }
-
-  private static long requireCommittedSize(
-      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel)
-      throws IOException {
-    long size = channel.size();
-    if (size != file.size()) {
-      throw new CorruptCheckpointException(
-          describe(dir, checkpoint, file)
-              + " is "
-              + (size < file.size() ? "truncated" : "longer than committed")
-              + ": it has "
-              + size
-              + " bytes, "
-              + file.size()
-              + " were "
-              + (file.hasChecksum() ? "committed" : "listed"));
-    }
-    return size;
-  }
-
-  private static void requireCommittedCrc(
-      StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, long crc) {
-    if (crc != file.crc32c()) {
-      throw new CorruptCheckpointException(
-          describe(dir, checkpoint, file)
-              + " is corrupt: its CRC32C is "
-              + String.format("%08x", crc)
-              + " but "
-              + String.format("%08x", file.crc32c())
-              + " was recorded when it was committed");
-    }
-  }
-
-  private static String describe(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file) {
-    return "file " + dir.view(file.name()) + " of checkpoint " + checkpoint.describe();
+    return StoredCopyReads.open(dir(checkpoint.stage()), checkpoint, file);
   }
 
   /**
    * Opens a file for a reader that computes the file's CRC32C itself, in the same pass over the
    * bytes as its own checks, instead of the separate pass {@link #open} makes before handing the
    * channel out: a resume then reads every byte once. The size is checked here; the reader must
-   * pass the CRC32C of every byte to {@link DeferredCheck#requireCrc32c} before it uses anything it
-   * read, and on any failure of its own call {@link DeferredCheck#requireCommittedContent}, so that
-   * damaged bytes are reported as {@link #open} reports them.
+   * pass the CRC32C of every byte to {@link DeferredCrcCheck#requireCrc32c} before it uses anything
+   * it read, and on any failure of its own call {@link DeferredCrcCheck#requireCommittedContent},
+   * so that damaged bytes are reported as {@link #open} reports them.
    *
    * @throws CorruptCheckpointException if the file's size is not the committed one
    */
-  public DeferredCheck openDeferred(StoredCheckpoint checkpoint, StoredFile file)
+  public DeferredCrcCheck openDeferred(StoredCheckpoint checkpoint, StoredFile file)
       throws IOException {
-    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
-    requireMember(checkpoint, file);
-    FileChannel channel =
-        file.hasChecksum()
-            ? openStoredCopy(dir, checkpoint, file)
-            : openExisting(dir, checkpoint, dir.view(file.name()));
-    try {
-      requireCommittedSize(dir, checkpoint, file, channel);
-      return new DeferredCheck(dir, checkpoint, file, channel);
-    } catch (IOException | RuntimeException e) {
-      try {
-        channel.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  /** A file opened by {@link #openDeferred}: its size checked, its CRC32C still to check. */
-  public static final class DeferredCheck implements java.io.Closeable {
-    private final StageDirectory dir;
-    private final StoredCheckpoint checkpoint;
-    private final StoredFile file;
-    private final FileChannel channel;
-
-    private DeferredCheck(
-        StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file, FileChannel channel) {
-      this.dir = dir;
-      this.checkpoint = checkpoint;
-      this.file = file;
-      this.channel = channel;
-    }
-
-    /**
-     * The open file; its bytes are not verified until {@link #requireCrc32c} accepted their
-     * checksum.
-     */
-    public FileChannel channel() {
-      return channel;
-    }
-
-    /**
-     * Accepts the CRC32C the reader computed over every byte of the file.
-     *
-     * @throws CorruptCheckpointException with the message {@link #open} gives, if it is not the
-     *     committed one (nothing is checked for a file listed without a checksum)
-     */
-    public void requireCrc32c(long crc32c) {
-      if (file.hasChecksum()) {
-        requireCommittedCrc(dir, checkpoint, file, crc32c);
-      }
-    }
-
-    /**
-     * The check {@link #open} makes, in a pass of its own: for a reader that failed before it had
-     * read every byte, so that damaged bytes are named as such rather than by the symptom the
-     * reader saw first.
-     *
-     * @throws CorruptCheckpointException if the bytes are not the committed ones
-     */
-    public void requireCommittedContent() throws IOException {
-      FileCheckpointStore.requireCommittedContent(dir, checkpoint, file, channel);
-    }
-
-    @Override
-    public void close() throws IOException {
-      channel.close();
-    }
-  }
-
-  private static FileChannel openExisting(
-      StageDirectory dir, StoredCheckpoint checkpoint, Path path) throws IOException {
-    try {
-      return FileChannel.open(path, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      throw new CheckpointNotFoundException(
-          "file "
-              + path.getFileName()
-              + " of checkpoint "
-              + checkpoint.describe()
-              + " no longer exists in "
-              + dir.checkpoints()
-              + "; it was deleted after the checkpoint was listed");
-    }
-  }
-
-  /** The stored copy of {@code file} as the tag's current manifest records it. */
-  private static Path storedCopy(StageDirectory dir, StoredCheckpoint checkpoint, StoredFile file)
-      throws IOException {
-    CheckpointManifest manifest;
-    try {
-      manifest = CheckpointManifest.read(dir.manifest(checkpoint.tag()), checkpoint.tag());
-    } catch (NoSuchFileException e) {
-      throw new CheckpointNotFoundException(
-          "checkpoint "
-              + checkpoint.describe()
-              + " of "
-              + dir.stage()
-              + " was deleted after it was resolved");
-    }
-    Optional<CheckpointManifest.Entry> entry =
-        manifest
-            .entry(file.name())
-            .filter(e -> e.size() == file.size() && e.crc32c() == file.crc32c());
-    if (entry.isEmpty()) {
-      throw new CheckpointNotFoundException(
-          "checkpoint "
-              + checkpoint.describe()
-              + " of "
-              + dir.stage()
-              + " was replaced by a newer commit ("
-              + manifest.iteration()
-              + " at "
-              + manifest.committedAt()
-              + ") after it was resolved; resolve it again");
-    }
-    return dir.blob(entry.get().blob());
+    StageDirectory dir = dir(checkpoint.stage());
+    return new DeferredCrcCheck(
+        dir, checkpoint, file, StoredCopyReads.openSizeChecked(dir, checkpoint, file));
   }
 
   @Override
   public void verify(StoredCheckpoint checkpoint) throws IOException {
-    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
-    for (StoredFile file : checkpoint.files()) {
-      try (FileChannel channel =
-          file.hasChecksum()
-              ? openStoredCopy(dir, checkpoint, file)
-              : openExisting(dir, checkpoint, dir.view(file.name()))) {
-        requireCommittedContent(dir, checkpoint, file, channel);
-      }
-    }
-  }
-
-  /** The absolute path of the file's Noether name, which is what users copy and load. */
-  @Override
-  public String location(StoredCheckpoint checkpoint, StoredFile file) {
-    return new StageDirectory(outputDir, checkpoint.stage()).view(file.name()).toString();
+    StoredCopyReads.verify(dir(checkpoint.stage()), checkpoint);
   }
 
   /** The other tags whose manifests list the same stored copy (aliases of one commit). */
   @Override
   public List<CheckpointTag> sharing(StoredCheckpoint checkpoint, StoredFile file)
       throws IOException {
-    StageDirectory dir = new StageDirectory(outputDir, checkpoint.stage());
-    StageListing listing = StageListing.scan(dir, IterationProbe.NONE);
-    CheckpointManifest own = listing.manifests().get(checkpoint.tag());
-    Optional<CheckpointManifest.Entry> entry =
-        own == null ? Optional.empty() : own.entry(file.name());
-    if (entry.isEmpty()) {
-      return List.of();
-    }
-    String blob = entry.get().blob();
-    return listing.checkpoints().stream()
-        .map(l -> listing.manifests().get(l.checkpoint().tag()))
-        .filter(m -> m != null && !m.tag().equals(checkpoint.tag()))
-        .filter(m -> m.files().stream().anyMatch(e -> e.blob().equals(blob)))
-        .map(CheckpointManifest::tag)
-        .toList();
-  }
-
-  /** Runs {@link #cleanup}: a starting writer repairs pending files and mixed names first. */
-  @Override
-  public void repair(StageId stage) throws IOException {
-    cleanup(stage);
-    cleanedStages.add(new StageDirectory(outputDir, stage).checkpoints());
+    StageListing listing = StageListing.scan(dir(checkpoint.stage()), IterationProbe.NONE);
+    return CommittedFiles.sharing(
+        listing.manifests().get(checkpoint.tag()), listing.manifestsInOrder(), file);
   }
 
   /**
@@ -852,7 +296,7 @@ public final class FileCheckpointStore implements CheckpointStore {
    * checksums are checked by {@link #verify}.
    */
   public StageAudit audit(StageId stage) throws IOException {
-    return StageAudit.of(new StageDirectory(outputDir, stage));
+    return StageAudit.of(dir(stage));
   }
 
   @Override
@@ -865,7 +309,11 @@ public final class FileCheckpointStore implements CheckpointStore {
     Names.requireRunId(runId);
     Path runDir = outputDir.resolve(runId);
     if (!Files.isDirectory(runDir)) {
-      throw new CheckpointNotFoundException(unknownRun(runId));
+      if (!Files.isDirectory(outputDir)) {
+        throw new CheckpointNotFoundException(
+            "run '" + runId + "' does not exist: output_dir " + outputDir + " does not exist");
+      }
+      throw RunNotFound.in(runId, outputDir.toString(), runs());
     }
     return RunDirectories.stages(runDir);
   }
@@ -873,26 +321,6 @@ public final class FileCheckpointStore implements CheckpointStore {
   @Override
   public void close() {
     // Nothing is held between calls: locks and channels live only within one operation.
-  }
-
-  private String unknownRun(String runId) throws IOException {
-    if (!Files.isDirectory(outputDir)) {
-      return "run '" + runId + "' does not exist: output_dir " + outputDir + " does not exist";
-    }
-    List<String> runs = runs();
-    return "run '"
-        + runId
-        + "' does not exist in output_dir "
-        + outputDir
-        + "; "
-        + (runs.isEmpty() ? "it has no runs yet" : "runs there: " + String.join(", ", runs));
-  }
-
-  private static void requireMember(StoredCheckpoint checkpoint, StoredFile file) {
-    if (!checkpoint.files().contains(file)) {
-      throw new IllegalArgumentException(
-          "file " + file.name() + " is not part of checkpoint " + checkpoint.describe());
-    }
   }
 
   /** Builds a {@link FileCheckpointStore}. */

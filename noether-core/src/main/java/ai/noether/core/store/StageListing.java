@@ -5,6 +5,8 @@ import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.InvalidNameException;
+import ai.noether.api.checkpoint.StageContents;
+import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -24,9 +26,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +93,31 @@ final class StageListing {
   /** Complete checkpoints, in {@link #ORDER}. */
   List<Listed> checkpoints() {
     return checkpoints;
+  }
+
+  /** The complete checkpoints as the store lists them, in {@link #ORDER}. */
+  List<StoredCheckpoint> stored() {
+    return checkpoints.stream().map(Listed::checkpoint).toList();
+  }
+
+  /** The stage as {@link ai.noether.api.checkpoint.CheckpointStore#contents} reports it. */
+  StageContents contents(StageId stage) {
+    return new StageContents(
+        stage,
+        stored(),
+        checkpoints.stream()
+            .filter(l -> !l.iterationKnown())
+            .map(l -> l.checkpoint().tag())
+            .collect(Collectors.toSet()),
+        unreadable);
+  }
+
+  /** The readable manifests of the complete checkpoints, in {@link #ORDER}. */
+  List<CheckpointManifest> manifestsInOrder() {
+    return checkpoints.stream()
+        .map(l -> manifests.get(l.checkpoint().tag()))
+        .filter(Objects::nonNull)
+        .toList();
   }
 
   /** Readable manifests by tag. */

@@ -13,5 +13,15 @@
  * without a stage ({@code <run_id>/checkpoints/}) are the stage {@link
  * ai.noether.api.checkpoint.StageId#NO_STAGE}. The user documentation is {@code
  * docs/checkpoint-store.md}.
+ *
+ * <p>The store's pieces: {@link ai.noether.core.store.ManifestCommit} writes (stored copies, then
+ * the manifests, whose first rename is the commit point; aliases; deletion), {@link
+ * ai.noether.core.store.NoetherNameLinks} points the Noether names at the committed copies, {@link
+ * ai.noether.core.store.StageCleanup} repairs what a crashed writer left, {@link
+ * ai.noether.core.store.StoredCopyReads} opens files with their size and CRC32C checked (or {@link
+ * ai.noether.core.store.DeferredCrcCheck} for a reader that checks the CRC32C in its own pass), and
+ * {@code StageListing} reads a stage. {@link ai.noether.core.store.CommitRules}, {@link
+ * ai.noether.core.store.CommittedFiles} and {@link ai.noether.core.store.RunNotFound} are the
+ * checks and messages every manifest-based store shares (the S3 store uses them too).
  */
 package ai.noether.core.store;

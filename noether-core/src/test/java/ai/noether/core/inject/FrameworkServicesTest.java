@@ -2,6 +2,7 @@ package ai.noether.core.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.noether.api.checkpoint.RunListing;
 import ai.noether.api.logger.HistoryPlotter;
 import ai.noether.api.logger.HistoryReader;
 import ai.noether.api.logger.Terminal;
@@ -14,37 +15,56 @@ import ai.noether.core.cli.ProcessTerminal;
 import ai.noether.core.config.JacksonConfigBinding;
 import ai.noether.core.history.JsonlHistoryReader;
 import ai.noether.core.history.PngHistoryPlotter;
+import ai.noether.core.layout.LocalRunListing;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The api services plugins reach outside injection are core's, found through core's services files,
- * and the process injector binds the very same instances for {@code @Inject} constructors.
+ * The api services engine code reaches outside injection are core's, found through core's services
+ * files; the process injector binds the same {@link ConfigBinding} for {@code @Inject}
+ * constructors, and binds core's other api services (which {@link FrameworkServices} no longer
+ * serves) once per injector.
  */
 class FrameworkServicesTest {
 
   @Test
-  void everyApiServiceIsServedByCore() {
+  void theEngineServicesAreServedByCore() {
     assertThat(FrameworkServices.get(ConfigBinding.class)).isInstanceOf(JacksonConfigBinding.class);
     assertThat(FrameworkServices.get(SnapshotBuffers.class))
         .isInstanceOf(StagedSnapshotBuffers.class);
-    assertThat(FrameworkServices.get(Terminal.class)).isInstanceOf(ProcessTerminal.class);
-    assertThat(FrameworkServices.get(HistoryReader.class)).isInstanceOf(JsonlHistoryReader.class);
-    assertThat(FrameworkServices.get(HistoryPlotter.class)).isInstanceOf(PngHistoryPlotter.class);
   }
 
   @Test
-  void theProcessInjectorBindsTheSameInstances() {
+  void servicesForInjectedCodeAreNoLongerServedOutsideInjection() {
+    assertThat(FrameworkServices.find(Terminal.class)).isEmpty();
+    assertThat(FrameworkServices.find(HistoryReader.class)).isEmpty();
+    assertThat(FrameworkServices.find(HistoryPlotter.class)).isEmpty();
+    assertThat(FrameworkServices.find(RunListing.class)).isEmpty();
+  }
+
+  @Test
+  void theProcessInjectorBindsTheSameConfigBinding() {
     Injector injector = Guice.createInjector(new CoreModule());
+    assertThat(injector.getInstance(ConfigBinding.class))
+        .isSameAs(FrameworkServices.get(ConfigBinding.class));
+  }
+
+  @Test
+  void theProcessInjectorBindsCoresServicesOnceEach() {
+    Injector injector = Guice.createInjector(new CoreModule());
+    assertThat(injector.getInstance(Terminal.class)).isInstanceOf(ProcessTerminal.class);
+    assertThat(injector.getInstance(HistoryReader.class)).isInstanceOf(JsonlHistoryReader.class);
+    assertThat(injector.getInstance(HistoryPlotter.class)).isInstanceOf(PngHistoryPlotter.class);
+    assertThat(injector.getInstance(RunListing.class)).isInstanceOf(LocalRunListing.class);
     for (Class<?> service :
         new Class<?>[] {
-          ConfigBinding.class, Terminal.class, HistoryReader.class, HistoryPlotter.class
+          Terminal.class, HistoryReader.class, HistoryPlotter.class, RunListing.class
         }) {
       assertThat(injector.getInstance(service))
           .as(service.getSimpleName())
-          .isSameAs(FrameworkServices.get(service));
+          .isSameAs(injector.getInstance(service));
     }
   }
 

@@ -7,6 +7,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,13 +72,7 @@ public final class ParameterPaths {
 
   private static void walkBlocks(Block block, String prefix, Map<String, Block> out) {
     out.put(prefix, block);
-    boolean numbered = block instanceof SequentialBlock || block instanceof ParallelBlock;
-    int index = 0;
-    for (Pair<String, Block> child : block.getChildren()) {
-      String segment = numbered ? Integer.toString(index) : withoutOrdinal(child.getKey());
-      walkBlocks(child.getValue(), join(prefix, segment), out);
-      index++;
-    }
+    forEachChild(block, prefix, (child, path) -> walkBlocks(child, path, out));
   }
 
   private static void walk(Block block, String prefix, Map<String, Parameter> out) {
@@ -88,11 +83,19 @@ public final class ParameterPaths {
             "two parameters of the model have the path '" + path + "'");
       }
     }
+    forEachChild(block, prefix, (child, path) -> walk(child, path, out));
+  }
+
+  /**
+   * Visits the children of the block at {@code prefix} in order with their paths: numbered in
+   * sequential and parallel blocks, as {@code nn.Sequential} numbers them, else by name.
+   */
+  private static void forEachChild(Block block, String prefix, BiConsumer<Block, String> visit) {
     boolean numbered = block instanceof SequentialBlock || block instanceof ParallelBlock;
     int index = 0;
     for (Pair<String, Block> child : block.getChildren()) {
       String segment = numbered ? Integer.toString(index) : withoutOrdinal(child.getKey());
-      walk(child.getValue(), join(prefix, segment), out);
+      visit.accept(child.getValue(), join(prefix, segment));
       index++;
     }
   }

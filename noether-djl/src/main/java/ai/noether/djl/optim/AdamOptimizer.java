@@ -84,7 +84,8 @@ public final class AdamOptimizer extends DjlOptimizer {
   }
 
   @Override
-  protected void update(Slot slot, NDArray gradient, float gradientScale, double learningRate) {
+  protected void update(
+      ParameterSlot slot, NDArray gradient, float gradientScale, double learningRate) {
     NDArray weight = slot.weight();
     NDArray m = slot.bufferOrZeros(CheckpointKeys.EXP_AVG);
     NDArray v = slot.bufferOrZeros(CheckpointKeys.EXP_AVG_SQ);

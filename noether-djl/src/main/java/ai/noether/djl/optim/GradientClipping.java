@@ -3,6 +3,7 @@ package ai.noether.djl.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.noether.api.Nullable;
 import java.util.List;
 
 /**
@@ -17,10 +18,10 @@ import java.util.List;
  * </ol>
  */
 final class GradientClipping {
-  private final Double maxNorm;
-  private final Double maxValue;
+  private final @Nullable Double maxNorm;
+  private final @Nullable Double maxValue;
 
-  GradientClipping(Double maxNorm, Double maxValue) {
+  GradientClipping(@Nullable Double maxNorm, @Nullable Double maxValue) {
     this.maxNorm = maxNorm;
     this.maxValue = maxValue;
   }

@@ -45,7 +45,8 @@ public final class SgdOptimizer extends DjlOptimizer {
   }
 
   @Override
-  protected void update(Slot slot, NDArray gradient, float gradientScale, double learningRate) {
+  protected void update(
+      ParameterSlot slot, NDArray gradient, float gradientScale, double learningRate) {
     NDArray weight = slot.weight();
     float decay = (float) slot.weightDecay();
     if (momentum == 0) {

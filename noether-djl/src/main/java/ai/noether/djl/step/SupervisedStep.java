@@ -1,14 +1,10 @@
 package ai.noether.djl.step;
 
 import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
-import ai.noether.api.NoetherException;
-import ai.noether.api.Nullable;
 import ai.noether.api.data.DataSource;
 import ai.noether.api.data.Dataset;
 import ai.noether.api.data.FieldDataset;
@@ -18,19 +14,11 @@ import ai.noether.api.metric.Metric;
 import ai.noether.api.metric.MetricKeys;
 import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
-import ai.noether.djl.internal.GradMode;
-import ai.noether.djl.internal.Gradients;
 import ai.noether.djl.model.DjlModel;
 import ai.noether.djl.step.SupervisedStepConfig.TargetSpec;
-import ai.noether.djl.tensor.HostTransfer;
-import ai.noether.djl.tensor.ScalarTensors;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Supervised learning on {@link FieldDataset}s (a {@link TensorDataset} is one): a batch's input
@@ -75,22 +63,13 @@ public class SupervisedStep implements TrainingStep {
   private final DjlModel model;
   private final SupervisedStepConfig config;
   private final LossKind lossKind;
-  private final BatchSource.Strategy strategy;
-  private final BatchFields fields;
   private final List<TargetSpec> targets;
-
-  /** Per target, in target order: the metrics evaluated on it. */
-  private final List<List<Metric>> metrics;
-
-  private final BatchSource train;
-  private final @Nullable Prefetcher prefetcher;
-  private final Map<Dataset, BatchSource> evaluationSources = new IdentityHashMap<>();
-  private final Dataset trainSplit;
-
-  /**
-   * What the default {@link #loss} computed per target in its last call; null after an override.
-   */
-  private @Nullable Map<String, NDArray> lastTargetLosses;
+  private final TargetHeads heads;
+  private final TargetLosses losses;
+  private final TargetMetrics metrics;
+  private final StepBatchSources sources;
+  private final BatchLossChecks checks;
+  private final TrainingUpdate update;
 
   /**
    * Creates a step over {@code model} training on {@code data}'s training split, without metrics.
@@ -118,30 +97,24 @@ public class SupervisedStep implements TrainingStep {
     this.model = Objects.requireNonNull(model, "model");
     this.config = Objects.requireNonNull(config, "config");
     this.lossKind = config.lossKind();
-    this.strategy = BatchSource.Strategy.parse(config.gather());
+    BatchSource.Strategy strategy = BatchSource.Strategy.parse(config.gather());
     this.targets = config.targetSpecs();
-    this.fields =
+    BatchFields fields =
         new BatchFields(config.inputFields(), targets.stream().map(TargetSpec::field).toList());
-    List<List<Metric>> perTarget = new ArrayList<>();
-    for (TargetSpec t : targets) {
-      perTarget.add(List.copyOf(metrics.getOrDefault(t.field(), List.of())));
-    }
-    for (String name : metrics.keySet()) {
-      if (!fields.targets().contains(name)) {
-        throw new IllegalArgumentException(
-            "metrics are given for '"
-                + name
-                + "', which is not a target; the targets are "
-                + fields.targets());
-      }
-    }
-    this.metrics = List.copyOf(perTarget);
-    this.trainSplit = data.train();
-    this.train = strategy.open(fieldsOf(trainSplit, "train"), fields, model.manager(), "training");
-    this.prefetcher =
-        config.prefetchDepth() > 0
-            ? new Prefetcher(train, model.manager(), config.prefetchDepth())
-            : null;
+    this.heads = new TargetHeads(model.name(), config.usesTensorFields(), targets);
+    this.losses = new TargetLosses(targets, config.huberDelta());
+    this.metrics = new TargetMetrics(targets, metrics);
+    this.sources =
+        new StepBatchSources(data, fields, strategy, model.manager(), config.prefetchDepth());
+    String lossText = config.usesTensorFields() ? lossKind.toString() : losses.describe();
+    this.checks =
+        new BatchLossChecks(
+            model.name(),
+            lossText,
+            (inputs, targets, training) -> loss(forward(inputs, training), targets));
+    this.update =
+        new TrainingUpdate(
+            model, sources, checks, losses, targets.size() > 1, config.logGradNorm());
   }
 
   /** The model this step trains. */
@@ -173,23 +146,10 @@ public class SupervisedStep implements TrainingStep {
    */
   protected NDArray loss(NDList predictions, NDList targets) {
     if (config.usesTensorFields()) {
-      lastTargetLosses = null;
-      return builtInLoss(lossKind, predictions.head(), targets.head());
+      losses.forget();
+      return losses.builtIn(lossKind, predictions.head(), targets.head());
     }
-    Map<String, NDArray> perTarget = new LinkedHashMap<>();
-    NDArray total = null;
-    for (int i = 0; i < this.targets.size(); i++) {
-      TargetSpec target = this.targets.get(i);
-      NDArray value = builtInLoss(target.loss(), prediction(predictions, i), targets.get(i));
-      perTarget.put(target.field(), value);
-      // A weight of 1 adds no operation, so one target computes exactly what the loss alone does.
-      NDArray weighted =
-          target.weight() == 1.0 ? value : value.mul(ScalarTensors.like(value, target.weight()));
-      total = total == null ? weighted : total.add(weighted);
-    }
-    lastTargetLosses = perTarget;
-    // the configuration has at least one target
-    return Objects.requireNonNull(total, "no target");
+    return losses.of(predictions, targets, heads).total();
   }
 
   /**
@@ -199,65 +159,7 @@ public class SupervisedStep implements TrainingStep {
    * @throws IllegalArgumentException naming the heads there are and the one that is missing
    */
   protected final NDArray prediction(NDList predictions, int index) {
-    if (config.usesTensorFields()) {
-      return predictions.head();
-    }
-    TargetSpec target = targets.get(index);
-    List<String> names = new ArrayList<>();
-    for (NDArray p : predictions) {
-      String name = p.getName();
-      if (name != null && !name.isEmpty()) {
-        names.add(name);
-        if (name.equals(target.head())) {
-          return p;
-        }
-      }
-    }
-    if (!names.isEmpty()) {
-      throw new IllegalArgumentException(
-          "model '"
-              + model.name()
-              + "' returns heads named "
-              + names
-              + ", none named '"
-              + target.head()
-              + "' for target '"
-              + target.field()
-              + "'; set the target's head: to one of them");
-    }
-    if (index >= predictions.size()) {
-      throw new IllegalArgumentException(
-          "model '"
-              + model.name()
-              + "' returns "
-              + predictions.size()
-              + " unnamed"
-              + " prediction"
-              + (predictions.size() == 1 ? "" : "s")
-              + " for "
-              + targets.size()
-              + " targets "
-              + fields.targets()
-              + "; return one prediction per target in that order, or name the heads (NDArray.setName) and set head:");
-    }
-    return predictions.get(index);
-  }
-
-  private NDArray builtInLoss(LossKind kind, NDArray p, NDArray t) {
-    switch (kind) {
-      case MSE:
-        return Losses.mse(p, t);
-      case L1:
-        return Losses.l1(p, t);
-      case HUBER:
-        return Losses.huber(p, t, config.huberDelta());
-      case SOFTMAX_CROSS_ENTROPY:
-        return Losses.softmaxCrossEntropy(p, t);
-      case SIGMOID_BCE:
-        return Losses.sigmoidBce(p, t);
-      default:
-        throw new IllegalStateException("unhandled loss " + kind);
-    }
+    return heads.prediction(predictions, index);
   }
 
   /**
@@ -280,48 +182,19 @@ public class SupervisedStep implements TrainingStep {
    */
   @Override
   public StepResult trainStep(long[] sampleIndices, long seed) {
-    Prefetcher.Prefetched prefetched = prefetcher == null ? null : prefetcher.take(sampleIndices);
-    try (NDManager batchManager = model.manager().newSubManager();
-        NDScope scope = new NDScope()) {
-      Batch batch =
-          prefetched != null ? prefetched.batch() : train.gather(sampleIndices, batchManager);
-      seedRandomness(seed);
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        lastTargetLosses = null;
-        NDArray loss = checkedLoss(batch, true);
-        collector.backward(loss);
-        scope.suppressNotUsedWarning();
-        double value = loss.getFloat();
-        Map<String, Double> reported = new LinkedHashMap<>();
-        if (targets.size() > 1 && lastTargetLosses != null) {
-          lastTargetLosses.forEach(
-              (target, l) ->
-                  reported.put(MetricKeys.loss(MetricKeys.TRAIN, target), (double) l.getFloat()));
-        }
-        if (config.logGradNorm()) {
-          reported.put(GRAD_NORM_METRIC, gradientNorm());
-        }
-        return new StepResult(value, reported);
-      }
-    } finally {
-      if (prefetched != null) {
-        prefetched.close();
-      }
-    }
+    return update.run(sampleIndices, seed, this::seedRandomness);
   }
 
   /** {@inheritDoc} The configured {@code prefetch}: 0 when off. */
   @Override
   public int prefetchDepth() {
-    return prefetcher == null ? 0 : prefetcher.depth();
+    return sources.prefetchDepth();
   }
 
   /** {@inheritDoc} Starts gathering the batch on the prefetching thread. */
   @Override
   public void prefetch(long[] sampleIndices) {
-    if (prefetcher != null) {
-      prefetcher.announce(sampleIndices);
-    }
+    sources.announce(sampleIndices);
   }
 
   /**
@@ -332,49 +205,12 @@ public class SupervisedStep implements TrainingStep {
    */
   @Override
   public Map<String, Direction> metricDirections() {
-    Map<String, Direction> directions = new LinkedHashMap<>();
-    directions.put("loss", Direction.LOWER_IS_BETTER);
-    if (config.usesTensorFields() && lossKind.isClassification()) {
-      directions.put("accuracy", Direction.HIGHER_IS_BETTER);
-    }
-    for (List<Metric> list : metrics) {
-      for (Metric m : list) {
-        Direction before = directions.putIfAbsent(m.name(), m.direction());
-        if (before != null && before != m.direction()) {
-          throw new IllegalArgumentException(
-              "two metrics named '" + m.name() + "' disagree on their direction");
-        }
-      }
-    }
-    return directions;
+    return metrics.directions(reportsAccuracy());
   }
 
-  /**
-   * The L2 norm of all gradients together (the norm of the per-parameter norms), as PyTorch's
-   * {@code clip_grad_norm_} returns it. Reads the gradients only; temporaries belong to the
-   * caller's scope.
-   */
-  private double gradientNorm() {
-    return GradMode.withoutRecording(
-        () -> {
-          double sumOfSquares = 0;
-          NDList norms = new NDList();
-          for (ai.djl.nn.Parameter p : model.djlParameters().values()) {
-            if (!p.requiresGradient() || !p.isInitialized()) {
-              continue;
-            }
-            NDArray g = Gradients.gradientOrNull(p.getArray());
-            if (g != null) {
-              norms.add(g.norm());
-            }
-          }
-          if (!norms.isEmpty()) {
-            NDArray all = ai.djl.ndarray.NDArrays.stack(norms);
-            sumOfSquares =
-                all.mul(all).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-          }
-          return Math.sqrt(sumOfSquares);
-        });
+  /** True with the default single target and a classification loss. */
+  private boolean reportsAccuracy() {
+    return config.usesTensorFields() && lossKind.isClassification();
   }
 
   /**
@@ -390,80 +226,19 @@ public class SupervisedStep implements TrainingStep {
    */
   @Override
   public Map<String, Double> evaluate(Dataset dataset, String split) {
-    BatchSource source =
-        dataset == trainSplit
-            ? train
-            : evaluationSources.computeIfAbsent(
-                dataset, d -> strategy.open(fieldsOf(d, split), fields, model.manager(), split));
+    BatchSource source = sources.forEvaluation(dataset, split);
+    SplitEvaluation pass =
+        new SplitEvaluation(targets, metrics, heads, reportsAccuracy() ? lossKind : null);
     long size = dataset.size();
-    double[] lossSum = {0};
-    double[] targetLossSums = new double[targets.size()];
-    boolean[] targetLossesSeen = {false};
-    long[] counts = {0, 0}; // correct, compared
-    List<List<Metric.Accumulator>> accumulators = new ArrayList<>();
-    for (List<Metric> list : metrics) {
-      accumulators.add(list.stream().map(Metric::newAccumulator).toList());
-    }
-    GradMode.withoutRecording(
-        () -> {
-          for (long from = 0; from < size; from += config.evalBatchSize()) {
-            long to = Math.min(size, from + config.evalBatchSize());
-            try (NDManager batchManager = model.manager().newSubManager();
-                NDScope scope = new NDScope()) {
-              Batch batch = source.range(from, to, batchManager);
-              NDList predictions = forward(batch.inputs(), false);
-              lastTargetLosses = null;
-              lossSum[0] += loss(predictions, batch.targets()).getFloat() * (double) (to - from);
-              if (targets.size() > 1 && lastTargetLosses != null) {
-                targetLossesSeen[0] = true;
-                for (int t = 0; t < targets.size(); t++) {
-                  targetLossSums[t] +=
-                      Objects.requireNonNull(lastTargetLosses.get(targets.get(t).field()))
-                              .getFloat()
-                          * (double) (to - from);
-                }
-              }
-              if (config.usesTensorFields() && lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
-                counts[0] += Losses.correctClasses(predictions.head(), batch.targets().head());
-                counts[1] += to - from;
-              } else if (config.usesTensorFields() && lossKind == LossKind.SIGMOID_BCE) {
-                counts[0] += Losses.correctBinary(predictions.head(), batch.targets().head());
-                counts[1] += predictions.head().size();
-              }
-              for (int t = 0; t < targets.size(); t++) {
-                if (!accumulators.get(t).isEmpty()) {
-                  var p = HostTransfer.toHost(prediction(predictions, t));
-                  var y = HostTransfer.toHost(batch.targets().get(t));
-                  for (Metric.Accumulator a : accumulators.get(t)) {
-                    a.add(p, y);
-                  }
-                }
-              }
-              scope.suppressNotUsedWarning();
-            }
-          }
-        });
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put(MetricKeys.totalLoss(split), size == 0 ? Double.NaN : lossSum[0] / size);
-    if (targets.size() > 1 && (targetLossesSeen[0] || size == 0)) {
-      for (int t = 0; t < targets.size(); t++) {
-        metrics.put(
-            MetricKeys.loss(split, targets.get(t).field()),
-            size == 0 ? Double.NaN : targetLossSums[t] / size);
-      }
-    }
-    if (config.usesTensorFields() && lossKind.isClassification()) {
-      metrics.put(
-          MetricKeys.accuracy(split), counts[1] == 0 ? Double.NaN : counts[0] / (double) counts[1]);
-    }
-    for (int t = 0; t < targets.size(); t++) {
-      for (int m = 0; m < accumulators.get(t).size(); m++) {
-        metrics.put(
-            MetricKeys.metric(this.metrics.get(t).get(m).name(), split, targets.get(t).field()),
-            accumulators.get(t).get(m).value());
-      }
-    }
-    return metrics;
+    pass.run(source, size, config.evalBatchSize(), model.manager(), this::evaluateBatch);
+    return pass.result(split, size);
+  }
+
+  private SplitEvaluation.EvaluatedBatch evaluateBatch(Batch batch) {
+    NDList predictions = forward(batch.inputs(), false);
+    losses.forget();
+    NDArray loss = loss(predictions, batch.targets());
+    return new SplitEvaluation.EvaluatedBatch(predictions, loss, losses.last());
   }
 
   /**
@@ -478,95 +253,13 @@ public class SupervisedStep implements TrainingStep {
   public void dryRun(long[] sampleIndices) {
     try (NDManager batchManager = model.manager().newSubManager();
         NDScope scope = new NDScope()) {
-      Batch batch = train.gather(sampleIndices, batchManager);
-      GradMode.withoutRecording(
-          () -> {
-            NDArray loss;
-            try {
-              loss = loss(forward(batch.inputs(), false), batch.targets());
-            } catch (RuntimeException e) {
-              throw new IllegalArgumentException(
-                  "model '"
-                      + model.name()
-                      + "' on inputs "
-                      + batch.inputs().head().getShape()
-                      + " with targets "
-                      + batch.targets().head().getShape()
-                      + " and loss "
-                      + lossText()
-                      + ": "
-                      + (e.getMessage() == null
-                          ? e.getClass().getSimpleName()
-                          : firstLine(e.getMessage())),
-                  e);
-            }
-            if (loss.size() != 1) {
-              throw new IllegalArgumentException(
-                  "the loss of model '"
-                      + model.name()
-                      + "' is "
-                      + loss.getShape()
-                      + ", not a single number; a loss must reduce the batch to a scalar");
-            }
-            loss.getFloat();
-          });
+      checks.dryRun(sources.train().gather(sampleIndices, batchManager));
       scope.suppressNotUsedWarning();
     }
   }
 
-  private static String firstLine(String s) {
-    String trimmed = s.strip();
-    int nl = trimmed.indexOf('\n');
-    return nl < 0 ? trimmed : trimmed.substring(0, nl);
-  }
-
-  private NDArray checkedLoss(Batch batch, boolean training) {
-    try {
-      return loss(forward(batch.inputs(), training), batch.targets());
-    } catch (EngineException | IllegalArgumentException e) {
-      throw new NoetherException(
-          "the forward pass or loss of model '"
-              + model.name()
-              + "' failed on a batch of inputs "
-              + batch.inputs().head().getShape()
-              + " and targets "
-              + batch.targets().head().getShape()
-              + " (loss "
-              + lossText()
-              + "): "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  /** The loss as messages name it: {@code mse}, or per target {@code rul: mse, health: ...}. */
-  private String lossText() {
-    if (config.usesTensorFields()) {
-      return lossKind.toString();
-    }
-    return targets.stream().map(t -> t.field() + ": " + t.loss()).collect(Collectors.joining(", "));
-  }
-
-  private static FieldDataset fieldsOf(Dataset dataset, String split) {
-    if (dataset instanceof FieldDataset t) {
-      return t;
-    }
-    throw new IllegalArgumentException(
-        "the supervised step trains on TensorDataset splits; the "
-            + split
-            + " split is a "
-            + dataset.getClass().getName()
-            + ". Return a TensorDataset (or any FieldDataset with the fields the step"
-            + " names) from the dataset factory, or write a step for it.");
-  }
-
   @Override
   public void close() {
-    if (prefetcher != null) {
-      prefetcher.close();
-    }
-    train.close();
-    evaluationSources.values().forEach(BatchSource::close);
-    evaluationSources.clear();
+    sources.close();
   }
 }

@@ -8,5 +8,11 @@
  * <p>To change the loss or the forward pass, subclass {@link ai.noether.djl.step.SupervisedStep}
  * and override {@code loss} or {@code forward}, then register a factory that extends {@link
  * ai.noether.djl.step.SupervisedStepFactory} and overrides {@code newStep}.
+ *
+ * <p>Inside: {@code StepBatchSources} opens the splits' {@code BatchSource}s and the {@code
+ * Prefetcher}; {@code TrainingUpdate} runs one update; {@code SplitEvaluation} one pass over a
+ * split; {@code TargetHeads} matches predictions to targets, {@code TargetLosses} computes their
+ * losses and {@code TargetMetrics} holds their metrics; {@code BatchLossChecks} turns a failing
+ * forward pass or loss into an error naming the model, the shapes and the loss.
  */
 package ai.noether.djl.step;

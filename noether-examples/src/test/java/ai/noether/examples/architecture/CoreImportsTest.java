@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The plugin modules live on {@code noether-api}: their main sources name no class of {@code
  * noether-core} at all. What they need of the framework reaches them as api interfaces, injected by
- * the run's injector or served by {@code FrameworkServices}. The poms of {@code noether-djl},
- * {@code noether-callbacks} and {@code noether-initializers} keep core out of the compile scope, so
- * the compiler enforces it too; this test also covers the plugin example and names the offending
- * line.
+ * the process injector (into factories and command providers) or the run's injector (into
+ * components), or, for engine code outside injection, served by {@code FrameworkServices}. The poms
+ * of {@code noether-djl}, {@code noether-callbacks} and {@code noether-initializers} keep core out
+ * of the compile scope, so the compiler enforces it too; this test also covers the plugin example
+ * and names the offending line.
  */
 class CoreImportsTest {
   static final Path ROOT = Path.of("..");

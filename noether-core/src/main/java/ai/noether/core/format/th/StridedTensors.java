@@ -96,12 +96,7 @@ final class StridedTensors {
       long[] shape,
       long[] stride,
       long lastElement) {
-    return "of size "
-        + Arrays.toString(shape)
-        + ", stride "
-        + Arrays.toString(stride)
-        + " at offset "
-        + offset
+    return PendingTensor.layout(shape, stride, offset)
         + " reaches element "
         + lastElement
         + " of "

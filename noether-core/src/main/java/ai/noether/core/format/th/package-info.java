@@ -12,11 +12,14 @@
  * <p>Entry points: {@link ai.noether.core.format.th.ThFormat} (write; the production {@link
  * ai.noether.core.checkpoint.CheckpointEncoder}) and {@link ai.noether.core.format.th.ThReader}
  * (read). Everything else is package-private: the zip layout and directory, the pickle writer and
- * the restricted unpickler, whose set of allowed globals is the security boundary of checkpoint
- * loading. Widening that set is a security decision, not a convenience: an allowed global must
- * never be callable with arbitrary effects. Reading is also bounded in time and memory for any file
- * ({@link ai.noether.core.format.th.ThReadLimits}): a new opcode, record kind or value must keep
- * every step linear in the file and every allocation counted before it is made.
+ * the restricted unpickler ({@code RestrictedUnpickler}, its opcode switch, and the parts it
+ * drives: {@code PickleInput}, {@code PickleStack}, {@code DictKeyGuard}, {@code AllowedGlobals},
+ * {@code PersistentStorageIds}, {@code ObjectGraphCheck}), whose set of allowed globals ({@code
+ * TorchTypes}, applied by {@code AllowedGlobals}) is the security boundary of checkpoint loading.
+ * Widening that set is a security decision, not a convenience: an allowed global must never be
+ * callable with arbitrary effects. Reading is also bounded in time and memory for any file ({@link
+ * ai.noether.core.format.th.ThReadLimits}): a new opcode, record kind or value must keep every step
+ * linear in the file and every allocation counted before it is made.
  *
  * <p>The layout written is PyTorch's zip file format version {@value
  * ai.noether.core.format.th.ThFormat#FILE_FORMAT_VERSION}; a change to what is written would be a

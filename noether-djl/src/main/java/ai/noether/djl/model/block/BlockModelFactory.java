@@ -1,7 +1,6 @@
 package ai.noether.djl.model.block;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -9,12 +8,11 @@ import ai.noether.api.ConfigException;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
-import ai.noether.api.run.RunInfo;
 import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
-import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
+import ai.noether.djl.model.ModelConstruction;
 import ai.noether.djl.model.PlainConfig;
 import ai.noether.djl.model.SeededInitialization;
 import ai.noether.djl.model.TorchDefaultInitialization;
@@ -86,14 +84,9 @@ public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
 
   @Override
   public DjlModel create(String name, BlockModelConfig config, ComponentContext context) {
-    RunInfo run = context.require(RunInfo.class);
     Block block = BlockConstruction.resolve(config, context.path()).get();
-    return build(
-        name,
-        block,
-        config,
-        DeviceSelector.select(run.device()),
-        context.require(RunSeeds.class).forInitialization(0));
+    return ModelConstruction.onRunDevice(
+        context, (device, initSeed) -> build(name, block, config, device, initSeed));
   }
 
   /**
@@ -103,22 +96,20 @@ public final class BlockModelFactory implements ModelFactory<BlockModelConfig> {
    */
   public static DjlModel build(
       String name, Block block, BlockModelConfig config, Device device, long initSeed) {
-    NDManager manager = NDManager.newBaseManager(device);
-    try {
-      SeededInitialization.seedInitializers(block, "", initSeed);
-      Shape[] shapes =
-          config.inputShapes().stream().map(BlockModelFactory::withBatch).toArray(Shape[]::new);
-      block.initialize(manager, DataType.FLOAT32, shapes);
-      Map<String, Object> plain = PlainConfig.of(KIND, config);
-      DjlModel model = DjlModel.of(name, block, manager, "", plain);
-      if (config.initialization().equals("pytorch")) {
-        TorchDefaultInitialization.apply(model, "", initSeed);
-      }
-      return model;
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
-    }
+    return ModelConstruction.withNewManager(
+        device,
+        manager -> {
+          SeededInitialization.seedInitializers(block, "", initSeed);
+          Shape[] shapes =
+              config.inputShapes().stream().map(BlockModelFactory::withBatch).toArray(Shape[]::new);
+          block.initialize(manager, DataType.FLOAT32, shapes);
+          Map<String, Object> plain = PlainConfig.of(KIND, config);
+          DjlModel model = DjlModel.of(name, block, manager, "", plain);
+          if (config.initialization().equals("pytorch")) {
+            TorchDefaultInitialization.apply(model, "", initSeed);
+          }
+          return model;
+        });
   }
 
   private static Shape withBatch(List<Long> sample) {

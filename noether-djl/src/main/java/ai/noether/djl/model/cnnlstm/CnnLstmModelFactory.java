@@ -1,7 +1,6 @@
 package ai.noether.djl.model.cnnlstm;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -9,12 +8,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
-import ai.noether.api.run.RunInfo;
 import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
-import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
+import ai.noether.djl.model.ModelConstruction;
 import ai.noether.djl.model.PlainConfig;
 import ai.noether.djl.model.TorchDefaultInitialization;
 import java.util.List;
@@ -91,15 +89,7 @@ public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
                   ? ": set input_shape: " + f.dimsText()
                   : ": have the dataset cut windows"));
     }
-    if (f.dtype() != null && !f.dtype().isFloatingPoint()) {
-      problems.error(
-          null,
-          "a cnn-lstm computes in floating point, but "
-              + f.origin()
-              + " are "
-              + f
-              + "; have the dataset provide float32 features.");
-    }
+    ModelConstruction.requireFloatingPoint(f, "a cnn-lstm", problems);
   }
 
   /**
@@ -127,29 +117,23 @@ public final class CnnLstmModelFactory implements ModelFactory<CnnLstmConfig> {
 
   @Override
   public DjlModel create(String name, CnnLstmConfig config, ComponentContext context) {
-    RunInfo run = context.require(RunInfo.class);
-    return build(
-        name,
-        config,
-        DeviceSelector.select(run.device()),
-        context.require(RunSeeds.class).forInitialization(0));
+    return ModelConstruction.onRunDevice(
+        context, (device, initSeed) -> build(name, config, device, initSeed));
   }
 
   /** Builds the model on {@code device} with weights drawn from {@code initSeed}. */
   public static DjlModel build(String name, CnnLstmConfig config, Device device, long initSeed) {
-    NDManager manager = NDManager.newBaseManager(device);
-    try {
-      CnnLstmBlock block = new CnnLstmBlock(config);
-      // Weights are drawn below, in Java; zeros avoid consuming the engine's random stream.
-      block.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-      block.initialize(
-          manager, DataType.FLOAT32, new Shape(1, config.windowLength(), config.features()));
-      DjlModel model = DjlModel.of(name, block, manager, "", PlainConfig.of(KIND, config));
-      TorchDefaultInitialization.apply(model, "", initSeed);
-      return model;
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
-    }
+    return ModelConstruction.withNewManager(
+        device,
+        manager -> {
+          CnnLstmBlock block = new CnnLstmBlock(config);
+          // Weights are drawn below, in Java; zeros avoid consuming the engine's random stream.
+          block.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+          block.initialize(
+              manager, DataType.FLOAT32, new Shape(1, config.windowLength(), config.features()));
+          DjlModel model = DjlModel.of(name, block, manager, "", PlainConfig.of(KIND, config));
+          TorchDefaultInitialization.apply(model, "", initSeed);
+          return model;
+        });
   }
 }

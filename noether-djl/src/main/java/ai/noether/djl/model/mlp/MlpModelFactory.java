@@ -1,7 +1,6 @@
 package ai.noether.djl.model.mlp;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -12,12 +11,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.noether.api.check.ConfigProblems;
 import ai.noether.api.check.RunPlan;
 import ai.noether.api.check.SampleShape;
-import ai.noether.api.run.RunInfo;
 import ai.noether.api.run.RunSeeds;
 import ai.noether.api.spi.ComponentContext;
 import ai.noether.api.spi.ModelFactory;
-import ai.noether.djl.device.DeviceSelector;
 import ai.noether.djl.model.DjlModel;
+import ai.noether.djl.model.ModelConstruction;
 import ai.noether.djl.model.SeededInitialization;
 import java.util.List;
 import java.util.Map;
@@ -105,15 +103,7 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
               + f.dims().get(0)
               + ", or change the dataset.");
     }
-    if (f.dtype() != null && !f.dtype().isFloatingPoint()) {
-      problems.error(
-          null,
-          "an mlp computes in floating point, but "
-              + f.origin()
-              + " are "
-              + f
-              + "; have the dataset provide float32 features.");
-    }
+    ModelConstruction.requireFloatingPoint(f, "an mlp", problems);
   }
 
   /** One vector of {@code output_size} values per sample. */
@@ -136,12 +126,8 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
 
   @Override
   public DjlModel create(String name, MlpConfig config, ComponentContext context) {
-    RunInfo run = context.require(RunInfo.class);
-    return build(
-        name,
-        config,
-        DeviceSelector.select(run.device()),
-        context.require(RunSeeds.class).forInitialization(0));
+    return ModelConstruction.onRunDevice(
+        context, (device, initSeed) -> build(name, config, device, initSeed));
   }
 
   /**
@@ -150,19 +136,17 @@ public final class MlpModelFactory implements ModelFactory<MlpConfig> {
    * @param initSeed usually {@code RunSeeds.forInitialization(modelIndex)}
    */
   public static DjlModel build(String name, MlpConfig config, Device device, long initSeed) {
-    NDManager manager = NDManager.newBaseManager(device);
-    try {
-      SequentialBlock layers = layers(config);
-      // Values are drawn below, in Java; zeros avoid consuming the engine's random stream.
-      layers.setInitializer(Initializer.ZEROS, p -> true);
-      layers.initialize(manager, DataType.FLOAT32, new Shape(1, config.inputSize()));
-      DjlModel model = DjlModel.of(name, layers, manager, LAYERS, config.toMap());
-      initialize(model, initSeed);
-      return model;
-    } catch (RuntimeException e) {
-      manager.close();
-      throw e;
-    }
+    return ModelConstruction.withNewManager(
+        device,
+        manager -> {
+          SequentialBlock layers = layers(config);
+          // Values are drawn below, in Java; zeros avoid consuming the engine's random stream.
+          layers.setInitializer(Initializer.ZEROS, p -> true);
+          layers.initialize(manager, DataType.FLOAT32, new Shape(1, config.inputSize()));
+          DjlModel model = DjlModel.of(name, layers, manager, LAYERS, config.toMap());
+          initialize(model, initSeed);
+          return model;
+        });
   }
 
   private static SequentialBlock layers(MlpConfig config) {

@@ -1,11 +1,9 @@
 package ai.noether.store.s3.checkpoint;
 
 import ai.noether.api.checkpoint.CheckpointFile;
-import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.CheckpointTag;
-import ai.noether.api.checkpoint.CorruptCheckpointException;
 import ai.noether.api.checkpoint.StageClaim;
 import ai.noether.api.checkpoint.StageContents;
 import ai.noether.api.checkpoint.StageId;
@@ -13,26 +11,17 @@ import ai.noether.api.checkpoint.StageWriter;
 import ai.noether.api.checkpoint.StoredCheckpoint;
 import ai.noether.api.checkpoint.StoredFile;
 import ai.noether.api.checkpoint.TrainingIteration;
-import ai.noether.core.resume.CheckpointResolver;
 import ai.noether.core.store.FileCheckpointStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,26 +42,12 @@ public final class CachedCheckpointStore implements CheckpointStore {
 
   private final FileCheckpointStore local;
   private final S3CheckpointStore remote;
-  private final ExecutorService uploader;
-  private final AtomicReference<Future<?>> lastUpload = new AtomicReference<>();
-  private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-
-  /**
-   * Tags with an upload, alias move or delete queued for the bucket: the cache is their truth until
-   * it ran.
-   */
-  private final Map<StageId, Map<CheckpointTag, Integer>> pending = new HashMap<>();
+  private final CacheUploadQueue uploads;
 
   public CachedCheckpointStore(FileCheckpointStore local, S3CheckpointStore remote) {
     this.local = Objects.requireNonNull(local, "local");
     this.remote = Objects.requireNonNull(remote, "remote");
-    this.uploader =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "noether-s3-cache-upload");
-              t.setDaemon(true);
-              return t;
-            });
+    this.uploads = new CacheUploadQueue(remote.location());
   }
 
   /** The bucket tier. */
@@ -98,7 +73,7 @@ public final class CachedCheckpointStore implements CheckpointStore {
       throws IOException {
     StoredCheckpoint committed = local.commit(stage, tag, iteration, files, aliases);
     Set<CheckpointTag> moved = new LinkedHashSet<>(aliases);
-    enqueue(
+    uploads.enqueue(
         stage,
         tags(tag, moved),
         "upload of " + committed.describe() + " of " + stage,
@@ -111,13 +86,13 @@ public final class CachedCheckpointStore implements CheckpointStore {
       throws IOException {
     StoredCheckpoint primary = local.alias(stage, target, aliases);
     Set<CheckpointTag> moved = Set.copyOf(aliases);
-    enqueue(
+    uploads.enqueue(
         stage,
         moved,
         "moving " + moved + " of " + stage + " to " + target.token(),
         () -> {
           if (remote.list(stage).stream()
-              .noneMatch(c -> c.tag().equals(target) && sameContent(c, primary))) {
+              .noneMatch(c -> c.tag().equals(target) && NewerTier.sameContent(c, primary))) {
             upload(primary, Set.of());
           }
           remote.alias(stage, target, moved);
@@ -128,7 +103,7 @@ public final class CachedCheckpointStore implements CheckpointStore {
   @Override
   public void delete(StageId stage, CheckpointTag tag) throws IOException {
     local.delete(stage, tag);
-    enqueue(
+    uploads.enqueue(
         stage,
         Set.of(tag),
         "deletion of " + tag.token() + " of " + stage,
@@ -137,17 +112,12 @@ public final class CachedCheckpointStore implements CheckpointStore {
 
   /** Uploads a committed local checkpoint, reading its files back verified from the cache. */
   private void upload(StoredCheckpoint committed, Set<CheckpointTag> aliases) throws IOException {
-    StoredCheckpoint current;
-    try {
-      current =
-          local.list(committed.stage()).stream()
-              .filter(c -> c.tag().equals(committed.tag()))
-              .findFirst()
-              .orElse(null);
-    } catch (IOException e) {
-      throw e;
-    }
-    if (current == null || !sameContent(current, committed)) {
+    StoredCheckpoint current =
+        local.list(committed.stage()).stream()
+            .filter(c -> c.tag().equals(committed.tag()))
+            .findFirst()
+            .orElse(null);
+    if (current == null || !NewerTier.sameContent(current, committed)) {
       // Replaced or deleted in the cache before its turn came: the newer state follows in the
       // queue.
       LOG.debug(
@@ -158,112 +128,25 @@ public final class CachedCheckpointStore implements CheckpointStore {
     }
     List<CheckpointFile> files = new ArrayList<>();
     for (StoredFile f : current.files()) {
-      files.add(new CachedFile(current, f));
+      files.add(new CachedFile(local, current, f));
     }
     remote.commit(committed.stage(), committed.tag(), committed.iteration(), files, aliases);
   }
 
-  private final class CachedFile implements CheckpointFile {
-    private final StoredCheckpoint checkpoint;
-    private final StoredFile file;
-
-    CachedFile(StoredCheckpoint checkpoint, StoredFile file) {
-      this.checkpoint = checkpoint;
-      this.file = file;
-    }
-
-    @Override
-    public CheckpointFileName name() {
-      return file.name();
-    }
-
-    @Override
-    public long size() {
-      return file.size();
-    }
-
-    @Override
-    public void writeTo(WritableByteChannel out) throws IOException {
-      try (SeekableByteChannel in = local.open(checkpoint, file)) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        while (in.read(buffer.clear()) > 0) {
-          buffer.flip();
-          while (buffer.hasRemaining()) {
-            out.write(buffer);
-          }
-        }
-      }
-    }
+  /** Waits until every upload queued so far has finished (or failed, which is logged). */
+  public void flush() throws IOException {
+    uploads.flush();
   }
 
-  private interface Upload {
-    void run() throws Exception;
+  /** The failure of the most recent upload that failed, if any (tests, status). */
+  public Optional<Throwable> lastUploadFailure() {
+    return uploads.lastFailure();
   }
 
   private static Set<CheckpointTag> tags(CheckpointTag tag, Set<CheckpointTag> aliases) {
     Set<CheckpointTag> all = new LinkedHashSet<>(aliases);
     all.add(tag);
     return all;
-  }
-
-  private synchronized void enqueue(
-      StageId stage, Set<CheckpointTag> tags, String what, Upload work) {
-    mark(stage, tags, +1);
-    lastUpload.set(
-        uploader.submit(
-            () -> {
-              try {
-                work.run();
-              } catch (Exception | Error e) {
-                lastFailure.set(e);
-                LOG.warn(
-                    "the {} to {} failed; the checkpoint is safe in the local cache and is uploaded again when the "
-                        + "stage's next writer starts: {}",
-                    what,
-                    remote.location(),
-                    e.toString());
-              } finally {
-                mark(stage, tags, -1);
-              }
-              return null;
-            }));
-  }
-
-  private void mark(StageId stage, Set<CheckpointTag> tags, int delta) {
-    synchronized (pending) {
-      Map<CheckpointTag, Integer> counts = pending.computeIfAbsent(stage, s -> new HashMap<>());
-      for (CheckpointTag t : tags) {
-        counts.merge(t, delta, (a, b) -> a + b == 0 ? null : a + b);
-      }
-    }
-  }
-
-  private Set<CheckpointTag> pending(StageId stage) {
-    synchronized (pending) {
-      return Set.copyOf(pending.getOrDefault(stage, Map.of()).keySet());
-    }
-  }
-
-  /** Waits until every upload queued so far has finished (or failed, which is logged). */
-  public void flush() throws IOException {
-    Future<?> last = lastUpload.get();
-    if (last == null) {
-      return;
-    }
-    try {
-      last.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(
-          "interrupted while waiting for uploads to " + remote.location());
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException(e.getCause());
-    }
-  }
-
-  /** The failure of the most recent upload that failed, if any (tests, status). */
-  public java.util.Optional<Throwable> lastUploadFailure() {
-    return java.util.Optional.ofNullable(lastFailure.get());
   }
 
   @Override
@@ -297,41 +180,23 @@ public final class CachedCheckpointStore implements CheckpointStore {
   public void repair(StageId stage) throws IOException {
     local.repair(stage);
     remote.repair(stage);
-    Map<CheckpointTag, StoredCheckpoint> inBucket = byTag(remote.list(stage));
     List<StoredCheckpoint> cached = local.list(stage);
-    for (StoredCheckpoint c : cached) {
-      StoredCheckpoint b = inBucket.get(c.tag());
-      if (c.tag().isAlias() || !c.files().stream().allMatch(StoredFile::hasChecksum)) {
-        continue;
-      }
-      if (b == null || b.iteration().compareTo(c.iteration()) < 0) {
-        enqueue(
-            stage,
-            Set.of(c.tag()),
-            "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
-            () -> upload(c, Set.of()));
-      }
+    List<StoredCheckpoint> inBucket = remote.list(stage);
+    for (StoredCheckpoint c : NewerTier.notUploaded(cached, inBucket)) {
+      uploads.enqueue(
+          stage,
+          Set.of(c.tag()),
+          "upload of " + c.describe() + " of " + stage + " left by an interrupted run",
+          () -> upload(c, Set.of()));
     }
-    for (StoredCheckpoint alias : cached) {
-      StoredCheckpoint b = inBucket.get(alias.tag());
-      if (!alias.tag().isAlias() || b != null && b.iteration().compareTo(alias.iteration()) >= 0) {
-        continue;
-      }
-      cached.stream()
-          .filter(
-              c ->
-                  !c.tag().isAlias()
-                      && c.iteration().equals(alias.iteration())
-                      && sameContent(c, alias))
-          .findFirst()
-          .ifPresent(
-              target ->
-                  enqueue(
-                      stage,
-                      Set.of(alias.tag()),
-                      "moving " + alias.tag().token() + " of " + stage,
-                      () -> remote.alias(stage, target.tag(), Set.of(alias.tag()))));
-    }
+    NewerTier.aliasesNotMoved(cached, inBucket)
+        .forEach(
+            (alias, target) ->
+                uploads.enqueue(
+                    stage,
+                    Set.of(alias),
+                    "moving " + alias.token() + " of " + stage,
+                    () -> remote.alias(stage, target, Set.of(alias))));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -344,44 +209,8 @@ public final class CachedCheckpointStore implements CheckpointStore {
 
   @Override
   public StageContents contents(StageId stage) throws IOException {
-    Set<CheckpointTag> queued = pending(stage);
-    StageContents near = local.contents(stage);
-    StageContents far = remote.contents(stage);
-    Map<CheckpointTag, StoredCheckpoint> merged = new LinkedHashMap<>(byTag(far.checkpoints()));
-    merged.keySet().removeAll(queued);
-    for (StoredCheckpoint c : near.checkpoints()) {
-      StoredCheckpoint b = merged.get(c.tag());
-      if (b == null || b.iteration().compareTo(c.iteration()) <= 0) {
-        merged.put(c.tag(), c);
-      }
-    }
-    Map<CheckpointTag, CorruptCheckpointException> unreadable = new HashMap<>(far.unreadable());
-    unreadable.putAll(near.unreadable());
-    merged.keySet().forEach(unreadable::remove);
-    Set<CheckpointTag> unknown = new java.util.HashSet<>(near.iterationUnknown());
-    unknown.retainAll(merged.keySet());
-    List<StoredCheckpoint> out = new ArrayList<>(merged.values());
-    out.sort(CheckpointResolver.ORDER);
-    return new StageContents(stage, out, unknown, unreadable);
-  }
-
-  private static Map<CheckpointTag, StoredCheckpoint> byTag(List<StoredCheckpoint> checkpoints) {
-    Map<CheckpointTag, StoredCheckpoint> out = new LinkedHashMap<>();
-    checkpoints.forEach(c -> out.put(c.tag(), c));
-    return out;
-  }
-
-  /**
-   * Same iteration and the same bytes under the same file names, whatever tag each is listed under.
-   */
-  private static boolean sameContent(StoredCheckpoint a, StoredCheckpoint b) {
-    return a.iteration().equals(b.iteration()) && untagged(a).equals(untagged(b));
-  }
-
-  private static List<StoredFile> untagged(StoredCheckpoint c) {
-    return c.files().stream()
-        .map(f -> new StoredFile(f.name().withTag(CheckpointTag.LATEST), f.size(), f.crc32c()))
-        .toList();
+    Set<CheckpointTag> queued = uploads.pending(stage);
+    return NewerTier.merge(stage, local.contents(stage), remote.contents(stage), queued);
   }
 
   /** The local copy when the cache holds exactly these bytes, else the bucket's. */
@@ -416,7 +245,7 @@ public final class CachedCheckpointStore implements CheckpointStore {
 
   private boolean inCache(StoredCheckpoint checkpoint) throws IOException {
     return local.list(checkpoint.stage()).stream()
-        .anyMatch(c -> c.tag().equals(checkpoint.tag()) && sameContent(c, checkpoint));
+        .anyMatch(c -> c.tag().equals(checkpoint.tag()) && NewerTier.sameContent(c, checkpoint));
   }
 
   @Override
@@ -479,12 +308,7 @@ public final class CachedCheckpointStore implements CheckpointStore {
     try {
       flush();
     } finally {
-      uploader.shutdown();
-      try {
-        uploader.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      uploads.shutdown();
       try {
         local.close();
       } finally {

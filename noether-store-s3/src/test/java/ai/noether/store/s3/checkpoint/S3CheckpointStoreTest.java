@@ -186,7 +186,7 @@ public class S3CheckpointStoreTest {
         IT1,
         files(CheckpointTag.at(IT1), 100),
         Set.of(CheckpointTag.LATEST));
-    String data = S3CheckpointStore.dataDir(stage);
+    String data = S3StageKeys.dataDir(stage);
     objects.put(data + "0-0.mlp_cp=E2_U20_S640_model.th.blob", new byte[] {1, 2, 3});
     try (S3Client client = client()) {
       String key = objects.location().key(data + "0-1.mlp_cp=E2_U20_S640_optim.th.blob");
@@ -196,9 +196,7 @@ public class S3CheckpointStoreTest {
           RequestBody.fromBytes(new byte[100]));
       // Another stage's upload in flight is not this stage's debris.
       String otherKey =
-          objects
-              .location()
-              .key(S3CheckpointStore.dataDir(new StageId("run2", "train")) + "x.blob");
+          objects.location().key(S3StageKeys.dataDir(new StageId("run2", "train")) + "x.blob");
       String other = client.createMultipartUpload(b -> b.bucket(bucket).key(otherKey)).uploadId();
       assertThat(objects.unfinishedUploads()).hasSize(2);
 
@@ -228,7 +226,7 @@ public class S3CheckpointStoreTest {
             files(CheckpointTag.at(IT1), 5000),
             Set.of(CheckpointTag.LATEST));
     StoredObject blob =
-        objects.list(S3CheckpointStore.dataDir(stage)).stream()
+        objects.list(S3StageKeys.dataDir(stage)).stream()
             .filter(o -> o.key().contains("_optim.th"))
             .findFirst()
             .orElseThrow();
@@ -262,7 +260,7 @@ public class S3CheckpointStoreTest {
         IT1,
         files(CheckpointTag.at(IT1), 100),
         Set.of(CheckpointTag.LATEST));
-    String name = S3CheckpointStore.manifest(stage, CheckpointTag.LATEST);
+    String name = S3StageKeys.manifest(stage, CheckpointTag.LATEST);
     String json =
         new String(objects.readBytes(name), StandardCharsets.UTF_8)
             .replace("\"update\" : 10", "\"update\" : 18");
@@ -421,7 +419,7 @@ public class S3CheckpointStoreTest {
 
   List<String> unreferencedBlobs(StageId stage) throws IOException {
     StringBuilder manifests = new StringBuilder();
-    for (StoredObject o : objects.list(S3CheckpointStore.storeDir(stage))) {
+    for (StoredObject o : objects.list(S3StageKeys.storeDir(stage))) {
       if (o.key().endsWith(".manifest")) {
         manifests.append(
             new String(
@@ -430,7 +428,7 @@ public class S3CheckpointStoreTest {
       }
     }
     List<String> orphans = new ArrayList<>();
-    for (StoredObject o : objects.list(S3CheckpointStore.dataDir(stage))) {
+    for (StoredObject o : objects.list(S3StageKeys.dataDir(stage))) {
       String blob = o.key().substring(o.key().lastIndexOf('/') + 1);
       if (manifests.indexOf(blob) < 0) {
         orphans.add(blob);
