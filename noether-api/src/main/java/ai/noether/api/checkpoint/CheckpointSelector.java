@@ -1,5 +1,6 @@
 package ai.noether.api.checkpoint;
 
+import ai.noether.api.Nullable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +18,11 @@ public sealed interface CheckpointSelector
     permits CheckpointSelector.Exact, CheckpointSelector.Partial {
   Pattern PARTIAL = Pattern.compile("([EUS])(\\d+)");
 
-  /** Parses user input; see the type description for the forms. */
-  static CheckpointSelector parse(String text) {
+  /**
+   * Parses user input; see the type description for the forms. Null or blank selects {@code
+   * latest}.
+   */
+  static CheckpointSelector parse(@Nullable String text) {
     if (text == null || text.isBlank()) {
       return new Exact(CheckpointTag.LATEST);
     }

@@ -1,5 +1,7 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
+
 /**
  * Checks a component block as soon as the configuration reader finds it, so that the problems of
  * the blocks (their keys, types and values) are reported together with those of the framework's own
@@ -28,4 +30,14 @@ public interface BlockCheck {
    *     {@link ConfigProblemsException})
    */
   void check(String role, ComponentBlock block);
+
+  /**
+   * Checks {@code block} if there is one (null: it could not be read, its problem is recorded
+   * already), recording its problems in {@code errors} instead of throwing them.
+   */
+  default void recordProblems(String role, @Nullable ComponentBlock block, ConfigErrors errors) {
+    if (block != null) {
+      errors.run(() -> check(role, block));
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package ai.noether.core.config;
 
+import ai.noether.api.Nullable;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ import java.util.Optional;
  * @param schedule the block for the {@link ai.noether.api.spi.LrScheduleFactory}, or null for a
  *     constant learning rate
  */
-public record OptimizerConfig(ComponentBlock block, double lr, ComponentBlock schedule) {
+public record OptimizerConfig(ComponentBlock block, double lr, @Nullable ComponentBlock schedule) {
   public OptimizerConfig {
     Objects.requireNonNull(block, "block");
     if (!(lr > 0)) {

@@ -47,7 +47,7 @@ public record RunConfig(
     Path outputDir,
     long seed,
     DeviceSpec device,
-    ResumeConfig resume,
+    @Nullable ResumeConfig resume,
     ComponentBlock store,
     ComponentBlock dataset,
     ModelConfig model,

@@ -10,6 +10,13 @@
  * plain tree — until the component registry binds it to the factory's config type with {@link
  * ai.noether.core.config.ConfigBinder}.
  *
+ * <p>Inside the loader, {@code RunConfigBinding} binds the root mapping: {@code RootKeys} reads the
+ * resume keys, {@code output_dir}, {@code device} and {@code engine}; {@code ModelSectionReader},
+ * {@code OptimizerSectionReader} and {@code TrainerSectionReader} read their blocks; {@code
+ * ResolvedTree} builds the resolved configuration that runs and checkpoints save. Each section
+ * reader records its problems in a {@link ai.noether.core.config.ConfigErrors} and goes on, so one
+ * error lists them all.
+ *
  * <p>Every problem is an {@link ai.noether.api.ConfigException} whose message starts with where the
  * value was written ({@code run.yaml line 12}, or {@code command-line argument '...'}) and names
  * the YAML path and what would be valid. The keys are documented in {@code docs/configuration.md};

@@ -1,5 +1,6 @@
 package ai.noether.core.training;
 
+import ai.noether.api.Nullable;
 import ai.noether.api.callback.Interval;
 import java.util.Objects;
 
@@ -21,7 +22,7 @@ public record TrainerSettings(
     long maxUpdates,
     long maxSamples,
     int batchSize,
-    Interval evaluation,
+    @Nullable Interval evaluation,
     Interval logging,
     int accumulateGradBatches) {
 
@@ -52,7 +53,7 @@ public record TrainerSettings(
       long maxUpdates,
       long maxSamples,
       int batchSize,
-      Interval evaluation,
+      @Nullable Interval evaluation,
       Interval logging) {
     this(maxEpochs, maxUpdates, maxSamples, batchSize, evaluation, logging, 1);
   }
