@@ -105,10 +105,15 @@ public final class NoetherCli implements Callable<Integer>, CommandContext {
     try {
       cl = commandLine();
     } catch (NoetherException e) {
-      // A plugin whose Guice module, factory or command provider cannot be created.
-      err.println(e.getMessage());
+      // A plugin whose Guice module, factory or command provider cannot be created must not take
+      // --version, --help, runs or verify down with it: they go on without the other jars'
+      // commands, and a command that needs the registry fails with the same message.
+      err.println(
+          "noether: warning: "
+              + e.getMessage()
+              + "; the commands of other jars are left out until it is fixed");
       err.flush();
-      return FAILURE;
+      cl = new CommandLine(this);
     }
     HelpLayout.apply(cl);
     cl.setOut(out);
