@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointFile;
-import ai.noether.api.checkpoint.CheckpointFileKind;
-import ai.noether.api.checkpoint.CheckpointFileName;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointSelector;
 import ai.noether.api.checkpoint.CheckpointStore;
@@ -77,7 +75,7 @@ public abstract class CheckpointStoreContract {
         commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(CheckpointTag.LATEST), 200_000);
     assertThat(c.files()).hasSize(3);
     for (StoredFile f : c.files()) {
-      byte[] expected = Content.bytes(f.name(), (int) f.size());
+      byte[] expected = ContractFiles.bytes(f.name(), (int) f.size());
       try (SeekableByteChannel in = store.open(c, f)) {
         assertThat(in.size()).isEqualTo(expected.length);
         assertThat(in.position()).isZero();
@@ -94,7 +92,7 @@ public abstract class CheckpointStoreContract {
   void aRangeReadReturnsExactlyThoseBytesAndARangePastTheEndFails() throws IOException {
     StoredCheckpoint c = commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(), 50_000);
     StoredFile f = c.files().get(0);
-    byte[] expected = Content.bytes(f.name(), (int) f.size());
+    byte[] expected = ContractFiles.bytes(f.name(), (int) f.size());
     ByteBuffer range = store.read(c, f, 12_345, 1000);
     assertThat(range.remaining()).isEqualTo(1000);
     byte[] got = new byte[1000];
@@ -124,7 +122,7 @@ public abstract class CheckpointStoreContract {
   void aWriterThatFailsMidFileLeavesThePreviousStateAndNothingElse() throws IOException {
     commit(STAGE, CheckpointTag.at(IT1), IT1, Set.of(CheckpointTag.LATEST), 5000);
     List<CheckpointFile> files = new ArrayList<>(files(CheckpointTag.at(IT2), 5000));
-    files.set(1, new Failing(files.get(1)));
+    files.set(1, ContractFiles.failingHalfway(files.get(1)));
     assertThatThrownBy(
             () ->
                 store.commit(
@@ -139,7 +137,7 @@ public abstract class CheckpointStoreContract {
   @Test
   void aWriterThatWritesFewerBytesThanItDeclaredIsRefusedAndNothingIsListed() throws IOException {
     List<CheckpointFile> files = new ArrayList<>(files(CheckpointTag.at(IT1), 5000));
-    files.set(0, new ShortWriter(files.get(0)));
+    files.set(0, ContractFiles.oneByteShort(files.get(0)));
     assertThatThrownBy(() -> store.commit(STAGE, CheckpointTag.at(IT1), IT1, files, Set.of()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("declared");
@@ -170,7 +168,8 @@ public abstract class CheckpointStoreContract {
     assertThat(latest.iteration()).isEqualTo(IT1);
     assertThat(latest.files()).extracting(f -> f.name().tag()).containsOnly(CheckpointTag.LATEST);
     assertThat(readAll(latest, latest.files().get(0)))
-        .isEqualTo(Content.bytes(latest.files().get(0).name().withTag(CheckpointTag.at(IT1)), 100));
+        .isEqualTo(
+            ContractFiles.bytes(latest.files().get(0).name().withTag(CheckpointTag.at(IT1)), 100));
     assertThat(resolve("last").iteration()).isEqualTo(IT2);
   }
 
@@ -205,7 +204,7 @@ public abstract class CheckpointStoreContract {
     store.verify(latest);
     assertThat(readAll(latest, latest.files().get(0)))
         .isEqualTo(
-            Content.bytes(latest.files().get(0).name().withTag(CheckpointTag.at(IT1)), 3000));
+            ContractFiles.bytes(latest.files().get(0).name().withTag(CheckpointTag.at(IT1)), 3000));
   }
 
   @Test
@@ -380,74 +379,6 @@ public abstract class CheckpointStoreContract {
 
   /** A model, optimizer and trainer file of {@code size} bytes each, named for {@code tag}. */
   protected static List<CheckpointFile> files(CheckpointTag tag, int size) {
-    List<CheckpointFile> files = new ArrayList<>();
-    for (CheckpointFileKind kind :
-        List.of(CheckpointFileKind.MODEL, CheckpointFileKind.OPTIM, CheckpointFileKind.TRAINER)) {
-      files.add(new Content(CheckpointFileName.of("mlp", tag, kind), size));
-    }
-    return files;
-  }
-
-  /**
-   * Deterministic bytes that depend on the file's kind and size (not its tag, so aliases compare).
-   */
-  protected record Content(CheckpointFileName name, long size) implements CheckpointFile {
-    static byte[] bytes(CheckpointFileName name, int size) {
-      byte[] b = new byte[size];
-      long x = name.kind().ordinal() * 0x9E3779B97F4A7C15L + size;
-      for (int i = 0; i < size; i++) {
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        b[i] = (byte) x;
-      }
-      return b;
-    }
-
-    @Override
-    public void writeTo(WritableByteChannel out) throws IOException {
-      byte[] all = bytes(name, (int) size);
-      for (int off = 0; off < all.length; off += 8192) {
-        ByteBuffer chunk = ByteBuffer.wrap(all, off, Math.min(8192, all.length - off));
-        while (chunk.hasRemaining()) {
-          out.write(chunk);
-        }
-      }
-    }
-  }
-
-  private record Failing(CheckpointFile delegate) implements CheckpointFile {
-    @Override
-    public CheckpointFileName name() {
-      return delegate.name();
-    }
-
-    @Override
-    public long size() {
-      return delegate.size();
-    }
-
-    @Override
-    public void writeTo(WritableByteChannel out) throws IOException {
-      out.write(ByteBuffer.allocate((int) delegate.size() / 2));
-      throw new IOException("encoder failed");
-    }
-  }
-
-  private record ShortWriter(CheckpointFile delegate) implements CheckpointFile {
-    @Override
-    public CheckpointFileName name() {
-      return delegate.name();
-    }
-
-    @Override
-    public long size() {
-      return delegate.size();
-    }
-
-    @Override
-    public void writeTo(WritableByteChannel out) throws IOException {
-      out.write(ByteBuffer.allocate((int) delegate.size() - 1));
-    }
+    return ContractFiles.of(tag, size);
   }
 }
