@@ -130,6 +130,13 @@ class ScaledInferenceTest {
     return rows.toArray(new float[0][]);
   }
 
+  /** {@code noether predict RUN --output-dir runs OPTIONS...}: status, output and errors. */
+  static String[] predict(String run, String... options) {
+    List<String> args = new ArrayList<>(List.of("predict", run, "--output-dir", "runs"));
+    args.addAll(List.of(options));
+    return cli(args.toArray(String[]::new));
+  }
+
   static String[] cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -205,35 +212,12 @@ class ScaledInferenceTest {
             + "\n");
 
     String[] file =
-        cli(
-            "predict",
-            "scaled",
-            "--output-dir",
-            "runs",
-            "--checkpoint",
-            "last",
-            "--input",
-            "x.csv",
-            "--output",
-            "from-file.csv");
+        predict("scaled", "--checkpoint", "last", "--input", "x.csv", "--output", "from-file.csv");
     String[] split =
-        cli(
-            "predict",
-            "scaled",
-            "--output-dir",
-            "runs",
-            "--checkpoint",
-            "last",
-            "--split",
-            "test",
-            "--output",
-            "from-split.csv");
+        predict("scaled", "--checkpoint", "last", "--split", "test", "--output", "from-split.csv");
     String[] unscaled =
-        cli(
-            "predict",
+        predict(
             "scaled",
-            "--output-dir",
-            "runs",
             "--checkpoint",
             "last",
             "--input",
@@ -312,16 +296,7 @@ class ScaledInferenceTest {
       throws Exception {
     Path data = dir.resolve("changing-data");
     ModelCheckpoint last = ModelCheckpoint.of(dir.resolve("runs"), "changing").checkpoint("last");
-    String[] before =
-        cli(
-            "predict",
-            "changing",
-            "--output-dir",
-            "runs",
-            "--split",
-            "test",
-            "--output",
-            "before.csv");
+    String[] before = predict("changing", "--split", "test", "--output", "before.csv");
     assertThat(before[0]).as(before[2]).isEqualTo("0");
     double logged = logged("changing", "E3_U18_S288", "loss/valid/total");
     // Other training data: shifted and stretched, so a refitted scaler would have other parameters.
@@ -341,16 +316,7 @@ class ScaledInferenceTest {
     }
     Files.writeString(data.resolve("train.csv"), changed);
 
-    String[] after =
-        cli(
-            "predict",
-            "changing",
-            "--output-dir",
-            "runs",
-            "--split",
-            "test",
-            "--output",
-            "after.csv");
+    String[] after = predict("changing", "--split", "test", "--output", "after.csv");
     double evaluated = noether.evaluate(last, "valid").get("loss/valid/total");
 
     assertThat(after[0]).as(after[2]).isEqualTo("0");
@@ -379,26 +345,8 @@ class ScaledInferenceTest {
     }
     Files.writeString(dir.resolve("xc.csv"), "1,2,3\n");
 
-    String[] split =
-        cli(
-            "predict",
-            "conditioned",
-            "--output-dir",
-            "runs",
-            "--split",
-            "test",
-            "--output",
-            "cond.csv");
-    String[] file =
-        cli(
-            "predict",
-            "conditioned",
-            "--output-dir",
-            "runs",
-            "--input",
-            "xc.csv",
-            "--output",
-            "c.csv");
+    String[] split = predict("conditioned", "--split", "test", "--output", "cond.csv");
+    String[] file = predict("conditioned", "--input", "xc.csv", "--output", "c.csv");
 
     assertThat(split[0]).as(split[2]).isEqualTo("0");
     assertThat(file[0]).isEqualTo("2");
@@ -427,31 +375,11 @@ class ScaledInferenceTest {
   @Test
   void inputsThatDoNotFitAreClearErrors() throws Exception {
     Files.writeString(dir.resolve("two.csv"), "1,2\n3,4\n");
-    String[] narrow =
-        cli("predict", "scaled", "--output-dir", "runs", "--input", "two.csv", "--output", "p.csv");
+    String[] narrow = predict("scaled", "--input", "two.csv", "--output", "p.csv");
     String[] noScalingSplit =
-        cli(
-            "predict",
-            "scaled",
-            "--output-dir",
-            "runs",
-            "--split",
-            "test",
-            "--no-scaling",
-            "--output",
-            "p.csv");
+        predict("scaled", "--split", "test", "--no-scaling", "--output", "p.csv");
     String[] field =
-        cli(
-            "predict",
-            "scaled",
-            "--output-dir",
-            "runs",
-            "--split",
-            "test",
-            "--input-field",
-            "features",
-            "--output",
-            "p.csv");
+        predict("scaled", "--split", "test", "--input-field", "features", "--output", "p.csv");
 
     assertThat(narrow[0]).as(narrow[1] + narrow[2]).isEqualTo("2");
     assertThat(narrow[2])
