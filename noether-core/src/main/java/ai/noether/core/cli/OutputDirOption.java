@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --output-dir} option of the commands that read runs outside a training ({@code runs},
- * {@code verify}, {@code resume}): a directory or a store URI, default {@value
+ * {@code verify}, {@code resume}, {@code plot}): a directory or a store URI, default {@value
  * RunConfigLoader#DEFAULT_OUTPUT_DIR}.
  */
 final class OutputDirOption {

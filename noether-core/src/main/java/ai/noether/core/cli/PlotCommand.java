@@ -7,7 +7,6 @@ import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoreLocation;
-import ai.noether.core.config.RunConfigLoader;
 import ai.noether.core.history.HistoryPlots;
 import ai.noether.core.layout.RunDirectories;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,15 +47,7 @@ public final class PlotCommand implements Callable<Integer> {
   @Nullable
   String stage;
 
-  @SuppressWarnings("NullAway.Init") // has a defaultValue: picocli sets it before call()
-  @Option(
-      names = "--output-dir",
-      paramLabel = "DIR",
-      defaultValue = RunConfigLoader.DEFAULT_OUTPUT_DIR,
-      description =
-          "where the runs are: a directory or a store URI such as s3://bucket/prefix"
-              + " (default: ${DEFAULT-VALUE})")
-  String outputDir;
+  @Mixin OutputDirOption outputDir;
 
   @Override
   public Integer call() throws IOException {
@@ -64,13 +56,8 @@ public final class PlotCommand implements Callable<Integer> {
     requireName(runId, Names::requireRunId);
     // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
     // this machine's work directory for a store elsewhere (see StoreLocation#workDir).
-    StoreLocation location;
-    try {
-      location = StoreLocation.parse(outputDir, workingDir());
-    } catch (InvalidNameException e) {
-      throw new ConfigException("--output-dir " + outputDir + ": " + e.getMessage());
-    }
-    Path runsDir = location.workDir(workingDir());
+    StoreLocation location = outputDir.location(parent);
+    Path runsDir = location.workDir(parent.workingDir());
     Path runDir = runsDir.resolve(runId);
     if (!Files.isDirectory(runDir)) {
       err.println(
@@ -144,10 +131,5 @@ public final class PlotCommand implements Callable<Integer> {
 
   private static String describe(List<String> names) {
     return names.isEmpty() ? "none" : String.join(", ", names);
-  }
-
-  /** Relative paths are resolved against the command line's working directory. */
-  private Path workingDir() {
-    return parent == null ? Path.of("").toAbsolutePath() : parent.workingDir();
   }
 }
