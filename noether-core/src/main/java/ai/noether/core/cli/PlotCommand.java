@@ -1,9 +1,7 @@
 package ai.noether.core.cli;
 
-import ai.noether.api.ConfigException;
 import ai.noether.api.NoetherException;
 import ai.noether.api.Nullable;
-import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StoreLocation;
@@ -53,7 +51,7 @@ public final class PlotCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    requireName(runId, Names::requireRunId);
+    StoreArguments.requireName(runId, Names::requireRunId);
     // The history is the run's own file next to its checkpoints: in output_dir for a local one, in
     // this machine's work directory for a store elsewhere (see StoreLocation#workDir).
     StoreLocation location = outputDir.location(parent);
@@ -71,7 +69,7 @@ public final class PlotCommand implements Callable<Integer> {
     }
     List<String> stages;
     if (stage != null) {
-      requireName(stage, Names::requireStageName);
+      StoreArguments.requireName(stage, Names::requireStageName);
       stages = List.of(stage);
     } else {
       stages = RunDirectories.stagesWith(runDir, RunLayout.HISTORY_FILE);
@@ -119,14 +117,6 @@ public final class PlotCommand implements Callable<Integer> {
    */
   static List<String> runs(Path outputDir) throws IOException {
     return RunDirectories.runs(outputDir, RunDirectories::looksLikeRun);
-  }
-
-  private static void requireName(String value, java.util.function.UnaryOperator<String> check) {
-    try {
-      var unused = check.apply(value); // called for the exception it throws on an invalid name
-    } catch (InvalidNameException e) {
-      throw new ConfigException(e.getMessage(), e);
-    }
   }
 
   private static String describe(List<String> names) {

@@ -4,7 +4,6 @@ import ai.noether.api.ConfigException;
 import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CheckpointNotFoundException;
 import ai.noether.api.checkpoint.CheckpointStore;
-import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.Names;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
@@ -129,7 +128,7 @@ final class ResumeCommand implements Callable<Integer> {
           .getOut()
           .println("resuming the most recent run: " + runId + ", stage " + stage);
     }
-    Path runDir = runs.resolve(checkName("run id", runId, Names::requireRunId));
+    Path runDir = runs.resolve(StoreArguments.requireName(runId, Names::requireRunId));
     if (!Files.isDirectory(runDir)) {
       throw new ConfigException(
           "there is no run '"
@@ -143,7 +142,9 @@ final class ResumeCommand implements Callable<Integer> {
               + " --resume-if-exists' starts it, and resumes it once it has a checkpoint.)");
     }
     String stageName =
-        stage != null ? checkName("stage name", stage, Names::requireStageName) : onlyStage(runDir);
+        stage != null
+            ? StoreArguments.requireName(stage, Names::requireStageName)
+            : onlyStage(runDir);
     Path file = RunLayout.resolvedConfigFileIn(runDir.resolve(stageName));
     if (!Files.isRegularFile(file) && startedWithoutCheckpoint(runDir.resolve(stageName))) {
       throw stoppedBeforeItsFirstFile(stageName);
@@ -180,7 +181,7 @@ final class ResumeCommand implements Callable<Integer> {
               + location
               + "' lists the runs there");
     }
-    checkName("run id", runId, Names::requireRunId);
+    StoreArguments.requireName(runId, Names::requireRunId);
     String stageName = stage;
     if (stageName == null) {
       List<String> stages;
@@ -201,7 +202,7 @@ final class ResumeCommand implements Callable<Integer> {
       }
       stageName = stages.get(0);
     }
-    checkName("stage name", stageName, Names::requireStageName);
+    StoreArguments.requireName(stageName, Names::requireStageName);
     Path sideFile =
         new RunLayout(location.workDir(cli.workingDir()), new StageId(runId, stageName))
             .resolvedConfigFile();
@@ -280,15 +281,6 @@ final class ResumeCommand implements Callable<Integer> {
                         + " (no <run_id>/<stage>/"
                         + RunLayout.RESOLVED_CONFIG_FILE
                         + ")"));
-  }
-
-  private static String checkName(
-      String what, String value, java.util.function.UnaryOperator<String> check) {
-    try {
-      return check.apply(value);
-    } catch (InvalidNameException e) {
-      throw new ConfigException(e.getMessage());
-    }
   }
 
   /**

@@ -4,6 +4,7 @@ import ai.noether.api.ConfigException;
 import ai.noether.api.checkpoint.CheckpointStore;
 import ai.noether.api.checkpoint.InvalidNameException;
 import ai.noether.api.checkpoint.StoreLocation;
+import java.util.function.UnaryOperator;
 
 /**
  * How commands that read runs outside a training ({@code runs}, {@code verify}, {@code resume},
@@ -24,6 +25,21 @@ public final class StoreArguments {
       return StoreLocation.parse(outputDir, cli.workingDir());
     } catch (InvalidNameException e) {
       throw new ConfigException("--output-dir " + outputDir + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * A run id or stage name given on the command line, as {@code check} (e.g. {@code
+   * Names::requireRunId}) returns it.
+   *
+   * @throws ConfigException with the check's message, so that the command exits with {@link
+   *     NoetherCli#USAGE}
+   */
+  static String requireName(String value, UnaryOperator<String> check) {
+    try {
+      return check.apply(value);
+    } catch (InvalidNameException e) {
+      throw new ConfigException(e.getMessage(), e);
     }
   }
 
