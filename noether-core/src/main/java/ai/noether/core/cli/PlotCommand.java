@@ -64,7 +64,7 @@ public final class PlotCommand implements Callable<Integer> {
               + "' does not exist in "
               + runsDir
               + "; runs there: "
-              + describe(runs(runsDir)));
+              + describe(RunDirectories.runs(runsDir, RunDirectories::looksLikeRun)));
       return NoetherCli.USAGE;
     }
     List<String> stages;
@@ -107,16 +107,6 @@ public final class PlotCommand implements Callable<Integer> {
       }
     }
     return NoetherCli.OK;
-  }
-
-  /**
-   * The run directories under {@code outputDir}: those with a stage that has a saved configuration,
-   * a history or checkpoints (or checkpoints directly, as Noether in Python writes a run without a
-   * stage), so that pointing {@code --output-dir} at, say, {@code /tmp} does not list every folder
-   * there as a run.
-   */
-  static List<String> runs(Path outputDir) throws IOException {
-    return RunDirectories.runs(outputDir, RunDirectories::looksLikeRun);
   }
 
   private static String describe(List<String> names) {
