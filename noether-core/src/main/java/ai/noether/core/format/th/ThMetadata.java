@@ -85,31 +85,16 @@ public final class ThMetadata {
               pickleRecord.name(),
               (key, dtype, numel) -> {
                 String name = prefix + "data/" + key;
-                List<ByteBuffer> bytes = data.get(name);
-                if (bytes == null) {
-                  throw new CorruptCheckpointException(
-                      file + ": record " + name + " is missing; the pickle refers to it");
-                }
-                long need = Math.multiplyExact(numel, dtype.byteSize());
-                ZipDirectory.Record record = dir.records().get(name);
-                long have = record == null ? 0 : record.size();
-                if (have < need) {
-                  throw new CorruptCheckpointException(
-                      file
-                          + ": record "
-                          + name
-                          + " holds "
-                          + have
-                          + " bytes but its storage"
-                          + " of "
-                          + numel
-                          + " "
-                          + dtype
-                          + " needs "
-                          + need);
-                }
-                return new RestrictedUnpickler.Storage(
-                    key, dtype, numel, StridedTensors.slice(bytes, 0, need));
+                List<ByteBuffer> bytes = ThReader.storageRecord(data, file, name);
+                return ThReader.storage(
+                    dir,
+                    file,
+                    name,
+                    bytes,
+                    key,
+                    dtype,
+                    numel,
+                    Math.multiplyExact(numel, dtype.byteSize()));
               },
               limits.copyBudget(tensorBytes),
               limits.explainCopyBudget(tensorBytes),
