@@ -343,7 +343,7 @@ public final class ThReader {
     }
   }
 
-  private static String archivePrefix(ZipDirectory dir, String file) {
+  static String archivePrefix(ZipDirectory dir, String file) {
     String prefix = null;
     for (String name : dir.records().keySet()) {
       int slash = name.indexOf('/');
@@ -364,7 +364,7 @@ public final class ThReader {
     return prefix;
   }
 
-  private static void checkCrc(
+  static void checkCrc(
       String file, ZipDirectory.Record r, List<ByteBuffer> bytes, @Nullable WholeFileCrc whole)
       throws IOException {
     int crc = whole == null ? MappedRegions.crc(bytes) : whole.record(r.dataOffset(), bytes);
