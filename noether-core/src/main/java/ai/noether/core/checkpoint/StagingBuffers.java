@@ -164,11 +164,6 @@ public final class StagingBuffers implements AutoCloseable {
     to.position(to.position() + n);
   }
 
-  /** The pool open on this thread, or null. */
-  public static StagingBuffers current() {
-    return CURRENT.get();
-  }
-
   /**
    * Makes every buffer of the pool available again and routes {@link #allocate(int)} on this thread
    * to the pool until the returned scope is closed. The caller guarantees that nobody reads the

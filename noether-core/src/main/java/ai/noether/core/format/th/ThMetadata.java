@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads the metadata of a {@code .th} file (its pickle: the tags, counters and configuration next
@@ -46,9 +47,10 @@ public final class ThMetadata {
     String file = path.toString();
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       ZipDirectory dir = ZipDirectory.read(ch, file);
-      ZipDirectory.Record pickleRecord = pickleRecord(dir, file);
-      String prefix =
-          pickleRecord.name().substring(0, pickleRecord.name().length() - "data.pkl".length());
+      String prefix = ThReader.archivePrefix(dir, file);
+      // archivePrefix found this record
+      ZipDirectory.Record pickleRecord =
+          Objects.requireNonNull(dir.records().get(prefix + "data.pkl"), prefix);
       if (pickleRecord.size() > MAX_PICKLE_BYTES) {
         throw new CorruptCheckpointException(
             file
@@ -62,13 +64,7 @@ public final class ThMetadata {
       }
       ByteBuffer pickle =
           ZipDirectory.readAt(ch, pickleRecord.dataOffset(), (int) pickleRecord.size());
-      int crc = MappedRegions.crc(List.of(pickle));
-      if (crc != pickleRecord.crc()) {
-        throw new CorruptCheckpointException(
-            String.format(
-                "%s: record %s is corrupt: CRC-32 0x%08x, expected 0x%08x",
-                file, pickleRecord.name(), crc, pickleRecord.crc()));
-      }
+      ThReader.checkCrc(file, pickleRecord, List.of(pickle), null);
       List<MappedRegions.Region> regions = new ArrayList<>();
       for (ZipDirectory.Record r : dir.all()) {
         if (r.name().startsWith(prefix + "data/")) {
@@ -85,31 +81,16 @@ public final class ThMetadata {
               pickleRecord.name(),
               (key, dtype, numel) -> {
                 String name = prefix + "data/" + key;
-                List<ByteBuffer> bytes = data.get(name);
-                if (bytes == null) {
-                  throw new CorruptCheckpointException(
-                      file + ": record " + name + " is missing; the pickle refers to it");
-                }
-                long need = Math.multiplyExact(numel, dtype.byteSize());
-                ZipDirectory.Record record = dir.records().get(name);
-                long have = record == null ? 0 : record.size();
-                if (have < need) {
-                  throw new CorruptCheckpointException(
-                      file
-                          + ": record "
-                          + name
-                          + " holds "
-                          + have
-                          + " bytes but its storage"
-                          + " of "
-                          + numel
-                          + " "
-                          + dtype
-                          + " needs "
-                          + need);
-                }
-                return new RestrictedUnpickler.Storage(
-                    key, dtype, numel, StridedTensors.slice(bytes, 0, need));
+                List<ByteBuffer> bytes = ThReader.storageRecord(data, file, name);
+                return ThReader.storage(
+                    dir,
+                    file,
+                    name,
+                    bytes,
+                    key,
+                    dtype,
+                    numel,
+                    Math.multiplyExact(numel, dtype.byteSize()));
               },
               limits.copyBudget(tensorBytes),
               limits.explainCopyBudget(tensorBytes),
@@ -124,26 +105,5 @@ public final class ThMetadata {
       throw new CorruptCheckpointException(
           file + ": a storage declares a size too large to address", e);
     }
-  }
-
-  private static ZipDirectory.Record pickleRecord(ZipDirectory dir, String file) {
-    ZipDirectory.Record found = null;
-    for (ZipDirectory.Record r : dir.all()) {
-      int slash = r.name().indexOf('/');
-      if (slash > 0 && r.name().substring(slash).equals("/data.pkl")) {
-        if (found != null) {
-          throw new CorruptCheckpointException(
-              file + ": the archive holds two pickles, " + found.name() + " and " + r.name());
-        }
-        found = r;
-      }
-    }
-    if (found == null) {
-      throw new CorruptCheckpointException(
-          file
-              + ": the archive has no record <name>/data.pkl; it is a zip file but"
-              + " not one torch.save wrote");
-    }
-    return found;
   }
 }

@@ -2,6 +2,7 @@ package ai.noether.core.format.th;
 
 import ai.noether.api.Nullable;
 import ai.noether.api.checkpoint.CorruptCheckpointException;
+import ai.noether.api.tensor.DType;
 import ai.noether.core.format.internal.MappedRegions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -254,11 +255,7 @@ public final class ThReader {
         pickleName,
         (key, dtype, numel) -> {
           String name = prefix + "data/" + key;
-          List<ByteBuffer> bytes = data.get(name);
-          if (bytes == null) {
-            throw new CorruptCheckpointException(
-                file + ": record " + name + " is missing; the pickle refers to it");
-          }
+          List<ByteBuffer> bytes = storageRecord(data, file, name);
           if (numel > Long.MAX_VALUE / dtype.byteSize()) {
             throw new CorruptCheckpointException(
                 file
@@ -270,29 +267,60 @@ public final class ThReader {
                     + dtype
                     + " elements, more bytes than a 64-bit size holds (a corrupt size)");
           }
-          long need = numel * dtype.byteSize();
-          ZipDirectory.Record record = dir.records().get(name);
-          long have = record == null ? 0 : record.size();
-          if (have < need) {
-            throw new CorruptCheckpointException(
-                file
-                    + ": record "
-                    + name
-                    + " holds "
-                    + have
-                    + " bytes but its storage of "
-                    + numel
-                    + " "
-                    + dtype
-                    + " needs "
-                    + need);
-          }
-          return new RestrictedUnpickler.Storage(
-              key, dtype, numel, StridedTensors.slice(bytes, 0, need));
+          return storage(dir, file, name, bytes, key, dtype, numel, numel * dtype.byteSize());
         },
         limits.copyBudget(tensorBytes),
         limits.explainCopyBudget(tensorBytes),
         limits.maxTreeValues());
+  }
+
+  /**
+   * The mapped bytes of the record {@code name} a storage refers to.
+   *
+   * @throws CorruptCheckpointException if the archive has no such record
+   */
+  static List<ByteBuffer> storageRecord(
+      Map<String, List<ByteBuffer>> data, String file, String name) {
+    List<ByteBuffer> bytes = data.get(name);
+    if (bytes == null) {
+      throw new CorruptCheckpointException(
+          file + ": record " + name + " is missing; the pickle refers to it");
+    }
+    return bytes;
+  }
+
+  /**
+   * The storage {@code key}: the first {@code need} bytes ({@code numel} elements of {@code dtype})
+   * of its record {@code name}, whose mapped bytes are {@code bytes}.
+   *
+   * @throws CorruptCheckpointException if the record holds fewer than {@code need} bytes
+   */
+  static RestrictedUnpickler.Storage storage(
+      ZipDirectory dir,
+      String file,
+      String name,
+      List<ByteBuffer> bytes,
+      String key,
+      DType dtype,
+      long numel,
+      long need) {
+    ZipDirectory.Record record = dir.records().get(name);
+    long have = record == null ? 0 : record.size();
+    if (have < need) {
+      throw new CorruptCheckpointException(
+          file
+              + ": record "
+              + name
+              + " holds "
+              + have
+              + " bytes but its storage of "
+              + numel
+              + " "
+              + dtype
+              + " needs "
+              + need);
+    }
+    return new RestrictedUnpickler.Storage(key, dtype, numel, StridedTensors.slice(bytes, 0, need));
   }
 
   /**
@@ -315,7 +343,7 @@ public final class ThReader {
     }
   }
 
-  private static String archivePrefix(ZipDirectory dir, String file) {
+  static String archivePrefix(ZipDirectory dir, String file) {
     String prefix = null;
     for (String name : dir.records().keySet()) {
       int slash = name.indexOf('/');
@@ -336,7 +364,7 @@ public final class ThReader {
     return prefix;
   }
 
-  private static void checkCrc(
+  static void checkCrc(
       String file, ZipDirectory.Record r, List<ByteBuffer> bytes, @Nullable WholeFileCrc whole)
       throws IOException {
     int crc = whole == null ? MappedRegions.crc(bytes) : whole.record(r.dataOffset(), bytes);
