@@ -161,7 +161,7 @@ public final class S3ObjectStore implements ObjectLayer {
     if (size <= partSize) {
       SinglePartBuffer buffer = new SinglePartBuffer(key, (int) size);
       writer.writeTo(buffer);
-      return puts.put(key, buffer.bytes(key), null, null);
+      return puts.put(key, buffer.bytes(), null, null);
     }
     if (partSize > Integer.MAX_VALUE - 16) {
       throw new S3StoreException(

@@ -47,7 +47,7 @@ final class NewerTier {
     return new StageContents(stage, out, unknown, unreadable);
   }
 
-  static Map<CheckpointTag, StoredCheckpoint> byTag(List<StoredCheckpoint> checkpoints) {
+  private static Map<CheckpointTag, StoredCheckpoint> byTag(List<StoredCheckpoint> checkpoints) {
     Map<CheckpointTag, StoredCheckpoint> out = new LinkedHashMap<>();
     checkpoints.forEach(c -> out.put(c.tag(), c));
     return out;
@@ -101,11 +101,7 @@ final class NewerTier {
         continue;
       }
       cached.stream()
-          .filter(
-              c ->
-                  !c.tag().isAlias()
-                      && c.iteration().equals(alias.iteration())
-                      && sameContent(c, alias))
+          .filter(c -> !c.tag().isAlias() && sameContent(c, alias))
           .findFirst()
           .ifPresent(target -> out.put(alias.tag(), target.tag()));
     }

@@ -103,14 +103,12 @@ final class S3StageLease implements StageClaim {
           return;
         }
         Held held = read(current.get());
-        if (held != null && !held.isStale()) {
+        String takeOver = held == null ? "it could not be read" : held.staleReason();
+        if (takeOver == null) {
           throw busy(held);
         }
         LOG.warn(
-            "taking over the writer lease of {} in {}: {}",
-            stage,
-            objects.location(),
-            held == null ? "it could not be read" : held.staleReason());
+            "taking over the writer lease of {} in {}: {}", stage, objects.location(), takeOver);
         etag = objects.putIfMatch(name, content(Instant.now()), current.get().etag()).etag();
         return;
       } catch (S3ConditionFailedException raced) {
@@ -270,10 +268,6 @@ final class S3StageLease implements StageClaim {
       } catch (NumberFormatException | DateTimeParseException e) {
         return null;
       }
-    }
-
-    boolean isStale() {
-      return staleReason() != null;
     }
 
     @Nullable

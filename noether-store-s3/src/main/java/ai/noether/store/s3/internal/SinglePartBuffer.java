@@ -32,7 +32,7 @@ public final class SinglePartBuffer implements WritableByteChannel {
     return n;
   }
 
-  public byte[] bytes(String key) throws IOException {
+  public byte[] bytes() throws IOException {
     open = false;
     if (length != bytes.length) {
       throw new IOException(

@@ -114,24 +114,14 @@ public class S3CheckpointStoreTest {
     int faults = 0;
     for (int n = 1; ; n++) {
       StageId stage = new StageId("fault" + n, "train");
-      store.commit(
-          stage,
-          CheckpointTag.at(IT1),
-          IT1,
-          files(CheckpointTag.at(IT1), 1000),
-          Set.of(CheckpointTag.LATEST));
+      commitLatest(store, stage, IT1, 1000);
       FaultyObjectLayer faulty = new FaultyObjectLayer(objects);
       S3CheckpointStore writer = new S3CheckpointStore(faulty, Duration.ofSeconds(30), null);
       writer.repair(stage);
       faulty.failFromCall(n);
       boolean committed;
       try {
-        writer.commit(
-            stage,
-            CheckpointTag.at(IT2),
-            IT2,
-            files(CheckpointTag.at(IT2), 6 << 20),
-            Set.of(CheckpointTag.LATEST));
+        commitLatest(writer, stage, IT2, 6 << 20);
         committed = true;
       } catch (IOException | RuntimeException e) {
         assertThat(e).as("call %d: %s", n, faulty.log()).hasStackTraceContaining("injected fault");
@@ -157,12 +147,7 @@ public class S3CheckpointStoreTest {
         next.repair(stage);
         assertThat(unreferencedBlobs(stage)).as(context).isEmpty();
         assertThat(objects.unfinishedUploads()).as(context).isEmpty();
-        next.commit(
-            stage,
-            CheckpointTag.at(IT2),
-            IT2,
-            files(CheckpointTag.at(IT2), 6 << 20),
-            Set.of(CheckpointTag.LATEST));
+        commitLatest(next, stage, IT2, 6 << 20);
         assertThat(resolve(stage, "latest").iteration()).isEqualTo(IT2);
         assertThat(unreferencedBlobs(stage)).as(context).isEmpty();
       } finally {
@@ -180,12 +165,7 @@ public class S3CheckpointStoreTest {
   @Test
   void repairAbortsUnfinishedUploadsAndDeletesDataObjectsWithoutAManifest() throws Exception {
     StageId stage = new StageId("run1", "train");
-    store.commit(
-        stage,
-        CheckpointTag.at(IT1),
-        IT1,
-        files(CheckpointTag.at(IT1), 100),
-        Set.of(CheckpointTag.LATEST));
+    commitLatest(store, stage, IT1, 100);
     String data = S3StageKeys.dataDir(stage);
     objects.put(data + "0-0.mlp_cp=E2_U20_S640_model.th.blob", new byte[] {1, 2, 3});
     try (S3Client client = client()) {
@@ -218,13 +198,7 @@ public class S3CheckpointStoreTest {
   void aByteFlippedInADataObjectIsRefusedByOpenAndVerifyNamingTheFileAndTheObject()
       throws Exception {
     StageId stage = new StageId("run1", "train");
-    StoredCheckpoint c =
-        store.commit(
-            stage,
-            CheckpointTag.at(IT1),
-            IT1,
-            files(CheckpointTag.at(IT1), 5000),
-            Set.of(CheckpointTag.LATEST));
+    StoredCheckpoint c = commitLatest(store, stage, IT1, 5000);
     StoredObject blob =
         objects.list(S3StageKeys.dataDir(stage)).stream()
             .filter(o -> o.key().contains("_optim.th"))
@@ -254,12 +228,7 @@ public class S3CheckpointStoreTest {
   @Test
   void aManifestEditedOnTheServerIsListedAsUnreadableWithTheReason() throws Exception {
     StageId stage = new StageId("run1", "train");
-    store.commit(
-        stage,
-        CheckpointTag.at(IT1),
-        IT1,
-        files(CheckpointTag.at(IT1), 100),
-        Set.of(CheckpointTag.LATEST));
+    commitLatest(store, stage, IT1, 100);
     String name = S3StageKeys.manifest(stage, CheckpointTag.LATEST);
     String json =
         new String(objects.readBytes(name), StandardCharsets.UTF_8)
@@ -378,12 +347,7 @@ public class S3CheckpointStoreTest {
         ((S3CheckpointStoreFactory) factory)
             .create(config, new StoreLocation(URI.create("s3://" + bucket + "/" + PREFIX)), null)) {
       StageId stage = new StageId("run1", "train");
-      s3.commit(
-          stage,
-          CheckpointTag.at(IT1),
-          IT1,
-          files(CheckpointTag.at(IT1), 10),
-          Set.of(CheckpointTag.LATEST));
+      commitLatest(s3, stage, IT1, 10);
       assertThat(s3.location()).isEqualTo("s3://" + bucket + "/" + PREFIX);
       assertThat(s3.location(stage))
           .isEqualTo("s3://" + bucket + "/" + PREFIX + "/run1/train/checkpoints");
@@ -440,6 +404,18 @@ public class S3CheckpointStoreTest {
   S3Client client() {
     return ai.noether.store.s3.internal.S3ClientFactory.create(
         server.config(), S3ProxyServer.credentials());
+  }
+
+  /** Commits the files of {@link #files} at {@code it}, tagged with its iteration and latest. */
+  static StoredCheckpoint commitLatest(
+      CheckpointStore store, StageId stage, TrainingIteration it, int modelSize)
+      throws IOException {
+    return store.commit(
+        stage,
+        CheckpointTag.at(it),
+        it,
+        files(CheckpointTag.at(it), modelSize),
+        Set.of(CheckpointTag.LATEST));
   }
 
   public static List<CheckpointFile> files(CheckpointTag tag, int modelSize) {
