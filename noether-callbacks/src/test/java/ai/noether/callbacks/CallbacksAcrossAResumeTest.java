@@ -9,7 +9,6 @@ import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.RunLayout;
 import ai.noether.api.checkpoint.StageId;
-import ai.noether.api.tensor.HostTensor;
 import ai.noether.callbacks.best.BestCheckpointCallback;
 import ai.noether.callbacks.best.BestCheckpointCallbackConfig;
 import ai.noether.callbacks.best.BestMetricCallback;
@@ -27,9 +26,7 @@ import ai.noether.callbacks.stopping.EarlyStoppingCallbackConfig;
 import ai.noether.callbacks.testing.InMemoryStore;
 import ai.noether.callbacks.testing.StateTrees;
 import ai.noether.callbacks.testing.TrainerRuns;
-import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.history.PngHistoryPlotter;
-import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import ai.noether.core.training.TrainingResult;
@@ -88,24 +85,6 @@ class CallbacksAcrossAResumeTest {
   }
 
   /**
-   * Loads a checkpoint into a fresh engine's model and a trainer, as {@code noether resume} does.
-   */
-  @SuppressWarnings("unchecked")
-  private static void restore(
-      Trainer trainer, LinearEngine engine, InMemoryStore store, CheckpointTag tag) {
-    Map<String, Object> model = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.MODEL);
-    engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
-    Map<String, Object> optim = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.OPTIM);
-    trainer.restore(
-        new ResumeState(
-            store.iteration(STAGE, tag),
-            store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.TRAINER),
-            CheckpointLayout.optimizerState(optim, "optim"),
-            (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
-            STAGE + "@" + tag.token()));
-  }
-
-  /**
    * One uninterrupted run, and one interrupted after {@code interruptAfter} and resumed from
    * latest.
    */
@@ -147,7 +126,7 @@ class CallbacksAcrossAResumeTest {
     TrainingResult resumed;
     try (Trainer t =
         trainer(engine, store, resumedDir, maxEpochs, callbacks.get(), new StopRequest())) {
-      restore(t, engine, store, CheckpointTag.LATEST);
+      TrainerRuns.restore(t, engine, store, CheckpointTag.LATEST);
       resumed = t.run();
     }
     return new Runs(straight, straightStore, straightEngine, resumed, store, engine, resumedDir);

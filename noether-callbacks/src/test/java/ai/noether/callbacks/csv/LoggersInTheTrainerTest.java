@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.noether.api.callback.Callback;
 import ai.noether.api.callback.Interval;
-import ai.noether.api.checkpoint.CheckpointFileKind;
-import ai.noether.api.checkpoint.CheckpointKeys;
 import ai.noether.api.checkpoint.CheckpointTag;
 import ai.noether.api.checkpoint.StageId;
 import ai.noether.api.checkpoint.TrainingIteration;
@@ -13,15 +11,12 @@ import ai.noether.api.data.Dataset;
 import ai.noether.api.logger.LoggedMetrics;
 import ai.noether.api.logger.LoggerContext;
 import ai.noether.api.logger.MetricLogger;
-import ai.noether.api.tensor.HostTensor;
 import ai.noether.api.train.StepResult;
 import ai.noether.api.train.TrainingStep;
 import ai.noether.callbacks.report.HtmlReportLogger;
 import ai.noether.callbacks.testing.InMemoryStore;
 import ai.noether.callbacks.testing.TrainerRuns;
-import ai.noether.core.checkpoint.CheckpointLayout;
 import ai.noether.core.history.MetricHistory;
-import ai.noether.core.training.ResumeState;
 import ai.noether.core.training.StopRequest;
 import ai.noether.core.training.Trainer;
 import ai.noether.core.training.TrainerSettings;
@@ -101,21 +96,6 @@ class LoggersInTheTrainerTest {
     return b.build();
   }
 
-  @SuppressWarnings("unchecked")
-  private static void restore(Trainer trainer, LinearEngine engine, InMemoryStore store) {
-    CheckpointTag tag = CheckpointTag.LATEST;
-    Map<String, Object> model = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.MODEL);
-    engine.model.load((Map<String, HostTensor>) model.get(CheckpointKeys.STATE_DICT), true);
-    Map<String, Object> optim = store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.OPTIM);
-    trainer.restore(
-        new ResumeState(
-            store.iteration(STAGE, tag),
-            store.tree(STAGE, tag, "mlp", null, CheckpointFileKind.TRAINER),
-            CheckpointLayout.optimizerState(optim, "optim"),
-            (Map<String, Object>) optim.get(CheckpointKeys.SCHEDULE),
-            STAGE + "@" + tag.token()));
-  }
-
   @Test
   void stepMetricsAreAveragedOverTheLogIntervalAndSurviveAResumeInTheMiddleOfIt()
       throws IOException {
@@ -157,7 +137,7 @@ class LoggersInTheTrainerTest {
             List.of(),
             new StopRequest(),
             List.of(new CsvLogger("metrics.csv")))) {
-      restore(t, engine, store);
+      TrainerRuns.restore(t, engine, store, CheckpointTag.LATEST);
       t.run();
       assertThat(t.history().events()).isEqualTo(straight);
     }

@@ -149,12 +149,6 @@ public record PreviousRunInitializerConfig(
     return KeyMapping.of(keysToRemove, patternsToRename, patternsToKeepInitialized);
   }
 
-  /** {@link #outputDir} as an absolute path, if set and a local directory. */
-  public @Nullable Path outputDirPath() {
-    StoreLocation location = outputLocation();
-    return location == null ? null : location.localPath().orElse(null);
-  }
-
   /**
    * {@link #outputDir} as a store location (a directory or a URI such as {@code s3://bucket/runs}),
    * if set.
